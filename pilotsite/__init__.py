@@ -1,0 +1,1 @@
+"""pilotsite: builds the policy-pilot research site from data/ and analyses/."""

@@ -1,0 +1,148 @@
+"""Analyses: one file per analysis under analyses/, each declaring the figures it makes.
+
+An analysis module defines ``figures(catalog) -> list[Figure]``. Declaring a figure runs no
+computation: its inputs are literal paths, so the build can list every dependency up front.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping
+
+import pandas as pd
+
+from .documents import Document
+from .errors import BuildError, Problem, relative
+from .project import Project
+from .text import LEXICON_FILES, Lexicon, load_lexicon
+
+FIGURE_KINDS = ("keywords", "policy-tools", "timeline")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One consistency check on a figure's data, stated on its page."""
+
+    name: str
+    passed: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    title: str
+    caption: str
+    kind: str
+    documents: tuple[str, ...]
+    inputs: tuple[str, ...]
+    compute: Callable[["Inputs"], pd.DataFrame]
+    draw: Callable[[pd.DataFrame, object], None]
+    describe: Callable[[pd.DataFrame], str]
+    params: Mapping[str, object] = field(default_factory=dict)
+    checks: Callable[[pd.DataFrame], list[Check]] | None = None
+    headline: Callable[[pd.DataFrame], str] | None = None  # one-sentence finding for the home page
+    lang: str = "en"
+    size: tuple[float, float] = (7.0, 4.0)  # inches
+    analysis: str = ""  # set by the loader: analyses/<file>.py
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """What an analysis may look at while declaring figures: the validated data, not files."""
+
+    project: Project
+    documents: Mapping[str, Document]
+    events: pd.DataFrame
+    stages: pd.DataFrame
+    reported: Mapping[str, pd.DataFrame]  # data/reported/<doc-id>/<table>.csv -> rows
+
+
+class Inputs:
+    """A figure's view of the data; refuses anything the figure did not declare."""
+
+    def __init__(self, figure: Figure, catalog: Catalog):
+        self.figure = figure
+        self.catalog = catalog
+        self.params = figure.params
+
+    def require(self, path: str) -> Path:
+        if path not in self.figure.inputs:
+            raise BuildError(f"{self.figure.analysis}: figure '{self.figure.id}' reads {path} but does not list it in its inputs")
+        return self.catalog.project.path(path)
+
+    def document(self, doc_id: str) -> Document:
+        doc = self.catalog.documents[doc_id]
+        self.require(doc.text_path)
+        return doc
+
+    def lexicon(self) -> Lexicon:
+        for path in LEXICON_FILES:
+            self.require(path)
+        return load_lexicon(self.catalog.project.root)
+
+    def reported(self, path: str) -> pd.DataFrame:
+        self.require(path)
+        return self.catalog.reported[path]
+
+    def events(self) -> pd.DataFrame:
+        from .evidence import EVENTS
+        self.require(EVENTS)
+        return self.catalog.events
+
+    def stages(self) -> pd.DataFrame:
+        from .evidence import STAGES
+        self.require(STAGES)
+        return self.catalog.stages
+
+
+def load_module(path: Path, root: Path):
+    """Import an analysis file by path (analyses/ is not a package)."""
+    name = f"analyses_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:  # an analysis that fails to import is a user error in that file
+        raise BuildError([Problem(relative(path, root), f"cannot be imported: {type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-1)}")]) from None
+    return module
+
+
+def discover(catalog: Catalog) -> list[Figure]:
+    """Every figure declared by analyses/*.py, in id order; ids must be unique and inputs exist."""
+    root = catalog.project.root
+    figures: list[Figure] = []
+    for path in sorted(catalog.project.analyses.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        module = load_module(path, root)
+        label = relative(path, root)
+        if not hasattr(module, "figures"):
+            raise BuildError([Problem(label, "defines no figures(catalog) function")])
+        for figure in module.figures(catalog):
+            figures.append(_with_analysis(figure, label))
+    problems, seen = [], {}
+    for figure in figures:
+        if figure.id in seen:
+            problems.append(Problem(figure.analysis, f"figure id '{figure.id}' is already used by {seen[figure.id]}"))
+        seen[figure.id] = figure.analysis
+        if figure.kind not in FIGURE_KINDS:
+            problems.append(Problem(figure.analysis, f"figure '{figure.id}' has kind '{figure.kind}', expected one of {FIGURE_KINDS}"))
+        for doc_id in figure.documents:
+            if doc_id not in catalog.documents:
+                problems.append(Problem(figure.analysis, f"figure '{figure.id}' names unknown document '{doc_id}'"))
+        for input_path in figure.inputs:
+            if not (root / input_path).is_file():
+                problems.append(Problem(figure.analysis, f"figure '{figure.id}' declares input {input_path}, which does not exist"))
+    if problems:
+        raise BuildError(problems)
+    return sorted(figures, key=lambda f: f.id)
+
+
+def _with_analysis(figure: Figure, label: str) -> Figure:
+    from dataclasses import replace
+    return replace(figure, analysis=label)

@@ -1,0 +1,431 @@
+"""The site model: every page and the typed context its template receives.
+
+Everything is gathered before anything is written (documents, figure results, timelines), so
+cross-links and indexes see the whole site.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .analysis import Check
+from .citation import Citation, cite_figure
+from .documents import Block, Document
+from .errors import BuildError, Problem
+from .evidence import quote_anchor
+from .outputs import FigureResult
+from .project import Project
+
+NAV = (("Home", "index"), ("Documents", "documents/index"), ("Figures", "figures/index"),
+       ("Timeline", "timeline/index"), ("Methods", "methods/index"))
+HEADLINE_KINDS = ("policy-tools", "timeline", "keywords")  # which figure a document leads with
+RELATED_MIN_SHARED = 2
+REBUILD_COMMAND = "python build.py figure {id}"
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    href: str  # relative to the page that shows it
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    marked: bool = False
+    anchors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    kind: str
+    lang: str
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class FigureCard:
+    id: str
+    title: str
+    kind: str
+    href: str
+    thumbnail: str
+    alt: str
+    lang: str
+    headline: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentCard:
+    id: str
+    title: str
+    short_title: str
+    lang: str
+    summary: str
+    href: str
+    figure_count: int
+    byline: str
+
+
+@dataclass(frozen=True)
+class HomeContext:
+    documents: tuple[DocumentCard, ...]
+    findings: tuple[FigureCard, ...]
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    document: Document
+    lang: str
+    metadata: tuple[tuple[str, str, str], ...]  # (label, value, href or "")
+    blocks: tuple[TextBlock, ...]
+    figures: tuple[FigureCard, ...]
+    related: tuple[tuple[Link, str], ...]  # (document link, shared keywords)
+    quotes: tuple[tuple[str, str, str], ...]  # (anchor, what cites it, figure href)
+
+
+@dataclass(frozen=True)
+class FigureContext:
+    result: FigureResult
+    columns: tuple[str, ...]
+    rows: tuple[tuple[tuple[str, str], ...], ...]  # each cell: (text, href or "")
+    documents: tuple[Link, ...]
+    checks: tuple[Check, ...]
+    inputs: tuple[tuple[str, str], ...]
+    versions: tuple[tuple[str, str], ...]
+    source_name: str
+    rebuild_command: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class FiguresIndexContext:
+    groups: tuple[tuple[str, tuple[FigureCard, ...]], ...]
+
+
+@dataclass(frozen=True)
+class DocumentsIndexContext:
+    documents: tuple[DocumentCard, ...]
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    date_text: str
+    date_start: str
+    date_end: str
+    approximate: bool
+    label: str
+    quote: str
+    document: Link
+    quote_href: str
+
+
+@dataclass(frozen=True)
+class Process:
+    label: str
+    document: Link
+    figure: Link
+    stages: tuple[tuple[int, str, str, str], ...]  # (step, label, quote, quote href)
+
+
+@dataclass(frozen=True)
+class TimelineContext:
+    figure: FigureCard | None
+    events: tuple[TimelineEvent, ...]
+    processes: tuple[Process, ...]
+
+
+@dataclass(frozen=True)
+class MethodsContext:
+    analyses: tuple[tuple[str, str, str], ...]  # (file, docstring, source link)
+    lexicon: tuple[tuple[str, str], ...]
+    checks: tuple[tuple[Link, Check], ...]
+    versions: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # without extension, e.g. "figures/return-migrant-tool-types/index"
+    template: str
+    title: str
+    lang: str
+    description: str
+    breadcrumbs: tuple[Link, ...]
+    context: object
+    files: tuple[tuple[str, bytes], ...] = ()  # extra files in the page's folder
+
+    @property
+    def root(self) -> str:
+        """Relative prefix from this page to the site root (every link is relative)."""
+        return "../" * self.path.count("/")
+
+    @property
+    def nav(self) -> tuple[Link, ...]:
+        return tuple(Link(label, self.root + target + ".html") for label, target in NAV)
+
+    @property
+    def section(self) -> str:
+        return self.path.split("/")[0] if "/" in self.path else "index"
+
+
+@dataclass
+class SiteModel:
+    project: Project
+    documents: dict[str, Document]
+    results: dict[str, FigureResult]
+    events: pd.DataFrame
+    stages: pd.DataFrame
+    lexicon_summary: tuple[tuple[str, str], ...]
+    versions: dict[str, str]
+    pages: list[Page] = field(default_factory=list)
+
+
+def figure_href(root: str, figure_id: str) -> str:
+    return f"{root}figures/{figure_id}/index.html"
+
+
+def document_href(root: str, doc_id: str, anchor: str = "") -> str:
+    return f"{root}documents/{doc_id}/index.html" + (f"#{anchor}" if anchor else "")
+
+
+def document_lang(doc: Document) -> str:
+    return doc.languages[0]
+
+
+def figure_card(result: FigureResult, root: str) -> FigureCard:
+    f = result.figure
+    return FigureCard(id=f.id, title=f.title, kind=f.kind, href=figure_href(root, f.id),
+                      thumbnail=f"{root}figures/{f.id}/figure.png", alt=result.alt, lang=f.lang,
+                      headline=f.headline(result.data) if f.headline else "")
+
+
+def byline(doc: Document) -> str:
+    parts = [", ".join(doc.meta.get("authors") or []) or "Author not stated"]
+    if doc.meta.get("year"):
+        parts.append(str(doc.meta["year"]))
+    if doc.meta.get("venue"):
+        parts.append(doc.meta["venue"])
+    return " · ".join(parts)
+
+
+def document_card(doc: Document, figure_count: int, root: str) -> DocumentCard:
+    return DocumentCard(id=doc.id, title=doc.title, short_title=doc.short_title, lang=document_lang(doc),
+                        summary=doc.meta["summary"], href=document_href(root, doc.id),
+                        figure_count=figure_count, byline=byline(doc))
+
+
+def figures_of(model: SiteModel, doc_id: str) -> list[FigureResult]:
+    return [r for r in model.results.values() if doc_id in r.figure.documents]
+
+
+def related_documents(model: SiteModel) -> dict[str, list[tuple[str, str, int]]]:
+    """Documents sharing at least RELATED_MIN_SHARED top keywords, most shared first."""
+    related: dict[str, list[tuple[str, str, int]]] = {d: [] for d in model.documents}
+    overlap = model.results.get("keyword-overlap")
+    if overlap is None:
+        return related
+    for _, row in overlap.data.iterrows():
+        if row["shared_count"] >= RELATED_MIN_SHARED:
+            related[row["document_a"]].append((row["document_b"], row["shared_keywords"], row["shared_count"]))
+            related[row["document_b"]].append((row["document_a"], row["shared_keywords"], row["shared_count"]))
+    return {d: sorted(items, key=lambda x: (-x[2], x[0])) for d, items in related.items()}
+
+
+def quoted_passages(model: SiteModel) -> dict[str, dict[str, tuple[str, str]]]:
+    """doc id -> quote -> (anchor, id of the first figure whose data quotes it)."""
+    passages: dict[str, dict[str, tuple[str, str]]] = {d: {} for d in model.documents}
+    for result in model.results.values():
+        data = result.data
+        if "quote" in data.columns and "document_id" in data.columns:
+            for doc_id, quote in zip(data["document_id"], data["quote"]):
+                passages[doc_id].setdefault(quote, (quote_anchor(doc_id, quote), result.figure.id))
+    return passages
+
+
+def highlight(block: Block, quotes: dict[str, tuple[str, str]]) -> TextBlock:
+    """Split a block into plain and highlighted segments, with an anchor where each quote starts."""
+    spans = []
+    for quote, (anchor, _) in quotes.items():
+        start = block.text.find(quote)
+        if start >= 0:
+            spans.append((start, start + len(quote), anchor))
+    spans.sort()
+    merged: list[list] = []
+    for start, end, anchor in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            merged[-1][2].append(anchor)
+        else:
+            merged.append([start, end, [anchor]])
+    segments, cursor = [], 0
+    for start, end, anchors in merged:
+        if start > cursor:
+            segments.append(Segment(block.text[cursor:start]))
+        segments.append(Segment(block.text[start:end], True, tuple(dict.fromkeys(anchors))))
+        cursor = end
+    if cursor < len(block.text):
+        segments.append(Segment(block.text[cursor:]))
+    return TextBlock(block.kind, block.lang, tuple(segments))
+
+
+def document_metadata(doc: Document) -> tuple[tuple[str, str, str], ...]:
+    m = doc.meta
+    rows = [("Authors", ", ".join(m.get("authors") or []) or "Not stated in the source", "")]
+    for label, key in (("Kind", "kind"), ("Venue", "venue"), ("Volume", "volume"), ("Issue", "issue"),
+                       ("Pages", "pages"), ("Year", "year"), ("Date", "date")):
+        if m.get(key):
+            rows.append((label, str(m[key]), ""))
+    if m.get("doi"):
+        rows.append(("DOI", str(m["doi"]), f"https://doi.org/{m['doi']}"))
+    if m.get("url") and not m.get("doi"):
+        rows.append(("URL", str(m["url"]), str(m["url"])))
+    rows.append(("Languages", ", ".join(doc.languages), ""))
+    keywords = list(m.get("keywords") or []) + list(m.get("keywords_zh") or [])
+    if keywords:
+        rows.append(("Author keywords", "; ".join(keywords), ""))
+    rows.append(("Source file", f"{m['source_file']} (SHA-256 {m.get('source_sha256') or 'not recorded'})", ""))
+    if m.get("notes"):
+        rows.append(("Notes", str(m["notes"]), ""))
+    return tuple(rows)
+
+
+def table_rows(result: FigureResult, root: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """The figure's data as table cells; quotes link to their highlighted passage."""
+    data = result.data
+    rows = []
+    for _, row in data.iterrows():
+        cells = []
+        for column in data.columns:
+            value = row[column]
+            text = f"{value:g}" if isinstance(value, float) else str(value)
+            href = ""
+            if column == "quote" and "document_id" in data.columns:
+                href = document_href(root, row["document_id"], quote_anchor(row["document_id"], value))
+            elif column in ("document_id", "document_a", "document_b"):
+                href = document_href(root, str(value))
+            cells.append((text, href))
+        rows.append(tuple(cells))
+    return tuple(rows)
+
+
+def build_pages(model: SiteModel) -> list[Page]:
+    """Every page of the site, with its context; two pages claiming one path is an error."""
+    settings = model.project.settings
+    pages: list[Page] = []
+    home = Link("Home", "")
+    results = sorted(model.results.values(), key=lambda r: r.figure.id)
+    related = related_documents(model)
+    passages = quoted_passages(model)
+
+    def crumbs(root: str, *trail: Link) -> tuple[Link, ...]:
+        return (Link("Home", root + "index.html"), *trail)
+
+    # Home: the documents and one headline finding per document.
+    findings, cards = [], []
+    for doc in model.documents.values():
+        own = figures_of(model, doc.id)
+        cards.append(document_card(doc, len(own), ""))
+        lead = sorted((r for r in own if len(r.figure.documents) == 1),
+                      key=lambda r: (HEADLINE_KINDS.index(r.figure.kind), r.figure.id))
+        if lead:
+            findings.append(figure_card(lead[0], ""))
+    pages.append(Page("index", "index.qmd.j2", settings.title, "en",
+                      f"{settings.title}: documents, figures, data and code.", (), HomeContext(tuple(cards), tuple(findings))))
+
+    root = "../"
+    pages.append(Page("documents/index", "documents.qmd.j2", "Documents", "en", "The source documents.",
+                      crumbs(root, Link("Documents", "")),
+                      DocumentsIndexContext(tuple(document_card(d, len(figures_of(model, d.id)), root) for d in model.documents.values()))))
+    groups = []
+    for kind, label in (("policy-tools", "Policy-tool proportions"), ("keywords", "Keyword frequencies"), ("timeline", "Case timelines")):
+        cards_of_kind = tuple(figure_card(r, root) for r in results if r.figure.kind == kind)
+        if cards_of_kind:
+            groups.append((label, cards_of_kind))
+    pages.append(Page("figures/index", "figures.qmd.j2", "Figures", "en", "Every figure, with its data and code.",
+                      crumbs(root, Link("Figures", "")), FiguresIndexContext(tuple(groups))))
+
+    # Document pages.
+    root = "../../"
+    for doc in model.documents.values():
+        quotes = passages[doc.id]
+        blocks = tuple(highlight(b, quotes) for b in doc.blocks)
+        placed = {a for b in blocks for s in b.segments for a in s.anchors}
+        lost = [q for q, (a, _) in quotes.items() if a not in placed]
+        if lost:
+            raise BuildError([Problem(doc.text_path, f"quote spans more than one paragraph, so it cannot be highlighted: \"{q[:80]}\"") for q in lost])
+        pages.append(Page(
+            f"documents/{doc.id}/index", "document.qmd.j2", doc.title, document_lang(doc), doc.meta["summary"],
+            crumbs(root, Link("Documents", root + "documents/index.html"), Link(doc.short_title, "")),
+            DocumentContext(
+                document=doc, lang=document_lang(doc), metadata=document_metadata(doc), blocks=blocks,
+                figures=tuple(figure_card(r, root) for r in figures_of(model, doc.id)),
+                related=tuple((Link(model.documents[o].short_title, document_href(root, o)), kw) for o, kw, _ in related[doc.id]),
+                quotes=tuple((a, fid, figure_href(root, fid)) for q, (a, fid) in sorted(quotes.items(), key=lambda x: x[1])),
+            ),
+        ))
+
+    # Figure pages.
+    for result in results:
+        f = result.figure
+        url_base = settings.site_url + "/" if settings.site_url else ""
+        sources = [model.documents[d].title for d in f.documents]
+        citation = cite_figure(figure_id=f.id, title=f.title, authors=settings.authors, date=settings.date,
+                               site_title=settings.title, url=f"{url_base}figures/{f.id}/", sources=sources)
+        source_name = Path(f.analysis).name
+        pages.append(Page(
+            f"figures/{f.id}/index", "figure.qmd.j2", f.title, "en", f.caption,
+            crumbs(root, Link("Figures", root + "figures/index.html"), Link(f.id, "")),
+            FigureContext(
+                result=result, columns=tuple(result.data.columns), rows=table_rows(result, root),
+                documents=tuple(Link(model.documents[d].short_title, document_href(root, d)) for d in f.documents),
+                checks=result.checks, inputs=result.input_hashes,
+                versions=tuple(sorted(model.versions.items())), source_name=source_name,
+                rebuild_command=REBUILD_COMMAND.format(id=f.id), citation=citation,
+            ),
+            files=(("figure.svg", result.svg), ("figure.png", result.png), ("data.csv", result.csv),
+                   (source_name, result.source.encode("utf-8")), ("cite.bib", citation.bibtex.encode("utf-8"))),
+        ))
+
+    # Timeline and methods.
+    root = "../"
+    events = tuple(
+        TimelineEvent(row["date_text"], row["date_start"], row["date_end"], bool(row["approximate"]), row["label"],
+                      row["quote"], Link(model.documents[row["document_id"]].short_title, document_href(root, row["document_id"])),
+                      document_href(root, row["document_id"], row["anchor"]))
+        for _, row in model.events.iterrows())
+    processes = []
+    for process_id, steps in model.stages.groupby("process_id", sort=True):
+        doc_id = steps["document_id"].iloc[0]
+        processes.append(Process(
+            steps["process_label"].iloc[0], Link(model.documents[doc_id].short_title, document_href(root, doc_id)),
+            Link("Figure", figure_href(root, f"{process_id}-stages")),
+            tuple((int(s["step"]), s["label"], s["quote"], document_href(root, doc_id, s["anchor"])) for _, s in steps.iterrows())))
+    combined = model.results.get("case-timelines-combined")
+    pages.append(Page("timeline/index", "timeline.qmd.j2", "Timeline of the cases", "en",
+                      "Dated events and ordered stages across the cases, each quoted from its source.",
+                      crumbs(root, Link("Timeline", "")),
+                      TimelineContext(figure_card(combined, root) if combined else None, events, tuple(processes))))
+    analyses = sorted({r.figure.analysis for r in results})
+    docstrings = {r.figure.analysis: r.source for r in results}
+    pages.append(Page("methods/index", "methods.qmd.j2", "Methods", "en",
+                      "Tokenisation, dictionaries, stopwords, consistency checks and software versions.",
+                      crumbs(root, Link("Methods", "")),
+                      MethodsContext(
+                          analyses=tuple((a, module_docstring(docstrings[a]), figure_href(root, next(r.figure.id for r in results if r.figure.analysis == a))) for a in analyses),
+                          lexicon=model.lexicon_summary,
+                          checks=tuple((Link(r.figure.id, figure_href(root, r.figure.id)), c) for r in results for c in r.checks),
+                          versions=tuple(sorted(model.versions.items())))))
+
+    paths = [p.path for p in pages]
+    duplicates = sorted({p for p in paths if paths.count(p) > 1})
+    if duplicates:
+        raise BuildError(f"two pages claim the same path: {', '.join(duplicates)}")
+    return pages
+
+
+def module_docstring(source: str) -> str:
+    import ast
+    return ast.get_docstring(ast.parse(source)) or ""

@@ -1,0 +1,38 @@
+"""Swapping a fully built site into place, so a failed build never touches the published one."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+
+def staging_dir(out: Path) -> Path:
+    """A sibling of the output folder: same filesystem, so the final rename is atomic."""
+    return out.parent / f".{out.name}.staging"
+
+
+def previous_dir(out: Path) -> Path:
+    return out.parent / f".{out.name}.previous"
+
+
+def recover(out: Path) -> None:
+    """Undo what an interrupted publish left behind: restore the old site, drop half-built ones."""
+    previous = previous_dir(out)
+    if previous.exists():
+        if out.exists():
+            shutil.rmtree(previous)
+        else:
+            os.rename(previous, out)
+    staging = staging_dir(out)
+    if staging.exists():
+        shutil.rmtree(staging)
+
+
+def publish(staged: Path, out: Path) -> None:
+    """Replace out with staged: two renames, and recover() repairs a kill between them."""
+    previous = previous_dir(out)
+    if out.exists():
+        os.rename(out, previous)
+    os.rename(staged, out)
+    if previous.exists():
+        shutil.rmtree(previous)

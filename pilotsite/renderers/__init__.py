@@ -1,0 +1,1 @@
+"""Turning the .qmd page sources into a website: Quarto when installed, else embedded pandoc."""

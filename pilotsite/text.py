@@ -1,0 +1,113 @@
+"""Tokenising Chinese (jieba + user dictionary) and English text, and counting keywords."""
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+import pandas as pd
+
+jieba.setLogLevel(logging.WARNING)  # jieba announces dictionary loading on stderr otherwise
+
+USER_DICTIONARY = "data/lexicon/userdict.txt"
+STOPWORDS = {
+    "zh": ("data/lexicon/stopwords-zh.txt",),
+    "en": ("data/lexicon/stopwords-en.txt", "data/lexicon/stopwords-extra-en.txt"),
+}
+LEXICON_FILES = (USER_DICTIONARY, *STOPWORDS["zh"], *STOPWORDS["en"])
+
+ENGLISH_WORD = re.compile(r"[a-z]+(?:['’-][a-z]+)*")
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The user dictionary and stopword lists, read from data/lexicon/."""
+
+    user_dictionary: Path
+    stopwords: dict[str, frozenset[str]]
+
+
+def read_word_list(path: Path) -> frozenset[str]:
+    """One word per line; blank lines ignored."""
+    return frozenset(w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip())
+
+
+def load_lexicon(root: Path) -> Lexicon:
+    return Lexicon(
+        user_dictionary=root / USER_DICTIONARY,
+        stopwords={
+            lang: frozenset().union(*(read_word_list(root / p) for p in paths))
+            for lang, paths in STOPWORDS.items()
+        },
+    )
+
+
+@lru_cache(maxsize=4)
+def chinese_tokenizer(user_dictionary: Path) -> jieba.Tokenizer:
+    """A private jieba tokenizer with the user dictionary loaded (the global one is left alone)."""
+    tokenizer = jieba.Tokenizer()
+    tokenizer.load_userdict(str(user_dictionary))
+    return tokenizer
+
+
+def chinese_tokens(text: str, lexicon: Lexicon, min_chars: int = 2) -> list[str]:
+    """jieba segmentation; keeps words of Han characters at least min_chars long, minus stopwords."""
+    tokenizer = chinese_tokenizer(lexicon.user_dictionary)
+    stop = lexicon.stopwords["zh"]
+    return [
+        word
+        for word in tokenizer.lcut(text)
+        if len(word) >= min_chars and HAN.search(word) and word not in stop
+    ]
+
+
+def english_tokens(text: str, lexicon: Lexicon, min_chars: int = 2) -> list[str]:
+    """Lower-cased alphabetic words (inner hyphens and apostrophes kept), minus stopwords."""
+    stop = lexicon.stopwords["en"]
+    return [
+        word
+        for word in ENGLISH_WORD.findall(text.lower().replace("’", "'"))
+        if len(word) >= min_chars and word not in stop
+    ]
+
+
+def tokens(text: str, lang: str, lexicon: Lexicon, min_chars: int = 2) -> list[str]:
+    if lang == "zh":
+        return chinese_tokens(text, lexicon, min_chars)
+    return english_tokens(text, lexicon, min_chars)
+
+
+def keyword_frequencies(words: list[str], top_n: int) -> pd.DataFrame:
+    """Top words by count, with their share of all counted tokens in percent.
+
+    Ties are broken alphabetically so the table never depends on input order.
+    """
+    total = len(words)
+    ranked = sorted(Counter(words).items(), key=lambda item: (-item[1], item[0]))[:top_n]
+    return pd.DataFrame(
+        {
+            "rank": range(1, len(ranked) + 1),
+            "keyword": [w for w, _ in ranked],
+            "count": [c for _, c in ranked],
+            "share_pct": [round(100 * c / total, 2) if total else 0.0 for _, c in ranked],
+            "total_tokens": [total] * len(ranked),
+        }
+    )
+
+
+def lexicon_summary(root: Path) -> tuple[tuple[str, str], ...]:
+    """What each lexicon file holds, for the methods page."""
+    entries = [line for line in (root / USER_DICTIONARY).read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [(USER_DICTIONARY, f"{len(entries)} policy terms loaded into jieba so that they stay whole: "
+                              + "、".join(e.split()[0] for e in entries))]
+    for lang, paths in STOPWORDS.items():
+        for path in paths:
+            rows.append((path, f"{len(read_word_list(root / path))} {'Chinese' if lang == 'zh' else 'English'} stopwords"
+                               + (" from the stopwordsiso package (see data/lexicon/README.md)" if "extra" not in path
+                                  else ": article boilerplate and web residue (see data/lexicon/README.md)")))
+    return tuple(rows)

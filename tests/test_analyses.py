@@ -1,0 +1,84 @@
+"""Keyword and timeline analyses on a tiny project with known answers."""
+import shutil
+
+import pandas as pd
+import yaml
+
+from pilotsite.analysis import Catalog, discover, load_module
+from pilotsite.documents import load_documents
+from pilotsite.evidence import load_events, load_stages
+from pilotsite.outputs import run_figure
+from pilotsite.project import open_project
+from pilotsite.reported import load_reported
+from conftest import ROOT
+
+case_timelines = load_module(ROOT / "analyses/case_timelines.py", ROOT)
+
+
+def tiny_project(root):
+    """Two tiny documents that share the word 'pilot', one bilingual."""
+    for doc_id, text, langs in (
+        ("doc-a", "Pilot pilot reform. The pilot county budget.\n", ["en"]),
+        ("doc-b", "A pilot and a county.\n\n地方政府推动一群两区三圈协同。地方政府\n", ["en", "zh"]),
+    ):
+        folder = root / "data/documents" / doc_id
+        folder.mkdir(parents=True)
+        (folder / "text.md").write_text(text, encoding="utf-8")
+        (folder / "document.yaml").write_text(yaml.safe_dump({
+            "id": doc_id, "title": doc_id.upper(), "authors": [], "kind": "test", "languages": langs,
+            "source_file": "none", "short_title": doc_id, "summary": "tiny"}), encoding="utf-8")
+    (root / "data/timelines").mkdir(parents=True)
+    (root / "data/timelines/events.csv").write_text(
+        "event_id,document_id,date_start,date_end,approximate,date_text,label,quote\n", encoding="utf-8")
+    (root / "data/timelines/stages.csv").write_text(
+        "process_id,document_id,process_label,step,label,quote\n", encoding="utf-8")
+    shutil.copytree(ROOT / "data/lexicon", root / "data/lexicon")
+    shutil.copy(ROOT / "data/site.yaml", root / "data/site.yaml")
+    (root / "analyses").mkdir()
+    shutil.copy(ROOT / "analyses/keyword_frequencies.py", root / "analyses")
+    project = open_project(root)
+    documents = load_documents(project)
+    return Catalog(project, documents, load_events(project, documents), load_stages(project, documents),
+                   load_reported(project, documents))
+
+
+def test_keyword_figures_per_document_and_language(tmp_path):
+    catalog = tiny_project(tmp_path)
+    figures = {f.id: f for f in discover(catalog)}
+    assert set(figures) == {"doc-a-keywords", "doc-b-keywords-en", "doc-b-keywords-zh", "keyword-overlap"}
+    a = run_figure(figures["doc-a-keywords"], catalog).data
+    assert a.iloc[0][["keyword", "count", "share_pct"]].tolist() == ["pilot", 3, 50.0]  # of 6 counted tokens
+    zh = run_figure(figures["doc-b-keywords-zh"], catalog).data
+    assert zh.iloc[0][["keyword", "count"]].tolist() == ["地方政府", 2]
+    assert "一群两区三圈" in set(zh["keyword"])
+
+
+def test_overlap_table_lists_shared_keywords(tmp_path):
+    catalog = tiny_project(tmp_path)
+    figure = next(f for f in discover(catalog) if f.id == "keyword-overlap")
+    data = run_figure(figure, catalog).data
+    assert data.to_dict("records") == [{"document_a": "doc-a", "document_b": "doc-b", "shared_count": 2, "shared_keywords": "county; pilot"}]
+
+
+def test_undeclared_input_is_refused(tmp_path):
+    from dataclasses import replace
+
+    import pytest
+    from pilotsite.errors import BuildError
+
+    catalog = tiny_project(tmp_path)
+    figure = next(f for f in discover(catalog) if f.id == "doc-a-keywords")
+    with pytest.raises(BuildError, match="does not list it in its inputs"):
+        run_figure(replace(figure, inputs=figure.inputs[1:]), catalog)
+
+
+def test_partial_dates_become_year_spans():
+    assert case_timelines.year_fraction("1997", end=False) == 1997
+    assert case_timelines.year_fraction("1999", end=True) == 2000
+    assert case_timelines.year_fraction("2008-09", end=False) == 2008 + 8 / 12
+    assert case_timelines.year_fraction("2017-12", end=True) == 2018
+
+
+def test_stage_alt_text_keeps_order():
+    data = pd.DataFrame({"step": [1, 2], "label": ["First", "Second"]})
+    assert case_timelines.describe_stages(data).endswith("1. First 2. Second")

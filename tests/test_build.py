@@ -1,0 +1,118 @@
+"""Full builds of the default data: pages, figure folders, links, reproducibility, safety."""
+import html
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import build as build_module
+from conftest import ROOT, tree_hashes
+from pilotsite.evidence import quote_anchor
+from pilotsite.linkcheck import broken_links
+
+DOCUMENTS = ["lu-street-typical-experience", "m-county-homestead-pilot", "return-migrant-entrepreneurship",
+             "shanxi-collaborative-contest", "wenling-participatory-budgeting"]
+FIGURE_FILES = ["index.html", "figure.svg", "figure.png", "data.csv", "cite.bib"]
+
+
+def figure_ids(site: Path) -> list[str]:
+    return sorted(p.name for p in (site / "figures").iterdir() if p.is_dir())
+
+
+def test_readme_command_builds_without_warnings(tmp_path):
+    out = tmp_path / "site"
+    result = subprocess.run([sys.executable, "build.py", "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no warnings of any kind (fonts, jieba, pandoc)
+    assert "[1/6]" in result.stdout and "pages written" in result.stdout and "figures drawn" in result.stdout
+    assert (out / "index.html").is_file()
+
+
+def test_every_document_has_a_page(built_site):
+    for doc_id in DOCUMENTS:
+        page = (built_site / "documents" / doc_id / "index.html").read_text(encoding="utf-8")
+        assert "Figures from this document" in page
+
+
+def test_every_figure_has_its_folder_and_files(built_site):
+    ids = figure_ids(built_site)
+    required = {"return-migrant-tool-types", "return-migrant-sub-tools", "return-migrant-regions", "return-migrant-keywords",
+                "shanxi-collaborative-contest-keywords-zh", "shanxi-collaborative-contest-keywords-en",
+                "keyword-overlap", "case-timelines-combined", "wenling-participatory-budgeting-timeline",
+                "m-county-pilot-trajectory-stages"}
+    assert required <= set(ids)
+    for figure_id in ids:
+        folder = built_site / "figures" / figure_id
+        for name in FIGURE_FILES:
+            assert (folder / name).stat().st_size > 0, f"{figure_id}/{name}"
+        assert list(folder.glob("*.py")), f"{figure_id} has no analysis source"
+        page = html.unescape((folder / "index.html").read_text(encoding="utf-8"))
+        for section in ("Cite this figure", "@misc{", "SHA-256", "python build.py figure " + figure_id, "matplotlib"):
+            assert section in page, f"{figure_id} page lacks {section!r}"
+        assert f'id="fig-{figure_id}"' in page
+
+
+def test_no_broken_links(built_site):
+    assert broken_links(built_site) == []
+
+
+def test_link_checker_notices_a_broken_link(built_site, tmp_path):
+    import shutil
+    copy = tmp_path / "site"
+    shutil.copytree(built_site, copy)
+    (copy / "figures/return-migrant-tool-types/data.csv").unlink()
+    assert any("data.csv (missing file)" in p for p in broken_links(copy))
+
+
+def test_timeline_points_link_to_highlighted_quotes(built_site):
+    events = pd.read_csv(ROOT / "data/timelines/events.csv", dtype=str)
+    timeline = (built_site / "timeline/index.html").read_text(encoding="utf-8")
+    for _, event in events.iterrows():
+        anchor = quote_anchor(event["document_id"], event["quote"])
+        assert f"../documents/{event['document_id']}/index.html#{anchor}" in timeline
+        page = (built_site / "documents" / event["document_id"] / "index.html").read_text(encoding="utf-8")
+        assert f'<mark><span id="{anchor}"' in page or f'<span id="{anchor}" class="anchor">' in page
+
+
+def test_chinese_page_declares_language(built_site):
+    page = (built_site / "documents/shanxi-collaborative-contest/index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in page
+    assert '<p lang="zh">在区域治理' in page and '<p lang="en">Against the backdrop' in page
+
+
+def test_consistency_checks_stated_on_pages(built_site):
+    page = (built_site / "figures/return-migrant-tool-types/index.html").read_text(encoding="utf-8")
+    assert "50.82 + 23.7 + 25.47 = 99.99 %" in page and "Passes" in page
+    methods = (built_site / "methods/index.html").read_text(encoding="utf-8")
+    assert "FAIL" not in methods and "jieba" in methods
+
+
+def test_two_clean_builds_are_byte_identical(built_site, tmp_path):
+    second = tmp_path / "elsewhere" / "out"
+    build_module.build(ROOT, second, renderer="embedded")
+    assert tree_hashes(second) == tree_hashes(built_site)
+
+
+def test_failed_build_leaves_published_site_untouched(project_copy, tmp_path):
+    out = tmp_path / "_site"
+    build_module.build(project_copy, out, renderer="embedded")
+    before = tree_hashes(out)
+    csv = project_copy / "data/reported/return-migrant-entrepreneurship/tool-types.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("50.82", "50,82"), encoding="utf-8")
+    with pytest.raises(build_module.BuildError, match="tool-types.csv, line 2"):
+        build_module.build(project_copy, out, renderer="embedded")
+    assert tree_hashes(out) == before
+    assert not list(tmp_path.glob("._site.*"))
+
+
+def test_user_error_exits_non_zero_without_traceback(project_copy, tmp_path):
+    events = project_copy / "data/timelines/events.csv"
+    events.write_text(events.read_text(encoding="utf-8").replace("In 2006 these", "In 2007 these"), encoding="utf-8")
+    code = subprocess.run(
+        [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); import build; build.ROOT = __import__('pathlib').Path({str(project_copy)!r}); sys.exit(build.main(['--out', {str(tmp_path / 'o')!r}]))"],
+        capture_output=True, text=True)
+    assert code.returncode == 1
+    assert "data/timelines/events.csv, line" in code.stderr and "not found verbatim" in code.stderr
+    assert "Traceback" not in code.stderr

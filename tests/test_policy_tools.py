@@ -1,0 +1,44 @@
+"""The consistency checks of the policy-tool analysis, on tiny tables with known answers."""
+import pandas as pd
+
+from pilotsite.analysis import load_module
+from conftest import ROOT
+
+policy_tools = load_module(ROOT / "analyses/policy_tools.py", ROOT)
+
+
+def by_name(checks):
+    return {c.name: c for c in checks}
+
+
+def test_published_shares_summing_to_99_99_pass_within_rounding():
+    data = pd.DataFrame({"tool_type": ["supply", "demand", "environment"], "share_pct": [50.82, 23.7, 25.47]})
+    check = by_name(policy_tools.check_tool_types(data))["The three shares add up to 100 % within rounding"]
+    assert check.passed and "= 99.99 %" in check.detail and "0.01 points" in check.detail
+
+
+def test_shares_that_do_not_add_up_fail():
+    data = pd.DataFrame({"tool_type": ["supply", "demand", "environment"], "share_pct": [50.82, 23.7, 20.0]})
+    checks = policy_tools.check_tool_types(data)
+    assert not by_name(checks)["The three shares add up to 100 % within rounding"].passed
+
+
+def test_sub_tools_larger_than_their_type_fail():
+    data = pd.DataFrame({"tool_type": ["demand", "demand"], "sub_tool": ["a", "b"],
+                         "share_pct": [20.0, 10.0], "type_share_pct": [23.7, 23.7]})
+    [check] = policy_tools.check_sub_tools(data)
+    assert not check.passed and "sum to 30 %" in check.detail
+
+
+def test_overall_share_must_lie_between_regional_shares():
+    good = pd.DataFrame({"region": ["east", "west"], "tool_type": ["supply", "supply"],
+                         "share_pct": [48.22, 52.96], "overall_share_pct": [50.82, 50.82]})
+    assert all(c.passed for c in policy_tools.check_regions(good))
+    bad = good.assign(overall_share_pct=[55.0, 55.0])
+    assert not by_name(policy_tools.check_regions(bad))["Overall supply share lies between the regional shares"].passed
+
+
+def test_alt_text_lists_every_value():
+    data = pd.DataFrame({"tool_type": ["supply", "demand"], "share_pct": [50.82, 23.7]})
+    alt = policy_tools.describe_shares(data)
+    assert "supply: 50.82%" in alt and "demand: 23.7%" in alt
