@@ -3,7 +3,7 @@
 
 Usage (from the repository root):
 
-    /work/venv/bin/python scripts/export_stopwords.py
+    python scripts/export_stopwords.py
 
 Writes data/lexicon/stopwords-zh.txt and data/lexicon/stopwords-en.txt: one word
 a line, sorted by Unicode code point, UTF-8, LF line endings, trailing newline.

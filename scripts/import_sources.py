@@ -3,7 +3,7 @@
 
 Usage (from the repository root):
 
-    /work/venv/bin/python scripts/import_sources.py [--sources ../shared/sources]
+    python scripts/import_sources.py [--sources ../shared/sources]
 
 Cleaning only removes web-page residue and moves front matter (titles, authors,
 posting metadata) out of the text; sentences are never rewritten. Typos, missing
