@@ -29,7 +29,7 @@ def figures(catalog) -> list[Figure]:
             caption="Dated events the document states; hatched bars are approximate periods. Each event quotes its source.",
             kind="timeline", documents=(doc_id,), inputs=(EVENTS, doc.text_path),
             params={"documents": [doc_id]}, compute=dated_events, draw=draw_events,
-            describe=describe_events, size=(7.0, 1.6 + 0.45 * int((events["document_id"] == doc_id).sum())),
+            describe=describe_events, headline=headline_events, size=(7.0, 1.6 + 0.45 * int((events["document_id"] == doc_id).sum())),
         ))
     for process_id, steps in catalog.stages.groupby("process_id", sort=True):
         doc = catalog.documents[steps["document_id"].iloc[0]]
@@ -38,7 +38,7 @@ def figures(catalog) -> list[Figure]:
             caption="An ordered process the document narrates without dates; each stage quotes its source.",
             kind="timeline", documents=(doc.id,), inputs=(STAGES, doc.text_path),
             params={"process": process_id}, compute=process_stages, draw=draw_stages,
-            describe=describe_stages, size=(7.0, 1.0 + 0.62 * len(steps)),
+            describe=describe_stages, headline=headline_stages, size=(7.0, 1.0 + 0.62 * len(steps)),
         ))
     dated_docs = sorted(events["document_id"].unique())
     result.append(Figure(
@@ -116,6 +116,14 @@ def draw_stages(data: pd.DataFrame, fig) -> None:
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.6, n - 0.4)
     ax.axis("off")
+
+
+def headline_events(data: pd.DataFrame) -> str:
+    return f"{len(data)} dated events, from {data['date_text'].iloc[0]} to {data['date_text'].iloc[-1]}, each quoted from the text."
+
+
+def headline_stages(data: pd.DataFrame) -> str:
+    return f"A process in {len(data)} stages, from “{data['label'].iloc[0]}” to “{data['label'].iloc[-1]}”."
 
 
 def describe_events(data: pd.DataFrame) -> str:

@@ -32,7 +32,7 @@ def figures(catalog) -> list[Figure]:
                 kind="keywords", documents=(doc.id,), lang=lang,
                 inputs=(doc.text_path, *LEXICON_FILES),
                 params={"document": doc.id, "lang": lang, "top_n": TOP_N, "min_chars": 2},
-                compute=document_keywords, draw=draw_keywords, describe=describe_keywords,
+                compute=document_keywords, draw=draw_keywords, describe=describe_keywords, headline=headline_keywords,
                 size=(6.0, 4.6),
             ))
     result.append(Figure(
@@ -111,6 +111,11 @@ def draw_overlap(data: pd.DataFrame, fig) -> None:
 def describe_keywords(data: pd.DataFrame) -> str:
     words = ", ".join(f"{w} ({s:g}%)" for w, s in zip(data["keyword"], data["share_pct"]))
     return f"Horizontal bar chart of the {len(data)} most frequent words: {words}."
+
+
+def headline_keywords(data: pd.DataFrame) -> str:
+    top = data.iloc[0]
+    return f"Most frequent word: {top['keyword']} ({top['share_pct']:g} % of {top['total_tokens']} counted tokens)."
 
 
 def describe_overlap(data: pd.DataFrame) -> str:

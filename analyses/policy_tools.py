@@ -24,7 +24,7 @@ def figures(catalog) -> list[Figure]:
                title="Shares of supply-, demand- and environment-oriented policy tools",
                caption="Share of all coded policy-tool uses by tool type, as reported by Fan Yu et al. (2024).",
                inputs=(f"{TABLES}/tool-types.csv",), compute=tool_types, draw=draw_tool_types,
-               describe=describe_shares, checks=check_tool_types, size=(6.0, 3.2), **common),
+               describe=describe_shares, checks=check_tool_types, headline=headline_tool_types, size=(6.0, 3.2), **common),
         Figure(id="return-migrant-sub-tools",
                title="Sub-tool shares reported within each tool type",
                caption="Every sub-tool share the article states, grouped by tool type; the rest of each type's share is not broken down in the article.",
@@ -130,6 +130,12 @@ def describe_shares(data: pd.DataFrame) -> str:
     keys = [c for c in data.columns if c not in ("share_pct", "locator", "quote", "document_id", "rank") and not c.endswith("_pct")]
     parts = [" ".join(str(row[k]) for k in keys) + f": {row['share_pct']:g}%" for _, row in data.iterrows()]
     return "Horizontal bar chart. " + "; ".join(parts) + "."
+
+
+def headline_tool_types(data: pd.DataFrame) -> str:
+    top = data.sort_values("share_pct", ascending=False).iloc[0]
+    others = ", ".join(f"{r['tool_type']} {r['share_pct']:g} %" for _, r in data.iterrows() if r["tool_type"] != top["tool_type"])
+    return f"{TYPE_LABEL[top['tool_type']]} tools are the largest type: {top['share_pct']:g} % of coded policy-tool uses ({others})."
 
 
 def check_tool_types(data: pd.DataFrame) -> list[Check]:

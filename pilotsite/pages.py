@@ -21,7 +21,8 @@ from .project import Project
 NAV = (("Home", "index"), ("Documents", "documents/index"), ("Figures", "figures/index"),
        ("Timeline", "timeline/index"), ("Methods", "methods/index"))
 HEADLINE_KINDS = ("policy-tools", "timeline", "keywords")  # which figure a document leads with
-RELATED_MIN_SHARED = 2
+RELATED_MIN_SHARED = 3  # shared top keywords for two documents to count as related
+RELATED_MAX = 3
 REBUILD_COMMAND = "python build.py figure {id}"
 
 
@@ -222,7 +223,7 @@ def figures_of(model: SiteModel, doc_id: str) -> list[FigureResult]:
 
 
 def related_documents(model: SiteModel) -> dict[str, list[tuple[str, str, int]]]:
-    """Documents sharing at least RELATED_MIN_SHARED top keywords, most shared first."""
+    """Up to RELATED_MAX documents sharing at least RELATED_MIN_SHARED top keywords, most shared first."""
     related: dict[str, list[tuple[str, str, int]]] = {d: [] for d in model.documents}
     overlap = model.results.get("keyword-overlap")
     if overlap is None:
@@ -231,7 +232,7 @@ def related_documents(model: SiteModel) -> dict[str, list[tuple[str, str, int]]]
         if row["shared_count"] >= RELATED_MIN_SHARED:
             related[row["document_a"]].append((row["document_b"], row["shared_keywords"], row["shared_count"]))
             related[row["document_b"]].append((row["document_a"], row["shared_keywords"], row["shared_count"]))
-    return {d: sorted(items, key=lambda x: (-x[2], x[0])) for d, items in related.items()}
+    return {d: sorted(items, key=lambda x: (-x[2], x[0]))[:RELATED_MAX] for d, items in related.items()}
 
 
 def quoted_passages(model: SiteModel) -> dict[str, dict[str, tuple[str, str]]]:
@@ -329,7 +330,7 @@ def build_pages(model: SiteModel) -> list[Page]:
         own = figures_of(model, doc.id)
         cards.append(document_card(doc, len(own), ""))
         lead = sorted((r for r in own if len(r.figure.documents) == 1),
-                      key=lambda r: (HEADLINE_KINDS.index(r.figure.kind), r.figure.id))
+                      key=lambda r: (r.figure.headline is None, r.figure.lang != document_lang(doc), HEADLINE_KINDS.index(r.figure.kind), r.figure.id))
         if lead:
             findings.append(figure_card(lead[0], ""))
     pages.append(Page("index", "index.qmd.j2", settings.title, "en",

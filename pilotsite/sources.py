@@ -1,8 +1,7 @@
 """Writing the site's page sources: Quarto markdown (.qmd) from the Jinja2 templates in site/.
 
 Both renderers read these same sources. Every value from data is escaped: inside raw HTML
-blocks by HTML escaping (plus backticks and braces, which Markdown and Quarto shortcodes would
-otherwise act on), inside Markdown by backslash-escaping every ASCII punctuation character.
+blocks by HTML escaping (plus backticks and braces), inside Markdown by backslash-escaping every ASCII punctuation character.
 """
 from __future__ import annotations
 
@@ -18,7 +17,9 @@ from markupsafe import Markup, escape
 from .pages import NAV, Page, SiteModel
 
 MARKDOWN_SPECIAL = set(string.punctuation)
-EXTRA_HTML_ESCAPES = {"`": "&#96;", "{": "&#123;", "}": "&#125;", "\n": " ", "\r": " "}
+# Escaped backticks mean no value can close the ```{=html} fence it sits in; braces keep Quarto
+# shortcodes ({{< >}}) inert. Newlines are kept: <pre> blocks need them.
+EXTRA_HTML_ESCAPES = {"`": "&#96;", "{": "&#123;", "}": "&#125;", "\r": ""}
 
 
 def html_text(value) -> Markup:

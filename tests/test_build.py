@@ -54,6 +54,24 @@ def test_every_figure_has_its_folder_and_files(built_site):
         assert f'id="fig-{figure_id}"' in page
 
 
+def test_citation_on_figure_page_and_in_cite_bib(built_site):
+    folder = built_site / "figures/return-migrant-tool-types"
+    bib = (folder / "cite.bib").read_text(encoding="utf-8")
+    assert bib.startswith("@misc{pilotsite-return-migrant-tool-types,\n  author = {")
+    assert "year = {2026}" in bib and "Characteristics and Mechanisms" in bib
+    page = html.unescape((folder / "index.html").read_text(encoding="utf-8"))
+    assert bib.strip() in page  # the page shows the same entry, line breaks and all
+    assert "[Figure return-migrant-tool-types]" in page
+
+
+def test_home_page_shows_every_document_and_headline_findings(built_site):
+    page = html.unescape((built_site / "index.html").read_text(encoding="utf-8"))
+    for doc_id in DOCUMENTS:
+        assert f'href="documents/{doc_id}/index.html"' in page
+    assert "Supply-oriented tools are the largest type: 50.82 %" in page
+    assert page.count('<li class="card">') == len(DOCUMENTS)
+
+
 def test_no_broken_links(built_site):
     assert broken_links(built_site) == []
 

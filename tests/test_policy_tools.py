@@ -42,3 +42,23 @@ def test_alt_text_lists_every_value():
     data = pd.DataFrame({"tool_type": ["supply", "demand"], "share_pct": [50.82, 23.7]})
     alt = policy_tools.describe_shares(data)
     assert "supply: 50.82%" in alt and "demand: 23.7%" in alt
+
+
+def test_reported_tables_become_figure_data(project_copy):
+    from pilotsite.analysis import Catalog, discover
+    from pilotsite.documents import load_documents
+    from pilotsite.evidence import load_events, load_stages
+    from pilotsite.outputs import run_figure
+    from pilotsite.project import open_project
+    from pilotsite.reported import load_reported
+
+    project = open_project(project_copy)
+    docs = load_documents(project)
+    catalog = Catalog(project, docs, load_events(project, docs), load_stages(project, docs), load_reported(project, docs))
+    figures = {f.id: f for f in discover(catalog)}
+    types = run_figure(figures["return-migrant-tool-types"], catalog).data
+    assert types[["tool_type", "share_pct"]].values.tolist() == [["supply", 50.82], ["demand", 23.7], ["environment", 25.47]]
+    subs = run_figure(figures["return-migrant-sub-tools"], catalog).data
+    assert len(subs) == 9 and subs.iloc[0][["sub_tool", "share_pct"]].tolist() == ["entrepreneurial park", 10.84]
+    regions = run_figure(figures["return-migrant-regions"], catalog)
+    assert all(c.passed for c in regions.checks) and len(regions.checks) >= 4
