@@ -83,35 +83,33 @@ def _label_bars(ax, bars, values) -> None:
                     xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
 
 
-def draw_tool_types(data: pd.DataFrame, fig) -> None:
+def _horizontal_bars(fig, labels, values, colours, xlabel: str, xmax: float) -> None:
+    """Bars top to bottom in table order, each labelled with its value."""
     ax = fig.add_subplot()
-    labels = [TYPE_LABEL[t] for t in data["tool_type"]]
-    bars = ax.barh(labels[::-1], data["share_pct"][::-1], color=["#009E73", "#E69F00", "#0072B2"])
-    _label_bars(ax, bars, list(data["share_pct"][::-1]))
-    ax.set_xlabel("% of all coded policy-tool uses")
-    ax.set_xlim(0, 60)
+    bars = ax.barh(list(labels)[::-1], list(values)[::-1], color=list(colours)[::-1])
+    _label_bars(ax, bars, list(values)[::-1])
+    ax.set_xlabel(xlabel)
+    ax.set_xlim(0, xmax)
+
+
+TYPE_COLOURS = {"supply": "#0072B2", "demand": "#E69F00", "environment": "#009E73"}
+REGION_COLOURS = {"east": "#0072B2", "central": "#E69F00", "west": "#009E73"}
+
+
+def draw_tool_types(data: pd.DataFrame, fig) -> None:
+    _horizontal_bars(fig, [TYPE_LABEL[t] for t in data["tool_type"]], data["share_pct"],
+                     [TYPE_COLOURS[t] for t in data["tool_type"]], "% of all coded policy-tool uses", 60)
 
 
 def draw_sub_tools(data: pd.DataFrame, fig) -> None:
-    ax = fig.add_subplot()
-    colours = {"supply": "#0072B2", "demand": "#E69F00", "environment": "#009E73"}
-    rows = data.iloc[::-1]
-    bars = ax.barh([f"{s} ({t})" for s, t in zip(rows["sub_tool"], rows["tool_type"])], rows["share_pct"],
-                   color=[colours[t] for t in rows["tool_type"]])
-    _label_bars(ax, bars, list(rows["share_pct"]))
-    ax.set_xlabel("% of all coded policy-tool uses")
-    ax.set_xlim(0, max(data["share_pct"]) * 1.25)
+    _horizontal_bars(fig, [f"{s} ({t})" for s, t in zip(data["sub_tool"], data["tool_type"])], data["share_pct"],
+                     [TYPE_COLOURS[t] for t in data["tool_type"]], "% of all coded policy-tool uses",
+                     max(data["share_pct"]) * 1.25)
 
 
 def draw_regions(data: pd.DataFrame, fig) -> None:
-    ax = fig.add_subplot()
-    colours = {"east": "#0072B2", "central": "#E69F00", "west": "#009E73"}
-    rows = data.iloc[::-1]
-    bars = ax.barh([f"{TYPE_LABEL[t]} · {r}" for r, t in zip(rows["region"], rows["tool_type"])], rows["share_pct"],
-                   color=[colours[r] for r in rows["region"]])
-    _label_bars(ax, bars, list(rows["share_pct"]))
-    ax.set_xlabel("% of the region's coded policy-tool uses")
-    ax.set_xlim(0, 65)
+    _horizontal_bars(fig, [f"{TYPE_LABEL[t]} · {r}" for r, t in zip(data["region"], data["tool_type"])], data["share_pct"],
+                     [REGION_COLOURS[r] for r in data["region"]], "% of the region's coded policy-tool uses", 65)
 
 
 def draw_keywords(data: pd.DataFrame, fig) -> None:
