@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Build the policy-pilot research site.
 
-    python build.py                 build the site into _site/
+    python build.py                 build the site into _site/ (only what changed is redone)
     python build.py --out DIR       build into DIR instead
+    python build.py --check         exit 1 if the site in --out is not what the inputs produce
     python build.py serve           build, then serve the site on http://localhost:8000/
     python build.py figure ID       compute and draw one figure into _figure/ID/
 
-The phases run in this order, each finishing before the next starts (see build()).
+The phases run in the order of build(); each finishes before the next starts. Everything that
+decides what is out of date lives in .build/ (git-ignored): deleting it means a full rebuild.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import platform
 import shutil
 import sys
 import time
@@ -19,107 +23,207 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from pilotsite import linkcheck, publish  # noqa: E402
-from pilotsite.analysis import Catalog, discover  # noqa: E402
-from pilotsite.documents import load_documents  # noqa: E402
+# Only light modules at start-up: a no-op build must finish before pandas would have loaded.
+from pilotsite import fingerprint, publish  # noqa: E402
 from pilotsite.errors import BuildError  # noqa: E402
-from pilotsite.evidence import load_events, load_stages  # noqa: E402
-from pilotsite.outputs import run_figure, software_versions  # noqa: E402
-from pilotsite.pages import SiteModel, build_pages  # noqa: E402
-from pilotsite.project import open_project  # noqa: E402
-from pilotsite.renderers import embedded, quarto  # noqa: E402
-from pilotsite.reported import load_reported  # noqa: E402
-from pilotsite.sources import write_sources  # noqa: E402
-from pilotsite.text import lexicon_summary  # noqa: E402
 
-WORK_DIR = ".build"  # generated page sources; git-ignored, rebuilt every run
+WORK_DIR = ".build"  # page sources, caches and build state; git-ignored
+INPUT_TREES = ("data", "analyses", "site", "pilotsite", "history")
 
 
 def say(message: str) -> None:
     print(message, flush=True)
 
 
-def load_catalog(root: Path, site_url: str | None) -> Catalog:
+class BuildState:
+    """What the last successful builds produced, kept in .build/ and written atomically."""
+
+    def __init__(self, root: Path):
+        self.folder = root / WORK_DIR
+        self.hashes = fingerprint.FileHashes(self.folder / "hashes.json")
+        self.last = self._read("last-build.json")
+        self.figure_keys: dict[str, str] = self._read("figures.json")
+
+    def _read(self, name: str) -> dict:
+        try:
+            return json.loads((self.folder / name).read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return {}
+
+    def _write(self, name: str, value: dict) -> None:
+        fingerprint.write_atomic(self.folder / name, json.dumps(value, indent=1, sort_keys=True).encode("utf-8"))
+
+    def unchanged(self, out: Path, inputs: str) -> dict | None:
+        """The last build of out, if its inputs are the same and its output is untouched."""
+        record = self.last.get(str(out.resolve()))
+        if record and record["inputs"] == inputs and out.is_dir() and tree_digests(out) == record["outputs"]:
+            return record
+        return None
+
+    def save(self, out: Path, inputs: str, figure_keys: dict[str, str], pages: int) -> None:
+        self.figure_keys = figure_keys
+        self._write("figures.json", figure_keys)
+        self.last[str(out.resolve())] = {"inputs": inputs, "outputs": tree_digests(out),
+                                         "figures": len(figure_keys), "pages": pages}
+        self._write("last-build.json", self.last)
+        self.hashes.save()
+
+
+def tree_digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): fingerprint.sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def inputs_digest(root: Path, hashes: fingerprint.FileHashes, options: dict) -> str:
+    """One hash over every file the site is made from, the library versions and the options."""
+    files = {}
+    for tree in INPUT_TREES:
+        for path in sorted((root / tree).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                files[path.relative_to(root).as_posix()] = hashes.sha256(path)
+    files["build.py"] = hashes.sha256(root / "build.py")
+    versions = fingerprint.library_versions() | {name: fingerprint.package_version(name) for name in ("pypandoc-binary", "Jinja2")}
+    versions["python"] = platform.python_version()
+    return fingerprint.sha256_bytes(fingerprint.canonical_json([files, versions, options]).encode("utf-8"))
+
+
+def load_catalog(root: Path, site_url: str | None):
     """Load and validate every input before any analysis runs, so bad data fails fast."""
+    from pilotsite.analysis import Catalog
+    from pilotsite.documents import load_documents
+    from pilotsite.evidence import load_events, load_stages
+    from pilotsite.project import open_project
+    from pilotsite.reported import load_reported
+
     project = open_project(root, site_url)
     documents = load_documents(project)
-    return Catalog(
-        project=project,
-        documents=documents,
-        events=load_events(project, documents),
-        stages=load_stages(project, documents),
-        reported=load_reported(project, documents),
-    )
+    return Catalog(project=project, documents=documents, events=load_events(project, documents),
+                   stages=load_stages(project, documents), reported=load_reported(project, documents))
 
 
 def choose_renderer(requested: str) -> str:
     if requested == "auto":
-        return "quarto" if quarto.quarto_executable() else "embedded"
+        return "quarto" if shutil.which("quarto") else "embedded"
     return requested
 
 
-def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = None) -> dict:
+def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = None, check: bool = False) -> dict:
+    """Build the site into out; with check=True, compare instead of publishing."""
     started = time.perf_counter()
     renderer = choose_renderer(renderer)
     publish.recover(out)  # a build killed mid-publish left the old site aside: put it back
+    state = BuildState(root)
+    inputs = inputs_digest(root, state.hashes, {"renderer": renderer, "site_url": site_url})
 
-    say("[1/6] Loading and validating data")
+    previous = state.unchanged(out, inputs)
+    if previous:
+        seconds = time.perf_counter() - started
+        say(f"Nothing changed: 0 of {previous['figures']} figures rebuilt, 0 pages rendered, "
+            f"{out} left as it was ({seconds:.2f} s)")
+        return {"figures": previous["figures"], "figures_rebuilt": [], "pages_rendered": [], "changes": [],
+                "seconds": seconds, "differences": []}
+
+    from pilotsite import ledger, linkcheck
+    from pilotsite.analysis import discover
+    from pilotsite.outputs import FigureCache, compute_figure, software_versions
+    from pilotsite.pages import SiteModel, build_pages
+    from pilotsite.renderers import embedded, quarto
+    from pilotsite.sources import write_sources
+    from pilotsite.text import lexicon_summary
+
+    say("[1/7] Loading and validating data")
     catalog = load_catalog(root, site_url)
 
-    say("[2/6] Finding analyses")
+    say("[2/7] Finding analyses")
     figures = discover(catalog)
 
-    say(f"[3/6] Running analyses and drawing {len(figures)} figures")
-    results = {}
-    for number, figure in enumerate(figures, 1):
-        say(f"      ({number}/{len(figures)}) {figure.id}")
-        results[figure.id] = run_figure(figure, catalog)
+    # A figure is redrawn only when the hash of what it depends on has no stored result.
+    say(f"[3/7] Checking {len(figures)} figures against the cache")
+    cache = FigureCache(root / WORK_DIR / "cache" / "figures")
+    libraries = fingerprint.library_versions()
+    keys, components, rebuilt, reasons = {}, {}, [], {}
+    for figure in figures:
+        parts = fingerprint.figure_components(
+            figure_id=figure.id, analysis=root / figure.analysis, analysis_label=figure.analysis,
+            inputs=figure.inputs, params=dict(figure.params), root=root, hashes=state.hashes,
+            libraries=libraries)
+        key = fingerprint.key_of(parts)
+        keys[figure.id], components[figure.id] = key, parts
+        if not cache.has(figure.id, key):
+            before = cache.components(figure.id, state.figure_keys.get(figure.id, ""))
+            reasons[figure.id] = (sorted(n for n in set(parts) | set(before) if parts.get(n) != before.get(n))
+                                  if before else ["no earlier build"])
+            say(f"      drawing {figure.id} ({', '.join(reasons[figure.id])})")
+            cache.store(figure.id, key, compute_figure(figure, catalog), parts)
+            rebuilt.append(figure.id)
+    results = {f.id: cache.load(f, keys[f.id], components[f.id], root) for f in figures}
 
-    # Pages are generated only after every figure exists: indexes and cross-links need them all.
-    say("[4/6] Writing page sources")
+    say("[4/7] Recording figure versions")
+    settings = catalog.project.settings
+    new_ledger, changes, version_files = ledger.record(ledger.load(root), root, results.values(), settings.date)
+    for change in changes:
+        say(f"      {change.figure_id}: version {change.version}"
+            + (f" replaces {change.previous}" if change.previous else " (first version)"))
+
+    # Pages come after every figure exists: indexes and cross-links need them all.
+    say("[5/7] Writing page sources")
+    versions = software_versions() | {"pandoc": embedded.pandoc_display_version()}
     model = SiteModel(project=catalog.project, documents=dict(catalog.documents), results=results,
-                      events=catalog.events, stages=catalog.stages,
-                      lexicon_summary=lexicon_summary(root), versions=software_versions())
-    model.versions["pandoc"] = embedded.pandoc_version()
+                      events=catalog.events, stages=catalog.stages, lexicon_summary=lexicon_summary(root),
+                      versions=versions, ledger=new_ledger)
     pages = build_pages(model)
-    work = root / WORK_DIR / "pages"
-    if work.exists():
-        shutil.rmtree(work)
-    write_sources(model, pages, work)
+    sources = root / WORK_DIR / "pages"
+    if sources.exists():
+        shutil.rmtree(sources)
+    write_sources(model, pages, sources, root / WORK_DIR / "cache" / "templates")
 
-    say(f"[5/6] Rendering {len(pages)} pages with the {renderer} renderer")
+    say(f"[6/7] Rendering {len(pages)} pages with the {renderer} renderer")
     staging = publish.staging_dir(out)
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     if renderer == "quarto":
-        quarto.render(pages, work, staging)
+        quarto.render(pages, sources, staging)
+        rendered = [p.path for p in pages]
     else:
-        embedded.render(catalog.project, pages, work, staging)
+        rendered = embedded.render(catalog.project, pages, sources, staging, root / WORK_DIR / "cache" / "pages")
 
     # The link check runs on the staged copy: a site with a broken link is never published.
-    say("[6/6] Checking links and publishing")
+    say("[7/7] Checking links and " + ("comparing with " + str(out) if check else "publishing"))
     broken = linkcheck.broken_links(staging)
     if broken:
+        shutil.rmtree(staging)
         raise BuildError("broken links in the built site:\n  " + "\n  ".join(broken[:20]))
-    publish.publish(staging, out)
+    report = {"figures": len(figures), "figures_rebuilt": rebuilt, "reasons": reasons,
+              "pages_rendered": rendered, "changes": [c.figure_id for c in changes], "differences": []}
+    if check:
+        expected, found = tree_digests(staging), (tree_digests(out) if out.is_dir() else {})
+        report["differences"] = sorted(p for p in set(expected) | set(found) if expected.get(p) != found.get(p))
+        shutil.rmtree(staging)
+    else:
+        publish.publish(staging, out)
+        ledger.save(root, new_ledger, version_files)  # after publishing: a kill before it only delays the record
+        state.save(out, inputs_digest(root, state.hashes, {"renderer": renderer, "site_url": site_url}), keys, len(pages))
+        cache.prune(keys)
+        fingerprint.write_atomic(root / WORK_DIR / "last-report.json", json.dumps(report, indent=1).encode("utf-8"))
 
-    seconds = time.perf_counter() - started
-    summary = {"pages": len(pages), "figures": len(figures), "seconds": seconds, "renderer": renderer}
-    say(f"Done: {len(pages)} pages written, {len(figures)} of {len(figures)} figures drawn, "
-        f"in {seconds:.1f} s -> {out}")
-    return summary
+    report["seconds"] = time.perf_counter() - started
+    say(f"Done: {len(pages)} pages written ({len(rendered)} rendered anew), {len(rebuilt)} of {len(figures)} "
+        f"figures rebuilt, in {report['seconds']:.1f} s -> {out}")
+    return report
 
 
 def build_one_figure(root: Path, figure_id: str, out: Path) -> None:
+    from pilotsite.analysis import discover
+    from pilotsite.outputs import compute_figure
+
     catalog = load_catalog(root, None)
     figures = {f.id: f for f in discover(catalog)}
     if figure_id not in figures:
         raise BuildError(f"no figure '{figure_id}'; known figures: {', '.join(sorted(figures))}")
-    result = run_figure(figures[figure_id], catalog)
+    files = compute_figure(figures[figure_id], catalog)
     out.mkdir(parents=True, exist_ok=True)
-    for name, content in (("figure.svg", result.svg), ("figure.png", result.png), ("data.csv", result.csv)):
-        (out / name).write_bytes(content)
+    for name in ("figure.svg", "figure.png", "data.csv"):
+        (out / name).write_bytes(files[name])
     say(f"Wrote figure.svg, figure.png and data.csv for {figure_id} to {out}")
 
 
@@ -144,6 +248,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--renderer", choices=["auto", "embedded", "quarto"], default="auto",
                         help="auto uses Quarto when `quarto` is on PATH, else the embedded pandoc renderer")
     parser.add_argument("--site-url", default=None, help="absolute base URL used in citations (overrides data/site.yaml)")
+    parser.add_argument("--check", action="store_true", help="verify --out against the inputs instead of publishing")
     parser.add_argument("--port", type=int, default=8000, help="with 'serve': the port (default 8000)")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
     args = parser.parse_args(argv)
@@ -159,7 +264,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "figure":
             build_one_figure(ROOT, args.figure_id, out)
             return 0
-        build(ROOT, out, args.renderer, args.site_url)
+        report = build(ROOT, out, args.renderer, args.site_url, check=args.check)
+        if args.check:
+            if report["differences"]:
+                print(f"{out} is not what the current inputs produce; {len(report['differences'])} files differ:", file=sys.stderr)
+                for path in report["differences"][:20]:
+                    print(f"  {path}", file=sys.stderr)
+                return 1
+            say(f"{out} is exactly what the current inputs produce.")
         if args.command == "serve":
             serve(out, args.port)
         return 0

@@ -12,7 +12,7 @@ import textwrap
 import pandas as pd
 
 from pilotsite.analysis import Figure
-from pilotsite.evidence import EVENTS, STAGES
+from pilotsite.project import EVENTS, STAGES
 
 EVENT_COLUMNS = ["event_id", "document_id", "date_start", "date_end", "approximate", "date_text", "label", "quote"]
 STAGE_COLUMNS = ["process_id", "document_id", "process_label", "step", "label", "quote"]

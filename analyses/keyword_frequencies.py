@@ -12,7 +12,7 @@ from itertools import combinations
 import pandas as pd
 
 from pilotsite.analysis import Figure
-from pilotsite.text import LEXICON_FILES, keyword_frequencies, tokens
+from pilotsite.text import LEXICON_FILES, keyword_frequencies, lexicon_of, tokens
 
 TOP_N = 15
 OVERLAP_TOP_N = 30
@@ -50,7 +50,7 @@ def figures(catalog) -> list[Figure]:
 def document_keywords(inputs) -> pd.DataFrame:
     p = inputs.params
     doc = inputs.document(p["document"])
-    words = tokens(doc.text_in(p["lang"]), p["lang"], inputs.lexicon(), p["min_chars"])
+    words = tokens(doc.text_in(p["lang"]), p["lang"], lexicon_of(inputs), p["min_chars"])
     table = keyword_frequencies(words, p["top_n"])
     table.insert(0, "document_id", doc.id)
     table.insert(1, "lang", p["lang"])
@@ -59,7 +59,7 @@ def document_keywords(inputs) -> pd.DataFrame:
 
 def top_keywords(inputs, doc_id: str, top_n: int, min_chars: int) -> set[str]:
     doc = inputs.document(doc_id)
-    lexicon = inputs.lexicon()
+    lexicon = lexicon_of(inputs)
     found: set[str] = set()
     for lang in doc.languages:
         words = tokens(doc.text_in(lang), lang, lexicon, min_chars)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -16,8 +16,7 @@ import pandas as pd
 
 from .documents import Document
 from .errors import BuildError, Problem, relative
-from .project import Project
-from .text import LEXICON_FILES, Lexicon, load_lexicon
+from .project import EVENTS, STAGES, Project
 
 FIGURE_KINDS = ("keywords", "policy-tools", "timeline")
 
@@ -79,22 +78,15 @@ class Inputs:
         self.require(doc.text_path)
         return doc
 
-    def lexicon(self) -> Lexicon:
-        for path in LEXICON_FILES:
-            self.require(path)
-        return load_lexicon(self.catalog.project.root)
-
     def reported(self, path: str) -> pd.DataFrame:
         self.require(path)
         return self.catalog.reported[path]
 
     def events(self) -> pd.DataFrame:
-        from .evidence import EVENTS
         self.require(EVENTS)
         return self.catalog.events
 
     def stages(self) -> pd.DataFrame:
-        from .evidence import STAGES
         self.require(STAGES)
         return self.catalog.stages
 
@@ -144,5 +136,4 @@ def discover(catalog: Catalog) -> list[Figure]:
 
 
 def _with_analysis(figure: Figure, label: str) -> Figure:
-    from dataclasses import replace
     return replace(figure, analysis=label)

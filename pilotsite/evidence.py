@@ -7,11 +7,9 @@ import pandas as pd
 
 from .documents import Document
 from .errors import BuildError, Problem
-from .project import Project
+from .project import EVENTS, STAGES, Project
 from .tables import Column, check_unique, read_table
 
-EVENTS = "data/timelines/events.csv"
-STAGES = "data/timelines/stages.csv"
 
 EVENT_COLUMNS = [
     Column("event_id", "slug"),

@@ -1,47 +1,54 @@
-"""Running one figure: compute its data, draw it, describe it, check it, fingerprint its inputs."""
+"""Running one figure (data, SVG, PNG, alt text, checks) and keeping the result in the cache.
+
+A figure's outputs are stored under .build/cache/figures/<figure-id>/<key>/, where the key is
+the hash of everything the figure depends on (see fingerprint.py). Pages are always built from
+the stored files, so a figure read from the cache and one just drawn give the same pages.
+"""
 from __future__ import annotations
 
-import hashlib
+import io
+import json
+import os
 import platform
+import shutil
 import traceback
 from dataclasses import dataclass
-from importlib import metadata
+from pathlib import Path
 
 import pandas as pd
 
-from . import drawing
 from .analysis import Catalog, Check, Figure, Inputs
 from .errors import BuildError, Problem
+from .fingerprint import package_version
 
+FIGURE_FILES = ("data.csv", "figure.svg", "figure.png", "result.json")
 LIBRARIES = ("pandas", "matplotlib", "jieba", "numpy", "mplfonts")
 
 
 @dataclass(frozen=True)
 class FigureResult:
     figure: Figure
-    data: pd.DataFrame
+    key: str
+    components: dict[str, str]
+    data: pd.DataFrame  # every cell a string, exactly as in data.csv
     csv: bytes
     svg: bytes
     png: bytes
     alt: str
+    headline: str
     checks: tuple[Check, ...]
-    input_hashes: tuple[tuple[str, str], ...]  # (path, sha256)
     source: str  # the analysis file's text
 
-
-def sha256_file(path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    @property
+    def input_hashes(self) -> tuple[tuple[str, str], ...]:
+        return tuple((name[5:], digest) for name, digest in self.components.items() if name.startswith("data:"))
 
 
 def software_versions() -> dict[str, str]:
     """Versions of Python and of the libraries that shape a figure's output."""
     versions = {"python": platform.python_version()}
-    versions.update({name: metadata.version(name) for name in LIBRARIES})
-    versions["font"] = f"Noto Sans CJK SC ({drawing.FONT_FILE}, from mplfonts)"
+    versions.update({name: package_version(name) for name in LIBRARIES})
+    versions["font"] = "Noto Sans CJK SC (NotoSansCJKsc-Regular.otf, from mplfonts)"
     return versions
 
 
@@ -49,26 +56,99 @@ def to_csv(data: pd.DataFrame) -> bytes:
     return data.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def run_figure(figure: Figure, catalog: Catalog) -> FigureResult:
+@dataclass(frozen=True)
+class Evaluation:
+    """A figure just computed and drawn, before it is serialised into the cache."""
+
+    data: pd.DataFrame
+    svg: bytes
+    png: bytes
+    alt: str
+    headline: str
+    checks: tuple[Check, ...]
+
+
+def evaluate(figure: Figure, catalog: Catalog) -> Evaluation:
     """Compute, draw and check one figure; an exception becomes a BuildError naming the analysis."""
-    root = catalog.project.root
+    from . import drawing  # matplotlib is imported only when something is drawn
+
     try:
         data = figure.compute(Inputs(figure, catalog))
         if not isinstance(data, pd.DataFrame) or data.empty:
             raise BuildError([Problem(figure.analysis, f"figure '{figure.id}' produced no data rows")])
         svg, png = drawing.render(figure.draw, data, figure.size)
-        alt = figure.describe(data)
-        checks = tuple(figure.checks(data)) if figure.checks else ()
+        return Evaluation(data, svg, png, figure.describe(data), figure.headline(data) if figure.headline else "",
+                          tuple(figure.checks(data)) if figure.checks else ())
     except BuildError:
         raise
     except Exception as exc:
         where = traceback.extract_tb(exc.__traceback__)[-1]
         raise BuildError([Problem(
             figure.analysis,
-            f"figure '{figure.id}' failed: {type(exc).__name__}: {exc} (at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})",
+            f"figure '{figure.id}' failed: {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})",
         )]) from exc
-    return FigureResult(
-        figure=figure, data=data, csv=to_csv(data), svg=svg, png=png, alt=alt, checks=checks,
-        input_hashes=tuple((p, sha256_file(root / p)) for p in figure.inputs),
-        source=(root / figure.analysis).read_text(encoding="utf-8"),
-    )
+
+
+def compute_figure(figure: Figure, catalog: Catalog) -> dict[str, bytes]:
+    """The files the cache keeps for one figure."""
+    done = evaluate(figure, catalog)
+    meta = {"alt": done.alt, "headline": done.headline, "checks": [[c.name, c.passed, c.detail] for c in done.checks]}
+    return {"data.csv": to_csv(done.data), "figure.svg": done.svg, "figure.png": done.png,
+            "result.json": json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")}
+
+
+class FigureCache:
+    """Finished figure outputs by figure id and key; entries appear whole or not at all."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def entry(self, figure_id: str, key: str) -> Path:
+        return self.folder / figure_id / key
+
+    def has(self, figure_id: str, key: str) -> bool:
+        entry = self.entry(figure_id, key)
+        return all((entry / name).is_file() for name in FIGURE_FILES)
+
+    def store(self, figure_id: str, key: str, files: dict[str, bytes], components: dict[str, str]) -> None:
+        entry = self.entry(figure_id, key)
+        temporary = entry.with_name(f".tmp-{key}-{os.getpid()}")
+        if temporary.exists():
+            shutil.rmtree(temporary)
+        temporary.mkdir(parents=True)
+        for name, content in files.items():
+            (temporary / name).write_bytes(content)
+        (temporary / "components.json").write_text(json.dumps(components, indent=1, sort_keys=True), encoding="utf-8")
+        if entry.exists():  # a previous run stored it but died before using it
+            shutil.rmtree(entry)
+        os.rename(temporary, entry)
+
+    def load(self, figure: Figure, key: str, components: dict[str, str], root: Path) -> FigureResult:
+        entry = self.entry(figure.id, key)
+        csv = (entry / "data.csv").read_bytes()
+        meta = json.loads((entry / "result.json").read_text(encoding="utf-8"))
+        return FigureResult(
+            figure=figure, key=key, components=components,
+            data=pd.read_csv(io.BytesIO(csv), dtype=str, keep_default_na=False),
+            csv=csv, svg=(entry / "figure.svg").read_bytes(), png=(entry / "figure.png").read_bytes(),
+            alt=meta["alt"], headline=meta["headline"], checks=tuple(Check(*c) for c in meta["checks"]),
+            source=(root / figure.analysis).read_text(encoding="utf-8"),
+        )
+
+    def prune(self, keep: dict[str, str]) -> None:
+        """Keep only the entries of the current figures' current keys."""
+        if not self.folder.exists():
+            return
+        for figure_dir in self.folder.iterdir():
+            for entry in figure_dir.iterdir():
+                if keep.get(figure_dir.name) != entry.name:
+                    shutil.rmtree(entry, ignore_errors=True)
+            if not any(figure_dir.iterdir()):
+                figure_dir.rmdir()
+
+
+    def components(self, figure_id: str, key: str) -> dict[str, str] | None:
+        """What a stored version was made from, to say which inputs changed since."""
+        path = self.entry(figure_id, key) / "components.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+

@@ -19,7 +19,7 @@ from .outputs import FigureResult
 from .project import Project
 
 NAV = (("Home", "index"), ("Documents", "documents/index"), ("Figures", "figures/index"),
-       ("Timeline", "timeline/index"), ("Methods", "methods/index"))
+       ("Timeline", "timeline/index"), ("Methods", "methods/index"), ("What changed", "changes/index"))
 HEADLINE_KINDS = ("policy-tools", "timeline", "keywords")  # which figure a document leads with
 RELATED_MIN_SHARED = 3  # shared top keywords for two documents to count as related
 RELATED_MAX = 3
@@ -100,6 +100,29 @@ class FigureContext:
     source_name: str
     rebuild_command: str
     citation: Citation
+    history: tuple["VersionEntry", ...]
+
+
+@dataclass(frozen=True)
+class VersionEntry:
+    figure: Link
+    version: str
+    previous: str
+    edition: str
+    changed: tuple[str, ...]
+    columns: tuple[str, ...]
+    rows_added: tuple[tuple[str, ...], ...]
+    rows_removed: tuple[tuple[str, ...], ...]
+    href: str  # this entry on the What changed page
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.figure.label}-{self.version}"
+
+
+@dataclass(frozen=True)
+class ChangesContext:
+    entries: tuple[VersionEntry, ...]
 
 
 @dataclass(frozen=True)
@@ -181,7 +204,7 @@ class SiteModel:
     stages: pd.DataFrame
     lexicon_summary: tuple[tuple[str, str], ...]
     versions: dict[str, str]
-    pages: list[Page] = field(default_factory=list)
+    ledger: dict = field(default_factory=dict)
 
 
 def figure_href(root: str, figure_id: str) -> str:
@@ -200,7 +223,7 @@ def figure_card(result: FigureResult, root: str) -> FigureCard:
     f = result.figure
     return FigureCard(id=f.id, title=f.title, kind=f.kind, href=figure_href(root, f.id),
                       thumbnail=f"{root}figures/{f.id}/figure.png", alt=result.alt, lang=f.lang,
-                      headline=f.headline(result.data) if f.headline else "")
+                      headline=result.headline)
 
 
 def byline(doc: Document) -> str:
@@ -229,9 +252,10 @@ def related_documents(model: SiteModel) -> dict[str, list[tuple[str, str, int]]]
     if overlap is None:
         return related
     for _, row in overlap.data.iterrows():
-        if row["shared_count"] >= RELATED_MIN_SHARED:
-            related[row["document_a"]].append((row["document_b"], row["shared_keywords"], row["shared_count"]))
-            related[row["document_b"]].append((row["document_a"], row["shared_keywords"], row["shared_count"]))
+        shared = int(row["shared_count"])
+        if shared >= RELATED_MIN_SHARED:
+            related[row["document_a"]].append((row["document_b"], row["shared_keywords"], shared))
+            related[row["document_b"]].append((row["document_a"], row["shared_keywords"], shared))
     return {d: sorted(items, key=lambda x: (-x[2], x[0]))[:RELATED_MAX] for d, items in related.items()}
 
 
@@ -300,8 +324,7 @@ def table_rows(result: FigureResult, root: str) -> tuple[tuple[tuple[str, str], 
     for _, row in data.iterrows():
         cells = []
         for column in data.columns:
-            value = row[column]
-            text = f"{value:g}" if isinstance(value, float) else str(value)
+            value = text = row[column]
             href = ""
             if column == "quote" and "document_id" in data.columns:
                 href = document_href(root, row["document_id"], quote_anchor(row["document_id"], value))
@@ -310,6 +333,24 @@ def table_rows(result: FigureResult, root: str) -> tuple[tuple[tuple[str, str], 
             cells.append((text, href))
         rows.append(tuple(cells))
     return tuple(rows)
+
+
+def version_entries(model: SiteModel, root: str) -> list[VersionEntry]:
+    """Every recorded figure version that replaced an earlier one, newest edition first."""
+    entries = []
+    for figure_id, history in model.ledger.get("figures", {}).items():
+        for item in history:
+            rows = item["rows_added"] + item["rows_removed"]
+            columns = tuple(rows[0]) if rows else ()
+            entries.append(VersionEntry(
+                figure=Link(figure_id, figure_href(root, figure_id) if figure_id in model.results else ""),
+                version=item["version"], previous=item["previous"] or "", edition=item["edition"],
+                changed=tuple(item["changed"]), columns=columns,
+                rows_added=tuple(tuple(r.get(c, "") for c in columns) for r in item["rows_added"]),
+                rows_removed=tuple(tuple(r.get(c, "") for c in columns) for r in item["rows_removed"]),
+                href=f"{root}changes/index.html#{figure_id}-{item['version']}",
+            ))
+    return sorted(entries, key=lambda e: (e.edition, e.figure.label, e.version), reverse=True)
 
 
 def build_pages(model: SiteModel) -> list[Page]:
@@ -385,6 +426,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                 checks=result.checks, inputs=result.input_hashes,
                 versions=tuple(sorted(model.versions.items())), source_name=source_name,
                 rebuild_command=REBUILD_COMMAND.format(id=f.id), citation=citation,
+                history=tuple(e for e in version_entries(model, root) if e.figure.label == f.id),
             ),
             files=(("figure.svg", result.svg), ("figure.png", result.png), ("data.csv", result.csv),
                    (source_name, result.source.encode("utf-8")), ("cite.bib", citation.bibtex.encode("utf-8"))),
@@ -419,6 +461,10 @@ def build_pages(model: SiteModel) -> list[Page]:
                           lexicon=model.lexicon_summary,
                           checks=tuple((Link(r.figure.id, figure_href(root, r.figure.id)), c) for r in results for c in r.checks),
                           versions=tuple(sorted(model.versions.items())))))
+
+    pages.append(Page("changes/index", "changes.qmd.j2", "What changed", "en",
+                      "Every figure version the build has published, with the inputs and data rows that changed.",
+                      crumbs(root, Link("What changed", "")), ChangesContext(tuple(version_entries(model, root)))))
 
     paths = [p.path for p in pages]
     duplicates = sorted({p for p in paths if paths.count(p) > 1})

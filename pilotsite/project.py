@@ -9,6 +9,8 @@ import yaml
 from .errors import BuildError, Problem
 
 SITE_SETTINGS = "data/site.yaml"
+EVENTS = "data/timelines/events.csv"
+STAGES = "data/timelines/stages.csv"
 REQUIRED_SETTINGS = ("title", "title_zh", "authors", "date", "licence")
 
 

@@ -43,9 +43,15 @@ def yaml_string(value) -> Markup:
     return Markup(json.dumps(str(value), ensure_ascii=False))
 
 
-def template_environment(site_dir: Path) -> jinja2.Environment:
+def template_environment(site_dir: Path, cache_dir: Path | None = None) -> jinja2.Environment:
+    """Templates from site/; compiled templates are kept in cache_dir (keyed by their source)."""
+    bytecode = None
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(site_dir / "templates"), str(site_dir / "layouts")]),
+        bytecode_cache=bytecode,
         autoescape=True,
         finalize=html_text,
         undefined=jinja2.StrictUndefined,  # a typo in a template fails the build
@@ -59,9 +65,9 @@ def template_environment(site_dir: Path) -> jinja2.Environment:
     return env
 
 
-def write_sources(model: SiteModel, pages: list[Page], project_dir: Path) -> list[Path]:
+def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, template_cache: Path | None = None) -> list[Path]:
     """Write every page's .qmd, its folder's files, the shared assets and _quarto.yml."""
-    env = template_environment(model.project.site)
+    env = template_environment(model.project.site, template_cache)
     written = []
     for page in pages:
         target = project_dir / f"{page.path}.qmd"

@@ -8,10 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import jieba
 import pandas as pd
-
-jieba.setLogLevel(logging.WARNING)  # jieba announces dictionary loading on stderr otherwise
 
 USER_DICTIONARY = "data/lexicon/userdict.txt"
 STOPWORDS = {
@@ -47,9 +44,22 @@ def load_lexicon(root: Path) -> Lexicon:
     )
 
 
+def lexicon_of(inputs) -> Lexicon:
+    """The lexicon, for a figure that declares every lexicon file among its inputs."""
+    for path in LEXICON_FILES:
+        inputs.require(path)
+    return load_lexicon(inputs.catalog.project.root)
+
+
 @lru_cache(maxsize=4)
-def chinese_tokenizer(user_dictionary: Path) -> jieba.Tokenizer:
-    """A private jieba tokenizer with the user dictionary loaded (the global one is left alone)."""
+def chinese_tokenizer(user_dictionary: Path):
+    """A private jieba tokenizer with the user dictionary loaded (the global one is left alone).
+
+    jieba is imported here, not at the top: builds that segment nothing skip its start-up cost.
+    """
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # jieba announces dictionary loading on stderr otherwise
     tokenizer = jieba.Tokenizer()
     tokenizer.load_userdict(str(user_dictionary))
     return tokenizer

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -22,17 +23,44 @@ def tree_hashes(folder: Path) -> dict[str, str]:
     }
 
 
+# What a full copy of the project holds: enough to run build.py in it as a user would.
+PROJECT_FILES = ("build.py", "pilotsite", "analyses", "data", "site", "history")
+
+
+def copy_project(target: Path) -> Path:
+    """A complete copy of the project without its build state, so tests never touch the repository."""
+    target.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            shutil.copy2(source, target / name)
+    return target
+
+
+def run_build(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """python build.py in a project copy, as a user runs it."""
+    result = subprocess.run([sys.executable, "build.py", *args], cwd=root, capture_output=True, text=True)
+    if check:
+        assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("default") / "_site"
-    build_module.build(ROOT, out, renderer="embedded")
-    return out
+def built_project(tmp_path_factory) -> Path:
+    """A project copy with the default site built into <copy>/_site."""
+    root = copy_project(tmp_path_factory.mktemp("default") / "project")
+    run_build(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_site(built_project) -> Path:
+    return built_project / "_site"
 
 
 @pytest.fixture
 def project_copy(tmp_path) -> Path:
-    """A copy of the project's inputs (data/, analyses/, site/) that a test may break."""
-    root = tmp_path / "project"
-    for name in ("data", "analyses", "site"):
-        shutil.copytree(ROOT / name, root / name)
-    return root
+    """A copy of the project that a test may break."""
+    return copy_project(tmp_path / "project")

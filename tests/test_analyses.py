@@ -7,7 +7,7 @@ import yaml
 from pilotsite.analysis import Catalog, discover, load_module
 from pilotsite.documents import load_documents
 from pilotsite.evidence import load_events, load_stages
-from pilotsite.outputs import run_figure
+from pilotsite.outputs import evaluate as run_figure
 from pilotsite.project import open_project
 from pilotsite.reported import load_reported
 from conftest import ROOT

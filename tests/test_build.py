@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import build as build_module
-from conftest import ROOT, tree_hashes
+from conftest import ROOT, copy_project, run_build, tree_hashes
 from pilotsite.evidence import quote_anchor
 from pilotsite.linkcheck import broken_links
 
@@ -22,12 +22,12 @@ def figure_ids(site: Path) -> list[str]:
 
 
 def test_readme_command_builds_without_warnings(tmp_path):
-    out = tmp_path / "site"
-    result = subprocess.run([sys.executable, "build.py", "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    root = copy_project(tmp_path / "project")
+    result = run_build(root)
     assert result.stderr == ""  # no warnings of any kind (fonts, jieba, pandoc)
-    assert "[1/6]" in result.stdout and "pages written" in result.stdout and "figures drawn" in result.stdout
-    assert (out / "index.html").is_file()
+    assert "[1/7]" in result.stdout and "29 pages written" in result.stdout
+    assert "18 of 18 figures rebuilt" in result.stdout
+    assert (root / "_site/index.html").is_file()
 
 
 def test_every_document_has_a_page(built_site):
@@ -108,9 +108,10 @@ def test_consistency_checks_stated_on_pages(built_site):
 
 
 def test_two_clean_builds_are_byte_identical(built_site, tmp_path):
-    second = tmp_path / "elsewhere" / "out"
-    build_module.build(ROOT, second, renderer="embedded")
-    assert tree_hashes(second) == tree_hashes(built_site)
+    """A second copy elsewhere, built later with no shared state, gives the same bytes."""
+    root = copy_project(tmp_path / "elsewhere" / "copy")
+    run_build(root, "--out", "public")
+    assert tree_hashes(root / "public") == tree_hashes(built_site)
 
 
 def test_failed_build_leaves_published_site_untouched(project_copy, tmp_path):

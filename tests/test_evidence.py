@@ -3,7 +3,8 @@ import pytest
 
 from pilotsite.documents import load_documents
 from pilotsite.errors import BuildError
-from pilotsite.evidence import EVENTS, load_events, load_stages
+from pilotsite.evidence import load_events, load_stages
+from pilotsite.project import EVENTS
 from pilotsite.project import open_project
 from pilotsite.reported import load_reported
 

@@ -48,7 +48,7 @@ def test_reported_tables_become_figure_data(project_copy):
     from pilotsite.analysis import Catalog, discover
     from pilotsite.documents import load_documents
     from pilotsite.evidence import load_events, load_stages
-    from pilotsite.outputs import run_figure
+    from pilotsite.outputs import evaluate as run_figure
     from pilotsite.project import open_project
     from pilotsite.reported import load_reported
 

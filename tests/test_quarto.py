@@ -6,14 +6,11 @@ import pytest
 import yaml
 
 import build as build_module
-from conftest import ROOT
 
 
 @pytest.fixture(scope="module")
-def quarto_project(tmp_path_factory):
-    out = tmp_path_factory.mktemp("q") / "_site"
-    build_module.build(ROOT, out, renderer="embedded")
-    return ROOT / build_module.WORK_DIR / "pages", out
+def quarto_project(built_project):
+    return built_project / build_module.WORK_DIR / "pages", built_project / "_site"
 
 
 def test_quarto_yml_is_a_complete_website_project(quarto_project):
@@ -37,15 +34,15 @@ def test_pages_have_front_matter_and_figure_labels(quarto_project):
     assert "](figure.svg){#fig-return-migrant-tool-types fig-alt=" in figure
 
 
-def test_quarto_renderer_without_quarto_gives_a_clear_error(tmp_path, monkeypatch):
+def test_quarto_renderer_without_quarto_gives_a_clear_error(project_copy, tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(build_module.BuildError, match="`quarto` is not on PATH"):
-        build_module.build(ROOT, tmp_path / "site", renderer="quarto")
+        build_module.build(project_copy, tmp_path / "site", renderer="quarto")
 
 
 @pytest.mark.skipif(shutil.which("quarto") is None, reason="Quarto is not installed on this machine (it cannot be installed offline)")
-def test_real_quarto_render(tmp_path):
+def test_real_quarto_render(project_copy, tmp_path):
     out = tmp_path / "site"
-    build_module.build(ROOT, out, renderer="quarto")
+    build_module.build(project_copy, out, renderer="quarto")
     assert (out / "figures/return-migrant-tool-types/index.html").is_file()
     subprocess.run(["quarto", "--version"], check=True)

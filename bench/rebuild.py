@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Cold, no-op and one-edit build times, measured in one run on a copy of the project.
+
+    python bench/rebuild.py [--runs 5]
+
+Cold: no .build/ state and no site. No-op: a second build with nothing changed. One edit: one
+data file edited before each build (a locator cell, which needs no verbatim match), for two
+files: keywords.csv, which one figure declares, and tool-types.csv, which three declare.
+Prints each median and its ratio to the cold median, against the targets of issue 3
+(no-op at most 5 % of cold and under 2 s; one edit at most 25 % of cold).
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_FILES = ("build.py", "pilotsite", "analyses", "data", "site", "history")
+EDITED = {  # file -> how many figures declare it
+    "data/reported/return-migrant-entrepreneurship/keywords.csv": 1,
+    "data/reported/return-migrant-entrepreneurship/tool-types.csv": 3,
+}
+
+
+def timed_build(root: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "build.py"], cwd=root, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def edit(path: Path, run: int) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[1] = lines[1].replace("Results", f"Results (bench {run})", 1) if run == 0 else lines[1].replace(f"(bench {run - 1})", f"(bench {run})", 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch) / "project"
+        root.mkdir()
+        for name in PROJECT_FILES:
+            source = ROOT / name
+            (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
+        cold = []
+        for _ in range(3):
+            shutil.rmtree(root / ".build", ignore_errors=True)
+            shutil.rmtree(root / "_site", ignore_errors=True)
+            cold.append(timed_build(root))
+        noop = [timed_build(root) for _ in range(args.runs)]
+        edits = {}
+        for path, figures in EDITED.items():
+            edits[(path, figures)] = []
+            for run in range(args.runs):
+                edit(root / path, run)
+                edits[(path, figures)].append(timed_build(root))
+    c, n = statistics.median(cold), statistics.median(noop)
+    print(f"cold build      median {c:6.2f} s  runs {', '.join(f'{t:.2f}' for t in cold)}")
+    print(f"no-op rebuild   median {n:6.2f} s  runs {', '.join(f'{t:.2f}' for t in noop)}  "
+          f"= {100 * n / c:.1f} % of cold (target <= 5 % and < 2 s)")
+    for (path, figures), times in edits.items():
+        e = statistics.median(times)
+        print(f"edit {Path(path).name:<15} median {e:6.2f} s  runs {', '.join(f'{t:.2f}' for t in times)}  "
+              f"= {100 * e / c:.1f} % of cold, {figures} figure(s) redrawn (target <= 25 %)")
+
+
+if __name__ == "__main__":
+    main()

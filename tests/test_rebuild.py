@@ -1,0 +1,197 @@
+"""Rebuilding only what changed, atomic publishing, recovery from kills, and the version ledger."""
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project, run_build, tree_hashes
+
+TOOL_TYPES = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
+
+
+@pytest.fixture
+def built(tmp_path) -> Path:
+    root = copy_project(tmp_path / "project")
+    run_build(root)
+    return root
+
+
+def report(root: Path) -> dict:
+    return json.loads((root / ".build/last-report.json").read_text(encoding="utf-8"))
+
+
+def declared_by(root: Path, path: str) -> set[str]:
+    """Figure ids whose declared inputs include path, read from the pages' input tables."""
+    found = set()
+    for page in (root / "_site/figures").glob("*/index.html"):
+        if f"<code>{path}</code>" in page.read_text(encoding="utf-8"):
+            found.add(page.parent.name)
+    return found
+
+
+def figures_of_analysis(root: Path, analysis: str) -> set[str]:
+    return {p.parent.name for p in (root / "_site/figures").glob(f"*/{analysis}")}
+
+
+def edit_locator(root: Path, marker: str) -> None:
+    """Change a cell that needs no verbatim match: the section locator of the first row."""
+    path = root / TOOL_TYPES
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[1] = lines[1].replace("Results ›", f"Results {marker} ›", 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_committed_ledger_is_current(built_project):
+    """The repository's ledger is what a build of the repository records: run python build.py before committing."""
+    from conftest import ROOT
+
+    assert (built_project / "history/ledger.json").read_bytes() == (ROOT / "history/ledger.json").read_bytes()
+
+
+def test_noop_rebuild_runs_nothing_and_changes_no_byte(built):
+    before = tree_hashes(built / "_site")
+    result = run_build(built)
+    assert "Nothing changed: 0 of 18 figures rebuilt" in result.stdout
+    assert "drawing" not in result.stdout
+    assert tree_hashes(built / "_site") == before
+
+
+def test_rebuild_from_cache_alone_draws_nothing(built):
+    """With the quick no-op record gone, every figure still comes from the content-hashed cache."""
+    before = tree_hashes(built / "_site")
+    (built / ".build/last-build.json").unlink()
+    result = run_build(built)
+    assert "0 of 18 figures rebuilt" in result.stdout and "0 rendered anew" in result.stdout
+    assert tree_hashes(built / "_site") == before
+
+
+def test_editing_one_data_file_rebuilds_exactly_its_figures(built):
+    expected = declared_by(built, TOOL_TYPES)
+    assert expected == {"return-migrant-tool-types", "return-migrant-sub-tools", "return-migrant-regions"}
+    edit_locator(built, "(edited)")
+    result = run_build(built)
+    done = report(built)
+    assert set(done["figures_rebuilt"]) == expected
+    assert all(reasons == [f"data:{TOOL_TYPES}"] for reasons in done["reasons"].values())
+    assert f"3 of 18 figures rebuilt" in result.stdout
+    shown_on = {f"figures/{f}/index" for f in expected} | {"changes/index", "index", "figures/index",
+                                                            "documents/return-migrant-entrepreneurship/index"}
+    assert {f"figures/{f}/index" for f in expected} | {"changes/index"} <= set(done["pages_rendered"]) <= shown_on
+    assert "(edited)" in (built / "_site/figures/return-migrant-tool-types/data.csv").read_text(encoding="utf-8")
+
+
+def test_editing_one_analysis_rebuilds_its_figures_only(built):
+    expected = figures_of_analysis(built, "case_timelines.py")
+    assert len(expected) >= 4
+    with open(built / "analyses/case_timelines.py", "a", encoding="utf-8") as handle:
+        handle.write("\n# an edit\n")
+    run_build(built)
+    assert set(report(built)["figures_rebuilt"]) == expected
+
+
+def test_editing_a_shared_helper_rebuilds_everything_that_imports_it(built):
+    expected = figures_of_analysis(built, "keyword_frequencies.py")  # the only analysis importing pilotsite.text
+    with open(built / "pilotsite/text.py", "a", encoding="utf-8") as handle:
+        handle.write("\n# an edit\n")
+    run_build(built)
+    done = report(built)
+    assert set(done["figures_rebuilt"]) == expected
+    assert all("code:pilotsite/text.py" in reasons for reasons in done["reasons"].values())
+
+
+def test_a_deleted_output_comes_back(built):
+    before = tree_hashes(built / "_site")
+    (built / "_site/figures/return-migrant-keywords/figure.svg").unlink()
+    run_build(built)  # restored from the cache: nothing to redraw
+    assert report(built)["figures_rebuilt"] == [] and tree_hashes(built / "_site") == before
+    (built / "_site/figures/return-migrant-keywords/figure.svg").unlink()
+    shutil.rmtree(built / ".build/cache/figures/return-migrant-keywords")
+    run_build(built)  # gone from the cache too: that figure alone is drawn again
+    assert report(built)["figures_rebuilt"] == ["return-migrant-keywords"]
+    assert tree_hashes(built / "_site") == before
+
+
+def test_ledger_records_a_version_with_changed_inputs_and_rows(built):
+    ledger_before = json.loads((built / "history/ledger.json").read_text(encoding="utf-8"))
+    edit_locator(built, "(edited)")
+    run_build(built)
+    ledger = json.loads((built / "history/ledger.json").read_text(encoding="utf-8"))
+    history = ledger["figures"]["return-migrant-tool-types"]
+    assert len(history) == len(ledger_before["figures"]["return-migrant-tool-types"]) + 1
+    latest = history[-1]
+    assert latest["changed"] == [f"data:{TOOL_TYPES}"]
+    assert len(latest["rows_added"]) == 1 and len(latest["rows_removed"]) == 1
+    assert "(edited)" in latest["rows_added"][0]["locator"]
+    assert "(edited)" not in latest["rows_removed"][0]["locator"]
+    assert (built / f"history/figures/return-migrant-tool-types/{latest['version']}/data.csv").is_file()
+    changes = (built / "_site/changes/index.html").read_text(encoding="utf-8")
+    assert f'id="return-migrant-tool-types-{latest["version"]}"' in changes and "(edited)" in changes
+    page = (built / "_site/figures/return-migrant-tool-types/index.html").read_text(encoding="utf-8")
+    assert f'../../changes/index.html#return-migrant-tool-types-{latest["version"]}' in page
+    run_build(built)  # building again records nothing new
+    assert json.loads((built / "history/ledger.json").read_text(encoding="utf-8")) == ledger
+
+
+def test_check_passes_on_a_fresh_site_and_fails_on_a_stale_one(built):
+    result = run_build(built, "--check")
+    assert "exactly what the current inputs produce" in result.stdout
+    page = built / "_site/figures/return-migrant-tool-types/data.csv"
+    page.write_text(page.read_text(encoding="utf-8").replace("50.82", "51.00"), encoding="utf-8")
+    result = run_build(built, "--check", check=False)
+    assert result.returncode == 1 and "figures/return-migrant-tool-types/data.csv" in result.stderr
+
+
+def test_check_without_build_state_verifies_a_copy(built, tmp_path):
+    shutil.rmtree(built / ".build")
+    assert run_build(built, "--check").returncode == 0
+    edit_locator(built, "(newer)")
+    result = run_build(built, "--check", check=False)
+    assert result.returncode == 1 and "figures/return-migrant-tool-types/data.csv" in result.stderr
+    assert "(newer)" not in json.dumps(json.loads((built / "history/ledger.json").read_text(encoding="utf-8")))
+
+
+def test_ctrl_c_leaves_the_published_site_as_it_was(built):
+    before = tree_hashes(built / "_site")
+    edit_locator(built, "(interrupted)")
+    shutil.rmtree(built / ".build/cache")  # make the build long enough to interrupt
+    process = subprocess.Popen([sys.executable, "build.py"], cwd=built, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_line(process, "drawing")
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130 and "Interrupted; the published site was not changed." in stderr
+    assert tree_hashes(built / "_site") == before
+
+
+def wait_for_line(process: subprocess.Popen, text: str) -> None:
+    deadline = time.monotonic() + 60
+    for line in process.stdout:
+        if text in line or time.monotonic() > deadline:
+            return
+
+
+def test_builds_killed_at_random_moments_leave_nothing_wrong(built, tmp_path):
+    """SIGKILL a rebuild at several points; the next build must equal a clean build of the same inputs."""
+    clean = copy_project(tmp_path / "clean")
+    shutil.copytree(built / "history", clean / "history", dirs_exist_ok=True)
+    edit_locator(built, "(killed)")
+    edit_locator(clean, "(killed)")
+    shutil.rmtree(built / ".build/cache/pages")  # more work per build: more moments to be killed in
+    delays = sorted(random.Random(7).uniform(0.05, 2.5) for _ in range(6))
+    for delay in delays:
+        process = subprocess.Popen([sys.executable, "build.py"], cwd=built, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        site = built / "_site"
+        assert site.is_dir() or (built / "._site.previous").is_dir(), f"no site left after a kill at {delay:.2f} s"
+    run_build(built)
+    run_build(clean)
+    assert tree_hashes(built / "_site") == tree_hashes(clean / "_site")
+    assert not list(built.glob("._site.*"))
