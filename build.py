@@ -124,6 +124,7 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
 
     from pilotsite import ledger, linkcheck
     from pilotsite.analysis import discover
+    from pilotsite.citable import site_files
     from pilotsite.outputs import FigureCache, compute_figure, software_versions
     from pilotsite.pages import SiteModel, build_pages
     from pilotsite.renderers import embedded, quarto
@@ -159,7 +160,8 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
 
     say("[4/7] Recording figure versions")
     settings = catalog.project.settings
-    new_ledger, changes, version_files = ledger.record(ledger.load(root), root, results.values(), settings.date)
+    new_ledger, changes, version_files = ledger.record(ledger.load(root), root, results.values(), settings.date,
+                                                        catalog.documents)
     for change in changes:
         say(f"      {change.figure_id}: version {change.version}"
             + (f" replaces {change.previous}" if change.previous else " (first version)"))
@@ -169,12 +171,12 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     versions = software_versions() | {"pandoc": embedded.pandoc_display_version()}
     model = SiteModel(project=catalog.project, documents=dict(catalog.documents), results=results,
                       events=catalog.events, stages=catalog.stages, lexicon_summary=lexicon_summary(root),
-                      versions=versions, ledger=new_ledger)
+                      versions=versions, ledger=new_ledger, history_files=version_files)
     pages = build_pages(model)
     sources = root / WORK_DIR / "pages"
     if sources.exists():
         shutil.rmtree(sources)
-    write_sources(model, pages, sources, root / WORK_DIR / "cache" / "templates")
+    write_sources(model, pages, sources, root / WORK_DIR / "cache" / "templates", site_files(model, pages))
 
     say(f"[6/7] Rendering {len(pages)} pages with the {renderer} renderer")
     staging = publish.staging_dir(out)
@@ -268,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.check:
             if report["differences"]:
                 print(f"{out} is not what the current inputs produce; {len(report['differences'])} files differ:", file=sys.stderr)
-                for path in report["differences"][:20]:
+                for path in report["differences"][:200]:
                     print(f"  {path}", file=sys.stderr)
                 return 1
             say(f"{out} is exactly what the current inputs produce.")

@@ -30,6 +30,7 @@ def figures(catalog) -> list[Figure]:
             kind="timeline", documents=(doc_id,), inputs=(EVENTS, doc.text_path),
             params={"documents": [doc_id]}, compute=dated_events, draw=draw_events,
             describe=describe_events, headline=headline_events, size=(7.0, 1.6 + 0.45 * int((events["document_id"] == doc_id).sum())),
+            primary_key=("event_id",),
         ))
     for process_id, steps in catalog.stages.groupby("process_id", sort=True):
         doc = catalog.documents[steps["document_id"].iloc[0]]
@@ -39,6 +40,7 @@ def figures(catalog) -> list[Figure]:
             kind="timeline", documents=(doc.id,), inputs=(STAGES, doc.text_path),
             params={"process": process_id}, compute=process_stages, draw=draw_stages,
             describe=describe_stages, headline=headline_stages, size=(7.0, 1.0 + 0.62 * len(steps)),
+            primary_key=("step",),
         ))
     dated_docs = sorted(events["document_id"].unique())
     result.append(Figure(
@@ -47,7 +49,7 @@ def figures(catalog) -> list[Figure]:
         kind="timeline", documents=tuple(dated_docs),
         inputs=(EVENTS, *(catalog.documents[d].text_path for d in dated_docs)),
         params={"documents": dated_docs}, compute=dated_events, draw=draw_events,
-        describe=describe_events, size=(7.5, 1.6 + 0.45 * len(events)),
+        describe=describe_events, size=(7.5, 1.6 + 0.45 * len(events)), primary_key=("event_id",),
     ))
     return result
 

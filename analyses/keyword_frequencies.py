@@ -33,7 +33,7 @@ def figures(catalog) -> list[Figure]:
                 inputs=(doc.text_path, *LEXICON_FILES),
                 params={"document": doc.id, "lang": lang, "top_n": TOP_N, "min_chars": 2},
                 compute=document_keywords, draw=draw_keywords, describe=describe_keywords, headline=headline_keywords,
-                size=(6.0, 4.6),
+                size=(6.0, 4.6), primary_key=("rank",),
             ))
     result.append(Figure(
         id="keyword-overlap",
@@ -43,6 +43,7 @@ def figures(catalog) -> list[Figure]:
         inputs=tuple(d.text_path for d in docs) + LEXICON_FILES,
         params={"top_n": OVERLAP_TOP_N, "min_chars": 2},
         compute=keyword_overlap, draw=draw_overlap, describe=describe_overlap, size=(6.4, 5.0),
+        primary_key=("document_a", "document_b"),
     ))
     return result
 

@@ -46,6 +46,8 @@ class Figure:
     headline: Callable[[pd.DataFrame], str] | None = None  # one-sentence finding for the home page
     lang: str = "en"
     size: tuple[float, float] = (7.0, 4.0)  # inches
+    primary_key: tuple[str, ...] = ()  # columns that identify a row of data.csv
+    aliases: tuple[str, ...] = ()  # earlier ids of this figure: their URLs redirect here
     analysis: str = ""  # set by the loader: analyses/<file>.py
 
 

@@ -52,6 +52,16 @@ class Document:
     def meta_path(self) -> str:
         return f"{self.folder}/document.yaml"
 
+    @property
+    def reference(self) -> str:
+        """A short reference: 'Fan Yu et al. (2024)', or the short title when no author is stated."""
+        authors = self.meta.get("authors") or []
+        year = self.meta.get("year")
+        if not authors:
+            return self.short_title + (f" ({year})" if year else "")
+        name = authors[0] + (" et al." if len(authors) > 2 else f" & {authors[1]}" if len(authors) == 2 else "")
+        return name + (f" ({year})" if year else "")
+
     def text_in(self, lang: str) -> str:
         """The document's text restricted to blocks in one language."""
         return "\n".join(block.text for block in self.blocks if block.lang == lang)

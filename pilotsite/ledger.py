@@ -16,7 +16,8 @@ from pathlib import Path
 from .fingerprint import write_atomic
 
 LEDGER = "history/ledger.json"
-VERSION_DATA = "history/figures/{figure}/{version}/data.csv"
+VERSION_FOLDER = "history/figures/{figure}/{version}"
+VERSION_DATA = VERSION_FOLDER + "/data.csv"
 VERSION_LENGTH = 12
 
 
@@ -26,6 +27,17 @@ class Change:
     version: str
     previous: str | None
     changed: tuple[str, ...]  # component names, e.g. "data:data/reported/…/tool-types.csv"
+
+
+def version_meta(result, number: int, edition: str, documents: dict) -> dict:
+    """What a version page needs, frozen when the version is published."""
+    f = result.figure
+    return {
+        "id": f.id, "version": version_of(result.key), "number": number, "edition": edition,
+        "title": f.title, "caption": f.caption, "alt": result.alt, "kind": f.kind, "lang": f.lang,
+        "analysis": f.analysis, "primary_key": list(f.primary_key),
+        "documents": [{"id": d, "title": documents[d].title, "reference": documents[d].reference} for d in f.documents],
+    }
 
 
 def version_of(key: str) -> str:
@@ -39,23 +51,28 @@ def load(root: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def csv_rows(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+def csv_rows(data: bytes) -> tuple[list[str], list[list[str]]]:
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    return (rows[0], rows[1:]) if rows else ([], [])
 
 
-def row_differences(old: bytes, new: bytes) -> tuple[list[dict], list[dict]]:
-    """Rows only in the new data.csv (added) and only in the old one (removed), in file order."""
-    old_rows, new_rows = csv_rows(old), csv_rows(new)
-    old_keys = {json.dumps(r, sort_keys=True) for r in old_rows}
-    new_keys = {json.dumps(r, sort_keys=True) for r in new_rows}
-    added = [r for r in new_rows if json.dumps(r, sort_keys=True) not in old_keys]
-    removed = [r for r in old_rows if json.dumps(r, sort_keys=True) not in new_keys]
-    return added, removed
+def row_differences(old: bytes, new: bytes) -> tuple[list[str], list[list[str]], list[list[str]]]:
+    """The new header, rows only in the new data.csv (added) and only in the old one (removed).
+
+    Rows are lists (not mappings) so that column order survives the ledger's sorted JSON."""
+    old_header, old_rows = csv_rows(old)
+    new_header, new_rows = csv_rows(new)
+    as_dict = lambda header, row: json.dumps(dict(zip(header, row)), sort_keys=True)  # noqa: E731
+    old_keys = {as_dict(old_header, r) for r in old_rows}
+    new_keys = {as_dict(new_header, r) for r in new_rows}
+    added = [r for r in new_rows if as_dict(new_header, r) not in old_keys]
+    removed = [[dict(zip(old_header, r)).get(c, "") for c in new_header] for r in old_rows if as_dict(old_header, r) not in new_keys]
+    return new_header, added, removed
 
 
-def record(ledger: dict, root: Path, results, edition: str) -> tuple[dict, list[Change], dict[str, bytes]]:
+def record(ledger: dict, root: Path, results, edition: str, documents: dict) -> tuple[dict, list[Change], dict[str, bytes]]:
     """The ledger with a new entry for every figure whose version changed, the changes, and the
-    version data files to write (path -> bytes). Pure: nothing is written here."""
+    files of each new version to keep in history/ (path -> bytes). Pure: nothing is written here."""
     figures = {fid: list(versions) for fid, versions in ledger.get("figures", {}).items()}
     changes, files = [], {}
     for result in results:
@@ -64,18 +81,24 @@ def record(ledger: dict, root: Path, results, edition: str) -> tuple[dict, list[
         latest = history[-1] if history else None
         if latest and latest["version"] == version:
             continue
-        entry = {"version": version, "edition": edition, "previous": latest["version"] if latest else None,
-                 "components": result.components}
+        entry = {"version": version, "number": len(history) + 1, "edition": edition,
+                 "previous": latest["version"] if latest else None, "components": result.components}
         if latest:
             names = sorted(set(latest["components"]) | set(result.components))
             entry["changed"] = [n for n in names if latest["components"].get(n) != result.components.get(n)]
             old_path = root / VERSION_DATA.format(figure=fid, version=latest["version"])
             old = old_path.read_bytes() if old_path.is_file() else b""
-            entry["rows_added"], entry["rows_removed"] = row_differences(old, result.csv)
+            entry["columns"], entry["rows_added"], entry["rows_removed"] = row_differences(old, result.csv)
         else:
-            entry["changed"], entry["rows_added"], entry["rows_removed"] = [], [], []
+            entry["changed"], entry["columns"], entry["rows_added"], entry["rows_removed"] = [], [], [], []
         history.append(entry)
-        files[VERSION_DATA.format(figure=fid, version=version)] = result.csv
+        folder = VERSION_FOLDER.format(figure=fid, version=version)
+        meta = version_meta(result, entry["number"], edition, documents)
+        files.update({
+            f"{folder}/data.csv": result.csv, f"{folder}/figure.svg": result.svg, f"{folder}/figure.png": result.png,
+            f"{folder}/{Path(result.figure.analysis).name}": result.source.encode("utf-8"),
+            f"{folder}/meta.json": (json.dumps(meta, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"),
+        })
         changes.append(Change(fid, version, entry["previous"], tuple(entry["changed"])))
     return {"figures": dict(sorted(figures.items()))}, changes, files
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from .analysis import Check
-from .citation import Citation, cite_figure
+from .citation import CitedFigure, Citation, cite, dataset_json_ld, scholar_meta
 from .documents import Block, Document
 from .errors import BuildError, Problem
 from .evidence import quote_anchor
@@ -19,7 +19,8 @@ from .outputs import FigureResult
 from .project import Project
 
 NAV = (("Home", "index"), ("Documents", "documents/index"), ("Figures", "figures/index"),
-       ("Timeline", "timeline/index"), ("Methods", "methods/index"), ("What changed", "changes/index"))
+       ("Timeline", "timeline/index"), ("Data", "data/index"), ("Methods", "methods/index"),
+       ("What changed", "changes/index"))
 HEADLINE_KINDS = ("policy-tools", "timeline", "keywords")  # which figure a document leads with
 RELATED_MIN_SHARED = 3  # shared top keywords for two documents to count as related
 RELATED_MAX = 3
@@ -101,6 +102,8 @@ class FigureContext:
     rebuild_command: str
     citation: Citation
     history: tuple["VersionEntry", ...]
+    version_href: str  # the permanent page of the version shown
+    number: int
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,11 @@ class Page:
     breadcrumbs: tuple[Link, ...]
     context: object
     files: tuple[tuple[str, bytes], ...] = ()  # extra files in the page's folder
+    meta: tuple[tuple[str, str], ...] = ()  # <meta name=… content=…> in the head
+    json_ld: str = ""  # schema.org description, already safe for a <script> element
+    redirect: str = ""  # relative URL this page forwards to
+    figure_version: str = ""  # on version pages: the version shown (read by version-banner.js)
+    scripts: tuple[str, ...] = ()  # relative URLs of scripts the page loads
 
     @property
     def root(self) -> str:
@@ -195,6 +203,42 @@ class Page:
         return self.path.split("/")[0] if "/" in self.path else "index"
 
 
+@dataclass(frozen=True)
+class VersionContext:
+    meta: dict  # frozen at publication: history/figures/<id>/<version>/meta.json
+    columns: tuple[str, ...]
+    rows: tuple[tuple[tuple[str, str], ...], ...]
+    documents: tuple[Link, ...]
+    citation: Citation
+    source_name: str
+    source: str
+    latest_href: str
+    history_href: str
+
+
+@dataclass(frozen=True)
+class RedirectContext:
+    target: Link
+    note: str
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    name: str
+    title: str
+    description: str
+    csv_href: str
+    figure: Link
+    fields: tuple[tuple[str, str, str, str], ...]  # name, type, unit, description
+    primary_key: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CatalogueContext:
+    entries: tuple[CatalogueEntry, ...]
+    licence: dict
+
+
 @dataclass
 class SiteModel:
     project: Project
@@ -205,6 +249,7 @@ class SiteModel:
     lexicon_summary: tuple[tuple[str, str], ...]
     versions: dict[str, str]
     ledger: dict = field(default_factory=dict)
+    history_files: dict[str, bytes] = field(default_factory=dict)  # versions recorded by this build
 
 
 def figure_href(root: str, figure_id: str) -> str:
@@ -317,9 +362,8 @@ def document_metadata(doc: Document) -> tuple[tuple[str, str, str], ...]:
     return tuple(rows)
 
 
-def table_rows(result: FigureResult, root: str) -> tuple[tuple[tuple[str, str], ...], ...]:
-    """The figure's data as table cells; quotes link to their highlighted passage."""
-    data = result.data
+def table_rows(data: pd.DataFrame, root: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """A figure's data as table cells; quotes link to their highlighted passage."""
     rows = []
     for _, row in data.iterrows():
         cells = []
@@ -340,17 +384,47 @@ def version_entries(model: SiteModel, root: str) -> list[VersionEntry]:
     entries = []
     for figure_id, history in model.ledger.get("figures", {}).items():
         for item in history:
-            rows = item["rows_added"] + item["rows_removed"]
-            columns = tuple(rows[0]) if rows else ()
+            columns = tuple(item["columns"]) if item["rows_added"] or item["rows_removed"] else ()
             entries.append(VersionEntry(
                 figure=Link(figure_id, figure_href(root, figure_id) if figure_id in model.results else ""),
                 version=item["version"], previous=item["previous"] or "", edition=item["edition"],
                 changed=tuple(item["changed"]), columns=columns,
-                rows_added=tuple(tuple(r.get(c, "") for c in columns) for r in item["rows_added"]),
-                rows_removed=tuple(tuple(r.get(c, "") for c in columns) for r in item["rows_removed"]),
+                rows_added=tuple(tuple(r) for r in item["rows_added"]),
+                rows_removed=tuple(tuple(r) for r in item["rows_removed"]),
                 href=f"{root}changes/index.html#{figure_id}-{item['version']}",
             ))
     return sorted(entries, key=lambda e: (e.edition, e.figure.label, e.version), reverse=True)
+
+
+def absolute(model: SiteModel, path: str) -> str:
+    return f"{model.project.settings.site_url}/{path}"
+
+
+def cited_figure(model: SiteModel, figure_id: str, entry: dict, title: str, documents: list[tuple[str, str]]) -> CitedFigure:
+    settings = model.project.settings
+    return CitedFigure(
+        figure_id=figure_id, title=title, number=entry["number"], version=entry["version"], edition=entry["edition"],
+        url=absolute(model, f"figures/{figure_id}/v/{entry['version']}/"), authors=settings.authors,
+        publisher=settings.title, documents=tuple(documents), licence=settings.licence,
+    )
+
+
+def citation_files(citation: Citation) -> tuple[tuple[str, bytes], ...]:
+    return (("cite.bib", citation.bibtex.encode("utf-8")), ("cite.ris", citation.ris.encode("utf-8")),
+            ("cite.json", citation.csl_json.encode("utf-8")))
+
+
+def distribution(model: SiteModel, folder: str) -> dict[str, str]:
+    return {absolute(model, folder + "data.csv"): "text/csv", absolute(model, folder + "figure.svg"): "image/svg+xml",
+            absolute(model, folder + "figure.png"): "image/png"}
+
+
+def document_urls(model: SiteModel, doc_ids) -> list[str]:
+    urls = []
+    for doc_id in doc_ids:
+        meta = model.documents[doc_id].meta if doc_id in model.documents else {}
+        urls.append(f"https://doi.org/{meta['doi']}" if meta.get("doi") else (meta.get("url") or absolute(model, f"documents/{doc_id}/index.html")))
+    return urls
 
 
 def build_pages(model: SiteModel) -> list[Page]:
@@ -409,27 +483,29 @@ def build_pages(model: SiteModel) -> list[Page]:
             ),
         ))
 
-    # Figure pages.
+    # Figure pages: the latest version of each figure, cited by its permanent version URL.
     for result in results:
         f = result.figure
-        url_base = settings.site_url + "/" if settings.site_url else ""
-        sources = [model.documents[d].title for d in f.documents]
-        citation = cite_figure(figure_id=f.id, title=f.title, authors=settings.authors, date=settings.date,
-                               site_title=settings.title, url=f"{url_base}figures/{f.id}/", sources=sources)
+        latest = model.ledger["figures"][f.id][-1]
+        cited = cited_figure(model, f.id, latest, f.title, [(model.documents[d].title, model.documents[d].reference) for d in f.documents])
+        citation = cite(cited)
         source_name = Path(f.analysis).name
         pages.append(Page(
             f"figures/{f.id}/index", "figure.qmd.j2", f.title, "en", f.caption,
             crumbs(root, Link("Figures", root + "figures/index.html"), Link(f.id, "")),
             FigureContext(
-                result=result, columns=tuple(result.data.columns), rows=table_rows(result, root),
+                result=result, columns=tuple(result.data.columns), rows=table_rows(result.data, root),
                 documents=tuple(Link(model.documents[d].short_title, document_href(root, d)) for d in f.documents),
                 checks=result.checks, inputs=result.input_hashes,
                 versions=tuple(sorted(model.versions.items())), source_name=source_name,
                 rebuild_command=REBUILD_COMMAND.format(id=f.id), citation=citation,
                 history=tuple(e for e in version_entries(model, root) if e.figure.label == f.id),
+                version_href=f"v/{latest['version']}/index.html", number=latest["number"],
             ),
             files=(("figure.svg", result.svg), ("figure.png", result.png), ("data.csv", result.csv),
-                   (source_name, result.source.encode("utf-8")), ("cite.bib", citation.bibtex.encode("utf-8"))),
+                   (source_name, result.source.encode("utf-8"))) + citation_files(citation),
+            meta=scholar_meta(cited),
+            json_ld=dataset_json_ld(cited, f.caption, distribution(model, f"figures/{f.id}/"), document_urls(model, f.documents)),
         ))
 
     # Timeline and methods.
@@ -462,6 +538,10 @@ def build_pages(model: SiteModel) -> list[Page]:
                           checks=tuple((Link(r.figure.id, figure_href(root, r.figure.id)), c) for r in results for c in r.checks),
                           versions=tuple(sorted(model.versions.items())))))
 
+    from .citable import version_pages, data_catalogue_page
+
+    pages += version_pages(model)
+    pages.append(data_catalogue_page(model))
     pages.append(Page("changes/index", "changes.qmd.j2", "What changed", "en",
                       "Every figure version the build has published, with the inputs and data rows that changed.",
                       crumbs(root, Link("What changed", "")), ChangesContext(tuple(version_entries(model, root)))))

@@ -11,7 +11,7 @@ from .errors import BuildError, Problem
 SITE_SETTINGS = "data/site.yaml"
 EVENTS = "data/timelines/events.csv"
 STAGES = "data/timelines/stages.csv"
-REQUIRED_SETTINGS = ("title", "title_zh", "authors", "date", "licence")
+REQUIRED_SETTINGS = ("title", "title_zh", "authors", "date", "licence", "licence_id", "licence_url", "site_url")
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,9 @@ class SiteSettings:
     authors: tuple[str, ...]
     date: str  # the edition date shown in citations; comes from data, never the clock
     licence: str
-    site_url: str = ""
+    licence_id: str  # SPDX identifier, e.g. CC-BY-4.0
+    licence_url: str
+    site_url: str  # absolute, without a trailing slash
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,10 @@ def open_project(root: Path, site_url: str | None = None) -> Project:
         authors=tuple(str(a) for a in raw["authors"]),
         date=str(raw["date"]),
         licence=str(raw["licence"]),
+        licence_id=str(raw["licence_id"]),
+        licence_url=str(raw["licence_url"]),
         site_url=(site_url if site_url is not None else str(raw.get("site_url") or "")).rstrip("/"),
     )
+    if not settings.site_url.startswith(("https://", "http://")):
+        raise BuildError([Problem(SITE_SETTINGS, f"site_url must be an absolute http(s) URL, found '{settings.site_url}'")])
     return Project(root=root, settings=settings)

@@ -61,12 +61,15 @@ def template_environment(site_dir: Path, cache_dir: Path | None = None) -> jinja
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update({"md": markdown_text, "yamlstr": yaml_string, "tojson_attr": lambda v: Markup(json.dumps(v))})
+    env.filters.update({"md": markdown_text, "yamlstr": yaml_string, "tojson_attr": lambda v: Markup(json.dumps(v)),
+                        # the CSL item as one line of JSON (valid YAML) for Quarto's citation front matter
+                        "csl_item": lambda text: Markup(json.dumps(json.loads(text)[0], ensure_ascii=False))})
     return env
 
 
-def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, template_cache: Path | None = None) -> list[Path]:
-    """Write every page's .qmd, its folder's files, the shared assets and _quarto.yml."""
+def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, template_cache: Path | None = None,
+                  site_files: dict[str, bytes] | None = None) -> list[Path]:
+    """Write every page's .qmd, its folder's files, the site-level files, the assets and _quarto.yml."""
     env = template_environment(model.project.site, template_cache)
     written = []
     for page in pages:
@@ -77,6 +80,9 @@ def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, templa
         written.append(target)
         for name, content in page.files:
             (target.parent / name).write_bytes(content)
+    for name, content in sorted((site_files or {}).items()):
+        (project_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (project_dir / name).write_bytes(content)
     shutil.copytree(model.project.site / "assets", project_dir / "assets", dirs_exist_ok=True)
     (project_dir / "_quarto.yml").write_text(quarto_project(model, pages), encoding="utf-8")
     return written
@@ -98,8 +104,9 @@ def quarto_project(model: SiteModel, pages: list[Page]) -> str:
             "type": "website",
             "output-dir": "_site",
             "render": [f"{p.path}.qmd" for p in pages],
-            "resources": ["assets/**", "figures/*/figure.svg", "figures/*/figure.png", "figures/*/data.csv",
-                          "figures/*/*.py", "figures/*/cite.bib"],
+            "resources": ["assets/**", "figures/**/figure.svg", "figures/**/figure.png", "figures/**/data.csv",
+                          "figures/**/*.py", "figures/**/cite.*", "figures/*/versions.js",
+                          "datapackage.json", "CITATION.cff", "sitemap.xml"],
         },
         "website": website,
         "format": {"html": {"css": ["assets/style.css"], "toc": False, "lang": "en"}},

@@ -25,7 +25,8 @@ def test_readme_command_builds_without_warnings(tmp_path):
     root = copy_project(tmp_path / "project")
     result = run_build(root)
     assert result.stderr == ""  # no warnings of any kind (fonts, jieba, pandoc)
-    assert "[1/7]" in result.stdout and "29 pages written" in result.stdout
+    pages = len(list((root / "_site").rglob("*.html")))
+    assert "[1/7]" in result.stdout and f"Done: {pages} pages written" in result.stdout
     assert "18 of 18 figures rebuilt" in result.stdout
     assert (root / "_site/index.html").is_file()
 
@@ -57,11 +58,11 @@ def test_every_figure_has_its_folder_and_files(built_site):
 def test_citation_on_figure_page_and_in_cite_bib(built_site):
     folder = built_site / "figures/return-migrant-tool-types"
     bib = (folder / "cite.bib").read_text(encoding="utf-8")
-    assert bib.startswith("@misc{pilotsite-return-migrant-tool-types,\n  author = {")
+    assert bib.startswith("@misc{pilotsite-return-migrant-tool-types-v1,\n  author = {{Policy Pilots Research Site contributors}}")
     assert "year = {2026}" in bib and "Characteristics and Mechanisms" in bib
     page = html.unescape((folder / "index.html").read_text(encoding="utf-8"))
     assert bib.strip() in page  # the page shows the same entry, line breaks and all
-    assert "[Figure return-migrant-tool-types]" in page
+    assert "[Figure return-migrant-tool-types, version id" in page
 
 
 def test_home_page_shows_every_document_and_headline_findings(built_site):

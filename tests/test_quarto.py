@@ -21,7 +21,7 @@ def test_quarto_yml_is_a_complete_website_project(quarto_project):
     assert sorted(rendered) == sorted(p.relative_to(pages).as_posix() for p in pages.rglob("*.qmd"))
     for item in config["website"]["navbar"]["left"]:
         assert (pages / item["href"]).is_file()
-    assert "figures/*/data.csv" in config["project"]["resources"]
+    assert "figures/**/data.csv" in config["project"]["resources"]
 
 
 def test_pages_have_front_matter_and_figure_labels(quarto_project):

@@ -83,7 +83,9 @@ def test_editing_one_data_file_rebuilds_exactly_its_figures(built):
     assert f"3 of 18 figures rebuilt" in result.stdout
     shown_on = {f"figures/{f}/index" for f in expected} | {"changes/index", "index", "figures/index",
                                                             "documents/return-migrant-entrepreneurship/index"}
-    assert {f"figures/{f}/index" for f in expected} | {"changes/index"} <= set(done["pages_rendered"]) <= shown_on
+    new_versions = {p for p in done["pages_rendered"] if any(p.startswith(f"figures/{f}/v/") for f in expected)}
+    assert len(new_versions) == len(expected)  # each redrawn figure gets a permanent page for its new version
+    assert {f"figures/{f}/index" for f in expected} | {"changes/index"} <= set(done["pages_rendered"]) <= shown_on | new_versions
     assert "(edited)" in (built / "_site/figures/return-migrant-tool-types/data.csv").read_text(encoding="utf-8")
 
 
@@ -128,8 +130,9 @@ def test_ledger_records_a_version_with_changed_inputs_and_rows(built):
     latest = history[-1]
     assert latest["changed"] == [f"data:{TOOL_TYPES}"]
     assert len(latest["rows_added"]) == 1 and len(latest["rows_removed"]) == 1
-    assert "(edited)" in latest["rows_added"][0]["locator"]
-    assert "(edited)" not in latest["rows_removed"][0]["locator"]
+    locator = latest["columns"].index("locator")
+    assert "(edited)" in latest["rows_added"][0][locator]
+    assert "(edited)" not in latest["rows_removed"][0][locator]
     assert (built / f"history/figures/return-migrant-tool-types/{latest['version']}/data.csv").is_file()
     changes = (built / "_site/changes/index.html").read_text(encoding="utf-8")
     assert f'id="return-migrant-tool-types-{latest["version"]}"' in changes and "(edited)" in changes

