@@ -122,7 +122,7 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
         return {"figures": previous["figures"], "figures_rebuilt": [], "pages_rendered": [], "changes": [],
                 "seconds": seconds, "differences": []}
 
-    from pilotsite import ledger, linkcheck
+    from pilotsite import ledger, linkcheck, webfont
     from pilotsite.analysis import discover
     from pilotsite.citable import site_files
     from pilotsite.outputs import FigureCache, compute_figure, software_versions
@@ -177,6 +177,7 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     if sources.exists():
         shutil.rmtree(sources)
     write_sources(model, pages, sources, root / WORK_DIR / "cache" / "templates", site_files(model, pages))
+    webfont.write_font(sources, settings.title_zh, root / WORK_DIR / "cache" / "fonts")
 
     say(f"[6/7] Rendering {len(pages)} pages with the {renderer} renderer")
     staging = publish.staging_dir(out)
