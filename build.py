@@ -86,27 +86,45 @@ def inputs_digest(root: Path, hashes: fingerprint.FileHashes, options: dict) -> 
     return fingerprint.sha256_bytes(fingerprint.canonical_json([files, versions, options]).encode("utf-8"))
 
 
-def load_catalog(root: Path, site_url: str | None):
+def load_catalog(root: Path, site_url: str | None, jobs: int = 0, scheduler: str = ""):
     """Load and validate every input before any analysis runs, so bad data fails fast."""
+    import os
+
     from pilotsite.analysis import Catalog
+    from pilotsite.codebook import load_codebook
+    from pilotsite.corpus import load_corpora
     from pilotsite.documents import load_documents
     from pilotsite.evidence import load_events, load_stages
     from pilotsite.project import open_project
     from pilotsite.reported import load_reported
+    from pilotsite.segment import Segmenter
+    from pilotsite.text import USER_DICTIONARY
 
     project = open_project(root, site_url)
     documents = load_documents(project)
+    corpora = load_corpora(project)
+    if corpora:
+        load_codebook(project)  # validated here so a bad pattern stops the build before any analysis
+    # Token caches are keyed by content, so several checkouts may share one (PILOTSITE_TOKEN_CACHE).
+    token_cache = Path(os.environ.get("PILOTSITE_TOKEN_CACHE") or root / WORK_DIR / "cache" / "tokens")
+    segmenter = Segmenter(token_cache, (root / USER_DICTIONARY).read_text(encoding="utf-8"), jobs, scheduler)
     return Catalog(project=project, documents=documents, events=load_events(project, documents),
-                   stages=load_stages(project, documents), reported=load_reported(project, documents))
+                   stages=load_stages(project, documents), reported=load_reported(project, documents),
+                   corpora=corpora, segmenter=segmenter)
 
 
 def choose_renderer(requested: str) -> str:
+    """Quarto when asked for (or, with auto, when installed); checked before any work is done."""
     if requested == "auto":
         return "quarto" if shutil.which("quarto") else "embedded"
+    if requested == "quarto" and not shutil.which("quarto"):
+        raise BuildError("--renderer quarto was given but `quarto` is not on PATH; install Quarto "
+                         "(https://quarto.org/docs/get-started/) or use --renderer embedded")
     return requested
 
 
-def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = None, check: bool = False) -> dict:
+def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = None, check: bool = False,
+          jobs: int = 0, scheduler: str = "") -> dict:
     """Build the site into out; with check=True, compare instead of publishing."""
     started = time.perf_counter()
     renderer = choose_renderer(renderer)
@@ -125,6 +143,7 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     from pilotsite import ledger, linkcheck, webfont
     from pilotsite.analysis import discover
     from pilotsite.citable import site_files
+    from pilotsite.corpus_pages import evidence_links
     from pilotsite.outputs import FigureCache, compute_figure, software_versions
     from pilotsite.pages import SiteModel, build_pages
     from pilotsite.renderers import embedded, quarto
@@ -132,7 +151,7 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     from pilotsite.text import lexicon_summary
 
     say("[1/7] Loading and validating data")
-    catalog = load_catalog(root, site_url)
+    catalog = load_catalog(root, site_url, jobs, scheduler)
 
     say("[2/7] Finding analyses")
     figures = discover(catalog)
@@ -141,12 +160,13 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     say(f"[3/7] Checking {len(figures)} figures against the cache")
     cache = FigureCache(root / WORK_DIR / "cache" / "figures")
     libraries = fingerprint.library_versions()
+    loaders = dict(fingerprint.LOADERS) | {f"{c.label}/": fingerprint.CORPUS_LOADERS for c in catalog.corpora.values()}
     keys, components, rebuilt, reasons = {}, {}, [], {}
     for figure in figures:
         parts = fingerprint.figure_components(
             figure_id=figure.id, analysis=root / figure.analysis, analysis_label=figure.analysis,
             inputs=figure.inputs, params=dict(figure.params), root=root, hashes=state.hashes,
-            libraries=libraries)
+            libraries=libraries, loaders=loaders)
         key = fingerprint.key_of(parts)
         keys[figure.id], components[figure.id] = key, parts
         if not cache.has(figure.id, key):
@@ -171,7 +191,8 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     versions = software_versions() | {"pandoc": embedded.pandoc_display_version()}
     model = SiteModel(project=catalog.project, documents=dict(catalog.documents), results=results,
                       events=catalog.events, stages=catalog.stages, lexicon_summary=lexicon_summary(root),
-                      versions=versions, ledger=new_ledger, history_files=version_files)
+                      versions=versions, ledger=new_ledger, history_files=version_files, catalog=catalog)
+    model.evidence = evidence_links(model, catalog)
     pages = build_pages(model)
     sources = root / WORK_DIR / "pages"
     if sources.exists():
@@ -253,6 +274,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--site-url", default=None, help="absolute base URL used in citations (overrides data/site.yaml)")
     parser.add_argument("--check", action="store_true", help="verify --out against the inputs instead of publishing")
     parser.add_argument("--port", type=int, default=8000, help="with 'serve': the port (default 8000)")
+    parser.add_argument("--jobs", type=int, default=0, help="processes that segment corpus texts (default: all cores)")
+    parser.add_argument("--scheduler", default="", help="segment on a Dask cluster instead, e.g. tcp://127.0.0.1:8786")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
     args = parser.parse_args(argv)
     if args.command == "figure" and not args.figure_id:
@@ -267,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "figure":
             build_one_figure(ROOT, args.figure_id, out)
             return 0
-        report = build(ROOT, out, args.renderer, args.site_url, check=args.check)
+        report = build(ROOT, out, args.renderer, args.site_url, check=args.check, jobs=args.jobs, scheduler=args.scheduler)
         if args.check:
             if report["differences"]:
                 print(f"{out} is not what the current inputs produce; {len(report['differences'])} files differ:", file=sys.stderr)

@@ -12,13 +12,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
+from collections import Counter
+
 import pandas as pd
 
 from .documents import Document
 from .errors import BuildError, Problem, relative
 from .project import EVENTS, STAGES, Project
 
-FIGURE_KINDS = ("keywords", "policy-tools", "timeline")
+FIGURE_KINDS = ("keywords", "policy-tools", "timeline", "corpus")
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class Catalog:
     events: pd.DataFrame
     stages: pd.DataFrame
     reported: Mapping[str, pd.DataFrame]  # data/reported/<doc-id>/<table>.csv -> rows
+    corpora: Mapping[str, object] = field(default_factory=dict)  # corpus id -> corpus.Corpus
+    segmenter: object = None  # segment.Segmenter: cached, parallel jieba for corpus texts
 
 
 class Inputs:
@@ -83,6 +87,26 @@ class Inputs:
     def reported(self, path: str) -> pd.DataFrame:
         self.require(path)
         return self.catalog.reported[path]
+
+    def corpus(self, corpus_id: str):
+        """A corpus whose metadata.csv and texts the figure declares."""
+        corpus = self.catalog.corpora[corpus_id]
+        for path in corpus.files:
+            self.require(path)
+        return corpus
+
+    def corpus_tokens(self, corpus_id: str) -> dict[str, list[list[str]]]:
+        """text id -> jieba tokens of each sentence (cached per text; see segment.py)."""
+        corpus = self.corpus(corpus_id)
+        self.require("data/lexicon/userdict.txt")
+        return self.catalog.segmenter.tokens({t.id: t.text for t in corpus.texts})
+
+    def corpus_counts(self, corpus_id: str, text_ids) -> Counter:
+        """Token counts over the given texts of a corpus together (faster than corpus_tokens)."""
+        corpus = self.corpus(corpus_id)
+        self.require("data/lexicon/userdict.txt")
+        wanted = set(text_ids)
+        return self.catalog.segmenter.count_together({t.id: t.text for t in corpus.texts if t.id in wanted})
 
     def events(self) -> pd.DataFrame:
         self.require(EVENTS)

@@ -25,7 +25,9 @@ LOADERS = {
     "data/timelines/": ("pilotsite.evidence",),
     "data/documents/": ("pilotsite.documents",),
     "data/lexicon/": ("pilotsite.text",),
+    "data/codebook/": ("pilotsite.codebook",),
 }
+CORPUS_LOADERS = ("pilotsite.corpus", "pilotsite.segment")  # for every corpus folder
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -143,13 +145,13 @@ def library_versions() -> dict[str, str]:
 
 def figure_components(*, figure_id: str, analysis: Path, analysis_label: str, inputs: tuple[str, ...],
                       params: dict, root: Path, hashes: FileHashes, libraries: dict[str, str],
-                      ) -> dict[str, str]:
+                      loaders: dict[str, tuple[str, ...]] | None = None) -> dict[str, str]:
     """Everything a figure's output depends on, each as name -> content hash."""
     components = {f"data:{p}": hashes.sha256(root / p) for p in inputs}
     modules = dict(project_modules(analysis, ENGINE_MODULES))
-    for prefix, loaders in LOADERS.items():
+    for prefix, modules_of_prefix in (loaders or LOADERS).items():
         if any(p.startswith(prefix) for p in inputs):
-            for loader in loaders:
+            for loader in modules_of_prefix:
                 modules.update(project_modules(module_file(loader), (loader,)))
     components[f"code:{analysis_label}"] = hashes.sha256(analysis)
     for name, path in sorted(modules.items()):

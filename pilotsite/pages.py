@@ -19,9 +19,9 @@ from .outputs import FigureResult
 from .project import Project
 
 NAV = (("Home", "index"), ("Documents", "documents/index"), ("Figures", "figures/index"),
-       ("Timeline", "timeline/index"), ("Data", "data/index"), ("Methods", "methods/index"),
+       ("Timeline", "timeline/index"), ("Corpus studies", "corpus/index"), ("Data", "data/index"), ("Methods", "methods/index"),
        ("What changed", "changes/index"))
-HEADLINE_KINDS = ("policy-tools", "timeline", "keywords")  # which figure a document leads with
+HEADLINE_KINDS = ("policy-tools", "timeline", "keywords", "corpus")  # which figure a document leads with
 RELATED_MIN_SHARED = 3  # shared top keywords for two documents to count as related
 RELATED_MAX = 3
 REBUILD_COMMAND = "python build.py figure {id}"
@@ -250,6 +250,8 @@ class SiteModel:
     versions: dict[str, str]
     ledger: dict = field(default_factory=dict)
     history_files: dict[str, bytes] = field(default_factory=dict)  # versions recorded by this build
+    catalog: object = None  # the validated inputs (corpus pages read the corpora and token cache)
+    evidence: dict = field(default_factory=dict)  # (column, value) -> evidence page path
 
 
 def figure_href(root: str, figure_id: str) -> str:
@@ -362,8 +364,9 @@ def document_metadata(doc: Document) -> tuple[tuple[str, str, str], ...]:
     return tuple(rows)
 
 
-def table_rows(data: pd.DataFrame, root: str) -> tuple[tuple[tuple[str, str], ...], ...]:
-    """A figure's data as table cells; quotes link to their highlighted passage."""
+def table_rows(data: pd.DataFrame, root: str, evidence: dict | None = None) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """A figure's data as table cells; quotes link to their highlighted passage, corpus keywords
+    and sub-tools to their evidence pages."""
     rows = []
     for _, row in data.iterrows():
         cells = []
@@ -374,6 +377,8 @@ def table_rows(data: pd.DataFrame, root: str) -> tuple[tuple[tuple[str, str], ..
                 href = document_href(root, row["document_id"], quote_anchor(row["document_id"], value))
             elif column in ("document_id", "document_a", "document_b"):
                 href = document_href(root, str(value))
+            elif evidence and (column, value) in evidence:
+                href = root + evidence[(column, value)]
             cells.append((text, href))
         rows.append(tuple(cells))
     return tuple(rows)
@@ -456,7 +461,8 @@ def build_pages(model: SiteModel) -> list[Page]:
                       crumbs(root, Link("Documents", "")),
                       DocumentsIndexContext(tuple(document_card(d, len(figures_of(model, d.id)), root) for d in model.documents.values()))))
     groups = []
-    for kind, label in (("policy-tools", "Policy-tool proportions"), ("keywords", "Keyword frequencies"), ("timeline", "Case timelines")):
+    for kind, label in (("policy-tools", "Policy-tool proportions"), ("keywords", "Keyword frequencies"),
+                        ("timeline", "Case timelines"), ("corpus", "Corpus studies")):
         cards_of_kind = tuple(figure_card(r, root) for r in results if r.figure.kind == kind)
         if cards_of_kind:
             groups.append((label, cards_of_kind))
@@ -494,7 +500,8 @@ def build_pages(model: SiteModel) -> list[Page]:
             f"figures/{f.id}/index", "figure.qmd.j2", f.title, "en", f.caption,
             crumbs(root, Link("Figures", root + "figures/index.html"), Link(f.id, "")),
             FigureContext(
-                result=result, columns=tuple(result.data.columns), rows=table_rows(result.data, root),
+                result=result, columns=tuple(result.data.columns),
+                rows=table_rows(result.data, root, model.evidence if f.kind == "corpus" else None),
                 documents=tuple(Link(model.documents[d].short_title, document_href(root, d)) for d in f.documents),
                 checks=result.checks, inputs=result.input_hashes,
                 versions=tuple(sorted(model.versions.items())), source_name=source_name,
@@ -539,7 +546,10 @@ def build_pages(model: SiteModel) -> list[Page]:
                           versions=tuple(sorted(model.versions.items())))))
 
     from .citable import version_pages, data_catalogue_page
+    from .corpus_pages import corpus_pages
 
+    if model.catalog is not None:
+        pages += corpus_pages(model, model.catalog)
     pages += version_pages(model)
     pages.append(data_catalogue_page(model))
     pages.append(Page("changes/index", "changes.qmd.j2", "What changed", "en",

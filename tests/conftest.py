@@ -12,6 +12,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+# Segmented corpus texts are cached by content, so every project copy in the tests may share one
+# cache: builds after the first skip re-segmenting the sample corpus. (Subprocesses inherit it.)
+import os as _os  # noqa: E402
+import tempfile as _tempfile  # noqa: E402
+
+_os.environ.setdefault("PILOTSITE_TOKEN_CACHE", _tempfile.mkdtemp(prefix="pilotsite-tokens-"))
+
 import build as build_module  # noqa: E402
 
 
@@ -64,3 +71,16 @@ def built_site(built_project) -> Path:
 def project_copy(tmp_path) -> Path:
     """A copy of the project that a test may break."""
     return copy_project(tmp_path / "project")
+
+
+def figure_count(site: Path) -> int:
+    """Figures the site shows (folders with their own data.csv, not redirects)."""
+    return sum(1 for p in (site / "figures").iterdir() if (p / "data.csv").is_file())
+
+
+def copy_built(built_project: Path, target: Path) -> Path:
+    """A copy of an already built project, caches and site included, settled by one more build:
+    far cheaper than a cold build, and the caches are keyed by content so they stay valid."""
+    shutil.copytree(built_project, target, symlinks=True)
+    run_build(target)
+    return target

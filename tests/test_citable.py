@@ -11,7 +11,7 @@ import bibtexparser
 import pytest
 import rispy
 
-from conftest import copy_project, run_build, tree_hashes
+from conftest import copy_built, copy_project, run_build, tree_hashes
 
 TOOL_TYPES = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
 FIGURE = "return-migrant-tool-types"
@@ -95,9 +95,8 @@ def test_data_catalogue_and_sitemap(built_site):
     assert sitemap.count("<loc>") == len(list(built_site.rglob("*.html")))
 
 
-def test_editing_data_keeps_old_versions_byte_identical(tmp_path):
-    root = copy_project(tmp_path / "project")
-    run_build(root)
+def test_editing_data_keeps_old_versions_byte_identical(built_project, tmp_path):
+    root = copy_built(built_project, tmp_path / "project")
     site = root / "_site"
     [old] = version_folders(site, FIGURE)
     old_files = tree_hashes(old)
@@ -127,9 +126,8 @@ def test_editing_data_keeps_old_versions_byte_identical(tmp_path):
     assert tree_hashes(clone / "_site") == tree_hashes(site)
 
 
-def test_renamed_figure_keeps_its_old_url(tmp_path):
-    root = copy_project(tmp_path / "project")
-    run_build(root)
+def test_renamed_figure_keeps_its_old_url(built_project, tmp_path):
+    root = copy_built(built_project, tmp_path / "project")
     [old_version] = version_folders(root / "_site", FIGURE)
     analysis = root / "analyses/policy_tools.py"
     source = analysis.read_text(encoding="utf-8")

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Segmentation speed, memory and scaling on a full corpus, measured in one run.
+
+    python bench/corpus.py [--corpus ../shared/corpora/cn-regulations] [--jobs 0]
+
+Prints, for the plain single-process baseline (jieba.lcut over every whole text, counted with a
+collections.Counter), our cold run (sentence-level segmentation in --jobs processes, empty token
+cache) and our warm run (cache filled): seconds, MB/s, the ratio to the baseline, and whether the
+word counts are identical (same word filter on both sides). Then our cold run on the first 25 %
+and 50 % of the texts (by id) to show how the cost grows, and the peak resident memory.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import resource
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pilotsite.corpus import load_corpus  # noqa: E402
+from pilotsite.keyness import content_counts, content_words  # noqa: E402  (the baseline counts per text)
+from pilotsite.project import open_project  # noqa: E402
+from pilotsite.segment import Segmenter  # noqa: E402
+from pilotsite.text import USER_DICTIONARY, load_lexicon  # noqa: E402
+
+
+def peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def baseline(texts, user_dictionary: Path, stopwords) -> tuple[float, Counter]:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.load_userdict(str(user_dictionary))
+    tokenizer.initialize()
+    started = time.perf_counter()
+    counts = Counter()
+    for text in texts:
+        counts.update(content_words([tokenizer.lcut(text.text)], stopwords))
+    return time.perf_counter() - started, counts
+
+
+def ours(texts, cache: Path, user_dictionary: str, stopwords, jobs: int) -> tuple[float, Counter, int]:
+    started = time.perf_counter()
+    segmenter = Segmenter(cache, user_dictionary, jobs=jobs)
+    counts = content_counts(segmenter.count_together({t.id: t.text for t in texts}), stopwords)
+    return time.perf_counter() - started, counts, segmenter.segmented
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared/corpora/cn-regulations")
+    parser.add_argument("--jobs", type=int, default=0, help="processes for our runs (default: all cores)")
+    args = parser.parse_args()
+    project = open_project(ROOT)
+    corpus = load_corpus(project, {"id": "bench", "path": str(args.corpus.resolve())}, 0)
+    texts = list(corpus.texts)
+    mb = sum(len(t.text.encode("utf-8")) for t in texts) / 1e6
+    stopwords = load_lexicon(ROOT).stopwords["zh"]
+    user_dictionary = (ROOT / USER_DICTIONARY).read_text(encoding="utf-8")
+    print(f"corpus: {args.corpus} — {len(texts)} texts, {mb:.1f} MB of UTF-8")
+
+    base_seconds, base_counts = baseline(texts, ROOT / USER_DICTIONARY, stopwords)
+    print(f"baseline (1 process, jieba.lcut + Counter): {base_seconds:7.1f} s  {mb / base_seconds:6.2f} MB/s")
+    with tempfile.TemporaryDirectory() as scratch:
+        cache = Path(scratch) / "tokens"
+        cold_seconds, cold_counts, segmented = ours(texts, cache, user_dictionary, stopwords, args.jobs)
+        print(f"ours, cold ({segmented} texts segmented):      {cold_seconds:7.1f} s  {mb / cold_seconds:6.2f} MB/s  "
+              f"{base_seconds / cold_seconds:5.2f}x baseline (target >= 1.7x); counts identical: {cold_counts == base_counts}")
+        if cold_counts != base_counts:
+            differing = [w for w in set(cold_counts) | set(base_counts) if cold_counts[w] != base_counts[w]]
+            print(f"  {len(differing)} words differ, e.g. {sorted(differing)[:10]}")
+        warm_seconds, warm_counts, segmented = ours(texts, cache, user_dictionary, stopwords, args.jobs)
+        print(f"ours, warm ({segmented} texts segmented):        {warm_seconds:7.1f} s  {mb / warm_seconds:6.2f} MB/s  "
+              f"{base_seconds / warm_seconds:5.1f}x baseline (target >= 20x); counts identical: {warm_counts == base_counts}")
+    for share in (0.25, 0.5):
+        subset = texts[: int(len(texts) * share)]
+        sub_mb = sum(len(t.text.encode("utf-8")) for t in subset) / 1e6
+        with tempfile.TemporaryDirectory() as scratch:
+            seconds, _, _ = ours(subset, Path(scratch), user_dictionary, stopwords, args.jobs)
+        print(f"scaling: {int(share * 100):3d} % ({sub_mb:5.1f} MB) cold {seconds:6.1f} s = {seconds / sub_mb:.2f} s/MB")
+    print(f"scaling: 100 % ({mb:5.1f} MB) cold {cold_seconds:6.1f} s = {cold_seconds / mb:.2f} s/MB")
+    print(f"peak RSS: {peak_mb():.0f} MB (target < 1,500 MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""Corpus reading, segmentation (parallel, cached, on Dask), keyness and coded policy tools."""
+import csv
+import math
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from pilotsite.corpus import decode_text, load_corpora, split_sentences
+from pilotsite.errors import BuildError
+from pilotsite.keyness import keyness, log_likelihood, log_ratio
+from pilotsite.project import open_project
+from pilotsite.segment import Segmenter
+
+USERDICT = (ROOT / "data/lexicon/userdict.txt").read_text(encoding="utf-8")
+
+
+def sample_texts(limit=None):
+    corpus = load_corpora(open_project(ROOT))["cn-regulations"]
+    texts = corpus.texts[:limit] if limit else corpus.texts
+    return {t.id: t.text for t in texts}
+
+
+def test_log_likelihood_and_log_ratio_match_hand_computation():
+    # a=10 of 1,000 words, b=5 of 2,000: E1 = 1000*15/3000 = 5, E2 = 10
+    # G2 = 2 * (10 ln(10/5) + 5 ln(5/10)) = 2 * 5 ln 2 = 6.9315; log ratio = log2(0.01 / 0.0025) = 2
+    assert log_likelihood(10, 5, 1000, 2000) == pytest.approx(10 * math.log(2), abs=1e-9)
+    assert log_ratio(10, 5, 1000, 2000) == pytest.approx(2.0)
+    # a=0, b=8 of 1,000 each: E = 4 and 4, G2 = 2 * 8 ln 2 = 11.09; 0 counts as 0.5: log2(0.5/8) = -4
+    assert log_likelihood(0, 8, 1000, 1000) == pytest.approx(16 * math.log(2))
+    assert log_ratio(0, 8, 1000, 1000) == pytest.approx(-4.0)
+
+
+def test_keyness_table_orders_by_g2_and_drops_rare_words():
+    from collections import Counter
+
+    # totals 41 and 16. 改革 10/10: E = 14.386, 5.614, G2 = 2(10 ln(10/14.386) + 10 ln(10/5.614)) = 4.27 (B);
+    # 试点 30/5: E = 25.175, 9.825, G2 = 2(30 ln(30/25.175) + 5 ln(5/9.825)) = 3.77 (A); 罕见 (2 in all) is dropped
+    rows = keyness(Counter({"试点": 30, "改革": 10, "罕见": 1}), Counter({"试点": 5, "改革": 10, "罕见": 1}), min_count=5)
+    assert [r["keyword"] for r in rows] == ["改革", "试点"]
+    assert rows[0]["g2"] == pytest.approx(4.27, abs=0.005) and rows[1]["g2"] == pytest.approx(3.77, abs=0.005)
+    assert rows[0]["log_ratio"] < 0 < rows[1]["log_ratio"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
+def test_texts_in_common_encodings_are_read(encoding):
+    text = "第一条 为了推进返乡创业试点，制定本办法。\n"
+    assert decode_text(text.encode(encoding), "x.md") == text
+
+
+def test_bad_byte_in_utf8_file_names_the_offset():
+    data = "第一条 试点。".encode("utf-8") + b"\xff" + "第二条".encode("utf-8")
+    with pytest.raises(BuildError, match=r"x.md: invalid UTF-8 at byte offset 19 \(byte 0xff\)"):
+        decode_text(data, "x.md")
+
+
+def test_undecodable_file_names_the_offset():
+    with pytest.raises(BuildError, match=r"neither UTF-8 nor GB18030: undecodable byte 0xff at byte offset 3"):
+        decode_text(b"abc\xff\xfe", "x.md")
+
+
+def test_sentences_split_on_chinese_punctuation_and_lines():
+    assert split_sentences("# 标题\n第一条 甲。乙；丙！\n<!-- INFO END -->\n丁") == ["标题", "第一条 甲。", "乙；", "丙！", "丁"]
+
+
+def make_corpus(root: Path, rows: list[dict], files: dict[str, bytes]) -> None:
+    folder = root / "data/corpora/tiny"
+    (folder / "texts").mkdir(parents=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    with open(folder / "metadata.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["id", "title", "date", "level", "province", "region", "issuer_tier", "file"])
+        writer.writeheader()
+        writer.writerows(rows)
+    (root / "data/corpora.yaml").write_text("corpora:\n  - id: tiny\n    path: data/corpora/tiny\n", encoding="utf-8")
+
+
+def row(text_id, file, level="local", region="east", tier="provincial"):
+    return {"id": text_id, "title": text_id, "date": "", "level": level, "province": "", "region": region, "issuer_tier": tier, "file": file}
+
+
+def test_corpus_problems_are_all_reported(project_copy):
+    make_corpus(project_copy,
+                [row("a", "texts/a.md"), row("a", "texts/b.md"), row("c", "texts/missing.md"), row("d", "texts/empty.md")],
+                {"texts/a.md": "第一条 试点。".encode(), "texts/b.md": "第二条。".encode(), "texts/empty.md": b"  \n",
+                 "texts/orphan.md": "孤立。".encode()})
+    with pytest.raises(BuildError) as info:
+        load_corpora(open_project(project_copy))
+    message = str(info.value)
+    assert "metadata.csv, line 3, column 'id': duplicate id 'a' (first on line 2)" in message
+    assert "line 4, column 'file': text file 'texts/missing.md' does not exist" in message
+    assert "data/corpora/tiny/texts/empty.md: the text is empty" in message
+    assert "data/corpora/tiny/texts/orphan.md: text file has no row in metadata.csv" in message
+
+
+def test_parallel_segmentation_equals_one_process(tmp_path):
+    texts = sample_texts(60)
+    single = Segmenter(tmp_path / "one", USERDICT, jobs=1).tokens(texts)
+    parallel = Segmenter(tmp_path / "two", USERDICT, jobs=2).tokens(texts)
+    assert single == parallel and sum(len(s) for v in single.values() for s in v) > 10000
+
+
+def test_token_cache_resegments_only_changed_texts(tmp_path):
+    texts = sample_texts(20)
+    Segmenter(tmp_path / "cache", USERDICT, jobs=1).tokens(texts)
+    changed_id = sorted(texts)[0]
+    texts[changed_id] = texts[changed_id] + "\n第九十九条 本办法自公布之日起施行。"
+    again = Segmenter(tmp_path / "cache", USERDICT, jobs=1)
+    tokens = again.tokens(texts)
+    assert again.segmented == 1 and "施行" in tokens[changed_id][-1]
+    different_dictionary = Segmenter(tmp_path / "cache", USERDICT + "新词语 3 n\n", jobs=1)
+    different_dictionary.tokens(texts)
+    assert different_dictionary.segmented == len(texts)
+
+
+def test_dask_cluster_on_loopback_gives_the_same_tokens(tmp_path, monkeypatch):
+    distributed = pytest.importorskip("dask.distributed")
+    # workers import pilotsite.segment: they need the project on their path
+    monkeypatch.setenv("PYTHONPATH", str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    texts = sample_texts(30)
+    local = Segmenter(tmp_path / "local", USERDICT, jobs=1).tokens(texts)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+        remote = Segmenter(tmp_path / "dask", USERDICT, scheduler=cluster.scheduler_address).tokens(texts)
+    assert remote == local
+
+
+def test_invalid_codebook_pattern_stops_the_build(project_copy):
+    import build as build_module
+
+    path = project_copy / "data/codebook/policy-tools.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('"电商"', '"电商("'), encoding="utf-8")
+    with pytest.raises(BuildError, match=r"policy-tools.yaml, line \d+: sub-tool 'e-commerce': pattern '电商\(' is not a valid regular expression"):
+        build_module.build(project_copy, project_copy / "_site", renderer="embedded")
+
+
+def test_evidence_pages_account_for_every_count(built_site):
+    import html
+    import re
+
+    subs = list(csv.DictReader(open(built_site / "figures/cn-regulations-policy-sub-tools/data.csv", encoding="utf-8")))
+    tool = next(r for r in subs if r["sub_tool"] == "financial-services")
+    page_link = re.search(r'<a href="([^"]+)">financial-services</a>',
+                          (built_site / "figures/cn-regulations-policy-sub-tools/index.html").read_text(encoding="utf-8"))
+    evidence = (built_site / "figures/cn-regulations-policy-sub-tools" / page_link.group(1)).resolve().parent
+    rows = list(csv.DictReader(open(evidence / "evidence.csv", encoding="utf-8")))
+    assert sum(1 for r in rows if r["level"] == "central") == int(tool["units_central"])
+    assert sum(1 for r in rows if r["level"] == "local") == int(tool["units_local"])
+    first = rows[0]
+    text_page = html.unescape((built_site / f"corpus/cn-regulations/texts/{first['text_id']}/index.html").read_text(encoding="utf-8"))
+    assert f'id="s-{first["sentence_number"]}"' in text_page and first["sentence"] in text_page
+
+    words = list(csv.DictReader(open(built_site / "figures/cn-regulations-keywords-by-level/data.csv", encoding="utf-8")))
+    top = next(r for r in words if r["group"] == "central" and r["rank"] == "1")
+    page = (built_site / "figures/cn-regulations-keywords-by-level/index.html").read_text(encoding="utf-8")
+    link = re.search(rf'<a href="([^"]+)">{top["keyword"]}</a>', page).group(1)
+    rows = list(csv.DictReader(open((built_site / "figures/cn-regulations-keywords-by-level" / link).resolve().parent / "evidence.csv", encoding="utf-8")))
+    assert sum(int(r["occurrences"]) for r in rows if r["level"] == "central") == int(top["count"])
