@@ -88,8 +88,9 @@ def published_versions(model: SiteModel) -> list[Published]:
         for entry in history:
             folder = VERSION_FOLDER.format(figure=figure_id, version=entry["version"])
             meta = json.loads(history_file(model, f"{folder}/meta.json"))
-            names = ("data.csv", "figure.svg", "figure.png", Path(meta["analysis"]).name)
-            found.append(Published(figure_id, entry, meta, {n: history_file(model, f"{folder}/{n}") for n in names}))
+            files = {n: history_file(model, f"{folder}/{n}") for n in ("data.csv", "figure.svg", "figure.png")}
+            files[Path(meta["analysis"]).name] = history_file(model, meta["code"])  # shared by versions with the same code
+            found.append(Published(figure_id, entry, meta, files))
     return found
 
 

@@ -8,6 +8,7 @@ ledger, so the differences can be computed on any fresh clone. Never edited by h
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from .fingerprint import write_atomic
 LEDGER = "history/ledger.json"
 VERSION_FOLDER = "history/figures/{figure}/{version}"
 VERSION_DATA = VERSION_FOLDER + "/data.csv"
+CODE_FILE = "history/code/{digest}-{name}"  # analysis sources, kept once per distinct content
 VERSION_LENGTH = 12
 
 
@@ -29,10 +31,16 @@ class Change:
     changed: tuple[str, ...]  # component names, e.g. "data:data/reported/…/tool-types.csv"
 
 
+def code_path(result) -> str:
+    digest = hashlib.sha256(result.source.encode("utf-8")).hexdigest()[:16]
+    return CODE_FILE.format(digest=digest, name=Path(result.figure.analysis).name)
+
+
 def version_meta(result, number: int, edition: str, documents: dict) -> dict:
     """What a version page needs, frozen when the version is published."""
     f = result.figure
     return {
+        "code": code_path(result),
         "id": f.id, "version": version_of(result.key), "number": number, "edition": edition,
         "title": f.title, "caption": f.caption, "alt": result.alt, "kind": f.kind, "lang": f.lang,
         "analysis": f.analysis, "primary_key": list(f.primary_key),
@@ -96,7 +104,7 @@ def record(ledger: dict, root: Path, results, edition: str, documents: dict) -> 
         meta = version_meta(result, entry["number"], edition, documents)
         files.update({
             f"{folder}/data.csv": result.csv, f"{folder}/figure.svg": result.svg, f"{folder}/figure.png": result.png,
-            f"{folder}/{Path(result.figure.analysis).name}": result.source.encode("utf-8"),
+            code_path(result): result.source.encode("utf-8"),
             f"{folder}/meta.json": (json.dumps(meta, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"),
         })
         changes.append(Change(fid, version, entry["previous"], tuple(entry["changed"])))
