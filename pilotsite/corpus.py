@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .errors import BuildError, Problem, relative
@@ -37,7 +38,7 @@ class CorpusText:
     file: str  # relative to the corpus folder
     text: str
 
-    @property
+    @cached_property
     def sentences(self) -> list[str]:
         return split_sentences(self.text)
 

@@ -16,7 +16,8 @@ FONT_PATH = "assets/fonts/noto-sans-cjk-sc-subset.woff"
 
 def cjk_characters(texts) -> str:
     """Every character at or above the CJK radicals block, sorted, once each."""
-    return "".join(sorted({ch for text in texts for ch in text if ord(ch) >= 0x2E80}))
+    seen = set().union(*(set(text) for text in texts))
+    return "".join(sorted(ch for ch in seen if ord(ch) >= 0x2E80))
 
 
 def subset_font(characters: str, cache_dir: Path) -> bytes:
