@@ -70,8 +70,13 @@ def evidence_links(model: SiteModel, catalog) -> dict[tuple[str, str], str]:
 
 
 def top_keywords(model: SiteModel, corpus_id: str) -> list[str]:
-    result = model.results.get(f"{corpus_id}-keywords-by-level")
-    return sorted(set(result.data["keyword"])) if result is not None else []
+    """Every keyword in the top lists of the corpus keyword figures (level, region, tier)."""
+    words = set()
+    for suffix in ("level", "region", "tier"):
+        result = model.results.get(f"{corpus_id}-keywords-by-{suffix}")
+        if result is not None:
+            words |= set(result.data["keyword"])
+    return sorted(words)
 
 
 def to_csv(rows: list[dict]) -> bytes:

@@ -150,6 +150,7 @@ def test_evidence_pages_account_for_every_count(built_site):
     rows = list(csv.DictReader(open(evidence / "evidence.csv", encoding="utf-8")))
     assert sum(1 for r in rows if r["level"] == "central") == int(tool["units_central"])
     assert sum(1 for r in rows if r["level"] == "local") == int(tool["units_local"])
+    assert sum(1 for r in rows if r["level"] == "local" and r["region"] == "west") == int(tool["units_local_west"])
     first = rows[0]
     text_page = html.unescape((built_site / f"corpus/cn-regulations/texts/{first['text_id']}/index.html").read_text(encoding="utf-8"))
     assert f'id="s-{first["sentence_number"]}"' in text_page and first["sentence"] in text_page

@@ -37,10 +37,14 @@ def figures(catalog) -> list[Figure]:
             headline=headline_types, size=(7.5, 4.2), primary_key=("group", "tool_type"), **common))
         result.append(Figure(
             id=f"{corpus.id}-policy-sub-tools", title=f"Coded policy sub-tools, central vs local: {corpus.title}",
-            caption="Share of coded units by sub-tool in central and in local texts (codebook patterns, sentence units).",
+            caption=("Share of coded units by sub-tool in central and in local texts (codebook patterns, sentence units); "
+                     "the data table also gives the shares of local texts by region and the article's reported shares."),
             params={"corpus": corpus.id}, compute=sub_tool_shares, draw=draw_sub_tools, describe=describe_sub_tools,
             size=(7.5, 7.0), primary_key=("sub_tool",), **common))
     return result
+
+
+_CODED: dict[tuple, pd.DataFrame] = {}  # both figures of a build code the same corpus once
 
 
 def coded_units(inputs) -> pd.DataFrame:
@@ -48,13 +52,17 @@ def coded_units(inputs) -> pd.DataFrame:
     corpus = inputs.corpus(inputs.params["corpus"])
     inputs.require(CODEBOOK)
     tools = load_codebook(inputs.catalog.project)
+    memo = (id(corpus), tools)
+    if memo in _CODED:
+        return _CODED[memo]
     rows = []
     for text in corpus.texts:
         for number, sentence in enumerate(text.sentences, 1):
             for tool in tools:
                 if tool.matches(sentence):
                     rows.append((text.id, text.level, text.region, number, tool.tool_type, tool.id))
-    return pd.DataFrame(rows, columns=["text_id", "level", "region", "sentence", "tool_type", "sub_tool"])
+    _CODED[memo] = pd.DataFrame(rows, columns=["text_id", "level", "region", "sentence", "tool_type", "sub_tool"])
+    return _CODED[memo]
 
 
 def type_shares(inputs) -> pd.DataFrame:
@@ -82,13 +90,16 @@ def sub_tool_shares(inputs) -> pd.DataFrame:
     article = inputs.reported(ARTICLE_SUB_TOOLS)
     reported = {row["sub_tool"]: row["share_pct"] for _, row in article.iterrows()}
     rows = []
-    totals = {level: int((units["level"] == level).sum()) for level in ("central", "local")}
+    # central and local texts, then local texts by region
+    masks = {"central": units["level"] == "central", "local": units["level"] == "local"}
+    masks.update({f"local_{r}": (units["level"] == "local") & (units["region"] == r) for r in ("east", "central", "west")})
+    totals = {name: int(mask.sum()) for name, mask in masks.items()}
     for tool in tools:
         row = {"tool_type": tool.tool_type, "sub_tool": tool.id, "label": tool.label}
-        for level in ("central", "local"):
-            n = int(((units["level"] == level) & (units["sub_tool"] == tool.id)).sum())
-            row[f"units_{level}"] = n
-            row[f"share_{level}_pct"] = round(100 * n / totals[level], 2) if totals[level] else 0.0
+        for name, mask in masks.items():
+            n = int((mask & (units["sub_tool"] == tool.id)).sum())
+            row[f"units_{name}"] = n
+            row[f"share_{name}_pct"] = round(100 * n / totals[name], 2) if totals[name] else 0.0
         row["article_share_pct"] = reported.get(ARTICLE_NAMES.get(tool.id, ""), "")
         rows.append(row)
     return pd.DataFrame(rows)
