@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 from dataclasses import dataclass
 
 from .codebook import load_codebook
@@ -88,10 +89,49 @@ def to_csv(rows: list[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def find_evidence(corpus, tokens: dict, items: list) -> dict[str, list[dict]]:
+    """For each item (kind-value key, counting function), every sentence it counts."""
+    found = {key: [] for key, _ in items}
+    for text in corpus.texts:
+        for number, (sentence, words) in enumerate(zip(text.sentences, tokens[text.id]), 1):
+            for key, count in items:
+                n = count(sentence, words)
+                if n:
+                    found[key].append({"text_id": text.id, "title": text.title, "level": text.level, "region": text.region,
+                                       "sentence_number": number, "occurrences": n, "sentence": sentence})
+    return found
+
+
+def evidence_key(corpus, catalog, items: list) -> str:
+    """What the evidence depends on: the texts, the segmentation, the codebook, the item list and this code."""
+    from pathlib import Path
+
+    digest = hashlib.sha256()
+    for text in corpus.texts:  # the rows carry each text's metadata too
+        digest.update(json.dumps([text.id, text.title, text.level, text.region, catalog.segmenter.key(text.text)],
+                                 ensure_ascii=False).encode("utf-8"))
+    for path in (catalog.project.root / "data/codebook/policy-tools.yaml", Path(__file__)):
+        digest.update(path.read_bytes())
+    digest.update(json.dumps([key for key, _ in items], ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def cached_evidence(corpus, catalog, items: list) -> dict[str, list[dict]]:
+    """find_evidence, kept in .build/cache/evidence/ by evidence_key: most rebuilds reuse it."""
+    from .fingerprint import write_atomic
+
+    path = catalog.segmenter.cache_dir.parent / "evidence" / f"{evidence_key(corpus, catalog, items)}.json"
+    if path.is_file():
+        return json.loads(path.read_text(encoding="utf-8"))
+    tokens = catalog.segmenter.tokens({t.id: t.text for t in corpus.texts})
+    found = find_evidence(corpus, tokens, items)
+    write_atomic(path, json.dumps(found, ensure_ascii=False).encode("utf-8"))
+    return found
+
+
 def corpus_pages(model: SiteModel, catalog) -> list[Page]:
     pages, overview = [], []
     for corpus in catalog.corpora.values():
-        tokens = catalog.segmenter.tokens({t.id: t.text for t in corpus.texts})
         tools = load_codebook(catalog.project)
         figures = tuple(Link(r.figure.title, r.figure.id) for r in sorted(model.results.values(), key=lambda r: r.figure.id)
                         if r.figure.kind == "corpus" and r.figure.params.get("corpus") == corpus.id)
@@ -99,15 +139,10 @@ def corpus_pages(model: SiteModel, catalog) -> list[Page]:
                   lambda sentence, words, tool=t: int(tool.matches(sentence))) for t in tools]
         items += [("word", w, w, "keyword", f"jieba token equal to {w}", lambda sentence, words, word=w: words.count(word))
                   for w in top_keywords(model, corpus.id)]
+        evidence = cached_evidence(corpus, catalog, [(f"{kind}:{value}", count) for kind, value, _, _, _, count in items])
         listing = []
         for kind, value, label, what, rule, count in items:
-            found = []
-            for text in corpus.texts:
-                for number, (sentence, words) in enumerate(zip(text.sentences, tokens[text.id]), 1):
-                    n = count(sentence, words)
-                    if n:
-                        found.append({"text_id": text.id, "title": text.title, "level": text.level, "region": text.region,
-                                      "sentence_number": number, "occurrences": n, "sentence": sentence})
+            found = evidence[f"{kind}:{value}"]
             path = evidence_path(corpus.id, kind, value)[: -len("/index.html")]
             root = "../" * path.count("/") + "../"
             rows = tuple(EvidenceRow(Link(r["title"], f"{root}{text_path(corpus.id, r['text_id'])}#s-{r['sentence_number']}"),

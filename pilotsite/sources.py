@@ -19,17 +19,14 @@ from .pages import NAV, Page, SiteModel
 MARKDOWN_SPECIAL = set(string.punctuation)
 # Escaped backticks mean no value can close the ```{=html} fence it sits in; braces keep Quarto
 # shortcodes ({{< >}}) inert. Newlines are kept: <pre> blocks need them.
-EXTRA_HTML_ESCAPES = {"`": "&#96;", "{": "&#123;", "}": "&#125;", "\r": ""}
+EXTRA_HTML_ESCAPES = str.maketrans({"`": "&#96;", "{": "&#123;", "}": "&#125;", "\r": ""})
 
 
 def html_text(value) -> Markup:
     """HTML-escape a value for raw HTML blocks in Markdown."""
     if isinstance(value, Markup):
         return value
-    text = str(escape("" if value is None else value))
-    for char, entity in EXTRA_HTML_ESCAPES.items():
-        text = text.replace(char, entity)
-    return Markup(text)
+    return Markup(str.translate(str(escape("" if value is None else value)), EXTRA_HTML_ESCAPES))
 
 
 def markdown_text(value) -> Markup:
