@@ -137,3 +137,20 @@ def test_user_error_exits_non_zero_without_traceback(project_copy, tmp_path):
     assert code.returncode == 1
     assert "data/timelines/events.csv, line" in code.stderr and "not found verbatim" in code.stderr
     assert "Traceback" not in code.stderr
+
+
+def test_web_fonts_cover_every_chinese_character_of_the_pages(built_site):
+    """Chinese renders without a system CJK font: the subsets hold every character the pages use."""
+    from fontTools.ttLib import TTFont
+
+    def cmap(name):
+        with TTFont(built_site / "assets/fonts" / name) as font:
+            return set(font.getBestCmap())
+
+    core, more = cmap("noto-sans-cjk-sc-core.woff"), cmap("noto-sans-cjk-sc-more.woff")
+    for page in built_site.rglob("*.html"):
+        used = {ord(ch) for ch in page.read_text(encoding="utf-8") if ord(ch) >= 0x2E80}
+        in_corpus = "corpus" in page.relative_to(built_site).parts
+        assert used <= (core | more if in_corpus else core), page
+    css = (built_site / "assets/fonts/cjk.css").read_text(encoding="utf-8")
+    assert css.count("@font-face") == 2 and css.count("unicode-range: U+") == 2
