@@ -1,19 +1,22 @@
 #!/usr/bin/env python3
 """Segmentation speed, memory and scaling on a full corpus, measured in one run.
 
-    python bench/corpus.py [--corpus ../shared/corpora/cn-regulations] [--jobs 0]
+    python bench/corpus.py [--corpus ../shared/corpora/cn-regulations] [--jobs 0] [--runs 3]
 
 Prints, for the plain single-process baseline (jieba.lcut over every whole text, counted with a
 collections.Counter), our cold run (sentence-level segmentation in --jobs processes, empty token
-cache) and our warm run (cache filled): seconds, MB/s, the ratio to the baseline, and whether the
-word counts are identical (same word filter on both sides). Then our cold run on the first 25 %
-and 50 % of the texts (by id) to show how the cost grows, and the peak resident memory.
+cache) and our warm run (cache filled): the median seconds of --runs rounds (baseline, cold and
+warm interleaved in each round, so machine noise hits all three alike), MB/s, the ratio of the
+medians to the baseline's, and whether the word counts are identical (same word filter on both
+sides). Then our cold run on the first 25 % and 50 % of the texts (by id) to show how the cost
+grows, and the peak resident memory.
 """
 from __future__ import annotations
 
 import argparse
 import logging
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -61,6 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared/corpora/cn-regulations")
     parser.add_argument("--jobs", type=int, default=0, help="processes for our runs (default: all cores)")
+    parser.add_argument("--runs", type=int, default=3, help="rounds of baseline, cold and warm (medians are reported)")
     args = parser.parse_args()
     project = open_project(ROOT)
     corpus = load_corpus(project, {"id": "bench", "path": str(args.corpus.resolve())}, 0)
@@ -70,19 +74,25 @@ def main() -> None:
     user_dictionary = (ROOT / USER_DICTIONARY).read_text(encoding="utf-8")
     print(f"corpus: {args.corpus} — {len(texts)} texts, {mb:.1f} MB of UTF-8")
 
-    base_seconds, base_counts = baseline(texts, ROOT / USER_DICTIONARY, stopwords)
-    print(f"baseline (1 process, jieba.lcut + Counter): {base_seconds:7.1f} s  {mb / base_seconds:6.2f} MB/s")
-    with tempfile.TemporaryDirectory() as scratch:
-        cache = Path(scratch) / "tokens"
-        cold_seconds, cold_counts, segmented = ours(texts, cache, user_dictionary, stopwords, args.jobs)
-        print(f"ours, cold ({segmented} texts segmented):      {cold_seconds:7.1f} s  {mb / cold_seconds:6.2f} MB/s  "
-              f"{base_seconds / cold_seconds:5.2f}x baseline (target >= 1.7x); counts identical: {cold_counts == base_counts}")
-        if cold_counts != base_counts:
-            differing = [w for w in set(cold_counts) | set(base_counts) if cold_counts[w] != base_counts[w]]
-            print(f"  {len(differing)} words differ, e.g. {sorted(differing)[:10]}")
-        warm_seconds, warm_counts, segmented = ours(texts, cache, user_dictionary, stopwords, args.jobs)
-        print(f"ours, warm ({segmented} texts segmented):        {warm_seconds:7.1f} s  {mb / warm_seconds:6.2f} MB/s  "
-              f"{base_seconds / warm_seconds:5.1f}x baseline (target >= 20x); counts identical: {warm_counts == base_counts}")
+    base_times, cold_times, warm_times, identical = [], [], [], True
+    for _ in range(args.runs):
+        seconds, base_counts = baseline(texts, ROOT / USER_DICTIONARY, stopwords)
+        base_times.append(seconds)
+        with tempfile.TemporaryDirectory() as scratch:
+            cache = Path(scratch) / "tokens"
+            seconds, cold_counts, segmented = ours(texts, cache, user_dictionary, stopwords, args.jobs)
+            cold_times.append(seconds)
+            seconds, warm_counts, _ = ours(texts, cache, user_dictionary, stopwords, args.jobs)
+            warm_times.append(seconds)
+        identical = identical and cold_counts == base_counts == warm_counts
+    base_seconds, cold_seconds, warm_seconds = (statistics.median(t) for t in (base_times, cold_times, warm_times))
+    runs = lambda times: ", ".join(f"{t:.1f}" for t in times)  # noqa: E731
+    print(f"baseline (1 process, jieba.lcut + Counter): median {base_seconds:6.1f} s  {mb / base_seconds:6.2f} MB/s  runs {runs(base_times)}")
+    print(f"ours, cold ({segmented} texts segmented):      median {cold_seconds:6.1f} s  {mb / cold_seconds:6.2f} MB/s  "
+          f"{base_seconds / cold_seconds:5.2f}x baseline (target >= 1.7x)  runs {runs(cold_times)}")
+    print(f"ours, warm (cache filled):                 median {warm_seconds:6.1f} s  {mb / warm_seconds:6.2f} MB/s  "
+          f"{base_seconds / warm_seconds:5.1f}x baseline (target >= 20x)  runs {runs(warm_times)}")
+    print(f"word counts identical to the baseline in every run: {identical}")
     for share in (0.25, 0.5):
         subset = texts[: int(len(texts) * share)]
         sub_mb = sum(len(t.text.encode("utf-8")) for t in subset) / 1e6

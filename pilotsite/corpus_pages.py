@@ -93,6 +93,8 @@ def find_evidence(corpus, tokens: dict, items: list) -> dict[str, list[dict]]:
     """For each item (kind-value key, counting function), every sentence it counts."""
     found = {key: [] for key, _ in items}
     for text in corpus.texts:
+        if len(tokens[text.id]) != len(text.sentences):  # zip() below would silently drop sentences
+            raise RuntimeError(f"{text.id}: {len(tokens[text.id])} segmented sentences for {len(text.sentences)} sentences")
         for number, (sentence, words) in enumerate(zip(text.sentences, tokens[text.id]), 1):
             for key, count in items:
                 n = count(sentence, words)

@@ -96,6 +96,14 @@ def test_corpus_problems_are_all_reported(project_copy):
     assert "data/corpora/tiny/texts/orphan.md: text file has no row in metadata.csv" in message
 
 
+def test_one_pass_segmentation_equals_segmenting_each_sentence():
+    from pilotsite.segment import segment_sentences, segment_text
+
+    corpus = load_corpora(open_project(ROOT))["cn-regulations"]
+    for text in corpus.texts[:40]:
+        assert segment_text(text.text, USERDICT) == segment_sentences(text.sentences, USERDICT), text.id
+
+
 def test_parallel_segmentation_equals_one_process(tmp_path):
     texts = sample_texts(60)
     single = Segmenter(tmp_path / "one", USERDICT, jobs=1).tokens(texts)
