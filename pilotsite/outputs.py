@@ -19,10 +19,9 @@ import pandas as pd
 
 from .analysis import Catalog, Check, Figure, Inputs
 from .errors import BuildError, Problem
-from .fingerprint import package_version
+from .fingerprint import library_versions
 
 FIGURE_FILES = ("data.csv", "figure.svg", "figure.png", "result.json")
-LIBRARIES = ("pandas", "matplotlib", "jieba", "numpy", "mplfonts")
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ class FigureResult:
 def software_versions() -> dict[str, str]:
     """Versions of Python and of the libraries that shape a figure's output."""
     versions = {"python": platform.python_version()}
-    versions.update({name: package_version(name) for name in LIBRARIES})
+    versions.update(library_versions())  # the same libraries that are part of every figure's key
     versions["font"] = "Noto Sans CJK SC (NotoSansCJKsc-Regular.otf, from mplfonts)"
     return versions
 

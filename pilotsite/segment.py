@@ -8,37 +8,22 @@ one process because jieba is deterministic and texts are independent.
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
-import tempfile
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from .fingerprint import package_version, write_atomic
+from .text import chinese_tokenizer
 
 BATCH_CHARACTERS = 200_000  # texts are sent to workers in batches of about this size
 CACHE_FORMAT = "sentences-v3"  # change when encode() or segment_text() changes
 
 
-@lru_cache(maxsize=2)
-def _tokenizer(user_dictionary: str):
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as handle:
-        handle.write(user_dictionary)
-    tokenizer.load_userdict(handle.name)
-    os.unlink(handle.name)
-    return tokenizer
-
-
 def segment_sentences(sentences: list[str], user_dictionary: str) -> list[list[str]]:
-    """jieba tokens of each sentence, whitespace dropped."""
-    tokenizer = _tokenizer(user_dictionary)
+    """jieba tokens of each sentence, whitespace dropped (the reference segment_text must match)."""
+    tokenizer = chinese_tokenizer(user_dictionary)
     return [[w for w in tokenizer.lcut(s) if w.strip()] for s in sentences]
 
 
@@ -64,7 +49,7 @@ def segment_text(text: str, user_dictionary: str) -> list[list[str]]:
         current.clear()
         raw.clear()
 
-    for token in _tokenizer(user_dictionary).lcut(MARKUP.sub("", text)):
+    for token in chinese_tokenizer(user_dictionary).lcut(MARKUP.sub("", text)):
         if "\n" in token:
             close()
             continue
@@ -125,28 +110,26 @@ class Segmenter:
 
     def tokens(self, texts: dict[str, str]) -> dict[str, list[list[str]]]:
         """texts: id -> full text. Returns id -> tokens of each sentence (see corpus.split_sentences)."""
-        self.tokens_missing(texts)
-        return {i: decode(self.path(self.key(text)).read_bytes()) for i, text in texts.items()}
+        keys = self.tokens_missing(texts)
+        return {i: decode(self.path(keys[i]).read_bytes()) for i in texts}
 
     def count_together(self, texts: dict[str, str]) -> Counter:
         """How often each token occurs in all the given texts together.
 
         The cached files are joined and counted in one C-level pass: several times faster than
         building per-sentence token lists (use tokens() when sentences matter)."""
-        self.tokens_missing(texts)
-        bodies = [self.path(self.key(text)).read_bytes().partition(b"\n")[2] for _, text in sorted(texts.items())]
+        keys = self.tokens_missing(texts)
+        bodies = [self.path(keys[i]).read_bytes().partition(b"\n")[2] for i in sorted(texts)]
         return Counter(b"\n".join(bodies).decode("utf-8").split())
 
-    def tokens_missing(self, texts: dict[str, str]) -> None:
-        """Segment into the cache every text that is not there yet."""
-        missing = {}
-        for text_id in sorted(texts):
-            key = self.key(texts[text_id])
-            if not self.path(key).is_file():
-                missing[key] = texts[text_id]
+    def tokens_missing(self, texts: dict[str, str]) -> dict[str, str]:
+        """Segment into the cache every text that is not there yet; returns id -> cache key."""
+        keys = {text_id: self.key(texts[text_id]) for text_id in sorted(texts)}
+        missing = {keys[i]: texts[i] for i in keys if not self.path(keys[i]).is_file()}
         if missing:
             self._run(list(missing.items()))
             self.segmented += len(missing)
+        return keys
 
     def _batches(self, items):
         batch, size = [], 0

@@ -52,22 +52,24 @@ def lexicon_of(inputs) -> Lexicon:
 
 
 @lru_cache(maxsize=4)
-def chinese_tokenizer(user_dictionary: Path):
-    """A private jieba tokenizer with the user dictionary loaded (the global one is left alone).
+def chinese_tokenizer(user_dictionary: str):
+    """A private jieba tokenizer with the user dictionary (its text) loaded; the global one is left alone.
 
     jieba is imported here, not at the top: builds that segment nothing skip its start-up cost.
     """
+    import io
+
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # jieba announces dictionary loading on stderr otherwise
     tokenizer = jieba.Tokenizer()
-    tokenizer.load_userdict(str(user_dictionary))
+    tokenizer.load_userdict(io.StringIO(user_dictionary))
     return tokenizer
 
 
 def chinese_tokens(text: str, lexicon: Lexicon, min_chars: int = 2) -> list[str]:
     """jieba segmentation; keeps words of Han characters at least min_chars long, minus stopwords."""
-    tokenizer = chinese_tokenizer(lexicon.user_dictionary)
+    tokenizer = chinese_tokenizer(lexicon.user_dictionary.read_text(encoding="utf-8"))
     stop = lexicon.stopwords["zh"]
     return [
         word
