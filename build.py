@@ -4,7 +4,7 @@
     python build.py                 build the site into _site/ (only what changed is redone)
     python build.py --out DIR       build into DIR instead
     python build.py --check         exit 1 if the site in --out is not what the inputs produce
-    python build.py serve           build, then serve the site on http://localhost:8000/
+    python build.py serve           build, serve the site on http://localhost:8000/, rebuild on changes
     python build.py figure ID       compute and draw one figure into _figure/ID/
 
 The phases run in the order of build(); each finishes before the next starts. Everything that
@@ -81,9 +81,12 @@ def inputs_digest(root: Path, hashes: fingerprint.FileHashes, options: dict) -> 
             if path.is_file() and "__pycache__" not in path.parts:
                 files[path.relative_to(root).as_posix()] = hashes.sha256(path)
     files["build.py"] = hashes.sha256(root / "build.py")
-    versions = fingerprint.library_versions() | {name: fingerprint.package_version(name) for name in ("pypandoc-binary", "Jinja2")}
+    versions = fingerprint.library_versions() | {name: fingerprint.package_version(name) for name in ("pypandoc-binary", "Jinja2", "pagefind-bin-extended")}
     versions["python"] = platform.python_version()
     return fingerprint.sha256_bytes(fingerprint.canonical_json([files, versions, options]).encode("utf-8"))
+
+
+MAX_SHOWN_PROBLEMS = 50  # enough to see every kind of mistake; the count of the rest is printed
 
 
 def load_catalog(root: Path, site_url: str | None, jobs: int = 0, scheduler: str = ""):
@@ -100,16 +103,29 @@ def load_catalog(root: Path, site_url: str | None, jobs: int = 0, scheduler: str
     from pilotsite.segment import Segmenter
     from pilotsite.text import USER_DICTIONARY
 
-    project = open_project(root, site_url)
-    documents = load_documents(project)
-    corpora = load_corpora(project)
-    if corpora:
-        load_codebook(project)  # validated here so a bad pattern stops the build before any analysis
+    project = open_project(root, site_url)  # the settings first: nothing else is read without them
+    problems = []
+
+    def attempt(load, *args):
+        """Run one loader, keeping its problems: every input is checked and all problems reported together."""
+        try:
+            return load(*args)
+        except BuildError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    documents = attempt(load_documents, project)
+    corpora = attempt(load_corpora, project) or {}
+    if (project.root / "data/corpora.yaml").is_file():
+        attempt(load_codebook, project)  # validated here so a bad pattern stops the build before any analysis
+    if documents is not None:  # events, stages and reported numbers quote the documents
+        events, stages, reported = (attempt(load, project, documents) for load in (load_events, load_stages, load_reported))
+    if problems:
+        raise BuildError(problems)
     # Token caches are keyed by content, so several checkouts may share one (PILOTSITE_TOKEN_CACHE).
     token_cache = Path(os.environ.get("PILOTSITE_TOKEN_CACHE") or root / WORK_DIR / "cache" / "tokens")
     segmenter = Segmenter(token_cache, (root / USER_DICTIONARY).read_text(encoding="utf-8"), jobs, scheduler)
-    return Catalog(project=project, documents=documents, events=load_events(project, documents),
-                   stages=load_stages(project, documents), reported=load_reported(project, documents),
+    return Catalog(project=project, documents=documents, events=events, stages=stages, reported=reported,
                    corpora=corpora, segmenter=segmenter)
 
 
@@ -140,11 +156,11 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
         return {"figures": previous["figures"], "figures_rebuilt": [], "pages_rendered": [], "changes": [],
                 "seconds": seconds, "differences": []}
 
-    from pilotsite import citation, ledger, linkcheck, webfont
+    from pilotsite import citation, ledger, linkcheck, search, webfont
     from pilotsite.analysis import discover
     from pilotsite.citable import site_files
     from pilotsite.corpus_pages import evidence_links
-    from pilotsite.outputs import FigureCache, compute_figure, software_versions
+    from pilotsite.outputs import FigureCache, compute_figures, software_versions
     from pilotsite.pages import SiteModel, build_pages
     from pilotsite.renderers import embedded, quarto
     from pilotsite.sources import write_sources
@@ -161,7 +177,7 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     cache = FigureCache(root / WORK_DIR / "cache" / "figures")
     libraries = fingerprint.library_versions()
     loaders = dict(fingerprint.LOADERS) | {f"{c.label}/": fingerprint.CORPUS_LOADERS for c in catalog.corpora.values()}
-    keys, components, rebuilt, reasons = {}, {}, [], {}
+    keys, components, stale, reasons = {}, {}, [], {}
     for figure in figures:
         parts = fingerprint.figure_components(
             figure_id=figure.id, analysis=root / figure.analysis, analysis_label=figure.analysis,
@@ -174,8 +190,10 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
             reasons[figure.id] = (sorted(n for n in set(parts) | set(before) if parts.get(n) != before.get(n))
                                   if before else ["no earlier build"])
             say(f"      drawing {figure.id} ({', '.join(reasons[figure.id])})")
-            cache.store(figure.id, key, compute_figure(figure, catalog), parts)
-            rebuilt.append(figure.id)
+            stale.append(figure)
+    for figure, files in compute_figures(stale, catalog, jobs):
+        cache.store(figure.id, keys[figure.id], files, components[figure.id])
+    rebuilt = [figure.id for figure in stale]
     results = {f.id: cache.load(f, keys[f.id], components[f.id], root) for f in figures}
 
     say("[4/7] Recording figure versions")
@@ -199,8 +217,11 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     sources = root / WORK_DIR / "pages"
     if sources.exists():
         shutil.rmtree(sources)
-    write_sources(model, pages, sources, root / WORK_DIR / "cache" / "templates", site_files(model, pages))
-    webfont.write_font(sources, settings.title_zh, root / WORK_DIR / "cache" / "fonts")
+    source_keys = write_sources(model, pages, sources, root / WORK_DIR / "cache" / "templates", site_files(model, pages),
+                                root / WORK_DIR / "cache" / "sources")
+    # The layout's own Chinese (the search box) is on every page, so it belongs in the core subset.
+    layout_text = (root / "site" / "layouts" / "page.html.j2").read_text(encoding="utf-8")
+    webfont.write_font(sources, settings.title_zh + layout_text, root / WORK_DIR / "cache" / "fonts")
 
     say(f"[6/7] Rendering {len(pages)} pages with the {renderer} renderer")
     staging = publish.staging_dir(out)
@@ -209,13 +230,17 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     staging.mkdir(parents=True)
     if renderer == "quarto":
         quarto.render(pages, sources, staging)
-        rendered = [p.path for p in pages]
+        rendered, html_keys = [p.path for p in pages], {}
     else:
-        rendered = embedded.render(catalog.project, pages, sources, staging, root / WORK_DIR / "cache" / "pages")
+        rendered, html_keys = embedded.render(catalog.project, pages, sources, staging, root / WORK_DIR / "cache" / "pages",
+                                              source_keys)
 
+    # The search index is written into the staged copy before the link check, so the search page's
+    # links to the index are checked and the index is published (or discarded) with the pages.
+    say("[7/7] Indexing for search, checking links and " + ("comparing with " + str(out) if check else "publishing"))
+    search.index_site(staging)
     # The link check runs on the staged copy: a site with a broken link is never published.
-    say("[7/7] Checking links and " + ("comparing with " + str(out) if check else "publishing"))
-    broken = linkcheck.broken_links(staging)
+    broken = linkcheck.broken_links(staging, html_keys, root / WORK_DIR / "cache" / "links.json")
     if broken:
         shutil.rmtree(staging)
         raise BuildError("broken links in the built site:\n  " + "\n  ".join(broken[:20]))
@@ -253,17 +278,65 @@ def build_one_figure(root: Path, figure_id: str, out: Path) -> None:
     say(f"Wrote figure.svg, figure.png and data.csv for {figure_id} to {out}")
 
 
-def serve(out: Path, port: int) -> None:
+WATCHED = ("data", "analyses", "site", "pilotsite", "build.py")  # what `serve` rebuilds on (not history/: the build writes it)
+POLL_SECONDS = 1.0
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """mtime and size of every watched file: enough to notice an edit, which the build then judges by hash."""
+    files = {}
+    for name in WATCHED:
+        path = root / name
+        for p in ([path] if path.is_file() else sorted(path.rglob("*"))):
+            if p.is_file() and "__pycache__" not in p.parts:
+                try:
+                    stat = p.stat()
+                except FileNotFoundError:  # deleted between listing and stat: the next poll sees it
+                    continue
+                files[p.relative_to(root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    return files
+
+
+def watch(root: Path, build_args: list[str], stop) -> None:
+    """Poll the inputs and rebuild when one changes. The build runs in a fresh process, so edits to
+    pilotsite/ take effect; a failed build prints its error and the last good site stays published."""
+    import subprocess
+
+    seen = snapshot(root)
+    while not stop.wait(POLL_SECONDS):
+        now = snapshot(root)
+        if now == seen:
+            continue
+        changed = sorted(p for p in set(now) | set(seen) if now.get(p) != seen.get(p))
+        seen = now
+        say(f"Changed: {', '.join(changed[:5])}{' …' if len(changed) > 5 else ''}; rebuilding")
+        result = subprocess.run([sys.executable, str(root / "build.py"), *build_args], cwd=root, check=False)
+        say("Rebuilt; serving the new site." if result.returncode == 0
+            else "Build failed; still serving the last good site.")
+        seen = snapshot(root)  # edits made while building are picked up by the next poll only if they differ
+
+
+def serve(root: Path, out: Path, port: int, build_args: list[str]) -> None:
+    """Serve out over HTTP and rebuild it whenever an input changes."""
     import functools
     import http.server
+    import threading
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    # The handler resolves every request against the folder's path, never a held directory handle:
+    # publishing swaps the folder by renames, and the next request must see the new one.
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out.resolve()))
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(root, build_args, stop), daemon=True)
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-        say(f"Serving {out} at http://localhost:{port}/ (Ctrl-C to stop)")
+        say(f"Serving {out} at http://localhost:{server.server_address[1]}/ and rebuilding on changes "
+            f"to {', '.join(WATCHED)} (Ctrl-C to stop)")
+        watcher.start()
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             say("Stopped.")
+        finally:
+            stop.set()
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -276,7 +349,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--site-url", default=None, help="absolute base URL used in citations (overrides data/site.yaml)")
     parser.add_argument("--check", action="store_true", help="verify --out against the inputs instead of publishing")
     parser.add_argument("--port", type=int, default=8000, help="with 'serve': the port (default 8000)")
-    parser.add_argument("--jobs", type=int, default=0, help="processes that segment corpus texts (default: all cores)")
+    parser.add_argument("--jobs", type=int, default=0, help="processes that draw figures and segment corpus texts (default: all cores)")
     parser.add_argument("--scheduler", default="", help="segment on a Dask cluster instead, e.g. tcp://127.0.0.1:8786")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
     args = parser.parse_args(argv)
@@ -301,14 +374,18 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             say(f"{out} is exactly what the current inputs produce.")
         if args.command == "serve":
-            serve(out, args.port)
+            build_args = ["--out", str(out.resolve()), "--renderer", args.renderer, "--jobs", str(args.jobs)]
+            build_args += (["--site-url", args.site_url] if args.site_url else []) + (["--scheduler", args.scheduler] if args.scheduler else [])
+            serve(ROOT, out, args.port, build_args)
         return 0
     except BuildError as exc:
         if args.debug:
             raise
         print("Build failed; the published site was not changed.", file=sys.stderr)
-        for problem in exc.problems:
+        for problem in exc.problems[:MAX_SHOWN_PROBLEMS]:
             print(f"  error: {problem}", file=sys.stderr)
+        if len(exc.problems) > MAX_SHOWN_PROBLEMS:
+            print(f"  … and {len(exc.problems) - MAX_SHOWN_PROBLEMS} more problems", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("Interrupted; the published site was not changed.", file=sys.stderr)

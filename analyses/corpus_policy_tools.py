@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pilotsite.analysis import Figure
-from pilotsite.codebook import CODEBOOK, TYPES, load_codebook
+from pilotsite.codebook import CODEBOOK, TYPES, coded_sentences, load_codebook
 
 ARTICLE = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
 ARTICLE_SUB_TOOLS = "data/reported/return-migrant-entrepreneurship/sub-tools.csv"
@@ -27,20 +27,20 @@ GROUPS = (("level", "central"), ("level", "local"), ("region", "east"), ("region
 def figures(catalog) -> list[Figure]:
     result = []
     for corpus in catalog.corpora.values():
-        common = dict(kind="corpus", lang="en", documents=("return-migrant-entrepreneurship",),
-                      inputs=(*corpus.files, CODEBOOK, ARTICLE, ARTICLE_SUB_TOOLS))
+        common = dict(kind="corpus", lang="en", documents=("return-migrant-entrepreneurship",))
         result.append(Figure(
             id=f"{corpus.id}-policy-tool-types", title=f"Coded policy-tool types by level and region: {corpus.title}",
             caption=("Share of coded units (sentence × sub-tool) by tool type, for central texts, local texts and local texts "
                      "by region; the last bar is the share Fan Yu et al. (2024) report for a different corpus."),
             params={"corpus": corpus.id}, compute=type_shares, draw=draw_types, describe=describe_types,
-            headline=headline_types, size=(7.5, 4.2), primary_key=("group", "tool_type"), **common))
+            headline=headline_types, size=(7.5, 4.2), primary_key=("group", "tool_type"),
+            inputs=(*corpus.files, CODEBOOK, ARTICLE), **common))
         result.append(Figure(
             id=f"{corpus.id}-policy-sub-tools", title=f"Coded policy sub-tools, central vs local: {corpus.title}",
             caption=("Share of coded units by sub-tool in central and in local texts (codebook patterns, sentence units); "
                      "the data table also gives the shares of local texts by region and the article's reported shares."),
             params={"corpus": corpus.id}, compute=sub_tool_shares, draw=draw_sub_tools, describe=describe_sub_tools,
-            size=(7.5, 7.0), primary_key=("sub_tool",), **common))
+            size=(7.5, 7.0), primary_key=("sub_tool",), inputs=(*corpus.files, CODEBOOK, ARTICLE_SUB_TOOLS), **common))
     return result
 
 
@@ -57,10 +57,8 @@ def coded_units(inputs) -> pd.DataFrame:
         return _CODED[memo]
     rows = []
     for text in corpus.texts:
-        for number, sentence in enumerate(text.sentences, 1):
-            for tool in tools:
-                if tool.matches(sentence):
-                    rows.append((text.id, text.level, text.region, number, tool.tool_type, tool.id))
+        for number, tool in coded_sentences(tools, text.sentences):
+            rows.append((text.id, text.level, text.region, number, tool.tool_type, tool.id))
     _CODED[memo] = pd.DataFrame(rows, columns=["text_id", "level", "region", "sentence", "tool_type", "sub_tool"])
     return _CODED[memo]
 

@@ -73,11 +73,21 @@ class Inputs:
         self.figure = figure
         self.catalog = catalog
         self.params = figure.params
+        self.read: set[str] = set()
 
     def require(self, path: str) -> Path:
         if path not in self.figure.inputs:
-            raise BuildError(f"{self.figure.analysis}: figure '{self.figure.id}' reads {path} but does not list it in its inputs")
+            raise BuildError([Problem(self.figure.analysis, f"figure '{self.figure.id}' reads {path} but does not list it in its inputs")])
+        self.read.add(path)
         return self.catalog.project.path(path)
+
+    def check_all_read(self) -> None:
+        """Inputs must be exact both ways: a listed file the figure never reads would redraw it
+        for nothing whenever that file changes."""
+        unread = sorted(set(self.figure.inputs) - self.read)
+        if unread:
+            raise BuildError([Problem(self.figure.analysis, f"figure '{self.figure.id}' lists {', '.join(unread)} in its "
+                                                            "inputs but never reads it; remove it from the inputs")])
 
     def document(self, doc_id: str) -> Document:
         doc = self.catalog.documents[doc_id]
@@ -125,8 +135,12 @@ def load_module(path: Path, root: Path):
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:  # an analysis that fails to import is a user error in that file
-        raise BuildError([Problem(relative(path, root), f"cannot be imported: {type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-1)}")]) from None
+    except SyntaxError as exc:  # an analysis that fails to import is a user error in that file
+        raise BuildError([Problem(relative(path, root), f"cannot be imported: SyntaxError: {exc.msg}", line=exc.lineno)]) from None
+    except Exception as exc:
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        raise BuildError([Problem(relative(path, root), f"cannot be imported: {type(exc).__name__}: {exc} "
+                                                        f"(at {Path(where.filename).name}:{where.lineno})")]) from None
     return module
 
 

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import BuildError, Problem
-from .project import Project, load_yaml
+from .project import Project
 
 CODEBOOK = "data/codebook/policy-tools.yaml"
 TYPES = ("supply", "demand", "environment")
@@ -22,40 +22,42 @@ class SubTool:
     def matches(self, sentence: str) -> bool:
         return self.regex.search(sentence) is not None
 
+    @property
+    def context_free(self) -> bool:
+        """No anchors, word boundaries or lookarounds: a match inside a sentence is then a match
+        inside any text that contains the sentence (conservative: [^…] counts as context)."""
+        return not any(CONTEXT_SYNTAX.search(p) for p in self.patterns)
 
-def line_of(text: str, needle: str) -> int | None:
-    for number, line in enumerate(text.splitlines(), 1):
-        if needle in line:
-            return number
-    return None
+
+CONTEXT_SYNTAX = re.compile(r"\\[bBAZ]|[\^$]|\(\?<?[=!]")
+
+
+def coded_sentences(tools, sentences: list[str]):
+    """(sentence number from 1, sub-tool) for every sentence a sub-tool matches, sentence by
+    sentence and in codebook order within one: the same as testing every pair, but a
+    context-free sub-tool that matches nowhere in the text is not tried on its sentences."""
+    joined = "\n".join(sentences)
+    candidates = [t for t in tools if not t.context_free or t.regex.search(joined)]
+    for number, sentence in enumerate(sentences, 1):
+        for tool in candidates:
+            if tool.matches(sentence):
+                yield number, tool
 
 
 def load_codebook(project: Project) -> tuple[SubTool, ...]:
-    path = project.root / CODEBOOK
-    raw = load_yaml(path, CODEBOOK)
-    text = path.read_text(encoding="utf-8")
-    if not isinstance(raw, dict) or raw.get("unit") != "sentence" or not isinstance(raw.get("types"), dict):
-        raise BuildError([Problem(CODEBOOK, "expected 'unit: sentence' and 'types:' with supply, demand and environment")])
-    problems, tools = [], []
+    """The codebook, validated against schemas.Codebook (every pattern must compile)."""
+    from .schemas import Codebook, validate
+
+    codebook = validate(Codebook, project.root / CODEBOOK, CODEBOOK)
+    tools, problems = [], []
     for tool_type in TYPES:
-        block = raw["types"].get(tool_type)
-        if not isinstance(block, dict) or not isinstance(block.get("sub_tools"), dict):
-            problems.append(Problem(CODEBOOK, f"type '{tool_type}' needs a 'sub_tools:' mapping", line=line_of(text, f"{tool_type}:")))
+        block = codebook.types.get(tool_type)
+        if block is None:
+            problems.append(Problem(CODEBOOK, f"type '{tool_type}' is missing; expected all of {', '.join(TYPES)}"))
             continue
-        for sub_id, spec in block["sub_tools"].items():
-            patterns = spec.get("patterns") if isinstance(spec, dict) else None
-            if not patterns or not all(isinstance(p, str) and p for p in patterns):
-                problems.append(Problem(CODEBOOK, f"sub-tool '{sub_id}' needs a non-empty list of patterns", line=line_of(text, f"{sub_id}:")))
-                continue
-            for pattern in patterns:
-                try:
-                    re.compile(pattern)
-                except re.error as exc:
-                    problems.append(Problem(CODEBOOK, f"sub-tool '{sub_id}': pattern '{pattern}' is not a valid regular expression ({exc})",
-                                            line=line_of(text, pattern)))
-            if not problems:
-                tools.append(SubTool(sub_id, str(spec.get("label") or sub_id), tool_type, tuple(patterns),
-                                     re.compile("|".join(f"(?:{p})" for p in patterns))))
+        for sub_id, spec in block.sub_tools.items():
+            tools.append(SubTool(sub_id, spec.label or sub_id, tool_type, tuple(spec.patterns),
+                                 re.compile("|".join(f"(?:{p})" for p in spec.patterns))))
     ids = [t.id for t in tools]
     problems += [Problem(CODEBOOK, f"sub-tool id '{i}' is used twice") for i in sorted({i for i in ids if ids.count(i) > 1})]
     if problems:

@@ -11,7 +11,8 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import BuildError, Problem, relative
-from .project import Project, load_yaml
+from .project import Project
+from .documents import read_bytes_limited
 from .tables import Column, read_table
 
 CONFIG = "data/corpora.yaml"
@@ -19,8 +20,9 @@ LEVELS = ("central", "local")
 REGIONS = ("east", "central", "west")
 TIERS = ("central", "provincial", "municipal")
 METADATA_COLUMNS = [
-    Column("id", "slug"), Column("title"), Column("date", "partial-date", required=False), Column("level"),
-    Column("province", required=False), Column("region", required=False), Column("issuer_tier"), Column("file"),
+    Column("id", "slug"), Column("title"), Column("date", "partial-date", required=False), Column("level", allowed=LEVELS),
+    Column("province", required=False), Column("region", required=False, allowed=REGIONS),
+    Column("issuer_tier", allowed=TIERS), Column("file"),
 ]
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
 MARKUP = re.compile(r"<!--.*?-->|^#+\s*", re.S | re.M)  # Markdown headings and comments in the files
@@ -81,30 +83,19 @@ def decode_text(data: bytes, label: str) -> str:
                                              f"at byte offset {gb_error.start}")]) from None
 
 
-def load_corpus(project: Project, entry: dict, index: int) -> Corpus:
-    label = str(entry.get("path", ""))
-    if not entry.get("id") or not label:
-        raise BuildError([Problem(CONFIG, f"corpus {index + 1} needs an id and a path")])
+def load_corpus(project: Project, entry) -> Corpus:
+    label = entry.path
     folder = (project.root / label).resolve()
     metadata_label = f"{label}/metadata.csv"
     if not (folder / "metadata.csv").is_file():
         raise BuildError([Problem(metadata_label, "not found (a corpus folder holds metadata.csv and the texts)")])
-    rows = read_table(folder / "metadata.csv", metadata_label, METADATA_COLUMNS)
     problems = []
-    seen: dict[str, int] = {}
+    rows = read_table(folder / "metadata.csv", metadata_label, METADATA_COLUMNS, unique=["id"], problems_out=problems)
     texts = []
     for _, row in rows.iterrows():
         line = int(row["line"])
-        if row["id"] in seen:
-            problems.append(Problem(metadata_label, f"duplicate id '{row['id']}' (first on line {seen[row['id']]})", line=line, column="id"))
+        if row["has_problem"]:
             continue
-        seen[row["id"]] = line
-        if row["level"] not in LEVELS:
-            problems.append(Problem(metadata_label, f"level '{row['level']}' is not one of {', '.join(LEVELS)}", line=line, column="level"))
-        if row["region"] and row["region"] not in REGIONS:
-            problems.append(Problem(metadata_label, f"region '{row['region']}' is not one of {', '.join(REGIONS)}", line=line, column="region"))
-        if row["issuer_tier"] not in TIERS:
-            problems.append(Problem(metadata_label, f"issuer_tier '{row['issuer_tier']}' is not one of {', '.join(TIERS)}", line=line, column="issuer_tier"))
         path = (folder / row["file"]).resolve()
         if not path.is_relative_to(folder):
             problems.append(Problem(metadata_label, f"file '{row['file']}' points outside the corpus folder", line=line, column="file"))
@@ -113,7 +104,7 @@ def load_corpus(project: Project, entry: dict, index: int) -> Corpus:
             problems.append(Problem(metadata_label, f"text file '{row['file']}' does not exist", line=line, column="file"))
             continue
         try:
-            text = decode_text(path.read_bytes(), f"{label}/{row['file']}")
+            text = decode_text(read_bytes_limited(path, f"{label}/{row['file']}"), f"{label}/{row['file']}")
         except BuildError as exc:
             problems += exc.problems
             continue
@@ -128,21 +119,22 @@ def load_corpus(project: Project, entry: dict, index: int) -> Corpus:
             problems.append(Problem(f"{label}/{path.relative_to(folder).as_posix()}", "text file has no row in metadata.csv"))
     if problems:
         raise BuildError(problems[:50])
-    return Corpus(str(entry["id"]), str(entry.get("title") or entry["id"]), folder, label, tuple(sorted(texts, key=lambda t: t.id)))
+    return Corpus(entry.id, entry.title or entry.id, folder, label, tuple(sorted(texts, key=lambda t: t.id)))
 
 
 def load_corpora(project: Project) -> dict[str, Corpus]:
+    """Every corpus named in data/corpora.yaml (validated against schemas.CorporaConfig)."""
+    from .schemas import CorporaConfig, validate
+
     config = project.root / CONFIG
     if not config.is_file():
         return {}
-    raw = load_yaml(config, CONFIG)
-    entries = (raw or {}).get("corpora") or [] if isinstance(raw, dict) else None
-    if entries is None or not isinstance(entries, list):
-        raise BuildError([Problem(CONFIG, "expected 'corpora:' followed by a list of {id, title, path}")])
-    corpora = {}
-    for index, entry in enumerate(entries):
-        corpus = load_corpus(project, entry, index)
-        if corpus.id in corpora:
-            raise BuildError([Problem(CONFIG, f"duplicate corpus id '{corpus.id}'")])
-        corpora[corpus.id] = corpus
+    corpora, problems = {}, []
+    for entry in validate(CorporaConfig, config, CONFIG).corpora:
+        try:
+            corpora[entry.id] = load_corpus(project, entry)
+        except BuildError as exc:
+            problems += exc.problems
+    if problems:
+        raise BuildError(problems[:50])
     return corpora

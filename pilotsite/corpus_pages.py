@@ -118,17 +118,20 @@ def evidence_key(corpus, catalog, items: list) -> str:
     return digest.hexdigest()
 
 
-def cached_evidence(corpus, catalog, items: list) -> dict[str, list[dict]]:
-    """find_evidence, kept in .build/cache/evidence/ by evidence_key: most rebuilds reuse it."""
+def cached_evidence(corpus, catalog, items: list) -> tuple[dict[str, list[dict]], dict[str, str]]:
+    """find_evidence and each item's evidence.csv, kept in .build/cache/evidence/ by
+    evidence_key: most rebuilds reuse both."""
     from .fingerprint import write_atomic
 
     path = catalog.segmenter.cache_dir.parent / "evidence" / f"{evidence_key(corpus, catalog, items)}.json"
     if path.is_file():
-        return json.loads(path.read_text(encoding="utf-8"))
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        return cached["rows"], cached["csv"]
     tokens = catalog.segmenter.tokens({t.id: t.text for t in corpus.texts})
     found = find_evidence(corpus, tokens, items)
-    write_atomic(path, json.dumps(found, ensure_ascii=False).encode("utf-8"))
-    return found
+    tables = {key: to_csv(rows).decode("utf-8") for key, rows in found.items()}
+    write_atomic(path, json.dumps({"rows": found, "csv": tables}, ensure_ascii=False).encode("utf-8"))
+    return found, tables
 
 
 def corpus_pages(model: SiteModel, catalog) -> list[Page]:
@@ -141,7 +144,7 @@ def corpus_pages(model: SiteModel, catalog) -> list[Page]:
                   lambda sentence, words, tool=t: int(tool.matches(sentence))) for t in tools]
         items += [("word", w, w, "keyword", f"jieba token equal to {w}", lambda sentence, words, word=w: words.count(word))
                   for w in top_keywords(model, corpus.id)]
-        evidence = cached_evidence(corpus, catalog, [(f"{kind}:{value}", count) for kind, value, _, _, _, count in items])
+        evidence, tables = cached_evidence(corpus, catalog, [(f"{kind}:{value}", count) for kind, value, _, _, _, count in items])
         listing = []
         for kind, value, label, what, rule, count in items:
             found = evidence[f"{kind}:{value}"]
@@ -156,7 +159,8 @@ def corpus_pages(model: SiteModel, catalog) -> list[Page]:
                 (Link("Home", root + "index.html"), Link("Corpus studies", root + "corpus/index.html"), Link(label, "")),
                 EvidenceContext(corpus.title, what, rule, sum(r["occurrences"] for r in found), by_level, rows, len(rows),
                                 tuple(Link(f.label, figure_href(root, f.href)) for f in figures)),
-                files=(("evidence.csv", to_csv(found)),),
+                files=(("evidence.csv", tables[f"{kind}:{value}"].encode("utf-8")),),
+                search_kind="evidence",
             ))
             listing.append({"kind": what, "label": label, "href": evidence_path(corpus.id, kind, value)[len("corpus/"):],
                             "units": sum(r["occurrences"] for r in found)})
@@ -167,6 +171,8 @@ def corpus_pages(model: SiteModel, catalog) -> list[Page]:
                 f"{text.title}: a text of {corpus.title}",
                 (Link("Home", root + "index.html"), Link("Corpus studies", root + "corpus/index.html"), Link(text.id, "")),
                 CorpusTextContext(text, corpus.title, tuple(text.sentences)),
+                search_kind="corpus text",
+                search_filters=tuple((name, value) for name, value in (("level", text.level), ("region", text.region)) if value),
             ))
         counts = {}
         for text in corpus.texts:

@@ -6,11 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError, Problem, relative
-from .project import Project, load_yaml
+from .project import Project
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-REQUIRED_FIELDS = ("id", "title", "authors", "kind", "languages", "source_file", "short_title", "summary")
-NON_EMPTY_FIELDS = ("id", "title", "kind", "languages", "source_file", "short_title", "summary")
 LANGUAGES = ("zh", "en")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -91,39 +89,67 @@ def parse_blocks(text: str) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def read_utf8(path: Path, label: str) -> str:
-    """Read a UTF-8 text file (a BOM is accepted and dropped); errors give the byte offset."""
+# Hand-edited inputs are far smaller; a bigger file is refused before it is read, not loaded.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def read_bytes_limited(path: Path, label: str) -> bytes:
+    """A data file's bytes, refusing one over MAX_FILE_BYTES without reading it."""
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
     except FileNotFoundError:
         raise BuildError([Problem(label, "file not found")]) from None
+    if size > MAX_FILE_BYTES:
+        raise BuildError([Problem(label, f"the file is {size / 1024 / 1024:.1f} MB; data files over "
+                                         f"{MAX_FILE_BYTES // 1024 // 1024} MB are refused (split it into smaller files)")])
+    return path.read_bytes()
+
+
+def line_of_offset(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def read_utf8(path: Path, label: str) -> str:
+    """Read a UTF-8 text file (a BOM is accepted and dropped); errors give the line and byte offset."""
+    data = read_bytes_limited(path, label)
     try:
         return data.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
-        raise BuildError([Problem(label, f"not valid UTF-8 at byte offset {exc.start}")]) from None
+        hint = " (it looks like GBK/GB18030: save it as UTF-8)" if _decodes_as_gb18030(data) else ""
+        raise BuildError([Problem(label, f"not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start}{hint}",
+                                  line=line_of_offset(data, exc.start))]) from None
+
+
+def _decodes_as_gb18030(data: bytes) -> bool:
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def load_document(project: Project, folder: Path) -> Document:
+    from .schemas import DocumentMeta, validate
+
     label = relative(folder / "document.yaml", project.root)
-    meta = load_yaml(folder / "document.yaml", label)
     problems = []
-    if not isinstance(meta, dict):
-        raise BuildError([Problem(label, "expected a mapping of metadata fields")])
-    problems += [Problem(label, f"missing field '{key}'") for key in REQUIRED_FIELDS if key not in meta]
-    problems += [Problem(label, f"field '{key}' must not be empty") for key in NON_EMPTY_FIELDS if key in meta and not meta[key]]
-    if meta.get("id") != folder.name:
-        problems.append(Problem(label, f"id '{meta.get('id')}' must equal the folder name '{folder.name}'"))
     if not SLUG.match(folder.name):
-        problems.append(Problem(label, f"folder name '{folder.name}' is not a slug (lowercase letters, digits, single hyphens)"))
-    bad_langs = [lang for lang in meta.get("languages") or [] if lang not in LANGUAGES]
-    if bad_langs or not meta.get("languages"):
-        problems.append(Problem(label, f"languages must be a non-empty list of {LANGUAGES}, found {meta.get('languages')}"))
+        problems.append(Problem(label, f"folder name '{folder.name}' is not an id (lowercase letters, digits, single hyphens)"))
+    try:
+        meta = validate(DocumentMeta, folder / "document.yaml", label).model_dump()
+    except BuildError as exc:
+        raise BuildError(problems + exc.problems) from None
+    if meta["id"] != folder.name:
+        problems.append(Problem(label, f"id '{meta['id']}' must equal the folder name '{folder.name}'", line=1))
+    text_label = relative(folder / "text.md", project.root)
+    try:
+        text = read_utf8(folder / "text.md", text_label)
+    except BuildError as exc:
+        raise BuildError(problems + exc.problems) from None
+    if not text.strip():
+        problems.append(Problem(text_label, "the document text is empty"))
     if problems:
         raise BuildError(problems)
-    text_label = relative(folder / "text.md", project.root)
-    text = read_utf8(folder / "text.md", text_label)
-    if not text.strip():
-        raise BuildError([Problem(text_label, "the document text is empty")])
     return Document(
         id=folder.name,
         meta=meta,

@@ -4,26 +4,15 @@ from __future__ import annotations
 import io
 import warnings
 from functools import lru_cache
-from pathlib import Path
 
 import matplotlib
 from matplotlib import font_manager
 from matplotlib.figure import Figure  # not pyplot: no global figure state, and a faster import
 
+from .fonts import cjk_font
+
 # Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-FONT_FILE = "NotoSansCJKsc-Regular.otf"
-
-
-@lru_cache(maxsize=1)
-def cjk_font() -> Path:
-    """Noto Sans CJK SC (SIL OFL 1.1), shipped by the mplfonts wheel in requirements.txt."""
-    import mplfonts
-
-    path = Path(mplfonts.__file__).parent / "fonts" / FONT_FILE
-    if not path.is_file():
-        raise RuntimeError(f"{FONT_FILE} not found in the mplfonts package; reinstall with pip install -r requirements.txt")
-    return path
 
 
 @lru_cache(maxsize=1)

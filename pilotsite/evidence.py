@@ -8,7 +8,7 @@ import pandas as pd
 from .documents import Document
 from .errors import BuildError, Problem
 from .project import EVENTS, STAGES, Project
-from .tables import Column, check_unique, read_table
+from .tables import Column, read_table
 
 
 EVENT_COLUMNS = [
@@ -57,8 +57,7 @@ def check_quotes(frame: pd.DataFrame, documents: dict[str, Document], label: str
 
 def load_events(project: Project, documents: dict[str, Document]) -> pd.DataFrame:
     """Dated events; date_text must appear in the quote and the interval must run forwards."""
-    frame = read_table(project.path(EVENTS), EVENTS, EVENT_COLUMNS)
-    check_unique(frame, ["event_id"], EVENTS)
+    frame = read_table(project.path(EVENTS), EVENTS, EVENT_COLUMNS, unique=["event_id"])
     check_quotes(frame, documents, EVENTS)
     problems = []
     for _, row in frame.iterrows():
@@ -74,8 +73,7 @@ def load_events(project: Project, documents: dict[str, Document]) -> pd.DataFram
 
 def load_stages(project: Project, documents: dict[str, Document]) -> pd.DataFrame:
     """Ordered stages of undated processes; steps run 1..n within each process."""
-    frame = read_table(project.path(STAGES), STAGES, STAGE_COLUMNS)
-    check_unique(frame, ["process_id", "step"], STAGES)
+    frame = read_table(project.path(STAGES), STAGES, STAGE_COLUMNS, unique=["process_id", "step"])
     check_quotes(frame, documents, STAGES)
     problems = []
     for process_id, steps in frame.groupby("process_id"):

@@ -89,8 +89,14 @@ def record(ledger: dict, root: Path, results, edition: str, documents: dict) -> 
         latest = history[-1] if history else None
         if latest and latest["version"] == version:
             continue
-        entry = {"version": version, "number": len(history) + 1, "edition": edition,
+        # Inputs put back as they were: the earlier version is current again, under its own
+        # number and permanent page, and the ledger records the return.
+        earlier = next((e for e in history if e["version"] == version), None)
+        number = earlier["number"] if earlier else max((e["number"] for e in history), default=0) + 1
+        entry = {"version": version, "number": number, "edition": edition,
                  "previous": latest["version"] if latest else None, "components": result.components}
+        if earlier:
+            entry["restores"] = True
         if latest:
             names = sorted(set(latest["components"]) | set(result.components))
             entry["changed"] = [n for n in names if latest["components"].get(n) != result.components.get(n)]
@@ -100,6 +106,9 @@ def record(ledger: dict, root: Path, results, edition: str, documents: dict) -> 
         else:
             entry["changed"], entry["columns"], entry["rows_added"], entry["rows_removed"] = [], [], [], []
         history.append(entry)
+        changes.append(Change(fid, version, entry["previous"], tuple(entry["changed"])))
+        if earlier:
+            continue  # its files are in history/ already, and stay as they are
         folder = VERSION_FOLDER.format(figure=fid, version=version)
         meta = version_meta(result, entry["number"], edition, documents)
         files.update({
@@ -107,7 +116,6 @@ def record(ledger: dict, root: Path, results, edition: str, documents: dict) -> 
             code_path(result): result.source.encode("utf-8"),
             f"{folder}/meta.json": (json.dumps(meta, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"),
         })
-        changes.append(Change(fid, version, entry["previous"], tuple(entry["changed"])))
     return {"figures": dict(sorted(figures.items()))}, changes, files
 
 

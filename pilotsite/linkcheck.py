@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 from pathlib import Path
@@ -23,12 +24,31 @@ def _scan(path: Path) -> tuple[list[str], set[str]]:
     return links, ids
 
 
-def broken_links(site: Path) -> list[str]:
-    """'page: link' for every internal href/src whose file or #fragment is missing."""
+def broken_links(site: Path, html_keys: dict[str, str] | None = None, cache_file: Path | None = None) -> list[str]:
+    """'page: link' for every internal href/src whose file or #fragment is missing.
+
+    html_keys (page path without .html -> content key of its HTML) and cache_file let pages
+    whose HTML is unchanged reuse their links and ids from the previous check.
+    """
+    from .fingerprint import write_atomic
+
     root = os.path.realpath(site)
     files = {os.path.join(folder, name) for folder, _, names in os.walk(root) for name in names}
     folders = {folder for folder, _, _ in os.walk(root)}
-    scanned = {page: _scan(Path(page)) for page in sorted(f for f in files if f.endswith(".html"))}
+    keys = {os.path.join(root, f"{path}.html"): key for path, key in (html_keys or {}).items()}
+    previous = json.loads(cache_file.read_text(encoding="utf-8")) if cache_file and cache_file.is_file() else {}
+    scanned, kept = {}, {}
+    for page in sorted(f for f in files if f.endswith(".html")):
+        key = keys.get(page)
+        if key in previous:
+            links, ids = previous[key]
+            scanned[page] = (links, set(ids))
+        else:
+            scanned[page] = _scan(Path(page))
+        if key:
+            kept[key] = [scanned[page][0], sorted(scanned[page][1])]
+    if cache_file:
+        write_atomic(cache_file, json.dumps(kept, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     problems = []
     for page, (links, _) in scanned.items():
         for link in links:
@@ -37,14 +57,16 @@ def broken_links(site: Path) -> list[str]:
                 continue
             # String arithmetic, not Path.resolve(): the pages hold tens of thousands of links.
             target = os.path.normpath(os.path.join(os.path.dirname(page), unquote(parts.path))) if parts.path else page
-            where = f"{os.path.relpath(page, root)}: {link}"
+            problem = ""
             if not (target + os.sep).startswith(root + os.sep):
-                problems.append(f"{where} (points outside the site)")
+                problem = "points outside the site"
             elif target in folders:
-                problems.append(f"{where} (a folder; links must name index.html to work from disk)")
+                problem = "a folder; links must name index.html to work from disk"
             elif target not in files:
-                problems.append(f"{where} (missing file)")
+                problem = "missing file"
             elif parts.fragment and target.endswith(".html"):
                 if unquote(parts.fragment) not in scanned[target][1]:
-                    problems.append(f"{where} (no element with id '{parts.fragment}')")
+                    problem = f"no element with id '{parts.fragment}'"
+            if problem:
+                problems.append(f"{os.path.relpath(page, root)}: {link} ({problem})")
     return problems

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
 import os
 import platform
 import shutil
 import traceback
-from dataclasses import dataclass
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -72,7 +75,9 @@ def evaluate(figure: Figure, catalog: Catalog) -> Evaluation:
     from . import drawing  # matplotlib is imported only when something is drawn
 
     try:
-        data = figure.compute(Inputs(figure, catalog))
+        inputs = Inputs(figure, catalog)
+        data = figure.compute(inputs)
+        inputs.check_all_read()
         if not isinstance(data, pd.DataFrame) or data.empty:
             raise BuildError([Problem(figure.analysis, f"figure '{figure.id}' produced no data rows")])
         svg, png = drawing.render(figure.draw, data, figure.size)
@@ -94,6 +99,48 @@ def compute_figure(figure: Figure, catalog: Catalog) -> dict[str, bytes]:
     meta = {"alt": done.alt, "headline": done.headline, "checks": [[c.name, c.passed, c.detail] for c in done.checks]}
     return {"data.csv": to_csv(done.data), "figure.svg": done.svg, "figure.png": done.png,
             "result.json": json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")}
+
+
+# What forked workers compute: set just before the pool forks them, so nothing is pickled.
+_FORKED: tuple = ()
+
+
+def _compute_forked(index: int) -> tuple[str, object]:
+    figures, catalog = _FORKED
+    try:
+        return "files", compute_figure(figures[index], catalog)
+    except BuildError as error:  # sent back as plain data: the problems keep their file and line
+        return "problems", [asdict(p) for p in error.problems]
+
+
+def compute_figures(figures: list[Figure], catalog: Catalog, jobs: int = 0) -> Iterator[tuple[Figure, dict[str, bytes]]]:
+    """compute_figure for each figure, in up to `jobs` forked processes (0: all cores), in order.
+
+    The outputs do not depend on where a figure is drawn. Workers only compute: the caller
+    stores the files, so a worker that is killed leaves nothing behind.
+    """
+    jobs = min(jobs or os.cpu_count() or 1, len(figures))
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for figure in figures:
+            yield figure, compute_figure(figure, catalog)
+        return
+    # Segment corpus texts here first: workers then only read the token cache.
+    for corpus_id in sorted({str(f.params.get("corpus")) for f in figures if f.kind == "corpus"}):
+        if corpus_id in catalog.corpora:
+            catalog.segmenter.tokens_missing({t.id: t.text for t in catalog.corpora[corpus_id].texts})
+    global _FORKED
+    _FORKED = (figures, catalog)
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    try:
+        futures = [pool.submit(_compute_forked, index) for index in range(len(figures))]
+        for figure, future in zip(figures, futures):
+            outcome, value = future.result()
+            if outcome == "problems":
+                raise BuildError([Problem(**p) for p in value])
+            yield figure, value
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _FORKED = ()
 
 
 class FigureCache:

@@ -20,11 +20,17 @@ from .project import Project
 
 NAV = (("Home", "index"), ("Documents", "documents/index"), ("Figures", "figures/index"),
        ("Timeline", "timeline/index"), ("Corpus studies", "corpus/index"), ("Data", "data/index"), ("Methods", "methods/index"),
-       ("What changed", "changes/index"))
+       ("What changed", "changes/index"), ("Search", "search/index"))
 HEADLINE_KINDS = ("policy-tools", "timeline", "keywords", "corpus")  # which figure a document leads with
 RELATED_MIN_SHARED = 3  # shared top keywords for two documents to count as related
 RELATED_MAX = 3
 REBUILD_COMMAND = "python build.py figure {id}"
+KIND_LABELS = {"policy-tools": "Policy-tool proportions", "keywords": "Keyword frequencies",
+               "timeline": "Case timelines", "corpus": "Corpus studies"}  # figure kinds, in index order
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class FigureCard:
     alt: str
     lang: str
     headline: str = ""
+    documents: tuple[str, ...] = ()  # ids of the documents the figure draws on (figures index filter)
 
 
 @dataclass(frozen=True)
@@ -117,10 +124,8 @@ class VersionEntry:
     rows_added: tuple[tuple[str, ...], ...]
     rows_removed: tuple[tuple[str, ...], ...]
     href: str  # this entry on the What changed page
-
-    @property
-    def anchor(self) -> str:
-        return f"{self.figure.label}-{self.version}"
+    anchor: str = ""
+    restores: bool = False  # the inputs went back to those of an earlier version
 
 
 @dataclass(frozen=True)
@@ -130,7 +135,8 @@ class ChangesContext:
 
 @dataclass(frozen=True)
 class FiguresIndexContext:
-    groups: tuple[tuple[str, tuple[FigureCard, ...]], ...]
+    groups: tuple[tuple[str, str, tuple[FigureCard, ...]], ...]  # (kind, label, cards)
+    documents: tuple[tuple[str, str], ...] = ()  # (id, short title): choices of the document filter
 
 
 @dataclass(frozen=True)
@@ -188,6 +194,10 @@ class Page:
     redirect: str = ""  # relative URL this page forwards to
     figure_version: str = ""  # on version pages: the version shown (read by version-banner.js)
     scripts: tuple[str, ...] = ()  # relative URLs of scripts the page loads
+    # Pages with a search kind are indexed by Pagefind (pilotsite/search.py); the rest are not.
+    # search_filters become Pagefind filters next to the kind: (name, value) pairs.
+    search_kind: str = ""
+    search_filters: tuple[tuple[str, str], ...] = ()
 
     @property
     def root(self) -> str:
@@ -201,6 +211,11 @@ class Page:
     @property
     def section(self) -> str:
         return self.path.split("/")[0] if "/" in self.path else "index"
+
+
+@dataclass(frozen=True)
+class SearchContext:
+    bundle: str  # relative URL of the folder Pagefind writes (pagefind-ui.js, pagefind-ui.css)
 
 
 @dataclass(frozen=True)
@@ -270,7 +285,7 @@ def figure_card(result: FigureResult, root: str) -> FigureCard:
     f = result.figure
     return FigureCard(id=f.id, title=f.title, kind=f.kind, href=figure_href(root, f.id),
                       thumbnail=f"{root}figures/{f.id}/figure.png", alt=result.alt, lang=f.lang,
-                      headline=result.headline)
+                      headline=result.headline, documents=tuple(f.documents))
 
 
 def byline(doc: Document) -> str:
@@ -367,10 +382,11 @@ def document_metadata(doc: Document) -> tuple[tuple[str, str, str], ...]:
 def table_rows(data: pd.DataFrame, root: str, evidence: dict | None = None) -> tuple[tuple[tuple[str, str], ...], ...]:
     """A figure's data as table cells; quotes link to their highlighted passage, corpus keywords
     and sub-tools to their evidence pages."""
-    rows = []
-    for _, row in data.iterrows():
+    rows, columns = [], list(data.columns)
+    for values in data.itertuples(index=False, name=None):
+        row = dict(zip(columns, values))
         cells = []
-        for column in data.columns:
+        for column in columns:
             value = text = row[column]
             href = ""
             if column == "quote" and "document_id" in data.columns:
@@ -388,15 +404,16 @@ def version_entries(model: SiteModel, root: str) -> list[VersionEntry]:
     """Every recorded figure version that replaced an earlier one, newest edition first."""
     entries = []
     for figure_id, history in model.ledger.get("figures", {}).items():
-        for item in history:
+        for position, item in enumerate(history, 1):
             columns = tuple(item["columns"]) if item["rows_added"] or item["rows_removed"] else ()
+            anchor = f"{figure_id}-{item['version']}" + (f"-{position}" if item.get("restores") else "")
             entries.append(VersionEntry(
                 figure=Link(figure_id, figure_href(root, figure_id) if figure_id in model.results else ""),
                 version=item["version"], previous=item["previous"] or "", edition=item["edition"],
                 changed=tuple(item["changed"]), columns=columns,
                 rows_added=tuple(tuple(r) for r in item["rows_added"]),
                 rows_removed=tuple(tuple(r) for r in item["rows_removed"]),
-                href=f"{root}changes/index.html#{figure_id}-{item['version']}",
+                href=f"{root}changes/index.html#{anchor}", anchor=anchor, restores=bool(item.get("restores")),
             ))
     return sorted(entries, key=lambda e: (e.edition, e.figure.label, e.version), reverse=True)
 
@@ -461,13 +478,14 @@ def build_pages(model: SiteModel) -> list[Page]:
                       crumbs(root, Link("Documents", "")),
                       DocumentsIndexContext(tuple(document_card(d, len(figures_of(model, d.id)), root) for d in model.documents.values()))))
     groups = []
-    for kind, label in (("policy-tools", "Policy-tool proportions"), ("keywords", "Keyword frequencies"),
-                        ("timeline", "Case timelines"), ("corpus", "Corpus studies")):
+    for kind, label in KIND_LABELS.items():
         cards_of_kind = tuple(figure_card(r, root) for r in results if r.figure.kind == kind)
         if cards_of_kind:
-            groups.append((label, cards_of_kind))
+            groups.append((kind, label, cards_of_kind))
     pages.append(Page("figures/index", "figures.qmd.j2", "Figures", "en", "Every figure, with its data and code.",
-                      crumbs(root, Link("Figures", "")), FiguresIndexContext(tuple(groups))))
+                      crumbs(root, Link("Figures", "")),
+                      FiguresIndexContext(tuple(groups), tuple((d.id, d.short_title) for d in model.documents.values())),
+                      scripts=(f"{root}assets/figure-filters.js",)))
 
     # Document pages.
     root = "../../"
@@ -487,6 +505,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                 related=tuple((Link(model.documents[o].short_title, document_href(root, o)), kw) for o, kw, _ in related[doc.id]),
                 quotes=tuple((a, fid, figure_href(root, fid)) for q, (a, fid) in sorted(quotes.items(), key=lambda x: x[1])),
             ),
+            search_kind="document", search_filters=(("document", doc.short_title),),
         ))
 
     # Figure pages: the latest version of each figure, cited by its permanent version URL.
@@ -513,6 +532,8 @@ def build_pages(model: SiteModel) -> list[Page]:
                    (source_name, result.source.encode("utf-8"))) + citation_files(citation),
             meta=scholar_meta(cited),
             json_ld=dataset_json_ld(cited, f.caption, distribution(model, f"figures/{f.id}/"), document_urls(model, f.documents)),
+            search_kind="figure",
+            search_filters=tuple(("document", model.documents[d].short_title) for d in f.documents) + (("analysis", kind_label(f.kind)),),
         ))
 
     # Timeline and methods.
@@ -533,7 +554,8 @@ def build_pages(model: SiteModel) -> list[Page]:
     pages.append(Page("timeline/index", "timeline.qmd.j2", "Timeline of the cases", "en",
                       "Dated events and ordered stages across the cases, each quoted from its source.",
                       crumbs(root, Link("Timeline", "")),
-                      TimelineContext(figure_card(combined, root) if combined else None, events, tuple(processes))))
+                      TimelineContext(figure_card(combined, root) if combined else None, events, tuple(processes)),
+                      search_kind="timeline"))
     analyses = sorted({r.figure.analysis for r in results})
     docstrings = {r.figure.analysis: r.source for r in results}
     pages.append(Page("methods/index", "methods.qmd.j2", "Methods", "en",
@@ -543,7 +565,8 @@ def build_pages(model: SiteModel) -> list[Page]:
                           analyses=tuple((a, module_docstring(docstrings[a]), figure_href(root, next(r.figure.id for r in results if r.figure.analysis == a))) for a in analyses),
                           lexicon=model.lexicon_summary,
                           checks=tuple((Link(r.figure.id, figure_href(root, r.figure.id)), c) for r in results for c in r.checks),
-                          versions=tuple(sorted(model.versions.items())))))
+                          versions=tuple(sorted(model.versions.items()))),
+                      search_kind="methods"))
 
     from .citable import version_pages, data_catalogue_page
     from .corpus_pages import corpus_pages
@@ -555,6 +578,10 @@ def build_pages(model: SiteModel) -> list[Page]:
     pages.append(Page("changes/index", "changes.qmd.j2", "What changed", "en",
                       "Every figure version the build has published, with the inputs and data rows that changed.",
                       crumbs(root, Link("What changed", "")), ChangesContext(tuple(version_entries(model, root)))))
+    pages.append(Page("search/index", "search.qmd.j2", "Search", "en",
+                      "Search the documents, figures, timeline and corpus texts, in Chinese or English.",
+                      crumbs(root, Link("Search", "")), SearchContext(f"{root}pagefind/"),
+                      scripts=(f"{root}pagefind/pagefind-ui.js", f"{root}assets/search.js")))
 
     paths = [p.path for p in pages]
     duplicates = sorted({p for p in paths if paths.count(p) > 1})

@@ -4,14 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .errors import BuildError, Problem
 
 SITE_SETTINGS = "data/site.yaml"
 EVENTS = "data/timelines/events.csv"
 STAGES = "data/timelines/stages.csv"
-REQUIRED_SETTINGS = ("title", "title_zh", "authors", "date", "licence", "licence_id", "licence_url", "site_url")
 
 
 @dataclass(frozen=True)
@@ -51,38 +48,15 @@ class Project:
         return self.root / relative_path
 
 
-def load_yaml(path: Path, label: str) -> object:
-    """Parse YAML safely (never constructs Python objects) with errors naming the line."""
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BuildError([Problem(label, "file not found")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise BuildError([Problem(label, f"not valid YAML: {problem}", line=line)]) from None
-    except UnicodeDecodeError as exc:
-        raise BuildError([Problem(label, f"not UTF-8 (byte offset {exc.start})")]) from None
-
-
 def open_project(root: Path, site_url: str | None = None) -> Project:
-    """Read data/site.yaml and return the project rooted at root."""
-    raw = load_yaml(root / SITE_SETTINGS, SITE_SETTINGS)
-    if not isinstance(raw, dict):
-        raise BuildError([Problem(SITE_SETTINGS, "expected a mapping of settings")])
-    missing = [key for key in REQUIRED_SETTINGS if not raw.get(key)]
-    if missing:
-        raise BuildError([Problem(SITE_SETTINGS, f"missing setting '{key}'") for key in missing])
+    """Read data/site.yaml (validated against schemas.SiteConfig) and return the project rooted at root."""
+    from .schemas import SiteConfig, validate
+
+    config = validate(SiteConfig, root / SITE_SETTINGS, SITE_SETTINGS)
     settings = SiteSettings(
-        title=str(raw["title"]),
-        title_zh=str(raw["title_zh"]),
-        authors=tuple(str(a) for a in raw["authors"]),
-        date=str(raw["date"]),
-        licence=str(raw["licence"]),
-        licence_id=str(raw["licence_id"]),
-        licence_url=str(raw["licence_url"]),
-        site_url=(site_url if site_url is not None else str(raw.get("site_url") or "")).rstrip("/"),
+        title=config.title, title_zh=config.title_zh, authors=tuple(config.authors), date=config.date,
+        licence=config.licence, licence_id=config.licence_id, licence_url=config.licence_url,
+        site_url=(site_url if site_url is not None else config.site_url).rstrip("/"),
     )
     if not settings.site_url.startswith(("https://", "http://")):
         raise BuildError([Problem(SITE_SETTINGS, f"site_url must be an absolute http(s) URL, found '{settings.site_url}'")])

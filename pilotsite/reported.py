@@ -13,19 +13,19 @@ from .documents import Document
 from .errors import BuildError, Problem, relative
 from .evidence import check_quotes, quote_anchor
 from .project import Project
-from .tables import Column, check_unique, read_table
+from .tables import Column, read_table
 
 TOOL_TYPES = ("supply", "demand", "environment")
 REGIONS = ("east", "central", "west")
 LEVELS = ("central", "local")
 PROVENANCE = [Column("share_pct", "share"), Column("locator"), Column("quote")]
 
-# table name -> (key columns, allowed values per column)
-SCHEMAS: dict[str, tuple[list[Column], dict[str, tuple[str, ...]]]] = {
-    "tool-types": ([Column("tool_type")], {"tool_type": TOOL_TYPES}),
-    "sub-tools": ([Column("tool_type"), Column("sub_tool")], {"tool_type": TOOL_TYPES}),
-    "regions": ([Column("region"), Column("tool_type")], {"region": REGIONS, "tool_type": TOOL_TYPES}),
-    "keywords": ([Column("level"), Column("rank", "integer"), Column("keyword")], {"level": LEVELS}),
+# table name -> its key columns (with the values each may hold); every table also has PROVENANCE
+SCHEMAS: dict[str, list[Column]] = {
+    "tool-types": [Column("tool_type", allowed=TOOL_TYPES)],
+    "sub-tools": [Column("tool_type", allowed=TOOL_TYPES), Column("sub_tool")],
+    "regions": [Column("region", allowed=REGIONS), Column("tool_type", allowed=TOOL_TYPES)],
+    "keywords": [Column("level", allowed=LEVELS), Column("rank", "integer"), Column("keyword")],
 }
 NUMBER_IN_TEXT = re.compile(r"\d+(?:\.\d+)?")
 
@@ -38,15 +38,10 @@ def load_reported_table(project: Project, path, documents: dict[str, Document]) 
     doc_id = path.parent.name
     if doc_id not in documents:
         raise BuildError([Problem(label, f"folder '{doc_id}' is not a known document id")])
-    keys, allowed = SCHEMAS[table]
-    frame = read_table(path, label, keys + PROVENANCE)
-    key_names = [c.name for c in keys]
-    check_unique(frame, key_names, label)
+    keys = SCHEMAS[table]
+    frame = read_table(path, label, keys + PROVENANCE, unique=[c.name for c in keys])
     problems = []
     for _, row in frame.iterrows():
-        for column, values in allowed.items():
-            if row[column] not in values:
-                problems.append(Problem(label, f"'{row[column]}' is not one of {', '.join(values)}", line=int(row["line"]), column=column))
         printed = [float(n) for n in NUMBER_IN_TEXT.findall(row["quote"])]
         if row["share_pct"] not in printed:
             problems.append(Problem(label, f"the quote does not contain the number {row['share_pct']}", line=int(row["line"]), column="quote"))

@@ -5,7 +5,10 @@ blocks by HTML escaping (plus backticks and braces), inside Markdown by backslas
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import pickle
 import shutil
 import string
 from pathlib import Path
@@ -19,7 +22,9 @@ from .pages import NAV, Page, SiteModel
 MARKDOWN_SPECIAL = set(string.punctuation)
 # Escaped backticks mean no value can close the ```{=html} fence it sits in; braces keep Quarto
 # shortcodes ({{< >}}) inert. Newlines are kept: <pre> blocks need them.
-EXTRA_HTML_ESCAPES = str.maketrans({"`": "&#96;", "{": "&#123;", "}": "&#125;", "\r": ""})
+# Control characters (other than tab and newline) are dropped: they are errors in HTML.
+CONTROL_CHARACTERS = {code: None for code in (*range(0x20), 0x7F) if code not in (0x09, 0x0A)}
+EXTRA_HTML_ESCAPES = str.maketrans({"`": "&#96;", "{": "&#123;", "}": "&#125;"}) | CONTROL_CHARACTERS
 
 
 def html_text(value) -> Markup:
@@ -31,7 +36,7 @@ def html_text(value) -> Markup:
 
 def markdown_text(value) -> Markup:
     """Escape a value for inline Markdown: every ASCII punctuation character gets a backslash."""
-    text = " ".join(str(value).split())
+    text = " ".join(str(value).translate(CONTROL_CHARACTERS).split())
     return Markup("".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in text))
 
 
@@ -64,17 +69,62 @@ def template_environment(site_dir: Path, cache_dir: Path | None = None) -> jinja
     return env
 
 
+def templates_digest(site_dir: Path) -> str:
+    """What, besides a page's own model, decides its source and HTML: the templates and layouts,
+    and the engine's code (filters here, properties of the page models in pages.py, …)."""
+    digest = hashlib.sha256()
+    engine = Path(__file__).parent
+    files = [(engine, p) for p in sorted(engine.rglob("*.py"))] + [(site_dir, p) for p in sorted(site_dir.glob("*/*.j2"))]
+    for folder, path in files:
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def source_key(templates: str, page: Page, settings) -> str | None:
+    """The content key of a page's .qmd: its template digest and its pickled model.
+
+    Pickling is not canonical (shared objects pickle as back-references), so equal pages may get
+    different keys; that only costs a re-render. A page that cannot be pickled is never cached.
+    """
+    try:
+        model_bytes = pickle.dumps((page, settings), protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return hashlib.sha256(templates.encode() + model_bytes).hexdigest()
+
+
 def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, template_cache: Path | None = None,
-                  site_files: dict[str, bytes] | None = None) -> list[Path]:
-    """Write every page's .qmd, its folder's files, the site-level files, the assets and _quarto.yml."""
+                  site_files: dict[str, bytes] | None = None, source_cache: Path | None = None) -> dict[str, str | None]:
+    """Write every page's .qmd, its folder's files, the site-level files, the assets and _quarto.yml.
+
+    With source_cache, each .qmd is also kept there by source_key, and a page whose key is
+    already there is linked from the cache instead of rendered: most pages of a rebuild are.
+    Returns each page's source key (None when it has none), for the caches downstream.
+    """
+    from .fingerprint import write_atomic
+
     env = template_environment(model.project.site, template_cache)
-    written = []
+    settings = model.project.settings
+    templates = templates_digest(model.project.site) if source_cache is not None else ""
+    keys, used = {}, set()
     for page in pages:
         target = project_dir / f"{page.path}.qmd"
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = env.get_template(page.template).render(page=page, ctx=page.context, site=model.project.settings)
-        target.write_text(text, encoding="utf-8")
-        written.append(target)
+        key = source_key(templates, page, settings) if source_cache is not None else None
+        cached = source_cache / f"{key}.qmd" if key else None
+        if cached is not None and cached.is_file():
+            try:
+                os.link(cached, target)  # the cache entry is never modified in place, only replaced
+            except OSError:
+                shutil.copyfile(cached, target)
+        else:
+            text = env.get_template(page.template).render(page=page, ctx=page.context, site=settings)
+            target.write_text(text, encoding="utf-8")
+            if cached is not None:
+                write_atomic(cached, text.encode("utf-8"))
+        if cached is not None:
+            used.add(cached.name)
+        keys[page.path] = key
         for name, content in page.files:
             (target.parent / name).write_bytes(content)
     for name, content in sorted((site_files or {}).items()):
@@ -82,7 +132,11 @@ def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, templa
         (project_dir / name).write_bytes(content)
     shutil.copytree(model.project.site / "assets", project_dir / "assets", dirs_exist_ok=True)
     (project_dir / "_quarto.yml").write_text(quarto_project(model, pages), encoding="utf-8")
-    return written
+    if source_cache is not None:
+        for old in source_cache.glob("*.qmd"):
+            if old.name not in used:
+                old.unlink()
+    return keys
 
 
 def quarto_project(model: SiteModel, pages: list[Page]) -> str:

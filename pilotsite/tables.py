@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import csv
+import datetime
+import difflib
 import io
 import re
 from dataclasses import dataclass
@@ -21,39 +23,95 @@ class Column:
     name: str
     kind: str = "text"  # text | number | share | integer | boolean | partial-date | slug
     required: bool = True
+    allowed: tuple[str, ...] = ()  # when given, the only values the column may hold
 
 
-def check_value(value: str, column: Column) -> str | None:
-    """Why value does not fit column, or None when it does."""
-    if value == "":
-        return "is empty" if column.required else None
-    if column.kind in ("number", "share"):
-        if not NUMBER.match(value):
-            return f"'{value}' is not a plain number (use a dot for decimals, no % sign)"
-        if column.kind == "share" and not 0 <= float(value) <= 100:
-            return f"{value} is outside 0–100"
-    elif column.kind == "integer" and not value.isdigit():
-        return f"'{value}' is not a whole number"
-    elif column.kind == "boolean" and value not in ("true", "false"):
-        return f"'{value}' is not true or false"
-    elif column.kind == "partial-date":
-        if not PARTIAL_DATE.match(value):
-            return f"'{value}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"
-        try:
-            if len(value) == 10:
-                pd.Timestamp(value)
-        except ValueError:
-            return f"'{value}' is not a real calendar date"
-    elif column.kind == "slug" and not re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", value):
-        return f"'{value}' is not an id (lowercase letters, digits, single hyphens)"
-    return None
+# What each kind of cell must look like: the test, and what a maintainer is told was expected.
+def _is_number(value: str) -> bool:
+    return bool(NUMBER.match(value))
 
 
-def read_table(path: Path, label: str, columns: list[Column]) -> pd.DataFrame:
-    """Read a CSV whose header must contain columns; every cell is checked, all problems reported.
+def _is_share(value: str) -> bool:
+    return bool(NUMBER.match(value)) and 0 <= float(value) <= 100
+
+
+def _is_partial_date(value: str) -> bool:
+    if not PARTIAL_DATE.match(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return False
+    return True
+
+
+KINDS = {
+    "number": (_is_number, "a plain number (a dot for decimals, no % sign, no thousands separator)"),
+    "share": (_is_share, "a percentage between 0 and 100 written as a plain number (e.g. 50.82, no % sign)"),
+    "integer": (str.isdigit, "a whole number"),
+    "boolean": (lambda v: v in ("true", "false"), "true or false"),
+    "partial-date": (_is_partial_date, "a real date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+    "slug": (lambda v: bool(SLUG.match(v)), "an id: lowercase letters, digits and single hyphens (no spaces, slashes or dots)"),
+}
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_PROBLEMS = 50
+
+
+def table_schema(columns: list[Column], unique: list[str] | None = None):
+    """The pandera schema of a table whose cells are all strings ('' for an empty cell)."""
+    import pandera.pandas as pa
+
+    fields = {}
+    for column in columns:
+        checks = []
+        if column.required:
+            checks.append(pa.Check(lambda v: v != "", element_wise=True, error="a value"))
+        if column.kind in KINDS:
+            test, expected = KINDS[column.kind]
+            checks.append(pa.Check(lambda v, test=test: v == "" or test(v), element_wise=True, error=expected))
+        if column.allowed:
+            allowed = column.allowed
+            checks.append(pa.Check(lambda v, allowed=allowed: v == "" or v in allowed, element_wise=True,
+                                   error="one of: " + ", ".join(allowed)))
+        fields[column.name] = pa.Column(str, checks=checks, nullable=False, coerce=True)
+    return pa.DataFrameSchema(fields, unique=unique or None, report_duplicates="exclude_first")
+
+
+def validate_rows(frame: pd.DataFrame, lines: list[int], label: str, columns: list[Column],
+                  unique: list[str] | None = None) -> list[Problem]:
+    """Every cell against its column's schema, all at once; problems name line, column and value."""
+    import pandera.pandas as pa
+
+    try:
+        table_schema(columns, unique).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        problems, duplicates = [], {}
+        for case in errors.failure_cases.itertuples(index=False):
+            row = int(case.index)
+            if case.check == "multiple_fields_uniqueness" or str(case.check).startswith("field_uniqueness"):
+                duplicates[row] = frame.iloc[row]
+                continue
+            found = f"found '{case.failure_case}'" if case.failure_case != "" else "empty cell"
+            problems.append(Problem(label, f"{found}, expected {case.check}", line=lines[row], column=case.column))
+        for row, values in sorted(duplicates.items()):
+            key = "/".join(str(values[k]) for k in unique)
+            first = next(lines[i] for i in range(len(frame)) if all(frame.iloc[i][k] == values[k] for k in unique))
+            problems.append(Problem(label, f"duplicate {'/'.join(unique)} '{key}' (first on line {first})", line=lines[row],
+                                    column=unique[0] if len(unique) == 1 else None))
+        order = {c.name: i for i, c in enumerate(columns)}
+        return sorted(problems, key=lambda p: (p.line or 0, order.get(p.column, -1)))
+    return []
+
+
+def read_table(path: Path, label: str, columns: list[Column], unique: list[str] | None = None,
+               problems_out: list[Problem] | None = None) -> pd.DataFrame:
+    """Read a CSV whose header must contain columns; every cell is checked against the table's
+    schema (pandera), all problems reported together.
 
     Returns a DataFrame of strings plus a 'line' column (the line in the file), converted to
-    numbers/booleans where the column says so.
+    numbers/booleans where the column says so. With problems_out, problems in cells are added
+    to it instead of raised, and the frame keeps every row with a 'has_problem' column, so the
+    caller can go on checking the good rows and report everything in one run.
     """
     text = read_utf8(path, label)
     reader = csv.reader(io.StringIO(text))
@@ -64,8 +122,13 @@ def read_table(path: Path, label: str, columns: list[Column]) -> pd.DataFrame:
     missing = [c.name for c in columns if c.name not in header]
     if missing:
         found = ", ".join(header)
-        raise BuildError([Problem(label, f"missing column '{m}' (header has: {found})", line=1) for m in missing])
-    problems, rows = [], []
+        problems = []
+        for name in missing:
+            close = difflib.get_close_matches(name, [h for h in header if h not in {c.name for c in columns}], n=1)
+            hint = f"; did you mean to write '{name}' for '{close[0]}'?" if close else ""
+            problems.append(Problem(label, f"missing column '{name}' (header has: {found}){hint}", line=1))
+        raise BuildError(problems)
+    problems, records, lines = [], [], []
     index = {name: i for i, name in enumerate(header)}
     line = reader.line_num
     for record in reader:
@@ -73,33 +136,26 @@ def read_table(path: Path, label: str, columns: list[Column]) -> pd.DataFrame:
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(header):
-            problems.append(Problem(label, f"has {len(record)} fields, the header has {len(header)}", line=start))
+            problems.append(Problem(label, f"has {len(record)} fields, the header has {len(header)} "
+                                           "(a comma inside a value needs the value in double quotes)", line=start))
             continue
-        row = {"line": start}
-        for column in columns:
-            value = record[index[column.name]].strip()
-            why = check_value(value, column)
-            if why:
-                problems.append(Problem(label, why, line=start, column=column.name))
-            row[column.name] = value
-        rows.append(row)
-    if problems:
-        raise BuildError(problems[:50])
-    frame = pd.DataFrame(rows, columns=["line", *[c.name for c in columns]])
+        records.append([record[index[c.name]].strip() for c in columns])
+        lines.append(start)
+    frame = pd.DataFrame(records, columns=[c.name for c in columns], dtype=object)
+    problems += validate_rows(frame, lines, label, columns, unique)
+    problems.sort(key=lambda p: p.line or 0)
+    if problems and problems_out is None:
+        raise BuildError(problems[:MAX_PROBLEMS])
+    frame.insert(0, "line", lines)
+    if problems_out is not None:
+        problems_out += problems
+        bad_lines = {p.line for p in problems}
+        frame["has_problem"] = [line in bad_lines for line in lines]
     for column in columns:
         if column.kind in ("number", "share"):
-            frame[column.name] = pd.to_numeric(frame[column.name].replace("", None))
+            frame[column.name] = pd.to_numeric(frame[column.name].replace("", None), errors="coerce")
         elif column.kind == "integer":
-            frame[column.name] = frame[column.name].astype(int)
+            frame[column.name] = pd.to_numeric(frame[column.name], errors="coerce").fillna(-1).astype(int)
         elif column.kind == "boolean":
             frame[column.name] = frame[column.name] == "true"
     return frame
-
-
-def check_unique(frame: pd.DataFrame, keys: list[str], label: str) -> None:
-    duplicated = frame[frame.duplicated(keys, keep="first")]
-    if len(duplicated):
-        raise BuildError([
-            Problem(label, f"duplicate {'/'.join(keys)} '{'/'.join(str(row[k]) for k in keys)}'", line=int(row["line"]))
-            for _, row in duplicated.iterrows()
-        ])

@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 
 from .fingerprint import package_version, write_atomic
+from .fonts import FONT_FILE, cjk_font
 
 CORE_FONT = "assets/fonts/noto-sans-cjk-sc-core.woff"
 MORE_FONT = "assets/fonts/noto-sans-cjk-sc-more.woff"
@@ -27,8 +28,6 @@ def cjk_characters(texts) -> str:
 
 
 def cache_name(characters: str) -> str:
-    from .drawing import FONT_FILE
-
     return hashlib.sha256(f"{FONT_FILE}\n{package_version('fonttools')}\n{characters}".encode()).hexdigest() + ".woff"
 
 
@@ -37,8 +36,6 @@ def subset_font(characters: str, cache_dir: Path) -> bytes:
     if cached.is_file():
         return cached.read_bytes()
     from fontTools import subset
-
-    from .drawing import cjk_font
 
     options = subset.Options()
     options.flavor = "woff"  # zlib-compressed; WOFF2 would need brotli

@@ -72,6 +72,20 @@ def test_undeclared_input_is_refused(tmp_path):
         run_figure(replace(figure, inputs=figure.inputs[1:]), catalog)
 
 
+def test_input_listed_but_never_read_is_refused(tmp_path):
+    """Declared inputs are exact both ways: an unread one would redraw the figure for nothing."""
+    from dataclasses import replace
+
+    import pytest
+    from pilotsite.errors import BuildError
+
+    catalog = tiny_project(tmp_path)
+    figure = next(f for f in discover(catalog) if f.id == "doc-a-keywords")
+    with pytest.raises(BuildError, match="lists data/timelines/events.csv in its inputs but never reads it") as error:
+        run_figure(replace(figure, inputs=(*figure.inputs, "data/timelines/events.csv")), catalog)
+    assert error.value.problems[0].file == "analyses/keyword_frequencies.py"
+
+
 def test_partial_dates_become_year_spans():
     assert case_timelines.year_fraction("1997", end=False) == 1997
     assert case_timelines.year_fraction("1999", end=True) == 2000

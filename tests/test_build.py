@@ -1,5 +1,6 @@
 """Full builds of the default data: pages, figure folders, links, reproducibility, safety."""
 import html
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -59,7 +60,9 @@ def test_every_figure_has_its_folder_and_files(built_site):
 def test_citation_on_figure_page_and_in_cite_bib(built_site):
     folder = built_site / "figures/return-migrant-tool-types"
     bib = (folder / "cite.bib").read_text(encoding="utf-8")
-    assert bib.startswith("@misc{pilotsite-return-migrant-tool-types-v1,\n  author = {{Policy Pilots Research Site contributors}}")
+    ledger = json.loads((built_site.parent / "history/ledger.json").read_text(encoding="utf-8"))
+    number = ledger["figures"]["return-migrant-tool-types"][-1]["number"]  # the latest version is cited
+    assert bib.startswith(f"@misc{{pilotsite-return-migrant-tool-types-v{number},\n  author = {{{{Policy Pilots Research Site contributors}}}}")
     assert "year = {2026}" in bib and "Characteristics and Mechanisms" in bib
     page = html.unescape((folder / "index.html").read_text(encoding="utf-8"))
     assert bib.strip() in page  # the page shows the same entry, line breaks and all

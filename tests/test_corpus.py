@@ -142,7 +142,7 @@ def test_invalid_codebook_pattern_stops_the_build(project_copy):
 
     path = project_copy / "data/codebook/policy-tools.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace('"电商"', '"电商("'), encoding="utf-8")
-    with pytest.raises(BuildError, match=r"policy-tools.yaml, line \d+: sub-tool 'e-commerce': pattern '电商\(' is not a valid regular expression"):
+    with pytest.raises(BuildError, match=r"policy-tools.yaml, line \d+: field 'types.demand.sub_tools.e-commerce.patterns': pattern '电商\(' is not a valid regular expression"):
         build_module.build(project_copy, project_copy / "_site", renderer="embedded")
 
 

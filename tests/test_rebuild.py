@@ -201,3 +201,25 @@ def test_builds_killed_at_random_moments_leave_nothing_wrong(built, tmp_path):
     run_build(clean)
     assert tree_hashes(built / "_site") == tree_hashes(clean / "_site")
     assert not list(built.glob("._site.*"))
+
+
+def test_putting_inputs_back_restores_the_earlier_version(built):
+    """Reverting a data edit makes the earlier version current again, under its own number and
+    unchanged permanent page; the ledger records the return instead of failing or renumbering."""
+    original = (built / TOOL_TYPES).read_bytes()
+    before = json.loads((built / "history/ledger.json").read_text(encoding="utf-8"))["figures"]["return-migrant-tool-types"]
+    first = before[-1]
+    page = built / f"_site/figures/return-migrant-tool-types/v/{first['version']}/index.html"
+    page_before = page.read_bytes()
+    edit_locator(built, "(reverted later)")
+    run_build(built)
+    (built / TOOL_TYPES).write_bytes(original)
+    run_build(built)
+    history = json.loads((built / "history/ledger.json").read_text(encoding="utf-8"))["figures"]["return-migrant-tool-types"]
+    assert [e["version"] for e in history[-2:]] == [history[-2]["version"], first["version"]]
+    assert history[-1]["number"] == first["number"] and history[-1]["restores"] is True
+    assert page.read_bytes() == page_before  # the permanent page of that version is unchanged
+    bib = (built / "_site/figures/return-migrant-tool-types/cite.bib").read_text(encoding="utf-8")
+    assert f"-v{first['number']}," in bib
+    changes = (built / "_site/changes/index.html").read_text(encoding="utf-8")
+    assert f'id="return-migrant-tool-types-{first["version"]}-{len(history)}"' in changes

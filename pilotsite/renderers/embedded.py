@@ -6,6 +6,8 @@ source changed are converted again; those are converted in one pandoc run.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -71,30 +73,78 @@ def markdown_to_html(bodies: list[str]) -> list[str]:
     return parts
 
 
-def render(project: Project, pages: list[Page], source_dir: Path, out_dir: Path, cache_dir: Path) -> list[str]:
-    """Render every page into out_dir and copy the other files; returns the pages converted anew."""
-    layout = template_environment(project.site, cache_dir.parent / "templates").get_template("page.html.j2")
+def render(project: Project, pages: list[Page], source_dir: Path, out_dir: Path, cache_dir: Path,
+           source_keys: dict[str, str | None] | None = None) -> tuple[list[str], dict[str, str]]:
+    """Render every page into out_dir and copy the other files.
+
+    Returns the pages converted anew, and a content key of each page's HTML file. With the
+    source keys from write_sources, a page whose finished HTML is cached under its key is
+    linked from the cache: no pandoc, no layout.
+    """
+    layout_env = template_environment(project.site, cache_dir.parent / "templates")
+    layout = layout_env.get_template("page.html.j2")
     renderer = hashlib.sha256(LUA_FILTER.read_bytes() + pandoc_version().encode()).hexdigest()
-    bodies, keys = {}, {}
+    finishing = hashlib.sha256(renderer.encode() + Path(__file__).read_bytes()
+                               + (project.site / "layouts" / "page.html.j2").read_bytes()).hexdigest()
+    finished_dir = cache_dir / "finished"
+    # finished key -> body key, so the body cache keeps what finished pages were made from
+    index_file = finished_dir / "index.json"
+    index = json.loads(index_file.read_text(encoding="utf-8")) if index_file.is_file() else {}
+    html_keys, body_keys, to_render, folders = {}, {}, [], set()
     for page in pages:
+        source_key = (source_keys or {}).get(page.path)
+        key = hashlib.sha256((finishing + source_key).encode()).hexdigest() if source_key else None
+        target = out_dir / f"{page.path}.html"
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        if key and key in index and (finished_dir / f"{key}.html").is_file():
+            link_or_copy(finished_dir / f"{key}.html", target)
+            html_keys[page.path], body_keys[page.path] = key, index[key]
+        else:
+            to_render.append((page, key))
+    bodies = {}
+    for page, _ in to_render:
         body = split_front_matter((source_dir / f"{page.path}.qmd").read_text(encoding="utf-8"))
         bodies[page.path] = body
-        keys[page.path] = hashlib.sha256((renderer + "\n" + body).encode("utf-8")).hexdigest()
-    stale = [p.path for p in pages if not (cache_dir / f"{keys[p.path]}.html").is_file()]
+        body_keys[page.path] = hashlib.sha256((renderer + "\n" + body).encode("utf-8")).hexdigest()
+    stale = [p.path for p, _ in to_render if not (cache_dir / f"{body_keys[p.path]}.html").is_file()]
     for path, html in zip(stale, markdown_to_html([bodies[p] for p in stale])):
-        write_atomic(cache_dir / f"{keys[path]}.html", html.encode("utf-8"))
-    for page in pages:
-        body = (cache_dir / f"{keys[page.path]}.html").read_text(encoding="utf-8")
-        target = out_dir / f"{page.path}.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(layout.render(page=page, site=project.settings, body=Markup(body)), encoding="utf-8")
-    used = {f"{key}.html" for key in keys.values()}
-    for old in cache_dir.glob("*.html"):
-        if old.name not in used:
+        write_atomic(cache_dir / f"{body_keys[path]}.html", html.encode("utf-8"))
+    for page, key in to_render:
+        body = (cache_dir / f"{body_keys[page.path]}.html").read_text(encoding="utf-8")
+        html = layout.render(page=page, site=project.settings, body=Markup(body)).encode("utf-8")
+        (out_dir / f"{page.path}.html").write_bytes(html)
+        if key:
+            write_atomic(finished_dir / f"{key}.html", html)
+        html_keys[page.path] = key or hashlib.sha256(html).hexdigest()
+    index = {html_keys[p.path]: body_keys[p.path] for p in pages}
+    write_atomic(index_file, json.dumps(index, sort_keys=True, indent=0).encode("utf-8"))
+    prune(cache_dir, "*.html", {f"{key}.html" for key in body_keys.values()})
+    prune(finished_dir, "*.html", {f"{key}.html" for key in html_keys.values()})
+    # The other files (downloads, assets): linked, since the sources are written afresh each build.
+    for folder, _, names in os.walk(source_dir):
+        target_folder = out_dir / Path(folder).relative_to(source_dir)
+        files = [n for n in names if not n.endswith(".qmd") and n != "_quarto.yml"]
+        if files:
+            target_folder.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            link_or_copy(Path(folder) / name, target_folder / name)
+    return stale, html_keys
+
+
+def prune(folder: Path, pattern: str, keep: set[str]) -> None:
+    """Delete the cache entries not used by this build."""
+    if not folder.is_dir():
+        return
+    for old in folder.glob(pattern):
+        if old.name not in keep:
             old.unlink()
-    for path in sorted(source_dir.rglob("*")):
-        relative_path = path.relative_to(source_dir)
-        if path.is_file() and path.suffix != ".qmd" and path.name != "_quarto.yml":
-            (out_dir / relative_path).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, out_dir / relative_path)
-    return stale
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link a cache entry (entries are replaced, never modified in place), else copy it."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)

@@ -1,0 +1,249 @@
+"""A catalogue of mistakes a maintainer makes, each run through `python build.py` as they would.
+
+Every case asserts the exit code, the words of the message that say what and where, that no
+traceback is shown, and that the published site and the build cache are byte-identical to
+before. The project copy is built once; each case edits it and puts the files back.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import copy_project, run_build, tree_hashes
+
+REPORTED = "data/reported/return-migrant-entrepreneurship"
+EVENTS = "data/timelines/events.csv"
+DOC = "data/documents/wenling-participatory-budgeting"
+CORPUS = "data/corpora/cn-regulations-sample"
+MARKER = Path("/tmp") / f"pilotsite-yaml-executed-{uuid.uuid4().hex}"
+
+
+def edit(root: Path, path: str, old: str, new: str, count: int = 1) -> None:
+    file = root / path
+    text = file.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    file.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def edit_line(root: Path, path: str, number: int, change: Callable[[str], str]) -> None:
+    file = root / path
+    lines = file.read_text(encoding="utf-8").split("\n")
+    lines[number - 1] = change(lines[number - 1])
+    file.write_text("\n".join(lines), encoding="utf-8")
+
+
+def first_cell(root: Path, path: str, column: str) -> str:
+    import csv
+    with open(root / path, encoding="utf-8", newline="") as handle:
+        return next(csv.DictReader(handle))[column]
+
+
+def add_analysis(root: Path, name: str, body: str) -> None:
+    (root / "analyses" / name).write_text(textwrap.dedent(body), encoding="utf-8")
+
+
+ANALYSIS_HEAD = """
+    import pandas as pd
+    from pilotsite.analysis import Figure
+
+    def figures(catalog):
+        return [Figure(id="{id}", title="T", caption="C", kind="policy-tools", documents=("return-migrant-entrepreneurship",),
+                       inputs=("{input}",), compute=compute, draw=lambda data, fig: None, describe=lambda data: "alt")]
+"""
+TOOL_TYPES = f"{REPORTED}/tool-types.csv"
+
+
+def analysis(figure_id: str, compute_body: str, input_path: str = TOOL_TYPES) -> str:
+    return ANALYSIS_HEAD.format(id=figure_id, input=input_path) + textwrap.indent(textwrap.dedent(compute_body), "    ")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    mutate: Callable[[Path], None]
+    expected: tuple[str, ...]  # words the message must contain
+    exit_code: int = 1
+
+
+def swap_first_share(value: str):
+    return lambda root: edit_line(root, TOOL_TYPES, 2, lambda line: line.replace("50.82", value, 1))
+
+
+def set_first_event(column: str, value: str):
+    return lambda root: edit(root, EVENTS, first_cell(root, EVENTS, column), value)
+
+
+def write_bytes(path: str, data: bytes):
+    return lambda root: (root / path).write_bytes(data)
+
+
+def big_sparse_file(root: Path) -> None:
+    with open(root / DOC / "text.md", "r+b") as handle:
+        handle.truncate(200 * 1024 * 1024)  # 200 MB, sparse: the test itself needs no memory
+
+
+def gbk_text(root: Path) -> None:
+    text = (root / "data/documents/shanxi-collaborative-contest/text.md").read_text(encoding="utf-8")
+    (root / "data/documents/shanxi-collaborative-contest/text.md").write_bytes(text.encode("gbk", errors="replace"))
+
+
+def bom_csv(root: Path) -> None:
+    path = root / EVENTS
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+
+
+def bad_byte_in_middle(root: Path) -> None:
+    path = root / f"{REPORTED}/keywords.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = lines[2] + b"\xff"
+    path.write_bytes(b"\n".join(lines))
+
+
+def duplicate_document(root: Path) -> None:
+    shutil.copytree(root / DOC, root / "data/documents/wenling-copy")
+
+
+CASES = [
+    Case("missing column", lambda r: edit(r, TOOL_TYPES, "tool_type,share_pct,locator,quote", "tool_type,share_pct,quote"),
+         (TOOL_TYPES, "line 1", "missing column 'locator'")),
+    Case("misspelled column", lambda r: edit(r, TOOL_TYPES, "tool_type,share_pct,", "tool_type,share_pc,"),
+         (TOOL_TYPES, "line 1", "missing column 'share_pct'", "did you mean", "'share_pc'")),
+    Case("comma decimal", swap_first_share('"50,82"'), (TOOL_TYPES, "line 2", "column 'share_pct'", "found '50,82'", "plain number")),
+    Case("percent sign", swap_first_share("50.82%"), (TOOL_TYPES, "line 2", "column 'share_pct'", "found '50.82%'", "no % sign")),
+    Case("share above 100", swap_first_share("150"), (TOOL_TYPES, "line 2", "found '150'", "between 0 and 100")),
+    Case("malformed date", set_first_event("date_start", "2019/05"), (EVENTS, "line 2", "column 'date_start'", "found '2019/05'", "YYYY-MM-DD")),
+    Case("impossible date", set_first_event("date_start", "2019-02-30"), (EVENTS, "line 2", "found '2019-02-30'", "a real date")),
+    Case("quote not in text", set_first_event("quote", "这句话不在原文之中"), (EVENTS, "line 2", "column 'quote'", "quote not found verbatim")),
+    Case("unknown document", set_first_event("document_id", "no-such-document"), (EVENTS, "line 2", "unknown document 'no-such-document'")),
+    Case("event id with ../", set_first_event("event_id", "../escape"), (EVENTS, "line 2", "column 'event_id'", "found '../escape'", "no spaces, slashes")),
+    Case("document id with a slash", lambda r: edit(r, f"{DOC}/document.yaml", "id: wenling-participatory-budgeting", "id: wenling/budget"),
+         (f"{DOC}/document.yaml", "line 1", "field 'id'", "found 'wenling/budget'")),
+    Case("corpus text id with a space", lambda r: edit_line(r, f"{CORPUS}/metadata.csv", 2, lambda line: "a b" + line[line.index(","):]),
+         (f"{CORPUS}/metadata.csv", "line 2", "column 'id'", "found 'a b'")),
+    Case("duplicate document id", duplicate_document, ("data/documents/wenling-copy/document.yaml", "must equal the folder name")),
+    Case("duplicate figure id", lambda r: add_analysis(r, "again.py", analysis("return-migrant-tool-types", "def compute(inputs):\n    return None\n")),
+         ("analyses/again.py", "figure id 'return-migrant-tool-types' is already used")),
+    Case("duplicate corpus id", lambda r: edit(r, "data/corpora.yaml", "corpora:\n",
+                                               "corpora:\n  - {id: cn-regulations, path: data/corpora/cn-regulations-sample}\n"),
+         ("data/corpora.yaml", "duplicate corpus id 'cn-regulations'")),
+    Case("empty text", write_bytes(f"{DOC}/text.md", b"\n  \n"), (f"{DOC}/text.md", "the document text is empty")),
+    Case("GBK file without declaration", gbk_text, ("shanxi-collaborative-contest/text.md", "not valid UTF-8", ", line ", "byte offset", "GBK")),
+    Case("BOM at the start of a CSV is accepted", bom_csv, ("Done:",), exit_code=0),
+    Case("non-UTF-8 byte in the middle", bad_byte_in_middle, (f"{REPORTED}/keywords.csv", "line 3", "not valid UTF-8", "0xff")),
+    Case("YAML python tag", lambda r: (r / "data/site.yaml").write_text(
+        (r / "data/site.yaml").read_text(encoding="utf-8") + f'extra: !!python/object/apply:os.system ["touch {MARKER}"]\n', encoding="utf-8"),
+         ("data/site.yaml", "refused", "python/object", "never run")),
+    Case("YAML tab indentation", lambda r: edit(r, f"{DOC}/document.yaml", "\ntitle_en:", "\n\ttitle_en:"),
+         (f"{DOC}/document.yaml", "not valid YAML", "line ")),
+    Case("unknown field in document.yaml", lambda r: edit(r, f"{DOC}/document.yaml", "\nsummary:", "\nsumary:"),
+         (f"{DOC}/document.yaml", "unknown field 'sumary'", "missing field 'summary'")),
+    Case("javascript: URL in metadata", lambda r: edit(r, f"{DOC}/document.yaml", "\nurl: null", '\nurl: "javascript:alert(1)"'),
+         (f"{DOC}/document.yaml", "field 'url'", "javascript:alert(1)", "http:// or https:// URL")),
+    Case("missing site setting", lambda r: edit(r, "data/site.yaml", "\nsite_url:", "\n# site_url:"),
+         ("data/site.yaml", "missing field 'site_url'")),
+    Case("rank that is not a whole number", lambda r: edit_line(r, f"{REPORTED}/keywords.csv", 2, lambda line: line.replace(",1,", ",first,", 1)),
+         (f"{REPORTED}/keywords.csv", "line 2", "column 'rank'", "found 'first'", "a whole number")),
+    Case("invalid regular expression in the codebook", lambda r: edit(r, "data/codebook/policy-tools.yaml", '"电商"', '"电商("'),
+         ("data/codebook/policy-tools.yaml", "line ", "e-commerce", "not a valid regular expression")),
+    Case("missing data file named by an analysis",
+         lambda r: add_analysis(r, "missing_file.py", analysis("needs-missing-file", "def compute(inputs):\n    return None\n",
+                                                               f"{REPORTED}/no-such-table.csv")),
+         ("analyses/missing_file.py", "no-such-table.csv, which does not exist")),
+    Case("analysis that raises", lambda r: add_analysis(r, "raises.py", analysis("raises", "def compute(inputs):\n    raise ValueError('boom')\n")),
+         ("analyses/raises.py", "figure 'raises' failed: ValueError: boom", "raises.py:")),
+    Case("figure with no output", lambda r: add_analysis(r, "empty.py", analysis(
+        "empty-figure", "def compute(inputs):\n    inputs.reported(inputs.figure.inputs[0])\n    return pd.DataFrame()\n")),
+         ("analyses/empty.py", "figure 'empty-figure' produced no data rows")),
+    Case("analysis with a syntax error", lambda r: add_analysis(r, "broken.py", "def figures(catalog:\n"),
+         ("analyses/broken.py", "line 1", "cannot be imported", "SyntaxError")),
+    Case("200 MB text file", big_sparse_file, (f"{DOC}/text.md", "200.0 MB", "refused")),
+    Case("several mistakes in several files, all reported in one run",
+         lambda r: (swap_first_share("150")(r), set_first_event("date_start", "2019/05")(r)),
+         (TOOL_TYPES, "found '150'", EVENTS, "found '2019/05'")),
+]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("bad-inputs") / "project")
+    run_build(root)
+    return root
+
+
+def restore(root: Path, backup: Path) -> None:
+    for name in ("data", "analyses"):
+        shutil.rmtree(root / name)
+        shutil.copytree(backup / name, root / name)
+
+
+def state_of(root: Path) -> tuple[dict, dict]:
+    return tree_hashes(root / "_site"), tree_hashes(root / ".build/cache")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_input_is_reported_and_nothing_is_touched(project, tmp_path, case):
+    backup = tmp_path / "backup"
+    for name in ("data", "analyses"):
+        shutil.copytree(project / name, backup / name)
+    before = state_of(project)
+    try:
+        case.mutate(project)
+        result = run_build(project, check=False)
+        output = result.stdout + result.stderr
+        assert result.returncode == case.exit_code, output
+        for words in case.expected:
+            assert words in output, f"{words!r} not in:\n{output}"
+        assert "Traceback" not in output
+        if case.exit_code != 0:
+            assert "the published site was not changed" in result.stderr
+            assert state_of(project) == before, "a failed build changed the site or the cache"
+    finally:
+        restore(project, backup)
+        if case.exit_code == 0:
+            run_build(project)  # back to the site of the unedited data for the next case
+    assert not MARKER.exists(), "a YAML tag was executed"
+
+
+def test_debug_shows_the_traceback(project, tmp_path):
+    backup = tmp_path / "backup"
+    shutil.copytree(project / "data", backup / "data")
+    shutil.copytree(project / "analyses", backup / "analyses")
+    try:
+        swap_first_share("150")(project)
+        result = run_build(project, "--debug", check=False)
+        assert result.returncode != 0 and "Traceback" in result.stderr and "found '150'" in result.stderr
+    finally:
+        restore(project, backup)
+
+
+def test_ctrl_c_during_the_build_changes_nothing(project, tmp_path):
+    backup = tmp_path / "backup"
+    shutil.copytree(project / "data", backup / "data")
+    shutil.copytree(project / "analyses", backup / "analyses")
+    before_site = tree_hashes(project / "_site")
+    try:
+        edit_line(project, TOOL_TYPES, 2, lambda line: line.replace("Results", "Results (interrupted)", 1))
+        process = subprocess.Popen([sys.executable, "build.py"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        for line in process.stdout:
+            if "drawing" in line or time.monotonic() > deadline:
+                break
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+        assert process.returncode == 130 and "Interrupted; the published site was not changed." in stderr
+        assert "Traceback" not in stderr
+        assert tree_hashes(project / "_site") == before_site
+    finally:
+        restore(project, backup)
+    assert os.environ.get("PILOTSITE_TOKEN_CACHE")  # the shared token cache is never this project's
