@@ -56,21 +56,24 @@ class BuildState:
     def unchanged(self, out: Path, inputs: str) -> dict | None:
         """The last build of out, if its inputs are the same and its output is untouched."""
         record = self.last.get(str(out.resolve()))
-        if record and record["inputs"] == inputs and out.is_dir() and tree_digests(out) == record["outputs"]:
+        if record and record["inputs"] == inputs and out.is_dir() and tree_digests(out, self.hashes) == record["outputs"]:
             return record
         return None
 
     def save(self, out: Path, inputs: str, figure_keys: dict[str, str], pages: int) -> None:
         self.figure_keys = figure_keys
         self._write("figures.json", figure_keys)
-        self.last[str(out.resolve())] = {"inputs": inputs, "outputs": tree_digests(out),
+        self.last[str(out.resolve())] = {"inputs": inputs, "outputs": tree_digests(out, self.hashes),
                                          "figures": len(figure_keys), "pages": pages}
         self._write("last-build.json", self.last)
         self.hashes.save()
 
 
-def tree_digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): fingerprint.sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+def tree_digests(folder: Path, hashes: fingerprint.FileHashes | None = None) -> dict[str, str]:
+    """SHA-256 of every file under folder; with hashes, files whose mtime and size are unchanged
+    since they were last hashed are not read again (--check always reads everything)."""
+    digest = hashes.sha256 if hashes is not None else fingerprint.sha256_file
+    return {p.relative_to(folder).as_posix(): digest(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def inputs_digest(root: Path, hashes: fingerprint.FileHashes, options: dict) -> str:
@@ -103,6 +106,9 @@ def load_catalog(root: Path, site_url: str | None, jobs: int = 0, scheduler: str
     from pilotsite.segment import Segmenter
     from pilotsite.text import USER_DICTIONARY
 
+    from pilotsite import tables
+
+    tables.VALIDATED = tables.ValidatedTables(root / WORK_DIR / "cache" / "validated-tables.json")
     project = open_project(root, site_url)  # the settings first: nothing else is read without them
     problems = []
 
@@ -122,6 +128,7 @@ def load_catalog(root: Path, site_url: str | None, jobs: int = 0, scheduler: str
         events, stages, reported = (attempt(load, project, documents) for load in (load_events, load_stages, load_reported))
     if problems:
         raise BuildError(problems)
+    tables.VALIDATED.save()
     # Token caches are keyed by content, so several checkouts may share one (PILOTSITE_TOKEN_CACHE).
     token_cache = Path(os.environ.get("PILOTSITE_TOKEN_CACHE") or root / WORK_DIR / "cache" / "tokens")
     segmenter = Segmenter(token_cache, (root / USER_DICTIONARY).read_text(encoding="utf-8"), jobs, scheduler)
@@ -219,9 +226,9 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
         shutil.rmtree(sources)
     source_keys = write_sources(model, pages, sources, root / WORK_DIR / "cache" / "templates", site_files(model, pages),
                                 root / WORK_DIR / "cache" / "sources")
-    # The layout's own Chinese (the search box) is on every page, so it belongs in the core subset.
+    # The layout's own Chinese is on every page, so it belongs in the core subset.
     layout_text = (root / "site" / "layouts" / "page.html.j2").read_text(encoding="utf-8")
-    webfont.write_font(sources, settings.title_zh + layout_text, root / WORK_DIR / "cache" / "fonts")
+    webfont.write_font(sources, settings.title_zh + layout_text, root / WORK_DIR / "cache" / "fonts", source_keys)
 
     say(f"[6/7] Rendering {len(pages)} pages with the {renderer} renderer")
     staging = publish.staging_dir(out)
@@ -238,7 +245,7 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     # The search index is written into the staged copy before the link check, so the search page's
     # links to the index are checked and the index is published (or discarded) with the pages.
     say("[7/7] Indexing for search, checking links and " + ("comparing with " + str(out) if check else "publishing"))
-    search.index_site(staging)
+    search.index_site(staging, html_keys, root / WORK_DIR / "cache" / "search")
     # The link check runs on the staged copy: a site with a broken link is never published.
     broken = linkcheck.broken_links(staging, html_keys, root / WORK_DIR / "cache" / "links.json")
     if broken:
@@ -297,23 +304,21 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return files
 
 
-def watch(root: Path, build_args: list[str], stop) -> None:
+def watch(root: Path, build_args: list[str], stop, seen: dict[str, tuple[int, int]]) -> None:
     """Poll the inputs and rebuild when one changes. The build runs in a fresh process, so edits to
     pilotsite/ take effect; a failed build prints its error and the last good site stays published."""
     import subprocess
 
-    seen = snapshot(root)
     while not stop.wait(POLL_SECONDS):
         now = snapshot(root)
         if now == seen:
             continue
         changed = sorted(p for p in set(now) | set(seen) if now.get(p) != seen.get(p))
-        seen = now
+        seen = now  # an edit made while the build runs differs from this, so the next poll rebuilds again
         say(f"Changed: {', '.join(changed[:5])}{' …' if len(changed) > 5 else ''}; rebuilding")
         result = subprocess.run([sys.executable, str(root / "build.py"), *build_args], cwd=root, check=False)
         say("Rebuilt; serving the new site." if result.returncode == 0
             else "Build failed; still serving the last good site.")
-        seen = snapshot(root)  # edits made while building are picked up by the next poll only if they differ
 
 
 def serve(root: Path, out: Path, port: int, build_args: list[str]) -> None:
@@ -326,7 +331,8 @@ def serve(root: Path, out: Path, port: int, build_args: list[str]) -> None:
     # publishing swaps the folder by renames, and the next request must see the new one.
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out.resolve()))
     stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(root, build_args, stop), daemon=True)
+    # The first snapshot is taken before "Serving" is printed: any edit after that line is seen.
+    watcher = threading.Thread(target=watch, args=(root, build_args, stop, snapshot(root)), daemon=True)
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
         say(f"Serving {out} at http://localhost:{server.server_address[1]}/ and rebuilding on changes "
             f"to {', '.join(WATCHED)} (Ctrl-C to stop)")

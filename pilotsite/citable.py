@@ -84,6 +84,17 @@ def history_file(model: SiteModel, path: str) -> bytes:
                                         "(restore it from git)")]) from None
 
 
+def history_source(model: SiteModel, path: str) -> bytes | Path:
+    """Like history_file, but a committed file is given by its path: the build copies it into the
+    site without reading it (past versions' images add up as the history grows)."""
+    if path in model.history_files:
+        return model.history_files[path]
+    source = model.project.root / path
+    if not source.is_file():
+        return history_file(model, path)  # the error naming the missing file
+    return source
+
+
 def published_versions(model: SiteModel) -> list[Published]:
     found = []
     for figure_id, history in sorted(model.ledger.get("figures", {}).items()):
@@ -92,7 +103,8 @@ def published_versions(model: SiteModel) -> list[Published]:
                 continue  # the version's page was made from its first entry
             folder = VERSION_FOLDER.format(figure=figure_id, version=entry["version"])
             meta = json.loads(history_file(model, f"{folder}/meta.json"))
-            files = {n: history_file(model, f"{folder}/{n}") for n in ("data.csv", "figure.svg", "figure.png")}
+            files = {"data.csv": history_file(model, f"{folder}/data.csv")}
+            files.update({n: history_source(model, f"{folder}/{n}") for n in ("figure.svg", "figure.png")})
             files[Path(meta["analysis"]).name] = history_file(model, meta["code"])  # shared by versions with the same code
             found.append(Published(figure_id, entry, meta, files))
     return found

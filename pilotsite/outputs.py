@@ -13,7 +13,6 @@ import os
 import platform
 import shutil
 import traceback
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -113,34 +112,39 @@ def _compute_forked(index: int) -> tuple[str, object]:
         return "problems", [asdict(p) for p in error.problems]
 
 
-def compute_figures(figures: list[Figure], catalog: Catalog, jobs: int = 0) -> Iterator[tuple[Figure, dict[str, bytes]]]:
+def compute_figures(figures: list[Figure], catalog: Catalog, jobs: int = 0) -> list[tuple[Figure, dict[str, bytes]]]:
     """compute_figure for each figure, in up to `jobs` forked processes (0: all cores), in order.
 
-    The outputs do not depend on where a figure is drawn. Workers only compute: the caller
-    stores the files, so a worker that is killed leaves nothing behind.
+    The outputs do not depend on where a figure is drawn. Every figure is tried and the problems
+    of all that fail are raised together; nothing is returned (so nothing is cached) unless all
+    succeed. Workers only compute: a worker that is killed leaves nothing behind.
     """
     jobs = min(jobs or os.cpu_count() or 1, len(figures))
+    outcomes = []
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for figure in figures:
-            yield figure, compute_figure(figure, catalog)
-        return
-    # Segment corpus texts here first: workers then only read the token cache.
-    for corpus_id in sorted({str(f.params.get("corpus")) for f in figures if f.kind == "corpus"}):
-        if corpus_id in catalog.corpora:
-            catalog.segmenter.tokens_missing({t.id: t.text for t in catalog.corpora[corpus_id].texts})
-    global _FORKED
-    _FORKED = (figures, catalog)
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
-    try:
-        futures = [pool.submit(_compute_forked, index) for index in range(len(figures))]
-        for figure, future in zip(figures, futures):
-            outcome, value = future.result()
-            if outcome == "problems":
-                raise BuildError([Problem(**p) for p in value])
-            yield figure, value
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        _FORKED = ()
+            try:
+                outcomes.append(("files", compute_figure(figure, catalog)))
+            except BuildError as error:
+                outcomes.append(("problems", [asdict(p) for p in error.problems]))
+    else:
+        # Segment corpus texts here first: workers then only read the token cache.
+        for corpus_id in sorted({str(f.params.get("corpus")) for f in figures if f.kind == "corpus"}):
+            if corpus_id in catalog.corpora:
+                catalog.segmenter.tokens_missing({t.id: t.text for t in catalog.corpora[corpus_id].texts})
+        global _FORKED
+        _FORKED = (figures, catalog)
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+        try:
+            futures = [pool.submit(_compute_forked, index) for index in range(len(figures))]
+            outcomes = [future.result() for future in futures]
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            _FORKED = ()
+    problems = [Problem(**p) for outcome, value in outcomes if outcome == "problems" for p in value]
+    if problems:
+        raise BuildError(problems)
+    return [(figure, files) for figure, (_, files) in zip(figures, outcomes)]
 
 
 class FigureCache:

@@ -188,7 +188,7 @@ class Page:
     description: str
     breadcrumbs: tuple[Link, ...]
     context: object
-    files: tuple[tuple[str, bytes], ...] = ()  # extra files in the page's folder
+    files: tuple[tuple[str, bytes | Path], ...] = ()  # extra files in the page's folder (bytes, or a file to copy)
     meta: tuple[tuple[str, str], ...] = ()  # <meta name=… content=…> in the head
     json_ld: str = ""  # schema.org description, already safe for a <script> element
     redirect: str = ""  # relative URL this page forwards to
@@ -216,6 +216,7 @@ class Page:
 @dataclass(frozen=True)
 class SearchContext:
     bundle: str  # relative URL of the folder Pagefind writes (pagefind-ui.js, pagefind-ui.css)
+    corpus_bundle: str = ""  # relative URL of the corpus texts' own bundle, merged into results
 
 
 @dataclass(frozen=True)
@@ -580,7 +581,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                       crumbs(root, Link("What changed", "")), ChangesContext(tuple(version_entries(model, root)))))
     pages.append(Page("search/index", "search.qmd.j2", "Search", "en",
                       "Search the documents, figures, timeline and corpus texts, in Chinese or English.",
-                      crumbs(root, Link("Search", "")), SearchContext(f"{root}pagefind/"),
+                      crumbs(root, Link("Search", "")), SearchContext(f"{root}pagefind/", f"{root}corpus/pagefind/" if model.catalog and model.catalog.corpora else ""),
                       scripts=(f"{root}pagefind/pagefind-ui.js", f"{root}assets/search.js")))
 
     paths = [p.path for p in pages]

@@ -30,16 +30,77 @@ def executable() -> Path:
     return get_executable()
 
 
-def index_site(site: Path) -> None:
-    """Write the search index and UI into site/pagefind/; fails the build if Pagefind fails."""
-    command = [str(executable()), "--site", str(site), "--output-subdir", BUNDLE, "--force-language", INDEX_LANGUAGE,
-               "--keep-index-url", "--silent"]
+# Two bundles, merged by the search page (Pagefind's mergeIndex): the corpus texts and evidence
+# pages, which hold most of the text and change only with the corpus or codebook, and the rest.
+# Each is cached by the content keys of the pages it indexes, so a rebuild after a data edit
+# re-indexes only the small main bundle.
+CORPUS_BUNDLE = "corpus/pagefind"
+
+
+def bundles(site: Path) -> list[tuple[str, str, list[str]]]:
+    """(output folder, Pagefind glob, pages it covers) for each bundle: the pages whose <main>
+    is marked for indexing, named one by one (so pages that are not indexed, such as old
+    version pages, are not even read)."""
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                   if b"data-pagefind-body" in p.read_bytes())
+    corpus = [p for p in pages if p.startswith("corpus/") and p.count("/") > 1]  # not corpus/index.html
+    main = [p for p in pages if p not in set(corpus)]
+    return [(folder, "{" + ",".join(glob_escape(p) for p in chosen) + "}", chosen)
+            for folder, chosen in ((BUNDLE, main), (CORPUS_BUNDLE, corpus))]
+
+
+def glob_escape(path: str) -> str:
+    """A page path as a literal in Pagefind's glob syntax."""
+    return "".join(f"[{c}]" if c in "*?[]{},\\" else c for c in path)
+
+
+def index_site(site: Path, html_keys: dict[str, str] | None = None, cache_dir: Path | None = None) -> None:
+    """Write the search bundles (index and UI) into the site; fails the build if Pagefind fails.
+
+    html_keys (page path without .html -> content key of its HTML) and cache_dir let a bundle
+    whose pages are all unchanged be copied from the cache instead of indexed again."""
+    import hashlib
+    import os
+    import shutil
+
+    from .fingerprint import package_version
+
+    version = package_version("pagefind-bin-extended") + Path(__file__).read_text(encoding="utf-8")
+    used = set()
+    for folder, glob, pages in bundles(site):
+        if not pages:
+            continue
+        keys = [(p, (html_keys or {}).get(p[: -len(".html")])) for p in pages]
+        key = None
+        if cache_dir is not None and all(k for _, k in keys):
+            listing = "\n".join(f"{p} {k}" for p, k in keys)
+            key = hashlib.sha256(f"{version}\n{folder}\n{glob}\n{listing}".encode("utf-8")).hexdigest()
+            used.add(key)
+            if (cache_dir / key).is_dir():
+                shutil.copytree(cache_dir / key, site / folder, copy_function=os.link)
+                continue
+        run_pagefind(site, folder, glob)
+        if key is not None:
+            temporary = cache_dir / f".tmp-{key}-{os.getpid()}"
+            shutil.rmtree(temporary, ignore_errors=True)
+            shutil.copytree(site / folder, temporary)
+            shutil.rmtree(cache_dir / key, ignore_errors=True)
+            os.rename(temporary, cache_dir / key)
+    if cache_dir is not None and cache_dir.is_dir():
+        for old in cache_dir.iterdir():
+            if old.name not in used:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def run_pagefind(site: Path, folder: str, glob: str) -> None:
+    command = [str(executable()), "--site", str(site), "--glob", glob, "--output-subdir", folder,
+               "--force-language", INDEX_LANGUAGE, "--keep-index-url", "--silent"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BuildError(f"Pagefind failed to index the site: {(result.stderr or result.stdout).strip()}")
-    if not (site / BUNDLE / "pagefind-ui.js").is_file():
-        raise BuildError(f"Pagefind wrote no {BUNDLE}/pagefind-ui.js: {(result.stderr or result.stdout).strip()}")
-    canonicalise(site)
+    if not (site / folder / "pagefind-ui.js").is_file():
+        raise BuildError(f"Pagefind wrote no {folder}/pagefind-ui.js: {(result.stderr or result.stdout).strip()}")
+    canonicalise(site / folder)
 
 
 # Reproducible output. Pagefind 1.5 writes the values of each filter in the order of a Rust
@@ -52,12 +113,11 @@ def index_site(site: Path) -> None:
 SIGNATURE = b"pagefind_dcd"
 
 
-def canonicalise(site: Path) -> None:
+def canonicalise(bundle: Path) -> None:
     import gzip
     import hashlib
     import json
 
-    bundle = site / BUNDLE
     entry_file = bundle / "pagefind-entry.json"
     entry = json.loads(entry_file.read_text(encoding="utf-8"))
     for language in entry["languages"].values():

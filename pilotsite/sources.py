@@ -6,6 +6,7 @@ blocks by HTML escaping (plus backticks and braces), inside Markdown by backslas
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -83,14 +84,18 @@ def templates_digest(site_dir: Path) -> str:
 def source_key(templates: str, page: Page, settings) -> str | None:
     """The content key of a page's .qmd: its template digest and its pickled model.
 
-    Pickling is not canonical (shared objects pickle as back-references), so equal pages may get
-    different keys; that only costs a re-render. A page that cannot be pickled is never cached.
+    The pickler runs without its memo ("fast" mode), so an object shared in several places is
+    written out each time: equal pages pickle to equal bytes however their objects were made
+    (computed in this build, or read back from a cache). A page that cannot be pickled has no key.
     """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
     try:
-        model_bytes = pickle.dumps((page, settings), protocol=5)
-    except (pickle.PicklingError, TypeError, AttributeError):
+        pickler.dump((page, settings))
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
         return None
-    return hashlib.sha256(templates.encode() + model_bytes).hexdigest()
+    return hashlib.sha256(templates.encode() + buffer.getvalue()).hexdigest()
 
 
 def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, template_cache: Path | None = None,
@@ -126,7 +131,10 @@ def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, templa
             used.add(cached.name)
         keys[page.path] = key
         for name, content in page.files:
-            (target.parent / name).write_bytes(content)
+            if isinstance(content, Path):  # a committed file (history/): copied by the kernel, never linked
+                shutil.copyfile(content, target.parent / name)
+            else:
+                (target.parent / name).write_bytes(content)
     for name, content in sorted((site_files or {}).items()):
         (project_dir / name).parent.mkdir(parents=True, exist_ok=True)
         (project_dir / name).write_bytes(content)

@@ -4,8 +4,11 @@ from __future__ import annotations
 import csv
 import datetime
 import difflib
+import hashlib
 import io
+import json
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,9 +60,60 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_PROBLEMS = 50
 
 
+class ValidatedTables:
+    """Which (file content, schema) pairs have passed validation, kept between builds.
+
+    Validation is a pure function of the two, so a table whose bytes and schema are unchanged
+    is not validated again: a rebuild after editing one CSV validates that CSV only. The key
+    includes this module's source and pandera's version. Saved only by a build whose inputs
+    all passed, and only when something new passed.
+    """
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self.keys = set(json.loads(path.read_text(encoding="utf-8"))) if path and path.is_file() else set()
+        self.new: set[str] = set()
+
+    def key(self, text: str, columns: list[Column], unique: list[str] | None) -> str:
+        from .fingerprint import package_version
+
+        spec = repr((columns, unique, package_version("pandera"), Path(__file__).read_bytes()))
+        return hashlib.sha256(text.encode("utf-8") + b"\0" + spec.encode("utf-8")).hexdigest()
+
+    def save(self) -> None:
+        if self.path and self.new - self.keys:
+            from .fingerprint import write_atomic
+
+            write_atomic(self.path, json.dumps(sorted(self.keys | self.new)).encode("utf-8"))
+
+
+VALIDATED = ValidatedTables()  # build.py points it at .build/; tests and scripts validate every time
+
+
+def pandera():
+    """pandera.pandas, set up without Hypothesis: pandera imports it only to synthesise test
+    data, which the build never asks for, and that import alone costs ~0.2 s of every rebuild
+    that validates a table. (In a process that has imported Hypothesis already, nothing changes.)"""
+    if "pandera.pandas" in sys.modules:
+        return sys.modules["pandera.pandas"]
+    hide = "hypothesis" not in sys.modules
+    if hide:
+        sys.modules["hypothesis"] = None  # makes `import hypothesis` fail, as if not installed
+    try:
+        import pandera.pandas as pa
+
+        # pandera loads its validation backends on the first validation: do one here.
+        pa.DataFrameSchema({"x": pa.Column(str, checks=[pa.Check(bool, element_wise=True)])}, unique=["x"]).validate(
+            pd.DataFrame({"x": ["a"]}), lazy=True)
+    finally:
+        if hide:
+            del sys.modules["hypothesis"]
+    return pa
+
+
 def table_schema(columns: list[Column], unique: list[str] | None = None):
     """The pandera schema of a table whose cells are all strings ('' for an empty cell)."""
-    import pandera.pandas as pa
+    pa = pandera()
 
     fields = {}
     for column in columns:
@@ -80,7 +134,7 @@ def table_schema(columns: list[Column], unique: list[str] | None = None):
 def validate_rows(frame: pd.DataFrame, lines: list[int], label: str, columns: list[Column],
                   unique: list[str] | None = None) -> list[Problem]:
     """Every cell against its column's schema, all at once; problems name line, column and value."""
-    import pandera.pandas as pa
+    pa = pandera()
 
     try:
         table_schema(columns, unique).validate(frame, lazy=True)
@@ -142,7 +196,12 @@ def read_table(path: Path, label: str, columns: list[Column], unique: list[str] 
         records.append([record[index[c.name]].strip() for c in columns])
         lines.append(start)
     frame = pd.DataFrame(records, columns=[c.name for c in columns], dtype=object)
-    problems += validate_rows(frame, lines, label, columns, unique)
+    key = VALIDATED.key(text, columns, unique)
+    if key not in VALIDATED.keys:
+        cell_problems = validate_rows(frame, lines, label, columns, unique)
+        if not cell_problems and not problems:
+            VALIDATED.new.add(key)
+        problems += cell_problems
     problems.sort(key=lambda p: p.line or 0)
     if problems and problems_out is None:
         raise BuildError(problems[:MAX_PROBLEMS])

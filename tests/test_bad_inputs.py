@@ -165,6 +165,10 @@ CASES = [
     Case("figure with no output", lambda r: add_analysis(r, "empty.py", analysis(
         "empty-figure", "def compute(inputs):\n    inputs.reported(inputs.figure.inputs[0])\n    return pd.DataFrame()\n")),
          ("analyses/empty.py", "figure 'empty-figure' produced no data rows")),
+    Case("two failing figures, both reported", lambda r: (
+        add_analysis(r, "raises.py", analysis("raises", "def compute(inputs):\n    raise ValueError('boom')\n")),
+        add_analysis(r, "empty.py", analysis("empty-figure", "def compute(inputs):\n    inputs.reported(inputs.figure.inputs[0])\n    return pd.DataFrame()\n"))),
+         ("figure 'raises' failed: ValueError: boom", "figure 'empty-figure' produced no data rows")),
     Case("analysis with a syntax error", lambda r: add_analysis(r, "broken.py", "def figures(catalog:\n"),
          ("analyses/broken.py", "line 1", "cannot be imported", "SyntaxError")),
     Case("200 MB text file", big_sparse_file, (f"{DOC}/text.md", "200.0 MB", "refused")),

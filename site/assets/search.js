@@ -2,7 +2,12 @@
 // with the query of the site header's search box (?q=…) when there is one.
 (function () {
   if (typeof PagefindUI === "undefined") return;
-  var ui = new PagefindUI({ element: "#search", showSubResults: true, showImages: false, resetStyles: false });
+  // The corpus texts have their own bundle (rebuilt only when the corpus changes): search both.
+  var corpus = document.getElementById("search").getAttribute("data-corpus-bundle");
+  // Its result URLs are site-root paths: tell Pagefind the root (it would assume the bundle's parent).
+  var root = corpus ? new URL(corpus + "../../", window.location.href).pathname : "/";
+  var ui = new PagefindUI({ element: "#search", showSubResults: true, showImages: false, resetStyles: false,
+                            mergeIndex: corpus ? [{ bundlePath: corpus, baseUrl: root, indexWeight: 0.4 }] : [] });
   // Pagefind's input is labelled only by its placeholder: give it an accessible name.
   var input = document.querySelector("#search input");
   if (input && !input.getAttribute("aria-label")) input.setAttribute("aria-label", "Search the site");

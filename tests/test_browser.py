@@ -1,0 +1,445 @@
+"""End-to-end tests in a real browser: headless Chromium driven by Selenium over the built site,
+served by a local HTTP server. Needs Debian's chromium and chromium-driver (see README).
+
+Every page visit asserts that the browser logged no console error and that no request failed
+(the server's log and the Performance API both must agree). Screenshots are written to
+_screenshots/ at the repository root.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import http.server
+import io
+import os
+import re
+import shutil
+import threading
+import urllib.request
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+
+from conftest import ROOT
+
+selenium = pytest.importorskip("selenium")
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+SCREENSHOTS = ROOT / "_screenshots"
+DOCUMENT = "documents/shanxi-collaborative-contest/index.html"  # Chinese and English text
+FIGURE = "figures/shanxi-collaborative-contest-keywords-zh/index.html"
+
+if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+    if os.environ.get("CI"):  # .ci/run installs them: in CI their absence is a failure, not a skip
+        pytest.fail("chromium and chromium-driver are missing (apt-get install chromium chromium-driver)", pytrace=False)
+    pytest.skip("needs chromium and chromium-driver (apt-get install chromium chromium-driver)", allow_module_level=True)
+
+
+class LoggingServer(http.server.ThreadingHTTPServer):
+    """Serves the built site and records the status of every request."""
+
+    def __init__(self, site: Path):
+        self.requests: list[tuple[str, int]] = []
+        server = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_request(self, code="-", size="-"):
+                server.requests.append((self.path, int(code) if str(code).isdigit() else 0))
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
+
+
+@pytest.fixture(scope="session")
+def server(built_site):
+    httpd = LoggingServer(built_site)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def base_url(server) -> str:
+    return f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="session")
+def driver():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
+                     "--hide-scrollbars", "--force-device-scale-factor=1"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    browser.set_script_timeout(30)
+    yield browser
+    browser.quit()
+
+
+def wait_for(driver, condition, timeout: float = 15):
+    return WebDriverWait(driver, timeout).until(lambda d: condition(d))
+
+
+def settle(driver) -> None:
+    """Wait until the page, its images and its web fonts are loaded."""
+    wait_for(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+    driver.execute_async_script("const done = arguments[0]; document.fonts.ready.then(() => done(true));")
+    wait_for(driver, lambda d: d.execute_script(
+        "return Array.from(document.images).every(i => i.loading === 'lazy' || i.complete)"))
+
+
+def assert_clean(driver, server, since: int) -> None:
+    """No console errors, and no failed request: in the server's log since `since`, and in the
+    browser's own record of every resource the page loaded."""
+    errors = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    assert not errors, f"console errors on {driver.current_url}: {errors}"
+    failed = [(path, code) for path, code in server.requests[since:] if code >= 400]
+    assert not failed, f"failed requests from {driver.current_url}: {failed}"
+    statuses = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => [e.name, e.responseStatus || 0])")
+    bad = [(name, status) for name, status in statuses if status >= 400]
+    assert not bad, f"resources that failed on {driver.current_url}: {bad}"
+
+
+def visit(driver, server, url: str) -> None:
+    driver.get_log("browser")  # drop what earlier pages logged
+    since = len(server.requests)
+    driver.get(url)
+    settle(driver)
+    assert_clean(driver, server, since)
+
+
+def follow(driver, server, href_part: str) -> None:
+    """Click the first link whose href contains href_part, as a reader would."""
+    driver.get_log("browser")
+    since = len(server.requests)
+    link = driver.find_element(By.CSS_SELECTOR, f'main a[href*="{href_part}"]')
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
+    link.click()
+    wait_for(driver, lambda d: href_part.split("#")[0].rstrip("/") in d.current_url)
+    settle(driver)
+    assert_clean(driver, server, since)
+
+
+def test_reader_follows_links_from_home_to_figure_data_and_version(driver, server, base_url):
+    visit(driver, server, base_url + "index.html")
+    assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Policy Pilots in China")
+    follow(driver, server, "documents/shanxi-collaborative-contest/index.html")
+    assert "从增长竞争到协同竞赛" in driver.find_element(By.TAG_NAME, "h1").text
+    assert driver.execute_script("return document.documentElement.lang") == "zh"
+    follow(driver, server, "figures/shanxi-collaborative-contest-keywords-zh/index.html")
+    assert driver.execute_script("return document.documentElement.lang") == "en"
+    image = driver.find_element(By.CSS_SELECTOR, "main figure img")
+    assert driver.execute_script("return arguments[0].naturalWidth", image) > 0
+    assert image.get_attribute("alt").strip()
+    # The data download is a CSV with the columns the data table shows.
+    csv_url = urljoin(driver.current_url, driver.find_element(By.CSS_SELECTOR, 'a[href="data.csv"]').get_attribute("href"))
+    with urllib.request.urlopen(csv_url) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("text/csv")
+        rows = list(csv.reader(io.StringIO(response.read().decode("utf-8"))))
+    headers = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "table.data thead th")]
+    assert rows[0] == headers and len(rows) - 1 == len(driver.find_elements(By.CSS_SELECTOR, "table.data tbody tr"))
+    # The version history, then the permanent page of the version shown.
+    assert driver.find_elements(By.CSS_SELECTOR, "#history + ul.history li")
+    follow(driver, server, "v/")
+    assert re.search(r"/figures/shanxi-collaborative-contest-keywords-zh/v/[0-9a-f]{12}/index\.html$", driver.current_url)
+    assert "Version" in driver.find_element(By.CSS_SELECTOR, "p.version-note").text
+
+
+def search(driver, server, base_url: str, query: str) -> list[tuple[str, str]]:
+    """Search through the header's search box and Pagefind's UI; (title, URL) of each result."""
+    visit(driver, server, base_url + "index.html")
+    box = driver.find_element(By.ID, "site-search-q")
+    box.send_keys(query, Keys.ENTER)
+    wait_for(driver, lambda d: "search/index.html" in d.current_url)
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".pagefind-ui__message")
+             and re.search(r"\d+ results?", d.find_element(By.CSS_SELECTOR, ".pagefind-ui__message").text))
+    total = int(re.search(r"(\d+) results?", driver.find_element(By.CSS_SELECTOR, ".pagefind-ui__message").text).group(1))
+    while driver.find_elements(By.CSS_SELECTOR, "button.pagefind-ui__button"):  # "Load more results"
+        driver.find_element(By.CSS_SELECTOR, "button.pagefind-ui__button").click()
+    title_links = "li.pagefind-ui__result > .pagefind-ui__result-inner > .pagefind-ui__result-title a"
+    # Each result shows as a placeholder until its page record is loaded, then gets its link.
+    wait_for(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, title_links)) == total)
+    settle(driver)
+    assert_clean(driver, server, 0)
+    links = driver.find_elements(By.CSS_SELECTOR, title_links)
+    return [(link.text, link.get_attribute("href")) for link in links]
+
+
+def urls(results) -> list[str]:
+    return [href for _, href in results]
+
+
+def test_chinese_search_finds_segmented_word(driver, server, base_url, built_site):
+    results = search(driver, server, base_url, "宅基地")
+    # The corpus texts that contain the word are found (M County's document is an English abstract:
+    # it says "homestead", never 宅基地; see the English search below).
+    containing = {p.parent.name for p in (built_site / "corpus/cn-regulations/texts").glob("*/index.html")
+                  if "宅基地" in p.read_text(encoding="utf-8")}
+    assert containing
+    found = {href.split("/")[-2] for href in urls(results) if "/corpus/cn-regulations/texts/" in href}
+    assert found and found <= containing and len(found) == len(containing)
+
+
+def test_chinese_search_finds_word_inside_longer_words(driver, server, base_url, built_site):
+    # 宅基 never stands alone on the site: every occurrence is the start of 宅基地, which jieba
+    # keeps as one word. Pagefind matches the start of indexed words, so it is still found.
+    texts = [p.read_text(encoding="utf-8") for p in (built_site / "corpus/cn-regulations/texts").glob("*/index.html")]
+    assert any("宅基" in t for t in texts)
+    assert all(t.count("宅基") == t.count("宅基地") for t in texts)
+    results = search(driver, server, base_url, "宅基")
+    assert any("/corpus/cn-regulations/texts/" in href for href in urls(results))
+
+
+def test_english_search(driver, server, base_url):
+    results = search(driver, server, base_url, "participatory budgeting")
+    assert results and "wenling-participatory-budgeting" in results[0][1]
+    assert any("Wenling participatory budgeting" in title for title, _ in results)
+    results = search(driver, server, base_url, "homestead")
+    assert any(href.endswith("/documents/m-county-homestead-pilot/index.html") for href in urls(results))
+
+
+def test_mixed_search(driver, server, base_url):
+    results = search(driver, server, base_url, "Shanxi 山西")
+    assert any(href.endswith("/documents/shanxi-collaborative-contest/index.html") for href in urls(results))
+    found = urls(results)
+    site_pages = [href for href in found if "/corpus/" not in href]
+    assert site_pages[0].endswith("/documents/shanxi-collaborative-contest/index.html"), found
+    assert all("shanxi" in href or "keyword-overlap" in href for href in site_pages), found
+    # corpus texts (their own bundle, merged into the results at a lower weight) come after
+    assert found.index(site_pages[-1]) < min((found.index(h) for h in found if "/corpus/" in h), default=len(found))
+
+
+def test_pages_with_the_whole_chinese_word_rank_first(driver, server, base_url):
+    """Few corpus pages say 山西, so the corpus bundle also answers with partial matches (山…);
+    the site's pages that have the word itself must all rank above them."""
+    found = urls(search(driver, server, base_url, "山西"))
+    has_word = ["山西" in urllib.request.urlopen(href).read().decode("utf-8") for href in found[:20]]
+    first_without = has_word.index(False) if False in has_word else len(has_word)
+    site_pages_with_word = [i for i, href in enumerate(found[:20]) if "/corpus/" not in href and has_word[i]]
+    assert len(site_pages_with_word) >= 3 and max(site_pages_with_word) < first_without, list(zip(found, has_word))
+
+
+def test_search_filters_and_exclusions(driver, server, base_url):
+    visit(driver, server, base_url + "search/index.html")
+    found = driver.execute_async_script("""
+const done = arguments[0];
+import(new URL('../pagefind/pagefind.js', location.href).href).then(async pagefind => {
+  // as the search page does: the corpus bundle, with the site root as its base URL
+  await pagefind.mergeIndex(new URL('../corpus/pagefind/', location.href).href, {baseUrl: new URL('../', location.href).pathname});
+  const filters = await pagefind.filters();
+  const all = await pagefind.search('宅基地');
+  const texts = await pagefind.search('宅基地', {filters: {kind: 'corpus text', region: 'east'}});
+  const figures = await pagefind.search(null, {filters: {kind: 'figure', document: 'M County homestead pilot'}});
+  const data = async r => Promise.all(r.results.map(x => x.data()));
+  done({filters, all: await data(all), texts: await data(texts), figures: await data(figures)});
+}).catch(e => done(String(e)));""")
+    assert isinstance(found, dict), found
+    assert {"kind", "document", "level", "region", "analysis"} <= set(found["filters"])
+    assert {"document", "figure", "corpus text", "timeline", "evidence"} <= set(found["filters"]["kind"])
+    assert found["texts"] and len(found["texts"]) < len(found["all"])
+    assert all(r["filters"]["kind"] == ["corpus text"] and r["filters"]["region"] == ["east"] for r in found["texts"])
+    assert found["figures"] and all(r["filters"]["kind"] == ["figure"] and "M County homestead pilot" in r["filters"]["document"]
+                                    for r in found["figures"])
+    assert any(r["url"].endswith("/figures/m-county-homestead-pilot-keywords/index.html") for r in found["figures"])
+    every = [r["url"] for key in ("all", "texts", "figures") for r in found[key]]
+    assert not [u for u in every if "/v/" in u or u.endswith("/search/index.html")]  # old versions, search page
+    # Navigation and footer are not indexed: no excerpt quotes them.
+    assert not [r for r in found["all"] if "Skip to content" in r["content"] or "built with" in r["content"]]
+
+
+def test_figure_alt_text_and_data_table_are_indexed(driver, server, base_url, built_site):
+    visit(driver, server, base_url + "search/index.html")
+    page = driver.execute_async_script("""
+const done = arguments[0];
+import(new URL('../pagefind/pagefind.js', location.href).href).then(async pagefind => {
+  const r = await pagefind.search(null, {filters: {kind: 'figure', analysis: 'Policy-tool proportions'}});
+  done(await Promise.all(r.results.map(x => x.data())));
+}).catch(e => done(String(e)));""")
+    assert isinstance(page, list) and page
+    record = next(r for r in page if r["url"].endswith("/figures/return-migrant-tool-types/index.html"))
+    html = (built_site / "figures/return-migrant-tool-types/index.html").read_text(encoding="utf-8")
+    alt = re.search(r'<img src="figure.svg"[^>]*alt="([^"]+)"', html).group(1)
+    # The alt text and a cell of the data table are part of what the page is indexed with.
+    assert alt.split(".")[0][:40] in record["content"]
+    assert "supply" in record["content"]
+
+
+def test_figures_index_filters(driver, server, base_url, built_site):
+    html = (built_site / "figures/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<form class="figure-filters" id="figure-filters" hidden>', html)  # shown only by JS
+    visit(driver, server, base_url + "figures/index.html")
+    cards = driver.find_elements(By.CSS_SELECTOR, ".figure-group .card")
+    assert len(cards) == html.count('<li class="card"') and all(c.is_displayed() for c in cards)
+    assert all(driver.execute_script("return arguments[0].naturalWidth", img) > 0 or img.get_attribute("loading") == "lazy"
+               for img in driver.find_elements(By.CSS_SELECTOR, ".card img"))
+    form = driver.find_element(By.ID, "figure-filters")
+    assert form.is_displayed()
+    Select(driver.find_element(By.ID, "filter-document")).select_by_value("m-county-homestead-pilot")
+    shown = [c for c in cards if c.is_displayed()]
+    assert shown and len(shown) < len(cards)
+    assert all("m-county-homestead-pilot" in c.get_attribute("data-documents").split() for c in shown)
+    Select(driver.find_element(By.ID, "filter-kind")).select_by_value("timeline")
+    both = [c for c in cards if c.is_displayed()]
+    assert both and len(both) < len(shown) and all(c.get_attribute("data-kind") == "timeline" for c in both)
+    assert driver.find_element(By.ID, "filter-count").text == f"{len(both)} of {len(cards)} figures"
+    Select(driver.find_element(By.ID, "filter-document")).select_by_value("")
+    Select(driver.find_element(By.ID, "filter-kind")).select_by_value("")
+    assert all(c.is_displayed() for c in cards)
+
+
+def test_chinese_renders_in_the_web_font(driver, server, base_url):
+    visit(driver, server, base_url + DOCUMENT)
+    state = driver.execute_async_script("""
+const done = arguments[0];
+document.fonts.ready.then(() => {
+  const faces = Array.from(document.fonts).filter(f => f.family.replace(/"/g, '') === 'Pilot Site CJK');
+  const probe = document.createElement('span');
+  probe.textContent = '农村宅基地';
+  probe.style.fontSize = '40px';
+  document.body.append(probe);
+  const widthIn = family => { probe.style.fontFamily = family; return probe.getBoundingClientRect().width; };
+  done({loaded: faces.filter(f => f.status === 'loaded').length, faces: faces.length,
+        check: document.fonts.check('16px "Pilot Site CJK"', '农村宅基地'),
+        site: widthIn('"Pilot Site CJK"'), monospace: widthIn('monospace'), h1: getComputedStyle(document.querySelector('h1')).fontFamily});
+});""")
+    assert state["faces"] >= 1 and state["loaded"] >= 1, state
+    # Every Chinese character the page shows (placeholders included) is covered by a face of the web
+    # font, and the faces that cover them are loaded: no empty boxes.
+    uncovered = driver.execute_async_script("""
+const done = arguments[0];
+const text = document.body.innerText + Array.from(document.querySelectorAll('[placeholder]')).map(e => e.placeholder).join('');
+const chars = Array.from(new Set(Array.from(text).filter(c => /[\u3400-\u9fff]/.test(c))));
+const faces = Array.from(document.fonts).filter(f => f.family.replace(/"/g, '') === 'Pilot Site CJK');
+const ranges = faces.map(f => f.unicodeRange.split(',').map(r => r.trim().slice(2).split('-').map(h => parseInt(h, 16))));
+const covered = c => ranges.some(rs => rs.some(([a, b]) => c.codePointAt(0) >= a && c.codePointAt(0) <= (b || a)));
+document.fonts.ready.then(() => done({uncovered: chars.filter(c => !covered(c)), count: chars.length,
+                                      loaded: document.fonts.check('16px "Pilot Site CJK"', chars.join(''))}));""")
+    assert uncovered["count"] > 50 and uncovered["uncovered"] == [] and uncovered["loaded"] is True, uncovered
+    assert state["check"] is True
+    assert "Pilot Site CJK" in state["h1"]
+    # With the web font each character is one em wide; without it (no CJK font on the system)
+    # the fallback draws boxes of another width.
+    assert abs(state["site"] - 5 * 40) < 2, state
+
+
+def test_chinese_is_drawn_with_the_web_font_everywhere(driver, server, base_url):
+    """Ask Chromium which font it actually drew each element with (DevTools CSS.getPlatformFontsForNode):
+    every element with Chinese text must use only the site's web font for it, never a system font
+    (a system font here drew the authors and venue of a document as empty boxes)."""
+    pure_chinese_checked = [0]
+    for page in (DOCUMENT, FIGURE, "index.html"):
+        visit(driver, server, base_url + page)
+        driver.execute_async_script("document.fonts.ready.then(arguments[0])")
+        driver.execute_cdp_cmd("DOM.enable", {})
+        driver.execute_cdp_cmd("CSS.enable", {})
+        root = driver.execute_cdp_cmd("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        nodes = driver.execute_cdp_cmd("DOM.querySelectorAll", {"nodeId": root, "selector": "main dd, main p, main li, h1, .site-title span"})["nodeIds"]
+        checked = 0
+        for node in nodes:
+            fonts = driver.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+            system = [f for f in fonts if not f.get("isCustomFont")]
+            html = driver.execute_cdp_cmd("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
+            if re.search(r"[\u3400-\u9fff]", re.sub(r"<[^>]+>", "", html)):
+                checked += 1
+                assert any(f.get("isCustomFont") for f in fonts), (page, html[:120], fonts)
+                # a system font may draw Latin text and punctuation, never a Chinese character
+                cjk_only = re.fullmatch(r"[\u3400-\u9fff]+", re.sub(r"<[^>]+>", "", html).strip()) is not None
+                assert not (cjk_only and system), (page, html[:120], fonts)
+                pure_chinese_checked[0] += cjk_only
+        assert checked >= 2, page
+    assert pure_chinese_checked[0] >= 1
+
+
+def phone(driver, on: bool) -> None:
+    if on:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 375, "height": 812, "deviceScaleFactor": 1, "mobile": True})
+    else:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+@pytest.mark.parametrize("path", ["index.html", DOCUMENT, FIGURE, "figures/index.html", "documents/index.html",
+                                  "corpus/index.html", "corpus/cn-regulations/texts/henan-0159/index.html",
+                                  "methods/index.html", "data/index.html", "changes/index.html", "timeline/index.html",
+                                  "search/index.html"])
+def test_no_horizontal_scroll_at_375px(driver, server, base_url, path):
+    phone(driver, True)
+    try:
+        visit(driver, server, base_url + path)
+        assert driver.execute_script("return window.innerWidth") == 375
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 375, f"{path} is {width}px wide at 375px"
+        # Wide tables keep their width and scroll inside their own container.
+        for wrap in driver.find_elements(By.CSS_SELECTOR, ".table-wrap"):
+            assert driver.execute_script("return arguments[0].getBoundingClientRect().right", wrap) <= 375
+    finally:
+        phone(driver, False)
+
+
+def test_skip_link_and_focus_ring(driver, server, base_url):
+    visit(driver, server, base_url + DOCUMENT)
+    body = driver.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    skip = driver.switch_to.active_element
+    assert skip.get_attribute("class") == "skip" and skip.text == "Skip to content"
+    rect = driver.execute_script("return arguments[0].getBoundingClientRect()", skip)
+    assert rect["top"] >= 0 and rect["left"] >= 0  # on screen once focused
+    outline = driver.execute_script("const s = getComputedStyle(arguments[0]); return [s.outlineStyle, s.outlineWidth]", skip)
+    assert outline[0] != "none" and outline[1] != "0px"
+    skip.send_keys(Keys.ENTER)
+    wait_for(driver, lambda d: d.switch_to.active_element.get_attribute("id") == "main")
+    assert driver.current_url.endswith("#main")
+    driver.switch_to.active_element.send_keys(Keys.TAB)  # the next stop is inside the content
+    assert driver.execute_script("return document.getElementById('main').contains(document.activeElement)")
+
+
+def test_screenshots(driver, server, base_url):
+    """Screenshots at desktop and phone width, Chinese drawn in the web font (fonts awaited)."""
+    if SCREENSHOTS.exists():
+        shutil.rmtree(SCREENSHOTS)
+    SCREENSHOTS.mkdir()
+    from PIL import Image
+
+    for name, path in (("home", "index.html"), ("document", DOCUMENT), ("figure", FIGURE)):
+        for width_name, width in (("desktop", 1280), ("phone", 375)):
+            phone(driver, width == 375)
+            try:
+                visit(driver, server, base_url + path)
+                file = SCREENSHOTS / f"{name}-{width_name}.png"
+                assert driver.save_screenshot(str(file))
+                with Image.open(file) as image:
+                    assert image.width == width
+            finally:
+                phone(driver, False)
+
+
+def axe_source() -> str:
+    import axe_selenium_python
+
+    return (Path(axe_selenium_python.__file__).parent / "node_modules" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", ["index.html", DOCUMENT, FIGURE, "figures/index.html", "search/index.html?q=宅基地",
+                                  "corpus/cn-regulations/texts/henan-0159/index.html"])
+def test_axe_finds_no_serious_violations(driver, server, base_url, path):
+    visit(driver, server, base_url + path)
+    if "?q=" in path:
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-link"))
+    driver.execute_script(axe_source())
+    result = driver.execute_async_script(
+        "const done = arguments[0]; axe.run(document).then(r => done(r.violations)).catch(e => done(String(e)));")
+    assert isinstance(result, list), result
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5]) for v in result if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{path}: {serious}"
