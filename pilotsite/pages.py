@@ -5,6 +5,8 @@ cross-links and indexes see the whole site.
 """
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,6 +96,23 @@ class DocumentContext:
     figures: tuple[FigureCard, ...]
     related: tuple[tuple[Link, str], ...]  # (document link, shared keywords)
     quotes: tuple[tuple[str, str, str], ...]  # (anchor, what cites it, figure href)
+
+
+@dataclass(frozen=True)
+class KeywordContextRow:
+    block: Link  # the paragraph in the document page
+    segments: tuple[Segment, ...]  # the paragraph, the keyword's occurrences marked
+    occurrences: int
+
+
+@dataclass(frozen=True)
+class KeywordContext:
+    document: Link
+    lang: str
+    keyword: str
+    total: int
+    rows: tuple[KeywordContextRow, ...]
+    figures: tuple[Link, ...]
 
 
 @dataclass(frozen=True)
@@ -401,6 +420,87 @@ def table_rows(data: pd.DataFrame, root: str, evidence: dict | None = None) -> t
     return tuple(rows)
 
 
+def keyword_path(doc_id: str, lang: str, keyword: str) -> str:
+    """The page of a document keyword's contexts (hashed: keywords may be any Unicode)."""
+    digest = hashlib.sha256(f"{lang}\n{keyword}".encode("utf-8")).hexdigest()[:10]
+    return f"documents/{doc_id}/keywords/{lang}-{digest}/index.html"
+
+
+def marked_segments(text: str, keyword: str, lang: str) -> tuple[Segment, ...]:
+    """The text with each occurrence of keyword marked (as a whole word, for English)."""
+    pattern = re.escape(keyword) if lang == "zh" else r"(?<![\w'-])" + re.escape(keyword) + r"(?![\w'-])"
+    segments, at = [], 0
+    for match in re.finditer(pattern, text, flags=0 if lang == "zh" else re.IGNORECASE):
+        if match.start() > at:
+            segments.append(Segment(text[at:match.start()]))
+        segments.append(Segment(match.group(0), marked=True))
+        at = match.end()
+    if at < len(text):
+        segments.append(Segment(text[at:]))
+    return tuple(segments)
+
+
+def block_tokens(model: SiteModel, doc: Document, lang: str, min_chars: int) -> list[list[str]]:
+    """The counted tokens of each block of a document in one language (other blocks: none),
+    tokenised as the keyword analyses do. Kept in the build cache by the text, the lexicon and
+    the tokeniser's code, so a rebuild does not start jieba for pages whose text is unchanged."""
+    import json
+
+    from . import text
+    from .fingerprint import package_version, write_atomic
+
+    parts = [doc.text, lang, str(min_chars), package_version("jieba"), Path(text.__file__).read_text(encoding="utf-8")]
+    parts += [(model.project.root / name).read_text(encoding="utf-8") for name in text.LEXICON_FILES]
+    key = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    cache = (model.catalog.segmenter.cache_dir.parent / "keyword-blocks" / f"{key}.json"
+             if model.catalog is not None and model.catalog.segmenter is not None else None)
+    if cache is not None and cache.is_file():
+        return json.loads(cache.read_text(encoding="utf-8"))
+    lexicon = text.load_lexicon(model.project.root)
+    found = [text.tokens(b.text, lang, lexicon, min_chars) if b.lang == lang else [] for b in doc.blocks]
+    if cache is not None:
+        write_atomic(cache, json.dumps(found, ensure_ascii=False).encode("utf-8"))
+    return found
+
+
+def keyword_context_pages(model: SiteModel) -> tuple[list[Page], dict[str, dict]]:
+    """A page per keyword of each document keyword figure, listing every paragraph where the
+    keyword was counted (tokenised exactly as the figure's analysis did), linked to that paragraph.
+    Returns the pages and, per figure id, the links for its data table."""
+    pages, links, found = [], {}, {}
+    for result in sorted(model.results.values(), key=lambda r: r.figure.id):
+        data = result.data
+        if result.figure.kind != "keywords" or not {"document_id", "lang", "keyword"} <= set(data.columns):
+            continue
+        min_chars = int(result.figure.params.get("min_chars", 2))
+        for doc_id, lang, keyword in zip(data["document_id"], data["lang"], data["keyword"]):
+            path = keyword_path(doc_id, lang, keyword)
+            links.setdefault(result.figure.id, {})[("keyword", keyword)] = path
+            found.setdefault(path, (doc_id, lang, keyword, min_chars, []))[4].append(result.figure)
+    root = "../../../../"
+    tokenised: dict[tuple, list[list[str]]] = {}
+    for path, (doc_id, lang, keyword, min_chars, figures) in sorted(found.items()):
+        doc = model.documents[doc_id]
+        if (doc_id, lang, min_chars) not in tokenised:
+            tokenised[(doc_id, lang, min_chars)] = block_tokens(model, doc, lang, min_chars)
+        rows = []
+        for number, (block, words) in enumerate(zip(doc.blocks, tokenised[(doc_id, lang, min_chars)]), 1):
+            count = words.count(keyword)
+            if count:
+                rows.append(KeywordContextRow(Link(f"paragraph {number}", f"{root}documents/{doc_id}/index.html#p-{number}"),
+                                              marked_segments(block.text, keyword, lang), count))
+        pages.append(Page(
+            path[: -len(".html")], "keyword_contexts.qmd.j2", f"“{keyword}” in {doc.short_title}", lang,
+            f"Every paragraph of {doc.short_title} in which the keyword {keyword} was counted.",
+            (Link("Home", root + "index.html"), Link("Documents", root + "documents/index.html"),
+             Link(doc.short_title, root + f"documents/{doc_id}/index.html"), Link(keyword, "")),
+            KeywordContext(Link(doc.title, root + f"documents/{doc_id}/index.html"), lang, keyword,
+                           sum(r.occurrences for r in rows), tuple(rows),
+                           tuple(Link(f.title, figure_href(root, f.id)) for f in figures)),
+        ))
+    return pages, links
+
+
 def version_entries(model: SiteModel, root: str) -> list[VersionEntry]:
     """Every recorded figure version that replaced an earlier one, newest edition first."""
     entries = []
@@ -509,6 +609,10 @@ def build_pages(model: SiteModel) -> list[Page]:
             search_kind="document", search_filters=(("document", doc.short_title),),
         ))
 
+    # Where each document keyword was counted, linked from the keyword figures' data tables.
+    context_pages, keyword_links = keyword_context_pages(model)
+    pages.extend(context_pages)
+
     # Figure pages: the latest version of each figure, cited by its permanent version URL.
     for result in results:
         f = result.figure
@@ -521,7 +625,7 @@ def build_pages(model: SiteModel) -> list[Page]:
             crumbs(root, Link("Figures", root + "figures/index.html"), Link(f.id, "")),
             FigureContext(
                 result=result, columns=tuple(result.data.columns),
-                rows=table_rows(result.data, root, model.evidence if f.kind == "corpus" else None),
+                rows=table_rows(result.data, root, model.evidence if f.kind == "corpus" else keyword_links.get(f.id)),
                 documents=tuple(Link(model.documents[d].short_title, document_href(root, d)) for d in f.documents),
                 checks=result.checks, inputs=result.input_hashes,
                 versions=tuple(sorted(model.versions.items())), source_name=source_name,

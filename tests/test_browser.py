@@ -432,7 +432,8 @@ def axe_source() -> str:
 
 
 @pytest.mark.parametrize("path", ["index.html", DOCUMENT, FIGURE, "figures/index.html", "search/index.html?q=宅基地",
-                                  "corpus/cn-regulations/texts/henan-0159/index.html"])
+                                  "corpus/cn-regulations/texts/henan-0159/index.html",
+                                  "documents/shanxi-collaborative-contest/keywords/zh-efd9849702/index.html"])  # a keyword's contexts
 def test_axe_finds_no_serious_violations(driver, server, base_url, path):
     visit(driver, server, base_url + path)
     if "?q=" in path:

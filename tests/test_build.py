@@ -1,6 +1,7 @@
 """Full builds of the default data: pages, figure folders, links, reproducibility, safety."""
 import html
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -102,7 +103,7 @@ def test_timeline_points_link_to_highlighted_quotes(built_site):
 def test_chinese_page_declares_language(built_site):
     page = (built_site / "documents/shanxi-collaborative-contest/index.html").read_text(encoding="utf-8")
     assert '<html lang="zh">' in page
-    assert '<p lang="zh">在区域治理' in page and '<p lang="en">Against the backdrop' in page
+    assert re.search(r'<p id="p-\d+" lang="zh">在区域治理', page) and re.search(r'<p id="p-\d+" lang="en">Against the backdrop', page)
 
 
 def test_consistency_checks_stated_on_pages(built_site):
@@ -157,3 +158,29 @@ def test_web_fonts_cover_every_chinese_character_of_the_pages(built_site):
         assert used <= (core | more if in_corpus else core), page
     css = (built_site / "assets/fonts/cjk.css").read_text(encoding="utf-8")
     assert css.count("@font-face") == 2 and css.count("unicode-range: U+") == 2
+
+
+def test_every_document_keyword_links_to_its_contexts(built_site):
+    """Each keyword in a document keyword figure links to a page listing every paragraph where it
+    was counted; the page's total equals the figure's count, and each paragraph link has a target."""
+    import csv
+    import re
+
+    checked = 0
+    for data_file in sorted(built_site.glob("figures/*-keywords*/data.csv")):
+        rows = list(csv.DictReader(data_file.open(encoding="utf-8")))
+        if not rows or not {"document_id", "lang", "count"} <= set(rows[0]):  # counted here, not reported numbers
+            continue
+        page = (data_file.parent / "index.html").read_text(encoding="utf-8")
+        for row in rows:
+            keyword = html.escape(row["keyword"], quote=False)
+            match = re.search(r'<a href="\.\./\.\./(documents/[^"]+/keywords/[^"]+)">' + re.escape(keyword) + "</a>", page)
+            assert match, (data_file.parent.name, row["keyword"])
+            contexts = (built_site / match.group(1)).read_text(encoding="utf-8")
+            assert f"counted <strong>{row['count']}</strong> times" in contexts, (data_file.parent.name, row["keyword"])
+            assert f"<mark>{keyword}</mark>" in contexts or f"<mark>{keyword.capitalize()}</mark>" in contexts
+            for anchor in re.findall(r'href="\.\./\.\./\.\./\.\./documents/[^"#]+/index\.html#(p-\d+)"', contexts):
+                document = (built_site / match.group(1)).parents[2] / "index.html"
+                assert f'id="{anchor}"' in document.read_text(encoding="utf-8")
+            checked += 1
+    assert checked >= 40

