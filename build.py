@@ -89,7 +89,7 @@ def inputs_digest(root: Path, hashes: fingerprint.FileHashes, options: dict) -> 
     return fingerprint.sha256_bytes(fingerprint.canonical_json([files, versions, options]).encode("utf-8"))
 
 
-MAX_SHOWN_PROBLEMS = 50  # enough to see every kind of mistake; the count of the rest is printed
+MAX_SHOWN_PROBLEMS = 50  # loaders report every problem; the first 50 are printed, then how many more
 
 
 def load_catalog(root: Path, site_url: str | None, jobs: int = 0, scheduler: str = ""):
@@ -98,7 +98,7 @@ def load_catalog(root: Path, site_url: str | None, jobs: int = 0, scheduler: str
 
     from pilotsite.analysis import Catalog
     from pilotsite.codebook import load_codebook
-    from pilotsite.corpus import load_corpora
+    from pilotsite.corpus import CONFIG as CORPORA, load_corpora
     from pilotsite.documents import load_documents
     from pilotsite.evidence import load_events, load_stages
     from pilotsite.project import open_project
@@ -122,7 +122,7 @@ def load_catalog(root: Path, site_url: str | None, jobs: int = 0, scheduler: str
 
     documents = attempt(load_documents, project)
     corpora = attempt(load_corpora, project) or {}
-    if (project.root / "data/corpora.yaml").is_file():
+    if project.path(CORPORA).is_file():
         attempt(load_codebook, project)  # validated here so a bad pattern stops the build before any analysis
     if documents is not None:  # events, stages and reported numbers quote the documents
         events, stages, reported = (attempt(load, project, documents) for load in (load_events, load_stages, load_reported))

@@ -118,7 +118,7 @@ def load_corpus(project: Project, entry) -> Corpus:
         if path.is_file() and path.suffix in (".md", ".txt") and path.name != "README.md" and path.resolve() not in listed:
             problems.append(Problem(f"{label}/{path.relative_to(folder).as_posix()}", "text file has no row in metadata.csv"))
     if problems:
-        raise BuildError(problems[:50])
+        raise BuildError(problems)
     return Corpus(entry.id, entry.title or entry.id, folder, label, tuple(sorted(texts, key=lambda t: t.id)))
 
 
@@ -136,5 +136,5 @@ def load_corpora(project: Project) -> dict[str, Corpus]:
         except BuildError as exc:
             problems += exc.problems
     if problems:
-        raise BuildError(problems[:50])
+        raise BuildError(problems)
     return corpora

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from .errors import BuildError, Problem, relative
 from .project import Project
+from .schemas import SLUG
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGES = ("zh", "en")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 from pathlib import Path
@@ -30,25 +29,24 @@ def broken_links(site: Path, html_keys: dict[str, str] | None = None, cache_file
     html_keys (page path without .html -> content key of its HTML) and cache_file let pages
     whose HTML is unchanged reuse their links and ids from the previous check.
     """
-    from .fingerprint import write_atomic
+    from .caching import KeyedMemo
 
     root = os.path.realpath(site)
     files = {os.path.join(folder, name) for folder, _, names in os.walk(root) for name in names}
     folders = {folder for folder, _, _ in os.walk(root)}
     keys = {os.path.join(root, f"{path}.html"): key for path, key in (html_keys or {}).items()}
-    previous = json.loads(cache_file.read_text(encoding="utf-8")) if cache_file and cache_file.is_file() else {}
-    scanned, kept = {}, {}
+    memo = KeyedMemo(cache_file)
+    scanned = {}
     for page in sorted(f for f in files if f.endswith(".html")):
         key = keys.get(page)
-        if key in previous:
-            links, ids = previous[key]
+        if key in memo.saved:
+            links, ids = memo.saved[key]
             scanned[page] = (links, set(ids))
         else:
             scanned[page] = _scan(Path(page))
         if key:
-            kept[key] = [scanned[page][0], sorted(scanned[page][1])]
-    if cache_file:
-        write_atomic(cache_file, json.dumps(kept, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            memo.keep(key, [scanned[page][0], sorted(scanned[page][1])])
+    memo.save()
     problems = []
     for page, (links, _) in scanned.items():
         for link in links:

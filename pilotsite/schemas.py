@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from .errors import BuildError, Problem
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG = re.compile(SLUG_PATTERN)  # every id: documents, corpora, events, processes, corpus texts
+SLUG_EXPECTED = "an id: lowercase letters, digits and single hyphens (no spaces, slashes or dots)"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$")]
@@ -39,7 +41,7 @@ EXPECTED = {
     "model_type": "a mapping of names to values",
 }
 PATTERNS = {
-    SLUG_PATTERN: "an id: lowercase letters, digits and single hyphens (no spaces, slashes or dots)",
+    SLUG_PATTERN: SLUG_EXPECTED,
     r"^https?://[^\s<>\"']+$": "an http:// or https:// URL",
     r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$": "a date YYYY-MM-DD in quotes",
     r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$": "a date YYYY, YYYY-MM or YYYY-MM-DD in quotes",
@@ -221,4 +223,4 @@ def validate(model: type[BaseModel], path: Path, label: str, text: str | None = 
             loc = tuple(error["loc"])
             line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
             problems.append(Problem(label, describe(error), line=line))
-        raise BuildError(problems[:50]) from None
+        raise BuildError(problems) from None

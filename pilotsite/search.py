@@ -63,6 +63,7 @@ def index_site(site: Path, html_keys: dict[str, str] | None = None, cache_dir: P
     import os
     import shutil
 
+    from .caching import link_or_copy
     from .fingerprint import package_version
 
     version = package_version("pagefind-bin-extended") + Path(__file__).read_text(encoding="utf-8")
@@ -77,7 +78,7 @@ def index_site(site: Path, html_keys: dict[str, str] | None = None, cache_dir: P
             key = hashlib.sha256(f"{version}\n{folder}\n{glob}\n{listing}".encode("utf-8")).hexdigest()
             used.add(key)
             if (cache_dir / key).is_dir():
-                shutil.copytree(cache_dir / key, site / folder, copy_function=os.link)
+                shutil.copytree(cache_dir / key, site / folder, copy_function=link_or_copy)
                 continue
         run_pagefind(site, folder, glob)
         if key is not None:

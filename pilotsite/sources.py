@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import pickle
 import shutil
 import string
@@ -106,6 +105,7 @@ def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, templa
     already there is linked from the cache instead of rendered: most pages of a rebuild are.
     Returns each page's source key (None when it has none), for the caches downstream.
     """
+    from .caching import link_or_copy, prune_files
     from .fingerprint import write_atomic
 
     env = template_environment(model.project.site, template_cache)
@@ -118,10 +118,7 @@ def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, templa
         key = source_key(templates, page, settings) if source_cache is not None else None
         cached = source_cache / f"{key}.qmd" if key else None
         if cached is not None and cached.is_file():
-            try:
-                os.link(cached, target)  # the cache entry is never modified in place, only replaced
-            except OSError:
-                shutil.copyfile(cached, target)
+            link_or_copy(cached, target)
         else:
             text = env.get_template(page.template).render(page=page, ctx=page.context, site=settings)
             target.write_text(text, encoding="utf-8")
@@ -141,9 +138,7 @@ def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, templa
     shutil.copytree(model.project.site / "assets", project_dir / "assets", dirs_exist_ok=True)
     (project_dir / "_quarto.yml").write_text(quarto_project(model, pages), encoding="utf-8")
     if source_cache is not None:
-        for old in source_cache.glob("*.qmd"):
-            if old.name not in used:
-                old.unlink()
+        prune_files(source_cache, "*.qmd", used)
     return keys
 
 

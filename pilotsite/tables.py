@@ -16,6 +16,7 @@ import pandas as pd
 
 from .documents import read_utf8
 from .errors import BuildError, Problem
+from .schemas import SLUG, SLUG_EXPECTED
 
 NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 PARTIAL_DATE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -54,10 +55,8 @@ KINDS = {
     "integer": (str.isdigit, "a whole number"),
     "boolean": (lambda v: v in ("true", "false"), "true or false"),
     "partial-date": (_is_partial_date, "a real date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
-    "slug": (lambda v: bool(SLUG.match(v)), "an id: lowercase letters, digits and single hyphens (no spaces, slashes or dots)"),
+    "slug": (lambda v: bool(SLUG.match(v)), SLUG_EXPECTED),
 }
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MAX_PROBLEMS = 50
 
 
 class ValidatedTables:
@@ -73,12 +72,15 @@ class ValidatedTables:
         self.path = path
         self.keys = set(json.loads(path.read_text(encoding="utf-8"))) if path and path.is_file() else set()
         self.new: set[str] = set()
+        self.code = b""  # this module's source and pandera's version, read at the first key
 
     def key(self, text: str, columns: list[Column], unique: list[str] | None) -> str:
-        from .fingerprint import package_version
+        if not self.code:
+            from .fingerprint import package_version
 
-        spec = repr((columns, unique, package_version("pandera"), Path(__file__).read_bytes()))
-        return hashlib.sha256(text.encode("utf-8") + b"\0" + spec.encode("utf-8")).hexdigest()
+            self.code = Path(__file__).read_bytes() + package_version("pandera").encode()
+        spec = repr((columns, unique)).encode("utf-8")
+        return hashlib.sha256(text.encode("utf-8") + b"\0" + spec + b"\0" + self.code).hexdigest()
 
     def save(self) -> None:
         if self.path and self.new - self.keys:
@@ -204,7 +206,7 @@ def read_table(path: Path, label: str, columns: list[Column], unique: list[str] 
         problems += cell_problems
     problems.sort(key=lambda p: p.line or 0)
     if problems and problems_out is None:
-        raise BuildError(problems[:MAX_PROBLEMS])
+        raise BuildError(problems)
     frame.insert(0, "line", lines)
     if problems_out is not None:
         problems_out += problems

@@ -77,20 +77,18 @@ def font_face(url: str, characters: str) -> str:
 def page_characters(source_dir: Path, source_keys: dict[str, str | None], cache_dir: Path) -> dict[str, str]:
     """The CJK characters of each .qmd page (path without .qmd -> characters); a page whose
     source key is known is looked up in cache_dir/characters.json instead of read."""
-    import json
+    from .caching import KeyedMemo
 
-    cache_file = cache_dir / "characters.json"
-    known = json.loads(cache_file.read_text(encoding="utf-8")) if cache_file.is_file() else {}
-    found, kept = {}, {}
+    memo = KeyedMemo(cache_dir / "characters.json")
+    found = {}
     for path in sorted(source_dir.rglob("*.qmd")):
         page = path.relative_to(source_dir).as_posix()[: -len(".qmd")]
         key = source_keys.get(page)
-        characters = known[key] if key in known else cjk_characters([path.read_text(encoding="utf-8")])
+        characters = memo.saved[key] if key in memo.saved else cjk_characters([path.read_text(encoding="utf-8")])
         found[page] = characters
         if key:
-            kept[key] = characters
-    if kept != known:
-        write_atomic(cache_file, json.dumps(kept, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            memo.keep(key, characters)
+    memo.save()
     return found
 
 

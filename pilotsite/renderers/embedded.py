@@ -6,14 +6,13 @@ source changed are converted again; those are converted in one pandoc run.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 from markupsafe import Markup
 
+from ..caching import KeyedMemo, link_or_copy, prune_files
 from ..errors import BuildError
 from ..fingerprint import write_atomic
 from ..pages import Page
@@ -88,8 +87,7 @@ def render(project: Project, pages: list[Page], source_dir: Path, out_dir: Path,
                                + (project.site / "layouts" / "page.html.j2").read_bytes()).hexdigest()
     finished_dir = cache_dir / "finished"
     # finished key -> body key, so the body cache keeps what finished pages were made from
-    index_file = finished_dir / "index.json"
-    index = json.loads(index_file.read_text(encoding="utf-8")) if index_file.is_file() else {}
+    index = KeyedMemo(finished_dir / "index.json")
     html_keys, body_keys, to_render, folders = {}, {}, [], set()
     for page in pages:
         source_key = (source_keys or {}).get(page.path)
@@ -98,9 +96,9 @@ def render(project: Project, pages: list[Page], source_dir: Path, out_dir: Path,
         if target.parent not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             folders.add(target.parent)
-        if key and key in index and (finished_dir / f"{key}.html").is_file():
+        if key and key in index.saved and (finished_dir / f"{key}.html").is_file():
             link_or_copy(finished_dir / f"{key}.html", target)
-            html_keys[page.path], body_keys[page.path] = key, index[key]
+            html_keys[page.path], body_keys[page.path] = key, index.saved[key]
         else:
             to_render.append((page, key))
     bodies = {}
@@ -118,10 +116,11 @@ def render(project: Project, pages: list[Page], source_dir: Path, out_dir: Path,
         if key:
             write_atomic(finished_dir / f"{key}.html", html)
         html_keys[page.path] = key or hashlib.sha256(html).hexdigest()
-    index = {html_keys[p.path]: body_keys[p.path] for p in pages}
-    write_atomic(index_file, json.dumps(index, sort_keys=True, indent=0).encode("utf-8"))
-    prune(cache_dir, "*.html", {f"{key}.html" for key in body_keys.values()})
-    prune(finished_dir, "*.html", {f"{key}.html" for key in html_keys.values()})
+    for page in pages:
+        index.keep(html_keys[page.path], body_keys[page.path])
+    index.save()
+    prune_files(cache_dir, "*.html", {f"{key}.html" for key in body_keys.values()})
+    prune_files(finished_dir, "*.html", {f"{key}.html" for key in html_keys.values()})
     # The other files (downloads, assets): linked, since the sources are written afresh each build.
     for folder, _, names in os.walk(source_dir):
         target_folder = out_dir / Path(folder).relative_to(source_dir)
@@ -131,20 +130,3 @@ def render(project: Project, pages: list[Page], source_dir: Path, out_dir: Path,
         for name in files:
             link_or_copy(Path(folder) / name, target_folder / name)
     return stale, html_keys
-
-
-def prune(folder: Path, pattern: str, keep: set[str]) -> None:
-    """Delete the cache entries not used by this build."""
-    if not folder.is_dir():
-        return
-    for old in folder.glob(pattern):
-        if old.name not in keep:
-            old.unlink()
-
-
-def link_or_copy(source: Path, target: Path) -> None:
-    """Hard-link a cache entry (entries are replaced, never modified in place), else copy it."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
