@@ -76,14 +76,25 @@ def tree_digests(folder: Path, hashes: fingerprint.FileHashes | None = None) -> 
     return {p.relative_to(folder).as_posix(): digest(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def inputs_digest(root: Path, hashes: fingerprint.FileHashes, options: dict) -> str:
-    """One hash over every file the site is made from, the library versions and the options."""
+def input_files(root: Path) -> dict[str, Path]:
+    """Every file the site is made from, by label: the project's own folders, and each corpus
+    folder that data/corpora.yaml names outside them (a corpus may live anywhere)."""
     files = {}
     for tree in INPUT_TREES:
         for path in sorted((root / tree).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                files[path.relative_to(root).as_posix()] = hashes.sha256(path)
-    files["build.py"] = hashes.sha256(root / "build.py")
+                files[path.relative_to(root).as_posix()] = path
+    files["build.py"] = root / "build.py"
+    for label, folder in fingerprint.outside_corpus_folders(root, INPUT_TREES):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                files[f"{label}/{path.relative_to(folder).as_posix()}"] = path
+    return files
+
+
+def inputs_digest(root: Path, hashes: fingerprint.FileHashes, options: dict) -> str:
+    """One hash over every file the site is made from, the library versions and the options."""
+    files = {label: hashes.sha256(path) for label, path in input_files(root).items()}
     versions = fingerprint.library_versions() | {name: fingerprint.package_version(name) for name in ("pypandoc-binary", "Jinja2", "pagefind-bin-extended")}
     versions["python"] = platform.python_version()
     return fingerprint.sha256_bytes(fingerprint.canonical_json([files, versions, options]).encode("utf-8"))
@@ -155,7 +166,7 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     state = BuildState(root)
     inputs = inputs_digest(root, state.hashes, {"renderer": renderer, "site_url": site_url})
 
-    previous = state.unchanged(out, inputs)
+    previous = None if check else state.unchanged(out, inputs)  # --check always compares every file
     if previous:
         seconds = time.perf_counter() - started
         say(f"Nothing changed: 0 of {previous['figures']} figures rebuilt, 0 pages rendered, "
@@ -245,7 +256,8 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     # The search index is written into the staged copy before the link check, so the search page's
     # links to the index are checked and the index is published (or discarded) with the pages.
     say("[7/7] Indexing for search, checking links and " + ("comparing with " + str(out) if check else "publishing"))
-    search.index_site(staging, html_keys, root / WORK_DIR / "cache" / "search")
+    search.index_site(staging, [f"{p.path}.html" for p in pages if p.search_kind], html_keys,
+                      root / WORK_DIR / "cache" / "search")
     # The link check runs on the staged copy: a site with a broken link is never published.
     broken = linkcheck.broken_links(staging, html_keys, root / WORK_DIR / "cache" / "links.json")
     if broken:
@@ -290,17 +302,18 @@ POLL_SECONDS = 1.0
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    """mtime and size of every watched file: enough to notice an edit, which the build then judges by hash."""
+    """mtime and size of every watched file (corpus folders outside the project included): enough
+    to notice an edit, which the build then judges by hash."""
+    folders = [(name, root / name) for name in WATCHED] + fingerprint.outside_corpus_folders(root, WATCHED)
     files = {}
-    for name in WATCHED:
-        path = root / name
+    for label, path in folders:
         for p in ([path] if path.is_file() else sorted(path.rglob("*"))):
             if p.is_file() and "__pycache__" not in p.parts:
                 try:
                     stat = p.stat()
                 except FileNotFoundError:  # deleted between listing and stat: the next poll sees it
                     continue
-                files[p.relative_to(root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+                files[label if p == path else f"{label}/{p.relative_to(path).as_posix()}"] = (stat.st_mtime_ns, stat.st_size)
     return files
 
 

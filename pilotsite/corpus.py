@@ -11,11 +11,12 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import BuildError, Problem, relative
+from .fingerprint import CORPORA_CONFIG
 from .project import Project
 from .documents import read_bytes_limited
 from .tables import Column, read_table
 
-CONFIG = "data/corpora.yaml"
+CONFIG = CORPORA_CONFIG
 LEVELS = ("central", "local")
 REGIONS = ("east", "central", "west")
 TIERS = ("central", "provincial", "municipal")

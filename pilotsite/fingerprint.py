@@ -42,6 +42,29 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
+CORPORA_CONFIG = "data/corpora.yaml"
+
+
+def outside_corpus_folders(root: Path, trees: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """(path as written, folder) of each corpus in data/corpora.yaml that lies outside the given
+    project folders, so the no-op check and `serve` see its texts change. A file that cannot be
+    read here names no folder: the build itself then reports what is wrong with it."""
+    import yaml  # light enough for the no-op path; pandas is not
+
+    try:
+        config = yaml.safe_load((root / CORPORA_CONFIG).read_text(encoding="utf-8")) or {}
+        entries = [e["path"] for e in config.get("corpora") or [] if isinstance(e, dict) and isinstance(e.get("path"), str)]
+    except (OSError, ValueError, yaml.YAMLError, AttributeError, TypeError):
+        return []
+    inside = [(root / tree).resolve() for tree in trees]
+    found = []
+    for label in entries:
+        folder = (root / label).resolve()
+        if folder.is_dir() and not any(folder.is_relative_to(tree) for tree in inside):
+            found.append((label.rstrip("/"), folder))
+    return found
+
+
 def canonical_json(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
@@ -58,8 +81,8 @@ class FileHashes:
         self.seen: dict[str, list] = {}
 
     def sha256(self, path: Path) -> str:
-        key = str(path.resolve())
-        stat = path.stat()
+        key = os.path.abspath(path)  # no syscalls, unlike resolve(): this runs for every input file
+        stat = os.stat(key)
         stamp = [stat.st_mtime_ns, stat.st_size]
         record = self.known.get(key)
         if record and record[:2] == stamp:

@@ -37,28 +37,37 @@ def executable() -> Path:
 CORPUS_BUNDLE = "corpus/pagefind"
 
 
-def bundles(site: Path) -> list[tuple[str, str, list[str]]]:
-    """(output folder, Pagefind glob, pages it covers) for each bundle: the pages whose <main>
-    is marked for indexing, named one by one (so pages that are not indexed, such as old
-    version pages, are not even read)."""
-    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
-                   if b"data-pagefind-body" in p.read_bytes())
+def bundles(indexed: list[str]) -> list[tuple[str, str, list[str]]]:
+    """(output folder, Pagefind glob, pages it covers) for each bundle, from the paths of the
+    pages whose <main> is marked for indexing.
+
+    The glob names folders, never pages one by one: a corpus of thousands of texts would not fit
+    in one command line. Pagefind reads every page a glob matches but indexes only those marked
+    with data-pagefind-body, so pages that are not indexed (old version pages, lists) may match."""
+    pages = sorted(indexed)
     corpus = [p for p in pages if p.startswith("corpus/") and p.count("/") > 1]  # not corpus/index.html
-    main = [p for p in pages if p not in set(corpus)]
-    return [(folder, "{" + ",".join(glob_escape(p) for p in chosen) + "}", chosen)
-            for folder, chosen in ((BUNDLE, main), (CORPUS_BUNDLE, corpus))]
+    corpus_set = set(corpus)
+    main = [p for p in pages if p not in corpus_set]
+    main_roots = sorted({p.split("/")[0] if "/" in p else p for p in main} - {"corpus"})
+    main_glob = [glob_escape(r) + ("/**/*.html" if not r.endswith(".html") else "") for r in main_roots]
+    main_glob += [glob_escape(p) for p in main if p.startswith("corpus/")]
+    corpus_roots = sorted({"/".join(p.split("/")[:3]) for p in corpus})
+    corpus_glob = [glob_escape(r) + "/**/*.html" for r in corpus_roots]
+    return [(folder, "{" + ",".join(patterns) + "}", chosen)
+            for folder, patterns, chosen in ((BUNDLE, main_glob, main), (CORPUS_BUNDLE, corpus_glob, corpus))]
 
 
 def glob_escape(path: str) -> str:
-    """A page path as a literal in Pagefind's glob syntax."""
+    """A path as a literal in Pagefind's glob syntax."""
     return "".join(f"[{c}]" if c in "*?[]{},\\" else c for c in path)
 
 
-def index_site(site: Path, html_keys: dict[str, str] | None = None, cache_dir: Path | None = None) -> None:
+def index_site(site: Path, indexed: list[str], html_keys: dict[str, str] | None = None, cache_dir: Path | None = None) -> None:
     """Write the search bundles (index and UI) into the site; fails the build if Pagefind fails.
 
-    html_keys (page path without .html -> content key of its HTML) and cache_dir let a bundle
-    whose pages are all unchanged be copied from the cache instead of indexed again."""
+    indexed: the pages marked for indexing (paths with .html). html_keys (page path without
+    .html -> content key of its HTML) and cache_dir let a bundle whose pages are all unchanged be
+    copied from the cache instead of indexed again."""
     import hashlib
     import os
     import shutil
@@ -68,7 +77,7 @@ def index_site(site: Path, html_keys: dict[str, str] | None = None, cache_dir: P
 
     version = package_version("pagefind-bin-extended") + Path(__file__).read_text(encoding="utf-8")
     used = set()
-    for folder, glob, pages in bundles(site):
+    for folder, glob, pages in bundles(indexed):
         if not pages:
             continue
         keys = [(p, (html_keys or {}).get(p[: -len(".html")])) for p in pages]

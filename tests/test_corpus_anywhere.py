@@ -1,0 +1,46 @@
+"""A corpus named by an absolute path outside the project is an input like any other: adding a
+text to it is seen by the no-op check, by --check and by `serve`'s watcher."""
+from __future__ import annotations
+
+import csv
+import shutil
+
+from conftest import ROOT, run_build
+
+import build as build_module
+
+SAMPLE = ROOT / "data/corpora/cn-regulations-sample"
+NEW_TEXT = "第一条 为了推进返乡创业试点工作，制定本条例。\n第二条 本条例自公布之日起施行。\n"
+
+
+def add_text(corpus, text_id: str) -> None:
+    (corpus / "texts/added").mkdir(parents=True, exist_ok=True)
+    (corpus / f"texts/added/{text_id}.md").write_text(NEW_TEXT, encoding="utf-8")
+    with open(corpus / "metadata.csv", encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    row = dict.fromkeys(header, "") | {"id": text_id, "title": "某市返乡创业试点条例", "level": "local", "region": "east",
+                                       "province": "北京", "issuer_tier": "municipal", "file": f"texts/added/{text_id}.md"}
+    with open(corpus / "metadata.csv", "a", encoding="utf-8", newline="") as handle:
+        csv.DictWriter(handle, fieldnames=header, lineterminator="\n").writerow(row)
+
+
+def test_a_corpus_outside_the_project_is_watched_checked_and_rebuilt(project_copy, tmp_path):
+    corpus = tmp_path / "elsewhere" / "regulations"
+    shutil.copytree(SAMPLE, corpus)
+    config = project_copy / "data/corpora.yaml"
+    config.write_text(f"corpora:\n  - id: cn-regulations\n    title: Regulations kept elsewhere\n    path: {corpus}\n", encoding="utf-8")
+    run_build(project_copy)
+    page = project_copy / "_site/corpus/cn-regulations/texts/added-0001/index.html"
+    assert not page.exists()
+    watched = build_module.snapshot(project_copy)
+    assert f"{corpus}/metadata.csv" in watched
+
+    add_text(corpus, "added-0001")
+    assert build_module.snapshot(project_copy) != watched, "serve's watcher does not see the corpus change"
+    check = run_build(project_copy, "--check", check=False)
+    assert check.returncode == 1 and "corpus/cn-regulations/texts/added-0001/index.html" in check.stderr, check.stdout + check.stderr
+    rebuilt = run_build(project_copy)
+    assert "Nothing changed" not in rebuilt.stdout
+    assert "某市返乡创业试点条例" in page.read_text(encoding="utf-8")
+    assert run_build(project_copy, "--check").returncode == 0
+    assert "Nothing changed" in run_build(project_copy).stdout
