@@ -35,6 +35,24 @@ def say(message: str) -> None:
     print(message, flush=True)
 
 
+class PhaseClock:
+    """How long each phase of a build took, for the summary."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self.current, self.since = "", time.perf_counter()
+
+    def start(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.current:
+            self.times[self.current] = self.times.get(self.current, 0.0) + now - self.since
+        self.current, self.since = name, now
+
+    def summary(self) -> str:
+        self.start("")
+        return " · ".join(f"{name} {seconds:.1f} s" for name, seconds in self.times.items())
+
+
 class BuildState:
     """What the last successful builds produced, kept in .build/ and written atomically."""
 
@@ -103,48 +121,53 @@ def inputs_digest(root: Path, hashes: fingerprint.FileHashes, options: dict) -> 
 MAX_SHOWN_PROBLEMS = 50  # loaders report every problem; the first 50 are printed, then how many more
 
 
-def load_catalog(root: Path, site_url: str | None, jobs: int = 0, scheduler: str = ""):
+def load_catalog(root: Path, site_url: str | None, hashes: fingerprint.FileHashes | None = None, jobs: int = 0,
+                 scheduler: str = ""):
     """Load and validate every input before any analysis runs, so bad data fails fast."""
     import os
 
     from pilotsite.analysis import Catalog
-    from pilotsite.codebook import load_codebook
+    from pilotsite.codebook import CODEBOOK, codebook_digest, load_codebook
     from pilotsite.corpus import CONFIG as CORPORA, load_corpora
     from pilotsite.documents import load_documents
     from pilotsite.evidence import load_events, load_stages
     from pilotsite.project import open_project
     from pilotsite.reported import load_reported
-    from pilotsite.segment import Segmenter
     from pilotsite.text import USER_DICTIONARY
+    from pilotsite.textwork import TextWork
 
     from pilotsite import tables
 
-    tables.VALIDATED = tables.ValidatedTables(root / WORK_DIR / "cache" / "validated-tables.json")
+    cache = root / WORK_DIR / "cache"
+    tables.VALIDATED = tables.ValidatedTables(cache / "validated-tables.json")
     project = open_project(root, site_url)  # the settings first: nothing else is read without them
     problems = []
 
-    def attempt(load, *args):
+    def attempt(load, *args, **kwargs):
         """Run one loader, keeping its problems: every input is checked and all problems reported together."""
         try:
-            return load(*args)
+            return load(*args, **kwargs)
         except BuildError as exc:
             problems.extend(exc.problems)
             return None
 
     documents = attempt(load_documents, project)
-    corpora = attempt(load_corpora, project) or {}
+    digest = hashes.sha256 if hashes is not None else fingerprint.sha256_file
+    corpora = attempt(load_corpora, project, digest, cache) or {}
+    tools = ()
     if project.path(CORPORA).is_file():
-        attempt(load_codebook, project)  # validated here so a bad pattern stops the build before any analysis
+        tools = attempt(load_codebook, project) or ()  # validated here so a bad pattern stops the build before any analysis
     if documents is not None:  # events, stages and reported numbers quote the documents
         events, stages, reported = (attempt(load, project, documents) for load in (load_events, load_stages, load_reported))
     if problems:
         raise BuildError(problems)
     tables.VALIDATED.save()
     # Token caches are keyed by content, so several checkouts may share one (PILOTSITE_TOKEN_CACHE).
-    token_cache = Path(os.environ.get("PILOTSITE_TOKEN_CACHE") or root / WORK_DIR / "cache" / "tokens")
-    segmenter = Segmenter(token_cache, (root / USER_DICTIONARY).read_text(encoding="utf-8"), jobs, scheduler)
+    token_cache = Path(os.environ.get("PILOTSITE_TOKEN_CACHE") or cache / "tokens")
+    work = TextWork(token_cache, cache / "coded", (root / USER_DICTIONARY).read_text(encoding="utf-8"), tools,
+                    codebook_digest(project) if tools else "", jobs, scheduler)
     return Catalog(project=project, documents=documents, events=events, stages=stages, reported=reported,
-                   corpora=corpora, segmenter=segmenter)
+                   corpora=corpora, textwork=work, cache_dir=cache)
 
 
 def choose_renderer(requested: str) -> str:
@@ -175,22 +198,32 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
                 "seconds": seconds, "differences": []}
 
     from pilotsite import citation, ledger, linkcheck, search, webfont
-    from pilotsite.analysis import discover
+    from pilotsite.analysis import NotDrawn, discover_all
     from pilotsite.citable import site_files
-    from pilotsite.corpus_pages import evidence_links
+    from pilotsite.corpus_pages import evidence_items, evidence_links
+    from pilotsite.corpus_texts import TextStage
     from pilotsite.outputs import FigureCache, compute_figures, software_versions
     from pilotsite.pages import SiteModel, build_pages
     from pilotsite.renderers import embedded, quarto
-    from pilotsite.sources import write_sources
+    from pilotsite.sources import SourceWriter, site_templates
     from pilotsite.text import lexicon_summary
 
+    clock = PhaseClock()
+    clock.start("load")
     say("[1/7] Loading and validating data")
-    catalog = load_catalog(root, site_url, jobs, scheduler)
+    catalog = load_catalog(root, site_url, state.hashes, jobs, scheduler)
 
+    clock.start("analyses")
     say("[2/7] Finding analyses")
-    figures = discover(catalog)
+    figures, not_drawn = discover_all(catalog)
 
     # A figure is redrawn only when the hash of what it depends on has no stored result.
+    clock.start("texts")
+    for corpus in catalog.corpora.values():  # every corpus figure and page reads the per-text caches
+        catalog.textwork.prepare(corpus)
+    if catalog.textwork.segmented or catalog.textwork.coded:
+        say(f"      segmented {catalog.textwork.segmented} and coded {catalog.textwork.coded} corpus texts")
+    clock.start("figures")
     say(f"[3/7] Checking {len(figures)} figures against the cache")
     cache = FigureCache(root / WORK_DIR / "cache" / "figures")
     libraries = fingerprint.library_versions()
@@ -212,8 +245,16 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     for figure, files in compute_figures(stale, catalog, jobs):
         cache.store(figure.id, keys[figure.id], files, components[figure.id])
     rebuilt = [figure.id for figure in stale]
-    results = {f.id: cache.load(f, keys[f.id], components[f.id], root) for f in figures}
+    results = {}
+    for figure in figures:
+        result = cache.load(figure, keys[figure.id], components[figure.id], root)
+        if isinstance(result, NotDrawn):
+            not_drawn.append(result)
+            say(f"      not drawn: {figure.id} ({result.reason})")
+        else:
+            results[figure.id] = result
 
+    clock.start("versions")
     say("[4/7] Recording figure versions")
     settings = catalog.project.settings
     new_ledger, changes, version_files = ledger.record(ledger.load(root), root, results.values(), settings.date,
@@ -223,48 +264,70 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
             + (f" replaces {change.previous}" if change.previous else " (first version)"))
 
     # Pages come after every figure exists: indexes and cross-links need them all.
+    clock.start("pages")
     say("[5/7] Writing page sources")
     versions = software_versions() | {"pandoc": embedded.pandoc_display_version()}
     model = SiteModel(project=catalog.project, documents=dict(catalog.documents), results=results,
                       events=catalog.events, stages=catalog.stages, lexicon_summary=lexicon_summary(root),
-                      versions=versions, ledger=new_ledger, history_files=version_files, catalog=catalog)
+                      versions=versions, ledger=new_ledger, history_files=version_files, catalog=catalog,
+                      not_drawn=not_drawn)
     model.evidence = evidence_links(model, catalog)
-    citation.load_apa_cache(root / WORK_DIR / "cache" / "apa.json")
-    pages = build_pages(model)
-    citation.save_apa_cache(root / WORK_DIR / "cache" / "apa.json")
-    sources = root / WORK_DIR / "pages"
-    if sources.exists():
-        shutil.rmtree(sources)
-    source_keys = write_sources(model, pages, sources, root / WORK_DIR / "cache" / "templates", site_files(model, pages),
-                                root / WORK_DIR / "cache" / "sources")
-    # The layout's own Chinese is on every page, so it belongs in the core subset.
-    layout_text = (root / "site" / "layouts" / "page.html.j2").read_text(encoding="utf-8")
-    webfont.write_font(sources, settings.title_zh + layout_text, root / WORK_DIR / "cache" / "fonts", source_keys)
-
-    say(f"[6/7] Rendering {len(pages)} pages with the {renderer} renderer")
+    model.search_bundles = {c.id: search.corpus_bundles(c, bool(evidence_items(model, c))) for c in catalog.corpora.values()}
+    cache_dir = root / WORK_DIR / "cache"
+    citation.load_apa_cache(cache_dir / "apa.json")
+    sources = root / WORK_DIR / "pages"  # updated in place (SourceWriter)
     staging = publish.staging_dir(out)
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
+    # The text pages of every corpus, and the evidence that its figures' tables link to, come
+    # from one pass over the texts, batch by batch (pilotsite/corpus_texts.py): a corpus of any
+    # size is never in memory at once.
+    writer = SourceWriter(model, sources, cache_dir / "templates", cache_dir / "sources")
+    renderer_of_pages = (embedded.EmbeddedRenderer(catalog.project, sources, staging, cache_dir / "pages")
+                         if renderer == "embedded" else None)
+    spec = embedded.RenderSpec(settings, site_templates(catalog.project.site), renderer == "embedded")
+    stage = TextStage(catalog, writer, renderer_of_pages, spec, cache_dir, jobs, scheduler)
+    clock.start("text pages")
+    model.corpus_evidence = {c.id: stage.run(c, evidence_items(model, c)) for c in catalog.corpora.values()}
+    stage.finish()
+    clock.start("pages")
+    pages = build_pages(model)
+    citation.save_apa_cache(cache_dir / "apa.json")
+    page_keys = writer.write(pages)
+    if renderer_of_pages is not None:
+        renderer_of_pages.render(pages, page_keys)
+    redirects = {p.path for p in pages if p.redirect}
+    indexed = [f"{p.path}.html" for p in pages if p.search_kind] + stage.indexed
+    # The layout's own Chinese is on every page, so it belongs in the core subset.
+    layout_text = (root / "site" / "layouts" / "page.html.j2").read_text(encoding="utf-8")
+    for path in webfont.write_font(sources, settings.title_zh + layout_text, cache_dir / "fonts", writer.keys):
+        writer.keep(path)
+    writer.finish(site_files(model, [p for p in writer.keys if p not in redirects]), list(writer.keys))
+
+    clock.start("render")
+    say(f"[6/7] Rendering {len(writer.keys)} pages with the {renderer} renderer")
     if renderer == "quarto":
-        quarto.render(pages, sources, staging)
-        rendered, html_keys = [p.path for p in pages], {}
+        quarto.render(sources, staging)
+        rendered, html_keys = list(writer.keys), {}
     else:
-        rendered, html_keys = embedded.render(catalog.project, pages, sources, staging, root / WORK_DIR / "cache" / "pages",
-                                              source_keys)
+        rendered, html_keys = renderer_of_pages.finish()
+        rendered += stage.rendered
 
     # The search index is written into the staged copy before the link check, so the search page's
     # links to the index are checked and the index is published (or discarded) with the pages.
+    clock.start("search")
     say("[7/7] Indexing for search, checking links and " + ("comparing with " + str(out) if check else "publishing"))
-    search.index_site(staging, [f"{p.path}.html" for p in pages if p.search_kind], html_keys,
-                      root / WORK_DIR / "cache" / "search")
+    search.index_site(staging, indexed, model.search_bundles, html_keys, root / WORK_DIR / "cache" / "search")
+    clock.start("links")
     # The link check runs on the staged copy: a site with a broken link is never published.
     broken = linkcheck.broken_links(staging, html_keys, root / WORK_DIR / "cache" / "links.json")
     if broken:
         shutil.rmtree(staging)
         raise BuildError("broken links in the built site:\n  " + "\n  ".join(broken[:20]))
-    report = {"figures": len(figures), "figures_rebuilt": rebuilt, "reasons": reasons,
+    report = {"figures": len(figures), "figures_rebuilt": rebuilt, "reasons": reasons, "not_drawn": [n.id for n in not_drawn],
               "pages_rendered": rendered, "changes": [c.figure_id for c in changes], "differences": []}
+    clock.start("publish")
     if check:
         expected, found = tree_digests(staging), (tree_digests(out) if out.is_dir() else {})
         report["differences"] = sorted(p for p in set(expected) | set(found) if expected.get(p) != found.get(p))
@@ -272,13 +335,15 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     else:
         publish.publish(staging, out)
         ledger.save(root, new_ledger, version_files)  # after publishing: a kill before it only delays the record
-        state.save(out, inputs_digest(root, state.hashes, {"renderer": renderer, "site_url": site_url}), keys, len(pages))
+        state.save(out, inputs_digest(root, state.hashes, {"renderer": renderer, "site_url": site_url}), keys, len(writer.keys))
         cache.prune(keys)
         fingerprint.write_atomic(root / WORK_DIR / "last-report.json", json.dumps(report, indent=1).encode("utf-8"))
 
     report["seconds"] = time.perf_counter() - started
-    say(f"Done: {len(pages)} pages written ({len(rendered)} rendered anew), {len(rebuilt)} of {len(figures)} "
+    report["phases"] = clock.summary()
+    say(f"Done: {len(writer.keys)} pages written ({len(rendered)} rendered anew), {len(rebuilt)} of {len(figures)} "
         f"figures rebuilt, in {report['seconds']:.1f} s -> {out}")
+    say(f"      {report['phases']}")
     return report
 
 
@@ -290,6 +355,9 @@ def build_one_figure(root: Path, figure_id: str, out: Path) -> None:
     figures = {f.id: f for f in discover(catalog)}
     if figure_id not in figures:
         raise BuildError(f"no figure '{figure_id}'; known figures: {', '.join(sorted(figures))}")
+    corpus_id = figures[figure_id].params.get("corpus")
+    if corpus_id in catalog.corpora:
+        catalog.textwork.prepare(catalog.corpora[corpus_id])
     files = compute_figure(figures[figure_id], catalog)
     out.mkdir(parents=True, exist_ok=True)
     for name in ("figure.svg", "figure.png", "data.csv"):

@@ -1,56 +1,84 @@
-"""Top keywords of corpus texts by relative frequency: central vs local, by region, by issuer tier.
+"""Top keywords of corpus texts by relative frequency, for each grouping the corpus declares
+(data/corpora.yaml; by default level, region of local texts and issuer tier).
 
 Texts are split into sentences and segmented with jieba (user dictionary loaded); words of at
 least two Han characters that are not stopwords are counted. A keyword's relative frequency is
 its count as a percentage of all counted words of the group, the form in which Fan Yu et al.
-(2024) report central and local keywords.
+(2024) report central and local keywords. A grouping with many groups draws the largest ones;
+data.csv lists the top keywords of every group.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.analysis import Figure
+from pilotsite.analysis import Figure, NotDrawn
 from pilotsite.keyness import content_counts
 from pilotsite.text import STOPWORDS, USER_DICTIONARY, read_word_list
 
 TOP_N = 15
-GROUPINGS = {  # figure suffix -> (text attribute, groups in order, label)
-    "level": ("level", ("central", "local"), "level of government"),
-    "region": ("region", ("east", "central", "west"), "region (local texts)"),
-    "tier": ("issuer_tier", ("central", "provincial", "municipal"), "issuer tier"),
-}
+MAX_PANELS = 6  # groups drawn side by side; the rest are in data.csv
+COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 
 
-def figures(catalog) -> list[Figure]:
+def figures(catalog) -> list[Figure | NotDrawn]:
     result = []
     for corpus in catalog.corpora.values():
-        for suffix, (attribute, groups, label) in GROUPINGS.items():
+        for grouping in corpus.groupings:
+            figure_id = f"{corpus.id}-keywords-by-{grouping.id}"
+            title = f"Top keywords by {grouping.label}: {corpus.title}"
+            filled = grouping.filled
+            if not filled:
+                result.append(NotDrawn(figure_id, title, f"no text has a value in the column '{grouping.column}'", corpus.id))
+                continue
+            drawn = largest(filled, lambda v: len(grouping.members[v]))
             result.append(Figure(
-                id=f"{corpus.id}-keywords-by-{suffix}", kind="corpus", lang="zh",
-                title=f"Top keywords by {label}: {corpus.title}",
+                id=figure_id, kind="corpus", lang="zh", title=title,
                 caption=f"The {TOP_N} most frequent words in each group of texts, as % of the group's counted words.",
                 documents=(), inputs=(*corpus.files, USER_DICTIONARY, *STOPWORDS["zh"]),
-                params={"corpus": corpus.id, "attribute": attribute, "groups": list(groups), "top_n": TOP_N},
+                params={"corpus": corpus.id, "grouping": grouping.id, "groups": list(filled), "top_n": TOP_N},
                 compute=keywords_by_group, draw=draw_groups, describe=describe_groups, headline=headline_groups,
-                size=(3.2 * len(groups), 5.2), primary_key=("group", "rank"),
+                size=(3.2 * max(len(drawn), 2), 5.2), primary_key=("group", "rank"), notes=grouping_notes(grouping, drawn),
             ))
     return result
 
 
+def largest(groups, size) -> list:
+    """The MAX_PANELS groups with the most texts (the earlier on a tie), in their own order."""
+    chosen = set(sorted(groups, key=lambda g: (-size(g), list(groups).index(g)))[:MAX_PANELS])
+    return [g for g in groups if g in chosen]
+
+
+def grouping_notes(grouping, drawn: list[str]) -> tuple[str, ...]:
+    """What a reader of a grouped figure should know about the groups it leaves out."""
+    notes = []
+    if grouping.empty:
+        notes.append(f"No texts in: {', '.join(grouping.empty)}; not drawn.")
+    filled = grouping.filled
+    if len(drawn) < len(filled):
+        notes.append(f"Drawn: the {len(drawn)} largest of {len(filled)} groups; data.csv lists every group.")
+    single = [v for v in filled if len(grouping.members[v]) == 1]
+    if single:
+        notes.append(f"Groups of one text: {', '.join(single)}; their keywords are that text's.")
+    if grouping.ungrouped:
+        where = " and ".join(f"{c} = {v}" for c, v in grouping.where)
+        notes.append(f"{grouping.ungrouped} texts are in no group (no value in '{grouping.column}'"
+                     + (f", or not {where}" if where else "") + ").")
+    return tuple(notes)
+
+
 def keywords_by_group(inputs) -> pd.DataFrame:
     p = inputs.params
-    corpus = inputs.corpus(p["corpus"])
+    grouping = inputs.corpus(p["corpus"]).grouping(p["grouping"])
     stopwords = lexicon_of_zh(inputs)
-    members = {group: [t.id for t in corpus.texts if getattr(t, p["attribute"]) == group] for group in p["groups"]}
-    counts = {group: content_counts(inputs.corpus_counts(p["corpus"], ids), stopwords) for group, ids in members.items()}
-    texts = {group: len(ids) for group, ids in members.items()}
     rows = []
     for group in p["groups"]:
-        total = sum(counts[group].values())
-        ranked = sorted(counts[group].items(), key=lambda item: (-item[1], item[0]))[: p["top_n"]]
+        members = grouping.members[group]
+        counts = content_counts(inputs.corpus_counts(p["corpus"], members), stopwords)
+        total = sum(counts.values())
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[: p["top_n"]]
         for rank, (word, count) in enumerate(ranked, 1):
             rows.append({"group": group, "rank": rank, "keyword": word, "count": count,
-                         "share_pct": round(100 * count / total, 2), "total_tokens": total, "texts": texts[group]})
+                         "share_pct": round(100 * count / total, 2), "total_tokens": total, "texts": len(members)})
     return pd.DataFrame(rows)
 
 
@@ -60,9 +88,10 @@ def lexicon_of_zh(inputs) -> frozenset[str]:
 
 
 def draw_groups(data: pd.DataFrame, fig) -> None:
-    groups = list(dict.fromkeys(data["group"]))
-    axes = fig.subplots(1, len(groups), sharex=True)
-    for ax, group, colour in zip(axes, groups, ("#0072B2", "#D55E00", "#009E73")):
+    texts = dict(zip(data["group"], data["texts"].astype(int)))
+    groups = largest(list(texts), texts.get)
+    axes = fig.subplots(1, len(groups), sharex=True, squeeze=False)[0]
+    for ax, group, colour in zip(axes, groups, COLOURS):
         rows = data[data["group"] == group].iloc[::-1]
         ax.barh(rows["keyword"], rows["share_pct"], color=colour)
         ax.set_title(f"{group} ({int(rows['texts'].iloc[0])} texts)", fontsize=10)

@@ -1,8 +1,9 @@
 """Policy tools coded in corpus texts with the codebook, next to the article's reported shares.
 
 Each sentence of each text is coded with every sub-tool of data/codebook/policy-tools.yaml whose
-patterns match it; a coded unit is one (sentence, sub-tool) pair. Shares are coded units of a
-type (or sub-tool) as a percentage of all coded units of the group. The article's shares come
+patterns match it; a coded unit is one (sentence, sub-tool) pair (coded once per text and
+cached, see pilotsite/textwork.py). Shares are coded units of a type (or sub-tool) as a
+percentage of all coded units of the group, for the groups of every grouping the corpus declares. The article's shares come
 from hand coding of a different corpus (return-migrant entrepreneurship policies) and are shown
 for orientation only.
 """
@@ -10,8 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.analysis import Figure
-from pilotsite.codebook import CODEBOOK, TYPES, coded_sentences, load_codebook
+from pilotsite.analysis import Figure, NotDrawn
+from pilotsite.codebook import CODEBOOK, TYPES, load_codebook
 
 ARTICLE = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
 ARTICLE_SUB_TOOLS = "data/reported/return-migrant-entrepreneurship/sub-tools.csv"
@@ -21,91 +22,137 @@ ARTICLE_NAMES = {"entrepreneurial-parks": "entrepreneurial park", "public-servic
                  "business-barriers": "business barriers", "e-commerce": "e-commerce",
                  "financial-services": "financial service", "tax-and-fee-reductions": "reduced taxes and fees",
                  "demonstration": "demonstration drive"}
-GROUPS = (("level", "central"), ("level", "local"), ("region", "east"), ("region", "central"), ("region", "west"))
+MAX_GROUPS = 12  # groups of one grouping shown in the type figure; the largest are kept
 
 
-def figures(catalog) -> list[Figure]:
+def figures(catalog) -> list[Figure | NotDrawn]:
     result = []
     for corpus in catalog.corpora.values():
         common = dict(kind="corpus", lang="en", documents=("return-migrant-entrepreneurship",))
+        groupings = [g for g in corpus.groupings if g.filled]
+        if not groupings:
+            for suffix, title in (("policy-tool-types", "Coded policy-tool types"), ("policy-sub-tools", "Coded policy sub-tools")):
+                result.append(NotDrawn(f"{corpus.id}-{suffix}", f"{title}: {corpus.title}",
+                                       "the corpus declares no grouping that holds texts", corpus.id))
+            continue
+        notes = tuple(f"{g.label}: the {MAX_GROUPS} largest of {len(g.filled)} groups are shown; data.csv has them all."
+                      for g in groupings if len(g.filled) > MAX_GROUPS)
+        first = groupings[0]
         result.append(Figure(
-            id=f"{corpus.id}-policy-tool-types", title=f"Coded policy-tool types by level and region: {corpus.title}",
-            caption=("Share of coded units (sentence × sub-tool) by tool type, for central texts, local texts and local texts "
-                     "by region; the last bar is the share Fan Yu et al. (2024) report for a different corpus."),
-            params={"corpus": corpus.id}, compute=type_shares, draw=draw_types, describe=describe_types,
-            headline=headline_types, size=(7.5, 4.2), primary_key=("group", "tool_type"),
-            inputs=(*corpus.files, CODEBOOK, ARTICLE), **common))
+            id=f"{corpus.id}-policy-tool-types", title=f"Coded policy-tool types by {', '.join(g.label for g in groupings)}: {corpus.title}",
+            caption=("Share of coded units (sentence × sub-tool) by tool type, for the texts of each group; the last bar is "
+                     "the share Fan Yu et al. (2024) report for a different corpus."),
+            params={"corpus": corpus.id, "groupings": [g.id for g in groupings]}, compute=type_shares, draw=draw_types,
+            describe=describe_types, headline=headline_types, size=(7.5, 1.6 + 0.32 * bar_count(groupings)),
+            primary_key=("grouping", "group", "tool_type"), inputs=(*corpus.files, CODEBOOK, ARTICLE), notes=notes, **common))
         result.append(Figure(
-            id=f"{corpus.id}-policy-sub-tools", title=f"Coded policy sub-tools, central vs local: {corpus.title}",
-            caption=("Share of coded units by sub-tool in central and in local texts (codebook patterns, sentence units); "
-                     "the data table also gives the shares of local texts by region and the article's reported shares."),
-            params={"corpus": corpus.id}, compute=sub_tool_shares, draw=draw_sub_tools, describe=describe_sub_tools,
-            size=(7.5, 7.0), primary_key=("sub_tool",), inputs=(*corpus.files, CODEBOOK, ARTICLE_SUB_TOOLS), **common))
+            id=f"{corpus.id}-policy-sub-tools", title=f"Coded policy sub-tools by {first.label}: {corpus.title}",
+            caption=(f"Share of coded units by sub-tool in the texts of each group of {first.label} (codebook patterns, "
+                     "sentence units); the data table also gives the shares in every other group and the article's "
+                     "reported shares."),
+            params={"corpus": corpus.id, "groupings": [g.id for g in groupings]}, compute=sub_tool_shares,
+            draw=draw_sub_tools, describe=describe_sub_tools, size=(7.5, 7.0), primary_key=("grouping", "group", "sub_tool"),
+            inputs=(*corpus.files, CODEBOOK, ARTICLE_SUB_TOOLS), **common))
     return result
 
 
-_CODED: dict[tuple, pd.DataFrame] = {}  # both figures of a build code the same corpus once
+def bar_count(groupings) -> int:
+    return sum(min(len(g.filled), MAX_GROUPS) for g in groupings) + 1
 
 
-def coded_units(inputs) -> pd.DataFrame:
-    """One row per coded unit: text id, level, region, sentence number, tool type, sub-tool."""
-    corpus = inputs.corpus(inputs.params["corpus"])
-    inputs.require(CODEBOOK)
-    tools = load_codebook(inputs.catalog.project)
-    memo = (id(corpus), tools)
-    if memo in _CODED:
-        return _CODED[memo]
-    rows = []
-    for text in corpus.texts:
-        for number, tool in coded_sentences(tools, text.sentences):
-            rows.append((text.id, text.level, text.region, number, tool.tool_type, tool.id))
-    _CODED[memo] = pd.DataFrame(rows, columns=["text_id", "level", "region", "sentence", "tool_type", "sub_tool"])
-    return _CODED[memo]
+def group_labels(groupings) -> dict[tuple[str, str], str]:
+    """(grouping id, group) -> a label unique in the figure: the group's own name ('local · east'),
+    prefixed by its grouping where two groupings have a group of the same name (level and
+    issuer tier both have 'central')."""
+    labels, used = {}, set()
+    for grouping in groupings:
+        for group in grouping.filled:
+            label = grouping.group_label(group)
+            labels[(grouping.id, group)] = f"{grouping.label}: {label}" if label in used else label
+            used.add(labels[(grouping.id, group)])
+    return labels
+
+
+def coded_counts(inputs) -> tuple[dict, list]:
+    """Coded units by (grouping id, group, sub-tool), and the groupings with their groups, read
+    text by text from the per-text coding cache."""
+    p = inputs.params
+    corpus = inputs.corpus(p["corpus"])
+    groupings = [corpus.grouping(g) for g in p["groupings"]]
+    group_of = {g.id: {text_id: value for value, ids in g.members.items() for text_id in ids} for g in groupings}
+    counts: dict[tuple[str, str, str], int] = {}
+    for text, units in inputs.corpus_coded(p["corpus"]):
+        for grouping in groupings:
+            group = group_of[grouping.id].get(text.id)
+            if group is None:
+                continue
+            for _, tool_id in units:
+                counts[(grouping.id, group, tool_id)] = counts.get((grouping.id, group, tool_id), 0) + 1
+    return counts, groupings
 
 
 def type_shares(inputs) -> pd.DataFrame:
-    units = coded_units(inputs)
+    counts, groupings = coded_counts(inputs)
+    tools = load_codebook(inputs.catalog.project)
+    type_of = {t.id: t.tool_type for t in tools}
+    labels = group_labels(groupings)
     rows = []
-    for column, value in GROUPS:
-        group = units[units[column] == value] if column == "level" else units[(units["level"] == "local") & (units["region"] == value)]
-        total = len(group)
-        label = value if column == "level" else f"local · {value}"
-        for tool_type in TYPES:
-            n = int((group["tool_type"] == tool_type).sum())
-            rows.append({"group": label, "tool_type": tool_type, "coded_units": n, "total_units": total,
-                         "share_pct": round(100 * n / total, 2) if total else 0.0, "source": "this corpus (codebook)"})
+    for grouping in groupings:
+        for group in grouping.filled:
+            by_type = {tool_type: 0 for tool_type in TYPES}
+            for (grouping_id, value, tool_id), n in counts.items():
+                if grouping_id == grouping.id and value == group:
+                    by_type[type_of[tool_id]] += n
+            total = sum(by_type.values())
+            for tool_type in TYPES:
+                n = by_type[tool_type]
+                rows.append({"grouping": grouping.id, "group": labels[(grouping.id, group)], "tool_type": tool_type,
+                             "coded_units": n, "total_units": total, "texts": len(grouping.members[group]),
+                             "share_pct": round(100 * n / total, 2) if total else 0.0, "source": "this corpus (codebook)"})
     article = inputs.reported(ARTICLE)
     for tool_type in TYPES:
         share = float(article[article["tool_type"] == tool_type]["share_pct"].iloc[0])
-        rows.append({"group": "article (different corpus)", "tool_type": tool_type, "coded_units": "", "total_units": "",
-                     "share_pct": share, "source": "Fan Yu et al. (2024), hand-coded return-migrant policies"})
+        rows.append({"grouping": "article", "group": "article (different corpus)", "tool_type": tool_type, "coded_units": "",
+                     "total_units": "", "texts": "", "share_pct": share,
+                     "source": "Fan Yu et al. (2024), hand-coded return-migrant policies"})
     return pd.DataFrame(rows)
 
 
 def sub_tool_shares(inputs) -> pd.DataFrame:
-    units = coded_units(inputs)
+    counts, groupings = coded_counts(inputs)
     tools = load_codebook(inputs.catalog.project)
     article = inputs.reported(ARTICLE_SUB_TOOLS)
     reported = {row["sub_tool"]: row["share_pct"] for _, row in article.iterrows()}
+    labels = group_labels(groupings)
     rows = []
-    # central and local texts, then local texts by region
-    masks = {"central": units["level"] == "central", "local": units["level"] == "local"}
-    masks.update({f"local_{r}": (units["level"] == "local") & (units["region"] == r) for r in ("east", "central", "west")})
-    totals = {name: int(mask.sum()) for name, mask in masks.items()}
-    for tool in tools:
-        row = {"tool_type": tool.tool_type, "sub_tool": tool.id, "label": tool.label}
-        for name, mask in masks.items():
-            n = int((mask & (units["sub_tool"] == tool.id)).sum())
-            row[f"units_{name}"] = n
-            row[f"share_{name}_pct"] = round(100 * n / totals[name], 2) if totals[name] else 0.0
-        row["article_share_pct"] = reported.get(ARTICLE_NAMES.get(tool.id, ""), "")
-        rows.append(row)
+    for grouping in groupings:
+        for group in grouping.filled:
+            total = sum(n for (g, value, _), n in counts.items() if g == grouping.id and value == group)
+            for tool in tools:
+                n = counts.get((grouping.id, group, tool.id), 0)
+                rows.append({"grouping": grouping.id, "group": labels[(grouping.id, group)], "tool_type": tool.tool_type,
+                             "sub_tool": tool.id, "label": tool.label, "units": n, "total_units": total,
+                             "share_pct": round(100 * n / total, 2) if total else 0.0,
+                             "article_share_pct": reported.get(ARTICLE_NAMES.get(tool.id, ""), "")})
     return pd.DataFrame(rows)
+
+
+def shown_groups(data: pd.DataFrame) -> list[str]:
+    """The groups a figure draws: per grouping, the MAX_GROUPS with most texts (in their order)."""
+    shown = []
+    for grouping, rows in data.groupby("grouping", sort=False):
+        groups = list(dict.fromkeys(rows["group"]))
+        if grouping != "article" and len(groups) > MAX_GROUPS:
+            texts = dict(zip(rows["group"], pd.to_numeric(rows["texts"])))
+            keep = set(sorted(groups, key=lambda g: (-texts[g], groups.index(g)))[:MAX_GROUPS])
+            groups = [g for g in groups if g in keep]
+        shown += groups
+    return shown
 
 
 def draw_types(data: pd.DataFrame, fig) -> None:
     ax = fig.add_subplot()
-    groups = list(dict.fromkeys(data["group"]))
+    groups = shown_groups(data)
     colours = {"supply": "#0072B2", "demand": "#E69F00", "environment": "#009E73"}
     left = [0.0] * len(groups)
     for tool_type in TYPES:
@@ -118,12 +165,20 @@ def draw_types(data: pd.DataFrame, fig) -> None:
 
 
 def draw_sub_tools(data: pd.DataFrame, fig) -> None:
+    """Bars per sub-tool for the groups of the first grouping (at most four, the largest)."""
     ax = fig.add_subplot()
-    rows = data.iloc[::-1]
-    positions = range(len(rows))
-    ax.barh([p + 0.2 for p in positions], rows["share_central_pct"], height=0.4, color="#0072B2", label="central")
-    ax.barh([p - 0.2 for p in positions], rows["share_local_pct"], height=0.4, color="#D55E00", label="local")
-    ax.set_yticks(list(positions), [f"{l} ({t})" for l, t in zip(rows["label"], rows["tool_type"])], fontsize=8)
+    first = data[data["grouping"] == data["grouping"].iloc[0]]
+    totals = {g: pd.to_numeric(rows["total_units"]).iloc[0] for g, rows in first.groupby("group", sort=False)}
+    groups = [g for g in totals if g in set(sorted(totals, key=lambda g: -totals[g])[:4])]
+    tools = list(dict.fromkeys(first["sub_tool"]))[::-1]
+    height = 0.8 / len(groups)
+    colours = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
+    for index, (group, colour) in enumerate(zip(groups, colours)):
+        shares = first[first["group"] == group].set_index("sub_tool")["share_pct"].astype(float)
+        offset = 0.4 - height * (index + 0.5)
+        ax.barh([p + offset for p in range(len(tools))], [shares[t] for t in tools], height=height, color=colour, label=group)
+    labels = first.drop_duplicates("sub_tool").set_index("sub_tool")
+    ax.set_yticks(list(range(len(tools))), [f"{labels.loc[t, 'label']} ({labels.loc[t, 'tool_type']})" for t in tools], fontsize=8)
     ax.set_xlabel("% of coded units")
     ax.legend(frameon=False)
 
@@ -131,16 +186,23 @@ def draw_sub_tools(data: pd.DataFrame, fig) -> None:
 def describe_types(data: pd.DataFrame) -> str:
     parts = []
     for group, rows in data.groupby("group", sort=False):
-        parts.append(f"{group}: " + ", ".join(f"{t} {s:g}%" for t, s in zip(rows["tool_type"], rows["share_pct"])))
+        parts.append(f"{group}: " + ", ".join(f"{t} {float(s):g}%" for t, s in zip(rows["tool_type"], rows["share_pct"])))
     return "Stacked bars of tool-type shares. " + "; ".join(parts) + "."
 
 
 def describe_sub_tools(data: pd.DataFrame) -> str:
-    return "Paired bars of sub-tool shares, central then local: " + "; ".join(
-        f"{r['label']} {r['share_central_pct']:g}% / {r['share_local_pct']:g}%" for _, r in data.iterrows()) + "."
+    first = data[data["grouping"] == data["grouping"].iloc[0]]
+    parts = []
+    for tool, rows in first.groupby("sub_tool", sort=False):
+        shares = " / ".join(f"{float(s):g}%" for s in rows["share_pct"])
+        parts.append(f"{rows['label'].iloc[0]} {shares}")
+    groups = " / ".join(dict.fromkeys(first["group"]))
+    return f"Bars of sub-tool shares ({groups}): " + "; ".join(parts) + "."
 
 
 def headline_types(data: pd.DataFrame) -> str:
-    rows = data[data["group"] == "local"]
-    top = rows.sort_values("share_pct", ascending=False).iloc[0]
-    return f"In local regulations, {top['tool_type']}-oriented tools are the largest type: {top['share_pct']:g} % of coded units."
+    """The largest tool type in the largest group of the first grouping."""
+    first = data[data["grouping"] == data["grouping"].iloc[0]]
+    group = max(dict.fromkeys(first["group"]), key=lambda g: float(first[first["group"] == g]["total_units"].iloc[0]))
+    top = first[first["group"] == group].sort_values("share_pct", ascending=False).iloc[0]
+    return f"In {group} texts, {top['tool_type']}-oriented tools are the largest type: {float(top['share_pct']):g} % of coded units."

@@ -50,7 +50,25 @@ class Figure:
     size: tuple[float, float] = (7.0, 4.0)  # inches
     primary_key: tuple[str, ...] = ()  # columns that identify a row of data.csv
     aliases: tuple[str, ...] = ()  # earlier ids of this figure: their URLs redirect here
+    notes: tuple[str, ...] = ()  # what the figure leaves out of the data and why, shown under the caption
     analysis: str = ""  # set by the loader: analyses/<file>.py
+
+
+@dataclass(frozen=True)
+class NotDrawn:
+    """A figure an analysis would draw, but cannot for this data (one group only, no dates, …):
+    declared by figures(catalog) instead of the Figure, or raised as NothingToDraw by compute.
+    The pages say what was not drawn and why."""
+
+    id: str
+    title: str
+    reason: str
+    corpus: str = ""  # the corpus it would study, if any
+    analysis: str = ""
+
+
+class NothingToDraw(Exception):
+    """Raised by a figure's compute when the data hold nothing to draw; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +81,8 @@ class Catalog:
     stages: pd.DataFrame
     reported: Mapping[str, pd.DataFrame]  # data/reported/<doc-id>/<table>.csv -> rows
     corpora: Mapping[str, object] = field(default_factory=dict)  # corpus id -> corpus.Corpus
-    segmenter: object = None  # segment.Segmenter: cached, parallel jieba for corpus texts
+    textwork: object = None  # textwork.TextWork: the per-text caches (tokens, coded units) of the corpora
+    cache_dir: Path | None = None  # the build's cache root (.build/cache), for content-keyed caches
 
 
 class Inputs:
@@ -105,18 +124,21 @@ class Inputs:
             self.require(path)
         return corpus
 
-    def corpus_tokens(self, corpus_id: str) -> dict[str, list[list[str]]]:
-        """text id -> jieba tokens of each sentence (cached per text; see segment.py)."""
-        corpus = self.corpus(corpus_id)
-        self.require("data/lexicon/userdict.txt")
-        return self.catalog.segmenter.tokens({t.id: t.text for t in corpus.texts})
-
     def corpus_counts(self, corpus_id: str, text_ids) -> Counter:
-        """Token counts over the given texts of a corpus together (faster than corpus_tokens)."""
+        """Token counts over the given texts of a corpus together, read from the token cache."""
         corpus = self.corpus(corpus_id)
         self.require("data/lexicon/userdict.txt")
         wanted = set(text_ids)
-        return self.catalog.segmenter.count_together({t.id: t.text for t in corpus.texts if t.id in wanted})
+        return self.catalog.textwork.count_words(t for t in corpus.texts if t.id in wanted)
+
+    def corpus_coded(self, corpus_id: str):
+        """(text, [(sentence number, sub-tool id), …]) for every text of the corpus, text by text."""
+        from .codebook import CODEBOOK
+
+        corpus = self.corpus(corpus_id)
+        self.require(CODEBOOK)
+        for text in corpus.texts:
+            yield text, self.catalog.textwork.coded_units(text)
 
     def events(self) -> pd.DataFrame:
         self.require(EVENTS)
@@ -146,8 +168,14 @@ def load_module(path: Path, root: Path):
 
 def discover(catalog: Catalog) -> list[Figure]:
     """Every figure declared by analyses/*.py, in id order; ids must be unique and inputs exist."""
+    return discover_all(catalog)[0]
+
+
+def discover_all(catalog: Catalog) -> tuple[list[Figure], list[NotDrawn]]:
+    """discover(), and the figures the analyses declared they cannot draw for this data."""
     root = catalog.project.root
     figures: list[Figure] = []
+    not_drawn: list[NotDrawn] = []
     for path in sorted(catalog.project.analyses.glob("*.py")):
         if path.name.startswith("_"):
             continue
@@ -156,7 +184,10 @@ def discover(catalog: Catalog) -> list[Figure]:
         if not hasattr(module, "figures"):
             raise BuildError([Problem(label, "defines no figures(catalog) function")])
         for figure in module.figures(catalog):
-            figures.append(_with_analysis(figure, label))
+            if isinstance(figure, NotDrawn):
+                not_drawn.append(replace(figure, analysis=label))
+            else:
+                figures.append(_with_analysis(figure, label))
     problems, seen = [], {}
     for figure in figures:
         if figure.id in seen:
@@ -170,9 +201,13 @@ def discover(catalog: Catalog) -> list[Figure]:
         for input_path in figure.inputs:
             if not (root / input_path).is_file():
                 problems.append(Problem(figure.analysis, f"figure '{figure.id}' declares input {input_path}, which does not exist"))
+    for item in not_drawn:
+        if item.id in seen:
+            problems.append(Problem(item.analysis, f"figure id '{item.id}' is already used by {seen[item.id]}"))
+        seen[item.id] = item.analysis
     if problems:
         raise BuildError(problems)
-    return sorted(figures, key=lambda f: f.id)
+    return sorted(figures, key=lambda f: f.id), sorted(not_drawn, key=lambda f: f.id)
 
 
 def _with_analysis(figure: Figure, label: str) -> Figure:

@@ -18,6 +18,36 @@ def link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
+def put_link(source: Path, target: Path, copy: bool = False) -> None:
+    """Make target the same file as source (a hard link, else a copy; with copy, always a copy),
+    replacing whatever was there by a rename: a file that may be linked elsewhere (into the
+    published site) is never written through."""
+    try:
+        if os.path.samefile(source, target) or copy and target.stat().st_size == source.stat().st_size \
+                and target.read_bytes() == source.read_bytes():
+            return
+    except FileNotFoundError:
+        pass
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        if copy:
+            raise OSError("a copy was asked for")
+        os.link(source, temporary)
+    except OSError:
+        shutil.copyfile(source, temporary)
+    os.replace(temporary, target)
+
+
+def put_bytes(target: Path, data: bytes) -> None:
+    """Make target hold data, replacing it by a rename only when it differs (see put_link)."""
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return
+    except FileNotFoundError:
+        pass
+    write_atomic(target, data)
+
+
 def prune_files(folder: Path, pattern: str, keep: set[str]) -> None:
     """Delete the entries matching pattern that this build did not use."""
     if not folder.is_dir():

@@ -248,8 +248,9 @@ def data_catalogue_page(model: SiteModel) -> Page:
                 CatalogueContext(tuple(entries), licence(model)))
 
 
-def site_files(model: SiteModel, pages: list[Page]) -> dict[str, bytes]:
-    """Files at fixed places in the site that describe it as a whole."""
+def site_files(model: SiteModel, paths: list[str]) -> dict[str, bytes]:
+    """Files at fixed places in the site that describe it as a whole; paths: every page but
+    redirects (the sitemap lists them)."""
     s = model.project.settings
     files = {}
     package = {
@@ -266,8 +267,7 @@ def site_files(model: SiteModel, pages: list[Page]) -> dict[str, bytes]:
         "abstract": f"Figures, data and code on Chinese local-government policy pilots ({s.title_zh}).",
     }
     files["CITATION.cff"] = yaml.safe_dump(cff, allow_unicode=True, sort_keys=False).encode("utf-8")
-    urls = "".join(f"  <url><loc>{absolute(model, page.path + '.html')}</loc></url>\n" for page in sorted(pages, key=lambda p: p.path)
-                   if not page.redirect)
+    urls = "".join(f"  <url><loc>{absolute(model, path + '.html')}</loc></url>\n" for path in sorted(paths))
     files["sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n").encode("utf-8")
     for figure_id, history in model.ledger.get("figures", {}).items():

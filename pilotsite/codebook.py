@@ -44,6 +44,14 @@ def coded_sentences(tools, sentences: list[str]):
                 yield number, tool
 
 
+def codebook_digest(project: Project) -> str:
+    """What coded units depend on: the codebook file and the code that reads and applies it."""
+    import hashlib
+    from pathlib import Path
+
+    return hashlib.sha256(project.path(CODEBOOK).read_bytes() + b"\0" + Path(__file__).read_bytes()).hexdigest()
+
+
 def load_codebook(project: Project) -> tuple[SubTool, ...]:
     """The codebook, validated against schemas.Codebook (every pattern must compile)."""
     from .schemas import Codebook, validate

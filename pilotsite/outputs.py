@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .analysis import Catalog, Check, Figure, Inputs
+from .analysis import Catalog, Check, Figure, Inputs, NotDrawn, NothingToDraw
 from .errors import BuildError, Problem
 from .fingerprint import library_versions
 
 FIGURE_FILES = ("data.csv", "figure.svg", "figure.png", "result.json")
+NOT_DRAWN_FILE = "not-drawn.txt"  # instead of FIGURE_FILES: why compute found nothing to draw
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def evaluate(figure: Figure, catalog: Catalog) -> Evaluation:
         svg, png = drawing.render(figure.draw, data, figure.size)
         return Evaluation(data, svg, png, figure.describe(data), figure.headline(data) if figure.headline else "",
                           tuple(figure.checks(data)) if figure.checks else ())
-    except BuildError:
+    except (BuildError, NothingToDraw):
         raise
     except Exception as exc:
         where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -93,8 +94,11 @@ def evaluate(figure: Figure, catalog: Catalog) -> Evaluation:
 
 
 def compute_figure(figure: Figure, catalog: Catalog) -> dict[str, bytes]:
-    """The files the cache keeps for one figure."""
-    done = evaluate(figure, catalog)
+    """The files the cache keeps for one figure (or why there is nothing to draw)."""
+    try:
+        done = evaluate(figure, catalog)
+    except NothingToDraw as reason:
+        return {NOT_DRAWN_FILE: str(reason).encode("utf-8")}
     meta = {"alt": done.alt, "headline": done.headline, "checks": [[c.name, c.passed, c.detail] for c in done.checks]}
     return {"data.csv": to_csv(done.data), "figure.svg": done.svg, "figure.png": done.png,
             "result.json": json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")}
@@ -128,10 +132,6 @@ def compute_figures(figures: list[Figure], catalog: Catalog, jobs: int = 0) -> l
             except BuildError as error:
                 outcomes.append(("problems", [asdict(p) for p in error.problems]))
     else:
-        # Segment corpus texts here first: workers then only read the token cache.
-        for corpus_id in sorted({str(f.params.get("corpus")) for f in figures if f.kind == "corpus"}):
-            if corpus_id in catalog.corpora:
-                catalog.segmenter.tokens_missing({t.id: t.text for t in catalog.corpora[corpus_id].texts})
         global _FORKED
         _FORKED = (figures, catalog)
         pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
@@ -158,7 +158,7 @@ class FigureCache:
 
     def has(self, figure_id: str, key: str) -> bool:
         entry = self.entry(figure_id, key)
-        return all((entry / name).is_file() for name in FIGURE_FILES)
+        return all((entry / name).is_file() for name in FIGURE_FILES) or (entry / NOT_DRAWN_FILE).is_file()
 
     def store(self, figure_id: str, key: str, files: dict[str, bytes], components: dict[str, str]) -> None:
         entry = self.entry(figure_id, key)
@@ -173,8 +173,11 @@ class FigureCache:
             shutil.rmtree(entry)
         os.rename(temporary, entry)
 
-    def load(self, figure: Figure, key: str, components: dict[str, str], root: Path) -> FigureResult:
+    def load(self, figure: Figure, key: str, components: dict[str, str], root: Path) -> FigureResult | NotDrawn:
         entry = self.entry(figure.id, key)
+        if (entry / NOT_DRAWN_FILE).is_file():
+            return NotDrawn(figure.id, figure.title, (entry / NOT_DRAWN_FILE).read_text(encoding="utf-8"),
+                            str(figure.params.get("corpus", "")), figure.analysis)
         csv = (entry / "data.csv").read_bytes()
         meta = json.loads((entry / "result.json").read_text(encoding="utf-8"))
         return FigureResult(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -217,6 +218,9 @@ class Page:
     # search_filters become Pagefind filters next to the kind: (name, value) pairs.
     search_kind: str = ""
     search_filters: tuple[tuple[str, str], ...] = ()
+    # Where a page's maker can name everything the page shows more cheaply than its pickled
+    # model (a corpus text: its file's digest and metadata), the source cache is keyed by this.
+    key_hint: str = ""
 
     @property
     def root(self) -> str:
@@ -235,7 +239,7 @@ class Page:
 @dataclass(frozen=True)
 class SearchContext:
     bundle: str  # relative URL of the folder Pagefind writes (pagefind-ui.js, pagefind-ui.css)
-    corpus_bundle: str = ""  # relative URL of the corpus texts' own bundle, merged into results
+    corpus_bundles: tuple[str, ...] = ()  # relative URLs of the corpora's bundles, merged into results
 
 
 @dataclass(frozen=True)
@@ -286,7 +290,10 @@ class SiteModel:
     ledger: dict = field(default_factory=dict)
     history_files: dict[str, bytes] = field(default_factory=dict)  # versions recorded by this build
     catalog: object = None  # the validated inputs (corpus pages read the corpora and token cache)
-    evidence: dict = field(default_factory=dict)  # (column, value) -> evidence page path
+    evidence: dict = field(default_factory=dict)  # corpus id -> (column, value) -> evidence page path
+    not_drawn: list = field(default_factory=list)  # analysis.NotDrawn: figures this data cannot give, and why
+    corpus_evidence: dict = field(default_factory=dict)  # corpus id -> evidence item key -> corpus_pages.Evidence
+    search_bundles: dict = field(default_factory=dict)  # corpus id -> search.corpus_bundles()
 
 
 def figure_href(root: str, figure_id: str) -> str:
@@ -452,8 +459,8 @@ def block_tokens(model: SiteModel, doc: Document, lang: str, min_chars: int) -> 
     parts = [doc.text, lang, str(min_chars), package_version("jieba"), Path(text.__file__).read_text(encoding="utf-8")]
     parts += [(model.project.root / name).read_text(encoding="utf-8") for name in text.LEXICON_FILES]
     key = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
-    cache = (model.catalog.segmenter.cache_dir.parent / "keyword-blocks" / f"{key}.json"
-             if model.catalog is not None and model.catalog.segmenter is not None else None)
+    cache = (model.catalog.cache_dir / "keyword-blocks" / f"{key}.json"
+             if model.catalog is not None and model.catalog.cache_dir is not None else None)
     if cache is not None and cache.is_file():
         return json.loads(cache.read_text(encoding="utf-8"))
     lexicon = text.load_lexicon(model.project.root)
@@ -625,7 +632,8 @@ def build_pages(model: SiteModel) -> list[Page]:
             crumbs(root, Link("Figures", root + "figures/index.html"), Link(f.id, "")),
             FigureContext(
                 result=result, columns=tuple(result.data.columns),
-                rows=table_rows(result.data, root, model.evidence if f.kind == "corpus" else keyword_links.get(f.id)),
+                rows=table_rows(result.data, root, model.evidence.get(f.params.get("corpus"), {}) if f.kind == "corpus"
+                                else keyword_links.get(f.id)),
                 documents=tuple(Link(model.documents[d].short_title, document_href(root, d)) for d in f.documents),
                 checks=result.checks, inputs=result.input_hashes,
                 versions=tuple(sorted(model.versions.items())), source_name=source_name,
@@ -685,11 +693,12 @@ def build_pages(model: SiteModel) -> list[Page]:
                       crumbs(root, Link("What changed", "")), ChangesContext(tuple(version_entries(model, root)))))
     pages.append(Page("search/index", "search.qmd.j2", "Search", "en",
                       "Search the documents, figures, timeline and corpus texts, in Chinese or English.",
-                      crumbs(root, Link("Search", "")), SearchContext(f"{root}pagefind/", f"{root}corpus/pagefind/" if model.catalog and model.catalog.corpora else ""),
+                      crumbs(root, Link("Search", "")), SearchContext(f"{root}pagefind/", tuple(f"{root}{folder}/" for bundles in model.search_bundles.values()
+                                                                for folder, _ in bundles)),
                       scripts=(f"{root}pagefind/pagefind-ui.js", f"{root}assets/search.js")))
 
-    paths = [p.path for p in pages]
-    duplicates = sorted({p for p in paths if paths.count(p) > 1})
+    counts = Counter(p.path for p in pages)
+    duplicates = sorted(p for p, n in counts.items() if n > 1)
     if duplicates:
         raise BuildError(f"two pages claim the same path: {', '.join(duplicates)}")
     return pages

@@ -34,7 +34,9 @@ EXPECTED = {
     "extra_forbidden": "no such field (check the spelling)",
     "literal_error": None,
     "list_type": "a list",
-    "too_short": "a non-empty list",
+    "too_short": "a longer list",
+    "too_long": "a shorter list",
+    "greater_than_equal": "a number that is not negative",
     "int_type": "a whole number",
     "int_parsing": "a whole number",
     "dict_type": "a mapping of names to values",
@@ -97,10 +99,28 @@ class DocumentMeta(Strict):
     summary: Text
 
 
+class GroupingEntry(Strict):
+    """One comparison of a corpus: texts grouped by a metadata column (or `year`, read from `date`)."""
+
+    column: Text
+    id: Slug | None = None  # figure ids end in keywords-by-<id>; default: the column, _ as -
+    label: Text | None = None
+    values: list[Text] | None = None  # the groups in this order; values not listed follow, sorted
+    where: dict[str, Text] | None = None  # only texts with these values, e.g. {level: local}
+
+
+class ComparisonEntry(Strict):
+    column: Text
+    values: list[Text] = Field(min_length=2, max_length=2)
+
+
 class CorpusEntry(Strict):
     id: Slug
     title: Text | None = None
     path: Text
+    groupings: list[GroupingEntry] | None = None  # default: level, region of local texts, issuer tier
+    keyness: ComparisonEntry | None = None  # default: level, central against local
+    search_characters: int = Field(default=300, ge=0)  # how much of each text search indexes
 
 
 class CorporaConfig(Strict):

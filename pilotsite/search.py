@@ -12,6 +12,10 @@ without stemming.
 """
 from __future__ import annotations
 
+import hashlib
+import math
+import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -30,31 +34,77 @@ def executable() -> Path:
     return get_executable()
 
 
-# Two bundles, merged by the search page (Pagefind's mergeIndex): the corpus texts and evidence
-# pages, which hold most of the text and change only with the corpus or codebook, and the rest.
-# Each is cached by the content keys of the pages it indexes, so a rebuild after a data edit
-# re-indexes only the small main bundle.
-CORPUS_BUNDLE = "corpus/pagefind"
+# Several bundles, merged by the search page (Pagefind's mergeIndex): the site's own pages, and
+# per corpus its evidence pages and its text pages in shards. Pagefind holds a whole bundle in
+# memory while it indexes (about 150 KB a page at 300 indexed characters), so a corpus's texts
+# are cut into shards of bounded size; each bundle is cached by the content keys of the pages it
+# indexes, so a data edit re-indexes only the main bundle, and new texts only their shard.
+# A shard's size is counted in pages, each weighing 1 plus 1 for every PAGE_CHARACTERS characters
+# it has indexed: Pagefind's memory grows with both (about 60 KB a unit).
+SHARD_MIN = 500
+SHARD_MAX = 6000
+PAGE_CHARACTERS = 400
+SHARD_BOUNDARY = 128  # a shard past its minimum ends before a text whose id hashes to 0 modulo this
 
 
-def bundles(indexed: list[str]) -> list[tuple[str, str, list[str]]]:
-    """(output folder, Pagefind glob, pages it covers) for each bundle, from the paths of the
-    pages whose <main> is marked for indexing.
+def corpus_bundle(corpus_id: str, name: str) -> str:
+    return f"corpus/{corpus_id}/search/{name}"
 
-    The glob names folders, never pages one by one: a corpus of thousands of texts would not fit
-    in one command line. Pagefind reads every page a glob matches but indexes only those marked
-    with data-pagefind-body, so pages that are not indexed (old version pages, lists) may match."""
-    pages = sorted(indexed)
-    corpus = [p for p in pages if p.startswith("corpus/") and p.count("/") > 1]  # not corpus/index.html
-    corpus_set = set(corpus)
-    main = [p for p in pages if p not in corpus_set]
-    main_roots = sorted({p.split("/")[0] if "/" in p else p for p in main} - {"corpus"})
-    main_glob = [glob_escape(r) + ("/**/*.html" if not r.endswith(".html") else "") for r in main_roots]
-    main_glob += [glob_escape(p) for p in main if p.startswith("corpus/")]
-    corpus_roots = sorted({"/".join(p.split("/")[:3]) for p in corpus})
-    corpus_glob = [glob_escape(r) + "/**/*.html" for r in corpus_roots]
-    return [(folder, "{" + ",".join(patterns) + "}", chosen)
-            for folder, patterns, chosen in ((BUNDLE, main_glob, main), (CORPUS_BUNDLE, corpus_glob, corpus))]
+
+def text_shards(texts: list[tuple[str, float]]) -> list[list[str]]:
+    """The texts of a corpus, (id, weight) in id order, cut into shards. Where a shard ends
+    depends only on the ids near the cut (content-defined, like rsync's chunks), so adding texts
+    changes the shards they fall into and leaves the others, and their cached bundles, as they
+    were. The minimum size doubles as the corpus does, so a corpus of any size has a handful of
+    shards; none outgrows SHARD_MAX."""
+    total = sum(weight for _, weight in texts)
+    minimum = max(SHARD_MIN, 2 ** int(math.log2(max(total / 6, 1))))
+    shards: list[list[str]] = []
+    current: list[str] = []
+    size = 0.0
+    for text_id, weight in texts:
+        boundary = int(hashlib.sha256(text_id.encode("utf-8")).hexdigest()[:8], 16) % SHARD_BOUNDARY == 0
+        if current and (size + weight > SHARD_MAX or (size >= minimum and boundary)):
+            shards.append(current)
+            current, size = [], 0.0
+        current.append(text_id)
+        size += weight
+    if current:
+        shards.append(current)
+    return shards
+
+
+def corpus_bundles(corpus, has_evidence: bool) -> list[tuple[str, list[str]]]:
+    """(bundle folder, text ids) of a corpus's bundles; the evidence bundle has no text ids."""
+    weights = [(t.id, 1 + min(corpus.search_characters, t.size / 3) / PAGE_CHARACTERS) for t in corpus.texts]
+    found = [(corpus_bundle(corpus.id, "evidence"), [])] if has_evidence else []
+    return found + [(corpus_bundle(corpus.id, f"texts-{shard[0]}"), shard) for shard in text_shards(sorted(weights))]
+
+
+def bundles(indexed: list[str], corpora: dict[str, list[tuple[str, list[str]]]]) -> list[tuple[str, list[str]]]:
+    """(output folder, pages it covers) for each bundle: the pages of each corpus's evidence and
+    text shards (corpora: corpus id -> corpus_bundles()), and every other page in the main one."""
+    chosen: dict[str, str] = {}
+    found: dict[str, list[str]] = {BUNDLE: []}
+    for corpus_id, own in corpora.items():
+        for folder, text_ids in own:
+            found[folder] = []
+            chosen.update({f"corpus/{corpus_id}/texts/{text_id}/index.html": folder for text_id in text_ids})
+    for page in sorted(indexed):
+        parts = page.split("/")
+        evidence = corpus_bundle(parts[1], "evidence") if len(parts) > 3 and parts[0] == "corpus" and parts[2] == "evidence" else ""
+        if page in chosen:
+            found[chosen[page]].append(page)
+        elif evidence in found:
+            found[evidence].append(page)
+        else:
+            found[BUNDLE].append(page)
+    return [(folder, pages) for folder, pages in found.items() if pages]
+
+
+def glob_of(pages: list[str]) -> str:
+    """A Pagefind glob that matches exactly these pages."""
+    return "{" + ",".join(glob_escape(p) for p in pages) + "}"
 
 
 def glob_escape(path: str) -> str:
@@ -62,40 +112,45 @@ def glob_escape(path: str) -> str:
     return "".join(f"[{c}]" if c in "*?[]{},\\" else c for c in path)
 
 
-def index_site(site: Path, indexed: list[str], html_keys: dict[str, str] | None = None, cache_dir: Path | None = None) -> None:
+def index_site(site: Path, indexed: list[str], corpora: dict[str, list[tuple[str, list[str]]]],
+               html_keys: dict[str, str] | None = None, cache_dir: Path | None = None) -> None:
     """Write the search bundles (index and UI) into the site; fails the build if Pagefind fails.
 
-    indexed: the pages marked for indexing (paths with .html). html_keys (page path without
-    .html -> content key of its HTML) and cache_dir let a bundle whose pages are all unchanged be
-    copied from the cache instead of indexed again."""
-    import hashlib
-    import os
-    import shutil
+    indexed: the pages marked for indexing (paths with .html); corpora: each corpus's bundles.
+    html_keys (page path without .html -> content key of its HTML) and cache_dir let a bundle
+    whose pages are all unchanged be copied from the cache instead of indexed again. Bundles
+    that must be indexed run two at a time."""
+    from concurrent.futures import ThreadPoolExecutor
 
     from .caching import link_or_copy
     from .fingerprint import package_version
 
     version = package_version("pagefind-bin-extended") + Path(__file__).read_text(encoding="utf-8")
-    used = set()
-    for folder, glob, pages in bundles(indexed):
-        if not pages:
-            continue
+    used, todo = set(), []
+    for folder, pages in bundles(indexed, corpora):
         keys = [(p, (html_keys or {}).get(p[: -len(".html")])) for p in pages]
         key = None
         if cache_dir is not None and all(k for _, k in keys):
             listing = "\n".join(f"{p} {k}" for p, k in keys)
-            key = hashlib.sha256(f"{version}\n{folder}\n{glob}\n{listing}".encode("utf-8")).hexdigest()
+            key = hashlib.sha256(f"{version}\n{folder}\n{listing}".encode("utf-8")).hexdigest()
             used.add(key)
             if (cache_dir / key).is_dir():
                 shutil.copytree(cache_dir / key, site / folder, copy_function=link_or_copy)
                 continue
-        run_pagefind(site, folder, glob)
+        todo.append((folder, pages, key))
+
+    def index_one(folder: str, pages: list[str], key: str | None) -> None:
+        run_pagefind(site, folder, glob_of(pages))
         if key is not None:
             temporary = cache_dir / f".tmp-{key}-{os.getpid()}"
             shutil.rmtree(temporary, ignore_errors=True)
-            shutil.copytree(site / folder, temporary)
+            shutil.copytree(site / folder, temporary, copy_function=link_or_copy)
             shutil.rmtree(cache_dir / key, ignore_errors=True)
             os.rename(temporary, cache_dir / key)
+
+    with ThreadPoolExecutor(2) as pool:
+        for future in [pool.submit(index_one, *item) for item in todo]:
+            future.result()
     if cache_dir is not None and cache_dir.is_dir():
         for old in cache_dir.iterdir():
             if old.name not in used:
@@ -103,9 +158,17 @@ def index_site(site: Path, indexed: list[str], html_keys: dict[str, str] | None 
 
 
 def run_pagefind(site: Path, folder: str, glob: str) -> None:
-    command = [str(executable()), "--site", str(site), "--glob", glob, "--output-subdir", folder,
-               "--force-language", INDEX_LANGUAGE, "--keep-index-url", "--silent"]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    """Pagefind on the pages glob matches, into folder. The options go in a pagefind.json that
+    Pagefind reads from its working folder: a glob naming thousands of pages is too long for a
+    command line."""
+    import json
+    import tempfile
+
+    config = {"site": str(site.resolve()), "glob": glob, "output_subdir": folder, "force_language": INDEX_LANGUAGE,
+              "keep_index_url": True, "silent": True}
+    with tempfile.TemporaryDirectory(prefix="pagefind-") as workdir:
+        (Path(workdir) / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
+        result = subprocess.run([str(executable())], cwd=workdir, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BuildError(f"Pagefind failed to index the site: {(result.stderr or result.stdout).strip()}")
     if not (site / folder / "pagefind-ui.js").is_file():

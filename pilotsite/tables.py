@@ -28,6 +28,7 @@ class Column:
     kind: str = "text"  # text | number | share | integer | boolean | partial-date | slug
     required: bool = True
     allowed: tuple[str, ...] = ()  # when given, the only values the column may hold
+    optional: bool = False  # the header may lack the column: every cell is then empty
 
 
 # What each kind of cell must look like: the test, and what a maintainer is told was expected.
@@ -160,14 +161,16 @@ def validate_rows(frame: pd.DataFrame, lines: list[int], label: str, columns: li
 
 
 def read_table(path: Path, label: str, columns: list[Column], unique: list[str] | None = None,
-               problems_out: list[Problem] | None = None) -> pd.DataFrame:
+               problems_out: list[Problem] | None = None, other_columns: bool = False) -> pd.DataFrame:
     """Read a CSV whose header must contain columns; every cell is checked against the table's
     schema (pandera), all problems reported together.
 
     Returns a DataFrame of strings plus a 'line' column (the line in the file), converted to
     numbers/booleans where the column says so. With problems_out, problems in cells are added
     to it instead of raised, and the frame keeps every row with a 'has_problem' column, so the
-    caller can go on checking the good rows and report everything in one run.
+    caller can go on checking the good rows and report everything in one run. With
+    other_columns, the header's other columns are kept too, as text, unchecked; the header's
+    order is in frame.attrs["header"].
     """
     text = read_utf8(path, label)
     reader = csv.reader(io.StringIO(text))
@@ -175,7 +178,7 @@ def read_table(path: Path, label: str, columns: list[Column], unique: list[str] 
     if not header:
         raise BuildError([Problem(label, "the file is empty; expected a header row", line=1)])
     header = [h.strip() for h in header]
-    missing = [c.name for c in columns if c.name not in header]
+    missing = [c.name for c in columns if c.name not in header and not c.optional]
     if missing:
         found = ", ".join(header)
         problems = []
@@ -186,6 +189,8 @@ def read_table(path: Path, label: str, columns: list[Column], unique: list[str] 
         raise BuildError(problems)
     problems, records, lines = [], [], []
     index = {name: i for i, name in enumerate(header)}
+    declared = {c.name for c in columns}
+    extra = [name for name in dict.fromkeys(header) if name not in declared and name] if other_columns else []
     line = reader.line_num
     for record in reader:
         start, line = line + 1, reader.line_num
@@ -195,9 +200,11 @@ def read_table(path: Path, label: str, columns: list[Column], unique: list[str] 
             problems.append(Problem(label, f"has {len(record)} fields, the header has {len(header)} "
                                            "(a comma inside a value needs the value in double quotes)", line=start))
             continue
-        records.append([record[index[c.name]].strip() for c in columns])
+        records.append([record[index[c.name]].strip() if c.name in index else "" for c in columns]
+                       + [record[index[name]].strip() for name in extra])
         lines.append(start)
-    frame = pd.DataFrame(records, columns=[c.name for c in columns], dtype=object)
+    frame = pd.DataFrame(records, columns=[c.name for c in columns] + extra, dtype=object)
+    frame.attrs["header"] = header
     key = VALIDATED.key(text, columns, unique)
     if key not in VALIDATED.keys:
         cell_problems = validate_rows(frame, lines, label, columns, unique)

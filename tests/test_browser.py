@@ -236,8 +236,10 @@ def test_search_filters_and_exclusions(driver, server, base_url):
     found = driver.execute_async_script("""
 const done = arguments[0];
 import(new URL('../pagefind/pagefind.js', location.href).href).then(async pagefind => {
-  // as the search page does: the corpus bundle, with the site root as its base URL
-  await pagefind.mergeIndex(new URL('../corpus/pagefind/', location.href).href, {baseUrl: new URL('../', location.href).pathname});
+  // as the search page does: every corpus bundle it names, with the site root as their base URL
+  for (const bundle of document.getElementById('search').dataset.corpusBundles.split(' ').filter(Boolean)) {
+    await pagefind.mergeIndex(new URL(bundle, location.href).href, {baseUrl: new URL('../', location.href).pathname});
+  }
   const filters = await pagefind.filters();
   const all = await pagefind.search('宅基地');
   const texts = await pagefind.search('宅基地', {filters: {kind: 'corpus text', region: 'east'}});

@@ -13,15 +13,17 @@ from pilotsite.corpus import decode_text, load_corpora, split_sentences
 from pilotsite.errors import BuildError
 from pilotsite.keyness import keyness, log_likelihood, log_ratio
 from pilotsite.project import open_project
-from pilotsite.segment import Segmenter
+from pilotsite.textwork import TextWork
 
 USERDICT = (ROOT / "data/lexicon/userdict.txt").read_text(encoding="utf-8")
 
 
-def sample_texts(limit=None):
-    corpus = load_corpora(open_project(ROOT))["cn-regulations"]
-    texts = corpus.texts[:limit] if limit else corpus.texts
-    return {t.id: t.text for t in texts}
+def sample_corpus():
+    return load_corpora(open_project(ROOT))["cn-regulations"]
+
+
+def work(folder: Path, **options) -> TextWork:
+    return TextWork(folder / "tokens", folder / "coded", options.pop("user_dictionary", USERDICT), **options)
 
 
 def test_log_likelihood_and_log_ratio_match_hand_computation():
@@ -99,42 +101,66 @@ def test_corpus_problems_are_all_reported(project_copy):
 def test_one_pass_segmentation_equals_segmenting_each_sentence():
     from pilotsite.segment import segment_sentences, segment_text
 
-    corpus = load_corpora(open_project(ROOT))["cn-regulations"]
+    corpus = sample_corpus()
     for text in corpus.texts[:40]:
-        assert segment_text(text.text, USERDICT) == segment_sentences(text.sentences, USERDICT), text.id
+        raw = corpus.read_text(text)
+        assert segment_text(raw, USERDICT) == segment_sentences(split_sentences(raw), USERDICT), text.id
 
 
-def test_parallel_segmentation_equals_one_process(tmp_path):
-    texts = sample_texts(60)
-    single = Segmenter(tmp_path / "one", USERDICT, jobs=1).tokens(texts)
-    parallel = Segmenter(tmp_path / "two", USERDICT, jobs=2).tokens(texts)
-    assert single == parallel and sum(len(s) for v in single.values() for s in v) > 10000
+def test_parallel_segmentation_and_coding_equal_one_process(tmp_path):
+    from pilotsite.codebook import load_codebook
+
+    corpus = sample_corpus()
+    tools = load_codebook(open_project(ROOT))
+    texts = corpus.texts[:60]
+    single, parallel = work(tmp_path / "one", tools=tools, jobs=1), work(tmp_path / "two", tools=tools, jobs=2)
+    single.prepare(corpus, texts)
+    parallel.prepare(corpus, texts)
+    assert [single.tokens(t) for t in texts] == [parallel.tokens(t) for t in texts]
+    assert [single.coded_units(t) for t in texts] == [parallel.coded_units(t) for t in texts]
+    assert sum(len(s) for t in texts for s in single.tokens(t)) > 10000
+    assert sum(len(single.coded_units(t)) for t in texts) > 50
 
 
-def test_token_cache_resegments_only_changed_texts(tmp_path):
-    texts = sample_texts(20)
-    Segmenter(tmp_path / "cache", USERDICT, jobs=1).tokens(texts)
-    changed_id = sorted(texts)[0]
-    texts[changed_id] = texts[changed_id] + "\n第九十九条 本办法自公布之日起施行。"
-    again = Segmenter(tmp_path / "cache", USERDICT, jobs=1)
-    tokens = again.tokens(texts)
-    assert again.segmented == 1 and "施行" in tokens[changed_id][-1]
-    different_dictionary = Segmenter(tmp_path / "cache", USERDICT + "新词语 3 n\n", jobs=1)
-    different_dictionary.tokens(texts)
-    assert different_dictionary.segmented == len(texts)
+def test_cache_reworks_only_changed_texts(tmp_path):
+    import shutil as shell
+
+    folder = tmp_path / "corpus"
+    shell.copytree(ROOT / "data/corpora/cn-regulations-sample", folder)
+    project = open_project(ROOT)
+    entry = type("Entry", (), {"id": "c", "title": None, "path": str(folder), "groupings": None, "keyness": None,
+                               "search_characters": 300})
+    from pilotsite.corpus import load_corpus
+
+    corpus = load_corpus(project, entry)
+    first = work(tmp_path / "cache", jobs=1)
+    first.prepare(corpus, corpus.texts[:20])
+    assert first.segmented == 20
+    changed = corpus.texts[0]
+    (folder / changed.file).write_text(corpus.read_text(changed) + "\n第九十九条 本办法自公布之日起施行。", encoding="utf-8")
+    corpus = load_corpus(project, entry)
+    again = work(tmp_path / "cache", jobs=1)
+    again.prepare(corpus, corpus.texts[:20])
+    assert again.segmented == 1 and "施行" in again.tokens(corpus.texts[0])[-1]
+    other_dictionary = work(tmp_path / "cache", jobs=1, user_dictionary=USERDICT + "新词语 3 n\n")
+    other_dictionary.prepare(corpus, corpus.texts[:20])
+    assert other_dictionary.segmented == 20
 
 
 def test_dask_cluster_on_loopback_gives_the_same_tokens(tmp_path, monkeypatch):
     distributed = pytest.importorskip("dask.distributed")
-    # workers import pilotsite.segment: they need the project on their path
+    # workers import pilotsite: they need the project on their path
     monkeypatch.setenv("PYTHONPATH", str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    texts = sample_texts(30)
-    local = Segmenter(tmp_path / "local", USERDICT, jobs=1).tokens(texts)
+    corpus = sample_corpus()
+    texts = corpus.texts[:30]
+    local = work(tmp_path / "local", jobs=1)
+    local.prepare(corpus, texts)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster:
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
-        remote = Segmenter(tmp_path / "dask", USERDICT, scheduler=cluster.scheduler_address).tokens(texts)
-    assert remote == local
+        remote = work(tmp_path / "dask", scheduler=cluster.scheduler_address)
+        remote.prepare(corpus, texts)
+    assert [remote.tokens(t) for t in texts] == [local.tokens(t) for t in texts]
 
 
 def test_invalid_codebook_pattern_stops_the_build(project_copy):
@@ -151,14 +177,15 @@ def test_evidence_pages_account_for_every_count(built_site):
     import re
 
     subs = list(csv.DictReader(open(built_site / "figures/cn-regulations-policy-sub-tools/data.csv", encoding="utf-8")))
-    tool = next(r for r in subs if r["sub_tool"] == "financial-services")
+    units = {(r["grouping"], r["group"]): int(r["units"]) for r in subs if r["sub_tool"] == "financial-services"}
     page_link = re.search(r'<a href="([^"]+)">financial-services</a>',
                           (built_site / "figures/cn-regulations-policy-sub-tools/index.html").read_text(encoding="utf-8"))
     evidence = (built_site / "figures/cn-regulations-policy-sub-tools" / page_link.group(1)).resolve().parent
     rows = list(csv.DictReader(open(evidence / "evidence.csv", encoding="utf-8")))
-    assert sum(1 for r in rows if r["level"] == "central") == int(tool["units_central"])
-    assert sum(1 for r in rows if r["level"] == "local") == int(tool["units_local"])
-    assert sum(1 for r in rows if r["level"] == "local" and r["region"] == "west") == int(tool["units_local_west"])
+    assert sum(1 for r in rows if r["level"] == "central") == units[("level", "central")]
+    assert sum(1 for r in rows if r["level"] == "local") == units[("level", "local")]
+    assert sum(1 for r in rows if r["level"] == "local" and r["region"] == "west") == units[("region", "local · west")]
+    assert sum(1 for r in rows if r["issuer_tier"] == "municipal") == units[("tier", "municipal")]
     first = rows[0]
     text_page = html.unescape((built_site / f"corpus/cn-regulations/texts/{first['text_id']}/index.html").read_text(encoding="utf-8"))
     assert f'id="s-{first["sentence_number"]}"' in text_page and first["sentence"] in text_page

@@ -6,14 +6,14 @@ import subprocess
 from pathlib import Path
 
 from ..errors import BuildError
-from ..pages import Page
 
 
 def quarto_executable() -> str | None:
     return shutil.which("quarto")
 
 
-def render(pages: list[Page], source_dir: Path, out_dir: Path) -> int:
+def render(source_dir: Path, out_dir: Path) -> None:
+    """`quarto render` of the whole project in source_dir (every page source written first)."""
     quarto = quarto_executable()
     if quarto is None:
         raise BuildError("--renderer quarto was given but `quarto` is not on PATH; install Quarto "
@@ -22,4 +22,3 @@ def render(pages: list[Page], source_dir: Path, out_dir: Path) -> int:
                             capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BuildError(f"quarto render failed:\n{result.stderr.strip()}")
-    return len(pages)

@@ -1,0 +1,235 @@
+#!/usr/bin/env python3
+"""The corpus studies at scale: the site built from 25 %, 100 % and ten times the corpus.
+
+    python bench/scale.py [--source ../shared/corpora/cn-regulations] [--jobs 0]
+    python bench/scale.py --quick      # the shipped sample at 25 %, 100 % and 2x: checks the script runs
+
+Makes, deterministically and by itself, the corpora it builds (under bench/results/scale/):
+25 % is every fourth text of the source by id; 100 % is the source itself (its files linked,
+not copied); 10x adds, for every source text, nine new texts assembled from sentences of the
+source texts of the same level and province (new ids, the same metadata columns, about the same
+length, titles marked as synthetic). Each is built cold in a fresh copy of the project (no
+.build/, no token cache) with `python build.py`, as a user would, and the script prints for
+each: wall time, seconds per MB of text, peak resident memory of the largest process of the
+build (Pagefind and the worker processes included), and the pages of the site.
+
+For 100 % it also measures, in the same run: a plain single-process jieba.lcut pass over the
+same texts (the baseline), a no-op rebuild, and a rebuild after adding 20 texts.
+Targets (issue 11): cold at most 1.5x the baseline; no-op under 1 s; 20 texts added at most
+15 % of cold; seconds per MB at 10x at most 1.3x that at 100 %; peak memory at 100 % at most
+1 GB and at 10x at most 1.5 GB.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_FILES = ("build.py", "pilotsite", "analyses", "data", "site", "history")
+SENTENCE_END = "。！？；"
+
+
+def read_metadata(folder: Path) -> tuple[list[str], list[dict]]:
+    with open(folder / "metadata.csv", encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_metadata(folder: Path, header: list[str], rows: list[dict]) -> None:
+    with open(folder / "metadata.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def link_texts(source: Path, target: Path, rows: list[dict]) -> None:
+    for row in rows:
+        (target / row["file"]).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source / row["file"], target / row["file"])
+        except OSError:  # another filesystem
+            shutil.copyfile(source / row["file"], target / row["file"])
+
+
+def sentences_of(text: str) -> list[str]:
+    """The text cut after each 。！？； (and at line breaks), keeping the punctuation."""
+    out, current = [], []
+    for ch in text:
+        current.append(ch)
+        if ch in SENTENCE_END or ch == "\n":
+            sentence = "".join(current).strip()
+            if sentence:
+                out.append(sentence)
+            current = []
+    if "".join(current).strip():
+        out.append("".join(current).strip())
+    return out
+
+
+def make_share(source: Path, target: Path, every: int) -> None:
+    header, rows = read_metadata(source)
+    chosen = sorted(rows, key=lambda r: r["id"])[::every]
+    target.mkdir(parents=True)
+    link_texts(source, target, chosen)
+    write_metadata(target, header, chosen)
+
+
+def make_multiple(source: Path, target: Path, times: int) -> None:
+    """The source and, per source text, times - 1 new texts from sentences of texts of the same
+    level and province: a corpus of the same shape, times the size."""
+    header, rows = read_metadata(source)
+    rows = sorted(rows, key=lambda r: r["id"])
+    target.mkdir(parents=True)
+    link_texts(source, target, rows)
+    pools: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        text = (source / row["file"]).read_text(encoding="utf-8-sig")
+        pools.setdefault((row.get("level", ""), row.get("province", "")), []).extend(sentences_of(text))
+    made = list(rows)
+    for row in rows:
+        pool = pools[(row.get("level", ""), row.get("province", ""))]
+        length = (source / row["file"]).stat().st_size // 3
+        for k in range(1, times):
+            seed = int(hashlib.sha256(f"{row['id']}/{k}".encode()).hexdigest()[:16], 16)
+            chooser = random.Random(seed)
+            parts, size = [], 0
+            while size < length:
+                sentence = chooser.choice(pool)
+                parts.append(sentence)
+                size += len(sentence)
+            new = dict(row) | {"id": f"{row['id']}-s{k}", "title": f"{row['title']}（合成{k}）",
+                               "file": f"synthetic/{row['id']}-s{k}.md"}
+            for column in ("sha256", "chars"):
+                if column in new:
+                    new[column] = ""
+            (target / new["file"]).parent.mkdir(parents=True, exist_ok=True)
+            (target / new["file"]).write_text("\n".join(parts) + "\n", encoding="utf-8")
+            made.append(new)
+    write_metadata(target, header, made)
+
+
+def add_texts(corpus: Path, count: int) -> None:
+    """count new texts (ids added-0001…), each from sentences of the corpus's first texts."""
+    header, rows = read_metadata(corpus)
+    pool = []
+    for row in sorted(rows, key=lambda r: r["id"])[:50]:
+        pool.extend(sentences_of((corpus / row["file"]).read_text(encoding="utf-8-sig")))
+    chooser = random.Random(20)
+    template = sorted(rows, key=lambda r: r["id"])[0]
+    for n in range(1, count + 1):
+        new = dict(template) | {"id": f"added-{n:04d}", "title": f"新增文本{n}", "file": f"added/added-{n:04d}.md"}
+        (corpus / new["file"]).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / new["file"]).write_text("\n".join(chooser.choice(pool) for _ in range(60)) + "\n", encoding="utf-8")
+        rows.append(new)
+    write_metadata(corpus, header, rows)
+
+
+def project_for(corpus: Path, folder: Path) -> Path:
+    """A fresh copy of the project whose only corpus is the given one."""
+    folder.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, folder / name)
+    (folder / "data/corpora.yaml").write_text(
+        f"corpora:\n  - id: cn-regulations\n    title: Chinese central and local regulations\n    path: {corpus}\n",
+        encoding="utf-8")
+    return folder
+
+
+def timed_build(project: Path, jobs: int) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MB of the largest process of the build, and its last lines."""
+    env = os.environ | {"PILOTSITE_TOKEN_CACHE": str(project / ".build/cache/tokens")}
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "build.py", "--jobs", str(jobs)], cwd=project, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"build failed in {project}:\n{output[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024, output
+
+
+def corpus_megabytes(corpus: Path) -> float:
+    _, rows = read_metadata(corpus)
+    return sum((corpus / r["file"]).stat().st_size for r in rows) / 1e6
+
+
+def baseline(corpus: Path) -> float:
+    """One process, jieba.lcut over every whole text, the user dictionary loaded: seconds."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.load_userdict(str(ROOT / "data/lexicon/userdict.txt"))
+    tokenizer.initialize()
+    _, rows = read_metadata(corpus)
+    texts = [(corpus / r["file"]).read_text(encoding="utf-8-sig") for r in rows]
+    started = time.perf_counter()
+    for text in texts:
+        tokenizer.lcut(text)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--source", type=Path, default=ROOT.parent / "shared/corpora/cn-regulations")
+    parser.add_argument("--quick", action="store_true", help="the shipped sample at 25 %%, 100 %% and 2x")
+    parser.add_argument("--jobs", type=int, default=0)
+    parser.add_argument("--work", type=Path, default=ROOT / "bench/results/scale")
+    args = parser.parse_args()
+    source = (ROOT / "data/corpora/cn-regulations-sample" if args.quick else args.source).resolve()
+    times = 2 if args.quick else 10
+    if args.work.exists():
+        shutil.rmtree(args.work)
+    corpora = args.work / "corpora"
+    print(f"source corpus: {source}")
+    started = time.perf_counter()
+    make_share(source, corpora / "share-25", 4)
+    make_multiple(source, corpora / "full", 1)
+    make_multiple(source, corpora / f"times-{times}", times)
+    print(f"made the corpora in {time.perf_counter() - started:.0f} s")
+    sizes = [("25 %", corpora / "share-25"), ("100 %", corpora / "full"), (f"{times}x", corpora / f"times-{times}")]
+    results = {}
+    for label, corpus in sizes:
+        project = project_for(corpus, args.work / "projects" / corpus.name)
+        seconds, peak, _ = timed_build(project, args.jobs)
+        megabytes = corpus_megabytes(corpus)
+        _, rows = read_metadata(corpus)
+        pages = sum(1 for _ in (project / "_site").rglob("*.html"))
+        results[label] = (seconds, megabytes, peak, pages, project)
+        print(f"{label:>6}: {len(rows):6d} texts {megabytes:7.1f} MB  cold {seconds:7.1f} s  {seconds / megabytes:5.2f} s/MB  "
+              f"peak RSS {peak:6.0f} MB  {pages:6d} pages", flush=True)
+    seconds, megabytes, peak, pages, project = results["100 %"]
+    base = baseline(corpora / "full")
+    print(f"baseline, one process jieba.lcut over the 100 % texts: {base:.1f} s; cold build = {seconds / base:.2f}x the "
+          "baseline (target <= 1.5x)")
+    noop, _, _ = timed_build(project, args.jobs)
+    print(f"no-op rebuild at 100 %: {noop:.2f} s (target < 1 s)")
+    add_texts(corpora / "full", 20)
+    added, added_peak, output = timed_build(project, args.jobs)
+    print(f"20 texts added at 100 %: {added:.1f} s = {100 * added / seconds:.1f} % of cold (target <= 15 %), "
+          f"peak RSS {added_peak:.0f} MB")
+    print("   " + output.strip().splitlines()[-1].strip())
+    multiple = results[f"{times}x"]
+    print(f"seconds per MB at {times}x / at 100 %: {(multiple[0] / multiple[1]) / (seconds / megabytes):.2f} "
+          f"(target <= 1.3); peak RSS at 100 % {peak:.0f} MB (target <= 1,000), at {times}x {multiple[2]:.0f} MB "
+          "(target <= 1,500)")
+
+
+if __name__ == "__main__":
+    main()

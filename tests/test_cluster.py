@@ -1,0 +1,107 @@
+"""--scheduler: the per-text stages on a real Dask cluster on loopback, started as the README says
+(`dask scheduler`, `dask worker` with the project on the workers' PYTHONPATH; the scheduler gets
+nothing of the project). The site equals the local build byte for byte; workers that cannot run
+the project's tasks are refused with a plain message."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from conftest import run_build, tree_hashes
+
+pytest.importorskip("dask.distributed")
+DASK = Path(sys.executable).with_name("dask")
+
+
+@contextmanager
+def cluster(tmp_path: Path, worker_path: str | None):
+    """A scheduler and two single-threaded worker processes on 127.0.0.1; yields the address."""
+    scheduler_file = tmp_path / "scheduler.json"
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    processes = [subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                                   "--scheduler-file", str(scheduler_file)], cwd=tmp_path, env=clean,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        deadline = time.monotonic() + 60
+        while not scheduler_file.is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(scheduler_file.read_text())["address"]
+        worker_env = clean | ({"PYTHONPATH": worker_path} if worker_path else {})
+        processes.append(subprocess.Popen([str(DASK), "worker", address, "--nworkers", "2", "--nthreads", "1",
+                                           "--no-dashboard", "--host", "127.0.0.1"], cwd=tmp_path, env=worker_env,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        from dask.distributed import Client
+
+        with Client(address, timeout=30) as client:
+            client.wait_for_workers(2, timeout=60)
+        yield address
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+
+
+def test_a_build_on_a_dask_cluster_equals_the_local_build(project_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("PILOTSITE_TOKEN_CACHE", str(tmp_path / "tokens-local"))
+    run_build(project_copy, "--out", "_local")
+    local = tree_hashes(project_copy / "_local")
+    shutil.rmtree(project_copy / ".build")
+    monkeypatch.setenv("PILOTSITE_TOKEN_CACHE", str(tmp_path / "tokens-cluster"))  # every text segmented on the cluster
+    with cluster(tmp_path, str(project_copy)) as address:
+        result = run_build(project_copy, "--out", "_cluster", "--scheduler", address)
+    assert "segmented 185 and coded 185 corpus texts" in result.stdout
+    assert tree_hashes(project_copy / "_cluster") == local
+
+
+def test_workers_that_cannot_import_the_project_are_refused_plainly(project_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("PILOTSITE_TOKEN_CACHE", str(tmp_path / "tokens"))
+    with cluster(tmp_path, None) as address:
+        result = run_build(project_copy, "--scheduler", address, check=False)
+    assert result.returncode == 1
+    assert "cannot run this project's tasks" in result.stderr and "pilotsite" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project_copy / "_site").exists()
+
+
+def test_an_unreachable_scheduler_is_a_plain_error(project_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("PILOTSITE_TOKEN_CACHE", str(tmp_path / "tokens"))
+    result = run_build(project_copy, "--scheduler", "tcp://127.0.0.1:9", check=False)
+    assert result.returncode == 1 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_engine_installs_as_a_package_with_the_pins_of_requirements(tmp_path):
+    import tomllib
+
+    from conftest import ROOT
+
+    pins = {}
+    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        requirement = line.split("#")[0].strip()
+        if "==" in requirement:
+            name, version = requirement.split("==")
+            pins[name.split("[")[0].lower()] = version
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    for requirement in declared:
+        name, version = requirement.split("==")
+        assert pins.get(name.split("[")[0].lower()) == version, f"{requirement} is not pinned so in requirements.txt"
+    source, target = tmp_path / "checkout", tmp_path / "installed"  # built from a copy: nothing written into the repository
+    shutil.copytree(ROOT / "pilotsite", source / "pilotsite", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", source)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(source)],
+                   check=True, cwd=tmp_path)
+    assert (target / "pilotsite/textwork.py").is_file() and (target / "pilotsite/renderers/fig_alt.lua").is_file()
+    probe = subprocess.run([sys.executable, "-c", "import pilotsite.cluster as c; print(c.code_digest())"], cwd=tmp_path,
+                           env={**os.environ, "PYTHONPATH": str(target)}, capture_output=True, text=True, check=True)
+    here = subprocess.run([sys.executable, "-c", "import pilotsite.cluster as c; print(c.code_digest())"], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    assert probe.stdout == here.stdout  # an installed copy counts as the same code

@@ -1,0 +1,128 @@
+"""Corpora of other shapes than the shipped one: one level, one region, no dates, extra columns in
+another order, groups of one text or none, no level or region columns at all, groupings by
+province and year. The figures adapt, or the pages say what was not drawn and why; never a crash.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, copy_project, run_build
+from pilotsite.corpus import load_corpora
+from pilotsite.errors import BuildError
+from pilotsite.project import open_project
+
+SAMPLE = ROOT / "data/corpora/cn-regulations-sample"
+
+
+def sample_texts(count: int) -> list[tuple[str, str]]:
+    """(title, text) of the first texts of the shipped sample: real Chinese regulations."""
+    rows = list(csv.DictReader(open(SAMPLE / "metadata.csv", encoding="utf-8")))
+    return [(r["title"], (SAMPLE / r["file"]).read_text(encoding="utf-8")) for r in rows[:count]]
+
+
+def write_corpus(folder: Path, header: list[str], rows: list[dict], texts: list[str]) -> None:
+    (folder / "docs").mkdir(parents=True)
+    for row, text in zip(rows, texts):
+        (folder / row["file"]).write_text(text, encoding="utf-8")
+    with open(folder / "metadata.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def odd_site(tmp_path_factory) -> Path:
+    """A project whose corpora.yaml names two corpora of odd shapes, built once."""
+    root = copy_project(tmp_path_factory.mktemp("shapes") / "project")
+    texts = sample_texts(14)
+    # One level, one region (declared with three), no dates, extra columns, columns in another order.
+    one = root / "data/corpora/one-region"
+    header = ["file", "topic", "region", "id", "level", "title", "issuer_tier", "pages"]
+    rows = [{"file": f"docs/t{i:02d}.md", "topic": "环境" if i % 2 else "交通", "region": "east", "id": f"t-{i:02d}",
+             "level": "local", "title": title, "issuer_tier": "municipal" if i == 0 else "provincial", "pages": str(i)}
+            for i, (title, _) in enumerate(texts[:8])]
+    write_corpus(one, header, rows, [t for _, t in texts[:8]])
+    # No level, region or tier columns; dated in part; compared by province and by year.
+    other = root / "data/corpora/by-province"
+    header = ["id", "title", "date", "province", "file"]
+    provinces = ["北京", "北京", "上海", "上海", "上海", "重庆"]
+    dates = ["2001-05-01", "2001", "", "2019-11", "2019-12-30", ""]
+    rows = [{"id": f"p{i}", "title": title, "date": dates[i], "province": provinces[i], "file": f"docs/p{i}.md"}
+            for i, (title, _) in enumerate(texts[8:14])]
+    write_corpus(other, header, rows, [t for _, t in texts[8:14]])
+    (root / "data/corpora.yaml").write_text(
+        "corpora:\n"
+        "  - id: one-region\n    title: One region only\n    path: data/corpora/one-region\n"
+        "    groupings:\n"
+        "      - {column: level}\n"
+        "      - {column: region, values: [east, central, west]}\n"
+        "      - {column: issuer_tier, id: tier, label: issuer tier}\n"
+        "  - id: by-province\n    title: By province and year\n    path: data/corpora/by-province\n"
+        "    groupings:\n      - {column: province}\n      - {column: year}\n"
+        "    keyness: {column: province, values: [北京, 上海]}\n",
+        encoding="utf-8")
+    result = run_build(root)
+    assert "Traceback" not in result.stdout + result.stderr
+    return root
+
+
+def figure_data(site: Path, figure_id: str) -> list[dict]:
+    return list(csv.DictReader(open(site / f"figures/{figure_id}/data.csv", encoding="utf-8")))
+
+
+def test_a_corpus_of_one_level_and_one_region_builds_and_says_what_is_not_drawn(odd_site):
+    site = odd_site / "_site"
+    assert {r["group"] for r in figure_data(site, "one-region-keywords-by-level")} == {"local"}
+    region_page = (site / "figures/one-region-keywords-by-region/index.html").read_text(encoding="utf-8")
+    assert "No texts in: central, west; not drawn." in region_page
+    tier_page = (site / "figures/one-region-keywords-by-tier/index.html").read_text(encoding="utf-8")
+    assert "Groups of one text: municipal" in tier_page
+    overview = (site / "corpus/index.html").read_text(encoding="utf-8")
+    # the default keyness study compares central and local texts; this corpus has no central ones
+    assert "Not drawn for this corpus" in overview
+    assert re.search(r"Keyness: One region only</[^>]*>?: .*no central texts", overview) or "the corpus has no central texts" in overview
+    assert not (site / "figures/one-region-keyness-central-local").exists()
+
+
+def test_extra_columns_in_another_order_are_shown_with_each_text(odd_site):
+    page = (odd_site / "_site/corpus/one-region/texts/t-03/index.html").read_text(encoding="utf-8")
+    assert "<dt>Topic</dt><dd>环境</dd>" in page and "<dt>Pages</dt><dd>3</dd>" in page
+    assert "<dt>Date</dt>" not in page  # the corpus has no dates: none is made up
+
+
+def test_groupings_by_province_and_year_leave_undated_texts_out(odd_site):
+    site = odd_site / "_site"
+    provinces = {r["group"]: int(r["texts"]) for r in figure_data(site, "by-province-keywords-by-province")}
+    assert provinces == {"上海": 3, "北京": 2, "重庆": 1}
+    years = {r["group"]: int(r["texts"]) for r in figure_data(site, "by-province-keywords-by-year")}
+    assert years == {"2001": 2, "2019": 2}
+    year_page = (site / "figures/by-province-keywords-by-year/index.html").read_text(encoding="utf-8")
+    assert "2 texts are in no group (no value in &#39;year&#39;)" in year_page or "2 texts are in no group (no value in 'year')" in year_page
+    # the declared keyness study of 北京 against 上海 is drawn, or its page says why not
+    overview = (site / "corpus/index.html").read_text(encoding="utf-8")
+    assert (site / "figures/by-province-keyness-by-province/index.html").exists() or "significantly" in overview
+
+
+def test_every_text_has_its_page_and_lists_narrow_by_province_and_year(odd_site):
+    site = odd_site / "_site"
+    for corpus, count in (("one-region", 8), ("by-province", 6)):
+        assert len(list((site / f"corpus/{corpus}/texts").glob("*/index.html"))) == count
+    overview = (site / "corpus/index.html").read_text(encoding="utf-8")
+    link = re.search(r'<a href="([^"]+)">上海 \(3\)</a>', overview)
+    assert link, "no list of the texts of 上海"
+    listing = (site / "corpus" / link.group(1)).resolve().read_text(encoding="utf-8")
+    assert listing.count("texts/p") == 3  # p2, p3, p4 and nothing else
+    assert all(p.stat().st_size < 1_000_000 for p in site.rglob("*.html"))
+
+
+def test_a_grouping_column_the_metadata_lacks_is_named_with_its_line(project_copy):
+    config = project_copy / "data/corpora.yaml"
+    config.write_text("corpora:\n  - id: cn-regulations\n    path: data/corpora/cn-regulations-sample\n"
+                      "    groupings:\n      - {column: level}\n      - {column: county}\n", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"corpora.yaml, line 6: corpus 'cn-regulations': grouping column 'county' is not a "
+                                         r"column of data/corpora/cn-regulations-sample/metadata.csv \(it has: id, title, date"):
+        load_corpora(open_project(project_copy))

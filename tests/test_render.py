@@ -1,0 +1,25 @@
+"""The embedded renderer: pandoc's output, and the shortcut for bodies of raw HTML only."""
+from __future__ import annotations
+
+from pilotsite.renderers.embedded import pandoc_to_html, raw_html_only, split_front_matter
+
+
+def test_raw_html_bodies_are_rendered_exactly_as_pandoc_renders_them(built_project):
+    bodies = [split_front_matter(p.read_text(encoding="utf-8")) for p in sorted((built_project / ".build/pages").rglob("*.qmd"))]
+    raw = [(body, raw_html_only(body)) for body in bodies]
+    direct = [(body, html) for body, html in raw if html is not None]
+    # every corpus text page and most others take the shortcut; the figure pages (Markdown images) do not
+    assert len(direct) > len(bodies) // 2 and len(direct) < len(bodies)
+    assert pandoc_to_html([body for body, _ in direct]) == [html for _, html in direct]
+
+
+def test_a_body_with_markdown_outside_raw_blocks_goes_through_pandoc():
+    assert raw_html_only("```{=html}\n<p>a</p>\n```\n\n*b*\n") is None
+    assert raw_html_only("no raw block at all\n") is None
+    assert raw_html_only("\n```{=html}\n<p>a</p>\n```\n\n```{=html}\n<p>b</p>\n```\n") == "<p>a</p>\n<p>b</p>\n"
+
+
+def test_empty_and_blank_edged_raw_blocks_match_pandoc():
+    bodies = ["```{=html}\n```\n\n```{=html}\n<p>x</p>\n```\n", "```{=html}\n\n```\n", "```{=html}\n<p>x</p>\n\n```\n",
+              "```{=html}\n\n<p>x</p>\n```\n"]
+    assert [raw_html_only(b) for b in bodies] == [pandoc_to_html([b])[0] for b in bodies]
