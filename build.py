@@ -299,6 +299,7 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
         renderer_of_pages.render(pages, page_keys)
     redirects = {p.path for p in pages if p.redirect}
     indexed = [f"{p.path}.html" for p in pages if p.search_kind] + stage.indexed
+    clock.start("fonts")
     # The layout's own Chinese is on every page, so it belongs in the core subset.
     layout_text = (root / "site" / "layouts" / "page.html.j2").read_text(encoding="utf-8")
     for path in webfont.write_font(sources, settings.title_zh + layout_text, cache_dir / "fonts", writer.keys):
@@ -321,7 +322,7 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     search.index_site(staging, indexed, model.search_bundles, html_keys, root / WORK_DIR / "cache" / "search")
     clock.start("links")
     # The link check runs on the staged copy: a site with a broken link is never published.
-    broken = linkcheck.broken_links(staging, html_keys, root / WORK_DIR / "cache" / "links.json")
+    broken = linkcheck.broken_links(staging, html_keys, root / WORK_DIR / "cache" / "links-v2.json")
     if broken:
         shutil.rmtree(staging)
         raise BuildError("broken links in the built site:\n  " + "\n  ".join(broken[:20]))

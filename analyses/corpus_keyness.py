@@ -51,7 +51,8 @@ def keyness_of_groups(inputs) -> pd.DataFrame:
     corpus = inputs.corpus(p["corpus"])
     stopwords = frozenset().union(*(read_word_list(inputs.require(path)) for path in STOPWORDS["zh"]))
     members = {"a": corpus.comparison.members_a, "b": corpus.comparison.members_b}
-    counts = {side: content_counts(inputs.corpus_counts(p["corpus"], ids), stopwords) for side, ids in members.items()}
+    counts = {side: content_counts(inputs.corpus_counts(p["corpus"], ids, f"keyness:{p['column']}:{p[side]}"), stopwords)
+              for side, ids in members.items()}
     rows = [r for r in keyness(counts["a"], counts["b"], p["min_count"]) if r["g2"] > p["g2_threshold"]]
     over = [r for r in rows if r["log_ratio"] > 0][: p["top_n"]]
     under = [r for r in rows if r["log_ratio"] < 0][: p["top_n"]]

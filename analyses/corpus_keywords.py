@@ -73,7 +73,7 @@ def keywords_by_group(inputs) -> pd.DataFrame:
     rows = []
     for group in p["groups"]:
         members = grouping.members[group]
-        counts = content_counts(inputs.corpus_counts(p["corpus"], members), stopwords)
+        counts = content_counts(inputs.corpus_counts(p["corpus"], members, f"{p['grouping']}:{group}"), stopwords)
         total = sum(counts.values())
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[: p["top_n"]]
         for rank, (word, count) in enumerate(ranked, 1):

@@ -124,12 +124,14 @@ class Inputs:
             self.require(path)
         return corpus
 
-    def corpus_counts(self, corpus_id: str, text_ids) -> Counter:
-        """Token counts over the given texts of a corpus together, read from the token cache."""
+    def corpus_counts(self, corpus_id: str, text_ids, group: str = "") -> Counter:
+        """Token counts over the given texts of a corpus together, read from the token cache;
+        group names the set of texts (e.g. "level:local"), so its next count starts from this one."""
         corpus = self.corpus(corpus_id)
         self.require("data/lexicon/userdict.txt")
         wanted = set(text_ids)
-        return self.catalog.textwork.count_words(t for t in corpus.texts if t.id in wanted)
+        return self.catalog.textwork.count_words([t for t in corpus.texts if t.id in wanted],
+                                                 f"{corpus_id}/{group}" if group else "")
 
     def corpus_coded(self, corpus_id: str):
         """(text, [(sentence number, sub-tool id), …]) for every text of the corpus, text by text."""

@@ -11,6 +11,7 @@ pilotsite to read the task graph.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing
 import operator
 import os
@@ -96,14 +97,15 @@ def run_batches(function: str, batches: Iterable, arguments: tuple, jobs: int = 
         return
     jobs = jobs or os.cpu_count() or 1
     target = pkgutil.resolve_name(function)
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for batch in batches:
+    waiting = iter(batches)
+    first = list(itertools.islice(waiting, 2))  # a single batch is done here: no processes to start
+    if jobs <= 1 or len(first) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for batch in itertools.chain(first, waiting):
             yield target(batch, *arguments)
         return
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         window: deque = deque()
-        waiting = iter(batches)
-        for batch in waiting:
+        for batch in itertools.chain(first, waiting):
             window.append(pool.submit(target, batch, *arguments))
             if len(window) >= 2 * jobs:
                 yield window.popleft().result()

@@ -237,11 +237,13 @@ def column_values(corpus: Corpus, column: str) -> list[tuple[str, list[CorpusTex
     return [(v, found[v]) for v in order]
 
 
-def list_links(corpus: Corpus, folder: str) -> tuple[tuple[str, tuple[Link, ...]], ...]:
-    """For each list column: a link to each value's list, with its number of texts, from a page
-    in folder (its path from the site root, ending in /)."""
+def list_links(corpus: Corpus, folder: str, counts: bool = True) -> tuple[tuple[str, tuple[Link, ...]], ...]:
+    """For each list column: a link to each value's list (with its number of texts), from a page
+    in folder (its path from the site root, ending in /). The lists themselves leave the counts
+    out, so a new text changes only the lists it is in."""
     root = "../" * folder.count("/")
-    return tuple((column.replace("_", " "), tuple(Link(f"{value} ({len(texts)})", root + list_path(corpus.id, column, value))
+    return tuple((column.replace("_", " "), tuple(Link(f"{value} ({len(texts)})" if counts else value,
+                                                       root + list_path(corpus.id, column, value))
                                                   for value, texts in column_values(corpus, column)))
                  for column in list_columns(corpus))
 
@@ -272,7 +274,7 @@ def list_pages(corpus: Corpus) -> list[Page]:
                  Link("Texts", "" if not column and number == 1 else root + list_path(corpus.id)))
                 + ((Link(f"{column.replace('_', ' ')}: {value}", ""),) if column else ()),
                 TextListContext(corpus.title, heading, len(texts), rows, shown, page_links,
-                                list_links(corpus, path[: path.rindex("/") + 1]))))
+                                list_links(corpus, path[: path.rindex("/") + 1], counts=False))))
     return pages
 
 

@@ -35,63 +35,104 @@ class TextJob:
     source: str  # the file's path (local workers) or the text itself (cluster workers)
     label: str  # the file as named in errors; "" when source is the text
     pages: bool  # render its pages
-    tokens: str | bytes | None  # evidence needs these: the cache files' paths, or their bytes on a cluster
-    coded: str | bytes | None
+    # Evidence: the text's cached evidence (a file's path for local workers, its bytes or None on a
+    # cluster) and where the tokens and coded units are (paths, or bytes on a cluster; None when
+    # the cached evidence covers every item).
+    evidence: str | bytes | None = None
+    tokens: str | bytes | None = None
+    coded: str | bytes | None = None
+    group: str = ""  # the text's group in the corpus's first grouping
+
+
+def read_maybe(source: str | bytes | None) -> bytes | None:
+    """Bytes given, or read from a path (None if there is no such file)."""
+    if source is None or isinstance(source, bytes):
+        return source
+    try:
+        return Path(source).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def text_evidence(job: TextJob, sentences: list[str], items: tuple[EvidenceItem, ...], columns: tuple[str, ...],
+                  known: dict) -> dict:
+    """The text's evidence for every item: known (its cached evidence) completed with the items
+    it does not cover yet, from the text's tokens and coded units. Per item with hits: its rows
+    of evidence.csv as CSV text, the occurrences, and its first SHOWN rows."""
+    missing = [i for i in items if i.key not in set(known["items"])]
+    if not missing:
+        return known
+    tools = {i.value for i in missing if i.kind == "tool"}
+    words = {i.value for i in missing if i.kind == "word"}
+    hits = []
+    if tools:
+        for line in (read_maybe(job.coded) or b"").decode("utf-8").splitlines():
+            number, tool = line.split(" ", 1)
+            if tool in tools:
+                hits.append((int(number), f"tool:{tool}", 1))
+    if words:
+        tokens = decode(read_maybe(job.tokens))
+        if len(tokens) != len(sentences):  # the rows would point at the wrong sentences
+            raise RuntimeError(f"{job.text.id}: {len(tokens)} segmented sentences for {len(sentences)} sentences")
+        for number, sentence_words in enumerate(tokens, 1):
+            for word in sorted(words.intersection(sentence_words)):
+                hits.append((number, f"word:{word}", sentence_words.count(word)))
+    parts = parts_of(sentences)
+    values = [job.text.value(c) for c in columns]
+    rows: dict[str, list] = {}
+    for number, key, occurrences in sorted(hits):
+        buffer, total, shown = rows.setdefault(key, [io.StringIO(), 0, []])
+        csv.writer(buffer, lineterminator="\n").writerow([job.text.id, job.text.title, *values, number, occurrences,
+                                                         sentences[number - 1]])
+        rows[key][1] = total + occurrences
+        if len(shown) < SHOWN:
+            shown.append({"text_id": job.text.id, "title": job.text.title, "values": values, "sentence_number": number,
+                          "part": parts[number - 1], "occurrences": occurrences, "sentence": sentences[number - 1]})
+    found = dict(known["rows"]) | {key: [buffer.getvalue(), total, shown] for key, (buffer, total, shown) in rows.items()}
+    return {"items": sorted(set(known["items"]) | {i.key for i in missing}), "rows": found}
 
 
 def text_batch(jobs: list[TextJob], corpus: Corpus, spec, items: tuple[EvidenceItem, ...]) -> tuple[list, dict]:
-    """Worker entry point: for each text, (id, number of pages, [(path, .qmd, HTML)]); and for
-    each evidence item, what this batch's texts add to it: (rows of evidence.csv as CSV text,
-    occurrences, occurrences by group of the first grouping, the first SHOWN rows). corpus is
-    the corpus without its texts."""
+    """Worker entry point: for each text, (id, number of pages, [(path, .qmd, HTML)], its
+    evidence cache anew or None); and for each evidence item, what this batch's texts add to it:
+    (rows of evidence.csv as CSV text, occurrences, occurrences by group of the first grouping,
+    the first SHOWN rows). corpus is the corpus without its texts. A text is read only when its
+    pages are to be rendered or its evidence to be completed."""
     from .renderers.embedded import render_pages
 
-    tools = {i.value for i in items if i.kind == "tool"}
-    words = {i.value for i in items if i.kind == "word"}
     columns = evidence_columns(corpus)
-    first = corpus.groupings[0] if corpus.groupings else None
-    buffers = {item.key: io.StringIO() for item in items}
-    writers = {key: csv.writer(buffer, lineterminator="\n") for key, buffer in buffers.items()}
-    found = {item.key: Evidence() for item in items}
+    wanted = [i.key for i in items]
+    buffers = {key: io.StringIO() for key in wanted}
+    found = {key: Evidence() for key in wanted}
     pages, results = [], []
     for job in jobs:
-        raw = decode_text(Path(job.source).read_bytes(), job.label) if job.label else job.source
-        sentences = split_sentences(raw)
-        parts = parts_of(sentences)
+        cached = read_maybe(job.evidence) if job.evidence is not None else None
+        known = json.loads(cached) if cached else {"items": [], "rows": {}}
+        complete = set(wanted) <= set(known["items"])
+        sentences = []
+        if job.pages or (items and not complete):
+            raw = decode_text(Path(job.source).read_bytes(), job.label) if job.label else job.source
+            sentences = split_sentences(raw)
         made = text_pages(corpus, job.text, sentences) if job.pages else []
         pages += made
-        results.append((job.text.id, parts[-1] if parts else 1, [p.path for p in made]))
-        hits = []
-        if job.coded is not None and tools:
-            data = job.coded if isinstance(job.coded, bytes) else Path(job.coded).read_bytes()
-            for line in data.decode("utf-8").splitlines():
-                number, tool = line.split(" ", 1)
-                if tool in tools:
-                    hits.append((int(number), f"tool:{tool}", 1))
-        if job.tokens is not None and words:
-            tokens = decode(job.tokens if isinstance(job.tokens, bytes) else Path(job.tokens).read_bytes())
-            if len(tokens) != len(sentences):  # the rows would point at the wrong sentences
-                raise RuntimeError(f"{job.text.id}: {len(tokens)} segmented sentences for {len(sentences)} sentences")
-            for number, sentence_words in enumerate(tokens, 1):
-                for word in sorted(words.intersection(sentence_words)):
-                    hits.append((number, f"word:{word}", sentence_words.count(word)))
-        if not hits:
-            continue
-        text = job.text
-        grouped = first is not None and all(text.value(c) == v for c, v in first.where)
-        group = text.value(first.column) if grouped else ""
-        values = [text.value(c) for c in columns]
-        for number, key, occurrences in sorted(hits):
-            evidence = found[key]
-            evidence.total += occurrences
-            if group:
-                evidence.by_group[group] = evidence.by_group.get(group, 0) + occurrences
-            writers[key].writerow([text.id, text.title, *values, number, occurrences, sentences[number - 1]])
-            if len(evidence.rows) < SHOWN:
-                evidence.rows.append({"text_id": text.id, "title": text.title, "values": values, "sentence_number": number,
-                                      "part": parts[number - 1], "occurrences": occurrences, "sentence": sentences[number - 1]})
+        anew = None
+        if items:
+            evidence = text_evidence(job, sentences, items, columns, known)
+            if evidence is not known:
+                anew = json.dumps(evidence, ensure_ascii=False).encode("utf-8")
+            for key in wanted:
+                if key in evidence["rows"]:
+                    rows_csv, total, shown = evidence["rows"][key]
+                    buffers[key].write(rows_csv)
+                    item = found[key]
+                    item.total += total
+                    if job.group:
+                        item.by_group[job.group] = item.by_group.get(job.group, 0) + total
+                    item.rows += shown[: SHOWN - len(item.rows)]
+        parts = parts_of(sentences) if job.pages else []
+        results.append((job.text.id, parts[-1] if parts else 1, [p.path for p in made], anew))
     rendered = {path: (source, html) for path, source, html in render_pages(pages, spec)}
-    texts = [(text_id, count, [(path, *rendered[path]) for path in paths]) for text_id, count, paths in results]
+    texts = [(text_id, count, [(path, *rendered[path]) for path in paths], anew) for text_id, count, paths, anew in results]
     return texts, {key: (buffers[key].getvalue(), e.total, e.by_group, e.rows) for key, e in found.items() if e.total}
 
 
@@ -164,6 +205,9 @@ class TextStage:
         self.finishing = hashlib.sha256(json.dumps([spec.templates, spec.html]).encode()
                                         + (renderer.finishing.encode() if renderer is not None else b"")).hexdigest()
         self.used_evidence: set[str] = set()
+        self.used_text_evidence: set[str] = set()
+        self.prune_text_evidence = True  # false once a corpus took its evidence whole from the cache
+        self.code = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / "corpus_pages.py").read_bytes()).hexdigest()
         self.indexed: list[str] = []
         self.rendered: list[str] = []  # text pages rendered anew by this build
 
@@ -173,6 +217,19 @@ class TextStage:
     def cached(self, key: str) -> bool:
         return (self.writer.source_cache / f"{key}.qmd").is_file() and (
             self.renderer is None or (self.renderer.finished_dir / f"{key}.html").is_file())
+
+    def text_evidence_path(self, corpus: Corpus, text: CorpusText) -> Path:
+        """Where a text's evidence is cached: keyed by what its rows show, not by the items, which
+        the file lists itself (new items are added to it, old ones stay)."""
+        from .corpus_pages import PART_CHARACTERS
+
+        work = self.catalog.textwork
+        key = json.dumps([EVIDENCE_FORMAT, self.code, work.token_key(text), work.coded_key(text) if work.tools else "",
+                          text.id, text.title, [text.value(c) for c in evidence_columns(corpus)], SHOWN, PART_CHARACTERS],
+                         ensure_ascii=False)
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        self.used_text_evidence.add(digest)
+        return self.cache_dir / "text-evidence" / digest[:2] / f"{digest}.json"
 
     def run(self, corpus: Corpus, items: list[EvidenceItem]) -> dict[str, Evidence]:
         from .cluster import run_batches
@@ -184,6 +241,8 @@ class TextStage:
         folder = self.cache_dir / "evidence" / key
         evidence = None if (folder / "summary.json").is_file() else EvidenceWriter(corpus, items, folder)
         shell = replace(corpus, texts=(), groupings=tuple(replace(g, members={}) for g in corpus.groupings), comparison=None)
+        first = corpus.groupings[0] if corpus.groupings else None
+        group_of = {text_id: value for value, ids in first.members.items() for text_id in ids} if first else {}
         hints = {t.id: text_key_hint(corpus, t) for t in corpus.texts}
         todo = []
         for text in corpus.texts:
@@ -193,18 +252,21 @@ class TextStage:
                 self.link(corpus, text, hints[text.id], count)
             if not cached or evidence is not None:
                 todo.append((text, not cached))
+        evidence_paths = {text.id: self.text_evidence_path(corpus, text) for text, _ in todo} if evidence is not None else {}
 
         def batches():
             batch = []
             for text, pages in todo:
-                tokens = work.token_path(text) if evidence is not None else None
-                coded = work.coded_path(text) if evidence is not None and work.tools else None
+                path = evidence_paths.get(text.id)
+                tokens = work.token_path(text) if path is not None else None
+                coded = work.coded_path(text) if path is not None and work.tools else None
                 if self.scheduler:  # cluster workers need not share this disk: they get the bytes
-                    batch.append(TextJob(text, corpus.read_text(text), "", pages, tokens and tokens.read_bytes(),
-                                         coded and coded.read_bytes()))
+                    batch.append(TextJob(text, corpus.read_text(text), "", pages, read_maybe(str(path)) if path else None,
+                                         tokens and tokens.read_bytes(), coded and coded.read_bytes(), group_of.get(text.id, "")))
                 else:
                     batch.append(TextJob(text, str(corpus.folder / text.file), f"{corpus.label}/{text.file}", pages,
-                                         tokens and str(tokens), coded and str(coded)))
+                                         str(path) if path else None, tokens and str(tokens), coded and str(coded),
+                                         group_of.get(text.id, "")))
                 if len(batch) >= BATCH_TEXTS:
                     yield batch
                     batch = []
@@ -214,9 +276,12 @@ class TextStage:
         by_id = {t.id: t for t in corpus.texts}
         try:
             for results, fragments in run_batches("pilotsite.corpus_texts:text_batch", batches(),
-                                                  (shell, self.spec, tuple(items)), self.jobs, self.scheduler):
-                for text_id, count, pages in results:
+                                                  (shell, self.spec, tuple(items) if evidence is not None else ()),
+                                                  self.jobs, self.scheduler):
+                for text_id, count, pages, anew in results:
                     text = by_id[text_id]
+                    if anew is not None:
+                        write_atomic(evidence_paths[text_id], anew)
                     if pages:
                         for part, (path, source, html) in enumerate(pages, 1):
                             page_key = self.page_key(hints[text_id], part)
@@ -233,6 +298,8 @@ class TextStage:
                 evidence.close()
                 shutil.rmtree(evidence.temporary, ignore_errors=True)
             raise
+        if evidence is None:
+            self.prune_text_evidence = False  # its texts were not looked at: their cached evidence is kept
         return evidence.finish() if evidence is not None else read_evidence(folder)
 
     def link(self, corpus: Corpus, text: CorpusText, hint: str, count: int) -> None:
@@ -256,3 +323,8 @@ class TextStage:
             for entry in folder.iterdir():
                 if entry.name not in self.used_evidence:
                     shutil.rmtree(entry, ignore_errors=True)
+        texts = self.cache_dir / "text-evidence"
+        if self.prune_text_evidence and texts.is_dir():
+            for path in texts.glob("*/*.json"):
+                if path.stem not in self.used_text_evidence:
+                    path.unlink()

@@ -12,44 +12,45 @@ from urllib.parse import unquote, urlsplit
 ATTRIBUTE = re.compile(r'\s(href|src|id)="([^"]*)"')
 
 
-def _scan(path: Path) -> tuple[list[str], set[str]]:
-    links, ids = [], set()
+SEPARATOR = "\0"  # between the links (and the ids) of a page, in the memo: one string each keeps it small
+
+
+def _scan(path: Path) -> tuple[str, str]:
+    """The page's links and its ids, each joined into one string."""
+    links, ids = [], []
     for name, value in ATTRIBUTE.findall(path.read_text(encoding="utf-8")):
-        value = html.unescape(value)
-        if name == "id":
-            ids.add(value)
-        else:
-            links.append(value)
-    return links, ids
+        (ids if name == "id" else links).append(html.unescape(value))
+    return SEPARATOR.join(links), SEPARATOR.join(ids)
 
 
 def broken_links(site: Path, html_keys: dict[str, str] | None = None, cache_file: Path | None = None) -> list[str]:
     """'page: link' for every internal href/src whose file or #fragment is missing.
 
     html_keys (page path without .html -> content key of its HTML) and cache_file let pages
-    whose HTML is unchanged reuse their links and ids from the previous check.
+    whose HTML is unchanged reuse their links and ids from the previous check. Ids are split
+    into sets only for the pages a #fragment points into, so a site of many thousands of pages
+    is checked in little memory.
     """
     from .caching import KeyedMemo
 
     root = os.path.realpath(site)
-    files = {os.path.join(folder, name) for folder, _, names in os.walk(root) for name in names}
-    folders = {folder for folder, _, _ in os.walk(root)}
+    files, folders = set(), set()
+    for folder, _, names in os.walk(root):
+        folders.add(folder)
+        files.update(os.path.join(folder, name) for name in names)
     keys = {os.path.join(root, f"{path}.html"): key for path, key in (html_keys or {}).items()}
     memo = KeyedMemo(cache_file)
-    scanned = {}
+    scanned: dict[str, tuple[str, str]] = {}
     for page in sorted(f for f in files if f.endswith(".html")):
         key = keys.get(page)
-        if key in memo.saved:
-            links, ids = memo.saved[key]
-            scanned[page] = (links, set(ids))
-        else:
-            scanned[page] = _scan(Path(page))
+        scanned[page] = tuple(memo.saved[key]) if key in memo.saved else _scan(Path(page))
         if key:
-            memo.keep(key, [scanned[page][0], sorted(scanned[page][1])])
+            memo.keep(key, list(scanned[page]))
     memo.save()
+    fragments: list[tuple[str, str, str, str]] = []  # (target, fragment, page, link), checked target by target below
     problems = []
     for page, (links, _) in scanned.items():
-        for link in links:
+        for link in links.split(SEPARATOR) if links else ():
             parts = urlsplit(link)
             if parts.scheme or parts.netloc:
                 continue
@@ -63,8 +64,14 @@ def broken_links(site: Path, html_keys: dict[str, str] | None = None, cache_file
             elif target not in files:
                 problem = "missing file"
             elif parts.fragment and target.endswith(".html"):
-                if unquote(parts.fragment) not in scanned[target][1]:
-                    problem = f"no element with id '{parts.fragment}'"
+                fragments.append((target, unquote(parts.fragment), page, link))
             if problem:
                 problems.append(f"{os.path.relpath(page, root)}: {link} ({problem})")
-    return problems
+    fragments.sort()
+    ids, current = set(), ""
+    for target, fragment, page, link in fragments:
+        if target != current:
+            ids, current = set(scanned[target][1].split(SEPARATOR)), target
+        if fragment not in ids:
+            problems.append(f"{os.path.relpath(page, root)}: {link} (no element with id '{fragment}')")
+    return sorted(problems)

@@ -132,6 +132,8 @@ def compute_figures(figures: list[Figure], catalog: Catalog, jobs: int = 0) -> l
             except BuildError as error:
                 outcomes.append(("problems", [asdict(p) for p in error.problems]))
     else:
+        from . import drawing  # noqa: F401  (matplotlib imported once here, not in every worker)
+
         global _FORKED
         _FORKED = (figures, catalog)
         pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))

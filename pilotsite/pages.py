@@ -539,6 +539,18 @@ def cited_figure(model: SiteModel, figure_id: str, entry: dict, title: str, docu
     )
 
 
+def inputs_csv(inputs: tuple[tuple[str, str], ...]) -> bytes:
+    """The files a figure was made from, with their SHA-256: a corpus figure has thousands."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["file", "sha256"])
+    writer.writerows(inputs)
+    return buffer.getvalue().encode("utf-8")
+
+
 def citation_files(citation: Citation) -> tuple[tuple[str, bytes], ...]:
     return (("cite.bib", citation.bibtex.encode("utf-8")), ("cite.ris", citation.ris.encode("utf-8")),
             ("cite.json", citation.csl_json.encode("utf-8")))
@@ -642,7 +654,8 @@ def build_pages(model: SiteModel) -> list[Page]:
                 version_href=f"v/{latest['version']}/index.html", number=latest["number"],
             ),
             files=(("figure.svg", result.svg), ("figure.png", result.png), ("data.csv", result.csv),
-                   (source_name, result.source.encode("utf-8"))) + citation_files(citation),
+                   (source_name, result.source.encode("utf-8")), ("inputs.csv", inputs_csv(result.input_hashes)))
+            + citation_files(citation),
             meta=scholar_meta(cited),
             json_ld=dataset_json_ld(cited, f.caption, distribution(model, f"figures/{f.id}/"), document_urls(model, f.documents)),
             search_kind="figure",
