@@ -91,22 +91,18 @@ def tree_digests(folder: Path, hashes: fingerprint.FileHashes | None = None) -> 
     """SHA-256 of every file under folder; with hashes, files whose mtime and size are unchanged
     since they were last hashed are not read again (--check always reads everything)."""
     digest = hashes.sha256 if hashes is not None else fingerprint.sha256_file
-    return {p.relative_to(folder).as_posix(): digest(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {label: digest(path) for label, path in fingerprint.walk_files(str(folder))}
 
 
-def input_files(root: Path) -> dict[str, Path]:
+def input_files(root: Path) -> dict[str, str]:
     """Every file the site is made from, by label: the project's own folders, and each corpus
     folder that data/corpora.yaml names outside them (a corpus may live anywhere)."""
     files = {}
     for tree in INPUT_TREES:
-        for path in sorted((root / tree).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                files[path.relative_to(root).as_posix()] = path
-    files["build.py"] = root / "build.py"
+        files.update((f"{tree}/{label}", path) for label, path in fingerprint.walk_files(str(root / tree)))
+    files["build.py"] = str(root / "build.py")
     for label, folder in fingerprint.outside_corpus_folders(root, INPUT_TREES):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                files[f"{label}/{path.relative_to(folder).as_posix()}"] = path
+        files.update((f"{label}/{name}", path) for name, path in fingerprint.walk_files(str(folder)))
     return files
 
 
@@ -260,8 +256,7 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     new_ledger, changes, version_files = ledger.record(ledger.load(root), root, results.values(), settings.date,
                                                         catalog.documents)
     for change in changes:
-        say(f"      {change.figure_id}: version {change.version}"
-            + (f" replaces {change.previous}" if change.previous else " (first version)"))
+        say(f"      {change.figure_id}: version {change.version} ({change.summary})")
 
     # Pages come after every figure exists: indexes and cross-links need them all.
     clock.start("pages")
@@ -302,7 +297,8 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     clock.start("fonts")
     # The layout's own Chinese is on every page, so it belongs in the core subset.
     layout_text = (root / "site" / "layouts" / "page.html.j2").read_text(encoding="utf-8")
-    for path in webfont.write_font(sources, settings.title_zh + layout_text, cache_dir / "fonts", writer.keys):
+    for path in webfont.write_font(sources, settings.title_zh + layout_text, cache_dir / "fonts", writer.keys,
+                                   stage.characters):
         writer.keep(path)
     writer.finish(site_files(model, [p for p in writer.keys if p not in redirects]), list(writer.keys))
 

@@ -61,7 +61,8 @@ def grouping_notes(grouping, drawn: list[str]) -> tuple[str, ...]:
         notes.append(f"Groups of one text: {', '.join(single)}; their keywords are that text's.")
     if grouping.ungrouped:
         where = " and ".join(f"{c} = {v}" for c, v in grouping.where)
-        notes.append(f"{grouping.ungrouped} texts are in no group (no value in '{grouping.column}'"
+        texts = "1 text is" if grouping.ungrouped == 1 else f"{grouping.ungrouped} texts are"
+        notes.append(f"{texts} in no group (no value in '{grouping.column}'"
                      + (f", or not {where}" if where else "") + ").")
     return tuple(notes)
 

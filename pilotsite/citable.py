@@ -20,9 +20,9 @@ import yaml
 
 from .citation import cite, dataset_json_ld, scholar_meta
 from .errors import BuildError, Problem
-from .ledger import VERSION_FOLDER
-from .pages import (Link, Page, RedirectContext, SiteModel, VersionContext, absolute, citation_files, cited_figure,
-                    distribution, document_href, table_rows)
+from .ledger import SHOWN_TEXT, VERSION_FOLDER, canonical, distinct_versions
+from .pages import (CompareContext, Link, Page, RedirectContext, SiteModel, VersionContext, absolute, citation_files,
+                    cited_figure, compare_path, distribution, document_href, table_rows)
 
 # Descriptions and units of the columns the analyses publish, for the Data Package and the catalogue.
 COLUMN_DOCS: dict[str, tuple[str, str]] = {
@@ -117,6 +117,9 @@ def version_pages(model: SiteModel) -> list[Page]:
     pages = []
     for item in published_versions(model):
         meta, entry = item.meta, item.entry
+        history = model.ledger["figures"][item.figure_id]
+        first = canonical(history)[entry["version"]]
+        before = [e for e in distinct_versions(history) if e["number"] < first["number"]]
         documents = [(d["title"], d["reference"]) for d in meta["documents"]]
         cited = cited_figure(model, item.figure_id, entry, meta["title"], documents)
         citation = cite(cited)
@@ -131,6 +134,10 @@ def version_pages(model: SiteModel) -> list[Page]:
                 documents=tuple(Link(d["title"], document_href(root, d["id"])) for d in meta["documents"]),
                 citation=citation, source_name=source_name, source=item.files[source_name].decode("utf-8"),
                 latest_href="../../index.html", history_href=f"{root}changes/index.html#{item.figure_id}-{entry['version']}",
+                same_as=Link(f"version {first['number']}", f"../{first['version']}/index.html") if entry.get("same_as") else None,
+                compare=(Link(f"version {before[-1]['number']}", root + compare_path(item.figure_id, before[-1]["version"],
+                                                                                    first["version"]))
+                         if before and not entry.get("same_as") else None),
             ),
             files=tuple(sorted(item.files.items())) + citation_files(citation),
             meta=scholar_meta(cited),
@@ -140,6 +147,48 @@ def version_pages(model: SiteModel) -> list[Page]:
             scripts=("../../versions.js", root + "assets/version-banner.js"),
         ))
     pages += redirect_pages(model)
+    pages += comparison_pages(model)
+    return pages
+
+
+SHOWN_DIFF_ROWS = 200  # rows of each kind (added, removed, changed) a comparison page shows; diff.csv has all
+
+
+def comparison_pages(model: SiteModel) -> list[Page]:
+    """A page comparing every two versions of a figure that a reader can tell apart: the two
+    images side by side, and the data diff (also as diff.csv)."""
+    from .datadiff import compare
+
+    root = "../../../../"
+    pages = []
+    for figure_id, history in sorted(model.ledger.get("figures", {}).items()):
+        distinct = distinct_versions(history)
+        for j, new in enumerate(distinct):
+            for old in distinct[:j]:
+                old_folder = VERSION_FOLDER.format(figure=figure_id, version=old["version"])
+                new_folder = VERSION_FOLDER.format(figure=figure_id, version=new["version"])
+                old_meta = json.loads(history_file(model, f"{old_folder}/meta.json"))
+                new_meta = json.loads(history_file(model, f"{new_folder}/meta.json"))
+                diff = compare(history_file(model, f"{old_folder}/data.csv"), history_file(model, f"{new_folder}/data.csv"),
+                               new_meta.get("primary_key", []))
+                texts = tuple((name, old_meta.get(name) or "", new_meta.get(name) or "") for name in SHOWN_TEXT
+                              if (old_meta.get(name) or "") != (new_meta.get(name) or ""))
+                summary = "; ".join([diff.summary()] * (not diff.empty) + [f"{name} changed" for name, _, _ in texts]) \
+                    or "the image changed; the data did not"
+                path = compare_path(figure_id, old["version"], new["version"])
+                title = f"{new_meta['title']}: version {old['number']} and version {new['number']}"
+                pages.append(Page(
+                    path[: -len(".html")], "compare.qmd.j2", title, "en", f"What changed in figure {figure_id} from version "
+                    f"{old['number']} to version {new['number']}: {summary}.",
+                    (Link("Home", root + "index.html"), Link("Figures", root + "figures/index.html"),
+                     Link(figure_id, "../../index.html"), Link(f"versions {old['number']} and {new['number']}", "")),
+                    CompareContext(Link(figure_id, "../../index.html"),
+                                   Link(f"version {old['number']}", f"../../v/{old['version']}/index.html"),
+                                   Link(f"version {new['number']}", f"../../v/{new['version']}/index.html"),
+                                   f"../../v/{old['version']}/figure.svg", f"../../v/{new['version']}/figure.svg",
+                                   summary, diff, SHOWN_DIFF_ROWS, texts),
+                    files=(("diff.csv", diff.to_csv()),),
+                ))
     return pages
 
 
@@ -271,7 +320,11 @@ def site_files(model: SiteModel, paths: list[str]) -> dict[str, bytes]:
     files["sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n").encode("utf-8")
     for figure_id, history in model.ledger.get("figures", {}).items():
-        info = {"figure": figure_id, "latest": history[-1]["version"],
-                "versions": [{"version": e["version"], "number": e["number"], "edition": e["edition"]} for e in history]}
+        first = canonical(history)
+        # same: the first version with identical outputs; a page of a version the same as the
+        # latest is not told that a newer one exists
+        info = {"figure": figure_id, "latest": first[history[-1]["version"]]["version"],
+                "versions": [{"version": e["version"], "number": e["number"], "edition": e["edition"],
+                              "same": first[e["version"]]["version"]} for e in history]}
         files[f"figures/{figure_id}/versions.js"] = ("window.pilotsiteVersions = " + json.dumps(info, sort_keys=True) + ";\n").encode("utf-8")
     return files

@@ -12,8 +12,10 @@ import csv
 import hashlib
 import io
 import json
+import marshal
 import os
 import shutil
+import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -107,7 +109,7 @@ def text_batch(jobs: list[TextJob], corpus: Corpus, spec, items: tuple[EvidenceI
     pages, results = [], []
     for job in jobs:
         cached = read_maybe(job.evidence) if job.evidence is not None else None
-        known = json.loads(cached) if cached else {"items": [], "rows": {}}
+        known = marshal.loads(cached) if cached else {"items": [], "rows": {}}
         complete = set(wanted) <= set(known["items"])
         sentences = []
         if job.pages or (items and not complete):
@@ -119,7 +121,7 @@ def text_batch(jobs: list[TextJob], corpus: Corpus, spec, items: tuple[EvidenceI
         if items:
             evidence = text_evidence(job, sentences, items, columns, known)
             if evidence is not known:
-                anew = json.dumps(evidence, ensure_ascii=False).encode("utf-8")
+                anew = marshal.dumps(evidence)
             for key in wanted:
                 if key in evidence["rows"]:
                     rows_csv, total, shown = evidence["rows"][key]
@@ -131,7 +133,9 @@ def text_batch(jobs: list[TextJob], corpus: Corpus, spec, items: tuple[EvidenceI
                     item.rows += shown[: SHOWN - len(item.rows)]
         parts = parts_of(sentences) if job.pages else []
         results.append((job.text.id, parts[-1] if parts else 1, [p.path for p in made], anew))
-    rendered = {path: (source, html) for path, source, html in render_pages(pages, spec)}
+    from .webfont import cjk_characters
+
+    rendered = {path: (source, html, cjk_characters([source])) for path, source, html in render_pages(pages, spec)}
     texts = [(text_id, count, [(path, *rendered[path]) for path in paths], anew) for text_id, count, paths, anew in results]
     return texts, {key: (buffers[key].getvalue(), e.total, e.by_group, e.rows) for key, e in found.items() if e.total}
 
@@ -210,6 +214,7 @@ class TextStage:
         self.code = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / "corpus_pages.py").read_bytes()).hexdigest()
         self.indexed: list[str] = []
         self.rendered: list[str] = []  # text pages rendered anew by this build
+        self.characters: dict[str, str] = {}  # their CJK characters, for the web font
 
     def page_key(self, hint: str, part: int) -> str:
         return hashlib.sha256(f"{self.finishing}\n{hint}\n{part}".encode()).hexdigest()
@@ -224,12 +229,14 @@ class TextStage:
         from .corpus_pages import PART_CHARACTERS
 
         work = self.catalog.textwork
-        key = json.dumps([EVIDENCE_FORMAT, self.code, work.token_key(text), work.coded_key(text) if work.tools else "",
+        key = json.dumps([EVIDENCE_FORMAT, sys.version, self.code, work.token_key(text), work.coded_key(text) if work.tools else "",
                           text.id, text.title, [text.value(c) for c in evidence_columns(corpus)], SHOWN, PART_CHARACTERS],
                          ensure_ascii=False)
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
         self.used_text_evidence.add(digest)
-        return self.cache_dir / "text-evidence" / digest[:2] / f"{digest}.json"
+        # marshal, not JSON: read back only by this Python (its version is in the key), and several
+        # times faster for the tens of megabytes of evidence a large corpus has
+        return self.cache_dir / "text-evidence" / digest[:2] / f"{digest}.marshal"
 
     def run(self, corpus: Corpus, items: list[EvidenceItem]) -> dict[str, Evidence]:
         from .cluster import run_batches
@@ -283,7 +290,8 @@ class TextStage:
                     if anew is not None:
                         write_atomic(evidence_paths[text_id], anew)
                     if pages:
-                        for part, (path, source, html) in enumerate(pages, 1):
+                        for part, (path, source, html, characters) in enumerate(pages, 1):
+                            self.characters[path] = characters
                             page_key = self.page_key(hints[text_id], part)
                             write_atomic(self.writer.source_cache / f"{page_key}.qmd", source.encode("utf-8"))
                             if html is not None:
@@ -325,6 +333,6 @@ class TextStage:
                     shutil.rmtree(entry, ignore_errors=True)
         texts = self.cache_dir / "text-evidence"
         if self.prune_text_evidence and texts.is_dir():
-            for path in texts.glob("*/*.json"):
+            for path in texts.glob("*/*"):
                 if path.stem not in self.used_text_evidence:
                     path.unlink()

@@ -65,6 +65,16 @@ def outside_corpus_folders(root: Path, trees: tuple[str, ...]) -> list[tuple[str
     return found
 
 
+def walk_files(folder: str):
+    """(path relative to folder with /, path) of every file under folder, sorted, without
+    __pycache__: plain os.walk, since the no-op check walks thousands of files."""
+    for current, folders, names in os.walk(folder):
+        folders[:] = sorted(f for f in folders if f != "__pycache__")
+        prefix = os.path.relpath(current, folder).replace(os.sep, "/")
+        for name in sorted(names):
+            yield (name if prefix == "." else f"{prefix}/{name}"), os.path.join(current, name)
+
+
 def canonical_json(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
@@ -80,7 +90,7 @@ class FileHashes:
             self.known = {}
         self.seen: dict[str, list] = {}
 
-    def sha256(self, path: Path) -> str:
+    def sha256(self, path: Path | str) -> str:
         key = os.path.abspath(path)  # no syscalls, unlike resolve(): this runs for every input file
         stat = os.stat(key)
         stamp = [stat.st_mtime_ns, stat.st_size]

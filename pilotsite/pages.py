@@ -18,6 +18,7 @@ from .citation import CitedFigure, Citation, cite, dataset_json_ld, scholar_meta
 from .documents import Block, Document
 from .errors import BuildError, Problem
 from .evidence import quote_anchor
+from .ledger import canonical, distinct_versions
 from .outputs import FigureResult
 from .project import Project
 
@@ -131,26 +132,40 @@ class FigureContext:
     history: tuple["VersionEntry", ...]
     version_href: str  # the permanent page of the version shown
     number: int
+    comparisons: tuple[Comparison, ...] = ()  # every pair of versions a reader can tell apart
 
 
 @dataclass(frozen=True)
 class VersionEntry:
     figure: Link
+    number: int
     version: str
     previous: str
     edition: str
-    changed: tuple[str, ...]
-    columns: tuple[str, ...]
-    rows_added: tuple[tuple[str, ...], ...]
-    rows_removed: tuple[tuple[str, ...], ...]
-    href: str  # this entry on the What changed page
-    anchor: str = ""
-    restores: bool = False  # the inputs went back to those of an earlier version
+    summary: str  # one line a person can read: "1 row changed: pilot 3.52 → 3.53"
+    data_changed: tuple[str, ...]  # the data files that changed since the previous version
+    code_changed: int  # analysis and engine modules, parameters and libraries that changed
+    href: str  # this version's permanent page
+    compare_href: str = ""  # its comparison with the version before it that a reader can tell apart
+    same_as: int = 0  # the number of an earlier version with identical outputs (a legacy duplicate)
+    same_as_href: str = ""  # its page
+    anchor: str = ""  # this entry on the What changed page
+    changes_href: str = ""  # that entry
+    restores: bool = False  # the outputs went back to those of an earlier version
 
 
 @dataclass(frozen=True)
 class ChangesContext:
-    entries: tuple[VersionEntry, ...]
+    editions: tuple[tuple[str, tuple[VersionEntry, ...]], ...]  # (edition, its new versions), newest first
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A link to the comparison of two versions of a figure."""
+
+    old: int
+    new: int
+    href: str
 
 
 @dataclass(frozen=True)
@@ -253,6 +268,21 @@ class VersionContext:
     source: str
     latest_href: str
     history_href: str
+    same_as: Link | None = None  # the earlier version whose outputs this one repeats exactly
+    compare: Link | None = None  # the comparison with the version before it that a reader can tell apart
+
+
+@dataclass(frozen=True)
+class CompareContext:
+    figure: Link
+    old: Link  # the two version pages
+    new: Link
+    old_image: str
+    new_image: str
+    summary: str
+    diff: object  # datadiff.DataDiff
+    shown: int  # rows of each kind shown (diff.csv has them all)
+    text_changes: tuple[tuple[str, str, str], ...]  # (what, old, new) for the title, caption, alt text, notes
 
 
 @dataclass(frozen=True)
@@ -508,22 +538,49 @@ def keyword_context_pages(model: SiteModel) -> tuple[list[Page], dict[str, dict]
     return pages, links
 
 
+def compare_path(figure_id: str, old: str, new: str) -> str:
+    return f"figures/{figure_id}/compare/{old}-{new}/index.html"
+
+
 def version_entries(model: SiteModel, root: str) -> list[VersionEntry]:
-    """Every recorded figure version that replaced an earlier one, newest edition first."""
+    """Every recorded figure version, newest edition first and, within an edition, a figure's
+    newest version first."""
     entries = []
     for figure_id, history in model.ledger.get("figures", {}).items():
+        first = canonical(history)
+        distinct = distinct_versions(history)
         for position, item in enumerate(history, 1):
-            columns = tuple(item["columns"]) if item["rows_added"] or item["rows_removed"] else ()
             anchor = f"{figure_id}-{item['version']}" + (f"-{position}" if item.get("restores") else "")
+            before = [e for e in distinct if e["number"] < first[item["version"]]["number"]]
+            changed = item.get("changed", [])
+            same = first[item["version"]]
             entries.append(VersionEntry(
                 figure=Link(figure_id, figure_href(root, figure_id) if figure_id in model.results else ""),
-                version=item["version"], previous=item["previous"] or "", edition=item["edition"],
-                changed=tuple(item["changed"]), columns=columns,
-                rows_added=tuple(tuple(r) for r in item["rows_added"]),
-                rows_removed=tuple(tuple(r) for r in item["rows_removed"]),
-                href=f"{root}changes/index.html#{anchor}", anchor=anchor, restores=bool(item.get("restores")),
+                number=item["number"], version=item["version"], previous=item["previous"] or "", edition=item["edition"],
+                summary=item.get("summary", ""), data_changed=tuple(n[5:] for n in changed if n.startswith("data:")),
+                code_changed=sum(1 for n in changed if not n.startswith("data:")),
+                href=f"{root}figures/{figure_id}/v/{item['version']}/index.html",
+                compare_href=(root + compare_path(figure_id, before[-1]["version"], same["version"])
+                              if before and not item.get("same_as") and not item.get("restores") else ""),
+                same_as=same["number"] if item.get("same_as") else 0,
+                same_as_href=f"{root}figures/{figure_id}/v/{same['version']}/index.html" if item.get("same_as") else "",
+                anchor=anchor, changes_href=f"{root}changes/index.html#{anchor}", restores=bool(item.get("restores")),
             ))
-    return sorted(entries, key=lambda e: (e.edition, e.figure.label, e.version), reverse=True)
+    return sorted(entries, key=lambda e: (e.edition, e.figure.label, e.number, e.restores), reverse=True)
+
+
+def editions(entries: list[VersionEntry]) -> tuple[tuple[str, tuple[VersionEntry, ...]], ...]:
+    grouped: dict[str, list[VersionEntry]] = {}
+    for entry in sorted(entries, key=lambda e: e.edition, reverse=True):
+        grouped.setdefault(entry.edition, []).append(entry)
+    return tuple((edition, tuple(items)) for edition, items in grouped.items())
+
+
+def comparisons(model: SiteModel, figure_id: str, root: str) -> tuple[Comparison, ...]:
+    """Every pair of a figure's versions that a reader can tell apart, newest pairs first."""
+    distinct = distinct_versions(model.ledger.get("figures", {}).get(figure_id, []))
+    return tuple(Comparison(a["number"], b["number"], root + compare_path(figure_id, a["version"], b["version"]))
+                 for j, b in reversed(list(enumerate(distinct))) for a in reversed(distinct[:j]))
 
 
 def absolute(model: SiteModel, path: str) -> str:
@@ -635,7 +692,8 @@ def build_pages(model: SiteModel) -> list[Page]:
     # Figure pages: the latest version of each figure, cited by its permanent version URL.
     for result in results:
         f = result.figure
-        latest = model.ledger["figures"][f.id][-1]
+        history = model.ledger["figures"][f.id]
+        latest = canonical(history)[history[-1]["version"]]  # an identical later duplicate cites the first
         cited = cited_figure(model, f.id, latest, f.title, [(model.documents[d].title, model.documents[d].reference) for d in f.documents])
         citation = cite(cited)
         source_name = Path(f.analysis).name
@@ -652,6 +710,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                 rebuild_command=REBUILD_COMMAND.format(id=f.id), citation=citation,
                 history=tuple(e for e in version_entries(model, root) if e.figure.label == f.id),
                 version_href=f"v/{latest['version']}/index.html", number=latest["number"],
+                comparisons=comparisons(model, f.id, root),
             ),
             files=(("figure.svg", result.svg), ("figure.png", result.png), ("data.csv", result.csv),
                    (source_name, result.source.encode("utf-8")), ("inputs.csv", inputs_csv(result.input_hashes)))
@@ -660,6 +719,7 @@ def build_pages(model: SiteModel) -> list[Page]:
             json_ld=dataset_json_ld(cited, f.caption, distribution(model, f"figures/{f.id}/"), document_urls(model, f.documents)),
             search_kind="figure",
             search_filters=tuple(("document", model.documents[d].short_title) for d in f.documents) + (("analysis", kind_label(f.kind)),),
+            scripts=(f"{root}assets/compare.js",),
         ))
 
     # Timeline and methods.
@@ -703,7 +763,7 @@ def build_pages(model: SiteModel) -> list[Page]:
     pages.append(data_catalogue_page(model))
     pages.append(Page("changes/index", "changes.qmd.j2", "What changed", "en",
                       "Every figure version the build has published, with the inputs and data rows that changed.",
-                      crumbs(root, Link("What changed", "")), ChangesContext(tuple(version_entries(model, root)))))
+                      crumbs(root, Link("What changed", "")), ChangesContext(editions(version_entries(model, root)))))
     pages.append(Page("search/index", "search.qmd.j2", "Search", "en",
                       "Search the documents, figures, timeline and corpus texts, in Chinese or English.",
                       crumbs(root, Link("Search", "")), SearchContext(f"{root}pagefind/", tuple(f"{root}{folder}/" for bundles in model.search_bundles.values()

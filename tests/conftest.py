@@ -84,3 +84,13 @@ def copy_built(built_project: Path, target: Path) -> Path:
     shutil.copytree(built_project, target, symlinks=True)
     run_build(target)
     return target
+
+
+def cited_entry(project: Path, figure: str) -> dict:
+    """The ledger entry a figure's page cites: its latest version, or, when that version publishes
+    nothing new, the earlier version it is identical to."""
+    import json
+
+    history = json.loads((project / "history/ledger.json").read_text(encoding="utf-8"))["figures"][figure]
+    latest = history[-1]
+    return next(e for e in history if e["version"] == latest.get("same_as", latest["version"]))

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import build as build_module
-from conftest import ROOT, copy_project, figure_count, run_build, tree_hashes
+from conftest import ROOT, cited_entry, copy_project, figure_count, run_build, tree_hashes
 from pilotsite.evidence import quote_anchor
 from pilotsite.linkcheck import broken_links
 
@@ -61,8 +61,7 @@ def test_every_figure_has_its_folder_and_files(built_site):
 def test_citation_on_figure_page_and_in_cite_bib(built_site):
     folder = built_site / "figures/return-migrant-tool-types"
     bib = (folder / "cite.bib").read_text(encoding="utf-8")
-    ledger = json.loads((built_site.parent / "history/ledger.json").read_text(encoding="utf-8"))
-    number = ledger["figures"]["return-migrant-tool-types"][-1]["number"]  # the latest version is cited
+    number = cited_entry(built_site.parent, "return-migrant-tool-types")["number"]
     assert bib.startswith(f"@misc{{pilotsite-return-migrant-tool-types-v{number},\n  author = {{{{Policy Pilots Research Site contributors}}}}")
     assert "year = {2026}" in bib and "Characteristics and Mechanisms" in bib
     page = html.unescape((folder / "index.html").read_text(encoding="utf-8"))

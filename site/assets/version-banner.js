@@ -3,7 +3,13 @@
 (function () {
   var info = window.pilotsiteVersions;
   var banner = document.getElementById("newer-version");
-  if (!info || !banner || info.latest === banner.getAttribute("data-version")) {
+  if (!info || !banner) {
+    return;
+  }
+  // A version whose outputs are the same as the latest's (the first of identical versions) is current.
+  var shown = banner.getAttribute("data-version");
+  var own = info.versions.filter(function (v) { return v.version === shown; })[0];
+  if (info.latest === shown || (own && own.same === info.latest)) {
     return;
   }
   var latest = info.versions[info.versions.length - 1];

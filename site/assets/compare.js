@@ -1,0 +1,13 @@
+// A figure page's "Compare any two versions" form: goes to the comparison page of the two
+// versions chosen (every pair has one; without JavaScript, the list under the form links them all).
+(function () {
+  var form = document.querySelector("form[data-compare]");
+  if (!form) return;
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var a = Number(form.elements.old.value), b = Number(form.elements.new.value);
+    var old = Math.min(a, b), now = Math.max(a, b);
+    var link = document.querySelector('details.comparisons a[data-old="' + old + '"][data-new="' + now + '"]');
+    if (link) window.location.href = link.href;
+  });
+})();

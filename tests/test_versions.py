@@ -1,0 +1,91 @@
+"""Figure versions follow what a reader sees: a code refactor publishes none, a data edit exactly
+one per figure whose outputs change, with its diff; identical legacy versions say so; any two
+versions can be compared."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+from conftest import ROOT, copy_built, run_build, tree_hashes
+
+KEYWORDS = "data/reported/return-migrant-entrepreneurship/keywords.csv"
+
+
+def ledger(root) -> dict:
+    return json.loads((root / "history/ledger.json").read_text(encoding="utf-8"))
+
+
+def test_a_pure_code_refactor_publishes_no_version_and_leaves_the_site_as_it_was(built_project, tmp_path):
+    root = copy_built(built_project, tmp_path / "project")
+    site, history = tree_hashes(root / "_site"), tree_hashes(root / "history")
+    outputs = root / "pilotsite/outputs.py"  # in every figure's key: all of them are redrawn
+    source = outputs.read_text(encoding="utf-8")
+    assert source.count("_compute_forked") >= 2
+    outputs.write_text(source.replace("_compute_forked", "_compute_in_worker"), encoding="utf-8")
+    result = run_build(root)
+    assert re.search(r"24 of 24 figures rebuilt", result.stdout), result.stdout
+    assert ": version " not in result.stdout  # no version recorded
+    assert tree_hashes(root / "history") == history
+    assert tree_hashes(root / "_site") == site
+
+
+def test_a_data_edit_publishes_one_version_of_the_figure_that_reads_it_with_its_diff(built_project, tmp_path):
+    root = copy_built(built_project, tmp_path / "project")
+    before = ledger(root)
+    old_pages = {p: h for p, h in tree_hashes(root / "_site").items() if "/v/" in p}
+    table = root / KEYWORDS
+    text = table.read_text(encoding="utf-8")
+    old_locator = "Results › 2. Sample Comparative Analysis Results › (1)"
+    new_locator = "Results › 2. Sample Comparative Analysis › (1)"
+    first_row = text.split("\n")[1]
+    table.write_text(text.replace(first_row, first_row.replace(old_locator, new_locator), 1), encoding="utf-8")
+    result = run_build(root)
+    after = ledger(root)
+    grown = {f: len(after["figures"][f]) - len(before["figures"].get(f, [])) for f in after["figures"]}
+    assert {f: n for f, n in grown.items() if n} == {"return-migrant-keywords": 1}, result.stdout
+    entry = after["figures"]["return-migrant-keywords"][-1]
+    assert entry["diff"]["changed"] == 1 and entry["diff"]["added"] == entry["diff"]["removed"] == 0
+    assert entry["diff"]["cells"] == [["central / 1", "locator", old_locator, new_locator]]
+    assert entry["summary"] == f"1 row changed: central / 1 locator {old_locator} → {new_locator}"
+    # the comparison with the version before: both images, and the diff, on its page and in diff.csv
+    site = root / "_site"
+    # compared with the version before it that a reader can tell apart (not one identical to an earlier)
+    previous = [e for e in after["figures"]["return-migrant-keywords"][:-1] if not e.get("same_as") and not e.get("restores")][-1]
+    compare = site / f"figures/return-migrant-keywords/compare/{previous['version']}-{entry['version']}"
+    page = (compare / "index.html").read_text(encoding="utf-8")
+    assert f"v/{previous['version']}/figure.svg" in page and f"v/{entry['version']}/figure.svg" in page
+    assert 'class="cell-changed"' in page
+    rows = list(csv.DictReader(open(compare / "diff.csv", encoding="utf-8")))
+    assert [r["change"] for r in rows] == ["changed"] and rows[0]["locator"] == f"{old_locator} → {new_locator}"
+    version_page = (site / f"figures/return-migrant-keywords/v/{entry['version']}/index.html").read_text(encoding="utf-8")
+    assert f"compare/{previous['version']}-{entry['version']}/index.html" in version_page
+    changes = (site / "changes/index.html").read_text(encoding="utf-8")
+    assert f"1 row changed: central / 1 locator {old_locator} → {new_locator}" in changes
+    # every version page published before stays byte for byte
+    now = tree_hashes(site)
+    assert {p: now.get(p) for p in old_pages} == old_pages
+
+
+def test_identical_legacy_versions_say_so_and_cite_the_first(built_site):
+    history = json.loads((ROOT / "history/ledger.json").read_text(encoding="utf-8"))["figures"]["return-migrant-tool-types"]
+    duplicate = next(e for e in history if e.get("same_as"))
+    first = next(e for e in history if e["version"] == duplicate["same_as"])
+    page = (built_site / f"figures/return-migrant-tool-types/v/{duplicate['version']}/index.html").read_text(encoding="utf-8")
+    assert f"This version is identical to <a href=\"../{first['version']}/index.html\">version {first['number']}</a>" in page
+    versions = (built_site / "figures/return-migrant-tool-types/versions.js").read_text(encoding="utf-8")
+    info = json.loads(versions[versions.index("{"): versions.rindex("}") + 1])
+    assert {v["version"]: v["same"] for v in info["versions"]}[duplicate["version"]] == first["version"]
+    figure_page = (built_site / "figures/return-migrant-tool-types/index.html").read_text(encoding="utf-8")
+    current = history[-1]
+    cited = next(e for e in history if e["published"] == current["published"])  # the first with the latest outputs
+    assert f'href="v/{cited["version"]}/index.html"' in figure_page
+
+
+def test_what_changed_groups_by_edition_newest_version_first(built_site):
+    page = (built_site / "changes/index.html").read_text(encoding="utf-8")
+    editions = re.findall(r'<h2 id="edition-([\d-]+)">', page)
+    assert editions and editions == sorted(editions, reverse=True)
+    numbers = [int(n) for n in re.findall(r'figures/return-migrant-tool-types/v/[0-9a-f]+/index.html">version (\d+)</a>', page)]
+    assert numbers == sorted(numbers, reverse=True) and len(numbers) >= 2
+    assert "No row of <code>data.csv</code> changed" not in page
