@@ -11,8 +11,7 @@ import textwrap
 
 import pandas as pd
 
-from pilotsite.analysis import Figure
-from pilotsite.project import EVENTS, STAGES
+from pilotsite.api import EVENTS, STAGES, Figure
 
 EVENT_COLUMNS = ["event_id", "document_id", "date_start", "date_end", "approximate", "date_text", "label", "quote"]
 STAGE_COLUMNS = ["process_id", "document_id", "process_label", "step", "label", "quote"]

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.analysis import Figure, NotDrawn, NothingToDraw
-from pilotsite.keyness import G2_P_0001, content_counts, keyness
-from pilotsite.schemas import SLUG
-from pilotsite.text import STOPWORDS, USER_DICTIONARY, read_word_list
+from pilotsite.api import (G2_P_0001, SLUG, STOPWORDS, USER_DICTIONARY, Figure,
+                           NotDrawn, NothingToDraw, content_counts, keyness, read_word_list)
 
 TOP_N = 15
 MIN_COUNT = 5

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.analysis import Figure, NotDrawn
-from pilotsite.keyness import content_counts
-from pilotsite.text import STOPWORDS, USER_DICTIONARY, read_word_list
+from pilotsite.api import STOPWORDS, USER_DICTIONARY, Figure, NotDrawn, content_counts, read_word_list
 
 TOP_N = 15
 MAX_PANELS = 6  # groups drawn side by side; the rest are in data.csv

@@ -2,7 +2,7 @@
 
 Each sentence of each text is coded with every sub-tool of data/codebook/policy-tools.yaml whose
 patterns match it; a coded unit is one (sentence, sub-tool) pair (coded once per text and
-cached, see pilotsite/textwork.py). Shares are coded units of a type (or sub-tool) as a
+cached with the texts' segmentation). Shares are coded units of a type (or sub-tool) as a
 percentage of all coded units of the group, for the groups of every grouping the corpus declares. The article's shares come
 from hand coding of a different corpus (return-migrant entrepreneurship policies) and are shown
 for orientation only.
@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.analysis import Figure, NotDrawn
-from pilotsite.codebook import CODEBOOK, TYPES, load_codebook
+from pilotsite.api import CODEBOOK, TYPES, Figure, NotDrawn, load_codebook
 
 ARTICLE = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
 ARTICLE_SUB_TOOLS = "data/reported/return-migrant-entrepreneurship/sub-tools.csv"

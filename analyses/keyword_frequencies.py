@@ -11,8 +11,7 @@ from itertools import combinations
 
 import pandas as pd
 
-from pilotsite.analysis import Figure
-from pilotsite.text import LEXICON_FILES, keyword_frequencies, lexicon_of, tokens
+from pilotsite.api import LEXICON_FILES, Figure, keyword_frequencies, lexicon_of, tokens
 
 TOP_N = 15
 OVERLAP_TOP_N = 30

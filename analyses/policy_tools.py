@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.analysis import Check, Figure
+from pilotsite.api import Check, Figure
 
 DOCUMENT = "return-migrant-entrepreneurship"
 TABLES = f"data/reported/{DOCUMENT}"

@@ -1,0 +1,22 @@
+"""The names an analysis in analyses/ is written against.
+
+An analysis imports from here and nowhere else in pilotsite: the engine's modules may move or
+be renamed, these names stay, so a reorganised engine needs no edit to any analysis (whose code
+is published on every figure page).
+"""
+from pilotsite.analysis import Check, Figure, NotDrawn, NothingToDraw
+from pilotsite.codebook import CODEBOOK, TYPES, load_codebook
+from pilotsite.keyness import G2_P_0001, content_counts, keyness
+from pilotsite.project import EVENTS, STAGES
+from pilotsite.schemas import SLUG
+from pilotsite.text import LEXICON_FILES, STOPWORDS, USER_DICTIONARY, keyword_frequencies, lexicon_of, read_word_list, tokens
+
+__all__ = [
+    # declaring figures
+    "Figure", "Check", "NotDrawn", "NothingToDraw",
+    # where the inputs are
+    "EVENTS", "STAGES", "CODEBOOK", "LEXICON_FILES", "STOPWORDS", "USER_DICTIONARY", "SLUG",
+    # words, counts and codes
+    "tokens", "lexicon_of", "keyword_frequencies", "read_word_list", "content_counts", "keyness", "G2_P_0001",
+    "load_codebook", "TYPES",
+]
