@@ -13,8 +13,6 @@ decides what is out of date lives in .build/ (git-ignored): deleting it means a 
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import shutil
 import sys
 import time
@@ -24,146 +22,16 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 # Only light modules at start-up: a no-op build must finish before pandas would have loaded.
-from pilotsite import fingerprint, publish  # noqa: E402
 from pilotsite.errors import BuildError  # noqa: E402
-
-WORK_DIR = ".build"  # page sources, caches and build state; git-ignored
-INPUT_TREES = ("data", "analyses", "site", "pilotsite", "history")
-
-
-def say(message: str) -> None:
-    print(message, flush=True)
-
-
-class PhaseClock:
-    """How long each phase of a build took, for the summary."""
-
-    def __init__(self) -> None:
-        self.times: dict[str, float] = {}
-        self.current, self.since = "", time.perf_counter()
-
-    def start(self, name: str) -> None:
-        now = time.perf_counter()
-        if self.current:
-            self.times[self.current] = self.times.get(self.current, 0.0) + now - self.since
-        self.current, self.since = name, now
-
-    def summary(self) -> str:
-        self.start("")
-        return " · ".join(f"{name} {seconds:.1f} s" for name, seconds in self.times.items())
-
-
-class BuildState:
-    """What the last successful builds produced, kept in .build/ and written atomically."""
-
-    def __init__(self, root: Path):
-        self.folder = root / WORK_DIR
-        self.hashes = fingerprint.FileHashes(self.folder / "hashes.json")
-        self.last = self._read("last-build.json")
-        self.figure_keys: dict[str, str] = self._read("figures.json")
-
-    def _read(self, name: str) -> dict:
-        try:
-            return json.loads((self.folder / name).read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
-            return {}
-
-    def _write(self, name: str, value: dict) -> None:
-        fingerprint.write_atomic(self.folder / name, json.dumps(value, indent=1, sort_keys=True).encode("utf-8"))
-
-    def unchanged(self, out: Path, inputs: str) -> dict | None:
-        """The last build of out, if its inputs are the same and its output is untouched."""
-        record = self.last.get(str(out.resolve()))
-        if record and record["inputs"] == inputs and out.is_dir() and tree_digests(out, self.hashes) == record["outputs"]:
-            return record
-        return None
-
-    def save(self, out: Path, inputs: str, figure_keys: dict[str, str], pages: int) -> None:
-        self.figure_keys = figure_keys
-        self._write("figures.json", figure_keys)
-        self.last[str(out.resolve())] = {"inputs": inputs, "outputs": tree_digests(out, self.hashes),
-                                         "figures": len(figure_keys), "pages": pages}
-        self._write("last-build.json", self.last)
-        self.hashes.save()
-
-
-def tree_digests(folder: Path, hashes: fingerprint.FileHashes | None = None) -> dict[str, str]:
-    """SHA-256 of every file under folder; with hashes, files whose mtime and size are unchanged
-    since they were last hashed are not read again (--check always reads everything)."""
-    digest = hashes.sha256 if hashes is not None else fingerprint.sha256_file
-    return {label: digest(path) for label, path in fingerprint.walk_files(str(folder))}
-
-
-def input_files(root: Path) -> dict[str, str]:
-    """Every file the site is made from, by label: the project's own folders, and each corpus
-    folder that data/corpora.yaml names outside them (a corpus may live anywhere)."""
-    files = {}
-    for tree in INPUT_TREES:
-        files.update((f"{tree}/{label}", path) for label, path in fingerprint.walk_files(str(root / tree)))
-    files["build.py"] = str(root / "build.py")
-    for label, folder in fingerprint.outside_corpus_folders(root, INPUT_TREES):
-        files.update((f"{label}/{name}", path) for name, path in fingerprint.walk_files(str(folder)))
-    return files
-
-
-def inputs_digest(root: Path, hashes: fingerprint.FileHashes, options: dict) -> str:
-    """One hash over every file the site is made from, the library versions and the options."""
-    files = {label: hashes.sha256(path) for label, path in input_files(root).items()}
-    versions = fingerprint.library_versions() | {name: fingerprint.package_version(name) for name in ("pypandoc-binary", "Jinja2", "pagefind-bin-extended")}
-    versions["python"] = platform.python_version()
-    return fingerprint.sha256_bytes(fingerprint.canonical_json([files, versions, options]).encode("utf-8"))
-
+from pilotsite.publishing import publish  # noqa: E402
+from pilotsite.state import fingerprint  # noqa: E402
+from pilotsite.state.workspace import WORK_DIR, BuildState, Workspace, inputs_digest  # noqa: E402,F401  (WORK_DIR: for tests)
 
 MAX_SHOWN_PROBLEMS = 50  # loaders report every problem; the first 50 are printed, then how many more
 
 
-def load_catalog(root: Path, site_url: str | None, hashes: fingerprint.FileHashes | None = None, jobs: int = 0,
-                 scheduler: str = ""):
-    """Load and validate every input before any analysis runs, so bad data fails fast."""
-    import os
-
-    from pilotsite.analysis import Catalog
-    from pilotsite.codebook import CODEBOOK, codebook_digest, load_codebook
-    from pilotsite.corpus import CONFIG as CORPORA, load_corpora
-    from pilotsite.documents import load_documents
-    from pilotsite.evidence import load_events, load_stages
-    from pilotsite.project import open_project
-    from pilotsite.reported import load_reported
-    from pilotsite.text import USER_DICTIONARY
-    from pilotsite.textwork import TextWork
-
-    from pilotsite import tables
-
-    cache = root / WORK_DIR / "cache"
-    tables.VALIDATED = tables.ValidatedTables(cache / "validated-tables.json")
-    project = open_project(root, site_url)  # the settings first: nothing else is read without them
-    problems = []
-
-    def attempt(load, *args, **kwargs):
-        """Run one loader, keeping its problems: every input is checked and all problems reported together."""
-        try:
-            return load(*args, **kwargs)
-        except BuildError as exc:
-            problems.extend(exc.problems)
-            return None
-
-    documents = attempt(load_documents, project)
-    digest = hashes.sha256 if hashes is not None else fingerprint.sha256_file
-    corpora = attempt(load_corpora, project, digest, cache) or {}
-    tools = ()
-    if project.path(CORPORA).is_file():
-        tools = attempt(load_codebook, project) or ()  # validated here so a bad pattern stops the build before any analysis
-    if documents is not None:  # events, stages and reported numbers quote the documents
-        events, stages, reported = (attempt(load, project, documents) for load in (load_events, load_stages, load_reported))
-    if problems:
-        raise BuildError(problems)
-    tables.VALIDATED.save()
-    # Token caches are keyed by content, so several checkouts may share one (PILOTSITE_TOKEN_CACHE).
-    token_cache = Path(os.environ.get("PILOTSITE_TOKEN_CACHE") or cache / "tokens")
-    work = TextWork(token_cache, cache / "coded", (root / USER_DICTIONARY).read_text(encoding="utf-8"), tools,
-                    codebook_digest(project) if tools else "", jobs, scheduler)
-    return Catalog(project=project, documents=documents, events=events, stages=stages, reported=reported,
-                   corpora=corpora, textwork=work, cache_dir=cache)
+def say(message: str) -> None:
+    print(message, flush=True)
 
 
 def choose_renderer(requested: str) -> str:
@@ -182,9 +50,8 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     started = time.perf_counter()
     renderer = choose_renderer(renderer)
     publish.recover(out)  # a build killed mid-publish left the old site aside: put it back
-    state = BuildState(root)
+    state = BuildState(Workspace.of(root))
     inputs = inputs_digest(root, state.hashes, {"renderer": renderer, "site_url": site_url})
-
     previous = None if check else state.unchanged(out, inputs)  # --check always compares every file
     if previous:
         seconds = time.perf_counter() - started
@@ -193,160 +60,29 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
         return {"figures": previous["figures"], "figures_rebuilt": [], "pages_rendered": [], "changes": [],
                 "seconds": seconds, "differences": []}
 
-    from pilotsite import citation, ledger, linkcheck, search, webfont
-    from pilotsite.analysis import NotDrawn, discover_all
-    from pilotsite.citable import site_files
-    from pilotsite.corpus_pages import evidence_items, evidence_links
-    from pilotsite.corpus_texts import TextStage
-    from pilotsite.outputs import FigureCache, compute_figures, software_versions
-    from pilotsite.pages import SiteModel, build_pages
-    from pilotsite.renderers import embedded, quarto
-    from pilotsite.sources import SourceWriter, site_templates
-    from pilotsite.text import lexicon_summary
+    from pilotsite import pipeline
 
-    clock = PhaseClock()
-    clock.start("load")
-    say("[1/7] Loading and validating data")
-    catalog = load_catalog(root, site_url, state.hashes, jobs, scheduler)
-
-    clock.start("analyses")
-    say("[2/7] Finding analyses")
-    figures, not_drawn = discover_all(catalog)
-
-    # A figure is redrawn only when the hash of what it depends on has no stored result.
-    clock.start("texts")
-    for corpus in catalog.corpora.values():  # every corpus figure and page reads the per-text caches
-        catalog.textwork.prepare(corpus)
-    if catalog.textwork.segmented or catalog.textwork.coded:
-        say(f"      segmented {catalog.textwork.segmented} and coded {catalog.textwork.coded} corpus texts")
-    clock.start("figures")
-    say(f"[3/7] Checking {len(figures)} figures against the cache")
-    cache = FigureCache(root / WORK_DIR / "cache" / "figures")
-    libraries = fingerprint.library_versions()
-    loaders = dict(fingerprint.LOADERS) | {f"{c.label}/": fingerprint.CORPUS_LOADERS for c in catalog.corpora.values()}
-    keys, components, stale, reasons = {}, {}, [], {}
-    for figure in figures:
-        parts = fingerprint.figure_components(
-            figure_id=figure.id, analysis=root / figure.analysis, analysis_label=figure.analysis,
-            inputs=figure.inputs, params=dict(figure.params), root=root, hashes=state.hashes,
-            libraries=libraries, loaders=loaders)
-        key = fingerprint.key_of(parts)
-        keys[figure.id], components[figure.id] = key, parts
-        if not cache.has(figure.id, key):
-            before = cache.components(figure.id, state.figure_keys.get(figure.id, ""))
-            reasons[figure.id] = (sorted(n for n in set(parts) | set(before) if parts.get(n) != before.get(n))
-                                  if before else ["no earlier build"])
-            say(f"      drawing {figure.id} ({', '.join(reasons[figure.id])})")
-            stale.append(figure)
-    for figure, files in compute_figures(stale, catalog, jobs):
-        cache.store(figure.id, keys[figure.id], files, components[figure.id])
-    rebuilt = [figure.id for figure in stale]
-    results = {}
-    for figure in figures:
-        result = cache.load(figure, keys[figure.id], components[figure.id], root)
-        if isinstance(result, NotDrawn):
-            not_drawn.append(result)
-            say(f"      not drawn: {figure.id} ({result.reason})")
-        else:
-            results[figure.id] = result
-
-    clock.start("versions")
-    say("[4/7] Recording figure versions")
-    settings = catalog.project.settings
-    new_ledger, changes, version_files = ledger.record(ledger.load(root), root, results.values(), settings.date,
-                                                        catalog.documents)
-    for change in changes:
-        say(f"      {change.figure_id}: version {change.version} ({change.summary})")
-
-    # Pages come after every figure exists: indexes and cross-links need them all.
-    clock.start("pages")
-    say("[5/7] Writing page sources")
-    versions = software_versions() | {"pandoc": embedded.pandoc_display_version()}
-    model = SiteModel(project=catalog.project, documents=dict(catalog.documents), results=results,
-                      events=catalog.events, stages=catalog.stages, lexicon_summary=lexicon_summary(root),
-                      versions=versions, ledger=new_ledger, history_files=version_files, catalog=catalog,
-                      not_drawn=not_drawn)
-    model.evidence = evidence_links(model, catalog)
-    model.search_bundles = {c.id: search.corpus_bundles(c, bool(evidence_items(model, c))) for c in catalog.corpora.values()}
-    cache_dir = root / WORK_DIR / "cache"
-    citation.load_apa_cache(cache_dir / "apa.json")
-    sources = root / WORK_DIR / "pages"  # updated in place (SourceWriter)
-    staging = publish.staging_dir(out)
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    # The text pages of every corpus, and the evidence that its figures' tables link to, come
-    # from one pass over the texts, batch by batch (pilotsite/corpus_texts.py): a corpus of any
-    # size is never in memory at once.
-    writer = SourceWriter(model, sources, cache_dir / "templates", cache_dir / "sources")
-    renderer_of_pages = (embedded.EmbeddedRenderer(catalog.project, sources, staging, cache_dir / "pages")
-                         if renderer == "embedded" else None)
-    spec = embedded.RenderSpec(settings, site_templates(catalog.project.site), renderer == "embedded")
-    stage = TextStage(catalog, writer, renderer_of_pages, spec, cache_dir, jobs, scheduler)
-    clock.start("text pages")
-    model.corpus_evidence = {c.id: stage.run(c, evidence_items(model, c)) for c in catalog.corpora.values()}
-    stage.finish()
-    clock.start("pages")
-    pages = build_pages(model)
-    citation.save_apa_cache(cache_dir / "apa.json")
-    page_keys = writer.write(pages)
-    if renderer_of_pages is not None:
-        renderer_of_pages.render(pages, page_keys)
-    redirects = {p.path for p in pages if p.redirect}
-    indexed = [f"{p.path}.html" for p in pages if p.search_kind] + stage.indexed
-    clock.start("fonts")
-    # The layout's own Chinese is on every page, so it belongs in the core subset.
-    layout_text = (root / "site" / "layouts" / "page.html.j2").read_text(encoding="utf-8")
-    for path in webfont.write_font(sources, settings.title_zh + layout_text, cache_dir / "fonts", writer.keys,
-                                   stage.characters):
-        writer.keep(path)
-    writer.finish(site_files(model, [p for p in writer.keys if p not in redirects]), list(writer.keys))
-
-    clock.start("render")
-    say(f"[6/7] Rendering {len(writer.keys)} pages with the {renderer} renderer")
-    if renderer == "quarto":
-        quarto.render(sources, staging)
-        rendered, html_keys = list(writer.keys), {}
-    else:
-        rendered, html_keys = renderer_of_pages.finish()
-        rendered += stage.rendered
-
-    # The search index is written into the staged copy before the link check, so the search page's
-    # links to the index are checked and the index is published (or discarded) with the pages.
-    clock.start("search")
-    say("[7/7] Indexing for search, checking links and " + ("comparing with " + str(out) if check else "publishing"))
-    search.index_site(staging, indexed, model.search_bundles, html_keys, root / WORK_DIR / "cache" / "search")
-    clock.start("links")
-    # The link check runs on the staged copy: a site with a broken link is never published.
-    broken = linkcheck.broken_links(staging, html_keys, root / WORK_DIR / "cache" / "links-v2.json")
-    if broken:
-        shutil.rmtree(staging)
-        raise BuildError("broken links in the built site:\n  " + "\n  ".join(broken[:20]))
-    report = {"figures": len(figures), "figures_rebuilt": rebuilt, "reasons": reasons, "not_drawn": [n.id for n in not_drawn],
-              "pages_rendered": rendered, "changes": [c.figure_id for c in changes], "differences": []}
-    clock.start("publish")
-    if check:
-        expected, found = tree_digests(staging), (tree_digests(out) if out.is_dir() else {})
-        report["differences"] = sorted(p for p in set(expected) | set(found) if expected.get(p) != found.get(p))
-        shutil.rmtree(staging)
-    else:
-        publish.publish(staging, out)
-        ledger.save(root, new_ledger, version_files)  # after publishing: a kill before it only delays the record
-        state.save(out, inputs_digest(root, state.hashes, {"renderer": renderer, "site_url": site_url}), keys, len(writer.keys))
-        cache.prune(keys)
-        fingerprint.write_atomic(root / WORK_DIR / "last-report.json", json.dumps(report, indent=1).encode("utf-8"))
+    run = pipeline.Build(root, out, renderer, site_url, check, jobs, scheduler, state, say)
+    catalog = pipeline.load(run)                                               # [1/7]
+    analyses = pipeline.find_analyses(run, catalog)                            # [2/7]
+    drawn = pipeline.draw_figures(run, catalog, analyses)                      # [3/7]
+    versions = pipeline.record_versions(run, catalog, drawn)                   # [4/7]
+    written = pipeline.write_pages(run, catalog, analyses, drawn, versions)    # [5/7]
+    written = pipeline.render(run, written)                                    # [6/7]
+    report = pipeline.index_check_and_publish(run, analyses, drawn, versions, written)  # [7/7]
 
     report["seconds"] = time.perf_counter() - started
-    report["phases"] = clock.summary()
-    say(f"Done: {len(writer.keys)} pages written ({len(rendered)} rendered anew), {len(rebuilt)} of {len(figures)} "
-        f"figures rebuilt, in {report['seconds']:.1f} s -> {out}")
+    report["phases"] = run.clock.summary()
+    say(f"Done: {len(written.sources)} pages written ({len(written.rendered)} rendered anew), {len(drawn.rebuilt)} of "
+        f"{len(analyses.figures)} figures rebuilt, in {report['seconds']:.1f} s -> {out}")
     say(f"      {report['phases']}")
     return report
 
 
 def build_one_figure(root: Path, figure_id: str, out: Path) -> None:
-    from pilotsite.analysis import discover
-    from pilotsite.outputs import compute_figure
+    from pilotsite.figures.figure import discover
+    from pilotsite.figures.outputs import compute_figure
+    from pilotsite.pipeline import load_catalog
 
     catalog = load_catalog(root, None)
     figures = {f.id: f for f in discover(catalog)}

@@ -26,12 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pilotsite.corpus import load_corpus  # noqa: E402
-from pilotsite.keyness import content_counts, content_words  # noqa: E402  (the baseline counts per text)
-from pilotsite.project import open_project  # noqa: E402
-from pilotsite.schemas import CorpusEntry  # noqa: E402
-from pilotsite.text import USER_DICTIONARY, load_lexicon  # noqa: E402
-from pilotsite.textwork import TextWork  # noqa: E402
+from pilotsite.inputs.corpus import load_corpus  # noqa: E402
+from pilotsite.analysis.keyness import content_counts, content_words  # noqa: E402  (the baseline counts per text)
+from pilotsite.inputs.project import open_project  # noqa: E402
+from pilotsite.inputs.schemas import CorpusEntry  # noqa: E402
+from pilotsite.analysis.words import USER_DICTIONARY, load_lexicon  # noqa: E402
+from pilotsite.analysis.textwork import TextWork  # noqa: E402
 
 
 def peak_mb() -> float:

@@ -4,12 +4,12 @@ An analysis imports from here and nowhere else in pilotsite: the engine's module
 be renamed, these names stay, so a reorganised engine needs no edit to any analysis (whose code
 is published on every figure page).
 """
-from pilotsite.analysis import Check, Figure, NotDrawn, NothingToDraw
-from pilotsite.codebook import CODEBOOK, TYPES, load_codebook
-from pilotsite.keyness import G2_P_0001, content_counts, keyness
-from pilotsite.project import EVENTS, STAGES
-from pilotsite.schemas import SLUG
-from pilotsite.text import LEXICON_FILES, STOPWORDS, USER_DICTIONARY, keyword_frequencies, lexicon_of, read_word_list, tokens
+from pilotsite.figures.figure import Check, Figure, NotDrawn, NothingToDraw
+from pilotsite.inputs.codebook import CODEBOOK, TYPES, load_codebook
+from pilotsite.analysis.keyness import G2_P_0001, content_counts, keyness
+from pilotsite.inputs.project import EVENTS, STAGES
+from pilotsite.inputs.schemas import SLUG
+from pilotsite.analysis.words import LEXICON_FILES, STOPWORDS, USER_DICTIONARY, keyword_frequencies, lexicon_of, read_word_list, tokens
 
 __all__ = [
     # declaring figures

@@ -4,12 +4,12 @@ import shutil
 import pandas as pd
 import yaml
 
-from pilotsite.analysis import Catalog, discover, load_module
-from pilotsite.documents import load_documents
-from pilotsite.evidence import load_events, load_stages
-from pilotsite.outputs import evaluate as run_figure
-from pilotsite.project import open_project
-from pilotsite.reported import load_reported
+from pilotsite.figures.figure import Catalog, discover, load_module
+from pilotsite.inputs.documents import load_documents
+from pilotsite.inputs.timelines import load_events, load_stages
+from pilotsite.figures.outputs import evaluate as run_figure
+from pilotsite.inputs.project import open_project
+from pilotsite.inputs.reported import load_reported
 from conftest import ROOT
 
 case_timelines = load_module(ROOT / "analyses/case_timelines.py", ROOT)

@@ -55,7 +55,7 @@ def add_analysis(root: Path, name: str, body: str) -> None:
 
 ANALYSIS_HEAD = """
     import pandas as pd
-    from pilotsite.analysis import Figure
+    from pilotsite.figures.figure import Figure
 
     def figures(catalog):
         return [Figure(id="{id}", title="T", caption="C", kind="policy-tools", documents=("return-migrant-entrepreneurship",),

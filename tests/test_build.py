@@ -1,6 +1,5 @@
 """Full builds of the default data: pages, figure folders, links, reproducibility, safety."""
 import html
-import json
 import re
 import subprocess
 import sys
@@ -11,8 +10,8 @@ import pytest
 
 import build as build_module
 from conftest import ROOT, cited_entry, copy_project, figure_count, run_build, tree_hashes
-from pilotsite.evidence import quote_anchor
-from pilotsite.linkcheck import broken_links
+from pilotsite.inputs.timelines import quote_anchor
+from pilotsite.publishing.linkcheck import broken_links
 
 DOCUMENTS = ["lu-street-typical-experience", "m-county-homestead-pilot", "return-migrant-entrepreneurship",
              "shanxi-collaborative-contest", "wenling-participatory-budgeting"]

@@ -99,9 +99,9 @@ def test_the_engine_installs_as_a_package_with_the_pins_of_requirements(tmp_path
     shutil.copy(ROOT / "pyproject.toml", source)
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(source)],
                    check=True, cwd=tmp_path)
-    assert (target / "pilotsite/textwork.py").is_file() and (target / "pilotsite/renderers/fig_alt.lua").is_file()
-    probe = subprocess.run([sys.executable, "-c", "import pilotsite.cluster as c; print(c.code_digest())"], cwd=tmp_path,
+    assert (target / "pilotsite/analysis/textwork.py").is_file() and (target / "pilotsite/rendering/fig_alt.lua").is_file()
+    probe = subprocess.run([sys.executable, "-c", "import pilotsite.analysis.cluster as c; print(c.code_digest())"], cwd=tmp_path,
                            env={**os.environ, "PYTHONPATH": str(target)}, capture_output=True, text=True, check=True)
-    here = subprocess.run([sys.executable, "-c", "import pilotsite.cluster as c; print(c.code_digest())"], cwd=ROOT,
+    here = subprocess.run([sys.executable, "-c", "import pilotsite.analysis.cluster as c; print(c.code_digest())"], cwd=ROOT,
                           capture_output=True, text=True, check=True)
     assert probe.stdout == here.stdout  # an installed copy counts as the same code

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from pilotsite.corpus import decode_text, load_corpora, split_sentences
+from pilotsite.inputs.corpus import decode_text, load_corpora, split_sentences
 from pilotsite.errors import BuildError
-from pilotsite.keyness import keyness, log_likelihood, log_ratio
-from pilotsite.project import open_project
-from pilotsite.textwork import TextWork
+from pilotsite.analysis.keyness import keyness, log_likelihood, log_ratio
+from pilotsite.inputs.project import open_project
+from pilotsite.analysis.textwork import TextWork
 
 USERDICT = (ROOT / "data/lexicon/userdict.txt").read_text(encoding="utf-8")
 
@@ -99,7 +99,7 @@ def test_corpus_problems_are_all_reported(project_copy):
 
 
 def test_one_pass_segmentation_equals_segmenting_each_sentence():
-    from pilotsite.segment import segment_sentences, segment_text
+    from pilotsite.analysis.segment import segment_sentences, segment_text
 
     corpus = sample_corpus()
     for text in corpus.texts[:40]:
@@ -108,7 +108,7 @@ def test_one_pass_segmentation_equals_segmenting_each_sentence():
 
 
 def test_parallel_segmentation_and_coding_equal_one_process(tmp_path):
-    from pilotsite.codebook import load_codebook
+    from pilotsite.inputs.codebook import load_codebook
 
     corpus = sample_corpus()
     tools = load_codebook(open_project(ROOT))
@@ -130,7 +130,7 @@ def test_cache_reworks_only_changed_texts(tmp_path):
     project = open_project(ROOT)
     entry = type("Entry", (), {"id": "c", "title": None, "path": str(folder), "groupings": None, "keyness": None,
                                "search_characters": 300})
-    from pilotsite.corpus import load_corpus
+    from pilotsite.inputs.corpus import load_corpus
 
     corpus = load_corpus(project, entry)
     first = work(tmp_path / "cache", jobs=1)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_project, run_build
-from pilotsite.corpus import load_corpora
+from pilotsite.inputs.corpus import load_corpora
 from pilotsite.errors import BuildError
-from pilotsite.project import open_project
+from pilotsite.inputs.project import open_project
 
 SAMPLE = ROOT / "data/corpora/cn-regulations-sample"
 

@@ -1,12 +1,12 @@
 """Timeline and reported-number rows must quote their documents verbatim."""
 import pytest
 
-from pilotsite.documents import load_documents
+from pilotsite.inputs.documents import load_documents
 from pilotsite.errors import BuildError
-from pilotsite.evidence import load_events, load_stages
-from pilotsite.project import EVENTS
-from pilotsite.project import open_project
-from pilotsite.reported import load_reported
+from pilotsite.inputs.timelines import load_events, load_stages
+from pilotsite.inputs.project import EVENTS
+from pilotsite.inputs.project import open_project
+from pilotsite.inputs.reported import load_reported
 
 
 def load(root):

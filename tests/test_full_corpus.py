@@ -11,7 +11,7 @@ import re
 import pytest
 
 from conftest import ROOT, copy_project, run_build
-from pilotsite.linkcheck import broken_links
+from pilotsite.publishing.linkcheck import broken_links
 
 SHARED = ROOT.parent / "shared/corpora/cn-regulations"
 

@@ -1,7 +1,7 @@
 """The consistency checks of the policy-tool analysis, on tiny tables with known answers."""
 import pandas as pd
 
-from pilotsite.analysis import load_module
+from pilotsite.figures.figure import load_module
 from conftest import ROOT
 
 policy_tools = load_module(ROOT / "analyses/policy_tools.py", ROOT)
@@ -45,12 +45,12 @@ def test_alt_text_lists_every_value():
 
 
 def test_reported_tables_become_figure_data(project_copy):
-    from pilotsite.analysis import Catalog, discover
-    from pilotsite.documents import load_documents
-    from pilotsite.evidence import load_events, load_stages
-    from pilotsite.outputs import evaluate as run_figure
-    from pilotsite.project import open_project
-    from pilotsite.reported import load_reported
+    from pilotsite.figures.figure import Catalog, discover
+    from pilotsite.inputs.documents import load_documents
+    from pilotsite.inputs.timelines import load_events, load_stages
+    from pilotsite.figures.outputs import evaluate as run_figure
+    from pilotsite.inputs.project import open_project
+    from pilotsite.inputs.reported import load_reported
 
     project = open_project(project_copy)
     docs = load_documents(project)

@@ -8,11 +8,11 @@ import re
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import ROOT
-from pilotsite.corpus import split_sentences
-from pilotsite.documents import parse_blocks
-from pilotsite.renderers.embedded import markdown_to_html
-from pilotsite.sources import CONTROL_CHARACTERS, html_text, markdown_text
-from pilotsite.text import keyword_frequencies, load_lexicon, tokens
+from pilotsite.inputs.corpus import split_sentences
+from pilotsite.inputs.documents import parse_blocks
+from pilotsite.rendering.embedded import markdown_to_html
+from pilotsite.pages.sources import CONTROL_CHARACTERS, html_text, markdown_text
+from pilotsite.analysis.words import keyword_frequencies, load_lexicon, tokens
 
 LEXICON = load_lexicon(ROOT)
 HOSTILE = st.sampled_from(["<script>alert(1)</script>", '"onmouseover=alert(1) x="', "[a](javascript:alert(1))",

@@ -104,17 +104,17 @@ def test_editing_one_analysis_rebuilds_its_figures_only(built):
 
 
 def test_editing_a_shared_helper_rebuilds_everything_that_imports_it(built):
-    # the analyses that import pilotsite.text, and every corpus figure (its texts are segmented
-    # by pilotsite.segment, which builds its tokenizer with pilotsite.text)
+    # the analyses that import pilotsite.analysis.words, and every corpus figure (its texts are segmented
+    # by pilotsite.analysis.segment, which builds its tokenizer with pilotsite.analysis.words)
     expected = set().union(*(figures_of_analysis(built, a) for a in (
         "keyword_frequencies.py", "corpus_keywords.py", "corpus_keyness.py", "corpus_policy_tools.py")))
     assert len(expected) < figure_count(built / "_site")
-    with open(built / "pilotsite/text.py", "a", encoding="utf-8") as handle:
+    with open(built / "pilotsite/analysis/words.py", "a", encoding="utf-8") as handle:
         handle.write("\n# an edit\n")
     run_build(built)
     done = report(built)
     assert set(done["figures_rebuilt"]) == expected
-    assert all("code:pilotsite/text.py" in reasons for reasons in done["reasons"].values())
+    assert all("code:pilotsite/analysis/words.py" in reasons for reasons in done["reasons"].values())
 
 
 def test_a_deleted_output_comes_back(built):
@@ -213,7 +213,6 @@ def test_putting_inputs_back_restores_the_earlier_version(built):
     """Reverting a data edit makes the earlier version current again, under its own number and
     unchanged permanent page; the ledger records the return instead of failing or renumbering."""
     original = (built / TOOL_TYPES).read_bytes()
-    before = json.loads((built / "history/ledger.json").read_text(encoding="utf-8"))["figures"]["return-migrant-tool-types"]
     first = cited_entry(built, "return-migrant-tool-types")  # the version the figure's page stands for
     page = built / f"_site/figures/return-migrant-tool-types/v/{first['version']}/index.html"
     page_before = page.read_bytes()

@@ -1,7 +1,7 @@
 """The embedded renderer: pandoc's output, and the shortcut for bodies of raw HTML only."""
 from __future__ import annotations
 
-from pilotsite.renderers.embedded import pandoc_to_html, raw_html_only, split_front_matter
+from pilotsite.rendering.embedded import pandoc_to_html, raw_html_only, split_front_matter
 
 
 def test_raw_html_bodies_are_rendered_exactly_as_pandoc_renders_them(built_project):

@@ -5,7 +5,7 @@ import re
 import yaml
 
 import build as build_module
-from pilotsite.sources import markdown_text
+from pilotsite.pages.sources import markdown_text
 
 HOSTILE = '<script>alert(1)</script> [x](javascript:alert(2)) "onmouseover=alert(3) `{=html}` {{< meta x >}}'
 

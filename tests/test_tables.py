@@ -1,7 +1,7 @@
 import pytest
 
 from pilotsite.errors import BuildError
-from pilotsite.tables import Column, read_table
+from pilotsite.inputs.tables import Column, read_table
 
 COLUMNS = [Column("name"), Column("share_pct", "share"), Column("when", "partial-date", required=False)]
 

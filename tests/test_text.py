@@ -1,4 +1,4 @@
-from pilotsite.text import chinese_tokens, english_tokens, keyword_frequencies, load_lexicon
+from pilotsite.analysis.words import chinese_tokens, english_tokens, keyword_frequencies, load_lexicon
 from conftest import ROOT
 
 LEXICON = load_lexicon(ROOT)

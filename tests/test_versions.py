@@ -19,7 +19,7 @@ def ledger(root) -> dict:
 def test_a_pure_code_refactor_publishes_no_version_and_leaves_the_site_as_it_was(built_project, tmp_path):
     root = copy_built(built_project, tmp_path / "project")
     site, history = tree_hashes(root / "_site"), tree_hashes(root / "history")
-    outputs = root / "pilotsite/outputs.py"  # in every figure's key: all of them are redrawn
+    outputs = root / "pilotsite/figures/outputs.py"  # in every figure's key: all of them are redrawn
     source = outputs.read_text(encoding="utf-8")
     assert source.count("_compute_forked") >= 2
     outputs.write_text(source.replace("_compute_forked", "_compute_in_worker"), encoding="utf-8")

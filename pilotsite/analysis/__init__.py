@@ -1,0 +1,1 @@
+"""Analysis of texts: tokenising, jieba segmentation, word counts, keyness, codebook coding, batches."""

@@ -1,0 +1,61 @@
+"""Segmenting a corpus text with jieba, sentence by sentence, and the token files' format.
+
+textwork.py runs this on every text, in batches, and caches the result per text.
+"""
+from __future__ import annotations
+
+from pilotsite.analysis.words import chinese_tokenizer
+
+CACHE_FORMAT = "sentences-v3"  # change when encode() or segment_text() changes
+
+
+def segment_sentences(sentences: list[str], user_dictionary: str) -> list[list[str]]:
+    """jieba tokens of each sentence, whitespace dropped (the reference segment_text must match)."""
+    tokenizer = chinese_tokenizer(user_dictionary)
+    return [[w for w in tokenizer.lcut(s) if w.strip()] for s in sentences]
+
+
+TERMINATORS = frozenset("。！？；!?;")
+
+
+def segment_text(text: str, user_dictionary: str) -> list[list[str]]:
+    """The tokens of each sentence of corpus.split_sentences(text), from one jieba pass.
+
+    One lcut over the whole text is much faster than one per sentence. It gives the same tokens:
+    jieba never joins characters across punctuation or whitespace, and sentence ends are such
+    characters, which jieba returns as tokens of their own; they are cut here by the same rule
+    as split_sentences (after 。！？；!?; and at line breaks; blank sentences dropped)."""
+    from pilotsite.inputs.corpus import MARKUP
+
+    sentences: list[list[str]] = []
+    current: list[str] = []
+    raw: list[str] = []
+
+    def close() -> None:
+        if "".join(raw).strip():
+            sentences.append(current.copy())
+        current.clear()
+        raw.clear()
+
+    for token in chinese_tokenizer(user_dictionary).lcut(MARKUP.sub("", text)):
+        if "\n" in token:
+            close()
+            continue
+        raw.append(token)
+        if token.strip():
+            current.append(token)
+        if token in TERMINATORS:
+            close()
+    close()
+    return sentences
+
+
+def encode(tokens: list[list[str]]) -> bytes:
+    """First line: the number of sentences; then one line of space-separated tokens per sentence."""
+    return (f"{len(tokens)}\n" + "\n".join(" ".join(sentence) for sentence in tokens)).encode("utf-8")
+
+
+def decode(data: bytes) -> list[list[str]]:
+    count, _, body = data.decode("utf-8").partition("\n")
+    lines = body.split("\n") if int(count) else []
+    return [line.split(" ") if line else [] for line in lines]

@@ -1,0 +1,1 @@
+"""Figures: declarations, discovery, running and drawing them, and their cache."""

@@ -1,0 +1,220 @@
+"""Analyses: one file per analysis under analyses/, each declaring the figures it makes.
+
+An analysis module defines ``figures(catalog) -> list[Figure]``. Declaring a figure runs no
+computation: its inputs are literal paths, so the build can list every dependency up front.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+import traceback
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Mapping
+
+from collections import Counter
+
+import pandas as pd
+
+from pilotsite.inputs.documents import Document
+from pilotsite.errors import BuildError, Problem, relative
+from pilotsite.inputs.project import EVENTS, STAGES, Project
+
+FIGURE_KINDS = ("keywords", "policy-tools", "timeline", "corpus")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One consistency check on a figure's data, stated on its page."""
+
+    name: str
+    passed: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    title: str
+    caption: str
+    kind: str
+    documents: tuple[str, ...]
+    inputs: tuple[str, ...]
+    compute: Callable[["Inputs"], pd.DataFrame]
+    draw: Callable[[pd.DataFrame, object], None]
+    describe: Callable[[pd.DataFrame], str]
+    params: Mapping[str, object] = field(default_factory=dict)
+    checks: Callable[[pd.DataFrame], list[Check]] | None = None
+    headline: Callable[[pd.DataFrame], str] | None = None  # one-sentence finding for the home page
+    lang: str = "en"
+    size: tuple[float, float] = (7.0, 4.0)  # inches
+    primary_key: tuple[str, ...] = ()  # columns that identify a row of data.csv
+    aliases: tuple[str, ...] = ()  # earlier ids of this figure: their URLs redirect here
+    notes: tuple[str, ...] = ()  # what the figure leaves out of the data and why, shown under the caption
+    analysis: str = ""  # set by the loader: analyses/<file>.py
+
+
+@dataclass(frozen=True)
+class NotDrawn:
+    """A figure an analysis would draw, but cannot for this data (one group only, no dates, …):
+    declared by figures(catalog) instead of the Figure, or raised as NothingToDraw by compute.
+    The pages say what was not drawn and why."""
+
+    id: str
+    title: str
+    reason: str
+    corpus: str = ""  # the corpus it would study, if any
+    analysis: str = ""
+
+
+class NothingToDraw(Exception):
+    """Raised by a figure's compute when the data hold nothing to draw; the message says why."""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """What an analysis may look at while declaring figures: the validated data, not files."""
+
+    project: Project
+    documents: Mapping[str, Document]
+    events: pd.DataFrame
+    stages: pd.DataFrame
+    reported: Mapping[str, pd.DataFrame]  # data/reported/<doc-id>/<table>.csv -> rows
+    corpora: Mapping[str, object] = field(default_factory=dict)  # corpus id -> corpus.Corpus
+    textwork: object = None  # textwork.TextWork: the per-text caches (tokens, coded units) of the corpora
+    cache_dir: Path | None = None  # the build's cache root (.build/cache), for content-keyed caches
+
+
+class Inputs:
+    """A figure's view of the data; refuses anything the figure did not declare."""
+
+    def __init__(self, figure: Figure, catalog: Catalog):
+        self.figure = figure
+        self.catalog = catalog
+        self.params = figure.params
+        self.read: set[str] = set()
+        self.declared = frozenset(figure.inputs)  # a corpus figure declares thousands of files
+
+    def require(self, path: str) -> Path:
+        if path not in self.declared:
+            raise BuildError([Problem(self.figure.analysis, f"figure '{self.figure.id}' reads {path} but does not list it in its inputs")])
+        self.read.add(path)
+        return self.catalog.project.path(path)
+
+    def check_all_read(self) -> None:
+        """Inputs must be exact both ways: a listed file the figure never reads would redraw it
+        for nothing whenever that file changes."""
+        unread = sorted(set(self.figure.inputs) - self.read)
+        if unread:
+            raise BuildError([Problem(self.figure.analysis, f"figure '{self.figure.id}' lists {', '.join(unread)} in its "
+                                                            "inputs but never reads it; remove it from the inputs")])
+
+    def document(self, doc_id: str) -> Document:
+        doc = self.catalog.documents[doc_id]
+        self.require(doc.text_path)
+        return doc
+
+    def reported(self, path: str) -> pd.DataFrame:
+        self.require(path)
+        return self.catalog.reported[path]
+
+    def corpus(self, corpus_id: str):
+        """A corpus whose metadata.csv and texts the figure declares."""
+        corpus = self.catalog.corpora[corpus_id]
+        files = corpus.files
+        missing = [path for path in files if path not in self.declared]
+        if missing:
+            self.require(missing[0])  # the error naming it
+        self.read.update(files)
+        return corpus
+
+    def corpus_counts(self, corpus_id: str, text_ids, group: str = "") -> Counter:
+        """Token counts over the given texts of a corpus together, read from the token cache;
+        group names the set of texts (e.g. "level:local"), so its next count starts from this one."""
+        corpus = self.corpus(corpus_id)
+        self.require("data/lexicon/userdict.txt")
+        wanted = set(text_ids)
+        return self.catalog.textwork.count_words([t for t in corpus.texts if t.id in wanted],
+                                                 f"{corpus_id}/{group}" if group else "")
+
+    def corpus_coded(self, corpus_id: str):
+        """(text, [(sentence number, sub-tool id), …]) for every text of the corpus, text by text."""
+        from pilotsite.inputs.codebook import CODEBOOK
+
+        corpus = self.corpus(corpus_id)
+        self.require(CODEBOOK)
+        for text in corpus.texts:
+            yield text, self.catalog.textwork.coded_units(text)
+
+    def events(self) -> pd.DataFrame:
+        self.require(EVENTS)
+        return self.catalog.events
+
+    def stages(self) -> pd.DataFrame:
+        self.require(STAGES)
+        return self.catalog.stages
+
+
+def load_module(path: Path, root: Path):
+    """Import an analysis file by path (analyses/ is not a package)."""
+    name = f"analyses_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as exc:  # an analysis that fails to import is a user error in that file
+        raise BuildError([Problem(relative(path, root), f"cannot be imported: SyntaxError: {exc.msg}", line=exc.lineno)]) from None
+    except Exception as exc:
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        raise BuildError([Problem(relative(path, root), f"cannot be imported: {type(exc).__name__}: {exc} "
+                                                        f"(at {Path(where.filename).name}:{where.lineno})")]) from None
+    return module
+
+
+def discover(catalog: Catalog) -> list[Figure]:
+    """Every figure declared by analyses/*.py, in id order; ids must be unique and inputs exist."""
+    return discover_all(catalog)[0]
+
+
+def discover_all(catalog: Catalog) -> tuple[list[Figure], list[NotDrawn]]:
+    """discover(), and the figures the analyses declared they cannot draw for this data."""
+    root = catalog.project.root
+    figures: list[Figure] = []
+    not_drawn: list[NotDrawn] = []
+    for path in sorted(catalog.project.analyses.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        module = load_module(path, root)
+        label = relative(path, root)
+        if not hasattr(module, "figures"):
+            raise BuildError([Problem(label, "defines no figures(catalog) function")])
+        for figure in module.figures(catalog):
+            if isinstance(figure, NotDrawn):
+                not_drawn.append(replace(figure, analysis=label))
+            else:
+                figures.append(_with_analysis(figure, label))
+    problems, seen = [], {}
+    for figure in figures:
+        if figure.id in seen:
+            problems.append(Problem(figure.analysis, f"figure id '{figure.id}' is already used by {seen[figure.id]}"))
+        seen[figure.id] = figure.analysis
+        if figure.kind not in FIGURE_KINDS:
+            problems.append(Problem(figure.analysis, f"figure '{figure.id}' has kind '{figure.kind}', expected one of {FIGURE_KINDS}"))
+        for doc_id in figure.documents:
+            if doc_id not in catalog.documents:
+                problems.append(Problem(figure.analysis, f"figure '{figure.id}' names unknown document '{doc_id}'"))
+        for input_path in figure.inputs:
+            if not (root / input_path).is_file():
+                problems.append(Problem(figure.analysis, f"figure '{figure.id}' declares input {input_path}, which does not exist"))
+    for item in not_drawn:
+        if item.id in seen:
+            problems.append(Problem(item.analysis, f"figure id '{item.id}' is already used by {seen[item.id]}"))
+        seen[item.id] = item.analysis
+    if problems:
+        raise BuildError(problems)
+    return sorted(figures, key=lambda f: f.id), sorted(not_drawn, key=lambda f: f.id)
+
+
+def _with_analysis(figure: Figure, label: str) -> Figure:
+    return replace(figure, analysis=label)

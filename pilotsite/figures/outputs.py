@@ -1,0 +1,209 @@
+"""Running one figure (data, SVG, PNG, alt text, checks) and keeping the result in the cache.
+
+A figure's outputs are stored under .build/cache/figures/<figure-id>/<key>/, where the key is
+the hash of everything the figure depends on (see fingerprint.py). Pages are always built from
+the stored files, so a figure read from the cache and one just drawn give the same pages.
+"""
+from __future__ import annotations
+
+import io
+import json
+import multiprocessing
+import os
+import platform
+import shutil
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pilotsite.figures.figure import Catalog, Check, Figure, Inputs, NotDrawn, NothingToDraw
+from pilotsite.errors import BuildError, Problem
+from pilotsite.state.fingerprint import library_versions
+
+FIGURE_FILES = ("data.csv", "figure.svg", "figure.png", "result.json")
+NOT_DRAWN_FILE = "not-drawn.txt"  # instead of FIGURE_FILES: why compute found nothing to draw
+
+
+@dataclass(frozen=True)
+class FigureResult:
+    figure: Figure
+    key: str
+    components: dict[str, str]
+    data: pd.DataFrame  # every cell a string, exactly as in data.csv
+    csv: bytes
+    svg: bytes
+    png: bytes
+    alt: str
+    headline: str
+    checks: tuple[Check, ...]
+    source: str  # the analysis file's text
+
+    @property
+    def input_hashes(self) -> tuple[tuple[str, str], ...]:
+        return tuple((name[5:], digest) for name, digest in self.components.items() if name.startswith("data:"))
+
+
+def software_versions() -> dict[str, str]:
+    """Versions of Python and of the libraries that shape a figure's output."""
+    versions = {"python": platform.python_version()}
+    versions.update(library_versions())  # the same libraries that are part of every figure's key
+    versions["font"] = "Noto Sans CJK SC (NotoSansCJKsc-Regular.otf, from mplfonts)"
+    return versions
+
+
+def to_csv(data: pd.DataFrame) -> bytes:
+    return data.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A figure just computed and drawn, before it is serialised into the cache."""
+
+    data: pd.DataFrame
+    svg: bytes
+    png: bytes
+    alt: str
+    headline: str
+    checks: tuple[Check, ...]
+
+
+def evaluate(figure: Figure, catalog: Catalog) -> Evaluation:
+    """Compute, draw and check one figure; an exception becomes a BuildError naming the analysis."""
+    from pilotsite.figures import drawing  # matplotlib is imported only when something is drawn
+
+    try:
+        inputs = Inputs(figure, catalog)
+        data = figure.compute(inputs)
+        inputs.check_all_read()
+        if not isinstance(data, pd.DataFrame) or data.empty:
+            raise BuildError([Problem(figure.analysis, f"figure '{figure.id}' produced no data rows")])
+        svg, png = drawing.render(figure.draw, data, figure.size)
+        return Evaluation(data, svg, png, figure.describe(data), figure.headline(data) if figure.headline else "",
+                          tuple(figure.checks(data)) if figure.checks else ())
+    except (BuildError, NothingToDraw):
+        raise
+    except Exception as exc:
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        raise BuildError([Problem(
+            figure.analysis,
+            f"figure '{figure.id}' failed: {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})",
+        )]) from exc
+
+
+def compute_figure(figure: Figure, catalog: Catalog) -> dict[str, bytes]:
+    """The files the cache keeps for one figure (or why there is nothing to draw)."""
+    try:
+        done = evaluate(figure, catalog)
+    except NothingToDraw as reason:
+        return {NOT_DRAWN_FILE: str(reason).encode("utf-8")}
+    meta = {"alt": done.alt, "headline": done.headline, "checks": [[c.name, c.passed, c.detail] for c in done.checks]}
+    return {"data.csv": to_csv(done.data), "figure.svg": done.svg, "figure.png": done.png,
+            "result.json": json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")}
+
+
+# What forked workers compute: set just before the pool forks them, so nothing is pickled.
+_FORKED: tuple = ()
+
+
+def _compute_forked(index: int) -> tuple[str, object]:
+    figures, catalog = _FORKED
+    try:
+        return "files", compute_figure(figures[index], catalog)
+    except BuildError as error:  # sent back as plain data: the problems keep their file and line
+        return "problems", [asdict(p) for p in error.problems]
+
+
+def compute_figures(figures: list[Figure], catalog: Catalog, jobs: int = 0) -> list[tuple[Figure, dict[str, bytes]]]:
+    """compute_figure for each figure, in up to `jobs` forked processes (0: all cores), in order.
+
+    The outputs do not depend on where a figure is drawn. Every figure is tried and the problems
+    of all that fail are raised together; nothing is returned (so nothing is cached) unless all
+    succeed. Workers only compute: a worker that is killed leaves nothing behind.
+    """
+    jobs = min(jobs or os.cpu_count() or 1, len(figures))
+    outcomes = []
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for figure in figures:
+            try:
+                outcomes.append(("files", compute_figure(figure, catalog)))
+            except BuildError as error:
+                outcomes.append(("problems", [asdict(p) for p in error.problems]))
+    else:
+        from pilotsite.figures import drawing  # noqa: F401  (matplotlib imported once here, not in every worker)
+
+        global _FORKED
+        _FORKED = (figures, catalog)
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+        try:
+            futures = [pool.submit(_compute_forked, index) for index in range(len(figures))]
+            outcomes = [future.result() for future in futures]
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            _FORKED = ()
+    problems = [Problem(**p) for outcome, value in outcomes if outcome == "problems" for p in value]
+    if problems:
+        raise BuildError(problems)
+    return [(figure, files) for figure, (_, files) in zip(figures, outcomes)]
+
+
+class FigureCache:
+    """Finished figure outputs by figure id and key; entries appear whole or not at all."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def entry(self, figure_id: str, key: str) -> Path:
+        return self.folder / figure_id / key
+
+    def has(self, figure_id: str, key: str) -> bool:
+        entry = self.entry(figure_id, key)
+        return all((entry / name).is_file() for name in FIGURE_FILES) or (entry / NOT_DRAWN_FILE).is_file()
+
+    def store(self, figure_id: str, key: str, files: dict[str, bytes], components: dict[str, str]) -> None:
+        entry = self.entry(figure_id, key)
+        temporary = entry.with_name(f".tmp-{key}-{os.getpid()}")
+        if temporary.exists():
+            shutil.rmtree(temporary)
+        temporary.mkdir(parents=True)
+        for name, content in files.items():
+            (temporary / name).write_bytes(content)
+        (temporary / "components.json").write_text(json.dumps(components, indent=1, sort_keys=True), encoding="utf-8")
+        if entry.exists():  # a previous run stored it but died before using it
+            shutil.rmtree(entry)
+        os.rename(temporary, entry)
+
+    def load(self, figure: Figure, key: str, components: dict[str, str], root: Path) -> FigureResult | NotDrawn:
+        entry = self.entry(figure.id, key)
+        if (entry / NOT_DRAWN_FILE).is_file():
+            return NotDrawn(figure.id, figure.title, (entry / NOT_DRAWN_FILE).read_text(encoding="utf-8"),
+                            str(figure.params.get("corpus", "")), figure.analysis)
+        csv = (entry / "data.csv").read_bytes()
+        meta = json.loads((entry / "result.json").read_text(encoding="utf-8"))
+        return FigureResult(
+            figure=figure, key=key, components=components,
+            data=pd.read_csv(io.BytesIO(csv), dtype=str, keep_default_na=False),
+            csv=csv, svg=(entry / "figure.svg").read_bytes(), png=(entry / "figure.png").read_bytes(),
+            alt=meta["alt"], headline=meta["headline"], checks=tuple(Check(*c) for c in meta["checks"]),
+            source=(root / figure.analysis).read_text(encoding="utf-8"),
+        )
+
+    def prune(self, keep: dict[str, str]) -> None:
+        """Keep only the entries of the current figures' current keys."""
+        if not self.folder.exists():
+            return
+        for figure_dir in self.folder.iterdir():
+            for entry in figure_dir.iterdir():
+                if keep.get(figure_dir.name) != entry.name:
+                    shutil.rmtree(entry, ignore_errors=True)
+            if not any(figure_dir.iterdir()):
+                figure_dir.rmdir()
+
+
+    def components(self, figure_id: str, key: str) -> dict[str, str] | None:
+        """What a stored version was made from, to say which inputs changed since."""
+        path = self.entry(figure_id, key) / "components.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+

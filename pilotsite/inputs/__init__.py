@@ -1,0 +1,1 @@
+"""Reading and validating every input: settings, documents, tables, timelines, corpora, the codebook."""

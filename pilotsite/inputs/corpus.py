@@ -1,0 +1,318 @@
+"""Corpora of policy texts: a folder with metadata.csv and the texts it names (data/corpora.yaml).
+
+A corpus may have any metadata columns besides `id`, `title` and `file` (and an optional
+`date`); what its studies compare is declared per corpus in data/corpora.yaml as groupings
+(a metadata column, optionally the values in order and a filter), defaulting to level, region
+of local texts and issuer tier where those columns exist. `year` is a column of its own, read
+from `date`.
+
+Texts are not held in memory: a CorpusText carries its metadata and the SHA-256 of its file,
+which is what every per-text cache is keyed by, and read_text() reads it when needed. Texts may
+be UTF-8, UTF-8 with a BOM, or GB18030/GBK (common in government files); bytes that decode as
+neither give an error naming the file and the byte offset. A text is decoded at load time only
+when its bytes are new: the files that decoded cleanly before are remembered by digest.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pilotsite.inputs.reading import read_bytes_limited
+from pilotsite.errors import BuildError, Problem
+from pilotsite.state.fingerprint import CORPORA_CONFIG, sha256_file, write_atomic
+from pilotsite.inputs.project import Project
+from pilotsite.inputs.tables import Column, read_table
+
+CONFIG = CORPORA_CONFIG
+YEAR = "year"  # a grouping column derived from `date`
+METADATA_COLUMNS = [Column("id", "slug"), Column("title"), Column("date", "partial-date", required=False, optional=True),
+                    Column("file")]
+# What the studies compare when data/corpora.yaml does not say: each applies only where the
+# metadata has its columns. (id, column, label, values in order, filter)
+DEFAULT_GROUPINGS = (
+    ("level", "level", "level of government", ("central", "local"), ()),
+    ("region", "region", "region (local texts)", ("east", "central", "west"), (("level", "local"),)),
+    ("tier", "issuer_tier", "issuer tier", ("central", "provincial", "municipal"), ()),
+)
+DEFAULT_COMPARISON = ("level", ("central", "local"))
+SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
+MARKUP = re.compile(r"<!--.*?-->|^#+\s*", re.S | re.M)  # Markdown headings and comments in the files
+DECODING_FORMAT = "decode-v1"  # change when decode_text() changes: the texts are checked again
+
+
+@dataclass(frozen=True)
+class CorpusText:
+    id: str
+    title: str
+    date: str
+    file: str  # relative to the corpus folder
+    digest: str  # SHA-256 of the file's bytes: the key of every per-text cache
+    size: int  # the file's size in bytes
+    values: Mapping[str, str] = field(hash=False, compare=True)  # every metadata column, as written
+
+    def value(self, column: str) -> str:
+        """The text's value in a metadata column ('' when empty); `year` comes from the date."""
+        if column == YEAR:
+            return self.date[:4]
+        return self.values.get(column, "")
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """Texts grouped by the values of one metadata column, for the figures that compare groups."""
+
+    id: str  # the figure id suffix, e.g. keywords-by-<id>
+    column: str
+    label: str
+    values: tuple[str, ...]  # groups in order: the declared ones, then the others found, sorted
+    where: tuple[tuple[str, str], ...]  # only texts with these values are grouped
+    members: Mapping[str, tuple[str, ...]] = field(hash=False)  # value -> text ids, in id order
+    ungrouped: int = 0  # texts left out: outside `where`, or no value in the column
+
+    @property
+    def filled(self) -> tuple[str, ...]:
+        """The groups that hold at least one text."""
+        return tuple(v for v in self.values if self.members[v])
+
+    @property
+    def empty(self) -> tuple[str, ...]:
+        return tuple(v for v in self.values if not self.members[v])
+
+    def group_label(self, value: str) -> str:
+        """A group's name where groups of several groupings stand together ('local · east')."""
+        return " · ".join([v for _, v in self.where] + [value])
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two groups of texts compared word by word (keyness)."""
+
+    column: str
+    a: str
+    b: str
+    members_a: tuple[str, ...] = field(hash=False)
+    members_b: tuple[str, ...] = field(hash=False)
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per corpus and build
+class Corpus:
+    id: str
+    title: str
+    folder: Path
+    label: str  # the folder as the maintainer wrote it
+    columns: tuple[str, ...]  # metadata.csv's header
+    texts: tuple[CorpusText, ...]  # in id order
+    groupings: tuple[Grouping, ...]
+    comparison: Comparison | None
+    notes: tuple[str, ...]  # what cannot be compared in this corpus, and why
+    search_characters: int = 300
+
+    @property
+    def files(self) -> list[str]:
+        """metadata.csv and every text, as paths the build can hash."""
+        return [f"{self.label}/metadata.csv"] + [f"{self.label}/{t.file}" for t in self.texts]
+
+    def read_text(self, text: CorpusText) -> str:
+        return decode_text((self.folder / text.file).read_bytes(), f"{self.label}/{text.file}")
+
+    def grouping(self, grouping_id: str) -> Grouping:
+        return next(g for g in self.groupings if g.id == grouping_id)
+
+    @property
+    def dated(self) -> int:
+        return sum(1 for t in self.texts if t.date)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences end at 。！？； (and their ASCII forms) or a line break; blank ones are dropped."""
+    return [s.strip() for s in SENTENCE_END.split(MARKUP.sub("", text)) if s and s.strip()]
+
+
+def decode_text(data: bytes, label: str) -> str:
+    """UTF-8 (BOM optional), else GB18030 for a file with no valid UTF-8 multi-byte text before
+    the first bad byte; otherwise an error naming the byte offset."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as utf8_error:
+        prefix = data[: utf8_error.start]
+        if any(b >= 0x80 for b in prefix):  # UTF-8 Chinese before the bad byte: a damaged UTF-8 file
+            raise BuildError([Problem(label, f"invalid UTF-8 at byte offset {utf8_error.start} "
+                                             f"(byte 0x{data[utf8_error.start]:02x}); the rest of the file is UTF-8")]) from None
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError as gb_error:
+            raise BuildError([Problem(label, f"neither UTF-8 nor GB18030: undecodable byte 0x{data[gb_error.start]:02x} "
+                                             f"at byte offset {gb_error.start}")]) from None
+
+
+class CheckedTexts:
+    """Digests of the text files that decoded to a non-empty text, kept between builds, so a
+    rebuild decodes only new or changed files."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        known = json.loads(path.read_text(encoding="utf-8")) if path is not None and path.is_file() else {}
+        self.known: set[str] = set(known.get(DECODING_FORMAT, []))
+        self.new: set[str] = set()
+
+    def __contains__(self, digest: str) -> bool:
+        return digest in self.known or digest in self.new
+
+    def add(self, digest: str) -> None:
+        self.new.add(digest)
+
+    def save(self, used: set[str]) -> None:
+        """Keep the digests of the texts this build read (files removed since are forgotten)."""
+        if self.path is not None and (self.new or self.known - used):
+            write_atomic(self.path, json.dumps({DECODING_FORMAT: sorted(used & (self.known | self.new))}).encode("utf-8"))
+
+
+def check_text(folder: Path, label: str, file: str, digest: str, checked: CheckedTexts) -> Problem | None:
+    """None when the file decodes to a non-empty text; otherwise what is wrong with it."""
+    if digest in checked:
+        return None
+    try:
+        text = decode_text(read_bytes_limited(folder / file, f"{label}/{file}"), f"{label}/{file}")
+    except BuildError as exc:
+        return exc.problems[0]
+    if not text.strip():
+        return Problem(f"{label}/{file}", "the text is empty")
+    checked.add(digest)
+    return None
+
+
+def resolve_groupings(entry, position: int, columns: tuple[str, ...], texts: list[CorpusText],
+                      lines: dict) -> tuple[list[Grouping], list[str], list[Problem]]:
+    """The groupings declared for a corpus (or the defaults), with their groups found in the data."""
+    available = set(columns) | ({YEAR} if "date" in columns else set())
+    problems, notes, groupings = [], [], []
+    if entry.groupings is None:
+        declared = []
+        for grouping_id, column, label, values, where in DEFAULT_GROUPINGS:
+            needed = [column] + [c for c, _ in where]
+            missing = [c for c in needed if c not in available]
+            if missing:
+                notes.append(f"No comparison by {label}: metadata.csv has no '{missing[0]}' column.")
+                continue
+            declared.append((grouping_id, column, label, values, where, None))
+    else:
+        declared = []
+        for index, g in enumerate(entry.groupings):
+            where = tuple(sorted((g.where or {}).items()))
+            missing = [c for c in [g.column] + [c for c, _ in where] if c not in available]
+            if missing:
+                problems.append(Problem(CONFIG, f"corpus '{entry.id}': grouping column '{missing[0]}' is not a column of "
+                                                f"{entry.path}/metadata.csv (it has: {', '.join(columns)}; and 'year', "
+                                                "read from 'date')", line=lines.get(("corpora", position, "groupings", index))))
+                continue
+            grouping_id = g.id or g.column.replace("_", "-")
+            declared.append((grouping_id, g.column, g.label or g.column.replace("_", " "), tuple(g.values or ()), where, index))
+    seen_ids = set()
+    for grouping_id, column, label, values, where, _ in declared:
+        if grouping_id in seen_ids:
+            problems.append(Problem(CONFIG, f"corpus '{entry.id}': two groupings have the id '{grouping_id}'; give one an `id`"))
+            continue
+        seen_ids.add(grouping_id)
+        chosen = [t for t in texts if all(t.value(c) == v for c, v in where)]
+        found = sorted({t.value(column) for t in chosen} - {""} - set(values))
+        order = tuple(values) + tuple(found)
+        members = {v: [] for v in order}
+        for text in chosen:
+            if text.value(column):
+                members[text.value(column)].append(text.id)
+        groupings.append(Grouping(grouping_id, column, label, order, where, {v: tuple(m) for v, m in members.items()},
+                                  len(texts) - sum(len(m) for m in members.values())))
+    return groupings, notes, problems
+
+
+def resolve_comparison(entry, texts: list[CorpusText], columns: tuple[str, ...]) -> tuple[Comparison | None, list[str]]:
+    """The two groups the keyness study compares, or None with the reason."""
+    if entry.keyness is not None:
+        column, (a, b) = entry.keyness.column, entry.keyness.values
+    else:
+        column, (a, b) = DEFAULT_COMPARISON
+    if column not in columns and not (column == YEAR and "date" in columns):
+        return None, [f"No keyness study: metadata.csv has no '{column}' column to compare {a} and {b} by."]
+    members = {v: tuple(t.id for t in texts if t.value(column) == v) for v in (a, b)}
+    empty = [v for v in (a, b) if not members[v]]
+    if empty:
+        return None, [f"No keyness study of {a} against {b} texts: the corpus has no {empty[0]} texts in '{column}'."]
+    return Comparison(column, a, b, members[a], members[b]), []
+
+
+def load_corpus(project: Project, entry, position: int = 0, lines: dict | None = None,
+                digest: Callable[[Path], str] = sha256_file, checked: CheckedTexts | None = None) -> Corpus:
+    """One corpus of data/corpora.yaml (entry, at that position in the list), every problem reported together."""
+    label = entry.path.rstrip("/")
+    folder = (project.root / label).resolve()
+    metadata_label = f"{label}/metadata.csv"
+    if not (folder / "metadata.csv").is_file():
+        raise BuildError([Problem(metadata_label, "not found (a corpus folder holds metadata.csv and the texts)")])
+    checked = checked if checked is not None else CheckedTexts(None)
+    problems: list[Problem] = []
+    rows = read_table(folder / "metadata.csv", metadata_label, METADATA_COLUMNS, unique=["id"], problems_out=problems,
+                      other_columns=True, validated=project.validated_tables)
+    columns = tuple(rows.attrs["header"])
+    texts, listed = [], set()
+    for record in rows.to_dict("records"):
+        line = int(record["line"])
+        path = (folder / record["file"]).resolve()
+        listed.add(path)
+        if record["has_problem"]:
+            continue
+        if not path.is_relative_to(folder):
+            problems.append(Problem(metadata_label, f"file '{record['file']}' points outside the corpus folder", line=line, column="file"))
+            continue
+        if not path.is_file():
+            problems.append(Problem(metadata_label, f"text file '{record['file']}' does not exist", line=line, column="file"))
+            continue
+        file_digest = digest(path)
+        problem = check_text(folder, label, record["file"], file_digest, checked)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        values = {c: str(record[c]) for c in columns}
+        texts.append(CorpusText(record["id"], record["title"], record["date"], record["file"], file_digest,
+                                path.stat().st_size, values))
+    for path in sorted(folder.rglob("*")):
+        if path.suffix in (".md", ".txt") and path.name != "README.md" and path.resolve() not in listed and path.is_file():
+            problems.append(Problem(f"{label}/{path.relative_to(folder).as_posix()}", "text file has no row in metadata.csv"))
+    texts.sort(key=lambda t: t.id)
+    groupings, notes, grouping_problems = resolve_groupings(entry, position, columns, texts, lines or {})
+    problems += grouping_problems
+    if problems:
+        raise BuildError(problems)
+    comparison, comparison_notes = resolve_comparison(entry, texts, columns)
+    return Corpus(entry.id, entry.title or entry.id, folder, label, columns, tuple(texts), tuple(groupings), comparison,
+                  tuple(notes + comparison_notes), entry.search_characters)
+
+
+def load_corpora(project: Project, digest: Callable[[Path], str] = sha256_file, cache_dir: Path | None = None) -> dict[str, Corpus]:
+    """Every corpus named in data/corpora.yaml (validated against schemas.CorporaConfig).
+
+    digest gives a file's SHA-256 (the build passes its mtime-aware memo); with cache_dir, the
+    digests of texts that decoded cleanly are remembered there."""
+    from pilotsite.inputs.reading import read_utf8
+    from pilotsite.inputs.schemas import CorporaConfig, key_lines, validate
+
+    config = project.root / CONFIG
+    if not config.is_file():
+        return {}
+    text = read_utf8(config, CONFIG)
+    lines = key_lines(text)
+    checked = CheckedTexts(cache_dir / "checked-texts.json" if cache_dir is not None else None)
+    corpora, problems = {}, []
+    for position, entry in enumerate(validate(CorporaConfig, config, CONFIG, text).corpora):
+        try:
+            corpora[entry.id] = load_corpus(project, entry, position, lines, digest, checked)
+        except BuildError as exc:
+            problems += exc.problems
+    if problems:
+        raise BuildError(problems)
+    checked.save({t.digest for c in corpora.values() for t in c.texts})
+    return corpora

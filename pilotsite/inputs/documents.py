@@ -1,0 +1,143 @@
+"""The source documents: data/documents/<doc-id>/document.yaml + text.md."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pilotsite.errors import BuildError, Problem, relative
+from pilotsite.inputs.reading import read_utf8
+from pilotsite.inputs.project import Project
+from pilotsite.inputs.schemas import SLUG
+
+LANGUAGES = ("zh", "en")
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One heading, paragraph or list item of a document's text."""
+
+    kind: str  # "heading" | "paragraph" | "item"
+    text: str
+    lang: str  # "zh" | "en"
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    meta: dict
+    text: str
+    blocks: tuple[Block, ...]
+    folder: str  # relative to the project root, e.g. data/documents/<id>
+
+    @property
+    def title(self) -> str:
+        return self.meta["title"]
+
+    @property
+    def short_title(self) -> str:
+        return self.meta["short_title"]
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.meta["languages"])
+
+    @property
+    def text_path(self) -> str:
+        return f"{self.folder}/text.md"
+
+    @property
+    def meta_path(self) -> str:
+        return f"{self.folder}/document.yaml"
+
+    @property
+    def reference(self) -> str:
+        """A short reference: 'Fan Yu et al. (2024)', or the short title when no author is stated."""
+        authors = self.meta.get("authors") or []
+        year = self.meta.get("year")
+        if not authors:
+            return self.short_title + (f" ({year})" if year else "")
+        name = authors[0] + (" et al." if len(authors) > 2 else f" & {authors[1]}" if len(authors) == 2 else "")
+        return name + (f" ({year})" if year else "")
+
+    def text_in(self, lang: str) -> str:
+        """The document's text restricted to blocks in one language."""
+        return "\n".join(block.text for block in self.blocks if block.lang == lang)
+
+
+def language_of(text: str) -> str:
+    """'zh' when a passage is mostly Chinese characters, else 'en'."""
+    letters = sum(ch.isalpha() for ch in text)
+    return "zh" if letters and len(CJK.findall(text)) / letters > 0.3 else "en"
+
+
+def parse_blocks(text: str) -> tuple[Block, ...]:
+    """Split the simple Markdown of text.md into blocks: '## ' headings, '- ' items, paragraphs."""
+    blocks = []
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        for line in chunk.split("\n") if chunk.lstrip().startswith("- ") else [chunk]:
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith("#"):
+                kind, body = "heading", line.lstrip("#").strip()
+            elif line.startswith("- "):
+                kind, body = "item", line[2:].strip()
+            else:
+                kind, body = "paragraph", " ".join(line.split("\n"))
+            blocks.append(Block(kind, body, language_of(body)))
+    return tuple(blocks)
+
+
+def load_document(project: Project, folder: Path) -> Document:
+    from pilotsite.inputs.schemas import DocumentMeta, validate
+
+    label = relative(folder / "document.yaml", project.root)
+    problems = []
+    if not SLUG.match(folder.name):
+        problems.append(Problem(label, f"folder name '{folder.name}' is not an id (lowercase letters, digits, single hyphens)"))
+    try:
+        meta = validate(DocumentMeta, folder / "document.yaml", label).model_dump()
+    except BuildError as exc:
+        raise BuildError(problems + exc.problems) from None
+    if meta["id"] != folder.name:
+        problems.append(Problem(label, f"id '{meta['id']}' must equal the folder name '{folder.name}'", line=1))
+    text_label = relative(folder / "text.md", project.root)
+    try:
+        text = read_utf8(folder / "text.md", text_label)
+    except BuildError as exc:
+        raise BuildError(problems + exc.problems) from None
+    if not text.strip():
+        problems.append(Problem(text_label, "the document text is empty"))
+    if problems:
+        raise BuildError(problems)
+    return Document(
+        id=folder.name,
+        meta=meta,
+        text=text,
+        blocks=parse_blocks(text),
+        folder=relative(folder, project.root),
+    )
+
+
+def document_folders(project: Project) -> list[Path]:
+    """Every folder under data/documents holding a document.yaml, in id order."""
+    return sorted(p.parent for p in (project.data / "documents").glob("*/document.yaml"))
+
+
+def load_documents(project: Project) -> dict[str, Document]:
+    """Load and validate every document; all problems are reported together."""
+    documents, problems = {}, []
+    for folder in document_folders(project):
+        try:
+            doc = load_document(project, folder)
+        except BuildError as exc:
+            problems += exc.problems
+            continue
+        documents[doc.id] = doc
+    if problems:
+        raise BuildError(problems)
+    if not documents:
+        raise BuildError([Problem("data/documents", "no documents found (expected <doc-id>/document.yaml)")])
+    return documents

@@ -1,0 +1,66 @@
+"""Where a project's inputs live, and the site settings in data/site.yaml."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pilotsite.errors import BuildError, Problem
+
+SITE_SETTINGS = "data/site.yaml"
+EVENTS = "data/timelines/events.csv"
+STAGES = "data/timelines/stages.csv"
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """Site-wide settings a maintainer edits in data/site.yaml."""
+
+    title: str
+    title_zh: str
+    authors: tuple[str, ...]
+    date: str  # the edition date shown in citations; comes from data, never the clock
+    licence: str
+    licence_id: str  # SPDX identifier, e.g. CC-BY-4.0
+    licence_url: str
+    site_url: str  # absolute, without a trailing slash
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project folder: data/, analyses/, site/ under one root."""
+
+    root: Path
+    settings: SiteSettings = field(compare=False)
+    # tables.ValidatedTables: which tables already passed validation (None: validate every time)
+    validated_tables: object = field(default=None, compare=False)
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def analyses(self) -> Path:
+        return self.root / "analyses"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def path(self, relative_path: str) -> Path:
+        return self.root / relative_path
+
+
+def open_project(root: Path, site_url: str | None = None, validated_tables=None) -> Project:
+    """Read data/site.yaml (validated against schemas.SiteConfig) and return the project rooted at
+    root; validated_tables (a tables.ValidatedTables) spares re-validating unchanged tables."""
+    from pilotsite.inputs.schemas import SiteConfig, validate
+
+    config = validate(SiteConfig, root / SITE_SETTINGS, SITE_SETTINGS)
+    settings = SiteSettings(
+        title=config.title, title_zh=config.title_zh, authors=tuple(config.authors), date=config.date,
+        licence=config.licence, licence_id=config.licence_id, licence_url=config.licence_url,
+        site_url=(site_url if site_url is not None else config.site_url).rstrip("/"),
+    )
+    if not settings.site_url.startswith(("https://", "http://")):
+        raise BuildError([Problem(SITE_SETTINGS, f"site_url must be an absolute http(s) URL, found '{settings.site_url}'")])
+    return Project(root=root, settings=settings, validated_tables=validated_tables)

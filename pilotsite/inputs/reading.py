@@ -1,0 +1,46 @@
+"""Reading an input file: a size limit checked before reading, and UTF-8 decoding whose errors
+give the line and byte offset (and say when the bytes look like GBK/GB18030)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pilotsite.errors import BuildError, Problem
+
+
+# Hand-edited inputs are far smaller; a bigger file is refused before it is read, not loaded.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def read_bytes_limited(path: Path, label: str) -> bytes:
+    """A data file's bytes, refusing one over MAX_FILE_BYTES without reading it."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise BuildError([Problem(label, "file not found")]) from None
+    if size > MAX_FILE_BYTES:
+        raise BuildError([Problem(label, f"the file is {size / 1024 / 1024:.1f} MB; data files over "
+                                         f"{MAX_FILE_BYTES // 1024 // 1024} MB are refused (split it into smaller files)")])
+    return path.read_bytes()
+
+
+def line_of_offset(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def read_utf8(path: Path, label: str) -> str:
+    """Read a UTF-8 text file (a BOM is accepted and dropped); errors give the line and byte offset."""
+    data = read_bytes_limited(path, label)
+    try:
+        return data.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        hint = " (it looks like GBK/GB18030: save it as UTF-8)" if _decodes_as_gb18030(data) else ""
+        raise BuildError([Problem(label, f"not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start}{hint}",
+                                  line=line_of_offset(data, exc.start))]) from None
+
+
+def _decodes_as_gb18030(data: bytes) -> bool:
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -1,0 +1,65 @@
+"""Numbers a document reports, transcribed into data/reported/<doc-id>/<table>.csv.
+
+Every row carries a locator (the section where the number stands) and a quote that must occur
+verbatim in the document and contain the number as printed.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from pilotsite.inputs.documents import Document
+from pilotsite.errors import BuildError, Problem, relative
+from pilotsite.inputs.timelines import check_quotes, quote_anchor
+from pilotsite.inputs.project import Project
+from pilotsite.inputs.tables import Column, read_table
+
+TOOL_TYPES = ("supply", "demand", "environment")
+REGIONS = ("east", "central", "west")
+LEVELS = ("central", "local")
+PROVENANCE = [Column("share_pct", "share"), Column("locator"), Column("quote")]
+
+# table name -> its key columns (with the values each may hold); every table also has PROVENANCE
+SCHEMAS: dict[str, list[Column]] = {
+    "tool-types": [Column("tool_type", allowed=TOOL_TYPES)],
+    "sub-tools": [Column("tool_type", allowed=TOOL_TYPES), Column("sub_tool")],
+    "regions": [Column("region", allowed=REGIONS), Column("tool_type", allowed=TOOL_TYPES)],
+    "keywords": [Column("level", allowed=LEVELS), Column("rank", "integer"), Column("keyword")],
+}
+NUMBER_IN_TEXT = re.compile(r"\d+(?:\.\d+)?")
+
+
+def load_reported_table(project: Project, path, documents: dict[str, Document]) -> pd.DataFrame:
+    label = relative(path, project.root)
+    table = path.stem
+    if table not in SCHEMAS:
+        raise BuildError([Problem(label, f"unknown reported table '{table}' (expected one of: {', '.join(SCHEMAS)})")])
+    doc_id = path.parent.name
+    if doc_id not in documents:
+        raise BuildError([Problem(label, f"folder '{doc_id}' is not a known document id")])
+    keys = SCHEMAS[table]
+    frame = read_table(path, label, keys + PROVENANCE, unique=[c.name for c in keys], validated=project.validated_tables)
+    problems = []
+    for _, row in frame.iterrows():
+        printed = [float(n) for n in NUMBER_IN_TEXT.findall(row["quote"])]
+        if row["share_pct"] not in printed:
+            problems.append(Problem(label, f"the quote does not contain the number {row['share_pct']}", line=int(row["line"]), column="quote"))
+    if problems:
+        raise BuildError(problems)
+    check_quotes(frame, documents, label, document_id=doc_id)
+    frame["document_id"] = doc_id
+    frame["anchor"] = [quote_anchor(doc_id, q) for q in frame["quote"]]
+    return frame
+
+
+def load_reported(project: Project, documents: dict[str, Document]) -> dict[str, pd.DataFrame]:
+    tables, problems = {}, []
+    for path in sorted((project.data / "reported").glob("*/*.csv")):
+        try:
+            tables[relative(path, project.root)] = load_reported_table(project, path, documents)
+        except BuildError as exc:
+            problems += exc.problems
+    if problems:
+        raise BuildError(problems)
+    return tables

@@ -1,0 +1,246 @@
+"""Declared schemas of the YAML inputs (pydantic), with errors that name the file and line.
+
+Tables (CSV) have their schemas in tables.py (pandera). A YAML file is parsed safely (tags such
+as !!python/object are refused, never constructed), then validated against its model; every
+problem is reported with the line of the offending key, the value found and what was expected.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+
+from pilotsite.errors import BuildError, Problem
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG = re.compile(SLUG_PATTERN)  # every id: documents, corpora, events, processes, corpus texts
+SLUG_EXPECTED = "an id: lowercase letters, digits and single hyphens (no spaces, slashes or dots)"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$")]
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]
+PartialDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+# What a maintainer is told was expected, by pydantic's error type.
+EXPECTED = {
+    "string_pattern_mismatch": None,  # filled from the field's own pattern, see describe_pattern
+    "string_too_short": "a non-empty text",
+    "string_type": "a text (put dates and numbers in quotes)",
+    "missing": "this field (it is required)",
+    "extra_forbidden": "no such field (check the spelling)",
+    "literal_error": None,
+    "list_type": "a list",
+    "too_short": "a longer list",
+    "too_long": "a shorter list",
+    "greater_than_equal": "a number that is not negative",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "dict_type": "a mapping of names to values",
+    "model_type": "a mapping of names to values",
+}
+PATTERNS = {
+    SLUG_PATTERN: SLUG_EXPECTED,
+    r"^https?://[^\s<>\"']+$": "an http:// or https:// URL",
+    r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$": "a date YYYY-MM-DD in quotes",
+    r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$": "a date YYYY, YYYY-MM or YYYY-MM-DD in quotes",
+    r"^[0-9a-f]{64}$": "64 lowercase hex digits (a SHA-256)",
+}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class SiteConfig(Strict):
+    """data/site.yaml"""
+
+    title: Text
+    title_zh: Text
+    authors: list[Text] = Field(min_length=1)
+    date: IsoDate
+    licence: Text
+    licence_id: Text
+    licence_url: HttpUrl
+    site_url: HttpUrl
+
+
+Scalar = str | int | None
+
+
+class DocumentMeta(Strict):
+    """data/documents/<id>/document.yaml"""
+
+    id: Slug
+    title: Text
+    title_en: str | None = None
+    title_zh: str | None = None
+    authors: list[Text]
+    affiliations: list[Text] = []
+    kind: Text
+    venue: str | None = None
+    volume: Scalar = None
+    issue: Scalar = None
+    pages: Scalar = None
+    year: int | None = None
+    date: PartialDate | None = None
+    doi: str | None = None
+    url: HttpUrl | None = None  # only http(s): a javascript: URL never becomes a link
+    languages: list[Literal["zh", "en"]] = Field(min_length=1)
+    keywords: list[Text] = []
+    keywords_zh: list[Text] = []
+    source_file: Text
+    source_sha256: Sha256 | None = None
+    notes: str | None = None
+    short_title: Text
+    summary: Text
+
+
+class GroupingEntry(Strict):
+    """One comparison of a corpus: texts grouped by a metadata column (or `year`, read from `date`)."""
+
+    column: Text
+    id: Slug | None = None  # figure ids end in keywords-by-<id>; default: the column, _ as -
+    label: Text | None = None
+    values: list[Text] | None = None  # the groups in this order; values not listed follow, sorted
+    where: dict[str, Text] | None = None  # only texts with these values, e.g. {level: local}
+
+
+class ComparisonEntry(Strict):
+    column: Text
+    values: list[Text] = Field(min_length=2, max_length=2)
+
+
+class CorpusEntry(Strict):
+    id: Slug
+    title: Text | None = None
+    path: Text
+    groupings: list[GroupingEntry] | None = None  # default: level, region of local texts, issuer tier
+    keyness: ComparisonEntry | None = None  # default: level, central against local
+    search_characters: int = Field(default=300, ge=0)  # how much of each text search indexes
+
+
+class CorporaConfig(Strict):
+    """data/corpora.yaml"""
+
+    corpora: list[CorpusEntry] = []
+
+    @field_validator("corpora")
+    @classmethod
+    def ids_unique(cls, entries: list[CorpusEntry]) -> list[CorpusEntry]:
+        ids = [e.id for e in entries]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"duplicate corpus id '{repeated[0]}'")
+        return entries
+
+
+def valid_regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"pattern '{pattern}' is not a valid regular expression ({exc})") from None
+    return pattern
+
+
+class SubToolSpec(Strict):
+    label: Text | None = None
+    patterns: list[Annotated[Text, Field()]] = Field(min_length=1)
+
+    @field_validator("patterns")
+    @classmethod
+    def patterns_compile(cls, patterns: list[str]) -> list[str]:
+        return [valid_regex(p) for p in patterns]
+
+
+class ToolType(Strict):
+    label: Text | None = None
+    sub_tools: dict[Slug, SubToolSpec] = Field(min_length=1)
+
+
+class Codebook(Strict):
+    """data/codebook/policy-tools.yaml"""
+
+    unit: Literal["sentence"]
+    types: dict[Literal["supply", "demand", "environment"], ToolType]
+
+
+def parse_yaml(text: str, label: str) -> object:
+    """Safe YAML: only plain data; a Python tag or a syntax error is a problem with its line."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        raise BuildError([Problem(label, f"refused: {exc.problem} (only plain YAML data is read; tags such as "
+                                         "!!python/object are never run)", line=mark.line + 1 if mark else None)]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        if "\t" in text and "tab" in problem.lower() or "found character '\\t'" in problem:
+            problem += " (indent with spaces, not tabs)"
+        raise BuildError([Problem(label, f"not valid YAML: {problem}", line=mark.line + 1 if mark else None)]) from None
+
+
+def key_lines(text: str) -> dict[tuple, int]:
+    """The line of every key and list item, by its path (as in pydantic's error locations)."""
+    lines: dict[tuple, int] = {}
+
+    def walk(node, path: tuple) -> None:
+        lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                lines[path + (key.value,)] = key.start_mark.line + 1
+                walk(value, path + (key.value,))
+                lines[path + (key.value,)] = key.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, path + (index,))
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return lines
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
+def describe(error: dict) -> str:
+    kind = error["type"]
+    if kind == "string_pattern_mismatch":
+        expected = PATTERNS.get(error.get("ctx", {}).get("pattern"), f"text matching {error.get('ctx', {}).get('pattern')}")
+    elif kind == "literal_error":
+        expected = "one of " + error.get("ctx", {}).get("expected", "")
+    else:
+        expected = EXPECTED.get(kind) or error["msg"].lower()
+    where = ".".join(str(part) for part in error["loc"])
+    if kind == "value_error":
+        return f"field '{where}': {error.get('ctx', {}).get('error') or error['msg']}"
+    if kind == "missing":
+        return f"missing field '{where}'"
+    if kind == "extra_forbidden":
+        return f"unknown field '{where}' (check the spelling; known fields are listed in the README)"
+    found = error.get("input")
+    shown = repr(found) if not isinstance(found, (dict, list)) else type(found).__name__
+    return f"field '{where}': found {shown}, expected {expected}"
+
+
+def validate(model: type[BaseModel], path: Path, label: str, text: str | None = None) -> BaseModel:
+    """Parse the YAML file at path and validate it against model; all problems together."""
+    from pilotsite.inputs.reading import read_utf8
+
+    text = read_utf8(path, label) if text is None else text
+    raw = parse_yaml(text, label)
+    try:
+        return model.model_validate({} if raw is None else raw)
+    except ValidationError as exc:
+        lines = key_lines(text)
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
+            problems.append(Problem(label, describe(error), line=line))
+        raise BuildError(problems) from None

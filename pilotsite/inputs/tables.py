@@ -1,0 +1,228 @@
+"""Reading the hand-edited CSV files in data/, with errors that name file, line and column."""
+from __future__ import annotations
+
+import csv
+import datetime
+import difflib
+import hashlib
+import io
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pilotsite.inputs.reading import read_utf8
+from pilotsite.errors import BuildError, Problem
+from pilotsite.inputs.schemas import SLUG, SLUG_EXPECTED
+
+NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+PARTIAL_DATE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str = "text"  # text | number | share | integer | boolean | partial-date | slug
+    required: bool = True
+    allowed: tuple[str, ...] = ()  # when given, the only values the column may hold
+    optional: bool = False  # the header may lack the column: every cell is then empty
+
+
+# What each kind of cell must look like: the test, and what a maintainer is told was expected.
+def _is_number(value: str) -> bool:
+    return bool(NUMBER.match(value))
+
+
+def _is_share(value: str) -> bool:
+    return bool(NUMBER.match(value)) and 0 <= float(value) <= 100
+
+
+def _is_partial_date(value: str) -> bool:
+    if not PARTIAL_DATE.match(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return False
+    return True
+
+
+KINDS = {
+    "number": (_is_number, "a plain number (a dot for decimals, no % sign, no thousands separator)"),
+    "share": (_is_share, "a percentage between 0 and 100 written as a plain number (e.g. 50.82, no % sign)"),
+    "integer": (str.isdigit, "a whole number"),
+    "boolean": (lambda v: v in ("true", "false"), "true or false"),
+    "partial-date": (_is_partial_date, "a real date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+    "slug": (lambda v: bool(SLUG.match(v)), SLUG_EXPECTED),
+}
+
+
+class ValidatedTables:
+    """Which (file content, schema) pairs have passed validation, kept between builds.
+
+    Validation is a pure function of the two, so a table whose bytes and schema are unchanged
+    is not validated again: a rebuild after editing one CSV validates that CSV only. The key
+    includes this module's source and pandera's version. Saved only by a build whose inputs
+    all passed, and only when something new passed.
+    """
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self.keys = set(json.loads(path.read_text(encoding="utf-8"))) if path and path.is_file() else set()
+        self.new: set[str] = set()
+        self.code = b""  # this module's source and pandera's version, read at the first key
+
+    def key(self, text: str, columns: list[Column], unique: list[str] | None) -> str:
+        if not self.code:
+            from pilotsite.state.fingerprint import package_version
+
+            self.code = Path(__file__).read_bytes() + package_version("pandera").encode()
+        spec = repr((columns, unique)).encode("utf-8")
+        return hashlib.sha256(text.encode("utf-8") + b"\0" + spec + b"\0" + self.code).hexdigest()
+
+    def save(self) -> None:
+        if self.path and self.new - self.keys:
+            from pilotsite.state.fingerprint import write_atomic
+
+            write_atomic(self.path, json.dumps(sorted(self.keys | self.new)).encode("utf-8"))
+
+
+def pandera():
+    """pandera.pandas, set up without Hypothesis: pandera imports it only to synthesise test
+    data, which the build never asks for, and that import alone costs ~0.2 s of every rebuild
+    that validates a table. (In a process that has imported Hypothesis already, nothing changes.)"""
+    if "pandera.pandas" in sys.modules:
+        return sys.modules["pandera.pandas"]
+    hide = "hypothesis" not in sys.modules
+    if hide:
+        sys.modules["hypothesis"] = None  # makes `import hypothesis` fail, as if not installed
+    try:
+        import pandera.pandas as pa
+
+        # pandera loads its validation backends on the first validation: do one here.
+        pa.DataFrameSchema({"x": pa.Column(str, checks=[pa.Check(bool, element_wise=True)])}, unique=["x"]).validate(
+            pd.DataFrame({"x": ["a"]}), lazy=True)
+    finally:
+        if hide:
+            del sys.modules["hypothesis"]
+    return pa
+
+
+def table_schema(columns: list[Column], unique: list[str] | None = None):
+    """The pandera schema of a table whose cells are all strings ('' for an empty cell)."""
+    pa = pandera()
+
+    fields = {}
+    for column in columns:
+        checks = []
+        if column.required:
+            checks.append(pa.Check(lambda v: v != "", element_wise=True, error="a value"))
+        if column.kind in KINDS:
+            test, expected = KINDS[column.kind]
+            checks.append(pa.Check(lambda v, test=test: v == "" or test(v), element_wise=True, error=expected))
+        if column.allowed:
+            allowed = column.allowed
+            checks.append(pa.Check(lambda v, allowed=allowed: v == "" or v in allowed, element_wise=True,
+                                   error="one of: " + ", ".join(allowed)))
+        fields[column.name] = pa.Column(str, checks=checks, nullable=False, coerce=True)
+    return pa.DataFrameSchema(fields, unique=unique or None, report_duplicates="exclude_first")
+
+
+def validate_rows(frame: pd.DataFrame, lines: list[int], label: str, columns: list[Column],
+                  unique: list[str] | None = None) -> list[Problem]:
+    """Every cell against its column's schema, all at once; problems name line, column and value."""
+    pa = pandera()
+
+    try:
+        table_schema(columns, unique).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        problems, duplicates = [], {}
+        for case in errors.failure_cases.itertuples(index=False):
+            row = int(case.index)
+            if case.check == "multiple_fields_uniqueness" or str(case.check).startswith("field_uniqueness"):
+                duplicates[row] = frame.iloc[row]
+                continue
+            found = f"found '{case.failure_case}'" if case.failure_case != "" else "empty cell"
+            problems.append(Problem(label, f"{found}, expected {case.check}", line=lines[row], column=case.column))
+        for row, values in sorted(duplicates.items()):
+            key = "/".join(str(values[k]) for k in unique)
+            first = next(lines[i] for i in range(len(frame)) if all(frame.iloc[i][k] == values[k] for k in unique))
+            problems.append(Problem(label, f"duplicate {'/'.join(unique)} '{key}' (first on line {first})", line=lines[row],
+                                    column=unique[0] if len(unique) == 1 else None))
+        order = {c.name: i for i, c in enumerate(columns)}
+        return sorted(problems, key=lambda p: (p.line or 0, order.get(p.column, -1)))
+    return []
+
+
+def read_table(path: Path, label: str, columns: list[Column], unique: list[str] | None = None,
+               problems_out: list[Problem] | None = None, other_columns: bool = False,
+               validated: ValidatedTables | None = None) -> pd.DataFrame:
+    """Read a CSV whose header must contain columns; every cell is checked against the table's
+    schema (pandera), all problems reported together.
+
+    Returns a DataFrame of strings plus a 'line' column (the line in the file), converted to
+    numbers/booleans where the column says so. With problems_out, problems in cells are added
+    to it instead of raised, and the frame keeps every row with a 'has_problem' column, so the
+    caller can go on checking the good rows and report everything in one run. With
+    other_columns, the header's other columns are kept too, as text, unchecked; the header's
+    order is in frame.attrs["header"]. With validated (a ValidatedTables), a table whose bytes
+    and schema passed before is not validated again.
+    """
+    text = read_utf8(path, label)
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if not header:
+        raise BuildError([Problem(label, "the file is empty; expected a header row", line=1)])
+    header = [h.strip() for h in header]
+    missing = [c.name for c in columns if c.name not in header and not c.optional]
+    if missing:
+        found = ", ".join(header)
+        problems = []
+        for name in missing:
+            close = difflib.get_close_matches(name, [h for h in header if h not in {c.name for c in columns}], n=1)
+            hint = f"; did you mean to write '{name}' for '{close[0]}'?" if close else ""
+            problems.append(Problem(label, f"missing column '{name}' (header has: {found}){hint}", line=1))
+        raise BuildError(problems)
+    problems, records, lines = [], [], []
+    index = {name: i for i, name in enumerate(header)}
+    declared = {c.name for c in columns}
+    extra = [name for name in dict.fromkeys(header) if name not in declared and name] if other_columns else []
+    line = reader.line_num
+    for record in reader:
+        start, line = line + 1, reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            problems.append(Problem(label, f"has {len(record)} fields, the header has {len(header)} "
+                                           "(a comma inside a value needs the value in double quotes)", line=start))
+            continue
+        records.append([record[index[c.name]].strip() if c.name in index else "" for c in columns]
+                       + [record[index[name]].strip() for name in extra])
+        lines.append(start)
+    frame = pd.DataFrame(records, columns=[c.name for c in columns] + extra, dtype=object)
+    frame.attrs["header"] = header
+    key = validated.key(text, columns, unique) if validated is not None else None
+    if validated is None or key not in validated.keys:
+        cell_problems = validate_rows(frame, lines, label, columns, unique)
+        if validated is not None and not cell_problems and not problems:
+            validated.new.add(key)
+        problems += cell_problems
+    problems.sort(key=lambda p: p.line or 0)
+    if problems and problems_out is None:
+        raise BuildError(problems)
+    frame.insert(0, "line", lines)
+    if problems_out is not None:
+        problems_out += problems
+        bad_lines = {p.line for p in problems}
+        frame["has_problem"] = [line in bad_lines for line in lines]
+    for column in columns:
+        if column.kind in ("number", "share"):
+            frame[column.name] = pd.to_numeric(frame[column.name].replace("", None), errors="coerce")
+        elif column.kind == "integer":
+            frame[column.name] = pd.to_numeric(frame[column.name], errors="coerce").fillna(-1).astype(int)
+        elif column.kind == "boolean":
+            frame[column.name] = frame[column.name] == "true"
+    return frame

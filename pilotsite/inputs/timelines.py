@@ -1,0 +1,87 @@
+"""Timelines and reported numbers: rows that must quote their document verbatim."""
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from pilotsite.inputs.documents import Document
+from pilotsite.errors import BuildError, Problem
+from pilotsite.inputs.project import EVENTS, STAGES, Project
+from pilotsite.inputs.tables import Column, read_table
+
+
+EVENT_COLUMNS = [
+    Column("event_id", "slug"),
+    Column("document_id", "slug"),
+    Column("date_start", "partial-date"),
+    Column("date_end", "partial-date"),
+    Column("approximate", "boolean"),
+    Column("date_text"),
+    Column("label"),
+    Column("quote"),
+]
+STAGE_COLUMNS = [
+    Column("process_id", "slug"),
+    Column("document_id", "slug"),
+    Column("process_label"),
+    Column("step", "integer"),
+    Column("label"),
+    Column("quote"),
+]
+
+
+def quote_anchor(document_id: str, quote: str) -> str:
+    """A stable HTML id for a quoted passage: the same quote always gets the same anchor."""
+    return "q-" + hashlib.sha256(f"{document_id}\n{quote}".encode()).hexdigest()[:10]
+
+
+def check_quotes(frame: pd.DataFrame, documents: dict[str, Document], label: str,
+                 document_id: str | None = None) -> None:
+    """Every row's quote must occur verbatim in its document's text."""
+    problems = []
+    for _, row in frame.iterrows():
+        doc_id = document_id or row["document_id"]
+        if doc_id not in documents:
+            known = ", ".join(sorted(documents))
+            problems.append(Problem(label, f"unknown document '{doc_id}' (known: {known})", line=int(row["line"]), column="document_id"))
+        elif row["quote"] not in documents[doc_id].text:
+            problems.append(Problem(
+                label,
+                f"quote not found verbatim in {documents[doc_id].text_path}: \"{row['quote'][:80]}\"",
+                line=int(row["line"]), column="quote",
+            ))
+    if problems:
+        raise BuildError(problems)
+
+
+def load_events(project: Project, documents: dict[str, Document]) -> pd.DataFrame:
+    """Dated events; date_text must appear in the quote and the interval must run forwards."""
+    frame = read_table(project.path(EVENTS), EVENTS, EVENT_COLUMNS, unique=["event_id"], validated=project.validated_tables)
+    check_quotes(frame, documents, EVENTS)
+    problems = []
+    for _, row in frame.iterrows():
+        if row["date_text"] not in row["quote"]:
+            problems.append(Problem(EVENTS, "date_text must be the quote's own wording of the date", line=int(row["line"]), column="date_text"))
+        if row["date_end"] < row["date_start"]:
+            problems.append(Problem(EVENTS, f"date_end {row['date_end']} is before date_start {row['date_start']}", line=int(row["line"]), column="date_end"))
+    if problems:
+        raise BuildError(problems)
+    frame["anchor"] = [quote_anchor(d, q) for d, q in zip(frame["document_id"], frame["quote"])]
+    return frame.sort_values(["date_start", "date_end", "event_id"]).reset_index(drop=True)
+
+
+def load_stages(project: Project, documents: dict[str, Document]) -> pd.DataFrame:
+    """Ordered stages of undated processes; steps run 1..n within each process."""
+    frame = read_table(project.path(STAGES), STAGES, STAGE_COLUMNS, unique=["process_id", "step"], validated=project.validated_tables)
+    check_quotes(frame, documents, STAGES)
+    problems = []
+    for process_id, steps in frame.groupby("process_id"):
+        if sorted(steps["step"]) != list(range(1, len(steps) + 1)):
+            problems.append(Problem(STAGES, f"process '{process_id}' steps must run 1..{len(steps)}, found {sorted(steps['step'])}", line=int(steps["line"].min())))
+        if steps["document_id"].nunique() != 1:
+            problems.append(Problem(STAGES, f"process '{process_id}' mixes documents", line=int(steps["line"].min())))
+    if problems:
+        raise BuildError(problems)
+    frame["anchor"] = [quote_anchor(d, q) for d, q in zip(frame["document_id"], frame["quote"])]
+    return frame.sort_values(["process_id", "step"]).reset_index(drop=True)

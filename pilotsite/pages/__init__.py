@@ -1,0 +1,1 @@
+"""Pages: the site model, every page's context, citations, and the .qmd sources written from templates."""

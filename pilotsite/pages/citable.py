@@ -1,0 +1,330 @@
+"""What makes figures citable for good: a page for every published version, redirects for
+renamed figures, and the site-level metadata files (CITATION.cff, datapackage.json,
+sitemap.xml, per-figure versions.js).
+
+Version pages are built from the files kept in history/ when the version was published, so an
+old version's page and files stay the same however the data change later.
+"""
+from __future__ import annotations
+
+import csv as csv_module
+import io
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
+from pilotsite.errors import BuildError, Problem
+from pilotsite.state.ledger import SHOWN_TEXT, VERSION_FOLDER, canonical, distinct_versions
+from pilotsite.pages.model import (CompareContext, Link, Page, RedirectContext, SiteModel, VersionContext, absolute, citation_files,
+                    cited_figure, compare_path, distribution, document_href, table_rows)
+
+# Descriptions and units of the columns the analyses publish, for the Data Package and the catalogue.
+COLUMN_DOCS: dict[str, tuple[str, str]] = {
+    "tool_type": ("Policy-tool type: supply, demand or environment", ""),
+    "sub_tool": ("Policy sub-tool as named in the article", ""),
+    "share_pct": ("Share, as printed in the source", "percent"),
+    "type_share_pct": ("Share of the sub-tool's tool type, as printed in the source", "percent"),
+    "overall_share_pct": ("Share of the tool type over all regions, as printed in the source", "percent"),
+    "region": ("Region of China: east, central or west", ""),
+    "level": ("Level of government: central or local", ""),
+    "rank": ("Rank by frequency, 1 = most frequent", ""),
+    "keyword": ("Keyword (a word after tokenisation)", ""),
+    "count": ("Number of occurrences", "tokens"),
+    "total_tokens": ("Tokens counted in the text after removing stopwords and punctuation", "tokens"),
+    "lang": ("Language of the text counted: zh or en", ""),
+    "locator": ("Where in the source the number stands (section headings)", ""),
+    "quote": ("Verbatim quotation from the source document", ""),
+    "document_id": ("Id of the source document on this site", ""),
+    "document_a": ("Id of the first document of the pair", ""),
+    "document_b": ("Id of the second document of the pair", ""),
+    "shared_count": ("Number of top keywords the two documents share", "keywords"),
+    "shared_keywords": ("The shared keywords, separated by semicolons", ""),
+    "event_id": ("Id of the event", ""),
+    "date_start": ("Start of the event's date span (YYYY, YYYY-MM or YYYY-MM-DD)", ""),
+    "date_end": ("End of the event's date span (YYYY, YYYY-MM or YYYY-MM-DD)", ""),
+    "approximate": ("Whether the source states the date only approximately", ""),
+    "date_text": ("The date as worded in the source", ""),
+    "label": ("Short label", ""),
+    "process_id": ("Id of the process", ""),
+    "process_label": ("Name of the process", ""),
+    "step": ("Position of the stage in the process, from 1", ""),
+}
+INTEGER = re.compile(r"^-?\d+$")
+NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")
+
+
+@dataclass(frozen=True)
+class Published:
+    """One published version of a figure, as kept in history/."""
+
+    figure_id: str
+    entry: dict  # the ledger entry
+    meta: dict  # meta.json
+    files: dict[str, bytes]  # data.csv, figure.svg, figure.png, <analysis>.py
+
+    @property
+    def folder(self) -> str:
+        return f"figures/{self.figure_id}/v/{self.entry['version']}/"
+
+
+def history_file(model: SiteModel, path: str) -> bytes:
+    """A file under history/: from this build's new versions, else from the repository."""
+    if path in model.history_files:
+        return model.history_files[path]
+    try:
+        return (model.project.root / path).read_bytes()
+    except FileNotFoundError:
+        raise BuildError([Problem(path, "missing from history/; it is needed to publish a past figure version "
+                                        "(restore it from git)")]) from None
+
+
+def history_source(model: SiteModel, path: str) -> bytes | Path:
+    """Like history_file, but a committed file is given by its path: the build copies it into the
+    site without reading it (past versions' images add up as the history grows)."""
+    if path in model.history_files:
+        return model.history_files[path]
+    source = model.project.root / path
+    if not source.is_file():
+        return history_file(model, path)  # the error naming the missing file
+    return source
+
+
+def published_versions(model: SiteModel) -> list[Published]:
+    found = []
+    for figure_id, history in sorted(model.ledger.get("figures", {}).items()):
+        for entry in history:
+            if entry.get("restores"):
+                continue  # the version's page was made from its first entry
+            folder = VERSION_FOLDER.format(figure=figure_id, version=entry["version"])
+            meta = json.loads(history_file(model, f"{folder}/meta.json"))
+            files = {"data.csv": history_file(model, f"{folder}/data.csv")}
+            files.update({n: history_source(model, f"{folder}/{n}") for n in ("figure.svg", "figure.png")})
+            files[Path(meta["analysis"]).name] = history_file(model, meta["code"])  # shared by versions with the same code
+            found.append(Published(figure_id, entry, meta, files))
+    return found
+
+
+def version_pages(model: SiteModel) -> list[Page]:
+    """A permanent page per published version, plus redirect pages for renamed and retired ids."""
+    settings = model.project.settings
+    root = "../../../../"
+    pages = []
+    for item in published_versions(model):
+        meta, entry = item.meta, item.entry
+        history = model.ledger["figures"][item.figure_id]
+        first = canonical(history)[entry["version"]]
+        before = [e for e in distinct_versions(history) if e["number"] < first["number"]]
+        documents = [(d["title"], d["reference"]) for d in meta["documents"]]
+        cited = cited_figure(model, item.figure_id, entry, meta["title"], documents)
+        citation = cite(cited, model.references)
+        data = pd.read_csv(io.BytesIO(item.files["data.csv"]), dtype=str, keep_default_na=False)
+        source_name = Path(meta["analysis"]).name
+        pages.append(Page(
+            f"{item.folder}index", "version.qmd.j2", f"{meta['title']} (version {entry['number']})", "en", meta["caption"],
+            (Link("Home", root + "index.html"), Link("Figures", root + "figures/index.html"),
+             Link(item.figure_id, "../../index.html"), Link(f"version {entry['number']}", "")),
+            VersionContext(
+                meta=meta, columns=tuple(data.columns), rows=table_rows(data, root),
+                documents=tuple(Link(d["title"], document_href(root, d["id"])) for d in meta["documents"]),
+                citation=citation, source_name=source_name, source=item.files[source_name].decode("utf-8"),
+                latest_href="../../index.html", history_href=f"{root}changes/index.html#{item.figure_id}-{entry['version']}",
+                same_as=Link(f"version {first['number']}", f"../{first['version']}/index.html") if entry.get("same_as") else None,
+                compare=(Link(f"version {before[-1]['number']}", root + compare_path(item.figure_id, before[-1]["version"],
+                                                                                    first["version"]))
+                         if before and not entry.get("same_as") else None),
+            ),
+            files=tuple(sorted(item.files.items())) + citation_files(citation),
+            meta=scholar_meta(cited),
+            json_ld=dataset_json_ld(cited, meta["caption"], distribution(model, item.folder),
+                                    [f"{settings.site_url}/documents/{d['id']}/index.html" for d in meta["documents"]]),
+            figure_version=entry["version"],
+            scripts=("../../versions.js", root + "assets/version-banner.js"),
+        ))
+    pages += redirect_pages(model)
+    pages += comparison_pages(model)
+    return pages
+
+
+SHOWN_DIFF_ROWS = 200  # rows of each kind (added, removed, changed) a comparison page shows; diff.csv has all
+
+
+def comparison_pages(model: SiteModel) -> list[Page]:
+    """A page comparing every two versions of a figure that a reader can tell apart: the two
+    images side by side, and the data diff (also as diff.csv)."""
+    from pilotsite.state.datadiff import compare
+
+    root = "../../../../"
+    pages = []
+    for figure_id, history in sorted(model.ledger.get("figures", {}).items()):
+        distinct = distinct_versions(history)
+        for j, new in enumerate(distinct):
+            for old in distinct[:j]:
+                old_folder = VERSION_FOLDER.format(figure=figure_id, version=old["version"])
+                new_folder = VERSION_FOLDER.format(figure=figure_id, version=new["version"])
+                old_meta = json.loads(history_file(model, f"{old_folder}/meta.json"))
+                new_meta = json.loads(history_file(model, f"{new_folder}/meta.json"))
+                diff = compare(history_file(model, f"{old_folder}/data.csv"), history_file(model, f"{new_folder}/data.csv"),
+                               new_meta.get("primary_key", []))
+                texts = tuple((name, old_meta.get(name) or "", new_meta.get(name) or "") for name in SHOWN_TEXT
+                              if (old_meta.get(name) or "") != (new_meta.get(name) or ""))
+                summary = "; ".join([diff.summary()] * (not diff.empty) + [f"{name} changed" for name, _, _ in texts]) \
+                    or "the image changed; the data did not"
+                path = compare_path(figure_id, old["version"], new["version"])
+                title = f"{new_meta['title']}: version {old['number']} and version {new['number']}"
+                pages.append(Page(
+                    path[: -len(".html")], "compare.qmd.j2", title, "en", f"What changed in figure {figure_id} from version "
+                    f"{old['number']} to version {new['number']}: {summary}.",
+                    (Link("Home", root + "index.html"), Link("Figures", root + "figures/index.html"),
+                     Link(figure_id, "../../index.html"), Link(f"versions {old['number']} and {new['number']}", "")),
+                    CompareContext(Link(figure_id, "../../index.html"),
+                                   Link(f"version {old['number']}", f"../../v/{old['version']}/index.html"),
+                                   Link(f"version {new['number']}", f"../../v/{new['version']}/index.html"),
+                                   f"../../v/{old['version']}/figure.svg", f"../../v/{new['version']}/figure.svg",
+                                   summary, diff, SHOWN_DIFF_ROWS, texts),
+                    files=(("diff.csv", diff.to_csv()),),
+                ))
+    return pages
+
+
+def redirect_pages(model: SiteModel) -> list[Page]:
+    """Old ids of renamed figures forward to the new id; retired ids to their last version."""
+    current = {r.figure.id: r.figure for r in model.results.values()}
+    aliases = {alias: f.id for f in current.values() for alias in f.aliases}
+    reused = sorted(set(aliases) & set(current))
+    if reused:
+        raise BuildError([Problem(current[aliases[a]].analysis, f"figure id '{a}' was renamed to '{aliases[a]}' and must not be reused") for a in reused])
+    pages = []
+    retired = set(model.ledger.get("figures", {})) - set(current) - set(aliases)
+    root = "../../"
+    for old_id in sorted(set(aliases) | retired):
+        if old_id in aliases:
+            target = Link(aliases[old_id], f"../{aliases[old_id]}/index.html")
+            note = f"Figure {old_id} is now called {aliases[old_id]}."
+        else:
+            last = model.ledger["figures"][old_id][-1]["version"]
+            target = Link(f"{old_id}, last version", f"v/{last}/index.html")
+            note = f"Figure {old_id} is no longer produced; its published versions stay available."
+        pages.append(Page(f"figures/{old_id}/index", "redirect.qmd.j2", f"Figure {old_id} has moved", "en", note,
+                          (Link("Home", root + "index.html"), Link("Figures", root + "figures/index.html"), Link(old_id, "")),
+                          RedirectContext(target, note), redirect=target.href))
+    return pages
+
+
+def field_type(values: list[str]) -> str:
+    present = [v for v in values if v != ""]
+    if present and all(INTEGER.match(v) for v in present):
+        return "integer"
+    if present and all(NUMBER.match(v) for v in present):
+        return "number"
+    if present and all(v in ("True", "False", "true", "false") for v in present):
+        return "boolean"
+    return "string"
+
+
+def table_schema(csv: bytes, primary_key: list[str], label: str) -> dict:
+    """A Frictionless Table Schema for a published CSV; the declared primary key must hold."""
+    header, rows = read_csv_columns(csv)
+    fields = []
+    for index, column in enumerate(header):
+        description, unit = COLUMN_DOCS.get(column, ("", ""))
+        field = {"name": column, "type": field_type([row[index] for row in rows]), "description": description}
+        if unit:
+            field["unit"] = unit  # not a Table Schema property; kept as documented metadata
+        fields.append(field)
+    schema = {"fields": fields}
+    if primary_key:
+        positions = [header.index(column) for column in primary_key]
+        if len({tuple(row[i] for i in positions) for row in rows}) != len(rows):
+            raise BuildError([Problem(label, f"primary key {primary_key} is not unique in data.csv")])
+        schema["primaryKey"] = list(primary_key)
+    return schema
+
+
+@lru_cache(maxsize=None)
+def read_csv_columns(csv: bytes) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a CSV the build wrote (every cell a string, blank lines skipped).
+
+    The csv module, not pandas: every published CSV is read twice per build, for the data
+    catalogue and for datapackage.json, and this is several times faster."""
+    header, *rows = (row for row in csv_module.reader(io.StringIO(csv.decode("utf-8"))) if row)
+    return header, rows
+
+
+def data_resources(model: SiteModel) -> list[dict]:
+    """Every published CSV: the latest data of each figure, then each published version."""
+    resources = []
+    for result in sorted(model.results.values(), key=lambda r: r.figure.id):
+        f = result.figure
+        resources.append({"name": f.id, "title": f.title, "path": f"figures/{f.id}/data.csv", "format": "csv",
+                          "mediatype": "text/csv", "encoding": "utf-8", "description": f.caption,
+                          "schema": table_schema(result.csv, list(f.primary_key), f.analysis)})
+    for item in published_versions(model):
+        resources.append({"name": f"{item.figure_id}-v{item.entry['number']}",
+                          "title": f"{item.meta['title']} (version {item.entry['number']})",
+                          "path": f"{item.folder}data.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                          "description": item.meta["caption"],
+                          "schema": table_schema(item.files["data.csv"], item.meta.get("primary_key", []), item.folder)})
+    return resources
+
+
+def licence(model: SiteModel) -> dict:
+    s = model.project.settings
+    return {"name": s.licence_id, "path": s.licence_url, "title": s.licence}
+
+
+def data_catalogue_page(model: SiteModel) -> Page:
+    from pilotsite.pages.model import CatalogueContext, CatalogueEntry, figure_href
+
+    root = "../"
+    entries = []
+    for resource in data_resources(model):
+        if "-v" in resource["name"] and resource["name"] not in model.results:
+            continue  # versions are listed on their figure's page and in datapackage.json
+        entries.append(CatalogueEntry(
+            name=resource["name"], title=resource["title"], description=resource["description"],
+            csv_href=root + resource["path"], figure=Link(resource["name"], figure_href(root, resource["name"])),
+            fields=tuple((f["name"], f["type"], f.get("unit", ""), f["description"]) for f in resource["schema"]["fields"]),
+            primary_key=tuple(resource["schema"].get("primaryKey", ())),
+        ))
+    return Page("data/index", "data.qmd.j2", "Data", "en", "Every published dataset, its schema, the figure that uses it and its licence.",
+                (Link("Home", root + "index.html"), Link("Data", "")),
+                CatalogueContext(tuple(entries), licence(model)))
+
+
+def site_files(model: SiteModel, paths: list[str]) -> dict[str, bytes]:
+    """Files at fixed places in the site that describe it as a whole; paths: every page but
+    redirects (the sitemap lists them)."""
+    s = model.project.settings
+    files = {}
+    package = {
+        "profile": "data-package", "name": "policy-pilots", "title": s.title, "homepage": s.site_url + "/",
+        "licenses": [licence(model)], "contributors": [{"title": a, "role": "author"} for a in s.authors],
+        "resources": data_resources(model),
+    }
+    files["datapackage.json"] = (json.dumps(package, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    cff = {
+        "cff-version": "1.2.0",
+        "message": "If you use a figure from this site, please cite the version of the figure you used; every figure page gives its citation.",
+        "title": s.title, "type": "dataset", "authors": [{"name": a} for a in s.authors],
+        "date-released": s.date, "url": s.site_url + "/", "license": s.licence_id,
+        "abstract": f"Figures, data and code on Chinese local-government policy pilots ({s.title_zh}).",
+    }
+    files["CITATION.cff"] = yaml.safe_dump(cff, allow_unicode=True, sort_keys=False).encode("utf-8")
+    urls = "".join(f"  <url><loc>{absolute(model, path + '.html')}</loc></url>\n" for path in sorted(paths))
+    files["sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n").encode("utf-8")
+    for figure_id, history in model.ledger.get("figures", {}).items():
+        first = canonical(history)
+        # same: the first version with identical outputs; a page of a version the same as the
+        # latest is not told that a newer one exists
+        info = {"figure": figure_id, "latest": first[history[-1]["version"]]["version"],
+                "versions": [{"version": e["version"], "number": e["number"], "edition": e["edition"],
+                              "same": first[e["version"]]["version"]} for e in history]}
+        files[f"figures/{figure_id}/versions.js"] = ("window.pilotsiteVersions = " + json.dumps(info, sort_keys=True) + ";\n").encode("utf-8")
+    return files

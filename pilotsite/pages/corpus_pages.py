@@ -1,0 +1,321 @@
+"""Pages for the corpus studies: an overview per corpus, paged lists of its texts narrowed by
+metadata (level, province, year, …), a page per text, and keyword-in-context evidence pages
+for every coded sub-tool and every top keyword, so each count can be audited.
+
+Corpora can be large, so nothing here holds every text at once: evidence is gathered in one
+streaming pass over the texts (and cached by what it depends on), and text pages are made in
+batches that the build renders and lets go (corpus_texts.py).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from pilotsite.inputs.corpus import YEAR, Corpus, CorpusText, split_sentences
+from pilotsite.pages.model import Link, Page, SiteModel, figure_href
+
+SHOWN = 100  # sentences listed on an evidence page; evidence.csv has them all
+LIST_PAGE_SIZE = 200  # texts per page of a text list
+PART_CHARACTERS = 150_000  # a longer text is split into pages of about this many characters (pages stay under 1 MB)
+LIST_COLUMNS = ("province", YEAR)  # lists by these columns too, besides the groupings, where the metadata has them
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    kind: str  # "tool" | "word"
+    value: str  # sub-tool id or word
+    label: str
+    what: str  # "sub-tool" | "keyword"
+    rule: str  # how a sentence is counted, in words
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.value}"
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    text: Link
+    values: tuple[str, ...]  # the text's values in the evidence columns
+    sentence: str
+    occurrences: int
+
+
+@dataclass(frozen=True)
+class EvidenceContext:
+    corpus_title: str
+    what: str  # "sub-tool" | "keyword"
+    rule: str  # the patterns, or "jieba token equals …"
+    total_units: int
+    by_group: tuple[tuple[str, int], ...]  # occurrences by the groups of the corpus's first grouping
+    columns: tuple[str, ...]  # the evidence columns (the grouping columns)
+    rows: tuple[EvidenceRow, ...]
+    shown: int
+    figures: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class CorpusTextContext:
+    corpus_title: str
+    metadata: tuple[tuple[str, str], ...]  # (column, value) in the header's order, file last
+    sentences: tuple[tuple[int, str], ...]  # (number, sentence) of this part
+    indexed: int  # how many of those sentences search indexes (the text's opening)
+    parts: tuple[Link, ...]  # the pages of a long text, in order ("" href for this one)
+    lists: tuple[Link, ...]  # the lists the text is in
+
+
+@dataclass(frozen=True)
+class TextListContext:
+    corpus_title: str
+    heading: str
+    total: int
+    texts: tuple[tuple[Link, str, str], ...]  # (text, date, the values shown)
+    columns: tuple[str, ...]
+    pages: tuple[Link, ...]  # the list's pages ("" href for this one)
+    facets: tuple[tuple[str, tuple[Link, ...]], ...]  # (column, links to each value's list with its count)
+
+
+@dataclass(frozen=True)
+class CorpusOverview:
+    id: str
+    title: str
+    path: str
+    texts: int
+    dated: int
+    groupings: tuple[tuple[str, tuple[tuple[str, int], ...], int], ...]  # (label, (group, texts), texts in no group)
+    figures: tuple[Link, ...]
+    not_drawn: tuple[tuple[str, str], ...]  # (title, why)
+    notes: tuple[str, ...]
+    evidence: tuple[dict, ...]
+    lists: tuple[tuple[str, tuple[Link, ...]], ...]  # (column, links to each value's list)
+    all_texts: Link
+
+
+@dataclass(frozen=True)
+class CorpusIndexContext:
+    corpora: tuple[CorpusOverview, ...]
+
+
+@dataclass
+class Evidence:
+    """What one item counted: totals, the first SHOWN rows, and its evidence.csv."""
+
+    total: int = 0
+    by_group: dict[str, int] = field(default_factory=dict)
+    rows: list[dict] = field(default_factory=list)
+    csv: Path | None = None
+
+
+def slug(kind: str, value: str) -> str:
+    return f"{kind}-{hashlib.sha256(value.encode('utf-8')).hexdigest()[:10]}"
+
+
+def evidence_path(corpus_id: str, kind: str, value: str) -> str:
+    return f"corpus/{corpus_id}/evidence/{slug(kind, value)}/index.html"
+
+
+def text_path(corpus_id: str, text_id: str, part: int = 1) -> str:
+    return f"corpus/{corpus_id}/texts/{text_id}/" + (f"part-{part}/" if part > 1 else "") + "index.html"
+
+
+def list_path(corpus_id: str, column: str = "", value: str = "", page: int = 1) -> str:
+    """A page of a text list: every text, or those with one value in a column."""
+    base = f"corpus/{corpus_id}/list/" + (f"{column.replace('_', '-')}/{slug('v', value)}/" if column else "")
+    return base + (f"page-{page}/" if page > 1 else "") + "index.html"
+
+
+def parts_of(sentences: list[str]) -> list[int]:
+    """The page (from 1) of each sentence: a new page starts once PART_CHARACTERS are reached."""
+    parts, part, size = [], 1, 0
+    for sentence in sentences:
+        if size >= PART_CHARACTERS:
+            part, size = part + 1, 0
+        parts.append(part)
+        size += len(sentence)
+    return parts
+
+
+def evidence_columns(corpus: Corpus) -> tuple[str, ...]:
+    """The metadata columns evidence rows carry: those the corpus's studies group by."""
+    return tuple(dict.fromkeys(c for g in corpus.groupings for c in [c for c, _ in g.where] + [g.column]))
+
+
+def list_columns(corpus: Corpus) -> tuple[str, ...]:
+    """The columns a reader can narrow the text list by."""
+    available = set(corpus.columns) | ({YEAR} if "date" in corpus.columns else set())
+    return tuple(dict.fromkeys([g.column for g in corpus.groupings] + [c for c in LIST_COLUMNS if c in available]))
+
+
+def top_keywords(model: SiteModel, corpus_id: str) -> list[str]:
+    """Every keyword in the top lists of the corpus's keyword figures."""
+    words = set()
+    for result in model.results.values():
+        if result.figure.params.get("corpus") == corpus_id and "keyword" in result.data.columns and result.figure.kind == "corpus" \
+                and "grouping" in result.figure.params and result.figure.id.startswith(f"{corpus_id}-keywords-by-"):
+            words |= set(result.data["keyword"])
+    return sorted(words)
+
+
+def evidence_items(model: SiteModel, corpus: Corpus) -> list[EvidenceItem]:
+    tools = model.catalog.textwork.tools
+    items = [EvidenceItem("tool", t.id, t.label, "sub-tool", "matches any of: " + " | ".join(t.patterns)) for t in tools]
+    items += [EvidenceItem("word", w, w, "keyword", f"has the jieba token {w}") for w in top_keywords(model, corpus.id)]
+    return items
+
+
+def evidence_links(model: SiteModel, catalog) -> dict[str, dict[tuple[str, str], str]]:
+    """corpus id -> (column, value) -> evidence page, for linking figure tables to their evidence."""
+    links: dict[str, dict[tuple[str, str], str]] = {}
+    for corpus in catalog.corpora.values():
+        own = links.setdefault(corpus.id, {})
+        for item in evidence_items(model, corpus):
+            own[("sub_tool" if item.kind == "tool" else "keyword", item.value)] = evidence_path(corpus.id, item.kind, item.value)
+    return links
+
+
+def sentence_href(root: str, corpus_id: str, text_id: str, number: int, part: int = 1) -> str:
+    return f"{root}{text_path(corpus_id, text_id, part)}#s-{number}"
+
+
+def corpus_pages(model: SiteModel, catalog) -> list[Page]:
+    """Every corpus page but the text pages (see text_page_batches): overview, lists, evidence."""
+    pages, overview = [], []
+    for corpus in catalog.corpora.values():
+        figures = tuple(Link(r.figure.title, r.figure.id) for r in sorted(model.results.values(), key=lambda r: r.figure.id)
+                        if r.figure.kind == "corpus" and r.figure.params.get("corpus") == corpus.id)
+        items = evidence_items(model, corpus)
+        evidence = model.corpus_evidence[corpus.id]  # gathered by the per-text stage (corpus_texts.py)
+        columns = evidence_columns(corpus)
+        first = corpus.groupings[0] if corpus.groupings else None
+        listing = []
+        for item in items:
+            found = evidence[item.key]
+            path = evidence_path(corpus.id, item.kind, item.value)[: -len("/index.html")]
+            root = "../" * path.count("/") + "../"
+            rows = tuple(EvidenceRow(Link(r["title"], sentence_href(root, corpus.id, r["text_id"], r["sentence_number"], r["part"])),
+                                     tuple(r["values"]), r["sentence"], r["occurrences"]) for r in found.rows)
+            by_group = tuple((v, found.by_group.get(v, 0)) for v in first.filled) if first else ()
+            pages.append(Page(
+                f"{path}/index", "evidence.qmd.j2", f"Evidence: {item.label} ({item.what})", "zh" if item.kind == "word" else "en",
+                f"Every sentence of {corpus.title} counted for the {item.what} {item.label}.",
+                (Link("Home", root + "index.html"), Link("Corpus studies", root + "corpus/index.html"), Link(item.label, "")),
+                EvidenceContext(corpus.title, item.what, item.rule, found.total, by_group, columns, rows, len(rows),
+                                tuple(Link(f.label, figure_href(root, f.href)) for f in figures)),
+                files=(("evidence.csv", found.csv),),
+                search_kind="evidence",
+            ))
+            listing.append({"kind": item.what, "label": item.label, "href": evidence_path(corpus.id, item.kind, item.value)[len("corpus/"):],
+                            "units": found.total})
+        pages += list_pages(corpus)
+        not_drawn = tuple((n.title, n.reason) for n in model.not_drawn if n.corpus == corpus.id)
+        overview.append(CorpusOverview(
+            id=corpus.id, title=corpus.title, path=corpus.label, texts=len(corpus.texts), dated=corpus.dated,
+            groupings=tuple((g.label, tuple((g.group_label(v), len(g.members[v])) for v in g.values), g.ungrouped)
+                            for g in corpus.groupings),
+            figures=tuple(Link(f.label, figure_href("../", f.href)) for f in figures), not_drawn=not_drawn, notes=corpus.notes,
+            evidence=tuple(listing), lists=list_links(corpus, "corpus/"),
+            all_texts=Link(f"All {len(corpus.texts)} texts", "../" + list_path(corpus.id))))
+    if overview:
+        pages.append(Page("corpus/index", "corpus.qmd.j2", "Corpus studies", "en",
+                          "Keywords, keyness and coded policy tools over corpora of Chinese policy texts.",
+                          (Link("Home", "../index.html"), Link("Corpus studies", "")), CorpusIndexContext(tuple(overview))))
+    return pages
+
+
+@lru_cache(maxsize=64)
+def column_values(corpus: Corpus, column: str) -> list[tuple[str, list[CorpusText]]]:
+    """(value, texts) for every value of a column, in the grouping's order where one declares it."""
+    declared = next((g.values for g in corpus.groupings if g.column == column and not g.where), ())
+    found: dict[str, list[CorpusText]] = {}
+    for text in corpus.texts:
+        if text.value(column):
+            found.setdefault(text.value(column), []).append(text)
+    order = [v for v in declared if v in found] + sorted(v for v in found if v not in declared)
+    return [(v, found[v]) for v in order]
+
+
+def list_links(corpus: Corpus, folder: str, counts: bool = True) -> tuple[tuple[str, tuple[Link, ...]], ...]:
+    """For each list column: a link to each value's list (with its number of texts), from a page
+    in folder (its path from the site root, ending in /). The lists themselves leave the counts
+    out, so a new text changes only the lists it is in."""
+    root = "../" * folder.count("/")
+    return tuple((column.replace("_", " "), tuple(Link(f"{value} ({len(texts)})" if counts else value,
+                                                       root + list_path(corpus.id, column, value))
+                                                  for value, texts in column_values(corpus, column)))
+                 for column in list_columns(corpus))
+
+
+def list_pages(corpus: Corpus) -> list[Page]:
+    """Paged lists of the texts: every text, and the texts of each value of each list column.
+    Plain links, so narrowing works without JavaScript."""
+    shown = tuple(c for c in list_columns(corpus) if c != YEAR)
+    lists = [("", "", f"All texts of {corpus.title}", list(corpus.texts))]
+    for column in list_columns(corpus):
+        for value, texts in column_values(corpus, column):
+            lists.append((column, value, f"Texts of {corpus.title} with {column.replace('_', ' ')} {value}", texts))
+    pages = []
+    for column, value, heading, texts in lists:
+        count = max(1, -(-len(texts) // LIST_PAGE_SIZE))
+        for number in range(1, count + 1):
+            path = list_path(corpus.id, column, value, number)
+            root = "../" * path.count("/")
+            chunk = texts[(number - 1) * LIST_PAGE_SIZE: number * LIST_PAGE_SIZE]
+            rows = tuple((Link(f"{t.id} {t.title}", root + text_path(corpus.id, t.id)), t.date,
+                          " · ".join(t.value(c) for c in shown if t.value(c))) for t in chunk)
+            page_links = tuple(Link(str(n), "" if n == number else root + list_path(corpus.id, column, value, n))
+                               for n in range(1, count + 1)) if count > 1 else ()
+            pages.append(Page(
+                path[: -len(".html")], "text_list.qmd.j2", heading + (f" (page {number} of {count})" if count > 1 else ""), "en",
+                f"{len(texts)} texts of {corpus.title}.",
+                (Link("Home", root + "index.html"), Link("Corpus studies", root + "corpus/index.html"),
+                 Link("Texts", "" if not column and number == 1 else root + list_path(corpus.id)))
+                + ((Link(f"{column.replace('_', ' ')}: {value}", ""),) if column else ()),
+                TextListContext(corpus.title, heading, len(texts), rows, shown, page_links,
+                                list_links(corpus, path[: path.rindex("/") + 1], counts=False))))
+    return pages
+
+
+def text_key_hint(corpus: Corpus, text: CorpusText) -> str:
+    """Everything a text's pages show besides their sentences and the engine's code: with the
+    text file's digest, a key for the page caches that needs no reading of the text."""
+    return json.dumps([corpus.id, corpus.title, corpus.columns, [g.column for g in corpus.groupings], list_columns(corpus),
+                       corpus.search_characters, PART_CHARACTERS, text.id, text.title, text.date, text.file, text.digest,
+                       sorted(text.values.items())], ensure_ascii=False)
+
+
+def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str]) -> list[Page]:
+    """A text's page (or pages, for a long text), sentence by sentence with anchors #s-N."""
+    parts = parts_of(sentences)
+    count = parts[-1] if parts else 1
+    metadata = tuple((c, text.values[c]) for c in corpus.columns if c not in ("id", "title", "file") and text.values.get(c)) \
+        + (("file", text.file),)
+    budget, indexed = corpus.search_characters, 0
+    for sentence in sentences:
+        if budget <= 0:
+            break
+        budget -= len(sentence)
+        indexed += 1
+    filters = tuple((g.column.replace("_", " "), text.value(g.column)) for g in corpus.groupings if text.value(g.column))
+    pages = []
+    for part in range(1, count + 1):
+        path = text_path(corpus.id, text.id, part)
+        root = "../" * path.count("/")
+        numbered = tuple((n, s) for n, (s, p) in enumerate(zip(sentences, parts), 1) if p == part)
+        part_links = tuple(Link(f"part {n}", "" if n == part else root + text_path(corpus.id, text.id, n))
+                           for n in range(1, count + 1)) if count > 1 else ()
+        lists = tuple(Link(f"{c.replace('_', ' ')}: {text.value(c)}", root + list_path(corpus.id, c, text.value(c)))
+                      for c in list_columns(corpus) if text.value(c))
+        pages.append(Page(
+            path[: -len(".html")], "corpus_text.qmd.j2", text.title + (f" (part {part} of {count})" if count > 1 else ""), "zh",
+            f"{text.title}: a text of {corpus.title}",
+            (Link("Home", root + "index.html"), Link("Corpus studies", root + "corpus/index.html"),
+             Link("Texts", root + list_path(corpus.id)), Link(text.id, "")),
+            CorpusTextContext(corpus.title, metadata if part == 1 else (), numbered,
+                              max(0, indexed - (numbered[0][0] - 1)) if numbered else 0, part_links, lists),
+            search_kind="corpus text" if part == 1 else "",
+            search_filters=filters,
+        ))
+    return pages

@@ -1,0 +1,543 @@
+"""The site model: every page, the typed context its template receives, and the links,
+tables and citations that pages share.
+
+Everything is gathered before anything is written (documents, figure results, timelines), so
+cross-links and indexes see the whole site.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pilotsite.figures.figure import Check
+from pilotsite.pages.citation import CitedFigure, Citation, RenderedReferences
+from pilotsite.inputs.documents import Block, Document
+from pilotsite.inputs.timelines import quote_anchor
+from pilotsite.state.ledger import canonical, distinct_versions
+from pilotsite.figures.outputs import FigureResult
+from pilotsite.inputs.project import Project
+
+NAV = (("Home", "index"), ("Documents", "documents/index"), ("Figures", "figures/index"),
+       ("Timeline", "timeline/index"), ("Corpus studies", "corpus/index"), ("Data", "data/index"), ("Methods", "methods/index"),
+       ("What changed", "changes/index"), ("Search", "search/index"))
+HEADLINE_KINDS = ("policy-tools", "timeline", "keywords", "corpus")  # which figure a document leads with
+RELATED_MIN_SHARED = 3  # shared top keywords for two documents to count as related
+RELATED_MAX = 3
+REBUILD_COMMAND = "python build.py figure {id}"
+KIND_LABELS = {"policy-tools": "Policy-tool proportions", "keywords": "Keyword frequencies",
+               "timeline": "Case timelines", "corpus": "Corpus studies"}  # figure kinds, in index order
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    href: str  # relative to the page that shows it
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    marked: bool = False
+    anchors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    kind: str
+    lang: str
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class FigureCard:
+    id: str
+    title: str
+    kind: str
+    href: str
+    thumbnail: str
+    alt: str
+    lang: str
+    headline: str = ""
+    documents: tuple[str, ...] = ()  # ids of the documents the figure draws on (figures index filter)
+
+
+@dataclass(frozen=True)
+class DocumentCard:
+    id: str
+    title: str
+    short_title: str
+    lang: str
+    summary: str
+    href: str
+    figure_count: int
+    byline: str
+
+
+@dataclass(frozen=True)
+class HomeContext:
+    documents: tuple[DocumentCard, ...]
+    findings: tuple[FigureCard, ...]
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    document: Document
+    lang: str
+    metadata: tuple[tuple[str, str, str], ...]  # (label, value, href or "")
+    blocks: tuple[TextBlock, ...]
+    figures: tuple[FigureCard, ...]
+    related: tuple[tuple[Link, str], ...]  # (document link, shared keywords)
+    quotes: tuple[tuple[str, str, str], ...]  # (anchor, what cites it, figure href)
+
+
+@dataclass(frozen=True)
+class KeywordContextRow:
+    block: Link  # the paragraph in the document page
+    segments: tuple[Segment, ...]  # the paragraph, the keyword's occurrences marked
+    occurrences: int
+
+
+@dataclass(frozen=True)
+class KeywordContext:
+    document: Link
+    lang: str
+    keyword: str
+    total: int
+    rows: tuple[KeywordContextRow, ...]
+    figures: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class FigureContext:
+    result: FigureResult
+    columns: tuple[str, ...]
+    rows: tuple[tuple[tuple[str, str], ...], ...]  # each cell: (text, href or "")
+    documents: tuple[Link, ...]
+    checks: tuple[Check, ...]
+    inputs: tuple[tuple[str, str], ...]
+    versions: tuple[tuple[str, str], ...]
+    source_name: str
+    rebuild_command: str
+    citation: Citation
+    history: tuple["VersionEntry", ...]
+    version_href: str  # the permanent page of the version shown
+    number: int
+    comparisons: tuple[Comparison, ...] = ()  # every pair of versions a reader can tell apart
+
+
+@dataclass(frozen=True)
+class VersionEntry:
+    figure: Link
+    number: int
+    version: str
+    previous: str
+    edition: str
+    summary: str  # one line a person can read: "1 row changed: pilot 3.52 → 3.53"
+    data_changed: tuple[str, ...]  # the data files that changed since the previous version
+    code_changed: int  # analysis and engine modules, parameters and libraries that changed
+    href: str  # this version's permanent page
+    compare_href: str = ""  # its comparison with the version before it that a reader can tell apart
+    same_as: int = 0  # the number of an earlier version with identical outputs (a legacy duplicate)
+    same_as_href: str = ""  # its page
+    anchor: str = ""  # this entry on the What changed page
+    changes_href: str = ""  # that entry
+    restores: bool = False  # the outputs went back to those of an earlier version
+
+
+@dataclass(frozen=True)
+class ChangesContext:
+    editions: tuple[tuple[str, tuple[VersionEntry, ...]], ...]  # (edition, its new versions), newest first
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A link to the comparison of two versions of a figure."""
+
+    old: int
+    new: int
+    href: str
+
+
+@dataclass(frozen=True)
+class FiguresIndexContext:
+    groups: tuple[tuple[str, str, tuple[FigureCard, ...]], ...]  # (kind, label, cards)
+    documents: tuple[tuple[str, str], ...] = ()  # (id, short title): choices of the document filter
+
+
+@dataclass(frozen=True)
+class DocumentsIndexContext:
+    documents: tuple[DocumentCard, ...]
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    date_text: str
+    date_start: str
+    date_end: str
+    approximate: bool
+    label: str
+    quote: str
+    document: Link
+    quote_href: str
+
+
+@dataclass(frozen=True)
+class Process:
+    label: str
+    document: Link
+    figure: Link
+    stages: tuple[tuple[int, str, str, str], ...]  # (step, label, quote, quote href)
+
+
+@dataclass(frozen=True)
+class TimelineContext:
+    figure: FigureCard | None
+    events: tuple[TimelineEvent, ...]
+    processes: tuple[Process, ...]
+
+
+@dataclass(frozen=True)
+class MethodsContext:
+    analyses: tuple[tuple[str, str, str], ...]  # (file, docstring, source link)
+    lexicon: tuple[tuple[str, str], ...]
+    checks: tuple[tuple[Link, Check], ...]
+    versions: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # without extension, e.g. "figures/return-migrant-tool-types/index"
+    template: str
+    title: str
+    lang: str
+    description: str
+    breadcrumbs: tuple[Link, ...]
+    context: object
+    files: tuple[tuple[str, bytes | Path], ...] = ()  # extra files in the page's folder (bytes, or a file to copy)
+    meta: tuple[tuple[str, str], ...] = ()  # <meta name=… content=…> in the head
+    json_ld: str = ""  # schema.org description, already safe for a <script> element
+    redirect: str = ""  # relative URL this page forwards to
+    figure_version: str = ""  # on version pages: the version shown (read by version-banner.js)
+    scripts: tuple[str, ...] = ()  # relative URLs of scripts the page loads
+    # Pages with a search kind are indexed by Pagefind (pilotsite/publishing/search.py); the rest are not.
+    # search_filters become Pagefind filters next to the kind: (name, value) pairs.
+    search_kind: str = ""
+    search_filters: tuple[tuple[str, str], ...] = ()
+    # Where a page's maker can name everything the page shows more cheaply than its pickled
+    # model (a corpus text: its file's digest and metadata), the source cache is keyed by this.
+    key_hint: str = ""
+
+    @property
+    def root(self) -> str:
+        """Relative prefix from this page to the site root (every link is relative)."""
+        return "../" * self.path.count("/")
+
+    @property
+    def nav(self) -> tuple[Link, ...]:
+        return tuple(Link(label, self.root + target + ".html") for label, target in NAV)
+
+    @property
+    def section(self) -> str:
+        return self.path.split("/")[0] if "/" in self.path else "index"
+
+
+@dataclass(frozen=True)
+class SearchContext:
+    bundle: str  # relative URL of the folder Pagefind writes (pagefind-ui.js, pagefind-ui.css)
+    corpus_bundles: tuple[str, ...] = ()  # relative URLs of the corpora's bundles, merged into results
+
+
+@dataclass(frozen=True)
+class VersionContext:
+    meta: dict  # frozen at publication: history/figures/<id>/<version>/meta.json
+    columns: tuple[str, ...]
+    rows: tuple[tuple[tuple[str, str], ...], ...]
+    documents: tuple[Link, ...]
+    citation: Citation
+    source_name: str
+    source: str
+    latest_href: str
+    history_href: str
+    same_as: Link | None = None  # the earlier version whose outputs this one repeats exactly
+    compare: Link | None = None  # the comparison with the version before it that a reader can tell apart
+
+
+@dataclass(frozen=True)
+class CompareContext:
+    figure: Link
+    old: Link  # the two version pages
+    new: Link
+    old_image: str
+    new_image: str
+    summary: str
+    diff: object  # datadiff.DataDiff
+    shown: int  # rows of each kind shown (diff.csv has them all)
+    text_changes: tuple[tuple[str, str, str], ...]  # (what, old, new) for the title, caption, alt text, notes
+
+
+@dataclass(frozen=True)
+class RedirectContext:
+    target: Link
+    note: str
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    name: str
+    title: str
+    description: str
+    csv_href: str
+    figure: Link
+    fields: tuple[tuple[str, str, str, str], ...]  # name, type, unit, description
+    primary_key: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CatalogueContext:
+    entries: tuple[CatalogueEntry, ...]
+    licence: dict
+
+
+@dataclass
+class SiteModel:
+    project: Project
+    documents: dict[str, Document]
+    results: dict[str, FigureResult]
+    events: pd.DataFrame
+    stages: pd.DataFrame
+    lexicon_summary: tuple[tuple[str, str], ...]
+    versions: dict[str, str]
+    ledger: dict = field(default_factory=dict)
+    history_files: dict[str, bytes] = field(default_factory=dict)  # versions recorded by this build
+    catalog: object = None  # the validated inputs (corpus pages read the corpora and token cache)
+    evidence: dict = field(default_factory=dict)  # corpus id -> (column, value) -> evidence page path
+    not_drawn: list = field(default_factory=list)  # analysis.NotDrawn: figures this data cannot give, and why
+    corpus_evidence: dict = field(default_factory=dict)  # corpus id -> evidence item key -> corpus_pages.Evidence
+    search_bundles: dict = field(default_factory=dict)  # corpus id -> search.corpus_bundles()
+    references: RenderedReferences = field(default_factory=RenderedReferences)  # APA references rendered before
+
+
+def figure_href(root: str, figure_id: str) -> str:
+    return f"{root}figures/{figure_id}/index.html"
+
+
+def document_href(root: str, doc_id: str, anchor: str = "") -> str:
+    return f"{root}documents/{doc_id}/index.html" + (f"#{anchor}" if anchor else "")
+
+
+def document_lang(doc: Document) -> str:
+    return doc.languages[0]
+
+
+def figure_card(result: FigureResult, root: str) -> FigureCard:
+    f = result.figure
+    return FigureCard(id=f.id, title=f.title, kind=f.kind, href=figure_href(root, f.id),
+                      thumbnail=f"{root}figures/{f.id}/figure.png", alt=result.alt, lang=f.lang,
+                      headline=result.headline, documents=tuple(f.documents))
+
+
+def byline(doc: Document) -> str:
+    parts = [", ".join(doc.meta.get("authors") or []) or "Author not stated"]
+    if doc.meta.get("year"):
+        parts.append(str(doc.meta["year"]))
+    if doc.meta.get("venue"):
+        parts.append(doc.meta["venue"])
+    return " · ".join(parts)
+
+
+def document_card(doc: Document, figure_count: int, root: str) -> DocumentCard:
+    return DocumentCard(id=doc.id, title=doc.title, short_title=doc.short_title, lang=document_lang(doc),
+                        summary=doc.meta["summary"], href=document_href(root, doc.id),
+                        figure_count=figure_count, byline=byline(doc))
+
+
+def figures_of(model: SiteModel, doc_id: str) -> list[FigureResult]:
+    return [r for r in model.results.values() if doc_id in r.figure.documents]
+
+
+def related_documents(model: SiteModel) -> dict[str, list[tuple[str, str, int]]]:
+    """Up to RELATED_MAX documents sharing at least RELATED_MIN_SHARED top keywords, most shared first."""
+    related: dict[str, list[tuple[str, str, int]]] = {d: [] for d in model.documents}
+    overlap = model.results.get("keyword-overlap")
+    if overlap is None:
+        return related
+    for _, row in overlap.data.iterrows():
+        shared = int(row["shared_count"])
+        if shared >= RELATED_MIN_SHARED:
+            related[row["document_a"]].append((row["document_b"], row["shared_keywords"], shared))
+            related[row["document_b"]].append((row["document_a"], row["shared_keywords"], shared))
+    return {d: sorted(items, key=lambda x: (-x[2], x[0]))[:RELATED_MAX] for d, items in related.items()}
+
+
+def quoted_passages(model: SiteModel) -> dict[str, dict[str, tuple[str, str]]]:
+    """doc id -> quote -> (anchor, id of the first figure whose data quotes it)."""
+    passages: dict[str, dict[str, tuple[str, str]]] = {d: {} for d in model.documents}
+    for result in model.results.values():
+        data = result.data
+        if "quote" in data.columns and "document_id" in data.columns:
+            for doc_id, quote in zip(data["document_id"], data["quote"]):
+                passages[doc_id].setdefault(quote, (quote_anchor(doc_id, quote), result.figure.id))
+    return passages
+
+
+def highlight(block: Block, quotes: dict[str, tuple[str, str]]) -> TextBlock:
+    """Split a block into plain and highlighted segments, with an anchor where each quote starts."""
+    spans = []
+    for quote, (anchor, _) in quotes.items():
+        start = block.text.find(quote)
+        if start >= 0:
+            spans.append((start, start + len(quote), anchor))
+    spans.sort()
+    merged: list[list] = []
+    for start, end, anchor in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            merged[-1][2].append(anchor)
+        else:
+            merged.append([start, end, [anchor]])
+    segments, cursor = [], 0
+    for start, end, anchors in merged:
+        if start > cursor:
+            segments.append(Segment(block.text[cursor:start]))
+        segments.append(Segment(block.text[start:end], True, tuple(dict.fromkeys(anchors))))
+        cursor = end
+    if cursor < len(block.text):
+        segments.append(Segment(block.text[cursor:]))
+    return TextBlock(block.kind, block.lang, tuple(segments))
+
+
+def document_metadata(doc: Document) -> tuple[tuple[str, str, str], ...]:
+    m = doc.meta
+    rows = [("Authors", ", ".join(m.get("authors") or []) or "Not stated in the source", "")]
+    for label, key in (("Kind", "kind"), ("Venue", "venue"), ("Volume", "volume"), ("Issue", "issue"),
+                       ("Pages", "pages"), ("Year", "year"), ("Date", "date")):
+        if m.get(key):
+            rows.append((label, str(m[key]), ""))
+    if m.get("doi"):
+        rows.append(("DOI", str(m["doi"]), f"https://doi.org/{m['doi']}"))
+    if m.get("url") and not m.get("doi"):
+        rows.append(("URL", str(m["url"]), str(m["url"])))
+    rows.append(("Languages", ", ".join(doc.languages), ""))
+    keywords = list(m.get("keywords") or []) + list(m.get("keywords_zh") or [])
+    if keywords:
+        rows.append(("Author keywords", "; ".join(keywords), ""))
+    rows.append(("Source file", f"{m['source_file']} (SHA-256 {m.get('source_sha256') or 'not recorded'})", ""))
+    if m.get("notes"):
+        rows.append(("Notes", str(m["notes"]), ""))
+    return tuple(rows)
+
+
+def table_rows(data: pd.DataFrame, root: str, evidence: dict | None = None) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """A figure's data as table cells; quotes link to their highlighted passage, corpus keywords
+    and sub-tools to their evidence pages."""
+    rows, columns = [], list(data.columns)
+    for values in data.itertuples(index=False, name=None):
+        row = dict(zip(columns, values))
+        cells = []
+        for column in columns:
+            value = text = row[column]
+            href = ""
+            if column == "quote" and "document_id" in data.columns:
+                href = document_href(root, row["document_id"], quote_anchor(row["document_id"], value))
+            elif column in ("document_id", "document_a", "document_b"):
+                href = document_href(root, str(value))
+            elif evidence and (column, value) in evidence:
+                href = root + evidence[(column, value)]
+            cells.append((text, href))
+        rows.append(tuple(cells))
+    return tuple(rows)
+
+
+def compare_path(figure_id: str, old: str, new: str) -> str:
+    return f"figures/{figure_id}/compare/{old}-{new}/index.html"
+
+
+def version_entries(model: SiteModel, root: str) -> list[VersionEntry]:
+    """Every recorded figure version, newest edition first and, within an edition, a figure's
+    newest version first."""
+    entries = []
+    for figure_id, history in model.ledger.get("figures", {}).items():
+        first = canonical(history)
+        distinct = distinct_versions(history)
+        for position, item in enumerate(history, 1):
+            anchor = f"{figure_id}-{item['version']}" + (f"-{position}" if item.get("restores") else "")
+            before = [e for e in distinct if e["number"] < first[item["version"]]["number"]]
+            changed = item.get("changed", [])
+            same = first[item["version"]]
+            entries.append(VersionEntry(
+                figure=Link(figure_id, figure_href(root, figure_id) if figure_id in model.results else ""),
+                number=item["number"], version=item["version"], previous=item["previous"] or "", edition=item["edition"],
+                summary=item.get("summary", ""), data_changed=tuple(n[5:] for n in changed if n.startswith("data:")),
+                code_changed=sum(1 for n in changed if not n.startswith("data:")),
+                href=f"{root}figures/{figure_id}/v/{item['version']}/index.html",
+                compare_href=(root + compare_path(figure_id, before[-1]["version"], same["version"])
+                              if before and not item.get("same_as") and not item.get("restores") else ""),
+                same_as=same["number"] if item.get("same_as") else 0,
+                same_as_href=f"{root}figures/{figure_id}/v/{same['version']}/index.html" if item.get("same_as") else "",
+                anchor=anchor, changes_href=f"{root}changes/index.html#{anchor}", restores=bool(item.get("restores")),
+            ))
+    return sorted(entries, key=lambda e: (e.edition, e.figure.label, e.number, e.restores), reverse=True)
+
+
+def editions(entries: list[VersionEntry]) -> tuple[tuple[str, tuple[VersionEntry, ...]], ...]:
+    grouped: dict[str, list[VersionEntry]] = {}
+    for entry in sorted(entries, key=lambda e: e.edition, reverse=True):
+        grouped.setdefault(entry.edition, []).append(entry)
+    return tuple((edition, tuple(items)) for edition, items in grouped.items())
+
+
+def comparisons(model: SiteModel, figure_id: str, root: str) -> tuple[Comparison, ...]:
+    """Every pair of a figure's versions that a reader can tell apart, newest pairs first."""
+    distinct = distinct_versions(model.ledger.get("figures", {}).get(figure_id, []))
+    return tuple(Comparison(a["number"], b["number"], root + compare_path(figure_id, a["version"], b["version"]))
+                 for j, b in reversed(list(enumerate(distinct))) for a in reversed(distinct[:j]))
+
+
+def absolute(model: SiteModel, path: str) -> str:
+    return f"{model.project.settings.site_url}/{path}"
+
+
+def cited_figure(model: SiteModel, figure_id: str, entry: dict, title: str, documents: list[tuple[str, str]]) -> CitedFigure:
+    settings = model.project.settings
+    return CitedFigure(
+        figure_id=figure_id, title=title, number=entry["number"], version=entry["version"], edition=entry["edition"],
+        url=absolute(model, f"figures/{figure_id}/v/{entry['version']}/"), authors=settings.authors,
+        publisher=settings.title, documents=tuple(documents), licence=settings.licence,
+    )
+
+
+def inputs_csv(inputs: tuple[tuple[str, str], ...]) -> bytes:
+    """The files a figure was made from, with their SHA-256: a corpus figure has thousands."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["file", "sha256"])
+    writer.writerows(inputs)
+    return buffer.getvalue().encode("utf-8")
+
+
+def citation_files(citation: Citation) -> tuple[tuple[str, bytes], ...]:
+    return (("cite.bib", citation.bibtex.encode("utf-8")), ("cite.ris", citation.ris.encode("utf-8")),
+            ("cite.json", citation.csl_json.encode("utf-8")))
+
+
+def distribution(model: SiteModel, folder: str) -> dict[str, str]:
+    return {absolute(model, folder + "data.csv"): "text/csv", absolute(model, folder + "figure.svg"): "image/svg+xml",
+            absolute(model, folder + "figure.png"): "image/png"}
+
+
+def document_urls(model: SiteModel, doc_ids) -> list[str]:
+    urls = []
+    for doc_id in doc_ids:
+        meta = model.documents[doc_id].meta if doc_id in model.documents else {}
+        urls.append(f"https://doi.org/{meta['doi']}" if meta.get("doi") else (meta.get("url") or absolute(model, f"documents/{doc_id}/index.html")))
+    return urls

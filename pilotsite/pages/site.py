@@ -1,0 +1,261 @@
+"""Every page of the site, built from the site model: documents, figures, keyword contexts,
+timeline, methods, indexes, and (from pages/citable.py and pages/corpus_pages.py) version pages
+and corpus studies."""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from pathlib import Path
+
+
+from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
+from pilotsite.inputs.documents import Document
+from pilotsite.errors import BuildError, Problem
+from pilotsite.state.ledger import canonical
+
+from pilotsite.pages.model import (HEADLINE_KINDS, KIND_LABELS, REBUILD_COMMAND, ChangesContext, DocumentContext,
+                                   DocumentsIndexContext, FigureContext, FiguresIndexContext, HomeContext,
+                                   KeywordContext, KeywordContextRow, Link, MethodsContext, Page, Process,
+                                   SearchContext, Segment, SiteModel, TimelineContext, TimelineEvent, citation_files,
+                                   cited_figure, comparisons, distribution, document_card, document_href,
+                                   document_lang, document_metadata, document_urls, editions, figure_card,
+                                   figure_href, figures_of, highlight, inputs_csv, kind_label, quoted_passages,
+                                   related_documents, table_rows, version_entries)
+
+
+def keyword_path(doc_id: str, lang: str, keyword: str) -> str:
+    """The page of a document keyword's contexts (hashed: keywords may be any Unicode)."""
+    digest = hashlib.sha256(f"{lang}\n{keyword}".encode("utf-8")).hexdigest()[:10]
+    return f"documents/{doc_id}/keywords/{lang}-{digest}/index.html"
+
+
+def marked_segments(text: str, keyword: str, lang: str) -> tuple[Segment, ...]:
+    """The text with each occurrence of keyword marked (as a whole word, for English)."""
+    pattern = re.escape(keyword) if lang == "zh" else r"(?<![\w'-])" + re.escape(keyword) + r"(?![\w'-])"
+    segments, at = [], 0
+    for match in re.finditer(pattern, text, flags=0 if lang == "zh" else re.IGNORECASE):
+        if match.start() > at:
+            segments.append(Segment(text[at:match.start()]))
+        segments.append(Segment(match.group(0), marked=True))
+        at = match.end()
+    if at < len(text):
+        segments.append(Segment(text[at:]))
+    return tuple(segments)
+
+
+def block_tokens(model: SiteModel, doc: Document, lang: str, min_chars: int) -> list[list[str]]:
+    """The counted tokens of each block of a document in one language (other blocks: none),
+    tokenised as the keyword analyses do. Kept in the build cache by the text, the lexicon and
+    the tokeniser's code, so a rebuild does not start jieba for pages whose text is unchanged."""
+    import json
+
+    from pilotsite.analysis import words
+    from pilotsite.state.fingerprint import package_version, write_atomic
+
+    parts = [doc.text, lang, str(min_chars), package_version("jieba"), Path(words.__file__).read_text(encoding="utf-8")]
+    parts += [(model.project.root / name).read_text(encoding="utf-8") for name in words.LEXICON_FILES]
+    key = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    cache = (model.catalog.cache_dir / "keyword-blocks" / f"{key}.json"
+             if model.catalog is not None and model.catalog.cache_dir is not None else None)
+    if cache is not None and cache.is_file():
+        return json.loads(cache.read_text(encoding="utf-8"))
+    lexicon = words.load_lexicon(model.project.root)
+    found = [words.tokens(b.text, lang, lexicon, min_chars) if b.lang == lang else [] for b in doc.blocks]
+    if cache is not None:
+        write_atomic(cache, json.dumps(found, ensure_ascii=False).encode("utf-8"))
+    return found
+
+
+def keyword_context_pages(model: SiteModel) -> tuple[list[Page], dict[str, dict]]:
+    """A page per keyword of each document keyword figure, listing every paragraph where the
+    keyword was counted (tokenised exactly as the figure's analysis did), linked to that paragraph.
+    Returns the pages and, per figure id, the links for its data table."""
+    pages, links, found = [], {}, {}
+    for result in sorted(model.results.values(), key=lambda r: r.figure.id):
+        data = result.data
+        if result.figure.kind != "keywords" or not {"document_id", "lang", "keyword"} <= set(data.columns):
+            continue
+        min_chars = int(result.figure.params.get("min_chars", 2))
+        for doc_id, lang, keyword in zip(data["document_id"], data["lang"], data["keyword"]):
+            path = keyword_path(doc_id, lang, keyword)
+            links.setdefault(result.figure.id, {})[("keyword", keyword)] = path
+            found.setdefault(path, (doc_id, lang, keyword, min_chars, []))[4].append(result.figure)
+    root = "../../../../"
+    tokenised: dict[tuple, list[list[str]]] = {}
+    for path, (doc_id, lang, keyword, min_chars, figures) in sorted(found.items()):
+        doc = model.documents[doc_id]
+        if (doc_id, lang, min_chars) not in tokenised:
+            tokenised[(doc_id, lang, min_chars)] = block_tokens(model, doc, lang, min_chars)
+        rows = []
+        for number, (block, words) in enumerate(zip(doc.blocks, tokenised[(doc_id, lang, min_chars)]), 1):
+            count = words.count(keyword)
+            if count:
+                rows.append(KeywordContextRow(Link(f"paragraph {number}", f"{root}documents/{doc_id}/index.html#p-{number}"),
+                                              marked_segments(block.text, keyword, lang), count))
+        pages.append(Page(
+            path[: -len(".html")], "keyword_contexts.qmd.j2", f"“{keyword}” in {doc.short_title}", lang,
+            f"Every paragraph of {doc.short_title} in which the keyword {keyword} was counted.",
+            (Link("Home", root + "index.html"), Link("Documents", root + "documents/index.html"),
+             Link(doc.short_title, root + f"documents/{doc_id}/index.html"), Link(keyword, "")),
+            KeywordContext(Link(doc.title, root + f"documents/{doc_id}/index.html"), lang, keyword,
+                           sum(r.occurrences for r in rows), tuple(rows),
+                           tuple(Link(f.title, figure_href(root, f.id)) for f in figures)),
+        ))
+    return pages, links
+
+
+def build_pages(model: SiteModel) -> list[Page]:
+    """Every page of the site, with its context; two pages claiming one path is an error."""
+    settings = model.project.settings
+    pages: list[Page] = []
+    home = Link("Home", "")
+    results = sorted(model.results.values(), key=lambda r: r.figure.id)
+    related = related_documents(model)
+    passages = quoted_passages(model)
+
+    def crumbs(root: str, *trail: Link) -> tuple[Link, ...]:
+        return (Link("Home", root + "index.html"), *trail)
+
+    # Home: the documents and one headline finding per document.
+    findings, cards = [], []
+    for doc in model.documents.values():
+        own = figures_of(model, doc.id)
+        cards.append(document_card(doc, len(own), ""))
+        lead = sorted((r for r in own if len(r.figure.documents) == 1),
+                      key=lambda r: (r.figure.headline is None, r.figure.lang != document_lang(doc), HEADLINE_KINDS.index(r.figure.kind), r.figure.id))
+        if lead:
+            findings.append(figure_card(lead[0], ""))
+    pages.append(Page("index", "index.qmd.j2", settings.title, "en",
+                      f"{settings.title}: documents, figures, data and code.", (), HomeContext(tuple(cards), tuple(findings))))
+
+    root = "../"
+    pages.append(Page("documents/index", "documents.qmd.j2", "Documents", "en", "The source documents.",
+                      crumbs(root, Link("Documents", "")),
+                      DocumentsIndexContext(tuple(document_card(d, len(figures_of(model, d.id)), root) for d in model.documents.values()))))
+    groups = []
+    for kind, label in KIND_LABELS.items():
+        cards_of_kind = tuple(figure_card(r, root) for r in results if r.figure.kind == kind)
+        if cards_of_kind:
+            groups.append((kind, label, cards_of_kind))
+    pages.append(Page("figures/index", "figures.qmd.j2", "Figures", "en", "Every figure, with its data and code.",
+                      crumbs(root, Link("Figures", "")),
+                      FiguresIndexContext(tuple(groups), tuple((d.id, d.short_title) for d in model.documents.values())),
+                      scripts=(f"{root}assets/figure-filters.js",)))
+
+    # Document pages.
+    root = "../../"
+    for doc in model.documents.values():
+        quotes = passages[doc.id]
+        blocks = tuple(highlight(b, quotes) for b in doc.blocks)
+        placed = {a for b in blocks for s in b.segments for a in s.anchors}
+        lost = [q for q, (a, _) in quotes.items() if a not in placed]
+        if lost:
+            raise BuildError([Problem(doc.text_path, f"quote spans more than one paragraph, so it cannot be highlighted: \"{q[:80]}\"") for q in lost])
+        pages.append(Page(
+            f"documents/{doc.id}/index", "document.qmd.j2", doc.title, document_lang(doc), doc.meta["summary"],
+            crumbs(root, Link("Documents", root + "documents/index.html"), Link(doc.short_title, "")),
+            DocumentContext(
+                document=doc, lang=document_lang(doc), metadata=document_metadata(doc), blocks=blocks,
+                figures=tuple(figure_card(r, root) for r in figures_of(model, doc.id)),
+                related=tuple((Link(model.documents[o].short_title, document_href(root, o)), kw) for o, kw, _ in related[doc.id]),
+                quotes=tuple((a, fid, figure_href(root, fid)) for q, (a, fid) in sorted(quotes.items(), key=lambda x: x[1])),
+            ),
+            search_kind="document", search_filters=(("document", doc.short_title),),
+        ))
+
+    # Where each document keyword was counted, linked from the keyword figures' data tables.
+    context_pages, keyword_links = keyword_context_pages(model)
+    pages.extend(context_pages)
+
+    # Figure pages: the latest version of each figure, cited by its permanent version URL.
+    for result in results:
+        f = result.figure
+        history = model.ledger["figures"][f.id]
+        latest = canonical(history)[history[-1]["version"]]  # an identical later duplicate cites the first
+        cited = cited_figure(model, f.id, latest, f.title, [(model.documents[d].title, model.documents[d].reference) for d in f.documents])
+        citation = cite(cited, model.references)
+        source_name = Path(f.analysis).name
+        pages.append(Page(
+            f"figures/{f.id}/index", "figure.qmd.j2", f.title, "en", f.caption,
+            crumbs(root, Link("Figures", root + "figures/index.html"), Link(f.id, "")),
+            FigureContext(
+                result=result, columns=tuple(result.data.columns),
+                rows=table_rows(result.data, root, model.evidence.get(f.params.get("corpus"), {}) if f.kind == "corpus"
+                                else keyword_links.get(f.id)),
+                documents=tuple(Link(model.documents[d].short_title, document_href(root, d)) for d in f.documents),
+                checks=result.checks, inputs=result.input_hashes,
+                versions=tuple(sorted(model.versions.items())), source_name=source_name,
+                rebuild_command=REBUILD_COMMAND.format(id=f.id), citation=citation,
+                history=tuple(e for e in version_entries(model, root) if e.figure.label == f.id),
+                version_href=f"v/{latest['version']}/index.html", number=latest["number"],
+                comparisons=comparisons(model, f.id, root),
+            ),
+            files=(("figure.svg", result.svg), ("figure.png", result.png), ("data.csv", result.csv),
+                   (source_name, result.source.encode("utf-8")), ("inputs.csv", inputs_csv(result.input_hashes)))
+            + citation_files(citation),
+            meta=scholar_meta(cited),
+            json_ld=dataset_json_ld(cited, f.caption, distribution(model, f"figures/{f.id}/"), document_urls(model, f.documents)),
+            search_kind="figure",
+            search_filters=tuple(("document", model.documents[d].short_title) for d in f.documents) + (("analysis", kind_label(f.kind)),),
+            scripts=(f"{root}assets/compare.js",),
+        ))
+
+    # Timeline and methods.
+    root = "../"
+    events = tuple(
+        TimelineEvent(row["date_text"], row["date_start"], row["date_end"], bool(row["approximate"]), row["label"],
+                      row["quote"], Link(model.documents[row["document_id"]].short_title, document_href(root, row["document_id"])),
+                      document_href(root, row["document_id"], row["anchor"]))
+        for _, row in model.events.iterrows())
+    processes = []
+    for process_id, steps in model.stages.groupby("process_id", sort=True):
+        doc_id = steps["document_id"].iloc[0]
+        processes.append(Process(
+            steps["process_label"].iloc[0], Link(model.documents[doc_id].short_title, document_href(root, doc_id)),
+            Link("Figure", figure_href(root, f"{process_id}-stages")),
+            tuple((int(s["step"]), s["label"], s["quote"], document_href(root, doc_id, s["anchor"])) for _, s in steps.iterrows())))
+    combined = model.results.get("case-timelines-combined")
+    pages.append(Page("timeline/index", "timeline.qmd.j2", "Timeline of the cases", "en",
+                      "Dated events and ordered stages across the cases, each quoted from its source.",
+                      crumbs(root, Link("Timeline", "")),
+                      TimelineContext(figure_card(combined, root) if combined else None, events, tuple(processes)),
+                      search_kind="timeline"))
+    analyses = sorted({r.figure.analysis for r in results})
+    docstrings = {r.figure.analysis: r.source for r in results}
+    pages.append(Page("methods/index", "methods.qmd.j2", "Methods", "en",
+                      "Tokenisation, dictionaries, stopwords, consistency checks and software versions.",
+                      crumbs(root, Link("Methods", "")),
+                      MethodsContext(
+                          analyses=tuple((a, module_docstring(docstrings[a]), figure_href(root, next(r.figure.id for r in results if r.figure.analysis == a))) for a in analyses),
+                          lexicon=model.lexicon_summary,
+                          checks=tuple((Link(r.figure.id, figure_href(root, r.figure.id)), c) for r in results for c in r.checks),
+                          versions=tuple(sorted(model.versions.items()))),
+                      search_kind="methods"))
+
+    from pilotsite.pages.citable import version_pages, data_catalogue_page
+    from pilotsite.pages.corpus_pages import corpus_pages
+
+    if model.catalog is not None:
+        pages += corpus_pages(model, model.catalog)
+    pages += version_pages(model)
+    pages.append(data_catalogue_page(model))
+    pages.append(Page("changes/index", "changes.qmd.j2", "What changed", "en",
+                      "Every figure version the build has published, with the inputs and data rows that changed.",
+                      crumbs(root, Link("What changed", "")), ChangesContext(editions(version_entries(model, root)))))
+    pages.append(Page("search/index", "search.qmd.j2", "Search", "en",
+                      "Search the documents, figures, timeline and corpus texts, in Chinese or English.",
+                      crumbs(root, Link("Search", "")), SearchContext(f"{root}pagefind/", tuple(f"{root}{folder}/" for bundles in model.search_bundles.values()
+                                                                for folder, _ in bundles)),
+                      scripts=(f"{root}pagefind/pagefind-ui.js", f"{root}assets/search.js")))
+
+    counts = Counter(p.path for p in pages)
+    duplicates = sorted(p for p, n in counts.items() if n > 1)
+    if duplicates:
+        raise BuildError(f"two pages claim the same path: {', '.join(duplicates)}")
+    return pages
+
+
+def module_docstring(source: str) -> str:
+    import ast
+    return ast.get_docstring(ast.parse(source)) or ""

@@ -1,0 +1,280 @@
+"""Writing the site's page sources: Quarto markdown (.qmd) from the Jinja2 templates in site/.
+
+Both renderers read these same sources. Every value from data is escaped: inside raw HTML
+blocks by HTML escaping (plus backticks and braces), inside Markdown by backslash-escaping every ASCII punctuation character.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import pickle
+import shutil
+import string
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+import yaml
+from markupsafe import Markup, escape
+
+from pilotsite.errors import BuildError
+from pilotsite.pages.model import NAV, Page, SiteModel
+
+MARKDOWN_SPECIAL = set(string.punctuation)
+# Escaped backticks mean no value can close the ```{=html} fence it sits in; braces keep Quarto
+# shortcodes ({{< >}}) inert. Newlines are kept: <pre> blocks need them.
+# Control characters (other than tab and newline) are dropped: they are errors in HTML.
+CONTROL_CHARACTERS = {code: None for code in (*range(0x20), 0x7F) if code not in (0x09, 0x0A)}
+EXTRA_HTML_ESCAPES = str.maketrans({"`": "&#96;", "{": "&#123;", "}": "&#125;"}) | CONTROL_CHARACTERS
+
+
+def html_text(value) -> Markup:
+    """HTML-escape a value for raw HTML blocks in Markdown."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(str.translate(str(escape("" if value is None else value)), EXTRA_HTML_ESCAPES))
+
+
+HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}) | EXTRA_HTML_ESCAPES
+
+
+def sentence_paragraphs(sentences) -> Markup:
+    """Numbered sentences as paragraphs anchored #s-N: (number, sentence) pairs, escaped as
+    html_text does, in one pass (a corpus text page has thousands of them)."""
+    return Markup("".join(f'<p id="s-{number}"><span class="meta">{number}</span> {sentence.translate(HTML_ESCAPES)}</p>\n'
+                          for number, sentence in sentences))
+
+
+def markdown_text(value) -> Markup:
+    """Escape a value for inline Markdown: every ASCII punctuation character gets a backslash."""
+    text = " ".join(str(value).translate(CONTROL_CHARACTERS).split())
+    return Markup("".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in text))
+
+
+def yaml_string(value) -> Markup:
+    """A double-quoted YAML string (JSON is valid YAML)."""
+    return Markup(json.dumps(str(value), ensure_ascii=False))
+
+
+def site_templates(site_dir: Path) -> tuple[tuple[str, str], ...]:
+    """Every template and layout of site/, as (name, source): what a worker elsewhere needs."""
+    return tuple((p.name, p.read_text(encoding="utf-8")) for folder in ("templates", "layouts")
+                 for p in sorted((site_dir / folder).glob("*.j2")))
+
+
+@lru_cache(maxsize=2)
+def templates_from_sources(templates: tuple[tuple[str, str], ...]) -> jinja2.Environment:
+    """An environment over templates given as text (see site_templates), compiled once per process."""
+    return template_environment(None, templates=templates)
+
+
+def template_environment(site_dir: Path | None, cache_dir: Path | None = None,
+                         templates: tuple[tuple[str, str], ...] = ()) -> jinja2.Environment:
+    """Templates from site/ (or given as text); compiled templates are kept in cache_dir (keyed by their source)."""
+    bytecode = None
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir))
+    env = jinja2.Environment(
+        loader=(jinja2.DictLoader(dict(templates)) if site_dir is None
+                else jinja2.FileSystemLoader([str(site_dir / "templates"), str(site_dir / "layouts")])),
+        bytecode_cache=bytecode,
+        autoescape=True,
+        finalize=html_text,
+        undefined=jinja2.StrictUndefined,  # a typo in a template fails the build
+        keep_trailing_newline=True,
+        comment_start_string="{#-#",  # "{#" is Markdown attribute syntax ({#fig-id}), not a comment
+        comment_end_string="#-#}",
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update({"md": markdown_text, "yamlstr": yaml_string, "tojson_attr": lambda v: Markup(json.dumps(v)),
+                        "sentence_paragraphs": sentence_paragraphs,
+                        # the CSL item as one line of JSON (valid YAML) for Quarto's citation front matter
+                        "csl_item": lambda text: Markup(json.dumps(json.loads(text)[0], ensure_ascii=False))})
+    return env
+
+
+def templates_digest(site_dir: Path) -> str:
+    """What, besides a page's own model, decides its source and HTML: the templates and layouts,
+    and the engine's code (filters here, properties of the page models in pages.py, …)."""
+    digest = hashlib.sha256()
+    engine = Path(__file__).parents[1]  # pilotsite/
+    files = [(engine, p) for p in sorted(engine.rglob("*.py"))] + [(site_dir, p) for p in sorted(site_dir.glob("*/*.j2"))]
+    for folder, path in files:
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def source_key(templates: str, page: Page, settings) -> str | None:
+    """The content key of a page's .qmd: its template digest and its pickled model.
+
+    The pickler runs without its memo ("fast" mode), so an object shared in several places is
+    written out each time: equal pages pickle to equal bytes however their objects were made
+    (computed in this build, or read back from a cache). A page that cannot be pickled has no key.
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    try:
+        pickler.dump((page, settings))
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+        return None
+    return hashlib.sha256(templates.encode() + buffer.getvalue()).hexdigest()
+
+
+class SourceWriter:
+    """Writes page sources (.qmd) batch by batch, then the site-level files.
+
+    With source_cache, each .qmd is also kept there by source_key, and a page whose key is
+    already there is linked from the cache instead of rendered: most pages of a rebuild are.
+    The folder is updated in place: what is already right stays, what changed is replaced by a
+    rename (never written through: the renderer links these files into the staged site), and
+    what this build did not write is removed at the end.
+    """
+
+    def __init__(self, model: SiteModel, project_dir: Path, template_cache: Path | None = None,
+                 source_cache: Path | None = None):
+        self.model = model
+        self.project_dir = project_dir
+        self.env = template_environment(model.project.site, template_cache)
+        self.settings = model.project.settings
+        self.source_cache = source_cache
+        self.templates = templates_digest(model.project.site) if source_cache is not None else ""
+        self.keys: dict[str, str | None] = {}  # page path -> source key (None: none)
+        self.used: set[str] = set()
+        self.written: set[Path] = set()
+        self.folders: set[Path] = set()
+
+    def key(self, page: Page) -> str | None:
+        if self.source_cache is None:
+            return None
+        if page.key_hint:  # everything the page shows, named by its maker (see Page.key_hint)
+            return hashlib.sha256(f"{self.templates}\n{page.template}\n{page.key_hint}".encode()
+                                  + pickle.dumps(self.settings, protocol=5)).hexdigest()
+        return source_key(self.templates, page, self.settings)
+
+    def target(self, path: str) -> Path:
+        """Where a page's source goes; its folder made once."""
+        if path in self.keys:
+            raise BuildError(f"two pages claim the same path: {path}")
+        target = self.project_dir / f"{path}.qmd"
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
+        self.written.add(target)
+        return target
+
+    def write(self, pages: list[Page]) -> dict[str, str | None]:
+        """Write these pages' sources and their folders' files; returns their source keys."""
+        from pilotsite.state.caching import put_bytes, put_link
+        from pilotsite.state.fingerprint import write_atomic
+
+        keys = {}
+        for page in pages:
+            target = self.target(page.path)
+            key = self.key(page)
+            cached = self.source_cache / f"{key}.qmd" if key else None
+            if cached is not None and cached.is_file():
+                put_link(cached, target)
+            else:
+                text = self.render(page).encode("utf-8")
+                if cached is not None:
+                    write_atomic(cached, text)
+                    put_link(cached, target)
+                else:
+                    put_bytes(target, text)
+            if cached is not None:
+                self.used.add(cached.name)
+            keys[page.path] = self.keys[page.path] = key
+            for name, content in page.files:
+                self.written.add(target.parent / name)
+                if isinstance(content, Path):  # a cache entry (linked) or a committed file (history/: copied)
+                    put_link(content, target.parent / name, copy=not content.is_relative_to(self.project_dir.parent))
+                else:
+                    put_bytes(target.parent / name, content)
+        return keys
+
+    def render(self, page: Page) -> str:
+        return self.env.get_template(page.template).render(page=page, ctx=page.context, site=self.settings)
+
+    def place(self, path: str, cached: Path, key: str) -> None:
+        """A page whose source another stage made and cached (corpus_texts.py): linked into place."""
+        from pilotsite.state.caching import put_link
+
+        put_link(cached, self.target(path))
+        self.used.add(cached.name)
+        self.keys[path] = key
+
+    def finish(self, site_files: dict[str, bytes], paths: list[str]) -> None:
+        """The site-level files, the assets and _quarto.yml; files of earlier builds that this one
+        did not write, and unused cache entries, are removed."""
+        from pilotsite.state.caching import prune_files, put_bytes, put_link
+
+        files = dict(site_files)
+        files["_quarto.yml"] = quarto_project(self.model, paths).encode("utf-8")
+        for name, content in sorted(files.items()):
+            (self.project_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            put_bytes(self.project_dir / name, content)
+            self.written.add(self.project_dir / name)
+        assets = self.model.project.site / "assets"
+        for source in sorted(assets.rglob("*")):
+            if source.is_file():
+                target = self.project_dir / "assets" / source.relative_to(assets)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                put_bytes(target, source.read_bytes())  # copied: site/ is edited by hand, in place
+                self.written.add(target)
+        self.remove_others()
+        if self.source_cache is not None:
+            prune_files(self.source_cache, "*.qmd", self.used)
+
+    def keep(self, path: Path) -> None:
+        """A file another step wrote into the folder this build (e.g. the web fonts)."""
+        self.written.add(path)
+
+    def remove_others(self) -> None:
+        for folder, names, files in os.walk(self.project_dir, topdown=False):
+            for name in files:
+                path = Path(folder) / name
+                if path not in self.written:
+                    path.unlink()
+            if folder != str(self.project_dir) and not os.listdir(folder):
+                os.rmdir(folder)
+
+
+def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, template_cache: Path | None = None,
+                  site_files: dict[str, bytes] | None = None, source_cache: Path | None = None) -> dict[str, str | None]:
+    """Every page's .qmd, its folder's files, the site-level files, the assets and _quarto.yml, in one go."""
+    writer = SourceWriter(model, project_dir, template_cache, source_cache)
+    keys = writer.write(pages)
+    writer.finish(site_files or {}, [p.path for p in pages])
+    return keys
+
+
+def quarto_project(model: SiteModel, paths: list[str]) -> str:
+    """The Quarto website project file for the same pages."""
+    settings = model.project.settings
+    website = {
+        "title": settings.title,
+        "navbar": {"left": [{"text": label, "href": f"{target}.qmd"} for label, target in NAV]},
+        "search": True,
+        "page-navigation": False,
+    }
+    if settings.site_url:
+        website["site-url"] = settings.site_url
+    config = {
+        "project": {
+            "type": "website",
+            "output-dir": "_site",
+            "render": [f"{path}.qmd" for path in paths],
+            "resources": ["assets/**", "figures/**/figure.svg", "figures/**/figure.png", "figures/**/data.csv",
+                          "figures/**/*.py", "figures/**/cite.*", "figures/*/versions.js", "figures/*/inputs.csv",
+                          "corpus/**/evidence.csv",
+                          "datapackage.json", "CITATION.cff", "sitemap.xml"],
+        },
+        "website": website,
+        "format": {"html": {"css": ["assets/fonts/cjk.css", "assets/style.css"], "toc": False, "lang": "en"}},
+    }
+    return "# Generated by build.py from site/ and data/; do not edit.\n" + yaml.safe_dump(config, allow_unicode=True, sort_keys=False)

@@ -1,0 +1,316 @@
+"""The seven phases of a build, one function each, in the order build.py's build() calls them.
+
+Each phase finishes before the next starts and hands on what the next needs: a Build carries
+the options, the workspace under .build/ and the phase clock; everything else is returned.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from pilotsite.errors import BuildError
+from pilotsite.state import fingerprint
+from pilotsite.state.workspace import BuildState, Workspace, inputs_digest, tree_digests
+
+
+class PhaseClock:
+    """How long each phase of a build took, for the summary."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self.current, self.since = "", time.perf_counter()
+
+    def start(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.current:
+            self.times[self.current] = self.times.get(self.current, 0.0) + now - self.since
+        self.current, self.since = name, now
+
+    def summary(self) -> str:
+        self.start("")
+        return " · ".join(f"{name} {seconds:.1f} s" for name, seconds in self.times.items())
+
+
+@dataclass
+class Build:
+    """One build of the project at root into out, and what every phase reads."""
+
+    root: Path
+    out: Path
+    renderer: str  # "embedded" or "quarto", already chosen
+    site_url: str | None
+    check: bool
+    jobs: int
+    scheduler: str
+    state: BuildState
+    say: Callable[[str], None]
+    clock: PhaseClock = field(default_factory=PhaseClock)
+
+    @property
+    def work(self) -> Workspace:
+        return Workspace.of(self.root)
+
+    @property
+    def options(self) -> dict:
+        return {"renderer": self.renderer, "site_url": self.site_url}
+
+
+def load_catalog(root: Path, site_url: str | None, hashes: fingerprint.FileHashes | None = None, jobs: int = 0,
+                 scheduler: str = ""):
+    """Load and validate every input before any analysis runs, so bad data fails fast."""
+    from pilotsite.analysis.textwork import TextWork
+    from pilotsite.analysis.words import USER_DICTIONARY
+    from pilotsite.figures.figure import Catalog
+    from pilotsite.inputs.codebook import codebook_digest, load_codebook
+    from pilotsite.inputs.corpus import CONFIG as CORPORA, load_corpora
+    from pilotsite.inputs.documents import load_documents
+    from pilotsite.inputs.project import open_project
+    from pilotsite.inputs.reported import load_reported
+    from pilotsite.inputs.tables import ValidatedTables
+    from pilotsite.inputs.timelines import load_events, load_stages
+
+    work = Workspace.of(root)
+    validated = ValidatedTables(work.cache("validated-tables.json"))
+    project = open_project(root, site_url, validated)  # the settings first: nothing else is read without them
+    problems = []
+
+    def attempt(load, *args, **kwargs):
+        """Run one loader, keeping its problems: every input is checked and all problems reported together."""
+        try:
+            return load(*args, **kwargs)
+        except BuildError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    documents = attempt(load_documents, project)
+    digest = hashes.sha256 if hashes is not None else fingerprint.sha256_file
+    corpora = attempt(load_corpora, project, digest, work.cache()) or {}
+    tools = ()
+    if project.path(CORPORA).is_file():
+        tools = attempt(load_codebook, project) or ()  # validated here so a bad pattern stops the build before any analysis
+    if documents is not None:  # events, stages and reported numbers quote the documents
+        events, stages, reported = (attempt(load, project, documents) for load in (load_events, load_stages, load_reported))
+    if problems:
+        raise BuildError(problems)
+    validated.save()
+    textwork = TextWork(work.tokens, work.cache("coded"), (root / USER_DICTIONARY).read_text(encoding="utf-8"), tools,
+                        codebook_digest(project) if tools else "", jobs, scheduler)
+    return Catalog(project=project, documents=documents, events=events, stages=stages, reported=reported,
+                   corpora=corpora, textwork=textwork, cache_dir=work.cache())
+
+
+def load(build: Build):
+    build.clock.start("load")
+    build.say("[1/7] Loading and validating data")
+    return load_catalog(build.root, build.site_url, build.state.hashes, build.jobs, build.scheduler)
+
+
+@dataclass
+class Analyses:
+    figures: list
+    not_drawn: list
+
+
+def find_analyses(build: Build, catalog) -> Analyses:
+    from pilotsite.figures.figure import discover_all
+
+    build.clock.start("analyses")
+    build.say("[2/7] Finding analyses")
+    figures, not_drawn = discover_all(catalog)
+    # Every corpus figure and page reads the per-text caches: segment and code what is new.
+    build.clock.start("texts")
+    for corpus in catalog.corpora.values():
+        catalog.textwork.prepare(corpus)
+    if catalog.textwork.segmented or catalog.textwork.coded:
+        build.say(f"      segmented {catalog.textwork.segmented} and coded {catalog.textwork.coded} corpus texts")
+    return Analyses(figures, not_drawn)
+
+
+@dataclass
+class Drawn:
+    results: dict  # figure id -> FigureResult
+    keys: dict[str, str]  # figure id -> cache key
+    rebuilt: list[str]
+    reasons: dict[str, list[str]]
+    cache: object  # FigureCache
+
+
+def draw_figures(build: Build, catalog, analyses: Analyses) -> Drawn:
+    """A figure is redrawn only when the hash of what it depends on has no stored result."""
+    from pilotsite.figures.figure import NotDrawn
+    from pilotsite.figures.outputs import FigureCache, compute_figures
+
+    build.clock.start("figures")
+    build.say(f"[3/7] Checking {len(analyses.figures)} figures against the cache")
+    cache = FigureCache(build.work.cache("figures"))
+    libraries = fingerprint.library_versions()
+    loaders = dict(fingerprint.LOADERS) | {f"{c.label}/": fingerprint.CORPUS_LOADERS for c in catalog.corpora.values()}
+    keys, components, stale, reasons = {}, {}, [], {}
+    for figure in analyses.figures:
+        parts = fingerprint.figure_components(
+            figure_id=figure.id, analysis=build.root / figure.analysis, analysis_label=figure.analysis,
+            inputs=figure.inputs, params=dict(figure.params), root=build.root, hashes=build.state.hashes,
+            libraries=libraries, loaders=loaders)
+        key = fingerprint.key_of(parts)
+        keys[figure.id], components[figure.id] = key, parts
+        if not cache.has(figure.id, key):
+            before = cache.components(figure.id, build.state.figure_keys.get(figure.id, ""))
+            reasons[figure.id] = (sorted(n for n in set(parts) | set(before) if parts.get(n) != before.get(n))
+                                  if before else ["no earlier build"])
+            build.say(f"      drawing {figure.id} ({', '.join(reasons[figure.id])})")
+            stale.append(figure)
+    for figure, files in compute_figures(stale, catalog, build.jobs):
+        cache.store(figure.id, keys[figure.id], files, components[figure.id])
+    results = {}
+    for figure in analyses.figures:
+        result = cache.load(figure, keys[figure.id], components[figure.id], build.root)
+        if isinstance(result, NotDrawn):
+            analyses.not_drawn.append(result)
+            build.say(f"      not drawn: {figure.id} ({result.reason})")
+        else:
+            results[figure.id] = result
+    return Drawn(results, keys, [figure.id for figure in stale], reasons, cache)
+
+
+@dataclass
+class Versions:
+    ledger: dict
+    changes: list
+    files: dict[str, bytes]  # history files of the versions this build records
+
+
+def record_versions(build: Build, catalog, drawn: Drawn) -> Versions:
+    from pilotsite.state import ledger
+
+    build.clock.start("versions")
+    build.say("[4/7] Recording figure versions")
+    new_ledger, changes, files = ledger.record(ledger.load(build.root), build.root, drawn.results.values(),
+                                               catalog.project.settings.date, catalog.documents)
+    for change in changes:
+        build.say(f"      {change.figure_id}: version {change.version} ({change.summary})")
+    return Versions(new_ledger, changes, files)
+
+
+@dataclass
+class Written:
+    staging: Path  # the new site, built beside out
+    sources: list[str]  # every page source written
+    indexed: list[str]  # pages Pagefind indexes
+    search_bundles: dict
+    renderer: object  # the embedded renderer, which began rendering as sources were written (None: Quarto)
+    stage: object  # the corpus text pass (TextStage)
+    rendered: list[str] = field(default_factory=list)  # pages rendered anew
+    html_keys: dict = field(default_factory=dict)  # page -> content key of its HTML (embedded renderer)
+
+
+def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, versions: Versions) -> Written:
+    """Page sources for every page (after every figure exists: indexes and cross-links need them
+    all); with the embedded renderer, each page is rendered as soon as its source is written."""
+    from pilotsite.analysis.words import lexicon_summary
+    from pilotsite.figures.outputs import software_versions
+    from pilotsite.pages import webfont
+    from pilotsite.pages.citable import site_files
+    from pilotsite.pages.citation import RenderedReferences
+    from pilotsite.pages.corpus_pages import evidence_items, evidence_links
+    from pilotsite.pages.model import SiteModel
+    from pilotsite.pages.site import build_pages
+    from pilotsite.pages.sources import SourceWriter, site_templates
+    from pilotsite.publishing import publish, search
+    from pilotsite.rendering import embedded
+    from pilotsite.rendering.corpus_texts import TextStage
+
+    build.clock.start("pages")
+    build.say("[5/7] Writing page sources")
+    work, settings = build.work, catalog.project.settings
+    model = SiteModel(project=catalog.project, documents=dict(catalog.documents), results=drawn.results,
+                      events=catalog.events, stages=catalog.stages, lexicon_summary=lexicon_summary(build.root),
+                      versions=software_versions() | {"pandoc": embedded.pandoc_display_version()},
+                      ledger=versions.ledger, history_files=versions.files, catalog=catalog,
+                      not_drawn=analyses.not_drawn, references=RenderedReferences(work.cache("apa.json")))
+    model.evidence = evidence_links(model, catalog)
+    model.search_bundles = {c.id: search.corpus_bundles(c, bool(evidence_items(model, c))) for c in catalog.corpora.values()}
+    staging = publish.staging_dir(build.out)
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    # The text pages of every corpus, and the evidence that its figures' tables link to, come
+    # from one pass over the texts, batch by batch (pilotsite/rendering/corpus_texts.py): a
+    # corpus of any size is never in memory at once.
+    sources = work.page_sources
+    writer = SourceWriter(model, sources, work.cache("templates"), work.cache("sources"))
+    renderer = (embedded.EmbeddedRenderer(catalog.project, sources, staging, work.cache("pages"))
+                if build.renderer == "embedded" else None)
+    spec = embedded.RenderSpec(settings, site_templates(catalog.project.site), build.renderer == "embedded")
+    stage = TextStage(catalog, writer, renderer, spec, work.cache(), build.jobs, build.scheduler)
+    build.clock.start("text pages")
+    model.corpus_evidence = {c.id: stage.run(c, evidence_items(model, c)) for c in catalog.corpora.values()}
+    stage.finish()
+    build.clock.start("pages")
+    pages = build_pages(model)
+    model.references.save()
+    page_keys = writer.write(pages)
+    if renderer is not None:
+        renderer.render(pages, page_keys)
+    redirects = {p.path for p in pages if p.redirect}
+    indexed = [f"{p.path}.html" for p in pages if p.search_kind] + stage.indexed
+    build.clock.start("fonts")
+    # The layout's own Chinese is on every page, so it belongs in the core subset.
+    layout_text = (build.root / "site" / "layouts" / "page.html.j2").read_text(encoding="utf-8")
+    for path in webfont.write_font(sources, settings.title_zh + layout_text, work.cache("fonts"), writer.keys,
+                                   stage.characters):
+        writer.keep(path)
+    writer.finish(site_files(model, [p for p in writer.keys if p not in redirects]), list(writer.keys))
+    return Written(staging, list(writer.keys), indexed, model.search_bundles, renderer, stage)
+
+
+def render(build: Build, written: Written) -> Written:
+    """HTML for every page source: Quarto renders them all; the embedded renderer finishes what
+    it began while the sources were written."""
+    from pilotsite.rendering import quarto
+
+    build.clock.start("render")
+    build.say(f"[6/7] Rendering {len(written.sources)} pages with the {build.renderer} renderer")
+    if build.renderer == "quarto":
+        quarto.render(build.work.page_sources, written.staging)
+        written.rendered, written.html_keys = list(written.sources), {}
+    else:
+        written.rendered, written.html_keys = written.renderer.finish()
+        written.rendered += written.stage.rendered
+    return written
+
+
+def index_check_and_publish(build: Build, analyses: Analyses, drawn: Drawn, versions: Versions, written: Written) -> dict:
+    """The search index is written into the staged copy before the link check, so the search
+    page's links to the index are checked and the index is published (or discarded) with the
+    pages; a site with a broken link is never published."""
+    from pilotsite.publishing import linkcheck, publish, search
+    from pilotsite.state import ledger
+
+    build.clock.start("search")
+    build.say("[7/7] Indexing for search, checking links and " + ("comparing with " + str(build.out) if build.check else "publishing"))
+    staging, work = written.staging, build.work
+    search.index_site(staging, written.indexed, written.search_bundles, written.html_keys, work.cache("search"))
+    build.clock.start("links")
+    broken = linkcheck.broken_links(staging, written.html_keys, work.cache("links-v2.json"))
+    if broken:
+        shutil.rmtree(staging)
+        raise BuildError("broken links in the built site:\n  " + "\n  ".join(broken[:20]))
+    report = {"figures": len(analyses.figures), "figures_rebuilt": drawn.rebuilt, "reasons": drawn.reasons,
+              "not_drawn": [n.id for n in analyses.not_drawn], "pages_rendered": written.rendered,
+              "changes": [c.figure_id for c in versions.changes], "differences": []}
+    build.clock.start("publish")
+    if build.check:
+        expected, found = tree_digests(staging), (tree_digests(build.out) if build.out.is_dir() else {})
+        report["differences"] = sorted(p for p in set(expected) | set(found) if expected.get(p) != found.get(p))
+        shutil.rmtree(staging)
+    else:
+        publish.publish(staging, build.out)
+        ledger.save(build.root, versions.ledger, versions.files)  # after publishing: a kill before it only delays the record
+        build.state.save(build.out, inputs_digest(build.root, build.state.hashes, build.options), drawn.keys, len(written.sources))
+        drawn.cache.prune(drawn.keys)
+        fingerprint.write_atomic(work.report, json.dumps(report, indent=1).encode("utf-8"))
+    return report

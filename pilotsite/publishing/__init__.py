@@ -1,0 +1,1 @@
+"""Indexing for search, checking links, and swapping the built site into place."""

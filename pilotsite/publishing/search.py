@@ -1,0 +1,299 @@
+"""Full-text search: the Pagefind index of the staged site, written before the link check.
+
+Pagefind (the `pagefind[extended]` wheel, whose binary segments Chinese into words) indexes the
+pages whose <main> carries data-pagefind-body: documents, figures, the timeline, corpus texts,
+evidence pages and methods (see Page.search_kind). Navigation, footers, breadcrumbs, redirects and
+old version pages are not indexed. The UI and the index go to pagefind/ in the site.
+
+One index holds every language (--force-language zh): Pagefind otherwise writes one index per
+<html lang> and a search page searches only its own language, while a reader here mixes Chinese
+and English in one query. Chinese is then segmented into words; English words are matched
+without stemming.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from pilotsite.errors import BuildError
+
+BUNDLE = "pagefind"  # the folder in the site that holds the index and the UI
+INDEX_LANGUAGE = "zh"
+
+
+def executable() -> Path:
+    """The extended Pagefind binary from the pagefind-bin-extended wheel."""
+    try:
+        from pagefind_bin_extended import get_executable
+    except ImportError as exc:
+        raise BuildError("Pagefind is missing: pip install -r requirements.txt (it pins pagefind[extended])") from exc
+    return get_executable()
+
+
+# Several bundles, merged by the search page (Pagefind's mergeIndex): the site's own pages, and
+# per corpus its evidence pages and its text pages in shards. Pagefind holds a whole bundle in
+# memory while it indexes (about 150 KB a page at 300 indexed characters), so a corpus's texts
+# are cut into shards of bounded size; each bundle is cached by the content keys of the pages it
+# indexes, so a data edit re-indexes only the main bundle, and new texts only their shard.
+# A shard's size is counted in pages, each weighing 1 plus 1 for every PAGE_CHARACTERS characters
+# it has indexed: Pagefind's memory grows with both (about 60 KB a unit).
+SHARD_MIN = 500
+SHARD_MAX = 6000
+PAGE_CHARACTERS = 400
+SHARD_BOUNDARY = 128  # a shard past its minimum ends before a text whose id hashes to 0 modulo this
+
+
+def corpus_bundle(corpus_id: str, name: str) -> str:
+    return f"corpus/{corpus_id}/search/{name}"
+
+
+def text_shards(texts: list[tuple[str, float]]) -> list[list[str]]:
+    """The texts of a corpus, (id, weight) in id order, cut into shards. Where a shard ends
+    depends only on the ids near the cut (content-defined, like rsync's chunks), so adding texts
+    changes the shards they fall into and leaves the others, and their cached bundles, as they
+    were. The minimum size doubles as the corpus does, so a corpus of any size has a handful of
+    shards; none outgrows SHARD_MAX."""
+    total = sum(weight for _, weight in texts)
+    minimum = max(SHARD_MIN, 2 ** int(math.log2(max(total / 6, 1))))
+    shards: list[list[str]] = []
+    current: list[str] = []
+    size = 0.0
+    for text_id, weight in texts:
+        boundary = int(hashlib.sha256(text_id.encode("utf-8")).hexdigest()[:8], 16) % SHARD_BOUNDARY == 0
+        if current and (size + weight > SHARD_MAX or (size >= minimum and boundary)):
+            shards.append(current)
+            current, size = [], 0.0
+        current.append(text_id)
+        size += weight
+    if current:
+        shards.append(current)
+    return shards
+
+
+def corpus_bundles(corpus, has_evidence: bool) -> list[tuple[str, list[str]]]:
+    """(bundle folder, text ids) of a corpus's bundles; the evidence bundle has no text ids."""
+    weights = [(t.id, 1 + min(corpus.search_characters, t.size / 3) / PAGE_CHARACTERS) for t in corpus.texts]
+    found = [(corpus_bundle(corpus.id, "evidence"), [])] if has_evidence else []
+    return found + [(corpus_bundle(corpus.id, f"texts-{shard[0]}"), shard) for shard in text_shards(sorted(weights))]
+
+
+def bundles(indexed: list[str], corpora: dict[str, list[tuple[str, list[str]]]]) -> list[tuple[str, list[str]]]:
+    """(output folder, pages it covers) for each bundle: the pages of each corpus's evidence and
+    text shards (corpora: corpus id -> corpus_bundles()), and every other page in the main one."""
+    chosen: dict[str, str] = {}
+    found: dict[str, list[str]] = {BUNDLE: []}
+    for corpus_id, own in corpora.items():
+        for folder, text_ids in own:
+            found[folder] = []
+            chosen.update({f"corpus/{corpus_id}/texts/{text_id}/index.html": folder for text_id in text_ids})
+    for page in sorted(indexed):
+        parts = page.split("/")
+        evidence = corpus_bundle(parts[1], "evidence") if len(parts) > 3 and parts[0] == "corpus" and parts[2] == "evidence" else ""
+        if page in chosen:
+            found[chosen[page]].append(page)
+        elif evidence in found:
+            found[evidence].append(page)
+        else:
+            found[BUNDLE].append(page)
+    return [(folder, pages) for folder, pages in found.items() if pages]
+
+
+def glob_of(pages: list[str]) -> str:
+    """A Pagefind glob that matches exactly these pages."""
+    return "{" + ",".join(glob_escape(p) for p in pages) + "}"
+
+
+def glob_escape(path: str) -> str:
+    """A path as a literal in Pagefind's glob syntax."""
+    return "".join(f"[{c}]" if c in "*?[]{},\\" else c for c in path)
+
+
+def index_site(site: Path, indexed: list[str], corpora: dict[str, list[tuple[str, list[str]]]],
+               html_keys: dict[str, str] | None = None, cache_dir: Path | None = None) -> None:
+    """Write the search bundles (index and UI) into the site; fails the build if Pagefind fails.
+
+    indexed: the pages marked for indexing (paths with .html); corpora: each corpus's bundles.
+    html_keys (page path without .html -> content key of its HTML) and cache_dir let a bundle
+    whose pages are all unchanged be copied from the cache instead of indexed again. Bundles
+    that must be indexed run two at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pilotsite.state.caching import link_or_copy
+    from pilotsite.state.fingerprint import package_version
+
+    version = package_version("pagefind-bin-extended") + Path(__file__).read_text(encoding="utf-8")
+    used, todo = set(), []
+    for folder, pages in bundles(indexed, corpora):
+        keys = [(p, (html_keys or {}).get(p[: -len(".html")])) for p in pages]
+        key = None
+        if cache_dir is not None and all(k for _, k in keys):
+            listing = "\n".join(f"{p} {k}" for p, k in keys)
+            key = hashlib.sha256(f"{version}\n{folder}\n{listing}".encode("utf-8")).hexdigest()
+            used.add(key)
+            if (cache_dir / key).is_dir():
+                shutil.copytree(cache_dir / key, site / folder, copy_function=link_or_copy)
+                continue
+        todo.append((folder, pages, key))
+
+    def index_one(folder: str, pages: list[str], key: str | None) -> None:
+        run_pagefind(site, folder, glob_of(pages))
+        if key is not None:
+            temporary = cache_dir / f".tmp-{key}-{os.getpid()}"
+            shutil.rmtree(temporary, ignore_errors=True)
+            shutil.copytree(site / folder, temporary, copy_function=link_or_copy)
+            shutil.rmtree(cache_dir / key, ignore_errors=True)
+            os.rename(temporary, cache_dir / key)
+
+    with ThreadPoolExecutor(2) as pool:
+        for future in [pool.submit(index_one, *item) for item in todo]:
+            future.result()
+    if cache_dir is not None and cache_dir.is_dir():
+        for old in cache_dir.iterdir():
+            if old.name not in used:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def run_pagefind(site: Path, folder: str, glob: str) -> None:
+    """Pagefind on the pages glob matches, into folder. The options go in a pagefind.json that
+    Pagefind reads from its working folder: a glob naming thousands of pages is too long for a
+    command line."""
+    import json
+    import tempfile
+
+    config = {"site": str(site.resolve()), "glob": glob, "output_subdir": folder, "force_language": INDEX_LANGUAGE,
+              "keep_index_url": True, "silent": True}
+    with tempfile.TemporaryDirectory(prefix="pagefind-") as workdir:
+        (Path(workdir) / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
+        result = subprocess.run([str(executable())], cwd=workdir, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise BuildError(f"Pagefind failed to index the site: {(result.stderr or result.stdout).strip()}")
+    if not (site / folder / "pagefind-ui.js").is_file():
+        raise BuildError(f"Pagefind wrote no {folder}/pagefind-ui.js: {(result.stderr or result.stdout).strip()}")
+    canonicalise(site / folder)
+
+
+# Reproducible output. Pagefind 1.5 writes the values of each filter in the order of a Rust
+# HashMap, which is seeded at random in every run, so two builds of the same site wrote
+# pagefind/filter/*.pf_filter files with the same content in different orders, hence different
+# file names, a different pf_meta and pagefind-entry.json. canonicalise() sorts each filter's
+# values and the list of filters, and renames the files after their content, so the bundle is byte-for-byte the same.
+# (The page indexes and fragments are already deterministic.) A .pf_filter / .pf_meta file is
+# gzip("pagefind_dcd" + CBOR); the CBOR codec below covers what Pagefind writes.
+SIGNATURE = b"pagefind_dcd"
+
+
+def canonicalise(bundle: Path) -> None:
+    import gzip
+    import hashlib
+    import json
+
+    entry_file = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_file.read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        meta_file = bundle / f"pagefind.{language['hash']}.pf_meta"
+        meta = cbor_load(gzip.decompress(meta_file.read_bytes())[len(SIGNATURE):])
+        prefix = language["hash"].split("_")[0] + "_"
+        renames = {}
+        for old in sorted((bundle / "filter").glob(f"{prefix}*.pf_filter")):
+            name, values = cbor_load(gzip.decompress(old.read_bytes())[len(SIGNATURE):])
+            data = SIGNATURE + cbor_dump([name, sorted(values, key=lambda item: cbor_dump(item[0]))])
+            new_hash = prefix + hashlib.sha256(data).hexdigest()[:7]
+            renames[old.stem] = new_hash
+            old.unlink()
+            (bundle / "filter" / f"{new_hash}.pf_filter").write_bytes(gzip.compress(data, mtime=0))
+        meta = replace_strings(meta, renames)
+        # The meta lists the filters as [name, file] pairs, also in HashMap order: sort that list.
+        renamed = set(renames.values())
+        meta = [sorted(part) if isinstance(part, list) and part and all(isinstance(p, list) and len(p) == 2 and p[1] in renamed for p in part)
+                else part for part in meta]
+        data = SIGNATURE + cbor_dump(meta)
+        new_meta = prefix + hashlib.sha256(data).hexdigest()[:10]
+        meta_file.unlink()
+        (bundle / f"pagefind.{new_meta}.pf_meta").write_bytes(gzip.compress(data, mtime=0))
+        language["hash"] = new_meta
+    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def replace_strings(value, renames: dict[str, str]):
+    if isinstance(value, str):
+        return renames.get(value, value)
+    if isinstance(value, list):
+        return [replace_strings(v, renames) for v in value]
+    if isinstance(value, dict):
+        return {replace_strings(k, renames): replace_strings(v, renames) for k, v in value.items()}
+    return value
+
+
+def cbor_load(data: bytes):
+    value, end = _cbor_item(data, 0)
+    if end != len(data):
+        raise BuildError(f"Pagefind wrote a file this build cannot read ({len(data) - end} bytes left over)")
+    return value
+
+
+def _cbor_item(data: bytes, at: int):
+    import struct
+
+    major, info = data[at] >> 5, data[at] & 31
+    at += 1
+    if major == 7:
+        if info in (20, 21, 22):
+            return (False, True, None)[info - 20], at
+        size = {25: 2, 26: 4, 27: 8}[info]
+        return struct.unpack(">" + {2: "e", 4: "f", 8: "d"}[size], data[at:at + size])[0], at + size
+    if info < 24:
+        argument = info
+    else:
+        size = 1 << (info - 24)
+        argument, at = int.from_bytes(data[at:at + size], "big"), at + size
+    if major == 0:
+        return argument, at
+    if major == 1:
+        return -1 - argument, at
+    if major in (2, 3):
+        raw = data[at:at + argument]
+        return (bytes(raw) if major == 2 else raw.decode("utf-8")), at + argument
+    if major == 4:
+        items = []
+        for _ in range(argument):
+            item, at = _cbor_item(data, at)
+            items.append(item)
+        return items, at
+    if major == 5:
+        mapping = {}
+        for _ in range(argument):
+            key, at = _cbor_item(data, at)
+            mapping[key], at = _cbor_item(data, at)
+        return mapping, at
+    raise BuildError(f"Pagefind wrote CBOR of a kind this build cannot read (major type {major})")
+
+
+def _cbor_head(major: int, argument: int) -> bytes:
+    if argument < 24:
+        return bytes([major << 5 | argument])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if argument < 1 << (8 * size):
+            return bytes([major << 5 | info]) + argument.to_bytes(size, "big")
+    raise BuildError("number too large for CBOR")
+
+
+def cbor_dump(value) -> bytes:
+    """Shortest-form CBOR, as Pagefind's serde_cbor writes it (floats are not used in these files)."""
+    if value is False or value is True or value is None:
+        return bytes([0xF4 + (None, False, True).index(value) - 1]) if value is not None else b"\xf6"
+    if isinstance(value, int):
+        return _cbor_head(0, value) if value >= 0 else _cbor_head(1, -1 - value)
+    if isinstance(value, bytes):
+        return _cbor_head(2, len(value)) + value
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _cbor_head(3, len(raw)) + raw
+    if isinstance(value, list):
+        return _cbor_head(4, len(value)) + b"".join(cbor_dump(v) for v in value)
+    if isinstance(value, dict):
+        return _cbor_head(5, len(value)) + b"".join(cbor_dump(k) + cbor_dump(v) for k, v in value.items())
+    raise BuildError(f"cannot write {type(value).__name__} as CBOR")

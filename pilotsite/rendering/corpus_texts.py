@@ -1,0 +1,338 @@
+"""The per-text stage of the corpus pages, in one pass over the texts: each text's pages rendered
+(.qmd and HTML) and the sentences each evidence item counts in it, batch by batch, in local
+worker processes or on a Dask cluster (cluster.run_batches).
+
+The build keeps only small things between batches: each page's keys, and per evidence item its
+totals and first rows, while every counted sentence goes straight into the item's evidence.csv.
+A text is read only when one of its pages is not cached or the evidence must be gathered anew.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import marshal
+import os
+import shutil
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pilotsite.state.caching import KeyedMemo
+from pilotsite.inputs.corpus import Corpus, CorpusText, decode_text, split_sentences
+from pilotsite.pages.corpus_pages import (SHOWN, Evidence, EvidenceItem, evidence_columns, parts_of, slug, text_pages)
+from pilotsite.state.fingerprint import write_atomic
+from pilotsite.analysis.segment import decode
+
+EVIDENCE_FORMAT = "evidence-v3"  # change when the evidence files change shape
+BATCH_TEXTS = 150
+
+
+@dataclass(frozen=True)
+class TextJob:
+    """One text of a batch: where to read it and what to do with it."""
+
+    text: CorpusText
+    source: str  # the file's path (local workers) or the text itself (cluster workers)
+    label: str  # the file as named in errors; "" when source is the text
+    pages: bool  # render its pages
+    # Evidence: the text's cached evidence (a file's path for local workers, its bytes or None on a
+    # cluster) and where the tokens and coded units are (paths, or bytes on a cluster; None when
+    # the cached evidence covers every item).
+    evidence: str | bytes | None = None
+    tokens: str | bytes | None = None
+    coded: str | bytes | None = None
+    group: str = ""  # the text's group in the corpus's first grouping
+
+
+def read_maybe(source: str | bytes | None) -> bytes | None:
+    """Bytes given, or read from a path (None if there is no such file)."""
+    if source is None or isinstance(source, bytes):
+        return source
+    try:
+        return Path(source).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def text_evidence(job: TextJob, sentences: list[str], items: tuple[EvidenceItem, ...], columns: tuple[str, ...],
+                  known: dict) -> dict:
+    """The text's evidence for every item: known (its cached evidence) completed with the items
+    it does not cover yet, from the text's tokens and coded units. Per item with hits: its rows
+    of evidence.csv as CSV text, the occurrences, and its first SHOWN rows."""
+    missing = [i for i in items if i.key not in set(known["items"])]
+    if not missing:
+        return known
+    tools = {i.value for i in missing if i.kind == "tool"}
+    words = {i.value for i in missing if i.kind == "word"}
+    hits = []
+    if tools:
+        for line in (read_maybe(job.coded) or b"").decode("utf-8").splitlines():
+            number, tool = line.split(" ", 1)
+            if tool in tools:
+                hits.append((int(number), f"tool:{tool}", 1))
+    if words:
+        tokens = decode(read_maybe(job.tokens))
+        if len(tokens) != len(sentences):  # the rows would point at the wrong sentences
+            raise RuntimeError(f"{job.text.id}: {len(tokens)} segmented sentences for {len(sentences)} sentences")
+        for number, sentence_words in enumerate(tokens, 1):
+            for word in sorted(words.intersection(sentence_words)):
+                hits.append((number, f"word:{word}", sentence_words.count(word)))
+    parts = parts_of(sentences)
+    values = [job.text.value(c) for c in columns]
+    rows: dict[str, list] = {}
+    for number, key, occurrences in sorted(hits):
+        buffer, total, shown = rows.setdefault(key, [io.StringIO(), 0, []])
+        csv.writer(buffer, lineterminator="\n").writerow([job.text.id, job.text.title, *values, number, occurrences,
+                                                         sentences[number - 1]])
+        rows[key][1] = total + occurrences
+        if len(shown) < SHOWN:
+            shown.append({"text_id": job.text.id, "title": job.text.title, "values": values, "sentence_number": number,
+                          "part": parts[number - 1], "occurrences": occurrences, "sentence": sentences[number - 1]})
+    found = dict(known["rows"]) | {key: [buffer.getvalue(), total, shown] for key, (buffer, total, shown) in rows.items()}
+    return {"items": sorted(set(known["items"]) | {i.key for i in missing}), "rows": found}
+
+
+def text_batch(jobs: list[TextJob], corpus: Corpus, spec, items: tuple[EvidenceItem, ...]) -> tuple[list, dict]:
+    """Worker entry point: for each text, (id, number of pages, [(path, .qmd, HTML)], its
+    evidence cache anew or None); and for each evidence item, what this batch's texts add to it:
+    (rows of evidence.csv as CSV text, occurrences, occurrences by group of the first grouping,
+    the first SHOWN rows). corpus is the corpus without its texts. A text is read only when its
+    pages are to be rendered or its evidence to be completed."""
+    from pilotsite.rendering.embedded import render_pages
+
+    columns = evidence_columns(corpus)
+    wanted = [i.key for i in items]
+    buffers = {key: io.StringIO() for key in wanted}
+    found = {key: Evidence() for key in wanted}
+    pages, results = [], []
+    for job in jobs:
+        cached = read_maybe(job.evidence) if job.evidence is not None else None
+        known = marshal.loads(cached) if cached else {"items": [], "rows": {}}
+        complete = set(wanted) <= set(known["items"])
+        sentences = []
+        if job.pages or (items and not complete):
+            raw = decode_text(Path(job.source).read_bytes(), job.label) if job.label else job.source
+            sentences = split_sentences(raw)
+        made = text_pages(corpus, job.text, sentences) if job.pages else []
+        pages += made
+        anew = None
+        if items:
+            evidence = text_evidence(job, sentences, items, columns, known)
+            if evidence is not known:
+                anew = marshal.dumps(evidence)
+            for key in wanted:
+                if key in evidence["rows"]:
+                    rows_csv, total, shown = evidence["rows"][key]
+                    buffers[key].write(rows_csv)
+                    item = found[key]
+                    item.total += total
+                    if job.group:
+                        item.by_group[job.group] = item.by_group.get(job.group, 0) + total
+                    item.rows += shown[: SHOWN - len(item.rows)]
+        parts = parts_of(sentences) if job.pages else []
+        results.append((job.text.id, parts[-1] if parts else 1, [p.path for p in made], anew))
+    from pilotsite.pages.webfont import cjk_characters
+
+    rendered = {path: (source, html, cjk_characters([source])) for path, source, html in render_pages(pages, spec)}
+    texts = [(text_id, count, [(path, *rendered[path]) for path in paths], anew) for text_id, count, paths, anew in results]
+    return texts, {key: (buffers[key].getvalue(), e.total, e.by_group, e.rows) for key, e in found.items() if e.total}
+
+
+def evidence_key(corpus: Corpus, work, items: list[EvidenceItem]) -> str:
+    """What the evidence depends on: each text's metadata, tokens and coded units, the items, this code."""
+    digest = hashlib.sha256(EVIDENCE_FORMAT.encode() + Path(__file__).read_bytes())
+    columns = evidence_columns(corpus)
+    for text in corpus.texts:
+        digest.update(json.dumps([text.id, text.title, [text.value(c) for c in columns], work.token_key(text),
+                                  work.coded_key(text) if work.tools else ""], ensure_ascii=False).encode("utf-8"))
+    digest.update(json.dumps([[i.kind, i.value] for i in items], ensure_ascii=False).encode("utf-8"))
+    digest.update(str(SHOWN).encode())
+    return digest.hexdigest()
+
+
+class EvidenceWriter:
+    """Collects the hits of every text, in text order, into each item's evidence.csv (written as
+    it goes) and a small summary; finished, it moves into cache_dir/evidence/<key>/ whole."""
+
+    def __init__(self, corpus: Corpus, items: list[EvidenceItem], folder: Path):
+        self.corpus, self.folder = corpus, folder
+        self.columns = evidence_columns(corpus)
+        self.temporary = folder.with_name(f".tmp-{folder.name}-{os.getpid()}")
+        shutil.rmtree(self.temporary, ignore_errors=True)
+        self.temporary.mkdir(parents=True)
+        self.found = {item.key: Evidence() for item in items}
+        self.files = {item.key: open(self.temporary / f"{slug(item.kind, item.value)}.csv", "w", encoding="utf-8", newline="")
+                      for item in items}
+        for handle in self.files.values():
+            csv.writer(handle, lineterminator="\n").writerow(["text_id", "title", *self.columns, "sentence_number",
+                                                              "occurrences", "sentence"])
+
+    def add(self, fragments: dict) -> None:
+        """What one batch adds to each item (see text_batch), batches in text order."""
+        for key, (rows_csv, total, by_group, rows) in fragments.items():
+            found = self.found[key]
+            found.total += total
+            for group, n in by_group.items():
+                found.by_group[group] = found.by_group.get(group, 0) + n
+            self.files[key].write(rows_csv)
+            found.rows += rows[: SHOWN - len(found.rows)]
+
+    def close(self) -> None:
+        for handle in self.files.values():
+            handle.close()
+
+    def finish(self) -> dict[str, Evidence]:
+        self.close()
+        summary = {k: {"total": e.total, "by_group": e.by_group, "rows": e.rows} for k, e in self.found.items()}
+        (self.temporary / "summary.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+        shutil.rmtree(self.folder, ignore_errors=True)
+        os.rename(self.temporary, self.folder)
+        return read_evidence(self.folder)
+
+
+def read_evidence(folder: Path) -> dict[str, Evidence]:
+    saved = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    return {k: Evidence(v["total"], v["by_group"], v["rows"], folder / f"{slug(*k.split(':', 1))}.csv") for k, v in saved.items()}
+
+
+class TextStage:
+    """Runs the per-text stage for every corpus and links each text page into the page sources
+    and the staged site, from the caches where it can."""
+
+    def __init__(self, catalog, writer, renderer, spec, cache_dir: Path, jobs: int = 0, scheduler: str = ""):
+        self.catalog, self.writer, self.renderer, self.spec = catalog, writer, renderer, spec
+        self.cache_dir = cache_dir  # .build/cache
+        self.jobs, self.scheduler = jobs, scheduler
+        self.parts = KeyedMemo(cache_dir / "text-parts.json")  # text page key -> number of pages
+        self.finishing = hashlib.sha256(json.dumps([spec.templates, spec.html]).encode()
+                                        + (renderer.finishing.encode() if renderer is not None else b"")).hexdigest()
+        self.used_evidence: set[str] = set()
+        self.used_text_evidence: set[str] = set()
+        self.prune_text_evidence = True  # false once a corpus took its evidence whole from the cache
+        self.code = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parents[1] / "pages" / "corpus_pages.py").read_bytes()).hexdigest()
+        self.indexed: list[str] = []
+        self.rendered: list[str] = []  # text pages rendered anew by this build
+        self.characters: dict[str, str] = {}  # their CJK characters, for the web font
+
+    def page_key(self, hint: str, part: int) -> str:
+        return hashlib.sha256(f"{self.finishing}\n{hint}\n{part}".encode()).hexdigest()
+
+    def cached(self, key: str) -> bool:
+        return (self.writer.source_cache / f"{key}.qmd").is_file() and (
+            self.renderer is None or (self.renderer.finished_dir / f"{key}.html").is_file())
+
+    def text_evidence_path(self, corpus: Corpus, text: CorpusText) -> Path:
+        """Where a text's evidence is cached: keyed by what its rows show, not by the items, which
+        the file lists itself (new items are added to it, old ones stay)."""
+        from pilotsite.pages.corpus_pages import PART_CHARACTERS
+
+        work = self.catalog.textwork
+        key = json.dumps([EVIDENCE_FORMAT, sys.version, self.code, work.token_key(text), work.coded_key(text) if work.tools else "",
+                          text.id, text.title, [text.value(c) for c in evidence_columns(corpus)], SHOWN, PART_CHARACTERS],
+                         ensure_ascii=False)
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        self.used_text_evidence.add(digest)
+        # marshal, not JSON: read back only by this Python (its version is in the key), and several
+        # times faster for the tens of megabytes of evidence a large corpus has
+        return self.cache_dir / "text-evidence" / digest[:2] / f"{digest}.marshal"
+
+    def run(self, corpus: Corpus, items: list[EvidenceItem]) -> dict[str, Evidence]:
+        from pilotsite.analysis.cluster import run_batches
+        from pilotsite.pages.corpus_pages import text_key_hint
+
+        work = self.catalog.textwork
+        key = evidence_key(corpus, work, items)
+        self.used_evidence.add(key)
+        folder = self.cache_dir / "evidence" / key
+        evidence = None if (folder / "summary.json").is_file() else EvidenceWriter(corpus, items, folder)
+        shell = replace(corpus, texts=(), groupings=tuple(replace(g, members={}) for g in corpus.groupings), comparison=None)
+        first = corpus.groupings[0] if corpus.groupings else None
+        group_of = {text_id: value for value, ids in first.members.items() for text_id in ids} if first else {}
+        hints = {t.id: text_key_hint(corpus, t) for t in corpus.texts}
+        todo = []
+        for text in corpus.texts:
+            count = self.parts.saved.get(self.page_key(hints[text.id], 1))
+            cached = count is not None and all(self.cached(self.page_key(hints[text.id], n)) for n in range(1, count + 1))
+            if cached:
+                self.link(corpus, text, hints[text.id], count)
+            if not cached or evidence is not None:
+                todo.append((text, not cached))
+        evidence_paths = {text.id: self.text_evidence_path(corpus, text) for text, _ in todo} if evidence is not None else {}
+
+        def batches():
+            batch = []
+            for text, pages in todo:
+                path = evidence_paths.get(text.id)
+                tokens = work.token_path(text) if path is not None else None
+                coded = work.coded_path(text) if path is not None and work.tools else None
+                if self.scheduler:  # cluster workers need not share this disk: they get the bytes
+                    batch.append(TextJob(text, corpus.read_text(text), "", pages, read_maybe(str(path)) if path else None,
+                                         tokens and tokens.read_bytes(), coded and coded.read_bytes(), group_of.get(text.id, "")))
+                else:
+                    batch.append(TextJob(text, str(corpus.folder / text.file), f"{corpus.label}/{text.file}", pages,
+                                         str(path) if path else None, tokens and str(tokens), coded and str(coded),
+                                         group_of.get(text.id, "")))
+                if len(batch) >= BATCH_TEXTS:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+
+        by_id = {t.id: t for t in corpus.texts}
+        try:
+            for results, fragments in run_batches("pilotsite.rendering.corpus_texts:text_batch", batches(),
+                                                  (shell, self.spec, tuple(items) if evidence is not None else ()),
+                                                  self.jobs, self.scheduler):
+                for text_id, count, pages, anew in results:
+                    text = by_id[text_id]
+                    if anew is not None:
+                        write_atomic(evidence_paths[text_id], anew)
+                    if pages:
+                        for part, (path, source, html, characters) in enumerate(pages, 1):
+                            self.characters[path] = characters
+                            page_key = self.page_key(hints[text_id], part)
+                            write_atomic(self.writer.source_cache / f"{page_key}.qmd", source.encode("utf-8"))
+                            if html is not None:
+                                write_atomic(self.renderer.finished_dir / f"{page_key}.html", html)
+                            self.rendered.append(path)
+                        self.parts.keep(self.page_key(hints[text_id], 1), count)
+                        self.link(corpus, text, hints[text_id], count)
+                if evidence is not None:
+                    evidence.add(fragments)
+        except BaseException:
+            if evidence is not None:
+                evidence.close()
+                shutil.rmtree(evidence.temporary, ignore_errors=True)
+            raise
+        if evidence is None:
+            self.prune_text_evidence = False  # its texts were not looked at: their cached evidence is kept
+        return evidence.finish() if evidence is not None else read_evidence(folder)
+
+    def link(self, corpus: Corpus, text: CorpusText, hint: str, count: int) -> None:
+        """A text's cached pages into the page sources and the staged site."""
+        from pilotsite.pages.corpus_pages import text_path
+
+        for part in range(1, count + 1):
+            page_key = self.page_key(hint, part)
+            path = text_path(corpus.id, text.id, part)[: -len(".html")]
+            self.writer.place(path, self.writer.source_cache / f"{page_key}.qmd", page_key)
+            if self.renderer is not None:
+                self.renderer.place(path, self.renderer.finished_dir / f"{page_key}.html", page_key)
+            if part == 1:
+                self.indexed.append(f"{path}.html")
+        self.parts.keep(self.page_key(hint, 1), count)
+
+    def finish(self) -> None:
+        self.parts.save()
+        folder = self.cache_dir / "evidence"
+        if folder.is_dir():
+            for entry in folder.iterdir():
+                if entry.name not in self.used_evidence:
+                    shutil.rmtree(entry, ignore_errors=True)
+        texts = self.cache_dir / "text-evidence"
+        if self.prune_text_evidence and texts.is_dir():
+            for path in texts.glob("*/*"):
+                if path.stem not in self.used_text_evidence:
+                    path.unlink()

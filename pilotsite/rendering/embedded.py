@@ -1,0 +1,208 @@
+"""The embedded renderer: pandoc (from the pypandoc-binary wheel) inside Jinja2 layouts.
+
+Pandoc's output for each page body is cached by the hash of that body, so only pages whose
+source changed are converted again; those are converted in one pandoc run.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from pilotsite.state.caching import KeyedMemo, link_or_copy, prune_files
+from pilotsite.errors import BuildError
+from pilotsite.state.fingerprint import write_atomic
+from pilotsite.pages.model import Page
+from pilotsite.inputs.project import Project, SiteSettings
+from pilotsite.pages.sources import template_environment, templates_from_sources
+
+LUA_FILTER = Path(__file__).with_name("fig_alt.lua")
+PAGE_BREAK = "<!-- pilotsite page break -->"
+
+
+def pandoc_path() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def pandoc_version() -> str:
+    """The version of the pypandoc-binary wheel, which fixes the pandoc binary inside it."""
+    from pilotsite.state.fingerprint import package_version
+
+    return package_version("pypandoc-binary")
+
+
+def pandoc_display_version() -> str:
+    import pypandoc
+
+    return f"{pypandoc.get_pandoc_version()} (pypandoc-binary {pandoc_version()})"
+
+
+def split_front_matter(text: str) -> str:
+    """The body of a .qmd file (its YAML front matter is read from the page model instead)."""
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end >= 0:
+            return text[end + 5:]
+    return text
+
+
+RAW_HTML_BLOCK = re.compile(r"^```\{=html\}\n(.*?)^```\n", re.S | re.M)
+
+
+def raw_html_only(body: str) -> str | None:
+    """What pandoc makes of a body that is nothing but raw HTML blocks (```{=html}): each block's
+    content as it is, less trailing blank lines, on its own line; None for any other body. A corpus text page is such a
+    body, tens of kilobytes of it, which pandoc would parse only to pass it through
+    (tests/test_render.py checks the two agree on every such page of the site)."""
+    blocks = RAW_HTML_BLOCK.findall(body)
+    if not blocks or RAW_HTML_BLOCK.sub("", body).strip():
+        return None
+    return "".join(block.rstrip("\n") + "\n" for block in blocks)
+
+
+def markdown_to_html(bodies: list[str]) -> list[str]:
+    """Convert several page bodies to HTML: raw-HTML-only bodies directly, the rest in one
+    pandoc run, split again at raw-HTML page breaks.
+
+    Safe because every heading in the page sources is raw HTML: pandoc generates no ids that
+    could collide across pages.
+    """
+    direct = [raw_html_only(body) for body in bodies]
+    converted = iter(pandoc_to_html([body for body, html in zip(bodies, direct) if html is None]))
+    return [html if html is not None else next(converted) for html in direct]
+
+
+def pandoc_to_html(bodies: list[str]) -> list[str]:
+    """Several page bodies through one pandoc run."""
+    if not bodies:
+        return []
+    separator = f"\n\n```{{=html}}\n{PAGE_BREAK}\n```\n\n"
+    result = subprocess.run(
+        [pandoc_path(), "--from", "markdown", "--to", "html5", "--wrap", "none", "--lua-filter", str(LUA_FILTER)],
+        input=separator.join(bodies).encode("utf-8"), capture_output=True, check=False,
+    )
+    if result.returncode != 0 or result.stderr.strip():
+        raise BuildError(f"pandoc failed: {result.stderr.decode('utf-8', 'replace').strip()}")
+    parts = result.stdout.decode("utf-8").split(PAGE_BREAK + "\n")
+    if len(parts) != len(bodies):
+        raise BuildError(f"pandoc returned {len(parts)} pages for {len(bodies)} sources")
+    return parts
+
+
+@dataclass(frozen=True)
+class RenderSpec:
+    """What a worker needs to turn pages into .qmd sources (and HTML), wherever it runs."""
+
+    settings: SiteSettings
+    templates: tuple[tuple[str, str], ...]  # (name, source) of site/templates and site/layouts
+    html: bool  # also the finished HTML (the embedded renderer); else only the sources, for Quarto
+
+
+def render_pages(pages: list[Page], spec: RenderSpec) -> list[tuple[str, str, bytes | None]]:
+    """(path, .qmd source, finished HTML or None) of each page: Jinja2, then one pandoc run for
+    all the bodies, then the layout. Runs in the build or in a worker process or on a cluster."""
+    env = templates_from_sources(spec.templates)
+    sources = [env.get_template(p.template).render(page=p, ctx=p.context, site=spec.settings) for p in pages]
+    if not spec.html:
+        return [(p.path, source, None) for p, source in zip(pages, sources)]
+    bodies = markdown_to_html([split_front_matter(source) for source in sources])
+    layout = env.get_template("page.html.j2")
+    return [(p.path, source, layout.render(page=p, site=spec.settings, body=Markup(body)).encode("utf-8"))
+            for p, source, body in zip(pages, sources, bodies)]
+
+
+class EmbeddedRenderer:
+    """Renders pages into out_dir batch by batch: pandoc for the bodies, the Jinja2 layout around.
+
+    A page whose finished HTML is cached under its key (from its source key) is linked from the
+    cache: no pandoc, no layout. Between batches only each page's keys are kept."""
+
+    def __init__(self, project: Project, source_dir: Path, out_dir: Path, cache_dir: Path):
+        self.project = project
+        self.source_dir = source_dir
+        self.out_dir = out_dir
+        self.cache_dir = cache_dir
+        self.layout = template_environment(project.site, cache_dir.parent / "templates").get_template("page.html.j2")
+        self.renderer = hashlib.sha256(LUA_FILTER.read_bytes() + pandoc_version().encode()).hexdigest()
+        self.finishing = hashlib.sha256(self.renderer.encode() + Path(__file__).read_bytes()
+                                        + (project.site / "layouts" / "page.html.j2").read_bytes()).hexdigest()
+        self.finished_dir = cache_dir / "finished"
+        # finished key -> body key, so the body cache keeps what finished pages were made from
+        self.index = KeyedMemo(self.finished_dir / "index.json")
+        self.html_keys: dict[str, str] = {}
+        self.body_keys: dict[str, str] = {}
+        self.rendered: list[str] = []
+        self.folders: set[Path] = set()
+
+    def render(self, pages: list[Page], source_keys: dict[str, str | None]) -> None:
+        to_render = []
+        for page in pages:
+            source_key = source_keys.get(page.path)
+            key = hashlib.sha256((self.finishing + source_key).encode()).hexdigest() if source_key else None
+            target = self.out_dir / f"{page.path}.html"
+            if target.parent not in self.folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self.folders.add(target.parent)
+            if key and key in self.index.saved and (self.finished_dir / f"{key}.html").is_file():
+                link_or_copy(self.finished_dir / f"{key}.html", target)
+                self.html_keys[page.path], self.body_keys[page.path] = key, self.index.saved[key]
+            else:
+                to_render.append((page, key))
+        bodies = {}
+        for page, _ in to_render:
+            body = split_front_matter((self.source_dir / f"{page.path}.qmd").read_text(encoding="utf-8"))
+            bodies[page.path] = body
+            self.body_keys[page.path] = hashlib.sha256((self.renderer + "\n" + body).encode("utf-8")).hexdigest()
+        stale = [p.path for p, _ in to_render if not (self.cache_dir / f"{self.body_keys[p.path]}.html").is_file()]
+        for path, html in zip(stale, markdown_to_html([bodies[p] for p in stale])):
+            write_atomic(self.cache_dir / f"{self.body_keys[path]}.html", html.encode("utf-8"))
+        self.rendered += stale
+        for page, key in to_render:
+            body = (self.cache_dir / f"{self.body_keys[page.path]}.html").read_text(encoding="utf-8")
+            html = self.layout.render(page=page, site=self.project.settings, body=Markup(body)).encode("utf-8")
+            (self.out_dir / f"{page.path}.html").write_bytes(html)
+            if key:
+                write_atomic(self.finished_dir / f"{key}.html", html)
+            self.html_keys[page.path] = key or hashlib.sha256(html).hexdigest()
+
+    def place(self, path: str, finished: Path, key: str) -> None:
+        """A page another stage rendered and cached (corpus_texts.py): linked into place."""
+        target = self.out_dir / f"{path}.html"
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
+        link_or_copy(finished, target)
+        self.html_keys[path] = key
+
+    def finish(self) -> tuple[list[str], dict[str, str]]:
+        """Save the caches' indexes, prune unused entries and copy the other files (downloads,
+        assets); returns the pages converted anew and each page's HTML key."""
+        for path, body_key in self.body_keys.items():
+            self.index.keep(self.html_keys[path], body_key)
+        self.index.save()
+        prune_files(self.cache_dir, "*.html", {f"{key}.html" for key in self.body_keys.values()})
+        prune_files(self.finished_dir, "*.html", {f"{key}.html" for key in self.html_keys.values()})
+        # The other files: linked, since the sources are written afresh each build.
+        for folder, _, names in os.walk(self.source_dir):
+            target_folder = self.out_dir / Path(folder).relative_to(self.source_dir)
+            files = [n for n in names if not n.endswith(".qmd") and n != "_quarto.yml"]
+            if files:
+                target_folder.mkdir(parents=True, exist_ok=True)
+            for name in files:
+                link_or_copy(Path(folder) / name, target_folder / name)
+        return self.rendered, self.html_keys
+
+
+def render(project: Project, pages: list[Page], source_dir: Path, out_dir: Path, cache_dir: Path,
+           source_keys: dict[str, str | None] | None = None) -> tuple[list[str], dict[str, str]]:
+    """Render every page into out_dir and copy the other files, in one go (see EmbeddedRenderer)."""
+    renderer = EmbeddedRenderer(project, source_dir, out_dir, cache_dir)
+    renderer.render(pages, source_keys or {})
+    return renderer.finish()

@@ -1,0 +1,1 @@
+"""Build state: content hashes, the caches, and the ledger of published figure versions."""

@@ -1,0 +1,74 @@
+"""Small pieces every content-keyed build cache shares: linking an entry out, pruning unused
+entries, and a JSON file of values by content key."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from pilotsite.state.fingerprint import write_atomic
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link a cache entry (entries are replaced, never modified in place), else copy it."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def put_link(source: Path, target: Path, copy: bool = False) -> None:
+    """Make target the same file as source (a hard link, else a copy; with copy, always a copy),
+    replacing whatever was there by a rename: a file that may be linked elsewhere (into the
+    published site) is never written through."""
+    try:
+        if os.path.samefile(source, target) or copy and target.stat().st_size == source.stat().st_size \
+                and target.read_bytes() == source.read_bytes():
+            return
+    except FileNotFoundError:
+        pass
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        if copy:
+            raise OSError("a copy was asked for")
+        os.link(source, temporary)
+    except OSError:
+        shutil.copyfile(source, temporary)
+    os.replace(temporary, target)
+
+
+def put_bytes(target: Path, data: bytes) -> None:
+    """Make target hold data, replacing it by a rename only when it differs (see put_link)."""
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return
+    except FileNotFoundError:
+        pass
+    write_atomic(target, data)
+
+
+def prune_files(folder: Path, pattern: str, keep: set[str]) -> None:
+    """Delete the entries matching pattern that this build did not use."""
+    if not folder.is_dir():
+        return
+    for old in folder.glob(pattern):
+        if old.name not in keep:
+            old.unlink()
+
+
+class KeyedMemo:
+    """Values by content key, in one JSON file. A build looks keys up in what was saved, keeps
+    the values it used, and saves only those (and only when they changed)."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.saved: dict = json.loads(path.read_text(encoding="utf-8")) if path is not None and path.is_file() else {}
+        self.used: dict = {}
+
+    def keep(self, key: str, value) -> None:
+        self.used[key] = value
+
+    def save(self) -> None:
+        if self.path is not None and self.used != self.saved:
+            write_atomic(self.path, json.dumps(self.used, ensure_ascii=False, sort_keys=True).encode("utf-8"))

@@ -1,0 +1,200 @@
+"""Content hashes that decide what is out of date. Standard library only: the no-op check
+imports this before (and instead of) pandas and matplotlib.
+
+mtime and size are only a fast path to skip re-reading a file whose recorded hash is known;
+the hash is always what is compared.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1]  # pilotsite/
+# Libraries whose versions shape a figure's bytes.
+OUTPUT_LIBRARIES = ("pandas", "numpy", "matplotlib", "jieba", "mplfonts", "pillow")
+# Engine modules every figure passes through (drawing and serialising), besides its own imports.
+ENGINE_MODULES = ("pilotsite.figures.outputs", "pilotsite.figures.drawing")
+# The code that reads an input file is part of that input.
+LOADERS = {
+    "data/reported/": ("pilotsite.inputs.reported",),
+    "data/timelines/": ("pilotsite.inputs.timelines",),
+    "data/documents/": ("pilotsite.inputs.documents",),
+    "data/lexicon/": ("pilotsite.analysis.words",),
+    "data/codebook/": ("pilotsite.inputs.codebook",),
+}
+CORPUS_LOADERS = ("pilotsite.inputs.corpus", "pilotsite.analysis.segment")  # for every corpus folder
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary sibling, then rename: a kill leaves the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+CORPORA_CONFIG = "data/corpora.yaml"
+
+
+def outside_corpus_folders(root: Path, trees: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """(path as written, folder) of each corpus in data/corpora.yaml that lies outside the given
+    project folders, so the no-op check and `serve` see its texts change. A file that cannot be
+    read here names no folder: the build itself then reports what is wrong with it."""
+    import yaml  # light enough for the no-op path; pandas is not
+
+    try:
+        config = yaml.safe_load((root / CORPORA_CONFIG).read_text(encoding="utf-8")) or {}
+        entries = [e["path"] for e in config.get("corpora") or [] if isinstance(e, dict) and isinstance(e.get("path"), str)]
+    except (OSError, ValueError, yaml.YAMLError, AttributeError, TypeError):
+        return []
+    inside = [(root / tree).resolve() for tree in trees]
+    found = []
+    for label in entries:
+        folder = (root / label).resolve()
+        if folder.is_dir() and not any(folder.is_relative_to(tree) for tree in inside):
+            found.append((label.rstrip("/"), folder))
+    return found
+
+
+def walk_files(folder: str):
+    """(path relative to folder with /, path) of every file under folder, sorted, without
+    __pycache__: plain os.walk, since the no-op check walks thousands of files."""
+    for current, folders, names in os.walk(folder):
+        folders[:] = sorted(f for f in folders if f != "__pycache__")
+        prefix = os.path.relpath(current, folder).replace(os.sep, "/")
+        for name in sorted(names):
+            yield (name if prefix == "." else f"{prefix}/{name}"), os.path.join(current, name)
+
+
+def canonical_json(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+class FileHashes:
+    """SHA-256 of files, remembered with (mtime_ns, size) so unchanged files are not re-read."""
+
+    def __init__(self, state_file: Path):
+        self.state_file = state_file
+        try:
+            self.known = json.loads(state_file.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            self.known = {}
+        self.seen: dict[str, list] = {}
+
+    def sha256(self, path: Path | str) -> str:
+        key = os.path.abspath(path)  # no syscalls, unlike resolve(): this runs for every input file
+        stat = os.stat(key)
+        stamp = [stat.st_mtime_ns, stat.st_size]
+        record = self.known.get(key)
+        if record and record[:2] == stamp:
+            digest = record[2]
+        else:
+            digest = sha256_file(path)
+        self.seen[key] = stamp + [digest]
+        return digest
+
+    def save(self) -> None:
+        write_atomic(self.state_file, canonical_json(self.seen).encode("utf-8"))
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def module_file(name: str) -> Path | None:
+    """The source file of a pilotsite module, or None for anything outside the project."""
+    if name != "pilotsite" and not name.startswith("pilotsite."):
+        return None
+    parts = name.split(".")[1:]
+    candidate = PACKAGE.joinpath(*parts)
+    if candidate.with_suffix(".py").is_file():
+        return candidate.with_suffix(".py")
+    if (candidate / "__init__.py").is_file():
+        return candidate / "__init__.py"
+    return None
+
+
+@lru_cache(maxsize=None)
+def imported_modules(path: Path, package: str | None) -> frozenset[str]:
+    """Module names a file imports anywhere in it (top level or inside functions)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level and package:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)  # "from pilotsite import text"
+    return frozenset(names)
+
+
+@lru_cache(maxsize=None)
+def project_modules(start: Path, extra: tuple[str, ...] = ()) -> dict[str, Path]:
+    """Every pilotsite module a file imports, directly or through other pilotsite modules."""
+    found: dict[str, Path] = {}
+    queue = [(start, None)] + [(module_file(m), m) for m in extra]
+    while queue:
+        path, name = queue.pop()
+        if path is None:
+            continue
+        package = None
+        if name:
+            package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        for module in imported_modules(path, package):
+            target = module_file(module)
+            if target is not None and module not in found:
+                found[module] = target
+                queue.append((target, module))
+        if name and name not in found:
+            found[name] = path
+    return dict(sorted(found.items()))
+
+
+@lru_cache(maxsize=None)
+def package_version(name: str) -> str:
+    return metadata.version(name)
+
+
+def library_versions() -> dict[str, str]:
+    return {name: package_version(name) for name in OUTPUT_LIBRARIES}
+
+
+def figure_components(*, figure_id: str, analysis: Path, analysis_label: str, inputs: tuple[str, ...],
+                      params: dict, root: Path, hashes: FileHashes, libraries: dict[str, str],
+                      loaders: dict[str, tuple[str, ...]] | None = None) -> dict[str, str]:
+    """Everything a figure's output depends on, each as name -> content hash."""
+    components = {f"data:{p}": hashes.sha256(root / p) for p in inputs}
+    modules = dict(project_modules(analysis, ENGINE_MODULES))
+    for prefix, modules_of_prefix in (loaders or LOADERS).items():
+        if any(p.startswith(prefix) for p in inputs):
+            for loader in modules_of_prefix:
+                modules.update(project_modules(module_file(loader), (loader,)))
+    components[f"code:{analysis_label}"] = hashes.sha256(analysis)
+    for name, path in sorted(modules.items()):
+        components[f"code:pilotsite/{path.relative_to(PACKAGE).as_posix()}"] = hashes.sha256(path)
+    components["params"] = sha256_bytes(canonical_json(params).encode("utf-8"))
+    components.update({f"library:{name}": version for name, version in libraries.items()})
+    components["figure"] = figure_id
+    return components
+
+
+def key_of(components: dict[str, str]) -> str:
+    """A figure version: the hash of all its components."""
+    return sha256_bytes(canonical_json(components).encode("utf-8"))

@@ -1,0 +1,200 @@
+"""The committed ledger of published figure versions (history/ledger.json).
+
+Whether a figure is redrawn is decided by everything it depends on (its key, fingerprint.py);
+whether a new version is published is decided by what a reader sees: its data.csv, its image,
+its title, caption, alt text and notes (the published digest). A redraw whose published outputs
+are the same as the latest version's records nothing; outputs equal to an earlier version's make
+that version current again, under its own number. Each version's files are kept beside the
+ledger, so every comparison can be made again on any fresh clone. Never edited by hand.
+
+An entry: version (id), number, edition, previous (id), components (what it was made from),
+published (digest), changed (the components that differ from the previous version's), diff
+(rows added, removed and changed, and the first changed cells), summary (one line), and for
+entries from before versions were decided by what is published, same_as: the earlier version
+with identical outputs, if any.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pilotsite.state.datadiff import compare
+from pilotsite.errors import BuildError, Problem
+from pilotsite.state.fingerprint import canonical_json, sha256_bytes, write_atomic
+
+LEDGER = "history/ledger.json"
+VERSION_FOLDER = "history/figures/{figure}/{version}"
+VERSION_DATA = VERSION_FOLDER + "/data.csv"
+CODE_FILE = "history/code/{digest}-{name}"  # analysis sources, kept once per distinct content
+VERSION_LENGTH = 12
+SHOWN_TEXT = ("title", "caption", "alt", "notes")  # besides data and image, what a reader sees
+CELLS_KEPT = 5  # changed cells kept in an entry (the comparison pages show them all)
+
+
+@dataclass(frozen=True)
+class Change:
+    figure_id: str
+    version: str
+    previous: str | None
+    changed: tuple[str, ...]  # component names, e.g. "data:data/reported/…/tool-types.csv"
+    summary: str = ""
+
+
+def published_digest(csv: bytes, svg: bytes, png: bytes, shown: dict) -> str:
+    """What a reader sees of a version, as one hash: data, image and the text around it."""
+    return sha256_bytes(canonical_json({"data.csv": sha256_bytes(csv), "figure.svg": sha256_bytes(svg),
+                                        "figure.png": sha256_bytes(png),
+                                        **{k: shown.get(k) or "" for k in SHOWN_TEXT}}).encode("utf-8"))
+
+
+def result_digest(result) -> str:
+    f = result.figure
+    return published_digest(result.csv, result.svg, result.png,
+                            {"title": f.title, "caption": f.caption, "alt": result.alt, "notes": "\n".join(f.notes)})
+
+
+def code_path(result) -> str:
+    digest = hashlib.sha256(result.source.encode("utf-8")).hexdigest()[:16]
+    return CODE_FILE.format(digest=digest, name=Path(result.figure.analysis).name)
+
+
+def version_meta(result, number: int, edition: str, documents: dict) -> dict:
+    """What a version page needs, frozen when the version is published."""
+    f = result.figure
+    return {
+        "code": code_path(result),
+        "id": f.id, "version": version_of(result.key), "number": number, "edition": edition,
+        "title": f.title, "caption": f.caption, "alt": result.alt, "notes": "\n".join(f.notes), "kind": f.kind, "lang": f.lang,
+        "analysis": f.analysis, "primary_key": list(f.primary_key),
+        "documents": [{"id": d, "title": documents[d].title, "reference": documents[d].reference} for d in f.documents],
+    }
+
+
+def version_of(key: str) -> str:
+    return key[:VERSION_LENGTH]
+
+
+def load(root: Path) -> dict:
+    """The ledger, each entry with its published digest, diff and summary (entries written before
+    versions were decided by what is published get them from their files in history/)."""
+    path = root / LEDGER
+    if not path.is_file():
+        return {"figures": {}}
+    ledger = json.loads(path.read_text(encoding="utf-8"))
+    for figure_id, history in ledger.get("figures", {}).items():
+        if all("published" in e for e in history):
+            continue
+        migrated = []
+        for entry in history:
+            entry = dict(entry)
+            folder = root / VERSION_FOLDER.format(figure=figure_id, version=entry["version"])
+            try:
+                meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+                entry["published"] = published_digest(*((folder / n).read_bytes() for n in ("data.csv", "figure.svg", "figure.png")),
+                                                      meta)
+            except FileNotFoundError as missing:
+                raise BuildError([Problem(LEDGER, f"figure '{figure_id}' version {entry['version']}: {missing.filename} is "
+                                                  "missing from history/ (restore it from git)")]) from None
+            for old in ("columns", "rows_added", "rows_removed"):
+                entry.pop(old, None)
+            earlier = next((e for e in migrated if e["published"] == entry["published"] and not e.get("same_as")), None)
+            previous = migrated[-1] if migrated else None
+            if earlier is not None and not entry.get("restores"):
+                entry["same_as"] = earlier["version"]
+            entry["diff"], entry["summary"] = describe(root, figure_id, previous, entry, meta.get("primary_key", []))
+            migrated.append(entry)
+        ledger["figures"][figure_id] = migrated
+    return ledger
+
+
+def describe(root: Path, figure_id: str, previous: dict | None, entry: dict, primary_key,
+             csv: bytes | None = None, shown: dict | None = None) -> tuple[dict, str]:
+    """The diff of a version against the one before it, and a one-line summary of it."""
+    if previous is None:
+        return {}, "first published version"
+    if entry.get("same_as"):
+        return {}, "identical to an earlier version: nothing a reader sees changed (engine code only)"
+    folder = root / VERSION_FOLDER.format(figure=figure_id, version=previous["version"])
+    new_folder = root / VERSION_FOLDER.format(figure=figure_id, version=entry["version"])
+    old_csv = (folder / "data.csv").read_bytes() if (folder / "data.csv").is_file() else b""
+    new_csv = csv if csv is not None else (new_folder / "data.csv").read_bytes()
+    diff = compare(old_csv, new_csv, primary_key)
+    record = {"added": len(diff.added), "removed": len(diff.removed), "changed": len(diff.changed),
+              "cells": [list(c) for c in diff.cells()[:CELLS_KEPT]]}
+    parts = [diff.summary()] if not diff.empty else []
+    old_meta = json.loads((folder / "meta.json").read_text(encoding="utf-8")) if (folder / "meta.json").is_file() else {}
+    new_meta = shown if shown is not None else json.loads((new_folder / "meta.json").read_text(encoding="utf-8"))
+    parts += [f"{name} changed" for name in SHOWN_TEXT if (old_meta.get(name) or "") != (new_meta.get(name) or "")]
+    if not parts:
+        parts.append("the image changed; the data did not")
+    if entry.get("restores"):
+        parts.insert(0, f"back to version {entry['number']}")
+    return record, "; ".join(parts)
+
+
+def record(ledger: dict, root: Path, results, edition: str, documents: dict) -> tuple[dict, list[Change], dict[str, bytes]]:
+    """The ledger with a new entry for every figure whose published outputs changed, the
+    changes, and the files of each new version to keep in history/ (path -> bytes). Pure:
+    nothing is written here."""
+    figures = {fid: list(versions) for fid, versions in ledger.get("figures", {}).items()}
+    changes, files = [], {}
+    for result in results:
+        fid, digest = result.figure.id, result_digest(result)
+        history = figures.setdefault(fid, [])
+        latest = history[-1] if history else None
+        if latest and latest["published"] == digest:
+            continue  # redrawn, perhaps, but nothing a reader sees changed
+        # Outputs back to those of an earlier version: it is current again, under its own number
+        # and permanent page, and the ledger records the return.
+        earlier = next((e for e in history if e["published"] == digest and not e.get("same_as") and not e.get("restores")), None)
+        version = earlier["version"] if earlier else version_of(result.key)
+        if earlier is None and any(e["version"] == version for e in history):
+            raise BuildError([Problem(result.figure.analysis, f"figure '{fid}' drew different outputs from the same inputs "
+                                                              f"as version {version}: its analysis is not deterministic")])
+        number = earlier["number"] if earlier else max((e["number"] for e in history), default=0) + 1
+        entry = {"version": version, "number": number, "edition": edition, "published": digest,
+                 "previous": latest["version"] if latest else None, "components": result.components}
+        if earlier:
+            entry["restores"] = True
+        if latest:
+            names = sorted(set(latest["components"]) | set(result.components))
+            entry["changed"] = [n for n in names if latest["components"].get(n) != result.components.get(n)]
+        else:
+            entry["changed"] = []
+        meta = version_meta(result, number, edition, documents)
+        entry["diff"], entry["summary"] = describe(root, fid, latest, entry, list(result.figure.primary_key), result.csv, meta)
+        history.append(entry)
+        changes.append(Change(fid, version, entry["previous"], tuple(entry["changed"]), entry["summary"]))
+        if earlier:
+            continue  # its files are in history/ already, and stay as they are
+        folder = VERSION_FOLDER.format(figure=fid, version=version)
+        files.update({
+            f"{folder}/data.csv": result.csv, f"{folder}/figure.svg": result.svg, f"{folder}/figure.png": result.png,
+            code_path(result): result.source.encode("utf-8"),
+            f"{folder}/meta.json": (json.dumps(meta, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"),
+        })
+    return {"figures": dict(sorted(figures.items()))}, changes, files
+
+
+def canonical(history: list[dict]) -> dict[str, dict]:
+    """Each version id -> the entry of the earliest version with the same published outputs."""
+    first: dict[str, dict] = {}
+    found = {}
+    for entry in history:
+        first.setdefault(entry["published"], entry)
+        found[entry["version"]] = first[entry["published"]]
+    return found
+
+
+def distinct_versions(history: list[dict]) -> list[dict]:
+    """The versions a reader can tell apart, in order of publication (no duplicates, no returns)."""
+    return [e for e in history if not e.get("same_as") and not e.get("restores")]
+
+
+def save(root: Path, ledger: dict, files: dict[str, bytes]) -> None:
+    """Version data first, the ledger last: a kill in between leaves a ledger that is merely behind."""
+    for relative_path, content in sorted(files.items()):
+        write_atomic(root / relative_path, content)
+    write_atomic(root / LEDGER, (json.dumps(ledger, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
