@@ -2,6 +2,7 @@
 """Segmentation speed, memory and scaling on a full corpus, measured in one run.
 
     python bench/corpus.py [--corpus ../shared/corpora/cn-regulations] [--jobs 0] [--runs 3]
+    python bench/corpus.py --quick     # one round on the shipped sample's first 12 texts: checks the script runs
 
 Prints, for the plain single-process baseline (jieba.lcut over every whole text, counted with a
 collections.Counter), our cold run (sentence-level segmentation in --jobs processes, empty token
@@ -14,6 +15,7 @@ grows, and the peak resident memory.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import resource
 import statistics
@@ -68,10 +70,16 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared/corpora/cn-regulations")
     parser.add_argument("--jobs", type=int, default=0, help="processes for our runs (default: all cores)")
     parser.add_argument("--runs", type=int, default=3, help="rounds of baseline, cold and warm (medians are reported)")
+    parser.add_argument("--quick", action="store_true", help="one round on 12 texts of the shipped sample")
     args = parser.parse_args()
     project = open_project(ROOT)
+    if args.quick:
+        args.runs, args.corpus = 1, ROOT / "data/corpora/cn-regulations-sample"
     corpus = load_corpus(project, CorpusEntry(id="bench", path=str(args.corpus.resolve())))
     texts = list(corpus.texts)
+    if args.quick:
+        corpus = dataclasses.replace(corpus, texts=tuple(texts[:12]))
+        texts = list(corpus.texts)
     mb = sum(t.size for t in texts) / 1e6
     stopwords = load_lexicon(ROOT).stopwords["zh"]
     user_dictionary = (ROOT / USER_DICTIONARY).read_text(encoding="utf-8")

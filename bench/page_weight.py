@@ -2,6 +2,7 @@
 """Bytes a reader's browser transfers for the home page and a figure page, measured in Chromium.
 
     python bench/page_weight.py [--site _site] [--figure return-migrant-tool-types]
+    python bench/page_weight.py --quick    # builds a copy with corpora cut to 12 texts and weighs that
 
 Serves the built site on a local port, opens each page in headless Chromium with an empty
 cache, waits for the page, its images and its web fonts, and sums what the Performance API
@@ -16,7 +17,10 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import os
+import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -64,7 +68,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--site", type=Path, default=ROOT / "_site", help="the built site (default: _site)")
     parser.add_argument("--figure", default="return-migrant-tool-types", help="the figure page to weigh")
+    parser.add_argument("--quick", action="store_true", help="weigh a fresh build of a copy with corpora cut to a few texts")
     args = parser.parse_args()
+    if args.quick:
+        from project_copy import QUICK_TEXTS, copy_project
+
+        with tempfile.TemporaryDirectory() as scratch:
+            project = copy_project(Path(scratch) / "project", QUICK_TEXTS)
+            subprocess.run([sys.executable, "build.py"], cwd=project, check=True, stdout=subprocess.DEVNULL,
+                           env=os.environ | {"PILOTSITE_TOKEN_CACHE": str(project / ".build/cache/tokens")})
+            return weigh(project / "_site", args.figure)
+    return weigh(args.site, args.figure)
+
+
+def weigh(site: Path, figure: str) -> int:
+    args = argparse.Namespace(site=site, figure=figure)
     if not (args.site / "index.html").is_file():
         print(f"{args.site} holds no built site; run python build.py first", file=sys.stderr)
         return 1

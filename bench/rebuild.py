@@ -2,6 +2,7 @@
 """Cold, no-op and one-edit build times, measured in one run on a copy of the project.
 
     python bench/rebuild.py [--runs 5]
+    python bench/rebuild.py --quick    # one run of each, corpora cut to 12 texts: checks the script runs
 
 Cold: no .build/ state and no site. No-op: a second build with nothing changed. One edit: one
 data file edited before each build (a locator cell, which needs no verbatim match), for two
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -22,8 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PROJECT_FILES = ("build.py", "pilotsite", "analyses", "data", "site", "history")
+from project_copy import QUICK_TEXTS, copy_project
+
 EDITED = (  # one file few figures declare, one that several declare
     "data/reported/return-migrant-entrepreneurship/keywords.csv",
     "data/reported/return-migrant-entrepreneurship/tool-types.csv",
@@ -32,7 +34,8 @@ EDITED = (  # one file few figures declare, one that several declare
 
 def timed_build(root: Path) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "build.py"], cwd=root, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "build.py"], cwd=root, check=True, stdout=subprocess.DEVNULL,
+                   env=os.environ | {"PILOTSITE_TOKEN_CACHE": str(root / ".build/cache/tokens")})
     return time.perf_counter() - started
 
 
@@ -45,15 +48,14 @@ def edit(path: Path, run: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="one run of each, corpora cut to a few texts")
     args = parser.parse_args()
+    if args.quick:
+        args.runs = 1
     with tempfile.TemporaryDirectory() as scratch:
-        root = Path(scratch) / "project"
-        root.mkdir()
-        for name in PROJECT_FILES:
-            source = ROOT / name
-            (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
+        root = copy_project(Path(scratch) / "project", QUICK_TEXTS if args.quick else None)
         cold = []
-        for _ in range(3):
+        for _ in range(1 if args.quick else 3):
             shutil.rmtree(root / ".build", ignore_errors=True)
             shutil.rmtree(root / "_site", ignore_errors=True)
             cold.append(timed_build(root))

@@ -35,8 +35,9 @@ import sys
 import time
 from pathlib import Path
 
+from project_copy import copy_project
+
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_FILES = ("build.py", "pilotsite", "analyses", "data", "site", "history")
 SENTENCE_END = "。！？；"
 
 
@@ -137,13 +138,7 @@ def add_texts(corpus: Path, count: int) -> None:
 
 def project_for(corpus: Path, folder: Path) -> Path:
     """A fresh copy of the project whose only corpus is the given one."""
-    folder.mkdir(parents=True)
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, folder / name)
+    copy_project(folder)
     (folder / "data/corpora.yaml").write_text(
         f"corpora:\n  - id: cn-regulations\n    title: Chinese central and local regulations\n    path: {corpus}\n",
         encoding="utf-8")

@@ -19,3 +19,34 @@ def test_scale_benchmark_runs_quickly_and_prints_its_figures(tmp_path):
     assert re.search(r"no-op rebuild at 100 %: [\d.]+ s", out)
     assert re.search(r"20 texts added at 100 %: [\d.]+ s = [\d.]+ % of cold", out)
     assert re.search(r"seconds per MB at 2x / at 100 %: [\d.]+", out)
+
+
+def run_quick(script: str, *args: str) -> str:
+    result = subprocess.run([sys.executable, f"bench/{script}", "--quick", *args], cwd=ROOT, capture_output=True,
+                            text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_cold_build_benchmark_runs_quickly_and_prints_its_figures():
+    out = run_quick("cold_build.py")
+    assert re.search(r"cold build: median [\d.]+ s over 1 runs .*peak RSS \d+ MB", out), out
+
+
+def test_rebuild_benchmark_runs_quickly_and_prints_its_figures():
+    out = run_quick("rebuild.py")
+    assert re.search(r"cold build +median +[\d.]+ s", out) and re.search(r"no-op rebuild +median +[\d.]+ s .*% of cold", out), out
+    assert re.search(r"edit keywords\.csv +median +[\d.]+ s .* 1 figure\(s\) redrawn", out), out
+
+
+def test_corpus_benchmark_runs_quickly_and_prints_its_figures():
+    out = run_quick("corpus.py")
+    assert re.search(r"baseline \(1 process, jieba\.lcut \+ Counter\): median +[\d.]+ s", out), out
+    assert "word counts identical to the baseline in every run: True" in out
+    assert re.search(r"peak RSS: \d+ MB", out), out
+
+
+def test_page_weight_benchmark_runs_quickly_and_prints_its_figures():
+    out = run_quick("page_weight.py")
+    for page in ("index.html", "figures/return-migrant-tool-types/index.html"):
+        assert re.search(rf"{re.escape(page)}: [\d.]+ KB transferred \([\d.]+ KB of bodies\) in \d+ requests", out), out

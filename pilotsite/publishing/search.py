@@ -182,7 +182,8 @@ def run_pagefind(site: Path, folder: str, glob: str) -> None:
 # file names, a different pf_meta and pagefind-entry.json. canonicalise() sorts each filter's
 # values and the list of filters, and renames the files after their content, so the bundle is byte-for-byte the same.
 # (The page indexes and fragments are already deterministic.) A .pf_filter / .pf_meta file is
-# gzip("pagefind_dcd" + CBOR); the CBOR codec below covers what Pagefind writes.
+# gzip("pagefind_dcd" + CBOR), read and written with cbor2 (shortest-form integers and
+# definite lengths, as Pagefind's serde_cbor writes them; maps keep their order).
 SIGNATURE = b"pagefind_dcd"
 
 
@@ -191,15 +192,23 @@ def canonicalise(bundle: Path) -> None:
     import hashlib
     import json
 
+    from cbor2 import CBORDecodeError, dumps as cbor_dump, loads
+
+    def cbor_load(path: Path):
+        try:
+            return loads(gzip.decompress(path.read_bytes())[len(SIGNATURE):])
+        except (CBORDecodeError, OSError, EOFError) as exc:
+            raise BuildError(f"Pagefind wrote a file this build cannot read: {path.name} ({exc})") from None
+
     entry_file = bundle / "pagefind-entry.json"
     entry = json.loads(entry_file.read_text(encoding="utf-8"))
     for language in entry["languages"].values():
         meta_file = bundle / f"pagefind.{language['hash']}.pf_meta"
-        meta = cbor_load(gzip.decompress(meta_file.read_bytes())[len(SIGNATURE):])
+        meta = cbor_load(meta_file)
         prefix = language["hash"].split("_")[0] + "_"
         renames = {}
         for old in sorted((bundle / "filter").glob(f"{prefix}*.pf_filter")):
-            name, values = cbor_load(gzip.decompress(old.read_bytes())[len(SIGNATURE):])
+            name, values = cbor_load(old)
             data = SIGNATURE + cbor_dump([name, sorted(values, key=lambda item: cbor_dump(item[0]))])
             new_hash = prefix + hashlib.sha256(data).hexdigest()[:7]
             renames[old.stem] = new_hash
@@ -226,74 +235,3 @@ def replace_strings(value, renames: dict[str, str]):
     if isinstance(value, dict):
         return {replace_strings(k, renames): replace_strings(v, renames) for k, v in value.items()}
     return value
-
-
-def cbor_load(data: bytes):
-    value, end = _cbor_item(data, 0)
-    if end != len(data):
-        raise BuildError(f"Pagefind wrote a file this build cannot read ({len(data) - end} bytes left over)")
-    return value
-
-
-def _cbor_item(data: bytes, at: int):
-    import struct
-
-    major, info = data[at] >> 5, data[at] & 31
-    at += 1
-    if major == 7:
-        if info in (20, 21, 22):
-            return (False, True, None)[info - 20], at
-        size = {25: 2, 26: 4, 27: 8}[info]
-        return struct.unpack(">" + {2: "e", 4: "f", 8: "d"}[size], data[at:at + size])[0], at + size
-    if info < 24:
-        argument = info
-    else:
-        size = 1 << (info - 24)
-        argument, at = int.from_bytes(data[at:at + size], "big"), at + size
-    if major == 0:
-        return argument, at
-    if major == 1:
-        return -1 - argument, at
-    if major in (2, 3):
-        raw = data[at:at + argument]
-        return (bytes(raw) if major == 2 else raw.decode("utf-8")), at + argument
-    if major == 4:
-        items = []
-        for _ in range(argument):
-            item, at = _cbor_item(data, at)
-            items.append(item)
-        return items, at
-    if major == 5:
-        mapping = {}
-        for _ in range(argument):
-            key, at = _cbor_item(data, at)
-            mapping[key], at = _cbor_item(data, at)
-        return mapping, at
-    raise BuildError(f"Pagefind wrote CBOR of a kind this build cannot read (major type {major})")
-
-
-def _cbor_head(major: int, argument: int) -> bytes:
-    if argument < 24:
-        return bytes([major << 5 | argument])
-    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if argument < 1 << (8 * size):
-            return bytes([major << 5 | info]) + argument.to_bytes(size, "big")
-    raise BuildError("number too large for CBOR")
-
-
-def cbor_dump(value) -> bytes:
-    """Shortest-form CBOR, as Pagefind's serde_cbor writes it (floats are not used in these files)."""
-    if value is False or value is True or value is None:
-        return bytes([0xF4 + (None, False, True).index(value) - 1]) if value is not None else b"\xf6"
-    if isinstance(value, int):
-        return _cbor_head(0, value) if value >= 0 else _cbor_head(1, -1 - value)
-    if isinstance(value, bytes):
-        return _cbor_head(2, len(value)) + value
-    if isinstance(value, str):
-        raw = value.encode("utf-8")
-        return _cbor_head(3, len(raw)) + raw
-    if isinstance(value, list):
-        return _cbor_head(4, len(value)) + b"".join(cbor_dump(v) for v in value)
-    if isinstance(value, dict):
-        return _cbor_head(5, len(value)) + b"".join(cbor_dump(k) + cbor_dump(v) for k, v in value.items())
-    raise BuildError(f"cannot write {type(value).__name__} as CBOR")

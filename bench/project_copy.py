@@ -1,0 +1,41 @@
+"""A copy of the project to benchmark on, so no benchmark touches the checkout's own .build/ or
+_site/; for the quick modes, with each corpus inside the project cut to a few texts."""
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_FILES = ("build.py", "pilotsite", "analyses", "data", "site", "history")
+QUICK_TEXTS = 12  # texts kept per corpus in a quick mode: every k-th by id, so levels and regions stay mixed
+
+
+def copy_project(target: Path, texts: int | None = None) -> Path:
+    """The project copied to target; with texts, each corpus under data/ keeps that many texts."""
+    target.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / name)
+    if texts is not None:
+        for metadata in sorted((target / "data/corpora").glob("*/metadata.csv")):
+            cut_corpus(metadata.parent, texts)
+    return target
+
+
+def cut_corpus(folder: Path, texts: int) -> None:
+    with open(folder / "metadata.csv", encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = list(reader.fieldnames or []), sorted(reader, key=lambda r: r["id"])
+    kept = rows[:: max(1, len(rows) // texts)][:texts]
+    keep = {(folder / r["file"]).resolve() for r in kept}
+    for path in folder.rglob("*"):
+        if path.suffix in (".md", ".txt") and path.name != "README.md" and path.resolve() not in keep:
+            path.unlink()
+    with open(folder / "metadata.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(kept)
