@@ -94,3 +94,22 @@ def cited_entry(project: Path, figure: str) -> dict:
     history = json.loads((project / "history/ledger.json").read_text(encoding="utf-8"))["figures"][figure]
     latest = history[-1]
     return next(e for e in history if e["version"] == latest.get("same_as", latest["version"]))
+
+
+def canonical_name(name: str) -> str:
+    """A distribution's name as pip compares them (PEP 503)."""
+    import re
+
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def locked_pins(path: Path | None = None) -> dict[str, str]:
+    """The pins of requirements.txt (or of path), name -> version, names canonical."""
+    import re
+
+    pins = {}
+    for line in (path or ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        found = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\#]+)", line)
+        if found:
+            pins[canonical_name(found.group(1))] = found.group(2)
+    return pins

@@ -82,18 +82,13 @@ def test_an_unreachable_scheduler_is_a_plain_error(project_copy, tmp_path, monke
 def test_the_engine_installs_as_a_package_with_the_pins_of_requirements(tmp_path):
     import tomllib
 
-    from conftest import ROOT
+    from conftest import ROOT, canonical_name, locked_pins
 
-    pins = {}
-    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
-        requirement = line.split("#")[0].strip()
-        if "==" in requirement:
-            name, version = requirement.split("==")
-            pins[name.split("[")[0].lower()] = version
+    pins = locked_pins()
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
     for requirement in declared:
         name, version = requirement.split("==")
-        assert pins.get(name.split("[")[0].lower()) == version, f"{requirement} is not pinned so in requirements.txt"
+        assert pins.get(canonical_name(name.split("[")[0])) == version, f"{requirement} is not pinned so in requirements.txt"
     source, target = tmp_path / "checkout", tmp_path / "installed"  # built from a copy: nothing written into the repository
     shutil.copytree(ROOT / "pilotsite", source / "pilotsite", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", source)
