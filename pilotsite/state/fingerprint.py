@@ -128,9 +128,25 @@ def module_file(name: str) -> Path | None:
 
 
 @lru_cache(maxsize=None)
-def imported_modules(path: Path, package: str | None) -> frozenset[str]:
-    """Module names a file imports anywhere in it (top level or inside functions)."""
-    names = set()
+def reexported(path: Path) -> dict[str, str]:
+    """The names a module takes, at its top level, from other modules: name -> that module."""
+    found = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.update((alias.asname or alias.name, node.module) for alias in node.names)
+    return found
+
+
+@lru_cache(maxsize=None)
+def imported_modules(path: Path, package: str | None) -> tuple[frozenset[str], frozenset[str]]:
+    """Module names a file imports anywhere in it (top level or inside functions), as (modules
+    whose own imports count too, modules that count by their file alone).
+
+    A name imported from a module that only passes it on (as pilotsite.api passes Figure on from
+    pilotsite.figures.figure) counts as imported from the module that defines it: an analysis
+    depends on the modules whose names it uses, not on everything api gathers for all of them.
+    """
+    names, leaves = set(), set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
@@ -140,15 +156,28 @@ def imported_modules(path: Path, package: str | None) -> frozenset[str]:
                 module = ".".join(base + ([node.module] if node.module else []))
             else:
                 module = node.module or ""
+            source = module_file(module)
+            passed_on = reexported(source) if source is not None and source.name != "__init__.py" else {}
+            if passed_on and all(alias.name in passed_on for alias in node.names):
+                leaves.add(module)
+                names.update(passed_on[alias.name] for alias in node.names)
+                continue
             names.add(module)
             names.update(f"{module}.{alias.name}" for alias in node.names)  # "from pilotsite import text"
-    return frozenset(names)
+    return frozenset(names), frozenset(leaves)
+
+
+def parent_packages(module: str) -> list[str]:
+    """pilotsite.figures.figure -> pilotsite, pilotsite.figures: their __init__ runs on import."""
+    parts = module.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
 @lru_cache(maxsize=None)
 def project_modules(start: Path, extra: tuple[str, ...] = ()) -> dict[str, Path]:
     """Every pilotsite module a file imports, directly or through other pilotsite modules."""
     found: dict[str, Path] = {}
+    traversed: set[str] = set()
     queue = [(start, None)] + [(module_file(m), m) for m in extra]
     while queue:
         path, name = queue.pop()
@@ -157,13 +186,17 @@ def project_modules(start: Path, extra: tuple[str, ...] = ()) -> dict[str, Path]
         package = None
         if name:
             package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
-        for module in imported_modules(path, package):
+            found[name] = path
+        modules, leaves = imported_modules(path, package)
+        for module in leaves:
+            if module_file(module) is not None:
+                found[module] = module_file(module)
+        for module in sorted(modules | {p for m in modules | leaves for p in parent_packages(m)}):
             target = module_file(module)
-            if target is not None and module not in found:
+            if target is not None and module not in traversed:
+                traversed.add(module)
                 found[module] = target
                 queue.append((target, module))
-        if name and name not in found:
-            found[name] = path
     return dict(sorted(found.items()))
 
 
