@@ -42,6 +42,8 @@ def figures(catalog) -> list[Figure]:
             primary_key=("step",),
         ))
     dated_docs = sorted(events["document_id"].unique())
+    if not dated_docs:  # a site without dated events has no combined timeline
+        return result
     result.append(Figure(
         id="case-timelines-combined", title="Combined timeline of the cases",
         caption="All dated events across the documents on one time axis, coloured by document.",

@@ -34,6 +34,8 @@ def figures(catalog) -> list[Figure]:
                 compute=document_keywords, draw=draw_keywords, describe=describe_keywords, headline=headline_keywords,
                 size=(6.0, 4.6), primary_key=("rank",),
             ))
+    if len(docs) < 2:  # nothing to overlap with
+        return result
     result.append(Figure(
         id="keyword-overlap",
         title="Keywords shared between documents",

@@ -18,6 +18,8 @@ ROUNDING_TOLERANCE = 0.05  # percentage points: three numbers printed to two dec
 
 
 def figures(catalog) -> list[Figure]:
+    if DOCUMENT not in catalog.documents:  # the article was withdrawn: its figures' versions stay published
+        return []
     common = dict(kind="policy-tools", documents=(DOCUMENT,))
     return [
         Figure(id="return-migrant-tool-types",

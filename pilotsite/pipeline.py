@@ -242,9 +242,9 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     # corpus of any size is never in memory at once.
     sources = work.page_sources
     writer = SourceWriter(model, sources, work.cache("templates"), work.cache("sources"))
-    renderer = (embedded.EmbeddedRenderer(catalog.project, sources, staging, work.cache("pages"))
+    renderer = (embedded.EmbeddedRenderer(catalog.project, sources, staging, work.cache("pages"), model.nav)
                 if build.renderer == "embedded" else None)
-    spec = embedded.RenderSpec(settings, site_templates(catalog.project.site), build.renderer == "embedded")
+    spec = embedded.RenderSpec(settings, site_templates(catalog.project.site), build.renderer == "embedded", model.nav)
     stage = TextStage(catalog, writer, renderer, spec, work.cache(), build.jobs, build.scheduler)
     build.clock.start("text pages")
     model.corpus_evidence = {c.id: stage.run(c, evidence_items(model, c)) for c in catalog.corpora.values()}

@@ -55,9 +55,17 @@ def check_quotes(frame: pd.DataFrame, documents: dict[str, Document], label: str
         raise BuildError(problems)
 
 
+def timeline_table(project: Project, relative: str, columns: list, unique: list[str]) -> pd.DataFrame:
+    """A timeline table, or an empty one where the project has no such file: a site may have no
+    timelines (a file that is there but broken is still an error)."""
+    if not project.path(relative).exists():
+        return pd.DataFrame({name: pd.Series(dtype=object) for name in ["line"] + [c.name for c in columns]})
+    return read_table(project.path(relative), relative, columns, unique=unique, validated=project.validated_tables)
+
+
 def load_events(project: Project, documents: dict[str, Document]) -> pd.DataFrame:
     """Dated events; date_text must appear in the quote and the interval must run forwards."""
-    frame = read_table(project.path(EVENTS), EVENTS, EVENT_COLUMNS, unique=["event_id"], validated=project.validated_tables)
+    frame = timeline_table(project, EVENTS, EVENT_COLUMNS, ["event_id"])
     check_quotes(frame, documents, EVENTS)
     problems = []
     for _, row in frame.iterrows():
@@ -73,7 +81,7 @@ def load_events(project: Project, documents: dict[str, Document]) -> pd.DataFram
 
 def load_stages(project: Project, documents: dict[str, Document]) -> pd.DataFrame:
     """Ordered stages of undated processes; steps run 1..n within each process."""
-    frame = read_table(project.path(STAGES), STAGES, STAGE_COLUMNS, unique=["process_id", "step"], validated=project.validated_tables)
+    frame = timeline_table(project, STAGES, STAGE_COLUMNS, ["process_id", "step"])
     check_quotes(frame, documents, STAGES)
     problems = []
     for process_id, steps in frame.groupby("process_id"):

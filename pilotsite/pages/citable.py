@@ -130,8 +130,10 @@ def version_pages(model: SiteModel) -> list[Page]:
             (Link("Home", root + "index.html"), Link("Figures", root + "figures/index.html"),
              Link(item.figure_id, "../../index.html"), Link(f"version {entry['number']}", "")),
             VersionContext(
-                meta=meta, columns=tuple(data.columns), rows=table_rows(data, root),
-                documents=tuple(Link(d["title"], document_href(root, d["id"])) for d in meta["documents"]),
+                meta=meta, columns=tuple(data.columns), rows=table_rows(data, root, documents=set(model.documents)),
+                documents=tuple(Link(d["title"], document_href(root, d["id"]) if d["id"] in model.documents else "")
+                                for d in meta["documents"]),
+                withdrawn=tuple(d["title"] for d in meta["documents"] if d["id"] not in model.documents),
                 citation=citation, source_name=source_name, source=item.files[source_name].decode("utf-8"),
                 latest_href="../../index.html", history_href=f"{root}changes/index.html#{item.figure_id}-{entry['version']}",
                 same_as=Link(f"version {first['number']}", f"../{first['version']}/index.html") if entry.get("same_as") else None,
@@ -142,7 +144,8 @@ def version_pages(model: SiteModel) -> list[Page]:
             files=tuple(sorted(item.files.items())) + citation_files(citation),
             meta=scholar_meta(cited),
             json_ld=dataset_json_ld(cited, meta["caption"], distribution(model, item.folder),
-                                    [f"{settings.site_url}/documents/{d['id']}/index.html" for d in meta["documents"]]),
+                                    [f"{settings.site_url}/documents/{d['id']}/index.html" for d in meta["documents"]
+                                     if d["id"] in model.documents]),
             figure_version=entry["version"],
             scripts=("../../versions.js", root + "assets/version-banner.js"),
         ))

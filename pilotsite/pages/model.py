@@ -239,9 +239,9 @@ class Page:
         """Relative prefix from this page to the site root (every link is relative)."""
         return "../" * self.path.count("/")
 
-    @property
-    def nav(self) -> tuple[Link, ...]:
-        return tuple(Link(label, self.root + target + ".html") for label, target in NAV)
+    def nav_links(self, nav: tuple[tuple[str, str], ...]) -> tuple[Link, ...]:
+        """The site navigation (SiteModel.nav: the sections this site has), linked from this page."""
+        return tuple(Link(label, self.root + target + ".html") for label, target in nav)
 
     @property
     def section(self) -> str:
@@ -267,6 +267,7 @@ class VersionContext:
     history_href: str
     same_as: Link | None = None  # the earlier version whose outputs this one repeats exactly
     compare: Link | None = None  # the comparison with the version before it that a reader can tell apart
+    withdrawn: tuple[str, ...] = ()  # titles of its source documents the site no longer has
 
 
 @dataclass(frozen=True)
@@ -323,6 +324,16 @@ class SiteModel:
     search_bundles: dict = field(default_factory=dict)  # corpus id -> search.corpus_bundles()
     references: RenderedReferences = field(default_factory=RenderedReferences)  # APA references rendered before
 
+    @property
+    def nav(self) -> tuple[tuple[str, str], ...]:
+        """NAV without the sections this site does not have: no corpus, no timeline."""
+        absent = set()
+        if self.catalog is not None and not self.catalog.corpora:
+            absent.add("corpus/index")
+        if len(self.events) == 0 and len(self.stages) == 0:
+            absent.add("timeline/index")
+        return tuple((label, target) for label, target in NAV if target not in absent)
+
 
 def figure_href(root: str, figure_id: str) -> str:
     return f"{root}figures/{figure_id}/index.html"
@@ -377,14 +388,40 @@ def related_documents(model: SiteModel) -> dict[str, list[tuple[str, str, int]]]
 
 
 def quoted_passages(model: SiteModel) -> dict[str, dict[str, tuple[str, str]]]:
-    """doc id -> quote -> (anchor, id of the first figure whose data quotes it)."""
+    """doc id -> quote -> (anchor, id of the first figure whose data quotes it). Quotes that only
+    a published earlier version still cites (its row was withdrawn since) keep their anchor too,
+    so that version's permanent page never links to a passage that is gone."""
     passages: dict[str, dict[str, tuple[str, str]]] = {d: {} for d in model.documents}
     for result in model.results.values():
         data = result.data
         if "quote" in data.columns and "document_id" in data.columns:
             for doc_id, quote in zip(data["document_id"], data["quote"]):
                 passages[doc_id].setdefault(quote, (quote_anchor(doc_id, quote), result.figure.id))
+    for figure_id, doc_id, quote in quotes_in_history(model):
+        if doc_id in passages:
+            passages[doc_id].setdefault(quote, (quote_anchor(doc_id, quote), figure_id))
     return passages
+
+
+def quotes_in_history(model: SiteModel) -> list[tuple[str, str, str]]:
+    """(figure id, document id, quote) of every quote in a published version's data.csv."""
+    import csv
+    import io
+
+    found = []
+    for figure_id, history in sorted(model.ledger.get("figures", {}).items()):
+        for entry in distinct_versions(history):
+            path = f"history/figures/{figure_id}/{entry['version']}/data.csv"
+            raw = model.history_files.get(path)
+            if raw is None:
+                try:
+                    raw = (model.project.root / path).read_bytes()
+                except FileNotFoundError:
+                    continue  # the version pages name the missing file
+            rows = csv.DictReader(io.StringIO(raw.decode("utf-8")))
+            if rows.fieldnames and {"quote", "document_id"} <= set(rows.fieldnames):
+                found += [(figure_id, row["document_id"], row["quote"]) for row in rows]
+    return found
 
 
 def highlight(block: Block, quotes: dict[str, tuple[str, str]]) -> TextBlock:
@@ -434,9 +471,11 @@ def document_metadata(doc: Document) -> tuple[tuple[str, str, str], ...]:
     return tuple(rows)
 
 
-def table_rows(data: pd.DataFrame, root: str, evidence: dict | None = None) -> tuple[tuple[tuple[str, str], ...], ...]:
+def table_rows(data: pd.DataFrame, root: str, evidence: dict | None = None,
+               documents: set[str] | frozenset[str] | None = None) -> tuple[tuple[tuple[str, str], ...], ...]:
     """A figure's data as table cells; quotes link to their highlighted passage, corpus keywords
-    and sub-tools to their evidence pages."""
+    and sub-tools to their evidence pages. With documents (the ids the site has), a cell of a
+    document that was withdrawn links nowhere."""
     rows, columns = [], list(data.columns)
     for values in data.itertuples(index=False, name=None):
         row = dict(zip(columns, values))
@@ -445,9 +484,11 @@ def table_rows(data: pd.DataFrame, root: str, evidence: dict | None = None) -> t
             value = text = row[column]
             href = ""
             if column == "quote" and "document_id" in data.columns:
-                href = document_href(root, row["document_id"], quote_anchor(row["document_id"], value))
+                if documents is None or row["document_id"] in documents:
+                    href = document_href(root, row["document_id"], quote_anchor(row["document_id"], value))
             elif column in ("document_id", "document_a", "document_b"):
-                href = document_href(root, str(value))
+                if documents is None or str(value) in documents:
+                    href = document_href(root, str(value))
             elif evidence and (column, value) in evidence:
                 href = root + evidence[(column, value)]
             cells.append((text, href))

@@ -216,11 +216,12 @@ def build_pages(model: SiteModel) -> list[Page]:
             Link("Figure", figure_href(root, f"{process_id}-stages")),
             tuple((int(s["step"]), s["label"], s["quote"], document_href(root, doc_id, s["anchor"])) for _, s in steps.iterrows())))
     combined = model.results.get("case-timelines-combined")
-    pages.append(Page("timeline/index", "timeline.qmd.j2", "Timeline of the cases", "en",
-                      "Dated events and ordered stages across the cases, each quoted from its source.",
-                      crumbs(root, Link("Timeline", "")),
-                      TimelineContext(figure_card(combined, root) if combined else None, events, tuple(processes)),
-                      search_kind="timeline"))
+    if ("Timeline", "timeline/index") in model.nav:  # a site without timelines has no timeline page
+        pages.append(Page("timeline/index", "timeline.qmd.j2", "Timeline of the cases", "en",
+                          "Dated events and ordered stages across the cases, each quoted from its source.",
+                          crumbs(root, Link("Timeline", "")),
+                          TimelineContext(figure_card(combined, root) if combined else None, events, tuple(processes)),
+                          search_kind="timeline"))
     analyses = sorted({r.figure.analysis for r in results})
     docstrings = {r.figure.analysis: r.source for r in results}
     pages.append(Page("methods/index", "methods.qmd.j2", "Methods", "en",

@@ -20,7 +20,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from pilotsite.errors import BuildError
-from pilotsite.pages.model import NAV, Page, SiteModel
+from pilotsite.pages.model import Page, SiteModel
 
 MARKDOWN_SPECIAL = set(string.punctuation)
 # Escaped backticks mean no value can close the ```{=html} fence it sits in; braces keep Quarto
@@ -258,7 +258,7 @@ def quarto_project(model: SiteModel, paths: list[str]) -> str:
     settings = model.project.settings
     website = {
         "title": settings.title,
-        "navbar": {"left": [{"text": label, "href": f"{target}.qmd"} for label, target in NAV]},
+        "navbar": {"left": [{"text": label, "href": f"{target}.qmd"} for label, target in model.nav]},
         "search": True,
         "page-navigation": False,
     }

@@ -103,6 +103,7 @@ class RenderSpec:
     settings: SiteSettings
     templates: tuple[tuple[str, str], ...]  # (name, source) of site/templates and site/layouts
     html: bool  # also the finished HTML (the embedded renderer); else only the sources, for Quarto
+    nav: tuple[tuple[str, str], ...] = ()  # the site navigation (SiteModel.nav)
 
 
 def render_pages(pages: list[Page], spec: RenderSpec) -> list[tuple[str, str, bytes | None]]:
@@ -114,7 +115,7 @@ def render_pages(pages: list[Page], spec: RenderSpec) -> list[tuple[str, str, by
         return [(p.path, source, None) for p, source in zip(pages, sources)]
     bodies = markdown_to_html([split_front_matter(source) for source in sources])
     layout = env.get_template("page.html.j2")
-    return [(p.path, source, layout.render(page=p, site=spec.settings, body=Markup(body)).encode("utf-8"))
+    return [(p.path, source, layout.render(page=p, site=spec.settings, nav=spec.nav, body=Markup(body)).encode("utf-8"))
             for p, source, body in zip(pages, sources, bodies)]
 
 
@@ -124,14 +125,16 @@ class EmbeddedRenderer:
     A page whose finished HTML is cached under its key (from its source key) is linked from the
     cache: no pandoc, no layout. Between batches only each page's keys are kept."""
 
-    def __init__(self, project: Project, source_dir: Path, out_dir: Path, cache_dir: Path):
+    def __init__(self, project: Project, source_dir: Path, out_dir: Path, cache_dir: Path,
+                 nav: tuple[tuple[str, str], ...] = ()):
         self.project = project
+        self.nav = nav
         self.source_dir = source_dir
         self.out_dir = out_dir
         self.cache_dir = cache_dir
         self.layout = template_environment(project.site, cache_dir.parent / "templates").get_template("page.html.j2")
         self.renderer = hashlib.sha256(LUA_FILTER.read_bytes() + pandoc_version().encode()).hexdigest()
-        self.finishing = hashlib.sha256(self.renderer.encode() + Path(__file__).read_bytes()
+        self.finishing = hashlib.sha256(self.renderer.encode() + Path(__file__).read_bytes() + repr(nav).encode()
                                         + (project.site / "layouts" / "page.html.j2").read_bytes()).hexdigest()
         self.finished_dir = cache_dir / "finished"
         # finished key -> body key, so the body cache keeps what finished pages were made from
@@ -166,7 +169,7 @@ class EmbeddedRenderer:
         self.rendered += stale
         for page, key in to_render:
             body = (self.cache_dir / f"{self.body_keys[page.path]}.html").read_text(encoding="utf-8")
-            html = self.layout.render(page=page, site=self.project.settings, body=Markup(body)).encode("utf-8")
+            html = self.layout.render(page=page, site=self.project.settings, nav=self.nav, body=Markup(body)).encode("utf-8")
             (self.out_dir / f"{page.path}.html").write_bytes(html)
             if key:
                 write_atomic(self.finished_dir / f"{key}.html", html)
@@ -198,11 +201,3 @@ class EmbeddedRenderer:
             for name in files:
                 link_or_copy(Path(folder) / name, target_folder / name)
         return self.rendered, self.html_keys
-
-
-def render(project: Project, pages: list[Page], source_dir: Path, out_dir: Path, cache_dir: Path,
-           source_keys: dict[str, str | None] | None = None) -> tuple[list[str], dict[str, str]]:
-    """Render every page into out_dir and copy the other files, in one go (see EmbeddedRenderer)."""
-    renderer = EmbeddedRenderer(project, source_dir, out_dir, cache_dir)
-    renderer.render(pages, source_keys or {})
-    return renderer.finish()

@@ -1,0 +1,56 @@
+"""Smaller sites build, and sources can be withdrawn and put back: one document, no corpus, no
+timelines; the navigation shows only what exists, and every published version stays, saying
+when its source was withdrawn."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+from conftest import ROOT, copy_project, run_build
+
+KEPT = "m-county-homestead-pilot"
+WITHDRAWN_FIGURE = "return-migrant-tool-types"  # from a document that is withdrawn below
+
+
+def nav_labels(page: str) -> list[str]:
+    nav = re.search(r'<nav class="site-nav".*?</nav>', page, re.S).group(0)
+    return re.findall(r">([^<>]+)</a>", nav)
+
+
+def test_one_document_without_corpus_or_timelines_builds_and_everything_comes_back(tmp_path):
+    root = copy_project(tmp_path / "project")
+    withdrawn = sorted(p.name for p in (root / "data/documents").iterdir() if p.is_dir() and p.name != KEPT)
+    for doc_id in withdrawn:
+        shutil.rmtree(root / "data/documents" / doc_id)
+        shutil.rmtree(root / "data/reported" / doc_id, ignore_errors=True)
+    shutil.rmtree(root / "data/timelines")
+    (root / "data/corpora.yaml").unlink()
+    run_build(root)  # the build fails on any broken link, so none is left
+    site = root / "_site"
+    assert nav_labels((site / "index.html").read_text(encoding="utf-8")) == [
+        "Home", "Documents", "Figures", "Data", "Methods", "What changed", "Search"]
+    assert not (site / "corpus").exists() and not (site / "timeline").exists()
+    assert [p.name for p in (site / "documents").iterdir() if p.is_dir()] == [KEPT]
+    # the withdrawn document's figures keep every published version, which says what was withdrawn
+    ledger = json.loads((root / "history/ledger.json").read_text(encoding="utf-8"))
+    version = ledger["figures"][WITHDRAWN_FIGURE][0]["version"]
+    page = (site / f"figures/{WITHDRAWN_FIGURE}/v/{version}/index.html").read_text(encoding="utf-8")
+    assert 'class="withdrawn"' in page and "has been withdrawn from this site" in page
+    assert "documents/return-migrant-entrepreneurship" not in page
+    assert (site / f"figures/{WITHDRAWN_FIGURE}/v/{version}/data.csv").is_file()
+    # "corpora: []" is a site without a corpus too
+    (root / "data/corpora.yaml").write_text("corpora: []\n", encoding="utf-8")
+    run_build(root)
+    # putting everything back
+    for doc_id in withdrawn:
+        shutil.copytree(ROOT / "data/documents" / doc_id, root / "data/documents" / doc_id)
+        if (ROOT / "data/reported" / doc_id).is_dir():
+            shutil.copytree(ROOT / "data/reported" / doc_id, root / "data/reported" / doc_id)
+    shutil.copytree(ROOT / "data/timelines", root / "data/timelines")
+    shutil.copy(ROOT / "data/corpora.yaml", root / "data/corpora.yaml")
+    run_build(root)
+    assert "Corpus studies" in nav_labels((site / "index.html").read_text(encoding="utf-8"))
+    assert "Timeline" in nav_labels((site / "index.html").read_text(encoding="utf-8"))
+    page = (site / f"figures/{WITHDRAWN_FIGURE}/v/{version}/index.html").read_text(encoding="utf-8")
+    assert 'class="withdrawn"' not in page and "documents/return-migrant-entrepreneurship/index.html" in page
