@@ -63,11 +63,11 @@ def load_catalog(root: Path, site_url: str | None, hashes: fingerprint.FileHashe
                  scheduler: str = ""):
     """Load and validate every input before any analysis runs, so bad data fails fast."""
     from pilotsite.analysis.textwork import TextWork
-    from pilotsite.analysis.words import USER_DICTIONARY
     from pilotsite.figures.figure import Catalog
     from pilotsite.inputs.codebook import codebook_digest, load_codebook
     from pilotsite.inputs.corpus import CONFIG as CORPORA, load_corpora
     from pilotsite.inputs.documents import load_documents
+    from pilotsite.inputs.lexicon import check_lexicon
     from pilotsite.inputs.project import open_project
     from pilotsite.inputs.reported import load_reported
     from pilotsite.inputs.tables import ValidatedTables
@@ -87,6 +87,7 @@ def load_catalog(root: Path, site_url: str | None, hashes: fingerprint.FileHashe
             return None
 
     documents = attempt(load_documents, project)
+    user_dictionary = attempt(check_lexicon, project)
     digest = hashes.sha256 if hashes is not None else fingerprint.sha256_file
     corpora = attempt(load_corpora, project, digest, work.cache()) or {}
     tools = ()
@@ -97,7 +98,7 @@ def load_catalog(root: Path, site_url: str | None, hashes: fingerprint.FileHashe
     if problems:
         raise BuildError(problems)
     validated.save()
-    textwork = TextWork(work.tokens, work.cache("coded"), (root / USER_DICTIONARY).read_text(encoding="utf-8"), tools,
+    textwork = TextWork(work.tokens, work.cache("coded"), user_dictionary, tools,
                         codebook_digest(project) if tools else "", jobs, scheduler)
     return Catalog(project=project, documents=documents, events=events, stages=stages, reported=reported,
                    corpora=corpora, textwork=textwork, cache_dir=work.cache())

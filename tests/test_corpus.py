@@ -93,7 +93,7 @@ def test_corpus_problems_are_all_reported(project_copy):
         load_corpora(open_project(project_copy))
     message = str(info.value)
     assert "metadata.csv, line 3, column 'id': duplicate id 'a' (first on line 2)" in message
-    assert "line 4, column 'file': text file 'texts/missing.md' does not exist" in message
+    assert "line 4, column 'file': text file data/corpora/tiny/texts/missing.md does not exist" in message
     assert "data/corpora/tiny/texts/empty.md: the text is empty" in message
     assert "data/corpora/tiny/texts/orphan.md: text file has no row in metadata.csv" in message
 

@@ -10,12 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-USER_DICTIONARY = "data/lexicon/userdict.txt"
-STOPWORDS = {
-    "zh": ("data/lexicon/stopwords-zh.txt",),
-    "en": ("data/lexicon/stopwords-en.txt", "data/lexicon/stopwords-extra-en.txt"),
-}
-LEXICON_FILES = (USER_DICTIONARY, *STOPWORDS["zh"], *STOPWORDS["en"])
+from pilotsite.inputs.lexicon import LEXICON_FILES, STOPWORDS, USER_DICTIONARY  # noqa: F401  (also names for analyses)
 
 ENGLISH_WORD = re.compile(r"[a-z]+(?:['’-][a-z]+)*")
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -31,7 +26,7 @@ class Lexicon:
 
 def read_word_list(path: Path) -> frozenset[str]:
     """One word per line; blank lines ignored."""
-    return frozenset(w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip())
+    return frozenset(w.strip() for w in path.read_text(encoding="utf-8-sig").splitlines() if w.strip())
 
 
 def load_lexicon(root: Path) -> Lexicon:
@@ -69,7 +64,7 @@ def chinese_tokenizer(user_dictionary: str):
 
 def chinese_tokens(text: str, lexicon: Lexicon, min_chars: int = 2) -> list[str]:
     """jieba segmentation; keeps words of Han characters at least min_chars long, minus stopwords."""
-    tokenizer = chinese_tokenizer(lexicon.user_dictionary.read_text(encoding="utf-8"))
+    tokenizer = chinese_tokenizer(lexicon.user_dictionary.read_text(encoding="utf-8-sig"))
     stop = lexicon.stopwords["zh"]
     return [
         word
@@ -114,7 +109,7 @@ def keyword_frequencies(words: list[str], top_n: int) -> pd.DataFrame:
 
 def lexicon_summary(root: Path) -> tuple[tuple[str, str], ...]:
     """What each lexicon file holds, for the methods page."""
-    entries = [line for line in (root / USER_DICTIONARY).read_text(encoding="utf-8").splitlines() if line.strip()]
+    entries = [line for line in (root / USER_DICTIONARY).read_text(encoding="utf-8-sig").splitlines() if line.strip()]
     rows = [(USER_DICTIONARY, f"{len(entries)} policy terms loaded into jieba so that they stay whole: "
                               + "、".join(e.split()[0] for e in entries))]
     for lang, paths in STOPWORDS.items():

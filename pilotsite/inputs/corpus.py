@@ -269,7 +269,7 @@ def load_corpus(project: Project, entry, position: int = 0, lines: dict | None =
             problems.append(Problem(metadata_label, f"file '{record['file']}' points outside the corpus folder", line=line, column="file"))
             continue
         if not path.is_file():
-            problems.append(Problem(metadata_label, f"text file '{record['file']}' does not exist", line=line, column="file"))
+            problems.append(Problem(metadata_label, f"text file {label}/{record['file']} does not exist", line=line, column="file"))
             continue
         file_digest = digest(path)
         problem = check_text(folder, label, record["file"], file_digest, checked)

@@ -129,6 +129,12 @@ def document_folders(project: Project) -> list[Path]:
 def load_documents(project: Project) -> dict[str, Document]:
     """Load and validate every document; all problems are reported together."""
     documents, problems = {}, []
+    root = project.data / "documents"
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+        if not (folder / "document.yaml").is_file() and any(folder.iterdir()):
+            problems.append(Problem(relative(folder / "document.yaml", project.root),
+                                    f"missing: the folder holds {', '.join(sorted(p.name for p in folder.iterdir()))} but no "
+                                    "document.yaml (to withdraw a document, delete its whole folder)"))
     for folder in document_folders(project):
         try:
             doc = load_document(project, folder)

@@ -1,0 +1,49 @@
+"""The lexicon in data/lexicon/: jieba's user dictionary and the stopword lists, checked like
+every other input (size, UTF-8, the format of each line) before any analysis reads them."""
+from __future__ import annotations
+
+import re
+
+from pilotsite.errors import BuildError, Problem
+from pilotsite.inputs.project import Project
+from pilotsite.inputs.reading import read_utf8
+
+USER_DICTIONARY = "data/lexicon/userdict.txt"
+STOPWORDS = {
+    "zh": ("data/lexicon/stopwords-zh.txt",),
+    "en": ("data/lexicon/stopwords-en.txt", "data/lexicon/stopwords-extra-en.txt"),
+}
+LEXICON_FILES = (USER_DICTIONARY, *STOPWORDS["zh"], *STOPWORDS["en"])
+
+# jieba's user-dictionary line: a word, then optionally its frequency, then optionally a tag.
+DICTIONARY_LINE = re.compile(r"(?P<word>\S+)(?: +(?P<frequency>\d+))?(?: +(?P<tag>[A-Za-z]+))?")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def check_lexicon(project: Project) -> str:
+    """Every lexicon file checked, all problems reported together; returns the user dictionary's text."""
+    problems: list[Problem] = []
+    dictionary = ""
+    for label in LEXICON_FILES:
+        try:
+            text = read_utf8(project.path(label), label)
+        except BuildError as exc:
+            problems += exc.problems
+            continue
+        for number, line in enumerate(text.split("\n"), 1):
+            entry = line.strip()
+            if not entry:
+                continue
+            if CONTROL.search(entry):
+                problems.append(Problem(label, "contains a control character", line=number))
+            elif label == USER_DICTIONARY and not DICTIONARY_LINE.fullmatch(entry):
+                problems.append(Problem(label, f"expected `word [frequency [tag]]` (a word, then optionally a whole "
+                                               f"number, then optionally a part-of-speech tag), found {entry[:40]!r}",
+                                        line=number))
+            elif label != USER_DICTIONARY and len(entry.split()) != 1:
+                problems.append(Problem(label, f"expected one word per line, found {entry[:40]!r}", line=number))
+        if label == USER_DICTIONARY:
+            dictionary = text
+    if problems:
+        raise BuildError(problems)
+    return dictionary
