@@ -11,7 +11,7 @@ import textwrap
 
 import pandas as pd
 
-from pilotsite.api import EVENTS, STAGES, Figure
+from pilotsite.api import EVENTS, STAGES, Figure, link_marks
 
 EVENT_COLUMNS = ["event_id", "document_id", "date_start", "date_end", "approximate", "date_text", "label", "quote"]
 STAGE_COLUMNS = ["process_id", "document_id", "process_label", "step", "label", "quote"]
@@ -90,9 +90,10 @@ def draw_events(data: pd.DataFrame, fig) -> None:
     rows = range(len(data))
     for i, (_, row) in zip(rows, data.iterrows()):
         colour = colour_of[row["document_id"]]
-        ax.barh(i, max(ends[i] - starts[i], 0.15), left=starts[i], height=0.55, color=colour,
-                alpha=0.5 if row["approximate"] else 0.95, hatch="///" if row["approximate"] else None,
-                edgecolor=colour)
+        bars = ax.barh(i, max(ends[i] - starts[i], 0.15), left=starts[i], height=0.55, color=colour,
+                       alpha=0.5 if row["approximate"] else 0.95, hatch="///" if row["approximate"] else None,
+                       edgecolor=colour)
+        link_marks(bars, [i], [f"{row['date_text']}: {row['label']}"])  # leads to the quoted passage
     ax.set_yticks(list(rows), [textwrap.shorten(f"{r['label']} ({r['date_text']})", 70) for _, r in data.iterrows()], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(min(starts) - 2, max(ends) + 2)
@@ -112,7 +113,8 @@ def draw_stages(data: pd.DataFrame, fig) -> None:
         y = n - 1 - i
         ax.text(0.02, y, f"{row['step']}", ha="center", va="center", fontsize=10, color="white",
                 bbox={"boxstyle": "circle", "facecolor": "#0072B2", "edgecolor": "#0072B2"})
-        ax.text(0.06, y, textwrap.fill(row["label"], 80), ha="left", va="center", fontsize=9)
+        label = ax.text(0.06, y, textwrap.fill(row["label"], 80), ha="left", va="center", fontsize=9)
+        link_marks([label], [i], [f"Stage {row['step']}: {row['label']}"])  # leads to the quoted passage
         if i < n - 1:
             ax.annotate("", xy=(0.02, y - 0.62), xytext=(0.02, y - 0.38),
                         arrowprops={"arrowstyle": "->", "color": "#555555"})

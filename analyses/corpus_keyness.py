@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pilotsite.api import (G2_P_0001, SLUG, STOPWORDS, USER_DICTIONARY, Figure,
-                           NotDrawn, NothingToDraw, content_counts, keyness, read_word_list)
+                           NotDrawn, NothingToDraw, content_counts, keyness, link_marks, read_word_list)
 
 TOP_N = 15
 MIN_COUNT = 5
@@ -67,7 +67,9 @@ def keyness_of_groups(inputs) -> pd.DataFrame:
 def draw_keyness(data: pd.DataFrame, fig) -> None:
     ax = fig.add_subplot()
     rows = data.sort_values("log_ratio")
-    ax.barh(rows["keyword"], rows["log_ratio"], color=["#0072B2" if v > 0 else "#D55E00" for v in rows["log_ratio"]])
+    bars = ax.barh(rows["keyword"], rows["log_ratio"], color=["#0072B2" if v > 0 else "#D55E00" for v in rows["log_ratio"]])
+    link_marks(bars, rows.index, [f"{w}: log ratio {r:g}, G² {g:g} (more frequent in {d} texts)"
+                                  for w, r, g, d in zip(rows["keyword"], rows["log_ratio"], rows["g2"], rows["direction"])])
     ax.axvline(0, color="#555555", linewidth=0.8)
     groups = list(dict.fromkeys(data["direction"]))
     ax.set_xlabel(f"log ratio (log2 of relative frequency {' / '.join(groups)})" if len(groups) == 2 else "log ratio")

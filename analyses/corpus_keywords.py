@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.api import STOPWORDS, USER_DICTIONARY, Figure, NotDrawn, content_counts, read_word_list
+from pilotsite.api import STOPWORDS, USER_DICTIONARY, Figure, NotDrawn, content_counts, link_marks, read_word_list
 
 TOP_N = 15
 MAX_PANELS = 6  # groups drawn side by side; the rest are in data.csv
@@ -92,7 +92,9 @@ def draw_groups(data: pd.DataFrame, fig) -> None:
     axes = fig.subplots(1, len(groups), sharex=True, squeeze=False)[0]
     for ax, group, colour in zip(axes, groups, COLOURS):
         rows = data[data["group"] == group].iloc[::-1]
-        ax.barh(rows["keyword"], rows["share_pct"], color=colour)
+        bars = ax.barh(rows["keyword"], rows["share_pct"], color=colour)
+        link_marks(bars, rows.index, [f"{w} ({group}): {s:g} % of counted words ({c} of {t})" for w, s, c, t
+                                      in zip(rows["keyword"], rows["share_pct"], rows["count"], rows["total_tokens"])])
         ax.set_title(f"{group} ({int(rows['texts'].iloc[0])} texts)", fontsize=10)
         ax.set_xlabel("% of counted words")
         ax.tick_params(axis="y", labelsize=9)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.api import CODEBOOK, TYPES, Figure, NotDrawn, load_codebook
+from pilotsite.api import CODEBOOK, TYPES, Figure, NotDrawn, link_marks, load_codebook
 
 ARTICLE = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
 ARTICLE_SUB_TOOLS = "data/reported/return-migrant-entrepreneurship/sub-tools.csv"
@@ -155,8 +155,12 @@ def draw_types(data: pd.DataFrame, fig) -> None:
     colours = {"supply": "#0072B2", "demand": "#E69F00", "environment": "#009E73"}
     left = [0.0] * len(groups)
     for tool_type in TYPES:
-        values = [float(data[(data["group"] == g) & (data["tool_type"] == tool_type)]["share_pct"].iloc[0]) for g in groups]
-        ax.barh(groups[::-1], values[::-1], left=left[::-1], color=colours[tool_type], label=tool_type)
+        rows = [data[(data["group"] == g) & (data["tool_type"] == tool_type)].iloc[0] for g in groups]
+        values = [float(row["share_pct"]) for row in rows]
+        bars = ax.barh(groups[::-1], values[::-1], left=left[::-1], color=colours[tool_type], label=tool_type)
+        link_marks(bars, [row.name for row in rows[::-1]],
+                   [f"{row['group']}, {tool_type}: {float(row['share_pct']):g} % of coded units ({row['coded_units']} of {row['total_units']})"
+                    for row in rows[::-1]])
         left = [a + b for a, b in zip(left, values)]
     ax.set_xlabel("% of coded units")
     ax.set_xlim(0, 101)
@@ -166,16 +170,21 @@ def draw_types(data: pd.DataFrame, fig) -> None:
 def draw_sub_tools(data: pd.DataFrame, fig) -> None:
     """Bars per sub-tool for the groups of the first grouping (at most four, the largest)."""
     ax = fig.add_subplot()
-    first = data[data["grouping"] == data["grouping"].iloc[0]]
+    first = data[data["grouping"] == data["grouping"].iloc[0]].rename_axis("position").reset_index()
     totals = {g: pd.to_numeric(rows["total_units"]).iloc[0] for g, rows in first.groupby("group", sort=False)}
     groups = [g for g in totals if g in set(sorted(totals, key=lambda g: -totals[g])[:4])]
     tools = list(dict.fromkeys(first["sub_tool"]))[::-1]
     height = 0.8 / len(groups)
     colours = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
     for index, (group, colour) in enumerate(zip(groups, colours)):
-        shares = first[first["group"] == group].set_index("sub_tool")["share_pct"].astype(float)
+        rows = first[first["group"] == group].set_index("sub_tool")
         offset = 0.4 - height * (index + 0.5)
-        ax.barh([p + offset for p in range(len(tools))], [shares[t] for t in tools], height=height, color=colour, label=group)
+        bars = ax.barh([p + offset for p in range(len(tools))], [float(rows.loc[t, "share_pct"]) for t in tools],
+                       height=height, color=colour, label=group)
+        # each bar leads to the sentences coded as its sub-tool
+        link_marks(bars, [int(rows.loc[t, "position"]) for t in tools],
+                   [f"{rows.loc[t, 'label']} ({group}): {float(rows.loc[t, 'share_pct']):g} % of coded units "
+                    f"({rows.loc[t, 'units']} of {rows.loc[t, 'total_units']})" for t in tools])
     labels = first.drop_duplicates("sub_tool").set_index("sub_tool")
     ax.set_yticks(list(range(len(tools))), [f"{labels.loc[t, 'label']} ({labels.loc[t, 'tool_type']})" for t in tools], fontsize=8)
     ax.set_xlabel("% of coded units")

@@ -11,7 +11,7 @@ from itertools import combinations
 
 import pandas as pd
 
-from pilotsite.api import LEXICON_FILES, Figure, keyword_frequencies, lexicon_of, tokens
+from pilotsite.api import LEXICON_FILES, Figure, keyword_frequencies, lexicon_of, link_marks, tokens
 
 TOP_N = 15
 OVERLAP_TOP_N = 30
@@ -84,6 +84,9 @@ def draw_keywords(data: pd.DataFrame, fig) -> None:
     ax = fig.add_subplot()
     rows = data.iloc[::-1]
     bars = ax.barh(rows["keyword"], rows["share_pct"], color="#0072B2")
+    # each bar leads to the contexts the word was counted in
+    link_marks(bars, rows.index, [f"{w}: {s:g} % of counted tokens ({c} of {t})"
+                                  for w, s, c, t in zip(rows["keyword"], rows["share_pct"], rows["count"], rows["total_tokens"])])
     for bar, count in zip(bars, rows["count"]):
         ax.annotate(str(count), (bar.get_width(), bar.get_y() + bar.get_height() / 2),
                     xytext=(3, 0), textcoords="offset points", va="center", fontsize=7)
@@ -101,12 +104,19 @@ def draw_overlap(data: pd.DataFrame, fig) -> None:
     image = ax.imshow(matrix.values, cmap="Blues")
     ax.set_xticks(range(len(docs)), docs, rotation=40, ha="right", fontsize=8)
     ax.set_yticks(range(len(docs)), docs, fontsize=8)
+    row_of = {}
+    for index, row in data.iterrows():
+        row_of[row["document_a"], row["document_b"]] = row_of[row["document_b"], row["document_a"]] = (index, row["shared_keywords"])
     for i in range(len(docs)):
         for j in range(len(docs)):
             if i != j:
                 value = int(matrix.values[i, j])
-                ax.text(j, i, str(value), ha="center", va="center", fontsize=9,
-                        color="white" if value > matrix.values.max() / 2 else "black")
+                label = ax.text(j, i, str(value), ha="center", va="center", fontsize=9,
+                                color="white" if value > matrix.values.max() / 2 else "black")
+                index, shared = row_of[docs[i], docs[j]]
+                # the cell's number leads to the pair's row (with the shared words) in the data
+                link_marks([label], [index], [f"{docs[i]} and {docs[j]}: {value} shared top keywords"
+                                              + (f" ({shared})" if shared else "")])
     fig.colorbar(image, ax=ax, label="shared top keywords")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.api import Check, Figure
+from pilotsite.api import Check, Figure, link_marks
 
 DOCUMENT = "return-migrant-entrepreneurship"
 TABLES = f"data/reported/{DOCUMENT}"
@@ -90,10 +90,12 @@ def _label_bars(ax, bars, values) -> None:
 
 
 def _horizontal_bars(fig, labels, values, colours, xlabel: str, xmax: float) -> None:
-    """Bars top to bottom in table order, each labelled with its value."""
+    """Bars top to bottom in table order, each labelled with its value and leading to the passage
+    that reports it."""
     ax = fig.add_subplot()
     bars = ax.barh(list(labels)[::-1], list(values)[::-1], color=list(colours)[::-1])
     _label_bars(ax, bars, list(values)[::-1])
+    link_marks(bars, reversed(range(len(bars))), [f"{label}: {value:g} %" for label, value in zip(labels, values)][::-1])
     ax.set_xlabel(xlabel)
     ax.set_xlim(0, xmax)
 
@@ -124,6 +126,7 @@ def draw_keywords(data: pd.DataFrame, fig) -> None:
         rows = data[data["level"] == level].iloc[::-1]
         bars = ax.barh(rows["keyword"], rows["share_pct"], color=colour)
         _label_bars(ax, bars, list(rows["share_pct"]))
+        link_marks(bars, rows.index, [f"{w} ({level} policies): {s:g} % of words" for w, s in zip(rows["keyword"], rows["share_pct"])])
         ax.set_title(f"{level.capitalize()} policies", fontsize=10)
         ax.set_xlabel("% of words")
     axes[0].set_xlim(0, max(data["share_pct"]) * 1.3)

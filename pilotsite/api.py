@@ -5,6 +5,7 @@ be renamed, these names stay, so a reorganised engine needs no edit to any analy
 is published on every figure page).
 """
 from pilotsite.figures.figure import Check, Figure, NotDrawn, NothingToDraw
+from pilotsite.figures.marks import link_marks
 from pilotsite.inputs.codebook import CODEBOOK, TYPES, load_codebook
 from pilotsite.analysis.keyness import G2_P_0001, content_counts, keyness
 from pilotsite.inputs.project import EVENTS, STAGES
@@ -14,6 +15,8 @@ from pilotsite.analysis.words import LEXICON_FILES, STOPWORDS, USER_DICTIONARY, 
 __all__ = [
     # declaring figures
     "Figure", "Check", "NotDrawn", "NothingToDraw",
+    # drawing them: each mark links to the evidence of its data row
+    "link_marks",
     # where the inputs are
     "EVENTS", "STAGES", "CODEBOOK", "LEXICON_FILES", "STOPWORDS", "USER_DICTIONARY", "SLUG",
     # words, counts and codes

@@ -139,9 +139,10 @@ def test_reader_follows_links_from_home_to_figure_data_and_version(driver, serve
     assert driver.execute_script("return document.documentElement.lang") == "zh"
     follow(driver, server, "figures/shanxi-collaborative-contest-keywords-zh/index.html")
     assert driver.execute_script("return document.documentElement.lang") == "en"
-    image = driver.find_element(By.CSS_SELECTOR, "main figure img")
-    assert driver.execute_script("return arguments[0].naturalWidth", image) > 0
-    assert image.get_attribute("alt").strip()
+    chart = driver.find_element(By.CSS_SELECTOR, "main figure svg.chart")
+    assert chart.size["width"] > 300 and chart.size["height"] > 200
+    described = driver.find_element(By.ID, chart.get_attribute("aria-describedby"))
+    assert described.get_attribute("textContent").startswith("Horizontal bar chart")  # the alt text
     # The data download is a CSV with the columns the data table shows.
     csv_url = urljoin(driver.current_url, driver.find_element(By.CSS_SELECTOR, 'a[href="data.csv"]').get_attribute("href"))
     with urllib.request.urlopen(csv_url) as response:
@@ -272,10 +273,76 @@ import(new URL('../pagefind/pagefind.js', location.href).href).then(async pagefi
     assert isinstance(page, list) and page
     record = next(r for r in page if r["url"].endswith("/figures/return-migrant-tool-types/index.html"))
     html = (built_site / "figures/return-migrant-tool-types/index.html").read_text(encoding="utf-8")
-    alt = re.search(r'<img src="figure.svg"[^>]*alt="([^"]+)"', html).group(1)
+    alt = re.search(r'<p class="visually-hidden" id="fig-return-migrant-tool-types-alt">([^<]+)</p>', html).group(1)
     # The alt text and a cell of the data table are part of what the page is indexed with.
     assert alt.split(".")[0][:40] in record["content"]
     assert "supply" in record["content"]
+
+
+MARK_KINDS = [  # (figure, what its marks lead to)
+    ("return-migrant-tool-types", "quote"),  # a number reported by a document
+    ("shanxi-collaborative-contest-keywords-zh", "contexts"),  # a document keyword
+    ("cn-regulations-keywords-by-level", "evidence"),  # a corpus keyword
+    ("cn-regulations-keyness-central-local", "evidence"),  # a keyness word
+    ("cn-regulations-policy-sub-tools", "evidence"),  # a policy sub-tool
+    ("return-migrant-entrepreneurship-timeline", "quote"),  # a timeline event
+    ("m-county-pilot-trajectory-stages", "quote"),  # a stage of a process
+]
+
+
+@pytest.mark.parametrize("figure_id, kind", MARK_KINDS)
+def test_clicking_a_mark_leads_to_its_evidence(driver, server, base_url, figure_id, kind):
+    """A reader clicks a bar (or event, or stage) of the figure and lands on the passage, contexts
+    or evidence page it was counted from, at the right anchor."""
+    page = f"{base_url}figures/{figure_id}/index.html"
+    visit(driver, server, page)
+    marks = driver.find_elements(By.CSS_SELECTOR, "main svg.chart a[href]")
+    assert marks, "no linked mark"
+    mark = marks[len(marks) // 2]
+    href = driver.execute_script("return arguments[0].getAttribute('href')", mark)
+    tip = driver.execute_script("return arguments[0].querySelector(':scope > title').textContent", mark)
+    assert tip.strip()
+    # The same link is in the data table, on the row the mark shows.
+    row = driver.find_element(By.XPATH, f"//table[contains(@class, 'data')]//a[@href='{href}']/ancestor::tr")
+    cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
+    headers = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "table.data thead th")]
+    driver.get_log("browser")
+    since = len(server.requests)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", mark)
+    mark.click()
+    target = urljoin(page, href)
+    wait_for(driver, lambda d: d.current_url == target)
+    settle(driver)
+    assert_clean(driver, server, since)
+    if kind == "quote":
+        fragment = target.split("#", 1)[1]
+        assert fragment.startswith("q-")
+        passage = driver.execute_script(f"return document.getElementById('{fragment}').parentElement.textContent")
+        quote = cells[headers.index("quote")]
+        assert passage and (passage in quote or quote in passage), (passage, cells)
+    else:
+        word = re.split(r"[:(]", tip)[0].strip()
+        assert word in cells
+        assert word in driver.find_element(By.TAG_NAME, "h1").text
+        assert ("/evidence/" if kind == "evidence" else "/keywords/") in target
+
+
+def test_marks_are_reachable_by_keyboard(driver, server, base_url):
+    """Tab reaches the marks of the figure; Enter follows one."""
+    page = base_url + "figures/return-migrant-tool-types/index.html"
+    visit(driver, server, page)
+    body = driver.find_element(By.TAG_NAME, "body")
+    for _ in range(80):
+        body.send_keys(Keys.TAB) if _ == 0 else driver.switch_to.active_element.send_keys(Keys.TAB)
+        if driver.execute_script("return !!document.activeElement.closest('svg.chart')"):
+            break
+    else:
+        pytest.fail("Tab never reached a mark of the figure")
+    href = driver.execute_script("return document.activeElement.getAttribute('href')")
+    name = driver.execute_script("return document.activeElement.querySelector('title').textContent")
+    assert "%" in name and href.startswith("../../documents/")
+    driver.switch_to.active_element.send_keys(Keys.ENTER)
+    wait_for(driver, lambda d: d.current_url == urljoin(page, href))
 
 
 def test_figures_index_filters(driver, server, base_url, built_site):

@@ -10,6 +10,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure  # not pyplot: no global figure state, and a faster import
 
 from pilotsite.figures.fonts import cjk_font
+from pilotsite.figures.marks import with_tooltips
 
 # Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -46,4 +47,4 @@ def render(draw, data, size: tuple[float, float]) -> tuple[bytes, bytes]:
         svg, png = io.BytesIO(), io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
         fig.savefig(png, format="png", metadata={"Software": None}, bbox_inches="tight")
-    return svg.getvalue(), png.getvalue()
+    return with_tooltips(svg.getvalue(), fig.__dict__.get("mark_tips", {})), png.getvalue()

@@ -80,7 +80,7 @@ def evaluate(figure: Figure, catalog: Catalog) -> Evaluation:
         inputs.check_all_read()
         if not isinstance(data, pd.DataFrame) or data.empty:
             raise BuildError([Problem(figure.analysis, f"figure '{figure.id}' produced no data rows")])
-        svg, png = drawing.render(figure.draw, data, figure.size)
+        svg, png = drawing.render(figure.draw, data.reset_index(drop=True), figure.size)  # marks name rows by position
         return Evaluation(data, svg, png, figure.describe(data), figure.headline(data) if figure.headline else "",
                           tuple(figure.checks(data)) if figure.checks else ())
     except (BuildError, NothingToDraw):

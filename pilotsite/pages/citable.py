@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from pilotsite.pages.charts import evidence_hrefs, inline_chart
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
 from pilotsite.errors import BuildError, Problem
 from pilotsite.state.ledger import SHOWN_TEXT, VERSION_FOLDER, canonical, distinct_versions
@@ -125,12 +126,16 @@ def version_pages(model: SiteModel) -> list[Page]:
         citation = cite(cited, model.references)
         data = pd.read_csv(io.BytesIO(item.files["data.csv"]), dtype=str, keep_default_na=False)
         source_name = Path(meta["analysis"]).name
+        columns, rows = tuple(data.columns), table_rows(data, root, documents=set(model.documents))
+        svg = item.files["figure.svg"]
+        chart = inline_chart(svg if isinstance(svg, bytes) else svg.read_bytes(), evidence_hrefs(columns, rows),
+                             meta["title"], f"fig-{meta['id']}-v{entry['number']}-alt")
         pages.append(Page(
             f"{item.folder}index", "version.qmd.j2", f"{meta['title']} (version {entry['number']})", "en", meta["caption"],
             (Link("Home", root + "index.html"), Link("Figures", root + "figures/index.html"),
              Link(item.figure_id, "../../index.html"), Link(f"version {entry['number']}", "")),
             VersionContext(
-                meta=meta, columns=tuple(data.columns), rows=table_rows(data, root, documents=set(model.documents)),
+                meta=meta, columns=columns, rows=rows, chart=chart,
                 documents=tuple(Link(d["title"], document_href(root, d["id"]) if d["id"] in model.documents else "")
                                 for d in meta["documents"]),
                 withdrawn=tuple(d["title"] for d in meta["documents"] if d["id"] not in model.documents),

@@ -150,11 +150,11 @@ def list_columns(corpus: Corpus) -> tuple[str, ...]:
 
 
 def top_keywords(model: SiteModel, corpus_id: str) -> list[str]:
-    """Every keyword in the top lists of the corpus's keyword figures."""
+    """Every word a figure of the corpus shows (top keywords by group, keyness): each has an
+    evidence page, which the figure's bars and table link to."""
     words = set()
     for result in model.results.values():
-        if result.figure.params.get("corpus") == corpus_id and "keyword" in result.data.columns and result.figure.kind == "corpus" \
-                and "grouping" in result.figure.params and result.figure.id.startswith(f"{corpus_id}-keywords-by-"):
+        if result.figure.kind == "corpus" and result.figure.params.get("corpus") == corpus_id and "keyword" in result.data.columns:
             words |= set(result.data["keyword"])
     return sorted(words)
 

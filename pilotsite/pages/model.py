@@ -130,6 +130,7 @@ class FigureContext:
     version_href: str  # the permanent page of the version shown
     number: int
     comparisons: tuple[Comparison, ...] = ()  # every pair of versions a reader can tell apart
+    chart: str = ""  # the SVG inline, its marks linked to their evidence (charts.py)
 
 
 @dataclass(frozen=True)
@@ -268,6 +269,7 @@ class VersionContext:
     same_as: Link | None = None  # the earlier version whose outputs this one repeats exactly
     compare: Link | None = None  # the comparison with the version before it that a reader can tell apart
     withdrawn: tuple[str, ...] = ()  # titles of its source documents the site no longer has
+    chart: str = ""  # the SVG inline, its marks linked to their evidence (charts.py)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 
+from pilotsite.pages.charts import evidence_hrefs, inline_chart
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
 from pilotsite.inputs.documents import Document
 from pilotsite.errors import BuildError, Problem
@@ -176,13 +177,15 @@ def build_pages(model: SiteModel) -> list[Page]:
         cited = cited_figure(model, f.id, latest, f.title, [(model.documents[d].title, model.documents[d].reference) for d in f.documents])
         citation = cite(cited, model.references)
         source_name = Path(f.analysis).name
+        columns = tuple(result.data.columns)
+        rows = table_rows(result.data, root, model.evidence.get(f.params.get("corpus"), {}) if f.kind == "corpus"
+                          else keyword_links.get(f.id))
         pages.append(Page(
             f"figures/{f.id}/index", "figure.qmd.j2", f.title, "en", f.caption,
             crumbs(root, Link("Figures", root + "figures/index.html"), Link(f.id, "")),
             FigureContext(
-                result=result, columns=tuple(result.data.columns),
-                rows=table_rows(result.data, root, model.evidence.get(f.params.get("corpus"), {}) if f.kind == "corpus"
-                                else keyword_links.get(f.id)),
+                result=result, columns=columns, rows=rows,
+                chart=inline_chart(result.svg, evidence_hrefs(columns, rows), f.title, f"fig-{f.id}-alt"),
                 documents=tuple(Link(model.documents[d].short_title, document_href(root, d)) for d in f.documents),
                 checks=result.checks, inputs=result.input_hashes,
                 versions=tuple(sorted(model.versions.items())), source_name=source_name,

@@ -1,0 +1,86 @@
+"""Keyness of one group of corpus texts against another (data/corpora.yaml `keyness`; by default
+central against local texts): log-likelihood G² and log ratio.
+
+Words counted as for the corpus keywords (jieba, two or more Han characters, no stopwords) and
+seen at least MIN_COUNT times in the two groups together are compared. G² is computed without
+Williams' correction; only words with G² above 15.13 (p < 0.0001, one degree of freedom) are
+kept, and the TOP_N most key words in each direction are shown with their frequencies in both
+groups and the log ratio (binary log of the ratio of relative frequencies; 0 counted as 0.5).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from pilotsite.api import (G2_P_0001, SLUG, STOPWORDS, USER_DICTIONARY, Figure,
+                           NotDrawn, NothingToDraw, content_counts, keyness, link_marks, read_word_list)
+
+TOP_N = 15
+MIN_COUNT = 5
+
+
+def figures(catalog) -> list[Figure | NotDrawn]:
+    result = []
+    for corpus in catalog.corpora.values():
+        comparison = corpus.comparison
+        if comparison is None:
+            reason = next((n for n in corpus.notes if "keyness" in n), "the corpus declares no two groups to compare").rstrip(".")
+            result.append(NotDrawn(f"{corpus.id}-keyness", f"Keyness: {corpus.title}", reason, corpus.id))
+            continue
+        a, b = comparison.a, comparison.b
+        named = SLUG.match(a) and SLUG.match(b)
+        result.append(Figure(
+            id=f"{corpus.id}-keyness-{a}-{b}" if named else f"{corpus.id}-keyness-by-{comparison.column.replace('_', '-')}",
+            kind="corpus", lang="zh",
+            title=f"Words over- and under-represented in {a} vs {b} texts: {corpus.title}",
+            caption=(f"Log ratio of the {TOP_N} words with the highest G² in each direction (positive: more frequent in {a} "
+                     f"texts). Only words with G² > {G2_P_0001} (p < 0.0001, no Williams correction) and at least {MIN_COUNT} "
+                     "occurrences are shown."),
+            documents=(), inputs=(*corpus.files, USER_DICTIONARY, *STOPWORDS["zh"]),
+            params={"corpus": corpus.id, "column": comparison.column, "a": a, "b": b, "top_n": TOP_N, "min_count": MIN_COUNT,
+                    "g2_threshold": G2_P_0001},
+            compute=keyness_of_groups, draw=draw_keyness, describe=describe_keyness, headline=headline_keyness,
+            size=(7.0, 7.5), primary_key=("keyword",),
+        ))
+    return result
+
+
+def keyness_of_groups(inputs) -> pd.DataFrame:
+    p = inputs.params
+    corpus = inputs.corpus(p["corpus"])
+    stopwords = frozenset().union(*(read_word_list(inputs.require(path)) for path in STOPWORDS["zh"]))
+    members = {"a": corpus.comparison.members_a, "b": corpus.comparison.members_b}
+    counts = {side: content_counts(inputs.corpus_counts(p["corpus"], ids, f"keyness:{p['column']}:{p[side]}"), stopwords)
+              for side, ids in members.items()}
+    rows = [r for r in keyness(counts["a"], counts["b"], p["min_count"]) if r["g2"] > p["g2_threshold"]]
+    over = [r for r in rows if r["log_ratio"] > 0][: p["top_n"]]
+    under = [r for r in rows if r["log_ratio"] < 0][: p["top_n"]]
+    if not over and not under:
+        raise NothingToDraw(f"no word is used significantly more in {p['a']} than in {p['b']} texts or the reverse "
+                            f"(G² > {p['g2_threshold']}, at least {p['min_count']} occurrences)")
+    table = pd.DataFrame([{**r, "direction": p["a"]} for r in over] + [{**r, "direction": p["b"]} for r in under])
+    # Columns named after the groups where the names are plain ids (count_central, …), else _a and _b.
+    a, b = (p["a"], p["b"]) if SLUG.match(p["a"]) and SLUG.match(p["b"]) else ("a", "b")
+    return table.rename(columns={"count_a": f"count_{a}", "count_b": f"count_{b}",
+                                 "per_million_a": f"per_million_{a}", "per_million_b": f"per_million_{b}"})
+
+
+def draw_keyness(data: pd.DataFrame, fig) -> None:
+    ax = fig.add_subplot()
+    rows = data.sort_values("log_ratio")
+    bars = ax.barh(rows["keyword"], rows["log_ratio"], color=["#0072B2" if v > 0 else "#D55E00" for v in rows["log_ratio"]])
+    link_marks(bars, rows.index, [f"{w}: log ratio {r:g}, G² {g:g} (more frequent in {d} texts)"
+                                  for w, r, g, d in zip(rows["keyword"], rows["log_ratio"], rows["g2"], rows["direction"])])
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    groups = list(dict.fromkeys(data["direction"]))
+    ax.set_xlabel(f"log ratio (log2 of relative frequency {' / '.join(groups)})" if len(groups) == 2 else "log ratio")
+    ax.tick_params(axis="y", labelsize=8)
+
+
+def describe_keyness(data: pd.DataFrame) -> str:
+    parts = [f"More frequent in {group} texts: {', '.join(rows['keyword'])}." for group, rows in data.groupby("direction", sort=False)]
+    return "Bar chart of log ratios. " + " ".join(parts)
+
+
+def headline_keyness(data: pd.DataFrame) -> str:
+    top = data.iloc[0]
+    return f"Most key word of {top['direction']} texts: {top['keyword']} (G² {top['g2']:g}, log ratio {top['log_ratio']:g})."

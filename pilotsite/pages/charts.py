@@ -1,0 +1,51 @@
+"""A figure shown inline on its page, so that each mark is a link a reader can click or reach by
+keyboard: the link of the data row it shows (figures/marks.py) becomes that row's evidence.
+
+A row's evidence is the first link in its table row that is not merely a document (a quoted
+passage, a keyword's contexts, a corpus evidence page); a row without one leads to its own row of
+the data table on the page. The image files published for download are left as they are.
+"""
+from __future__ import annotations
+
+import re
+from html import escape
+
+from pilotsite.figures.marks import MARK_PATTERN
+
+DOCUMENT_COLUMNS = ("document_id", "document_a", "document_b")  # links to a whole document are not evidence
+PROLOGUE = re.compile(r"\A\s*<\?xml[^>]*\?>\s*(<!DOCTYPE[^>]*>\s*)?")
+COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)  # matplotlib repeats every text as a comment: bytes only
+METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
+
+
+def row_anchor(position: int) -> str:
+    """The id of a data row (from 0) in the table under the figure."""
+    return f"row-{position + 1}"
+
+
+def evidence_hrefs(columns: tuple[str, ...], rows) -> list[str]:
+    """The evidence link of each table row (cells as (text, href)), or the row's own anchor."""
+    found = []
+    for position, cells in enumerate(rows):
+        hrefs = [href for column, (_, href) in zip(columns, cells) if href and column not in DOCUMENT_COLUMNS]
+        found.append(hrefs[0] if hrefs else f"#{row_anchor(position)}")
+    return found
+
+
+def inline_chart(svg: bytes, hrefs: list[str], label: str, described_by: str) -> str:
+    """The figure's SVG as markup for the page: each mark's link resolved to its row's evidence.
+    The chart is a group named by the figure's title and described by its alt text (role=img
+    would hide the links inside it from screen readers)."""
+    text = METADATA.sub("", COMMENT.sub("", PROLOGUE.sub("", svg.decode("utf-8"), count=1)), count=1)
+
+    def resolved(match: re.Match) -> str:
+        position = int(match.group(1)) - 2
+        href = hrefs[position] if 0 <= position < len(hrefs) else ""
+        return f'<a href="{escape(href)}">' if href else "<a>"
+
+    text = MARK_PATTERN.sub(resolved, text)
+    opening = re.match(r"<svg\b", text)
+    if opening is None:
+        raise ValueError("not an SVG image")
+    return (f'<svg class="chart" role="group" aria-label="{escape(label)}" aria-describedby="{escape(described_by)}"'
+            + text[opening.end():])

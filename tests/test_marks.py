@@ -1,0 +1,94 @@
+"""Every mark of a figure links to the evidence of the data row it shows (figures/marks.py,
+pages/charts.py); the browser tests click them (test_browser.py)."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pandas as pd
+import pytest
+
+from pilotsite.figures import drawing
+from pilotsite.figures.marks import link_marks
+from pilotsite.pages.charts import evidence_hrefs, inline_chart
+
+
+def draw_bars(data, fig):
+    ax = fig.add_subplot()
+    rows = data.iloc[::-1]  # drawn bottom-up: the marks must still name their own rows
+    bars = ax.barh(rows["label"], rows["value"])
+    link_marks(bars, rows.index, [f"{label}: {value:g}" for label, value in zip(rows["label"], rows["value"])])
+
+
+def test_each_mark_names_its_data_row_with_its_label_and_value_as_tooltip():
+    data = pd.DataFrame({"label": ["甲", "<script>alert(1)</script>", "丙"], "value": [1.5, 2.25, 3.0]})
+    svg, png = drawing.render(draw_bars, data, (4, 3))
+    text = svg.decode("utf-8")
+    links = re.findall(r'<a xlink:href="data\.csv#row=(\d+)"[^>]*>\s*<title>([^<]*)</title>', text)
+    # RFC 7111: row 1 of data.csv is its header, so the data row at position i is row i + 2
+    assert sorted(links) == [("2", "甲: 1.5"), ("3", "&lt;script&gt;alert(1)&lt;/script&gt;: 2.25"), ("4", "丙: 3")]
+    assert "<script>" not in text
+    assert png.startswith(b"\x89PNG")
+
+
+def test_marks_without_a_row_each_are_refused():
+    data = pd.DataFrame({"label": ["a", "b"], "value": [1, 2]})
+
+    def draw(data, fig):
+        bars = fig.add_subplot().bar(data["label"], data["value"])
+        link_marks(bars, [0], ["a: 1"])
+
+    with pytest.raises(ValueError, match="2 marks, 1 rows and 1 tips"):
+        drawing.render(draw, data, (3, 2))
+
+
+def test_the_page_resolves_each_mark_to_its_rows_evidence_or_its_table_row():
+    data = pd.DataFrame({"label": ["a", "b", "c"], "value": [1, 2, 3]})
+    svg, _ = drawing.render(draw_bars, data, (4, 3))
+    columns = ("document_id", "label", "quote")
+    rows = ((("doc", "../../documents/doc/index.html"), ("a", ""), ("q", "../../documents/doc/index.html#q-1")),
+            (("doc", "../../documents/doc/index.html"), ("b", ""), ("", "")),  # a document only: not evidence
+            (("doc", ""), ("c", "evidence/c/index.html?x=1&y=<2>"), ("", "")))
+    hrefs = evidence_hrefs(columns, rows)
+    assert hrefs == ["../../documents/doc/index.html#q-1", "#row-2", "evidence/c/index.html?x=1&y=<2>"]
+    chart = inline_chart(svg, hrefs, 'Title "with" <b>', "fig-x-alt")
+    assert chart.startswith('<svg class="chart" role="group" aria-label="Title &quot;with&quot; &lt;b&gt;" '
+                            'aria-describedby="fig-x-alt"')
+    assert not re.search(r"<\?xml|<!DOCTYPE|<!--|data\.csv#row", chart)
+    found = re.findall(r'<a href="([^"]*)">\s*<title>([^<]*)</title>', chart)
+    assert sorted(found) == [("#row-2", "b: 2"), ("../../documents/doc/index.html#q-1", "a: 1"),
+                             ("evidence/c/index.html?x=1&amp;y=&lt;2&gt;", "c: 3")]
+
+
+def test_every_figure_page_shows_its_figure_inline_with_linked_marks(built_site):
+    for page in sorted(built_site.glob("figures/*/index.html")):
+        html = page.read_text(encoding="utf-8")
+        if "http-equiv" in html:
+            continue  # a redirect from a former id
+        chart = re.search(r'<svg class="chart".*?</svg>', html, re.DOTALL)
+        assert chart, page
+        marks = re.findall(r'<a href="([^"]*)">\s*<title>([^<]+)</title>', chart.group(0))
+        assert marks, f"{page}: no linked mark"
+        with open(page.parent / "data.csv", encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        for href, tip in marks:
+            if href.startswith("#row-"):
+                assert f'<tr id="{href[1:]}">' in html
+                assert 1 <= int(href[5:]) <= len(rows)
+            if "quote" in rows[0]:  # a quoted row: the mark leads to the passage
+                assert "#q-" in href, (page, href)
+        # the download keeps its own links, to its data rows
+        svg = (page.parent / "figure.svg").read_text(encoding="utf-8")
+        assert len(re.findall(r'xlink:href="data\.csv#row=\d+"', svg)) == len(marks)
+
+
+def test_keyness_words_have_evidence_pages(built_site):
+    figure = built_site / "figures/cn-regulations-keyness-central-local"
+    words = list(pd.read_csv(io.StringIO((figure / "data.csv").read_text(encoding="utf-8")))["keyword"])
+    html = (figure / "index.html").read_text(encoding="utf-8")
+    for word in words:
+        href = re.search(rf'<a href="([^"]+)">\s*<title>{re.escape(word)}: log ratio', html).group(1)
+        evidence = (figure / href).resolve()
+        assert "/corpus/cn-regulations/evidence/" in evidence.as_posix() and evidence.is_file()
+        assert word in evidence.read_text(encoding="utf-8").split("<h1", 1)[1].split("</h1>", 1)[0]
