@@ -250,11 +250,50 @@ def build_pages(model: SiteModel) -> list[Page]:
                                                                 for folder, _ in bundles)),
                       scripts=(f"{root}pagefind/pagefind-ui.js", f"{root}assets/search.js")))
 
+    pages = with_search_titles(model, pages)
     counts = Counter(p.path for p in pages)
     duplicates = sorted(p for p, n in counts.items() if n > 1)
     if duplicates:
         raise BuildError(f"two pages claim the same path: {', '.join(duplicates)}")
     return pages
+
+
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def with_search_titles(model: SiteModel, pages: list[Page]) -> list[Page]:
+    """The indexed pages with their search_title: the title's words for Pagefind's ranking (the
+    search page boosts matches in it, search.js), Chinese segmented as the keyword analyses do,
+    with the user dictionary; jieba starts only if some title has Chinese in it."""
+    from dataclasses import replace
+
+    from pilotsite.analysis import words
+
+    tokenizer = None
+    found = []
+    for page in pages:
+        if page.search_kind:
+            if HAN.search(page.title) and tokenizer is None:
+                tokenizer = words.chinese_tokenizer(words.load_lexicon(model.project.root).user_dictionary.read_text(encoding="utf-8-sig"))
+            page = replace(page, search_title=search_words(page.title, tokenizer if HAN.search(page.title) else None))
+        found.append(page)
+    return found
+
+
+def search_words(title: str, tokenizer=None) -> str:
+    """A title's words, space-separated. With a jieba tokenizer its Chinese is segmented, and each
+    word is followed by the shorter words inside it that do not begin it (协同竞赛 gives 协同竞赛
+    and 竞赛): Pagefind matches a query at the start of a word, so 协同 and 竞赛 both find the title,
+    and a word is not also listed with its own beginnings (Pagefind would count 协同 twice: once in
+    协同, once in 协同竞赛). Tokens without a letter or digit (punctuation, spaces) are left out;
+    Pagefind splits the rest as it splits body text (Return-migrant: return, migrant)."""
+    if tokenizer is None:
+        return " ".join(token for token in title.split() if re.search(r"\w", token))
+    found = []
+    for word in tokenizer.lcut(title):
+        if re.search(r"\w", word):
+            found += [word] + [part for part in tokenizer.lcut_for_search(word) if part != word and not word.startswith(part)]
+    return " ".join(found)
 
 
 def module_docstring(source: str) -> str:
