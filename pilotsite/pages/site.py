@@ -264,20 +264,28 @@ HAN = re.compile(r"[\u3400-\u9fff]")
 def with_search_titles(model: SiteModel, pages: list[Page]) -> list[Page]:
     """The indexed pages with their search_title: the title's words for Pagefind's ranking (the
     search page boosts matches in it, search.js), Chinese segmented as the keyword analyses do,
-    with the user dictionary; jieba starts only if some title has Chinese in it."""
+    with the user dictionary. The segmented Chinese titles are kept in the build cache by the
+    titles, the lexicon and the tokeniser's code, so a rebuild starts jieba only for new titles."""
+    import json
     from dataclasses import replace
 
     from pilotsite.analysis import words
+    from pilotsite.state.fingerprint import package_version, write_atomic
 
-    tokenizer = None
-    found = []
-    for page in pages:
-        if page.search_kind:
-            if HAN.search(page.title) and tokenizer is None:
-                tokenizer = words.chinese_tokenizer(words.load_lexicon(model.project.root).user_dictionary.read_text(encoding="utf-8-sig"))
-            page = replace(page, search_title=search_words(page.title, tokenizer if HAN.search(page.title) else None))
-        found.append(page)
-    return found
+    chinese = sorted({p.title for p in pages if p.search_kind and HAN.search(p.title)})
+    parts = [json.dumps(chinese, ensure_ascii=False), package_version("jieba"), Path(words.__file__).read_text(encoding="utf-8"),
+             words.load_lexicon(model.project.root).user_dictionary.read_text(encoding="utf-8-sig"), Path(__file__).read_text(encoding="utf-8")]
+    key = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    cache = (model.catalog.cache_dir / "search-titles" / f"{key}.json"
+             if model.catalog is not None and model.catalog.cache_dir is not None else None)
+    if cache is not None and cache.is_file():
+        segmented = json.loads(cache.read_text(encoding="utf-8"))
+    else:
+        tokenizer = words.chinese_tokenizer(parts[3]) if chinese else None
+        segmented = {title: search_words(title, tokenizer) for title in chinese}
+        if cache is not None:
+            write_atomic(cache, json.dumps(segmented, ensure_ascii=False).encode("utf-8"))
+    return [replace(p, search_title=segmented.get(p.title) or search_words(p.title)) if p.search_kind else p for p in pages]
 
 
 def search_words(title: str, tokenizer=None) -> str:
