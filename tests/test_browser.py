@@ -232,6 +232,32 @@ def test_pages_with_the_whole_chinese_word_rank_first(driver, server, base_url):
     assert len(site_pages_with_word) >= 3 and max(site_pages_with_word) < first_without, list(zip(found, has_word))
 
 
+
+@pytest.mark.parametrize("query, titled, mentions", [
+    ("协同", DOCUMENT, "figures/shanxi-collaborative-contest-keywords-zh/index.html"),
+    ("area", "documents/m-county-homestead-pilot/index.html", "figures/m-county-pilot-trajectory-stages/index.html"),
+])
+def test_a_page_titled_with_the_query_ranks_first(driver, server, base_url, query, titled, mentions):
+    """A page whose title has the query ranks above pages that only mention it. By their text
+    alone (no title boost) the figure ranks above the document here: its data table says 协同 in
+    many words (协同治理, 协同竞赛, …), and the stages figure says "area" more often. Pagefind's own
+    title boost did not lift the document: it never matches inside a Chinese title (it splits
+    titles at spaces) and its default weight was too small; the site ranks by title_words."""
+    visit(driver, server, base_url + "search/index.html")
+    body_only = driver.execute_async_script("""
+const [query, done] = arguments;
+import(new URL('../pagefind/pagefind.js', location.href).href).then(async pagefind => {
+  await pagefind.options({ranking: {metaWeights: {title: 0, title_words: 0}}});
+  const found = await pagefind.search(query);
+  done(await Promise.all(found.results.map(async r => (await r.data()).url)));
+}).catch(e => done(String(e)));""", query)
+    assert isinstance(body_only, list), body_only
+    assert body_only.index("/" + mentions) < body_only.index("/" + titled), body_only
+    results = search(driver, server, base_url, query)
+    assert urls(results)[0].endswith("/" + titled), results[:3]
+    # title_words only ranks: the UI does not show it under the results
+    assert not driver.find_elements(By.CSS_SELECTOR, '[data-pagefind-ui-meta="title_words"]')
+
 def test_search_filters_and_exclusions(driver, server, base_url):
     visit(driver, server, base_url + "search/index.html")
     found = driver.execute_async_script("""
@@ -430,6 +456,51 @@ def test_chinese_is_drawn_with_the_web_font_everywhere(driver, server, base_url)
         assert checked >= 2, page
     assert pure_chinese_checked[0] >= 1
 
+
+
+# The parts of Pagefind's UI that show text: box, message, result and sub-result titles, excerpts,
+# filter names and values, buttons.
+SEARCH_UI_PARTS = (".pagefind-ui__search-input, .pagefind-ui__message, .pagefind-ui__result-link, "
+                   ".pagefind-ui__result-excerpt, .pagefind-ui__filter-name, .pagefind-ui__filter-label, "
+                   ".pagefind-ui__button, .pagefind-ui__search-clear")
+
+
+def test_search_ui_draws_chinese_with_the_web_font(driver, server, base_url):
+    """Pagefind's UI names its own system-font stack (--pagefind-ui-font) and its box and buttons
+    take the browser's form font; on a machine without a CJK font (CI's) that drew Chinese results
+    and the typed query as empty boxes. Every part of the UI must use the site's stack, and Chromium
+    must draw every node with Chinese in it with the web font (a pure-Chinese node with it alone)."""
+    checked = {"title": 0, "excerpt": 0, "input": 0, "message": 0, "pure": 0}
+    for query in ("锦标赛", "协同", "治理", "宅基地"):
+        search(driver, server, base_url, query)
+        driver.execute_script("document.querySelectorAll('.pagefind-ui__filter-panel details, .pagefind-ui details')"
+                              ".forEach(d => d.open = true)")  # filter values are drawn only when open
+        driver.execute_async_script("document.fonts.ready.then(arguments[0])")
+        parts = driver.execute_script("""
+const found = Array.from(document.querySelectorAll(arguments[0]));
+found.forEach((e, i) => e.setAttribute('data-font-probe', i));
+return found.map(e => [e.className, e.tagName === 'INPUT' ? e.value : e.textContent, getComputedStyle(e).fontFamily]);""",
+                                      SEARCH_UI_PARTS)
+        assert len(parts) > 5, query
+        assert all(family.startswith('"Pilot Site CJK"') for _, _, family in parts), [p for p in parts if not p[2].startswith('"Pilot')]
+        driver.execute_cdp_cmd("DOM.enable", {})
+        driver.execute_cdp_cmd("CSS.enable", {})
+        root = driver.execute_cdp_cmd("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        for node in driver.execute_cdp_cmd("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-font-probe]"})["nodeIds"]:
+            attributes = driver.execute_cdp_cmd("DOM.getAttributes", {"nodeId": node})["attributes"]
+            kind, text, _ = parts[int(dict(zip(attributes[::2], attributes[1::2]))["data-font-probe"])]
+            text = text.strip()
+            if not re.search(r"[\u3400-\u9fff]", text):
+                continue
+            fonts = driver.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+            assert any(f.get("isCustomFont") for f in fonts), (query, kind, text[:80], fonts)
+            if re.fullmatch(r"[\u3400-\u9fff]+", text):
+                assert not [f for f in fonts if not f.get("isCustomFont")], (query, kind, text, fonts)
+                checked["pure"] += 1
+            for part, name in (("title", "result-link"), ("excerpt", "result-excerpt"), ("input", "search-input"),
+                               ("message", "message")):
+                checked[part] += f"pagefind-ui__{name}" in kind
+    assert all(checked.values()), checked
 
 def phone(driver, on: bool) -> None:
     if on:

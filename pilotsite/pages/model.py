@@ -231,6 +231,9 @@ class Page:
     # search_filters become Pagefind filters next to the kind: (name, value) pairs.
     search_kind: str = ""
     search_filters: tuple[tuple[str, str], ...] = ()
+    # The title's words, space-separated, Chinese segmented by jieba: Pagefind's own title field
+    # splits only at spaces, so a Chinese title would never match a word in it (see search_words()).
+    search_title: str = ""
     # Where a page's maker can name everything the page shows more cheaply than its pickled
     # model (a corpus text: its file's digest and metadata), the source cache is keyed by this.
     key_hint: str = ""

@@ -253,11 +253,58 @@ def build_pages(model: SiteModel) -> list[Page]:
                                                                 for folder, _ in bundles)),
                       scripts=(f"{root}pagefind/pagefind-ui.js", f"{root}assets/search.js")))
 
+    pages = with_search_titles(model, pages)
     counts = Counter(p.path for p in pages)
     duplicates = sorted(p for p, n in counts.items() if n > 1)
     if duplicates:
         raise BuildError(f"two pages claim the same path: {', '.join(duplicates)}")
     return pages
+
+
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def with_search_titles(model: SiteModel, pages: list[Page]) -> list[Page]:
+    """The indexed pages with their search_title: the title's words for Pagefind's ranking (the
+    search page boosts matches in it, search.js), Chinese segmented as the keyword analyses do,
+    with the user dictionary. The segmented Chinese titles are kept in the build cache by the
+    titles, the lexicon and the tokeniser's code, so a rebuild starts jieba only for new titles."""
+    import json
+    from dataclasses import replace
+
+    from pilotsite.analysis import words
+    from pilotsite.state.fingerprint import package_version, write_atomic
+
+    chinese = sorted({p.title for p in pages if p.search_kind and HAN.search(p.title)})
+    parts = [json.dumps(chinese, ensure_ascii=False), package_version("jieba"), Path(words.__file__).read_text(encoding="utf-8"),
+             words.load_lexicon(model.project.root).user_dictionary.read_text(encoding="utf-8-sig"), Path(__file__).read_text(encoding="utf-8")]
+    key = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    cache = (model.catalog.cache_dir / "search-titles" / f"{key}.json"
+             if model.catalog is not None and model.catalog.cache_dir is not None else None)
+    if cache is not None and cache.is_file():
+        segmented = json.loads(cache.read_text(encoding="utf-8"))
+    else:
+        tokenizer = words.chinese_tokenizer(parts[3]) if chinese else None
+        segmented = {title: search_words(title, tokenizer) for title in chinese}
+        if cache is not None:
+            write_atomic(cache, json.dumps(segmented, ensure_ascii=False).encode("utf-8"))
+    return [replace(p, search_title=segmented.get(p.title) or search_words(p.title)) if p.search_kind else p for p in pages]
+
+
+def search_words(title: str, tokenizer=None) -> str:
+    """A title's words, space-separated. With a jieba tokenizer its Chinese is segmented, and each
+    word is followed by the shorter words inside it that do not begin it (协同竞赛 gives 协同竞赛
+    and 竞赛): Pagefind matches a query at the start of a word, so 协同 and 竞赛 both find the title,
+    and a word is not also listed with its own beginnings (Pagefind would count 协同 twice: once in
+    协同, once in 协同竞赛). Tokens without a letter or digit (punctuation, spaces) are left out;
+    Pagefind splits the rest as it splits body text (Return-migrant: return, migrant)."""
+    if tokenizer is None:
+        return " ".join(token for token in title.split() if re.search(r"\w", token))
+    found = []
+    for word in tokenizer.lcut(title):
+        if re.search(r"\w", word):
+            found += [word] + [part for part in tokenizer.lcut_for_search(word) if part != word and not word.startswith(part)]
+    return " ".join(found)
 
 
 def module_docstring(source: str) -> str:

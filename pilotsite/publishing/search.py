@@ -9,6 +9,10 @@ One index holds every language (--force-language zh): Pagefind otherwise writes 
 <html lang> and a search page searches only its own language, while a reader here mixes Chinese
 and English in one query. Chinese is then segmented into words; English words are matched
 without stemming.
+
+Pagefind's title metadata is split into words only at spaces, so each indexed page also carries
+its title's words, Chinese segmented, in the meta field title_words (Page.search_title, written by
+the layout); the search page (site/assets/search.js) ranks title matches by that field.
 """
 from __future__ import annotations
 

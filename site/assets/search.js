@@ -7,8 +7,18 @@
   var corpus = (document.getElementById("search").getAttribute("data-corpus-bundles") || "").split(" ").filter(Boolean);
   // Their result URLs are site-root paths: tell Pagefind the root (it would assume each bundle's parent).
   var root = new URL("../", window.location.href).pathname;
-  var ui = new PagefindUI({ element: "#search", showSubResults: true, showImages: false, resetStyles: false,
-                            mergeIndex: corpus.map(function (bundle) { return { bundlePath: bundle, baseUrl: root, indexWeight: 0.4 }; }) });
+  // A page whose title has the query ranks above pages that only mention it. Pagefind adds a boost
+  // for a match in a page's title, weight x the word's IDF, but it reads the title's words by
+  // splitting at spaces, so a Chinese title never matched; and its default weight (5) is less
+  // than a figure scores by saying the word many times in many forms (协同治理, 协同竞赛, …, each a
+  // word of its own whose score counts), since the site's own bundle is small and the IDF low.
+  // The build writes the title's words, Chinese segmented, into the meta field title_words
+  // (pilotsite/pages/site.py search_words): rank by that field, strongly, and not by the title.
+  var ranking = { metaWeights: { title: 0, title_words: 20 } };
+  var ui = new PagefindUI({ element: "#search", showSubResults: true, showImages: false, resetStyles: false, ranking: ranking,
+                            mergeIndex: corpus.map(function (bundle) { return { bundlePath: bundle, baseUrl: root, indexWeight: 0.4, ranking: ranking }; }),
+                            // title_words is for ranking only: the UI would show it as a tag under the result.
+                            processResult: function (result) { delete result.meta.title_words; return result; } });
   // Pagefind's input is labelled only by its placeholder: give it an accessible name.
   var input = document.querySelector("#search input");
   if (input && !input.getAttribute("aria-label")) input.setAttribute("aria-label", "Search the site");
