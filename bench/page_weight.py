@@ -1,99 +1,240 @@
 #!/usr/bin/env python3
-"""Bytes a reader's browser transfers for the home page and a figure page, measured in Chromium.
+"""Bytes a reader's browser fetches for each page of a built site, and the heaviest page of each kind.
 
-    python bench/page_weight.py [--site _site] [--figure return-migrant-tool-types]
-    python bench/page_weight.py --quick    # builds a copy with corpora cut to 12 texts and weighs that
+    python bench/page_weight.py [--site _site]   # weigh a built site
+    python bench/page_weight.py                  # build the project into a temporary copy and weigh that
+    python bench/page_weight.py --quick          # the same with corpora cut to 12 texts
 
-Serves the built site on a local port, opens each page in headless Chromium with an empty
-cache, waits for the page, its images and its web fonts, and sums what the Performance API
-reports for the document and every resource it loaded (HTML, CSS, JS, fonts, images):
-transferSize (bytes on the wire, headers included; the local server does not compress) and
-encodedBodySize (bodies only). The search index (pagefind/) is excluded: it is fetched only on
-the search page, in pieces, as a query needs them. Lazy images below the fold are not loaded
-and not counted, as for a reader who does not scroll. Target: under 500 KB per page.
+A page's weight is what a browser with an empty cache fetches to show it: the HTML, every
+stylesheet (and what it @imports), script, image and preloaded file it names, every image its
+stylesheets name, and the web-font slices it needs: the @font-face rules whose unicode-range
+holds a character of the page's text (placeholders, button labels and alt texts included), as
+browsers fetch a face only for the characters they draw with it. Sizes are the files' bytes
+(the local test server sends them uncompressed; a host that compresses HTML, CSS and JS sends
+less) plus HEADER_BYTES per response for its HTTP headers. Images are counted whether lazy or
+not, as for a reader who scrolls to the end. The search index is not counted: Pagefind's
+scripts fetch their WebAssembly and index files under pagefind/ only as a query needs them.
+Budget: BUDGET bytes per page; the exit status is 1 if any page is over.
 """
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
+import bisect
 import os
+import re
 import subprocess
 import sys
 import tempfile
-import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGET = 500 * 1024
+BUDGET = 500 * 1024
+HEADER_BYTES = 300  # Python's http.server sends about 200 bytes of headers per response
+
+# The kinds of page, by path, most specific first; the table shows the heaviest page of each.
+KINDS = [
+    ("home", r"index\.html"),
+    ("corpus text", r"corpus/[^/]+/texts/[^/]+/(part-\d+/)?index\.html"),
+    ("evidence", r"corpus/[^/]+/evidence/[^/]+/index\.html"),
+    ("corpus list", r"corpus/[^/]+/list/.+/index\.html"),
+    ("corpus", r"corpus/[^/]+/index\.html"),
+    ("keyword contexts", r"documents/[^/]+/keywords/[^/]+/index\.html"),
+    ("document", r"documents/[^/]+/index\.html"),
+    ("figure version", r"figures/[^/]+/v/[^/]+/index\.html"),
+    ("figure", r"figures/[^/]+/index\.html"),
+    ("search page", r"search/index\.html"),
+    ("section index", r"[^/]+/index\.html"),
+]
 
 
-def measure(site: Path, pages: list[str]) -> list[tuple[str, int, int, list[tuple[str, int]]]]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.support.ui import WebDriverWait
+def kind_of(page: str) -> str:
+    return next((kind for kind, pattern in KINDS if re.fullmatch(pattern, page)), "other")
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    results = []
-    try:
-        driver.execute_cdp_cmd("Network.enable", {})
-        driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
-        for page in pages:
-            driver.get(f"http://127.0.0.1:{server.server_address[1]}/{page}")
-            WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
-            driver.execute_async_script("const done = arguments[0]; document.fonts.ready.then(() => done(true));")
-            entries = driver.execute_script("""
-                const all = performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'));
-                return all.map(e => [e.name, e.transferSize, e.encodedBodySize]);""")
-            counted = [(name, transfer, body) for name, transfer, body in entries if "/pagefind/" not in name]
-            results.append((page, sum(t for _, t, _ in counted), sum(b for _, _, b in counted),
-                            [(name.split("/", 3)[-1], body) for name, _, body in counted]))
-    finally:
-        driver.quit()
-        server.shutdown()
-    return results
+class PageParser(HTMLParser):
+    """The files an HTML page names and the text it shows."""
+
+    FETCHED = {("link", "href"), ("script", "src"), ("img", "src"), ("object", "data"), ("embed", "src"),
+               ("iframe", "src"), ("source", "src"), ("video", "poster")}
+    LINKS = {"stylesheet", "preload", "modulepreload", "icon"}
+    SHOWN = ("placeholder", "value", "alt")  # attributes whose text is drawn (alt: when an image fails)
+    HIDDEN = {"script", "style", "title", "template"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self.text: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        for name, value in attrs:
+            if (tag, name) in self.FETCHED and value and (tag != "link" or self.LINKS & set((values.get("rel") or "").split())):
+                self.urls.append(value)
+            if name in self.SHOWN and value:
+                self.text.append(value)
+        if tag in self.HIDDEN:
+            self.skipping += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN and self.skipping:
+            self.skipping -= 1
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.text.append(data)
+
+
+@dataclass
+class Stylesheet:
+    urls: list[str] = field(default_factory=list)  # @import and url() outside @font-face
+    faces: list[tuple[str, list[tuple[int, int]]]] = field(default_factory=list)  # font URL, unicode-range
+
+
+def parse_ranges(value: str) -> list[tuple[int, int]]:
+    """A CSS unicode-range value as (first, last) code points."""
+    ranges = []
+    for part in value.split(","):
+        part = part.strip()[2:]  # "U+"
+        first, _, last = part.partition("-")
+        if "?" in first:
+            ranges.append((int(first.replace("?", "0"), 16), int(first.replace("?", "F"), 16)))
+        else:
+            ranges.append((int(first, 16), int(last or first, 16)))
+    return ranges
+
+
+def parse_stylesheet(css: str) -> Stylesheet:
+    sheet = Stylesheet()
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    for block in re.findall(r"@font-face\s*{([^}]*)}", css):
+        url = re.search(r"url\(\s*['\"]?([^'\")]+)", block)
+        found = re.search(r"unicode-range\s*:\s*([^;}]+)", block)
+        if url:
+            sheet.faces.append((url.group(1), parse_ranges(found.group(1)) if found else [(0, 0x10FFFF)]))
+    rest = re.sub(r"@font-face\s*{[^}]*}", "", css)
+    sheet.urls += re.findall(r"@import\s+['\"]([^'\"]+)", rest)
+    sheet.urls += re.findall(r"url\(\s*['\"]?([^'\")]+)", rest)
+    return sheet
+
+
+class Site:
+    """A built site folder, with each stylesheet parsed once."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder.resolve()
+        self.stylesheet = lru_cache(maxsize=None)(self._stylesheet)
+
+    def local(self, base: str, url: str) -> str | None:
+        """The site-relative path a URL on page `base` names, or None for data:, other hosts and the search index."""
+        parts = urlsplit(urljoin(f"http://site/{base}", url))
+        if parts.scheme != "http" or parts.netloc != "site":
+            return None
+        path = unquote(parts.path).lstrip("/")
+        if path.startswith("pagefind/") and not re.fullmatch(r"pagefind/pagefind-ui\.(js|css)", path):
+            return None
+        return path + "index.html" if path.endswith("/") or not path else path
+
+    def size(self, path: str) -> int:
+        file = self.folder / path
+        return file.stat().st_size if file.is_file() else 0
+
+    def _stylesheet(self, path: str) -> Stylesheet:
+        file = self.folder / path
+        return parse_stylesheet(file.read_text(encoding="utf-8")) if file.is_file() else Stylesheet()
+
+
+def page_files(site: Site, page: str) -> tuple[dict[str, int], set[int]]:
+    """Every file a browser fetches for `page` (site-relative path -> bytes), and the code points of its text."""
+    parser = PageParser()
+    parser.feed((site.folder / page).read_text(encoding="utf-8"))
+    points = sorted({ord(ch) for ch in "".join(parser.text)})
+    fetched: dict[str, int] = {page: site.size(page)}
+    pending = [(page, url) for url in parser.urls]
+    while pending:
+        base, url = pending.pop()
+        path = site.local(base, url)
+        if path is None or path in fetched:
+            continue
+        fetched[path] = site.size(path)
+        if path.endswith(".css"):
+            sheet = site.stylesheet(path)
+            pending += [(path, u) for u in sheet.urls]
+            pending += [(path, u) for u, ranges in sheet.faces if needed(points, ranges)]
+    return fetched, set(points)
+
+
+def needed(points: list[int], ranges: list[tuple[int, int]]) -> bool:
+    """Whether any of the sorted code points falls in the ranges."""
+    for first, last in ranges:
+        at = bisect.bisect_left(points, first)
+        if at < len(points) and points[at] <= last:
+            return True
+    return False
+
+
+def weigh_page(site: Site, page: str) -> tuple[int, dict[str, int]]:
+    """A page's weight in bytes (bodies plus HEADER_BYTES per response) and its files."""
+    files, _ = page_files(site, page)
+    return sum(files.values()) + HEADER_BYTES * len(files), files
+
+
+def pages_of(folder: Path) -> list[str]:
+    """Every HTML page of a built site but Pagefind's own."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html")
+                  if p.relative_to(folder).parts[0] != "pagefind")
+
+
+def heaviest_by_kind(folder: Path) -> dict[str, tuple[str, int, dict[str, int], int]]:
+    """kind -> (its heaviest page, weight, files, pages of that kind)."""
+    site, heaviest, counts = Site(folder), {}, {}
+    for page in pages_of(folder):
+        weight, files = weigh_page(site, page)
+        kind = kind_of(page)
+        counts[kind] = counts.get(kind, 0) + 1
+        if kind not in heaviest or weight > heaviest[kind][1]:
+            heaviest[kind] = (page, weight, files)
+    return {kind: (*best, counts[kind]) for kind, best in heaviest.items()}
+
+
+def report(folder: Path) -> int:
+    if not (folder / "index.html").is_file():
+        print(f"{folder} holds no built site; run python build.py first", file=sys.stderr)
+        return 1
+    heaviest = heaviest_by_kind(folder)
+    over = [kind for kind, (_, weight, _, _) in heaviest.items() if weight > BUDGET]
+    print(f"heaviest page of each kind (bytes fetched with an empty cache; budget {BUDGET // 1024} KB)")
+    print(f"{'kind':<17} {'pages':>6} {'KB':>7} {'fonts KB':>9} {'font files':>10} {'requests':>8}  page")
+    for kind, (page, weight, files, count) in sorted(heaviest.items(), key=lambda item: -item[1][1]):
+        fonts = {path: size for path, size in files.items() if path.endswith((".woff2", ".woff", ".ttf", ".otf"))}
+        print(f"{kind:<17} {count:>6} {weight / 1024:>7.1f} {sum(fonts.values()) / 1024:>9.1f} {len(fonts):>10} "
+              f"{len(files):>8}  {page}{'  OVER' if kind in over else ''}")
+    kind, (page, weight, files, _) = max(heaviest.items(), key=lambda item: item[1][1])
+    print(f"heaviest page: {page} ({kind}), {weight / 1024:.1f} KB in {len(files)} requests: "
+          f"{'within' if weight <= BUDGET else 'OVER'} the {BUDGET // 1024} KB budget")
+    for path, size in sorted(files.items(), key=lambda f: -f[1])[:8]:
+        print(f"    {size / 1024:8.1f} KB  {path}")
+    return 1 if over else 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--site", type=Path, default=ROOT / "_site", help="the built site (default: _site)")
-    parser.add_argument("--figure", default="return-migrant-tool-types", help="the figure page to weigh")
-    parser.add_argument("--quick", action="store_true", help="weigh a fresh build of a copy with corpora cut to a few texts")
+    parser.add_argument("--site", type=Path, help="a built site to weigh (default: build the project into a temporary copy)")
+    parser.add_argument("--quick", action="store_true", help="build a copy with corpora cut to a few texts and weigh that")
     args = parser.parse_args()
-    if args.quick:
-        from project_copy import QUICK_TEXTS, copy_project
+    if args.site and not args.quick:
+        return report(args.site)
+    from project_copy import QUICK_TEXTS, copy_project
 
-        with tempfile.TemporaryDirectory() as scratch:
-            project = copy_project(Path(scratch) / "project", QUICK_TEXTS)
-            subprocess.run([sys.executable, "build.py"], cwd=project, check=True, stdout=subprocess.DEVNULL,
-                           env=os.environ | {"PILOTSITE_TOKEN_CACHE": str(project / ".build/cache/tokens")})
-            return weigh(project / "_site", args.figure)
-    return weigh(args.site, args.figure)
-
-
-def weigh(site: Path, figure: str) -> int:
-    args = argparse.Namespace(site=site, figure=figure)
-    if not (args.site / "index.html").is_file():
-        print(f"{args.site} holds no built site; run python build.py first", file=sys.stderr)
-        return 1
-    over = False
-    for page, transfer, body, files in measure(args.site, ["index.html", f"figures/{args.figure}/index.html"]):
-        print(f"{page}: {transfer / 1024:.1f} KB transferred ({body / 1024:.1f} KB of bodies) in {len(files)} "
-              f"requests; target < {TARGET // 1024} KB: {'ok' if transfer < TARGET else 'OVER'}")
-        for name, size in sorted(files, key=lambda f: -f[1]):
-            print(f"    {size / 1024:8.1f} KB  {name}")
-        over = over or transfer >= TARGET
-    return 1 if over else 0
+    with tempfile.TemporaryDirectory() as scratch:
+        project = copy_project(Path(scratch) / "project", QUICK_TEXTS if args.quick else None)
+        subprocess.run([sys.executable, "build.py"], cwd=project, check=True, stdout=subprocess.DEVNULL,
+                       env=os.environ | {"PILOTSITE_TOKEN_CACHE": str(project / ".build/cache/tokens")})
+        return report(project / "_site")
 
 
 if __name__ == "__main__":

@@ -21,10 +21,11 @@ def test_scale_benchmark_runs_quickly_and_prints_its_figures(tmp_path):
     assert re.search(r"seconds per MB at 2x / at 100 %: [\d.]+", out)
 
 
-def run_quick(script: str, *args: str) -> str:
+def run_quick(script: str, *args: str, check: bool = True) -> str:
+    """The benchmark's quick mode; check=False allows the exit status 1 that reports a page over budget."""
     result = subprocess.run([sys.executable, f"bench/{script}", "--quick", *args], cwd=ROOT, capture_output=True,
                             text=True, timeout=900)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode in ((0,) if check else (0, 1)), result.stdout + result.stderr
     return result.stdout
 
 
@@ -47,6 +48,7 @@ def test_corpus_benchmark_runs_quickly_and_prints_its_figures():
 
 
 def test_page_weight_benchmark_runs_quickly_and_prints_its_figures():
-    out = run_quick("page_weight.py")
-    for page in ("index.html", "figures/return-migrant-tool-types/index.html"):
-        assert re.search(rf"{re.escape(page)}: [\d.]+ KB transferred \([\d.]+ KB of bodies\) in \d+ requests", out), out
+    out = run_quick("page_weight.py", check=False)
+    for kind in ("home", "document", "figure", "figure version", "corpus text", "evidence", "keyword contexts", "search page"):
+        assert re.search(rf"^{re.escape(kind)} +\d+ +[\d.]+ +[\d.]+ +\d+ +\d+  \S+", out, re.M), out
+    assert re.search(r"heaviest page: \S+ \(.+\), [\d.]+ KB in \d+ requests", out), out

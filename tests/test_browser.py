@@ -502,6 +502,41 @@ return found.map(e => [e.className, e.tagName === 'INPUT' ? e.value : e.textCont
                 checked[part] += f"pagefind-ui__{name}" in kind
     assert all(checked.values()), checked
 
+
+def test_pages_fetch_at_most_500_kb_and_only_the_font_slices_they_need(driver, server, base_url, built_site):
+    """Chromium's own count of the bytes a page fetches with an empty cache (transferSize: bodies
+    and headers; the test server does not compress), for the heaviest corpus text and a document:
+    within the budget, WOFF2 only, and fewer font slices than the site has."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from page_weight import BUDGET, Site, pages_of, weigh_page
+
+    site = Site(built_site)
+    texts = [p for p in pages_of(built_site) if p.startswith("corpus/") and "/texts/" in p]
+    heaviest = max(texts, key=lambda p: weigh_page(site, p)[0])
+    faces = len(site.stylesheet("assets/fonts/cjk.css").faces)
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+    try:
+        for page in (heaviest, DOCUMENT):
+            visit(driver, server, base_url + page)
+            entries = driver.execute_script("""
+                return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+                    .map(e => [e.name, e.transferSize]);""")
+            counted = [(name, size) for name, size in entries if "/pagefind/" not in name]
+            fonts = [name for name, _ in counted if re.search(r"\.(woff2?|ttf|otf)$", name)]
+            total = sum(size for _, size in counted)
+            assert total <= BUDGET, (page, total, sorted(counted, key=lambda e: -e[1])[:5])
+            assert fonts and all(name.endswith(".woff2") for name in fonts), (page, fonts)
+            assert len(fonts) < faces, (page, len(fonts), faces)
+            # Chromium fetched what the bench counts for this page, and no more
+            _, files = weigh_page(site, page)
+            assert {name.split("/", 3)[-1] for name, _ in counted} <= set(files), page
+    finally:
+        driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": False})
+
+
 def phone(driver, on: bool) -> None:
     if on:
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",

@@ -142,20 +142,26 @@ def test_user_error_exits_non_zero_without_traceback(project_copy, tmp_path):
 
 
 def test_web_fonts_cover_every_chinese_character_of_the_pages(built_site):
-    """Chinese renders without a system CJK font: the subsets hold every character the pages use."""
+    """Chinese renders without a system CJK font: each WOFF2 slice holds exactly the characters of
+    its unicode-range, no character is in two slices, and the slices hold every character the pages use."""
     from fontTools.ttLib import TTFont
 
-    def cmap(name):
-        with TTFont(built_site / "assets/fonts" / name) as font:
-            return set(font.getBestCmap())
+    sys.path.insert(0, str(ROOT / "bench"))
+    from page_weight import parse_stylesheet
 
-    core, more = cmap("noto-sans-cjk-sc-core.woff"), cmap("noto-sans-cjk-sc-more.woff")
+    sheet = parse_stylesheet((built_site / "assets/fonts/cjk.css").read_text(encoding="utf-8"))
+    assert len(sheet.faces) > 10 and not sheet.urls
+    covered: set[int] = set()
+    for url, ranges in sheet.faces:
+        assert url.endswith(".woff2")
+        points = {point for first, last in ranges for point in range(first, last + 1)}
+        with TTFont(built_site / "assets/fonts" / url) as font:
+            assert font.flavor == "woff2" and set(font.getBestCmap()) == points, url
+        assert not points & covered, url
+        covered |= points
     for page in built_site.rglob("*.html"):
         used = {ord(ch) for ch in page.read_text(encoding="utf-8") if ord(ch) >= 0x2E80}
-        in_corpus = "corpus" in page.relative_to(built_site).parts
-        assert used <= (core | more if in_corpus else core), page
-    css = (built_site / "assets/fonts/cjk.css").read_text(encoding="utf-8")
-    assert css.count("@font-face") == 2 and css.count("unicode-range: U+") == 2
+        assert used <= covered, page
 
 
 def test_every_document_keyword_links_to_its_contexts(built_site):

@@ -1,24 +1,38 @@
-"""Web fonts for Chinese in pages: Noto Sans CJK SC cut down to the characters the site uses.
+"""Web fonts for Chinese in pages: Noto Sans CJK SC cut into WOFF2 slices by unicode-range.
 
-Readers without a CJK font would otherwise see empty boxes. Two subsets: a small core with the
-characters of the documents, figures and navigation (preloaded by every page), and the rest,
-used by the corpus texts, which browsers fetch only for pages that contain such characters
-(each @font-face lists its exact characters in unicode-range). Subsets are cached by their
-character sets.
+Readers without a CJK font would otherwise see empty boxes. As Google Fonts serves large CJK
+fonts, the characters the site uses are ordered by how many pages use them, most used first
+(those of pages outside the corpus before those only corpus pages use), and cut into slices of
+bounded size; each slice is its own @font-face with its exact unicode-range, so a browser
+fetches only the slices holding a character of the page it shows.
+
+Slices stay put when the data change a little: a character's tier is fixed by its page count
+(between two powers of two), and a tier is cut, in code-point order, after characters whose hash
+is 0 modulo the tier's target size (content-defined, as rsync cuts files into blocks), so adding
+or removing a character changes its own slice (and at most its neighbour), and a page count
+crossing a power of two moves one character between two slices. Slices are cached by their
+characters, and their file names carry a hash of them, so readers' caches keep the slices that
+did not change.
 """
 from __future__ import annotations
 
 import hashlib
 import io
+from collections import Counter
 from pathlib import Path
 
 from pilotsite.state.fingerprint import package_version, write_atomic
 from pilotsite.figures.fonts import FONT_FILE, cjk_font
 
-CORE_FONT = "assets/fonts/noto-sans-cjk-sc-core.woff"
-MORE_FONT = "assets/fonts/noto-sans-cjk-sc-more.woff"
+FONT_DIR = "assets/fonts"
 FONT_CSS = "assets/fonts/cjk.css"
 FAMILY = "Pilot Site CJK"
+SLICE_FORMAT = "woff2 slices 1"  # in every cache key: change it when the subset options change
+MOST_IN_SLICE = 200  # characters, about 30 KB of WOFF2
+# Features browsers apply to horizontal Chinese; 'locl' is left out (its glyphs are for Japanese,
+# Korean and traditional Chinese; for zh the font's default glyphs are the ones shown) and so
+# is vertical writing, which the site does not use: their alternate glyphs would double the bytes.
+VERTICAL = {"vert", "vrt2", "vhal", "vpal", "vkrn", "valt", "vchw", "vjmo"}
 
 
 def cjk_characters(texts) -> str:
@@ -30,22 +44,67 @@ def cjk_characters(texts) -> str:
     return "".join(sorted(ch for ch in seen if ord(ch) >= 0x2E80))
 
 
-def cache_name(characters: str) -> str:
-    return hashlib.sha256(f"{FONT_FILE}\n{package_version('fonttools')}\n{characters}".encode()).hexdigest() + ".woff"
+def slice_target(use: int) -> int:
+    """Characters per slice, on average, for characters used by `use` pages: 8 for characters of
+    one page, twice as many for each doubling of the page count, at most 100. Common characters
+    go in big slices (a page needs most of them anyway), rare ones in small slices (a page needs
+    one or two of them)."""
+    return min(100, 8 << (use.bit_length() - 1))
 
 
-def subset_font(characters: str, cache_dir: Path) -> bytes:
-    cached = cache_dir / cache_name(characters)
-    if cached.is_file():
-        return cached.read_bytes()
+def character_hash(character: str) -> int:
+    return int.from_bytes(hashlib.sha256(character.encode("utf-8")).digest()[:8], "big")
+
+
+def slice_characters(use: dict[str, int], outside_corpus: set[str]) -> list[str]:
+    """The characters (-> number of pages using each) cut into slices, most used first: a tier is
+    cut after a character whose hash is 0 modulo the target (once the slice holds half of it).
+    Characters that pages outside the corpus use (outside_corpus) have tiers of their own: those
+    pages (the home page, documents, figures) then fetch slices of a few hundred characters
+    instead of the corpus's common ones."""
+    tiers: dict[tuple[bool, int], list[str]] = {}
+    for character, pages in use.items():
+        tiers.setdefault((character in outside_corpus, pages.bit_length()), []).append(character)
+    slices = []
+    for tier in sorted(tiers, reverse=True):
+        current: list[str] = []
+        for character in sorted(tiers[tier]):
+            current.append(character)
+            target = slice_target(use[character])
+            if (character_hash(character) % target == 0 and len(current) >= target // 2) or len(current) == MOST_IN_SLICE:
+                slices.append("".join(current))
+                current = []
+        if current:
+            slices.append("".join(current))
+    return slices
+
+
+def subset_options(flavor: str | None):
     from fontTools import subset
 
     options = subset.Options()
-    options.flavor = "woff"  # zlib-compressed; WOFF2 would need brotli
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
+    options.flavor = flavor
+    options.hinting = False  # CFF hints: about 15 % of the bytes, for crisper stems on low-resolution Windows screens
+    options.desubroutinize = True  # smaller once Brotli-compressed, and each glyph stands alone
+    options.layout_features = [f for f in options.layout_features if f not in VERTICAL | {"locl"}]
+    options.drop_tables += ["vhea", "vmtx", "VORG"]
     options.notdef_outline = True
-    font = subset.load_font(str(cjk_font()), options)
+    return options
+
+
+def cache_name(characters: str) -> str:
+    key = f"{FONT_FILE}\n{package_version('fonttools')}\n{package_version('brotli')}\n{SLICE_FORMAT}\n{characters}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest() + ".woff2"
+
+
+def subset_font(characters: str, source=None, flavor: str | None = "woff2") -> bytes:
+    """The font cut down to these characters, as WOFF2 (flavor None: uncompressed OpenType); from
+    `source`, a file object holding an earlier subset with these characters, if given, which gives
+    the same bytes faster (tests/test_webfont.py)."""
+    from fontTools import subset
+
+    options = subset_options(flavor)
+    font = subset.load_font(source or str(cjk_font()), options)
     try:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=[ord(ch) for ch in characters])
@@ -54,8 +113,18 @@ def subset_font(characters: str, cache_dir: Path) -> bytes:
         subset.save_font(font, buffer, options)
     finally:
         font.close()
-    write_atomic(cached, buffer.getvalue())
     return buffer.getvalue()
+
+
+def subset_fonts(slices: list[str], cache_dir: Path) -> list[bytes]:
+    """Each slice's WOFF2, from the cache or made; with more than a few to make, each is cut from
+    one subset holding them all (the full font takes a second to load, that subset a tenth)."""
+    missing = [s for s in slices if not (cache_dir / cache_name(s)).is_file()]
+    source = subset_font("".join(missing), flavor=None) if len(missing) > 3 else None
+    for characters in missing:
+        write_atomic(cache_dir / cache_name(characters),
+                     subset_font(characters, io.BytesIO(source) if source else None))
+    return [(cache_dir / cache_name(s)).read_bytes() for s in slices]
 
 
 def unicode_range(characters: str) -> str:
@@ -73,8 +142,8 @@ def unicode_range(characters: str) -> str:
 
 def font_face(url: str, characters: str) -> str:
     # block, not swap: the fallback has no CJK glyphs at all, so a brief wait beats empty boxes
-    return (f'@font-face {{\n  font-family: "{FAMILY}";\n  src: url("{url}") format("woff");\n'
-            f"  font-display: block;\n  unicode-range: {unicode_range(characters)};\n}}\n")
+    return (f'@font-face {{ font-family: "{FAMILY}"; src: url("{url}") format("woff2"); font-display: block;\n'
+            f"  unicode-range: {unicode_range(characters)}; }}\n")
 
 
 def page_characters(source_dir: Path, source_keys: dict[str, str | None], cache_dir: Path,
@@ -101,30 +170,25 @@ def page_characters(source_dir: Path, source_keys: dict[str, str | None], cache_
 
 def write_font(source_dir: Path, extra_text: str, cache_dir: Path, source_keys: dict[str, str | None],
                known: dict[str, str] | None = None) -> list[Path]:
-    """Write the core and extra subsets and their CSS for the .qmd pages under source_dir;
-    returns the files written."""
-    from pilotsite.state.caching import put_bytes
+    """Write the slices and their CSS for the .qmd pages under source_dir (extra_text: what every
+    page shows, the layout's Chinese); returns the files written."""
+    from pilotsite.state.caching import prune_files, put_bytes
 
     pages = page_characters(source_dir, source_keys, cache_dir, known)
-    core = cjk_characters([chars for page, chars in pages.items() if not page.startswith("corpus/")] + [extra_text])
-    core_set = set(core)
-    # The second subset holds every character of the corpus pages, core ones included, so that it
-    # changes only when they do (subsetting thousands of glyphs takes seconds); its unicode-range
-    # leaves out the core's characters, which browsers take from the core subset.
-    corpus = cjk_characters(chars for page, chars in pages.items() if page.startswith("corpus/"))
-    more = "".join(ch for ch in corpus if ch not in core_set)
-    css = "/* Generated by the build (pilotsite/pages/webfont.py): Noto Sans CJK SC subsets, SIL OFL 1.1 (OFL.txt). */\n"
-    (source_dir / CORE_FONT).parent.mkdir(parents=True, exist_ok=True)
-    put_bytes(source_dir / CORE_FONT, subset_font(core, cache_dir))
-    written = [source_dir / CORE_FONT, source_dir / FONT_CSS]
-    css += font_face(Path(CORE_FONT).name, core)
-    if more:
-        put_bytes(source_dir / MORE_FONT, subset_font(corpus, cache_dir))
-        written.append(source_dir / MORE_FONT)
-        css += font_face(Path(MORE_FONT).name, more)
+    use = Counter(ch for characters in pages.values() for ch in characters)
+    use.update({ch: len(pages) - use[ch] for ch in cjk_characters([extra_text])})
+    outside_corpus = set(cjk_characters([extra_text] + [chars for page, chars in pages.items() if not page.startswith("corpus/")]))
+    slices = slice_characters(use, outside_corpus)
+    css = ("/* Generated by the build (pilotsite/pages/webfont.py): Noto Sans CJK SC, SIL OFL 1.1 (OFL.txt), in\n"
+           "   slices; a browser fetches a slice only for a page with a character in its unicode-range. */\n")
+    folder = source_dir / FONT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [source_dir / FONT_CSS]
+    for characters, font in zip(slices, subset_fonts(slices, cache_dir)):
+        name = f"cjk-{cache_name(characters)[:16]}.woff2"
+        put_bytes(folder / name, font)
+        written.append(folder / name)
+        css += font_face(name, characters)
     put_bytes(source_dir / FONT_CSS, css.encode("utf-8"))
-    keep = {cache_name(core), cache_name(corpus)}
-    for old in cache_dir.glob("*.woff"):
-        if old.name not in keep:
-            old.unlink()
+    prune_files(cache_dir, "*.woff*", {cache_name(s) for s in slices})
     return written
