@@ -12,10 +12,28 @@ from html import escape
 
 from pilotsite.figures.marks import MARK_PATTERN
 
+THUMBNAIL = "thumbnail.png"  # beside figure.png: what figure cards show
+THUMBNAIL_WIDTH = 480  # pixels: sharp at the cards' 320 CSS pixels on a 1.5x screen
 DOCUMENT_COLUMNS = ("document_id", "document_a", "document_b")  # links to a whole document are not evidence
 PROLOGUE = re.compile(r"\A\s*<\?xml[^>]*\?>\s*(<!DOCTYPE[^>]*>\s*)?")
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)  # matplotlib repeats every text as a comment: bytes only
 METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
+
+
+def thumbnail_png(png: bytes) -> bytes:
+    """The figure's PNG scaled down for cards: a page of cards would otherwise fetch every full
+    image (up to 110 KB each). Pillow's output depends only on its version and the input."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        if image.width > THUMBNAIL_WIDTH:
+            image = image.resize((THUMBNAIL_WIDTH, round(image.height * THUMBNAIL_WIDTH / image.width)), Image.LANCZOS)
+        small = image.convert("P", palette=Image.ADAPTIVE, colors=128) if image.mode in ("RGB", "RGBA") else image
+        out = io.BytesIO()
+        small.save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 def row_anchor(position: int) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pilotsite.pages.charts import THUMBNAIL
 from pilotsite.figures.figure import Check
 from pilotsite.pages.citation import CitedFigure, Citation, RenderedReferences
 from pilotsite.inputs.documents import Block, Document
@@ -61,9 +62,10 @@ class FigureCard:
     title: str
     kind: str
     href: str
-    thumbnail: str
+    thumbnail: str  # a small PNG for cards (charts.thumbnail_png)
     alt: str
     lang: str
+    image: str = ""  # the full PNG
     headline: str = ""
     documents: tuple[str, ...] = ()  # ids of the documents the figure draws on (figures index filter)
 
@@ -355,7 +357,7 @@ def document_lang(doc: Document) -> str:
 def figure_card(result: FigureResult, root: str) -> FigureCard:
     f = result.figure
     return FigureCard(id=f.id, title=f.title, kind=f.kind, href=figure_href(root, f.id),
-                      thumbnail=f"{root}figures/{f.id}/figure.png", alt=result.alt, lang=f.lang,
+                      thumbnail=f"{root}figures/{f.id}/{THUMBNAIL}", image=f"{root}figures/{f.id}/figure.png", alt=result.alt, lang=f.lang,
                       headline=result.headline, documents=tuple(f.documents))
 
 

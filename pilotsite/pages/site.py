@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 
-from pilotsite.pages.charts import evidence_hrefs, inline_chart
+from pilotsite.pages.charts import THUMBNAIL, evidence_hrefs, inline_chart, thumbnail_png
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
 from pilotsite.inputs.documents import Document
 from pilotsite.errors import BuildError, Problem
@@ -194,7 +194,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                 version_href=f"v/{latest['version']}/index.html", number=latest["number"],
                 comparisons=comparisons(model, f.id, root),
             ),
-            files=(("figure.svg", result.svg), ("figure.png", result.png), ("data.csv", result.csv),
+            files=(("figure.svg", result.svg), ("figure.png", result.png), (THUMBNAIL, thumbnail_png(result.png)), ("data.csv", result.csv),
                    (source_name, result.source.encode("utf-8")), ("inputs.csv", inputs_csv(result.input_hashes)))
             + citation_files(citation),
             meta=scholar_meta(cited),

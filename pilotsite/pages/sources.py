@@ -269,7 +269,7 @@ def quarto_project(model: SiteModel, paths: list[str]) -> str:
             "type": "website",
             "output-dir": "_site",
             "render": [f"{path}.qmd" for path in paths],
-            "resources": ["assets/**", "figures/**/figure.svg", "figures/**/figure.png", "figures/**/data.csv",
+            "resources": ["assets/**", "figures/**/figure.svg", "figures/**/figure.png", "figures/**/thumbnail.png", "figures/**/data.csv",
                           "figures/**/*.py", "figures/**/cite.*", "figures/*/versions.js", "figures/*/inputs.csv",
                           "corpus/**/evidence.csv",
                           "datapackage.json", "CITATION.cff", "sitemap.xml"],
