@@ -97,7 +97,7 @@ def first_uses(inputs) -> pd.DataFrame:
     data["lag_years"] = [("" if level == "centre" or term not in centre_year else year - centre_year[term])
                          for term, level, year in zip(data["term"], data["level"], data["first_year"])]
     order = {term: i for i, term in enumerate(p["terms"])}
-    data["order"] = [(order[t], level != "centre", y, a) for t, level, y, a in zip(data["term"], data["level"], data["first_year"], data["adopter"])]
+    data["order"] = [(order[t], level != "centre", d, a) for t, level, d, a in zip(data["term"], data["level"], data["first_date"], data["adopter"])]
     return data.sort_values("order").drop(columns="order")[COLUMNS].reset_index(drop=True)
 
 
