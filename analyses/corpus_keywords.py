@@ -2,7 +2,9 @@
 (data/corpora.yaml; by default level, region of local texts and issuer tier).
 
 Texts are split into sentences and segmented with jieba (user dictionary loaded); words of at
-least two Han characters that are not stopwords are counted. A keyword's relative frequency is
+least two Han characters that are neither stopwords nor function words of legal drafting
+(data/lexicon/legal-drafting-zh.txt: 应当, 规定, 本条例, …, which lead every list otherwise and
+say nothing about policy) are counted. A keyword's relative frequency is
 its count as a percentage of all counted words of the group, the form in which Fan Yu et al.
 (2024) report central and local keywords. A grouping with many groups draws the largest ones;
 data.csv lists the top keywords of every group.
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.api import STOPWORDS, USER_DICTIONARY, Figure, NotDrawn, content_counts, link_marks, read_word_list
+from pilotsite.api import LEGAL_DRAFTING, STOPWORDS, USER_DICTIONARY, Figure, NotDrawn, content_counts, link_marks, read_word_list
 
 TOP_N = 15
 MAX_PANELS = 6  # groups drawn side by side; the rest are in data.csv
@@ -32,7 +34,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
             result.append(Figure(
                 id=figure_id, kind="corpus", lang="zh", title=title,
                 caption=f"The {TOP_N} most frequent words in each group of texts, as % of the group's counted words.",
-                documents=(), inputs=(*corpus.files, USER_DICTIONARY, *STOPWORDS["zh"]),
+                documents=(), inputs=(*corpus.files, USER_DICTIONARY, *STOPWORDS["zh"], LEGAL_DRAFTING),
                 params={"corpus": corpus.id, "grouping": grouping.id, "groups": list(filled), "top_n": TOP_N},
                 compute=keywords_by_group, draw=draw_groups, describe=describe_groups, headline=headline_groups,
                 size=(3.2 * max(len(drawn), 2), 5.2), primary_key=("group", "rank"), notes=grouping_notes(grouping, drawn),
@@ -82,8 +84,9 @@ def keywords_by_group(inputs) -> pd.DataFrame:
 
 
 def lexicon_of_zh(inputs) -> frozenset[str]:
-    """The Chinese stopwords (the corpus is Chinese; English stopwords are not declared)."""
-    return frozenset().union(*(read_word_list(inputs.require(p)) for p in STOPWORDS["zh"]))
+    """The Chinese stopwords and legal-drafting words (the corpus is Chinese; English stopwords
+    are not declared)."""
+    return frozenset().union(*(read_word_list(inputs.require(p)) for p in (*STOPWORDS["zh"], LEGAL_DRAFTING)))
 
 
 def draw_groups(data: pd.DataFrame, fig) -> None:

@@ -10,7 +10,8 @@ from pilotsite.inputs.codebook import CODEBOOK, TYPES, load_codebook
 from pilotsite.analysis.keyness import G2_P_0001, content_counts, keyness
 from pilotsite.inputs.project import EVENTS, STAGES
 from pilotsite.inputs.schemas import SLUG
-from pilotsite.analysis.words import LEXICON_FILES, STOPWORDS, USER_DICTIONARY, keyword_frequencies, lexicon_of, read_word_list, tokens
+from pilotsite.analysis.words import (LEGAL_DRAFTING, LEXICON_FILES, STOPWORDS, USER_DICTIONARY, keyword_frequencies, lexicon_of,
+                                      read_word_list, tokens)
 
 __all__ = [
     # declaring figures
@@ -18,7 +19,7 @@ __all__ = [
     # drawing them: each mark links to the evidence of its data row
     "link_marks",
     # where the inputs are
-    "EVENTS", "STAGES", "CODEBOOK", "LEXICON_FILES", "STOPWORDS", "USER_DICTIONARY", "SLUG",
+    "EVENTS", "STAGES", "CODEBOOK", "LEXICON_FILES", "STOPWORDS", "LEGAL_DRAFTING", "USER_DICTIONARY", "SLUG",
     # words, counts and codes
     "tokens", "lexicon_of", "keyword_frequencies", "read_word_list", "content_counts", "keyness", "G2_P_0001",
     "load_codebook", "TYPES",

@@ -72,6 +72,7 @@ def load_catalog(root: Path, site_url: str | None, hashes: fingerprint.FileHashe
     from pilotsite.inputs.reported import load_reported
     from pilotsite.inputs.tables import ValidatedTables
     from pilotsite.inputs.timelines import load_events, load_stages
+    from pilotsite.inputs.trends import load_trends
 
     work = Workspace.of(root)
     validated = ValidatedTables(work.cache("validated-tables.json"))
@@ -95,13 +96,14 @@ def load_catalog(root: Path, site_url: str | None, hashes: fingerprint.FileHashe
         tools = attempt(load_codebook, project) or ()  # validated here so a bad pattern stops the build before any analysis
     if documents is not None:  # events, stages and reported numbers quote the documents
         events, stages, reported = (attempt(load, project, documents) for load in (load_events, load_stages, load_reported))
+    trends = attempt(load_trends, project)
     if problems:
         raise BuildError(problems)
     validated.save()
     textwork = TextWork(work.tokens, work.cache("coded"), user_dictionary, tools,
                         codebook_digest(project) if tools else "", jobs, scheduler)
     return Catalog(project=project, documents=documents, events=events, stages=stages, reported=reported,
-                   corpora=corpora, textwork=textwork, cache_dir=work.cache())
+                   corpora=corpora, textwork=textwork, cache_dir=work.cache(), trends=trends)
 
 
 def load(build: Build):

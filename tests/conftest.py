@@ -34,6 +34,19 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 PROJECT_FILES = ("build.py", "pilotsite", "analyses", "data", "site", "history")
 
 
+def write_corpus(folder: Path, header: list[str], rows: list[dict], texts: list[str]) -> None:
+    """A corpus folder: each row's text at its `file`, and metadata.csv with these columns."""
+    import csv
+
+    for row, text in zip(rows, texts):
+        (folder / row["file"]).parent.mkdir(parents=True, exist_ok=True)
+        (folder / row["file"]).write_text(text, encoding="utf-8")
+    with open(folder / "metadata.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def copy_project(target: Path) -> Path:
     """A complete copy of the project without its build state, so tests never touch the repository."""
     target.mkdir(parents=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project, run_build
+from conftest import ROOT, copy_project, run_build, write_corpus
 from pilotsite.inputs.corpus import load_corpora
 from pilotsite.errors import BuildError
 from pilotsite.inputs.project import open_project
@@ -22,16 +22,6 @@ def sample_texts(count: int) -> list[tuple[str, str]]:
     """(title, text) of the first texts of the shipped sample: real Chinese regulations."""
     rows = list(csv.DictReader(open(SAMPLE / "metadata.csv", encoding="utf-8")))
     return [(r["title"], (SAMPLE / r["file"]).read_text(encoding="utf-8")) for r in rows[:count]]
-
-
-def write_corpus(folder: Path, header: list[str], rows: list[dict], texts: list[str]) -> None:
-    (folder / "docs").mkdir(parents=True)
-    for row, text in zip(rows, texts):
-        (folder / row["file"]).write_text(text, encoding="utf-8")
-    with open(folder / "metadata.csv", "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pilotsite.inputs.lexicon import LEXICON_FILES, STOPWORDS, USER_DICTIONARY  # noqa: F401  (also names for analyses)
+from pilotsite.inputs.lexicon import LEGAL_DRAFTING, LEXICON_FILES, STOPWORDS, USER_DICTIONARY  # noqa: F401  (also names for analyses)
 
 ENGLISH_WORD = re.compile(r"[a-z]+(?:['’-][a-z]+)*")
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -117,4 +117,7 @@ def lexicon_summary(root: Path) -> tuple[tuple[str, str], ...]:
             rows.append((path, f"{len(read_word_list(root / path))} {'Chinese' if lang == 'zh' else 'English'} stopwords"
                                + (" from the stopwordsiso package (see data/lexicon/README.md)" if "extra" not in path
                                   else ": article boilerplate and web residue (see data/lexicon/README.md)")))
+    drafting = sorted(read_word_list(root / LEGAL_DRAFTING))
+    rows.append((LEGAL_DRAFTING, f"{len(drafting)} function words of Chinese legal drafting, left out of the corpus keyword "
+                                 "figures and keyword trends (not of keyness; see data/lexicon/README.md): " + "、".join(drafting)))
     return tuple(rows)

@@ -83,6 +83,7 @@ class Catalog:
     corpora: Mapping[str, object] = field(default_factory=dict)  # corpus id -> corpus.Corpus
     textwork: object = None  # textwork.TextWork: the per-text caches (tokens, coded units) of the corpora
     cache_dir: Path | None = None  # the build's cache root (.build/cache), for content-keyed caches
+    trends: object = None  # schemas.TrendsConfig: data/trends.yaml, validated
 
 
 class Inputs:
@@ -136,6 +137,20 @@ class Inputs:
         wanted = set(text_ids)
         return self.catalog.textwork.count_words([t for t in corpus.texts if t.id in wanted],
                                                  f"{corpus_id}/{group}" if group else "")
+
+    def corpus_tokens(self, corpus_id: str):
+        """(text, jieba tokens of each sentence) for every text of the corpus, text by text."""
+        corpus = self.corpus(corpus_id)
+        self.require("data/lexicon/userdict.txt")
+        for text in corpus.texts:
+            yield text, self.catalog.textwork.tokens(text)
+
+    def corpus_sentences(self, corpus_id: str, text) -> list[str]:
+        """The sentences of one text of the corpus, verbatim (numbered from 1 as on its page)."""
+        from pilotsite.inputs.corpus import split_sentences
+
+        corpus = self.corpus(corpus_id)
+        return split_sentences(corpus.read_text(text))
 
     def corpus_coded(self, corpus_id: str):
         """(text, [(sentence number, sub-tool id), …]) for every text of the corpus, text by text."""

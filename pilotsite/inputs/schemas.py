@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from pilotsite.errors import BuildError, Problem
 
@@ -166,6 +166,41 @@ class Codebook(Strict):
 
     unit: Literal["sentence"]
     types: dict[Literal["supply", "demand", "environment"], ToolType]
+
+
+Year = Annotated[int, Field(ge=1000, le=9999)]
+
+
+class PeriodEntry(Strict):
+    start: Year  # first year of the period
+    end: Year  # last year, included
+    label: Text | None = None  # default: start–end
+
+    @model_validator(mode="after")
+    def ordered(self):
+        if self.end < self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class CentreEntry(Strict):
+    column: Text = "level"
+    value: Text = "central"
+
+
+class TrendsConfig(Strict):
+    """data/trends.yaml: the corpus studies over time (every field has a default)."""
+
+    terms: list[Text] = Field(default=["试点", "示范", "创新", "营商环境", "数字"], min_length=1, max_length=12)
+    min_texts: int = Field(default=5, ge=1)  # a year with fewer texts (in a series) is marked
+    periods: list[PeriodEntry] = Field(default=[PeriodEntry(start=1980, end=2009), PeriodEntry(start=2015, end=2025)],
+                                       min_length=2, max_length=2)
+    shown: int = Field(default=15, ge=1, le=50)  # words shown rising and falling
+    min_count: int = Field(default=20, ge=1)  # occurrences in the two periods together, for a word to be compared
+    diffusion: list[Text] = Field(default=["营商环境", "河长制", "一网通办", "网格化", "证照分离", "双随机", "大数据", "生态文明"],
+                                  max_length=20)
+    centre: CentreEntry = CentreEntry()  # the texts of the centre: level = central
+    adopters: Text = "province"  # the column whose values adopt a term (the local texts' provinces)
 
 
 def parse_yaml(text: str, label: str) -> object:

@@ -109,6 +109,9 @@ class Evidence:
     csv: Path | None = None
 
 
+NO_DATE = "no date"  # the year list of the texts without a date
+
+
 def slug(kind: str, value: str) -> str:
     return f"{kind}-{hashlib.sha256(value.encode('utf-8')).hexdigest()[:10]}"
 
@@ -176,6 +179,28 @@ def evidence_links(model: SiteModel, catalog) -> dict[str, dict[tuple[str, str],
     return links
 
 
+def sentence_links(corpus: Corpus, data) -> dict[tuple[str, str], str]:
+    """For a figure whose rows name a text and a sentence (text_id, sentence_number): (column,
+    value) -> the sentence on the text's page, for the text_id and sentence cells of each row."""
+    if not {"text_id", "sentence_number"} <= set(data.columns):
+        return {}
+    texts = {t.id: t for t in corpus.texts}
+    links, parts = {}, {}
+    for row in data.itertuples(index=False):
+        text = texts.get(row.text_id)
+        if text is None or not str(row.sentence_number).isdigit():
+            continue
+        if text.id not in parts:
+            parts[text.id] = parts_of(split_sentences(corpus.read_text(text)))
+        number = int(row.sentence_number)
+        part = parts[text.id][number - 1] if 0 < number <= len(parts[text.id]) else 1
+        href = sentence_href("", corpus.id, text.id, number, part)
+        links[("text_id", text.id)] = links.get(("text_id", text.id), href)
+        if "sentence" in data.columns:
+            links[("sentence", row.sentence)] = href
+    return links
+
+
 def sentence_href(root: str, corpus_id: str, text_id: str, number: int, part: int = 1) -> str:
     return f"{root}{text_path(corpus_id, text_id, part)}#s-{number}"
 
@@ -234,7 +259,9 @@ def column_values(corpus: Corpus, column: str) -> list[tuple[str, list[CorpusTex
         if text.value(column):
             found.setdefault(text.value(column), []).append(text)
     order = [v for v in declared if v in found] + sorted(v for v in found if v not in declared)
-    return [(v, found[v]) for v in order]
+    undated = [t for t in corpus.texts if not t.date] if column == YEAR else []
+    # the texts the studies over time leave out are listed too (their figures' notes point here)
+    return [(v, found[v]) for v in order] + ([(NO_DATE, undated)] if undated else [])
 
 
 def list_links(corpus: Corpus, folder: str, counts: bool = True) -> tuple[tuple[str, tuple[Link, ...]], ...]:
@@ -255,7 +282,8 @@ def list_pages(corpus: Corpus) -> list[Page]:
     lists = [("", "", f"All texts of {corpus.title}", list(corpus.texts))]
     for column in list_columns(corpus):
         for value, texts in column_values(corpus, column):
-            lists.append((column, value, f"Texts of {corpus.title} with {column.replace('_', ' ')} {value}", texts))
+            lists.append((column, value, f"Texts of {corpus.title} without a date" if (column, value) == (YEAR, NO_DATE)
+                          else f"Texts of {corpus.title} with {column.replace('_', ' ')} {value}", texts))
     pages = []
     for column, value, heading, texts in lists:
         count = max(1, -(-len(texts) // LIST_PAGE_SIZE))

@@ -189,6 +189,7 @@ class TimelineEvent:
     quote: str
     document: Link
     quote_href: str
+    derived: str = ""  # the page of the figure whose corpus data it comes from (a first use); "" when quoted from a document
 
 
 @dataclass(frozen=True)

@@ -178,8 +178,7 @@ def build_pages(model: SiteModel) -> list[Page]:
         citation = cite(cited, model.references)
         source_name = Path(f.analysis).name
         columns = tuple(result.data.columns)
-        rows = table_rows(result.data, root, model.evidence.get(f.params.get("corpus"), {}) if f.kind == "corpus"
-                          else keyword_links.get(f.id))
+        rows = table_rows(result.data, root, corpus_links(model, result) if f.kind == "corpus" else keyword_links.get(f.id))
         pages.append(Page(
             f"figures/{f.id}/index", "figure.qmd.j2", f.title, "en", f.caption,
             crumbs(root, Link("Figures", root + "figures/index.html"), Link(f.id, "")),
@@ -211,6 +210,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                       row["quote"], Link(model.documents[row["document_id"]].short_title, document_href(root, row["document_id"])),
                       document_href(root, row["document_id"], row["anchor"]))
         for _, row in model.events.iterrows())
+    events = tuple(sorted(events + corpus_first_uses(model, root), key=lambda e: (e.date_start, e.derived != "")))
     processes = []
     for process_id, steps in model.stages.groupby("process_id", sort=True):
         doc_id = steps["document_id"].iloc[0]
@@ -305,6 +305,36 @@ def search_words(title: str, tokenizer=None) -> str:
         if re.search(r"\w", word):
             found += [word] + [part for part in tokenizer.lcut_for_search(word) if part != word and not word.startswith(part)]
     return " ".join(found)
+
+
+def corpus_first_uses(model: SiteModel, root: str) -> tuple[TimelineEvent, ...]:
+    """The centre's first use of each diffusion term, as dated events derived from a corpus
+    (the rows of level centre of each <corpus>-diffusion-adoption figure), quoting the sentence."""
+    events = []
+    for result in model.results.values():
+        data = result.data
+        if result.figure.kind != "corpus" or not {"term", "level", "first_date", "sentence", "text_id"} <= set(data.columns):
+            continue
+        corpus = model.catalog.corpora.get(result.figure.params.get("corpus")) if model.catalog is not None else None
+        if corpus is None or not result.figure.id.endswith("-diffusion-adoption"):
+            continue
+        links = corpus_links(model, result)
+        for row in data[data["level"] == "centre"].itertuples(index=False):
+            events.append(TimelineEvent(
+                row.first_date, row.first_date, row.first_date, False, f"First use of “{row.term}” in central texts of the corpus",
+                row.sentence, Link(f"{row.title} ({corpus.title})", root + links.get(("text_id", row.text_id), "")),
+                root + links.get(("sentence", row.sentence), ""), derived=figure_href(root, result.figure.id)))
+    return tuple(events)
+
+
+def corpus_links(model: SiteModel, result) -> dict:
+    """Where a corpus figure's cells lead: keywords and sub-tools to their evidence pages, texts
+    and sentences to their place in the text."""
+    from pilotsite.pages.corpus_pages import sentence_links
+
+    corpus_id = result.figure.params.get("corpus")
+    corpus = model.catalog.corpora.get(corpus_id) if model.catalog is not None else None
+    return {**model.evidence.get(corpus_id, {}), **(sentence_links(corpus, result.data) if corpus else {})}
 
 
 def module_docstring(source: str) -> str:
