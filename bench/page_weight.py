@@ -68,7 +68,9 @@ class PageParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.urls: list[str] = []
         self.text: list[str] = []
+        self.styles: list[str] = []  # inline <style>: a page's own web-font face
         self.skipping = 0
+        self.in_style = False
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
@@ -79,12 +81,17 @@ class PageParser(HTMLParser):
                 self.text.append(value)
         if tag in self.HIDDEN:
             self.skipping += 1
+        self.in_style = tag == "style"
 
     def handle_endtag(self, tag):
         if tag in self.HIDDEN and self.skipping:
             self.skipping -= 1
+        if tag == "style":
+            self.in_style = False
 
     def handle_data(self, data):
+        if self.in_style:
+            self.styles.append(data)
         if not self.skipping:
             self.text.append(data)
 
@@ -152,9 +159,17 @@ def page_files(site: Site, page: str) -> tuple[dict[str, int], set[int]]:
     """Every file a browser fetches for `page` (site-relative path -> bytes), and the code points of its text."""
     parser = PageParser()
     parser.feed((site.folder / page).read_text(encoding="utf-8"))
-    points = sorted({ord(ch) for ch in "".join(parser.text)})
+    shown = sorted({ord(ch) for ch in "".join(parser.text)})
+    points = shown
     fetched: dict[str, int] = {page: site.size(page)}
     pending = [(page, url) for url in parser.urls]
+    # A face in the page's own <style> is first in its font stack (pilotsite/pages/webfont.py): the
+    # characters it covers are drawn from it, and fetch no slice of the site's stylesheet.
+    own = parse_stylesheet("\n".join(parser.styles))
+    for url, ranges in own.faces:
+        if needed(points, ranges):
+            pending.append((page, url))
+    points = [p for p in points if not any(first <= p <= last for _, ranges in own.faces for first, last in ranges)]
     while pending:
         base, url = pending.pop()
         path = site.local(base, url)
@@ -165,7 +180,7 @@ def page_files(site: Site, page: str) -> tuple[dict[str, int], set[int]]:
             sheet = site.stylesheet(path)
             pending += [(path, u) for u in sheet.urls]
             pending += [(path, u) for u, ranges in sheet.faces if needed(points, ranges)]
-    return fetched, set(points)
+    return fetched, set(shown)
 
 
 def needed(points: list[int], ranges: list[tuple[int, int]]) -> bool:

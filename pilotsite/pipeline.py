@@ -208,6 +208,7 @@ class Written:
     stage: object  # the corpus text pass (TextStage)
     rendered: list[str] = field(default_factory=list)  # pages rendered anew
     html_keys: dict = field(default_factory=dict)  # page -> content key of its HTML (embedded renderer)
+    font_plan: object = None  # webfont.FontPlan: what gives a heavy page a web-font face of its own, once rendered
 
 
 def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, versions: Versions) -> Written:
@@ -263,11 +264,12 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     build.clock.start("fonts")
     # The layout's own Chinese is on every page, so it belongs in the core subset.
     layout_text = (build.root / "site" / "layouts" / "page.html.j2").read_text(encoding="utf-8")
-    for path in webfont.write_font(sources, settings.title_zh + layout_text, work.cache("fonts"), writer.keys,
-                                   stage.characters):
+    fonts, font_plan = webfont.write_font(sources, settings.title_zh + layout_text, work.cache("fonts"), writer.keys,
+                                          stage.characters)
+    for path in fonts:
         writer.keep(path)
     writer.finish(site_files(model, [p for p in writer.keys if p not in redirects]), list(writer.keys))
-    return Written(staging, list(writer.keys), indexed, model.search_bundles, renderer, stage)
+    return Written(staging, list(writer.keys), indexed, model.search_bundles, renderer, stage, font_plan=font_plan)
 
 
 def render(build: Build, written: Written) -> Written:
@@ -283,6 +285,10 @@ def render(build: Build, written: Written) -> Written:
     else:
         written.rendered, written.html_keys = written.renderer.finish()
         written.rendered += written.stage.rendered
+    from pilotsite.pages import webfont
+
+    if written.font_plan is not None:
+        webfont.add_own_faces(written.staging, written.font_plan, written.html_keys)
     return written
 
 

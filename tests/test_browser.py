@@ -537,6 +537,31 @@ def test_pages_fetch_at_most_500_kb_and_only_the_font_slices_they_need(driver, s
         driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": False})
 
 
+def test_a_page_with_a_face_of_its_own_draws_every_character_with_the_web_font(driver, server, base_url, built_site):
+    """A corpus text with many rare characters gets its own face (pilotsite/pages/webfont.py):
+    Chromium fetches it, and every Chinese character is still drawn by a web font."""
+    page = next(p.relative_to(built_site).as_posix() for p in sorted(built_site.rglob("corpus/*/texts/*/index.html"))
+                if "Pilot Site CJK own" in p.read_text(encoding="utf-8"))
+    visit(driver, server, base_url + page)
+    fetched = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert any("/assets/fonts/own-" in name for name in fetched), fetched
+    state = driver.execute_async_script("""
+const done = arguments[0];
+document.fonts.ready.then(() => {
+  const text = document.querySelector('main').innerText;
+  const chars = Array.from(new Set(Array.from(text).filter(c => /[\u3400-\u9fff]/.test(c)))).join('');
+  const family = getComputedStyle(document.body).fontFamily;
+  // every character is in the range of a loaded face of the site's web font (its own face or a slice)
+  const loaded = Array.from(document.fonts).filter(f => f.family.replace(/"/g, '').startsWith('Pilot Site CJK') && f.status === 'loaded');
+  const ranges = loaded.map(f => f.unicodeRange.split(',').map(r => r.trim().slice(2).split('-').map(h => parseInt(h, 16))));
+  const covered = c => ranges.some(rs => rs.some(([a, b]) => c.codePointAt(0) >= a && c.codePointAt(0) <= (b || a)));
+  done({family, count: chars.length, uncovered: Array.from(chars).filter(c => !covered(c)),
+        own: loaded.filter(f => f.family.replace(/"/g, '') === 'Pilot Site CJK own').length});
+});""")
+    assert state["family"].startswith('"Pilot Site CJK own"') and state["count"] > 100, state
+    assert state["own"] == 1 and state["uncovered"] == [], state
+
+
 def phone(driver, on: bool) -> None:
     if on:
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",

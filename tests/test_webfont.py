@@ -67,3 +67,36 @@ def test_subsets_are_woff2_with_every_glyph_asked_for(tmp_path):
 
 def test_unicode_range_merges_consecutive_code_points():
     assert webfont.unicode_range("一丁七丈") == "U+4E00-4E01, U+4E03, U+4E08"
+
+
+def test_a_page_gets_a_face_of_its_own_only_for_its_least_used_slices():
+    slices = ["一二三四", "五六七八", "甲乙丙丁"]
+    sizes = [100, 100, 100]
+    page = "一二三四五甲"  # all of the first slice, one character of each of the others
+    assert webfont.own_characters(page, slices, sizes, budget=300) == ""  # within the budget
+    # over it: the slices the page uses least go first, until the rest and the own face fit
+    assert webfont.own_characters(page, slices, sizes, budget=250) == "五"
+    assert webfont.own_characters(page, slices, sizes, budget=200) == "五甲"
+
+
+def test_pages_with_a_face_of_their_own_fetch_it_instead_of_the_slices_it_replaces(built_site):
+    import re
+    import sys
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from page_weight import BUDGET, Site, weigh_page
+
+    site = Site(built_site)
+    pages = [p for p in built_site.rglob("*.html") if webfont.OWN_FAMILY in p.read_text(encoding="utf-8")]
+    assert pages, "no page of the default site gets a face of its own (the heaviest corpus texts should)"
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        style = re.search(r"<style>.*?</style>", html, re.S).group(0)
+        assert html.index(style) < html.index("</head>") and 'body { --font: "Pilot Site CJK own"' in style
+        font = re.search(r'url\("([^"]+)"\)', style).group(1)
+        assert (path.parent / font).resolve().is_file()
+        page = path.relative_to(built_site).as_posix()
+        weight, files = weigh_page(site, page)
+        assert weight <= BUDGET and any("/own-" in f for f in files)

@@ -19,7 +19,7 @@ from pilotsite.pages.model import Link, Page, SiteModel, figure_href
 
 SHOWN = 100  # sentences listed on an evidence page; evidence.csv has them all
 LIST_PAGE_SIZE = 200  # texts per page of a text list
-PART_CHARACTERS = 150_000  # a longer text is split into pages of about this many characters (pages stay under 1 MB)
+PART_CHARACTERS = 40_000  # a longer text is split into pages of about this many characters (about 150 KB of HTML: see webfont.FONT_BUDGET)
 LIST_COLUMNS = ("province", YEAR)  # lists by these columns too, besides the groupings, where the metadata has them
 
 

@@ -13,14 +13,24 @@ or removing a character changes its own slice (and at most its neighbour), and a
 crossing a power of two moves one character between two slices. Slices are cached by their
 characters, and their file names carry a hash of them, so readers' caches keep the slices that
 did not change.
+
+A page whose characters are spread over so many slices that, with its HTML, it would fetch more
+than PAGE_BUDGET (a corpus text with hundreds of rare characters) gets a face of its own: the
+least-used of its slices are replaced, for that page only, by one WOFF2 holding just the page's
+characters from them. Its @font-face (family OWN_FAMILY) and the font stack that names it first
+are a <style> in that page's <head> alone (add_own_faces, after rendering), so the page fetches
+it instead of those slices, no other page fetches it, and cjk.css stays the same for all.
 """
 from __future__ import annotations
 
 import hashlib
 import io
+import json
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
+from pilotsite.state.caching import prune_files, put_bytes
 from pilotsite.state.fingerprint import package_version, write_atomic
 from pilotsite.figures.fonts import FONT_FILE, cjk_font
 
@@ -29,6 +39,10 @@ FONT_CSS = "assets/fonts/cjk.css"
 FAMILY = "Pilot Site CJK"
 SLICE_FORMAT = "woff2 slices 1"  # in every cache key: change it when the subset options change
 MOST_IN_SLICE = 200  # characters, about 30 KB of WOFF2
+PAGE_BUDGET = 500_000  # bytes a page may fetch (bench/page_weight.py): its font slices get what its
+OTHER_FILES = 80_000  # HTML leaves of it, less this for the stylesheets, scripts and response headers
+FALLBACK = "var(--font-rest)"  # the rest of the site's font stack (site/assets/style.css)
+OWN_FAMILY = f"{FAMILY} own"
 # Features browsers apply to horizontal Chinese; 'locl' is left out (its glyphs are for Japanese,
 # Korean and traditional Chinese; for zh the font's default glyphs are the ones shown) and so
 # is vertical writing, which the site does not use: their alternate glyphs would double the bytes.
@@ -140,10 +154,27 @@ def unicode_range(characters: str) -> str:
     return ", ".join(runs)
 
 
-def font_face(url: str, characters: str) -> str:
+def font_face(url: str, characters: str, family: str = FAMILY) -> str:
     # block, not swap: the fallback has no CJK glyphs at all, so a brief wait beats empty boxes
-    return (f'@font-face {{ font-family: "{FAMILY}"; src: url("{url}") format("woff2"); font-display: block;\n'
+    return (f'@font-face {{ font-family: "{family}"; src: url("{url}") format("woff2"); font-display: block;\n'
             f"  unicode-range: {unicode_range(characters)}; }}\n")
+
+
+def own_characters(characters: str, slices: list[str], sizes: list[int], budget: int) -> str:
+    """The characters of a page that a face of its own should hold, or "" when the slices it
+    needs stay within budget (bytes): the page's characters from its least-used slices (fewest of
+    their characters on the page first), taken until the slices left and the own face (estimated
+    at the bytes per character of the slices it replaces) fit the budget."""
+    page = set(characters)
+    used = [(len(page & set(s)) / len(s), index) for index, s in enumerate(slices) if page & set(s)]
+    total = sum(sizes[index] for _, index in used)
+    moved: list[str] = []
+    for share, index in sorted(used):
+        if total <= budget:
+            break
+        total -= sizes[index] * (1 - share)  # the slice goes; the page's characters from it stay, in the own face
+        moved += [ch for ch in slices[index] if ch in page]
+    return "".join(sorted(moved)) if moved else ""
 
 
 def page_characters(source_dir: Path, source_keys: dict[str, str | None], cache_dir: Path,
@@ -169,11 +200,10 @@ def page_characters(source_dir: Path, source_keys: dict[str, str | None], cache_
 
 
 def write_font(source_dir: Path, extra_text: str, cache_dir: Path, source_keys: dict[str, str | None],
-               known: dict[str, str] | None = None) -> list[Path]:
+               known: dict[str, str] | None = None) -> tuple[list[Path], dict[str, str]]:
     """Write the slices and their CSS for the .qmd pages under source_dir (extra_text: what every
-    page shows, the layout's Chinese); returns the files written."""
-    from pilotsite.state.caching import prune_files, put_bytes
-
+    page shows, the layout's Chinese); returns the files written, and the <style> of each page
+    that has a face of its own (page path without extension -> style, see add_own_faces)."""
     pages = page_characters(source_dir, source_keys, cache_dir, known)
     use = Counter(ch for characters in pages.values() for ch in characters)
     use.update({ch: len(pages) - use[ch] for ch in cjk_characters([extra_text])})
@@ -184,11 +214,66 @@ def write_font(source_dir: Path, extra_text: str, cache_dir: Path, source_keys: 
     folder = source_dir / FONT_DIR
     folder.mkdir(parents=True, exist_ok=True)
     written = [source_dir / FONT_CSS]
-    for characters, font in zip(slices, subset_fonts(slices, cache_dir)):
+    fonts = subset_fonts(slices, cache_dir)
+    for characters, font in zip(slices, fonts):
         name = f"cjk-{cache_name(characters)[:16]}.woff2"
         put_bytes(folder / name, font)
         written.append(folder / name)
         css += font_face(name, characters)
+    sizes = [len(font) for font in fonts]
     put_bytes(source_dir / FONT_CSS, css.encode("utf-8"))
-    prune_files(cache_dir, "*.woff*", {cache_name(s) for s in slices})
+    plan = FontPlan(slices, [len(font) for font in fonts], pages, cache_dir)
+    prune_files(cache_dir, "*.woff*", {cache_name(s) for s in slices} | set(plan.saved_own()))
+    return written, plan
+
+
+@dataclass
+class FontPlan:
+    """The slices, their sizes and every page's characters: what add_own_faces needs once the
+    pages are rendered and their sizes known."""
+
+    slices: list[str]
+    sizes: list[int]
+    pages: dict[str, str]  # page path without extension -> its CJK characters
+    cache_dir: Path
+
+    def saved_own(self) -> list[str]:
+        """The cache names of the own faces the last build made (kept until this one has chosen)."""
+        path = self.cache_dir / "own-faces.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
+
+
+def add_own_faces(site: Path, plan: FontPlan, html_keys: dict) -> list[Path]:
+    """Give each rendered page that would fetch more than PAGE_BUDGET a face of its own: a
+    <style> before its </head> with the face (family OWN_FAMILY) and the font stack naming it
+    first. The HTML file is replaced, never written in place (it may be a hard link to the cache
+    or the published site), and the page's HTML key changes with it. Returns the font files."""
+    own = {}
+    for page, characters in sorted(plan.pages.items()):
+        path = site / f"{page}.html"
+        if characters and path.is_file():
+            budget = PAGE_BUDGET - OTHER_FILES - path.stat().st_size
+            chosen = own_characters(characters, plan.slices, plan.sizes, budget)
+            if chosen:
+                own[page] = chosen
+    fonts = subset_fonts(list(own.values()), plan.cache_dir)
+    written = []
+    for (page, characters), font in zip(own.items(), fonts):
+        name = f"own-{cache_name(characters)[:16]}.woff2"
+        put_bytes(site / FONT_DIR / name, font)
+        written.append(site / FONT_DIR / name)
+        root = "../" * page.count("/")
+        style = ("<style>/* this page's rarest characters: a face of its own (webfont.py) */\n"
+                 + font_face(f"{root}{FONT_DIR}/{name}", characters, OWN_FAMILY)
+                 + f'body {{ --font: "{OWN_FAMILY}", "{FAMILY}", {FALLBACK}; }}</style>\n')
+        path = site / f"{page}.html"
+        html = path.read_text(encoding="utf-8")
+        head = html.find("</head>")
+        if head >= 0:
+            write_atomic(path, (html[:head] + style + html[head:]).encode("utf-8"))
+            if html_keys.get(page):
+                html_keys[page] = hashlib.sha256(f"{html_keys[page]}\n{style}".encode("utf-8")).hexdigest()
+    kept = sorted({cache_name(c) for c in own.values()})
+    write_atomic(plan.cache_dir / "own-faces.json", json.dumps(kept).encode("utf-8"))
+    prune_files(plan.cache_dir, "*.woff*", {cache_name(s) for s in plan.slices} | set(kept))
     return written
