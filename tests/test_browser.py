@@ -141,7 +141,8 @@ def test_reader_follows_links_from_home_to_figure_data_and_version(driver, serve
     assert driver.execute_script("return document.documentElement.lang") == "en"
     chart = driver.find_element(By.CSS_SELECTOR, "main figure svg.chart")
     assert chart.size["width"] > 300 and chart.size["height"] > 200
-    described = driver.find_element(By.ID, chart.get_attribute("aria-describedby"))
+    figure = driver.find_element(By.CSS_SELECTOR, "main figure.chart-figure")
+    described = driver.find_element(By.ID, figure.get_attribute("aria-describedby"))
     assert described.get_attribute("textContent").startswith("Horizontal bar chart")  # the alt text
     # The data download is a CSV with the columns the data table shows.
     csv_url = urljoin(driver.current_url, driver.find_element(By.CSS_SELECTOR, 'a[href="data.csv"]').get_attribute("href"))

@@ -34,8 +34,8 @@ def test_pages_have_front_matter_and_figure_labels(quarto_project):
         assert front["title"] and front["lang"] in ("en", "zh")
     figure = (pages / "figures/return-migrant-tool-types/index.qmd").read_text(encoding="utf-8")
     # the figure is inline SVG (its marks are links), named by its title and described by its alt text
-    assert '<figure id="fig-return-migrant-tool-types"' in figure and '<svg class="chart" role="group"' in figure
-    assert 'aria-describedby="fig-return-migrant-tool-types-alt"' in figure
+    assert '<figure id="fig-return-migrant-tool-types" class="chart-figure" aria-describedby="fig-return-migrant-tool-types-alt"' in figure
+    assert '<svg class="chart"' in figure and 'id="fig-return-migrant-tool-types-alt"' in figure
 
 
 def test_quarto_renderer_without_quarto_gives_a_clear_error(project_copy, tmp_path, monkeypatch):

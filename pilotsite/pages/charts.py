@@ -18,6 +18,7 @@ DOCUMENT_COLUMNS = ("document_id", "document_a", "document_b")  # links to a who
 PROLOGUE = re.compile(r"\A\s*<\?xml[^>]*\?>\s*(<!DOCTYPE[^>]*>\s*)?")
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)  # matplotlib repeats every text as a comment: bytes only
 METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
+EMPTY_GLYPH = re.compile(r"<path (?![^>]*\bd=)")  # matplotlib's space glyph has no d, which HTML requires
 
 
 def thumbnail_png(png: bytes) -> bytes:
@@ -50,11 +51,12 @@ def evidence_hrefs(columns: tuple[str, ...], rows) -> list[str]:
     return found
 
 
-def inline_chart(svg: bytes, hrefs: list[str], label: str, described_by: str) -> str:
+def inline_chart(svg: bytes, hrefs: list[str]) -> str:
     """The figure's SVG as markup for the page: each mark's link resolved to its row's evidence.
-    The chart is a group named by the figure's title and described by its alt text (role=img
-    would hide the links inside it from screen readers)."""
+    No role=img (it would hide the links inside from screen readers): the <figure> around it is
+    named by its caption and described by the alt text."""
     text = METADATA.sub("", COMMENT.sub("", PROLOGUE.sub("", svg.decode("utf-8"), count=1)), count=1)
+    text = EMPTY_GLYPH.sub('<path d="" ', text)
 
     def resolved(match: re.Match) -> str:
         position = int(match.group(1)) - 2
@@ -65,5 +67,4 @@ def inline_chart(svg: bytes, hrefs: list[str], label: str, described_by: str) ->
     opening = re.match(r"<svg\b", text)
     if opening is None:
         raise ValueError("not an SVG image")
-    return (f'<svg class="chart" role="group" aria-label="{escape(label)}" aria-describedby="{escape(described_by)}"'
-            + text[opening.end():])
+    return '<svg class="chart"' + text[opening.end():]

@@ -128,8 +128,7 @@ def version_pages(model: SiteModel) -> list[Page]:
         source_name = Path(meta["analysis"]).name
         columns, rows = tuple(data.columns), table_rows(data, root, documents=set(model.documents))
         svg = item.files["figure.svg"]
-        chart = inline_chart(svg if isinstance(svg, bytes) else svg.read_bytes(), evidence_hrefs(columns, rows),
-                             meta["title"], f"fig-{meta['id']}-v{entry['number']}-alt")
+        chart = inline_chart(svg if isinstance(svg, bytes) else svg.read_bytes(), evidence_hrefs(columns, rows))
         pages.append(Page(
             f"{item.folder}index", "version.qmd.j2", f"{meta['title']} (version {entry['number']})", "en", meta["caption"],
             (Link("Home", root + "index.html"), Link("Figures", root + "figures/index.html"),

@@ -184,7 +184,7 @@ def build_pages(model: SiteModel) -> list[Page]:
             crumbs(root, Link("Figures", root + "figures/index.html"), Link(f.id, "")),
             FigureContext(
                 result=result, columns=columns, rows=rows,
-                chart=inline_chart(result.svg, evidence_hrefs(columns, rows), f.title, f"fig-{f.id}-alt"),
+                chart=inline_chart(result.svg, evidence_hrefs(columns, rows)),
                 documents=tuple(Link(model.documents[d].short_title, document_href(root, d)) for d in f.documents),
                 checks=result.checks, inputs=result.input_hashes,
                 versions=tuple(sorted(model.versions.items())), source_name=source_name,
