@@ -57,7 +57,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
             continue
         result.append(Figure(
             id=lag_id, title=titles[lag_id],
-            caption=("Years from the centre's first use of each term to each province's first use; negative: the province "
+            caption=("Years from the centre's first use of each term to each province's first use (orange: the province came first; grey: the same year; blue: after). Negative: the province "
                      "used it first (bottom-up). Every point links to the text and sentence of that first use."),
             draw=draw_lag, describe=describe_lag, headline=headline_lag, compute=lag_data,
             size=(7.2, 0.5 * len(params["terms"]) + 1.6), **common))
@@ -145,10 +145,12 @@ def draw_lag(data: pd.DataFrame, fig) -> None:
     terms = [t for t in dict.fromkeys(data["term"]) if (data[(data["term"] == t)]["level"] == "centre").any()]
     for position, term in enumerate(reversed(terms)):
         rows = data[(data["term"] == term) & (data["level"] == "local")]
-        for row_index, row in rows.iterrows():
-            lag = int(row["lag_years"])
-            (point,) = ax.plot([lag], [position], marker="o", markersize=5, linestyle="none",
-                               color="#D55E00" if lag < 0 else "#0072B2", alpha=0.8)
+        lags = [int(v) for v in rows["lag_years"]]
+        for (row_index, row), lag, tie in zip(rows.iterrows(), lags, (lags[:i].count(v) for i, v in enumerate(lags))):
+            # provinces with the same lag side by side, not on top of each other
+            offset = (tie - (lags.count(lag) - 1) / 2) * 0.16
+            (point,) = ax.plot([lag], [position + offset], marker="o", markersize=5, linestyle="none",
+                               color="#D55E00" if lag < 0 else "#0072B2" if lag > 0 else "#555555", alpha=0.8)
             link_marks([point], [row_index], [f"{term}: {row['adopter']} {abs(lag)} years {'before' if lag < 0 else 'after'} "
                                                f"the centre ({row['first_date']})" if lag else
                                                f"{term}: {row['adopter']} in the same year as the centre ({row['first_date']})"])

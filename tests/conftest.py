@@ -87,8 +87,12 @@ def project_copy(tmp_path) -> Path:
 
 
 def figure_count(site: Path) -> int:
-    """Figures the site shows (folders with their own data.csv, not redirects)."""
-    return sum(1 for p in (site / "figures").iterdir() if (p / "data.csv").is_file())
+    """Figures the build checks: those the site shows (folders with their own data.csv, not
+    redirects), and those whose data held nothing to draw (a not-drawn.txt in the figure cache of
+    the project that built the site)."""
+    shown = sum(1 for p in (site / "figures").iterdir() if (p / "data.csv").is_file())
+    not_drawn = len({p.parent.parent.name for p in (site.parent / ".build/cache/figures").glob("*/*/not-drawn.txt")})
+    return shown + not_drawn
 
 
 def copy_built(built_project: Path, target: Path) -> Path:

@@ -5,7 +5,6 @@ site or exits 1 naming the file, without a traceback, leaving the published site
 byte for byte as they were."""
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import shutil
@@ -14,7 +13,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from conftest import ROOT, run_build
+from conftest import ROOT, run_build, tree_hashes as digests
 
 sys.path.insert(0, str(ROOT / "bench"))
 from project_copy import copy_project  # noqa: E402
@@ -39,11 +38,6 @@ def damage(path: Path, kind: str) -> None:
         path.unlink()
     elif kind == "crlf":
         path.write_bytes(data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
-
-
-def digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_every_damaged_input_builds_or_fails_plainly(tmp_path):

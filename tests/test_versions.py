@@ -24,7 +24,7 @@ def test_a_pure_code_refactor_publishes_no_version_and_leaves_the_site_as_it_was
     assert source.count("_compute_forked") >= 2
     outputs.write_text(source.replace("_compute_forked", "_compute_in_worker"), encoding="utf-8")
     result = run_build(root)
-    assert re.search(r"24 of 24 figures rebuilt", result.stdout), result.stdout
+    assert re.search(r"\b(\d+) of \1 figures rebuilt", result.stdout), result.stdout  # every one
     assert ": version " not in result.stdout  # no version recorded
     assert tree_hashes(root / "history") == history
     assert tree_hashes(root / "_site") == site

@@ -170,6 +170,9 @@ def build_pages(model: SiteModel) -> list[Page]:
     pages.extend(context_pages)
 
     # Figure pages: the latest version of each figure, cited by its permanent version URL.
+    histories: dict[str, list] = {}  # every figure's versions, gathered once (not once per figure)
+    for entry in version_entries(model, root):
+        histories.setdefault(entry.figure.label, []).append(entry)
     for result in results:
         f = result.figure
         history = model.ledger["figures"][f.id]
@@ -189,7 +192,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                 checks=result.checks, inputs=result.input_hashes,
                 versions=tuple(sorted(model.versions.items())), source_name=source_name,
                 rebuild_command=REBUILD_COMMAND.format(id=f.id), citation=citation,
-                history=tuple(e for e in version_entries(model, root) if e.figure.label == f.id),
+                history=tuple(histories.get(f.id, ())),
                 version_href=f"v/{latest['version']}/index.html", number=latest["number"],
                 comparisons=comparisons(model, f.id, root),
             ),
