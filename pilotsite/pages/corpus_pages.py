@@ -179,21 +179,27 @@ def evidence_links(model: SiteModel, catalog) -> dict[str, dict[tuple[str, str],
     return links
 
 
+@lru_cache(maxsize=256)
+def text_parts(corpus: Corpus, text: CorpusText) -> tuple[int, ...]:
+    """The page of each sentence of a text, read once per build however many figures (and the
+    timeline) link into it."""
+    return tuple(parts_of(split_sentences(corpus.read_text(text))))
+
+
 def sentence_links(corpus: Corpus, data) -> dict[tuple[str, str], str]:
     """For a figure whose rows name a text and a sentence (text_id, sentence_number): (column,
     value) -> the sentence on the text's page, for the text_id and sentence cells of each row."""
     if not {"text_id", "sentence_number"} <= set(data.columns):
         return {}
     texts = {t.id: t for t in corpus.texts}
-    links, parts = {}, {}
+    links = {}
     for row in data.itertuples(index=False):
         text = texts.get(row.text_id)
         if text is None or not str(row.sentence_number).isdigit():
             continue
-        if text.id not in parts:
-            parts[text.id] = parts_of(split_sentences(corpus.read_text(text)))
+        parts = text_parts(corpus, text)
         number = int(row.sentence_number)
-        part = parts[text.id][number - 1] if 0 < number <= len(parts[text.id]) else 1
+        part = parts[number - 1] if 0 < number <= len(parts) else 1
         href = sentence_href("", corpus.id, text.id, number, part)
         links[("text_id", text.id)] = links.get(("text_id", text.id), href)
         if "sentence" in data.columns:
