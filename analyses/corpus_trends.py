@@ -17,7 +17,7 @@ from collections import Counter
 import pandas as pd
 
 from pilotsite.api import (LEGAL_DRAFTING, STOPWORDS, USER_DICTIONARY, Figure, NotDrawn, NothingToDraw, content_counts,
-                           link_marks, read_word_list)
+                           content_words, link_marks, read_word_list)
 
 PER = 10_000
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
@@ -95,10 +95,10 @@ def term_trends(inputs) -> pd.DataFrame:
             continue
         key = (series_of(text, p), int(year))
         texts[key] += 1
-        words[key] += sum(content_counts(Counter(token for sentence in sentences for token in sentence), stopwords).values())
-        joined = ["".join(sentence) for sentence in sentences]
+        words[key] += len(content_words(sentences, stopwords))
+        joined = "\0".join("".join(sentence) for sentence in sentences)  # a term never spans two sentences
         for term in p["terms"]:
-            found[key, term] += sum(sentence.count(term) for sentence in joined)
+            found[key, term] += joined.count(term)
     rows = []
     for term in p["terms"]:
         for series, year in sorted(texts):

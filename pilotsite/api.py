@@ -7,7 +7,7 @@ is published on every figure page).
 from pilotsite.figures.figure import Check, Figure, NotDrawn, NothingToDraw
 from pilotsite.figures.marks import link_marks
 from pilotsite.inputs.codebook import CODEBOOK, TYPES, load_codebook
-from pilotsite.analysis.keyness import G2_P_0001, content_counts, keyness
+from pilotsite.analysis.keyness import G2_P_0001, content_counts, content_words, keyness
 from pilotsite.inputs.project import EVENTS, STAGES
 from pilotsite.inputs.schemas import SLUG
 from pilotsite.analysis.words import (LEGAL_DRAFTING, LEXICON_FILES, STOPWORDS, USER_DICTIONARY, keyword_frequencies, lexicon_of,
@@ -21,6 +21,6 @@ __all__ = [
     # where the inputs are
     "EVENTS", "STAGES", "CODEBOOK", "LEXICON_FILES", "STOPWORDS", "LEGAL_DRAFTING", "USER_DICTIONARY", "SLUG",
     # words, counts and codes
-    "tokens", "lexicon_of", "keyword_frequencies", "read_word_list", "content_counts", "keyness", "G2_P_0001",
+    "tokens", "lexicon_of", "keyword_frequencies", "read_word_list", "content_counts", "content_words", "keyness", "G2_P_0001",
     "load_codebook", "TYPES",
 ]

@@ -265,7 +265,7 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     # The layout's own Chinese is on every page, so it belongs in the core subset.
     layout_text = (build.root / "site" / "layouts" / "page.html.j2").read_text(encoding="utf-8")
     fonts, font_plan = webfont.write_font(sources, settings.title_zh + layout_text, work.cache("fonts"), writer.keys,
-                                          stage.characters)
+                                          stage.characters, build.jobs)
     for path in fonts:
         writer.keep(path)
     writer.finish(site_files(model, [p for p in writer.keys if p not in redirects]), list(writer.keys))
@@ -288,7 +288,7 @@ def render(build: Build, written: Written) -> Written:
     from pilotsite.pages import webfont
 
     if written.font_plan is not None:
-        webfont.add_own_faces(written.staging, written.font_plan, written.html_keys)
+        webfont.add_own_faces(written.staging, written.font_plan, written.html_keys, build.jobs)
     return written
 
 

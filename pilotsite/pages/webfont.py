@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from pilotsite.analysis.cluster import run_batches
 from pilotsite.state.caching import prune_files, put_bytes
 from pilotsite.state.fingerprint import package_version, write_atomic
 from pilotsite.figures.fonts import FONT_FILE, cjk_font
@@ -38,6 +39,7 @@ FONT_DIR = "assets/fonts"
 FONT_CSS = "assets/fonts/cjk.css"
 FAMILY = "Pilot Site CJK"
 SLICE_FORMAT = "woff2 slices 1"  # in every cache key: change it when the subset options change
+SUBSETS_IN_BATCH = 8  # font subsets cut by one worker task: a tenth of a second each
 MOST_IN_SLICE = 200  # characters, about 30 KB of WOFF2
 PAGE_BUDGET = 500_000  # bytes a page may fetch (bench/page_weight.py): its font slices get what its
 OTHER_FILES = 80_000  # HTML leaves of it, less this for the stylesheets, scripts and response headers
@@ -130,15 +132,22 @@ def subset_font(characters: str, source=None, flavor: str | None = "woff2") -> b
     return buffer.getvalue()
 
 
-def subset_fonts(slices: list[str], cache_dir: Path) -> list[bytes]:
-    """Each slice's WOFF2, from the cache or made; with more than a few to make, each is cut from
-    one subset holding them all (the full font takes a second to load, that subset a tenth)."""
+def subset_fonts(slices: list[str], cache_dir: Path, jobs: int = 0) -> list[bytes]:
+    """Each slice's WOFF2, from the cache or made, in up to `jobs` forked processes (0: all
+    cores); with more than a few to make, each is cut from one subset holding them all (the full
+    font takes a second to load, that subset a tenth)."""
     missing = [s for s in slices if not (cache_dir / cache_name(s)).is_file()]
     source = subset_font("".join(missing), flavor=None) if len(missing) > 3 else None
-    for characters in missing:
-        write_atomic(cache_dir / cache_name(characters),
-                     subset_font(characters, io.BytesIO(source) if source else None))
+    batches = [missing[start:start + SUBSETS_IN_BATCH] for start in range(0, len(missing), SUBSETS_IN_BATCH)]
+    for batch, fonts in zip(batches, run_batches("pilotsite.pages.webfont:subset_batch", batches, (source,), jobs)):
+        for characters, font in zip(batch, fonts):
+            write_atomic(cache_dir / cache_name(characters), font)
     return [(cache_dir / cache_name(s)).read_bytes() for s in slices]
+
+
+def subset_batch(batch: list[str], source: bytes | None) -> list[bytes]:
+    """subset_font for each of a batch of character sets, all cut from `source` (see subset_fonts)."""
+    return [subset_font(characters, io.BytesIO(source) if source else None) for characters in batch]
 
 
 def unicode_range(characters: str) -> str:
@@ -200,7 +209,7 @@ def page_characters(source_dir: Path, source_keys: dict[str, str | None], cache_
 
 
 def write_font(source_dir: Path, extra_text: str, cache_dir: Path, source_keys: dict[str, str | None],
-               known: dict[str, str] | None = None) -> tuple[list[Path], dict[str, str]]:
+               known: dict[str, str] | None = None, jobs: int = 0) -> tuple[list[Path], dict[str, str]]:
     """Write the slices and their CSS for the .qmd pages under source_dir (extra_text: what every
     page shows, the layout's Chinese); returns the files written, and the <style> of each page
     that has a face of its own (page path without extension -> style, see add_own_faces)."""
@@ -214,7 +223,7 @@ def write_font(source_dir: Path, extra_text: str, cache_dir: Path, source_keys: 
     folder = source_dir / FONT_DIR
     folder.mkdir(parents=True, exist_ok=True)
     written = [source_dir / FONT_CSS]
-    fonts = subset_fonts(slices, cache_dir)
+    fonts = subset_fonts(slices, cache_dir, jobs)
     for characters, font in zip(slices, fonts):
         name = f"cjk-{cache_name(characters)[:16]}.woff2"
         put_bytes(folder / name, font)
@@ -243,7 +252,7 @@ class FontPlan:
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
 
 
-def add_own_faces(site: Path, plan: FontPlan, html_keys: dict) -> list[Path]:
+def add_own_faces(site: Path, plan: FontPlan, html_keys: dict, jobs: int = 0) -> list[Path]:
     """Give each rendered page that would fetch more than PAGE_BUDGET a face of its own: a
     <style> before its </head> with the face (family OWN_FAMILY) and the font stack naming it
     first. The HTML file is replaced, never written in place (it may be a hard link to the cache
@@ -256,7 +265,7 @@ def add_own_faces(site: Path, plan: FontPlan, html_keys: dict) -> list[Path]:
             chosen = own_characters(characters, plan.slices, plan.sizes, budget)
             if chosen:
                 own[page] = chosen
-    fonts = subset_fonts(list(own.values()), plan.cache_dir)
+    fonts = subset_fonts(list(own.values()), plan.cache_dir, jobs)
     written = []
     for (page, characters), font in zip(own.items(), fonts):
         name = f"own-{cache_name(characters)[:16]}.woff2"
