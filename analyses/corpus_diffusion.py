@@ -74,16 +74,20 @@ def adopter_of(text, p) -> str:
 def first_uses(inputs) -> pd.DataFrame:
     p = inputs.params
     first: dict[tuple[str, str], tuple[tuple[str, str], object]] = {}
-    for text, sentences in inputs.corpus_tokens(p["corpus"]):
+
+    def summarize(sentences) -> list[str]:
+        """The terms a text uses (a term never spans two sentences)."""
+        joined = "\0".join("".join(sentence) for sentence in sentences)
+        return [term for term in p["terms"] if term in joined]
+
+    for text, used in inputs.corpus_summaries(p["corpus"], summarize):
         adopter = adopter_of(text, p)
         if not text.date or not adopter:
             continue
-        joined = ["".join(sentence) for sentence in sentences]
-        for term in p["terms"]:
-            if any(term in sentence for sentence in joined):
-                key, when = (term, adopter), (text.date, text.id)
-                if key not in first or when < first[key][0]:
-                    first[key] = (when, text)
+        for term in used:
+            key, when = (term, adopter), (text.date, text.id)
+            if key not in first or when < first[key][0]:
+                first[key] = (when, text)
     if not first:
         raise NothingToDraw(f"no dated text uses any of the terms {', '.join(p['terms'])}")
     rows = []

@@ -88,17 +88,22 @@ def series_of(text, p) -> str:
 def term_trends(inputs) -> pd.DataFrame:
     p = inputs.params
     stopwords = excluded(inputs)
+
+    def summarize(sentences) -> tuple[int, list[int]]:
+        """A text's counted words and the occurrences of each term (a term never spans two sentences)."""
+        joined = "\0".join("".join(sentence) for sentence in sentences)
+        return len(content_words(sentences, stopwords)), [joined.count(term) for term in p["terms"]]
+
     texts, words, found = Counter(), Counter(), Counter()
-    for text, sentences in inputs.corpus_tokens(p["corpus"]):
+    for text, (counted, occurrences) in inputs.corpus_summaries(p["corpus"], summarize):
         year = text.date[:4]
         if not year:
             continue
         key = (series_of(text, p), int(year))
         texts[key] += 1
-        words[key] += len(content_words(sentences, stopwords))
-        joined = "\0".join("".join(sentence) for sentence in sentences)  # a term never spans two sentences
-        for term in p["terms"]:
-            found[key, term] += joined.count(term)
+        words[key] += counted
+        for term, n in zip(p["terms"], occurrences):
+            found[key, term] += n
     rows = []
     for term in p["terms"]:
         for series, year in sorted(texts):
@@ -167,15 +172,12 @@ def rising_falling(inputs) -> pd.DataFrame:
     p = inputs.params
     stopwords = excluded(inputs)
     a, b = p["periods"]
-    counts = {"a": Counter(), "b": Counter()}
-    texts = Counter()
-    for text, sentences in inputs.corpus_tokens(p["corpus"]):
-        year = int(text.date[:4]) if text.date else None
-        for side, period in (("a", a), ("b", b)):
-            if year is not None and period["start"] <= year <= period["end"]:
-                counts[side].update(token for sentence in sentences for token in sentence)
-                texts[side] += 1
-    words = {side: content_counts(counter, stopwords) for side, counter in counts.items()}
+    members = {side: [t.id for t in inputs.corpus(p["corpus"]).texts if t.date and period["start"] <= int(t.date[:4]) <= period["end"]]
+               for side, period in (("a", a), ("b", b))}
+    texts = {side: len(ids) for side, ids in members.items()}
+    # Counts of a period are kept between builds and updated by the texts added or removed.
+    words = {side: content_counts(inputs.corpus_counts(p["corpus"], ids, f"period:{period['start']}-{period['end']}"), stopwords)
+             for (side, ids), period in zip(members.items(), (a, b))}
     totals = {side: sum(counter.values()) for side, counter in words.items()}
     if not totals["a"] or not totals["b"]:
         empty = a["label"] if not totals["a"] else b["label"]

@@ -147,6 +147,49 @@ def test_cache_reworks_only_changed_texts(tmp_path):
     assert other_dictionary.segmented == 20
 
 
+def test_text_summaries_are_kept_and_only_new_or_changed_texts_are_summarised(tmp_path):
+    """What the trends and diffusion figures keep per text: a corpus that gains, changes or loses
+    texts is summarised again only for the new or changed ones, and the result equals a fresh pass."""
+    import shutil as shell
+
+    from pilotsite.inputs.corpus import load_corpus
+
+    folder = tmp_path / "corpus"
+    shell.copytree(ROOT / "data/corpora/cn-regulations-sample", folder)
+    project = open_project(ROOT)
+    entry = type("Entry", (), {"id": "c", "title": None, "path": str(folder), "groupings": None, "keyness": None,
+                               "search_characters": 300})
+    summarised = []
+
+    def count_tokens(sentences):
+        summarised.append(len(sentences))
+        return sum(len(sentence) for sentence in sentences)
+
+    def summaries(corpus, memo="trends"):
+        textwork = work(tmp_path / "cache", jobs=1)
+        texts = corpus.texts[:20]
+        textwork.prepare(corpus, texts, code=False)
+        return {text.id: value for text, value in textwork.summaries(texts, memo, count_tokens)}
+
+    corpus = load_corpus(project, entry)
+    first = summaries(corpus)
+    assert len(summarised) == len(first) == 20 and all(first.values())
+    summarised.clear()
+    assert summaries(corpus) == first and summarised == []  # all read back
+    changed = corpus.texts[0]
+    (folder / changed.file).write_text(corpus.read_text(changed) + "\n第九十九条 本办法自公布之日起施行。", encoding="utf-8")
+    corpus = load_corpus(project, entry)
+    again = summaries(corpus)
+    assert len(summarised) == 1 and again[changed.id] > first[changed.id]
+    assert {k: v for k, v in again.items() if k != changed.id} == {k: v for k, v in first.items() if k != changed.id}
+    summarised.clear()
+    assert summaries(corpus, memo="another figure") == again and len(summarised) == 20
+    for cache in (tmp_path / "cache/summaries").rglob("*.pickle"):
+        cache.write_bytes(b"damaged")  # a damaged cache file is a miss, never an error
+    summarised.clear()
+    assert summaries(corpus) == again and len(summarised) == 20
+
+
 def test_dask_cluster_on_loopback_gives_the_same_tokens(tmp_path, monkeypatch):
     distributed = pytest.importorskip("dask.distributed")
     # workers import pilotsite: they need the project on their path

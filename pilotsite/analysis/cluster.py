@@ -10,6 +10,7 @@ pilotsite to read the task graph.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import multiprocessing
@@ -30,6 +31,7 @@ INSTALL = ("Give every worker this checkout: start it with PYTHONPATH=/path/to/c
            "requirements.txt, or `pip install /path/to/checkout` there; then restart the workers")
 
 
+@functools.lru_cache(maxsize=1)
 def code_digest() -> str:
     """What must be the same on the workers as here: the project's code and the libraries whose
     behaviour shapes the results."""

@@ -7,13 +7,16 @@ Each text's results are files keyed by the SHA-256 of the text file and of what 
 so a rebuild works only on new or changed texts, and nothing is held in memory for long:
   tokens/<k[:2]>/<k>.txt  jieba tokens of each sentence (segment.encode)
   coded/<k[:2]>/<k>.txt   the coded units: one line "sentence-number sub-tool-id" each
+and, per figure that summarises every text, one file of those summaries by token key:
+  summaries/<m[:2]>/<m>.pickle   (m: the hash of what shapes the summaries besides the text)
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from pilotsite.inputs.corpus import MARKUP, SENTENCE_END, Corpus, CorpusText, decode_text, split_sentences
@@ -166,3 +169,24 @@ class TextWork:
         if path is not None and (todo or remove or not path.is_file()):
             write_atomic(path, json.dumps({"texts": sorted(keys), "counts": counts}, ensure_ascii=False).encode("utf-8"))
         return counts
+
+    def summaries(self, texts: Iterable[CorpusText], memo: str, summarize: Callable[[list[list[str]]], object]
+                  ) -> Iterator[tuple[CorpusText, object]]:
+        """(text, summarize(its tokens of each sentence)) for each text, in order.
+
+        memo names everything besides the text that shapes a summary (the figure, its code, its
+        parameters and word lists): the summaries are kept under that name by token key, so the
+        next build summarises only new or changed texts and reads the rest from one file. They
+        are saved once every text is summarised, for exactly these texts."""
+        path = shard(self.coded_dir.parent / "summaries", hashlib.sha256(memo.encode("utf-8")).hexdigest(), ".pickle")
+        try:
+            saved = pickle.loads(path.read_bytes()) if path.is_file() else {}
+        except Exception:  # a damaged cache file is only a cache miss
+            saved = {}
+        kept: dict[str, object] = {}
+        for text in texts:
+            key = self.token_key(text)
+            kept[key] = saved[key] if key in saved else summarize(self.tokens(text))
+            yield text, kept[key]
+        if kept.keys() != saved.keys():
+            write_atomic(path, pickle.dumps(kept, protocol=5))

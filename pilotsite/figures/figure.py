@@ -5,6 +5,7 @@ computation: its inputs are literal paths, so the build can list every dependenc
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import sys
 import traceback
@@ -144,6 +145,26 @@ class Inputs:
         self.require("data/lexicon/userdict.txt")
         for text in corpus.texts:
             yield text, self.catalog.textwork.tokens(text)
+
+    def corpus_summaries(self, corpus_id: str, summarize, name: str = ""):
+        """(text, summarize(jieba tokens of each sentence)) for every text of the corpus, text by
+        text; each text's summary is kept between builds (TextWork.summaries), so a corpus that
+        gains or changes texts is summarised only for those. summarize must depend on nothing but
+        the tokens, this figure's code and parameters and the files it declares: those name the
+        kept summaries, with `name` for a figure that summarises in more than one way."""
+        import json
+
+        from pilotsite.analysis.cluster import code_digest
+
+        corpus = self.corpus(corpus_id)
+        self.require("data/lexicon/userdict.txt")
+        texts = set(corpus.files)
+        shaping = {path: hashlib.sha256(self.catalog.project.path(path).read_bytes()).hexdigest()
+                   for path in sorted(set(self.figure.inputs) - texts)}
+        analysis = hashlib.sha256(self.catalog.project.path(self.figure.analysis).read_bytes()).hexdigest()
+        memo = json.dumps([self.figure.id, name, analysis, code_digest(), self.figure.params, shaping],
+                          sort_keys=True, ensure_ascii=False, default=str)
+        yield from self.catalog.textwork.summaries(corpus.texts, memo, summarize)
 
     def corpus_sentences(self, corpus_id: str, text) -> list[str]:
         """The sentences of one text of the corpus, verbatim (numbered from 1 as on its page)."""
