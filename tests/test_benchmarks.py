@@ -21,6 +21,15 @@ def test_scale_benchmark_runs_quickly_and_prints_its_figures(tmp_path):
     assert re.search(r"seconds per MB at 2x / at 100 %: [\d.]+", out)
 
 
+def test_scale_benchmark_can_measure_only_the_full_corpus(tmp_path):
+    result = subprocess.run([sys.executable, "bench/scale.py", "--quick", "--full-only", "--work", str(tmp_path / "scale")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert re.search(r"100 %: +\d+ texts .* cold +[\d.]+ s", out) and re.search(r"20 texts added at 100 %: [\d.]+ s", out), out
+    assert "25 %:" not in out and "2x:" not in out and not (tmp_path / "scale/corpora/share-25").exists()
+
+
 def run_quick(script: str, *args: str, check: bool = True) -> str:
     """The benchmark's quick mode; check=False allows the exit status 1 that reports a page over budget."""
     result = subprocess.run([sys.executable, f"bench/{script}", "--quick", *args], cwd=ROOT, capture_output=True,

@@ -169,13 +169,17 @@ def font_face(url: str, characters: str, family: str = FAMILY) -> str:
             f"  unicode-range: {unicode_range(characters)}; }}\n")
 
 
-def own_characters(characters: str, slices: list[str], sizes: list[int], budget: int) -> str:
+def own_characters(characters: str, slices: list[str], sizes: list[int], budget: int,
+                   slice_of: dict[str, int] | None = None) -> str:
     """The characters of a page that a face of its own should hold, or "" when the slices it
     needs stay within budget (bytes): the page's characters from its least-used slices (fewest of
     their characters on the page first), taken until the slices left and the own face (estimated
-    at the bytes per character of the slices it replaces) fit the budget."""
+    at the bytes per character of the slices it replaces) fit the budget. slice_of (character ->
+    index of its slice, see slice_index) spares a site of many pages building it for each."""
     page = set(characters)
-    used = [(len(page & set(s)) / len(s), index) for index, s in enumerate(slices) if page & set(s)]
+    slice_of = slice_index(slices) if slice_of is None else slice_of
+    on_page = Counter(slice_of[ch] for ch in page if ch in slice_of)
+    used = [(on_page[index] / len(slices[index]), index) for index in sorted(on_page)]
     total = sum(sizes[index] for _, index in used)
     moved: list[str] = []
     for share, index in sorted(used):
@@ -184,6 +188,11 @@ def own_characters(characters: str, slices: list[str], sizes: list[int], budget:
         total -= sizes[index] * (1 - share)  # the slice goes; the page's characters from it stay, in the own face
         moved += [ch for ch in slices[index] if ch in page]
     return "".join(sorted(moved)) if moved else ""
+
+
+def slice_index(slices: list[str]) -> dict[str, int]:
+    """Each character -> the index of the slice that holds it (a character is in one slice)."""
+    return {ch: index for index, characters in enumerate(slices) for ch in characters}
 
 
 def page_characters(source_dir: Path, source_keys: dict[str, str | None], cache_dir: Path,
@@ -258,11 +267,12 @@ def add_own_faces(site: Path, plan: FontPlan, html_keys: dict, jobs: int = 0) ->
     first. The HTML file is replaced, never written in place (it may be a hard link to the cache
     or the published site), and the page's HTML key changes with it. Returns the font files."""
     own = {}
+    slice_of = slice_index(plan.slices)
     for page, characters in sorted(plan.pages.items()):
         path = site / f"{page}.html"
         if characters and path.is_file():
             budget = PAGE_BUDGET - OTHER_FILES - path.stat().st_size
-            chosen = own_characters(characters, plan.slices, plan.sizes, budget)
+            chosen = own_characters(characters, plan.slices, plan.sizes, budget, slice_of)
             if chosen:
                 own[page] = chosen
     fonts = subset_fonts(list(own.values()), plan.cache_dir, jobs)
