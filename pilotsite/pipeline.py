@@ -208,6 +208,9 @@ class Written:
     stage: object  # the corpus text pass (TextStage)
     rendered: list[str] = field(default_factory=list)  # pages rendered anew
     html_keys: dict = field(default_factory=dict)  # page -> content key of its HTML (embedded renderer)
+    # page -> content key of its HTML before a face of its own was added to its <head>: what the
+    # search index reads is the same either way, so a page whose own face changed keeps its bundle
+    search_keys: dict = field(default_factory=dict)
     font_plan: object = None  # webfont.FontPlan: what gives a heavy page a web-font face of its own, once rendered
 
 
@@ -287,6 +290,7 @@ def render(build: Build, written: Written) -> Written:
         written.rendered += written.stage.rendered
     from pilotsite.pages import webfont
 
+    written.search_keys = dict(written.html_keys)
     if written.font_plan is not None:
         webfont.add_own_faces(written.staging, written.font_plan, written.html_keys, build.jobs)
     return written
@@ -302,7 +306,7 @@ def index_check_and_publish(build: Build, analyses: Analyses, drawn: Drawn, vers
     build.clock.start("search")
     build.say("[7/7] Indexing for search, checking links and " + ("comparing with " + str(build.out) if build.check else "publishing"))
     staging, work = written.staging, build.work
-    search.index_site(staging, written.indexed, written.search_bundles, written.html_keys, work.cache("search"))
+    search.index_site(staging, written.indexed, written.search_bundles, written.search_keys, work.cache("search"))
     build.clock.start("links")
     broken = linkcheck.broken_links(staging, written.html_keys, work.cache("links-v2.json"))
     if broken:

@@ -100,3 +100,31 @@ def test_pages_with_a_face_of_their_own_fetch_it_instead_of_the_slices_it_replac
         page = path.relative_to(built_site).as_posix()
         weight, files = weigh_page(site, page)
         assert weight <= BUDGET and any("/own-" in f for f in files)
+
+
+def test_a_pages_own_face_leaves_its_search_index_as_it_was(built_site, tmp_path):
+    """The build keys a page's search bundle by its HTML before its own face was added
+    (pipeline.render: search_keys), so pages whose own face changes (slices re-cut as the corpus
+    grows) keep their cached bundle. That holds only if Pagefind's output does not depend on the
+    <style> in the head: it must be byte for byte the same with and without it."""
+    import filecmp
+    import re
+
+    from pilotsite.publishing import search
+
+    page = next(p for p in sorted(built_site.rglob("*.html")) if webfont.OWN_FAMILY in p.read_text(encoding="utf-8"))
+    html = page.read_text(encoding="utf-8")
+    without = re.sub(r"<style>/\* this page's rarest characters.*?</style>\n", "", html, flags=re.S)
+    assert without != html
+    bundles = []
+    for name, text in (("with", html), ("without", without)):
+        site = tmp_path / name
+        (site / "p").mkdir(parents=True)
+        (site / "p/index.html").write_text(text, encoding="utf-8")
+        search.run_pagefind(site, "pagefind", "p/index.html")
+        bundles.append(site / "pagefind")
+    files = sorted(p.relative_to(bundles[0]).as_posix() for p in bundles[0].rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(bundles[1]).as_posix() for p in bundles[1].rglob("*") if p.is_file())
+    assert any(f.startswith("fragment/") for f in files)
+    _, mismatch, errors = filecmp.cmpfiles(bundles[0], bundles[1], files, shallow=False)
+    assert not mismatch and not errors
