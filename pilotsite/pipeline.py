@@ -164,7 +164,7 @@ def draw_figures(build: Build, catalog, analyses: Analyses) -> Drawn:
             before = cache.components(figure.id, build.state.figure_keys.get(figure.id, ""))
             reasons[figure.id] = (sorted(n for n in set(parts) | set(before) if parts.get(n) != before.get(n))
                                   if before else ["no earlier build"])
-            build.say(f"      drawing {figure.id} ({', '.join(reasons[figure.id])})")
+            build.say(f"      drawing {figure.id} ({listed(reasons[figure.id])})")
             stale.append(figure)
     for figure, files in compute_figures(stale, catalog, build.jobs):
         cache.store(figure.id, keys[figure.id], files, components[figure.id])
@@ -177,6 +177,13 @@ def draw_figures(build: Build, catalog, analyses: Analyses) -> Drawn:
         else:
             results[figure.id] = result
     return Drawn(results, keys, [figure.id for figure in stale], reasons, cache)
+
+
+def listed(names: list[str], most: int = 4) -> str:
+    """Names joined by commas, at most `most` of them and then how many more (a corpus that gains
+    a thousand texts changes a thousand inputs of a figure)."""
+    shown = ", ".join(names[:most])
+    return shown if len(names) <= most else f"{shown} and {len(names) - most} more"
 
 
 @dataclass

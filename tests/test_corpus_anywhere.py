@@ -44,3 +44,14 @@ def test_a_corpus_outside_the_project_is_watched_checked_and_rebuilt(project_cop
     assert "某市返乡创业试点条例" in page.read_text(encoding="utf-8")
     assert run_build(project_copy, "--check").returncode == 0
     assert "Nothing changed" in run_build(project_copy).stdout
+
+
+def test_a_figure_redrawn_for_many_changed_texts_names_a_few_and_counts_the_rest():
+    """A corpus that gains a thousand texts changes a thousand inputs of each corpus figure: the
+    build's "drawing …" line names four and counts the others, instead of a screenful per figure."""
+    from pilotsite.pipeline import listed
+
+    names = [f"data:texts/added/t{n}.md" for n in range(1000)]
+    line = listed(names)
+    assert line.count("data:") == 4 and line.endswith(" and 996 more")
+    assert listed(names[:2]) == "data:texts/added/t0.md, data:texts/added/t1.md"
