@@ -39,7 +39,6 @@ FONT_DIR = "assets/fonts"
 FONT_CSS = "assets/fonts/cjk.css"
 FAMILY = "Pilot Site CJK"
 SLICE_FORMAT = "woff2 slices 1"  # in every cache key: change it when the subset options change
-SUBSETS_IN_BATCH = 8  # font subsets cut by one worker task: a tenth of a second each
 MOST_IN_SLICE = 200  # characters, about 30 KB of WOFF2
 PAGE_BUDGET = 500_000  # bytes a page may fetch (bench/page_weight.py): its font slices get what its
 OTHER_FILES = 80_000  # HTML leaves of it, less this for the stylesheets, scripts and response headers
@@ -134,20 +133,25 @@ def subset_font(characters: str, source=None, flavor: str | None = "woff2") -> b
 
 def subset_fonts(slices: list[str], cache_dir: Path, jobs: int = 0) -> list[bytes]:
     """Each slice's WOFF2, from the cache or made, in up to `jobs` forked processes (0: all
-    cores); with more than a few to make, each is cut from one subset holding them all (the full
-    font takes a second to load, that subset a tenth)."""
+    cores). The ones to make are dealt into groups, two per process; with more than a few in a
+    group, each is cut from one subset holding the whole group (the full font takes a second to
+    load, that subset a tenth), which the process makes first: no process waits for another's."""
+    import os
+
     missing = [s for s in slices if not (cache_dir / cache_name(s)).is_file()]
-    source = subset_font("".join(missing), flavor=None) if len(missing) > 3 else None
-    batches = [missing[start:start + SUBSETS_IN_BATCH] for start in range(0, len(missing), SUBSETS_IN_BATCH)]
-    for batch, fonts in zip(batches, run_batches("pilotsite.pages.webfont:subset_batch", batches, (source,), jobs)):
-        for characters, font in zip(batch, fonts):
+    count = min(len(missing), 2 * (jobs or os.cpu_count() or 1))
+    groups = [missing[index::count] for index in range(count)] if count else []
+    for group, fonts in zip(groups, run_batches("pilotsite.pages.webfont:subset_group", groups, (), jobs)):
+        for characters, font in zip(group, fonts):
             write_atomic(cache_dir / cache_name(characters), font)
     return [(cache_dir / cache_name(s)).read_bytes() for s in slices]
 
 
-def subset_batch(batch: list[str], source: bytes | None) -> list[bytes]:
-    """subset_font for each of a batch of character sets, all cut from `source` (see subset_fonts)."""
-    return [subset_font(characters, io.BytesIO(source) if source else None) for characters in batch]
+def subset_group(group: list[str]) -> list[bytes]:
+    """subset_font for each of a group of character sets; with more than a few, each is cut from
+    one subset holding them all (same bytes: tests/test_webfont.py)."""
+    source = subset_font("".join(group), flavor=None) if len(group) > 3 else None
+    return [subset_font(characters, io.BytesIO(source) if source else None) for characters in group]
 
 
 def unicode_range(characters: str) -> str:
