@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pilotsite.errors import BuildError, Problem
+from pilotsite.inputs.interface import Interface, load_interface
 
 SITE_SETTINGS = "data/site.yaml"
 EVENTS = "data/timelines/events.csv"
@@ -23,6 +24,11 @@ class SiteSettings:
     licence_id: str  # SPDX identifier, e.g. CC-BY-4.0
     licence_url: str
     site_url: str  # absolute, without a trailing slash
+    interface: Interface = Interface(())  # the interface's texts in each language (data/i18n/)
+
+    def t(self, key: str, **values: object) -> str:
+        """The interface's text for key (data/i18n/), for templates: {{ site.t("nav.figures") }}."""
+        return self.interface.text(key, **values)
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ def open_project(root: Path, site_url: str | None = None, validated_tables=None)
         title=config.title, title_zh=config.title_zh, authors=tuple(config.authors), date=config.date,
         licence=config.licence, licence_id=config.licence_id, licence_url=config.licence_url,
         site_url=(site_url if site_url is not None else config.site_url).rstrip("/"),
+        interface=load_interface(root),
     )
     if not settings.site_url.startswith(("https://", "http://")):
         raise BuildError([Problem(SITE_SETTINGS, f"site_url must be an absolute http(s) URL, found '{settings.site_url}'")])

@@ -20,9 +20,10 @@ from pilotsite.state.ledger import canonical, distinct_versions
 from pilotsite.figures.outputs import FigureResult
 from pilotsite.inputs.project import Project
 
-NAV = (("Home", "index"), ("Documents", "documents/index"), ("Figures", "figures/index"),
-       ("Timeline", "timeline/index"), ("Corpus studies", "corpus/index"), ("Data", "data/index"), ("Methods", "methods/index"),
-       ("What changed", "changes/index"), ("Search", "search/index"))
+# The site's sections, in the navigation's order; each label is the text of nav.<section> in the
+# interface's catalogue (data/i18n/).
+NAV = ("index", "documents/index", "figures/index", "timeline/index", "corpus/index", "data/index", "methods/index",
+       "changes/index", "search/index")
 HEADLINE_KINDS = ("policy-tools", "timeline", "keywords", "corpus")  # which figure a document leads with
 RELATED_MIN_SHARED = 3  # shared top keywords for two documents to count as related
 RELATED_MAX = 3
@@ -340,7 +341,8 @@ class SiteModel:
             absent.add("corpus/index")
         if len(self.events) == 0 and len(self.stages) == 0:
             absent.add("timeline/index")
-        return tuple((label, target) for label, target in NAV if target not in absent)
+        settings = self.project.settings
+        return tuple((settings.t(f"nav.{target.split('/')[0]}"), target) for target in NAV if target not in absent)
 
 
 def figure_href(root: str, figure_id: str) -> str:

@@ -222,7 +222,7 @@ def build_pages(model: SiteModel) -> list[Page]:
             Link("Figure", figure_href(root, f"{process_id}-stages")),
             tuple((int(s["step"]), s["label"], s["quote"], document_href(root, doc_id, s["anchor"])) for _, s in steps.iterrows())))
     combined = model.results.get("case-timelines-combined")
-    if ("Timeline", "timeline/index") in model.nav:  # a site without timelines has no timeline page
+    if "timeline/index" in {target for _, target in model.nav}:  # a site without timelines has no timeline page
         pages.append(Page("timeline/index", "timeline.qmd.j2", "Timeline of the cases", "en",
                           "Dated events and ordered stages across the cases, each quoted from its source.",
                           crumbs(root, Link("Timeline", "")),

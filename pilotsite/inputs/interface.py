@@ -1,0 +1,99 @@
+"""The site's interface in each language: data/i18n/<language>.yaml, one catalogue per language.
+
+Every text a reader sees that is neither data nor a document (navigation, labels, messages)
+comes from a catalogue, never from code or templates, so a translator edits data files only.
+The first language is the reference: every other catalogue must have exactly its keys, and the
+same {placeholders} in each text. A catalogue that lacks a key, has one too many, or a
+template that asks for a key no catalogue has, fails the build naming the file, the key and
+its line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pilotsite.errors import BuildError, Problem
+
+CATALOGUES = "data/i18n"
+LANGUAGES = ("en", "zh")  # the first is the reference catalogue
+KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def catalogue_label(language: str) -> str:
+    return f"{CATALOGUES}/{language}.yaml"
+
+
+@dataclass(frozen=True)
+class Interface:
+    """Every language's catalogue (language -> ((key, text), …), keys sorted), and the language
+    pages are shown in. Frozen and plain, so it pickles into page keys and worker tasks."""
+
+    catalogues: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+    language: str = LANGUAGES[0]
+
+    def text(self, key: str, language: str | None = None, **values: object) -> str:
+        """The text of key in the language (default: the interface's), placeholders filled."""
+        language = language or self.language
+        catalogue = dict(dict(self.catalogues).get(language, ()))
+        if key not in catalogue:
+            raise BuildError([Problem(catalogue_label(language), f"no text for the key '{key}', which a page asks for "
+                                                                  f"(add it to every catalogue under {CATALOGUES}/)")])
+        text = catalogue[key]
+        return text.format_map(values) if values else text
+
+
+def load_interface(root: Path) -> Interface:
+    """Read and check every catalogue of the project at root; all problems together."""
+    from pilotsite.inputs.reading import read_utf8
+    from pilotsite.inputs.schemas import key_lines, parse_yaml
+
+    problems: list[Problem] = []
+    found: dict[str, dict[str, str]] = {}
+    lines: dict[str, dict[tuple, int]] = {}
+    for language in LANGUAGES:
+        label = catalogue_label(language)
+        path = root / label
+        if not path.is_file():
+            problems.append(Problem(label, f"missing: the interface's texts in '{language}', with the keys of "
+                                           f"{catalogue_label(LANGUAGES[0])}"))
+            continue
+        text = read_utf8(path, label)
+        raw = parse_yaml(text, label)
+        lines[language] = key_lines(text)
+        if not isinstance(raw, dict):
+            problems.append(Problem(label, "expected a mapping of keys (such as nav.figures) to texts"))
+            continue
+        strings = {}
+        for key, value in raw.items():
+            line = lines[language].get((key,))
+            if not isinstance(key, str) or not KEY.match(key):
+                problems.append(Problem(label, f"key {key!r}: expected lowercase words joined by dots, such as nav.figures",
+                                        line=line))
+            elif not isinstance(value, str) or not value.strip():
+                problems.append(Problem(label, f"key '{key}': found {value!r}, expected a non-empty text", line=line))
+            else:
+                strings[key] = value
+        found[language] = strings
+    reference = LANGUAGES[0]
+    if reference in found:
+        expected = found[reference]
+        for language, strings in found.items():
+            label = catalogue_label(language)
+            for key in sorted(set(expected) - set(strings)):
+                if (key,) in lines[language]:
+                    continue  # present but not valid: reported above
+                problems.append(Problem(label, f"no translation of '{key}' ({catalogue_label(reference)} has "
+                                               f"'{expected[key]}')"))
+            for key in sorted(set(strings) - set(expected)):
+                problems.append(Problem(label, f"'{key}' is not a key of {catalogue_label(reference)} (check the "
+                                               "spelling, or add it there too)", line=lines[language].get((key,))))
+            for key in sorted(set(strings) & set(expected)):
+                if sorted(PLACEHOLDER.findall(strings[key])) != sorted(PLACEHOLDER.findall(expected[key])):
+                    problems.append(Problem(label, f"key '{key}': the placeholders of '{strings[key]}' differ from those "
+                                                   f"of '{expected[key]}' in {catalogue_label(reference)}",
+                                            line=lines[language].get((key,))))
+    if problems:
+        raise BuildError(problems)
+    return Interface(tuple((language, tuple(sorted(found[language].items()))) for language in LANGUAGES))

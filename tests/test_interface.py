@@ -1,0 +1,85 @@
+"""The interface's texts come from one catalogue per language (data/i18n/, read by
+pilotsite/inputs/interface.py): checked against each other, escaped, and the pages follow them."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ROOT, run_build
+from pilotsite.errors import BuildError
+from pilotsite.inputs.interface import LANGUAGES, Interface, load_interface
+
+
+def catalogue_of(interface: Interface, language: str) -> dict[str, str]:
+    return dict(dict(interface.catalogues)[language])
+
+
+def test_the_shipped_catalogues_have_the_same_keys_and_every_page_key_is_in_them():
+    interface = load_interface(ROOT)
+    english, chinese = (catalogue_of(interface, language) for language in LANGUAGES)
+    assert set(english) == set(chinese) and len(english) >= 15
+    assert chinese["nav.figures"] == "图表" and interface.text("nav.figures") == "Figures"
+    assert interface.text("layout.edition", date="2026-11-30") == "edition 2026-11-30"
+    assert interface.text("layout.edition", "zh", date="2026-11-30") == "2026-11-30 版"
+    layout = (ROOT / "site/layouts/page.html.j2").read_text(encoding="utf-8")
+    asked = set(re.findall(r"""site\.t\("([^"]+)\"""", layout))
+    assert asked and asked <= set(english)
+
+
+def write_catalogues(root, english: str, chinese: str) -> None:
+    (root / "data/i18n").mkdir(parents=True, exist_ok=True)
+    (root / "data/i18n/en.yaml").write_text(english, encoding="utf-8")
+    (root / "data/i18n/zh.yaml").write_text(chinese, encoding="utf-8")
+
+
+def test_a_missing_an_extra_and_a_mismatched_key_are_reported_with_file_key_and_line(tmp_path):
+    write_catalogues(tmp_path,
+                     "nav.figures: Figures\nnav.data: Data\nlayout.edition: edition {date}\n",
+                     "nav.figures: 图表\nlayout.edition: 版本\nnav.extra: 多余\nnav.empty: ''\n")
+    with pytest.raises(BuildError) as info:
+        load_interface(tmp_path)
+    message = str(info.value)
+    assert "data/i18n/zh.yaml: no translation of 'nav.data' (data/i18n/en.yaml has 'Data')" in message
+    assert re.search(r"data/i18n/zh\.yaml, line 3\b.*'nav\.extra' is not a key of data/i18n/en\.yaml", message), message
+    assert re.search(r"data/i18n/zh\.yaml, line 2\b.*key 'layout\.edition': the placeholders", message), message
+    assert re.search(r"data/i18n/zh\.yaml, line 4\b.*key 'nav\.empty': found '', expected a non-empty text", message), message
+
+
+def test_a_missing_catalogue_is_named(tmp_path):
+    (tmp_path / "data/i18n").mkdir(parents=True)
+    (tmp_path / "data/i18n/en.yaml").write_text("nav.figures: Figures\n", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"data/i18n/zh\.yaml: missing"):
+        load_interface(tmp_path)
+
+
+def test_a_key_that_no_catalogue_has_fails_naming_it():
+    interface = load_interface(ROOT)
+    with pytest.raises(BuildError, match=r"data/i18n/en\.yaml: no text for the key 'nav\.nowhere'"):
+        interface.text("nav.nowhere")
+
+
+def test_a_build_with_an_untranslated_key_fails_naming_file_and_key(project_copy):
+    path = project_copy / "data/i18n/zh.yaml"
+    path.write_text(re.sub(r"(?m)^nav\.methods:.*\n", "", path.read_text(encoding="utf-8")), encoding="utf-8")
+    result = run_build(project_copy, check=False)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "data/i18n/zh.yaml: no translation of 'nav.methods' (data/i18n/en.yaml has 'Methods')" in result.stderr
+    assert not (project_copy / "_site").exists()
+
+
+def test_every_page_follows_an_edited_catalogue_text_escaped(built_project, tmp_path):
+    """Editing a text of the catalogue re-renders every page with it; the text is escaped like data."""
+    import shutil
+
+    root = tmp_path / "project"
+    shutil.copytree(built_project, root, symlinks=True)
+    path = root / "data/i18n/en.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("nav.figures: Figures", 'nav.figures: "Charts <b>"'),
+                    encoding="utf-8")
+    run_build(root)
+    pages = [p for p in (root / "_site").rglob("*.html") if "http-equiv=\"refresh\"" not in p.read_text(encoding="utf-8")]
+    assert len(pages) > 100
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert ">Charts &lt;b&gt;</a>" in html and "Charts <b>" not in html, page
