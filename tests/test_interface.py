@@ -83,3 +83,9 @@ def test_every_page_follows_an_edited_catalogue_text_escaped(built_project, tmp_
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert ">Charts &lt;b&gt;</a>" in html and "Charts <b>" not in html, page
+
+
+def test_a_project_without_catalogues_shows_the_shipped_ones(tmp_path):
+    """A project made before data/i18n/ existed, or a small one made by hand, still builds."""
+    assert not (tmp_path / "data/i18n").exists()
+    assert load_interface(tmp_path) == load_interface(ROOT)

@@ -2,7 +2,8 @@
 
 Every text a reader sees that is neither data nor a document (navigation, labels, messages)
 comes from a catalogue, never from code or templates, so a translator edits data files only.
-The first language is the reference: every other catalogue must have exactly its keys, and the
+A project without a data/i18n/ folder uses the catalogues shipped with this checkout. The first
+language is the reference: every other catalogue must have exactly its keys, and the
 same {placeholders} in each text. A catalogue that lacks a key, has one too many, or a
 template that asks for a key no catalogue has, fails the build naming the file, the key and
 its line.
@@ -16,6 +17,9 @@ from pathlib import Path
 from pilotsite.errors import BuildError, Problem
 
 CATALOGUES = "data/i18n"
+# A project without a data/i18n/ folder of its own (one made before it existed, or a small one
+# made by hand) shows the interface in the texts shipped with this checkout.
+SHIPPED = Path(__file__).resolve().parents[2]
 LANGUAGES = ("en", "zh")  # the first is the reference catalogue
 KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -45,9 +49,13 @@ class Interface:
 
 
 def load_interface(root: Path) -> Interface:
-    """Read and check every catalogue of the project at root; all problems together."""
+    """Read and check every catalogue of the project at root (or, if it has no data/i18n/
+    folder, those shipped with this checkout); all problems together."""
     from pilotsite.inputs.reading import read_utf8
     from pilotsite.inputs.schemas import key_lines, parse_yaml
+
+    if not (root / CATALOGUES).is_dir() and (SHIPPED / CATALOGUES).is_dir():
+        root = SHIPPED
 
     problems: list[Problem] = []
     found: dict[str, dict[str, str]] = {}
