@@ -130,3 +130,12 @@ def locked_pins(path: Path | None = None) -> dict[str, str]:
         if found:
             pins[canonical_name(found.group(1))] = found.group(2)
     return pins
+
+
+def interruptible() -> None:
+    """For subprocess.Popen(preexec_fn=…): the build gets Ctrl-C's signal even when the tests run
+    in the background of a shell without job control, which starts them with SIGINT ignored (and
+    Python keeps an ignored SIGINT ignored)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -20,7 +20,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import copy_project, run_build, tree_hashes
+from conftest import copy_project, interruptible, run_build, tree_hashes
 
 REPORTED = "data/reported/return-migrant-entrepreneurship"
 EVENTS = "data/timelines/events.csv"
@@ -238,7 +238,7 @@ def test_ctrl_c_during_the_build_changes_nothing(project, tmp_path):
     before_site = tree_hashes(project / "_site")
     try:
         edit_line(project, TOOL_TYPES, 2, lambda line: line.replace("Results", "Results (interrupted)", 1))
-        process = subprocess.Popen([sys.executable, "build.py"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen([sys.executable, "build.py"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=interruptible)
         deadline = time.monotonic() + 60
         for line in process.stdout:
             if "drawing" in line or time.monotonic() > deadline:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cited_entry, copy_built, copy_project, figure_count, run_build, tree_hashes
+from conftest import cited_entry, copy_built, copy_project, figure_count, interruptible, run_build, tree_hashes
 
 TOOL_TYPES = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
 
@@ -176,7 +176,7 @@ def test_ctrl_c_leaves_the_published_site_as_it_was(built):
     before = tree_hashes(built / "_site")
     edit_locator(built, "(interrupted)")
     shutil.rmtree(built / ".build/cache")  # make the build long enough to interrupt
-    process = subprocess.Popen([sys.executable, "build.py"], cwd=built, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen([sys.executable, "build.py"], cwd=built, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=interruptible)
     wait_for_line(process, "drawing")
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
