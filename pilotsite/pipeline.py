@@ -272,9 +272,11 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     redirects = {p.path for p in pages if p.redirect}
     indexed = [f"{p.path}.html" for p in pages if p.search_kind] + stage.indexed
     build.clock.start("fonts")
-    # The layout's own Chinese is on every page, so it belongs in the core subset.
+    # The layout's own Chinese, and the interface's texts it shows, are on every page: they
+    # belong in the core subset.
     layout_text = (build.root / "site" / "layouts" / "page.html.j2").read_text(encoding="utf-8")
-    fonts, font_plan = webfont.write_font(sources, settings.title_zh + layout_text, work.cache("fonts"), writer.keys,
+    every_page = settings.title_zh + layout_text + settings.interface.shown_texts()
+    fonts, font_plan = webfont.write_font(sources, every_page, work.cache("fonts"), writer.keys,
                                           stage.characters, build.jobs)
     for path in fonts:
         writer.keep(path)

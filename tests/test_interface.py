@@ -75,14 +75,18 @@ def test_every_page_follows_an_edited_catalogue_text_escaped(built_project, tmp_
     root = tmp_path / "project"
     shutil.copytree(built_project, root, symlinks=True)
     path = root / "data/i18n/en.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("nav.figures: Figures", 'nav.figures: "Charts <b>"'),
+    path.write_text(path.read_text(encoding="utf-8").replace("nav.figures: Figures", 'nav.figures: "Charts <b> 鼹"'),
                     encoding="utf-8")
     run_build(root)
     pages = [p for p in (root / "_site").rglob("*.html") if "http-equiv=\"refresh\"" not in p.read_text(encoding="utf-8")]
     assert len(pages) > 100
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        assert ">Charts &lt;b&gt;</a>" in html and "Charts <b>" not in html, page
+        assert ">Charts &lt;b&gt; 鼹</a>" in html and "Charts <b>" not in html, page
+    # A character only the catalogue has is in the web font (else readers without a CJK font see a box).
+    css = (root / "_site/assets/fonts/cjk.css").read_text(encoding="utf-8")
+    ranges = [part.strip()[2:] for line in re.findall(r"unicode-range: ([^;]+);", css) for part in line.split(",")]
+    assert any(int(r.split("-")[0], 16) <= 0x9F39 <= int(r.split("-")[-1], 16) for r in ranges)
 
 
 def test_a_project_without_catalogues_shows_the_shipped_ones(tmp_path):

@@ -47,6 +47,10 @@ class Interface:
         text = catalogue[key]
         return text.format_map(values) if values else text
 
+    def shown_texts(self) -> str:
+        """Every text of the interface's language: what the layout may put on any page."""
+        return "\n".join(text for _, text in dict(self.catalogues).get(self.language, ()))
+
 
 def load_interface(root: Path) -> Interface:
     """Read and check every catalogue of the project at root (or, if it has no data/i18n/
