@@ -88,6 +88,11 @@ def _worker_digest() -> str:
         return f"error: {type(exc).__name__}: {exc}"
 
 
+def process_count(jobs: int) -> int:
+    """The local processes `--jobs` asks for: 0 means one per core."""
+    return jobs or os.cpu_count() or 1
+
+
 def run_batches(function: str, batches: Iterable, arguments: tuple, jobs: int = 0, scheduler: str = "") -> Iterator:
     """function(batch, *arguments) for every batch, results in the order of the batches.
 
@@ -97,7 +102,7 @@ def run_batches(function: str, batches: Iterable, arguments: tuple, jobs: int = 
     if scheduler:
         yield from _in_order(_on_cluster(scheduler, function, batches, arguments))
         return
-    jobs = jobs or os.cpu_count() or 1
+    jobs = process_count(jobs)
     target = pkgutil.resolve_name(function)
     waiting = iter(batches)
     first = list(itertools.islice(waiting, 2))  # a single batch is done here: no processes to start

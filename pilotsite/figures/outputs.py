@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pilotsite.analysis.cluster import process_count
 from pilotsite.figures.figure import Catalog, Check, Figure, Inputs, NotDrawn, NothingToDraw
 from pilotsite.errors import BuildError, Problem
 from pilotsite.state.fingerprint import library_versions
@@ -123,7 +124,7 @@ def compute_figures(figures: list[Figure], catalog: Catalog, jobs: int = 0) -> l
     of all that fail are raised together; nothing is returned (so nothing is cached) unless all
     succeed. Workers only compute: a worker that is killed leaves nothing behind.
     """
-    jobs = min(jobs or os.cpu_count() or 1, len(figures))
+    jobs = min(process_count(jobs), len(figures))
     outcomes = []
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for figure in figures:

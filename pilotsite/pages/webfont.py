@@ -30,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from pilotsite.analysis.cluster import run_batches
+from pilotsite.analysis.cluster import process_count, run_batches
 from pilotsite.state.caching import prune_files, put_bytes
 from pilotsite.state.fingerprint import package_version, write_atomic
 from pilotsite.figures.fonts import FONT_FILE, cjk_font
@@ -136,10 +136,8 @@ def subset_fonts(slices: list[str], cache_dir: Path, jobs: int = 0) -> list[byte
     cores). The ones to make are dealt into groups, two per process; with more than a few in a
     group, each is cut from one subset holding the whole group (the full font takes a second to
     load, that subset a tenth), which the process makes first: no process waits for another's."""
-    import os
-
     missing = [s for s in slices if not (cache_dir / cache_name(s)).is_file()]
-    count = min(len(missing), 2 * (jobs or os.cpu_count() or 1))
+    count = min(len(missing), 2 * process_count(jobs))
     groups = [missing[index::count] for index in range(count)] if count else []
     for group, fonts in zip(groups, run_batches("pilotsite.pages.webfont:subset_group", groups, (), jobs)):
         for characters, font in zip(group, fonts):
