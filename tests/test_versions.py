@@ -48,6 +48,10 @@ def test_a_data_edit_publishes_one_version_of_the_figure_that_reads_it_with_its_
     assert entry["diff"]["changed"] == 1 and entry["diff"]["added"] == entry["diff"]["removed"] == 0
     assert entry["diff"]["cells"] == [["central / 1", "locator", old_locator, new_locator]]
     assert entry["summary"] == f"1 row changed: central / 1 locator {old_locator} → {new_locator}"
+    assert f"data:{KEYWORDS}" in entry["changed"]
+    # what a version was made from is kept on the latest entry only: a corpus figure's map names
+    # every text, and one per version would grow the committed ledger with every data update
+    assert all(("components" in e) == (e is h[-1]) for h in after["figures"].values() for e in h)
     # the comparison with the version before: both images, and the diff, on its page and in diff.csv
     site = root / "_site"
     # compared with the version before it that a reader can tell apart (not one identical to an earlier)

@@ -7,8 +7,9 @@ are the same as the latest version's records nothing; outputs equal to an earlie
 that version current again, under its own number. Each version's files are kept beside the
 ledger, so every comparison can be made again on any fresh clone. Never edited by hand.
 
-An entry: version (id), number, edition, previous (id), components (what it was made from),
-published (digest), changed (the components that differ from the previous version's), diff
+An entry: version (id), number, edition, previous (id), components (what it was made from: kept
+on the latest entry of each figure only, to name what its next version changed, so the ledger
+does not grow by a corpus-sized map with every version of a corpus figure), published (digest), changed (the components that differ from the previous version's), diff
 (rows added, removed and changed, and the first changed cells), summary (one line), and for
 entries from before versions were decided by what is published, same_as: the earlier version
 with identical outputs, if any.
@@ -83,6 +84,9 @@ def load(root: Path) -> dict:
     if not path.is_file():
         return {"figures": {}}
     ledger = json.loads(path.read_text(encoding="utf-8"))
+    for history in ledger.get("figures", {}).values():
+        for earlier in history[:-1]:
+            earlier.pop("components", None)  # ledgers written before only the latest kept them
     for figure_id, history in ledger.get("figures", {}).items():
         if all("published" in e for e in history):
             continue
@@ -159,12 +163,15 @@ def record(ledger: dict, root: Path, results, edition: str, documents: dict) -> 
         if earlier:
             entry["restores"] = True
         if latest:
-            names = sorted(set(latest["components"]) | set(result.components))
-            entry["changed"] = [n for n in names if latest["components"].get(n) != result.components.get(n)]
+            before = latest.get("components", {})
+            names = sorted(set(before) | set(result.components))
+            entry["changed"] = [n for n in names if before.get(n) != result.components.get(n)]
         else:
             entry["changed"] = []
         meta = version_meta(result, number, edition, documents)
         entry["diff"], entry["summary"] = describe(root, fid, latest, entry, list(result.figure.primary_key), result.csv, meta)
+        if latest:
+            history[-1] = {k: v for k, v in latest.items() if k != "components"}
         history.append(entry)
         changes.append(Change(fid, version, entry["previous"], tuple(entry["changed"]), entry["summary"]))
         if earlier:
