@@ -22,9 +22,13 @@ def test_the_shipped_catalogues_have_the_same_keys_and_every_page_key_is_in_them
     assert chinese["nav.figures"] == "图表" and interface.text("nav.figures") == "Figures"
     assert interface.text("layout.edition", date="2026-11-30") == "edition 2026-11-30"
     assert interface.text("layout.edition", "zh", date="2026-11-30") == "2026-11-30 版"
-    layout = (ROOT / "site/layouts/page.html.j2").read_text(encoding="utf-8")
-    asked = set(re.findall(r"""site\.t\("([^"]+)\"""", layout))
-    assert asked and asked <= set(english)
+    # every key a layout or template asks for (literally, or as one of two in a conditional)
+    asked = set()
+    for template in sorted((ROOT / "site").glob("*/*.j2")):
+        source = template.read_text(encoding="utf-8")
+        calls = re.findall(r"site\.t\(([^)]*)\)", source)
+        asked |= {key for call in calls for key in re.findall(r'"([a-z0-9_]+(?:\.[a-z0-9_]+)+)"', call)}
+    assert len(asked) >= 100 and asked <= set(english), sorted(asked - set(english))
 
 
 def write_catalogues(root, english: str, chinese: str) -> None:
@@ -35,8 +39,8 @@ def write_catalogues(root, english: str, chinese: str) -> None:
 
 def test_a_missing_an_extra_and_a_mismatched_key_are_reported_with_file_key_and_line(tmp_path):
     write_catalogues(tmp_path,
-                     "nav.figures: Figures\nnav.data: Data\nlayout.edition: edition {date}\n",
-                     "nav.figures: 图表\nlayout.edition: 版本\nnav.extra: 多余\nnav.empty: ''\n")
+                     "nav.figures: Figures\nnav.data: Data\nlayout.edition: edition {date}\nnav.braced: 'Year {Date}'\n",
+                     "nav.figures: 图表\nlayout.edition: 版本\nnav.extra: 多余\nnav.empty: ''\nnav.braced: '{year}年'\n")
     with pytest.raises(BuildError) as info:
         load_interface(tmp_path)
     message = str(info.value)
@@ -44,6 +48,9 @@ def test_a_missing_an_extra_and_a_mismatched_key_are_reported_with_file_key_and_
     assert re.search(r"data/i18n/zh\.yaml, line 3\b.*'nav\.extra' is not a key of data/i18n/en\.yaml", message), message
     assert re.search(r"data/i18n/zh\.yaml, line 2\b.*key 'layout\.edition': the placeholders", message), message
     assert re.search(r"data/i18n/zh\.yaml, line 4\b.*key 'nav\.empty': found '', expected a non-empty text", message), message
+    # a brace that is not a {lowercase_name} would fail when the page is made: caught when read
+    assert re.search(r"data/i18n/en\.yaml, line 4\b.*key 'nav\.braced': 'Year \{Date\}' has a brace that is not a placeholder",
+                     message), message
 
 
 def test_a_missing_catalogue_is_named(tmp_path):

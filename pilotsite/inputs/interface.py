@@ -11,6 +11,7 @@ its line.
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,17 @@ CATALOGUES = "data/i18n"
 SHIPPED = Path(__file__).resolve().parents[2]
 LANGUAGES = ("en", "zh")  # the first is the reference catalogue
 KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
-PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+PLACEHOLDER = re.compile(r"^[a-z_]+$")
+
+
+def placeholders(text: str) -> list[str] | None:
+    """The {names} a text has, sorted; None if it has a brace that is not one ({{ and }} are a
+    literal brace)."""
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError:
+        return None
+    return sorted(fields) if all(PLACEHOLDER.match(name) for name in fields) else None
 
 
 def catalogue_label(language: str) -> str:
@@ -85,6 +96,10 @@ def load_interface(root: Path) -> Interface:
                                         line=line))
             elif not isinstance(value, str) or not value.strip():
                 problems.append(Problem(label, f"key '{key}': found {value!r}, expected a non-empty text", line=line))
+            elif placeholders(value) is None:
+                problems.append(Problem(label, f"key '{key}': '{value}' has a brace that is not a placeholder: "
+                                               "write {name} with a lowercase name, or {{ and }} for a brace itself",
+                                        line=line))
             else:
                 strings[key] = value
         found[language] = strings
@@ -102,7 +117,7 @@ def load_interface(root: Path) -> Interface:
                 problems.append(Problem(label, f"'{key}' is not a key of {catalogue_label(reference)} (check the "
                                                "spelling, or add it there too)", line=lines[language].get((key,))))
             for key in sorted(set(strings) & set(expected)):
-                if sorted(PLACEHOLDER.findall(strings[key])) != sorted(PLACEHOLDER.findall(expected[key])):
+                if placeholders(strings[key]) != placeholders(expected[key]):
                     problems.append(Problem(label, f"key '{key}': the placeholders of '{strings[key]}' differ from those "
                                                    f"of '{expected[key]}' in {catalogue_label(reference)}",
                                             line=lines[language].get((key,))))

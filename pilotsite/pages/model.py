@@ -342,7 +342,7 @@ class SiteModel:
         if len(self.events) == 0 and len(self.stages) == 0:
             absent.add("timeline/index")
         settings = self.project.settings
-        return tuple((settings.t(f"nav.{target.split('/')[0]}"), target) for target in NAV if target not in absent)
+        return tuple((settings.interface.text(f"nav.{target.split('/')[0]}"), target) for target in NAV if target not in absent)
 
 
 def figure_href(root: str, figure_id: str) -> str:

@@ -37,6 +37,20 @@ def html_text(value) -> Markup:
     return Markup(str.translate(str(escape("" if value is None else value)), EXTRA_HTML_ESCAPES))
 
 
+def filled_html(key: str, text: str, values: dict) -> Markup:
+    """An interface text with its {placeholders} filled, escaped as html_text escapes every value:
+    the text and plain values are escaped, markup the template made (a link set with {% set %}) is
+    kept as it is."""
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(text):
+        parts.append(html_text(literal))
+        if name is not None:
+            if name not in values:
+                raise BuildError(f"a template asks for the interface text '{key}' without a value for {{{name}}}")
+            parts.append(html_text(values[name]))
+    return Markup("".join(parts))
+
+
 HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}) | EXTRA_HTML_ESCAPES
 
 
