@@ -82,9 +82,20 @@ def test_every_page_follows_an_edited_catalogue_text_escaped(built_project, tmp_
     root = tmp_path / "project"
     shutil.copytree(built_project, root, symlinks=True)
     path = root / "data/i18n/en.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("nav.figures: Figures", 'nav.figures: "Charts <b> 鼹"'),
-                    encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace("nav.figures: Figures", 'nav.figures: "Charts <b> 鼹"')
+    # a template's heading, and texts the page builder writes (a group label, a page title)
+    text = text.replace("figure.history: History", "figure.history: Earlier <versions>")
+    text = text.replace("kind.keywords: Keyword frequencies", "kind.keywords: Word & counts")
+    text = text.replace("page.timeline_title: Timeline of the cases", "page.timeline_title: Dated <cases>")
+    path.write_text(text, encoding="utf-8")
     run_build(root)
+    site = root / "_site"
+    figure = (site / "figures/return-migrant-keywords/index.html").read_text(encoding="utf-8")
+    assert '<h2 id="history">Earlier &lt;versions&gt;</h2>' in figure
+    assert 'Charts &lt;b&gt; 鼹</a></li>' in figure  # the breadcrumb too
+    assert ">Word &amp; counts</h2>" in (site / "figures/index.html").read_text(encoding="utf-8")
+    timeline = (site / "timeline/index.html").read_text(encoding="utf-8")
+    assert "<title>Dated &lt;cases&gt; ·" in timeline and "<h1>Dated &lt;cases&gt;</h1>" in timeline
     pages = [p for p in (root / "_site").rglob("*.html") if "http-equiv=\"refresh\"" not in p.read_text(encoding="utf-8")]
     assert len(pages) > 100
     for page in pages:

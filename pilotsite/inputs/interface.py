@@ -48,15 +48,21 @@ class Interface:
     catalogues: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     language: str = LANGUAGES[0]
 
-    def text(self, key: str, language: str | None = None, **values: object) -> str:
-        """The text of key in the language (default: the interface's), placeholders filled."""
+    def raw(self, key: str, language: str | None = None) -> str:
+        """The text of key in the language (default: the interface's), {placeholders} unfilled."""
         language = language or self.language
         catalogue = dict(dict(self.catalogues).get(language, ()))
         if key not in catalogue:
             raise BuildError([Problem(catalogue_label(language), f"no text for the key '{key}', which a page asks for "
                                                                   f"(add it to every catalogue under {CATALOGUES}/)")])
-        text = catalogue[key]
-        return text.format_map(values) if values else text
+        return catalogue[key]
+
+    def text(self, key: str, language: str | None = None, **values: object) -> str:
+        """The text of key in the language (default: the interface's), placeholders filled."""
+        try:
+            return self.raw(key, language).format_map(values)
+        except KeyError as missing:
+            raise BuildError(f"the interface text '{key}' was asked for without a value for {{{missing.args[0]}}}") from None
 
     def shown_texts(self) -> str:
         """Every text of the interface's language: what the layout may put on any page."""

@@ -4,8 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markupsafe import Markup
-
 from pilotsite.errors import BuildError, Problem
 from pilotsite.inputs.interface import Interface, load_interface
 
@@ -27,14 +25,6 @@ class SiteSettings:
     licence_url: str
     site_url: str  # absolute, without a trailing slash
     interface: Interface = Interface(())  # the interface's texts in each language (data/i18n/)
-
-    def t(self, key: str, /, **values: object) -> Markup:
-        """The interface's text for key (data/i18n/), for templates: {{ site.t("nav.figures") }}.
-        The text is escaped, and so is each value, unless it is markup the template made (a link
-        set with {% set %}): {{ site.t("figure.version_note", number=n, link=link) }}."""
-        from pilotsite.pages.sources import filled_html
-
-        return filled_html(key, self.interface.text(key), values)
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,7 @@ def published_versions(model: SiteModel) -> list[Published]:
 
 def version_pages(model: SiteModel) -> list[Page]:
     """A permanent page per published version, plus redirect pages for renamed and retired ids."""
-    settings = model.project.settings
+    settings, t = model.project.settings, model.interface.text
     root = "../../../../"
     pages = []
     for item in published_versions(model):
@@ -130,9 +130,10 @@ def version_pages(model: SiteModel) -> list[Page]:
         svg = item.files["figure.svg"]
         chart = inline_chart(svg if isinstance(svg, bytes) else svg.read_bytes(), evidence_hrefs(columns, rows))
         pages.append(Page(
-            f"{item.folder}index", "version.qmd.j2", f"{meta['title']} (version {entry['number']})", "en", meta["caption"],
-            (Link("Home", root + "index.html"), Link("Figures", root + "figures/index.html"),
-             Link(item.figure_id, "../../index.html"), Link(f"version {entry['number']}", "")),
+            f"{item.folder}index", "version.qmd.j2", t("version.title", title=meta["title"], number=entry["number"]), "en",
+            meta["caption"],
+            (Link(t("nav.index"), root + "index.html"), Link(t("nav.figures"), root + "figures/index.html"),
+             Link(item.figure_id, "../../index.html"), Link(t("common.version_lower", number=entry["number"]), "")),
             VersionContext(
                 meta=meta, columns=columns, rows=rows, chart=chart,
                 documents=tuple(Link(d["title"], document_href(root, d["id"]) if d["id"] in model.documents else "")
@@ -140,8 +141,9 @@ def version_pages(model: SiteModel) -> list[Page]:
                 withdrawn=tuple(d["title"] for d in meta["documents"] if d["id"] not in model.documents),
                 citation=citation, source_name=source_name, source=item.files[source_name].decode("utf-8"),
                 latest_href="../../index.html", history_href=f"{root}changes/index.html#{item.figure_id}-{entry['version']}",
-                same_as=Link(f"version {first['number']}", f"../{first['version']}/index.html") if entry.get("same_as") else None,
-                compare=(Link(f"version {before[-1]['number']}", root + compare_path(item.figure_id, before[-1]["version"],
+                same_as=(Link(t("common.version_lower", number=first["number"]), f"../{first['version']}/index.html")
+                         if entry.get("same_as") else None),
+                compare=(Link(t("common.version_lower", number=before[-1]["number"]), root + compare_path(item.figure_id, before[-1]["version"],
                                                                                     first["version"]))
                          if before and not entry.get("same_as") else None),
             ),
@@ -167,6 +169,7 @@ def comparison_pages(model: SiteModel) -> list[Page]:
     from pilotsite.state.datadiff import compare
 
     root = "../../../../"
+    t = model.interface.text
     pages = []
     for figure_id, history in sorted(model.ledger.get("figures", {}).items()):
         distinct = distinct_versions(history)
@@ -183,15 +186,15 @@ def comparison_pages(model: SiteModel) -> list[Page]:
                 summary = "; ".join([diff.summary()] * (not diff.empty) + [f"{name} changed" for name, _, _ in texts]) \
                     or "the image changed; the data did not"
                 path = compare_path(figure_id, old["version"], new["version"])
-                title = f"{new_meta['title']}: version {old['number']} and version {new['number']}"
+                title = t("compare.title", title=new_meta["title"], old=old["number"], new=new["number"])
                 pages.append(Page(
-                    path[: -len(".html")], "compare.qmd.j2", title, "en", f"What changed in figure {figure_id} from version "
-                    f"{old['number']} to version {new['number']}: {summary}.",
-                    (Link("Home", root + "index.html"), Link("Figures", root + "figures/index.html"),
-                     Link(figure_id, "../../index.html"), Link(f"versions {old['number']} and {new['number']}", "")),
+                    path[: -len(".html")], "compare.qmd.j2", title, "en",
+                    t("compare.description", figure=figure_id, old=old["number"], new=new["number"], summary=summary),
+                    (Link(t("nav.index"), root + "index.html"), Link(t("nav.figures"), root + "figures/index.html"),
+                     Link(figure_id, "../../index.html"), Link(t("compare.crumb", old=old["number"], new=new["number"]), "")),
                     CompareContext(Link(figure_id, "../../index.html"),
-                                   Link(f"version {old['number']}", f"../../v/{old['version']}/index.html"),
-                                   Link(f"version {new['number']}", f"../../v/{new['version']}/index.html"),
+                                   Link(t("common.version_lower", number=old["number"]), f"../../v/{old['version']}/index.html"),
+                                   Link(t("common.version_lower", number=new["number"]), f"../../v/{new['version']}/index.html"),
                                    f"../../v/{old['version']}/figure.svg", f"../../v/{new['version']}/figure.svg",
                                    summary, diff, SHOWN_DIFF_ROWS, texts),
                     files=(("diff.csv", diff.to_csv()),),
@@ -208,17 +211,18 @@ def redirect_pages(model: SiteModel) -> list[Page]:
         raise BuildError([Problem(current[aliases[a]].analysis, f"figure id '{a}' was renamed to '{aliases[a]}' and must not be reused") for a in reused])
     pages = []
     retired = set(model.ledger.get("figures", {})) - set(current) - set(aliases)
-    root = "../../"
+    root, t = "../../", model.interface.text
     for old_id in sorted(set(aliases) | retired):
         if old_id in aliases:
             target = Link(aliases[old_id], f"../{aliases[old_id]}/index.html")
-            note = f"Figure {old_id} is now called {aliases[old_id]}."
+            note = t("redirect.renamed", old=old_id, new=aliases[old_id])
         else:
             last = model.ledger["figures"][old_id][-1]["version"]
-            target = Link(f"{old_id}, last version", f"v/{last}/index.html")
-            note = f"Figure {old_id} is no longer produced; its published versions stay available."
-        pages.append(Page(f"figures/{old_id}/index", "redirect.qmd.j2", f"Figure {old_id} has moved", "en", note,
-                          (Link("Home", root + "index.html"), Link("Figures", root + "figures/index.html"), Link(old_id, "")),
+            target = Link(t("redirect.last_version", old=old_id), f"v/{last}/index.html")
+            note = t("redirect.retired", old=old_id)
+        pages.append(Page(f"figures/{old_id}/index", "redirect.qmd.j2", t("redirect.title", old=old_id), "en", note,
+                          (Link(t("nav.index"), root + "index.html"), Link(t("nav.figures"), root + "figures/index.html"),
+                           Link(old_id, "")),
                           RedirectContext(target, note), redirect=target.href))
     return pages
 
@@ -299,8 +303,9 @@ def data_catalogue_page(model: SiteModel) -> Page:
             fields=tuple((f["name"], f["type"], f.get("unit", ""), f["description"]) for f in resource["schema"]["fields"]),
             primary_key=tuple(resource["schema"].get("primaryKey", ())),
         ))
-    return Page("data/index", "data.qmd.j2", "Data", "en", "Every published dataset, its schema, the figure that uses it and its licence.",
-                (Link("Home", root + "index.html"), Link("Data", "")),
+    t = model.interface.text
+    return Page("data/index", "data.qmd.j2", t("nav.data"), "en", t("page.data_description"),
+                (Link(t("nav.index"), root + "index.html"), Link(t("nav.data"), "")),
                 CatalogueContext(tuple(entries), licence(model)))
 
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pilotsite.inputs.corpus import YEAR, Corpus, CorpusText, split_sentences
+from pilotsite.inputs.interface import Interface
 from pilotsite.pages.model import Link, Page, SiteModel, figure_href
 
 SHOWN = 100  # sentences listed on an evidence page; evidence.csv has them all
@@ -214,6 +215,7 @@ def sentence_href(root: str, corpus_id: str, text_id: str, number: int, part: in
 def corpus_pages(model: SiteModel, catalog) -> list[Page]:
     """Every corpus page but the text pages (see text_page_batches): overview, lists, evidence."""
     pages, overview = [], []
+    t = model.interface.text
     for corpus in catalog.corpora.values():
         figures = tuple(Link(r.figure.title, r.figure.id) for r in sorted(model.results.values(), key=lambda r: r.figure.id)
                         if r.figure.kind == "corpus" and r.figure.params.get("corpus") == corpus.id)
@@ -230,9 +232,9 @@ def corpus_pages(model: SiteModel, catalog) -> list[Page]:
                                      tuple(r["values"]), r["sentence"], r["occurrences"]) for r in found.rows)
             by_group = tuple((v, found.by_group.get(v, 0)) for v in first.filled) if first else ()
             pages.append(Page(
-                f"{path}/index", "evidence.qmd.j2", f"Evidence: {item.label} ({item.what})", "zh" if item.kind == "word" else "en",
-                f"Every sentence of {corpus.title} counted for the {item.what} {item.label}.",
-                (Link("Home", root + "index.html"), Link("Corpus studies", root + "corpus/index.html"), Link(item.label, "")),
+                f"{path}/index", "evidence.qmd.j2", t("evidence.title", label=item.label, what=item.what),
+                "zh" if item.kind == "word" else "en", t("evidence.description", corpus=corpus.title, what=item.what, label=item.label),
+                (Link(t("nav.index"), root + "index.html"), Link(t("nav.corpus"), root + "corpus/index.html"), Link(item.label, "")),
                 EvidenceContext(corpus.title, item.what, item.rule, found.total, by_group, columns, rows, len(rows),
                                 tuple(Link(f.label, figure_href(root, f.href)) for f in figures)),
                 files=(("evidence.csv", found.csv),),
@@ -240,7 +242,7 @@ def corpus_pages(model: SiteModel, catalog) -> list[Page]:
             ))
             listing.append({"kind": item.what, "label": item.label, "href": evidence_path(corpus.id, item.kind, item.value)[len("corpus/"):],
                             "units": found.total})
-        pages += list_pages(corpus)
+        pages += list_pages(corpus, model.interface)
         not_drawn = tuple((n.title, n.reason) for n in model.not_drawn if n.corpus == corpus.id)
         overview.append(CorpusOverview(
             id=corpus.id, title=corpus.title, path=corpus.label, texts=len(corpus.texts), dated=corpus.dated,
@@ -248,11 +250,10 @@ def corpus_pages(model: SiteModel, catalog) -> list[Page]:
                             for g in corpus.groupings),
             figures=tuple(Link(f.label, figure_href("../", f.href)) for f in figures), not_drawn=not_drawn, notes=corpus.notes,
             evidence=tuple(listing), lists=list_links(corpus, "corpus/"),
-            all_texts=Link(f"All {len(corpus.texts)} texts", "../" + list_path(corpus.id))))
+            all_texts=Link(t("corpus.all_texts_link", count=len(corpus.texts)), "../" + list_path(corpus.id))))
     if overview:
-        pages.append(Page("corpus/index", "corpus.qmd.j2", "Corpus studies", "en",
-                          "Keywords, keyness and coded policy tools over corpora of Chinese policy texts.",
-                          (Link("Home", "../index.html"), Link("Corpus studies", "")), CorpusIndexContext(tuple(overview))))
+        pages.append(Page("corpus/index", "corpus.qmd.j2", t("nav.corpus"), "en", t("page.corpus_description"),
+                          (Link(t("nav.index"), "../index.html"), Link(t("nav.corpus"), "")), CorpusIndexContext(tuple(overview))))
     return pages
 
 
@@ -281,15 +282,16 @@ def list_links(corpus: Corpus, folder: str, counts: bool = True) -> tuple[tuple[
                  for column in list_columns(corpus))
 
 
-def list_pages(corpus: Corpus) -> list[Page]:
+def list_pages(corpus: Corpus, interface: Interface) -> list[Page]:
     """Paged lists of the texts: every text, and the texts of each value of each list column.
     Plain links, so narrowing works without JavaScript."""
+    t = interface.text
     shown = tuple(c for c in list_columns(corpus) if c != YEAR)
-    lists = [("", "", f"All texts of {corpus.title}", list(corpus.texts))]
+    lists = [("", "", t("text_list.all", corpus=corpus.title), list(corpus.texts))]
     for column in list_columns(corpus):
         for value, texts in column_values(corpus, column):
-            lists.append((column, value, f"Texts of {corpus.title} without a date" if (column, value) == (YEAR, NO_DATE)
-                          else f"Texts of {corpus.title} with {column.replace('_', ' ')} {value}", texts))
+            lists.append((column, value, t("text_list.undated", corpus=corpus.title) if (column, value) == (YEAR, NO_DATE)
+                          else t("text_list.with_value", corpus=corpus.title, column=column.replace("_", " "), value=value), texts))
     pages = []
     for column, value, heading, texts in lists:
         count = max(1, -(-len(texts) // LIST_PAGE_SIZE))
@@ -302,10 +304,11 @@ def list_pages(corpus: Corpus) -> list[Page]:
             page_links = tuple(Link(str(n), "" if n == number else root + list_path(corpus.id, column, value, n))
                                for n in range(1, count + 1)) if count > 1 else ()
             pages.append(Page(
-                path[: -len(".html")], "text_list.qmd.j2", heading + (f" (page {number} of {count})" if count > 1 else ""), "en",
-                f"{len(texts)} texts of {corpus.title}.",
-                (Link("Home", root + "index.html"), Link("Corpus studies", root + "corpus/index.html"),
-                 Link("Texts", "" if not column and number == 1 else root + list_path(corpus.id)))
+                path[: -len(".html")], "text_list.qmd.j2",
+                t("text_list.paged_title", heading=heading, number=number, count=count) if count > 1 else heading, "en",
+                t("text_list.description", count=len(texts), corpus=corpus.title),
+                (Link(t("nav.index"), root + "index.html"), Link(t("nav.corpus"), root + "corpus/index.html"),
+                 Link(t("corpus.texts"), "" if not column and number == 1 else root + list_path(corpus.id)))
                 + ((Link(f"{column.replace('_', ' ')}: {value}", ""),) if column else ()),
                 TextListContext(corpus.title, heading, len(texts), rows, shown, page_links,
                                 list_links(corpus, path[: path.rindex("/") + 1], counts=False))))

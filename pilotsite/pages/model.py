@@ -18,6 +18,7 @@ from pilotsite.inputs.documents import Block, Document
 from pilotsite.inputs.timelines import quote_anchor
 from pilotsite.state.ledger import canonical, distinct_versions
 from pilotsite.figures.outputs import FigureResult
+from pilotsite.inputs.interface import Interface
 from pilotsite.inputs.project import Project
 
 # The site's sections, in the navigation's order; each label is the text of nav.<section> in the
@@ -28,12 +29,11 @@ HEADLINE_KINDS = ("policy-tools", "timeline", "keywords", "corpus")  # which fig
 RELATED_MIN_SHARED = 3  # shared top keywords for two documents to count as related
 RELATED_MAX = 3
 REBUILD_COMMAND = "python build.py figure {id}"
-KIND_LABELS = {"policy-tools": "Policy-tool proportions", "keywords": "Keyword frequencies",
-               "timeline": "Case timelines", "corpus": "Corpus studies"}  # figure kinds, in index order
+FIGURE_KINDS = ("policy-tools", "keywords", "timeline", "corpus")  # in index order; labels: kind.<kind> in data/i18n/
 
 
-def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind)
+def kind_label(interface: Interface, kind: str) -> str:
+    return interface.text(f"kind.{kind.replace('-', '_')}") if kind in FIGURE_KINDS else kind
 
 
 @dataclass(frozen=True)
@@ -334,6 +334,11 @@ class SiteModel:
     references: RenderedReferences = field(default_factory=RenderedReferences)  # APA references rendered before
 
     @property
+    def interface(self) -> Interface:
+        """The interface's texts in the language of the pages being made (data/i18n/)."""
+        return self.project.settings.interface
+
+    @property
     def nav(self) -> tuple[tuple[str, str], ...]:
         """NAV without the sections this site does not have: no corpus, no timeline."""
         absent = set()
@@ -364,8 +369,8 @@ def figure_card(result: FigureResult, root: str) -> FigureCard:
                       headline=result.headline, documents=tuple(f.documents))
 
 
-def byline(doc: Document) -> str:
-    parts = [", ".join(doc.meta.get("authors") or []) or "Author not stated"]
+def byline(interface: Interface, doc: Document) -> str:
+    parts = [", ".join(doc.meta.get("authors") or []) or interface.text("document.author_not_stated")]
     if doc.meta.get("year"):
         parts.append(str(doc.meta["year"]))
     if doc.meta.get("venue"):
@@ -373,10 +378,10 @@ def byline(doc: Document) -> str:
     return " · ".join(parts)
 
 
-def document_card(doc: Document, figure_count: int, root: str) -> DocumentCard:
+def document_card(interface: Interface, doc: Document, figure_count: int, root: str) -> DocumentCard:
     return DocumentCard(id=doc.id, title=doc.title, short_title=doc.short_title, lang=document_lang(doc),
                         summary=doc.meta["summary"], href=document_href(root, doc.id),
-                        figure_count=figure_count, byline=byline(doc))
+                        figure_count=figure_count, byline=byline(interface, doc))
 
 
 def figures_of(model: SiteModel, doc_id: str) -> list[FigureResult]:
@@ -460,24 +465,24 @@ def highlight(block: Block, quotes: dict[str, tuple[str, str]]) -> TextBlock:
     return TextBlock(block.kind, block.lang, tuple(segments))
 
 
-def document_metadata(doc: Document) -> tuple[tuple[str, str, str], ...]:
-    m = doc.meta
-    rows = [("Authors", ", ".join(m.get("authors") or []) or "Not stated in the source", "")]
-    for label, key in (("Kind", "kind"), ("Venue", "venue"), ("Volume", "volume"), ("Issue", "issue"),
-                       ("Pages", "pages"), ("Year", "year"), ("Date", "date")):
+def document_metadata(interface: Interface, doc: Document) -> tuple[tuple[str, str, str], ...]:
+    m, t = doc.meta, interface.text
+    rows = [(t("document.authors"), ", ".join(m.get("authors") or []) or t("document.not_stated"), "")]
+    for key in ("kind", "venue", "volume", "issue", "pages", "year", "date"):
         if m.get(key):
-            rows.append((label, str(m[key]), ""))
+            rows.append((t(f"document.{key}"), str(m[key]), ""))
     if m.get("doi"):
         rows.append(("DOI", str(m["doi"]), f"https://doi.org/{m['doi']}"))
     if m.get("url") and not m.get("doi"):
         rows.append(("URL", str(m["url"]), str(m["url"])))
-    rows.append(("Languages", ", ".join(doc.languages), ""))
+    rows.append((t("document.languages"), ", ".join(doc.languages), ""))
     keywords = list(m.get("keywords") or []) + list(m.get("keywords_zh") or [])
     if keywords:
-        rows.append(("Author keywords", "; ".join(keywords), ""))
-    rows.append(("Source file", f"{m['source_file']} (SHA-256 {m.get('source_sha256') or 'not recorded'})", ""))
+        rows.append((t("document.author_keywords"), "; ".join(keywords), ""))
+    rows.append((t("document.source_file"), t("document.source_file_value", file=m["source_file"],
+                                                 digest=m.get("source_sha256") or t("document.not_recorded")), ""))
     if m.get("notes"):
-        rows.append(("Notes", str(m["notes"]), ""))
+        rows.append((t("document.notes"), str(m["notes"]), ""))
     return tuple(rows)
 
 

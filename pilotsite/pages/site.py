@@ -15,7 +15,7 @@ from pilotsite.inputs.documents import Document
 from pilotsite.errors import BuildError, Problem
 from pilotsite.state.ledger import canonical
 
-from pilotsite.pages.model import (HEADLINE_KINDS, KIND_LABELS, REBUILD_COMMAND, ChangesContext, DocumentContext,
+from pilotsite.pages.model import (FIGURE_KINDS, HEADLINE_KINDS, REBUILD_COMMAND, ChangesContext, DocumentContext,
                                    DocumentsIndexContext, FigureContext, FiguresIndexContext, HomeContext,
                                    KeywordContext, KeywordContextRow, Link, MethodsContext, Page, Process,
                                    SearchContext, Segment, SiteModel, TimelineContext, TimelineEvent, citation_files,
@@ -83,6 +83,7 @@ def keyword_context_pages(model: SiteModel) -> tuple[list[Page], dict[str, dict]
             links.setdefault(result.figure.id, {})[("keyword", keyword)] = path
             found.setdefault(path, (doc_id, lang, keyword, min_chars, []))[4].append(result.figure)
     root = "../../../../"
+    t = model.interface.text
     tokenised: dict[tuple, list[list[str]]] = {}
     for path, (doc_id, lang, keyword, min_chars, figures) in sorted(found.items()):
         doc = model.documents[doc_id]
@@ -92,12 +93,12 @@ def keyword_context_pages(model: SiteModel) -> tuple[list[Page], dict[str, dict]
         for number, (block, words) in enumerate(zip(doc.blocks, tokenised[(doc_id, lang, min_chars)]), 1):
             count = words.count(keyword)
             if count:
-                rows.append(KeywordContextRow(Link(f"paragraph {number}", f"{root}documents/{doc_id}/index.html#p-{number}"),
+                rows.append(KeywordContextRow(Link(t("keywords.paragraph_number", number=number), f"{root}documents/{doc_id}/index.html#p-{number}"),
                                               marked_segments(block.text, keyword, lang), count))
         pages.append(Page(
-            path[: -len(".html")], "keyword_contexts.qmd.j2", f"“{keyword}” in {doc.short_title}", lang,
-            f"Every paragraph of {doc.short_title} in which the keyword {keyword} was counted.",
-            (Link("Home", root + "index.html"), Link("Documents", root + "documents/index.html"),
+            path[: -len(".html")], "keyword_contexts.qmd.j2", t("keywords.title", keyword=keyword, document=doc.short_title), lang,
+            t("keywords.description", keyword=keyword, document=doc.short_title),
+            (Link(t("nav.index"), root + "index.html"), Link(t("nav.documents"), root + "documents/index.html"),
              Link(doc.short_title, root + f"documents/{doc_id}/index.html"), Link(keyword, "")),
             KeywordContext(Link(doc.title, root + f"documents/{doc_id}/index.html"), lang, keyword,
                            sum(r.occurrences for r in rows), tuple(rows),
@@ -108,39 +109,40 @@ def keyword_context_pages(model: SiteModel) -> tuple[list[Page], dict[str, dict]
 
 def build_pages(model: SiteModel) -> list[Page]:
     """Every page of the site, with its context; two pages claiming one path is an error."""
-    settings = model.project.settings
+    settings, interface = model.project.settings, model.interface
+    t = interface.text
     pages: list[Page] = []
-    home = Link("Home", "")
     results = sorted(model.results.values(), key=lambda r: r.figure.id)
     related = related_documents(model)
     passages = quoted_passages(model)
 
     def crumbs(root: str, *trail: Link) -> tuple[Link, ...]:
-        return (Link("Home", root + "index.html"), *trail)
+        return (Link(t("nav.index"), root + "index.html"), *trail)
 
     # Home: the documents and one headline finding per document.
     findings, cards = [], []
     for doc in model.documents.values():
         own = figures_of(model, doc.id)
-        cards.append(document_card(doc, len(own), ""))
+        cards.append(document_card(interface, doc, len(own), ""))
         lead = sorted((r for r in own if len(r.figure.documents) == 1),
                       key=lambda r: (r.figure.headline is None, r.figure.lang != document_lang(doc), HEADLINE_KINDS.index(r.figure.kind), r.figure.id))
         if lead:
             findings.append(figure_card(lead[0], ""))
     pages.append(Page("index", "index.qmd.j2", settings.title, "en",
-                      f"{settings.title}: documents, figures, data and code.", (), HomeContext(tuple(cards), tuple(findings))))
+                      t("page.home_description", title=settings.title), (), HomeContext(tuple(cards), tuple(findings))))
 
     root = "../"
-    pages.append(Page("documents/index", "documents.qmd.j2", "Documents", "en", "The source documents.",
-                      crumbs(root, Link("Documents", "")),
-                      DocumentsIndexContext(tuple(document_card(d, len(figures_of(model, d.id)), root) for d in model.documents.values()))))
+    pages.append(Page("documents/index", "documents.qmd.j2", t("nav.documents"), "en", t("page.documents_description"),
+                      crumbs(root, Link(t("nav.documents"), "")),
+                      DocumentsIndexContext(tuple(document_card(interface, d, len(figures_of(model, d.id)), root)
+                                                  for d in model.documents.values()))))
     groups = []
-    for kind, label in KIND_LABELS.items():
+    for kind in FIGURE_KINDS:
         cards_of_kind = tuple(figure_card(r, root) for r in results if r.figure.kind == kind)
         if cards_of_kind:
-            groups.append((kind, label, cards_of_kind))
-    pages.append(Page("figures/index", "figures.qmd.j2", "Figures", "en", "Every figure, with its data and code.",
-                      crumbs(root, Link("Figures", "")),
+            groups.append((kind, kind_label(interface, kind), cards_of_kind))
+    pages.append(Page("figures/index", "figures.qmd.j2", t("nav.figures"), "en", t("page.figures_description"),
+                      crumbs(root, Link(t("nav.figures"), "")),
                       FiguresIndexContext(tuple(groups), tuple((d.id, d.short_title) for d in model.documents.values())),
                       scripts=(f"{root}assets/figure-filters.js",)))
 
@@ -155,9 +157,9 @@ def build_pages(model: SiteModel) -> list[Page]:
             raise BuildError([Problem(doc.text_path, f"quote spans more than one paragraph, so it cannot be highlighted: \"{q[:80]}\"") for q in lost])
         pages.append(Page(
             f"documents/{doc.id}/index", "document.qmd.j2", doc.title, document_lang(doc), doc.meta["summary"],
-            crumbs(root, Link("Documents", root + "documents/index.html"), Link(doc.short_title, "")),
+            crumbs(root, Link(t("nav.documents"), root + "documents/index.html"), Link(doc.short_title, "")),
             DocumentContext(
-                document=doc, lang=document_lang(doc), metadata=document_metadata(doc), blocks=blocks,
+                document=doc, lang=document_lang(doc), metadata=document_metadata(interface, doc), blocks=blocks,
                 figures=tuple(figure_card(r, root) for r in figures_of(model, doc.id)),
                 related=tuple((Link(model.documents[o].short_title, document_href(root, o)), kw) for o, kw, _ in related[doc.id]),
                 quotes=tuple((a, fid, figure_href(root, fid)) for q, (a, fid) in sorted(quotes.items(), key=lambda x: x[1])),
@@ -184,7 +186,7 @@ def build_pages(model: SiteModel) -> list[Page]:
         rows = table_rows(result.data, root, corpus_links(model, result) if f.kind == "corpus" else keyword_links.get(f.id))
         pages.append(Page(
             f"figures/{f.id}/index", "figure.qmd.j2", f.title, "en", f.caption,
-            crumbs(root, Link("Figures", root + "figures/index.html"), Link(f.id, "")),
+            crumbs(root, Link(t("nav.figures"), root + "figures/index.html"), Link(f.id, "")),
             FigureContext(
                 result=result, columns=columns, rows=rows,
                 chart=inline_chart(result.svg, evidence_hrefs(columns, rows)),
@@ -202,7 +204,7 @@ def build_pages(model: SiteModel) -> list[Page]:
             meta=scholar_meta(cited),
             json_ld=dataset_json_ld(cited, f.caption, distribution(model, f"figures/{f.id}/"), document_urls(model, f.documents)),
             search_kind="figure",
-            search_filters=tuple(("document", model.documents[d].short_title) for d in f.documents) + (("analysis", kind_label(f.kind)),),
+            search_filters=tuple(("document", model.documents[d].short_title) for d in f.documents) + (("analysis", kind_label(interface, f.kind)),),
             scripts=(f"{root}assets/compare.js",),
         ))
 
@@ -223,16 +225,14 @@ def build_pages(model: SiteModel) -> list[Page]:
             tuple((int(s["step"]), s["label"], s["quote"], document_href(root, doc_id, s["anchor"])) for _, s in steps.iterrows())))
     combined = model.results.get("case-timelines-combined")
     if "timeline/index" in {target for _, target in model.nav}:  # a site without timelines has no timeline page
-        pages.append(Page("timeline/index", "timeline.qmd.j2", "Timeline of the cases", "en",
-                          "Dated events and ordered stages across the cases, each quoted from its source.",
-                          crumbs(root, Link("Timeline", "")),
+        pages.append(Page("timeline/index", "timeline.qmd.j2", t("page.timeline_title"), "en", t("page.timeline_description"),
+                          crumbs(root, Link(t("nav.timeline"), "")),
                           TimelineContext(figure_card(combined, root) if combined else None, events, tuple(processes)),
                           search_kind="timeline"))
     analyses = sorted({r.figure.analysis for r in results})
     docstrings = {r.figure.analysis: r.source for r in results}
-    pages.append(Page("methods/index", "methods.qmd.j2", "Methods", "en",
-                      "Tokenisation, dictionaries, stopwords, consistency checks and software versions.",
-                      crumbs(root, Link("Methods", "")),
+    pages.append(Page("methods/index", "methods.qmd.j2", t("nav.methods"), "en", t("page.methods_description"),
+                      crumbs(root, Link(t("nav.methods"), "")),
                       MethodsContext(
                           analyses=tuple((a, module_docstring(docstrings[a]), figure_href(root, next(r.figure.id for r in results if r.figure.analysis == a))) for a in analyses),
                           lexicon=model.lexicon_summary,
@@ -247,12 +247,10 @@ def build_pages(model: SiteModel) -> list[Page]:
         pages += corpus_pages(model, model.catalog)
     pages += version_pages(model)
     pages.append(data_catalogue_page(model))
-    pages.append(Page("changes/index", "changes.qmd.j2", "What changed", "en",
-                      "Every figure version the build has published, with the inputs and data rows that changed.",
-                      crumbs(root, Link("What changed", "")), ChangesContext(editions(version_entries(model, root)))))
-    pages.append(Page("search/index", "search.qmd.j2", "Search", "en",
-                      "Search the documents, figures, timeline and corpus texts, in Chinese or English.",
-                      crumbs(root, Link("Search", "")), SearchContext(f"{root}pagefind/", tuple(f"{root}{folder}/" for bundles in model.search_bundles.values()
+    pages.append(Page("changes/index", "changes.qmd.j2", t("nav.changes"), "en", t("page.changes_description"),
+                      crumbs(root, Link(t("nav.changes"), "")), ChangesContext(editions(version_entries(model, root)))))
+    pages.append(Page("search/index", "search.qmd.j2", t("nav.search"), "en", t("page.search_description"),
+                      crumbs(root, Link(t("nav.search"), "")), SearchContext(f"{root}pagefind/", tuple(f"{root}{folder}/" for bundles in model.search_bundles.values()
                                                                 for folder, _ in bundles)),
                       scripts=(f"{root}pagefind/pagefind-ui.js", f"{root}assets/search.js")))
 
@@ -324,7 +322,7 @@ def corpus_first_uses(model: SiteModel, root: str) -> tuple[TimelineEvent, ...]:
         links = corpus_links(model, result)
         for row in data[data["level"] == "centre"].itertuples(index=False):
             events.append(TimelineEvent(
-                row.first_date, row.first_date, row.first_date, False, f"First use of “{row.term}” in central texts of the corpus",
+                row.first_date, row.first_date, row.first_date, False, model.interface.text("timeline.first_use", term=row.term),
                 row.sentence, Link(f"{row.title} ({corpus.title})", root + links.get(("text_id", row.text_id), "")),
                 root + links.get(("sentence", row.sentence), ""), derived=figure_href(root, result.figure.id)))
     return tuple(events)

@@ -20,6 +20,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from pilotsite.errors import BuildError
+from pilotsite.inputs.project import SiteSettings
 from pilotsite.pages.model import Page, SiteModel
 
 MARKDOWN_SPECIAL = set(string.punctuation)
@@ -49,6 +50,21 @@ def filled_html(key: str, text: str, values: dict) -> Markup:
                 raise BuildError(f"a template asks for the interface text '{key}' without a value for {{{name}}}")
             parts.append(html_text(values[name]))
     return Markup("".join(parts))
+
+
+class TemplateSite:
+    """What templates see as `site`: the site settings (site.title, site.date, …) and site.t,
+    the interface's text for a key with its {placeholders} filled, escaped as every page value
+    is, keeping markup the template made: {{ site.t("figure.version_note", number=n, link=link) }}."""
+
+    def __init__(self, settings: SiteSettings):
+        self._settings = settings
+
+    def __getattr__(self, name: str):
+        return getattr(self._settings, name)
+
+    def t(self, key: str, /, **values: object) -> Markup:
+        return filled_html(key, self._settings.interface.raw(key), values)
 
 
 HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}) | EXTRA_HTML_ESCAPES
@@ -212,7 +228,7 @@ class SourceWriter:
         return keys
 
     def render(self, page: Page) -> str:
-        return self.env.get_template(page.template).render(page=page, ctx=page.context, site=self.settings)
+        return self.env.get_template(page.template).render(page=page, ctx=page.context, site=TemplateSite(self.settings))
 
     def place(self, path: str, cached: Path, key: str) -> None:
         """A page whose source another stage made and cached (corpus_texts.py): linked into place."""
