@@ -107,6 +107,25 @@ def test_every_page_follows_an_edited_catalogue_text_escaped(built_project, tmp_
     assert any(int(r.split("-")[0], 16) <= 0x9F39 <= int(r.split("-")[-1], 16) for r in ranges)
 
 
+def test_corpus_text_pages_follow_an_edited_catalogue_text(built_project, tmp_path):
+    """Text pages are made in batches and cached by their text: a catalogue edit that changes no
+    navigation label (which every page's key has) must still reach them."""
+    import shutil
+
+    root = tmp_path / "project"
+    shutil.copytree(built_project, root, symlinks=True)
+    path = root / "data/i18n/en.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("corpus_text.corpus: Corpus", "corpus_text.corpus: Body of <texts>")
+                    .replace("layout.skip_to_content: Skip to content", "layout.skip_to_content: Skip <ahead>"),
+                    encoding="utf-8")
+    run_build(root)
+    text_pages = sorted((root / "_site/corpus").glob("*/texts/*/index.html"))
+    assert len(text_pages) >= 10
+    for page in text_pages:
+        html = page.read_text(encoding="utf-8")
+        assert "<dt>Body of &lt;texts&gt;</dt>" in html and ">Skip &lt;ahead&gt;</a>" in html, page
+
 def test_a_project_without_catalogues_shows_the_shipped_ones(tmp_path):
     """A project made before data/i18n/ existed, or a small one made by hand, still builds."""
     assert not (tmp_path / "data/i18n").exists()

@@ -323,8 +323,9 @@ def text_key_hint(corpus: Corpus, text: CorpusText) -> str:
                        sorted(text.values.items())], ensure_ascii=False)
 
 
-def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str]) -> list[Page]:
+def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str], interface: Interface) -> list[Page]:
     """A text's page (or pages, for a long text), sentence by sentence with anchors #s-N."""
+    t = interface.text
     parts = parts_of(sentences)
     count = parts[-1] if parts else 1
     metadata = tuple((c, text.values[c]) for c in corpus.columns if c not in ("id", "title", "file") and text.values.get(c)) \
@@ -341,15 +342,16 @@ def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str]) -> list[P
         path = text_path(corpus.id, text.id, part)
         root = "../" * path.count("/")
         numbered = tuple((n, s) for n, (s, p) in enumerate(zip(sentences, parts), 1) if p == part)
-        part_links = tuple(Link(f"part {n}", "" if n == part else root + text_path(corpus.id, text.id, n))
+        part_links = tuple(Link(t("corpus_text.part", number=n), "" if n == part else root + text_path(corpus.id, text.id, n))
                            for n in range(1, count + 1)) if count > 1 else ()
         lists = tuple(Link(f"{c.replace('_', ' ')}: {text.value(c)}", root + list_path(corpus.id, c, text.value(c)))
                       for c in list_columns(corpus) if text.value(c))
         pages.append(Page(
-            path[: -len(".html")], "corpus_text.qmd.j2", text.title + (f" (part {part} of {count})" if count > 1 else ""), "zh",
-            f"{text.title}: a text of {corpus.title}",
-            (Link("Home", root + "index.html"), Link("Corpus studies", root + "corpus/index.html"),
-             Link("Texts", root + list_path(corpus.id)), Link(text.id, "")),
+            path[: -len(".html")], "corpus_text.qmd.j2",
+            t("corpus_text.part_title", title=text.title, number=part, count=count) if count > 1 else text.title, "zh",
+            t("corpus_text.description", title=text.title, corpus=corpus.title),
+            (Link(t("nav.index"), root + "index.html"), Link(t("nav.corpus"), root + "corpus/index.html"),
+             Link(t("corpus.texts"), root + list_path(corpus.id)), Link(text.id, "")),
             CorpusTextContext(corpus.title, metadata if part == 1 else (), numbered,
                               max(0, indexed - (numbered[0][0] - 1)) if numbered else 0, part_links, lists),
             search_kind="corpus text" if part == 1 else "",

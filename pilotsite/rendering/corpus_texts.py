@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import json
+import pickle
 import marshal
 import os
 import shutil
@@ -115,7 +116,7 @@ def text_batch(jobs: list[TextJob], corpus: Corpus, spec, items: tuple[EvidenceI
         if job.pages or (items and not complete):
             raw = decode_text(Path(job.source).read_bytes(), job.label) if job.label else job.source
             sentences = split_sentences(raw)
-        made = text_pages(corpus, job.text, sentences) if job.pages else []
+        made = text_pages(corpus, job.text, sentences, spec.settings.interface) if job.pages else []
         pages += made
         anew = None
         if items:
@@ -206,7 +207,8 @@ class TextStage:
         self.cache_dir = cache_dir  # .build/cache
         self.jobs, self.scheduler = jobs, scheduler
         self.parts = KeyedMemo(cache_dir / "text-parts.json")  # text page key -> number of pages
-        self.finishing = hashlib.sha256(json.dumps([spec.templates, spec.html]).encode()
+        # the site settings too: the interface's texts are on every text page
+        self.finishing = hashlib.sha256(json.dumps([spec.templates, spec.html]).encode() + pickle.dumps(spec.settings, protocol=5)
                                         + (renderer.finishing.encode() if renderer is not None else b"")).hexdigest()
         self.used_evidence: set[str] = set()
         self.used_text_evidence: set[str] = set()
