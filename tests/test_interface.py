@@ -128,5 +128,11 @@ def test_corpus_text_pages_follow_an_edited_catalogue_text(built_project, tmp_pa
 
 def test_a_project_without_catalogues_shows_the_shipped_ones(tmp_path):
     """A project made before data/i18n/ existed, or a small one made by hand, still builds."""
+    from pilotsite.state.workspace import input_files
+
     assert not (tmp_path / "data/i18n").exists()
     assert load_interface(tmp_path) == load_interface(ROOT)
+    # ... and those catalogues are inputs of its build: editing them is not "Nothing changed"
+    shown = input_files(tmp_path)
+    assert shown["checkout/data/i18n/zh.yaml"] == str(ROOT / "data/i18n/zh.yaml")
+    assert not any(label.startswith("checkout/") for label in input_files(ROOT))

@@ -15,6 +15,8 @@ from pathlib import Path
 from pilotsite.state import fingerprint
 
 WORK_DIR = ".build"
+CATALOGUES = "data/i18n"  # the interface's texts (pilotsite/inputs/interface.py)
+CHECKOUT = Path(__file__).resolve().parents[2]
 INPUT_TREES = ("data", "analyses", "site", "pilotsite", "history")  # with build.py: what the site is made from
 
 
@@ -96,6 +98,9 @@ def input_files(root: Path) -> dict[str, str]:
     files["build.py"] = str(root / "build.py")
     for label, folder in fingerprint.outside_corpus_folders(root, INPUT_TREES):
         files.update((f"{label}/{name}", path) for name, path in fingerprint.walk_files(str(folder)))
+    # A project without catalogues of its own shows those of this checkout (inputs/interface.py)
+    if not (root / CATALOGUES).is_dir() and (CHECKOUT / CATALOGUES).is_dir():
+        files.update((f"checkout/{CATALOGUES}/{name}", path) for name, path in fingerprint.walk_files(str(CHECKOUT / CATALOGUES)))
     return files
 
 
