@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pilotsite.errors import BuildError, Problem
@@ -47,11 +47,25 @@ class Interface:
 
     catalogues: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     language: str = LANGUAGES[0]
+    # language -> {key: text}, made once: every page asks for dozens of texts. Not pickled (see
+    # __getstate__), so page keys depend on the catalogues only, never on what was looked up.
+    _lookup: dict[str, dict[str, str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_lookup", {language: dict(texts) for language, texts in self.catalogues})
+
+    def __getstate__(self) -> tuple:
+        return self.catalogues, self.language
+
+    def __setstate__(self, state: tuple) -> None:
+        object.__setattr__(self, "catalogues", state[0])
+        object.__setattr__(self, "language", state[1])
+        self.__post_init__()
 
     def raw(self, key: str, language: str | None = None) -> str:
         """The text of key in the language (default: the interface's), {placeholders} unfilled."""
         language = language or self.language
-        catalogue = dict(dict(self.catalogues).get(language, ()))
+        catalogue = self._lookup.get(language, {})
         if key not in catalogue:
             raise BuildError([Problem(catalogue_label(language), f"no text for the key '{key}', which a page asks for "
                                                                   f"(add it to every catalogue under {CATALOGUES}/)")])
