@@ -16,11 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pilotsite.errors import BuildError, Problem
+from pilotsite.state.workspace import CATALOGUES, catalogues_root
 
-CATALOGUES = "data/i18n"
-# A project without a data/i18n/ folder of its own (one made before it existed, or a small one
-# made by hand) shows the interface in the texts shipped with this checkout.
-SHIPPED = Path(__file__).resolve().parents[2]
 LANGUAGES = ("en", "zh")  # the first is the reference catalogue
 KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 PLACEHOLDER = re.compile(r"^[a-z_]+$")
@@ -89,8 +86,7 @@ def load_interface(root: Path) -> Interface:
     from pilotsite.inputs.reading import read_utf8
     from pilotsite.inputs.schemas import key_lines, parse_yaml
 
-    if not (root / CATALOGUES).is_dir() and (SHIPPED / CATALOGUES).is_dir():
-        root = SHIPPED
+    root = catalogues_root(root)
 
     problems: list[Problem] = []
     found: dict[str, dict[str, str]] = {}

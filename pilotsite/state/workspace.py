@@ -15,7 +15,7 @@ from pathlib import Path
 from pilotsite.state import fingerprint
 
 WORK_DIR = ".build"
-CATALOGUES = "data/i18n"  # the interface's texts (pilotsite/inputs/interface.py)
+CATALOGUES = "data/i18n"  # the interface's texts, read by pilotsite/inputs/interface.py
 CHECKOUT = Path(__file__).resolve().parents[2]
 INPUT_TREES = ("data", "analyses", "site", "pilotsite", "history")  # with build.py: what the site is made from
 
@@ -98,10 +98,17 @@ def input_files(root: Path) -> dict[str, str]:
     files["build.py"] = str(root / "build.py")
     for label, folder in fingerprint.outside_corpus_folders(root, INPUT_TREES):
         files.update((f"{label}/{name}", path) for name, path in fingerprint.walk_files(str(folder)))
-    # A project without catalogues of its own shows those of this checkout (inputs/interface.py)
-    if not (root / CATALOGUES).is_dir() and (CHECKOUT / CATALOGUES).is_dir():
-        files.update((f"checkout/{CATALOGUES}/{name}", path) for name, path in fingerprint.walk_files(str(CHECKOUT / CATALOGUES)))
+    if catalogues_root(root) != root:
+        files.update((f"checkout/{CATALOGUES}/{name}", path)
+                     for name, path in fingerprint.walk_files(str(CHECKOUT / CATALOGUES)))
     return files
+
+
+def catalogues_root(root: Path) -> Path:
+    """Where the project at root has its catalogues (CATALOGUES under it): itself, or, for a
+    project without a data/i18n/ folder of its own (one made before it existed, or a small one
+    made by hand), this checkout, whose catalogues it then shows."""
+    return CHECKOUT if not (root / CATALOGUES).is_dir() and (CHECKOUT / CATALOGUES).is_dir() else root
 
 
 def inputs_digest(root: Path, hashes: fingerprint.FileHashes, options: dict) -> str:
