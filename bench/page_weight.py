@@ -52,6 +52,9 @@ KINDS = [
 
 
 def kind_of(page: str) -> str:
+    """The kind of a page; a page of the Chinese edition (zh/) is its kind, marked zh."""
+    if page.startswith("zh/"):
+        return kind_of(page[len("zh/"):]) + " · zh"
     return next((kind for kind, pattern in KINDS if re.fullmatch(pattern, page)), "other")
 
 
@@ -223,10 +226,10 @@ def report(folder: Path) -> int:
     heaviest = heaviest_by_kind(folder)
     over = [kind for kind, (_, weight, _, _) in heaviest.items() if weight > BUDGET]
     print(f"heaviest page of each kind (bytes fetched with an empty cache; budget {BUDGET // 1024} KB)")
-    print(f"{'kind':<17} {'pages':>6} {'KB':>7} {'fonts KB':>9} {'font files':>10} {'requests':>8}  page")
+    print(f"{'kind':<22} {'pages':>6} {'KB':>7} {'fonts KB':>9} {'font files':>10} {'requests':>8}  page")
     for kind, (page, weight, files, count) in sorted(heaviest.items(), key=lambda item: -item[1][1]):
         fonts = {path: size for path, size in files.items() if path.endswith((".woff2", ".woff", ".ttf", ".otf"))}
-        print(f"{kind:<17} {count:>6} {weight / 1024:>7.1f} {sum(fonts.values()) / 1024:>9.1f} {len(fonts):>10} "
+        print(f"{kind:<22} {count:>6} {weight / 1024:>7.1f} {sum(fonts.values()) / 1024:>9.1f} {len(fonts):>10} "
               f"{len(files):>8}  {page}{'  OVER' if kind in over else ''}")
     kind, (page, weight, files, _) = max(heaviest.items(), key=lambda item: item[1][1])
     print(f"heaviest page: {page} ({kind}), {weight / 1024:.1f} KB in {len(files)} requests: "

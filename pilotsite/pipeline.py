@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -230,7 +230,7 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     from pilotsite.pages.citable import site_files
     from pilotsite.pages.citation import RenderedReferences
     from pilotsite.pages.corpus_pages import evidence_items, evidence_links
-    from pilotsite.pages.model import SiteModel
+    from pilotsite.pages.model import EDITIONS, SiteModel
     from pilotsite.pages.site import build_pages
     from pilotsite.pages.sources import SourceWriter, site_templates
     from pilotsite.publishing import publish, search
@@ -264,18 +264,21 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     model.corpus_evidence = {c.id: stage.run(c, evidence_items(model, c)) for c in catalog.corpora.values()}
     stage.finish()
     build.clock.start("pages")
-    pages = build_pages(model)
+    pages = [page for language in EDITIONS for page in build_pages(replace(model, language=language))]
     model.references.save()
     page_keys = writer.write(pages)
     if renderer is not None:
         renderer.render(pages, page_keys)
     redirects = {p.path for p in pages if p.redirect}
-    indexed = [f"{p.path}.html" for p in pages if p.search_kind] + stage.indexed
+    # A corpus's evidence pages are indexed once, like its texts (search.bundles)
+    indexed = [f"{p.path}.html" for p in pages
+               if p.search_kind and not (p.language != "en" and p.search_kind == "evidence")] + stage.indexed
     build.clock.start("fonts")
     # The layout's own Chinese, and the interface's texts it shows, are on every page: they
     # belong in the core subset.
     layout_text = (build.root / "site" / "layouts" / "page.html.j2").read_text(encoding="utf-8")
-    every_page = settings.title_zh + layout_text + settings.interface.shown_texts()
+    every_page = settings.title_zh + layout_text + "".join(replace(settings.interface, language=language).shown_texts()
+                                                            for language in EDITIONS)
     fonts, font_plan = webfont.write_font(sources, every_page, work.cache("fonts"), writer.keys,
                                           stage.characters, build.jobs)
     for path in fonts:

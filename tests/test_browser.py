@@ -136,7 +136,8 @@ def test_reader_follows_links_from_home_to_figure_data_and_version(driver, serve
     assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Policy Pilots in China")
     follow(driver, server, "documents/shanxi-collaborative-contest/index.html")
     assert "从增长竞争到协同竞赛" in driver.find_element(By.TAG_NAME, "h1").text
-    assert driver.execute_script("return document.documentElement.lang") == "zh"
+    assert driver.execute_script("return document.documentElement.lang") == "en"  # the edition's language
+    assert driver.find_element(By.TAG_NAME, "h1").get_attribute("lang") == "zh"  # the title's own
     follow(driver, server, "figures/shanxi-collaborative-contest-keywords-zh/index.html")
     assert driver.execute_script("return document.documentElement.lang") == "en"
     chart = driver.find_element(By.CSS_SELECTOR, "main figure svg.chart")
@@ -157,6 +158,53 @@ def test_reader_follows_links_from_home_to_figure_data_and_version(driver, serve
     follow(driver, server, "v/")
     assert re.search(r"/figures/shanxi-collaborative-contest-keywords-zh/v/[0-9a-f]{12}/index\.html$", driver.current_url)
     assert "Version" in driver.find_element(By.CSS_SELECTOR, "p.version-note").text
+
+
+def test_reader_switches_between_the_editions(driver, server, base_url):
+    """The switch in the header leads to the same page in the other edition and back; the Chinese
+    page's navigation, breadcrumbs and headings are the Chinese catalogue's, and its links stay in
+    the Chinese edition."""
+    import yaml
+
+    zh = yaml.safe_load((ROOT / "data/i18n/zh.yaml").read_text(encoding="utf-8"))
+    visit(driver, server, base_url + FIGURE)
+    english_h1 = driver.find_element(By.TAG_NAME, "h1").text
+    driver.get_log("browser")
+    since = len(server.requests)
+    driver.find_element(By.CSS_SELECTOR, "a.edition-switch").click()
+    wait_for(driver, lambda d: d.current_url == base_url + "zh/" + FIGURE)
+    settle(driver)
+    assert_clean(driver, server, since)
+    assert driver.execute_script("return document.documentElement.lang") == "zh"
+    assert driver.find_element(By.TAG_NAME, "h1").text == english_h1  # the figure's title (not translated yet)
+    nav = [a.text for a in driver.find_elements(By.CSS_SELECTOR, ".site-nav a")]
+    assert nav[:3] == [zh["nav.index"], zh["nav.documents"], zh["nav.figures"]], nav
+    assert driver.find_element(By.CSS_SELECTOR, ".site-nav a[aria-current=page]").text == zh["nav.figures"]
+    headings = [h.text for h in driver.find_elements(By.CSS_SELECTOR, "main h2")]
+    assert zh["cite.heading"] in headings and zh["figure.history"] in headings, headings
+    # a reader following links stays in the Chinese edition
+    follow(driver, server, "documents/shanxi-collaborative-contest/index.html")
+    assert driver.current_url == base_url + "zh/" + DOCUMENT
+    driver.find_element(By.CSS_SELECTOR, "a.edition-switch").click()
+    wait_for(driver, lambda d: d.current_url == base_url + DOCUMENT)
+    assert driver.find_element(By.CSS_SELECTOR, "a.edition-switch").text == zh["layout.edition_name"]
+
+
+def test_chinese_edition_search_finds_its_own_pages(driver, server, base_url):
+    """The Chinese search page searches the Chinese edition's pages and the corpus bundles, whose
+    results lead to the Chinese edition's twins; its UI speaks Chinese."""
+    visit(driver, server, base_url + "zh/search/index.html?q=宅基地")
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-link"))
+    settle(driver)
+    found = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-link")]
+    assert found and all(href.startswith(base_url + "zh/") for href in found), found
+    assert any("/zh/corpus/cn-regulations/texts/" in href for href in found), found
+    message = driver.find_element(By.CSS_SELECTOR, ".pagefind-ui__message").text
+    assert re.search(r"[\u4e00-\u9fff]", message), message
+    visit(driver, server, base_url + "zh/search/index.html?q=Shanxi")
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-link"))
+    found = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-link")]
+    assert found[0] == base_url + "zh/" + DOCUMENT, found[:3]
 
 
 def search(driver, server, base_url: str, query: str) -> list[tuple[str, str]]:
@@ -448,7 +496,7 @@ def test_chinese_is_drawn_with_the_web_font_everywhere(driver, server, base_url)
     every element with Chinese text must use only the site's web font for it, never a system font
     (a system font here drew the authors and venue of a document as empty boxes)."""
     pure_chinese_checked = [0]
-    for page in (DOCUMENT, FIGURE, "index.html"):
+    for page in (DOCUMENT, FIGURE, "index.html", "zh/index.html", "zh/" + FIGURE):
         visit(driver, server, base_url + page)
         driver.execute_async_script("document.fonts.ready.then(arguments[0])")
         driver.execute_cdp_cmd("DOM.enable", {})
@@ -533,7 +581,7 @@ def test_pages_fetch_at_most_500_kb_and_only_the_font_slices_they_need(driver, s
     driver.execute_cdp_cmd("Network.enable", {})
     driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
     try:
-        for page in (heaviest, DOCUMENT):
+        for page in (heaviest, DOCUMENT, "zh/" + heaviest, "zh/" + DOCUMENT):
             visit(driver, server, base_url + page)
             entries = driver.execute_script("""
                 return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
@@ -587,7 +635,7 @@ def phone(driver, on: bool) -> None:
 @pytest.mark.parametrize("path", ["index.html", DOCUMENT, FIGURE, "figures/index.html", "documents/index.html",
                                   "corpus/index.html", "corpus/cn-regulations/texts/henan-0159/index.html",
                                   "methods/index.html", "data/index.html", "changes/index.html", "timeline/index.html",
-                                  "search/index.html"])
+                                  "search/index.html", "zh/index.html", "zh/" + FIGURE, "zh/search/index.html"])
 def test_no_horizontal_scroll_at_375px(driver, server, base_url, path):
     phone(driver, True)
     try:
@@ -647,7 +695,9 @@ def axe_source() -> str:
 
 @pytest.mark.parametrize("path", ["index.html", DOCUMENT, FIGURE, "figures/index.html", "search/index.html?q=宅基地",
                                   "corpus/cn-regulations/texts/henan-0159/index.html",
-                                  "documents/shanxi-collaborative-contest/keywords/zh-efd9849702/index.html"])  # a keyword's contexts
+                                  "documents/shanxi-collaborative-contest/keywords/zh-efd9849702/index.html",  # a keyword's contexts
+                                  "zh/index.html", "zh/" + DOCUMENT, "zh/" + FIGURE, "zh/search/index.html?q=宅基地",
+                                  "zh/corpus/cn-regulations/texts/henan-0159/index.html"])
 def test_axe_finds_no_serious_violations(driver, server, base_url, path):
     visit(driver, server, base_url + path)
     if "?q=" in path:

@@ -99,9 +99,13 @@ def test_timeline_points_link_to_highlighted_quotes(built_site):
 
 
 def test_chinese_page_declares_language(built_site):
-    page = (built_site / "documents/shanxi-collaborative-contest/index.html").read_text(encoding="utf-8")
-    assert '<html lang="zh">' in page
-    assert re.search(r'<p id="p-\d+" lang="zh">在区域治理', page) and re.search(r'<p id="p-\d+" lang="en">Against the backdrop', page)
+    """<html lang> is the edition's language (its interface); the Chinese title and paragraphs say
+    their own language in either edition."""
+    for edition, language in (("", "en"), ("zh/", "zh")):
+        page = (built_site / edition / "documents/shanxi-collaborative-contest/index.html").read_text(encoding="utf-8")
+        assert f'<html lang="{language}">' in page
+        assert ('<h1 lang="zh">从增长竞争' in page) == (language == "en") and "<h1" in page
+        assert re.search(r'<p id="p-\d+" lang="zh">在区域治理', page) and re.search(r'<p id="p-\d+" lang="en">Against the backdrop', page)
 
 
 def test_consistency_checks_stated_on_pages(built_site):

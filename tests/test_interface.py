@@ -97,10 +97,13 @@ def test_every_page_follows_an_edited_catalogue_text_escaped(built_project, tmp_
     timeline = (site / "timeline/index.html").read_text(encoding="utf-8")
     assert "<title>Dated &lt;cases&gt; ·" in timeline and "<h1>Dated &lt;cases&gt;</h1>" in timeline
     pages = [p for p in (root / "_site").rglob("*.html") if "http-equiv=\"refresh\"" not in p.read_text(encoding="utf-8")]
-    assert len(pages) > 100
+    assert len(pages) > 200
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        assert ">Charts &lt;b&gt; 鼹</a>" in html and "Charts <b>" not in html, page
+        if page.relative_to(site).parts[0] == "zh":  # the Chinese edition shows zh.yaml
+            assert "Charts" not in html and ">图表</a>" in html, page
+        else:
+            assert ">Charts &lt;b&gt; 鼹</a>" in html and "Charts <b>" not in html, page
     # A character only the catalogue has is in the web font (else readers without a CJK font see a box).
     css = (root / "_site/assets/fonts/cjk.css").read_text(encoding="utf-8")
     ranges = [part.strip()[2:] for line in re.findall(r"unicode-range: ([^;]+);", css) for part in line.split(",")]

@@ -22,7 +22,7 @@ from pilotsite.pages.charts import evidence_hrefs, inline_chart
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
 from pilotsite.errors import BuildError, Problem
 from pilotsite.state.ledger import SHOWN_TEXT, VERSION_FOLDER, canonical, distinct_versions
-from pilotsite.pages.model import (CompareContext, Link, Page, RedirectContext, SiteModel, VersionContext, absolute, citation_files,
+from pilotsite.pages.model import (EDITIONS, CompareContext, Link, Page, RedirectContext, SiteModel, VersionContext, absolute, citation_files,
                     cited_figure, compare_path, distribution, document_href, table_rows)
 
 # Descriptions and units of the columns the analyses publish, for the Data Package and the catalogue.
@@ -153,7 +153,7 @@ def version_pages(model: SiteModel) -> list[Page]:
                                     [f"{settings.site_url}/documents/{d['id']}/index.html" for d in meta["documents"]
                                      if d["id"] in model.documents]),
             figure_version=entry["version"],
-            scripts=("../../versions.js", root + "assets/version-banner.js"),
+            scripts=("../../versions.js", root + model.up + "assets/version-banner.js"),
         ))
     pages += redirect_pages(model)
     pages += comparison_pages(model)
@@ -220,7 +220,7 @@ def redirect_pages(model: SiteModel) -> list[Page]:
             last = model.ledger["figures"][old_id][-1]["version"]
             target = Link(t("redirect.last_version", old=old_id), f"v/{last}/index.html")
             note = t("redirect.retired", old=old_id)
-        pages.append(Page(f"figures/{old_id}/index", "redirect.qmd.j2", t("redirect.title", old=old_id), "en", note,
+        pages.append(Page(f"figures/{old_id}/index", "redirect.qmd.j2", t("redirect.title", old=old_id), model.language, note,
                           (Link(t("nav.index"), root + "index.html"), Link(t("nav.figures"), root + "figures/index.html"),
                            Link(old_id, "")),
                           RedirectContext(target, note), redirect=target.href))
@@ -304,7 +304,7 @@ def data_catalogue_page(model: SiteModel) -> Page:
             primary_key=tuple(resource["schema"].get("primaryKey", ())),
         ))
     t = model.interface.text
-    return Page("data/index", "data.qmd.j2", t("nav.data"), "en", t("page.data_description"),
+    return Page("data/index", "data.qmd.j2", t("nav.data"), model.language, t("page.data_description"),
                 (Link(t("nav.index"), root + "index.html"), Link(t("nav.data"), "")),
                 CatalogueContext(tuple(entries), licence(model)))
 
@@ -338,5 +338,7 @@ def site_files(model: SiteModel, paths: list[str]) -> dict[str, bytes]:
         info = {"figure": figure_id, "latest": first[history[-1]["version"]]["version"],
                 "versions": [{"version": e["version"], "number": e["number"], "edition": e["edition"],
                               "same": first[e["version"]]["version"]} for e in history]}
-        files[f"figures/{figure_id}/versions.js"] = ("window.pilotsiteVersions = " + json.dumps(info, sort_keys=True) + ";\n").encode("utf-8")
+        listing = ("window.pilotsiteVersions = " + json.dumps(info, sort_keys=True) + ";\n").encode("utf-8")
+        for folder in EDITIONS.values():  # beside the version pages of every edition
+            files[f"{folder}figures/{figure_id}/versions.js"] = listing
     return files

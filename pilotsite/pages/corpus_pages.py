@@ -233,7 +233,7 @@ def corpus_pages(model: SiteModel, catalog) -> list[Page]:
             by_group = tuple((v, found.by_group.get(v, 0)) for v in first.filled) if first else ()
             pages.append(Page(
                 f"{path}/index", "evidence.qmd.j2", t("evidence.title", label=item.label, what=item.what),
-                "zh" if item.kind == "word" else "en", t("evidence.description", corpus=corpus.title, what=item.what, label=item.label),
+                "zh" if item.kind == "word" else model.language, t("evidence.description", corpus=corpus.title, what=item.what, label=item.label),
                 (Link(t("nav.index"), root + "index.html"), Link(t("nav.corpus"), root + "corpus/index.html"), Link(item.label, "")),
                 EvidenceContext(corpus.title, item.what, item.rule, found.total, by_group, columns, rows, len(rows),
                                 tuple(Link(f.label, figure_href(root, f.href)) for f in figures)),
@@ -252,7 +252,7 @@ def corpus_pages(model: SiteModel, catalog) -> list[Page]:
             evidence=tuple(listing), lists=list_links(corpus, "corpus/"),
             all_texts=Link(t("corpus.all_texts_link", count=len(corpus.texts)), "../" + list_path(corpus.id))))
     if overview:
-        pages.append(Page("corpus/index", "corpus.qmd.j2", t("nav.corpus"), "en", t("page.corpus_description"),
+        pages.append(Page("corpus/index", "corpus.qmd.j2", t("nav.corpus"), model.language, t("page.corpus_description"),
                           (Link(t("nav.index"), "../index.html"), Link(t("nav.corpus"), "")), CorpusIndexContext(tuple(overview))))
     return pages
 
@@ -305,7 +305,7 @@ def list_pages(corpus: Corpus, interface: Interface) -> list[Page]:
                                for n in range(1, count + 1)) if count > 1 else ()
             pages.append(Page(
                 path[: -len(".html")], "text_list.qmd.j2",
-                t("text_list.paged_title", heading=heading, number=number, count=count) if count > 1 else heading, "en",
+                t("text_list.paged_title", heading=heading, number=number, count=count) if count > 1 else heading, interface.language,
                 t("text_list.description", count=len(texts), corpus=corpus.title),
                 (Link(t("nav.index"), root + "index.html"), Link(t("nav.corpus"), root + "corpus/index.html"),
                  Link(t("corpus.texts"), "" if not column and number == 1 else root + list_path(corpus.id)))

@@ -6,7 +6,8 @@ cross-links and indexes see the whole site.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +31,10 @@ RELATED_MIN_SHARED = 3  # shared top keywords for two documents to count as rela
 RELATED_MAX = 3
 REBUILD_COMMAND = "python build.py figure {id}"
 FIGURE_KINDS = ("policy-tools", "keywords", "timeline", "corpus")  # in index order; labels: kind.<kind> in data/i18n/
+# The site's editions: language -> the folder its pages are in. The English edition keeps the
+# site's first URLs (published links and citations never break); every page has its twin in the
+# Chinese edition under zh/, at the same path below it.
+EDITIONS = {"en": "", "zh": "zh/"}
 
 
 def kind_label(interface: Interface, kind: str) -> str:
@@ -241,19 +246,43 @@ class Page:
     # Where a page's maker can name everything the page shows more cheaply than its pickled
     # model (a corpus text: its file's digest and metadata), the source cache is keyed by this.
     key_hint: str = ""
+    language: str = "en"  # the edition this page belongs to (EDITIONS); lang is its content's language
 
     @property
     def root(self) -> str:
-        """Relative prefix from this page to the site root (every link is relative)."""
+        """Relative prefix from this page to the root of its edition (every link is relative):
+        a page's links to other pages lead to pages of its own edition."""
+        return "../" * (self.path.count("/") - EDITIONS[self.language].count("/"))
+
+    @property
+    def site_root(self) -> str:
+        """Relative prefix from this page to the site root, where the assets, the web fonts and
+        the site-level files are (one copy for both editions)."""
         return "../" * self.path.count("/")
 
-    def nav_links(self, nav: tuple[tuple[str, str], ...]) -> tuple[Link, ...]:
-        """The site navigation (SiteModel.nav: the sections this site has), linked from this page."""
-        return tuple(Link(label, self.root + target + ".html") for label, target in nav)
+    @property
+    def edition_path(self) -> str:
+        """The page's path within its edition: the same for its twins in every edition."""
+        return self.path[len(EDITIONS[self.language]):]
+
+    def twins(self) -> tuple[tuple[str, str], ...]:
+        """(language, path from the site root) of this page in every edition, itself included."""
+        return tuple((language, f"{folder}{self.edition_path}.html") for language, folder in EDITIONS.items())
+
+    def twin_href(self, language: str) -> str:
+        """The relative URL of this page in another edition (the language switch)."""
+        return f"{self.site_root}{EDITIONS[language]}{self.edition_path}.html"
+
+    def nav_links(self, nav: tuple[tuple[str, str], ...], interface: Interface) -> tuple[Link, ...]:
+        """The site navigation (SiteModel.nav: the sections this site has), linked from this page
+        to its edition's pages, labelled in its edition's language."""
+        return tuple(Link(interface.text(f"nav.{target.split('/')[0]}", self.language), self.root + target + ".html")
+                     for _, target in nav)
 
     @property
     def section(self) -> str:
-        return self.path.split("/")[0] if "/" in self.path else "index"
+        path = self.edition_path
+        return path.split("/")[0] if "/" in path else "index"
 
 
 @dataclass(frozen=True)
@@ -332,11 +361,17 @@ class SiteModel:
     corpus_evidence: dict = field(default_factory=dict)  # corpus id -> evidence item key -> corpus_pages.Evidence
     search_bundles: dict = field(default_factory=dict)  # corpus id -> search.corpus_bundles()
     references: RenderedReferences = field(default_factory=RenderedReferences)  # APA references rendered before
+    language: str = "en"  # the edition whose pages are being made (EDITIONS)
 
-    @property
+    @cached_property
     def interface(self) -> Interface:
         """The interface's texts in the language of the pages being made (data/i18n/)."""
-        return self.project.settings.interface
+        return replace(self.project.settings.interface, language=self.language)
+
+    @property
+    def up(self) -> str:
+        """From an edition's root to the site root: the assets and site-level files are shared."""
+        return "../" * EDITIONS[self.language].count("/")
 
     @property
     def nav(self) -> tuple[tuple[str, str], ...]:
@@ -346,8 +381,7 @@ class SiteModel:
             absent.add("corpus/index")
         if len(self.events) == 0 and len(self.stages) == 0:
             absent.add("timeline/index")
-        settings = self.project.settings
-        return tuple((settings.interface.text(f"nav.{target.split('/')[0]}"), target) for target in NAV if target not in absent)
+        return tuple((self.interface.text(f"nav.{target.split('/')[0]}"), target) for target in NAV if target not in absent)
 
 
 def figure_href(root: str, figure_id: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 
@@ -15,7 +16,7 @@ from pilotsite.inputs.documents import Document
 from pilotsite.errors import BuildError, Problem
 from pilotsite.state.ledger import canonical
 
-from pilotsite.pages.model import (FIGURE_KINDS, HEADLINE_KINDS, REBUILD_COMMAND, ChangesContext, DocumentContext,
+from pilotsite.pages.model import (EDITIONS, FIGURE_KINDS, HEADLINE_KINDS, REBUILD_COMMAND, ChangesContext, DocumentContext,
                                    DocumentsIndexContext, FigureContext, FiguresIndexContext, HomeContext,
                                    KeywordContext, KeywordContextRow, Link, MethodsContext, Page, Process,
                                    SearchContext, Segment, SiteModel, TimelineContext, TimelineEvent, citation_files,
@@ -132,7 +133,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                       t("page.home_description", title=settings.title), (), HomeContext(tuple(cards), tuple(findings))))
 
     root = "../"
-    pages.append(Page("documents/index", "documents.qmd.j2", t("nav.documents"), "en", t("page.documents_description"),
+    pages.append(Page("documents/index", "documents.qmd.j2", t("nav.documents"), model.language, t("page.documents_description"),
                       crumbs(root, Link(t("nav.documents"), "")),
                       DocumentsIndexContext(tuple(document_card(interface, d, len(figures_of(model, d.id)), root)
                                                   for d in model.documents.values()))))
@@ -141,10 +142,10 @@ def build_pages(model: SiteModel) -> list[Page]:
         cards_of_kind = tuple(figure_card(r, root) for r in results if r.figure.kind == kind)
         if cards_of_kind:
             groups.append((kind, kind_label(interface, kind), cards_of_kind))
-    pages.append(Page("figures/index", "figures.qmd.j2", t("nav.figures"), "en", t("page.figures_description"),
+    pages.append(Page("figures/index", "figures.qmd.j2", t("nav.figures"), model.language, t("page.figures_description"),
                       crumbs(root, Link(t("nav.figures"), "")),
                       FiguresIndexContext(tuple(groups), tuple((d.id, d.short_title) for d in model.documents.values())),
-                      scripts=(f"{root}assets/figure-filters.js",)))
+                      scripts=(f"{root}{model.up}assets/figure-filters.js",)))
 
     # Document pages.
     root = "../../"
@@ -205,7 +206,7 @@ def build_pages(model: SiteModel) -> list[Page]:
             json_ld=dataset_json_ld(cited, f.caption, distribution(model, f"figures/{f.id}/"), document_urls(model, f.documents)),
             search_kind="figure",
             search_filters=tuple(("document", model.documents[d].short_title) for d in f.documents) + (("analysis", kind_label(interface, f.kind)),),
-            scripts=(f"{root}assets/compare.js",),
+            scripts=(f"{root}{model.up}assets/compare.js",),
         ))
 
     # Timeline and methods.
@@ -225,13 +226,13 @@ def build_pages(model: SiteModel) -> list[Page]:
             tuple((int(s["step"]), s["label"], s["quote"], document_href(root, doc_id, s["anchor"])) for _, s in steps.iterrows())))
     combined = model.results.get("case-timelines-combined")
     if "timeline/index" in {target for _, target in model.nav}:  # a site without timelines has no timeline page
-        pages.append(Page("timeline/index", "timeline.qmd.j2", t("page.timeline_title"), "en", t("page.timeline_description"),
+        pages.append(Page("timeline/index", "timeline.qmd.j2", t("page.timeline_title"), model.language, t("page.timeline_description"),
                           crumbs(root, Link(t("nav.timeline"), "")),
                           TimelineContext(figure_card(combined, root) if combined else None, events, tuple(processes)),
                           search_kind="timeline"))
     analyses = sorted({r.figure.analysis for r in results})
     docstrings = {r.figure.analysis: r.source for r in results}
-    pages.append(Page("methods/index", "methods.qmd.j2", t("nav.methods"), "en", t("page.methods_description"),
+    pages.append(Page("methods/index", "methods.qmd.j2", t("nav.methods"), model.language, t("page.methods_description"),
                       crumbs(root, Link(t("nav.methods"), "")),
                       MethodsContext(
                           analyses=tuple((a, module_docstring(docstrings[a]), figure_href(root, next(r.figure.id for r in results if r.figure.analysis == a))) for a in analyses),
@@ -247,14 +248,14 @@ def build_pages(model: SiteModel) -> list[Page]:
         pages += corpus_pages(model, model.catalog)
     pages += version_pages(model)
     pages.append(data_catalogue_page(model))
-    pages.append(Page("changes/index", "changes.qmd.j2", t("nav.changes"), "en", t("page.changes_description"),
+    pages.append(Page("changes/index", "changes.qmd.j2", t("nav.changes"), model.language, t("page.changes_description"),
                       crumbs(root, Link(t("nav.changes"), "")), ChangesContext(editions(version_entries(model, root)))))
-    pages.append(Page("search/index", "search.qmd.j2", t("nav.search"), "en", t("page.search_description"),
-                      crumbs(root, Link(t("nav.search"), "")), SearchContext(f"{root}pagefind/", tuple(f"{root}{folder}/" for bundles in model.search_bundles.values()
+    pages.append(Page("search/index", "search.qmd.j2", t("nav.search"), model.language, t("page.search_description"),
+                      crumbs(root, Link(t("nav.search"), "")), SearchContext(f"{root}pagefind/", tuple(f"{root}{model.up}{folder}/" for bundles in model.search_bundles.values()
                                                                 for folder, _ in bundles)),
-                      scripts=(f"{root}pagefind/pagefind-ui.js", f"{root}assets/search.js")))
+                      scripts=(f"{root}pagefind/pagefind-ui.js", f"{root}{model.up}assets/search.js")))
 
-    pages = with_search_titles(model, pages)
+    pages = [replace(p, path=EDITIONS[model.language] + p.path, language=model.language) for p in with_search_titles(model, pages)]
     counts = Counter(p.path for p in pages)
     duplicates = sorted(p for p, n in counts.items() if n > 1)
     if duplicates:

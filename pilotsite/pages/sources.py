@@ -55,16 +55,25 @@ def filled_html(key: str, text: str, values: dict) -> Markup:
 class TemplateSite:
     """What templates see as `site`: the site settings (site.title, site.date, …) and site.t,
     the interface's text for a key with its {placeholders} filled, escaped as every page value
-    is, keeping markup the template made: {{ site.t("figure.version_note", number=n, link=link) }}."""
+    is, keeping markup the template made: {{ site.t("figure.version_note", number=n, link=link) }}.
+    Its texts are in the language of the page's edition."""
 
-    def __init__(self, settings: SiteSettings):
-        self._settings = settings
+    def __init__(self, settings: SiteSettings, language: str = "en"):
+        self._settings, self.language = settings, language
 
     def __getattr__(self, name: str):
         return getattr(self._settings, name)
 
     def t(self, key: str, /, **values: object) -> Markup:
-        return filled_html(key, self._settings.interface.raw(key), values)
+        return filled_html(key, self._settings.interface.raw(key, self.language), values)
+
+    def raw(self, key: str) -> Markup:
+        """The text with its {placeholders} unfilled, escaped: for a script that fills them."""
+        return html_text(self._settings.interface.raw(key, self.language))
+
+    def t_in(self, language: str, key: str, /, **values: object) -> Markup:
+        """The text in another language (the language switch names each edition in its own)."""
+        return filled_html(key, self._settings.interface.raw(key, language), values)
 
 
 HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}) | EXTRA_HTML_ESCAPES
@@ -228,7 +237,7 @@ class SourceWriter:
         return keys
 
     def render(self, page: Page) -> str:
-        return self.env.get_template(page.template).render(page=page, ctx=page.context, site=TemplateSite(self.settings))
+        return self.env.get_template(page.template).render(page=page, ctx=page.context, site=TemplateSite(self.settings, page.language))
 
     def place(self, path: str, cached: Path, key: str) -> None:
         """A page whose source another stage made and cached (corpus_texts.py): linked into place."""

@@ -24,6 +24,7 @@ import subprocess
 from pathlib import Path
 
 from pilotsite.errors import BuildError
+from pilotsite.pages.model import EDITIONS
 
 BUNDLE = "pagefind"  # the folder in the site that holds the index and the UI
 INDEX_LANGUAGE = "zh"
@@ -87,7 +88,9 @@ def corpus_bundles(corpus, has_evidence: bool) -> list[tuple[str, list[str]]]:
 
 def bundles(indexed: list[str], corpora: dict[str, list[tuple[str, list[str]]]]) -> list[tuple[str, list[str]]]:
     """(output folder, pages it covers) for each bundle: the pages of each corpus's evidence and
-    text shards (corpora: corpus id -> corpus_bundles()), and every other page in the main one."""
+    text shards (corpora: corpus id -> corpus_bundles()), and every other page in the main bundle
+    of its edition (pagefind/, zh/pagefind/). A corpus's pages are indexed in the English edition
+    only: each edition's search page shows their results as links to its own twins (search.js)."""
     chosen: dict[str, str] = {}
     found: dict[str, list[str]] = {BUNDLE: []}
     for corpus_id, own in corpora.items():
@@ -97,12 +100,13 @@ def bundles(indexed: list[str], corpora: dict[str, list[tuple[str, list[str]]]])
     for page in sorted(indexed):
         parts = page.split("/")
         evidence = corpus_bundle(parts[1], "evidence") if len(parts) > 3 and parts[0] == "corpus" and parts[2] == "evidence" else ""
+        edition = next((folder for folder in EDITIONS.values() if folder and page.startswith(folder)), "")
         if page in chosen:
             found[chosen[page]].append(page)
         elif evidence in found:
             found[evidence].append(page)
-        else:
-            found[BUNDLE].append(page)
+        else:  # each edition's own pages: its search page searches them, and the corpora's bundles
+            found.setdefault(edition + BUNDLE, []).append(page)
     return [(folder, pages) for folder, pages in found.items() if pages]
 
 

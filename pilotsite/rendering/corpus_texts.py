@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pilotsite.state.caching import KeyedMemo
 from pilotsite.inputs.corpus import Corpus, CorpusText, decode_text, split_sentences
+from pilotsite.pages.model import EDITIONS
 from pilotsite.pages.corpus_pages import (SHOWN, Evidence, EvidenceItem, evidence_columns, parts_of, slug, text_pages)
 from pilotsite.state.fingerprint import write_atomic
 from pilotsite.analysis.segment import decode
@@ -96,7 +97,8 @@ def text_evidence(job: TextJob, sentences: list[str], items: tuple[EvidenceItem,
 
 
 def text_batch(jobs: list[TextJob], corpus: Corpus, spec, items: tuple[EvidenceItem, ...]) -> tuple[list, dict]:
-    """Worker entry point: for each text, (id, number of pages, [(path, .qmd, HTML)], its
+    """Worker entry point: for each text, (id, number of pages, [(path, .qmd, HTML)] in every
+    edition (EDITIONS, in its order), its
     evidence cache anew or None); and for each evidence item, what this batch's texts add to it:
     (rows of evidence.csv as CSV text, occurrences, occurrences by group of the first grouping,
     the first SHOWN rows). corpus is the corpus without its texts. A text is read only when its
@@ -104,6 +106,7 @@ def text_batch(jobs: list[TextJob], corpus: Corpus, spec, items: tuple[EvidenceI
     from pilotsite.rendering.embedded import render_pages
 
     columns = evidence_columns(corpus)
+    interfaces = [(language, replace(spec.settings.interface, language=language)) for language in EDITIONS]
     wanted = [i.key for i in items]
     buffers = {key: io.StringIO() for key in wanted}
     found = {key: Evidence() for key in wanted}
@@ -116,7 +119,9 @@ def text_batch(jobs: list[TextJob], corpus: Corpus, spec, items: tuple[EvidenceI
         if job.pages or (items and not complete):
             raw = decode_text(Path(job.source).read_bytes(), job.label) if job.label else job.source
             sentences = split_sentences(raw)
-        made = text_pages(corpus, job.text, sentences, spec.settings.interface) if job.pages else []
+        # the text's pages in every edition, one edition after another
+        made = [replace(page, path=EDITIONS[language] + page.path, language=language)
+                for language, interface in interfaces for page in text_pages(corpus, job.text, sentences, interface)] if job.pages else []
         pages += made
         anew = None
         if items:
@@ -218,8 +223,11 @@ class TextStage:
         self.rendered: list[str] = []  # text pages rendered anew by this build
         self.characters: dict[str, str] = {}  # their CJK characters, for the web font
 
-    def page_key(self, hint: str, part: int) -> str:
-        return hashlib.sha256(f"{self.finishing}\n{hint}\n{part}".encode()).hexdigest()
+    def page_key(self, hint: str, part: int, language: str = "en") -> str:
+        return hashlib.sha256(f"{self.finishing}\n{hint}\n{part}\n{language}".encode()).hexdigest()
+
+    def all_cached(self, hint: str, count: int) -> bool:
+        return all(self.cached(self.page_key(hint, n, language)) for language in EDITIONS for n in range(1, count + 1))
 
     def cached(self, key: str) -> bool:
         return (self.writer.source_cache / f"{key}.qmd").is_file() and (
@@ -256,7 +264,7 @@ class TextStage:
         todo = []
         for text in corpus.texts:
             count = self.parts.saved.get(self.page_key(hints[text.id], 1))
-            cached = count is not None and all(self.cached(self.page_key(hints[text.id], n)) for n in range(1, count + 1))
+            cached = count is not None and self.all_cached(hints[text.id], count)
             if cached:
                 self.link(corpus, text, hints[text.id], count)
             if not cached or evidence is not None:
@@ -292,9 +300,10 @@ class TextStage:
                     if anew is not None:
                         write_atomic(evidence_paths[text_id], anew)
                     if pages:
-                        for part, (path, source, html, characters) in enumerate(pages, 1):
+                        for number, (path, source, html, characters) in enumerate(pages):
                             self.characters[path] = characters
-                            page_key = self.page_key(hints[text_id], part)
+                            language, part = list(EDITIONS)[number // count], number % count + 1
+                            page_key = self.page_key(hints[text_id], part, language)
                             write_atomic(self.writer.source_cache / f"{page_key}.qmd", source.encode("utf-8"))
                             if html is not None:
                                 write_atomic(self.renderer.finished_dir / f"{page_key}.html", html)
@@ -313,17 +322,18 @@ class TextStage:
         return evidence.finish() if evidence is not None else read_evidence(folder)
 
     def link(self, corpus: Corpus, text: CorpusText, hint: str, count: int) -> None:
-        """A text's cached pages into the page sources and the staged site."""
+        """A text's cached pages, in every edition, into the page sources and the staged site."""
         from pilotsite.pages.corpus_pages import text_path
 
-        for part in range(1, count + 1):
-            page_key = self.page_key(hint, part)
-            path = text_path(corpus.id, text.id, part)[: -len(".html")]
-            self.writer.place(path, self.writer.source_cache / f"{page_key}.qmd", page_key)
-            if self.renderer is not None:
-                self.renderer.place(path, self.renderer.finished_dir / f"{page_key}.html", page_key)
-            if part == 1:
-                self.indexed.append(f"{path}.html")
+        for language, folder in EDITIONS.items():
+            for part in range(1, count + 1):
+                page_key = self.page_key(hint, part, language)
+                path = folder + text_path(corpus.id, text.id, part)[: -len(".html")]
+                self.writer.place(path, self.writer.source_cache / f"{page_key}.qmd", page_key)
+                if self.renderer is not None:
+                    self.renderer.place(path, self.renderer.finished_dir / f"{page_key}.html", page_key)
+                if part == 1 and not folder:  # indexed once: the search page of each edition leads to its own twin
+                    self.indexed.append(f"{path}.html")
         self.parts.keep(self.page_key(hint, 1), count)
 
     def finish(self) -> None:

@@ -110,12 +110,12 @@ def render_pages(pages: list[Page], spec: RenderSpec) -> list[tuple[str, str, by
     """(path, .qmd source, finished HTML or None) of each page: Jinja2, then one pandoc run for
     all the bodies, then the layout. Runs in the build or in a worker process or on a cluster."""
     env = templates_from_sources(spec.templates)
-    sources = [env.get_template(p.template).render(page=p, ctx=p.context, site=TemplateSite(spec.settings)) for p in pages]
+    sources = [env.get_template(p.template).render(page=p, ctx=p.context, site=TemplateSite(spec.settings, p.language)) for p in pages]
     if not spec.html:
         return [(p.path, source, None) for p, source in zip(pages, sources)]
     bodies = markdown_to_html([split_front_matter(source) for source in sources])
     layout = env.get_template("page.html.j2")
-    return [(p.path, source, layout.render(page=p, site=TemplateSite(spec.settings), nav=spec.nav, body=Markup(body)).encode("utf-8"))
+    return [(p.path, source, layout.render(page=p, site=TemplateSite(spec.settings, p.language), nav=spec.nav, body=Markup(body)).encode("utf-8"))
             for p, source, body in zip(pages, sources, bodies)]
 
 
@@ -169,7 +169,7 @@ class EmbeddedRenderer:
         self.rendered += stale
         for page, key in to_render:
             body = (self.cache_dir / f"{self.body_keys[page.path]}.html").read_text(encoding="utf-8")
-            html = self.layout.render(page=page, site=TemplateSite(self.project.settings), nav=self.nav, body=Markup(body)).encode("utf-8")
+            html = self.layout.render(page=page, site=TemplateSite(self.project.settings, page.language), nav=self.nav, body=Markup(body)).encode("utf-8")
             (self.out_dir / f"{page.path}.html").write_bytes(html)
             if key:
                 write_atomic(self.finished_dir / f"{key}.html", html)

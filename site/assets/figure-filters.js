@@ -20,7 +20,8 @@
     groups.forEach(function (group) {
       group.hidden = !group.querySelector(".card:not([hidden])");
     });
-    count.textContent = shown + " of " + cards.length + " figures";
+    // the words come from the page (data/i18n/ via data-text): "{shown} of {total} figures"
+    count.textContent = count.getAttribute("data-text").replace("{shown}", shown).replace("{total}", cards.length);
   }
 
   form.hidden = false;

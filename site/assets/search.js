@@ -21,7 +21,7 @@
                             processResult: function (result) { delete result.meta.title_words; return result; } });
   // Pagefind's input is labelled only by its placeholder: give it an accessible name.
   var input = document.querySelector("#search input");
-  if (input && !input.getAttribute("aria-label")) input.setAttribute("aria-label", "Search the site");
+  if (input && !input.getAttribute("aria-label")) input.setAttribute("aria-label", document.getElementById("search").getAttribute("data-label"));
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) {
     ui.triggerSearch(query);

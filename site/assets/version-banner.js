@@ -14,16 +14,17 @@
   }
   var latest = info.versions[info.versions.length - 1];
   var root = "../../../../";
+  // The words come from the page, in its edition's language (data/i18n/ via data-* attributes).
   banner.appendChild(document.createTextNode(
-    "A newer version of this figure exists: version " + latest.number + " (edition " + latest.edition + "). "));
+    banner.getAttribute("data-newer").replace("{number}", latest.number).replace("{edition}", latest.edition) + " "));
   var link = document.createElement("a");
   link.href = "../../index.html";
-  link.textContent = "See the latest version";
+  link.textContent = banner.getAttribute("data-latest");
   banner.appendChild(link);
   banner.appendChild(document.createTextNode(" · "));
   var changes = document.createElement("a");
   changes.href = root + "changes/index.html#" + info.figure + "-" + latest.version;
-  changes.textContent = "what changed";
+  changes.textContent = banner.getAttribute("data-changes");
   banner.appendChild(changes);
   banner.hidden = false;
 })();

@@ -1,0 +1,145 @@
+"""The site in two editions (issue 17): English at the site's first URLs, Chinese under zh/.
+Every page has its twin, the switch and the hreflang alternates lead to it, and a page's links
+stay in its edition except for what both editions share (assets, fonts, site-level files)."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from conftest import ROOT
+
+SHARED = ("assets/", "datapackage.json", "CITATION.cff", "sitemap.xml", "corpus/")  # corpus/: its search bundles
+
+
+def pages_of(site: Path, edition: str) -> set[str]:
+    """Every HTML page of an edition, as its path within the edition."""
+    base = site / edition if edition else site
+    found = set()
+    for page in base.rglob("*.html"):
+        path = page.relative_to(base).as_posix()
+        if "pagefind/" in path or (not edition and path.startswith("zh/")):
+            continue
+        found.add(path)
+    return found
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs)))
+
+
+def tags(page: Path) -> list[tuple[str, dict]]:
+    parser = Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.found
+
+
+def catalogue(language: str) -> dict[str, str]:
+    import yaml
+
+    return yaml.safe_load((ROOT / "data" / "i18n" / f"{language}.yaml").read_text(encoding="utf-8"))
+
+
+def test_every_page_has_its_twin_in_the_other_edition(built_site):
+    english, chinese = pages_of(built_site, ""), pages_of(built_site, "zh")
+    assert len(english) > 500 and english == chinese
+
+
+def test_the_switch_and_the_alternates_lead_to_the_twin(built_site):
+    """On every page of a sample across all kinds: one switch, to the twin, which exists; hreflang
+    alternates for both editions and x-default, absolute from the site URL."""
+    import yaml
+
+    site_url = yaml.safe_load((ROOT / "data" / "site.yaml").read_text(encoding="utf-8"))["site_url"].rstrip("/")
+    sample = sorted(pages_of(built_site, ""))[::7]
+    for path in sample:
+        for edition, other in (("", "zh/"), ("zh/", "")):
+            page = built_site / edition / path
+            found = tags(page)
+            html = next(a for t, a in found if t == "html")
+            assert html["lang"] == (edition.rstrip("/") or "en"), path
+            switches = [a for t, a in found if t == "a" and "edition-switch" in (a.get("class") or "")]
+            assert len(switches) == 1, (edition, path)
+            target = urljoin(f"http://site/{edition}{path}", switches[0]["href"])
+            assert target == f"http://site/{other}{path}" and (built_site / f"{other}{path}").is_file(), (edition, path)
+            alternates = {a["hreflang"]: a["href"] for t, a in found if t == "link" and a.get("rel") == "alternate"}
+            assert alternates == {"en": f"{site_url}/{path}", "zh": f"{site_url}/zh/{path}", "x-default": f"{site_url}/{path}"}
+
+
+def test_chinese_pages_link_within_their_edition(built_site):
+    """Every link and script of a Chinese page leads into zh/, or to what both editions share;
+    the only link out to an English page is the switch."""
+    checked = 0
+    for page in sorted((built_site / "zh").rglob("*.html"))[::3]:
+        if "pagefind/" in page.as_posix():
+            continue
+        path = page.relative_to(built_site).as_posix()
+        for tag, attrs in tags(page):
+            href = attrs.get("href") or (attrs.get("src") if tag in ("script", "img") else None)
+            if not href or href.startswith(("#", "http:", "https:", "mailto:", "data:")):
+                continue
+            target = urlsplit(urljoin(f"http://site/{path}", href)).path.lstrip("/")
+            if "edition-switch" in (attrs.get("class") or ""):
+                assert not target.startswith("zh/"), (path, href)
+                continue
+            assert target.startswith("zh/") or target.startswith(SHARED), (path, href)
+            checked += 1
+    assert checked > 1000
+
+
+def test_chinese_pages_show_the_chinese_interface(built_site):
+    zh, en = catalogue("zh"), catalogue("en")
+    for path in ("index.html", "figures/index.html", "documents/shanxi-collaborative-contest/index.html",
+                 "methods/index.html", "search/index.html", "changes/index.html"):
+        page = (built_site / "zh" / path).read_text(encoding="utf-8")
+        nav = re.findall(r'<nav class="site-nav".*?</nav>', page, re.S)[0]
+        labels = re.findall(r"<a [^>]*>([^<]+)</a>", nav)
+        assert labels and all(label in {v for k, v in zh.items() if k.startswith("nav.")} for label in labels), labels
+        for key in ("layout.skip_to_content", "layout.search_label", "layout.site_navigation"):
+            assert zh[key] in page, (path, key)
+        for key in ("layout.skip_to_content", "layout.search_label", "layout.breadcrumb"):
+            assert en[key] not in page, (path, key)
+        english = (built_site / path).read_text(encoding="utf-8")
+        assert en["layout.skip_to_content"] in english and zh["layout.skip_to_content"] not in english
+
+
+def test_each_edition_has_its_own_search_bundle(built_site):
+    """The Chinese search page searches zh/pagefind (its own pages) and the corpora's bundles,
+    which both editions share; the English bundle indexes no Chinese edition page."""
+    from pilotsite.publishing.search import BUNDLE, bundles
+
+    pages = ["figures/a/index.html", "zh/figures/a/index.html", "corpus/c/texts/t1/index.html",
+             "corpus/c/evidence/word-x/index.html"]
+    found = dict(bundles(pages, {"c": [("corpus/c/search/evidence", []), ("corpus/c/search/texts-t1", ["t1"])]}))
+    assert found == {BUNDLE: ["figures/a/index.html"], f"zh/{BUNDLE}": ["zh/figures/a/index.html"],
+                     "corpus/c/search/evidence": ["corpus/c/evidence/word-x/index.html"],
+                     "corpus/c/search/texts-t1": ["corpus/c/texts/t1/index.html"]}
+    assert (built_site / "zh" / BUNDLE / "pagefind-entry.json").is_file()
+    search = (built_site / "zh/search/index.html").read_text(encoding="utf-8")
+    assert 'src="../pagefind/pagefind-ui.js"' in search  # zh/pagefind
+    bundles_attr = re.search(r'data-corpus-bundles="([^"]*)"', search).group(1).split()
+    assert bundles_attr and all(b.startswith("../../corpus/") for b in bundles_attr)
+    for bundle in bundles_attr:
+        assert (built_site / "zh/search" / bundle / "pagefind-entry.json").resolve().is_file()
+
+
+@pytest.mark.parametrize("script", ["figure-filters.js", "version-banner.js", "search.js"])
+def test_scripts_take_their_words_from_the_page(script):
+    """The site's scripts show no English of their own: their words come from the catalogues,
+    through the page, so the Chinese edition shows Chinese."""
+    source = (ROOT / "site" / "assets" / script).read_text(encoding="utf-8")
+    code = "\n".join(line for line in source.splitlines() if not line.strip().startswith("//"))
+    strings = re.findall(r'"([^"\\]*)"', code)
+    # words: two words in a row ("what changed"), or one padded with spaces (" of "); CSS
+    # selectors ("#search input") are not words
+    words = [s for s in strings if (re.search(r"[A-Za-z]+ [A-Za-z]+", s) or re.fullmatch(r"\s+[a-z]+\s*|\s*[a-z]+\s+", s))
+             and not re.search(r"[#.\[\]=]", s)]
+    assert not words, words
