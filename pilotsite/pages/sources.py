@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from pilotsite.errors import BuildError
 from pilotsite.inputs.project import SiteSettings
-from pilotsite.pages.model import Page, SiteModel
+from pilotsite.pages.model import EDITIONS, Page, SiteModel
 
 MARKDOWN_SPECIAL = set(string.punctuation)
 # Escaped backticks mean no value can close the ```{=html} fence it sits in; braces keep Quarto
@@ -292,6 +292,10 @@ def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, templa
     return keys
 
 
+PAGE_FILES = ("figures/**/figure.svg", "figures/**/figure.png", "figures/**/thumbnail.png", "figures/**/data.csv",
+              "figures/**/*.py", "figures/**/cite.*", "figures/*/versions.js", "figures/*/inputs.csv", "corpus/**/evidence.csv")
+
+
 def quarto_project(model: SiteModel, paths: list[str]) -> str:
     """The Quarto website project file for the same pages."""
     settings = model.project.settings
@@ -308,10 +312,9 @@ def quarto_project(model: SiteModel, paths: list[str]) -> str:
             "type": "website",
             "output-dir": "_site",
             "render": [f"{path}.qmd" for path in paths],
-            "resources": ["assets/**", "figures/**/figure.svg", "figures/**/figure.png", "figures/**/thumbnail.png", "figures/**/data.csv",
-                          "figures/**/*.py", "figures/**/cite.*", "figures/*/versions.js", "figures/*/inputs.csv",
-                          "corpus/**/evidence.csv",
-                          "datapackage.json", "CITATION.cff", "sitemap.xml"],
+            # the pages' own files in every edition's folders, and the shared assets and site-level files
+            "resources": ["assets/**", "datapackage.json", "CITATION.cff", "sitemap.xml"]
+                         + [f"{folder}{pattern}" for folder in EDITIONS.values() for pattern in PAGE_FILES],
         },
         "website": website,
         "format": {"html": {"css": ["assets/fonts/cjk.css", "assets/style.css"], "toc": False, "lang": "en"}},
