@@ -11,7 +11,7 @@ import textwrap
 
 import pandas as pd
 
-from pilotsite.api import EVENTS, STAGES, Figure, link_marks
+from pilotsite.api import EVENTS, STAGES, Figure, Text, link_marks
 
 EVENT_COLUMNS = ["event_id", "document_id", "date_start", "date_end", "approximate", "date_text", "label", "quote"]
 STAGE_COLUMNS = ["process_id", "document_id", "process_label", "step", "label", "quote"]
@@ -24,8 +24,8 @@ def figures(catalog) -> list[Figure]:
     for doc_id in sorted(events["document_id"].unique()):
         doc = catalog.documents[doc_id]
         result.append(Figure(
-            id=f"{doc_id}-timeline", title=f"Timeline: {doc.short_title}",
-            caption="Dated events the document states; hatched bars are approximate periods. Each event quotes its source.",
+            id=f"{doc_id}-timeline", title=Text("fig.timelines.document.title", document=doc.short_title),
+            caption=Text("fig.timelines.document.caption"),
             kind="timeline", documents=(doc_id,), inputs=(EVENTS, doc.text_path),
             params={"documents": [doc_id]}, compute=dated_events, draw=draw_events,
             describe=describe_events, headline=headline_events, size=(7.0, 1.6 + 0.45 * int((events["document_id"] == doc_id).sum())),
@@ -34,8 +34,8 @@ def figures(catalog) -> list[Figure]:
     for process_id, steps in catalog.stages.groupby("process_id", sort=True):
         doc = catalog.documents[steps["document_id"].iloc[0]]
         result.append(Figure(
-            id=f"{process_id}-stages", title=f"Stages: {steps['process_label'].iloc[0]}",
-            caption="An ordered process the document narrates without dates; each stage quotes its source.",
+            id=f"{process_id}-stages", title=Text("fig.timelines.stages.title", process=steps["process_label"].iloc[0]),
+            caption=Text("fig.timelines.stages.caption"),
             kind="timeline", documents=(doc.id,), inputs=(STAGES, doc.text_path),
             params={"process": process_id}, compute=process_stages, draw=draw_stages,
             describe=describe_stages, headline=headline_stages, size=(7.0, 1.0 + 0.62 * len(steps)),
@@ -45,8 +45,8 @@ def figures(catalog) -> list[Figure]:
     if not dated_docs:  # a site without dated events has no combined timeline
         return result
     result.append(Figure(
-        id="case-timelines-combined", title="Combined timeline of the cases",
-        caption="All dated events across the documents on one time axis, coloured by document.",
+        id="case-timelines-combined", title=Text("fig.timelines.combined.title"),
+        caption=Text("fig.timelines.combined.caption"),
         kind="timeline", documents=tuple(dated_docs),
         inputs=(EVENTS, *(catalog.documents[d].text_path for d in dated_docs)),
         params={"documents": dated_docs}, compute=dated_events, draw=draw_events,

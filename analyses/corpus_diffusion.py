@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.api import USER_DICTIONARY, Figure, NotDrawn, NothingToDraw, link_marks
+from pilotsite.api import USER_DICTIONARY, Figure, NotDrawn, NothingToDraw, Text, link_marks
 
 COLUMNS = ["term", "adopter", "level", "first_date", "first_year", "lag_years", "text_id", "title", "sentence_number", "sentence"]
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
@@ -25,8 +25,8 @@ def figures(catalog) -> list[Figure | NotDrawn]:
     result = []
     for corpus in catalog.corpora.values():
         adoption_id, lag_id = f"{corpus.id}-diffusion-adoption", f"{corpus.id}-diffusion-lag"
-        titles = {adoption_id: f"Policy diffusion, provinces adopting each term: {corpus.title}",
-                  lag_id: f"Policy diffusion, years after the centre's first use: {corpus.title}"}
+        titles = {adoption_id: Text("fig.diffusion.adoption.title", corpus=corpus.title),
+                  lag_id: Text("fig.diffusion.lag.title", corpus=corpus.title)}
         reason = ("no diffusion terms are declared in data/trends.yaml" if not settings.diffusion
                   else "the corpus has no dated texts, so no first use can be placed in time" if not corpus.dated
                   else f"the corpus has no '{settings.adopters}' column naming who adopts a term" if settings.adopters not in corpus.columns
@@ -36,9 +36,8 @@ def figures(catalog) -> list[Figure | NotDrawn]:
             continue
         centre = settings.centre if settings.centre.column in corpus.columns else None
         undated = len(corpus.texts) - corpus.dated
-        notes = ((f"{undated} of {len(corpus.texts)} texts have no date and are left out (they are listed on the corpus page, "
-                  "under “Texts without a date”).",) if undated else ()) \
-            + ("First uses in this corpus: a text repealed before the corpus was collected is not seen.",)
+        notes = ((Text("fig.corpus.undated_note", undated=undated, total=len(corpus.texts)),) if undated else ()) \
+            + (Text("fig.diffusion.repealed_note"),)
         params = {"corpus": corpus.id, "terms": list(dict.fromkeys(settings.diffusion)),
                   "centre_column": centre.column if centre else "", "centre": centre.value if centre else "",
                   "adopters": settings.adopters}
@@ -46,9 +45,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                       primary_key=("term", "adopter"), notes=notes)
         result.append(Figure(
             id=adoption_id, title=titles[adoption_id],
-            caption=(f"How many {settings.adopters.replace('_', ' ')} values (provinces) have used each term in their local "
-                     "texts, by year of first use; a star marks the centre's first use. Every point links to the text and "
-                     "sentence of that first use."),
+            caption=Text("fig.diffusion.adoption.caption", adopters=settings.adopters.replace("_", " ")),
             compute=first_uses, draw=draw_adoption, describe=describe_adoption, headline=headline_adoption,
             size=(7.2, 4.6), **common))
         if not centre:
@@ -57,8 +54,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
             continue
         result.append(Figure(
             id=lag_id, title=titles[lag_id],
-            caption=("Years from the centre's first use of each term to each province's first use (orange: the province came first; grey: the same year; blue: after). Negative: the province "
-                     "used it first (bottom-up). Every point links to the text and sentence of that first use."),
+            caption=Text("fig.diffusion.lag.caption"),
             draw=draw_lag, describe=describe_lag, headline=headline_lag, compute=lag_data,
             size=(7.2, 0.5 * len(params["terms"]) + 1.6), **common))
     return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.api import (G2_P_0001, SLUG, STOPWORDS, USER_DICTIONARY, Figure,
+from pilotsite.api import (G2_P_0001, SLUG, STOPWORDS, USER_DICTIONARY, Figure, Text,
                            NotDrawn, NothingToDraw, content_counts, keyness, link_marks, read_word_list)
 
 TOP_N = 15
@@ -24,17 +24,15 @@ def figures(catalog) -> list[Figure | NotDrawn]:
         comparison = corpus.comparison
         if comparison is None:
             reason = next((n for n in corpus.notes if "keyness" in n), "the corpus declares no two groups to compare").rstrip(".")
-            result.append(NotDrawn(f"{corpus.id}-keyness", f"Keyness: {corpus.title}", reason, corpus.id))
+            result.append(NotDrawn(f"{corpus.id}-keyness", Text("fig.keyness.not_drawn_title", corpus=corpus.title), reason, corpus.id))
             continue
         a, b = comparison.a, comparison.b
         named = SLUG.match(a) and SLUG.match(b)
         result.append(Figure(
             id=f"{corpus.id}-keyness-{a}-{b}" if named else f"{corpus.id}-keyness-by-{comparison.column.replace('_', '-')}",
             kind="corpus", lang="zh",
-            title=f"Words over- and under-represented in {a} vs {b} texts: {corpus.title}",
-            caption=(f"Log ratio of the {TOP_N} words with the highest G² in each direction (positive: more frequent in {a} "
-                     f"texts). Only words with G² > {G2_P_0001} (p < 0.0001, no Williams correction) and at least {MIN_COUNT} "
-                     "occurrences are shown."),
+            title=Text("fig.keyness.title", a=a, b=b, corpus=corpus.title),
+            caption=Text("fig.keyness.caption", count=TOP_N, a=a, threshold=G2_P_0001, min_count=MIN_COUNT),
             documents=(), inputs=(*corpus.files, USER_DICTIONARY, *STOPWORDS["zh"]),
             params={"corpus": corpus.id, "column": comparison.column, "a": a, "b": b, "top_n": TOP_N, "min_count": MIN_COUNT,
                     "g2_threshold": G2_P_0001},

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.api import LEGAL_DRAFTING, STOPWORDS, USER_DICTIONARY, Figure, NotDrawn, content_counts, link_marks, read_word_list
+from pilotsite.api import LEGAL_DRAFTING, STOPWORDS, USER_DICTIONARY, Figure, NotDrawn, Text, content_counts, link_marks, read_word_list
 
 TOP_N = 15
 MAX_PANELS = 6  # groups drawn side by side; the rest are in data.csv
@@ -25,7 +25,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
     for corpus in catalog.corpora.values():
         for grouping in corpus.groupings:
             figure_id = f"{corpus.id}-keywords-by-{grouping.id}"
-            title = f"Top keywords by {grouping.label}: {corpus.title}"
+            title = Text("fig.corpus_keywords.title", grouping=grouping.label, corpus=corpus.title)
             filled = grouping.filled
             if not filled:
                 result.append(NotDrawn(figure_id, title, f"no text has a value in the column '{grouping.column}'", corpus.id))
@@ -33,7 +33,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
             drawn = largest(filled, lambda v: len(grouping.members[v]))
             result.append(Figure(
                 id=figure_id, kind="corpus", lang="zh", title=title,
-                caption=f"The {TOP_N} most frequent words in each group of texts, as % of the group's counted words.",
+                caption=Text("fig.corpus_keywords.caption", count=TOP_N),
                 documents=(), inputs=(*corpus.files, USER_DICTIONARY, *STOPWORDS["zh"], LEGAL_DRAFTING),
                 params={"corpus": corpus.id, "grouping": grouping.id, "groups": list(filled), "top_n": TOP_N},
                 compute=keywords_by_group, draw=draw_groups, describe=describe_groups, headline=headline_groups,
@@ -48,22 +48,21 @@ def largest(groups, size) -> list:
     return [g for g in groups if g in chosen]
 
 
-def grouping_notes(grouping, drawn: list[str]) -> tuple[str, ...]:
+def grouping_notes(grouping, drawn: list[str]) -> tuple[Text, ...]:
     """What a reader of a grouped figure should know about the groups it leaves out."""
     notes = []
     if grouping.empty:
-        notes.append(f"No texts in: {', '.join(grouping.empty)}; not drawn.")
+        notes.append(Text("fig.corpus_keywords.empty_note", groups=", ".join(grouping.empty)))
     filled = grouping.filled
     if len(drawn) < len(filled):
-        notes.append(f"Drawn: the {len(drawn)} largest of {len(filled)} groups; data.csv lists every group.")
+        notes.append(Text("fig.corpus_keywords.largest_note", drawn=len(drawn), total=len(filled)))
     single = [v for v in filled if len(grouping.members[v]) == 1]
     if single:
-        notes.append(f"Groups of one text: {', '.join(single)}; their keywords are that text's.")
+        notes.append(Text("fig.corpus_keywords.single_note", groups=", ".join(single)))
     if grouping.ungrouped:
         where = " and ".join(f"{c} = {v}" for c, v in grouping.where)
-        texts = "1 text is" if grouping.ungrouped == 1 else f"{grouping.ungrouped} texts are"
-        notes.append(f"{texts} in no group (no value in '{grouping.column}'"
-                     + (f", or not {where}" if where else "") + ").")
+        key = "fig.corpus_keywords.ungrouped_" + ("one" if grouping.ungrouped == 1 else "other") + ("_where" if where else "")
+        notes.append(Text(key, count=grouping.ungrouped, column=grouping.column, where=where))
     return tuple(notes)
 
 

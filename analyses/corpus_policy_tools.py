@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.api import CODEBOOK, TYPES, Figure, NotDrawn, link_marks, load_codebook
+from pilotsite.api import CODEBOOK, TYPES, Figure, NotDrawn, Text, link_marks, load_codebook
 
 ARTICLE = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
 ARTICLE_SUB_TOOLS = "data/reported/return-migrant-entrepreneurship/sub-tools.csv"
@@ -30,25 +30,23 @@ def figures(catalog) -> list[Figure | NotDrawn]:
         common = dict(kind="corpus", lang="en", documents=("return-migrant-entrepreneurship",))
         groupings = [g for g in corpus.groupings if g.filled]
         if not groupings:
-            for suffix, title in (("policy-tool-types", "Coded policy-tool types"), ("policy-sub-tools", "Coded policy sub-tools")):
-                result.append(NotDrawn(f"{corpus.id}-{suffix}", f"{title}: {corpus.title}",
+            for suffix, key in (("policy-tool-types", "types"), ("policy-sub-tools", "sub_tools")):
+                result.append(NotDrawn(f"{corpus.id}-{suffix}", Text(f"fig.corpus_tools.{key}.not_drawn_title", corpus=corpus.title),
                                        "the corpus declares no grouping that holds texts", corpus.id))
             continue
-        notes = tuple(f"{g.label}: the {MAX_GROUPS} largest of {len(g.filled)} groups are shown; data.csv has them all."
+        notes = tuple(Text("fig.corpus_tools.largest_note", grouping=g.label, shown=MAX_GROUPS, total=len(g.filled))
                       for g in groupings if len(g.filled) > MAX_GROUPS)
         first = groupings[0]
         result.append(Figure(
-            id=f"{corpus.id}-policy-tool-types", title=f"Coded policy-tool types by {', '.join(g.label for g in groupings)}: {corpus.title}",
-            caption=("Share of coded units (sentence × sub-tool) by tool type, for the texts of each group; the last bar is "
-                     "the share Fan Yu et al. (2024) report for a different corpus."),
+            id=f"{corpus.id}-policy-tool-types",
+            title=Text("fig.corpus_tools.types.title", groupings=", ".join(g.label for g in groupings), corpus=corpus.title),
+            caption=Text("fig.corpus_tools.types.caption"),
             params={"corpus": corpus.id, "groupings": [g.id for g in groupings]}, compute=type_shares, draw=draw_types,
             describe=describe_types, headline=headline_types, size=(7.5, 1.6 + 0.32 * bar_count(groupings)),
             primary_key=("grouping", "group", "tool_type"), inputs=(*corpus.files, CODEBOOK, ARTICLE), notes=notes, **common))
         result.append(Figure(
-            id=f"{corpus.id}-policy-sub-tools", title=f"Coded policy sub-tools by {first.label}: {corpus.title}",
-            caption=(f"Share of coded units by sub-tool in the texts of each group of {first.label} (codebook patterns, "
-                     "sentence units); the data table also gives the shares in every other group and the article's "
-                     "reported shares."),
+            id=f"{corpus.id}-policy-sub-tools", title=Text("fig.corpus_tools.sub_tools.title", grouping=first.label, corpus=corpus.title),
+            caption=Text("fig.corpus_tools.sub_tools.caption", grouping=first.label),
             params={"corpus": corpus.id, "groupings": [g.id for g in groupings]}, compute=sub_tool_shares,
             draw=draw_sub_tools, describe=describe_sub_tools, size=(7.5, 7.0), primary_key=("grouping", "group", "sub_tool"),
             inputs=(*corpus.files, CODEBOOK, ARTICLE_SUB_TOOLS), **common))

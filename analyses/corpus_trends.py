@@ -16,7 +16,7 @@ from collections import Counter
 
 import pandas as pd
 
-from pilotsite.api import (LEGAL_DRAFTING, STOPWORDS, USER_DICTIONARY, Figure, NotDrawn, NothingToDraw, content_counts,
+from pilotsite.api import (LEGAL_DRAFTING, STOPWORDS, USER_DICTIONARY, Figure, NotDrawn, NothingToDraw, Text, content_counts,
                            content_words, link_marks, read_word_list)
 
 PER = 10_000
@@ -31,8 +31,8 @@ def figures(catalog) -> list[Figure | NotDrawn]:
         undated = len(corpus.texts) - corpus.dated
         if not corpus.dated:
             reason = "the corpus has no dated texts (no `date` column, or every date is empty), so nothing can be placed in time"
-            result += [NotDrawn(trends_id, f"Keyword trends: {corpus.title}", reason, corpus.id),
-                       NotDrawn(words_id, f"Rising and falling words: {corpus.title}", reason, corpus.id)]
+            result += [NotDrawn(trends_id, Text("fig.trends.keywords.not_drawn_title", corpus=corpus.title), reason, corpus.id),
+                       NotDrawn(words_id, Text("fig.trends.words.not_drawn_title", corpus=corpus.title), reason, corpus.id)]
             continue
         centre = settings.centre if settings.centre.column in corpus.columns else None
         inputs = (*corpus.files, USER_DICTIONARY, *STOPWORDS["zh"], LEGAL_DRAFTING)
@@ -41,11 +41,9 @@ def figures(catalog) -> list[Figure | NotDrawn]:
         terms = list(dict.fromkeys(settings.terms))
         result.append(Figure(
             id=trends_id, kind="corpus", lang="zh",
-            title=f"Keyword trends, per 10,000 counted words by year: {corpus.title}",
-            caption=(f"Occurrences of {', '.join(terms)} per {PER:,} counted words, year by year"
-                     + (f", {centre.value} and other texts apart" if centre else "")
-                     + f"; the bottom panel counts the texts of each year. Hollow points: years with fewer than "
-                       f"{settings.min_texts} texts in the series."),
+            title=Text("fig.trends.keywords.title", per=f"{PER:,}", corpus=corpus.title),
+            caption=Text("fig.trends.keywords.caption" + ("_centre" if centre else ""), terms=", ".join(terms), per=f"{PER:,}",
+                         centre=centre.value if centre else "", min_texts=settings.min_texts),
             documents=(), inputs=inputs,
             params={**common, "terms": terms, "min_texts": settings.min_texts},
             compute=term_trends, draw=draw_trends, describe=describe_trends, headline=headline_trends,
@@ -55,11 +53,9 @@ def figures(catalog) -> list[Figure | NotDrawn]:
         periods = [{"label": p.label or f"{p.start}–{p.end}", "start": p.start, "end": p.end} for p in (a, b)]
         result.append(Figure(
             id=words_id, kind="corpus", lang="zh",
-            title=f"Words that rose and fell between {periods[0]['label']} and {periods[1]['label']}: {corpus.title}",
-            caption=(f"The {settings.shown} words whose share of counted words grew most, and the {settings.shown} whose "
-                     f"share shrank most, from the texts dated {periods[0]['label']} to those dated {periods[1]['label']} "
-                     f"(change in occurrences per {PER:,} counted words; words seen at least {settings.min_count} times "
-                     "in the two periods together)."),
+            title=Text("fig.trends.words.title", a=periods[0]["label"], b=periods[1]["label"], corpus=corpus.title),
+            caption=Text("fig.trends.words.caption", shown=settings.shown, a=periods[0]["label"], b=periods[1]["label"],
+                         per=f"{PER:,}", min_count=settings.min_count),
             documents=(), inputs=inputs,
             params={**common, "periods": periods, "shown": settings.shown, "min_count": settings.min_count},
             compute=rising_falling, draw=draw_rising_falling, describe=describe_rising_falling,
@@ -69,11 +65,8 @@ def figures(catalog) -> list[Figure | NotDrawn]:
     return result
 
 
-def undated_notes(undated: int, total: int) -> tuple[str, ...]:
-    if not undated:
-        return ()
-    return (f"{undated} of {total} texts have no date and are left out (they are listed on the corpus page, "
-            "under “Texts without a date”).",)
+def undated_notes(undated: int, total: int) -> tuple[Text, ...]:
+    return (Text("fig.corpus.undated_note", undated=undated, total=total),) if undated else ()
 
 
 def excluded(inputs) -> frozenset[str]:

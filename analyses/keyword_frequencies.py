@@ -11,11 +11,10 @@ from itertools import combinations
 
 import pandas as pd
 
-from pilotsite.api import LEXICON_FILES, Figure, keyword_frequencies, lexicon_of, link_marks, tokens
+from pilotsite.api import LEXICON_FILES, Figure, Text, keyword_frequencies, lexicon_of, link_marks, tokens
 
 TOP_N = 15
 OVERLAP_TOP_N = 30
-LANGUAGE_NAME = {"zh": "Chinese", "en": "English"}
 
 
 def figures(catalog) -> list[Figure]:
@@ -26,8 +25,8 @@ def figures(catalog) -> list[Figure]:
             suffix = f"-{lang}" if len(doc.languages) > 1 else ""
             result.append(Figure(
                 id=f"{doc.id}-keywords{suffix}",
-                title=f"Most frequent words ({LANGUAGE_NAME[lang]}): {doc.short_title}",
-                caption=f"The {TOP_N} most frequent words of the {LANGUAGE_NAME[lang]} text, as % of its counted tokens (stopwords and punctuation removed).",
+                title=Text("fig.keywords.document.title", language=Text(f"language.{lang}"), document=doc.short_title),
+                caption=Text("fig.keywords.document.caption", count=TOP_N, language=Text(f"language.{lang}")),
                 kind="keywords", documents=(doc.id,), lang=lang,
                 inputs=(doc.text_path, *LEXICON_FILES),
                 params={"document": doc.id, "lang": lang, "top_n": TOP_N, "min_chars": 2},
@@ -38,8 +37,8 @@ def figures(catalog) -> list[Figure]:
         return result
     result.append(Figure(
         id="keyword-overlap",
-        title="Keywords shared between documents",
-        caption=f"Number of words two documents share among their {OVERLAP_TOP_N} most frequent words (per language). These shared keywords link related documents.",
+        title=Text("fig.keywords.overlap.title"),
+        caption=Text("fig.keywords.overlap.caption", count=OVERLAP_TOP_N),
         kind="keywords", documents=tuple(d.id for d in docs),
         inputs=tuple(d.text_path for d in docs) + LEXICON_FILES,
         params={"top_n": OVERLAP_TOP_N, "min_chars": 2},

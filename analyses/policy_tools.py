@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.api import Check, Figure, link_marks
+from pilotsite.api import Check, Figure, Text, link_marks
 
 DOCUMENT = "return-migrant-entrepreneurship"
 TABLES = f"data/reported/{DOCUMENT}"
@@ -23,26 +23,26 @@ def figures(catalog) -> list[Figure]:
     common = dict(kind="policy-tools", documents=(DOCUMENT,))
     return [
         Figure(id="return-migrant-tool-types",
-               title="Shares of supply-, demand- and environment-oriented policy tools",
-               caption="Share of all coded policy-tool uses by tool type, as reported by Fan Yu et al. (2024).",
+               title=Text("fig.policy_tools.tool_types.title"),
+               caption=Text("fig.policy_tools.tool_types.caption"),
                inputs=(f"{TABLES}/tool-types.csv",), compute=tool_types, draw=draw_tool_types,
                describe=describe_shares, checks=check_tool_types, headline=headline_tool_types, size=(6.0, 3.2),
                primary_key=("tool_type",), **common),
         Figure(id="return-migrant-sub-tools",
-               title="Sub-tool shares reported within each tool type",
-               caption="Every sub-tool share the article states, grouped by tool type; the rest of each type's share is not broken down in the article.",
+               title=Text("fig.policy_tools.sub_tools.title"),
+               caption=Text("fig.policy_tools.sub_tools.caption"),
                inputs=(f"{TABLES}/sub-tools.csv", f"{TABLES}/tool-types.csv"), compute=sub_tools,
                draw=draw_sub_tools, describe=describe_shares, checks=check_sub_tools, size=(7.0, 4.2),
                primary_key=("tool_type", "sub_tool"), **common),
         Figure(id="return-migrant-regions",
-               title="Tool-type shares by region (east, central, west) where stated",
-               caption="The regional shares the article states; combinations it does not state are left out, not estimated.",
+               title=Text("fig.policy_tools.regions.title"),
+               caption=Text("fig.policy_tools.regions.caption"),
                inputs=(f"{TABLES}/regions.csv", f"{TABLES}/tool-types.csv"), compute=regions,
                draw=draw_regions, describe=describe_shares, checks=check_regions, size=(6.5, 3.6),
                primary_key=("region", "tool_type"), **common),
         Figure(id="return-migrant-keywords",
-               title="Top keywords of central and local policy texts (% of words)",
-               caption="The five most frequent keywords in the central and in the local policy samples, as reported by the article.",
+               title=Text("fig.policy_tools.keywords.title"),
+               caption=Text("fig.policy_tools.keywords.caption"),
                inputs=(f"{TABLES}/keywords.csv",), compute=keywords, draw=draw_keywords,
                describe=describe_shares, checks=check_keywords, size=(7.0, 3.4),
                primary_key=("level", "rank"), **common),

@@ -264,7 +264,7 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     model.corpus_evidence = {c.id: stage.run(c, evidence_items(model, c)) for c in catalog.corpora.values()}
     stage.finish()
     build.clock.start("pages")
-    pages = [page for language in EDITIONS for page in build_pages(replace(model, language=language))]
+    pages = [page for language in EDITIONS for page in build_pages(model.in_edition(language))]
     model.references.save()
     page_keys = writer.write(pages)
     if renderer is not None:

@@ -143,3 +143,54 @@ def test_scripts_take_their_words_from_the_page(script):
     words = [s for s in strings if (re.search(r"[A-Za-z]+ [A-Za-z]+", s) or re.fullmatch(r"\s+[a-z]+\s*|\s*[a-z]+\s+", s))
              and not re.search(r"[#.\[\]=]", s)]
     assert not words, words
+
+
+def figure_pages(site: Path) -> list[Path]:
+    return [p for p in sorted((site / "figures").glob("*/index.html")) if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")]
+
+
+def test_figure_titles_captions_and_citations_are_in_the_edition_language(built_site):
+    """Each figure's title, caption and citation are in its edition's language (the catalogues'
+    fig.* texts); both editions cite the same permanent version URL."""
+    from html import unescape
+
+    pages = figure_pages(built_site)
+    assert len(pages) > 20
+    for page in pages:
+        twin = built_site / "zh" / page.relative_to(built_site)
+        english, chinese = page.read_text(encoding="utf-8"), twin.read_text(encoding="utf-8")
+        titles = [unescape(re.search(r"<h1[^>]*>([^<]*)</h1>", html).group(1)) for html in (english, chinese)]
+        captions = [unescape(re.search(r"<figcaption>([^<]*)</figcaption>", html).group(1)) for html in (english, chinese)]
+        assert titles[0] != titles[1] and re.search(r"[\u4e00-\u9fff]", titles[1]) and not re.search(r"[\u4e00-\u9fff]", titles[0]), titles
+        assert captions[0] != captions[1] and re.search(r"[\u4e00-\u9fff]", captions[1]), captions
+        bibs = [(folder / "cite.bib").read_text(encoding="utf-8") for folder in (page.parent, twin.parent)]
+        assert [re.search(r"title = \{\{(.*)\}\},", bib).group(1).replace("\\%", "%") for bib in bibs] == titles  # BibTeX escapes %
+        urls = {re.search(r"url = \{(.*)\},", bib).group(1) for bib in bibs}
+        assert len(urls) == 1 and re.search(r"/figures/[^/]+/v/[0-9a-f]{12}/$", urls.pop())
+
+
+def test_a_figure_text_no_catalogue_has_fails_naming_key_and_analysis(project_copy):
+    from conftest import run_build
+
+    analysis = project_copy / "analyses" / "policy_tools.py"
+    source = analysis.read_text(encoding="utf-8")
+    analysis.write_text(source.replace('Text("fig.policy_tools.regions.title")', 'Text("fig.policy_tools.regoins.title")'), encoding="utf-8")
+    result = run_build(project_copy, check=False)
+    assert result.returncode != 0
+    message = result.stdout + result.stderr
+    assert "fig.policy_tools.regoins.title" in message and "analyses/policy_tools.py" in message and "return-migrant-regions" in message
+    assert "Traceback" not in message
+
+
+def test_a_text_is_resolved_in_each_language_values_too():
+    import pickle
+
+    from pilotsite.inputs.interface import Text, load_interface
+
+    interface = load_interface(ROOT)
+    title = Text("fig.keywords.document.title", language=Text("language.zh"), document="<b>Doc</b>")
+    assert interface.resolve(title) == "Most frequent words (Chinese): <b>Doc</b>"
+    assert interface.resolve(title, "zh") == "高频词（中文）：<b>Doc</b>"
+    assert pickle.loads(pickle.dumps(title)) == title and interface.resolve("plain", "zh") == "plain"
+    with pytest.raises(AttributeError):
+        title.key = "other"

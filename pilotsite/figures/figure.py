@@ -19,6 +19,7 @@ import pandas as pd
 
 from pilotsite.inputs.documents import Document
 from pilotsite.errors import BuildError, Problem, relative
+from pilotsite.inputs.interface import LANGUAGES, Interface, Text
 from pilotsite.inputs.project import EVENTS, STAGES, Project
 
 FIGURE_KINDS = ("keywords", "policy-tools", "timeline", "corpus")
@@ -35,9 +36,13 @@ class Check:
 
 @dataclass(frozen=True)
 class Figure:
+    """A figure an analysis declares. Its title and caption are a Text of the catalogues (each
+    edition shows its language) or a plain string (shown as it is in every edition); once
+    discovered, title and caption are the reference language's, and translations has the rest."""
+
     id: str
-    title: str
-    caption: str
+    title: str | Text
+    caption: str | Text
     kind: str
     documents: tuple[str, ...]
     inputs: tuple[str, ...]
@@ -51,8 +56,21 @@ class Figure:
     size: tuple[float, float] = (7.0, 4.0)  # inches
     primary_key: tuple[str, ...] = ()  # columns that identify a row of data.csv
     aliases: tuple[str, ...] = ()  # earlier ids of this figure: their URLs redirect here
-    notes: tuple[str, ...] = ()  # what the figure leaves out of the data and why, shown under the caption
+    notes: tuple[str | Text, ...] = ()  # what the figure leaves out of the data and why, shown under the caption
     analysis: str = ""  # set by the loader: analyses/<file>.py
+    # set by the loader: (language, title, caption, notes) in the languages after the reference
+    translations: tuple[tuple[str, str, str, tuple[str, ...]], ...] = ()
+
+    def in_language(self, language: str) -> "Figure":
+        """This figure with its title, caption and notes in the language, where the catalogues have them."""
+        for found, title, caption, notes in self.translations:
+            if found == language:
+                return replace(self, title=title, caption=caption, notes=notes)
+        return self
+
+    def title_language(self, language: str) -> str:
+        """The language the figure's title is shown in, in the edition of the language."""
+        return language if any(found == language for found, *_ in self.translations) else LANGUAGES[0]
 
 
 @dataclass(frozen=True)
@@ -62,7 +80,7 @@ class NotDrawn:
     The pages say what was not drawn and why."""
 
     id: str
-    title: str
+    title: str | Text  # in the reference language once discovered
     reason: str
     corpus: str = ""  # the corpus it would study, if any
     analysis: str = ""
@@ -216,6 +234,7 @@ def discover(catalog: Catalog) -> list[Figure]:
 def discover_all(catalog: Catalog) -> tuple[list[Figure], list[NotDrawn]]:
     """discover(), and the figures the analyses declared they cannot draw for this data."""
     root = catalog.project.root
+    interface = catalog.project.settings.interface
     figures: list[Figure] = []
     not_drawn: list[NotDrawn] = []
     for path in sorted(catalog.project.analyses.glob("*.py")):
@@ -227,9 +246,9 @@ def discover_all(catalog: Catalog) -> tuple[list[Figure], list[NotDrawn]]:
             raise BuildError([Problem(label, "defines no figures(catalog) function")])
         for figure in module.figures(catalog):
             if isinstance(figure, NotDrawn):
-                not_drawn.append(replace(figure, analysis=label))
+                not_drawn.append(replace(figure, analysis=label, title=_resolved(interface, figure.title, figure.id, label)))
             else:
-                figures.append(_with_analysis(figure, label))
+                figures.append(_with_texts(_with_analysis(figure, label), interface))
     problems, seen = [], {}
     for figure in figures:
         if figure.id in seen:
@@ -254,3 +273,22 @@ def discover_all(catalog: Catalog) -> tuple[list[Figure], list[NotDrawn]]:
 
 def _with_analysis(figure: Figure, label: str) -> Figure:
     return replace(figure, analysis=label)
+
+
+def _resolved(interface: Interface, value: str | Text, figure_id: str, analysis: str, language: str | None = None) -> str:
+    """A title or caption in the language; a text the catalogues lack names the analysis that asked for it."""
+    try:
+        return str(interface.resolve(value, language))
+    except BuildError as exc:
+        raise BuildError([Problem(p.file, f"{p.message}, for figure '{figure_id}' of {analysis}", p.line) for p in exc.problems]) from None
+
+
+def _with_texts(figure: Figure, interface: Interface) -> Figure:
+    """Title, caption and notes in the reference language, and in the others as translations; a
+    plain string is shown as it is in every edition."""
+    if not any(isinstance(value, Text) for value in (figure.title, figure.caption, *figure.notes)):
+        return figure
+    texts = [(language, *(_resolved(interface, value, figure.id, figure.analysis, language) for value in (figure.title, figure.caption)),
+              tuple(_resolved(interface, note, figure.id, figure.analysis, language) for note in figure.notes))
+             for language in LANGUAGES]
+    return replace(figure, title=texts[0][1], caption=texts[0][2], notes=texts[0][3], translations=tuple(texts[1:]))

@@ -33,6 +33,38 @@ def placeholders(text: str) -> list[str] | None:
     return sorted(fields) if all(PLACEHOLDER.match(name) for name in fields) else None
 
 
+class Text:
+    """A catalogue text and the values of its placeholders, in no language yet: what an analysis
+    gives as a figure's title or caption, so each edition shows it in its own language
+    (Interface.resolve). A value may be a Text too: Text("fig.keywords.title",
+    language=Text("language.zh"), document=doc.short_title)."""
+
+    __slots__ = ("key", "values")
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "values", tuple(sorted(values.items())))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Text does not change")
+
+    def __reduce__(self):
+        return _text, (self.key, self.values)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Text) and (self.key, self.values) == (other.key, other.values)
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.values))
+
+    def __repr__(self) -> str:
+        return f"Text({self.key!r}, {dict(self.values)!r})"
+
+
+def _text(key: str, values: tuple) -> Text:
+    return Text(key, **dict(values))
+
+
 def catalogue_label(language: str) -> str:
     return f"{CATALOGUES}/{language}.yaml"
 
@@ -68,12 +100,18 @@ class Interface:
                                                                   f"(add it to every catalogue under {CATALOGUES}/)")])
         return catalogue[key]
 
-    def text(self, key: str, language: str | None = None, **values: object) -> str:
+    def text(self, key: str, language: str | None = None, /, **values: object) -> str:
         """The text of key in the language (default: the interface's), placeholders filled."""
         try:
             return self.raw(key, language).format_map(values)
         except KeyError as missing:
             raise BuildError(f"the interface text '{key}' was asked for without a value for {{{missing.args[0]}}}") from None
+
+    def resolve(self, value: object, language: str | None = None) -> object:
+        """A Text in the language (its values resolved too); anything else as it is."""
+        if isinstance(value, Text):
+            return self.text(value.key, language, **{name: self.resolve(v, language) for name, v in value.values})
+        return value
 
     def shown_texts(self) -> str:
         """Every text of the interface's language: what the layout may put on any page."""

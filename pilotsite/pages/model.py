@@ -368,6 +368,13 @@ class SiteModel:
         """The interface's texts in the language of the pages being made (data/i18n/)."""
         return replace(self.project.settings.interface, language=self.language)
 
+    def in_edition(self, language: str) -> "SiteModel":
+        """The model whose pages are the edition of the language: its interface texts, and each
+        figure's title and caption in that language where the catalogues have them."""
+        results = {figure_id: replace(result, figure=result.figure.in_language(language))
+                   for figure_id, result in self.results.items()}
+        return replace(self, language=language, results=results)
+
     @property
     def up(self) -> str:
         """From an edition's root to the site root: the assets and site-level files are shared."""

@@ -186,7 +186,7 @@ def build_pages(model: SiteModel) -> list[Page]:
         columns = tuple(result.data.columns)
         rows = table_rows(result.data, root, corpus_links(model, result) if f.kind == "corpus" else keyword_links.get(f.id))
         pages.append(Page(
-            f"figures/{f.id}/index", "figure.qmd.j2", f.title, "en", f.caption,
+            f"figures/{f.id}/index", "figure.qmd.j2", f.title, f.title_language(model.language), f.caption,
             crumbs(root, Link(t("nav.figures"), root + "figures/index.html"), Link(f.id, "")),
             FigureContext(
                 result=result, columns=columns, rows=rows,
