@@ -4,9 +4,13 @@
   if (typeof PagefindUI === "undefined") return;
   // Each corpus has bundles of its own (its evidence pages, its texts in shards), rebuilt only
   // when the corpus changes: search them all, the site's own pages first.
-  var corpus = (document.getElementById("search").getAttribute("data-corpus-bundles") || "").split(" ").filter(Boolean);
-  // Their result URLs are site-root paths: tell Pagefind the root (it would assume each bundle's parent).
-  var root = new URL("../", window.location.href).pathname;
+  var search = document.getElementById("search");
+  var corpus = (search.getAttribute("data-corpus-bundles") || "").split(" ").filter(Boolean);
+  // Result URLs are site-root paths: tell Pagefind the root (it would assume each bundle's parent).
+  // The corpora's bundles are shared by both editions: their results lead to the twin in this
+  // page's edition (zh/corpus/… from the Chinese search page), so their root is the edition's.
+  var siteRoot = new URL(search.getAttribute("data-site-root"), window.location.href).pathname;
+  var editionRoot = new URL("../", window.location.href).pathname;
   // A page whose title has the query ranks above pages that only mention it. Pagefind adds a boost
   // for a match in a page's title, weight x the word's IDF, but it reads the title's words by
   // splitting at spaces, so a Chinese title never matched; and its default weight (5) is less
@@ -15,13 +19,17 @@
   // The build writes the title's words, Chinese segmented, into the meta field title_words
   // (pilotsite/pages/site.py search_words): rank by that field, strongly, and not by the title.
   var ranking = { metaWeights: { title: 0, title_words: 20 } };
-  var ui = new PagefindUI({ element: "#search", showSubResults: true, showImages: false, resetStyles: false, ranking: ranking,
-                            mergeIndex: corpus.map(function (bundle) { return { bundlePath: bundle, baseUrl: root, indexWeight: 0.4, ranking: ranking }; }),
+  var ui = new PagefindUI({ element: "#search", baseUrl: siteRoot, showSubResults: true, showImages: false, resetStyles: false, ranking: ranking,
+                            // language "en": a query is matched as typed against the words the index has (Pagefind
+                            // segmented them with its dictionary). In a page of another language Pagefind would split
+                            // a Chinese query first with the browser's segmenter, whose words are not the index's
+                            // (宅基地 then found 1 of the corpus's 4 texts that say it).
+                            mergeIndex: corpus.map(function (bundle) { return { bundlePath: bundle, baseUrl: editionRoot, language: "en", indexWeight: 0.4, ranking: ranking }; }),
                             // title_words is for ranking only: the UI would show it as a tag under the result.
                             processResult: function (result) { delete result.meta.title_words; return result; } });
   // Pagefind's input is labelled only by its placeholder: give it an accessible name.
   var input = document.querySelector("#search input");
-  if (input && !input.getAttribute("aria-label")) input.setAttribute("aria-label", document.getElementById("search").getAttribute("data-label"));
+  if (input && !input.getAttribute("aria-label")) input.setAttribute("aria-label", search.getAttribute("data-label"));
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) {
     ui.triggerSearch(query);
