@@ -24,7 +24,7 @@ def figures(catalog) -> list[Figure]:
     for doc_id in sorted(events["document_id"].unique()):
         doc = catalog.documents[doc_id]
         result.append(Figure(
-            id=f"{doc_id}-timeline", title=Text("fig.timelines.document.title", document=doc.short_title),
+            id=f"{doc_id}-timeline", title=Text("fig.timelines.document.title", document=doc.short_titles),
             caption=Text("fig.timelines.document.caption"),
             kind="timeline", documents=(doc_id,), inputs=(EVENTS, doc.text_path),
             params={"documents": [doc_id]}, compute=dated_events, draw=draw_events,

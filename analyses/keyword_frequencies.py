@@ -25,7 +25,7 @@ def figures(catalog) -> list[Figure]:
             suffix = f"-{lang}" if len(doc.languages) > 1 else ""
             result.append(Figure(
                 id=f"{doc.id}-keywords{suffix}",
-                title=Text("fig.keywords.document.title", language=Text(f"language.{lang}"), document=doc.short_title),
+                title=Text("fig.keywords.document.title", language=Text(f"language.{lang}"), document=doc.short_titles),
                 caption=Text("fig.keywords.document.caption", count=TOP_N, language=Text(f"language.{lang}")),
                 kind="keywords", documents=(doc.id,), lang=lang,
                 inputs=(doc.text_path, *LEXICON_FILES),

@@ -274,13 +274,14 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     indexed = [f"{p.path}.html" for p in pages
                if p.search_kind and not (p.language != "en" and p.search_kind == "evidence")] + stage.indexed
     build.clock.start("fonts")
-    # The layout's own Chinese, and the interface's texts it shows, are on every page: they
-    # belong in the core subset.
+    # The layout's own Chinese and the interface's texts it shows are on every page of an edition:
+    # its interface, and the switch, which names the other editions in their own language.
     layout_text = (build.root / "site" / "layouts" / "page.html.j2").read_text(encoding="utf-8")
-    every_page = settings.title_zh + layout_text + "".join(replace(settings.interface, language=language).shown_texts()
-                                                            for language in EDITIONS)
-    fonts, font_plan = webfont.write_font(sources, every_page, work.cache("fonts"), writer.keys,
-                                          stage.characters, build.jobs)
+    layouts = {folder: settings.title_zh + layout_text + replace(settings.interface, language=language).shown_texts()
+               + "".join(settings.interface.raw(key, other) for other in EDITIONS if other != language
+                         for key in ("layout.edition_name", "layout.edition_switch_label"))
+               for language, folder in EDITIONS.items()}
+    fonts, font_plan = webfont.write_font(sources, layouts, work.cache("fonts"), writer.keys, stage.characters, build.jobs)
     for path in fonts:
         writer.keep(path)
     writer.finish(site_files(model, [p for p in writer.keys if p not in redirects]), list(writer.keys))

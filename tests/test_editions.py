@@ -194,3 +194,30 @@ def test_a_text_is_resolved_in_each_language_values_too():
     assert pickle.loads(pickle.dumps(title)) == title and interface.resolve("plain", "zh") == "plain"
     with pytest.raises(AttributeError):
         title.key = "other"
+
+
+def test_documents_show_their_fields_in_the_edition_language_or_say_they_are_untranslated(built_site):
+    """A document's title, short title and summary are shown in the edition's language where
+    document.yaml has them (title_zh, short_title_zh, summary_zh), else as they are, and the page
+    says which fields are not translated, naming the key to add."""
+    import yaml
+    from html import unescape
+
+    def meta(doc_id):
+        return yaml.safe_load((ROOT / "data/documents" / doc_id / "document.yaml").read_text(encoding="utf-8"))
+
+    def page(edition, doc_id):
+        return unescape((built_site / edition / "documents" / doc_id / "index.html").read_text(encoding="utf-8"))
+
+    shanxi, lu = meta("shanxi-collaborative-contest"), meta("lu-street-typical-experience")
+    chinese = page("zh", "shanxi-collaborative-contest")
+    assert f"<h1>{shanxi['title_zh']}</h1>" in chinese and f'<p class="summary" lang="zh">{shanxi["summary_zh"]}</p>' in chinese
+    assert "<dt>未翻译</dt>" not in chinese and shanxi["short_title_zh"] in chinese  # the breadcrumb
+    english = page("", "shanxi-collaborative-contest")  # the source gives no English title
+    assert f'<p class="summary" lang="en">{" ".join(shanxi["summary"].split())}</p>' in english
+    assert re.search(r"<dt>Not translated</dt><dd>title \(title_en\)", english)
+    chinese = page("zh", "lu-street-typical-experience")  # the source gives no Chinese title
+    assert f'<h1 lang="en">{lu["title"]}</h1>' in chinese and re.search(r"<dt>未翻译</dt><dd>标题（title_zh）", chinese)
+    assert "<dt>Not translated</dt>" not in page("", "lu-street-typical-experience")
+    figure = unescape((built_site / "zh/figures/shanxi-collaborative-contest-keywords-zh/index.html").read_text(encoding="utf-8"))
+    assert shanxi["short_title_zh"] in re.search(r"<h1>([^<]*)</h1>", figure).group(1)  # a Translated value of a Text

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pilotsite.errors import BuildError, Problem, relative
+from pilotsite.inputs.interface import Translated
 from pilotsite.inputs.reading import read_utf8
 from pilotsite.inputs.project import Project
 from pilotsite.inputs.schemas import SLUG
@@ -30,6 +31,29 @@ class Document:
     text: str
     blocks: tuple[Block, ...]
     folder: str  # relative to the project root, e.g. data/documents/<id>
+    # In an edition (in_language): the fields shown in another language than the edition's, for
+    # want of a translation in document.yaml, and the language of the summary shown
+    untranslated: tuple[str, ...] = ()
+    summary_lang: str = "en"
+
+    def in_language(self, language: str) -> "Document":
+        """The document as an edition in the language shows it: its title, short title and summary
+        in that language where document.yaml has them, else as they are, listed in untranslated."""
+        meta, untranslated = dict(self.meta), []
+        title = meta.get(f"title_{language}")
+        if title:
+            meta["title"] = title
+        elif language_of(meta["title"]) != language:
+            untranslated.append("title")
+        if language == "en":
+            return replace(self, meta=meta, untranslated=tuple(untranslated))
+        for field in ("short_title", "summary"):
+            if meta.get(f"{field}_{language}"):
+                meta[field] = meta[f"{field}_{language}"]
+            else:
+                untranslated.append(field)
+        return replace(self, meta=meta, untranslated=tuple(untranslated),
+                       summary_lang=language if "summary" not in untranslated else "en")
 
     @property
     def title(self) -> str:
@@ -38,6 +62,12 @@ class Document:
     @property
     def short_title(self) -> str:
         return self.meta["short_title"]
+
+    @property
+    def short_titles(self) -> Translated:
+        """The short title in each language document.yaml gives it (short_title, short_title_zh)."""
+        return Translated((("en", self.meta["short_title"]),) + ((("zh", self.meta["short_title_zh"]),)
+                                                                   if self.meta.get("short_title_zh") else ()))
 
     @property
     def languages(self) -> list[str]:

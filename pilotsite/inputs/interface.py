@@ -65,6 +65,18 @@ def _text(key: str, values: tuple) -> Text:
     return Text(key, **dict(values))
 
 
+@dataclass(frozen=True)
+class Translated:
+    """A value given in several languages by the data (a document's short title in English and
+    in Chinese): as a Text's value, each edition shows its own, or the reference language's."""
+
+    texts: tuple[tuple[str, str], ...]  # (language, text); the reference language's first
+
+    def of(self, language: str | None) -> str:
+        found = dict(self.texts)
+        return found.get(language or LANGUAGES[0]) or found[LANGUAGES[0]]
+
+
 def catalogue_label(language: str) -> str:
     return f"{CATALOGUES}/{language}.yaml"
 
@@ -108,9 +120,12 @@ class Interface:
             raise BuildError(f"the interface text '{key}' was asked for without a value for {{{missing.args[0]}}}") from None
 
     def resolve(self, value: object, language: str | None = None) -> object:
-        """A Text in the language (its values resolved too); anything else as it is."""
+        """A Text in the language (its values resolved too), a Translated value in the language;
+        anything else as it is."""
         if isinstance(value, Text):
             return self.text(value.key, language, **{name: self.resolve(v, language) for name, v in value.values})
+        if isinstance(value, Translated):
+            return value.of(language or self.language)
         return value
 
     def shown_texts(self) -> str:

@@ -97,6 +97,10 @@ class DocumentMeta(Strict):
     notes: str | None = None
     short_title: Text
     summary: Text
+    # the site's own words about the document (short_title, summary) in Chinese, for the Chinese
+    # edition; without them it shows the English ones, marked as not translated
+    short_title_zh: Text | None = None
+    summary_zh: Text | None = None
 
 
 class GroupingEntry(Strict):

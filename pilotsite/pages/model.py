@@ -86,6 +86,7 @@ class DocumentCard:
     href: str
     figure_count: int
     byline: str
+    summary_lang: str = "en"
 
 
 @dataclass(frozen=True)
@@ -373,7 +374,8 @@ class SiteModel:
         figure's title and caption in that language where the catalogues have them."""
         results = {figure_id: replace(result, figure=result.figure.in_language(language))
                    for figure_id, result in self.results.items()}
-        return replace(self, language=language, results=results)
+        documents = {doc_id: doc.in_language(language) for doc_id, doc in self.documents.items()}
+        return replace(self, language=language, results=results, documents=documents)
 
     @property
     def up(self) -> str:
@@ -421,7 +423,7 @@ def byline(interface: Interface, doc: Document) -> str:
 
 def document_card(interface: Interface, doc: Document, figure_count: int, root: str) -> DocumentCard:
     return DocumentCard(id=doc.id, title=doc.title, short_title=doc.short_title, lang=document_lang(doc),
-                        summary=doc.meta["summary"], href=document_href(root, doc.id),
+                        summary=doc.meta["summary"], summary_lang=doc.summary_lang, href=document_href(root, doc.id),
                         figure_count=figure_count, byline=byline(interface, doc))
 
 
@@ -524,6 +526,10 @@ def document_metadata(interface: Interface, doc: Document) -> tuple[tuple[str, s
                                                  digest=m.get("source_sha256") or t("document.not_recorded")), ""))
     if m.get("notes"):
         rows.append((t("document.notes"), str(m["notes"]), ""))
+    if doc.untranslated:  # shown in another language, for want of a translation in document.yaml
+        fields = t("document.list_separator").join(t("document.untranslated_field", field=t(f"document.field_{field}"),
+                                                     key=f"{field}_{interface.language}") for field in doc.untranslated)
+        rows.append((t("document.untranslated"), t("document.untranslated_value", fields=fields, file=doc.meta_path), ""))
     return tuple(rows)
 
 
