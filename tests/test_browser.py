@@ -199,9 +199,9 @@ def test_chinese_edition_search_finds_its_own_pages(driver, server, base_url):
     assert any("/zh/corpus/cn-regulations/texts/" in href for href in found), found
     message = driver.find_element(By.CSS_SELECTOR, ".pagefind-ui__message").text
     assert re.search(r"[\u4e00-\u9fff]", message), message
-    # the figures whose Chinese titles name Shanxi may rank above the document, whose title is Chinese
+    # an English word finds the Chinese edition's pages that say it (the document's English abstract)
     found = urls(search(driver, server, base_url, "Shanxi", start="zh/index.html"))
-    assert base_url + "zh/" + DOCUMENT in found[:3] and all("shanxi" in href for href in found[:3]), found[:5]
+    assert base_url + "zh/" + DOCUMENT in found[:3], found[:5]
     assert all(href.startswith(base_url + "zh/") for href in found), found
 
 
