@@ -37,7 +37,7 @@ class Text:
     """A catalogue text and the values of its placeholders, in no language yet: what an analysis
     gives as a figure's title or caption, so each edition shows it in its own language
     (Interface.resolve). A value may be a Text too: Text("fig.keywords.title",
-    language=Text("language.zh"), document=doc.short_title)."""
+    language=Text("language.zh"), document=doc.short_titles)."""
 
     __slots__ = ("key", "values")
 
