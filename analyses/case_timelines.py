@@ -123,19 +123,19 @@ def draw_stages(data: pd.DataFrame, fig) -> None:
     ax.axis("off")
 
 
-def headline_events(data: pd.DataFrame) -> str:
-    return f"{len(data)} dated events, from {data['date_text'].iloc[0]} to {data['date_text'].iloc[-1]}, each quoted from the text."
+def headline_events(data: pd.DataFrame) -> Text:
+    return Text("fig.timelines.events.headline", count=len(data), first=data["date_text"].iloc[0], last=data["date_text"].iloc[-1])
 
 
-def headline_stages(data: pd.DataFrame) -> str:
-    return f"A process in {len(data)} stages, from “{data['label'].iloc[0]}” to “{data['label'].iloc[-1]}”."
+def headline_stages(data: pd.DataFrame) -> Text:
+    return Text("fig.timelines.stages.headline", count=len(data), first=data["label"].iloc[0], last=data["label"].iloc[-1])
 
 
-def describe_events(data: pd.DataFrame) -> str:
-    items = [f"{row['date_text']}: {row['label']}" for _, row in data.iterrows()]
-    return f"Timeline of {len(data)} dated events in order: " + "; ".join(items) + "."
+def describe_events(data: pd.DataFrame) -> Text:
+    items = tuple(f"{row['date_text']}: {row['label']}" for _, row in data.iterrows())
+    return Text("fig.timelines.events.alt", count=len(data), events=items)
 
 
-def describe_stages(data: pd.DataFrame) -> str:
+def describe_stages(data: pd.DataFrame) -> Text:
     items = [f"{row['step']}. {row['label']}" for _, row in data.iterrows()]
-    return f"Ordered process of {len(data)} stages, without dates: " + " ".join(items)
+    return Text("fig.timelines.stages.alt", count=len(data), stages=" ".join(items))

@@ -25,11 +25,11 @@ def figures(catalog) -> list[Figure | NotDrawn]:
     result = []
     for corpus in catalog.corpora.values():
         adoption_id, lag_id = f"{corpus.id}-diffusion-adoption", f"{corpus.id}-diffusion-lag"
-        titles = {adoption_id: Text("fig.diffusion.adoption.title", corpus=corpus.title),
-                  lag_id: Text("fig.diffusion.lag.title", corpus=corpus.title)}
-        reason = ("no diffusion terms are declared in data/trends.yaml" if not settings.diffusion
-                  else "the corpus has no dated texts, so no first use can be placed in time" if not corpus.dated
-                  else f"the corpus has no '{settings.adopters}' column naming who adopts a term" if settings.adopters not in corpus.columns
+        titles = {adoption_id: Text("fig.diffusion.adoption.title", corpus=corpus.name),
+                  lag_id: Text("fig.diffusion.lag.title", corpus=corpus.name)}
+        reason = (Text("fig.diffusion.no_terms") if not settings.diffusion
+                  else Text("fig.diffusion.no_dates") if not corpus.dated
+                  else Text("fig.diffusion.no_adopters", column=settings.adopters) if settings.adopters not in corpus.columns
                   else "")
         if reason:
             result += [NotDrawn(figure_id, title, reason, corpus.id) for figure_id, title in titles.items()]
@@ -49,8 +49,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
             compute=first_uses, draw=draw_adoption, describe=describe_adoption, headline=headline_adoption,
             size=(7.2, 4.6), **common))
         if not centre:
-            result.append(NotDrawn(lag_id, titles[lag_id], f"the corpus has no '{settings.centre.column}' column to tell the "
-                                                          "centre's texts from the others", corpus.id))
+            result.append(NotDrawn(lag_id, titles[lag_id], Text("fig.diffusion.no_centre", column=settings.centre.column), corpus.id))
             continue
         result.append(Figure(
             id=lag_id, title=titles[lag_id],
@@ -85,7 +84,7 @@ def first_uses(inputs) -> pd.DataFrame:
             if key not in first or when < first[key][0]:
                 first[key] = (when, text)
     if not first:
-        raise NothingToDraw(f"no dated text uses any of the terms {', '.join(p['terms'])}")
+        raise NothingToDraw(Text("fig.diffusion.no_use", terms=", ".join(p["terms"])))
     rows = []
     for (term, adopter), ((date, _), text) in first.items():
         number, sentence = first_sentence(inputs.corpus_sentences(p["corpus"], text), term)
@@ -106,7 +105,7 @@ def lag_data(inputs) -> pd.DataFrame:
     data = first_uses(inputs)
     used = set(data[data["level"] == "centre"]["term"])
     if not used:
-        raise NothingToDraw(f"the centre's texts use none of the terms {', '.join(inputs.params['terms'])}, so no lag can be measured")
+        raise NothingToDraw(Text("fig.diffusion.no_centre_use", terms=", ".join(inputs.params["terms"])))
     return data[data["term"].isin(used)].reset_index(drop=True)
 
 
@@ -160,31 +159,34 @@ def draw_lag(data: pd.DataFrame, fig) -> None:
     ax.set_ylim(-0.7, len(terms) - 0.3)
 
 
-def describe_adoption(data: pd.DataFrame) -> str:
+def describe_adoption(data: pd.DataFrame) -> Text:
     parts = []
     for term, rows in data.groupby("term", sort=False):
         local = rows[rows["level"] == "local"]
         centre = rows[rows["level"] == "centre"]
-        parts.append(f"{term}: {len(local)} provinces, first {local['first_year'].min() if len(local) else 'none'}"
-                     + (f", centre {centre['first_year'].iloc[0]}" if len(centre) else ", never in central texts"))
-    return "Step chart of provinces that have used each term, by year. " + "; ".join(parts) + "."
+        first = local["first_year"].min() if len(local) else Text("fig.diffusion.adoption.alt_none")
+        parts.append(Text("fig.diffusion.adoption.alt_term_centre", term=term, count=len(local), first=first,
+                          centre=centre["first_year"].iloc[0]) if len(centre) else
+                     Text("fig.diffusion.adoption.alt_term", term=term, count=len(local), first=first))
+    return Text("fig.diffusion.adoption.alt", terms=tuple(parts))
 
 
-def describe_lag(data: pd.DataFrame) -> str:
+def describe_lag(data: pd.DataFrame) -> Text:
     local = data[(data["level"] == "local") & (data["lag_years"] != "")]
-    parts = [f"{term}: " + ", ".join(f"{a} {int(l):+d}" for a, l in zip(rows["adopter"], rows["lag_years"]))
-             for term, rows in local.groupby("term", sort=False)]
-    return "Dot plot of years after the centre's first use, per province. " + "; ".join(parts) + "."
+    parts = tuple(f"{term}: " + ", ".join(f"{a} {int(l):+d}" for a, l in zip(rows["adopter"], rows["lag_years"]))
+                  for term, rows in local.groupby("term", sort=False))
+    return Text("fig.diffusion.lag.alt", terms=parts)
 
 
-def headline_adoption(data: pd.DataFrame) -> str:
+def headline_adoption(data: pd.DataFrame) -> Text:
     local = data[data["level"] == "local"]
     widest = local.groupby("term", sort=False).size().sort_values(ascending=False)
     term = widest.index[0]
-    return f"{term} spread furthest: {widest.iloc[0]} provinces, the first in {local[local['term'] == term]['first_year'].min()}."
+    return Text("fig.diffusion.adoption.headline", term=term, count=widest.iloc[0],
+                first=local[local["term"] == term]["first_year"].min())
 
 
-def headline_lag(data: pd.DataFrame) -> str:
+def headline_lag(data: pd.DataFrame) -> Text:
     local = data[(data["level"] == "local") & (data["lag_years"] != "")]
     first = (local["lag_years"].astype(int) < 0).sum()
-    return f"In {first} of {len(local)} first uses a province came before the centre."
+    return Text("fig.diffusion.lag.headline", count=first, total=len(local))

@@ -23,15 +23,15 @@ def figures(catalog) -> list[Figure | NotDrawn]:
     for corpus in catalog.corpora.values():
         comparison = corpus.comparison
         if comparison is None:
-            reason = next((n for n in corpus.notes if "keyness" in n), "the corpus declares no two groups to compare").rstrip(".")
-            result.append(NotDrawn(f"{corpus.id}-keyness", Text("fig.keyness.not_drawn_title", corpus=corpus.title), reason, corpus.id))
+            reason = next((n for n in corpus.notes if n.key.startswith("corpus.note.keyness")), Text("fig.keyness.no_groups"))
+            result.append(NotDrawn(f"{corpus.id}-keyness", Text("fig.keyness.not_drawn_title", corpus=corpus.name), reason, corpus.id))
             continue
         a, b = comparison.a, comparison.b
         named = SLUG.match(a) and SLUG.match(b)
         result.append(Figure(
             id=f"{corpus.id}-keyness-{a}-{b}" if named else f"{corpus.id}-keyness-by-{comparison.column.replace('_', '-')}",
             kind="corpus", lang="zh",
-            title=Text("fig.keyness.title", a=a, b=b, corpus=corpus.title),
+            title=Text("fig.keyness.title", a=a, b=b, corpus=corpus.name),
             caption=Text("fig.keyness.caption", count=TOP_N, a=a, threshold=G2_P_0001, min_count=MIN_COUNT),
             documents=(), inputs=(*corpus.files, USER_DICTIONARY, *STOPWORDS["zh"]),
             params={"corpus": corpus.id, "column": comparison.column, "a": a, "b": b, "top_n": TOP_N, "min_count": MIN_COUNT,
@@ -53,8 +53,7 @@ def keyness_of_groups(inputs) -> pd.DataFrame:
     over = [r for r in rows if r["log_ratio"] > 0][: p["top_n"]]
     under = [r for r in rows if r["log_ratio"] < 0][: p["top_n"]]
     if not over and not under:
-        raise NothingToDraw(f"no word is used significantly more in {p['a']} than in {p['b']} texts or the reverse "
-                            f"(G² > {p['g2_threshold']}, at least {p['min_count']} occurrences)")
+        raise NothingToDraw(Text("fig.keyness.no_key_words", a=p["a"], b=p["b"], threshold=p["g2_threshold"], min_count=p["min_count"]))
     table = pd.DataFrame([{**r, "direction": p["a"]} for r in over] + [{**r, "direction": p["b"]} for r in under])
     # Columns named after the groups where the names are plain ids (count_central, …), else _a and _b.
     a, b = (p["a"], p["b"]) if SLUG.match(p["a"]) and SLUG.match(p["b"]) else ("a", "b")
@@ -74,11 +73,13 @@ def draw_keyness(data: pd.DataFrame, fig) -> None:
     ax.tick_params(axis="y", labelsize=8)
 
 
-def describe_keyness(data: pd.DataFrame) -> str:
-    parts = [f"More frequent in {group} texts: {', '.join(rows['keyword'])}." for group, rows in data.groupby("direction", sort=False)]
-    return "Bar chart of log ratios. " + " ".join(parts)
+def describe_keyness(data: pd.DataFrame) -> Text:
+    parts = [Text("fig.keyness.alt_group", group=group, words=", ".join(rows["keyword"]))
+             for group, rows in data.groupby("direction", sort=False)]
+    return Text("fig.keyness.alt_two", first=parts[0], second=parts[1]) if len(parts) == 2 else Text("fig.keyness.alt_one", first=parts[0])
 
 
-def headline_keyness(data: pd.DataFrame) -> str:
+def headline_keyness(data: pd.DataFrame) -> Text:
     top = data.iloc[0]
-    return f"Most key word of {top['direction']} texts: {top['keyword']} (G² {top['g2']:g}, log ratio {top['log_ratio']:g})."
+    return Text("fig.keyness.headline", group=top["direction"], word=top["keyword"], statistic=f"{top['g2']:g}",
+                log_ratio=f"{top['log_ratio']:g}")

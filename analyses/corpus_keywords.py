@@ -25,10 +25,10 @@ def figures(catalog) -> list[Figure | NotDrawn]:
     for corpus in catalog.corpora.values():
         for grouping in corpus.groupings:
             figure_id = f"{corpus.id}-keywords-by-{grouping.id}"
-            title = Text("fig.corpus_keywords.title", grouping=grouping.label, corpus=corpus.title)
+            title = Text("fig.corpus_keywords.title", grouping=grouping.name, corpus=corpus.name)
             filled = grouping.filled
             if not filled:
-                result.append(NotDrawn(figure_id, title, f"no text has a value in the column '{grouping.column}'", corpus.id))
+                result.append(NotDrawn(figure_id, title, Text("fig.corpus_keywords.no_values", column=grouping.column), corpus.id))
                 continue
             drawn = largest(filled, lambda v: len(grouping.members[v]))
             result.append(Figure(
@@ -102,14 +102,14 @@ def draw_groups(data: pd.DataFrame, fig) -> None:
         ax.tick_params(axis="y", labelsize=9)
 
 
-def describe_groups(data: pd.DataFrame) -> str:
+def describe_groups(data: pd.DataFrame) -> Text:
     parts = []
     for group, rows in data.groupby("group", sort=False):
         words = ", ".join(f"{w} {s:g}%" for w, s in zip(rows["keyword"], rows["share_pct"]))
         parts.append(f"{group}: {words}")
-    return "Bar charts of the most frequent words per group. " + "; ".join(parts) + "."
+    return Text("fig.corpus_keywords.alt", groups=tuple(parts))
 
 
-def headline_groups(data: pd.DataFrame) -> str:
-    tops = [f"{g}: {rows.iloc[0]['keyword']} ({rows.iloc[0]['share_pct']:g} %)" for g, rows in data.groupby("group", sort=False)]
-    return "Most frequent word by group — " + "; ".join(tops) + "."
+def headline_groups(data: pd.DataFrame) -> Text:
+    tops = tuple(f"{g}: {rows.iloc[0]['keyword']} ({rows.iloc[0]['share_pct']:g} %)" for g, rows in data.groupby("group", sort=False))
+    return Text("fig.corpus_keywords.headline", groups=tops)

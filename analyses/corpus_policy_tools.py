@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.api import CODEBOOK, TYPES, Figure, NotDrawn, Text, link_marks, load_codebook
+from pilotsite.api import CODEBOOK, TYPES, Figure, Listed, NotDrawn, Text, link_marks, load_codebook, named
 
 ARTICLE = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
 ARTICLE_SUB_TOOLS = "data/reported/return-migrant-entrepreneurship/sub-tools.csv"
@@ -31,22 +31,23 @@ def figures(catalog) -> list[Figure | NotDrawn]:
         groupings = [g for g in corpus.groupings if g.filled]
         if not groupings:
             for suffix, key in (("policy-tool-types", "types"), ("policy-sub-tools", "sub_tools")):
-                result.append(NotDrawn(f"{corpus.id}-{suffix}", Text(f"fig.corpus_tools.{key}.not_drawn_title", corpus=corpus.title),
-                                       "the corpus declares no grouping that holds texts", corpus.id))
+                result.append(NotDrawn(f"{corpus.id}-{suffix}", Text(f"fig.corpus_tools.{key}.not_drawn_title", corpus=corpus.name),
+                                       Text("fig.corpus_tools.no_groupings"), corpus.id))
             continue
-        notes = tuple(Text("fig.corpus_tools.largest_note", grouping=g.label, shown=MAX_GROUPS, total=len(g.filled))
+        notes = tuple(Text("fig.corpus_tools.largest_note", grouping=g.name, shown=MAX_GROUPS, total=len(g.filled))
                       for g in groupings if len(g.filled) > MAX_GROUPS)
         first = groupings[0]
         result.append(Figure(
             id=f"{corpus.id}-policy-tool-types",
-            title=Text("fig.corpus_tools.types.title", groupings=", ".join(g.label for g in groupings), corpus=corpus.title),
+            title=Text("fig.corpus_tools.types.title", groupings=Listed(tuple(g.name for g in groupings), "text.comma_separator"),
+                       corpus=corpus.name),
             caption=Text("fig.corpus_tools.types.caption"),
             params={"corpus": corpus.id, "groupings": [g.id for g in groupings]}, compute=type_shares, draw=draw_types,
             describe=describe_types, headline=headline_types, size=(7.5, 1.6 + 0.32 * bar_count(groupings)),
             primary_key=("grouping", "group", "tool_type"), inputs=(*corpus.files, CODEBOOK, ARTICLE), notes=notes, **common))
         result.append(Figure(
-            id=f"{corpus.id}-policy-sub-tools", title=Text("fig.corpus_tools.sub_tools.title", grouping=first.label, corpus=corpus.title),
-            caption=Text("fig.corpus_tools.sub_tools.caption", grouping=first.label),
+            id=f"{corpus.id}-policy-sub-tools", title=Text("fig.corpus_tools.sub_tools.title", grouping=first.name, corpus=corpus.name),
+            caption=Text("fig.corpus_tools.sub_tools.caption", grouping=first.name),
             params={"corpus": corpus.id, "groupings": [g.id for g in groupings]}, compute=sub_tool_shares,
             draw=draw_sub_tools, describe=describe_sub_tools, size=(7.5, 7.0), primary_key=("grouping", "group", "sub_tool"),
             inputs=(*corpus.files, CODEBOOK, ARTICLE_SUB_TOOLS), **common))
@@ -189,26 +190,27 @@ def draw_sub_tools(data: pd.DataFrame, fig) -> None:
     ax.legend(frameon=False)
 
 
-def describe_types(data: pd.DataFrame) -> str:
+def describe_types(data: pd.DataFrame) -> Text:
     parts = []
     for group, rows in data.groupby("group", sort=False):
         parts.append(f"{group}: " + ", ".join(f"{t} {float(s):g}%" for t, s in zip(rows["tool_type"], rows["share_pct"])))
-    return "Stacked bars of tool-type shares. " + "; ".join(parts) + "."
+    return Text("fig.corpus_tools.types.alt", groups=tuple(parts))
 
 
-def describe_sub_tools(data: pd.DataFrame) -> str:
+def describe_sub_tools(data: pd.DataFrame) -> Text:
     first = data[data["grouping"] == data["grouping"].iloc[0]]
     parts = []
     for tool, rows in first.groupby("sub_tool", sort=False):
         shares = " / ".join(f"{float(s):g}%" for s in rows["share_pct"])
         parts.append(f"{rows['label'].iloc[0]} {shares}")
     groups = " / ".join(dict.fromkeys(first["group"]))
-    return f"Bars of sub-tool shares ({groups}): " + "; ".join(parts) + "."
+    return Text("fig.corpus_tools.sub_tools.alt", groups=groups, tools=tuple(parts))
 
 
-def headline_types(data: pd.DataFrame) -> str:
+def headline_types(data: pd.DataFrame) -> Text:
     """The largest tool type in the largest group of the first grouping."""
     first = data[data["grouping"] == data["grouping"].iloc[0]]
     group = max(dict.fromkeys(first["group"]), key=lambda g: float(first[first["group"] == g]["total_units"].iloc[0]))
     top = first[first["group"] == group].sort_values("share_pct", ascending=False).iloc[0]
-    return f"In {group} texts, {top['tool_type']}-oriented tools are the largest type: {float(top['share_pct']):g} % of coded units."
+    return Text("fig.corpus_tools.types.headline", group=group, type=named("tool_type_word", top["tool_type"], TYPES),
+                share=f"{float(top['share_pct']):g}")

@@ -30,9 +30,9 @@ def figures(catalog) -> list[Figure | NotDrawn]:
         trends_id, words_id = f"{corpus.id}-keyword-trends", f"{corpus.id}-rising-falling-words"
         undated = len(corpus.texts) - corpus.dated
         if not corpus.dated:
-            reason = "the corpus has no dated texts (no `date` column, or every date is empty), so nothing can be placed in time"
-            result += [NotDrawn(trends_id, Text("fig.trends.keywords.not_drawn_title", corpus=corpus.title), reason, corpus.id),
-                       NotDrawn(words_id, Text("fig.trends.words.not_drawn_title", corpus=corpus.title), reason, corpus.id)]
+            reason = Text("fig.trends.no_dates")
+            result += [NotDrawn(trends_id, Text("fig.trends.keywords.not_drawn_title", corpus=corpus.name), reason, corpus.id),
+                       NotDrawn(words_id, Text("fig.trends.words.not_drawn_title", corpus=corpus.name), reason, corpus.id)]
             continue
         centre = settings.centre if settings.centre.column in corpus.columns else None
         inputs = (*corpus.files, USER_DICTIONARY, *STOPWORDS["zh"], LEGAL_DRAFTING)
@@ -41,7 +41,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
         terms = list(dict.fromkeys(settings.terms))
         result.append(Figure(
             id=trends_id, kind="corpus", lang="zh",
-            title=Text("fig.trends.keywords.title", per=f"{PER:,}", corpus=corpus.title),
+            title=Text("fig.trends.keywords.title", per=f"{PER:,}", corpus=corpus.name),
             caption=Text("fig.trends.keywords.caption" + ("_centre" if centre else ""), terms=", ".join(terms), per=f"{PER:,}",
                          centre=centre.value if centre else "", min_texts=settings.min_texts),
             documents=(), inputs=inputs,
@@ -53,7 +53,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
         periods = [{"label": p.label or f"{p.start}–{p.end}", "start": p.start, "end": p.end} for p in (a, b)]
         result.append(Figure(
             id=words_id, kind="corpus", lang="zh",
-            title=Text("fig.trends.words.title", a=periods[0]["label"], b=periods[1]["label"], corpus=corpus.title),
+            title=Text("fig.trends.words.title", a=periods[0]["label"], b=periods[1]["label"], corpus=corpus.name),
             caption=Text("fig.trends.words.caption", shown=settings.shown, a=periods[0]["label"], b=periods[1]["label"],
                          per=f"{PER:,}", min_count=settings.min_count),
             documents=(), inputs=inputs,
@@ -144,21 +144,21 @@ def draw_trends(data: pd.DataFrame, fig) -> None:
     ax.set_xlabel("year (of the text's date)")
 
 
-def describe_trends(data: pd.DataFrame) -> str:
+def describe_trends(data: pd.DataFrame) -> Text:
     parts = []
     for (term, series), rows in data.groupby(["term", "series"], sort=False):
         peak = rows.sort_values(["per_10k", "year"], ascending=[False, True]).iloc[0]
-        parts.append(f"{term} in {series} texts: highest in {peak['year']} ({peak['per_10k']:g} per 10,000 words)")
+        parts.append(Text("fig.trends.keywords.alt_series", term=term, series=series, year=peak["year"], share=f"{peak['per_10k']:g}"))
     years = sorted(set(data["year"]))
-    return f"Line charts, one per term, of yearly shares from {years[0]} to {years[-1]}. " + "; ".join(parts) + "."
+    return Text("fig.trends.keywords.alt", first=years[0], last=years[-1], series=tuple(parts))
 
 
-def headline_trends(data: pd.DataFrame) -> str:
+def headline_trends(data: pd.DataFrame) -> Text:
     recent = data[~data["few_texts"]]
     if recent.empty:
         recent = data
     top = recent.sort_values(["per_10k", "year"], ascending=[False, True]).iloc[0]
-    return f"Highest yearly share: {top['term']} in {top['series']} texts of {top['year']}, {top['per_10k']:g} per 10,000 counted words."
+    return Text("fig.trends.keywords.headline", term=top["term"], series=top["series"], year=top["year"], share=f"{top['per_10k']:g}")
 
 
 def rising_falling(inputs) -> pd.DataFrame:
@@ -174,7 +174,7 @@ def rising_falling(inputs) -> pd.DataFrame:
     totals = {side: sum(counter.values()) for side, counter in words.items()}
     if not totals["a"] or not totals["b"]:
         empty = a["label"] if not totals["a"] else b["label"]
-        raise NothingToDraw(f"no dated text (or no counted word) falls in the period {empty}")
+        raise NothingToDraw(Text("fig.trends.empty_period", period=empty))
     rows = []
     for word in set(words["a"]) | set(words["b"]):
         n_a, n_b = words["a"][word], words["b"][word]
@@ -204,18 +204,13 @@ def draw_rising_falling(data: pd.DataFrame, fig) -> None:
     ax.tick_params(axis="y", labelsize=8)
 
 
-def describe_rising_falling(data: pd.DataFrame) -> str:
-    parts = [f"{'Rose' if d == 'rose' else 'Fell'} most: " + ", ".join(f"{w} ({c:+g})" for w, c in zip(rows["keyword"], rows["change_per_10k"]))
-             for d, rows in data.groupby("direction", sort=False)]
-    return "Bar chart of changes in share between two periods. " + "; ".join(parts) + "."
+def describe_rising_falling(data: pd.DataFrame) -> Text:
+    parts = tuple(Text(f"fig.trends.words.alt_{direction}", words=", ".join(f"{w} ({c:+g})" for w, c in zip(rows["keyword"], rows["change_per_10k"])))
+                  for direction, rows in data.groupby("direction", sort=False))
+    return Text("fig.trends.words.alt", directions=parts)
 
 
-def headline_rising_falling(data: pd.DataFrame) -> str:
-    rose = data[data["direction"] == "rose"]
-    fell = data[data["direction"] == "fell"]
-    parts = []
-    if not rose.empty:
-        parts.append(f"rose most: {rose.iloc[0]['keyword']} ({rose.iloc[0]['change_per_10k']:+g} per 10,000)")
-    if not fell.empty:
-        parts.append(f"fell most: {fell.iloc[0]['keyword']} ({fell.iloc[0]['change_per_10k']:+g} per 10,000)")
-    return "Between the two periods, " + "; ".join(parts) + "."
+def headline_rising_falling(data: pd.DataFrame) -> Text:
+    parts = tuple(Text(f"fig.trends.words.headline_{direction}", word=rows.iloc[0]["keyword"], change=f"{rows.iloc[0]['change_per_10k']:+g}")
+                  for direction, rows in ((d, data[data["direction"] == d]) for d in ("rose", "fell")) if not rows.empty)
+    return Text("fig.trends.words.headline", directions=parts)

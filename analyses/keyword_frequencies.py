@@ -119,16 +119,17 @@ def draw_overlap(data: pd.DataFrame, fig) -> None:
     fig.colorbar(image, ax=ax, label="shared top keywords")
 
 
-def describe_keywords(data: pd.DataFrame) -> str:
+def describe_keywords(data: pd.DataFrame) -> Text:
     words = ", ".join(f"{w} ({s:g}%)" for w, s in zip(data["keyword"], data["share_pct"]))
-    return f"Horizontal bar chart of the {len(data)} most frequent words: {words}."
+    return Text("fig.keywords.document.alt", count=len(data), words=words)
 
 
-def headline_keywords(data: pd.DataFrame) -> str:
+def headline_keywords(data: pd.DataFrame) -> Text:
     top = data.iloc[0]
-    return f"Most frequent word: {top['keyword']} ({top['share_pct']:g} % of {top['total_tokens']} counted tokens)."
+    return Text("fig.keywords.document.headline", word=top["keyword"], share=f"{top['share_pct']:g}", total=top["total_tokens"])
 
 
-def describe_overlap(data: pd.DataFrame) -> str:
-    pairs = [f"{a} and {b} share {n}" for a, b, n in zip(data["document_a"], data["document_b"], data["shared_count"])]
-    return "Heat map of shared top keywords between pairs of documents: " + "; ".join(pairs) + "."
+def describe_overlap(data: pd.DataFrame) -> Text:
+    pairs = tuple(Text("fig.keywords.overlap.pair", a=a, b=b, count=n)
+                  for a, b, n in zip(data["document_a"], data["document_b"], data["shared_count"]))
+    return Text("fig.keywords.overlap.alt", pairs=pairs)

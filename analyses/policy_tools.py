@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.api import Check, Figure, Text, link_marks
+from pilotsite.api import Check, Figure, Text, link_marks, named
 
 DOCUMENT = "return-migrant-entrepreneurship"
 TABLES = f"data/reported/{DOCUMENT}"
 TYPE_ORDER = ["supply", "demand", "environment"]
-TYPE_LABEL = {"supply": "Supply-oriented", "demand": "Demand-oriented", "environment": "Environment-oriented"}
+TYPE_LABEL = {"supply": "Supply-oriented", "demand": "Demand-oriented", "environment": "Environment-oriented"}  # drawn
+LEVELS = ("central", "local")  # levels the catalogues name (fig.level_title.*); others are shown as they are
 ROUNDING_TOLERANCE = 0.05  # percentage points: three numbers printed to two decimals
 
 
@@ -132,28 +133,32 @@ def draw_keywords(data: pd.DataFrame, fig) -> None:
     axes[0].set_xlim(0, max(data["share_pct"]) * 1.3)
 
 
-def describe_shares(data: pd.DataFrame) -> str:
+def describe_shares(data: pd.DataFrame) -> Text:
     """Alt text listing every bar with its value, in the table's order."""
     keys = [c for c in data.columns if c not in ("share_pct", "locator", "quote", "document_id", "rank") and not c.endswith("_pct")]
     parts = [" ".join(str(row[k]) for k in keys) + f": {row['share_pct']:g}%" for _, row in data.iterrows()]
-    return "Horizontal bar chart. " + "; ".join(parts) + "."
+    return Text("fig.policy_tools.alt", bars=tuple(parts))
 
 
-def headline_tool_types(data: pd.DataFrame) -> str:
+def type_name(tool_type: str) -> Text | str:
+    return named("tool_type", tool_type, TYPE_ORDER)
+
+
+def headline_tool_types(data: pd.DataFrame) -> Text:
     top = data.sort_values("share_pct", ascending=False).iloc[0]
     others = ", ".join(f"{r['tool_type']} {r['share_pct']:g} %" for _, r in data.iterrows() if r["tool_type"] != top["tool_type"])
-    return f"{TYPE_LABEL[top['tool_type']]} tools are the largest type: {top['share_pct']:g} % of coded policy-tool uses ({others})."
+    return Text("fig.policy_tools.tool_types.headline", type=type_name(top["tool_type"]), share=f"{top['share_pct']:g}", others=others)
 
 
 def check_tool_types(data: pd.DataFrame) -> list[Check]:
     total = round(float(data["share_pct"].sum()), 2)
     gap = round(abs(100 - total), 2)
     return [
-        Check("All three tool types are reported", set(data["tool_type"]) == set(TYPE_ORDER),
-              f"Types present: {', '.join(data['tool_type'])}."),
-        Check("The three shares add up to 100 % within rounding", gap <= ROUNDING_TOLERANCE,
-              f"{' + '.join(f'{v:g}' for v in data['share_pct'])} = {total:g} %, {gap:g} points from 100 "
-              f"(tolerance {ROUNDING_TOLERANCE} points for three numbers rounded to two decimals)."),
+        Check(Text("check.policy_tools.types_reported"), set(data["tool_type"]) == set(TYPE_ORDER),
+              Text("check.policy_tools.types_reported_detail", types=", ".join(data["tool_type"]))),
+        Check(Text("check.policy_tools.sum_to_100"), gap <= ROUNDING_TOLERANCE,
+              Text("check.policy_tools.sum_to_100_detail", sum=" + ".join(f"{v:g}" for v in data["share_pct"]),
+                   total=f"{total:g}", gap=f"{gap:g}", tolerance=str(ROUNDING_TOLERANCE))),
     ]
 
 
@@ -163,10 +168,10 @@ def check_sub_tools(data: pd.DataFrame) -> list[Check]:
         listed = round(float(rows["share_pct"].sum()), 2)
         whole = float(rows["type_share_pct"].iloc[0])
         checks.append(Check(
-            f"{TYPE_LABEL[tool_type]} sub-tools fit within their type",
+            Text("check.policy_tools.sub_tools_fit", type=type_name(tool_type)),
             listed <= whole + ROUNDING_TOLERANCE,
-            f"The {len(rows)} stated sub-tools sum to {listed:g} % of the type's {whole:g} %; "
-            f"{round(whole - listed, 2):g} points are in sub-tools the article does not quantify.",
+            Text("check.policy_tools.sub_tools_fit_detail", count=len(rows), listed=f"{listed:g}", whole=f"{whole:g}",
+                 rest=f"{round(whole - listed, 2):g}"),
         ))
     return checks
 
@@ -179,14 +184,14 @@ def check_regions(data: pd.DataFrame) -> list[Check]:
         low, high = float(rows["share_pct"].min()), float(rows["share_pct"].max())
         overall = float(rows["overall_share_pct"].iloc[0])
         checks.append(Check(
-            f"Overall {tool_type} share lies between the regional shares",
+            Text("check.policy_tools.overall_between", type=named("tool_type_word", tool_type, TYPE_ORDER)),
             low <= overall <= high,
-            f"An overall share is a weighted mean of the regional shares, so it must lie in [{low:g}, {high:g}]; it is {overall:g} %.",
+            Text("check.policy_tools.overall_between_detail", low=f"{low:g}", high=f"{high:g}", overall=f"{overall:g}"),
         ))
     for region, rows in data.groupby("region", sort=False):
         total = round(float(rows["share_pct"].sum()), 2)
-        checks.append(Check(f"Stated {region} shares do not exceed 100 %", total <= 100,
-                            f"The stated {region} shares sum to {total:g} %."))
+        checks.append(Check(Text("check.policy_tools.region_within_100", region=named("region", region, REGION_COLOURS)), total <= 100,
+                            Text("check.policy_tools.region_within_100_detail", region=named("region", region, REGION_COLOURS), total=f"{total:g}")))
     return checks
 
 
@@ -194,7 +199,8 @@ def check_keywords(data: pd.DataFrame) -> list[Check]:
     checks = []
     for level, rows in data.groupby("level"):
         ordered = list(rows.sort_values("rank")["share_pct"])
-        checks.append(Check(f"{level.capitalize()} keywords are in descending order of frequency",
+        checks.append(Check(Text("check.policy_tools.keywords_descending", level=named("level_title", level, LEVELS)),
                             ordered == sorted(ordered, reverse=True),
-                            f"Ranks 1–{len(ordered)}: {', '.join(f'{v:g}' for v in ordered)} %."))
+                            Text("check.policy_tools.keywords_descending_detail", count=len(ordered),
+                                 shares=", ".join(f"{v:g}" for v in ordered))))
     return checks

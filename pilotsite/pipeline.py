@@ -170,7 +170,7 @@ def draw_figures(build: Build, catalog, analyses: Analyses) -> Drawn:
         cache.store(figure.id, keys[figure.id], files, components[figure.id])
     results = {}
     for figure in analyses.figures:
-        result = cache.load(figure, keys[figure.id], components[figure.id], build.root)
+        result = cache.load(figure, keys[figure.id], components[figure.id], build.root, catalog.project.settings.interface)
         if isinstance(result, NotDrawn):
             analyses.not_drawn.append(result)
             build.say(f"      not drawn: {figure.id} ({result.reason})")

@@ -88,10 +88,10 @@ def project_copy(tmp_path) -> Path:
 
 def figure_count(site: Path) -> int:
     """Figures the build checks: those the site shows (folders with their own data.csv, not
-    redirects), and those whose data held nothing to draw (a not-drawn.txt in the figure cache of
+    redirects), and those whose data held nothing to draw (a not-drawn.json in the figure cache of
     the project that built the site)."""
     shown = sum(1 for p in (site / "figures").iterdir() if (p / "data.csv").is_file())
-    not_drawn = len({p.parent.parent.name for p in (site.parent / ".build/cache/figures").glob("*/*/not-drawn.txt")})
+    not_drawn = len({p.parent.parent.name for p in (site.parent / ".build/cache/figures").glob("*/*/not-drawn.json")})
     return shown + not_drawn
 
 

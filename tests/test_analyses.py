@@ -95,4 +95,8 @@ def test_partial_dates_become_year_spans():
 
 def test_stage_alt_text_keeps_order():
     data = pd.DataFrame({"step": [1, 2], "label": ["First", "Second"]})
-    assert case_timelines.describe_stages(data).endswith("1. First 2. Second")
+    from pilotsite.inputs.interface import load_interface
+
+    alt = case_timelines.describe_stages(data)
+    assert load_interface(ROOT).resolve(alt).endswith("1. First 2. Second")
+    assert load_interface(ROOT).resolve(alt, "zh") == "无日期的 2 个有序阶段：1. First 2. Second"

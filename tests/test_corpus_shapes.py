@@ -50,7 +50,7 @@ def odd_site(tmp_path_factory) -> Path:
         "    groupings:\n"
         "      - {column: level}\n"
         "      - {column: region, values: [east, central, west]}\n"
-        "      - {column: issuer_tier, id: tier, label: issuer tier}\n"
+        "      - {column: issuer_tier, id: tier, label: issuer tier, label_zh: 发文层级}\n"
         "  - id: by-province\n    title: By province and year\n    path: data/corpora/by-province\n"
         "    groupings:\n      - {column: province}\n      - {column: year}\n"
         "    keyness: {column: province, values: [北京, 上海]}\n",
@@ -76,6 +76,14 @@ def test_a_corpus_of_one_level_and_one_region_builds_and_says_what_is_not_drawn(
     assert "Not drawn for this corpus" in overview
     assert re.search(r"Keyness: One region only</[^>]*>?: .*no central texts", overview) or "the corpus has no central texts" in overview
     assert not (site / "figures/one-region-keyness-central-local").exists()
+    # the Chinese edition says why in Chinese
+    chinese = (site / "zh/corpus/index.html").read_text(encoding="utf-8")
+    assert "本语料库未绘制的图表" in chinese and "语料库在“level”列中没有 central 文本" in chinese
+    assert "the corpus has no central texts" not in chinese
+    # a declared grouping's label_zh names it there, in the figure's title too; one without is shown as written
+    assert "<strong>发文层级</strong>" in chinese and "<strong>Region</strong>" in chinese
+    tier_title = re.search(r"<h1[^>]*>([^<]*)</h1>", (site / "zh/figures/one-region-keywords-by-tier/index.html").read_text(encoding="utf-8"))
+    assert tier_title.group(1) == "按发文层级分组的高频关键词：One region only"
 
 
 def test_extra_columns_in_another_order_are_shown_with_each_text(odd_site):

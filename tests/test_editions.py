@@ -169,17 +169,123 @@ def test_figure_titles_captions_and_citations_are_in_the_edition_language(built_
         assert len(urls) == 1 and re.search(r"/figures/[^/]+/v/[0-9a-f]{12}/$", urls.pop())
 
 
-def test_a_figure_text_no_catalogue_has_fails_naming_key_and_analysis(project_copy):
+@pytest.mark.parametrize("key, misspelt, figure", [
+    ("fig.policy_tools.regions.title", "fig.policy_tools.regoins.title", "return-migrant-regions"),  # resolved when declared
+    ("fig.policy_tools.alt", "fig.policy_tools.alt_text", "return-migrant-tool-types"),  # resolved from the figure's cache
+])
+def test_a_figure_text_no_catalogue_has_fails_naming_key_and_analysis(project_copy, key, misspelt, figure):
     from conftest import run_build
 
     analysis = project_copy / "analyses" / "policy_tools.py"
     source = analysis.read_text(encoding="utf-8")
-    analysis.write_text(source.replace('Text("fig.policy_tools.regions.title")', 'Text("fig.policy_tools.regoins.title")'), encoding="utf-8")
+    assert f'Text("{key}"' in source
+    analysis.write_text(source.replace(f'Text("{key}"', f'Text("{misspelt}"'), encoding="utf-8")
     result = run_build(project_copy, check=False)
     assert result.returncode != 0
     message = result.stdout + result.stderr
-    assert "fig.policy_tools.regoins.title" in message and "analyses/policy_tools.py" in message and "return-migrant-regions" in message
+    assert misspelt in message and "analyses/policy_tools.py" in message and figure in message
     assert "Traceback" not in message
+
+
+def test_alt_texts_headlines_and_checks_are_in_the_edition_language(built_site):
+    """What the analyses say about each figure's data (its alt text, its headline on the home
+    page, its consistency checks, here and on the methods page) is in the edition's language;
+    the English words are the ones the figure versions were published with."""
+    from html import unescape
+
+    def alt(html: str) -> str:
+        return unescape(re.search(r'<p class="visually-hidden" id="fig-[^"]*-alt">([^<]*)</p>', html).group(1))
+
+    han = re.compile(r"[\u4e00-\u9fff]")
+    for page in figure_pages(built_site):
+        english = page.read_text(encoding="utf-8")
+        chinese = (built_site / "zh" / page.relative_to(built_site)).read_text(encoding="utf-8")
+        assert alt(english) != alt(chinese) and han.search(alt(chinese)), page
+    page = Path("figures/return-migrant-tool-types/index.html")
+    english, chinese = ((built_site / edition / page).read_text(encoding="utf-8") for edition in ("", "zh"))
+    assert alt(english).startswith("Horizontal bar chart. supply: 50.82%; demand: 23.7%") and alt(chinese).startswith("横向条形图。supply: 50.82%；")
+    assert "<strong>Passes:</strong> All three tool types are reported. Types present: supply, demand, environment." in english
+    assert "<strong>通过：</strong> 三种工具类型均有报告。出现的类型：supply, demand, environment。" in chinese
+    home = (built_site / "zh" / "index.html").read_text(encoding="utf-8")
+    assert "供给型政策工具占比最大：占全部政策工具编码的 50.82%" in home
+    methods = (built_site / "zh" / "methods" / "index.html").read_text(encoding="utf-8")
+    assert "三项占比之和在舍入误差内等于 100%" in methods and "个中文停用词，来自 stopwordsiso 包" in methods
+    assert "All three tool types are reported" not in methods
+    corpus = (built_site / "zh" / "corpus" / "index.html").read_text(encoding="utf-8")
+    assert "<strong>行政层级</strong>" in corpus and "<strong>地区（地方文本）</strong>" in corpus  # the default groupings' names
+    assert "<h2>中国中央与地方法规（样本）</h2>" in corpus  # title_zh in data/corpora.yaml
+
+
+def test_what_changed_is_said_in_each_edition_and_in_english_as_the_ledger_says(built_site):
+    """The summaries of What changed are composed from what the ledger records, in each edition's
+    words; in English they are the ledger's own lines."""
+    import json
+    from html import unescape
+
+    ledger = json.loads((ROOT / "history" / "ledger.json").read_text(encoding="utf-8"))
+    english = (built_site / "changes" / "index.html").read_text(encoding="utf-8")
+    chinese = (built_site / "zh" / "changes" / "index.html").read_text(encoding="utf-8")
+    checked = 0
+    for figure_id, history in ledger["figures"].items():
+        for position, entry in enumerate(history, 1):
+            anchor = f"{figure_id}-{entry['version']}" + (f"-{position}" if entry.get("restores") else "")
+            section = re.search(rf'<section class="change" id="{re.escape(anchor)}">.*?<p>(.*?)</p>', english, re.S)
+            assert unescape(re.sub(r"<[^>]+>", "", section.group(1))).startswith(entry["summary"]), (anchor, entry["summary"])
+            checked += 1
+    assert checked > 40
+    summaries = re.findall(r'<section class="change"[^>]*>.*?<p>(.*?)</p>', chinese, re.S)
+    assert len(summaries) == checked and all(re.search(r"[\u4e00-\u9fff]", s) for s in summaries)
+    assert "首个发布版本。" in chinese and "first published version" not in chinese and "changed" not in chinese
+
+
+def test_the_methods_page_describes_each_analysis_in_the_edition_language_or_says_it_is_not(built_site):
+    from dataclasses import replace
+
+    from pilotsite.inputs.interface import load_interface
+    from pilotsite.pages.site import analysis_description
+
+    chinese = (built_site / "zh" / "methods" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="docstring" lang="zh">案例时间线：有日期的事件' in chinese and "未翻译" not in chinese
+    english = (built_site / "methods" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="docstring" lang="en">Case timelines: dated events' in english
+    interface = replace(load_interface(ROOT), language="zh")
+    source = (ROOT / "analyses" / "policy_tools.py").read_text(encoding="utf-8")
+    assert analysis_description(interface, "analyses/policy_tools.py", source)[:2] == (
+        interface.description("analyses/policy_tools.py"), "zh")
+    text, language, note = analysis_description(replace(interface, descriptions=()), "analyses/policy_tools.py", source)
+    assert text.startswith("Policy-tool proportions reported by Fan Yu et al.") and language == "en"
+    assert note == "未翻译：以上是该分析的文档字符串；可在 data/i18n/analyses.zh.yaml 中以键 analyses/policy_tools.py 补充译文。"
+
+
+def test_a_description_file_with_a_wrong_key_names_its_line(tmp_path):
+    from pilotsite.errors import BuildError
+    from pilotsite.inputs.interface import load_interface
+
+    catalogues = tmp_path / "data" / "i18n"
+    catalogues.mkdir(parents=True)
+    for language in ("en", "zh"):
+        (catalogues / f"{language}.yaml").write_text((ROOT / "data" / "i18n" / f"{language}.yaml").read_text(encoding="utf-8"),
+                                                     encoding="utf-8")
+    (catalogues / "analyses.zh.yaml").write_text("analyses/policy_tools.py: 说明\npolicy_tools: 说明\n", encoding="utf-8")
+    with pytest.raises(BuildError) as raised:
+        load_interface(tmp_path)
+    problem = raised.value.problems[0]
+    assert (problem.file, problem.line) == ("data/i18n/analyses.zh.yaml", 2) and "expected an analysis file" in problem.message
+
+
+def test_a_text_kept_in_a_cache_file_comes_back_whole():
+    """Alt texts and checks are cached as the analysis gave them and put into words per edition."""
+    import json
+
+    from pilotsite.inputs.interface import Text, Translated, from_plain, load_interface, to_plain
+
+    interface = load_interface(ROOT)
+    value = Text("fig.keywords.overlap.alt", pairs=(Text("fig.keywords.overlap.pair", a="a", b="<b>", count=3),
+                                                    Text("fig.keywords.overlap.pair", a=Translated((("en", "x"), ("zh", "乙"))), b="c",
+                                                         count=1)))
+    back = from_plain(json.loads(json.dumps(to_plain(value))))
+    assert interface.resolve(back) == "Heat map of shared top keywords between pairs of documents: a and <b> share 3; x and c share 1."
+    assert interface.resolve(back, "zh") == "文档两两之间共有高频关键词数量的热力图：a 与 <b> 共有 3 个；乙 与 c 共有 1 个。"
 
 
 def test_a_text_is_resolved_in_each_language_values_too():

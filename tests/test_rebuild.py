@@ -113,7 +113,7 @@ def test_editing_a_shared_helper_rebuilds_everything_that_imports_it(built):
         "keyword_frequencies.py", "corpus_keywords.py", "corpus_keyness.py", "corpus_policy_tools.py",
         "corpus_trends.py", "corpus_diffusion.py")))
     # a corpus figure with nothing to draw has no page, but is checked (and redrawn) like the others
-    expected |= {p.parent.parent.name for p in (built / ".build/cache/figures").glob("*/*/not-drawn.txt")}
+    expected |= {p.parent.parent.name for p in (built / ".build/cache/figures").glob("*/*/not-drawn.json")}
     assert len(expected) < figure_count(built / "_site")
     with open(built / "pilotsite/analysis/words.py", "a", encoding="utf-8") as handle:
         handle.write("\n# an edit\n")

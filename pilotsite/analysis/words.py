@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pilotsite.inputs.interface import Text
 from pilotsite.inputs.lexicon import LEGAL_DRAFTING, LEXICON_FILES, STOPWORDS, USER_DICTIONARY  # noqa: F401  (also names for analyses)
 
 ENGLISH_WORD = re.compile(r"[a-z]+(?:['’-][a-z]+)*")
@@ -107,17 +108,15 @@ def keyword_frequencies(words: list[str], top_n: int) -> pd.DataFrame:
     )
 
 
-def lexicon_summary(root: Path) -> tuple[tuple[str, str], ...]:
-    """What each lexicon file holds, for the methods page."""
+def lexicon_summary(root: Path) -> tuple[tuple[str, Text], ...]:
+    """What each lexicon file holds, for the methods page (in each edition's language)."""
     entries = [line for line in (root / USER_DICTIONARY).read_text(encoding="utf-8-sig").splitlines() if line.strip()]
-    rows = [(USER_DICTIONARY, f"{len(entries)} policy terms loaded into jieba so that they stay whole: "
-                              + "、".join(e.split()[0] for e in entries))]
+    rows = [(USER_DICTIONARY, Text("methods.lexicon_dictionary", count=len(entries), terms="、".join(e.split()[0] for e in entries)))]
     for lang, paths in STOPWORDS.items():
         for path in paths:
-            rows.append((path, f"{len(read_word_list(root / path))} {'Chinese' if lang == 'zh' else 'English'} stopwords"
-                               + (" from the stopwordsiso package (see data/lexicon/README.md)" if "extra" not in path
-                                  else ": article boilerplate and web residue (see data/lexicon/README.md)")))
+            kind = "extra" if "extra" in path else "package"
+            rows.append((path, Text(f"methods.lexicon_stopwords_{kind}", count=len(read_word_list(root / path)),
+                                    language=Text(f"language.{lang}"))))
     drafting = sorted(read_word_list(root / LEGAL_DRAFTING))
-    rows.append((LEGAL_DRAFTING, f"{len(drafting)} function words of Chinese legal drafting, left out of the corpus keyword "
-                                 "figures and keyword trends (not of keyness; see data/lexicon/README.md): " + "、".join(drafting)))
+    rows.append((LEGAL_DRAFTING, Text("methods.lexicon_drafting", count=len(drafting), words="、".join(drafting))))
     return tuple(rows)

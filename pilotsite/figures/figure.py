@@ -27,11 +27,12 @@ FIGURE_KINDS = ("keywords", "policy-tools", "timeline", "corpus")
 
 @dataclass(frozen=True)
 class Check:
-    """One consistency check on a figure's data, stated on its page."""
+    """One consistency check on a figure's data, stated on its page: name and detail are a Text
+    of the catalogues (each edition shows its language) or a plain string."""
 
-    name: str
+    name: str | Text
     passed: bool
-    detail: str
+    detail: str | Text
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,10 @@ class Figure:
     inputs: tuple[str, ...]
     compute: Callable[["Inputs"], pd.DataFrame]
     draw: Callable[[pd.DataFrame, object], None]
-    describe: Callable[[pd.DataFrame], str]
+    describe: Callable[[pd.DataFrame], str | Text]  # the alt text
     params: Mapping[str, object] = field(default_factory=dict)
     checks: Callable[[pd.DataFrame], list[Check]] | None = None
-    headline: Callable[[pd.DataFrame], str] | None = None  # one-sentence finding for the home page
+    headline: Callable[[pd.DataFrame], str | Text] | None = None  # one-sentence finding for the home page
     lang: str = "en"
     size: tuple[float, float] = (7.0, 4.0)  # inches
     primary_key: tuple[str, ...] = ()  # columns that identify a row of data.csv
@@ -81,9 +82,22 @@ class NotDrawn:
 
     id: str
     title: str | Text  # in the reference language once discovered
-    reason: str
+    reason: str | Text  # likewise
     corpus: str = ""  # the corpus it would study, if any
     analysis: str = ""
+    translations: tuple[tuple[str, str, str], ...] = ()  # set by the loader: (language, title, reason)
+
+    def in_language(self, language: str) -> "NotDrawn":
+        for found, title, reason in self.translations:
+            if found == language:
+                return replace(self, title=title, reason=reason)
+        return self
+
+    def resolved(self, interface: Interface) -> "NotDrawn":
+        """Title and reason in the reference language, and in the others as translations."""
+        texts = [(language, figure_text(interface, self.title, self.id, self.analysis, language),
+                  figure_text(interface, self.reason, self.id, self.analysis, language)) for language in LANGUAGES]
+        return replace(self, title=texts[0][1], reason=texts[0][2], translations=tuple(texts[1:]))
 
 
 class NothingToDraw(Exception):
@@ -246,7 +260,7 @@ def discover_all(catalog: Catalog) -> tuple[list[Figure], list[NotDrawn]]:
             raise BuildError([Problem(label, "defines no figures(catalog) function")])
         for figure in module.figures(catalog):
             if isinstance(figure, NotDrawn):
-                not_drawn.append(replace(figure, analysis=label, title=_resolved(interface, figure.title, figure.id, label)))
+                not_drawn.append(replace(figure, analysis=label).resolved(interface))
             else:
                 figures.append(_with_texts(_with_analysis(figure, label), interface))
     problems, seen = [], {}
@@ -275,7 +289,7 @@ def _with_analysis(figure: Figure, label: str) -> Figure:
     return replace(figure, analysis=label)
 
 
-def _resolved(interface: Interface, value: str | Text, figure_id: str, analysis: str, language: str | None = None) -> str:
+def figure_text(interface: Interface, value: str | Text, figure_id: str, analysis: str, language: str | None = None) -> str:
     """A title or caption in the language; a text the catalogues lack names the analysis that asked for it."""
     try:
         return str(interface.resolve(value, language))
@@ -288,7 +302,7 @@ def _with_texts(figure: Figure, interface: Interface) -> Figure:
     plain string is shown as it is in every edition."""
     if not any(isinstance(value, Text) for value in (figure.title, figure.caption, *figure.notes)):
         return figure
-    texts = [(language, *(_resolved(interface, value, figure.id, figure.analysis, language) for value in (figure.title, figure.caption)),
-              tuple(_resolved(interface, note, figure.id, figure.analysis, language) for note in figure.notes))
+    texts = [(language, *(figure_text(interface, value, figure.id, figure.analysis, language) for value in (figure.title, figure.caption)),
+              tuple(figure_text(interface, note, figure.id, figure.analysis, language) for note in figure.notes))
              for language in LANGUAGES]
     return replace(figure, title=texts[0][1], caption=texts[0][2], notes=texts[0][3], translations=tuple(texts[1:]))

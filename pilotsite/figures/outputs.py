@@ -14,18 +14,23 @@ import platform
 import shutil
 import traceback
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from pilotsite.analysis.cluster import process_count
-from pilotsite.figures.figure import Catalog, Check, Figure, Inputs, NotDrawn, NothingToDraw
+from pilotsite.figures.figure import Catalog, Check, Figure, Inputs, NotDrawn, NothingToDraw, figure_text
 from pilotsite.errors import BuildError, Problem
+from pilotsite.inputs.interface import LANGUAGES, Interface, Text, from_plain, to_plain
 from pilotsite.state.fingerprint import library_versions
 
 FIGURE_FILES = ("data.csv", "figure.svg", "figure.png", "result.json")
-NOT_DRAWN_FILE = "not-drawn.txt"  # instead of FIGURE_FILES: why compute found nothing to draw
+NOT_DRAWN_FILE = "not-drawn.json"  # instead of FIGURE_FILES: why compute found nothing to draw
+
+# result.json keeps the alt text, headline and checks as the analysis gave them (a Text is kept as
+# its key and values, interface.to_plain), so they are put into words when the pages are made, in
+# every language, and an edited catalogue text never leaves a cached figure stale.
 
 
 @dataclass(frozen=True)
@@ -37,10 +42,20 @@ class FigureResult:
     csv: bytes
     svg: bytes
     png: bytes
-    alt: str
+    alt: str  # alt, headline and checks in the reference language; translations has the others
     headline: str
     checks: tuple[Check, ...]
     source: str  # the analysis file's text
+    translations: tuple[tuple[str, str, str, tuple[Check, ...]], ...] = ()  # (language, alt, headline, checks)
+
+    def in_language(self, language: str) -> "FigureResult":
+        """This result as the edition of the language shows it: the figure's texts and the alt
+        text, headline and checks in that language where the catalogues have them."""
+        figure = self.figure.in_language(language)
+        for found, alt, headline, checks in self.translations:
+            if found == language:
+                return replace(self, figure=figure, alt=alt, headline=headline, checks=checks)
+        return replace(self, figure=figure)
 
     @property
     def input_hashes(self) -> tuple[tuple[str, str], ...]:
@@ -66,8 +81,8 @@ class Evaluation:
     data: pd.DataFrame
     svg: bytes
     png: bytes
-    alt: str
-    headline: str
+    alt: str | Text
+    headline: str | Text
     checks: tuple[Check, ...]
 
 
@@ -98,9 +113,11 @@ def compute_figure(figure: Figure, catalog: Catalog) -> dict[str, bytes]:
     """The files the cache keeps for one figure (or why there is nothing to draw)."""
     try:
         done = evaluate(figure, catalog)
-    except NothingToDraw as reason:
-        return {NOT_DRAWN_FILE: str(reason).encode("utf-8")}
-    meta = {"alt": done.alt, "headline": done.headline, "checks": [[c.name, c.passed, c.detail] for c in done.checks]}
+    except NothingToDraw as nothing:
+        reason = nothing.args[0] if nothing.args and isinstance(nothing.args[0], Text) else str(nothing)
+        return {NOT_DRAWN_FILE: json.dumps(to_plain(reason), ensure_ascii=False).encode("utf-8")}
+    meta = {"alt": to_plain(done.alt), "headline": to_plain(done.headline),
+            "checks": [[to_plain(c.name), c.passed, to_plain(c.detail)] for c in done.checks]}
     return {"data.csv": to_csv(done.data), "figure.svg": done.svg, "figure.png": done.png,
             "result.json": json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")}
 
@@ -176,20 +193,35 @@ class FigureCache:
             shutil.rmtree(entry)
         os.rename(temporary, entry)
 
-    def load(self, figure: Figure, key: str, components: dict[str, str], root: Path) -> FigureResult | NotDrawn:
+    def load(self, figure: Figure, key: str, components: dict[str, str], root: Path,
+             interface: Interface) -> FigureResult | NotDrawn:
+        """The stored outputs, their texts in every language (a text the catalogues lack fails,
+        naming the figure and its analysis)."""
         entry = self.entry(figure.id, key)
         if (entry / NOT_DRAWN_FILE).is_file():
-            return NotDrawn(figure.id, figure.title, (entry / NOT_DRAWN_FILE).read_text(encoding="utf-8"),
-                            str(figure.params.get("corpus", "")), figure.analysis)
+            reason = from_plain(json.loads((entry / NOT_DRAWN_FILE).read_text(encoding="utf-8")))
+            not_drawn = NotDrawn(figure.id, figure.title, reason, str(figure.params.get("corpus", "")), figure.analysis)
+            resolved = not_drawn.resolved(interface)  # the figure's title is in words already: keep its translations
+            return replace(resolved, translations=tuple(
+                (language, figure.in_language(language).title, reason) for language, _, reason in resolved.translations))
         csv = (entry / "data.csv").read_bytes()
         meta = json.loads((entry / "result.json").read_text(encoding="utf-8"))
+        texts = [(language, *self._texts(figure, meta, interface, language)) for language in LANGUAGES]
         return FigureResult(
             figure=figure, key=key, components=components,
             data=pd.read_csv(io.BytesIO(csv), dtype=str, keep_default_na=False),
             csv=csv, svg=(entry / "figure.svg").read_bytes(), png=(entry / "figure.png").read_bytes(),
-            alt=meta["alt"], headline=meta["headline"], checks=tuple(Check(*c) for c in meta["checks"]),
-            source=(root / figure.analysis).read_text(encoding="utf-8"),
+            alt=texts[0][1], headline=texts[0][2], checks=texts[0][3],
+            source=(root / figure.analysis).read_text(encoding="utf-8"), translations=tuple(texts[1:]),
         )
+
+    @staticmethod
+    def _texts(figure: Figure, meta: dict, interface: Interface, language: str) -> tuple[str, str, tuple[Check, ...]]:
+        def words(value: object) -> str:
+            return figure_text(interface, from_plain(value), figure.id, figure.analysis, language)
+
+        checks = tuple(Check(words(name), passed, words(detail)) for name, passed, detail in meta["checks"])
+        return words(meta["alt"]), words(meta["headline"]), checks
 
     def prune(self, keep: dict[str, str]) -> None:
         """Keep only the entries of the current figures' current keys."""

@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from pilotsite.inputs.interface import LANGUAGES, Text, Translated
 from pilotsite.inputs.reading import read_bytes_limited
 from pilotsite.errors import BuildError, Problem
 from pilotsite.state.fingerprint import CORPORA_CONFIG, sha256_file, write_atomic
@@ -71,6 +72,16 @@ class Grouping:
     where: tuple[tuple[str, str], ...]  # only texts with these values are grouped
     members: Mapping[str, tuple[str, ...]] = field(hash=False)  # value -> text ids, in id order
     ungrouped: int = 0  # texts left out: outside `where`, or no value in the column
+    default: bool = False  # one of DEFAULT_GROUPINGS, whose name the catalogues give in each language
+    labels: tuple[tuple[str, str], ...] = ()  # (language, label) for the other editions, where corpora.yaml gives one
+
+    @property
+    def name(self) -> Text | Translated | str:
+        """The grouping's name as pages and figure titles show it: a default grouping's from the
+        catalogues (corpus.grouping.<id>), a declared one's label (and label_zh) from data/corpora.yaml."""
+        if self.default:
+            return Text(f"corpus.grouping.{self.id}")
+        return Translated(((LANGUAGES[0], self.label), *self.labels)) if self.labels else self.label
 
     @property
     def filled(self) -> tuple[str, ...]:
@@ -107,8 +118,18 @@ class Corpus:
     texts: tuple[CorpusText, ...]  # in id order
     groupings: tuple[Grouping, ...]
     comparison: Comparison | None
-    notes: tuple[str, ...]  # what cannot be compared in this corpus, and why
+    notes: tuple[Text, ...]  # what cannot be compared in this corpus, and why (corpus.note.*)
     search_characters: int = 300
+    titles: tuple[tuple[str, str], ...] = ()  # (language, title) for the other editions, where corpora.yaml gives one
+
+    @property
+    def name(self) -> Translated:
+        """The title in each edition's language, for a figure title or caption that names the corpus."""
+        return Translated(((LANGUAGES[0], self.title), *self.titles))
+
+    def in_language(self, language: str) -> "Corpus":
+        """The corpus as the edition of the language names it."""
+        return replace(self, title=self.name.of(language))
 
     @property
     def files(self) -> list[str]:
@@ -187,7 +208,7 @@ def check_text(folder: Path, label: str, file: str, digest: str, checked: Checke
 
 
 def resolve_groupings(entry, position: int, columns: tuple[str, ...], texts: list[CorpusText],
-                      lines: dict) -> tuple[list[Grouping], list[str], list[Problem]]:
+                      lines: dict) -> tuple[list[Grouping], list[Text], list[Problem]]:
     """The groupings declared for a corpus (or the defaults), with their groups found in the data."""
     available = set(columns) | ({YEAR} if "date" in columns else set())
     problems, notes, groupings = [], [], []
@@ -197,9 +218,9 @@ def resolve_groupings(entry, position: int, columns: tuple[str, ...], texts: lis
             needed = [column] + [c for c, _ in where]
             missing = [c for c in needed if c not in available]
             if missing:
-                notes.append(f"No comparison by {label}: metadata.csv has no '{missing[0]}' column.")
+                notes.append(Text("corpus.note.no_grouping_column", grouping=Text(f"corpus.grouping.{grouping_id}"), column=missing[0]))
                 continue
-            declared.append((grouping_id, column, label, values, where, None))
+            declared.append((grouping_id, column, label, values, where, ()))
     else:
         declared = []
         for index, g in enumerate(entry.groupings):
@@ -211,9 +232,10 @@ def resolve_groupings(entry, position: int, columns: tuple[str, ...], texts: lis
                                                 "read from 'date')", line=lines.get(("corpora", position, "groupings", index))))
                 continue
             grouping_id = g.id or g.column.replace("_", "-")
-            declared.append((grouping_id, g.column, g.label or g.column.replace("_", " "), tuple(g.values or ()), where, index))
+            declared.append((grouping_id, g.column, g.label or g.column.replace("_", " "), tuple(g.values or ()), where,
+                             translations(g, "label")))
     seen_ids = set()
-    for grouping_id, column, label, values, where, _ in declared:
+    for grouping_id, column, label, values, where, labels in declared:
         if grouping_id in seen_ids:
             problems.append(Problem(CONFIG, f"corpus '{entry.id}': two groupings have the id '{grouping_id}'; give one an `id`"))
             continue
@@ -226,22 +248,23 @@ def resolve_groupings(entry, position: int, columns: tuple[str, ...], texts: lis
             if text.value(column):
                 members[text.value(column)].append(text.id)
         groupings.append(Grouping(grouping_id, column, label, order, where, {v: tuple(m) for v, m in members.items()},
-                                  len(texts) - sum(len(m) for m in members.values())))
+                                  len(texts) - sum(len(m) for m in members.values()), default=entry.groupings is None,
+                                  labels=labels))
     return groupings, notes, problems
 
 
-def resolve_comparison(entry, texts: list[CorpusText], columns: tuple[str, ...]) -> tuple[Comparison | None, list[str]]:
+def resolve_comparison(entry, texts: list[CorpusText], columns: tuple[str, ...]) -> tuple[Comparison | None, list[Text]]:
     """The two groups the keyness study compares, or None with the reason."""
     if entry.keyness is not None:
         column, (a, b) = entry.keyness.column, entry.keyness.values
     else:
         column, (a, b) = DEFAULT_COMPARISON
     if column not in columns and not (column == YEAR and "date" in columns):
-        return None, [f"No keyness study: metadata.csv has no '{column}' column to compare {a} and {b} by."]
+        return None, [Text("corpus.note.keyness_no_column", column=column, a=a, b=b)]
     members = {v: tuple(t.id for t in texts if t.value(column) == v) for v in (a, b)}
     empty = [v for v in (a, b) if not members[v]]
     if empty:
-        return None, [f"No keyness study of {a} against {b} texts: the corpus has no {empty[0]} texts in '{column}'."]
+        return None, [Text("corpus.note.keyness_no_texts", a=a, b=b, group=empty[0], column=column)]
     return Comparison(column, a, b, members[a], members[b]), []
 
 
@@ -289,7 +312,13 @@ def load_corpus(project: Project, entry, position: int = 0, lines: dict | None =
         raise BuildError(problems)
     comparison, comparison_notes = resolve_comparison(entry, texts, columns)
     return Corpus(entry.id, entry.title or entry.id, folder, label, columns, tuple(texts), tuple(groupings), comparison,
-                  tuple(notes + comparison_notes), entry.search_characters)
+                  tuple(notes + comparison_notes), entry.search_characters, translations(entry, "title"))
+
+
+def translations(entry, field_name: str) -> tuple[tuple[str, str], ...]:
+    """(language, text) of a field given in the other editions' languages too (title_zh, …)."""
+    return tuple((language, getattr(entry, f"{field_name}_{language}")) for language in LANGUAGES[1:]
+                 if getattr(entry, f"{field_name}_{language}", None))
 
 
 def load_corpora(project: Project, digest: Callable[[Path], str] = sha256_file, cache_dir: Path | None = None) -> dict[str, Corpus]:

@@ -21,6 +21,7 @@ from pilotsite.state.workspace import CATALOGUES, catalogues_root
 LANGUAGES = ("en", "zh")  # the first is the reference catalogue
 KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 PLACEHOLDER = re.compile(r"^[a-z_]+$")
+LIST_SEPARATOR = "text.list_separator"  # joins the items of a tuple given as a Text's value ("; ")
 
 
 def placeholders(text: str) -> list[str] | None:
@@ -37,7 +38,8 @@ class Text:
     """A catalogue text and the values of its placeholders, in no language yet: what an analysis
     gives as a figure's title or caption, so each edition shows it in its own language
     (Interface.resolve). A value may be a Text too: Text("fig.keywords.title",
-    language=Text("language.zh"), document=doc.short_titles)."""
+    language=Text("language.zh"), document=doc.short_titles), or a tuple of values, shown as a
+    list in the language."""
 
     __slots__ = ("key", "values")
 
@@ -61,8 +63,25 @@ class Text:
         return f"Text({self.key!r}, {dict(self.values)!r})"
 
 
+def named(kind: str, value: str, known) -> "Text | str":
+    """A value of the data that the catalogues name, as the Text fig.<kind>.<value> (the tool
+    type 'supply' is 供给型 in Chinese) when it is one of the known values; any other value (a
+    researcher's own data) as it is."""
+    return Text(f"fig.{kind}.{value}") if value in known else value
+
+
 def _text(key: str, values: tuple) -> Text:
     return Text(key, **dict(values))
+
+
+@dataclass(frozen=True)
+class Listed:
+    """Items shown as a list, joined by the text of a separator key in each language (a tuple
+    is a Listed with LIST_SEPARATOR): Listed(names, "text.comma_separator") is 'a, b' in English
+    and 'a、b' in Chinese."""
+
+    items: tuple
+    separator: str = LIST_SEPARATOR
 
 
 @dataclass(frozen=True)
@@ -77,6 +96,30 @@ class Translated:
         return found.get(language or LANGUAGES[0]) or found[LANGUAGES[0]]
 
 
+def to_plain(value: object) -> object:
+    """A Text (or Translated value, or tuple of them) as plain JSON data, to keep in a cache
+    file and resolve when the pages are made; from_plain gives it back."""
+    if isinstance(value, Text):
+        return {"text": value.key, "values": {name: to_plain(v) for name, v in value.values}}
+    if isinstance(value, Translated):
+        return {"translated": [list(pair) for pair in value.texts]}
+    if isinstance(value, tuple):
+        value = Listed(value)
+    if isinstance(value, Listed):
+        return {"items": [to_plain(item) for item in value.items], "separator": value.separator}
+    return str(value)  # as a placeholder shows it (a NumPy number too)
+
+
+def from_plain(data: object) -> object:
+    if isinstance(data, dict) and "text" in data:
+        return Text(data["text"], **{name: from_plain(v) for name, v in data["values"].items()})
+    if isinstance(data, dict) and "translated" in data:
+        return Translated(tuple((language, text) for language, text in data["translated"]))
+    if isinstance(data, dict) and "items" in data:
+        return Listed(tuple(from_plain(item) for item in data["items"]), data["separator"])
+    return data
+
+
 def catalogue_label(language: str) -> str:
     return f"{CATALOGUES}/{language}.yaml"
 
@@ -88,6 +131,9 @@ class Interface:
 
     catalogues: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     language: str = LANGUAGES[0]
+    # language -> ((analysis file, its description), …): data/i18n/analyses.<language>.yaml, the
+    # translations of the analyses' docstrings (the reference language's descriptions)
+    descriptions: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     # language -> {key: text}, made once: every page asks for dozens of texts. Not pickled (see
     # __getstate__), so page keys depend on the catalogues only, never on what was looked up.
     _lookup: dict[str, dict[str, str]] = field(init=False, repr=False, compare=False)
@@ -96,11 +142,12 @@ class Interface:
         object.__setattr__(self, "_lookup", {language: dict(texts) for language, texts in self.catalogues})
 
     def __getstate__(self) -> tuple:
-        return self.catalogues, self.language
+        return self.catalogues, self.language, self.descriptions
 
     def __setstate__(self, state: tuple) -> None:
         object.__setattr__(self, "catalogues", state[0])
         object.__setattr__(self, "language", state[1])
+        object.__setattr__(self, "descriptions", state[2])
         self.__post_init__()
 
     def raw(self, key: str, language: str | None = None) -> str:
@@ -120,13 +167,27 @@ class Interface:
             raise BuildError(f"the interface text '{key}' was asked for without a value for {{{missing.args[0]}}}") from None
 
     def resolve(self, value: object, language: str | None = None) -> object:
-        """A Text in the language (its values resolved too), a Translated value in the language;
+        """A Text in the language (its values resolved too), a Translated value in the language,
+        a tuple as its items resolved and joined by the language's list separator (LIST_SEPARATOR);
         anything else as it is."""
         if isinstance(value, Text):
             return self.text(value.key, language, **{name: self.resolve(v, language) for name, v in value.values})
         if isinstance(value, Translated):
             return value.of(language or self.language)
+        if isinstance(value, tuple):
+            value = Listed(value)
+        if isinstance(value, Listed):
+            return self.text(value.separator, language).join(str(self.resolve(item, language)) for item in value.items)
         return value
+
+    def description(self, analysis: str, language: str | None = None) -> str | None:
+        """An analysis's description in the language, from data/i18n/analyses.<language>.yaml; None
+        where there is none (its docstring is shown instead)."""
+        return dict(dict(self.descriptions).get(language or self.language, ())).get(analysis)
+
+    def has(self, key: str) -> bool:
+        """Whether the catalogues have the key (an optional text, such as a metadata column's name)."""
+        return key in self._lookup.get(LANGUAGES[0], {})
 
     def shown_texts(self) -> str:
         """Every text of the interface's language: what the layout may put on any page."""
@@ -190,6 +251,40 @@ def load_interface(root: Path) -> Interface:
                     problems.append(Problem(label, f"key '{key}': the placeholders of '{strings[key]}' differ from those "
                                                    f"of '{expected[key]}' in {catalogue_label(reference)}",
                                             line=lines[language].get((key,))))
+    descriptions = []
+    for language in LANGUAGES[1:]:
+        label = descriptions_label(language)
+        if (root / label).is_file():
+            descriptions.append((language, tuple(sorted(read_descriptions(root / label, label, problems).items()))))
     if problems:
         raise BuildError(problems)
-    return Interface(tuple((language, tuple(sorted(found[language].items()))) for language in LANGUAGES))
+    return Interface(tuple((language, tuple(sorted(found[language].items()))) for language in LANGUAGES),
+                     descriptions=tuple(descriptions))
+
+
+def descriptions_label(language: str) -> str:
+    return f"{CATALOGUES}/analyses.{language}.yaml"
+
+
+def read_descriptions(path: Path, label: str, problems: list[Problem]) -> dict[str, str]:
+    """The analyses' descriptions in one language: analyses/<file>.py -> text."""
+    from pilotsite.inputs.reading import read_utf8
+    from pilotsite.inputs.schemas import key_lines, parse_yaml
+
+    text = read_utf8(path, label)
+    raw, lines = parse_yaml(text, label), key_lines(text)
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.append(Problem(label, "expected a mapping of analysis files (such as analyses/policy_tools.py) to their description"))
+        return {}
+    found = {}
+    for key, value in raw.items():
+        line = lines.get((key,))
+        if not isinstance(key, str) or not re.fullmatch(r"analyses/[A-Za-z0-9_]+\.py", key):
+            problems.append(Problem(label, f"key {key!r}: expected an analysis file, such as analyses/policy_tools.py", line=line))
+        elif not isinstance(value, str) or not value.strip():
+            problems.append(Problem(label, f"'{key}': found {value!r}, expected its description, a non-empty text", line=line))
+        else:
+            found[key] = value
+    return found

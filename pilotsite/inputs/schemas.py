@@ -109,6 +109,7 @@ class GroupingEntry(Strict):
     column: Text
     id: Slug | None = None  # figure ids end in keywords-by-<id>; default: the column, _ as -
     label: Text | None = None
+    label_zh: Text | None = None  # the label in the Chinese edition
     values: list[Text] | None = None  # the groups in this order; values not listed follow, sorted
     where: dict[str, Text] | None = None  # only texts with these values, e.g. {level: local}
 
@@ -121,6 +122,7 @@ class ComparisonEntry(Strict):
 class CorpusEntry(Strict):
     id: Slug
     title: Text | None = None
+    title_zh: Text | None = None  # the title in the Chinese edition
     path: Text
     groupings: list[GroupingEntry] | None = None  # default: level, region of local texts, issuer tier
     keyness: ComparisonEntry | None = None  # default: level, central against local

@@ -22,7 +22,8 @@ from pilotsite.pages.charts import evidence_hrefs, inline_chart
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
 from pilotsite.errors import BuildError, Problem
 from pilotsite.state.ledger import SHOWN_TEXT, VERSION_FOLDER, canonical, distinct_versions
-from pilotsite.pages.model import (EDITIONS, CompareContext, Link, Page, RedirectContext, SiteModel, VersionContext, absolute, citation_files,
+from pilotsite.pages.model import (EDITIONS, CompareContext, Link, Page, RedirectContext, SiteModel, VersionContext, absolute, change_summary,
+                                   citation_files, history_file,
                     cited_figure, compare_path, distribution, document_href, table_rows)
 
 # Descriptions and units of the columns the analyses publish, for the Data Package and the catalogue.
@@ -72,17 +73,6 @@ class Published:
     @property
     def folder(self) -> str:
         return f"figures/{self.figure_id}/v/{self.entry['version']}/"
-
-
-def history_file(model: SiteModel, path: str) -> bytes:
-    """A file under history/: from this build's new versions, else from the repository."""
-    if path in model.history_files:
-        return model.history_files[path]
-    try:
-        return (model.project.root / path).read_bytes()
-    except FileNotFoundError:
-        raise BuildError([Problem(path, "missing from history/; it is needed to publish a past figure version "
-                                        "(restore it from git)")]) from None
 
 
 def history_source(model: SiteModel, path: str) -> bytes | Path:
@@ -183,8 +173,8 @@ def comparison_pages(model: SiteModel) -> list[Page]:
                                new_meta.get("primary_key", []))
                 texts = tuple((name, old_meta.get(name) or "", new_meta.get(name) or "") for name in SHOWN_TEXT
                               if (old_meta.get(name) or "") != (new_meta.get(name) or ""))
-                summary = "; ".join([diff.summary()] * (not diff.empty) + [f"{name} changed" for name, _, _ in texts]) \
-                    or "the image changed; the data did not"
+                summary = str(model.interface.resolve(change_summary(
+                    len(diff.added), len(diff.removed), len(diff.changed), diff.cells()[:2], tuple(name for name, _, _ in texts))))
                 path = compare_path(figure_id, old["version"], new["version"])
                 title = t("compare.title", title=new_meta["title"], old=old["number"], new=new["number"])
                 pages.append(Page(
@@ -196,7 +186,8 @@ def comparison_pages(model: SiteModel) -> list[Page]:
                                    Link(t("common.version_lower", number=old["number"]), f"../../v/{old['version']}/index.html"),
                                    Link(t("common.version_lower", number=new["number"]), f"../../v/{new['version']}/index.html"),
                                    f"../../v/{old['version']}/figure.svg", f"../../v/{new['version']}/figure.svg",
-                                   summary, diff, SHOWN_DIFF_ROWS, texts),
+                                   summary, diff, SHOWN_DIFF_ROWS, tuple((t(f"changes.shown_{name}"), old_text, new_text)
+                                                                        for name, old_text, new_text in texts)),
                     files=(("diff.csv", diff.to_csv()),),
                 ))
     return pages

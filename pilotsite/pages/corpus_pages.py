@@ -52,7 +52,7 @@ class EvidenceContext:
     rule: str  # the patterns, or "jieba token equals …"
     total_units: int
     by_group: tuple[tuple[str, int], ...]  # occurrences by the groups of the corpus's first grouping
-    columns: tuple[str, ...]  # the evidence columns (the grouping columns)
+    columns: tuple[str, ...]  # the names of the evidence columns (the grouping columns)
     rows: tuple[EvidenceRow, ...]
     shown: int
     figures: tuple[Link, ...]
@@ -61,7 +61,7 @@ class EvidenceContext:
 @dataclass(frozen=True)
 class CorpusTextContext:
     corpus_title: str
-    metadata: tuple[tuple[str, str], ...]  # (column, value) in the header's order, file last
+    metadata: tuple[tuple[str, str, str], ...]  # (column, its name, value) in the header's order, file last
     sentences: tuple[tuple[int, str], ...]  # (number, sentence) of this part
     indexed: int  # how many of those sentences search indexes (the text's opening)
     parts: tuple[Link, ...]  # the pages of a long text, in order ("" href for this one)
@@ -217,6 +217,7 @@ def corpus_pages(model: SiteModel, catalog) -> list[Page]:
     pages, overview = [], []
     t = model.interface.text
     for corpus in catalog.corpora.values():
+        corpus = corpus.in_language(model.language)
         figures = tuple(Link(r.figure.title, r.figure.id) for r in sorted(model.results.values(), key=lambda r: r.figure.id)
                         if r.figure.kind == "corpus" and r.figure.params.get("corpus") == corpus.id)
         items = evidence_items(model, corpus)
@@ -235,7 +236,8 @@ def corpus_pages(model: SiteModel, catalog) -> list[Page]:
                 f"{path}/index", "evidence.qmd.j2", t("evidence.title", label=item.label, what=item.what),
                 "zh" if item.kind == "word" else model.language, t("evidence.description", corpus=corpus.title, what=item.what, label=item.label),
                 (Link(t("nav.index"), root + "index.html"), Link(t("nav.corpus"), root + "corpus/index.html"), Link(item.label, "")),
-                EvidenceContext(corpus.title, item.what, item.rule, found.total, by_group, columns, rows, len(rows),
+                EvidenceContext(corpus.title, item.what, item.rule, found.total, by_group,
+                                tuple(column_name(model.interface, c) for c in columns), rows, len(rows),
                                 tuple(Link(f.label, figure_href(root, f.href)) for f in figures)),
                 files=(("evidence.csv", found.csv),),
                 search_kind="evidence",
@@ -246,10 +248,11 @@ def corpus_pages(model: SiteModel, catalog) -> list[Page]:
         not_drawn = tuple((n.title, n.reason) for n in model.not_drawn if n.corpus == corpus.id)
         overview.append(CorpusOverview(
             id=corpus.id, title=corpus.title, path=corpus.label, texts=len(corpus.texts), dated=corpus.dated,
-            groupings=tuple((g.label, tuple((g.group_label(v), len(g.members[v])) for v in g.values), g.ungrouped)
-                            for g in corpus.groupings),
-            figures=tuple(Link(f.label, figure_href("../", f.href)) for f in figures), not_drawn=not_drawn, notes=corpus.notes,
-            evidence=tuple(listing), lists=list_links(corpus, "corpus/"),
+            groupings=tuple((str(model.interface.resolve(g.name)), tuple((g.group_label(v), len(g.members[v])) for v in g.values),
+                             g.ungrouped) for g in corpus.groupings),
+            figures=tuple(Link(f.label, figure_href("../", f.href)) for f in figures), not_drawn=not_drawn,
+            notes=tuple(str(model.interface.resolve(note)) for note in corpus.notes),
+            evidence=tuple(listing), lists=list_links(corpus, "corpus/", model.interface),
             all_texts=Link(t("corpus.all_texts_link", count=len(corpus.texts)), "../" + list_path(corpus.id))))
     if overview:
         pages.append(Page("corpus/index", "corpus.qmd.j2", t("nav.corpus"), model.language, t("page.corpus_description"),
@@ -271,12 +274,19 @@ def column_values(corpus: Corpus, column: str) -> list[tuple[str, list[CorpusTex
     return [(v, found[v]) for v in order] + ([(NO_DATE, undated)] if undated else [])
 
 
-def list_links(corpus: Corpus, folder: str, counts: bool = True) -> tuple[tuple[str, tuple[Link, ...]], ...]:
+def column_name(interface: Interface, column: str) -> str:
+    """A metadata column as pages name it: the catalogues' corpus.column.<column> where they have
+    it (province is 省份 in Chinese), else the column with spaces for underscores."""
+    key = f"corpus.column.{column}"
+    return interface.text(key) if interface.has(key) else column.replace("_", " ")
+
+
+def list_links(corpus: Corpus, folder: str, interface: Interface, counts: bool = True) -> tuple[tuple[str, tuple[Link, ...]], ...]:
     """For each list column: a link to each value's list (with its number of texts), from a page
     in folder (its path from the site root, ending in /). The lists themselves leave the counts
     out, so a new text changes only the lists it is in."""
     root = "../" * folder.count("/")
-    return tuple((column.replace("_", " "), tuple(Link(f"{value} ({len(texts)})" if counts else value,
+    return tuple((column_name(interface, column), tuple(Link(f"{value} ({len(texts)})" if counts else value,
                                                        root + list_path(corpus.id, column, value))
                                                   for value, texts in column_values(corpus, column)))
                  for column in list_columns(corpus))
@@ -285,13 +295,14 @@ def list_links(corpus: Corpus, folder: str, counts: bool = True) -> tuple[tuple[
 def list_pages(corpus: Corpus, interface: Interface) -> list[Page]:
     """Paged lists of the texts: every text, and the texts of each value of each list column.
     Plain links, so narrowing works without JavaScript."""
+    corpus = corpus.in_language(interface.language)
     t = interface.text
     shown = tuple(c for c in list_columns(corpus) if c != YEAR)
     lists = [("", "", t("text_list.all", corpus=corpus.title), list(corpus.texts))]
     for column in list_columns(corpus):
         for value, texts in column_values(corpus, column):
             lists.append((column, value, t("text_list.undated", corpus=corpus.title) if (column, value) == (YEAR, NO_DATE)
-                          else t("text_list.with_value", corpus=corpus.title, column=column.replace("_", " "), value=value), texts))
+                          else t("text_list.with_value", corpus=corpus.title, column=column_name(interface, column), value=value), texts))
     pages = []
     for column, value, heading, texts in lists:
         count = max(1, -(-len(texts) // LIST_PAGE_SIZE))
@@ -309,27 +320,28 @@ def list_pages(corpus: Corpus, interface: Interface) -> list[Page]:
                 t("text_list.description", count=len(texts), corpus=corpus.title),
                 (Link(t("nav.index"), root + "index.html"), Link(t("nav.corpus"), root + "corpus/index.html"),
                  Link(t("corpus.texts"), "" if not column and number == 1 else root + list_path(corpus.id)))
-                + ((Link(f"{column.replace('_', ' ')}: {value}", ""),) if column else ()),
-                TextListContext(corpus.title, heading, len(texts), rows, shown, page_links,
-                                list_links(corpus, path[: path.rindex("/") + 1], counts=False))))
+                + ((Link(t("corpus_text.list_link", column=column_name(interface, column), value=value), ""),) if column else ()),
+                TextListContext(corpus.title, heading, len(texts), rows, tuple(column_name(interface, c) for c in shown), page_links,
+                                list_links(corpus, path[: path.rindex("/") + 1], interface, counts=False))))
     return pages
 
 
 def text_key_hint(corpus: Corpus, text: CorpusText) -> str:
     """Everything a text's pages show besides their sentences and the engine's code: with the
     text file's digest, a key for the page caches that needs no reading of the text."""
-    return json.dumps([corpus.id, corpus.title, corpus.columns, [g.column for g in corpus.groupings], list_columns(corpus),
+    return json.dumps([corpus.id, corpus.title, corpus.titles, corpus.columns, [g.column for g in corpus.groupings], list_columns(corpus),
                        corpus.search_characters, PART_CHARACTERS, text.id, text.title, text.date, text.file, text.digest,
                        sorted(text.values.items())], ensure_ascii=False)
 
 
 def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str], interface: Interface) -> list[Page]:
     """A text's page (or pages, for a long text), sentence by sentence with anchors #s-N."""
+    corpus = corpus.in_language(interface.language)
     t = interface.text
     parts = parts_of(sentences)
     count = parts[-1] if parts else 1
-    metadata = tuple((c, text.values[c]) for c in corpus.columns if c not in ("id", "title", "file") and text.values.get(c)) \
-        + (("file", text.file),)
+    metadata = tuple((c, column_name(interface, c), text.values[c]) for c in corpus.columns
+                     if c not in ("id", "title", "file") and text.values.get(c)) + (("file", column_name(interface, "file"), text.file),)
     budget, indexed = corpus.search_characters, 0
     for sentence in sentences:
         if budget <= 0:
@@ -344,7 +356,8 @@ def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str], interface
         numbered = tuple((n, s) for n, (s, p) in enumerate(zip(sentences, parts), 1) if p == part)
         part_links = tuple(Link(t("corpus_text.part", number=n), "" if n == part else root + text_path(corpus.id, text.id, n))
                            for n in range(1, count + 1)) if count > 1 else ()
-        lists = tuple(Link(f"{c.replace('_', ' ')}: {text.value(c)}", root + list_path(corpus.id, c, text.value(c)))
+        lists = tuple(Link(t("corpus_text.list_link", column=column_name(interface, c), value=text.value(c)),
+                           root + list_path(corpus.id, c, text.value(c)))
                       for c in list_columns(corpus) if text.value(c))
         pages.append(Page(
             path[: -len(".html")], "corpus_text.qmd.j2",

@@ -6,6 +6,7 @@ cross-links and indexes see the whole site.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -15,11 +16,12 @@ import pandas as pd
 from pilotsite.pages.charts import THUMBNAIL
 from pilotsite.figures.figure import Check
 from pilotsite.pages.citation import CitedFigure, Citation, RenderedReferences
+from pilotsite.errors import BuildError, Problem
 from pilotsite.inputs.documents import Block, Document
 from pilotsite.inputs.timelines import quote_anchor
-from pilotsite.state.ledger import canonical, distinct_versions
+from pilotsite.state.ledger import SHOWN_TEXT, VERSION_FOLDER, canonical, distinct_versions
 from pilotsite.figures.outputs import FigureResult
-from pilotsite.inputs.interface import Interface
+from pilotsite.inputs.interface import Interface, Listed, Text
 from pilotsite.inputs.project import Project
 
 # The site's sections, in the navigation's order; each label is the text of nav.<section> in the
@@ -216,7 +218,7 @@ class TimelineContext:
 
 @dataclass(frozen=True)
 class MethodsContext:
-    analyses: tuple[tuple[str, str, str], ...]  # (file, docstring, source link)
+    analyses: tuple[tuple[str, str, str, str, str], ...]  # (file, description, its language, untranslated note, source link)
     lexicon: tuple[tuple[str, str], ...]
     checks: tuple[tuple[Link, Check], ...]
     versions: tuple[tuple[str, str], ...]
@@ -352,7 +354,7 @@ class SiteModel:
     results: dict[str, FigureResult]
     events: pd.DataFrame
     stages: pd.DataFrame
-    lexicon_summary: tuple[tuple[str, str], ...]
+    lexicon_summary: tuple[tuple[str, object], ...]  # (file, Text): what it holds
     versions: dict[str, str]
     ledger: dict = field(default_factory=dict)
     history_files: dict[str, bytes] = field(default_factory=dict)  # versions recorded by this build
@@ -371,11 +373,12 @@ class SiteModel:
 
     def in_edition(self, language: str) -> "SiteModel":
         """The model whose pages are the edition of the language: its interface texts, and each
-        figure's title and caption in that language where the catalogues have them."""
-        results = {figure_id: replace(result, figure=result.figure.in_language(language))
-                   for figure_id, result in self.results.items()}
+        figure's texts (title, caption, notes, alt text, headline, checks) and each document's in
+        that language where the catalogues and the documents have them."""
+        results = {figure_id: result.in_language(language) for figure_id, result in self.results.items()}
         documents = {doc_id: doc.in_language(language) for doc_id, doc in self.documents.items()}
-        return replace(self, language=language, results=results, documents=documents)
+        not_drawn = [item.in_language(language) for item in self.not_drawn]
+        return replace(self, language=language, results=results, documents=documents, not_drawn=not_drawn)
 
     @property
     def up(self) -> str:
@@ -562,6 +565,62 @@ def compare_path(figure_id: str, old: str, new: str) -> str:
     return f"figures/{figure_id}/compare/{old}-{new}/index.html"
 
 
+def history_file(model: SiteModel, path: str) -> bytes:
+    """A file under history/: from this build's new versions, else from the repository."""
+    if path in model.history_files:
+        return model.history_files[path]
+    try:
+        return (model.project.root / path).read_bytes()
+    except FileNotFoundError:
+        raise BuildError([Problem(path, "missing from history/; it is needed to publish a past figure version "
+                                        "(restore it from git)")]) from None
+
+
+def shown_texts_changed(model: SiteModel, figure_id: str, old: str, new: str) -> tuple[str, ...]:
+    """Which of the texts a reader sees (title, caption, alt text, notes) differ between two versions."""
+    old_meta, new_meta = (json.loads(history_file(model, f"{VERSION_FOLDER.format(figure=figure_id, version=v)}/meta.json"))
+                          for v in (old, new))
+    return tuple(name for name in SHOWN_TEXT if (old_meta.get(name) or "") != (new_meta.get(name) or ""))
+
+
+def change_summary(added: int, removed: int, changed: int, cells: list, texts: tuple[str, ...], restores: int = 0) -> Listed:
+    """What changed from one version to the next, in the words of each edition (changes.*): the
+    rows changed, added and removed (the changed cell, when only one changed), the texts that
+    changed, or that only the image did. cells: the first changed cells, (row label, column,
+    old, new); more than one means the cell is not named."""
+    rows = []
+    if changed:
+        if len(cells) == 1:
+            label, column, old, new = cells[0]
+            rows.append(Text("changes.rows_changed_cell", count=changed, cell=f"{label} {column}" if label else column, old=old, new=new))
+        else:
+            rows.append(Text("changes.rows_changed_" + ("one" if changed == 1 else "other"), count=changed))
+    if added:
+        rows.append(Text("changes.rows_added_" + ("one" if added == 1 else "other"), count=added))
+    if removed:
+        rows.append(Text("changes.rows_removed_" + ("one" if removed == 1 else "other"), count=removed))
+    parts = [Listed(tuple(rows), "text.clause_separator")] if rows else []
+    parts += [Text("changes.text_changed", text=Text(f"changes.shown_{name}")) for name in texts]
+    if not parts:
+        parts.append(Text("changes.image_only"))
+    if restores:
+        parts.insert(0, Text("changes.back_to", number=restores))
+    return Listed(tuple(parts))
+
+
+def entry_summary(model: SiteModel, figure_id: str, entry: dict) -> Text | Listed:
+    """A ledger entry's one line, composed from what the ledger records (the English summary it
+    keeps is for the terminal and for ledgers read by hand)."""
+    if not entry.get("previous"):
+        return Text("changes.first_version")
+    if entry.get("same_as"):
+        return Text("changes.identical")
+    diff = entry.get("diff") or {}
+    return change_summary(diff.get("added", 0), diff.get("removed", 0), diff.get("changed", 0), diff.get("cells", [])[:2],
+                          shown_texts_changed(model, figure_id, entry["previous"], entry["version"]),
+                          entry["number"] if entry.get("restores") else 0)
+
+
 def version_entries(model: SiteModel, root: str) -> list[VersionEntry]:
     """Every recorded figure version, newest edition first and, within an edition, a figure's
     newest version first."""
@@ -577,7 +636,7 @@ def version_entries(model: SiteModel, root: str) -> list[VersionEntry]:
             entries.append(VersionEntry(
                 figure=Link(figure_id, figure_href(root, figure_id) if figure_id in model.results else ""),
                 number=item["number"], version=item["version"], previous=item["previous"] or "", edition=item["edition"],
-                summary=item.get("summary", ""), data_changed=tuple(n[5:] for n in changed if n.startswith("data:")),
+                summary=str(model.interface.resolve(entry_summary(model, figure_id, item))), data_changed=tuple(n[5:] for n in changed if n.startswith("data:")),
                 code_changed=sum(1 for n in changed if not n.startswith("data:")),
                 href=f"{root}figures/{figure_id}/v/{item['version']}/index.html",
                 compare_href=(root + compare_path(figure_id, before[-1]["version"], same["version"])

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pilotsite.pages.charts import THUMBNAIL, evidence_hrefs, inline_chart, thumbnail_png
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
+from pilotsite.inputs.interface import LANGUAGES, Interface, descriptions_label
 from pilotsite.inputs.documents import Document
 from pilotsite.errors import BuildError, Problem
 from pilotsite.state.ledger import canonical
@@ -235,8 +236,9 @@ def build_pages(model: SiteModel) -> list[Page]:
     pages.append(Page("methods/index", "methods.qmd.j2", t("nav.methods"), model.language, t("page.methods_description"),
                       crumbs(root, Link(t("nav.methods"), "")),
                       MethodsContext(
-                          analyses=tuple((a, module_docstring(docstrings[a]), figure_href(root, next(r.figure.id for r in results if r.figure.analysis == a))) for a in analyses),
-                          lexicon=model.lexicon_summary,
+                          analyses=tuple((a, *analysis_description(interface, a, docstrings[a]),
+                                          figure_href(root, next(r.figure.id for r in results if r.figure.analysis == a))) for a in analyses),
+                          lexicon=tuple((path, str(interface.resolve(text))) for path, text in model.lexicon_summary),
                           checks=tuple((Link(r.figure.id, figure_href(root, r.figure.id)), c) for r in results for c in r.checks),
                           versions=tuple(sorted(model.versions.items()))),
                       search_kind="methods"))
@@ -324,7 +326,7 @@ def corpus_first_uses(model: SiteModel, root: str) -> tuple[TimelineEvent, ...]:
         for row in data[data["level"] == "centre"].itertuples(index=False):
             events.append(TimelineEvent(
                 row.first_date, row.first_date, row.first_date, False, model.interface.text("timeline.first_use", term=row.term),
-                row.sentence, Link(f"{row.title} ({corpus.title})", root + links.get(("text_id", row.text_id), "")),
+                row.sentence, Link(f"{row.title} ({corpus.name.of(model.language)})", root + links.get(("text_id", row.text_id), "")),
                 root + links.get(("sentence", row.sentence), ""), derived=figure_href(root, result.figure.id)))
     return tuple(events)
 
@@ -337,6 +339,20 @@ def corpus_links(model: SiteModel, result) -> dict:
     corpus_id = result.figure.params.get("corpus")
     corpus = model.catalog.corpora.get(corpus_id) if model.catalog is not None else None
     return {**model.evidence.get(corpus_id, {}), **(sentence_links(corpus, result.data) if corpus else {})}
+
+
+def analysis_description(interface: Interface, analysis: str, source: str) -> tuple[str, str, str]:
+    """(description, its language, note) of an analysis for the methods page: its docstring, or in
+    another edition the translation in data/i18n/analyses.<language>.yaml, where there is one
+    (else the docstring, with a note naming the file and key to add)."""
+    reference = LANGUAGES[0]
+    if interface.language == reference:
+        return module_docstring(source), reference, ""
+    translated = interface.description(analysis)
+    if translated:
+        return translated, interface.language, ""
+    return module_docstring(source), reference, interface.text("methods.untranslated", file=descriptions_label(interface.language),
+                                                                key=analysis)
 
 
 def module_docstring(source: str) -> str:
