@@ -11,7 +11,7 @@ import textwrap
 
 import pandas as pd
 
-from pilotsite.api import EVENTS, STAGES, Figure, Text, link_marks
+from pilotsite.api import EVENTS, STAGES, Figure, Text, bilingual, link_marks
 
 EVENT_COLUMNS = ["event_id", "document_id", "date_start", "date_end", "approximate", "date_text", "label", "quote"]
 STAGE_COLUMNS = ["process_id", "document_id", "process_label", "step", "label", "quote"]
@@ -97,7 +97,7 @@ def draw_events(data: pd.DataFrame, fig) -> None:
     ax.set_yticks(list(rows), [textwrap.shorten(f"{r['label']} ({r['date_text']})", 70) for _, r in data.iterrows()], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(min(starts) - 2, max(ends) + 2)
-    ax.set_xlabel("Year (hatched: approximate period)")
+    ax.set_xlabel(bilingual("axis.timelines.year"))
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     if len(colour_of) > 1:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.api import USER_DICTIONARY, Figure, NotDrawn, NothingToDraw, Text, link_marks
+from pilotsite.api import USER_DICTIONARY, Figure, NotDrawn, NothingToDraw, Text, bilingual, link_marks
 
 COLUMNS = ["term", "adopter", "level", "first_date", "first_year", "lag_years", "text_id", "title", "sentence_number", "sentence"]
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
@@ -133,8 +133,8 @@ def draw_adoption(data: pd.DataFrame, fig) -> None:
             (star,) = ax.plot([row["first_year"]], [0], marker="*", markersize=11, color=colour, linestyle="none",
                               label=None if years else term)
             link_marks([star], [row_index], [f"{term}: the centre first used it in {row['first_date']} ({row['title']})"])
-    ax.set_xlabel("year of first use")
-    ax.set_ylabel("provinces that have used the term")
+    ax.set_xlabel(bilingual("axis.diffusion.year"))
+    ax.set_ylabel(bilingual("axis.diffusion.provinces"))
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize=8, frameon=False, ncol=min(4, len(terms)), loc="lower center", bbox_to_anchor=(0.5, 1.0))
 
@@ -155,7 +155,7 @@ def draw_lag(data: pd.DataFrame, fig) -> None:
                                                f"{term}: {row['adopter']} in the same year as the centre ({row['first_date']})"])
     ax.set_yticks(range(len(terms)), list(reversed(terms)))
     ax.axvline(0, color="#555555", linewidth=0.8)
-    ax.set_xlabel("years after the centre's first use (negative: the province came first)")
+    ax.set_xlabel(bilingual("axis.diffusion.lag"))
     ax.set_ylim(-0.7, len(terms) - 0.3)
 
 

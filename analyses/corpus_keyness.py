@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pilotsite.api import (G2_P_0001, SLUG, STOPWORDS, USER_DICTIONARY, Figure, Text,
-                           NotDrawn, NothingToDraw, content_counts, keyness, link_marks, read_word_list)
+                           NotDrawn, NothingToDraw, bilingual, content_counts, keyness, link_marks, read_word_list)
 
 TOP_N = 15
 MIN_COUNT = 5
@@ -69,7 +69,7 @@ def draw_keyness(data: pd.DataFrame, fig) -> None:
                                   for w, r, g, d in zip(rows["keyword"], rows["log_ratio"], rows["g2"], rows["direction"])])
     ax.axvline(0, color="#555555", linewidth=0.8)
     groups = list(dict.fromkeys(data["direction"]))
-    ax.set_xlabel(f"log ratio (log2 of relative frequency {' / '.join(groups)})" if len(groups) == 2 else "log ratio")
+    ax.set_xlabel(bilingual("axis.keyness.log_ratio_of", groups=" / ".join(groups)) if len(groups) == 2 else bilingual("axis.keyness.log_ratio"))
     ax.tick_params(axis="y", labelsize=8)
 
 

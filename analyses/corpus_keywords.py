@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.api import LEGAL_DRAFTING, STOPWORDS, USER_DICTIONARY, Figure, NotDrawn, Text, content_counts, link_marks, read_word_list
+from pilotsite.api import (LEGAL_DRAFTING, STOPWORDS, USER_DICTIONARY, Figure, NotDrawn, Text, bilingual, content_counts, link_marks,
+                           read_word_list)
 
 TOP_N = 15
 MAX_PANELS = 6  # groups drawn side by side; the rest are in data.csv
@@ -97,8 +98,8 @@ def draw_groups(data: pd.DataFrame, fig) -> None:
         bars = ax.barh(rows["keyword"], rows["share_pct"], color=colour)
         link_marks(bars, rows.index, [f"{w} ({group}): {s:g} % of counted words ({c} of {t})" for w, s, c, t
                                       in zip(rows["keyword"], rows["share_pct"], rows["count"], rows["total_tokens"])])
-        ax.set_title(f"{group} ({int(rows['texts'].iloc[0])} texts)", fontsize=10)
-        ax.set_xlabel("% of counted words")
+        ax.set_title(bilingual("axis.corpus_keywords.panel", group=group, count=int(rows["texts"].iloc[0])), fontsize=10)
+        ax.set_xlabel(bilingual("axis.share_of_counted_words"))
         ax.tick_params(axis="y", labelsize=9)
 
 

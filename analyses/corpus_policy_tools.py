@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.api import CODEBOOK, TYPES, Figure, Listed, NotDrawn, Text, link_marks, load_codebook, named
+from pilotsite.api import CODEBOOK, TYPES, Figure, Listed, NotDrawn, Text, bilingual, link_marks, load_codebook, named
 
 ARTICLE = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
 ARTICLE_SUB_TOOLS = "data/reported/return-migrant-entrepreneurship/sub-tools.csv"
@@ -156,12 +156,13 @@ def draw_types(data: pd.DataFrame, fig) -> None:
     for tool_type in TYPES:
         rows = [data[(data["group"] == g) & (data["tool_type"] == tool_type)].iloc[0] for g in groups]
         values = [float(row["share_pct"]) for row in rows]
-        bars = ax.barh(groups[::-1], values[::-1], left=left[::-1], color=colours[tool_type], label=tool_type)
+        bars = ax.barh(groups[::-1], values[::-1], left=left[::-1], color=colours[tool_type],
+                       label=bilingual(f"axis.tool_type.{tool_type}", joiner=" "))
         link_marks(bars, [row.name for row in rows[::-1]],
                    [f"{row['group']}, {tool_type}: {float(row['share_pct']):g} % of coded units ({row['coded_units']} of {row['total_units']})"
                     for row in rows[::-1]])
         left = [a + b for a, b in zip(left, values)]
-    ax.set_xlabel("% of coded units")
+    ax.set_xlabel(bilingual("axis.share_of_coded_units"))
     ax.set_xlim(0, 101)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
 
@@ -186,7 +187,7 @@ def draw_sub_tools(data: pd.DataFrame, fig) -> None:
                     f"({rows.loc[t, 'units']} of {rows.loc[t, 'total_units']})" for t in tools])
     labels = first.drop_duplicates("sub_tool").set_index("sub_tool")
     ax.set_yticks(list(range(len(tools))), [f"{labels.loc[t, 'label']} ({labels.loc[t, 'tool_type']})" for t in tools], fontsize=8)
-    ax.set_xlabel("% of coded units")
+    ax.set_xlabel(bilingual("axis.share_of_coded_units"))
     ax.legend(frameon=False)
 
 

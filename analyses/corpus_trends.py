@@ -16,7 +16,7 @@ from collections import Counter
 
 import pandas as pd
 
-from pilotsite.api import (LEGAL_DRAFTING, STOPWORDS, USER_DICTIONARY, Figure, NotDrawn, NothingToDraw, Text, content_counts,
+from pilotsite.api import (LEGAL_DRAFTING, STOPWORDS, USER_DICTIONARY, Figure, NotDrawn, NothingToDraw, Text, bilingual, content_counts,
                            content_words, link_marks, read_word_list)
 
 PER = 10_000
@@ -129,7 +129,7 @@ def draw_trends(data: pd.DataFrame, fig) -> None:
                 link_marks([point], [index], [f"{term}, {name}, {row['year']}: {row['per_10k']:g} per 10,000 counted words "
                                                f"({row['occurrences']} in {row['texts']} texts)"])
         ax.set_title(term, fontsize=10, loc="left")
-        ax.set_ylabel(f"per {PER:,}", fontsize=8)
+        ax.set_ylabel(bilingual("axis.trends.per", per=f"{PER:,}"), fontsize=8)
     axes[0].legend(fontsize=7, frameon=False, ncol=len(series), loc="lower right", bbox_to_anchor=(1.0, 1.0))
     counts = data[data["term"] == terms[0]]
     bottom = None
@@ -140,8 +140,8 @@ def draw_trends(data: pd.DataFrame, fig) -> None:
         values = [int(rows.get(y, 0)) for y in years]
         ax.bar(years, values, bottom=bottom, color=colour[name], width=0.8)
         bottom = values if bottom is None else [a + b for a, b in zip(bottom, values)]
-    ax.set_ylabel("texts", fontsize=8)
-    ax.set_xlabel("year (of the text's date)")
+    ax.set_ylabel(bilingual("axis.trends.texts"), fontsize=8)
+    ax.set_xlabel(bilingual("axis.trends.year"))
 
 
 def describe_trends(data: pd.DataFrame) -> Text:
@@ -200,7 +200,7 @@ def draw_rising_falling(data: pd.DataFrame, fig) -> None:
     link_marks(bars, rows.index, [f"{w}: {c:+g} per 10,000 counted words ({a:g} → {b:g})" for w, c, a, b
                                   in zip(rows["keyword"], rows["change_per_10k"], rows["per_10k_a"], rows["per_10k_b"])])
     ax.axvline(0, color="#555555", linewidth=0.8)
-    ax.set_xlabel(f"change in occurrences per {PER:,} counted words (later period minus earlier)")
+    ax.set_xlabel(bilingual("axis.trends.change", per=f"{PER:,}"))
     ax.tick_params(axis="y", labelsize=8)
 
 

@@ -11,7 +11,7 @@ from itertools import combinations
 
 import pandas as pd
 
-from pilotsite.api import LEXICON_FILES, Figure, Text, keyword_frequencies, lexicon_of, link_marks, tokens
+from pilotsite.api import LEXICON_FILES, Figure, Text, bilingual, keyword_frequencies, lexicon_of, link_marks, tokens
 
 TOP_N = 15
 OVERLAP_TOP_N = 30
@@ -89,7 +89,7 @@ def draw_keywords(data: pd.DataFrame, fig) -> None:
     for bar, count in zip(bars, rows["count"]):
         ax.annotate(str(count), (bar.get_width(), bar.get_y() + bar.get_height() / 2),
                     xytext=(3, 0), textcoords="offset points", va="center", fontsize=7)
-    ax.set_xlabel("% of counted tokens (bar label: count)")
+    ax.set_xlabel(bilingual("axis.keywords.share_of_tokens"))
     ax.set_xlim(0, max(data["share_pct"], default=1) * 1.2)
 
 
@@ -116,7 +116,7 @@ def draw_overlap(data: pd.DataFrame, fig) -> None:
                 # the cell's number leads to the pair's row (with the shared words) in the data
                 link_marks([label], [index], [f"{docs[i]} and {docs[j]}: {value} shared top keywords"
                                               + (f" ({shared})" if shared else "")])
-    fig.colorbar(image, ax=ax, label="shared top keywords")
+    fig.colorbar(image, ax=ax, label=bilingual("axis.keywords.shared"))
 
 
 def describe_keywords(data: pd.DataFrame) -> Text:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.api import Check, Figure, Text, link_marks, named
+from pilotsite.api import Check, Figure, Text, bilingual, link_marks, named
 
 DOCUMENT = "return-migrant-entrepreneurship"
 TABLES = f"data/reported/{DOCUMENT}"
 TYPE_ORDER = ["supply", "demand", "environment"]
-TYPE_LABEL = {"supply": "Supply-oriented", "demand": "Demand-oriented", "environment": "Environment-oriented"}  # drawn
 LEVELS = ("central", "local")  # levels the catalogues name (fig.level_title.*); others are shown as they are
 ROUNDING_TOLERANCE = 0.05  # percentage points: three numbers printed to two decimals
 
@@ -105,20 +104,25 @@ TYPE_COLOURS = {"supply": "#0072B2", "demand": "#E69F00", "environment": "#009E7
 REGION_COLOURS = {"east": "#0072B2", "central": "#E69F00", "west": "#009E73"}
 
 
+def type_label(tool_type: str) -> str:
+    """A tool type as the figures draw it, in both languages: Supply-oriented 供给型."""
+    return bilingual(f"axis.tool_type.{tool_type}", joiner=" ")
+
+
 def draw_tool_types(data: pd.DataFrame, fig) -> None:
-    _horizontal_bars(fig, [TYPE_LABEL[t] for t in data["tool_type"]], data["share_pct"],
-                     [TYPE_COLOURS[t] for t in data["tool_type"]], "% of all coded policy-tool uses", 60)
+    _horizontal_bars(fig, [type_label(t) for t in data["tool_type"]], data["share_pct"],
+                     [TYPE_COLOURS[t] for t in data["tool_type"]], bilingual("axis.policy_tools.share_of_uses"), 60)
 
 
 def draw_sub_tools(data: pd.DataFrame, fig) -> None:
     _horizontal_bars(fig, [f"{s} ({t})" for s, t in zip(data["sub_tool"], data["tool_type"])], data["share_pct"],
-                     [TYPE_COLOURS[t] for t in data["tool_type"]], "% of all coded policy-tool uses",
+                     [TYPE_COLOURS[t] for t in data["tool_type"]], bilingual("axis.policy_tools.share_of_uses"),
                      max(data["share_pct"]) * 1.25)
 
 
 def draw_regions(data: pd.DataFrame, fig) -> None:
-    _horizontal_bars(fig, [f"{TYPE_LABEL[t]} · {r}" for r, t in zip(data["region"], data["tool_type"])], data["share_pct"],
-                     [REGION_COLOURS[r] for r in data["region"]], "% of the region's coded policy-tool uses", 65)
+    _horizontal_bars(fig, [f"{type_label(t)} · {r}" for r, t in zip(data["region"], data["tool_type"])], data["share_pct"],
+                     [REGION_COLOURS[r] for r in data["region"]], bilingual("axis.policy_tools.share_of_region"), 65)
 
 
 def draw_keywords(data: pd.DataFrame, fig) -> None:
@@ -128,8 +132,8 @@ def draw_keywords(data: pd.DataFrame, fig) -> None:
         bars = ax.barh(rows["keyword"], rows["share_pct"], color=colour)
         _label_bars(ax, bars, list(rows["share_pct"]))
         link_marks(bars, rows.index, [f"{w} ({level} policies): {s:g} % of words" for w, s in zip(rows["keyword"], rows["share_pct"])])
-        ax.set_title(f"{level.capitalize()} policies", fontsize=10)
-        ax.set_xlabel("% of words")
+        ax.set_title(bilingual(f"axis.policy_tools.{level}_policies"), fontsize=10)
+        ax.set_xlabel(bilingual("axis.share_of_words"))
     axes[0].set_xlim(0, max(data["share_pct"]) * 1.3)
 
 

@@ -5,6 +5,7 @@ be renamed, these names stay, so a reorganised engine needs no edit to any analy
 is published on every figure page).
 """
 from pilotsite.figures.figure import Check, Figure, NotDrawn, NothingToDraw
+from pilotsite.figures.drawn_texts import bilingual
 from pilotsite.inputs.interface import Listed, Text, Translated, named
 from pilotsite.figures.marks import link_marks
 from pilotsite.inputs.codebook import CODEBOOK, TYPES, load_codebook
@@ -18,7 +19,7 @@ __all__ = [
     # declaring figures
     "Figure", "Check", "NotDrawn", "NothingToDraw",
     # titles and captions from the catalogues (data/i18n/), in each edition's language
-    "Listed", "Text", "Translated", "named",
+    "Listed", "Text", "Translated", "bilingual", "named",
     # drawing them: each mark links to the evidence of its data row
     "link_marks",
     # where the inputs are

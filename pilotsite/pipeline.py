@@ -145,12 +145,14 @@ class Drawn:
 def draw_figures(build: Build, catalog, analyses: Analyses) -> Drawn:
     """A figure is redrawn only when the hash of what it depends on has no stored result."""
     from pilotsite.figures.figure import NotDrawn
+    from pilotsite.figures.drawn_texts import drawn_texts_digest
     from pilotsite.figures.outputs import FigureCache, compute_figures
 
     build.clock.start("figures")
     build.say(f"[3/7] Checking {len(analyses.figures)} figures against the cache")
     cache = FigureCache(build.work.cache("figures"))
     libraries = fingerprint.library_versions()
+    drawn_texts = drawn_texts_digest(catalog.project.settings.interface)
     loaders = dict(fingerprint.LOADERS) | {f"{c.label}/": fingerprint.CORPUS_LOADERS for c in catalog.corpora.values()}
     keys, components, stale, reasons = {}, {}, [], {}
     for figure in analyses.figures:
@@ -158,6 +160,7 @@ def draw_figures(build: Build, catalog, analyses: Analyses) -> Drawn:
             figure_id=figure.id, analysis=build.root / figure.analysis, analysis_label=figure.analysis,
             inputs=figure.inputs, params=dict(figure.params), root=build.root, hashes=build.state.hashes,
             libraries=libraries, loaders=loaders)
+        parts["texts:drawn"] = drawn_texts  # the words drawn into the image (drawing.bilingual)
         key = fingerprint.key_of(parts)
         keys[figure.id], components[figure.id] = key, parts
         if not cache.has(figure.id, key):

@@ -273,6 +273,37 @@ def test_a_description_file_with_a_wrong_key_names_its_line(tmp_path):
     assert (problem.file, problem.line) == ("data/i18n/analyses.zh.yaml", 2) and "expected an analysis file" in problem.message
 
 
+def test_figures_draw_their_axis_labels_in_both_languages(built_site):
+    """Each figure is drawn once, cited by one image in both editions: its axis labels, panel
+    titles and legends carry both languages (matplotlib keeps each drawn text as a comment)."""
+    svg = (built_site / "figures" / "return-migrant-keywords" / "figure.svg").read_text(encoding="utf-8")
+    assert all(f"<!-- {text} -->" in svg for text in ("% of words", "占词数的百分比", "Central policies", "中央政策"))
+    svg = (built_site / "figures" / "return-migrant-tool-types" / "figure.svg").read_text(encoding="utf-8")
+    assert "<!-- Supply-oriented 供给型 -->" in svg
+
+
+def test_an_edited_axis_translation_redraws_the_figures_that_draw_it(project_copy):
+    from conftest import run_build
+
+    from pilotsite.figures.drawn_texts import bilingual, drawing_for
+    from pilotsite.inputs.interface import load_interface
+
+    with drawing_for(load_interface(ROOT)):
+        assert bilingual("axis.share_of_words") == "% of words\n占词数的百分比"
+        with pytest.raises(ValueError):
+            bilingual("fig.keyness.title")  # not part of a figure's key: an edit of it would leave the image stale
+    run_build(project_copy)
+    catalogue = project_copy / "data" / "i18n" / "zh.yaml"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("axis.share_of_words: 占词数的百分比",
+                                                                       "axis.share_of_words: 词数占比（%）"), encoding="utf-8")
+    png = project_copy / "_site" / "figures" / "return-migrant-keywords" / "figure.png"
+    before = png.read_bytes()
+    result = run_build(project_copy)
+    assert "drawing return-migrant-keywords (texts:drawn)" in result.stdout
+    assert png.read_bytes() != before
+    assert "<!-- 词数占比（%） -->" in png.with_suffix(".svg").read_text(encoding="utf-8")
+
+
 def test_a_text_kept_in_a_cache_file_comes_back_whole():
     """Alt texts and checks are cached as the analysis gave them and put into words per edition."""
     import json

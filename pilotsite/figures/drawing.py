@@ -11,6 +11,8 @@ from matplotlib.figure import Figure  # not pyplot: no global figure state, and 
 
 from pilotsite.figures.fonts import cjk_font
 from pilotsite.figures.marks import with_tooltips
+from pilotsite.figures.drawn_texts import drawing_for
+from pilotsite.inputs.interface import Interface
 
 # Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -37,10 +39,15 @@ def configure() -> str:
     return family
 
 
-def render(draw, data, size: tuple[float, float]) -> tuple[bytes, bytes]:
+def render(draw, data, size: tuple[float, float], interface: Interface | None = None) -> tuple[bytes, bytes]:
     """Draw one figure and return its SVG and PNG bytes, refusing any font/glyph warning."""
     configure()
     fig = Figure(figsize=size)
+    with drawing_for(interface):
+        return _draw(draw, data, fig)
+
+
+def _draw(draw, data, fig) -> tuple[bytes, bytes]:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a missing glyph must fail the build, not draw tofu
         draw(data, fig)

@@ -96,7 +96,12 @@ def evaluate(figure: Figure, catalog: Catalog) -> Evaluation:
         inputs.check_all_read()
         if not isinstance(data, pd.DataFrame) or data.empty:
             raise BuildError([Problem(figure.analysis, f"figure '{figure.id}' produced no data rows")])
-        svg, png = drawing.render(figure.draw, data.reset_index(drop=True), figure.size)  # marks name rows by position
+        interface = catalog.project.settings.interface
+        try:
+            svg, png = drawing.render(figure.draw, data.reset_index(drop=True), figure.size, interface)  # marks name rows by position
+        except BuildError as missing:  # a drawn text the catalogues lack
+            raise BuildError([Problem(p.file, f"{p.message}, for figure '{figure.id}' of {figure.analysis}", p.line)
+                              for p in missing.problems]) from None
         return Evaluation(data, svg, png, figure.describe(data), figure.headline(data) if figure.headline else "",
                           tuple(figure.checks(data)) if figure.checks else ())
     except (BuildError, NothingToDraw):

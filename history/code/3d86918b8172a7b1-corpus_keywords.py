@@ -1,0 +1,116 @@
+"""Top keywords of corpus texts by relative frequency, for each grouping the corpus declares
+(data/corpora.yaml; by default level, region of local texts and issuer tier).
+
+Texts are split into sentences and segmented with jieba (user dictionary loaded); words of at
+least two Han characters that are neither stopwords nor function words of legal drafting
+(data/lexicon/legal-drafting-zh.txt: 应当, 规定, 本条例, …, which lead every list otherwise and
+say nothing about policy) are counted. A keyword's relative frequency is
+its count as a percentage of all counted words of the group, the form in which Fan Yu et al.
+(2024) report central and local keywords. A grouping with many groups draws the largest ones;
+data.csv lists the top keywords of every group.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from pilotsite.api import (LEGAL_DRAFTING, STOPWORDS, USER_DICTIONARY, Figure, NotDrawn, Text, bilingual, content_counts, link_marks,
+                           read_word_list)
+
+TOP_N = 15
+MAX_PANELS = 6  # groups drawn side by side; the rest are in data.csv
+COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+
+
+def figures(catalog) -> list[Figure | NotDrawn]:
+    result = []
+    for corpus in catalog.corpora.values():
+        for grouping in corpus.groupings:
+            figure_id = f"{corpus.id}-keywords-by-{grouping.id}"
+            title = Text("fig.corpus_keywords.title", grouping=grouping.name, corpus=corpus.name)
+            filled = grouping.filled
+            if not filled:
+                result.append(NotDrawn(figure_id, title, Text("fig.corpus_keywords.no_values", column=grouping.column), corpus.id))
+                continue
+            drawn = largest(filled, lambda v: len(grouping.members[v]))
+            result.append(Figure(
+                id=figure_id, kind="corpus", lang="zh", title=title,
+                caption=Text("fig.corpus_keywords.caption", count=TOP_N),
+                documents=(), inputs=(*corpus.files, USER_DICTIONARY, *STOPWORDS["zh"], LEGAL_DRAFTING),
+                params={"corpus": corpus.id, "grouping": grouping.id, "groups": list(filled), "top_n": TOP_N},
+                compute=keywords_by_group, draw=draw_groups, describe=describe_groups, headline=headline_groups,
+                size=(3.2 * max(len(drawn), 2), 5.2), primary_key=("group", "rank"), notes=grouping_notes(grouping, drawn),
+            ))
+    return result
+
+
+def largest(groups, size) -> list:
+    """The MAX_PANELS groups with the most texts (the earlier on a tie), in their own order."""
+    chosen = set(sorted(groups, key=lambda g: (-size(g), list(groups).index(g)))[:MAX_PANELS])
+    return [g for g in groups if g in chosen]
+
+
+def grouping_notes(grouping, drawn: list[str]) -> tuple[Text, ...]:
+    """What a reader of a grouped figure should know about the groups it leaves out."""
+    notes = []
+    if grouping.empty:
+        notes.append(Text("fig.corpus_keywords.empty_note", groups=", ".join(grouping.empty)))
+    filled = grouping.filled
+    if len(drawn) < len(filled):
+        notes.append(Text("fig.corpus_keywords.largest_note", drawn=len(drawn), total=len(filled)))
+    single = [v for v in filled if len(grouping.members[v]) == 1]
+    if single:
+        notes.append(Text("fig.corpus_keywords.single_note", groups=", ".join(single)))
+    if grouping.ungrouped:
+        where = " and ".join(f"{c} = {v}" for c, v in grouping.where)
+        key = "fig.corpus_keywords.ungrouped_" + ("one" if grouping.ungrouped == 1 else "other") + ("_where" if where else "")
+        notes.append(Text(key, count=grouping.ungrouped, column=grouping.column, where=where))
+    return tuple(notes)
+
+
+def keywords_by_group(inputs) -> pd.DataFrame:
+    p = inputs.params
+    grouping = inputs.corpus(p["corpus"]).grouping(p["grouping"])
+    stopwords = lexicon_of_zh(inputs)
+    rows = []
+    for group in p["groups"]:
+        members = grouping.members[group]
+        counts = content_counts(inputs.corpus_counts(p["corpus"], members, f"{p['grouping']}:{group}"), stopwords)
+        total = sum(counts.values())
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[: p["top_n"]]
+        for rank, (word, count) in enumerate(ranked, 1):
+            rows.append({"group": group, "rank": rank, "keyword": word, "count": count,
+                         "share_pct": round(100 * count / total, 2), "total_tokens": total, "texts": len(members)})
+    return pd.DataFrame(rows)
+
+
+def lexicon_of_zh(inputs) -> frozenset[str]:
+    """The Chinese stopwords and legal-drafting words (the corpus is Chinese; English stopwords
+    are not declared)."""
+    return frozenset().union(*(read_word_list(inputs.require(p)) for p in (*STOPWORDS["zh"], LEGAL_DRAFTING)))
+
+
+def draw_groups(data: pd.DataFrame, fig) -> None:
+    texts = dict(zip(data["group"], data["texts"].astype(int)))
+    groups = largest(list(texts), texts.get)
+    axes = fig.subplots(1, len(groups), sharex=True, squeeze=False)[0]
+    for ax, group, colour in zip(axes, groups, COLOURS):
+        rows = data[data["group"] == group].iloc[::-1]
+        bars = ax.barh(rows["keyword"], rows["share_pct"], color=colour)
+        link_marks(bars, rows.index, [f"{w} ({group}): {s:g} % of counted words ({c} of {t})" for w, s, c, t
+                                      in zip(rows["keyword"], rows["share_pct"], rows["count"], rows["total_tokens"])])
+        ax.set_title(bilingual("axis.corpus_keywords.panel", group=group, count=int(rows["texts"].iloc[0])), fontsize=10)
+        ax.set_xlabel(bilingual("axis.share_of_counted_words"))
+        ax.tick_params(axis="y", labelsize=9)
+
+
+def describe_groups(data: pd.DataFrame) -> Text:
+    parts = []
+    for group, rows in data.groupby("group", sort=False):
+        words = ", ".join(f"{w} {s:g}%" for w, s in zip(rows["keyword"], rows["share_pct"]))
+        parts.append(f"{group}: {words}")
+    return Text("fig.corpus_keywords.alt", groups=tuple(parts))
+
+
+def headline_groups(data: pd.DataFrame) -> Text:
+    tops = tuple(f"{g}: {rows.iloc[0]['keyword']} ({rows.iloc[0]['share_pct']:g} %)" for g, rows in data.groupby("group", sort=False))
+    return Text("fig.corpus_keywords.headline", groups=tops)

@@ -1,0 +1,217 @@
+"""Policy tools coded in corpus texts with the codebook, next to the article's reported shares.
+
+Each sentence of each text is coded with every sub-tool of data/codebook/policy-tools.yaml whose
+patterns match it; a coded unit is one (sentence, sub-tool) pair (coded once per text and
+cached with the texts' segmentation). Shares are coded units of a type (or sub-tool) as a
+percentage of all coded units of the group, for the groups of every grouping the corpus declares. The article's shares come
+from hand coding of a different corpus (return-migrant entrepreneurship policies) and are shown
+for orientation only.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from pilotsite.api import CODEBOOK, TYPES, Figure, Listed, NotDrawn, Text, bilingual, link_marks, load_codebook, named
+
+ARTICLE = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
+ARTICLE_SUB_TOOLS = "data/reported/return-migrant-entrepreneurship/sub-tools.csv"
+# The article's names for the sub-tools it quantifies (data/reported/…/sub-tools.csv).
+ARTICLE_NAMES = {"entrepreneurial-parks": "entrepreneurial park", "public-services": "public service",
+                 "talent-training": "talent training", "social-security": "social security",
+                 "business-barriers": "business barriers", "e-commerce": "e-commerce",
+                 "financial-services": "financial service", "tax-and-fee-reductions": "reduced taxes and fees",
+                 "demonstration": "demonstration drive"}
+MAX_GROUPS = 12  # groups of one grouping shown in the type figure; the largest are kept
+
+
+def figures(catalog) -> list[Figure | NotDrawn]:
+    result = []
+    for corpus in catalog.corpora.values():
+        common = dict(kind="corpus", lang="en", documents=("return-migrant-entrepreneurship",))
+        groupings = [g for g in corpus.groupings if g.filled]
+        if not groupings:
+            for suffix, key in (("policy-tool-types", "types"), ("policy-sub-tools", "sub_tools")):
+                result.append(NotDrawn(f"{corpus.id}-{suffix}", Text(f"fig.corpus_tools.{key}.not_drawn_title", corpus=corpus.name),
+                                       Text("fig.corpus_tools.no_groupings"), corpus.id))
+            continue
+        notes = tuple(Text("fig.corpus_tools.largest_note", grouping=g.name, shown=MAX_GROUPS, total=len(g.filled))
+                      for g in groupings if len(g.filled) > MAX_GROUPS)
+        first = groupings[0]
+        result.append(Figure(
+            id=f"{corpus.id}-policy-tool-types",
+            title=Text("fig.corpus_tools.types.title", groupings=Listed(tuple(g.name for g in groupings), "text.comma_separator"),
+                       corpus=corpus.name),
+            caption=Text("fig.corpus_tools.types.caption"),
+            params={"corpus": corpus.id, "groupings": [g.id for g in groupings]}, compute=type_shares, draw=draw_types,
+            describe=describe_types, headline=headline_types, size=(7.5, 1.6 + 0.32 * bar_count(groupings)),
+            primary_key=("grouping", "group", "tool_type"), inputs=(*corpus.files, CODEBOOK, ARTICLE), notes=notes, **common))
+        result.append(Figure(
+            id=f"{corpus.id}-policy-sub-tools", title=Text("fig.corpus_tools.sub_tools.title", grouping=first.name, corpus=corpus.name),
+            caption=Text("fig.corpus_tools.sub_tools.caption", grouping=first.name),
+            params={"corpus": corpus.id, "groupings": [g.id for g in groupings]}, compute=sub_tool_shares,
+            draw=draw_sub_tools, describe=describe_sub_tools, size=(7.5, 7.0), primary_key=("grouping", "group", "sub_tool"),
+            inputs=(*corpus.files, CODEBOOK, ARTICLE_SUB_TOOLS), **common))
+    return result
+
+
+def bar_count(groupings) -> int:
+    return sum(min(len(g.filled), MAX_GROUPS) for g in groupings) + 1
+
+
+def group_labels(groupings) -> dict[tuple[str, str], str]:
+    """(grouping id, group) -> a label unique in the figure: the group's own name ('local · east'),
+    prefixed by its grouping where two groupings have a group of the same name (level and
+    issuer tier both have 'central')."""
+    labels, used = {}, set()
+    for grouping in groupings:
+        for group in grouping.filled:
+            label = grouping.group_label(group)
+            labels[(grouping.id, group)] = f"{grouping.label}: {label}" if label in used else label
+            used.add(labels[(grouping.id, group)])
+    return labels
+
+
+def coded_counts(inputs) -> tuple[dict, list]:
+    """Coded units by (grouping id, group, sub-tool), and the groupings with their groups, read
+    text by text from the per-text coding cache."""
+    p = inputs.params
+    corpus = inputs.corpus(p["corpus"])
+    groupings = [corpus.grouping(g) for g in p["groupings"]]
+    group_of = {g.id: {text_id: value for value, ids in g.members.items() for text_id in ids} for g in groupings}
+    counts: dict[tuple[str, str, str], int] = {}
+    for text, units in inputs.corpus_coded(p["corpus"]):
+        for grouping in groupings:
+            group = group_of[grouping.id].get(text.id)
+            if group is None:
+                continue
+            for _, tool_id in units:
+                counts[(grouping.id, group, tool_id)] = counts.get((grouping.id, group, tool_id), 0) + 1
+    return counts, groupings
+
+
+def type_shares(inputs) -> pd.DataFrame:
+    counts, groupings = coded_counts(inputs)
+    tools = load_codebook(inputs.catalog.project)
+    type_of = {t.id: t.tool_type for t in tools}
+    labels = group_labels(groupings)
+    rows = []
+    for grouping in groupings:
+        for group in grouping.filled:
+            by_type = {tool_type: 0 for tool_type in TYPES}
+            for (grouping_id, value, tool_id), n in counts.items():
+                if grouping_id == grouping.id and value == group:
+                    by_type[type_of[tool_id]] += n
+            total = sum(by_type.values())
+            for tool_type in TYPES:
+                n = by_type[tool_type]
+                rows.append({"grouping": grouping.id, "group": labels[(grouping.id, group)], "tool_type": tool_type,
+                             "coded_units": n, "total_units": total, "texts": len(grouping.members[group]),
+                             "share_pct": round(100 * n / total, 2) if total else 0.0, "source": "this corpus (codebook)"})
+    article = inputs.reported(ARTICLE)
+    for tool_type in TYPES:
+        share = float(article[article["tool_type"] == tool_type]["share_pct"].iloc[0])
+        rows.append({"grouping": "article", "group": "article (different corpus)", "tool_type": tool_type, "coded_units": "",
+                     "total_units": "", "texts": "", "share_pct": share,
+                     "source": "Fan Yu et al. (2024), hand-coded return-migrant policies"})
+    return pd.DataFrame(rows)
+
+
+def sub_tool_shares(inputs) -> pd.DataFrame:
+    counts, groupings = coded_counts(inputs)
+    tools = load_codebook(inputs.catalog.project)
+    article = inputs.reported(ARTICLE_SUB_TOOLS)
+    reported = {row["sub_tool"]: row["share_pct"] for _, row in article.iterrows()}
+    labels = group_labels(groupings)
+    rows = []
+    for grouping in groupings:
+        for group in grouping.filled:
+            total = sum(n for (g, value, _), n in counts.items() if g == grouping.id and value == group)
+            for tool in tools:
+                n = counts.get((grouping.id, group, tool.id), 0)
+                rows.append({"grouping": grouping.id, "group": labels[(grouping.id, group)], "tool_type": tool.tool_type,
+                             "sub_tool": tool.id, "label": tool.label, "units": n, "total_units": total,
+                             "share_pct": round(100 * n / total, 2) if total else 0.0,
+                             "article_share_pct": reported.get(ARTICLE_NAMES.get(tool.id, ""), "")})
+    return pd.DataFrame(rows)
+
+
+def shown_groups(data: pd.DataFrame) -> list[str]:
+    """The groups a figure draws: per grouping, the MAX_GROUPS with most texts (in their order)."""
+    shown = []
+    for grouping, rows in data.groupby("grouping", sort=False):
+        groups = list(dict.fromkeys(rows["group"]))
+        if grouping != "article" and len(groups) > MAX_GROUPS:
+            texts = dict(zip(rows["group"], pd.to_numeric(rows["texts"])))
+            keep = set(sorted(groups, key=lambda g: (-texts[g], groups.index(g)))[:MAX_GROUPS])
+            groups = [g for g in groups if g in keep]
+        shown += groups
+    return shown
+
+
+def draw_types(data: pd.DataFrame, fig) -> None:
+    ax = fig.add_subplot()
+    groups = shown_groups(data)
+    colours = {"supply": "#0072B2", "demand": "#E69F00", "environment": "#009E73"}
+    left = [0.0] * len(groups)
+    for tool_type in TYPES:
+        rows = [data[(data["group"] == g) & (data["tool_type"] == tool_type)].iloc[0] for g in groups]
+        values = [float(row["share_pct"]) for row in rows]
+        bars = ax.barh(groups[::-1], values[::-1], left=left[::-1], color=colours[tool_type],
+                       label=bilingual(f"axis.tool_type.{tool_type}", joiner=" "))
+        link_marks(bars, [row.name for row in rows[::-1]],
+                   [f"{row['group']}, {tool_type}: {float(row['share_pct']):g} % of coded units ({row['coded_units']} of {row['total_units']})"
+                    for row in rows[::-1]])
+        left = [a + b for a, b in zip(left, values)]
+    ax.set_xlabel(bilingual("axis.share_of_coded_units"))
+    ax.set_xlim(0, 101)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
+
+
+def draw_sub_tools(data: pd.DataFrame, fig) -> None:
+    """Bars per sub-tool for the groups of the first grouping (at most four, the largest)."""
+    ax = fig.add_subplot()
+    first = data[data["grouping"] == data["grouping"].iloc[0]].rename_axis("position").reset_index()
+    totals = {g: pd.to_numeric(rows["total_units"]).iloc[0] for g, rows in first.groupby("group", sort=False)}
+    groups = [g for g in totals if g in set(sorted(totals, key=lambda g: -totals[g])[:4])]
+    tools = list(dict.fromkeys(first["sub_tool"]))[::-1]
+    height = 0.8 / len(groups)
+    colours = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
+    for index, (group, colour) in enumerate(zip(groups, colours)):
+        rows = first[first["group"] == group].set_index("sub_tool")
+        offset = 0.4 - height * (index + 0.5)
+        bars = ax.barh([p + offset for p in range(len(tools))], [float(rows.loc[t, "share_pct"]) for t in tools],
+                       height=height, color=colour, label=group)
+        # each bar leads to the sentences coded as its sub-tool
+        link_marks(bars, [int(rows.loc[t, "position"]) for t in tools],
+                   [f"{rows.loc[t, 'label']} ({group}): {float(rows.loc[t, 'share_pct']):g} % of coded units "
+                    f"({rows.loc[t, 'units']} of {rows.loc[t, 'total_units']})" for t in tools])
+    labels = first.drop_duplicates("sub_tool").set_index("sub_tool")
+    ax.set_yticks(list(range(len(tools))), [f"{labels.loc[t, 'label']} ({labels.loc[t, 'tool_type']})" for t in tools], fontsize=8)
+    ax.set_xlabel(bilingual("axis.share_of_coded_units"))
+    ax.legend(frameon=False)
+
+
+def describe_types(data: pd.DataFrame) -> Text:
+    parts = []
+    for group, rows in data.groupby("group", sort=False):
+        parts.append(f"{group}: " + ", ".join(f"{t} {float(s):g}%" for t, s in zip(rows["tool_type"], rows["share_pct"])))
+    return Text("fig.corpus_tools.types.alt", groups=tuple(parts))
+
+
+def describe_sub_tools(data: pd.DataFrame) -> Text:
+    first = data[data["grouping"] == data["grouping"].iloc[0]]
+    parts = []
+    for tool, rows in first.groupby("sub_tool", sort=False):
+        shares = " / ".join(f"{float(s):g}%" for s in rows["share_pct"])
+        parts.append(f"{rows['label'].iloc[0]} {shares}")
+    groups = " / ".join(dict.fromkeys(first["group"]))
+    return Text("fig.corpus_tools.sub_tools.alt", groups=groups, tools=tuple(parts))
+
+
+def headline_types(data: pd.DataFrame) -> Text:
+    """The largest tool type in the largest group of the first grouping."""
+    first = data[data["grouping"] == data["grouping"].iloc[0]]
+    group = max(dict.fromkeys(first["group"]), key=lambda g: float(first[first["group"] == g]["total_units"].iloc[0]))
+    top = first[first["group"] == group].sort_values("share_pct", ascending=False).iloc[0]
+    return Text("fig.corpus_tools.types.headline", group=group, type=named("tool_type_word", top["tool_type"], TYPES),
+                share=f"{float(top['share_pct']):g}")
