@@ -304,6 +304,37 @@ def test_an_edited_axis_translation_redraws_the_figures_that_draw_it(project_cop
     assert "<!-- 词数占比（%） -->" in png.with_suffix(".svg").read_text(encoding="utf-8")
 
 
+def test_version_pages_are_translated_where_the_translation_is_of_the_version_own_words(built_site):
+    """A version's title and caption are frozen in English; the Chinese edition shows the figure's
+    Chinese title where the version's English title and caption are the current ones (so the
+    translation is of the same words), and cites that version's URL under it; an older wording
+    stays in English, marked so."""
+    import json
+
+    ledger = json.loads((ROOT / "history" / "ledger.json").read_text(encoding="utf-8"))
+    translated = frozen = 0
+    for figure_id, history in ledger["figures"].items():
+        english_page = built_site / "figures" / figure_id / "index.html"
+        if not english_page.is_file() or 'http-equiv="refresh"' in english_page.read_text(encoding="utf-8"):
+            continue
+        current = re.search(r"<h1[^>]*>([^<]*)</h1>", english_page.read_text(encoding="utf-8")).group(1)
+        for entry in history:
+            folder = Path("figures") / figure_id / "v" / entry["version"]
+            meta = json.loads((ROOT / "history" / "figures" / figure_id / entry["version"] / "meta.json").read_text(encoding="utf-8"))
+            chinese = (built_site / "zh" / folder / "index.html").read_text(encoding="utf-8")
+            heading = re.search(r"<h1([^>]*)>([^<]*)</h1>", chinese)
+            bibs = [(built_site / edition / folder / "cite.bib").read_text(encoding="utf-8") for edition in ("", "zh")]
+            urls = {re.search(r"url = \{(.*)\},", bib).group(1) for bib in bibs}
+            assert len(urls) == 1 and urls.pop().endswith(f"/figures/{figure_id}/v/{entry['version']}/")
+            if meta["title"] == current.replace("&amp;", "&").replace("&#39;", "'"):
+                assert 'lang="en"' not in heading.group(1) and re.search(r"[\u4e00-\u9fff]", heading.group(2).split("（第")[0])
+                translated += 1
+            else:
+                assert heading.group(1) == ' lang="en"' and heading.group(2).startswith(meta["title"][:20])
+                frozen += 1
+    assert translated > 30 and frozen >= 1, (translated, frozen)
+
+
 def test_a_text_kept_in_a_cache_file_comes_back_whole():
     """Alt texts and checks are cached as the analysis gave them and put into words per edition."""
     import json

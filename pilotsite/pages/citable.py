@@ -107,7 +107,9 @@ def version_pages(model: SiteModel) -> list[Page]:
     root = "../../../../"
     pages = []
     for item in published_versions(model):
-        meta, entry = item.meta, item.entry
+        entry = item.entry
+        words = model.version_words(item.figure_id, item.meta)
+        meta = {**item.meta, **words}  # the page's title, caption and alt text in this edition's language where it has them
         history = model.ledger["figures"][item.figure_id]
         first = canonical(history)[entry["version"]]
         before = [e for e in distinct_versions(history) if e["number"] < first["number"]]
@@ -120,7 +122,7 @@ def version_pages(model: SiteModel) -> list[Page]:
         svg = item.files["figure.svg"]
         chart = inline_chart(svg if isinstance(svg, bytes) else svg.read_bytes(), evidence_hrefs(columns, rows))
         pages.append(Page(
-            f"{item.folder}index", "version.qmd.j2", t("version.title", title=meta["title"], number=entry["number"]), "en",
+            f"{item.folder}index", "version.qmd.j2", t("version.title", title=meta["title"], number=entry["number"]), words["words_lang"],
             meta["caption"],
             (Link(t("nav.index"), root + "index.html"), Link(t("nav.figures"), root + "figures/index.html"),
              Link(item.figure_id, "../../index.html"), Link(t("common.version_lower", number=entry["number"]), "")),
@@ -176,9 +178,10 @@ def comparison_pages(model: SiteModel) -> list[Page]:
                 summary = str(model.interface.resolve(change_summary(
                     len(diff.added), len(diff.removed), len(diff.changed), diff.cells()[:2], tuple(name for name, _, _ in texts))))
                 path = compare_path(figure_id, old["version"], new["version"])
-                title = t("compare.title", title=new_meta["title"], old=old["number"], new=new["number"])
+                words = model.version_words(figure_id, new_meta)
+                title = t("compare.title", title=words["title"], old=old["number"], new=new["number"])
                 pages.append(Page(
-                    path[: -len(".html")], "compare.qmd.j2", title, "en",
+                    path[: -len(".html")], "compare.qmd.j2", title, words["words_lang"],
                     t("compare.description", figure=figure_id, old=old["number"], new=new["number"], summary=summary),
                     (Link(t("nav.index"), root + "index.html"), Link(t("nav.figures"), root + "figures/index.html"),
                      Link(figure_id, "../../index.html"), Link(t("compare.crumb", old=old["number"], new=new["number"]), "")),

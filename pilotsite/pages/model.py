@@ -21,7 +21,7 @@ from pilotsite.inputs.documents import Block, Document
 from pilotsite.inputs.timelines import quote_anchor
 from pilotsite.state.ledger import SHOWN_TEXT, VERSION_FOLDER, canonical, distinct_versions
 from pilotsite.figures.outputs import FigureResult
-from pilotsite.inputs.interface import Interface, Listed, Text
+from pilotsite.inputs.interface import LANGUAGES, Interface, Listed, Text
 from pilotsite.inputs.project import Project
 
 # The site's sections, in the navigation's order; each label is the text of nav.<section> in the
@@ -365,6 +365,7 @@ class SiteModel:
     search_bundles: dict = field(default_factory=dict)  # corpus id -> search.corpus_bundles()
     references: RenderedReferences = field(default_factory=RenderedReferences)  # APA references rendered before
     language: str = "en"  # the edition whose pages are being made (EDITIONS)
+    reference_results: dict = field(default_factory=dict)  # in another edition: results in the reference language
 
     @cached_property
     def interface(self) -> Interface:
@@ -378,7 +379,22 @@ class SiteModel:
         results = {figure_id: result.in_language(language) for figure_id, result in self.results.items()}
         documents = {doc_id: doc.in_language(language) for doc_id, doc in self.documents.items()}
         not_drawn = [item.in_language(language) for item in self.not_drawn]
-        return replace(self, language=language, results=results, documents=documents, not_drawn=not_drawn)
+        return replace(self, language=language, results=results, documents=documents, not_drawn=not_drawn,
+                       reference_results=self.results)
+
+    def version_words(self, figure_id: str, meta: dict) -> dict:
+        """A published version's title, caption and alt text as this edition shows them: frozen in
+        the reference language with the version, and each translated where the figure's current
+        text in that language translates the version's own words (words_lang: the title's language)."""
+        current, reference = self.results.get(figure_id), self.reference_results.get(figure_id)
+        words = {"title": meta["title"], "caption": meta["caption"], "alt": meta["alt"], "words_lang": LANGUAGES[0]}
+        if current is None or reference is None or current.figure.title_language(self.language) != self.language:
+            return words
+        if (reference.figure.title, reference.figure.caption) == (meta["title"], meta["caption"]):
+            words.update(title=current.figure.title, caption=current.figure.caption, words_lang=self.language)
+        if reference.alt == meta["alt"]:
+            words["alt"] = current.alt
+        return words
 
     @property
     def up(self) -> str:
