@@ -208,6 +208,9 @@ def test_alt_texts_headlines_and_checks_are_in_the_edition_language(built_site):
     assert "<strong>通过：</strong> 三种工具类型均有报告。出现的类型：supply, demand, environment。" in chinese
     home = (built_site / "zh" / "index.html").read_text(encoding="utf-8")
     assert "供给型政策工具占比最大：占全部政策工具编码的 50.82%" in home
+    # the tagline under the lede is in the other edition's language, from its catalogue
+    assert '<p class="lede" lang="en">Policy Pilots in China: every figure has its own page' in home
+    assert '<p class="lede" lang="zh">中国地方政府政策试点研究：每幅图都有自己的页面' in (built_site / "index.html").read_text(encoding="utf-8")
     methods = (built_site / "zh" / "methods" / "index.html").read_text(encoding="utf-8")
     assert "三项占比之和在舍入误差内等于 100%" in methods and "个中文停用词，来自 stopwordsiso 包" in methods
     assert "All three tool types are reported" not in methods

@@ -20,6 +20,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from pilotsite.errors import BuildError
+from pilotsite.inputs.interface import LANGUAGES
 from pilotsite.inputs.project import SiteSettings
 from pilotsite.pages.model import EDITIONS, Page, SiteModel
 
@@ -74,6 +75,14 @@ class TemplateSite:
     def t_in(self, language: str, key: str, /, **values: object) -> Markup:
         """The text in another language (the language switch names each edition in its own)."""
         return filled_html(key, self._settings.interface.raw(key, language), values)
+
+    @property
+    def other_languages(self) -> tuple[str, ...]:
+        return tuple(language for language in LANGUAGES if language != self.language)
+
+    def title_in(self, language: str) -> str:
+        """The site's title in the language, where site.yaml gives one (title_zh), else its title."""
+        return (self._settings.title_zh if language == "zh" else "") or self._settings.title
 
 
 HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}) | EXTRA_HTML_ESCAPES
