@@ -217,7 +217,8 @@ def search(driver, server, base_url: str, query: str, start: str = "index.html")
              and re.search(count, d.find_element(By.CSS_SELECTOR, ".pagefind-ui__message").text))
     total = int(re.search(count, driver.find_element(By.CSS_SELECTOR, ".pagefind-ui__message").text).group(1))
     while driver.find_elements(By.CSS_SELECTOR, "button.pagefind-ui__button"):  # "Load more results"
-        driver.find_element(By.CSS_SELECTOR, "button.pagefind-ui__button").click()
+        # clicked by script: results still loading above it move it, and a pointer click can land on one
+        driver.execute_script("arguments[0].click()", driver.find_element(By.CSS_SELECTOR, "button.pagefind-ui__button"))
     title_links = "li.pagefind-ui__result > .pagefind-ui__result-inner > .pagefind-ui__result-title a"
     # Each result shows as a placeholder until its page record is loaded, then gets its link.
     wait_for(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, title_links)) == total)
