@@ -6,12 +6,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pilotsite.errors import BuildError, Problem, relative
-from pilotsite.inputs.interface import Translated
+from pilotsite.inputs.interface import LANGUAGES as EDITIONS_LANGUAGES, Translated
 from pilotsite.inputs.reading import read_utf8
 from pilotsite.inputs.project import Project
 from pilotsite.inputs.schemas import SLUG
 
-LANGUAGES = ("zh", "en")
+LANGUAGES = ("zh", "en")  # what a document's text may be written in (EDITIONS_LANGUAGES: the site's editions)
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -22,6 +22,9 @@ class Block:
     kind: str  # "heading" | "paragraph" | "item"
     text: str
     lang: str  # "zh" | "en"
+
+
+TRANSLATED_FIELDS = ("short_title", "summary")  # besides the title: given as <field>_<language> in document.yaml
 
 
 @dataclass(frozen=True)
@@ -38,22 +41,24 @@ class Document:
 
     def in_language(self, language: str) -> "Document":
         """The document as an edition in the language shows it: its title, short title and summary
-        in that language where document.yaml has them, else as they are, listed in untranslated."""
+        in that language where document.yaml has them (title_<language>, …), else as they are,
+        listed in untranslated. The reference language's edition shows the fields themselves
+        (translating only a title written in another language)."""
         meta, untranslated = dict(self.meta), []
         title = meta.get(f"title_{language}")
         if title:
             meta["title"] = title
         elif language_of(meta["title"]) != language:
             untranslated.append("title")
-        if language == "en":
+        if language == EDITIONS_LANGUAGES[0]:
             return replace(self, meta=meta, untranslated=tuple(untranslated))
-        for field in ("short_title", "summary"):
+        for field in TRANSLATED_FIELDS:
             if meta.get(f"{field}_{language}"):
                 meta[field] = meta[f"{field}_{language}"]
             else:
                 untranslated.append(field)
         return replace(self, meta=meta, untranslated=tuple(untranslated),
-                       summary_lang=language if "summary" not in untranslated else "en")
+                       summary_lang=language if "summary" not in untranslated else EDITIONS_LANGUAGES[0])
 
     @property
     def title(self) -> str:
@@ -65,9 +70,10 @@ class Document:
 
     @property
     def short_titles(self) -> Translated:
-        """The short title in each language document.yaml gives it (short_title, short_title_zh)."""
-        return Translated((("en", self.meta["short_title"]),) + ((("zh", self.meta["short_title_zh"]),)
-                                                                   if self.meta.get("short_title_zh") else ()))
+        """The short title in each language document.yaml gives it (short_title, short_title_zh, …)."""
+        return Translated(((EDITIONS_LANGUAGES[0], self.meta["short_title"]),)
+                          + tuple((language, self.meta[f"short_title_{language}"]) for language in EDITIONS_LANGUAGES[1:]
+                                  if self.meta.get(f"short_title_{language}")))
 
     @property
     def languages(self) -> list[str]:
