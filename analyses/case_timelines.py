@@ -114,7 +114,7 @@ def draw_stages(data: pd.DataFrame, fig) -> None:
         ax.text(0.02, y, f"{row['step']}", ha="center", va="center", fontsize=10, color="white",
                 bbox={"boxstyle": "circle", "facecolor": "#0072B2", "edgecolor": "#0072B2"})
         label = ax.text(0.06, y, textwrap.fill(row["label"], 80), ha="left", va="center", fontsize=9)
-        link_marks([label], [i], [f"Stage {row['step']}: {row['label']}"])  # leads to the quoted passage
+        link_marks([label], [i], [Text("axis.tip.timelines.stage", step=row["step"], label=row["label"])])  # leads to the quoted passage
         if i < n - 1:
             ax.annotate("", xy=(0.02, y - 0.62), xytext=(0.02, y - 0.38),
                         arrowprops={"arrowstyle": "->", "color": "#555555"})

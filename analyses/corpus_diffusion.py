@@ -128,11 +128,12 @@ def draw_adoption(data: pd.DataFrame, fig) -> None:
             ax.step(years, range(1, len(years) + 1), where="post", color=colour, linewidth=1.2, label=term)
         for count, (row_index, row) in enumerate(local.iterrows(), 1):
             (point,) = ax.plot([row["first_year"]], [count], marker="o", markersize=4, color=colour, linestyle="none")
-            link_marks([point], [row_index], [f"{term}: {row['adopter']} first used it in {row['first_date']} ({row['title']})"])
+            link_marks([point], [row_index], [Text("axis.tip.diffusion.first_use", term=term, adopter=row["adopter"], date=row["first_date"],
+                                                   title=row["title"])])
         for row_index, row in data[(data["term"] == term) & (data["level"] == "centre")].iterrows():
             (star,) = ax.plot([row["first_year"]], [0], marker="*", markersize=11, color=colour, linestyle="none",
                               label=None if years else term)
-            link_marks([star], [row_index], [f"{term}: the centre first used it in {row['first_date']} ({row['title']})"])
+            link_marks([star], [row_index], [Text("axis.tip.diffusion.centre_first_use", term=term, date=row["first_date"], title=row["title"])])
     ax.set_xlabel(bilingual("axis.diffusion.year"))
     ax.set_ylabel(bilingual("axis.diffusion.provinces"))
     ax.yaxis.get_major_locator().set_params(integer=True)
@@ -150,9 +151,9 @@ def draw_lag(data: pd.DataFrame, fig) -> None:
             offset = (tie - (lags.count(lag) - 1) / 2) * 0.16
             (point,) = ax.plot([lag], [position + offset], marker="o", markersize=5, linestyle="none",
                                color="#D55E00" if lag < 0 else "#0072B2" if lag > 0 else "#555555", alpha=0.8)
-            link_marks([point], [row_index], [f"{term}: {row['adopter']} {abs(lag)} years {'before' if lag < 0 else 'after'} "
-                                               f"the centre ({row['first_date']})" if lag else
-                                               f"{term}: {row['adopter']} in the same year as the centre ({row['first_date']})"])
+            when = "before" if lag < 0 else "after" if lag > 0 else "same"
+            link_marks([point], [row_index], [Text(f"axis.tip.diffusion.lag_{when}", term=term, adopter=row["adopter"], years=abs(lag),
+                                                   date=row["first_date"])])
     ax.set_yticks(range(len(terms)), list(reversed(terms)))
     ax.axvline(0, color="#555555", linewidth=0.8)
     ax.set_xlabel(bilingual("axis.diffusion.lag"))

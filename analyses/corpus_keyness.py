@@ -65,7 +65,7 @@ def draw_keyness(data: pd.DataFrame, fig) -> None:
     ax = fig.add_subplot()
     rows = data.sort_values("log_ratio")
     bars = ax.barh(rows["keyword"], rows["log_ratio"], color=["#0072B2" if v > 0 else "#D55E00" for v in rows["log_ratio"]])
-    link_marks(bars, rows.index, [f"{w}: log ratio {r:g}, G² {g:g} (more frequent in {d} texts)"
+    link_marks(bars, rows.index, [Text("axis.tip.keyness.bar", word=w, ratio=f"{r:g}", statistic=f"{g:g}", group=d)
                                   for w, r, g, d in zip(rows["keyword"], rows["log_ratio"], rows["g2"], rows["direction"])])
     ax.axvline(0, color="#555555", linewidth=0.8)
     groups = list(dict.fromkeys(data["direction"]))

@@ -96,8 +96,8 @@ def draw_groups(data: pd.DataFrame, fig) -> None:
     for ax, group, colour in zip(axes, groups, COLOURS):
         rows = data[data["group"] == group].iloc[::-1]
         bars = ax.barh(rows["keyword"], rows["share_pct"], color=colour)
-        link_marks(bars, rows.index, [f"{w} ({group}): {s:g} % of counted words ({c} of {t})" for w, s, c, t
-                                      in zip(rows["keyword"], rows["share_pct"], rows["count"], rows["total_tokens"])])
+        link_marks(bars, rows.index, [Text("axis.tip.corpus_keywords.bar", word=w, group=group, share=f"{s:g}", count=c, total=t)
+                                      for w, s, c, t in zip(rows["keyword"], rows["share_pct"], rows["count"], rows["total_tokens"])])
         ax.set_title(bilingual("axis.corpus_keywords.panel", group=group, count=int(rows["texts"].iloc[0])), fontsize=10)
         ax.set_xlabel(bilingual("axis.share_of_counted_words"))
         ax.tick_params(axis="y", labelsize=9)

@@ -159,8 +159,8 @@ def draw_types(data: pd.DataFrame, fig) -> None:
         bars = ax.barh(groups[::-1], values[::-1], left=left[::-1], color=colours[tool_type],
                        label=bilingual(f"axis.tool_type.{tool_type}", joiner=" "))
         link_marks(bars, [row.name for row in rows[::-1]],
-                   [f"{row['group']}, {tool_type}: {float(row['share_pct']):g} % of coded units ({row['coded_units']} of {row['total_units']})"
-                    for row in rows[::-1]])
+                   [Text("axis.tip.corpus_tools.type", group=row["group"], type=tool_type, share=f"{float(row['share_pct']):g}",
+                         count=row["coded_units"], total=row["total_units"]) for row in rows[::-1]])
         left = [a + b for a, b in zip(left, values)]
     ax.set_xlabel(bilingual("axis.share_of_coded_units"))
     ax.set_xlim(0, 101)
@@ -183,8 +183,8 @@ def draw_sub_tools(data: pd.DataFrame, fig) -> None:
                        height=height, color=colour, label=group)
         # each bar leads to the sentences coded as its sub-tool
         link_marks(bars, [int(rows.loc[t, "position"]) for t in tools],
-                   [f"{rows.loc[t, 'label']} ({group}): {float(rows.loc[t, 'share_pct']):g} % of coded units "
-                    f"({rows.loc[t, 'units']} of {rows.loc[t, 'total_units']})" for t in tools])
+                   [Text("axis.tip.corpus_tools.sub_tool", label=rows.loc[t, "label"], group=group, share=f"{float(rows.loc[t, 'share_pct']):g}",
+                         count=rows.loc[t, "units"], total=rows.loc[t, "total_units"]) for t in tools])
     labels = first.drop_duplicates("sub_tool").set_index("sub_tool")
     ax.set_yticks(list(range(len(tools))), [f"{labels.loc[t, 'label']} ({labels.loc[t, 'tool_type']})" for t in tools], fontsize=8)
     ax.set_xlabel(bilingual("axis.share_of_coded_units"))

@@ -126,8 +126,8 @@ def draw_trends(data: pd.DataFrame, fig) -> None:
             for index, row in rows.iterrows():  # one artist a point, so that each links to its row
                 (point,) = ax.plot([row["year"]], [row["per_10k"]], marker="o", markersize=3.5, color=colour[name],
                                    markerfacecolor="white" if row["few_texts"] else colour[name], linestyle="none")
-                link_marks([point], [index], [f"{term}, {name}, {row['year']}: {row['per_10k']:g} per 10,000 counted words "
-                                               f"({row['occurrences']} in {row['texts']} texts)"])
+                link_marks([point], [index], [Text("axis.tip.trends.point", term=term, series=name, year=row["year"],
+                                                   share=f"{row['per_10k']:g}", count=row["occurrences"], texts=row["texts"])])
         ax.set_title(term, fontsize=10, loc="left")
         ax.set_ylabel(bilingual("axis.trends.per", per=f"{PER:,}"), fontsize=8)
     axes[0].legend(fontsize=7, frameon=False, ncol=len(series), loc="lower right", bbox_to_anchor=(1.0, 1.0))
@@ -197,8 +197,8 @@ def draw_rising_falling(data: pd.DataFrame, fig) -> None:
     rows = data.sort_values(["change_per_10k", "keyword"])
     bars = ax.barh(rows["keyword"], rows["change_per_10k"],
                    color=["#0072B2" if v > 0 else "#D55E00" for v in rows["change_per_10k"]])
-    link_marks(bars, rows.index, [f"{w}: {c:+g} per 10,000 counted words ({a:g} → {b:g})" for w, c, a, b
-                                  in zip(rows["keyword"], rows["change_per_10k"], rows["per_10k_a"], rows["per_10k_b"])])
+    link_marks(bars, rows.index, [Text("axis.tip.trends.change", word=w, change=f"{c:+g}", before=f"{a:g}", after=f"{b:g}")
+                                  for w, c, a, b in zip(rows["keyword"], rows["change_per_10k"], rows["per_10k_a"], rows["per_10k_b"])])
     ax.axvline(0, color="#555555", linewidth=0.8)
     ax.set_xlabel(bilingual("axis.trends.change", per=f"{PER:,}"))
     ax.tick_params(axis="y", labelsize=8)

@@ -84,7 +84,7 @@ def draw_keywords(data: pd.DataFrame, fig) -> None:
     rows = data.iloc[::-1]
     bars = ax.barh(rows["keyword"], rows["share_pct"], color="#0072B2")
     # each bar leads to the contexts the word was counted in
-    link_marks(bars, rows.index, [f"{w}: {s:g} % of counted tokens ({c} of {t})"
+    link_marks(bars, rows.index, [Text("axis.tip.keywords.bar", word=w, share=f"{s:g}", count=c, total=t)
                                   for w, s, c, t in zip(rows["keyword"], rows["share_pct"], rows["count"], rows["total_tokens"])])
     for bar, count in zip(bars, rows["count"]):
         ax.annotate(str(count), (bar.get_width(), bar.get_y() + bar.get_height() / 2),
@@ -114,8 +114,8 @@ def draw_overlap(data: pd.DataFrame, fig) -> None:
                                 color="white" if value > matrix.values.max() / 2 else "black")
                 index, shared = row_of[docs[i], docs[j]]
                 # the cell's number leads to the pair's row (with the shared words) in the data
-                link_marks([label], [index], [f"{docs[i]} and {docs[j]}: {value} shared top keywords"
-                                              + (f" ({shared})" if shared else "")])
+                link_marks([label], [index], [Text("axis.tip.keywords.pair_words", a=docs[i], b=docs[j], count=value, words=shared)
+                                              if shared else Text("axis.tip.keywords.pair", a=docs[i], b=docs[j], count=value)])
     fig.colorbar(image, ax=ax, label=bilingual("axis.keywords.shared"))
 
 

@@ -131,7 +131,8 @@ def draw_keywords(data: pd.DataFrame, fig) -> None:
         rows = data[data["level"] == level].iloc[::-1]
         bars = ax.barh(rows["keyword"], rows["share_pct"], color=colour)
         _label_bars(ax, bars, list(rows["share_pct"]))
-        link_marks(bars, rows.index, [f"{w} ({level} policies): {s:g} % of words" for w, s in zip(rows["keyword"], rows["share_pct"])])
+        link_marks(bars, rows.index, [Text(f"axis.tip.policy_tools.keyword_{level}", word=w, share=f"{s:g}")
+                                      for w, s in zip(rows["keyword"], rows["share_pct"])])
         ax.set_title(bilingual(f"axis.policy_tools.{level}_policies"), fontsize=10)
         ax.set_xlabel(bilingual("axis.share_of_words"))
     axes[0].set_xlim(0, max(data["share_pct"]) * 1.3)

@@ -283,18 +283,27 @@ def test_figures_draw_their_axis_labels_in_both_languages(built_site):
     assert all(f"<!-- {text} -->" in svg for text in ("% of words", "占词数的百分比", "Central policies", "中央政策"))
     svg = (built_site / "figures" / "return-migrant-tool-types" / "figure.svg").read_text(encoding="utf-8")
     assert "<!-- Supply-oriented 供给型 -->" in svg
+    # the marks' tooltips (their links' names): figure.svg's are English, each edition's page has its own
+    tips = {edition: re.findall(r"<title>([^<]*)</title>", (built_site / edition / "figures" / "return-migrant-keywords" / "index.html")
+                                .read_text(encoding="utf-8")) for edition in ("", "zh")}
+    svg_tips = re.findall(r"<title>([^<]*)</title>", (built_site / "figures" / "return-migrant-keywords" / "figure.svg").read_text(encoding="utf-8"))
+    assert any(tip.endswith("(central policies): 3.52 % of words") for tip in svg_tips)
+    assert [tip for tip in tips[""] if "policies): " in tip] == [tip for tip in svg_tips if "policies): " in tip]
+    assert any(tip.endswith("（中央政策）：占词数的 3.52%") for tip in tips["zh"]) and not any("% of words" in tip for tip in tips["zh"])
 
 
 def test_an_edited_axis_translation_redraws_the_figures_that_draw_it(project_copy):
     from conftest import run_build
 
-    from pilotsite.figures.drawn_texts import bilingual, drawing_for
-    from pilotsite.inputs.interface import load_interface
+    from pilotsite.figures.drawn_texts import bilingual, drawing_for, in_reference_language
+    from pilotsite.inputs.interface import Text, load_interface
 
     with drawing_for(load_interface(ROOT)):
         assert bilingual("axis.share_of_words") == "% of words\n占词数的百分比"
         with pytest.raises(ValueError):
             bilingual("fig.keyness.title")  # not part of a figure's key: an edit of it would leave the image stale
+        with pytest.raises(ValueError):
+            in_reference_language(Text("fig.keyness.title"))  # a tooltip figure.svg keeps: its key must be part of the figure's too
     run_build(project_copy)
     catalogue = project_copy / "data" / "i18n" / "zh.yaml"
     catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("axis.share_of_words: 占词数的百分比",

@@ -1,20 +1,29 @@
 """The consistency checks of the policy-tool analysis, on tiny tables with known answers."""
 import pandas as pd
 
-from pilotsite.figures.figure import load_module
+from pilotsite.figures.figure import Check, load_module
+from pilotsite.inputs.interface import load_interface
 from conftest import ROOT
 
 policy_tools = load_module(ROOT / "analyses/policy_tools.py", ROOT)
+INTERFACE = load_interface(ROOT)
 
 
-def by_name(checks):
-    return {c.name: c for c in checks}
+def in_words(checks, language: str = "en") -> list[Check]:
+    """The checks as an edition shows them (the analysis gives catalogue Texts)."""
+    return [Check(INTERFACE.resolve(c.name, language), c.passed, INTERFACE.resolve(c.detail, language)) for c in checks]
+
+
+def by_name(checks, language: str = "en"):
+    return {c.name: c for c in in_words(checks, language)}
 
 
 def test_published_shares_summing_to_99_99_pass_within_rounding():
     data = pd.DataFrame({"tool_type": ["supply", "demand", "environment"], "share_pct": [50.82, 23.7, 25.47]})
     check = by_name(policy_tools.check_tool_types(data))["The three shares add up to 100 % within rounding"]
     assert check.passed and "= 99.99 %" in check.detail and "0.01 points" in check.detail
+    check = by_name(policy_tools.check_tool_types(data), "zh")["三项占比之和在舍入误差内等于 100%"]
+    assert check.passed and "= 99.99%" in check.detail and "相差 0.01 个百分点" in check.detail
 
 
 def test_shares_that_do_not_add_up_fail():
@@ -26,7 +35,7 @@ def test_shares_that_do_not_add_up_fail():
 def test_sub_tools_larger_than_their_type_fail():
     data = pd.DataFrame({"tool_type": ["demand", "demand"], "sub_tool": ["a", "b"],
                          "share_pct": [20.0, 10.0], "type_share_pct": [23.7, 23.7]})
-    [check] = policy_tools.check_sub_tools(data)
+    [check] = in_words(policy_tools.check_sub_tools(data))
     assert not check.passed and "sum to 30 %" in check.detail
 
 
@@ -40,7 +49,7 @@ def test_overall_share_must_lie_between_regional_shares():
 
 def test_alt_text_lists_every_value():
     data = pd.DataFrame({"tool_type": ["supply", "demand"], "share_pct": [50.82, 23.7]})
-    alt = policy_tools.describe_shares(data)
+    alt = INTERFACE.resolve(policy_tools.describe_shares(data))
     assert "supply: 50.82%" in alt and "demand: 23.7%" in alt
 
 

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure  # not pyplot: no global figure state, and 
 
 from pilotsite.figures.fonts import cjk_font
 from pilotsite.figures.marks import with_tooltips
-from pilotsite.figures.drawn_texts import drawing_for
+from pilotsite.figures.drawn_texts import drawing_for, in_reference_language
 from pilotsite.inputs.interface import Interface
 
 # Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
@@ -39,19 +39,22 @@ def configure() -> str:
     return family
 
 
-def render(draw, data, size: tuple[float, float], interface: Interface | None = None) -> tuple[bytes, bytes]:
-    """Draw one figure and return its SVG and PNG bytes, refusing any font/glyph warning."""
+def render(draw, data, size: tuple[float, float], interface: Interface | None = None) -> tuple[bytes, bytes, dict]:
+    """Draw one figure and return its SVG and PNG bytes, refusing any font/glyph warning, and its
+    marks' tooltips as draw gave them (data row -> string or Text)."""
     configure()
     fig = Figure(figsize=size)
     with drawing_for(interface):
         return _draw(draw, data, fig)
 
 
-def _draw(draw, data, fig) -> tuple[bytes, bytes]:
+def _draw(draw, data, fig) -> tuple[bytes, bytes, dict]:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a missing glyph must fail the build, not draw tofu
         draw(data, fig)
         svg, png = io.BytesIO(), io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
         fig.savefig(png, format="png", metadata={"Software": None}, bbox_inches="tight")
-    return with_tooltips(svg.getvalue(), fig.__dict__.get("mark_tips", {})), png.getvalue()
+    tips = fig.__dict__.get("mark_tips", {})
+    written = {row: in_reference_language(tip) for row, tip in tips.items()}
+    return with_tooltips(svg.getvalue(), written), png.getvalue(), tips

@@ -30,6 +30,17 @@ def bilingual(key: str, /, joiner: str = "\n", **values: object) -> str:
     return joiner.join(texts)
 
 
+def in_reference_language(value: object) -> str:
+    """A mark's tooltip as figure.svg has it: a Text (of DRAWN_TEXTS keys, which are part of the
+    figure's key) in the reference language; anything else as a string."""
+    interface = _INTERFACE.get()
+    if not isinstance(value, Text) or interface is None:
+        return str(value)
+    if not value.key.startswith(DRAWN_TEXTS):
+        raise ValueError(f"a mark's tooltip Text({value.key!r}): its key must start with '{DRAWN_TEXTS}'")
+    return str(interface.resolve(value, LANGUAGES[0]))
+
+
 def drawn_texts_digest(interface: Interface) -> str:
     """What the catalogues say for every key a figure may draw (DRAWN_TEXTS), as one hash."""
     texts = {language: {k: v for k, v in entries if k.startswith(DRAWN_TEXTS)} for language, entries in interface.catalogues}

@@ -18,14 +18,16 @@ MARK_PATTERN = re.compile(r'<a xlink:href="data\.csv#row=(\d+)"[^>]*>')  # matpl
 def link_marks(artists, rows, tips) -> None:
     """Make each mark (a bar, patch, point or text of the figure) a link to the evidence of the
     data row it shows, with a tooltip; rows are positions in the data the figure was drawn from
-    (its index: draw is given data indexed 0, 1, …), tips say what the mark is and its exact value."""
+    (its index: draw is given data indexed 0, 1, …), tips say what the mark is and its exact value:
+    a string, or a Text of the catalogues' axis.* keys, which figure.svg has in the reference
+    language and each edition's page in its own."""
     artists, rows, tips = list(artists), list(rows), list(tips)
     if not len(artists) == len(rows) == len(tips):
         raise ValueError(f"link_marks: {len(artists)} marks, {len(rows)} rows and {len(tips)} tips")
     for artist, row, tip in zip(artists, rows, tips):
         artist.set_url(MARK_LINK.format(int(row) + 2))
         figure = artist.figure
-        figure.__dict__.setdefault("mark_tips", {})[int(row)] = str(tip)
+        figure.__dict__.setdefault("mark_tips", {})[int(row)] = tip
 
 
 def with_tooltips(svg: bytes, tips: dict[int, str]) -> bytes:

@@ -14,7 +14,7 @@ import platform
 import shutil
 import traceback
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -46,15 +46,18 @@ class FigureResult:
     headline: str
     checks: tuple[Check, ...]
     source: str  # the analysis file's text
-    translations: tuple[tuple[str, str, str, tuple[Check, ...]], ...] = ()  # (language, alt, headline, checks)
+    # (language, alt, headline, checks, tips): tips (data row -> tooltip) where the page must put
+    # its own in place of figure.svg's, which are in the reference language
+    translations: tuple[tuple[str, str, str, tuple[Check, ...], dict], ...] = ()
+    tips: dict = field(default_factory=dict)
 
     def in_language(self, language: str) -> "FigureResult":
         """This result as the edition of the language shows it: the figure's texts and the alt
         text, headline and checks in that language where the catalogues have them."""
         figure = self.figure.in_language(language)
-        for found, alt, headline, checks in self.translations:
+        for found, alt, headline, checks, tips in self.translations:
             if found == language:
-                return replace(self, figure=figure, alt=alt, headline=headline, checks=checks)
+                return replace(self, figure=figure, alt=alt, headline=headline, checks=checks, tips=tips)
         return replace(self, figure=figure)
 
     @property
@@ -84,6 +87,7 @@ class Evaluation:
     alt: str | Text
     headline: str | Text
     checks: tuple[Check, ...]
+    tips: dict  # data row -> the tooltip of its mark, a string or a Text
 
 
 def evaluate(figure: Figure, catalog: Catalog) -> Evaluation:
@@ -98,12 +102,12 @@ def evaluate(figure: Figure, catalog: Catalog) -> Evaluation:
             raise BuildError([Problem(figure.analysis, f"figure '{figure.id}' produced no data rows")])
         interface = catalog.project.settings.interface
         try:
-            svg, png = drawing.render(figure.draw, data.reset_index(drop=True), figure.size, interface)  # marks name rows by position
+            svg, png, tips = drawing.render(figure.draw, data.reset_index(drop=True), figure.size, interface)  # marks name rows by position
         except BuildError as missing:  # a drawn text the catalogues lack
             raise BuildError([Problem(p.file, f"{p.message}, for figure '{figure.id}' of {figure.analysis}", p.line)
                               for p in missing.problems]) from None
         return Evaluation(data, svg, png, figure.describe(data), figure.headline(data) if figure.headline else "",
-                          tuple(figure.checks(data)) if figure.checks else ())
+                          tuple(figure.checks(data)) if figure.checks else (), tips)
     except (BuildError, NothingToDraw):
         raise
     except Exception as exc:
@@ -123,6 +127,8 @@ def compute_figure(figure: Figure, catalog: Catalog) -> dict[str, bytes]:
         return {NOT_DRAWN_FILE: json.dumps(to_plain(reason), ensure_ascii=False).encode("utf-8")}
     meta = {"alt": to_plain(done.alt), "headline": to_plain(done.headline),
             "checks": [[to_plain(c.name), c.passed, to_plain(c.detail)] for c in done.checks]}
+    if any(isinstance(tip, Text) for tip in done.tips.values()):  # figure.svg has them in the reference language only
+        meta["tips"] = {str(row): to_plain(tip) for row, tip in sorted(done.tips.items())}
     return {"data.csv": to_csv(done.data), "figure.svg": done.svg, "figure.png": done.png,
             "result.json": json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")}
 
@@ -216,17 +222,18 @@ class FigureCache:
             figure=figure, key=key, components=components,
             data=pd.read_csv(io.BytesIO(csv), dtype=str, keep_default_na=False),
             csv=csv, svg=(entry / "figure.svg").read_bytes(), png=(entry / "figure.png").read_bytes(),
-            alt=texts[0][1], headline=texts[0][2], checks=texts[0][3],
+            alt=texts[0][1], headline=texts[0][2], checks=texts[0][3],  # texts[0][4]: figure.svg has them
             source=(root / figure.analysis).read_text(encoding="utf-8"), translations=tuple(texts[1:]),
         )
 
     @staticmethod
-    def _texts(figure: Figure, meta: dict, interface: Interface, language: str) -> tuple[str, str, tuple[Check, ...]]:
+    def _texts(figure: Figure, meta: dict, interface: Interface, language: str) -> tuple[str, str, tuple[Check, ...], dict]:
         def words(value: object) -> str:
             return figure_text(interface, from_plain(value), figure.id, figure.analysis, language)
 
         checks = tuple(Check(words(name), passed, words(detail)) for name, passed, detail in meta["checks"])
-        return words(meta["alt"]), words(meta["headline"]), checks
+        tips = {int(row): words(tip) for row, tip in meta.get("tips", {}).items()}
+        return words(meta["alt"]), words(meta["headline"]), checks, tips
 
     def prune(self, keep: dict[str, str]) -> None:
         """Keep only the entries of the current figures' current keys."""

@@ -18,6 +18,7 @@ DOCUMENT_COLUMNS = ("document_id", "document_a", "document_b")  # links to a who
 PROLOGUE = re.compile(r"\A\s*<\?xml[^>]*\?>\s*(<!DOCTYPE[^>]*>\s*)?")
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)  # matplotlib repeats every text as a comment: bytes only
 METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
+TITLED_MARK = re.compile(MARK_PATTERN.pattern + r"(<title>.*?</title>)?", re.DOTALL)  # a mark's link and its tooltip
 EMPTY_GLYPH = re.compile(r"<path (?![^>]*\bd=)")  # matplotlib's space glyph has no d, which HTML requires
 
 
@@ -51,19 +52,21 @@ def evidence_hrefs(columns: tuple[str, ...], rows) -> list[str]:
     return found
 
 
-def inline_chart(svg: bytes, hrefs: list[str]) -> str:
-    """The figure's SVG as markup for the page: each mark's link resolved to its row's evidence.
-    No role=img (it would hide the links inside from screen readers): the <figure> around it is
-    named by its caption and described by the alt text."""
+def inline_chart(svg: bytes, hrefs: list[str], tips: dict[int, str] | None = None) -> str:
+    """The figure's SVG as markup for the page: each mark's link resolved to its row's evidence,
+    and its tooltip (the link's name) the one in tips, for a page in another language than
+    figure.svg's. No role=img (it would hide the links inside from screen readers): the <figure>
+    around it is named by its caption and described by the alt text."""
     text = METADATA.sub("", COMMENT.sub("", PROLOGUE.sub("", svg.decode("utf-8"), count=1)), count=1)
     text = EMPTY_GLYPH.sub('<path d="" ', text)
 
     def resolved(match: re.Match) -> str:
         position = int(match.group(1)) - 2
         href = hrefs[position] if 0 <= position < len(hrefs) else ""
-        return f'<a href="{escape(href)}">' if href else "<a>"
+        title = f"<title>{escape(tips[position])}</title>" if tips and position in tips else match.group(2) or ""
+        return (f'<a href="{escape(href)}">' if href else "<a>") + title
 
-    text = MARK_PATTERN.sub(resolved, text)
+    text = TITLED_MARK.sub(resolved, text)
     opening = re.match(r"<svg\b", text)
     if opening is None:
         raise ValueError("not an SVG image")

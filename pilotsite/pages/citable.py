@@ -120,7 +120,9 @@ def version_pages(model: SiteModel) -> list[Page]:
         source_name = Path(meta["analysis"]).name
         columns, rows = tuple(data.columns), table_rows(data, root, documents=set(model.documents))
         svg = item.files["figure.svg"]
-        chart = inline_chart(svg if isinstance(svg, bytes) else svg.read_bytes(), evidence_hrefs(columns, rows))
+        svg = svg if isinstance(svg, bytes) else svg.read_bytes()
+        current = model.results.get(item.figure_id)  # its tooltips in this edition's language, if this is its image
+        chart = inline_chart(svg, evidence_hrefs(columns, rows), current.tips if current is not None and current.svg == svg else None)
         pages.append(Page(
             f"{item.folder}index", "version.qmd.j2", t("version.title", title=meta["title"], number=entry["number"]), words["words_lang"],
             meta["caption"],

@@ -191,7 +191,7 @@ def build_pages(model: SiteModel) -> list[Page]:
             crumbs(root, Link(t("nav.figures"), root + "figures/index.html"), Link(f.id, "")),
             FigureContext(
                 result=result, columns=columns, rows=rows,
-                chart=inline_chart(result.svg, evidence_hrefs(columns, rows)),
+                chart=inline_chart(result.svg, evidence_hrefs(columns, rows), result.tips),
                 documents=tuple(Link(model.documents[d].short_title, document_href(root, d)) for d in f.documents),
                 checks=result.checks, inputs=result.input_hashes,
                 versions=tuple(sorted(model.versions.items())), source_name=source_name,
