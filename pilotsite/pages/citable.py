@@ -21,7 +21,7 @@ import yaml
 from pilotsite.pages.charts import evidence_hrefs, inline_chart
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
 from pilotsite.errors import BuildError, Problem
-from pilotsite.state.ledger import SHOWN_TEXT, VERSION_FOLDER, canonical, distinct_versions
+from pilotsite.state.ledger import VERSION_FOLDER, canonical, distinct_versions, text_changes
 from pilotsite.pages.model import (EDITIONS, CompareContext, Link, Page, RedirectContext, SiteModel, VersionContext, absolute, change_summary,
                                    citation_files, history_file,
                     cited_figure, compare_path, distribution, document_href, table_rows)
@@ -175,8 +175,7 @@ def comparison_pages(model: SiteModel) -> list[Page]:
                 new_meta = json.loads(history_file(model, f"{new_folder}/meta.json"))
                 diff = compare(history_file(model, f"{old_folder}/data.csv"), history_file(model, f"{new_folder}/data.csv"),
                                new_meta.get("primary_key", []))
-                texts = tuple((name, old_meta.get(name) or "", new_meta.get(name) or "") for name in SHOWN_TEXT
-                              if (old_meta.get(name) or "") != (new_meta.get(name) or ""))
+                texts = text_changes(old_meta, new_meta)
                 summary = str(model.interface.resolve(change_summary(
                     len(diff.added), len(diff.removed), len(diff.changed), diff.cells()[:2], tuple(name for name, _, _ in texts))))
                 path = compare_path(figure_id, old["version"], new["version"])

@@ -19,7 +19,7 @@ from pilotsite.pages.citation import CitedFigure, Citation, RenderedReferences
 from pilotsite.errors import BuildError, Problem
 from pilotsite.inputs.documents import Block, Document
 from pilotsite.inputs.timelines import quote_anchor
-from pilotsite.state.ledger import SHOWN_TEXT, VERSION_FOLDER, canonical, distinct_versions
+from pilotsite.state.ledger import VERSION_FOLDER, canonical, distinct_versions, text_changes
 from pilotsite.figures.outputs import FigureResult
 from pilotsite.inputs.interface import LANGUAGES, Interface, Listed, Text
 from pilotsite.inputs.project import Project
@@ -596,7 +596,7 @@ def shown_texts_changed(model: SiteModel, figure_id: str, old: str, new: str) ->
     """Which of the texts a reader sees (title, caption, alt text, notes) differ between two versions."""
     old_meta, new_meta = (json.loads(history_file(model, f"{VERSION_FOLDER.format(figure=figure_id, version=v)}/meta.json"))
                           for v in (old, new))
-    return tuple(name for name in SHOWN_TEXT if (old_meta.get(name) or "") != (new_meta.get(name) or ""))
+    return tuple(name for name, _, _ in text_changes(old_meta, new_meta))
 
 
 def change_summary(added: int, removed: int, changed: int, cells: list, texts: tuple[str, ...], restores: int = 0) -> Listed:

@@ -50,6 +50,12 @@ def published_digest(csv: bytes, svg: bytes, png: bytes, shown: dict) -> str:
                                         **{k: shown.get(k) or "" for k in SHOWN_TEXT}}).encode("utf-8"))
 
 
+def text_changes(old_meta: dict, new_meta: dict) -> tuple[tuple[str, str, str], ...]:
+    """(name, old, new) of each text a reader sees (SHOWN_TEXT) that differs between two versions' meta."""
+    return tuple((name, old_meta.get(name) or "", new_meta.get(name) or "") for name in SHOWN_TEXT
+                 if (old_meta.get(name) or "") != (new_meta.get(name) or ""))
+
+
 def result_digest(result) -> str:
     f = result.figure
     return published_digest(result.csv, result.svg, result.png,
@@ -130,7 +136,7 @@ def describe(root: Path, figure_id: str, previous: dict | None, entry: dict, pri
     parts = [diff.summary()] if not diff.empty else []
     old_meta = json.loads((folder / "meta.json").read_text(encoding="utf-8")) if (folder / "meta.json").is_file() else {}
     new_meta = shown if shown is not None else json.loads((new_folder / "meta.json").read_text(encoding="utf-8"))
-    parts += [f"{name} changed" for name in SHOWN_TEXT if (old_meta.get(name) or "") != (new_meta.get(name) or "")]
+    parts += [f"{name} changed" for name, _, _ in text_changes(old_meta, new_meta)]
     if not parts:
         parts.append("the image changed; the data did not")
     if entry.get("restores"):
