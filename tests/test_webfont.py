@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import random
+import time
 
 from pilotsite.pages import webfont
 
@@ -44,13 +45,30 @@ def test_adding_or_removing_a_character_changes_at_most_two_slices():
         assert len(before - after) <= 2 and len(after - before) <= 3, (len(before - after), len(after - before))
 
 
-def test_a_slice_cut_from_a_larger_subset_has_the_same_bytes_as_one_cut_from_the_font():
-    """The build cuts many slices from one subset holding them all (faster); the cache is keyed by
-    the slice's characters only, so both routes must give the same bytes."""
-    whole = webfont.subset_font(SAMPLE, flavor=None)
-    for part in (SAMPLE[:3], SAMPLE[40:140], "处理府研质"):
-        assert webfont.subset_font(part, io.BytesIO(whole)) == webfont.subset_font(part)
+def test_each_character_of_a_subset_draws_the_glyph_of_the_whole_font():
+    """harfbuzz cuts the subsets (pilotsite/pages/webfont.py): each character asked for must keep
+    its own outline and advance, or readers see wrong characters."""
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+    from fontTools.ttLib import TTFont
+
+    from pilotsite.figures.fonts import cjk_font
+
+    def drawn(font, character):
+        glyphs = font.getGlyphSet()
+        name = font.getBestCmap()[ord(character)]
+        pen = DecomposingRecordingPen(glyphs)
+        glyphs[name].draw(pen)
+        return pen.value, font["hmtx"][name][0]
+
+    characters = SAMPLE[40:60] + "，。（）A1"
+    with TTFont(io.BytesIO(webfont.subset_font(characters, flavor=None))) as part, TTFont(cjk_font(), lazy=True) as whole:
+        assert set(part.getBestCmap()) == {ord(ch) for ch in characters}
+        for character in characters:
+            assert drawn(part, character) == drawn(whole, character), character
     assert webfont.subset_font(SAMPLE[:3])[:4] == b"wOF2"
+    first = webfont.subset_font(SAMPLE[:30])
+    time.sleep(1.1)  # a font's head table has a modification time: it must not be the clock's
+    assert webfont.subset_font(SAMPLE[:30]) == first  # the same bytes each time
 
 
 def test_subsets_are_woff2_with_every_glyph_asked_for(tmp_path):

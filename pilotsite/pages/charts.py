@@ -8,6 +8,7 @@ the data table on the page. The image files published for download are left as t
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html import escape
 
 from pilotsite.figures.marks import MARK_PATTERN
@@ -22,9 +23,11 @@ TITLED_MARK = re.compile(MARK_PATTERN.pattern + r"(<title>.*?</title>)?", re.DOT
 EMPTY_GLYPH = re.compile(r"<path (?![^>]*\bd=)")  # matplotlib's space glyph has no d, which HTML requires
 
 
+@lru_cache(maxsize=512)
 def thumbnail_png(png: bytes) -> bytes:
     """The figure's PNG scaled down for cards: a page of cards would otherwise fetch every full
-    image (up to 110 KB each). Pillow's output depends only on its version and the input."""
+    image (up to 110 KB each). Pillow's output depends only on its version and the input (so
+    each edition's figure page takes the one made for the first)."""
     import io
 
     from PIL import Image

@@ -28,6 +28,7 @@ import io
 import json
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from pilotsite.analysis.cluster import process_count, run_batches
@@ -38,16 +39,12 @@ from pilotsite.figures.fonts import FONT_FILE, cjk_font
 FONT_DIR = "assets/fonts"
 FONT_CSS = "assets/fonts/cjk.css"
 FAMILY = "Pilot Site CJK"
-SLICE_FORMAT = "woff2 slices 1"  # in every cache key: change it when the subset options change
+SLICE_FORMAT = "woff2 hb-subset 2"  # in every cache key: change it when the subset options change
 MOST_IN_SLICE = 200  # characters, about 30 KB of WOFF2
 PAGE_BUDGET = 500_000  # bytes a page may fetch (bench/page_weight.py): its font slices get what its
 OTHER_FILES = 80_000  # HTML leaves of it, less this for the stylesheets, scripts and response headers
 FALLBACK = "var(--font-rest)"  # the rest of the site's font stack (site/assets/style.css)
 OWN_FAMILY = f"{FAMILY} own"
-# Features browsers apply to horizontal Chinese; 'locl' is left out (its glyphs are for Japanese,
-# Korean and traditional Chinese; for zh the font's default glyphs are the ones shown) and so
-# is vertical writing, which the site does not use: their alternate glyphs would double the bytes.
-VERTICAL = {"vert", "vrt2", "vhal", "vpal", "vkrn", "valt", "vchw", "vjmo"}
 
 
 def cjk_characters(texts) -> str:
@@ -94,62 +91,79 @@ def slice_characters(use: dict[str, int], outside_corpus: set[str]) -> list[str]
     return slices
 
 
-def subset_options(flavor: str | None):
-    from fontTools import subset
+# The layout features kept: fontTools' default list (what browsers apply to horizontal text)
+# without 'locl' (its glyphs are for Japanese, Korean and traditional Chinese; for zh the font's
+# default glyphs are the ones shown) and without vertical writing, which the site does not use:
+# their alternate glyphs would double the bytes.
+KEPT_FEATURES = ("abvf abvm abvs akhn blwf blwm blws calt ccmp cfar chws cjct clig cswh curs dist dnom fin2 fin3 fina "
+                 "frac half haln halt init isol jalt kern liga ljmo ltra ltrm mark med2 medi mkmk mset nukt numr palt "
+                 "pref pres pstf psts rand rclt rkrf rlig rphf rtla rtlm rvrn stch tjmo vatu").split()
+DROPPED_TABLES = ("vhea", "vmtx", "VORG")
 
-    options = subset.Options()
-    options.flavor = flavor
-    options.hinting = False  # CFF hints: about 15 % of the bytes, for crisper stems on low-resolution Windows screens
-    options.desubroutinize = True  # smaller once Brotli-compressed, and each glyph stands alone
-    options.layout_features = [f for f in options.layout_features if f not in VERTICAL | {"locl"}]
-    options.drop_tables += ["vhea", "vmtx", "VORG"]
-    options.notdef_outline = True
-    return options
+
+def tag(name: str) -> int:
+    """An OpenType tag as the integer harfbuzz's sets hold."""
+    return int.from_bytes(name.ljust(4).encode("ascii"), "big")
+
+
+@lru_cache(maxsize=1)
+def font_face_of_cjk():
+    """The CJK font as a harfbuzz face, loaded once per process (it is 16 MB)."""
+    import uharfbuzz
+
+    return uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(cjk_font())))
 
 
 def cache_name(characters: str) -> str:
-    key = f"{FONT_FILE}\n{package_version('fonttools')}\n{package_version('brotli')}\n{SLICE_FORMAT}\n{characters}"
+    key = (f"{FONT_FILE}\n{package_version('uharfbuzz')}\n{package_version('fonttools')}\n{package_version('brotli')}\n"
+           f"{SLICE_FORMAT}\n{characters}")
     return hashlib.sha256(key.encode("utf-8")).hexdigest() + ".woff2"
 
 
-def subset_font(characters: str, source=None, flavor: str | None = "woff2") -> bytes:
-    """The font cut down to these characters, as WOFF2 (flavor None: uncompressed OpenType); from
-    `source`, a file object holding an earlier subset with these characters, if given, which gives
-    the same bytes faster (tests/test_webfont.py)."""
-    from fontTools import subset
+def subset_font(characters: str, flavor: str | None = "woff2") -> bytes:
+    """The font cut down to these characters, as WOFF2 (flavor None: uncompressed OpenType).
 
-    options = subset_options(flavor)
-    font = subset.load_font(source or str(cjk_font()), options)
-    try:
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=[ord(ch) for ch in characters])
-        subsetter.subset(font)
-        buffer = io.BytesIO()
-        subset.save_font(font, buffer, options)
-    finally:
-        font.close()
+    harfbuzz's subsetter (hb-subset, through uharfbuzz) cuts it in milliseconds where fontTools'
+    takes half a second; fontTools wraps the result as WOFF2 (Brotli, what takes the time now).
+    No hinting (CFF hints: about 15 % of the bytes, for crisper stems on low-resolution Windows
+    screens); desubroutinized (smaller once Brotli-compressed)."""
+    import uharfbuzz
+    from fontTools.ttLib import TTFont
+
+    wanted = uharfbuzz.SubsetInput()
+    wanted.unicode_set.update(ord(ch) for ch in characters)
+    wanted.layout_feature_tag_set.clear()
+    wanted.layout_feature_tag_set.update(tag(name) for name in KEPT_FEATURES)
+    wanted.drop_table_tag_set.update(tag(name) for name in DROPPED_TABLES)
+    flags = uharfbuzz.SubsetFlags
+    wanted.flags = flags.DESUBROUTINIZE | flags.NO_HINTING | flags.NOTDEF_OUTLINE
+    subset = uharfbuzz.subset(font_face_of_cjk(), wanted)
+    if subset is None:
+        raise RuntimeError(f"harfbuzz could not subset {cjk_font()} to {len(characters)} characters")
+    data = bytes(subset.blob.data)
+    if flavor is None:
+        return data
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)  # the font's own date, not today's: reproducible
+    font.flavor = flavor
+    buffer = io.BytesIO()
+    font.save(buffer)
     return buffer.getvalue()
 
 
-def subset_fonts(slices: list[str], cache_dir: Path, jobs: int = 0) -> list[bytes]:
-    """Each slice's WOFF2, from the cache or made, in up to `jobs` forked processes (0: all
-    cores). The ones to make are dealt into groups, two per process; with more than a few in a
-    group, each is cut from one subset holding the whole group (the full font takes a second to
-    load, that subset a tenth), which the process makes first: no process waits for another's."""
-    missing = [s for s in slices if not (cache_dir / cache_name(s)).is_file()]
+def subset_fonts(characters_of_each: list[str], cache_dir: Path, jobs: int = 0) -> list[bytes]:
+    """Each character set's WOFF2, from the cache or made, in up to `jobs` forked processes (0:
+    all cores); a set asked for twice (a text's page in both editions) is made once."""
+    missing = sorted({s for s in characters_of_each if not (cache_dir / cache_name(s)).is_file()})
     count = min(len(missing), 2 * process_count(jobs))
     groups = [missing[index::count] for index in range(count)] if count else []
     for group, fonts in zip(groups, run_batches("pilotsite.pages.webfont:subset_group", groups, (), jobs)):
         for characters, font in zip(group, fonts):
             write_atomic(cache_dir / cache_name(characters), font)
-    return [(cache_dir / cache_name(s)).read_bytes() for s in slices]
+    return [(cache_dir / cache_name(s)).read_bytes() for s in characters_of_each]
 
 
 def subset_group(group: list[str]) -> list[bytes]:
-    """subset_font for each of a group of character sets; with more than a few, each is cut from
-    one subset holding them all (same bytes: tests/test_webfont.py)."""
-    source = subset_font("".join(group), flavor=None) if len(group) > 3 else None
-    return [subset_font(characters, io.BytesIO(source) if source else None) for characters in group]
+    return [subset_font(characters) for characters in group]
 
 
 def unicode_range(characters: str) -> str:
@@ -234,7 +248,12 @@ def write_font(source_dir: Path, layout_texts: dict[str, str], cache_dir: Path, 
     def edition(page: str) -> str:
         return next(folder for folder in folders if page.startswith(folder))
 
-    use = Counter(ch for page, characters in pages.items() for ch in set(characters) | layouts[edition(page)])
+    # Pages per character: each page's own characters (a string of distinct characters), and its
+    # edition's layout characters that the page's text does not already have.
+    use: Counter = Counter()
+    for page, characters in pages.items():
+        use.update(characters)
+        use.update(layouts[edition(page)].difference(characters))
     outside_corpus = set().union(*layouts.values(), *(set(chars) for page, chars in pages.items()
                                                       if not page[len(edition(page)):].startswith("corpus/")))
     slices = slice_characters(use, outside_corpus)

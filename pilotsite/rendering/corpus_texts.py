@@ -46,6 +46,29 @@ class TextJob:
     tokens: str | bytes | None = None
     coded: str | bytes | None = None
     group: str = ""  # the text's group in the corpus's first grouping
+    hint: str = ""  # what its pages' keys are made from (corpus_pages.text_key_hint)
+
+
+def text_page_key(finishing: str, hint: str, part: int, language: str = "en") -> str:
+    """The cache key of one page (part, in one edition) of a text."""
+    return hashlib.sha256(f"{finishing}\n{hint}\n{part}\n{language}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PageStore:
+    """Where local workers put the text pages they render, so the pages travel to the build
+    process by name, not as tens of megabytes of pickled HTML: the page source cache (.qmd), the
+    finished HTML cache (None without the embedded renderer) and what keys the pages."""
+
+    finishing: str
+    sources: Path
+    finished: Path | None
+
+    def put(self, hint: str, part: int, language: str, source: str, html: bytes | None) -> None:
+        key = text_page_key(self.finishing, hint, part, language)
+        write_atomic(self.sources / f"{key}.qmd", source.encode("utf-8"))
+        if html is not None and self.finished is not None:
+            write_atomic(self.finished / f"{key}.html", html)
 
 
 def read_maybe(source: str | bytes | None) -> bytes | None:
@@ -96,10 +119,12 @@ def text_evidence(job: TextJob, sentences: list[str], items: tuple[EvidenceItem,
     return {"items": sorted(set(known["items"]) | {i.key for i in missing}), "rows": found}
 
 
-def text_batch(jobs: list[TextJob], corpus: Corpus, spec, items: tuple[EvidenceItem, ...]) -> tuple[list, dict]:
-    """Worker entry point: for each text, (id, number of pages, [(path, .qmd, HTML)] in every
-    edition (EDITIONS, in its order), its
-    evidence cache anew or None); and for each evidence item, what this batch's texts add to it:
+def text_batch(jobs: list[TextJob], corpus: Corpus, spec, items: tuple[EvidenceItem, ...],
+               store: PageStore | None = None) -> tuple[list, dict]:
+    """Worker entry point: for each text, (id, number of pages, [(path, .qmd, HTML, its CJK
+    characters)] in every edition (EDITIONS, in its order; with a store, .qmd and HTML are put
+    there and None is sent back), its evidence cache anew or None); and for each evidence item,
+    what this batch's texts add to it:
     (rows of evidence.csv as CSV text, occurrences, occurrences by group of the first grouping,
     the first SHOWN rows). corpus is the corpus without its texts. A text is read only when its
     pages are to be rendered or its evidence to be completed."""
@@ -128,6 +153,9 @@ def text_batch(jobs: list[TextJob], corpus: Corpus, spec, items: tuple[EvidenceI
             evidence = text_evidence(job, sentences, items, columns, known)
             if evidence is not known:
                 anew = marshal.dumps(evidence)
+                if store is not None and isinstance(job.evidence, str):  # its cache file, on this disk
+                    write_atomic(Path(job.evidence), anew)
+                    anew = None
             for key in wanted:
                 if key in evidence["rows"]:
                     rows_csv, total, shown = evidence["rows"][key]
@@ -142,6 +170,13 @@ def text_batch(jobs: list[TextJob], corpus: Corpus, spec, items: tuple[EvidenceI
     from pilotsite.pages.webfont import cjk_characters
 
     rendered = {path: (source, html, cjk_characters([source])) for path, source, html in render_pages(pages, spec)}
+    if store is not None:
+        languages = list(EDITIONS)
+        for job, (_, count, paths, _) in zip(jobs, results):
+            for number, path in enumerate(paths):
+                source, html, _ = rendered[path]
+                store.put(job.hint, number % count + 1, languages[number // count], source, html)
+                rendered[path] = (None, None, rendered[path][2])
     texts = [(text_id, count, [(path, *rendered[path]) for path in paths], anew) for text_id, count, paths, anew in results]
     return texts, {key: (buffers[key].getvalue(), e.total, e.by_group, e.rows) for key, e in found.items() if e.total}
 
@@ -224,7 +259,7 @@ class TextStage:
         self.characters: dict[str, str] = {}  # their CJK characters, for the web font
 
     def page_key(self, hint: str, part: int, language: str = "en") -> str:
-        return hashlib.sha256(f"{self.finishing}\n{hint}\n{part}\n{language}".encode()).hexdigest()
+        return text_page_key(self.finishing, hint, part, language)
 
     def all_cached(self, hint: str, count: int) -> bool:
         return all(self.cached(self.page_key(hint, n, language)) for language in EDITIONS for n in range(1, count + 1))
@@ -279,11 +314,12 @@ class TextStage:
                 coded = work.coded_path(text) if path is not None and work.tools else None
                 if self.scheduler:  # cluster workers need not share this disk: they get the bytes
                     batch.append(TextJob(text, corpus.read_text(text), "", pages, read_maybe(str(path)) if path else None,
-                                         tokens and tokens.read_bytes(), coded and coded.read_bytes(), group_of.get(text.id, "")))
+                                         tokens and tokens.read_bytes(), coded and coded.read_bytes(), group_of.get(text.id, ""),
+                                         hints[text.id]))
                 else:
                     batch.append(TextJob(text, str(corpus.folder / text.file), f"{corpus.label}/{text.file}", pages,
                                          str(path) if path else None, tokens and str(tokens), coded and str(coded),
-                                         group_of.get(text.id, "")))
+                                         group_of.get(text.id, ""), hints[text.id]))
                 if len(batch) >= BATCH_TEXTS:
                     yield batch
                     batch = []
@@ -291,9 +327,11 @@ class TextStage:
                 yield batch
 
         by_id = {t.id: t for t in corpus.texts}
+        caches = PageStore(self.finishing, self.writer.source_cache, self.renderer.finished_dir if self.renderer else None)
+        store = None if self.scheduler else caches  # local workers share this disk: they put the pages there themselves
         try:
             for results, fragments in run_batches("pilotsite.rendering.corpus_texts:text_batch", batches(),
-                                                  (shell, self.spec, tuple(items) if evidence is not None else ()),
+                                                  (shell, self.spec, tuple(items) if evidence is not None else (), store),
                                                   self.jobs, self.scheduler):
                 for text_id, count, pages, anew in results:
                     text = by_id[text_id]
@@ -303,10 +341,8 @@ class TextStage:
                         for number, (path, source, html, characters) in enumerate(pages):
                             self.characters[path] = characters
                             language, part = list(EDITIONS)[number // count], number % count + 1
-                            page_key = self.page_key(hints[text_id], part, language)
-                            write_atomic(self.writer.source_cache / f"{page_key}.qmd", source.encode("utf-8"))
-                            if html is not None:
-                                write_atomic(self.renderer.finished_dir / f"{page_key}.html", html)
+                            if source is not None:  # else a local worker put it in the caches
+                                caches.put(hints[text_id], part, language, source, html)
                             self.rendered.append(path)
                         self.parts.keep(self.page_key(hints[text_id], 1), count)
                         self.link(corpus, text, hints[text_id], count)

@@ -35,10 +35,16 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary sibling, then rename: a kill leaves the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write to a temporary sibling, then rename: a kill leaves the old file or the new one. The
+    folder is made only when missing (a build writes tens of thousands of files into a few)."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
+    try:
+        handle = open(temporary, "wb")
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(temporary, "wb")
+    with handle:
+        handle.write(data)
     os.replace(temporary, path)
 
 
