@@ -239,6 +239,7 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     from pilotsite.publishing import publish, search
     from pilotsite.rendering import embedded
     from pilotsite.rendering.corpus_texts import TextStage
+    from pilotsite.rendering.in_workers import render_uncached
 
     build.clock.start("pages")
     build.say("[5/7] Writing page sources")
@@ -269,6 +270,7 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     build.clock.start("pages")
     pages = [page for language in EDITIONS for page in build_pages(model.in_edition(language))]
     model.references.save()
+    render_uncached(pages, writer, renderer, spec, build.jobs)  # both cores: into the caches, which write() and render() then find
     page_keys = writer.write(pages)
     if renderer is not None:
         renderer.render(pages, page_keys)

@@ -195,8 +195,16 @@ class SourceWriter:
         self.used: set[str] = set()
         self.written: set[Path] = set()
         self.folders: set[Path] = set()
+        self.precomputed: dict[str, str | None] = {}
+
+    def precompute_keys(self, pages: list[Page]) -> dict[str, str | None]:
+        """Each page's key (path -> key), kept for write() (a key pickles the whole page)."""
+        self.precomputed = {page.path: self.key(page) for page in pages}
+        return dict(self.precomputed)
 
     def key(self, page: Page) -> str | None:
+        if page.path in self.precomputed:
+            return self.precomputed.pop(page.path)
         if self.source_cache is None:
             return None
         if page.key_hint:  # everything the page shows, named by its maker (see Page.key_hint)

@@ -106,17 +106,46 @@ class RenderSpec:
     nav: tuple[tuple[str, str], ...] = ()  # the site navigation (SiteModel.nav)
 
 
-def render_pages(pages: list[Page], spec: RenderSpec) -> list[tuple[str, str, bytes | None]]:
+class BodyCache:
+    """Pandoc's HTML of page bodies, by the hash of the body and of the renderer (EmbeddedRenderer
+    keeps its own in the same folder, the same way)."""
+
+    def __init__(self, folder: Path, renderer: str):
+        self.folder, self.renderer = folder, renderer
+        self.keys: list[str] = []  # of the bodies of the last convert()
+        self.converted: list[bool] = []  # which of them pandoc converted (the others were cached)
+
+    def key(self, body: str) -> str:
+        return hashlib.sha256((self.renderer + "\n" + body).encode("utf-8")).hexdigest()
+
+    def convert(self, bodies: list[str]) -> list[str]:
+        self.keys = [self.key(body) for body in bodies]
+        self.converted = [not (self.folder / f"{key}.html").is_file() for key in self.keys]
+        made = iter(markdown_to_html([body for body, stale in zip(bodies, self.converted) if stale]))
+        out = []
+        for key, stale in zip(self.keys, self.converted):
+            if stale:
+                html = next(made)
+                write_atomic(self.folder / f"{key}.html", html.encode("utf-8"))
+            else:
+                html = (self.folder / f"{key}.html").read_text(encoding="utf-8")
+            out.append(html)
+        return out
+
+
+def render_pages(pages: list[Page], spec: RenderSpec, bodies: BodyCache | None = None) -> list[tuple[str, str, bytes | None]]:
     """(path, .qmd source, finished HTML or None) of each page: Jinja2, then one pandoc run for
-    all the bodies, then the layout. Runs in the build or in a worker process or on a cluster."""
+    all the bodies (or those not in `bodies`, the cache), then the layout. Runs in the build or
+    in a worker process or on a cluster."""
     env = templates_from_sources(spec.templates)
     sources = [env.get_template(p.template).render(page=p, ctx=p.context, site=TemplateSite(spec.settings, p.language)) for p in pages]
     if not spec.html:
         return [(p.path, source, None) for p, source in zip(pages, sources)]
-    bodies = markdown_to_html([split_front_matter(source) for source in sources])
+    texts = [split_front_matter(source) for source in sources]
+    converted = markdown_to_html(texts) if bodies is None else bodies.convert(texts)
     layout = env.get_template("page.html.j2")
     return [(p.path, source, layout.render(page=p, site=TemplateSite(spec.settings, p.language), nav=spec.nav, body=Markup(body)).encode("utf-8"))
-            for p, source, body in zip(pages, sources, bodies)]
+            for p, source, body in zip(pages, sources, converted)]
 
 
 class EmbeddedRenderer:
@@ -139,6 +168,7 @@ class EmbeddedRenderer:
         self.finished_dir = cache_dir / "finished"
         # finished key -> body key, so the body cache keeps what finished pages were made from
         self.index = KeyedMemo(self.finished_dir / "index.json")
+        self.made_in_workers: dict[str, str] = {}  # finished key -> body key of pages rendered by in_workers.py
         self.html_keys: dict[str, str] = {}
         self.body_keys: dict[str, str] = {}
         self.rendered: list[str] = []
@@ -153,9 +183,10 @@ class EmbeddedRenderer:
             if target.parent not in self.folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self.folders.add(target.parent)
-            if key and key in self.index.saved and (self.finished_dir / f"{key}.html").is_file():
+            body_key = (self.index.saved.get(key) or self.made_in_workers.get(key)) if key else None
+            if body_key and (self.finished_dir / f"{key}.html").is_file():
                 link_or_copy(self.finished_dir / f"{key}.html", target)
-                self.html_keys[page.path], self.body_keys[page.path] = key, self.index.saved[key]
+                self.html_keys[page.path], self.body_keys[page.path] = key, body_key
             else:
                 to_render.append((page, key))
         bodies = {}
