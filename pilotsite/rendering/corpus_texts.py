@@ -107,10 +107,13 @@ def text_evidence(job: TextJob, sentences: list[str], items: tuple[EvidenceItem,
     parts = parts_of(sentences)
     values = [job.text.value(c) for c in columns]
     rows: dict[str, list] = {}
+    writers: dict[str, object] = {}
     for number, key, occurrences in sorted(hits):
-        buffer, total, shown = rows.setdefault(key, [io.StringIO(), 0, []])
-        csv.writer(buffer, lineterminator="\n").writerow([job.text.id, job.text.title, *values, number, occurrences,
-                                                         sentences[number - 1]])
+        if key not in rows:
+            rows[key] = [io.StringIO(), 0, []]
+            writers[key] = csv.writer(rows[key][0], lineterminator="\n")
+        buffer, total, shown = rows[key]
+        writers[key].writerow([job.text.id, job.text.title, *values, number, occurrences, sentences[number - 1]])
         rows[key][1] = total + occurrences
         if len(shown) < SHOWN:
             shown.append({"text_id": job.text.id, "title": job.text.title, "values": values, "sentence_number": number,

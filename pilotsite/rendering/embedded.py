@@ -61,8 +61,13 @@ def raw_html_only(body: str) -> str | None:
     content as it is, less trailing blank lines, on its own line; None for any other body. A corpus text page is such a
     body, tens of kilobytes of it, which pandoc would parse only to pass it through
     (tests/test_render.py checks the two agree on every such page of the site)."""
-    blocks = RAW_HTML_BLOCK.findall(body)
-    if not blocks or RAW_HTML_BLOCK.sub("", body).strip():
+    blocks, end = [], 0
+    for block in RAW_HTML_BLOCK.finditer(body):  # one pass: what lies between the blocks must be blank
+        if body[end:block.start()].strip():
+            return None
+        blocks.append(block.group(1))
+        end = block.end()
+    if not blocks or body[end:].strip():
         return None
     return "".join(block.rstrip("\n") + "\n" for block in blocks)
 
