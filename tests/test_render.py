@@ -24,3 +24,27 @@ def test_empty_and_blank_edged_raw_blocks_match_pandoc():
     bodies = ["```{=html}\n```\n\n```{=html}\n<p>x</p>\n```\n", "```{=html}\n\n```\n", "```{=html}\n<p>x</p>\n\n```\n",
               "```{=html}\n\n<p>x</p>\n```\n"]
     assert [raw_html_only(b) for b in bodies] == [pandoc_to_html([b])[0] for b in bodies]
+
+
+def test_a_template_error_in_a_page_rendered_by_the_workers_is_reported_as_the_build_reports_it(tmp_path):
+    """Pages outside the per-text stage render in forked workers (rendering/in_workers.py); an
+    error there must reach the maintainer exactly as it does without workers: one plain message
+    naming the interface text and its missing value, no traceback, nothing published."""
+    import shutil
+
+    from conftest import copy_project, run_build
+
+    root = copy_project(tmp_path / "project")
+    (root / "data/corpora.yaml").unlink()  # quicker: no corpus
+    shutil.rmtree(root / "data/timelines")
+    template = root / "site/templates/base.qmd.j2"  # every page; the version pages are the most
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("{% block body %}", '{% if page.figure_version %}{{ site.t("figure.version_note") }}{% endif %}'
+                                     "{% block body %}"), encoding="utf-8")
+    expected = "a template asks for the interface text 'figure.version_note' without a value for {number}"
+    for jobs in ("2", "1"):  # with the workers, and without them
+        result = run_build(root, "--jobs", jobs, check=False)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert expected in result.stderr and "Traceback" not in result.stderr, result.stderr
+        assert "build: build:" not in result.stderr
+        assert not (root / "_site").exists()

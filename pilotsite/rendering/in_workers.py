@@ -71,7 +71,10 @@ def _render_batch(indexes: list[int]) -> list[tuple[str, str, str, bool]]:
     pages, keys, writer, renderer, spec = _FORKED
     bodies = BodyCache(renderer.cache_dir, renderer.renderer) if renderer is not None else None
     made = []
-    rendered = render_pages([pages[index] for index in indexes], spec, bodies)
+    try:
+        rendered = render_pages([pages[index] for index in indexes], spec, bodies)
+    except Exception:  # noqa: BLE001 - the build renders these pages itself and reports the error there, as ever
+        return []
     for number, (path, source, html) in enumerate(rendered):
         write_atomic(writer.source_cache / f"{keys[path]}.qmd", source.encode("utf-8"))
         if bodies is None or html is None:
