@@ -229,7 +229,7 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     all); with the embedded renderer, each page is rendered as soon as its source is written."""
     from pilotsite.analysis.words import lexicon_summary
     from pilotsite.figures.outputs import software_versions
-    from pilotsite.pages import webfont
+    from pilotsite.pages import previews, webfont
     from pilotsite.pages.citable import site_files
     from pilotsite.pages.citation import RenderedReferences
     from pilotsite.pages.corpus_pages import evidence_items, evidence_links
@@ -289,7 +289,9 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     fonts, font_plan = webfont.write_font(sources, layouts, work.cache("fonts"), writer.keys, stage.characters, build.jobs)
     for path in fonts:
         writer.keep(path)
-    writer.finish(site_files(model, [p for p in writer.keys if p not in redirects]), list(writer.keys))
+    files = site_files(model, [p for p in writer.keys if p not in redirects])
+    files[previews.SITE_CARD] = previews.site_card(settings, work.cache("previews"))
+    writer.finish(files, list(writer.keys))
     return Written(staging, list(writer.keys), indexed, model.search_bundles, renderer, stage, font_plan=font_plan)
 
 

@@ -2,6 +2,7 @@
 import csv
 import re
 
+import extruct
 import yaml
 
 import build as build_module
@@ -76,6 +77,9 @@ def test_hostile_metadata_and_text_are_escaped_in_every_page(project_copy, tmp_p
         assert 'href="javascript:' not in html, page
     doc = (out / "documents/wenling-participatory-budgeting/index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in doc
+    # the link preview shows the hostile title as the text it is, whole
+    preview = extruct.extract(doc.encode("utf-8"), syntaxes=["opengraph"], uniform=True)["opengraph"][0]
+    assert preview["og:title"] == HOSTILE and preview["og:description"] == HOSTILE
     timeline = (out / "timeline/index.html").read_text(encoding="utf-8")
     assert timeline.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 2  # the label and the quote, as text
     text_page = (out / f"corpus/cn-regulations/texts/{rows[0]['id']}/index.html").read_text(encoding="utf-8")

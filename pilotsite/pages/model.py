@@ -7,6 +7,7 @@ cross-links and indexes see the whole site.
 from __future__ import annotations
 
 import json
+import posixpath
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from pilotsite.pages.charts import THUMBNAIL
+from pilotsite.pages.previews import SITE_CARD
 from pilotsite.figures.figure import Check
 from pilotsite.pages.citation import CitedFigure, Citation, RenderedReferences
 from pilotsite.errors import BuildError, Problem
@@ -281,6 +283,23 @@ class Page:
         to its edition's pages, labelled in its edition's language."""
         return tuple(Link(interface.text(f"nav.{target.split('/')[0]}", self.language), self.root + target + ".html")
                      for _, target in nav)
+
+    @property
+    def canonical_path(self) -> str:
+        """The page's address from the site root, as its <link rel="canonical"> gives it: a
+        redirect names the page it forwards to."""
+        if self.redirect:
+            target = self.redirect.split("#", 1)[0]
+            return posixpath.normpath(posixpath.join(posixpath.dirname(self.path), target))
+        return f"{self.path}.html"
+
+    @property
+    def preview_image(self) -> str:
+        """The image a link preview shows, from the site root: a figure's or a figure version's
+        own PNG (in the page's folder), else the site card (pages/previews.py)."""
+        if any(name == "figure.png" for name, _ in self.files):
+            return posixpath.join(posixpath.dirname(self.path), "figure.png")
+        return SITE_CARD
 
     @property
     def section(self) -> str:
