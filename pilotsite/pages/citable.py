@@ -22,6 +22,7 @@ from pilotsite.pages.charts import evidence_hrefs, inline_chart
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
 from pilotsite.errors import BuildError, Problem
 from pilotsite.state.ledger import VERSION_FOLDER, canonical, distinct_versions, text_changes
+from pilotsite.pages.feeds import FEED, figure_feed_title
 from pilotsite.pages.model import (EDITIONS, CompareContext, Link, Page, RedirectContext, SiteModel, VersionContext, absolute, change_summary,
                                    citation_files, history_file,
                     cited_figure, compare_path, distribution, document_href, table_rows)
@@ -148,6 +149,8 @@ def version_pages(model: SiteModel) -> list[Page]:
                                      if d["id"] in model.documents]),
             figure_version=entry["version"],
             scripts=("../../versions.js", root + model.up + "assets/version-banner.js"),
+            # a citer on a version page can follow the figure's new versions (while it is drawn)
+            feeds=((figure_feed_title(model, item.figure_id), f"../../{FEED}"),) if item.figure_id in model.results else (),
         ))
     pages += redirect_pages(model)
     pages += comparison_pages(model)

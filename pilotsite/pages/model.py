@@ -241,6 +241,7 @@ class Page:
     redirect: str = ""  # relative URL this page forwards to
     figure_version: str = ""  # on version pages: the version shown (read by version-banner.js)
     scripts: tuple[str, ...] = ()  # relative URLs of scripts the page loads
+    feeds: tuple[tuple[str, str], ...] = ()  # (title, relative URL) of the Atom feeds the page announces (pages/feeds.py)
     # Pages with a search kind are indexed by Pagefind (pilotsite/publishing/search.py); the rest are not.
     # search_filters become Pagefind filters next to the kind: (name, value) pairs.
     search_kind: str = ""

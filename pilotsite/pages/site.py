@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pilotsite.pages.charts import THUMBNAIL, evidence_hrefs, inline_chart, thumbnail_png
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
+from pilotsite.pages.feeds import FEED, atom_feed, figure_feed_title
 from pilotsite.inputs.interface import LANGUAGES, Interface, descriptions_label
 from pilotsite.inputs.documents import Document
 from pilotsite.errors import BuildError, Problem
@@ -109,6 +110,16 @@ def keyword_context_pages(model: SiteModel) -> tuple[list[Page], dict[str, dict]
     return pages, links
 
 
+def version_feed(model: SiteModel, entries: list, title: str, folder: str) -> bytes:
+    """The Atom feed of these version entries, for the page in folder (from the edition's root)."""
+    settings, t = model.project.settings, model.interface.text
+    edition = f"{settings.site_url}/{EDITIONS[model.language]}"
+    return atom_feed(title=title, feed_url=f"{edition}{folder}{FEED}", page_url=f"{edition}{folder}index.html", entries=entries,
+                     site_url=settings.site_url, language=model.language, authors=settings.authors, fallback_date=settings.date,
+                     entry_title=lambda e: t("feed.entry_title", figure=e.figure.label, number=e.number),
+                     summary_label=lambda e: e.summary)
+
+
 def build_pages(model: SiteModel) -> list[Page]:
     """Every page of the site, with its context; two pages claiming one path is an error."""
     settings, interface = model.project.settings, model.interface
@@ -130,8 +141,10 @@ def build_pages(model: SiteModel) -> list[Page]:
                       key=lambda r: (r.figure.headline is None, r.figure.lang != document_lang(doc), HEADLINE_KINDS.index(r.figure.kind), r.figure.id))
         if lead:
             findings.append(figure_card(lead[0], ""))
+    changes_feed = t("feed.changes_title", site=settings.title)
     pages.append(Page("index", "index.qmd.j2", settings.title, "en",
-                      t("page.home_description", title=settings.title), (), HomeContext(tuple(cards), tuple(findings))))
+                      t("page.home_description", title=settings.title), (), HomeContext(tuple(cards), tuple(findings)),
+                      feeds=((changes_feed, f"changes/{FEED}"),)))
 
     root = "../"
     pages.append(Page("documents/index", "documents.qmd.j2", t("nav.documents"), model.language, t("page.documents_description"),
@@ -175,7 +188,8 @@ def build_pages(model: SiteModel) -> list[Page]:
 
     # Figure pages: the latest version of each figure, cited by its permanent version URL.
     histories: dict[str, list] = {}  # every figure's versions, gathered once (not once per figure)
-    for entry in version_entries(model, root):
+    all_versions = version_entries(model, root)
+    for entry in all_versions:
         histories.setdefault(entry.figure.label, []).append(entry)
     for result in results:
         f = result.figure
@@ -201,8 +215,10 @@ def build_pages(model: SiteModel) -> list[Page]:
                 comparisons=comparisons(model, f.id, root),
             ),
             files=(("figure.svg", result.svg), ("figure.png", result.png), (THUMBNAIL, thumbnail_png(result.png)), ("data.csv", result.csv),
-                   (source_name, result.source.encode("utf-8")), ("inputs.csv", inputs_csv(result.input_hashes)))
+                   (source_name, result.source.encode("utf-8")), ("inputs.csv", inputs_csv(result.input_hashes)),
+                   (FEED, version_feed(model, histories.get(f.id, []), figure_feed_title(model, f.id), f"figures/{f.id}/")))
             + citation_files(citation),
+            feeds=((figure_feed_title(model, f.id), FEED), (changes_feed, f"{root}changes/{FEED}")),
             meta=scholar_meta(cited),
             json_ld=dataset_json_ld(cited, f.caption, distribution(model, f"figures/{f.id}/"), document_urls(model, f.documents)),
             search_kind="figure",
@@ -251,7 +267,9 @@ def build_pages(model: SiteModel) -> list[Page]:
     pages += version_pages(model)
     pages.append(data_catalogue_page(model))
     pages.append(Page("changes/index", "changes.qmd.j2", t("nav.changes"), model.language, t("page.changes_description"),
-                      crumbs(root, Link(t("nav.changes"), "")), ChangesContext(editions(version_entries(model, root)))))
+                      crumbs(root, Link(t("nav.changes"), "")), ChangesContext(editions(version_entries(model, root))),
+                      files=((FEED, version_feed(model, all_versions, changes_feed, "changes/")),),
+                      feeds=((changes_feed, FEED),)))
     pages.append(Page("search/index", "search.qmd.j2", t("nav.search"), model.language, t("page.search_description"),
                       crumbs(root, Link(t("nav.search"), "")), SearchContext(f"{root}pagefind/", tuple(f"{root}{model.up}{folder}/" for bundles in model.search_bundles.values()
                                                                 for folder, _ in bundles)),

@@ -320,7 +320,8 @@ def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, templa
 
 
 PAGE_FILES = ("figures/**/figure.svg", "figures/**/figure.png", "figures/**/thumbnail.png", "figures/**/data.csv",
-              "figures/**/*.py", "figures/**/cite.*", "figures/*/versions.js", "figures/*/inputs.csv", "corpus/**/evidence.csv")
+              "figures/**/*.py", "figures/**/cite.*", "figures/*/versions.js", "figures/*/inputs.csv", "figures/*/atom.xml", "changes/atom.xml",
+              "corpus/**/evidence.csv")
 
 
 def quarto_project(model: SiteModel, paths: list[str]) -> str:
