@@ -160,6 +160,30 @@ def test_reader_follows_links_from_home_to_figure_data_and_version(driver, serve
     assert "Version" in driver.find_element(By.CSS_SELECTOR, "p.version-note").text
 
 
+def test_copy_citation_buttons_copy_each_format(driver, server, base_url):
+    """With JavaScript, each citation format has a Copy button that puts exactly that text on the
+    clipboard; without it (the HTML as served) the buttons are hidden and the text is there."""
+    url = base_url + "figures/return-migrant-tool-types/index.html"
+    with urllib.request.urlopen(url) as response:
+        served = response.read().decode("utf-8")
+    copy_buttons = re.findall(r'<button type="button" class="copy"[^>]*>', served)
+    assert len(copy_buttons) == 4 and all(b.endswith(" hidden>") for b in copy_buttons)
+    driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": base_url.rstrip("/"),
+                                                         "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    visit(driver, server, url)
+    for target in ("apa", "cite-bibtex", "cite-ris", "cite-csl"):
+        button = driver.find_element(By.CSS_SELECTOR, f'button.copy[data-copy="{target}"]')
+        driver.execute_script("arguments[0].closest('details') && (arguments[0].closest('details').open = true);"
+                              "arguments[0].scrollIntoView({block: 'center'})", button)
+        assert button.is_displayed()
+        button.click()
+        status = button.find_element(By.XPATH, "following-sibling::span[@class='copy-status']")
+        wait_for(driver, lambda d: status.text == "Copied")
+        copied = driver.execute_async_script("navigator.clipboard.readText().then(arguments[0], e => arguments[0]('ERROR ' + e));")
+        expected = driver.execute_script("return document.getElementById(arguments[0]).textContent.trim()", target)
+        assert copied == expected and len(expected) > 50, target
+
+
 def test_reader_switches_between_the_editions(driver, server, base_url):
     """The switch in the header leads to the same page in the other edition and back; the Chinese
     page's navigation, breadcrumbs and headings are the Chinese catalogue's, and its links stay in

@@ -23,7 +23,8 @@ def draw_bars(data, fig):
 
 def test_each_mark_names_its_data_row_with_its_label_and_value_as_tooltip():
     data = pd.DataFrame({"label": ["甲", "<script>alert(1)</script>", "丙"], "value": [1.5, 2.25, 3.0]})
-    svg, png, _ = drawing.render(draw_bars, data, (4, 3))
+    drawn = drawing.render(draw_bars, data, (4, 3))
+    svg, png = drawn.svg, drawn.png
     text = svg.decode("utf-8")
     links = re.findall(r'<a xlink:href="data\.csv#row=(\d+)"[^>]*>\s*<title>([^<]*)</title>', text)
     # RFC 7111: row 1 of data.csv is its header, so the data row at position i is row i + 2
@@ -45,7 +46,7 @@ def test_marks_without_a_row_each_are_refused():
 
 def test_the_page_resolves_each_mark_to_its_rows_evidence_or_its_table_row():
     data = pd.DataFrame({"label": ["a", "b", "c"], "value": [1, 2, 3]})
-    svg, _, _ = drawing.render(draw_bars, data, (4, 3))
+    svg = drawing.render(draw_bars, data, (4, 3)).svg
     columns = ("document_id", "label", "quote")
     rows = ((("doc", "../../documents/doc/index.html"), ("a", ""), ("q", "../../documents/doc/index.html#q-1")),
             (("doc", "../../documents/doc/index.html"), ("b", ""), ("", "")),  # a document only: not evidence

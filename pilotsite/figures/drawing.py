@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import io
 import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 
 import matplotlib
@@ -10,6 +12,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure  # not pyplot: no global figure state, and a faster import
 
 from pilotsite.figures.fonts import cjk_font
+from pilotsite.figures.pdf import PDF_METADATA, print_png, use_harfbuzz_for_pdf_fonts
 from pilotsite.figures.marks import with_tooltips
 from pilotsite.figures.drawn_texts import drawing_for, in_reference_language
 from pilotsite.inputs.interface import Interface
@@ -32,29 +35,64 @@ def configure() -> str:
         "axes.spines.right": False,
         "svg.hashsalt": "pilotsite",  # ids inside the SVG are otherwise random per run
         "svg.fonttype": "path",  # glyphs as outlines: Chinese renders without the reader having the font
+        "pdf.fonttype": 42,  # fonts embedded as TrueType/CID, as journals ask (not Type 3); text stays selectable
         "path.simplify": True,
         "figure.dpi": 100,
         "savefig.dpi": 150,
     })
+    use_harfbuzz_for_pdf_fonts()
     return family
 
 
-def render(draw, data, size: tuple[float, float], interface: Interface | None = None) -> tuple[bytes, bytes, dict]:
-    """Draw one figure and return its SVG and PNG bytes, refusing any font/glyph warning, and its
-    marks' tooltips as draw gave them (data row -> string or Text)."""
+@dataclass(frozen=True)
+class Drawing:
+    """A figure's image in every format, and its marks' tooltips as draw gave them (data row ->
+    string or Text)."""
+
+    svg: bytes
+    png: bytes  # 150 dpi, for the screen
+    pdf: bytes  # vector, fonts embedded, for papers
+    print_png: bytes  # 300 dpi, rasterised from the PDF, for print
+    tips: dict
+
+
+def render(draw, data, size: tuple[float, float], interface: Interface | None = None) -> Drawing:
+    """Draw one figure in every format, refusing any font/glyph warning."""
     configure()
     fig = Figure(figsize=size)
     with drawing_for(interface):
         return _draw(draw, data, fig)
 
 
-def _draw(draw, data, fig) -> tuple[bytes, bytes, dict]:
+def _draw(draw, data, fig) -> Drawing:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a missing glyph must fail the build, not draw tofu
         draw(data, fig)
-        svg, png = io.BytesIO(), io.BytesIO()
+        svg, png, pdf = io.BytesIO(), io.BytesIO(), io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-        fig.savefig(png, format="png", metadata={"Software": None}, bbox_inches="tight")
+        crops: list = []
+        with recorded_crop(fig, crops):
+            fig.savefig(png, format="png", metadata={"Software": None}, bbox_inches="tight")
+        # the PDF is cropped as the PNG is, without laying the figure out a third time
+        crop = crops[-1].padded(matplotlib.rcParams["savefig.pad_inches"])
+        fig.savefig(pdf, format="pdf", metadata=PDF_METADATA, bbox_inches=crop)
     tips = fig.__dict__.get("mark_tips", {})
     written = {row: in_reference_language(tip) for row, tip in tips.items()}
-    return with_tooltips(svg.getvalue(), written), png.getvalue(), tips
+    return Drawing(with_tooltips(svg.getvalue(), written), png.getvalue(), pdf.getvalue(), print_png(pdf.getvalue()), tips)
+
+
+@contextmanager
+def recorded_crop(fig, crops: list):
+    """Keep the tight bounding box (inches) that savefig(bbox_inches="tight") computes."""
+    compute = fig.get_tightbbox
+
+    def recording(*args, **kwargs):
+        box = compute(*args, **kwargs)
+        crops.append(box)
+        return box
+
+    fig.get_tightbbox = recording  # the instance's attribute, which savefig looks up first
+    try:
+        yield
+    finally:
+        del fig.get_tightbbox

@@ -24,8 +24,10 @@ from pilotsite.figures.figure import Catalog, Check, Figure, Inputs, NotDrawn, N
 from pilotsite.errors import BuildError, Problem
 from pilotsite.inputs.interface import LANGUAGES, Interface, Text, from_plain, to_plain
 from pilotsite.state.fingerprint import library_versions
+from pilotsite.state.ledger import PDF_FILE
 
-FIGURE_FILES = ("data.csv", "figure.svg", "figure.png", "result.json")
+PRINT_PNG = "figure-300dpi.png"  # with PDF_FILE, the downloads for papers (figures/pdf.py)
+FIGURE_FILES = ("data.csv", "figure.svg", "figure.png", PDF_FILE, PRINT_PNG, "result.json")
 NOT_DRAWN_FILE = "not-drawn.json"  # instead of FIGURE_FILES: why compute found nothing to draw
 
 # result.json keeps the alt text, headline and checks as the analysis gave them (a Text is kept as
@@ -42,6 +44,8 @@ class FigureResult:
     csv: bytes
     svg: bytes
     png: bytes
+    pdf: bytes
+    print_png: bytes
     alt: str  # alt, headline and checks in the reference language; translations has the others
     headline: str
     checks: tuple[Check, ...]
@@ -82,12 +86,10 @@ class Evaluation:
     """A figure just computed and drawn, before it is serialised into the cache."""
 
     data: pd.DataFrame
-    svg: bytes
-    png: bytes
+    drawn: object  # drawing.Drawing: the image in every format
     alt: str | Text
     headline: str | Text
     checks: tuple[Check, ...]
-    tips: dict  # data row -> the tooltip of its mark, a string or a Text
 
 
 def evaluate(figure: Figure, catalog: Catalog) -> Evaluation:
@@ -102,12 +104,12 @@ def evaluate(figure: Figure, catalog: Catalog) -> Evaluation:
             raise BuildError([Problem(figure.analysis, f"figure '{figure.id}' produced no data rows")])
         interface = catalog.project.settings.interface
         try:
-            svg, png, tips = drawing.render(figure.draw, data.reset_index(drop=True), figure.size, interface)  # marks name rows by position
+            drawn = drawing.render(figure.draw, data.reset_index(drop=True), figure.size, interface)  # marks name rows by position
         except BuildError as missing:  # a drawn text the catalogues lack
             raise BuildError([Problem(p.file, f"{p.message}, for figure '{figure.id}' of {figure.analysis}", p.line)
                               for p in missing.problems]) from None
-        return Evaluation(data, svg, png, figure.describe(data), figure.headline(data) if figure.headline else "",
-                          tuple(figure.checks(data)) if figure.checks else (), tips)
+        return Evaluation(data, drawn, figure.describe(data), figure.headline(data) if figure.headline else "",
+                          tuple(figure.checks(data)) if figure.checks else ())
     except (BuildError, NothingToDraw):
         raise
     except Exception as exc:
@@ -127,9 +129,11 @@ def compute_figure(figure: Figure, catalog: Catalog) -> dict[str, bytes]:
         return {NOT_DRAWN_FILE: json.dumps(to_plain(reason), ensure_ascii=False).encode("utf-8")}
     meta = {"alt": to_plain(done.alt), "headline": to_plain(done.headline),
             "checks": [[to_plain(c.name), c.passed, to_plain(c.detail)] for c in done.checks]}
-    if any(isinstance(tip, Text) for tip in done.tips.values()):  # figure.svg has them in the reference language only
-        meta["tips"] = {str(row): to_plain(tip) for row, tip in sorted(done.tips.items())}
-    return {"data.csv": to_csv(done.data), "figure.svg": done.svg, "figure.png": done.png,
+    tips = done.drawn.tips
+    if any(isinstance(tip, Text) for tip in tips.values()):  # figure.svg has them in the reference language only
+        meta["tips"] = {str(row): to_plain(tip) for row, tip in sorted(tips.items())}
+    return {"data.csv": to_csv(done.data), "figure.svg": done.drawn.svg, "figure.png": done.drawn.png,
+            PDF_FILE: done.drawn.pdf, PRINT_PNG: done.drawn.print_png,
             "result.json": json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")}
 
 
@@ -222,6 +226,7 @@ class FigureCache:
             figure=figure, key=key, components=components,
             data=pd.read_csv(io.BytesIO(csv), dtype=str, keep_default_na=False),
             csv=csv, svg=(entry / "figure.svg").read_bytes(), png=(entry / "figure.png").read_bytes(),
+            pdf=(entry / PDF_FILE).read_bytes(), print_png=(entry / PRINT_PNG).read_bytes(),
             alt=texts[0][1], headline=texts[0][2], checks=texts[0][3],  # texts[0][4]: figure.svg has them
             source=(root / figure.analysis).read_text(encoding="utf-8"), translations=tuple(texts[1:]),
         )

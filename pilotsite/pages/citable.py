@@ -21,7 +21,9 @@ import yaml
 from pilotsite.pages.charts import evidence_hrefs, inline_chart
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
 from pilotsite.errors import BuildError, Problem
-from pilotsite.state.ledger import VERSION_FOLDER, canonical, distinct_versions, text_changes
+from pilotsite.state.ledger import PDF_FILE, VERSION_FOLDER, canonical, distinct_versions, text_changes
+from pilotsite.figures.outputs import PRINT_PNG
+from pilotsite.figures.pdf import print_png
 from pilotsite.pages.feeds import FEED, figure_feed_title
 from pilotsite.pages.model import (EDITIONS, CompareContext, Link, Page, RedirectContext, SiteModel, VersionContext, absolute, change_summary,
                                    citation_files, history_file,
@@ -97,6 +99,8 @@ def published_versions(model: SiteModel) -> list[Published]:
             meta = json.loads(history_file(model, f"{folder}/meta.json"))
             files = {"data.csv": history_file(model, f"{folder}/data.csv")}
             files.update({n: history_source(model, f"{folder}/{n}") for n in ("figure.svg", "figure.png")})
+            if f"{folder}/{PDF_FILE}" in model.history_files or (model.project.root / folder / PDF_FILE).is_file():
+                files[PDF_FILE] = history_source(model, f"{folder}/{PDF_FILE}")
             files[Path(meta["analysis"]).name] = history_file(model, meta["code"])  # shared by versions with the same code
             found.append(Published(figure_id, entry, meta, files))
     return found
@@ -124,6 +128,12 @@ def version_pages(model: SiteModel) -> list[Page]:
         svg = svg if isinstance(svg, bytes) else svg.read_bytes()
         current = model.results.get(item.figure_id)  # its tooltips in this edition's language, if this is its image
         chart = inline_chart(svg, evidence_hrefs(columns, rows), current.tips if current is not None and current.svg == svg else None)
+        printed = ()
+        if PDF_FILE in item.files:
+            pdf = item.files[PDF_FILE]
+            pdf = pdf if isinstance(pdf, bytes) else pdf.read_bytes()
+            # the current version's print PNG is the figure's own; an older one's is made from its PDF
+            printed = ((PRINT_PNG, current.print_png if current is not None and current.pdf == pdf else print_png(pdf)),)
         pages.append(Page(
             f"{item.folder}index", "version.qmd.j2", t("version.title", title=meta["title"], number=entry["number"]), words["words_lang"],
             meta["caption"],
@@ -134,6 +144,7 @@ def version_pages(model: SiteModel) -> list[Page]:
                 documents=tuple(Link(d["title"], document_href(root, d["id"]) if d["id"] in model.documents else "")
                                 for d in meta["documents"]),
                 withdrawn=tuple(d["title"] for d in meta["documents"] if d["id"] not in model.documents),
+                printable=bool(printed),
                 citation=citation, source_name=source_name, source=item.files[source_name].decode("utf-8"),
                 latest_href="../../index.html", history_href=f"{root}changes/index.html#{item.figure_id}-{entry['version']}",
                 same_as=(Link(t("common.version_lower", number=first["number"]), f"../{first['version']}/index.html")
@@ -142,13 +153,13 @@ def version_pages(model: SiteModel) -> list[Page]:
                                                                                     first["version"]))
                          if before and not entry.get("same_as") else None),
             ),
-            files=tuple(sorted(item.files.items())) + citation_files(citation),
+            files=tuple(sorted(item.files.items())) + printed + citation_files(citation),
             meta=scholar_meta(cited),
             json_ld=dataset_json_ld(cited, meta["caption"], distribution(model, item.folder),
                                     [f"{settings.site_url}/documents/{d['id']}/index.html" for d in meta["documents"]
                                      if d["id"] in model.documents]),
             figure_version=entry["version"],
-            scripts=("../../versions.js", root + model.up + "assets/version-banner.js"),
+            scripts=("../../versions.js", root + model.up + "assets/version-banner.js", root + model.up + "assets/copy-citation.js"),
             # a citer on a version page can follow the figure's new versions (while it is drawn)
             feeds=((figure_feed_title(model, item.figure_id), f"../../{FEED}"),) if item.figure_id in model.results else (),
         ))

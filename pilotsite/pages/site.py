@@ -12,11 +12,12 @@ from pathlib import Path
 
 from pilotsite.pages.charts import THUMBNAIL, evidence_hrefs, inline_chart, thumbnail_png
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
+from pilotsite.figures.outputs import PRINT_PNG
 from pilotsite.pages.feeds import FEED, atom_feed, figure_feed_title
 from pilotsite.inputs.interface import LANGUAGES, Interface, descriptions_label
 from pilotsite.inputs.documents import Document
 from pilotsite.errors import BuildError, Problem
-from pilotsite.state.ledger import canonical
+from pilotsite.state.ledger import PDF_FILE, canonical
 
 from pilotsite.pages.model import (EDITIONS, FIGURE_KINDS, HEADLINE_KINDS, REBUILD_COMMAND, ChangesContext, DocumentContext,
                                    DocumentsIndexContext, FigureContext, FiguresIndexContext, HomeContext,
@@ -215,6 +216,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                 comparisons=comparisons(model, f.id, root),
             ),
             files=(("figure.svg", result.svg), ("figure.png", result.png), (THUMBNAIL, thumbnail_png(result.png)), ("data.csv", result.csv),
+                   (PDF_FILE, result.pdf), (PRINT_PNG, result.print_png),
                    (source_name, result.source.encode("utf-8")), ("inputs.csv", inputs_csv(result.input_hashes)),
                    (FEED, version_feed(model, histories.get(f.id, []), figure_feed_title(model, f.id), f"figures/{f.id}/")))
             + citation_files(citation),
@@ -223,7 +225,7 @@ def build_pages(model: SiteModel) -> list[Page]:
             json_ld=dataset_json_ld(cited, f.caption, distribution(model, f"figures/{f.id}/"), document_urls(model, f.documents)),
             search_kind="figure",
             search_filters=tuple(("document", model.documents[d].short_title) for d in f.documents) + (("analysis", kind_label(interface, f.kind)),),
-            scripts=(f"{root}{model.up}assets/compare.js",),
+            scripts=(f"{root}{model.up}assets/compare.js", f"{root}{model.up}assets/copy-citation.js"),
         ))
 
     # Timeline and methods.

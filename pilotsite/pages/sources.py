@@ -319,7 +319,7 @@ def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, templa
     return keys
 
 
-PAGE_FILES = ("figures/**/figure.svg", "figures/**/figure.png", "figures/**/thumbnail.png", "figures/**/data.csv",
+PAGE_FILES = ("figures/**/figure.svg", "figures/**/figure.png", "figures/**/figure.pdf", "figures/**/figure-300dpi.png", "figures/**/thumbnail.png", "figures/**/data.csv",
               "figures/**/*.py", "figures/**/cite.*", "figures/*/versions.js", "figures/*/inputs.csv", "figures/*/atom.xml", "changes/atom.xml",
               "corpus/**/evidence.csv")
 

@@ -28,6 +28,7 @@ from pilotsite.state.fingerprint import canonical_json, sha256_bytes, write_atom
 LEDGER = "history/ledger.json"
 VERSION_FOLDER = "history/figures/{figure}/{version}"
 VERSION_DATA = VERSION_FOLDER + "/data.csv"
+PDF_FILE = "figure.pdf"  # kept with a version from when figures had one (figures/pdf.py)
 CODE_FILE = "history/code/{digest}-{name}"  # analysis sources, kept once per distinct content
 VERSION_LENGTH = 12
 SHOWN_TEXT = ("title", "caption", "alt", "notes")  # besides data and image, what a reader sees
@@ -155,7 +156,12 @@ def record(ledger: dict, root: Path, results, edition: str, documents: dict) -> 
         history = figures.setdefault(fid, [])
         latest = history[-1] if history else None
         if latest and latest["published"] == digest:
-            continue  # redrawn, perhaps, but nothing a reader sees changed
+            # redrawn, perhaps, but nothing a reader sees changed; a version published before
+            # figures had a PDF gets the one drawn from its very outputs, once
+            folder = VERSION_FOLDER.format(figure=fid, version=latest["version"])
+            if (root / folder / "meta.json").is_file() and not (root / folder / PDF_FILE).is_file():
+                files[f"{folder}/{PDF_FILE}"] = result.pdf
+            continue
         # Outputs back to those of an earlier version: it is current again, under its own number
         # and permanent page, and the ledger records the return.
         earlier = next((e for e in history if e["published"] == digest and not e.get("same_as") and not e.get("restores")), None)
@@ -185,6 +191,7 @@ def record(ledger: dict, root: Path, results, edition: str, documents: dict) -> 
         folder = VERSION_FOLDER.format(figure=fid, version=version)
         files.update({
             f"{folder}/data.csv": result.csv, f"{folder}/figure.svg": result.svg, f"{folder}/figure.png": result.png,
+            f"{folder}/{PDF_FILE}": result.pdf,
             code_path(result): result.source.encode("utf-8"),
             f"{folder}/meta.json": (json.dumps(meta, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"),
         })
