@@ -233,7 +233,7 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     from pilotsite.pages.citable import site_files
     from pilotsite.pages.citation import RenderedReferences
     from pilotsite.pages.corpus_pages import evidence_items, evidence_links
-    from pilotsite.pages.model import EDITIONS, SiteModel
+    from pilotsite.pages.model import DEFAULT_LAYOUT, EDITIONS, SiteModel
     from pilotsite.pages.site import build_pages
     from pilotsite.pages.sources import SourceWriter, site_templates
     from pilotsite.publishing import publish, search
@@ -274,7 +274,8 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     page_keys = writer.write(pages)
     if renderer is not None:
         renderer.render(pages, page_keys)
-    redirects = {p.path for p in pages if p.redirect}
+    # not in the sitemap: redirects, and embedded views (whose full pages are)
+    unlisted = {p.path for p in pages if p.redirect or p.layout != DEFAULT_LAYOUT}
     # A corpus's evidence pages are indexed once, like its texts (search.bundles)
     indexed = [f"{p.path}.html" for p in pages
                if p.search_kind and not (p.language != "en" and p.search_kind == "evidence")] + stage.indexed
@@ -289,7 +290,7 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     fonts, font_plan = webfont.write_font(sources, layouts, work.cache("fonts"), writer.keys, stage.characters, build.jobs)
     for path in fonts:
         writer.keep(path)
-    files = site_files(model, [p for p in writer.keys if p not in redirects])
+    files = site_files(model, [p for p in writer.keys if p not in unlisted])
     files[previews.SITE_CARD] = previews.site_card(settings, work.cache("previews"))
     writer.finish(files, list(writer.keys))
     return Written(staging, list(writer.keys), indexed, model.search_bundles, renderer, stage, font_plan=font_plan)

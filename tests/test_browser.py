@@ -167,11 +167,11 @@ def test_copy_citation_buttons_copy_each_format(driver, server, base_url):
     with urllib.request.urlopen(url) as response:
         served = response.read().decode("utf-8")
     copy_buttons = re.findall(r'<button type="button" class="copy"[^>]*>', served)
-    assert len(copy_buttons) == 4 and all(b.endswith(" hidden>") for b in copy_buttons)
+    assert len(copy_buttons) == 5 and all(b.endswith(" hidden>") for b in copy_buttons)
     driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": base_url.rstrip("/"),
                                                          "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
     visit(driver, server, url)
-    for target in ("apa", "cite-bibtex", "cite-ris", "cite-csl"):
+    for target in ("apa", "cite-bibtex", "cite-ris", "cite-csl", "embed-code"):
         button = driver.find_element(By.CSS_SELECTOR, f'button.copy[data-copy="{target}"]')
         driver.execute_script("arguments[0].closest('details') && (arguments[0].closest('details').open = true);"
                               "arguments[0].scrollIntoView({block: 'center'})", button)
@@ -182,6 +182,51 @@ def test_copy_citation_buttons_copy_each_format(driver, server, base_url):
         copied = driver.execute_async_script("navigator.clipboard.readText().then(arguments[0], e => arguments[0]('ERROR ' + e));")
         expected = driver.execute_script("return document.getElementById(arguments[0]).textContent.trim()", target)
         assert copied == expected and len(expected) > 50, target
+
+
+def test_an_embedded_view_renders_in_another_sites_page_and_links_to_the_full_page(driver, server, base_url, tmp_path):
+    """A page served from another port embeds a figure's view in an <iframe>, as the figure page's
+    snippet says: the image loads, the Chinese is drawn with the view's own web-font face, the view
+    fetches under 100 KB, and its link opens the full page in the top window."""
+    embed = base_url + "zh/figures/return-migrant-tool-types/embed.html"
+    (tmp_path / "host.html").write_text(
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head><body>'
+        f'<h1>A colleague\'s blog</h1><iframe id="frame" src="{embed}" width="640" height="520" style="border:0"></iframe>'
+        "</body></html>", encoding="utf-8")
+    host = LoggingServer(tmp_path)
+    threading.Thread(target=host.serve_forever, daemon=True).start()
+    try:
+        since = len(server.requests)
+        driver.get(f"http://127.0.0.1:{host.server_address[1]}/host.html")
+        wait_for(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+        driver.switch_to.frame(driver.find_element(By.ID, "frame"))
+        settle(driver)
+        state = driver.execute_async_script("""
+const done = arguments[0];
+document.fonts.ready.then(() => {
+  const own = Array.from(document.fonts).filter(f => f.family.replace(/"/g, '') === 'Pilot Site CJK own');
+  const img = document.querySelector('img');
+  const bytes = performance.getEntriesByType('resource').reduce((n, e) => n + e.transferSize, 0)
+                + performance.getEntriesByType('navigation')[0].transferSize;
+  done({own: own.length, loaded: own.filter(f => f.status === 'loaded').length,
+        check: document.fonts.check('16px "Pilot Site CJK own"', '政策工具的占比'),
+        font: getComputedStyle(document.querySelector('figcaption')).fontFamily,
+        image: img.currentSrc, width: img.naturalWidth, bytes: bytes});
+});""")
+        assert state["own"] == 1 and state["loaded"] == 1 and state["check"], state
+        assert state["font"].startswith('"Pilot Site CJK own"'), state
+        assert state["image"].endswith("/embed.png") and state["width"] > 0, state
+        assert 10_000 < state["bytes"] < 100_000, state
+        failed = [(path, code) for path, code in server.requests[since:] if code >= 400]
+        assert not failed, failed
+        link = driver.find_element(By.CSS_SELECTOR, ".embed-more a")
+        link.click()
+        driver.switch_to.default_content()
+        wait_for(driver, lambda d: d.current_url == base_url + "zh/figures/return-migrant-tool-types/index.html")
+        assert driver.find_element(By.TAG_NAME, "h1").text == "供给型、需求型和环境型政策工具的占比"
+    finally:
+        driver.switch_to.default_content()
+        host.shutdown()
 
 
 def test_reader_switches_between_the_editions(driver, server, base_url):

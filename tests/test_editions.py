@@ -21,8 +21,8 @@ def pages_of(site: Path, edition: str) -> set[str]:
     found = set()
     for page in base.rglob("*.html"):
         path = page.relative_to(base).as_posix()
-        if "pagefind/" in path or (not edition and path.startswith("zh/")):
-            continue
+        if "pagefind/" in path or (not edition and path.startswith("zh/")) or path.endswith("/embed.html"):
+            continue  # an embedded view has no chrome, so no switch (tests/test_embed.py checks both editions have it)
         found.add(path)
     return found
 

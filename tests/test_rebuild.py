@@ -82,7 +82,7 @@ def test_editing_one_data_file_rebuilds_exactly_its_figures(built):
     assert set(done["figures_rebuilt"]) == expected
     assert all(reasons == [f"data:{TOOL_TYPES}"] for reasons in done["reasons"].values())
     assert f"{len(expected)} of {figure_count(built / '_site')} figures rebuilt" in result.stdout
-    shown_on = {f"figures/{f}/index" for f in expected} | {"changes/index", "index", "figures/index", "data/index",
+    shown_on = {f"figures/{f}/{page}" for f in expected for page in ("index", "embed")} | {"changes/index", "index", "figures/index", "data/index",
                                                             "corpus/index", "documents/return-migrant-entrepreneurship/index"}
     # Every figure that reads the file is redrawn; only the one whose data.csv shows the locator
     # publishes something new, so only it gets a new version (its permanent page and comparison).

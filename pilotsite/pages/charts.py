@@ -15,6 +15,8 @@ from pilotsite.figures.marks import MARK_PATTERN
 
 THUMBNAIL = "thumbnail.png"  # beside figure.png: what figure cards show
 THUMBNAIL_WIDTH = 480  # pixels: sharp at the cards' 320 CSS pixels on a 1.5x screen
+EMBED_IMAGE = "embed.png"  # beside figure.png: what an embedded view shows when it is wider than a thumbnail
+EMBED_WIDTH = 960  # pixels
 DOCUMENT_COLUMNS = ("document_id", "document_a", "document_b")  # links to a whole document are not evidence
 PROLOGUE = re.compile(r"\A\s*<\?xml[^>]*\?>\s*(<!DOCTYPE[^>]*>\s*)?")
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)  # matplotlib repeats every text as a comment: bytes only
@@ -23,18 +25,28 @@ TITLED_MARK = re.compile(MARK_PATTERN.pattern + r"(<title>.*?</title>)?", re.DOT
 EMPTY_GLYPH = re.compile(r"<path (?![^>]*\bd=)")  # matplotlib's space glyph has no d, which HTML requires
 
 
-@lru_cache(maxsize=512)
 def thumbnail_png(png: bytes) -> bytes:
     """The figure's PNG scaled down for cards: a page of cards would otherwise fetch every full
-    image (up to 110 KB each). Pillow's output depends only on its version and the input (so
-    each edition's figure page takes the one made for the first)."""
+    image (up to 110 KB each)."""
+    return scaled_png(png, THUMBNAIL_WIDTH)
+
+
+def embed_png(png: bytes) -> bytes:
+    """The figure's PNG at the width of an embedded view (see pages/embeds.py)."""
+    return scaled_png(png, EMBED_WIDTH)
+
+
+@lru_cache(maxsize=512)
+def scaled_png(png: bytes, width: int) -> bytes:
+    """The PNG at most width pixels wide, in 128 colours. Pillow's output depends only on its
+    version and the input (so each edition's page takes the one made for the first)."""
     import io
 
     from PIL import Image
 
     with Image.open(io.BytesIO(png)) as image:
-        if image.width > THUMBNAIL_WIDTH:
-            image = image.resize((THUMBNAIL_WIDTH, round(image.height * THUMBNAIL_WIDTH / image.width)), Image.LANCZOS)
+        if image.width > width:
+            image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
         small = image.convert("P", palette=Image.ADAPTIVE, colors=128) if image.mode in ("RGB", "RGBA") else image
         out = io.BytesIO()
         small.save(out, format="PNG", optimize=True)

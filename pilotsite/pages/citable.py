@@ -24,6 +24,7 @@ from pilotsite.errors import BuildError, Problem
 from pilotsite.state.ledger import PDF_FILE, VERSION_FOLDER, canonical, distinct_versions, text_changes
 from pilotsite.figures.outputs import PRINT_PNG
 from pilotsite.figures.pdf import print_png
+from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet
 from pilotsite.pages.feeds import FEED, figure_feed_title
 from pilotsite.pages.model import (EDITIONS, CompareContext, Link, Page, RedirectContext, SiteModel, VersionContext, absolute, change_summary,
                                    citation_files, history_file,
@@ -124,8 +125,8 @@ def version_pages(model: SiteModel) -> list[Page]:
         data = pd.read_csv(io.BytesIO(item.files["data.csv"]), dtype=str, keep_default_na=False)
         source_name = Path(meta["analysis"]).name
         columns, rows = tuple(data.columns), table_rows(data, root, documents=set(model.documents))
-        svg = item.files["figure.svg"]
-        svg = svg if isinstance(svg, bytes) else svg.read_bytes()
+        svg, png = (item.files[name] if isinstance(item.files[name], bytes) else item.files[name].read_bytes()
+                    for name in ("figure.svg", "figure.png"))
         current = model.results.get(item.figure_id)  # its tooltips in this edition's language, if this is its image
         chart = inline_chart(svg, evidence_hrefs(columns, rows), current.tips if current is not None and current.svg == svg else None)
         printed = ()
@@ -145,6 +146,7 @@ def version_pages(model: SiteModel) -> list[Page]:
                                 for d in meta["documents"]),
                 withdrawn=tuple(d["title"] for d in meta["documents"] if d["id"] not in model.documents),
                 printable=bool(printed),
+                embed_code=embed_snippet(model, item.folder, meta["title"], png),
                 citation=citation, source_name=source_name, source=item.files[source_name].decode("utf-8"),
                 latest_href="../../index.html", history_href=f"{root}changes/index.html#{item.figure_id}-{entry['version']}",
                 same_as=(Link(t("common.version_lower", number=first["number"]), f"../{first['version']}/index.html")
@@ -153,7 +155,7 @@ def version_pages(model: SiteModel) -> list[Page]:
                                                                                     first["version"]))
                          if before and not entry.get("same_as") else None),
             ),
-            files=tuple(sorted(item.files.items())) + printed + citation_files(citation),
+            files=tuple(sorted(item.files.items())) + printed + embed_files(png) + citation_files(citation),
             meta=scholar_meta(cited),
             json_ld=dataset_json_ld(cited, meta["caption"], distribution(model, item.folder),
                                     [f"{settings.site_url}/documents/{d['id']}/index.html" for d in meta["documents"]
@@ -163,6 +165,9 @@ def version_pages(model: SiteModel) -> list[Page]:
             # a citer on a version page can follow the figure's new versions (while it is drawn)
             feeds=((figure_feed_title(model, item.figure_id), f"../../{FEED}"),) if item.figure_id in model.results else (),
         ))
+        pages.append(embed_page(model, item.folder, title=t("version.title", title=meta["title"], number=entry["number"]),
+                                caption=meta["caption"], alt=meta["alt"], lang=words["words_lang"], citation=citation.apa, png=png,
+                                root=root))
     pages += redirect_pages(model)
     pages += comparison_pages(model)
     return pages

@@ -39,6 +39,7 @@ FIGURE_KINDS = ("policy-tools", "keywords", "timeline", "corpus")  # in index or
 # site's first URLs (published links and citations never break); every page has its twin in the
 # Chinese edition under zh/, at the same path below it.
 EDITIONS = {"en": "", "zh": "zh/"}
+DEFAULT_LAYOUT = "page.html.j2"
 
 
 def kind_label(interface: Interface, kind: str) -> str:
@@ -144,6 +145,7 @@ class FigureContext:
     number: int
     comparisons: tuple[Comparison, ...] = ()  # every pair of versions a reader can tell apart
     chart: str = ""  # the SVG inline, its marks linked to their evidence (charts.py)
+    embed_code: str = ""  # the <iframe> that embeds the figure's view in another page (embeds.py)
 
 
 @dataclass(frozen=True)
@@ -242,6 +244,7 @@ class Page:
     figure_version: str = ""  # on version pages: the version shown (read by version-banner.js)
     scripts: tuple[str, ...] = ()  # relative URLs of scripts the page loads
     feeds: tuple[tuple[str, str], ...] = ()  # (title, relative URL) of the Atom feeds the page announces (pages/feeds.py)
+    layout: str = DEFAULT_LAYOUT  # the layout around its body (site/layouts/): embedded views have one without the site's chrome
     # Pages with a search kind are indexed by Pagefind (pilotsite/publishing/search.py); the rest are not.
     # search_filters become Pagefind filters next to the kind: (name, value) pairs.
     search_kind: str = ""
@@ -288,17 +291,19 @@ class Page:
     @property
     def canonical_path(self) -> str:
         """The page's address from the site root, as its <link rel="canonical"> gives it: a
-        redirect names the page it forwards to."""
+        redirect names the page it forwards to, an embedded view its full page."""
         if self.redirect:
             target = self.redirect.split("#", 1)[0]
             return posixpath.normpath(posixpath.join(posixpath.dirname(self.path), target))
+        if self.layout != DEFAULT_LAYOUT:  # an embedded view (pages/embeds.py): its full page
+            return posixpath.join(posixpath.dirname(self.path), "index.html")
         return f"{self.path}.html"
 
     @property
     def preview_image(self) -> str:
         """The image a link preview shows, from the site root: a figure's or a figure version's
         own PNG (in the page's folder), else the site card (pages/previews.py)."""
-        if any(name == "figure.png" for name, _ in self.files):
+        if self.layout != DEFAULT_LAYOUT or any(name == "figure.png" for name, _ in self.files):  # an embedded view: its figure's
             return posixpath.join(posixpath.dirname(self.path), "figure.png")
         return SITE_CARD
 
@@ -330,6 +335,23 @@ class VersionContext:
     withdrawn: tuple[str, ...] = ()  # titles of its source documents the site no longer has
     printable: bool = False  # the version has figure.pdf and figure-300dpi.png (versions published before them do not)
     chart: str = ""  # the SVG inline, its marks linked to their evidence (charts.py)
+    embed_code: str = ""  # the <iframe> that embeds this version's view (embeds.py)
+
+
+@dataclass(frozen=True)
+class EmbedContext:
+    """A figure (or a version of it) in another site's page: image, title, caption, one citation line."""
+
+    title: str
+    caption: str
+    alt: str
+    lang: str
+    citation: str  # the APA reference, as HTML the citation module made
+    image: str  # the PNG the view shows at its width; srcset offers the thumbnail for narrower frames
+    width: int  # pixels of image
+    height: int
+    full_href: str  # the figure's (or version's) full page
+    site_href: str
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 from pilotsite.pages.charts import THUMBNAIL, evidence_hrefs, inline_chart, thumbnail_png
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
 from pilotsite.figures.outputs import PRINT_PNG
+from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet
 from pilotsite.pages.feeds import FEED, atom_feed, figure_feed_title
 from pilotsite.inputs.interface import LANGUAGES, Interface, descriptions_label
 from pilotsite.inputs.documents import Document
@@ -214,8 +215,9 @@ def build_pages(model: SiteModel) -> list[Page]:
                 history=tuple(histories.get(f.id, ())),
                 version_href=f"v/{latest['version']}/index.html", number=latest["number"],
                 comparisons=comparisons(model, f.id, root),
+                embed_code=embed_snippet(model, f"figures/{f.id}/", f.title, result.png),
             ),
-            files=(("figure.svg", result.svg), ("figure.png", result.png), (THUMBNAIL, thumbnail_png(result.png)), ("data.csv", result.csv),
+            files=(("figure.svg", result.svg), ("figure.png", result.png), *embed_files(result.png), ("data.csv", result.csv),
                    (PDF_FILE, result.pdf), (PRINT_PNG, result.print_png),
                    (source_name, result.source.encode("utf-8")), ("inputs.csv", inputs_csv(result.input_hashes)),
                    (FEED, version_feed(model, histories.get(f.id, []), figure_feed_title(model, f.id), f"figures/{f.id}/")))
@@ -227,6 +229,8 @@ def build_pages(model: SiteModel) -> list[Page]:
             search_filters=tuple(("document", model.documents[d].short_title) for d in f.documents) + (("analysis", kind_label(interface, f.kind)),),
             scripts=(f"{root}{model.up}assets/compare.js", f"{root}{model.up}assets/copy-citation.js"),
         ))
+        pages.append(embed_page(model, f"figures/{f.id}/", title=f.title, caption=f.caption, alt=result.alt,
+                                lang=f.title_language(model.language), citation=citation.apa, png=result.png, root=root))
 
     # Timeline and methods.
     root = "../"

@@ -35,6 +35,7 @@ from pilotsite.analysis.cluster import process_count, run_batches
 from pilotsite.state.caching import prune_files, put_bytes
 from pilotsite.state.fingerprint import package_version, write_atomic
 from pilotsite.figures.fonts import FONT_FILE, cjk_font
+from pilotsite.pages.embeds import EMBED
 
 FONT_DIR = "assets/fonts"
 FONT_CSS = "assets/fonts/cjk.css"
@@ -301,7 +302,8 @@ def add_own_faces(site: Path, plan: FontPlan, html_keys: dict, jobs: int = 0) ->
     for page, characters in sorted(plan.pages.items()):
         path = site / f"{page}.html"
         if characters and path.is_file():
-            budget = PAGE_BUDGET - OTHER_FILES - path.stat().st_size
+            # an embedded view fetches no slice at all: a face with exactly its characters (embeds.py)
+            budget = 0 if page.endswith(f"/{EMBED}") else PAGE_BUDGET - OTHER_FILES - path.stat().st_size
             chosen = own_characters(characters, plan.slices, plan.sizes, budget, slice_of)
             if chosen:
                 own[page] = chosen

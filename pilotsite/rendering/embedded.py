@@ -148,8 +148,8 @@ def render_pages(pages: list[Page], spec: RenderSpec, bodies: BodyCache | None =
         return [(p.path, source, None) for p, source in zip(pages, sources)]
     texts = [split_front_matter(source) for source in sources]
     converted = markdown_to_html(texts) if bodies is None else bodies.convert(texts)
-    layout = env.get_template("page.html.j2")
-    return [(p.path, source, layout.render(page=p, site=TemplateSite(spec.settings, p.language), nav=spec.nav, body=Markup(body)).encode("utf-8"))
+    return [(p.path, source, env.get_template(p.layout).render(page=p, site=TemplateSite(spec.settings, p.language), nav=spec.nav,
+                                                               body=Markup(body)).encode("utf-8"))
             for p, source, body in zip(pages, sources, converted)]
 
 
@@ -166,10 +166,10 @@ class EmbeddedRenderer:
         self.source_dir = source_dir
         self.out_dir = out_dir
         self.cache_dir = cache_dir
-        self.layout = template_environment(project.site, cache_dir.parent / "templates").get_template("page.html.j2")
+        self.layouts = template_environment(project.site, cache_dir.parent / "templates")
         self.renderer = hashlib.sha256(LUA_FILTER.read_bytes() + pandoc_version().encode()).hexdigest()
         self.finishing = hashlib.sha256(self.renderer.encode() + Path(__file__).read_bytes() + repr(nav).encode()
-                                        + (project.site / "layouts" / "page.html.j2").read_bytes()).hexdigest()
+                                        + b"".join(p.read_bytes() for p in sorted((project.site / "layouts").glob("*.j2")))).hexdigest()
         self.finished_dir = cache_dir / "finished"
         # finished key -> body key, so the body cache keeps what finished pages were made from
         self.index = KeyedMemo(self.finished_dir / "index.json")
@@ -205,7 +205,7 @@ class EmbeddedRenderer:
         self.rendered += stale
         for page, key in to_render:
             body = (self.cache_dir / f"{self.body_keys[page.path]}.html").read_text(encoding="utf-8")
-            html = self.layout.render(page=page, site=TemplateSite(self.project.settings, page.language), nav=self.nav, body=Markup(body)).encode("utf-8")
+            html = self.layouts.get_template(page.layout).render(page=page, site=TemplateSite(self.project.settings, page.language), nav=self.nav, body=Markup(body)).encode("utf-8")
             (self.out_dir / f"{page.path}.html").write_bytes(html)
             if key:
                 write_atomic(self.finished_dir / f"{key}.html", html)
