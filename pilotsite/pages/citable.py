@@ -72,11 +72,16 @@ class Published:
     figure_id: str
     entry: dict  # the ledger entry
     meta: dict  # meta.json
-    files: dict[str, bytes]  # data.csv, figure.svg, figure.png, <analysis>.py
+    files: dict[str, bytes | Path]  # data.csv, figure.svg, figure.png, figure.pdf, <analysis>.py
 
     @property
     def folder(self) -> str:
         return f"figures/{self.figure_id}/v/{self.entry['version']}/"
+
+    def read(self, name: str) -> bytes:
+        """One of its files' bytes (history_source gives committed files by path)."""
+        content = self.files[name]
+        return content if isinstance(content, bytes) else content.read_bytes()
 
 
 def history_source(model: SiteModel, path: str) -> bytes | Path:
@@ -125,14 +130,12 @@ def version_pages(model: SiteModel) -> list[Page]:
         data = pd.read_csv(io.BytesIO(item.files["data.csv"]), dtype=str, keep_default_na=False)
         source_name = Path(meta["analysis"]).name
         columns, rows = tuple(data.columns), table_rows(data, root, documents=set(model.documents))
-        svg, png = (item.files[name] if isinstance(item.files[name], bytes) else item.files[name].read_bytes()
-                    for name in ("figure.svg", "figure.png"))
+        svg, png = item.read("figure.svg"), item.read("figure.png")
         current = model.results.get(item.figure_id)  # its tooltips in this edition's language, if this is its image
         chart = inline_chart(svg, evidence_hrefs(columns, rows), current.tips if current is not None and current.svg == svg else None)
         printed = ()
         if PDF_FILE in item.files:
-            pdf = item.files[PDF_FILE]
-            pdf = pdf if isinstance(pdf, bytes) else pdf.read_bytes()
+            pdf = item.read(PDF_FILE)
             # the current version's print PNG is the figure's own; an older one's is made from its PDF
             printed = ((PRINT_PNG, current.print_png if current is not None and current.pdf == pdf else print_png(pdf)),)
         pages.append(Page(

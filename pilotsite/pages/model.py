@@ -346,7 +346,7 @@ class EmbedContext:
     caption: str
     alt: str
     lang: str
-    citation: str  # the APA reference, as HTML the citation module made
+    citation: str  # the APA reference as plain text (the template escapes it)
     image: str  # the PNG the view shows at its width; srcset offers the thumbnail for narrower frames
     width: int  # pixels of image
     height: int

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 
-from pilotsite.pages.charts import THUMBNAIL, evidence_hrefs, inline_chart, thumbnail_png
+from pilotsite.pages.charts import evidence_hrefs, inline_chart
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
 from pilotsite.figures.outputs import PRINT_PNG
 from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet

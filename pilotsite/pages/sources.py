@@ -23,8 +23,12 @@ from markupsafe import Markup, escape
 from pilotsite.errors import BuildError
 from pilotsite.inputs.interface import LANGUAGES
 from pilotsite.inputs.project import SiteSettings
+from pilotsite.figures.outputs import PRINT_PNG
+from pilotsite.pages.charts import EMBED_IMAGE, THUMBNAIL
+from pilotsite.pages.feeds import FEED
 from pilotsite.pages.model import EDITIONS, Page, SiteModel
 from pilotsite.pages.previews import SITE_CARD
+from pilotsite.state.ledger import PDF_FILE
 
 MARKDOWN_SPECIAL = set(string.punctuation)
 # Escaped backticks mean no value can close the ```{=html} fence it sits in; braces keep Quarto
@@ -319,8 +323,9 @@ def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, templa
     return keys
 
 
-PAGE_FILES = ("figures/**/figure.svg", "figures/**/figure.png", "figures/**/figure.pdf", "figures/**/figure-300dpi.png", "figures/**/thumbnail.png", "figures/**/data.csv",
-              "figures/**/*.py", "figures/**/cite.*", "figures/*/versions.js", "figures/*/inputs.csv", "figures/*/atom.xml", "changes/atom.xml",
+PAGE_FILES = ("figures/**/figure.svg", "figures/**/figure.png", f"figures/**/{PDF_FILE}", f"figures/**/{PRINT_PNG}",
+              f"figures/**/{THUMBNAIL}", f"figures/**/{EMBED_IMAGE}", "figures/**/data.csv", "figures/**/*.py",
+              "figures/**/cite.*", "figures/*/versions.js", "figures/*/inputs.csv", f"figures/*/{FEED}", f"changes/{FEED}",
               "corpus/**/evidence.csv")
 
 
