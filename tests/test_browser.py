@@ -740,6 +740,36 @@ def test_skip_link_and_focus_ring(driver, server, base_url):
     assert driver.execute_script("return document.getElementById('main').contains(document.activeElement)")
 
 
+def test_a_printed_page_leaves_out_the_screen_chrome_and_names_link_targets(driver, server, base_url):
+    """The print stylesheet: no navigation, search, language switch or Copy buttons; figures and
+    tables kept whole; each site link followed by its absolute address (print-links.js), so the
+    paper says where a link went wherever the site is hosted."""
+    import base64
+
+    from pypdf import PdfReader
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    visit(driver, server, base_url + FIGURE)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        hidden = driver.execute_script("""return ['.site-nav', '.site-search', '.edition-switch', 'button.copy']
+            .map(s => document.querySelector(s)).filter(Boolean).map(e => getComputedStyle(e).display)""")
+        assert hidden and set(hidden) == {"none"}, hidden
+        kept_whole = driver.execute_script(
+            "return ['figure', 'table'].map(s => getComputedStyle(document.querySelector('main ' + s)).breakInside)")
+        assert kept_whole == ["avoid", "avoid"]
+        link = driver.find_element(By.CSS_SELECTOR, 'main a[href^="../../documents/"]:not(.breadcrumbs a, svg a)')
+        after = driver.execute_script("return getComputedStyle(arguments[0], '::after').content", link)
+        assert base_url + "documents/" in after, after
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    pdf = PdfReader(io.BytesIO(base64.b64decode(driver.print_page(PrintOptions()))))
+    text = re.sub(r"\s+", "", "".join(page.extract_text() for page in pdf.pages))
+    assert (base_url + "documents/").replace(" ", "") in text  # a site link's target, absolute
+    search_label = driver.find_element(By.CSS_SELECTOR, ".site-search button").get_attribute("textContent").strip()
+    assert search_label and re.sub(r"\s+", "", search_label) not in text[:400]  # the header prints without its search
+
+
 def test_screenshots(driver, server, base_url):
     """Screenshots at desktop and phone width, Chinese drawn in the web font (fonts awaited)."""
     if SCREENSHOTS.exists():
