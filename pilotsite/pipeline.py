@@ -348,3 +348,40 @@ def index_check_and_publish(build: Build, analyses: Analyses, drawn: Drawn, vers
         drawn.cache.prune(drawn.keys)
         fingerprint.write_atomic(work.report, json.dumps(report, indent=1).encode("utf-8"))
     return report
+
+
+REPRODUCED = ("figure.svg", "figure.png", "data.csv")  # what a deposit bundle rebuilds (pages/bundle.py)
+
+
+def reproduce_figure(root: Path, figure_id: str, say: Callable[[str], None] = print) -> int:
+    """A deposit bundle's reproduce.py: compute and draw one figure of the project at root, write
+    its files to root/reproduced/ and compare each with root/published/. 0 when all are identical."""
+    from pilotsite.figures.figure import discover_all
+    from pilotsite.figures.outputs import NOT_DRAWN_FILE, compute_figure
+
+    try:
+        catalog = load_catalog(root, None, jobs=1)
+        figures, _ = discover_all(catalog)
+        figure = next((f for f in figures if f.id == figure_id), None)
+        if figure is None:
+            say(f"no analysis in {root / 'analyses'} declares figure '{figure_id}'")
+            return 2
+        for corpus in catalog.corpora.values():
+            catalog.textwork.prepare(corpus)
+        files = compute_figure(figure, catalog)
+    except BuildError as exc:  # edited data that no longer validate: the build's own message
+        say(str(exc))
+        return 2
+    if NOT_DRAWN_FILE in files:
+        say(f"figure '{figure_id}' has nothing to draw with these data")
+        return 2
+    out = root / "reproduced"
+    out.mkdir(exist_ok=True)
+    differing = 0
+    for name in REPRODUCED:
+        (out / name).write_bytes(files[name])
+        published = root / "published" / name
+        same = published.is_file() and published.read_bytes() == files[name]
+        differing += not same
+        say(f"{name}: {'identical to' if same else 'DIFFERS from'} published/{name}")
+    return 1 if differing else 0

@@ -35,13 +35,19 @@ INSTALL = ("Give every worker this checkout: start it with PYTHONPATH=/path/to/c
 def code_digest() -> str:
     """What must be the same on the workers as here: the project's code and the libraries whose
     behaviour shapes the results."""
+    from importlib.metadata import PackageNotFoundError
+
     from pilotsite.state.fingerprint import package_version
 
     digest = hashlib.sha256()
     for path in sorted(PACKAGE.rglob("*.py")):
         digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for name in ("jieba", "pypandoc-binary", "Jinja2", "MarkupSafe"):
-        digest.update(f"{name}={package_version(name)}\n".encode())
+        try:
+            version = package_version(name)
+        except PackageNotFoundError:  # a deposit bundle draws figures without the page renderer's pandoc
+            version = "absent"
+        digest.update(f"{name}={version}\n".encode())
     return digest.hexdigest()
 
 

@@ -24,6 +24,7 @@ from pilotsite.errors import BuildError, Problem
 from pilotsite.state.ledger import PDF_FILE, VERSION_FOLDER, canonical, distinct_versions, text_changes
 from pilotsite.figures.outputs import PRINT_PNG
 from pilotsite.figures.pdf import print_png
+from pilotsite.pages.bundle import BUNDLE_FILE, bundle_files, has_bundle
 from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet
 from pilotsite.pages.feeds import FEED, figure_feed_title
 from pilotsite.pages.model import (EDITIONS, CompareContext, Link, Page, RedirectContext, SiteModel, VersionContext, absolute, change_summary,
@@ -150,6 +151,7 @@ def version_pages(model: SiteModel) -> list[Page]:
                 withdrawn=tuple(d["title"] for d in meta["documents"] if d["id"] not in model.documents),
                 printable=bool(printed),
                 embed_code=embed_snippet(model, item.folder, meta["title"], png),
+                bundle_href=f"{root}{model.up}{item.folder}{BUNDLE_FILE}" if has_bundle(model, item) else "",
                 citation=citation, source_name=source_name, source=item.files[source_name].decode("utf-8"),
                 latest_href="../../index.html", history_href=f"{root}changes/index.html#{item.figure_id}-{entry['version']}",
                 same_as=(Link(t("common.version_lower", number=first["number"]), f"../{first['version']}/index.html")
@@ -158,7 +160,8 @@ def version_pages(model: SiteModel) -> list[Page]:
                                                                                     first["version"]))
                          if before and not entry.get("same_as") else None),
             ),
-            files=tuple(sorted(item.files.items())) + printed + embed_files(png) + citation_files(citation),
+            files=tuple(sorted(item.files.items())) + printed + embed_files(png) + citation_files(citation)
+            + bundle_files(model, item, cited, citation, dict(citation_files(citation))),
             meta=scholar_meta(cited),
             json_ld=dataset_json_ld(cited, meta["caption"], distribution(model, item.folder),
                                     [f"{settings.site_url}/documents/{d['id']}/index.html" for d in meta["documents"]

@@ -336,6 +336,7 @@ class VersionContext:
     printable: bool = False  # the version has figure.pdf and figure-300dpi.png (versions published before them do not)
     chart: str = ""  # the SVG inline, its marks linked to their evidence (charts.py)
     embed_code: str = ""  # the <iframe> that embeds this version's view (embeds.py)
+    bundle_href: str = ""  # its deposit bundle (bundle.py): the current version's only
 
 
 @dataclass(frozen=True)

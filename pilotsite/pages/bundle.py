@@ -1,0 +1,180 @@
+"""The deposit bundle of a figure's current version: a zip a data repository takes as it is, and
+that reproduces the version on its own.
+
+Unpacked in an empty folder, its README's two commands (`pip install -r requirements.txt`,
+`python reproduce.py`) rebuild figure.svg, figure.png and data.csv and compare them byte for
+byte with the published ones it carries. So it holds what computing the figure reads: the engine
+(pilotsite/, whole: an analysis may use any of it), the figure's analysis module alone, the
+project's data/ without the corpora it does not study (a corpus it studies is copied from the
+figure's declared inputs, and data/corpora.yaml names only that corpus), the locked libraries
+that drawing needs (requirements.txt, generated from bundle_requirements.in, pinned like the
+project's own lock), and the version's published files and citations.
+
+Only a figure's current version has one: an older version's inputs are not kept. The zip's
+bytes depend only on what is in it (fixed dates and modes, sorted names), and it is cached by
+the digest of that content, so a rebuild that changed nothing about the figure re-zips nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+from pilotsite.state.fingerprint import CORPORA_CONFIG, write_atomic
+
+BUNDLE_FILE = "deposit.zip"
+BUNDLE_FORMAT = "deposit bundle 1"  # in the cache key: change it when the layout changes
+LOCK = Path(__file__).with_name("bundle_requirements.txt")
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can record: no clock in the bytes
+SKIPPED = ("__pycache__",)
+
+
+def engine_files(package: Path) -> dict[str, Path]:
+    """pilotsite/'s files (code and what the code reads, such as the Lua filter), by bundle path."""
+    return {f"pilotsite/{p.relative_to(package).as_posix()}": p for p in sorted(package.rglob("*"))
+            if p.is_file() and not any(part in SKIPPED for part in p.parts) and p.suffix != ".pyc"}
+
+
+def outside(label: str) -> bool:
+    """Whether a corpus folder, as data/corpora.yaml names it, lies outside the project."""
+    path = PurePosixPath(label)
+    return path.is_absolute() or ".." in path.parts
+
+
+def data_files(root: Path, corpora: dict, inputs: tuple[str, ...]) -> tuple[dict[str, Path], bytes | None]:
+    """The project's data/ files for the bundle, and data/corpora.yaml as the bundle has it (None:
+    no corpus). corpora: id -> Corpus of the project; only those among inputs are kept, each text
+    copied from the figure's declared inputs (a corpus outside the project moves under
+    data/corpora/<id>/)."""
+    corpus_folders = {c.label.rstrip("/") for c in corpora.values()}
+    chosen: dict[str, Path] = {}
+    for path in sorted((root / "data").rglob("*")):
+        bundled = path.relative_to(root).as_posix()
+        if (path.is_file() and bundled != CORPORA_CONFIG and not any(part in SKIPPED for part in path.parts)
+                and not any(bundled.startswith(folder + "/") for folder in corpus_folders)):
+            chosen[bundled] = path
+    used = [c for c in corpora.values() if any(p.startswith(c.label.rstrip("/") + "/") for p in inputs)]
+    if not used:
+        return chosen, None
+    config = yaml.safe_load((root / CORPORA_CONFIG).read_text(encoding="utf-8"))
+    entries = []
+    for corpus in used:
+        label = corpus.label.rstrip("/")
+        home = f"data/corpora/{corpus.id}" if outside(label) else label
+        for path in inputs:
+            if path.startswith(label + "/"):
+                chosen[home + path[len(label):]] = root / path
+        entry = next(e for e in config["corpora"] if e["id"] == corpus.id)
+        entries.append({**entry, "path": home})
+    written = yaml.safe_dump({"corpora": entries}, allow_unicode=True, sort_keys=False)
+    return chosen, written.encode("utf-8")
+
+
+def reproduce_script(figure_id: str) -> bytes:
+    return f'''"""Rebuild figure '{figure_id}' from the files in this folder and compare it with the
+published version (published/). See README.md.
+
+    pip install -r requirements.txt
+    python reproduce.py
+"""
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from pilotsite.pipeline import reproduce_figure  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(reproduce_figure(HERE, "{figure_id}"))
+'''.encode("utf-8")
+
+
+def readme(figure_id: str, number: int, title: str, url: str, citation: str, licence: str, folder: str) -> bytes:
+    return f"""# {title}
+
+Figure `{figure_id}`, version {number}: <{url}>
+
+Cite as: {citation}
+
+This folder reproduces the version on its own. With Python 3.11:
+
+```
+pip install -r requirements.txt
+python reproduce.py
+```
+
+`reproduce.py` computes the figure's data from `data/` with the analysis in `analyses/` and the
+engine in `pilotsite/`, draws it, writes `reproduced/figure.svg`, `figure.png` and `data.csv`,
+and compares each with the published file in `published/`: it prints one line per file and exits
+with status 0 only when all three are identical byte for byte. `requirements.txt` pins every
+library (with hashes) that computing and drawing use; the font (Noto Sans CJK SC) comes with
+`mplfonts`. `citation/` holds the version's citation files.
+
+Licence: {licence}. Folder in the zip: `{folder}/`.
+""".encode("utf-8")
+
+
+def zipped(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, files[name], compresslevel=6)
+    return out.getvalue()
+
+
+def deposit_bundle(*, root: Path, corpora: dict, result, entry: dict, title: str, url: str, citation: str,
+                   licence: str, extra: dict[str, bytes], cache_dir: Path | None) -> bytes:
+    """The zip for the current version of result's figure (outputs.FigureResult): entry is its
+    ledger entry; extra: citation files by name, put under citation/."""
+    figure = result.figure
+    folder = f"{figure.id}-v{entry['number']}"
+    sources = {**engine_files(Path(__file__).resolve().parents[1]), figure.analysis: root / figure.analysis}
+    data, corpora_config = data_files(root, corpora, figure.inputs)
+    sources.update(data)
+    made = {"README.md": readme(figure.id, entry["number"], title, url, citation, licence, folder),
+            "reproduce.py": reproduce_script(figure.id), "requirements.txt": LOCK.read_bytes(),
+            "published/figure.svg": result.svg, "published/figure.png": result.png, "published/data.csv": result.csv,
+            **{f"citation/{name}": content for name, content in extra.items()}}
+    if corpora_config is not None:
+        made[CORPORA_CONFIG] = corpora_config
+    digests = {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in sources.items()}
+    digests.update({name: hashlib.sha256(content).hexdigest() for name, content in made.items()})
+    key = hashlib.sha256(json.dumps([BUNDLE_FORMAT, folder, digests], sort_keys=True).encode("utf-8")).hexdigest()
+    cached = cache_dir / f"{key}.zip" if cache_dir is not None else None
+    if cached is not None and cached.is_file():
+        return cached.read_bytes()
+    files = {f"{folder}/{name}": path.read_bytes() for name, path in sources.items()}
+    files.update({f"{folder}/{name}": content for name, content in made.items()})
+    bundle = zipped(files)
+    if cached is not None:
+        write_atomic(cached, bundle)
+    return bundle
+
+
+def bundle_files(model, item, cited, citation, extra: dict[str, bytes]) -> tuple[tuple[str, bytes], ...]:
+    """(deposit.zip, bytes) for a version page when item (citable.Published) is its figure's
+    current version, in the reference edition (the other editions link to that one); else ()."""
+    current = model.results.get(item.figure_id)
+    if (model.language != "en" or current is None or current.csv != item.read("data.csv")
+            or current.svg != item.read("figure.svg") or current.png != item.read("figure.png")):
+        return ()
+    settings = model.project.settings
+    cache = model.catalog.cache_dir / "bundles" if model.catalog is not None and model.catalog.cache_dir else None
+    return ((BUNDLE_FILE, deposit_bundle(
+        root=model.project.root, corpora=dict(model.catalog.corpora) if model.catalog is not None else {},
+        result=current, entry=item.entry, title=cited.title, url=cited.url, citation=citation.apa,
+        licence=f"{settings.licence} ({settings.licence_url})", extra=extra, cache_dir=cache)),)
+
+
+def has_bundle(model, item) -> bool:
+    """Whether item's version is its figure's current one, which has a deposit bundle."""
+    current = model.results.get(item.figure_id)
+    return current is not None and current.csv == item.read("data.csv") and current.svg == item.read("figure.svg")

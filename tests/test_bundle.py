@@ -1,0 +1,184 @@
+"""Deposit bundles: each figure's current version has a zip that reproduces it on its own.
+
+The central test does what a depositor's reader would: unpack one bundle of each kind of
+analysis in an empty folder outside the project, create a fresh virtual environment, run the
+bundle README's two commands (install its locked requirements, run reproduce.py), and compare
+what it wrote with the site's figure.svg, figure.png and data.csv byte for byte.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
+
+from conftest import ROOT, locked_pins
+
+from pilotsite.pages.bundle import LOCK, ZIP_DATE, data_files
+
+REPRODUCED = ("figure.svg", "figure.png", "data.csv")
+
+
+def bundles(site: Path) -> dict[str, Path]:
+    """figure id -> its deposit.zip (one per drawn figure: its current version's)."""
+    found = {}
+    for path in sorted((site / "figures").glob("*/v/*/deposit.zip")):
+        figure_id = path.parts[-4]
+        assert figure_id not in found, f"{figure_id} has more than one deposit bundle"
+        found[figure_id] = path
+    return found
+
+
+def kind_of(project: Path, bundle: Path) -> str:
+    figure_id, version = bundle.parts[-4], bundle.parts[-2]
+    return json.loads((project / "history/figures" / figure_id / version / "meta.json").read_text(encoding="utf-8"))["kind"]
+
+
+def test_every_drawn_figure_has_a_bundle_of_its_current_version(built_project, built_site):
+    found = bundles(built_site)
+    drawn = sorted(p.parent.name for p in (built_site / "figures").glob("*/figure.svg"))
+    assert sorted(found) == drawn and len(drawn) >= 20
+    for figure_id, path in found.items():
+        version_folder = path.parent
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            top = {name.split("/")[0] for name in names}
+            assert len(top) == 1, top  # unpacks into one folder, not over the current one
+            folder = top.pop()
+            assert folder.startswith(f"{figure_id}-v")
+            inside = {name[len(folder) + 1:] for name in names}
+            for needed in ("README.md", "reproduce.py", "requirements.txt", f"analyses/{next(iter(version_folder.glob('*.py'))).name}",
+                           "pilotsite/pipeline.py", "data/site.yaml", "citation/cite.bib", "citation/cite.ris", "citation/cite.json"):
+                assert needed in inside, (figure_id, needed)
+            assert len([n for n in inside if n.startswith("analyses/")]) == 1  # its own analysis only
+            for name in REPRODUCED:  # what it compares against is the version's published file
+                assert archive.read(f"{folder}/published/{name}") == (version_folder / name).read_bytes(), (figure_id, name)
+            assert archive.read(f"{folder}/citation/cite.bib") == (version_folder / "cite.bib").read_bytes()
+            assert archive.read(f"{folder}/requirements.txt") == LOCK.read_bytes()
+            assert {info.date_time for info in archive.infolist()} == {ZIP_DATE}  # no clock in the bytes
+            assert not [n for n in inside if "__pycache__" in n or n.startswith(".build")]
+
+
+def test_a_bundle_carries_only_the_corpus_its_figure_studies(built_project, built_site):
+    for figure_id, path in bundles(built_site).items():
+        with zipfile.ZipFile(path) as archive:
+            folder = archive.namelist()[0].split("/")[0]
+            corpus_texts = [n for n in archive.namelist() if "/texts/" in n]
+            config = f"{folder}/data/corpora.yaml"
+            if kind_of(built_project, path) == "corpus":
+                corpora = yaml.safe_load(archive.read(config))["corpora"]
+                assert [c["id"] for c in corpora] == ["cn-regulations"], figure_id
+                assert corpus_texts and all(n.startswith(f"{folder}/{corpora[0]['path']}/") for n in corpus_texts)
+            else:
+                assert config not in archive.namelist() and not corpus_texts, figure_id
+
+
+def test_a_version_page_links_its_bundle_in_both_editions(built_site):
+    """The Chinese edition's version page links the one bundle, at the site root's path."""
+    for figure_id, path in bundles(built_site).items():
+        relative = path.relative_to(built_site).as_posix()
+        for edition, up in (("", "../../../../"), ("zh/", "../../../../../")):
+            page = (built_site / edition / path.parent.relative_to(built_site) / "index.html").read_text(encoding="utf-8")
+            assert f'href="{up}{relative}" download' in page, (edition, figure_id)
+        assert not (built_site / "zh" / relative).exists()
+
+
+def test_the_bundle_lock_pins_what_the_project_pins():
+    bundle, project = locked_pins(LOCK), locked_pins()
+    assert bundle and set(bundle) <= set(project)
+    assert {name: project[name] for name in bundle} == bundle
+
+
+def test_a_corpus_outside_the_project_moves_into_the_bundle(tmp_path):
+    root = tmp_path / "project"
+    (root / "data").mkdir(parents=True)
+    (root / "data/site.yaml").write_text("title: t\n", encoding="utf-8")
+    shared = tmp_path / "shared/corpus"
+    (shared / "texts").mkdir(parents=True)
+    (shared / "metadata.csv").write_text("id,title,file\na,A,texts/a.txt\n", encoding="utf-8")
+    (shared / "texts/a.txt").write_text("文本", encoding="utf-8")
+    (root / "data/corpora.yaml").write_text(yaml.safe_dump({"corpora": [
+        {"id": "far", "title": "Far", "path": "../shared/corpus"}, {"id": "unused", "title": "U", "path": "data/u"}]}),
+        encoding="utf-8")
+    corpora = {"far": SimpleNamespace(id="far", label="../shared/corpus"), "unused": SimpleNamespace(id="unused", label="data/u")}
+    files, config = data_files(root, corpora, ("../shared/corpus/metadata.csv", "../shared/corpus/texts/a.txt"))
+    assert set(files) == {"data/site.yaml", "data/corpora/far/metadata.csv", "data/corpora/far/texts/a.txt"}
+    assert files["data/corpora/far/texts/a.txt"] == root / "../shared/corpus/texts/a.txt"
+    assert yaml.safe_load(config) == {"corpora": [{"id": "far", "title": "Far", "path": "data/corpora/far"}]}
+
+
+@pytest.fixture(scope="module")
+def bundle_python(tmp_path_factory) -> Path:
+    """A fresh virtual environment with one bundle's requirements.txt installed, the README's way."""
+    venv = tmp_path_factory.mktemp("bundle-venv")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    installed = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-r", str(LOCK)],
+                               capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr[-3000:]
+    return python
+
+
+def test_one_bundle_of_each_kind_reproduces_its_version_byte_for_byte(built_project, built_site, bundle_python, tmp_path):
+    chosen = {}
+    for figure_id, path in bundles(built_site).items():
+        chosen.setdefault(kind_of(built_project, path), path)
+    assert set(chosen) >= {"policy-tools", "keywords", "timeline", "corpus"}, set(chosen)
+    for kind, path in sorted(chosen.items()):
+        empty = tmp_path / kind
+        empty.mkdir()
+        with zipfile.ZipFile(path) as archive:
+            archive.extractall(empty)
+        [folder] = list(empty.iterdir())
+        assert (folder / "requirements.txt").read_bytes() == LOCK.read_bytes()  # what the venv has installed
+        run = subprocess.run([str(bundle_python), "reproduce.py"], cwd=folder, capture_output=True, text=True,
+                             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})  # nothing of the project's environment
+        assert run.returncode == 0, (kind, run.stdout, run.stderr[-3000:])
+        site_folder = built_site / "figures" / path.parts[-4]
+        for name in REPRODUCED:
+            assert (folder / "reproduced" / name).read_bytes() == (site_folder / name).read_bytes(), (kind, name)
+            assert f"{name}: identical" in run.stdout
+
+
+def unpacked(bundle: Path, into: Path) -> Path:
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(into)
+    [folder] = [p for p in into.iterdir() if p.is_dir()]
+    return folder
+
+
+def reproduce(python: Path, folder: Path, home: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(python), "reproduce.py"], cwd=folder, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(home)})
+
+
+def test_reproduce_reports_a_difference_and_bad_data(built_site, bundle_python, tmp_path):
+    """An edited analysis does not pass as reproduced; edited data that no longer validate get
+    the build's own error, naming the file and the line."""
+    path = bundles(built_site)["return-migrant-tool-types"]
+    folder = unpacked(path, tmp_path / "edited-code")
+    analysis = folder / "analyses/policy_tools.py"
+    analysis.write_text(analysis.read_text(encoding="utf-8").replace("ax.set_xlabel(xlabel)", "ax.set_xlabel(xlabel, fontsize=12)"), encoding="utf-8")
+    run = reproduce(bundle_python, folder, tmp_path)
+    assert run.returncode == 1, (run.stdout, run.stderr[-2000:])
+    assert "figure.svg: DIFFERS from published/figure.svg" in run.stdout
+    assert "data.csv: identical to published/data.csv" in run.stdout
+
+    folder = unpacked(path, tmp_path / "edited-data")
+    table = folder / "data/reported/return-migrant-entrepreneurship/tool-types.csv"
+    with table.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["share_pct"] = f"{float(rows[0]['share_pct']) + 0.01:.2f}"  # the quote now disagrees with the number
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    run = reproduce(bundle_python, folder, tmp_path)
+    assert run.returncode == 2 and "tool-types.csv, line 2" in run.stdout, (run.stdout, run.stderr[-2000:])
+    assert not (folder / "reproduced").exists()
