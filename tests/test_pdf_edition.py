@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import html
 from pypdf import PdfReader
 
@@ -104,6 +105,14 @@ def test_data_is_shown_as_text_never_read_as_markup_and_the_bytes_repeat():
     assert typeset(template, text, {}, "2026-11-22", "a test") == pdf
     extracted = squeezed("\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
     assert extracted.count(squeezed(weird)) >= 10
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=60))
+def test_any_text_typesets(text):
+    """Control characters, unpaired marks, characters the font lacks: never an error or a warning."""
+    template = (Path(__file__).resolve().parents[1] / "site" / TEMPLATE).read_bytes()
+    assert typeset(template, json.dumps(minimal_findings(text), ensure_ascii=False).encode("utf-8"), {}, "2026-11-22", "a test")
 
 
 def test_only_the_pdfs_of_an_edited_document_are_typeset_again_and_the_bytes_repeat(built_project, tmp_path):

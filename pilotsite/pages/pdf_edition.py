@@ -138,24 +138,27 @@ def findings_data(model: SiteModel, doc: Document, quotes: dict[str, tuple[str, 
 
 
 def timeline(model: SiteModel, doc: Document) -> dict:
-    """The document's dated events, in date order, and its ordered processes (timelines.csv)."""
+    """The document's dated events, in date order, and its ordered processes (data/timelines/)."""
     t = model.interface.text
     events = []
-    rows = model.events[model.events["document_id"] == doc.id] if len(model.events) else model.events
-    for _, row in sorted(rows.iterrows(), key=lambda item: (item[1]["date_start"], item[1]["date_end"], item[1]["label"])):
+    for row in sorted(rows_about(model.events, doc.id), key=lambda row: (row["date_start"], row["date_end"], row["label"])):
         span = row["date_start"] + (f"–{row['date_end']}" if row["date_end"] != row["date_start"] else "")
         events.append({"when": row["date_text"], "label": row["label"], "lang": language_of(row["label"]),
                        "range": span + (t("pdf.approximate") if bool(row["approximate"]) else ""),
                        "quote": {"text": row["quote"], "lang": language_of(row["quote"])}})
-    processes = []
-    stages = model.stages[model.stages["document_id"] == doc.id] if len(model.stages) else model.stages
-    for _, steps in stages.groupby("process_id", sort=True):
-        label = steps["process_label"].iloc[0]
-        processes.append({"label": label, "lang": language_of(label),
-                          "stages": [{"step": int(s["step"]), "label": s["label"],
-                                      "quote": {"text": s["quote"], "lang": language_of(s["quote"])}}
-                                     for _, s in steps.sort_values("step").iterrows()]})
-    return {"events": events, "processes": processes}
+    processes: dict[str, dict] = {}
+    for row in sorted(rows_about(model.stages, doc.id), key=lambda row: (row["process_id"], int(row["step"]))):
+        process = processes.setdefault(row["process_id"], {"label": row["process_label"], "lang": language_of(row["process_label"]),
+                                                           "stages": []})
+        process["stages"].append({"step": int(row["step"]), "label": row["label"],
+                                  "quote": {"text": row["quote"], "lang": language_of(row["quote"])}})
+    return {"events": events, "processes": list(processes.values())}
+
+
+def rows_about(table, doc_id: str) -> list[dict]:
+    """The rows of a timelines table about one document (a site without timelines has an empty
+    table, which may have no columns)."""
+    return table[table["document_id"] == doc_id].to_dict("records") if len(table) else []
 
 
 def prune(cache_dir: Path, pages: list[Page]) -> None:
