@@ -26,7 +26,7 @@ from pilotsite.figures.fonts import cjk_font
 from pilotsite.inputs.documents import Document, language_of
 from pilotsite.pages.citation import cite
 from pilotsite.pages.model import EDITIONS, Page, SiteModel, cited_figure, document_metadata, figures_of
-from pilotsite.state.fingerprint import package_version, sha256_bytes, write_atomic
+from pilotsite.state.fingerprint import FileHashes, package_version, sha256_bytes, sha256_file, write_atomic
 from pilotsite.state.ledger import canonical
 
 FINDINGS_PDF = "findings.pdf"  # beside the document's index.html, in each edition
@@ -41,9 +41,9 @@ def findings_pdf(model: SiteModel, doc: Document, quotes: dict[str, tuple[str, s
     data, images = findings_data(model, doc, quotes)
     template = (model.project.site / TEMPLATE).read_bytes()
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0).encode("utf-8")
-    key = edition_key(template, text, images)
-    cache_dir = model.catalog.cache_dir if model.catalog is not None else None
-    cached = cache_dir / CACHE / f"{key}.pdf" if cache_dir is not None else None
+    cache_dir = model.catalog.cache_dir / CACHE if model.catalog is not None and model.catalog.cache_dir is not None else None
+    key = edition_key(template, text, images, cache_dir)
+    cached = cache_dir / f"{key}.pdf" if cache_dir is not None else None
     if cached is not None and cached.is_file():
         return cached
     pdf = typeset(template, text, images, model.project.settings.date, f"{doc.id} ({model.language})")
@@ -53,16 +53,23 @@ def findings_pdf(model: SiteModel, doc: Document, quotes: dict[str, tuple[str, s
     return cached
 
 
-def edition_key(template: bytes, text: bytes, images: dict[str, bytes]) -> str:
+def edition_key(template: bytes, text: bytes, images: dict[str, bytes], cache_dir: Path | None = None) -> str:
     """Everything that decides the PDF's bytes."""
-    parts = [b"findings 1", template, text, package_version("typst").encode(), font_digest().encode()]
+    parts = [b"findings 1", template, text, package_version("typst").encode(), font_digest(cache_dir).encode()]
     parts += [f"{name} {sha256_bytes(content)}".encode() for name, content in sorted(images.items())]
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
-@lru_cache(maxsize=1)
-def font_digest() -> str:
-    return sha256_bytes(cjk_font().read_bytes())
+@lru_cache(maxsize=4)
+def font_digest(cache_dir: Path | None) -> str:
+    """The font file's SHA-256, read again only when its size or mtime changed (hashing its
+    16 MB takes 0.1 s, on every build that makes the pages)."""
+    if cache_dir is None:
+        return sha256_file(cjk_font())
+    hashes = FileHashes(cache_dir / "font-digest.json")
+    digest = hashes.sha256(cjk_font())
+    hashes.save()
+    return digest
 
 
 def typeset(template: bytes, text: bytes, images: dict[str, bytes], date: str, label: str) -> bytes:
