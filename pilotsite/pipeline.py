@@ -229,7 +229,7 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     all); with the embedded renderer, each page is rendered as soon as its source is written."""
     from pilotsite.analysis.words import lexicon_summary
     from pilotsite.figures.outputs import software_versions
-    from pilotsite.pages import previews, webfont
+    from pilotsite.pages import pdf_edition, previews, webfont
     from pilotsite.pages.citable import site_files
     from pilotsite.pages.citation import RenderedReferences
     from pilotsite.pages.corpus_pages import evidence_items, evidence_links
@@ -270,6 +270,7 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     build.clock.start("pages")
     pages = [page for language in EDITIONS for page in build_pages(model.in_edition(language))]
     model.references.save()
+    pdf_edition.prune(work.cache(), pages)
     render_uncached(pages, writer, renderer, spec, build.jobs)  # both cores: into the caches, which write() and render() then find
     page_keys = writer.write(pages)
     if renderer is not None:

@@ -109,6 +109,8 @@ class DocumentContext:
     figures: tuple[FigureCard, ...]
     related: tuple[tuple[Link, str], ...]  # (document link, shared keywords)
     quotes: tuple[tuple[str, str, str], ...]  # (anchor, what cites it, figure href)
+    pdf_edition: str = ""  # the findings' PDF edition beside the page (pdf_edition.py), "" when there is none
+    pdf_kb: int = 0  # its size
 
 
 @dataclass(frozen=True)

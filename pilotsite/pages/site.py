@@ -15,6 +15,7 @@ from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
 from pilotsite.figures.outputs import PRINT_PNG
 from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet
 from pilotsite.pages.feeds import FEED, atom_feed, figure_feed_title
+from pilotsite.pages.pdf_edition import FINDINGS_PDF, findings_pdf
 from pilotsite.inputs.interface import LANGUAGES, Interface, descriptions_label
 from pilotsite.inputs.documents import Document
 from pilotsite.errors import BuildError, Problem
@@ -172,6 +173,7 @@ def build_pages(model: SiteModel) -> list[Page]:
         lost = [q for q, (a, _) in quotes.items() if a not in placed]
         if lost:
             raise BuildError([Problem(doc.text_path, f"quote spans more than one paragraph, so it cannot be highlighted: \"{q[:80]}\"") for q in lost])
+        pdf = findings_pdf(model, doc, quotes)  # cached by what it shows: Typst runs only when that changed
         pages.append(Page(
             f"documents/{doc.id}/index", "document.qmd.j2", doc.title, document_lang(doc), doc.meta["summary"],
             crumbs(root, Link(t("nav.documents"), root + "documents/index.html"), Link(doc.short_title, "")),
@@ -180,7 +182,9 @@ def build_pages(model: SiteModel) -> list[Page]:
                 figures=tuple(figure_card(r, root) for r in figures_of(model, doc.id)),
                 related=tuple((Link(model.documents[o].short_title, document_href(root, o)), kw) for o, kw, _ in related[doc.id]),
                 quotes=tuple((a, fid, figure_href(root, fid)) for q, (a, fid) in sorted(quotes.items(), key=lambda x: x[1])),
+                pdf_edition=FINDINGS_PDF, pdf_kb=round((pdf.stat().st_size if isinstance(pdf, Path) else len(pdf)) / 1000),
             ),
+            files=((FINDINGS_PDF, pdf),),
             search_kind="document", search_filters=(("document", doc.short_title),),
         ))
 

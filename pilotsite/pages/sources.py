@@ -27,6 +27,7 @@ from pilotsite.figures.outputs import PRINT_PNG
 from pilotsite.pages.charts import EMBED_IMAGE, THUMBNAIL
 from pilotsite.pages.feeds import FEED
 from pilotsite.pages.model import EDITIONS, Page, SiteModel
+from pilotsite.pages.pdf_edition import FINDINGS_PDF
 from pilotsite.pages.previews import SITE_CARD
 from pilotsite.state.ledger import PDF_FILE
 
@@ -326,7 +327,7 @@ def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, templa
 PAGE_FILES = ("figures/**/figure.svg", "figures/**/figure.png", f"figures/**/{PDF_FILE}", f"figures/**/{PRINT_PNG}",
               f"figures/**/{THUMBNAIL}", f"figures/**/{EMBED_IMAGE}", "figures/**/data.csv", "figures/**/*.py",
               "figures/**/cite.*", "figures/*/versions.js", "figures/*/inputs.csv", f"figures/*/{FEED}", f"changes/{FEED}",
-              "corpus/**/evidence.csv")
+              "corpus/**/evidence.csv", f"documents/*/{FINDINGS_PDF}")
 
 
 def quarto_project(model: SiteModel, paths: list[str]) -> str:

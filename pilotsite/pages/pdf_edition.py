@@ -1,0 +1,176 @@
+"""The PDF edition of a document's findings, typeset with Typst in Noto Sans CJK SC.
+
+Each document page, in each edition, has findings.pdf beside it: the document's metadata, its
+figures (vector, from each figure.pdf) captioned with their title, caption, version, APA
+citation and permanent URL, the data files each figure was made from, the passages they quote,
+and the document's timeline, with the labels of the edition's catalogue. Typst reads every text
+from one JSON file (site/print/findings.typ), so data is never parsed as markup.
+
+A PDF is cached by what it shows: the template, that JSON, the images it embeds, Typst's
+version and the font file; a build in which none of them changed never starts Typst. Its bytes
+are the same on every build and machine: the one font given and no system font, and the site's
+edition date (data/site.yaml) in place of the clock.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+from pilotsite.errors import BuildError
+from pilotsite.figures.fonts import cjk_font
+from pilotsite.inputs.documents import Document, language_of
+from pilotsite.pages.citation import cite
+from pilotsite.pages.model import EDITIONS, Page, SiteModel, cited_figure, document_metadata, figures_of
+from pilotsite.state.fingerprint import FileHashes, package_version, sha256_bytes, sha256_file, write_atomic
+from pilotsite.state.ledger import canonical
+
+FINDINGS_PDF = "findings.pdf"  # beside the document's index.html, in each edition
+TEMPLATE = "print/findings.typ"  # under site/
+CACHE = "pdf-editions"  # under .build/cache/
+MAX_INPUTS = 8  # files listed per figure: a corpus figure reads thousands (its inputs.csv lists them all)
+
+
+def findings_pdf(model: SiteModel, doc: Document, quotes: dict[str, tuple[str, str]]) -> Path | bytes:
+    """The document's PDF edition in model's language: the cache entry (a file to link into the
+    site), or the bytes when the model has no cache. quotes: quote -> (anchor, figure id)."""
+    data, images = findings_data(model, doc, quotes)
+    template = (model.project.site / TEMPLATE).read_bytes()
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0).encode("utf-8")
+    cache_dir = model.catalog.cache_dir / CACHE if model.catalog is not None and model.catalog.cache_dir is not None else None
+    key = edition_key(template, text, images, cache_dir)
+    cached = cache_dir / f"{key}.pdf" if cache_dir is not None else None
+    if cached is not None and cached.is_file():
+        return cached
+    pdf = typeset(template, text, images, model.project.settings.date, f"{doc.id} ({model.language})")
+    if cached is None:
+        return pdf
+    write_atomic(cached, pdf)
+    return cached
+
+
+def edition_key(template: bytes, text: bytes, images: dict[str, bytes], cache_dir: Path | None = None) -> str:
+    """Everything that decides the PDF's bytes."""
+    parts = [b"findings 1", template, text, package_version("typst").encode(), font_digest(cache_dir).encode()]
+    parts += [f"{name} {sha256_bytes(content)}".encode() for name, content in sorted(images.items())]
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+@lru_cache(maxsize=4)
+def font_digest(cache_dir: Path | None) -> str:
+    """The font file's SHA-256, read again only when its size or mtime changed (hashing its
+    16 MB takes 0.1 s, on every build that makes the pages)."""
+    if cache_dir is None:
+        return sha256_file(cjk_font())
+    hashes = FileHashes(cache_dir / "font-digest.json")
+    digest = hashes.sha256(cjk_font())
+    hashes.save()
+    return digest
+
+
+def typeset(template: bytes, text: bytes, images: dict[str, bytes], date: str, label: str) -> bytes:
+    """Typst's PDF of the template over findings.json and the images, in a folder of their own
+    (Typst reads files only below its root)."""
+    import typst
+
+    with tempfile.TemporaryDirectory(prefix="pilotsite-findings-") as folder:
+        root = Path(folder)
+        (root / "findings.typ").write_bytes(template)
+        (root / "findings.json").write_bytes(text)
+        for name, content in images.items():
+            (root / name).write_bytes(content)
+        fonts = root / "fonts"  # Typst takes folders of fonts: one holding only the font it may use
+        fonts.mkdir()
+        try:
+            (fonts / cjk_font().name).symlink_to(cjk_font())
+        except OSError:  # no symbolic links here
+            shutil.copyfile(cjk_font(), fonts / cjk_font().name)
+        when = int(datetime.fromisoformat(date).replace(tzinfo=timezone.utc).timestamp())  # never the clock
+        try:
+            pdf, warnings = typst.compile_with_warnings(str(root / "findings.typ"), root=str(root), font_paths=[str(fonts)],
+                                                        ignore_system_fonts=True, timestamp=when)
+        except typst.TypstError as error:
+            raise BuildError(f"the PDF edition of {label} could not be typeset: {error.message}") from None
+    if warnings:  # a template that Typst had to guess about would not print as intended
+        raise BuildError(f"the PDF edition of {label}: Typst warns: " + "; ".join(w.message for w in warnings))
+    return pdf
+
+
+def findings_data(model: SiteModel, doc: Document, quotes: dict[str, tuple[str, str]]) -> tuple[dict, dict[str, bytes]]:
+    """What the PDF shows, as plain JSON values, and the images it embeds (name -> bytes)."""
+    settings, t = model.project.settings, model.interface.text
+    edition = f"{settings.site_url}/{EDITIONS[model.language]}"
+    page_url = f"{edition}documents/{doc.id}/index.html"
+    site_title = (settings.title_zh if model.language == "zh" else "") or settings.title
+    figures, sources, images = [], [], {}
+    corpora = tuple(f"{c.label}/" for c in model.catalog.corpora.values()) if model.catalog is not None else ()
+    for number, result in enumerate(figures_of(model, doc.id), 1):
+        f = result.figure
+        history = model.ledger["figures"][f.id]
+        latest = canonical(history)[history[-1]["version"]]  # an identical later duplicate cites the first
+        cited = cited_figure(model, f.id, latest, f.title,
+                             [(model.documents[d].title, model.documents[d].reference) for d in f.documents if d in model.documents])
+        name = f"figure-{number}.pdf"
+        images[name] = result.pdf
+        lang = f.title_language(model.language)
+        figures.append({"file": name, "title": f.title, "caption": f.caption, "lang": lang, "alt": result.alt,
+                        "version": t("pdf.version", number=latest["number"], version=latest["version"], edition=latest["edition"]),
+                        "citation": cite(cited, model.references).apa, "url": cited.url})
+        inputs = sorted(result.input_hashes, key=lambda item: item[0].startswith(corpora))  # a corpus's texts last
+        more = (t("pdf.inputs_more", count=len(inputs) - MAX_INPUTS, url=f"{edition}figures/{f.id}/inputs.csv")
+                if len(inputs) > MAX_INPUTS else "")
+        sources.append({"figure": f.title, "lang": lang, "more": more,
+                        "files": [{"path": path, "sha256": digest} for path, digest in inputs[:MAX_INPUTS]]})
+    passages = [{"text": quote, "lang": language_of(quote), "url": f"{page_url}#{anchor}",
+                 "label": t("document.quoted_by", passage=t("document.passage", number=number), figure=figure_id)}
+                for number, (quote, (anchor, figure_id)) in enumerate(sorted(quotes.items(), key=lambda item: item[1]), 1)]
+    labels = {key: t(f"pdf.{key}") for key in ("metadata", "sources", "sources_note", "timeline", "online", "cite", "permanent")}
+    labels.update(figures=t("document.figures"), quotes=t("document.quoted"))
+    return {
+        "lang": model.language, "date": settings.date, "authors": list(settings.authors),
+        "keywords": [str(k) for k in (doc.meta.get("keywords") or []) + (doc.meta.get("keywords_zh") or [])],
+        "title": {"text": doc.title, "lang": language_of(doc.title)},
+        "summary": {"text": doc.meta["summary"], "lang": doc.summary_lang},
+        "kicker": t("pdf.kicker", site=site_title), "page_url": page_url,
+        "footer": t("pdf.footer", site=site_title, date=settings.date, licence=settings.licence),
+        "labels": labels,
+        "metadata": [{"label": label, "value": value, "href": href} for label, value, href in document_metadata(model.interface, doc)],
+        "figures": figures, "sources": sources, "quotes": passages,
+        **timeline(model, doc),
+    }, images
+
+
+def timeline(model: SiteModel, doc: Document) -> dict:
+    """The document's dated events, in date order, and its ordered processes (data/timelines/)."""
+    t = model.interface.text
+    events = []
+    for row in sorted(rows_about(model.events, doc.id), key=lambda row: (row["date_start"], row["date_end"], row["label"])):
+        span = row["date_start"] + (f"–{row['date_end']}" if row["date_end"] != row["date_start"] else "")
+        events.append({"when": row["date_text"], "label": row["label"], "lang": language_of(row["label"]),
+                       "range": span + (t("pdf.approximate") if bool(row["approximate"]) else ""),
+                       "quote": {"text": row["quote"], "lang": language_of(row["quote"])}})
+    processes: dict[str, dict] = {}
+    for row in sorted(rows_about(model.stages, doc.id), key=lambda row: (row["process_id"], int(row["step"]))):
+        process = processes.setdefault(row["process_id"], {"label": row["process_label"], "lang": language_of(row["process_label"]),
+                                                           "stages": []})
+        process["stages"].append({"step": int(row["step"]), "label": row["label"],
+                                  "quote": {"text": row["quote"], "lang": language_of(row["quote"])}})
+    return {"events": events, "processes": list(processes.values())}
+
+
+def rows_about(table, doc_id: str) -> list[dict]:
+    """The rows of a timelines table about one document (a site without timelines has an empty
+    table, which may have no columns)."""
+    return table[table["document_id"] == doc_id].to_dict("records") if len(table) else []
+
+
+def prune(cache_dir: Path, pages: list[Page]) -> None:
+    """Remove the cached PDFs that no page of this build links."""
+    from pilotsite.state.caching import prune_files
+
+    prune_files(cache_dir / CACHE, "*.pdf", {content.name for page in pages for name, content in page.files
+                                             if name == FINDINGS_PDF and isinstance(content, Path)})
