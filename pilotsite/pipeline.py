@@ -67,6 +67,7 @@ def load_catalog(root: Path, site_url: str | None, hashes: fingerprint.FileHashe
     from pilotsite.inputs.codebook import codebook_digest, load_codebook
     from pilotsite.inputs.corpus import CONFIG as CORPORA, load_corpora
     from pilotsite.inputs.documents import load_documents
+    from pilotsite.inputs.dois import load_dois
     from pilotsite.inputs.lexicon import check_lexicon
     from pilotsite.inputs.project import open_project
     from pilotsite.inputs.reported import load_reported
@@ -97,13 +98,14 @@ def load_catalog(root: Path, site_url: str | None, hashes: fingerprint.FileHashe
     if documents is not None:  # events, stages and reported numbers quote the documents
         events, stages, reported = (attempt(load, project, documents) for load in (load_events, load_stages, load_reported))
     trends = attempt(load_trends, project)
+    dois = attempt(load_dois, project)
     if problems:
         raise BuildError(problems)
     validated.save()
     textwork = TextWork(work.tokens, work.cache("coded"), user_dictionary, tools,
                         codebook_digest(project) if tools else "", jobs, scheduler)
     return Catalog(project=project, documents=documents, events=events, stages=stages, reported=reported,
-                   corpora=corpora, textwork=textwork, cache_dir=work.cache(), trends=trends)
+                   corpora=corpora, textwork=textwork, cache_dir=work.cache(), trends=trends, dois=dois)
 
 
 def load(build: Build):
@@ -248,7 +250,8 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
                       events=catalog.events, stages=catalog.stages, lexicon_summary=lexicon_summary(build.root),
                       versions=software_versions() | {"pandoc": embedded.pandoc_display_version()},
                       ledger=versions.ledger, history_files=versions.files, catalog=catalog,
-                      not_drawn=analyses.not_drawn, references=RenderedReferences(work.cache("apa.json")))
+                      not_drawn=analyses.not_drawn, references=RenderedReferences(work.cache("apa.json")),
+                      dois=catalog.dois)
     model.evidence = evidence_links(model, catalog)
     model.search_bundles = {c.id: search.corpus_bundles(c, bool(evidence_items(model, c))) for c in catalog.corpora.values()}
     staging = publish.staging_dir(build.out)

@@ -54,12 +54,14 @@ def test_every_drawn_figure_has_a_bundle_of_its_current_version(built_project, b
             assert folder.startswith(f"{figure_id}-v")
             inside = {name[len(folder) + 1:] for name in names}
             for needed in ("README.md", "reproduce.py", "requirements.txt", f"analyses/{next(iter(version_folder.glob('*.py'))).name}",
-                           "pilotsite/pipeline.py", "data/site.yaml", "citation/cite.bib", "citation/cite.ris", "citation/cite.json"):
+                           "pilotsite/pipeline.py", "data/site.yaml", "citation/cite.bib", "citation/cite.ris", "citation/cite.json", "citation/CITATION.cff",
+                           "citation/datacite.json", "citation/datacite.xml", "citation/zenodo.json"):
                 assert needed in inside, (figure_id, needed)
             assert len([n for n in inside if n.startswith("analyses/")]) == 1  # its own analysis only
             for name in REPRODUCED:  # what it compares against is the version's published file
                 assert archive.read(f"{folder}/published/{name}") == (version_folder / name).read_bytes(), (figure_id, name)
-            assert archive.read(f"{folder}/citation/cite.bib") == (version_folder / "cite.bib").read_bytes()
+            for name in ("cite.bib", "datacite.json", "zenodo.json"):  # the deposit metadata the version page has
+                assert archive.read(f"{folder}/citation/{name}") == (version_folder / name).read_bytes(), (figure_id, name)
             assert archive.read(f"{folder}/requirements.txt") == LOCK.read_bytes()
             assert {info.date_time for info in archive.infolist()} == {ZIP_DATE}  # no clock in the bytes
             assert not [n for n in inside if "__pycache__" in n or n.startswith(".build")]

@@ -117,6 +117,7 @@ class Catalog:
     textwork: object = None  # textwork.TextWork: the per-text caches (tokens, coded units) of the corpora
     cache_dir: Path | None = None  # the build's cache root (.build/cache), for content-keyed caches
     trends: object = None  # schemas.TrendsConfig: data/trends.yaml, validated
+    dois: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (figure id, version id) -> DOI: data/dois.yaml
 
 
 class Inputs:

@@ -24,6 +24,8 @@ class SiteSettings:
     licence_id: str  # SPDX identifier, e.g. CC-BY-4.0
     licence_url: str
     site_url: str  # absolute, without a trailing slash
+    code_licence_id: str = ""  # SPDX identifier of the code's licence where it differs (e.g. MIT)
+    code_licence_url: str = ""
     interface: Interface = Interface(())  # the interface's texts in each language (data/i18n/)
 
 
@@ -62,6 +64,7 @@ def open_project(root: Path, site_url: str | None = None, validated_tables=None)
         title=config.title, title_zh=config.title_zh, authors=tuple(config.authors), date=config.date,
         licence=config.licence, licence_id=config.licence_id, licence_url=config.licence_url,
         site_url=(site_url if site_url is not None else config.site_url).rstrip("/"),
+        code_licence_id=config.code_licence_id or "", code_licence_url=config.code_licence_url or "",
         interface=load_interface(root),
     )
     if not settings.site_url.startswith(("https://", "http://")):

@@ -24,6 +24,7 @@ HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$")]
 IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]
 PartialDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+VersionId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]  # a figure version, as in its address
 
 # What a maintainer is told was expected, by pydantic's error type.
 EXPECTED = {
@@ -48,6 +49,7 @@ PATTERNS = {
     r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$": "a date YYYY-MM-DD in quotes",
     r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$": "a date YYYY, YYYY-MM or YYYY-MM-DD in quotes",
     r"^[0-9a-f]{64}$": "64 lowercase hex digits (a SHA-256)",
+    r"^[0-9a-f]{12}$": "a version id: the 12 hex digits in the version's address figures/<figure-id>/v/<version>/ (in quotes)",
 }
 
 
@@ -65,7 +67,16 @@ class SiteConfig(Strict):
     licence: Text
     licence_id: Text
     licence_url: HttpUrl
+    # the code's licence where it differs from the text's and data's (licence_id, licence_url)
+    code_licence_id: Text | None = None
+    code_licence_url: HttpUrl | None = None
     site_url: HttpUrl
+
+    @model_validator(mode="after")
+    def code_licence_whole(self):
+        if (self.code_licence_id is None) != (self.code_licence_url is None):
+            raise ValueError("code_licence_id and code_licence_url go together: give both or neither")
+        return self
 
 
 Scalar = str | int | None

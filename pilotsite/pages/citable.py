@@ -20,6 +20,7 @@ import yaml
 
 from pilotsite.pages.charts import evidence_hrefs, inline_chart
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
+from pilotsite.pages.deposit import Deposit, Related, deposit_files
 from pilotsite.errors import BuildError, Problem
 from pilotsite.state.ledger import PDF_FILE, VERSION_FOLDER, canonical, distinct_versions, text_changes
 from pilotsite.figures.outputs import PRINT_PNG
@@ -27,8 +28,8 @@ from pilotsite.figures.pdf import print_png
 from pilotsite.pages.bundle import BUNDLE_FILE, bundle_files, has_bundle
 from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet
 from pilotsite.pages.feeds import FEED, figure_feed_title
-from pilotsite.pages.model import (EDITIONS, CompareContext, Link, Page, RedirectContext, SiteModel, VersionContext, absolute, change_summary,
-                                   citation_files, history_file,
+from pilotsite.pages.model import (EDITIONS, FIGURE_KINDS, CompareContext, Link, Page, RedirectContext, SiteModel, VersionContext, absolute, change_summary,
+                                   citation_files, history_file, licences,
                     cited_figure, compare_path, distribution, document_href, table_rows)
 
 # Descriptions and units of the columns the analyses publish, for the Data Package and the catalogue.
@@ -134,6 +135,7 @@ def version_pages(model: SiteModel) -> list[Page]:
         svg, png = item.read("figure.svg"), item.read("figure.png")
         current = model.results.get(item.figure_id)  # its tooltips in this edition's language, if this is its image
         chart = inline_chart(svg, evidence_hrefs(columns, rows), current.tips if current is not None and current.svg == svg else None)
+        deposit = version_deposit(model, item, documents, first if entry.get("same_as") else None)
         printed = ()
         if PDF_FILE in item.files:
             pdf = item.read(PDF_FILE)
@@ -150,7 +152,7 @@ def version_pages(model: SiteModel) -> list[Page]:
                                 for d in meta["documents"]),
                 withdrawn=tuple(d["title"] for d in meta["documents"] if d["id"] not in model.documents),
                 printable=bool(printed),
-                embed_code=embed_snippet(model, item.folder, meta["title"], png),
+                embed_code=embed_snippet(model, item.folder, meta["title"], png), doi_url=cited.doi_url,
                 bundle_href=f"{root}{model.up}{item.folder}{BUNDLE_FILE}" if has_bundle(model, item) else "",
                 citation=citation, source_name=source_name, source=item.files[source_name].decode("utf-8"),
                 latest_href="../../index.html", history_href=f"{root}changes/index.html#{item.figure_id}-{entry['version']}",
@@ -161,11 +163,12 @@ def version_pages(model: SiteModel) -> list[Page]:
                          if before and not entry.get("same_as") else None),
             ),
             files=tuple(sorted(item.files.items())) + printed + embed_files(png) + citation_files(citation)
-            + bundle_files(model, item, cited, citation, dict(citation_files(citation))),
+            + deposit_files(deposit, item.folder)
+            + bundle_files(model, item, cited, citation, dict(citation_files(citation) + deposit_files(deposit, item.folder))),
             meta=scholar_meta(cited),
             json_ld=dataset_json_ld(cited, meta["caption"], distribution(model, item.folder),
                                     [f"{settings.site_url}/documents/{d['id']}/index.html" for d in meta["documents"]
-                                     if d["id"] in model.documents]),
+                                     if d["id"] in model.documents], absolute(model, item.folder + source_name)),
             figure_version=entry["version"],
             scripts=("../../versions.js", root + model.up + "assets/version-banner.js", root + model.up + "assets/copy-citation.js"),
             # a citer on a version page can follow the figure's new versions (while it is drawn)
@@ -177,6 +180,30 @@ def version_pages(model: SiteModel) -> list[Page]:
     pages += redirect_pages(model)
     pages += comparison_pages(model)
     return pages
+
+
+def version_deposit(model: SiteModel, item: Published, documents: list[tuple[str, str]], same_as: dict | None) -> Deposit:
+    """What a version's deposit metadata names: in English, as the version was published, so both
+    editions carry the same files; nothing a later version adds (a newer version does not change them)."""
+    figure_id, entry = item.figure_id, item.entry
+
+    def version(other: str) -> Related:  # another version of the figure: by its DOI once it has one
+        return Related.of(model.dois.get((figure_id, other), ""), absolute(model, f"figures/{figure_id}/v/{other}/"))
+
+    sources, keywords = [], [model.project.settings.interface.text(f"kind.{item.meta['kind'].replace('-', '_')}", "en")
+                             if item.meta["kind"] in FIGURE_KINDS else item.meta["kind"]]
+    for d in item.meta["documents"]:
+        if d["id"] in model.documents:  # a withdrawn source is no longer known here
+            meta = model.documents[d["id"]].meta
+            sources.append(Related.of(meta.get("doi") or "", meta.get("url") or absolute(model, f"documents/{d['id']}/index.html")))
+            keywords += meta.get("keywords") or []
+    return Deposit(
+        cited=cited_figure(model, figure_id, entry, item.meta["title"], documents), description=item.meta["caption"],
+        figure=Related.of("", absolute(model, f"figures/{figure_id}/")),
+        previous=version(entry["previous"]) if entry.get("previous") else None,
+        same_as=version(same_as["version"]) if same_as else None,
+        sources=tuple(dict.fromkeys(sources)), files=tuple(sorted(item.files)), keywords=tuple(dict.fromkeys(keywords)),
+    )
 
 
 SHOWN_DIFF_ROWS = 200  # rows of each kind (added, removed, changed) a comparison page shows; diff.csv has all
@@ -296,17 +323,20 @@ def data_resources(model: SiteModel) -> list[dict]:
                           "mediatype": "text/csv", "encoding": "utf-8", "description": f.caption,
                           "schema": table_schema(result.csv, list(f.primary_key), f.analysis)})
     for item in published_versions(model):
+        doi = model.dois.get((item.figure_id, item.entry["version"]))
         resources.append({"name": f"{item.figure_id}-v{item.entry['number']}",
                           "title": f"{item.meta['title']} (version {item.entry['number']})",
                           "path": f"{item.folder}data.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
                           "description": item.meta["caption"],
+                          **({"doi": doi, "homepage": f"https://doi.org/{doi}"} if doi else {}),
                           "schema": table_schema(item.files["data.csv"], item.meta.get("primary_key", []), item.folder)})
     return resources
 
 
 def licence(model: SiteModel) -> dict:
+    """The data's licence as the Data Package names one: SPDX id and URL (the package holds data only)."""
     s = model.project.settings
-    return {"name": s.licence_id, "path": s.licence_url, "title": s.licence}
+    return {"name": s.licence_id, "path": s.licence_url, "title": f"{s.licence_id} ({licences(s)[0].covers})"}
 
 
 def data_catalogue_page(model: SiteModel) -> Page:
@@ -344,6 +374,7 @@ def site_files(model: SiteModel, paths: list[str]) -> dict[str, bytes]:
         "cff-version": "1.2.0",
         "message": "If you use a figure from this site, please cite the version of the figure you used; every figure page gives its citation.",
         "title": s.title, "type": "dataset", "authors": [{"name": a} for a in s.authors],
+        # CFF reads a list of licences as a choice among them: the data's alone (the code's is in each version's metadata)
         "date-released": s.date, "url": s.site_url + "/", "license": s.licence_id,
         "abstract": f"Figures, data and code on Chinese local-government policy pilots ({s.title_zh}).",
     }

@@ -1,5 +1,5 @@
 """How to cite one version of a figure: CSL-JSON, APA 7 (rendered by citeproc-py), BibTeX, RIS,
-Google Scholar meta tags and schema.org JSON-LD, all from one set of facts."""
+CITATION.cff, Google Scholar meta tags and schema.org JSON-LD, all from one set of facts."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
+
 BIBTEX_SPECIAL = re.compile(r"([\\{}&%$#_~^])")
+DOI_RESOLVER = "https://doi.org/"
+CFF_FILE = "CITATION.cff"
+
+
+@dataclass(frozen=True)
+class Licence:
+    """A licence as metadata names it: by its SPDX id and the URL of its text."""
+
+    spdx: str  # e.g. CC-BY-4.0
+    url: str
+    covers: str  # what it applies to, in words: "text and data", "code"
 
 
 @dataclass(frozen=True)
@@ -24,7 +37,8 @@ class CitedFigure:
     authors: tuple[str, ...]
     publisher: str  # the site
     documents: tuple[tuple[str, str], ...]  # (title, short reference) of the source documents
-    licence: str
+    licences: tuple[Licence, ...]  # the text's and data's first, then the code's where it differs
+    doi: str = ""  # 10.NNNN/suffix, once one is recorded for this version (data/dois.yaml)
 
     @property
     def key(self) -> str:
@@ -34,6 +48,10 @@ class CitedFigure:
     def based_on(self) -> str:
         return "; ".join(reference for _, reference in self.documents)
 
+    @property
+    def doi_url(self) -> str:
+        return DOI_RESOLVER + self.doi if self.doi else ""
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -41,6 +59,7 @@ class Citation:
     csl_json: str
     bibtex: str
     ris: str
+    cff: str  # CITATION.cff of this version
 
 
 def csl_item(c: CitedFigure) -> dict:
@@ -56,6 +75,7 @@ def csl_item(c: CitedFigure) -> dict:
         "publisher": c.publisher,
         "URL": c.url,
         "note": "Based on: " + "; ".join(title for title, _ in c.documents),
+        **({"DOI": c.doi} if c.doi else {}),
     }
 
 
@@ -119,6 +139,7 @@ def bibtex(c: CitedFigure) -> str:
         "publisher": bibtex_escape(c.publisher),
         "howpublished": bibtex_escape(f"Figure {c.figure_id}"),
         "url": c.url,
+        **({"doi": c.doi} if c.doi else {}),  # as it is: BibTeX styles print a DOI verbatim
         "note": bibtex_escape(f"Based on: {'; '.join(title for title, _ in c.documents)}"),
     }
     body = ",\n".join(f"  {key} = {{{value}}}" for key, value in fields.items())
@@ -131,14 +152,30 @@ def ris(c: CitedFigure) -> str:
     lines += [f"AU  - {one_line(a)}" for a in c.authors]
     lines += [f"PY  - {c.edition[:4]}", f"DA  - {c.edition.replace('-', '/')}",
               f"ET  - Version {c.number} ({c.version})", f"PB  - {one_line(c.publisher)}", f"UR  - {c.url}",
+              *([f"DO  - {c.doi}"] if c.doi else []),
               f"N1  - Figure {c.figure_id}. Based on: {one_line('; '.join(t for t, _ in c.documents))}", "ER  - "]
     return "\n".join(lines) + "\n"
+
+
+def citation_cff(c: CitedFigure) -> str:
+    """CITATION.cff (1.2.0) of this version. CFF reads a list of licences as a choice among them,
+    so it names the data's licence only (the DataCite record and the JSON-LD name the code's too)."""
+    cff = {
+        "cff-version": "1.2.0",
+        "message": "If you use this figure, please cite this version of it.",
+        "type": "dataset", "title": c.title, "authors": [{"name": a} for a in c.authors],
+        "version": str(c.number), "date-released": c.edition, "url": c.url,
+        **({"doi": c.doi} if c.doi else {}),
+        "identifiers": [{"type": "url", "value": c.url, "description": f"Figure {c.figure_id}, version id {c.version}"}],
+        "license": c.licences[0].spdx,
+    }
+    return yaml.safe_dump(cff, allow_unicode=True, sort_keys=False)
 
 
 def cite(c: CitedFigure, references: RenderedReferences) -> Citation:
     item = csl_item(c)
     return Citation(apa=references.apa(item), csl_json=json.dumps([item], indent=1, ensure_ascii=False) + "\n",
-                    bibtex=bibtex(c), ris=ris(c))
+                    bibtex=bibtex(c), ris=ris(c), cff=citation_cff(c))
 
 
 def scholar_meta(c: CitedFigure) -> tuple[tuple[str, str], ...]:
@@ -148,18 +185,25 @@ def scholar_meta(c: CitedFigure) -> tuple[tuple[str, str], ...]:
     tags += [("citation_publication_date", c.edition.replace("-", "/")), ("citation_online_date", c.edition.replace("-", "/")),
              ("citation_publisher", c.publisher), ("citation_technical_report_number", f"{c.figure_id} v{c.number}"),
              ("citation_public_url", c.url), ("citation_abstract_html_url", c.url)]
+    tags += [("citation_doi", c.doi)] if c.doi else []
     return tuple(tags)
 
 
-def dataset_json_ld(c: CitedFigure, description: str, files: dict[str, str], documents_urls: list[str]) -> str:
-    """schema.org Dataset with one DataDownload per published file; safe inside <script>."""
+def dataset_json_ld(c: CitedFigure, description: str, files: dict[str, str], documents_urls: list[str], code_url: str) -> str:
+    """schema.org Dataset with one DataDownload per published file, and the code that drew it
+    (under its own licence where it has one); safe inside <script>. Licences are URLs, as
+    schema.org and dataset search engines read them."""
+    code_licence = c.licences[-1]
     data = {
         "@context": "https://schema.org", "@type": "Dataset",
-        "name": c.title, "description": description, "url": c.url, "identifier": c.url,
+        "name": c.title, "description": description, "url": c.url, "identifier": c.doi_url or c.url,
+        **({"sameAs": c.doi_url} if c.doi else {}),
         "version": f"{c.number} ({c.version})", "datePublished": c.edition,
         "creator": [{"@type": "Organization", "name": a} for a in c.authors],
         "publisher": {"@type": "Organization", "name": c.publisher},
-        "license": c.licence,
+        "license": c.licences[0].url,
+        "hasPart": [{"@type": "SoftwareSourceCode", "name": code_url.rsplit("/", 1)[-1], "url": code_url,
+                     "programmingLanguage": "Python", "license": code_licence.url}],
         "isBasedOn": [{"@type": "CreativeWork", "name": t, **({"url": u} if u else {})}
                       for (t, _), u in zip(c.documents, documents_urls)],
         "distribution": [{"@type": "DataDownload", "encodingFormat": fmt, "contentUrl": url} for url, fmt in files.items()],

@@ -17,7 +17,7 @@ import pandas as pd
 from pilotsite.pages.charts import THUMBNAIL
 from pilotsite.pages.previews import SITE_CARD
 from pilotsite.figures.figure import Check
-from pilotsite.pages.citation import CitedFigure, Citation, RenderedReferences
+from pilotsite.pages.citation import CFF_FILE, CitedFigure, Citation, Licence, RenderedReferences
 from pilotsite.errors import BuildError, Problem
 from pilotsite.inputs.documents import Block, Document
 from pilotsite.inputs.timelines import quote_anchor
@@ -338,6 +338,7 @@ class VersionContext:
     printable: bool = False  # the version has figure.pdf and figure-300dpi.png (versions published before them do not)
     chart: str = ""  # the SVG inline, its marks linked to their evidence (charts.py)
     embed_code: str = ""  # the <iframe> that embeds this version's view (embeds.py)
+    doi_url: str = ""  # https://doi.org/… of the DOI recorded for this version (data/dois.yaml), if any
     bundle_href: str = ""  # its deposit bundle (bundle.py): the current version's only
 
 
@@ -410,6 +411,7 @@ class SiteModel:
     corpus_evidence: dict = field(default_factory=dict)  # corpus id -> evidence item key -> corpus_pages.Evidence
     search_bundles: dict = field(default_factory=dict)  # corpus id -> search.corpus_bundles()
     references: RenderedReferences = field(default_factory=RenderedReferences)  # APA references rendered before
+    dois: dict = field(default_factory=dict)  # (figure id, version id) -> DOI recorded in data/dois.yaml
     language: str = "en"  # the edition whose pages are being made (EDITIONS)
     reference_results: dict = field(default_factory=dict)  # in another edition: results in the reference language
 
@@ -728,12 +730,19 @@ def absolute(model: SiteModel, path: str) -> str:
     return f"{model.project.settings.site_url}/{path}"
 
 
+def licences(settings) -> tuple[Licence, ...]:
+    """The site's licences (data/site.yaml): the text's and data's, then the code's where it has its own."""
+    data = Licence(settings.licence_id, settings.licence_url, "text and data" if settings.code_licence_id else "text, data and code")
+    return (data,) + ((Licence(settings.code_licence_id, settings.code_licence_url, "code"),) if settings.code_licence_id else ())
+
+
 def cited_figure(model: SiteModel, figure_id: str, entry: dict, title: str, documents: list[tuple[str, str]]) -> CitedFigure:
     settings = model.project.settings
     return CitedFigure(
         figure_id=figure_id, title=title, number=entry["number"], version=entry["version"], edition=entry["edition"],
         url=absolute(model, f"figures/{figure_id}/v/{entry['version']}/"), authors=settings.authors,
-        publisher=settings.title, documents=tuple(documents), licence=settings.licence,
+        publisher=settings.title, documents=tuple(documents), licences=licences(settings),
+        doi=model.dois.get((figure_id, entry["version"]), ""),
     )
 
 
@@ -751,7 +760,7 @@ def inputs_csv(inputs: tuple[tuple[str, str], ...]) -> bytes:
 
 def citation_files(citation: Citation) -> tuple[tuple[str, bytes], ...]:
     return (("cite.bib", citation.bibtex.encode("utf-8")), ("cite.ris", citation.ris.encode("utf-8")),
-            ("cite.json", citation.csl_json.encode("utf-8")))
+            ("cite.json", citation.csl_json.encode("utf-8")), (CFF_FILE, citation.cff.encode("utf-8")))
 
 
 def distribution(model: SiteModel, folder: str) -> dict[str, str]:

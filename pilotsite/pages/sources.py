@@ -24,7 +24,10 @@ from pilotsite.errors import BuildError
 from pilotsite.inputs.interface import LANGUAGES
 from pilotsite.inputs.project import SiteSettings
 from pilotsite.figures.outputs import PRINT_PNG
+from pilotsite.pages.bundle import BUNDLE_FILE
 from pilotsite.pages.charts import EMBED_IMAGE, THUMBNAIL
+from pilotsite.pages.citation import CFF_FILE
+from pilotsite.pages.deposit import DEPOSIT_FILES
 from pilotsite.pages.feeds import FEED
 from pilotsite.pages.model import EDITIONS, Page, SiteModel
 from pilotsite.pages.pdf_edition import FINDINGS_PDF
@@ -326,8 +329,9 @@ def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, templa
 
 PAGE_FILES = ("figures/**/figure.svg", "figures/**/figure.png", f"figures/**/{PDF_FILE}", f"figures/**/{PRINT_PNG}",
               f"figures/**/{THUMBNAIL}", f"figures/**/{EMBED_IMAGE}", "figures/**/data.csv", "figures/**/*.py",
-              "figures/**/cite.*", "figures/*/versions.js", "figures/*/inputs.csv", f"figures/*/{FEED}", f"changes/{FEED}",
-              "corpus/**/evidence.csv", f"documents/*/{FINDINGS_PDF}")
+              "figures/**/cite.*", f"figures/**/{CFF_FILE}", *(f"figures/**/{name}" for name in DEPOSIT_FILES),
+              f"figures/**/{BUNDLE_FILE}", "figures/*/versions.js", "figures/*/inputs.csv", f"figures/*/{FEED}",
+              f"changes/{FEED}", "corpus/**/evidence.csv", f"documents/*/{FINDINGS_PDF}")
 
 
 def quarto_project(model: SiteModel, paths: list[str]) -> str:
