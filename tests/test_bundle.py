@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -26,17 +27,20 @@ REPRODUCED = ("figure.svg", "figure.png", "data.csv")
 
 
 def bundles(site: Path) -> dict[str, Path]:
-    """figure id -> its deposit.zip (one per drawn figure: its current version's)."""
-    found = {}
-    for path in sorted((site / "figures").glob("*/v/*/deposit.zip")):
-        figure_id = path.parts[-4]
-        assert figure_id not in found, f"{figure_id} has more than one deposit bundle"
-        found[figure_id] = path
-    return found
+    """figure id -> its deposit.zip (on the figure's page: its current version's)."""
+    assert not list((site / "figures").glob("*/v/*/deposit.zip"))  # a version page never changes: it has none
+    return {path.parent.name: path for path in sorted((site / "figures").glob("*/deposit.zip"))}
+
+
+def current_version(bundle: Path) -> Path:
+    """The folder of the version the figure page beside a bundle cites (its current version)."""
+    page = (bundle.parent / "index.html").read_text(encoding="utf-8")
+    version = re.search(r'<p class="version-note">.*?href="v/([0-9a-f]+)/index.html"', page).group(1)
+    return bundle.parent / "v" / version
 
 
 def kind_of(project: Path, bundle: Path) -> str:
-    figure_id, version = bundle.parts[-4], bundle.parts[-2]
+    figure_id, version = bundle.parent.name, current_version(bundle).name
     return json.loads((project / "history/figures" / figure_id / version / "meta.json").read_text(encoding="utf-8"))["kind"]
 
 
@@ -45,7 +49,7 @@ def test_every_drawn_figure_has_a_bundle_of_its_current_version(built_project, b
     drawn = sorted(p.parent.name for p in (built_site / "figures").glob("*/figure.svg"))
     assert sorted(found) == drawn and len(drawn) >= 20
     for figure_id, path in found.items():
-        version_folder = path.parent
+        version_folder = current_version(path)
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
             top = {name.split("/")[0] for name in names}
@@ -81,11 +85,11 @@ def test_a_bundle_carries_only_the_corpus_its_figure_studies(built_project, buil
                 assert config not in archive.namelist() and not corpus_texts, figure_id
 
 
-def test_a_version_page_links_its_bundle_in_both_editions(built_site):
-    """The Chinese edition's version page links the one bundle, at the site root's path."""
+def test_a_figure_page_links_its_bundle_in_both_editions(built_site):
+    """The Chinese edition's figure page links the one bundle, at the site root's path."""
     for figure_id, path in bundles(built_site).items():
         relative = path.relative_to(built_site).as_posix()
-        for edition, up in (("", "../../../../"), ("zh/", "../../../../../")):
+        for edition, up in (("", "../../"), ("zh/", "../../../")):
             page = (built_site / edition / path.parent.relative_to(built_site) / "index.html").read_text(encoding="utf-8")
             assert f'href="{up}{relative}" download' in page, (edition, figure_id)
         assert not (built_site / "zh" / relative).exists()
@@ -142,7 +146,7 @@ def test_one_bundle_of_each_kind_reproduces_its_version_byte_for_byte(built_proj
         run = subprocess.run([str(bundle_python), "reproduce.py"], cwd=folder, capture_output=True, text=True,
                              env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})  # nothing of the project's environment
         assert run.returncode == 0, (kind, run.stdout, run.stderr[-3000:])
-        site_folder = built_site / "figures" / path.parts[-4]
+        site_folder = path.parent
         for name in REPRODUCED:
             assert (folder / "reproduced" / name).read_bytes() == (site_folder / name).read_bytes(), (kind, name)
             assert f"{name}: identical" in run.stdout

@@ -1,5 +1,7 @@
 """The deposit bundle of a figure's current version: a zip a data repository takes as it is, and
-that reproduces the version on its own.
+that reproduces the version on its own. The figure's page offers it (figures/<id>/deposit.zip),
+not the version's page, which never changes once published: deposit the bundle while the
+version is current, and record the DOI the repository gives it in data/dois.yaml.
 
 Unpacked in an empty folder, its README's two commands (`pip install -r requirements.txt`,
 `python reproduce.py`) rebuild figure.svg, figure.png and data.csv and compare them byte for
@@ -160,11 +162,10 @@ def deposit_bundle(*, root: Path, corpora: dict, result, entry: dict, title: str
 
 
 def bundle_files(model, item, cited, citation, extra: dict[str, bytes]) -> tuple[tuple[str, bytes], ...]:
-    """(deposit.zip, bytes) for a version page when item (citable.Published) is its figure's
-    current version, in the reference edition (the other editions link to that one); else ()."""
+    """(deposit.zip, bytes) when item (citable.Published) is what its figure draws now; else ()."""
     current = model.results.get(item.figure_id)
-    if (model.language != "en" or current is None or current.csv != item.read("data.csv")
-            or current.svg != item.read("figure.svg") or current.png != item.read("figure.png")):
+    if (current is None or current.csv != item.read("data.csv") or current.svg != item.read("figure.svg")
+            or current.png != item.read("figure.png")):
         return ()
     settings = model.project.settings
     cache = model.catalog.cache_dir / "bundles" if model.catalog is not None and model.catalog.cache_dir else None
@@ -172,9 +173,3 @@ def bundle_files(model, item, cited, citation, extra: dict[str, bytes]) -> tuple
         root=model.project.root, corpora=dict(model.catalog.corpora) if model.catalog is not None else {},
         result=current, entry=item.entry, title=cited.title, url=cited.url, citation=citation.apa,
         licence=f"{settings.licence} ({settings.licence_url})", extra=extra, cache_dir=cache)),)
-
-
-def has_bundle(model, item) -> bool:
-    """Whether item's version is its figure's current one, which has a deposit bundle."""
-    current = model.results.get(item.figure_id)
-    return current is not None and current.csv == item.read("data.csv") and current.svg == item.read("figure.svg")

@@ -25,7 +25,7 @@ from pilotsite.errors import BuildError, Problem
 from pilotsite.state.ledger import PDF_FILE, VERSION_FOLDER, canonical, distinct_versions, text_changes
 from pilotsite.figures.outputs import PRINT_PNG
 from pilotsite.figures.pdf import print_png
-from pilotsite.pages.bundle import BUNDLE_FILE, bundle_files, has_bundle
+from pilotsite.pages.bundle import bundle_files
 from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet
 from pilotsite.pages.feeds import FEED, figure_feed_title
 from pilotsite.pages.model import (EDITIONS, FIGURE_KINDS, CompareContext, Link, Page, RedirectContext, SiteModel, VersionContext, absolute, change_summary,
@@ -97,21 +97,36 @@ def history_source(model: SiteModel, path: str) -> bytes | Path:
     return source
 
 
+def published_version(model: SiteModel, figure_id: str, entry: dict) -> Published:
+    folder = VERSION_FOLDER.format(figure=figure_id, version=entry["version"])
+    meta = json.loads(history_file(model, f"{folder}/meta.json"))
+    files = {"data.csv": history_file(model, f"{folder}/data.csv")}
+    files.update({n: history_source(model, f"{folder}/{n}") for n in ("figure.svg", "figure.png")})
+    if f"{folder}/{PDF_FILE}" in model.history_files or (model.project.root / folder / PDF_FILE).is_file():
+        files[PDF_FILE] = history_source(model, f"{folder}/{PDF_FILE}")
+    files[Path(meta["analysis"]).name] = history_file(model, meta["code"])  # shared by versions with the same code
+    return Published(figure_id, entry, meta, files)
+
+
 def published_versions(model: SiteModel) -> list[Published]:
-    found = []
-    for figure_id, history in sorted(model.ledger.get("figures", {}).items()):
-        for entry in history:
-            if entry.get("restores"):
-                continue  # the version's page was made from its first entry
-            folder = VERSION_FOLDER.format(figure=figure_id, version=entry["version"])
-            meta = json.loads(history_file(model, f"{folder}/meta.json"))
-            files = {"data.csv": history_file(model, f"{folder}/data.csv")}
-            files.update({n: history_source(model, f"{folder}/{n}") for n in ("figure.svg", "figure.png")})
-            if f"{folder}/{PDF_FILE}" in model.history_files or (model.project.root / folder / PDF_FILE).is_file():
-                files[PDF_FILE] = history_source(model, f"{folder}/{PDF_FILE}")
-            files[Path(meta["analysis"]).name] = history_file(model, meta["code"])  # shared by versions with the same code
-            found.append(Published(figure_id, entry, meta, files))
-    return found
+    return [published_version(model, figure_id, entry)
+            for figure_id, history in sorted(model.ledger.get("figures", {}).items())
+            for entry in history if not entry.get("restores")]  # a restored version's page was made from its first entry
+
+
+def current_bundle(model: SiteModel, figure_id: str) -> tuple[tuple[str, bytes], ...]:
+    """The figure page's deposit.zip (bundle.py): its current version, with that version's
+    citation and deposit files, in the reference edition only (the others link to it)."""
+    if model.language != "en":
+        return ()
+    history = model.ledger["figures"][figure_id]
+    entry = canonical(history)[history[-1]["version"]]  # an identical later duplicate: the first
+    item = published_version(model, figure_id, entry)
+    documents = [(d["title"], d["reference"]) for d in item.meta["documents"]]
+    cited = cited_figure(model, figure_id, entry, item.meta["title"], documents)
+    citation = cite(cited, model.references)
+    extra = dict(citation_files(citation) + deposit_files(version_deposit(model, item, documents, None), item.folder))
+    return bundle_files(model, item, cited, citation, extra)
 
 
 def version_pages(model: SiteModel) -> list[Page]:
@@ -153,7 +168,6 @@ def version_pages(model: SiteModel) -> list[Page]:
                 withdrawn=tuple(d["title"] for d in meta["documents"] if d["id"] not in model.documents),
                 printable=bool(printed),
                 embed_code=embed_snippet(model, item.folder, meta["title"], png), doi_url=cited.doi_url,
-                bundle_href=f"{root}{model.up}{item.folder}{BUNDLE_FILE}" if has_bundle(model, item) else "",
                 citation=citation, source_name=source_name, source=item.files[source_name].decode("utf-8"),
                 latest_href="../../index.html", history_href=f"{root}changes/index.html#{item.figure_id}-{entry['version']}",
                 same_as=(Link(t("common.version_lower", number=first["number"]), f"../{first['version']}/index.html")
@@ -163,8 +177,7 @@ def version_pages(model: SiteModel) -> list[Page]:
                          if before and not entry.get("same_as") else None),
             ),
             files=tuple(sorted(item.files.items())) + printed + embed_files(png) + citation_files(citation)
-            + deposit_files(deposit, item.folder)
-            + bundle_files(model, item, cited, citation, dict(citation_files(citation) + deposit_files(deposit, item.folder))),
+            + deposit_files(deposit, item.folder),
             meta=scholar_meta(cited),
             json_ld=dataset_json_ld(cited, meta["caption"], distribution(model, item.folder),
                                     [f"{settings.site_url}/documents/{d['id']}/index.html" for d in meta["documents"]

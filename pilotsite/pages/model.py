@@ -148,6 +148,7 @@ class FigureContext:
     comparisons: tuple[Comparison, ...] = ()  # every pair of versions a reader can tell apart
     chart: str = ""  # the SVG inline, its marks linked to their evidence (charts.py)
     embed_code: str = ""  # the <iframe> that embeds the figure's view in another page (embeds.py)
+    bundle_href: str = ""  # the current version's deposit bundle (bundle.py), in the reference edition's folder
 
 
 @dataclass(frozen=True)
@@ -339,7 +340,6 @@ class VersionContext:
     chart: str = ""  # the SVG inline, its marks linked to their evidence (charts.py)
     embed_code: str = ""  # the <iframe> that embeds this version's view (embeds.py)
     doi_url: str = ""  # https://doi.org/… of the DOI recorded for this version (data/dois.yaml), if any
-    bundle_href: str = ""  # its deposit bundle (bundle.py): the current version's only
 
 
 @dataclass(frozen=True)

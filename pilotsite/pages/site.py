@@ -13,6 +13,8 @@ from pathlib import Path
 from pilotsite.pages.charts import evidence_hrefs, inline_chart
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
 from pilotsite.figures.outputs import PRINT_PNG
+from pilotsite.pages.bundle import BUNDLE_FILE
+from pilotsite.pages.citable import current_bundle
 from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet
 from pilotsite.pages.feeds import FEED, atom_feed, figure_feed_title
 from pilotsite.pages.pdf_edition import FINDINGS_PDF, findings_pdf
@@ -220,12 +222,13 @@ def build_pages(model: SiteModel) -> list[Page]:
                 version_href=f"v/{latest['version']}/index.html", number=latest["number"],
                 comparisons=comparisons(model, f.id, root),
                 embed_code=embed_snippet(model, f"figures/{f.id}/", f.title, result.png),
+                bundle_href=f"{root}{model.up}figures/{f.id}/{BUNDLE_FILE}",
             ),
             files=(("figure.svg", result.svg), ("figure.png", result.png), *embed_files(result.png), ("data.csv", result.csv),
                    (PDF_FILE, result.pdf), (PRINT_PNG, result.print_png),
                    (source_name, result.source.encode("utf-8")), ("inputs.csv", inputs_csv(result.input_hashes)),
                    (FEED, version_feed(model, histories.get(f.id, []), figure_feed_title(model, f.id), f"figures/{f.id}/")))
-            + citation_files(citation),
+            + citation_files(citation) + current_bundle(model, f.id),
             feeds=((figure_feed_title(model, f.id), FEED), (changes_feed, f"{root}changes/{FEED}")),
             meta=scholar_meta(cited),
             json_ld=dataset_json_ld(cited, f.caption, distribution(model, f"figures/{f.id}/"), document_urls(model, f.documents),
