@@ -68,5 +68,7 @@ def print_png(pdf: bytes, dpi: int = PRINT_DPI) -> bytes:
         document.close()
     out = io.BytesIO()
     image = image.convert("RGB") if image.mode != "RGB" else image
-    image.save(out, format="PNG", dpi=(dpi, dpi))
+    # zlib level 1: a third less encoding time than the default 6 for 10 % more bytes, on an image
+    # of some 200 KB that every figure redraw makes
+    image.save(out, format="PNG", dpi=(dpi, dpi), compress_level=1)
     return out.getvalue()

