@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from pilotsite.errors import BuildError  # noqa: E402
 from pilotsite.publishing import publish  # noqa: E402
 from pilotsite.state import fingerprint  # noqa: E402
+from pilotsite.state.locking import one_build_at_a_time  # noqa: E402
 from pilotsite.state.workspace import WORK_DIR, BuildState, Workspace, inputs_digest  # noqa: E402,F401  (WORK_DIR: for tests)
 
 MAX_SHOWN_PROBLEMS = 50  # loaders report every problem; the first 50 are printed, then how many more
@@ -45,9 +46,16 @@ def choose_renderer(requested: str) -> str:
 
 
 def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = None, check: bool = False,
-          jobs: int = 0, scheduler: str = "") -> dict:
-    """Build the site into out; with check=True, compare instead of publishing."""
+          jobs: int = 0, scheduler: str = "", wait: bool = True) -> dict:
+    """Build the site into out; with check=True, compare instead of publishing. One build at a
+    time per project and output folder: a second waits (wait=False: stops with a BuildError)."""
     started = time.perf_counter()
+    with one_build_at_a_time(Workspace.of(root).root, out, wait, say):
+        return _build(root, out, renderer, site_url, check, jobs, scheduler, started)
+
+
+def _build(root: Path, out: Path, renderer: str, site_url: str | None, check: bool, jobs: int, scheduler: str,
+           started: float) -> dict:
     renderer = choose_renderer(renderer)
     publish.recover(out)  # a build killed mid-publish left the old site aside: put it back
     state = BuildState(Workspace.of(root))
@@ -79,7 +87,12 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     return report
 
 
-def build_one_figure(root: Path, figure_id: str, out: Path) -> None:
+def build_one_figure(root: Path, figure_id: str, out: Path, wait: bool = True) -> None:
+    with one_build_at_a_time(Workspace.of(root).root, out, wait, say):
+        _build_one_figure(root, figure_id, out)
+
+
+def _build_one_figure(root: Path, figure_id: str, out: Path) -> None:
     from pilotsite.figures.figure import discover
     from pilotsite.figures.outputs import compute_figure
     from pilotsite.pipeline import load_catalog
@@ -171,6 +184,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8000, help="with 'serve': the port (default 8000)")
     parser.add_argument("--jobs", type=int, default=0, help="processes that draw figures and segment corpus texts (default: all cores)")
     parser.add_argument("--scheduler", default="", help="segment on a Dask cluster instead, e.g. tcp://127.0.0.1:8786")
+    parser.add_argument("--no-wait", action="store_true",
+                        help="stop at once if another build is using this project or output folder (default: wait for it)")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
     args = parser.parse_args(argv)
     if args.command == "figure" and not args.figure_id:
@@ -183,9 +198,10 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or (Path("_figure") / args.figure_id if args.command == "figure" else Path("_site"))
     try:
         if args.command == "figure":
-            build_one_figure(ROOT, args.figure_id, out)
+            build_one_figure(ROOT, args.figure_id, out, wait=not args.no_wait)
             return 0
-        report = build(ROOT, out, args.renderer, args.site_url, check=args.check, jobs=args.jobs, scheduler=args.scheduler)
+        report = build(ROOT, out, args.renderer, args.site_url, check=args.check, jobs=args.jobs, scheduler=args.scheduler,
+                       wait=not args.no_wait)
         if args.check:
             if report["differences"]:
                 print(f"{out} is not what the current inputs produce; {len(report['differences'])} files differ:", file=sys.stderr)

@@ -1,0 +1,91 @@
+"""One build at a time: two builds of one project meet at the lock on .build/ (and on the output
+folder); the second waits and says for whom, or with --no-wait stops with a plain message; a
+killed build's lock never blocks."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import ROOT, copy_built, run_build, tree_hashes
+
+TOOL_TYPES = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
+FIGURE = "return-migrant-tool-types"
+
+
+def versions_of(root: Path, figure: str = FIGURE) -> list[str]:
+    return [entry["version"] for entry in json.loads((root / "history/ledger.json").read_text(encoding="utf-8"))["figures"][figure]]
+
+
+def start_build(root: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "build.py", *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def test_two_builds_at_once_after_a_data_edit_both_finish_and_publish_one_version(built_project, tmp_path):
+    root = copy_built(built_project, tmp_path / "project")
+    before = versions_of(root)
+    table = root / TOOL_TYPES
+    table.write_text(table.read_text(encoding="utf-8").replace("Results ›", "Results (revised) ›", 1), encoding="utf-8")
+    first = start_build(root)
+    time.sleep(0.5)
+    second = start_build(root)
+    outputs = [process.communicate(timeout=900) for process in (first, second)]
+    for process, (stdout, stderr) in zip((first, second), outputs):
+        assert process.returncode == 0, stdout + stderr
+        assert "Traceback" not in stderr, stderr
+    waited = [stdout for stdout, _ in outputs if "Waiting for another build" in stdout]
+    assert len(waited) == 1, [stdout[:500] for stdout, _ in outputs]
+    assert f"process {first.pid}" in waited[0]  # it names the build it waits for
+    after = versions_of(root)
+    assert after[:len(before)] == before and len(after) == len(before) + 1  # the new version, once
+    assert run_build(root, "--check").returncode == 0  # the site is exactly what a clean build gives
+
+
+def test_no_wait_stops_at_once_with_a_plain_message_and_leaves_the_site(built_project, tmp_path):
+    root = copy_built(built_project, tmp_path / "project")
+    site = tree_hashes(root / "_site")
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from pathlib import Path; sys.path.insert(0, '.');"
+        "from pilotsite.state.locking import one_build_at_a_time\n"
+        "with one_build_at_a_time(Path('.build'), Path('_site'), say=lambda m: None):\n"
+        "    print('held', flush=True); time.sleep(120)")], cwd=root, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        started = time.perf_counter()
+        result = run_build(root, "--no-wait", check=False)
+        assert time.perf_counter() - started < 30  # did not wait
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        assert "another build is using this project's .build/" in result.stderr
+        assert f"process {holder.pid}" in result.stderr and "--no-wait" in result.stderr
+        assert "the published site was not changed" in result.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    assert tree_hashes(root / "_site") == site
+
+
+def test_a_killed_builds_lock_never_blocks(built_project, tmp_path):
+    root = copy_built(built_project, tmp_path / "project")
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from pathlib import Path; sys.path.insert(0, '.');"
+        "from pilotsite.state.locking import one_build_at_a_time\n"
+        "with one_build_at_a_time(Path('.build'), Path('_site'), say=lambda m: None):\n"
+        "    print('held', flush=True); time.sleep(120)")], cwd=root, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    os.kill(holder.pid, signal.SIGKILL)  # as a killed build: no chance to release anything
+    holder.wait()
+    assert (root / ".build" / "build.lock").exists()  # its lock file stays behind …
+    result = run_build(root, "--no-wait", check=False)
+    assert result.returncode == 0, result.stderr  # … and blocks nothing
+    assert "Waiting" not in result.stdout
+
+
+def test_the_lock_files_are_git_ignored():
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    assert "/._site.lock" in ignored and "/._site.lock.owner" in ignored and "/.build/" in ignored
