@@ -16,6 +16,7 @@ import argparse
 import shutil
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -25,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from pilotsite.errors import BuildError  # noqa: E402
 from pilotsite.publishing import publish  # noqa: E402
 from pilotsite.state import fingerprint  # noqa: E402
+from pilotsite.state import faults  # noqa: E402
 from pilotsite.state.locking import one_build_at_a_time  # noqa: E402
 from pilotsite.state.workspace import WORK_DIR, BuildState, Workspace, inputs_digest  # noqa: E402,F401  (WORK_DIR: for tests)
 
@@ -50,8 +52,26 @@ def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = 
     """Build the site into out; with check=True, compare instead of publishing. One build at a
     time per project and output folder: a second waits (wait=False: stops with a BuildError)."""
     started = time.perf_counter()
-    with one_build_at_a_time(Workspace.of(root).root, out, wait, say):
+    work_dir = Workspace.of(root).root
+    with one_build_at_a_time(work_dir, out, wait, say), fault_guard(work_dir, out):
         return _build(root, out, renderer, site_url, check, jobs, scheduler, started)
+
+
+@contextmanager
+def fault_guard(work_dir: Path, out: Path):
+    """A failed build removes what it wrote; a fault of the machine (OSError) becomes one plain
+    BuildError naming the path (pilotsite/state/faults.py)."""
+    staging = publish.staging_dir(out)
+    try:
+        faults.begin(work_dir, staging)
+        yield
+    except OSError as exc:
+        faults.failed(work_dir, staging)
+        raise faults.plain_error(exc, out, work_dir) from exc
+    except BaseException:
+        faults.failed(work_dir, staging)
+        raise
+    faults.finished(work_dir)
 
 
 def _build(root: Path, out: Path, renderer: str, site_url: str | None, check: bool, jobs: int, scheduler: str,
@@ -88,7 +108,8 @@ def _build(root: Path, out: Path, renderer: str, site_url: str | None, check: bo
 
 
 def build_one_figure(root: Path, figure_id: str, out: Path, wait: bool = True) -> None:
-    with one_build_at_a_time(Workspace.of(root).root, out, wait, say):
+    work_dir = Workspace.of(root).root
+    with one_build_at_a_time(work_dir, out, wait, say), fault_guard(work_dir, out):
         _build_one_figure(root, figure_id, out)
 
 
