@@ -89,3 +89,30 @@ def test_a_killed_builds_lock_never_blocks(built_project, tmp_path):
 def test_the_lock_files_are_git_ignored():
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
     assert "/._site.lock" in ignored and "/._site.lock.owner" in ignored and "/.build/" in ignored
+
+
+def test_a_killed_builds_forked_worker_does_not_hold_its_lock(tmp_path):
+    """Workers are forked from the build and inherit its lock file: were the build killed while a
+    worker still runs, the worker must not keep the lock."""
+    from filelock import FileLock, Timeout
+
+    from pilotsite.state.locking import BUILD_LOCK
+
+    build = subprocess.Popen([sys.executable, "-c", (
+        "import os, signal, sys, time; from pathlib import Path; sys.path.insert(0, {root!r});"
+        "from pilotsite.state.locking import one_build_at_a_time\n"
+        "with one_build_at_a_time(Path('.build'), Path('_site'), say=lambda m: None):\n"
+        "    child = os.fork()\n"
+        "    if child == 0:\n"
+        "        time.sleep(60); os._exit(0)\n"
+        "    print(child, flush=True); os.kill(os.getpid(), signal.SIGKILL)").format(root=str(ROOT))],
+        cwd=tmp_path, stdout=subprocess.PIPE, text=True)
+    worker = int(build.stdout.readline())
+    build.wait()
+    try:
+        os.kill(worker, 0)  # the worker outlives the killed build …
+        FileLock(str(tmp_path / ".build" / BUILD_LOCK)).acquire(timeout=2)  # … without its lock
+    except Timeout:
+        raise AssertionError("the killed build's worker kept the build lock") from None
+    finally:
+        os.kill(worker, signal.SIGKILL)

@@ -5,8 +5,9 @@ builds into one folder would publish over each other: a build, `--check`, `figur
 `serve`'s rebuilds therefore hold a lock on the project's .build/ and one on the output folder
 for as long as they run. A second build waits for the first, saying so and naming the process,
 or with --no-wait stops at once with that message. The locks are the operating system's
-(filelock: fcntl on Unix), so a build that was killed holds nothing: its lock file may remain
-but never blocks. Beside each lock a small file names the process holding it, for the message.
+(filelock: flock on Unix), so a build that was killed holds nothing: its lock file may remain
+but never blocks; and filelock closes the lock's descriptor in forked children, so a worker that
+outlives a killed build does not keep its lock (tests/test_locking.py checks both). Beside each lock a small file names the process holding it, for the message.
 """
 from __future__ import annotations
 
