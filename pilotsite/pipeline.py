@@ -60,8 +60,9 @@ class Build:
 
 
 def load_catalog(root: Path, site_url: str | None, hashes: fingerprint.FileHashes | None = None, jobs: int = 0,
-                 scheduler: str = ""):
-    """Load and validate every input before any analysis runs, so bad data fails fast."""
+                 scheduler: str = "", bundle: bool = False):
+    """Load and validate every input before any analysis runs, so bad data fails fast. bundle: the
+    project of a deposit bundle, which may hold no document (pages/bundle.py)."""
     from pilotsite.analysis.textwork import TextWork
     from pilotsite.figures.figure import Catalog
     from pilotsite.inputs.codebook import codebook_digest, load_codebook
@@ -88,7 +89,7 @@ def load_catalog(root: Path, site_url: str | None, hashes: fingerprint.FileHashe
             problems.extend(exc.problems)
             return None
 
-    documents = attempt(load_documents, project)
+    documents = attempt(load_documents, project, some_needed=not bundle)
     user_dictionary = attempt(check_lexicon, project)
     digest = hashes.sha256 if hashes is not None else fingerprint.sha256_file
     corpora = attempt(load_corpora, project, digest, work.cache()) or {}
@@ -346,6 +347,7 @@ def index_check_and_publish(build: Build, analyses: Analyses, drawn: Drawn, vers
         report["differences"] = sorted(p for p in set(expected) | set(found) if expected.get(p) != found.get(p))
         shutil.rmtree(staging)
     else:
+        publish.share_unchanged(staging)  # what a tool wrote anew (Quarto) but is as published: linked
         publish.publish(staging, build.out)
         ledger.save(build.root, versions.ledger, versions.files)  # after publishing: a kill before it only delays the record
         build.state.save(build.out, inputs_digest(build.root, build.state.hashes, build.options), drawn.keys, len(written.sources))
@@ -364,8 +366,8 @@ def reproduce_figure(root: Path, figure_id: str, say: Callable[[str], None] = pr
     from pilotsite.figures.outputs import NOT_DRAWN_FILE, compute_figure
 
     try:
-        catalog = load_catalog(root, None, jobs=1)
-        figures, _ = discover_all(catalog)
+        catalog = load_catalog(root, None, jobs=1, bundle=True)
+        figures, _ = discover_all(catalog, only=figure_id)
         figure = next((f for f in figures if f.id == figure_id), None)
         if figure is None:
             say(f"no analysis in {root / 'analyses'} declares figure '{figure_id}'")

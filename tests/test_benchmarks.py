@@ -49,6 +49,14 @@ def test_rebuild_benchmark_runs_quickly_and_prints_its_figures():
     assert re.search(r"edit keywords\.csv +median +[\d.]+ s .* 1 figure\(s\) redrawn", out), out
 
 
+def test_publish_benchmark_runs_quickly_and_prints_its_figures():
+    out = run_quick("publish.py")
+    assert re.search(r"one edit redraws 1 figure\(s\)", out), out
+    share = re.search(r"newly written in the site: median +[\d.]+ MB = +([\d.]+) % of the site", out)
+    assert share and 0 < float(share.group(1)) < 100, out
+    assert re.search(r"step 7 \(index, links, publish\) median +[\d.]+ s; publish median +[\d.]+ s", out), out
+
+
 def test_corpus_benchmark_runs_quickly_and_prints_its_figures():
     out = run_quick("corpus.py")
     assert re.search(r"baseline \(1 process, jieba\.lcut \+ Counter\): median +[\d.]+ s", out), out

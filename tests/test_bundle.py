@@ -85,6 +85,26 @@ def test_a_bundle_carries_only_the_corpus_its_figure_studies(built_project, buil
                 assert config not in archive.namelist() and not corpus_texts, figure_id
 
 
+def test_a_bundle_carries_only_the_documents_and_tables_its_figure_reads(built_project, built_site):
+    """So an edit to one document's data changes only the bundles of the figures that read it."""
+    def documents_in(figure_id: str) -> tuple[set[str], set[str]]:
+        with zipfile.ZipFile(bundles(built_site)[figure_id]) as archive:
+            names = [n.split("/", 1)[1] for n in archive.namelist()]
+        return ({n.split("/")[2] for n in names if n.startswith("data/documents/")},
+                {n for n in names if n.startswith(("data/reported/", "data/timelines/"))})
+
+    everyone = {p.parent.name for p in (built_project / "data/documents").glob("*/document.yaml")}
+    assert documents_in("return-migrant-keywords") == (
+        {"return-migrant-entrepreneurship"}, {"data/reported/return-migrant-entrepreneurship/keywords.csv"})
+    assert documents_in("wenling-participatory-budgeting-keywords") == ({"wenling-participatory-budgeting"}, set())
+    assert documents_in("cn-regulations-keywords-by-level") == (set(), set())
+    with open(built_project / "data/timelines/events.csv", encoding="utf-8", newline="") as handle:
+        quoted = {row["document_id"] for row in csv.DictReader(handle)}
+    # a timeline's table quotes several documents: the loader checks each quote against its document
+    assert documents_in("case-timelines-combined") == (quoted, {"data/timelines/events.csv"})
+    assert quoted < everyone
+
+
 def test_a_figure_page_links_its_bundle_in_both_editions(built_site):
     """The Chinese edition's figure page links the one bundle, at the site root's path."""
     for figure_id, path in bundles(built_site).items():

@@ -50,7 +50,7 @@ def test_a_full_disk_in_the_last_step_gets_a_plain_message_and_leaves_nothing(ed
         build_module.build(edited, edited / "_site", renderer="embedded")
     message = str(caught.value)
     assert "no space left on the device while writing" in message and "pagefind" in message
-    assert " free there now" in message and "second copy of the site" in message
+    assert " free there now" in message and "room for the files that changed" in message
     assert "the site in" in message and "is unchanged" in message
     assert tree_hashes(edited / "_site") == site
     assert (edited / "history/ledger.json").read_bytes() == ledger  # nothing recorded

@@ -246,8 +246,10 @@ def discover(catalog: Catalog) -> list[Figure]:
     return discover_all(catalog)[0]
 
 
-def discover_all(catalog: Catalog) -> tuple[list[Figure], list[NotDrawn]]:
-    """discover(), and the figures the analyses declared they cannot draw for this data."""
+def discover_all(catalog: Catalog, only: str | None = None) -> tuple[list[Figure], list[NotDrawn]]:
+    """discover(), and the figures the analyses declared they cannot draw for this data. only: the
+    one figure a deposit bundle reproduces; the other figures its analysis declares may lack
+    their inputs there (the bundle carries only this one's)."""
     root = catalog.project.root
     interface = catalog.project.settings.interface
     figures: list[Figure] = []
@@ -272,10 +274,10 @@ def discover_all(catalog: Catalog) -> tuple[list[Figure], list[NotDrawn]]:
         if figure.kind not in FIGURE_KINDS:
             problems.append(Problem(figure.analysis, f"figure '{figure.id}' has kind '{figure.kind}', expected one of {FIGURE_KINDS}"))
         for doc_id in figure.documents:
-            if doc_id not in catalog.documents:
+            if doc_id not in catalog.documents and only in (None, figure.id):
                 problems.append(Problem(figure.analysis, f"figure '{figure.id}' names unknown document '{doc_id}'"))
         for input_path in figure.inputs:
-            if not (root / input_path).is_file():
+            if not (root / input_path).is_file() and only in (None, figure.id):
                 problems.append(Problem(figure.analysis, f"figure '{figure.id}' declares input {input_path}, which does not exist"))
     for item in not_drawn:
         if item.id in seen:

@@ -162,8 +162,9 @@ def document_folders(project: Project) -> list[Path]:
     return sorted(p.parent for p in (project.data / "documents").glob("*/document.yaml"))
 
 
-def load_documents(project: Project) -> dict[str, Document]:
-    """Load and validate every document; all problems are reported together."""
+def load_documents(project: Project, some_needed: bool = True) -> dict[str, Document]:
+    """Load and validate every document; all problems are reported together. A site needs at
+    least one; a deposit bundle (some_needed False) carries only those its figure reads, maybe none."""
     documents, problems = {}, []
     root = project.data / "documents"
     for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
@@ -180,6 +181,6 @@ def load_documents(project: Project) -> dict[str, Document]:
         documents[doc.id] = doc
     if problems:
         raise BuildError(problems)
-    if not documents:
+    if not documents and some_needed:
         raise BuildError([Problem("data/documents", "no documents found (expected <doc-id>/document.yaml)")])
     return documents

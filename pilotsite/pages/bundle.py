@@ -7,8 +7,10 @@ Unpacked in an empty folder, its README's two commands (`pip install -r requirem
 `python reproduce.py`) rebuild figure.svg, figure.png and data.csv and compare them byte for
 byte with the published ones it carries. So it holds what computing the figure reads: the engine
 (pilotsite/, whole: an analysis may use any of it), the figure's analysis module alone, the
-project's data/ without the corpora it does not study (a corpus it studies is copied from the
-figure's declared inputs, and data/corpora.yaml names only that corpus), the locked libraries
+project's data/ without what the figure does not read: other documents and their tables, and
+corpora it does not study (a corpus it studies is copied from the figure's declared inputs, and
+data/corpora.yaml names only that corpus) — so a data edit changes only the bundles of the
+figures that read it — the locked libraries
 that drawing needs (requirements.txt, generated from bundle_requirements.in, pinned like the
 project's own lock), and the version's published files and citations.
 
@@ -18,6 +20,7 @@ the digest of that content, so a rebuild that changed nothing about the figure r
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -29,7 +32,7 @@ import yaml
 from pilotsite.state.fingerprint import CORPORA_CONFIG, write_atomic
 
 BUNDLE_FILE = "deposit.zip"
-BUNDLE_FORMAT = "deposit bundle 2"  # in the cache key: change it when the layout changes
+BUNDLE_FORMAT = "deposit bundle 3"  # in the cache key: change it when the layout changes
 LOCK = Path(__file__).with_name("bundle_requirements.txt")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can record: no clock in the bytes
 SKIPPED = ("__pycache__",)
@@ -47,18 +50,50 @@ def outside(label: str) -> bool:
     return path.is_absolute() or ".." in path.parts
 
 
-def data_files(root: Path, corpora: dict, inputs: tuple[str, ...]) -> tuple[dict[str, Path], bytes | None]:
+DOCUMENT_FOLDERS = ("data/documents", "data/reported")  # a document's own files: data/documents/<id>/…, data/reported/<id>/…
+TIMELINES = "data/timelines/"
+
+
+def documents_read(root: Path, documents: tuple[str, ...], inputs: tuple[str, ...]) -> set[str]:
+    """The documents a figure's bundle must carry for its project to load: those it names, those
+    whose files it reads, and every document its timeline tables quote (the loader checks each
+    quote against its document)."""
+    read = set(documents)
+    for path in inputs:
+        parts = PurePosixPath(path).parts
+        if len(parts) > 2 and "/".join(parts[:2]) in DOCUMENT_FOLDERS:
+            read.add(parts[2])
+        elif path.startswith(TIMELINES) and (root / path).is_file():
+            with open(root / path, encoding="utf-8", newline="") as handle:
+                read.update(row.get("document_id") or "" for row in csv.DictReader(handle))
+    return read - {""}
+
+
+def data_files(root: Path, corpora: dict, inputs: tuple[str, ...],
+               documents: tuple[str, ...] = ()) -> tuple[dict[str, Path], bytes | None]:
     """The project's data/ files for the bundle, and data/corpora.yaml as the bundle has it (None:
-    no corpus). corpora: id -> Corpus of the project; only those among inputs are kept, each text
-    copied from the figure's declared inputs (a corpus outside the project moves under
-    data/corpora/<id>/)."""
+    no corpus). What every figure's loading reads (settings, interface texts, lexicon, codebook,
+    trends, DOIs) is carried whole; of the documents, their reported tables and the timeline
+    tables, only what the figure reads (documents_read, and the reported and timeline tables among
+    its inputs), so an edit to another document's data leaves the bundle as it was. corpora: id ->
+    Corpus of the project; only those among inputs are kept, each text copied from the figure's
+    declared inputs (a corpus outside the project moves under data/corpora/<id>/)."""
     corpus_folders = {c.label.rstrip("/") for c in corpora.values()}
+    wanted_documents = documents_read(root, documents, inputs)
+    declared = set(inputs)
     chosen: dict[str, Path] = {}
     for path in sorted((root / "data").rglob("*")):
         bundled = path.relative_to(root).as_posix()
-        if (path.is_file() and bundled != CORPORA_CONFIG and not any(part in SKIPPED for part in path.parts)
-                and not any(bundled.startswith(folder + "/") for folder in corpus_folders)):
-            chosen[bundled] = path
+        if (not path.is_file() or bundled == CORPORA_CONFIG or any(part in SKIPPED for part in path.parts)
+                or any(bundled.startswith(folder + "/") for folder in corpus_folders)):
+            continue
+        parts = PurePosixPath(bundled).parts
+        if bundled.startswith(TIMELINES) or bundled.startswith("data/reported/"):
+            if bundled not in declared:
+                continue
+        elif bundled.startswith("data/documents/") and len(parts) > 3 and parts[2] not in wanted_documents:
+            continue
+        chosen[bundled] = path
     used = [c for c in corpora.values() if any(p.startswith(c.label.rstrip("/") + "/") for p in inputs)]
     if not used:
         return chosen, None
@@ -140,7 +175,7 @@ def deposit_bundle(*, root: Path, corpora: dict, result, entry: dict, title: str
     figure = result.figure
     folder = f"{figure.id}-v{entry['number']}"
     sources = {**engine_files(Path(__file__).resolve().parents[1]), figure.analysis: root / figure.analysis}
-    data, corpora_config = data_files(root, corpora, figure.inputs)
+    data, corpora_config = data_files(root, corpora, figure.inputs, figure.documents)
     sources.update(data)
     made = {"README.md": readme(figure.id, entry["number"], title, url, citation, licence, folder),
             "reproduce.py": reproduce_script(figure.id), "requirements.txt": LOCK.read_bytes(),

@@ -32,8 +32,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from pilotsite.analysis.cluster import process_count, run_batches
-from pilotsite.state.caching import prune_files, put_bytes
+from pilotsite.state.caching import prune_files, put_bytes, put_link
 from pilotsite.state.fingerprint import package_version, write_atomic
+from pilotsite.state.staging import write_staged
 from pilotsite.figures.fonts import FONT_FILE, cjk_font
 from pilotsite.pages.embeds import EMBED
 
@@ -296,7 +297,7 @@ def add_own_faces(site: Path, plan: FontPlan, html_keys: dict, jobs: int = 0) ->
     """Give each rendered page that would fetch more than PAGE_BUDGET a face of its own: a
     <style> before its </head> with the face (family OWN_FAMILY) and the font stack naming it
     first. The HTML file is replaced, never written in place (it may be a hard link to the cache
-    or the published site), and the page's HTML key changes with it. Returns the font files."""
+    or the published site), by a link to the published page where that is the same, and the page's HTML key changes with it. Returns the font files."""
     own = {}
     slice_of = slice_index(plan.slices)
     for page, characters in sorted(plan.pages.items()):
@@ -307,11 +308,12 @@ def add_own_faces(site: Path, plan: FontPlan, html_keys: dict, jobs: int = 0) ->
             chosen = own_characters(characters, plan.slices, plan.sizes, budget, slice_of)
             if chosen:
                 own[page] = chosen
-    fonts = subset_fonts(list(own.values()), plan.cache_dir, jobs)
+    subset_fonts(list(own.values()), plan.cache_dir, jobs)
     written = []
-    for (page, characters), font in zip(own.items(), fonts):
+    for page, characters in own.items():
         name = f"own-{cache_name(characters)[:16]}.woff2"
-        put_bytes(site / FONT_DIR / name, font)
+        (site / FONT_DIR).mkdir(parents=True, exist_ok=True)
+        put_link(plan.cache_dir / cache_name(characters), site / FONT_DIR / name)  # kept in the cache below
         written.append(site / FONT_DIR / name)
         root = "../" * page.count("/")
         style = ("<style>/* this page's rarest characters: a face of its own (webfont.py) */\n"
@@ -321,7 +323,7 @@ def add_own_faces(site: Path, plan: FontPlan, html_keys: dict, jobs: int = 0) ->
         html = path.read_text(encoding="utf-8")
         head = html.find("</head>")
         if head >= 0:
-            write_atomic(path, (html[:head] + style + html[head:]).encode("utf-8"))
+            write_staged(site, f"{page}.html", (html[:head] + style + html[head:]).encode("utf-8"))
             if html_keys.get(page):
                 html_keys[page] = hashlib.sha256(f"{html_keys[page]}\n{style}".encode("utf-8")).hexdigest()
     kept = sorted({cache_name(c) for c in own.values()})

@@ -1,14 +1,15 @@
-"""Swapping a fully built site into place, so a failed build never touches the published one."""
+"""Swapping a fully built site into place, so a failed build never touches the published one.
+The site is staged beside the published one (pilotsite/state/staging.py), sharing every
+unchanged file with it."""
 from __future__ import annotations
 
 import os
 import shutil
 from pathlib import Path
 
+from pilotsite.state.staging import published_dir, share_unchanged, staging_dir
 
-def staging_dir(out: Path) -> Path:
-    """A sibling of the output folder: same filesystem, so the final rename is atomic."""
-    return out.parent / f".{out.name}.staging"
+__all__ = ["publish", "published_dir", "recover", "share_unchanged", "staging_dir"]
 
 
 def previous_dir(out: Path) -> Path:

@@ -131,6 +131,7 @@ def index_site(site: Path, indexed: list[str], corpora: dict[str, list[tuple[str
     from concurrent.futures import ThreadPoolExecutor
 
     from pilotsite.state.caching import link_or_copy
+    from pilotsite.state.staging import share_unchanged
     from pilotsite.state.fingerprint import package_version
 
     version = package_version("pagefind-bin-extended") + Path(__file__).read_text(encoding="utf-8")
@@ -149,6 +150,7 @@ def index_site(site: Path, indexed: list[str], corpora: dict[str, list[tuple[str
 
     def index_one(folder: str, pages: list[str], key: str | None) -> None:
         run_pagefind(site, folder, glob_of(pages))
+        share_unchanged(site, folder)  # Pagefind writes every file of a bundle anew; most are as published
         if key is not None:
             temporary = cache_dir / f".tmp-{key}-{os.getpid()}"
             shutil.rmtree(temporary, ignore_errors=True)

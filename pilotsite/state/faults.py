@@ -52,8 +52,9 @@ def plain_error(exc: OSError, out: Path, work_dir: Path) -> BuildError:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         free = shutil.disk_usage(existing_ancestor(Path(where))).free
         published = folder_size(out) if out.is_dir() else 0
-        need = (f"a build needs room for a second copy of the site beside the published one (about {megabytes(published)}) "
-                if published else "a build needs room for the whole site ")
+        need = (f"a build needs room for the files that changed (the unchanged ones are hard links to the published "
+                 f"site; where no link can be made, for a second copy of it, about {megabytes(published)}) "
+                 if published else "a build needs room for the whole site ")
         return BuildError(f"no space left on the device while writing {where}: {megabytes(free)} free there now; {need}"
                           f"and for its caches in {work_dir}. {unchanged}. Free some space, then build again")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

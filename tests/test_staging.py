@@ -1,0 +1,112 @@
+"""Publishing without doubling the site: the new site is staged by hard-linking every unchanged
+file (from the published site or the cache) and writing only what changed; a published file is
+never written through a link; where no link can be made, files are copied and the site is the same."""
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_built, tree_hashes
+
+import build as build_module
+from pilotsite.state import staging
+
+KEYWORDS = "data/reported/return-migrant-entrepreneurship/keywords.csv"
+
+
+def inodes(folder: Path) -> dict[str, tuple[int, int]]:
+    found = {}
+    for directory, _, names in os.walk(folder):
+        for name in names:
+            stat = (Path(directory) / name).lstat()
+            found[(Path(directory) / name).relative_to(folder).as_posix()] = (stat.st_dev, stat.st_ino)
+    return found
+
+
+def hold(site: Path, into: Path) -> None:
+    """Hard links to every file of the published site: its files stay as they are unless written through."""
+    for path in site.rglob("*"):
+        if path.is_file():
+            (into / path.relative_to(site)).parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, into / path.relative_to(site))
+
+
+def edit_one_figure(root: Path) -> None:
+    table = root / KEYWORDS
+    table.write_text(table.read_text(encoding="utf-8").replace("Results ›", "Results (revised) ›", 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def republished(built_project, tmp_path_factory):
+    """A built project after a one-figure edit and a rebuild, with what its site was before: the
+    digests and inodes of its files, and hard links that held the old files through the rebuild."""
+    root = copy_built(built_project, tmp_path_factory.mktemp("staging") / "project")
+    site = root / "_site"
+    before, old_inodes = tree_hashes(site), inodes(site)
+    held = root.parent / "held"
+    hold(site, held)
+    edit_one_figure(root)
+    report = build_module.build(root, site, renderer="embedded")
+    return root, before, old_inodes, held, report
+
+
+def test_a_one_figure_edit_links_every_unchanged_file_and_writes_only_what_changed(republished):
+    root, before, old_inodes, _, report = republished
+    assert report["figures_rebuilt"] == ["return-migrant-keywords"]
+    site = root / "_site"
+    after, new_inodes = tree_hashes(site), inodes(site)
+    unchanged = [p for p, digest in after.items() if before.get(p) == digest]
+    changed = [p for p in after if p not in unchanged]
+    assert unchanged and changed and "figures/return-migrant-keywords/data.csv" in changed
+    assert [p for p in unchanged if new_inodes[p] != old_inodes[p]] == []  # the published file itself, not a copy
+    previously = set(old_inodes.values())
+    assert [p for p in changed if new_inodes[p] in previously] == []  # a changed file is a new one
+    # what changed is the edited figure's files, its pages and what lists every version: a small share
+    new_bytes = sum((site / p).stat().st_size for p in changed)
+    assert new_bytes <= 0.1 * sum((site / p).stat().st_size for p in after), (new_bytes, sorted(changed)[:40])
+    assert not [p for p in after if p.endswith((".tmp", ".link"))]
+
+
+def test_a_published_file_is_never_written_through_a_link(republished):
+    _, before, _, held, _ = republished
+    assert tree_hashes(held) == before  # every old file still holds its old bytes
+
+
+def test_where_no_link_can_be_made_files_are_copied_and_the_site_is_the_same(republished, built_project, tmp_path,
+                                                                             monkeypatch):
+    linked_root = republished[0]
+    root = copy_built(built_project, tmp_path / "project")
+    site = root / "_site"
+    old_inodes = set(inodes(site).values())
+    edit_one_figure(root)
+
+    def no_links(source, target, *args, **kwargs):
+        raise OSError(errno.EXDEV, "Invalid cross-device link", str(target))
+
+    monkeypatch.setattr(os, "link", no_links)
+    build_module.build(root, site, renderer="embedded")
+    monkeypatch.undo()
+    assert tree_hashes(site) == tree_hashes(linked_root / "_site")
+    assert not set(inodes(site).values()) & old_inodes  # every file copied: nothing shared
+
+
+def test_a_staged_file_that_changes_replaces_its_link(tmp_path):
+    """write_staged: the same bytes as published become a link to the published file; other bytes
+    a new file, and the published file keeps its own."""
+    out = tmp_path / "_site"
+    out.mkdir()
+    (out / "page.html").write_text("published", encoding="utf-8")
+    staged = staging.staging_dir(out)
+    staged.mkdir()
+    staging.write_staged(staged, "page.html", b"published")
+    assert os.path.samefile(staged / "page.html", out / "page.html")
+    staging.write_staged(staged, "page.html", b"changed")
+    assert (staged / "page.html").read_bytes() == b"changed"
+    assert (out / "page.html").read_bytes() == b"published"
+    assert not os.path.samefile(staged / "page.html", out / "page.html")
+    staging.write_staged(staged, "new/page.html", b"new")
+    assert (staged / "new/page.html").read_bytes() == b"new"
+    assert staging.published_dir(staged) == out
