@@ -6,6 +6,7 @@
     python build.py --check         exit 1 if the site in --out is not what the inputs produce
     python build.py serve           build, serve the site on http://localhost:8000/, rebuild on changes
     python build.py figure ID       compute and draw one figure into _figure/ID/
+    python build.py --version       this tool's version and those of pandoc, Pagefind, jieba, matplotlib
 
 The phases run in the order of build(); each finishes before the next starts. Everything that
 decides what is out of date lives in .build/ (git-ignored): deleting it means a full rebuild.
@@ -23,7 +24,8 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 # Only light modules at start-up: a no-op build must finish before pandas would have loaded.
-from pilotsite.errors import BuildError  # noqa: E402
+from pilotsite.errors import (BuildError, EXIT_BAD_INPUT, EXIT_BUSY, EXIT_DIFFERS, EXIT_DONE,  # noqa: E402
+                              EXIT_INTERRUPTED, EXIT_MACHINE_FAULT)
 from pilotsite.publishing import publish  # noqa: E402
 from pilotsite.state import fingerprint  # noqa: E402
 from pilotsite.state import faults  # noqa: E402
@@ -31,10 +33,54 @@ from pilotsite.state.locking import one_build_at_a_time  # noqa: E402
 from pilotsite.state.workspace import WORK_DIR, BuildState, Workspace, inputs_digest  # noqa: E402,F401  (WORK_DIR: for tests)
 
 MAX_SHOWN_PROBLEMS = 50  # loaders report every problem; the first 50 are printed, then how many more
+EXIT_CODES = f"""exit status:
+  {EXIT_DONE}    done (with --check: the site is exactly what the inputs produce)
+  {EXIT_DIFFERS}    --check: the site differs from what the inputs produce (the files are listed)
+  {EXIT_BAD_INPUT}    bad input: data, an analysis, a template or the command line (the message names the file and line)
+  {EXIT_MACHINE_FAULT}    a fault of the machine: a full disk, a folder it may not write, a file removed mid-build
+  {EXIT_BUSY}    another build is using the project or the output folder, and --no-wait was given
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C)
+The published site is unchanged whenever the status is not 0."""
+
+VERBOSITY = {"quiet": 0, "normal": 1, "verbose": 2}
+verbosity = VERBOSITY["normal"]  # set once by main() from --quiet / -v
 
 
 def say(message: str) -> None:
-    print(message, flush=True)
+    """A line of the build's report on stdout; nothing with --quiet (errors go to stderr regardless)."""
+    if verbosity >= VERBOSITY["normal"]:
+        print(message, flush=True)
+
+
+def detail(message: str) -> None:
+    """A line only -v asks for: what each step reused, wrote or skipped."""
+    if verbosity >= VERBOSITY["verbose"]:
+        print(message, flush=True)
+
+
+def versions() -> str:
+    """This tool's version and those of the programs and libraries that shape its output."""
+    from importlib import metadata
+
+    from pilotsite.rendering.embedded import pandoc_display_version
+    from pilotsite.state.fingerprint import package_version
+
+    lines = [f"pilotsite {project_version()} (build.py, Python {sys.version.split()[0]})",
+             f"pandoc {pandoc_display_version()}"]
+    try:
+        lines.append(f"Pagefind {package_version('pagefind-bin-extended')} (pagefind {package_version('pagefind')})")
+    except metadata.PackageNotFoundError:
+        lines.append("Pagefind: not installed (pip install -r requirements.txt)")
+    lines += [f"jieba {package_version('jieba')}", f"matplotlib {package_version('matplotlib')}"]
+    quarto = shutil.which("quarto")
+    lines.append(f"Quarto: {quarto}" if quarto else "Quarto: not on PATH (the embedded renderer is used)")
+    return "\n".join(lines)
+
+
+def project_version() -> str:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 
 
 def choose_renderer(requested: str) -> str:
@@ -90,7 +136,10 @@ def _build(root: Path, out: Path, renderer: str, site_url: str | None, check: bo
 
     from pilotsite import pipeline
 
-    run = pipeline.Build(root, out, renderer, site_url, check, jobs, scheduler, state, say)
+    from pilotsite.state.progress import Progress
+
+    progress = Progress.for_output(quiet=verbosity == VERBOSITY["quiet"], write=say)
+    run = pipeline.Build(root, out, renderer, site_url, check, jobs, scheduler, state, say, detail, progress=progress)
     catalog = pipeline.load(run)                                               # [1/7]
     analyses = pipeline.find_analyses(run, catalog)                            # [2/7]
     drawn = pipeline.draw_figures(run, catalog, analyses)                      # [3/7]
@@ -194,7 +243,8 @@ def serve(root: Path, out: Path, port: int, build_args: list[str]) -> None:
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="build.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__, epilog=EXIT_CODES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", nargs="?", default="build", choices=["build", "serve", "figure"])
     parser.add_argument("figure_id", nargs="?", help="with 'figure': the figure id")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: _site, or _figure/ID)")
@@ -208,6 +258,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--no-wait", action="store_true",
                         help="stop at once if another build is using this project or output folder (default: wait for it)")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="print nothing on success (errors still go to stderr)")
+    loudness.add_argument("-v", "--verbose", action="store_true",
+                          help="more detail: what each step reused from the cache, wrote or skipped")
+    parser.add_argument("--version", action="version", version="%(prog)s", help="show the versions of this tool, "
+                        "pandoc, Pagefind, jieba and matplotlib, and exit")
     args = parser.parse_args(argv)
     if args.command == "figure" and not args.figure_id:
         parser.error("figure needs a figure id, e.g. python build.py figure return-migrant-tool-types")
@@ -215,12 +271,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    global verbosity
+    argv = sys.argv[1:] if argv is None else argv
+    if "--version" in argv:  # argparse's version action prints a fixed string; these are looked up
+        print(versions())
+        return EXIT_DONE
+    args = parse_args(argv)
+    verbosity = VERBOSITY["quiet"] if args.quiet else VERBOSITY["verbose"] if args.verbose else VERBOSITY["normal"]
     out = args.out or (Path("_figure") / args.figure_id if args.command == "figure" else Path("_site"))
     try:
         if args.command == "figure":
             build_one_figure(ROOT, args.figure_id, out, wait=not args.no_wait)
-            return 0
+            return EXIT_DONE
         report = build(ROOT, out, args.renderer, args.site_url, check=args.check, jobs=args.jobs, scheduler=args.scheduler,
                        wait=not args.no_wait)
         if args.check:
@@ -228,13 +290,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{out} is not what the current inputs produce; {len(report['differences'])} files differ:", file=sys.stderr)
                 for path in report["differences"][:200]:
                     print(f"  {path}", file=sys.stderr)
-                return 1
+                return EXIT_DIFFERS
             say(f"{out} is exactly what the current inputs produce.")
         if args.command == "serve":
             build_args = ["--out", str(out.resolve()), "--renderer", args.renderer, "--jobs", str(args.jobs)]
             build_args += (["--site-url", args.site_url] if args.site_url else []) + (["--scheduler", args.scheduler] if args.scheduler else [])
             serve(ROOT, out, args.port, build_args)
-        return 0
+        return EXIT_DONE
     except BuildError as exc:
         if args.debug:
             raise
@@ -243,10 +305,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  error: {problem}", file=sys.stderr)
         if len(exc.problems) > MAX_SHOWN_PROBLEMS:
             print(f"  … and {len(exc.problems) - MAX_SHOWN_PROBLEMS} more problems", file=sys.stderr)
-        return 1
+        return exc.exit_code
     except KeyboardInterrupt:
         print("Interrupted; the published site was not changed.", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -23,8 +23,15 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+# What `python build.py` exits with (its --help and the README list them)
+EXIT_DONE, EXIT_DIFFERS, EXIT_BAD_INPUT, EXIT_MACHINE_FAULT, EXIT_BUSY, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+
+
 class BuildError(Exception):
-    """A user-facing build failure; printed without a traceback."""
+    """A user-facing build failure; printed without a traceback. Bad input by default: the data,
+    an analysis, the site's templates or the command line."""
+
+    exit_code = EXIT_BAD_INPUT
 
     def __init__(self, problems: list[Problem] | str):
         if isinstance(problems, str):
@@ -39,3 +46,16 @@ def relative(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+class MachineFault(BuildError):
+    """A fault of the machine, not of the input: a full disk, a folder the build may not write, a
+    file another program removed (pilotsite/state/faults.py)."""
+
+    exit_code = EXIT_MACHINE_FAULT
+
+
+class BuildBusy(BuildError):
+    """Another build holds the project or the output folder, and --no-wait said not to wait."""
+
+    exit_code = EXIT_BUSY

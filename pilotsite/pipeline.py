@@ -14,6 +14,7 @@ from typing import Callable
 
 from pilotsite.errors import BuildError
 from pilotsite.state import fingerprint
+from pilotsite.state.progress import OFF, Progress
 from pilotsite.state.workspace import BuildState, Workspace, inputs_digest, tree_digests
 
 
@@ -48,6 +49,8 @@ class Build:
     scheduler: str
     state: BuildState
     say: Callable[[str], None]
+    detail: Callable[[str], None] = lambda message: None  # what -v adds
+    progress: Progress = OFF  # bars on a terminal, plain lines elsewhere (pilotsite/state/progress.py)
     clock: PhaseClock = field(default_factory=PhaseClock)
 
     @property
@@ -129,6 +132,7 @@ def find_analyses(build: Build, catalog) -> Analyses:
     figures, not_drawn = discover_all(catalog)
     # Every corpus figure and page reads the per-text caches: segment and code what is new.
     build.clock.start("texts")
+    catalog.textwork.progress = build.progress
     for corpus in catalog.corpora.values():
         catalog.textwork.prepare(corpus)
     if catalog.textwork.segmented or catalog.textwork.coded:
@@ -171,8 +175,13 @@ def draw_figures(build: Build, catalog, analyses: Analyses) -> Drawn:
             reasons[figure.id] = (sorted(n for n in set(parts) | set(before) if parts.get(n) != before.get(n))
                                   if before else ["no earlier build"])
             build.say(f"      drawing {figure.id} ({listed(reasons[figure.id])})")
+            build.detail("        " + "; ".join(f"{name}: changed" for name in reasons[figure.id][:20]))
             stale.append(figure)
-    for figure, files in compute_figures(stale, catalog, build.jobs):
+        else:
+            build.detail(f"      from the cache: {figure.id} (key {key[:12]})")
+    with build.progress.task("drawing figures", len(stale), "figures") as advance:
+        computed = compute_figures(stale, catalog, build.jobs, advance)
+    for figure, files in computed:
         cache.store(figure.id, keys[figure.id], files, components[figure.id])
     results = {}
     for figure in analyses.figures:
@@ -267,7 +276,7 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     renderer = (embedded.EmbeddedRenderer(catalog.project, sources, staging, work.cache("pages"), model.nav)
                 if build.renderer == "embedded" else None)
     spec = embedded.RenderSpec(settings, site_templates(catalog.project.site), build.renderer == "embedded", model.nav)
-    stage = TextStage(catalog, writer, renderer, spec, work.cache(), build.jobs, build.scheduler)
+    stage = TextStage(catalog, writer, renderer, spec, work.cache(), build.jobs, build.scheduler, build.progress)
     build.clock.start("text pages")
     model.corpus_evidence = {c.id: stage.run(c, evidence_items(model, c)) for c in catalog.corpora.values()}
     stage.finish()
@@ -275,7 +284,7 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     pages = [page for language in EDITIONS for page in build_pages(model.in_edition(language))]
     model.references.save()
     pdf_edition.prune(work.cache(), pages)
-    render_uncached(pages, writer, renderer, spec, build.jobs)  # both cores: into the caches, which write() and render() then find
+    render_uncached(pages, writer, renderer, spec, build.jobs, build.progress)  # both cores: into the caches, which write() and render() then find
     page_keys = writer.write(pages)
     if renderer is not None:
         renderer.render(pages, page_keys)
@@ -314,6 +323,8 @@ def render(build: Build, written: Written) -> Written:
     else:
         written.rendered, written.html_keys = written.renderer.finish()
         written.rendered += written.stage.rendered
+    for page in written.rendered[:200]:
+        build.detail(f"      rendered anew: {page}")
     from pilotsite.pages import webfont
 
     written.search_keys = dict(written.html_keys)
@@ -332,7 +343,8 @@ def index_check_and_publish(build: Build, analyses: Analyses, drawn: Drawn, vers
     build.clock.start("search")
     build.say("[7/7] Indexing for search, checking links and " + ("comparing with " + str(build.out) if build.check else "publishing"))
     staging, work = written.staging, build.work
-    search.index_site(staging, written.indexed, written.search_bundles, written.search_keys, work.cache("search"))
+    search.index_site(staging, written.indexed, written.search_bundles, written.search_keys, work.cache("search"),
+                      build.progress)
     build.clock.start("links")
     broken = linkcheck.broken_links(staging, written.html_keys, work.cache("links-v2.json"))
     if broken:
@@ -347,7 +359,8 @@ def index_check_and_publish(build: Build, analyses: Analyses, drawn: Drawn, vers
         report["differences"] = sorted(p for p in set(expected) | set(found) if expected.get(p) != found.get(p))
         shutil.rmtree(staging)
     else:
-        publish.share_unchanged(staging)  # what a tool wrote anew (Quarto) but is as published: linked
+        shared = publish.share_unchanged(staging)  # what a tool wrote anew (Quarto) but is as published: linked
+        build.detail(f"      {shared / 1e6:.1f} MB written anew but as published: linked to the published files instead")
         publish.publish(staging, build.out)
         ledger.save(build.root, versions.ledger, versions.files)  # after publishing: a kill before it only delays the record
         build.state.save(build.out, inputs_digest(build.root, build.state.hashes, build.options), drawn.keys, len(written.sources))

@@ -73,7 +73,7 @@ class Case:
     name: str
     mutate: Callable[[Path], None]
     expected: tuple[str, ...]  # words the message must contain
-    exit_code: int = 1
+    exit_code: int = 2  # bad input (build.py's exit status)
 
 
 def swap_first_share(value: str):

@@ -141,7 +141,7 @@ def test_user_error_exits_non_zero_without_traceback(project_copy, tmp_path):
     code = subprocess.run(
         [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); import build; build.ROOT = __import__('pathlib').Path({str(project_copy)!r}); sys.exit(build.main(['--out', {str(tmp_path / 'o')!r}]))"],
         capture_output=True, text=True)
-    assert code.returncode == 1
+    assert code.returncode == 2  # bad input
     assert "data/timelines/events.csv, line" in code.stderr and "not found verbatim" in code.stderr
     assert "Traceback" not in code.stderr
 

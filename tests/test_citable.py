@@ -160,4 +160,4 @@ def test_a_renamed_id_cannot_be_reused(tmp_path):
     source = source.replace('Figure(id="return-migrant-sub-tools",', 'Figure(id="return-migrant-sub-tools", aliases=("return-migrant-keywords",),')
     analysis.write_text(source, encoding="utf-8")
     result = run_build(root, check=False)
-    assert result.returncode == 1 and "figure id 'return-migrant-keywords' was renamed" in result.stderr
+    assert result.returncode == 2 and "figure id 'return-migrant-keywords' was renamed" in result.stderr

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -56,9 +57,12 @@ def test_a_build_on_a_dask_cluster_equals_the_local_build(project_copy, tmp_path
     local = tree_hashes(project_copy / "_local")
     shutil.rmtree(project_copy / ".build")
     monkeypatch.setenv("PILOTSITE_TOKEN_CACHE", str(tmp_path / "tokens-cluster"))  # every text segmented on the cluster
+    monkeypatch.setenv("PILOTSITE_PROGRESS_EVERY", "0")  # a progress line for every batch the cluster returns
     with cluster(tmp_path, str(project_copy)) as address:
         result = run_build(project_copy, "--out", "_cluster", "--scheduler", address)
     assert "segmented 185 and coded 185 corpus texts" in result.stdout
+    counts = [int(n) for n in re.findall(r"segmenting and coding cn-regulations: (\d+) of 185 texts", result.stdout)]
+    assert len(counts) > 1 and counts == sorted(counts) and counts[-1] == 185, result.stdout[:3000]
     assert tree_hashes(project_copy / "_cluster") == local
 
 
@@ -66,7 +70,7 @@ def test_workers_that_cannot_import_the_project_are_refused_plainly(project_copy
     monkeypatch.setenv("PILOTSITE_TOKEN_CACHE", str(tmp_path / "tokens"))
     with cluster(tmp_path, None) as address:
         result = run_build(project_copy, "--scheduler", address, check=False)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "cannot run this project's tasks" in result.stderr and "pilotsite" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert not (project_copy / "_site").exists()
@@ -75,7 +79,7 @@ def test_workers_that_cannot_import_the_project_are_refused_plainly(project_copy
 def test_an_unreachable_scheduler_is_a_plain_error(project_copy, tmp_path, monkeypatch):
     monkeypatch.setenv("PILOTSITE_TOKEN_CACHE", str(tmp_path / "tokens"))
     result = run_build(project_copy, "--scheduler", "tcp://127.0.0.1:9", check=False)
-    assert result.returncode == 1 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
+    assert result.returncode == 2 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -1,11 +1,17 @@
-"""The other build.py commands: figure and serve."""
+"""The other build.py commands (figure and serve) and the command line's conventions: --version,
+--quiet, -v and the documented exit statuses."""
 import hashlib
+import re
 import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 
+from conftest import ROOT, copy_built
+
+TABLE = "data/reported/return-migrant-entrepreneurship/keywords.csv"
 
 
 def free_port() -> int:
@@ -28,7 +34,7 @@ def test_figure_command_matches_the_site(built_project, tmp_path):
 def test_unknown_figure_is_a_clear_error(built_project, tmp_path):
     result = subprocess.run([sys.executable, "build.py", "figure", "no-such-figure", "--out", str(tmp_path)],
                             cwd=built_project, capture_output=True, text=True)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "no figure 'no-such-figure'" in result.stderr and "return-migrant-tool-types" in result.stderr
 
 
@@ -51,3 +57,54 @@ def test_serve_builds_and_serves_on_localhost(built_project, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def run(root, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "build.py", *args], cwd=root, capture_output=True, text=True)
+
+
+def test_version_names_the_tool_and_what_shapes_its_output():
+    from importlib import metadata
+
+    import pypandoc
+
+    result = run(ROOT, "--version")
+    assert result.returncode == 0 and result.stderr == ""
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert result.stdout.startswith(f"pilotsite {version} ")
+    for expected in (f"pandoc {pypandoc.get_pandoc_version()}", f"Pagefind {metadata.version('pagefind-bin-extended')}",
+                     f"jieba {metadata.version('jieba')}", f"matplotlib {metadata.version('matplotlib')}"):
+        assert expected in result.stdout, result.stdout
+
+
+def test_help_documents_every_exit_status():
+    result = run(ROOT, "--help")
+    assert result.returncode == 0
+    statuses = re.findall(r"^  (\d+) +(\S.*)$", result.stdout.split("exit status:")[1], re.M)
+    assert [int(code) for code, _ in statuses] == [0, 1, 2, 3, 4, 130], result.stdout
+    assert "--quiet" in result.stdout and "--version" in result.stdout and "-v, --verbose" in result.stdout
+
+
+def test_quiet_prints_nothing_on_success_and_errors_still_go_to_stderr(built_project, tmp_path):
+    root = copy_built(built_project, tmp_path / "project")
+    table = root / TABLE
+    original = table.read_text(encoding="utf-8")
+    table.write_text(original.replace("Results ›", "Results (quiet) ›", 1), encoding="utf-8")
+    quiet = run(root, "--quiet")
+    assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == "", quiet.stdout + quiet.stderr
+    assert "Results (quiet)" in (root / "_site/figures/return-migrant-keywords/data.csv").read_text(encoding="utf-8")
+    table.write_text(original.replace("3.52", "many", 1), encoding="utf-8")
+    broken = run(root, "-q")
+    assert broken.returncode == 2 and broken.stdout == ""
+    assert f"{TABLE}, line 2" in broken.stderr and "the published site was not changed" in broken.stderr
+
+    table.write_text(original.replace("Results ›", "Results (verbose) ›", 1), encoding="utf-8")
+    verbose = run(root, "-v")
+    assert verbose.returncode == 0, verbose.stderr
+    assert "from the cache: return-migrant-tool-types" in verbose.stdout  # what -v adds
+    assert re.search(r"rendered anew: figures/return-migrant-keywords/index\b", verbose.stdout), verbose.stdout[-3000:]
+    table.write_text(original.replace("Results ›", "Results (normal) ›", 1), encoding="utf-8")
+    normal = run(root)
+    assert normal.returncode == 0 and "Done:" in normal.stdout
+    assert "from the cache:" not in normal.stdout and "rendered anew:" not in normal.stdout
+    assert run(root, "-q", "-v").returncode == 2  # one or the other

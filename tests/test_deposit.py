@@ -148,7 +148,7 @@ def test_a_malformed_doi_is_refused_and_the_site_is_untouched(with_doi, written,
     try:
         dois.write_text(f'dois:\n  {FIGURE}:\n    "{version}": "{written}"\n', encoding="utf-8")
         result = run_build(root, check=False)
-        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert result.returncode == 2 and "Traceback" not in result.stderr
         assert f"data/dois.yaml, line 3: figure '{FIGURE}', version '{version}': found '{written}', {expected}" in result.stderr
         assert "the published site was not changed" in result.stderr
         assert tree_hashes(root / "_site") == before
@@ -164,12 +164,12 @@ def test_a_doi_for_an_unknown_figure_or_version_is_refused(with_doi):
         dois.write_text(f'dois:\n  no-such-figure:\n    "{version}": {DOI}\n  {FIGURE}:\n    "000000000000": 10.5281/zenodo.2\n',
                         encoding="utf-8")
         result = run_build(root, check=False)
-        assert result.returncode == 1
+        assert result.returncode == 2
         assert "data/dois.yaml, line 3: figure 'no-such-figure': no such figure" in result.stderr
         assert f"data/dois.yaml, line 5: figure '{FIGURE}', version '000000000000': not a published version of it" in result.stderr
         dois.write_text(f'dois:\n  {FIGURE}:\n    "12345": {DOI}\n', encoding="utf-8")  # not even the form of a version id
         result = run_build(root, check=False)
-        assert result.returncode == 1
+        assert result.returncode == 2
         assert f"data/dois.yaml, line 3: field 'dois.{FIGURE}.12345" in result.stderr and "12 hex digits" in result.stderr
     finally:
         dois.write_text(kept, encoding="utf-8")

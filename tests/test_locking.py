@@ -59,7 +59,7 @@ def test_no_wait_stops_at_once_with_a_plain_message_and_leaves_the_site(built_pr
         started = time.perf_counter()
         result = run_build(root, "--no-wait", check=False)
         assert time.perf_counter() - started < 30  # did not wait
-        assert result.returncode == 1
+        assert result.returncode == 4  # busy
         assert "Traceback" not in result.stderr
         assert "another build is using this project's .build/" in result.stderr
         assert f"process {holder.pid}" in result.stderr and "--no-wait" in result.stderr

@@ -44,7 +44,7 @@ def test_a_template_error_in_a_page_rendered_by_the_workers_is_reported_as_the_b
     expected = "a template asks for the interface text 'figure.version_note' without a value for {number}"
     for jobs in ("2", "1"):  # with the workers, and without them
         result = run_build(root, "--jobs", jobs, check=False)
-        assert result.returncode == 1, result.stdout + result.stderr
+        assert result.returncode == 2, result.stdout + result.stderr
         assert expected in result.stderr and "Traceback" not in result.stderr, result.stderr
         assert "build: build:" not in result.stderr
         assert not (root / "_site").exists()

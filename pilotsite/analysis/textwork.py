@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pilotsite.inputs.corpus import MARKUP, SENTENCE_END, Corpus, CorpusText, decode_text, split_sentences
 from pilotsite.state.fingerprint import package_version, write_atomic
+from pilotsite.state.progress import OFF
 from pilotsite.analysis.segment import CACHE_FORMAT, decode, encode, segment_text
 
 BATCH_BYTES = 600_000  # texts go to workers in batches of about this many bytes
@@ -68,6 +69,7 @@ class TextWork:
         self.jobs = jobs  # 0: all cores
         self.scheduler = scheduler  # a Dask scheduler address, or "" for local processes
         self.segmented = 0  # texts segmented by this build (not from the cache)
+        self.progress = OFF  # the build's (pipeline.find_analyses), for its bar or lines
         self.coded = 0
         rules = "\n".join((SENTENCE_END.pattern, MARKUP.pattern))
         self._token_salt = "\n".join((hashlib.sha256(user_dictionary.encode("utf-8")).hexdigest(), package_version("jieba"),
@@ -115,13 +117,17 @@ class TextWork:
     def _run(self, corpus: Corpus, todo) -> None:
         from pilotsite.analysis.cluster import run_batches
 
-        for results in run_batches("pilotsite.analysis.textwork:work_on_texts", self._batches(corpus, todo),
-                                   (self.user_dictionary, self.tools), self.jobs, self.scheduler):
-            for token_key, tokens, coded_key, coded in results:
-                if tokens is not None:
-                    write_atomic(shard(self.token_dir, token_key), tokens)
-                if coded is not None:
-                    write_atomic(shard(self.coded_dir, coded_key), coded)
+        doing = " and ".join(word for word, needed in (("segmenting", any(t for _, t, _ in todo)),
+                                                       ("coding", any(c for _, _, c in todo))) if needed)
+        with self.progress.task(f"{doing} {corpus.id}", len(todo), "texts") as advance:
+            for results in run_batches("pilotsite.analysis.textwork:work_on_texts", self._batches(corpus, todo),
+                                       (self.user_dictionary, self.tools), self.jobs, self.scheduler):
+                for token_key, tokens, coded_key, coded in results:
+                    if tokens is not None:
+                        write_atomic(shard(self.token_dir, token_key), tokens)
+                    if coded is not None:
+                        write_atomic(shard(self.coded_dir, coded_key), coded)
+                advance(len(results))
 
     # Reading, one text at a time (prepare() first).
 

@@ -13,6 +13,7 @@ import os
 import platform
 import shutil
 import traceback
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -149,7 +150,8 @@ def _compute_forked(index: int) -> tuple[str, object]:
         return "problems", [asdict(p) for p in error.problems]
 
 
-def compute_figures(figures: list[Figure], catalog: Catalog, jobs: int = 0) -> list[tuple[Figure, dict[str, bytes]]]:
+def compute_figures(figures: list[Figure], catalog: Catalog, jobs: int = 0,
+                    advance: Callable[[int], None] = lambda n: None) -> list[tuple[Figure, dict[str, bytes]]]:
     """compute_figure for each figure, in up to `jobs` forked processes (0: all cores), in order.
 
     The outputs do not depend on where a figure is drawn. Every figure is tried and the problems
@@ -164,6 +166,7 @@ def compute_figures(figures: list[Figure], catalog: Catalog, jobs: int = 0) -> l
                 outcomes.append(("files", compute_figure(figure, catalog)))
             except BuildError as error:
                 outcomes.append(("problems", [asdict(p) for p in error.problems]))
+            advance(1)
     else:
         from pilotsite.figures import drawing  # noqa: F401  (matplotlib imported once here, not in every worker)
 
@@ -172,7 +175,9 @@ def compute_figures(figures: list[Figure], catalog: Catalog, jobs: int = 0) -> l
         pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
         try:
             futures = [pool.submit(_compute_forked, index) for index in range(len(figures))]
-            outcomes = [future.result() for future in futures]
+            for future in futures:
+                outcomes.append(future.result())
+                advance(1)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             _FORKED = ()

@@ -121,7 +121,7 @@ def glob_escape(path: str) -> str:
 
 
 def index_site(site: Path, indexed: list[str], corpora: dict[str, list[tuple[str, list[str]]]],
-               html_keys: dict[str, str] | None = None, cache_dir: Path | None = None) -> None:
+               html_keys: dict[str, str] | None = None, cache_dir: Path | None = None, progress=None) -> None:
     """Write the search bundles (index and UI) into the site; fails the build if Pagefind fails.
 
     indexed: the pages marked for indexing (paths with .html); corpora: each corpus's bundles.
@@ -158,9 +158,12 @@ def index_site(site: Path, indexed: list[str], corpora: dict[str, list[tuple[str
             shutil.rmtree(cache_dir / key, ignore_errors=True)
             os.rename(temporary, cache_dir / key)
 
-    with ThreadPoolExecutor(2) as pool:
-        for future in [pool.submit(index_one, *item) for item in todo]:
+    from pilotsite.state.progress import OFF
+
+    with ThreadPoolExecutor(2) as pool, (progress or OFF).task("indexing", sum(len(p) for _, p, _ in todo), "pages") as advance:
+        for future, (_, pages, _) in [(pool.submit(index_one, *item), item) for item in todo]:
             future.result()
+            advance(len(pages))
     if cache_dir is not None and cache_dir.is_dir():
         for old in cache_dir.iterdir():
             if old.name not in used:

@@ -25,6 +25,7 @@ from pilotsite.inputs.corpus import Corpus, CorpusText, decode_text, split_sente
 from pilotsite.pages.model import EDITIONS
 from pilotsite.pages.corpus_pages import (SHOWN, Evidence, EvidenceItem, evidence_columns, parts_of, slug, text_pages)
 from pilotsite.state.fingerprint import write_atomic
+from pilotsite.state.progress import OFF, Progress
 from pilotsite.analysis.segment import decode
 
 EVIDENCE_FORMAT = "evidence-v3"  # change when the evidence files change shape
@@ -245,8 +246,10 @@ class TextStage:
     """Runs the per-text stage for every corpus and links each text page into the page sources
     and the staged site, from the caches where it can."""
 
-    def __init__(self, catalog, writer, renderer, spec, cache_dir: Path, jobs: int = 0, scheduler: str = ""):
+    def __init__(self, catalog, writer, renderer, spec, cache_dir: Path, jobs: int = 0, scheduler: str = "",
+                 progress: Progress = OFF):
         self.catalog, self.writer, self.renderer, self.spec = catalog, writer, renderer, spec
+        self.progress = progress
         self.cache_dir = cache_dir  # .build/cache
         self.jobs, self.scheduler = jobs, scheduler
         self.parts = KeyedMemo(cache_dir / "text-parts.json")  # text page key -> number of pages
@@ -332,25 +335,16 @@ class TextStage:
         by_id = {t.id: t for t in corpus.texts}
         caches = PageStore(self.finishing, self.writer.source_cache, self.renderer.finished_dir if self.renderer else None)
         store = None if self.scheduler else caches  # local workers share this disk: they put the pages there themselves
+        label = f"text pages of {corpus.id}" + (" and their evidence" if evidence is not None else "")
         try:
-            for results, fragments in run_batches("pilotsite.rendering.corpus_texts:text_batch", batches(),
-                                                  (shell, self.spec, tuple(items) if evidence is not None else (), store),
-                                                  self.jobs, self.scheduler):
-                for text_id, count, pages, anew in results:
-                    text = by_id[text_id]
-                    if anew is not None:
-                        write_atomic(evidence_paths[text_id], anew)
-                    if pages:
-                        for number, (path, source, html, characters) in enumerate(pages):
-                            self.characters[path] = characters
-                            language, part = list(EDITIONS)[number // count], number % count + 1
-                            if source is not None:  # else a local worker put it in the caches
-                                caches.put(hints[text_id], part, language, source, html)
-                            self.rendered.append(path)
-                        self.parts.keep(self.page_key(hints[text_id], 1), count)
-                        self.link(corpus, text, hints[text_id], count)
-                if evidence is not None:
-                    evidence.add(fragments)
+            with self.progress.task(label, len(todo), "texts") as advance:
+                for results, fragments in run_batches("pilotsite.rendering.corpus_texts:text_batch", batches(),
+                                                      (shell, self.spec, tuple(items) if evidence is not None else (), store),
+                                                      self.jobs, self.scheduler):
+                    self._take(results, by_id, evidence_paths, caches, hints, corpus)
+                    if evidence is not None:
+                        evidence.add(fragments)
+                    advance(len(results))
         except BaseException:
             if evidence is not None:
                 evidence.close()
@@ -359,6 +353,22 @@ class TextStage:
         if evidence is None:
             self.prune_text_evidence = False  # its texts were not looked at: their cached evidence is kept
         return evidence.finish() if evidence is not None else read_evidence(folder)
+
+    def _take(self, results, by_id, evidence_paths, caches, hints, corpus) -> None:
+        """One batch's pages (into the caches and the staged site) and its texts' evidence (to disk)."""
+        for text_id, count, pages, anew in results:
+            text = by_id[text_id]
+            if anew is not None:
+                write_atomic(evidence_paths[text_id], anew)
+            if pages:
+                for number, (path, source, html, characters) in enumerate(pages):
+                    self.characters[path] = characters
+                    language, part = list(EDITIONS)[number // count], number % count + 1
+                    if source is not None:  # else a local worker put it in the caches
+                        caches.put(hints[text_id], part, language, source, html)
+                    self.rendered.append(path)
+                self.parts.keep(self.page_key(hints[text_id], 1), count)
+                self.link(corpus, text, hints[text_id], count)
 
     def link(self, corpus: Corpus, text: CorpusText, hint: str, count: int) -> None:
         """A text's cached pages, in every edition, into the page sources and the staged site."""

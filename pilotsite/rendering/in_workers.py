@@ -14,6 +14,7 @@ import hashlib
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
+from pilotsite.state.progress import OFF, Progress
 from pilotsite.analysis.cluster import process_count
 from pilotsite.rendering.embedded import BodyCache, RenderSpec, render_pages
 from pilotsite.state.fingerprint import write_atomic
@@ -22,7 +23,7 @@ MOST_IN_BATCH = 100  # pages per task (one pandoc run each); fewer when there ar
 _FORKED: tuple = ()  # (pages, keys, writer, renderer, spec), set in the build process just before the fork
 
 
-def render_uncached(pages: list, writer, renderer, spec: RenderSpec, jobs: int = 0) -> None:
+def render_uncached(pages: list, writer, renderer, spec: RenderSpec, jobs: int = 0, progress: Progress = OFF) -> None:
     """Render, in up to `jobs` forked processes (0: all cores), the pages whose source (or, with
     the embedded renderer, whose finished HTML) is not cached; with fewer than two such batches,
     or without fork, nothing is done here and the build renders them itself."""
@@ -39,8 +40,10 @@ def render_uncached(pages: list, writer, renderer, spec: RenderSpec, jobs: int =
         return
     _FORKED = (pages, keys, writer, renderer, spec)
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool, \
+                progress.task("rendering pages", len(todo), "pages") as advance:
             for made in pool.map(_render_batch, batches):
+                advance(len(made))
                 for path, key, body_key, converted in made:
                     if renderer is not None:
                         renderer.made_in_workers[key] = body_key

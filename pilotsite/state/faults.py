@@ -15,7 +15,7 @@ import re
 import shutil
 from pathlib import Path
 
-from pilotsite.errors import BuildError
+from pilotsite.errors import MachineFault
 
 IN_PROGRESS = "build-in-progress"  # in .build/: present while a build runs; left behind by a killed one
 # what write_atomic, put_link and the cache writers name their temporary files and folders
@@ -44,8 +44,8 @@ def megabytes(size: int) -> str:
     return f"{size / 1e6:,.0f} MB" if size >= 1e6 else f"{size / 1e3:,.0f} KB"
 
 
-def plain_error(exc: OSError, out: Path, work_dir: Path) -> BuildError:
-    """The BuildError a maintainer reads for an OSError (after cleanup, so free space is what is
+def plain_error(exc: OSError, out: Path, work_dir: Path) -> MachineFault:
+    """The MachineFault a maintainer reads for an OSError (after cleanup, so free space is what is
     free now)."""
     where = exc.filename or exc.filename2 or "(a file the system did not name)"
     unchanged = f"Nothing was published: the site in {out} is unchanged, and what this build had written was removed"
@@ -55,15 +55,15 @@ def plain_error(exc: OSError, out: Path, work_dir: Path) -> BuildError:
         need = (f"a build needs room for the files that changed (the unchanged ones are hard links to the published "
                  f"site; where no link can be made, for a second copy of it, about {megabytes(published)}) "
                  if published else "a build needs room for the whole site ")
-        return BuildError(f"no space left on the device while writing {where}: {megabytes(free)} free there now; {need}"
+        return MachineFault(f"no space left on the device while writing {where}: {megabytes(free)} free there now; {need}"
                           f"and for its caches in {work_dir}. {unchanged}. Free some space, then build again")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return BuildError(f"permission denied: the build may not write {where} ({exc.strerror}). {unchanged}. "
+        return MachineFault(f"permission denied: the build may not write {where} ({exc.strerror}). {unchanged}. "
                           f"Make the folder writable for this user (or choose another with --out), then build again")
     if isinstance(exc, FileNotFoundError):
-        return BuildError(f"a file vanished while the build was running: {where} (deleted or moved by another program?). "
+        return MachineFault(f"a file vanished while the build was running: {where} (deleted or moved by another program?). "
                           f"{unchanged}. Build again")
-    return BuildError(f"{exc.strerror or exc} while working on {where}. {unchanged}")
+    return MachineFault(f"{exc.strerror or exc} while working on {where}. {unchanged}")
 
 
 def own_leftovers(work_dir: Path, pid: int | None) -> list[Path]:

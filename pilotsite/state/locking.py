@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from pilotsite.errors import BuildError
+from pilotsite.errors import BuildBusy
 
 BUILD_LOCK = "build.lock"  # in .build/
 OWNER_SUFFIX = ".owner"  # beside a lock: who holds it
@@ -61,7 +61,7 @@ def one_build_at_a_time(work_dir: Path, out: Path, wait: bool = True,
             except Timeout:
                 owner = describe_owner(lock_file)
                 if not wait:
-                    raise BuildError(f"another build is using {what}: {owner}. Not waiting (--no-wait); "
+                    raise BuildBusy(f"another build is using {what}: {owner}. Not waiting (--no-wait); "
                                      f"run again when it has finished") from None
                 say(f"Waiting for another build that is using {what}: {owner} …")
                 lock.acquire()
