@@ -5,6 +5,7 @@
     python build.py --out DIR       build into DIR instead
     python build.py --check         exit 1 if the site in --out is not what the inputs produce
     python build.py serve           build, serve the site on http://localhost:8000/, rebuild on changes
+                                    (open pages reload themselves; pilotsite/preview.py)
     python build.py figure ID       compute and draw one figure into _figure/ID/
     python build.py --version       this tool's version and those of pandoc, Pagefind, jieba, matplotlib
 
@@ -27,7 +28,6 @@ sys.path.insert(0, str(ROOT))
 from pilotsite.errors import (BuildError, EXIT_BAD_INPUT, EXIT_BUSY, EXIT_DIFFERS, EXIT_DONE,  # noqa: E402
                               EXIT_INTERRUPTED, EXIT_MACHINE_FAULT)
 from pilotsite.publishing import publish  # noqa: E402
-from pilotsite.state import fingerprint  # noqa: E402
 from pilotsite.state import faults  # noqa: E402
 from pilotsite.state.locking import one_build_at_a_time  # noqa: E402
 from pilotsite.state.workspace import WORK_DIR, BuildState, Workspace, inputs_digest  # noqa: E402,F401  (WORK_DIR: for tests)
@@ -181,67 +181,6 @@ def _build_one_figure(root: Path, figure_id: str, out: Path) -> None:
     say(f"Wrote figure.svg, figure.png and data.csv for {figure_id} to {out}")
 
 
-WATCHED = ("data", "analyses", "site", "pilotsite", "build.py")  # what `serve` rebuilds on (not history/: the build writes it)
-POLL_SECONDS = 1.0
-
-
-def snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    """mtime and size of every watched file (corpus folders outside the project included): enough
-    to notice an edit, which the build then judges by hash."""
-    folders = [(name, root / name) for name in WATCHED] + fingerprint.outside_corpus_folders(root, WATCHED)
-    files = {}
-    for label, path in folders:
-        for p in ([path] if path.is_file() else sorted(path.rglob("*"))):
-            if p.is_file() and "__pycache__" not in p.parts:
-                try:
-                    stat = p.stat()
-                except FileNotFoundError:  # deleted between listing and stat: the next poll sees it
-                    continue
-                files[label if p == path else f"{label}/{p.relative_to(path).as_posix()}"] = (stat.st_mtime_ns, stat.st_size)
-    return files
-
-
-def watch(root: Path, build_args: list[str], stop, seen: dict[str, tuple[int, int]]) -> None:
-    """Poll the inputs and rebuild when one changes. The build runs in a fresh process, so edits to
-    pilotsite/ take effect; a failed build prints its error and the last good site stays published."""
-    import subprocess
-
-    while not stop.wait(POLL_SECONDS):
-        now = snapshot(root)
-        if now == seen:
-            continue
-        changed = sorted(p for p in set(now) | set(seen) if now.get(p) != seen.get(p))
-        seen = now  # an edit made while the build runs differs from this, so the next poll rebuilds again
-        say(f"Changed: {', '.join(changed[:5])}{' …' if len(changed) > 5 else ''}; rebuilding")
-        result = subprocess.run([sys.executable, str(root / "build.py"), *build_args], cwd=root, check=False)
-        say("Rebuilt; serving the new site." if result.returncode == 0
-            else "Build failed; still serving the last good site.")
-
-
-def serve(root: Path, out: Path, port: int, build_args: list[str]) -> None:
-    """Serve out over HTTP and rebuild it whenever an input changes."""
-    import functools
-    import http.server
-    import threading
-
-    # The handler resolves every request against the folder's path, never a held directory handle:
-    # publishing swaps the folder by renames, and the next request must see the new one.
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out.resolve()))
-    stop = threading.Event()
-    # The first snapshot is taken before "Serving" is printed: any edit after that line is seen.
-    watcher = threading.Thread(target=watch, args=(root, build_args, stop, snapshot(root)), daemon=True)
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-        say(f"Serving {out} at http://localhost:{server.server_address[1]}/ and rebuilding on changes "
-            f"to {', '.join(WATCHED)} (Ctrl-C to stop)")
-        watcher.start()
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            say("Stopped.")
-        finally:
-            stop.set()
-
-
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__, epilog=EXIT_CODES,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -295,7 +234,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             build_args = ["--out", str(out.resolve()), "--renderer", args.renderer, "--jobs", str(args.jobs)]
             build_args += (["--site-url", args.site_url] if args.site_url else []) + (["--scheduler", args.scheduler] if args.scheduler else [])
-            serve(ROOT, out, args.port, build_args)
+            from pilotsite import preview
+
+            preview.serve(ROOT, out, args.port, build_args, say)
         return EXIT_DONE
     except BuildError as exc:
         if args.debug:

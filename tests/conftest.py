@@ -132,6 +132,35 @@ def locked_pins(path: Path | None = None) -> dict[str, str]:
     return pins
 
 
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+
+
+def need_chromium() -> None:
+    """Skip unless Selenium, Debian's chromium and chromium-driver are installed; in CI (.ci/run
+    installs them) their absence is a failure, not a skip. Works in a module's body or in a test."""
+    pytest.importorskip("selenium")
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        if _os.environ.get("CI"):
+            pytest.fail("chromium and chromium-driver are missing (apt-get install chromium chromium-driver)", pytrace=False)
+        pytest.skip("needs chromium and chromium-driver (apt-get install chromium chromium-driver)", allow_module_level=True)
+
+
+def start_chromium():
+    """Headless Chromium at a fixed window size and scale, keeping the console's log."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
+                     "--hide-scrollbars", "--force-device-scale-factor=1"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    browser.set_script_timeout(30)
+    return browser
+
+
 def interruptible() -> None:
     """For subprocess.Popen(preexec_fn=…): the build gets Ctrl-C's signal even when the tests run
     in the background of a shell without job control, which starts them with SIGINT ignored (and

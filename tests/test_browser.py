@@ -11,7 +11,6 @@ import csv
 import functools
 import http.server
 import io
-import os
 import re
 import shutil
 import threading
@@ -21,24 +20,16 @@ from urllib.parse import urljoin
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, need_chromium, start_chromium
 
-selenium = pytest.importorskip("selenium")
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
+need_chromium()
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SCREENSHOTS = ROOT / "_screenshots"
 DOCUMENT = "documents/shanxi-collaborative-contest/index.html"  # Chinese and English text
 FIGURE = "figures/shanxi-collaborative-contest-keywords-zh/index.html"
-
-if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-    if os.environ.get("CI"):  # .ci/run installs them: in CI their absence is a failure, not a skip
-        pytest.fail("chromium and chromium-driver are missing (apt-get install chromium chromium-driver)", pytrace=False)
-    pytest.skip("needs chromium and chromium-driver (apt-get install chromium chromium-driver)", allow_module_level=True)
 
 
 class LoggingServer(http.server.ThreadingHTTPServer):
@@ -74,14 +65,7 @@ def base_url(server) -> str:
 
 @pytest.fixture(scope="session")
 def driver():
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
-                     "--hide-scrollbars", "--force-device-scale-factor=1"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    browser.set_script_timeout(30)
+    browser = start_chromium()
     yield browser
     browser.quit()
 

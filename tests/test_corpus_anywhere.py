@@ -7,7 +7,7 @@ import shutil
 
 from conftest import ROOT, run_build
 
-import build as build_module
+from pilotsite.preview import snapshot
 
 SAMPLE = ROOT / "data/corpora/cn-regulations-sample"
 NEW_TEXT = "第一条 为了推进返乡创业试点工作，制定本条例。\n第二条 本条例自公布之日起施行。\n"
@@ -32,11 +32,11 @@ def test_a_corpus_outside_the_project_is_watched_checked_and_rebuilt(project_cop
     run_build(project_copy)
     page = project_copy / "_site/corpus/cn-regulations/texts/added-0001/index.html"
     assert not page.exists()
-    watched = build_module.snapshot(project_copy)
+    watched = snapshot(project_copy)
     assert f"{corpus}/metadata.csv" in watched
 
     add_text(corpus, "added-0001")
-    assert build_module.snapshot(project_copy) != watched, "serve's watcher does not see the corpus change"
+    assert snapshot(project_copy) != watched, "serve's watcher does not see the corpus change"
     check = run_build(project_copy, "--check", check=False)
     assert check.returncode == 1 and "is not what the current inputs produce" in check.stderr, check.stdout + check.stderr
     rebuilt = run_build(project_copy)

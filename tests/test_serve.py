@@ -1,5 +1,7 @@
 """`python build.py serve`: serves the site, rebuilds when an input changes, and keeps serving the
-last good site when an edit breaks the build."""
+last good site when an edit breaks the build. The pages it serves (and only those: never the
+published files) carry a script that reloads them after a good rebuild, keeping their scroll
+position, and shows a failed build's error over the last good page."""
 from __future__ import annotations
 
 import queue
@@ -10,7 +12,9 @@ import threading
 import time
 import urllib.request
 
-from conftest import copy_built
+from conftest import copy_built, need_chromium, start_chromium
+
+from pilotsite.preview import EVENTS_PATH, MARKER
 
 PAGE = "figures/return-migrant-keywords/index.html"
 TABLE = "data/reported/return-migrant-entrepreneurship/keywords.csv"
@@ -40,32 +44,68 @@ def fetch(url: str) -> str:
         return response.read().decode("utf-8")
 
 
-def test_serve_rebuilds_on_change_and_survives_a_bad_edit(built_project, tmp_path):
-    project = copy_built(built_project, tmp_path / "project")
+def fetch_bytes(url: str) -> tuple[bytes, str]:
+    """The body as sent, and the Content-Length the server declared for it."""
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read(), response.headers["Content-Length"]
+
+
+def start_serving(project) -> tuple[subprocess.Popen, queue.Queue, list[str], str]:
+    """`python build.py serve --port 0` in project: the process, its output lines, their log, and the port."""
     server = subprocess.Popen([sys.executable, "build.py", "serve", "--port", "0"], cwd=project,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
     lines, log = queue.Queue(), []
     threading.Thread(target=read_lines, args=(server.stdout, lines), daemon=True).start()
+    port = wait_for_line(lines, r"at http://localhost:(\d+)/", log).group(1)
+    return server, lines, log, port
+
+
+def edited_table(original: str, value: str | None = None) -> str:
+    """keywords.csv with the locator of its first row marked (the figure's data table shows it),
+    and, given a value, that value as the row's share_pct."""
+    first_row = original.splitlines()[1]
+    edited_row = first_row.replace("› (1),", "› (1) [edited by the test],", 1)
+    assert edited_row != first_row and ",3.52," in edited_row
+    if value is not None:
+        edited_row = edited_row.replace(",3.52,", f",{value},", 1)
+    return original.replace(first_row, edited_row, 1)
+
+
+def test_the_published_site_never_holds_the_reload_script(built_site):
+    holding = [p for p in built_site.rglob("*") if p.is_file() and (MARKER.encode() in p.read_bytes()
+                                                                    or EVENTS_PATH.encode() in p.read_bytes())]
+    assert not holding, holding[:10]
+
+
+def test_serve_rebuilds_on_change_and_survives_a_bad_edit(built_project, tmp_path):
+    project = copy_built(built_project, tmp_path / "project")
+    server, lines, log, port = start_serving(project)
     try:
-        port = wait_for_line(lines, r"at http://localhost:(\d+)/", log).group(1)
         url = f"http://127.0.0.1:{port}/{PAGE}"
         before = fetch(url)
         assert "[edited by the test]" not in before
 
+        # Served HTML carries the reload script once, with its length declared; the file does not,
+        # and every other file is served byte for byte.
+        served, length = fetch_bytes(url)
+        assert served.count(f'<script id="{MARKER}">'.encode()) == 1 and int(length) == len(served)
+        assert served.index(MARKER.encode()) < served.rindex(b"</body>")
+        assert MARKER.encode() not in (project / "_site" / PAGE).read_bytes()
+        for other in ("figures/return-migrant-keywords/data.csv", "assets/style.css"):
+            assert (project / "_site" / other).is_file(), other
+            assert fetch_bytes(f"http://127.0.0.1:{port}/{other}")[0] == (project / "_site" / other).read_bytes(), other
+
         # A good edit: the locator text of one row, which the figure's data table shows.
         table = project / TABLE
         original = table.read_text(encoding="utf-8")
-        first_row = original.splitlines()[1]
-        edited_row = first_row.replace("› (1),", "› (1) [edited by the test],", 1)
-        assert edited_row != first_row
-        table.write_text(original.replace(first_row, edited_row, 1), encoding="utf-8")
+        table.write_text(edited_table(original), encoding="utf-8")
         wait_for_line(lines, r"Changed: .*keywords\.csv; rebuilding", log)
         wait_for_line(lines, r"drawing return-migrant-keywords", log)
         wait_for_line(lines, r"Rebuilt; serving the new site", log)
         assert "[edited by the test]" in fetch(url)
 
         # A bad edit: the build fails, says why, and the last good site is still served.
-        table.write_text(original.replace(first_row, edited_row.replace(",3.52,", ",3,52,", 1), 1), encoding="utf-8")
+        table.write_text(edited_table(original, "3,52"), encoding="utf-8")
         wait_for_line(lines, r"error: .*keywords\.csv", log)
         wait_for_line(lines, r"Build failed; still serving the last good site", log)
         assert server.poll() is None
@@ -73,5 +113,82 @@ def test_serve_rebuilds_on_change_and_survives_a_bad_edit(built_project, tmp_pat
         assert "[edited by the test]" in page
         assert fetch(f"http://127.0.0.1:{port}/index.html").startswith("<!DOCTYPE html>")
     finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+OVERLAY = f"{MARKER}-error"  # the id of the failed build's overlay
+
+
+def test_open_pages_reload_after_a_rebuild_and_show_a_failed_builds_error(built_project, tmp_path):
+    need_chromium()
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    project = copy_built(built_project, tmp_path / "project")
+    server, lines, log, port = start_serving(project)
+    browser = start_chromium()
+
+    def until(script: str, timeout: float = 120):
+        """Wait until the script returns something true in the open page, which the test never reloads."""
+        return WebDriverWait(browser, timeout, poll_frequency=0.5).until(
+            lambda b: b.execute_script(script), f"not true within {timeout} s: {script}\nserve's output:\n{''.join(log)}")
+
+    loaded = "return document.readyState === 'complete'"
+    overlay_text = f"const o = document.getElementById('{OVERLAY}'); return o && o.textContent"
+    try:
+        browser.get(f"http://127.0.0.1:{port}/{PAGE}")
+        until(loaded, 30)
+        assert "[edited by the test]" not in browser.execute_script("return document.body.textContent")
+        browser.execute_script("window.scrollTo(0, 600)")
+        scrolled = browser.execute_script("return window.scrollY")
+        assert scrolled > 300, "the page is too short to test that scrolling is kept"
+
+        # A good edit: the page reloads by itself (the marker set now is gone), shows the edit, and
+        # is scrolled where the reader left it.
+        browser.execute_script("window.__stale = 1")
+        table = project / TABLE
+        original = table.read_text(encoding="utf-8")
+        table.write_text(edited_table(original), encoding="utf-8")
+        until("return window.__stale === undefined && document.readyState === 'complete'"
+              " && document.body.textContent.includes('[edited by the test]')")
+        until(f"return Math.abs(window.scrollY - {scrolled}) < 60", 15)
+        wait_for_line(lines, r"Rebuilt; serving the new site", log)
+
+        # A bad edit whose value is markup: the page stays (no reload) and shows the error the
+        # terminal shows, as text.
+        browser.execute_script("window.__stale = 2")
+        hostile = "<img src=x onerror=window.__injected=1>"
+        table.write_text(edited_table(original, hostile), encoding="utf-8")
+        until(f"{overlay_text} && o.textContent.includes('keywords.csv')")
+        wait_for_line(lines, r"Build failed; still serving the last good site", log)
+        terminal = "".join(log)
+        shown = browser.execute_script(f"{overlay_text}")
+        printed = [line.strip() for line in terminal.splitlines() if line.startswith("  error: ")]
+        assert printed and "Build failed; the published site was not changed." in terminal
+        for line in ["Build failed; the published site was not changed."] + printed:
+            assert line in shown, (line, shown)
+        assert hostile in shown  # quoted as text…
+        assert browser.execute_script(f"return document.querySelectorAll('#{OVERLAY} img').length") == 0  # …never as markup
+        assert browser.execute_script("return window.__injected") is None
+        assert browser.execute_script("return window.__stale") == 2
+        assert "[edited by the test]" in browser.execute_script("return document.body.textContent")  # the last good page
+
+        # A page opened while the build is failing shows the error too.
+        first_tab = browser.current_window_handle
+        browser.switch_to.new_window("tab")
+        browser.get(f"http://127.0.0.1:{port}/index.html")
+        until(f"{overlay_text} && o.textContent.includes('keywords.csv')", 30)
+        browser.execute_script("window.__stale = 3")
+
+        # The fix: both pages drop the overlay and reload, showing the file as it was.
+        table.write_text(original, encoding="utf-8")
+        wait_for_line(lines, r"Rebuilt; serving the new site", log)
+        gone = (f"return window.__stale === undefined && document.readyState === 'complete'"
+                f" && !document.getElementById('{OVERLAY}')")
+        until(gone, 30)
+        browser.switch_to.window(first_tab)
+        until(gone, 30)  # (its text keeps "[edited by the test]": the version history quotes the change)
+    finally:
+        browser.quit()
         server.terminate()
         server.wait(timeout=10)

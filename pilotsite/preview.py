@@ -1,0 +1,275 @@
+"""`python build.py serve`: serve the output folder over HTTP, rebuild it when an input changes,
+and make the open pages follow.
+
+The pages a reader has open reload themselves after each good rebuild (keeping their scroll
+position) and show a failed rebuild's error over the last good page. They learn of both from a
+server-sent event stream at EVENTS_PATH; the script that listens to it is injected into each
+HTML response as it is served, so the published files never contain it.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+
+from pilotsite.state import fingerprint
+
+WATCHED = ("data", "analyses", "site", "pilotsite", "build.py")  # what `serve` rebuilds on (not history/: the build writes it)
+POLL_SECONDS = 1.0
+KEEPALIVE_SECONDS = 15.0  # a comment this often on every event stream: writing to a closed page ends its thread
+EVENTS_PATH = "/__pilotsite__/events"
+MARKER = "pilotsite-live-reload"  # the id of the injected script; tests check the published site never has it
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """mtime and size of every watched file (corpus folders outside the project included): enough
+    to notice an edit, which the build then judges by hash."""
+    folders = [(name, root / name) for name in WATCHED] + fingerprint.outside_corpus_folders(root, WATCHED)
+    files = {}
+    for label, path in folders:
+        for p in ([path] if path.is_file() else sorted(path.rglob("*"))):
+            if p.is_file() and "__pycache__" not in p.parts:
+                try:
+                    stat = p.stat()
+                except FileNotFoundError:  # deleted between listing and stat: the next poll sees it
+                    continue
+                files[label if p == path else f"{label}/{p.relative_to(path).as_posix()}"] = (stat.st_mtime_ns, stat.st_size)
+    return files
+
+
+class BuildStatus:
+    """What the open pages follow: the good build the folder holds, and the error of the last
+    rebuild if it failed. Every change wakes the event streams, which send it on."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._server_started = f"{time.time_ns():x}"  # a restarted server's builds never match an old page's
+        self._good_builds = 0
+        self._error: str | None = None
+        self._stopped = False
+
+    def _state(self) -> dict:
+        return {"build": f"{self._server_started}.{self._good_builds}", "error": self._error}
+
+    def state(self) -> dict:
+        with self._changed:
+            return self._state()
+
+    def succeeded(self) -> None:
+        with self._changed:
+            self._good_builds += 1
+            self._error = None
+            self._changed.notify_all()
+
+    def failed(self, error: str) -> None:
+        with self._changed:
+            self._error = error
+            self._changed.notify_all()
+
+    def stop(self) -> None:
+        with self._changed:
+            self._stopped = True
+            self._changed.notify_all()
+
+    def next_state(self, seen: dict | None, timeout: float) -> dict | None:
+        """The state once it differs from seen, or seen again after timeout; None once stopped."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._stopped or self._state() != seen, timeout)
+            return None if self._stopped else self._state()
+
+
+# Runs in the served page. The error is inserted with textContent only: it quotes data, which may
+# hold markup. BUILD is the build the page was served from, so a page fetched just before a swap
+# reloads once more rather than staying stale.
+RELOAD_SCRIPT = """<script id="%(marker)s">
+(() => {
+  const BUILD = %(build)s;
+  const scrollKey = "%(marker)s:" + location.pathname;
+  const savedScroll = sessionStorage.getItem(scrollKey);
+  if (savedScroll !== null) {
+    sessionStorage.removeItem(scrollKey);
+    // The reload below told the browser not to restore the position itself: it would do so too
+    // early, before images and web fonts set the page's height. Once loaded, the browser takes over
+    // again, a task later: set during the load event, Chromium would still apply its own restore.
+    const restore = () => {
+      window.scrollTo(0, Number(savedScroll));
+      setTimeout(() => { history.scrollRestoration = "auto"; }, 0);
+    };
+    document.readyState === "complete" ? restore() : window.addEventListener("load", restore);
+  }
+  const overlayId = "%(marker)s-error";
+  function showError(text) {
+    let overlay = document.getElementById(overlayId);
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = overlayId;
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText = "position:fixed;inset:1rem;z-index:2147483647;overflow:auto;padding:1rem 1.25rem;" +
+        "background:#fff8f6;color:#3b0a00;border:3px solid #b3261e;border-radius:6px;" +
+        "box-shadow:0 4px 24px rgba(0,0,0,.35);font:15px/1.45 system-ui,sans-serif";
+      const heading = document.createElement("strong");
+      heading.textContent = "The rebuild failed. This page is the last good build; it reloads when the next build succeeds.";
+      const message = document.createElement("pre");
+      message.style.cssText = "white-space:pre-wrap;margin:.75rem 0 0;font:13px/1.45 ui-monospace,monospace";
+      overlay.append(heading, message);
+      document.body.append(overlay);
+    }
+    overlay.querySelector("pre").textContent = text;
+  }
+  function hideError() {
+    const overlay = document.getElementById(overlayId);
+    if (overlay) overlay.remove();
+  }
+  const events = new EventSource("%(events)s");
+  events.addEventListener("state", (event) => {
+    const state = JSON.parse(event.data);
+    if (state.build !== BUILD) {
+      events.close();
+      sessionStorage.setItem(scrollKey, String(window.scrollY));
+      history.scrollRestoration = "manual";
+      location.reload();
+    } else if (state.error !== null) {
+      showError(state.error);
+    } else {
+      hideError();
+    }
+  });
+})();
+</script>
+"""
+
+
+def with_reload_script(html: bytes, build: str) -> bytes:
+    """html with the reload script before its last </body> (at the end if it has none)."""
+    script = RELOAD_SCRIPT % {"marker": MARKER, "build": json.dumps(build), "events": EVENTS_PATH}
+    at = html.lower().rfind(b"</body>")
+    at = len(html) if at < 0 else at
+    return html[:at] + script.encode("utf-8") + html[at:]
+
+
+class PreviewHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the folder as http.server does, but HTML with the reload script, and the event stream."""
+
+    def __init__(self, *args, status: BuildStatus, **kwargs):
+        self.build_status = status  # before super().__init__, which handles the request
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        if urlsplit(self.path).path == EVENTS_PATH:
+            self.send_events()
+        elif (page := self.html_file()) is not None:
+            self.send_html(page, with_body=True)
+        else:
+            super().do_GET()
+
+    def do_HEAD(self) -> None:
+        if (page := self.html_file()) is not None:
+            self.send_html(page, with_body=False)
+        else:
+            super().do_HEAD()
+
+    def html_file(self) -> Path | None:
+        """The HTML file the request names (a folder's index.html, as http.server finds it)."""
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and urlsplit(self.path).path.endswith("/"):
+            path = path / "index.html"
+        return path if path.suffix in (".html", ".htm") and path.is_file() else None
+
+    def send_html(self, page: Path, with_body: bool) -> None:
+        build = self.build_status.state()["build"]  # read before the file: a swap in between costs one extra reload, never a stale page
+        try:
+            body = with_reload_script(page.read_bytes(), build)
+        except OSError:  # the folder was being swapped: the page may reload
+            self.send_error(404, "File not found")
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(page)))
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")  # the served page changes with every build
+        self.end_headers()
+        if with_body:
+            self.wfile.write(body)
+
+    def send_events(self) -> None:
+        """One long-lived text/event-stream: the state now, then each change, and a comment every
+        KEEPALIVE_SECONDS so a closed page is noticed (the write fails) and its thread ends."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.close_connection = True
+        seen = None
+        try:
+            self.wfile.write(b"retry: 1000\n\n")  # reconnect within a second if the server restarts
+            while (state := self.build_status.next_state(seen, KEEPALIVE_SECONDS)) is not None:
+                if state == seen:
+                    self.wfile.write(b": keep-alive\n\n")
+                else:
+                    self.wfile.write(f"event: state\ndata: {json.dumps(state)}\n\n".encode("utf-8"))
+                    seen = state
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the page was closed or reloaded
+
+
+def rebuild(root: Path, build_args: list[str]) -> str | None:
+    """Build in a fresh process, so edits to pilotsite/ take effect. Its stderr reaches the terminal
+    line by line as before, and is kept: returns it if the build failed, None if it succeeded."""
+    process = subprocess.Popen([sys.executable, str(root / "build.py"), *build_args], cwd=root,
+                               stderr=subprocess.PIPE, text=True, errors="replace")
+    lines = []
+    for line in process.stderr:
+        sys.stderr.write(line)
+        sys.stderr.flush()
+        lines.append(line)
+    return None if process.wait() == 0 else "".join(lines)
+
+
+def watch(root: Path, build_args: list[str], stop: threading.Event, seen: dict[str, tuple[int, int]],
+          status: BuildStatus, say: Callable[[str], None]) -> None:
+    """Poll the inputs and rebuild when one changes; a failed build prints its error, tells the open
+    pages, and the last good site stays published."""
+    while not stop.wait(POLL_SECONDS):
+        now = snapshot(root)
+        if now == seen:
+            continue
+        changed = sorted(p for p in set(now) | set(seen) if now.get(p) != seen.get(p))
+        seen = now  # an edit made while the build runs differs from this, so the next poll rebuilds again
+        say(f"Changed: {', '.join(changed[:5])}{' …' if len(changed) > 5 else ''}; rebuilding")
+        error = rebuild(root, build_args)
+        if error is None:
+            status.succeeded()
+            say("Rebuilt; serving the new site.")
+        else:
+            status.failed(error)
+            say("Build failed; still serving the last good site.")
+
+
+def serve(root: Path, out: Path, port: int, build_args: list[str], say: Callable[[str], None]) -> None:
+    """Serve out over HTTP and rebuild it whenever an input changes."""
+    status = BuildStatus()
+    # The handler resolves every request against the folder's path, never a held directory handle:
+    # publishing swaps the folder by renames, and the next request must see the new one.
+    handler = functools.partial(PreviewHandler, directory=str(out.resolve()), status=status)
+    stop = threading.Event()
+    # The first snapshot is taken before "Serving" is printed: any edit after that line is seen.
+    watcher = threading.Thread(target=watch, args=(root, build_args, stop, snapshot(root), status, say), daemon=True)
+    # Each open page holds one thread (its event stream): ThreadingHTTPServer gives every request its own.
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        say(f"Serving {out} at http://localhost:{server.server_address[1]}/ and rebuilding on changes "
+            f"to {', '.join(WATCHED)} (Ctrl-C to stop)")
+        watcher.start()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            say("Stopped.")
+        finally:
+            stop.set()
+            status.stop()
