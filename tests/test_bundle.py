@@ -129,6 +129,8 @@ def test_a_corpus_outside_the_project_moves_into_the_bundle(tmp_path):
     (shared / "texts").mkdir(parents=True)
     (shared / "metadata.csv").write_text("id,title,file\na,A,texts/a.txt\n", encoding="utf-8")
     (shared / "texts/a.txt").write_text("文本", encoding="utf-8")
+    (root / "data/corpora/old-sample").mkdir(parents=True)  # a corpus folder the configuration no longer names
+    (root / "data/corpora/old-sample/metadata.csv").write_text("id,title,file\n", encoding="utf-8")
     (root / "data/corpora.yaml").write_text(yaml.safe_dump({"corpora": [
         {"id": "far", "title": "Far", "path": "../shared/corpus"}, {"id": "unused", "title": "U", "path": "data/u"}]}),
         encoding="utf-8")

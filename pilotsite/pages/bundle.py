@@ -52,6 +52,7 @@ def outside(label: str) -> bool:
 
 DOCUMENT_FOLDERS = ("data/documents", "data/reported")  # a document's own files: data/documents/<id>/…, data/reported/<id>/…
 TIMELINES = "data/timelines/"
+CORPORA_HOME = "data/corpora/"  # where corpora live by convention; a studied one is added from the inputs below
 
 
 def documents_read(root: Path, documents: tuple[str, ...], inputs: tuple[str, ...]) -> set[str]:
@@ -85,7 +86,8 @@ def data_files(root: Path, corpora: dict, inputs: tuple[str, ...],
     for path in sorted((root / "data").rglob("*")):
         bundled = path.relative_to(root).as_posix()
         if (not path.is_file() or bundled == CORPORA_CONFIG or any(part in SKIPPED for part in path.parts)
-                or any(bundled.startswith(folder + "/") for folder in corpus_folders)):
+                or any(bundled.startswith(folder + "/") for folder in corpus_folders)
+                or bundled.startswith(CORPORA_HOME)):  # a corpus folder data/corpora.yaml no longer names
             continue
         parts = PurePosixPath(bundled).parts
         if bundled.startswith(TIMELINES) or bundled.startswith("data/reported/"):
