@@ -153,15 +153,20 @@ def subset_font(characters: str, flavor: str | None = "woff2") -> bytes:
 
 
 def subset_fonts(characters_of_each: list[str], cache_dir: Path, jobs: int = 0) -> list[bytes]:
-    """Each character set's WOFF2, from the cache or made, in up to `jobs` forked processes (0:
-    all cores); a set asked for twice (a text's page in both editions) is made once."""
+    """Each character set's WOFF2, from the cache or made (make_subsets)."""
+    make_subsets(characters_of_each, cache_dir, jobs)
+    return [(cache_dir / cache_name(s)).read_bytes() for s in characters_of_each]
+
+
+def make_subsets(characters_of_each: list[str], cache_dir: Path, jobs: int = 0) -> None:
+    """Put each character set's WOFF2 in the cache where it is not yet, in up to `jobs` forked
+    processes (0: all cores); a set asked for twice (a text's page in both editions) is made once."""
     missing = sorted({s for s in characters_of_each if not (cache_dir / cache_name(s)).is_file()})
     count = min(len(missing), 2 * process_count(jobs))
     groups = [missing[index::count] for index in range(count)] if count else []
     for group, fonts in zip(groups, run_batches("pilotsite.pages.webfont:subset_group", groups, (), jobs)):
         for characters, font in zip(group, fonts):
             write_atomic(cache_dir / cache_name(characters), font)
-    return [(cache_dir / cache_name(s)).read_bytes() for s in characters_of_each]
 
 
 def subset_group(group: list[str]) -> list[bytes]:
@@ -297,7 +302,8 @@ def add_own_faces(site: Path, plan: FontPlan, html_keys: dict, jobs: int = 0) ->
     """Give each rendered page that would fetch more than PAGE_BUDGET a face of its own: a
     <style> before its </head> with the face (family OWN_FAMILY) and the font stack naming it
     first. The HTML file is replaced, never written in place (it may be a hard link to the cache
-    or the published site), by a link to the published page where that is the same, and the page's HTML key changes with it. Returns the font files."""
+    or the published site) — by a link to the published page where that is the same — and the
+    page's HTML key changes with it. Returns the font files."""
     own = {}
     slice_of = slice_index(plan.slices)
     for page, characters in sorted(plan.pages.items()):
@@ -308,11 +314,12 @@ def add_own_faces(site: Path, plan: FontPlan, html_keys: dict, jobs: int = 0) ->
             chosen = own_characters(characters, plan.slices, plan.sizes, budget, slice_of)
             if chosen:
                 own[page] = chosen
-    subset_fonts(list(own.values()), plan.cache_dir, jobs)
+    make_subsets(list(own.values()), plan.cache_dir, jobs)
     written = []
+    if own:
+        (site / FONT_DIR).mkdir(parents=True, exist_ok=True)
     for page, characters in own.items():
         name = f"own-{cache_name(characters)[:16]}.woff2"
-        (site / FONT_DIR).mkdir(parents=True, exist_ok=True)
         put_link(plan.cache_dir / cache_name(characters), site / FONT_DIR / name)  # kept in the cache below
         written.append(site / FONT_DIR / name)
         root = "../" * page.count("/")

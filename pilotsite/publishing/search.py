@@ -23,6 +23,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from pilotsite.state.progress import OFF, Progress
 from pilotsite.errors import BuildError
 from pilotsite.pages.model import EDITIONS
 
@@ -121,7 +122,7 @@ def glob_escape(path: str) -> str:
 
 
 def index_site(site: Path, indexed: list[str], corpora: dict[str, list[tuple[str, list[str]]]],
-               html_keys: dict[str, str] | None = None, cache_dir: Path | None = None, progress=None) -> None:
+               html_keys: dict[str, str] | None = None, cache_dir: Path | None = None, progress: Progress = OFF) -> None:
     """Write the search bundles (index and UI) into the site; fails the build if Pagefind fails.
 
     indexed: the pages marked for indexing (paths with .html); corpora: each corpus's bundles.
@@ -158,9 +159,7 @@ def index_site(site: Path, indexed: list[str], corpora: dict[str, list[tuple[str
             shutil.rmtree(cache_dir / key, ignore_errors=True)
             os.rename(temporary, cache_dir / key)
 
-    from pilotsite.state.progress import OFF
-
-    with ThreadPoolExecutor(2) as pool, (progress or OFF).task("indexing", sum(len(p) for _, p, _ in todo), "pages") as advance:
+    with ThreadPoolExecutor(2) as pool, progress.task("indexing", sum(len(p) for _, p, _ in todo), "pages") as advance:
         for future, (_, pages, _) in [(pool.submit(index_one, *item), item) for item in todo]:
             future.result()
             advance(len(pages))

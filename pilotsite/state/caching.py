@@ -38,14 +38,18 @@ def put_link(source: Path, target: Path, copy: bool = False) -> None:
     os.replace(temporary, target)
 
 
+def same_bytes(path: Path, data: bytes) -> bool:
+    """Whether the file at path holds exactly data (False where there is no file)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return False
+
+
 def put_bytes(target: Path, data: bytes) -> None:
     """Make target hold data, replacing it by a rename only when it differs (see put_link)."""
-    try:
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return
-    except FileNotFoundError:
-        pass
-    write_atomic(target, data)
+    if not same_bytes(target, data):
+        write_atomic(target, data)
 
 
 def prune_files(folder: Path, pattern: str, keep: set[str]) -> None:

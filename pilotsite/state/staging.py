@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from pilotsite.state.caching import put_link, same_bytes
 from pilotsite.state.fingerprint import write_atomic
 
 
@@ -21,13 +22,6 @@ def staging_dir(out: Path) -> Path:
 def published_dir(staging: Path) -> Path:
     """The output folder whose staging folder this is (the inverse of staging_dir)."""
     return staging.parent / staging.name[1 : -len(".staging")]
-
-
-def same_bytes(path: Path, data: bytes) -> bool:
-    try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        return False
 
 
 def link_in(source: Path, target: Path) -> bool:
@@ -49,9 +43,9 @@ def write_staged(staging: Path, relative: str, data: bytes) -> None:
     published = published_dir(staging) / relative
     if same_bytes(published, data):
         target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists() and os.path.samefile(target, published) or link_in(published, target):
-            return
-    write_atomic(target, data)
+        put_link(published, target)  # a copy where no link can be made
+    else:
+        write_atomic(target, data)
 
 
 def share_unchanged(staging: Path, folder: str = "") -> int:
