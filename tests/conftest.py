@@ -14,10 +14,13 @@ sys.path.insert(0, str(ROOT))
 
 # Segmented corpus texts are cached by content, so every project copy in the tests may share one
 # cache: builds after the first skip re-segmenting the sample corpus. (Subprocesses inherit it.)
+import atexit as _atexit  # noqa: E402
 import os as _os  # noqa: E402
 import tempfile as _tempfile  # noqa: E402
 
-_os.environ.setdefault("PILOTSITE_TOKEN_CACHE", _tempfile.mkdtemp(prefix="pilotsite-tokens-"))
+if "PILOTSITE_TOKEN_CACHE" not in _os.environ:
+    _os.environ["PILOTSITE_TOKEN_CACHE"] = _tempfile.mkdtemp(prefix="pilotsite-tokens-")
+    _atexit.register(shutil.rmtree, _os.environ["PILOTSITE_TOKEN_CACHE"], ignore_errors=True)
 
 import build as build_module  # noqa: E402
 
@@ -97,10 +100,18 @@ def figure_count(site: Path) -> int:
 
 def copy_built(built_project: Path, target: Path) -> Path:
     """A copy of an already built project, caches and site included, settled by one more build:
-    far cheaper than a cold build, and the caches are keyed by content so they stay valid."""
-    shutil.copytree(built_project, target, symlinks=True)
+    far cheaper than a cold build, and the caches are keyed by content so they stay valid. `cp -a`
+    keeps the site's hard links into the cache (copytree would double the copy's size)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["cp", "-a", str(built_project), str(target)], check=True)
     run_build(target)
     return target
+
+
+def discard(folder: Path) -> None:
+    """Remove a module's project once its tests are done: a built copy takes about 330 MB, and the
+    suite makes dozens (passed tests' tmp_path goes too: tmp_path_retention_policy in pyproject)."""
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def cited_entry(project: Path, figure: str) -> dict:

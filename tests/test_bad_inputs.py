@@ -20,7 +20,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import copy_project, interruptible, run_build, tree_hashes
+from conftest import copy_project, discard, interruptible, run_build, tree_hashes
 
 REPORTED = "data/reported/return-migrant-entrepreneurship"
 EVENTS = "data/timelines/events.csv"
@@ -182,7 +182,8 @@ CASES = [
 def project(tmp_path_factory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("bad-inputs") / "project")
     run_build(root)
-    return root
+    yield root
+    discard(root.parent)
 
 
 def restore(root: Path, backup: Path) -> None:

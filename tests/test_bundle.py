@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from conftest import ROOT, locked_pins
+from conftest import ROOT, discard, locked_pins
 
 from pilotsite.pages.bundle import LOCK, ZIP_DATE, data_files
 
@@ -150,7 +150,8 @@ def bundle_python(tmp_path_factory) -> Path:
     installed = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-r", str(LOCK)],
                                capture_output=True, text=True)
     assert installed.returncode == 0, installed.stderr[-3000:]
-    return python
+    yield python
+    discard(venv)
 
 
 def test_one_bundle_of_each_kind_reproduces_its_version_byte_for_byte(built_project, built_site, bundle_python, tmp_path):

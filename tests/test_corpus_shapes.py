@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project, run_build, write_corpus
+from conftest import ROOT, copy_project, discard, run_build, write_corpus
 from pilotsite.inputs.corpus import load_corpora
 from pilotsite.errors import BuildError
 from pilotsite.inputs.project import open_project
@@ -57,7 +57,8 @@ def odd_site(tmp_path_factory) -> Path:
         encoding="utf-8")
     result = run_build(root)
     assert "Traceback" not in result.stdout + result.stderr
-    return root
+    yield root
+    discard(root.parent)
 
 
 def figure_data(site: Path, figure_id: str) -> list[dict]:

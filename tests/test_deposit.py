@@ -13,7 +13,7 @@ import yaml
 from datacite import schema45
 from lxml import etree
 
-from conftest import cited_entry, copy_built, run_build, tree_hashes
+from conftest import cited_entry, copy_built, discard, run_build, tree_hashes
 
 FIGURE = "return-migrant-tool-types"
 DOI = "10.5281/zenodo.1234567"
@@ -103,7 +103,8 @@ def with_doi(built_project, tmp_path_factory) -> tuple[Path, str]:
     version = cited_entry(root, FIGURE)["version"]
     (root / "data/dois.yaml").write_text(f'dois:\n  {FIGURE}:\n    "{version}": https://doi.org/{DOI}\n', encoding="utf-8")
     run_build(root)
-    return root, version
+    yield root, version
+    discard(root.parent)
 
 
 def test_a_recorded_doi_is_in_every_citation_and_record(with_doi):

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, copy_project, run_build
+from conftest import ROOT, copy_project, discard, run_build
 from pilotsite.publishing.linkcheck import broken_links
 
 SHARED = ROOT.parent / "shared/corpora/cn-regulations"
@@ -30,7 +30,8 @@ def full_site(tmp_path_factory):
         encoding="utf-8")
     result = run_build(root)
     assert "Traceback" not in result.stdout + result.stderr
-    return root / "_site"
+    yield root / "_site"
+    discard(root.parent)
 
 
 def test_every_text_of_the_full_corpus_has_its_page(full_site):

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import copy_built
+from conftest import copy_built, discard
 
 from pilotsite.state import progress
 
@@ -22,7 +22,9 @@ PHASES = ("load", "analyses", "texts", "figures", "versions", "pages", "text pag
 
 @pytest.fixture(scope="module")
 def project(built_project, tmp_path_factory):
-    return copy_built(built_project, tmp_path_factory.mktemp("progress") / "project")
+    root = copy_built(built_project, tmp_path_factory.mktemp("progress") / "project")
+    yield root
+    discard(root.parent)
 
 
 def edited_build(project, tmp_path, label: str, **env: str) -> dict:

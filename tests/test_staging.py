@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_built, tree_hashes
+from conftest import copy_built, discard, tree_hashes
 
 import build as build_module
 from pilotsite.state import staging
@@ -50,7 +50,8 @@ def republished(built_project, tmp_path_factory):
     hold(site, held)
     edit_one_figure(root)
     report = build_module.build(root, site, renderer="embedded")
-    return root, before, old_inodes, held, report
+    yield root, before, old_inodes, held, report
+    discard(root.parent)
 
 
 def test_a_one_figure_edit_links_every_unchanged_file_and_writes_only_what_changed(republished):

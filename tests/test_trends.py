@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, run_build, write_corpus
+from conftest import copy_project, discard, run_build, write_corpus
 
 # (id, level, province, date, text): which texts use which terms, and when, is the known answer.
 TEXTS = [
@@ -48,7 +48,8 @@ def trends_site(tmp_path_factory) -> Path:
         "  - id: undated\n    title: Undated\n    path: data/corpora/undated\n", encoding="utf-8")
     (root / "data/trends.yaml").write_text(TRENDS, encoding="utf-8")
     run_build(root)
-    return root
+    yield root
+    discard(root.parent)
 
 
 def data(site: Path, figure_id: str) -> list[dict]:
