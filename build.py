@@ -12,6 +12,7 @@
 The phases run in the order of build(); each finishes before the next starts. Everything that
 decides what is out of date lives in .build/ (git-ignored): deleting it means a full rebuild.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,15 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 # Only light modules at start-up: a no-op build must finish before pandas would have loaded.
-from pilotsite.errors import (BuildError, EXIT_BAD_INPUT, EXIT_BUSY, EXIT_DIFFERS, EXIT_DONE,  # noqa: E402
-                              EXIT_INTERRUPTED, EXIT_MACHINE_FAULT)
+from pilotsite.errors import (
+    BuildError,
+    EXIT_BAD_INPUT,
+    EXIT_BUSY,
+    EXIT_DIFFERS,
+    EXIT_DONE,  # noqa: E402
+    EXIT_INTERRUPTED,
+    EXIT_MACHINE_FAULT,
+)
 from pilotsite.publishing import publish  # noqa: E402
 from pilotsite.state import faults  # noqa: E402
 from pilotsite.state.locking import one_build_at_a_time  # noqa: E402
@@ -65,8 +73,10 @@ def versions() -> str:
     from pilotsite.rendering.embedded import pandoc_display_version
     from pilotsite.state.fingerprint import package_version
 
-    lines = [f"pilotsite {project_version()} (build.py, Python {sys.version.split()[0]})",
-             f"pandoc {pandoc_display_version()}"]
+    lines = [
+        f"pilotsite {project_version()} (build.py, Python {sys.version.split()[0]})",
+        f"pandoc {pandoc_display_version()}",
+    ]
     try:
         lines.append(f"Pagefind {package_version('pagefind-bin-extended')} (pagefind {package_version('pagefind')})")
     except metadata.PackageNotFoundError:
@@ -88,13 +98,23 @@ def choose_renderer(requested: str) -> str:
     if requested == "auto":
         return "quarto" if shutil.which("quarto") else "embedded"
     if requested == "quarto" and not shutil.which("quarto"):
-        raise BuildError("--renderer quarto was given but `quarto` is not on PATH; install Quarto "
-                         "(https://quarto.org/docs/get-started/) or use --renderer embedded")
+        raise BuildError(
+            "--renderer quarto was given but `quarto` is not on PATH; install Quarto "
+            "(https://quarto.org/docs/get-started/) or use --renderer embedded"
+        )
     return requested
 
 
-def build(root: Path, out: Path, renderer: str = "auto", site_url: str | None = None, check: bool = False,
-          jobs: int = 0, scheduler: str = "", wait: bool = True) -> dict:
+def build(
+    root: Path,
+    out: Path,
+    renderer: str = "auto",
+    site_url: str | None = None,
+    check: bool = False,
+    jobs: int = 0,
+    scheduler: str = "",
+    wait: bool = True,
+) -> dict:
     """Build the site into out; with check=True, compare instead of publishing. One build at a
     time per project and output folder: a second waits (wait=False: stops with a BuildError)."""
     started = time.perf_counter()
@@ -120,8 +140,9 @@ def fault_guard(work_dir: Path, out: Path):
     faults.finished(work_dir)
 
 
-def _build(root: Path, out: Path, renderer: str, site_url: str | None, check: bool, jobs: int, scheduler: str,
-           started: float) -> dict:
+def _build(
+    root: Path, out: Path, renderer: str, site_url: str | None, check: bool, jobs: int, scheduler: str, started: float
+) -> dict:
     renderer = choose_renderer(renderer)
     publish.recover(out)  # a build killed mid-publish left the old site aside: put it back
     state = BuildState(Workspace.of(root))
@@ -129,10 +150,18 @@ def _build(root: Path, out: Path, renderer: str, site_url: str | None, check: bo
     previous = None if check else state.unchanged(out, inputs)  # --check always compares every file
     if previous:
         seconds = time.perf_counter() - started
-        say(f"Nothing changed: 0 of {previous['figures']} figures rebuilt, 0 pages rendered, "
-            f"{out} left as it was ({seconds:.2f} s)")
-        return {"figures": previous["figures"], "figures_rebuilt": [], "pages_rendered": [], "changes": [],
-                "seconds": seconds, "differences": []}
+        say(
+            f"Nothing changed: 0 of {previous['figures']} figures rebuilt, 0 pages rendered, "
+            f"{out} left as it was ({seconds:.2f} s)"
+        )
+        return {
+            "figures": previous["figures"],
+            "figures_rebuilt": [],
+            "pages_rendered": [],
+            "changes": [],
+            "seconds": seconds,
+            "differences": [],
+        }
 
     from pilotsite import pipeline
 
@@ -140,18 +169,20 @@ def _build(root: Path, out: Path, renderer: str, site_url: str | None, check: bo
 
     progress = Progress.for_output(quiet=verbosity == VERBOSITY["quiet"], write=say)
     run = pipeline.Build(root, out, renderer, site_url, check, jobs, scheduler, state, say, detail, progress=progress)
-    catalog = pipeline.load(run)                                               # [1/7]
-    analyses = pipeline.find_analyses(run, catalog)                            # [2/7]
-    drawn = pipeline.draw_figures(run, catalog, analyses)                      # [3/7]
-    versions = pipeline.record_versions(run, catalog, drawn)                   # [4/7]
-    written = pipeline.write_pages(run, catalog, analyses, drawn, versions)    # [5/7]
-    written = pipeline.render(run, written)                                    # [6/7]
+    catalog = pipeline.load(run)  # [1/7]
+    analyses = pipeline.find_analyses(run, catalog)  # [2/7]
+    drawn = pipeline.draw_figures(run, catalog, analyses)  # [3/7]
+    versions = pipeline.record_versions(run, catalog, drawn)  # [4/7]
+    written = pipeline.write_pages(run, catalog, analyses, drawn, versions)  # [5/7]
+    written = pipeline.render(run, written)  # [6/7]
     report = pipeline.index_check_and_publish(run, analyses, drawn, versions, written)  # [7/7]
 
     report["seconds"] = time.perf_counter() - started
     report["phases"] = run.clock.summary()
-    say(f"Done: {len(written.sources)} pages written ({len(written.rendered)} rendered anew), {len(drawn.rebuilt)} of "
-        f"{len(analyses.figures)} figures rebuilt, in {report['seconds']:.1f} s -> {out}")
+    say(
+        f"Done: {len(written.sources)} pages written ({len(written.rendered)} rendered anew), {len(drawn.rebuilt)} of "
+        f"{len(analyses.figures)} figures rebuilt, in {report['seconds']:.1f} s -> {out}"
+    )
     say(f"      {report['phases']}")
     return report
 
@@ -182,27 +213,49 @@ def _build_one_figure(root: Path, figure_id: str, out: Path) -> None:
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="build.py", description=__doc__, epilog=EXIT_CODES,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="build.py", description=__doc__, epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("command", nargs="?", default="build", choices=["build", "serve", "figure"])
     parser.add_argument("figure_id", nargs="?", help="with 'figure': the figure id")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: _site, or _figure/ID)")
-    parser.add_argument("--renderer", choices=["auto", "embedded", "quarto"], default="auto",
-                        help="auto uses Quarto when `quarto` is on PATH, else the embedded pandoc renderer")
-    parser.add_argument("--site-url", default=None, help="absolute base URL used in citations (overrides data/site.yaml)")
+    parser.add_argument(
+        "--renderer",
+        choices=["auto", "embedded", "quarto"],
+        default="auto",
+        help="auto uses Quarto when `quarto` is on PATH, else the embedded pandoc renderer",
+    )
+    parser.add_argument(
+        "--site-url", default=None, help="absolute base URL used in citations (overrides data/site.yaml)"
+    )
     parser.add_argument("--check", action="store_true", help="verify --out against the inputs instead of publishing")
     parser.add_argument("--port", type=int, default=8000, help="with 'serve': the port (default 8000)")
-    parser.add_argument("--jobs", type=int, default=0, help="processes that draw figures and segment corpus texts (default: all cores)")
+    parser.add_argument(
+        "--jobs", type=int, default=0, help="processes that draw figures and segment corpus texts (default: all cores)"
+    )
     parser.add_argument("--scheduler", default="", help="segment on a Dask cluster instead, e.g. tcp://127.0.0.1:8786")
-    parser.add_argument("--no-wait", action="store_true",
-                        help="stop at once if another build is using this project or output folder (default: wait for it)")
+    parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="stop at once if another build is using this project or output folder (default: wait for it)",
+    )
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
     loudness = parser.add_mutually_exclusive_group()
-    loudness.add_argument("-q", "--quiet", action="store_true", help="print nothing on success (errors still go to stderr)")
-    loudness.add_argument("-v", "--verbose", action="store_true",
-                          help="more detail: what each step reused from the cache, wrote or skipped")
-    parser.add_argument("--version", action="version", version="%(prog)s", help="show the versions of this tool, "
-                        "pandoc, Pagefind, jieba and matplotlib, and exit")
+    loudness.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing on success (errors still go to stderr)"
+    )
+    loudness.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="more detail: what each step reused from the cache, wrote or skipped",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version="%(prog)s",
+        help="show the versions of this tool, pandoc, Pagefind, jieba and matplotlib, and exit",
+    )
     args = parser.parse_args(argv)
     if args.command == "figure" and not args.figure_id:
         parser.error("figure needs a figure id, e.g. python build.py figure return-migrant-tool-types")
@@ -222,18 +275,31 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "figure":
             build_one_figure(ROOT, args.figure_id, out, wait=not args.no_wait)
             return EXIT_DONE
-        report = build(ROOT, out, args.renderer, args.site_url, check=args.check, jobs=args.jobs, scheduler=args.scheduler,
-                       wait=not args.no_wait)
+        report = build(
+            ROOT,
+            out,
+            args.renderer,
+            args.site_url,
+            check=args.check,
+            jobs=args.jobs,
+            scheduler=args.scheduler,
+            wait=not args.no_wait,
+        )
         if args.check:
             if report["differences"]:
-                print(f"{out} is not what the current inputs produce; {len(report['differences'])} files differ:", file=sys.stderr)
+                print(
+                    f"{out} is not what the current inputs produce; {len(report['differences'])} files differ:",
+                    file=sys.stderr,
+                )
                 for path in report["differences"][:200]:
                     print(f"  {path}", file=sys.stderr)
                 return EXIT_DIFFERS
             say(f"{out} is exactly what the current inputs produce.")
         if args.command == "serve":
             build_args = ["--out", str(out.resolve()), "--renderer", args.renderer, "--jobs", str(args.jobs)]
-            build_args += (["--site-url", args.site_url] if args.site_url else []) + (["--scheduler", args.scheduler] if args.scheduler else [])
+            build_args += (["--site-url", args.site_url] if args.site_url else []) + (
+                ["--scheduler", args.scheduler] if args.scheduler else []
+            )
             from pilotsite import preview
 
             preview.serve(ROOT, out, args.port, build_args, say)

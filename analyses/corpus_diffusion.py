@@ -10,13 +10,25 @@ These are first uses in this corpus — regulations in force when it was collect
 text ever issued: an earlier text that was repealed is not seen. Texts without a date are left
 out and listed on the corpus page.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
 from pilotsite.api import USER_DICTIONARY, Figure, NotDrawn, NothingToDraw, Text, bilingual, link_marks
 
-COLUMNS = ["term", "adopter", "level", "first_date", "first_year", "lag_years", "text_id", "title", "sentence_number", "sentence"]
+COLUMNS = [
+    "term",
+    "adopter",
+    "level",
+    "first_date",
+    "first_year",
+    "lag_years",
+    "text_id",
+    "title",
+    "sentence_number",
+    "sentence",
+]
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 
 
@@ -25,37 +37,76 @@ def figures(catalog) -> list[Figure | NotDrawn]:
     result = []
     for corpus in catalog.corpora.values():
         adoption_id, lag_id = f"{corpus.id}-diffusion-adoption", f"{corpus.id}-diffusion-lag"
-        titles = {adoption_id: Text("fig.diffusion.adoption.title", corpus=corpus.name),
-                  lag_id: Text("fig.diffusion.lag.title", corpus=corpus.name)}
-        reason = (Text("fig.diffusion.no_terms") if not settings.diffusion
-                  else Text("fig.diffusion.no_dates") if not corpus.dated
-                  else Text("fig.diffusion.no_adopters", column=settings.adopters) if settings.adopters not in corpus.columns
-                  else "")
+        titles = {
+            adoption_id: Text("fig.diffusion.adoption.title", corpus=corpus.name),
+            lag_id: Text("fig.diffusion.lag.title", corpus=corpus.name),
+        }
+        reason = (
+            Text("fig.diffusion.no_terms")
+            if not settings.diffusion
+            else Text("fig.diffusion.no_dates")
+            if not corpus.dated
+            else Text("fig.diffusion.no_adopters", column=settings.adopters)
+            if settings.adopters not in corpus.columns
+            else ""
+        )
         if reason:
             result += [NotDrawn(figure_id, title, reason, corpus.id) for figure_id, title in titles.items()]
             continue
         centre = settings.centre if settings.centre.column in corpus.columns else None
         undated = len(corpus.texts) - corpus.dated
-        notes = ((Text("fig.corpus.undated_note", undated=undated, total=len(corpus.texts)),) if undated else ()) \
-            + (Text("fig.diffusion.repealed_note"),)
-        params = {"corpus": corpus.id, "terms": list(dict.fromkeys(settings.diffusion)),
-                  "centre_column": centre.column if centre else "", "centre": centre.value if centre else "",
-                  "adopters": settings.adopters}
-        common = dict(kind="corpus", lang="zh", documents=(), inputs=(*corpus.files, USER_DICTIONARY), params=params,
-                      primary_key=("term", "adopter"), notes=notes)
-        result.append(Figure(
-            id=adoption_id, title=titles[adoption_id],
-            caption=Text("fig.diffusion.adoption.caption", adopters=settings.adopters.replace("_", " ")),
-            compute=first_uses, draw=draw_adoption, describe=describe_adoption, headline=headline_adoption,
-            size=(7.2, 4.6), **common))
+        notes = ((Text("fig.corpus.undated_note", undated=undated, total=len(corpus.texts)),) if undated else ()) + (
+            Text("fig.diffusion.repealed_note"),
+        )
+        params = {
+            "corpus": corpus.id,
+            "terms": list(dict.fromkeys(settings.diffusion)),
+            "centre_column": centre.column if centre else "",
+            "centre": centre.value if centre else "",
+            "adopters": settings.adopters,
+        }
+        common = dict(
+            kind="corpus",
+            lang="zh",
+            documents=(),
+            inputs=(*corpus.files, USER_DICTIONARY),
+            params=params,
+            primary_key=("term", "adopter"),
+            notes=notes,
+        )
+        result.append(
+            Figure(
+                id=adoption_id,
+                title=titles[adoption_id],
+                caption=Text("fig.diffusion.adoption.caption", adopters=settings.adopters.replace("_", " ")),
+                compute=first_uses,
+                draw=draw_adoption,
+                describe=describe_adoption,
+                headline=headline_adoption,
+                size=(7.2, 4.6),
+                **common,
+            )
+        )
         if not centre:
-            result.append(NotDrawn(lag_id, titles[lag_id], Text("fig.diffusion.no_centre", column=settings.centre.column), corpus.id))
+            result.append(
+                NotDrawn(
+                    lag_id, titles[lag_id], Text("fig.diffusion.no_centre", column=settings.centre.column), corpus.id
+                )
+            )
             continue
-        result.append(Figure(
-            id=lag_id, title=titles[lag_id],
-            caption=Text("fig.diffusion.lag.caption"),
-            draw=draw_lag, describe=describe_lag, headline=headline_lag, compute=lag_data,
-            size=(7.2, 0.5 * len(params["terms"]) + 1.6), **common))
+        result.append(
+            Figure(
+                id=lag_id,
+                title=titles[lag_id],
+                caption=Text("fig.diffusion.lag.caption"),
+                draw=draw_lag,
+                describe=describe_lag,
+                headline=headline_lag,
+                compute=lag_data,
+                size=(7.2, 0.5 * len(params["terms"]) + 1.6),
+                **common,
+            )
+        )
     return result
 
 
@@ -88,15 +139,30 @@ def first_uses(inputs) -> pd.DataFrame:
     rows = []
     for (term, adopter), ((date, _), text) in first.items():
         number, sentence = first_sentence(inputs.corpus_sentences(p["corpus"], text), term)
-        rows.append({"term": term, "adopter": adopter, "level": "centre" if adopter == p["centre"] and p["centre_column"] else "local",
-                     "first_date": date, "first_year": int(date[:4]), "text_id": text.id, "title": text.title,
-                     "sentence_number": number, "sentence": sentence})
+        rows.append(
+            {
+                "term": term,
+                "adopter": adopter,
+                "level": "centre" if adopter == p["centre"] and p["centre_column"] else "local",
+                "first_date": date,
+                "first_year": int(date[:4]),
+                "text_id": text.id,
+                "title": text.title,
+                "sentence_number": number,
+                "sentence": sentence,
+            }
+        )
     data = pd.DataFrame(rows)
     centre_year = {r["term"]: r["first_year"] for r in rows if r["level"] == "centre"}
-    data["lag_years"] = [("" if level == "centre" or term not in centre_year else year - centre_year[term])
-                         for term, level, year in zip(data["term"], data["level"], data["first_year"])]
+    data["lag_years"] = [
+        ("" if level == "centre" or term not in centre_year else year - centre_year[term])
+        for term, level, year in zip(data["term"], data["level"], data["first_year"])
+    ]
     order = {term: i for i, term in enumerate(p["terms"])}
-    data["order"] = [(order[t], level != "centre", d, a) for t, level, d, a in zip(data["term"], data["level"], data["first_date"], data["adopter"])]
+    data["order"] = [
+        (order[t], level != "centre", d, a)
+        for t, level, d, a in zip(data["term"], data["level"], data["first_date"], data["adopter"])
+    ]
     return data.sort_values("order").drop(columns="order")[COLUMNS].reset_index(drop=True)
 
 
@@ -128,12 +194,34 @@ def draw_adoption(data: pd.DataFrame, fig) -> None:
             ax.step(years, range(1, len(years) + 1), where="post", color=colour, linewidth=1.2, label=term)
         for count, (row_index, row) in enumerate(local.iterrows(), 1):
             (point,) = ax.plot([row["first_year"]], [count], marker="o", markersize=4, color=colour, linestyle="none")
-            link_marks([point], [row_index], [Text("axis.tip.diffusion.first_use", term=term, adopter=row["adopter"], date=row["first_date"],
-                                                   title=row["title"])])
+            link_marks(
+                [point],
+                [row_index],
+                [
+                    Text(
+                        "axis.tip.diffusion.first_use",
+                        term=term,
+                        adopter=row["adopter"],
+                        date=row["first_date"],
+                        title=row["title"],
+                    )
+                ],
+            )
         for row_index, row in data[(data["term"] == term) & (data["level"] == "centre")].iterrows():
-            (star,) = ax.plot([row["first_year"]], [0], marker="*", markersize=11, color=colour, linestyle="none",
-                              label=None if years else term)
-            link_marks([star], [row_index], [Text("axis.tip.diffusion.centre_first_use", term=term, date=row["first_date"], title=row["title"])])
+            (star,) = ax.plot(
+                [row["first_year"]],
+                [0],
+                marker="*",
+                markersize=11,
+                color=colour,
+                linestyle="none",
+                label=None if years else term,
+            )
+            link_marks(
+                [star],
+                [row_index],
+                [Text("axis.tip.diffusion.centre_first_use", term=term, date=row["first_date"], title=row["title"])],
+            )
     ax.set_xlabel(bilingual("axis.diffusion.year"))
     ax.set_ylabel(bilingual("axis.diffusion.provinces"))
     ax.yaxis.get_major_locator().set_params(integer=True)
@@ -149,11 +237,29 @@ def draw_lag(data: pd.DataFrame, fig) -> None:
         for (row_index, row), lag, tie in zip(rows.iterrows(), lags, (lags[:i].count(v) for i, v in enumerate(lags))):
             # provinces with the same lag side by side, not on top of each other
             offset = (tie - (lags.count(lag) - 1) / 2) * 0.16
-            (point,) = ax.plot([lag], [position + offset], marker="o", markersize=5, linestyle="none",
-                               color="#D55E00" if lag < 0 else "#0072B2" if lag > 0 else "#555555", alpha=0.8)
+            (point,) = ax.plot(
+                [lag],
+                [position + offset],
+                marker="o",
+                markersize=5,
+                linestyle="none",
+                color="#D55E00" if lag < 0 else "#0072B2" if lag > 0 else "#555555",
+                alpha=0.8,
+            )
             when = "before" if lag < 0 else "after" if lag > 0 else "same"
-            link_marks([point], [row_index], [Text(f"axis.tip.diffusion.lag_{when}", term=term, adopter=row["adopter"], years=abs(lag),
-                                                   date=row["first_date"])])
+            link_marks(
+                [point],
+                [row_index],
+                [
+                    Text(
+                        f"axis.tip.diffusion.lag_{when}",
+                        term=term,
+                        adopter=row["adopter"],
+                        years=abs(lag),
+                        date=row["first_date"],
+                    )
+                ],
+            )
     ax.set_yticks(range(len(terms)), list(reversed(terms)))
     ax.axvline(0, color="#555555", linewidth=0.8)
     ax.set_xlabel(bilingual("axis.diffusion.lag"))
@@ -166,16 +272,26 @@ def describe_adoption(data: pd.DataFrame) -> Text:
         local = rows[rows["level"] == "local"]
         centre = rows[rows["level"] == "centre"]
         first = local["first_year"].min() if len(local) else Text("fig.diffusion.adoption.alt_none")
-        parts.append(Text("fig.diffusion.adoption.alt_term_centre", term=term, count=len(local), first=first,
-                          centre=centre["first_year"].iloc[0]) if len(centre) else
-                     Text("fig.diffusion.adoption.alt_term", term=term, count=len(local), first=first))
+        parts.append(
+            Text(
+                "fig.diffusion.adoption.alt_term_centre",
+                term=term,
+                count=len(local),
+                first=first,
+                centre=centre["first_year"].iloc[0],
+            )
+            if len(centre)
+            else Text("fig.diffusion.adoption.alt_term", term=term, count=len(local), first=first)
+        )
     return Text("fig.diffusion.adoption.alt", terms=tuple(parts))
 
 
 def describe_lag(data: pd.DataFrame) -> Text:
     local = data[(data["level"] == "local") & (data["lag_years"] != "")]
-    parts = tuple(f"{term}: " + ", ".join(f"{a} {int(l):+d}" for a, l in zip(rows["adopter"], rows["lag_years"]))
-                  for term, rows in local.groupby("term", sort=False))
+    parts = tuple(
+        f"{term}: " + ", ".join(f"{a} {int(l):+d}" for a, l in zip(rows["adopter"], rows["lag_years"]))
+        for term, rows in local.groupby("term", sort=False)
+    )
     return Text("fig.diffusion.lag.alt", terms=parts)
 
 
@@ -183,8 +299,12 @@ def headline_adoption(data: pd.DataFrame) -> Text:
     local = data[data["level"] == "local"]
     widest = local.groupby("term", sort=False).size().sort_values(ascending=False)
     term = widest.index[0]
-    return Text("fig.diffusion.adoption.headline", term=term, count=widest.iloc[0],
-                first=local[local["term"] == term]["first_year"].min())
+    return Text(
+        "fig.diffusion.adoption.headline",
+        term=term,
+        count=widest.iloc[0],
+        first=local[local["term"] == term]["first_year"].min(),
+    )
 
 
 def headline_lag(data: pd.DataFrame) -> Text:

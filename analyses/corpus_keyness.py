@@ -7,12 +7,26 @@ Williams' correction; only words with G² above 15.13 (p < 0.0001, one degree of
 kept, and the TOP_N most key words in each direction are shown with their frequencies in both
 groups and the log ratio (binary log of the ratio of relative frequencies; 0 counted as 0.5).
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.api import (G2_P_0001, SLUG, STOPWORDS, USER_DICTIONARY, Figure, Text,
-                           NotDrawn, NothingToDraw, bilingual, content_counts, keyness, link_marks, read_word_list)
+from pilotsite.api import (
+    G2_P_0001,
+    SLUG,
+    STOPWORDS,
+    USER_DICTIONARY,
+    Figure,
+    Text,
+    NotDrawn,
+    NothingToDraw,
+    bilingual,
+    content_counts,
+    keyness,
+    link_marks,
+    read_word_list,
+)
 
 TOP_N = 15
 MIN_COUNT = 5
@@ -23,22 +37,45 @@ def figures(catalog) -> list[Figure | NotDrawn]:
     for corpus in catalog.corpora.values():
         comparison = corpus.comparison
         if comparison is None:
-            reason = next((n for n in corpus.notes if n.key.startswith("corpus.note.keyness")), Text("fig.keyness.no_groups"))
-            result.append(NotDrawn(f"{corpus.id}-keyness", Text("fig.keyness.not_drawn_title", corpus=corpus.name), reason, corpus.id))
+            reason = next(
+                (n for n in corpus.notes if n.key.startswith("corpus.note.keyness")), Text("fig.keyness.no_groups")
+            )
+            result.append(
+                NotDrawn(
+                    f"{corpus.id}-keyness", Text("fig.keyness.not_drawn_title", corpus=corpus.name), reason, corpus.id
+                )
+            )
             continue
         a, b = comparison.a, comparison.b
         named = SLUG.match(a) and SLUG.match(b)
-        result.append(Figure(
-            id=f"{corpus.id}-keyness-{a}-{b}" if named else f"{corpus.id}-keyness-by-{comparison.column.replace('_', '-')}",
-            kind="corpus", lang="zh",
-            title=Text("fig.keyness.title", a=a, b=b, corpus=corpus.name),
-            caption=Text("fig.keyness.caption", count=TOP_N, a=a, threshold=G2_P_0001, min_count=MIN_COUNT),
-            documents=(), inputs=(*corpus.files, USER_DICTIONARY, *STOPWORDS["zh"]),
-            params={"corpus": corpus.id, "column": comparison.column, "a": a, "b": b, "top_n": TOP_N, "min_count": MIN_COUNT,
-                    "g2_threshold": G2_P_0001},
-            compute=keyness_of_groups, draw=draw_keyness, describe=describe_keyness, headline=headline_keyness,
-            size=(7.0, 7.5), primary_key=("keyword",),
-        ))
+        result.append(
+            Figure(
+                id=f"{corpus.id}-keyness-{a}-{b}"
+                if named
+                else f"{corpus.id}-keyness-by-{comparison.column.replace('_', '-')}",
+                kind="corpus",
+                lang="zh",
+                title=Text("fig.keyness.title", a=a, b=b, corpus=corpus.name),
+                caption=Text("fig.keyness.caption", count=TOP_N, a=a, threshold=G2_P_0001, min_count=MIN_COUNT),
+                documents=(),
+                inputs=(*corpus.files, USER_DICTIONARY, *STOPWORDS["zh"]),
+                params={
+                    "corpus": corpus.id,
+                    "column": comparison.column,
+                    "a": a,
+                    "b": b,
+                    "top_n": TOP_N,
+                    "min_count": MIN_COUNT,
+                    "g2_threshold": G2_P_0001,
+                },
+                compute=keyness_of_groups,
+                draw=draw_keyness,
+                describe=describe_keyness,
+                headline=headline_keyness,
+                size=(7.0, 7.5),
+                primary_key=("keyword",),
+            )
+        )
     return result
 
 
@@ -47,39 +84,72 @@ def keyness_of_groups(inputs) -> pd.DataFrame:
     corpus = inputs.corpus(p["corpus"])
     stopwords = frozenset().union(*(read_word_list(inputs.require(path)) for path in STOPWORDS["zh"]))
     members = {"a": corpus.comparison.members_a, "b": corpus.comparison.members_b}
-    counts = {side: content_counts(inputs.corpus_counts(p["corpus"], ids, f"keyness:{p['column']}:{p[side]}"), stopwords)
-              for side, ids in members.items()}
+    counts = {
+        side: content_counts(inputs.corpus_counts(p["corpus"], ids, f"keyness:{p['column']}:{p[side]}"), stopwords)
+        for side, ids in members.items()
+    }
     rows = [r for r in keyness(counts["a"], counts["b"], p["min_count"]) if r["g2"] > p["g2_threshold"]]
     over = [r for r in rows if r["log_ratio"] > 0][: p["top_n"]]
     under = [r for r in rows if r["log_ratio"] < 0][: p["top_n"]]
     if not over and not under:
-        raise NothingToDraw(Text("fig.keyness.no_key_words", a=p["a"], b=p["b"], threshold=p["g2_threshold"], min_count=p["min_count"]))
+        raise NothingToDraw(
+            Text("fig.keyness.no_key_words", a=p["a"], b=p["b"], threshold=p["g2_threshold"], min_count=p["min_count"])
+        )
     table = pd.DataFrame([{**r, "direction": p["a"]} for r in over] + [{**r, "direction": p["b"]} for r in under])
     # Columns named after the groups where the names are plain ids (count_central, …), else _a and _b.
     a, b = (p["a"], p["b"]) if SLUG.match(p["a"]) and SLUG.match(p["b"]) else ("a", "b")
-    return table.rename(columns={"count_a": f"count_{a}", "count_b": f"count_{b}",
-                                 "per_million_a": f"per_million_{a}", "per_million_b": f"per_million_{b}"})
+    return table.rename(
+        columns={
+            "count_a": f"count_{a}",
+            "count_b": f"count_{b}",
+            "per_million_a": f"per_million_{a}",
+            "per_million_b": f"per_million_{b}",
+        }
+    )
 
 
 def draw_keyness(data: pd.DataFrame, fig) -> None:
     ax = fig.add_subplot()
     rows = data.sort_values("log_ratio")
-    bars = ax.barh(rows["keyword"], rows["log_ratio"], color=["#0072B2" if v > 0 else "#D55E00" for v in rows["log_ratio"]])
-    link_marks(bars, rows.index, [Text("axis.tip.keyness.bar", word=w, ratio=f"{r:g}", statistic=f"{g:g}", group=d)
-                                  for w, r, g, d in zip(rows["keyword"], rows["log_ratio"], rows["g2"], rows["direction"])])
+    bars = ax.barh(
+        rows["keyword"], rows["log_ratio"], color=["#0072B2" if v > 0 else "#D55E00" for v in rows["log_ratio"]]
+    )
+    link_marks(
+        bars,
+        rows.index,
+        [
+            Text("axis.tip.keyness.bar", word=w, ratio=f"{r:g}", statistic=f"{g:g}", group=d)
+            for w, r, g, d in zip(rows["keyword"], rows["log_ratio"], rows["g2"], rows["direction"])
+        ],
+    )
     ax.axvline(0, color="#555555", linewidth=0.8)
     groups = list(dict.fromkeys(data["direction"]))
-    ax.set_xlabel(bilingual("axis.keyness.log_ratio_of", groups=" / ".join(groups)) if len(groups) == 2 else bilingual("axis.keyness.log_ratio"))
+    ax.set_xlabel(
+        bilingual("axis.keyness.log_ratio_of", groups=" / ".join(groups))
+        if len(groups) == 2
+        else bilingual("axis.keyness.log_ratio")
+    )
     ax.tick_params(axis="y", labelsize=8)
 
 
 def describe_keyness(data: pd.DataFrame) -> Text:
-    parts = [Text("fig.keyness.alt_group", group=group, words=", ".join(rows["keyword"]))
-             for group, rows in data.groupby("direction", sort=False)]
-    return Text("fig.keyness.alt_two", first=parts[0], second=parts[1]) if len(parts) == 2 else Text("fig.keyness.alt_one", first=parts[0])
+    parts = [
+        Text("fig.keyness.alt_group", group=group, words=", ".join(rows["keyword"]))
+        for group, rows in data.groupby("direction", sort=False)
+    ]
+    return (
+        Text("fig.keyness.alt_two", first=parts[0], second=parts[1])
+        if len(parts) == 2
+        else Text("fig.keyness.alt_one", first=parts[0])
+    )
 
 
 def headline_keyness(data: pd.DataFrame) -> Text:
     top = data.iloc[0]
-    return Text("fig.keyness.headline", group=top["direction"], word=top["keyword"], statistic=f"{top['g2']:g}",
-                log_ratio=f"{top['log_ratio']:g}")
+    return Text(
+        "fig.keyness.headline",
+        group=top["direction"],
+        word=top["keyword"],
+        statistic=f"{top['g2']:g}",
+        log_ratio=f"{top['log_ratio']:g}",
+    )

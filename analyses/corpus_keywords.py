@@ -9,12 +9,23 @@ its count as a percentage of all counted words of the group, the form in which F
 (2024) report central and local keywords. A grouping with many groups draws the largest ones;
 data.csv lists the top keywords of every group.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
-from pilotsite.api import (LEGAL_DRAFTING, STOPWORDS, USER_DICTIONARY, Figure, NotDrawn, Text, bilingual, content_counts, link_marks,
-                           read_word_list)
+from pilotsite.api import (
+    LEGAL_DRAFTING,
+    STOPWORDS,
+    USER_DICTIONARY,
+    Figure,
+    NotDrawn,
+    Text,
+    bilingual,
+    content_counts,
+    link_marks,
+    read_word_list,
+)
 
 TOP_N = 15
 MAX_PANELS = 6  # groups drawn side by side; the rest are in data.csv
@@ -29,17 +40,30 @@ def figures(catalog) -> list[Figure | NotDrawn]:
             title = Text("fig.corpus_keywords.title", grouping=grouping.name, corpus=corpus.name)
             filled = grouping.filled
             if not filled:
-                result.append(NotDrawn(figure_id, title, Text("fig.corpus_keywords.no_values", column=grouping.column), corpus.id))
+                result.append(
+                    NotDrawn(figure_id, title, Text("fig.corpus_keywords.no_values", column=grouping.column), corpus.id)
+                )
                 continue
             drawn = largest(filled, lambda v: len(grouping.members[v]))
-            result.append(Figure(
-                id=figure_id, kind="corpus", lang="zh", title=title,
-                caption=Text("fig.corpus_keywords.caption", count=TOP_N),
-                documents=(), inputs=(*corpus.files, USER_DICTIONARY, *STOPWORDS["zh"], LEGAL_DRAFTING),
-                params={"corpus": corpus.id, "grouping": grouping.id, "groups": list(filled), "top_n": TOP_N},
-                compute=keywords_by_group, draw=draw_groups, describe=describe_groups, headline=headline_groups,
-                size=(3.2 * max(len(drawn), 2), 5.2), primary_key=("group", "rank"), notes=grouping_notes(grouping, drawn),
-            ))
+            result.append(
+                Figure(
+                    id=figure_id,
+                    kind="corpus",
+                    lang="zh",
+                    title=title,
+                    caption=Text("fig.corpus_keywords.caption", count=TOP_N),
+                    documents=(),
+                    inputs=(*corpus.files, USER_DICTIONARY, *STOPWORDS["zh"], LEGAL_DRAFTING),
+                    params={"corpus": corpus.id, "grouping": grouping.id, "groups": list(filled), "top_n": TOP_N},
+                    compute=keywords_by_group,
+                    draw=draw_groups,
+                    describe=describe_groups,
+                    headline=headline_groups,
+                    size=(3.2 * max(len(drawn), 2), 5.2),
+                    primary_key=("group", "rank"),
+                    notes=grouping_notes(grouping, drawn),
+                )
+            )
     return result
 
 
@@ -62,7 +86,11 @@ def grouping_notes(grouping, drawn: list[str]) -> tuple[Text, ...]:
         notes.append(Text("fig.corpus_keywords.single_note", groups=", ".join(single)))
     if grouping.ungrouped:
         where = " and ".join(f"{c} = {v}" for c, v in grouping.where)
-        key = "fig.corpus_keywords.ungrouped_" + ("one" if grouping.ungrouped == 1 else "other") + ("_where" if where else "")
+        key = (
+            "fig.corpus_keywords.ungrouped_"
+            + ("one" if grouping.ungrouped == 1 else "other")
+            + ("_where" if where else "")
+        )
         notes.append(Text(key, count=grouping.ungrouped, column=grouping.column, where=where))
     return tuple(notes)
 
@@ -78,8 +106,17 @@ def keywords_by_group(inputs) -> pd.DataFrame:
         total = sum(counts.values())
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[: p["top_n"]]
         for rank, (word, count) in enumerate(ranked, 1):
-            rows.append({"group": group, "rank": rank, "keyword": word, "count": count,
-                         "share_pct": round(100 * count / total, 2), "total_tokens": total, "texts": len(members)})
+            rows.append(
+                {
+                    "group": group,
+                    "rank": rank,
+                    "keyword": word,
+                    "count": count,
+                    "share_pct": round(100 * count / total, 2),
+                    "total_tokens": total,
+                    "texts": len(members),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -96,9 +133,17 @@ def draw_groups(data: pd.DataFrame, fig) -> None:
     for ax, group, colour in zip(axes, groups, COLOURS):
         rows = data[data["group"] == group].iloc[::-1]
         bars = ax.barh(rows["keyword"], rows["share_pct"], color=colour)
-        link_marks(bars, rows.index, [Text("axis.tip.corpus_keywords.bar", word=w, group=group, share=f"{s:g}", count=c, total=t)
-                                      for w, s, c, t in zip(rows["keyword"], rows["share_pct"], rows["count"], rows["total_tokens"])])
-        ax.set_title(bilingual("axis.corpus_keywords.panel", group=group, count=int(rows["texts"].iloc[0])), fontsize=10)
+        link_marks(
+            bars,
+            rows.index,
+            [
+                Text("axis.tip.corpus_keywords.bar", word=w, group=group, share=f"{s:g}", count=c, total=t)
+                for w, s, c, t in zip(rows["keyword"], rows["share_pct"], rows["count"], rows["total_tokens"])
+            ],
+        )
+        ax.set_title(
+            bilingual("axis.corpus_keywords.panel", group=group, count=int(rows["texts"].iloc[0])), fontsize=10
+        )
         ax.set_xlabel(bilingual("axis.share_of_counted_words"))
         ax.tick_params(axis="y", labelsize=9)
 
@@ -112,5 +157,8 @@ def describe_groups(data: pd.DataFrame) -> Text:
 
 
 def headline_groups(data: pd.DataFrame) -> Text:
-    tops = tuple(f"{g}: {rows.iloc[0]['keyword']} ({rows.iloc[0]['share_pct']:g} %)" for g, rows in data.groupby("group", sort=False))
+    tops = tuple(
+        f"{g}: {rows.iloc[0]['keyword']} ({rows.iloc[0]['share_pct']:g} %)"
+        for g, rows in data.groupby("group", sort=False)
+    )
     return Text("fig.corpus_keywords.headline", groups=tops)

@@ -7,6 +7,7 @@ percentage of all coded units of the group, for the groups of every grouping the
 from hand coding of a different corpus (return-migrant entrepreneurship policies) and are shown
 for orientation only.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -16,11 +17,17 @@ from pilotsite.api import CODEBOOK, TYPES, Figure, Listed, NotDrawn, Text, bilin
 ARTICLE = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
 ARTICLE_SUB_TOOLS = "data/reported/return-migrant-entrepreneurship/sub-tools.csv"
 # The article's names for the sub-tools it quantifies (data/reported/…/sub-tools.csv).
-ARTICLE_NAMES = {"entrepreneurial-parks": "entrepreneurial park", "public-services": "public service",
-                 "talent-training": "talent training", "social-security": "social security",
-                 "business-barriers": "business barriers", "e-commerce": "e-commerce",
-                 "financial-services": "financial service", "tax-and-fee-reductions": "reduced taxes and fees",
-                 "demonstration": "demonstration drive"}
+ARTICLE_NAMES = {
+    "entrepreneurial-parks": "entrepreneurial park",
+    "public-services": "public service",
+    "talent-training": "talent training",
+    "social-security": "social security",
+    "business-barriers": "business barriers",
+    "e-commerce": "e-commerce",
+    "financial-services": "financial service",
+    "tax-and-fee-reductions": "reduced taxes and fees",
+    "demonstration": "demonstration drive",
+}
 MAX_GROUPS = 12  # groups of one grouping shown in the type figure; the largest are kept
 
 
@@ -31,26 +38,57 @@ def figures(catalog) -> list[Figure | NotDrawn]:
         groupings = [g for g in corpus.groupings if g.filled]
         if not groupings:
             for suffix, key in (("policy-tool-types", "types"), ("policy-sub-tools", "sub_tools")):
-                result.append(NotDrawn(f"{corpus.id}-{suffix}", Text(f"fig.corpus_tools.{key}.not_drawn_title", corpus=corpus.name),
-                                       Text("fig.corpus_tools.no_groupings"), corpus.id))
+                result.append(
+                    NotDrawn(
+                        f"{corpus.id}-{suffix}",
+                        Text(f"fig.corpus_tools.{key}.not_drawn_title", corpus=corpus.name),
+                        Text("fig.corpus_tools.no_groupings"),
+                        corpus.id,
+                    )
+                )
             continue
-        notes = tuple(Text("fig.corpus_tools.largest_note", grouping=g.name, shown=MAX_GROUPS, total=len(g.filled))
-                      for g in groupings if len(g.filled) > MAX_GROUPS)
+        notes = tuple(
+            Text("fig.corpus_tools.largest_note", grouping=g.name, shown=MAX_GROUPS, total=len(g.filled))
+            for g in groupings
+            if len(g.filled) > MAX_GROUPS
+        )
         first = groupings[0]
-        result.append(Figure(
-            id=f"{corpus.id}-policy-tool-types",
-            title=Text("fig.corpus_tools.types.title", groupings=Listed(tuple(g.name for g in groupings), "text.comma_separator"),
-                       corpus=corpus.name),
-            caption=Text("fig.corpus_tools.types.caption"),
-            params={"corpus": corpus.id, "groupings": [g.id for g in groupings]}, compute=type_shares, draw=draw_types,
-            describe=describe_types, headline=headline_types, size=(7.5, 1.6 + 0.32 * bar_count(groupings)),
-            primary_key=("grouping", "group", "tool_type"), inputs=(*corpus.files, CODEBOOK, ARTICLE), notes=notes, **common))
-        result.append(Figure(
-            id=f"{corpus.id}-policy-sub-tools", title=Text("fig.corpus_tools.sub_tools.title", grouping=first.name, corpus=corpus.name),
-            caption=Text("fig.corpus_tools.sub_tools.caption", grouping=first.name),
-            params={"corpus": corpus.id, "groupings": [g.id for g in groupings]}, compute=sub_tool_shares,
-            draw=draw_sub_tools, describe=describe_sub_tools, size=(7.5, 7.0), primary_key=("grouping", "group", "sub_tool"),
-            inputs=(*corpus.files, CODEBOOK, ARTICLE_SUB_TOOLS), **common))
+        result.append(
+            Figure(
+                id=f"{corpus.id}-policy-tool-types",
+                title=Text(
+                    "fig.corpus_tools.types.title",
+                    groupings=Listed(tuple(g.name for g in groupings), "text.comma_separator"),
+                    corpus=corpus.name,
+                ),
+                caption=Text("fig.corpus_tools.types.caption"),
+                params={"corpus": corpus.id, "groupings": [g.id for g in groupings]},
+                compute=type_shares,
+                draw=draw_types,
+                describe=describe_types,
+                headline=headline_types,
+                size=(7.5, 1.6 + 0.32 * bar_count(groupings)),
+                primary_key=("grouping", "group", "tool_type"),
+                inputs=(*corpus.files, CODEBOOK, ARTICLE),
+                notes=notes,
+                **common,
+            )
+        )
+        result.append(
+            Figure(
+                id=f"{corpus.id}-policy-sub-tools",
+                title=Text("fig.corpus_tools.sub_tools.title", grouping=first.name, corpus=corpus.name),
+                caption=Text("fig.corpus_tools.sub_tools.caption", grouping=first.name),
+                params={"corpus": corpus.id, "groupings": [g.id for g in groupings]},
+                compute=sub_tool_shares,
+                draw=draw_sub_tools,
+                describe=describe_sub_tools,
+                size=(7.5, 7.0),
+                primary_key=("grouping", "group", "sub_tool"),
+                inputs=(*corpus.files, CODEBOOK, ARTICLE_SUB_TOOLS),
+                **common,
+            )
+        )
     return result
 
 
@@ -104,15 +142,33 @@ def type_shares(inputs) -> pd.DataFrame:
             total = sum(by_type.values())
             for tool_type in TYPES:
                 n = by_type[tool_type]
-                rows.append({"grouping": grouping.id, "group": labels[(grouping.id, group)], "tool_type": tool_type,
-                             "coded_units": n, "total_units": total, "texts": len(grouping.members[group]),
-                             "share_pct": round(100 * n / total, 2) if total else 0.0, "source": "this corpus (codebook)"})
+                rows.append(
+                    {
+                        "grouping": grouping.id,
+                        "group": labels[(grouping.id, group)],
+                        "tool_type": tool_type,
+                        "coded_units": n,
+                        "total_units": total,
+                        "texts": len(grouping.members[group]),
+                        "share_pct": round(100 * n / total, 2) if total else 0.0,
+                        "source": "this corpus (codebook)",
+                    }
+                )
     article = inputs.reported(ARTICLE)
     for tool_type in TYPES:
         share = float(article[article["tool_type"] == tool_type]["share_pct"].iloc[0])
-        rows.append({"grouping": "article", "group": "article (different corpus)", "tool_type": tool_type, "coded_units": "",
-                     "total_units": "", "texts": "", "share_pct": share,
-                     "source": "Fan Yu et al. (2024), hand-coded return-migrant policies"})
+        rows.append(
+            {
+                "grouping": "article",
+                "group": "article (different corpus)",
+                "tool_type": tool_type,
+                "coded_units": "",
+                "total_units": "",
+                "texts": "",
+                "share_pct": share,
+                "source": "Fan Yu et al. (2024), hand-coded return-migrant policies",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -128,10 +184,19 @@ def sub_tool_shares(inputs) -> pd.DataFrame:
             total = sum(n for (g, value, _), n in counts.items() if g == grouping.id and value == group)
             for tool in tools:
                 n = counts.get((grouping.id, group, tool.id), 0)
-                rows.append({"grouping": grouping.id, "group": labels[(grouping.id, group)], "tool_type": tool.tool_type,
-                             "sub_tool": tool.id, "label": tool.label, "units": n, "total_units": total,
-                             "share_pct": round(100 * n / total, 2) if total else 0.0,
-                             "article_share_pct": reported.get(ARTICLE_NAMES.get(tool.id, ""), "")})
+                rows.append(
+                    {
+                        "grouping": grouping.id,
+                        "group": labels[(grouping.id, group)],
+                        "tool_type": tool.tool_type,
+                        "sub_tool": tool.id,
+                        "label": tool.label,
+                        "units": n,
+                        "total_units": total,
+                        "share_pct": round(100 * n / total, 2) if total else 0.0,
+                        "article_share_pct": reported.get(ARTICLE_NAMES.get(tool.id, ""), ""),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -156,11 +221,28 @@ def draw_types(data: pd.DataFrame, fig) -> None:
     for tool_type in TYPES:
         rows = [data[(data["group"] == g) & (data["tool_type"] == tool_type)].iloc[0] for g in groups]
         values = [float(row["share_pct"]) for row in rows]
-        bars = ax.barh(groups[::-1], values[::-1], left=left[::-1], color=colours[tool_type],
-                       label=bilingual(f"axis.tool_type.{tool_type}", joiner=" "))
-        link_marks(bars, [row.name for row in rows[::-1]],
-                   [Text("axis.tip.corpus_tools.type", group=row["group"], type=tool_type, share=f"{float(row['share_pct']):g}",
-                         count=row["coded_units"], total=row["total_units"]) for row in rows[::-1]])
+        bars = ax.barh(
+            groups[::-1],
+            values[::-1],
+            left=left[::-1],
+            color=colours[tool_type],
+            label=bilingual(f"axis.tool_type.{tool_type}", joiner=" "),
+        )
+        link_marks(
+            bars,
+            [row.name for row in rows[::-1]],
+            [
+                Text(
+                    "axis.tip.corpus_tools.type",
+                    group=row["group"],
+                    type=tool_type,
+                    share=f"{float(row['share_pct']):g}",
+                    count=row["coded_units"],
+                    total=row["total_units"],
+                )
+                for row in rows[::-1]
+            ],
+        )
         left = [a + b for a, b in zip(left, values)]
     ax.set_xlabel(bilingual("axis.share_of_coded_units"))
     ax.set_xlim(0, 101)
@@ -179,14 +261,33 @@ def draw_sub_tools(data: pd.DataFrame, fig) -> None:
     for index, (group, colour) in enumerate(zip(groups, colours)):
         rows = first[first["group"] == group].set_index("sub_tool")
         offset = 0.4 - height * (index + 0.5)
-        bars = ax.barh([p + offset for p in range(len(tools))], [float(rows.loc[t, "share_pct"]) for t in tools],
-                       height=height, color=colour, label=group)
+        bars = ax.barh(
+            [p + offset for p in range(len(tools))],
+            [float(rows.loc[t, "share_pct"]) for t in tools],
+            height=height,
+            color=colour,
+            label=group,
+        )
         # each bar leads to the sentences coded as its sub-tool
-        link_marks(bars, [int(rows.loc[t, "position"]) for t in tools],
-                   [Text("axis.tip.corpus_tools.sub_tool", label=rows.loc[t, "label"], group=group, share=f"{float(rows.loc[t, 'share_pct']):g}",
-                         count=rows.loc[t, "units"], total=rows.loc[t, "total_units"]) for t in tools])
+        link_marks(
+            bars,
+            [int(rows.loc[t, "position"]) for t in tools],
+            [
+                Text(
+                    "axis.tip.corpus_tools.sub_tool",
+                    label=rows.loc[t, "label"],
+                    group=group,
+                    share=f"{float(rows.loc[t, 'share_pct']):g}",
+                    count=rows.loc[t, "units"],
+                    total=rows.loc[t, "total_units"],
+                )
+                for t in tools
+            ],
+        )
     labels = first.drop_duplicates("sub_tool").set_index("sub_tool")
-    ax.set_yticks(list(range(len(tools))), [f"{labels.loc[t, 'label']} ({labels.loc[t, 'tool_type']})" for t in tools], fontsize=8)
+    ax.set_yticks(
+        list(range(len(tools))), [f"{labels.loc[t, 'label']} ({labels.loc[t, 'tool_type']})" for t in tools], fontsize=8
+    )
     ax.set_xlabel(bilingual("axis.share_of_coded_units"))
     ax.legend(frameon=False)
 
@@ -194,7 +295,9 @@ def draw_sub_tools(data: pd.DataFrame, fig) -> None:
 def describe_types(data: pd.DataFrame) -> Text:
     parts = []
     for group, rows in data.groupby("group", sort=False):
-        parts.append(f"{group}: " + ", ".join(f"{t} {float(s):g}%" for t, s in zip(rows["tool_type"], rows["share_pct"])))
+        parts.append(
+            f"{group}: " + ", ".join(f"{t} {float(s):g}%" for t, s in zip(rows["tool_type"], rows["share_pct"]))
+        )
     return Text("fig.corpus_tools.types.alt", groups=tuple(parts))
 
 
@@ -213,5 +316,9 @@ def headline_types(data: pd.DataFrame) -> Text:
     first = data[data["grouping"] == data["grouping"].iloc[0]]
     group = max(dict.fromkeys(first["group"]), key=lambda g: float(first[first["group"] == g]["total_units"].iloc[0]))
     top = first[first["group"] == group].sort_values("share_pct", ascending=False).iloc[0]
-    return Text("fig.corpus_tools.types.headline", group=group, type=named("tool_type_word", top["tool_type"], TYPES),
-                share=f"{float(top['share_pct']):g}")
+    return Text(
+        "fig.corpus_tools.types.headline",
+        group=group,
+        type=named("tool_type_word", top["tool_type"], TYPES),
+        share=f"{float(top['share_pct']):g}",
+    )

@@ -5,6 +5,7 @@ lower-cased and split into words. Stopwords, punctuation, numbers and one-charac
 removed; a keyword's relative frequency is its count as a percentage of the remaining tokens,
 the unit in which Fan Yu et al. (2024) report keyword frequencies.
 """
+
 from __future__ import annotations
 
 from itertools import combinations
@@ -23,28 +24,44 @@ def figures(catalog) -> list[Figure]:
     for doc in docs:
         for lang in doc.languages:
             suffix = f"-{lang}" if len(doc.languages) > 1 else ""
-            result.append(Figure(
-                id=f"{doc.id}-keywords{suffix}",
-                title=Text("fig.keywords.document.title", language=Text(f"language.{lang}"), document=doc.short_titles),
-                caption=Text("fig.keywords.document.caption", count=TOP_N, language=Text(f"language.{lang}")),
-                kind="keywords", documents=(doc.id,), lang=lang,
-                inputs=(doc.text_path, *LEXICON_FILES),
-                params={"document": doc.id, "lang": lang, "top_n": TOP_N, "min_chars": 2},
-                compute=document_keywords, draw=draw_keywords, describe=describe_keywords, headline=headline_keywords,
-                size=(6.0, 4.6), primary_key=("rank",),
-            ))
+            result.append(
+                Figure(
+                    id=f"{doc.id}-keywords{suffix}",
+                    title=Text(
+                        "fig.keywords.document.title", language=Text(f"language.{lang}"), document=doc.short_titles
+                    ),
+                    caption=Text("fig.keywords.document.caption", count=TOP_N, language=Text(f"language.{lang}")),
+                    kind="keywords",
+                    documents=(doc.id,),
+                    lang=lang,
+                    inputs=(doc.text_path, *LEXICON_FILES),
+                    params={"document": doc.id, "lang": lang, "top_n": TOP_N, "min_chars": 2},
+                    compute=document_keywords,
+                    draw=draw_keywords,
+                    describe=describe_keywords,
+                    headline=headline_keywords,
+                    size=(6.0, 4.6),
+                    primary_key=("rank",),
+                )
+            )
     if len(docs) < 2:  # nothing to overlap with
         return result
-    result.append(Figure(
-        id="keyword-overlap",
-        title=Text("fig.keywords.overlap.title"),
-        caption=Text("fig.keywords.overlap.caption", count=OVERLAP_TOP_N),
-        kind="keywords", documents=tuple(d.id for d in docs),
-        inputs=tuple(d.text_path for d in docs) + LEXICON_FILES,
-        params={"top_n": OVERLAP_TOP_N, "min_chars": 2},
-        compute=keyword_overlap, draw=draw_overlap, describe=describe_overlap, size=(6.4, 5.0),
-        primary_key=("document_a", "document_b"),
-    ))
+    result.append(
+        Figure(
+            id="keyword-overlap",
+            title=Text("fig.keywords.overlap.title"),
+            caption=Text("fig.keywords.overlap.caption", count=OVERLAP_TOP_N),
+            kind="keywords",
+            documents=tuple(d.id for d in docs),
+            inputs=tuple(d.text_path for d in docs) + LEXICON_FILES,
+            params={"top_n": OVERLAP_TOP_N, "min_chars": 2},
+            compute=keyword_overlap,
+            draw=draw_overlap,
+            describe=describe_overlap,
+            size=(6.4, 5.0),
+            primary_key=("document_a", "document_b"),
+        )
+    )
     return result
 
 
@@ -75,7 +92,9 @@ def keyword_overlap(inputs) -> pd.DataFrame:
     rows = []
     for a, b in combinations(sorted(top), 2):
         shared = sorted(top[a] & top[b])
-        rows.append({"document_a": a, "document_b": b, "shared_count": len(shared), "shared_keywords": "; ".join(shared)})
+        rows.append(
+            {"document_a": a, "document_b": b, "shared_count": len(shared), "shared_keywords": "; ".join(shared)}
+        )
     return pd.DataFrame(rows, columns=["document_a", "document_b", "shared_count", "shared_keywords"])
 
 
@@ -84,11 +103,23 @@ def draw_keywords(data: pd.DataFrame, fig) -> None:
     rows = data.iloc[::-1]
     bars = ax.barh(rows["keyword"], rows["share_pct"], color="#0072B2")
     # each bar leads to the contexts the word was counted in
-    link_marks(bars, rows.index, [Text("axis.tip.keywords.bar", word=w, share=f"{s:g}", count=c, total=t)
-                                  for w, s, c, t in zip(rows["keyword"], rows["share_pct"], rows["count"], rows["total_tokens"])])
+    link_marks(
+        bars,
+        rows.index,
+        [
+            Text("axis.tip.keywords.bar", word=w, share=f"{s:g}", count=c, total=t)
+            for w, s, c, t in zip(rows["keyword"], rows["share_pct"], rows["count"], rows["total_tokens"])
+        ],
+    )
     for bar, count in zip(bars, rows["count"]):
-        ax.annotate(str(count), (bar.get_width(), bar.get_y() + bar.get_height() / 2),
-                    xytext=(3, 0), textcoords="offset points", va="center", fontsize=7)
+        ax.annotate(
+            str(count),
+            (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7,
+        )
     ax.set_xlabel(bilingual("axis.keywords.share_of_tokens"))
     ax.set_xlim(0, max(data["share_pct"], default=1) * 1.2)
 
@@ -105,17 +136,34 @@ def draw_overlap(data: pd.DataFrame, fig) -> None:
     ax.set_yticks(range(len(docs)), docs, fontsize=8)
     row_of = {}
     for index, row in data.iterrows():
-        row_of[row["document_a"], row["document_b"]] = row_of[row["document_b"], row["document_a"]] = (index, row["shared_keywords"])
+        row_of[row["document_a"], row["document_b"]] = row_of[row["document_b"], row["document_a"]] = (
+            index,
+            row["shared_keywords"],
+        )
     for i in range(len(docs)):
         for j in range(len(docs)):
             if i != j:
                 value = int(matrix.values[i, j])
-                label = ax.text(j, i, str(value), ha="center", va="center", fontsize=9,
-                                color="white" if value > matrix.values.max() / 2 else "black")
+                label = ax.text(
+                    j,
+                    i,
+                    str(value),
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="white" if value > matrix.values.max() / 2 else "black",
+                )
                 index, shared = row_of[docs[i], docs[j]]
                 # the cell's number leads to the pair's row (with the shared words) in the data
-                link_marks([label], [index], [Text("axis.tip.keywords.pair_words", a=docs[i], b=docs[j], count=value, words=shared)
-                                              if shared else Text("axis.tip.keywords.pair", a=docs[i], b=docs[j], count=value)])
+                link_marks(
+                    [label],
+                    [index],
+                    [
+                        Text("axis.tip.keywords.pair_words", a=docs[i], b=docs[j], count=value, words=shared)
+                        if shared
+                        else Text("axis.tip.keywords.pair", a=docs[i], b=docs[j], count=value)
+                    ],
+                )
     fig.colorbar(image, ax=ax, label=bilingual("axis.keywords.shared"))
 
 
@@ -126,10 +174,14 @@ def describe_keywords(data: pd.DataFrame) -> Text:
 
 def headline_keywords(data: pd.DataFrame) -> Text:
     top = data.iloc[0]
-    return Text("fig.keywords.document.headline", word=top["keyword"], share=f"{top['share_pct']:g}", total=top["total_tokens"])
+    return Text(
+        "fig.keywords.document.headline", word=top["keyword"], share=f"{top['share_pct']:g}", total=top["total_tokens"]
+    )
 
 
 def describe_overlap(data: pd.DataFrame) -> Text:
-    pairs = tuple(Text("fig.keywords.overlap.pair", a=a, b=b, count=n)
-                  for a, b, n in zip(data["document_a"], data["document_b"], data["shared_count"]))
+    pairs = tuple(
+        Text("fig.keywords.overlap.pair", a=a, b=b, count=n)
+        for a, b, n in zip(data["document_a"], data["document_b"], data["shared_count"])
+    )
     return Text("fig.keywords.overlap.alt", pairs=pairs)

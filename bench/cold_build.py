@@ -8,6 +8,7 @@ Each run is a fresh process in a fresh copy (no .build/, no site), so nothing ca
 the checkout's own .build/ and _site/ are never touched. Prints every run, the median, and the
 peak resident memory of the largest build process.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,14 +35,20 @@ def main() -> None:
         for run in range(1, runs + 1):
             project = copy_project(Path(scratch) / f"project-{run}", QUICK_TEXTS if args.quick else None)
             started = time.perf_counter()
-            subprocess.run([sys.executable, "build.py", "--renderer", "embedded"], cwd=project, check=True,
-                           stdout=subprocess.DEVNULL,  # a token cache of its own: a cold run segments every text
-                           env=os.environ | {"PILOTSITE_TOKEN_CACHE": str(project / ".build/cache/tokens")})
+            subprocess.run(
+                [sys.executable, "build.py", "--renderer", "embedded"],
+                cwd=project,
+                check=True,
+                stdout=subprocess.DEVNULL,  # a token cache of its own: a cold run segments every text
+                env=os.environ | {"PILOTSITE_TOKEN_CACHE": str(project / ".build/cache/tokens")},
+            )
             times.append(time.perf_counter() - started)
             print(f"run {run}: {times[-1]:.2f} s", flush=True)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"cold build: median {statistics.median(times):.2f} s over {len(times)} runs "
-          f"(min {min(times):.2f}, max {max(times):.2f}); peak RSS {peak_mb:.0f} MB")
+    print(
+        f"cold build: median {statistics.median(times):.2f} s over {len(times)} runs "
+        f"(min {min(times):.2f}, max {max(times):.2f}); peak RSS {peak_mb:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

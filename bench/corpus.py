@@ -12,6 +12,7 @@ medians to the baseline's, and whether the word counts are identical (same word 
 sides). Then our cold run on the first 25 % and 50 % of the texts (by id) to show how the cost
 grows, and the peak resident memory.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -98,18 +99,26 @@ def main() -> None:
         identical = identical and cold_counts == base_counts == warm_counts
     base_seconds, cold_seconds, warm_seconds = (statistics.median(t) for t in (base_times, cold_times, warm_times))
     runs = lambda times: ", ".join(f"{t:.1f}" for t in times)  # noqa: E731
-    print(f"baseline (1 process, jieba.lcut + Counter): median {base_seconds:6.1f} s  {mb / base_seconds:6.2f} MB/s  runs {runs(base_times)}")
-    print(f"ours, cold ({segmented} texts segmented):      median {cold_seconds:6.1f} s  {mb / cold_seconds:6.2f} MB/s  "
-          f"{base_seconds / cold_seconds:5.2f}x baseline (target >= 1.7x)  runs {runs(cold_times)}")
-    print(f"ours, warm (cache filled):                 median {warm_seconds:6.1f} s  {mb / warm_seconds:6.2f} MB/s  "
-          f"{base_seconds / warm_seconds:5.1f}x baseline (target >= 20x)  runs {runs(warm_times)}")
+    print(
+        f"baseline (1 process, jieba.lcut + Counter): median {base_seconds:6.1f} s  {mb / base_seconds:6.2f} MB/s  runs {runs(base_times)}"
+    )
+    print(
+        f"ours, cold ({segmented} texts segmented):      median {cold_seconds:6.1f} s  {mb / cold_seconds:6.2f} MB/s  "
+        f"{base_seconds / cold_seconds:5.2f}x baseline (target >= 1.7x)  runs {runs(cold_times)}"
+    )
+    print(
+        f"ours, warm (cache filled):                 median {warm_seconds:6.1f} s  {mb / warm_seconds:6.2f} MB/s  "
+        f"{base_seconds / warm_seconds:5.1f}x baseline (target >= 20x)  runs {runs(warm_times)}"
+    )
     print(f"word counts identical to the baseline in every run: {identical}")
     for share in (0.25, 0.5):
         subset = texts[: int(len(texts) * share)]
         sub_mb = sum(t.size for t in subset) / 1e6
         with tempfile.TemporaryDirectory() as scratch:
             seconds, _, _ = ours(corpus, subset, Path(scratch), user_dictionary, stopwords, args.jobs)
-        print(f"scaling: {int(share * 100):3d} % ({sub_mb:5.1f} MB) cold {seconds:6.1f} s = {seconds / sub_mb:.2f} s/MB")
+        print(
+            f"scaling: {int(share * 100):3d} % ({sub_mb:5.1f} MB) cold {seconds:6.1f} s = {seconds / sub_mb:.2f} s/MB"
+        )
     print(f"scaling: 100 % ({mb:5.1f} MB) cold {cold_seconds:6.1f} s = {cold_seconds / mb:.2f} s/MB")
     print(f"peak RSS: {peak_mb():.0f} MB (target < 1,500 MB)")
 

@@ -16,6 +16,7 @@ not, as for a reader who scrolls to the end. The search index is not counted: Pa
 scripts fetch their WebAssembly and index files under pagefind/ only as a query needs them.
 Budget: BUDGET bytes per page; the exit status is 1 if any page is over.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,15 +55,23 @@ KINDS = [
 def kind_of(page: str) -> str:
     """The kind of a page; a page of the Chinese edition (zh/) is its kind, marked zh."""
     if page.startswith("zh/"):
-        return kind_of(page[len("zh/"):]) + " · zh"
+        return kind_of(page[len("zh/") :]) + " · zh"
     return next((kind for kind, pattern in KINDS if re.fullmatch(pattern, page)), "other")
 
 
 class PageParser(HTMLParser):
     """The files an HTML page names and the text it shows."""
 
-    FETCHED = {("link", "href"), ("script", "src"), ("img", "src"), ("object", "data"), ("embed", "src"),
-               ("iframe", "src"), ("source", "src"), ("video", "poster")}
+    FETCHED = {
+        ("link", "href"),
+        ("script", "src"),
+        ("img", "src"),
+        ("object", "data"),
+        ("embed", "src"),
+        ("iframe", "src"),
+        ("source", "src"),
+        ("video", "poster"),
+    }
     LINKS = {"stylesheet", "preload", "modulepreload", "icon"}
     SHOWN = ("placeholder", "value", "alt")  # attributes whose text is drawn (alt: when an image fails)
     HIDDEN = {"script", "style", "title", "template"}
@@ -78,7 +87,11 @@ class PageParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
         for name, value in attrs:
-            if (tag, name) in self.FETCHED and value and (tag != "link" or self.LINKS & set((values.get("rel") or "").split())):
+            if (
+                (tag, name) in self.FETCHED
+                and value
+                and (tag != "link" or self.LINKS & set((values.get("rel") or "").split()))
+            ):
                 self.urls.append(value)
             if name in self.SHOWN and value:
                 self.text.append(value)
@@ -203,8 +216,9 @@ def weigh_page(site: Site, page: str) -> tuple[int, dict[str, int]]:
 
 def pages_of(folder: Path) -> list[str]:
     """Every HTML page of a built site but Pagefind's own."""
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html")
-                  if p.relative_to(folder).parts[0] != "pagefind")
+    return sorted(
+        p.relative_to(folder).as_posix() for p in folder.rglob("*.html") if p.relative_to(folder).parts[0] != "pagefind"
+    )
 
 
 def heaviest_by_kind(folder: Path) -> dict[str, tuple[str, int, dict[str, int], int]]:
@@ -229,11 +243,15 @@ def report(folder: Path) -> int:
     print(f"{'kind':<22} {'pages':>6} {'KB':>7} {'fonts KB':>9} {'font files':>10} {'requests':>8}  page")
     for kind, (page, weight, files, count) in sorted(heaviest.items(), key=lambda item: -item[1][1]):
         fonts = {path: size for path, size in files.items() if path.endswith((".woff2", ".woff", ".ttf", ".otf"))}
-        print(f"{kind:<22} {count:>6} {weight / 1024:>7.1f} {sum(fonts.values()) / 1024:>9.1f} {len(fonts):>10} "
-              f"{len(files):>8}  {page}{'  OVER' if kind in over else ''}")
+        print(
+            f"{kind:<22} {count:>6} {weight / 1024:>7.1f} {sum(fonts.values()) / 1024:>9.1f} {len(fonts):>10} "
+            f"{len(files):>8}  {page}{'  OVER' if kind in over else ''}"
+        )
     kind, (page, weight, files, _) = max(heaviest.items(), key=lambda item: item[1][1])
-    print(f"heaviest page: {page} ({kind}), {weight / 1024:.1f} KB in {len(files)} requests: "
-          f"{'within' if weight <= BUDGET else 'OVER'} the {BUDGET // 1024} KB budget")
+    print(
+        f"heaviest page: {page} ({kind}), {weight / 1024:.1f} KB in {len(files)} requests: "
+        f"{'within' if weight <= BUDGET else 'OVER'} the {BUDGET // 1024} KB budget"
+    )
     for path, size in sorted(files.items(), key=lambda f: -f[1])[:8]:
         print(f"    {size / 1024:8.1f} KB  {path}")
     return 1 if over else 0
@@ -241,8 +259,12 @@ def report(folder: Path) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--site", type=Path, help="a built site to weigh (default: build the project into a temporary copy)")
-    parser.add_argument("--quick", action="store_true", help="build a copy with corpora cut to a few texts and weigh that")
+    parser.add_argument(
+        "--site", type=Path, help="a built site to weigh (default: build the project into a temporary copy)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="build a copy with corpora cut to a few texts and weigh that"
+    )
     args = parser.parse_args()
     if args.site and not args.quick:
         return report(args.site)
@@ -250,8 +272,13 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as scratch:
         project = copy_project(Path(scratch) / "project", QUICK_TEXTS if args.quick else None)
-        subprocess.run([sys.executable, "build.py"], cwd=project, check=True, stdout=subprocess.DEVNULL,
-                       env=os.environ | {"PILOTSITE_TOKEN_CACHE": str(project / ".build/cache/tokens")})
+        subprocess.run(
+            [sys.executable, "build.py"],
+            cwd=project,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env=os.environ | {"PILOTSITE_TOKEN_CACHE": str(project / ".build/cache/tokens")},
+        )
         return report(project / "_site")
 
 

@@ -1,5 +1,6 @@
 """A copy of the project to benchmark on, so no benchmark touches the checkout's own .build/ or
 _site/; for the quick modes, with each corpus inside the project cut to a few texts."""
+
 from __future__ import annotations
 
 import csv

@@ -13,6 +13,7 @@ against the whole site (target: at most 10 %), the new bytes under .build/, and 
 the build and of its last step (indexing, link check and publish), read from the build's
 summary of phases. With --full-corpus, the same on a project whose corpus is the full one.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,8 +68,13 @@ def new_bytes(folder: Path, old: set[tuple[int, int]]) -> tuple[int, int, list[t
 
 def build(root: Path) -> tuple[float, dict[str, float]]:
     """The build's seconds and its phases' seconds, read from its summary line."""
-    result = subprocess.run([sys.executable, "build.py"], cwd=root, capture_output=True, text=True,
-                            env=os.environ | {"PILOTSITE_TOKEN_CACHE": str(root / ".build/cache/tokens")})
+    result = subprocess.run(
+        [sys.executable, "build.py"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=os.environ | {"PILOTSITE_TOKEN_CACHE": str(root / ".build/cache/tokens")},
+    )
     if result.returncode != 0:
         raise SystemExit(f"build failed in {root}:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
     done = re.search(r"in ([\d.]+) s -> .*\n\s+(.*)", result.stdout)
@@ -81,8 +87,11 @@ def build(root: Path) -> tuple[float, dict[str, float]]:
 def edit(path: Path, run: int) -> None:
     """A locator cell of the first row: one figure's data and its pages change, nothing else."""
     lines = path.read_text(encoding="utf-8").split("\n")
-    lines[1] = re.sub(r" \(bench \d+\)|$", f" (bench {run})", lines[1], count=1) if "(bench" in lines[1] \
+    lines[1] = (
+        re.sub(r" \(bench \d+\)|$", f" (bench {run})", lines[1], count=1)
+        if "(bench" in lines[1]
         else lines[1].replace("Results", f"Results (bench {run})", 1)
+    )
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -97,10 +106,19 @@ def measure(root: Path, runs: int, largest: int) -> list[dict]:
             site_new, site_total, listed = new_bytes(root / "_site", old)
             work_new, _, _ = new_bytes(root / ".build", old)
         report = json.loads((root / ".build/last-report.json").read_text(encoding="utf-8"))
-        measured.append({"seconds": seconds, "step7": sum(phases.get(p, 0.0) for p in LAST_STEP),
-                         "publish": phases.get("publish", 0.0), "site_new": site_new, "site_total": site_total,
-                         "work_new": work_new, "figures": len(report["figures_rebuilt"]),
-                         "pages": len(report["pages_rendered"]), "largest": listed[:largest]})
+        measured.append(
+            {
+                "seconds": seconds,
+                "step7": sum(phases.get(p, 0.0) for p in LAST_STEP),
+                "publish": phases.get("publish", 0.0),
+                "site_new": site_new,
+                "site_total": site_total,
+                "work_new": work_new,
+                "figures": len(report["figures_rebuilt"]),
+                "pages": len(report["pages_rendered"]),
+                "largest": listed[:largest],
+            }
+        )
     return measured
 
 
@@ -108,13 +126,19 @@ def show(name: str, measured: list[dict]) -> float:
     median = lambda key: statistics.median(m[key] for m in measured)  # noqa: E731
     share = 100 * median("site_new") / median("site_total")
     last = measured[-1]
-    print(f"{name}: site {median('site_total') / 1e6:.1f} MB; one edit redraws {last['figures']} figure(s), "
-          f"renders {last['pages']} page(s)")
-    print(f"  newly written in the site: median {median('site_new') / 1e6:8.2f} MB = {share:5.1f} % of the site "
-          f"(target <= 10 %)  runs {', '.join(format(m['site_new'] / 1e6, '.2f') for m in measured)}")
+    print(
+        f"{name}: site {median('site_total') / 1e6:.1f} MB; one edit redraws {last['figures']} figure(s), "
+        f"renders {last['pages']} page(s)"
+    )
+    print(
+        f"  newly written in the site: median {median('site_new') / 1e6:8.2f} MB = {share:5.1f} % of the site "
+        f"(target <= 10 %)  runs {', '.join(format(m['site_new'] / 1e6, '.2f') for m in measured)}"
+    )
     print(f"  newly written in .build/:  median {median('work_new') / 1e6:8.2f} MB")
-    print(f"  build median {median('seconds'):6.2f} s; step 7 (index, links, publish) median {median('step7'):5.2f} s; "
-          f"publish median {median('publish'):5.2f} s")
+    print(
+        f"  build median {median('seconds'):6.2f} s; step 7 (index, links, publish) median {median('step7'):5.2f} s; "
+        f"publish median {median('publish'):5.2f} s"
+    )
     if last["largest"]:
         print("  largest new files: " + ", ".join(f"{path} ({size / 1e3:.0f} kB)" for size, path in last["largest"]))
     return share
@@ -123,8 +147,12 @@ def show(name: str, measured: list[dict]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--full-corpus", type=Path, default=None,
-                        help="also measure a project whose corpus is this folder (e.g. ../shared/corpora/cn-regulations)")
+    parser.add_argument(
+        "--full-corpus",
+        type=Path,
+        default=None,
+        help="also measure a project whose corpus is this folder (e.g. ../shared/corpora/cn-regulations)",
+    )
     parser.add_argument("--largest", type=int, default=5, help="how many of the largest new files to name")
     parser.add_argument("--quick", action="store_true", help="one edit, corpora cut to a few texts")
     args = parser.parse_args()
@@ -137,7 +165,9 @@ def main() -> None:
             root = copy_project(Path(scratch) / "full")
             (root / "data/corpora.yaml").write_text(
                 "corpora:\n  - id: cn-regulations\n    title: Chinese central and local regulations\n"
-                f"    path: {args.full_corpus.resolve()}\n", encoding="utf-8")
+                f"    path: {args.full_corpus.resolve()}\n",
+                encoding="utf-8",
+            )
             show(f"full corpus ({args.full_corpus})", measure(root, args.runs, args.largest))
 
 

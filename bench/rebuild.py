@@ -11,6 +11,7 @@ the build's report.
 Prints each median and its ratio to the cold median, against the targets of issue 3
 (no-op at most 5 % of cold and under 2 s; one edit at most 25 % of cold).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,14 +35,23 @@ EDITED = (  # one file few figures declare, one that several declare
 
 def timed_build(root: Path) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "build.py"], cwd=root, check=True, stdout=subprocess.DEVNULL,
-                   env=os.environ | {"PILOTSITE_TOKEN_CACHE": str(root / ".build/cache/tokens")})
+    subprocess.run(
+        [sys.executable, "build.py"],
+        cwd=root,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env=os.environ | {"PILOTSITE_TOKEN_CACHE": str(root / ".build/cache/tokens")},
+    )
     return time.perf_counter() - started
 
 
 def edit(path: Path, run: int) -> None:
     lines = path.read_text(encoding="utf-8").split("\n")
-    lines[1] = lines[1].replace("Results", f"Results (bench {run})", 1) if run == 0 else lines[1].replace(f"(bench {run - 1})", f"(bench {run})", 1)
+    lines[1] = (
+        lines[1].replace("Results", f"Results (bench {run})", 1)
+        if run == 0
+        else lines[1].replace(f"(bench {run - 1})", f"(bench {run})", 1)
+    )
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -70,12 +80,16 @@ def main() -> None:
             edits[(path, len(report["figures_rebuilt"]))] = times
     c, n = statistics.median(cold), statistics.median(noop)
     print(f"cold build      median {c:6.2f} s  runs {', '.join(f'{t:.2f}' for t in cold)}")
-    print(f"no-op rebuild   median {n:6.2f} s  runs {', '.join(f'{t:.2f}' for t in noop)}  "
-          f"= {100 * n / c:.1f} % of cold (target <= 5 % and < 2 s)")
+    print(
+        f"no-op rebuild   median {n:6.2f} s  runs {', '.join(f'{t:.2f}' for t in noop)}  "
+        f"= {100 * n / c:.1f} % of cold (target <= 5 % and < 2 s)"
+    )
     for (path, figures), times in edits.items():
         e = statistics.median(times)
-        print(f"edit {Path(path).name:<15} median {e:6.2f} s  runs {', '.join(f'{t:.2f}' for t in times)}  "
-              f"= {100 * e / c:.1f} % of cold, {figures} figure(s) redrawn (target <= 25 %)")
+        print(
+            f"edit {Path(path).name:<15} median {e:6.2f} s  runs {', '.join(f'{t:.2f}' for t in times)}  "
+            f"= {100 * e / c:.1f} % of cold, {figures} figure(s) redrawn (target <= 25 %)"
+        )
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ Targets (issue 11): cold at most 1.5x the baseline; no-op under 1 s; 20 texts ad
 15 % of cold; seconds per MB at 10x at most 1.3x that at 100 %; peak memory at 100 % at most
 1 GB and at 10x at most 1.5 GB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -110,8 +111,11 @@ def make_multiple(source: Path, target: Path, times: int) -> None:
                 sentence = chooser.choice(pool)
                 parts.append(sentence)
                 size += len(sentence)
-            new = dict(row) | {"id": f"{row['id']}-s{k}", "title": f"{row['title']}（合成{k}）",
-                               "file": f"synthetic/{row['id']}-s{k}.md"}
+            new = dict(row) | {
+                "id": f"{row['id']}-s{k}",
+                "title": f"{row['title']}（合成{k}）",
+                "file": f"synthetic/{row['id']}-s{k}.md",
+            }
             for column in ("sha256", "chars"):
                 if column in new:
                     new[column] = ""
@@ -142,7 +146,8 @@ def project_for(corpus: Path, folder: Path) -> Path:
     copy_project(folder)
     (folder / "data/corpora.yaml").write_text(
         f"corpora:\n  - id: cn-regulations\n    title: Chinese central and local regulations\n    path: {corpus}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -150,8 +155,14 @@ def timed_build(project: Path, jobs: int) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MB of the largest process of the build, and its last lines."""
     env = os.environ | {"PILOTSITE_TOKEN_CACHE": str(project / ".build/cache/tokens")}
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "build.py", "--jobs", str(jobs)], cwd=project, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "build.py", "--jobs", str(jobs)],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
@@ -214,8 +225,11 @@ def main() -> None:
         _, rows = read_metadata(corpus)
         pages = sum(1 for _ in (project / "_site").rglob("*.html"))
         results[label] = (seconds, megabytes, peak, pages, project, output)
-        print(f"{label:>6}: {len(rows):6d} texts {megabytes:7.1f} MB  cold {seconds:7.1f} s  {seconds / megabytes:5.2f} s/MB  "
-              f"peak RSS {peak:6.0f} MB  {pages:6d} pages", flush=True)
+        print(
+            f"{label:>6}: {len(rows):6d} texts {megabytes:7.1f} MB  cold {seconds:7.1f} s  {seconds / megabytes:5.2f} s/MB  "
+            f"peak RSS {peak:6.0f} MB  {pages:6d} pages",
+            flush=True,
+        )
     seconds, megabytes, peak, pages, project, _ = results["100 %"]
     # The machine's speed drifts by tens of percent over minutes: the baseline and the cold build
     # are measured alternately, three baselines around two more cold builds, and medians compared.
@@ -226,26 +240,34 @@ def main() -> None:
         shutil.rmtree(again)
         bases.append(baseline(corpora / "full"))
     base, seconds = statistics.median(bases), statistics.median(colds)
-    print(f"baseline, one process jieba.lcut over the 100 % texts: {' '.join(f'{b:.1f}' for b in bases)} s, median "
-          f"{base:.1f} s; cold builds {' '.join(f'{c:.1f}' for c in colds)} s, median {seconds:.1f} s; "
-          f"cold build = {seconds / base:.2f}x the baseline (target <= 1.5x)")
+    print(
+        f"baseline, one process jieba.lcut over the 100 % texts: {' '.join(f'{b:.1f}' for b in bases)} s, median "
+        f"{base:.1f} s; cold builds {' '.join(f'{c:.1f}' for c in colds)} s, median {seconds:.1f} s; "
+        f"cold build = {seconds / base:.2f}x the baseline (target <= 1.5x)"
+    )
     print("   " + results["100 %"][5].strip().splitlines()[-1].strip())
     # Three no-ops: the first after the builds above can wait on the disk writing their hundreds
     # of MB back, which says more about the machine than about the build.
     noops = [timed_build(project, args.jobs)[0] for _ in range(3)]
-    print(f"no-op rebuild at 100 %: {' '.join(f'{n:.2f}' for n in noops)} s, median {statistics.median(noops):.2f} s "
-          "(target < 1 s)")
+    print(
+        f"no-op rebuild at 100 %: {' '.join(f'{n:.2f}' for n in noops)} s, median {statistics.median(noops):.2f} s "
+        "(target < 1 s)"
+    )
     add_texts(corpora / "full", 20)
     added, added_peak, output = timed_build(project, args.jobs)
-    print(f"20 texts added at 100 %: {added:.1f} s = {100 * added / seconds:.1f} % of cold (target <= 15 %), "
-          f"peak RSS {added_peak:.0f} MB")
+    print(
+        f"20 texts added at 100 %: {added:.1f} s = {100 * added / seconds:.1f} % of cold (target <= 15 %), "
+        f"peak RSS {added_peak:.0f} MB"
+    )
     print("   " + output.strip().splitlines()[-1].strip())
     if args.full_only:
         return
     multiple = results[f"{times}x"]
-    print(f"seconds per MB at {times}x / at 100 %: {(multiple[0] / multiple[1]) / (seconds / megabytes):.2f} "
-          f"(target <= 1.3); peak RSS at 100 % {peak:.0f} MB (target <= 1,000), at {times}x {multiple[2]:.0f} MB "
-          "(target <= 1,500)")
+    print(
+        f"seconds per MB at {times}x / at 100 %: {(multiple[0] / multiple[1]) / (seconds / megabytes):.2f} "
+        f"(target <= 1.3); peak RSS at 100 % {peak:.0f} MB (target <= 1,000), at {times}x {multiple[2]:.0f} MB "
+        "(target <= 1,500)"
+    )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ An analysis imports from here and nowhere else in pilotsite: the engine's module
 be renamed, these names stay, so a reorganised engine needs no edit to any analysis (whose code
 is published on every figure page).
 """
+
 from pilotsite.figures.figure import Check, Figure, NotDrawn, NothingToDraw
 from pilotsite.figures.drawn_texts import bilingual
 from pilotsite.inputs.interface import Listed, Text, Translated, named
@@ -12,19 +13,49 @@ from pilotsite.inputs.codebook import CODEBOOK, TYPES, load_codebook
 from pilotsite.analysis.keyness import G2_P_0001, content_counts, content_words, keyness
 from pilotsite.inputs.project import EVENTS, STAGES
 from pilotsite.inputs.schemas import SLUG
-from pilotsite.analysis.words import (LEGAL_DRAFTING, LEXICON_FILES, STOPWORDS, USER_DICTIONARY, keyword_frequencies, lexicon_of,
-                                      read_word_list, tokens)
+from pilotsite.analysis.words import (
+    LEGAL_DRAFTING,
+    LEXICON_FILES,
+    STOPWORDS,
+    USER_DICTIONARY,
+    keyword_frequencies,
+    lexicon_of,
+    read_word_list,
+    tokens,
+)
 
 __all__ = [
     # declaring figures
-    "Figure", "Check", "NotDrawn", "NothingToDraw",
+    "Figure",
+    "Check",
+    "NotDrawn",
+    "NothingToDraw",
     # titles and captions from the catalogues (data/i18n/), in each edition's language
-    "Listed", "Text", "Translated", "bilingual", "named",
+    "Listed",
+    "Text",
+    "Translated",
+    "bilingual",
+    "named",
     # drawing them: each mark links to the evidence of its data row
     "link_marks",
     # where the inputs are
-    "EVENTS", "STAGES", "CODEBOOK", "LEXICON_FILES", "STOPWORDS", "LEGAL_DRAFTING", "USER_DICTIONARY", "SLUG",
+    "EVENTS",
+    "STAGES",
+    "CODEBOOK",
+    "LEXICON_FILES",
+    "STOPWORDS",
+    "LEGAL_DRAFTING",
+    "USER_DICTIONARY",
+    "SLUG",
     # words, counts and codes
-    "tokens", "lexicon_of", "keyword_frequencies", "read_word_list", "content_counts", "content_words", "keyness", "G2_P_0001",
-    "load_codebook", "TYPES",
+    "tokens",
+    "lexicon_of",
+    "keyword_frequencies",
+    "read_word_list",
+    "content_counts",
+    "content_words",
+    "keyness",
+    "G2_P_0001",
+    "load_codebook",
+    "TYPES",
 ]

@@ -1,4 +1,5 @@
 """Errors a maintainer can act on: each names the file, the place in it, and what was expected."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -3,6 +3,7 @@
 Each phase finishes before the next starts and hands on what the next needs: a Build carries
 the options, the workspace under .build/ and the phase clock; everything else is returned.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,8 +63,14 @@ class Build:
         return {"renderer": self.renderer, "site_url": self.site_url}
 
 
-def load_catalog(root: Path, site_url: str | None, hashes: fingerprint.FileHashes | None = None, jobs: int = 0,
-                 scheduler: str = "", bundle: bool = False):
+def load_catalog(
+    root: Path,
+    site_url: str | None,
+    hashes: fingerprint.FileHashes | None = None,
+    jobs: int = 0,
+    scheduler: str = "",
+    bundle: bool = False,
+):
     """Load and validate every input before any analysis runs, so bad data fails fast. bundle: the
     project of a deposit bundle, which may hold no document (pages/bundle.py)."""
     from pilotsite.analysis.textwork import TextWork
@@ -98,18 +105,39 @@ def load_catalog(root: Path, site_url: str | None, hashes: fingerprint.FileHashe
     corpora = attempt(load_corpora, project, digest, work.cache()) or {}
     tools = ()
     if project.path(CORPORA).is_file():
-        tools = attempt(load_codebook, project) or ()  # validated here so a bad pattern stops the build before any analysis
+        tools = (
+            attempt(load_codebook, project) or ()
+        )  # validated here so a bad pattern stops the build before any analysis
     if documents is not None:  # events, stages and reported numbers quote the documents
-        events, stages, reported = (attempt(load, project, documents) for load in (load_events, load_stages, load_reported))
+        events, stages, reported = (
+            attempt(load, project, documents) for load in (load_events, load_stages, load_reported)
+        )
     trends = attempt(load_trends, project)
     dois = attempt(load_dois, project)
     if problems:
         raise BuildError(problems)
     validated.save()
-    textwork = TextWork(work.tokens, work.cache("coded"), user_dictionary, tools,
-                        codebook_digest(project) if tools else "", jobs, scheduler)
-    return Catalog(project=project, documents=documents, events=events, stages=stages, reported=reported,
-                   corpora=corpora, textwork=textwork, cache_dir=work.cache(), trends=trends, dois=dois)
+    textwork = TextWork(
+        work.tokens,
+        work.cache("coded"),
+        user_dictionary,
+        tools,
+        codebook_digest(project) if tools else "",
+        jobs,
+        scheduler,
+    )
+    return Catalog(
+        project=project,
+        documents=documents,
+        events=events,
+        stages=stages,
+        reported=reported,
+        corpora=corpora,
+        textwork=textwork,
+        cache_dir=work.cache(),
+        trends=trends,
+        dois=dois,
+    )
 
 
 def load(build: Build):
@@ -164,16 +192,26 @@ def draw_figures(build: Build, catalog, analyses: Analyses) -> Drawn:
     keys, components, stale, reasons = {}, {}, [], {}
     for figure in analyses.figures:
         parts = fingerprint.figure_components(
-            figure_id=figure.id, analysis=build.root / figure.analysis, analysis_label=figure.analysis,
-            inputs=figure.inputs, params=dict(figure.params), root=build.root, hashes=build.state.hashes,
-            libraries=libraries, loaders=loaders)
+            figure_id=figure.id,
+            analysis=build.root / figure.analysis,
+            analysis_label=figure.analysis,
+            inputs=figure.inputs,
+            params=dict(figure.params),
+            root=build.root,
+            hashes=build.state.hashes,
+            libraries=libraries,
+            loaders=loaders,
+        )
         parts["texts:drawn"] = drawn_texts  # the words drawn into the image (drawing.bilingual)
         key = fingerprint.key_of(parts)
         keys[figure.id], components[figure.id] = key, parts
         if not cache.has(figure.id, key):
             before = cache.components(figure.id, build.state.figure_keys.get(figure.id, ""))
-            reasons[figure.id] = (sorted(n for n in set(parts) | set(before) if parts.get(n) != before.get(n))
-                                  if before else ["no earlier build"])
+            reasons[figure.id] = (
+                sorted(n for n in set(parts) | set(before) if parts.get(n) != before.get(n))
+                if before
+                else ["no earlier build"]
+            )
             build.say(f"      drawing {figure.id} ({listed(reasons[figure.id])})")
             build.detail("        " + "; ".join(f"{name}: changed" for name in reasons[figure.id][:20]))
             stale.append(figure)
@@ -185,7 +223,9 @@ def draw_figures(build: Build, catalog, analyses: Analyses) -> Drawn:
         cache.store(figure.id, keys[figure.id], files, components[figure.id])
     results = {}
     for figure in analyses.figures:
-        result = cache.load(figure, keys[figure.id], components[figure.id], build.root, catalog.project.settings.interface)
+        result = cache.load(
+            figure, keys[figure.id], components[figure.id], build.root, catalog.project.settings.interface
+        )
         if isinstance(result, NotDrawn):
             analyses.not_drawn.append(result)
             build.say(f"      not drawn: {figure.id} ({result.reason})")
@@ -213,8 +253,9 @@ def record_versions(build: Build, catalog, drawn: Drawn) -> Versions:
 
     build.clock.start("versions")
     build.say("[4/7] Recording figure versions")
-    new_ledger, changes, files = ledger.record(ledger.load(build.root), build.root, drawn.results.values(),
-                                               catalog.project.settings.date, catalog.documents)
+    new_ledger, changes, files = ledger.record(
+        ledger.load(build.root), build.root, drawn.results.values(), catalog.project.settings.date, catalog.documents
+    )
     for change in changes:
         build.say(f"      {change.figure_id}: version {change.version} ({change.summary})")
     return Versions(new_ledger, changes, files)
@@ -256,14 +297,25 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     build.clock.start("pages")
     build.say("[5/7] Writing page sources")
     work, settings = build.work, catalog.project.settings
-    model = SiteModel(project=catalog.project, documents=dict(catalog.documents), results=drawn.results,
-                      events=catalog.events, stages=catalog.stages, lexicon_summary=lexicon_summary(build.root),
-                      versions=software_versions() | {"pandoc": embedded.pandoc_display_version()},
-                      ledger=versions.ledger, history_files=versions.files, catalog=catalog,
-                      not_drawn=analyses.not_drawn, references=RenderedReferences(work.cache("apa.json")),
-                      dois=catalog.dois)
+    model = SiteModel(
+        project=catalog.project,
+        documents=dict(catalog.documents),
+        results=drawn.results,
+        events=catalog.events,
+        stages=catalog.stages,
+        lexicon_summary=lexicon_summary(build.root),
+        versions=software_versions() | {"pandoc": embedded.pandoc_display_version()},
+        ledger=versions.ledger,
+        history_files=versions.files,
+        catalog=catalog,
+        not_drawn=analyses.not_drawn,
+        references=RenderedReferences(work.cache("apa.json")),
+        dois=catalog.dois,
+    )
     model.evidence = evidence_links(model, catalog)
-    model.search_bundles = {c.id: search.corpus_bundles(c, bool(evidence_items(model, c))) for c in catalog.corpora.values()}
+    model.search_bundles = {
+        c.id: search.corpus_bundles(c, bool(evidence_items(model, c))) for c in catalog.corpora.values()
+    }
     staging = publish.staging_dir(build.out)
     if staging.exists():
         shutil.rmtree(staging)
@@ -273,8 +325,11 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     # corpus of any size is never in memory at once.
     sources = work.page_sources
     writer = SourceWriter(model, sources, work.cache("templates"), work.cache("sources"))
-    renderer = (embedded.EmbeddedRenderer(catalog.project, sources, staging, work.cache("pages"), model.nav)
-                if build.renderer == "embedded" else None)
+    renderer = (
+        embedded.EmbeddedRenderer(catalog.project, sources, staging, work.cache("pages"), model.nav)
+        if build.renderer == "embedded"
+        else None
+    )
     spec = embedded.RenderSpec(settings, site_templates(catalog.project.site), build.renderer == "embedded", model.nav)
     stage = TextStage(catalog, writer, renderer, spec, work.cache(), build.jobs, build.scheduler, build.progress)
     build.clock.start("text pages")
@@ -284,24 +339,37 @@ def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, version
     pages = [page for language in EDITIONS for page in build_pages(model.in_edition(language))]
     model.references.save()
     pdf_edition.prune(work.cache(), pages)
-    render_uncached(pages, writer, renderer, spec, build.jobs, build.progress)  # both cores: into the caches, which write() and render() then find
+    render_uncached(
+        pages, writer, renderer, spec, build.jobs, build.progress
+    )  # both cores: into the caches, which write() and render() then find
     page_keys = writer.write(pages)
     if renderer is not None:
         renderer.render(pages, page_keys)
     # not in the sitemap: redirects, and embedded views (whose full pages are)
     unlisted = {p.path for p in pages if p.redirect or p.layout != DEFAULT_LAYOUT}
     # A corpus's evidence pages are indexed once, like its texts (search.bundles)
-    indexed = [f"{p.path}.html" for p in pages
-               if p.search_kind and not (p.language != "en" and p.search_kind == "evidence")] + stage.indexed
+    indexed = [
+        f"{p.path}.html" for p in pages if p.search_kind and not (p.language != "en" and p.search_kind == "evidence")
+    ] + stage.indexed
     build.clock.start("fonts")
     # The layout's own Chinese and the interface's texts it shows are on every page of an edition:
     # its interface, and the switch, which names the other editions in their own language.
     layout_text = (build.root / "site" / "layouts" / "page.html.j2").read_text(encoding="utf-8")
-    layouts = {folder: settings.title_zh + layout_text + replace(settings.interface, language=language).shown_texts()
-               + "".join(settings.interface.raw(key, other) for other in EDITIONS if other != language
-                         for key in ("layout.edition_name", "layout.edition_switch_label"))
-               for language, folder in EDITIONS.items()}
-    fonts, font_plan = webfont.write_font(sources, layouts, work.cache("fonts"), writer.keys, stage.characters, build.jobs)
+    layouts = {
+        folder: settings.title_zh
+        + layout_text
+        + replace(settings.interface, language=language).shown_texts()
+        + "".join(
+            settings.interface.raw(key, other)
+            for other in EDITIONS
+            if other != language
+            for key in ("layout.edition_name", "layout.edition_switch_label")
+        )
+        for language, folder in EDITIONS.items()
+    }
+    fonts, font_plan = webfont.write_font(
+        sources, layouts, work.cache("fonts"), writer.keys, stage.characters, build.jobs
+    )
     for path in fonts:
         writer.keep(path)
     files = site_files(model, [p for p in writer.keys if p not in unlisted])
@@ -333,7 +401,9 @@ def render(build: Build, written: Written) -> Written:
     return written
 
 
-def index_check_and_publish(build: Build, analyses: Analyses, drawn: Drawn, versions: Versions, written: Written) -> dict:
+def index_check_and_publish(
+    build: Build, analyses: Analyses, drawn: Drawn, versions: Versions, written: Written
+) -> dict:
     """The search index is written into the staged copy before the link check, so the search
     page's links to the index are checked and the index is published (or discarded) with the
     pages; a site with a broken link is never published."""
@@ -341,18 +411,28 @@ def index_check_and_publish(build: Build, analyses: Analyses, drawn: Drawn, vers
     from pilotsite.state import ledger
 
     build.clock.start("search")
-    build.say("[7/7] Indexing for search, checking links and " + ("comparing with " + str(build.out) if build.check else "publishing"))
+    build.say(
+        "[7/7] Indexing for search, checking links and "
+        + ("comparing with " + str(build.out) if build.check else "publishing")
+    )
     staging, work = written.staging, build.work
-    search.index_site(staging, written.indexed, written.search_bundles, written.search_keys, work.cache("search"),
-                      build.progress)
+    search.index_site(
+        staging, written.indexed, written.search_bundles, written.search_keys, work.cache("search"), build.progress
+    )
     build.clock.start("links")
     broken = linkcheck.broken_links(staging, written.html_keys, work.cache("links-v2.json"))
     if broken:
         shutil.rmtree(staging)
         raise BuildError("broken links in the built site:\n  " + "\n  ".join(broken[:20]))
-    report = {"figures": len(analyses.figures), "figures_rebuilt": drawn.rebuilt, "reasons": drawn.reasons,
-              "not_drawn": [n.id for n in analyses.not_drawn], "pages_rendered": written.rendered,
-              "changes": [c.figure_id for c in versions.changes], "differences": []}
+    report = {
+        "figures": len(analyses.figures),
+        "figures_rebuilt": drawn.rebuilt,
+        "reasons": drawn.reasons,
+        "not_drawn": [n.id for n in analyses.not_drawn],
+        "pages_rendered": written.rendered,
+        "changes": [c.figure_id for c in versions.changes],
+        "differences": [],
+    }
     build.clock.start("publish")
     if build.check:
         expected, found = tree_digests(staging), (tree_digests(build.out) if build.out.is_dir() else {})
@@ -360,10 +440,16 @@ def index_check_and_publish(build: Build, analyses: Analyses, drawn: Drawn, vers
         shutil.rmtree(staging)
     else:
         shared = publish.share_unchanged(staging)  # what a tool wrote anew (Quarto) but is as published: linked
-        build.detail(f"      {shared / 1e6:.1f} MB written anew but as published: linked to the published files instead")
+        build.detail(
+            f"      {shared / 1e6:.1f} MB written anew but as published: linked to the published files instead"
+        )
         publish.publish(staging, build.out)
-        ledger.save(build.root, versions.ledger, versions.files)  # after publishing: a kill before it only delays the record
-        build.state.save(build.out, inputs_digest(build.root, build.state.hashes, build.options), drawn.keys, len(written.sources))
+        ledger.save(
+            build.root, versions.ledger, versions.files
+        )  # after publishing: a kill before it only delays the record
+        build.state.save(
+            build.out, inputs_digest(build.root, build.state.hashes, build.options), drawn.keys, len(written.sources)
+        )
         drawn.cache.prune(drawn.keys)
         fingerprint.write_atomic(work.report, json.dumps(report, indent=1).encode("utf-8"))
     return report

@@ -6,6 +6,7 @@ position) and show a failed rebuild's error over the last good page. They learn 
 server-sent event stream at EVENTS_PATH; the script that listens to it is injected into each
 HTML response as it is served, so the published files never contain it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,7 +22,13 @@ from urllib.parse import urlsplit
 
 from pilotsite.state import fingerprint
 
-WATCHED = ("data", "analyses", "site", "pilotsite", "build.py")  # what `serve` rebuilds on (not history/: the build writes it)
+WATCHED = (
+    "data",
+    "analyses",
+    "site",
+    "pilotsite",
+    "build.py",
+)  # what `serve` rebuilds on (not history/: the build writes it)
 POLL_SECONDS = 1.0
 KEEPALIVE_SECONDS = 15.0  # a comment this often on every event stream: writing to a closed page ends its thread
 EVENTS_PATH = "/__pilotsite__/events"
@@ -34,13 +41,16 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     folders = [(name, root / name) for name in WATCHED] + fingerprint.outside_corpus_folders(root, WATCHED)
     files = {}
     for label, path in folders:
-        for p in ([path] if path.is_file() else sorted(path.rglob("*"))):
+        for p in [path] if path.is_file() else sorted(path.rglob("*")):
             if p.is_file() and "__pycache__" not in p.parts:
                 try:
                     stat = p.stat()
                 except FileNotFoundError:  # deleted between listing and stat: the next poll sees it
                     continue
-                files[label if p == path else f"{label}/{p.relative_to(path).as_posix()}"] = (stat.st_mtime_ns, stat.st_size)
+                files[label if p == path else f"{label}/{p.relative_to(path).as_posix()}"] = (
+                    stat.st_mtime_ns,
+                    stat.st_size,
+                )
     return files
 
 
@@ -183,7 +193,9 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         return path if path.suffix in (".html", ".htm") and path.is_file() else None
 
     def send_html(self, page: Path, with_body: bool) -> None:
-        build = self.build_status.state()["build"]  # read before the file: a swap in between costs one extra reload, never a stale page
+        build = self.build_status.state()[
+            "build"
+        ]  # read before the file: a swap in between costs one extra reload, never a stale page
         try:
             body = with_reload_script(page.read_bytes(), build)
         except OSError:  # the folder was being swapped: the page may reload
@@ -222,8 +234,13 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 def rebuild(root: Path, build_args: list[str]) -> str | None:
     """Build in a fresh process, so edits to pilotsite/ take effect. Its stderr reaches the terminal
     line by line as before, and is kept: returns it if the build failed, None if it succeeded."""
-    process = subprocess.Popen([sys.executable, str(root / "build.py"), *build_args], cwd=root,
-                               stderr=subprocess.PIPE, text=True, errors="replace")
+    process = subprocess.Popen(
+        [sys.executable, str(root / "build.py"), *build_args],
+        cwd=root,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+    )
     lines = []
     for line in process.stderr:
         sys.stderr.write(line)
@@ -232,8 +249,14 @@ def rebuild(root: Path, build_args: list[str]) -> str | None:
     return None if process.wait() == 0 else "".join(lines)
 
 
-def watch(root: Path, build_args: list[str], stop: threading.Event, seen: dict[str, tuple[int, int]],
-          status: BuildStatus, say: Callable[[str], None]) -> None:
+def watch(
+    root: Path,
+    build_args: list[str],
+    stop: threading.Event,
+    seen: dict[str, tuple[int, int]],
+    status: BuildStatus,
+    say: Callable[[str], None],
+) -> None:
     """Poll the inputs and rebuild when one changes; a failed build prints its error, tells the open
     pages, and the last good site stays published."""
     while not stop.wait(POLL_SECONDS):
@@ -263,8 +286,10 @@ def serve(root: Path, out: Path, port: int, build_args: list[str], say: Callable
     watcher = threading.Thread(target=watch, args=(root, build_args, stop, snapshot(root), status, say), daemon=True)
     # Each open page holds one thread (its event stream): ThreadingHTTPServer gives every request its own.
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-        say(f"Serving {out} at http://localhost:{server.server_address[1]}/ and rebuilding on changes "
-            f"to {', '.join(WATCHED)} (Ctrl-C to stop)")
+        say(
+            f"Serving {out} at http://localhost:{server.server_address[1]}/ and rebuilding on changes "
+            f"to {', '.join(WATCHED)} (Ctrl-C to stop)"
+        )
         watcher.start()
         try:
             server.serve_forever()

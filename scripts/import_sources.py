@@ -14,6 +14,7 @@ The output is simple Markdown: headings start with "## " or "### ", paragraphs a
 separated by exactly one blank line, list items start with "- ". Files are UTF-8
 with LF line endings and a trailing newline. The script is deterministic.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,15 +34,15 @@ DOCS = {
 
 # ---------------------------------------------------------------- helpers
 
-A_TAG = re.compile(r'<a\s+[^>]*>(.*?)</a>', re.S)
-SUP_TAG = re.compile(r'<sup>(.*?)</sup>', re.S)
+A_TAG = re.compile(r"<a\s+[^>]*>(.*?)</a>", re.S)
+SUP_TAG = re.compile(r"<sup>(.*?)</sup>", re.S)
 
 
 def strip_inline(s: str) -> str:
     """Remove HTML tags and Markdown bold markers, keep the text inside."""
-    s = A_TAG.sub(r'\1', s)
-    s = SUP_TAG.sub(r'\1', s)
-    s = s.replace('**', '')
+    s = A_TAG.sub(r"\1", s)
+    s = SUP_TAG.sub(r"\1", s)
+    s = s.replace("**", "")
     return s
 
 
@@ -54,24 +55,25 @@ def render(blocks: list[str]) -> str:
         b = b.strip()
         if not b:
             continue
-        item = b.startswith('- ')
+        item = b.startswith("- ")
         if item and prev_item:
-            out[-1] = out[-1] + '\n' + b
+            out[-1] = out[-1] + "\n" + b
         else:
             out.append(b)
         prev_item = item
-    return '\n\n'.join(out) + '\n'
+    return "\n\n".join(out) + "\n"
 
 
 def lines_of(raw: str) -> list[str]:
-    return raw.replace('\r\n', '\n').replace('\r', '\n').split('\n')
+    return raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def is_blank(line: str) -> bool:
-    return line.strip() == ''   # str.strip() also removes NBSP
+    return line.strip() == ""  # str.strip() also removes NBSP
 
 
 # ---------------------------------------------------------------- 000
+
 
 def clean_000(raw: str) -> str:
     lines = [l for l in lines_of(raw)]
@@ -84,18 +86,26 @@ def clean_000(raw: str) -> str:
 # ---------------------------------------------------------------- 001
 
 RUNNING_HEADER = re.compile(
-    r'^(Volume 4 Issue 1: January -February 2024: ISSN 2985-2730'
-    r'|Website: '
-    r'|DOI: '
-    r'|## International Journal of Sociologies and Anthropologies Science Reviews)'
+    r"^(Volume 4 Issue 1: January -February 2024: ISSN 2985-2730"
+    r"|Website: "
+    r"|DOI: "
+    r"|## International Journal of Sociologies and Anthropologies Science Reviews)"
 )
-FIGURE_LINE = re.compile(r'^Figure \d+\b')
+FIGURE_LINE = re.compile(r"^Figure \d+\b")
 TOP_LEVEL_001 = {
-    'Abstract', 'Introduction', 'Significance of the Problem', 'Objectives',
-    'Literature review', 'Conceptual Framework', 'Research Methodology',
-    'Results', 'Discussion', 'Recommendation', 'References',
+    "Abstract",
+    "Introduction",
+    "Significance of the Problem",
+    "Objectives",
+    "Literature review",
+    "Conceptual Framework",
+    "Research Methodology",
+    "Results",
+    "Discussion",
+    "Recommendation",
+    "References",
 }
-SENTENCE_END = ('.', '?', '!', ':', '"', '”', ')')
+SENTENCE_END = (".", "?", "!", ":", '"', "”", ")")
 
 
 def clean_001(raw: str) -> str:
@@ -104,7 +114,7 @@ def clean_001(raw: str) -> str:
     # Each block: (text, preceded_by_page_break)
     items: list[tuple[str, bool]] = []
     page_break = False
-    in_front = True          # before "#### Abstract": title + author block
+    in_front = True  # before "#### Abstract": title + author block
     for line in lines:
         line = line.rstrip()
         if is_blank(line):
@@ -113,21 +123,21 @@ def clean_001(raw: str) -> str:
             page_break = True
             continue
         if FIGURE_LINE.match(line):
-            continue       # placeholder for an image we do not have
+            continue  # placeholder for an image we do not have
         if in_front:
-            if line.startswith('#### Abstract'):
+            if line.startswith("#### Abstract"):
                 in_front = False
             else:
                 # Title, authors, affiliation, e-mail/ORCID lines go to
                 # document.yaml. Only the editorial-history dates are kept.
-                m = re.search(r'(Received \S+ Revised \S+ Accepted \S+)\s*$', line)
+                m = re.search(r"(Received \S+ Revised \S+ Accepted \S+)\s*$", line)
                 if m:
                     items.append((m.group(1), False))
                 continue
-        m = re.match(r'^(#+)\s*(.*)$', line)
+        m = re.match(r"^(#+)\s*(.*)$", line)
         if m:
             title = strip_inline(m.group(2)).strip()
-            level = '## ' if title in TOP_LEVEL_001 else '### '
+            level = "## " if title in TOP_LEVEL_001 else "### "
             items.append((level + title, page_break))
         else:
             items.append((strip_inline(line).rstrip(), page_break))
@@ -136,11 +146,15 @@ def clean_001(raw: str) -> str:
     # Rejoin paragraphs split by a page break (running header between them):
     # previous block does not end a sentence and the next starts lower-case.
     for text, after_break in items:
-        if (after_break and blocks and not text.startswith('#')
-                and not blocks[-1].startswith('#')
-                and not blocks[-1].endswith(SENTENCE_END)
-                and text[:1].islower()):
-            blocks[-1] = blocks[-1] + ' ' + text
+        if (
+            after_break
+            and blocks
+            and not text.startswith("#")
+            and not blocks[-1].startswith("#")
+            and not blocks[-1].endswith(SENTENCE_END)
+            and text[:1].islower()
+        ):
+            blocks[-1] = blocks[-1] + " " + text
         else:
             blocks.append(text)
     return render(blocks)
@@ -148,26 +162,27 @@ def clean_001(raw: str) -> str:
 
 # ---------------------------------------------------------------- 002
 
+
 def clean_002(raw: str) -> str:
     blocks: list[str] = []
     for line in lines_of(raw):
         line = line.rstrip()
         if is_blank(line):
             continue
-        if line == 'Font Size: a A A':
+        if line == "Font Size: a A A":
             continue
-        if line.startswith('Manufacturing Typical Experience:Research On'):
-            continue        # title -> document.yaml
-        if line.startswith(('Posted on:', 'Country:', 'GTID:')):
-            continue        # posting metadata -> document.yaml
-        if line.startswith('Abstract/Summary:'):
-            blocks.append('## Abstract')
-            continue        # rest of the line is "PDF Full Text Request"
-        if line.startswith('PDF Full Text Request') or line.startswith('Related items'):
+        if line.startswith("Manufacturing Typical Experience:Research On"):
+            continue  # title -> document.yaml
+        if line.startswith(("Posted on:", "Country:", "GTID:")):
+            continue  # posting metadata -> document.yaml
+        if line.startswith("Abstract/Summary:"):
+            blocks.append("## Abstract")
+            continue  # rest of the line is "PDF Full Text Request"
+        if line.startswith("PDF Full Text Request") or line.startswith("Related items"):
             continue
-        if line.startswith('Keywords/Search Tags:'):
-            blocks.append('## Keywords')
-            blocks.append(line[len('Keywords/Search Tags:'):].strip())
+        if line.startswith("Keywords/Search Tags:"):
+            blocks.append("## Keywords")
+            blocks.append(line[len("Keywords/Search Tags:") :].strip())
             continue
         blocks.append(line)
     return render(blocks)
@@ -175,10 +190,10 @@ def clean_002(raw: str) -> str:
 
 # ---------------------------------------------------------------- 003
 
-LABEL_003 = re.compile(r'^(Authors|Information|Keywords|Abstract|DOI|Cite):$')
+LABEL_003 = re.compile(r"^(Authors|Information|Keywords|Abstract|DOI|Cite):$")
 
 
-METADATA_SECTIONS_003 = {'Authors', 'Information', 'DOI', 'Cite'}  # kept in document.yaml instead
+METADATA_SECTIONS_003 = {"Authors", "Information", "DOI", "Cite"}  # kept in document.yaml instead
 
 
 def clean_003(raw: str) -> str:
@@ -186,22 +201,22 @@ def clean_003(raw: str) -> str:
     in_metadata = False
     for line in lines_of(raw):
         line = line.rstrip()
-        if is_blank(line) or line == '-':
-            continue        # lone "-" separators
+        if is_blank(line) or line == "-":
+            continue  # lone "-" separators
         m = LABEL_003.match(line)
         if m:
             in_metadata = m.group(1) in METADATA_SECTIONS_003
             if not in_metadata:
-                blocks.append('## ' + m.group(1))
+                blocks.append("## " + m.group(1))
             continue
         if not in_metadata:
-            blocks.append(line)   # Chinese and English paragraphs stay separate
+            blocks.append(line)  # Chinese and English paragraphs stay separate
     return render(blocks)
 
 
 # ---------------------------------------------------------------- 004
 
-FOOTNOTE = re.compile(r'^\[\d+\] ')
+FOOTNOTE = re.compile(r"^\[\d+\] ")
 
 
 def clean_004(raw: str) -> str:
@@ -211,15 +226,15 @@ def clean_004(raw: str) -> str:
         line = line.rstrip()
         if is_blank(line):
             continue
-        if line.startswith('Written by '):
-            continue        # byline -> document.yaml authors
-        if line == 'Leave a Reply' or line.startswith('Your email address will not be published'):
+        if line.startswith("Written by "):
+            continue  # byline -> document.yaml authors
+        if line == "Leave a Reply" or line.startswith("Your email address will not be published"):
             continue
         if FOOTNOTE.match(line):
             notes.append(line)
         else:
             body.append(line)
-    blocks = body + (['## Notes'] + notes if notes else [])
+    blocks = body + (["## Notes"] + notes if notes else [])
     return render(blocks)
 
 
@@ -233,23 +248,26 @@ CLEANERS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    ap.add_argument('--sources', default='../shared/sources',
-                    help='folder with the source .txt files (relative to the repository root)')
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument(
+        "--sources",
+        default="../shared/sources",
+        help="folder with the source .txt files (relative to the repository root)",
+    )
     args = ap.parse_args(argv)
     src_dir = Path(args.sources)
     if not src_dir.is_absolute():
         src_dir = (REPO_ROOT / src_dir).resolve()
-    out_root = REPO_ROOT / 'data' / 'documents'
+    out_root = REPO_ROOT / "data" / "documents"
     for fname, doc_id in DOCS.items():
-        raw = (src_dir / fname).read_bytes().decode('utf-8')
+        raw = (src_dir / fname).read_bytes().decode("utf-8")
         text = CLEANERS[fname](raw)
         out_dir = out_root / doc_id
         out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / 'text.md').write_bytes(text.encode('utf-8'))
-        print(f'{fname} -> {(out_dir / "text.md").relative_to(REPO_ROOT)}')
+        (out_dir / "text.md").write_bytes(text.encode("utf-8"))
+        print(f"{fname} -> {(out_dir / 'text.md').relative_to(REPO_ROOT)}")
     return 0
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     sys.exit(main())

@@ -9,6 +9,7 @@ otherwise a share of the size budget proportional to its size in the full corpus
 stratum, texts are taken in the order of SHA-256(seed + id), so the same corpus, seed and budget
 always give the same sample. The layout (metadata.csv + texts/) is the source's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,7 +63,9 @@ def main() -> None:
     mb = sum(size[r["id"]] for r in chosen) / 1e6
     print(f"{len(chosen)} of {len(rows)} texts, {mb:.2f} MB -> {args.out}")
     for key in sorted(strata):
-        print(f"  {'/'.join(k or '-' for k in key)}: {sum(1 for r in chosen if (r['level'], r['region'], r['issuer_tier']) == key)} of {len(strata[key])}")
+        print(
+            f"  {'/'.join(k or '-' for k in key)}: {sum(1 for r in chosen if (r['level'], r['region'], r['issuer_tier']) == key)} of {len(strata[key])}"
+        )
 
 
 if __name__ == "__main__":

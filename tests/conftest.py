@@ -1,4 +1,5 @@
 """Shared fixtures: the default site built once per session, and throwaway project copies."""
+
 from __future__ import annotations
 
 import hashlib
@@ -29,7 +30,8 @@ def tree_hashes(folder: Path) -> dict[str, str]:
     """SHA-256 of every file under folder, keyed by relative path."""
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -152,8 +154,12 @@ def need_chromium() -> None:
     pytest.importorskip("selenium")
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         if _os.environ.get("CI"):
-            pytest.fail("chromium and chromium-driver are missing (apt-get install chromium chromium-driver)", pytrace=False)
-        pytest.skip("needs chromium and chromium-driver (apt-get install chromium chromium-driver)", allow_module_level=True)
+            pytest.fail(
+                "chromium and chromium-driver are missing (apt-get install chromium chromium-driver)", pytrace=False
+            )
+        pytest.skip(
+            "needs chromium and chromium-driver (apt-get install chromium chromium-driver)", allow_module_level=True
+        )
 
 
 def start_chromium():
@@ -163,8 +169,14 @@ def start_chromium():
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
-                     "--hide-scrollbars", "--force-device-scale-factor=1"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+    ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)

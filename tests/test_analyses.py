@@ -1,4 +1,5 @@
 """Keyword and timeline analyses on a tiny project with known answers."""
+
 import shutil
 
 import pandas as pd
@@ -24,22 +25,41 @@ def tiny_project(root):
         folder = root / "data/documents" / doc_id
         folder.mkdir(parents=True)
         (folder / "text.md").write_text(text, encoding="utf-8")
-        (folder / "document.yaml").write_text(yaml.safe_dump({
-            "id": doc_id, "title": doc_id.upper(), "authors": [], "kind": "test", "languages": langs,
-            "source_file": "none", "short_title": doc_id, "summary": "tiny"}), encoding="utf-8")
+        (folder / "document.yaml").write_text(
+            yaml.safe_dump(
+                {
+                    "id": doc_id,
+                    "title": doc_id.upper(),
+                    "authors": [],
+                    "kind": "test",
+                    "languages": langs,
+                    "source_file": "none",
+                    "short_title": doc_id,
+                    "summary": "tiny",
+                }
+            ),
+            encoding="utf-8",
+        )
     (root / "data/timelines").mkdir(parents=True)
     (root / "data/timelines/events.csv").write_text(
-        "event_id,document_id,date_start,date_end,approximate,date_text,label,quote\n", encoding="utf-8")
+        "event_id,document_id,date_start,date_end,approximate,date_text,label,quote\n", encoding="utf-8"
+    )
     (root / "data/timelines/stages.csv").write_text(
-        "process_id,document_id,process_label,step,label,quote\n", encoding="utf-8")
+        "process_id,document_id,process_label,step,label,quote\n", encoding="utf-8"
+    )
     shutil.copytree(ROOT / "data/lexicon", root / "data/lexicon")
     shutil.copy(ROOT / "data/site.yaml", root / "data/site.yaml")
     (root / "analyses").mkdir()
     shutil.copy(ROOT / "analyses/keyword_frequencies.py", root / "analyses")
     project = open_project(root)
     documents = load_documents(project)
-    return Catalog(project, documents, load_events(project, documents), load_stages(project, documents),
-                   load_reported(project, documents))
+    return Catalog(
+        project,
+        documents,
+        load_events(project, documents),
+        load_stages(project, documents),
+        load_reported(project, documents),
+    )
 
 
 def test_keyword_figures_per_document_and_language(tmp_path):
@@ -57,7 +77,9 @@ def test_overlap_table_lists_shared_keywords(tmp_path):
     catalog = tiny_project(tmp_path)
     figure = next(f for f in discover(catalog) if f.id == "keyword-overlap")
     data = run_figure(figure, catalog).data
-    assert data.to_dict("records") == [{"document_a": "doc-a", "document_b": "doc-b", "shared_count": 2, "shared_keywords": "county; pilot"}]
+    assert data.to_dict("records") == [
+        {"document_a": "doc-a", "document_b": "doc-b", "shared_count": 2, "shared_keywords": "county; pilot"}
+    ]
 
 
 def test_undeclared_input_is_refused(tmp_path):

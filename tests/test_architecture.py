@@ -1,5 +1,6 @@
 """The folder layout is the pipeline: layers that only import downwards, no cycles, analyses
 written against pilotsite.api alone, and no module whose state another module sets."""
+
 from __future__ import annotations
 
 import ast
@@ -26,11 +27,16 @@ def test_every_import_goes_downwards_and_no_package_has_a_cycle():
 def test_an_upward_import_or_a_cycle_is_caught(tmp_path):
     for name in ("pilotsite", "pyproject.toml"):
         source = ROOT / name
-        (shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__")) if source.is_dir()
-         else shutil.copy(source, tmp_path / name))
+        (
+            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+            if source.is_dir()
+            else shutil.copy(source, tmp_path / name)
+        )
     ledger = tmp_path / "pilotsite/state/ledger.py"
-    ledger.write_text(ledger.read_text(encoding="utf-8") + "\n\ndef _upward():\n    from pilotsite.pages import model\n",
-                      encoding="utf-8")
+    ledger.write_text(
+        ledger.read_text(encoding="utf-8") + "\n\ndef _upward():\n    from pilotsite.pages import model\n",
+        encoding="utf-8",
+    )
     result = lint_imports(tmp_path)
     assert result.returncode != 0 and "pilotsite.state.ledger -> pilotsite.pages.model" in result.stdout, result.stdout
 
@@ -38,8 +44,13 @@ def test_an_upward_import_or_a_cycle_is_caught(tmp_path):
 def test_analyses_import_the_engine_from_pilotsite_api_only():
     for path in sorted((ROOT / "analyses").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             for name in names:
                 assert not name.startswith("pilotsite") or name == "pilotsite.api", f"{path.name} imports {name}"
 
@@ -57,7 +68,17 @@ def test_no_module_sets_another_modules_state():
             elif isinstance(node, ast.Import):
                 modules.update((a.asname or a.name).split(".")[0] for a in node.names if a.name.startswith("pilotsite"))
         for node in ast.walk(tree):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else []
+            targets = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else [node.target]
+                if isinstance(node, (ast.AugAssign, ast.AnnAssign))
+                else []
+            )
             for target in targets:
-                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id in modules:
+                if (
+                    isinstance(target, ast.Attribute)
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id in modules
+                ):
                     raise AssertionError(f"{path.relative_to(ROOT)}:{node.lineno} sets {target.value.id}.{target.attr}")

@@ -4,6 +4,7 @@ Every case asserts the exit code, the words of the message that say what and whe
 traceback is shown, and that the published site and the build cache are byte-identical to
 before. The project copy is built once; each case edits it and puts the files back.
 """
+
 from __future__ import annotations
 
 import os
@@ -45,6 +46,7 @@ def edit_line(root: Path, path: str, number: int, change: Callable[[str], str]) 
 
 def first_cell(root: Path, path: str, column: str) -> str:
     import csv
+
     with open(root / path, encoding="utf-8", newline="") as handle:
         return next(csv.DictReader(handle))[column]
 
@@ -115,66 +117,189 @@ def duplicate_document(root: Path) -> None:
 
 
 CASES = [
-    Case("missing column", lambda r: edit(r, TOOL_TYPES, "tool_type,share_pct,locator,quote", "tool_type,share_pct,quote"),
-         (TOOL_TYPES, "line 1", "missing column 'locator'")),
-    Case("misspelled column", lambda r: edit(r, TOOL_TYPES, "tool_type,share_pct,", "tool_type,share_pc,"),
-         (TOOL_TYPES, "line 1", "missing column 'share_pct'", "did you mean", "'share_pc'")),
-    Case("comma decimal", swap_first_share('"50,82"'), (TOOL_TYPES, "line 2", "column 'share_pct'", "found '50,82'", "plain number")),
-    Case("percent sign", swap_first_share("50.82%"), (TOOL_TYPES, "line 2", "column 'share_pct'", "found '50.82%'", "no % sign")),
+    Case(
+        "missing column",
+        lambda r: edit(r, TOOL_TYPES, "tool_type,share_pct,locator,quote", "tool_type,share_pct,quote"),
+        (TOOL_TYPES, "line 1", "missing column 'locator'"),
+    ),
+    Case(
+        "misspelled column",
+        lambda r: edit(r, TOOL_TYPES, "tool_type,share_pct,", "tool_type,share_pc,"),
+        (TOOL_TYPES, "line 1", "missing column 'share_pct'", "did you mean", "'share_pc'"),
+    ),
+    Case(
+        "comma decimal",
+        swap_first_share('"50,82"'),
+        (TOOL_TYPES, "line 2", "column 'share_pct'", "found '50,82'", "plain number"),
+    ),
+    Case(
+        "percent sign",
+        swap_first_share("50.82%"),
+        (TOOL_TYPES, "line 2", "column 'share_pct'", "found '50.82%'", "no % sign"),
+    ),
     Case("share above 100", swap_first_share("150"), (TOOL_TYPES, "line 2", "found '150'", "between 0 and 100")),
-    Case("malformed date", set_first_event("date_start", "2019/05"), (EVENTS, "line 2", "column 'date_start'", "found '2019/05'", "YYYY-MM-DD")),
-    Case("impossible date", set_first_event("date_start", "2019-02-30"), (EVENTS, "line 2", "found '2019-02-30'", "a real date")),
-    Case("quote not in text", set_first_event("quote", "这句话不在原文之中"), (EVENTS, "line 2", "column 'quote'", "quote not found verbatim")),
-    Case("unknown document", set_first_event("document_id", "no-such-document"), (EVENTS, "line 2", "unknown document 'no-such-document'")),
-    Case("event id with ../", set_first_event("event_id", "../escape"), (EVENTS, "line 2", "column 'event_id'", "found '../escape'", "no spaces, slashes")),
-    Case("document id with a slash", lambda r: edit(r, f"{DOC}/document.yaml", "id: wenling-participatory-budgeting", "id: wenling/budget"),
-         (f"{DOC}/document.yaml", "line 1", "field 'id'", "found 'wenling/budget'")),
-    Case("corpus text id with a space", lambda r: edit_line(r, f"{CORPUS}/metadata.csv", 2, lambda line: "a b" + line[line.index(","):]),
-         (f"{CORPUS}/metadata.csv", "line 2", "column 'id'", "found 'a b'")),
-    Case("duplicate document id", duplicate_document, ("data/documents/wenling-copy/document.yaml", "must equal the folder name")),
-    Case("duplicate figure id", lambda r: add_analysis(r, "again.py", analysis("return-migrant-tool-types", "def compute(inputs):\n    return None\n")),
-         ("analyses/again.py", "figure id 'return-migrant-tool-types' is already used")),
-    Case("duplicate corpus id", lambda r: edit(r, "data/corpora.yaml", "corpora:\n",
-                                               "corpora:\n  - {id: cn-regulations, path: data/corpora/cn-regulations-sample}\n"),
-         ("data/corpora.yaml", "duplicate corpus id 'cn-regulations'")),
+    Case(
+        "malformed date",
+        set_first_event("date_start", "2019/05"),
+        (EVENTS, "line 2", "column 'date_start'", "found '2019/05'", "YYYY-MM-DD"),
+    ),
+    Case(
+        "impossible date",
+        set_first_event("date_start", "2019-02-30"),
+        (EVENTS, "line 2", "found '2019-02-30'", "a real date"),
+    ),
+    Case(
+        "quote not in text",
+        set_first_event("quote", "这句话不在原文之中"),
+        (EVENTS, "line 2", "column 'quote'", "quote not found verbatim"),
+    ),
+    Case(
+        "unknown document",
+        set_first_event("document_id", "no-such-document"),
+        (EVENTS, "line 2", "unknown document 'no-such-document'"),
+    ),
+    Case(
+        "event id with ../",
+        set_first_event("event_id", "../escape"),
+        (EVENTS, "line 2", "column 'event_id'", "found '../escape'", "no spaces, slashes"),
+    ),
+    Case(
+        "document id with a slash",
+        lambda r: edit(r, f"{DOC}/document.yaml", "id: wenling-participatory-budgeting", "id: wenling/budget"),
+        (f"{DOC}/document.yaml", "line 1", "field 'id'", "found 'wenling/budget'"),
+    ),
+    Case(
+        "corpus text id with a space",
+        lambda r: edit_line(r, f"{CORPUS}/metadata.csv", 2, lambda line: "a b" + line[line.index(",") :]),
+        (f"{CORPUS}/metadata.csv", "line 2", "column 'id'", "found 'a b'"),
+    ),
+    Case(
+        "duplicate document id",
+        duplicate_document,
+        ("data/documents/wenling-copy/document.yaml", "must equal the folder name"),
+    ),
+    Case(
+        "duplicate figure id",
+        lambda r: add_analysis(
+            r, "again.py", analysis("return-migrant-tool-types", "def compute(inputs):\n    return None\n")
+        ),
+        ("analyses/again.py", "figure id 'return-migrant-tool-types' is already used"),
+    ),
+    Case(
+        "duplicate corpus id",
+        lambda r: edit(
+            r,
+            "data/corpora.yaml",
+            "corpora:\n",
+            "corpora:\n  - {id: cn-regulations, path: data/corpora/cn-regulations-sample}\n",
+        ),
+        ("data/corpora.yaml", "duplicate corpus id 'cn-regulations'"),
+    ),
     Case("empty text", write_bytes(f"{DOC}/text.md", b"\n  \n"), (f"{DOC}/text.md", "the document text is empty")),
-    Case("GBK file without declaration", gbk_text, ("shanxi-collaborative-contest/text.md", "not valid UTF-8", ", line ", "byte offset", "GBK")),
+    Case(
+        "GBK file without declaration",
+        gbk_text,
+        ("shanxi-collaborative-contest/text.md", "not valid UTF-8", ", line ", "byte offset", "GBK"),
+    ),
     Case("BOM at the start of a CSV is accepted", bom_csv, ("Done:",), exit_code=0),
-    Case("non-UTF-8 byte in the middle", bad_byte_in_middle, (f"{REPORTED}/keywords.csv", "line 3", "not valid UTF-8", "0xff")),
-    Case("YAML python tag", lambda r: (r / "data/site.yaml").write_text(
-        (r / "data/site.yaml").read_text(encoding="utf-8") + f'extra: !!python/object/apply:os.system ["touch {MARKER}"]\n', encoding="utf-8"),
-         ("data/site.yaml", "refused", "python/object", "never run")),
-    Case("YAML tab indentation", lambda r: edit(r, f"{DOC}/document.yaml", "\ntitle_en:", "\n\ttitle_en:"),
-         (f"{DOC}/document.yaml", "not valid YAML", "line ")),
-    Case("unknown field in document.yaml", lambda r: edit(r, f"{DOC}/document.yaml", "\nsummary:", "\nsumary:"),
-         (f"{DOC}/document.yaml", "unknown field 'sumary'", "missing field 'summary'")),
-    Case("javascript: URL in metadata", lambda r: edit(r, f"{DOC}/document.yaml", "\nurl: null", '\nurl: "javascript:alert(1)"'),
-         (f"{DOC}/document.yaml", "field 'url'", "javascript:alert(1)", "http:// or https:// URL")),
-    Case("missing site setting", lambda r: edit(r, "data/site.yaml", "\nsite_url:", "\n# site_url:"),
-         ("data/site.yaml", "missing field 'site_url'")),
-    Case("rank that is not a whole number", lambda r: edit_line(r, f"{REPORTED}/keywords.csv", 2, lambda line: line.replace(",1,", ",first,", 1)),
-         (f"{REPORTED}/keywords.csv", "line 2", "column 'rank'", "found 'first'", "a whole number")),
-    Case("invalid regular expression in the codebook", lambda r: edit(r, "data/codebook/policy-tools.yaml", '"电商"', '"电商("'),
-         ("data/codebook/policy-tools.yaml", "line ", "e-commerce", "not a valid regular expression")),
-    Case("missing data file named by an analysis",
-         lambda r: add_analysis(r, "missing_file.py", analysis("needs-missing-file", "def compute(inputs):\n    return None\n",
-                                                               f"{REPORTED}/no-such-table.csv")),
-         ("analyses/missing_file.py", "no-such-table.csv, which does not exist")),
-    Case("analysis that raises", lambda r: add_analysis(r, "raises.py", analysis("raises", "def compute(inputs):\n    raise ValueError('boom')\n")),
-         ("analyses/raises.py", "figure 'raises' failed: ValueError: boom", "raises.py:")),
-    Case("figure with no output", lambda r: add_analysis(r, "empty.py", analysis(
-        "empty-figure", "def compute(inputs):\n    inputs.reported(inputs.figure.inputs[0])\n    return pd.DataFrame()\n")),
-         ("analyses/empty.py", "figure 'empty-figure' produced no data rows")),
-    Case("two failing figures, both reported", lambda r: (
-        add_analysis(r, "raises.py", analysis("raises", "def compute(inputs):\n    raise ValueError('boom')\n")),
-        add_analysis(r, "empty.py", analysis("empty-figure", "def compute(inputs):\n    inputs.reported(inputs.figure.inputs[0])\n    return pd.DataFrame()\n"))),
-         ("figure 'raises' failed: ValueError: boom", "figure 'empty-figure' produced no data rows")),
-    Case("analysis with a syntax error", lambda r: add_analysis(r, "broken.py", "def figures(catalog:\n"),
-         ("analyses/broken.py", "line 1", "cannot be imported", "SyntaxError")),
+    Case(
+        "non-UTF-8 byte in the middle",
+        bad_byte_in_middle,
+        (f"{REPORTED}/keywords.csv", "line 3", "not valid UTF-8", "0xff"),
+    ),
+    Case(
+        "YAML python tag",
+        lambda r: (r / "data/site.yaml").write_text(
+            (r / "data/site.yaml").read_text(encoding="utf-8")
+            + f'extra: !!python/object/apply:os.system ["touch {MARKER}"]\n',
+            encoding="utf-8",
+        ),
+        ("data/site.yaml", "refused", "python/object", "never run"),
+    ),
+    Case(
+        "YAML tab indentation",
+        lambda r: edit(r, f"{DOC}/document.yaml", "\ntitle_en:", "\n\ttitle_en:"),
+        (f"{DOC}/document.yaml", "not valid YAML", "line "),
+    ),
+    Case(
+        "unknown field in document.yaml",
+        lambda r: edit(r, f"{DOC}/document.yaml", "\nsummary:", "\nsumary:"),
+        (f"{DOC}/document.yaml", "unknown field 'sumary'", "missing field 'summary'"),
+    ),
+    Case(
+        "javascript: URL in metadata",
+        lambda r: edit(r, f"{DOC}/document.yaml", "\nurl: null", '\nurl: "javascript:alert(1)"'),
+        (f"{DOC}/document.yaml", "field 'url'", "javascript:alert(1)", "http:// or https:// URL"),
+    ),
+    Case(
+        "missing site setting",
+        lambda r: edit(r, "data/site.yaml", "\nsite_url:", "\n# site_url:"),
+        ("data/site.yaml", "missing field 'site_url'"),
+    ),
+    Case(
+        "rank that is not a whole number",
+        lambda r: edit_line(r, f"{REPORTED}/keywords.csv", 2, lambda line: line.replace(",1,", ",first,", 1)),
+        (f"{REPORTED}/keywords.csv", "line 2", "column 'rank'", "found 'first'", "a whole number"),
+    ),
+    Case(
+        "invalid regular expression in the codebook",
+        lambda r: edit(r, "data/codebook/policy-tools.yaml", '"电商"', '"电商("'),
+        ("data/codebook/policy-tools.yaml", "line ", "e-commerce", "not a valid regular expression"),
+    ),
+    Case(
+        "missing data file named by an analysis",
+        lambda r: add_analysis(
+            r,
+            "missing_file.py",
+            analysis("needs-missing-file", "def compute(inputs):\n    return None\n", f"{REPORTED}/no-such-table.csv"),
+        ),
+        ("analyses/missing_file.py", "no-such-table.csv, which does not exist"),
+    ),
+    Case(
+        "analysis that raises",
+        lambda r: add_analysis(
+            r, "raises.py", analysis("raises", "def compute(inputs):\n    raise ValueError('boom')\n")
+        ),
+        ("analyses/raises.py", "figure 'raises' failed: ValueError: boom", "raises.py:"),
+    ),
+    Case(
+        "figure with no output",
+        lambda r: add_analysis(
+            r,
+            "empty.py",
+            analysis(
+                "empty-figure",
+                "def compute(inputs):\n    inputs.reported(inputs.figure.inputs[0])\n    return pd.DataFrame()\n",
+            ),
+        ),
+        ("analyses/empty.py", "figure 'empty-figure' produced no data rows"),
+    ),
+    Case(
+        "two failing figures, both reported",
+        lambda r: (
+            add_analysis(r, "raises.py", analysis("raises", "def compute(inputs):\n    raise ValueError('boom')\n")),
+            add_analysis(
+                r,
+                "empty.py",
+                analysis(
+                    "empty-figure",
+                    "def compute(inputs):\n    inputs.reported(inputs.figure.inputs[0])\n    return pd.DataFrame()\n",
+                ),
+            ),
+        ),
+        ("figure 'raises' failed: ValueError: boom", "figure 'empty-figure' produced no data rows"),
+    ),
+    Case(
+        "analysis with a syntax error",
+        lambda r: add_analysis(r, "broken.py", "def figures(catalog:\n"),
+        ("analyses/broken.py", "line 1", "cannot be imported", "SyntaxError"),
+    ),
     Case("200 MB text file", big_sparse_file, (f"{DOC}/text.md", "200.0 MB", "refused")),
-    Case("several mistakes in several files, all reported in one run",
-         lambda r: (swap_first_share("150")(r), set_first_event("date_start", "2019/05")(r)),
-         (TOOL_TYPES, "found '150'", EVENTS, "found '2019/05'")),
+    Case(
+        "several mistakes in several files, all reported in one run",
+        lambda r: (swap_first_share("150")(r), set_first_event("date_start", "2019/05")(r)),
+        (TOOL_TYPES, "found '150'", EVENTS, "found '2019/05'"),
+    ),
 ]
 
 
@@ -239,7 +364,14 @@ def test_ctrl_c_during_the_build_changes_nothing(project, tmp_path):
     before_site = tree_hashes(project / "_site")
     try:
         edit_line(project, TOOL_TYPES, 2, lambda line: line.replace("Results", "Results (interrupted)", 1))
-        process = subprocess.Popen([sys.executable, "build.py"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=interruptible)
+        process = subprocess.Popen(
+            [sys.executable, "build.py"],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=interruptible,
+        )
         deadline = time.monotonic() + 60
         for line in process.stdout:
             if "drawing" in line or time.monotonic() > deadline:

@@ -1,4 +1,5 @@
 """Every benchmark runs in its quick mode on tiny inputs and prints its figures, so none can rot."""
+
 from __future__ import annotations
 
 import re
@@ -9,12 +10,19 @@ from conftest import ROOT
 
 
 def test_scale_benchmark_runs_quickly_and_prints_its_figures(tmp_path):
-    result = subprocess.run([sys.executable, "bench/scale.py", "--quick", "--work", str(tmp_path / "scale")], cwd=ROOT,
-                            capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [sys.executable, "bench/scale.py", "--quick", "--work", str(tmp_path / "scale")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     for label in ("25 %", "100 %", "2x"):
-        assert re.search(rf"{re.escape(label)}: +\d+ texts +[\d.]+ MB +cold +[\d.]+ s +[\d.]+ s/MB +peak RSS +\d+ MB +\d+ pages", out), out
+        assert re.search(
+            rf"{re.escape(label)}: +\d+ texts +[\d.]+ MB +cold +[\d.]+ s +[\d.]+ s/MB +peak RSS +\d+ MB +\d+ pages", out
+        ), out
     assert re.search(r"cold build = [\d.]+x the baseline", out)
     assert re.search(r"no-op rebuild at 100 %: [\d.]+ [\d.]+ [\d.]+ s, median [\d.]+ s", out)
     assert re.search(r"20 texts added at 100 %: [\d.]+ s = [\d.]+ % of cold", out)
@@ -22,18 +30,26 @@ def test_scale_benchmark_runs_quickly_and_prints_its_figures(tmp_path):
 
 
 def test_scale_benchmark_can_measure_only_the_full_corpus(tmp_path):
-    result = subprocess.run([sys.executable, "bench/scale.py", "--quick", "--full-only", "--work", str(tmp_path / "scale")],
-                            cwd=ROOT, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [sys.executable, "bench/scale.py", "--quick", "--full-only", "--work", str(tmp_path / "scale")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
-    assert re.search(r"100 %: +\d+ texts .* cold +[\d.]+ s", out) and re.search(r"20 texts added at 100 %: [\d.]+ s", out), out
+    assert re.search(r"100 %: +\d+ texts .* cold +[\d.]+ s", out) and re.search(
+        r"20 texts added at 100 %: [\d.]+ s", out
+    ), out
     assert "25 %:" not in out and "2x:" not in out and not (tmp_path / "scale/corpora/share-25").exists()
 
 
 def run_quick(script: str, *args: str, check: bool = True) -> str:
     """The benchmark's quick mode; check=False allows the exit status 1 that reports a page over budget."""
-    result = subprocess.run([sys.executable, f"bench/{script}", "--quick", *args], cwd=ROOT, capture_output=True,
-                            text=True, timeout=900)
+    result = subprocess.run(
+        [sys.executable, f"bench/{script}", "--quick", *args], cwd=ROOT, capture_output=True, text=True, timeout=900
+    )
     assert result.returncode in ((0,) if check else (0, 1)), result.stdout + result.stderr
     return result.stdout
 
@@ -45,7 +61,9 @@ def test_cold_build_benchmark_runs_quickly_and_prints_its_figures():
 
 def test_rebuild_benchmark_runs_quickly_and_prints_its_figures():
     out = run_quick("rebuild.py")
-    assert re.search(r"cold build +median +[\d.]+ s", out) and re.search(r"no-op rebuild +median +[\d.]+ s .*% of cold", out), out
+    assert re.search(r"cold build +median +[\d.]+ s", out) and re.search(
+        r"no-op rebuild +median +[\d.]+ s .*% of cold", out
+    ), out
     assert re.search(r"edit keywords\.csv +median +[\d.]+ s .* 1 figure\(s\) redrawn", out), out
 
 
@@ -66,6 +84,15 @@ def test_corpus_benchmark_runs_quickly_and_prints_its_figures():
 
 def test_page_weight_benchmark_runs_quickly_and_prints_its_figures():
     out = run_quick("page_weight.py", check=False)
-    for kind in ("home", "document", "figure", "figure version", "corpus text", "evidence", "keyword contexts", "search page"):
+    for kind in (
+        "home",
+        "document",
+        "figure",
+        "figure version",
+        "corpus text",
+        "evidence",
+        "keyword contexts",
+        "search page",
+    ):
         assert re.search(rf"^{re.escape(kind)} +\d+ +[\d.]+ +[\d.]+ +\d+ +\d+  \S+", out, re.M), out
     assert re.search(r"heaviest page: \S+ \(.+\), [\d.]+ KB in \d+ requests", out), out

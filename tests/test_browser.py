@@ -5,6 +5,7 @@ Every page visit asserts that the browser logged no console error and that no re
 (the server's log and the Performance API both must agree). Screenshots are written to
 _screenshots/ at the repository root.
 """
+
 from __future__ import annotations
 
 import csv
@@ -78,8 +79,10 @@ def settle(driver) -> None:
     """Wait until the page, its images and its web fonts are loaded."""
     wait_for(driver, lambda d: d.execute_script("return document.readyState") == "complete")
     driver.execute_async_script("const done = arguments[0]; document.fonts.ready.then(() => done(true));")
-    wait_for(driver, lambda d: d.execute_script(
-        "return Array.from(document.images).every(i => i.loading === 'lazy' || i.complete)"))
+    wait_for(
+        driver,
+        lambda d: d.execute_script("return Array.from(document.images).every(i => i.loading === 'lazy' || i.complete)"),
+    )
 
 
 def assert_clean(driver, server, since: int) -> None:
@@ -90,7 +93,8 @@ def assert_clean(driver, server, since: int) -> None:
     failed = [(path, code) for path, code in server.requests[since:] if code >= 400]
     assert not failed, f"failed requests from {driver.current_url}: {failed}"
     statuses = driver.execute_script(
-        "return performance.getEntriesByType('resource').map(e => [e.name, e.responseStatus || 0])")
+        "return performance.getEntriesByType('resource').map(e => [e.name, e.responseStatus || 0])"
+    )
     bad = [(name, status) for name, status in statuses if status >= 400]
     assert not bad, f"resources that failed on {driver.current_url}: {bad}"
 
@@ -130,7 +134,9 @@ def test_reader_follows_links_from_home_to_figure_data_and_version(driver, serve
     described = driver.find_element(By.ID, figure.get_attribute("aria-describedby"))
     assert described.get_attribute("textContent").startswith("Horizontal bar chart")  # the alt text
     # The data download is a CSV with the columns the data table shows.
-    csv_url = urljoin(driver.current_url, driver.find_element(By.CSS_SELECTOR, 'a[href="data.csv"]').get_attribute("href"))
+    csv_url = urljoin(
+        driver.current_url, driver.find_element(By.CSS_SELECTOR, 'a[href="data.csv"]').get_attribute("href")
+    )
     with urllib.request.urlopen(csv_url) as response:
         assert response.status == 200
         assert response.headers["Content-Type"].startswith("text/csv")
@@ -140,7 +146,9 @@ def test_reader_follows_links_from_home_to_figure_data_and_version(driver, serve
     # The version history, then the permanent page of the version shown.
     assert driver.find_elements(By.CSS_SELECTOR, "#history + ul.history li")
     follow(driver, server, "v/")
-    assert re.search(r"/figures/shanxi-collaborative-contest-keywords-zh/v/[0-9a-f]{12}/index\.html$", driver.current_url)
+    assert re.search(
+        r"/figures/shanxi-collaborative-contest-keywords-zh/v/[0-9a-f]{12}/index\.html$", driver.current_url
+    )
     assert "Version" in driver.find_element(By.CSS_SELECTOR, "p.version-note").text
 
 
@@ -152,18 +160,25 @@ def test_copy_citation_buttons_copy_each_format(driver, server, base_url):
         served = response.read().decode("utf-8")
     copy_buttons = re.findall(r'<button type="button" class="copy"[^>]*>', served)
     assert len(copy_buttons) == 5 and all(b.endswith(" hidden>") for b in copy_buttons)
-    driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": base_url.rstrip("/"),
-                                                         "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    driver.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {"origin": base_url.rstrip("/"), "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]},
+    )
     visit(driver, server, url)
     for target in ("apa", "cite-bibtex", "cite-ris", "cite-csl", "embed-code"):
         button = driver.find_element(By.CSS_SELECTOR, f'button.copy[data-copy="{target}"]')
-        driver.execute_script("arguments[0].closest('details') && (arguments[0].closest('details').open = true);"
-                              "arguments[0].scrollIntoView({block: 'center'})", button)
+        driver.execute_script(
+            "arguments[0].closest('details') && (arguments[0].closest('details').open = true);"
+            "arguments[0].scrollIntoView({block: 'center'})",
+            button,
+        )
         assert button.is_displayed()
         button.click()
         status = button.find_element(By.XPATH, "following-sibling::span[@class='copy-status']")
         wait_for(driver, lambda d: status.text == "Copied")
-        copied = driver.execute_async_script("navigator.clipboard.readText().then(arguments[0], e => arguments[0]('ERROR ' + e));")
+        copied = driver.execute_async_script(
+            "navigator.clipboard.readText().then(arguments[0], e => arguments[0]('ERROR ' + e));"
+        )
         expected = driver.execute_script("return document.getElementById(arguments[0]).textContent.trim()", target)
         assert copied == expected and len(expected) > 50, target
 
@@ -176,7 +191,9 @@ def test_an_embedded_view_renders_in_another_sites_page_and_links_to_the_full_pa
     (tmp_path / "host.html").write_text(
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head><body>'
         f'<h1>A colleague\'s blog</h1><iframe id="frame" src="{embed}" width="640" height="520" style="border:0"></iframe>'
-        "</body></html>", encoding="utf-8")
+        "</body></html>",
+        encoding="utf-8",
+    )
     host = LoggingServer(tmp_path)
     threading.Thread(target=host.serve_forever, daemon=True).start()
     try:
@@ -230,7 +247,9 @@ def test_reader_switches_between_the_editions(driver, server, base_url):
     assert_clean(driver, server, since)
     assert driver.execute_script("return document.documentElement.lang") == "zh"
     chinese_h1 = driver.find_element(By.TAG_NAME, "h1").text  # the figure's title, from the catalogues' fig.* texts
-    assert chinese_h1 != english_h1 and chinese_h1.startswith(zh["fig.keywords.document.title"].split("（")[0]), chinese_h1
+    assert chinese_h1 != english_h1 and chinese_h1.startswith(zh["fig.keywords.document.title"].split("（")[0]), (
+        chinese_h1
+    )
     nav = [a.text for a in driver.find_elements(By.CSS_SELECTOR, ".site-nav a")]
     assert nav[:3] == [zh["nav.index"], zh["nav.documents"], zh["nav.figures"]], nav
     assert driver.find_element(By.CSS_SELECTOR, ".site-nav a[aria-current=page]").text == zh["nav.figures"]
@@ -266,12 +285,19 @@ def search(driver, server, base_url: str, query: str, start: str = "index.html")
     box = driver.find_element(By.ID, "site-search-q")
     box.send_keys(query, Keys.ENTER)
     wait_for(driver, lambda d: "search/index.html" in d.current_url)
-    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".pagefind-ui__message")
-             and re.search(count, d.find_element(By.CSS_SELECTOR, ".pagefind-ui__message").text))
+    wait_for(
+        driver,
+        lambda d: (
+            d.find_elements(By.CSS_SELECTOR, ".pagefind-ui__message")
+            and re.search(count, d.find_element(By.CSS_SELECTOR, ".pagefind-ui__message").text)
+        ),
+    )
     total = int(re.search(count, driver.find_element(By.CSS_SELECTOR, ".pagefind-ui__message").text).group(1))
     while driver.find_elements(By.CSS_SELECTOR, "button.pagefind-ui__button"):  # "Load more results"
         # clicked by script: results still loading above it move it, and a pointer click can land on one
-        driver.execute_script("arguments[0].click()", driver.find_element(By.CSS_SELECTOR, "button.pagefind-ui__button"))
+        driver.execute_script(
+            "arguments[0].click()", driver.find_element(By.CSS_SELECTOR, "button.pagefind-ui__button")
+        )
     title_links = "li.pagefind-ui__result > .pagefind-ui__result-inner > .pagefind-ui__result-title a"
     # Each result shows as a placeholder until its page record is loaded, then gets its link.
     wait_for(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, title_links)) == total)
@@ -289,8 +315,11 @@ def test_chinese_search_finds_segmented_word(driver, server, base_url, built_sit
     results = search(driver, server, base_url, "宅基地")
     # The corpus texts that contain the word are found (M County's document is an English abstract:
     # it says "homestead", never 宅基地; see the English search below).
-    containing = {p.parent.name for p in (built_site / "corpus/cn-regulations/texts").glob("*/index.html")
-                  if "宅基地" in p.read_text(encoding="utf-8")}
+    containing = {
+        p.parent.name
+        for p in (built_site / "corpus/cn-regulations/texts").glob("*/index.html")
+        if "宅基地" in p.read_text(encoding="utf-8")
+    }
     assert containing
     found = {href.split("/")[-2] for href in urls(results) if "/corpus/cn-regulations/texts/" in href}
     assert found and found <= containing and len(found) == len(containing)
@@ -335,15 +364,18 @@ def test_pages_with_the_whole_chinese_word_rank_first(driver, server, base_url):
     assert len(site_pages_with_word) >= 3 and max(site_pages_with_word) < first_without, list(zip(found, has_word))
 
 
-
 # Words of document titles, and the document titled with each.
-TITLE_WORDS = [("协同", DOCUMENT), ("竞赛", DOCUMENT), ("地方政府", DOCUMENT),
-               ("area", "documents/m-county-homestead-pilot/index.html"),
-               ("homestead", "documents/m-county-homestead-pilot/index.html"),
-               ("manufacturing", "documents/lu-street-typical-experience/index.html"),
-               ("typical", "documents/lu-street-typical-experience/index.html"),
-               ("entrepreneurship", "documents/return-migrant-entrepreneurship/index.html"),
-               ("diffusion", "documents/return-migrant-entrepreneurship/index.html")]
+TITLE_WORDS = [
+    ("协同", DOCUMENT),
+    ("竞赛", DOCUMENT),
+    ("地方政府", DOCUMENT),
+    ("area", "documents/m-county-homestead-pilot/index.html"),
+    ("homestead", "documents/m-county-homestead-pilot/index.html"),
+    ("manufacturing", "documents/lu-street-typical-experience/index.html"),
+    ("typical", "documents/lu-street-typical-experience/index.html"),
+    ("entrepreneurship", "documents/return-migrant-entrepreneurship/index.html"),
+    ("diffusion", "documents/return-migrant-entrepreneurship/index.html"),
+]
 
 
 def test_a_page_titled_with_the_query_ranks_first(driver, server, base_url):
@@ -353,7 +385,8 @@ def test_a_page_titled_with_the_query_ranks_first(driver, server, base_url):
     the title words whose page the text alone does not rank first (the figures' data tables say
     协同 in many words, 协同治理, 协同竞赛, …), the search page must still rank it first."""
     visit(driver, server, base_url + "search/index.html")
-    body_only = driver.execute_async_script("""
+    body_only = driver.execute_async_script(
+        """
 const [queries, done] = arguments;
 import(new URL('../pagefind/pagefind.js', location.href).href).then(async pagefind => {
   await pagefind.options({ranking: {metaWeights: {title: 0, title_words: 0}}});
@@ -363,7 +396,9 @@ import(new URL('../pagefind/pagefind.js', location.href).href).then(async pagefi
     first[query] = found.results.length ? (await found.results[0].data()).url : null;
   }
   done(first);
-}).catch(e => done(String(e)));""", [query for query, _ in TITLE_WORDS])
+}).catch(e => done(String(e)));""",
+        [query for query, _ in TITLE_WORDS],
+    )
     assert isinstance(body_only, dict), body_only
     lifted = [(query, titled) for query, titled in TITLE_WORDS if body_only[query] != "/" + titled]
     assert lifted, f"by their text alone every titled page already ranks first: {body_only}"
@@ -395,8 +430,10 @@ import(new URL('../pagefind/pagefind.js', location.href).href).then(async pagefi
     assert {"document", "figure", "corpus text", "timeline", "evidence"} <= set(found["filters"]["kind"])
     assert found["texts"] and len(found["texts"]) < len(found["all"])
     assert all(r["filters"]["kind"] == ["corpus text"] and r["filters"]["region"] == ["east"] for r in found["texts"])
-    assert found["figures"] and all(r["filters"]["kind"] == ["figure"] and "M County homestead pilot" in r["filters"]["document"]
-                                    for r in found["figures"])
+    assert found["figures"] and all(
+        r["filters"]["kind"] == ["figure"] and "M County homestead pilot" in r["filters"]["document"]
+        for r in found["figures"]
+    )
     assert any(r["url"].endswith("/figures/m-county-homestead-pilot-keywords/index.html") for r in found["figures"])
     every = [r["url"] for key in ("all", "texts", "figures") for r in found[key]]
     assert not [u for u in every if "/v/" in u or u.endswith("/search/index.html")]  # old versions, search page
@@ -493,8 +530,10 @@ def test_figures_index_filters(driver, server, base_url, built_site):
     visit(driver, server, base_url + "figures/index.html")
     cards = driver.find_elements(By.CSS_SELECTOR, ".figure-group .card")
     assert len(cards) == html.count('<li class="card"') and all(c.is_displayed() for c in cards)
-    assert all(driver.execute_script("return arguments[0].naturalWidth", img) > 0 or img.get_attribute("loading") == "lazy"
-               for img in driver.find_elements(By.CSS_SELECTOR, ".card img"))
+    assert all(
+        driver.execute_script("return arguments[0].naturalWidth", img) > 0 or img.get_attribute("loading") == "lazy"
+        for img in driver.find_elements(By.CSS_SELECTOR, ".card img")
+    )
     form = driver.find_element(By.ID, "figure-filters")
     assert form.is_displayed()
     Select(driver.find_element(By.ID, "filter-document")).select_by_value("m-county-homestead-pilot")
@@ -563,7 +602,9 @@ def test_chinese_is_drawn_with_the_web_font_everywhere(driver, server, base_url)
             # the fonts Chromium drew the node's own text nodes with (not its children's)
             fonts = driver.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
             system = [f for f in fonts if not f.get("isCustomFont")]
-            children = driver.execute_cdp_cmd("DOM.describeNode", {"nodeId": node, "depth": 1})["node"].get("children", [])
+            children = driver.execute_cdp_cmd("DOM.describeNode", {"nodeId": node, "depth": 1})["node"].get(
+                "children", []
+            )
             text = "".join(child.get("nodeValue", "") for child in children if child.get("nodeType") == 3)
             if fonts and re.search(r"[\u3400-\u9fff]", text):  # no fonts: not drawn (in a closed <details>)
                 checked += 1
@@ -576,12 +617,13 @@ def test_chinese_is_drawn_with_the_web_font_everywhere(driver, server, base_url)
     assert pure_chinese_checked[0] >= 1
 
 
-
 # The parts of Pagefind's UI that show text: box, message, result and sub-result titles, excerpts,
 # filter names and values, buttons.
-SEARCH_UI_PARTS = (".pagefind-ui__search-input, .pagefind-ui__message, .pagefind-ui__result-link, "
-                   ".pagefind-ui__result-excerpt, .pagefind-ui__filter-name, .pagefind-ui__filter-label, "
-                   ".pagefind-ui__button, .pagefind-ui__search-clear")
+SEARCH_UI_PARTS = (
+    ".pagefind-ui__search-input, .pagefind-ui__message, .pagefind-ui__result-link, "
+    ".pagefind-ui__result-excerpt, .pagefind-ui__filter-name, .pagefind-ui__filter-label, "
+    ".pagefind-ui__button, .pagefind-ui__search-clear"
+)
 
 
 def test_search_ui_draws_chinese_with_the_web_font(driver, server, base_url):
@@ -592,20 +634,28 @@ def test_search_ui_draws_chinese_with_the_web_font(driver, server, base_url):
     checked = {"title": 0, "excerpt": 0, "input": 0, "message": 0, "pure": 0}
     for query in ("锦标赛", "协同", "治理", "宅基地"):
         search(driver, server, base_url, query)
-        driver.execute_script("document.querySelectorAll('.pagefind-ui__filter-panel details, .pagefind-ui details')"
-                              ".forEach(d => d.open = true)")  # filter values are drawn only when open
+        driver.execute_script(
+            "document.querySelectorAll('.pagefind-ui__filter-panel details, .pagefind-ui details')"
+            ".forEach(d => d.open = true)"
+        )  # filter values are drawn only when open
         driver.execute_async_script("document.fonts.ready.then(arguments[0])")
-        parts = driver.execute_script("""
+        parts = driver.execute_script(
+            """
 const found = Array.from(document.querySelectorAll(arguments[0]));
 found.forEach((e, i) => e.setAttribute('data-font-probe', i));
 return found.map(e => [e.className, e.tagName === 'INPUT' ? e.value : e.textContent, getComputedStyle(e).fontFamily]);""",
-                                      SEARCH_UI_PARTS)
+            SEARCH_UI_PARTS,
+        )
         assert len(parts) > 5, query
-        assert all(family.startswith('"Pilot Site CJK"') for _, _, family in parts), [p for p in parts if not p[2].startswith('"Pilot')]
+        assert all(family.startswith('"Pilot Site CJK"') for _, _, family in parts), [
+            p for p in parts if not p[2].startswith('"Pilot')
+        ]
         driver.execute_cdp_cmd("DOM.enable", {})
         driver.execute_cdp_cmd("CSS.enable", {})
         root = driver.execute_cdp_cmd("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
-        for node in driver.execute_cdp_cmd("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-font-probe]"})["nodeIds"]:
+        for node in driver.execute_cdp_cmd("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-font-probe]"})[
+            "nodeIds"
+        ]:
             attributes = driver.execute_cdp_cmd("DOM.getAttributes", {"nodeId": node})["attributes"]
             kind, text, _ = parts[int(dict(zip(attributes[::2], attributes[1::2]))["data-font-probe"])]
             text = text.strip()
@@ -616,8 +666,12 @@ return found.map(e => [e.className, e.tagName === 'INPUT' ? e.value : e.textCont
             if re.fullmatch(r"[\u3400-\u9fff]+", text):
                 assert not [f for f in fonts if not f.get("isCustomFont")], (query, kind, text, fonts)
                 checked["pure"] += 1
-            for part, name in (("title", "result-link"), ("excerpt", "result-excerpt"), ("input", "search-input"),
-                               ("message", "message")):
+            for part, name in (
+                ("title", "result-link"),
+                ("excerpt", "result-excerpt"),
+                ("input", "search-input"),
+                ("message", "message"),
+            ):
                 checked[part] += f"pagefind-ui__{name}" in kind
     assert all(checked.values()), checked
 
@@ -659,8 +713,11 @@ def test_pages_fetch_at_most_500_kb_and_only_the_font_slices_they_need(driver, s
 def test_a_page_with_a_face_of_its_own_draws_every_character_with_the_web_font(driver, server, base_url, built_site):
     """A corpus text with many rare characters gets its own face (pilotsite/pages/webfont.py):
     Chromium fetches it, and every Chinese character is still drawn by a web font."""
-    page = next(p.relative_to(built_site).as_posix() for p in sorted(built_site.rglob("corpus/*/texts/*/index.html"))
-                if "Pilot Site CJK own" in p.read_text(encoding="utf-8"))
+    page = next(
+        p.relative_to(built_site).as_posix()
+        for p in sorted(built_site.rglob("corpus/*/texts/*/index.html"))
+        if "Pilot Site CJK own" in p.read_text(encoding="utf-8")
+    )
     visit(driver, server, base_url + page)
     fetched = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert any("/assets/fonts/own-" in name for name in fetched), fetched
@@ -683,16 +740,33 @@ document.fonts.ready.then(() => {
 
 def phone(driver, on: bool) -> None:
     if on:
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": 375, "height": 812, "deviceScaleFactor": 1, "mobile": True})
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {"width": 375, "height": 812, "deviceScaleFactor": 1, "mobile": True}
+        )
     else:
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-@pytest.mark.parametrize("path", ["index.html", DOCUMENT, FIGURE, "figures/index.html", "documents/index.html",
-                                  "corpus/index.html", "corpus/cn-regulations/texts/henan-0159/index.html",
-                                  "methods/index.html", "data/index.html", "changes/index.html", "timeline/index.html",
-                                  "search/index.html", "zh/index.html", "zh/" + FIGURE, "zh/search/index.html"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html",
+        DOCUMENT,
+        FIGURE,
+        "figures/index.html",
+        "documents/index.html",
+        "corpus/index.html",
+        "corpus/cn-regulations/texts/henan-0159/index.html",
+        "methods/index.html",
+        "data/index.html",
+        "changes/index.html",
+        "timeline/index.html",
+        "search/index.html",
+        "zh/index.html",
+        "zh/" + FIGURE,
+        "zh/search/index.html",
+    ],
+)
 def test_no_horizontal_scroll_at_375px(driver, server, base_url, path):
     phone(driver, True)
     try:
@@ -715,7 +789,9 @@ def test_skip_link_and_focus_ring(driver, server, base_url):
     assert skip.get_attribute("class") == "skip" and skip.text == "Skip to content"
     rect = driver.execute_script("return arguments[0].getBoundingClientRect()", skip)
     assert rect["top"] >= 0 and rect["left"] >= 0  # on screen once focused
-    outline = driver.execute_script("const s = getComputedStyle(arguments[0]); return [s.outlineStyle, s.outlineWidth]", skip)
+    outline = driver.execute_script(
+        "const s = getComputedStyle(arguments[0]); return [s.outlineStyle, s.outlineWidth]", skip
+    )
     assert outline[0] != "none" and outline[1] != "0px"
     skip.send_keys(Keys.ENTER)
     wait_for(driver, lambda d: d.switch_to.active_element.get_attribute("id") == "main")
@@ -740,7 +816,8 @@ def test_a_printed_page_leaves_out_the_screen_chrome_and_names_link_targets(driv
             .map(s => document.querySelector(s)).filter(Boolean).map(e => getComputedStyle(e).display)""")
         assert hidden and set(hidden) == {"none"}, hidden
         kept_whole = driver.execute_script(
-            "return ['figure', 'table'].map(s => getComputedStyle(document.querySelector('main ' + s)).breakInside)")
+            "return ['figure', 'table'].map(s => getComputedStyle(document.querySelector('main ' + s)).breakInside)"
+        )
         assert kept_whole == ["avoid", "avoid"]
         link = driver.find_element(By.CSS_SELECTOR, 'main a[href^="../../documents/"]:not(.breadcrumbs a, svg a)')
         after = driver.execute_script("return getComputedStyle(arguments[0], '::after').content", link)
@@ -777,21 +854,40 @@ def test_screenshots(driver, server, base_url):
 def axe_source() -> str:
     import axe_selenium_python
 
-    return (Path(axe_selenium_python.__file__).parent / "node_modules" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+    return (Path(axe_selenium_python.__file__).parent / "node_modules" / "axe-core" / "axe.min.js").read_text(
+        encoding="utf-8"
+    )
 
 
-@pytest.mark.parametrize("path", ["index.html", DOCUMENT, FIGURE, "figures/index.html", "search/index.html?q=宅基地",
-                                  "corpus/cn-regulations/texts/henan-0159/index.html",
-                                  "documents/shanxi-collaborative-contest/keywords/zh-efd9849702/index.html",  # a keyword's contexts
-                                  "zh/index.html", "zh/" + DOCUMENT, "zh/" + FIGURE, "zh/search/index.html?q=宅基地",
-                                  "zh/corpus/cn-regulations/texts/henan-0159/index.html"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html",
+        DOCUMENT,
+        FIGURE,
+        "figures/index.html",
+        "search/index.html?q=宅基地",
+        "corpus/cn-regulations/texts/henan-0159/index.html",
+        "documents/shanxi-collaborative-contest/keywords/zh-efd9849702/index.html",  # a keyword's contexts
+        "zh/index.html",
+        "zh/" + DOCUMENT,
+        "zh/" + FIGURE,
+        "zh/search/index.html?q=宅基地",
+        "zh/corpus/cn-regulations/texts/henan-0159/index.html",
+    ],
+)
 def test_axe_finds_no_serious_violations(driver, server, base_url, path):
     visit(driver, server, base_url + path)
     if "?q=" in path:
         wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result-link"))
     driver.execute_script(axe_source())
     result = driver.execute_async_script(
-        "const done = arguments[0]; axe.run(document).then(r => done(r.violations)).catch(e => done(String(e)));")
+        "const done = arguments[0]; axe.run(document).then(r => done(r.violations)).catch(e => done(String(e)));"
+    )
     assert isinstance(result, list), result
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5]) for v in result if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5])
+        for v in result
+        if v["impact"] in ("serious", "critical")
+    ]
     assert not serious, f"{path}: {serious}"

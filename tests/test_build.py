@@ -1,4 +1,5 @@
 """Full builds of the default data: pages, figure folders, links, reproducibility, safety."""
+
 import html
 import re
 import subprocess
@@ -13,8 +14,13 @@ from conftest import ROOT, cited_entry, copy_project, figure_count, run_build, t
 from pilotsite.inputs.timelines import quote_anchor
 from pilotsite.publishing.linkcheck import broken_links
 
-DOCUMENTS = ["lu-street-typical-experience", "m-county-homestead-pilot", "return-migrant-entrepreneurship",
-             "shanxi-collaborative-contest", "wenling-participatory-budgeting"]
+DOCUMENTS = [
+    "lu-street-typical-experience",
+    "m-county-homestead-pilot",
+    "return-migrant-entrepreneurship",
+    "shanxi-collaborative-contest",
+    "wenling-participatory-budgeting",
+]
 FIGURE_FILES = ["index.html", "figure.svg", "figure.png", "data.csv", "cite.bib"]
 
 
@@ -41,10 +47,18 @@ def test_every_document_has_a_page(built_site):
 
 def test_every_figure_has_its_folder_and_files(built_site):
     ids = figure_ids(built_site)
-    required = {"return-migrant-tool-types", "return-migrant-sub-tools", "return-migrant-regions", "return-migrant-keywords",
-                "shanxi-collaborative-contest-keywords-zh", "shanxi-collaborative-contest-keywords-en",
-                "keyword-overlap", "case-timelines-combined", "wenling-participatory-budgeting-timeline",
-                "m-county-pilot-trajectory-stages"}
+    required = {
+        "return-migrant-tool-types",
+        "return-migrant-sub-tools",
+        "return-migrant-regions",
+        "return-migrant-keywords",
+        "shanxi-collaborative-contest-keywords-zh",
+        "shanxi-collaborative-contest-keywords-en",
+        "keyword-overlap",
+        "case-timelines-combined",
+        "wenling-participatory-budgeting-timeline",
+        "m-county-pilot-trajectory-stages",
+    }
     assert required <= set(ids)
     for figure_id in ids:
         folder = built_site / "figures" / figure_id
@@ -61,7 +75,9 @@ def test_citation_on_figure_page_and_in_cite_bib(built_site):
     folder = built_site / "figures/return-migrant-tool-types"
     bib = (folder / "cite.bib").read_text(encoding="utf-8")
     number = cited_entry(built_site.parent, "return-migrant-tool-types")["number"]
-    assert bib.startswith(f"@misc{{pilotsite-return-migrant-tool-types-v{number},\n  author = {{{{Policy Pilots Research Site contributors}}}}")
+    assert bib.startswith(
+        f"@misc{{pilotsite-return-migrant-tool-types-v{number},\n  author = {{{{Policy Pilots Research Site contributors}}}}"
+    )
     assert "year = {2026}" in bib and "Characteristics and Mechanisms" in bib
     page = html.unescape((folder / "index.html").read_text(encoding="utf-8"))
     assert bib.strip() in page  # the page shows the same entry, line breaks and all
@@ -82,6 +98,7 @@ def test_no_broken_links(built_site):
 
 def test_link_checker_notices_a_broken_link(built_site, tmp_path):
     import shutil
+
     copy = tmp_path / "site"
     shutil.copytree(built_site, copy)
     (copy / "figures/return-migrant-tool-types/data.csv").unlink()
@@ -105,7 +122,9 @@ def test_chinese_page_declares_language(built_site):
         page = (built_site / edition / "documents/shanxi-collaborative-contest/index.html").read_text(encoding="utf-8")
         assert f'<html lang="{language}">' in page
         assert ('<h1 lang="zh">从增长竞争' in page) == (language == "en") and "<h1" in page
-        assert re.search(r'<p id="p-\d+" lang="zh">在区域治理', page) and re.search(r'<p id="p-\d+" lang="en">Against the backdrop', page)
+        assert re.search(r'<p id="p-\d+" lang="zh">在区域治理', page) and re.search(
+            r'<p id="p-\d+" lang="en">Against the backdrop', page
+        )
 
 
 def test_consistency_checks_stated_on_pages(built_site):
@@ -139,8 +158,14 @@ def test_user_error_exits_non_zero_without_traceback(project_copy, tmp_path):
     events = project_copy / "data/timelines/events.csv"
     events.write_text(events.read_text(encoding="utf-8").replace("In 2006 these", "In 2007 these"), encoding="utf-8")
     code = subprocess.run(
-        [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); import build; build.ROOT = __import__('pathlib').Path({str(project_copy)!r}); sys.exit(build.main(['--out', {str(tmp_path / 'o')!r}]))"],
-        capture_output=True, text=True)
+        [
+            sys.executable,
+            "-c",
+            f"import sys; sys.path.insert(0, {str(ROOT)!r}); import build; build.ROOT = __import__('pathlib').Path({str(project_copy)!r}); sys.exit(build.main(['--out', {str(tmp_path / 'o')!r}]))",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert code.returncode == 2  # bad input
     assert "data/timelines/events.csv, line" in code.stderr and "not found verbatim" in code.stderr
     assert "Traceback" not in code.stderr
@@ -183,7 +208,9 @@ def test_every_document_keyword_links_to_its_contexts(built_site):
         page = (data_file.parent / "index.html").read_text(encoding="utf-8")
         for row in rows:
             keyword = html.escape(row["keyword"], quote=False)
-            match = re.search(r'<a href="\.\./\.\./(documents/[^"]+/keywords/[^"]+)">' + re.escape(keyword) + "</a>", page)
+            match = re.search(
+                r'<a href="\.\./\.\./(documents/[^"]+/keywords/[^"]+)">' + re.escape(keyword) + "</a>", page
+            )
             assert match, (data_file.parent.name, row["keyword"])
             contexts = (built_site / match.group(1)).read_text(encoding="utf-8")
             assert f"counted <strong>{row['count']}</strong> times" in contexts, (data_file.parent.name, row["keyword"])

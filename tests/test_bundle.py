@@ -5,6 +5,7 @@ analysis in an empty folder outside the project, create a fresh virtual environm
 bundle README's two commands (install its locked requirements, run reproduce.py), and compare
 what it wrote with the site's figure.svg, figure.png and data.csv byte for byte.
 """
+
 from __future__ import annotations
 
 import csv
@@ -41,7 +42,9 @@ def current_version(bundle: Path) -> Path:
 
 def kind_of(project: Path, bundle: Path) -> str:
     figure_id, version = bundle.parent.name, current_version(bundle).name
-    return json.loads((project / "history/figures" / figure_id / version / "meta.json").read_text(encoding="utf-8"))["kind"]
+    return json.loads((project / "history/figures" / figure_id / version / "meta.json").read_text(encoding="utf-8"))[
+        "kind"
+    ]
 
 
 def test_every_drawn_figure_has_a_bundle_of_its_current_version(built_project, built_site):
@@ -56,16 +59,34 @@ def test_every_drawn_figure_has_a_bundle_of_its_current_version(built_project, b
             assert len(top) == 1, top  # unpacks into one folder, not over the current one
             folder = top.pop()
             assert folder.startswith(f"{figure_id}-v")
-            inside = {name[len(folder) + 1:] for name in names}
-            for needed in ("README.md", "reproduce.py", "requirements.txt", f"analyses/{next(iter(version_folder.glob('*.py'))).name}",
-                           "pilotsite/pipeline.py", "data/site.yaml", "citation/cite.bib", "citation/cite.ris", "citation/cite.json", "citation/CITATION.cff",
-                           "citation/datacite.json", "citation/datacite.xml", "citation/zenodo.json"):
+            inside = {name[len(folder) + 1 :] for name in names}
+            for needed in (
+                "README.md",
+                "reproduce.py",
+                "requirements.txt",
+                f"analyses/{next(iter(version_folder.glob('*.py'))).name}",
+                "pilotsite/pipeline.py",
+                "data/site.yaml",
+                "citation/cite.bib",
+                "citation/cite.ris",
+                "citation/cite.json",
+                "citation/CITATION.cff",
+                "citation/datacite.json",
+                "citation/datacite.xml",
+                "citation/zenodo.json",
+            ):
                 assert needed in inside, (figure_id, needed)
             assert len([n for n in inside if n.startswith("analyses/")]) == 1  # its own analysis only
             for name in REPRODUCED:  # what it compares against is the version's published file
-                assert archive.read(f"{folder}/published/{name}") == (version_folder / name).read_bytes(), (figure_id, name)
+                assert archive.read(f"{folder}/published/{name}") == (version_folder / name).read_bytes(), (
+                    figure_id,
+                    name,
+                )
             for name in ("cite.bib", "datacite.json", "zenodo.json"):  # the deposit metadata the version page has
-                assert archive.read(f"{folder}/citation/{name}") == (version_folder / name).read_bytes(), (figure_id, name)
+                assert archive.read(f"{folder}/citation/{name}") == (version_folder / name).read_bytes(), (
+                    figure_id,
+                    name,
+                )
             assert archive.read(f"{folder}/requirements.txt") == LOCK.read_bytes()
             assert {info.date_time for info in archive.infolist()} == {ZIP_DATE}  # no clock in the bytes
             assert not [n for n in inside if "__pycache__" in n or n.startswith(".build")]
@@ -87,15 +108,20 @@ def test_a_bundle_carries_only_the_corpus_its_figure_studies(built_project, buil
 
 def test_a_bundle_carries_only_the_documents_and_tables_its_figure_reads(built_project, built_site):
     """So an edit to one document's data changes only the bundles of the figures that read it."""
+
     def documents_in(figure_id: str) -> tuple[set[str], set[str]]:
         with zipfile.ZipFile(bundles(built_site)[figure_id]) as archive:
             names = [n.split("/", 1)[1] for n in archive.namelist()]
-        return ({n.split("/")[2] for n in names if n.startswith("data/documents/")},
-                {n for n in names if n.startswith(("data/reported/", "data/timelines/"))})
+        return (
+            {n.split("/")[2] for n in names if n.startswith("data/documents/")},
+            {n for n in names if n.startswith(("data/reported/", "data/timelines/"))},
+        )
 
     everyone = {p.parent.name for p in (built_project / "data/documents").glob("*/document.yaml")}
     assert documents_in("return-migrant-keywords") == (
-        {"return-migrant-entrepreneurship"}, {"data/reported/return-migrant-entrepreneurship/keywords.csv"})
+        {"return-migrant-entrepreneurship"},
+        {"data/reported/return-migrant-entrepreneurship/keywords.csv"},
+    )
     assert documents_in("wenling-participatory-budgeting-keywords") == ({"wenling-participatory-budgeting"}, set())
     assert documents_in("cn-regulations-keywords-by-level") == (set(), set())
     with open(built_project / "data/timelines/events.csv", encoding="utf-8", newline="") as handle:
@@ -110,7 +136,9 @@ def test_a_figure_page_links_its_bundle_in_both_editions(built_site):
     for figure_id, path in bundles(built_site).items():
         relative = path.relative_to(built_site).as_posix()
         for edition, up in (("", "../../"), ("zh/", "../../../")):
-            page = (built_site / edition / path.parent.relative_to(built_site) / "index.html").read_text(encoding="utf-8")
+            page = (built_site / edition / path.parent.relative_to(built_site) / "index.html").read_text(
+                encoding="utf-8"
+            )
             assert f'href="{up}{relative}" download' in page, (edition, figure_id)
         assert not (built_site / "zh" / relative).exists()
 
@@ -131,10 +159,21 @@ def test_a_corpus_outside_the_project_moves_into_the_bundle(tmp_path):
     (shared / "texts/a.txt").write_text("文本", encoding="utf-8")
     (root / "data/corpora/old-sample").mkdir(parents=True)  # a corpus folder the configuration no longer names
     (root / "data/corpora/old-sample/metadata.csv").write_text("id,title,file\n", encoding="utf-8")
-    (root / "data/corpora.yaml").write_text(yaml.safe_dump({"corpora": [
-        {"id": "far", "title": "Far", "path": "../shared/corpus"}, {"id": "unused", "title": "U", "path": "data/u"}]}),
-        encoding="utf-8")
-    corpora = {"far": SimpleNamespace(id="far", label="../shared/corpus"), "unused": SimpleNamespace(id="unused", label="data/u")}
+    (root / "data/corpora.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "corpora": [
+                    {"id": "far", "title": "Far", "path": "../shared/corpus"},
+                    {"id": "unused", "title": "U", "path": "data/u"},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    corpora = {
+        "far": SimpleNamespace(id="far", label="../shared/corpus"),
+        "unused": SimpleNamespace(id="unused", label="data/u"),
+    }
     files, config = data_files(root, corpora, ("../shared/corpus/metadata.csv", "../shared/corpus/texts/a.txt"))
     assert set(files) == {"data/site.yaml", "data/corpora/far/metadata.csv", "data/corpora/far/texts/a.txt"}
     assert files["data/corpora/far/texts/a.txt"] == root / "../shared/corpus/texts/a.txt"
@@ -147,14 +186,17 @@ def bundle_python(tmp_path_factory) -> Path:
     venv = tmp_path_factory.mktemp("bundle-venv")
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
-    installed = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-r", str(LOCK)],
-                               capture_output=True, text=True)
+    installed = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "-r", str(LOCK)], capture_output=True, text=True
+    )
     assert installed.returncode == 0, installed.stderr[-3000:]
     yield python
     discard(venv)
 
 
-def test_one_bundle_of_each_kind_reproduces_its_version_byte_for_byte(built_project, built_site, bundle_python, tmp_path):
+def test_one_bundle_of_each_kind_reproduces_its_version_byte_for_byte(
+    built_project, built_site, bundle_python, tmp_path
+):
     chosen = {}
     for figure_id, path in bundles(built_site).items():
         chosen.setdefault(kind_of(built_project, path), path)
@@ -166,8 +208,13 @@ def test_one_bundle_of_each_kind_reproduces_its_version_byte_for_byte(built_proj
             archive.extractall(empty)
         [folder] = list(empty.iterdir())
         assert (folder / "requirements.txt").read_bytes() == LOCK.read_bytes()  # what the venv has installed
-        run = subprocess.run([str(bundle_python), "reproduce.py"], cwd=folder, capture_output=True, text=True,
-                             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})  # nothing of the project's environment
+        run = subprocess.run(
+            [str(bundle_python), "reproduce.py"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        )  # nothing of the project's environment
         assert run.returncode == 0, (kind, run.stdout, run.stderr[-3000:])
         site_folder = path.parent
         for name in REPRODUCED:
@@ -183,8 +230,13 @@ def unpacked(bundle: Path, into: Path) -> Path:
 
 
 def reproduce(python: Path, folder: Path, home: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(python), "reproduce.py"], cwd=folder, capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "HOME": str(home)})
+    return subprocess.run(
+        [str(python), "reproduce.py"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(home)},
+    )
 
 
 def test_reproduce_reports_a_difference_and_bad_data(built_site, bundle_python, tmp_path):
@@ -193,7 +245,10 @@ def test_reproduce_reports_a_difference_and_bad_data(built_site, bundle_python, 
     path = bundles(built_site)["return-migrant-tool-types"]
     folder = unpacked(path, tmp_path / "edited-code")
     analysis = folder / "analyses/policy_tools.py"
-    analysis.write_text(analysis.read_text(encoding="utf-8").replace("ax.set_xlabel(xlabel)", "ax.set_xlabel(xlabel, fontsize=12)"), encoding="utf-8")
+    analysis.write_text(
+        analysis.read_text(encoding="utf-8").replace("ax.set_xlabel(xlabel)", "ax.set_xlabel(xlabel, fontsize=12)"),
+        encoding="utf-8",
+    )
     run = reproduce(bundle_python, folder, tmp_path)
     assert run.returncode == 1, (run.stdout, run.stderr[-2000:])
     assert "figure.svg: DIFFERS from published/figure.svg" in run.stdout

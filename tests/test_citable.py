@@ -1,4 +1,5 @@
 """Citable figures: versions that stay, citations in every format, data published to a standard."""
+
 import html
 import json
 import re
@@ -71,7 +72,10 @@ def test_every_citation_file_parses_and_names_what_it_must(built_site):
 
 def test_meta_tags_and_json_ld(built_site):
     page = (built_site / "figures" / FIGURE / "index.html").read_text(encoding="utf-8")
-    assert '<meta name="citation_title" content="Shares of supply-, demand- and environment-oriented policy tools">' in page
+    assert (
+        '<meta name="citation_title" content="Shares of supply-, demand- and environment-oriented policy tools">'
+        in page
+    )
     assert '<meta name="citation_publication_date" content="2026/11/22">' in page
     [ld] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     data = json.loads(ld)
@@ -82,7 +86,9 @@ def test_meta_tags_and_json_ld(built_site):
 
 
 def test_frictionless_and_cffconvert_accept_the_site(built_site):
-    result = subprocess.run([tool("frictionless"), "validate", "datapackage.json"], cwd=built_site, capture_output=True, text=True)
+    result = subprocess.run(
+        [tool("frictionless"), "validate", "datapackage.json"], cwd=built_site, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout[-2000:]
     package = json.loads((built_site / "datapackage.json").read_text(encoding="utf-8"))
     names = {r["name"] for r in package["resources"]}
@@ -91,7 +97,9 @@ def test_frictionless_and_cffconvert_accept_the_site(built_site):
     assert tool_types["schema"]["primaryKey"] == ["tool_type"]
     share = next(f for f in tool_types["schema"]["fields"] if f["name"] == "share_pct")
     assert share["type"] == "number" and share["unit"] == "percent" and share["description"]
-    result = subprocess.run([tool("cffconvert"), "--validate", "-i", "CITATION.cff"], cwd=built_site, capture_output=True, text=True)
+    result = subprocess.run(
+        [tool("cffconvert"), "--validate", "-i", "CITATION.cff"], cwd=built_site, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -101,7 +109,9 @@ def test_data_catalogue_and_sitemap(built_site):
     sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
     version_dir = latest_folder(built_site)
     assert f"<loc>https://example.org/policy-pilots/figures/{FIGURE}/v/{version_dir.name}/index.html</loc>" in sitemap
-    assert sitemap.count("<loc>") == len([p for p in built_site.rglob("*.html") if p.name != "embed.html"])  # embedded views are not listed
+    assert sitemap.count("<loc>") == len(
+        [p for p in built_site.rglob("*.html") if p.name != "embed.html"]
+    )  # embedded views are not listed
 
 
 def test_editing_data_keeps_old_versions_byte_identical(built_project, tmp_path):
@@ -143,7 +153,10 @@ def test_renamed_figure_keeps_its_old_url(built_project, tmp_path):
     old_version = latest_folder(root / "_site")
     analysis = root / "analyses/policy_tools.py"
     source = analysis.read_text(encoding="utf-8")
-    source = source.replace('Figure(id="return-migrant-tool-types",', 'Figure(id="return-migrant-tool-type-shares", aliases=("return-migrant-tool-types",),')
+    source = source.replace(
+        'Figure(id="return-migrant-tool-types",',
+        'Figure(id="return-migrant-tool-type-shares", aliases=("return-migrant-tool-types",),',
+    )
     analysis.write_text(source, encoding="utf-8")
     run_build(root)
     site = root / "_site"
@@ -157,7 +170,10 @@ def test_a_renamed_id_cannot_be_reused(tmp_path):
     root = copy_project(tmp_path / "project")
     analysis = root / "analyses/policy_tools.py"
     source = analysis.read_text(encoding="utf-8")
-    source = source.replace('Figure(id="return-migrant-sub-tools",', 'Figure(id="return-migrant-sub-tools", aliases=("return-migrant-keywords",),')
+    source = source.replace(
+        'Figure(id="return-migrant-sub-tools",',
+        'Figure(id="return-migrant-sub-tools", aliases=("return-migrant-keywords",),',
+    )
     analysis.write_text(source, encoding="utf-8")
     result = run_build(root, check=False)
     assert result.returncode == 2 and "figure id 'return-migrant-keywords' was renamed" in result.stderr

@@ -2,6 +2,7 @@
 (`dask scheduler`, `dask worker` with the project on the workers' PYTHONPATH; the scheduler gets
 nothing of the project). The site equals the local build byte for byte; workers that cannot run
 the project's tasks are refused with a plain message."""
+
 from __future__ import annotations
 
 import json
@@ -27,18 +28,51 @@ def cluster(tmp_path: Path, worker_path: str | None):
     """A scheduler and two single-threaded worker processes on 127.0.0.1; yields the address."""
     scheduler_file = tmp_path / "scheduler.json"
     clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    processes = [subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                                   "--scheduler-file", str(scheduler_file)], cwd=tmp_path, env=clean,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    processes = [
+        subprocess.Popen(
+            [
+                str(DASK),
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--scheduler-file",
+                str(scheduler_file),
+            ],
+            cwd=tmp_path,
+            env=clean,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
     try:
         deadline = time.monotonic() + 60
         while not scheduler_file.is_file() and time.monotonic() < deadline:
             time.sleep(0.2)
         address = json.loads(scheduler_file.read_text())["address"]
         worker_env = clean | ({"PYTHONPATH": worker_path} if worker_path else {})
-        processes.append(subprocess.Popen([str(DASK), "worker", address, "--nworkers", "2", "--nthreads", "1",
-                                           "--no-dashboard", "--host", "127.0.0.1"], cwd=tmp_path, env=worker_env,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        processes.append(
+            subprocess.Popen(
+                [
+                    str(DASK),
+                    "worker",
+                    address,
+                    "--nworkers",
+                    "2",
+                    "--nthreads",
+                    "1",
+                    "--no-dashboard",
+                    "--host",
+                    "127.0.0.1",
+                ],
+                cwd=tmp_path,
+                env=worker_env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         from dask.distributed import Client
 
         with Client(address, timeout=30) as client:
@@ -92,15 +126,36 @@ def test_the_engine_installs_as_a_package_with_the_pins_of_requirements(tmp_path
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
     for requirement in declared:
         name, version = requirement.split("==")
-        assert pins.get(canonical_name(name.split("[")[0])) == version, f"{requirement} is not pinned so in requirements.txt"
-    source, target = tmp_path / "checkout", tmp_path / "installed"  # built from a copy: nothing written into the repository
+        assert pins.get(canonical_name(name.split("[")[0])) == version, (
+            f"{requirement} is not pinned so in requirements.txt"
+        )
+    source, target = (
+        tmp_path / "checkout",
+        tmp_path / "installed",
+    )  # built from a copy: nothing written into the repository
     shutil.copytree(ROOT / "pilotsite", source / "pilotsite", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", source)
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(source)],
-                   check=True, cwd=tmp_path)
-    assert (target / "pilotsite/analysis/textwork.py").is_file() and (target / "pilotsite/rendering/fig_alt.lua").is_file()
-    probe = subprocess.run([sys.executable, "-c", "import pilotsite.analysis.cluster as c; print(c.code_digest())"], cwd=tmp_path,
-                           env={**os.environ, "PYTHONPATH": str(target)}, capture_output=True, text=True, check=True)
-    here = subprocess.run([sys.executable, "-c", "import pilotsite.analysis.cluster as c; print(c.code_digest())"], cwd=ROOT,
-                          capture_output=True, text=True, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(source)],
+        check=True,
+        cwd=tmp_path,
+    )
+    assert (target / "pilotsite/analysis/textwork.py").is_file() and (
+        target / "pilotsite/rendering/fig_alt.lua"
+    ).is_file()
+    probe = subprocess.run(
+        [sys.executable, "-c", "import pilotsite.analysis.cluster as c; print(c.code_digest())"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(target)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    here = subprocess.run(
+        [sys.executable, "-c", "import pilotsite.analysis.cluster as c; print(c.code_digest())"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert probe.stdout == here.stdout  # an installed copy counts as the same code

@@ -1,5 +1,6 @@
 """The other build.py commands (figure and serve) and the command line's conventions: --version,
 --quiet, -v and the documented exit statuses."""
+
 import hashlib
 import re
 import socket
@@ -23,8 +24,12 @@ def free_port() -> int:
 def test_figure_command_matches_the_site(built_project, tmp_path):
     built_site = built_project / "_site"
     out = tmp_path / "one"
-    result = subprocess.run([sys.executable, "build.py", "figure", "return-migrant-tool-types", "--out", str(out)],
-                            cwd=built_project, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "build.py", "figure", "return-migrant-tool-types", "--out", str(out)],
+        cwd=built_project,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     for name in ("figure.svg", "figure.png", "data.csv"):
         published = built_site / "figures/return-migrant-tool-types" / name
@@ -32,21 +37,32 @@ def test_figure_command_matches_the_site(built_project, tmp_path):
 
 
 def test_unknown_figure_is_a_clear_error(built_project, tmp_path):
-    result = subprocess.run([sys.executable, "build.py", "figure", "no-such-figure", "--out", str(tmp_path)],
-                            cwd=built_project, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "build.py", "figure", "no-such-figure", "--out", str(tmp_path)],
+        cwd=built_project,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert "no figure 'no-such-figure'" in result.stderr and "return-migrant-tool-types" in result.stderr
 
 
 def test_serve_builds_and_serves_on_localhost(built_project, tmp_path):
     port = free_port()
-    server = subprocess.Popen([sys.executable, "build.py", "serve", "--out", str(tmp_path / "site"), "--port", str(port)],
-                              cwd=built_project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "build.py", "serve", "--out", str(tmp_path / "site"), "--port", str(port)],
+        cwd=built_project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 120
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/figures/return-migrant-tool-types/data.csv", timeout=2) as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/figures/return-migrant-tool-types/data.csv", timeout=2
+                ) as response:
                     body = response.read().decode("utf-8")
                 break
             except OSError:
@@ -72,8 +88,12 @@ def test_version_names_the_tool_and_what_shapes_its_output():
     assert result.returncode == 0 and result.stderr == ""
     version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     assert result.stdout.startswith(f"pilotsite {version} ")
-    for expected in (f"pandoc {pypandoc.get_pandoc_version()}", f"Pagefind {metadata.version('pagefind-bin-extended')}",
-                     f"jieba {metadata.version('jieba')}", f"matplotlib {metadata.version('matplotlib')}"):
+    for expected in (
+        f"pandoc {pypandoc.get_pandoc_version()}",
+        f"Pagefind {metadata.version('pagefind-bin-extended')}",
+        f"jieba {metadata.version('jieba')}",
+        f"matplotlib {metadata.version('matplotlib')}",
+    ):
         assert expected in result.stdout, result.stdout
 
 

@@ -1,4 +1,5 @@
 """Corpus reading, segmentation (parallel, cached, on Dask), keyness and coded policy tools."""
+
 import csv
 import math
 import os
@@ -41,7 +42,9 @@ def test_keyness_table_orders_by_g2_and_drops_rare_words():
 
     # totals 41 and 16. 改革 10/10: E = 14.386, 5.614, G2 = 2(10 ln(10/14.386) + 10 ln(10/5.614)) = 4.27 (B);
     # 试点 30/5: E = 25.175, 9.825, G2 = 2(30 ln(30/25.175) + 5 ln(5/9.825)) = 3.77 (A); 罕见 (2 in all) is dropped
-    rows = keyness(Counter({"试点": 30, "改革": 10, "罕见": 1}), Counter({"试点": 5, "改革": 10, "罕见": 1}), min_count=5)
+    rows = keyness(
+        Counter({"试点": 30, "改革": 10, "罕见": 1}), Counter({"试点": 5, "改革": 10, "罕见": 1}), min_count=5
+    )
     assert [r["keyword"] for r in rows] == ["改革", "试点"]
     assert rows[0]["g2"] == pytest.approx(4.27, abs=0.005) and rows[1]["g2"] == pytest.approx(3.77, abs=0.005)
     assert rows[0]["log_ratio"] < 0 < rows[1]["log_ratio"]
@@ -65,7 +68,13 @@ def test_undecodable_file_names_the_offset():
 
 
 def test_sentences_split_on_chinese_punctuation_and_lines():
-    assert split_sentences("# 标题\n第一条 甲。乙；丙！\n<!-- INFO END -->\n丁") == ["标题", "第一条 甲。", "乙；", "丙！", "丁"]
+    assert split_sentences("# 标题\n第一条 甲。乙；丙！\n<!-- INFO END -->\n丁") == [
+        "标题",
+        "第一条 甲。",
+        "乙；",
+        "丙！",
+        "丁",
+    ]
 
 
 def make_corpus(root: Path, rows: list[dict], files: dict[str, bytes]) -> None:
@@ -74,21 +83,38 @@ def make_corpus(root: Path, rows: list[dict], files: dict[str, bytes]) -> None:
     for name, data in files.items():
         (folder / name).write_bytes(data)
     with open(folder / "metadata.csv", "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["id", "title", "date", "level", "province", "region", "issuer_tier", "file"])
+        writer = csv.DictWriter(
+            handle, fieldnames=["id", "title", "date", "level", "province", "region", "issuer_tier", "file"]
+        )
         writer.writeheader()
         writer.writerows(rows)
     (root / "data/corpora.yaml").write_text("corpora:\n  - id: tiny\n    path: data/corpora/tiny\n", encoding="utf-8")
 
 
 def row(text_id, file, level="local", region="east", tier="provincial"):
-    return {"id": text_id, "title": text_id, "date": "", "level": level, "province": "", "region": region, "issuer_tier": tier, "file": file}
+    return {
+        "id": text_id,
+        "title": text_id,
+        "date": "",
+        "level": level,
+        "province": "",
+        "region": region,
+        "issuer_tier": tier,
+        "file": file,
+    }
 
 
 def test_corpus_problems_are_all_reported(project_copy):
-    make_corpus(project_copy,
-                [row("a", "texts/a.md"), row("a", "texts/b.md"), row("c", "texts/missing.md"), row("d", "texts/empty.md")],
-                {"texts/a.md": "第一条 试点。".encode(), "texts/b.md": "第二条。".encode(), "texts/empty.md": b"  \n",
-                 "texts/orphan.md": "孤立。".encode()})
+    make_corpus(
+        project_copy,
+        [row("a", "texts/a.md"), row("a", "texts/b.md"), row("c", "texts/missing.md"), row("d", "texts/empty.md")],
+        {
+            "texts/a.md": "第一条 试点。".encode(),
+            "texts/b.md": "第二条。".encode(),
+            "texts/empty.md": b"  \n",
+            "texts/orphan.md": "孤立。".encode(),
+        },
+    )
     with pytest.raises(BuildError) as info:
         load_corpora(open_project(project_copy))
     message = str(info.value)
@@ -128,8 +154,11 @@ def test_cache_reworks_only_changed_texts(tmp_path):
     folder = tmp_path / "corpus"
     shell.copytree(ROOT / "data/corpora/cn-regulations-sample", folder)
     project = open_project(ROOT)
-    entry = type("Entry", (), {"id": "c", "title": None, "path": str(folder), "groupings": None, "keyness": None,
-                               "search_characters": 300})
+    entry = type(
+        "Entry",
+        (),
+        {"id": "c", "title": None, "path": str(folder), "groupings": None, "keyness": None, "search_characters": 300},
+    )
     from pilotsite.inputs.corpus import load_corpus
 
     corpus = load_corpus(project, entry)
@@ -137,7 +166,9 @@ def test_cache_reworks_only_changed_texts(tmp_path):
     first.prepare(corpus, corpus.texts[:20])
     assert first.segmented == 20
     changed = corpus.texts[0]
-    (folder / changed.file).write_text(corpus.read_text(changed) + "\n第九十九条 本办法自公布之日起施行。", encoding="utf-8")
+    (folder / changed.file).write_text(
+        corpus.read_text(changed) + "\n第九十九条 本办法自公布之日起施行。", encoding="utf-8"
+    )
     corpus = load_corpus(project, entry)
     again = work(tmp_path / "cache", jobs=1)
     again.prepare(corpus, corpus.texts[:20])
@@ -157,8 +188,11 @@ def test_text_summaries_are_kept_and_only_new_or_changed_texts_are_summarised(tm
     folder = tmp_path / "corpus"
     shell.copytree(ROOT / "data/corpora/cn-regulations-sample", folder)
     project = open_project(ROOT)
-    entry = type("Entry", (), {"id": "c", "title": None, "path": str(folder), "groupings": None, "keyness": None,
-                               "search_characters": 300})
+    entry = type(
+        "Entry",
+        (),
+        {"id": "c", "title": None, "path": str(folder), "groupings": None, "keyness": None, "search_characters": 300},
+    )
     summarised = []
 
     def count_tokens(sentences):
@@ -177,7 +211,9 @@ def test_text_summaries_are_kept_and_only_new_or_changed_texts_are_summarised(tm
     summarised.clear()
     assert summaries(corpus) == first and summarised == []  # all read back
     changed = corpus.texts[0]
-    (folder / changed.file).write_text(corpus.read_text(changed) + "\n第九十九条 本办法自公布之日起施行。", encoding="utf-8")
+    (folder / changed.file).write_text(
+        corpus.read_text(changed) + "\n第九十九条 本办法自公布之日起施行。", encoding="utf-8"
+    )
     corpus = load_corpus(project, entry)
     again = summaries(corpus)
     assert len(summarised) == 1 and again[changed.id] > first[changed.id]
@@ -198,8 +234,9 @@ def test_dask_cluster_on_loopback_gives_the_same_tokens(tmp_path, monkeypatch):
     texts = corpus.texts[:30]
     local = work(tmp_path / "local", jobs=1)
     local.prepare(corpus, texts)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
         remote = work(tmp_path / "dask", scheduler=cluster.scheduler_address)
         remote.prepare(corpus, texts)
@@ -211,7 +248,10 @@ def test_invalid_codebook_pattern_stops_the_build(project_copy):
 
     path = project_copy / "data/codebook/policy-tools.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace('"电商"', '"电商("'), encoding="utf-8")
-    with pytest.raises(BuildError, match=r"policy-tools.yaml, line \d+: field 'types.demand.sub_tools.e-commerce.patterns': pattern '电商\(' is not a valid regular expression"):
+    with pytest.raises(
+        BuildError,
+        match=r"policy-tools.yaml, line \d+: field 'types.demand.sub_tools.e-commerce.patterns': pattern '电商\(' is not a valid regular expression",
+    ):
         build_module.build(project_copy, project_copy / "_site", renderer="embedded")
 
 
@@ -221,8 +261,10 @@ def test_evidence_pages_account_for_every_count(built_site):
 
     subs = list(csv.DictReader(open(built_site / "figures/cn-regulations-policy-sub-tools/data.csv", encoding="utf-8")))
     units = {(r["grouping"], r["group"]): int(r["units"]) for r in subs if r["sub_tool"] == "financial-services"}
-    page_link = re.search(r'<a href="([^"]+)">financial-services</a>',
-                          (built_site / "figures/cn-regulations-policy-sub-tools/index.html").read_text(encoding="utf-8"))
+    page_link = re.search(
+        r'<a href="([^"]+)">financial-services</a>',
+        (built_site / "figures/cn-regulations-policy-sub-tools/index.html").read_text(encoding="utf-8"),
+    )
     evidence = (built_site / "figures/cn-regulations-policy-sub-tools" / page_link.group(1)).resolve().parent
     rows = list(csv.DictReader(open(evidence / "evidence.csv", encoding="utf-8")))
     assert sum(1 for r in rows if r["level"] == "central") == units[("level", "central")]
@@ -230,12 +272,23 @@ def test_evidence_pages_account_for_every_count(built_site):
     assert sum(1 for r in rows if r["level"] == "local" and r["region"] == "west") == units[("region", "local · west")]
     assert sum(1 for r in rows if r["issuer_tier"] == "municipal") == units[("tier", "municipal")]
     first = rows[0]
-    text_page = html.unescape((built_site / f"corpus/cn-regulations/texts/{first['text_id']}/index.html").read_text(encoding="utf-8"))
+    text_page = html.unescape(
+        (built_site / f"corpus/cn-regulations/texts/{first['text_id']}/index.html").read_text(encoding="utf-8")
+    )
     assert f'id="s-{first["sentence_number"]}"' in text_page and first["sentence"] in text_page
 
-    words = list(csv.DictReader(open(built_site / "figures/cn-regulations-keywords-by-level/data.csv", encoding="utf-8")))
+    words = list(
+        csv.DictReader(open(built_site / "figures/cn-regulations-keywords-by-level/data.csv", encoding="utf-8"))
+    )
     top = next(r for r in words if r["group"] == "central" and r["rank"] == "1")
     page = (built_site / "figures/cn-regulations-keywords-by-level/index.html").read_text(encoding="utf-8")
     link = re.search(rf'<a href="([^"]+)">{top["keyword"]}</a>', page).group(1)
-    rows = list(csv.DictReader(open((built_site / "figures/cn-regulations-keywords-by-level" / link).resolve().parent / "evidence.csv", encoding="utf-8")))
+    rows = list(
+        csv.DictReader(
+            open(
+                (built_site / "figures/cn-regulations-keywords-by-level" / link).resolve().parent / "evidence.csv",
+                encoding="utf-8",
+            )
+        )
+    )
     assert sum(int(r["occurrences"]) for r in rows if r["level"] == "central") == int(top["count"])

@@ -1,5 +1,6 @@
 """A corpus named by an absolute path outside the project is an input like any other: adding a
 text to it is seen by the no-op check, by --check and by `serve`'s watcher."""
+
 from __future__ import annotations
 
 import csv
@@ -18,8 +19,15 @@ def add_text(corpus, text_id: str) -> None:
     (corpus / f"texts/added/{text_id}.md").write_text(NEW_TEXT, encoding="utf-8")
     with open(corpus / "metadata.csv", encoding="utf-8", newline="") as handle:
         header = next(csv.reader(handle))
-    row = dict.fromkeys(header, "") | {"id": text_id, "title": "某市返乡创业试点条例", "level": "local", "region": "east",
-                                       "province": "北京", "issuer_tier": "municipal", "file": f"texts/added/{text_id}.md"}
+    row = dict.fromkeys(header, "") | {
+        "id": text_id,
+        "title": "某市返乡创业试点条例",
+        "level": "local",
+        "region": "east",
+        "province": "北京",
+        "issuer_tier": "municipal",
+        "file": f"texts/added/{text_id}.md",
+    }
     with open(corpus / "metadata.csv", "a", encoding="utf-8", newline="") as handle:
         csv.DictWriter(handle, fieldnames=header, lineterminator="\n").writerow(row)
 
@@ -28,7 +36,10 @@ def test_a_corpus_outside_the_project_is_watched_checked_and_rebuilt(project_cop
     corpus = tmp_path / "elsewhere" / "regulations"
     shutil.copytree(SAMPLE, corpus)
     config = project_copy / "data/corpora.yaml"
-    config.write_text(f"corpora:\n  - id: cn-regulations\n    title: Regulations kept elsewhere\n    path: {corpus}\n", encoding="utf-8")
+    config.write_text(
+        f"corpora:\n  - id: cn-regulations\n    title: Regulations kept elsewhere\n    path: {corpus}\n",
+        encoding="utf-8",
+    )
     run_build(project_copy)
     page = project_copy / "_site/corpus/cn-regulations/texts/added-0001/index.html"
     assert not page.exists()
@@ -38,7 +49,9 @@ def test_a_corpus_outside_the_project_is_watched_checked_and_rebuilt(project_cop
     add_text(corpus, "added-0001")
     assert snapshot(project_copy) != watched, "serve's watcher does not see the corpus change"
     check = run_build(project_copy, "--check", check=False)
-    assert check.returncode == 1 and "is not what the current inputs produce" in check.stderr, check.stdout + check.stderr
+    assert check.returncode == 1 and "is not what the current inputs produce" in check.stderr, (
+        check.stdout + check.stderr
+    )
     rebuilt = run_build(project_copy)
     assert "Nothing changed" not in rebuilt.stdout
     assert "某市返乡创业试点条例" in page.read_text(encoding="utf-8")

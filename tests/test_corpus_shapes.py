@@ -2,6 +2,7 @@
 another order, groups of one text or none, no level or region columns at all, groupings by
 province and year. The figures adapt, or the pages say what was not drawn and why; never a crash.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,17 +33,29 @@ def odd_site(tmp_path_factory) -> Path:
     # One level, one region (declared with three), no dates, extra columns, columns in another order.
     one = root / "data/corpora/one-region"
     header = ["file", "topic", "region", "id", "level", "title", "issuer_tier", "pages"]
-    rows = [{"file": f"docs/t{i:02d}.md", "topic": "环境" if i % 2 else "交通", "region": "east", "id": f"t-{i:02d}",
-             "level": "local", "title": title, "issuer_tier": "municipal" if i == 0 else "provincial", "pages": str(i)}
-            for i, (title, _) in enumerate(texts[:8])]
+    rows = [
+        {
+            "file": f"docs/t{i:02d}.md",
+            "topic": "环境" if i % 2 else "交通",
+            "region": "east",
+            "id": f"t-{i:02d}",
+            "level": "local",
+            "title": title,
+            "issuer_tier": "municipal" if i == 0 else "provincial",
+            "pages": str(i),
+        }
+        for i, (title, _) in enumerate(texts[:8])
+    ]
     write_corpus(one, header, rows, [t for _, t in texts[:8]])
     # No level, region or tier columns; dated in part; compared by province and by year.
     other = root / "data/corpora/by-province"
     header = ["id", "title", "date", "province", "file"]
     provinces = ["北京", "北京", "上海", "上海", "上海", "重庆"]
     dates = ["2001-05-01", "2001", "", "2019-11", "2019-12-30", ""]
-    rows = [{"id": f"p{i}", "title": title, "date": dates[i], "province": provinces[i], "file": f"docs/p{i}.md"}
-            for i, (title, _) in enumerate(texts[8:14])]
+    rows = [
+        {"id": f"p{i}", "title": title, "date": dates[i], "province": provinces[i], "file": f"docs/p{i}.md"}
+        for i, (title, _) in enumerate(texts[8:14])
+    ]
     write_corpus(other, header, rows, [t for _, t in texts[8:14]])
     (root / "data/corpora.yaml").write_text(
         "corpora:\n"
@@ -54,7 +67,8 @@ def odd_site(tmp_path_factory) -> Path:
         "  - id: by-province\n    title: By province and year\n    path: data/corpora/by-province\n"
         "    groupings:\n      - {column: province}\n      - {column: year}\n"
         "    keyness: {column: province, values: [北京, 上海]}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = run_build(root)
     assert "Traceback" not in result.stdout + result.stderr
     yield root
@@ -75,7 +89,10 @@ def test_a_corpus_of_one_level_and_one_region_builds_and_says_what_is_not_drawn(
     overview = (site / "corpus/index.html").read_text(encoding="utf-8")
     # the default keyness study compares central and local texts; this corpus has no central ones
     assert "Not drawn for this corpus" in overview
-    assert re.search(r"Keyness: One region only</[^>]*>?: .*no central texts", overview) or "the corpus has no central texts" in overview
+    assert (
+        re.search(r"Keyness: One region only</[^>]*>?: .*no central texts", overview)
+        or "the corpus has no central texts" in overview
+    )
     assert not (site / "figures/one-region-keyness-central-local").exists()
     # the Chinese edition says why in Chinese
     chinese = (site / "zh/corpus/index.html").read_text(encoding="utf-8")
@@ -83,7 +100,10 @@ def test_a_corpus_of_one_level_and_one_region_builds_and_says_what_is_not_drawn(
     assert "the corpus has no central texts" not in chinese
     # a declared grouping's label_zh names it there, in the figure's title too; one without is shown as written
     assert "<strong>发文层级</strong>" in chinese and "<strong>Region</strong>" in chinese
-    tier_title = re.search(r"<h1[^>]*>([^<]*)</h1>", (site / "zh/figures/one-region-keywords-by-tier/index.html").read_text(encoding="utf-8"))
+    tier_title = re.search(
+        r"<h1[^>]*>([^<]*)</h1>",
+        (site / "zh/figures/one-region-keywords-by-tier/index.html").read_text(encoding="utf-8"),
+    )
     assert tier_title.group(1) == "按发文层级分组的高频关键词：One region only"
 
 
@@ -100,7 +120,10 @@ def test_groupings_by_province_and_year_leave_undated_texts_out(odd_site):
     years = {r["group"]: int(r["texts"]) for r in figure_data(site, "by-province-keywords-by-year")}
     assert years == {"2001": 2, "2019": 2}
     year_page = (site / "figures/by-province-keywords-by-year/index.html").read_text(encoding="utf-8")
-    assert "2 texts are in no group (no value in &#39;year&#39;)" in year_page or "2 texts are in no group (no value in 'year')" in year_page
+    assert (
+        "2 texts are in no group (no value in &#39;year&#39;)" in year_page
+        or "2 texts are in no group (no value in 'year')" in year_page
+    )
     # the declared keyness study of 北京 against 上海 is drawn, or its page says why not
     overview = (site / "corpus/index.html").read_text(encoding="utf-8")
     assert (site / "figures/by-province-keyness-by-province/index.html").exists() or "significantly" in overview
@@ -120,8 +143,14 @@ def test_every_text_has_its_page_and_lists_narrow_by_province_and_year(odd_site)
 
 def test_a_grouping_column_the_metadata_lacks_is_named_with_its_line(project_copy):
     config = project_copy / "data/corpora.yaml"
-    config.write_text("corpora:\n  - id: cn-regulations\n    path: data/corpora/cn-regulations-sample\n"
-                      "    groupings:\n      - {column: level}\n      - {column: county}\n", encoding="utf-8")
-    with pytest.raises(BuildError, match=r"corpora.yaml, line 6: corpus 'cn-regulations': grouping column 'county' is not a "
-                                         r"column of data/corpora/cn-regulations-sample/metadata.csv \(it has: id, title, date"):
+    config.write_text(
+        "corpora:\n  - id: cn-regulations\n    path: data/corpora/cn-regulations-sample\n"
+        "    groupings:\n      - {column: level}\n      - {column: county}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        BuildError,
+        match=r"corpora.yaml, line 6: corpus 'cn-regulations': grouping column 'county' is not a "
+        r"column of data/corpora/cn-regulations-sample/metadata.csv \(it has: id, title, date",
+    ):
         load_corpora(open_project(project_copy))

@@ -1,5 +1,6 @@
 """Ready for a DOI: each figure version's deposit metadata (DataCite 4.5, Zenodo), a DOI recorded
 in data/dois.yaml reaching every citation format, and licences named by URL and SPDX id."""
+
 import json
 import re
 import subprocess
@@ -42,17 +43,26 @@ def test_every_version_has_datacite_metadata_that_passes_the_4_5_schema(built_si
         assert [r["rightsIdentifier"] for r in record["rightsList"]] == ["CC-BY-4.0", "MIT"]
         relations = {r["relationType"]: r["relatedIdentifier"] for r in record["relatedIdentifiers"]}
         assert relations["IsVersionOf"].endswith(f"/figures/{folder.parent.parent.name}/")
-        meta = json.loads((built_site.parent / "history/figures" / folder.parent.parent.name / folder.name / "meta.json").read_bytes())
-        assert ("IsDerivedFrom" in relations) == bool(meta["documents"])  # its source documents (a corpus figure has none)
+        meta = json.loads(
+            (built_site.parent / "history/figures" / folder.parent.parent.name / folder.name / "meta.json").read_bytes()
+        )
+        assert ("IsDerivedFrom" in relations) == bool(
+            meta["documents"]
+        )  # its source documents (a corpus figure has none)
         assert "doi" not in record  # the shipped data records no DOI
         root = etree.fromstring((folder / "datacite.xml").read_bytes())  # well-formed, in DataCite's namespace
         assert root.tag == "{http://datacite.org/schema/kernel-4}resource"
         assert root.findtext("{*}titles/{*}title") == record["titles"][0]["title"]
     # a version that is not the first names the one before it
     history = json.loads((built_site.parent / "history/ledger.json").read_text(encoding="utf-8"))["figures"][FIGURE]
-    second = json.loads((built_site / "figures" / FIGURE / "v" / history[1]["version"] / "datacite.json").read_text(encoding="utf-8"))
-    assert {"relationType": "IsNewVersionOf", "relatedIdentifierType": "URL",
-            "relatedIdentifier": f"https://example.org/policy-pilots/figures/{FIGURE}/v/{history[0]['version']}/"} in second["relatedIdentifiers"]
+    second = json.loads(
+        (built_site / "figures" / FIGURE / "v" / history[1]["version"] / "datacite.json").read_text(encoding="utf-8")
+    )
+    assert {
+        "relationType": "IsNewVersionOf",
+        "relatedIdentifierType": "URL",
+        "relatedIdentifier": f"https://example.org/policy-pilots/figures/{FIGURE}/v/{history[0]['version']}/",
+    } in second["relatedIdentifiers"]
 
 
 def test_deposit_files_are_the_same_in_both_editions(built_site):
@@ -65,19 +75,37 @@ def test_deposit_files_are_the_same_in_both_editions(built_site):
 def test_zenodo_metadata(built_site):
     for folder in version_folders(built_site):
         record = json.loads((folder / "zenodo.json").read_text(encoding="utf-8"))
-        assert {"upload_type", "title", "creators", "description", "version", "publication_date", "license",
-                "related_identifiers", "keywords", "access_right"} <= set(record)
-        assert record["upload_type"] == "dataset" and record["license"] == "cc-by-4.0" and record["access_right"] == "open"
+        assert {
+            "upload_type",
+            "title",
+            "creators",
+            "description",
+            "version",
+            "publication_date",
+            "license",
+            "related_identifiers",
+            "keywords",
+            "access_right",
+        } <= set(record)
+        assert (
+            record["upload_type"] == "dataset" and record["license"] == "cc-by-4.0" and record["access_right"] == "open"
+        )
         assert all(set(c) == {"name"} for c in record["creators"])
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", record["publication_date"]) and "doi" not in record
-        assert {"relation": "isVersionOf", "identifier": f"https://example.org/policy-pilots/figures/{folder.parent.parent.name}/"} \
-            in record["related_identifiers"]
+        assert {
+            "relation": "isVersionOf",
+            "identifier": f"https://example.org/policy-pilots/figures/{folder.parent.parent.name}/",
+        } in record["related_identifiers"]
         assert CODE_LICENCE in record["notes"]
 
 
 def test_licences_are_named_by_url_and_spdx_id(built_site):
     version = built_site / "figures" / FIGURE / "v" / cited_entry(built_site.parent, FIGURE)["version"]
-    for page in (built_site / "figures" / FIGURE / "index.html", version / "index.html", built_site / "zh/figures" / FIGURE / "index.html"):
+    for page in (
+        built_site / "figures" / FIGURE / "index.html",
+        version / "index.html",
+        built_site / "zh/figures" / FIGURE / "index.html",
+    ):
         data = json_ld(page)
         assert data["license"] == DATA_LICENCE
         [code] = data["hasPart"]
@@ -91,7 +119,9 @@ def test_licences_are_named_by_url_and_spdx_id(built_site):
 def test_a_version_citation_cff_passes_cffconvert(built_site):
     version = built_site / "figures" / FIGURE / "v" / cited_entry(built_site.parent, FIGURE)["version"]
     cffconvert = str(Path(sys.executable).with_name("cffconvert"))
-    result = subprocess.run([cffconvert, "--validate", "-i", "CITATION.cff"], cwd=version, capture_output=True, text=True)
+    result = subprocess.run(
+        [cffconvert, "--validate", "-i", "CITATION.cff"], cwd=version, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -101,7 +131,9 @@ def with_doi(built_project, tmp_path_factory) -> tuple[Path, str]:
     figure page cites; returns the copy and that version's id."""
     root = copy_built(built_project, tmp_path_factory.mktemp("doi") / "project")
     version = cited_entry(root, FIGURE)["version"]
-    (root / "data/dois.yaml").write_text(f'dois:\n  {FIGURE}:\n    "{version}": https://doi.org/{DOI}\n', encoding="utf-8")
+    (root / "data/dois.yaml").write_text(
+        f'dois:\n  {FIGURE}:\n    "{version}": https://doi.org/{DOI}\n', encoding="utf-8"
+    )
     run_build(root)
     yield root, version
     discard(root.parent)
@@ -111,10 +143,17 @@ def test_a_recorded_doi_is_in_every_citation_and_record(with_doi):
     root, version = with_doi
     site = root / "_site"
     doi_url = f"https://doi.org/{DOI}"
-    for folder in (site / "figures" / FIGURE / "v" / version, site / "figures" / FIGURE, site / "zh/figures" / FIGURE / "v" / version):
+    for folder in (
+        site / "figures" / FIGURE / "v" / version,
+        site / "figures" / FIGURE,
+        site / "zh/figures" / FIGURE / "v" / version,
+    ):
         page = (folder / "index.html").read_text(encoding="utf-8")
         assert f'<meta name="citation_doi" content="{DOI}">' in page
-        assert json_ld(folder / "index.html")["identifier"] == doi_url and json_ld(folder / "index.html")["sameAs"] == doi_url
+        assert (
+            json_ld(folder / "index.html")["identifier"] == doi_url
+            and json_ld(folder / "index.html")["sameAs"] == doi_url
+        )
         assert doi_url in re.search(r'<p class="citation" id="apa">(.*?)</p>', page, re.S).group(1)  # APA, by citeproc
         assert json.loads((folder / "cite.json").read_text(encoding="utf-8"))[0]["DOI"] == DOI
         [entry] = bibtexparser.parse_string((folder / "cite.bib").read_text(encoding="utf-8")).entries
@@ -137,11 +176,14 @@ def test_a_recorded_doi_is_in_every_citation_and_record(with_doi):
     assert others and not any("citation_doi" in (f / "index.html").read_text(encoding="utf-8") for f in others)
 
 
-@pytest.mark.parametrize("written, expected", [
-    ("10.5281 /zenodo.1", "expected a DOI of the form 10.NNNN/suffix"),
-    ("https://example.org/10.5281/zenodo.1", "expected a DOI of the form 10.NNNN/suffix"),
-    ("10.12/x", "expected a DOI of the form 10.NNNN/suffix"),
-])
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        ("10.5281 /zenodo.1", "expected a DOI of the form 10.NNNN/suffix"),
+        ("https://example.org/10.5281/zenodo.1", "expected a DOI of the form 10.NNNN/suffix"),
+        ("10.12/x", "expected a DOI of the form 10.NNNN/suffix"),
+    ],
+)
 def test_a_malformed_doi_is_refused_and_the_site_is_untouched(with_doi, written, expected):
     root, version = with_doi
     dois = root / "data/dois.yaml"
@@ -150,7 +192,10 @@ def test_a_malformed_doi_is_refused_and_the_site_is_untouched(with_doi, written,
         dois.write_text(f'dois:\n  {FIGURE}:\n    "{version}": "{written}"\n', encoding="utf-8")
         result = run_build(root, check=False)
         assert result.returncode == 2 and "Traceback" not in result.stderr
-        assert f"data/dois.yaml, line 3: figure '{FIGURE}', version '{version}': found '{written}', {expected}" in result.stderr
+        assert (
+            f"data/dois.yaml, line 3: figure '{FIGURE}', version '{version}': found '{written}', {expected}"
+            in result.stderr
+        )
         assert "the published site was not changed" in result.stderr
         assert tree_hashes(root / "_site") == before
     finally:
@@ -162,15 +207,24 @@ def test_a_doi_for_an_unknown_figure_or_version_is_refused(with_doi):
     dois = root / "data/dois.yaml"
     kept = dois.read_text(encoding="utf-8")
     try:
-        dois.write_text(f'dois:\n  no-such-figure:\n    "{version}": {DOI}\n  {FIGURE}:\n    "000000000000": 10.5281/zenodo.2\n',
-                        encoding="utf-8")
+        dois.write_text(
+            f'dois:\n  no-such-figure:\n    "{version}": {DOI}\n  {FIGURE}:\n    "000000000000": 10.5281/zenodo.2\n',
+            encoding="utf-8",
+        )
         result = run_build(root, check=False)
         assert result.returncode == 2
         assert "data/dois.yaml, line 3: figure 'no-such-figure': no such figure" in result.stderr
-        assert f"data/dois.yaml, line 5: figure '{FIGURE}', version '000000000000': not a published version of it" in result.stderr
-        dois.write_text(f'dois:\n  {FIGURE}:\n    "12345": {DOI}\n', encoding="utf-8")  # not even the form of a version id
+        assert (
+            f"data/dois.yaml, line 5: figure '{FIGURE}', version '000000000000': not a published version of it"
+            in result.stderr
+        )
+        dois.write_text(
+            f'dois:\n  {FIGURE}:\n    "12345": {DOI}\n', encoding="utf-8"
+        )  # not even the form of a version id
         result = run_build(root, check=False)
         assert result.returncode == 2
-        assert f"data/dois.yaml, line 3: field 'dois.{FIGURE}.12345" in result.stderr and "12 hex digits" in result.stderr
+        assert (
+            f"data/dois.yaml, line 3: field 'dois.{FIGURE}.12345" in result.stderr and "12 hex digits" in result.stderr
+        )
     finally:
         dois.write_text(kept, encoding="utf-8")

@@ -1,5 +1,6 @@
 """Downloads for papers: each figure's vector PDF (fonts embedded, Chinese included, text that can
 be extracted) and its 300 dpi PNG, read with pypdf, fontTools, PDFium and Pillow."""
+
 import csv
 import io
 import re
@@ -99,7 +100,7 @@ def test_the_embedded_glyphs_are_the_fonts_own(built_site):
             for cid, character in unicode_of_cids(font["/ToUnicode"].get_object().get_data()).items():
                 if len(character) != 1 or ord(character) not in cmap:
                     continue
-                gid = int.from_bytes(cid_to_gid[2 * cid: 2 * cid + 2], "big")
+                gid = int.from_bytes(cid_to_gid[2 * cid : 2 * cid + 2], "big")
                 assert outline(subset, order[gid]) == outline(original, cmap[ord(character)]), (folder.name, character)
                 checked += 1
     assert checked > 200

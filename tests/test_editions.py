@@ -1,6 +1,7 @@
 """The site in two editions (issue 17): English at the site's first URLs, Chinese under zh/.
 Every page has its twin, the switch and the hreflang alternates lead to it, and a page's links
 stay in its edition except for what both editions share (assets, fonts, site-level files)."""
+
 from __future__ import annotations
 
 import re
@@ -71,8 +72,16 @@ def test_the_switch_and_the_alternates_lead_to_the_twin(built_site):
             assert len(switches) == 1, (edition, path)
             target = urljoin(f"http://site/{edition}{path}", switches[0]["href"])
             assert target == f"http://site/{other}{path}" and (built_site / f"{other}{path}").is_file(), (edition, path)
-            alternates = {a["hreflang"]: a["href"] for t, a in found if t == "link" and a.get("rel") == "alternate" and "hreflang" in a}
-            assert alternates == {"en": f"{site_url}/{path}", "zh": f"{site_url}/zh/{path}", "x-default": f"{site_url}/{path}"}
+            alternates = {
+                a["hreflang"]: a["href"]
+                for t, a in found
+                if t == "link" and a.get("rel") == "alternate" and "hreflang" in a
+            }
+            assert alternates == {
+                "en": f"{site_url}/{path}",
+                "zh": f"{site_url}/zh/{path}",
+                "x-default": f"{site_url}/{path}",
+            }
 
 
 def test_chinese_pages_link_within_their_edition(built_site):
@@ -91,15 +100,24 @@ def test_chinese_pages_link_within_their_edition(built_site):
             if "edition-switch" in (attrs.get("class") or ""):
                 assert not target.startswith("zh/"), (path, href)
                 continue
-            assert target.startswith("zh/") or target.startswith(SHARED) or SHARED_DOWNLOAD.fullmatch(target), (path, href)
+            assert target.startswith("zh/") or target.startswith(SHARED) or SHARED_DOWNLOAD.fullmatch(target), (
+                path,
+                href,
+            )
             checked += 1
     assert checked > 1000
 
 
 def test_chinese_pages_show_the_chinese_interface(built_site):
     zh, en = catalogue("zh"), catalogue("en")
-    for path in ("index.html", "figures/index.html", "documents/shanxi-collaborative-contest/index.html",
-                 "methods/index.html", "search/index.html", "changes/index.html"):
+    for path in (
+        "index.html",
+        "figures/index.html",
+        "documents/shanxi-collaborative-contest/index.html",
+        "methods/index.html",
+        "search/index.html",
+        "changes/index.html",
+    ):
         page = (built_site / "zh" / path).read_text(encoding="utf-8")
         nav = re.findall(r'<nav class="site-nav".*?</nav>', page, re.S)[0]
         labels = re.findall(r"<a [^>]*>([^<]+)</a>", nav)
@@ -117,12 +135,19 @@ def test_each_edition_has_its_own_search_bundle(built_site):
     which both editions share; the English bundle indexes no Chinese edition page."""
     from pilotsite.publishing.search import BUNDLE, bundles
 
-    pages = ["figures/a/index.html", "zh/figures/a/index.html", "corpus/c/texts/t1/index.html",
-             "corpus/c/evidence/word-x/index.html"]
+    pages = [
+        "figures/a/index.html",
+        "zh/figures/a/index.html",
+        "corpus/c/texts/t1/index.html",
+        "corpus/c/evidence/word-x/index.html",
+    ]
     found = dict(bundles(pages, {"c": [("corpus/c/search/evidence", []), ("corpus/c/search/texts-t1", ["t1"])]}))
-    assert found == {BUNDLE: ["figures/a/index.html"], f"zh/{BUNDLE}": ["zh/figures/a/index.html"],
-                     "corpus/c/search/evidence": ["corpus/c/evidence/word-x/index.html"],
-                     "corpus/c/search/texts-t1": ["corpus/c/texts/t1/index.html"]}
+    assert found == {
+        BUNDLE: ["figures/a/index.html"],
+        f"zh/{BUNDLE}": ["zh/figures/a/index.html"],
+        "corpus/c/search/evidence": ["corpus/c/evidence/word-x/index.html"],
+        "corpus/c/search/texts-t1": ["corpus/c/texts/t1/index.html"],
+    }
     assert (built_site / "zh" / BUNDLE / "pagefind-entry.json").is_file()
     search = (built_site / "zh/search/index.html").read_text(encoding="utf-8")
     assert 'src="../pagefind/pagefind-ui.js"' in search  # zh/pagefind
@@ -141,13 +166,21 @@ def test_scripts_take_their_words_from_the_page(script):
     strings = re.findall(r'"([^"\\]*)"', code)
     # words: two words in a row ("what changed"), or one padded with spaces (" of "); CSS
     # selectors ("#search input") are not words
-    words = [s for s in strings if (re.search(r"[A-Za-z]+ [A-Za-z]+", s) or re.fullmatch(r"\s+[a-z]+\s*|\s*[a-z]+\s+", s))
-             and not re.search(r"[#.\[\]=]", s)]
+    words = [
+        s
+        for s in strings
+        if (re.search(r"[A-Za-z]+ [A-Za-z]+", s) or re.fullmatch(r"\s+[a-z]+\s*|\s*[a-z]+\s+", s))
+        and not re.search(r"[#.\[\]=]", s)
+    ]
     assert not words, words
 
 
 def figure_pages(site: Path) -> list[Path]:
-    return [p for p in sorted((site / "figures").glob("*/index.html")) if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")]
+    return [
+        p
+        for p in sorted((site / "figures").glob("*/index.html"))
+        if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")
+    ]
 
 
 def test_figure_titles_captions_and_citations_are_in_the_edition_language(built_site):
@@ -161,19 +194,38 @@ def test_figure_titles_captions_and_citations_are_in_the_edition_language(built_
         twin = built_site / "zh" / page.relative_to(built_site)
         english, chinese = page.read_text(encoding="utf-8"), twin.read_text(encoding="utf-8")
         titles = [unescape(re.search(r"<h1[^>]*>([^<]*)</h1>", html).group(1)) for html in (english, chinese)]
-        captions = [unescape(re.search(r"<figcaption>([^<]*)</figcaption>", html).group(1)) for html in (english, chinese)]
-        assert titles[0] != titles[1] and re.search(r"[\u4e00-\u9fff]", titles[1]) and not re.search(r"[\u4e00-\u9fff]", titles[0]), titles
+        captions = [
+            unescape(re.search(r"<figcaption>([^<]*)</figcaption>", html).group(1)) for html in (english, chinese)
+        ]
+        assert (
+            titles[0] != titles[1]
+            and re.search(r"[\u4e00-\u9fff]", titles[1])
+            and not re.search(r"[\u4e00-\u9fff]", titles[0])
+        ), titles
         assert captions[0] != captions[1] and re.search(r"[\u4e00-\u9fff]", captions[1]), captions
         bibs = [(folder / "cite.bib").read_text(encoding="utf-8") for folder in (page.parent, twin.parent)]
-        assert [re.search(r"title = \{\{(.*)\}\},", bib).group(1).replace("\\%", "%") for bib in bibs] == titles  # BibTeX escapes %
+        assert [
+            re.search(r"title = \{\{(.*)\}\},", bib).group(1).replace("\\%", "%") for bib in bibs
+        ] == titles  # BibTeX escapes %
         urls = {re.search(r"url = \{(.*)\},", bib).group(1) for bib in bibs}
         assert len(urls) == 1 and re.search(r"/figures/[^/]+/v/[0-9a-f]{12}/$", urls.pop())
 
 
-@pytest.mark.parametrize("key, misspelt, figure", [
-    ("fig.policy_tools.regions.title", "fig.policy_tools.regoins.title", "return-migrant-regions"),  # resolved when declared
-    ("fig.policy_tools.alt", "fig.policy_tools.alt_text", "return-migrant-tool-types"),  # resolved from the figure's cache
-])
+@pytest.mark.parametrize(
+    "key, misspelt, figure",
+    [
+        (
+            "fig.policy_tools.regions.title",
+            "fig.policy_tools.regoins.title",
+            "return-migrant-regions",
+        ),  # resolved when declared
+        (
+            "fig.policy_tools.alt",
+            "fig.policy_tools.alt_text",
+            "return-migrant-tool-types",
+        ),  # resolved from the figure's cache
+    ],
+)
 def test_a_figure_text_no_catalogue_has_fails_naming_key_and_analysis(project_copy, key, misspelt, figure):
     from conftest import run_build
 
@@ -204,19 +256,28 @@ def test_alt_texts_headlines_and_checks_are_in_the_edition_language(built_site):
         assert alt(english) != alt(chinese) and han.search(alt(chinese)), page
     page = Path("figures/return-migrant-tool-types/index.html")
     english, chinese = ((built_site / edition / page).read_text(encoding="utf-8") for edition in ("", "zh"))
-    assert alt(english).startswith("Horizontal bar chart. supply: 50.82%; demand: 23.7%") and alt(chinese).startswith("横向条形图。supply: 50.82%；")
-    assert "<strong>Passes:</strong> All three tool types are reported. Types present: supply, demand, environment." in english
+    assert alt(english).startswith("Horizontal bar chart. supply: 50.82%; demand: 23.7%") and alt(chinese).startswith(
+        "横向条形图。supply: 50.82%；"
+    )
+    assert (
+        "<strong>Passes:</strong> All three tool types are reported. Types present: supply, demand, environment."
+        in english
+    )
     assert "<strong>通过：</strong> 三种工具类型均有报告。出现的类型：supply, demand, environment。" in chinese
     home = (built_site / "zh" / "index.html").read_text(encoding="utf-8")
     assert "供给型政策工具占比最大：占全部政策工具编码的 50.82%" in home
     # the tagline under the lede is in the other edition's language, from its catalogue
     assert '<p class="lede" lang="en">Policy Pilots in China: every figure has its own page' in home
-    assert '<p class="lede" lang="zh">中国地方政府政策试点研究：每幅图都有自己的页面' in (built_site / "index.html").read_text(encoding="utf-8")
+    assert '<p class="lede" lang="zh">中国地方政府政策试点研究：每幅图都有自己的页面' in (
+        built_site / "index.html"
+    ).read_text(encoding="utf-8")
     methods = (built_site / "zh" / "methods" / "index.html").read_text(encoding="utf-8")
     assert "三项占比之和在舍入误差内等于 100%" in methods and "个中文停用词，来自 stopwordsiso 包" in methods
     assert "All three tool types are reported" not in methods
     corpus = (built_site / "zh" / "corpus" / "index.html").read_text(encoding="utf-8")
-    assert "<strong>行政层级</strong>" in corpus and "<strong>地区（地方文本）</strong>" in corpus  # the default groupings' names
+    assert (
+        "<strong>行政层级</strong>" in corpus and "<strong>地区（地方文本）</strong>" in corpus
+    )  # the default groupings' names
     assert "<h2>中国中央与地方法规（样本）</h2>" in corpus  # title_zh in data/corpora.yaml
 
 
@@ -234,7 +295,10 @@ def test_what_changed_is_said_in_each_edition_and_in_english_as_the_ledger_says(
         for position, entry in enumerate(history, 1):
             anchor = f"{figure_id}-{entry['version']}" + (f"-{position}" if entry.get("restores") else "")
             section = re.search(rf'<section class="change" id="{re.escape(anchor)}">.*?<p>(.*?)</p>', english, re.S)
-            assert unescape(re.sub(r"<[^>]+>", "", section.group(1))).startswith(entry["summary"]), (anchor, entry["summary"])
+            assert unescape(re.sub(r"<[^>]+>", "", section.group(1))).startswith(entry["summary"]), (
+                anchor,
+                entry["summary"],
+            )
             checked += 1
     assert checked > 40
     summaries = re.findall(r'<section class="change"[^>]*>.*?<p>(.*?)</p>', chinese, re.S)
@@ -255,10 +319,15 @@ def test_the_methods_page_describes_each_analysis_in_the_edition_language_or_say
     interface = replace(load_interface(ROOT), language="zh")
     source = (ROOT / "analyses" / "policy_tools.py").read_text(encoding="utf-8")
     assert analysis_description(interface, "analyses/policy_tools.py", source)[:2] == (
-        interface.description("analyses/policy_tools.py"), "zh")
+        interface.description("analyses/policy_tools.py"),
+        "zh",
+    )
     text, language, note = analysis_description(replace(interface, descriptions=()), "analyses/policy_tools.py", source)
     assert text.startswith("Policy-tool proportions reported by Fan Yu et al.") and language == "en"
-    assert note == "未翻译：以上是该分析的文档字符串；可在 data/i18n/analyses.zh.yaml 中以键 analyses/policy_tools.py 补充译文。"
+    assert (
+        note
+        == "未翻译：以上是该分析的文档字符串；可在 data/i18n/analyses.zh.yaml 中以键 analyses/policy_tools.py 补充译文。"
+    )
 
 
 def test_a_description_file_with_a_wrong_key_names_its_line(tmp_path):
@@ -268,13 +337,19 @@ def test_a_description_file_with_a_wrong_key_names_its_line(tmp_path):
     catalogues = tmp_path / "data" / "i18n"
     catalogues.mkdir(parents=True)
     for language in ("en", "zh"):
-        (catalogues / f"{language}.yaml").write_text((ROOT / "data" / "i18n" / f"{language}.yaml").read_text(encoding="utf-8"),
-                                                     encoding="utf-8")
-    (catalogues / "analyses.zh.yaml").write_text("analyses/policy_tools.py: 说明\npolicy_tools: 说明\n", encoding="utf-8")
+        (catalogues / f"{language}.yaml").write_text(
+            (ROOT / "data" / "i18n" / f"{language}.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    (catalogues / "analyses.zh.yaml").write_text(
+        "analyses/policy_tools.py: 说明\npolicy_tools: 说明\n", encoding="utf-8"
+    )
     with pytest.raises(BuildError) as raised:
         load_interface(tmp_path)
     problem = raised.value.problems[0]
-    assert (problem.file, problem.line) == ("data/i18n/analyses.zh.yaml", 2) and "expected an analysis file" in problem.message
+    assert (problem.file, problem.line) == (
+        "data/i18n/analyses.zh.yaml",
+        2,
+    ) and "expected an analysis file" in problem.message
 
 
 def test_figures_draw_their_axis_labels_in_both_languages(built_site):
@@ -285,12 +360,22 @@ def test_figures_draw_their_axis_labels_in_both_languages(built_site):
     svg = (built_site / "figures" / "return-migrant-tool-types" / "figure.svg").read_text(encoding="utf-8")
     assert "<!-- Supply-oriented 供给型 -->" in svg
     # the marks' tooltips (their links' names): figure.svg's are English, each edition's page has its own
-    tips = {edition: re.findall(r"<title>([^<]*)</title>", (built_site / edition / "figures" / "return-migrant-keywords" / "index.html")
-                                .read_text(encoding="utf-8")) for edition in ("", "zh")}
-    svg_tips = re.findall(r"<title>([^<]*)</title>", (built_site / "figures" / "return-migrant-keywords" / "figure.svg").read_text(encoding="utf-8"))
+    tips = {
+        edition: re.findall(
+            r"<title>([^<]*)</title>",
+            (built_site / edition / "figures" / "return-migrant-keywords" / "index.html").read_text(encoding="utf-8"),
+        )
+        for edition in ("", "zh")
+    }
+    svg_tips = re.findall(
+        r"<title>([^<]*)</title>",
+        (built_site / "figures" / "return-migrant-keywords" / "figure.svg").read_text(encoding="utf-8"),
+    )
     assert any(tip.endswith("(central policies): 3.52 % of words") for tip in svg_tips)
     assert [tip for tip in tips[""] if "policies): " in tip] == [tip for tip in svg_tips if "policies): " in tip]
-    assert any(tip.endswith("（中央政策）：占词数的 3.52%") for tip in tips["zh"]) and not any("% of words" in tip for tip in tips["zh"])
+    assert any(tip.endswith("（中央政策）：占词数的 3.52%") for tip in tips["zh"]) and not any(
+        "% of words" in tip for tip in tips["zh"]
+    )
 
 
 def test_an_edited_axis_translation_redraws_the_figures_that_draw_it(project_copy):
@@ -304,11 +389,17 @@ def test_an_edited_axis_translation_redraws_the_figures_that_draw_it(project_cop
         with pytest.raises(ValueError):
             bilingual("fig.keyness.title")  # not part of a figure's key: an edit of it would leave the image stale
         with pytest.raises(ValueError):
-            in_reference_language(Text("fig.keyness.title"))  # a tooltip figure.svg keeps: its key must be part of the figure's too
+            in_reference_language(
+                Text("fig.keyness.title")
+            )  # a tooltip figure.svg keeps: its key must be part of the figure's too
     run_build(project_copy)
     catalogue = project_copy / "data" / "i18n" / "zh.yaml"
-    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("axis.share_of_words: 占词数的百分比",
-                                                                       "axis.share_of_words: 词数占比（%）"), encoding="utf-8")
+    catalogue.write_text(
+        catalogue.read_text(encoding="utf-8").replace(
+            "axis.share_of_words: 占词数的百分比", "axis.share_of_words: 词数占比（%）"
+        ),
+        encoding="utf-8",
+    )
     png = project_copy / "_site" / "figures" / "return-migrant-keywords" / "figure.png"
     before = png.read_bytes()
     result = run_build(project_copy)
@@ -333,14 +424,18 @@ def test_version_pages_are_translated_where_the_translation_is_of_the_version_ow
         current = re.search(r"<h1[^>]*>([^<]*)</h1>", english_page.read_text(encoding="utf-8")).group(1)
         for entry in history:
             folder = Path("figures") / figure_id / "v" / entry["version"]
-            meta = json.loads((ROOT / "history" / "figures" / figure_id / entry["version"] / "meta.json").read_text(encoding="utf-8"))
+            meta = json.loads(
+                (ROOT / "history" / "figures" / figure_id / entry["version"] / "meta.json").read_text(encoding="utf-8")
+            )
             chinese = (built_site / "zh" / folder / "index.html").read_text(encoding="utf-8")
             heading = re.search(r"<h1([^>]*)>([^<]*)</h1>", chinese)
             bibs = [(built_site / edition / folder / "cite.bib").read_text(encoding="utf-8") for edition in ("", "zh")]
             urls = {re.search(r"url = \{(.*)\},", bib).group(1) for bib in bibs}
             assert len(urls) == 1 and urls.pop().endswith(f"/figures/{figure_id}/v/{entry['version']}/")
             if meta["title"] == current.replace("&amp;", "&").replace("&#39;", "'"):
-                assert 'lang="en"' not in heading.group(1) and re.search(r"[\u4e00-\u9fff]", heading.group(2).split("（第")[0])
+                assert 'lang="en"' not in heading.group(1) and re.search(
+                    r"[\u4e00-\u9fff]", heading.group(2).split("（第")[0]
+                )
                 translated += 1
             else:
                 assert heading.group(1) == ' lang="en"' and heading.group(2).startswith(meta["title"][:20])
@@ -355,12 +450,22 @@ def test_a_text_kept_in_a_cache_file_comes_back_whole():
     from pilotsite.inputs.interface import Text, Translated, from_plain, load_interface, to_plain
 
     interface = load_interface(ROOT)
-    value = Text("fig.keywords.overlap.alt", pairs=(Text("fig.keywords.overlap.pair", a="a", b="<b>", count=3),
-                                                    Text("fig.keywords.overlap.pair", a=Translated((("en", "x"), ("zh", "乙"))), b="c",
-                                                         count=1)))
+    value = Text(
+        "fig.keywords.overlap.alt",
+        pairs=(
+            Text("fig.keywords.overlap.pair", a="a", b="<b>", count=3),
+            Text("fig.keywords.overlap.pair", a=Translated((("en", "x"), ("zh", "乙"))), b="c", count=1),
+        ),
+    )
     back = from_plain(json.loads(json.dumps(to_plain(value))))
-    assert interface.resolve(back) == "Heat map of shared top keywords between pairs of documents: a and <b> share 3; x and c share 1."
-    assert interface.resolve(back, "zh") == "文档两两之间共有高频关键词数量的热力图：a 与 <b> 共有 3 个；乙 与 c 共有 1 个。"
+    assert (
+        interface.resolve(back)
+        == "Heat map of shared top keywords between pairs of documents: a and <b> share 3; x and c share 1."
+    )
+    assert (
+        interface.resolve(back, "zh")
+        == "文档两两之间共有高频关键词数量的热力图：a 与 <b> 共有 3 个；乙 与 c 共有 1 个。"
+    )
 
 
 def test_a_text_is_resolved_in_each_language_values_too():
@@ -392,7 +497,10 @@ def test_documents_show_their_fields_in_the_edition_language_or_say_they_are_unt
 
     shanxi, lu = meta("shanxi-collaborative-contest"), meta("lu-street-typical-experience")
     chinese = page("zh", "shanxi-collaborative-contest")
-    assert f"<h1>{shanxi['title_zh']}</h1>" in chinese and f'<p class="summary" lang="zh">{shanxi["summary_zh"]}</p>' in chinese
+    assert (
+        f"<h1>{shanxi['title_zh']}</h1>" in chinese
+        and f'<p class="summary" lang="zh">{shanxi["summary_zh"]}</p>' in chinese
+    )
     assert "<dt>未翻译</dt>" not in chinese and shanxi["short_title_zh"] in chinese  # the breadcrumb
     english = page("", "shanxi-collaborative-contest")  # the source gives no English title
     assert f'<p class="summary" lang="en">{" ".join(shanxi["summary"].split())}</p>' in english
@@ -400,5 +508,7 @@ def test_documents_show_their_fields_in_the_edition_language_or_say_they_are_unt
     chinese = page("zh", "lu-street-typical-experience")  # the source gives no Chinese title
     assert f'<h1 lang="en">{lu["title"]}</h1>' in chinese and re.search(r"<dt>未翻译</dt><dd>标题（title_zh）", chinese)
     assert "<dt>Not translated</dt>" not in page("", "lu-street-typical-experience")
-    figure = unescape((built_site / "zh/figures/shanxi-collaborative-contest-keywords-zh/index.html").read_text(encoding="utf-8"))
+    figure = unescape(
+        (built_site / "zh/figures/shanxi-collaborative-contest-keywords-zh/index.html").read_text(encoding="utf-8")
+    )
     assert shanxi["short_title_zh"] in re.search(r"<h1>([^<]*)</h1>", figure).group(1)  # a Translated value of a Text

@@ -1,6 +1,7 @@
 """Embedded views: every figure and every figure version has a chrome-less embed.html, small
 enough to put in other sites' pages, and the figure page gives the <iframe> that embeds it.
 (tests/test_browser.py embeds one in a page served from another port.)"""
+
 import re
 from pathlib import Path
 from urllib.parse import urljoin
@@ -44,7 +45,9 @@ def test_every_figure_and_version_has_a_small_chrome_less_embedded_view(built_si
         assert tree.xpath("//meta[@name='robots']/@content") == ["noindex"]
         assert tree.xpath("//link[@rel='canonical']/@href") == [f"{SITE_URL}/{full.relative_to(built_site)}"]
         links = tree.xpath("//a")
-        assert links and all(a.get("target") == "_top" for a in links), embed  # they open the full page, not inside the frame
+        assert links and all(a.get("target") == "_top" for a in links), (
+            embed
+        )  # they open the full page, not inside the frame
         assert (embed.parent / "index.html").resolve() in {(embed.parent / a.get("href")).resolve() for a in links}
         assert all((embed.parent / a.get("href")).resolve().is_file() for a in links)
         assert tree.xpath("//figcaption") and tree.xpath("//p[@class='embed-cite']")[0].text_content().strip()
@@ -69,8 +72,10 @@ def test_chinese_in_an_embedded_view_has_a_face_of_its_own(built_site):
 
 
 def test_figure_and_version_pages_give_the_iframe_snippet(built_site):
-    for page in [built_site / "figures/return-migrant-tool-types/index.html",
-                 next((built_site / "zh/figures/return-migrant-tool-types/v").glob("*/index.html"))]:
+    for page in [
+        built_site / "figures/return-migrant-tool-types/index.html",
+        next((built_site / "zh/figures/return-migrant-tool-types/v").glob("*/index.html")),
+    ]:
         tree = lxml.html.fromstring(page.read_bytes())
         code = tree.xpath("//code[@id='embed-code']")[0].text_content()
         frame = lxml.html.fragment_fromstring(code)

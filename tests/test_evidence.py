@@ -1,4 +1,5 @@
 """Timeline and reported-number rows must quote their documents verbatim."""
+
 import pytest
 
 from pilotsite.inputs.documents import load_documents
@@ -54,5 +55,7 @@ def test_reported_number_must_appear_in_its_quote(project_copy):
     path = project_copy / "data/reported/return-migrant-entrepreneurship/tool-types.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("supply,50.82", "supply,50.28"), encoding="utf-8")
     project, documents = load(project_copy)
-    with pytest.raises(BuildError, match=r"tool-types.csv, line 2, column 'quote': the quote does not contain the number 50.28"):
+    with pytest.raises(
+        BuildError, match=r"tool-types.csv, line 2, column 'quote': the quote does not contain the number 50.28"
+    ):
         load_reported(project, documents)

@@ -2,6 +2,7 @@
 that vanished. Each is simulated by making the step that writes raise the OSError the system
 would; the build must end with one plain message (no traceback) naming the path, leave the
 published site byte-identical, and leave no staging folder or temporary file behind."""
+
 from __future__ import annotations
 
 import errno
@@ -58,11 +59,19 @@ def test_a_full_disk_in_the_last_step_gets_a_plain_message_and_leaves_nothing(ed
     assert not (edited / ".build" / faults.IN_PROGRESS).exists()
 
 
-@pytest.mark.parametrize("fault, expected", [
-    (PermissionError(errno.EACCES, "Permission denied", "/srv/www/_site"), "permission denied: the build may not write /srv/www/_site"),
-    (FileNotFoundError(errno.ENOENT, "No such file or directory", "_site/figures/x/index.html"),
-     "a file vanished while the build was running: _site/figures/x/index.html"),
-])
+@pytest.mark.parametrize(
+    "fault, expected",
+    [
+        (
+            PermissionError(errno.EACCES, "Permission denied", "/srv/www/_site"),
+            "permission denied: the build may not write /srv/www/_site",
+        ),
+        (
+            FileNotFoundError(errno.ENOENT, "No such file or directory", "_site/figures/x/index.html"),
+            "a file vanished while the build was running: _site/figures/x/index.html",
+        ),
+    ],
+)
 def test_other_faults_get_a_plain_message_and_leave_the_site(edited, monkeypatch, fault, expected):
     site = tree_hashes(edited / "_site")
 
@@ -83,15 +92,23 @@ def test_the_command_prints_no_traceback_for_a_fault_and_debug_shows_one(edited,
     read_only.mkdir()
     read_only.chmod(0o555)
     if os.access(read_only, os.W_OK):  # root may write anywhere: simulate the refusal in the process
-        script = ("import errno, sys; sys.path.insert(0, {root!r}); import build; from pilotsite.publishing import publish\n"
-                  "def refuse(*a, **k): raise PermissionError(errno.EACCES, 'Permission denied', {out!r})\n"
-                  "publish.publish = refuse\nbuild.ROOT = __import__('pathlib').Path({project!r})\n"
-                  "sys.exit(build.main(sys.argv[1:]))")
-        command = [sys.executable, "-c", script.format(root=str(ROOT), out=str(read_only / "_site"), project=str(edited))]
+        script = (
+            "import errno, sys; sys.path.insert(0, {root!r}); import build; from pilotsite.publishing import publish\n"
+            "def refuse(*a, **k): raise PermissionError(errno.EACCES, 'Permission denied', {out!r})\n"
+            "publish.publish = refuse\nbuild.ROOT = __import__('pathlib').Path({project!r})\n"
+            "sys.exit(build.main(sys.argv[1:]))"
+        )
+        command = [
+            sys.executable,
+            "-c",
+            script.format(root=str(ROOT), out=str(read_only / "_site"), project=str(edited)),
+        ]
     else:
         command = [sys.executable, "build.py"]
     for extra, traceback in (([], False), (["--debug"], True)):
-        result = subprocess.run(command + ["--out", str(read_only / "_site"), *extra], cwd=edited, capture_output=True, text=True)
+        result = subprocess.run(
+            command + ["--out", str(read_only / "_site"), *extra], cwd=edited, capture_output=True, text=True
+        )
         assert result.returncode == 3 if not traceback else result.returncode != 0  # 3: a fault of the machine
         assert ("Traceback" in result.stderr) == traceback, result.stderr[-2000:]
         assert "permission denied" in result.stderr

@@ -1,4 +1,5 @@
 """Following updates: the Atom feeds of new figure versions, read by a real feed parser."""
+
 import json
 from pathlib import Path
 
@@ -21,7 +22,7 @@ def read_feed(path: Path) -> feedparser.FeedParserDict:
 
 def site_file(site: Path, url: str) -> Path:
     assert url.startswith(SITE_URL + "/"), url
-    return site / url[len(SITE_URL) + 1:]
+    return site / url[len(SITE_URL) + 1 :]
 
 
 def entries_of(feed) -> dict[str, tuple]:
@@ -49,8 +50,9 @@ def test_feeds_parse_cover_the_ledger_and_every_entry_resolves(built_project, bu
             own = read_feed(figure)
             history = ledger[figure.parent.name]
             assert len(own.entries) == len(history)
-            assert {e.link for e in own.entries} == {f"{SITE_URL}/{edition}figures/{figure.parent.name}/v/{h['version']}/index.html"
-                                                     for h in history}
+            assert {e.link for e in own.entries} == {
+                f"{SITE_URL}/{edition}figures/{figure.parent.name}/v/{h['version']}/index.html" for h in history
+            }
     # announced where a reader (and a feed reader's autodiscovery) looks for them
     changes = (built_site / "changes/atom.xml").resolve()
     assert changes in announced_feeds(built_site / "index.html")
@@ -60,7 +62,9 @@ def test_feeds_parse_cover_the_ledger_and_every_entry_resolves(built_project, bu
     assert announced_feeds(figure_page)[0] == own and changes in announced_feeds(figure_page)
     version_page = next((built_site / "figures" / FIGURE / "v").glob("*/index.html"))
     assert announced_feeds(version_page) == [own]
-    assert 'href="atom.xml" type="application/atom+xml"' in figure_page.read_text(encoding="utf-8")  # and a visible link
+    assert 'href="atom.xml" type="application/atom+xml"' in figure_page.read_text(
+        encoding="utf-8"
+    )  # and a visible link
     zh = announced_feeds(built_site / "zh/figures" / FIGURE / "index.html")
     assert zh[0] == (built_site / "zh/figures" / FIGURE / "atom.xml").resolve()
 

@@ -1,6 +1,7 @@
 """The full regulations corpus (../shared/corpora/cn-regulations, 2,506 texts) built by the README's
 route: every text has its page, search covers every text, no link is broken, no page is over 1 MB.
 CI runs beside ../shared, so there it must run; a checkout without ../shared skips it."""
+
 from __future__ import annotations
 
 import csv
@@ -27,7 +28,8 @@ def full_site(tmp_path_factory):
     # because this copy of the project does not sit beside ../shared).
     (root / "data/corpora.yaml").write_text(
         f"corpora:\n  - id: cn-regulations\n    title: Chinese central and local regulations\n    path: {SHARED}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = run_build(root)
     assert "Traceback" not in result.stdout + result.stderr
     yield root / "_site"
@@ -54,6 +56,9 @@ def test_search_covers_every_text(full_site):
 
 def test_no_broken_link_and_no_page_over_one_megabyte(full_site):
     assert broken_links(full_site) == []
-    heavy = [(p.relative_to(full_site).as_posix(), p.stat().st_size) for p in full_site.rglob("*.html")
-             if p.stat().st_size > 1_000_000]
+    heavy = [
+        (p.relative_to(full_site).as_posix(), p.stat().st_size)
+        for p in full_site.rglob("*.html")
+        if p.stat().st_size > 1_000_000
+    ]
     assert not heavy

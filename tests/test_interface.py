@@ -1,5 +1,6 @@
 """The interface's texts come from one catalogue per language (data/i18n/, read by
 pilotsite/inputs/interface.py): checked against each other, escaped, and the pages follow them."""
+
 from __future__ import annotations
 
 import re
@@ -38,19 +39,25 @@ def write_catalogues(root, english: str, chinese: str) -> None:
 
 
 def test_a_missing_an_extra_and_a_mismatched_key_are_reported_with_file_key_and_line(tmp_path):
-    write_catalogues(tmp_path,
-                     "nav.figures: Figures\nnav.data: Data\nlayout.edition: edition {date}\nnav.braced: 'Year {Date}'\n",
-                     "nav.figures: 图表\nlayout.edition: 版本\nnav.extra: 多余\nnav.empty: ''\nnav.braced: '{year}年'\n")
+    write_catalogues(
+        tmp_path,
+        "nav.figures: Figures\nnav.data: Data\nlayout.edition: edition {date}\nnav.braced: 'Year {Date}'\n",
+        "nav.figures: 图表\nlayout.edition: 版本\nnav.extra: 多余\nnav.empty: ''\nnav.braced: '{year}年'\n",
+    )
     with pytest.raises(BuildError) as info:
         load_interface(tmp_path)
     message = str(info.value)
     assert "data/i18n/zh.yaml: no translation of 'nav.data' (data/i18n/en.yaml has 'Data')" in message
     assert re.search(r"data/i18n/zh\.yaml, line 3\b.*'nav\.extra' is not a key of data/i18n/en\.yaml", message), message
     assert re.search(r"data/i18n/zh\.yaml, line 2\b.*key 'layout\.edition': the placeholders", message), message
-    assert re.search(r"data/i18n/zh\.yaml, line 4\b.*key 'nav\.empty': found '', expected a non-empty text", message), message
+    assert re.search(r"data/i18n/zh\.yaml, line 4\b.*key 'nav\.empty': found '', expected a non-empty text", message), (
+        message
+    )
     # a brace that is not a {lowercase_name} would fail when the page is made: caught when read
-    assert re.search(r"data/i18n/en\.yaml, line 4\b.*key 'nav\.braced': 'Year \{Date\}' has a brace that is not a placeholder",
-                     message), message
+    assert re.search(
+        r"data/i18n/en\.yaml, line 4\b.*key 'nav\.braced': 'Year \{Date\}' has a brace that is not a placeholder",
+        message,
+    ), message
 
 
 def test_a_missing_catalogue_is_named(tmp_path):
@@ -92,13 +99,16 @@ def test_every_page_follows_an_edited_catalogue_text_escaped(built_project, tmp_
     site = root / "_site"
     figure = (site / "figures/return-migrant-keywords/index.html").read_text(encoding="utf-8")
     assert '<h2 id="history">Earlier &lt;versions&gt;</h2>' in figure
-    assert 'Charts &lt;b&gt; 鼹</a></li>' in figure  # the breadcrumb too
+    assert "Charts &lt;b&gt; 鼹</a></li>" in figure  # the breadcrumb too
     assert ">Word &amp; counts</h2>" in (site / "figures/index.html").read_text(encoding="utf-8")
     timeline = (site / "timeline/index.html").read_text(encoding="utf-8")
     assert "<title>Dated &lt;cases&gt; ·" in timeline and "<h1>Dated &lt;cases&gt;</h1>" in timeline
     # every page with the site's navigation (not redirects, not the chrome-less embedded views)
-    pages = [p for p in (root / "_site").rglob("*.html")
-             if "http-equiv=\"refresh\"" not in p.read_text(encoding="utf-8") and p.name != "embed.html"]
+    pages = [
+        p
+        for p in (root / "_site").rglob("*.html")
+        if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8") and p.name != "embed.html"
+    ]
     assert len(pages) > 200
     for page in pages:
         html = page.read_text(encoding="utf-8")
@@ -121,15 +131,19 @@ def test_corpus_text_pages_follow_an_edited_catalogue_text(built_project, tmp_pa
     shutil.copytree(built_project, root, symlinks=True)
     path = root / "data/i18n/en.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("corpus_text.corpus: Corpus", "corpus_text.corpus: Body of <texts>")
-                    .replace("layout.skip_to_content: Skip to content", "layout.skip_to_content: Skip <ahead>"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("corpus_text.corpus: Corpus", "corpus_text.corpus: Body of <texts>").replace(
+            "layout.skip_to_content: Skip to content", "layout.skip_to_content: Skip <ahead>"
+        ),
+        encoding="utf-8",
+    )
     run_build(root)
     text_pages = sorted((root / "_site/corpus").glob("*/texts/*/index.html"))
     assert len(text_pages) >= 10
     for page in text_pages:
         html = page.read_text(encoding="utf-8")
         assert "<dt>Body of &lt;texts&gt;</dt>" in html and ">Skip &lt;ahead&gt;</a>" in html, page
+
 
 def test_a_project_without_catalogues_shows_the_shipped_ones(tmp_path):
     """A project made before data/i18n/ existed, or a small one made by hand, still builds."""

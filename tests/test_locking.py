@@ -1,6 +1,7 @@
 """One build at a time: two builds of one project meet at the lock on .build/ (and on the output
 folder); the second waits and says for whom, or with --no-wait stops with a plain message; a
 killed build's lock never blocks."""
+
 from __future__ import annotations
 
 import json
@@ -18,12 +19,16 @@ FIGURE = "return-migrant-tool-types"
 
 
 def versions_of(root: Path, figure: str = FIGURE) -> list[str]:
-    return [entry["version"] for entry in json.loads((root / "history/ledger.json").read_text(encoding="utf-8"))["figures"][figure]]
+    return [
+        entry["version"]
+        for entry in json.loads((root / "history/ledger.json").read_text(encoding="utf-8"))["figures"][figure]
+    ]
 
 
 def start_build(root: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "build.py", *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    return subprocess.Popen(
+        [sys.executable, "build.py", *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def test_two_builds_at_once_after_a_data_edit_both_finish_and_publish_one_version(built_project, tmp_path):
@@ -42,18 +47,28 @@ def test_two_builds_at_once_after_a_data_edit_both_finish_and_publish_one_versio
     assert len(waited) == 1, [stdout[:500] for stdout, _ in outputs]
     assert f"process {first.pid}" in waited[0]  # it names the build it waits for
     after = versions_of(root)
-    assert after[:len(before)] == before and len(after) == len(before) + 1  # the new version, once
+    assert after[: len(before)] == before and len(after) == len(before) + 1  # the new version, once
     assert run_build(root, "--check").returncode == 0  # the site is exactly what a clean build gives
 
 
 def test_no_wait_stops_at_once_with_a_plain_message_and_leaves_the_site(built_project, tmp_path):
     root = copy_built(built_project, tmp_path / "project")
     site = tree_hashes(root / "_site")
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; sys.path.insert(0, '.');"
-        "from pilotsite.state.locking import one_build_at_a_time\n"
-        "with one_build_at_a_time(Path('.build'), Path('_site'), say=lambda m: None):\n"
-        "    print('held', flush=True); time.sleep(120)")], cwd=root, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time; from pathlib import Path; sys.path.insert(0, '.');"
+                "from pilotsite.state.locking import one_build_at_a_time\n"
+                "with one_build_at_a_time(Path('.build'), Path('_site'), say=lambda m: None):\n"
+                "    print('held', flush=True); time.sleep(120)"
+            ),
+        ],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         started = time.perf_counter()
@@ -72,11 +87,21 @@ def test_no_wait_stops_at_once_with_a_plain_message_and_leaves_the_site(built_pr
 
 def test_a_killed_builds_lock_never_blocks(built_project, tmp_path):
     root = copy_built(built_project, tmp_path / "project")
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; sys.path.insert(0, '.');"
-        "from pilotsite.state.locking import one_build_at_a_time\n"
-        "with one_build_at_a_time(Path('.build'), Path('_site'), say=lambda m: None):\n"
-        "    print('held', flush=True); time.sleep(120)")], cwd=root, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time; from pathlib import Path; sys.path.insert(0, '.');"
+                "from pilotsite.state.locking import one_build_at_a_time\n"
+                "with one_build_at_a_time(Path('.build'), Path('_site'), say=lambda m: None):\n"
+                "    print('held', flush=True); time.sleep(120)"
+            ),
+        ],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "held"
     os.kill(holder.pid, signal.SIGKILL)  # as a killed build: no chance to release anything
     holder.wait()
@@ -98,15 +123,24 @@ def test_a_killed_builds_forked_worker_does_not_hold_its_lock(tmp_path):
 
     from pilotsite.state.locking import BUILD_LOCK
 
-    build = subprocess.Popen([sys.executable, "-c", (
-        "import os, signal, sys, time; from pathlib import Path; sys.path.insert(0, {root!r});"
-        "from pilotsite.state.locking import one_build_at_a_time\n"
-        "with one_build_at_a_time(Path('.build'), Path('_site'), say=lambda m: None):\n"
-        "    child = os.fork()\n"
-        "    if child == 0:\n"
-        "        time.sleep(60); os._exit(0)\n"
-        "    print(child, flush=True); os.kill(os.getpid(), signal.SIGKILL)").format(root=str(ROOT))],
-        cwd=tmp_path, stdout=subprocess.PIPE, text=True)
+    build = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import os, signal, sys, time; from pathlib import Path; sys.path.insert(0, {root!r});"
+                "from pilotsite.state.locking import one_build_at_a_time\n"
+                "with one_build_at_a_time(Path('.build'), Path('_site'), say=lambda m: None):\n"
+                "    child = os.fork()\n"
+                "    if child == 0:\n"
+                "        time.sleep(60); os._exit(0)\n"
+                "    print(child, flush=True); os.kill(os.getpid(), signal.SIGKILL)"
+            ).format(root=str(ROOT)),
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     worker = int(build.stdout.readline())
     build.wait()
     try:

@@ -1,5 +1,6 @@
 """Every mark of a figure links to the evidence of the data row it shows (figures/marks.py,
 pages/charts.py); the browser tests click them (test_browser.py)."""
+
 from __future__ import annotations
 
 import csv
@@ -48,9 +49,11 @@ def test_the_page_resolves_each_mark_to_its_rows_evidence_or_its_table_row():
     data = pd.DataFrame({"label": ["a", "b", "c"], "value": [1, 2, 3]})
     svg = drawing.render(draw_bars, data, (4, 3)).svg
     columns = ("document_id", "label", "quote")
-    rows = ((("doc", "../../documents/doc/index.html"), ("a", ""), ("q", "../../documents/doc/index.html#q-1")),
-            (("doc", "../../documents/doc/index.html"), ("b", ""), ("", "")),  # a document only: not evidence
-            (("doc", ""), ("c", "evidence/c/index.html?x=1&y=<2>"), ("", "")))
+    rows = (
+        (("doc", "../../documents/doc/index.html"), ("a", ""), ("q", "../../documents/doc/index.html#q-1")),
+        (("doc", "../../documents/doc/index.html"), ("b", ""), ("", "")),  # a document only: not evidence
+        (("doc", ""), ("c", "evidence/c/index.html?x=1&y=<2>"), ("", "")),
+    )
     hrefs = evidence_hrefs(columns, rows)
     assert hrefs == ["../../documents/doc/index.html#q-1", "#row-2", "evidence/c/index.html?x=1&y=<2>"]
     chart = inline_chart(svg, hrefs)
@@ -58,8 +61,11 @@ def test_the_page_resolves_each_mark_to_its_rows_evidence_or_its_table_row():
     assert not re.search(r"<\?xml|<!DOCTYPE|<!--|data\.csv#row", chart)
     assert not re.search(r"<path (?![^>]*\bd=)", chart)  # HTML requires d on every path
     found = re.findall(r'<a href="([^"]*)">\s*<title>([^<]*)</title>', chart)
-    assert sorted(found) == [("#row-2", "b: 2"), ("../../documents/doc/index.html#q-1", "a: 1"),
-                             ("evidence/c/index.html?x=1&amp;y=&lt;2&gt;", "c: 3")]
+    assert sorted(found) == [
+        ("#row-2", "b: 2"),
+        ("../../documents/doc/index.html#q-1", "a: 1"),
+        ("evidence/c/index.html?x=1&amp;y=&lt;2&gt;", "c: 3"),
+    ]
 
 
 def test_every_figure_page_shows_its_figure_inline_with_linked_marks(built_site):

@@ -1,5 +1,6 @@
 """Every page of the default site is light: at most 500 KB fetched with an empty cache, fonts
 included, counted as bench/page_weight.py counts (Chromium's own count: tests/test_browser.py)."""
+
 from __future__ import annotations
 
 import sys

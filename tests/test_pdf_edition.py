@@ -2,6 +2,7 @@
 in each language edition, linked from its page, typeset by Typst in Noto Sans CJK SC with the
 font embedded and the text extractable, the same bytes on every build, and typeset again only
 when what it shows changes. Read with pypdf."""
+
 import csv
 import io
 import json
@@ -58,7 +59,9 @@ def test_every_document_has_a_pdf_edition_linked_from_its_page(built_project, fo
 def test_the_font_is_embedded_and_titles_and_timeline_extract(built_project, folder):
     site = built_project / "_site"
     edition = yaml.safe_load((built_project / "data/site.yaml").read_text(encoding="utf-8"))["date"]
-    events = list(csv.DictReader(io.StringIO((built_project / "data/timelines/events.csv").read_text(encoding="utf-8"))))
+    events = list(
+        csv.DictReader(io.StringIO((built_project / "data/timelines/events.csv").read_text(encoding="utf-8")))
+    )
     for doc_id in documents(built_project):
         page = html.fromstring((site / f"{folder}documents/{doc_id}/index.html").read_bytes())
         pdf = site / f"{folder}documents/{doc_id}/{FINDINGS_PDF}"
@@ -78,19 +81,44 @@ def test_the_font_is_embedded_and_titles_and_timeline_extract(built_project, fol
         if folder:
             assert CJK.search(text), f"{pdf}: no Chinese extracts"
         info = PdfReader(pdf).metadata
-        assert info["/CreationDate"] == info["/ModDate"] == f"D:{edition.replace('-', '')}000000Z"  # the site's edition, not the clock
+        assert (
+            info["/CreationDate"] == info["/ModDate"] == f"D:{edition.replace('-', '')}000000Z"
+        )  # the site's edition, not the clock
 
 
 def minimal_findings(weird: str) -> dict:
     """What the template reads, every text holding Typst's (and HTML's) special characters."""
     quote = {"text": weird, "lang": "en"}
     return {
-        "lang": "zh", "date": "2026-11-22", "authors": [weird], "keywords": [weird], "title": {"text": "标题 " + weird, "lang": "zh"},
-        "summary": quote, "kicker": weird, "page_url": "https://example.org/x/", "footer": weird,
-        "labels": {key: f"{key} {weird}" for key in ("metadata", "sources", "sources_note", "timeline", "online", "cite",
-                                                     "permanent", "figures", "quotes")},
-        "metadata": [{"label": weird, "value": weird, "href": ""}, {"label": "URL", "value": weird, "href": "https://example.org/"}],
-        "figures": [], "sources": [{"figure": weird, "lang": "en", "more": weird, "files": [{"path": weird, "sha256": "0" * 64}]}],
+        "lang": "zh",
+        "date": "2026-11-22",
+        "authors": [weird],
+        "keywords": [weird],
+        "title": {"text": "标题 " + weird, "lang": "zh"},
+        "summary": quote,
+        "kicker": weird,
+        "page_url": "https://example.org/x/",
+        "footer": weird,
+        "labels": {
+            key: f"{key} {weird}"
+            for key in (
+                "metadata",
+                "sources",
+                "sources_note",
+                "timeline",
+                "online",
+                "cite",
+                "permanent",
+                "figures",
+                "quotes",
+            )
+        },
+        "metadata": [
+            {"label": weird, "value": weird, "href": ""},
+            {"label": "URL", "value": weird, "href": "https://example.org/"},
+        ],
+        "figures": [],
+        "sources": [{"figure": weird, "lang": "en", "more": weird, "files": [{"path": weird, "sha256": "0" * 64}]}],
         "quotes": [{"text": weird, "lang": "en", "url": "https://example.org/#q", "label": weird}],
         "events": [{"when": weird, "label": weird, "lang": "en", "range": "2020", "quote": quote}],
         "processes": [{"label": weird, "lang": "en", "stages": [{"step": 1, "label": weird, "quote": quote}]}],
@@ -98,7 +126,9 @@ def minimal_findings(weird: str) -> dict:
 
 
 def test_data_is_shown_as_text_never_read_as_markup_and_the_bytes_repeat():
-    weird = '<script>alert(1)</script> #set text(red) $x^2$ *bold* _it_ @ref [link](x) ] [ \\ "q" `c` // no comment = 政策'
+    weird = (
+        '<script>alert(1)</script> #set text(red) $x^2$ *bold* _it_ @ref [link](x) ] [ \\ "q" `c` // no comment = 政策'
+    )
     template = (Path(__file__).resolve().parents[1] / "site" / TEMPLATE).read_bytes()
     text = json.dumps(minimal_findings(weird), ensure_ascii=False).encode("utf-8")
     pdf = typeset(template, text, {}, "2026-11-22", "a test")
@@ -112,7 +142,9 @@ def test_data_is_shown_as_text_never_read_as_markup_and_the_bytes_repeat():
 def test_any_text_typesets(text):
     """Control characters, unpaired marks, characters the font lacks: never an error or a warning."""
     template = (Path(__file__).resolve().parents[1] / "site" / TEMPLATE).read_bytes()
-    assert typeset(template, json.dumps(minimal_findings(text), ensure_ascii=False).encode("utf-8"), {}, "2026-11-22", "a test")
+    assert typeset(
+        template, json.dumps(minimal_findings(text), ensure_ascii=False).encode("utf-8"), {}, "2026-11-22", "a test"
+    )
 
 
 def test_only_the_pdfs_of_an_edited_document_are_typeset_again_and_the_bytes_repeat(built_project, tmp_path):
@@ -122,7 +154,9 @@ def test_only_the_pdfs_of_an_edited_document_are_typeset_again_and_the_bytes_rep
     assert len(before) == 2 * len(documents(project))
     edited = "wenling-participatory-budgeting"
     meta = project / f"data/documents/{edited}/document.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace("summary: >-\n", "summary: >-\n  Edited.\n", 1), encoding="utf-8")
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace("summary: >-\n", "summary: >-\n  Edited.\n", 1), encoding="utf-8"
+    )
     run_build(project)
     after = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.pdf")}
     new = set(after) - set(before)

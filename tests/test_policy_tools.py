@@ -1,4 +1,5 @@
 """The consistency checks of the policy-tool analysis, on tiny tables with known answers."""
+
 import pandas as pd
 
 from pilotsite.figures.figure import Check, load_module
@@ -33,15 +34,27 @@ def test_shares_that_do_not_add_up_fail():
 
 
 def test_sub_tools_larger_than_their_type_fail():
-    data = pd.DataFrame({"tool_type": ["demand", "demand"], "sub_tool": ["a", "b"],
-                         "share_pct": [20.0, 10.0], "type_share_pct": [23.7, 23.7]})
+    data = pd.DataFrame(
+        {
+            "tool_type": ["demand", "demand"],
+            "sub_tool": ["a", "b"],
+            "share_pct": [20.0, 10.0],
+            "type_share_pct": [23.7, 23.7],
+        }
+    )
     [check] = in_words(policy_tools.check_sub_tools(data))
     assert not check.passed and "sum to 30 %" in check.detail
 
 
 def test_overall_share_must_lie_between_regional_shares():
-    good = pd.DataFrame({"region": ["east", "west"], "tool_type": ["supply", "supply"],
-                         "share_pct": [48.22, 52.96], "overall_share_pct": [50.82, 50.82]})
+    good = pd.DataFrame(
+        {
+            "region": ["east", "west"],
+            "tool_type": ["supply", "supply"],
+            "share_pct": [48.22, 52.96],
+            "overall_share_pct": [50.82, 50.82],
+        }
+    )
     assert all(c.passed for c in policy_tools.check_regions(good))
     bad = good.assign(overall_share_pct=[55.0, 55.0])
     assert not by_name(policy_tools.check_regions(bad))["Overall supply share lies between the regional shares"].passed
@@ -63,10 +76,16 @@ def test_reported_tables_become_figure_data(project_copy):
 
     project = open_project(project_copy)
     docs = load_documents(project)
-    catalog = Catalog(project, docs, load_events(project, docs), load_stages(project, docs), load_reported(project, docs))
+    catalog = Catalog(
+        project, docs, load_events(project, docs), load_stages(project, docs), load_reported(project, docs)
+    )
     figures = {f.id: f for f in discover(catalog)}
     types = run_figure(figures["return-migrant-tool-types"], catalog).data
-    assert types[["tool_type", "share_pct"]].values.tolist() == [["supply", 50.82], ["demand", 23.7], ["environment", 25.47]]
+    assert types[["tool_type", "share_pct"]].values.tolist() == [
+        ["supply", 50.82],
+        ["demand", 23.7],
+        ["environment", 25.47],
+    ]
     subs = run_figure(figures["return-migrant-sub-tools"], catalog).data
     assert len(subs) == 9 and subs.iloc[0][["sub_tool", "share_pct"]].tolist() == ["entrepreneurial park", 10.84]
     regions = run_figure(figures["return-migrant-regions"], catalog)

@@ -1,5 +1,6 @@
 """Link previews: every page's Open Graph and Twitter card metadata and canonical URL, read as a
 link previewer reads them (extruct for Open Graph, lxml for the rest)."""
+
 import json
 from pathlib import Path
 
@@ -22,15 +23,19 @@ def head_of(page: Path) -> dict:
     twitter = {m.get("name"): m.get("content") for m in tree.xpath("//head/meta[starts-with(@name, 'twitter:')]")}
     canonical = tree.xpath("//head/link[@rel='canonical']/@href")
     heading = tree.xpath("//h1")
-    return {"og": og[0] if og else {}, "twitter": twitter, "canonical": canonical,
-            "h1": heading[0].text_content().strip() if heading else None,
-            "redirect": bool(tree.xpath("//head/meta[@http-equiv='refresh']"))}
+    return {
+        "og": og[0] if og else {},
+        "twitter": twitter,
+        "canonical": canonical,
+        "h1": heading[0].text_content().strip() if heading else None,
+        "redirect": bool(tree.xpath("//head/meta[@http-equiv='refresh']")),
+    }
 
 
 def site_path(site: Path, url: str) -> Path:
     """The file in the built site that an absolute URL of the site names."""
     assert url.startswith(SITE_URL + "/"), url
-    return site / url[len(SITE_URL) + 1:]
+    return site / url[len(SITE_URL) + 1 :]
 
 
 def test_every_page_has_open_graph_twitter_card_and_canonical_that_resolve(built_site):
@@ -43,7 +48,9 @@ def test_every_page_has_open_graph_twitter_card_and_canonical_that_resolve(built
         og, twitter = found["og"], found["twitter"]
         assert len(found["canonical"]) == 1, page
         canonical = found["canonical"][0]
-        if found["redirect"] or page.name == "embed.html":  # a redirect names the page it forwards to, an embedded view its full page
+        if (
+            found["redirect"] or page.name == "embed.html"
+        ):  # a redirect names the page it forwards to, an embedded view its full page
             assert site_path(built_site, canonical) != page, page
         else:  # a page is its own canonical
             assert site_path(built_site, canonical) == page, page
@@ -66,8 +73,9 @@ def test_every_page_has_open_graph_twitter_card_and_canonical_that_resolve(built
 
 @pytest.mark.parametrize("edition", ["", "zh/"])
 def test_figure_and_version_pages_preview_their_own_image(built_site, edition):
-    figures = sorted(p.parent for p in (built_site / edition / "figures").glob("*/index.html")
-                     if (p.parent / "figure.png").is_file())
+    figures = sorted(
+        p.parent for p in (built_site / edition / "figures").glob("*/index.html") if (p.parent / "figure.png").is_file()
+    )
     assert len(figures) >= 20
     versions = 0
     for folder in figures:
@@ -81,14 +89,17 @@ def test_figure_and_version_pages_preview_their_own_image(built_site, edition):
             # not the figure's latest
             cited = json.loads((page.parent / "cite.json").read_text(encoding="utf-8"))
             cited = (cited[0] if isinstance(cited, list) else cited)["URL"]
-            assert head_of(page)["canonical"][0] == f"{SITE_URL}/{edition}{cited[len(SITE_URL) + 1:]}index.html", page
+            assert head_of(page)["canonical"][0] == f"{SITE_URL}/{edition}{cited[len(SITE_URL) + 1 :]}index.html", page
     assert versions >= len(figures)
 
 
 def test_pages_without_a_figure_show_the_site_card_and_robots_names_the_sitemap(built_site):
     for page in ("index.html", "zh/index.html", "documents/index.html", "search/index.html"):
         assert head_of(built_site / page)["og"]["og:image"] == f"{SITE_URL}/{SITE_CARD}", page
-    assert head_of(built_site / "zh/index.html")["og"]["og:site_name"] != head_of(built_site / "index.html")["og"]["og:site_name"]
+    assert (
+        head_of(built_site / "zh/index.html")["og"]["og:site_name"]
+        != head_of(built_site / "index.html")["og"]["og:site_name"]
+    )
     robots = (built_site / "robots.txt").read_text(encoding="utf-8")
     assert f"Sitemap: {SITE_URL}/sitemap.xml" in robots.splitlines()
     assert (built_site / "sitemap.xml").is_file()

@@ -1,6 +1,7 @@
 """Progress on long phases: a bar with count, rate and time left on a terminal; plain lines at most
 every few seconds elsewhere, without control characters; nothing with --quiet; and the summary's
 time for each phase."""
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,20 @@ from conftest import copy_built, discard
 from pilotsite.state import progress
 
 TABLE = "data/reported/return-migrant-entrepreneurship/keywords.csv"
-PHASES = ("load", "analyses", "texts", "figures", "versions", "pages", "text pages", "fonts", "render", "search",
-          "links", "publish")
+PHASES = (
+    "load",
+    "analyses",
+    "texts",
+    "figures",
+    "versions",
+    "pages",
+    "text pages",
+    "fonts",
+    "render",
+    "search",
+    "links",
+    "publish",
+)
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +55,11 @@ def test_without_a_terminal_progress_is_plain_lines_and_the_summary_times_each_p
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "\x1b" not in out + result.stderr and "\r" not in out + result.stderr  # no control characters
-    counts = re.findall(r"^      segmenting cn-regulations: ([\d,]+) of ([\d,]+) texts \([\d.,]+/s(?:, about [\d,]+ s left)?\)$",
-                        out, re.M)
+    counts = re.findall(
+        r"^      segmenting cn-regulations: ([\d,]+) of ([\d,]+) texts \([\d.,]+/s(?:, about [\d,]+ s left)?\)$",
+        out,
+        re.M,
+    )
     assert counts and counts[-1][0] == counts[-1][1], out[:3000]
     assert re.search(r"^      drawing figures: 1 of 1 figures", out, re.M), out[:3000]
     assert re.search(r"^      indexing: [\d,]+ of [\d,]+ pages", out, re.M), out[-3000:]
@@ -55,8 +71,14 @@ def test_without_a_terminal_progress_is_plain_lines_and_the_summary_times_each_p
 def test_on_a_terminal_progress_is_a_bar_and_no_color_turns_it_into_lines(project, tmp_path):
     def on_a_terminal(env: dict) -> str:
         leader, follower = os.openpty()
-        process = subprocess.Popen([sys.executable, "build.py"], cwd=project, stdin=follower, stdout=follower,
-                                   stderr=follower, env=env | {"TERM": "xterm-256color", "COLUMNS": "120"})
+        process = subprocess.Popen(
+            [sys.executable, "build.py"],
+            cwd=project,
+            stdin=follower,
+            stdout=follower,
+            stderr=follower,
+            env=env | {"TERM": "xterm-256color", "COLUMNS": "120"},
+        )
         os.close(follower)
         output = b""
         while True:
@@ -76,7 +98,9 @@ def test_on_a_terminal_progress_is_a_bar_and_no_color_turns_it_into_lines(projec
     assert "\x1b[" in bar and "segmenting cn-regulations" in bar
     assert re.search(r"\d+/\d+\S* texts", re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", bar)), bar[-3000:]
     assert "Done:" in bar
-    plain = on_a_terminal(edited_build(project, tmp_path / "plain", "(plain)", NO_COLOR="1", PILOTSITE_PROGRESS_EVERY="0"))
+    plain = on_a_terminal(
+        edited_build(project, tmp_path / "plain", "(plain)", NO_COLOR="1", PILOTSITE_PROGRESS_EVERY="0")
+    )
     assert "\x1b[" not in plain and re.search(r"segmenting cn-regulations: [\d,]+ of [\d,]+ texts", plain), plain[:3000]
 
 
@@ -90,7 +114,10 @@ def test_plain_lines_come_at_most_every_few_seconds_with_the_time_left(monkeypat
             advance(2)
     assert progress.PLAIN_EVERY == 5.0
     # at 101 and 104 too soon; at 106 (6 s): 6 of 10; at 107 too soon after; at 112: all 10
-    assert lines == ["      segmenting c: 6 of 10 texts (1.0/s, about 4 s left)", "      segmenting c: 10 of 10 texts (0.8/s)"]
+    assert lines == [
+        "      segmenting c: 6 of 10 texts (1.0/s, about 4 s left)",
+        "      segmenting c: 10 of 10 texts (0.8/s)",
+    ]
 
 
 def test_quiet_and_empty_tasks_show_nothing():

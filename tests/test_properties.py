@@ -1,5 +1,6 @@
 """Property-based: random text, random Unicode and control characters included, never crashes
 the text pipeline or the page writer, and always reaches the reader as text, never as markup."""
+
 from __future__ import annotations
 
 import html
@@ -15,10 +16,30 @@ from pilotsite.pages.sources import CONTROL_CHARACTERS, html_text, markdown_text
 from pilotsite.analysis.words import keyword_frequencies, load_lexicon, tokens
 
 LEXICON = load_lexicon(ROOT)
-HOSTILE = st.sampled_from(["<script>alert(1)</script>", '"onmouseover=alert(1) x="', "[a](javascript:alert(1))",
-                           "`{=html}`", "```{=html}\n<b>x</b>\n```", "<!--", "-->", "{{< meta x >}}", "&amp;", "\\", "\x00", "\r"])
-TEXT = st.lists(st.one_of(st.text(max_size=40), HOSTILE, st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=20)),
-                max_size=6).map("".join)
+HOSTILE = st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        '"onmouseover=alert(1) x="',
+        "[a](javascript:alert(1))",
+        "`{=html}`",
+        "```{=html}\n<b>x</b>\n```",
+        "<!--",
+        "-->",
+        "{{< meta x >}}",
+        "&amp;",
+        "\\",
+        "\x00",
+        "\r",
+    ]
+)
+TEXT = st.lists(
+    st.one_of(
+        st.text(max_size=40),
+        HOSTILE,
+        st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=20),
+    ),
+    max_size=6,
+).map("".join)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

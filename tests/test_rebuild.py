@@ -1,4 +1,5 @@
 """Rebuilding only what changed, atomic publishing, recovery from kills, and the version ledger."""
+
 import json
 import os
 import random
@@ -68,7 +69,9 @@ def test_rebuild_from_cache_alone_draws_nothing(built):
     before = tree_hashes(built / "_site")
     (built / ".build/last-build.json").unlink()
     result = run_build(built)
-    assert f"0 of {figure_count(built / '_site')} figures rebuilt" in result.stdout and "0 rendered anew" in result.stdout
+    assert (
+        f"0 of {figure_count(built / '_site')} figures rebuilt" in result.stdout and "0 rendered anew" in result.stdout
+    )
     assert tree_hashes(built / "_site") == before
 
 
@@ -82,16 +85,25 @@ def test_editing_one_data_file_rebuilds_exactly_its_figures(built):
     assert set(done["figures_rebuilt"]) == expected
     assert all(reasons == [f"data:{TOOL_TYPES}"] for reasons in done["reasons"].values())
     assert f"{len(expected)} of {figure_count(built / '_site')} figures rebuilt" in result.stdout
-    shown_on = {f"figures/{f}/{page}" for f in expected for page in ("index", "embed")} | {"changes/index", "index", "figures/index", "data/index",
-                                                            "corpus/index", "documents/return-migrant-entrepreneurship/index"}
+    shown_on = {f"figures/{f}/{page}" for f in expected for page in ("index", "embed")} | {
+        "changes/index",
+        "index",
+        "figures/index",
+        "data/index",
+        "corpus/index",
+        "documents/return-migrant-entrepreneurship/index",
+    }
     # Every figure that reads the file is redrawn; only the one whose data.csv shows the locator
     # publishes something new, so only it gets a new version (its permanent page and comparison).
     assert done["changes"] == ["return-migrant-tool-types"]
     # the same pages in both editions (zh/…)
     rendered = {p.removeprefix("zh/") for p in done["pages_rendered"]}
     assert rendered == {p for p in done["pages_rendered"] if not p.startswith("zh/")}
-    new_pages = {p for p in rendered if p.startswith(("figures/return-migrant-tool-types/v/",
-                                                      "figures/return-migrant-tool-types/compare/"))}
+    new_pages = {
+        p
+        for p in rendered
+        if p.startswith(("figures/return-migrant-tool-types/v/", "figures/return-migrant-tool-types/compare/"))
+    }
     assert any("/v/" in p for p in new_pages) and any("/compare/" in p for p in new_pages)
     assert {"figures/return-migrant-tool-types/index", "changes/index"} <= rendered <= shown_on | new_pages
     assert "(edited)" in (built / "_site/figures/return-migrant-tool-types/data.csv").read_text(encoding="utf-8")
@@ -109,9 +121,19 @@ def test_editing_one_analysis_rebuilds_its_figures_only(built):
 def test_editing_a_shared_helper_rebuilds_everything_that_imports_it(built):
     # the analyses that import pilotsite.analysis.words, and every corpus figure (its texts are segmented
     # by pilotsite.analysis.segment, which builds its tokenizer with pilotsite.analysis.words)
-    expected = set().union(*(figures_of_analysis(built, a) for a in (
-        "keyword_frequencies.py", "corpus_keywords.py", "corpus_keyness.py", "corpus_policy_tools.py",
-        "corpus_trends.py", "corpus_diffusion.py")))
+    expected = set().union(
+        *(
+            figures_of_analysis(built, a)
+            for a in (
+                "keyword_frequencies.py",
+                "corpus_keywords.py",
+                "corpus_keyness.py",
+                "corpus_policy_tools.py",
+                "corpus_trends.py",
+                "corpus_diffusion.py",
+            )
+        )
+    )
     # a corpus figure with nothing to draw has no page, but is checked (and redrawn) like the others
     expected |= {p.parent.parent.name for p in (built / ".build/cache/figures").glob("*/*/not-drawn.json")}
     assert len(expected) < figure_count(built / "_site")
@@ -144,7 +166,9 @@ def test_ledger_records_a_version_with_changed_inputs_and_rows(built):
     assert len(history) == len(ledger_before["figures"]["return-migrant-tool-types"]) + 1
     latest = history[-1]
     # what changed since the version before: the edited file (and any engine code changed since then)
-    assert f"data:{TOOL_TYPES}" in latest["changed"] and not any(c.startswith("data:") and c != f"data:{TOOL_TYPES}" for c in latest["changed"])
+    assert f"data:{TOOL_TYPES}" in latest["changed"] and not any(
+        c.startswith("data:") and c != f"data:{TOOL_TYPES}" for c in latest["changed"]
+    )
     assert latest["diff"]["changed"] == 1 and latest["diff"]["added"] == latest["diff"]["removed"] == 0
     [(_, column, old, new)] = latest["diff"]["cells"]
     assert column == "locator" and "(edited)" in new and "(edited)" not in old
@@ -152,7 +176,7 @@ def test_ledger_records_a_version_with_changed_inputs_and_rows(built):
     changes = (built / "_site/changes/index.html").read_text(encoding="utf-8")
     assert f'id="return-migrant-tool-types-{latest["version"]}"' in changes and "(edited)" in changes
     page = (built / "_site/figures/return-migrant-tool-types/index.html").read_text(encoding="utf-8")
-    assert f'../../changes/index.html#return-migrant-tool-types-{latest["version"]}' in page
+    assert f"../../changes/index.html#return-migrant-tool-types-{latest['version']}" in page
     run_build(built)  # building again records nothing new
     assert json.loads((built / "history/ledger.json").read_text(encoding="utf-8")) == ledger
 
@@ -179,7 +203,14 @@ def test_ctrl_c_leaves_the_published_site_as_it_was(built):
     before = tree_hashes(built / "_site")
     edit_locator(built, "(interrupted)")
     shutil.rmtree(built / ".build/cache")  # make the build long enough to interrupt
-    process = subprocess.Popen([sys.executable, "build.py"], cwd=built, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=interruptible)
+    process = subprocess.Popen(
+        [sys.executable, "build.py"],
+        cwd=built,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=interruptible,
+    )
     wait_for_line(process, "drawing")
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
@@ -203,7 +234,9 @@ def test_builds_killed_at_random_moments_leave_nothing_wrong(built, tmp_path):
     shutil.rmtree(built / ".build/cache/pages")  # more work per build: more moments to be killed in
     delays = sorted(random.Random(7).uniform(0.05, 2.5) for _ in range(6))
     for delay in delays:
-        process = subprocess.Popen([sys.executable, "build.py"], cwd=built, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "build.py"], cwd=built, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(delay)
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
@@ -212,7 +245,10 @@ def test_builds_killed_at_random_moments_leave_nothing_wrong(built, tmp_path):
     run_build(built)
     run_build(clean)
     assert tree_hashes(built / "_site") == tree_hashes(clean / "_site")
-    assert sorted(p.name for p in built.glob("._site.*")) == ["._site.lock", "._site.lock.owner"]  # no staging, no previous
+    assert sorted(p.name for p in built.glob("._site.*")) == [
+        "._site.lock",
+        "._site.lock.owner",
+    ]  # no staging, no previous
 
 
 def test_putting_inputs_back_restores_the_earlier_version(built):
@@ -226,7 +262,9 @@ def test_putting_inputs_back_restores_the_earlier_version(built):
     run_build(built)
     (built / TOOL_TYPES).write_bytes(original)
     run_build(built)
-    history = json.loads((built / "history/ledger.json").read_text(encoding="utf-8"))["figures"]["return-migrant-tool-types"]
+    history = json.loads((built / "history/ledger.json").read_text(encoding="utf-8"))["figures"][
+        "return-migrant-tool-types"
+    ]
     assert [e["version"] for e in history[-2:]] == [history[-2]["version"], first["version"]]
     assert history[-1]["number"] == first["number"] and history[-1]["restores"] is True
     assert page.read_bytes() == page_before  # the permanent page of that version is unchanged

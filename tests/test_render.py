@@ -1,11 +1,15 @@
 """The embedded renderer: pandoc's output, and the shortcut for bodies of raw HTML only."""
+
 from __future__ import annotations
 
 from pilotsite.rendering.embedded import pandoc_to_html, raw_html_only, split_front_matter
 
 
 def test_raw_html_bodies_are_rendered_exactly_as_pandoc_renders_them(built_project):
-    bodies = [split_front_matter(p.read_text(encoding="utf-8")) for p in sorted((built_project / ".build/pages").rglob("*.qmd"))]
+    bodies = [
+        split_front_matter(p.read_text(encoding="utf-8"))
+        for p in sorted((built_project / ".build/pages").rglob("*.qmd"))
+    ]
     raw = [(body, raw_html_only(body)) for body in bodies]
     direct = [(body, html) for body, html in raw if html is not None]
     # every page takes the shortcut since figures are inline SVG, not Markdown images (a body with
@@ -21,8 +25,12 @@ def test_a_body_with_markdown_outside_raw_blocks_goes_through_pandoc():
 
 
 def test_empty_and_blank_edged_raw_blocks_match_pandoc():
-    bodies = ["```{=html}\n```\n\n```{=html}\n<p>x</p>\n```\n", "```{=html}\n\n```\n", "```{=html}\n<p>x</p>\n\n```\n",
-              "```{=html}\n\n<p>x</p>\n```\n"]
+    bodies = [
+        "```{=html}\n```\n\n```{=html}\n<p>x</p>\n```\n",
+        "```{=html}\n\n```\n",
+        "```{=html}\n<p>x</p>\n\n```\n",
+        "```{=html}\n\n<p>x</p>\n```\n",
+    ]
     assert [raw_html_only(b) for b in bodies] == [pandoc_to_html([b])[0] for b in bodies]
 
 
@@ -39,8 +47,13 @@ def test_a_template_error_in_a_page_rendered_by_the_workers_is_reported_as_the_b
     shutil.rmtree(root / "data/timelines")
     template = root / "site/templates/base.qmd.j2"  # every page; the version pages are the most
     text = template.read_text(encoding="utf-8")
-    template.write_text(text.replace("{% block body %}", '{% if page.figure_version %}{{ site.t("figure.version_note") }}{% endif %}'
-                                     "{% block body %}"), encoding="utf-8")
+    template.write_text(
+        text.replace(
+            "{% block body %}",
+            '{% if page.figure_version %}{{ site.t("figure.version_note") }}{% endif %}{% block body %}',
+        ),
+        encoding="utf-8",
+    )
     expected = "a template asks for the interface text 'figure.version_note' without a value for {number}"
     for jobs in ("2", "1"):  # with the workers, and without them
         result = run_build(root, "--jobs", jobs, check=False)

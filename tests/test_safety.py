@@ -1,4 +1,5 @@
 """Data can contain markup: it must reach readers as text, never as HTML or script."""
+
 import csv
 import re
 
@@ -34,11 +35,14 @@ def test_hostile_metadata_and_text_are_escaped_in_every_page(project_copy, tmp_p
     meta_path.write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
     text_path = project_copy / "data/documents/wenling-participatory-budgeting/text.md"
     hostile_line = HOSTILE + " in 2005"
-    text_path.write_text(text_path.read_text(encoding="utf-8") + "\n" + HOSTILE + "\n\n" + hostile_line + "\n", encoding="utf-8")
+    text_path.write_text(
+        text_path.read_text(encoding="utf-8") + "\n" + HOSTILE + "\n\n" + hostile_line + "\n", encoding="utf-8"
+    )
     # a timeline event quoting the hostile passage, with a hostile label
     with open(project_copy / "data/timelines/events.csv", "a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerow(
-            ["hostile-event", "wenling-participatory-budgeting", "2005", "2005", "false", "2005", HOSTILE, hostile_line])
+            ["hostile-event", "wenling-participatory-budgeting", "2005", "2005", "false", "2005", HOSTILE, hostile_line]
+        )
     # a corpus text whose title and body are hostile
     corpus = project_copy / "data/corpora/cn-regulations-sample"
     with open(corpus / "metadata.csv", encoding="utf-8", newline="") as handle:
@@ -71,7 +75,9 @@ def test_hostile_metadata_and_text_are_escaped_in_every_page(project_copy, tmp_p
         for anchor in re.findall(r'<a [^>]*href="https?://[^"]*"[^>]*>', html):  # every external link
             assert 'rel="noopener noreferrer"' in anchor, (page, anchor)
         for tag in re.findall(r"<script[^>]*>", html):  # only our own: JSON-LD data and the site's scripts
-            assert tag == '<script type="application/ld+json">' or re.fullmatch(r'<script src="(\.\./)*[\w/.-]+\.js"( defer)?>', tag), (page, tag)
+            assert tag == '<script type="application/ld+json">' or re.fullmatch(
+                r'<script src="(\.\./)*[\w/.-]+\.js"( defer)?>', tag
+            ), (page, tag)
         assert "<script>alert" not in html, page
         assert not re.search(r"<[^>]+\sonmouseover=", html), page
         assert 'href="javascript:' not in html, page
@@ -85,4 +91,6 @@ def test_hostile_metadata_and_text_are_escaped_in_every_page(project_copy, tmp_p
     text_page = (out / f"corpus/cn-regulations/texts/{rows[0]['id']}/index.html").read_text(encoding="utf-8")
     assert text_page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 2  # the title and the sentence
     assert hostile_pages >= 6  # document, timeline, corpus text, corpus index, figure data tables, …
-    assert 'rel="noopener noreferrer"' in (out / "documents/return-migrant-entrepreneurship/index.html").read_text(encoding="utf-8")
+    assert 'rel="noopener noreferrer"' in (out / "documents/return-migrant-entrepreneurship/index.html").read_text(
+        encoding="utf-8"
+    )

@@ -2,6 +2,7 @@
 last good site when an edit breaks the build. The pages it serves (and only those: never the
 published files) carry a script that reloads them after a good rebuild, keeping their scroll
 position, and shows a failed build's error over the last good page."""
+
 from __future__ import annotations
 
 import queue
@@ -52,8 +53,14 @@ def fetch_bytes(url: str) -> tuple[bytes, str]:
 
 def start_serving(project) -> tuple[subprocess.Popen, queue.Queue, list[str], str]:
     """`python build.py serve --port 0` in project: the process, its output lines, their log, and the port."""
-    server = subprocess.Popen([sys.executable, "build.py", "serve", "--port", "0"], cwd=project,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+    server = subprocess.Popen(
+        [sys.executable, "build.py", "serve", "--port", "0"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+    )
     lines, log = queue.Queue(), []
     threading.Thread(target=read_lines, args=(server.stdout, lines), daemon=True).start()
     port = wait_for_line(lines, r"at http://localhost:(\d+)/", log).group(1)
@@ -72,8 +79,11 @@ def edited_table(original: str, value: str | None = None) -> str:
 
 
 def test_the_published_site_never_holds_the_reload_script(built_site):
-    holding = [p for p in built_site.rglob("*") if p.is_file() and (MARKER.encode() in p.read_bytes()
-                                                                    or EVENTS_PATH.encode() in p.read_bytes())]
+    holding = [
+        p
+        for p in built_site.rglob("*")
+        if p.is_file() and (MARKER.encode() in p.read_bytes() or EVENTS_PATH.encode() in p.read_bytes())
+    ]
     assert not holding, holding[:10]
 
 
@@ -131,7 +141,9 @@ def test_open_pages_reload_after_a_rebuild_and_show_a_failed_builds_error(built_
     def until(script: str, timeout: float = 120):
         """Wait until the script returns something true in the open page, which the test never reloads."""
         return WebDriverWait(browser, timeout, poll_frequency=0.5).until(
-            lambda b: b.execute_script(script), f"not true within {timeout} s: {script}\nserve's output:\n{''.join(log)}")
+            lambda b: b.execute_script(script),
+            f"not true within {timeout} s: {script}\nserve's output:\n{''.join(log)}",
+        )
 
     loaded = "return document.readyState === 'complete'"
     overlay_text = f"const o = document.getElementById('{OVERLAY}'); return o && o.textContent"
@@ -149,8 +161,10 @@ def test_open_pages_reload_after_a_rebuild_and_show_a_failed_builds_error(built_
         table = project / TABLE
         original = table.read_text(encoding="utf-8")
         table.write_text(edited_table(original), encoding="utf-8")
-        until("return window.__stale === undefined && document.readyState === 'complete'"
-              " && document.body.textContent.includes('[edited by the test]')")
+        until(
+            "return window.__stale === undefined && document.readyState === 'complete'"
+            " && document.body.textContent.includes('[edited by the test]')"
+        )
         until(f"return Math.abs(window.scrollY - {scrolled}) < 60", 15)
         wait_for_line(lines, r"Rebuilt; serving the new site", log)
 
@@ -168,10 +182,14 @@ def test_open_pages_reload_after_a_rebuild_and_show_a_failed_builds_error(built_
         for line in ["Build failed; the published site was not changed."] + printed:
             assert line in shown, (line, shown)
         assert hostile in shown  # quoted as text…
-        assert browser.execute_script(f"return document.querySelectorAll('#{OVERLAY} img').length") == 0  # …never as markup
+        assert (
+            browser.execute_script(f"return document.querySelectorAll('#{OVERLAY} img').length") == 0
+        )  # …never as markup
         assert browser.execute_script("return window.__injected") is None
         assert browser.execute_script("return window.__stale") == 2
-        assert "[edited by the test]" in browser.execute_script("return document.body.textContent")  # the last good page
+        assert "[edited by the test]" in browser.execute_script(
+            "return document.body.textContent"
+        )  # the last good page
 
         # A page opened while the build is failing shows the error too.
         first_tab = browser.current_window_handle
@@ -183,8 +201,10 @@ def test_open_pages_reload_after_a_rebuild_and_show_a_failed_builds_error(built_
         # The fix: both pages drop the overlay and reload, showing the file as it was.
         table.write_text(original, encoding="utf-8")
         wait_for_line(lines, r"Rebuilt; serving the new site", log)
-        gone = (f"return window.__stale === undefined && document.readyState === 'complete'"
-                f" && !document.getElementById('{OVERLAY}')")
+        gone = (
+            f"return window.__stale === undefined && document.readyState === 'complete'"
+            f" && !document.getElementById('{OVERLAY}')"
+        )
         until(gone, 30)
         browser.switch_to.window(first_tab)
         until(gone, 30)  # (its text keeps "[edited by the test]": the version history quotes the change)

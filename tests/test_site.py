@@ -1,4 +1,5 @@
 """pilotsite/pages/site.py: the words of a title that search ranks by."""
+
 from __future__ import annotations
 
 from conftest import ROOT
@@ -13,5 +14,7 @@ def test_search_words_segment_chinese_titles_without_listing_a_words_own_beginni
     # 协同 on its own would make Pagefind count the title twice for 协同.
     assert "协同竞赛" in found and "竞赛" in found and "协同" not in found
     assert not [w for w in found if not w.strip() or w in ":——"]
-    assert search_words("Sub-tool shares (reported): within each type") == "Sub-tool shares (reported): within each type"
+    assert (
+        search_words("Sub-tool shares (reported): within each type") == "Sub-tool shares (reported): within each type"
+    )
     assert search_words("Shanxi: from competition", tokenizer).split() == ["Shanxi", "from", "competition"]

@@ -1,6 +1,7 @@
 """Smaller sites build, and sources can be withdrawn and put back: one document, no corpus, no
 timelines; the navigation shows only what exists, and every published version stays, saying
 when its source was withdrawn."""
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,14 @@ def test_one_document_without_corpus_or_timelines_builds_and_everything_comes_ba
     run_build(root)  # the build fails on any broken link, so none is left
     site = root / "_site"
     assert nav_labels((site / "index.html").read_text(encoding="utf-8")) == [
-        "Home", "Documents", "Figures", "Data", "Methods", "What changed", "Search"]
+        "Home",
+        "Documents",
+        "Figures",
+        "Data",
+        "Methods",
+        "What changed",
+        "Search",
+    ]
     assert not (site / "corpus").exists() and not (site / "timeline").exists()
     assert [p.name for p in (site / "documents").iterdir() if p.is_dir()] == [KEPT]
     # the withdrawn document's figures keep every published version, which says what was withdrawn

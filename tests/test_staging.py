@@ -1,6 +1,7 @@
 """Publishing without doubling the site: the new site is staged by hard-linking every unchanged
 file (from the published site or the cache) and writing only what changed; a published file is
 never written through a link; where no link can be made, files are copied and the site is the same."""
+
 from __future__ import annotations
 
 import errno
@@ -76,8 +77,9 @@ def test_a_published_file_is_never_written_through_a_link(republished):
     assert tree_hashes(held) == before  # every old file still holds its old bytes
 
 
-def test_where_no_link_can_be_made_files_are_copied_and_the_site_is_the_same(republished, built_project, tmp_path,
-                                                                             monkeypatch):
+def test_where_no_link_can_be_made_files_are_copied_and_the_site_is_the_same(
+    republished, built_project, tmp_path, monkeypatch
+):
     linked_root = republished[0]
     root = copy_built(built_project, tmp_path / "project")
     site = root / "_site"

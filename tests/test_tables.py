@@ -29,7 +29,9 @@ def test_missing_column_named(tmp_path):
     assert "data/t.csv, line 1" in message and "missing column 'share_pct'" in message
 
 
-@pytest.mark.parametrize("value, expected", [("50,82", "plain number"), ("50%", "plain number"), ("120", "between 0 and 100")])
+@pytest.mark.parametrize(
+    "value, expected", [("50,82", "plain number"), ("50%", "plain number"), ("120", "between 0 and 100")]
+)
 def test_bad_share_names_line_column_and_value(tmp_path, value, expected):
     [message] = problems(tmp_path, f'name,share_pct,when\na,"{value}",\n')
     assert "line 2" in message and "column 'share_pct'" in message and expected in message

@@ -1,6 +1,7 @@
 """Corpus studies over time on a small made corpus with known answers: keyword trends per year,
 rising and falling words, first uses, lags and cumulative adoption, the derived timeline events,
 undated texts left out and listed; and a corpus without dates."""
+
 from __future__ import annotations
 
 import csv
@@ -37,15 +38,35 @@ diffusion: [河长制, 营商环境, 从未出现]
 @pytest.fixture(scope="module")
 def trends_site(tmp_path_factory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("trends") / "project")
-    rows = [{"id": i, "title": f"文本{i}", "date": d, "level": level, "province": p, "region": "east" if p else "",
-             "file": f"texts/{i}.md"} for i, level, p, d, _ in TEXTS]
-    write_corpus(root / "data/corpora/tiny", ["id", "title", "date", "level", "province", "region", "file"], rows,
-                 [text for *_, text in TEXTS])
-    write_corpus(root / "data/corpora/undated", ["id", "title", "level", "file"],
-                 [{"id": "u-1", "title": "无日期", "level": "local", "file": "texts/u-1.md"}], ["第一条 河长制。"])
+    rows = [
+        {
+            "id": i,
+            "title": f"文本{i}",
+            "date": d,
+            "level": level,
+            "province": p,
+            "region": "east" if p else "",
+            "file": f"texts/{i}.md",
+        }
+        for i, level, p, d, _ in TEXTS
+    ]
+    write_corpus(
+        root / "data/corpora/tiny",
+        ["id", "title", "date", "level", "province", "region", "file"],
+        rows,
+        [text for *_, text in TEXTS],
+    )
+    write_corpus(
+        root / "data/corpora/undated",
+        ["id", "title", "level", "file"],
+        [{"id": "u-1", "title": "无日期", "level": "local", "file": "texts/u-1.md"}],
+        ["第一条 河长制。"],
+    )
     (root / "data/corpora.yaml").write_text(
         "corpora:\n  - id: tiny\n    title: Tiny\n    path: data/corpora/tiny\n"
-        "  - id: undated\n    title: Undated\n    path: data/corpora/undated\n", encoding="utf-8")
+        "  - id: undated\n    title: Undated\n    path: data/corpora/undated\n",
+        encoding="utf-8",
+    )
     (root / "data/trends.yaml").write_text(TRENDS, encoding="utf-8")
     run_build(root)
     yield root
@@ -53,13 +74,21 @@ def trends_site(tmp_path_factory) -> Path:
 
 
 def data(site: Path, figure_id: str) -> list[dict]:
-    return list(csv.DictReader(io.StringIO((site / "_site/figures" / figure_id / "data.csv").read_text(encoding="utf-8"))))
+    return list(
+        csv.DictReader(io.StringIO((site / "_site/figures" / figure_id / "data.csv").read_text(encoding="utf-8")))
+    )
 
 
 def test_first_uses_and_lags(trends_site):
     rows = {(r["term"], r["adopter"]): r for r in data(trends_site, "tiny-diffusion-adoption")}
-    assert set(rows) == {("河长制", "central"), ("河长制", "浙江"), ("河长制", "山东"),
-                         ("营商环境", "central"), ("营商环境", "浙江"), ("营商环境", "河南")}  # 从未出现: no row; s-2 undated
+    assert set(rows) == {
+        ("河长制", "central"),
+        ("河长制", "浙江"),
+        ("河长制", "山东"),
+        ("营商环境", "central"),
+        ("营商环境", "浙江"),
+        ("营商环境", "河南"),
+    }  # 从未出现: no row; s-2 undated
     assert rows["河长制", "浙江"]["first_year"] == "2008" and rows["河长制", "浙江"]["lag_years"] == "-2"  # bottom-up
     assert rows["河长制", "山东"]["lag_years"] == "6" and rows["河长制", "山东"]["sentence_number"] == "2"
     assert rows["河长制", "山东"]["sentence"] == "第二条 全面推行河长制，建立河长体系。"
@@ -103,7 +132,10 @@ def test_shares_per_year_and_texts_per_year(trends_site):
     rows = {(r["term"], r["series"], r["year"]): r for r in data(trends_site, "tiny-keyword-trends")}
     assert rows["试点", "central", "2015"]["occurrences"] == "3" and rows["试点", "central", "2015"]["texts"] == "1"
     assert rows["河长制", "local", "2016"]["occurrences"] == "1" and rows["河长制", "local", "2016"]["texts"] == "2"
-    assert rows["河长制", "local", "2008"]["few_texts"] == "True" and rows["河长制", "local", "2016"]["few_texts"] == "False"
+    assert (
+        rows["河长制", "local", "2008"]["few_texts"] == "True"
+        and rows["河长制", "local", "2016"]["few_texts"] == "False"
+    )
     assert not any(year == "" for _, _, year in rows)  # the undated text is in no year
     assert sum(int(r["texts"]) for (term, _, _), r in rows.items() if term == "试点") == 6
     # the share is per 10,000 counted words, counted as the keyword figures count them
@@ -121,7 +153,9 @@ def test_rising_and_falling_words(trends_site):
     assert rows and {r["direction"] for r in rows} <= {"rose", "fell"}
     for r in rows:
         change = float(r["change_per_10k"])
-        assert (change > 0) == (r["direction"] == "rose") and round(float(r["per_10k_b"]) - float(r["per_10k_a"]), 3) == pytest.approx(change, abs=0.002)
+        assert (change > 0) == (r["direction"] == "rose") and round(
+            float(r["per_10k_b"]) - float(r["per_10k_a"]), 3
+        ) == pytest.approx(change, abs=0.002)
         assert r["texts_a"] == "3" and r["texts_b"] == "3"  # 2008, 2010, 2012 against 2015, 2016, 2016
     assert not {"应当", "规定"} & {r["keyword"] for r in rows}  # legal drafting is left out
 
@@ -130,8 +164,11 @@ def test_undated_texts_are_counted_and_listed(trends_site):
     page = (trends_site / "_site/figures/tiny-keyword-trends/index.html").read_text(encoding="utf-8")
     assert "1 of 7 texts have no date and are left out" in page
     listing = next((trends_site / "_site/corpus/tiny/list/year").glob("*/index.html"), None)
-    pages = [p for p in (trends_site / "_site/corpus/tiny/list/year").glob("*/index.html")
-             if "without a date" in p.read_text(encoding="utf-8")]
+    pages = [
+        p
+        for p in (trends_site / "_site/corpus/tiny/list/year").glob("*/index.html")
+        if "without a date" in p.read_text(encoding="utf-8")
+    ]
     assert listing is not None and len(pages) == 1 and "s-2" in pages[0].read_text(encoding="utf-8")
 
 

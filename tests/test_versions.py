@@ -1,6 +1,7 @@
 """Figure versions follow what a reader sees: a code refactor publishes none, a data edit exactly
 one per figure whose outputs change, with its diff; identical legacy versions say so; any two
 versions can be compared."""
+
 from __future__ import annotations
 
 import csv
@@ -36,11 +37,16 @@ def test_a_pure_code_refactor_publishes_no_version_and_leaves_the_site_as_it_was
     after = tree_hashes(root / "_site")
     # the site as it was, but for the deposit bundles, which carry the engine: in them, that file only
     bundles = {path for path in site if path.endswith("/deposit.zip")}
-    assert bundles and {p: h for p, h in after.items() if p not in bundles} == {p: h for p, h in site.items() if p not in bundles}
+    assert bundles and {p: h for p, h in after.items() if p not in bundles} == {
+        p: h for p, h in site.items() if p not in bundles
+    }
     for path in bundles:
         with zipfile.ZipFile(before_site / path) as old, zipfile.ZipFile(root / "_site" / path) as new:
-            changed = {name.split("/", 1)[1] for name in set(old.namelist()) | set(new.namelist())
-                       if name not in old.namelist() or name not in new.namelist() or old.read(name) != new.read(name)}
+            changed = {
+                name.split("/", 1)[1]
+                for name in set(old.namelist()) | set(new.namelist())
+                if name not in old.namelist() or name not in new.namelist() or old.read(name) != new.read(name)
+            }
         assert changed == {"pilotsite/figures/outputs.py"}, (path, changed)
 
 
@@ -69,14 +75,18 @@ def test_a_data_edit_publishes_one_version_of_the_figure_that_reads_it_with_its_
     # the comparison with the version before: both images, and the diff, on its page and in diff.csv
     site = root / "_site"
     # compared with the version before it that a reader can tell apart (not one identical to an earlier)
-    previous = [e for e in after["figures"]["return-migrant-keywords"][:-1] if not e.get("same_as") and not e.get("restores")][-1]
+    previous = [
+        e for e in after["figures"]["return-migrant-keywords"][:-1] if not e.get("same_as") and not e.get("restores")
+    ][-1]
     compare = site / f"figures/return-migrant-keywords/compare/{previous['version']}-{entry['version']}"
     page = (compare / "index.html").read_text(encoding="utf-8")
     assert f"v/{previous['version']}/figure.svg" in page and f"v/{entry['version']}/figure.svg" in page
     assert 'class="cell-changed"' in page
     rows = list(csv.DictReader(open(compare / "diff.csv", encoding="utf-8")))
     assert [r["change"] for r in rows] == ["changed"] and rows[0]["locator"] == f"{old_locator} → {new_locator}"
-    version_page = (site / f"figures/return-migrant-keywords/v/{entry['version']}/index.html").read_text(encoding="utf-8")
+    version_page = (site / f"figures/return-migrant-keywords/v/{entry['version']}/index.html").read_text(
+        encoding="utf-8"
+    )
     assert f"compare/{previous['version']}-{entry['version']}/index.html" in version_page
     changes = (site / "changes/index.html").read_text(encoding="utf-8")
     assert f"1 row changed: central / 1 locator {old_locator} → {new_locator}" in changes
@@ -86,13 +96,19 @@ def test_a_data_edit_publishes_one_version_of_the_figure_that_reads_it_with_its_
 
 
 def test_identical_legacy_versions_say_so_and_cite_the_first(built_site):
-    history = json.loads((ROOT / "history/ledger.json").read_text(encoding="utf-8"))["figures"]["return-migrant-tool-types"]
+    history = json.loads((ROOT / "history/ledger.json").read_text(encoding="utf-8"))["figures"][
+        "return-migrant-tool-types"
+    ]
     duplicate = next(e for e in history if e.get("same_as"))
     first = next(e for e in history if e["version"] == duplicate["same_as"])
-    page = (built_site / f"figures/return-migrant-tool-types/v/{duplicate['version']}/index.html").read_text(encoding="utf-8")
-    assert f"This version is identical to <a href=\"../{first['version']}/index.html\">version {first['number']}</a>" in page
+    page = (built_site / f"figures/return-migrant-tool-types/v/{duplicate['version']}/index.html").read_text(
+        encoding="utf-8"
+    )
+    assert (
+        f'This version is identical to <a href="../{first["version"]}/index.html">version {first["number"]}</a>' in page
+    )
     versions = (built_site / "figures/return-migrant-tool-types/versions.js").read_text(encoding="utf-8")
-    info = json.loads(versions[versions.index("{"): versions.rindex("}") + 1])
+    info = json.loads(versions[versions.index("{") : versions.rindex("}") + 1])
     assert {v["version"]: v["same"] for v in info["versions"]}[duplicate["version"]] == first["version"]
     figure_page = (built_site / "figures/return-migrant-tool-types/index.html").read_text(encoding="utf-8")
     current = history[-1]
@@ -104,6 +120,8 @@ def test_what_changed_groups_by_edition_newest_version_first(built_site):
     page = (built_site / "changes/index.html").read_text(encoding="utf-8")
     editions = re.findall(r'<h2 id="edition-([\d-]+)">', page)
     assert editions and editions == sorted(editions, reverse=True)
-    numbers = [int(n) for n in re.findall(r'figures/return-migrant-tool-types/v/[0-9a-f]+/index.html">version (\d+)</a>', page)]
+    numbers = [
+        int(n) for n in re.findall(r'figures/return-migrant-tool-types/v/[0-9a-f]+/index.html">version (\d+)</a>', page)
+    ]
     assert numbers == sorted(numbers, reverse=True) and len(numbers) >= 2
     assert "No row of <code>data.csv</code> changed" not in page

@@ -1,6 +1,7 @@
 """The CJK web font's slices (pilotsite/pages/webfont.py): each character in exactly one slice,
 most used first, slices that stay put when a character is added, and subsets whose bytes depend
 only on their own characters."""
+
 from __future__ import annotations
 
 import io
@@ -61,7 +62,10 @@ def test_each_character_of_a_subset_draws_the_glyph_of_the_whole_font():
         return pen.value, font["hmtx"][name][0]
 
     characters = SAMPLE[40:60] + "，。（）A1"
-    with TTFont(io.BytesIO(webfont.subset_font(characters, flavor=None))) as part, TTFont(cjk_font(), lazy=True) as whole:
+    with (
+        TTFont(io.BytesIO(webfont.subset_font(characters, flavor=None))) as part,
+        TTFont(cjk_font(), lazy=True) as whole,
+    ):
         assert set(part.getBestCmap()) == {ord(ch) for ch in characters}
         for character in characters:
             assert drawn(part, character) == drawn(whole, character), character

@@ -8,6 +8,7 @@ project: a task is built from standard-library callables only (pkgutil.resolve_n
 operator.call) and its arguments travel as pickled bytes, so the scheduler never has to import
 pilotsite to read the task graph.
 """
+
 from __future__ import annotations
 
 import functools
@@ -27,8 +28,10 @@ from pilotsite.errors import BuildError
 
 PACKAGE = Path(__file__).resolve().parents[1]  # pilotsite/
 CONNECT_SECONDS = 10
-INSTALL = ("Give every worker this checkout: start it with PYTHONPATH=/path/to/checkout and the libraries of "
-           "requirements.txt, or `pip install /path/to/checkout` there; then restart the workers")
+INSTALL = (
+    "Give every worker this checkout: start it with PYTHONPATH=/path/to/checkout and the libraries of "
+    "requirements.txt, or `pip install /path/to/checkout` there; then restart the workers"
+)
 
 
 @functools.lru_cache(maxsize=1)
@@ -62,8 +65,10 @@ def connect(address: str):
     try:
         return Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except (OSError, TimeoutError) as exc:
-        raise BuildError(f"cannot reach the Dask scheduler at {address} ({type(exc).__name__}: {exc}); start one with "
-                         f"`dask scheduler` and workers with `dask worker {address}`, or build without --scheduler") from None
+        raise BuildError(
+            f"cannot reach the Dask scheduler at {address} ({type(exc).__name__}: {exc}); start one with "
+            f"`dask scheduler` and workers with `dask worker {address}`, or build without --scheduler"
+        ) from None
 
 
 def check_workers(client, address: str) -> None:
@@ -78,10 +83,14 @@ def check_workers(client, address: str) -> None:
     mine = code_digest()
     for worker, result in sorted(found.items()):
         if isinstance(result, str) and result.startswith("error: "):
-            raise BuildError(f"the Dask worker {worker} cannot run this project's tasks ({result[len('error: '):]}). {INSTALL}")
+            raise BuildError(
+                f"the Dask worker {worker} cannot run this project's tasks ({result[len('error: ') :]}). {INSTALL}"
+            )
         if result != mine:
-            raise BuildError(f"the Dask worker {worker} runs other code than this checkout (another version of pilotsite "
-                             f"or of jieba, pandoc or Jinja2). {INSTALL}")
+            raise BuildError(
+                f"the Dask worker {worker} runs other code than this checkout (another version of pilotsite "
+                f"or of jieba, pandoc or Jinja2). {INSTALL}"
+            )
 
 
 def _worker_digest() -> str:
@@ -165,7 +174,9 @@ def _on_cluster(address: str, function: str, batches: Iterable, arguments: tuple
             except BuildError:
                 raise
             except Exception as exc:
-                raise BuildError(f"a task failed on the Dask cluster at {address}: {type(exc).__name__}: {exc}") from None
+                raise BuildError(
+                    f"a task failed on the Dask cluster at {address}: {type(exc).__name__}: {exc}"
+                ) from None
             number = numbers.pop(future.key)
             future.release()
             yield number, result

@@ -4,6 +4,7 @@ G² is Dunning's log-likelihood as used in corpus linguistics (Rayson & Garside 
 Williams' correction. The log ratio is Hardie's (2014) effect size: the binary log of the ratio
 of relative frequencies, with a count of 0 taken as 0.5 so that the ratio stays finite.
 """
+
 from __future__ import annotations
 
 import math
@@ -29,7 +30,9 @@ def content_words(sentences: list[list[str]], stopwords: frozenset[str], min_cha
         for word in sentence:
             keep = verdicts.get(word)
             if keep is None:
-                keep = verdicts[word] = len(word) >= min_chars and HAN.search(word) is not None and word not in stopwords
+                keep = verdicts[word] = (
+                    len(word) >= min_chars and HAN.search(word) is not None and word not in stopwords
+                )
             if keep:
                 kept.append(word)
     return kept
@@ -65,8 +68,15 @@ def keyness(counts_a: Counter, counts_b: Counter, min_count: int = 5) -> list[di
         a, b = counts_a.get(word, 0), counts_b.get(word, 0)
         if a + b < min_count:
             continue
-        rows.append({"keyword": word, "count_a": a, "count_b": b,
-                     "per_million_a": round(1e6 * a / total_a, 1), "per_million_b": round(1e6 * b / total_b, 1),
-                     "g2": round(log_likelihood(a, b, total_a, total_b), 2),
-                     "log_ratio": round(log_ratio(a, b, total_a, total_b), 3)})
+        rows.append(
+            {
+                "keyword": word,
+                "count_a": a,
+                "count_b": b,
+                "per_million_a": round(1e6 * a / total_a, 1),
+                "per_million_b": round(1e6 * b / total_b, 1),
+                "g2": round(log_likelihood(a, b, total_a, total_b), 2),
+                "log_ratio": round(log_ratio(a, b, total_a, total_b), 3),
+            }
+        )
     return sorted(rows, key=lambda r: (-r["g2"], r["keyword"]))

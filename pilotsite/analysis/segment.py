@@ -2,6 +2,7 @@
 
 textwork.py runs this on every text, in batches, and caches the result per text.
 """
+
 from __future__ import annotations
 
 from pilotsite.analysis.words import chinese_tokenizer

@@ -10,6 +10,7 @@ so a rebuild works only on new or changed texts, and nothing is held in memory f
 and, per figure that summarises every text, one file of those summaries by token key:
   summaries/<m[:2]>/<m>.pickle   (m: the hash of what shapes the summaries besides the text)
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -45,7 +46,9 @@ def work_on(text: str, user_dictionary: str, tools, segment: bool, code: bool) -
     return tokens, coded
 
 
-def work_on_texts(batch: list[tuple[str, str, str, str]], user_dictionary: str, tools) -> list[tuple[str, bytes | None, str, bytes | None]]:
+def work_on_texts(
+    batch: list[tuple[str, str, str, str]], user_dictionary: str, tools
+) -> list[tuple[str, bytes | None, str, bytes | None]]:
     """Batch entry point: (text or file path, label, token key or '', coded key or '') for each
     text; a text given by path is read here (a local worker shares the disk). The results go
     back to the build, which writes the cache files."""
@@ -60,8 +63,16 @@ def work_on_texts(batch: list[tuple[str, str, str, str]], user_dictionary: str, 
 class TextWork:
     """The per-text caches of every corpus, filled in batches and read one text at a time."""
 
-    def __init__(self, token_dir: Path, coded_dir: Path, user_dictionary: str, tools=(), codebook_digest: str = "",
-                 jobs: int = 0, scheduler: str = ""):
+    def __init__(
+        self,
+        token_dir: Path,
+        coded_dir: Path,
+        user_dictionary: str,
+        tools=(),
+        codebook_digest: str = "",
+        jobs: int = 0,
+        scheduler: str = "",
+    ):
         self.token_dir = token_dir
         self.coded_dir = coded_dir
         self.user_dictionary = user_dictionary  # the text of data/lexicon/userdict.txt
@@ -72,8 +83,9 @@ class TextWork:
         self.progress = OFF  # the build's (pipeline.find_analyses), for its bar or lines
         self.coded = 0
         rules = "\n".join((SENTENCE_END.pattern, MARKUP.pattern))
-        self._token_salt = "\n".join((hashlib.sha256(user_dictionary.encode("utf-8")).hexdigest(), package_version("jieba"),
-                                      rules, CACHE_FORMAT))
+        self._token_salt = "\n".join(
+            (hashlib.sha256(user_dictionary.encode("utf-8")).hexdigest(), package_version("jieba"), rules, CACHE_FORMAT)
+        )
         self._coded_salt = "\n".join((codebook_digest, rules, CODING_FORMAT))
 
     def token_key(self, text: CorpusText) -> str:
@@ -105,8 +117,11 @@ class TextWork:
         batch, size = [], 0
         for text, token_key, coded_key in todo:
             path = corpus.folder / text.file
-            batch.append((corpus.read_text(text), "", token_key, coded_key) if self.scheduler
-                         else (str(path), f"{corpus.label}/{text.file}", token_key, coded_key))
+            batch.append(
+                (corpus.read_text(text), "", token_key, coded_key)
+                if self.scheduler
+                else (str(path), f"{corpus.label}/{text.file}", token_key, coded_key)
+            )
             size += path.stat().st_size
             if size >= BATCH_BYTES:
                 yield batch
@@ -117,11 +132,19 @@ class TextWork:
     def _run(self, corpus: Corpus, todo) -> None:
         from pilotsite.analysis.cluster import run_batches
 
-        doing = " and ".join(word for word, needed in (("segmenting", any(t for _, t, _ in todo)),
-                                                       ("coding", any(c for _, _, c in todo))) if needed)
+        doing = " and ".join(
+            word
+            for word, needed in (("segmenting", any(t for _, t, _ in todo)), ("coding", any(c for _, _, c in todo)))
+            if needed
+        )
         with self.progress.task(f"{doing} {corpus.id}", len(todo), "texts") as advance:
-            for results in run_batches("pilotsite.analysis.textwork:work_on_texts", self._batches(corpus, todo),
-                                       (self.user_dictionary, self.tools), self.jobs, self.scheduler):
+            for results in run_batches(
+                "pilotsite.analysis.textwork:work_on_texts",
+                self._batches(corpus, todo),
+                (self.user_dictionary, self.tools),
+                self.jobs,
+                self.scheduler,
+            ):
                 for token_key, tokens, coded_key, coded in results:
                     if tokens is not None:
                         write_atomic(shard(self.token_dir, token_key), tokens)
@@ -155,7 +178,11 @@ class TextWork:
         group starts from them: counts are sums, so adding the new texts' counts and taking away
         the removed texts' gives exactly a full count, for a fraction of the reading."""
         keys = {self.token_key(text) for text in texts}
-        path = shard(self.coded_dir.parent / "counts", hashlib.sha256(memo.encode()).hexdigest(), ".json") if memo else None
+        path = (
+            shard(self.coded_dir.parent / "counts", hashlib.sha256(memo.encode()).hexdigest(), ".json")
+            if memo
+            else None
+        )
         counts: Counter = Counter()
         todo, remove = keys, set()
         if path is not None and path.is_file():
@@ -173,11 +200,14 @@ class TextWork:
         if remove:
             counts = +counts  # drop the words no text has any more
         if path is not None and (todo or remove or not path.is_file()):
-            write_atomic(path, json.dumps({"texts": sorted(keys), "counts": counts}, ensure_ascii=False).encode("utf-8"))
+            write_atomic(
+                path, json.dumps({"texts": sorted(keys), "counts": counts}, ensure_ascii=False).encode("utf-8")
+            )
         return counts
 
-    def summaries(self, texts: Iterable[CorpusText], memo: str, summarize: Callable[[list[list[str]]], object]
-                  ) -> Iterator[tuple[CorpusText, object]]:
+    def summaries(
+        self, texts: Iterable[CorpusText], memo: str, summarize: Callable[[list[list[str]]], object]
+    ) -> Iterator[tuple[CorpusText, object]]:
         """(text, summarize(its tokens of each sentence)) for each text, in order.
 
         memo names everything besides the text that shapes a summary (the figure, its code, its

@@ -1,4 +1,5 @@
 """Tokenising Chinese (jieba + user dictionary) and English text, and counting keywords."""
+
 from __future__ import annotations
 
 import logging
@@ -34,8 +35,7 @@ def load_lexicon(root: Path) -> Lexicon:
     return Lexicon(
         user_dictionary=root / USER_DICTIONARY,
         stopwords={
-            lang: frozenset().union(*(read_word_list(root / p) for p in paths))
-            for lang, paths in STOPWORDS.items()
+            lang: frozenset().union(*(read_word_list(root / p) for p in paths)) for lang, paths in STOPWORDS.items()
         },
     )
 
@@ -67,11 +67,7 @@ def chinese_tokens(text: str, lexicon: Lexicon, min_chars: int = 2) -> list[str]
     """jieba segmentation; keeps words of Han characters at least min_chars long, minus stopwords."""
     tokenizer = chinese_tokenizer(lexicon.user_dictionary.read_text(encoding="utf-8-sig"))
     stop = lexicon.stopwords["zh"]
-    return [
-        word
-        for word in tokenizer.lcut(text)
-        if len(word) >= min_chars and HAN.search(word) and word not in stop
-    ]
+    return [word for word in tokenizer.lcut(text) if len(word) >= min_chars and HAN.search(word) and word not in stop]
 
 
 def english_tokens(text: str, lexicon: Lexicon, min_chars: int = 2) -> list[str]:
@@ -111,12 +107,25 @@ def keyword_frequencies(words: list[str], top_n: int) -> pd.DataFrame:
 def lexicon_summary(root: Path) -> tuple[tuple[str, Text], ...]:
     """What each lexicon file holds, for the methods page (in each edition's language)."""
     entries = [line for line in (root / USER_DICTIONARY).read_text(encoding="utf-8-sig").splitlines() if line.strip()]
-    rows = [(USER_DICTIONARY, Text("methods.lexicon_dictionary", count=len(entries), terms="、".join(e.split()[0] for e in entries)))]
+    rows = [
+        (
+            USER_DICTIONARY,
+            Text("methods.lexicon_dictionary", count=len(entries), terms="、".join(e.split()[0] for e in entries)),
+        )
+    ]
     for lang, paths in STOPWORDS.items():
         for path in paths:
             kind = "extra" if "extra" in path else "package"
-            rows.append((path, Text(f"methods.lexicon_stopwords_{kind}", count=len(read_word_list(root / path)),
-                                    language=Text(f"language.{lang}"))))
+            rows.append(
+                (
+                    path,
+                    Text(
+                        f"methods.lexicon_stopwords_{kind}",
+                        count=len(read_word_list(root / path)),
+                        language=Text(f"language.{lang}"),
+                    ),
+                )
+            )
     drafting = sorted(read_word_list(root / LEGAL_DRAFTING))
     rows.append((LEGAL_DRAFTING, Text("methods.lexicon_drafting", count=len(drafting), words="、".join(drafting))))
     return tuple(rows)

@@ -1,4 +1,5 @@
 """matplotlib set-up shared by every figure: CJK font, colour-blind-safe palette, same bytes every run."""
+
 from __future__ import annotations
 
 import io
@@ -27,19 +28,21 @@ def configure() -> str:
     font = cjk_font()
     font_manager.fontManager.addfont(str(font))
     family = font_manager.FontProperties(fname=str(font)).get_name()
-    matplotlib.rcParams.update({
-        "font.family": [family],
-        "font.size": 10,
-        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "svg.hashsalt": "pilotsite",  # ids inside the SVG are otherwise random per run
-        "svg.fonttype": "path",  # glyphs as outlines: Chinese renders without the reader having the font
-        "pdf.fonttype": 42,  # fonts embedded as TrueType/CID, as journals ask (not Type 3); text stays selectable
-        "path.simplify": True,
-        "figure.dpi": 100,
-        "savefig.dpi": 150,
-    })
+    matplotlib.rcParams.update(
+        {
+            "font.family": [family],
+            "font.size": 10,
+            "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "svg.hashsalt": "pilotsite",  # ids inside the SVG are otherwise random per run
+            "svg.fonttype": "path",  # glyphs as outlines: Chinese renders without the reader having the font
+            "pdf.fonttype": 42,  # fonts embedded as TrueType/CID, as journals ask (not Type 3); text stays selectable
+            "path.simplify": True,
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+        }
+    )
     use_harfbuzz_for_pdf_fonts()
     return family
 
@@ -78,7 +81,9 @@ def _draw(draw, data, fig) -> Drawing:
         fig.savefig(pdf, format="pdf", metadata=PDF_METADATA, bbox_inches=crop)
     tips = fig.__dict__.get("mark_tips", {})
     written = {row: in_reference_language(tip) for row, tip in tips.items()}
-    return Drawing(with_tooltips(svg.getvalue(), written), png.getvalue(), pdf.getvalue(), print_png(pdf.getvalue()), tips)
+    return Drawing(
+        with_tooltips(svg.getvalue(), written), png.getvalue(), pdf.getvalue(), print_png(pdf.getvalue()), tips
+    )
 
 
 @contextmanager

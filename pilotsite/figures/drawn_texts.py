@@ -3,6 +3,7 @@ language: a figure is drawn once and cited by one image, so it carries both (bil
 
 Kept apart from drawing.py so that analyses can name bilingual() without importing matplotlib.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,7 +44,9 @@ def in_reference_language(value: object) -> str:
 
 def drawn_texts_digest(interface: Interface) -> str:
     """What the catalogues say for every key a figure may draw (DRAWN_TEXTS), as one hash."""
-    texts = {language: {k: v for k, v in entries if k.startswith(DRAWN_TEXTS)} for language, entries in interface.catalogues}
+    texts = {
+        language: {k: v for k, v in entries if k.startswith(DRAWN_TEXTS)} for language, entries in interface.catalogues
+    }
     return hashlib.sha256(json.dumps(texts, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 

@@ -3,6 +3,7 @@
 An analysis module defines ``figures(catalog) -> list[Figure]``. Declaring a figure runs no
 computation: its inputs are literal paths, so the build can list every dependency up front.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -95,8 +96,14 @@ class NotDrawn:
 
     def resolved(self, interface: Interface) -> "NotDrawn":
         """Title and reason in the reference language, and in the others as translations."""
-        texts = [(language, figure_text(interface, self.title, self.id, self.analysis, language),
-                  figure_text(interface, self.reason, self.id, self.analysis, language)) for language in LANGUAGES]
+        texts = [
+            (
+                language,
+                figure_text(interface, self.title, self.id, self.analysis, language),
+                figure_text(interface, self.reason, self.id, self.analysis, language),
+            )
+            for language in LANGUAGES
+        ]
         return replace(self, title=texts[0][1], reason=texts[0][2], translations=tuple(texts[1:]))
 
 
@@ -132,7 +139,14 @@ class Inputs:
 
     def require(self, path: str) -> Path:
         if path not in self.declared:
-            raise BuildError([Problem(self.figure.analysis, f"figure '{self.figure.id}' reads {path} but does not list it in its inputs")])
+            raise BuildError(
+                [
+                    Problem(
+                        self.figure.analysis,
+                        f"figure '{self.figure.id}' reads {path} but does not list it in its inputs",
+                    )
+                ]
+            )
         self.read.add(path)
         return self.catalog.project.path(path)
 
@@ -141,8 +155,15 @@ class Inputs:
         for nothing whenever that file changes."""
         unread = sorted(set(self.figure.inputs) - self.read)
         if unread:
-            raise BuildError([Problem(self.figure.analysis, f"figure '{self.figure.id}' lists {', '.join(unread)} in its "
-                                                            "inputs but never reads it; remove it from the inputs")])
+            raise BuildError(
+                [
+                    Problem(
+                        self.figure.analysis,
+                        f"figure '{self.figure.id}' lists {', '.join(unread)} in its "
+                        "inputs but never reads it; remove it from the inputs",
+                    )
+                ]
+            )
 
     def document(self, doc_id: str) -> Document:
         doc = self.catalog.documents[doc_id]
@@ -169,8 +190,9 @@ class Inputs:
         corpus = self.corpus(corpus_id)
         self.require("data/lexicon/userdict.txt")
         wanted = set(text_ids)
-        return self.catalog.textwork.count_words([t for t in corpus.texts if t.id in wanted],
-                                                 f"{corpus_id}/{group}" if group else "")
+        return self.catalog.textwork.count_words(
+            [t for t in corpus.texts if t.id in wanted], f"{corpus_id}/{group}" if group else ""
+        )
 
     def corpus_tokens(self, corpus_id: str):
         """(text, jieba tokens of each sentence) for every text of the corpus, text by text."""
@@ -192,11 +214,17 @@ class Inputs:
         corpus = self.corpus(corpus_id)
         self.require("data/lexicon/userdict.txt")
         texts = set(corpus.files)
-        shaping = {path: hashlib.sha256(self.catalog.project.path(path).read_bytes()).hexdigest()
-                   for path in sorted(set(self.figure.inputs) - texts)}
+        shaping = {
+            path: hashlib.sha256(self.catalog.project.path(path).read_bytes()).hexdigest()
+            for path in sorted(set(self.figure.inputs) - texts)
+        }
         analysis = hashlib.sha256(self.catalog.project.path(self.figure.analysis).read_bytes()).hexdigest()
-        memo = json.dumps([self.figure.id, name, analysis, code_digest(), self.figure.params, shaping],
-                          sort_keys=True, ensure_ascii=False, default=str)
+        memo = json.dumps(
+            [self.figure.id, name, analysis, code_digest(), self.figure.params, shaping],
+            sort_keys=True,
+            ensure_ascii=False,
+            default=str,
+        )
         yield from self.catalog.textwork.summaries(corpus.texts, memo, summarize)
 
     def corpus_sentences(self, corpus_id: str, text) -> list[str]:
@@ -233,11 +261,19 @@ def load_module(path: Path, root: Path):
     try:
         spec.loader.exec_module(module)
     except SyntaxError as exc:  # an analysis that fails to import is a user error in that file
-        raise BuildError([Problem(relative(path, root), f"cannot be imported: SyntaxError: {exc.msg}", line=exc.lineno)]) from None
+        raise BuildError(
+            [Problem(relative(path, root), f"cannot be imported: SyntaxError: {exc.msg}", line=exc.lineno)]
+        ) from None
     except Exception as exc:
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        raise BuildError([Problem(relative(path, root), f"cannot be imported: {type(exc).__name__}: {exc} "
-                                                        f"(at {Path(where.filename).name}:{where.lineno})")]) from None
+        raise BuildError(
+            [
+                Problem(
+                    relative(path, root),
+                    f"cannot be imported: {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})",
+                )
+            ]
+        ) from None
     return module
 
 
@@ -272,13 +308,19 @@ def discover_all(catalog: Catalog, only: str | None = None) -> tuple[list[Figure
             problems.append(Problem(figure.analysis, f"figure id '{figure.id}' is already used by {seen[figure.id]}"))
         seen[figure.id] = figure.analysis
         if figure.kind not in FIGURE_KINDS:
-            problems.append(Problem(figure.analysis, f"figure '{figure.id}' has kind '{figure.kind}', expected one of {FIGURE_KINDS}"))
+            problems.append(
+                Problem(
+                    figure.analysis, f"figure '{figure.id}' has kind '{figure.kind}', expected one of {FIGURE_KINDS}"
+                )
+            )
         for doc_id in figure.documents:
             if doc_id not in catalog.documents and only in (None, figure.id):
                 problems.append(Problem(figure.analysis, f"figure '{figure.id}' names unknown document '{doc_id}'"))
         for input_path in figure.inputs:
             if not (root / input_path).is_file() and only in (None, figure.id):
-                problems.append(Problem(figure.analysis, f"figure '{figure.id}' declares input {input_path}, which does not exist"))
+                problems.append(
+                    Problem(figure.analysis, f"figure '{figure.id}' declares input {input_path}, which does not exist")
+                )
     for item in not_drawn:
         if item.id in seen:
             problems.append(Problem(item.analysis, f"figure id '{item.id}' is already used by {seen[item.id]}"))
@@ -292,12 +334,16 @@ def _with_analysis(figure: Figure, label: str) -> Figure:
     return replace(figure, analysis=label)
 
 
-def figure_text(interface: Interface, value: str | Text, figure_id: str, analysis: str, language: str | None = None) -> str:
+def figure_text(
+    interface: Interface, value: str | Text, figure_id: str, analysis: str, language: str | None = None
+) -> str:
     """A title or caption in the language; a text the catalogues lack names the analysis that asked for it."""
     try:
         return str(interface.resolve(value, language))
     except BuildError as exc:
-        raise BuildError([Problem(p.file, f"{p.message}, for figure '{figure_id}' of {analysis}", p.line) for p in exc.problems]) from None
+        raise BuildError(
+            [Problem(p.file, f"{p.message}, for figure '{figure_id}' of {analysis}", p.line) for p in exc.problems]
+        ) from None
 
 
 def _with_texts(figure: Figure, interface: Interface) -> Figure:
@@ -305,7 +351,15 @@ def _with_texts(figure: Figure, interface: Interface) -> Figure:
     plain string is shown as it is in every edition."""
     if not any(isinstance(value, Text) for value in (figure.title, figure.caption, *figure.notes)):
         return figure
-    texts = [(language, *(figure_text(interface, value, figure.id, figure.analysis, language) for value in (figure.title, figure.caption)),
-              tuple(figure_text(interface, note, figure.id, figure.analysis, language) for note in figure.notes))
-             for language in LANGUAGES]
+    texts = [
+        (
+            language,
+            *(
+                figure_text(interface, value, figure.id, figure.analysis, language)
+                for value in (figure.title, figure.caption)
+            ),
+            tuple(figure_text(interface, note, figure.id, figure.analysis, language) for note in figure.notes),
+        )
+        for language in LANGUAGES
+    ]
     return replace(figure, title=texts[0][1], caption=texts[0][2], notes=texts[0][3], translations=tuple(texts[1:]))

@@ -1,4 +1,5 @@
 """The CJK font used in figures and pages, found without importing matplotlib."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -14,5 +15,7 @@ def cjk_font() -> Path:
 
     path = Path(mplfonts.__file__).parent / "fonts" / FONT_FILE
     if not path.is_file():
-        raise RuntimeError(f"{FONT_FILE} not found in the mplfonts package; reinstall with pip install -r requirements.txt")
+        raise RuntimeError(
+            f"{FONT_FILE} not found in the mplfonts package; reinstall with pip install -r requirements.txt"
+        )
     return path

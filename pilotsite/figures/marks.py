@@ -3,6 +3,7 @@ shows, and the pages that show the figure turn that into a link to the row's evi
 passage, a keyword's contexts, a corpus evidence page), with the mark's label and value as its
 tooltip. Imports no matplotlib: analyses name link_marks while declaring figures.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,7 +34,9 @@ def link_marks(artists, rows, tips) -> None:
 def with_tooltips(svg: bytes, tips: dict[int, str]) -> bytes:
     """An SVG <title> as the first child of every mark's link: the tooltip, and the link's name
     for screen readers and keyboard users."""
+
     def titled(match: re.Match) -> str:
         tip = tips.get(int(match.group(1)) - 2)
         return match.group(0) + (f"<title>{escape(tip)}</title>" if tip else "")
+
     return MARK_PATTERN.sub(titled, svg.decode("utf-8")).encode("utf-8")

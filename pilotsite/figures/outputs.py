@@ -4,6 +4,7 @@ A figure's outputs are stored under .build/cache/figures/<figure-id>/<key>/, whe
 the hash of everything the figure depends on (see fingerprint.py). Pages are always built from
 the stored files, so a figure read from the cache and one just drawn give the same pages.
 """
+
 from __future__ import annotations
 
 import io
@@ -105,20 +106,35 @@ def evaluate(figure: Figure, catalog: Catalog) -> Evaluation:
             raise BuildError([Problem(figure.analysis, f"figure '{figure.id}' produced no data rows")])
         interface = catalog.project.settings.interface
         try:
-            drawn = drawing.render(figure.draw, data.reset_index(drop=True), figure.size, interface)  # marks name rows by position
+            drawn = drawing.render(
+                figure.draw, data.reset_index(drop=True), figure.size, interface
+            )  # marks name rows by position
         except BuildError as missing:  # a drawn text the catalogues lack
-            raise BuildError([Problem(p.file, f"{p.message}, for figure '{figure.id}' of {figure.analysis}", p.line)
-                              for p in missing.problems]) from None
-        return Evaluation(data, drawn, figure.describe(data), figure.headline(data) if figure.headline else "",
-                          tuple(figure.checks(data)) if figure.checks else ())
+            raise BuildError(
+                [
+                    Problem(p.file, f"{p.message}, for figure '{figure.id}' of {figure.analysis}", p.line)
+                    for p in missing.problems
+                ]
+            ) from None
+        return Evaluation(
+            data,
+            drawn,
+            figure.describe(data),
+            figure.headline(data) if figure.headline else "",
+            tuple(figure.checks(data)) if figure.checks else (),
+        )
     except (BuildError, NothingToDraw):
         raise
     except Exception as exc:
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        raise BuildError([Problem(
-            figure.analysis,
-            f"figure '{figure.id}' failed: {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})",
-        )]) from exc
+        raise BuildError(
+            [
+                Problem(
+                    figure.analysis,
+                    f"figure '{figure.id}' failed: {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})",
+                )
+            ]
+        ) from exc
 
 
 def compute_figure(figure: Figure, catalog: Catalog) -> dict[str, bytes]:
@@ -128,14 +144,22 @@ def compute_figure(figure: Figure, catalog: Catalog) -> dict[str, bytes]:
     except NothingToDraw as nothing:
         reason = nothing.args[0] if nothing.args and isinstance(nothing.args[0], Text) else str(nothing)
         return {NOT_DRAWN_FILE: json.dumps(to_plain(reason), ensure_ascii=False).encode("utf-8")}
-    meta = {"alt": to_plain(done.alt), "headline": to_plain(done.headline),
-            "checks": [[to_plain(c.name), c.passed, to_plain(c.detail)] for c in done.checks]}
+    meta = {
+        "alt": to_plain(done.alt),
+        "headline": to_plain(done.headline),
+        "checks": [[to_plain(c.name), c.passed, to_plain(c.detail)] for c in done.checks],
+    }
     tips = done.drawn.tips
     if any(isinstance(tip, Text) for tip in tips.values()):  # figure.svg has them in the reference language only
         meta["tips"] = {str(row): to_plain(tip) for row, tip in sorted(tips.items())}
-    return {"data.csv": to_csv(done.data), "figure.svg": done.drawn.svg, "figure.png": done.drawn.png,
-            PDF_FILE: done.drawn.pdf, PRINT_PNG: done.drawn.print_png,
-            "result.json": json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")}
+    return {
+        "data.csv": to_csv(done.data),
+        "figure.svg": done.drawn.svg,
+        "figure.png": done.drawn.png,
+        PDF_FILE: done.drawn.pdf,
+        PRINT_PNG: done.drawn.print_png,
+        "result.json": json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"),
+    }
 
 
 # What forked workers compute: set just before the pool forks them, so nothing is pickled.
@@ -150,8 +174,9 @@ def _compute_forked(index: int) -> tuple[str, object]:
         return "problems", [asdict(p) for p in error.problems]
 
 
-def compute_figures(figures: list[Figure], catalog: Catalog, jobs: int = 0,
-                    advance: Callable[[int], None] = lambda n: None) -> list[tuple[Figure, dict[str, bytes]]]:
+def compute_figures(
+    figures: list[Figure], catalog: Catalog, jobs: int = 0, advance: Callable[[int], None] = lambda n: None
+) -> list[tuple[Figure, dict[str, bytes]]]:
     """compute_figure for each figure, in up to `jobs` forked processes (0: all cores), in order.
 
     The outputs do not depend on where a figure is drawn. Every figure is tried and the problems
@@ -213,8 +238,9 @@ class FigureCache:
             shutil.rmtree(entry)
         os.rename(temporary, entry)
 
-    def load(self, figure: Figure, key: str, components: dict[str, str], root: Path,
-             interface: Interface) -> FigureResult | NotDrawn:
+    def load(
+        self, figure: Figure, key: str, components: dict[str, str], root: Path, interface: Interface
+    ) -> FigureResult | NotDrawn:
         """The stored outputs, their texts in every language (a text the catalogues lack fails,
         naming the figure and its analysis)."""
         entry = self.entry(figure.id, key)
@@ -222,22 +248,37 @@ class FigureCache:
             reason = from_plain(json.loads((entry / NOT_DRAWN_FILE).read_text(encoding="utf-8")))
             not_drawn = NotDrawn(figure.id, figure.title, reason, str(figure.params.get("corpus", "")), figure.analysis)
             resolved = not_drawn.resolved(interface)  # the figure's title is in words already: keep its translations
-            return replace(resolved, translations=tuple(
-                (language, figure.in_language(language).title, reason) for language, _, reason in resolved.translations))
+            return replace(
+                resolved,
+                translations=tuple(
+                    (language, figure.in_language(language).title, reason)
+                    for language, _, reason in resolved.translations
+                ),
+            )
         csv = (entry / "data.csv").read_bytes()
         meta = json.loads((entry / "result.json").read_text(encoding="utf-8"))
         texts = [(language, *self._texts(figure, meta, interface, language)) for language in LANGUAGES]
         return FigureResult(
-            figure=figure, key=key, components=components,
+            figure=figure,
+            key=key,
+            components=components,
             data=pd.read_csv(io.BytesIO(csv), dtype=str, keep_default_na=False),
-            csv=csv, svg=(entry / "figure.svg").read_bytes(), png=(entry / "figure.png").read_bytes(),
-            pdf=(entry / PDF_FILE).read_bytes(), print_png=(entry / PRINT_PNG).read_bytes(),
-            alt=texts[0][1], headline=texts[0][2], checks=texts[0][3],  # texts[0][4]: figure.svg has them
-            source=(root / figure.analysis).read_text(encoding="utf-8"), translations=tuple(texts[1:]),
+            csv=csv,
+            svg=(entry / "figure.svg").read_bytes(),
+            png=(entry / "figure.png").read_bytes(),
+            pdf=(entry / PDF_FILE).read_bytes(),
+            print_png=(entry / PRINT_PNG).read_bytes(),
+            alt=texts[0][1],
+            headline=texts[0][2],
+            checks=texts[0][3],  # texts[0][4]: figure.svg has them
+            source=(root / figure.analysis).read_text(encoding="utf-8"),
+            translations=tuple(texts[1:]),
         )
 
     @staticmethod
-    def _texts(figure: Figure, meta: dict, interface: Interface, language: str) -> tuple[str, str, tuple[Check, ...], dict]:
+    def _texts(
+        figure: Figure, meta: dict, interface: Interface, language: str
+    ) -> tuple[str, str, tuple[Check, ...], dict]:
         def words(value: object) -> str:
             return figure_text(interface, from_plain(value), figure.id, figure.analysis, language)
 
@@ -256,9 +297,7 @@ class FigureCache:
             if not any(figure_dir.iterdir()):
                 figure_dir.rmdir()
 
-
     def components(self, figure_id: str, key: str) -> dict[str, str] | None:
         """What a stored version was made from, to say which inputs changed since."""
         path = self.entry(figure_id, key) / "components.json"
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
-

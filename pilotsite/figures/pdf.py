@@ -13,6 +13,7 @@ font's own, so a change inside matplotlib fails a test rather than a reader's pr
 The 300 dpi PNG is the PDF rasterised by PDFium (pypdfium2): four times the pixels of an Agg
 redraw cost more than the figure itself, and the PNG then shows exactly what the PDF prints.
 """
+
 from __future__ import annotations
 
 import io
@@ -20,7 +21,11 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 PRINT_DPI = 300
-PDF_METADATA = {"CreationDate": None, "Creator": None, "Producer": None}  # no clock, no versions: the same bytes every run
+PDF_METADATA = {
+    "CreationDate": None,
+    "Creator": None,
+    "Producer": None,
+}  # no clock, no versions: the same bytes every run
 
 
 @lru_cache(maxsize=4)

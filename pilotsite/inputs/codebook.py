@@ -1,4 +1,5 @@
 """The policy-tool codebook (data/codebook/policy-tools.yaml) and sentence-level coding."""
+
 from __future__ import annotations
 
 import re
@@ -64,10 +65,19 @@ def load_codebook(project: Project) -> tuple[SubTool, ...]:
             problems.append(Problem(CODEBOOK, f"type '{tool_type}' is missing; expected all of {', '.join(TYPES)}"))
             continue
         for sub_id, spec in block.sub_tools.items():
-            tools.append(SubTool(sub_id, spec.label or sub_id, tool_type, tuple(spec.patterns),
-                                 re.compile("|".join(f"(?:{p})" for p in spec.patterns))))
+            tools.append(
+                SubTool(
+                    sub_id,
+                    spec.label or sub_id,
+                    tool_type,
+                    tuple(spec.patterns),
+                    re.compile("|".join(f"(?:{p})" for p in spec.patterns)),
+                )
+            )
     ids = [t.id for t in tools]
-    problems += [Problem(CODEBOOK, f"sub-tool id '{i}' is used twice") for i in sorted({i for i in ids if ids.count(i) > 1})]
+    problems += [
+        Problem(CODEBOOK, f"sub-tool id '{i}' is used twice") for i in sorted({i for i in ids if ids.count(i) > 1})
+    ]
     if problems:
         raise BuildError(problems)
     return tuple(tools)

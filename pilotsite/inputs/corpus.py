@@ -12,6 +12,7 @@ be UTF-8, UTF-8 with a BOM, or GB18030/GBK (common in government files); bytes t
 neither give an error naming the file and the byte offset. A text is decoded at load time only
 when its bytes are new: the files that decoded cleanly before are remembered by digest.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,12 @@ from pilotsite.inputs.tables import Column, read_table
 
 CONFIG = CORPORA_CONFIG
 YEAR = "year"  # a grouping column derived from `date`
-METADATA_COLUMNS = [Column("id", "slug"), Column("title"), Column("date", "partial-date", required=False, optional=True),
-                    Column("file")]
+METADATA_COLUMNS = [
+    Column("id", "slug"),
+    Column("title"),
+    Column("date", "partial-date", required=False, optional=True),
+    Column("file"),
+]
 # What the studies compare when data/corpora.yaml does not say: each applies only where the
 # metadata has its columns. (id, column, label, values in order, filter)
 DEFAULT_GROUPINGS = (
@@ -162,13 +167,27 @@ def decode_text(data: bytes, label: str) -> str:
     except UnicodeDecodeError as utf8_error:
         prefix = data[: utf8_error.start]
         if any(b >= 0x80 for b in prefix):  # UTF-8 Chinese before the bad byte: a damaged UTF-8 file
-            raise BuildError([Problem(label, f"invalid UTF-8 at byte offset {utf8_error.start} "
-                                             f"(byte 0x{data[utf8_error.start]:02x}); the rest of the file is UTF-8")]) from None
+            raise BuildError(
+                [
+                    Problem(
+                        label,
+                        f"invalid UTF-8 at byte offset {utf8_error.start} "
+                        f"(byte 0x{data[utf8_error.start]:02x}); the rest of the file is UTF-8",
+                    )
+                ]
+            ) from None
         try:
             return data.decode("gb18030")
         except UnicodeDecodeError as gb_error:
-            raise BuildError([Problem(label, f"neither UTF-8 nor GB18030: undecodable byte 0x{data[gb_error.start]:02x} "
-                                             f"at byte offset {gb_error.start}")]) from None
+            raise BuildError(
+                [
+                    Problem(
+                        label,
+                        f"neither UTF-8 nor GB18030: undecodable byte 0x{data[gb_error.start]:02x} "
+                        f"at byte offset {gb_error.start}",
+                    )
+                ]
+            ) from None
 
 
 class CheckedTexts:
@@ -190,7 +209,9 @@ class CheckedTexts:
     def save(self, used: set[str]) -> None:
         """Keep the digests of the texts this build read (files removed since are forgotten)."""
         if self.path is not None and (self.new or self.known - used):
-            write_atomic(self.path, json.dumps({DECODING_FORMAT: sorted(used & (self.known | self.new))}).encode("utf-8"))
+            write_atomic(
+                self.path, json.dumps({DECODING_FORMAT: sorted(used & (self.known | self.new))}).encode("utf-8")
+            )
 
 
 def check_text(folder: Path, label: str, file: str, digest: str, checked: CheckedTexts) -> Problem | None:
@@ -207,8 +228,9 @@ def check_text(folder: Path, label: str, file: str, digest: str, checked: Checke
     return None
 
 
-def resolve_groupings(entry, position: int, columns: tuple[str, ...], texts: list[CorpusText],
-                      lines: dict) -> tuple[list[Grouping], list[Text], list[Problem]]:
+def resolve_groupings(
+    entry, position: int, columns: tuple[str, ...], texts: list[CorpusText], lines: dict
+) -> tuple[list[Grouping], list[Text], list[Problem]]:
     """The groupings declared for a corpus (or the defaults), with their groups found in the data."""
     available = set(columns) | ({YEAR} if "date" in columns else set())
     problems, notes, groupings = [], [], []
@@ -218,7 +240,13 @@ def resolve_groupings(entry, position: int, columns: tuple[str, ...], texts: lis
             needed = [column] + [c for c, _ in where]
             missing = [c for c in needed if c not in available]
             if missing:
-                notes.append(Text("corpus.note.no_grouping_column", grouping=Text(f"corpus.grouping.{grouping_id}"), column=missing[0]))
+                notes.append(
+                    Text(
+                        "corpus.note.no_grouping_column",
+                        grouping=Text(f"corpus.grouping.{grouping_id}"),
+                        column=missing[0],
+                    )
+                )
                 continue
             declared.append((grouping_id, column, label, values, where, ()))
     else:
@@ -227,17 +255,33 @@ def resolve_groupings(entry, position: int, columns: tuple[str, ...], texts: lis
             where = tuple(sorted((g.where or {}).items()))
             missing = [c for c in [g.column] + [c for c, _ in where] if c not in available]
             if missing:
-                problems.append(Problem(CONFIG, f"corpus '{entry.id}': grouping column '{missing[0]}' is not a column of "
-                                                f"{entry.path}/metadata.csv (it has: {', '.join(columns)}; and 'year', "
-                                                "read from 'date')", line=lines.get(("corpora", position, "groupings", index))))
+                problems.append(
+                    Problem(
+                        CONFIG,
+                        f"corpus '{entry.id}': grouping column '{missing[0]}' is not a column of "
+                        f"{entry.path}/metadata.csv (it has: {', '.join(columns)}; and 'year', "
+                        "read from 'date')",
+                        line=lines.get(("corpora", position, "groupings", index)),
+                    )
+                )
                 continue
             grouping_id = g.id or g.column.replace("_", "-")
-            declared.append((grouping_id, g.column, g.label or g.column.replace("_", " "), tuple(g.values or ()), where,
-                             translations(g, "label")))
+            declared.append(
+                (
+                    grouping_id,
+                    g.column,
+                    g.label or g.column.replace("_", " "),
+                    tuple(g.values or ()),
+                    where,
+                    translations(g, "label"),
+                )
+            )
     seen_ids = set()
     for grouping_id, column, label, values, where, labels in declared:
         if grouping_id in seen_ids:
-            problems.append(Problem(CONFIG, f"corpus '{entry.id}': two groupings have the id '{grouping_id}'; give one an `id`"))
+            problems.append(
+                Problem(CONFIG, f"corpus '{entry.id}': two groupings have the id '{grouping_id}'; give one an `id`")
+            )
             continue
         seen_ids.add(grouping_id)
         chosen = [t for t in texts if all(t.value(c) == v for c, v in where)]
@@ -247,13 +291,25 @@ def resolve_groupings(entry, position: int, columns: tuple[str, ...], texts: lis
         for text in chosen:
             if text.value(column):
                 members[text.value(column)].append(text.id)
-        groupings.append(Grouping(grouping_id, column, label, order, where, {v: tuple(m) for v, m in members.items()},
-                                  len(texts) - sum(len(m) for m in members.values()), default=entry.groupings is None,
-                                  labels=labels))
+        groupings.append(
+            Grouping(
+                grouping_id,
+                column,
+                label,
+                order,
+                where,
+                {v: tuple(m) for v, m in members.items()},
+                len(texts) - sum(len(m) for m in members.values()),
+                default=entry.groupings is None,
+                labels=labels,
+            )
+        )
     return groupings, notes, problems
 
 
-def resolve_comparison(entry, texts: list[CorpusText], columns: tuple[str, ...]) -> tuple[Comparison | None, list[Text]]:
+def resolve_comparison(
+    entry, texts: list[CorpusText], columns: tuple[str, ...]
+) -> tuple[Comparison | None, list[Text]]:
     """The two groups the keyness study compares, or None with the reason."""
     if entry.keyness is not None:
         column, (a, b) = entry.keyness.column, entry.keyness.values
@@ -268,8 +324,14 @@ def resolve_comparison(entry, texts: list[CorpusText], columns: tuple[str, ...])
     return Comparison(column, a, b, members[a], members[b]), []
 
 
-def load_corpus(project: Project, entry, position: int = 0, lines: dict | None = None,
-                digest: Callable[[Path], str] = sha256_file, checked: CheckedTexts | None = None) -> Corpus:
+def load_corpus(
+    project: Project,
+    entry,
+    position: int = 0,
+    lines: dict | None = None,
+    digest: Callable[[Path], str] = sha256_file,
+    checked: CheckedTexts | None = None,
+) -> Corpus:
     """One corpus of data/corpora.yaml (entry, at that position in the list), every problem reported together."""
     label = entry.path.rstrip("/")
     folder = (project.root / label).resolve()
@@ -278,8 +340,15 @@ def load_corpus(project: Project, entry, position: int = 0, lines: dict | None =
         raise BuildError([Problem(metadata_label, "not found (a corpus folder holds metadata.csv and the texts)")])
     checked = checked if checked is not None else CheckedTexts(None)
     problems: list[Problem] = []
-    rows = read_table(folder / "metadata.csv", metadata_label, METADATA_COLUMNS, unique=["id"], problems_out=problems,
-                      other_columns=True, validated=project.validated_tables)
+    rows = read_table(
+        folder / "metadata.csv",
+        metadata_label,
+        METADATA_COLUMNS,
+        unique=["id"],
+        problems_out=problems,
+        other_columns=True,
+        validated=project.validated_tables,
+    )
     columns = tuple(rows.attrs["header"])
     texts, listed = [], set()
     for record in rows.to_dict("records"):
@@ -289,10 +358,19 @@ def load_corpus(project: Project, entry, position: int = 0, lines: dict | None =
         if record["has_problem"]:
             continue
         if not path.is_relative_to(folder):
-            problems.append(Problem(metadata_label, f"file '{record['file']}' points outside the corpus folder", line=line, column="file"))
+            problems.append(
+                Problem(
+                    metadata_label,
+                    f"file '{record['file']}' points outside the corpus folder",
+                    line=line,
+                    column="file",
+                )
+            )
             continue
         if not path.is_file():
-            problems.append(Problem(metadata_label, f"text file {label}/{record['file']} does not exist", line=line, column="file"))
+            problems.append(
+                Problem(metadata_label, f"text file {label}/{record['file']} does not exist", line=line, column="file")
+            )
             continue
         file_digest = digest(path)
         problem = check_text(folder, label, record["file"], file_digest, checked)
@@ -300,28 +378,54 @@ def load_corpus(project: Project, entry, position: int = 0, lines: dict | None =
             problems.append(problem)
             continue
         values = {c: str(record[c]) for c in columns}
-        texts.append(CorpusText(record["id"], record["title"], record["date"], record["file"], file_digest,
-                                path.stat().st_size, values))
+        texts.append(
+            CorpusText(
+                record["id"], record["title"], record["date"], record["file"], file_digest, path.stat().st_size, values
+            )
+        )
     for path in sorted(folder.rglob("*")):
-        if path.suffix in (".md", ".txt") and path.name != "README.md" and path.resolve() not in listed and path.is_file():
-            problems.append(Problem(f"{label}/{path.relative_to(folder).as_posix()}", "text file has no row in metadata.csv"))
+        if (
+            path.suffix in (".md", ".txt")
+            and path.name != "README.md"
+            and path.resolve() not in listed
+            and path.is_file()
+        ):
+            problems.append(
+                Problem(f"{label}/{path.relative_to(folder).as_posix()}", "text file has no row in metadata.csv")
+            )
     texts.sort(key=lambda t: t.id)
     groupings, notes, grouping_problems = resolve_groupings(entry, position, columns, texts, lines or {})
     problems += grouping_problems
     if problems:
         raise BuildError(problems)
     comparison, comparison_notes = resolve_comparison(entry, texts, columns)
-    return Corpus(entry.id, entry.title or entry.id, folder, label, columns, tuple(texts), tuple(groupings), comparison,
-                  tuple(notes + comparison_notes), entry.search_characters, translations(entry, "title"))
+    return Corpus(
+        entry.id,
+        entry.title or entry.id,
+        folder,
+        label,
+        columns,
+        tuple(texts),
+        tuple(groupings),
+        comparison,
+        tuple(notes + comparison_notes),
+        entry.search_characters,
+        translations(entry, "title"),
+    )
 
 
 def translations(entry, field_name: str) -> tuple[tuple[str, str], ...]:
     """(language, text) of a field given in the other editions' languages too (title_zh, …)."""
-    return tuple((language, getattr(entry, f"{field_name}_{language}")) for language in LANGUAGES[1:]
-                 if getattr(entry, f"{field_name}_{language}", None))
+    return tuple(
+        (language, getattr(entry, f"{field_name}_{language}"))
+        for language in LANGUAGES[1:]
+        if getattr(entry, f"{field_name}_{language}", None)
+    )
 
 
-def load_corpora(project: Project, digest: Callable[[Path], str] = sha256_file, cache_dir: Path | None = None) -> dict[str, Corpus]:
+def load_corpora(
+    project: Project, digest: Callable[[Path], str] = sha256_file, cache_dir: Path | None = None
+) -> dict[str, Corpus]:
     """Every corpus named in data/corpora.yaml (validated against schemas.CorporaConfig).
 
     digest gives a file's SHA-256 (the build passes its mtime-aware memo); with cache_dir, the

@@ -1,4 +1,5 @@
 """The source documents: data/documents/<doc-id>/document.yaml + text.md."""
+
 from __future__ import annotations
 
 import re
@@ -57,8 +58,12 @@ class Document:
                 meta[field] = meta[f"{field}_{language}"]
             else:
                 untranslated.append(field)
-        return replace(self, meta=meta, untranslated=tuple(untranslated),
-                       summary_lang=language if "summary" not in untranslated else EDITIONS_LANGUAGES[0])
+        return replace(
+            self,
+            meta=meta,
+            untranslated=tuple(untranslated),
+            summary_lang=language if "summary" not in untranslated else EDITIONS_LANGUAGES[0],
+        )
 
     @property
     def title(self) -> str:
@@ -71,9 +76,14 @@ class Document:
     @property
     def short_titles(self) -> Translated:
         """The short title in each language document.yaml gives it (short_title, short_title_zh, …)."""
-        return Translated(((EDITIONS_LANGUAGES[0], self.meta["short_title"]),)
-                          + tuple((language, self.meta[f"short_title_{language}"]) for language in EDITIONS_LANGUAGES[1:]
-                                  if self.meta.get(f"short_title_{language}")))
+        return Translated(
+            ((EDITIONS_LANGUAGES[0], self.meta["short_title"]),)
+            + tuple(
+                (language, self.meta[f"short_title_{language}"])
+                for language in EDITIONS_LANGUAGES[1:]
+                if self.meta.get(f"short_title_{language}")
+            )
+        )
 
     @property
     def languages(self) -> list[str]:
@@ -132,7 +142,9 @@ def load_document(project: Project, folder: Path) -> Document:
     label = relative(folder / "document.yaml", project.root)
     problems = []
     if not SLUG.match(folder.name):
-        problems.append(Problem(label, f"folder name '{folder.name}' is not an id (lowercase letters, digits, single hyphens)"))
+        problems.append(
+            Problem(label, f"folder name '{folder.name}' is not an id (lowercase letters, digits, single hyphens)")
+        )
     try:
         meta = validate(DocumentMeta, folder / "document.yaml", label).model_dump()
     except BuildError as exc:
@@ -169,9 +181,13 @@ def load_documents(project: Project, some_needed: bool = True) -> dict[str, Docu
     root = project.data / "documents"
     for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
         if not (folder / "document.yaml").is_file() and any(folder.iterdir()):
-            problems.append(Problem(relative(folder / "document.yaml", project.root),
-                                    f"missing: the folder holds {', '.join(sorted(p.name for p in folder.iterdir()))} but no "
-                                    "document.yaml (to withdraw a document, delete its whole folder)"))
+            problems.append(
+                Problem(
+                    relative(folder / "document.yaml", project.root),
+                    f"missing: the folder holds {', '.join(sorted(p.name for p in folder.iterdir()))} but no "
+                    "document.yaml (to withdraw a document, delete its whole folder)",
+                )
+            )
     for folder in document_folders(project):
         try:
             doc = load_document(project, folder)

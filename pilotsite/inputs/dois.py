@@ -4,6 +4,7 @@ A DOI is minted outside the build (by Zenodo, or a DataCite member from the vers
 datacite.xml); the maintainer records it here and every citation of that version then names it.
 The build never looks a DOI up: it checks its form, and that it names a version the ledger has.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,7 +31,7 @@ def bare_doi(value: str) -> str | None:
     text = value.strip()
     for prefix in RESOLVER_PREFIXES:
         if text.lower().startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
             break
     return text if BARE_DOI.match(text) and idutils.is_doi(text) else None
 
@@ -66,17 +67,40 @@ def load_dois(project) -> dict[tuple[str, str], str]:
         for version, written in versions.items():
             line, doi = lines.get(("dois", figure, version)), bare_doi(written)
             if doi is None:
-                problems.append(Problem(DOIS, f"figure '{figure}', version '{version}': found '{written}', expected {DOI_EXPECTED}",
-                                        line=line))
+                problems.append(
+                    Problem(
+                        DOIS,
+                        f"figure '{figure}', version '{version}': found '{written}', expected {DOI_EXPECTED}",
+                        line=line,
+                    )
+                )
             elif figure not in known:
-                problems.append(Problem(DOIS, f"figure '{figure}': no such figure has a published version "
-                                              "(use the id in the figure's address figures/<figure-id>/)", line=line))
+                problems.append(
+                    Problem(
+                        DOIS,
+                        f"figure '{figure}': no such figure has a published version "
+                        "(use the id in the figure's address figures/<figure-id>/)",
+                        line=line,
+                    )
+                )
             elif version not in known[figure]:
-                problems.append(Problem(DOIS, f"figure '{figure}', version '{version}': not a published version of it "
-                                              f"(its versions: {', '.join(known[figure])})", line=line))
+                problems.append(
+                    Problem(
+                        DOIS,
+                        f"figure '{figure}', version '{version}': not a published version of it "
+                        f"(its versions: {', '.join(known[figure])})",
+                        line=line,
+                    )
+                )
             elif doi.lower() in seen:
-                problems.append(Problem(DOIS, f"figure '{figure}', version '{version}': DOI {doi} is already recorded for "
-                                              f"{seen[doi.lower()]}; each version has its own DOI", line=line))
+                problems.append(
+                    Problem(
+                        DOIS,
+                        f"figure '{figure}', version '{version}': DOI {doi} is already recorded for "
+                        f"{seen[doi.lower()]}; each version has its own DOI",
+                        line=line,
+                    )
+                )
             else:
                 seen[doi.lower()], dois[figure, version] = f"figure '{figure}', version '{version}'", doi
     if problems:

@@ -8,6 +8,7 @@ same {placeholders} in each text. A catalogue that lacks a key, has one too many
 template that asks for a key no catalogue has, fails the build naming the file, the key and
 its line.
 """
+
 from __future__ import annotations
 
 import re
@@ -155,8 +156,15 @@ class Interface:
         language = language or self.language
         catalogue = self._lookup.get(language, {})
         if key not in catalogue:
-            raise BuildError([Problem(catalogue_label(language), f"no text for the key '{key}', which a page asks for "
-                                                                  f"(add it to every catalogue under {CATALOGUES}/)")])
+            raise BuildError(
+                [
+                    Problem(
+                        catalogue_label(language),
+                        f"no text for the key '{key}', which a page asks for "
+                        f"(add it to every catalogue under {CATALOGUES}/)",
+                    )
+                ]
+            )
         return catalogue[key]
 
     def text(self, key: str, language: str | None = None, /, **values: object) -> str:
@@ -164,7 +172,9 @@ class Interface:
         try:
             return self.raw(key, language).format_map(values)
         except KeyError as missing:
-            raise BuildError(f"the interface text '{key}' was asked for without a value for {{{missing.args[0]}}}") from None
+            raise BuildError(
+                f"the interface text '{key}' was asked for without a value for {{{missing.args[0]}}}"
+            ) from None
 
     def resolve(self, value: object, language: str | None = None) -> object:
         """A Text in the language (its values resolved too), a Translated value in the language,
@@ -209,8 +219,12 @@ def load_interface(root: Path) -> Interface:
         label = catalogue_label(language)
         path = root / label
         if not path.is_file():
-            problems.append(Problem(label, f"missing: the interface's texts in '{language}', with the keys of "
-                                           f"{catalogue_label(LANGUAGES[0])}"))
+            problems.append(
+                Problem(
+                    label,
+                    f"missing: the interface's texts in '{language}', with the keys of {catalogue_label(LANGUAGES[0])}",
+                )
+            )
             continue
         text = read_utf8(path, label)
         raw = parse_yaml(text, label)
@@ -222,14 +236,22 @@ def load_interface(root: Path) -> Interface:
         for key, value in raw.items():
             line = lines[language].get((key,))
             if not isinstance(key, str) or not KEY.match(key):
-                problems.append(Problem(label, f"key {key!r}: expected lowercase words joined by dots, such as nav.figures",
-                                        line=line))
+                problems.append(
+                    Problem(
+                        label, f"key {key!r}: expected lowercase words joined by dots, such as nav.figures", line=line
+                    )
+                )
             elif not isinstance(value, str) or not value.strip():
                 problems.append(Problem(label, f"key '{key}': found {value!r}, expected a non-empty text", line=line))
             elif placeholders(value) is None:
-                problems.append(Problem(label, f"key '{key}': '{value}' has a brace that is not a placeholder: "
-                                               "write {name} with a lowercase name, or {{ and }} for a brace itself",
-                                        line=line))
+                problems.append(
+                    Problem(
+                        label,
+                        f"key '{key}': '{value}' has a brace that is not a placeholder: "
+                        "write {name} with a lowercase name, or {{ and }} for a brace itself",
+                        line=line,
+                    )
+                )
             else:
                 strings[key] = value
         found[language] = strings
@@ -241,16 +263,28 @@ def load_interface(root: Path) -> Interface:
             for key in sorted(set(expected) - set(strings)):
                 if (key,) in lines[language]:
                     continue  # present but not valid: reported above
-                problems.append(Problem(label, f"no translation of '{key}' ({catalogue_label(reference)} has "
-                                               f"'{expected[key]}')"))
+                problems.append(
+                    Problem(label, f"no translation of '{key}' ({catalogue_label(reference)} has '{expected[key]}')")
+                )
             for key in sorted(set(strings) - set(expected)):
-                problems.append(Problem(label, f"'{key}' is not a key of {catalogue_label(reference)} (check the "
-                                               "spelling, or add it there too)", line=lines[language].get((key,))))
+                problems.append(
+                    Problem(
+                        label,
+                        f"'{key}' is not a key of {catalogue_label(reference)} (check the "
+                        "spelling, or add it there too)",
+                        line=lines[language].get((key,)),
+                    )
+                )
             for key in sorted(set(strings) & set(expected)):
                 if placeholders(strings[key]) != placeholders(expected[key]):
-                    problems.append(Problem(label, f"key '{key}': the placeholders of '{strings[key]}' differ from those "
-                                                   f"of '{expected[key]}' in {catalogue_label(reference)}",
-                                            line=lines[language].get((key,))))
+                    problems.append(
+                        Problem(
+                            label,
+                            f"key '{key}': the placeholders of '{strings[key]}' differ from those "
+                            f"of '{expected[key]}' in {catalogue_label(reference)}",
+                            line=lines[language].get((key,)),
+                        )
+                    )
     descriptions = []
     for language in LANGUAGES[1:]:
         label = descriptions_label(language)
@@ -258,8 +292,10 @@ def load_interface(root: Path) -> Interface:
             descriptions.append((language, tuple(sorted(read_descriptions(root / label, label, problems).items()))))
     if problems:
         raise BuildError(problems)
-    return Interface(tuple((language, tuple(sorted(found[language].items()))) for language in LANGUAGES),
-                     descriptions=tuple(descriptions))
+    return Interface(
+        tuple((language, tuple(sorted(found[language].items()))) for language in LANGUAGES),
+        descriptions=tuple(descriptions),
+    )
 
 
 def descriptions_label(language: str) -> str:
@@ -276,15 +312,23 @@ def read_descriptions(path: Path, label: str, problems: list[Problem]) -> dict[s
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        problems.append(Problem(label, "expected a mapping of analysis files (such as analyses/policy_tools.py) to their description"))
+        problems.append(
+            Problem(
+                label, "expected a mapping of analysis files (such as analyses/policy_tools.py) to their description"
+            )
+        )
         return {}
     found = {}
     for key, value in raw.items():
         line = lines.get((key,))
         if not isinstance(key, str) or not re.fullmatch(r"analyses/[A-Za-z0-9_]+\.py", key):
-            problems.append(Problem(label, f"key {key!r}: expected an analysis file, such as analyses/policy_tools.py", line=line))
+            problems.append(
+                Problem(label, f"key {key!r}: expected an analysis file, such as analyses/policy_tools.py", line=line)
+            )
         elif not isinstance(value, str) or not value.strip():
-            problems.append(Problem(label, f"'{key}': found {value!r}, expected its description, a non-empty text", line=line))
+            problems.append(
+                Problem(label, f"'{key}': found {value!r}, expected its description, a non-empty text", line=line)
+            )
         else:
             found[key] = value
     return found

@@ -1,5 +1,6 @@
 """The lexicon in data/lexicon/: jieba's user dictionary and the stopword lists, checked like
 every other input (size, UTF-8, the format of each line) before any analysis reads them."""
+
 from __future__ import annotations
 
 import re
@@ -40,9 +41,14 @@ def check_lexicon(project: Project) -> str:
             if CONTROL.search(entry):
                 problems.append(Problem(label, "contains a control character", line=number))
             elif label == USER_DICTIONARY and not DICTIONARY_LINE.fullmatch(entry):
-                problems.append(Problem(label, f"expected `word [frequency [tag]]` (a word, then optionally a whole "
-                                               f"number, then optionally a part-of-speech tag), found {entry[:40]!r}",
-                                        line=number))
+                problems.append(
+                    Problem(
+                        label,
+                        f"expected `word [frequency [tag]]` (a word, then optionally a whole "
+                        f"number, then optionally a part-of-speech tag), found {entry[:40]!r}",
+                        line=number,
+                    )
+                )
             elif label != USER_DICTIONARY and len(entry.split()) != 1:
                 problems.append(Problem(label, f"expected one word per line, found {entry[:40]!r}", line=number))
         if label == USER_DICTIONARY:

@@ -1,4 +1,5 @@
 """Where a project's inputs live, and the site settings in data/site.yaml."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -61,12 +62,20 @@ def open_project(root: Path, site_url: str | None = None, validated_tables=None)
 
     config = validate(SiteConfig, root / SITE_SETTINGS, SITE_SETTINGS)
     settings = SiteSettings(
-        title=config.title, title_zh=config.title_zh, authors=tuple(config.authors), date=config.date,
-        licence=config.licence, licence_id=config.licence_id, licence_url=config.licence_url,
+        title=config.title,
+        title_zh=config.title_zh,
+        authors=tuple(config.authors),
+        date=config.date,
+        licence=config.licence,
+        licence_id=config.licence_id,
+        licence_url=config.licence_url,
         site_url=(site_url if site_url is not None else config.site_url).rstrip("/"),
-        code_licence_id=config.code_licence_id or "", code_licence_url=config.code_licence_url or "",
+        code_licence_id=config.code_licence_id or "",
+        code_licence_url=config.code_licence_url or "",
         interface=load_interface(root),
     )
     if not settings.site_url.startswith(("https://", "http://")):
-        raise BuildError([Problem(SITE_SETTINGS, f"site_url must be an absolute http(s) URL, found '{settings.site_url}'")])
+        raise BuildError(
+            [Problem(SITE_SETTINGS, f"site_url must be an absolute http(s) URL, found '{settings.site_url}'")]
+        )
     return Project(root=root, settings=settings, validated_tables=validated_tables)

@@ -1,5 +1,6 @@
 """Reading an input file: a size limit checked before reading, and UTF-8 decoding whose errors
 give the line and byte offset (and say when the bytes look like GBK/GB18030)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,8 +19,15 @@ def read_bytes_limited(path: Path, label: str) -> bytes:
     except FileNotFoundError:
         raise BuildError([Problem(label, "file not found")]) from None
     if size > MAX_FILE_BYTES:
-        raise BuildError([Problem(label, f"the file is {size / 1024 / 1024:.1f} MB; data files over "
-                                         f"{MAX_FILE_BYTES // 1024 // 1024} MB are refused (split it into smaller files)")])
+        raise BuildError(
+            [
+                Problem(
+                    label,
+                    f"the file is {size / 1024 / 1024:.1f} MB; data files over "
+                    f"{MAX_FILE_BYTES // 1024 // 1024} MB are refused (split it into smaller files)",
+                )
+            ]
+        )
     return path.read_bytes()
 
 
@@ -34,8 +42,15 @@ def read_utf8(path: Path, label: str) -> str:
         return data.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         hint = " (it looks like GBK/GB18030: save it as UTF-8)" if _decodes_as_gb18030(data) else ""
-        raise BuildError([Problem(label, f"not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start}{hint}",
-                                  line=line_of_offset(data, exc.start))]) from None
+        raise BuildError(
+            [
+                Problem(
+                    label,
+                    f"not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start}{hint}",
+                    line=line_of_offset(data, exc.start),
+                )
+            ]
+        ) from None
 
 
 def _decodes_as_gb18030(data: bytes) -> bool:

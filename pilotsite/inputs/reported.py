@@ -3,6 +3,7 @@
 Every row carries a locator (the section where the number stands) and a quote that must occur
 verbatim in the document and contain the number as printed.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,12 +40,21 @@ def load_reported_table(project: Project, path, documents: dict[str, Document]) 
     if doc_id not in documents:
         raise BuildError([Problem(label, f"folder '{doc_id}' is not a known document id")])
     keys = SCHEMAS[table]
-    frame = read_table(path, label, keys + PROVENANCE, unique=[c.name for c in keys], validated=project.validated_tables)
+    frame = read_table(
+        path, label, keys + PROVENANCE, unique=[c.name for c in keys], validated=project.validated_tables
+    )
     problems = []
     for _, row in frame.iterrows():
         printed = [float(n) for n in NUMBER_IN_TEXT.findall(row["quote"])]
         if row["share_pct"] not in printed:
-            problems.append(Problem(label, f"the quote does not contain the number {row['share_pct']}", line=int(row["line"]), column="quote"))
+            problems.append(
+                Problem(
+                    label,
+                    f"the quote does not contain the number {row['share_pct']}",
+                    line=int(row["line"]),
+                    column="quote",
+                )
+            )
     if problems:
         raise BuildError(problems)
     check_quotes(frame, documents, label, document_id=doc_id)

@@ -4,6 +4,7 @@ Tables (CSV) have their schemas in tables.py (pandera). A YAML file is parsed sa
 as !!python/object are refused, never constructed), then validated against its model; every
 problem is reported with the line of the offending key, the value found and what was expected.
 """
+
 from __future__ import annotations
 
 import re
@@ -210,12 +211,14 @@ class TrendsConfig(Strict):
 
     terms: list[Text] = Field(default=["试点", "示范", "创新", "营商环境", "数字"], min_length=1, max_length=12)
     min_texts: int = Field(default=5, ge=1)  # a year with fewer texts (in a series) is marked
-    periods: list[PeriodEntry] = Field(default=[PeriodEntry(start=1980, end=2009), PeriodEntry(start=2015, end=2025)],
-                                       min_length=2, max_length=2)
+    periods: list[PeriodEntry] = Field(
+        default=[PeriodEntry(start=1980, end=2009), PeriodEntry(start=2015, end=2025)], min_length=2, max_length=2
+    )
     shown: int = Field(default=15, ge=1, le=50)  # words shown rising and falling
     min_count: int = Field(default=20, ge=1)  # occurrences in the two periods together, for a word to be compared
-    diffusion: list[Text] = Field(default=["营商环境", "河长制", "一网通办", "网格化", "证照分离", "双随机", "大数据", "生态文明"],
-                                  max_length=20)
+    diffusion: list[Text] = Field(
+        default=["营商环境", "河长制", "一网通办", "网格化", "证照分离", "双随机", "大数据", "生态文明"], max_length=20
+    )
     centre: CentreEntry = CentreEntry()  # the texts of the centre: level = central
     adopters: Text = "province"  # the column whose values adopt a term (the local texts' provinces)
 
@@ -226,8 +229,16 @@ def parse_yaml(text: str, label: str) -> object:
         return yaml.safe_load(text)
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
-        raise BuildError([Problem(label, f"refused: {exc.problem} (only plain YAML data is read; tags such as "
-                                         "!!python/object are never run)", line=mark.line + 1 if mark else None)]) from None
+        raise BuildError(
+            [
+                Problem(
+                    label,
+                    f"refused: {exc.problem} (only plain YAML data is read; tags such as "
+                    "!!python/object are never run)",
+                    line=mark.line + 1 if mark else None,
+                )
+            ]
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -263,7 +274,9 @@ def key_lines(text: str) -> dict[tuple, int]:
 def describe(error: dict) -> str:
     kind = error["type"]
     if kind == "string_pattern_mismatch":
-        expected = PATTERNS.get(error.get("ctx", {}).get("pattern"), f"text matching {error.get('ctx', {}).get('pattern')}")
+        expected = PATTERNS.get(
+            error.get("ctx", {}).get("pattern"), f"text matching {error.get('ctx', {}).get('pattern')}"
+        )
     elif kind == "literal_error":
         expected = "one of " + error.get("ctx", {}).get("expected", "")
     else:

@@ -1,4 +1,5 @@
 """Reading the hand-edited CSV files in data/, with errors that name file, line and column."""
+
 from __future__ import annotations
 
 import csv
@@ -104,7 +105,8 @@ def pandera():
 
         # pandera loads its validation backends on the first validation: do one here.
         pa.DataFrameSchema({"x": pa.Column(str, checks=[pa.Check(bool, element_wise=True)])}, unique=["x"]).validate(
-            pd.DataFrame({"x": ["a"]}), lazy=True)
+            pd.DataFrame({"x": ["a"]}), lazy=True
+        )
     finally:
         if hide:
             del sys.modules["hypothesis"]
@@ -125,14 +127,20 @@ def table_schema(columns: list[Column], unique: list[str] | None = None):
             checks.append(pa.Check(lambda v, test=test: v == "" or test(v), element_wise=True, error=expected))
         if column.allowed:
             allowed = column.allowed
-            checks.append(pa.Check(lambda v, allowed=allowed: v == "" or v in allowed, element_wise=True,
-                                   error="one of: " + ", ".join(allowed)))
+            checks.append(
+                pa.Check(
+                    lambda v, allowed=allowed: v == "" or v in allowed,
+                    element_wise=True,
+                    error="one of: " + ", ".join(allowed),
+                )
+            )
         fields[column.name] = pa.Column(str, checks=checks, nullable=False, coerce=True)
     return pa.DataFrameSchema(fields, unique=unique or None, report_duplicates="exclude_first")
 
 
-def validate_rows(frame: pd.DataFrame, lines: list[int], label: str, columns: list[Column],
-                  unique: list[str] | None = None) -> list[Problem]:
+def validate_rows(
+    frame: pd.DataFrame, lines: list[int], label: str, columns: list[Column], unique: list[str] | None = None
+) -> list[Problem]:
     """Every cell against its column's schema, all at once; problems name line, column and value."""
     pa = pandera()
 
@@ -150,16 +158,28 @@ def validate_rows(frame: pd.DataFrame, lines: list[int], label: str, columns: li
         for row, values in sorted(duplicates.items()):
             key = "/".join(str(values[k]) for k in unique)
             first = next(lines[i] for i in range(len(frame)) if all(frame.iloc[i][k] == values[k] for k in unique))
-            problems.append(Problem(label, f"duplicate {'/'.join(unique)} '{key}' (first on line {first})", line=lines[row],
-                                    column=unique[0] if len(unique) == 1 else None))
+            problems.append(
+                Problem(
+                    label,
+                    f"duplicate {'/'.join(unique)} '{key}' (first on line {first})",
+                    line=lines[row],
+                    column=unique[0] if len(unique) == 1 else None,
+                )
+            )
         order = {c.name: i for i, c in enumerate(columns)}
         return sorted(problems, key=lambda p: (p.line or 0, order.get(p.column, -1)))
     return []
 
 
-def read_table(path: Path, label: str, columns: list[Column], unique: list[str] | None = None,
-               problems_out: list[Problem] | None = None, other_columns: bool = False,
-               validated: ValidatedTables | None = None) -> pd.DataFrame:
+def read_table(
+    path: Path,
+    label: str,
+    columns: list[Column],
+    unique: list[str] | None = None,
+    problems_out: list[Problem] | None = None,
+    other_columns: bool = False,
+    validated: ValidatedTables | None = None,
+) -> pd.DataFrame:
     """Read a CSV whose header must contain columns; every cell is checked against the table's
     schema (pandera), all problems reported together.
 
@@ -196,11 +216,19 @@ def read_table(path: Path, label: str, columns: list[Column], unique: list[str] 
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(header):
-            problems.append(Problem(label, f"has {len(record)} fields, the header has {len(header)} "
-                                           "(a comma inside a value needs the value in double quotes)", line=start))
+            problems.append(
+                Problem(
+                    label,
+                    f"has {len(record)} fields, the header has {len(header)} "
+                    "(a comma inside a value needs the value in double quotes)",
+                    line=start,
+                )
+            )
             continue
-        records.append([record[index[c.name]].strip() if c.name in index else "" for c in columns]
-                       + [record[index[name]].strip() for name in extra])
+        records.append(
+            [record[index[c.name]].strip() if c.name in index else "" for c in columns]
+            + [record[index[name]].strip() for name in extra]
+        )
         lines.append(start)
     frame = pd.DataFrame(records, columns=[c.name for c in columns] + extra, dtype=object)
     frame.attrs["header"] = header

@@ -1,4 +1,5 @@
 """Timelines and reported numbers: rows that must quote their document verbatim."""
+
 from __future__ import annotations
 
 import hashlib
@@ -36,21 +37,29 @@ def quote_anchor(document_id: str, quote: str) -> str:
     return "q-" + hashlib.sha256(f"{document_id}\n{quote}".encode()).hexdigest()[:10]
 
 
-def check_quotes(frame: pd.DataFrame, documents: dict[str, Document], label: str,
-                 document_id: str | None = None) -> None:
+def check_quotes(
+    frame: pd.DataFrame, documents: dict[str, Document], label: str, document_id: str | None = None
+) -> None:
     """Every row's quote must occur verbatim in its document's text."""
     problems = []
     for _, row in frame.iterrows():
         doc_id = document_id or row["document_id"]
         if doc_id not in documents:
             known = ", ".join(sorted(documents))
-            problems.append(Problem(label, f"unknown document '{doc_id}' (known: {known})", line=int(row["line"]), column="document_id"))
+            problems.append(
+                Problem(
+                    label, f"unknown document '{doc_id}' (known: {known})", line=int(row["line"]), column="document_id"
+                )
+            )
         elif row["quote"] not in documents[doc_id].text:
-            problems.append(Problem(
-                label,
-                f"quote not found verbatim in {documents[doc_id].text_path}: \"{row['quote'][:80]}\"",
-                line=int(row["line"]), column="quote",
-            ))
+            problems.append(
+                Problem(
+                    label,
+                    f'quote not found verbatim in {documents[doc_id].text_path}: "{row["quote"][:80]}"',
+                    line=int(row["line"]),
+                    column="quote",
+                )
+            )
     if problems:
         raise BuildError(problems)
 
@@ -70,9 +79,23 @@ def load_events(project: Project, documents: dict[str, Document]) -> pd.DataFram
     problems = []
     for _, row in frame.iterrows():
         if row["date_text"] not in row["quote"]:
-            problems.append(Problem(EVENTS, "date_text must be the quote's own wording of the date", line=int(row["line"]), column="date_text"))
+            problems.append(
+                Problem(
+                    EVENTS,
+                    "date_text must be the quote's own wording of the date",
+                    line=int(row["line"]),
+                    column="date_text",
+                )
+            )
         if row["date_end"] < row["date_start"]:
-            problems.append(Problem(EVENTS, f"date_end {row['date_end']} is before date_start {row['date_start']}", line=int(row["line"]), column="date_end"))
+            problems.append(
+                Problem(
+                    EVENTS,
+                    f"date_end {row['date_end']} is before date_start {row['date_start']}",
+                    line=int(row["line"]),
+                    column="date_end",
+                )
+            )
     if problems:
         raise BuildError(problems)
     frame["anchor"] = [quote_anchor(d, q) for d, q in zip(frame["document_id"], frame["quote"])]
@@ -86,7 +109,13 @@ def load_stages(project: Project, documents: dict[str, Document]) -> pd.DataFram
     problems = []
     for process_id, steps in frame.groupby("process_id"):
         if sorted(steps["step"]) != list(range(1, len(steps) + 1)):
-            problems.append(Problem(STAGES, f"process '{process_id}' steps must run 1..{len(steps)}, found {sorted(steps['step'])}", line=int(steps["line"].min())))
+            problems.append(
+                Problem(
+                    STAGES,
+                    f"process '{process_id}' steps must run 1..{len(steps)}, found {sorted(steps['step'])}",
+                    line=int(steps["line"].min()),
+                )
+            )
         if steps["document_id"].nunique() != 1:
             problems.append(Problem(STAGES, f"process '{process_id}' mixes documents", line=int(steps["line"].min())))
     if problems:

@@ -1,6 +1,7 @@
 """data/trends.yaml: what the corpus studies over time look at (keyword trends, the periods
 compared, the policy terms whose diffusion is traced). Optional: without the file every
 setting has its default (schemas.TrendsConfig)."""
+
 from __future__ import annotations
 
 from pilotsite.inputs.project import Project

@@ -18,6 +18,7 @@ Only a figure's current version has one: an older version's inputs are not kept.
 bytes depend only on what is in it (fixed dates and modes, sorted names), and it is cached by
 the digest of that content, so a rebuild that changed nothing about the figure re-zips nothing.
 """
+
 from __future__ import annotations
 
 import csv
@@ -40,8 +41,11 @@ SKIPPED = ("__pycache__",)
 
 def engine_files(package: Path) -> dict[str, Path]:
     """pilotsite/'s files (code and what the code reads, such as the Lua filter), by bundle path."""
-    return {f"pilotsite/{p.relative_to(package).as_posix()}": p for p in sorted(package.rglob("*"))
-            if p.is_file() and not any(part in SKIPPED for part in p.parts) and p.suffix != ".pyc"}
+    return {
+        f"pilotsite/{p.relative_to(package).as_posix()}": p
+        for p in sorted(package.rglob("*"))
+        if p.is_file() and not any(part in SKIPPED for part in p.parts) and p.suffix != ".pyc"
+    }
 
 
 def outside(label: str) -> bool:
@@ -50,7 +54,10 @@ def outside(label: str) -> bool:
     return path.is_absolute() or ".." in path.parts
 
 
-DOCUMENT_FOLDERS = ("data/documents", "data/reported")  # a document's own files: data/documents/<id>/…, data/reported/<id>/…
+DOCUMENT_FOLDERS = (
+    "data/documents",
+    "data/reported",
+)  # a document's own files: data/documents/<id>/…, data/reported/<id>/…
 TIMELINES = "data/timelines/"
 CORPORA_HOME = "data/corpora/"  # where corpora live by convention; a studied one is added from the inputs below
 
@@ -70,8 +77,9 @@ def documents_read(root: Path, documents: tuple[str, ...], inputs: tuple[str, ..
     return read - {""}
 
 
-def data_files(root: Path, corpora: dict, inputs: tuple[str, ...],
-               documents: tuple[str, ...] = ()) -> tuple[dict[str, Path], bytes | None]:
+def data_files(
+    root: Path, corpora: dict, inputs: tuple[str, ...], documents: tuple[str, ...] = ()
+) -> tuple[dict[str, Path], bytes | None]:
     """The project's data/ files for the bundle, and data/corpora.yaml as the bundle has it (None:
     no corpus). What every figure's loading reads (settings, interface texts, lexicon, codebook,
     trends, DOIs) is carried whole; of the documents, their reported tables and the timeline
@@ -85,9 +93,13 @@ def data_files(root: Path, corpora: dict, inputs: tuple[str, ...],
     chosen: dict[str, Path] = {}
     for path in sorted((root / "data").rglob("*")):
         bundled = path.relative_to(root).as_posix()
-        if (not path.is_file() or bundled == CORPORA_CONFIG or any(part in SKIPPED for part in path.parts)
-                or any(bundled.startswith(folder + "/") for folder in corpus_folders)
-                or bundled.startswith(CORPORA_HOME)):  # a corpus folder data/corpora.yaml no longer names
+        if (
+            not path.is_file()
+            or bundled == CORPORA_CONFIG
+            or any(part in SKIPPED for part in path.parts)
+            or any(bundled.startswith(folder + "/") for folder in corpus_folders)
+            or bundled.startswith(CORPORA_HOME)
+        ):  # a corpus folder data/corpora.yaml no longer names
             continue
         parts = PurePosixPath(bundled).parts
         if bundled.startswith(TIMELINES) or bundled.startswith("data/reported/"):
@@ -106,7 +118,7 @@ def data_files(root: Path, corpora: dict, inputs: tuple[str, ...],
         home = f"data/corpora/{corpus.id}" if outside(label) else label
         for path in inputs:
             if path.startswith(label + "/"):
-                chosen[home + path[len(label):]] = root / path
+                chosen[home + path[len(label) :]] = root / path
         entry = next(e for e in config["corpora"] if e["id"] == corpus.id)
         entries.append({**entry, "path": home})
     written = yaml.safe_dump({"corpora": entries}, allow_unicode=True, sort_keys=False)
@@ -170,8 +182,19 @@ def zipped(files: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-def deposit_bundle(*, root: Path, corpora: dict, result, entry: dict, title: str, url: str, citation: str,
-                   licence: str, extra: dict[str, bytes], cache_dir: Path | None) -> bytes:
+def deposit_bundle(
+    *,
+    root: Path,
+    corpora: dict,
+    result,
+    entry: dict,
+    title: str,
+    url: str,
+    citation: str,
+    licence: str,
+    extra: dict[str, bytes],
+    cache_dir: Path | None,
+) -> bytes:
     """The zip for the current version of result's figure (outputs.FigureResult): entry is its
     ledger entry; extra: citation files by name, put under citation/."""
     figure = result.figure
@@ -179,10 +202,15 @@ def deposit_bundle(*, root: Path, corpora: dict, result, entry: dict, title: str
     sources = {**engine_files(Path(__file__).resolve().parents[1]), figure.analysis: root / figure.analysis}
     data, corpora_config = data_files(root, corpora, figure.inputs, figure.documents)
     sources.update(data)
-    made = {"README.md": readme(figure.id, entry["number"], title, url, citation, licence, folder),
-            "reproduce.py": reproduce_script(figure.id), "requirements.txt": LOCK.read_bytes(),
-            "published/figure.svg": result.svg, "published/figure.png": result.png, "published/data.csv": result.csv,
-            **{f"citation/{name}": content for name, content in extra.items()}}
+    made = {
+        "README.md": readme(figure.id, entry["number"], title, url, citation, licence, folder),
+        "reproduce.py": reproduce_script(figure.id),
+        "requirements.txt": LOCK.read_bytes(),
+        "published/figure.svg": result.svg,
+        "published/figure.png": result.png,
+        "published/data.csv": result.csv,
+        **{f"citation/{name}": content for name, content in extra.items()},
+    }
     if corpora_config is not None:
         made[CORPORA_CONFIG] = corpora_config
     digests = {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in sources.items()}
@@ -202,12 +230,29 @@ def deposit_bundle(*, root: Path, corpora: dict, result, entry: dict, title: str
 def bundle_files(model, item, cited, citation, extra: dict[str, bytes]) -> tuple[tuple[str, bytes], ...]:
     """(deposit.zip, bytes) when item (citable.Published) is what its figure draws now; else ()."""
     current = model.results.get(item.figure_id)
-    if (current is None or current.csv != item.read("data.csv") or current.svg != item.read("figure.svg")
-            or current.png != item.read("figure.png")):
+    if (
+        current is None
+        or current.csv != item.read("data.csv")
+        or current.svg != item.read("figure.svg")
+        or current.png != item.read("figure.png")
+    ):
         return ()
     settings = model.project.settings
     cache = model.catalog.cache_dir / "bundles" if model.catalog is not None and model.catalog.cache_dir else None
-    return ((BUNDLE_FILE, deposit_bundle(
-        root=model.project.root, corpora=dict(model.catalog.corpora) if model.catalog is not None else {},
-        result=current, entry=item.entry, title=cited.title, url=cited.url, citation=citation.apa,
-        licence=f"{settings.licence} ({settings.licence_url})", extra=extra, cache_dir=cache)),)
+    return (
+        (
+            BUNDLE_FILE,
+            deposit_bundle(
+                root=model.project.root,
+                corpora=dict(model.catalog.corpora) if model.catalog is not None else {},
+                result=current,
+                entry=item.entry,
+                title=cited.title,
+                url=cited.url,
+                citation=citation.apa,
+                licence=f"{settings.licence} ({settings.licence_url})",
+                extra=extra,
+                cache_dir=cache,
+            ),
+        ),
+    )

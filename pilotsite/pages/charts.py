@@ -5,6 +5,7 @@ A row's evidence is the first link in its table row that is not merely a documen
 passage, a keyword's contexts, a corpus evidence page); a row without one leads to its own row of
 the data table on the page. The image files published for download are left as they are.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,7 +51,11 @@ def scaled_pngs(png: bytes) -> tuple[bytes, bytes]:
     with Image.open(io.BytesIO(png)) as image:
         image.load()
         for width in (THUMBNAIL_WIDTH, EMBED_WIDTH):
-            sized = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS) if image.width > width else image
+            sized = (
+                image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
+                if image.width > width
+                else image
+            )
             small = sized.convert("P", palette=Image.ADAPTIVE, colors=128) if sized.mode in ("RGB", "RGBA") else sized
             out = io.BytesIO()
             small.save(out, format="PNG")
@@ -90,4 +95,4 @@ def inline_chart(svg: bytes, hrefs: list[str], tips: dict[int, str] | None = Non
     opening = re.match(r"<svg\b", text)
     if opening is None:
         raise ValueError("not an SVG image")
-    return '<svg class="chart"' + text[opening.end():]
+    return '<svg class="chart"' + text[opening.end() :]

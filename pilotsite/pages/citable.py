@@ -5,6 +5,7 @@ sitemap.xml, per-figure versions.js).
 Version pages are built from the files kept in history/ when the version was published, so an
 old version's page and files stay the same however the data change later.
 """
+
 from __future__ import annotations
 
 import csv as csv_module
@@ -28,9 +29,26 @@ from pilotsite.figures.pdf import print_png
 from pilotsite.pages.bundle import bundle_files
 from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet
 from pilotsite.pages.feeds import FEED, figure_feed_title
-from pilotsite.pages.model import (EDITIONS, FIGURE_KINDS, CompareContext, Link, Page, RedirectContext, SiteModel, VersionContext, absolute, change_summary,
-                                   citation_files, history_file, licences,
-                    cited_figure, compare_path, distribution, document_href, table_rows)
+from pilotsite.pages.model import (
+    EDITIONS,
+    FIGURE_KINDS,
+    CompareContext,
+    Link,
+    Page,
+    RedirectContext,
+    SiteModel,
+    VersionContext,
+    absolute,
+    change_summary,
+    citation_files,
+    history_file,
+    licences,
+    cited_figure,
+    compare_path,
+    distribution,
+    document_href,
+    table_rows,
+)
 
 # Descriptions and units of the columns the analyses publish, for the Data Package and the catalogue.
 COLUMN_DOCS: dict[str, tuple[str, str]] = {
@@ -109,9 +127,12 @@ def published_version(model: SiteModel, figure_id: str, entry: dict) -> Publishe
 
 
 def published_versions(model: SiteModel) -> list[Published]:
-    return [published_version(model, figure_id, entry)
-            for figure_id, history in sorted(model.ledger.get("figures", {}).items())
-            for entry in history if not entry.get("restores")]  # a restored version's page was made from its first entry
+    return [
+        published_version(model, figure_id, entry)
+        for figure_id, history in sorted(model.ledger.get("figures", {}).items())
+        for entry in history
+        if not entry.get("restores")
+    ]  # a restored version's page was made from its first entry
 
 
 def current_bundle(model: SiteModel, figure_id: str) -> tuple[tuple[str, bytes], ...]:
@@ -137,7 +158,10 @@ def version_pages(model: SiteModel) -> list[Page]:
     for item in published_versions(model):
         entry = item.entry
         words = model.version_words(item.figure_id, item.meta)
-        meta = {**item.meta, **words}  # the page's title, caption and alt text in this edition's language where it has them
+        meta = {
+            **item.meta,
+            **words,
+        }  # the page's title, caption and alt text in this edition's language where it has them
         history = model.ledger["figures"][item.figure_id]
         first = canonical(history)[entry["version"]]
         before = [e for e in distinct_versions(history) if e["number"] < first["number"]]
@@ -149,53 +173,112 @@ def version_pages(model: SiteModel) -> list[Page]:
         columns, rows = tuple(data.columns), table_rows(data, root, documents=set(model.documents))
         svg, png = item.read("figure.svg"), item.read("figure.png")
         current = model.results.get(item.figure_id)  # its tooltips in this edition's language, if this is its image
-        chart = inline_chart(svg, evidence_hrefs(columns, rows), current.tips if current is not None and current.svg == svg else None)
+        chart = inline_chart(
+            svg, evidence_hrefs(columns, rows), current.tips if current is not None and current.svg == svg else None
+        )
         deposit = version_deposit(model, item, documents, first if entry.get("same_as") else None)
         printed = ()
         if PDF_FILE in item.files:
             pdf = item.read(PDF_FILE)
             # the current version's print PNG is the figure's own; an older one's is made from its PDF
-            printed = ((PRINT_PNG, current.print_png if current is not None and current.pdf == pdf else print_png(pdf)),)
-        pages.append(Page(
-            f"{item.folder}index", "version.qmd.j2", t("version.title", title=meta["title"], number=entry["number"]), words["words_lang"],
-            meta["caption"],
-            (Link(t("nav.index"), root + "index.html"), Link(t("nav.figures"), root + "figures/index.html"),
-             Link(item.figure_id, "../../index.html"), Link(t("common.version_lower", number=entry["number"]), "")),
-            VersionContext(
-                meta=meta, columns=columns, rows=rows, chart=chart,
-                documents=tuple(Link(d["title"], document_href(root, d["id"]) if d["id"] in model.documents else "")
-                                for d in meta["documents"]),
-                withdrawn=tuple(d["title"] for d in meta["documents"] if d["id"] not in model.documents),
-                printable=bool(printed),
-                embed_code=embed_snippet(model, item.folder, meta["title"], png), doi_url=cited.doi_url,
-                citation=citation, source_name=source_name, source=item.files[source_name].decode("utf-8"),
-                latest_href="../../index.html", history_href=f"{root}changes/index.html#{item.figure_id}-{entry['version']}",
-                same_as=(Link(t("common.version_lower", number=first["number"]), f"../{first['version']}/index.html")
-                         if entry.get("same_as") else None),
-                compare=(Link(t("common.version_lower", number=before[-1]["number"]), root + compare_path(item.figure_id, before[-1]["version"],
-                                                                                    first["version"]))
-                         if before and not entry.get("same_as") else None),
-            ),
-            files=tuple(sorted(item.files.items())) + printed + embed_files(png) + citation_files(citation)
-            + deposit_files(deposit, item.folder),
-            meta=scholar_meta(cited),
-            json_ld=dataset_json_ld(cited, meta["caption"], distribution(model, item.folder),
-                                    [f"{settings.site_url}/documents/{d['id']}/index.html" for d in meta["documents"]
-                                     if d["id"] in model.documents], absolute(model, item.folder + source_name)),
-            figure_version=entry["version"],
-            scripts=("../../versions.js", root + model.up + "assets/version-banner.js", root + model.up + "assets/copy-citation.js"),
-            # a citer on a version page can follow the figure's new versions (while it is drawn)
-            feeds=((figure_feed_title(model, item.figure_id), f"../../{FEED}"),) if item.figure_id in model.results else (),
-        ))
-        pages.append(embed_page(model, item.folder, title=t("version.title", title=meta["title"], number=entry["number"]),
-                                caption=meta["caption"], alt=meta["alt"], lang=words["words_lang"], citation=citation.apa, png=png,
-                                root=root))
+            printed = (
+                (PRINT_PNG, current.print_png if current is not None and current.pdf == pdf else print_png(pdf)),
+            )
+        pages.append(
+            Page(
+                f"{item.folder}index",
+                "version.qmd.j2",
+                t("version.title", title=meta["title"], number=entry["number"]),
+                words["words_lang"],
+                meta["caption"],
+                (
+                    Link(t("nav.index"), root + "index.html"),
+                    Link(t("nav.figures"), root + "figures/index.html"),
+                    Link(item.figure_id, "../../index.html"),
+                    Link(t("common.version_lower", number=entry["number"]), ""),
+                ),
+                VersionContext(
+                    meta=meta,
+                    columns=columns,
+                    rows=rows,
+                    chart=chart,
+                    documents=tuple(
+                        Link(d["title"], document_href(root, d["id"]) if d["id"] in model.documents else "")
+                        for d in meta["documents"]
+                    ),
+                    withdrawn=tuple(d["title"] for d in meta["documents"] if d["id"] not in model.documents),
+                    printable=bool(printed),
+                    embed_code=embed_snippet(model, item.folder, meta["title"], png),
+                    doi_url=cited.doi_url,
+                    citation=citation,
+                    source_name=source_name,
+                    source=item.files[source_name].decode("utf-8"),
+                    latest_href="../../index.html",
+                    history_href=f"{root}changes/index.html#{item.figure_id}-{entry['version']}",
+                    same_as=(
+                        Link(t("common.version_lower", number=first["number"]), f"../{first['version']}/index.html")
+                        if entry.get("same_as")
+                        else None
+                    ),
+                    compare=(
+                        Link(
+                            t("common.version_lower", number=before[-1]["number"]),
+                            root + compare_path(item.figure_id, before[-1]["version"], first["version"]),
+                        )
+                        if before and not entry.get("same_as")
+                        else None
+                    ),
+                ),
+                files=tuple(sorted(item.files.items()))
+                + printed
+                + embed_files(png)
+                + citation_files(citation)
+                + deposit_files(deposit, item.folder),
+                meta=scholar_meta(cited),
+                json_ld=dataset_json_ld(
+                    cited,
+                    meta["caption"],
+                    distribution(model, item.folder),
+                    [
+                        f"{settings.site_url}/documents/{d['id']}/index.html"
+                        for d in meta["documents"]
+                        if d["id"] in model.documents
+                    ],
+                    absolute(model, item.folder + source_name),
+                ),
+                figure_version=entry["version"],
+                scripts=(
+                    "../../versions.js",
+                    root + model.up + "assets/version-banner.js",
+                    root + model.up + "assets/copy-citation.js",
+                ),
+                # a citer on a version page can follow the figure's new versions (while it is drawn)
+                feeds=((figure_feed_title(model, item.figure_id), f"../../{FEED}"),)
+                if item.figure_id in model.results
+                else (),
+            )
+        )
+        pages.append(
+            embed_page(
+                model,
+                item.folder,
+                title=t("version.title", title=meta["title"], number=entry["number"]),
+                caption=meta["caption"],
+                alt=meta["alt"],
+                lang=words["words_lang"],
+                citation=citation.apa,
+                png=png,
+                root=root,
+            )
+        )
     pages += redirect_pages(model)
     pages += comparison_pages(model)
     return pages
 
 
-def version_deposit(model: SiteModel, item: Published, documents: list[tuple[str, str]], same_as: dict | None) -> Deposit:
+def version_deposit(
+    model: SiteModel, item: Published, documents: list[tuple[str, str]], same_as: dict | None
+) -> Deposit:
     """What a version's deposit metadata names: in English, as the version was published, so both
     editions carry the same files; nothing a later version adds (a newer version does not change them)."""
     figure_id, entry = item.figure_id, item.entry
@@ -203,19 +286,30 @@ def version_deposit(model: SiteModel, item: Published, documents: list[tuple[str
     def version(other: str) -> Related:  # another version of the figure: by its DOI once it has one
         return Related.of(model.dois.get((figure_id, other), ""), absolute(model, f"figures/{figure_id}/v/{other}/"))
 
-    sources, keywords = [], [model.project.settings.interface.text(f"kind.{item.meta['kind'].replace('-', '_')}", "en")
-                             if item.meta["kind"] in FIGURE_KINDS else item.meta["kind"]]
+    sources, keywords = (
+        [],
+        [
+            model.project.settings.interface.text(f"kind.{item.meta['kind'].replace('-', '_')}", "en")
+            if item.meta["kind"] in FIGURE_KINDS
+            else item.meta["kind"]
+        ],
+    )
     for d in item.meta["documents"]:
         if d["id"] in model.documents:  # a withdrawn source is no longer known here
             meta = model.documents[d["id"]].meta
-            sources.append(Related.of(meta.get("doi") or "", meta.get("url") or absolute(model, f"documents/{d['id']}/index.html")))
+            sources.append(
+                Related.of(meta.get("doi") or "", meta.get("url") or absolute(model, f"documents/{d['id']}/index.html"))
+            )
             keywords += meta.get("keywords") or []
     return Deposit(
-        cited=cited_figure(model, figure_id, entry, item.meta["title"], documents), description=item.meta["caption"],
+        cited=cited_figure(model, figure_id, entry, item.meta["title"], documents),
+        description=item.meta["caption"],
         figure=Related.of("", absolute(model, f"figures/{figure_id}/")),
         previous=version(entry["previous"]) if entry.get("previous") else None,
         same_as=version(same_as["version"]) if same_as else None,
-        sources=tuple(dict.fromkeys(sources)), files=tuple(sorted(item.files)), keywords=tuple(dict.fromkeys(keywords)),
+        sources=tuple(dict.fromkeys(sources)),
+        files=tuple(sorted(item.files)),
+        keywords=tuple(dict.fromkeys(keywords)),
     )
 
 
@@ -238,27 +332,65 @@ def comparison_pages(model: SiteModel) -> list[Page]:
                 new_folder = VERSION_FOLDER.format(figure=figure_id, version=new["version"])
                 old_meta = json.loads(history_file(model, f"{old_folder}/meta.json"))
                 new_meta = json.loads(history_file(model, f"{new_folder}/meta.json"))
-                diff = compare(history_file(model, f"{old_folder}/data.csv"), history_file(model, f"{new_folder}/data.csv"),
-                               new_meta.get("primary_key", []))
+                diff = compare(
+                    history_file(model, f"{old_folder}/data.csv"),
+                    history_file(model, f"{new_folder}/data.csv"),
+                    new_meta.get("primary_key", []),
+                )
                 texts = text_changes(old_meta, new_meta)
-                summary = str(model.interface.resolve(change_summary(
-                    len(diff.added), len(diff.removed), len(diff.changed), diff.cells()[:2], tuple(name for name, _, _ in texts))))
+                summary = str(
+                    model.interface.resolve(
+                        change_summary(
+                            len(diff.added),
+                            len(diff.removed),
+                            len(diff.changed),
+                            diff.cells()[:2],
+                            tuple(name for name, _, _ in texts),
+                        )
+                    )
+                )
                 path = compare_path(figure_id, old["version"], new["version"])
                 words = model.version_words(figure_id, new_meta)
                 title = t("compare.title", title=words["title"], old=old["number"], new=new["number"])
-                pages.append(Page(
-                    path[: -len(".html")], "compare.qmd.j2", title, words["words_lang"],
-                    t("compare.description", figure=figure_id, old=old["number"], new=new["number"], summary=summary),
-                    (Link(t("nav.index"), root + "index.html"), Link(t("nav.figures"), root + "figures/index.html"),
-                     Link(figure_id, "../../index.html"), Link(t("compare.crumb", old=old["number"], new=new["number"]), "")),
-                    CompareContext(Link(figure_id, "../../index.html"),
-                                   Link(t("common.version_lower", number=old["number"]), f"../../v/{old['version']}/index.html"),
-                                   Link(t("common.version_lower", number=new["number"]), f"../../v/{new['version']}/index.html"),
-                                   f"../../v/{old['version']}/figure.svg", f"../../v/{new['version']}/figure.svg",
-                                   summary, diff, SHOWN_DIFF_ROWS, tuple((t(f"changes.shown_{name}"), old_text, new_text)
-                                                                        for name, old_text, new_text in texts)),
-                    files=(("diff.csv", diff.to_csv()),),
-                ))
+                pages.append(
+                    Page(
+                        path[: -len(".html")],
+                        "compare.qmd.j2",
+                        title,
+                        words["words_lang"],
+                        t(
+                            "compare.description",
+                            figure=figure_id,
+                            old=old["number"],
+                            new=new["number"],
+                            summary=summary,
+                        ),
+                        (
+                            Link(t("nav.index"), root + "index.html"),
+                            Link(t("nav.figures"), root + "figures/index.html"),
+                            Link(figure_id, "../../index.html"),
+                            Link(t("compare.crumb", old=old["number"], new=new["number"]), ""),
+                        ),
+                        CompareContext(
+                            Link(figure_id, "../../index.html"),
+                            Link(
+                                t("common.version_lower", number=old["number"]), f"../../v/{old['version']}/index.html"
+                            ),
+                            Link(
+                                t("common.version_lower", number=new["number"]), f"../../v/{new['version']}/index.html"
+                            ),
+                            f"../../v/{old['version']}/figure.svg",
+                            f"../../v/{new['version']}/figure.svg",
+                            summary,
+                            diff,
+                            SHOWN_DIFF_ROWS,
+                            tuple(
+                                (t(f"changes.shown_{name}"), old_text, new_text) for name, old_text, new_text in texts
+                            ),
+                        ),
+                        files=(("diff.csv", diff.to_csv()),),
+                    )
+                )
     return pages
 
 
@@ -268,7 +400,15 @@ def redirect_pages(model: SiteModel) -> list[Page]:
     aliases = {alias: f.id for f in current.values() for alias in f.aliases}
     reused = sorted(set(aliases) & set(current))
     if reused:
-        raise BuildError([Problem(current[aliases[a]].analysis, f"figure id '{a}' was renamed to '{aliases[a]}' and must not be reused") for a in reused])
+        raise BuildError(
+            [
+                Problem(
+                    current[aliases[a]].analysis,
+                    f"figure id '{a}' was renamed to '{aliases[a]}' and must not be reused",
+                )
+                for a in reused
+            ]
+        )
     pages = []
     retired = set(model.ledger.get("figures", {})) - set(current) - set(aliases)
     root, t = "../../", model.interface.text
@@ -280,10 +420,22 @@ def redirect_pages(model: SiteModel) -> list[Page]:
             last = model.ledger["figures"][old_id][-1]["version"]
             target = Link(t("redirect.last_version", old=old_id), f"v/{last}/index.html")
             note = t("redirect.retired", old=old_id)
-        pages.append(Page(f"figures/{old_id}/index", "redirect.qmd.j2", t("redirect.title", old=old_id), model.language, note,
-                          (Link(t("nav.index"), root + "index.html"), Link(t("nav.figures"), root + "figures/index.html"),
-                           Link(old_id, "")),
-                          RedirectContext(target, note), redirect=target.href))
+        pages.append(
+            Page(
+                f"figures/{old_id}/index",
+                "redirect.qmd.j2",
+                t("redirect.title", old=old_id),
+                model.language,
+                note,
+                (
+                    Link(t("nav.index"), root + "index.html"),
+                    Link(t("nav.figures"), root + "figures/index.html"),
+                    Link(old_id, ""),
+                ),
+                RedirectContext(target, note),
+                redirect=target.href,
+            )
+        )
     return pages
 
 
@@ -332,17 +484,33 @@ def data_resources(model: SiteModel) -> list[dict]:
     resources = []
     for result in sorted(model.results.values(), key=lambda r: r.figure.id):
         f = result.figure
-        resources.append({"name": f.id, "title": f.title, "path": f"figures/{f.id}/data.csv", "format": "csv",
-                          "mediatype": "text/csv", "encoding": "utf-8", "description": f.caption,
-                          "schema": table_schema(result.csv, list(f.primary_key), f.analysis)})
+        resources.append(
+            {
+                "name": f.id,
+                "title": f.title,
+                "path": f"figures/{f.id}/data.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "description": f.caption,
+                "schema": table_schema(result.csv, list(f.primary_key), f.analysis),
+            }
+        )
     for item in published_versions(model):
         doi = model.dois.get((item.figure_id, item.entry["version"]))
-        resources.append({"name": f"{item.figure_id}-v{item.entry['number']}",
-                          "title": f"{item.meta['title']} (version {item.entry['number']})",
-                          "path": f"{item.folder}data.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-                          "description": item.meta["caption"],
-                          **({"doi": doi, "homepage": f"https://doi.org/{doi}"} if doi else {}),
-                          "schema": table_schema(item.files["data.csv"], item.meta.get("primary_key", []), item.folder)})
+        resources.append(
+            {
+                "name": f"{item.figure_id}-v{item.entry['number']}",
+                "title": f"{item.meta['title']} (version {item.entry['number']})",
+                "path": f"{item.folder}data.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "description": item.meta["caption"],
+                **({"doi": doi, "homepage": f"https://doi.org/{doi}"} if doi else {}),
+                "schema": table_schema(item.files["data.csv"], item.meta.get("primary_key", []), item.folder),
+            }
+        )
     return resources
 
 
@@ -360,16 +528,29 @@ def data_catalogue_page(model: SiteModel) -> Page:
     for resource in data_resources(model):
         if "-v" in resource["name"] and resource["name"] not in model.results:
             continue  # versions are listed on their figure's page and in datapackage.json
-        entries.append(CatalogueEntry(
-            name=resource["name"], title=resource["title"], description=resource["description"],
-            csv_href=root + resource["path"], figure=Link(resource["name"], figure_href(root, resource["name"])),
-            fields=tuple((f["name"], f["type"], f.get("unit", ""), f["description"]) for f in resource["schema"]["fields"]),
-            primary_key=tuple(resource["schema"].get("primaryKey", ())),
-        ))
+        entries.append(
+            CatalogueEntry(
+                name=resource["name"],
+                title=resource["title"],
+                description=resource["description"],
+                csv_href=root + resource["path"],
+                figure=Link(resource["name"], figure_href(root, resource["name"])),
+                fields=tuple(
+                    (f["name"], f["type"], f.get("unit", ""), f["description"]) for f in resource["schema"]["fields"]
+                ),
+                primary_key=tuple(resource["schema"].get("primaryKey", ())),
+            )
+        )
     t = model.interface.text
-    return Page("data/index", "data.qmd.j2", t("nav.data"), model.language, t("page.data_description"),
-                (Link(t("nav.index"), root + "index.html"), Link(t("nav.data"), "")),
-                CatalogueContext(tuple(entries), licence(model)))
+    return Page(
+        "data/index",
+        "data.qmd.j2",
+        t("nav.data"),
+        model.language,
+        t("page.data_description"),
+        (Link(t("nav.index"), root + "index.html"), Link(t("nav.data"), "")),
+        CatalogueContext(tuple(entries), licence(model)),
+    )
 
 
 def site_files(model: SiteModel, paths: list[str]) -> dict[str, bytes]:
@@ -378,33 +559,55 @@ def site_files(model: SiteModel, paths: list[str]) -> dict[str, bytes]:
     s = model.project.settings
     files = {}
     package = {
-        "profile": "data-package", "name": "policy-pilots", "title": s.title, "homepage": s.site_url + "/",
-        "licenses": [licence(model)], "contributors": [{"title": a, "role": "author"} for a in s.authors],
+        "profile": "data-package",
+        "name": "policy-pilots",
+        "title": s.title,
+        "homepage": s.site_url + "/",
+        "licenses": [licence(model)],
+        "contributors": [{"title": a, "role": "author"} for a in s.authors],
         "resources": data_resources(model),
     }
     files["datapackage.json"] = (json.dumps(package, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
     cff = {
         "cff-version": "1.2.0",
         "message": "If you use a figure from this site, please cite the version of the figure you used; every figure page gives its citation.",
-        "title": s.title, "type": "dataset", "authors": [{"name": a} for a in s.authors],
+        "title": s.title,
+        "type": "dataset",
+        "authors": [{"name": a} for a in s.authors],
         # CFF reads a list of licences as a choice among them: the data's alone (the code's is in each version's metadata)
-        "date-released": s.date, "url": s.site_url + "/", "license": s.licence_id,
+        "date-released": s.date,
+        "url": s.site_url + "/",
+        "license": s.licence_id,
         "abstract": f"Figures, data and code on Chinese local-government policy pilots ({s.title_zh}).",
     }
     files["CITATION.cff"] = yaml.safe_dump(cff, allow_unicode=True, sort_keys=False).encode("utf-8")
     urls = "".join(f"  <url><loc>{absolute(model, path + '.html')}</loc></url>\n" for path in sorted(paths))
-    files["sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n").encode("utf-8")
+    files["sitemap.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n"
+    ).encode("utf-8")
     # robots.txt is read only at a host's root: a site published under a sub-path lists the sitemap there itself
-    files["robots.txt"] = ("# Generated by build.py: every page may be crawled; the sitemap lists them.\n"
-                           f"User-agent: *\nAllow: /\nSitemap: {absolute(model, 'sitemap.xml')}\n").encode("utf-8")
+    files["robots.txt"] = (
+        "# Generated by build.py: every page may be crawled; the sitemap lists them.\n"
+        f"User-agent: *\nAllow: /\nSitemap: {absolute(model, 'sitemap.xml')}\n"
+    ).encode("utf-8")
     for figure_id, history in model.ledger.get("figures", {}).items():
         first = canonical(history)
         # same: the first version with identical outputs; a page of a version the same as the
         # latest is not told that a newer one exists
-        info = {"figure": figure_id, "latest": first[history[-1]["version"]]["version"],
-                "versions": [{"version": e["version"], "number": e["number"], "edition": e["edition"],
-                              "same": first[e["version"]]["version"]} for e in history]}
+        info = {
+            "figure": figure_id,
+            "latest": first[history[-1]["version"]]["version"],
+            "versions": [
+                {
+                    "version": e["version"],
+                    "number": e["number"],
+                    "edition": e["edition"],
+                    "same": first[e["version"]]["version"],
+                }
+                for e in history
+            ],
+        }
         listing = ("window.pilotsiteVersions = " + json.dumps(info, sort_keys=True) + ";\n").encode("utf-8")
         for folder in EDITIONS.values():  # beside the version pages of every edition
             files[f"{folder}figures/{figure_id}/versions.js"] = listing

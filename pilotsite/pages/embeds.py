@@ -8,6 +8,7 @@ EMBED_BUDGET bytes with its assets: a PNG at its width (srcset), a small stylesh
 (site/assets/embed.css, not the site's), and, for its Chinese, a web-font face holding exactly
 its characters (webfont.add_own_faces) instead of the site's slices.
 """
+
 from __future__ import annotations
 
 import html
@@ -32,15 +33,42 @@ def embed_files(png: bytes) -> tuple[tuple[str, bytes], ...]:
     return ((THUMBNAIL, thumbnail_png(png)), (EMBED_IMAGE, embed_png(png)))
 
 
-def embed_page(model: SiteModel, folder: str, *, title: str, caption: str, alt: str, lang: str, citation: str,
-               png: bytes, root: str) -> Page:
+def embed_page(
+    model: SiteModel,
+    folder: str,
+    *,
+    title: str,
+    caption: str,
+    alt: str,
+    lang: str,
+    citation: str,
+    png: bytes,
+    root: str,
+) -> Page:
     """The embedded view of the figure or version whose page is folder/index (folder within the
     edition, ending in /); root: the relative prefix from there to the edition's root."""
     width, height = png_size(embed_png(png))
-    return Page(f"{folder}{EMBED}", "embed.qmd.j2", title, lang, caption, (),
-                EmbedContext(title=title, caption=caption, alt=alt, lang=lang, citation=citation, image=EMBED_IMAGE,
-                             width=width, height=height, full_href="index.html", site_href=f"{root}index.html"),
-                layout=EMBED_LAYOUT)
+    return Page(
+        f"{folder}{EMBED}",
+        "embed.qmd.j2",
+        title,
+        lang,
+        caption,
+        (),
+        EmbedContext(
+            title=title,
+            caption=caption,
+            alt=alt,
+            lang=lang,
+            citation=citation,
+            image=EMBED_IMAGE,
+            width=width,
+            height=height,
+            full_href="index.html",
+            site_href=f"{root}index.html",
+        ),
+        layout=EMBED_LAYOUT,
+    )
 
 
 def embed_snippet(model: SiteModel, folder: str, title: str, png: bytes) -> str:
@@ -49,6 +77,7 @@ def embed_snippet(model: SiteModel, folder: str, title: str, png: bytes) -> str:
     width, height = png_size(png)
     frame_height = round(SNIPPET_WIDTH * height / width) + 220
     url = f"{model.project.settings.site_url}/{EDITIONS[model.language]}{folder}{EMBED}.html"
-    return (f'<iframe src="{html.escape(url)}" width="{SNIPPET_WIDTH}" height="{frame_height}" '
-            f'style="border: 0; max-width: 100%;" loading="lazy" title="{html.escape(title)}"></iframe>')
-
+    return (
+        f'<iframe src="{html.escape(url)}" width="{SNIPPET_WIDTH}" height="{frame_height}" '
+        f'style="border: 0; max-width: 100%;" loading="lazy" title="{html.escape(title)}"></iframe>'
+    )

@@ -7,6 +7,7 @@ data update adds entries and leaves every earlier one as it was; its id is the p
 of that entry on the What changed page. Dates are edition dates from the data: the build never
 reads the clock. Written with feedgen.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -25,8 +26,19 @@ def edition_time(edition: str) -> datetime:
     return datetime.strptime(edition, "%Y-%m-%d").replace(tzinfo=timezone.utc)
 
 
-def atom_feed(*, title: str, feed_url: str, page_url: str, entries: list[VersionEntry], site_url: str, language: str,
-              authors: tuple[str, ...], fallback_date: str, entry_title, summary_label) -> bytes:
+def atom_feed(
+    *,
+    title: str,
+    feed_url: str,
+    page_url: str,
+    entries: list[VersionEntry],
+    site_url: str,
+    language: str,
+    authors: tuple[str, ...],
+    fallback_date: str,
+    entry_title,
+    summary_label,
+) -> bytes:
     """The feed of these entries, newest first. feed_url: its own absolute URL; page_url: the page
     it follows. entry_title(entry) and summary_label(entry) give an entry's words in the edition's
     language."""

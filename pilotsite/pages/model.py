@@ -4,6 +4,7 @@ tables and citations that pages share.
 Everything is gathered before anything is written (documents, figure results, timelines), so
 cross-links and indexes see the whole site.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,17 @@ from pilotsite.inputs.project import Project
 
 # The site's sections, in the navigation's order; each label is the text of nav.<section> in the
 # interface's catalogue (data/i18n/).
-NAV = ("index", "documents/index", "figures/index", "timeline/index", "corpus/index", "data/index", "methods/index",
-       "changes/index", "search/index")
+NAV = (
+    "index",
+    "documents/index",
+    "figures/index",
+    "timeline/index",
+    "corpus/index",
+    "data/index",
+    "methods/index",
+    "changes/index",
+    "search/index",
+)
 HEADLINE_KINDS = ("policy-tools", "timeline", "keywords", "corpus")  # which figure a document leads with
 RELATED_MIN_SHARED = 3  # shared top keywords for two documents to count as related
 RELATED_MAX = 3
@@ -205,7 +215,9 @@ class TimelineEvent:
     quote: str
     document: Link
     quote_href: str
-    derived: str = ""  # the page of the figure whose corpus data it comes from (a first use); "" when quoted from a document
+    derived: str = (
+        ""  # the page of the figure whose corpus data it comes from (a first use); "" when quoted from a document
+    )
 
 
 @dataclass(frozen=True)
@@ -225,7 +237,9 @@ class TimelineContext:
 
 @dataclass(frozen=True)
 class MethodsContext:
-    analyses: tuple[tuple[str, str, str, str, str], ...]  # (file, description, its language, untranslated note, source link)
+    analyses: tuple[
+        tuple[str, str, str, str, str], ...
+    ]  # (file, description, its language, untranslated note, source link)
     lexicon: tuple[tuple[str, str], ...]
     checks: tuple[tuple[Link, Check], ...]
     versions: tuple[tuple[str, str], ...]
@@ -246,8 +260,12 @@ class Page:
     redirect: str = ""  # relative URL this page forwards to
     figure_version: str = ""  # on version pages: the version shown (read by version-banner.js)
     scripts: tuple[str, ...] = ()  # relative URLs of scripts the page loads
-    feeds: tuple[tuple[str, str], ...] = ()  # (title, relative URL) of the Atom feeds the page announces (pages/feeds.py)
-    layout: str = DEFAULT_LAYOUT  # the layout around its body (site/layouts/): embedded views have one without the site's chrome
+    feeds: tuple[
+        tuple[str, str], ...
+    ] = ()  # (title, relative URL) of the Atom feeds the page announces (pages/feeds.py)
+    layout: str = (
+        DEFAULT_LAYOUT  # the layout around its body (site/layouts/): embedded views have one without the site's chrome
+    )
     # Pages with a search kind are indexed by Pagefind (pilotsite/publishing/search.py); the rest are not.
     # search_filters become Pagefind filters next to the kind: (name, value) pairs.
     search_kind: str = ""
@@ -275,7 +293,7 @@ class Page:
     @property
     def edition_path(self) -> str:
         """The page's path within its edition: the same for its twins in every edition."""
-        return self.path[len(EDITIONS[self.language]):]
+        return self.path[len(EDITIONS[self.language]) :]
 
     def twins(self) -> tuple[tuple[str, str], ...]:
         """(language, path from the site root) of this page in every edition, itself included."""
@@ -288,8 +306,10 @@ class Page:
     def nav_links(self, nav: tuple[tuple[str, str], ...], interface: Interface) -> tuple[Link, ...]:
         """The site navigation (SiteModel.nav: the sections this site has), linked from this page
         to its edition's pages, labelled in its edition's language."""
-        return tuple(Link(interface.text(f"nav.{target.split('/')[0]}", self.language), self.root + target + ".html")
-                     for _, target in nav)
+        return tuple(
+            Link(interface.text(f"nav.{target.split('/')[0]}", self.language), self.root + target + ".html")
+            for _, target in nav
+        )
 
     @property
     def canonical_path(self) -> str:
@@ -306,7 +326,9 @@ class Page:
     def preview_image(self) -> str:
         """The image a link preview shows, from the site root: a figure's or a figure version's
         own PNG (in the page's folder), else the site card (pages/previews.py)."""
-        if self.layout != DEFAULT_LAYOUT or any(name == "figure.png" for name, _ in self.files):  # an embedded view: its figure's
+        if self.layout != DEFAULT_LAYOUT or any(
+            name == "figure.png" for name, _ in self.files
+        ):  # an embedded view: its figure's
             return posixpath.join(posixpath.dirname(self.path), "figure.png")
         return SITE_CARD
 
@@ -427,8 +449,14 @@ class SiteModel:
         results = {figure_id: result.in_language(language) for figure_id, result in self.results.items()}
         documents = {doc_id: doc.in_language(language) for doc_id, doc in self.documents.items()}
         not_drawn = [item.in_language(language) for item in self.not_drawn]
-        return replace(self, language=language, results=results, documents=documents, not_drawn=not_drawn,
-                       reference_results=self.results)
+        return replace(
+            self,
+            language=language,
+            results=results,
+            documents=documents,
+            not_drawn=not_drawn,
+            reference_results=self.results,
+        )
 
     def version_words(self, figure_id: str, meta: dict) -> dict:
         """A published version's title, caption and alt text as this edition shows them: frozen in
@@ -457,7 +485,9 @@ class SiteModel:
             absent.add("corpus/index")
         if len(self.events) == 0 and len(self.stages) == 0:
             absent.add("timeline/index")
-        return tuple((self.interface.text(f"nav.{target.split('/')[0]}"), target) for target in NAV if target not in absent)
+        return tuple(
+            (self.interface.text(f"nav.{target.split('/')[0]}"), target) for target in NAV if target not in absent
+        )
 
 
 def figure_href(root: str, figure_id: str) -> str:
@@ -474,9 +504,18 @@ def document_lang(doc: Document) -> str:
 
 def figure_card(result: FigureResult, root: str) -> FigureCard:
     f = result.figure
-    return FigureCard(id=f.id, title=f.title, kind=f.kind, href=figure_href(root, f.id),
-                      thumbnail=f"{root}figures/{f.id}/{THUMBNAIL}", image=f"{root}figures/{f.id}/figure.png", alt=result.alt, lang=f.lang,
-                      headline=result.headline, documents=tuple(f.documents))
+    return FigureCard(
+        id=f.id,
+        title=f.title,
+        kind=f.kind,
+        href=figure_href(root, f.id),
+        thumbnail=f"{root}figures/{f.id}/{THUMBNAIL}",
+        image=f"{root}figures/{f.id}/figure.png",
+        alt=result.alt,
+        lang=f.lang,
+        headline=result.headline,
+        documents=tuple(f.documents),
+    )
 
 
 def byline(interface: Interface, doc: Document) -> str:
@@ -489,9 +528,17 @@ def byline(interface: Interface, doc: Document) -> str:
 
 
 def document_card(interface: Interface, doc: Document, figure_count: int, root: str) -> DocumentCard:
-    return DocumentCard(id=doc.id, title=doc.title, short_title=doc.short_title, lang=document_lang(doc),
-                        summary=doc.meta["summary"], summary_lang=doc.summary_lang, href=document_href(root, doc.id),
-                        figure_count=figure_count, byline=byline(interface, doc))
+    return DocumentCard(
+        id=doc.id,
+        title=doc.title,
+        short_title=doc.short_title,
+        lang=document_lang(doc),
+        summary=doc.meta["summary"],
+        summary_lang=doc.summary_lang,
+        href=document_href(root, doc.id),
+        figure_count=figure_count,
+        byline=byline(interface, doc),
+    )
 
 
 def figures_of(model: SiteModel, doc_id: str) -> list[FigureResult]:
@@ -589,19 +636,33 @@ def document_metadata(interface: Interface, doc: Document) -> tuple[tuple[str, s
     keywords = list(m.get("keywords") or []) + list(m.get("keywords_zh") or [])
     if keywords:
         rows.append((t("document.author_keywords"), "; ".join(keywords), ""))
-    rows.append((t("document.source_file"), t("document.source_file_value", file=m["source_file"],
-                                                 digest=m.get("source_sha256") or t("document.not_recorded")), ""))
+    rows.append(
+        (
+            t("document.source_file"),
+            t(
+                "document.source_file_value",
+                file=m["source_file"],
+                digest=m.get("source_sha256") or t("document.not_recorded"),
+            ),
+            "",
+        )
+    )
     if m.get("notes"):
         rows.append((t("document.notes"), str(m["notes"]), ""))
     if doc.untranslated:  # shown in another language, for want of a translation in document.yaml
-        fields = t("document.list_separator").join(t("document.untranslated_field", field=t(f"document.field_{field}"),
-                                                     key=f"{field}_{interface.language}") for field in doc.untranslated)
-        rows.append((t("document.untranslated"), t("document.untranslated_value", fields=fields, file=doc.meta_path), ""))
+        fields = t("document.list_separator").join(
+            t("document.untranslated_field", field=t(f"document.field_{field}"), key=f"{field}_{interface.language}")
+            for field in doc.untranslated
+        )
+        rows.append(
+            (t("document.untranslated"), t("document.untranslated_value", fields=fields, file=doc.meta_path), "")
+        )
     return tuple(rows)
 
 
-def table_rows(data: pd.DataFrame, root: str, evidence: dict | None = None,
-               documents: set[str] | frozenset[str] | None = None) -> tuple[tuple[tuple[str, str], ...], ...]:
+def table_rows(
+    data: pd.DataFrame, root: str, evidence: dict | None = None, documents: set[str] | frozenset[str] | None = None
+) -> tuple[tuple[tuple[str, str], ...], ...]:
     """A figure's data as table cells; quotes link to their highlighted passage, corpus keywords
     and sub-tools to their evidence pages. With documents (the ids the site has), a cell of a
     document that was withdrawn links nowhere."""
@@ -636,18 +697,27 @@ def history_file(model: SiteModel, path: str) -> bytes:
     try:
         return (model.project.root / path).read_bytes()
     except FileNotFoundError:
-        raise BuildError([Problem(path, "missing from history/; it is needed to publish a past figure version "
-                                        "(restore it from git)")]) from None
+        raise BuildError(
+            [
+                Problem(
+                    path, "missing from history/; it is needed to publish a past figure version (restore it from git)"
+                )
+            ]
+        ) from None
 
 
 def shown_texts_changed(model: SiteModel, figure_id: str, old: str, new: str) -> tuple[str, ...]:
     """Which of the texts a reader sees (title, caption, alt text, notes) differ between two versions."""
-    old_meta, new_meta = (json.loads(history_file(model, f"{VERSION_FOLDER.format(figure=figure_id, version=v)}/meta.json"))
-                          for v in (old, new))
+    old_meta, new_meta = (
+        json.loads(history_file(model, f"{VERSION_FOLDER.format(figure=figure_id, version=v)}/meta.json"))
+        for v in (old, new)
+    )
     return tuple(name for name, _, _ in text_changes(old_meta, new_meta))
 
 
-def change_summary(added: int, removed: int, changed: int, cells: list, texts: tuple[str, ...], restores: int = 0) -> Listed:
+def change_summary(
+    added: int, removed: int, changed: int, cells: list, texts: tuple[str, ...], restores: int = 0
+) -> Listed:
     """What changed from one version to the next, in the words of each edition (changes.*): the
     rows changed, added and removed (the changed cell, when only one changed), the texts that
     changed, or that only the image did. cells: the first changed cells, (row label, column,
@@ -656,7 +726,15 @@ def change_summary(added: int, removed: int, changed: int, cells: list, texts: t
     if changed:
         if len(cells) == 1:
             label, column, old, new = cells[0]
-            rows.append(Text("changes.rows_changed_cell", count=changed, cell=f"{label} {column}" if label else column, old=old, new=new))
+            rows.append(
+                Text(
+                    "changes.rows_changed_cell",
+                    count=changed,
+                    cell=f"{label} {column}" if label else column,
+                    old=old,
+                    new=new,
+                )
+            )
         else:
             rows.append(Text("changes.rows_changed_" + ("one" if changed == 1 else "other"), count=changed))
     if added:
@@ -680,9 +758,14 @@ def entry_summary(model: SiteModel, figure_id: str, entry: dict) -> Text | Liste
     if entry.get("same_as"):
         return Text("changes.identical")
     diff = entry.get("diff") or {}
-    return change_summary(diff.get("added", 0), diff.get("removed", 0), diff.get("changed", 0), diff.get("cells", [])[:2],
-                          shown_texts_changed(model, figure_id, entry["previous"], entry["version"]),
-                          entry["number"] if entry.get("restores") else 0)
+    return change_summary(
+        diff.get("added", 0),
+        diff.get("removed", 0),
+        diff.get("changed", 0),
+        diff.get("cells", [])[:2],
+        shown_texts_changed(model, figure_id, entry["previous"], entry["version"]),
+        entry["number"] if entry.get("restores") else 0,
+    )
 
 
 def version_entries(model: SiteModel, root: str) -> list[VersionEntry]:
@@ -697,18 +780,31 @@ def version_entries(model: SiteModel, root: str) -> list[VersionEntry]:
             before = [e for e in distinct if e["number"] < first[item["version"]]["number"]]
             changed = item.get("changed", [])
             same = first[item["version"]]
-            entries.append(VersionEntry(
-                figure=Link(figure_id, figure_href(root, figure_id) if figure_id in model.results else ""),
-                number=item["number"], version=item["version"], previous=item["previous"] or "", edition=item["edition"],
-                summary=str(model.interface.resolve(entry_summary(model, figure_id, item))), data_changed=tuple(n[5:] for n in changed if n.startswith("data:")),
-                code_changed=sum(1 for n in changed if not n.startswith("data:")),
-                href=f"{root}figures/{figure_id}/v/{item['version']}/index.html",
-                compare_href=(root + compare_path(figure_id, before[-1]["version"], same["version"])
-                              if before and not item.get("same_as") and not item.get("restores") else ""),
-                same_as=same["number"] if item.get("same_as") else 0,
-                same_as_href=f"{root}figures/{figure_id}/v/{same['version']}/index.html" if item.get("same_as") else "",
-                anchor=anchor, changes_href=f"{root}changes/index.html#{anchor}", restores=bool(item.get("restores")),
-            ))
+            entries.append(
+                VersionEntry(
+                    figure=Link(figure_id, figure_href(root, figure_id) if figure_id in model.results else ""),
+                    number=item["number"],
+                    version=item["version"],
+                    previous=item["previous"] or "",
+                    edition=item["edition"],
+                    summary=str(model.interface.resolve(entry_summary(model, figure_id, item))),
+                    data_changed=tuple(n[5:] for n in changed if n.startswith("data:")),
+                    code_changed=sum(1 for n in changed if not n.startswith("data:")),
+                    href=f"{root}figures/{figure_id}/v/{item['version']}/index.html",
+                    compare_href=(
+                        root + compare_path(figure_id, before[-1]["version"], same["version"])
+                        if before and not item.get("same_as") and not item.get("restores")
+                        else ""
+                    ),
+                    same_as=same["number"] if item.get("same_as") else 0,
+                    same_as_href=f"{root}figures/{figure_id}/v/{same['version']}/index.html"
+                    if item.get("same_as")
+                    else "",
+                    anchor=anchor,
+                    changes_href=f"{root}changes/index.html#{anchor}",
+                    restores=bool(item.get("restores")),
+                )
+            )
     return sorted(entries, key=lambda e: (e.edition, e.figure.label, e.number, e.restores), reverse=True)
 
 
@@ -722,8 +818,11 @@ def editions(entries: list[VersionEntry]) -> tuple[tuple[str, tuple[VersionEntry
 def comparisons(model: SiteModel, figure_id: str, root: str) -> tuple[Comparison, ...]:
     """Every pair of a figure's versions that a reader can tell apart, newest pairs first."""
     distinct = distinct_versions(model.ledger.get("figures", {}).get(figure_id, []))
-    return tuple(Comparison(a["number"], b["number"], root + compare_path(figure_id, a["version"], b["version"]))
-                 for j, b in reversed(list(enumerate(distinct))) for a in reversed(distinct[:j]))
+    return tuple(
+        Comparison(a["number"], b["number"], root + compare_path(figure_id, a["version"], b["version"]))
+        for j, b in reversed(list(enumerate(distinct)))
+        for a in reversed(distinct[:j])
+    )
 
 
 def absolute(model: SiteModel, path: str) -> str:
@@ -732,16 +831,31 @@ def absolute(model: SiteModel, path: str) -> str:
 
 def licences(settings) -> tuple[Licence, ...]:
     """The site's licences (data/site.yaml): the text's and data's, then the code's where it has its own."""
-    data = Licence(settings.licence_id, settings.licence_url, "text and data" if settings.code_licence_id else "text, data and code")
-    return (data,) + ((Licence(settings.code_licence_id, settings.code_licence_url, "code"),) if settings.code_licence_id else ())
+    data = Licence(
+        settings.licence_id,
+        settings.licence_url,
+        "text and data" if settings.code_licence_id else "text, data and code",
+    )
+    return (data,) + (
+        (Licence(settings.code_licence_id, settings.code_licence_url, "code"),) if settings.code_licence_id else ()
+    )
 
 
-def cited_figure(model: SiteModel, figure_id: str, entry: dict, title: str, documents: list[tuple[str, str]]) -> CitedFigure:
+def cited_figure(
+    model: SiteModel, figure_id: str, entry: dict, title: str, documents: list[tuple[str, str]]
+) -> CitedFigure:
     settings = model.project.settings
     return CitedFigure(
-        figure_id=figure_id, title=title, number=entry["number"], version=entry["version"], edition=entry["edition"],
-        url=absolute(model, f"figures/{figure_id}/v/{entry['version']}/"), authors=settings.authors,
-        publisher=settings.title, documents=tuple(documents), licences=licences(settings),
+        figure_id=figure_id,
+        title=title,
+        number=entry["number"],
+        version=entry["version"],
+        edition=entry["edition"],
+        url=absolute(model, f"figures/{figure_id}/v/{entry['version']}/"),
+        authors=settings.authors,
+        publisher=settings.title,
+        documents=tuple(documents),
+        licences=licences(settings),
         doi=model.dois.get((figure_id, entry["version"]), ""),
     )
 
@@ -759,18 +873,29 @@ def inputs_csv(inputs: tuple[tuple[str, str], ...]) -> bytes:
 
 
 def citation_files(citation: Citation) -> tuple[tuple[str, bytes], ...]:
-    return (("cite.bib", citation.bibtex.encode("utf-8")), ("cite.ris", citation.ris.encode("utf-8")),
-            ("cite.json", citation.csl_json.encode("utf-8")), (CFF_FILE, citation.cff.encode("utf-8")))
+    return (
+        ("cite.bib", citation.bibtex.encode("utf-8")),
+        ("cite.ris", citation.ris.encode("utf-8")),
+        ("cite.json", citation.csl_json.encode("utf-8")),
+        (CFF_FILE, citation.cff.encode("utf-8")),
+    )
 
 
 def distribution(model: SiteModel, folder: str) -> dict[str, str]:
-    return {absolute(model, folder + "data.csv"): "text/csv", absolute(model, folder + "figure.svg"): "image/svg+xml",
-            absolute(model, folder + "figure.png"): "image/png"}
+    return {
+        absolute(model, folder + "data.csv"): "text/csv",
+        absolute(model, folder + "figure.svg"): "image/svg+xml",
+        absolute(model, folder + "figure.png"): "image/png",
+    }
 
 
 def document_urls(model: SiteModel, doc_ids) -> list[str]:
     urls = []
     for doc_id in doc_ids:
         meta = model.documents[doc_id].meta if doc_id in model.documents else {}
-        urls.append(f"https://doi.org/{meta['doi']}" if meta.get("doi") else (meta.get("url") or absolute(model, f"documents/{doc_id}/index.html")))
+        urls.append(
+            f"https://doi.org/{meta['doi']}"
+            if meta.get("doi")
+            else (meta.get("url") or absolute(model, f"documents/{doc_id}/index.html"))
+        )
     return urls

@@ -11,6 +11,7 @@ version and the font file; a build in which none of them changed never starts Ty
 are the same on every build and machine: the one font given and no system font, and the site's
 edition date (data/site.yaml) in place of the clock.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -41,7 +42,9 @@ def findings_pdf(model: SiteModel, doc: Document, quotes: dict[str, tuple[str, s
     data, images = findings_data(model, doc, quotes)
     template = (model.project.site / TEMPLATE).read_bytes()
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0).encode("utf-8")
-    cache_dir = model.catalog.cache_dir / CACHE if model.catalog is not None and model.catalog.cache_dir is not None else None
+    cache_dir = (
+        model.catalog.cache_dir / CACHE if model.catalog is not None and model.catalog.cache_dir is not None else None
+    )
     key = edition_key(template, text, images, cache_dir)
     cached = cache_dir / f"{key}.pdf" if cache_dir is not None else None
     if cached is not None and cached.is_file():
@@ -91,8 +94,13 @@ def typeset(template: bytes, text: bytes, images: dict[str, bytes], date: str, l
             shutil.copyfile(cjk_font(), fonts / cjk_font().name)
         when = int(datetime.fromisoformat(date).replace(tzinfo=timezone.utc).timestamp())  # never the clock
         try:
-            pdf, warnings = typst.compile_with_warnings(str(root / "findings.typ"), root=str(root), font_paths=[str(fonts)],
-                                                        ignore_system_fonts=True, timestamp=when)
+            pdf, warnings = typst.compile_with_warnings(
+                str(root / "findings.typ"),
+                root=str(root),
+                font_paths=[str(fonts)],
+                ignore_system_fonts=True,
+                timestamp=when,
+            )
         except typst.TypstError as error:
             raise BuildError(f"the PDF edition of {label} could not be typeset: {error.message}") from None
     if warnings:  # a template that Typst had to guess about would not print as intended
@@ -112,34 +120,76 @@ def findings_data(model: SiteModel, doc: Document, quotes: dict[str, tuple[str, 
         f = result.figure
         history = model.ledger["figures"][f.id]
         latest = canonical(history)[history[-1]["version"]]  # an identical later duplicate cites the first
-        cited = cited_figure(model, f.id, latest, f.title,
-                             [(model.documents[d].title, model.documents[d].reference) for d in f.documents if d in model.documents])
+        cited = cited_figure(
+            model,
+            f.id,
+            latest,
+            f.title,
+            [(model.documents[d].title, model.documents[d].reference) for d in f.documents if d in model.documents],
+        )
         name = f"figure-{number}.pdf"
         images[name] = result.pdf
         lang = f.title_language(model.language)
-        figures.append({"file": name, "title": f.title, "caption": f.caption, "lang": lang, "alt": result.alt,
-                        "version": t("pdf.version", number=latest["number"], version=latest["version"], edition=latest["edition"]),
-                        "citation": cite(cited, model.references).apa, "url": cited.url})
+        figures.append(
+            {
+                "file": name,
+                "title": f.title,
+                "caption": f.caption,
+                "lang": lang,
+                "alt": result.alt,
+                "version": t(
+                    "pdf.version", number=latest["number"], version=latest["version"], edition=latest["edition"]
+                ),
+                "citation": cite(cited, model.references).apa,
+                "url": cited.url,
+            }
+        )
         inputs = sorted(result.input_hashes, key=lambda item: item[0].startswith(corpora))  # a corpus's texts last
-        more = (t("pdf.inputs_more", count=len(inputs) - MAX_INPUTS, url=f"{edition}figures/{f.id}/inputs.csv")
-                if len(inputs) > MAX_INPUTS else "")
-        sources.append({"figure": f.title, "lang": lang, "more": more,
-                        "files": [{"path": path, "sha256": digest} for path, digest in inputs[:MAX_INPUTS]]})
-    passages = [{"text": quote, "lang": language_of(quote), "url": f"{page_url}#{anchor}",
-                 "label": t("document.quoted_by", passage=t("document.passage", number=number), figure=figure_id)}
-                for number, (quote, (anchor, figure_id)) in enumerate(sorted(quotes.items(), key=lambda item: item[1]), 1)]
-    labels = {key: t(f"pdf.{key}") for key in ("metadata", "sources", "sources_note", "timeline", "online", "cite", "permanent")}
+        more = (
+            t("pdf.inputs_more", count=len(inputs) - MAX_INPUTS, url=f"{edition}figures/{f.id}/inputs.csv")
+            if len(inputs) > MAX_INPUTS
+            else ""
+        )
+        sources.append(
+            {
+                "figure": f.title,
+                "lang": lang,
+                "more": more,
+                "files": [{"path": path, "sha256": digest} for path, digest in inputs[:MAX_INPUTS]],
+            }
+        )
+    passages = [
+        {
+            "text": quote,
+            "lang": language_of(quote),
+            "url": f"{page_url}#{anchor}",
+            "label": t("document.quoted_by", passage=t("document.passage", number=number), figure=figure_id),
+        }
+        for number, (quote, (anchor, figure_id)) in enumerate(sorted(quotes.items(), key=lambda item: item[1]), 1)
+    ]
+    labels = {
+        key: t(f"pdf.{key}")
+        for key in ("metadata", "sources", "sources_note", "timeline", "online", "cite", "permanent")
+    }
     labels.update(figures=t("document.figures"), quotes=t("document.quoted"))
     return {
-        "lang": model.language, "date": settings.date, "authors": list(settings.authors),
+        "lang": model.language,
+        "date": settings.date,
+        "authors": list(settings.authors),
         "keywords": [str(k) for k in (doc.meta.get("keywords") or []) + (doc.meta.get("keywords_zh") or [])],
         "title": {"text": doc.title, "lang": language_of(doc.title)},
         "summary": {"text": doc.meta["summary"], "lang": doc.summary_lang},
-        "kicker": t("pdf.kicker", site=site_title), "page_url": page_url,
+        "kicker": t("pdf.kicker", site=site_title),
+        "page_url": page_url,
         "footer": t("pdf.footer", site=site_title, date=settings.date, licence=settings.licence),
         "labels": labels,
-        "metadata": [{"label": label, "value": value, "href": href} for label, value, href in document_metadata(model.interface, doc)],
-        "figures": figures, "sources": sources, "quotes": passages,
+        "metadata": [
+            {"label": label, "value": value, "href": href}
+            for label, value, href in document_metadata(model.interface, doc)
+        ],
+        "figures": figures,
+        "sources": sources,
+        "quotes": passages,
         **timeline(model, doc),
     }, images
 
@@ -148,17 +198,31 @@ def timeline(model: SiteModel, doc: Document) -> dict:
     """The document's dated events, in date order, and its ordered processes (data/timelines/)."""
     t = model.interface.text
     events = []
-    for row in sorted(rows_about(model.events, doc.id), key=lambda row: (row["date_start"], row["date_end"], row["label"])):
+    for row in sorted(
+        rows_about(model.events, doc.id), key=lambda row: (row["date_start"], row["date_end"], row["label"])
+    ):
         span = row["date_start"] + (f"–{row['date_end']}" if row["date_end"] != row["date_start"] else "")
-        events.append({"when": row["date_text"], "label": row["label"], "lang": language_of(row["label"]),
-                       "range": span + (t("pdf.approximate") if bool(row["approximate"]) else ""),
-                       "quote": {"text": row["quote"], "lang": language_of(row["quote"])}})
+        events.append(
+            {
+                "when": row["date_text"],
+                "label": row["label"],
+                "lang": language_of(row["label"]),
+                "range": span + (t("pdf.approximate") if bool(row["approximate"]) else ""),
+                "quote": {"text": row["quote"], "lang": language_of(row["quote"])},
+            }
+        )
     processes: dict[str, dict] = {}
     for row in sorted(rows_about(model.stages, doc.id), key=lambda row: (row["process_id"], int(row["step"]))):
-        process = processes.setdefault(row["process_id"], {"label": row["process_label"], "lang": language_of(row["process_label"]),
-                                                           "stages": []})
-        process["stages"].append({"step": int(row["step"]), "label": row["label"],
-                                  "quote": {"text": row["quote"], "lang": language_of(row["quote"])}})
+        process = processes.setdefault(
+            row["process_id"], {"label": row["process_label"], "lang": language_of(row["process_label"]), "stages": []}
+        )
+        process["stages"].append(
+            {
+                "step": int(row["step"]),
+                "label": row["label"],
+                "quote": {"text": row["quote"], "lang": language_of(row["quote"])},
+            }
+        )
     return {"events": events, "processes": list(processes.values())}
 
 
@@ -172,5 +236,13 @@ def prune(cache_dir: Path, pages: list[Page]) -> None:
     """Remove the cached PDFs that no page of this build links."""
     from pilotsite.state.caching import prune_files
 
-    prune_files(cache_dir / CACHE, "*.pdf", {content.name for page in pages for name, content in page.files
-                                             if name == FINDINGS_PDF and isinstance(content, Path)})
+    prune_files(
+        cache_dir / CACHE,
+        "*.pdf",
+        {
+            content.name
+            for page in pages
+            for name, content in page.files
+            if name == FINDINGS_PDF and isinstance(content, Path)
+        },
+    )

@@ -5,6 +5,7 @@ site/layouts/page.html.j2, from Page.canonical_path and Page.preview_image). A f
 show the figure's own PNG; every other page shows the site card drawn here: the site's title in
 English and Chinese on a 1200 x 630 image, the size Open Graph consumers expect.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,8 +24,11 @@ CARD_FORMAT = "site card 1"  # in the cache key: change it when the drawing chan
 
 def site_card(settings: SiteSettings, cache_dir: Path) -> bytes:
     """The site card's PNG, drawn once per title and cached (a matplotlib figure takes 0.3 s)."""
-    key = hashlib.sha256("\n".join([CARD_FORMAT, package_version("matplotlib"), settings.title, settings.title_zh,
-                                    settings.site_url]).encode("utf-8")).hexdigest()
+    key = hashlib.sha256(
+        "\n".join(
+            [CARD_FORMAT, package_version("matplotlib"), settings.title, settings.title_zh, settings.site_url]
+        ).encode("utf-8")
+    ).hexdigest()
     cached = cache_dir / f"{key}.png"
     if cached.is_file():
         return cached.read_bytes()
@@ -56,7 +60,9 @@ def fitted(title: str, width: int, lines: int) -> str:
     """The title wrapped at width characters (a Chinese title has no spaces: cut anywhere), at
     most `lines` lines, the last ending in an ellipsis when the title is longer: a card shows a
     long title's start, never text running off the image."""
-    wrapped = textwrap.wrap(title, width) if " " in title else [title[i:i + width] for i in range(0, len(title), width)]
+    wrapped = (
+        textwrap.wrap(title, width) if " " in title else [title[i : i + width] for i in range(0, len(title), width)]
+    )
     if len(wrapped) > lines:
         wrapped = wrapped[:lines]
         wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"

@@ -1,6 +1,7 @@
 """Every page of the site, built from the site model: documents, figures, keyword contexts,
 timeline, methods, indexes, and (from pages/citable.py and pages/corpus_pages.py) version pages
 and corpus studies."""
+
 from __future__ import annotations
 
 import hashlib
@@ -23,14 +24,50 @@ from pilotsite.inputs.documents import Document
 from pilotsite.errors import BuildError, Problem
 from pilotsite.state.ledger import PDF_FILE, canonical
 
-from pilotsite.pages.model import (EDITIONS, FIGURE_KINDS, HEADLINE_KINDS, REBUILD_COMMAND, ChangesContext, DocumentContext,
-                                   DocumentsIndexContext, FigureContext, FiguresIndexContext, HomeContext,
-                                   KeywordContext, KeywordContextRow, Link, MethodsContext, Page, Process,
-                                   SearchContext, Segment, SiteModel, TimelineContext, TimelineEvent, absolute, citation_files,
-                                   cited_figure, comparisons, distribution, document_card, document_href,
-                                   document_lang, document_metadata, document_urls, editions, figure_card,
-                                   figure_href, figures_of, highlight, inputs_csv, kind_label, quoted_passages,
-                                   related_documents, table_rows, version_entries)
+from pilotsite.pages.model import (
+    EDITIONS,
+    FIGURE_KINDS,
+    HEADLINE_KINDS,
+    REBUILD_COMMAND,
+    ChangesContext,
+    DocumentContext,
+    DocumentsIndexContext,
+    FigureContext,
+    FiguresIndexContext,
+    HomeContext,
+    KeywordContext,
+    KeywordContextRow,
+    Link,
+    MethodsContext,
+    Page,
+    Process,
+    SearchContext,
+    Segment,
+    SiteModel,
+    TimelineContext,
+    TimelineEvent,
+    absolute,
+    citation_files,
+    cited_figure,
+    comparisons,
+    distribution,
+    document_card,
+    document_href,
+    document_lang,
+    document_metadata,
+    document_urls,
+    editions,
+    figure_card,
+    figure_href,
+    figures_of,
+    highlight,
+    inputs_csv,
+    kind_label,
+    quoted_passages,
+    related_documents,
+    table_rows,
+    version_entries,
+)
 
 
 def keyword_path(doc_id: str, lang: str, keyword: str) -> str:
@@ -45,7 +82,7 @@ def marked_segments(text: str, keyword: str, lang: str) -> tuple[Segment, ...]:
     segments, at = [], 0
     for match in re.finditer(pattern, text, flags=0 if lang == "zh" else re.IGNORECASE):
         if match.start() > at:
-            segments.append(Segment(text[at:match.start()]))
+            segments.append(Segment(text[at : match.start()]))
         segments.append(Segment(match.group(0), marked=True))
         at = match.end()
     if at < len(text):
@@ -65,8 +102,11 @@ def block_tokens(model: SiteModel, doc: Document, lang: str, min_chars: int) -> 
     parts = [doc.text, lang, str(min_chars), package_version("jieba"), Path(words.__file__).read_text(encoding="utf-8")]
     parts += [(model.project.root / name).read_text(encoding="utf-8") for name in words.LEXICON_FILES]
     key = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
-    cache = (model.catalog.cache_dir / "keyword-blocks" / f"{key}.json"
-             if model.catalog is not None and model.catalog.cache_dir is not None else None)
+    cache = (
+        model.catalog.cache_dir / "keyword-blocks" / f"{key}.json"
+        if model.catalog is not None and model.catalog.cache_dir is not None
+        else None
+    )
     if cache is not None and cache.is_file():
         return json.loads(cache.read_text(encoding="utf-8"))
     lexicon = words.load_lexicon(model.project.root)
@@ -101,17 +141,39 @@ def keyword_context_pages(model: SiteModel) -> tuple[list[Page], dict[str, dict]
         for number, (block, words) in enumerate(zip(doc.blocks, tokenised[(doc_id, lang, min_chars)]), 1):
             count = words.count(keyword)
             if count:
-                rows.append(KeywordContextRow(Link(t("keywords.paragraph_number", number=number), f"{root}documents/{doc_id}/index.html#p-{number}"),
-                                              marked_segments(block.text, keyword, lang), count))
-        pages.append(Page(
-            path[: -len(".html")], "keyword_contexts.qmd.j2", t("keywords.title", keyword=keyword, document=doc.short_title), lang,
-            t("keywords.description", keyword=keyword, document=doc.short_title),
-            (Link(t("nav.index"), root + "index.html"), Link(t("nav.documents"), root + "documents/index.html"),
-             Link(doc.short_title, root + f"documents/{doc_id}/index.html"), Link(keyword, "")),
-            KeywordContext(Link(doc.title, root + f"documents/{doc_id}/index.html"), lang, keyword,
-                           sum(r.occurrences for r in rows), tuple(rows),
-                           tuple(Link(f.title, figure_href(root, f.id)) for f in figures)),
-        ))
+                rows.append(
+                    KeywordContextRow(
+                        Link(
+                            t("keywords.paragraph_number", number=number),
+                            f"{root}documents/{doc_id}/index.html#p-{number}",
+                        ),
+                        marked_segments(block.text, keyword, lang),
+                        count,
+                    )
+                )
+        pages.append(
+            Page(
+                path[: -len(".html")],
+                "keyword_contexts.qmd.j2",
+                t("keywords.title", keyword=keyword, document=doc.short_title),
+                lang,
+                t("keywords.description", keyword=keyword, document=doc.short_title),
+                (
+                    Link(t("nav.index"), root + "index.html"),
+                    Link(t("nav.documents"), root + "documents/index.html"),
+                    Link(doc.short_title, root + f"documents/{doc_id}/index.html"),
+                    Link(keyword, ""),
+                ),
+                KeywordContext(
+                    Link(doc.title, root + f"documents/{doc_id}/index.html"),
+                    lang,
+                    keyword,
+                    sum(r.occurrences for r in rows),
+                    tuple(rows),
+                    tuple(Link(f.title, figure_href(root, f.id)) for f in figures),
+                ),
+            )
+        )
     return pages, links
 
 
@@ -119,10 +181,18 @@ def version_feed(model: SiteModel, entries: list, title: str, folder: str) -> by
     """The Atom feed of these version entries, for the page in folder (from the edition's root)."""
     settings, t = model.project.settings, model.interface.text
     edition = f"{settings.site_url}/{EDITIONS[model.language]}"
-    return atom_feed(title=title, feed_url=f"{edition}{folder}{FEED}", page_url=f"{edition}{folder}index.html", entries=entries,
-                     site_url=settings.site_url, language=model.language, authors=settings.authors, fallback_date=settings.date,
-                     entry_title=lambda e: t("feed.entry_title", figure=e.figure.label, number=e.number),
-                     summary_label=lambda e: e.summary)
+    return atom_feed(
+        title=title,
+        feed_url=f"{edition}{folder}{FEED}",
+        page_url=f"{edition}{folder}index.html",
+        entries=entries,
+        site_url=settings.site_url,
+        language=model.language,
+        authors=settings.authors,
+        fallback_date=settings.date,
+        entry_title=lambda e: t("feed.entry_title", figure=e.figure.label, number=e.number),
+        summary_label=lambda e: e.summary,
+    )
 
 
 def build_pages(model: SiteModel) -> list[Page]:
@@ -142,29 +212,62 @@ def build_pages(model: SiteModel) -> list[Page]:
     for doc in model.documents.values():
         own = figures_of(model, doc.id)
         cards.append(document_card(interface, doc, len(own), ""))
-        lead = sorted((r for r in own if len(r.figure.documents) == 1),
-                      key=lambda r: (r.figure.headline is None, r.figure.lang != document_lang(doc), HEADLINE_KINDS.index(r.figure.kind), r.figure.id))
+        lead = sorted(
+            (r for r in own if len(r.figure.documents) == 1),
+            key=lambda r: (
+                r.figure.headline is None,
+                r.figure.lang != document_lang(doc),
+                HEADLINE_KINDS.index(r.figure.kind),
+                r.figure.id,
+            ),
+        )
         if lead:
             findings.append(figure_card(lead[0], ""))
     changes_feed = t("feed.changes_title", site=settings.title)
-    pages.append(Page("index", "index.qmd.j2", settings.title, "en",
-                      t("page.home_description", title=settings.title), (), HomeContext(tuple(cards), tuple(findings)),
-                      feeds=((changes_feed, f"changes/{FEED}"),)))
+    pages.append(
+        Page(
+            "index",
+            "index.qmd.j2",
+            settings.title,
+            "en",
+            t("page.home_description", title=settings.title),
+            (),
+            HomeContext(tuple(cards), tuple(findings)),
+            feeds=((changes_feed, f"changes/{FEED}"),),
+        )
+    )
 
     root = "../"
-    pages.append(Page("documents/index", "documents.qmd.j2", t("nav.documents"), model.language, t("page.documents_description"),
-                      crumbs(root, Link(t("nav.documents"), "")),
-                      DocumentsIndexContext(tuple(document_card(interface, d, len(figures_of(model, d.id)), root)
-                                                  for d in model.documents.values()))))
+    pages.append(
+        Page(
+            "documents/index",
+            "documents.qmd.j2",
+            t("nav.documents"),
+            model.language,
+            t("page.documents_description"),
+            crumbs(root, Link(t("nav.documents"), "")),
+            DocumentsIndexContext(
+                tuple(document_card(interface, d, len(figures_of(model, d.id)), root) for d in model.documents.values())
+            ),
+        )
+    )
     groups = []
     for kind in FIGURE_KINDS:
         cards_of_kind = tuple(figure_card(r, root) for r in results if r.figure.kind == kind)
         if cards_of_kind:
             groups.append((kind, kind_label(interface, kind), cards_of_kind))
-    pages.append(Page("figures/index", "figures.qmd.j2", t("nav.figures"), model.language, t("page.figures_description"),
-                      crumbs(root, Link(t("nav.figures"), "")),
-                      FiguresIndexContext(tuple(groups), tuple((d.id, d.short_title) for d in model.documents.values())),
-                      scripts=(f"{root}{model.up}assets/figure-filters.js",)))
+    pages.append(
+        Page(
+            "figures/index",
+            "figures.qmd.j2",
+            t("nav.figures"),
+            model.language,
+            t("page.figures_description"),
+            crumbs(root, Link(t("nav.figures"), "")),
+            FiguresIndexContext(tuple(groups), tuple((d.id, d.short_title) for d in model.documents.values())),
+            scripts=(f"{root}{model.up}assets/figure-filters.js",),
+        )
+    )
 
     # Document pages.
     root = "../../"
@@ -174,21 +277,44 @@ def build_pages(model: SiteModel) -> list[Page]:
         placed = {a for b in blocks for s in b.segments for a in s.anchors}
         lost = [q for q, (a, _) in quotes.items() if a not in placed]
         if lost:
-            raise BuildError([Problem(doc.text_path, f"quote spans more than one paragraph, so it cannot be highlighted: \"{q[:80]}\"") for q in lost])
+            raise BuildError(
+                [
+                    Problem(
+                        doc.text_path, f'quote spans more than one paragraph, so it cannot be highlighted: "{q[:80]}"'
+                    )
+                    for q in lost
+                ]
+            )
         pdf = findings_pdf(model, doc, quotes)  # cached by what it shows: Typst runs only when that changed
-        pages.append(Page(
-            f"documents/{doc.id}/index", "document.qmd.j2", doc.title, document_lang(doc), doc.meta["summary"],
-            crumbs(root, Link(t("nav.documents"), root + "documents/index.html"), Link(doc.short_title, "")),
-            DocumentContext(
-                document=doc, lang=document_lang(doc), metadata=document_metadata(interface, doc), blocks=blocks,
-                figures=tuple(figure_card(r, root) for r in figures_of(model, doc.id)),
-                related=tuple((Link(model.documents[o].short_title, document_href(root, o)), kw) for o, kw, _ in related[doc.id]),
-                quotes=tuple((a, fid, figure_href(root, fid)) for q, (a, fid) in sorted(quotes.items(), key=lambda x: x[1])),
-                pdf_edition=FINDINGS_PDF, pdf_kb=round((pdf.stat().st_size if isinstance(pdf, Path) else len(pdf)) / 1000),
-            ),
-            files=((FINDINGS_PDF, pdf),),
-            search_kind="document", search_filters=(("document", doc.short_title),),
-        ))
+        pages.append(
+            Page(
+                f"documents/{doc.id}/index",
+                "document.qmd.j2",
+                doc.title,
+                document_lang(doc),
+                doc.meta["summary"],
+                crumbs(root, Link(t("nav.documents"), root + "documents/index.html"), Link(doc.short_title, "")),
+                DocumentContext(
+                    document=doc,
+                    lang=document_lang(doc),
+                    metadata=document_metadata(interface, doc),
+                    blocks=blocks,
+                    figures=tuple(figure_card(r, root) for r in figures_of(model, doc.id)),
+                    related=tuple(
+                        (Link(model.documents[o].short_title, document_href(root, o)), kw)
+                        for o, kw, _ in related[doc.id]
+                    ),
+                    quotes=tuple(
+                        (a, fid, figure_href(root, fid)) for q, (a, fid) in sorted(quotes.items(), key=lambda x: x[1])
+                    ),
+                    pdf_edition=FINDINGS_PDF,
+                    pdf_kb=round((pdf.stat().st_size if isinstance(pdf, Path) else len(pdf)) / 1000),
+                ),
+                files=((FINDINGS_PDF, pdf),),
+                search_kind="document",
+                search_filters=(("document", doc.short_title),),
+            )
+        )
 
     # Where each document keyword was counted, linked from the keyword figures' data tables.
     context_pages, keyword_links = keyword_context_pages(model)
@@ -203,75 +329,163 @@ def build_pages(model: SiteModel) -> list[Page]:
         f = result.figure
         history = model.ledger["figures"][f.id]
         latest = canonical(history)[history[-1]["version"]]  # an identical later duplicate cites the first
-        cited = cited_figure(model, f.id, latest, f.title, [(model.documents[d].title, model.documents[d].reference) for d in f.documents])
+        cited = cited_figure(
+            model,
+            f.id,
+            latest,
+            f.title,
+            [(model.documents[d].title, model.documents[d].reference) for d in f.documents],
+        )
         citation = cite(cited, model.references)
         source_name = Path(f.analysis).name
         columns = tuple(result.data.columns)
-        rows = table_rows(result.data, root, corpus_links(model, result) if f.kind == "corpus" else keyword_links.get(f.id))
-        pages.append(Page(
-            f"figures/{f.id}/index", "figure.qmd.j2", f.title, f.title_language(model.language), f.caption,
-            crumbs(root, Link(t("nav.figures"), root + "figures/index.html"), Link(f.id, "")),
-            FigureContext(
-                result=result, columns=columns, rows=rows,
-                chart=inline_chart(result.svg, evidence_hrefs(columns, rows), result.tips),
-                documents=tuple(Link(model.documents[d].short_title, document_href(root, d)) for d in f.documents),
-                checks=result.checks, inputs=result.input_hashes,
-                versions=tuple(sorted(model.versions.items())), source_name=source_name,
-                rebuild_command=REBUILD_COMMAND.format(id=f.id), citation=citation,
-                history=tuple(histories.get(f.id, ())),
-                version_href=f"v/{latest['version']}/index.html", number=latest["number"],
-                comparisons=comparisons(model, f.id, root),
-                embed_code=embed_snippet(model, f"figures/{f.id}/", f.title, result.png),
-                bundle_href=f"{root}{model.up}figures/{f.id}/{BUNDLE_FILE}",
-            ),
-            files=(("figure.svg", result.svg), ("figure.png", result.png), *embed_files(result.png), ("data.csv", result.csv),
-                   (PDF_FILE, result.pdf), (PRINT_PNG, result.print_png),
-                   (source_name, result.source.encode("utf-8")), ("inputs.csv", inputs_csv(result.input_hashes)),
-                   (FEED, version_feed(model, histories.get(f.id, []), figure_feed_title(model, f.id), f"figures/{f.id}/")))
-            + citation_files(citation) + current_bundle(model, f.id),
-            feeds=((figure_feed_title(model, f.id), FEED), (changes_feed, f"{root}changes/{FEED}")),
-            meta=scholar_meta(cited),
-            json_ld=dataset_json_ld(cited, f.caption, distribution(model, f"figures/{f.id}/"), document_urls(model, f.documents),
-                                    absolute(model, f"figures/{f.id}/{source_name}")),
-            search_kind="figure",
-            search_filters=tuple(("document", model.documents[d].short_title) for d in f.documents) + (("analysis", kind_label(interface, f.kind)),),
-            scripts=(f"{root}{model.up}assets/compare.js", f"{root}{model.up}assets/copy-citation.js"),
-        ))
-        pages.append(embed_page(model, f"figures/{f.id}/", title=f.title, caption=f.caption, alt=result.alt,
-                                lang=f.title_language(model.language), citation=citation.apa, png=result.png, root=root))
+        rows = table_rows(
+            result.data, root, corpus_links(model, result) if f.kind == "corpus" else keyword_links.get(f.id)
+        )
+        pages.append(
+            Page(
+                f"figures/{f.id}/index",
+                "figure.qmd.j2",
+                f.title,
+                f.title_language(model.language),
+                f.caption,
+                crumbs(root, Link(t("nav.figures"), root + "figures/index.html"), Link(f.id, "")),
+                FigureContext(
+                    result=result,
+                    columns=columns,
+                    rows=rows,
+                    chart=inline_chart(result.svg, evidence_hrefs(columns, rows), result.tips),
+                    documents=tuple(Link(model.documents[d].short_title, document_href(root, d)) for d in f.documents),
+                    checks=result.checks,
+                    inputs=result.input_hashes,
+                    versions=tuple(sorted(model.versions.items())),
+                    source_name=source_name,
+                    rebuild_command=REBUILD_COMMAND.format(id=f.id),
+                    citation=citation,
+                    history=tuple(histories.get(f.id, ())),
+                    version_href=f"v/{latest['version']}/index.html",
+                    number=latest["number"],
+                    comparisons=comparisons(model, f.id, root),
+                    embed_code=embed_snippet(model, f"figures/{f.id}/", f.title, result.png),
+                    bundle_href=f"{root}{model.up}figures/{f.id}/{BUNDLE_FILE}",
+                ),
+                files=(
+                    ("figure.svg", result.svg),
+                    ("figure.png", result.png),
+                    *embed_files(result.png),
+                    ("data.csv", result.csv),
+                    (PDF_FILE, result.pdf),
+                    (PRINT_PNG, result.print_png),
+                    (source_name, result.source.encode("utf-8")),
+                    ("inputs.csv", inputs_csv(result.input_hashes)),
+                    (
+                        FEED,
+                        version_feed(
+                            model, histories.get(f.id, []), figure_feed_title(model, f.id), f"figures/{f.id}/"
+                        ),
+                    ),
+                )
+                + citation_files(citation)
+                + current_bundle(model, f.id),
+                feeds=((figure_feed_title(model, f.id), FEED), (changes_feed, f"{root}changes/{FEED}")),
+                meta=scholar_meta(cited),
+                json_ld=dataset_json_ld(
+                    cited,
+                    f.caption,
+                    distribution(model, f"figures/{f.id}/"),
+                    document_urls(model, f.documents),
+                    absolute(model, f"figures/{f.id}/{source_name}"),
+                ),
+                search_kind="figure",
+                search_filters=tuple(("document", model.documents[d].short_title) for d in f.documents)
+                + (("analysis", kind_label(interface, f.kind)),),
+                scripts=(f"{root}{model.up}assets/compare.js", f"{root}{model.up}assets/copy-citation.js"),
+            )
+        )
+        pages.append(
+            embed_page(
+                model,
+                f"figures/{f.id}/",
+                title=f.title,
+                caption=f.caption,
+                alt=result.alt,
+                lang=f.title_language(model.language),
+                citation=citation.apa,
+                png=result.png,
+                root=root,
+            )
+        )
 
     # Timeline and methods.
     root = "../"
     events = tuple(
-        TimelineEvent(row["date_text"], row["date_start"], row["date_end"], bool(row["approximate"]), row["label"],
-                      row["quote"], Link(model.documents[row["document_id"]].short_title, document_href(root, row["document_id"])),
-                      document_href(root, row["document_id"], row["anchor"]))
-        for _, row in model.events.iterrows())
+        TimelineEvent(
+            row["date_text"],
+            row["date_start"],
+            row["date_end"],
+            bool(row["approximate"]),
+            row["label"],
+            row["quote"],
+            Link(model.documents[row["document_id"]].short_title, document_href(root, row["document_id"])),
+            document_href(root, row["document_id"], row["anchor"]),
+        )
+        for _, row in model.events.iterrows()
+    )
     events = tuple(sorted(events + corpus_first_uses(model, root), key=lambda e: (e.date_start, e.derived != "")))
     processes = []
     for process_id, steps in model.stages.groupby("process_id", sort=True):
         doc_id = steps["document_id"].iloc[0]
-        processes.append(Process(
-            steps["process_label"].iloc[0], Link(model.documents[doc_id].short_title, document_href(root, doc_id)),
-            Link("Figure", figure_href(root, f"{process_id}-stages")),
-            tuple((int(s["step"]), s["label"], s["quote"], document_href(root, doc_id, s["anchor"])) for _, s in steps.iterrows())))
+        processes.append(
+            Process(
+                steps["process_label"].iloc[0],
+                Link(model.documents[doc_id].short_title, document_href(root, doc_id)),
+                Link("Figure", figure_href(root, f"{process_id}-stages")),
+                tuple(
+                    (int(s["step"]), s["label"], s["quote"], document_href(root, doc_id, s["anchor"]))
+                    for _, s in steps.iterrows()
+                ),
+            )
+        )
     combined = model.results.get("case-timelines-combined")
     if "timeline/index" in {target for _, target in model.nav}:  # a site without timelines has no timeline page
-        pages.append(Page("timeline/index", "timeline.qmd.j2", t("page.timeline_title"), model.language, t("page.timeline_description"),
-                          crumbs(root, Link(t("nav.timeline"), "")),
-                          TimelineContext(figure_card(combined, root) if combined else None, events, tuple(processes)),
-                          search_kind="timeline"))
+        pages.append(
+            Page(
+                "timeline/index",
+                "timeline.qmd.j2",
+                t("page.timeline_title"),
+                model.language,
+                t("page.timeline_description"),
+                crumbs(root, Link(t("nav.timeline"), "")),
+                TimelineContext(figure_card(combined, root) if combined else None, events, tuple(processes)),
+                search_kind="timeline",
+            )
+        )
     analyses = sorted({r.figure.analysis for r in results})
     docstrings = {r.figure.analysis: r.source for r in results}
-    pages.append(Page("methods/index", "methods.qmd.j2", t("nav.methods"), model.language, t("page.methods_description"),
-                      crumbs(root, Link(t("nav.methods"), "")),
-                      MethodsContext(
-                          analyses=tuple((a, *analysis_description(interface, a, docstrings[a]),
-                                          figure_href(root, next(r.figure.id for r in results if r.figure.analysis == a))) for a in analyses),
-                          lexicon=tuple((path, str(interface.resolve(text))) for path, text in model.lexicon_summary),
-                          checks=tuple((Link(r.figure.id, figure_href(root, r.figure.id)), c) for r in results for c in r.checks),
-                          versions=tuple(sorted(model.versions.items()))),
-                      search_kind="methods"))
+    pages.append(
+        Page(
+            "methods/index",
+            "methods.qmd.j2",
+            t("nav.methods"),
+            model.language,
+            t("page.methods_description"),
+            crumbs(root, Link(t("nav.methods"), "")),
+            MethodsContext(
+                analyses=tuple(
+                    (
+                        a,
+                        *analysis_description(interface, a, docstrings[a]),
+                        figure_href(root, next(r.figure.id for r in results if r.figure.analysis == a)),
+                    )
+                    for a in analyses
+                ),
+                lexicon=tuple((path, str(interface.resolve(text))) for path, text in model.lexicon_summary),
+                checks=tuple((Link(r.figure.id, figure_href(root, r.figure.id)), c) for r in results for c in r.checks),
+                versions=tuple(sorted(model.versions.items())),
+            ),
+            search_kind="methods",
+        )
+    )
 
     from pilotsite.pages.citable import version_pages, data_catalogue_page
     from pilotsite.pages.corpus_pages import corpus_pages
@@ -280,16 +494,41 @@ def build_pages(model: SiteModel) -> list[Page]:
         pages += corpus_pages(model, model.catalog)
     pages += version_pages(model)
     pages.append(data_catalogue_page(model))
-    pages.append(Page("changes/index", "changes.qmd.j2", t("nav.changes"), model.language, t("page.changes_description"),
-                      crumbs(root, Link(t("nav.changes"), "")), ChangesContext(editions(version_entries(model, root))),
-                      files=((FEED, version_feed(model, all_versions, changes_feed, "changes/")),),
-                      feeds=((changes_feed, FEED),)))
-    pages.append(Page("search/index", "search.qmd.j2", t("nav.search"), model.language, t("page.search_description"),
-                      crumbs(root, Link(t("nav.search"), "")), SearchContext(f"{root}pagefind/", tuple(f"{root}{model.up}{folder}/" for bundles in model.search_bundles.values()
-                                                                for folder, _ in bundles)),
-                      scripts=(f"{root}pagefind/pagefind-ui.js", f"{root}{model.up}assets/search.js")))
+    pages.append(
+        Page(
+            "changes/index",
+            "changes.qmd.j2",
+            t("nav.changes"),
+            model.language,
+            t("page.changes_description"),
+            crumbs(root, Link(t("nav.changes"), "")),
+            ChangesContext(editions(version_entries(model, root))),
+            files=((FEED, version_feed(model, all_versions, changes_feed, "changes/")),),
+            feeds=((changes_feed, FEED),),
+        )
+    )
+    pages.append(
+        Page(
+            "search/index",
+            "search.qmd.j2",
+            t("nav.search"),
+            model.language,
+            t("page.search_description"),
+            crumbs(root, Link(t("nav.search"), "")),
+            SearchContext(
+                f"{root}pagefind/",
+                tuple(
+                    f"{root}{model.up}{folder}/" for bundles in model.search_bundles.values() for folder, _ in bundles
+                ),
+            ),
+            scripts=(f"{root}pagefind/pagefind-ui.js", f"{root}{model.up}assets/search.js"),
+        )
+    )
 
-    pages = [replace(p, path=EDITIONS[model.language] + p.path, language=model.language) for p in with_search_titles(model, pages)]
+    pages = [
+        replace(p, path=EDITIONS[model.language] + p.path, language=model.language)
+        for p in with_search_titles(model, pages)
+    ]
     counts = Counter(p.path for p in pages)
     duplicates = sorted(p for p, n in counts.items() if n > 1)
     if duplicates:
@@ -312,11 +551,19 @@ def with_search_titles(model: SiteModel, pages: list[Page]) -> list[Page]:
     from pilotsite.state.fingerprint import package_version, write_atomic
 
     chinese = sorted({p.title for p in pages if p.search_kind and HAN.search(p.title)})
-    parts = [json.dumps(chinese, ensure_ascii=False), package_version("jieba"), Path(words.__file__).read_text(encoding="utf-8"),
-             words.load_lexicon(model.project.root).user_dictionary.read_text(encoding="utf-8-sig"), Path(__file__).read_text(encoding="utf-8")]
+    parts = [
+        json.dumps(chinese, ensure_ascii=False),
+        package_version("jieba"),
+        Path(words.__file__).read_text(encoding="utf-8"),
+        words.load_lexicon(model.project.root).user_dictionary.read_text(encoding="utf-8-sig"),
+        Path(__file__).read_text(encoding="utf-8"),
+    ]
     key = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
-    cache = (model.catalog.cache_dir / "search-titles" / f"{key}.json"
-             if model.catalog is not None and model.catalog.cache_dir is not None else None)
+    cache = (
+        model.catalog.cache_dir / "search-titles" / f"{key}.json"
+        if model.catalog is not None and model.catalog.cache_dir is not None
+        else None
+    )
     if cache is not None and cache.is_file():
         segmented = json.loads(cache.read_text(encoding="utf-8"))
     else:
@@ -324,7 +571,9 @@ def with_search_titles(model: SiteModel, pages: list[Page]) -> list[Page]:
         segmented = {title: search_words(title, tokenizer) for title in chinese}
         if cache is not None:
             write_atomic(cache, json.dumps(segmented, ensure_ascii=False).encode("utf-8"))
-    return [replace(p, search_title=segmented.get(p.title) or search_words(p.title)) if p.search_kind else p for p in pages]
+    return [
+        replace(p, search_title=segmented.get(p.title) or search_words(p.title)) if p.search_kind else p for p in pages
+    ]
 
 
 def search_words(title: str, tokenizer=None) -> str:
@@ -339,7 +588,9 @@ def search_words(title: str, tokenizer=None) -> str:
     found = []
     for word in tokenizer.lcut(title):
         if re.search(r"\w", word):
-            found += [word] + [part for part in tokenizer.lcut_for_search(word) if part != word and not word.startswith(part)]
+            found += [word] + [
+                part for part in tokenizer.lcut_for_search(word) if part != word and not word.startswith(part)
+            ]
     return " ".join(found)
 
 
@@ -349,17 +600,31 @@ def corpus_first_uses(model: SiteModel, root: str) -> tuple[TimelineEvent, ...]:
     events = []
     for result in model.results.values():
         data = result.data
-        if result.figure.kind != "corpus" or not {"term", "level", "first_date", "sentence", "text_id"} <= set(data.columns):
+        if result.figure.kind != "corpus" or not {"term", "level", "first_date", "sentence", "text_id"} <= set(
+            data.columns
+        ):
             continue
         corpus = model.catalog.corpora.get(result.figure.params.get("corpus")) if model.catalog is not None else None
         if corpus is None or not result.figure.id.endswith("-diffusion-adoption"):
             continue
         links = corpus_links(model, result)
         for row in data[data["level"] == "centre"].itertuples(index=False):
-            events.append(TimelineEvent(
-                row.first_date, row.first_date, row.first_date, False, model.interface.text("timeline.first_use", term=row.term),
-                row.sentence, Link(f"{row.title} ({corpus.name.of(model.language)})", root + links.get(("text_id", row.text_id), "")),
-                root + links.get(("sentence", row.sentence), ""), derived=figure_href(root, result.figure.id)))
+            events.append(
+                TimelineEvent(
+                    row.first_date,
+                    row.first_date,
+                    row.first_date,
+                    False,
+                    model.interface.text("timeline.first_use", term=row.term),
+                    row.sentence,
+                    Link(
+                        f"{row.title} ({corpus.name.of(model.language)})",
+                        root + links.get(("text_id", row.text_id), ""),
+                    ),
+                    root + links.get(("sentence", row.sentence), ""),
+                    derived=figure_href(root, result.figure.id),
+                )
+            )
     return tuple(events)
 
 
@@ -383,10 +648,14 @@ def analysis_description(interface: Interface, analysis: str, source: str) -> tu
     translated = interface.description(analysis)
     if translated:
         return translated, interface.language, ""
-    return module_docstring(source), reference, interface.text("methods.untranslated", file=descriptions_label(interface.language),
-                                                                key=analysis)
+    return (
+        module_docstring(source),
+        reference,
+        interface.text("methods.untranslated", file=descriptions_label(interface.language), key=analysis),
+    )
 
 
 def module_docstring(source: str) -> str:
     import ast
+
     return ast.get_docstring(ast.parse(source)) or ""

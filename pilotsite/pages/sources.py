@@ -3,6 +3,7 @@
 Both renderers read these same sources. Every value from data is escaped: inside raw HTML
 blocks by HTML escaping (plus backticks and braces), inside Markdown by backslash-escaping every ASCII punctuation character.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -109,8 +110,12 @@ HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34
 def sentence_paragraphs(sentences) -> Markup:
     """Numbered sentences as paragraphs anchored #s-N: (number, sentence) pairs, escaped as
     html_text does, in one pass (a corpus text page has thousands of them)."""
-    return Markup("".join(f'<p id="s-{number}"><span class="meta">{number}</span> {sentence.translate(HTML_ESCAPES)}</p>\n'
-                          for number, sentence in sentences))
+    return Markup(
+        "".join(
+            f'<p id="s-{number}"><span class="meta">{number}</span> {sentence.translate(HTML_ESCAPES)}</p>\n'
+            for number, sentence in sentences
+        )
+    )
 
 
 def markdown_text(value) -> Markup:
@@ -126,8 +131,11 @@ def yaml_string(value) -> Markup:
 
 def site_templates(site_dir: Path) -> tuple[tuple[str, str], ...]:
     """Every template and layout of site/, as (name, source): what a worker elsewhere needs."""
-    return tuple((p.name, p.read_text(encoding="utf-8")) for folder in ("templates", "layouts")
-                 for p in sorted((site_dir / folder).glob("*.j2")))
+    return tuple(
+        (p.name, p.read_text(encoding="utf-8"))
+        for folder in ("templates", "layouts")
+        for p in sorted((site_dir / folder).glob("*.j2"))
+    )
 
 
 @lru_cache(maxsize=2)
@@ -136,16 +144,20 @@ def templates_from_sources(templates: tuple[tuple[str, str], ...]) -> jinja2.Env
     return template_environment(None, templates=templates)
 
 
-def template_environment(site_dir: Path | None, cache_dir: Path | None = None,
-                         templates: tuple[tuple[str, str], ...] = ()) -> jinja2.Environment:
+def template_environment(
+    site_dir: Path | None, cache_dir: Path | None = None, templates: tuple[tuple[str, str], ...] = ()
+) -> jinja2.Environment:
     """Templates from site/ (or given as text); compiled templates are kept in cache_dir (keyed by their source)."""
     bytecode = None
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
         bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir))
     env = jinja2.Environment(
-        loader=(jinja2.DictLoader(dict(templates)) if site_dir is None
-                else jinja2.FileSystemLoader([str(site_dir / "templates"), str(site_dir / "layouts")])),
+        loader=(
+            jinja2.DictLoader(dict(templates))
+            if site_dir is None
+            else jinja2.FileSystemLoader([str(site_dir / "templates"), str(site_dir / "layouts")])
+        ),
         bytecode_cache=bytecode,
         autoescape=True,
         finalize=html_text,
@@ -156,10 +168,16 @@ def template_environment(site_dir: Path | None, cache_dir: Path | None = None,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update({"md": markdown_text, "yamlstr": yaml_string, "tojson_attr": lambda v: Markup(json.dumps(v)),
-                        "sentence_paragraphs": sentence_paragraphs,
-                        # the CSL item as one line of JSON (valid YAML) for Quarto's citation front matter
-                        "csl_item": lambda text: Markup(json.dumps(json.loads(text)[0], ensure_ascii=False))})
+    env.filters.update(
+        {
+            "md": markdown_text,
+            "yamlstr": yaml_string,
+            "tojson_attr": lambda v: Markup(json.dumps(v)),
+            "sentence_paragraphs": sentence_paragraphs,
+            # the CSL item as one line of JSON (valid YAML) for Quarto's citation front matter
+            "csl_item": lambda text: Markup(json.dumps(json.loads(text)[0], ensure_ascii=False)),
+        }
+    )
     return env
 
 
@@ -168,7 +186,9 @@ def templates_digest(site_dir: Path) -> str:
     and the engine's code (filters here, properties of the page models in pages.py, …)."""
     digest = hashlib.sha256()
     engine = Path(__file__).parents[1]  # pilotsite/
-    files = [(engine, p) for p in sorted(engine.rglob("*.py"))] + [(site_dir, p) for p in sorted(site_dir.glob("*/*.j2"))]
+    files = [(engine, p) for p in sorted(engine.rglob("*.py"))] + [
+        (site_dir, p) for p in sorted(site_dir.glob("*/*.j2"))
+    ]
     for folder, path in files:
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -201,8 +221,9 @@ class SourceWriter:
     what this build did not write is removed at the end.
     """
 
-    def __init__(self, model: SiteModel, project_dir: Path, template_cache: Path | None = None,
-                 source_cache: Path | None = None):
+    def __init__(
+        self, model: SiteModel, project_dir: Path, template_cache: Path | None = None, source_cache: Path | None = None
+    ):
         self.model = model
         self.project_dir = project_dir
         self.env = template_environment(model.project.site, template_cache)
@@ -226,8 +247,9 @@ class SourceWriter:
         if self.source_cache is None:
             return None
         if page.key_hint:  # everything the page shows, named by its maker (see Page.key_hint)
-            return hashlib.sha256(f"{self.templates}\n{page.template}\n{page.key_hint}".encode()
-                                  + pickle.dumps(self.settings, protocol=5)).hexdigest()
+            return hashlib.sha256(
+                f"{self.templates}\n{page.template}\n{page.key_hint}".encode() + pickle.dumps(self.settings, protocol=5)
+            ).hexdigest()
         return source_key(self.templates, page, self.settings)
 
     def target(self, path: str) -> Path:
@@ -272,7 +294,9 @@ class SourceWriter:
         return keys
 
     def render(self, page: Page) -> str:
-        return self.env.get_template(page.template).render(page=page, ctx=page.context, site=TemplateSite(self.settings, page.language))
+        return self.env.get_template(page.template).render(
+            page=page, ctx=page.context, site=TemplateSite(self.settings, page.language)
+        )
 
     def place(self, path: str, cached: Path, key: str) -> None:
         """A page whose source another stage made and cached (corpus_texts.py): linked into place."""
@@ -318,8 +342,14 @@ class SourceWriter:
                 os.rmdir(folder)
 
 
-def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, template_cache: Path | None = None,
-                  site_files: dict[str, bytes] | None = None, source_cache: Path | None = None) -> dict[str, str | None]:
+def write_sources(
+    model: SiteModel,
+    pages: list[Page],
+    project_dir: Path,
+    template_cache: Path | None = None,
+    site_files: dict[str, bytes] | None = None,
+    source_cache: Path | None = None,
+) -> dict[str, str | None]:
     """Every page's .qmd, its folder's files, the site-level files, the assets and _quarto.yml, in one go."""
     writer = SourceWriter(model, project_dir, template_cache, source_cache)
     keys = writer.write(pages)
@@ -327,11 +357,26 @@ def write_sources(model: SiteModel, pages: list[Page], project_dir: Path, templa
     return keys
 
 
-PAGE_FILES = ("figures/**/figure.svg", "figures/**/figure.png", f"figures/**/{PDF_FILE}", f"figures/**/{PRINT_PNG}",
-              f"figures/**/{THUMBNAIL}", f"figures/**/{EMBED_IMAGE}", "figures/**/data.csv", "figures/**/*.py",
-              "figures/**/cite.*", f"figures/**/{CFF_FILE}", *(f"figures/**/{name}" for name in DEPOSIT_FILES),
-              f"figures/**/{BUNDLE_FILE}", "figures/*/versions.js", "figures/*/inputs.csv", f"figures/*/{FEED}",
-              f"changes/{FEED}", "corpus/**/evidence.csv", f"documents/*/{FINDINGS_PDF}")
+PAGE_FILES = (
+    "figures/**/figure.svg",
+    "figures/**/figure.png",
+    f"figures/**/{PDF_FILE}",
+    f"figures/**/{PRINT_PNG}",
+    f"figures/**/{THUMBNAIL}",
+    f"figures/**/{EMBED_IMAGE}",
+    "figures/**/data.csv",
+    "figures/**/*.py",
+    "figures/**/cite.*",
+    f"figures/**/{CFF_FILE}",
+    *(f"figures/**/{name}" for name in DEPOSIT_FILES),
+    f"figures/**/{BUNDLE_FILE}",
+    "figures/*/versions.js",
+    "figures/*/inputs.csv",
+    f"figures/*/{FEED}",
+    f"changes/{FEED}",
+    "corpus/**/evidence.csv",
+    f"documents/*/{FINDINGS_PDF}",
+)
 
 
 def quarto_project(model: SiteModel, paths: list[str]) -> str:
@@ -357,9 +402,18 @@ def quarto_project(model: SiteModel, paths: list[str]) -> str:
             "render": [f"{path}.qmd" for path in paths],
             # the pages' own files in every edition's folders, and the shared assets and site-level files
             "resources": ["assets/**", "datapackage.json", "CITATION.cff", "sitemap.xml", "robots.txt"]
-                         + [f"{folder}{pattern}" for folder in EDITIONS.values() for pattern in PAGE_FILES],
+            + [f"{folder}{pattern}" for folder in EDITIONS.values() for pattern in PAGE_FILES],
         },
         "website": website,
-        "format": {"html": {"css": ["assets/fonts/cjk.css", "assets/style.css"], "toc": False, "lang": "en", "canonical-url": True}},
+        "format": {
+            "html": {
+                "css": ["assets/fonts/cjk.css", "assets/style.css"],
+                "toc": False,
+                "lang": "en",
+                "canonical-url": True,
+            }
+        },
     }
-    return "# Generated by build.py from site/ and data/; do not edit.\n" + yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+    return "# Generated by build.py from site/ and data/; do not edit.\n" + yaml.safe_dump(
+        config, allow_unicode=True, sort_keys=False
+    )

@@ -21,6 +21,7 @@ characters from them. Its @font-face (family OWN_FAMILY) and the font stack that
 are a <style> in that page's <head> alone (add_own_faces, after rendering), so the page fetches
 it instead of those slices, no other page fetches it, and cjk.css stays the same for all.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -85,7 +86,9 @@ def slice_characters(use: dict[str, int], outside_corpus: set[str]) -> list[str]
         for character in sorted(tiers[tier]):
             current.append(character)
             target = slice_target(use[character])
-            if (character_hash(character) % target == 0 and len(current) >= target // 2) or len(current) == MOST_IN_SLICE:
+            if (character_hash(character) % target == 0 and len(current) >= target // 2) or len(
+                current
+            ) == MOST_IN_SLICE:
                 slices.append("".join(current))
                 current = []
         if current:
@@ -97,9 +100,11 @@ def slice_characters(use: dict[str, int], outside_corpus: set[str]) -> list[str]
 # without 'locl' (its glyphs are for Japanese, Korean and traditional Chinese; for zh the font's
 # default glyphs are the ones shown) and without vertical writing, which the site does not use:
 # their alternate glyphs would double the bytes.
-KEPT_FEATURES = ("abvf abvm abvs akhn blwf blwm blws calt ccmp cfar chws cjct clig cswh curs dist dnom fin2 fin3 fina "
-                 "frac half haln halt init isol jalt kern liga ljmo ltra ltrm mark med2 medi mkmk mset nukt numr palt "
-                 "pref pres pstf psts rand rclt rkrf rlig rphf rtla rtlm rvrn stch tjmo vatu").split()
+KEPT_FEATURES = (
+    "abvf abvm abvs akhn blwf blwm blws calt ccmp cfar chws cjct clig cswh curs dist dnom fin2 fin3 fina "
+    "frac half haln halt init isol jalt kern liga ljmo ltra ltrm mark med2 medi mkmk mset nukt numr palt "
+    "pref pres pstf psts rand rclt rkrf rlig rphf rtla rtlm rvrn stch tjmo vatu"
+).split()
 DROPPED_TABLES = ("vhea", "vmtx", "VORG")
 
 
@@ -117,8 +122,10 @@ def font_face_of_cjk():
 
 
 def cache_name(characters: str) -> str:
-    key = (f"{FONT_FILE}\n{package_version('uharfbuzz')}\n{package_version('fonttools')}\n{package_version('brotli')}\n"
-           f"{SLICE_FORMAT}\n{characters}")
+    key = (
+        f"{FONT_FILE}\n{package_version('uharfbuzz')}\n{package_version('fonttools')}\n{package_version('brotli')}\n"
+        f"{SLICE_FORMAT}\n{characters}"
+    )
     return hashlib.sha256(key.encode("utf-8")).hexdigest() + ".woff2"
 
 
@@ -188,12 +195,15 @@ def unicode_range(characters: str) -> str:
 
 def font_face(url: str, characters: str, family: str = FAMILY) -> str:
     # block, not swap: the fallback has no CJK glyphs at all, so a brief wait beats empty boxes
-    return (f'@font-face {{ font-family: "{family}"; src: url("{url}") format("woff2"); font-display: block;\n'
-            f"  unicode-range: {unicode_range(characters)}; }}\n")
+    return (
+        f'@font-face {{ font-family: "{family}"; src: url("{url}") format("woff2"); font-display: block;\n'
+        f"  unicode-range: {unicode_range(characters)}; }}\n"
+    )
 
 
-def own_characters(characters: str, slices: list[str], sizes: list[int], budget: int,
-                   slice_of: dict[str, int] | None = None) -> str:
+def own_characters(
+    characters: str, slices: list[str], sizes: list[int], budget: int, slice_of: dict[str, int] | None = None
+) -> str:
     """The characters of a page that a face of its own should hold, or "" when the slices it
     needs stay within budget (bytes): the page's characters from its least-used slices (fewest of
     their characters on the page first), taken until the slices left and the own face (estimated
@@ -218,8 +228,9 @@ def slice_index(slices: list[str]) -> dict[str, int]:
     return {ch: index for index, characters in enumerate(slices) for ch in characters}
 
 
-def page_characters(source_dir: Path, source_keys: dict[str, str | None], cache_dir: Path,
-                    known: dict[str, str] | None = None) -> dict[str, str]:
+def page_characters(
+    source_dir: Path, source_keys: dict[str, str | None], cache_dir: Path, known: dict[str, str] | None = None
+) -> dict[str, str]:
     """The CJK characters of each page's .qmd (source_keys: every page path without .qmd -> its
     source key or None); a page whose source key is known is looked up in
     cache_dir/characters.json, or in known (page -> characters, from the stage that made it),
@@ -231,8 +242,13 @@ def page_characters(source_dir: Path, source_keys: dict[str, str | None], cache_
     found = {}
     for page in sorted(source_keys):  # this build's pages (the folder may still hold an earlier build's)
         key = source_keys[page]
-        characters = (memo.saved[key] if key in memo.saved else known[page] if page in known
-                      else cjk_characters([(source_dir / f"{page}.qmd").read_text(encoding="utf-8")]))
+        characters = (
+            memo.saved[key]
+            if key in memo.saved
+            else known[page]
+            if page in known
+            else cjk_characters([(source_dir / f"{page}.qmd").read_text(encoding="utf-8")])
+        )
         found[page] = characters
         if key:
             memo.keep(key, characters)
@@ -240,8 +256,14 @@ def page_characters(source_dir: Path, source_keys: dict[str, str | None], cache_
     return found
 
 
-def write_font(source_dir: Path, layout_texts: dict[str, str], cache_dir: Path, source_keys: dict[str, str | None],
-               known: dict[str, str] | None = None, jobs: int = 0) -> tuple[list[Path], dict[str, str]]:
+def write_font(
+    source_dir: Path,
+    layout_texts: dict[str, str],
+    cache_dir: Path,
+    source_keys: dict[str, str | None],
+    known: dict[str, str] | None = None,
+    jobs: int = 0,
+) -> tuple[list[Path], dict[str, str]]:
     """Write the slices and their CSS for the .qmd pages under source_dir (layout_texts: the folder
     of each edition -> what each of its pages shows around its source, the layout's Chinese);
     returns the files written, and the <style> of each page that has a face of its own (page
@@ -261,11 +283,15 @@ def write_font(source_dir: Path, layout_texts: dict[str, str], cache_dir: Path, 
     for page, characters in pages.items():
         use.update(characters)
         use.update(layouts[edition(page)].difference(characters))
-    outside_corpus = set().union(*layouts.values(), *(set(chars) for page, chars in pages.items()
-                                                      if not page[len(edition(page)):].startswith("corpus/")))
+    outside_corpus = set().union(
+        *layouts.values(),
+        *(set(chars) for page, chars in pages.items() if not page[len(edition(page)) :].startswith("corpus/")),
+    )
     slices = slice_characters(use, outside_corpus)
-    css = ("/* Generated by the build (pilotsite/pages/webfont.py): Noto Sans CJK SC, SIL OFL 1.1 (OFL.txt), in\n"
-           "   slices; a browser fetches a slice only for a page with a character in its unicode-range. */\n")
+    css = (
+        "/* Generated by the build (pilotsite/pages/webfont.py): Noto Sans CJK SC, SIL OFL 1.1 (OFL.txt), in\n"
+        "   slices; a browser fetches a slice only for a page with a character in its unicode-range. */\n"
+    )
     folder = source_dir / FONT_DIR
     folder.mkdir(parents=True, exist_ok=True)
     written = [source_dir / FONT_CSS]
@@ -323,9 +349,11 @@ def add_own_faces(site: Path, plan: FontPlan, html_keys: dict, jobs: int = 0) ->
         put_link(plan.cache_dir / cache_name(characters), site / FONT_DIR / name)  # kept in the cache below
         written.append(site / FONT_DIR / name)
         root = "../" * page.count("/")
-        style = ("<style>/* this page's rarest characters: a face of its own (webfont.py) */\n"
-                 + font_face(f"{root}{FONT_DIR}/{name}", characters, OWN_FAMILY)
-                 + f'body {{ --font: "{OWN_FAMILY}", "{FAMILY}", {FALLBACK}; }}</style>\n')
+        style = (
+            "<style>/* this page's rarest characters: a face of its own (webfont.py) */\n"
+            + font_face(f"{root}{FONT_DIR}/{name}", characters, OWN_FAMILY)
+            + f'body {{ --font: "{OWN_FAMILY}", "{FAMILY}", {FALLBACK}; }}</style>\n'
+        )
         path = site / f"{page}.html"
         html = path.read_text(encoding="utf-8")
         head = html.find("</head>")

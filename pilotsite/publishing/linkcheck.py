@@ -1,4 +1,5 @@
 """Crawling a built site for internal links and images that do not resolve."""
+
 from __future__ import annotations
 
 import html

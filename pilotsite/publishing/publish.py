@@ -1,6 +1,7 @@
 """Swapping a fully built site into place, so a failed build never touches the published one.
 The site is staged beside the published one (pilotsite/state/staging.py), sharing every
 unchanged file with it."""
+
 from __future__ import annotations
 
 import os

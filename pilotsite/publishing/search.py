@@ -14,6 +14,7 @@ Pagefind's title metadata is split into words only at spaces, so each indexed pa
 its title's words, Chinese segmented, in the meta field title_words (Page.search_title, written by
 the layout); the search page (site/assets/search.js) ranks title matches by that field.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -100,7 +101,11 @@ def bundles(indexed: list[str], corpora: dict[str, list[tuple[str, list[str]]]])
             chosen.update({f"corpus/{corpus_id}/texts/{text_id}/index.html": folder for text_id in text_ids})
     for page in sorted(indexed):
         parts = page.split("/")
-        evidence = corpus_bundle(parts[1], "evidence") if len(parts) > 3 and parts[0] == "corpus" and parts[2] == "evidence" else ""
+        evidence = (
+            corpus_bundle(parts[1], "evidence")
+            if len(parts) > 3 and parts[0] == "corpus" and parts[2] == "evidence"
+            else ""
+        )
         edition = next((folder for folder in EDITIONS.values() if folder and page.startswith(folder)), "")
         if page in chosen:
             found[chosen[page]].append(page)
@@ -121,8 +126,14 @@ def glob_escape(path: str) -> str:
     return "".join(f"[{c}]" if c in "*?[]{},\\" else c for c in path)
 
 
-def index_site(site: Path, indexed: list[str], corpora: dict[str, list[tuple[str, list[str]]]],
-               html_keys: dict[str, str] | None = None, cache_dir: Path | None = None, progress: Progress = OFF) -> None:
+def index_site(
+    site: Path,
+    indexed: list[str],
+    corpora: dict[str, list[tuple[str, list[str]]]],
+    html_keys: dict[str, str] | None = None,
+    cache_dir: Path | None = None,
+    progress: Progress = OFF,
+) -> None:
     """Write the search bundles (index and UI) into the site; fails the build if Pagefind fails.
 
     indexed: the pages marked for indexing (paths with .html); corpora: each corpus's bundles.
@@ -176,8 +187,14 @@ def run_pagefind(site: Path, folder: str, glob: str) -> None:
     import json
     import tempfile
 
-    config = {"site": str(site.resolve()), "glob": glob, "output_subdir": folder, "force_language": INDEX_LANGUAGE,
-              "keep_index_url": True, "silent": True}
+    config = {
+        "site": str(site.resolve()),
+        "glob": glob,
+        "output_subdir": folder,
+        "force_language": INDEX_LANGUAGE,
+        "keep_index_url": True,
+        "silent": True,
+    }
     with tempfile.TemporaryDirectory(prefix="pagefind-") as workdir:
         (Path(workdir) / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
         result = subprocess.run([str(executable())], cwd=workdir, capture_output=True, text=True, check=False)
@@ -208,7 +225,7 @@ def canonicalise(bundle: Path) -> None:
 
     def cbor_load(path: Path):
         try:
-            return loads(gzip.decompress(path.read_bytes())[len(SIGNATURE):])
+            return loads(gzip.decompress(path.read_bytes())[len(SIGNATURE) :])
         except (CBORDecodeError, OSError, EOFError) as exc:
             raise BuildError(f"Pagefind wrote a file this build cannot read: {path.name} ({exc})") from None
 
@@ -229,8 +246,14 @@ def canonicalise(bundle: Path) -> None:
         meta = replace_strings(meta, renames)
         # The meta lists the filters as [name, file] pairs, also in HashMap order: sort that list.
         renamed = set(renames.values())
-        meta = [sorted(part) if isinstance(part, list) and part and all(isinstance(p, list) and len(p) == 2 and p[1] in renamed for p in part)
-                else part for part in meta]
+        meta = [
+            sorted(part)
+            if isinstance(part, list)
+            and part
+            and all(isinstance(p, list) and len(p) == 2 and p[1] in renamed for p in part)
+            else part
+            for part in meta
+        ]
         data = SIGNATURE + cbor_dump(meta)
         new_meta = prefix + hashlib.sha256(data).hexdigest()[:10]
         meta_file.unlink()

@@ -6,6 +6,7 @@ The build keeps only small things between batches: each page's keys, and per evi
 totals and first rows, while every counted sentence goes straight into the item's evidence.csv.
 A text is read only when one of its pages is not cached or the evidence must be gathered anew.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,7 +24,7 @@ from pathlib import Path
 from pilotsite.state.caching import KeyedMemo
 from pilotsite.inputs.corpus import Corpus, CorpusText, decode_text, split_sentences
 from pilotsite.pages.model import EDITIONS
-from pilotsite.pages.corpus_pages import (SHOWN, Evidence, EvidenceItem, evidence_columns, parts_of, slug, text_pages)
+from pilotsite.pages.corpus_pages import SHOWN, Evidence, EvidenceItem, evidence_columns, parts_of, slug, text_pages
 from pilotsite.state.fingerprint import write_atomic
 from pilotsite.state.progress import OFF, Progress
 from pilotsite.analysis.segment import decode
@@ -82,8 +83,9 @@ def read_maybe(source: str | bytes | None) -> bytes | None:
         return None
 
 
-def text_evidence(job: TextJob, sentences: list[str], items: tuple[EvidenceItem, ...], columns: tuple[str, ...],
-                  known: dict) -> dict:
+def text_evidence(
+    job: TextJob, sentences: list[str], items: tuple[EvidenceItem, ...], columns: tuple[str, ...], known: dict
+) -> dict:
     """The text's evidence for every item: known (its cached evidence) completed with the items
     it does not cover yet, from the text's tokens and coded units. Per item with hits: its rows
     of evidence.csv as CSV text, the occurrences, and its first SHOWN rows."""
@@ -117,14 +119,26 @@ def text_evidence(job: TextJob, sentences: list[str], items: tuple[EvidenceItem,
         writers[key].writerow([job.text.id, job.text.title, *values, number, occurrences, sentences[number - 1]])
         rows[key][1] = total + occurrences
         if len(shown) < SHOWN:
-            shown.append({"text_id": job.text.id, "title": job.text.title, "values": values, "sentence_number": number,
-                          "part": parts[number - 1], "occurrences": occurrences, "sentence": sentences[number - 1]})
-    found = dict(known["rows"]) | {key: [buffer.getvalue(), total, shown] for key, (buffer, total, shown) in rows.items()}
+            shown.append(
+                {
+                    "text_id": job.text.id,
+                    "title": job.text.title,
+                    "values": values,
+                    "sentence_number": number,
+                    "part": parts[number - 1],
+                    "occurrences": occurrences,
+                    "sentence": sentences[number - 1],
+                }
+            )
+    found = dict(known["rows"]) | {
+        key: [buffer.getvalue(), total, shown] for key, (buffer, total, shown) in rows.items()
+    }
     return {"items": sorted(set(known["items"]) | {i.key for i in missing}), "rows": found}
 
 
-def text_batch(jobs: list[TextJob], corpus: Corpus, spec, items: tuple[EvidenceItem, ...],
-               store: PageStore | None = None) -> tuple[list, dict]:
+def text_batch(
+    jobs: list[TextJob], corpus: Corpus, spec, items: tuple[EvidenceItem, ...], store: PageStore | None = None
+) -> tuple[list, dict]:
     """Worker entry point: for each text, (id, number of pages, [(path, .qmd, HTML, its CJK
     characters)] in every edition (EDITIONS, in its order; with a store, .qmd and HTML are put
     there and None is sent back), its evidence cache anew or None); and for each evidence item,
@@ -149,8 +163,15 @@ def text_batch(jobs: list[TextJob], corpus: Corpus, spec, items: tuple[EvidenceI
             raw = decode_text(Path(job.source).read_bytes(), job.label) if job.label else job.source
             sentences = split_sentences(raw)
         # the text's pages in every edition, one edition after another
-        made = [replace(page, path=EDITIONS[language] + page.path, language=language)
-                for language, interface in interfaces for page in text_pages(corpus, job.text, sentences, interface)] if job.pages else []
+        made = (
+            [
+                replace(page, path=EDITIONS[language] + page.path, language=language)
+                for language, interface in interfaces
+                for page in text_pages(corpus, job.text, sentences, interface)
+            ]
+            if job.pages
+            else []
+        )
         pages += made
         anew = None
         if items:
@@ -181,7 +202,9 @@ def text_batch(jobs: list[TextJob], corpus: Corpus, spec, items: tuple[EvidenceI
                 source, html, _ = rendered[path]
                 store.put(job.hint, number % count + 1, languages[number // count], source, html)
                 rendered[path] = (None, None, rendered[path][2])
-    texts = [(text_id, count, [(path, *rendered[path]) for path in paths], anew) for text_id, count, paths, anew in results]
+    texts = [
+        (text_id, count, [(path, *rendered[path]) for path in paths], anew) for text_id, count, paths, anew in results
+    ]
     return texts, {key: (buffers[key].getvalue(), e.total, e.by_group, e.rows) for key, e in found.items() if e.total}
 
 
@@ -190,8 +213,18 @@ def evidence_key(corpus: Corpus, work, items: list[EvidenceItem]) -> str:
     digest = hashlib.sha256(EVIDENCE_FORMAT.encode() + Path(__file__).read_bytes())
     columns = evidence_columns(corpus)
     for text in corpus.texts:
-        digest.update(json.dumps([text.id, text.title, [text.value(c) for c in columns], work.token_key(text),
-                                  work.coded_key(text) if work.tools else ""], ensure_ascii=False).encode("utf-8"))
+        digest.update(
+            json.dumps(
+                [
+                    text.id,
+                    text.title,
+                    [text.value(c) for c in columns],
+                    work.token_key(text),
+                    work.coded_key(text) if work.tools else "",
+                ],
+                ensure_ascii=False,
+            ).encode("utf-8")
+        )
     digest.update(json.dumps([[i.kind, i.value] for i in items], ensure_ascii=False).encode("utf-8"))
     digest.update(str(SHOWN).encode())
     return digest.hexdigest()
@@ -208,11 +241,14 @@ class EvidenceWriter:
         shutil.rmtree(self.temporary, ignore_errors=True)
         self.temporary.mkdir(parents=True)
         self.found = {item.key: Evidence() for item in items}
-        self.files = {item.key: open(self.temporary / f"{slug(item.kind, item.value)}.csv", "w", encoding="utf-8", newline="")
-                      for item in items}
+        self.files = {
+            item.key: open(self.temporary / f"{slug(item.kind, item.value)}.csv", "w", encoding="utf-8", newline="")
+            for item in items
+        }
         for handle in self.files.values():
-            csv.writer(handle, lineterminator="\n").writerow(["text_id", "title", *self.columns, "sentence_number",
-                                                              "occurrences", "sentence"])
+            csv.writer(handle, lineterminator="\n").writerow(
+                ["text_id", "title", *self.columns, "sentence_number", "occurrences", "sentence"]
+            )
 
     def add(self, fragments: dict) -> None:
         """What one batch adds to each item (see text_batch), batches in text order."""
@@ -239,27 +275,44 @@ class EvidenceWriter:
 
 def read_evidence(folder: Path) -> dict[str, Evidence]:
     saved = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    return {k: Evidence(v["total"], v["by_group"], v["rows"], folder / f"{slug(*k.split(':', 1))}.csv") for k, v in saved.items()}
+    return {
+        k: Evidence(v["total"], v["by_group"], v["rows"], folder / f"{slug(*k.split(':', 1))}.csv")
+        for k, v in saved.items()
+    }
 
 
 class TextStage:
     """Runs the per-text stage for every corpus and links each text page into the page sources
     and the staged site, from the caches where it can."""
 
-    def __init__(self, catalog, writer, renderer, spec, cache_dir: Path, jobs: int = 0, scheduler: str = "",
-                 progress: Progress = OFF):
+    def __init__(
+        self,
+        catalog,
+        writer,
+        renderer,
+        spec,
+        cache_dir: Path,
+        jobs: int = 0,
+        scheduler: str = "",
+        progress: Progress = OFF,
+    ):
         self.catalog, self.writer, self.renderer, self.spec = catalog, writer, renderer, spec
         self.progress = progress
         self.cache_dir = cache_dir  # .build/cache
         self.jobs, self.scheduler = jobs, scheduler
         self.parts = KeyedMemo(cache_dir / "text-parts.json")  # text page key -> number of pages
         # the site settings too: the interface's texts are on every text page
-        self.finishing = hashlib.sha256(json.dumps([spec.templates, spec.html]).encode() + pickle.dumps(spec.settings, protocol=5)
-                                        + (renderer.finishing.encode() if renderer is not None else b"")).hexdigest()
+        self.finishing = hashlib.sha256(
+            json.dumps([spec.templates, spec.html]).encode()
+            + pickle.dumps(spec.settings, protocol=5)
+            + (renderer.finishing.encode() if renderer is not None else b"")
+        ).hexdigest()
         self.used_evidence: set[str] = set()
         self.used_text_evidence: set[str] = set()
         self.prune_text_evidence = True  # false once a corpus took its evidence whole from the cache
-        self.code = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parents[1] / "pages" / "corpus_pages.py").read_bytes()).hexdigest()
+        self.code = hashlib.sha256(
+            Path(__file__).read_bytes() + (Path(__file__).parents[1] / "pages" / "corpus_pages.py").read_bytes()
+        ).hexdigest()
         self.indexed: list[str] = []
         self.rendered: list[str] = []  # text pages rendered anew by this build
         self.characters: dict[str, str] = {}  # their CJK characters, for the web font
@@ -272,7 +325,8 @@ class TextStage:
 
     def cached(self, key: str) -> bool:
         return (self.writer.source_cache / f"{key}.qmd").is_file() and (
-            self.renderer is None or (self.renderer.finished_dir / f"{key}.html").is_file())
+            self.renderer is None or (self.renderer.finished_dir / f"{key}.html").is_file()
+        )
 
     def text_evidence_path(self, corpus: Corpus, text: CorpusText) -> Path:
         """Where a text's evidence is cached: keyed by what its rows show, not by the items, which
@@ -280,9 +334,21 @@ class TextStage:
         from pilotsite.pages.corpus_pages import PART_CHARACTERS
 
         work = self.catalog.textwork
-        key = json.dumps([EVIDENCE_FORMAT, sys.version, self.code, work.token_key(text), work.coded_key(text) if work.tools else "",
-                          text.id, text.title, [text.value(c) for c in evidence_columns(corpus)], SHOWN, PART_CHARACTERS],
-                         ensure_ascii=False)
+        key = json.dumps(
+            [
+                EVIDENCE_FORMAT,
+                sys.version,
+                self.code,
+                work.token_key(text),
+                work.coded_key(text) if work.tools else "",
+                text.id,
+                text.title,
+                [text.value(c) for c in evidence_columns(corpus)],
+                SHOWN,
+                PART_CHARACTERS,
+            ],
+            ensure_ascii=False,
+        )
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
         self.used_text_evidence.add(digest)
         # marshal, not JSON: read back only by this Python (its version is in the key), and several
@@ -298,7 +364,9 @@ class TextStage:
         self.used_evidence.add(key)
         folder = self.cache_dir / "evidence" / key
         evidence = None if (folder / "summary.json").is_file() else EvidenceWriter(corpus, items, folder)
-        shell = replace(corpus, texts=(), groupings=tuple(replace(g, members={}) for g in corpus.groupings), comparison=None)
+        shell = replace(
+            corpus, texts=(), groupings=tuple(replace(g, members={}) for g in corpus.groupings), comparison=None
+        )
         first = corpus.groupings[0] if corpus.groupings else None
         group_of = {text_id: value for value, ids in first.members.items() for text_id in ids} if first else {}
         hints = {t.id: text_key_hint(corpus, t) for t in corpus.texts}
@@ -310,7 +378,9 @@ class TextStage:
                 self.link(corpus, text, hints[text.id], count)
             if not cached or evidence is not None:
                 todo.append((text, not cached))
-        evidence_paths = {text.id: self.text_evidence_path(corpus, text) for text, _ in todo} if evidence is not None else {}
+        evidence_paths = (
+            {text.id: self.text_evidence_path(corpus, text) for text, _ in todo} if evidence is not None else {}
+        )
 
         def batches():
             batch = []
@@ -319,13 +389,33 @@ class TextStage:
                 tokens = work.token_path(text) if path is not None else None
                 coded = work.coded_path(text) if path is not None and work.tools else None
                 if self.scheduler:  # cluster workers need not share this disk: they get the bytes
-                    batch.append(TextJob(text, corpus.read_text(text), "", pages, read_maybe(str(path)) if path else None,
-                                         tokens and tokens.read_bytes(), coded and coded.read_bytes(), group_of.get(text.id, ""),
-                                         hints[text.id]))
+                    batch.append(
+                        TextJob(
+                            text,
+                            corpus.read_text(text),
+                            "",
+                            pages,
+                            read_maybe(str(path)) if path else None,
+                            tokens and tokens.read_bytes(),
+                            coded and coded.read_bytes(),
+                            group_of.get(text.id, ""),
+                            hints[text.id],
+                        )
+                    )
                 else:
-                    batch.append(TextJob(text, str(corpus.folder / text.file), f"{corpus.label}/{text.file}", pages,
-                                         str(path) if path else None, tokens and str(tokens), coded and str(coded),
-                                         group_of.get(text.id, ""), hints[text.id]))
+                    batch.append(
+                        TextJob(
+                            text,
+                            str(corpus.folder / text.file),
+                            f"{corpus.label}/{text.file}",
+                            pages,
+                            str(path) if path else None,
+                            tokens and str(tokens),
+                            coded and str(coded),
+                            group_of.get(text.id, ""),
+                            hints[text.id],
+                        )
+                    )
                 if len(batch) >= BATCH_TEXTS:
                     yield batch
                     batch = []
@@ -333,14 +423,20 @@ class TextStage:
                 yield batch
 
         by_id = {t.id: t for t in corpus.texts}
-        caches = PageStore(self.finishing, self.writer.source_cache, self.renderer.finished_dir if self.renderer else None)
+        caches = PageStore(
+            self.finishing, self.writer.source_cache, self.renderer.finished_dir if self.renderer else None
+        )
         store = None if self.scheduler else caches  # local workers share this disk: they put the pages there themselves
         label = f"text pages of {corpus.id}" + (" and their evidence" if evidence is not None else "")
         try:
             with self.progress.task(label, len(todo), "texts") as advance:
-                for results, fragments in run_batches("pilotsite.rendering.corpus_texts:text_batch", batches(),
-                                                      (shell, self.spec, tuple(items) if evidence is not None else (), store),
-                                                      self.jobs, self.scheduler):
+                for results, fragments in run_batches(
+                    "pilotsite.rendering.corpus_texts:text_batch",
+                    batches(),
+                    (shell, self.spec, tuple(items) if evidence is not None else (), store),
+                    self.jobs,
+                    self.scheduler,
+                ):
                     self._take(results, by_id, evidence_paths, caches, hints, corpus)
                     if evidence is not None:
                         evidence.add(fragments)

@@ -3,6 +3,7 @@
 Pandoc's output for each page body is cached by the hash of that body, so only pages whose
 source changed are converted again; those are converted in one pandoc run.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -49,7 +50,7 @@ def split_front_matter(text: str) -> str:
     if text.startswith("---\n"):
         end = text.find("\n---\n", 4)
         if end >= 0:
-            return text[end + 5:]
+            return text[end + 5 :]
     return text
 
 
@@ -63,7 +64,7 @@ def raw_html_only(body: str) -> str | None:
     (tests/test_render.py checks the two agree on every such page of the site)."""
     blocks, end = [], 0
     for block in RAW_HTML_BLOCK.finditer(body):  # one pass: what lies between the blocks must be blank
-        if body[end:block.start()].strip():
+        if body[end : block.start()].strip():
             return None
         blocks.append(block.group(1))
         end = block.end()
@@ -91,7 +92,9 @@ def pandoc_to_html(bodies: list[str]) -> list[str]:
     separator = f"\n\n```{{=html}}\n{PAGE_BREAK}\n```\n\n"
     result = subprocess.run(
         [pandoc_path(), "--from", "markdown", "--to", "html5", "--wrap", "none", "--lua-filter", str(LUA_FILTER)],
-        input=separator.join(bodies).encode("utf-8"), capture_output=True, check=False,
+        input=separator.join(bodies).encode("utf-8"),
+        capture_output=True,
+        check=False,
     )
     if result.returncode != 0 or result.stderr.strip():
         raise BuildError(f"pandoc failed: {result.stderr.decode('utf-8', 'replace').strip()}")
@@ -138,19 +141,31 @@ class BodyCache:
         return out
 
 
-def render_pages(pages: list[Page], spec: RenderSpec, bodies: BodyCache | None = None) -> list[tuple[str, str, bytes | None]]:
+def render_pages(
+    pages: list[Page], spec: RenderSpec, bodies: BodyCache | None = None
+) -> list[tuple[str, str, bytes | None]]:
     """(path, .qmd source, finished HTML or None) of each page: Jinja2, then one pandoc run for
     all the bodies (or those not in `bodies`, the cache), then the layout. Runs in the build or
     in a worker process or on a cluster."""
     env = templates_from_sources(spec.templates)
-    sources = [env.get_template(p.template).render(page=p, ctx=p.context, site=TemplateSite(spec.settings, p.language)) for p in pages]
+    sources = [
+        env.get_template(p.template).render(page=p, ctx=p.context, site=TemplateSite(spec.settings, p.language))
+        for p in pages
+    ]
     if not spec.html:
         return [(p.path, source, None) for p, source in zip(pages, sources)]
     texts = [split_front_matter(source) for source in sources]
     converted = markdown_to_html(texts) if bodies is None else bodies.convert(texts)
-    return [(p.path, source, env.get_template(p.layout).render(page=p, site=TemplateSite(spec.settings, p.language), nav=spec.nav,
-                                                               body=Markup(body)).encode("utf-8"))
-            for p, source, body in zip(pages, sources, converted)]
+    return [
+        (
+            p.path,
+            source,
+            env.get_template(p.layout)
+            .render(page=p, site=TemplateSite(spec.settings, p.language), nav=spec.nav, body=Markup(body))
+            .encode("utf-8"),
+        )
+        for p, source, body in zip(pages, sources, converted)
+    ]
 
 
 class EmbeddedRenderer:
@@ -159,8 +174,9 @@ class EmbeddedRenderer:
     A page whose finished HTML is cached under its key (from its source key) is linked from the
     cache: no pandoc, no layout. Between batches only each page's keys are kept."""
 
-    def __init__(self, project: Project, source_dir: Path, out_dir: Path, cache_dir: Path,
-                 nav: tuple[tuple[str, str], ...] = ()):
+    def __init__(
+        self, project: Project, source_dir: Path, out_dir: Path, cache_dir: Path, nav: tuple[tuple[str, str], ...] = ()
+    ):
         self.project = project
         self.nav = nav
         self.source_dir = source_dir
@@ -168,8 +184,12 @@ class EmbeddedRenderer:
         self.cache_dir = cache_dir
         self.layouts = template_environment(project.site, cache_dir.parent / "templates")
         self.renderer = hashlib.sha256(LUA_FILTER.read_bytes() + pandoc_version().encode()).hexdigest()
-        self.finishing = hashlib.sha256(self.renderer.encode() + Path(__file__).read_bytes() + repr(nav).encode()
-                                        + b"".join(p.read_bytes() for p in sorted((project.site / "layouts").glob("*.j2")))).hexdigest()
+        self.finishing = hashlib.sha256(
+            self.renderer.encode()
+            + Path(__file__).read_bytes()
+            + repr(nav).encode()
+            + b"".join(p.read_bytes() for p in sorted((project.site / "layouts").glob("*.j2")))
+        ).hexdigest()
         self.finished_dir = cache_dir / "finished"
         # finished key -> body key, so the body cache keeps what finished pages were made from
         self.index = KeyedMemo(self.finished_dir / "index.json")
@@ -205,7 +225,13 @@ class EmbeddedRenderer:
         self.rendered += stale
         for page, key in to_render:
             body = (self.cache_dir / f"{self.body_keys[page.path]}.html").read_text(encoding="utf-8")
-            html = self.layouts.get_template(page.layout).render(page=page, site=TemplateSite(self.project.settings, page.language), nav=self.nav, body=Markup(body)).encode("utf-8")
+            html = (
+                self.layouts.get_template(page.layout)
+                .render(
+                    page=page, site=TemplateSite(self.project.settings, page.language), nav=self.nav, body=Markup(body)
+                )
+                .encode("utf-8")
+            )
             (self.out_dir / f"{page.path}.html").write_bytes(html)
             if key:
                 write_atomic(self.finished_dir / f"{key}.html", html)

@@ -8,6 +8,7 @@ comes back is small: each page's path and keys. The HTML is what the build itsel
 (render_pages, as the per-text stage uses: tests/test_render.py and the byte-identical rebuild
 tests hold both routes to the same bytes).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,17 +32,21 @@ def render_uncached(pages: list, writer, renderer, spec: RenderSpec, jobs: int =
     if writer.source_cache is None or "fork" not in multiprocessing.get_all_start_methods():
         return
     keys = writer.precompute_keys(pages)
-    todo = [index for index, page in enumerate(pages) if keys[page.path] and not cached(keys[page.path], writer, renderer)]
+    todo = [
+        index for index, page in enumerate(pages) if keys[page.path] and not cached(keys[page.path], writer, renderer)
+    ]
     workers = process_count(jobs)
     size = max(10, min(MOST_IN_BATCH, -(-len(todo) // (4 * workers))))  # about four tasks per worker
-    batches = [todo[start:start + size] for start in range(0, len(todo), size)]
+    batches = [todo[start : start + size] for start in range(0, len(todo), size)]
     workers = min(workers, len(batches))
     if workers < 2:
         return
     _FORKED = (pages, keys, writer, renderer, spec)
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool, \
-                progress.task("rendering pages", len(todo), "pages") as advance:
+        with (
+            ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool,
+            progress.task("rendering pages", len(todo), "pages") as advance,
+        ):
             for made in pool.map(_render_batch, batches):
                 advance(len(made))
                 for path, key, body_key, converted in made:

@@ -1,5 +1,6 @@
 """Small pieces every content-keyed build cache shares: linking an entry out, pruning unused
 entries, and a JSON file of values by content key."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,12 @@ def put_link(source: Path, target: Path, copy: bool = False) -> None:
     replacing whatever was there by a rename: a file that may be linked elsewhere (into the
     published site) is never written through."""
     try:
-        if os.path.samefile(source, target) or copy and target.stat().st_size == source.stat().st_size \
-                and target.read_bytes() == source.read_bytes():
+        if (
+            os.path.samefile(source, target)
+            or copy
+            and target.stat().st_size == source.stat().st_size
+            and target.read_bytes() == source.read_bytes()
+        ):
             return
     except FileNotFoundError:
         pass

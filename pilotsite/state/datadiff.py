@@ -3,6 +3,7 @@
 Rows are matched by the figure's primary key (Figure.primary_key) where it identifies every row
 of both versions; otherwise only whole rows are compared (added and removed).
 """
+
 from __future__ import annotations
 
 import csv
@@ -60,7 +61,9 @@ class DataDiff:
         for row in self.removed:
             writer.writerow(["removed", *row])
         for new, old, columns in self.changed:
-            writer.writerow(["changed", *(f"{o}{ARROW}{n}" if c in columns else n for c, n, o in zip(self.columns, new, old))])
+            writer.writerow(
+                ["changed", *(f"{o}{ARROW}{n}" if c in columns else n for c, n, o in zip(self.columns, new, old))]
+            )
         for row in self.added:
             writer.writerow(["added", *row])
         return buffer.getvalue().encode("utf-8")
@@ -89,11 +92,18 @@ def compare(old: bytes, new: bytes, primary_key: tuple[str, ...] | list[str] = (
     keyed_new = {tuple(r[i] for i in positions): r for r in news}
     if not positions or len(keyed_old) != len(olds) or len(keyed_new) != len(news):  # no key that names every row
         old_set, new_set = set(olds), set(news)
-        return DataDiff(columns, (), tuple(r for r in news if r not in old_set), tuple(r for r in olds if r not in new_set))
+        return DataDiff(
+            columns, (), tuple(r for r in news if r not in old_set), tuple(r for r in olds if r not in new_set)
+        )
     changed = []
     for name, row in keyed_new.items():
         before = keyed_old.get(name)
         if before is not None and before != row:
             changed.append((row, before, tuple(c for c, a, b in zip(columns, before, row) if a != b)))
-    return DataDiff(columns, key, tuple(r for k, r in keyed_new.items() if k not in keyed_old),
-                    tuple(r for k, r in keyed_old.items() if k not in keyed_new), tuple(changed))
+    return DataDiff(
+        columns,
+        key,
+        tuple(r for k, r in keyed_new.items() if k not in keyed_old),
+        tuple(r for k, r in keyed_old.items() if k not in keyed_new),
+        tuple(changed),
+    )

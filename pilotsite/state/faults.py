@@ -7,6 +7,7 @@ had written is removed: the staging copy of the site and its own temporary files
 build that was killed cannot clean up: the next one finds its marker and sweeps the leftovers
 first.
 """
+
 from __future__ import annotations
 
 import errno
@@ -52,17 +53,26 @@ def plain_error(exc: OSError, out: Path, work_dir: Path) -> MachineFault:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         free = shutil.disk_usage(existing_ancestor(Path(where))).free
         published = folder_size(out) if out.is_dir() else 0
-        need = (f"a build needs room for the files that changed (the unchanged ones are hard links to the published "
-                 f"site; where no link can be made, for a second copy of it, about {megabytes(published)}) "
-                 if published else "a build needs room for the whole site ")
-        return MachineFault(f"no space left on the device while writing {where}: {megabytes(free)} free there now; {need}"
-                          f"and for its caches in {work_dir}. {unchanged}. Free some space, then build again")
+        need = (
+            f"a build needs room for the files that changed (the unchanged ones are hard links to the published "
+            f"site; where no link can be made, for a second copy of it, about {megabytes(published)}) "
+            if published
+            else "a build needs room for the whole site "
+        )
+        return MachineFault(
+            f"no space left on the device while writing {where}: {megabytes(free)} free there now; {need}"
+            f"and for its caches in {work_dir}. {unchanged}. Free some space, then build again"
+        )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return MachineFault(f"permission denied: the build may not write {where} ({exc.strerror}). {unchanged}. "
-                          f"Make the folder writable for this user (or choose another with --out), then build again")
+        return MachineFault(
+            f"permission denied: the build may not write {where} ({exc.strerror}). {unchanged}. "
+            f"Make the folder writable for this user (or choose another with --out), then build again"
+        )
     if isinstance(exc, FileNotFoundError):
-        return MachineFault(f"a file vanished while the build was running: {where} (deleted or moved by another program?). "
-                          f"{unchanged}. Build again")
+        return MachineFault(
+            f"a file vanished while the build was running: {where} (deleted or moved by another program?). "
+            f"{unchanged}. Build again"
+        )
     return MachineFault(f"{exc.strerror or exc} while working on {where}. {unchanged}")
 
 

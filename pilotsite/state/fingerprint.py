@@ -4,6 +4,7 @@ imports this before (and instead of) pandas and matplotlib.
 mtime and size are only a fast path to skip re-reading a file whose recorded hash is known;
 the hash is always what is compared.
 """
+
 from __future__ import annotations
 
 import ast
@@ -59,7 +60,9 @@ def outside_corpus_folders(root: Path, trees: tuple[str, ...]) -> list[tuple[str
 
     try:
         config = yaml.safe_load((root / CORPORA_CONFIG).read_text(encoding="utf-8")) or {}
-        entries = [e["path"] for e in config.get("corpora") or [] if isinstance(e, dict) and isinstance(e.get("path"), str)]
+        entries = [
+            e["path"] for e in config.get("corpora") or [] if isinstance(e, dict) and isinstance(e.get("path"), str)
+        ]
     except (OSError, ValueError, yaml.YAMLError, AttributeError, TypeError):
         return []
     inside = [(root / tree).resolve() for tree in trees]
@@ -215,9 +218,18 @@ def library_versions() -> dict[str, str]:
     return {name: package_version(name) for name in OUTPUT_LIBRARIES}
 
 
-def figure_components(*, figure_id: str, analysis: Path, analysis_label: str, inputs: tuple[str, ...],
-                      params: dict, root: Path, hashes: FileHashes, libraries: dict[str, str],
-                      loaders: dict[str, tuple[str, ...]] | None = None) -> dict[str, str]:
+def figure_components(
+    *,
+    figure_id: str,
+    analysis: Path,
+    analysis_label: str,
+    inputs: tuple[str, ...],
+    params: dict,
+    root: Path,
+    hashes: FileHashes,
+    libraries: dict[str, str],
+    loaders: dict[str, tuple[str, ...]] | None = None,
+) -> dict[str, str]:
     """Everything a figure's output depends on, each as name -> content hash."""
     components = {f"data:{p}": hashes.sha256(root / p) for p in inputs}
     modules = dict(project_modules(analysis, ENGINE_MODULES))

@@ -14,6 +14,7 @@ does not grow by a corpus-sized map with every version of a corpus figure), publ
 entries from before versions were decided by what is published, same_as: the earlier version
 with identical outputs, if any.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -46,21 +47,35 @@ class Change:
 
 def published_digest(csv: bytes, svg: bytes, png: bytes, shown: dict) -> str:
     """What a reader sees of a version, as one hash: data, image and the text around it."""
-    return sha256_bytes(canonical_json({"data.csv": sha256_bytes(csv), "figure.svg": sha256_bytes(svg),
-                                        "figure.png": sha256_bytes(png),
-                                        **{k: shown.get(k) or "" for k in SHOWN_TEXT}}).encode("utf-8"))
+    return sha256_bytes(
+        canonical_json(
+            {
+                "data.csv": sha256_bytes(csv),
+                "figure.svg": sha256_bytes(svg),
+                "figure.png": sha256_bytes(png),
+                **{k: shown.get(k) or "" for k in SHOWN_TEXT},
+            }
+        ).encode("utf-8")
+    )
 
 
 def text_changes(old_meta: dict, new_meta: dict) -> tuple[tuple[str, str, str], ...]:
     """(name, old, new) of each text a reader sees (SHOWN_TEXT) that differs between two versions' meta."""
-    return tuple((name, old_meta.get(name) or "", new_meta.get(name) or "") for name in SHOWN_TEXT
-                 if (old_meta.get(name) or "") != (new_meta.get(name) or ""))
+    return tuple(
+        (name, old_meta.get(name) or "", new_meta.get(name) or "")
+        for name in SHOWN_TEXT
+        if (old_meta.get(name) or "") != (new_meta.get(name) or "")
+    )
 
 
 def result_digest(result) -> str:
     f = result.figure
-    return published_digest(result.csv, result.svg, result.png,
-                            {"title": f.title, "caption": f.caption, "alt": result.alt, "notes": "\n".join(f.notes)})
+    return published_digest(
+        result.csv,
+        result.svg,
+        result.png,
+        {"title": f.title, "caption": f.caption, "alt": result.alt, "notes": "\n".join(f.notes)},
+    )
 
 
 def code_path(result) -> str:
@@ -73,9 +88,18 @@ def version_meta(result, number: int, edition: str, documents: dict) -> dict:
     f = result.figure
     return {
         "code": code_path(result),
-        "id": f.id, "version": version_of(result.key), "number": number, "edition": edition,
-        "title": f.title, "caption": f.caption, "alt": result.alt, "notes": "\n".join(f.notes), "kind": f.kind, "lang": f.lang,
-        "analysis": f.analysis, "primary_key": list(f.primary_key),
+        "id": f.id,
+        "version": version_of(result.key),
+        "number": number,
+        "edition": edition,
+        "title": f.title,
+        "caption": f.caption,
+        "alt": result.alt,
+        "notes": "\n".join(f.notes),
+        "kind": f.kind,
+        "lang": f.lang,
+        "analysis": f.analysis,
+        "primary_key": list(f.primary_key),
         "documents": [{"id": d, "title": documents[d].title, "reference": documents[d].reference} for d in f.documents],
     }
 
@@ -103,11 +127,19 @@ def load(root: Path) -> dict:
             folder = root / VERSION_FOLDER.format(figure=figure_id, version=entry["version"])
             try:
                 meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-                entry["published"] = published_digest(*((folder / n).read_bytes() for n in ("data.csv", "figure.svg", "figure.png")),
-                                                      meta)
+                entry["published"] = published_digest(
+                    *((folder / n).read_bytes() for n in ("data.csv", "figure.svg", "figure.png")), meta
+                )
             except FileNotFoundError as missing:
-                raise BuildError([Problem(LEDGER, f"figure '{figure_id}' version {entry['version']}: {missing.filename} is "
-                                                  "missing from history/ (restore it from git)")]) from None
+                raise BuildError(
+                    [
+                        Problem(
+                            LEDGER,
+                            f"figure '{figure_id}' version {entry['version']}: {missing.filename} is "
+                            "missing from history/ (restore it from git)",
+                        )
+                    ]
+                ) from None
             for old in ("columns", "rows_added", "rows_removed"):
                 entry.pop(old, None)
             earlier = next((e for e in migrated if e["published"] == entry["published"] and not e.get("same_as")), None)
@@ -120,8 +152,15 @@ def load(root: Path) -> dict:
     return ledger
 
 
-def describe(root: Path, figure_id: str, previous: dict | None, entry: dict, primary_key,
-             csv: bytes | None = None, shown: dict | None = None) -> tuple[dict, str]:
+def describe(
+    root: Path,
+    figure_id: str,
+    previous: dict | None,
+    entry: dict,
+    primary_key,
+    csv: bytes | None = None,
+    shown: dict | None = None,
+) -> tuple[dict, str]:
     """The diff of a version against the one before it, and a one-line summary of it."""
     if previous is None:
         return {}, "first published version"
@@ -132,10 +171,16 @@ def describe(root: Path, figure_id: str, previous: dict | None, entry: dict, pri
     old_csv = (folder / "data.csv").read_bytes() if (folder / "data.csv").is_file() else b""
     new_csv = csv if csv is not None else (new_folder / "data.csv").read_bytes()
     diff = compare(old_csv, new_csv, primary_key)
-    record = {"added": len(diff.added), "removed": len(diff.removed), "changed": len(diff.changed),
-              "cells": [list(c) for c in diff.cells()[:CELLS_KEPT]]}
+    record = {
+        "added": len(diff.added),
+        "removed": len(diff.removed),
+        "changed": len(diff.changed),
+        "cells": [list(c) for c in diff.cells()[:CELLS_KEPT]],
+    }
     parts = [diff.summary()] if not diff.empty else []
-    old_meta = json.loads((folder / "meta.json").read_text(encoding="utf-8")) if (folder / "meta.json").is_file() else {}
+    old_meta = (
+        json.loads((folder / "meta.json").read_text(encoding="utf-8")) if (folder / "meta.json").is_file() else {}
+    )
     new_meta = shown if shown is not None else json.loads((new_folder / "meta.json").read_text(encoding="utf-8"))
     parts += [f"{name} changed" for name, _, _ in text_changes(old_meta, new_meta)]
     if not parts:
@@ -145,7 +190,9 @@ def describe(root: Path, figure_id: str, previous: dict | None, entry: dict, pri
     return record, "; ".join(parts)
 
 
-def record(ledger: dict, root: Path, results, edition: str, documents: dict) -> tuple[dict, list[Change], dict[str, bytes]]:
+def record(
+    ledger: dict, root: Path, results, edition: str, documents: dict
+) -> tuple[dict, list[Change], dict[str, bytes]]:
     """The ledger with a new entry for every figure whose published outputs changed, the
     changes, and the files of each new version to keep in history/ (path -> bytes). Pure:
     nothing is written here."""
@@ -164,14 +211,29 @@ def record(ledger: dict, root: Path, results, edition: str, documents: dict) -> 
             continue
         # Outputs back to those of an earlier version: it is current again, under its own number
         # and permanent page, and the ledger records the return.
-        earlier = next((e for e in history if e["published"] == digest and not e.get("same_as") and not e.get("restores")), None)
+        earlier = next(
+            (e for e in history if e["published"] == digest and not e.get("same_as") and not e.get("restores")), None
+        )
         version = earlier["version"] if earlier else version_of(result.key)
         if earlier is None and any(e["version"] == version for e in history):
-            raise BuildError([Problem(result.figure.analysis, f"figure '{fid}' drew different outputs from the same inputs "
-                                                              f"as version {version}: its analysis is not deterministic")])
+            raise BuildError(
+                [
+                    Problem(
+                        result.figure.analysis,
+                        f"figure '{fid}' drew different outputs from the same inputs "
+                        f"as version {version}: its analysis is not deterministic",
+                    )
+                ]
+            )
         number = earlier["number"] if earlier else max((e["number"] for e in history), default=0) + 1
-        entry = {"version": version, "number": number, "edition": edition, "published": digest,
-                 "previous": latest["version"] if latest else None, "components": result.components}
+        entry = {
+            "version": version,
+            "number": number,
+            "edition": edition,
+            "published": digest,
+            "previous": latest["version"] if latest else None,
+            "components": result.components,
+        }
         if earlier:
             entry["restores"] = True
         if latest:
@@ -181,7 +243,9 @@ def record(ledger: dict, root: Path, results, edition: str, documents: dict) -> 
         else:
             entry["changed"] = []
         meta = version_meta(result, number, edition, documents)
-        entry["diff"], entry["summary"] = describe(root, fid, latest, entry, list(result.figure.primary_key), result.csv, meta)
+        entry["diff"], entry["summary"] = describe(
+            root, fid, latest, entry, list(result.figure.primary_key), result.csv, meta
+        )
         if latest:
             history[-1] = {k: v for k, v in latest.items() if k != "components"}
         history.append(entry)
@@ -189,12 +253,18 @@ def record(ledger: dict, root: Path, results, edition: str, documents: dict) -> 
         if earlier:
             continue  # its files are in history/ already, and stay as they are
         folder = VERSION_FOLDER.format(figure=fid, version=version)
-        files.update({
-            f"{folder}/data.csv": result.csv, f"{folder}/figure.svg": result.svg, f"{folder}/figure.png": result.png,
-            f"{folder}/{PDF_FILE}": result.pdf,
-            code_path(result): result.source.encode("utf-8"),
-            f"{folder}/meta.json": (json.dumps(meta, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"),
-        })
+        files.update(
+            {
+                f"{folder}/data.csv": result.csv,
+                f"{folder}/figure.svg": result.svg,
+                f"{folder}/figure.png": result.png,
+                f"{folder}/{PDF_FILE}": result.pdf,
+                code_path(result): result.source.encode("utf-8"),
+                f"{folder}/meta.json": (json.dumps(meta, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode(
+                    "utf-8"
+                ),
+            }
+        )
     return {"figures": dict(sorted(figures.items()))}, changes, files
 
 
@@ -217,4 +287,6 @@ def save(root: Path, ledger: dict, files: dict[str, bytes]) -> None:
     """Version data first, the ledger last: a kill in between leaves a ledger that is merely behind."""
     for relative_path, content in sorted(files.items()):
         write_atomic(root / relative_path, content)
-    write_atomic(root / LEDGER, (json.dumps(ledger, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_atomic(
+        root / LEDGER, (json.dumps(ledger, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    )

@@ -9,6 +9,7 @@ or with --no-wait stops at once with that message. The locks are the operating s
 but never blocks; and filelock closes the lock's descriptor in forked children, so a worker that
 outlives a killed build does not keep its lock (tests/test_locking.py checks both). Beside each lock a small file names the process holding it, for the message.
 """
+
 from __future__ import annotations
 
 import os
@@ -32,7 +33,9 @@ def output_lock(out: Path) -> Path:
 def describe_owner(lock_file: Path) -> str:
     """The process holding a lock, as its owner file names it."""
     try:
-        return (lock_file.parent / (lock_file.name + OWNER_SUFFIX)).read_text(encoding="utf-8").strip() or "another process"
+        return (lock_file.parent / (lock_file.name + OWNER_SUFFIX)).read_text(
+            encoding="utf-8"
+        ).strip() or "another process"
     except OSError:
         return "another process"
 
@@ -40,20 +43,24 @@ def describe_owner(lock_file: Path) -> str:
 def write_owner(lock_file: Path) -> None:
     command = " ".join(Path(arg).name if i == 0 else arg for i, arg in enumerate(sys.argv)) or "python"
     (lock_file.parent / (lock_file.name + OWNER_SUFFIX)).write_text(
-        f"process {os.getpid()} ({command}), started {time.strftime('%H:%M:%S')}", encoding="utf-8")
+        f"process {os.getpid()} ({command}), started {time.strftime('%H:%M:%S')}", encoding="utf-8"
+    )
 
 
 @contextmanager
-def one_build_at_a_time(work_dir: Path, out: Path, wait: bool = True,
-                        say: Callable[[str], None] = print) -> Iterator[None]:
+def one_build_at_a_time(
+    work_dir: Path, out: Path, wait: bool = True, say: Callable[[str], None] = print
+) -> Iterator[None]:
     """Hold the locks of work_dir (.build/) and out while the block runs; always in that order,
     so two builds never each hold one and wait for the other."""
     from filelock import FileLock, Timeout
 
     held = []
     try:
-        for lock_file, what in ((work_dir / BUILD_LOCK, f"this project's {work_dir.name}/"),
-                                (output_lock(out), f"the output folder {out}")):
+        for lock_file, what in (
+            (work_dir / BUILD_LOCK, f"this project's {work_dir.name}/"),
+            (output_lock(out), f"the output folder {out}"),
+        ):
             lock_file.parent.mkdir(parents=True, exist_ok=True)
             lock = FileLock(str(lock_file))
             try:
@@ -61,8 +68,10 @@ def one_build_at_a_time(work_dir: Path, out: Path, wait: bool = True,
             except Timeout:
                 owner = describe_owner(lock_file)
                 if not wait:
-                    raise BuildBusy(f"another build is using {what}: {owner}. Not waiting (--no-wait); "
-                                     f"run again when it has finished") from None
+                    raise BuildBusy(
+                        f"another build is using {what}: {owner}. Not waiting (--no-wait); "
+                        f"run again when it has finished"
+                    ) from None
                 say(f"Waiting for another build that is using {what}: {owner} …")
                 lock.acquire()
                 say("      … it has finished; building now")

@@ -4,6 +4,7 @@ seconds, without control characters. With --quiet: nothing.
 
 A phase asks for a task and calls advance(n) as work completes, wherever it completes: in this
 process, as forked workers return their batches, or as a Dask cluster's results arrive."""
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,12 @@ Advance = Callable[[int], None]
 
 def terminal_wanted() -> bool:
     """A bar only where a person watches a terminal that can draw one."""
-    return (sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM", "") != "dumb"
-            and not os.environ.get("CI"))
+    return (
+        sys.stdout.isatty()
+        and "NO_COLOR" not in os.environ
+        and os.environ.get("TERM", "") != "dumb"
+        and not os.environ.get("CI")
+    )
 
 
 class Progress:
@@ -50,8 +55,15 @@ class Progress:
     def _bar(self, label: str, total: int, unit: str) -> Iterator[Advance]:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
 
-        columns = (TextColumn(f"      {label}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
-                   TextColumn("{task.fields[rate]}"), TextColumn("·"), TimeRemainingColumn())
+        columns = (
+            TextColumn(f"      {label}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn(unit),
+            TextColumn("{task.fields[rate]}"),
+            TextColumn("·"),
+            TimeRemainingColumn(),
+        )
         with Bar(*columns, transient=True) as bar:
             task = bar.add_task(label, total=total, rate="")
             started = time.perf_counter()

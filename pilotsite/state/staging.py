@@ -5,6 +5,7 @@ it: only what changed takes new space, and the site is not written again on each
 A file linked from the published site is never written through: whatever changes a staged file
 replaces it by a rename (write_staged here, caching.put_link and put_bytes, fingerprint.write_atomic).
 Where no link can be made (another filesystem), the file is written or copied as before."""
+
 from __future__ import annotations
 
 import os
@@ -66,7 +67,13 @@ def share_unchanged(staging: Path, folder: str = "") -> int:
                 continue
             if (twin_stat.st_ino, twin_stat.st_dev) == (stat.st_ino, stat.st_dev) or twin_stat.st_size != stat.st_size:
                 continue
-            if path.is_file() and twin.is_file() and not path.is_symlink() and not twin.is_symlink() \
-                    and twin.read_bytes() == path.read_bytes() and link_in(twin, path):
+            if (
+                path.is_file()
+                and twin.is_file()
+                and not path.is_symlink()
+                and not twin.is_symlink()
+                and twin.read_bytes() == path.read_bytes()
+                and link_in(twin, path)
+            ):
                 shared += stat.st_size
     return shared

@@ -4,6 +4,7 @@ Everything lives under one root, .build/ (git-ignored): page sources, every cach
 report. Deleting it means a full rebuild. Standard library only: the no-op check uses this
 before (and instead of) pandas and matplotlib.
 """
+
 from __future__ import annotations
 
 import json
@@ -69,15 +70,24 @@ class BuildState:
     def unchanged(self, out: Path, inputs: str) -> dict | None:
         """The last build of out, if its inputs are the same and its output is untouched."""
         record = self.last.get(str(out.resolve()))
-        if record and record["inputs"] == inputs and out.is_dir() and tree_digests(out, self.hashes) == record["outputs"]:
+        if (
+            record
+            and record["inputs"] == inputs
+            and out.is_dir()
+            and tree_digests(out, self.hashes) == record["outputs"]
+        ):
             return record
         return None
 
     def save(self, out: Path, inputs: str, figure_keys: dict[str, str], pages: int) -> None:
         self.figure_keys = figure_keys
         self._write("figures.json", figure_keys)
-        self.last[str(out.resolve())] = {"inputs": inputs, "outputs": tree_digests(out, self.hashes),
-                                         "figures": len(figure_keys), "pages": pages}
+        self.last[str(out.resolve())] = {
+            "inputs": inputs,
+            "outputs": tree_digests(out, self.hashes),
+            "figures": len(figure_keys),
+            "pages": pages,
+        }
         self._write("last-build.json", self.last)
         self.hashes.save()
 
@@ -99,8 +109,9 @@ def input_files(root: Path) -> dict[str, str]:
     for label, folder in fingerprint.outside_corpus_folders(root, INPUT_TREES):
         files.update((f"{label}/{name}", path) for name, path in fingerprint.walk_files(str(folder)))
     if catalogues_root(root) != root:
-        files.update((f"checkout/{CATALOGUES}/{name}", path)
-                     for name, path in fingerprint.walk_files(str(CHECKOUT / CATALOGUES)))
+        files.update(
+            (f"checkout/{CATALOGUES}/{name}", path) for name, path in fingerprint.walk_files(str(CHECKOUT / CATALOGUES))
+        )
     return files
 
 
@@ -114,7 +125,8 @@ def catalogues_root(root: Path) -> Path:
 def inputs_digest(root: Path, hashes: fingerprint.FileHashes, options: dict) -> str:
     """One hash over every file the site is made from, the library versions and the options."""
     files = {label: hashes.sha256(path) for label, path in input_files(root).items()}
-    versions = fingerprint.library_versions() | {name: fingerprint.package_version(name)
-                                                 for name in ("pypandoc-binary", "Jinja2", "pagefind-bin-extended")}
+    versions = fingerprint.library_versions() | {
+        name: fingerprint.package_version(name) for name in ("pypandoc-binary", "Jinja2", "pagefind-bin-extended")
+    }
     versions["python"] = platform.python_version()
     return fingerprint.sha256_bytes(fingerprint.canonical_json([files, versions, options]).encode("utf-8"))
