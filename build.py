@@ -25,15 +25,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-# Only light modules at start-up: a no-op build must finish before pandas would have loaded.
-from pilotsite.errors import (
-    BuildError,
+# Imported only after the sys.path change above, so that this folder's pilotsite is the one found; and
+# only light modules at start-up: a no-op build must finish before pandas would have loaded.
+from pilotsite.errors import (  # noqa: E402  (after sys.path.insert)
     EXIT_BAD_INPUT,
     EXIT_BUSY,
     EXIT_DIFFERS,
-    EXIT_DONE,  # noqa: E402
+    EXIT_DONE,
     EXIT_INTERRUPTED,
     EXIT_MACHINE_FAULT,
+    BuildError,
 )
 from pilotsite.publishing import publish  # noqa: E402
 from pilotsite.state import faults  # noqa: E402
@@ -164,7 +165,6 @@ def _build(
         }
 
     from pilotsite import pipeline
-
     from pilotsite.state.progress import Progress
 
     progress = Progress.for_output(quiet=verbosity == VERBOSITY["quiet"], write=say)

@@ -115,7 +115,7 @@ def draw_events(data: pd.DataFrame, fig) -> None:
     starts = [year_fraction(d, False) for d in data["date_start"]]
     ends = [year_fraction(d, True) for d in data["date_end"]]
     rows = range(len(data))
-    for i, (_, row) in zip(rows, data.iterrows()):
+    for i, (_, row) in zip(rows, data.iterrows(), strict=False):
         colour = colour_of[row["document_id"]]
         bars = ax.barh(
             i,

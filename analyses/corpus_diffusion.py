@@ -156,12 +156,12 @@ def first_uses(inputs) -> pd.DataFrame:
     centre_year = {r["term"]: r["first_year"] for r in rows if r["level"] == "centre"}
     data["lag_years"] = [
         ("" if level == "centre" or term not in centre_year else year - centre_year[term])
-        for term, level, year in zip(data["term"], data["level"], data["first_year"])
+        for term, level, year in zip(data["term"], data["level"], data["first_year"], strict=True)
     ]
     order = {term: i for i, term in enumerate(p["terms"])}
     data["order"] = [
         (order[t], level != "centre", d, a)
-        for t, level, d, a in zip(data["term"], data["level"], data["first_date"], data["adopter"])
+        for t, level, d, a in zip(data["term"], data["level"], data["first_date"], data["adopter"], strict=True)
     ]
     return data.sort_values("order").drop(columns="order")[COLUMNS].reset_index(drop=True)
 
@@ -234,7 +234,9 @@ def draw_lag(data: pd.DataFrame, fig) -> None:
     for position, term in enumerate(reversed(terms)):
         rows = data[(data["term"] == term) & (data["level"] == "local")]
         lags = [int(v) for v in rows["lag_years"]]
-        for (row_index, row), lag, tie in zip(rows.iterrows(), lags, (lags[:i].count(v) for i, v in enumerate(lags))):
+        for (row_index, row), lag, tie in zip(
+            rows.iterrows(), lags, (lags[:i].count(v) for i, v in enumerate(lags)), strict=False
+        ):
             # provinces with the same lag side by side, not on top of each other
             offset = (tie - (lags.count(lag) - 1) / 2) * 0.16
             (point,) = ax.plot(
@@ -289,7 +291,7 @@ def describe_adoption(data: pd.DataFrame) -> Text:
 def describe_lag(data: pd.DataFrame) -> Text:
     local = data[(data["level"] == "local") & (data["lag_years"] != "")]
     parts = tuple(
-        f"{term}: " + ", ".join(f"{a} {int(l):+d}" for a, l in zip(rows["adopter"], rows["lag_years"]))
+        f"{term}: " + ", ".join(f"{a} {int(lag):+d}" for a, lag in zip(rows["adopter"], rows["lag_years"], strict=True))
         for term, rows in local.groupby("term", sort=False)
     )
     return Text("fig.diffusion.lag.alt", terms=parts)

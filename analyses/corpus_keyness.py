@@ -18,9 +18,9 @@ from pilotsite.api import (
     STOPWORDS,
     USER_DICTIONARY,
     Figure,
-    Text,
     NotDrawn,
     NothingToDraw,
+    Text,
     bilingual,
     content_counts,
     keyness,
@@ -119,7 +119,7 @@ def draw_keyness(data: pd.DataFrame, fig) -> None:
         rows.index,
         [
             Text("axis.tip.keyness.bar", word=w, ratio=f"{r:g}", statistic=f"{g:g}", group=d)
-            for w, r, g, d in zip(rows["keyword"], rows["log_ratio"], rows["g2"], rows["direction"])
+            for w, r, g, d in zip(rows["keyword"], rows["log_ratio"], rows["g2"], rows["direction"], strict=True)
         ],
     )
     ax.axvline(0, color="#555555", linewidth=0.8)

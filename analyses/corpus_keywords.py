@@ -44,7 +44,8 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                     NotDrawn(figure_id, title, Text("fig.corpus_keywords.no_values", column=grouping.column), corpus.id)
                 )
                 continue
-            drawn = largest(filled, lambda v: len(grouping.members[v]))
+            texts = {v: len(grouping.members[v]) for v in filled}
+            drawn = largest(filled, texts.get)
             result.append(
                 Figure(
                     id=figure_id,
@@ -127,10 +128,10 @@ def lexicon_of_zh(inputs) -> frozenset[str]:
 
 
 def draw_groups(data: pd.DataFrame, fig) -> None:
-    texts = dict(zip(data["group"], data["texts"].astype(int)))
+    texts = dict(zip(data["group"], data["texts"].astype(int), strict=True))
     groups = largest(list(texts), texts.get)
     axes = fig.subplots(1, len(groups), sharex=True, squeeze=False)[0]
-    for ax, group, colour in zip(axes, groups, COLOURS):
+    for ax, group, colour in zip(axes, groups, COLOURS, strict=False):
         rows = data[data["group"] == group].iloc[::-1]
         bars = ax.barh(rows["keyword"], rows["share_pct"], color=colour)
         link_marks(
@@ -138,7 +139,9 @@ def draw_groups(data: pd.DataFrame, fig) -> None:
             rows.index,
             [
                 Text("axis.tip.corpus_keywords.bar", word=w, group=group, share=f"{s:g}", count=c, total=t)
-                for w, s, c, t in zip(rows["keyword"], rows["share_pct"], rows["count"], rows["total_tokens"])
+                for w, s, c, t in zip(
+                    rows["keyword"], rows["share_pct"], rows["count"], rows["total_tokens"], strict=True
+                )
             ],
         )
         ax.set_title(
@@ -151,7 +154,7 @@ def draw_groups(data: pd.DataFrame, fig) -> None:
 def describe_groups(data: pd.DataFrame) -> Text:
     parts = []
     for group, rows in data.groupby("group", sort=False):
-        words = ", ".join(f"{w} {s:g}%" for w, s in zip(rows["keyword"], rows["share_pct"]))
+        words = ", ".join(f"{w} {s:g}%" for w, s in zip(rows["keyword"], rows["share_pct"], strict=True))
         parts.append(f"{group}: {words}")
     return Text("fig.corpus_keywords.alt", groups=tuple(parts))
 

@@ -3,7 +3,8 @@
 Each sentence of each text is coded with every sub-tool of data/codebook/policy-tools.yaml whose
 patterns match it; a coded unit is one (sentence, sub-tool) pair (coded once per text and
 cached with the texts' segmentation). Shares are coded units of a type (or sub-tool) as a
-percentage of all coded units of the group, for the groups of every grouping the corpus declares. The article's shares come
+percentage of all coded units of the group, for the groups of every \
+grouping the corpus declares. The article's shares come
 from hand coding of a different corpus (return-migrant entrepreneurship policies) and are shown
 for orientation only.
 """
@@ -206,7 +207,7 @@ def shown_groups(data: pd.DataFrame) -> list[str]:
     for grouping, rows in data.groupby("grouping", sort=False):
         groups = list(dict.fromkeys(rows["group"]))
         if grouping != "article" and len(groups) > MAX_GROUPS:
-            texts = dict(zip(rows["group"], pd.to_numeric(rows["texts"])))
+            texts = dict(zip(rows["group"], pd.to_numeric(rows["texts"]), strict=False))
             keep = set(sorted(groups, key=lambda g: (-texts[g], groups.index(g)))[:MAX_GROUPS])
             groups = [g for g in groups if g in keep]
         shown += groups
@@ -243,7 +244,7 @@ def draw_types(data: pd.DataFrame, fig) -> None:
                 for row in rows[::-1]
             ],
         )
-        left = [a + b for a, b in zip(left, values)]
+        left = [a + b for a, b in zip(left, values, strict=True)]
     ax.set_xlabel(bilingual("axis.share_of_coded_units"))
     ax.set_xlim(0, 101)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
@@ -258,7 +259,7 @@ def draw_sub_tools(data: pd.DataFrame, fig) -> None:
     tools = list(dict.fromkeys(first["sub_tool"]))[::-1]
     height = 0.8 / len(groups)
     colours = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
-    for index, (group, colour) in enumerate(zip(groups, colours)):
+    for index, (group, colour) in enumerate(zip(groups, colours, strict=False)):
         rows = first[first["group"] == group].set_index("sub_tool")
         offset = 0.4 - height * (index + 0.5)
         bars = ax.barh(
@@ -296,7 +297,8 @@ def describe_types(data: pd.DataFrame) -> Text:
     parts = []
     for group, rows in data.groupby("group", sort=False):
         parts.append(
-            f"{group}: " + ", ".join(f"{t} {float(s):g}%" for t, s in zip(rows["tool_type"], rows["share_pct"]))
+            f"{group}: "
+            + ", ".join(f"{t} {float(s):g}%" for t, s in zip(rows["tool_type"], rows["share_pct"], strict=True))
         )
     return Text("fig.corpus_tools.types.alt", groups=tuple(parts))
 
@@ -304,7 +306,7 @@ def describe_types(data: pd.DataFrame) -> Text:
 def describe_sub_tools(data: pd.DataFrame) -> Text:
     first = data[data["grouping"] == data["grouping"].iloc[0]]
     parts = []
-    for tool, rows in first.groupby("sub_tool", sort=False):
+    for _tool, rows in first.groupby("sub_tool", sort=False):
         shares = " / ".join(f"{float(s):g}%" for s in rows["share_pct"])
         parts.append(f"{rows['label'].iloc[0]} {shares}")
     groups = " / ".join(dict.fromkeys(first["group"]))

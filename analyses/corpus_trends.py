@@ -144,7 +144,7 @@ def term_trends(inputs) -> pd.DataFrame:
         key = (series_of(text, p), int(year))
         texts[key] += 1
         words[key] += counted
-        for term, n in zip(p["terms"], occurrences):
+        for term, n in zip(p["terms"], occurrences, strict=False):
             found[key, term] += n
     rows = []
     for term in p["terms"]:
@@ -178,7 +178,7 @@ def draw_trends(data: pd.DataFrame, fig) -> None:
     series = ordered_series(data)
     colour = {s: COLOURS[i % len(COLOURS)] for i, s in enumerate(series)}
     axes = fig.subplots(len(terms) + 1, 1, sharex=True, squeeze=False)[:, 0]
-    for ax, term in zip(axes, terms):
+    for ax, term in zip(axes, terms, strict=False):
         for name in series:
             rows = data[(data["term"] == term) & (data["series"] == name)]
             ax.plot(rows["year"], rows["per_10k"], color=colour[name], linewidth=1, label=name)
@@ -218,7 +218,7 @@ def draw_trends(data: pd.DataFrame, fig) -> None:
         years = sorted(set(counts["year"]))
         values = [int(rows.get(y, 0)) for y in years]
         ax.bar(years, values, bottom=bottom, color=colour[name], width=0.8)
-        bottom = values if bottom is None else [a + b for a, b in zip(bottom, values)]
+        bottom = values if bottom is None else [a + b for a, b in zip(bottom, values, strict=True)]
     ax.set_ylabel(bilingual("axis.trends.texts"), fontsize=8)
     ax.set_xlabel(bilingual("axis.trends.year"))
 
@@ -272,7 +272,7 @@ def rising_falling(inputs) -> pd.DataFrame:
         side: content_counts(
             inputs.corpus_counts(p["corpus"], ids, f"period:{period['start']}-{period['end']}"), stopwords
         )
-        for (side, ids), period in zip(members.items(), (a, b))
+        for (side, ids), period in zip(members.items(), (a, b), strict=True)
     }
     totals = {side: sum(counter.values()) for side, counter in words.items()}
     if not totals["a"] or not totals["b"]:
@@ -332,7 +332,9 @@ def draw_rising_falling(data: pd.DataFrame, fig) -> None:
         rows.index,
         [
             Text("axis.tip.trends.change", word=w, change=f"{c:+g}", before=f"{a:g}", after=f"{b:g}")
-            for w, c, a, b in zip(rows["keyword"], rows["change_per_10k"], rows["per_10k_a"], rows["per_10k_b"])
+            for w, c, a, b in zip(
+                rows["keyword"], rows["change_per_10k"], rows["per_10k_a"], rows["per_10k_b"], strict=True
+            )
         ],
     )
     ax.axvline(0, color="#555555", linewidth=0.8)
@@ -344,7 +346,7 @@ def describe_rising_falling(data: pd.DataFrame) -> Text:
     parts = tuple(
         Text(
             f"fig.trends.words.alt_{direction}",
-            words=", ".join(f"{w} ({c:+g})" for w, c in zip(rows["keyword"], rows["change_per_10k"])),
+            words=", ".join(f"{w} ({c:+g})" for w, c in zip(rows["keyword"], rows["change_per_10k"], strict=True)),
         )
         for direction, rows in data.groupby("direction", sort=False)
     )

@@ -108,10 +108,10 @@ def draw_keywords(data: pd.DataFrame, fig) -> None:
         rows.index,
         [
             Text("axis.tip.keywords.bar", word=w, share=f"{s:g}", count=c, total=t)
-            for w, s, c, t in zip(rows["keyword"], rows["share_pct"], rows["count"], rows["total_tokens"])
+            for w, s, c, t in zip(rows["keyword"], rows["share_pct"], rows["count"], rows["total_tokens"], strict=True)
         ],
     )
-    for bar, count in zip(bars, rows["count"]):
+    for bar, count in zip(bars, rows["count"], strict=True):
         ax.annotate(
             str(count),
             (bar.get_width(), bar.get_y() + bar.get_height() / 2),
@@ -168,7 +168,7 @@ def draw_overlap(data: pd.DataFrame, fig) -> None:
 
 
 def describe_keywords(data: pd.DataFrame) -> Text:
-    words = ", ".join(f"{w} ({s:g}%)" for w, s in zip(data["keyword"], data["share_pct"]))
+    words = ", ".join(f"{w} ({s:g}%)" for w, s in zip(data["keyword"], data["share_pct"], strict=True))
     return Text("fig.keywords.document.alt", count=len(data), words=words)
 
 
@@ -182,6 +182,6 @@ def headline_keywords(data: pd.DataFrame) -> Text:
 def describe_overlap(data: pd.DataFrame) -> Text:
     pairs = tuple(
         Text("fig.keywords.overlap.pair", a=a, b=b, count=n)
-        for a, b, n in zip(data["document_a"], data["document_b"], data["shared_count"])
+        for a, b, n in zip(data["document_a"], data["document_b"], data["shared_count"], strict=True)
     )
     return Text("fig.keywords.overlap.alt", pairs=pairs)

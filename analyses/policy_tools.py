@@ -118,7 +118,7 @@ def keywords(inputs) -> pd.DataFrame:
 
 
 def _label_bars(ax, bars, values) -> None:
-    for bar, value in zip(bars, values):
+    for bar, value in zip(bars, values, strict=True):
         ax.annotate(
             f"{value:g}%",
             (bar.get_width(), bar.get_y() + bar.get_height() / 2),
@@ -136,7 +136,9 @@ def _horizontal_bars(fig, labels, values, colours, xlabel: str, xmax: float) -> 
     bars = ax.barh(list(labels)[::-1], list(values)[::-1], color=list(colours)[::-1])
     _label_bars(ax, bars, list(values)[::-1])
     link_marks(
-        bars, reversed(range(len(bars))), [f"{label}: {value:g} %" for label, value in zip(labels, values)][::-1]
+        bars,
+        reversed(range(len(bars))),
+        [f"{label}: {value:g} %" for label, value in zip(labels, values, strict=True)][::-1],
     )
     ax.set_xlabel(xlabel)
     ax.set_xlim(0, xmax)
@@ -165,7 +167,7 @@ def draw_tool_types(data: pd.DataFrame, fig) -> None:
 def draw_sub_tools(data: pd.DataFrame, fig) -> None:
     _horizontal_bars(
         fig,
-        [f"{s} ({t})" for s, t in zip(data["sub_tool"], data["tool_type"])],
+        [f"{s} ({t})" for s, t in zip(data["sub_tool"], data["tool_type"], strict=True)],
         data["share_pct"],
         [TYPE_COLOURS[t] for t in data["tool_type"]],
         bilingual("axis.policy_tools.share_of_uses"),
@@ -176,7 +178,7 @@ def draw_sub_tools(data: pd.DataFrame, fig) -> None:
 def draw_regions(data: pd.DataFrame, fig) -> None:
     _horizontal_bars(
         fig,
-        [f"{type_label(t)} · {r}" for r, t in zip(data["region"], data["tool_type"])],
+        [f"{type_label(t)} · {r}" for r, t in zip(data["region"], data["tool_type"], strict=True)],
         data["share_pct"],
         [REGION_COLOURS[r] for r in data["region"]],
         bilingual("axis.policy_tools.share_of_region"),
@@ -186,7 +188,7 @@ def draw_regions(data: pd.DataFrame, fig) -> None:
 
 def draw_keywords(data: pd.DataFrame, fig) -> None:
     axes = fig.subplots(1, 2, sharex=True)
-    for ax, level, colour in zip(axes, ["central", "local"], ["#0072B2", "#D55E00"]):
+    for ax, level, colour in zip(axes, ["central", "local"], ["#0072B2", "#D55E00"], strict=False):
         rows = data[data["level"] == level].iloc[::-1]
         bars = ax.barh(rows["keyword"], rows["share_pct"], color=colour)
         _label_bars(ax, bars, list(rows["share_pct"]))
@@ -195,7 +197,7 @@ def draw_keywords(data: pd.DataFrame, fig) -> None:
             rows.index,
             [
                 Text(f"axis.tip.policy_tools.keyword_{level}", word=w, share=f"{s:g}")
-                for w, s in zip(rows["keyword"], rows["share_pct"])
+                for w, s in zip(rows["keyword"], rows["share_pct"], strict=True)
             ],
         )
         ax.set_title(bilingual(f"axis.policy_tools.{level}_policies"), fontsize=10)

@@ -29,12 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pilotsite.inputs.corpus import load_corpus  # noqa: E402
 from pilotsite.analysis.keyness import content_counts, content_words  # noqa: E402  (the baseline counts per text)
+from pilotsite.analysis.textwork import TextWork  # noqa: E402
+from pilotsite.analysis.words import USER_DICTIONARY, load_lexicon  # noqa: E402
+from pilotsite.inputs.corpus import load_corpus  # noqa: E402
 from pilotsite.inputs.project import open_project  # noqa: E402
 from pilotsite.inputs.schemas import CorpusEntry  # noqa: E402
-from pilotsite.analysis.words import USER_DICTIONARY, load_lexicon  # noqa: E402
-from pilotsite.analysis.textwork import TextWork  # noqa: E402
 
 
 def peak_mb() -> float:
@@ -100,7 +100,8 @@ def main() -> None:
     base_seconds, cold_seconds, warm_seconds = (statistics.median(t) for t in (base_times, cold_times, warm_times))
     runs = lambda times: ", ".join(f"{t:.1f}" for t in times)  # noqa: E731
     print(
-        f"baseline (1 process, jieba.lcut + Counter): median {base_seconds:6.1f} s  {mb / base_seconds:6.2f} MB/s  runs {runs(base_times)}"
+        f"baseline (1 process, jieba.lcut + Counter): median {base_seconds:6.1f} s  {mb / base_seconds:6.2f} MB/s  "
+        f"runs {runs(base_times)}"
     )
     print(
         f"ours, cold ({segmented} texts segmented):      median {cold_seconds:6.1f} s  {mb / cold_seconds:6.2f} MB/s  "

@@ -226,8 +226,8 @@ def main() -> None:
         pages = sum(1 for _ in (project / "_site").rglob("*.html"))
         results[label] = (seconds, megabytes, peak, pages, project, output)
         print(
-            f"{label:>6}: {len(rows):6d} texts {megabytes:7.1f} MB  cold {seconds:7.1f} s  {seconds / megabytes:5.2f} s/MB  "
-            f"peak RSS {peak:6.0f} MB  {pages:6d} pages",
+            f"{label:>6}: {len(rows):6d} texts {megabytes:7.1f} MB  cold {seconds:7.1f} s  "
+            f"{seconds / megabytes:5.2f} s/MB  peak RSS {peak:6.0f} MB  {pages:6d} pages",
             flush=True,
         )
     seconds, megabytes, peak, pages, project, _ = results["100 %"]

@@ -5,14 +5,7 @@ be renamed, these names stay, so a reorganised engine needs no edit to any analy
 is published on every figure page).
 """
 
-from pilotsite.figures.figure import Check, Figure, NotDrawn, NothingToDraw
-from pilotsite.figures.drawn_texts import bilingual
-from pilotsite.inputs.interface import Listed, Text, Translated, named
-from pilotsite.figures.marks import link_marks
-from pilotsite.inputs.codebook import CODEBOOK, TYPES, load_codebook
 from pilotsite.analysis.keyness import G2_P_0001, content_counts, content_words, keyness
-from pilotsite.inputs.project import EVENTS, STAGES
-from pilotsite.inputs.schemas import SLUG
 from pilotsite.analysis.words import (
     LEGAL_DRAFTING,
     LEXICON_FILES,
@@ -23,6 +16,13 @@ from pilotsite.analysis.words import (
     read_word_list,
     tokens,
 )
+from pilotsite.figures.drawn_texts import bilingual
+from pilotsite.figures.figure import Check, Figure, NotDrawn, NothingToDraw
+from pilotsite.figures.marks import link_marks
+from pilotsite.inputs.codebook import CODEBOOK, TYPES, load_codebook
+from pilotsite.inputs.interface import Listed, Text, Translated, named
+from pilotsite.inputs.project import EVENTS, STAGES
+from pilotsite.inputs.schemas import SLUG
 
 __all__ = [
     # declaring figures

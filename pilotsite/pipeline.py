@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
 from pilotsite.errors import BuildError
 from pilotsite.state import fingerprint
@@ -76,7 +76,8 @@ def load_catalog(
     from pilotsite.analysis.textwork import TextWork
     from pilotsite.figures.figure import Catalog
     from pilotsite.inputs.codebook import codebook_digest, load_codebook
-    from pilotsite.inputs.corpus import CONFIG as CORPORA, load_corpora
+    from pilotsite.inputs.corpus import CONFIG as CORPORA
+    from pilotsite.inputs.corpus import load_corpora
     from pilotsite.inputs.documents import load_documents
     from pilotsite.inputs.dois import load_dois
     from pilotsite.inputs.lexicon import check_lexicon
@@ -179,8 +180,8 @@ class Drawn:
 
 def draw_figures(build: Build, catalog, analyses: Analyses) -> Drawn:
     """A figure is redrawn only when the hash of what it depends on has no stored result."""
-    from pilotsite.figures.figure import NotDrawn
     from pilotsite.figures.drawn_texts import drawn_texts_digest
+    from pilotsite.figures.figure import NotDrawn
     from pilotsite.figures.outputs import FigureCache, compute_figures
 
     build.clock.start("figures")

@@ -16,8 +16,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 from pilotsite.state import fingerprint
@@ -125,7 +125,8 @@ RELOAD_SCRIPT = """<script id="%(marker)s">
         "background:#fff8f6;color:#3b0a00;border:3px solid #b3261e;border-radius:6px;" +
         "box-shadow:0 4px 24px rgba(0,0,0,.35);font:15px/1.45 system-ui,sans-serif";
       const heading = document.createElement("strong");
-      heading.textContent = "The rebuild failed. This page is the last good build; it reloads when the next build succeeds.";
+      heading.textContent = "The rebuild failed. This page is the last good build; \
+it reloads when the next build succeeds.";
       const message = document.createElement("pre");
       message.style.cssText = "white-space:pre-wrap;margin:.75rem 0 0;font:13px/1.45 ui-monospace,monospace";
       overlay.append(heading, message);
@@ -224,7 +225,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
                 if state == seen:
                     self.wfile.write(b": keep-alive\n\n")
                 else:
-                    self.wfile.write(f"event: state\ndata: {json.dumps(state)}\n\n".encode("utf-8"))
+                    self.wfile.write(f"event: state\ndata: {json.dumps(state)}\n\n".encode())
                     seen = state
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):

@@ -76,7 +76,7 @@ def is_blank(line: str) -> bool:
 
 
 def clean_000(raw: str) -> str:
-    lines = [l for l in lines_of(raw)]
+    lines = lines_of(raw)
     # line 1: title (-> document.yaml); line 2: abstract; line 3: run-together
     # keyword list (-> document.yaml keywords).
     abstract = lines[1].rstrip()

@@ -63,9 +63,8 @@ def main() -> None:
     mb = sum(size[r["id"]] for r in chosen) / 1e6
     print(f"{len(chosen)} of {len(rows)} texts, {mb:.2f} MB -> {args.out}")
     for key in sorted(strata):
-        print(
-            f"  {'/'.join(k or '-' for k in key)}: {sum(1 for r in chosen if (r['level'], r['region'], r['issuer_tier']) == key)} of {len(strata[key])}"
-        )
+        taken = sum(1 for r in chosen if (r["level"], r["region"], r["issuer_tier"]) == key)
+        print(f"  {'/'.join(k or '-' for k in key)}: {taken} of {len(strata[key])}")
 
 
 if __name__ == "__main__":

@@ -23,8 +23,6 @@ if "PILOTSITE_TOKEN_CACHE" not in _os.environ:
     _os.environ["PILOTSITE_TOKEN_CACHE"] = _tempfile.mkdtemp(prefix="pilotsite-tokens-")
     _atexit.register(shutil.rmtree, _os.environ["PILOTSITE_TOKEN_CACHE"], ignore_errors=True)
 
-import build as build_module  # noqa: E402
-
 
 def tree_hashes(folder: Path) -> dict[str, str]:
     """SHA-256 of every file under folder, keyed by relative path."""
@@ -43,7 +41,7 @@ def write_corpus(folder: Path, header: list[str], rows: list[dict], texts: list[
     """A corpus folder: each row's text at its `file`, and metadata.csv with these columns."""
     import csv
 
-    for row, text in zip(rows, texts):
+    for row, text in zip(rows, texts, strict=True):
         (folder / row["file"]).parent.mkdir(parents=True, exist_ok=True)
         (folder / row["file"]).write_text(text, encoding="utf-8")
     with open(folder / "metadata.csv", "w", encoding="utf-8", newline="") as handle:

@@ -5,13 +5,13 @@ import shutil
 import pandas as pd
 import yaml
 
+from conftest import ROOT
 from pilotsite.figures.figure import Catalog, discover, load_module
-from pilotsite.inputs.documents import load_documents
-from pilotsite.inputs.timelines import load_events, load_stages
 from pilotsite.figures.outputs import evaluate as run_figure
+from pilotsite.inputs.documents import load_documents
 from pilotsite.inputs.project import open_project
 from pilotsite.inputs.reported import load_reported
-from conftest import ROOT
+from pilotsite.inputs.timelines import load_events, load_stages
 
 case_timelines = load_module(ROOT / "analyses/case_timelines.py", ROOT)
 
@@ -86,6 +86,7 @@ def test_undeclared_input_is_refused(tmp_path):
     from dataclasses import replace
 
     import pytest
+
     from pilotsite.errors import BuildError
 
     catalog = tiny_project(tmp_path)
@@ -99,6 +100,7 @@ def test_input_listed_but_never_read_is_refused(tmp_path):
     from dataclasses import replace
 
     import pytest
+
     from pilotsite.errors import BuildError
 
     catalog = tiny_project(tmp_path)

@@ -15,9 +15,9 @@ import sys
 import textwrap
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -60,7 +60,8 @@ ANALYSIS_HEAD = """
     from pilotsite.figures.figure import Figure
 
     def figures(catalog):
-        return [Figure(id="{id}", title="T", caption="C", kind="policy-tools", documents=("return-migrant-entrepreneurship",),
+        return [Figure(id="{id}", title="T", caption="C", kind="policy-tools", \
+documents=("return-migrant-entrepreneurship",),
                        inputs=("{input}",), compute=compute, draw=lambda data, fig: None, describe=lambda data: "alt")]
 """
 TOOL_TYPES = f"{REPORTED}/tool-types.csv"

@@ -175,7 +175,7 @@ def test_copy_citation_buttons_copy_each_format(driver, server, base_url):
         assert button.is_displayed()
         button.click()
         status = button.find_element(By.XPATH, "following-sibling::span[@class='copy-status']")
-        wait_for(driver, lambda d: status.text == "Copied")
+        wait_for(driver, lambda d, status=status: status.text == "Copied")
         copied = driver.execute_async_script(
             "navigator.clipboard.readText().then(arguments[0], e => arguments[0]('ERROR ' + e));"
         )
@@ -190,7 +190,8 @@ def test_an_embedded_view_renders_in_another_sites_page_and_links_to_the_full_pa
     embed = base_url + "zh/figures/return-migrant-tool-types/embed.html"
     (tmp_path / "host.html").write_text(
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head><body>'
-        f'<h1>A colleague\'s blog</h1><iframe id="frame" src="{embed}" width="640" height="520" style="border:0"></iframe>'
+        "<h1>A colleague's blog</h1>"
+        f'<iframe id="frame" src="{embed}" width="640" height="520" style="border:0"></iframe>'
         "</body></html>",
         encoding="utf-8",
     )
@@ -361,7 +362,9 @@ def test_pages_with_the_whole_chinese_word_rank_first(driver, server, base_url):
     has_word = ["山西" in urllib.request.urlopen(href).read().decode("utf-8") for href in found[:20]]
     first_without = has_word.index(False) if False in has_word else len(has_word)
     site_pages_with_word = [i for i, href in enumerate(found[:20]) if "/corpus/" not in href and has_word[i]]
-    assert len(site_pages_with_word) >= 3 and max(site_pages_with_word) < first_without, list(zip(found, has_word))
+    assert len(site_pages_with_word) >= 3 and max(site_pages_with_word) < first_without, list(
+        zip(found, has_word, strict=False)
+    )
 
 
 # Words of document titles, and the document titled with each.
@@ -562,17 +565,20 @@ document.fonts.ready.then(() => {
   const widthIn = family => { probe.style.fontFamily = family; return probe.getBoundingClientRect().width; };
   done({loaded: faces.filter(f => f.status === 'loaded').length, faces: faces.length,
         check: document.fonts.check('16px "Pilot Site CJK"', '农村宅基地'),
-        site: widthIn('"Pilot Site CJK"'), monospace: widthIn('monospace'), h1: getComputedStyle(document.querySelector('h1')).fontFamily});
+        site: widthIn('"Pilot Site CJK"'), monospace: widthIn('monospace'), \
+h1: getComputedStyle(document.querySelector('h1')).fontFamily});
 });""")
     assert state["faces"] >= 1 and state["loaded"] >= 1, state
     # Every Chinese character the page shows (placeholders included) is covered by a face of the web
     # font, and the faces that cover them are loaded: no empty boxes.
     uncovered = driver.execute_async_script("""
 const done = arguments[0];
-const text = document.body.innerText + Array.from(document.querySelectorAll('[placeholder]')).map(e => e.placeholder).join('');
+const text = document.body.innerText + \
+Array.from(document.querySelectorAll('[placeholder]')).map(e => e.placeholder).join('');
 const chars = Array.from(new Set(Array.from(text).filter(c => /[\u3400-\u9fff]/.test(c))));
 const faces = Array.from(document.fonts).filter(f => f.family.replace(/"/g, '') === 'Pilot Site CJK');
-const ranges = faces.map(f => f.unicodeRange.split(',').map(r => r.trim().slice(2).split('-').map(h => parseInt(h, 16))));
+const ranges = faces.map(f => f.unicodeRange.split(',').map(r => \
+r.trim().slice(2).split('-').map(h => parseInt(h, 16))));
 const covered = c => ranges.some(rs => rs.some(([a, b]) => c.codePointAt(0) >= a && c.codePointAt(0) <= (b || a)));
 document.fonts.ready.then(() => done({uncovered: chars.filter(c => !covered(c)), count: chars.length,
                                       loaded: document.fonts.check('16px "Pilot Site CJK"', chars.join(''))}));""")
@@ -643,7 +649,8 @@ def test_search_ui_draws_chinese_with_the_web_font(driver, server, base_url):
             """
 const found = Array.from(document.querySelectorAll(arguments[0]));
 found.forEach((e, i) => e.setAttribute('data-font-probe', i));
-return found.map(e => [e.className, e.tagName === 'INPUT' ? e.value : e.textContent, getComputedStyle(e).fontFamily]);""",
+return found.map(e => [e.className, e.tagName === 'INPUT' ? e.value : e.textContent, \
+getComputedStyle(e).fontFamily]);""",
             SEARCH_UI_PARTS,
         )
         assert len(parts) > 5, query
@@ -657,7 +664,7 @@ return found.map(e => [e.className, e.tagName === 'INPUT' ? e.value : e.textCont
             "nodeIds"
         ]:
             attributes = driver.execute_cdp_cmd("DOM.getAttributes", {"nodeId": node})["attributes"]
-            kind, text, _ = parts[int(dict(zip(attributes[::2], attributes[1::2]))["data-font-probe"])]
+            kind, text, _ = parts[int(dict(zip(attributes[::2], attributes[1::2], strict=False))["data-font-probe"])]
             text = text.strip()
             if not re.search(r"[\u3400-\u9fff]", text):
                 continue
@@ -728,8 +735,10 @@ document.fonts.ready.then(() => {
   const chars = Array.from(new Set(Array.from(text).filter(c => /[\u3400-\u9fff]/.test(c)))).join('');
   const family = getComputedStyle(document.body).fontFamily;
   // every character is in the range of a loaded face of the site's web font (its own face or a slice)
-  const loaded = Array.from(document.fonts).filter(f => f.family.replace(/"/g, '').startsWith('Pilot Site CJK') && f.status === 'loaded');
-  const ranges = loaded.map(f => f.unicodeRange.split(',').map(r => r.trim().slice(2).split('-').map(h => parseInt(h, 16))));
+  const loaded = Array.from(document.fonts).filter(f => f.family.replace(/"/g, '').startsWith('Pilot Site CJK') \
+&& f.status === 'loaded');
+  const ranges = loaded.map(f => f.unicodeRange.split(',').map(r => \
+r.trim().slice(2).split('-').map(h => parseInt(h, 16))));
   const covered = c => ranges.some(rs => rs.some(([a, b]) => c.codePointAt(0) >= a && c.codePointAt(0) <= (b || a)));
   done({family, count: chars.length, uncovered: Array.from(chars).filter(c => !covered(c)),
         own: loaded.filter(f => f.family.replace(/"/g, '') === 'Pilot Site CJK own').length});

@@ -76,7 +76,8 @@ def test_citation_on_figure_page_and_in_cite_bib(built_site):
     bib = (folder / "cite.bib").read_text(encoding="utf-8")
     number = cited_entry(built_site.parent, "return-migrant-tool-types")["number"]
     assert bib.startswith(
-        f"@misc{{pilotsite-return-migrant-tool-types-v{number},\n  author = {{{{Policy Pilots Research Site contributors}}}}"
+        f"@misc{{pilotsite-return-migrant-tool-types-v{number},\n"
+        "  author = {{Policy Pilots Research Site contributors}}"
     )
     assert "year = {2026}" in bib and "Characteristics and Mechanisms" in bib
     page = html.unescape((folder / "index.html").read_text(encoding="utf-8"))
@@ -161,7 +162,9 @@ def test_user_error_exits_non_zero_without_traceback(project_copy, tmp_path):
         [
             sys.executable,
             "-c",
-            f"import sys; sys.path.insert(0, {str(ROOT)!r}); import build; build.ROOT = __import__('pathlib').Path({str(project_copy)!r}); sys.exit(build.main(['--out', {str(tmp_path / 'o')!r}]))",
+            f"import sys; sys.path.insert(0, {str(ROOT)!r}); import build; "
+            f"build.ROOT = __import__('pathlib').Path({str(project_copy)!r}); "
+            f"sys.exit(build.main(['--out', {str(tmp_path / 'o')!r}]))",
         ],
         capture_output=True,
         text=True,

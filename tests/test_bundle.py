@@ -20,8 +20,7 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from conftest import ROOT, discard, locked_pins
-
+from conftest import discard, locked_pins
 from pilotsite.pages.bundle import LOCK, ZIP_DATE, data_files
 
 REPRODUCED = ("figure.svg", "figure.png", "data.csv")
@@ -198,7 +197,7 @@ def test_one_bundle_of_each_kind_reproduces_its_version_byte_for_byte(
     built_project, built_site, bundle_python, tmp_path
 ):
     chosen = {}
-    for figure_id, path in bundles(built_site).items():
+    for path in bundles(built_site).values():
         chosen.setdefault(kind_of(built_project, path), path)
     assert set(chosen) >= {"policy-tools", "keywords", "timeline", "corpus"}, set(chosen)
     for kind, path in sorted(chosen.items()):

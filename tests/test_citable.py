@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import bibtexparser
-import pytest
 import rispy
 
 from conftest import cited_entry, copy_built, copy_project, run_build, tree_hashes

@@ -3,18 +3,16 @@
 import csv
 import math
 import os
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
-from pilotsite.inputs.corpus import decode_text, load_corpora, split_sentences
-from pilotsite.errors import BuildError
 from pilotsite.analysis.keyness import keyness, log_likelihood, log_ratio
-from pilotsite.inputs.project import open_project
 from pilotsite.analysis.textwork import TextWork
+from pilotsite.errors import BuildError
+from pilotsite.inputs.corpus import decode_text, load_corpora, split_sentences
+from pilotsite.inputs.project import open_project
 
 USERDICT = (ROOT / "data/lexicon/userdict.txt").read_text(encoding="utf-8")
 
@@ -57,7 +55,7 @@ def test_texts_in_common_encodings_are_read(encoding):
 
 
 def test_bad_byte_in_utf8_file_names_the_offset():
-    data = "第一条 试点。".encode("utf-8") + b"\xff" + "第二条".encode("utf-8")
+    data = "第一条 试点。".encode() + b"\xff" + "第二条".encode()
     with pytest.raises(BuildError, match=r"x.md: invalid UTF-8 at byte offset 19 \(byte 0xff\)"):
         decode_text(data, "x.md")
 
@@ -250,7 +248,8 @@ def test_invalid_codebook_pattern_stops_the_build(project_copy):
     path.write_text(path.read_text(encoding="utf-8").replace('"电商"', '"电商("'), encoding="utf-8")
     with pytest.raises(
         BuildError,
-        match=r"policy-tools.yaml, line \d+: field 'types.demand.sub_tools.e-commerce.patterns': pattern '电商\(' is not a valid regular expression",
+        match=r"policy-tools.yaml, line \d+: field 'types.demand.sub_tools.e-commerce.patterns': "
+        r"pattern '电商\(' is not a valid regular expression",
     ):
         build_module.build(project_copy, project_copy / "_site", renderer="embedded")
 
@@ -259,14 +258,16 @@ def test_evidence_pages_account_for_every_count(built_site):
     import html
     import re
 
-    subs = list(csv.DictReader(open(built_site / "figures/cn-regulations-policy-sub-tools/data.csv", encoding="utf-8")))
+    with open(built_site / "figures/cn-regulations-policy-sub-tools/data.csv", encoding="utf-8") as handle:
+        subs = list(csv.DictReader(handle))
     units = {(r["grouping"], r["group"]): int(r["units"]) for r in subs if r["sub_tool"] == "financial-services"}
     page_link = re.search(
         r'<a href="([^"]+)">financial-services</a>',
         (built_site / "figures/cn-regulations-policy-sub-tools/index.html").read_text(encoding="utf-8"),
     )
     evidence = (built_site / "figures/cn-regulations-policy-sub-tools" / page_link.group(1)).resolve().parent
-    rows = list(csv.DictReader(open(evidence / "evidence.csv", encoding="utf-8")))
+    with open(evidence / "evidence.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
     assert sum(1 for r in rows if r["level"] == "central") == units[("level", "central")]
     assert sum(1 for r in rows if r["level"] == "local") == units[("level", "local")]
     assert sum(1 for r in rows if r["level"] == "local" and r["region"] == "west") == units[("region", "local · west")]
@@ -277,18 +278,12 @@ def test_evidence_pages_account_for_every_count(built_site):
     )
     assert f'id="s-{first["sentence_number"]}"' in text_page and first["sentence"] in text_page
 
-    words = list(
-        csv.DictReader(open(built_site / "figures/cn-regulations-keywords-by-level/data.csv", encoding="utf-8"))
-    )
+    with open(built_site / "figures/cn-regulations-keywords-by-level/data.csv", encoding="utf-8") as handle:
+        words = list(csv.DictReader(handle))
     top = next(r for r in words if r["group"] == "central" and r["rank"] == "1")
     page = (built_site / "figures/cn-regulations-keywords-by-level/index.html").read_text(encoding="utf-8")
     link = re.search(rf'<a href="([^"]+)">{top["keyword"]}</a>', page).group(1)
-    rows = list(
-        csv.DictReader(
-            open(
-                (built_site / "figures/cn-regulations-keywords-by-level" / link).resolve().parent / "evidence.csv",
-                encoding="utf-8",
-            )
-        )
-    )
+    keyword_evidence = (built_site / "figures/cn-regulations-keywords-by-level" / link).resolve().parent
+    with open(keyword_evidence / "evidence.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
     assert sum(int(r["occurrences"]) for r in rows if r["level"] == "central") == int(top["count"])

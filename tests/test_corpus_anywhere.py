@@ -7,7 +7,6 @@ import csv
 import shutil
 
 from conftest import ROOT, run_build
-
 from pilotsite.preview import snapshot
 
 SAMPLE = ROOT / "data/corpora/cn-regulations-sample"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_project, discard, run_build, write_corpus
-from pilotsite.inputs.corpus import load_corpora
 from pilotsite.errors import BuildError
+from pilotsite.inputs.corpus import load_corpora
 from pilotsite.inputs.project import open_project
 
 SAMPLE = ROOT / "data/corpora/cn-regulations-sample"
@@ -21,7 +21,8 @@ SAMPLE = ROOT / "data/corpora/cn-regulations-sample"
 
 def sample_texts(count: int) -> list[tuple[str, str]]:
     """(title, text) of the first texts of the shipped sample: real Chinese regulations."""
-    rows = list(csv.DictReader(open(SAMPLE / "metadata.csv", encoding="utf-8")))
+    with open(SAMPLE / "metadata.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
     return [(r["title"], (SAMPLE / r["file"]).read_text(encoding="utf-8")) for r in rows[:count]]
 
 

@@ -325,8 +325,8 @@ def test_the_methods_page_describes_each_analysis_in_the_edition_language_or_say
     text, language, note = analysis_description(replace(interface, descriptions=()), "analyses/policy_tools.py", source)
     assert text.startswith("Policy-tool proportions reported by Fan Yu et al.") and language == "en"
     assert (
-        note
-        == "未翻译：以上是该分析的文档字符串；可在 data/i18n/analyses.zh.yaml 中以键 analyses/policy_tools.py 补充译文。"
+        note == "未翻译：以上是该分析的文档字符串；"
+        "可在 data/i18n/analyses.zh.yaml 中以键 analyses/policy_tools.py 补充译文。"
     )
 
 
@@ -380,7 +380,6 @@ def test_figures_draw_their_axis_labels_in_both_languages(built_site):
 
 def test_an_edited_axis_translation_redraws_the_figures_that_draw_it(project_copy):
     from conftest import run_build
-
     from pilotsite.figures.drawn_texts import bilingual, drawing_for, in_reference_language
     from pilotsite.inputs.interface import Text, load_interface
 
@@ -486,8 +485,9 @@ def test_documents_show_their_fields_in_the_edition_language_or_say_they_are_unt
     """A document's title, short title and summary are shown in the edition's language where
     document.yaml has them (title_zh, short_title_zh, summary_zh), else as they are, and the page
     says which fields are not translated, naming the key to add."""
-    import yaml
     from html import unescape
+
+    import yaml
 
     def meta(doc_id):
         return yaml.safe_load((ROOT / "data/documents" / doc_id / "document.yaml").read_text(encoding="utf-8"))

@@ -2,12 +2,11 @@
 
 import pytest
 
-from pilotsite.inputs.documents import load_documents
 from pilotsite.errors import BuildError
-from pilotsite.inputs.timelines import load_events, load_stages
-from pilotsite.inputs.project import EVENTS
-from pilotsite.inputs.project import open_project
+from pilotsite.inputs.documents import load_documents
+from pilotsite.inputs.project import EVENTS, open_project
 from pilotsite.inputs.reported import load_reported
+from pilotsite.inputs.timelines import load_events, load_stages
 
 
 def load(root):
@@ -21,7 +20,7 @@ def test_default_data_quotes_are_all_verbatim(project_copy):
     events = load_events(project, documents)
     stages = load_stages(project, documents)
     for frame in (events, stages):
-        for doc_id, quote in zip(frame["document_id"], frame["quote"]):
+        for doc_id, quote in zip(frame["document_id"], frame["quote"], strict=True):
             assert quote in documents[doc_id].text
     assert len(events) >= 5 and set(stages["process_id"]) >= {"m-county-pilot-trajectory"}
     reported = load_reported(project, documents)

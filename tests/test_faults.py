@@ -12,9 +12,8 @@ import sys
 
 import pytest
 
-from conftest import ROOT, copy_built, tree_hashes
-
 import build as build_module
+from conftest import ROOT, copy_built, tree_hashes
 from pilotsite.publishing import linkcheck, publish, search
 from pilotsite.state import faults
 

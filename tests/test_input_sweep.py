@@ -6,6 +6,7 @@ byte for byte as they were."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
@@ -14,10 +15,11 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from conftest import ROOT, run_build, tree_hashes as digests
+from conftest import ROOT, run_build
+from conftest import tree_hashes as digests
 
 sys.path.insert(0, str(ROOT / "bench"))
-from project_copy import copy_project  # noqa: E402
+from project_copy import copy_project
 
 DAMAGES = ("empty", "gb18030", "cut", "random", "delete", "crlf")
 
@@ -27,10 +29,8 @@ def damage(path: Path, kind: str) -> None:
     if kind == "empty":
         path.write_bytes(b"")
     elif kind == "gb18030":
-        try:
+        with contextlib.suppress(UnicodeError):
             path.write_bytes(data.decode("utf-8-sig").encode("gb18030"))
-        except UnicodeError:
-            pass
     elif kind == "cut":  # in the middle of a line, and of a multi-byte character where there is one
         path.write_bytes(data[: len(data) // 2 + 1])
     elif kind == "random":

@@ -40,7 +40,7 @@ def test_two_builds_at_once_after_a_data_edit_both_finish_and_publish_one_versio
     time.sleep(0.5)
     second = start_build(root)
     outputs = [process.communicate(timeout=900) for process in (first, second)]
-    for process, (stdout, stderr) in zip((first, second), outputs):
+    for process, (stdout, stderr) in zip((first, second), outputs, strict=True):
         assert process.returncode == 0, stdout + stderr
         assert "Traceback" not in stderr, stderr
     waited = [stdout for stdout, _ in outputs if "Waiting for another build" in stdout]
@@ -128,14 +128,14 @@ def test_a_killed_builds_forked_worker_does_not_hold_its_lock(tmp_path):
             sys.executable,
             "-c",
             (
-                "import os, signal, sys, time; from pathlib import Path; sys.path.insert(0, {root!r});"
+                f"import os, signal, sys, time; from pathlib import Path; sys.path.insert(0, {str(ROOT)!r});"
                 "from pilotsite.state.locking import one_build_at_a_time\n"
                 "with one_build_at_a_time(Path('.build'), Path('_site'), say=lambda m: None):\n"
                 "    child = os.fork()\n"
                 "    if child == 0:\n"
                 "        time.sleep(60); os._exit(0)\n"
                 "    print(child, flush=True); os.kill(os.getpid(), signal.SIGKILL)"
-            ).format(root=str(ROOT)),
+            ),
         ],
         cwd=tmp_path,
         stdout=subprocess.PIPE,

@@ -19,7 +19,9 @@ def draw_bars(data, fig):
     ax = fig.add_subplot()
     rows = data.iloc[::-1]  # drawn bottom-up: the marks must still name their own rows
     bars = ax.barh(rows["label"], rows["value"])
-    link_marks(bars, rows.index, [f"{label}: {value:g}" for label, value in zip(rows["label"], rows["value"])])
+    link_marks(
+        bars, rows.index, [f"{label}: {value:g}" for label, value in zip(rows["label"], rows["value"], strict=True)]
+    )
 
 
 def test_each_mark_names_its_data_row_with_its_label_and_value_as_tooltip():
@@ -79,7 +81,7 @@ def test_every_figure_page_shows_its_figure_inline_with_linked_marks(built_site)
         assert marks, f"{page}: no linked mark"
         with open(page.parent / "data.csv", encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
-        for href, tip in marks:
+        for href, _tip in marks:
             if href.startswith("#row-"):
                 assert f'<tr id="{href[1:]}">' in html
                 assert 1 <= int(href[5:]) <= len(rows)

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import sys
 
-import pytest
-
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
-from page_weight import BUDGET, HEADER_BYTES, Site, pages_of, weigh_page  # noqa: E402
+from page_weight import BUDGET, HEADER_BYTES, Site, pages_of, weigh_page
 
 IMAGES = (".png", ".svg", ".jpg", ".jpeg", ".webp", ".gif")
 

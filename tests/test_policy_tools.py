@@ -2,9 +2,9 @@
 
 import pandas as pd
 
+from conftest import ROOT
 from pilotsite.figures.figure import Check, load_module
 from pilotsite.inputs.interface import load_interface
-from conftest import ROOT
 
 policy_tools = load_module(ROOT / "analyses/policy_tools.py", ROOT)
 INTERFACE = load_interface(ROOT)
@@ -68,11 +68,11 @@ def test_alt_text_lists_every_value():
 
 def test_reported_tables_become_figure_data(project_copy):
     from pilotsite.figures.figure import Catalog, discover
-    from pilotsite.inputs.documents import load_documents
-    from pilotsite.inputs.timelines import load_events, load_stages
     from pilotsite.figures.outputs import evaluate as run_figure
+    from pilotsite.inputs.documents import load_documents
     from pilotsite.inputs.project import open_project
     from pilotsite.inputs.reported import load_reported
+    from pilotsite.inputs.timelines import load_events, load_stages
 
     project = open_project(project_copy)
     docs = load_documents(project)

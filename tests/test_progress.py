@@ -13,7 +13,6 @@ import sys
 import pytest
 
 from conftest import copy_built, discard
-
 from pilotsite.state import progress
 
 TABLE = "data/reported/return-migrant-entrepreneurship/keywords.csv"

@@ -6,14 +6,15 @@ from __future__ import annotations
 import html
 import re
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT
+from pilotsite.analysis.words import keyword_frequencies, load_lexicon, tokens
 from pilotsite.inputs.corpus import split_sentences
 from pilotsite.inputs.documents import parse_blocks
-from pilotsite.rendering.embedded import markdown_to_html
 from pilotsite.pages.sources import CONTROL_CHARACTERS, html_text, markdown_text
-from pilotsite.analysis.words import keyword_frequencies, load_lexicon, tokens
+from pilotsite.rendering.embedded import markdown_to_html
 
 LEXICON = load_lexicon(ROOT)
 HOSTILE = st.sampled_from(

@@ -36,8 +36,8 @@ def test_pages_have_front_matter_and_figure_labels(quarto_project):
     figure = (pages / "figures/return-migrant-tool-types/index.qmd").read_text(encoding="utf-8")
     # the figure is inline SVG (its marks are links), named by its title and described by its alt text
     assert (
-        '<figure id="fig-return-migrant-tool-types" class="chart-figure" aria-describedby="fig-return-migrant-tool-types-alt"'
-        in figure
+        '<figure id="fig-return-migrant-tool-types" class="chart-figure" '
+        'aria-describedby="fig-return-migrant-tool-types-alt"' in figure
     )
     assert '<svg class="chart"' in figure and 'id="fig-return-migrant-tool-types-alt"' in figure
 

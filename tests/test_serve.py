@@ -14,7 +14,6 @@ import time
 import urllib.request
 
 from conftest import copy_built, need_chromium, start_chromium
-
 from pilotsite.preview import EVENTS_PATH, MARKER
 
 PAGE = "figures/return-migrant-keywords/index.html"

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_built, discard, tree_hashes
-
 import build as build_module
+from conftest import copy_built, discard, tree_hashes
 from pilotsite.state import staging
 
 KEYWORDS = "data/reported/return-migrant-entrepreneurship/keywords.csv"

@@ -1,5 +1,5 @@
-from pilotsite.analysis.words import chinese_tokens, english_tokens, keyword_frequencies, load_lexicon
 from conftest import ROOT
+from pilotsite.analysis.words import chinese_tokens, english_tokens, keyword_frequencies, load_lexicon
 
 LEXICON = load_lexicon(ROOT)
 

@@ -125,8 +125,8 @@ def test_timeline_shows_the_centres_first_uses_as_derived_events(trends_site):
 
 
 def test_shares_per_year_and_texts_per_year(trends_site):
-    from pilotsite.api import STOPWORDS, LEGAL_DRAFTING, content_counts, read_word_list
     from pilotsite.analysis.segment import segment_text
+    from pilotsite.api import LEGAL_DRAFTING, STOPWORDS, content_counts, read_word_list
     from pilotsite.inputs.corpus import split_sentences
 
     rows = {(r["term"], r["series"], r["year"]): r for r in data(trends_site, "tiny-keyword-trends")}

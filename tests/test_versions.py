@@ -82,7 +82,8 @@ def test_a_data_edit_publishes_one_version_of_the_figure_that_reads_it_with_its_
     page = (compare / "index.html").read_text(encoding="utf-8")
     assert f"v/{previous['version']}/figure.svg" in page and f"v/{entry['version']}/figure.svg" in page
     assert 'class="cell-changed"' in page
-    rows = list(csv.DictReader(open(compare / "diff.csv", encoding="utf-8")))
+    with open(compare / "diff.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
     assert [r["change"] for r in rows] == ["changed"] and rows[0]["locator"] == f"{old_locator} → {new_locator}"
     version_page = (site / f"figures/return-migrant-keywords/v/{entry['version']}/index.html").read_text(
         encoding="utf-8"

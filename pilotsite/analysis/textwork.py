@@ -20,10 +20,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from pilotsite.analysis.segment import CACHE_FORMAT, decode, encode, segment_text
 from pilotsite.inputs.corpus import MARKUP, SENTENCE_END, Corpus, CorpusText, decode_text, split_sentences
 from pilotsite.state.fingerprint import package_version, write_atomic
 from pilotsite.state.progress import OFF
-from pilotsite.analysis.segment import CACHE_FORMAT, decode, encode, segment_text
 
 BATCH_BYTES = 600_000  # texts go to workers in batches of about this many bytes
 CODING_FORMAT = "coded-v1"  # change when the coded file's format or the coding rule changes

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from pilotsite.inputs.interface import Text
-from pilotsite.inputs.lexicon import LEGAL_DRAFTING, LEXICON_FILES, STOPWORDS, USER_DICTIONARY  # noqa: F401  (also names for analyses)
+from pilotsite.inputs.lexicon import LEGAL_DRAFTING, LEXICON_FILES, STOPWORDS, USER_DICTIONARY
 
 ENGLISH_WORD = re.compile(r"[a-z]+(?:['’-][a-z]+)*")
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

@@ -12,10 +12,10 @@ import matplotlib
 from matplotlib import font_manager
 from matplotlib.figure import Figure  # not pyplot: no global figure state, and a faster import
 
-from pilotsite.figures.fonts import cjk_font
-from pilotsite.figures.pdf import PDF_METADATA, print_png, use_harfbuzz_for_pdf_fonts
-from pilotsite.figures.marks import with_tooltips
 from pilotsite.figures.drawn_texts import drawing_for, in_reference_language
+from pilotsite.figures.fonts import cjk_font
+from pilotsite.figures.marks import with_tooltips
+from pilotsite.figures.pdf import PDF_METADATA, print_png, use_harfbuzz_for_pdf_fonts
 from pilotsite.inputs.interface import Interface
 
 # Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.

@@ -10,16 +10,15 @@ import hashlib
 import importlib.util
 import sys
 import traceback
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Mapping
-
-from collections import Counter
 
 import pandas as pd
 
-from pilotsite.inputs.documents import Document
 from pilotsite.errors import BuildError, Problem, relative
+from pilotsite.inputs.documents import Document
 from pilotsite.inputs.interface import LANGUAGES, Interface, Text
 from pilotsite.inputs.project import EVENTS, STAGES, Project
 
@@ -48,7 +47,7 @@ class Figure:
     kind: str
     documents: tuple[str, ...]
     inputs: tuple[str, ...]
-    compute: Callable[["Inputs"], pd.DataFrame]
+    compute: Callable[[Inputs], pd.DataFrame]
     draw: Callable[[pd.DataFrame, object], None]
     describe: Callable[[pd.DataFrame], str | Text]  # the alt text
     params: Mapping[str, object] = field(default_factory=dict)
@@ -63,7 +62,7 @@ class Figure:
     # set by the loader: (language, title, caption, notes) in the languages after the reference
     translations: tuple[tuple[str, str, str, tuple[str, ...]], ...] = ()
 
-    def in_language(self, language: str) -> "Figure":
+    def in_language(self, language: str) -> Figure:
         """This figure with its title, caption and notes in the language, where the catalogues have them."""
         for found, title, caption, notes in self.translations:
             if found == language:
@@ -88,13 +87,13 @@ class NotDrawn:
     analysis: str = ""
     translations: tuple[tuple[str, str, str], ...] = ()  # set by the loader: (language, title, reason)
 
-    def in_language(self, language: str) -> "NotDrawn":
+    def in_language(self, language: str) -> NotDrawn:
         for found, title, reason in self.translations:
             if found == language:
                 return replace(self, title=title, reason=reason)
         return self
 
-    def resolved(self, interface: Interface) -> "NotDrawn":
+    def resolved(self, interface: Interface) -> NotDrawn:
         """Title and reason in the reference language, and in the others as translations."""
         texts = [
             (

@@ -25,7 +25,7 @@ def link_marks(artists, rows, tips) -> None:
     artists, rows, tips = list(artists), list(rows), list(tips)
     if not len(artists) == len(rows) == len(tips):
         raise ValueError(f"link_marks: {len(artists)} marks, {len(rows)} rows and {len(tips)} tips")
-    for artist, row, tip in zip(artists, rows, tips):
+    for artist, row, tip in zip(artists, rows, tips, strict=False):
         artist.set_url(MARK_LINK.format(int(row) + 2))
         figure = artist.figure
         figure.__dict__.setdefault("mark_tips", {})[int(row)] = tip

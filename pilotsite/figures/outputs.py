@@ -22,8 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from pilotsite.analysis.cluster import process_count
-from pilotsite.figures.figure import Catalog, Check, Figure, Inputs, NotDrawn, NothingToDraw, figure_text
 from pilotsite.errors import BuildError, Problem
+from pilotsite.figures.figure import Catalog, Check, Figure, Inputs, NotDrawn, NothingToDraw, figure_text
 from pilotsite.inputs.interface import LANGUAGES, Interface, Text, from_plain, to_plain
 from pilotsite.state.fingerprint import library_versions
 from pilotsite.state.ledger import PDF_FILE
@@ -57,7 +57,7 @@ class FigureResult:
     translations: tuple[tuple[str, str, str, tuple[Check, ...], dict], ...] = ()
     tips: dict = field(default_factory=dict)
 
-    def in_language(self, language: str) -> "FigureResult":
+    def in_language(self, language: str) -> FigureResult:
         """This result as the edition of the language shows it: the figure's texts and the alt
         text, headline and checks in that language where the catalogues have them."""
         figure = self.figure.in_language(language)
@@ -131,7 +131,8 @@ def evaluate(figure: Figure, catalog: Catalog) -> Evaluation:
             [
                 Problem(
                     figure.analysis,
-                    f"figure '{figure.id}' failed: {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})",
+                    f"figure '{figure.id}' failed: {type(exc).__name__}: {exc} "
+                    f"(at {Path(where.filename).name}:{where.lineno})",
                 )
             ]
         ) from exc
@@ -209,7 +210,7 @@ def compute_figures(
     problems = [Problem(**p) for outcome, value in outcomes if outcome == "problems" for p in value]
     if problems:
         raise BuildError(problems)
-    return [(figure, files) for figure, (_, files) in zip(figures, outcomes)]
+    return [(figure, files) for figure, (_, files) in zip(figures, outcomes, strict=True)]
 
 
 class FigureCache:

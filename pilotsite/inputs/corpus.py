@@ -21,12 +21,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pilotsite.inputs.interface import LANGUAGES, Text, Translated
-from pilotsite.inputs.reading import read_bytes_limited
 from pilotsite.errors import BuildError, Problem
-from pilotsite.state.fingerprint import CORPORA_CONFIG, sha256_file, write_atomic
+from pilotsite.inputs.interface import LANGUAGES, Text, Translated
 from pilotsite.inputs.project import Project
+from pilotsite.inputs.reading import read_bytes_limited
 from pilotsite.inputs.tables import Column, read_table
+from pilotsite.state.fingerprint import CORPORA_CONFIG, sha256_file, write_atomic
 
 CONFIG = CORPORA_CONFIG
 YEAR = "year"  # a grouping column derived from `date`
@@ -132,7 +132,7 @@ class Corpus:
         """The title in each edition's language, for a figure title or caption that names the corpus."""
         return Translated(((LANGUAGES[0], self.title), *self.titles))
 
-    def in_language(self, language: str) -> "Corpus":
+    def in_language(self, language: str) -> Corpus:
         """The corpus as the edition of the language names it."""
         return replace(self, title=self.name.of(language))
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pilotsite.errors import BuildError, Problem, relative
-from pilotsite.inputs.interface import LANGUAGES as EDITIONS_LANGUAGES, Translated
-from pilotsite.inputs.reading import read_utf8
+from pilotsite.inputs.interface import LANGUAGES as EDITIONS_LANGUAGES
+from pilotsite.inputs.interface import Translated
 from pilotsite.inputs.project import Project
+from pilotsite.inputs.reading import read_utf8
 from pilotsite.inputs.schemas import SLUG
 
 LANGUAGES = ("zh", "en")  # what a document's text may be written in (EDITIONS_LANGUAGES: the site's editions)
@@ -40,7 +41,7 @@ class Document:
     untranslated: tuple[str, ...] = ()
     summary_lang: str = "en"
 
-    def in_language(self, language: str) -> "Document":
+    def in_language(self, language: str) -> Document:
         """The document as an edition in the language shows it: its title, short title and summary
         in that language where document.yaml has them (title_<language>, …), else as they are,
         listed in untranslated. The reference language's edition shows the fields themselves

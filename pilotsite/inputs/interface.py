@@ -64,7 +64,7 @@ class Text:
         return f"Text({self.key!r}, {dict(self.values)!r})"
 
 
-def named(kind: str, value: str, known) -> "Text | str":
+def named(kind: str, value: str, known) -> Text | str:
     """A value of the data that the catalogues name, as the Text fig.<kind>.<value> (the tool
     type 'supply' is 供给型 in Chinese) when it is one of the known values; any other value (a
     researcher's own data) as it is."""

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from pilotsite.errors import BuildError, Problem
 
-
 # Hand-edited inputs are far smaller; a bigger file is refused before it is read, not loaded.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 

@@ -10,11 +10,11 @@ import re
 
 import pandas as pd
 
-from pilotsite.inputs.documents import Document
 from pilotsite.errors import BuildError, Problem, relative
-from pilotsite.inputs.timelines import check_quotes, quote_anchor
+from pilotsite.inputs.documents import Document
 from pilotsite.inputs.project import Project
 from pilotsite.inputs.tables import Column, read_table
+from pilotsite.inputs.timelines import check_quotes, quote_anchor
 
 TOOL_TYPES = ("supply", "demand", "environment")
 REGIONS = ("east", "central", "west")

@@ -50,7 +50,9 @@ PATTERNS = {
     r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$": "a date YYYY-MM-DD in quotes",
     r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$": "a date YYYY, YYYY-MM or YYYY-MM-DD in quotes",
     r"^[0-9a-f]{64}$": "64 lowercase hex digits (a SHA-256)",
-    r"^[0-9a-f]{12}$": "a version id: the 12 hex digits in the version's address figures/<figure-id>/v/<version>/ (in quotes)",
+    r"^[0-9a-f]{12}$": (
+        "a version id: the 12 hex digits in the version's address figures/<figure-id>/v/<version>/ (in quotes)"
+    ),
 }
 
 

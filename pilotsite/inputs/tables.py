@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pilotsite.inputs.reading import read_utf8
 from pilotsite.errors import BuildError, Problem
+from pilotsite.inputs.reading import read_utf8
 from pilotsite.inputs.schemas import SLUG, SLUG_EXPECTED
 
 NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")

@@ -6,11 +6,10 @@ import hashlib
 
 import pandas as pd
 
-from pilotsite.inputs.documents import Document
 from pilotsite.errors import BuildError, Problem
+from pilotsite.inputs.documents import Document
 from pilotsite.inputs.project import EVENTS, STAGES, Project
 from pilotsite.inputs.tables import Column, read_table
-
 
 EVENT_COLUMNS = [
     Column("event_id", "slug"),
@@ -98,7 +97,7 @@ def load_events(project: Project, documents: dict[str, Document]) -> pd.DataFram
             )
     if problems:
         raise BuildError(problems)
-    frame["anchor"] = [quote_anchor(d, q) for d, q in zip(frame["document_id"], frame["quote"])]
+    frame["anchor"] = [quote_anchor(d, q) for d, q in zip(frame["document_id"], frame["quote"], strict=True)]
     return frame.sort_values(["date_start", "date_end", "event_id"]).reset_index(drop=True)
 
 
@@ -120,5 +119,5 @@ def load_stages(project: Project, documents: dict[str, Document]) -> pd.DataFram
             problems.append(Problem(STAGES, f"process '{process_id}' mixes documents", line=int(steps["line"].min())))
     if problems:
         raise BuildError(problems)
-    frame["anchor"] = [quote_anchor(d, q) for d, q in zip(frame["document_id"], frame["quote"])]
+    frame["anchor"] = [quote_anchor(d, q) for d, q in zip(frame["document_id"], frame["quote"], strict=True)]
     return frame.sort_values(["process_id", "step"]).reset_index(drop=True)

@@ -142,7 +142,7 @@ from pilotsite.pipeline import reproduce_figure  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(reproduce_figure(HERE, "{figure_id}"))
-'''.encode("utf-8")
+'''.encode()
 
 
 def readme(figure_id: str, number: int, title: str, url: str, citation: str, licence: str, folder: str) -> bytes:
@@ -167,7 +167,7 @@ library (with hashes) that computing and drawing use; the font (Noto Sans CJK SC
 `mplfonts`. `citation/` holds the version's citation files.
 
 Licence: {licence}. Folder in the zip: `{folder}/`.
-""".encode("utf-8")
+""".encode()
 
 
 def zipped(files: dict[str, bytes]) -> bytes:

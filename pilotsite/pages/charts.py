@@ -72,7 +72,9 @@ def evidence_hrefs(columns: tuple[str, ...], rows) -> list[str]:
     """The evidence link of each table row (cells as (text, href)), or the row's own anchor."""
     found = []
     for position, cells in enumerate(rows):
-        hrefs = [href for column, (_, href) in zip(columns, cells) if href and column not in DOCUMENT_COLUMNS]
+        hrefs = [
+            href for column, (_, href) in zip(columns, cells, strict=False) if href and column not in DOCUMENT_COLUMNS
+        ]
         found.append(hrefs[0] if hrefs else f"#{row_anchor(position)}")
     return found
 

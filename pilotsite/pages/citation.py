@@ -3,6 +3,7 @@ CITATION.cff, Google Scholar meta tags and schema.org JSON-LD, all from one set 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass
@@ -96,10 +97,8 @@ class RenderedReferences:
         self.path = path
         self.rendered: dict[str, str] = {}
         if path is not None:
-            try:
+            with contextlib.suppress(FileNotFoundError, ValueError):
                 self.rendered = json.loads(path.read_text(encoding="utf-8"))
-            except (FileNotFoundError, ValueError):
-                pass
 
     def save(self) -> None:
         from pilotsite.state.fingerprint import write_atomic
@@ -117,7 +116,8 @@ class RenderedReferences:
             ensure_ascii=False,
         )
         if key not in self.rendered:
-            from citeproc import Citation as CSLCitation, CitationItem, CitationStylesBibliography, formatter
+            from citeproc import Citation as CSLCitation
+            from citeproc import CitationItem, CitationStylesBibliography, formatter
             from citeproc.source.json import CiteProcJSON
 
             bibliography = CitationStylesBibliography(apa_style(), CiteProcJSON([item]), formatter.plain)
@@ -247,7 +247,7 @@ def dataset_json_ld(
         ],
         "isBasedOn": [
             {"@type": "CreativeWork", "name": t, **({"url": u} if u else {})}
-            for (t, _), u in zip(c.documents, documents_urls)
+            for (t, _), u in zip(c.documents, documents_urls, strict=False)
         ],
         "distribution": [
             {"@type": "DataDownload", "encodingFormat": fmt, "contentUrl": url} for url, fmt in files.items()

@@ -21,7 +21,8 @@ from pilotsite.pages.model import Link, Page, SiteModel, figure_href
 
 SHOWN = 100  # sentences listed on an evidence page; evidence.csv has them all
 LIST_PAGE_SIZE = 200  # texts per page of a text list
-PART_CHARACTERS = 40_000  # a longer text is split into pages of about this many characters (about 150 KB of HTML: see webfont.FONT_BUDGET)
+# a longer text is split into pages of about this many characters (about 150 KB of HTML: see webfont.FONT_BUDGET)
+PART_CHARACTERS = 40_000
 LIST_COLUMNS = ("province", YEAR)  # lists by these columns too, besides the groupings, where the metadata has them
 
 
@@ -489,7 +490,7 @@ def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str], interface
     for part in range(1, count + 1):
         path = text_path(corpus.id, text.id, part)
         root = "../" * path.count("/")
-        numbered = tuple((n, s) for n, (s, p) in enumerate(zip(sentences, parts), 1) if p == part)
+        numbered = tuple((n, s) for n, (s, p) in enumerate(zip(sentences, parts, strict=False), 1) if p == part)
         part_links = (
             tuple(
                 Link(t("corpus_text.part", number=n), "" if n == part else root + text_path(corpus.id, text.id, n))

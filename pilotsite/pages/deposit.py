@@ -44,7 +44,7 @@ class Related:
     kind: str  # "DOI" or "URL"
 
     @classmethod
-    def of(cls, doi: str, url: str) -> "Related":
+    def of(cls, doi: str, url: str) -> Related:
         return cls(doi, "DOI") if doi else cls(url, "URL")
 
 

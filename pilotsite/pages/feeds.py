@@ -10,7 +10,7 @@ reads the clock. Written with feedgen.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pilotsite.pages.model import EDITIONS, SiteModel, VersionEntry
 
@@ -23,7 +23,7 @@ def figure_feed_title(model: SiteModel, figure_id: str) -> str:
 
 def edition_time(edition: str) -> datetime:
     """An edition date (YYYY-MM-DD) as the midnight UTC Atom's dates need."""
-    return datetime.strptime(edition, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    return datetime.strptime(edition, "%Y-%m-%d").replace(tzinfo=UTC)
 
 
 def atom_feed(

@@ -15,17 +15,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from pilotsite.pages.charts import THUMBNAIL
-from pilotsite.pages.previews import SITE_CARD
-from pilotsite.figures.figure import Check
-from pilotsite.pages.citation import CFF_FILE, CitedFigure, Citation, Licence, RenderedReferences
 from pilotsite.errors import BuildError, Problem
-from pilotsite.inputs.documents import Block, Document
-from pilotsite.inputs.timelines import quote_anchor
-from pilotsite.state.ledger import VERSION_FOLDER, canonical, distinct_versions, text_changes
+from pilotsite.figures.figure import Check
 from pilotsite.figures.outputs import FigureResult
+from pilotsite.inputs.documents import Block, Document
 from pilotsite.inputs.interface import LANGUAGES, Interface, Listed, Text
 from pilotsite.inputs.project import Project
+from pilotsite.inputs.timelines import quote_anchor
+from pilotsite.pages.charts import THUMBNAIL
+from pilotsite.pages.citation import CFF_FILE, Citation, CitedFigure, Licence, RenderedReferences
+from pilotsite.pages.previews import SITE_CARD
+from pilotsite.state.ledger import VERSION_FOLDER, canonical, distinct_versions, text_changes
 
 # The site's sections, in the navigation's order; each label is the text of nav.<section> in the
 # interface's catalogue (data/i18n/).
@@ -152,7 +152,7 @@ class FigureContext:
     source_name: str
     rebuild_command: str
     citation: Citation
-    history: tuple["VersionEntry", ...]
+    history: tuple[VersionEntry, ...]
     version_href: str  # the permanent page of the version shown
     number: int
     comparisons: tuple[Comparison, ...] = ()  # every pair of versions a reader can tell apart
@@ -442,7 +442,7 @@ class SiteModel:
         """The interface's texts in the language of the pages being made (data/i18n/)."""
         return replace(self.project.settings.interface, language=self.language)
 
-    def in_edition(self, language: str) -> "SiteModel":
+    def in_edition(self, language: str) -> SiteModel:
         """The model whose pages are the edition of the language: its interface texts, and each
         figure's texts (title, caption, notes, alt text, headline, checks) and each document's in
         that language where the catalogues and the documents have them."""
@@ -567,7 +567,7 @@ def quoted_passages(model: SiteModel) -> dict[str, dict[str, tuple[str, str]]]:
     for result in model.results.values():
         data = result.data
         if "quote" in data.columns and "document_id" in data.columns:
-            for doc_id, quote in zip(data["document_id"], data["quote"]):
+            for doc_id, quote in zip(data["document_id"], data["quote"], strict=True):
                 passages[doc_id].setdefault(quote, (quote_anchor(doc_id, quote), result.figure.id))
     for figure_id, doc_id, quote in quotes_in_history(model):
         if doc_id in passages:
@@ -668,7 +668,7 @@ def table_rows(
     document that was withdrawn links nowhere."""
     rows, columns = [], list(data.columns)
     for values in data.itertuples(index=False, name=None):
-        row = dict(zip(columns, values))
+        row = dict(zip(columns, values, strict=False))
         cells = []
         for column in columns:
             value = text = row[column]

@@ -18,7 +18,7 @@ import hashlib
 import json
 import shutil
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -92,7 +92,7 @@ def typeset(template: bytes, text: bytes, images: dict[str, bytes], date: str, l
             (fonts / cjk_font().name).symlink_to(cjk_font())
         except OSError:  # no symbolic links here
             shutil.copyfile(cjk_font(), fonts / cjk_font().name)
-        when = int(datetime.fromisoformat(date).replace(tzinfo=timezone.utc).timestamp())  # never the clock
+        when = int(datetime.fromisoformat(date).replace(tzinfo=UTC).timestamp())  # never the clock
         try:
             pdf, warnings = typst.compile_with_warnings(
                 str(root / "findings.typ"),

@@ -10,20 +10,16 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-
-from pilotsite.pages.charts import evidence_hrefs, inline_chart
-from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
+from pilotsite.errors import BuildError, Problem
 from pilotsite.figures.outputs import PRINT_PNG
+from pilotsite.inputs.documents import Document
+from pilotsite.inputs.interface import LANGUAGES, Interface, descriptions_label
 from pilotsite.pages.bundle import BUNDLE_FILE
+from pilotsite.pages.charts import evidence_hrefs, inline_chart
 from pilotsite.pages.citable import current_bundle
+from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
 from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet
 from pilotsite.pages.feeds import FEED, atom_feed, figure_feed_title
-from pilotsite.pages.pdf_edition import FINDINGS_PDF, findings_pdf
-from pilotsite.inputs.interface import LANGUAGES, Interface, descriptions_label
-from pilotsite.inputs.documents import Document
-from pilotsite.errors import BuildError, Problem
-from pilotsite.state.ledger import PDF_FILE, canonical
-
 from pilotsite.pages.model import (
     EDITIONS,
     FIGURE_KINDS,
@@ -68,11 +64,13 @@ from pilotsite.pages.model import (
     table_rows,
     version_entries,
 )
+from pilotsite.pages.pdf_edition import FINDINGS_PDF, findings_pdf
+from pilotsite.state.ledger import PDF_FILE, canonical
 
 
 def keyword_path(doc_id: str, lang: str, keyword: str) -> str:
     """The page of a document keyword's contexts (hashed: keywords may be any Unicode)."""
-    digest = hashlib.sha256(f"{lang}\n{keyword}".encode("utf-8")).hexdigest()[:10]
+    digest = hashlib.sha256(f"{lang}\n{keyword}".encode()).hexdigest()[:10]
     return f"documents/{doc_id}/keywords/{lang}-{digest}/index.html"
 
 
@@ -126,7 +124,7 @@ def keyword_context_pages(model: SiteModel) -> tuple[list[Page], dict[str, dict]
         if result.figure.kind != "keywords" or not {"document_id", "lang", "keyword"} <= set(data.columns):
             continue
         min_chars = int(result.figure.params.get("min_chars", 2))
-        for doc_id, lang, keyword in zip(data["document_id"], data["lang"], data["keyword"]):
+        for doc_id, lang, keyword in zip(data["document_id"], data["lang"], data["keyword"], strict=True):
             path = keyword_path(doc_id, lang, keyword)
             links.setdefault(result.figure.id, {})[("keyword", keyword)] = path
             found.setdefault(path, (doc_id, lang, keyword, min_chars, []))[4].append(result.figure)
@@ -138,7 +136,7 @@ def keyword_context_pages(model: SiteModel) -> tuple[list[Page], dict[str, dict]
         if (doc_id, lang, min_chars) not in tokenised:
             tokenised[(doc_id, lang, min_chars)] = block_tokens(model, doc, lang, min_chars)
         rows = []
-        for number, (block, words) in enumerate(zip(doc.blocks, tokenised[(doc_id, lang, min_chars)]), 1):
+        for number, (block, words) in enumerate(zip(doc.blocks, tokenised[(doc_id, lang, min_chars)], strict=False), 1):
             count = words.count(keyword)
             if count:
                 rows.append(
@@ -487,7 +485,7 @@ def build_pages(model: SiteModel) -> list[Page]:
         )
     )
 
-    from pilotsite.pages.citable import version_pages, data_catalogue_page
+    from pilotsite.pages.citable import data_catalogue_page, version_pages
     from pilotsite.pages.corpus_pages import corpus_pages
 
     if model.catalog is not None:

@@ -1,7 +1,8 @@
 """Writing the site's page sources: Quarto markdown (.qmd) from the Jinja2 templates in site/.
 
 Both renderers read these same sources. Every value from data is escaped: inside raw HTML
-blocks by HTML escaping (plus backticks and braces), inside Markdown by backslash-escaping every ASCII punctuation character.
+blocks by HTML escaping (plus backticks and braces), inside Markdown by backslash-escaping
+every ASCII punctuation character.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import json
 import os
 import pickle
 import re
-import shutil
 import string
 from functools import lru_cache
 from pathlib import Path
@@ -22,9 +22,9 @@ import yaml
 from markupsafe import Markup, escape
 
 from pilotsite.errors import BuildError
+from pilotsite.figures.outputs import PRINT_PNG
 from pilotsite.inputs.interface import LANGUAGES
 from pilotsite.inputs.project import SiteSettings
-from pilotsite.figures.outputs import PRINT_PNG
 from pilotsite.pages.bundle import BUNDLE_FILE
 from pilotsite.pages.charts import EMBED_IMAGE, THUMBNAIL
 from pilotsite.pages.citation import CFF_FILE
@@ -309,7 +309,7 @@ class SourceWriter:
     def finish(self, site_files: dict[str, bytes], paths: list[str]) -> None:
         """The site-level files, the assets and _quarto.yml; files of earlier builds that this one
         did not write, and unused cache entries, are removed."""
-        from pilotsite.state.caching import prune_files, put_bytes, put_link
+        from pilotsite.state.caching import prune_files, put_bytes
 
         files = dict(site_files)
         files["_quarto.yml"] = quarto_project(self.model, paths).encode("utf-8")
@@ -333,7 +333,7 @@ class SourceWriter:
         self.written.add(path)
 
     def remove_others(self) -> None:
-        for folder, names, files in os.walk(self.project_dir, topdown=False):
+        for folder, _names, files in os.walk(self.project_dir, topdown=False):
             for name in files:
                 path = Path(folder) / name
                 if path not in self.written:

@@ -33,11 +33,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from pilotsite.analysis.cluster import process_count, run_batches
+from pilotsite.figures.fonts import FONT_FILE, cjk_font
+from pilotsite.pages.embeds import EMBED
 from pilotsite.state.caching import prune_files, put_bytes, put_link
 from pilotsite.state.fingerprint import package_version, write_atomic
 from pilotsite.state.staging import write_staged
-from pilotsite.figures.fonts import FONT_FILE, cjk_font
-from pilotsite.pages.embeds import EMBED
 
 FONT_DIR = "assets/fonts"
 FONT_CSS = "assets/fonts/cjk.css"
@@ -100,11 +100,63 @@ def slice_characters(use: dict[str, int], outside_corpus: set[str]) -> list[str]
 # without 'locl' (its glyphs are for Japanese, Korean and traditional Chinese; for zh the font's
 # default glyphs are the ones shown) and without vertical writing, which the site does not use:
 # their alternate glyphs would double the bytes.
-KEPT_FEATURES = (
-    "abvf abvm abvs akhn blwf blwm blws calt ccmp cfar chws cjct clig cswh curs dist dnom fin2 fin3 fina "
-    "frac half haln halt init isol jalt kern liga ljmo ltra ltrm mark med2 medi mkmk mset nukt numr palt "
-    "pref pres pstf psts rand rclt rkrf rlig rphf rtla rtlm rvrn stch tjmo vatu"
-).split()
+KEPT_FEATURES = [
+    "abvf",
+    "abvm",
+    "abvs",
+    "akhn",
+    "blwf",
+    "blwm",
+    "blws",
+    "calt",
+    "ccmp",
+    "cfar",
+    "chws",
+    "cjct",
+    "clig",
+    "cswh",
+    "curs",
+    "dist",
+    "dnom",
+    "fin2",
+    "fin3",
+    "fina",
+    "frac",
+    "half",
+    "haln",
+    "halt",
+    "init",
+    "isol",
+    "jalt",
+    "kern",
+    "liga",
+    "ljmo",
+    "ltra",
+    "ltrm",
+    "mark",
+    "med2",
+    "medi",
+    "mkmk",
+    "mset",
+    "nukt",
+    "numr",
+    "palt",
+    "pref",
+    "pres",
+    "pstf",
+    "psts",
+    "rand",
+    "rclt",
+    "rkrf",
+    "rlig",
+    "rphf",
+    "rtla",
+    "rtlm",
+    "rvrn",
+    "stch",
+    "tjmo",
+    "vatu",
+]
 DROPPED_TABLES = ("vhea", "vmtx", "VORG")
 
 
@@ -171,8 +223,8 @@ def make_subsets(characters_of_each: list[str], cache_dir: Path, jobs: int = 0) 
     missing = sorted({s for s in characters_of_each if not (cache_dir / cache_name(s)).is_file()})
     count = min(len(missing), 2 * process_count(jobs))
     groups = [missing[index::count] for index in range(count)] if count else []
-    for group, fonts in zip(groups, run_batches("pilotsite.pages.webfont:subset_group", groups, (), jobs)):
-        for characters, font in zip(group, fonts):
+    for group, fonts in zip(groups, run_batches("pilotsite.pages.webfont:subset_group", groups, (), jobs), strict=True):
+        for characters, font in zip(group, fonts, strict=True):
             write_atomic(cache_dir / cache_name(characters), font)
 
 
@@ -296,14 +348,14 @@ def write_font(
     folder.mkdir(parents=True, exist_ok=True)
     written = [source_dir / FONT_CSS]
     fonts = subset_fonts(slices, cache_dir, jobs)
-    for characters, font in zip(slices, fonts):
+    for characters, font in zip(slices, fonts, strict=True):
         name = f"cjk-{cache_name(characters)[:16]}.woff2"
         put_bytes(folder / name, font)
         written.append(folder / name)
         css += font_face(name, characters)
     sizes = [len(font) for font in fonts]
     put_bytes(source_dir / FONT_CSS, css.encode("utf-8"))
-    plan = FontPlan(slices, [len(font) for font in fonts], pages, cache_dir)
+    plan = FontPlan(slices, sizes, pages, cache_dir)
     prune_files(cache_dir, "*.woff*", {cache_name(s) for s in slices} | set(plan.saved_own()))
     return written, plan
 
@@ -360,7 +412,7 @@ def add_own_faces(site: Path, plan: FontPlan, html_keys: dict, jobs: int = 0) ->
         if head >= 0:
             write_staged(site, f"{page}.html", (html[:head] + style + html[head:]).encode("utf-8"))
             if html_keys.get(page):
-                html_keys[page] = hashlib.sha256(f"{html_keys[page]}\n{style}".encode("utf-8")).hexdigest()
+                html_keys[page] = hashlib.sha256(f"{html_keys[page]}\n{style}".encode()).hexdigest()
     kept = sorted({cache_name(c) for c in own.values()})
     write_atomic(plan.cache_dir / "own-faces.json", json.dumps(kept).encode("utf-8"))
     prune_files(plan.cache_dir, "*.woff*", {cache_name(s) for s in plan.slices} | set(kept))

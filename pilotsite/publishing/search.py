@@ -24,9 +24,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from pilotsite.state.progress import OFF, Progress
 from pilotsite.errors import BuildError
 from pilotsite.pages.model import EDITIONS
+from pilotsite.state.progress import OFF, Progress
 
 BUNDLE = "pagefind"  # the folder in the site that holds the index and the UI
 INDEX_LANGUAGE = "zh"
@@ -143,8 +143,8 @@ def index_site(
     from concurrent.futures import ThreadPoolExecutor
 
     from pilotsite.state.caching import link_or_copy
-    from pilotsite.state.staging import share_unchanged
     from pilotsite.state.fingerprint import package_version
+    from pilotsite.state.staging import share_unchanged
 
     version = package_version("pagefind-bin-extended") + Path(__file__).read_text(encoding="utf-8")
     used, todo = set(), []
@@ -153,7 +153,7 @@ def index_site(
         key = None
         if cache_dir is not None and all(k for _, k in keys):
             listing = "\n".join(f"{p} {k}" for p, k in keys)
-            key = hashlib.sha256(f"{version}\n{folder}\n{listing}".encode("utf-8")).hexdigest()
+            key = hashlib.sha256(f"{version}\n{folder}\n{listing}".encode()).hexdigest()
             used.add(key)
             if (cache_dir / key).is_dir():
                 shutil.copytree(cache_dir / key, site / folder, copy_function=link_or_copy)
@@ -221,7 +221,8 @@ def canonicalise(bundle: Path) -> None:
     import hashlib
     import json
 
-    from cbor2 import CBORDecodeError, dumps as cbor_dump, loads
+    from cbor2 import CBORDecodeError, loads
+    from cbor2 import dumps as cbor_dump
 
     def cbor_load(path: Path):
         try:

@@ -13,21 +13,21 @@ import csv
 import hashlib
 import io
 import json
-import pickle
 import marshal
 import os
+import pickle
 import shutil
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pilotsite.state.caching import KeyedMemo
+from pilotsite.analysis.segment import decode
 from pilotsite.inputs.corpus import Corpus, CorpusText, decode_text, split_sentences
-from pilotsite.pages.model import EDITIONS
 from pilotsite.pages.corpus_pages import SHOWN, Evidence, EvidenceItem, evidence_columns, parts_of, slug, text_pages
+from pilotsite.pages.model import EDITIONS
+from pilotsite.state.caching import KeyedMemo
 from pilotsite.state.fingerprint import write_atomic
 from pilotsite.state.progress import OFF, Progress
-from pilotsite.analysis.segment import decode
 
 EVIDENCE_FORMAT = "evidence-v3"  # change when the evidence files change shape
 BATCH_TEXTS = 150
@@ -197,7 +197,7 @@ def text_batch(
     rendered = {path: (source, html, cjk_characters([source])) for path, source, html in render_pages(pages, spec)}
     if store is not None:
         languages = list(EDITIONS)
-        for job, (_, count, paths, _) in zip(jobs, results):
+        for job, (_, count, paths, _) in zip(jobs, results, strict=True):
             for number, path in enumerate(paths):
                 source, html, _ = rendered[path]
                 store.put(job.hint, number % count + 1, languages[number // count], source, html)
@@ -242,7 +242,7 @@ class EvidenceWriter:
         self.temporary.mkdir(parents=True)
         self.found = {item.key: Evidence() for item in items}
         self.files = {
-            item.key: open(self.temporary / f"{slug(item.kind, item.value)}.csv", "w", encoding="utf-8", newline="")
+            item.key: open(self.temporary / f"{slug(item.kind, item.value)}.csv", "w", encoding="utf-8", newline="")  # noqa: SIM115  (open while batches are added; close() closes them)
             for item in items
         }
         for handle in self.files.values():

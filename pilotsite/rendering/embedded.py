@@ -15,12 +15,12 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from pilotsite.state.caching import KeyedMemo, link_or_copy, prune_files
 from pilotsite.errors import BuildError
-from pilotsite.state.fingerprint import write_atomic
-from pilotsite.pages.model import Page
 from pilotsite.inputs.project import Project, SiteSettings
+from pilotsite.pages.model import Page
 from pilotsite.pages.sources import TemplateSite, template_environment, templates_from_sources
+from pilotsite.state.caching import KeyedMemo, link_or_copy, prune_files
+from pilotsite.state.fingerprint import write_atomic
 
 LUA_FILTER = Path(__file__).with_name("fig_alt.lua")
 PAGE_BREAK = "<!-- pilotsite page break -->"
@@ -81,7 +81,7 @@ def markdown_to_html(bodies: list[str]) -> list[str]:
     could collide across pages.
     """
     direct = [raw_html_only(body) for body in bodies]
-    converted = iter(pandoc_to_html([body for body, html in zip(bodies, direct) if html is None]))
+    converted = iter(pandoc_to_html([body for body, html in zip(bodies, direct, strict=True) if html is None]))
     return [html if html is not None else next(converted) for html in direct]
 
 
@@ -129,9 +129,9 @@ class BodyCache:
     def convert(self, bodies: list[str]) -> list[str]:
         self.keys = [self.key(body) for body in bodies]
         self.converted = [not (self.folder / f"{key}.html").is_file() for key in self.keys]
-        made = iter(markdown_to_html([body for body, stale in zip(bodies, self.converted) if stale]))
+        made = iter(markdown_to_html([body for body, stale in zip(bodies, self.converted, strict=True) if stale]))
         out = []
-        for key, stale in zip(self.keys, self.converted):
+        for key, stale in zip(self.keys, self.converted, strict=True):
             if stale:
                 html = next(made)
                 write_atomic(self.folder / f"{key}.html", html.encode("utf-8"))
@@ -153,7 +153,7 @@ def render_pages(
         for p in pages
     ]
     if not spec.html:
-        return [(p.path, source, None) for p, source in zip(pages, sources)]
+        return [(p.path, source, None) for p, source in zip(pages, sources, strict=True)]
     texts = [split_front_matter(source) for source in sources]
     converted = markdown_to_html(texts) if bodies is None else bodies.convert(texts)
     return [
@@ -164,7 +164,7 @@ def render_pages(
             .render(page=p, site=TemplateSite(spec.settings, p.language), nav=spec.nav, body=Markup(body))
             .encode("utf-8"),
         )
-        for p, source, body in zip(pages, sources, converted)
+        for p, source, body in zip(pages, sources, converted, strict=True)
     ]
 
 
@@ -220,7 +220,7 @@ class EmbeddedRenderer:
             bodies[page.path] = body
             self.body_keys[page.path] = hashlib.sha256((self.renderer + "\n" + body).encode("utf-8")).hexdigest()
         stale = [p.path for p, _ in to_render if not (self.cache_dir / f"{self.body_keys[p.path]}.html").is_file()]
-        for path, html in zip(stale, markdown_to_html([bodies[p] for p in stale])):
+        for path, html in zip(stale, markdown_to_html([bodies[p] for p in stale]), strict=True):
             write_atomic(self.cache_dir / f"{self.body_keys[path]}.html", html.encode("utf-8"))
         self.rendered += stale
         for page, key in to_render:

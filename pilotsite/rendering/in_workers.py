@@ -15,10 +15,10 @@ import hashlib
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
-from pilotsite.state.progress import OFF, Progress
 from pilotsite.analysis.cluster import process_count
 from pilotsite.rendering.embedded import BodyCache, RenderSpec, render_pages
 from pilotsite.state.fingerprint import write_atomic
+from pilotsite.state.progress import OFF, Progress
 
 MOST_IN_BATCH = 100  # pages per task (one pandoc run each); fewer when there are few to render
 _FORKED: tuple = ()  # (pages, keys, writer, renderer, spec), set in the build process just before the fork
@@ -81,7 +81,7 @@ def _render_batch(indexes: list[int]) -> list[tuple[str, str, str, bool]]:
     made = []
     try:
         rendered = render_pages([pages[index] for index in indexes], spec, bodies)
-    except Exception:  # noqa: BLE001 - the build renders these pages itself and reports the error there, as ever
+    except Exception:
         return []
     for number, (path, source, html) in enumerate(rendered):
         write_atomic(writer.source_cache / f"{keys[path]}.qmd", source.encode("utf-8"))

@@ -62,7 +62,10 @@ class DataDiff:
             writer.writerow(["removed", *row])
         for new, old, columns in self.changed:
             writer.writerow(
-                ["changed", *(f"{o}{ARROW}{n}" if c in columns else n for c, n, o in zip(self.columns, new, old))]
+                [
+                    "changed",
+                    *(f"{o}{ARROW}{n}" if c in columns else n for c, n, o in zip(self.columns, new, old, strict=False)),
+                ]
             )
         for row in self.added:
             writer.writerow(["added", *row])
@@ -81,7 +84,7 @@ def compare(old: bytes, new: bytes, primary_key: tuple[str, ...] | list[str] = (
     columns = tuple(new_header) + tuple(c for c in old_header if c not in new_header)
 
     def widen(header: list[str], row: list[str]) -> tuple[str, ...]:
-        values = dict(zip(header, row))
+        values = dict(zip(header, row, strict=False))
         return tuple(values.get(c, "") for c in columns)
 
     olds = [widen(old_header, r) for r in old_rows]
@@ -99,7 +102,7 @@ def compare(old: bytes, new: bytes, primary_key: tuple[str, ...] | list[str] = (
     for name, row in keyed_new.items():
         before = keyed_old.get(name)
         if before is not None and before != row:
-            changed.append((row, before, tuple(c for c, a, b in zip(columns, before, row) if a != b)))
+            changed.append((row, before, tuple(c for c, a, b in zip(columns, before, row, strict=False) if a != b)))
     return DataDiff(
         columns,
         key,

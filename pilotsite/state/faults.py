@@ -10,6 +10,7 @@ first.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -27,10 +28,8 @@ def folder_size(folder: Path) -> int:
     total = 0
     for base, _, files in os.walk(folder):
         for name in files:
-            try:
+            with contextlib.suppress(OSError):
                 total += os.lstat(os.path.join(base, name)).st_size
-            except OSError:
-                pass
     return total
 
 
@@ -93,10 +92,8 @@ def remove(paths) -> None:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
         else:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 path.unlink()
-            except FileNotFoundError:
-                pass
 
 
 def begin(work_dir: Path, staging: Path) -> None:
@@ -119,7 +116,5 @@ def failed(work_dir: Path, staging: Path) -> None:
 
 
 def finished(work_dir: Path) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         (work_dir / IN_PROGRESS).unlink()
-    except FileNotFoundError:
-        pass

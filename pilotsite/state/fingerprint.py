@@ -11,7 +11,7 @@ import ast
 import hashlib
 import json
 import os
-from functools import lru_cache
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -40,12 +40,10 @@ def write_atomic(path: Path, data: bytes) -> None:
     folder is made only when missing (a build writes tens of thousands of files into a few)."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        handle = open(temporary, "wb")
+        temporary.write_bytes(data)
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(temporary, "wb")
-    with handle:
-        handle.write(data)
+        temporary.write_bytes(data)
     os.replace(temporary, path)
 
 
@@ -104,10 +102,7 @@ class FileHashes:
         stat = os.stat(key)
         stamp = [stat.st_mtime_ns, stat.st_size]
         record = self.known.get(key)
-        if record and record[:2] == stamp:
-            digest = record[2]
-        else:
-            digest = sha256_file(path)
+        digest = record[2] if record and record[:2] == stamp else sha256_file(path)
         self.seen[key] = stamp + [digest]
         return digest
 
@@ -136,7 +131,7 @@ def module_file(name: str) -> Path | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def reexported(path: Path) -> dict[str, str]:
     """The names a module takes, at its top level, from other modules: name -> that module."""
     found = {}
@@ -146,7 +141,7 @@ def reexported(path: Path) -> dict[str, str]:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def imported_modules(path: Path, package: str | None) -> tuple[frozenset[str], frozenset[str]]:
     """Module names a file imports anywhere in it (top level or inside functions), as (modules
     whose own imports count too, modules that count by their file alone).
@@ -182,7 +177,7 @@ def parent_packages(module: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
-@lru_cache(maxsize=None)
+@cache
 def project_modules(start: Path, extra: tuple[str, ...] = ()) -> dict[str, Path]:
     """Every pilotsite module a file imports, directly or through other pilotsite modules."""
     found: dict[str, Path] = {}
@@ -209,7 +204,7 @@ def project_modules(start: Path, extra: tuple[str, ...] = ()) -> dict[str, Path]
     return dict(sorted(found.items()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def package_version(name: str) -> str:
     return metadata.version(name)
 
@@ -238,7 +233,7 @@ def figure_components(
             for loader in modules_of_prefix:
                 modules.update(project_modules(module_file(loader), (loader,)))
     components[f"code:{analysis_label}"] = hashes.sha256(analysis)
-    for name, path in sorted(modules.items()):
+    for _name, path in sorted(modules.items()):
         components[f"code:pilotsite/{path.relative_to(PACKAGE).as_posix()}"] = hashes.sha256(path)
     components["params"] = sha256_bytes(canonical_json(params).encode("utf-8"))
     components.update({f"library:{name}": version for name, version in libraries.items()})

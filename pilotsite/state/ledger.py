@@ -9,10 +9,10 @@ ledger, so every comparison can be made again on any fresh clone. Never edited b
 
 An entry: version (id), number, edition, previous (id), components (what it was made from: kept
 on the latest entry of each figure only, to name what its next version changed, so the ledger
-does not grow by a corpus-sized map with every version of a corpus figure), published (digest), changed (the components that differ from the previous version's), diff
-(rows added, removed and changed, and the first changed cells), summary (one line), and for
-entries from before versions were decided by what is published, same_as: the earlier version
-with identical outputs, if any.
+does not grow by a corpus-sized map with every version of a corpus figure), published (digest),
+changed (the components that differ from the previous version's), diff (rows added, removed and
+changed, and the first changed cells), summary (one line), and for entries from before versions
+were decided by what is published, same_as: the earlier version with identical outputs, if any.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from pilotsite.state.datadiff import compare
 from pilotsite.errors import BuildError, Problem
+from pilotsite.state.datadiff import compare
 from pilotsite.state.fingerprint import canonical_json, sha256_bytes, write_atomic
 
 LEDGER = "history/ledger.json"

@@ -7,7 +7,8 @@ for as long as they run. A second build waits for the first, saying so and namin
 or with --no-wait stops at once with that message. The locks are the operating system's
 (filelock: flock on Unix), so a build that was killed holds nothing: its lock file may remain
 but never blocks; and filelock closes the lock's descriptor in forked children, so a worker that
-outlives a killed build does not keep its lock (tests/test_locking.py checks both). Beside each lock a small file names the process holding it, for the message.
+outlives a killed build does not keep its lock (tests/test_locking.py checks both). Beside each
+lock a small file names the process holding it, for the message.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 from pilotsite.errors import BuildBusy
 

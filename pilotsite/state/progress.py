@@ -53,7 +53,8 @@ class Progress:
 
     @contextmanager
     def _bar(self, label: str, total: int, unit: str) -> Iterator[Advance]:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+        from rich.progress import Progress as Bar
 
         columns = (
             TextColumn(f"      {label}"),
