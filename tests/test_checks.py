@@ -1,0 +1,71 @@
+"""The checks before a commit (.pre-commit-config.yaml) catch what CI's checks catch: a lint
+finding, unformatted code and a type error each stop the commit, and clean code passes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+CLEAN = '''"""A module."""
+
+
+def double(value: int) -> int:
+    return value * 2
+'''
+BROKEN = {
+    "ruff check (lint)": CLEAN + "\n\nimport os\n",  # an unused import, below the code
+    "ruff format": CLEAN.replace("value * 2", "value*2"),
+    "mypy (types)": CLEAN.replace("return value * 2", 'return "twice"'),
+}
+
+
+def hooks_run(tmp_path: Path, source: str) -> subprocess.CompletedProcess[str]:
+    """`pre-commit run --all-files` in a fresh repository laid out like the project (the folders
+    mypy's configuration names), holding one module with source."""
+    repo = tmp_path / "repo"
+    shutil.rmtree(repo, ignore_errors=True)
+    for folder in ("pilotsite", "analyses", "bench"):
+        (repo / folder).mkdir(parents=True)
+    (repo / "pilotsite/__init__.py").write_text("", encoding="utf-8")
+    (repo / "pilotsite/module.py").write_text(source, encoding="utf-8")
+    (repo / "analyses/figure.py").write_text(CLEAN, encoding="utf-8")
+    (repo / "bench/timing.py").write_text(CLEAN, encoding="utf-8")
+    (repo / "build.py").write_text(CLEAN, encoding="utf-8")
+    for name in ("pyproject.toml", ".pre-commit-config.yaml"):
+        shutil.copy(ROOT / name, repo / name)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_CONFIG_GLOBAL": os.devnull}
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True, env=env)
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True, env=env)
+    return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+                          cwd=repo, capture_output=True, text=True, env=env)
+
+
+def test_the_hook_configuration_is_valid():
+    result = subprocess.run([sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_clean_code_passes_every_hook(tmp_path):
+    result = hooks_run(tmp_path, CLEAN)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for hook in BROKEN:
+        assert f"{hook}" in result.stdout and "Passed" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("hook", list(BROKEN))
+def test_each_hook_stops_a_commit_of_what_it_checks(tmp_path, hook):
+    result = hooks_run(tmp_path, BROKEN[hook])
+    assert result.returncode != 0, result.stdout
+    failed = [line for line in result.stdout.splitlines() if line.rstrip().endswith("Failed")]
+    assert [line for line in failed if line.startswith(hook)], result.stdout
+    assert len(failed) == 1, result.stdout  # only the hook that checks it
