@@ -12,11 +12,24 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from pilotsite.errors import BuildError
 from pilotsite.state import fingerprint
 from pilotsite.state.progress import OFF, Progress
 from pilotsite.state.workspace import BuildState, Workspace, inputs_digest, tree_digests
+
+if TYPE_CHECKING:
+    from pilotsite.figures.figure import Catalog, Figure, NotDrawn
+    from pilotsite.figures.outputs import FigureCache, FigureResult
+    from pilotsite.inputs.codebook import SubTool
+    from pilotsite.pages.webfont import FontPlan
+    from pilotsite.rendering.corpus_texts import TextStage
+    from pilotsite.rendering.embedded import EmbeddedRenderer
+    from pilotsite.state.ledger import Change, Ledger
+
+Loaded = TypeVar("Loaded")
+LoaderArgs = ParamSpec("LoaderArgs")
 
 
 class PhaseClock:
@@ -59,7 +72,7 @@ class Build:
         return Workspace.of(self.root)
 
     @property
-    def options(self) -> dict:
+    def options(self) -> dict[str, str | None]:
         return {"renderer": self.renderer, "site_url": self.site_url}
 
 
@@ -70,7 +83,7 @@ def load_catalog(
     jobs: int = 0,
     scheduler: str = "",
     bundle: bool = False,
-):
+) -> Catalog:
     """Load and validate every input before any analysis runs, so bad data fails fast. bundle: the
     project of a deposit bundle, which may hold no document (pages/bundle.py)."""
     from pilotsite.analysis.textwork import TextWork
@@ -92,7 +105,9 @@ def load_catalog(
     project = open_project(root, site_url, validated)  # the settings first: nothing else is read without them
     problems = []
 
-    def attempt(load, *args, **kwargs):
+    def attempt(
+        load: Callable[LoaderArgs, Loaded], *args: LoaderArgs.args, **kwargs: LoaderArgs.kwargs
+    ) -> Loaded | None:
         """Run one loader, keeping its problems: every input is checked and all problems reported together."""
         try:
             return load(*args, **kwargs)
@@ -104,7 +119,7 @@ def load_catalog(
     user_dictionary = attempt(check_lexicon, project)
     digest = hashes.sha256 if hashes is not None else fingerprint.sha256_file
     corpora = attempt(load_corpora, project, digest, work.cache()) or {}
-    tools = ()
+    tools: tuple[SubTool, ...] = ()
     if project.path(CORPORA).is_file():
         tools = (
             attempt(load_codebook, project) or ()
@@ -117,6 +132,8 @@ def load_catalog(
     dois = attempt(load_dois, project)
     if problems:
         raise BuildError(problems)
+    # every loader returned (one that failed added its problems)
+    assert documents is not None and user_dictionary is not None and reported is not None and dois is not None
     validated.save()
     textwork = TextWork(
         work.tokens,
@@ -141,7 +158,7 @@ def load_catalog(
     )
 
 
-def load(build: Build):
+def load(build: Build) -> Catalog:
     build.clock.start("load")
     build.say("[1/7] Loading and validating data")
     return load_catalog(build.root, build.site_url, build.state.hashes, build.jobs, build.scheduler)
@@ -149,11 +166,11 @@ def load(build: Build):
 
 @dataclass
 class Analyses:
-    figures: list
-    not_drawn: list
+    figures: list[Figure]
+    not_drawn: list[NotDrawn]
 
 
-def find_analyses(build: Build, catalog) -> Analyses:
+def find_analyses(build: Build, catalog: Catalog) -> Analyses:
     from pilotsite.figures.figure import discover_all
 
     build.clock.start("analyses")
@@ -161,6 +178,7 @@ def find_analyses(build: Build, catalog) -> Analyses:
     figures, not_drawn = discover_all(catalog)
     # Every corpus figure and page reads the per-text caches: segment and code what is new.
     build.clock.start("texts")
+    assert catalog.textwork is not None  # load_catalog gives every catalog its TextWork
     catalog.textwork.progress = build.progress
     for corpus in catalog.corpora.values():
         catalog.textwork.prepare(corpus)
@@ -171,14 +189,14 @@ def find_analyses(build: Build, catalog) -> Analyses:
 
 @dataclass
 class Drawn:
-    results: dict  # figure id -> FigureResult
+    results: dict[str, FigureResult]  # figure id -> its result
     keys: dict[str, str]  # figure id -> cache key
     rebuilt: list[str]
     reasons: dict[str, list[str]]
-    cache: object  # FigureCache
+    cache: FigureCache
 
 
-def draw_figures(build: Build, catalog, analyses: Analyses) -> Drawn:
+def draw_figures(build: Build, catalog: Catalog, analyses: Analyses) -> Drawn:
     """A figure is redrawn only when the hash of what it depends on has no stored result."""
     from pilotsite.figures.drawn_texts import drawn_texts_digest
     from pilotsite.figures.figure import NotDrawn
@@ -190,7 +208,10 @@ def draw_figures(build: Build, catalog, analyses: Analyses) -> Drawn:
     libraries = fingerprint.library_versions()
     drawn_texts = drawn_texts_digest(catalog.project.settings.interface)
     loaders = dict(fingerprint.LOADERS) | {f"{c.label}/": fingerprint.CORPUS_LOADERS for c in catalog.corpora.values()}
-    keys, components, stale, reasons = {}, {}, [], {}
+    keys: dict[str, str] = {}
+    components: dict[str, dict[str, str]] = {}
+    stale: list[Figure] = []
+    reasons: dict[str, list[str]] = {}
     for figure in analyses.figures:
         parts = fingerprint.figure_components(
             figure_id=figure.id,
@@ -222,7 +243,7 @@ def draw_figures(build: Build, catalog, analyses: Analyses) -> Drawn:
         computed = compute_figures(stale, catalog, build.jobs, advance)
     for figure, files in computed:
         cache.store(figure.id, keys[figure.id], files, components[figure.id])
-    results = {}
+    results: dict[str, FigureResult] = {}
     for figure in analyses.figures:
         result = cache.load(
             figure, keys[figure.id], components[figure.id], build.root, catalog.project.settings.interface
@@ -244,12 +265,12 @@ def listed(names: list[str], most: int = 4) -> str:
 
 @dataclass
 class Versions:
-    ledger: dict
-    changes: list
+    ledger: Ledger
+    changes: list[Change]
     files: dict[str, bytes]  # history files of the versions this build records
 
 
-def record_versions(build: Build, catalog, drawn: Drawn) -> Versions:
+def record_versions(build: Build, catalog: Catalog, drawn: Drawn) -> Versions:
     from pilotsite.state import ledger
 
     build.clock.start("versions")
@@ -267,18 +288,19 @@ class Written:
     staging: Path  # the new site, built beside out
     sources: list[str]  # every page source written
     indexed: list[str]  # pages Pagefind indexes
-    search_bundles: dict
-    renderer: object  # the embedded renderer, which began rendering as sources were written (None: Quarto)
-    stage: object  # the corpus text pass (TextStage)
+    search_bundles: dict[str, list[tuple[str, list[str]]]]  # corpus id -> its bundles (search.corpus_bundles)
+    # the embedded renderer, which began rendering as sources were written (None: Quarto)
+    renderer: EmbeddedRenderer | None
+    stage: TextStage  # the corpus text pass
     rendered: list[str] = field(default_factory=list)  # pages rendered anew
-    html_keys: dict = field(default_factory=dict)  # page -> content key of its HTML (embedded renderer)
+    html_keys: dict[str, str] = field(default_factory=dict)  # page -> content key of its HTML (embedded renderer)
     # page -> content key of its HTML before a face of its own was added to its <head>: what the
     # search index reads is the same either way, so a page whose own face changed keeps its bundle
-    search_keys: dict = field(default_factory=dict)
-    font_plan: object = None  # webfont.FontPlan: what gives a heavy page a web-font face of its own, once rendered
+    search_keys: dict[str, str] = field(default_factory=dict)
+    font_plan: FontPlan | None = None  # what gives a heavy page a web-font face of its own, once rendered
 
 
-def write_pages(build: Build, catalog, analyses: Analyses, drawn: Drawn, versions: Versions) -> Written:
+def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn, versions: Versions) -> Written:
     """Page sources for every page (after every figure exists: indexes and cross-links need them
     all); with the embedded renderer, each page is rendered as soon as its source is written."""
     from pilotsite.analysis.words import lexicon_summary
@@ -390,6 +412,7 @@ def render(build: Build, written: Written) -> Written:
         quarto.render(build.work.page_sources, written.staging)
         written.rendered, written.html_keys = list(written.sources), {}
     else:
+        assert written.renderer is not None  # write_pages made one for the embedded renderer
         written.rendered, written.html_keys = written.renderer.finish()
         written.rendered += written.stage.rendered
     for page in written.rendered[:200]:
@@ -404,7 +427,7 @@ def render(build: Build, written: Written) -> Written:
 
 def index_check_and_publish(
     build: Build, analyses: Analyses, drawn: Drawn, versions: Versions, written: Written
-) -> dict:
+) -> dict[str, Any]:
     """The search index is written into the staged copy before the link check, so the search
     page's links to the index are checked and the index is published (or discarded) with the
     pages; a site with a broken link is never published."""
@@ -425,7 +448,7 @@ def index_check_and_publish(
     if broken:
         shutil.rmtree(staging)
         raise BuildError("broken links in the built site:\n  " + "\n  ".join(broken[:20]))
-    report = {
+    report: dict[str, Any] = {  # written to .build/last-report.json
         "figures": len(analyses.figures),
         "figures_rebuilt": drawn.rebuilt,
         "reasons": drawn.reasons,
@@ -472,6 +495,7 @@ def reproduce_figure(root: Path, figure_id: str, say: Callable[[str], None] = pr
         if figure is None:
             say(f"no analysis in {root / 'analyses'} declares figure '{figure_id}'")
             return 2
+        assert catalog.textwork is not None  # load_catalog gives every catalog its TextWork
         for corpus in catalog.corpora.values():
             catalog.textwork.prepare(corpus)
         files = compute_figure(figure, catalog)

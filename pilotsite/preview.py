@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 from pilotsite.state import fingerprint
@@ -54,6 +55,13 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return files
 
 
+class ServedState(TypedDict):
+    """What an open page is told: the good build the folder holds, and the last rebuild's error."""
+
+    build: str
+    error: str | None
+
+
 class BuildStatus:
     """What the open pages follow: the good build the folder holds, and the error of the last
     rebuild if it failed. Every change wakes the event streams, which send it on."""
@@ -65,10 +73,10 @@ class BuildStatus:
         self._error: str | None = None
         self._stopped = False
 
-    def _state(self) -> dict:
+    def _state(self) -> ServedState:
         return {"build": f"{self._server_started}.{self._good_builds}", "error": self._error}
 
-    def state(self) -> dict:
+    def state(self) -> ServedState:
         with self._changed:
             return self._state()
 
@@ -88,7 +96,7 @@ class BuildStatus:
             self._stopped = True
             self._changed.notify_all()
 
-    def next_state(self, seen: dict | None, timeout: float) -> dict | None:
+    def next_state(self, seen: ServedState | None, timeout: float) -> ServedState | None:
         """The state once it differs from seen, or seen again after timeout; None once stopped."""
         with self._changed:
             self._changed.wait_for(lambda: self._stopped or self._state() != seen, timeout)
@@ -168,7 +176,7 @@ def with_reload_script(html: bytes, build: str) -> bytes:
 class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     """Serves the folder as http.server does, but HTML with the reload script, and the event stream."""
 
-    def __init__(self, *args, status: BuildStatus, **kwargs):
+    def __init__(self, *args: Any, status: BuildStatus, **kwargs: Any) -> None:
         self.build_status = status  # before super().__init__, which handles the request
         super().__init__(*args, **kwargs)
 
@@ -218,7 +226,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         self.close_connection = True
-        seen = None
+        seen: ServedState | None = None
         try:
             self.wfile.write(b"retry: 1000\n\n")  # reconnect within a second if the server restarts
             while (state := self.build_status.next_state(seen, KEEPALIVE_SECONDS)) is not None:
@@ -242,6 +250,7 @@ def rebuild(root: Path, build_args: list[str]) -> str | None:
         text=True,
         errors="replace",
     )
+    assert process.stderr is not None  # stderr=PIPE
     lines = []
     for line in process.stderr:
         sys.stderr.write(line)

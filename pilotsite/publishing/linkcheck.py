@@ -18,7 +18,8 @@ SEPARATOR = "\0"  # between the links (and the ids) of a page, in the memo: one 
 
 def _scan(path: Path) -> tuple[str, str]:
     """The page's links and its ids, each joined into one string."""
-    links, ids = [], []
+    links: list[str] = []
+    ids: list[str] = []
     for name, value in ATTRIBUTE.findall(path.read_text(encoding="utf-8")):
         (ids if name == "id" else links).append(html.unescape(value))
     return SEPARATOR.join(links), SEPARATOR.join(ids)
@@ -35,7 +36,8 @@ def broken_links(site: Path, html_keys: dict[str, str] | None = None, cache_file
     from pilotsite.state.caching import KeyedMemo
 
     root = os.path.realpath(site)
-    files, folders = set(), set()
+    files: set[str] = set()
+    folders: set[str] = set()
     for folder, _, names in os.walk(root):
         folders.add(folder)
         files.update(os.path.join(folder, name) for name in names)

@@ -23,10 +23,14 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pilotsite.errors import BuildError
 from pilotsite.pages.model import EDITIONS
 from pilotsite.state.progress import OFF, Progress
+
+if TYPE_CHECKING:
+    from pilotsite.inputs.corpus import Corpus
 
 BUNDLE = "pagefind"  # the folder in the site that holds the index and the UI
 INDEX_LANGUAGE = "zh"
@@ -38,7 +42,8 @@ def executable() -> Path:
         from pagefind_bin_extended import get_executable
     except ImportError as exc:
         raise BuildError("Pagefind is missing: pip install -r requirements.txt (it pins pagefind[extended])") from exc
-    return get_executable()
+    found: Path = get_executable()  # pagefind_bin_extended has no type information
+    return found
 
 
 # Several bundles, merged by the search page (Pagefind's mergeIndex): the site's own pages, and
@@ -81,10 +86,10 @@ def text_shards(texts: list[tuple[str, float]]) -> list[list[str]]:
     return shards
 
 
-def corpus_bundles(corpus, has_evidence: bool) -> list[tuple[str, list[str]]]:
+def corpus_bundles(corpus: Corpus, has_evidence: bool) -> list[tuple[str, list[str]]]:
     """(bundle folder, text ids) of a corpus's bundles; the evidence bundle has no text ids."""
     weights = [(t.id, 1 + min(corpus.search_characters, t.size / 3) / PAGE_CHARACTERS) for t in corpus.texts]
-    found = [(corpus_bundle(corpus.id, "evidence"), [])] if has_evidence else []
+    found: list[tuple[str, list[str]]] = [(corpus_bundle(corpus.id, "evidence"), [])] if has_evidence else []
     return found + [(corpus_bundle(corpus.id, f"texts-{shard[0]}"), shard) for shard in text_shards(sorted(weights))]
 
 
@@ -164,6 +169,7 @@ def index_site(
         run_pagefind(site, folder, glob_of(pages))
         share_unchanged(site, folder)  # Pagefind writes every file of a bundle anew; most are as published
         if key is not None:
+            assert cache_dir is not None  # a bundle has a key only where there is a cache
             temporary = cache_dir / f".tmp-{key}-{os.getpid()}"
             shutil.rmtree(temporary, ignore_errors=True)
             shutil.copytree(site / folder, temporary, copy_function=link_or_copy)
@@ -224,7 +230,7 @@ def canonicalise(bundle: Path) -> None:
     from cbor2 import CBORDecodeError, loads
     from cbor2 import dumps as cbor_dump
 
-    def cbor_load(path: Path):
+    def cbor_load(path: Path) -> Any:  # CBOR data, as cbor2 reads it
         try:
             return loads(gzip.decompress(path.read_bytes())[len(SIGNATURE) :])
         except (CBORDecodeError, OSError, EOFError) as exc:
@@ -236,7 +242,7 @@ def canonicalise(bundle: Path) -> None:
         meta_file = bundle / f"pagefind.{language['hash']}.pf_meta"
         meta = cbor_load(meta_file)
         prefix = language["hash"].split("_")[0] + "_"
-        renames = {}
+        renames: dict[str, str] = {}
         for old in sorted((bundle / "filter").glob(f"{prefix}*.pf_filter")):
             name, values = cbor_load(old)
             data = SIGNATURE + cbor_dump([name, sorted(values, key=lambda item: cbor_dump(item[0]))])
@@ -263,7 +269,7 @@ def canonicalise(bundle: Path) -> None:
     entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def replace_strings(value, renames: dict[str, str]):
+def replace_strings(value: Any, renames: dict[str, str]) -> Any:  # CBOR data, as cbor2 reads it
     if isinstance(value, str):
         return renames.get(value, value)
     if isinstance(value, list):

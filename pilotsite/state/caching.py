@@ -7,11 +7,12 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 from pilotsite.state.fingerprint import write_atomic
 
 
-def link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: Path | str, target: Path | str) -> None:
     """Hard-link a cache entry (entries are replaced, never modified in place), else copy it."""
     try:
         os.link(source, target)
@@ -72,10 +73,13 @@ class KeyedMemo:
 
     def __init__(self, path: Path | None):
         self.path = path
-        self.saved: dict = json.loads(path.read_text(encoding="utf-8")) if path is not None and path.is_file() else {}
-        self.used: dict = {}
+        # key -> a JSON value (what each cache keeps is its own)
+        self.saved: dict[str, Any] = (
+            json.loads(path.read_text(encoding="utf-8")) if path is not None and path.is_file() else {}
+        )
+        self.used: dict[str, Any] = {}
 
-    def keep(self, key: str, value) -> None:
+    def keep(self, key: str, value: object) -> None:
         self.used[key] = value
 
     def save(self) -> None:

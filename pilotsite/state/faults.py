@@ -15,6 +15,7 @@ import errno
 import os
 import re
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 from pilotsite.errors import MachineFault
@@ -87,7 +88,7 @@ def own_leftovers(work_dir: Path, pid: int | None) -> list[Path]:
     return found
 
 
-def remove(paths) -> None:
+def remove(paths: Iterable[Path]) -> None:
     for path in paths:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)

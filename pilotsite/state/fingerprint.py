@@ -11,9 +11,11 @@ import ast
 import hashlib
 import json
 import os
+from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 PACKAGE = Path(__file__).resolve().parents[1]  # pilotsite/
 # Libraries whose versions shape a figure's bytes.
@@ -72,7 +74,7 @@ def outside_corpus_folders(root: Path, trees: tuple[str, ...]) -> list[tuple[str
     return found
 
 
-def walk_files(folder: str):
+def walk_files(folder: str) -> Iterator[tuple[str, str]]:
     """(path relative to folder with /, path) of every file under folder, sorted, without
     __pycache__: plain os.walk, since the no-op check walks thousands of files."""
     for current, folders, names in os.walk(folder):
@@ -82,7 +84,7 @@ def walk_files(folder: str):
             yield (name if prefix == "." else f"{prefix}/{name}"), os.path.join(current, name)
 
 
-def canonical_json(value) -> str:
+def canonical_json(value: object) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -91,11 +93,12 @@ class FileHashes:
 
     def __init__(self, state_file: Path):
         self.state_file = state_file
+        self.known: dict[str, list[Any]]  # path -> [mtime_ns, size, digest], as last saved (JSON)
         try:
             self.known = json.loads(state_file.read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
             self.known = {}
-        self.seen: dict[str, list] = {}
+        self.seen: dict[str, list[int | str]] = {}
 
     def sha256(self, path: Path | str) -> str:
         key = os.path.abspath(path)  # no syscalls, unlike resolve(): this runs for every input file
@@ -110,7 +113,7 @@ class FileHashes:
         write_atomic(self.state_file, canonical_json(self.seen).encode("utf-8"))
 
 
-def sha256_file(path: Path) -> str:
+def sha256_file(path: Path | str) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -134,7 +137,7 @@ def module_file(name: str) -> Path | None:
 @cache
 def reexported(path: Path) -> dict[str, str]:
     """The names a module takes, at its top level, from other modules: name -> that module."""
-    found = {}
+    found: dict[str, str] = {}
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
             found.update((alias.asname or alias.name, node.module) for alias in node.names)
@@ -150,7 +153,8 @@ def imported_modules(path: Path, package: str | None) -> tuple[frozenset[str], f
     pilotsite.figures.figure) counts as imported from the module that defines it: an analysis
     depends on the modules whose names it uses, not on everything api gathers for all of them.
     """
-    names, leaves = set(), set()
+    names: set[str] = set()
+    leaves: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
@@ -178,11 +182,11 @@ def parent_packages(module: str) -> list[str]:
 
 
 @cache
-def project_modules(start: Path, extra: tuple[str, ...] = ()) -> dict[str, Path]:
+def project_modules(start: Path | None, extra: tuple[str, ...] = ()) -> dict[str, Path]:
     """Every pilotsite module a file imports, directly or through other pilotsite modules."""
     found: dict[str, Path] = {}
     traversed: set[str] = set()
-    queue = [(start, None)] + [(module_file(m), m) for m in extra]
+    queue: list[tuple[Path | None, str | None]] = [(start, None)] + [(module_file(m), m) for m in extra]
     while queue:
         path, name = queue.pop()
         if path is None:
@@ -193,8 +197,8 @@ def project_modules(start: Path, extra: tuple[str, ...] = ()) -> dict[str, Path]
             found[name] = path
         modules, leaves = imported_modules(path, package)
         for module in leaves:
-            if module_file(module) is not None:
-                found[module] = module_file(module)
+            if (source := module_file(module)) is not None:
+                found[module] = source
         for module in sorted(modules | {p for m in modules | leaves for p in parent_packages(m)}):
             target = module_file(module)
             if target is not None and module not in traversed:
@@ -219,11 +223,11 @@ def figure_components(
     analysis: Path,
     analysis_label: str,
     inputs: tuple[str, ...],
-    params: dict,
+    params: Mapping[str, object],
     root: Path,
     hashes: FileHashes,
     libraries: dict[str, str],
-    loaders: dict[str, tuple[str, ...]] | None = None,
+    loaders: Mapping[str, tuple[str, ...]] | None = None,
 ) -> dict[str, str]:
     """Everything a figure's output depends on, each as name -> content hash."""
     components = {f"data:{p}": hashes.sha256(root / p) for p in inputs}

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol, TypeAlias, cast
 
 from pilotsite.errors import BuildError, Problem
 from pilotsite.state.datadiff import compare
@@ -35,6 +37,65 @@ VERSION_LENGTH = 12
 SHOWN_TEXT = ("title", "caption", "alt", "notes")  # besides data and image, what a reader sees
 CELLS_KEPT = 5  # changed cells kept in an entry (the comparison pages show them all)
 
+Entry: TypeAlias = dict[str, Any]  # one version of a figure, as the ledger keeps it (JSON)
+Ledger: TypeAlias = dict[str, dict[str, list[Entry]]]  # {"figures": figure id -> its versions, oldest first}
+
+
+class ShownFigure(Protocol):
+    """What the ledger reads of a discovered figure (figures.figure.Figure): its title, caption
+    and notes are in words by then (figure._with_texts)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> object: ...
+    @property
+    def caption(self) -> object: ...
+    @property
+    def notes(self) -> tuple[object, ...]: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def lang(self) -> str: ...
+    @property
+    def analysis(self) -> str: ...
+    @property
+    def primary_key(self) -> tuple[str, ...]: ...
+    @property
+    def documents(self) -> tuple[str, ...]: ...
+
+
+class DrawnResult(Protocol):
+    """What the ledger reads of a drawn figure (figures.outputs.FigureResult)."""
+
+    @property
+    def figure(self) -> ShownFigure: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def components(self) -> dict[str, str]: ...
+    @property
+    def csv(self) -> bytes: ...
+    @property
+    def svg(self) -> bytes: ...
+    @property
+    def png(self) -> bytes: ...
+    @property
+    def pdf(self) -> bytes: ...
+    @property
+    def alt(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+
+
+class CitedDocument(Protocol):
+    """What a version's page names of each document it quotes (inputs.documents.Document)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def reference(self) -> str: ...
+
 
 @dataclass(frozen=True)
 class Change:
@@ -45,7 +106,7 @@ class Change:
     summary: str = ""
 
 
-def published_digest(csv: bytes, svg: bytes, png: bytes, shown: dict) -> str:
+def published_digest(csv: bytes, svg: bytes, png: bytes, shown: Mapping[str, Any]) -> str:
     """What a reader sees of a version, as one hash: data, image and the text around it."""
     return sha256_bytes(
         canonical_json(
@@ -59,7 +120,7 @@ def published_digest(csv: bytes, svg: bytes, png: bytes, shown: dict) -> str:
     )
 
 
-def text_changes(old_meta: dict, new_meta: dict) -> tuple[tuple[str, str, str], ...]:
+def text_changes(old_meta: Mapping[str, Any], new_meta: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:
     """(name, old, new) of each text a reader sees (SHOWN_TEXT) that differs between two versions' meta."""
     return tuple(
         (name, old_meta.get(name) or "", new_meta.get(name) or "")
@@ -68,22 +129,27 @@ def text_changes(old_meta: dict, new_meta: dict) -> tuple[tuple[str, str, str], 
     )
 
 
-def result_digest(result) -> str:
+def result_digest(result: DrawnResult) -> str:
     f = result.figure
     return published_digest(
         result.csv,
         result.svg,
         result.png,
-        {"title": f.title, "caption": f.caption, "alt": result.alt, "notes": "\n".join(f.notes)},
+        {
+            "title": f.title,
+            "caption": f.caption,
+            "alt": result.alt,
+            "notes": "\n".join(cast(tuple[str, ...], f.notes)),  # in words once discovered (ShownFigure)
+        },
     )
 
 
-def code_path(result) -> str:
+def code_path(result: DrawnResult) -> str:
     digest = hashlib.sha256(result.source.encode("utf-8")).hexdigest()[:16]
     return CODE_FILE.format(digest=digest, name=Path(result.figure.analysis).name)
 
 
-def version_meta(result, number: int, edition: str, documents: dict) -> dict:
+def version_meta(result: DrawnResult, number: int, edition: str, documents: Mapping[str, CitedDocument]) -> Entry:
     """What a version page needs, frozen when the version is published."""
     f = result.figure
     return {
@@ -95,7 +161,7 @@ def version_meta(result, number: int, edition: str, documents: dict) -> dict:
         "title": f.title,
         "caption": f.caption,
         "alt": result.alt,
-        "notes": "\n".join(f.notes),
+        "notes": "\n".join(cast(tuple[str, ...], f.notes)),  # in words once discovered (ShownFigure)
         "kind": f.kind,
         "lang": f.lang,
         "analysis": f.analysis,
@@ -108,28 +174,27 @@ def version_of(key: str) -> str:
     return key[:VERSION_LENGTH]
 
 
-def load(root: Path) -> dict:
+def load(root: Path) -> Ledger:
     """The ledger, each entry with its published digest, diff and summary (entries written before
     versions were decided by what is published get them from their files in history/)."""
     path = root / LEDGER
     if not path.is_file():
         return {"figures": {}}
-    ledger = json.loads(path.read_text(encoding="utf-8"))
+    ledger: Ledger = json.loads(path.read_text(encoding="utf-8"))
     for history in ledger.get("figures", {}).values():
-        for earlier in history[:-1]:
-            earlier.pop("components", None)  # ledgers written before only the latest kept them
+        for older in history[:-1]:
+            older.pop("components", None)  # ledgers written before only the latest kept them
     for figure_id, history in ledger.get("figures", {}).items():
         if all("published" in e for e in history):
             continue
-        migrated = []
+        migrated: list[Entry] = []
         for entry in history:
             entry = dict(entry)
             folder = root / VERSION_FOLDER.format(figure=figure_id, version=entry["version"])
             try:
                 meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-                entry["published"] = published_digest(
-                    *((folder / n).read_bytes() for n in ("data.csv", "figure.svg", "figure.png")), meta
-                )
+                csv, svg, png = ((folder / n).read_bytes() for n in ("data.csv", "figure.svg", "figure.png"))
+                entry["published"] = published_digest(csv, svg, png, meta)
             except FileNotFoundError as missing:
                 raise BuildError(
                     [
@@ -155,12 +220,12 @@ def load(root: Path) -> dict:
 def describe(
     root: Path,
     figure_id: str,
-    previous: dict | None,
-    entry: dict,
-    primary_key,
+    previous: Entry | None,
+    entry: Entry,
+    primary_key: tuple[str, ...] | list[str],
     csv: bytes | None = None,
-    shown: dict | None = None,
-) -> tuple[dict, str]:
+    shown: Mapping[str, Any] | None = None,
+) -> tuple[dict[str, Any], str]:
     """The diff of a version against the one before it, and a one-line summary of it."""
     if previous is None:
         return {}, "first published version"
@@ -191,13 +256,14 @@ def describe(
 
 
 def record(
-    ledger: dict, root: Path, results, edition: str, documents: dict
-) -> tuple[dict, list[Change], dict[str, bytes]]:
+    ledger: Ledger, root: Path, results: Iterable[DrawnResult], edition: str, documents: Mapping[str, CitedDocument]
+) -> tuple[Ledger, list[Change], dict[str, bytes]]:
     """The ledger with a new entry for every figure whose published outputs changed, the
     changes, and the files of each new version to keep in history/ (path -> bytes). Pure:
     nothing is written here."""
     figures = {fid: list(versions) for fid, versions in ledger.get("figures", {}).items()}
-    changes, files = [], {}
+    changes: list[Change] = []
+    files: dict[str, bytes] = {}
     for result in results:
         fid, digest = result.figure.id, result_digest(result)
         history = figures.setdefault(fid, [])
@@ -226,7 +292,7 @@ def record(
                 ]
             )
         number = earlier["number"] if earlier else max((e["number"] for e in history), default=0) + 1
-        entry = {
+        entry: Entry = {
             "version": version,
             "number": number,
             "edition": edition,
@@ -268,9 +334,9 @@ def record(
     return {"figures": dict(sorted(figures.items()))}, changes, files
 
 
-def canonical(history: list[dict]) -> dict[str, dict]:
+def canonical(history: list[Entry]) -> dict[str, Entry]:
     """Each version id -> the entry of the earliest version with the same published outputs."""
-    first: dict[str, dict] = {}
+    first: dict[str, Entry] = {}
     found = {}
     for entry in history:
         first.setdefault(entry["published"], entry)
@@ -278,12 +344,12 @@ def canonical(history: list[dict]) -> dict[str, dict]:
     return found
 
 
-def distinct_versions(history: list[dict]) -> list[dict]:
+def distinct_versions(history: list[Entry]) -> list[Entry]:
     """The versions a reader can tell apart, in order of publication (no duplicates, no returns)."""
     return [e for e in history if not e.get("same_as") and not e.get("restores")]
 
 
-def save(root: Path, ledger: dict, files: dict[str, bytes]) -> None:
+def save(root: Path, ledger: Ledger, files: dict[str, bytes]) -> None:
     """Version data first, the ledger last: a kill in between leaves a ledger that is merely behind."""
     for relative_path, content in sorted(files.items()):
         write_atomic(root / relative_path, content)

@@ -18,6 +18,10 @@ PLAIN_EVERY = 5.0  # seconds between plain lines (PILOTSITE_PROGRESS_EVERY overr
 Advance = Callable[[int], None]
 
 
+def not_shown(n: int = 1) -> None:
+    """advance(n) where no progress is shown."""
+
+
 def terminal_wanted() -> bool:
     """A bar only where a person watches a terminal that can draw one."""
     return (
@@ -44,7 +48,7 @@ class Progress:
     def task(self, label: str, total: int, unit: str) -> Iterator[Advance]:
         """advance(n) for the block: n more of total units done."""
         if self.mode == "off" or total <= 0:
-            yield lambda n=1: None
+            yield not_shown
         elif self.mode == "bar":
             with self._bar(label, total, unit) as advance:
                 yield advance

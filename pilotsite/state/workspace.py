@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import os
 import platform
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pilotsite.state import fingerprint
 
@@ -55,19 +57,20 @@ class BuildState:
     def __init__(self, work: Workspace):
         self.folder = work.root
         self.hashes = fingerprint.FileHashes(self.folder / "hashes.json")
-        self.last = self._read("last-build.json")
+        self.last: dict[str, dict[str, Any]] = self._read("last-build.json")  # out folder -> its last build
         self.figure_keys: dict[str, str] = self._read("figures.json")
 
-    def _read(self, name: str) -> dict:
+    def _read(self, name: str) -> dict[str, Any]:
         try:
-            return json.loads((self.folder / name).read_text(encoding="utf-8"))
+            value: dict[str, Any] = json.loads((self.folder / name).read_text(encoding="utf-8"))
+            return value
         except (FileNotFoundError, ValueError):
             return {}
 
-    def _write(self, name: str, value: dict) -> None:
+    def _write(self, name: str, value: Mapping[str, object]) -> None:
         fingerprint.write_atomic(self.folder / name, json.dumps(value, indent=1, sort_keys=True).encode("utf-8"))
 
-    def unchanged(self, out: Path, inputs: str) -> dict | None:
+    def unchanged(self, out: Path, inputs: str) -> dict[str, Any] | None:
         """The last build of out, if its inputs are the same and its output is untouched."""
         record = self.last.get(str(out.resolve()))
         if (
@@ -102,7 +105,7 @@ def tree_digests(folder: Path, hashes: fingerprint.FileHashes | None = None) -> 
 def input_files(root: Path) -> dict[str, str]:
     """Every file the site is made from, by label: the project's own folders, and each corpus
     folder that data/corpora.yaml names outside them (a corpus may live anywhere)."""
-    files = {}
+    files: dict[str, str] = {}
     for tree in INPUT_TREES:
         files.update((f"{tree}/{label}", path) for label, path in fingerprint.walk_files(str(root / tree)))
     files["build.py"] = str(root / "build.py")
@@ -122,7 +125,7 @@ def catalogues_root(root: Path) -> Path:
     return CHECKOUT if not (root / CATALOGUES).is_dir() and (CHECKOUT / CATALOGUES).is_dir() else root
 
 
-def inputs_digest(root: Path, hashes: fingerprint.FileHashes, options: dict) -> str:
+def inputs_digest(root: Path, hashes: fingerprint.FileHashes, options: Mapping[str, object]) -> str:
     """One hash over every file the site is made from, the library versions and the options."""
     files = {label: hashes.sha256(path) for label, path in input_files(root).items()}
     versions = fingerprint.library_versions() | {
