@@ -100,7 +100,8 @@ def process_stages(inputs) -> pd.DataFrame:
 def year_fraction(date: str, end: bool) -> float:
     """A partial date as a decimal year: the start of its span, or the end when end=True."""
     parts = [int(p) for p in str(date).split("-")]
-    year, month, day = (parts + [None, None])[:3]
+    year = parts[0]
+    month, day = (parts[1:] + [None, None])[:2]
     if month is None:
         return year + (1.0 if end else 0.0)
     if day is None:

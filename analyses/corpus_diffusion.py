@@ -13,6 +13,8 @@ out and listed on the corpus page.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from pilotsite.api import USER_DICTIONARY, Figure, NotDrawn, NothingToDraw, Text, bilingual, link_marks
@@ -34,7 +36,7 @@ COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 
 def figures(catalog) -> list[Figure | NotDrawn]:
     settings = catalog.trends
-    result = []
+    result: list[Figure | NotDrawn] = []
     for corpus in catalog.corpora.values():
         adoption_id, lag_id = f"{corpus.id}-diffusion-adoption", f"{corpus.id}-diffusion-lag"
         titles = {
@@ -65,7 +67,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
             "centre": centre.value if centre else "",
             "adopters": settings.adopters,
         }
-        common = dict(
+        common: dict[str, Any] = dict(
             kind="corpus",
             lang="zh",
             documents=(),
@@ -119,7 +121,7 @@ def adopter_of(text, p) -> str:
 
 def first_uses(inputs) -> pd.DataFrame:
     p = inputs.params
-    first: dict[tuple[str, str], tuple[tuple[str, str], object]] = {}
+    first: dict[tuple[str, str], tuple[tuple[str, str], Any]] = {}
 
     def summarize(sentences) -> list[str]:
         """The terms a text uses (a term never spans two sentences)."""

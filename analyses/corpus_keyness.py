@@ -33,7 +33,7 @@ MIN_COUNT = 5
 
 
 def figures(catalog) -> list[Figure | NotDrawn]:
-    result = []
+    result: list[Figure | NotDrawn] = []
     for corpus in catalog.corpora.values():
         comparison = corpus.comparison
         if comparison is None:

@@ -33,7 +33,7 @@ COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 
 
 def figures(catalog) -> list[Figure | NotDrawn]:
-    result = []
+    result: list[Figure | NotDrawn] = []
     for corpus in catalog.corpora.values():
         for grouping in corpus.groupings:
             figure_id = f"{corpus.id}-keywords-by-{grouping.id}"

@@ -11,6 +11,8 @@ for orientation only.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from pilotsite.api import CODEBOOK, TYPES, Figure, Listed, NotDrawn, Text, bilingual, link_marks, load_codebook, named
@@ -33,9 +35,9 @@ MAX_GROUPS = 12  # groups of one grouping shown in the type figure; the largest 
 
 
 def figures(catalog) -> list[Figure | NotDrawn]:
-    result = []
+    result: list[Figure | NotDrawn] = []
     for corpus in catalog.corpora.values():
-        common = dict(kind="corpus", lang="en", documents=("return-migrant-entrepreneurship",))
+        common: dict[str, Any] = dict(kind="corpus", lang="en", documents=("return-migrant-entrepreneurship",))
         groupings = [g for g in corpus.groupings if g.filled]
         if not groupings:
             for suffix, key in (("policy-tool-types", "types"), ("policy-sub-tools", "sub_tools")):

@@ -38,7 +38,7 @@ COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
 
 def figures(catalog) -> list[Figure | NotDrawn]:
     settings = catalog.trends
-    result = []
+    result: list[Figure | NotDrawn] = []
     for corpus in catalog.corpora.values():
         trends_id, words_id = f"{corpus.id}-keyword-trends", f"{corpus.id}-rising-falling-words"
         undated = len(corpus.texts) - corpus.dated
@@ -136,7 +136,9 @@ def term_trends(inputs) -> pd.DataFrame:
         joined = "\0".join("".join(sentence) for sentence in sentences)
         return len(content_words(sentences, stopwords)), [joined.count(term) for term in p["terms"]]
 
-    texts, words, found = Counter(), Counter(), Counter()
+    texts: Counter[tuple[str, int]] = Counter()  # (series, year) -> texts
+    words: Counter[tuple[str, int]] = Counter()  # (series, year) -> counted words
+    found: Counter[tuple[tuple[str, int], str]] = Counter()  # ((series, year), term) -> occurrences
     for text, (counted, occurrences) in inputs.corpus_summaries(p["corpus"], summarize):
         year = text.date[:4]
         if not year:

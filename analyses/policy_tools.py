@@ -7,6 +7,8 @@ redraw the published numbers exactly as printed; they do not recompute them.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from pilotsite.api import Check, Figure, Text, bilingual, link_marks, named
@@ -21,7 +23,7 @@ ROUNDING_TOLERANCE = 0.05  # percentage points: three numbers printed to two dec
 def figures(catalog) -> list[Figure]:
     if DOCUMENT not in catalog.documents:  # the article was withdrawn: its figures' versions stay published
         return []
-    common = dict(kind="policy-tools", documents=(DOCUMENT,))
+    common: dict[str, Any] = dict(kind="policy-tools", documents=(DOCUMENT,))
     return [
         Figure(
             id="return-migrant-tool-types",

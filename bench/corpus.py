@@ -31,8 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 from pilotsite.analysis.keyness import content_counts, content_words  # noqa: E402  (the baseline counts per text)
 from pilotsite.analysis.textwork import TextWork  # noqa: E402
-from pilotsite.analysis.words import USER_DICTIONARY, load_lexicon  # noqa: E402
+from pilotsite.analysis.words import load_lexicon  # noqa: E402
 from pilotsite.inputs.corpus import load_corpus  # noqa: E402
+from pilotsite.inputs.lexicon import USER_DICTIONARY  # noqa: E402
 from pilotsite.inputs.project import open_project  # noqa: E402
 from pilotsite.inputs.schemas import CorpusEntry  # noqa: E402
 
@@ -52,7 +53,7 @@ def baseline(corpus, user_dictionary: Path, stopwords) -> tuple[float, Counter]:
     tokenizer.initialize()
     texts = [corpus.read_text(text) for text in corpus.texts]  # read before the clock starts
     started = time.perf_counter()
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for text in texts:
         counts.update(content_words([tokenizer.lcut(text)], stopwords))
     return time.perf_counter() - started, counts

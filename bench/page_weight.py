@@ -223,7 +223,9 @@ def pages_of(folder: Path) -> list[str]:
 
 def heaviest_by_kind(folder: Path) -> dict[str, tuple[str, int, dict[str, int], int]]:
     """kind -> (its heaviest page, weight, files, pages of that kind)."""
-    site, heaviest, counts = Site(folder), {}, {}
+    site = Site(folder)
+    heaviest: dict[str, tuple[str, int, dict[str, int]]] = {}
+    counts: dict[str, int] = {}
     for page in pages_of(folder):
         weight, files = weigh_page(site, page)
         kind = kind_of(page)

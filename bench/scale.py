@@ -163,6 +163,7 @@ def timed_build(project: Path, jobs: int) -> tuple[float, float, str]:
         stderr=subprocess.STDOUT,
         text=True,
     )
+    assert process.stdout is not None  # stdout=PIPE
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pilotsite.errors import BuildError, Problem
 from pilotsite.inputs.project import Project
 
+if TYPE_CHECKING:
+    from pilotsite.inputs.schemas import ToolTypeName
+
 CODEBOOK = "data/codebook/policy-tools.yaml"
-TYPES = ("supply", "demand", "environment")
+TYPES: tuple[ToolTypeName, ...] = ("supply", "demand", "environment")
 
 
 @dataclass(frozen=True)
 class SubTool:
     id: str
     label: str
-    tool_type: str
+    tool_type: ToolTypeName
     patterns: tuple[str, ...]
-    regex: re.Pattern
+    regex: re.Pattern[str]
 
     def matches(self, sentence: str) -> bool:
         return self.regex.search(sentence) is not None
@@ -33,7 +38,7 @@ class SubTool:
 CONTEXT_SYNTAX = re.compile(r"\\[bBAZ]|[\^$]|\(\?<?[=!]")
 
 
-def coded_sentences(tools, sentences: list[str]):
+def coded_sentences(tools: Iterable[SubTool], sentences: list[str]) -> Iterator[tuple[int, SubTool]]:
     """(sentence number from 1, sub-tool) for every sentence a sub-tool matches, sentence by
     sentence and in codebook order within one: the same as testing every pair, but a
     context-free sub-tool that matches nowhere in the text is not tried on its sentences."""

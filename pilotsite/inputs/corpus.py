@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pilotsite.errors import BuildError, Problem
 from pilotsite.inputs.interface import LANGUAGES, Text, Translated
@@ -27,6 +28,9 @@ from pilotsite.inputs.project import Project
 from pilotsite.inputs.reading import read_bytes_limited
 from pilotsite.inputs.tables import Column, read_table
 from pilotsite.state.fingerprint import CORPORA_CONFIG, sha256_file, write_atomic
+
+if TYPE_CHECKING:
+    from pilotsite.inputs.schemas import CorpusEntry, GroupingEntry, KeyPath
 
 CONFIG = CORPORA_CONFIG
 YEAR = "year"  # a grouping column derived from `date`
@@ -36,9 +40,12 @@ METADATA_COLUMNS = [
     Column("date", "partial-date", required=False, optional=True),
     Column("file"),
 ]
+Pairs = tuple[tuple[str, str], ...]
+# A grouping before its groups are found: (id, column, label, values in order, filter, labels in other languages)
+DeclaredGrouping = tuple[str, str, str, tuple[str, ...], Pairs, Pairs]
 # What the studies compare when data/corpora.yaml does not say: each applies only where the
 # metadata has its columns. (id, column, label, values in order, filter)
-DEFAULT_GROUPINGS = (
+DEFAULT_GROUPINGS: tuple[tuple[str, str, str, tuple[str, ...], Pairs], ...] = (
     ("level", "level", "level of government", ("central", "local"), ()),
     ("region", "region", "region (local texts)", ("east", "central", "west"), (("level", "local"),)),
     ("tier", "issuer_tier", "issuer tier", ("central", "provincial", "municipal"), ()),
@@ -229,13 +236,13 @@ def check_text(folder: Path, label: str, file: str, digest: str, checked: Checke
 
 
 def resolve_groupings(
-    entry, position: int, columns: tuple[str, ...], texts: list[CorpusText], lines: dict
+    entry: CorpusEntry, position: int, columns: tuple[str, ...], texts: list[CorpusText], lines: dict[KeyPath, int]
 ) -> tuple[list[Grouping], list[Text], list[Problem]]:
     """The groupings declared for a corpus (or the defaults), with their groups found in the data."""
     available = set(columns) | ({YEAR} if "date" in columns else set())
     problems, notes, groupings = [], [], []
     if entry.groupings is None:
-        declared = []
+        declared: list[DeclaredGrouping] = []
         for grouping_id, column, label, values, where in DEFAULT_GROUPINGS:
             needed = [column] + [c for c, _ in where]
             missing = [c for c in needed if c not in available]
@@ -287,7 +294,7 @@ def resolve_groupings(
         chosen = [t for t in texts if all(t.value(c) == v for c, v in where)]
         found = sorted({t.value(column) for t in chosen} - {""} - set(values))
         order = tuple(values) + tuple(found)
-        members = {v: [] for v in order}
+        members: dict[str, list[str]] = {v: [] for v in order}
         for text in chosen:
             if text.value(column):
                 members[text.value(column)].append(text.id)
@@ -308,7 +315,7 @@ def resolve_groupings(
 
 
 def resolve_comparison(
-    entry, texts: list[CorpusText], columns: tuple[str, ...]
+    entry: CorpusEntry, texts: list[CorpusText], columns: tuple[str, ...]
 ) -> tuple[Comparison | None, list[Text]]:
     """The two groups the keyness study compares, or None with the reason."""
     if entry.keyness is not None:
@@ -326,9 +333,9 @@ def resolve_comparison(
 
 def load_corpus(
     project: Project,
-    entry,
+    entry: CorpusEntry,
     position: int = 0,
-    lines: dict | None = None,
+    lines: dict[KeyPath, int] | None = None,
     digest: Callable[[Path], str] = sha256_file,
     checked: CheckedTexts | None = None,
 ) -> Corpus:
@@ -414,7 +421,7 @@ def load_corpus(
     )
 
 
-def translations(entry, field_name: str) -> tuple[tuple[str, str], ...]:
+def translations(entry: CorpusEntry | GroupingEntry, field_name: str) -> tuple[tuple[str, str], ...]:
     """(language, text) of a field given in the other editions' languages too (title_zh, …)."""
     return tuple(
         (language, getattr(entry, f"{field_name}_{language}"))

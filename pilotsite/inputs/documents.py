@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, cast
 
 from pilotsite.errors import BuildError, Problem, relative
 from pilotsite.inputs.interface import LANGUAGES as EDITIONS_LANGUAGES
@@ -32,7 +33,7 @@ TRANSLATED_FIELDS = ("short_title", "summary")  # besides the title: given as <f
 @dataclass(frozen=True)
 class Document:
     id: str
-    meta: dict
+    meta: dict[str, Any]  # DocumentMeta.model_dump(), with the edition's translations (in_language)
     text: str
     blocks: tuple[Block, ...]
     folder: str  # relative to the project root, e.g. data/documents/<id>
@@ -68,11 +69,11 @@ class Document:
 
     @property
     def title(self) -> str:
-        return self.meta["title"]
+        return cast(str, self.meta["title"])  # DocumentMeta.title, a text
 
     @property
     def short_title(self) -> str:
-        return self.meta["short_title"]
+        return cast(str, self.meta["short_title"])  # DocumentMeta.short_title, a text
 
     @property
     def short_titles(self) -> Translated:
@@ -101,7 +102,7 @@ class Document:
     @property
     def reference(self) -> str:
         """A short reference: 'Fan Yu et al. (2024)', or the short title when no author is stated."""
-        authors = self.meta.get("authors") or []
+        authors: list[str] = self.meta.get("authors") or []
         year = self.meta.get("year")
         if not authors:
             return self.short_title + (f" ({year})" if year else "")

@@ -10,10 +10,14 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pilotsite.errors import BuildError, Problem
 from pilotsite.inputs.schemas import Slug, Strict, Text, VersionId, key_lines, validate
 from pilotsite.state.ledger import LEDGER
+
+if TYPE_CHECKING:
+    from pilotsite.inputs.project import Project
 
 DOIS = "data/dois.yaml"
 # DataCite's own pattern for a DOI (schema 4.5, `doi`), with no character that would need
@@ -51,7 +55,7 @@ def published_versions(root: Path) -> dict[str, list[str]]:
     return {figure: [entry["version"] for entry in history] for figure, history in ledger.get("figures", {}).items()}
 
 
-def load_dois(project) -> dict[tuple[str, str], str]:
+def load_dois(project: Project) -> dict[tuple[str, str], str]:
     """(figure id, version id) -> bare DOI; none when the project has no data/dois.yaml."""
     path = project.path(DOIS)
     if not path.is_file():
@@ -62,7 +66,9 @@ def load_dois(project) -> dict[tuple[str, str], str]:
     records = validate(DoiRecords, path, DOIS, text)
     lines = key_lines(text)
     known = published_versions(project.root)
-    problems, seen, dois = [], {}, {}
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}  # DOI, lowercased -> the version it was recorded for
+    dois: dict[tuple[str, str], str] = {}
     for figure, versions in records.dois.items():
         for version, written in versions.items():
             line, doi = lines.get(("dois", figure, version)), bare_doi(written)

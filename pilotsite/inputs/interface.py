@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,8 @@ LANGUAGES = ("en", "zh")  # the first is the reference catalogue
 KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 PLACEHOLDER = re.compile(r"^[a-z_]+$")
 LIST_SEPARATOR = "text.list_separator"  # joins the items of a tuple given as a Text's value ("; ")
+Values = tuple[tuple[str, object], ...]  # a Text's (name, value) pairs, sorted by name
+Catalogues = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # language -> ((key, text), …)
 
 
 def placeholders(text: str) -> list[str] | None:
@@ -43,6 +46,8 @@ class Text:
     list in the language."""
 
     __slots__ = ("key", "values")
+    key: str
+    values: Values
 
     def __init__(self, key: str, /, **values: object) -> None:
         object.__setattr__(self, "key", key)
@@ -51,7 +56,7 @@ class Text:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("a Text does not change")
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[[str, Values], Text], tuple[str, Values]]:
         return _text, (self.key, self.values)
 
     def __eq__(self, other: object) -> bool:
@@ -64,14 +69,14 @@ class Text:
         return f"Text({self.key!r}, {dict(self.values)!r})"
 
 
-def named(kind: str, value: str, known) -> Text | str:
+def named(kind: str, value: str, known: Container[str]) -> Text | str:
     """A value of the data that the catalogues name, as the Text fig.<kind>.<value> (the tool
     type 'supply' is 供给型 in Chinese) when it is one of the known values; any other value (a
     researcher's own data) as it is."""
     return Text(f"fig.{kind}.{value}") if value in known else value
 
 
-def _text(key: str, values: tuple) -> Text:
+def _text(key: str, values: Values) -> Text:
     return Text(key, **dict(values))
 
 
@@ -81,7 +86,7 @@ class Listed:
     is a Listed with LIST_SEPARATOR): Listed(names, "text.comma_separator") is 'a, b' in English
     and 'a、b' in Chinese."""
 
-    items: tuple
+    items: tuple[object, ...]
     separator: str = LIST_SEPARATOR
 
 
@@ -142,10 +147,10 @@ class Interface:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_lookup", {language: dict(texts) for language, texts in self.catalogues})
 
-    def __getstate__(self) -> tuple:
+    def __getstate__(self) -> tuple[Catalogues, str, Catalogues]:
         return self.catalogues, self.language, self.descriptions
 
-    def __setstate__(self, state: tuple) -> None:
+    def __setstate__(self, state: tuple[Catalogues, str, Catalogues]) -> None:
         object.__setattr__(self, "catalogues", state[0])
         object.__setattr__(self, "language", state[1])
         object.__setattr__(self, "descriptions", state[2])
@@ -214,7 +219,7 @@ def load_interface(root: Path) -> Interface:
 
     problems: list[Problem] = []
     found: dict[str, dict[str, str]] = {}
-    lines: dict[str, dict[tuple, int]] = {}
+    lines: dict[str, dict[tuple[str | int, ...], int]] = {}
     for language in LANGUAGES:
         label = catalogue_label(language)
         path = root / label

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pilotsite.errors import BuildError, Problem
 from pilotsite.inputs.interface import Interface, load_interface
+
+if TYPE_CHECKING:
+    from pilotsite.inputs.tables import ValidatedTables
 
 SITE_SETTINGS = "data/site.yaml"
 EVENTS = "data/timelines/events.csv"
@@ -36,8 +40,8 @@ class Project:
 
     root: Path
     settings: SiteSettings = field(compare=False)
-    # tables.ValidatedTables: which tables already passed validation (None: validate every time)
-    validated_tables: object = field(default=None, compare=False)
+    # which tables already passed validation (None: validate every time)
+    validated_tables: ValidatedTables | None = field(default=None, compare=False)
 
     @property
     def data(self) -> Path:
@@ -55,7 +59,7 @@ class Project:
         return self.root / relative_path
 
 
-def open_project(root: Path, site_url: str | None = None, validated_tables=None) -> Project:
+def open_project(root: Path, site_url: str | None = None, validated_tables: ValidatedTables | None = None) -> Project:
     """Read data/site.yaml (validated against schemas.SiteConfig) and return the project rooted at
     root; validated_tables (a tables.ValidatedTables) spares re-validating unchanged tables."""
     from pilotsite.inputs.schemas import SiteConfig, validate

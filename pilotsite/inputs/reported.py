@@ -7,6 +7,7 @@ verbatim in the document and contain the number as printed.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 
@@ -31,7 +32,7 @@ SCHEMAS: dict[str, list[Column]] = {
 NUMBER_IN_TEXT = re.compile(r"\d+(?:\.\d+)?")
 
 
-def load_reported_table(project: Project, path, documents: dict[str, Document]) -> pd.DataFrame:
+def load_reported_table(project: Project, path: Path, documents: dict[str, Document]) -> pd.DataFrame:
     label = relative(path, project.root)
     table = path.stem
     if table not in SCHEMAS:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from pilotsite.errors import BuildError, Problem
 
@@ -44,7 +45,8 @@ EXPECTED = {
     "dict_type": "a mapping of names to values",
     "model_type": "a mapping of names to values",
 }
-PATTERNS = {
+# Looked up with the pattern of an error's context, which may have none.
+PATTERNS: dict[str | None, str] = {
     SLUG_PATTERN: SLUG_EXPECTED,
     r"^https?://[^\s<>\"']+$": "an http:// or https:// URL",
     r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$": "a date YYYY-MM-DD in quotes",
@@ -76,7 +78,7 @@ class SiteConfig(Strict):
     site_url: HttpUrl
 
     @model_validator(mode="after")
-    def code_licence_whole(self):
+    def code_licence_whole(self) -> Self:
         if (self.code_licence_id is None) != (self.code_licence_url is None):
             raise ValueError("code_licence_id and code_licence_url go together: give both or neither")
         return self
@@ -181,11 +183,14 @@ class ToolType(Strict):
     sub_tools: dict[Slug, SubToolSpec] = Field(min_length=1)
 
 
+ToolTypeName = Literal["supply", "demand", "environment"]
+
+
 class Codebook(Strict):
     """data/codebook/policy-tools.yaml"""
 
     unit: Literal["sentence"]
-    types: dict[Literal["supply", "demand", "environment"], ToolType]
+    types: dict[ToolTypeName, ToolType]
 
 
 Year = Annotated[int, Field(ge=1000, le=9999)]
@@ -197,7 +202,7 @@ class PeriodEntry(Strict):
     label: Text | None = None  # default: start–end
 
     @model_validator(mode="after")
-    def ordered(self):
+    def ordered(self) -> Self:
         if self.end < self.start:
             raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
         return self
@@ -249,11 +254,14 @@ def parse_yaml(text: str, label: str) -> object:
         raise BuildError([Problem(label, f"not valid YAML: {problem}", line=mark.line + 1 if mark else None)]) from None
 
 
-def key_lines(text: str) -> dict[tuple, int]:
-    """The line of every key and list item, by its path (as in pydantic's error locations)."""
-    lines: dict[tuple, int] = {}
+KeyPath = tuple[str | int, ...]  # mapping keys and list indices from the root, as pydantic's error locations
 
-    def walk(node, path: tuple) -> None:
+
+def key_lines(text: str) -> dict[KeyPath, int]:
+    """The line of every key and list item, by its path (as in pydantic's error locations)."""
+    lines: dict[KeyPath, int] = {}
+
+    def walk(node: yaml.Node, path: KeyPath) -> None:
         lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
@@ -273,7 +281,7 @@ def key_lines(text: str) -> dict[tuple, int]:
     return lines
 
 
-def describe(error: dict) -> str:
+def describe(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind == "string_pattern_mismatch":
         expected = PATTERNS.get(
@@ -295,7 +303,10 @@ def describe(error: dict) -> str:
     return f"field '{where}': found {shown}, expected {expected}"
 
 
-def validate(model: type[BaseModel], path: Path, label: str, text: str | None = None) -> BaseModel:
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def validate(model: type[Model], path: Path, label: str, text: str | None = None) -> Model:
     """Parse the YAML file at path and validate it against model; all problems together."""
     from pilotsite.inputs.reading import read_utf8
 

@@ -12,12 +12,17 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from pilotsite.errors import BuildError, Problem
 from pilotsite.inputs.reading import read_utf8
 from pilotsite.inputs.schemas import SLUG, SLUG_EXPECTED
+
+if TYPE_CHECKING:
+    from pandera.pandas import DataFrameSchema
 
 NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 PARTIAL_DATE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -91,7 +96,7 @@ class ValidatedTables:
             write_atomic(self.path, json.dumps(sorted(self.keys | self.new)).encode("utf-8"))
 
 
-def pandera():
+def pandera() -> ModuleType:
     """pandera.pandas, set up without Hypothesis: pandera imports it only to synthesise test
     data, which the build never asks for, and that import alone costs ~0.2 s of every rebuild
     that validates a table. (In a process that has imported Hypothesis already, nothing changes.)"""
@@ -99,7 +104,7 @@ def pandera():
         return sys.modules["pandera.pandas"]
     hide = "hypothesis" not in sys.modules
     if hide:
-        sys.modules["hypothesis"] = None  # makes `import hypothesis` fail, as if not installed
+        sys.modules["hypothesis"] = None  # type: ignore[assignment]  # makes `import hypothesis` fail, as if not installed
     try:
         import pandera.pandas as pa
 
@@ -113,7 +118,7 @@ def pandera():
     return pa
 
 
-def table_schema(columns: list[Column], unique: list[str] | None = None):
+def table_schema(columns: list[Column], unique: list[str] | None = None) -> DataFrameSchema:
     """The pandera schema of a table whose cells are all strings ('' for an empty cell)."""
     pa = pandera()
 
@@ -135,7 +140,8 @@ def table_schema(columns: list[Column], unique: list[str] | None = None):
                 )
             )
         fields[column.name] = pa.Column(str, checks=checks, nullable=False, coerce=True)
-    return pa.DataFrameSchema(fields, unique=unique or None, report_duplicates="exclude_first")
+    schema: DataFrameSchema = pa.DataFrameSchema(fields, unique=unique or None, report_duplicates="exclude_first")
+    return schema
 
 
 def validate_rows(
@@ -156,6 +162,7 @@ def validate_rows(
             found = f"found '{case.failure_case}'" if case.failure_case != "" else "empty cell"
             problems.append(Problem(label, f"{found}, expected {case.check}", line=lines[row], column=case.column))
         for row, values in sorted(duplicates.items()):
+            assert unique is not None  # rows are duplicates only of the unique columns
             key = "/".join(str(values[k]) for k in unique)
             first = next(lines[i] for i in range(len(frame)) if all(frame.iloc[i][k] == values[k] for k in unique))
             problems.append(
@@ -166,7 +173,7 @@ def validate_rows(
                     column=unique[0] if len(unique) == 1 else None,
                 )
             )
-        order = {c.name: i for i, c in enumerate(columns)}
+        order: dict[str | None, int] = {c.name: i for i, c in enumerate(columns)}  # None: a row's problem
         return sorted(problems, key=lambda p: (p.line or 0, order.get(p.column, -1)))
     return []
 
@@ -236,6 +243,7 @@ def read_table(
     if validated is None or key not in validated.keys:
         cell_problems = validate_rows(frame, lines, label, columns, unique)
         if validated is not None and not cell_problems and not problems:
+            assert key is not None  # made above, as validated is given
             validated.new.add(key)
         problems += cell_problems
     problems.sort(key=lambda p: p.line or 0)

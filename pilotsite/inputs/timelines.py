@@ -63,7 +63,7 @@ def check_quotes(
         raise BuildError(problems)
 
 
-def timeline_table(project: Project, relative: str, columns: list, unique: list[str]) -> pd.DataFrame:
+def timeline_table(project: Project, relative: str, columns: list[Column], unique: list[str]) -> pd.DataFrame:
     """A timeline table, or an empty one where the project has no such file: a site may have no
     timelines (a file that is there but broken is still an error)."""
     if not project.path(relative).exists():
