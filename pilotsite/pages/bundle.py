@@ -26,17 +26,38 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 
 from pilotsite.state.fingerprint import CORPORA_CONFIG, write_atomic
+
+if TYPE_CHECKING:
+    from pilotsite.figures.outputs import FigureResult
+    from pilotsite.inputs.corpus import Corpus
+    from pilotsite.pages.citation import Citation, CitedFigure
+    from pilotsite.pages.model import SiteModel
 
 BUNDLE_FILE = "deposit.zip"
 BUNDLE_FORMAT = "deposit bundle 3"  # in the cache key: change it when the layout changes
 LOCK = Path(__file__).with_name("bundle_requirements.txt")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can record: no clock in the bytes
 SKIPPED = ("__pycache__",)
+
+
+class PublishedVersion(Protocol):
+    """What a bundle reads of a published version: citable.Published, which this module cannot
+    import (citable imports it)."""
+
+    @property
+    def figure_id(self) -> str: ...
+
+    @property
+    def entry(self) -> dict[str, Any]: ...  # its ledger entry
+
+    def read(self, name: str) -> bytes: ...
 
 
 def engine_files(package: Path) -> dict[str, Path]:
@@ -78,7 +99,7 @@ def documents_read(root: Path, documents: tuple[str, ...], inputs: tuple[str, ..
 
 
 def data_files(
-    root: Path, corpora: dict, inputs: tuple[str, ...], documents: tuple[str, ...] = ()
+    root: Path, corpora: Mapping[str, Corpus], inputs: tuple[str, ...], documents: tuple[str, ...] = ()
 ) -> tuple[dict[str, Path], bytes | None]:
     """The project's data/ files for the bundle, and data/corpora.yaml as the bundle has it (None:
     no corpus). What every figure's loading reads (settings, interface texts, lexicon, codebook,
@@ -116,9 +137,9 @@ def data_files(
     for corpus in used:
         label = corpus.label.rstrip("/")
         home = f"data/corpora/{corpus.id}" if outside(label) else label
-        for path in inputs:
-            if path.startswith(label + "/"):
-                chosen[home + path[len(label) :]] = root / path
+        for input_path in inputs:
+            if input_path.startswith(label + "/"):
+                chosen[home + input_path[len(label) :]] = root / input_path
         entry = next(e for e in config["corpora"] if e["id"] == corpus.id)
         entries.append({**entry, "path": home})
     written = yaml.safe_dump({"corpora": entries}, allow_unicode=True, sort_keys=False)
@@ -185,9 +206,9 @@ def zipped(files: dict[str, bytes]) -> bytes:
 def deposit_bundle(
     *,
     root: Path,
-    corpora: dict,
-    result,
-    entry: dict,
+    corpora: Mapping[str, Corpus],
+    result: FigureResult,
+    entry: dict[str, Any],
     title: str,
     url: str,
     citation: str,
@@ -227,7 +248,9 @@ def deposit_bundle(
     return bundle
 
 
-def bundle_files(model, item, cited, citation, extra: dict[str, bytes]) -> tuple[tuple[str, bytes], ...]:
+def bundle_files(
+    model: SiteModel, item: PublishedVersion, cited: CitedFigure, citation: Citation, extra: dict[str, bytes]
+) -> tuple[tuple[str, bytes], ...]:
     """(deposit.zip, bytes) when item (citable.Published) is what its figure draws now; else ()."""
     current = model.results.get(item.figure_id)
     if (

@@ -9,6 +9,7 @@ the data table on the page. The image files published for download are left as t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from html import escape
 
@@ -52,11 +53,15 @@ def scaled_pngs(png: bytes) -> tuple[bytes, bytes]:
         image.load()
         for width in (THUMBNAIL_WIDTH, EMBED_WIDTH):
             sized = (
-                image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
+                image.resize((width, round(image.height * width / image.width)), Image.Resampling.LANCZOS)
                 if image.width > width
                 else image
             )
-            small = sized.convert("P", palette=Image.ADAPTIVE, colors=128) if sized.mode in ("RGB", "RGBA") else sized
+            small = (
+                sized.convert("P", palette=Image.Palette.ADAPTIVE, colors=128)
+                if sized.mode in ("RGB", "RGBA")
+                else sized
+            )
             out = io.BytesIO()
             small.save(out, format="PNG")
             scaled.append(out.getvalue())
@@ -68,7 +73,7 @@ def row_anchor(position: int) -> str:
     return f"row-{position + 1}"
 
 
-def evidence_hrefs(columns: tuple[str, ...], rows) -> list[str]:
+def evidence_hrefs(columns: tuple[str, ...], rows: Iterable[tuple[tuple[str, str], ...]]) -> list[str]:
     """The evidence link of each table row (cells as (text, href)), or the row's own anchor."""
     found = []
     for position, cells in enumerate(rows):
@@ -87,7 +92,7 @@ def inline_chart(svg: bytes, hrefs: list[str], tips: dict[int, str] | None = Non
     text = METADATA.sub("", COMMENT.sub("", PROLOGUE.sub("", svg.decode("utf-8"), count=1)), count=1)
     text = EMPTY_GLYPH.sub('<path d="" ', text)
 
-    def resolved(match: re.Match) -> str:
+    def resolved(match: re.Match[str]) -> str:
         position = int(match.group(1)) - 2
         href = hrefs[position] if 0 <= position < len(hrefs) else ""
         title = f"<title>{escape(tips[position])}</title>" if tips and position in tips else match.group(2) or ""

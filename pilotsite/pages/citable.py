@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -90,8 +91,8 @@ class Published:
     """One published version of a figure, as kept in history/."""
 
     figure_id: str
-    entry: dict  # the ledger entry
-    meta: dict  # meta.json
+    entry: dict[str, Any]  # the ledger entry
+    meta: dict[str, Any]  # meta.json
     files: dict[str, bytes | Path]  # data.csv, figure.svg, figure.png, figure.pdf, <analysis>.py
 
     @property
@@ -115,10 +116,10 @@ def history_source(model: SiteModel, path: str) -> bytes | Path:
     return source
 
 
-def published_version(model: SiteModel, figure_id: str, entry: dict) -> Published:
+def published_version(model: SiteModel, figure_id: str, entry: dict[str, Any]) -> Published:
     folder = VERSION_FOLDER.format(figure=figure_id, version=entry["version"])
     meta = json.loads(history_file(model, f"{folder}/meta.json"))
-    files = {"data.csv": history_file(model, f"{folder}/data.csv")}
+    files: dict[str, bytes | Path] = {"data.csv": history_file(model, f"{folder}/data.csv")}
     files.update({n: history_source(model, f"{folder}/{n}") for n in ("figure.svg", "figure.png")})
     if f"{folder}/{PDF_FILE}" in model.history_files or (model.project.root / folder / PDF_FILE).is_file():
         files[PDF_FILE] = history_source(model, f"{folder}/{PDF_FILE}")
@@ -168,7 +169,7 @@ def version_pages(model: SiteModel) -> list[Page]:
         documents = [(d["title"], d["reference"]) for d in meta["documents"]]
         cited = cited_figure(model, item.figure_id, entry, meta["title"], documents)
         citation = cite(cited, model.references)
-        data = pd.read_csv(io.BytesIO(item.files["data.csv"]), dtype=str, keep_default_na=False)
+        data = pd.read_csv(io.BytesIO(item.read("data.csv")), dtype=str, keep_default_na=False)
         source_name = Path(meta["analysis"]).name
         columns, rows = tuple(data.columns), table_rows(data, root, documents=set(model.documents))
         svg, png = item.read("figure.svg"), item.read("figure.png")
@@ -177,7 +178,7 @@ def version_pages(model: SiteModel) -> list[Page]:
             svg, evidence_hrefs(columns, rows), current.tips if current is not None and current.svg == svg else None
         )
         deposit = version_deposit(model, item, documents, first if entry.get("same_as") else None)
-        printed = ()
+        printed: tuple[tuple[str, bytes], ...] = ()
         if PDF_FILE in item.files:
             pdf = item.read(PDF_FILE)
             # the current version's print PNG is the figure's own; an older one's is made from its PDF
@@ -212,7 +213,7 @@ def version_pages(model: SiteModel) -> list[Page]:
                     doi_url=cited.doi_url,
                     citation=citation,
                     source_name=source_name,
-                    source=item.files[source_name].decode("utf-8"),
+                    source=item.read(source_name).decode("utf-8"),
                     latest_href="../../index.html",
                     history_href=f"{root}changes/index.html#{item.figure_id}-{entry['version']}",
                     same_as=(
@@ -277,7 +278,7 @@ def version_pages(model: SiteModel) -> list[Page]:
 
 
 def version_deposit(
-    model: SiteModel, item: Published, documents: list[tuple[str, str]], same_as: dict | None
+    model: SiteModel, item: Published, documents: list[tuple[str, str]], same_as: dict[str, Any] | None
 ) -> Deposit:
     """What a version's deposit metadata names: in English, as the version was published, so both
     editions carry the same files; nothing a later version adds (a newer version does not change them)."""
@@ -450,7 +451,7 @@ def field_type(values: list[str]) -> str:
     return "string"
 
 
-def table_schema(csv: bytes, primary_key: list[str], label: str) -> dict:
+def table_schema(csv: bytes, primary_key: list[str], label: str) -> dict[str, Any]:
     """A Frictionless Table Schema for a published CSV; the declared primary key must hold."""
     header, rows = read_csv_columns(csv)
     fields = []
@@ -460,7 +461,7 @@ def table_schema(csv: bytes, primary_key: list[str], label: str) -> dict:
         if unit:
             field["unit"] = unit  # not a Table Schema property; kept as documented metadata
         fields.append(field)
-    schema = {"fields": fields}
+    schema: dict[str, Any] = {"fields": fields}
     if primary_key:
         positions = [header.index(column) for column in primary_key]
         if len({tuple(row[i] for i in positions) for row in rows}) != len(rows):
@@ -479,7 +480,7 @@ def read_csv_columns(csv: bytes) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def data_resources(model: SiteModel) -> list[dict]:
+def data_resources(model: SiteModel) -> list[dict[str, Any]]:
     """Every published CSV: the latest data of each figure, then each published version."""
     resources = []
     for result in sorted(model.results.values(), key=lambda r: r.figure.id):
@@ -508,13 +509,13 @@ def data_resources(model: SiteModel) -> list[dict]:
                 "encoding": "utf-8",
                 "description": item.meta["caption"],
                 **({"doi": doi, "homepage": f"https://doi.org/{doi}"} if doi else {}),
-                "schema": table_schema(item.files["data.csv"], item.meta.get("primary_key", []), item.folder),
+                "schema": table_schema(item.read("data.csv"), item.meta.get("primary_key", []), item.folder),
             }
         )
     return resources
 
 
-def licence(model: SiteModel) -> dict:
+def licence(model: SiteModel) -> dict[str, str]:
     """The data's licence as the Data Package names one: SPDX id and URL (the package holds data only)."""
     s = model.project.settings
     return {"name": s.licence_id, "path": s.licence_url, "title": f"{s.licence_id} ({licences(s)[0].covers})"}

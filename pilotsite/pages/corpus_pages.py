@@ -14,10 +14,14 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
+
+from pilotsite.figures.figure import Catalog
 from pilotsite.inputs.corpus import YEAR, Corpus, CorpusText, split_sentences
 from pilotsite.inputs.interface import Interface
-from pilotsite.pages.model import Link, Page, SiteModel, figure_href
+from pilotsite.pages.model import Link, Page, SiteModel, figure_href, in_words
 
 SHOWN = 100  # sentences listed on an evidence page; evidence.csv has them all
 LIST_PAGE_SIZE = 200  # texts per page of a text list
@@ -92,7 +96,7 @@ class CorpusOverview:
     figures: tuple[Link, ...]
     not_drawn: tuple[tuple[str, str], ...]  # (title, why)
     notes: tuple[str, ...]
-    evidence: tuple[dict, ...]
+    evidence: tuple[dict[str, str | int], ...]  # kind, label, href, units of each evidence item
     lists: tuple[tuple[str, tuple[Link, ...]], ...]  # (column, links to each value's list)
     all_texts: Link
 
@@ -108,7 +112,7 @@ class Evidence:
 
     total: int = 0
     by_group: dict[str, int] = field(default_factory=dict)
-    rows: list[dict] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)  # as evidence.csv has them, and their page
     csv: Path | None = None
 
 
@@ -170,6 +174,8 @@ def top_keywords(model: SiteModel, corpus_id: str) -> list[str]:
 
 
 def evidence_items(model: SiteModel, corpus: Corpus) -> list[EvidenceItem]:
+    # a site with a corpus has its catalog, and the text work on its corpora
+    assert model.catalog is not None and model.catalog.textwork is not None
     tools = model.catalog.textwork.tools
     items = [
         EvidenceItem("tool", t.id, t.label, "sub-tool", "matches any of: " + " | ".join(t.patterns)) for t in tools
@@ -178,7 +184,7 @@ def evidence_items(model: SiteModel, corpus: Corpus) -> list[EvidenceItem]:
     return items
 
 
-def evidence_links(model: SiteModel, catalog) -> dict[str, dict[tuple[str, str], str]]:
+def evidence_links(model: SiteModel, catalog: Catalog) -> dict[str, dict[tuple[str, str], str]]:
     """corpus id -> (column, value) -> evidence page, for linking figure tables to their evidence."""
     links: dict[str, dict[tuple[str, str], str]] = {}
     for corpus in catalog.corpora.values():
@@ -197,13 +203,13 @@ def text_parts(corpus: Corpus, text: CorpusText) -> tuple[int, ...]:
     return tuple(parts_of(split_sentences(corpus.read_text(text))))
 
 
-def sentence_links(corpus: Corpus, data) -> dict[tuple[str, str], str]:
+def sentence_links(corpus: Corpus, data: pd.DataFrame) -> dict[tuple[str, str], str]:
     """For a figure whose rows name a text and a sentence (text_id, sentence_number): (column,
     value) -> the sentence on the text's page, for the text_id and sentence cells of each row."""
     if not {"text_id", "sentence_number"} <= set(data.columns):
         return {}
     texts = {t.id: t for t in corpus.texts}
-    links = {}
+    links: dict[tuple[str, str], str] = {}
     for row in data.itertuples(index=False):
         text = texts.get(row.text_id)
         if text is None or not str(row.sentence_number).isdigit():
@@ -222,14 +228,14 @@ def sentence_href(root: str, corpus_id: str, text_id: str, number: int, part: in
     return f"{root}{text_path(corpus_id, text_id, part)}#s-{number}"
 
 
-def corpus_pages(model: SiteModel, catalog) -> list[Page]:
+def corpus_pages(model: SiteModel, catalog: Catalog) -> list[Page]:
     """Every corpus page but the text pages (see text_page_batches): overview, lists, evidence."""
     pages, overview = [], []
     t = model.interface.text
     for corpus in catalog.corpora.values():
         corpus = corpus.in_language(model.language)
         figures = tuple(
-            Link(r.figure.title, r.figure.id)
+            Link(in_words(r.figure.title), r.figure.id)
             for r in sorted(model.results.values(), key=lambda r: r.figure.id)
             if r.figure.kind == "corpus" and r.figure.params.get("corpus") == corpus.id
         )
@@ -237,9 +243,10 @@ def corpus_pages(model: SiteModel, catalog) -> list[Page]:
         evidence = model.corpus_evidence[corpus.id]  # gathered by the per-text stage (corpus_texts.py)
         columns = evidence_columns(corpus)
         first = corpus.groupings[0] if corpus.groupings else None
-        listing = []
+        listing: list[dict[str, str | int]] = []
         for item in items:
             found = evidence[item.key]
+            assert found.csv is not None  # evidence read back from its folder names its file (corpus_texts.py)
             path = evidence_path(corpus.id, item.kind, item.value)[: -len("/index.html")]
             root = "../" * path.count("/") + "../"
             rows = tuple(
@@ -288,7 +295,7 @@ def corpus_pages(model: SiteModel, catalog) -> list[Page]:
                 }
             )
         pages += list_pages(corpus, model.interface)
-        not_drawn = tuple((n.title, n.reason) for n in model.not_drawn if n.corpus == corpus.id)
+        not_drawn = tuple((in_words(n.title), in_words(n.reason)) for n in model.not_drawn if n.corpus == corpus.id)
         overview.append(
             CorpusOverview(
                 id=corpus.id,

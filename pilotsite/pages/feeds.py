@@ -10,6 +10,7 @@ reads the clock. Written with feedgen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from pilotsite.pages.model import EDITIONS, SiteModel, VersionEntry
@@ -36,8 +37,8 @@ def atom_feed(
     language: str,
     authors: tuple[str, ...],
     fallback_date: str,
-    entry_title,
-    summary_label,
+    entry_title: Callable[[VersionEntry], str],
+    summary_label: Callable[[VersionEntry], str],
 ) -> bytes:
     """The feed of these entries, newest first. feed_url: its own absolute URL; page_url: the page
     it follows. entry_title(entry) and summary_label(entry) give an entry's words in the edition's
@@ -63,4 +64,5 @@ def atom_feed(
         item.updated(edition_time(entry.edition))
         item.published(edition_time(entry.edition))
         item.summary(summary_label(entry))
-    return feed.atom_str(pretty=True)
+    atom: bytes = feed.atom_str(pretty=True)  # feedgen has no type information
+    return atom

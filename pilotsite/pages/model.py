@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Any, Protocol, cast
 
 import pandas as pd
 
 from pilotsite.errors import BuildError, Problem
-from pilotsite.figures.figure import Check
+from pilotsite.figures.figure import Catalog, Check, NotDrawn
 from pilotsite.figures.outputs import FigureResult
 from pilotsite.inputs.documents import Block, Document
 from pilotsite.inputs.interface import LANGUAGES, Interface, Listed, Text
-from pilotsite.inputs.project import Project
+from pilotsite.inputs.project import Project, SiteSettings
 from pilotsite.inputs.timelines import quote_anchor
 from pilotsite.pages.charts import THUMBNAIL
 from pilotsite.pages.citation import CFF_FILE, Citation, CitedFigure, Licence, RenderedReferences
@@ -54,6 +56,13 @@ DEFAULT_LAYOUT = "page.html.j2"
 
 def kind_label(interface: Interface, kind: str) -> str:
     return interface.text(f"kind.{kind.replace('-', '_')}") if kind in FIGURE_KINDS else kind
+
+
+def in_words(text: str | Text) -> str:
+    """A discovered figure's title, caption or note, or a NotDrawn's title or reason, as the str
+    it is here: the loader put each Text into words (figures/figure.py: _with_texts,
+    NotDrawn.resolved), and the translations it keeps are words too."""
+    return cast(str, text)
 
 
 @dataclass(frozen=True)
@@ -346,7 +355,7 @@ class SearchContext:
 
 @dataclass(frozen=True)
 class VersionContext:
-    meta: dict  # frozen at publication: history/figures/<id>/<version>/meta.json
+    meta: dict[str, Any]  # frozen at publication: history/figures/<id>/<version>/meta.json
     columns: tuple[str, ...]
     rows: tuple[tuple[tuple[str, str], ...], ...]
     documents: tuple[Link, ...]
@@ -413,7 +422,17 @@ class CatalogueEntry:
 @dataclass(frozen=True)
 class CatalogueContext:
     entries: tuple[CatalogueEntry, ...]
-    licence: dict
+    licence: dict[str, str]
+
+
+class CorpusEvidence(Protocol):
+    """What one evidence item of a corpus counted: corpus_pages.Evidence, which this module
+    cannot import (corpus_pages imports it)."""
+
+    total: int
+    by_group: dict[str, int]
+    rows: list[dict[str, Any]]
+    csv: Path | None
 
 
 @dataclass
@@ -425,17 +444,22 @@ class SiteModel:
     stages: pd.DataFrame
     lexicon_summary: tuple[tuple[str, object], ...]  # (file, Text): what it holds
     versions: dict[str, str]
-    ledger: dict = field(default_factory=dict)
+    ledger: dict[str, Any] = field(default_factory=dict)
     history_files: dict[str, bytes] = field(default_factory=dict)  # versions recorded by this build
-    catalog: object = None  # the validated inputs (corpus pages read the corpora and token cache)
-    evidence: dict = field(default_factory=dict)  # corpus id -> (column, value) -> evidence page path
-    not_drawn: list = field(default_factory=list)  # analysis.NotDrawn: figures this data cannot give, and why
-    corpus_evidence: dict = field(default_factory=dict)  # corpus id -> evidence item key -> corpus_pages.Evidence
-    search_bundles: dict = field(default_factory=dict)  # corpus id -> search.corpus_bundles()
+    catalog: Catalog | None = None  # the validated inputs (corpus pages read the corpora and token cache)
+    # corpus id -> (column, value) -> evidence page path
+    evidence: dict[str, dict[tuple[str, str], str]] = field(default_factory=dict)
+    not_drawn: list[NotDrawn] = field(default_factory=list)  # analysis.NotDrawn: figures this data cannot give, and why
+    # corpus id -> evidence item key -> corpus_pages.Evidence
+    corpus_evidence: Mapping[str, Mapping[str, CorpusEvidence]] = field(default_factory=dict)
+    # corpus id -> search.corpus_bundles(): (bundle folder, text ids)
+    search_bundles: dict[str, list[tuple[str, list[str]]]] = field(default_factory=dict)
     references: RenderedReferences = field(default_factory=RenderedReferences)  # APA references rendered before
-    dois: dict = field(default_factory=dict)  # (figure id, version id) -> DOI recorded in data/dois.yaml
+    # (figure id, version id) -> DOI recorded in data/dois.yaml
+    dois: Mapping[tuple[str, str], str] = field(default_factory=dict)
     language: str = "en"  # the edition whose pages are being made (EDITIONS)
-    reference_results: dict = field(default_factory=dict)  # in another edition: results in the reference language
+    # in another edition: results in the reference language
+    reference_results: dict[str, FigureResult] = field(default_factory=dict)
 
     @cached_property
     def interface(self) -> Interface:
@@ -458,16 +482,23 @@ class SiteModel:
             reference_results=self.results,
         )
 
-    def version_words(self, figure_id: str, meta: dict) -> dict:
+    def version_words(self, figure_id: str, meta: dict[str, Any]) -> dict[str, str]:
         """A published version's title, caption and alt text as this edition shows them: frozen in
         the reference language with the version, and each translated where the figure's current
         text in that language translates the version's own words (words_lang: the title's language)."""
         current, reference = self.results.get(figure_id), self.reference_results.get(figure_id)
-        words = {"title": meta["title"], "caption": meta["caption"], "alt": meta["alt"], "words_lang": LANGUAGES[0]}
+        words: dict[str, str] = {
+            "title": meta["title"],
+            "caption": meta["caption"],
+            "alt": meta["alt"],
+            "words_lang": LANGUAGES[0],
+        }
         if current is None or reference is None or current.figure.title_language(self.language) != self.language:
             return words
         if (reference.figure.title, reference.figure.caption) == (meta["title"], meta["caption"]):
-            words.update(title=current.figure.title, caption=current.figure.caption, words_lang=self.language)
+            words.update(
+                title=in_words(current.figure.title), caption=in_words(current.figure.caption), words_lang=self.language
+            )
         if reference.alt == meta["alt"]:
             words["alt"] = current.alt
         return words
@@ -506,7 +537,7 @@ def figure_card(result: FigureResult, root: str) -> FigureCard:
     f = result.figure
     return FigureCard(
         id=f.id,
-        title=f.title,
+        title=in_words(f.title),
         kind=f.kind,
         href=figure_href(root, f.id),
         thumbnail=f"{root}figures/{f.id}/{THUMBNAIL}",
@@ -604,7 +635,7 @@ def highlight(block: Block, quotes: dict[str, tuple[str, str]]) -> TextBlock:
         if start >= 0:
             spans.append((start, start + len(quote), anchor))
     spans.sort()
-    merged: list[list] = []
+    merged: list[list[Any]] = []  # [start, end, anchors]
     for start, end, anchor in spans:
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
@@ -661,7 +692,10 @@ def document_metadata(interface: Interface, doc: Document) -> tuple[tuple[str, s
 
 
 def table_rows(
-    data: pd.DataFrame, root: str, evidence: dict | None = None, documents: set[str] | frozenset[str] | None = None
+    data: pd.DataFrame,
+    root: str,
+    evidence: Mapping[tuple[str, str], str] | None = None,
+    documents: set[str] | frozenset[str] | None = None,
 ) -> tuple[tuple[tuple[str, str], ...], ...]:
     """A figure's data as table cells; quotes link to their highlighted passage, corpus keywords
     and sub-tools to their evidence pages. With documents (the ids the site has), a cell of a
@@ -716,7 +750,12 @@ def shown_texts_changed(model: SiteModel, figure_id: str, old: str, new: str) ->
 
 
 def change_summary(
-    added: int, removed: int, changed: int, cells: list, texts: tuple[str, ...], restores: int = 0
+    added: int,
+    removed: int,
+    changed: int,
+    cells: Sequence[Sequence[str]],
+    texts: tuple[str, ...],
+    restores: int = 0,
 ) -> Listed:
     """What changed from one version to the next, in the words of each edition (changes.*): the
     rows changed, added and removed (the changed cell, when only one changed), the texts that
@@ -741,7 +780,7 @@ def change_summary(
         rows.append(Text("changes.rows_added_" + ("one" if added == 1 else "other"), count=added))
     if removed:
         rows.append(Text("changes.rows_removed_" + ("one" if removed == 1 else "other"), count=removed))
-    parts = [Listed(tuple(rows), "text.clause_separator")] if rows else []
+    parts: list[Text | Listed] = [Listed(tuple(rows), "text.clause_separator")] if rows else []
     parts += [Text("changes.text_changed", text=Text(f"changes.shown_{name}")) for name in texts]
     if not parts:
         parts.append(Text("changes.image_only"))
@@ -750,7 +789,7 @@ def change_summary(
     return Listed(tuple(parts))
 
 
-def entry_summary(model: SiteModel, figure_id: str, entry: dict) -> Text | Listed:
+def entry_summary(model: SiteModel, figure_id: str, entry: dict[str, Any]) -> Text | Listed:
     """A ledger entry's one line, composed from what the ledger records (the English summary it
     keeps is for the terminal and for ledgers read by hand)."""
     if not entry.get("previous"):
@@ -829,7 +868,7 @@ def absolute(model: SiteModel, path: str) -> str:
     return f"{model.project.settings.site_url}/{path}"
 
 
-def licences(settings) -> tuple[Licence, ...]:
+def licences(settings: SiteSettings) -> tuple[Licence, ...]:
     """The site's licences (data/site.yaml): the text's and data's, then the code's where it has its own."""
     data = Licence(
         settings.licence_id,
@@ -842,7 +881,7 @@ def licences(settings) -> tuple[Licence, ...]:
 
 
 def cited_figure(
-    model: SiteModel, figure_id: str, entry: dict, title: str, documents: list[tuple[str, str]]
+    model: SiteModel, figure_id: str, entry: dict[str, Any], title: str, documents: list[tuple[str, str]]
 ) -> CitedFigure:
     settings = model.project.settings
     return CitedFigure(
@@ -889,7 +928,7 @@ def distribution(model: SiteModel, folder: str) -> dict[str, str]:
     }
 
 
-def document_urls(model: SiteModel, doc_ids) -> list[str]:
+def document_urls(model: SiteModel, doc_ids: Iterable[str]) -> list[str]:
     urls = []
     for doc_id in doc_ids:
         meta = model.documents[doc_id].meta if doc_id in model.documents else {}

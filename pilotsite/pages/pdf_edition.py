@@ -21,12 +21,15 @@ import tempfile
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 from pilotsite.errors import BuildError
 from pilotsite.figures.fonts import cjk_font
 from pilotsite.inputs.documents import Document, language_of
 from pilotsite.pages.citation import cite
-from pilotsite.pages.model import EDITIONS, Page, SiteModel, cited_figure, document_metadata, figures_of
+from pilotsite.pages.model import EDITIONS, Page, SiteModel, cited_figure, document_metadata, figures_of, in_words
 from pilotsite.state.fingerprint import FileHashes, package_version, sha256_bytes, sha256_file, write_atomic
 from pilotsite.state.ledger import canonical
 
@@ -108,7 +111,9 @@ def typeset(template: bytes, text: bytes, images: dict[str, bytes], date: str, l
     return pdf
 
 
-def findings_data(model: SiteModel, doc: Document, quotes: dict[str, tuple[str, str]]) -> tuple[dict, dict[str, bytes]]:
+def findings_data(
+    model: SiteModel, doc: Document, quotes: dict[str, tuple[str, str]]
+) -> tuple[dict[str, Any], dict[str, bytes]]:
     """What the PDF shows, as plain JSON values, and the images it embeds (name -> bytes)."""
     settings, t = model.project.settings, model.interface.text
     edition = f"{settings.site_url}/{EDITIONS[model.language]}"
@@ -124,7 +129,7 @@ def findings_data(model: SiteModel, doc: Document, quotes: dict[str, tuple[str, 
             model,
             f.id,
             latest,
-            f.title,
+            in_words(f.title),
             [(model.documents[d].title, model.documents[d].reference) for d in f.documents if d in model.documents],
         )
         name = f"figure-{number}.pdf"
@@ -194,7 +199,7 @@ def findings_data(model: SiteModel, doc: Document, quotes: dict[str, tuple[str, 
     }, images
 
 
-def timeline(model: SiteModel, doc: Document) -> dict:
+def timeline(model: SiteModel, doc: Document) -> dict[str, Any]:
     """The document's dated events, in date order, and its ordered processes (data/timelines/)."""
     t = model.interface.text
     events = []
@@ -211,7 +216,7 @@ def timeline(model: SiteModel, doc: Document) -> dict:
                 "quote": {"text": row["quote"], "lang": language_of(row["quote"])},
             }
         )
-    processes: dict[str, dict] = {}
+    processes: dict[str, dict[str, Any]] = {}
     for row in sorted(rows_about(model.stages, doc.id), key=lambda row: (row["process_id"], int(row["step"]))):
         process = processes.setdefault(
             row["process_id"], {"label": row["process_label"], "lang": language_of(row["process_label"]), "stages": []}
@@ -226,7 +231,7 @@ def timeline(model: SiteModel, doc: Document) -> dict:
     return {"events": events, "processes": list(processes.values())}
 
 
-def rows_about(table, doc_id: str) -> list[dict]:
+def rows_about(table: pd.DataFrame, doc_id: str) -> list[dict[str, Any]]:
     """The rows of a timelines table about one document (a site without timelines has an empty
     table, which may have no columns)."""
     return table[table["document_id"] == doc_id].to_dict("records") if len(table) else []

@@ -13,9 +13,14 @@ import io
 import textwrap
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pilotsite.inputs.project import SiteSettings
 from pilotsite.state.fingerprint import package_version, write_atomic
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
 
 SITE_CARD = "assets/site-card.png"  # path from the site root
 CARD_SIZE = (12.0, 6.3)  # inches at 100 dpi: 1200 x 630 pixels
@@ -69,7 +74,7 @@ def fitted(title: str, width: int, lines: int) -> str:
     return "\n".join(wrapped)
 
 
-def _band(figure, colour: str):
+def _band(figure: Figure, colour: str) -> Rectangle:
     from matplotlib.patches import Rectangle
 
     return Rectangle((0, 0.9), 1, 0.1, transform=figure.transFigure, color=colour)

@@ -9,9 +9,11 @@ import re
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from pilotsite.errors import BuildError, Problem
-from pilotsite.figures.outputs import PRINT_PNG
+from pilotsite.figures.figure import Figure
+from pilotsite.figures.outputs import PRINT_PNG, FigureResult
 from pilotsite.inputs.documents import Document
 from pilotsite.inputs.interface import LANGUAGES, Interface, descriptions_label
 from pilotsite.pages.bundle import BUNDLE_FILE
@@ -42,6 +44,7 @@ from pilotsite.pages.model import (
     SiteModel,
     TimelineContext,
     TimelineEvent,
+    VersionEntry,
     absolute,
     citation_files,
     cited_figure,
@@ -57,6 +60,7 @@ from pilotsite.pages.model import (
     figure_href,
     figures_of,
     highlight,
+    in_words,
     inputs_csv,
     kind_label,
     quoted_passages,
@@ -66,6 +70,9 @@ from pilotsite.pages.model import (
 )
 from pilotsite.pages.pdf_edition import FINDINGS_PDF, findings_pdf
 from pilotsite.state.ledger import PDF_FILE, canonical
+
+if TYPE_CHECKING:
+    from jieba import Tokenizer
 
 
 def keyword_path(doc_id: str, lang: str, keyword: str) -> str:
@@ -95,10 +102,11 @@ def block_tokens(model: SiteModel, doc: Document, lang: str, min_chars: int) -> 
     import json
 
     from pilotsite.analysis import words
+    from pilotsite.inputs.lexicon import LEXICON_FILES
     from pilotsite.state.fingerprint import package_version, write_atomic
 
     parts = [doc.text, lang, str(min_chars), package_version("jieba"), Path(words.__file__).read_text(encoding="utf-8")]
-    parts += [(model.project.root / name).read_text(encoding="utf-8") for name in words.LEXICON_FILES]
+    parts += [(model.project.root / name).read_text(encoding="utf-8") for name in LEXICON_FILES]
     key = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
     cache = (
         model.catalog.cache_dir / "keyword-blocks" / f"{key}.json"
@@ -106,7 +114,8 @@ def block_tokens(model: SiteModel, doc: Document, lang: str, min_chars: int) -> 
         else None
     )
     if cache is not None and cache.is_file():
-        return json.loads(cache.read_text(encoding="utf-8"))
+        cached: list[list[str]] = json.loads(cache.read_text(encoding="utf-8"))
+        return cached
     lexicon = words.load_lexicon(model.project.root)
     found = [words.tokens(b.text, lang, lexicon, min_chars) if b.lang == lang else [] for b in doc.blocks]
     if cache is not None:
@@ -114,23 +123,25 @@ def block_tokens(model: SiteModel, doc: Document, lang: str, min_chars: int) -> 
     return found
 
 
-def keyword_context_pages(model: SiteModel) -> tuple[list[Page], dict[str, dict]]:
+def keyword_context_pages(model: SiteModel) -> tuple[list[Page], dict[str, dict[tuple[str, str], str]]]:
     """A page per keyword of each document keyword figure, listing every paragraph where the
     keyword was counted (tokenised exactly as the figure's analysis did), linked to that paragraph.
     Returns the pages and, per figure id, the links for its data table."""
-    pages, links, found = [], {}, {}
+    pages: list[Page] = []
+    links: dict[str, dict[tuple[str, str], str]] = {}
+    found: dict[str, tuple[str, str, str, int, list[Figure]]] = {}
     for result in sorted(model.results.values(), key=lambda r: r.figure.id):
         data = result.data
         if result.figure.kind != "keywords" or not {"document_id", "lang", "keyword"} <= set(data.columns):
             continue
-        min_chars = int(result.figure.params.get("min_chars", 2))
+        min_chars = int(cast(int, result.figure.params.get("min_chars", 2)))  # a keyword analysis declares a number
         for doc_id, lang, keyword in zip(data["document_id"], data["lang"], data["keyword"], strict=True):
             path = keyword_path(doc_id, lang, keyword)
             links.setdefault(result.figure.id, {})[("keyword", keyword)] = path
             found.setdefault(path, (doc_id, lang, keyword, min_chars, []))[4].append(result.figure)
     root = "../../../../"
     t = model.interface.text
-    tokenised: dict[tuple, list[list[str]]] = {}
+    tokenised: dict[tuple[str, str, int], list[list[str]]] = {}
     for path, (doc_id, lang, keyword, min_chars, figures) in sorted(found.items()):
         doc = model.documents[doc_id]
         if (doc_id, lang, min_chars) not in tokenised:
@@ -168,14 +179,14 @@ def keyword_context_pages(model: SiteModel) -> tuple[list[Page], dict[str, dict]
                     keyword,
                     sum(r.occurrences for r in rows),
                     tuple(rows),
-                    tuple(Link(f.title, figure_href(root, f.id)) for f in figures),
+                    tuple(Link(in_words(f.title), figure_href(root, f.id)) for f in figures),
                 ),
             )
         )
     return pages, links
 
 
-def version_feed(model: SiteModel, entries: list, title: str, folder: str) -> bytes:
+def version_feed(model: SiteModel, entries: list[VersionEntry], title: str, folder: str) -> bytes:
     """The Atom feed of these version entries, for the page in folder (from the edition's root)."""
     settings, t = model.project.settings, model.interface.text
     edition = f"{settings.site_url}/{EDITIONS[model.language]}"
@@ -319,7 +330,7 @@ def build_pages(model: SiteModel) -> list[Page]:
     pages.extend(context_pages)
 
     # Figure pages: the latest version of each figure, cited by its permanent version URL.
-    histories: dict[str, list] = {}  # every figure's versions, gathered once (not once per figure)
+    histories: dict[str, list[VersionEntry]] = {}  # every figure's versions, gathered once (not once per figure)
     all_versions = version_entries(model, root)
     for entry in all_versions:
         histories.setdefault(entry.figure.label, []).append(entry)
@@ -331,7 +342,7 @@ def build_pages(model: SiteModel) -> list[Page]:
             model,
             f.id,
             latest,
-            f.title,
+            in_words(f.title),
             [(model.documents[d].title, model.documents[d].reference) for d in f.documents],
         )
         citation = cite(cited, model.references)
@@ -344,9 +355,9 @@ def build_pages(model: SiteModel) -> list[Page]:
             Page(
                 f"figures/{f.id}/index",
                 "figure.qmd.j2",
-                f.title,
+                in_words(f.title),
                 f.title_language(model.language),
-                f.caption,
+                in_words(f.caption),
                 crumbs(root, Link(t("nav.figures"), root + "figures/index.html"), Link(f.id, "")),
                 FigureContext(
                     result=result,
@@ -364,7 +375,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                     version_href=f"v/{latest['version']}/index.html",
                     number=latest["number"],
                     comparisons=comparisons(model, f.id, root),
-                    embed_code=embed_snippet(model, f"figures/{f.id}/", f.title, result.png),
+                    embed_code=embed_snippet(model, f"figures/{f.id}/", in_words(f.title), result.png),
                     bundle_href=f"{root}{model.up}figures/{f.id}/{BUNDLE_FILE}",
                 ),
                 files=(
@@ -389,7 +400,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                 meta=scholar_meta(cited),
                 json_ld=dataset_json_ld(
                     cited,
-                    f.caption,
+                    in_words(f.caption),
                     distribution(model, f"figures/{f.id}/"),
                     document_urls(model, f.documents),
                     absolute(model, f"figures/{f.id}/{source_name}"),
@@ -404,8 +415,8 @@ def build_pages(model: SiteModel) -> list[Page]:
             embed_page(
                 model,
                 f"figures/{f.id}/",
-                title=f.title,
-                caption=f.caption,
+                title=in_words(f.title),
+                caption=in_words(f.caption),
                 alt=result.alt,
                 lang=f.title_language(model.language),
                 citation=citation.apa,
@@ -574,7 +585,7 @@ def with_search_titles(model: SiteModel, pages: list[Page]) -> list[Page]:
     ]
 
 
-def search_words(title: str, tokenizer=None) -> str:
+def search_words(title: str, tokenizer: Tokenizer | None = None) -> str:
     """A title's words, space-separated. With a jieba tokenizer its Chinese is segmented, and each
     word is followed by the shorter words inside it that do not begin it (协同竞赛 gives 协同竞赛
     and 竞赛): Pagefind matches a query at the start of a word, so 协同 and 竞赛 both find the title,
@@ -602,7 +613,10 @@ def corpus_first_uses(model: SiteModel, root: str) -> tuple[TimelineEvent, ...]:
             data.columns
         ):
             continue
-        corpus = model.catalog.corpora.get(result.figure.params.get("corpus")) if model.catalog is not None else None
+        corpus_id = result.figure.params.get("corpus")
+        corpus = (
+            model.catalog.corpora.get(corpus_id) if model.catalog is not None and isinstance(corpus_id, str) else None
+        )
         if corpus is None or not result.figure.id.endswith("-diffusion-adoption"):
             continue
         links = corpus_links(model, result)
@@ -626,12 +640,14 @@ def corpus_first_uses(model: SiteModel, root: str) -> tuple[TimelineEvent, ...]:
     return tuple(events)
 
 
-def corpus_links(model: SiteModel, result) -> dict:
+def corpus_links(model: SiteModel, result: FigureResult) -> dict[tuple[str, str], str]:
     """Where a corpus figure's cells lead: keywords and sub-tools to their evidence pages, texts
     and sentences to their place in the text."""
     from pilotsite.pages.corpus_pages import sentence_links
 
     corpus_id = result.figure.params.get("corpus")
+    if not isinstance(corpus_id, str):  # no corpus named: nothing to link (every corpus id is a str)
+        return {}
     corpus = model.catalog.corpora.get(corpus_id) if model.catalog is not None else None
     return {**model.evidence.get(corpus_id, {}), **(sentence_links(corpus, result.data) if corpus else {})}
 

@@ -14,8 +14,10 @@ import os
 import pickle
 import re
 import string
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import yaml
@@ -46,7 +48,7 @@ EXTRA_HTML_ESCAPES = str.maketrans({"`": "&#96;", "{": "&#123;", "}": "&#125;"})
 NEEDS_EXTRA_ESCAPES = re.compile("[`{}\x00-\x08\x0b-\x1f\x7f]")  # the characters of EXTRA_HTML_ESCAPES
 
 
-def html_text(value) -> Markup:
+def html_text(value: object) -> Markup:
     """HTML-escape a value for raw HTML blocks in Markdown. (A site of many thousands of pages
     escapes millions of values: most have none of the extra characters, which a regular
     expression finds faster than a translation looks for them character by character.)"""
@@ -58,7 +60,7 @@ def html_text(value) -> Markup:
     return Markup(str.translate(str(escaped), EXTRA_HTML_ESCAPES))
 
 
-def filled_html(key: str, text: str, values: dict) -> Markup:
+def filled_html(key: str, text: str, values: dict[str, object]) -> Markup:
     """An interface text with its {placeholders} filled, escaped as html_text escapes every value:
     the text and plain values are escaped, markup the template made (a link set with {% set %}) is
     kept as it is."""
@@ -81,7 +83,7 @@ class TemplateSite:
     def __init__(self, settings: SiteSettings, language: str = "en"):
         self._settings, self.language = settings, language
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:  # any attribute of SiteSettings
         return getattr(self._settings, name)
 
     def t(self, key: str, /, **values: object) -> Markup:
@@ -107,7 +109,7 @@ class TemplateSite:
 HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}) | EXTRA_HTML_ESCAPES
 
 
-def sentence_paragraphs(sentences) -> Markup:
+def sentence_paragraphs(sentences: Iterable[tuple[int, str]]) -> Markup:
     """Numbered sentences as paragraphs anchored #s-N: (number, sentence) pairs, escaped as
     html_text does, in one pass (a corpus text page has thousands of them)."""
     return Markup(
@@ -118,13 +120,13 @@ def sentence_paragraphs(sentences) -> Markup:
     )
 
 
-def markdown_text(value) -> Markup:
+def markdown_text(value: object) -> Markup:
     """Escape a value for inline Markdown: every ASCII punctuation character gets a backslash."""
     text = " ".join(str(value).translate(CONTROL_CHARACTERS).split())
     return Markup("".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in text))
 
 
-def yaml_string(value) -> Markup:
+def yaml_string(value: object) -> Markup:
     """A double-quoted YAML string (JSON is valid YAML)."""
     return Markup(json.dumps(str(value), ensure_ascii=False))
 
@@ -194,7 +196,7 @@ def templates_digest(site_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def source_key(templates: str, page: Page, settings) -> str | None:
+def source_key(templates: str, page: Page, settings: SiteSettings) -> str | None:
     """The content key of a page's .qmd: its template digest and its pickled model.
 
     The pickler runs without its memo ("fast" mode), so an object shared in several places is
@@ -272,7 +274,8 @@ class SourceWriter:
         for page in pages:
             target = self.target(page.path)
             key = self.key(page)
-            cached = self.source_cache / f"{key}.qmd" if key else None
+            # a page has a key only when there is a source cache (see key())
+            cached = self.source_cache / f"{key}.qmd" if key and self.source_cache is not None else None
             if cached is not None and cached.is_file():
                 put_link(cached, target)
             else:

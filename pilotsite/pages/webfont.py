@@ -28,9 +28,11 @@ import hashlib
 import io
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pilotsite.analysis.cluster import process_count, run_batches
 from pilotsite.figures.fonts import FONT_FILE, cjk_font
@@ -50,7 +52,7 @@ FALLBACK = "var(--font-rest)"  # the rest of the site's font stack (site/assets/
 OWN_FAMILY = f"{FAMILY} own"
 
 
-def cjk_characters(texts) -> str:
+def cjk_characters(texts: Iterable[str]) -> str:
     """Every character at or above the CJK radicals block, sorted, once each (texts are taken
     one at a time: a large corpus has tens of thousands of pages)."""
     seen: set[str] = set()
@@ -166,7 +168,7 @@ def tag(name: str) -> int:
 
 
 @lru_cache(maxsize=1)
-def font_face_of_cjk():
+def font_face_of_cjk() -> Any:  # a uharfbuzz.Face (uharfbuzz has no type information)
     """The CJK font as a harfbuzz face, loaded once per process (it is 16 MB)."""
     import uharfbuzz
 
@@ -265,7 +267,7 @@ def own_characters(
     slice_of = slice_index(slices) if slice_of is None else slice_of
     on_page = Counter(slice_of[ch] for ch in page if ch in slice_of)
     used = [(on_page[index] / len(slices[index]), index) for index in sorted(on_page)]
-    total = sum(sizes[index] for _, index in used)
+    total: float = sum(sizes[index] for _, index in used)
     moved: list[str] = []
     for share, index in sorted(used):
         if total <= budget:
@@ -315,7 +317,7 @@ def write_font(
     source_keys: dict[str, str | None],
     known: dict[str, str] | None = None,
     jobs: int = 0,
-) -> tuple[list[Path], dict[str, str]]:
+) -> tuple[list[Path], FontPlan]:
     """Write the slices and their CSS for the .qmd pages under source_dir (layout_texts: the folder
     of each edition -> what each of its pages shows around its source, the layout's Chinese);
     returns the files written, and the <style> of each page that has a face of its own (page
@@ -331,7 +333,7 @@ def write_font(
 
     # Pages per character: each page's own characters (a string of distinct characters), and its
     # edition's layout characters that the page's text does not already have.
-    use: Counter = Counter()
+    use: Counter[str] = Counter()
     for page, characters in pages.items():
         use.update(characters)
         use.update(layouts[edition(page)].difference(characters))
@@ -376,7 +378,7 @@ class FontPlan:
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
 
 
-def add_own_faces(site: Path, plan: FontPlan, html_keys: dict, jobs: int = 0) -> list[Path]:
+def add_own_faces(site: Path, plan: FontPlan, html_keys: dict[str, str], jobs: int = 0) -> list[Path]:
     """Give each rendered page that would fetch more than PAGE_BUDGET a face of its own: a
     <style> before its </head> with the face (family OWN_FAMILY) and the font stack naming it
     first. The HTML file is replaced, never written in place (it may be a hard link to the cache
