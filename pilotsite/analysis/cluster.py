@@ -21,10 +21,17 @@ import pickle
 import pkgutil
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pilotsite.errors import BuildError
+
+if TYPE_CHECKING:
+    import distributed
+    from dask.typing import Key
+
+Result = TypeVar("Result")
 
 PACKAGE = Path(__file__).resolve().parents[1]  # pilotsite/
 CONNECT_SECONDS = 10
@@ -54,16 +61,18 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def call_with_payload(name: str, payload: bytes):
+def call_with_payload(name: str, payload: bytes) -> object:
     """Worker side: the named function applied to the unpickled arguments."""
     return pkgutil.resolve_name(name)(*pickle.loads(payload))
 
 
-def connect(address: str):
+def connect(address: str) -> distributed.Client:
     from dask.distributed import Client
 
     try:
-        return Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
+        return Client(  # type: ignore[no-untyped-call]  # distributed does not annotate it
+            address, timeout=CONNECT_SECONDS, set_as_default=False
+        )
     except (OSError, TimeoutError) as exc:
         raise BuildError(
             f"cannot reach the Dask scheduler at {address} ({type(exc).__name__}: {exc}); start one with "
@@ -71,7 +80,7 @@ def connect(address: str):
         ) from None
 
 
-def check_workers(client, address: str) -> None:
+def check_workers(client: distributed.Client, address: str) -> None:
     """Every worker can import the project and runs the same code as this checkout."""
     workers = client.scheduler_info().get("workers", {})
     if not workers:
@@ -98,7 +107,8 @@ def _worker_digest() -> str:
     the standard library is referenced here, so the function unpickles on any worker."""
     try:
         module = __import__("pilotsite.analysis.cluster", fromlist=["code_digest"])
-        return module.code_digest()
+        digest: str = module.code_digest()
+        return digest
     except Exception as exc:  # reported by check_workers as a plain message
         return f"error: {type(exc).__name__}: {exc}"
 
@@ -108,7 +118,10 @@ def process_count(jobs: int) -> int:
     return jobs or os.cpu_count() or 1
 
 
-def run_batches(function: str, batches: Iterable, arguments: tuple, jobs: int = 0, scheduler: str = "") -> Iterator:
+# the results are what the named function returns, which the checker cannot know: Any
+def run_batches(
+    function: str, batches: Iterable[object], arguments: tuple[object, ...], jobs: int = 0, scheduler: str = ""
+) -> Iterator[Any]:
     """function(batch, *arguments) for every batch, results in the order of the batches.
 
     function is named "module:function", so it runs the same in a forked local process or on a
@@ -126,7 +139,7 @@ def run_batches(function: str, batches: Iterable, arguments: tuple, jobs: int = 
             yield target(batch, *arguments)
         return
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        window: deque = deque()
+        window: deque[Future[Any]] = deque()
         for batch in itertools.chain(first, waiting):
             window.append(pool.submit(target, batch, *arguments))
             if len(window) >= 2 * jobs:
@@ -135,9 +148,10 @@ def run_batches(function: str, batches: Iterable, arguments: tuple, jobs: int = 
             yield window.popleft().result()
 
 
-def _in_order(numbered: Iterator[tuple[int, object]]) -> Iterator:
+def _in_order(numbered: Iterator[tuple[int, Result]]) -> Iterator[Result]:
     """Results that arrive as (batch number, result) in any order, given back in batch order."""
-    waiting, expected = {}, 0
+    waiting: dict[int, Result] = {}
+    expected = 0
     for number, result in numbered:
         waiting[number] = result
         while expected in waiting:
@@ -145,7 +159,9 @@ def _in_order(numbered: Iterator[tuple[int, object]]) -> Iterator:
             expected += 1
 
 
-def _on_cluster(address: str, function: str, batches: Iterable, arguments: tuple) -> Iterator[tuple[int, object]]:
+def _on_cluster(
+    address: str, function: str, batches: Iterable[object], arguments: tuple[object, ...]
+) -> Iterator[tuple[int, object]]:
     from dask.distributed import as_completed
 
     with connect(address) as client:
@@ -153,21 +169,23 @@ def _on_cluster(address: str, function: str, batches: Iterable, arguments: tuple
         threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
         resolved = client.submit(pkgutil.resolve_name, "pilotsite.analysis.cluster:call_with_payload", pure=False)
         waiting = enumerate(batches)
-        numbers = {}
+        numbers: dict[Key, int] = {}
 
-        def submit_next():
+        def submit_next() -> distributed.Future[Any] | None:
             item = next(waiting, None)
             if item is None:
                 return None
             number, batch = item
-            future = client.submit(operator.call, resolved, function, pickle.dumps((batch, *arguments)), pure=False)
+            future: distributed.Future[Any] = client.submit(
+                operator.call, resolved, function, pickle.dumps((batch, *arguments)), pure=False
+            )
             numbers[future.key] = number
             return future
 
         first = [f for f in (submit_next() for _ in range(2 * max(threads, 1))) if f is not None]
         if not first:
             return
-        pending = as_completed(first, loop=client.loop)
+        pending = as_completed(first, loop=client.loop)  # type: ignore[no-untyped-call]  # distributed: unannotated
         for future in pending:
             try:
                 result = future.result()
@@ -182,4 +200,4 @@ def _on_cluster(address: str, function: str, batches: Iterable, arguments: tuple
             yield number, result
             following = submit_next()
             if following is not None:
-                pending.add(following)
+                pending.add(following)  # type: ignore[no-untyped-call]  # distributed: unannotated

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from typing import TypedDict
 
 # G² above which the difference is significant at p < 0.0001 (chi-square, 1 degree of freedom).
 G2_P_0001 = 15.13
 
 
-_VERDICTS: dict[tuple[frozenset, int], dict[str, bool]] = {}
+_VERDICTS: dict[tuple[frozenset[str], int], dict[str, bool]] = {}
 
 
 def content_words(sentences: list[list[str]], stopwords: frozenset[str], min_chars: int = 2) -> list[str]:
@@ -38,7 +39,7 @@ def content_words(sentences: list[list[str]], stopwords: frozenset[str], min_cha
     return kept
 
 
-def content_counts(counts: Counter, stopwords: frozenset[str], min_chars: int = 2) -> Counter:
+def content_counts(counts: Counter[str], stopwords: frozenset[str], min_chars: int = 2) -> Counter[str]:
     """The counts of content words only (the rule of content_words), from a token Counter."""
     kept = set(content_words([list(counts)], stopwords, min_chars))
     return Counter({word: n for word, n in counts.items() if word in kept})
@@ -60,10 +61,20 @@ def log_ratio(a: int, b: int, total_a: int, total_b: int) -> float:
     return math.log2(((a or 0.5) / total_a) / ((b or 0.5) / total_b))
 
 
-def keyness(counts_a: Counter, counts_b: Counter, min_count: int = 5) -> list[dict]:
+class KeynessRow(TypedDict):
+    keyword: str
+    count_a: int
+    count_b: int
+    per_million_a: float
+    per_million_b: float
+    g2: float
+    log_ratio: float
+
+
+def keyness(counts_a: Counter[str], counts_b: Counter[str], min_count: int = 5) -> list[KeynessRow]:
     """One row per word seen at least min_count times in A and B together, most key first."""
     total_a, total_b = sum(counts_a.values()), sum(counts_b.values())
-    rows = []
+    rows: list[KeynessRow] = []
     for word in sorted(set(counts_a) | set(counts_b)):
         a, b = counts_a.get(word, 0), counts_b.get(word, 0)
         if a + b < min_count:

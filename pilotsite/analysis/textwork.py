@@ -17,13 +17,19 @@ import hashlib
 import json
 import pickle
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from pilotsite.analysis.segment import CACHE_FORMAT, decode, encode, segment_text
 from pilotsite.inputs.corpus import MARKUP, SENTENCE_END, Corpus, CorpusText, decode_text, split_sentences
 from pilotsite.state.fingerprint import package_version, write_atomic
 from pilotsite.state.progress import OFF
+
+if TYPE_CHECKING:
+    from pilotsite.inputs.codebook import SubTool
+
+Summary = TypeVar("Summary")
 
 BATCH_BYTES = 600_000  # texts go to workers in batches of about this many bytes
 CODING_FORMAT = "coded-v1"  # change when the coded file's format or the coding rule changes
@@ -33,13 +39,15 @@ def shard(folder: Path, key: str, suffix: str = ".txt") -> Path:
     return folder / key[:2] / f"{key}{suffix}"
 
 
-def code_sentences(tools, sentences: list[str]) -> bytes:
+def code_sentences(tools: Sequence[SubTool], sentences: list[str]) -> bytes:
     from pilotsite.inputs.codebook import coded_sentences
 
     return "".join(f"{number} {tool.id}\n" for number, tool in coded_sentences(tools, sentences)).encode("utf-8")
 
 
-def work_on(text: str, user_dictionary: str, tools, segment: bool, code: bool) -> tuple[bytes | None, bytes | None]:
+def work_on(
+    text: str, user_dictionary: str, tools: Sequence[SubTool], segment: bool, code: bool
+) -> tuple[bytes | None, bytes | None]:
     """The cache files of one text: its tokens, its coded units (each only when asked for)."""
     tokens = encode(segment_text(text, user_dictionary)) if segment else None
     coded = code_sentences(tools, split_sentences(text)) if code else None
@@ -47,7 +55,7 @@ def work_on(text: str, user_dictionary: str, tools, segment: bool, code: bool) -
 
 
 def work_on_texts(
-    batch: list[tuple[str, str, str, str]], user_dictionary: str, tools
+    batch: list[tuple[str, str, str, str]], user_dictionary: str, tools: Sequence[SubTool]
 ) -> list[tuple[str, bytes | None, str, bytes | None]]:
     """Batch entry point: (text or file path, label, token key or '', coded key or '') for each
     text; a text given by path is read here (a local worker shares the disk). The results go
@@ -68,7 +76,7 @@ class TextWork:
         token_dir: Path,
         coded_dir: Path,
         user_dictionary: str,
-        tools=(),
+        tools: Iterable[SubTool] = (),
         codebook_digest: str = "",
         jobs: int = 0,
         scheduler: str = "",
@@ -112,9 +120,12 @@ class TextWork:
         self.coded += sum(1 for _, _, c in todo if c)
         self._run(corpus, todo)
 
-    def _batches(self, corpus: Corpus, todo) -> Iterator[list]:
+    def _batches(
+        self, corpus: Corpus, todo: list[tuple[CorpusText, str, str]]
+    ) -> Iterator[list[tuple[str, str, str, str]]]:
         """Batches of about BATCH_BYTES; a cluster's workers get the texts, local ones the paths."""
-        batch, size = [], 0
+        batch: list[tuple[str, str, str, str]] = []
+        size = 0
         for text, token_key, coded_key in todo:
             path = corpus.folder / text.file
             batch.append(
@@ -129,7 +140,7 @@ class TextWork:
         if batch:
             yield batch
 
-    def _run(self, corpus: Corpus, todo) -> None:
+    def _run(self, corpus: Corpus, todo: list[tuple[CorpusText, str, str]]) -> None:
         from pilotsite.analysis.cluster import run_batches
 
         doing = " and ".join(
@@ -137,6 +148,7 @@ class TextWork:
             for word, needed in (("segmenting", any(t for _, t, _ in todo)), ("coding", any(c for _, _, c in todo)))
             if needed
         )
+        results: list[tuple[str, bytes | None, str, bytes | None]]  # what work_on_texts returns
         with self.progress.task(f"{doing} {corpus.id}", len(todo), "texts") as advance:
             for results in run_batches(
                 "pilotsite.analysis.textwork:work_on_texts",
@@ -169,7 +181,7 @@ class TextWork:
         lines = shard(self.coded_dir, self.coded_key(text)).read_text(encoding="utf-8").splitlines()
         return [(int(number), tool) for number, tool in (line.split(" ", 1) for line in lines)]
 
-    def count_words(self, texts: Iterable[CorpusText], memo: str = "") -> Counter:
+    def count_words(self, texts: Iterable[CorpusText], memo: str = "") -> Counter[str]:
         """How often each token occurs in the given texts together, streamed text by text (the
         counting itself runs in C: Counter.update of a list).
 
@@ -183,8 +195,9 @@ class TextWork:
             if memo
             else None
         )
-        counts: Counter = Counter()
-        todo, remove = keys, set()
+        counts: Counter[str] = Counter()
+        todo = keys
+        remove: set[str] = set()
         if path is not None and path.is_file():
             saved = json.loads(path.read_text(encoding="utf-8"))
             covered = set(saved["texts"])
@@ -206,8 +219,8 @@ class TextWork:
         return counts
 
     def summaries(
-        self, texts: Iterable[CorpusText], memo: str, summarize: Callable[[list[list[str]]], object]
-    ) -> Iterator[tuple[CorpusText, object]]:
+        self, texts: Iterable[CorpusText], memo: str, summarize: Callable[[list[list[str]]], Summary]
+    ) -> Iterator[tuple[CorpusText, Summary]]:
         """(text, summarize(its tokens of each sentence)) for each text, in order.
 
         memo names everything besides the text that shapes a summary (the figure, its code, its
@@ -219,7 +232,7 @@ class TextWork:
             saved = pickle.loads(path.read_bytes()) if path.is_file() else {}
         except Exception:  # a damaged cache file is only a cache miss
             saved = {}
-        kept: dict[str, object] = {}
+        kept: dict[str, Summary] = {}
         for text in texts:
             key = self.token_key(text)
             kept[key] = saved[key] if key in saved else summarize(self.tokens(text))

@@ -8,14 +8,36 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
 
 from pilotsite.inputs.interface import Text
 from pilotsite.inputs.lexicon import LEGAL_DRAFTING, LEXICON_FILES, STOPWORDS, USER_DICTIONARY
 
+if TYPE_CHECKING:
+    import jieba
+
+    from pilotsite.inputs.project import Project
+
 ENGLISH_WORD = re.compile(r"[a-z]+(?:['’-][a-z]+)*")
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+class ProjectCatalog(Protocol):
+    """What lexicon_of reads of a figure's Catalog (figures/figure.py, a layer above this one)."""
+
+    @property
+    def project(self) -> Project: ...
+
+
+class FigureInputs(Protocol):
+    """What lexicon_of uses of a figure's Inputs (figures/figure.py)."""
+
+    @property
+    def catalog(self) -> ProjectCatalog: ...
+
+    def require(self, path: str) -> Path: ...
 
 
 @dataclass(frozen=True)
@@ -40,7 +62,7 @@ def load_lexicon(root: Path) -> Lexicon:
     )
 
 
-def lexicon_of(inputs) -> Lexicon:
+def lexicon_of(inputs: FigureInputs) -> Lexicon:
     """The lexicon, for a figure that declares every lexicon file among its inputs."""
     for path in LEXICON_FILES:
         inputs.require(path)
@@ -48,7 +70,7 @@ def lexicon_of(inputs) -> Lexicon:
 
 
 @lru_cache(maxsize=4)
-def chinese_tokenizer(user_dictionary: str):
+def chinese_tokenizer(user_dictionary: str) -> jieba.Tokenizer:
     """A private jieba tokenizer with the user dictionary (its text) loaded; the global one is left alone.
 
     jieba is imported here, not at the top: builds that segment nothing skip its start-up cost.

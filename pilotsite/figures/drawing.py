@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from matplotlib import font_manager
 from matplotlib.figure import Figure  # not pyplot: no global figure state, and a faster import
+from matplotlib.rcsetup import cycler  # what matplotlib.cycler is
 
 from pilotsite.figures.drawn_texts import drawing_for, in_reference_language
 from pilotsite.figures.fonts import cjk_font
 from pilotsite.figures.marks import with_tooltips
 from pilotsite.figures.pdf import PDF_METADATA, print_png, use_harfbuzz_for_pdf_fonts
-from pilotsite.inputs.interface import Interface
+from pilotsite.inputs.interface import Interface, Text
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.transforms import Bbox
 
 # Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -32,7 +39,7 @@ def configure() -> str:
         {
             "font.family": [family],
             "font.size": 10,
-            "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+            "axes.prop_cycle": cycler(color=PALETTE),
             "axes.spines.top": False,
             "axes.spines.right": False,
             "svg.hashsalt": "pilotsite",  # ids inside the SVG are otherwise random per run
@@ -56,10 +63,15 @@ class Drawing:
     png: bytes  # 150 dpi, for the screen
     pdf: bytes  # vector, fonts embedded, for papers
     print_png: bytes  # 300 dpi, rasterised from the PDF, for print
-    tips: dict
+    tips: dict[int, str | Text]
 
 
-def render(draw, data, size: tuple[float, float], interface: Interface | None = None) -> Drawing:
+def render(
+    draw: Callable[[pd.DataFrame, Figure], None],
+    data: pd.DataFrame,
+    size: tuple[float, float],
+    interface: Interface | None = None,
+) -> Drawing:
     """Draw one figure in every format, refusing any font/glyph warning."""
     configure()
     fig = Figure(figsize=size)
@@ -67,13 +79,13 @@ def render(draw, data, size: tuple[float, float], interface: Interface | None = 
         return _draw(draw, data, fig)
 
 
-def _draw(draw, data, fig) -> Drawing:
+def _draw(draw: Callable[[pd.DataFrame, Figure], None], data: pd.DataFrame, fig: Figure) -> Drawing:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a missing glyph must fail the build, not draw tofu
         draw(data, fig)
         svg, png, pdf = io.BytesIO(), io.BytesIO(), io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-        crops: list = []
+        crops: list[Bbox] = []
         with recorded_crop(fig, crops):
             fig.savefig(png, format="png", metadata={"Software": None}, bbox_inches="tight")
         # the PDF is cropped as the PNG is, without laying the figure out a third time
@@ -87,16 +99,16 @@ def _draw(draw, data, fig) -> Drawing:
 
 
 @contextmanager
-def recorded_crop(fig, crops: list):
+def recorded_crop(fig: Figure, crops: list[Bbox]) -> Iterator[None]:
     """Keep the tight bounding box (inches) that savefig(bbox_inches="tight") computes."""
     compute = fig.get_tightbbox
 
-    def recording(*args, **kwargs):
+    def recording(*args: Any, **kwargs: Any) -> Bbox:
         box = compute(*args, **kwargs)
         crops.append(box)
         return box
 
-    fig.get_tightbbox = recording  # the instance's attribute, which savefig looks up first
+    fig.get_tightbbox = recording  # type: ignore[method-assign]  # an instance attribute: savefig looks it up first
     try:
         yield
     finally:

@@ -11,9 +11,11 @@ import importlib.util
 import sys
 import traceback
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
@@ -21,6 +23,15 @@ from pilotsite.errors import BuildError, Problem, relative
 from pilotsite.inputs.documents import Document
 from pilotsite.inputs.interface import LANGUAGES, Interface, Text
 from pilotsite.inputs.project import EVENTS, STAGES, Project
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure as MatplotlibFigure
+
+    from pilotsite.analysis.textwork import TextWork
+    from pilotsite.inputs.corpus import Corpus, CorpusText
+    from pilotsite.inputs.schemas import TrendsConfig
+
+Summary = TypeVar("Summary")
 
 FIGURE_KINDS = ("keywords", "policy-tools", "timeline", "corpus")
 
@@ -48,7 +59,7 @@ class Figure:
     documents: tuple[str, ...]
     inputs: tuple[str, ...]
     compute: Callable[[Inputs], pd.DataFrame]
-    draw: Callable[[pd.DataFrame, object], None]
+    draw: Callable[[pd.DataFrame, MatplotlibFigure], None]
     describe: Callable[[pd.DataFrame], str | Text]  # the alt text
     params: Mapping[str, object] = field(default_factory=dict)
     checks: Callable[[pd.DataFrame], list[Check]] | None = None
@@ -119,10 +130,10 @@ class Catalog:
     events: pd.DataFrame
     stages: pd.DataFrame
     reported: Mapping[str, pd.DataFrame]  # data/reported/<doc-id>/<table>.csv -> rows
-    corpora: Mapping[str, object] = field(default_factory=dict)  # corpus id -> corpus.Corpus
-    textwork: object = None  # textwork.TextWork: the per-text caches (tokens, coded units) of the corpora
+    corpora: Mapping[str, Corpus] = field(default_factory=dict)  # corpus id -> corpus.Corpus
+    textwork: TextWork | None = None  # the per-text caches (tokens, coded units) of the corpora
     cache_dir: Path | None = None  # the build's cache root (.build/cache), for content-keyed caches
-    trends: object = None  # schemas.TrendsConfig: data/trends.yaml, validated
+    trends: TrendsConfig | None = None  # data/trends.yaml, validated
     dois: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (figure id, version id) -> DOI: data/dois.yaml
 
 
@@ -173,7 +184,7 @@ class Inputs:
         self.require(path)
         return self.catalog.reported[path]
 
-    def corpus(self, corpus_id: str):
+    def corpus(self, corpus_id: str) -> Corpus:
         """A corpus whose metadata.csv and texts the figure declares."""
         corpus = self.catalog.corpora[corpus_id]
         files = corpus.files
@@ -183,24 +194,28 @@ class Inputs:
         self.read.update(files)
         return corpus
 
-    def corpus_counts(self, corpus_id: str, text_ids, group: str = "") -> Counter:
+    def corpus_counts(self, corpus_id: str, text_ids: Iterable[str], group: str = "") -> Counter[str]:
         """Token counts over the given texts of a corpus together, read from the token cache;
         group names the set of texts (e.g. "level:local"), so its next count starts from this one."""
         corpus = self.corpus(corpus_id)
         self.require("data/lexicon/userdict.txt")
         wanted = set(text_ids)
+        assert self.catalog.textwork is not None  # a catalog with corpora has their TextWork
         return self.catalog.textwork.count_words(
             [t for t in corpus.texts if t.id in wanted], f"{corpus_id}/{group}" if group else ""
         )
 
-    def corpus_tokens(self, corpus_id: str):
+    def corpus_tokens(self, corpus_id: str) -> Iterator[tuple[CorpusText, list[list[str]]]]:
         """(text, jieba tokens of each sentence) for every text of the corpus, text by text."""
         corpus = self.corpus(corpus_id)
         self.require("data/lexicon/userdict.txt")
+        assert self.catalog.textwork is not None  # a catalog with corpora has their TextWork
         for text in corpus.texts:
             yield text, self.catalog.textwork.tokens(text)
 
-    def corpus_summaries(self, corpus_id: str, summarize, name: str = ""):
+    def corpus_summaries(
+        self, corpus_id: str, summarize: Callable[[list[list[str]]], Summary], name: str = ""
+    ) -> Iterator[tuple[CorpusText, Summary]]:
         """(text, summarize(jieba tokens of each sentence)) for every text of the corpus, text by
         text; each text's summary is kept between builds (TextWork.summaries), so a corpus that
         gains or changes texts is summarised only for those. summarize must depend on nothing but
@@ -224,21 +239,23 @@ class Inputs:
             ensure_ascii=False,
             default=str,
         )
+        assert self.catalog.textwork is not None  # a catalog with corpora has their TextWork
         yield from self.catalog.textwork.summaries(corpus.texts, memo, summarize)
 
-    def corpus_sentences(self, corpus_id: str, text) -> list[str]:
+    def corpus_sentences(self, corpus_id: str, text: CorpusText) -> list[str]:
         """The sentences of one text of the corpus, verbatim (numbered from 1 as on its page)."""
         from pilotsite.inputs.corpus import split_sentences
 
         corpus = self.corpus(corpus_id)
         return split_sentences(corpus.read_text(text))
 
-    def corpus_coded(self, corpus_id: str):
+    def corpus_coded(self, corpus_id: str) -> Iterator[tuple[CorpusText, list[tuple[int, str]]]]:
         """(text, [(sentence number, sub-tool id), …]) for every text of the corpus, text by text."""
         from pilotsite.inputs.codebook import CODEBOOK
 
         corpus = self.corpus(corpus_id)
         self.require(CODEBOOK)
+        assert self.catalog.textwork is not None  # a catalog with corpora has their TextWork
         for text in corpus.texts:
             yield text, self.catalog.textwork.coded_units(text)
 
@@ -251,10 +268,11 @@ class Inputs:
         return self.catalog.stages
 
 
-def load_module(path: Path, root: Path):
+def load_module(path: Path, root: Path) -> ModuleType:
     """Import an analysis file by path (analyses/ is not a package)."""
     name = f"analyses_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None  # a .py file's spec, with its source loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
@@ -301,7 +319,8 @@ def discover_all(catalog: Catalog, only: str | None = None) -> tuple[list[Figure
                 not_drawn.append(replace(figure, analysis=label).resolved(interface))
             else:
                 figures.append(_with_texts(_with_analysis(figure, label), interface))
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
     for figure in figures:
         if figure.id in seen:
             problems.append(Problem(figure.analysis, f"figure id '{figure.id}' is already used by {seen[figure.id]}"))
@@ -353,10 +372,8 @@ def _with_texts(figure: Figure, interface: Interface) -> Figure:
     texts = [
         (
             language,
-            *(
-                figure_text(interface, value, figure.id, figure.analysis, language)
-                for value in (figure.title, figure.caption)
-            ),
+            figure_text(interface, figure.title, figure.id, figure.analysis, language),
+            figure_text(interface, figure.caption, figure.id, figure.analysis, language),
             tuple(figure_text(interface, note, figure.id, figure.analysis, language) for note in figure.notes),
         )
         for language in LANGUAGES

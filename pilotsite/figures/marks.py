@@ -7,7 +7,14 @@ tooltip. Imports no matplotlib: analyses name link_marks while declaring figures
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, SupportsInt
 from xml.sax.saxutils import escape
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+
+    from pilotsite.inputs.interface import Text
 
 # A mark's link in the SVG names the data row it shows, as an RFC 7111 fragment of data.csv, which
 # sits beside figure.svg wherever the figure is published: line 1 is the header, so the data row at
@@ -16,7 +23,7 @@ MARK_LINK = "data.csv#row={}"
 MARK_PATTERN = re.compile(r'<a xlink:href="data\.csv#row=(\d+)"[^>]*>')  # matplotlib adds target="_blank"
 
 
-def link_marks(artists, rows, tips) -> None:
+def link_marks(artists: Iterable[Artist], rows: Iterable[SupportsInt], tips: Iterable[str | Text]) -> None:
     """Make each mark (a bar, patch, point or text of the figure) a link to the evidence of the
     data row it shows, with a tooltip; rows are positions in the data the figure was drawn from
     (its index: draw is given data indexed 0, 1, …), tips say what the mark is and its exact value:
@@ -35,7 +42,7 @@ def with_tooltips(svg: bytes, tips: dict[int, str]) -> bytes:
     """An SVG <title> as the first child of every mark's link: the tooltip, and the link's name
     for screen readers and keyboard users."""
 
-    def titled(match: re.Match) -> str:
+    def titled(match: re.Match[str]) -> str:
         tip = tips.get(int(match.group(1)) - 2)
         return match.group(0) + (f"<title>{escape(tip)}</title>" if tip else "")
 

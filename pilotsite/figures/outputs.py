@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -27,6 +28,9 @@ from pilotsite.figures.figure import Catalog, Check, Figure, Inputs, NotDrawn, N
 from pilotsite.inputs.interface import LANGUAGES, Interface, Text, from_plain, to_plain
 from pilotsite.state.fingerprint import library_versions
 from pilotsite.state.ledger import PDF_FILE
+
+if TYPE_CHECKING:
+    from pilotsite.figures.drawing import Drawing
 
 PRINT_PNG = "figure-300dpi.png"  # with PDF_FILE, the downloads for papers (figures/pdf.py)
 FIGURE_FILES = ("data.csv", "figure.svg", "figure.png", PDF_FILE, PRINT_PNG, "result.json")
@@ -54,8 +58,8 @@ class FigureResult:
     source: str  # the analysis file's text
     # (language, alt, headline, checks, tips): tips (data row -> tooltip) where the page must put
     # its own in place of figure.svg's, which are in the reference language
-    translations: tuple[tuple[str, str, str, tuple[Check, ...], dict], ...] = ()
-    tips: dict = field(default_factory=dict)
+    translations: tuple[tuple[str, str, str, tuple[Check, ...], dict[int, str]], ...] = ()
+    tips: dict[int, str] = field(default_factory=dict)
 
     def in_language(self, language: str) -> FigureResult:
         """This result as the edition of the language shows it: the figure's texts and the alt
@@ -80,7 +84,8 @@ def software_versions() -> dict[str, str]:
 
 
 def to_csv(data: pd.DataFrame) -> bytes:
-    return data.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    text: str = data.to_csv(index=False, lineterminator="\n")
+    return text.encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,7 @@ class Evaluation:
     """A figure just computed and drawn, before it is serialised into the cache."""
 
     data: pd.DataFrame
-    drawn: object  # drawing.Drawing: the image in every format
+    drawn: Drawing  # the image in every format
     alt: str | Text
     headline: str | Text
     checks: tuple[Check, ...]
@@ -164,10 +169,14 @@ def compute_figure(figure: Figure, catalog: Catalog) -> dict[str, bytes]:
 
 
 # What forked workers compute: set just before the pool forks them, so nothing is pickled.
-_FORKED: tuple = ()
+_FORKED: tuple[list[Figure], Catalog] | tuple[()] = ()
+
+# ("files", the files of compute_figure) or ("problems", each Problem as a dict)
+Outcome = tuple[str, dict[str, bytes] | list[dict[str, Any]]]
 
 
-def _compute_forked(index: int) -> tuple[str, object]:
+def _compute_forked(index: int) -> Outcome:
+    assert len(_FORKED) == 2  # set before the pool forked this worker
     figures, catalog = _FORKED
     try:
         return "files", compute_figure(figures[index], catalog)
@@ -185,7 +194,7 @@ def compute_figures(
     succeed. Workers only compute: a worker that is killed leaves nothing behind.
     """
     jobs = min(process_count(jobs), len(figures))
-    outcomes = []
+    outcomes: list[Outcome] = []
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for figure in figures:
             try:
@@ -207,10 +216,16 @@ def compute_figures(
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             _FORKED = ()
-    problems = [Problem(**p) for outcome, value in outcomes if outcome == "problems" for p in value]
+    problems = [
+        Problem(**p)
+        for outcome, value in outcomes
+        if outcome == "problems"
+        for p in cast("list[dict[str, Any]]", value)  # a "problems" outcome's value
+    ]
     if problems:
         raise BuildError(problems)
-    return [(figure, files) for figure, (_, files) in zip(figures, outcomes, strict=True)]
+    # no problems: every outcome is ("files", …)
+    return [(figure, cast("dict[str, bytes]", files)) for figure, (_, files) in zip(figures, outcomes, strict=True)]
 
 
 class FigureCache:
@@ -246,13 +261,15 @@ class FigureCache:
         naming the figure and its analysis)."""
         entry = self.entry(figure.id, key)
         if (entry / NOT_DRAWN_FILE).is_file():
-            reason = from_plain(json.loads((entry / NOT_DRAWN_FILE).read_text(encoding="utf-8")))
+            # the file holds to_plain of a str or Text (compute_figure)
+            reason = cast("str | Text", from_plain(json.loads((entry / NOT_DRAWN_FILE).read_text(encoding="utf-8"))))
             not_drawn = NotDrawn(figure.id, figure.title, reason, str(figure.params.get("corpus", "")), figure.analysis)
             resolved = not_drawn.resolved(interface)  # the figure's title is in words already: keep its translations
             return replace(
                 resolved,
                 translations=tuple(
-                    (language, figure.in_language(language).title, reason)
+                    # a discovered figure's title is in words (figure._with_texts)
+                    (language, cast(str, figure.in_language(language).title), reason)
                     for language, _, reason in resolved.translations
                 ),
             )
@@ -278,10 +295,11 @@ class FigureCache:
 
     @staticmethod
     def _texts(
-        figure: Figure, meta: dict, interface: Interface, language: str
-    ) -> tuple[str, str, tuple[Check, ...], dict]:
+        figure: Figure, meta: dict[str, Any], interface: Interface, language: str
+    ) -> tuple[str, str, tuple[Check, ...], dict[int, str]]:
         def words(value: object) -> str:
-            return figure_text(interface, from_plain(value), figure.id, figure.analysis, language)
+            # result.json holds to_plain of a str or Text (compute_figure)
+            return figure_text(interface, cast("str | Text", from_plain(value)), figure.id, figure.analysis, language)
 
         checks = tuple(Check(words(name), passed, words(detail)) for name, passed, detail in meta["checks"])
         tips = {int(row): words(tip) for row, tip in meta.get("tips", {}).items()}

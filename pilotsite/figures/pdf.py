@@ -17,8 +17,16 @@ redraw cost more than the figure itself, and the PNG then shows exactly what the
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import uharfbuzz
+    from matplotlib.backends._backend_pdf_ps import SubsetResults
+    from matplotlib.font_manager import FontPath
+    from matplotlib.ft2font import GlyphIndexType
 
 PRINT_DPI = 300
 PDF_METADATA = {
@@ -29,14 +37,14 @@ PDF_METADATA = {
 
 
 @lru_cache(maxsize=4)
-def _face(path: str, index: int):
+def _face(path: str, index: int) -> uharfbuzz.Face:
     import uharfbuzz
 
     return uharfbuzz.Face(uharfbuzz.Blob.from_file_path(path), index)
 
 
 @contextmanager
-def harfbuzz_glyphs_subset(fontfile, glyphs):
+def harfbuzz_glyphs_subset(fontfile: FontPath, glyphs: set[GlyphIndexType]) -> Iterator[SubsetResults]:
     """matplotlib's get_glyphs_subset (fontfile: a FontPath; glyphs: glyph indices), by harfbuzz."""
     import uharfbuzz
     from fontTools.ttLib import TTFont

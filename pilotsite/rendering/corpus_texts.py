@@ -18,8 +18,10 @@ import os
 import pickle
 import shutil
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from pilotsite.analysis.segment import decode
 from pilotsite.inputs.corpus import Corpus, CorpusText, decode_text, split_sentences
@@ -28,6 +30,15 @@ from pilotsite.pages.model import EDITIONS
 from pilotsite.state.caching import KeyedMemo
 from pilotsite.state.fingerprint import write_atomic
 from pilotsite.state.progress import OFF, Progress
+
+if TYPE_CHECKING:
+    from _csv import Writer  # typeshed's name for what csv.writer makes
+
+    from pilotsite.analysis.textwork import TextWork
+    from pilotsite.figures.figure import Catalog
+    from pilotsite.pages.model import Page
+    from pilotsite.pages.sources import SourceWriter
+    from pilotsite.rendering.embedded import EmbeddedRenderer, RenderSpec
 
 EVIDENCE_FORMAT = "evidence-v3"  # change when the evidence files change shape
 BATCH_TEXTS = 150
@@ -73,6 +84,22 @@ class PageStore:
             write_atomic(self.finished / f"{key}.html", html)
 
 
+class TextEvidence(TypedDict):
+    """A text's evidence (its cache file, marshal): the items it covers, and per item with hits
+    [its rows of evidence.csv as CSV text, the occurrences, its first SHOWN rows]."""
+
+    items: list[str]
+    rows: dict[str, list[Any]]
+
+
+# What text_batch sends back for each text: (id, number of pages, [(path, .qmd, HTML, its CJK
+# characters)] of its pages in every edition, its evidence cache anew or None) ...
+TextResult = tuple[str, int, list[tuple[str, str | None, bytes | None, str]], bytes | None]
+# ... and for each evidence item: (rows of evidence.csv as CSV text, occurrences, occurrences by
+# group, the first SHOWN rows)
+Fragment = tuple[str, int, dict[str, int], list[dict[str, Any]]]
+
+
 def read_maybe(source: str | bytes | None) -> bytes | None:
     """Bytes given, or read from a path (None if there is no such file)."""
     if source is None or isinstance(source, bytes):
@@ -84,8 +111,8 @@ def read_maybe(source: str | bytes | None) -> bytes | None:
 
 
 def text_evidence(
-    job: TextJob, sentences: list[str], items: tuple[EvidenceItem, ...], columns: tuple[str, ...], known: dict
-) -> dict:
+    job: TextJob, sentences: list[str], items: tuple[EvidenceItem, ...], columns: tuple[str, ...], known: TextEvidence
+) -> TextEvidence:
     """The text's evidence for every item: known (its cached evidence) completed with the items
     it does not cover yet, from the text's tokens and coded units. Per item with hits: its rows
     of evidence.csv as CSV text, the occurrences, and its first SHOWN rows."""
@@ -94,14 +121,16 @@ def text_evidence(
         return known
     tools = {i.value for i in missing if i.kind == "tool"}
     words = {i.value for i in missing if i.kind == "word"}
-    hits = []
+    hits: list[tuple[int, str, int]] = []
     if tools:
         for line in (read_maybe(job.coded) or b"").decode("utf-8").splitlines():
-            number, tool = line.split(" ", 1)
+            number_text, tool = line.split(" ", 1)
             if tool in tools:
-                hits.append((int(number), f"tool:{tool}", 1))
+                hits.append((int(number_text), f"tool:{tool}", 1))
     if words:
-        tokens = decode(read_maybe(job.tokens))
+        token_data = read_maybe(job.tokens)
+        assert token_data is not None  # TextWork.prepare cached every text's tokens before this stage
+        tokens = decode(token_data)
         if len(tokens) != len(sentences):  # the rows would point at the wrong sentences
             raise RuntimeError(f"{job.text.id}: {len(tokens)} segmented sentences for {len(sentences)} sentences")
         for number, sentence_words in enumerate(tokens, 1):
@@ -109,8 +138,8 @@ def text_evidence(
                 hits.append((number, f"word:{word}", sentence_words.count(word)))
     parts = parts_of(sentences)
     values = [job.text.value(c) for c in columns]
-    rows: dict[str, list] = {}
-    writers: dict[str, object] = {}
+    rows: dict[str, list[Any]] = {}  # item -> [CSV buffer, occurrences, first SHOWN rows]
+    writers: dict[str, Writer] = {}
     for number, key, occurrences in sorted(hits):
         if key not in rows:
             rows[key] = [io.StringIO(), 0, []]
@@ -137,8 +166,12 @@ def text_evidence(
 
 
 def text_batch(
-    jobs: list[TextJob], corpus: Corpus, spec, items: tuple[EvidenceItem, ...], store: PageStore | None = None
-) -> tuple[list, dict]:
+    jobs: list[TextJob],
+    corpus: Corpus,
+    spec: RenderSpec,
+    items: tuple[EvidenceItem, ...],
+    store: PageStore | None = None,
+) -> tuple[list[TextResult], dict[str, Fragment]]:
     """Worker entry point: for each text, (id, number of pages, [(path, .qmd, HTML, its CJK
     characters)] in every edition (EDITIONS, in its order; with a store, .qmd and HTML are put
     there and None is sent back), its evidence cache anew or None); and for each evidence item,
@@ -153,12 +186,13 @@ def text_batch(
     wanted = [i.key for i in items]
     buffers = {key: io.StringIO() for key in wanted}
     found = {key: Evidence() for key in wanted}
-    pages, results = [], []
+    pages: list[Page] = []
+    results: list[tuple[str, int, list[str], bytes | None]] = []
     for job in jobs:
         cached = read_maybe(job.evidence) if job.evidence is not None else None
-        known = marshal.loads(cached) if cached else {"items": [], "rows": {}}
+        known: TextEvidence = marshal.loads(cached) if cached else {"items": [], "rows": {}}
         complete = set(wanted) <= set(known["items"])
-        sentences = []
+        sentences: list[str] = []
         if job.pages or (items and not complete):
             raw = decode_text(Path(job.source).read_bytes(), job.label) if job.label else job.source
             sentences = split_sentences(raw)
@@ -173,11 +207,11 @@ def text_batch(
             else []
         )
         pages += made
-        anew = None
+        anew: bytes | None = None
         if items:
             evidence = text_evidence(job, sentences, items, columns, known)
             if evidence is not known:
-                anew = marshal.dumps(evidence)
+                anew = marshal.dumps(evidence)  # type: ignore[arg-type]  # a TypedDict is a dict, which marshal takes
                 if store is not None and isinstance(job.evidence, str):  # its cache file, on this disk
                     write_atomic(Path(job.evidence), anew)
                     anew = None
@@ -194,12 +228,15 @@ def text_batch(
         results.append((job.text.id, parts[-1] if parts else 1, [p.path for p in made], anew))
     from pilotsite.pages.webfont import cjk_characters
 
-    rendered = {path: (source, html, cjk_characters([source])) for path, source, html in render_pages(pages, spec)}
+    rendered: dict[str, tuple[str | None, bytes | None, str]] = {
+        path: (source, html, cjk_characters([source])) for path, source, html in render_pages(pages, spec)
+    }
     if store is not None:
         languages = list(EDITIONS)
         for job, (_, count, paths, _) in zip(jobs, results, strict=True):
             for number, path in enumerate(paths):
                 source, html, _ = rendered[path]
+                assert source is not None  # each page is put once, then left out of what is sent back
                 store.put(job.hint, number % count + 1, languages[number // count], source, html)
                 rendered[path] = (None, None, rendered[path][2])
     texts = [
@@ -208,7 +245,7 @@ def text_batch(
     return texts, {key: (buffers[key].getvalue(), e.total, e.by_group, e.rows) for key, e in found.items() if e.total}
 
 
-def evidence_key(corpus: Corpus, work, items: list[EvidenceItem]) -> str:
+def evidence_key(corpus: Corpus, work: TextWork, items: list[EvidenceItem]) -> str:
     """What the evidence depends on: each text's metadata, tokens and coded units, the items, this code."""
     digest = hashlib.sha256(EVIDENCE_FORMAT.encode() + Path(__file__).read_bytes())
     columns = evidence_columns(corpus)
@@ -250,7 +287,7 @@ class EvidenceWriter:
                 ["text_id", "title", *self.columns, "sentence_number", "occurrences", "sentence"]
             )
 
-    def add(self, fragments: dict) -> None:
+    def add(self, fragments: dict[str, Fragment]) -> None:
         """What one batch adds to each item (see text_batch), batches in text order."""
         for key, (rows_csv, total, by_group, rows) in fragments.items():
             found = self.found[key]
@@ -287,10 +324,10 @@ class TextStage:
 
     def __init__(
         self,
-        catalog,
-        writer,
-        renderer,
-        spec,
+        catalog: Catalog,
+        writer: SourceWriter,
+        renderer: EmbeddedRenderer | None,
+        spec: RenderSpec,
         cache_dir: Path,
         jobs: int = 0,
         scheduler: str = "",
@@ -324,6 +361,7 @@ class TextStage:
         return all(self.cached(self.page_key(hint, n, language)) for language in EDITIONS for n in range(1, count + 1))
 
     def cached(self, key: str) -> bool:
+        assert self.writer.source_cache is not None  # the build's writer keeps a source cache
         return (self.writer.source_cache / f"{key}.qmd").is_file() and (
             self.renderer is None or (self.renderer.finished_dir / f"{key}.html").is_file()
         )
@@ -334,6 +372,7 @@ class TextStage:
         from pilotsite.pages.corpus_pages import PART_CHARACTERS
 
         work = self.catalog.textwork
+        assert work is not None  # a catalog with corpora has their TextWork
         key = json.dumps(
             [
                 EVIDENCE_FORMAT,
@@ -360,6 +399,7 @@ class TextStage:
         from pilotsite.pages.corpus_pages import text_key_hint
 
         work = self.catalog.textwork
+        assert work is not None  # a catalog with corpora has their TextWork
         key = evidence_key(corpus, work, items)
         self.used_evidence.add(key)
         folder = self.cache_dir / "evidence" / key
@@ -375,6 +415,7 @@ class TextStage:
             count = self.parts.saved.get(self.page_key(hints[text.id], 1))
             cached = count is not None and self.all_cached(hints[text.id], count)
             if cached:
+                assert count is not None  # cached: its pages were counted
                 self.link(corpus, text, hints[text.id], count)
             if not cached or evidence is not None:
                 todo.append((text, not cached))
@@ -382,8 +423,8 @@ class TextStage:
             {text.id: self.text_evidence_path(corpus, text) for text, _ in todo} if evidence is not None else {}
         )
 
-        def batches():
-            batch = []
+        def batches() -> Iterator[list[TextJob]]:
+            batch: list[TextJob] = []
             for text, pages in todo:
                 path = evidence_paths.get(text.id)
                 tokens = work.token_path(text) if path is not None else None
@@ -396,8 +437,8 @@ class TextStage:
                             "",
                             pages,
                             read_maybe(str(path)) if path else None,
-                            tokens and tokens.read_bytes(),
-                            coded and coded.read_bytes(),
+                            tokens.read_bytes() if tokens else None,
+                            coded.read_bytes() if coded else None,
                             group_of.get(text.id, ""),
                             hints[text.id],
                         )
@@ -410,8 +451,8 @@ class TextStage:
                             f"{corpus.label}/{text.file}",
                             pages,
                             str(path) if path else None,
-                            tokens and str(tokens),
-                            coded and str(coded),
+                            str(tokens) if tokens else None,
+                            str(coded) if coded else None,
                             group_of.get(text.id, ""),
                             hints[text.id],
                         )
@@ -423,11 +464,14 @@ class TextStage:
                 yield batch
 
         by_id = {t.id: t for t in corpus.texts}
+        assert self.writer.source_cache is not None  # the build's writer keeps a source cache
         caches = PageStore(
             self.finishing, self.writer.source_cache, self.renderer.finished_dir if self.renderer else None
         )
         store = None if self.scheduler else caches  # local workers share this disk: they put the pages there themselves
         label = f"text pages of {corpus.id}" + (" and their evidence" if evidence is not None else "")
+        results: list[TextResult]  # what text_batch returns
+        fragments: dict[str, Fragment]
         try:
             with self.progress.task(label, len(todo), "texts") as advance:
                 for results, fragments in run_batches(
@@ -450,7 +494,15 @@ class TextStage:
             self.prune_text_evidence = False  # its texts were not looked at: their cached evidence is kept
         return evidence.finish() if evidence is not None else read_evidence(folder)
 
-    def _take(self, results, by_id, evidence_paths, caches, hints, corpus) -> None:
+    def _take(
+        self,
+        results: list[TextResult],
+        by_id: dict[str, CorpusText],
+        evidence_paths: dict[str, Path],
+        caches: PageStore,
+        hints: dict[str, str],
+        corpus: Corpus,
+    ) -> None:
         """One batch's pages (into the caches and the staged site) and its texts' evidence (to disk)."""
         for text_id, count, pages, anew in results:
             text = by_id[text_id]
@@ -470,6 +522,7 @@ class TextStage:
         """A text's cached pages, in every edition, into the page sources and the staged site."""
         from pilotsite.pages.corpus_pages import text_path
 
+        assert self.writer.source_cache is not None  # the build's writer keeps a source cache
         for language, folder in EDITIONS.items():
             for part in range(1, count + 1):
                 page_key = self.page_key(hint, part, language)

@@ -29,7 +29,8 @@ PAGE_BREAK = "<!-- pilotsite page break -->"
 def pandoc_path() -> str:
     import pypandoc
 
-    return pypandoc.get_pandoc_path()
+    path: str = pypandoc.get_pandoc_path()
+    return path
 
 
 def pandoc_version() -> str:
@@ -210,6 +211,7 @@ class EmbeddedRenderer:
                 self.folders.add(target.parent)
             body_key = (self.index.saved.get(key) or self.made_in_workers.get(key)) if key else None
             if body_key and (self.finished_dir / f"{key}.html").is_file():
+                assert key is not None  # body_key was looked up by it
                 link_or_copy(self.finished_dir / f"{key}.html", target)
                 self.html_keys[page.path], self.body_keys[page.path] = key, body_key
             else:
@@ -220,8 +222,8 @@ class EmbeddedRenderer:
             bodies[page.path] = body
             self.body_keys[page.path] = hashlib.sha256((self.renderer + "\n" + body).encode("utf-8")).hexdigest()
         stale = [p.path for p, _ in to_render if not (self.cache_dir / f"{self.body_keys[p.path]}.html").is_file()]
-        for path, html in zip(stale, markdown_to_html([bodies[p] for p in stale]), strict=True):
-            write_atomic(self.cache_dir / f"{self.body_keys[path]}.html", html.encode("utf-8"))
+        for path, converted in zip(stale, markdown_to_html([bodies[p] for p in stale]), strict=True):
+            write_atomic(self.cache_dir / f"{self.body_keys[path]}.html", converted.encode("utf-8"))
         self.rendered += stale
         for page, key in to_render:
             body = (self.cache_dir / f"{self.body_keys[page.path]}.html").read_text(encoding="utf-8")

@@ -14,17 +14,30 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING, cast
 
 from pilotsite.analysis.cluster import process_count
-from pilotsite.rendering.embedded import BodyCache, RenderSpec, render_pages
+from pilotsite.rendering.embedded import BodyCache, EmbeddedRenderer, RenderSpec, render_pages
 from pilotsite.state.fingerprint import write_atomic
 from pilotsite.state.progress import OFF, Progress
 
+if TYPE_CHECKING:
+    from pilotsite.pages.model import Page
+    from pilotsite.pages.sources import SourceWriter
+
 MOST_IN_BATCH = 100  # pages per task (one pandoc run each); fewer when there are few to render
-_FORKED: tuple = ()  # (pages, keys, writer, renderer, spec), set in the build process just before the fork
+# (pages, keys, writer, renderer, spec), set in the build process just before the fork
+_FORKED: tuple[list[Page], dict[str, str | None], SourceWriter, EmbeddedRenderer | None, RenderSpec] | tuple[()] = ()
 
 
-def render_uncached(pages: list, writer, renderer, spec: RenderSpec, jobs: int = 0, progress: Progress = OFF) -> None:
+def render_uncached(
+    pages: list[Page],
+    writer: SourceWriter,
+    renderer: EmbeddedRenderer | None,
+    spec: RenderSpec,
+    jobs: int = 0,
+    progress: Progress = OFF,
+) -> None:
     """Render, in up to `jobs` forked processes (0: all cores), the pages whose source (or, with
     the embedded renderer, whose finished HTML) is not cached; with fewer than two such batches,
     or without fork, nothing is done here and the build renders them itself."""
@@ -33,7 +46,9 @@ def render_uncached(pages: list, writer, renderer, spec: RenderSpec, jobs: int =
         return
     keys = writer.precompute_keys(pages)
     todo = [
-        index for index, page in enumerate(pages) if keys[page.path] and not cached(keys[page.path], writer, renderer)
+        index
+        for index, page in enumerate(pages)
+        if (source_key := keys[page.path]) and not cached(source_key, writer, renderer)
     ]
     workers = process_count(jobs)
     size = max(10, min(MOST_IN_BATCH, -(-len(todo) // (4 * workers))))  # about four tasks per worker
@@ -58,12 +73,13 @@ def render_uncached(pages: list, writer, renderer, spec: RenderSpec, jobs: int =
         _FORKED = ()
 
 
-def finished_key(renderer, source_key: str) -> str:
+def finished_key(renderer: EmbeddedRenderer, source_key: str) -> str:
     """The key of a page's finished HTML (EmbeddedRenderer.render)."""
     return hashlib.sha256((renderer.finishing + source_key).encode()).hexdigest()
 
 
-def cached(source_key: str, writer, renderer) -> bool:
+def cached(source_key: str, writer: SourceWriter, renderer: EmbeddedRenderer | None) -> bool:
+    assert writer.source_cache is not None  # render_uncached goes no further without one
     if not (writer.source_cache / f"{source_key}.qmd").is_file():
         return False
     if renderer is None:
@@ -76,7 +92,9 @@ def _render_batch(indexes: list[int]) -> list[tuple[str, str, str, bool]]:
     """In a worker: each page's source, pandoc body and finished HTML into the caches (as
     SourceWriter.write and EmbeddedRenderer.render put them); (path, finished key, body key,
     whether pandoc converted its body) of each."""
+    assert len(_FORKED) == 5  # set before the pool forked this worker
     pages, keys, writer, renderer, spec = _FORKED
+    assert writer.source_cache is not None  # render_uncached forks only with one
     bodies = BodyCache(renderer.cache_dir, renderer.renderer) if renderer is not None else None
     made = []
     try:
@@ -88,7 +106,8 @@ def _render_batch(indexes: list[int]) -> list[tuple[str, str, str, bool]]:
         if bodies is None or html is None:
             made.append((path, "", "", False))
             continue
-        key = finished_key(renderer, keys[path])
+        assert renderer is not None  # bodies are made with it
+        key = finished_key(renderer, cast(str, keys[path]))  # only pages with a source key are rendered here
         write_atomic(renderer.finished_dir / f"{key}.html", html)
         made.append((path, key, bodies.keys[number], bodies.converted[number]))
     return made
