@@ -203,7 +203,8 @@ def _build_one_figure(root: Path, figure_id: str, out: Path) -> None:
     if figure_id not in figures:
         raise BuildError(f"no figure '{figure_id}'; known figures: {', '.join(sorted(figures))}")
     corpus_id = figures[figure_id].params.get("corpus")
-    if corpus_id in catalog.corpora:
+    if isinstance(corpus_id, str) and corpus_id in catalog.corpora:
+        assert catalog.textwork is not None  # a catalog with corpora has its TextWork
         catalog.textwork.prepare(catalog.corpora[corpus_id])
     files = compute_figure(figures[figure_id], catalog)
     out.mkdir(parents=True, exist_ok=True)

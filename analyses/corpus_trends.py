@@ -14,6 +14,7 @@ series has fewer than `min_texts` texts is drawn hollow: its share rests on too 
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pandas as pd
 
@@ -280,7 +281,7 @@ def rising_falling(inputs) -> pd.DataFrame:
     if not totals["a"] or not totals["b"]:
         empty = a["label"] if not totals["a"] else b["label"]
         raise NothingToDraw(Text("fig.trends.empty_period", period=empty))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for word in set(words["a"]) | set(words["b"]):
         n_a, n_b = words["a"][word], words["b"][word]
         if n_a + n_b < p["min_count"]:
