@@ -3,6 +3,7 @@ finding, unformatted code and a type error each stop the commit, and clean code 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -82,3 +83,32 @@ def test_each_hook_stops_a_commit_of_what_it_checks(tmp_path, hook):
     failed = [line for line in result.stdout.splitlines() if line.rstrip().endswith("Failed")]
     assert [line for line in failed if line.startswith(hook)], result.stdout
     assert len(failed) == 1, result.stdout  # only the hook that checks it
+
+
+def coverage_floor(
+    tmp_path: Path, lines: tuple[int, int], branches: tuple[int, int]
+) -> subprocess.CompletedProcess[str]:
+    """scripts/coverage_floor.py on a report with these (covered, total) lines and branches."""
+    report = tmp_path / "coverage.json"
+    totals = {
+        "covered_lines": lines[0],
+        "num_statements": lines[1],
+        "covered_branches": branches[0],
+        "num_branches": branches[1],
+    }
+    report.write_text(json.dumps({"totals": totals}), encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts/coverage_floor.py"), str(report), "--lines", "90", "--branches", "85"],
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_coverage_floor_holds_lines_and_branches_each_to_its_own(tmp_path):
+    passed = coverage_floor(tmp_path, (91, 100), (17, 20))
+    assert passed.returncode == 0 and "lines covered: 91.0 %" in passed.stdout, passed.stdout + passed.stderr
+    # a combined figure would pass here (108 of 120, 90 %), but branches are at 80 %
+    low_branches = coverage_floor(tmp_path, (92, 100), (16, 20))
+    assert low_branches.returncode == 1 and "under its floor: branches" in low_branches.stderr
+    low_lines = coverage_floor(tmp_path, (89, 100), (20, 20))
+    assert low_lines.returncode == 1 and "under its floor: lines" in low_lines.stderr
