@@ -152,9 +152,10 @@ def test_renamed_figure_keeps_its_old_url(built_project, tmp_path):
     old_version = latest_folder(root / "_site")
     analysis = root / "analyses/policy_tools.py"
     source = analysis.read_text(encoding="utf-8")
+    assert source.count('id="return-migrant-tool-types",') == 1  # the figure's declaration, as ruff formats it
     source = source.replace(
-        'Figure(id="return-migrant-tool-types",',
-        'Figure(id="return-migrant-tool-type-shares", aliases=("return-migrant-tool-types",),',
+        'id="return-migrant-tool-types",',
+        'id="return-migrant-tool-type-shares", aliases=("return-migrant-tool-types",),',
     )
     analysis.write_text(source, encoding="utf-8")
     run_build(root)
@@ -169,9 +170,10 @@ def test_a_renamed_id_cannot_be_reused(tmp_path):
     root = copy_project(tmp_path / "project")
     analysis = root / "analyses/policy_tools.py"
     source = analysis.read_text(encoding="utf-8")
+    assert source.count('id="return-migrant-sub-tools",') == 1  # the figure's declaration, as ruff formats it
     source = source.replace(
-        'Figure(id="return-migrant-sub-tools",',
-        'Figure(id="return-migrant-sub-tools", aliases=("return-migrant-keywords",),',
+        'id="return-migrant-sub-tools",',
+        'id="return-migrant-sub-tools", aliases=("return-migrant-keywords",),',
     )
     analysis.write_text(source, encoding="utf-8")
     result = run_build(root, check=False)
