@@ -320,8 +320,8 @@ def write_font(
 ) -> tuple[list[Path], FontPlan]:
     """Write the slices and their CSS for the .qmd pages under source_dir (layout_texts: the folder
     of each edition -> what each of its pages shows around its source, the layout's Chinese);
-    returns the files written, and the <style> of each page that has a face of its own (page
-    path without extension -> style, see add_own_faces)."""
+    returns the files written, and the FontPlan from which add_own_faces gives a page a face of
+    its own once the pages are rendered and their sizes known."""
     pages = page_characters(source_dir, source_keys, cache_dir, known)
     # A page's layout is its edition's: the Chinese edition's interface is counted for its pages
     # only, so the English pages' slices do not carry it.
