@@ -145,6 +145,23 @@ def test_editing_a_shared_helper_rebuilds_everything_that_imports_it(built):
     assert all("code:pilotsite/analysis/words.py" in reasons for reasons in done["reasons"].values())
 
 
+def test_imports_for_the_type_checker_alone_are_no_dependency(tmp_path):
+    """A module that names TextWork only in annotations does not make every figure depend on it."""
+    from pilotsite.state.fingerprint import imported_modules
+
+    module = tmp_path / "module.py"
+    module.write_text(
+        "import typing\nfrom typing import TYPE_CHECKING\nimport json\n"
+        "if TYPE_CHECKING:\n    from pilotsite.analysis.textwork import TextWork\nelse:\n    import csv\n"
+        "if typing.TYPE_CHECKING:\n    import pilotsite.analysis.words\n"
+        "def f():\n    import pilotsite.analysis.segment\n",
+        encoding="utf-8",
+    )
+    names, _ = imported_modules(module, None)
+    assert {"json", "csv", "pilotsite.analysis.segment"} <= names
+    assert not [n for n in names if n.startswith(("pilotsite.analysis.textwork", "pilotsite.analysis.words"))]
+
+
 def test_a_deleted_output_comes_back(built):
     before = tree_hashes(built / "_site")
     (built / "_site/figures/return-migrant-keywords/figure.svg").unlink()

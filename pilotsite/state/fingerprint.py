@@ -152,10 +152,11 @@ def imported_modules(path: Path, package: str | None) -> tuple[frozenset[str], f
     A name imported from a module that only passes it on (as pilotsite.api passes Figure on from
     pilotsite.figures.figure) counts as imported from the module that defines it: an analysis
     depends on the modules whose names it uses, not on everything api gathers for all of them.
+    Imports under `if TYPE_CHECKING:` are not counted: they never run, only the type checker reads them.
     """
     names: set[str] = set()
     leaves: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -173,6 +174,25 @@ def imported_modules(path: Path, package: str | None) -> tuple[frozenset[str], f
             names.add(module)
             names.update(f"{module}.{alias.name}" for alias in node.names)  # "from pilotsite import text"
     return frozenset(names), frozenset(leaves)
+
+
+def runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node of tree, as ast.walk gives them, but for the bodies of `if TYPE_CHECKING:`."""
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        yield node
+        if isinstance(node, ast.If) and for_type_checking(node.test):
+            pending.extend([node.test, *node.orelse])
+        else:
+            pending.extend(ast.iter_child_nodes(node))
+
+
+def for_type_checking(test: ast.expr) -> bool:
+    """`TYPE_CHECKING` or `typing.TYPE_CHECKING`."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def parent_packages(module: str) -> list[str]:
