@@ -8,12 +8,15 @@ the data table on the page. The image files published for download are left as t
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from functools import lru_cache
 from html import escape
+from pathlib import Path
 
 from pilotsite.figures.marks import MARK_PATTERN
+from pilotsite.state.fingerprint import write_atomic
 
 THUMBNAIL = "thumbnail.png"  # beside figure.png: what figure cards show
 THUMBNAIL_WIDTH = 480  # pixels: sharp at the cards' 320 CSS pixels on a 1.5x screen
@@ -27,23 +30,38 @@ TITLED_MARK = re.compile(MARK_PATTERN.pattern + r"(<title>.*?</title>)?", re.DOT
 EMPTY_GLYPH = re.compile(r"<path (?![^>]*\bd=)")  # matplotlib's space glyph has no d, which HTML requires
 
 
-def thumbnail_png(png: bytes) -> bytes:
-    """The figure's PNG scaled down for cards: a page of cards would otherwise fetch every full
-    image (up to 110 KB each)."""
-    return scaled_pngs(png)[0]
+def scaled_size(width: int, height: int, most: int) -> tuple[int, int]:
+    """The size scaled_pngs gives an image of width x height pixels at `most` pixels wide at most."""
+    return (most, round(height * most / width)) if width > most else (width, height)
 
 
-def embed_png(png: bytes) -> bytes:
-    """The figure's PNG at the width of an embedded view (see pages/embeds.py)."""
-    return scaled_pngs(png)[1]
+def stored_scaled_pngs(png: bytes, cache_dir: Path | None) -> tuple[bytes, bytes]:
+    """scaled_pngs, kept under cache_dir by the PNG's digest (and Pillow's version): every build
+    shows every version's thumbnail and embed image, and scaling them all again took about a
+    quarter of a one-edit rebuild. Never pruned: each PNG is some figure version's, and versions
+    stay published."""
+    if cache_dir is None:
+        return scaled_pngs(png)
+    from PIL import __version__ as pillow
+
+    key = hashlib.sha256(f"scaled 1 {pillow} {THUMBNAIL_WIDTH} {EMBED_WIDTH}\n".encode() + png).hexdigest()
+    paths = (cache_dir / f"{key}-{THUMBNAIL}", cache_dir / f"{key}-{EMBED_IMAGE}")
+    if all(path.is_file() for path in paths):
+        return paths[0].read_bytes(), paths[1].read_bytes()
+    made = scaled_pngs(png)
+    for path, data in zip(paths, made, strict=True):
+        write_atomic(path, data)
+    return made
 
 
 @lru_cache(maxsize=256)
 def scaled_pngs(png: bytes) -> tuple[bytes, bytes]:
-    """The PNG at THUMBNAIL_WIDTH and at EMBED_WIDTH pixels at most, in 128 colours, from one
-    decoding. Pillow's output depends only on its version and the input (so each edition's page
-    takes the one made for the first). Saved without Pillow's `optimize` pass: it would make
-    them 7 % smaller at three times the encoding time, and every version page has both."""
+    """The PNG at THUMBNAIL_WIDTH pixels at most, for cards (a page of cards would otherwise
+    fetch every full image, up to 110 KB each), and at EMBED_WIDTH, the width of an embedded view
+    (pages/embeds.py); in 128 colours, from one decoding. Pillow's output depends only on its
+    version and the input (so each edition's page takes the one made for the first). Saved
+    without Pillow's `optimize` pass: it would make them 7 % smaller at three times the encoding
+    time, and every version page has both."""
     import io
 
     from PIL import Image
@@ -53,7 +71,7 @@ def scaled_pngs(png: bytes) -> tuple[bytes, bytes]:
         image.load()
         for width in (THUMBNAIL_WIDTH, EMBED_WIDTH):
             sized = (
-                image.resize((width, round(image.height * width / image.width)), Image.Resampling.LANCZOS)
+                image.resize(scaled_size(image.width, image.height, width), Image.Resampling.LANCZOS)
                 if image.width > width
                 else image
             )

@@ -26,8 +26,8 @@ from pilotsite.figures.pdf import print_png
 from pilotsite.pages.bundle import bundle_files
 from pilotsite.pages.charts import evidence_hrefs, inline_chart
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
-from pilotsite.pages.deposit import Deposit, Related, deposit_files
-from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet
+from pilotsite.pages.deposit import DATACITE_CACHE, Deposit, Related, deposit_files
+from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet, scaled_cache
 from pilotsite.pages.feeds import FEED, figure_feed_title
 from pilotsite.pages.model import (
     EDITIONS,
@@ -136,6 +136,12 @@ def published_versions(model: SiteModel) -> list[Published]:
     ]  # a restored version's page was made from its first entry
 
 
+def datacite_cache(model: SiteModel) -> Path | None:
+    """Where the DataCite XML of the versions' records is kept (none without a build cache)."""
+    catalog = model.catalog
+    return catalog.cache_dir / DATACITE_CACHE if catalog is not None and catalog.cache_dir is not None else None
+
+
 def current_bundle(model: SiteModel, figure_id: str) -> tuple[tuple[str, bytes], ...]:
     """The figure page's deposit.zip (bundle.py): its current version, with that version's
     citation and deposit files, in the reference edition only (the others link to it)."""
@@ -147,7 +153,10 @@ def current_bundle(model: SiteModel, figure_id: str) -> tuple[tuple[str, bytes],
     documents = [(d["title"], d["reference"]) for d in item.meta["documents"]]
     cited = cited_figure(model, figure_id, entry, item.meta["title"], documents)
     citation = cite(cited, model.references)
-    extra = dict(citation_files(citation) + deposit_files(version_deposit(model, item, documents, None), item.folder))
+    extra = dict(
+        citation_files(citation)
+        + deposit_files(version_deposit(model, item, documents, None), item.folder, datacite_cache(model))
+    )
     return bundle_files(model, item, cited, citation, extra)
 
 
@@ -232,9 +241,9 @@ def version_pages(model: SiteModel) -> list[Page]:
                 ),
                 files=tuple(sorted(item.files.items()))
                 + printed
-                + embed_files(png)
+                + embed_files(png, scaled_cache(model))
                 + citation_files(citation)
-                + deposit_files(deposit, item.folder),
+                + deposit_files(deposit, item.folder, datacite_cache(model)),
                 meta=scholar_meta(cited),
                 json_ld=dataset_json_ld(
                     cited,

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import html
 import struct
+from pathlib import Path
 
-from pilotsite.pages.charts import EMBED_IMAGE, THUMBNAIL, embed_png, thumbnail_png
+from pilotsite.pages.charts import EMBED_IMAGE, EMBED_WIDTH, THUMBNAIL, scaled_size, stored_scaled_pngs
 from pilotsite.pages.model import EDITIONS, EmbedContext, Page, SiteModel
 
 EMBED = "embed"  # the view's name beside the full page: <folder>/embed.html
@@ -28,9 +29,20 @@ def png_size(png: bytes) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
-def embed_files(png: bytes) -> tuple[tuple[str, bytes], ...]:
-    """The images an embedded view shows, beside the page's figure.png."""
-    return ((THUMBNAIL, thumbnail_png(png)), (EMBED_IMAGE, embed_png(png)))
+SCALED_CACHE = "scaled-pngs"  # under .build/cache/: each figure PNG's thumbnail and embed image
+
+
+def scaled_cache(model: SiteModel) -> Path | None:
+    """Where the scaled images of this build's figure PNGs are kept (none without a build cache)."""
+    catalog = model.catalog
+    return catalog.cache_dir / SCALED_CACHE if catalog is not None and catalog.cache_dir is not None else None
+
+
+def embed_files(png: bytes, cache_dir: Path | None = None) -> tuple[tuple[str, bytes], ...]:
+    """The images an embedded view shows, beside the page's figure.png (figure cards show the
+    thumbnail too); kept under cache_dir once made."""
+    thumbnail, embedded = stored_scaled_pngs(png, cache_dir)
+    return ((THUMBNAIL, thumbnail), (EMBED_IMAGE, embedded))
 
 
 def embed_page(
@@ -47,7 +59,7 @@ def embed_page(
 ) -> Page:
     """The embedded view of the figure or version whose page is folder/index (folder within the
     edition, ending in /); root: the relative prefix from there to the edition's root."""
-    width, height = png_size(embed_png(png))
+    width, height = scaled_size(*png_size(png), EMBED_WIDTH)  # the size of its embed.png
     return Page(
         f"{folder}{EMBED}",
         "embed.qmd.j2",

@@ -92,7 +92,7 @@ class FigureCard:
     title: str
     kind: str
     href: str
-    thumbnail: str  # a small PNG for cards (charts.thumbnail_png)
+    thumbnail: str  # a small PNG for cards (embeds.embed_files)
     alt: str
     lang: str
     image: str = ""  # the full PNG

@@ -129,6 +129,11 @@ def text_changes(old_meta: Mapping[str, Any], new_meta: Mapping[str, Any]) -> tu
     )
 
 
+def shown_notes(f: ShownFigure) -> str:
+    """A figure's notes as one text, as a reader sees them: in words once discovered (ShownFigure)."""
+    return "\n".join(cast(tuple[str, ...], f.notes))
+
+
 def result_digest(result: DrawnResult) -> str:
     f = result.figure
     return published_digest(
@@ -139,7 +144,7 @@ def result_digest(result: DrawnResult) -> str:
             "title": f.title,
             "caption": f.caption,
             "alt": result.alt,
-            "notes": "\n".join(cast(tuple[str, ...], f.notes)),  # in words once discovered (ShownFigure)
+            "notes": shown_notes(f),
         },
     )
 
@@ -161,7 +166,7 @@ def version_meta(result: DrawnResult, number: int, edition: str, documents: Mapp
         "title": f.title,
         "caption": f.caption,
         "alt": result.alt,
-        "notes": "\n".join(cast(tuple[str, ...], f.notes)),  # in words once discovered (ShownFigure)
+        "notes": shown_notes(f),
         "kind": f.kind,
         "lang": f.lang,
         "analysis": f.analysis,

@@ -1,0 +1,42 @@
+"""Files every build writes for every figure version, kept by content under .build/cache/: the
+thumbnail and embed image scaled from a version's PNG, and the DataCite XML of its record. A kept
+file is what making it again gives, and one that is kept is not made again."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ROOT
+from pilotsite.pages import charts, deposit
+from pilotsite.pages.embeds import embed_files, png_size
+
+PNG = sorted((ROOT / "history/figures").glob("*/*/figure.png"))[0].read_bytes()
+
+
+def test_scaled_images_are_kept_by_the_pngs_digest_and_read_back(tmp_path, monkeypatch):
+    made = embed_files(PNG, tmp_path)
+    assert made == embed_files(PNG)  # the bytes made without a cache
+    assert len(list(tmp_path.iterdir())) == 2  # the thumbnail and the embed image
+    monkeypatch.setattr(charts, "scaled_pngs", lambda png: pytest.fail("scaled again"))
+    assert embed_files(PNG, tmp_path) == made
+
+
+def test_the_embed_views_stated_size_is_that_of_its_image():
+    embedded = dict(embed_files(PNG))[charts.EMBED_IMAGE]
+    assert png_size(embedded) == charts.scaled_size(*png_size(PNG), charts.EMBED_WIDTH)
+
+
+def test_datacite_xml_is_kept_by_its_record_and_read_back(built_site, tmp_path, monkeypatch):
+    record = json.loads(next(built_site.glob("figures/*/v/*/datacite.json")).read_text(encoding="utf-8"))
+    made = deposit.datacite_xml(record, "a version", tmp_path)
+    assert made == deposit.datacite_xml(record, "a version")  # the XML made without a cache
+    assert [p.suffix for p in tmp_path.iterdir()] == [".xml"]
+    import datacite.schema45
+
+    monkeypatch.setattr(datacite.schema45, "tostring", lambda record: pytest.fail("converted again"))
+    assert deposit.datacite_xml(record, "a version", tmp_path) == made
+    edited = {**record, "publicationYear": "1999"}  # another record is another file
+    with pytest.raises(pytest.fail.Exception, match="converted again"):
+        deposit.datacite_xml(edited, "a version", tmp_path)
