@@ -306,11 +306,12 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
     from pilotsite.analysis.words import lexicon_summary
     from pilotsite.figures.outputs import software_versions
     from pilotsite.pages import pdf_edition, previews, webfont
+    from pilotsite.pages.charts import ScaledImages
     from pilotsite.pages.citable import site_files
     from pilotsite.pages.citation import RenderedReferences
     from pilotsite.pages.corpus_pages import evidence_items, evidence_links
+    from pilotsite.pages.editions import edition_pages
     from pilotsite.pages.model import DEFAULT_LAYOUT, EDITIONS, SiteModel
-    from pilotsite.pages.site import build_pages
     from pilotsite.pages.sources import SourceWriter, site_templates
     from pilotsite.publishing import publish, search
     from pilotsite.rendering import embedded
@@ -333,6 +334,7 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
         catalog=catalog,
         not_drawn=analyses.not_drawn,
         references=RenderedReferences(work.cache("apa.json")),
+        scaled=ScaledImages(work.cache("scaled-pngs")),
         dois=catalog.dois,
     )
     model.evidence = evidence_links(model, catalog)
@@ -359,7 +361,7 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
     model.corpus_evidence = {c.id: stage.run(c, evidence_items(model, c)) for c in catalog.corpora.values()}
     stage.finish()
     build.clock.start("pages")
-    pages = [page for language in EDITIONS for page in build_pages(model.in_edition(language))]
+    pages = edition_pages(model, build.jobs)
     model.references.save()
     pdf_edition.prune(work.cache(), pages)
     render_uncached(

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import lxml.html
+from fontTools.ttLib import TTFont
 
 SITE_URL = "https://example.org/policy-pilots"
 BUDGET = 100_000
@@ -69,6 +70,11 @@ def test_chinese_in_an_embedded_view_has_a_face_of_its_own(built_site):
         start, _, end = part[2:].partition("-")
         covered |= {chr(c) for c in range(int(start, 16), int(end or start, 16) + 1)}
     assert chinese <= covered
+    # the face is WOFF (zlib: a tenth of WOFF2's encoding time), named as such, and holds them all
+    url = re.search(r'src: url\("([^"]+)"\) format\("woff"\)', text).group(1)
+    assert url.endswith(".woff")
+    with TTFont(embed.parent / url) as font:
+        assert font.flavor == "woff" and {ord(ch) for ch in chinese} <= set(font.getBestCmap())
 
 
 def test_figure_and_version_pages_give_the_iframe_snippet(built_site):

@@ -5,6 +5,7 @@ file is what making it again gives, and one that is kept is not made again."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -15,12 +16,19 @@ from pilotsite.pages.embeds import embed_files, png_size
 PNG = sorted((ROOT / "history/figures").glob("*/*/figure.png"))[0].read_bytes()
 
 
-def test_scaled_images_are_kept_by_the_pngs_digest_and_read_back(tmp_path, monkeypatch):
-    made = embed_files(PNG, tmp_path)
+def test_scaled_images_are_named_at_once_made_together_and_kept_by_the_pngs_digest(tmp_path, monkeypatch):
+    scaled = charts.ScaledImages(tmp_path)
+    named = embed_files(PNG, scaled)
+    assert all(isinstance(path, Path) and not path.exists() for _, path in named)  # named, not made yet
+    scaled.make_missing()
+    made = tuple((name, path.read_bytes()) for name, path in named)
     assert made == embed_files(PNG)  # the bytes made without a cache
     assert len(list(tmp_path.iterdir())) == 2  # the thumbnail and the embed image
     monkeypatch.setattr(charts, "scaled_pngs", lambda png: pytest.fail("scaled again"))
-    assert embed_files(PNG, tmp_path) == made
+    later = charts.ScaledImages(tmp_path)  # a later build
+    assert embed_files(PNG, later) == named
+    later.make_missing()
+    assert tuple((name, path.read_bytes()) for name, path in named) == made
 
 
 def test_the_embed_views_stated_size_is_that_of_its_image():

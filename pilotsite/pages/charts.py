@@ -35,23 +35,37 @@ def scaled_size(width: int, height: int, most: int) -> tuple[int, int]:
     return (most, round(height * most / width)) if width > most else (width, height)
 
 
-def stored_scaled_pngs(png: bytes, cache_dir: Path | None) -> tuple[bytes, bytes]:
-    """scaled_pngs, kept under cache_dir by the PNG's digest (and Pillow's version): every build
-    shows every version's thumbnail and embed image, and scaling them all again took about a
-    quarter of a one-edit rebuild. Never pruned: each PNG is some figure version's, and versions
-    stay published."""
-    if cache_dir is None:
-        return scaled_pngs(png)
-    from PIL import __version__ as pillow
+class ScaledImages:
+    """Each figure PNG's thumbnail and embed image (scaled_pngs), for every figure and version page.
 
-    key = hashlib.sha256(f"scaled 1 {pillow} {THUMBNAIL_WIDTH} {EMBED_WIDTH}\n".encode() + png).hexdigest()
-    paths = (cache_dir / f"{key}-{THUMBNAIL}", cache_dir / f"{key}-{EMBED_IMAGE}")
-    if all(path.is_file() for path in paths):
-        return paths[0].read_bytes(), paths[1].read_bytes()
-    made = scaled_pngs(png)
-    for path, data in zip(paths, made, strict=True):
-        write_atomic(path, data)
-    return made
+    With a cache folder, files() names them there at once, by the PNG's digest (and Pillow's
+    version), and make_missing() makes those not yet made, all together: the build makes them
+    where a core is free (pages/editions.py), and a later build finds them made (scaling every
+    version's images again took about a quarter of a one-edit rebuild). Never pruned: each PNG is
+    some figure version's, and versions stay published. Without a cache folder, files() gives the
+    bytes."""
+
+    def __init__(self, cache_dir: Path | None = None):
+        self.cache_dir = cache_dir
+        self.wanted: dict[Path, tuple[tuple[Path, Path], bytes]] = {}
+
+    def files(self, png: bytes) -> tuple[bytes | Path, bytes | Path]:
+        if self.cache_dir is None:
+            return scaled_pngs(png)
+        from PIL import __version__ as pillow
+
+        key = hashlib.sha256(f"scaled 1 {pillow} {THUMBNAIL_WIDTH} {EMBED_WIDTH}\n".encode() + png).hexdigest()
+        paths = (self.cache_dir / f"{key}-{THUMBNAIL}", self.cache_dir / f"{key}-{EMBED_IMAGE}")
+        self.wanted.setdefault(paths[0], (paths, png))
+        return paths
+
+    def make_missing(self) -> None:
+        """Make every image files() named that is not in the cache folder yet."""
+        for paths, png in self.wanted.values():
+            if not all(path.is_file() for path in paths):
+                for path, data in zip(paths, scaled_pngs(png), strict=True):
+                    write_atomic(path, data)
+        self.wanted.clear()
 
 
 @lru_cache(maxsize=256)

@@ -27,7 +27,7 @@ from pilotsite.pages.bundle import bundle_files
 from pilotsite.pages.charts import evidence_hrefs, inline_chart
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
 from pilotsite.pages.deposit import DATACITE_CACHE, Deposit, Related, deposit_files
-from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet, scaled_cache
+from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet
 from pilotsite.pages.feeds import FEED, figure_feed_title
 from pilotsite.pages.model import (
     EDITIONS,
@@ -241,7 +241,7 @@ def version_pages(model: SiteModel) -> list[Page]:
                 ),
                 files=tuple(sorted(item.files.items()))
                 + printed
-                + embed_files(png, scaled_cache(model))
+                + embed_files(png, model.scaled)
                 + citation_files(citation)
                 + deposit_files(deposit, item.folder, datacite_cache(model)),
                 meta=scholar_meta(cited),

@@ -17,13 +17,12 @@ import hashlib
 import html
 import json
 from dataclasses import dataclass
-from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
 from pilotsite.errors import BuildError, Problem
 from pilotsite.pages.citation import CitedFigure
-from pilotsite.state.fingerprint import write_atomic
+from pilotsite.state.fingerprint import package_version, write_atomic
 
 DATACITE_JSON = "datacite.json"
 DATACITE_XML = "datacite.xml"

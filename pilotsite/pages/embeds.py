@@ -15,7 +15,7 @@ import html
 import struct
 from pathlib import Path
 
-from pilotsite.pages.charts import EMBED_IMAGE, EMBED_WIDTH, THUMBNAIL, scaled_size, stored_scaled_pngs
+from pilotsite.pages.charts import EMBED_IMAGE, EMBED_WIDTH, THUMBNAIL, ScaledImages, scaled_size
 from pilotsite.pages.model import EDITIONS, EmbedContext, Page, SiteModel
 
 EMBED = "embed"  # the view's name beside the full page: <folder>/embed.html
@@ -29,19 +29,10 @@ def png_size(png: bytes) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
-SCALED_CACHE = "scaled-pngs"  # under .build/cache/: each figure PNG's thumbnail and embed image
-
-
-def scaled_cache(model: SiteModel) -> Path | None:
-    """Where the scaled images of this build's figure PNGs are kept (none without a build cache)."""
-    catalog = model.catalog
-    return catalog.cache_dir / SCALED_CACHE if catalog is not None and catalog.cache_dir is not None else None
-
-
-def embed_files(png: bytes, cache_dir: Path | None = None) -> tuple[tuple[str, bytes], ...]:
+def embed_files(png: bytes, scaled: ScaledImages | None = None) -> tuple[tuple[str, bytes | Path], ...]:
     """The images an embedded view shows, beside the page's figure.png (figure cards show the
-    thumbnail too); kept under cache_dir once made."""
-    thumbnail, embedded = stored_scaled_pngs(png, cache_dir)
+    thumbnail too): the bytes, or with a cache the files that scaled.make_missing makes."""
+    thumbnail, embedded = (scaled or ScaledImages()).files(png)
     return ((THUMBNAIL, thumbnail), (EMBED_IMAGE, embedded))
 
 

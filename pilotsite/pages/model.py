@@ -24,7 +24,7 @@ from pilotsite.inputs.documents import Block, Document
 from pilotsite.inputs.interface import LANGUAGES, Interface, Listed, Text
 from pilotsite.inputs.project import Project, SiteSettings
 from pilotsite.inputs.timelines import quote_anchor
-from pilotsite.pages.charts import THUMBNAIL
+from pilotsite.pages.charts import THUMBNAIL, ScaledImages
 from pilotsite.pages.citation import CFF_FILE, Citation, CitedFigure, Licence, RenderedReferences
 from pilotsite.pages.previews import SITE_CARD
 from pilotsite.state.ledger import VERSION_FOLDER, canonical, distinct_versions, text_changes
@@ -455,6 +455,7 @@ class SiteModel:
     # corpus id -> search.corpus_bundles(): (bundle folder, text ids)
     search_bundles: dict[str, list[tuple[str, list[str]]]] = field(default_factory=dict)
     references: RenderedReferences = field(default_factory=RenderedReferences)  # APA references rendered before
+    scaled: ScaledImages = field(default_factory=ScaledImages)  # the thumbnails and embed images (charts.py)
     # (figure id, version id) -> DOI recorded in data/dois.yaml
     dois: Mapping[tuple[str, str], str] = field(default_factory=dict)
     language: str = "en"  # the edition whose pages are being made (EDITIONS)

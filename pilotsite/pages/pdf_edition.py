@@ -39,6 +39,17 @@ CACHE = "pdf-editions"  # under .build/cache/
 MAX_INPUTS = 8  # files listed per figure: a corpus figure reads thousands (its inputs.csv lists them all)
 
 
+_TYPESETTING = True  # False in a forked process that only warms caches (leave_typesetting_to_the_build)
+
+
+def leave_typesetting_to_the_build() -> None:
+    """In a process forked to warm the caches (pages/editions.py): findings_pdf typesets nothing.
+    Typst keeps worker threads from the first typesetting in a process, and a forked copy of a
+    process that has typeset has none of them: its next typesetting waits for them forever."""
+    global _TYPESETTING
+    _TYPESETTING = False
+
+
 def findings_pdf(model: SiteModel, doc: Document, quotes: dict[str, tuple[str, str]]) -> Path | bytes:
     """The document's PDF edition in model's language: the cache entry (a file to link into the
     site), or the bytes when the model has no cache. quotes: quote -> (anchor, figure id)."""
@@ -52,6 +63,8 @@ def findings_pdf(model: SiteModel, doc: Document, quotes: dict[str, tuple[str, s
     cached = cache_dir / f"{key}.pdf" if cache_dir is not None else None
     if cached is not None and cached.is_file():
         return cached
+    if not _TYPESETTING:
+        return b""  # a warming process's pages are thrown away: the build typesets this one
     pdf = typeset(template, text, images, model.project.settings.date, f"{doc.id} ({model.language})")
     if cached is None:
         return pdf

@@ -20,7 +20,7 @@ from pilotsite.pages.bundle import BUNDLE_FILE
 from pilotsite.pages.charts import evidence_hrefs, inline_chart
 from pilotsite.pages.citable import current_bundle
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
-from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet, scaled_cache
+from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet
 from pilotsite.pages.feeds import FEED, atom_feed, figure_feed_title
 from pilotsite.pages.model import (
     EDITIONS,
@@ -381,7 +381,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                 files=(
                     ("figure.svg", result.svg),
                     ("figure.png", result.png),
-                    *embed_files(result.png, scaled_cache(model)),
+                    *embed_files(result.png, model.scaled),
                     ("data.csv", result.csv),
                     (PDF_FILE, result.pdf),
                     (PRINT_PNG, result.print_png),

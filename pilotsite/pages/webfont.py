@@ -50,6 +50,7 @@ PAGE_BUDGET = 500_000  # bytes a page may fetch (bench/page_weight.py): its font
 OTHER_FILES = 80_000  # HTML leaves of it, less this for the stylesheets, scripts and response headers
 FALLBACK = "var(--font-rest)"  # the rest of the site's font stack (site/assets/style.css)
 OWN_FAMILY = f"{FAMILY} own"
+OWN_VIEW_FLAVOR = "woff"  # the own face of an embedded view (add_own_faces)
 
 
 def cjk_characters(texts: Iterable[str]) -> str:
@@ -175,12 +176,15 @@ def font_face_of_cjk() -> Any:  # a uharfbuzz.Face (uharfbuzz has no type inform
     return uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(cjk_font())))
 
 
-def cache_name(characters: str) -> str:
+def cache_name(characters: str, flavor: str = "woff2") -> str:
+    """The cache file of the font cut to these characters, as WOFF2 or (flavor "woff") WOFF."""
     key = (
         f"{FONT_FILE}\n{package_version('uharfbuzz')}\n{package_version('fonttools')}\n{package_version('brotli')}\n"
         f"{SLICE_FORMAT}\n{characters}"
     )
-    return hashlib.sha256(key.encode("utf-8")).hexdigest() + ".woff2"
+    if flavor != "woff2":  # a WOFF2's key is as it always was: the caches stay warm
+        key += f"\n{flavor}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest() + f".{flavor}"
 
 
 def subset_font(characters: str, flavor: str | None = "woff2") -> bytes:
@@ -219,19 +223,21 @@ def subset_fonts(characters_of_each: list[str], cache_dir: Path, jobs: int = 0) 
     return [(cache_dir / cache_name(s)).read_bytes() for s in characters_of_each]
 
 
-def make_subsets(characters_of_each: list[str], cache_dir: Path, jobs: int = 0) -> None:
-    """Put each character set's WOFF2 in the cache where it is not yet, in up to `jobs` forked
-    processes (0: all cores); a set asked for twice (a text's page in both editions) is made once."""
-    missing = sorted({s for s in characters_of_each if not (cache_dir / cache_name(s)).is_file()})
+def make_subsets(characters_of_each: list[str], cache_dir: Path, jobs: int = 0, flavor: str = "woff2") -> None:
+    """Put each character set's font (WOFF2, or flavor "woff") in the cache where it is not yet, in
+    up to `jobs` forked processes (0: all cores); a set asked for twice (a text's page in both
+    editions) is made once."""
+    missing = sorted({s for s in characters_of_each if not (cache_dir / cache_name(s, flavor)).is_file()})
     count = min(len(missing), 2 * process_count(jobs))
     groups = [missing[index::count] for index in range(count)] if count else []
-    for group, fonts in zip(groups, run_batches("pilotsite.pages.webfont:subset_group", groups, (), jobs), strict=True):
+    made = run_batches("pilotsite.pages.webfont:subset_group", groups, (flavor,), jobs)
+    for group, fonts in zip(groups, made, strict=True):
         for characters, font in zip(group, fonts, strict=True):
-            write_atomic(cache_dir / cache_name(characters), font)
+            write_atomic(cache_dir / cache_name(characters, flavor), font)
 
 
-def subset_group(group: list[str]) -> list[bytes]:
-    return [subset_font(characters) for characters in group]
+def subset_group(group: list[str], flavor: str = "woff2") -> list[bytes]:
+    return [subset_font(characters, flavor) for characters in group]
 
 
 def unicode_range(characters: str) -> str:
@@ -247,10 +253,10 @@ def unicode_range(characters: str) -> str:
     return ", ".join(runs)
 
 
-def font_face(url: str, characters: str, family: str = FAMILY) -> str:
+def font_face(url: str, characters: str, family: str = FAMILY, flavor: str = "woff2") -> str:
     # block, not swap: the fallback has no CJK glyphs at all, so a brief wait beats empty boxes
     return (
-        f'@font-face {{ font-family: "{family}"; src: url("{url}") format("woff2"); font-display: block;\n'
+        f'@font-face {{ font-family: "{family}"; src: url("{url}") format("{flavor}"); font-display: block;\n'
         f"  unicode-range: {unicode_range(characters)}; }}\n"
     )
 
@@ -384,28 +390,34 @@ def add_own_faces(site: Path, plan: FontPlan, html_keys: dict[str, str], jobs: i
     first. The HTML file is replaced, never written in place (it may be a hard link to the cache
     or the published site) — by a link to the published page where that is the same — and the
     page's HTML key changes with it. Returns the font files."""
-    own = {}
+    own: dict[str, tuple[str, str]] = {}  # page -> (characters, flavor)
     slice_of = slice_index(plan.slices)
     for page, characters in sorted(plan.pages.items()):
         path = site / f"{page}.html"
         if characters and path.is_file():
-            # an embedded view fetches no slice at all: a face with exactly its characters (embeds.py)
-            budget = 0 if page.endswith(f"/{EMBED}") else PAGE_BUDGET - OTHER_FILES - path.stat().st_size
+            # An embedded view fetches no slice at all: a face with exactly its characters
+            # (embeds.py), as WOFF: a few dozen characters, 10 % more bytes than WOFF2 (under a
+            # kilobyte) for a tenth of the time (zlib, not Brotli at its highest quality), and
+            # every figure version has a view in each edition.
+            embedded = page.endswith(f"/{EMBED}")
+            budget = 0 if embedded else PAGE_BUDGET - OTHER_FILES - path.stat().st_size
             chosen = own_characters(characters, plan.slices, plan.sizes, budget, slice_of)
             if chosen:
-                own[page] = chosen
-    make_subsets(list(own.values()), plan.cache_dir, jobs)
+                own[page] = (chosen, OWN_VIEW_FLAVOR if embedded else "woff2")
+    for flavor in sorted({flavor for _, flavor in own.values()}):
+        make_subsets([chars for chars, of in own.values() if of == flavor], plan.cache_dir, jobs, flavor)
     written = []
     if own:
         (site / FONT_DIR).mkdir(parents=True, exist_ok=True)
-    for page, characters in own.items():
-        name = f"own-{cache_name(characters)[:16]}.woff2"
-        put_link(plan.cache_dir / cache_name(characters), site / FONT_DIR / name)  # kept in the cache below
+    for page, (characters, flavor) in own.items():
+        cached = cache_name(characters, flavor)
+        name = f"own-{cached[:16]}.{flavor}"
+        put_link(plan.cache_dir / cached, site / FONT_DIR / name)  # kept in the cache below
         written.append(site / FONT_DIR / name)
         root = "../" * page.count("/")
         style = (
             "<style>/* this page's rarest characters: a face of its own (webfont.py) */\n"
-            + font_face(f"{root}{FONT_DIR}/{name}", characters, OWN_FAMILY)
+            + font_face(f"{root}{FONT_DIR}/{name}", characters, OWN_FAMILY, flavor)
             + f'body {{ --font: "{OWN_FAMILY}", "{FAMILY}", {FALLBACK}; }}</style>\n'
         )
         path = site / f"{page}.html"
@@ -415,7 +427,7 @@ def add_own_faces(site: Path, plan: FontPlan, html_keys: dict[str, str], jobs: i
             write_staged(site, f"{page}.html", (html[:head] + style + html[head:]).encode("utf-8"))
             if html_keys.get(page):
                 html_keys[page] = hashlib.sha256(f"{html_keys[page]}\n{style}".encode()).hexdigest()
-    kept = sorted({cache_name(c) for c in own.values()})
+    kept = sorted({cache_name(*face) for face in own.values()})
     write_atomic(plan.cache_dir / "own-faces.json", json.dumps(kept).encode("utf-8"))
     prune_files(plan.cache_dir, "*.woff*", {cache_name(s) for s in plan.slices} | set(kept))
     return written
