@@ -4,11 +4,12 @@ Each edition's pages carry costly files made from that edition's texts: APA refe
 processor), every version's scaled images and DataCite XML. All of it is kept by content (under
 .build/cache/, and in model.references), so while the build makes the first edition's pages, a
 forked process makes the other editions' pages and throws them away, keeping only what it put in
-the caches; the build then makes those editions' pages from warm caches. The PDF editions are
-left to the build: Typst cannot typeset in a forked copy of a process that has typeset before
-(pdf_edition.leave_typesetting_to_the_build). The pages themselves never cross a process
-boundary (their contexts hold whole tables), only the rendered references come back; anything the
-process fails at, the build meets again itself, and reports as ever.
+the caches; the build then makes those editions' pages from warm caches. The documents' PDF
+editions are typeset there too, unless the build's process had typeset before the fork: Typst
+cannot typeset in a forked copy of such a process (pdf_edition.forked_to_warm_caches). The pages
+themselves never cross a process boundary (their contexts hold whole tables), only the rendered
+references come back; anything the process fails at, the build meets again itself, and reports
+as ever.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from pilotsite.analysis.cluster import process_count
 from pilotsite.pages.model import EDITIONS, Page, SiteModel
-from pilotsite.pages.pdf_edition import leave_typesetting_to_the_build
+from pilotsite.pages.pdf_edition import forked_to_warm_caches
 from pilotsite.pages.site import build_pages
 
 _FORKED: SiteModel | None = None  # the model, set in the build process just before the fork
@@ -55,7 +56,7 @@ def _warm_caches(languages: tuple[str, ...]) -> dict[str, str]:
     return the APA references rendered. An error stops the warming there, silently: the build
     makes the same pages again and reports it."""
     assert _FORKED is not None
-    leave_typesetting_to_the_build()
+    forked_to_warm_caches()
     with contextlib.suppress(Exception):
         for language in languages:
             build_pages(_FORKED.in_edition(language))

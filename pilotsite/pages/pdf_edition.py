@@ -39,15 +39,17 @@ CACHE = "pdf-editions"  # under .build/cache/
 MAX_INPUTS = 8  # files listed per figure: a corpus figure reads thousands (its inputs.csv lists them all)
 
 
-_TYPESETTING = True  # False in a forked process that only warms caches (leave_typesetting_to_the_build)
+_TYPESETTING = True  # False in a forked process where Typst would hang (forked_to_warm_caches)
+_HAS_TYPESET = False  # whether this process (or the one it was forked from, before the fork) has typeset
 
 
-def leave_typesetting_to_the_build() -> None:
-    """In a process forked to warm the caches (pages/editions.py): findings_pdf typesets nothing.
-    Typst keeps worker threads from the first typesetting in a process, and a forked copy of a
-    process that has typeset has none of them: its next typesetting waits for them forever."""
+def forked_to_warm_caches() -> None:
+    """Called first in a process forked to warm caches (pages/editions.py): if the process it was
+    forked from had typeset before the fork, findings_pdf typesets nothing here. Typst keeps worker
+    threads from a process's first typesetting, and a forked copy has none of them: its next
+    typesetting waits for them forever (a build run twice in one process, as tests do)."""
     global _TYPESETTING
-    _TYPESETTING = False
+    _TYPESETTING = not _HAS_TYPESET
 
 
 def findings_pdf(model: SiteModel, doc: Document, quotes: dict[str, tuple[str, str]]) -> Path | bytes:
@@ -64,7 +66,7 @@ def findings_pdf(model: SiteModel, doc: Document, quotes: dict[str, tuple[str, s
     if cached is not None and cached.is_file():
         return cached
     if not _TYPESETTING:
-        return b""  # a warming process's pages are thrown away: the build typesets this one
+        return b""  # a warming process's pages are thrown away: the build typesets this one itself
     pdf = typeset(template, text, images, model.project.settings.date, f"{doc.id} ({model.language})")
     if cached is None:
         return pdf
@@ -95,6 +97,9 @@ def typeset(template: bytes, text: bytes, images: dict[str, bytes], date: str, l
     """Typst's PDF of the template over findings.json and the images, in a folder of their own
     (Typst reads files only below its root)."""
     import typst
+
+    global _HAS_TYPESET
+    _HAS_TYPESET = True
 
     with tempfile.TemporaryDirectory(prefix="pilotsite-findings-") as folder:
         root = Path(folder)
