@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import ROOT
 from pilotsite.pages import charts, deposit
@@ -48,3 +49,18 @@ def test_datacite_xml_is_kept_by_its_record_and_read_back(built_site, tmp_path, 
     edited = {**record, "publicationYear": "1999"}  # another record is another file
     with pytest.raises(pytest.fail.Exception, match="converted again"):
         deposit.datacite_xml(edited, "a version", tmp_path)
+
+
+def test_citation_cff_is_kept_by_its_record_and_read_back(built_site, tmp_path, monkeypatch):
+    from pilotsite.pages import citation
+
+    text = next(built_site.glob("figures/*/v/*/CITATION.cff")).read_text(encoding="utf-8")
+    record = yaml.safe_load(text)
+    kept = citation.RenderedReferences(tmp_path / "references.json")
+    assert kept.cff(record) == text == citation.dumped_cff(record)  # as written without the cache
+    kept.save()
+    monkeypatch.setattr(citation, "dumped_cff", lambda record: pytest.fail("written again"))
+    later = citation.RenderedReferences(tmp_path / "references.json")  # a later build
+    assert later.cff(record) == text
+    with pytest.raises(pytest.fail.Exception, match="written again"):
+        later.cff({**record, "version": "99"})  # another record is written

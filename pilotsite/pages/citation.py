@@ -92,8 +92,9 @@ def apa_style() -> Any:  # citeproc.CitationStylesStyle (citeproc has no type in
 
 
 class RenderedReferences:
-    """APA references already rendered, by their CSL-JSON item and the processor's versions: the
-    processor is slow and most items repeat from build to build. Kept in a file under .build/."""
+    """APA references already rendered, by their CSL-JSON item and the processor's versions (the
+    processor is slow and most items repeat from build to build), and CITATION.cff texts already
+    written, by their record. Kept in a file under .build/."""
 
     def __init__(self, path: Path | None = None):
         self.path = path
@@ -125,6 +126,16 @@ class RenderedReferences:
             bibliography = CitationStylesBibliography(apa_style(), CiteProcJSON([item]), formatter.plain)
             bibliography.register(CSLCitation([CitationItem(item["id"])]))
             self.rendered[key] = str(bibliography.bibliography()[0])
+        return self.rendered[key]
+
+    def cff(self, record: dict[str, Any]) -> str:
+        """CITATION.cff's text of the record (citation_cff_record), as PyYAML writes it."""
+        from pilotsite.state.fingerprint import package_version
+
+        # in the record's own order, which is the file's
+        key = json.dumps(["cff", record, package_version("PyYAML")], ensure_ascii=False)
+        if key not in self.rendered:
+            self.rendered[key] = dumped_cff(record)
         return self.rendered[key]
 
 
@@ -170,10 +181,21 @@ def ris(c: CitedFigure) -> str:
     return "\n".join(lines) + "\n"
 
 
-def citation_cff(c: CitedFigure) -> str:
-    """CITATION.cff (1.2.0) of this version. CFF reads a list of licences as a choice among them,
-    so it names the data's licence only (the DataCite record and the JSON-LD name the code's too)."""
-    cff = {
+def citation_cff(c: CitedFigure, references: RenderedReferences | None = None) -> str:
+    """CITATION.cff (1.2.0) of this version, kept in references once written (PyYAML's dumper
+    took a second of every build for the default site's 350 versions and editions)."""
+    record = citation_cff_record(c)
+    return references.cff(record) if references is not None else dumped_cff(record)
+
+
+def dumped_cff(record: dict[str, Any]) -> str:
+    return yaml.safe_dump(record, allow_unicode=True, sort_keys=False)
+
+
+def citation_cff_record(c: CitedFigure) -> dict[str, Any]:
+    """What CITATION.cff says. CFF reads a list of licences as a choice among them, so it names
+    the data's licence only (the DataCite record and the JSON-LD name the code's too)."""
+    return {
         "cff-version": "1.2.0",
         "message": "If you use this figure, please cite this version of it.",
         "type": "dataset",
@@ -188,7 +210,6 @@ def citation_cff(c: CitedFigure) -> str:
         ],
         "license": c.licences[0].spdx,
     }
-    return yaml.safe_dump(cff, allow_unicode=True, sort_keys=False)
 
 
 def cite(c: CitedFigure, references: RenderedReferences) -> Citation:
@@ -198,7 +219,7 @@ def cite(c: CitedFigure, references: RenderedReferences) -> Citation:
         csl_json=json.dumps([item], indent=1, ensure_ascii=False) + "\n",
         bibtex=bibtex(c),
         ris=ris(c),
-        cff=citation_cff(c),
+        cff=citation_cff(c, references),
     )
 
 
