@@ -306,7 +306,7 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
     from pilotsite.analysis.words import lexicon_summary
     from pilotsite.figures.outputs import software_versions
     from pilotsite.pages import pdf_edition, previews, webfont
-    from pilotsite.pages.charts import ScaledImages
+    from pilotsite.pages.charts import SCALED_CACHE, ScaledImages
     from pilotsite.pages.citable import site_files
     from pilotsite.pages.citation import RenderedReferences
     from pilotsite.pages.corpus_pages import evidence_items, evidence_links
@@ -334,7 +334,7 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
         catalog=catalog,
         not_drawn=analyses.not_drawn,
         references=RenderedReferences(work.cache("apa.json")),
-        scaled=ScaledImages(work.cache("scaled-pngs")),
+        scaled=ScaledImages(work.cache(SCALED_CACHE)),
         dois=catalog.dois,
     )
     model.evidence = evidence_links(model, catalog)

@@ -21,6 +21,7 @@ from pilotsite.state.fingerprint import write_atomic
 THUMBNAIL = "thumbnail.png"  # beside figure.png: what figure cards show
 THUMBNAIL_WIDTH = 480  # pixels: sharp at the cards' 320 CSS pixels on a 1.5x screen
 EMBED_IMAGE = "embed.png"  # beside figure.png: what an embedded view shows when it is wider than a thumbnail
+SCALED_CACHE = "scaled-pngs"  # under .build/cache/: each figure PNG's thumbnail and embed image (ScaledImages)
 EMBED_WIDTH = 960  # pixels
 DOCUMENT_COLUMNS = ("document_id", "document_a", "document_b")  # links to a whole document are not evidence
 PROLOGUE = re.compile(r"\A\s*<\?xml[^>]*\?>\s*(<!DOCTYPE[^>]*>\s*)?")
