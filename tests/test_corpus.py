@@ -146,6 +146,21 @@ def test_parallel_segmentation_and_coding_equal_one_process(tmp_path):
     assert sum(len(single.coded_units(t)) for t in texts) > 50
 
 
+def test_the_build_loads_jiebas_dictionary_once_for_the_processes_it_forks(tmp_path):
+    """Each forked worker used to load the dictionary itself (half a second each, and again in
+    every process forked later); the build's process now loads it before forking any."""
+    from pilotsite.analysis.words import chinese_tokenizer
+
+    corpus = sample_corpus()
+    dictionary = USERDICT + "\n只在此测试 5 n\n"  # a dictionary no other test has loaded
+    before = chinese_tokenizer.cache_info()
+    work(tmp_path, user_dictionary=dictionary, jobs=2).prepare(corpus, corpus.texts[:60])
+    loaded = chinese_tokenizer.cache_info()
+    assert loaded.misses == before.misses + 1  # loaded here, in this process
+    chinese_tokenizer(dictionary)
+    assert chinese_tokenizer.cache_info().hits == loaded.hits + 1
+
+
 def test_cache_reworks_only_changed_texts(tmp_path):
     import shutil as shell
 

@@ -64,3 +64,48 @@ def test_citation_cff_is_kept_by_its_record_and_read_back(built_site, tmp_path, 
     assert later.cff(record) == text
     with pytest.raises(pytest.fail.Exception, match="written again"):
         later.cff({**record, "version": "99"})  # another record is written
+
+
+def test_apa_references_with_remembered_macros_are_citeprocs_own(built_site, monkeypatch):
+    """citation.remember_macros looks each macro of the style up once; the references must be
+    those citeproc-py renders with its own lookup, in both editions (Chinese names and titles)."""
+    from citeproc import model
+
+    from pilotsite.pages import citation
+
+    items = [
+        json.loads(path.read_text(encoding="utf-8"))[0]
+        for path in sorted(built_site.glob("figures/*/v/*/cite.json"))[:12]
+        + sorted(built_site.glob("zh/figures/*/v/*/cite.json"))[:12]
+    ]
+    assert len(items) == 24
+    citation.apa_style()  # the style loaded: the lookup is remembered from here on
+    remembering = model.CitationStylesElement.get_macro
+    assert hasattr(remembering, "looked_up")
+    fast = [citation.RenderedReferences().apa(item) for item in items]
+    monkeypatch.setattr(model.CitationStylesElement, "get_macro", remembering.looked_up)
+    assert [citation.RenderedReferences().apa(item) for item in items] == fast
+    assert any(any("\u4e00" <= ch <= "\u9fff" for ch in reference) for reference in fast)
+
+
+def test_two_processes_share_the_scaled_images_from_either_end(tmp_path, monkeypatch):
+    pngs = sorted({p.read_bytes() for p in (ROOT / "history/figures").glob("*/*/figure.png")})[:4]
+    assert len(pngs) == 4
+    first, last = charts.ScaledImages(tmp_path), charts.ScaledImages(tmp_path)
+    named = [first.files(png) for png in pngs]
+    assert [last.files(png) for png in pngs] == named
+    made: list[bytes] = []
+    scale = charts.scaled_pngs.__wrapped__
+    monkeypatch.setattr(charts, "scaled_pngs", lambda png: made.append(png) or scale(png))
+    last.make_missing(from_last=True)
+    assert made == pngs[::-1]  # from the last
+    for path in named[0]:
+        path.unlink()  # as if the other process had not come to the first yet
+    made.clear()
+    first.make_missing()
+    assert made == pngs[:1]  # the others were made by the other process
+    assert all(
+        path.read_bytes() == data
+        for paths, png in zip(named, pngs, strict=True)
+        for path, data in zip(paths, scale(png), strict=True)
+    )

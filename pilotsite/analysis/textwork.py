@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from pilotsite.analysis.segment import CACHE_FORMAT, decode, encode, segment_text
+from pilotsite.analysis.words import chinese_tokenizer
 from pilotsite.inputs.corpus import MARKUP, SENTENCE_END, Corpus, CorpusText, decode_text, split_sentences
 from pilotsite.state.fingerprint import package_version, write_atomic
 from pilotsite.state.progress import OFF
@@ -148,6 +149,10 @@ class TextWork:
             for word, needed in (("segmenting", any(t for _, t, _ in todo)), ("coding", any(c for _, _, c in todo)))
             if needed
         )
+        if not self.scheduler and any(t for _, t, _ in todo):
+            # jieba's dictionary loaded once, here (half a second): the workers forked below share
+            # it, as do the processes the build forks later to draw figures and make pages
+            chinese_tokenizer(self.user_dictionary)
         results: list[tuple[str, bytes | None, str, bytes | None]]  # what work_on_texts returns
         with self.progress.task(f"{doing} {corpus.id}", len(todo), "texts") as advance:
             for results in run_batches(

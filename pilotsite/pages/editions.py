@@ -42,6 +42,7 @@ def edition_pages(model: SiteModel, jobs: int = 0) -> list[Page]:
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
             warming: Future[dict[str, str]] = pool.submit(_warm_caches, tuple(others))
             pages = build_pages(model.in_edition(first))
+            model.scaled.make_missing(from_last=True)  # the process makes them from the first
             with contextlib.suppress(Exception):  # a process that died warmed nothing: the build does it all
                 model.references.rendered.update(warming.result())
     finally:
