@@ -109,3 +109,26 @@ def test_two_processes_share_the_scaled_images_from_either_end(tmp_path, monkeyp
         for paths, png in zip(named, pngs, strict=True)
         for path, data in zip(paths, scale(png), strict=True)
     )
+
+
+def test_datacite_xml_is_made_without_datacites_http_clients(built_site):
+    """The build imports datacite's schema module alone (deposit.datacite_schema): its XML is the
+    one the package imported whole writes, and requests is never loaded."""
+    import subprocess
+    import sys
+
+    from datacite import schema45  # the package imported whole, here
+
+    record_file = next(built_site.glob("figures/*/v/*/datacite.json"))
+    script = (
+        "import json, sys\n"
+        "from pilotsite.pages import deposit\n"
+        f"record = json.loads(open({str(record_file)!r}, encoding='utf-8').read())\n"
+        "sys.stdout.write(deposit.datacite_xml(record, 'a version'))\n"
+        "assert 'requests' not in sys.modules and 'idutils' not in sys.modules, 'HTTP clients imported'\n"
+    )
+    made = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=True
+    ).stdout
+    assert made == schema45.tostring(json.loads(record_file.read_text(encoding="utf-8")))
+    assert "<resource" in made

@@ -75,8 +75,8 @@ def print_png(pdf: bytes, dpi: int = PRINT_DPI) -> bytes:
 
     document = pypdfium2.PdfDocument(pdf)
     try:
-        bitmap = document[0].render(scale=dpi / 72)
-        image = bitmap.to_pil()
+        # rev_byteorder: PDFium's pixels in RGB order, which Pillow takes without converting them
+        image = document[0].render(scale=dpi / 72, rev_byteorder=True).to_pil()
     finally:
         document.close()
     out = io.BytesIO()

@@ -167,6 +167,23 @@ def dumped(record: dict[str, Any]) -> bytes:
     return (json.dumps(record, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def datacite_schema() -> Any:  # datacite.schema45 (datacite has no type information)
+    """datacite.schema45 (the 4.5 JSON schema's validator and the XML writer), without running
+    the datacite package's __init__, which imports its HTTP clients (requests, idutils: two
+    thirds of the import's third of a second, in each process that makes pages) that a build,
+    which never touches the network, does not use."""
+    import importlib.util
+    import sys
+
+    if "datacite" not in sys.modules:
+        spec = importlib.util.find_spec("datacite")
+        assert spec is not None  # datacite is in requirements.txt
+        sys.modules["datacite"] = importlib.util.module_from_spec(spec)  # its folder, for the submodules
+    from datacite import schema45
+
+    return schema45
+
+
 def datacite_xml(record: dict[str, Any], label: str, cache_dir: Path | None = None) -> str:
     """The record as DataCite XML, once it has passed the DataCite 4.5 JSON schema; kept under
     cache_dir by the record and datacite's version. Every build writes every version's record,
@@ -178,8 +195,7 @@ def datacite_xml(record: dict[str, Any], label: str, cache_dir: Path | None = No
         cached = cache_dir / f"{key}.xml"
         if cached.is_file():
             return cached.read_text(encoding="utf-8")
-    from datacite import schema45
-
+    schema45 = datacite_schema()
     errors = sorted(schema45.validator.iter_errors(record), key=lambda e: list(e.absolute_path))
     if errors:  # a bug in the record above, or a value DataCite refuses: never offer it for deposit
         raise BuildError(
