@@ -32,6 +32,24 @@ def test_scaled_images_are_named_at_once_made_together_and_kept_by_the_pngs_dige
     assert tuple((name, path.read_bytes()) for name, path in named) == made
 
 
+def test_an_older_versions_print_png_is_made_once_from_its_pdf_and_kept(tmp_path, monkeypatch):
+    """An older version's 300 dpi PNG is rasterised from its kept PDF; every build made it again
+    (a sixth of a one-edit rebuild of a project whose figures all had newer versions)."""
+    from pilotsite.figures import pdf as printing
+
+    pdf = sorted((ROOT / "history/figures").glob("*/*/figure.pdf"))[0].read_bytes()
+    kept = charts.ScaledImages(tmp_path)
+    path = kept.printed(pdf)
+    assert isinstance(path, Path) and not path.exists()  # named, not made yet
+    kept.make_missing()
+    assert path.read_bytes() == printing.print_png(pdf) == charts.ScaledImages().printed(pdf)  # as without a cache
+    assert png_size(path.read_bytes())[0] > 2000  # print resolution
+    monkeypatch.setattr(printing, "print_png", lambda pdf: pytest.fail("rasterised again"))
+    later = charts.ScaledImages(tmp_path)  # a later build
+    assert later.printed(pdf) == path
+    later.make_missing()
+
+
 def test_the_embed_views_stated_size_is_that_of_its_image():
     embedded = dict(embed_files(PNG))[charts.EMBED_IMAGE]
     assert png_size(embedded) == charts.scaled_size(*png_size(PNG), charts.EMBED_WIDTH)

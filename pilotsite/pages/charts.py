@@ -37,18 +37,22 @@ def scaled_size(width: int, height: int, most: int) -> tuple[int, int]:
 
 
 class ScaledImages:
-    """Each figure PNG's thumbnail and embed image (scaled_pngs), for every figure and version page.
+    """The images every figure and version page carries that are made from another: each figure
+    PNG's thumbnail and embed image (scaled_pngs), and an older version's 300 dpi PNG, rasterised
+    from its PDF (figures/pdf.print_png; the current version's comes with its drawing).
 
-    With a cache folder, files() names them there at once, by the PNG's digest (and Pillow's
-    version), and make_missing() makes those not yet made, all together: the build makes them
-    where a core is free (pages/editions.py), and a later build finds them made (scaling every
-    version's images again took about a quarter of a one-edit rebuild). Never pruned: each PNG is
-    some figure version's, and versions stay published. Without a cache folder, files() gives the
+    With a cache folder, files() and printed() name them there at once, by their source's digest
+    (and the versions of what makes them), and make_missing() makes those not yet made, all
+    together: the build makes them where a core is free (pages/editions.py), and a later build
+    finds them made (scaling every version's images again took about a quarter of a one-edit
+    rebuild, rasterising the older versions' PDFs again a sixth). Never pruned: each source is
+    some figure version's, and versions stay published. Without a cache folder, they give the
     bytes."""
 
     def __init__(self, cache_dir: Path | None = None):
         self.cache_dir = cache_dir
-        self.wanted: dict[Path, tuple[tuple[Path, Path], bytes]] = {}
+        # first path -> (the paths, the source, what makes them: "scaled" or "printed")
+        self.wanted: dict[Path, tuple[tuple[Path, ...], bytes, str]] = {}
 
     def files(self, png: bytes) -> tuple[bytes | Path, bytes | Path]:
         if self.cache_dir is None:
@@ -57,17 +61,35 @@ class ScaledImages:
 
         key = hashlib.sha256(f"scaled 1 {pillow} {THUMBNAIL_WIDTH} {EMBED_WIDTH}\n".encode() + png).hexdigest()
         paths = (self.cache_dir / f"{key}-{THUMBNAIL}", self.cache_dir / f"{key}-{EMBED_IMAGE}")
-        self.wanted.setdefault(paths[0], (paths, png))
+        self.wanted.setdefault(paths[0], (paths, png, "scaled"))
         return paths
 
+    def printed(self, pdf: bytes) -> bytes | Path:
+        """The print PNG of a version's PDF."""
+        from pilotsite.figures import pdf as printing
+
+        if self.cache_dir is None:
+            return printing.print_png(pdf)
+        from PIL import __version__ as pillow
+
+        from pilotsite.state.fingerprint import package_version
+
+        made_by = f"printed 1 {package_version('pypdfium2')} {pillow} {printing.PRINT_DPI}\n"
+        path = self.cache_dir / f"{hashlib.sha256(made_by.encode() + pdf).hexdigest()}-print.png"
+        self.wanted.setdefault(path, ((path,), pdf, "printed"))
+        return path
+
     def make_missing(self, from_last: bool = False) -> None:
-        """Make every image files() named that is not in the cache folder yet. Two processes can
-        share the work, one from the first and one from the last (from_last), each skipping what
-        the other has made; where they meet both may make one, to the same bytes."""
+        """Make every image named that is not in the cache folder yet. Two processes can share the
+        work, one from the first and one from the last (from_last), each skipping what the other
+        has made; where they meet both may make one, to the same bytes."""
+        from pilotsite.figures import pdf as printing
+
         wanted = list(self.wanted.values())
-        for paths, png in reversed(wanted) if from_last else wanted:
+        for paths, source, kind in reversed(wanted) if from_last else wanted:
             if not all(path.is_file() for path in paths):
-                for path, data in zip(paths, scaled_pngs(png), strict=True):
+                made = scaled_pngs(source) if kind == "scaled" else (printing.print_png(source),)
+                for path, data in zip(paths, made, strict=True):
                     write_atomic(path, data)
         self.wanted.clear()
 

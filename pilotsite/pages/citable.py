@@ -22,7 +22,6 @@ import yaml
 
 from pilotsite.errors import BuildError, Problem
 from pilotsite.figures.outputs import PRINT_PNG
-from pilotsite.figures.pdf import print_png
 from pilotsite.pages.bundle import bundle_files
 from pilotsite.pages.charts import evidence_hrefs, inline_chart
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
@@ -187,12 +186,15 @@ def version_pages(model: SiteModel) -> list[Page]:
             svg, evidence_hrefs(columns, rows), current.tips if current is not None and current.svg == svg else None
         )
         deposit = version_deposit(model, item, documents, first if entry.get("same_as") else None)
-        printed: tuple[tuple[str, bytes], ...] = ()
+        printed: tuple[tuple[str, bytes | Path], ...] = ()
         if PDF_FILE in item.files:
             pdf = item.read(PDF_FILE)
             # the current version's print PNG is the figure's own; an older one's is made from its PDF
             printed = (
-                (PRINT_PNG, current.print_png if current is not None and current.pdf == pdf else print_png(pdf)),
+                (
+                    PRINT_PNG,
+                    current.print_png if current is not None and current.pdf == pdf else model.scaled.printed(pdf),
+                ),
             )
         pages.append(
             Page(
