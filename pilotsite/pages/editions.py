@@ -1,10 +1,13 @@
 """The pages of every edition, the first made while a forked process warms the caches for the others.
 
 Each edition's pages carry costly files made from that edition's texts: APA references (a CSL
-processor), every version's scaled images and DataCite XML. All of it is kept by content (under
-.build/cache/, and in model.references), so while the build makes the first edition's pages, a
-forked process makes the other editions' pages and throws them away, keeping only what it put in
-the caches; the build then makes those editions' pages from warm caches. The documents' PDF
+processor), DataCite XML, PDF editions. All of it is kept by content (under .build/cache/, and in
+model.references), so while the build makes the first edition's pages, a forked process makes
+the other editions' pages and throws them away, keeping only what it put in the caches; the build
+then makes those editions' pages from warm caches. The images every edition shares (thumbnails,
+embed images, older versions' print PNGs: charts.ScaledImages) are made by both processes once
+their pages are made, the process from the first and the build from the last, so that neither
+waits for the other. The documents' PDF
 editions are typeset there too, unless the build's process had typeset before the fork: Typst
 cannot typeset in a forked copy of such a process (pdf_edition.forked_to_warm_caches). The pages
 themselves never cross a process boundary (their contexts hold whole tables), only the rendered
@@ -48,7 +51,7 @@ def edition_pages(model: SiteModel, jobs: int = 0) -> list[Page]:
     finally:
         _FORKED = None
     pages += [page for language in others for page in build_pages(model.in_edition(language))]
-    model.scaled.make_missing()  # none, unless the process failed: it made them, first thing
+    model.scaled.make_missing()  # none, unless the process failed
     return pages
 
 
