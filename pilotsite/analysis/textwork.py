@@ -144,12 +144,9 @@ class TextWork:
     def _run(self, corpus: Corpus, todo: list[tuple[CorpusText, str, str]]) -> None:
         from pilotsite.analysis.cluster import run_batches
 
-        doing = " and ".join(
-            word
-            for word, needed in (("segmenting", any(t for _, t, _ in todo)), ("coding", any(c for _, _, c in todo)))
-            if needed
-        )
-        if not self.scheduler and any(t for _, t, _ in todo):
+        segmenting, coding = any(t for _, t, _ in todo), any(c for _, _, c in todo)
+        doing = " and ".join(word for word, needed in (("segmenting", segmenting), ("coding", coding)) if needed)
+        if segmenting and not self.scheduler:
             # jieba's dictionary loaded once, here (half a second): the workers forked below share
             # it, as do the processes the build forks later to draw figures and make pages
             chinese_tokenizer(self.user_dictionary)

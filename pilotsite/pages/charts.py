@@ -15,13 +15,15 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 
+from pilotsite.figures import pdf as printing
 from pilotsite.figures.marks import MARK_PATTERN
 from pilotsite.state.fingerprint import write_atomic
 
 THUMBNAIL = "thumbnail.png"  # beside figure.png: what figure cards show
 THUMBNAIL_WIDTH = 480  # pixels: sharp at the cards' 320 CSS pixels on a 1.5x screen
 EMBED_IMAGE = "embed.png"  # beside figure.png: what an embedded view shows when it is wider than a thumbnail
-SCALED_CACHE = "scaled-pngs"  # under .build/cache/: each figure PNG's thumbnail and embed image (ScaledImages)
+# under .build/cache/: each PNG's thumbnail and embed image, each older PDF's print PNG (ScaledImages)
+SCALED_CACHE = "scaled-pngs"
 EMBED_WIDTH = 960  # pixels
 DOCUMENT_COLUMNS = ("document_id", "document_a", "document_b")  # links to a whole document are not evidence
 PROLOGUE = re.compile(r"\A\s*<\?xml[^>]*\?>\s*(<!DOCTYPE[^>]*>\s*)?")
@@ -66,8 +68,6 @@ class ScaledImages:
 
     def printed(self, pdf: bytes) -> bytes | Path:
         """The print PNG of a version's PDF."""
-        from pilotsite.figures import pdf as printing
-
         if self.cache_dir is None:
             return printing.print_png(pdf)
         from PIL import __version__ as pillow
@@ -83,8 +83,6 @@ class ScaledImages:
         """Make every image named that is not in the cache folder yet. Two processes can share the
         work, one from the first and one from the last (from_last), each skipping what the other
         has made; where they meet both may make one, to the same bytes."""
-        from pilotsite.figures import pdf as printing
-
         wanted = list(self.wanted.values())
         for paths, source, kind in reversed(wanted) if from_last else wanted:
             if not all(path.is_file() for path in paths):

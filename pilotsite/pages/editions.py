@@ -7,12 +7,11 @@ the other editions' pages and throws them away, keeping only what it put in the 
 then makes those editions' pages from warm caches. The images every edition shares (thumbnails,
 embed images, older versions' print PNGs: charts.ScaledImages) are made by both processes once
 their pages are made, the process from the first and the build from the last, so that neither
-waits for the other. The documents' PDF
-editions are typeset there too, unless the build's process had typeset before the fork: Typst
-cannot typeset in a forked copy of such a process (pdf_edition.forked_to_warm_caches). The pages
-themselves never cross a process boundary (their contexts hold whole tables), only the rendered
-references come back; anything the process fails at, the build meets again itself, and reports
-as ever.
+waits for the other. The documents' PDF editions are typeset there too, unless the build's
+process had typeset before the fork: Typst cannot typeset in a forked copy of such a process
+(pdf_edition.forked_to_warm_caches). The pages themselves never cross a process boundary (their
+contexts hold whole tables), only the rendered references come back; anything the process fails
+at, the build meets again itself, and reports as ever.
 """
 
 from __future__ import annotations
