@@ -9,11 +9,13 @@ what it wrote with the site's figure.svg, figure.png and data.csv byte for byte.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import subprocess
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -21,7 +23,8 @@ import pytest
 import yaml
 
 from conftest import discard, locked_pins
-from pilotsite.pages.bundle import LOCK, ZIP_DATE, data_files
+from pilotsite.pages import bundle as bundle_module
+from pilotsite.pages.bundle import LOCK, ZIP_DATE, SourceFile, data_files, file_digest, zipped
 
 REPRODUCED = ("figure.svg", "figure.png", "data.csv")
 
@@ -128,6 +131,48 @@ def test_a_bundle_carries_only_the_documents_and_tables_its_figure_reads(built_p
     # a timeline's table quotes several documents: the loader checks each quote against its document
     assert documents_in("case-timelines-combined") == (quoted, {"data/timelines/events.csv"})
     assert quoted < everyone
+
+
+def test_bundles_deflate_each_file_once_into_the_bytes_zipfile_writes(tmp_path, monkeypatch):
+    """Every corpus figure's bundle carries the whole corpus: each file is deflated once per
+    build and its deflated bytes copied into every bundle, which must be the zip zipfile itself
+    writes from the files' bytes."""
+    contents = ["", "条例第一条" * 4000, "ascii only\n", "条例第一条" * 4000, "第二条<script>\r\n"]
+    paths = []
+    for number, text in enumerate(contents):
+        paths.append(tmp_path / f"texts/t{number}.md")
+        paths[-1].parent.mkdir(exist_ok=True)
+        paths[-1].write_text(text, encoding="utf-8")
+    compressed = []
+
+    class CountingZlib:  # the zlib bundle.py sees: counts what it deflates itself
+        DEFLATED = zlib.DEFLATED
+        crc32 = staticmethod(zlib.crc32)
+
+        @staticmethod
+        def compressobj(*args):
+            compressed.append(args)
+            return zlib.compressobj(*args)
+
+    monkeypatch.setattr(bundle_module, "_DEFLATED", bundle_module.DeflatedFiles())
+    monkeypatch.setattr(bundle_module, "zlib", CountingZlib)
+    for folder in ("first-v1", "second-v3"):
+        members = {f"{folder}/data/{p.name}": SourceFile(p, file_digest(p)) for p in paths}
+        members[f"{folder}/README.md"] = "说明".encode()
+        fast = zipped(members)
+        plain = zipped({name: c.path.read_bytes() if isinstance(c, SourceFile) else c for name, c in members.items()})
+        assert fast == plain
+        with zipfile.ZipFile(io.BytesIO(fast)) as archive:
+            assert archive.testzip() is None
+            assert archive.read(f"{folder}/data/t4.md").decode("utf-8") == contents[4]
+        # four distinct files (two share their bytes), deflated by the first bundle only
+        assert len(compressed) == 4, compressed
+    # past its budget the memo keeps nothing more, and what it gives is still the file
+    small = bundle_module.DeflatedFiles(budget=100)
+    for path in paths:
+        raw, crc, size = small.get(SourceFile(path, file_digest(path)))
+        assert zlib.decompress(raw, -15) == path.read_bytes() and crc == zlib.crc32(path.read_bytes())
+    assert 0 < small.size <= 100 and len(small.kept) < 4
 
 
 def test_a_figure_page_links_its_bundle_in_both_editions(built_site):

@@ -26,13 +26,14 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import yaml
 
-from pilotsite.state.fingerprint import CORPORA_CONFIG, write_atomic
+from pilotsite.state.fingerprint import CORPORA_CONFIG, sha256_file, write_atomic
 
 if TYPE_CHECKING:
     from pilotsite.figures.outputs import FigureResult
@@ -191,15 +192,89 @@ Licence: {licence}. Folder in the zip: `{folder}/`.
 """.encode()
 
 
-def zipped(files: dict[str, bytes]) -> bytes:
+# deflate level 1: half the time of level 6 for 8 % more bytes (a corpus's texts are most of them)
+ZIP_LEVEL = 1
+
+
+class SourceFile(NamedTuple):
+    """A file a bundle carries as it is, with its SHA-256."""
+
+    path: Path
+    digest: str
+
+
+# A build makes many bundles of the same files: every bundle carries the engine, and every figure
+# of a corpus carries the whole corpus (ten figures of the full corpus, 40 MB of text each). So
+# each file is hashed and deflated once per process, and each bundle copies the deflated bytes.
+_DIGESTS: dict[tuple[str, int, int], str] = {}  # (path, mtime_ns, size) -> SHA-256
+
+
+def file_digest(path: Path) -> str:
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _DIGESTS:
+        _DIGESTS[key] = sha256_file(path)
+    return _DIGESTS[key]
+
+
+class DeflatedFiles:
+    """Files' raw deflate streams as zipfile makes them at ZIP_LEVEL, with CRC-32 and size, kept
+    by the files' SHA-256 up to `budget` bytes: the full corpus takes 16 MB; of a corpus ten times
+    that, what is over is deflated again for each bundle rather than held (issue 11's memory
+    bound), as is what a long-running `serve` adds."""
+
+    def __init__(self, budget: int = 128 << 20) -> None:
+        self.kept: dict[str, tuple[bytes, int, int]] = {}
+        self.size, self.budget = 0, budget
+
+    def get(self, source: SourceFile) -> tuple[bytes, int, int]:
+        found = self.kept.get(source.digest)
+        if found is None:
+            data = source.path.read_bytes()
+            compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)  # zipfile's own settings
+            found = (compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data))
+            if self.size + len(found[0]) <= self.budget:
+                self.kept[source.digest] = found
+                self.size += len(found[0])
+        return found
+
+
+_DEFLATED = DeflatedFiles()
+
+
+def write_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: SourceFile) -> None:
+    """The member ZipFile.writestr(info, <the file's bytes>) writes, from the file's deflated
+    bytes (zipfile cannot take a member compressed before: its own header and bookkeeping are
+    used around them; tests/test_bundle.py holds both routes to the same bytes)."""
+    raw, crc, size = _DEFLATED.get(source)
+    if size * 1.05 > zipfile.ZIP64_LIMIT:  # writestr would write ZIP64 headers
+        archive.writestr(info, source.path.read_bytes())
+        return
+    info.file_size, info.compress_size, info.CRC, info.flag_bits = size, len(raw), crc, 0
+    assert archive.fp is not None  # the archive is open for writing
+    archive.fp.seek(archive.start_dir)
+    info.header_offset = archive.fp.tell()
+    archive._writecheck(info)  # type: ignore[attr-defined]  # zipfile's own check of a new member
+    archive._didModify = True  # type: ignore[attr-defined]  # so close() writes the central directory
+    archive.fp.write(info.FileHeader(False))
+    archive.fp.write(raw)
+    archive.start_dir = archive.fp.tell()
+    archive.filelist.append(info)
+    archive.NameToInfo[info.filename] = info
+
+
+def zipped(files: Mapping[str, bytes | SourceFile]) -> bytes:
     out = io.BytesIO()
-    # deflate level 1: half the time of level 6 for 8 % more bytes (a corpus's texts are most of them)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
         for name in sorted(files):
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, files[name], compresslevel=1)
+            content = files[name]
+            if isinstance(content, SourceFile):
+                write_deflated(archive, info, content)
+            else:
+                archive.writestr(info, content, compresslevel=ZIP_LEVEL)
     return out.getvalue()
 
 
@@ -234,13 +309,15 @@ def deposit_bundle(
     }
     if corpora_config is not None:
         made[CORPORA_CONFIG] = corpora_config
-    digests = {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in sources.items()}
+    digests = {name: file_digest(path) for name, path in sources.items()}
     digests.update({name: hashlib.sha256(content).hexdigest() for name, content in made.items()})
     key = hashlib.sha256(json.dumps([BUNDLE_FORMAT, folder, digests], sort_keys=True).encode("utf-8")).hexdigest()
     cached = cache_dir / f"{key}.zip" if cache_dir is not None else None
     if cached is not None and cached.is_file():
         return cached.read_bytes()
-    files = {f"{folder}/{name}": path.read_bytes() for name, path in sources.items()}
+    files: dict[str, bytes | SourceFile] = {
+        f"{folder}/{name}": SourceFile(path, digests[name]) for name, path in sources.items()
+    }
     files.update({f"{folder}/{name}": content for name, content in made.items()})
     bundle = zipped(files)
     if cached is not None:
