@@ -290,9 +290,11 @@ def deposit_bundle(
     licence: str,
     extra: dict[str, bytes],
     cache_dir: Path | None,
-) -> bytes:
+) -> bytes | Path:
     """The zip for the current version of result's figure (outputs.FigureResult): entry is its
-    ledger entry; extra: citation files by name, put under citation/."""
+    ledger entry; extra: citation files by name, put under citation/. With a cache, the cached
+    zip's path (the page links it into the site, and a page's source key then pickles a name that
+    says its content rather than the bytes: a figure of the full corpus has a 16 MB bundle)."""
     figure = result.figure
     folder = f"{figure.id}-v{entry['number']}"
     sources = {**engine_files(Path(__file__).resolve().parents[1]), figure.analysis: root / figure.analysis}
@@ -314,21 +316,22 @@ def deposit_bundle(
     key = hashlib.sha256(json.dumps([BUNDLE_FORMAT, folder, digests], sort_keys=True).encode("utf-8")).hexdigest()
     cached = cache_dir / f"{key}.zip" if cache_dir is not None else None
     if cached is not None and cached.is_file():
-        return cached.read_bytes()
+        return cached
     files: dict[str, bytes | SourceFile] = {
         f"{folder}/{name}": SourceFile(path, digests[name]) for name, path in sources.items()
     }
     files.update({f"{folder}/{name}": content for name, content in made.items()})
     bundle = zipped(files)
-    if cached is not None:
-        write_atomic(cached, bundle)
-    return bundle
+    if cached is None:
+        return bundle
+    write_atomic(cached, bundle)
+    return cached
 
 
 def bundle_files(
     model: SiteModel, item: PublishedVersion, cited: CitedFigure, citation: Citation, extra: dict[str, bytes]
-) -> tuple[tuple[str, bytes], ...]:
-    """(deposit.zip, bytes) when item (citable.Published) is what its figure draws now; else ()."""
+) -> tuple[tuple[str, bytes | Path], ...]:
+    """(deposit.zip, its bytes or cached file) when item (citable.Published) is what its figure draws now; else ()."""
     current = model.results.get(item.figure_id)
     if (
         current is None

@@ -141,7 +141,7 @@ def datacite_cache(model: SiteModel) -> Path | None:
     return catalog.cache_dir / DATACITE_CACHE if catalog is not None and catalog.cache_dir is not None else None
 
 
-def current_bundle(model: SiteModel, figure_id: str) -> tuple[tuple[str, bytes], ...]:
+def current_bundle(model: SiteModel, figure_id: str) -> tuple[tuple[str, bytes | Path], ...]:
     """The figure page's deposit.zip (bundle.py): its current version, with that version's
     citation and deposit files, in the reference edition only (the others link to it)."""
     if model.language != "en":
