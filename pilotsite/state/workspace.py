@@ -101,11 +101,9 @@ def tree_stamps(folder: Path) -> dict[str, str]:
     return stamps
 
 
-def tree_digests(folder: Path, hashes: fingerprint.FileHashes | None = None) -> dict[str, str]:
-    """SHA-256 of every file under folder; with hashes, files whose mtime and size are unchanged
-    since they were last hashed are not read again (--check always reads everything)."""
-    digest = hashes.sha256 if hashes is not None else fingerprint.sha256_file
-    return {label: digest(path) for label, path in fingerprint.walk_files(str(folder))}
+def tree_digests(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under folder, each read (--check compares content, not stamps)."""
+    return {label: fingerprint.sha256_file(path) for label, path in fingerprint.walk_files(str(folder))}
 
 
 def input_files(root: Path) -> dict[str, str]:
