@@ -41,6 +41,7 @@ MAX_INPUTS = 8  # files listed per figure: a corpus figure reads thousands (its 
 
 _TYPESETTING = True  # False in a forked process where Typst would hang (forked_to_warm_caches)
 _HAS_TYPESET = False  # whether this process (or the one it was forked from, before the fork) has typeset
+_SKIPPED = False  # whether findings_pdf gave a page no PDF, in a process that may not typeset
 
 
 def forked_to_warm_caches() -> None:
@@ -50,6 +51,11 @@ def forked_to_warm_caches() -> None:
     typesetting waits for them forever (a build run twice in one process, as tests do)."""
     global _TYPESETTING
     _TYPESETTING = not _HAS_TYPESET
+
+
+def typesetting_skipped() -> bool:
+    """Whether this process left a page without its PDF edition (see forked_to_warm_caches)."""
+    return _SKIPPED
 
 
 def findings_pdf(model: SiteModel, doc: Document, quotes: dict[str, tuple[str, str]]) -> Path | bytes:
@@ -66,7 +72,9 @@ def findings_pdf(model: SiteModel, doc: Document, quotes: dict[str, tuple[str, s
     if cached is not None and cached.is_file():
         return cached
     if not _TYPESETTING:
-        return b""  # a warming process's pages are thrown away: the build typesets this one itself
+        global _SKIPPED
+        _SKIPPED = True
+        return b""  # such a process's pages are thrown away: the build typesets this one itself
     pdf = typeset(template, text, images, model.project.settings.date, f"{doc.id} ({model.language})")
     if cached is None:
         return pdf
