@@ -361,7 +361,8 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
     model.corpus_evidence = {c.id: stage.run(c, evidence_items(model, c)) for c in catalog.corpora.values()}
     stage.finish()
     build.clock.start("pages")
-    pages = edition_pages(model, build.jobs)
+    pages, known_keys = edition_pages(model, build.jobs, writer.key)
+    writer.precomputed.update(known_keys)
     model.references.save()
     pdf_edition.prune(work.cache(), pages)
     render_uncached(

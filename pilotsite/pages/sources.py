@@ -239,8 +239,10 @@ class SourceWriter:
         self.precomputed: dict[str, str | None] = {}
 
     def precompute_keys(self, pages: list[Page]) -> dict[str, str | None]:
-        """Each page's key (path -> key), kept for write() (a key pickles the whole page)."""
-        self.precomputed = {page.path: self.key(page) for page in pages}
+        """Each page's key (path -> key), kept for write() (a key pickles the whole page); those
+        already in precomputed (made in another process: pages/editions.py) are taken as they are."""
+        known, self.precomputed = self.precomputed, {}
+        self.precomputed = {page.path: known[page.path] if page.path in known else self.key(page) for page in pages}
         return dict(self.precomputed)
 
     def key(self, page: Page) -> str | None:
