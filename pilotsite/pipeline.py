@@ -434,6 +434,8 @@ def index_check_and_publish(
     """The search index is written into the staged copy before the link check, so the search
     page's links to the index are checked and the index is published (or discarded) with the
     pages; a site with a broken link is never published."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from pilotsite.publishing import linkcheck, publish, search
     from pilotsite.state import ledger
 
@@ -443,11 +445,28 @@ def index_check_and_publish(
         + ("comparing with " + str(build.out) if build.check else "publishing")
     )
     staging, work = written.staging, build.work
-    search.index_site(
-        staging, written.indexed, written.search_bundles, written.search_keys, work.cache("search"), build.progress
-    )
-    build.clock.start("links")
-    broken = linkcheck.broken_links(staging, written.html_keys, work.cache("links-v2.json"))
+    # The pages are crawled for links while Pagefind indexes them (it runs in processes of its
+    # own); links into the bundles it is writing are checked once it is done. "search" is the
+    # time of both, "links" what the check takes after that.
+    bundle_folders = tuple(folder for folder, _ in search.bundles(written.indexed, written.search_bundles))
+    with ThreadPoolExecutor(1) as pool:
+        indexing = pool.submit(
+            search.index_site,
+            staging,
+            written.indexed,
+            written.search_bundles,
+            written.search_keys,
+            work.cache("search"),
+            build.progress,
+        )
+
+        def indexed() -> None:
+            indexing.result()
+            build.clock.start("links")
+
+        broken = linkcheck.broken_links(
+            staging, written.html_keys, work.cache("links-v2.json"), being_written=bundle_folders, written=indexed
+        )
     if broken:
         shutil.rmtree(staging)
         raise BuildError("broken links in the built site:\n  " + "\n  ".join(broken[:20]))

@@ -106,6 +106,24 @@ def test_link_checker_notices_a_broken_link(built_site, tmp_path):
     assert any("data.csv (missing file)" in p for p in broken_links(copy))
 
 
+def test_links_into_a_folder_being_written_are_checked_once_it_is_written(built_site, tmp_path):
+    """The build crawls the pages while Pagefind writes its bundles (pipeline.py): links into a
+    bundle are checked once it is written, and a file it lacks then is reported."""
+    import shutil
+
+    copy = tmp_path / "site"
+    shutil.copytree(built_site, copy)
+    held = tmp_path / "pagefind"
+    (copy / "pagefind").rename(held)  # not there yet while the pages are crawled
+
+    def write_bundle() -> None:
+        held.rename(copy / "pagefind")
+        (copy / "pagefind/pagefind-ui.js").unlink()
+
+    problems = broken_links(copy, being_written=("pagefind",), written=write_bundle)
+    assert problems == ["search/index.html: ../pagefind/pagefind-ui.js (missing file)"]  # zh/ has a bundle of its own
+
+
 def test_timeline_points_link_to_highlighted_quotes(built_site):
     events = pd.read_csv(ROOT / "data/timelines/events.csv", dtype=str)
     timeline = (built_site / "timeline/index.html").read_text(encoding="utf-8")
