@@ -1,18 +1,27 @@
-"""Every benchmark runs in its quick mode on tiny inputs and prints its figures, so none can rot."""
+"""Every benchmark runs in its quick mode on tiny inputs and prints its figures, so none can rot.
+
+They run outside the coverage measurement (.ci/run follows every Python process a test starts):
+a quick run checks that the script works, not what the build does, so the code it executes says
+nothing about what the tests check, and tracing its builds only slowed CI."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 
 from conftest import ROOT
 
+# coverage measures a process started with its COVERAGE_PROCESS_CONFIG (pyproject.toml: patch = ["subprocess"])
+UNTRACED = {name: value for name, value in os.environ.items() if not name.startswith("COVERAGE_")}
+
 
 def test_scale_benchmark_runs_quickly_and_prints_its_figures(tmp_path):
     result = subprocess.run(
         [sys.executable, "bench/scale.py", "--quick", "--work", str(tmp_path / "scale")],
         cwd=ROOT,
+        env=UNTRACED,
         capture_output=True,
         text=True,
         timeout=900,
@@ -33,6 +42,7 @@ def test_scale_benchmark_can_measure_only_the_full_corpus(tmp_path):
     result = subprocess.run(
         [sys.executable, "bench/scale.py", "--quick", "--full-only", "--work", str(tmp_path / "scale")],
         cwd=ROOT,
+        env=UNTRACED,
         capture_output=True,
         text=True,
         timeout=900,
@@ -48,7 +58,12 @@ def test_scale_benchmark_can_measure_only_the_full_corpus(tmp_path):
 def run_quick(script: str, *args: str, check: bool = True) -> str:
     """The benchmark's quick mode; check=False allows the exit status 1 that reports a page over budget."""
     result = subprocess.run(
-        [sys.executable, f"bench/{script}", "--quick", *args], cwd=ROOT, capture_output=True, text=True, timeout=900
+        [sys.executable, f"bench/{script}", "--quick", *args],
+        cwd=ROOT,
+        env=UNTRACED,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert result.returncode in ((0,) if check else (0, 1)), result.stdout + result.stderr
     return result.stdout
