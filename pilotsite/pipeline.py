@@ -431,9 +431,9 @@ def render(build: Build, written: Written) -> Written:
 def index_check_and_publish(
     build: Build, analyses: Analyses, drawn: Drawn, versions: Versions, written: Written
 ) -> dict[str, Any]:
-    """The search index is written into the staged copy before the link check, so the search
-    page's links to the index are checked and the index is published (or discarded) with the
-    pages; a site with a broken link is never published."""
+    """The search index is written into the staged copy while the link check crawls it, and the
+    search page's links to the index are checked once it is written, so the index is published
+    (or discarded) with the pages; a site with a broken link is never published."""
     from concurrent.futures import ThreadPoolExecutor
 
     from pilotsite.publishing import linkcheck, publish, search
