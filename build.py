@@ -148,7 +148,8 @@ def _build(
     publish.recover(out)  # a build killed mid-publish left the old site aside: put it back
     state = BuildState(Workspace.of(root))
     inputs = inputs_digest(root, state.hashes, {"renderer": renderer, "site_url": site_url})
-    previous = None if check else state.unchanged(out, inputs)  # --check always compares every file
+    unchanged = state.unchanged(out, inputs)  # drops cache entries a hand edit of the site wrote through
+    previous = None if check else unchanged  # --check always compares every file
     if previous:
         seconds = time.perf_counter() - started
         say(

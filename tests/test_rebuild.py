@@ -175,12 +175,20 @@ def test_a_deleted_output_comes_back(built):
 
 
 def test_a_published_file_changed_by_hand_is_put_back(built):
-    """The no-op check compares every published file's mtime and size with the last build's."""
+    """The no-op check compares every published file's mtime and size with the last build's. A
+    file written in place (through its hard link into a cache, which then holds the edit too) has
+    the cache entry dropped and made anew, not published again."""
     before = tree_hashes(built / "_site")
     page = built / "_site/methods/index.html"
     changed = page.read_bytes().replace(b"<title>", b"<title>!", 1)[:-1]  # the same size
-    page.unlink()  # not written through: the published page is a hard link into the page cache
+    page.unlink()  # replaced, as an editor that saves by a rename does
     page.write_bytes(changed)
+    text_page = next((built / "_site/corpus").glob("*/texts/*/index.html"))  # a finished page's cache entry
+    fragment = next((built / "_site/pagefind/fragment").iterdir())  # a file of a search bundle's cache folder
+    for written_through in (text_page, fragment):
+        assert written_through.stat().st_nlink > 1  # else this test tests nothing
+        with open(written_through, "r+b") as handle:
+            handle.write(b"edited in place")
     result = run_build(built)
     assert "Nothing changed" not in result.stdout
     assert tree_hashes(built / "_site") == before

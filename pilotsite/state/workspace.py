@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,7 @@ from pilotsite.state import fingerprint
 WORK_DIR = ".build"
 CATALOGUES = "data/i18n"  # the interface's texts, read by pilotsite/inputs/interface.py
 CHECKOUT = Path(__file__).resolve().parents[2]
+KEY_NAME = re.compile(r"[0-9a-f]{64}")  # a content key, as the caches name their entries
 INPUT_TREES = ("data", "analyses", "site", "pilotsite", "history")  # with build.py: what the site is made from
 
 
@@ -71,11 +74,38 @@ class BuildState:
         fingerprint.write_atomic(self.folder / name, json.dumps(value, indent=1, sort_keys=True).encode("utf-8"))
 
     def unchanged(self, out: Path, inputs: str) -> dict[str, Any] | None:
-        """The last build of out, if its inputs are the same and its output is untouched."""
+        """The last build of out, if its inputs are the same and its output is untouched. Drops
+        the cache entries that a hand edit of the published site wrote through (see drop_shared)."""
         record = self.last.get(str(out.resolve()))
-        if record and record["inputs"] == inputs and out.is_dir() and tree_stamps(out) == record["outputs"]:
-            return record
+        if not record or not out.is_dir():
+            return None
+        stamps = tree_stamps(out)
+        if stamps == record["outputs"]:
+            return record if record["inputs"] == inputs else None
+        self.drop_shared(written_through(record["outputs"], stamps), out.stat().st_dev)
         return None
+
+    def drop_shared(self, inodes: set[int], device: int) -> None:
+        """Delete what in .build/ is the same file as a published file written in place: many
+        published files are hard links into the caches (the build itself only ever replaces a
+        file, never writes through one), so the edit is in the cache entry too, and the build
+        would publish it again. A cache entry that is a folder named by its key goes whole (one of
+        its files missing would make it wrong, not missing); each cache makes a missing entry anew."""
+        if not inodes:
+            return
+        doomed: set[Path] = set()
+        for directory, _, names in os.walk(self.folder):
+            for name in names:
+                path = Path(directory, name)
+                stat = path.lstat()
+                if stat.st_ino in inodes and stat.st_dev == device:
+                    keyed = [p for p in path.relative_to(self.folder).parents if KEY_NAME.fullmatch(p.name)]
+                    doomed.add(self.folder / keyed[-1] if keyed else path)  # the outermost keyed folder
+        for path in sorted(doomed):
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
 
     def save(self, out: Path, inputs: str, figure_keys: dict[str, str], pages: int) -> None:
         self.figure_keys = figure_keys
@@ -91,14 +121,26 @@ class BuildState:
 
 
 def tree_stamps(folder: Path) -> dict[str, str]:
-    """ "mtime_ns:size" of every file under folder: what tells that a published site is as the last
-    build left it. Content digests would say no more (the input hashes, too, trust an unchanged
-    mtime and size) and would read the whole site after each build: 650 MB at the full corpus."""
+    """ "mtime_ns:size:inode" of every file under folder: what tells that a published site is as
+    the last build left it. Content digests would say no more (the input hashes, too, trust an
+    unchanged mtime and size) and would read the whole site after each build: 650 MB at the full
+    corpus. The inode tells a file replaced from one written in place (written_through)."""
     stamps = {}
     for label, path in fingerprint.walk_files(str(folder)):
         stat = os.stat(path)
-        stamps[label] = f"{stat.st_mtime_ns}:{stat.st_size}"
+        stamps[label] = f"{stat.st_mtime_ns}:{stat.st_size}:{stat.st_ino}"
     return stamps
+
+
+def written_through(recorded: Mapping[str, str], stamps: Mapping[str, str]) -> set[int]:
+    """The inodes of the files whose mtime or size changed since recorded while their inode did
+    not: written in place, not replaced (as editors that save by a rename do)."""
+    inodes = set()
+    for label, stamp in stamps.items():
+        before = recorded.get(label, "").split(":")
+        if stamp != recorded.get(label) and len(before) == 3 and before[2] == stamp.split(":")[2]:
+            inodes.add(int(before[2]))
+    return inodes
 
 
 def tree_digests(folder: Path) -> dict[str, str]:
