@@ -162,6 +162,24 @@ def test_imports_for_the_type_checker_alone_are_no_dependency(tmp_path):
     assert not [n for n in names if n.startswith(("pilotsite.analysis.textwork", "pilotsite.analysis.words"))]
 
 
+def test_import_statements_are_kept_by_content_between_builds(tmp_path):
+    """What a module imports is parsed once per content and kept (in .build/cache/imports.json):
+    a module edited is parsed anew, and what is kept is what a parse gives."""
+    from pilotsite.state.fingerprint import FileHashes, ImportStatements, import_statements
+
+    module = tmp_path / "module.py"
+    module.write_text("import json\n", encoding="utf-8")
+    first = ImportStatements(tmp_path / "imports.json", FileHashes(tmp_path / "hashes.json"))
+    assert first.of(module)["runtime"] == [["import", ["json"]]]
+    first.save()
+    module.write_text("import json\ndef f():\n    from pilotsite.analysis import words\n", encoding="utf-8")
+    later = ImportStatements(tmp_path / "imports.json", FileHashes(tmp_path / "hashes.json"))
+    assert ["from", "pilotsite.analysis", 0, ["words"]] in later.of(module)["runtime"]
+    assert later.of(module) == import_statements(module.read_text(encoding="utf-8"))
+    later.save()
+    assert len(json.loads((tmp_path / "imports.json").read_text(encoding="utf-8"))) == 1  # the old content's entry went
+
+
 def test_a_deleted_output_comes_back(built):
     before = tree_hashes(built / "_site")
     (built / "_site/figures/return-migrant-keywords/figure.svg").unlink()

@@ -8,6 +8,7 @@ the hash is always what is compared.
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import json
 import os
@@ -134,13 +135,62 @@ def module_file(name: str) -> Path | None:
     return None
 
 
+class ImportStatements:
+    """Each module's import statements (import_statements), by the module's content digest and
+    kept in a JSON file between builds: parsing every module the analyses import again took about a
+    third of a second of every build. Without a file (remember_imports not called) nothing is kept."""
+
+    def __init__(self, state_file: Path | None = None, hashes: FileHashes | None = None):
+        self.state_file, self.hashes = state_file, hashes
+        self.saved: dict[str, Any] = {}
+        if state_file is not None:
+            with contextlib.suppress(FileNotFoundError, ValueError):
+                self.saved = json.loads(state_file.read_text(encoding="utf-8"))
+        self.used: dict[str, Any] = {}
+
+    def of(self, path: Path) -> dict[str, Any]:
+        if self.hashes is None:
+            return import_statements(path.read_text(encoding="utf-8"))
+        digest = self.hashes.sha256(path)
+        found = self.used[digest] = self.saved.get(digest) or import_statements(path.read_text(encoding="utf-8"))
+        return found
+
+    def save(self) -> None:
+        if self.state_file is not None and self.used != self.saved:
+            write_atomic(self.state_file, canonical_json(self.used).encode("utf-8"))
+
+
+_STATEMENTS = ImportStatements()
+
+
+def remember_imports(state_file: Path, hashes: FileHashes) -> ImportStatements:
+    """Keep modules' import statements in state_file from now on; save() the returned memo."""
+    global _STATEMENTS
+    _STATEMENTS = ImportStatements(state_file, hashes)
+    return _STATEMENTS
+
+
+def import_statements(source: str) -> dict[str, Any]:
+    """A module's imports that run (runtime_nodes), each ["import", [names]] or ["from", module or
+    "", level, [names]], and the names its top level takes from other modules (name -> module)."""
+    tree = ast.parse(source)
+    runtime: list[list[Any]] = []
+    for node in runtime_nodes(tree):
+        if isinstance(node, ast.Import):
+            runtime.append(["import", [alias.name for alias in node.names]])
+        elif isinstance(node, ast.ImportFrom):
+            runtime.append(["from", node.module or "", node.level, [alias.name for alias in node.names]])
+    top: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            top.update((alias.asname or alias.name, node.module) for alias in node.names)
+    return {"runtime": runtime, "top": top}
+
+
 @cache
 def reexported(path: Path) -> dict[str, str]:
     """The names a module takes, at its top level, from other modules: name -> that module."""
-    found: dict[str, str] = {}
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.update((alias.asname or alias.name, node.module) for alias in node.names)
+    found: dict[str, str] = _STATEMENTS.of(path)["top"]
     return found
 
 
@@ -156,23 +206,24 @@ def imported_modules(path: Path, package: str | None) -> tuple[frozenset[str], f
     """
     names: set[str] = set()
     leaves: set[str] = set()
-    for node in runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level and package:
-                base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                module = ".".join(base + ([node.module] if node.module else []))
-            else:
-                module = node.module or ""
-            source = module_file(module)
-            passed_on = reexported(source) if source is not None and source.name != "__init__.py" else {}
-            if passed_on and all(alias.name in passed_on for alias in node.names):
-                leaves.add(module)
-                names.update(passed_on[alias.name] for alias in node.names)
-                continue
-            names.add(module)
-            names.update(f"{module}.{alias.name}" for alias in node.names)  # "from pilotsite import text"
+    for statement in _STATEMENTS.of(path)["runtime"]:
+        if statement[0] == "import":
+            names.update(statement[1])
+            continue
+        _, imported, level, aliases = statement
+        if level and package:
+            base = package.split(".")[: len(package.split(".")) - level + 1]
+            module = ".".join(base + ([imported] if imported else []))
+        else:
+            module = imported
+        source = module_file(module)
+        passed_on = reexported(source) if source is not None and source.name != "__init__.py" else {}
+        if passed_on and all(name in passed_on for name in aliases):
+            leaves.add(module)
+            names.update(passed_on[name] for name in aliases)
+            continue
+        names.add(module)
+        names.update(f"{module}.{name}" for name in aliases)  # "from pilotsite import text"
     return frozenset(names), frozenset(leaves)
 
 
