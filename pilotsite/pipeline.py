@@ -212,7 +212,7 @@ def draw_figures(build: Build, catalog: Catalog, analyses: Analyses) -> Drawn:
     components: dict[str, dict[str, str]] = {}
     stale: list[Figure] = []
     reasons: dict[str, list[str]] = {}
-    imports = fingerprint.remember_imports(build.work.cache("imports.json"), build.state.hashes)
+    fingerprint.remember_imports(build.state.imports)
     for figure in analyses.figures:
         parts = fingerprint.figure_components(
             figure_id=figure.id,
@@ -240,7 +240,6 @@ def draw_figures(build: Build, catalog: Catalog, analyses: Analyses) -> Drawn:
             stale.append(figure)
         else:
             build.detail(f"      from the cache: {figure.id} (key {key[:12]})")
-    imports.save()
     with build.progress.task("drawing figures", len(stale), "figures") as advance:
         computed = compute_figures(stale, catalog, build.jobs, advance)
     for figure, files in computed:

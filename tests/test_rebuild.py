@@ -163,7 +163,7 @@ def test_imports_for_the_type_checker_alone_are_no_dependency(tmp_path):
 
 
 def test_import_statements_are_kept_by_content_between_builds(tmp_path):
-    """What a module imports is parsed once per content and kept (in .build/cache/imports.json):
+    """What a module imports is parsed once per content and kept (in .build/imports.json):
     a module edited is parsed anew, and what is kept is what a parse gives."""
     from pilotsite.state.fingerprint import FileHashes, ImportStatements, import_statements
 

@@ -138,7 +138,8 @@ def module_file(name: str) -> Path | None:
 class ImportStatements:
     """Each module's import statements (import_statements), by the module's content digest and
     kept in a JSON file between builds: parsing every module the analyses import again took about a
-    third of a second of every build. Without a file (remember_imports not called) nothing is kept."""
+    third of a second of every build. Without a file nothing is kept (and without remember_imports,
+    nothing is remembered between builds)."""
 
     def __init__(self, state_file: Path | None = None, hashes: FileHashes | None = None):
         self.state_file, self.hashes = state_file, hashes
@@ -163,11 +164,10 @@ class ImportStatements:
 _STATEMENTS = ImportStatements()
 
 
-def remember_imports(state_file: Path, hashes: FileHashes) -> ImportStatements:
-    """Keep modules' import statements in state_file from now on; save() the returned memo."""
+def remember_imports(memo: ImportStatements) -> None:
+    """Take modules' import statements from memo (and keep them there) from now on."""
     global _STATEMENTS
-    _STATEMENTS = ImportStatements(state_file, hashes)
-    return _STATEMENTS
+    _STATEMENTS = memo
 
 
 def import_statements(source: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import re
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,11 @@ class BuildState:
         self.hashes = fingerprint.FileHashes(self.folder / "hashes.json")
         self.last: dict[str, dict[str, Any]] = self._read("last-build.json")  # out folder -> its last build
         self.figure_keys: dict[str, str] = self._read("figures.json")
+
+    @cached_property
+    def imports(self) -> fingerprint.ImportStatements:
+        """What each module imports, by its content: saved with the rest, after a build succeeded."""
+        return fingerprint.ImportStatements(self.folder / "imports.json", self.hashes)
 
     def _read(self, name: str) -> dict[str, Any]:
         try:
@@ -118,6 +124,8 @@ class BuildState:
         }
         self._write("last-build.json", self.last)
         self.hashes.save()
+        if "imports" in self.__dict__:  # made (cached_property) by a build that checked its figures
+            self.imports.save()
 
 
 def tree_stamps(folder: Path) -> dict[str, str]:
