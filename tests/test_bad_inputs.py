@@ -346,6 +346,31 @@ def test_bad_input_is_reported_and_nothing_is_touched(project, tmp_path, case):
     assert not MARKER.exists(), "a YAML tag was executed"
 
 
+def test_yaml_is_read_as_pyyaml_reads_it_and_refused_with_its_messages(monkeypatch):
+    """parse_yaml and key_lines take libyaml's parser, for speed: for every YAML file of the project
+    they give what PyYAML's own parser gives, and for a broken text, its message and line."""
+    import yaml
+
+    from conftest import ROOT
+    from pilotsite.errors import BuildError
+    from pilotsite.inputs import schemas
+
+    assert schemas.FAST_LOADER is yaml.CSafeLoader  # PyYAML's wheels come with libyaml: else nothing is faster
+
+    def read(text: str) -> tuple[object, dict]:
+        try:
+            return schemas.parse_yaml(text, "x.yaml"), schemas.key_lines(text)
+        except BuildError as error:
+            return [(p.message, p.line) for p in error.problems], {}
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "data").rglob("*.yaml"))]
+    texts += ["a: [1, 2\nb: 3\n", "a: 1\n\tb: 2\n", "a: !!python/object/apply:os.system [ls]\n", "a: 'open\n"]
+    fast = [read(text) for text in texts]
+    monkeypatch.setattr(schemas, "FAST_LOADER", yaml.SafeLoader)
+    assert fast == [read(text) for text in texts]
+    assert all(isinstance(messages, list) for messages, _ in fast[-4:])  # each broken text refused
+
+
 def test_debug_shows_the_traceback(project, tmp_path):
     backup = tmp_path / "backup"
     shutil.copytree(project / "data", backup / "data")

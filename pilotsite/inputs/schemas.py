@@ -7,6 +7,7 @@ problem is reported with the line of the offending key, the value found and what
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from typing import Annotated, Literal, Self, TypeVar
@@ -230,8 +231,25 @@ class TrendsConfig(Strict):
     adopters: Text = "province"  # the column whose values adopt a term (the local texts' provinces)
 
 
+# libyaml's parser where PyYAML has it (its wheels do): a build parses about 70 KB of YAML, twice
+# (parse_yaml, key_lines), which took PyYAML's Python parser half a second and takes libyaml's 15 ms.
+# Both build the same data with the same safe constructor. PyYAML's own parser reads what libyaml
+# finds wrong (its messages, and their lines, are the ones users see), and what the two would judge
+# differently: a text with a tab (PyYAML refuses one inside a plain value, libyaml takes it) or a
+# character PyYAML refuses to read at all. (libyaml still takes a few texts PyYAML refuses, valid
+# YAML all: a "? " inside a flow value, as in [a? , b], is part of the value, not a key.)
+FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def fast_yaml(text: str) -> bool:
+    return FAST_LOADER is not yaml.SafeLoader and "\t" not in text and not yaml.reader.Reader.NON_PRINTABLE.search(text)
+
+
 def parse_yaml(text: str, label: str) -> object:
     """Safe YAML: only plain data; a Python tag or a syntax error is a problem with its line."""
+    if fast_yaml(text):
+        with contextlib.suppress(yaml.YAMLError):
+            return yaml.load(text, Loader=FAST_LOADER)
     try:
         return yaml.safe_load(text)
     except yaml.constructor.ConstructorError as exc:
@@ -272,10 +290,13 @@ def key_lines(text: str) -> dict[KeyPath, int]:
             for index, item in enumerate(node.value):
                 walk(item, path + (index,))
 
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return lines
+    root = None
+    for loader in (FAST_LOADER, yaml.SafeLoader) if fast_yaml(text) else (yaml.SafeLoader,):
+        try:
+            root = yaml.compose(text, Loader=loader)
+            break
+        except yaml.YAMLError:
+            continue
     if root is not None:
         walk(root, ())
     return lines
