@@ -64,6 +64,26 @@ def test_noop_rebuild_runs_nothing_and_changes_no_byte(built):
     assert tree_hashes(built / "_site") == before
 
 
+def test_a_project_copied_or_moved_with_its_build_state_is_built_where_it_lands(built, tmp_path):
+    """The build state names the project's files relative to it, and page keys its paths: a copy
+    that keeps mtimes (cp -a, rsync -a), or the project moved, builds nothing anew."""
+    before = tree_hashes(built / "_site")
+    copied = tmp_path / "elsewhere" / "copied"
+    copied.parent.mkdir()
+    subprocess.run(["cp", "-a", str(built), str(copied)], check=True)
+    assert "Nothing changed" in run_build(copied).stdout
+    moved = built.rename(tmp_path / "moved")
+    assert "Nothing changed" in run_build(moved).stdout
+    edit_locator(copied, "(edited)")
+    edit_locator(moved, "(edited)")
+    for project in (copied, moved):
+        run_build(project)
+        assert "changes/index" in report(project)["pages_rendered"]
+    # the same page keys in both places (a key that named where the project is would re-make every page)
+    assert sorted(os.listdir(copied / ".build/cache/sources")) == sorted(os.listdir(moved / ".build/cache/sources"))
+    assert tree_hashes(copied / "_site") == tree_hashes(moved / "_site") != before
+
+
 def test_rebuild_from_cache_alone_draws_nothing(built):
     """With the quick no-op record gone, every figure still comes from the content-hashed cache."""
     before = tree_hashes(built / "_site")

@@ -7,6 +7,7 @@ every ASCII punctuation character.
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
 import io
 import json
@@ -15,8 +16,8 @@ import pickle
 import re
 import string
 from collections.abc import Iterable
-from functools import lru_cache
-from pathlib import Path
+from functools import cached_property, lru_cache
+from pathlib import Path, PosixPath, PurePosixPath
 from typing import Any
 
 import jinja2
@@ -196,21 +197,36 @@ def templates_digest(site_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def source_key(templates: str, page: Page, settings: SiteSettings) -> str | None:
-    """The content key of a page's .qmd: its template digest and its pickled model.
+def source_key(templates: str, page: Page, settings_digest: str, root: Path | None = None) -> str | None:
+    """The content key of a page's .qmd: its template digest, the digest of the site's settings
+    (settings_digest: pickled once, not with each page, whose pickle it would make 70 KB longer)
+    and its pickled model (its paths relative to the project's root). A page that cannot be
+    pickled has no key."""
+    data = pickled(page, root)
+    return hashlib.sha256(f"{templates}\n{settings_digest}\n".encode() + data).hexdigest() if data else None
 
-    The pickler runs without its memo ("fast" mode), so an object shared in several places is
-    written out each time: equal pages pickle to equal bytes however their objects were made
-    (computed in this build, or read back from a cache). A page that cannot be pickled has no key.
-    """
+
+def pickled(value: object, root: Path | None = None) -> bytes | None:
+    """value pickled without the pickler's memo ("fast" mode), so an object shared in several
+    places is written out each time: equal values pickle to equal bytes however their objects were
+    made (computed in this build, or read back from a cache). A path under root is pickled relative
+    to it, so a project copied or moved keeps its keys. None where it cannot be pickled."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
     pickler.fast = True
+    if root is not None:
+        prefix = os.path.abspath(root) + os.sep
+
+        def relative(path: PosixPath) -> tuple[type, tuple[str]]:
+            text = str(path)  # a relative path stays a PosixPath: only one under root becomes a PurePosixPath
+            return (PurePosixPath, (text[len(prefix) :],)) if text.startswith(prefix) else (PosixPath, (text,))
+
+        pickler.dispatch_table = copyreg.dispatch_table | {PosixPath: relative}
     try:
-        pickler.dump((page, settings))
+        pickler.dump(value)
     except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
         return None
-    return hashlib.sha256(templates.encode() + buffer.getvalue()).hexdigest()
+    return buffer.getvalue()
 
 
 class SourceWriter:
@@ -250,11 +266,18 @@ class SourceWriter:
             return self.precomputed.pop(page.path)
         if self.source_cache is None:
             return None
+        if self.settings_digest is None:
+            return None
         if page.key_hint:  # everything the page shows, named by its maker (see Page.key_hint)
             return hashlib.sha256(
-                f"{self.templates}\n{page.template}\n{page.key_hint}".encode() + pickle.dumps(self.settings, protocol=5)
+                f"{self.templates}\n{page.template}\n{page.key_hint}\n{self.settings_digest}".encode()
             ).hexdigest()
-        return source_key(self.templates, page, self.settings)
+        return source_key(self.templates, page, self.settings_digest, self.model.project.root)
+
+    @cached_property
+    def settings_digest(self) -> str | None:
+        data = pickled(self.settings)
+        return hashlib.sha256(data).hexdigest() if data else None
 
     def target(self, path: str) -> Path:
         """Where a page's source goes; its folder made once."""

@@ -92,8 +92,10 @@ def canonical_json(value: object) -> str:
 class FileHashes:
     """SHA-256 of files, remembered with (mtime_ns, size) so unchanged files are not re-read."""
 
-    def __init__(self, state_file: Path):
+    def __init__(self, state_file: Path, root: Path | None = None):
         self.state_file = state_file
+        # files under root are known by their path relative to it: a folder copied or moved keeps them
+        self.prefix = os.path.abspath(root) + os.sep if root is not None else None
         self.known: dict[str, list[Any]]  # path -> [mtime_ns, size, digest], as last saved (JSON)
         try:
             self.known = json.loads(state_file.read_text(encoding="utf-8"))
@@ -104,6 +106,8 @@ class FileHashes:
     def sha256(self, path: Path | str) -> str:
         key = os.path.abspath(path)  # no syscalls, unlike resolve(): this runs for every input file
         stat = os.stat(key)
+        if self.prefix is not None and key.startswith(self.prefix):
+            key = key[len(self.prefix) :]
         stamp = [stat.st_mtime_ns, stat.st_size]
         record = self.known.get(key)
         digest = record[2] if record and record[:2] == stamp else sha256_file(path)

@@ -7,12 +7,13 @@ before (and instead of) pandas and matplotlib.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -60,7 +61,7 @@ class BuildState:
 
     def __init__(self, work: Workspace):
         self.folder = work.root
-        self.hashes = fingerprint.FileHashes(self.folder / "hashes.json")
+        self.hashes = fingerprint.FileHashes(self.folder / "hashes.json", root=self.folder.parent)
         self.last: dict[str, dict[str, Any]] = self._read("last-build.json")  # out folder -> its last build
         self.figure_keys: dict[str, str] = self._read("figures.json")
 
@@ -82,21 +83,31 @@ class BuildState:
     def unchanged(self, out: Path, inputs: str) -> dict[str, Any] | None:
         """The last build of out, if its inputs are the same and its output is untouched. Drops
         the cache entries that a hand edit of the published site wrote through (see drop_shared)."""
-        record = self.last.get(str(out.resolve()))
+        record = self.last.get(self.out_key(out))
         if not record or not out.is_dir():
             return None
         stamps = tree_stamps(out)
         if stamps == record["outputs"]:
             return record if record["inputs"] == inputs else None
-        self.drop_shared(written_through(record["outputs"], stamps), out.stat().st_dev)
+        self.drop_shared(
+            shared_inodes(out, (label for label, stamp in stamps.items() if record["outputs"].get(label) != stamp))
+        )
         return None
 
-    def drop_shared(self, inodes: set[int], device: int) -> None:
-        """Delete what in .build/ is the same file as a published file written in place: many
-        published files are hard links into the caches (the build itself only ever replaces a
-        file, never writes through one), so the edit is in the cache entry too, and the build
-        would publish it again. A cache entry that is a folder named by its key goes whole (one of
-        its files missing would make it wrong, not missing); each cache makes a missing entry anew."""
+    def out_key(self, out: Path) -> str:
+        """An output folder as the record names it: relative to the project when inside it, so that
+        a project copied or moved with its .build/ (cp -a and rsync -a keep mtimes) is known where
+        it lands, and its first build there is a no-op."""
+        resolved, project = out.resolve(), self.folder.parent.resolve()
+        return resolved.relative_to(project).as_posix() if resolved.is_relative_to(project) else str(resolved)
+
+    def drop_shared(self, inodes: set[tuple[int, int]]) -> None:
+        """Delete what in .build/ is the same file (device, inode) as a published file changed by
+        hand: many published files are hard links into the caches, and the build itself only ever
+        replaces a file, never writes through one, so a changed file that is still such a link was
+        written in place, and the edit is in the cache entry too, which the build would publish
+        again. A cache entry that is a folder named by its key goes whole (one of its files missing
+        would make it wrong, not missing); each cache makes a missing entry anew."""
         if not inodes:
             return
         doomed: set[Path] = set()
@@ -104,7 +115,7 @@ class BuildState:
             for name in names:
                 path = Path(directory, name)
                 stat = path.lstat()
-                if stat.st_ino in inodes and stat.st_dev == device:
+                if (stat.st_dev, stat.st_ino) in inodes:
                     keyed = [p for p in path.relative_to(self.folder).parents if KEY_NAME.fullmatch(p.name)]
                     doomed.add(self.folder / keyed[-1] if keyed else path)  # the outermost keyed folder
         for path in sorted(doomed):
@@ -116,7 +127,7 @@ class BuildState:
     def save(self, out: Path, inputs: str, figure_keys: dict[str, str], pages: int) -> None:
         self.figure_keys = figure_keys
         self._write("figures.json", figure_keys)
-        self.last[str(out.resolve())] = {
+        self.last[self.out_key(out)] = {
             "inputs": inputs,
             "outputs": tree_stamps(out),
             "figures": len(figure_keys),
@@ -129,25 +140,26 @@ class BuildState:
 
 
 def tree_stamps(folder: Path) -> dict[str, str]:
-    """ "mtime_ns:size:inode" of every file under folder: what tells that a published site is as
-    the last build left it. Content digests would say no more (the input hashes, too, trust an
-    unchanged mtime and size) and would read the whole site after each build: 650 MB at the full
-    corpus. The inode tells a file replaced from one written in place (written_through)."""
+    """ "mtime_ns:size" of every file under folder: what tells that a published site is as the last
+    build left it. Content digests would say no more (the input hashes, too, trust an unchanged
+    mtime and size) and would read the whole site after each build: 650 MB at the full corpus.
+    A copy that keeps mtimes (cp -a, rsync -a) keeps the stamps: a project copied is built."""
     stamps = {}
     for label, path in fingerprint.walk_files(str(folder)):
         stat = os.stat(path)
-        stamps[label] = f"{stat.st_mtime_ns}:{stat.st_size}:{stat.st_ino}"
+        stamps[label] = f"{stat.st_mtime_ns}:{stat.st_size}"
     return stamps
 
 
-def written_through(recorded: Mapping[str, str], stamps: Mapping[str, str]) -> set[int]:
-    """The inodes of the files whose mtime or size changed since recorded while their inode did
-    not: written in place, not replaced (as editors that save by a rename do)."""
+def shared_inodes(folder: Path, labels: Iterable[str]) -> set[tuple[int, int]]:
+    """(device, inode) of each of these files under folder that is a hard link, that is the same
+    file as another (a cache entry, for the published site)."""
     inodes = set()
-    for label, stamp in stamps.items():
-        before = recorded.get(label, "").split(":")
-        if stamp != recorded.get(label) and len(before) == 3 and before[2] == stamp.split(":")[2]:
-            inodes.add(int(before[2]))
+    for label in labels:
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            stat = (folder / label).lstat()
+            if stat.st_nlink > 1:
+                inodes.add((stat.st_dev, stat.st_ino))
     return inodes
 
 
