@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import build as build_module
-from conftest import ROOT, cited_entry, copy_project, figure_count, run_build, tree_hashes
+from conftest import ROOT, cited_entry, copy_built, copy_project, figure_count, run_build, tree_hashes
 from pilotsite.inputs.timelines import quote_anchor
 from pilotsite.publishing.linkcheck import broken_links
 
@@ -162,14 +162,15 @@ def test_two_clean_builds_are_byte_identical(built_site, tmp_path):
     assert tree_hashes(root / "public") == tree_hashes(built_site)
 
 
-def test_failed_build_leaves_published_site_untouched(project_copy, tmp_path):
+def test_failed_build_leaves_published_site_untouched(built_project, tmp_path):
+    project = copy_built(built_project, tmp_path / "project")
     out = tmp_path / "_site"
-    build_module.build(project_copy, out, renderer="embedded")
+    build_module.build(project, out, renderer="embedded")
     before = tree_hashes(out)
-    csv = project_copy / "data/reported/return-migrant-entrepreneurship/tool-types.csv"
+    csv = project / "data/reported/return-migrant-entrepreneurship/tool-types.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace("50.82", "50,82"), encoding="utf-8")
     with pytest.raises(build_module.BuildError, match="tool-types.csv, line 2"):
-        build_module.build(project_copy, out, renderer="embedded")
+        build_module.build(project, out, renderer="embedded")
     assert tree_hashes(out) == before
     # no staging or previous copy; only the output folder's lock file (locking.py), which never blocks once released
     assert sorted(p.name for p in tmp_path.glob("._site.*")) == ["._site.lock", "._site.lock.owner"]
