@@ -71,11 +71,16 @@ def run_build(root: Path, *args: str, check: bool = True) -> subprocess.Complete
 
 
 @pytest.fixture(scope="session")
-def built_project(tmp_path_factory) -> Path:
-    """A project copy with the default site built into <copy>/_site."""
+def first_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """A fresh project copy built the README's way (python build.py), and what that printed."""
     root = copy_project(tmp_path_factory.mktemp("default") / "project")
-    run_build(root)
-    return root
+    return root, run_build(root)
+
+
+@pytest.fixture(scope="session")
+def built_project(first_build) -> Path:
+    """A project copy with the default site built into <copy>/_site."""
+    return first_build[0]
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, discard, interruptible, run_build, tree_hashes
+from conftest import copy_built, discard, interruptible, run_build, tree_hashes
 
 REPORTED = "data/reported/return-migrant-entrepreneurship"
 EVENTS = "data/timelines/events.csv"
@@ -305,9 +305,8 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("bad-inputs") / "project")
-    run_build(root)
+def project(built_project, tmp_path_factory) -> Path:
+    root = copy_built(built_project, tmp_path_factory.mktemp("bad-inputs") / "project")
     yield root
     discard(root.parent)
 

@@ -28,9 +28,9 @@ def figure_ids(site: Path) -> list[str]:
     return sorted(p.name for p in (site / "figures").iterdir() if p.is_dir())
 
 
-def test_readme_command_builds_without_warnings(tmp_path):
-    root = copy_project(tmp_path / "project")
-    result = run_build(root)
+def test_readme_command_builds_without_warnings(first_build):
+    """The suite's own first build: python build.py in a fresh copy of the project."""
+    root, result = first_build
     assert result.stderr == ""  # no warnings of any kind (fonts, jieba, pandoc)
     pages = len(list((root / "_site").rglob("*.html")))
     assert "[1/7]" in result.stdout and f"Done: {pages} pages written" in result.stdout

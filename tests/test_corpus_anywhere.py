@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import shutil
 
-from conftest import ROOT, run_build
+from conftest import ROOT, copy_built, run_build
 from pilotsite.preview import snapshot
 
 SAMPLE = ROOT / "data/corpora/cn-regulations-sample"
@@ -31,14 +31,14 @@ def add_text(corpus, text_id: str) -> None:
         csv.DictWriter(handle, fieldnames=header, lineterminator="\n").writerow(row)
 
 
-def test_a_corpus_outside_the_project_is_watched_checked_and_rebuilt(project_copy, tmp_path):
+def test_a_corpus_outside_the_project_is_watched_checked_and_rebuilt(built_project, tmp_path):
+    project_copy = copy_built(built_project, tmp_path / "project")
     corpus = tmp_path / "elsewhere" / "regulations"
     shutil.copytree(SAMPLE, corpus)
     config = project_copy / "data/corpora.yaml"
-    config.write_text(
-        f"corpora:\n  - id: cn-regulations\n    title: Regulations kept elsewhere\n    path: {corpus}\n",
-        encoding="utf-8",
-    )
+    settings = config.read_text(encoding="utf-8")
+    assert "path: data/corpora/cn-regulations-sample\n" in settings
+    config.write_text(settings.replace("path: data/corpora/cn-regulations-sample", f"path: {corpus}"), encoding="utf-8")
     run_build(project_copy)
     page = project_copy / "_site/corpus/cn-regulations/texts/added-0001/index.html"
     assert not page.exists()

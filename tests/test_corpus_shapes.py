@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project, discard, run_build, write_corpus
+from conftest import ROOT, copy_built, discard, run_build, write_corpus
 from pilotsite.errors import BuildError
 from pilotsite.inputs.corpus import load_corpora
 from pilotsite.inputs.project import open_project
@@ -27,9 +27,10 @@ def sample_texts(count: int) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def odd_site(tmp_path_factory) -> Path:
-    """A project whose corpora.yaml names two corpora of odd shapes, built once."""
-    root = copy_project(tmp_path_factory.mktemp("shapes") / "project")
+def odd_site(built_project, tmp_path_factory) -> Path:
+    """A project whose corpora.yaml names two corpora of odd shapes (in place of the shipped
+    sample), built once, from a copy of the built default project."""
+    root = copy_built(built_project, tmp_path_factory.mktemp("shapes") / "project")
     texts = sample_texts(14)
     # One level, one region (declared with three), no dates, extra columns, columns in another order.
     one = root / "data/corpora/one-region"
