@@ -356,7 +356,13 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
         if build.renderer == "embedded"
         else None
     )
-    spec = embedded.RenderSpec(settings, site_templates(catalog.project.site), build.renderer == "embedded", model.nav)
+    spec = embedded.RenderSpec(
+        settings,
+        site_templates(catalog.project.site),
+        build.renderer == "embedded",
+        model.nav,
+        str(work.cache("templates")),
+    )
     stage = TextStage(catalog, writer, renderer, spec, work.cache(), build.jobs, build.scheduler, build.progress)
     build.clock.start("text pages")
     model.corpus_evidence = {c.id: stage.run(c, evidence_items(model, c)) for c in catalog.corpora.values()}

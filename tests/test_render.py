@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pilotsite.rendering.embedded import pandoc_to_html, raw_html_only, split_front_matter
 
 
@@ -61,3 +63,27 @@ def test_a_template_error_in_a_page_rendered_by_the_workers_is_reported_as_the_b
         assert expected in result.stderr and "Traceback" not in result.stderr, result.stderr
         assert "build: build:" not in result.stderr
         assert not (root / "_site").exists()
+
+
+def test_templates_the_workers_compiled_are_kept_for_the_next_builds_workers(built_project, monkeypatch):
+    """Every build forks the workers that render its pages (rendering/in_workers.py), which would
+    compile every template again; the build keeps what they compiled in .build/cache/templates, by
+    each template's source, and a new environment over it loads them without compiling."""
+    import jinja2
+
+    from pilotsite.pages.sources import site_templates, template_environment
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("compiled again")
+
+    templates = site_templates(built_project / "site")
+    env = template_environment(None, built_project / ".build/cache/templates", templates=templates)
+    monkeypatch.setattr(jinja2.Environment, "compile", refuse)
+    for name in ("figure.qmd.j2", "version.qmd.j2", "document.qmd.j2", "base.qmd.j2", "_macros.html.j2"):
+        assert env.get_template(name).render  # from the kept bytecode
+    # an edited template is compiled again: the bytecode is kept by source
+    edited = tuple((name, source + "\n" if name == "figure.qmd.j2" else source) for name, source in templates)
+    with pytest.raises(AssertionError, match="compiled again"):
+        template_environment(None, built_project / ".build/cache/templates", templates=edited).get_template(
+            "figure.qmd.j2"
+        )

@@ -142,9 +142,10 @@ def site_templates(site_dir: Path) -> tuple[tuple[str, str], ...]:
 
 
 @lru_cache(maxsize=2)
-def templates_from_sources(templates: tuple[tuple[str, str], ...]) -> jinja2.Environment:
-    """An environment over templates given as text (see site_templates), compiled once per process."""
-    return template_environment(None, templates=templates)
+def templates_from_sources(templates: tuple[tuple[str, str], ...], cache_dir: str = "") -> jinja2.Environment:
+    """An environment over templates given as text (see site_templates), compiled once per process;
+    with cache_dir, compiled once (Jinja2 keeps the bytecode there by each template's source)."""
+    return template_environment(None, Path(cache_dir) if cache_dir else None, templates=templates)
 
 
 def template_environment(

@@ -113,6 +113,10 @@ class RenderSpec:
     templates: tuple[tuple[str, str], ...]  # (name, source) of site/templates and site/layouts
     html: bool  # also the finished HTML (the embedded renderer); else only the sources, for Quarto
     nav: tuple[tuple[str, str], ...] = ()  # the site navigation (SiteModel.nav)
+    # where compiled templates are kept (the build's .build/cache/templates): each build's worker
+    # processes would otherwise compile every template again; unused where it is not a folder (a
+    # cluster's machine)
+    template_cache: str = ""
 
 
 class BodyCache:
@@ -148,7 +152,7 @@ def render_pages(
     """(path, .qmd source, finished HTML or None) of each page: Jinja2, then one pandoc run for
     all the bodies (or those not in `bodies`, the cache), then the layout. Runs in the build or
     in a worker process or on a cluster."""
-    env = templates_from_sources(spec.templates)
+    env = templates_from_sources(spec.templates, spec.template_cache if os.path.isdir(spec.template_cache) else "")
     sources = [
         env.get_template(p.template).render(page=p, ctx=p.context, site=TemplateSite(spec.settings, p.language))
         for p in pages
