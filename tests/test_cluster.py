@@ -23,6 +23,19 @@ pytest.importorskip("dask.distributed")
 DASK = Path(sys.executable).with_name("dask")
 
 
+def scheduler_address(scheduler_file: Path) -> str:
+    """The address in the file the scheduler writes once it listens: waited for until it holds
+    its JSON whole (the scheduler writes it in place, so it can be found empty or cut)."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            return json.loads(scheduler_file.read_text(encoding="utf-8"))["address"]
+        except (FileNotFoundError, json.JSONDecodeError, KeyError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 @contextmanager
 def cluster(tmp_path: Path, worker_path: str | None):
     """A scheduler and two single-threaded worker processes on 127.0.0.1; yields the address."""
@@ -48,10 +61,7 @@ def cluster(tmp_path: Path, worker_path: str | None):
         )
     ]
     try:
-        deadline = time.monotonic() + 60
-        while not scheduler_file.is_file() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        address = json.loads(scheduler_file.read_text())["address"]
+        address = scheduler_address(scheduler_file)
         worker_env = clean | ({"PYTHONPATH": worker_path} if worker_path else {})
         processes.append(
             subprocess.Popen(
