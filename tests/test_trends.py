@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, discard, run_build, write_corpus
+from conftest import copy_built, discard, run_build, write_corpus
 
 # (id, level, province, date, text): which texts use which terms, and when, is the known answer.
 TEXTS = [
@@ -36,8 +36,9 @@ diffusion: [河长制, 营商环境, 从未出现]
 
 
 @pytest.fixture(scope="module")
-def trends_site(tmp_path_factory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("trends") / "project")
+def trends_site(built_project, tmp_path_factory) -> Path:
+    """The built default project with two made corpora in place of the shipped sample."""
+    root = copy_built(built_project, tmp_path_factory.mktemp("trends") / "project")
     rows = [
         {
             "id": i,
