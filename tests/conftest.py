@@ -62,9 +62,23 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def run_build(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """python build.py in a project copy, as a user runs it."""
-    result = subprocess.run([sys.executable, "build.py", *args], cwd=root, capture_output=True, text=True)
+def untraced_env() -> dict[str, str]:
+    """The environment without coverage's variables: a process started with it is not measured
+    (.ci/run measures every Python process a test starts: pyproject.toml, patch = ["subprocess"],
+    hands each child COVERAGE_PROCESS_CONFIG)."""
+    return {name: value for name, value in _os.environ.items() if not name.startswith("COVERAGE_")}
+
+
+def run_build(root: Path, *args: str, check: bool = True, traced: bool = True) -> subprocess.CompletedProcess:
+    """python build.py in a project copy, as a user runs it; traced=False keeps it out of the
+    coverage measurement."""
+    result = subprocess.run(
+        [sys.executable, "build.py", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=None if traced else untraced_env(),
+    )
     if check:
         assert result.returncode == 0, result.stdout + result.stderr
     return result

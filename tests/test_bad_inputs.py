@@ -196,6 +196,17 @@ CASES = [
         ),
         ("data/corpora.yaml", "duplicate corpus id 'cn-regulations'"),
     ),
+    Case(
+        "document folder without its document.yaml",
+        lambda r: (r / DOC / "document.yaml").unlink(),
+        (f"{DOC}/document.yaml", "missing: the folder holds", "to withdraw a document, delete its whole folder"),
+    ),
+    Case("empty table", write_bytes(EVENTS, b""), (EVENTS, "line 1", "the file is empty; expected a header row")),
+    Case(
+        "deleted lexicon file",
+        lambda r: (r / "data/lexicon/stopwords-en.txt").unlink(),
+        ("data/lexicon/stopwords-en.txt: file not found",),
+    ),
     Case("empty text", write_bytes(f"{DOC}/text.md", b"\n  \n"), (f"{DOC}/text.md", "the document text is empty")),
     Case(
         "GBK file without declaration",

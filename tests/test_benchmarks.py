@@ -6,15 +6,13 @@ nothing about what the tests check, and tracing its builds only slowed CI."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import ROOT, untraced_env
 
-# coverage measures a process started with its COVERAGE_PROCESS_CONFIG (pyproject.toml: patch = ["subprocess"])
-UNTRACED = {name: value for name, value in os.environ.items() if not name.startswith("COVERAGE_")}
+UNTRACED = untraced_env()
 
 
 def test_scale_benchmark_runs_quickly_and_prints_its_figures(tmp_path):

@@ -105,9 +105,16 @@ def row(text_id, file, level="local", region="east", tier="provincial"):
 def test_corpus_problems_are_all_reported(project_copy):
     make_corpus(
         project_copy,
-        [row("a", "texts/a.md"), row("a", "texts/b.md"), row("c", "texts/missing.md"), row("d", "texts/empty.md")],
+        [
+            row("a", "texts/a.md"),
+            row("a", "texts/b.md"),
+            row("c", "texts/missing.md"),
+            row("d", "texts/empty.md"),
+            row("e", "texts/garbled.md"),
+        ],
         {
             "texts/a.md": "第一条 试点。".encode(),
+            "texts/garbled.md": b"abc\xff\xfe",
             "texts/b.md": "第二条。".encode(),
             "texts/empty.md": b"  \n",
             "texts/orphan.md": "孤立。".encode(),
@@ -120,6 +127,14 @@ def test_corpus_problems_are_all_reported(project_copy):
     assert "line 4, column 'file': text file data/corpora/tiny/texts/missing.md does not exist" in message
     assert "data/corpora/tiny/texts/empty.md: the text is empty" in message
     assert "data/corpora/tiny/texts/orphan.md: text file has no row in metadata.csv" in message
+    assert "data/corpora/tiny/texts/garbled.md: neither UTF-8 nor GB18030: undecodable byte 0xff" in message
+
+
+def test_a_corpus_folder_without_metadata_is_named(project_copy):
+    make_corpus(project_copy, [row("a", "texts/a.md")], {"texts/a.md": "第一条 试点。".encode()})
+    (project_copy / "data/corpora/tiny/metadata.csv").unlink()
+    with pytest.raises(BuildError, match=r"data/corpora/tiny/metadata\.csv: not found \(a corpus folder holds"):
+        load_corpora(open_project(project_copy))
 
 
 def test_one_pass_segmentation_equals_segmenting_each_sentence():

@@ -176,6 +176,21 @@ def test_a_recorded_doi_is_in_every_citation_and_record(with_doi):
     assert others and not any("citation_doi" in (f / "index.html").read_text(encoding="utf-8") for f in others)
 
 
+def test_the_dois_are_read_from_data_dois_yaml_and_a_project_without_it_has_none(with_doi):
+    from pilotsite.inputs.dois import load_dois
+    from pilotsite.inputs.project import open_project
+
+    root, version = with_doi
+    assert load_dois(open_project(root)) == {(FIGURE, version): DOI}  # the resolver URL, read bare
+    dois = root / "data/dois.yaml"
+    kept = dois.read_text(encoding="utf-8")
+    try:
+        dois.unlink()  # an optional file: a project that has minted no DOI need not have it
+        assert load_dois(open_project(root)) == {}
+    finally:
+        dois.write_text(kept, encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     "written, expected",
     [

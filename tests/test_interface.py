@@ -67,6 +67,16 @@ def test_a_missing_catalogue_is_named(tmp_path):
         load_interface(tmp_path)
 
 
+def test_a_catalogue_that_is_not_a_mapping_is_refused_and_empty_descriptions_are_none(tmp_path):
+    write_catalogues(tmp_path, "- Figures\n- Data\n", "nav.figures: 图表\n")
+    with pytest.raises(BuildError, match=r"data/i18n/en\.yaml: expected a mapping of keys \(such as nav\.figures\)"):
+        load_interface(tmp_path)
+    write_catalogues(tmp_path, "nav.figures: Figures\n", "nav.figures: 图表\n")
+    (tmp_path / "data/i18n/analyses.zh.yaml").write_text("# none translated yet\n", encoding="utf-8")
+    # no description: the methods page shows each analysis's docstring, marked as not translated
+    assert load_interface(tmp_path).descriptions == (("zh", ()),)
+
+
 def test_a_key_that_no_catalogue_has_fails_naming_it():
     interface = load_interface(ROOT)
     with pytest.raises(BuildError, match=r"data/i18n/en\.yaml: no text for the key 'nav\.nowhere'"):
