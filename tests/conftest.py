@@ -24,6 +24,18 @@ if "PILOTSITE_TOKEN_CACHE" not in _os.environ:
     _atexit.register(shutil.rmtree, _os.environ["PILOTSITE_TOKEN_CACHE"], ignore_errors=True)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests marked long go first, longest first. pytest-xdist (-n auto, --dist loadfile in
+    pyproject.toml) hands each worker a whole test file at a time, in this order: a long test
+    started last would keep one worker busy while the other has nothing left."""
+
+    def seconds(item: pytest.Item) -> float:
+        long = item.get_closest_marker("long")
+        return long.kwargs["seconds"] if long else 0
+
+    items.sort(key=seconds, reverse=True)  # a stable sort: the others keep their order
+
+
 def tree_hashes(folder: Path) -> dict[str, str]:
     """SHA-256 of every file under folder, keyed by relative path."""
     return {

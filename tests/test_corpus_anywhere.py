@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import shutil
 
+import pytest
+
 from conftest import ROOT, copy_built, run_build
 from pilotsite.preview import snapshot
 
@@ -31,6 +33,7 @@ def add_text(corpus, text_id: str) -> None:
         csv.DictWriter(handle, fieldnames=header, lineterminator="\n").writerow(row)
 
 
+@pytest.mark.long(seconds=80)
 def test_a_corpus_outside_the_project_is_watched_checked_and_rebuilt(built_project, tmp_path):
     project_copy = copy_built(built_project, tmp_path / "project")
     corpus = tmp_path / "elsewhere" / "regulations"

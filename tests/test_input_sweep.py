@@ -21,6 +21,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, run_build, untraced_env
 from conftest import tree_hashes as digests
 
@@ -57,6 +59,7 @@ def figure_files(site_digests: dict[str, str]) -> dict[str, str]:
     }
 
 
+@pytest.mark.long(seconds=352)
 def test_every_damaged_input_builds_or_fails_plainly(tmp_path):
     base = copy_project(tmp_path / "base", texts=3)
     run_build(base, traced=False)
