@@ -17,12 +17,12 @@ import sys
 import zipfile
 import zlib
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import yaml
 
 from conftest import discard, locked_pins
+from pilotsite.inputs.corpus import Corpus
 from pilotsite.pages import bundle as bundle_module
 from pilotsite.pages.bundle import LOCK, ZIP_DATE, SourceFile, data_files, file_digest, zipped
 
@@ -215,12 +215,14 @@ def test_a_corpus_outside_the_project_moves_into_the_bundle(tmp_path):
         encoding="utf-8",
     )
     corpora = {
-        "far": SimpleNamespace(id="far", label="../shared/corpus"),
-        "unused": SimpleNamespace(id="unused", label="data/u"),
+        id_: Corpus(id_, id_, (root / label).resolve(), label, (), (), (), None, ())
+        for id_, label in (("far", "../shared/corpus"), ("unused", "data/u"))
     }
-    files, config = data_files(root, corpora, ("../shared/corpus/metadata.csv", "../shared/corpus/texts/a.txt"))
+    # the figure's inputs name the outside corpus's files as the site does (Corpus.home)
+    assert corpora["far"].files == ["data/corpora/far/metadata.csv"] and corpora["unused"].home == "data/u"
+    files, config = data_files(root, corpora, ("data/corpora/far/metadata.csv", "data/corpora/far/texts/a.txt"))
     assert set(files) == {"data/site.yaml", "data/corpora/far/metadata.csv", "data/corpora/far/texts/a.txt"}
-    assert files["data/corpora/far/texts/a.txt"] == root / "../shared/corpus/texts/a.txt"
+    assert files["data/corpora/far/texts/a.txt"] == shared / "texts/a.txt"
     assert yaml.safe_load(config) == {"corpora": [{"id": "far", "title": "Far", "path": "data/corpora/far"}]}
 
 

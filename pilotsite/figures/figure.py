@@ -136,6 +136,15 @@ class Catalog:
     trends: TrendsConfig | None = None  # data/trends.yaml, validated
     dois: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (figure id, version id) -> DOI: data/dois.yaml
 
+    def path(self, name: str) -> Path:
+        """The file an input name stands for: a corpus's (named under its home, wherever its
+        folder lies: Corpus.home) or the project's."""
+        for corpus in self.corpora.values():
+            found = corpus.locate(name)
+            if found is not None:
+                return found
+        return self.project.path(name)
+
 
 class Inputs:
     """A figure's view of the data; refuses anything the figure did not declare."""
@@ -158,7 +167,7 @@ class Inputs:
                 ]
             )
         self.read.add(path)
-        return self.catalog.project.path(path)
+        return self.catalog.path(path)
 
     def check_all_read(self) -> None:
         """Inputs must be exact both ways: a listed file the figure never reads would redraw it
@@ -229,7 +238,7 @@ class Inputs:
         self.require("data/lexicon/userdict.txt")
         texts = set(corpus.files)
         shaping = {
-            path: hashlib.sha256(self.catalog.project.path(path).read_bytes()).hexdigest()
+            path: hashlib.sha256(self.catalog.path(path).read_bytes()).hexdigest()
             for path in sorted(set(self.figure.inputs) - texts)
         }
         analysis = hashlib.sha256(self.catalog.project.path(self.figure.analysis).read_bytes()).hexdigest()
@@ -335,7 +344,7 @@ def discover_all(catalog: Catalog, only: str | None = None) -> tuple[list[Figure
             if doc_id not in catalog.documents and only in (None, figure.id):
                 problems.append(Problem(figure.analysis, f"figure '{figure.id}' names unknown document '{doc_id}'"))
         for input_path in figure.inputs:
-            if not (root / input_path).is_file() and only in (None, figure.id):
+            if not catalog.path(input_path).is_file() and only in (None, figure.id):
                 problems.append(
                     Problem(figure.analysis, f"figure '{figure.id}' declares input {input_path}, which does not exist")
                 )

@@ -19,7 +19,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from pilotsite.errors import BuildError, Problem
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from pilotsite.inputs.schemas import CorpusEntry, GroupingEntry, KeyPath
 
 CONFIG = CORPORA_CONFIG
+CORPORA_HOME = "data/corpora/"  # where corpora live by convention, and where one outside is published
 YEAR = "year"  # a grouping column derived from `date`
 METADATA_COLUMNS = [
     Column("id", "slug"),
@@ -144,9 +145,27 @@ class Corpus:
         return replace(self, title=self.name.of(language))
 
     @property
+    def outside(self) -> bool:
+        """Whether the folder lies outside the project (data/corpora.yaml names it by an absolute
+        path or one through ..)."""
+        return outside(self.label)
+
+    @property
+    def home(self) -> str:
+        """The folder as the site names it: as written for a corpus inside the project; for one
+        outside, data/corpora/<id> (where its deposit bundles put it), so that no local path is
+        published and the same corpus gives the same site and figures wherever it lies."""
+        return f"{CORPORA_HOME}{self.id}" if self.outside else self.label
+
+    @property
     def files(self) -> list[str]:
-        """metadata.csv and every text, as paths the build can hash."""
-        return [f"{self.label}/metadata.csv"] + [f"{self.label}/{t.file}" for t in self.texts]
+        """metadata.csv and every text, as the figures' inputs name them (under home)."""
+        return [f"{self.home}/metadata.csv"] + [f"{self.home}/{t.file}" for t in self.texts]
+
+    def locate(self, name: str) -> Path | None:
+        """The file an input name of this corpus (one of files) stands for; None for another name."""
+        prefix = f"{self.home}/"
+        return self.folder / name[len(prefix) :] if name.startswith(prefix) else None
 
     def read_text(self, text: CorpusText) -> str:
         return decode_text((self.folder / text.file).read_bytes(), f"{self.label}/{text.file}")
@@ -157,6 +176,12 @@ class Corpus:
     @property
     def dated(self) -> int:
         return sum(1 for t in self.texts if t.date)
+
+
+def outside(label: str) -> bool:
+    """Whether a corpus folder, as data/corpora.yaml names it, lies outside the project."""
+    path = PurePosixPath(label)
+    return path.is_absolute() or ".." in path.parts
 
 
 def split_sentences(text: str) -> list[str]:

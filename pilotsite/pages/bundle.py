@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import yaml
 
+from pilotsite.inputs.corpus import CORPORA_HOME  # where corpora live; a studied one is added from the inputs
 from pilotsite.state.fingerprint import CORPORA_CONFIG, sha256_file, write_atomic
 
 if TYPE_CHECKING:
@@ -70,18 +71,11 @@ def engine_files(package: Path) -> dict[str, Path]:
     }
 
 
-def outside(label: str) -> bool:
-    """Whether a corpus folder, as data/corpora.yaml names it, lies outside the project."""
-    path = PurePosixPath(label)
-    return path.is_absolute() or ".." in path.parts
-
-
 DOCUMENT_FOLDERS = (
     "data/documents",
     "data/reported",
 )  # a document's own files: data/documents/<id>/…, data/reported/<id>/…
 TIMELINES = "data/timelines/"
-CORPORA_HOME = "data/corpora/"  # where corpora live by convention; a studied one is added from the inputs below
 
 
 def documents_read(root: Path, documents: tuple[str, ...], inputs: tuple[str, ...]) -> set[str]:
@@ -130,19 +124,18 @@ def data_files(
         elif bundled.startswith("data/documents/") and len(parts) > 3 and parts[2] not in wanted_documents:
             continue
         chosen[bundled] = path
-    used = [c for c in corpora.values() if any(p.startswith(c.label.rstrip("/") + "/") for p in inputs)]
+    used = [c for c in corpora.values() if any(p.startswith(c.home + "/") for p in inputs)]
     if not used:
         return chosen, None
     config = yaml.safe_load((root / CORPORA_CONFIG).read_text(encoding="utf-8"))
     entries = []
     for corpus in used:
-        label = corpus.label.rstrip("/")
-        home = f"data/corpora/{corpus.id}" if outside(label) else label
         for input_path in inputs:
-            if input_path.startswith(label + "/"):
-                chosen[home + input_path[len(label) :]] = root / input_path
+            found = corpus.locate(input_path)
+            if found is not None:
+                chosen[input_path] = found
         entry = next(e for e in config["corpora"] if e["id"] == corpus.id)
-        entries.append({**entry, "path": home})
+        entries.append({**entry, "path": corpus.home})
     written = yaml.safe_dump({"corpora": entries}, allow_unicode=True, sort_keys=False)
     return chosen, written.encode("utf-8")
 

@@ -89,7 +89,8 @@ class TextListContext:
 class CorpusOverview:
     id: str
     title: str
-    path: str
+    path: str  # the folder as the site names it (Corpus.home)
+    outside: bool  # the folder lies outside the project: the site does not say where
     texts: int
     dated: int
     groupings: tuple[tuple[str, tuple[tuple[str, int], ...], int], ...]  # (label, (group, texts), texts in no group)
@@ -300,7 +301,8 @@ def corpus_pages(model: SiteModel, catalog: Catalog) -> list[Page]:
             CorpusOverview(
                 id=corpus.id,
                 title=corpus.title,
-                path=corpus.label,
+                path=corpus.home,
+                outside=corpus.outside,
                 texts=len(corpus.texts),
                 dated=corpus.dated,
                 groupings=tuple(

@@ -12,7 +12,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -299,13 +299,14 @@ def figure_components(
     analysis_label: str,
     inputs: tuple[str, ...],
     params: Mapping[str, object],
-    root: Path,
+    locate: Callable[[str], Path],
     hashes: FileHashes,
     libraries: dict[str, str],
     loaders: Mapping[str, tuple[str, ...]] | None = None,
 ) -> dict[str, str]:
-    """Everything a figure's output depends on, each as name -> content hash."""
-    components = {f"data:{p}": hashes.sha256(root / p) for p in inputs}
+    """Everything a figure's output depends on, each as name -> content hash; locate gives the
+    file an input name stands for (figure.Catalog.path)."""
+    components = {f"data:{p}": hashes.sha256(locate(p)) for p in inputs}
     modules = dict(project_modules(analysis, ENGINE_MODULES))
     for prefix, modules_of_prefix in (loaders or LOADERS).items():
         if any(p.startswith(prefix) for p in inputs):
