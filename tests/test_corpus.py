@@ -3,6 +3,7 @@
 import csv
 import math
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -128,6 +129,22 @@ def test_corpus_problems_are_all_reported(project_copy):
     assert "data/corpora/tiny/texts/empty.md: the text is empty" in message
     assert "data/corpora/tiny/texts/orphan.md: text file has no row in metadata.csv" in message
     assert "data/corpora/tiny/texts/garbled.md: neither UTF-8 nor GB18030: undecodable byte 0xff" in message
+
+
+def test_a_corpus_outside_named_like_a_folder_inside_is_refused(project_copy):
+    make_corpus(project_copy, [row("a", "texts/a.md")], {"texts/a.md": "第一条 试点。".encode()})
+    outside = project_copy.parent / "elsewhere"
+    shutil.copytree(project_copy / "data/corpora/tiny", outside)
+    (project_copy / "data/corpora.yaml").write_text(
+        f"corpora:\n  - {{id: tiny, path: {outside}}}\n  - {{id: inside, path: data/corpora/tiny}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildError) as info:
+        load_corpora(open_project(project_copy))
+    assert (
+        "data/corpora.yaml: corpus 'tiny' lies outside the project, so the site names its files under "
+        "data/corpora/tiny/, which is the folder of corpus 'inside': change the id or move the folder"
+    ) in str(info.value)
 
 
 def test_a_corpus_folder_without_metadata_is_named(project_copy):

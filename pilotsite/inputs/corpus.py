@@ -477,6 +477,18 @@ def load_corpora(
             corpora[entry.id] = load_corpus(project, entry, position, lines, digest, checked)
         except BuildError as exc:
             problems += exc.problems
+    homes: dict[str, Corpus] = {}
+    for corpus in corpora.values():
+        other = homes.setdefault(corpus.home, corpus)
+        if other is not corpus:  # the site and the figures' inputs would not tell their files apart
+            far, near = (corpus, other) if corpus.outside else (other, corpus)
+            problems.append(
+                Problem(
+                    CONFIG,
+                    f"corpus '{far.id}' lies outside the project, so the site names its files under "
+                    f"{far.home}/, which is the folder of corpus '{near.id}': change the id or move the folder",
+                )
+            )
     if problems:
         raise BuildError(problems)
     checked.save({t.digest for c in corpora.values() for t in c.texts})
