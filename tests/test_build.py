@@ -153,7 +153,7 @@ def test_consistency_checks_stated_on_pages(built_site):
     assert "FAIL" not in methods and "jieba" in methods
 
 
-@pytest.mark.long(seconds=77)
+@pytest.mark.long(seconds=58)
 def test_two_clean_builds_are_byte_identical(built_site, tmp_path):
     """A second copy elsewhere, built later with no shared state and in one process (the first
     made the Chinese pages, among others, in forked processes: pages/editions.py), gives the

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import bibtexparser
+import pytest
 import rispy
 
 from conftest import cited_entry, copy_built, copy_project, run_build, tree_hashes
@@ -113,6 +114,7 @@ def test_data_catalogue_and_sitemap(built_site):
     )  # embedded views are not listed
 
 
+@pytest.mark.long(seconds=76)
 def test_editing_data_keeps_old_versions_byte_identical(built_project, tmp_path):
     root = copy_built(built_project, tmp_path / "project")
     site = root / "_site"

@@ -95,7 +95,7 @@ def cluster(tmp_path: Path, worker_path: str | None):
             process.wait(timeout=30)
 
 
-@pytest.mark.long(seconds=92)
+@pytest.mark.long(seconds=56)
 def test_a_build_on_a_dask_cluster_equals_the_local_build(project_copy, built_site, tmp_path, monkeypatch):
     """A cold build on the cluster publishes what the suite's local cold build of the same
     project published (built_site, under another --out: the site does not depend on its name)."""

@@ -15,7 +15,7 @@ from conftest import ROOT, copy_project, discard, run_build
 from pilotsite.publishing.linkcheck import broken_links
 
 SHARED = ROOT.parent / "shared/corpora/cn-regulations"
-pytestmark = pytest.mark.long(seconds=188)  # its module fixture, a cold build of 2,506 texts
+pytestmark = pytest.mark.long(seconds=138)  # its module fixture, a cold build of 2,506 texts
 
 
 @pytest.fixture(scope="module")

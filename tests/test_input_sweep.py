@@ -59,7 +59,7 @@ def figure_files(site_digests: dict[str, str]) -> dict[str, str]:
     }
 
 
-@pytest.mark.long(seconds=352)
+@pytest.mark.long(seconds=373)
 def test_every_damaged_input_builds_or_fails_plainly(tmp_path):
     base = copy_project(tmp_path / "base", texts=3)
     run_build(base, traced=False)

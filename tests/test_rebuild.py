@@ -266,7 +266,7 @@ def test_check_passes_on_a_fresh_site_and_fails_on_a_stale_one(built):
     assert result.returncode == 1 and "figures/return-migrant-tool-types/data.csv" in result.stderr
 
 
-@pytest.mark.long(seconds=82)
+@pytest.mark.long(seconds=55)
 def test_check_without_build_state_verifies_a_copy(built, tmp_path):
     shutil.rmtree(built / ".build")
     assert run_build(built, "--check").returncode == 0
@@ -302,7 +302,7 @@ def wait_for_line(process: subprocess.Popen, text: str) -> None:
             return
 
 
-@pytest.mark.long(seconds=71)
+@pytest.mark.long(seconds=67)
 def test_builds_killed_at_random_moments_leave_nothing_wrong(built, tmp_path):
     """SIGKILL a rebuild at several points; the next build must equal a clean build of the same inputs."""
     clean = copy_project(tmp_path / "clean")

@@ -8,6 +8,8 @@ import json
 import re
 import shutil
 
+import pytest
+
 from conftest import ROOT, copy_built, run_build
 
 KEPT = "m-county-homestead-pilot"
@@ -19,6 +21,7 @@ def nav_labels(page: str) -> list[str]:
     return re.findall(r">([^<>]+)</a>", nav)
 
 
+@pytest.mark.long(seconds=67)
 def test_one_document_without_corpus_or_timelines_builds_and_everything_comes_back(built_project, tmp_path):
     root = copy_built(built_project, tmp_path / "project")  # withdrawing from a built site, as a maintainer does
     withdrawn = sorted(p.name for p in (root / "data/documents").iterdir() if p.is_dir() and p.name != KEPT)
