@@ -11,6 +11,7 @@ import shutil
 import zipfile
 
 from conftest import ROOT, copy_built, run_build, tree_hashes
+from pilotsite.state.datadiff import compare
 
 KEYWORDS = "data/reported/return-migrant-entrepreneurship/keywords.csv"
 
@@ -126,3 +127,20 @@ def test_what_changed_groups_by_edition_newest_version_first(built_site):
     ]
     assert numbers == sorted(numbers, reverse=True) and len(numbers) >= 2
     assert "No row of <code>data.csv</code> changed" not in page
+
+
+def test_a_data_diff_counts_rows_removed_added_and_changed():
+    old = b"level,term,count\ncentral,a,1\ncentral,b,2\nlocal,a,3\nlocal,b,4\n"
+    new = b"level,term,count\ncentral,a,1\nlocal,a,5\nlocal,c,6\n"
+    keyed = compare(old, new, ("level", "term"))
+    assert keyed.summary() == "1 row changed: local / a count 3 → 5, 1 row added, 2 rows removed"
+    assert keyed.to_csv().decode("utf-8").splitlines() == [
+        "change,level,term,count",
+        "removed,central,b,2",
+        "removed,local,b,4",
+        "changed,local,a,3 → 5",
+        "added,local,c,6",
+    ]
+    whole_rows = compare(old, new)  # no key: a changed row is one removed and one added
+    assert whole_rows.summary() == "2 rows added, 3 rows removed"
+    assert compare(new, new, ("level", "term")).empty
