@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -22,6 +24,38 @@ import tempfile as _tempfile  # noqa: E402
 if "PILOTSITE_TOKEN_CACHE" not in _os.environ:
     _os.environ["PILOTSITE_TOKEN_CACHE"] = _tempfile.mkdtemp(prefix="pilotsite-tokens-")
     _atexit.register(shutil.rmtree, _os.environ["PILOTSITE_TOKEN_CACHE"], ignore_errors=True)
+
+
+# Coverage of the processes a test starts (.ci/run: patch = ["subprocess"] hands each child
+# COVERAGE_PROCESS_CONFIG). Tracing a build costs about a third of its time, so a test marked
+# `untraced` starts its processes unmeasured: scripts/untraced_tests.py lists the tests whose
+# processes reach no line or branch that the measured ones leave unreached. The test's own process
+# stays measured. With PILOTSITE_COVERAGE_CONTEXTS=1 (what that script reads), each test's
+# processes are measured under the static context "process:<test id>" instead.
+PROCESS_CONTEXT = "process:"
+_OUTSIDE_TESTS: dict[str, str] = {}  # coverage's variables as they are outside any test
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    config = _os.environ.get("COVERAGE_PROCESS_CONFIG")
+    if config is None:
+        return (yield)
+    saved = {name: value for name, value in _os.environ.items() if name.startswith("COVERAGE_")}
+    _OUTSIDE_TESTS.update(saved)
+    if item.get_closest_marker("untraced"):
+        for name in saved:
+            del _os.environ[name]
+    elif _os.environ.get("PILOTSITE_COVERAGE_CONTEXTS"):
+        settings = json.loads(base64.b64decode(config))
+        settings["context"] = PROCESS_CONTEXT + item.nodeid.split("[")[0]
+        _os.environ["COVERAGE_PROCESS_CONFIG"] = base64.b64encode(json.dumps(settings).encode()).decode()
+    else:
+        return (yield)
+    try:
+        return (yield)
+    finally:
+        _os.environ.update(saved)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -81,7 +115,15 @@ def untraced_env() -> dict[str, str]:
     return {name: value for name, value in _os.environ.items() if not name.startswith("COVERAGE_")}
 
 
-def run_build(root: Path, *args: str, check: bool = True, traced: bool = True) -> subprocess.CompletedProcess:
+def measured_env() -> dict[str, str]:
+    """The environment with coverage's variables as they are outside any test: for a build shared
+    by many tests, measured whichever test asked for it first."""
+    return {**untraced_env(), **_OUTSIDE_TESTS}
+
+
+def run_build(
+    root: Path, *args: str, check: bool = True, traced: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """python build.py in a project copy, as a user runs it; traced=False keeps it out of the
     coverage measurement."""
     result = subprocess.run(
@@ -89,7 +131,7 @@ def run_build(root: Path, *args: str, check: bool = True, traced: bool = True) -
         cwd=root,
         capture_output=True,
         text=True,
-        env=None if traced else untraced_env(),
+        env=env if traced else untraced_env(),
     )
     if check:
         assert result.returncode == 0, result.stdout + result.stderr
@@ -100,7 +142,7 @@ def run_build(root: Path, *args: str, check: bool = True, traced: bool = True) -
 def first_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     """A fresh project copy built the README's way (python build.py), and what that printed."""
     root = copy_project(tmp_path_factory.mktemp("default") / "project")
-    return root, run_build(root)
+    return root, run_build(root, env=measured_env())
 
 
 @pytest.fixture(scope="session")
