@@ -207,7 +207,7 @@ def draw_figures(build: Build, catalog: Catalog, analyses: Analyses) -> Drawn:
     cache = FigureCache(build.work.cache("figures"))
     libraries = fingerprint.library_versions()
     drawn_texts = drawn_texts_digest(catalog.project.settings.interface)
-    loaders = dict(fingerprint.LOADERS) | {f"{c.home}/": fingerprint.CORPUS_LOADERS for c in catalog.corpora.values()}
+    loaders = dict(fingerprint.LOADERS) | {c.prefix: fingerprint.CORPUS_LOADERS for c in catalog.corpora.values()}
     keys: dict[str, str] = {}
     components: dict[str, dict[str, str]] = {}
     stale: list[Figure] = []

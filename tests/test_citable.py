@@ -180,3 +180,5 @@ def test_a_renamed_id_cannot_be_reused(tmp_path):
     analysis.write_text(source, encoding="utf-8")
     result = run_build(root, check=False)
     assert result.returncode == 2 and "figure id 'return-migrant-keywords' was renamed" in result.stderr
+    assert "analyses/policy_tools.py" in result.stderr
+    assert "[3/7]" not in result.stdout  # found with the analyses, before a figure is drawn

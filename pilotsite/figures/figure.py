@@ -352,6 +352,13 @@ def discover_all(catalog: Catalog, only: str | None = None) -> tuple[list[Figure
         if item.id in seen:
             problems.append(Problem(item.analysis, f"figure id '{item.id}' is already used by {seen[item.id]}"))
         seen[item.id] = item.analysis
+    # An old id forwards to the new one (citable.redirect_pages): a figure may not take it back.
+    problems += [
+        Problem(figure.analysis, f"figure id '{alias}' was renamed to '{figure.id}' and must not be reused")
+        for figure in figures
+        for alias in figure.aliases
+        if alias in seen
+    ]
     if problems:
         raise BuildError(problems)
     return sorted(figures, key=lambda f: f.id), sorted(not_drawn, key=lambda f: f.id)

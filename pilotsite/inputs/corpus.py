@@ -158,14 +158,18 @@ class Corpus:
         return f"{CORPORA_HOME}{self.id}" if self.outside else self.label
 
     @property
+    def prefix(self) -> str:
+        """How every input name of this corpus begins: home and a slash."""
+        return f"{self.home}/"
+
+    @property
     def files(self) -> list[str]:
         """metadata.csv and every text, as the figures' inputs name them (under home)."""
-        return [f"{self.home}/metadata.csv"] + [f"{self.home}/{t.file}" for t in self.texts]
+        return [f"{self.prefix}metadata.csv"] + [f"{self.prefix}{t.file}" for t in self.texts]
 
     def locate(self, name: str) -> Path | None:
         """The file an input name of this corpus (one of files) stands for; None for another name."""
-        prefix = f"{self.home}/"
-        return self.folder / name[len(prefix) :] if name.startswith(prefix) else None
+        return self.folder / name.removeprefix(self.prefix) if name.startswith(self.prefix) else None
 
     def read_text(self, text: CorpusText) -> str:
         return decode_text((self.folder / text.file).read_bytes(), f"{self.label}/{text.file}")

@@ -124,7 +124,7 @@ def data_files(
         elif bundled.startswith("data/documents/") and len(parts) > 3 and parts[2] not in wanted_documents:
             continue
         chosen[bundled] = path
-    used = [c for c in corpora.values() if any(p.startswith(c.home + "/") for p in inputs)]
+    used = [c for c in corpora.values() if any(p.startswith(c.prefix) for p in inputs)]
     if not used:
         return chosen, None
     config = yaml.safe_load((root / CORPORA_CONFIG).read_text(encoding="utf-8"))

@@ -146,7 +146,7 @@ def findings_data(
     page_url = f"{edition}documents/{doc.id}/index.html"
     site_title = (settings.title_zh if model.language == "zh" else "") or settings.title
     figures, sources, images = [], [], {}
-    corpora = tuple(f"{c.home}/" for c in model.catalog.corpora.values()) if model.catalog is not None else ()
+    corpora = tuple(c.prefix for c in model.catalog.corpora.values()) if model.catalog is not None else ()
     for number, result in enumerate(figures_of(model, doc.id), 1):
         f = result.figure
         history = model.ledger["figures"][f.id]
