@@ -381,6 +381,7 @@ def test_yaml_is_read_as_pyyaml_reads_it_and_refused_with_its_messages(monkeypat
     assert all(isinstance(messages, list) for messages, _ in fast[-4:])  # each broken text refused
 
 
+@pytest.mark.untraced
 def test_debug_shows_the_traceback(project, tmp_path):
     backup = tmp_path / "backup"
     shutil.copytree(project / "data", backup / "data")

@@ -177,6 +177,7 @@ def test_failed_build_leaves_published_site_untouched(built_project, tmp_path):
     assert sorted(p.name for p in tmp_path.glob("._site.*")) == ["._site.lock", "._site.lock.owner"]
 
 
+@pytest.mark.untraced
 def test_user_error_exits_non_zero_without_traceback(project_copy, tmp_path):
     events = project_copy / "data/timelines/events.csv"
     events.write_text(events.read_text(encoding="utf-8").replace("In 2006 these", "In 2007 these"), encoding="utf-8")

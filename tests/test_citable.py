@@ -115,6 +115,7 @@ def test_data_catalogue_and_sitemap(built_site):
 
 
 @pytest.mark.long(seconds=76)
+@pytest.mark.untraced
 def test_editing_data_keeps_old_versions_byte_identical(built_project, tmp_path):
     root = copy_built(built_project, tmp_path / "project")
     site = root / "_site"

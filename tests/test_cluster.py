@@ -127,6 +127,7 @@ def test_an_unreachable_scheduler_is_a_plain_error(project_copy, tmp_path, monke
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.untraced
 def test_the_engine_installs_as_a_package_with_the_pins_of_requirements(tmp_path):
     import tomllib
 

@@ -10,6 +10,8 @@ import time
 import tomllib
 import urllib.request
 
+import pytest
+
 from conftest import ROOT, copy_built
 
 TABLE = "data/reported/return-migrant-entrepreneurship/keywords.csv"
@@ -21,6 +23,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.untraced
 def test_figure_command_matches_the_site(built_project, tmp_path):
     built_site = built_project / "_site"
     out = tmp_path / "one"
@@ -36,6 +39,7 @@ def test_figure_command_matches_the_site(built_project, tmp_path):
         assert hashlib.sha256((out / name).read_bytes()).digest() == hashlib.sha256(published.read_bytes()).digest()
 
 
+@pytest.mark.untraced
 def test_unknown_figure_is_a_clear_error(built_project, tmp_path):
     result = subprocess.run(
         [sys.executable, "build.py", "figure", "no-such-figure", "--out", str(tmp_path)],
@@ -47,6 +51,7 @@ def test_unknown_figure_is_a_clear_error(built_project, tmp_path):
     assert "no figure 'no-such-figure'" in result.stderr and "return-migrant-tool-types" in result.stderr
 
 
+@pytest.mark.untraced
 def test_serve_builds_and_serves_on_localhost(built_project, tmp_path):
     port = free_port()
     server = subprocess.Popen(
@@ -79,6 +84,7 @@ def run(root, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "build.py", *args], cwd=root, capture_output=True, text=True)
 
 
+@pytest.mark.untraced
 def test_version_names_the_tool_and_what_shapes_its_output():
     from importlib import metadata
 
@@ -97,6 +103,7 @@ def test_version_names_the_tool_and_what_shapes_its_output():
         assert expected in result.stdout, result.stdout
 
 
+@pytest.mark.untraced
 def test_help_documents_every_exit_status():
     result = run(ROOT, "--help")
     assert result.returncode == 0
@@ -105,6 +112,7 @@ def test_help_documents_every_exit_status():
     assert "--quiet" in result.stdout and "--version" in result.stdout and "-v, --verbose" in result.stdout
 
 
+@pytest.mark.untraced
 def test_quiet_prints_nothing_on_success_and_errors_still_go_to_stderr(built_project, tmp_path):
     root = copy_built(built_project, tmp_path / "project")
     table = root / TABLE

@@ -139,6 +139,7 @@ def with_doi(built_project, tmp_path_factory) -> tuple[Path, str]:
     discard(root.parent)
 
 
+@pytest.mark.untraced
 def test_a_recorded_doi_is_in_every_citation_and_record(with_doi):
     root, version = with_doi
     site = root / "_site"

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import feedparser
 import lxml.html
+import pytest
 
 from conftest import copy_built, run_build
 
@@ -69,6 +70,7 @@ def test_feeds_parse_cover_the_ledger_and_every_entry_resolves(built_project, bu
     assert zh[0] == (built_site / "zh/figures" / FIGURE / "atom.xml").resolve()
 
 
+@pytest.mark.untraced
 def test_a_data_update_adds_entries_and_changes_no_old_one(built_project, tmp_path):
     root = copy_built(built_project, tmp_path / "project")
     site = root / "_site"

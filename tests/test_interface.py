@@ -92,6 +92,7 @@ def test_a_build_with_an_untranslated_key_fails_naming_file_and_key(project_copy
     assert not (project_copy / "_site").exists()
 
 
+@pytest.mark.untraced
 def test_every_page_follows_an_edited_catalogue_text_escaped(built_project, tmp_path):
     """Editing a text of the catalogue re-renders every page with it; the text is escaped like data."""
     import shutil
@@ -132,6 +133,7 @@ def test_every_page_follows_an_edited_catalogue_text_escaped(built_project, tmp_
     assert any(int(r.split("-")[0], 16) <= 0x9F39 <= int(r.split("-")[-1], 16) for r in ranges)
 
 
+@pytest.mark.untraced
 def test_corpus_text_pages_follow_an_edited_catalogue_text(built_project, tmp_path):
     """Text pages are made in batches and cached by their text: a catalogue edit that changes no
     navigation label (which every page's key has) must still reach them."""

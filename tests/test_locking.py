@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, copy_built, run_build, tree_hashes
 
 TOOL_TYPES = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
@@ -85,6 +87,7 @@ def test_no_wait_stops_at_once_with_a_plain_message_and_leaves_the_site(built_pr
     assert tree_hashes(root / "_site") == site
 
 
+@pytest.mark.untraced
 def test_a_killed_builds_lock_never_blocks(built_project, tmp_path):
     root = copy_built(built_project, tmp_path / "project")
     holder = subprocess.Popen(

@@ -148,6 +148,7 @@ def test_any_text_typesets(text):
     )
 
 
+@pytest.mark.untraced
 def test_only_the_pdfs_of_an_edited_document_are_typeset_again_and_the_bytes_repeat(built_project, tmp_path):
     project = copy_built(built_project, tmp_path / "project")
     cache = project / ".build/cache" / CACHE

@@ -48,6 +48,7 @@ def edited_build(project, tmp_path, label: str, **env: str) -> dict:
     return clean | {"PILOTSITE_TOKEN_CACHE": str(tmp_path / "tokens")} | env
 
 
+@pytest.mark.untraced
 def test_without_a_terminal_progress_is_plain_lines_and_the_summary_times_each_phase(project, tmp_path):
     env = edited_build(project, tmp_path, "(lines)", PILOTSITE_PROGRESS_EVERY="0")
     result = subprocess.run([sys.executable, "build.py"], cwd=project, capture_output=True, text=True, env=env)

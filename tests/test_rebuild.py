@@ -56,6 +56,7 @@ def test_committed_ledger_is_current(built_project):
     assert (built_project / "history/ledger.json").read_bytes() == (ROOT / "history/ledger.json").read_bytes()
 
 
+@pytest.mark.untraced
 def test_noop_rebuild_runs_nothing_and_changes_no_byte(built):
     before = tree_hashes(built / "_site")
     result = run_build(built)
@@ -64,6 +65,7 @@ def test_noop_rebuild_runs_nothing_and_changes_no_byte(built):
     assert tree_hashes(built / "_site") == before
 
 
+@pytest.mark.untraced
 def test_a_project_copied_or_moved_with_its_build_state_is_built_where_it_lands(built, tmp_path):
     """The build state names the project's files relative to it, and page keys its paths: a copy
     that keeps mtimes (cp -a, rsync -a), or the project moved, builds nothing anew."""
@@ -84,6 +86,7 @@ def test_a_project_copied_or_moved_with_its_build_state_is_built_where_it_lands(
     assert tree_hashes(copied / "_site") == tree_hashes(moved / "_site") != before
 
 
+@pytest.mark.untraced
 def test_rebuild_from_cache_alone_draws_nothing(built):
     """With the quick no-op record gone, every figure still comes from the content-hashed cache."""
     before = tree_hashes(built / "_site")
@@ -95,6 +98,7 @@ def test_rebuild_from_cache_alone_draws_nothing(built):
     assert tree_hashes(built / "_site") == before
 
 
+@pytest.mark.untraced
 def test_editing_one_data_file_rebuilds_exactly_its_figures(built):
     expected = declared_by(built, TOOL_TYPES)
     assert {"return-migrant-tool-types", "return-migrant-sub-tools", "return-migrant-regions"} <= expected
@@ -129,6 +133,7 @@ def test_editing_one_data_file_rebuilds_exactly_its_figures(built):
     assert "(edited)" in (built / "_site/figures/return-migrant-tool-types/data.csv").read_text(encoding="utf-8")
 
 
+@pytest.mark.untraced
 def test_editing_one_analysis_rebuilds_its_figures_only(built):
     expected = figures_of_analysis(built, "case_timelines.py")
     assert len(expected) >= 4
@@ -138,6 +143,7 @@ def test_editing_one_analysis_rebuilds_its_figures_only(built):
     assert set(report(built)["figures_rebuilt"]) == expected
 
 
+@pytest.mark.untraced
 def test_editing_a_shared_helper_rebuilds_everything_that_imports_it(built):
     # the analyses that import pilotsite.analysis.words, and every corpus figure (its texts are segmented
     # by pilotsite.analysis.segment, which builds its tokenizer with pilotsite.analysis.words)
@@ -233,6 +239,7 @@ def test_a_published_file_changed_by_hand_is_put_back(built):
     assert "Nothing changed" in run_build(built).stdout
 
 
+@pytest.mark.untraced
 def test_ledger_records_a_version_with_changed_inputs_and_rows(built):
     ledger_before = json.loads((built / "history/ledger.json").read_text(encoding="utf-8"))
     edit_locator(built, "(edited)")
@@ -257,6 +264,7 @@ def test_ledger_records_a_version_with_changed_inputs_and_rows(built):
     assert json.loads((built / "history/ledger.json").read_text(encoding="utf-8")) == ledger
 
 
+@pytest.mark.untraced
 def test_check_passes_on_a_fresh_site_and_fails_on_a_stale_one(built):
     result = run_build(built, "--check")
     assert "exactly what the current inputs produce" in result.stdout
@@ -267,6 +275,7 @@ def test_check_passes_on_a_fresh_site_and_fails_on_a_stale_one(built):
 
 
 @pytest.mark.long(seconds=55)
+@pytest.mark.untraced
 def test_check_without_build_state_verifies_a_copy(built, tmp_path):
     shutil.rmtree(built / ".build")
     assert run_build(built, "--check").returncode == 0
@@ -276,6 +285,7 @@ def test_check_without_build_state_verifies_a_copy(built, tmp_path):
     assert "(newer)" not in json.dumps(json.loads((built / "history/ledger.json").read_text(encoding="utf-8")))
 
 
+@pytest.mark.untraced
 def test_ctrl_c_leaves_the_published_site_as_it_was(built):
     before = tree_hashes(built / "_site")
     edit_locator(built, "(interrupted)")
@@ -303,6 +313,7 @@ def wait_for_line(process: subprocess.Popen, text: str) -> None:
 
 
 @pytest.mark.long(seconds=67)
+@pytest.mark.untraced
 def test_builds_killed_at_random_moments_leave_nothing_wrong(built, tmp_path):
     """SIGKILL a rebuild at several points; the next build must equal a clean build of the same inputs."""
     clean = copy_project(tmp_path / "clean")
@@ -329,6 +340,7 @@ def test_builds_killed_at_random_moments_leave_nothing_wrong(built, tmp_path):
     ]  # no staging, no previous
 
 
+@pytest.mark.untraced
 def test_putting_inputs_back_restores_the_earlier_version(built):
     """Reverting a data edit makes the earlier version current again, under its own number and
     unchanged permanent page; the ledger records the return instead of failing or renumbering."""

@@ -13,6 +13,8 @@ import threading
 import time
 import urllib.request
 
+import pytest
+
 from conftest import copy_built, need_chromium, start_chromium
 from pilotsite.preview import EVENTS_PATH, MARKER
 
@@ -86,6 +88,7 @@ def test_the_published_site_never_holds_the_reload_script(built_site):
     assert not holding, holding[:10]
 
 
+@pytest.mark.untraced
 def test_serve_rebuilds_on_change_and_survives_a_bad_edit(built_project, tmp_path):
     project = copy_built(built_project, tmp_path / "project")
     server, lines, log, port = start_serving(project)

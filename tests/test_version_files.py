@@ -129,6 +129,7 @@ def test_two_processes_share_the_scaled_images_from_either_end(tmp_path, monkeyp
     )
 
 
+@pytest.mark.untraced
 def test_datacite_xml_is_made_without_datacites_http_clients(built_site):
     """The build imports datacite's schema module alone (deposit.datacite_schema): its XML is the
     one the package imported whole writes, and requests is never loaded."""

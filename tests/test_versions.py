@@ -10,6 +10,8 @@ import re
 import shutil
 import zipfile
 
+import pytest
+
 from conftest import ROOT, copy_built, run_build, tree_hashes
 from pilotsite.state.datadiff import compare
 
@@ -20,6 +22,7 @@ def ledger(root) -> dict:
     return json.loads((root / "history/ledger.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.untraced
 def test_a_pure_code_refactor_publishes_no_version_and_leaves_the_site_as_it_was(built_project, tmp_path):
     root = copy_built(built_project, tmp_path / "project")
     site, history = tree_hashes(root / "_site"), tree_hashes(root / "history")
@@ -51,6 +54,7 @@ def test_a_pure_code_refactor_publishes_no_version_and_leaves_the_site_as_it_was
         assert changed == {"pilotsite/figures/outputs.py"}, (path, changed)
 
 
+@pytest.mark.untraced
 def test_a_data_edit_publishes_one_version_of_the_figure_that_reads_it_with_its_diff(built_project, tmp_path):
     root = copy_built(built_project, tmp_path / "project")
     before = ledger(root)
