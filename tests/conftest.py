@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 import atexit as _atexit  # noqa: E402
 import os as _os  # noqa: E402
 import tempfile as _tempfile  # noqa: E402
+import time as _time  # noqa: E402
 
 if "PILOTSITE_TOKEN_CACHE" not in _os.environ:
     _os.environ["PILOTSITE_TOKEN_CACHE"] = _tempfile.mkdtemp(prefix="pilotsite-tokens-")
@@ -71,12 +72,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file under folder, keyed by relative path."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    """SHA-256 of every file under folder, keyed by relative path. A file hashed before is not
+    read again while it is the same file, unchanged: same device and inode, size, modification
+    and status-change times (any write changes the last, which no program can set back). A file
+    changed in the last second is always read: the clock the times come from ticks coarsely, and
+    a second write in the same tick would keep them (git's "racy clean" files)."""
+    found = {}
+    recent = _time.time_ns() - 1_000_000_000
+    for directory, _, names in _os.walk(folder):
+        for name in names:
+            path = _os.path.join(directory, name)
+            status = _os.stat(path)
+            stamp = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+            digest = _HASHED.get(stamp)
+            if digest is None:
+                with open(path, "rb") as handle:
+                    digest = hashlib.file_digest(handle, "sha256").hexdigest()
+                if max(status.st_mtime_ns, status.st_ctime_ns) < recent:
+                    _HASHED[stamp] = digest
+            found[_os.path.relpath(path, folder).replace(_os.sep, "/")] = digest
+    if len(_HASHED) > 200_000:  # a few built projects' worth
+        _HASHED.clear()
+    return dict(sorted(found.items()))
+
+
+_HASHED: dict[tuple[int, ...], str] = {}
 
 
 # What a full copy of the project holds: enough to run build.py in it as a user would.

@@ -12,6 +12,7 @@ import pytest
 
 from conftest import ROOT, copy_built, run_build, tree_hashes
 from pilotsite.preview import snapshot
+from pilotsite.state.workspace import input_files
 
 SAMPLE = ROOT / "data/corpora/cn-regulations-sample"
 NEW_TEXT = "第一条 为了推进返乡创业试点工作，制定本条例。\n第二条 本条例自公布之日起施行。\n"
@@ -36,6 +37,7 @@ def add_text(corpus, text_id: str) -> None:
 
 
 @pytest.mark.long(seconds=68)
+@pytest.mark.untraced  # the loop over outside corpora it alone reached: the test of input_files below
 def test_a_corpus_outside_the_project_is_watched_checked_and_rebuilt(built_project, tmp_path):
     project_copy = copy_built(built_project, tmp_path / "project")
     corpus = tmp_path / "elsewhere" / "regulations"
@@ -86,3 +88,15 @@ def test_a_figure_redrawn_for_many_changed_texts_names_a_few_and_counts_the_rest
     line = listed(names)
     assert line.count("data:") == 4 and line.endswith(" and 996 more")
     assert listed(names[:2]) == "data:texts/added/t0.md, data:texts/added/t1.md"
+
+
+def test_the_no_op_check_reads_the_files_of_a_corpus_outside_the_project(project_copy, tmp_path):
+    corpus = tmp_path / "elsewhere" / "regulations"
+    shutil.copytree(SAMPLE, corpus)
+    config = project_copy / "data/corpora.yaml"
+    settings = config.read_text(encoding="utf-8")
+    config.write_text(settings.replace("path: data/corpora/cn-regulations-sample", f"path: {corpus}"), encoding="utf-8")
+    files = input_files(project_copy)
+    assert files[f"{corpus}/metadata.csv"] == str(corpus / "metadata.csv")
+    add_text(corpus, "added-0002")
+    assert input_files(project_copy)[f"{corpus}/texts/added/added-0002.md"] == str(corpus / "texts/added/added-0002.md")

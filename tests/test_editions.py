@@ -378,6 +378,7 @@ def test_figures_draw_their_axis_labels_in_both_languages(built_site):
     )
 
 
+@pytest.mark.untraced  # its summary "the image changed; the data did not": test_versions
 def test_an_edited_axis_translation_redraws_the_figures_that_draw_it(built_project, tmp_path):
     from conftest import copy_built, run_build
     from pilotsite.figures.drawn_texts import bilingual, drawing_for, in_reference_language

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_built, run_build, tree_hashes
+from pilotsite.errors import BuildBusy
+from pilotsite.state.locking import BUILD_LOCK, one_build_at_a_time
 
 TOOL_TYPES = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
 FIGURE = "return-migrant-tool-types"
@@ -33,6 +35,7 @@ def start_build(root: Path, *args: str) -> subprocess.Popen:
     )
 
 
+@pytest.mark.untraced  # the lock's wait and refusal: the test of one_build_at_a_time
 def test_two_builds_at_once_after_a_data_edit_both_finish_and_publish_one_version(built_project, tmp_path):
     root = copy_built(built_project, tmp_path / "project")
     before = versions_of(root)
@@ -53,6 +56,7 @@ def test_two_builds_at_once_after_a_data_edit_both_finish_and_publish_one_versio
     assert run_build(root, "--check").returncode == 0  # the site is exactly what a clean build gives
 
 
+@pytest.mark.untraced  # the lock's wait and refusal: the test of one_build_at_a_time
 def test_no_wait_stops_at_once_with_a_plain_message_and_leaves_the_site(built_project, tmp_path):
     root = copy_built(built_project, tmp_path / "project")
     site = tree_hashes(root / "_site")
@@ -153,3 +157,38 @@ def test_a_killed_builds_forked_worker_does_not_hold_its_lock(tmp_path):
         raise AssertionError("the killed build's worker kept the build lock") from None
     finally:
         os.kill(worker, signal.SIGKILL)
+
+
+def test_a_build_waits_for_the_holder_of_a_lock_and_names_it(tmp_path):
+    """one_build_at_a_time itself, against a lock another process holds: what the two tests above
+    see through whole builds."""
+    work, out = tmp_path / ".build", tmp_path / "_site"
+    work.mkdir()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import sys, time; sys.path.insert(0, {str(ROOT)!r}); from filelock import FileLock; "
+            f"from pilotsite.state.locking import write_owner; from pathlib import Path; "
+            f"lock = Path({str(work / BUILD_LOCK)!r}); held = FileLock(str(lock)); held.acquire(); write_owner(lock); "
+            "print('held', flush=True); time.sleep(1.5)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        refused = rf"another build is using this project's \.build/: process {holder.pid} "
+        with pytest.raises(BuildBusy, match=refused), one_build_at_a_time(work, out, wait=False):
+            pass
+        said: list[str] = []
+        started = time.monotonic()
+        with one_build_at_a_time(work, out, say=said.append):
+            assert time.monotonic() - started > 0.5  # it waited for the holder to go
+        assert said[0].startswith(
+            f"Waiting for another build that is using this project's .build/: process {holder.pid}"
+        )
+        assert said[1:] == ["      … it has finished; building now"]
+    finally:
+        holder.kill()
+        holder.wait()

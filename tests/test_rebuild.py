@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import cited_entry, copy_built, copy_project, figure_count, interruptible, run_build, tree_hashes
+from pilotsite.state.workspace import BuildState, Workspace
 
 TOOL_TYPES = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
 
@@ -206,6 +207,7 @@ def test_import_statements_are_kept_by_content_between_builds(tmp_path):
     assert len(json.loads((tmp_path / "imports.json").read_text(encoding="utf-8"))) == 1  # the old content's entry went
 
 
+@pytest.mark.untraced
 def test_a_deleted_output_comes_back(built):
     before = tree_hashes(built / "_site")
     (built / "_site/figures/return-migrant-keywords/figure.svg").unlink()
@@ -218,6 +220,39 @@ def test_a_deleted_output_comes_back(built):
     assert tree_hashes(built / "_site") == before
 
 
+def test_the_no_op_check_drops_the_cache_entries_a_hand_edit_wrote_through(tmp_path):
+    """BuildState.unchanged, without a build: what the test below exercises through two."""
+    work = Workspace.of(tmp_path / "project")
+    keyed = work.cache("pages") / ("a" * 64)  # a cache entry that is a folder named by its key
+    single = work.cache("fonts") / "face.woff2"  # one that is a file
+    other = work.cache("pages") / ("b" * 64) / "other.html"
+    for path, content in ((keyed / "page.html", b"<p>one</p>"), (single, b"font"), (other, b"<p>other</p>")):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    out = tmp_path / "project/_site"
+    out.mkdir()
+    for name, entry in (("page.html", keyed / "page.html"), ("face.woff2", single), ("other.html", other)):
+        os.link(entry, out / name)  # published as hard links into the caches, as the build publishes
+    (out / "robots.txt").write_text("User-agent: *\n", encoding="utf-8")
+    (out / "gone.txt").write_text("soon deleted\n", encoding="utf-8")
+    BuildState(work).save(out, "inputs", {}, 1)
+    assert BuildState(work).unchanged(out, "inputs") is not None
+    assert BuildState(work).unchanged(out, "other inputs") is None
+
+    (out / "gone.txt").unlink()  # deleted, or replaced by a file of its own: no cache entry holds it
+    (out / "robots.txt").write_text("User-agent: x\n", encoding="utf-8")
+    assert BuildState(work).unchanged(out, "inputs") is None
+    assert keyed.is_dir() and single.is_file() and other.is_file()
+
+    for path in (out / "page.html", out / "face.woff2"):
+        with open(path, "r+b") as handle:  # written in place, through the link: the cache entry holds the edit
+            handle.write(b"<p>two")
+    assert BuildState(work).unchanged(out, "inputs") is None
+    assert not keyed.exists() and not single.exists()  # the keyed folder goes whole
+    assert other.read_bytes() == b"<p>other</p>"
+
+
+@pytest.mark.untraced
 def test_a_published_file_changed_by_hand_is_put_back(built):
     """The no-op check compares every published file's mtime and size with the last build's. A
     file written in place (through its hard link into a cache, which then holds the edit too) has

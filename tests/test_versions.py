@@ -14,6 +14,7 @@ import pytest
 
 from conftest import ROOT, copy_built, run_build, tree_hashes
 from pilotsite.state.datadiff import compare
+from pilotsite.state.ledger import VERSION_FOLDER, describe
 
 KEYWORDS = "data/reported/return-migrant-entrepreneurship/keywords.csv"
 
@@ -148,3 +149,21 @@ def test_a_data_diff_counts_rows_removed_added_and_changed():
     whole_rows = compare(old, new)  # no key: a changed row is one removed and one added
     assert whole_rows.summary() == "2 rows added, 3 rows removed"
     assert compare(new, new, ("level", "term")).empty
+
+
+def test_a_version_whose_data_and_texts_are_unchanged_says_its_image_changed(tmp_path):
+    old = tmp_path / VERSION_FOLDER.format(figure="f", version="v1")
+    old.mkdir(parents=True)
+    (old / "data.csv").write_bytes(b"level,share\ncentral,1.5\n")
+    (old / "meta.json").write_text(json.dumps({"title": "Shares", "caption": "By level"}), encoding="utf-8")
+
+    def summary(csv: bytes, shown: dict) -> tuple[dict, str]:
+        previous, entry = {"version": "v1", "number": 1}, {"version": "v2", "number": 2}
+        return describe(tmp_path, "f", previous, entry, ["level"], csv=csv, shown=shown)
+
+    same = summary(b"level,share\ncentral,1.5\n", {"title": "Shares", "caption": "By level"})
+    assert same == ({"added": 0, "removed": 0, "changed": 0, "cells": []}, "the image changed; the data did not")
+    retitled = summary(b"level,share\ncentral,1.5\n", {"title": "Shares by level", "caption": "By level"})
+    assert retitled[1] == "title changed"
+    edited = summary(b"level,share\ncentral,1.6\n", {"title": "Shares", "caption": "By level"})
+    assert edited[1] == "1 row changed: central share 1.5 → 1.6"
