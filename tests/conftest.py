@@ -159,10 +159,28 @@ def run_build(
 
 
 @pytest.fixture(scope="session")
-def first_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
-    """A fresh project copy built the README's way (python build.py), and what that printed."""
-    root = copy_project(tmp_path_factory.mktemp("default") / "project")
-    return root, run_build(root, env=measured_env())
+def first_build(tmp_path_factory, worker_id) -> tuple[Path, subprocess.CompletedProcess]:
+    """A fresh project copy built the README's way (python build.py), and what that printed. Under
+    pytest-xdist the first worker to need it builds it where every worker finds it, and each
+    copies it (cp -a: as copy_built, a copy is built as it lands), so the suite pays for one cold
+    build, not one per worker."""
+    root = tmp_path_factory.mktemp("default") / "project"
+    if worker_id == "master":
+        copy_project(root)
+        return root, run_build(root, env=measured_env())
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp().parent / "first-build"
+    with FileLock(f"{shared}.lock"):
+        if not (shared / "result.json").is_file():
+            copy_project(shared / "project")
+            result = run_build(shared / "project", check=False, env=measured_env())
+            printed = {"returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr}
+            (shared / "result.json").write_text(json.dumps(printed), encoding="utf-8")
+    printed = json.loads((shared / "result.json").read_text(encoding="utf-8"))
+    assert printed["returncode"] == 0, printed["stdout"] + printed["stderr"]
+    copy_built(shared / "project", root)
+    return root, subprocess.CompletedProcess(["build.py"], **printed)
 
 
 @pytest.fixture(scope="session")
