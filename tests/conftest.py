@@ -79,20 +79,27 @@ def tree_hashes(folder: Path) -> dict[str, str]:
     a second write in the same tick would keep them (git's "racy clean" files)."""
     found = {}
     recent = _time.time_ns() - 1_000_000_000
+    for label, status in file_stats(folder).items():
+        stamp = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+        digest = _HASHED.get(stamp)
+        if digest is None:
+            with open(folder / label, "rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            if max(status.st_mtime_ns, status.st_ctime_ns) < recent:
+                _HASHED[stamp] = digest
+        found[label] = digest
+    if len(_HASHED) > 200_000:  # a few built projects' worth
+        _HASHED.clear()
+    return found
+
+
+def file_stats(folder: Path) -> dict[str, _os.stat_result]:
+    """os.stat of every file under folder, keyed by relative path (with /), sorted."""
+    found = {}
     for directory, _, names in _os.walk(folder):
         for name in names:
             path = _os.path.join(directory, name)
-            status = _os.stat(path)
-            stamp = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
-            digest = _HASHED.get(stamp)
-            if digest is None:
-                with open(path, "rb") as handle:
-                    digest = hashlib.file_digest(handle, "sha256").hexdigest()
-                if max(status.st_mtime_ns, status.st_ctime_ns) < recent:
-                    _HASHED[stamp] = digest
-            found[_os.path.relpath(path, folder).replace(_os.sep, "/")] = digest
-    if len(_HASHED) > 200_000:  # a few built projects' worth
-        _HASHED.clear()
+            found[_os.path.relpath(path, folder).replace(_os.sep, "/")] = _os.stat(path)
     return dict(sorted(found.items()))
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_build, untraced_env
+from conftest import ROOT, file_stats, run_build, untraced_env
 from conftest import tree_hashes as digests
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -53,18 +53,9 @@ def damage(path: Path, kind: str) -> None:
 
 
 def stamps(folder: Path) -> dict[str, tuple[int, int, int]]:
-    """(inode, size, modification time) of every file under folder, keyed by relative path."""
-    found = {}
-    for directory, _, names in os.walk(folder):
-        for name in names:
-            path = os.path.join(directory, name)
-            status = os.stat(path)
-            found[os.path.relpath(path, folder).replace(os.sep, "/")] = (
-                status.st_ino,
-                status.st_size,
-                status.st_mtime_ns,
-            )
-    return found
+    """(inode, size, modification time) of every file under folder, keyed by relative path. Not
+    tree_hashes' memory: hard-linking a file, as each work copy does, changes its status time."""
+    return {name: (s.st_ino, s.st_size, s.st_mtime_ns) for name, s in file_stats(folder).items()}
 
 
 def unchanged(folder: Path, stamped: dict[str, tuple[int, int, int]], hashed: dict[str, str]) -> bool:
@@ -116,10 +107,12 @@ def test_every_damaged_input_builds_or_fails_plainly(tmp_path):
     def build_state(work: Path) -> dict[str, tuple[int, int, int]]:
         return {name: stamp for name, stamp in stamps(work / ".build").items() if ".lock" not in name}
 
+    # A fresh copy is hard-linked to the base, and a copy is passed on only with this state kept.
+    base_state = build_state(base)
+
     def attempt(job: tuple[int, str, str]) -> str:
         number, name, kind = job
         work = work_copy(number)
-        state = build_state(work)
         originals = {}
         for target in [work / f for f in files] if name == EVERY_FILE else [work / name]:
             originals[target] = content = target.read_bytes()
@@ -144,7 +137,7 @@ def test_every_damaged_input_builds_or_fails_plainly(tmp_path):
                 wrong.append("a changed site")
             if not unchanged(work / "history", history_stamps, history):
                 wrong.append("a changed history/")
-        if result.returncode == 2 and not wrong and build_state(work) == state:
+        if result.returncode == 2 and not wrong and build_state(work) == base_state:
             # A build that stopped at bad input left the copy as it was: with the file put back, the
             # thread's next case uses it (copying and removing the project took longer than such a build).
             for target, content in originals.items():
