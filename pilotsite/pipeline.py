@@ -194,13 +194,14 @@ class Drawn:
     rebuilt: list[str]
     reasons: dict[str, list[str]]
     cache: FigureCache
+    images_reused: list[str] = field(default_factory=list)  # of rebuilt, those whose images were the earlier ones
 
 
 def draw_figures(build: Build, catalog: Catalog, analyses: Analyses) -> Drawn:
     """A figure is redrawn only when the hash of what it depends on has no stored result."""
     from pilotsite.figures.drawn_texts import drawn_texts_digest
     from pilotsite.figures.figure import NotDrawn
-    from pilotsite.figures.outputs import FigureCache, compute_figures
+    from pilotsite.figures.outputs import DRAWING_KEY, EarlierDrawing, FigureCache, compute_figures
 
     build.clock.start("figures")
     build.say(f"[3/7] Checking {len(analyses.figures)} figures against the cache")
@@ -211,6 +212,7 @@ def draw_figures(build: Build, catalog: Catalog, analyses: Analyses) -> Drawn:
     keys: dict[str, str] = {}
     components: dict[str, dict[str, str]] = {}
     stale: list[Figure] = []
+    earlier: dict[str, EarlierDrawing] = {}  # a stale figure's previous images, reused if drawn from the same
     reasons: dict[str, list[str]] = {}
     fingerprint.remember_imports(build.state.imports)
     for figure in analyses.figures:
@@ -229,6 +231,9 @@ def draw_figures(build: Build, catalog: Catalog, analyses: Analyses) -> Drawn:
         key = fingerprint.key_of(parts)
         keys[figure.id], components[figure.id] = key, parts
         if not cache.has(figure.id, key):
+            previous = cache.entry(figure.id, build.state.figure_keys.get(figure.id, ""))
+            drawing = fingerprint.key_of({name: value for name, value in parts.items() if not name.startswith("data:")})
+            earlier[figure.id] = EarlierDrawing(drawing, previous if (previous / DRAWING_KEY).is_file() else None)
             before = cache.components(figure.id, build.state.figure_keys.get(figure.id, ""))
             reasons[figure.id] = (
                 sorted(n for n in set(parts) | set(before) if parts.get(n) != before.get(n))
@@ -241,8 +246,13 @@ def draw_figures(build: Build, catalog: Catalog, analyses: Analyses) -> Drawn:
         else:
             build.detail(f"      from the cache: {figure.id} (key {key[:12]})")
     with build.progress.task("drawing figures", len(stale), "figures") as advance:
-        computed = compute_figures(stale, catalog, build.jobs, advance)
+        computed = compute_figures(stale, catalog, build.jobs, advance, earlier)
+    reused = []
     for figure, files in computed:
+        entry = earlier[figure.id].entry
+        if entry is not None and (entry / DRAWING_KEY).read_bytes() == files.get(DRAWING_KEY):
+            reused.append(figure.id)
+            build.detail(f"      images of {figure.id} reused: drawn from the same data, code and texts")
         cache.store(figure.id, keys[figure.id], files, components[figure.id])
     results: dict[str, FigureResult] = {}
     for figure in analyses.figures:
@@ -254,7 +264,7 @@ def draw_figures(build: Build, catalog: Catalog, analyses: Analyses) -> Drawn:
             build.say(f"      not drawn: {figure.id} ({result.reason})")
         else:
             results[figure.id] = result
-    return Drawn(results, keys, [figure.id for figure in stale], reasons, cache)
+    return Drawn(results, keys, [figure.id for figure in stale], reasons, cache, reused)
 
 
 def listed(names: list[str], most: int = 4) -> str:
@@ -480,6 +490,7 @@ def index_check_and_publish(
     report: dict[str, Any] = {  # written to .build/last-report.json
         "figures": len(analyses.figures),
         "figures_rebuilt": drawn.rebuilt,
+        "images_reused": drawn.images_reused,
         "reasons": drawn.reasons,
         "not_drawn": [n.id for n in analyses.not_drawn],
         "pages_rendered": written.rendered,

@@ -124,3 +124,47 @@ def test_stage_alt_text_keeps_order():
     alt = case_timelines.describe_stages(data)
     assert load_interface(ROOT).resolve(alt).endswith("1. First 2. Second")
     assert load_interface(ROOT).resolve(alt, "zh") == "无日期的 2 个有序阶段：1. First 2. Second"
+
+
+def test_a_figure_is_drawn_again_only_when_what_its_drawing_reads_changed(tmp_path, monkeypatch):
+    """A stale figure is computed again, but its earlier images are reused where its data frame,
+    size and drawing context (code, parameters, libraries, drawn texts) are the same."""
+    from dataclasses import replace
+
+    from pilotsite.figures import drawing
+    from pilotsite.figures.outputs import DRAWING_KEY, EarlierDrawing, compute_figure
+
+    drawings = []
+
+    def counted(*args, **kwargs):
+        drawings.append(args[1])
+        return real_render(*args, **kwargs)
+
+    real_render = drawing.render
+    monkeypatch.setattr(drawing, "render", counted)
+    catalog = tiny_project(tmp_path / "project")
+    figure = next(f for f in discover(catalog) if f.id == "doc-b-keywords-zh")
+
+    first = compute_figure(figure, catalog, EarlierDrawing("context"))
+    assert len(drawings) == 1 and DRAWING_KEY in first
+    entry = tmp_path / "entry"
+    entry.mkdir()
+    for name, content in first.items():
+        (entry / name).write_bytes(content)
+
+    assert compute_figure(figure, catalog, EarlierDrawing("context", entry)) == first
+    assert len(drawings) == 1  # the same data and context: the earlier images, not drawn
+
+    compute_figure(figure, catalog, EarlierDrawing("the code changed", entry))
+    assert len(drawings) == 2
+
+    text = tmp_path / "project/data/documents/doc-b/text.md"
+    text.write_text(text.read_text(encoding="utf-8") + "地方政府\n", encoding="utf-8")
+    edited = replace(catalog, documents=load_documents(open_project(tmp_path / "project")))
+    changed = compute_figure(figure, edited, EarlierDrawing("context", entry))
+    assert len(drawings) == 3  # new data: drawn anew
+    assert changed["figure.svg"] != first["figure.svg"] and changed[DRAWING_KEY] != first[DRAWING_KEY]
+
+    (entry / DRAWING_KEY).write_text("an entry drawn from something else", encoding="utf-8")
+    assert compute_figure(figure, catalog, EarlierDrawing("context", entry)) == first
+    assert len(drawings) == 4

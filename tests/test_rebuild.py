@@ -121,6 +121,8 @@ def test_editing_one_data_file_rebuilds_exactly_its_figures(built):
     # Every figure that reads the file is redrawn; only the one whose data.csv shows the locator
     # publishes something new, so only it gets a new version (its permanent page and comparison).
     assert done["changes"] == ["return-migrant-tool-types"]
+    # The others' data are as before, so their images are the earlier ones, not drawn again.
+    assert set(done["images_reused"]) == expected - {"return-migrant-tool-types"}
     # the same pages in both editions (zh/…)
     rendered = {p.removeprefix("zh/") for p in done["pages_rendered"]}
     assert rendered == {p for p in done["pages_rendered"] if not p.startswith("zh/")}

@@ -59,6 +59,8 @@ class Figure:
     documents: tuple[str, ...]
     inputs: tuple[str, ...]
     compute: Callable[[Inputs], pd.DataFrame]
+    # draws from the data frame it is given alone (with the analysis's code and params): its
+    # images are reused while that frame is the same (outputs.EarlierDrawing)
     draw: Callable[[pd.DataFrame, MatplotlibFigure], None]
     describe: Callable[[pd.DataFrame], str | Text]  # the alt text
     params: Mapping[str, object] = field(default_factory=dict)

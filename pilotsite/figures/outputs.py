@@ -3,14 +3,22 @@
 A figure's outputs are stored under .build/cache/figures/<figure-id>/<key>/, where the key is
 the hash of everything the figure depends on (see fingerprint.py). Pages are always built from
 the stored files, so a figure read from the cache and one just drawn give the same pages.
+
+A figure whose inputs changed is computed again, but drawn again only if what its drawing reads
+changed: its data frame, its size, and everything of its key but its input files (its code,
+parameters, libraries, drawn texts). Otherwise its images are those of its previous entry, whose
+DRAWING_KEY says what they were drawn from: a text added to a corpus that shifts no count of a
+figure does not cost a matplotlib drawing (most of a figure's time).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import multiprocessing
 import os
+import pickle
 import platform
 import shutil
 import traceback
@@ -35,6 +43,7 @@ if TYPE_CHECKING:
 PRINT_PNG = "figure-300dpi.png"  # with PDF_FILE, the downloads for papers (figures/pdf.py)
 FIGURE_FILES = ("data.csv", "figure.svg", "figure.png", PDF_FILE, PRINT_PNG, "result.json")
 NOT_DRAWN_FILE = "not-drawn.json"  # instead of FIGURE_FILES: why compute found nothing to draw
+DRAWING_KEY = "drawing.key"  # beside FIGURE_FILES: what the images were drawn from (EarlierDrawing.key)
 
 # result.json keeps the alt text, headline and checks as the analysis gave them (a Text is kept as
 # its key and values, interface.to_plain), so they are put into words when the pages are made, in
@@ -89,6 +98,43 @@ def to_csv(data: pd.DataFrame) -> bytes:
 
 
 @dataclass(frozen=True)
+class EarlierDrawing:
+    """What a figure's images may be reused from: context is the hash of everything its drawing
+    reads but its data (its key's components other than its input files), entry its previous
+    cache entry (None: there is none to reuse)."""
+
+    context: str
+    entry: Path | None = None
+
+    def key(self, data: pd.DataFrame, size: tuple[float, float]) -> str:
+        """What the images are drawn from: the context, the size, and the data frame draw is
+        given, pickled whole (values, types, column names, attrs: whatever draw may read)."""
+        digest = hashlib.sha256(f"{self.context}\n{size!r}\n".encode())
+        digest.update(pickle.dumps(data, protocol=5))
+        return digest.hexdigest()
+
+    def reused(self, key: str) -> Drawing | None:
+        """The previous entry's images, if they were drawn from exactly this."""
+        from pilotsite.figures.drawing import Drawing
+
+        entry = self.entry
+        if entry is None or not (entry / DRAWING_KEY).is_file():
+            return None
+        if (entry / DRAWING_KEY).read_text(encoding="utf-8") != key:
+            return None
+        meta = json.loads((entry / "result.json").read_text(encoding="utf-8"))
+        # result.json holds the tips only where one is a Text (compute_figure); the others are in figure.svg
+        tips = {int(row): cast("str | Text", from_plain(tip)) for row, tip in meta.get("tips", {}).items()}
+        return Drawing(
+            svg=(entry / "figure.svg").read_bytes(),
+            png=(entry / "figure.png").read_bytes(),
+            pdf=(entry / PDF_FILE).read_bytes(),
+            print_png=(entry / PRINT_PNG).read_bytes(),
+            tips=tips,
+        )
+
+
+@dataclass(frozen=True)
 class Evaluation:
     """A figure just computed and drawn, before it is serialised into the cache."""
 
@@ -97,10 +143,12 @@ class Evaluation:
     alt: str | Text
     headline: str | Text
     checks: tuple[Check, ...]
+    drawing_key: str = ""  # EarlierDrawing.key, when evaluate was given one
 
 
-def evaluate(figure: Figure, catalog: Catalog) -> Evaluation:
-    """Compute, draw and check one figure; an exception becomes a BuildError naming the analysis."""
+def evaluate(figure: Figure, catalog: Catalog, earlier: EarlierDrawing | None = None) -> Evaluation:
+    """Compute, draw and check one figure; an exception becomes a BuildError naming the analysis.
+    With earlier, the images are the earlier ones where they were drawn from the same."""
     from pilotsite.figures import drawing  # matplotlib is imported only when something is drawn
 
     try:
@@ -110,10 +158,12 @@ def evaluate(figure: Figure, catalog: Catalog) -> Evaluation:
         if not isinstance(data, pd.DataFrame) or data.empty:
             raise BuildError([Problem(figure.analysis, f"figure '{figure.id}' produced no data rows")])
         interface = catalog.project.settings.interface
+        shown = data.reset_index(drop=True)  # marks name rows by position
+        drawing_key = earlier.key(shown, figure.size) if earlier is not None else ""
         try:
-            drawn = drawing.render(
-                figure.draw, data.reset_index(drop=True), figure.size, interface
-            )  # marks name rows by position
+            drawn = (earlier.reused(drawing_key) if earlier is not None else None) or drawing.render(
+                figure.draw, shown, figure.size, interface
+            )
         except BuildError as missing:  # a drawn text the catalogues lack
             raise BuildError(
                 [
@@ -127,6 +177,7 @@ def evaluate(figure: Figure, catalog: Catalog) -> Evaluation:
             figure.describe(data),
             figure.headline(data) if figure.headline else "",
             tuple(figure.checks(data)) if figure.checks else (),
+            drawing_key,
         )
     except (BuildError, NothingToDraw):
         raise
@@ -143,10 +194,11 @@ def evaluate(figure: Figure, catalog: Catalog) -> Evaluation:
         ) from exc
 
 
-def compute_figure(figure: Figure, catalog: Catalog) -> dict[str, bytes]:
-    """The files the cache keeps for one figure (or why there is nothing to draw)."""
+def compute_figure(figure: Figure, catalog: Catalog, earlier: EarlierDrawing | None = None) -> dict[str, bytes]:
+    """The files the cache keeps for one figure (or why there is nothing to draw); with earlier,
+    also what its images were drawn from (DRAWING_KEY), and those of earlier.entry where the same."""
     try:
-        done = evaluate(figure, catalog)
+        done = evaluate(figure, catalog, earlier)
     except NothingToDraw as nothing:
         reason = nothing.args[0] if nothing.args and isinstance(nothing.args[0], Text) else str(nothing)
         return {NOT_DRAWN_FILE: json.dumps(to_plain(reason), ensure_ascii=False).encode("utf-8")}
@@ -158,7 +210,7 @@ def compute_figure(figure: Figure, catalog: Catalog) -> dict[str, bytes]:
     tips = done.drawn.tips
     if any(isinstance(tip, Text) for tip in tips.values()):  # figure.svg has them in the reference language only
         meta["tips"] = {str(row): to_plain(tip) for row, tip in sorted(tips.items())}
-    return {
+    files = {
         "data.csv": to_csv(done.data),
         "figure.svg": done.drawn.svg,
         "figure.png": done.drawn.png,
@@ -166,39 +218,48 @@ def compute_figure(figure: Figure, catalog: Catalog) -> dict[str, bytes]:
         PRINT_PNG: done.drawn.print_png,
         "result.json": json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"),
     }
+    if done.drawing_key:
+        files[DRAWING_KEY] = done.drawing_key.encode("ascii")
+    return files
 
 
 # What forked workers compute: set just before the pool forks them, so nothing is pickled.
-_FORKED: tuple[list[Figure], Catalog] | tuple[()] = ()
+_FORKED: tuple[list[Figure], Catalog, dict[str, EarlierDrawing]] | tuple[()] = ()
 
 # ("files", the files of compute_figure) or ("problems", each Problem as a dict)
 Outcome = tuple[str, dict[str, bytes] | list[dict[str, Any]]]
 
 
 def _compute_forked(index: int) -> Outcome:
-    assert len(_FORKED) == 2  # set before the pool forked this worker
-    figures, catalog = _FORKED
+    assert len(_FORKED) == 3  # set before the pool forked this worker
+    figures, catalog, earlier = _FORKED
     try:
-        return "files", compute_figure(figures[index], catalog)
+        return "files", compute_figure(figures[index], catalog, earlier.get(figures[index].id))
     except BuildError as error:  # sent back as plain data: the problems keep their file and line
         return "problems", [asdict(p) for p in error.problems]
 
 
 def compute_figures(
-    figures: list[Figure], catalog: Catalog, jobs: int = 0, advance: Callable[[int], None] = lambda n: None
+    figures: list[Figure],
+    catalog: Catalog,
+    jobs: int = 0,
+    advance: Callable[[int], None] = lambda n: None,
+    earlier: dict[str, EarlierDrawing] | None = None,
 ) -> list[tuple[Figure, dict[str, bytes]]]:
-    """compute_figure for each figure, in up to `jobs` forked processes (0: all cores), in order.
+    """compute_figure for each figure, in up to `jobs` forked processes (0: all cores), in order;
+    earlier: by figure id, what its images may be reused from.
 
     The outputs do not depend on where a figure is drawn. Every figure is tried and the problems
     of all that fail are raised together; nothing is returned (so nothing is cached) unless all
     succeed. Workers only compute: a worker that is killed leaves nothing behind.
     """
     jobs = min(process_count(jobs), len(figures))
+    earlier = earlier or {}
     outcomes: list[Outcome] = []
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for figure in figures:
             try:
-                outcomes.append(("files", compute_figure(figure, catalog)))
+                outcomes.append(("files", compute_figure(figure, catalog, earlier.get(figure.id))))
             except BuildError as error:
                 outcomes.append(("problems", [asdict(p) for p in error.problems]))
             advance(1)
@@ -206,7 +267,7 @@ def compute_figures(
         from pilotsite.figures import drawing  # noqa: F401  (matplotlib imported once here, not in every worker)
 
         global _FORKED
-        _FORKED = (figures, catalog)
+        _FORKED = (figures, catalog, earlier)
         pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
         try:
             futures = [pool.submit(_compute_forked, index) for index in range(len(figures))]
