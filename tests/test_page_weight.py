@@ -43,3 +43,18 @@ def test_a_page_fetches_only_the_font_slices_its_characters_need(built_site):
     slices = [path for path in files if path.endswith(".woff2")]
     assert 1 <= len(slices) < faces / 4, (len(slices), faces)
     assert not any(path.endswith((".woff", ".ttf", ".otf")) for path in files)
+
+
+def test_a_comparison_shows_each_version_in_its_lighter_format(built_site):
+    """Two images side by side: an SVG with much Chinese text (glyph outlines) can weigh twice its
+    PNG (the full corpus's keyword trends: 242 KB against 129 KB), so each is the lighter of the two."""
+    import re
+
+    compared = 0
+    for page in built_site.glob("figures/*/compare/*/index.html"):
+        for src in re.findall(r'<img src="([^"]+)"', page.read_text(encoding="utf-8")):
+            shown = (page.parent / src).resolve()
+            other = shown.with_suffix(".png" if shown.suffix == ".svg" else ".svg")
+            assert shown.stat().st_size <= other.stat().st_size, (page, src)
+            compared += 1
+    assert compared >= 2

@@ -115,6 +115,17 @@ def history_source(model: SiteModel, path: str) -> bytes | Path:
     return source
 
 
+def lighter_image(model: SiteModel, folder: str) -> str:
+    """figure.svg or figure.png of a version, whichever has fewer bytes: a comparison shows two
+    images side by side, and the SVG of a chart with much Chinese text (glyphs as outlines) can
+    weigh twice its PNG, which would put the page over its budget."""
+    sizes = []
+    for name in ("figure.svg", "figure.png"):
+        source = history_source(model, f"{folder}/{name}")
+        sizes.append((len(source) if isinstance(source, bytes) else source.stat().st_size, name))
+    return min(sizes)[1]
+
+
 def published_version(model: SiteModel, figure_id: str, entry: dict[str, Any]) -> Published:
     folder = VERSION_FOLDER.format(figure=figure_id, version=entry["version"])
     meta = json.loads(history_file(model, f"{folder}/meta.json"))
@@ -391,8 +402,8 @@ def comparison_pages(model: SiteModel) -> list[Page]:
                             Link(
                                 t("common.version_lower", number=new["number"]), f"../../v/{new['version']}/index.html"
                             ),
-                            f"../../v/{old['version']}/figure.svg",
-                            f"../../v/{new['version']}/figure.svg",
+                            f"../../v/{old['version']}/{lighter_image(model, old_folder)}",
+                            f"../../v/{new['version']}/{lighter_image(model, new_folder)}",
                             summary,
                             diff,
                             SHOWN_DIFF_ROWS,
