@@ -376,6 +376,10 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
     stage = TextStage(catalog, writer, renderer, spec, work.cache(), build.jobs, build.scheduler, build.progress)
     build.clock.start("text pages")
     model.corpus_evidence = {c.id: stage.run(c, evidence_items(model, c)) for c in catalog.corpora.values()}
+    for corpus_id, (anew, batches) in stage.evidence_batches.items():
+        build.detail(
+            f"      evidence of {corpus_id}: {anew} of {batches} batches of texts gathered anew (others: cached)"
+        )
     stage.finish()
     build.clock.start("pages")
     pages, known_keys = edition_pages(model, build.jobs, writer.key)

@@ -334,3 +334,17 @@ def test_evidence_pages_account_for_every_count(built_site):
     with open(keyword_evidence / "evidence.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert sum(int(r["occurrences"]) for r in rows if r["level"] == "central") == int(top["count"])
+
+
+def test_batches_of_texts_are_cut_by_content_so_an_added_text_changes_its_own_batch_only():
+    from pilotsite.rendering.corpus_texts import BATCH_TEXTS, cut_batches
+
+    ids = [f"text-{n:05d}" for n in range(3000)]
+    before = cut_batches(ids, str)
+    assert [i for batch in before for i in batch] == ids  # every text once, in order
+    assert len(before) > 3000 // (2 * BATCH_TEXTS) and all(len(batch) <= 2 * BATCH_TEXTS for batch in before)
+    added = ids[:1500] + ["text-01499a", "text-01499b"] + ids[1500:]
+    after = cut_batches(added, str)
+    changed = [batch for batch in after if batch not in before]
+    assert len(changed) <= 2 and {"text-01499a", "text-01499b"} <= {i for batch in changed for i in batch}
+    assert len(after) - len(changed) >= len(before) - 2

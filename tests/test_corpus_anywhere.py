@@ -68,13 +68,21 @@ def test_a_corpus_outside_the_project_is_watched_checked_and_rebuilt(built_proje
 
     add_text(corpus, "added-0001")
     assert snapshot(project_copy) != watched, "serve's watcher does not see the corpus change"
-    check = run_build(project_copy, "--check", check=False)
+    check = run_build(project_copy, "--check", "-v", check=False)
     assert check.returncode == 1 and "is not what the current inputs produce" in check.stderr, (
         check.stdout + check.stderr
     )
     rebuilt = run_build(project_copy)
     assert "Nothing changed" not in rebuilt.stdout
     assert "某市返乡创业试点条例" in page.read_text(encoding="utf-8")
+    assert run_build(project_copy, "--check").returncode == 0
+    # The first build to see the new text (the check) gathered the evidence anew only for the
+    # batch of texts that holds it; the rest came from the cache and gives what gathering it all
+    # anew gives.
+    gathered = re.search(r"evidence of cn-regulations: (\d+) of (\d+) batches of texts gathered anew", check.stdout)
+    assert gathered and int(gathered[1]) == 1 < int(gathered[2]), check.stdout
+    for cache in ("evidence", "batch-evidence"):
+        shutil.rmtree(project_copy / ".build/cache" / cache)
     assert run_build(project_copy, "--check").returncode == 0
     assert "Nothing changed" in run_build(project_copy).stdout
 

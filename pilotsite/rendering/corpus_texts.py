@@ -5,6 +5,12 @@ worker processes or on a Dask cluster (cluster.run_batches).
 The build keeps only small things between batches: each page's keys, and per evidence item its
 totals and first rows, while every counted sentence goes straight into the item's evidence.csv.
 A text is read only when one of its pages is not cached or the evidence must be gathered anew.
+
+Batches are cut where a text's id hashes to 0 modulo BATCH_TEXTS (content-defined, as rsync cuts
+files into blocks), so a text added or removed changes its own batch only. What each batch adds
+to the evidence is cached by what it was made from (batch_key): when the evidence is gathered
+anew (a text added changes every item's totals), only the batches with a changed text go to the
+workers; the others' rows are taken from the cache, without reading their texts' evidence.
 """
 
 from __future__ import annotations
@@ -18,7 +24,6 @@ import os
 import pickle
 import shutil
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -41,7 +46,7 @@ if TYPE_CHECKING:
     from pilotsite.rendering.embedded import EmbeddedRenderer, RenderSpec
 
 EVIDENCE_FORMAT = "evidence-v3"  # change when the evidence files change shape
-BATCH_TEXTS = 150
+BATCH_TEXTS = 150  # texts per batch on average; at most twice as many
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,22 @@ TextResult = tuple[str, int, list[tuple[str, str | None, bytes | None, str]], by
 # ... and for each evidence item: (rows of evidence.csv as CSV text, occurrences, occurrences by
 # group, the first SHOWN rows)
 Fragment = tuple[str, int, dict[str, int], list[dict[str, Any]]]
+
+
+def cut_batches(texts: list[Any], text_id: Any) -> list[list[Any]]:
+    """texts in order, cut after each whose id (text_id(text)) hashes to 0 modulo BATCH_TEXTS
+    (and at twice BATCH_TEXTS): the same texts make the same batches wherever they are in the list."""
+    batches: list[list[Any]] = []
+    batch: list[Any] = []
+    for text in texts:
+        batch.append(text)
+        identity = hashlib.sha256(str(text_id(text)).encode("utf-8")).digest()
+        if int.from_bytes(identity[:8], "big") % BATCH_TEXTS == 0 or len(batch) >= 2 * BATCH_TEXTS:
+            batches.append(batch)
+            batch = []
+    if batch:
+        batches.append(batch)
+    return batches
 
 
 def read_maybe(source: str | bytes | None) -> bytes | None:
@@ -346,6 +367,8 @@ class TextStage:
         ).hexdigest()
         self.used_evidence: set[str] = set()
         self.used_text_evidence: set[str] = set()
+        self.used_batches: set[str] = set()  # batch_key of every batch whose evidence this build gathers
+        self.evidence_batches: dict[str, tuple[int, int]] = {}  # corpus id -> batches gathered anew, of all
         self.prune_text_evidence = True  # false once a corpus took its evidence whole from the cache
         self.code = hashlib.sha256(
             Path(__file__).read_bytes() + (Path(__file__).parents[1] / "pages" / "corpus_pages.py").read_bytes()
@@ -423,14 +446,22 @@ class TextStage:
             {text.id: self.text_evidence_path(corpus, text) for text, _ in todo} if evidence is not None else {}
         )
 
-        def batches() -> Iterator[list[TextJob]]:
-            batch: list[TextJob] = []
-            for text, pages in todo:
+        batches = cut_batches(todo, lambda job: job[0].id)
+        # What each batch adds to the evidence, from the cache where its texts and the items are as before
+        batch_keys = [self.batch_key(corpus, batch, items, evidence_paths, group_of) for batch in batches]
+        ready: list[dict[str, Fragment] | None] = [
+            self.cached_batch(key) if evidence is not None and not any(pages for _, pages in batch) else None
+            for key, batch in zip(batch_keys, batches, strict=True)
+        ]
+
+        def jobs_of(batch: list[tuple[CorpusText, bool]]) -> list[TextJob]:
+            jobs = []
+            for text, pages in batch:
                 path = evidence_paths.get(text.id)
                 tokens = work.token_path(text) if path is not None else None
                 coded = work.coded_path(text) if path is not None and work.tools else None
                 if self.scheduler:  # cluster workers need not share this disk: they get the bytes
-                    batch.append(
+                    jobs.append(
                         TextJob(
                             text,
                             corpus.read_text(text),
@@ -444,7 +475,7 @@ class TextStage:
                         )
                     )
                 else:
-                    batch.append(
+                    jobs.append(
                         TextJob(
                             text,
                             str(corpus.folder / text.file),
@@ -457,11 +488,11 @@ class TextStage:
                             hints[text.id],
                         )
                     )
-                if len(batch) >= BATCH_TEXTS:
-                    yield batch
-                    batch = []
-            if batch:
-                yield batch
+            return jobs
+
+        sent = [index for index, fragments in enumerate(ready) if fragments is None]
+        if evidence is not None:
+            self.evidence_batches[corpus.id] = (len(sent), len(batches))
 
         by_id = {t.id: t for t in corpus.texts}
         assert self.writer.source_cache is not None  # the build's writer keeps a source cache
@@ -474,17 +505,34 @@ class TextStage:
         fragments: dict[str, Fragment]
         try:
             with self.progress.task(label, len(todo), "texts") as advance:
-                for results, fragments in run_batches(
+                taken = 0  # batches whose evidence is added, in order
+
+                def take_cached(until: int) -> None:
+                    nonlocal taken
+                    for index in range(taken, until):
+                        cached = ready[index]
+                        assert evidence is not None and cached is not None  # a batch not sent is cached
+                        evidence.add(cached)
+                        advance(len(batches[index]))
+                    taken = until
+
+                outcomes = run_batches(
                     "pilotsite.rendering.corpus_texts:text_batch",
-                    batches(),
+                    (jobs_of(batches[index]) for index in sent),
                     (shell, self.spec, tuple(items) if evidence is not None else (), store),
                     self.jobs,
                     self.scheduler,
-                ):
+                )
+                for index, (results, fragments) in zip(sent, outcomes, strict=True):
                     self._take(results, by_id, evidence_paths, caches, hints, corpus)
                     if evidence is not None:
+                        take_cached(index)
                         evidence.add(fragments)
+                        self.keep_batch(batch_keys[index], fragments)
+                        taken = index + 1
                     advance(len(results))
+                if evidence is not None:
+                    take_cached(len(batches))
         except BaseException:
             if evidence is not None:
                 evidence.close()
@@ -493,6 +541,42 @@ class TextStage:
         if evidence is None:
             self.prune_text_evidence = False  # its texts were not looked at: their cached evidence is kept
         return evidence.finish() if evidence is not None else read_evidence(folder)
+
+    def batch_key(
+        self,
+        corpus: Corpus,
+        batch: list[tuple[CorpusText, bool]],
+        items: list[EvidenceItem],
+        evidence_paths: dict[str, Path],
+        group_of: dict[str, str],
+    ) -> str:
+        """What a batch's evidence is made from: its texts' evidence keys (text_evidence_path: their
+        tokens, coded units, metadata and this code) and groups, and the items."""
+        if not evidence_paths:
+            return ""
+        made_from = [
+            EVIDENCE_FORMAT,
+            sys.version,
+            self.code,
+            corpus.id,
+            SHOWN,
+            [item.key for item in items],
+            [[evidence_paths[text.id].stem, group_of.get(text.id, "")] for text, _ in batch],
+        ]
+        key = hashlib.sha256(json.dumps(made_from, ensure_ascii=False).encode("utf-8")).hexdigest()
+        self.used_batches.add(key)
+        return key
+
+    def batch_path(self, key: str) -> Path:
+        return self.cache_dir / "batch-evidence" / key[:2] / f"{key}.marshal"
+
+    def cached_batch(self, key: str) -> dict[str, Fragment] | None:
+        content = read_maybe(str(self.batch_path(key))) if key else None
+        return marshal.loads(content) if content else None  # what keep_batch wrote
+
+    def keep_batch(self, key: str, fragments: dict[str, Fragment]) -> None:
+        if key:
+            write_atomic(self.batch_path(key), marshal.dumps(fragments))
 
     def _take(
         self,
@@ -545,4 +629,9 @@ class TextStage:
         if self.prune_text_evidence and texts.is_dir():
             for path in texts.glob("*/*"):
                 if path.stem not in self.used_text_evidence:
+                    path.unlink()
+        batches = self.cache_dir / "batch-evidence"
+        if self.prune_text_evidence and batches.is_dir():
+            for path in batches.glob("*/*"):
+                if path.stem not in self.used_batches:
                     path.unlink()
