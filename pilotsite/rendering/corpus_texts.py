@@ -449,8 +449,12 @@ class TextStage:
         batches = cut_batches(todo, lambda job: job[0].id)
         # What each batch adds to the evidence, from the cache where its texts and the items are as before
         batch_keys = [self.batch_key(corpus, batch, items, evidence_paths, group_of) for batch in batches]
-        ready: list[dict[str, Fragment] | None] = [
-            self.cached_batch(key) if evidence is not None and not any(pages for _, pages in batch) else None
+        # (read one at a time as the evidence is written: together they are all of it)
+        ready = [
+            evidence is not None
+            and bool(key)
+            and not any(pages for _, pages in batch)
+            and self.batch_path(key).is_file()
             for key, batch in zip(batch_keys, batches, strict=True)
         ]
 
@@ -490,7 +494,7 @@ class TextStage:
                     )
             return jobs
 
-        sent = [index for index, fragments in enumerate(ready) if fragments is None]
+        sent = [index for index, cached in enumerate(ready) if not cached]
         if evidence is not None:
             self.evidence_batches[corpus.id] = (len(sent), len(batches))
 
@@ -510,7 +514,7 @@ class TextStage:
                 def take_cached(until: int) -> None:
                     nonlocal taken
                     for index in range(taken, until):
-                        cached = ready[index]
+                        cached = self.cached_batch(batch_keys[index])
                         assert evidence is not None and cached is not None  # a batch not sent is cached
                         evidence.add(cached)
                         advance(len(batches[index]))
