@@ -486,7 +486,7 @@ def index_check_and_publish(
             build.clock.start("links")
 
         broken = linkcheck.broken_links(
-            staging, written.html_keys, work.cache("links-v2.json"), being_written=bundle_folders, written=indexed
+            staging, written.html_keys, work.cache("links-v3.json"), being_written=bundle_folders, written=indexed
         )
     if broken:
         shutil.rmtree(staging)

@@ -106,6 +106,31 @@ def test_link_checker_notices_a_broken_link(built_site, tmp_path):
     assert any("data.csv (missing file)" in p for p in broken_links(copy))
 
 
+def test_links_remembered_from_the_last_check_are_checked_again(tmp_path):
+    """A page whose HTML is unchanged reuses its resolved links from the memo, but every link is
+    checked against this site: a file or an id gone since is reported, and the same HTML at
+    another path resolves its links from there."""
+    site, memo = tmp_path / "site", tmp_path / "links.json"
+    page = '<a href="../b/index.html#x">b</a> <img src="img.png" alt="">'
+    for path, content in (("a/index.html", page), ("b/index.html", '<p id="x">x</p>'), ("a/img.png", "png")):
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text(content, encoding="utf-8")
+    keys = {"a/index": "page-a", "b/index": "page-b"}
+    assert broken_links(site, keys, memo) == []
+    assert memo.is_file()
+    (site / "a/img.png").unlink()
+    (site / "b/index.html").write_text("<p>no id</p>", encoding="utf-8")
+    assert broken_links(site, keys | {"b/index": "page-b-edited"}, memo) == [
+        "a/index.html: ../b/index.html#x (no element with id 'x')",
+        "a/index.html: img.png (missing file)",
+    ]
+    (site / "c/d").mkdir(parents=True)
+    (site / "c/d/index.html").write_text(page, encoding="utf-8")
+    assert "c/d/index.html: ../b/index.html#x (missing file)" in broken_links(
+        site, keys | {"c/d/index": "page-a"}, memo
+    )
+
+
 def test_links_into_a_folder_being_written_are_checked_once_it_is_written(built_site, tmp_path):
     """The build crawls the pages while Pagefind writes its bundles (pipeline.py): links into a
     bundle are checked once it is written, and a file it lacks then is reported."""

@@ -16,14 +16,30 @@ ATTRIBUTE = re.compile(r'\s(href|src|id)="([^"]*)"')
 
 FOLDER_LINK = "a folder; links must name index.html to work from disk"
 SEPARATOR = "\0"  # between the links (and the ids) of a page, in the memo: one string each keeps it small
+OUTSIDE = "\1"  # in place of the target of a link that points outside the site
+FIELD = "\x1f"  # between a link's target, fragment and text, in the memo
 
 
-def _scan(path: Path) -> tuple[str, str]:
-    """The page's links and its ids, each joined into one string."""
+def _scan(path: Path, root: str) -> tuple[str, str]:
+    """The page's internal links, each resolved, and its ids, each joined into one string. A link
+    is "target FIELD fragment FIELD link as written", target relative to root (OUTSIDE for a link out
+    of the site), so a page whose HTML is unchanged is checked again without parsing a URL."""
     links: list[str] = []
     ids: list[str] = []
+    folder = os.path.dirname(path)
     for name, value in ATTRIBUTE.findall(path.read_text(encoding="utf-8")):
-        (ids if name == "id" else links).append(html.unescape(value))
+        value = html.unescape(value)
+        if name == "id":
+            ids.append(value)
+            continue
+        parts = urlsplit(value)
+        if parts.scheme or parts.netloc:
+            continue
+        # String arithmetic, not Path.resolve(): the pages hold hundreds of thousands of links.
+        target = os.path.normpath(os.path.join(folder, unquote(parts.path))) if parts.path else str(path)
+        inside = (target + os.sep).startswith(root + os.sep)
+        relative = target[len(root) + 1 :] if inside else OUTSIDE
+        links.append(f"{relative}{FIELD}{unquote(parts.fragment)}{FIELD}{value}")
     return SEPARATOR.join(links), SEPARATOR.join(ids)
 
 
@@ -37,9 +53,9 @@ def broken_links(
     """'page: link' for every internal href/src whose file or #fragment is missing.
 
     html_keys (page path without .html -> content key of its HTML) and cache_file let pages
-    whose HTML is unchanged reuse their links and ids from the previous check. Ids are split
-    into sets only for the pages a #fragment points into, so a site of many thousands of pages
-    is checked in little memory.
+    whose HTML is unchanged reuse their resolved links and ids from the previous check. Ids are
+    split into sets only for the pages a #fragment points into, so a site of many thousands of
+    pages is checked in little memory.
 
     being_written: folders of the site (relative, with /) that another thread is writing while
     this one checks (the search bundles: pipeline.py), which hold no page; links into them are
@@ -55,27 +71,25 @@ def broken_links(
         subfolders[:] = [f for f in subfolders if os.path.join(folder, f) + os.sep not in later]
         folders.add(folder)
         files.update(os.path.join(folder, name) for name in names)
-    keys = {os.path.join(root, f"{path}.html"): key for path, key in (html_keys or {}).items()}
+    keys = {os.path.join(root, f"{path}.html"): f"{path}\n{key}" for path, key in (html_keys or {}).items()}
     memo = KeyedMemo(cache_file)
     scanned: dict[str, tuple[str, str]] = {}
     for page in sorted(f for f in files if f.endswith(".html")):
-        key = keys.get(page)
-        scanned[page] = tuple(memo.saved[key]) if key in memo.saved else _scan(Path(page))
+        key = keys.get(page)  # with the page's path: its links are resolved from where it is
+        scanned[page] = tuple(memo.saved[key]) if key in memo.saved else _scan(Path(page), root)
         if key:
             memo.keep(key, list(scanned[page]))
     memo.save()
     fragments: list[tuple[str, str, str, str]] = []  # (target, fragment, page, link), checked target by target below
     deferred: list[tuple[str, str, str]] = []  # (target, page, link) in a folder being written
     problems = []
+    prefix = root + os.sep
     for page, (links, _) in scanned.items():
-        for link in links.split(SEPARATOR) if links else ():
-            parts = urlsplit(link)
-            if parts.scheme or parts.netloc:
-                continue
-            # String arithmetic, not Path.resolve(): the pages hold tens of thousands of links.
-            target = os.path.normpath(os.path.join(os.path.dirname(page), unquote(parts.path))) if parts.path else page
+        for entry in links.split(SEPARATOR) if links else ():
+            relative, fragment, link = entry.split(FIELD, 2)
+            target = prefix + relative if relative else root
             problem = ""
-            if not (target + os.sep).startswith(root + os.sep):
+            if relative == OUTSIDE:
                 problem = "points outside the site"
             elif later and (target + os.sep).startswith(later):
                 deferred.append((target, page, link))
@@ -83,8 +97,8 @@ def broken_links(
                 problem = FOLDER_LINK
             elif target not in files:
                 problem = "missing file"
-            elif parts.fragment and target.endswith(".html"):
-                fragments.append((target, unquote(parts.fragment), page, link))
+            elif fragment and target.endswith(".html"):
+                fragments.append((target, fragment, page, link))
             if problem:
                 problems.append(f"{os.path.relpath(page, root)}: {link} ({problem})")
     written()
