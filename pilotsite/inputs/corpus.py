@@ -19,6 +19,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -144,20 +145,20 @@ class Corpus:
         """The corpus as the edition of the language names it."""
         return replace(self, title=self.name.of(language))
 
-    @property
+    @cached_property
     def outside(self) -> bool:
         """Whether the folder lies outside the project (data/corpora.yaml names it by an absolute
         path or one through ..)."""
         return outside(self.label)
 
-    @property
+    @cached_property
     def home(self) -> str:
         """The folder as the site names it: as written for a corpus inside the project; for one
         outside, data/corpora/<id> (where its deposit bundles put it), so that no local path is
         published and the same corpus gives the same site and figures wherever it lies."""
         return f"{CORPORA_HOME}{self.id}" if self.outside else self.label
 
-    @property
+    @cached_property  # a frozen dataclass keeps it in its __dict__: asked for every input name, by locate
     def prefix(self) -> str:
         """How every input name of this corpus begins: home and a slash."""
         return f"{self.home}/"
