@@ -231,10 +231,11 @@ def draw_figures(build: Build, catalog: Catalog, analyses: Analyses) -> Drawn:
         key = fingerprint.key_of(parts)
         keys[figure.id], components[figure.id] = key, parts
         if not cache.has(figure.id, key):
-            previous = cache.entry(figure.id, build.state.figure_keys.get(figure.id, ""))
+            previous_key = build.state.figure_keys.get(figure.id, "")
+            previous = cache.entry(figure.id, previous_key)
             drawing = fingerprint.key_of({name: value for name, value in parts.items() if not name.startswith("data:")})
             earlier[figure.id] = EarlierDrawing(drawing, previous if (previous / DRAWING_KEY).is_file() else None)
-            before = cache.components(figure.id, build.state.figure_keys.get(figure.id, ""))
+            before = cache.components(figure.id, previous_key)
             reasons[figure.id] = (
                 sorted(n for n in set(parts) | set(before) if parts.get(n) != before.get(n))
                 if before

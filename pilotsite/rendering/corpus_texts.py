@@ -32,7 +32,7 @@ from pilotsite.analysis.segment import decode
 from pilotsite.inputs.corpus import Corpus, CorpusText, decode_text, split_sentences
 from pilotsite.pages.corpus_pages import SHOWN, Evidence, EvidenceItem, evidence_columns, parts_of, slug, text_pages
 from pilotsite.pages.model import EDITIONS
-from pilotsite.state.caching import KeyedMemo
+from pilotsite.state.caching import KeyedMemo, prune_files
 from pilotsite.state.fingerprint import write_atomic
 from pilotsite.state.progress import OFF, Progress
 
@@ -629,13 +629,6 @@ class TextStage:
             for entry in folder.iterdir():
                 if entry.name not in self.used_evidence:
                     shutil.rmtree(entry, ignore_errors=True)
-        texts = self.cache_dir / "text-evidence"
-        if self.prune_text_evidence and texts.is_dir():
-            for path in texts.glob("*/*"):
-                if path.stem not in self.used_text_evidence:
-                    path.unlink()
-        batches = self.cache_dir / "batch-evidence"
-        if self.prune_text_evidence and batches.is_dir():
-            for path in batches.glob("*/*"):
-                if path.stem not in self.used_batches:
-                    path.unlink()
+        if self.prune_text_evidence:
+            for kept, used in (("text-evidence", self.used_text_evidence), ("batch-evidence", self.used_batches)):
+                prune_files(self.cache_dir / kept, "*/*", {f"{key}.marshal" for key in used})
