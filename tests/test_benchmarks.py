@@ -17,7 +17,7 @@ from conftest import ROOT, untraced_env
 UNTRACED = untraced_env()
 
 
-@pytest.mark.long(seconds=92)
+@pytest.mark.long(seconds=45)
 def test_scale_benchmark_runs_quickly_and_prints_its_figures(tmp_path):
     result = subprocess.run(
         [sys.executable, "bench/scale.py", "--quick", "--work", str(tmp_path / "scale")],
