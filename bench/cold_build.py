@@ -2,7 +2,7 @@
 """Cold build time of the default site: median of N runs of `python build.py` on a copy of the project.
 
     python bench/cold_build.py [--runs 3]
-    python bench/cold_build.py --quick     # one run, each corpus cut to 12 texts: checks the script runs
+    python bench/cold_build.py --quick     # one run, each corpus cut to 12 texts, no history: checks the script runs
 
 Each run is a fresh process in a fresh copy (no .build/, no site), so nothing carries over and
 the checkout's own .build/ and _site/ are never touched. Prints every run, the median, and the
@@ -27,13 +27,15 @@ from project_copy import QUICK_TEXTS, copy_project
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--quick", action="store_true", help="one run, corpora cut to a few texts")
+    parser.add_argument("--quick", action="store_true", help="one run, corpora cut to a few texts, no history")
     args = parser.parse_args()
     runs = 1 if args.quick else args.runs
     times = []
     with tempfile.TemporaryDirectory() as scratch:
         for run in range(1, runs + 1):
-            project = copy_project(Path(scratch) / f"project-{run}", QUICK_TEXTS if args.quick else None)
+            project = copy_project(
+                Path(scratch) / f"project-{run}", QUICK_TEXTS if args.quick else None, history=not args.quick
+            )
             started = time.perf_counter()
             subprocess.run(
                 [sys.executable, "build.py", "--renderer", "embedded"],

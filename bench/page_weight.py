@@ -3,7 +3,7 @@
 
     python bench/page_weight.py [--site _site]   # weigh a built site
     python bench/page_weight.py                  # build the project into a temporary copy and weigh that
-    python bench/page_weight.py --quick          # the same with corpora cut to 12 texts
+    python bench/page_weight.py --quick          # the same with corpora cut to 12 texts, no history
 
 A page's weight is what a browser with an empty cache fetches to show it: the HTML, every
 stylesheet (and what it @imports), script, image and preloaded file it names, every image its
@@ -265,7 +265,7 @@ def main() -> int:
         "--site", type=Path, help="a built site to weigh (default: build the project into a temporary copy)"
     )
     parser.add_argument(
-        "--quick", action="store_true", help="build a copy with corpora cut to a few texts and weigh that"
+        "--quick", action="store_true", help="build a copy with corpora cut to a few texts, no history, and weigh that"
     )
     args = parser.parse_args()
     if args.site and not args.quick:
@@ -273,7 +273,7 @@ def main() -> int:
     from project_copy import QUICK_TEXTS, copy_project
 
     with tempfile.TemporaryDirectory() as scratch:
-        project = copy_project(Path(scratch) / "project", QUICK_TEXTS if args.quick else None)
+        project = copy_project(Path(scratch) / "project", QUICK_TEXTS if args.quick else None, history=not args.quick)
         subprocess.run(
             [sys.executable, "build.py"],
             cwd=project,

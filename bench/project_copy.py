@@ -1,5 +1,6 @@
 """A copy of the project to benchmark on, so no benchmark touches the checkout's own .build/ or
-_site/; for the quick modes, with each corpus inside the project cut to a few texts."""
+_site/; for the quick modes, with each corpus inside the project cut to a few texts and without
+the repository's published history."""
 
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ PROJECT_FILES = ("build.py", "pilotsite", "analyses", "data", "site", "history")
 QUICK_TEXTS = 12  # texts kept per corpus in a quick mode: every k-th by id, so levels and regions stay mixed
 
 
-def copy_project(target: Path, texts: int | None = None) -> Path:
-    """The project copied to target; with texts, each corpus under data/ keeps that many texts."""
+def copy_project(target: Path, texts: int | None = None, history: bool = True) -> Path:
+    """The project copied to target; with texts, each corpus under data/ keeps that many texts.
+    Without history, the copy starts as a new project does, nothing published yet: its first
+    build publishes each figure's first version. (The repository's hundred-odd published versions,
+    their pages and images, are about a quarter of a cold build, which a quick run does not measure.)"""
     target.mkdir(parents=True)
-    for name in PROJECT_FILES:
+    for name in PROJECT_FILES if history else [n for n in PROJECT_FILES if n != "history"]:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))

@@ -2,7 +2,7 @@
 """Bytes newly written and publish time for a one-figure edit, on a copy of the project.
 
     python bench/publish.py [--full-corpus ../shared/corpora/cn-regulations] [--runs 3]
-    python bench/publish.py --quick    # one edit, corpora cut to 12 texts: checks the script runs
+    python bench/publish.py --quick    # one edit, corpora cut to 12 texts, no history: checks the script runs
 
 After a cold build, each run edits one data file (a locator cell of keywords.csv, which one figure
 declares) and builds again. Before each edited build, every file of the site and of .build/ is
@@ -153,12 +153,12 @@ def main() -> None:
         help="also measure a project whose corpus is this folder (e.g. ../shared/corpora/cn-regulations)",
     )
     parser.add_argument("--largest", type=int, default=5, help="how many of the largest new files to name")
-    parser.add_argument("--quick", action="store_true", help="one edit, corpora cut to a few texts")
+    parser.add_argument("--quick", action="store_true", help="one edit, corpora cut to a few texts, no history")
     args = parser.parse_args()
     if args.quick:
         args.runs = 1
     with tempfile.TemporaryDirectory() as scratch:
-        root = copy_project(Path(scratch) / "default", QUICK_TEXTS if args.quick else None)
+        root = copy_project(Path(scratch) / "default", QUICK_TEXTS if args.quick else None, history=not args.quick)
         show("default site" + (" (quick: corpora cut)" if args.quick else ""), measure(root, args.runs, args.largest))
         if args.full_corpus is not None:
             root = copy_project(Path(scratch) / "full")

@@ -2,7 +2,7 @@
 """Cold, no-op and one-edit build times, measured in one run on a copy of the project.
 
     python bench/rebuild.py [--runs 5]
-    python bench/rebuild.py --quick    # one run of each, corpora cut to 12 texts: checks the script runs
+    python bench/rebuild.py --quick    # one run of each, corpora cut to 12 texts, no history: checks the script runs
 
 Cold: no .build/ state and no site. No-op: a second build with nothing changed. One edit: one
 data file edited before each build (a locator cell, which needs no verbatim match), for two
@@ -58,12 +58,12 @@ def edit(path: Path, run: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="one run of each, corpora cut to a few texts")
+    parser.add_argument("--quick", action="store_true", help="one run of each, corpora cut to a few texts, no history")
     args = parser.parse_args()
     if args.quick:
         args.runs = 1
     with tempfile.TemporaryDirectory() as scratch:
-        root = copy_project(Path(scratch) / "project", QUICK_TEXTS if args.quick else None)
+        root = copy_project(Path(scratch) / "project", QUICK_TEXTS if args.quick else None, history=not args.quick)
         cold = []
         for _ in range(1 if args.quick else 3):
             shutil.rmtree(root / ".build", ignore_errors=True)

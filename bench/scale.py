@@ -152,13 +152,12 @@ def project_for(corpus: Path, folder: Path, lean: bool = False) -> Path:
     document, no timelines and no published history, as a new researcher's project starts: about
     half the cold build of the full copy, whose documents and versions a quick run does not
     measure."""
-    copy_project(folder)
+    copy_project(folder, history=not lean)
     if lean:
         for path in [*(folder / "data/documents").iterdir(), *(folder / "data/reported").iterdir()]:
             if path.name != LEAN_DOCUMENT:
                 shutil.rmtree(path)
         shutil.rmtree(folder / "data/timelines")
-        shutil.rmtree(folder / "history")
     (folder / "data/corpora.yaml").write_text(
         f"corpora:\n  - id: cn-regulations\n    title: Chinese central and local regulations\n    path: {corpus}\n",
         encoding="utf-8",
