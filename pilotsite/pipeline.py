@@ -487,8 +487,10 @@ def index_check_and_publish(
             build.clock.start("links")
 
         broken = linkcheck.broken_links(
-            staging, written.html_keys, work.cache("links-v3.json"), being_written=bundle_folders, written=indexed
+            staging, written.html_keys, work.cache(linkcheck.MEMO), being_written=bundle_folders, written=indexed
         )
+        for former in linkcheck.FORMER_MEMOS:
+            work.cache(former).unlink(missing_ok=True)
     if broken:
         shutil.rmtree(staging)
         raise BuildError("broken links in the built site:\n  " + "\n  ".join(broken[:20]))

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import cited_entry, copy_built, copy_project, figure_count, interruptible, run_build, tree_hashes
+from pilotsite.publishing import linkcheck
 from pilotsite.state.workspace import BuildState, Workspace
 
 TOOL_TYPES = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
@@ -213,8 +214,12 @@ def test_import_statements_are_kept_by_content_between_builds(tmp_path):
 def test_a_deleted_output_comes_back(built):
     before = tree_hashes(built / "_site")
     (built / "_site/figures/return-migrant-keywords/figure.svg").unlink()
+    for former in linkcheck.FORMER_MEMOS:  # what an earlier format of the link check's memo left
+        (built / ".build/cache" / former).write_text("{}", encoding="utf-8")
     run_build(built)  # restored from the cache: nothing to redraw
     assert report(built)["figures_rebuilt"] == [] and tree_hashes(built / "_site") == before
+    assert (built / ".build/cache" / linkcheck.MEMO).is_file()
+    assert not [f for f in linkcheck.FORMER_MEMOS if (built / ".build/cache" / f).exists()]
     (built / "_site/figures/return-migrant-keywords/figure.svg").unlink()
     shutil.rmtree(built / ".build/cache/figures/return-migrant-keywords")
     run_build(built)  # gone from the cache too: that figure alone is drawn again

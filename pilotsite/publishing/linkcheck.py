@@ -18,6 +18,10 @@ FOLDER_LINK = "a folder; links must name index.html to work from disk"
 SEPARATOR = "\0"  # between the links (and the ids) of a page, in the memo: one string each keeps it small
 OUTSIDE = "\1"  # in place of the target of a link that points outside the site
 FIELD = "\x1f"  # between a link's target, fragment and text, in the memo
+# The memo's file under .build/cache/: a new format gets a new name, and the build removes the
+# files that earlier formats left (the full corpus's took tens of megabytes).
+MEMO = "links-v3.json"
+FORMER_MEMOS = ("links.json", "links-v2.json")
 
 
 def _scan(path: Path, root: str) -> tuple[str, str]:
