@@ -238,9 +238,11 @@ class EmbeddedRenderer:
                 )
                 .encode("utf-8")
             )
-            (self.out_dir / f"{page.path}.html").write_bytes(html)
-            if key:
+            if key:  # written once, into the cache, and linked into place as a cached page is
                 write_atomic(self.finished_dir / f"{key}.html", html)
+                link_or_copy(self.finished_dir / f"{key}.html", self.out_dir / f"{page.path}.html")
+            else:
+                (self.out_dir / f"{page.path}.html").write_bytes(html)
             self.html_keys[page.path] = key or hashlib.sha256(html).hexdigest()
 
     def place(self, path: str, finished: Path, key: str) -> None:
