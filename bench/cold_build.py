@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from project_copy import QUICK_TEXTS, copy_project
+from project_copy import quick_or_full_copy
 
 
 def main() -> None:
@@ -33,9 +33,7 @@ def main() -> None:
     times = []
     with tempfile.TemporaryDirectory() as scratch:
         for run in range(1, runs + 1):
-            project = copy_project(
-                Path(scratch) / f"project-{run}", QUICK_TEXTS if args.quick else None, history=not args.quick
-            )
+            project = quick_or_full_copy(Path(scratch) / f"project-{run}", args.quick)
             started = time.perf_counter()
             subprocess.run(
                 [sys.executable, "build.py", "--renderer", "embedded"],

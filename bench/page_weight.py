@@ -270,10 +270,10 @@ def main() -> int:
     args = parser.parse_args()
     if args.site and not args.quick:
         return report(args.site)
-    from project_copy import QUICK_TEXTS, copy_project
+    from project_copy import quick_or_full_copy
 
     with tempfile.TemporaryDirectory() as scratch:
-        project = copy_project(Path(scratch) / "project", QUICK_TEXTS if args.quick else None, history=not args.quick)
+        project = quick_or_full_copy(Path(scratch) / "project", args.quick)
         subprocess.run(
             [sys.executable, "build.py"],
             cwd=project,

@@ -31,6 +31,12 @@ def copy_project(target: Path, texts: int | None = None, history: bool = True) -
     return target
 
 
+def quick_or_full_copy(target: Path, quick: bool) -> Path:
+    """What each benchmark builds: the whole project, or for --quick its corpora cut to
+    QUICK_TEXTS texts and no published history."""
+    return copy_project(target, QUICK_TEXTS if quick else None, history=not quick)
+
+
 def cut_corpus(folder: Path, texts: int) -> None:
     with open(folder / "metadata.csv", encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)

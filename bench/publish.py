@@ -26,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from project_copy import QUICK_TEXTS, copy_project
+from project_copy import copy_project, quick_or_full_copy
 
 EDITED = "data/reported/return-migrant-entrepreneurship/keywords.csv"
 LAST_STEP = ("search", "links", "publish")  # the phases of step 7 (pilotsite/pipeline.py)
@@ -158,7 +158,7 @@ def main() -> None:
     if args.quick:
         args.runs = 1
     with tempfile.TemporaryDirectory() as scratch:
-        root = copy_project(Path(scratch) / "default", QUICK_TEXTS if args.quick else None, history=not args.quick)
+        root = quick_or_full_copy(Path(scratch) / "default", args.quick)
         show("default site" + (" (quick: corpora cut)" if args.quick else ""), measure(root, args.runs, args.largest))
         if args.full_corpus is not None:
             root = copy_project(Path(scratch) / "full")

@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from project_copy import QUICK_TEXTS, copy_project
+from project_copy import quick_or_full_copy
 
 EDITED = (  # one file few figures declare, one that several declare
     "data/reported/return-migrant-entrepreneurship/keywords.csv",
@@ -63,7 +63,7 @@ def main() -> None:
     if args.quick:
         args.runs = 1
     with tempfile.TemporaryDirectory() as scratch:
-        root = copy_project(Path(scratch) / "project", QUICK_TEXTS if args.quick else None, history=not args.quick)
+        root = quick_or_full_copy(Path(scratch) / "project", args.quick)
         cold = []
         for _ in range(1 if args.quick else 3):
             shutil.rmtree(root / ".build", ignore_errors=True)

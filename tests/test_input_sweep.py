@@ -5,8 +5,8 @@ file, without a traceback, leaving the published site and history/ byte for byte
 CRLF line ends change no file's meaning, so every file gets them at once, in one build, which
 must publish the same figures (one build instead of one per file: the sweep is CI's longest
 test). The project starts without the repository's published history (not under data/): its
-first build publishes each figure's first version, and the damages that build a site (about 40) render
-one version page per figure instead of the hundred-odd the repository has published.
+first build publishes each figure's first version, and the damages that build a site (about
+40) render one version page per figure instead of the hundred-odd the repository has published.
 
 Its builds run outside the coverage measurement: tracing its builds was most of its time, and
 each way of failing they reach is one a targeted test reaches too (test_bad_inputs, test_corpus,
