@@ -142,22 +142,12 @@ def add_texts(corpus: Path, count: int) -> None:
     write_metadata(corpus, header, rows)
 
 
-# What a quick run's project keeps of the shipped documents: the one whose reported tables the
-# corpus figures compare with (and they name it).
-LEAN_DOCUMENT = "return-migrant-entrepreneurship"
-
-
 def project_for(corpus: Path, folder: Path, lean: bool = False) -> Path:
     """A fresh copy of the project whose only corpus is the given one. Lean (--quick): with one
     document, no timelines and no published history, as a new researcher's project starts: about
     half the cold build of the full copy, whose documents and versions a quick run does not
     measure."""
-    copy_project(folder, history=not lean)
-    if lean:
-        for path in [*(folder / "data/documents").iterdir(), *(folder / "data/reported").iterdir()]:
-            if path.name != LEAN_DOCUMENT:
-                shutil.rmtree(path)
-        shutil.rmtree(folder / "data/timelines")
+    copy_project(folder, history=not lean, lean=lean)
     (folder / "data/corpora.yaml").write_text(
         f"corpora:\n  - id: cn-regulations\n    title: Chinese central and local regulations\n    path: {corpus}\n",
         encoding="utf-8",
