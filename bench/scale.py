@@ -2,8 +2,8 @@
 """The corpus studies at scale: the site built from 25 %, 100 % and ten times the corpus.
 
     python bench/scale.py [--source ../shared/corpora/cn-regulations] [--jobs 0]
-    python bench/scale.py --quick      # 12 texts of the shipped sample at 25 %, 100 % and 2x, in a lean project
-                                       # (one document, no history): checks the script runs
+    python bench/scale.py --quick      # 12 texts of the shipped sample (or of --source) at 25 %, 100 % and 2x, in
+                                       # a lean project (one document, no history): checks the script runs
     python bench/scale.py --full-only  # only 100 % and what is measured beside it (about 10 min)
 
 Makes, deterministically and by itself, the corpora it builds (under bench/results/scale/):
@@ -202,22 +202,28 @@ def baseline(corpus: Path) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--source", type=Path, default=ROOT.parent / "shared/corpora/cn-regulations")
     parser.add_argument(
-        "--quick", action="store_true", help=f"the shipped sample cut to {QUICK_TEXTS} texts, at 25 %%, 100 %% and 2x"
+        "--source",
+        type=Path,
+        default=None,
+        help="the corpus scaled (default: ../shared/corpora/cn-regulations; with --quick, the shipped sample)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help=f"the source cut to {QUICK_TEXTS} texts, at 25 %%, 100 %% and 2x"
     )
     parser.add_argument("--full-only", action="store_true", help="only 100 %% (cold, baseline, no-op, 20 texts added)")
     parser.add_argument("--jobs", type=int, default=0)
     parser.add_argument("--work", type=Path, default=ROOT / "bench/results/scale")
     args = parser.parse_args()
-    source = args.source.resolve()
     times = 2 if args.quick else 10
     if args.work.exists():
         shutil.rmtree(args.work)
     if args.quick:  # it checks that the script runs and measures nothing: a few texts do
         source = args.work / "quick-source"
-        shutil.copytree(ROOT / "data/corpora/cn-regulations-sample", source)
+        shutil.copytree(args.source or ROOT / "data/corpora/cn-regulations-sample", source)
         cut_corpus(source, QUICK_TEXTS)
+    else:
+        source = (args.source or ROOT.parent / "shared/corpora/cn-regulations").resolve()
     corpora = args.work / "corpora"
     print(f"source corpus: {source}")
     started = time.perf_counter()

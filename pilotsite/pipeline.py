@@ -360,10 +360,10 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
     # The text pages of every corpus, and the evidence that its figures' tables link to, come
     # from one pass over the texts, batch by batch (pilotsite/rendering/corpus_texts.py): a
     # corpus of any size is never in memory at once.
-    sources = work.page_sources
-    writer = SourceWriter(model, sources, work.cache("templates"), work.cache("sources"))
+    sources, templates = work.page_sources, work.cache("templates")
+    writer = SourceWriter(model, sources, templates, work.cache("sources"))
     renderer = (
-        embedded.EmbeddedRenderer(catalog.project, sources, staging, work.cache("pages"), model.nav)
+        embedded.EmbeddedRenderer(catalog.project, sources, staging, work.cache("pages"), templates, model.nav)
         if build.renderer == "embedded"
         else None
     )
@@ -372,7 +372,7 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
         site_templates(catalog.project.site),
         build.renderer == "embedded",
         model.nav,
-        str(work.cache("templates")),
+        str(templates),
     )
     stage = TextStage(catalog, writer, renderer, spec, work.cache(), build.jobs, build.scheduler, build.progress)
     build.clock.start("text pages")

@@ -6,7 +6,9 @@ nothing about what the tests check, and tracing its builds only slowed CI."""
 
 from __future__ import annotations
 
+import csv
 import re
+import shutil
 import subprocess
 import sys
 
@@ -39,9 +41,29 @@ def test_scale_benchmark_runs_quickly_and_prints_its_figures(tmp_path):
     assert re.search(r"seconds per MB at 2x / at 100 %: [\d.]+", out)
 
 
-def test_scale_benchmark_can_measure_only_the_full_corpus(tmp_path):
+def test_scale_benchmark_can_measure_only_the_full_corpus_of_another_source(tmp_path):
+    """--full-only, on a corpus of another shape given by --source: the sample's metadata columns
+    in reverse order, and one more."""
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "data/corpora/cn-regulations-sample", source)
+    with open(source / "metadata.csv", encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = [*reversed(reader.fieldnames or []), "reviewer"], list(reader)
+    with open(source / "metadata.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**row, "reviewer": f"r{n % 3}"} for n, row in enumerate(rows))
     result = subprocess.run(
-        [sys.executable, "bench/scale.py", "--quick", "--full-only", "--work", str(tmp_path / "scale")],
+        [
+            sys.executable,
+            "bench/scale.py",
+            "--quick",
+            "--full-only",
+            "--source",
+            str(source),
+            "--work",
+            str(tmp_path / "scale"),
+        ],
         cwd=ROOT,
         env=UNTRACED,
         capture_output=True,
@@ -54,6 +76,8 @@ def test_scale_benchmark_can_measure_only_the_full_corpus(tmp_path):
         r"20 texts added at 100 %: [\d.]+ s", out
     ), out
     assert "25 %:" not in out and "2x:" not in out and not (tmp_path / "scale/corpora/share-25").exists()
+    with open(tmp_path / "scale/quick-source/metadata.csv", encoding="utf-8", newline="") as handle:
+        assert next(csv.reader(handle)) == header  # the texts built are those of --source
 
 
 def run_quick(script: str, *args: str, check: bool = True) -> str:

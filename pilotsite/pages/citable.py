@@ -17,7 +17,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import yaml
 
 from pilotsite.errors import BuildError, Problem
@@ -188,9 +187,9 @@ def version_pages(model: SiteModel) -> list[Page]:
         documents = [(d["title"], d["reference"]) for d in meta["documents"]]
         cited = cited_figure(model, item.figure_id, entry, meta["title"], documents)
         citation = cite(cited, model.references)
-        data = pd.read_csv(io.BytesIO(item.read("data.csv")), dtype=str, keep_default_na=False)
+        header, values = read_csv_columns(item.read("data.csv"))
         source_name = Path(meta["analysis"]).name
-        columns, rows = tuple(data.columns), table_rows(data, root, documents=set(model.documents))
+        columns, rows = tuple(header), table_rows(header, values, root, documents=set(model.documents))
         svg, png = item.read("figure.svg"), item.read("figure.png")
         current = model.results.get(item.figure_id)  # its tooltips in this edition's language, if this is its image
         chart = inline_chart(

@@ -693,22 +693,24 @@ def document_metadata(interface: Interface, doc: Document) -> tuple[tuple[str, s
 
 
 def table_rows(
-    data: pd.DataFrame,
+    columns: Sequence[str],
+    values: Iterable[Sequence[str]],
     root: str,
     evidence: Mapping[tuple[str, str], str] | None = None,
     documents: set[str] | frozenset[str] | None = None,
 ) -> tuple[tuple[tuple[str, str], ...], ...]:
-    """A figure's data as table cells; quotes link to their highlighted passage, corpus keywords
-    and sub-tools to their evidence pages. With documents (the ids the site has), a cell of a
-    document that was withdrawn links nowhere."""
-    rows, columns = [], list(data.columns)
-    for values in data.itertuples(index=False, name=None):
-        row = dict(zip(columns, values, strict=False))
+    """A figure's data (its columns, and each row's cells as strings, as data.csv holds them) as
+    table cells; quotes link to their highlighted passage, corpus keywords and sub-tools to their
+    evidence pages. With documents (the ids the site has), a cell of a document that was withdrawn
+    links nowhere."""
+    rows = []
+    for cells_of_row in values:
+        row = dict(zip(columns, cells_of_row, strict=False))
         cells = []
         for column in columns:
             value = text = row[column]
             href = ""
-            if column == "quote" and "document_id" in data.columns:
+            if column == "quote" and "document_id" in columns:
                 if documents is None or row["document_id"] in documents:
                     href = document_href(root, row["document_id"], quote_anchor(row["document_id"], value))
             elif column in ("document_id", "document_a", "document_b"):

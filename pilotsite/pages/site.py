@@ -349,7 +349,10 @@ def build_pages(model: SiteModel) -> list[Page]:
         source_name = Path(f.analysis).name
         columns = tuple(result.data.columns)
         rows = table_rows(
-            result.data, root, corpus_links(model, result) if f.kind == "corpus" else keyword_links.get(f.id)
+            columns,
+            result.data.itertuples(index=False, name=None),
+            root,
+            corpus_links(model, result) if f.kind == "corpus" else keyword_links.get(f.id),
         )
         pages.append(
             Page(

@@ -180,14 +180,20 @@ class EmbeddedRenderer:
     cache: no pandoc, no layout. Between batches only each page's keys are kept."""
 
     def __init__(
-        self, project: Project, source_dir: Path, out_dir: Path, cache_dir: Path, nav: tuple[tuple[str, str], ...] = ()
+        self,
+        project: Project,
+        source_dir: Path,
+        out_dir: Path,
+        cache_dir: Path,
+        templates_dir: Path,
+        nav: tuple[tuple[str, str], ...] = (),
     ):
         self.project = project
         self.nav = nav
         self.source_dir = source_dir
         self.out_dir = out_dir
         self.cache_dir = cache_dir
-        self.layouts = template_environment(project.site, cache_dir.parent / "templates")
+        self.layouts = template_environment(project.site, templates_dir)
         self.renderer = hashlib.sha256(LUA_FILTER.read_bytes() + pandoc_version().encode()).hexdigest()
         self.finishing = hashlib.sha256(
             self.renderer.encode()
