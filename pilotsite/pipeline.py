@@ -323,7 +323,7 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
     from pilotsite.pages.citation import RenderedReferences
     from pilotsite.pages.corpus_pages import evidence_items, evidence_links
     from pilotsite.pages.editions import edition_pages
-    from pilotsite.pages.model import DEFAULT_LAYOUT, EDITIONS, SiteModel
+    from pilotsite.pages.model import DEFAULT_LAYOUT, EDITIONS, SiteModel, prune_inputs_files
     from pilotsite.pages.sources import SourceWriter, site_templates
     from pilotsite.publishing import publish, search
     from pilotsite.rendering import embedded
@@ -387,6 +387,7 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
     writer.precomputed.update(known_keys)
     model.references.save()
     pdf_edition.prune(work.cache(), pages)
+    prune_inputs_files(work.cache(), pages)
     render_uncached(
         pages, writer, renderer, spec, build.jobs, build.progress
     )  # both cores: into the caches, which write() and render() then find

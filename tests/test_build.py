@@ -131,6 +131,56 @@ def test_links_remembered_from_the_last_check_are_checked_again(tmp_path):
     )
 
 
+def test_a_page_whose_html_is_unchanged_is_not_read_again_and_a_damaged_memo_is_ignored(tmp_path, monkeypatch):
+    """The memo answers for a page whose key it holds (its HTML is not read); a memo that is not
+    an SQLite file of this format is read as none: every page is scanned, and it is replaced."""
+    from pilotsite.publishing import linkcheck
+
+    site, memo = tmp_path / "site", tmp_path / "links.sqlite"
+    (site / "a").mkdir(parents=True)
+    (site / "a/index.html").write_text('<a href="../b.html#gone">b</a>', encoding="utf-8")
+    (site / "b.html").write_text('<p id="here">b</p>', encoding="utf-8")
+    keys = {"a/index": "a1", "b": "b1"}
+    expected = ["a/index.html: ../b.html#gone (no element with id 'gone')"]
+    assert broken_links(site, keys, memo) == expected
+    written = memo.stat().st_mtime_ns
+    scanned = []
+    monkeypatch.setattr(linkcheck, "_scan", lambda path, root: scanned.append(path) or ("", ""))
+    assert broken_links(site, keys, memo) == expected  # from the memo alone
+    assert scanned == [] and memo.stat().st_mtime_ns == written  # every page answered: the memo kept as it was
+    memo.write_text('{"a json memo": "of an earlier format"}', encoding="utf-8")
+    assert broken_links(site, keys, memo) == []  # scanned anew (here by the stand-in above)
+    assert sorted(p.name for p in scanned) == ["b.html", "index.html"]
+    assert memo.read_bytes().startswith(b"SQLite format 3") and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_full_disk_while_the_links_are_checked_is_an_os_error_naming_the_memo(tmp_path, monkeypatch):
+    """SQLite's own error for a full disk becomes the OSError (ENOSPC) that build.py reports as a
+    fault of the machine; the memo is left as it was and no temporary file stays behind."""
+    import errno
+
+    from pilotsite.publishing import linkcheck
+
+    site, memo = tmp_path / "site", tmp_path / "links.sqlite"
+    site.mkdir()
+    (site / "index.html").write_text('<a href="index.html">x</a>', encoding="utf-8")
+    assert broken_links(site, {"index": "k"}, memo) == []
+    before = memo.read_bytes()
+
+    opened = linkcheck.LinkMemo.__init__
+
+    def on_a_full_disk(self, cache_file):  # SQLite's own SQLITE_FULL: the file may not grow
+        opened(self, cache_file)
+        self.db.execute("PRAGMA max_page_count = 3")
+
+    monkeypatch.setattr(linkcheck.LinkMemo, "__init__", on_a_full_disk)
+    (site / "index.html").write_text('<a href="index.html">x</a>' * 2000, encoding="utf-8")
+    with pytest.raises(OSError) as raised:
+        broken_links(site, {"index": "k2"}, memo)
+    assert raised.value.errno == errno.ENOSPC and ".links.sqlite." in str(raised.value.filename)
+    assert memo.read_bytes() == before and not list(tmp_path.glob(".*.tmp"))
+
+
 def test_links_into_a_folder_being_written_are_checked_once_it_is_written(built_site, tmp_path):
     """The build crawls the pages while Pagefind writes its bundles (pipeline.py): links into a
     bundle are checked once it is written, and a file it lacks then is reported."""
@@ -271,3 +321,18 @@ def test_every_document_keyword_links_to_its_contexts(built_site):
                 assert f'id="{anchor}"' in document.read_text(encoding="utf-8")
             checked += 1
     assert checked >= 40
+
+
+def test_a_figure_page_lists_its_first_inputs_and_inputs_csv_lists_them_all(built_site):
+    """A corpus figure reads every text: its page lists the first 25 (each with its SHA-256) and
+    says how many there are; inputs.csv, beside it, lists every one."""
+    import csv
+
+    folder = built_site / "figures/cn-regulations-keywords-by-level"
+    with open(folder / "inputs.csv", encoding="utf-8", newline="") as handle:
+        listed = list(csv.reader(handle))[1:]
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    table = page[page.index('<table class="inputs">') :]
+    shown = re.findall(r"<tr><td><code>([^<]*)</code></td><td><code class=\"hash\">([0-9a-f]{64})</code>", table)
+    assert len(listed) > 25 and shown == [tuple(row) for row in listed[:25]]
+    assert f"all {len(listed)}" in html.unescape(re.sub(r"<[^>]+>", "", table[: table.index("</p>")]))

@@ -156,7 +156,8 @@ class FigureContext:
     rows: tuple[tuple[tuple[str, str], ...], ...]  # each cell: (text, href or "")
     documents: tuple[Link, ...]
     checks: tuple[Check, ...]
-    inputs: tuple[tuple[str, str], ...]
+    inputs: tuple[tuple[str, str], ...]  # the first INPUTS_SHOWN of the files it was made from (inputs.csv: all)
+    inputs_count: int
     versions: tuple[tuple[str, str], ...]
     source_name: str
     rebuild_command: str
@@ -900,6 +901,40 @@ def cited_figure(
         licences=licences(settings),
         doi=model.dois.get((figure_id, entry["version"]), ""),
     )
+
+
+INPUTS_SHOWN = 25  # the inputs a figure page lists; its inputs.csv has them all
+INPUTS_CACHE = "inputs"  # under .build/cache/: the figures' inputs.csv, named by their SHA-256
+
+
+def inputs_file(model: SiteModel, result: FigureResult) -> bytes | Path:
+    """A figure's inputs.csv: with a build cache, a file there that each edition's page copies, so
+    that no page model holds the megabytes of a large corpus's list (every text and its SHA-256)."""
+    import hashlib
+
+    from pilotsite.state.fingerprint import write_atomic
+
+    content = inputs_csv(result.input_hashes)
+    cache = model.catalog.cache_dir if model.catalog is not None else None
+    if cache is None:
+        return content
+    path = cache / INPUTS_CACHE / f"{hashlib.sha256(content).hexdigest()}.csv"
+    if not path.is_file():
+        write_atomic(path, content)
+    return path
+
+
+def prune_inputs_files(cache_dir: Path, pages: Iterable[Page]) -> None:
+    """Remove the cached inputs.csv files that no page of this build copies."""
+    from pilotsite.state.caching import prune_files
+
+    used = {
+        content.name
+        for page in pages
+        for name, content in page.files
+        if name == "inputs.csv" and isinstance(content, Path)
+    }
+    prune_files(cache_dir / INPUTS_CACHE, "*.csv", used)
 
 
 def inputs_csv(inputs: tuple[tuple[str, str], ...]) -> bytes:

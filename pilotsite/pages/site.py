@@ -26,6 +26,7 @@ from pilotsite.pages.model import (
     EDITIONS,
     FIGURE_KINDS,
     HEADLINE_KINDS,
+    INPUTS_SHOWN,
     REBUILD_COMMAND,
     ChangesContext,
     DocumentContext,
@@ -61,7 +62,7 @@ from pilotsite.pages.model import (
     figures_of,
     highlight,
     in_words,
-    inputs_csv,
+    inputs_file,
     kind_label,
     quoted_passages,
     related_documents,
@@ -347,6 +348,7 @@ def build_pages(model: SiteModel) -> list[Page]:
         )
         citation = cite(cited, model.references)
         source_name = Path(f.analysis).name
+        inputs = result.input_hashes
         columns = tuple(result.data.columns)
         rows = table_rows(
             columns,
@@ -363,13 +365,16 @@ def build_pages(model: SiteModel) -> list[Page]:
                 in_words(f.caption),
                 crumbs(root, Link(t("nav.figures"), root + "figures/index.html"), Link(f.id, "")),
                 FigureContext(
-                    result=result,
+                    # without the digest of every input (a corpus figure's: one per text), which
+                    # the page shows only in part (inputs) and in inputs.csv
+                    result=replace(result, components={}),
                     columns=columns,
                     rows=rows,
                     chart=inline_chart(result.svg, evidence_hrefs(columns, rows), result.tips),
                     documents=tuple(Link(model.documents[d].short_title, document_href(root, d)) for d in f.documents),
                     checks=result.checks,
-                    inputs=result.input_hashes,
+                    inputs=inputs[:INPUTS_SHOWN],
+                    inputs_count=len(inputs),
                     versions=tuple(sorted(model.versions.items())),
                     source_name=source_name,
                     rebuild_command=REBUILD_COMMAND.format(id=f.id),
@@ -389,7 +394,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                     (PDF_FILE, result.pdf),
                     (PRINT_PNG, result.print_png),
                     (source_name, result.source.encode("utf-8")),
-                    ("inputs.csv", inputs_csv(result.input_hashes)),
+                    ("inputs.csv", inputs_file(model, result)),
                     (
                         FEED,
                         version_feed(
