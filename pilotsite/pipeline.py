@@ -6,6 +6,7 @@ the options, the workspace under .build/ and the phase clock; everything else is
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import time
@@ -324,6 +325,7 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
     from pilotsite.pages.corpus_pages import evidence_items, evidence_links
     from pilotsite.pages.editions import edition_pages
     from pilotsite.pages.model import DEFAULT_LAYOUT, EDITIONS, SiteModel, prune_inputs_files
+    from pilotsite.pages.site import edition_list_pages
     from pilotsite.pages.sources import SourceWriter, site_templates
     from pilotsite.publishing import publish, search
     from pilotsite.rendering import embedded
@@ -394,6 +396,15 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
     page_keys = writer.write(pages)
     if renderer is not None:
         renderer.render(pages, page_keys)
+    # The corpora's paged lists of texts grow with the corpus: made, written and rendered a few
+    # hundred at a time, in every edition, and not held (corpus_pages.list_pages).
+    for language in EDITIONS:
+        lists = edition_list_pages(model.in_edition(language))
+        while chunk := list(itertools.islice(lists, LIST_PAGES_AT_ONCE)):
+            render_uncached(chunk, writer, renderer, spec, build.jobs, build.progress)
+            chunk_keys = writer.write(chunk)
+            if renderer is not None:
+                renderer.render(chunk, chunk_keys)
     # not in the sitemap: redirects, and embedded views (whose full pages are)
     unlisted = {p.path for p in pages if p.redirect or p.layout != DEFAULT_LAYOUT}
     # A corpus's evidence pages are indexed once, like its texts (search.bundles)
@@ -527,6 +538,7 @@ def index_check_and_publish(
     return report
 
 
+LIST_PAGES_AT_ONCE = 400  # paged text lists made, written and rendered together (write_pages)
 REPRODUCED = ("figure.svg", "figure.png", "data.csv")  # what a deposit bundle rebuilds (pages/bundle.py)
 
 

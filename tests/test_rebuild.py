@@ -3,6 +3,7 @@
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -407,3 +408,49 @@ def test_putting_inputs_back_restores_the_earlier_version(built):
     assert f"-v{first['number']}," in bib
     changes = (built / "_site/changes/index.html").read_text(encoding="utf-8")
     assert f'id="return-migrant-tool-types-{first["version"]}-{len(history)}"' in changes
+
+
+def test_a_memo_is_written_whole_or_not_at_all(tmp_path):
+    """KeyedMemo.save writes the JSON as it is encoded, to a temporary file renamed into place:
+    the file is exactly the values used, and a value that cannot be written leaves the last file
+    as it was and no temporary file behind."""
+    from pilotsite.state.caching import KeyedMemo
+
+    path = tmp_path / "memo.json"
+    memo = KeyedMemo(path)
+    memo.keep("b", "字")
+    memo.keep("a", ["<script>", 1])
+    memo.save()
+    assert path.read_bytes() == json.dumps({"a": ["<script>", 1], "b": "字"}, ensure_ascii=False).encode("utf-8")
+    later = KeyedMemo(path)
+    assert later.saved == {"a": ["<script>", 1], "b": "字"}
+    later.keep("c", object())  # not JSON
+    with pytest.raises(TypeError):
+        later.save()
+    assert KeyedMemo(path).saved == {"a": ["<script>", 1], "b": "字"} and [p.name for p in tmp_path.iterdir()] == [
+        "memo.json"
+    ]
+
+
+@pytest.mark.untraced
+def test_the_changes_page_names_ten_changed_texts_and_counts_the_others(built):
+    """A version that changed many texts names the first ten on the What changed page and says how
+    many more: the page (and its model) does not grow with the corpus."""
+    import csv
+
+    corpus = built / "data/corpora/cn-regulations-sample"
+    with open(corpus / "metadata.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows[:12]:
+        with open(corpus / row["file"], "a", encoding="utf-8") as handle:
+            handle.write("\n企业应当依法经营。\n")
+    run_build(built)
+    latest = json.loads((built / "history/ledger.json").read_text(encoding="utf-8"))["figures"][
+        "cn-regulations-keywords-by-level"
+    ][-1]
+    changed = sorted(c[5:] for c in latest["changed"] if c.startswith("data:"))
+    assert len(changed) == 12
+    changes = (built / "_site/changes/index.html").read_text(encoding="utf-8")
+    entry = changes[changes.index(f'id="cn-regulations-keywords-by-level-{latest["version"]}"') :]
+    meta = entry[entry.index('<p class="meta">') : entry.index("</p>", entry.index('<p class="meta">'))]
+    assert re.findall(r"<code>([^<]*)</code>", meta) == changed[:10] and "and 2 more files" in meta

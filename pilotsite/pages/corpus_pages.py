@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -295,7 +296,6 @@ def corpus_pages(model: SiteModel, catalog: Catalog) -> list[Page]:
                     "units": found.total,
                 }
             )
-        pages += list_pages(corpus, model.interface)
         not_drawn = tuple((in_words(n.title), in_words(n.reason)) for n in model.not_drawn if n.corpus == corpus.id)
         overview.append(
             CorpusOverview(
@@ -376,9 +376,11 @@ def list_links(
     )
 
 
-def list_pages(corpus: Corpus, interface: Interface) -> list[Page]:
+def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
     """Paged lists of the texts: every text, and the texts of each value of each list column.
-    Plain links, so narrowing works without JavaScript."""
+    Plain links, so narrowing works without JavaScript. Made one by one (ten times the corpus has
+    1,448 of them, hundreds of megabytes of page models): the build writes them a few hundred at
+    a time, after the other pages (pipeline.write_pages)."""
     corpus = corpus.in_language(interface.language)
     t = interface.text
     shown = tuple(c for c in list_columns(corpus) if c != YEAR)
@@ -397,7 +399,6 @@ def list_pages(corpus: Corpus, interface: Interface) -> list[Page]:
                     texts,
                 )
             )
-    pages = []
     for column, value, heading, texts in lists:
         count = max(1, -(-len(texts) // LIST_PAGE_SIZE))
         for number in range(1, count + 1):
@@ -420,7 +421,7 @@ def list_pages(corpus: Corpus, interface: Interface) -> list[Page]:
                 if count > 1
                 else ()
             )
-            pages.append(
+            yield (
                 Page(
                     path[: -len(".html")],
                     "text_list.qmd.j2",
@@ -448,7 +449,6 @@ def list_pages(corpus: Corpus, interface: Interface) -> list[Page]:
                     ),
                 )
             )
-    return pages
 
 
 def text_key_hint(corpus: Corpus, text: CorpusText) -> str:

@@ -179,7 +179,10 @@ class VersionEntry:
     previous: str
     edition: str
     summary: str  # one line a person can read: "1 row changed: pilot 3.52 → 3.53"
-    data_changed: tuple[str, ...]  # the data files that changed since the previous version
+    # the first DATA_CHANGED_SHOWN of the data files that changed since the previous version, and
+    # how many changed (a corpus figure's first version: every text)
+    data_changed: tuple[str, ...]
+    data_changed_count: int
     code_changed: int  # analysis and engine modules, parameters and libraries that changed
     href: str  # this version's permanent page
     compare_href: str = ""  # its comparison with the version before it that a reader can tell apart
@@ -188,6 +191,9 @@ class VersionEntry:
     anchor: str = ""  # this entry on the What changed page
     changes_href: str = ""  # that entry
     restores: bool = False  # the outputs went back to those of an earlier version
+
+
+DATA_CHANGED_SHOWN = 10  # the changed data files the What changed page names per version
 
 
 @dataclass(frozen=True)
@@ -822,6 +828,7 @@ def version_entries(model: SiteModel, root: str) -> list[VersionEntry]:
             anchor = f"{figure_id}-{item['version']}" + (f"-{position}" if item.get("restores") else "")
             before = [e for e in distinct if e["number"] < first[item["version"]]["number"]]
             changed = item.get("changed", [])
+            data_changed = [n[5:] for n in changed if n.startswith("data:")]
             same = first[item["version"]]
             entries.append(
                 VersionEntry(
@@ -831,8 +838,9 @@ def version_entries(model: SiteModel, root: str) -> list[VersionEntry]:
                     previous=item["previous"] or "",
                     edition=item["edition"],
                     summary=str(model.interface.resolve(entry_summary(model, figure_id, item))),
-                    data_changed=tuple(n[5:] for n in changed if n.startswith("data:")),
-                    code_changed=sum(1 for n in changed if not n.startswith("data:")),
+                    data_changed=tuple(data_changed[:DATA_CHANGED_SHOWN]),
+                    data_changed_count=len(data_changed),
+                    code_changed=len(changed) - len(data_changed),
                     href=f"{root}figures/{figure_id}/v/{item['version']}/index.html",
                     compare_href=(
                         root + compare_path(figure_id, before[-1]["version"], same["version"])

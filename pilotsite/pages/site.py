@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -551,6 +552,17 @@ def build_pages(model: SiteModel) -> list[Page]:
     if duplicates:
         raise BuildError(f"two pages claim the same path: {', '.join(duplicates)}")
     return pages
+
+
+def edition_list_pages(model: SiteModel) -> Iterator[Page]:
+    """The paged lists of every corpus's texts in the model's edition, one by one: build_pages
+    leaves them out, as they grow with the corpus (pipeline.write_pages writes them in turn). None
+    is indexed for search, so none needs a search title."""
+    from pilotsite.pages.corpus_pages import list_pages
+
+    for corpus in model.catalog.corpora.values() if model.catalog is not None else ():
+        for page in list_pages(corpus, model.interface):
+            yield replace(page, path=EDITIONS[model.language] + page.path, language=model.language)
 
 
 HAN = re.compile(r"[\u3400-\u9fff]")

@@ -83,5 +83,16 @@ class KeyedMemo:
         self.used[key] = value
 
     def save(self) -> None:
-        if self.path is not None and self.used != self.saved:
-            write_atomic(self.path, json.dumps(self.used, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        """The values used, written as they are encoded (json.dump writes piece by piece): the
+        web fonts' memo of ten times the corpus is 109 MB, which json.dumps held whole, twice."""
+        if self.path is None or self.used == self.saved:
+            return
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")  # as write_atomic names it
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(temporary, "w", encoding="utf-8") as handle:
+                json.dump(self.used, handle, ensure_ascii=False, sort_keys=True)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        os.replace(temporary, self.path)
