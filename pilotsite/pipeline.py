@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from pilotsite.figures.figure import Catalog, Figure, NotDrawn
     from pilotsite.figures.outputs import FigureCache, FigureResult
     from pilotsite.inputs.codebook import SubTool
+    from pilotsite.pages.model import Page
     from pilotsite.pages.webfont import FontPlan
     from pilotsite.rendering.corpus_texts import TextStage
     from pilotsite.rendering.embedded import EmbeddedRenderer
@@ -390,21 +391,21 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
     model.references.save()
     pdf_edition.prune(work.cache(), pages)
     prune_inputs_files(work.cache(), pages)
-    render_uncached(
-        pages, writer, renderer, spec, build.jobs, build.progress
-    )  # both cores: into the caches, which write() and render() then find
-    page_keys = writer.write(pages)
-    if renderer is not None:
-        renderer.render(pages, page_keys)
+
+    def write_and_render(some: list[Page]) -> None:
+        # both cores: into the caches, which write() and render() then find
+        render_uncached(some, writer, renderer, spec, build.jobs, build.progress)
+        keys = writer.write(some)
+        if renderer is not None:
+            renderer.render(some, keys)
+
+    write_and_render(pages)
     # The corpora's paged lists of texts grow with the corpus: made, written and rendered a few
     # hundred at a time, in every edition, and not held (corpus_pages.list_pages).
     for language in EDITIONS:
         lists = edition_list_pages(model.in_edition(language))
         while chunk := list(itertools.islice(lists, LIST_PAGES_AT_ONCE)):
-            render_uncached(chunk, writer, renderer, spec, build.jobs, build.progress)
-            chunk_keys = writer.write(chunk)
-            if renderer is not None:
-                renderer.render(chunk, chunk_keys)
+            write_and_render(chunk)
     # not in the sitemap: redirects, and embedded views (whose full pages are)
     unlisted = {p.path for p in pages if p.redirect or p.layout != DEFAULT_LAYOUT}
     # A corpus's evidence pages are indexed once, like its texts (search.bundles)

@@ -421,33 +421,31 @@ def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
                 if count > 1
                 else ()
             )
-            yield (
-                Page(
-                    path[: -len(".html")],
-                    "text_list.qmd.j2",
-                    t("text_list.paged_title", heading=heading, number=number, count=count) if count > 1 else heading,
-                    interface.language,
-                    t("text_list.description", count=len(texts), corpus=corpus.title),
-                    (
-                        Link(t("nav.index"), root + "index.html"),
-                        Link(t("nav.corpus"), root + "corpus/index.html"),
-                        Link(t("corpus.texts"), "" if not column and number == 1 else root + list_path(corpus.id)),
-                    )
-                    + (
-                        (Link(t("corpus_text.list_link", column=column_name(interface, column), value=value), ""),)
-                        if column
-                        else ()
-                    ),
-                    TextListContext(
-                        corpus.title,
-                        heading,
-                        len(texts),
-                        rows,
-                        tuple(column_name(interface, c) for c in shown),
-                        page_links,
-                        list_links(corpus, path[: path.rindex("/") + 1], interface, counts=False),
-                    ),
+            yield Page(
+                path[: -len(".html")],
+                "text_list.qmd.j2",
+                t("text_list.paged_title", heading=heading, number=number, count=count) if count > 1 else heading,
+                interface.language,
+                t("text_list.description", count=len(texts), corpus=corpus.title),
+                (
+                    Link(t("nav.index"), root + "index.html"),
+                    Link(t("nav.corpus"), root + "corpus/index.html"),
+                    Link(t("corpus.texts"), "" if not column and number == 1 else root + list_path(corpus.id)),
                 )
+                + (
+                    (Link(t("corpus_text.list_link", column=column_name(interface, column), value=value), ""),)
+                    if column
+                    else ()
+                ),
+                TextListContext(
+                    corpus.title,
+                    heading,
+                    len(texts),
+                    rows,
+                    tuple(column_name(interface, c) for c in shown),
+                    page_links,
+                    list_links(corpus, path[: path.rindex("/") + 1], interface, counts=False),
+                ),
             )
 
 

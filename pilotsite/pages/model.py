@@ -915,14 +915,14 @@ INPUTS_SHOWN = 25  # the inputs a figure page lists; its inputs.csv has them all
 INPUTS_CACHE = "inputs"  # under .build/cache/: the figures' inputs.csv, named by their SHA-256
 
 
-def inputs_file(model: SiteModel, result: FigureResult) -> bytes | Path:
+def inputs_file(model: SiteModel, inputs: tuple[tuple[str, str], ...]) -> bytes | Path:
     """A figure's inputs.csv: with a build cache, a file there that each edition's page copies, so
     that no page model holds the megabytes of a large corpus's list (every text and its SHA-256)."""
     import hashlib
 
     from pilotsite.state.fingerprint import write_atomic
 
-    content = inputs_csv(result.input_hashes)
+    content = inputs_csv(inputs)
     cache = model.catalog.cache_dir if model.catalog is not None else None
     if cache is None:
         return content
@@ -932,17 +932,21 @@ def inputs_file(model: SiteModel, result: FigureResult) -> bytes | Path:
     return path
 
 
+def copied_entries(pages: Iterable[Page], file_name: str) -> set[str]:
+    """The names of the cache entries the pages copy as file_name (for pruning the others)."""
+    return {
+        content.name
+        for page in pages
+        for name, content in page.files
+        if name == file_name and isinstance(content, Path)
+    }
+
+
 def prune_inputs_files(cache_dir: Path, pages: Iterable[Page]) -> None:
     """Remove the cached inputs.csv files that no page of this build copies."""
     from pilotsite.state.caching import prune_files
 
-    used = {
-        content.name
-        for page in pages
-        for name, content in page.files
-        if name == "inputs.csv" and isinstance(content, Path)
-    }
-    prune_files(cache_dir / INPUTS_CACHE, "*.csv", used)
+    prune_files(cache_dir / INPUTS_CACHE, "*.csv", copied_entries(pages, "inputs.csv"))
 
 
 def inputs_csv(inputs: tuple[tuple[str, str], ...]) -> bytes:

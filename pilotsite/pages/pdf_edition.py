@@ -265,15 +265,7 @@ def rows_about(table: pd.DataFrame, doc_id: str) -> list[dict[str, Any]]:
 
 def prune(cache_dir: Path, pages: list[Page]) -> None:
     """Remove the cached PDFs that no page of this build links."""
+    from pilotsite.pages.model import copied_entries
     from pilotsite.state.caching import prune_files
 
-    prune_files(
-        cache_dir / CACHE,
-        "*.pdf",
-        {
-            content.name
-            for page in pages
-            for name, content in page.files
-            if name == FINDINGS_PDF and isinstance(content, Path)
-        },
-    )
+    prune_files(cache_dir / CACHE, "*.pdf", copied_entries(pages, FINDINGS_PDF))

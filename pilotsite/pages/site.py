@@ -395,7 +395,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                     (PDF_FILE, result.pdf),
                     (PRINT_PNG, result.print_png),
                     (source_name, result.source.encode("utf-8")),
-                    ("inputs.csv", inputs_file(model, result)),
+                    ("inputs.csv", inputs_file(model, inputs)),
                     (
                         FEED,
                         version_feed(

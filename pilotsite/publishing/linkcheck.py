@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from pilotsite.state.fingerprint import temporary_sibling
+
 # The pages are generated (pandoc and Jinja2 both write double-quoted attributes), so a
 # regular expression over attributes is exact here and several times faster than a parser.
 ATTRIBUTE = re.compile(r'\s(href|src|id)="([^"]*)"')
@@ -127,7 +129,7 @@ class LinkMemo:
 
     def __init__(self, cache_file: Path | None):
         self.path = cache_file
-        self.temporary = cache_file.with_name(f".{cache_file.name}.{os.getpid()}.tmp") if cache_file else None
+        self.temporary = temporary_sibling(cache_file) if cache_file else None
         self.last: sqlite3.Connection | None = None
         if cache_file is not None and cache_file.is_file():
             self.last = sqlite3.connect(f"{cache_file.resolve().as_uri()}?mode=ro", uri=True)

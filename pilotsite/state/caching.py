@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from pilotsite.state.fingerprint import write_atomic
+from pilotsite.state.fingerprint import temporary_sibling, write_atomic
 
 
 def link_or_copy(source: Path | str, target: Path | str) -> None:
@@ -34,7 +34,7 @@ def put_link(source: Path, target: Path, copy: bool = False) -> None:
             return
     except FileNotFoundError:
         pass
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary = temporary_sibling(target)
     try:
         if copy:
             raise OSError("a copy was asked for")
@@ -87,7 +87,7 @@ class KeyedMemo:
         web fonts' memo of ten times the corpus is 109 MB, which json.dumps held whole, twice."""
         if self.path is None or self.used == self.saved:
             return
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")  # as write_atomic names it
+        temporary = temporary_sibling(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             with open(temporary, "w", encoding="utf-8") as handle:

@@ -38,10 +38,16 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def temporary_sibling(path: Path) -> Path:
+    """Where a file is written before it is renamed to path: this process's own name, which a
+    failed or killed build's cleanup finds (state/faults.py TEMPORARY)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary sibling, then rename: a kill leaves the old file or the new one. The
     folder is made only when missing (a build writes tens of thousands of files into a few)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = temporary_sibling(path)
     try:
         temporary.write_bytes(data)
     except FileNotFoundError:
