@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from conftest import discard, locked_pins
 from pilotsite.inputs.corpus import Corpus
 from pilotsite.pages import bundle as bundle_module
 from pilotsite.pages.bundle import LOCK, ZIP_DATE, SourceFile, data_files, file_digest, zipped
+from pilotsite.state.fingerprint import walk_files
 
 REPRODUCED = ("figure.svg", "figure.png", "data.csv")
 
@@ -224,6 +226,26 @@ def test_a_corpus_outside_the_project_moves_into_the_bundle(tmp_path):
     assert set(files) == {"data/site.yaml", "data/corpora/far/metadata.csv", "data/corpora/far/texts/a.txt"}
     assert files["data/corpora/far/texts/a.txt"] == shared / "texts/a.txt"
     assert yaml.safe_load(config) == {"corpora": [{"id": "far", "title": "Far", "path": "data/corpora/far"}]}
+
+
+def test_the_data_walk_skips_the_named_folders_without_entering_them(tmp_path, monkeypatch):
+    """A corpus under data/ holds thousands of files: data_files walks past its folder (and
+    data/corpora/), it does not list it and throw each file away."""
+    for name in ("a/keep.txt", "a/corpus/t1.txt", "a/corpus/deep/t2.txt", "b/__pycache__/x.pyc", "b/y.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    entered = []
+    real_walk = os.walk
+
+    def recording_walk(top, *args, **kwargs):
+        for current, folders, names in real_walk(top, *args, **kwargs):
+            entered.append(os.path.relpath(current, tmp_path))
+            yield current, folders, names
+
+    monkeypatch.setattr(os, "walk", recording_walk)
+    listed = [relative for relative, _ in walk_files(str(tmp_path), skip={"a/corpus"})]
+    assert listed == ["a/keep.txt", "b/y.txt"]
+    assert not any(folder.startswith(("a/corpus", "b/__pycache__")) for folder in entered), entered
 
 
 @pytest.fixture(scope="module")

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 import yaml
 
 from pilotsite.inputs.corpus import CORPORA_HOME  # where corpora live; a studied one is added from the inputs
-from pilotsite.state.fingerprint import CORPORA_CONFIG, sha256_file, write_atomic
+from pilotsite.state.fingerprint import CORPORA_CONFIG, sha256_file, walk_files, write_atomic
 
 if TYPE_CHECKING:
     from pilotsite.figures.outputs import FigureResult
@@ -103,19 +103,15 @@ def data_files(
     its inputs), so an edit to another document's data leaves the bundle as it was. corpora: id ->
     Corpus of the project; only those among inputs are kept, each text copied from the figure's
     declared inputs (a corpus outside the project moves under data/corpora/<id>/)."""
-    corpus_folders = {c.label.rstrip("/") for c in corpora.values()}
+    # a corpus's folder is not walked (a corpus under data/ holds thousands of files), nor
+    # data/corpora/, where a folder data/corpora.yaml no longer names may be left
+    corpus_folders = {c.label.rstrip("/") for c in corpora.values()} | {CORPORA_HOME.rstrip("/")}
     wanted_documents = documents_read(root, documents, inputs)
     declared = set(inputs)
     chosen: dict[str, Path] = {}
-    for path in sorted((root / "data").rglob("*")):
-        bundled = path.relative_to(root).as_posix()
-        if (
-            not path.is_file()
-            or bundled == CORPORA_CONFIG
-            or any(part in SKIPPED for part in path.parts)
-            or any(bundled.startswith(folder + "/") for folder in corpus_folders)
-            or bundled.startswith(CORPORA_HOME)
-        ):  # a corpus folder data/corpora.yaml no longer names
+    for relative, listed in walk_files(str(root / "data"), skip={f.removeprefix("data/") for f in corpus_folders}):
+        bundled, path = f"data/{relative}", Path(listed)
+        if bundled == CORPORA_CONFIG or not path.is_file():  # a broken link is no file to carry
             continue
         parts = PurePosixPath(bundled).parts
         if bundled.startswith(TIMELINES) or bundled.startswith("data/reported/"):

@@ -12,7 +12,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -81,12 +81,15 @@ def outside_corpus_folders(root: Path, trees: tuple[str, ...]) -> list[tuple[str
     return found
 
 
-def walk_files(folder: str) -> Iterator[tuple[str, str]]:
+def walk_files(folder: str, skip: Collection[str] = ()) -> Iterator[tuple[str, str]]:
     """(path relative to folder with /, path) of every file under folder, sorted, without
-    __pycache__: plain os.walk, since the no-op check walks thousands of files."""
+    __pycache__ or the folders in skip (relative to folder, with /): plain os.walk, since the
+    no-op check walks thousands of files."""
     for current, folders, names in os.walk(folder):
-        folders[:] = sorted(f for f in folders if f != "__pycache__")
         prefix = os.path.relpath(current, folder).replace(os.sep, "/")
+        folders[:] = sorted(
+            f for f in folders if f != "__pycache__" and (f if prefix == "." else f"{prefix}/{f}") not in skip
+        )
         for name in sorted(names):
             yield (name if prefix == "." else f"{prefix}/{name}"), os.path.join(current, name)
 
