@@ -527,15 +527,15 @@ def index_check_and_publish(
         build.detail(
             f"      {shared / 1e6:.1f} MB written anew but as published: linked to the published files instead"
         )
-        publish.publish(staging, build.out)
-        ledger.save(
-            build.root, versions.ledger, versions.files
-        )  # after publishing: a kill before it only delays the record
-        build.state.save(
-            build.out, inputs_digest(build.root, build.state.hashes, build.options), drawn.keys, len(written.sources)
-        )
-        drawn.cache.prune(drawn.keys)
-        fingerprint.write_atomic(work.report, json.dumps(report, indent=1).encode("utf-8"))
+
+        def record() -> None:  # after publishing: a kill before it only delays the record
+            ledger.save(build.root, versions.ledger, versions.files)
+            inputs = inputs_digest(build.root, build.state.hashes, build.options)
+            build.state.save(build.out, inputs, drawn.keys, len(written.sources))
+            drawn.cache.prune(drawn.keys)
+            fingerprint.write_atomic(work.report, json.dumps(report, indent=1).encode("utf-8"))
+
+        publish.publish(staging, build.out, meanwhile=record)
     return report
 
 

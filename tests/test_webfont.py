@@ -40,6 +40,27 @@ def test_every_character_is_in_one_slice_most_used_first_and_slices_are_bounded(
     assert keys == sorted(keys, reverse=True)
 
 
+def test_a_characters_use_counts_each_page_showing_it_once_in_its_text_or_its_layout():
+    chooser = random.Random(7)
+    pool = SAMPLE + "𠀀𪚥"  # and two characters outside the Basic Multilingual Plane
+    layouts = {"en/": set(SAMPLE[:30]), "": set(SAMPLE[20:60] + "𠀀")}
+    pages = {
+        f"{edition}page-{n}": "".join(sorted(set(chooser.sample(pool, chooser.randrange(0, 80)))))
+        for n in range(300)
+        for edition in ("en/", "")
+    }
+
+    def edition(page: str) -> str:
+        return "en/" if page.startswith("en/") else ""
+
+    expected: dict[str, int] = {}  # counted page by page, as a reader's browser would see them
+    for page, characters in pages.items():
+        for ch in set(characters) | layouts[edition(page)]:
+            expected[ch] = expected.get(ch, 0) + 1
+    assert webfont.character_use(pages, layouts, edition) == expected
+    assert webfont.character_use({}, layouts, edition) == {}  # no page shows the layout
+
+
 def test_adding_or_removing_a_character_changes_at_most_two_slices():
     use = use_of(SAMPLE)
     before = set(webfont.slice_characters(use, set()))

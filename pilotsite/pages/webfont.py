@@ -27,12 +27,16 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from pilotsite.analysis.cluster import process_count, run_batches
 from pilotsite.figures.fonts import FONT_FILE, cjk_font
@@ -283,6 +287,29 @@ def own_characters(
     return "".join(sorted(moved)) if moved else ""
 
 
+def code_points(characters: str) -> NDArray[np.uint32]:
+    return np.frombuffer(characters.encode("utf-32-le"), dtype=np.uint32)
+
+
+def character_use(pages: dict[str, str], layouts: dict[str, set[str]], edition: Callable[[str], str]) -> dict[str, int]:
+    """How many pages show each character: the characters of a page's text (a string of distinct
+    characters) and, on every page of an edition, that edition's layout characters. Counted over
+    code points with numpy: a corpus's pages hold millions of (page, character) pairs."""
+    texts: dict[str, list[str]] = {folder: [] for folder in layouts}
+    for page, characters in pages.items():
+        texts[edition(page)].append(characters)
+    use = np.zeros(UNICODE_SPAN, dtype=np.int64)
+    for folder, of_edition in texts.items():
+        in_text = np.bincount(code_points("".join(of_edition)), minlength=UNICODE_SPAN)
+        use += in_text
+        layout = code_points("".join(sorted(layouts[folder])))
+        use[layout] += len(of_edition) - in_text[layout]  # pages whose text does not have it
+    return {chr(point): int(use[point]) for point in np.flatnonzero(use)}
+
+
+UNICODE_SPAN = 0x110000
+
+
 def slice_index(slices: list[str]) -> dict[str, int]:
     """Each character -> the index of the slice that holds it (a character is in one slice)."""
     return {ch: index for index, characters in enumerate(slices) for ch in characters}
@@ -337,12 +364,7 @@ def write_font(
     def edition(page: str) -> str:
         return next(folder for folder in folders if page.startswith(folder))
 
-    # Pages per character: each page's own characters (a string of distinct characters), and its
-    # edition's layout characters that the page's text does not already have.
-    use: Counter[str] = Counter()
-    for page, characters in pages.items():
-        use.update(characters)
-        use.update(layouts[edition(page)].difference(characters))
+    use = character_use(pages, layouts, edition)
     outside_corpus = set().union(
         *layouts.values(),
         *(set(chars) for page, chars in pages.items() if not page[len(edition(page)) :].startswith("corpus/")),
@@ -392,15 +414,26 @@ def add_own_faces(site: Path, plan: FontPlan, html_keys: dict[str, str], jobs: i
     page's HTML key changes with it. Returns the font files."""
     own: dict[str, tuple[str, str]] = {}  # page -> (characters, flavor)
     slice_of = slice_index(plan.slices)
+    # what a page fetches of the slices, at a glance (most pages are within their budget)
+    slice_of_point = np.full(UNICODE_SPAN, len(plan.slices), dtype=np.int64)  # past the last: no slice
+    for index, characters in enumerate(plan.slices):
+        slice_of_point[code_points(characters)] = index
+    slice_bytes = np.array([*plan.sizes, 0], dtype=np.int64)
     for page, characters in sorted(plan.pages.items()):
-        path = site / f"{page}.html"
-        if characters and path.is_file():
+        try:
+            size = os.stat(site / f"{page}.html").st_size
+        except FileNotFoundError:
+            continue
+        if characters:
             # An embedded view fetches no slice at all: a face with exactly its characters
             # (embeds.py), as WOFF: a few dozen characters, 10 % more bytes than WOFF2 (under a
             # kilobyte) for a tenth of the time (zlib, not Brotli at its highest quality), and
             # every figure version has a view in each edition.
             embedded = page.endswith(f"/{EMBED}")
-            budget = 0 if embedded else PAGE_BUDGET - OTHER_FILES - path.stat().st_size
+            budget = 0 if embedded else PAGE_BUDGET - OTHER_FILES - size
+            fetched = slice_bytes[np.unique(slice_of_point[code_points(characters)])].sum()
+            if fetched <= budget:
+                continue  # what own_characters would say: ""
             chosen = own_characters(characters, plan.slices, plan.sizes, budget, slice_of)
             if chosen:
                 own[page] = (chosen, OWN_VIEW_FLAVOR if embedded else "woff2")
