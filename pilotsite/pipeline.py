@@ -357,9 +357,8 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
         c.id: search.corpus_bundles(c, bool(evidence_items(model, c))) for c in catalog.corpora.values()
     }
     staging = publish.staging_dir(build.out)
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
+    # Quarto renders into a folder of its own making: the spare folders are the embedded renderer's
+    publish.begin_staging(staging, work.spare_folders if build.renderer == "embedded" else None)
     # The text pages of every corpus, and the evidence that its figures' tables link to, come
     # from one pass over the texts, batch by batch (pilotsite/rendering/corpus_texts.py): a
     # corpus of any size is never in memory at once.
@@ -480,6 +479,7 @@ def index_check_and_publish(
         + ("comparing with " + str(build.out) if build.check else "publishing")
     )
     staging, work = written.staging, build.work
+    publish.remove_empty_folders(staging)  # of the spare folders staged into, those this site has no file in
     # The pages are crawled for links while Pagefind indexes them (it runs in processes of its
     # own); links into the bundles it is writing are checked once it is done. "search" is the
     # time of both, "links" what the check takes after that.
@@ -535,7 +535,7 @@ def index_check_and_publish(
             drawn.cache.prune(drawn.keys)
             fingerprint.write_atomic(work.report, json.dumps(report, indent=1).encode("utf-8"))
 
-        publish.publish(staging, build.out, meanwhile=record)
+        publish.publish(staging, build.out, meanwhile=record, spare=work.spare_folders)
     return report
 
 

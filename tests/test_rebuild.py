@@ -15,7 +15,7 @@ import pytest
 
 from conftest import cited_entry, copy_built, copy_project, figure_count, interruptible, run_build, tree_hashes
 from pilotsite.publishing import linkcheck
-from pilotsite.state.workspace import BuildState, Workspace
+from pilotsite.state.workspace import BuildState, Workspace, tree_stamps
 
 TOOL_TYPES = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
 
@@ -454,3 +454,22 @@ def test_the_changes_page_names_ten_changed_texts_and_counts_the_others(built):
     entry = changes[changes.index(f'id="cn-regulations-keywords-by-level-{latest["version"]}"') :]
     meta = entry[entry.index('<p class="meta">') : entry.index("</p>", entry.index('<p class="meta">'))]
     assert re.findall(r"<code>([^<]*)</code>", meta) == changed[:10] and "and 2 more files" in meta
+
+
+def test_a_sites_stamps_name_every_file_as_found_through_links_and_no_file_twice(tmp_path):
+    """tree_stamps: "mtime_ns:size" of each file by its path with /, a linked file by the file it
+    names, a linked folder not entered (its files are stamped where they are), __pycache__ left out."""
+    site = tmp_path / "site"
+    (site / "a" / "b").mkdir(parents=True)
+    (site / "__pycache__").mkdir()
+    (site / "index.html").write_bytes(b"12345")
+    (site / "a" / "b" / "page.html").write_bytes(b"xy")
+    (site / "__pycache__" / "x.pyc").write_bytes(b"x")
+    (site / "linked.html").symlink_to(site / "a" / "b" / "page.html")
+    (site / "a" / "folder-link").symlink_to(site / "a" / "b", target_is_directory=True)
+    stamps = tree_stamps(site)
+    assert sorted(stamps) == ["a/b/page.html", "index.html", "linked.html"]
+    page = (site / "a" / "b" / "page.html").stat()
+    assert stamps["a/b/page.html"] == stamps["linked.html"] == f"{page.st_mtime_ns}:2"
+    os.utime(site / "index.html", ns=(1, 1))
+    assert tree_stamps(site)["index.html"] == "1:5"

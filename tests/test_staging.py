@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,26 @@ def test_a_staged_file_that_changes_replaces_its_link(tmp_path):
     staging.write_staged(staged, "new/page.html", b"new")
     assert (staged / "new/page.html").read_bytes() == b"new"
     assert staging.published_dir(staged) == out
+
+
+def test_a_site_is_staged_into_the_folders_of_the_site_it_replaced(republished, tmp_path):
+    """The site a publish replaces keeps its folders, emptied of files, and the next build stages
+    into them: nothing left in them is published, a folder where the new site has a file gives
+    way, and a folder the new site does not fill is not published."""
+    spare = republished[0] / ".build" / "spare-site"
+    assert (spare / "figures" / "return-migrant-keywords").is_dir()  # the replaced site's folders
+    assert [p for p in spare.rglob("*") if not p.is_dir()] == []  # and none of its files
+    root = copy_built(republished[0], tmp_path / "project")
+    spare, site = root / ".build" / "spare-site", root / "_site"
+    (spare / "figures" / "left-by-a-kill.html").write_text("<script>stale</script>", encoding="utf-8")
+    (spare / "index.html" / "inner").mkdir(parents=True)  # a folder where the site has a page
+    (spare / "retired-page" / "deeper").mkdir(parents=True)  # a folder the site has no file in
+    table = root / KEYWORDS
+    table.write_text(table.read_text(encoding="utf-8").replace("Results (revised) ›", "Results ›", 1), encoding="utf-8")
+    assert build_module.build(root, site, renderer="embedded")["figures_rebuilt"] == ["return-migrant-keywords"]
+    assert (site / "index.html").is_file()
+    assert not (site / "figures" / "left-by-a-kill.html").exists() and not (site / "retired-page").exists()
+    assert [d for d, folders, names in os.walk(site) if not folders and not names] == []
+    shutil.rmtree(spare)  # staged into a new folder instead: the same site
+    assert build_module.build(root, site, renderer="embedded", check=True)["differences"] == []
+    assert not spare.exists()  # --check publishes nothing, so retires no site

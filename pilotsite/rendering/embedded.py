@@ -19,7 +19,7 @@ from pilotsite.errors import BuildError
 from pilotsite.inputs.project import Project, SiteSettings
 from pilotsite.pages.model import Page
 from pilotsite.pages.sources import TemplateSite, template_environment, templates_from_sources
-from pilotsite.state.caching import KeyedMemo, link_or_copy, prune_files
+from pilotsite.state.caching import KeyedMemo, clear_way, link_or_copy, prune_files
 from pilotsite.state.fingerprint import write_atomic
 
 LUA_FILTER = Path(__file__).with_name("fig_alt.lua")
@@ -248,6 +248,7 @@ class EmbeddedRenderer:
                 write_atomic(self.finished_dir / f"{key}.html", html)
                 link_or_copy(self.finished_dir / f"{key}.html", self.out_dir / f"{page.path}.html")
             else:
+                clear_way(self.out_dir / f"{page.path}.html")
                 (self.out_dir / f"{page.path}.html").write_bytes(html)
             self.html_keys[page.path] = key or hashlib.sha256(html).hexdigest()
 

@@ -17,7 +17,21 @@ def link_or_copy(source: Path | str, target: Path | str) -> None:
     try:
         os.link(source, target)
     except OSError:
-        shutil.copyfile(source, target)
+        if clear_way(target):
+            link_or_copy(source, target)
+        else:
+            shutil.copyfile(source, target)
+
+
+def clear_way(target: Path | str) -> bool:
+    """Remove a folder at target that holds no file (one of the spare folders a site is staged
+    into, publishing/publish.py, where this build puts a file): whether there was one."""
+    if os.path.islink(target) or not os.path.isdir(target):
+        return False
+    if any(names for _, _, names in os.walk(target)):
+        return False
+    shutil.rmtree(target)
+    return True
 
 
 def put_link(source: Path, target: Path, copy: bool = False) -> None:
