@@ -77,6 +77,12 @@ class Build:
     def options(self) -> dict[str, str | None]:
         return {"renderer": self.renderer, "site_url": self.site_url}
 
+    @property
+    def spare_folders(self) -> Path | None:
+        """Where the replaced site's folders are kept for the next build to stage into (the
+        embedded renderer's: Quarto renders into a folder of its own making)."""
+        return self.work.spare_folders if self.renderer == "embedded" else None
+
 
 def load_catalog(
     root: Path,
@@ -312,6 +318,7 @@ class Written:
     # search index reads is the same either way, so a page whose own face changed keeps its bundle
     search_keys: dict[str, str] = field(default_factory=dict)
     font_plan: FontPlan | None = None  # what gives a heavy page a web-font face of its own, once rendered
+    reused_folders: bool = False  # staged into the replaced site's folders (publish.begin_staging)
 
 
 def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn, versions: Versions) -> Written:
@@ -357,8 +364,7 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
         c.id: search.corpus_bundles(c, bool(evidence_items(model, c))) for c in catalog.corpora.values()
     }
     staging = publish.staging_dir(build.out)
-    # Quarto renders into a folder of its own making: the spare folders are the embedded renderer's
-    publish.begin_staging(staging, work.spare_folders if build.renderer == "embedded" else None)
+    reused_folders = publish.begin_staging(staging, build.spare_folders)
     # The text pages of every corpus, and the evidence that its figures' tables link to, come
     # from one pass over the texts, batch by batch (pilotsite/rendering/corpus_texts.py): a
     # corpus of any size is never in memory at once.
@@ -435,7 +441,16 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
     files = site_files(model, [p for p in writer.keys if p not in unlisted])
     files[previews.SITE_CARD] = previews.site_card(settings, work.cache("previews"))
     writer.finish(files, list(writer.keys))
-    return Written(staging, list(writer.keys), indexed, model.search_bundles, renderer, stage, font_plan=font_plan)
+    return Written(
+        staging,
+        list(writer.keys),
+        indexed,
+        model.search_bundles,
+        renderer,
+        stage,
+        font_plan=font_plan,
+        reused_folders=reused_folders,
+    )
 
 
 def render(build: Build, written: Written) -> Written:
@@ -479,7 +494,8 @@ def index_check_and_publish(
         + ("comparing with " + str(build.out) if build.check else "publishing")
     )
     staging, work = written.staging, build.work
-    publish.remove_empty_folders(staging)  # of the spare folders staged into, those this site has no file in
+    if written.reused_folders:  # those of the replaced site's folders that this site has no file in
+        publish.remove_empty_folders(staging)
     # The pages are crawled for links while Pagefind indexes them (it runs in processes of its
     # own); links into the bundles it is writing are checked once it is done. "search" is the
     # time of both, "links" what the check takes after that.
@@ -535,7 +551,7 @@ def index_check_and_publish(
             drawn.cache.prune(drawn.keys)
             fingerprint.write_atomic(work.report, json.dumps(report, indent=1).encode("utf-8"))
 
-        publish.publish(staging, build.out, meanwhile=record, spare=work.spare_folders)
+        publish.publish(staging, build.out, meanwhile=record, spare=build.spare_folders)
     return report
 
 

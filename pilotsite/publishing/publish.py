@@ -45,20 +45,21 @@ def recover(out: Path) -> None:
         shutil.rmtree(staging)
 
 
-def begin_staging(staging: Path, spare: Path | None = None) -> None:
+def begin_staging(staging: Path, spare: Path | None = None) -> bool:
     """An empty staging folder: the spare folders (see publish) when there are some, emptied of
-    any file a kill left in them, else a new folder. A folder the new site does not fill is
-    removed before it is published (remove_empty_folders)."""
+    any file a kill left in them, else a new folder. Whether the spare folders were taken: those
+    the new site does not fill are then removed before it is published (remove_empty_folders)."""
     if staging.exists():
         shutil.rmtree(staging)
     if spare is not None and spare.is_dir():
         try:
             remove_files(spare)
             os.rename(spare, staging)
-            return
+            return True
         except OSError:  # not ours to reuse (another filesystem, a file in the way): made anew
             shutil.rmtree(spare, ignore_errors=True)
     staging.mkdir(parents=True)
+    return False
 
 
 def remove_files(folder: Path) -> None:
