@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from forked_builds import run_python
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -151,15 +153,10 @@ def measured_env() -> dict[str, str]:
 def run_build(
     root: Path, *args: str, check: bool = True, traced: bool = True, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
-    """python build.py in a project copy, as a user runs it; traced=False keeps it out of the
-    coverage measurement."""
-    result = subprocess.run(
-        [sys.executable, "build.py", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=env if traced else untraced_env(),
-    )
+    """python build.py in a project copy, as a user runs it (forked from a process that has
+    imported the libraries: tests/forked_builds.py); traced=False keeps it out of the coverage
+    measurement."""
+    result = run_python(["build.py", *args], root, env if traced else untraced_env())
     if check:
         assert result.returncode == 0, result.stdout + result.stderr
     return result

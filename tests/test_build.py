@@ -1,6 +1,7 @@
 """Full builds of the default data: pages, figure folders, links, reproducibility, safety."""
 
 import html
+import os
 import re
 import subprocess
 import sys
@@ -232,9 +233,10 @@ def test_consistency_checks_stated_on_pages(built_site):
 def test_two_clean_builds_are_byte_identical(built_site, tmp_path):
     """A second copy elsewhere, built later with no shared state and in one process (the first
     made the Chinese pages, among others, in forked processes: pages/editions.py), gives the
-    same bytes."""
+    same bytes. A process of its own, not forked (tests/forked_builds.py): its own hash seed, so
+    an order of sets or dicts that the output depended on would show."""
     root = copy_project(tmp_path / "elsewhere" / "copy")
-    run_build(root, "--out", "public", "--jobs", "1")
+    run_build(root, "--out", "public", "--jobs", "1", env=os.environ | {"PYTHONHASHSEED": "20261204"})
     assert tree_hashes(root / "public") == tree_hashes(built_site)
 
 

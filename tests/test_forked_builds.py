@@ -1,0 +1,91 @@
+"""tests/forked_builds.py: a build forked from the preloaded server is what `python build.py` gives,
+down to the exit status, the output and a traceback; what the server cannot stand in for runs as
+a process of its own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import untraced_env
+from forked_builds import FORKED, run_python
+
+
+@pytest.fixture(autouse=True)
+def forking(monkeypatch):
+    monkeypatch.delenv("FORKED_BUILDS", raising=False)  # what these tests test, whatever the run says
+
+
+SCRIPT = """
+import os, sys
+print("name", __name__, "argv", sys.argv[1:], "cwd", os.getcwd() == sys.path[0], os.environ.get("PILOTSITE_X"))
+print("to stderr", file=sys.stderr)
+if sys.argv[1] == "raise":
+    raise ValueError("<script>broken</script>")
+if sys.argv[1] == "message":
+    sys.exit("stopped: 文件 bad")
+if sys.argv[1] == "sleep":
+    import time
+    time.sleep(60)
+sys.exit(int(sys.argv[1]))
+"""
+
+
+def as_process(argv: list[str], cwd, env) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *argv], cwd=cwd, env=env, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("how", ["0", "3", "message", "raise"])
+def test_a_forked_script_exits_and_prints_as_its_own_process_does(tmp_path, how):
+    (tmp_path / "script.py").write_text(SCRIPT, encoding="utf-8")
+    env = untraced_env() | {"PILOTSITE_X": "seen"}
+    forked = FORKED.run(["script.py", how], tmp_path, env)
+    assert forked is not None  # it was forked, not started
+    real = as_process(["script.py", how], tmp_path, env)
+    assert (forked.returncode, forked.stdout) == (real.returncode, real.stdout)
+    assert forked.stdout.startswith(f"name __main__ argv ['{how}'] cwd True seen")
+    if how == "raise":  # the same traceback but for the server's frames above the script's
+        assert forked.stderr.startswith("to stderr\nTraceback (most recent call last):")
+        assert forked.stderr.splitlines()[-1] == real.stderr.splitlines()[-1] == "ValueError: <script>broken</script>"
+    else:
+        assert forked.stderr == real.stderr
+
+
+def test_a_forked_build_stops_at_bad_input_as_a_started_one_does(project_copy):
+    (project_copy / "data/site.yaml").write_bytes(b"\xff\xfe title: [")
+    forked = FORKED.run(["build.py"], project_copy, untraced_env())
+    assert forked is not None
+    real = as_process(["build.py"], project_copy, untraced_env())
+    assert forked.returncode == real.returncode == 2
+    assert forked.stdout == real.stdout and forked.stderr == real.stderr
+    assert "data/site.yaml, line 1: not valid UTF-8" in forked.stderr
+
+
+def test_what_a_library_reads_at_import_starts_a_process_of_its_own(tmp_path):
+    (tmp_path / "script.py").write_text(SCRIPT, encoding="utf-8")
+    assert FORKED.run(["script.py", "0"], tmp_path, untraced_env() | {"MPLBACKEND": "svg"}) is None
+    assert FORKED.run(["script.py", "0"], tmp_path, untraced_env() | {"PYTHONHASHSEED": "1"}) is None
+    assert run_python(["script.py", "5"], tmp_path, untraced_env() | {"MPLBACKEND": "svg"}).returncode == 5
+
+
+def test_a_build_that_runs_out_of_time_is_killed(tmp_path):
+    (tmp_path / "script.py").write_text(SCRIPT, encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(subprocess.TimeoutExpired):
+        run_python(["script.py", "sleep"], tmp_path, untraced_env(), timeout=2)
+    assert time.monotonic() - started < 30
+    time.sleep(0.5)  # the killed child is gone: no live process works in the script's folder
+    assert not [pid for pid in os.listdir("/proc") if pid.isdigit() and _alive_in(pid, str(tmp_path))]
+
+
+def _alive_in(pid: str, folder: str) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            state = stat.read().rsplit(")", 1)[1].split()[0]
+        return os.readlink(f"/proc/{pid}/cwd") == folder and state != "Z"
+    except OSError:  # gone meanwhile, or not ours to read
+        return False
