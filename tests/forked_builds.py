@@ -12,10 +12,10 @@ child imports the project's own pilotsite from its folder, as a fresh process do
 coverage first when the environment asks for it (coverage.process_startup, as coverage's
 start-up hook does in a new process), so what a build runs is measured as before.
 
-Only libraries are preloaded, and they read their environment when imported: a build whose
-environment differs from the server's in anything but PILOTSITE_* and COVERAGE_* variables
-(or PYTEST_CURRENT_TEST) runs as a real process (run() returns None and the caller starts one).
-With FORKED_BUILDS=off in the tests' environment, every build does.
+Only libraries are preloaded, and they read their environment when imported: builds whose
+environments differ in anything but PILOTSITE_*, COVERAGE_* and PYTEST_* variables are forked
+from servers of their own (a few per test process); a build given a PYTHONHASHSEED runs as a
+process of its own, as every build does with FORKED_BUILDS=off in the tests' environment.
 """
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ PRELOADED = (
 NOT_PRELOADED = ("pandera", "datacite", "hypothesis")
 OWN_VARIABLES = ("PILOTSITE_", "COVERAGE_", "PYTEST_")
 HEADER = struct.Struct("!I")
+MAX_SERVERS = 4  # per test process: each holds the libraries (about 300 MB, shared with its children)
 
 
 def _preload() -> None:
@@ -181,41 +182,48 @@ def _run_as_main(script: str) -> int:
 
 
 class ForkedBuilds:
-    """The client: one server per test process, started on first use and stopped at exit."""
+    """The client: a server per environment a test process builds with (of what libraries read:
+    a test may set PYTHONPATH, say), started on first use, again if it died, and stopped at exit."""
 
     def __init__(self) -> None:
-        self.process: subprocess.Popen[str] | None = None
-        self.env: dict[str, str] = {}
-        self.address = ""
+        self.servers: dict[tuple[tuple[str, str], ...], tuple[subprocess.Popen[str], str]] = {}
         self.lock = threading.Lock()
 
-    def _server(self, env: dict[str, str]) -> bool:
+    def _server(self, env: dict[str, str]) -> str | None:
+        """The address of the server for env, or None: no server for a hash seed of its own
+        (a test that sets one wants a process of its own), nor beyond MAX_SERVERS."""
+        own = tuple(sorted((k, v) for k, v in env.items() if not k.startswith(OWN_VARIABLES)))
+        if "PYTHONHASHSEED" in env:
+            return None
         with self.lock:
-            if self.process is None:
-                folder = tempfile.mkdtemp(prefix="forked-builds-")
-                self.address = os.path.join(folder, "socket")
-                self.env = {k: v for k, v in env.items() if not k.startswith(OWN_VARIABLES)}
-                self.process = subprocess.Popen(
-                    [sys.executable, str(Path(__file__).resolve()), self.address],
-                    env=self.env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    text=True,
-                )
-                atexit.register(self.process.kill)
-                assert self.process.stdout is not None
-                if self.process.stdout.readline().strip() != "ready":
-                    self.process.kill()
-            return self.process.poll() is None
+            process, address = self.servers.get(own, (None, ""))
+            if process is not None and process.poll() is None:
+                return address
+            if process is None and len(self.servers) >= MAX_SERVERS:
+                return None
+            address = os.path.join(tempfile.mkdtemp(prefix="forked-builds-"), "socket")
+            process = subprocess.Popen(
+                [sys.executable, str(Path(__file__).resolve()), address],
+                env=dict(own),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            atexit.register(process.kill)
+            assert process.stdout is not None
+            if process.stdout.readline().strip() != "ready":
+                process.kill()
+                process.wait()
+            self.servers[own] = (process, address)
+            return address if process.poll() is None else None
 
     def run(
         self, argv: list[str], cwd: Path, env: dict[str, str], timeout: float | None = None
     ) -> subprocess.CompletedProcess[str] | None:
         """argv (a script and its arguments) run as `python` runs it, in cwd with env, its output
-        captured; None when env differs from the server's in what a library reads (the caller
-        then starts a process)."""
-        own = {k: v for k, v in env.items() if not k.startswith(OWN_VARIABLES)}
-        if os.environ.get("FORKED_BUILDS") == "off" or not self._server(env) or own != self.env:
+        captured; None when no server can take it (the caller then starts a process)."""
+        address = None if os.environ.get("FORKED_BUILDS") == "off" else self._server(env)
+        if address is None:
             return None
         request = json.dumps({"argv": argv, "cwd": str(cwd), "env": env}).encode()
         with (
@@ -225,7 +233,7 @@ class ForkedBuilds:
             socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection,
         ):
             connection.settimeout(timeout)
-            connection.connect(self.address)
+            connection.connect(address)
             socket.send_fds(
                 connection, [HEADER.pack(len(request)) + request], [stdin.fileno(), stdout.fileno(), stderr.fileno()]
             )

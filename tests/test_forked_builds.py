@@ -28,10 +28,13 @@ if sys.argv[1] == "raise":
     raise ValueError("<script>broken</script>")
 if sys.argv[1] == "message":
     sys.exit("stopped: 文件 bad")
+if sys.argv[1] == "backend":
+    import matplotlib
+    print(matplotlib.get_backend())
 if sys.argv[1] == "sleep":
     import time
     time.sleep(60)
-sys.exit(int(sys.argv[1]))
+sys.exit(int(sys.argv[1]) if sys.argv[1].isdigit() else 0)
 """
 
 
@@ -65,11 +68,26 @@ def test_a_forked_build_stops_at_bad_input_as_a_started_one_does(project_copy):
     assert "data/site.yaml, line 1: not valid UTF-8" in forked.stderr
 
 
-def test_what_a_library_reads_at_import_starts_a_process_of_its_own(tmp_path):
+def test_what_a_library_reads_at_import_is_read_by_a_server_of_its_own(tmp_path):
     (tmp_path / "script.py").write_text(SCRIPT, encoding="utf-8")
-    assert FORKED.run(["script.py", "0"], tmp_path, untraced_env() | {"MPLBACKEND": "svg"}) is None
+    for backend in ("svg", "pdf"):
+        env = untraced_env() | {"MPLBACKEND": backend}
+        forked = FORKED.run(["script.py", "backend"], tmp_path, env)
+        assert forked is not None and forked.stdout.splitlines()[-1] == backend
+        assert forked.stdout == as_process(["script.py", "backend"], tmp_path, env).stdout
+    # a hash seed of its own is a process of its own
     assert FORKED.run(["script.py", "0"], tmp_path, untraced_env() | {"PYTHONHASHSEED": "1"}) is None
-    assert run_python(["script.py", "5"], tmp_path, untraced_env() | {"MPLBACKEND": "svg"}).returncode == 5
+    assert run_python(["script.py", "5"], tmp_path, untraced_env() | {"PYTHONHASHSEED": "1"}).returncode == 5
+
+
+def test_a_server_that_died_is_started_again(tmp_path):
+    (tmp_path / "script.py").write_text(SCRIPT, encoding="utf-8")
+    assert FORKED.run(["script.py", "0"], tmp_path, untraced_env()) is not None
+    for process, _ in FORKED.servers.values():
+        process.kill()
+        process.wait()
+    again = FORKED.run(["script.py", "4"], tmp_path, untraced_env())
+    assert again is not None and again.returncode == 4
 
 
 def test_a_build_that_runs_out_of_time_is_killed(tmp_path):
