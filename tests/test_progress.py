@@ -51,10 +51,11 @@ def edited_build(project, tmp_path, label: str, **env: str) -> dict:
 @pytest.mark.untraced
 def test_without_a_terminal_progress_is_plain_lines_and_the_summary_times_each_phase(project, tmp_path):
     env = edited_build(project, tmp_path, "(lines)", PILOTSITE_PROGRESS_EVERY="0")
-    result = subprocess.run([sys.executable, "build.py"], cwd=project, capture_output=True, text=True, env=env)
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
-    assert "\x1b" not in out + result.stderr and "\r" not in out + result.stderr  # no control characters
+    # bytes, not text=True: decoding with universal newlines would turn a \r into \n
+    result = subprocess.run([sys.executable, "build.py"], cwd=project, capture_output=True, env=env)
+    out, err = result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
+    assert result.returncode == 0, err
+    assert "\x1b" not in out + err and "\r" not in out + err  # no control characters
     counts = re.findall(
         r"^      segmenting cn-regulations: ([\d,]+) of ([\d,]+) texts \([\d.,]+/s(?:, about [\d,]+ s left)?\)$",
         out,
