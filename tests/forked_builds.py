@@ -76,7 +76,8 @@ PRELOADED = (
 NOT_PRELOADED = ("pandera", "datacite", "hypothesis")
 OWN_VARIABLES = ("PILOTSITE_", "COVERAGE_", "PYTEST_")
 HEADER = struct.Struct("!I")
-MAX_SERVERS = 4  # per test process: each holds the libraries (about 300 MB, shared with its children)
+# per test process, the most recently used: each holds the libraries (about 300 MB, shared with its children)
+MAX_SERVERS = 4
 
 
 def _preload() -> None:
@@ -183,24 +184,34 @@ def _run_as_main(script: str) -> int:
 
 class ForkedBuilds:
     """The client: a server per environment a test process builds with (of what libraries read:
-    a test may set PYTHONPATH, say), started on first use, again if it died, and stopped at exit."""
+    a test may set PYTHONPATH, say), started on first use, again if it died, and stopped at exit
+    or to make room for another."""
 
     def __init__(self) -> None:
         self.servers: dict[tuple[tuple[str, str], ...], tuple[subprocess.Popen[str], str]] = {}
         self.lock = threading.Lock()
+        self.refusals: list[str] = []  # why builds were not forked, for a test's message
+        self.changes: list[str] = []  # servers stopped to make room, and why
 
     def _server(self, env: dict[str, str]) -> str | None:
-        """The address of the server for env, or None: no server for a hash seed of its own
-        (a test that sets one wants a process of its own), nor beyond MAX_SERVERS."""
+        """The address of the server for env, or None: no server for a hash seed of its own (a
+        test that sets one wants a process of its own), nor when the server does not start."""
         own = tuple(sorted((k, v) for k, v in env.items() if not k.startswith(OWN_VARIABLES)))
         if "PYTHONHASHSEED" in env:
+            self.refusals.append("a hash seed of its own")
             return None
         with self.lock:
-            process, address = self.servers.get(own, (None, ""))
+            process, address = self.servers.pop(own, (None, ""))
             if process is not None and process.poll() is None:
+                self.servers[own] = (process, address)  # now the most recently used
                 return address
             if process is None and len(self.servers) >= MAX_SERVERS:
-                return None
+                # the least recently used gives way (a dict keeps the order of insertion)
+                oldest, (stopped, _) = next(iter(self.servers.items()))
+                changed = sorted({k for k, _ in set(oldest) ^ set(own)})
+                self.changes.append(f"a server stopped for environment changes in {changed[:10]}")
+                stopped.kill()
+                del self.servers[oldest]
             address = os.path.join(tempfile.mkdtemp(prefix="forked-builds-"), "socket")
             process = subprocess.Popen(
                 [sys.executable, str(Path(__file__).resolve()), address],
@@ -211,9 +222,10 @@ class ForkedBuilds:
             )
             atexit.register(process.kill)
             assert process.stdout is not None
-            if process.stdout.readline().strip() != "ready":
+            said = process.stdout.readline().strip()
+            if said != "ready":
                 process.kill()
-                process.wait()
+                self.refusals.append(f"the server did not start: it said {said!r}, exit status {process.wait()}")
             self.servers[own] = (process, address)
             return address if process.poll() is None else None
 

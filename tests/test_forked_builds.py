@@ -12,7 +12,7 @@ import time
 import pytest
 
 from conftest import untraced_env
-from forked_builds import FORKED, run_python
+from forked_builds import FORKED, MAX_SERVERS, run_python
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +47,7 @@ def test_a_forked_script_exits_and_prints_as_its_own_process_does(tmp_path, how)
     (tmp_path / "script.py").write_text(SCRIPT, encoding="utf-8")
     env = untraced_env() | {"PILOTSITE_X": "seen"}
     forked = FORKED.run(["script.py", how], tmp_path, env)
-    assert forked is not None  # it was forked, not started
+    assert forked is not None, FORKED.refusals  # it was forked, not started
     real = as_process(["script.py", how], tmp_path, env)
     assert (forked.returncode, forked.stdout) == (real.returncode, real.stdout)
     assert forked.stdout.startswith(f"name __main__ argv ['{how}'] cwd True seen")
@@ -61,7 +61,7 @@ def test_a_forked_script_exits_and_prints_as_its_own_process_does(tmp_path, how)
 def test_a_forked_build_stops_at_bad_input_as_a_started_one_does(project_copy):
     (project_copy / "data/site.yaml").write_bytes(b"\xff\xfe title: [")
     forked = FORKED.run(["build.py"], project_copy, untraced_env())
-    assert forked is not None
+    assert forked is not None, FORKED.refusals
     real = as_process(["build.py"], project_copy, untraced_env())
     assert forked.returncode == real.returncode == 2
     assert forked.stdout == real.stdout and forked.stderr == real.stderr
@@ -78,6 +78,15 @@ def test_what_a_library_reads_at_import_is_read_by_a_server_of_its_own(tmp_path)
     # a hash seed of its own is a process of its own
     assert FORKED.run(["script.py", "0"], tmp_path, untraced_env() | {"PYTHONHASHSEED": "1"}) is None
     assert run_python(["script.py", "5"], tmp_path, untraced_env() | {"PYTHONHASHSEED": "1"}).returncode == 5
+
+
+def test_one_environment_too_many_stops_the_least_recently_used_server(tmp_path):
+    (tmp_path / "script.py").write_text(SCRIPT, encoding="utf-8")
+    for n in range(MAX_SERVERS + 1):
+        forked = FORKED.run(["script.py", str(n)], tmp_path, untraced_env() | {"FORKED_TEST": str(n)})
+        assert forked is not None and forked.returncode == n, FORKED.refusals
+    assert len(FORKED.servers) == MAX_SERVERS
+    assert "FORKED_TEST" in FORKED.changes[-1]
 
 
 def test_a_server_that_died_is_started_again(tmp_path):
