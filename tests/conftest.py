@@ -151,12 +151,17 @@ def measured_env() -> dict[str, str]:
 
 
 def run_build(
-    root: Path, *args: str, check: bool = True, traced: bool = True, env: dict[str, str] | None = None
+    root: Path,
+    *args: str,
+    check: bool = True,
+    traced: bool = True,
+    env: dict[str, str] | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess:
     """python build.py in a project copy, as a user runs it (forked from a process that has
     imported the libraries: tests/forked_builds.py); traced=False keeps it out of the coverage
     measurement."""
-    result = run_python(["build.py", *args], root, env if traced else untraced_env())
+    result = run_python(["build.py", *args], root, env if traced else untraced_env(), timeout)
     if check:
         assert result.returncode == 0, result.stdout + result.stderr
     return result

@@ -27,6 +27,7 @@ import io
 import json
 import locale
 import os
+import shutil
 import signal
 import socket
 import struct
@@ -70,10 +71,10 @@ PRELOADED = (
     "zipfile",
     "xml.etree.ElementTree",
 )
-# read by the project's code or coverage's start, after the fork (pytest names the current test)
 # Imported by the build in a way of its own (pilotsite/inputs/tables.py imports pandera without
 # Hypothesis, pilotsite/pages/deposit.py datacite without its __init__): left to the build.
 NOT_PRELOADED = ("pandera", "datacite", "hypothesis")
+# read by the project's code or coverage's start, after the fork (pytest names the current test)
 OWN_VARIABLES = ("PILOTSITE_", "COVERAGE_", "PYTEST_")
 HEADER = struct.Struct("!I")
 # per test process, the most recently used: each holds the libraries (about 300 MB, shared with its children)
@@ -207,11 +208,11 @@ class ForkedBuilds:
                 return address
             if process is None and len(self.servers) >= MAX_SERVERS:
                 # the least recently used gives way (a dict keeps the order of insertion)
-                oldest, (stopped, _) = next(iter(self.servers.items()))
+                oldest, (stopped, address_of_stopped) = next(iter(self.servers.items()))
                 changed = sorted({k for k, _ in set(oldest) ^ set(own)})
                 self.changes.append(f"a server stopped for environment changes in {changed[:10]}")
-                stopped.kill()
                 del self.servers[oldest]
+                _stop(stopped, address_of_stopped)
             address = os.path.join(tempfile.mkdtemp(prefix="forked-builds-"), "socket")
             process = subprocess.Popen(
                 [sys.executable, str(Path(__file__).resolve()), address],
@@ -220,7 +221,7 @@ class ForkedBuilds:
                 stdout=subprocess.PIPE,
                 text=True,
             )
-            atexit.register(process.kill)
+            atexit.register(_stop, process, address)
             assert process.stdout is not None
             said = process.stdout.readline().strip()
             if said != "ready":
@@ -263,6 +264,12 @@ class ForkedBuilds:
                 with io.TextIOWrapper(file, encoding=locale.getpreferredencoding(False)) as text:
                     outputs.append(text.read())
         return subprocess.CompletedProcess([sys.executable, *argv], code, outputs[0], outputs[1])
+
+
+def _stop(process: subprocess.Popen[str], address: str) -> None:
+    """The server killed, and the folder of its socket removed."""
+    process.kill()
+    shutil.rmtree(os.path.dirname(address), ignore_errors=True)
 
 
 FORKED = ForkedBuilds()

@@ -12,8 +12,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT, copy_built
-from forked_builds import run_python
+from conftest import ROOT, copy_built, run_build
 
 TABLE = "data/reported/return-migrant-entrepreneurship/keywords.csv"
 
@@ -28,7 +27,7 @@ def free_port() -> int:
 def test_figure_command_matches_the_site(built_project, tmp_path):
     built_site = built_project / "_site"
     out = tmp_path / "one"
-    result = run_python(["build.py", "figure", "return-migrant-tool-types", "--out", str(out)], built_project)
+    result = run_build(built_project, "figure", "return-migrant-tool-types", "--out", str(out), check=False)
     assert result.returncode == 0, result.stderr
     for name in ("figure.svg", "figure.png", "data.csv"):
         published = built_site / "figures/return-migrant-tool-types" / name
@@ -37,7 +36,7 @@ def test_figure_command_matches_the_site(built_project, tmp_path):
 
 @pytest.mark.untraced
 def test_unknown_figure_is_a_clear_error(built_project, tmp_path):
-    result = run_python(["build.py", "figure", "no-such-figure", "--out", str(tmp_path)], built_project)
+    result = run_build(built_project, "figure", "no-such-figure", "--out", str(tmp_path), check=False)
     assert result.returncode == 2
     assert "no figure 'no-such-figure'" in result.stderr and "return-migrant-tool-types" in result.stderr
 
@@ -72,7 +71,7 @@ def test_serve_builds_and_serves_on_localhost(built_project, tmp_path):
 
 
 def run(root, *args: str) -> subprocess.CompletedProcess:
-    return run_python(["build.py", *args], root)
+    return run_build(root, *args, check=False)
 
 
 @pytest.mark.untraced

@@ -27,9 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, file_stats, run_build, untraced_env
+from conftest import ROOT, file_stats, run_build
 from conftest import tree_hashes as digests
-from forked_builds import run_python
 
 sys.path.insert(0, str(ROOT / "bench"))
 from project_copy import copy_project
@@ -123,7 +122,7 @@ def test_every_damaged_input_builds_or_fails_plainly(tmp_path):
             target.unlink()  # the file damaged is the copy's own, not a link into base
             target.write_bytes(content)
             damage(target, kind)
-        result = run_python(["build.py"], work, untraced_env(), timeout=900)
+        result = run_build(work, check=False, traced=False, timeout=900)
         output = result.stdout + result.stderr
         wrong = []
         if "Traceback" in output:
