@@ -116,3 +116,35 @@ def _alive_in(pid: str, folder: str) -> bool:
         return os.readlink(f"/proc/{pid}/cwd") == folder and state != "Z"
     except OSError:  # gone meanwhile, or not ours to read
         return False
+
+
+IMPORTS = """
+import importlib.machinery
+import pilotsite.errors as errors
+import pilotsite.pipeline as pipeline
+code = pipeline.load_catalog.__code__
+nested = [c for c in code.co_consts if isinstance(c, type(code))]  # load_catalog's attempt()
+print(importlib.machinery.SourceFileLoader.source_to_code.__qualname__)
+print(len(nested) > 0, sorted({c.co_filename for c in [code, *nested]}))
+print(getattr(errors, "EDITED", "not edited"))
+"""
+
+
+def test_a_forked_build_runs_its_own_copy_of_the_code_compiled_once_by_the_server(tmp_path):
+    """A module whose source is the checkout's gets the server's compiled code, under the copy's
+    file name down to nested functions (coverage and tracebacks name the copy's file); an edited
+    module is compiled from its edit."""
+    import shutil
+
+    from conftest import ROOT
+
+    shutil.copytree(ROOT / "pilotsite", tmp_path / "pilotsite", ignore=shutil.ignore_patterns("__pycache__"))
+    with open(tmp_path / "pilotsite/errors.py", "a", encoding="utf-8") as handle:
+        handle.write("\nEDITED = 'edited'\n")
+    (tmp_path / "script.py").write_text(IMPORTS, encoding="utf-8")
+    forked = FORKED.run(["script.py"], tmp_path, untraced_env())
+    assert forked is not None and forked.returncode == 0, forked and forked.stderr
+    loader, names, edited = forked.stdout.splitlines()
+    assert loader == "_reuse_compiled.<locals>.source_to_code"  # the server's code was on offer
+    assert names == f"True {[str(tmp_path / 'pilotsite/pipeline.py')]}"
+    assert edited == "edited"
