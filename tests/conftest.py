@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -59,6 +61,30 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
         return (yield)
     finally:
         _os.environ.update(saved)
+
+
+@contextlib.contextmanager
+def environment_restored() -> Iterator[None]:
+    """The process's environment put back as it was, but for pytest's own PYTEST_* variables.
+    Libraries leave variables behind: distributed's LocalCluster sets PYTHONHASHSEED and its Client
+    DASK_SCHEDULER_ADDRESS, which every later build of the worker then inherited (and a build with a
+    hash seed of its own is not forked: tests/forked_builds.py)."""
+    before = dict(_os.environ)
+    try:
+        yield
+    finally:
+        for name in set(_os.environ) - set(before):
+            if not name.startswith("PYTEST_"):
+                del _os.environ[name]
+        for name, value in before.items():
+            if _os.environ.get(name) != value and not name.startswith("PYTEST_"):
+                _os.environ[name] = value
+
+
+@pytest.fixture(autouse=True)
+def environment_as_it_was() -> Iterator[None]:
+    with environment_restored():
+        yield
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -148,3 +148,15 @@ def test_a_forked_build_runs_its_own_copy_of_the_code_compiled_once_by_the_serve
     assert loader == "_reuse_compiled.<locals>.source_to_code"  # the server's code was on offer
     assert names == f"True {[str(tmp_path / 'pilotsite/pipeline.py')]}"
     assert edited == "edited"
+
+
+def test_a_variable_a_library_leaves_behind_is_gone_after_the_test():
+    """distributed's LocalCluster sets PYTHONHASHSEED in the test process: left there, every later
+    build of the worker would run as a process of its own."""
+    from conftest import environment_restored
+
+    before = os.environ.get("PATH")
+    with environment_restored():
+        os.environ["PYTHONHASHSEED"] = "6640"
+        os.environ["PATH"] = "changed"
+    assert "PYTHONHASHSEED" not in os.environ and os.environ.get("PATH") == before
