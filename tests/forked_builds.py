@@ -40,6 +40,7 @@ import tempfile
 import threading
 import types
 from pathlib import Path
+from typing import Any
 
 # What a build imports that takes longest (python -X importtime build.py): fontTools and
 # uharfbuzz (web fonts), matplotlib, pandas and numpy, Pillow, citeproc, lxml, ...
@@ -159,7 +160,7 @@ def serve(address: str) -> None:
         connection.close()
 
 
-def _receive_request(connection: socket.socket) -> tuple[dict, list[int]]:
+def _receive_request(connection: socket.socket) -> tuple[dict[str, Any], list[int]]:
     data, fds, _, _ = socket.recv_fds(connection, 1 << 16, 3)
     while len(data) < HEADER.size or len(data) < HEADER.size + HEADER.unpack_from(data)[0]:
         more = connection.recv(1 << 16)
