@@ -41,28 +41,6 @@ PROCESS_CONTEXT = "process:"
 _OUTSIDE_TESTS: dict[str, str] = {}  # coverage's variables as they are outside any test
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
-    config = _os.environ.get("COVERAGE_PROCESS_CONFIG")
-    if config is None:
-        return (yield)
-    saved = {name: value for name, value in _os.environ.items() if name.startswith("COVERAGE_")}
-    _OUTSIDE_TESTS.update(saved)
-    if item.get_closest_marker("untraced"):
-        for name in saved:
-            del _os.environ[name]
-    elif _os.environ.get("PILOTSITE_COVERAGE_CONTEXTS"):
-        settings = json.loads(base64.b64decode(config))
-        settings["context"] = PROCESS_CONTEXT + item.nodeid.split("[")[0]
-        _os.environ["COVERAGE_PROCESS_CONFIG"] = base64.b64encode(json.dumps(settings).encode()).decode()
-    else:
-        return (yield)
-    try:
-        return (yield)
-    finally:
-        _os.environ.update(saved)
-
-
 @contextlib.contextmanager
 def environment_restored() -> Iterator[None]:
     """The process's environment put back as it was, but for pytest's own PYTEST_* variables.
@@ -81,10 +59,23 @@ def environment_restored() -> Iterator[None]:
                 _os.environ[name] = value
 
 
-@pytest.fixture(autouse=True)
-def environment_as_it_was() -> Iterator[None]:
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    """Each test (its fixtures' setup and teardown too) with coverage's variables for its processes,
+    and the environment put back as it was afterwards."""
     with environment_restored():
-        yield
+        config = _os.environ.get("COVERAGE_PROCESS_CONFIG")
+        if config is not None:
+            saved = {name: value for name, value in _os.environ.items() if name.startswith("COVERAGE_")}
+            _OUTSIDE_TESTS.update(saved)
+            if item.get_closest_marker("untraced"):
+                for name in saved:
+                    del _os.environ[name]
+            elif _os.environ.get("PILOTSITE_COVERAGE_CONTEXTS"):
+                settings = json.loads(base64.b64decode(config))
+                settings["context"] = PROCESS_CONTEXT + item.nodeid.split("[")[0]
+                _os.environ["COVERAGE_PROCESS_CONFIG"] = base64.b64encode(json.dumps(settings).encode()).decode()
+        return (yield)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

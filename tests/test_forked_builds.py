@@ -5,13 +5,14 @@ a process of its own."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
 
 import pytest
 
-from conftest import untraced_env
+from conftest import ROOT, environment_restored, untraced_env
 from forked_builds import FORKED, MAX_SERVERS, run_python
 
 
@@ -134,10 +135,6 @@ def test_a_forked_build_runs_its_own_copy_of_the_code_compiled_once_by_the_serve
     """A module whose source is the checkout's gets the server's compiled code, under the copy's
     file name down to nested functions (coverage and tracebacks name the copy's file); an edited
     module is compiled from its edit."""
-    import shutil
-
-    from conftest import ROOT
-
     shutil.copytree(ROOT / "pilotsite", tmp_path / "pilotsite", ignore=shutil.ignore_patterns("__pycache__"))
     with open(tmp_path / "pilotsite/errors.py", "a", encoding="utf-8") as handle:
         handle.write("\nEDITED = 'edited'\n")
@@ -153,8 +150,6 @@ def test_a_forked_build_runs_its_own_copy_of_the_code_compiled_once_by_the_serve
 def test_a_variable_a_library_leaves_behind_is_gone_after_the_test():
     """distributed's LocalCluster sets PYTHONHASHSEED in the test process: left there, every later
     build of the worker would run as a process of its own."""
-    from conftest import environment_restored
-
     before = os.environ.get("PATH")
     with environment_restored():
         os.environ["PYTHONHASHSEED"] = "6640"
