@@ -235,15 +235,62 @@ def figure_count(site: Path) -> int:
     return shown + not_drawn
 
 
-def copy_built(built_project: Path, target: Path) -> Path:
+# What a linked copy shares with the project it copies: the build's outputs, which the build only
+# ever replaces (by a rename) or deletes, never writes through (BuildState.drop_shared). Everything
+# else (inputs, code, history/, the build's records and locks) is the copy's own.
+SHARED_OUTPUTS = (".build/cache", ".build/pages", "_site")
+_SHARED_STAMPS: dict[Path, dict[str, tuple[int, int, int]]] = {}  # project -> shared_stamps() at its last copy
+
+
+def copy_built(built_project: Path, target: Path, linked: bool = True) -> Path:
     """A copy of an already built project, caches and site included: far cheaper than a cold
     build. The build state names files relative to the project and the caches are keyed by
     content, so the copy is built as it lands: its next build is a no-op (test_rebuild checks it).
     `cp -a` keeps mtimes, and the site's hard links into the cache (copytree would double the
-    copy's size)."""
+    copy's size).
+
+    Linked (the default), the copy's SHARED_OUTPUTS are hard links to the project's files: a few
+    hundred megabytes that a test's builds replace file by file but never write through, so
+    there is nothing to copy (writing them out took 2 to 20 s a copy on a busy disk). A test that
+    writes a published or cached file in place, as a hand edit does, copies with linked=False:
+    the project's files would hold the edit too. Each linked copy first checks that no file it
+    would share was so written since the last copy of that project."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["cp", "-a", str(built_project), str(target)], check=True)
+    if not linked:
+        subprocess.run(["cp", "-a", str(built_project), str(target)], check=True)
+        return target
+    now = shared_stamps(built_project)
+    before = _SHARED_STAMPS.get(built_project, now)
+    _SHARED_STAMPS[built_project] = now
+    # a build replaces a file (a new inode); a write through a link keeps the inode and changes the rest
+    written = sorted(
+        name for name in before.keys() & now.keys() if before[name][0] == now[name][0] and before[name] != now[name]
+    )
+    assert not written, (
+        f"files of {built_project} that linked copies share were written in place (a test that does "
+        f"so needs copy_built(..., linked=False)): {written[:5]}"
+    )
+    target.mkdir()
+    for entry in sorted(built_project.iterdir()):
+        if entry.name == ".build":
+            (target / ".build").mkdir()
+            for inner in sorted(entry.iterdir()):
+                linked_here = f".build/{inner.name}" in SHARED_OUTPUTS
+                subprocess.run(["cp", "-al" if linked_here else "-a", str(inner), str(target / ".build")], check=True)
+        else:
+            subprocess.run(["cp", "-al" if entry.name in SHARED_OUTPUTS else "-a", str(entry), str(target)], check=True)
     return target
+
+
+def shared_stamps(project: Path) -> dict[str, tuple[int, int, int]]:
+    """(inode, size, modification time) of every file a linked copy of project shares (a write
+    through a link changes the last two for every copy; linking changes only the status-change time)."""
+    return {
+        f"{folder}/{name}": (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        for folder in SHARED_OUTPUTS
+        if (project / folder).is_dir()
+        for name, stat in file_stats(project / folder).items()
+    }
 
 
 def discard(folder: Path) -> None:

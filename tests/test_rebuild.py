@@ -264,10 +264,11 @@ def test_the_no_op_check_drops_the_cache_entries_a_hand_edit_wrote_through(tmp_p
 
 
 @pytest.mark.untraced
-def test_a_published_file_changed_by_hand_is_put_back(built):
+def test_a_published_file_changed_by_hand_is_put_back(built_project, tmp_path):
     """The no-op check compares every published file's mtime and size with the last build's. A
     file written in place (through its hard link into a cache, which then holds the edit too) has
     the cache entry dropped and made anew, not published again."""
+    built = copy_built(built_project, tmp_path / "project", linked=False)  # its files written in place: its own
     before = tree_hashes(built / "_site")
     page = built / "_site/methods/index.html"
     changed = page.read_bytes().replace(b"<title>", b"<title>!", 1)[:-1]  # the same size
@@ -315,7 +316,9 @@ def test_check_passes_on_a_fresh_site_and_fails_on_a_stale_one(built):
     result = run_build(built, "--check")
     assert "exactly what the current inputs produce" in result.stdout
     page = built / "_site/figures/return-migrant-tool-types/data.csv"
-    page.write_text(page.read_text(encoding="utf-8").replace("50.82", "51.00"), encoding="utf-8")
+    edited = page.read_text(encoding="utf-8").replace("50.82", "51.00")
+    page.unlink()  # replaced, not written through: the file is shared with the project copied (copy_built)
+    page.write_text(edited, encoding="utf-8")
     result = run_build(built, "--check", check=False)
     assert result.returncode == 1 and "figures/return-migrant-tool-types/data.csv" in result.stderr
 
