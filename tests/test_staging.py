@@ -75,6 +75,11 @@ def test_a_one_figure_edit_links_every_unchanged_file_and_writes_only_what_chang
     assert not [p for p in after if p.endswith((".tmp", ".link"))]
 
 
+def no_links(source, target, *args, **kwargs):
+    """os.link where no link can be made (another filesystem)."""
+    raise OSError(errno.EXDEV, "Invalid cross-device link", str(target))
+
+
 def test_a_published_file_is_never_written_through_a_link(republished):
     _, before, _, held, _ = republished
     assert tree_hashes(held) == before  # every old file still holds its old bytes
@@ -89,14 +94,32 @@ def test_where_no_link_can_be_made_files_are_copied_and_the_site_is_the_same(
     old_inodes = set(inodes(site).values())
     edit_one_figure(root)
 
-    def no_links(source, target, *args, **kwargs):
-        raise OSError(errno.EXDEV, "Invalid cross-device link", str(target))
-
     monkeypatch.setattr(os, "link", no_links)
     build_module.build(root, site, renderer="embedded")
     monkeypatch.undo()
     assert tree_hashes(site) == tree_hashes(linked_root / "_site")
     assert not set(inodes(site).values()) & old_inodes  # every file copied: nothing shared
+
+
+@pytest.mark.parametrize("links", [True, False], ids=["links", "no links"])
+def test_a_cache_entry_placed_over_a_file_replaces_it_and_never_writes_through(tmp_path, monkeypatch, links):
+    """caching.link_or_copy onto a path that already holds a file (a hard link to a published
+    file): the path gets the entry, and the published file keeps its bytes, with hard links or
+    without (another filesystem)."""
+    from pilotsite.state.caching import link_or_copy
+
+    published, entry, target = tmp_path / "published.html", tmp_path / "entry.html", tmp_path / "staged.html"
+    published.write_text("published", encoding="utf-8")
+    entry.write_text("cache entry", encoding="utf-8")
+    os.link(published, target)
+    if not links:
+        monkeypatch.setattr(os, "link", no_links)
+    link_or_copy(entry, target)
+    assert target.read_text(encoding="utf-8") == "cache entry"
+    assert published.read_text(encoding="utf-8") == "published"
+    assert os.path.samefile(target, entry) == links
+    link_or_copy(entry, tmp_path / "new.html")  # nothing there yet: linked or copied as ever
+    assert (tmp_path / "new.html").read_text(encoding="utf-8") == "cache entry"
 
 
 def test_a_staged_file_that_changes_replaces_its_link(tmp_path):

@@ -13,14 +13,16 @@ from pilotsite.state.fingerprint import temporary_sibling, write_atomic
 
 
 def link_or_copy(source: Path | str, target: Path | str) -> None:
-    """Hard-link a cache entry (entries are replaced, never modified in place), else copy it."""
+    """Hard-link a cache entry (entries are replaced, never modified in place), else copy it. A
+    file already at target is replaced by a rename (put_link), not written through: it may be a
+    link to a published file or to another cache entry."""
     try:
         os.link(source, target)
     except OSError:
         if clear_way(target):
             link_or_copy(source, target)
         else:
-            shutil.copyfile(source, target)
+            put_link(Path(source), Path(target))
 
 
 def clear_way(target: Path | str) -> bool:
