@@ -250,11 +250,11 @@ def copy_built(built_project: Path, target: Path, linked: bool = True) -> Path:
     copy's size).
 
     Linked (the default), the copy's SHARED_OUTPUTS are hard links to the project's files: a few
-    hundred megabytes that a test's builds replace file by file but never write through, so
-    there is nothing to copy (writing them out took 1.4-10 s a copy, median 3.6 s, against 1.3 s). A test that
-    writes a published or cached file in place, as a hand edit does, copies with linked=False:
-    the project's files would hold the edit too. Each linked copy first checks that no file it
-    would share was so written since the last copy of that project."""
+    hundred megabytes that a test's builds replace file by file but never write through, so there
+    is nothing to copy (writing them out took 1.4-10 s a copy, median 3.6 s, against 1.3 s). A
+    test that writes a published or cached file in place, as a hand edit does, copies with
+    linked=False: the project's files would hold the edit too. Each linked copy first checks that
+    no file it would share was so written since the last copy of that project."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if not linked:
         subprocess.run(["cp", "-a", str(built_project), str(target)], check=True)
@@ -283,14 +283,20 @@ def copy_built(built_project: Path, target: Path, linked: bool = True) -> Path:
 
 
 def shared_stamps(project: Path) -> dict[str, tuple[int, int, int]]:
-    """(inode, size, modification time) of every file a linked copy of project shares (a write
-    through a link changes the last two for every copy; linking changes only the status-change time)."""
+    """stamps() of every file a linked copy of project shares (a write through a link changes the
+    size and modification time for every copy; linking changes only the status-change time)."""
     return {
-        f"{folder}/{name}": (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        f"{folder}/{name}": stamp
         for folder in SHARED_OUTPUTS
         if (project / folder).is_dir()
-        for name, stat in file_stats(project / folder).items()
+        for name, stamp in stamps(project / folder).items()
     }
+
+
+def stamps(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """(inode, size, modification time) of every file under folder, keyed by relative path. Not
+    tree_hashes' memory: hard-linking a file, as each linked copy does, changes its status time."""
+    return {name: (s.st_ino, s.st_size, s.st_mtime_ns) for name, s in file_stats(folder).items()}
 
 
 def discard(folder: Path) -> None:

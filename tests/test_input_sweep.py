@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, file_stats, run_build
+from conftest import ROOT, run_build, stamps
 from conftest import tree_hashes as digests
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -52,12 +52,6 @@ def damage(path: Path, kind: str) -> None:
         path.unlink()
     elif kind == "crlf":
         path.write_bytes(data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
-
-
-def stamps(folder: Path) -> dict[str, tuple[int, int, int]]:
-    """(inode, size, modification time) of every file under folder, keyed by relative path. Not
-    tree_hashes' memory: hard-linking a file, as each work copy does, changes its status time."""
-    return {name: (s.st_ino, s.st_size, s.st_mtime_ns) for name, s in file_stats(folder).items()}
 
 
 def unchanged(folder: Path, stamped: dict[str, tuple[int, int, int]], hashed: dict[str, str]) -> bool:

@@ -26,20 +26,16 @@ def project_at(root):
     return root
 
 
-def same_file(a, b) -> bool:
-    return os.stat(a).st_ino == os.stat(b).st_ino
-
-
 def test_a_linked_copy_shares_only_the_build_outputs_and_a_write_through_them_is_caught(tmp_path):
     project = project_at(tmp_path / "project")
     copy = copy_built(project, tmp_path / "copy")
     for name in ("_site/index.html", ".build/cache/pages/key.html", ".build/pages/index.qmd"):
-        assert same_file(project / name, copy / name), name
+        assert os.path.samefile(project / name, copy / name), name
     for name in (".build/last-build.json", "data/site.yaml", "history/ledger.json"):
-        assert not same_file(project / name, copy / name), name
+        assert not os.path.samefile(project / name, copy / name), name
         assert (copy / name).read_bytes() == (project / name).read_bytes()
     unlinked = copy_built(project, tmp_path / "unlinked", linked=False)
-    assert not same_file(project / "_site/index.html", unlinked / "_site/index.html")
+    assert not os.path.samefile(project / "_site/index.html", unlinked / "_site/index.html")
 
     # what a build does: replace the copy's file by a rename; the project's stays as it was
     replacement = copy / "_site/index.html.tmp"
