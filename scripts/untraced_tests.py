@@ -11,7 +11,9 @@ builds do not reach too. From a run whose processes were measured per test:
 this prints the tests whose processes reach only arcs (branches, and so lines) that the processes
 of the tests left measured, or the tests' own processes, reach too: the costliest first (by the
 durations pytest printed), each dropped only while every arc it reached stays reached by a
-measured one. Mark them @pytest.mark.untraced. What a test's own process runs stays measured
+measured one. Mark them @pytest.mark.untraced. Then, for the costliest tests that must stay
+measured (--alone N of them), the lines only their processes reach: a test of its own for those
+lines (cheaper than a build) lets such a test go untraced too. What a test's own process runs stays measured
 whatever the mark, as does a build shared by the session (conftest.first_build).
 
 Reads coverage.py's SQLite data file directly: its arc table holds, per context, every arc
@@ -28,14 +30,15 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 PROCESS_CONTEXT = "process:"  # tests/conftest.py: the static context of a test's processes
+Arcs = set[tuple[int, int, int]]  # (file id, from line, to line)
 DURATION = re.compile(r"^\s*([0-9.]+)s (?:setup|call|teardown)\s+(\S+)")
 
 
-def arcs_by_context(data_file: Path) -> dict[str, set[tuple[int, int, int]]]:
+def arcs_by_context(data_file: Path) -> dict[str, Arcs]:
     """Every measured arc, (file id, from, to), by the context it was measured in."""
     with sqlite3.connect(f"file:{data_file}?mode=ro", uri=True) as db:
         names = dict(db.execute("SELECT id, context FROM context"))
-        found: dict[str, set[tuple[int, int, int]]] = defaultdict(set)
+        found: dict[str, Arcs] = defaultdict(set)
         for file_id, context_id, start, end in db.execute("SELECT file_id, context_id, fromno, tono FROM arc"):
             found[names[context_id]].add((file_id, start, end))
     if not found:
@@ -54,7 +57,7 @@ def seconds_per_test(durations: Path | None) -> Counter[str]:
     return seconds
 
 
-def removable(arcs: dict[str, set[tuple[int, int, int]]], seconds: Counter[str]) -> list[str]:
+def removable(arcs: dict[str, Arcs], seconds: Counter[str]) -> list[str]:
     """The tests whose processes may go unmeasured, costliest first."""
     candidates = {c.removeprefix(PROCESS_CONTEXT): a for c, a in arcs.items() if c.startswith(PROCESS_CONTEXT)}
     kept = set().union(*(a for c, a in arcs.items() if not c.startswith(PROCESS_CONTEXT)))
@@ -68,10 +71,39 @@ def removable(arcs: dict[str, set[tuple[int, int, int]]], seconds: Counter[str])
     return dropped
 
 
+def reached_alone(arcs: dict[str, Arcs], dropped: list[str]) -> dict[str, Arcs]:
+    """For each test left measured, the arcs that no other measured process reaches (nor the
+    tests' own processes): what coverage would lose if it went untraced as well."""
+    measured = {
+        c.removeprefix(PROCESS_CONTEXT): a
+        for c, a in arcs.items()
+        if c.startswith(PROCESS_CONTEXT) and c.removeprefix(PROCESS_CONTEXT) not in dropped
+    }
+    kept = set().union(*(a for c, a in arcs.items() if not c.startswith(PROCESS_CONTEXT)))
+    reached = Counter(arc for a in measured.values() for arc in a - kept)
+    return {test: {arc for arc in a - kept if reached[arc] == 1} for test, a in measured.items()}
+
+
+def file_names(data_file: Path) -> dict[int, str]:
+    with sqlite3.connect(f"file:{data_file}?mode=ro", uri=True) as db:
+        return dict(db.execute("SELECT id, path FROM file"))
+
+
+def lines_of(arcs: Arcs, names: dict[int, str]) -> list[str]:
+    """file: its lines (the arcs' ends that are lines, not a function's entry or exit), by file."""
+    lines: dict[str, set[int]] = defaultdict(set)
+    for file_id, start, end in arcs:
+        lines[names[file_id]].update(n for n in (start, end) if n > 0)
+    return [f"{name}: {', '.join(map(str, sorted(found)))}" for name, found in sorted(lines.items())]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data_file", type=Path, help="the combined .coverage of a PILOTSITE_COVERAGE_CONTEXTS=1 run")
     parser.add_argument("--durations", type=Path, help="the output of that run (pytest --durations=0)")
+    parser.add_argument(
+        "--alone", type=int, default=5, metavar="N", help="the lines only each of the N costliest measured tests reach"
+    )
     options = parser.parse_args(argv)
     arcs = arcs_by_context(options.data_file)
     if not any(c.startswith(PROCESS_CONTEXT) for c in arcs):
@@ -86,6 +118,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(dropped)} of {len(measured)} tests that start processes may start them untraced "
         f"({sum(seconds[t] for t in dropped):.0f} s of the {sum(seconds[t] for t in measured):.0f} s those tests took)"
     )
+    alone = reached_alone(arcs, dropped)
+    names = file_names(options.data_file)
+    for test in sorted(alone, key=lambda t: (-seconds[t], t))[: options.alone]:
+        print(f"\n{seconds[test]:8.1f} s  {test} stays measured: {len(alone[test])} arcs only it reaches")
+        for line in lines_of(alone[test], names):
+            print(f"          {line}")
     return 0
 
 

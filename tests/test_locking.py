@@ -159,6 +159,7 @@ def test_a_killed_builds_forked_worker_does_not_hold_its_lock(tmp_path):
         os.kill(worker, signal.SIGKILL)
 
 
+@pytest.mark.untraced
 def test_a_build_waits_for_the_holder_of_a_lock_and_names_it(tmp_path):
     """one_build_at_a_time itself, against a lock another process holds: what the two tests above
     see through whole builds."""

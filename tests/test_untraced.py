@@ -11,7 +11,7 @@ from coverage import CoverageData
 from conftest import PROCESS_CONTEXT, ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from untraced_tests import arcs_by_context, main, removable, seconds_per_test
+from untraced_tests import arcs_by_context, main, reached_alone, removable, seconds_per_test
 
 
 def test_only_tests_whose_every_arc_stays_reached_are_dropped_costliest_first():
@@ -55,4 +55,20 @@ def test_reads_a_coverage_data_file_and_pytests_durations(tmp_path, capsys):
     assert main([str(tmp_path / ".coverage"), "--durations", str(durations)]) == 0
     printed = capsys.readouterr().out.splitlines()
     assert printed[0].split() == ["15.0", "s", "t.py::a"]
-    assert printed[-1].startswith("1 of 2 tests that start processes may start them untraced (15 s of the 16 s")
+    assert printed[1].startswith("1 of 2 tests that start processes may start them untraced (15 s of the 16 s")
+    # b stays measured: once a is untraced, no other process reaches its arc 2->3 (lines 2 and 3 of m.py)
+    assert printed[3].split() == ["1.0", "s", "t.py::b", "stays", "measured:", "1", "arcs", "only", "it", "reaches"]
+    assert printed[4].strip() == f"{tmp_path / 'm.py'}: 2, 3"
+
+
+def test_the_lines_only_a_measured_test_reaches_are_named():
+    arcs = {
+        "": {(1, 1, 2)},
+        PROCESS_CONTEXT + "t::slow": {(1, 1, 2), (1, 2, 3), (1, 3, -1)},
+        PROCESS_CONTEXT + "t::other": {(1, 2, 3), (2, 5, 6)},
+        PROCESS_CONTEXT + "t::gone": {(1, 3, -1)},
+    }
+    # with gone untraced, slow alone reaches 3 -> exit; other alone reaches 5 -> 6; 1 -> 2 is
+    # the tests' own and 2 -> 3 is reached by both
+    assert reached_alone(arcs, ["t::gone"]) == {"t::slow": {(1, 3, -1)}, "t::other": {(2, 5, 6)}}
+    assert reached_alone(arcs, []) == {"t::slow": set(), "t::other": {(2, 5, 6)}, "t::gone": set()}
