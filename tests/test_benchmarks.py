@@ -7,6 +7,7 @@ nothing about what the tests check, and tracing its builds only slowed CI."""
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
 import subprocess
@@ -33,9 +34,16 @@ def test_scale_benchmark_runs_quickly_and_prints_its_figures(tmp_path):
     out = result.stdout
     for label in ("25 %", "100 %", "2x"):
         assert re.search(
-            rf"{re.escape(label)}: +\d+ texts +[\d.]+ MB +cold +[\d.]+ s +[\d.]+ s/MB +peak RSS +\d+ MB +\d+ pages", out
+            rf"{re.escape(label)}: +\d+ texts +[\d.]+ MB +cold +[\d.]+ s +[\d.]+ s/MB +peak RSS +\d+ MB +\d+ pages"
+            r" +CPU +[\d.]+ s = [\d.]+ cores busy",
+            out,
         ), out
     assert re.search(r"cold build = [\d.]+x the baseline", out)
+    # the processor time of the build's whole process tree: never more than every core for the wall time
+    busy = [float(b) for b in re.findall(r"= ([\d.]+) cores busy", out)]
+    assert len(busy) == 3 and all(0 < b <= (os.cpu_count() or 1) + 0.2 for b in busy), out
+    assert re.search(r"processor time: baseline median [\d.]+ CPU s; cold builds [\d.]+ CPU s, median [\d.]+", out)
+    assert re.search(r"20 texts added at 100 %: [\d.]+ s = [\d.]+ % of cold \(target <= 15 %\), CPU [\d.]+ s", out)
     assert re.search(r"no-op rebuild at 100 %: (?:[\d.]+ )+s, median [\d.]+ s", out)
     assert re.search(r"20 texts added at 100 %: [\d.]+ s = [\d.]+ % of cold", out)
     assert re.search(r"seconds per MB at 2x / at 100 %: [\d.]+", out)
