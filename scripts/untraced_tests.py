@@ -13,8 +13,8 @@ of the tests left measured, or the tests' own processes, reach too: the costlies
 durations pytest printed), each dropped only while every arc it reached stays reached by a
 measured one. Mark them @pytest.mark.untraced. Then, for the costliest tests that must stay
 measured (--alone N of them), the lines only their processes reach: a test of its own for those
-lines (cheaper than a build) lets such a test go untraced too. What a test's own process runs stays measured
-whatever the mark, as does a build shared by the session (conftest.first_build).
+lines (cheaper than a build) lets such a test go untraced too. What a test's own process runs
+stays measured whatever the mark, as does a build shared by the session (conftest.first_build).
 
 Reads coverage.py's SQLite data file directly: its arc table holds, per context, every arc
 measured, which the CoverageData API gives only one context at a time.
@@ -57,10 +57,17 @@ def seconds_per_test(durations: Path | None) -> Counter[str]:
     return seconds
 
 
+def by_test(arcs: dict[str, Arcs]) -> tuple[dict[str, Arcs], Arcs]:
+    """The arcs of each test's processes, by test id, and those always measured: the tests' own
+    processes' and the session's shared build's."""
+    tests = {c.removeprefix(PROCESS_CONTEXT): a for c, a in arcs.items() if c.startswith(PROCESS_CONTEXT)}
+    kept = set().union(*(a for c, a in arcs.items() if not c.startswith(PROCESS_CONTEXT)))
+    return tests, kept
+
+
 def removable(arcs: dict[str, Arcs], seconds: Counter[str]) -> list[str]:
     """The tests whose processes may go unmeasured, costliest first."""
-    candidates = {c.removeprefix(PROCESS_CONTEXT): a for c, a in arcs.items() if c.startswith(PROCESS_CONTEXT)}
-    kept = set().union(*(a for c, a in arcs.items() if not c.startswith(PROCESS_CONTEXT)))
+    candidates, kept = by_test(arcs)
     reached = Counter(arc for a in candidates.values() for arc in a - kept)
     dropped = []
     for test in sorted(candidates, key=lambda t: (-seconds[t], -len(candidates[t]), t)):
@@ -74,12 +81,8 @@ def removable(arcs: dict[str, Arcs], seconds: Counter[str]) -> list[str]:
 def reached_alone(arcs: dict[str, Arcs], dropped: list[str]) -> dict[str, Arcs]:
     """For each test left measured, the arcs that no other measured process reaches (nor the
     tests' own processes): what coverage would lose if it went untraced as well."""
-    measured = {
-        c.removeprefix(PROCESS_CONTEXT): a
-        for c, a in arcs.items()
-        if c.startswith(PROCESS_CONTEXT) and c.removeprefix(PROCESS_CONTEXT) not in dropped
-    }
-    kept = set().union(*(a for c, a in arcs.items() if not c.startswith(PROCESS_CONTEXT)))
+    tests, kept = by_test(arcs)
+    measured = {test: a for test, a in tests.items() if test not in dropped}
     reached = Counter(arc for a in measured.values() for arc in a - kept)
     return {test: {arc for arc in a - kept if reached[arc] == 1} for test, a in measured.items()}
 
