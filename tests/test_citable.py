@@ -70,6 +70,26 @@ def test_every_citation_file_parses_and_names_what_it_must(built_site):
         assert apa in page  # the page shows exactly what the CSL processor renders
 
 
+def test_a_corpus_figure_is_cited_without_an_empty_based_on(built_site):
+    """A corpus study draws on no source document: its citations leave "based on" out instead of
+    ending it with nothing (the figure's title names the corpus)."""
+    figure = "cn-regulations-keywords-by-level"
+    version_dir = latest_folder(built_site, figure)
+    version = version_dir.name
+    for where in (built_site / "figures" / figure, version_dir):
+        [item] = json.loads((where / "cite.json").read_text(encoding="utf-8"))
+        assert item["genre"] == f"Figure {figure}, version id {version}" and "note" not in item
+        [entry] = bibtexparser.parse_string((where / "cite.bib").read_text(encoding="utf-8")).entries
+        assert "note" not in {f.key for f in entry.fields}
+        [record] = rispy.loads((where / "cite.ris").read_text(encoding="utf-8"))
+        assert record["notes"] == [f"Figure {figure}."]
+        page = html.unescape((where / "index.html").read_text(encoding="utf-8"))
+        assert f"version id {version}]" in page and not re.search(r"[Bb]ased on:?\s*[\].<]", page)
+    record = json.loads((version_dir / "datacite.json").read_text(encoding="utf-8"))
+    technical = next(d["description"] for d in record["descriptions"] if d["descriptionType"] == "TechnicalInfo")
+    assert technical.startswith(f"Figure {figure}, version ") and f"(version id {version}). Files: " in technical
+
+
 def test_meta_tags_and_json_ld(built_site):
     page = (built_site / "figures" / FIGURE / "index.html").read_text(encoding="utf-8")
     assert (

@@ -50,7 +50,14 @@ class CitedFigure:
 
     @property
     def based_on(self) -> str:
+        """The documents' short references; none for a figure of no document (a corpus study,
+        whose title names the corpus): the citations then leave out their "based on"."""
         return "; ".join(reference for _, reference in self.documents)
+
+    @property
+    def based_on_titles(self) -> str:
+        """ "Based on: " and the documents' titles, or "" for a figure of no document."""
+        return "Based on: " + "; ".join(title for title, _ in self.documents) if self.documents else ""
 
     @property
     def doi_url(self) -> str:
@@ -75,10 +82,10 @@ def csl_item(c: CitedFigure) -> dict[str, Any]:
         "author": [{"literal": a} for a in c.authors],
         "issued": {"date-parts": [[year, month, day]]},
         "version": str(c.number),
-        "genre": f"Figure {c.figure_id}, version id {c.version}; based on {c.based_on}",
+        "genre": f"Figure {c.figure_id}, version id {c.version}" + (f"; based on {c.based_on}" if c.documents else ""),
         "publisher": c.publisher,
         "URL": c.url,
-        "note": "Based on: " + "; ".join(title for title, _ in c.documents),
+        **({"note": c.based_on_titles} if c.documents else {}),
         **({"DOI": c.doi} if c.doi else {}),
     }
 
@@ -180,7 +187,7 @@ def bibtex(c: CitedFigure) -> str:
         "howpublished": bibtex_escape(f"Figure {c.figure_id}"),
         "url": c.url,
         **({"doi": c.doi} if c.doi else {}),  # as it is: BibTeX styles print a DOI verbatim
-        "note": bibtex_escape(f"Based on: {'; '.join(title for title, _ in c.documents)}"),
+        **({"note": bibtex_escape(c.based_on_titles)} if c.documents else {}),
     }
     body = ",\n".join(f"  {key} = {{{value}}}" for key, value in fields.items())
     return f"@misc{{{c.key},\n{body}\n}}\n"
@@ -197,7 +204,7 @@ def ris(c: CitedFigure) -> str:
         f"PB  - {one_line(c.publisher)}",
         f"UR  - {c.url}",
         *([f"DO  - {c.doi}"] if c.doi else []),
-        f"N1  - Figure {c.figure_id}. Based on: {one_line('; '.join(t for t, _ in c.documents))}",
+        f"N1  - Figure {c.figure_id}." + (f" {one_line(c.based_on_titles)}" if c.documents else ""),
         "ER  - ",
     ]
     return "\n".join(lines) + "\n"

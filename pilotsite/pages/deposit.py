@@ -124,8 +124,9 @@ def datacite_record(d: Deposit) -> dict[str, Any]:
         "descriptions": [
             {"description": d.description, "descriptionType": "Abstract", "lang": "en"},
             {
-                "description": f"Figure {c.figure_id}, version {c.number} (version id {c.version}), "
-                f"based on {c.based_on}. Files: {', '.join(d.files)}.",
+                "description": f"Figure {c.figure_id}, version {c.number} (version id {c.version})"
+                + (f", based on {c.based_on}" if c.documents else "")
+                + f". Files: {', '.join(d.files)}.",
                 "descriptionType": "TechnicalInfo",
                 "lang": "en",
             },
