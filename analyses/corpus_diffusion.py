@@ -89,12 +89,13 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                 **common,
             )
         )
-        if not centre:
-            result.append(
-                NotDrawn(
-                    lag_id, titles[lag_id], Text("fig.diffusion.no_centre", column=settings.centre.column), corpus.id
-                )
+        if not centre or not any(t.value(centre.column) == centre.value for t in corpus.texts):
+            reason = (
+                Text("fig.diffusion.no_centre_texts", column=centre.column, value=centre.value)
+                if centre
+                else Text("fig.diffusion.no_centre", column=settings.centre.column)
             )
+            result.append(NotDrawn(lag_id, titles[lag_id], reason, corpus.id))
             continue
         result.append(
             Figure(

@@ -208,7 +208,7 @@ class Drawn:
 def draw_figures(build: Build, catalog: Catalog, analyses: Analyses) -> Drawn:
     """A figure is redrawn only when the hash of what it depends on has no stored result."""
     from pilotsite.figures.drawn_texts import drawn_texts_digest
-    from pilotsite.figures.figure import NotDrawn
+    from pilotsite.figures.figure import NotDrawn, shown_texts
     from pilotsite.figures.outputs import DRAWING_KEY, EarlierDrawing, FigureCache, compute_figures
 
     build.clock.start("figures")
@@ -236,6 +236,8 @@ def draw_figures(build: Build, catalog: Catalog, analyses: Analyses) -> Drawn:
             loaders=loaders,
         )
         parts["texts:drawn"] = drawn_texts  # the words drawn into the image (drawing.bilingual)
+        shown = fingerprint.canonical_json(shown_texts(figure))  # its title can name the corpus: no input has it
+        parts["texts:figure"] = fingerprint.sha256_bytes(shown.encode("utf-8"))
         key = fingerprint.key_of(parts)
         keys[figure.id], components[figure.id] = key, parts
         if not cache.has(figure.id, key):

@@ -156,3 +156,132 @@ def test_a_grouping_column_the_metadata_lacks_is_named_with_its_line(project_cop
         r"column of data/corpora/cn-regulations-sample/metadata.csv \(it has: id, title, date",
     ):
         load_corpora(open_project(project_copy))
+
+
+def small_corpus(root: Path, header: list[str], rows: list[dict], config: str = "") -> Path:
+    """A corpus `small` of real texts, the only one data/corpora.yaml names (config: more of its
+    entry); its metadata.csv."""
+    texts = [text for _, text in sample_texts(len(rows))]
+    write_corpus(root / "data/corpora/small", header, rows, texts)
+    (root / "data/corpora.yaml").write_text(
+        "corpora:\n  - id: small\n    path: data/corpora/small\n" + config, encoding="utf-8"
+    )
+    return root / "data/corpora/small/metadata.csv"
+
+
+def problems_of(root: Path) -> list[str]:
+    with pytest.raises(BuildError) as raised:
+        load_corpora(open_project(root))
+    return [str(problem) for problem in raised.value.problems]
+
+
+def test_spreadsheet_headers_load_and_header_mistakes_are_named_with_their_line(project_copy):
+    rows = [
+        {"id": f"s{i}", "title": title, "line": f"第{i}行", "has_problem": "no", "file": f"s{i}.md"}
+        for i, (title, _) in enumerate(sample_texts(3))
+    ]
+    metadata = small_corpus(project_copy, ["id", "title", "line", "has_problem", "file"], rows)
+    # An empty last column without a name, as spreadsheets export it; columns called like the
+    # ones the table reader adds for itself are a corpus's own.
+    lines = [line + "," for line in metadata.read_text(encoding="utf-8").splitlines()]
+    metadata.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    corpus = load_corpora(open_project(project_copy))["small"]
+    assert corpus.columns == ("id", "title", "line", "has_problem", "file")
+    assert [t.value("line") for t in corpus.texts] == ["第0行", "第1行", "第2行"]
+    assert {t.value("has_problem") for t in corpus.texts} == {"no"}
+    mistakes = {
+        "a value under no name": (
+            [*lines[:2], lines[2] + "x", lines[3]],
+            "metadata.csv, line 3: has a value in column 6, which the header gives no name",
+        ),
+        "a column named twice": (
+            [lines[0].replace("has_problem", "title"), *lines[1:]],
+            "metadata.csv, line 1: the header names column 'title' more than once (columns 2 and 4)",
+        ),
+        "capitals": ([lines[0].replace("id,", "ID,", 1), *lines[1:]], "did you mean to write 'id' for 'ID'?"),
+    }
+    for name, (content, message) in mistakes.items():
+        metadata.write_text("\n".join(content) + "\n", encoding="utf-8")
+        assert any(message in problem for problem in problems_of(project_copy)), name
+
+
+def test_a_year_column_of_its_own_is_what_the_year_grouping_reads(project_copy):
+    rows = [
+        {"id": f"s{i}", "title": title, "year": str(2010 + i % 2), "file": f"s{i}.md"}
+        for i, (title, _) in enumerate(sample_texts(4))
+    ]
+    small_corpus(project_copy, ["id", "title", "year", "file"], rows, "    groupings:\n      - {column: year}\n")
+    [grouping] = load_corpora(open_project(project_copy))["small"].groupings
+    assert dict(grouping.members) == {"2010": ("s0", "s2"), "2011": ("s1", "s3")} and grouping.ungrouped == 0
+
+
+def test_a_group_listed_twice_and_a_comparison_with_itself_are_named_with_their_line(project_copy):
+    rows = [
+        {"id": f"s{i}", "title": title, "level": "local", "file": f"s{i}.md"}
+        for i, (title, _) in enumerate(sample_texts(2))
+    ]
+    config = (
+        "    groupings:\n      - {column: level, values: [local, local]}\n"
+        "    keyness: {column: level, values: [local, local]}\n"
+    )
+    small_corpus(project_copy, ["id", "title", "level", "file"], rows, config)
+    problems = problems_of(project_copy)
+    assert any("corpora.yaml, line 5" in p and "'local' is listed more than once" in p for p in problems)
+    assert any("corpora.yaml, line 6" in p and "compares 'local' with itself" in p for p in problems)
+
+
+def test_a_year_0000_a_text_of_markup_alone_and_an_unlisted_upper_case_file_are_named(project_copy):
+    rows = [
+        {"id": f"s{i}", "title": title, "date": date, "file": f"s{i}.md"}
+        for i, ((title, _), date) in enumerate(zip(sample_texts(3), ["0000-05", "2001", "2002"], strict=True))
+    ]
+    small_corpus(project_copy, ["id", "title", "date", "file"], rows)
+    folder = project_copy / "data/corpora/small"
+    (folder / "s1.md").write_text("# \n<!-- 待补 -->\n", encoding="utf-8")
+    (folder / "extra.TXT").write_text("第一条　本办法自公布之日起施行。\n", encoding="utf-8")
+    problems = problems_of(project_copy)
+    assert any("metadata.csv, line 2" in p and "'0000-05'" in p for p in problems)
+    assert any(p.startswith("data/corpora/small/s1.md") and "nothing but Markdown" in p for p in problems)
+    assert any(p.startswith("data/corpora/small/extra.TXT") and "no row in metadata.csv" in p for p in problems)
+
+
+def test_a_corpus_without_the_centres_texts_says_so_where_the_lag_is_not_drawn(project_copy):
+    from pilotsite.figures.figure import discover_all
+    from pilotsite.pipeline import load_catalog
+
+    metadata = project_copy / "data/corpora/cn-regulations-sample/metadata.csv"
+    with open(metadata, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert any(r["level"] == "central" for r in rows)
+    with open(metadata, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(r | {"level": "local"} for r in rows)
+    _, not_drawn = discover_all(load_catalog(project_copy, None, None, 1, ""))
+    [lag] = [n for n in not_drawn if n.id == "cn-regulations-diffusion-lag"]
+    assert (
+        lag.reason
+        == "no text of the corpus has 'central' in its 'level' column, so there is no centre to measure a lag from"
+    )
+
+
+def test_a_renamed_corpus_or_grouping_publishes_new_versions_and_the_old_names_bring_the_old_ones_back(
+    odd_site, tmp_path
+):
+    root = copy_built(odd_site, tmp_path / "project")
+    config = root / "data/corpora.yaml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(
+        original.replace("title: By province and year", "title: Provinces and years").replace(
+            "label: issuer tier,", "label: tier of the issuer,"
+        ),
+        encoding="utf-8",
+    )
+    renamed = run_build(root, traced=False).stdout
+    for figure in ("by-province-keywords-by-province", "one-region-keywords-by-tier"):
+        assert re.search(rf"{figure}: version \w+ \(title changed", renamed), renamed[-3000:]
+    assert "one-region-keywords-by-level: version" not in renamed  # its title names neither
+    config.write_text(original, encoding="utf-8")
+    back = run_build(root, traced=False).stdout
+    for figure in ("by-province-keywords-by-province", "one-region-keywords-by-tier"):
+        assert re.search(rf"{figure}: version \w+ \(back to version 1", back), back[-3000:]

@@ -87,6 +87,17 @@ class Figure:
         return language if any(found == language for found, *_ in self.translations) else LANGUAGES[0]
 
 
+def shown_texts(figure: Figure) -> list[list[object]]:
+    """The figure's title, caption and notes in every edition's language. They are part of what
+    the figure depends on (pipeline.draw_figures): a title can name the corpus or a grouping by
+    its label in data/corpora.yaml, which no input file or parameter of the figure carries."""
+    return [
+        [language, str(shown.title), str(shown.caption), [str(note) for note in shown.notes]]
+        for language in LANGUAGES
+        for shown in [figure.in_language(language)]
+    ]
+
+
 @dataclass(frozen=True)
 class NotDrawn:
     """A figure an analysis would draw, but cannot for this data (one group only, no dates, …):

@@ -4,7 +4,7 @@ A corpus may have any metadata columns besides `id`, `title` and `file` (and an 
 `date`); what its studies compare is declared per corpus in data/corpora.yaml as groupings
 (a metadata column, optionally the values in order and a filter), defaulting to level, region
 of local texts and issuer tier where those columns exist. `year` is a column of its own, read
-from `date`.
+from `date` where metadata.csv has no `year` column.
 
 Texts are not held in memory: a CorpusText carries its metadata and the SHA-256 of its file,
 which is what every per-text cache is keyed by, and read_text() reads it when needed. Texts may
@@ -55,7 +55,7 @@ DEFAULT_GROUPINGS: tuple[tuple[str, str, str, tuple[str, ...], Pairs], ...] = (
 DEFAULT_COMPARISON = ("level", ("central", "local"))
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
 MARKUP = re.compile(r"<!--.*?-->|^#+\s*", re.S | re.M)  # Markdown headings and comments in the files
-DECODING_FORMAT = "decode-v1"  # change when decode_text() changes: the texts are checked again
+DECODING_FORMAT = "decode-v2"  # change when decode_text() or check_text() changes: the texts are checked again
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,9 @@ class CorpusText:
     values: Mapping[str, str] = field(hash=False, compare=True)  # every metadata column, as written
 
     def value(self, column: str) -> str:
-        """The text's value in a metadata column ('' when empty); `year` comes from the date."""
-        if column == YEAR:
+        """The text's value in a metadata column ('' when empty); `year` comes from the date
+        unless metadata.csv has a column of that name."""
+        if column == YEAR and YEAR not in self.values:
             return self.date[:4]
         return self.values.get(column, "")
 
@@ -261,6 +262,8 @@ def check_text(folder: Path, label: str, file: str, digest: str, checked: Checke
         return exc.problems[0]
     if not text.strip():
         return Problem(f"{label}/{file}", "the text is empty")
+    if not MARKUP.sub("", text).strip():
+        return Problem(f"{label}/{file}", "the text has nothing but Markdown heading marks and comments")
     checked.add(digest)
     return None
 
@@ -387,6 +390,7 @@ def load_corpus(
         validated=project.validated_tables,
     )
     columns = tuple(rows.attrs["header"])
+    frame_names = rows.attrs["columns"]
     texts, listed = [], set()
     for record in rows.to_dict("records"):
         line = int(record["line"])
@@ -414,7 +418,7 @@ def load_corpus(
         if problem is not None:
             problems.append(problem)
             continue
-        values = {c: str(record[c]) for c in columns}
+        values = {c: str(record[frame_names[c]]) for c in columns}
         texts.append(
             CorpusText(
                 record["id"], record["title"], record["date"], record["file"], file_digest, path.stat().st_size, values
@@ -422,7 +426,7 @@ def load_corpus(
         )
     for path in sorted(folder.rglob("*")):
         if (
-            path.suffix in (".md", ".txt")
+            path.suffix.lower() in (".md", ".txt")
             and path.name != "README.md"
             and path.resolve() not in listed
             and path.is_file()

@@ -130,10 +130,26 @@ class GroupingEntry(Strict):
     values: list[Text] | None = None  # the groups in this order; values not listed follow, sorted
     where: dict[str, Text] | None = None  # only texts with these values, e.g. {level: local}
 
+    @field_validator("values")
+    @classmethod
+    def values_once(cls, values: list[str] | None) -> list[str] | None:
+        listed = values or []
+        repeated = next((v for v in listed if listed.count(v) > 1), None)
+        if repeated is not None:
+            raise ValueError(f"the value '{repeated}' is listed more than once; each group is listed once")
+        return values
+
 
 class ComparisonEntry(Strict):
     column: Text
     values: list[Text] = Field(min_length=2, max_length=2)
+
+    @field_validator("values")
+    @classmethod
+    def two_groups(cls, values: list[str]) -> list[str]:
+        if len(values) == 2 and values[0] == values[1]:
+            raise ValueError(f"compares '{values[0]}' with itself; name two different values")
+        return values
 
 
 class CorpusEntry(Strict):

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from pandera.pandas import DataFrameSchema
 
 NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
-PARTIAL_DATE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+# a year from 0001 (there was no year 0), then optionally its month and day
+PARTIAL_DATE = re.compile(r"^(?!0000)\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,9 @@ def validate_rows(
     return []
 
 
+BOOKKEEPING = ("line", "has_problem")  # the columns read_table adds to a frame
+
+
 def read_table(
     path: Path,
     label: str,
@@ -195,8 +199,11 @@ def read_table(
     to it instead of raised, and the frame keeps every row with a 'has_problem' column, so the
     caller can go on checking the good rows and report everything in one run. With
     other_columns, the header's other columns are kept too, as text, unchecked; the header's
-    order is in frame.attrs["header"]. With validated (a ValidatedTables), a table whose bytes
-    and schema passed before is not validated again.
+    order is in frame.attrs["header"], and frame.attrs["columns"] gives each column's name in
+    the frame (a column called like one of BOOKKEEPING is kept under another). A header that
+    names a column twice is an error; a column it gives no name is left out while empty. With
+    validated (a ValidatedTables), a table whose bytes and schema passed before is not validated
+    again.
     """
     text = read_utf8(path, label)
     reader = csv.reader(io.StringIO(text))
@@ -204,19 +211,36 @@ def read_table(
     if not header:
         raise BuildError([Problem(label, "the file is empty; expected a header row", line=1)])
     header = [h.strip() for h in header]
+    repeated = next((name for name in header if name and header.count(name) > 1), None)
+    if repeated is not None:
+        places = " and ".join(str(i + 1) for i, name in enumerate(header) if name == repeated)
+        raise BuildError(
+            [Problem(label, f"the header names column '{repeated}' more than once (columns {places})", line=1)]
+        )
+    # A column without a name (a trailing comma, as spreadsheets export) is left out while it is
+    # empty; a value in it is an error of its row.
+    nameless = [i for i, name in enumerate(header) if not name]
     missing = [c.name for c in columns if c.name not in header and not c.optional]
     if missing:
-        found = ", ".join(header)
+        found = ", ".join(h for h in header if h)
         problems = []
         for name in missing:
-            close = difflib.get_close_matches(name, [h for h in header if h not in {c.name for c in columns}], n=1)
+            others = [h for h in header if h and h not in {c.name for c in columns}]
+            # the same name in other capitals (ID for id) before any name that is merely close
+            close = [h for h in others if h.casefold() == name.casefold()] or difflib.get_close_matches(
+                name, others, n=1
+            )
             hint = f"; did you mean to write '{name}' for '{close[0]}'?" if close else ""
             problems.append(Problem(label, f"missing column '{name}' (header has: {found}){hint}", line=1))
         raise BuildError(problems)
     problems, records, lines = [], [], []
     index = {name: i for i, name in enumerate(header)}
     declared = {c.name for c in columns}
-    extra = [name for name in dict.fromkeys(header) if name not in declared and name] if other_columns else []
+    extra = [name for name in header if name not in declared and name] if other_columns else []
+    # the frame's name of each column: another column may be called like the ones added below
+    frame_names = {
+        name: f"column:{name}" if name in BOOKKEEPING else name for name in [c.name for c in columns] + extra
+    }
     line = reader.line_num
     for record in reader:
         start, line = line + 1, reader.line_num
@@ -232,13 +256,22 @@ def read_table(
                 )
             )
             continue
+        filled = next((i for i in nameless if record[i].strip()), None)
+        if filled is not None:
+            problems.append(
+                Problem(label, f"has a value in column {filled + 1}, which the header gives no name", line=start)
+            )
+            continue
         records.append(
             [record[index[c.name]].strip() if c.name in index else "" for c in columns]
             + [record[index[name]].strip() for name in extra]
         )
         lines.append(start)
-    frame = pd.DataFrame(records, columns=[c.name for c in columns] + extra, dtype=object)
-    frame.attrs["header"] = header
+    frame = pd.DataFrame(
+        records, columns=[frame_names[name] for name in [c.name for c in columns] + extra], dtype=object
+    )
+    frame.attrs["header"] = [name for name in header if name]
+    frame.attrs["columns"] = frame_names
     key = validated.key(text, columns, unique) if validated is not None else None
     if validated is None or key not in validated.keys:
         cell_problems = validate_rows(frame, lines, label, columns, unique)
