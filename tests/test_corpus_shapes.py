@@ -202,7 +202,8 @@ def test_spreadsheet_headers_load_and_header_mistakes_are_named_with_their_line(
     }
     for name, (content, message) in mistakes.items():
         metadata.write_text("\n".join(content) + "\n", encoding="utf-8")
-        assert any(message in problem for problem in problems_of(project_copy)), name
+        problems = problems_of(project_copy)
+        assert any(message in problem for problem in problems) and len(problems) == 1, (name, problems)
 
 
 def test_a_year_column_of_its_own_is_what_the_year_grouping_reads(project_copy):

@@ -260,8 +260,7 @@ def read_table(
         if filled is not None:
             problems.append(
                 Problem(label, f"has a value in column {filled + 1}, which the header gives no name", line=start)
-            )
-            continue
+            )  # the row is kept, with its problem: its text is still one the metadata lists
         records.append(
             [record[index[c.name]].strip() if c.name in index else "" for c in columns]
             + [record[index[name]].strip() for name in extra]
