@@ -6,6 +6,7 @@ province and year. The figures adapt, or the pages say what was not drawn and wh
 from __future__ import annotations
 
 import csv
+import json
 import re
 from pathlib import Path
 
@@ -177,26 +178,39 @@ def problems_of(root: Path) -> list[str]:
 
 def test_spreadsheet_headers_load_and_header_mistakes_are_named_with_their_line(project_copy):
     rows = [
-        {"id": f"s{i}", "title": title, "line": f"第{i}行", "has_problem": "no", "file": f"s{i}.md"}
+        {
+            "id": f"s{i}",
+            "title": title,
+            "line": f"第{i}行",
+            "column:line": f"L{i}",
+            "has_problem": "no",
+            "file": f"s{i}.md",
+        }
         for i, (title, _) in enumerate(sample_texts(3))
     ]
-    metadata = small_corpus(project_copy, ["id", "title", "line", "has_problem", "file"], rows)
+    header = ["id", "title", "line", "column:line", "has_problem", "file"]
+    metadata = small_corpus(project_copy, header, rows)
     # An empty last column without a name, as spreadsheets export it; columns called like the
-    # ones the table reader adds for itself are a corpus's own.
+    # ones the table reader adds for itself (or like the names it gives those) are a corpus's own.
     lines = [line + "," for line in metadata.read_text(encoding="utf-8").splitlines()]
     metadata.write_text("\n".join(lines) + "\n", encoding="utf-8")
     corpus = load_corpora(open_project(project_copy))["small"]
-    assert corpus.columns == ("id", "title", "line", "has_problem", "file")
+    assert corpus.columns == tuple(header)
     assert [t.value("line") for t in corpus.texts] == ["第0行", "第1行", "第2行"]
+    assert [t.value("column:line") for t in corpus.texts] == ["L0", "L1", "L2"]
     assert {t.value("has_problem") for t in corpus.texts} == {"no"}
     mistakes = {
         "a value under no name": (
             [*lines[:2], lines[2] + "x", lines[3]],
-            "metadata.csv, line 3: has a value in column 6, which the header gives no name",
+            "metadata.csv, line 3: has a value in column 7, which the header gives no name",
         ),
         "a column named twice": (
             [lines[0].replace("has_problem", "title"), *lines[1:]],
-            "metadata.csv, line 1: the header names column 'title' more than once (columns 2 and 4)",
+            "metadata.csv, line 1: the header names column 'title' more than once (columns 2 and 5)",
+        ),
+        "a comma too many": (  # one problem: its text is not also reported as having no row
+            [*lines[:2], lines[2].replace("s1,", "s1,x,", 1), lines[3]],
+            "metadata.csv, line 3: has 8 fields, the header has 7",
         ),
         "capitals": ([lines[0].replace("id,", "ID,", 1), *lines[1:]], "did you mean to write 'id' for 'ID'?"),
     }
@@ -207,13 +221,27 @@ def test_spreadsheet_headers_load_and_header_mistakes_are_named_with_their_line(
 
 
 def test_a_year_column_of_its_own_is_what_the_year_grouping_reads(project_copy):
+    from pilotsite.pages.corpus_pages import NO_DATE, column_values
+
     rows = [
-        {"id": f"s{i}", "title": title, "year": str(2010 + i % 2), "file": f"s{i}.md"}
+        {
+            "id": f"s{i}",
+            "title": title,
+            "year": str(2010 + i % 2),
+            "date": "2010-03-01" if i == 0 else "",
+            "file": f"s{i}.md",
+        }
         for i, (title, _) in enumerate(sample_texts(4))
     ]
-    small_corpus(project_copy, ["id", "title", "year", "file"], rows, "    groupings:\n      - {column: year}\n")
-    [grouping] = load_corpora(open_project(project_copy))["small"].groupings
+    header = ["id", "title", "year", "date", "file"]
+    small_corpus(project_copy, header, rows, "    groupings:\n      - {column: year}\n")
+    corpus = load_corpora(open_project(project_copy))["small"]
+    [grouping] = corpus.groupings
     assert dict(grouping.members) == {"2010": ("s0", "s2"), "2011": ("s1", "s3")} and grouping.ungrouped == 0
+    # The studies over time read the date, so the texts without one are listed as undated (the
+    # figures' notes point to that list) even where they have a year.
+    lists = {value: [t.id for t in texts] for value, texts in column_values(corpus, "year")}
+    assert lists == {"2010": ["s0", "s2"], "2011": ["s1", "s3"], NO_DATE: ["s1", "s2", "s3"]}
 
 
 def test_a_group_listed_twice_and_a_comparison_with_itself_are_named_with_their_line(project_copy):
@@ -240,7 +268,10 @@ def test_a_year_0000_a_text_of_markup_alone_and_an_unlisted_upper_case_file_are_
     folder = project_copy / "data/corpora/small"
     (folder / "s1.md").write_text("# \n<!-- 待补 -->\n", encoding="utf-8")
     (folder / "extra.TXT").write_text("第一条　本办法自公布之日起施行。\n", encoding="utf-8")
+    for notes in ("README.MD", "readme.txt"):  # the corpus's own notes, in any capitals
+        (folder / notes).write_text("# 说明\n", encoding="utf-8")
     problems = problems_of(project_copy)
+    assert not any("readme" in p.casefold() for p in problems), problems
     assert any("metadata.csv, line 2" in p and "'0000-05'" in p for p in problems)
     assert any(p.startswith("data/corpora/small/s1.md") and "nothing but Markdown" in p for p in problems)
     assert any(p.startswith("data/corpora/small/extra.TXT") and "no row in metadata.csv" in p for p in problems)
@@ -282,6 +313,12 @@ def test_a_renamed_corpus_or_grouping_publishes_new_versions_and_the_old_names_b
     for figure in ("by-province-keywords-by-province", "one-region-keywords-by-tier"):
         assert re.search(rf"{figure}: version \w+ \(title changed", renamed), renamed[-3000:]
     assert "one-region-keywords-by-level: version" not in renamed  # its title names neither
+    # The changes page says what a reader sees changed, and counts no code as changed.
+    ledger = json.loads((root / "history/ledger.json").read_text(encoding="utf-8"))
+    version = ledger["figures"]["by-province-keywords-by-province"][-1]["version"]
+    changes = (root / "_site/changes/index.html").read_text(encoding="utf-8")
+    entry = changes.split(f'id="by-province-keywords-by-province-{version}"')[1].split("</section>")[0]
+    assert "title changed" in entry and "Code, parameters or libraries changed" not in entry, entry
     config.write_text(original, encoding="utf-8")
     back = run_build(root, traced=False).stdout
     for figure in ("by-province-keywords-by-province", "one-region-keywords-by-tier"):

@@ -182,6 +182,20 @@ def validate_rows(
 BOOKKEEPING = ("line", "has_problem")  # the columns read_table adds to a frame
 
 
+def frame_columns(names: list[str]) -> dict[str, str]:
+    """Each column's name in a frame of read_table: its own, except for a column called like
+    one of BOOKKEEPING (which read_table adds), which gets a name no other column has."""
+    taken = set(names)
+    frame_names = {}
+    for name in names:
+        frame_name = name
+        while frame_name in BOOKKEEPING or (frame_name != name and frame_name in taken):
+            frame_name = f"column:{frame_name}"
+        taken.add(frame_name)
+        frame_names[name] = frame_name
+    return frame_names
+
+
 def read_table(
     path: Path,
     label: str,
@@ -201,7 +215,9 @@ def read_table(
     other_columns, the header's other columns are kept too, as text, unchecked; the header's
     order is in frame.attrs["header"], and frame.attrs["columns"] gives each column's name in
     the frame (a column called like one of BOOKKEEPING is kept under another). A header that
-    names a column twice is an error; a column it gives no name is left out while empty. With
+    names a column twice is an error; a column it gives no name is left out while empty. A row
+    with the wrong number of fields is left out, its problem reported, and its cells are in
+    frame.attrs["misshapen"] (a caller may still recognise what it names). With
     validated (a ValidatedTables), a table whose bytes and schema passed before is not validated
     again.
     """
@@ -234,13 +250,11 @@ def read_table(
             problems.append(Problem(label, f"missing column '{name}' (header has: {found}){hint}", line=1))
         raise BuildError(problems)
     problems, records, lines = [], [], []
+    misshapen: list[list[str]] = []  # the cells of rows with the wrong number of fields
     index = {name: i for i, name in enumerate(header)}
     declared = {c.name for c in columns}
     extra = [name for name in header if name not in declared and name] if other_columns else []
-    # the frame's name of each column: another column may be called like the ones added below
-    frame_names = {
-        name: f"column:{name}" if name in BOOKKEEPING else name for name in [c.name for c in columns] + extra
-    }
+    frame_names = frame_columns([c.name for c in columns] + extra)
     line = reader.line_num
     for record in reader:
         start, line = line + 1, reader.line_num
@@ -255,6 +269,7 @@ def read_table(
                     line=start,
                 )
             )
+            misshapen.append([cell.strip() for cell in record])
             continue
         filled = next((i for i in nameless if record[i].strip()), None)
         if filled is not None:
@@ -271,6 +286,7 @@ def read_table(
     )
     frame.attrs["header"] = [name for name in header if name]
     frame.attrs["columns"] = frame_names
+    frame.attrs["misshapen"] = misshapen
     key = validated.key(text, columns, unique) if validated is not None else None
     if validated is None or key not in validated.keys:
         cell_problems = validate_rows(frame, lines, label, columns, unique)

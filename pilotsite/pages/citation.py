@@ -56,8 +56,9 @@ class CitedFigure:
 
     @property
     def based_on_titles(self) -> str:
-        """ "Based on: " and the documents' titles, or "" for a figure of no document."""
-        return "Based on: " + "; ".join(title for title, _ in self.documents) if self.documents else ""
+        """ "Based on: " and the documents' titles (a figure of no document, a corpus study's, leaves
+        the clause out: every caller asks only where there are documents)."""
+        return "Based on: " + "; ".join(title for title, _ in self.documents)
 
     @property
     def doi_url(self) -> str:

@@ -345,8 +345,9 @@ def column_values(corpus: Corpus, column: str) -> list[tuple[str, list[CorpusTex
         if text.value(column):
             found.setdefault(text.value(column), []).append(text)
     order = [v for v in declared if v in found] + sorted(v for v in found if v not in declared)
-    undated = [t for t in corpus.texts if not t.value(YEAR)] if column == YEAR else []
-    # the texts the studies over time leave out are listed too (their figures' notes point here)
+    # the texts the studies over time leave out (they read the date, not a year column of the
+    # corpus's own) are listed too: their figures' notes point here
+    undated = [t for t in corpus.texts if not t.date] if column == YEAR else []
     return [(v, found[v]) for v in order] + ([(NO_DATE, undated)] if undated else [])
 
 

@@ -183,7 +183,7 @@ class VersionEntry:
     # how many changed (a corpus figure's first version: every text)
     data_changed: tuple[str, ...]
     data_changed_count: int
-    code_changed: int  # analysis and engine modules, parameters and libraries that changed
+    code_changed: int  # analysis and engine modules, parameters and libraries that changed (not texts)
     href: str  # this version's permanent page
     compare_href: str = ""  # its comparison with the version before it that a reader can tell apart
     same_as: int = 0  # the number of an earlier version with identical outputs (a legacy duplicate)
@@ -829,6 +829,8 @@ def version_entries(model: SiteModel, root: str) -> list[VersionEntry]:
             before = [e for e in distinct if e["number"] < first[item["version"]]["number"]]
             changed = item.get("changed", [])
             data_changed = [n[5:] for n in changed if n.startswith("data:")]
+            # texts shown or drawn are said in the summary (title changed …), not counted as code
+            code_changed = [n for n in changed if not n.startswith(("data:", "texts:"))]
             same = first[item["version"]]
             entries.append(
                 VersionEntry(
@@ -840,7 +842,7 @@ def version_entries(model: SiteModel, root: str) -> list[VersionEntry]:
                     summary=str(model.interface.resolve(entry_summary(model, figure_id, item))),
                     data_changed=tuple(data_changed[:DATA_CHANGED_SHOWN]),
                     data_changed_count=len(data_changed),
-                    code_changed=len(changed) - len(data_changed),
+                    code_changed=len(code_changed),
                     href=f"{root}figures/{figure_id}/v/{item['version']}/index.html",
                     compare_href=(
                         root + compare_path(figure_id, before[-1]["version"], same["version"])
