@@ -39,7 +39,13 @@ from pilotsite.errors import (  # noqa: E402  (after sys.path.insert)
 from pilotsite.publishing import publish  # noqa: E402
 from pilotsite.state import faults  # noqa: E402
 from pilotsite.state.locking import one_build_at_a_time  # noqa: E402
-from pilotsite.state.workspace import WORK_DIR, BuildState, Workspace, inputs_digest  # noqa: E402,F401  (WORK_DIR: for tests)
+from pilotsite.state.workspace import (  # noqa: E402,F401  (WORK_DIR: for tests)
+    WORK_DIR,
+    BuildState,
+    Workspace,
+    inputs_digest,
+    output_folder_problem,
+)
 
 MAX_SHOWN_PROBLEMS = 50  # loaders report every problem; the first 50 are printed, then how many more
 EXIT_CODES = f"""exit status:
@@ -119,6 +125,12 @@ def build(
     """Build the site into out; with check=True, compare instead of publishing. One build at a
     time per project and output folder: a second waits (wait=False: stops with a BuildError)."""
     started = time.perf_counter()
+    unfit = output_folder_problem(root, out)
+    if unfit:  # before anything is written: publishing replaces the whole folder
+        raise BuildError(
+            f"--out {out}: {unfit}. Publishing replaces the whole folder: choose a new or empty folder, "
+            "or one that holds a site published before (default: _site)"
+        )
     work_dir = Workspace.of(root).root
     with one_build_at_a_time(work_dir, out, wait, say), fault_guard(work_dir, out):
         return _build(root, out, renderer, site_url, check, jobs, scheduler, started)

@@ -2,6 +2,7 @@
 --quiet, -v and the documented exit statuses."""
 
 import hashlib
+import json
 import re
 import socket
 import subprocess
@@ -12,7 +13,8 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT, copy_built, run_build
+from conftest import ROOT, copy_built, run_build, tree_hashes
+from pilotsite.state.workspace import output_folder_problem
 
 TABLE = "data/reported/return-migrant-entrepreneurship/keywords.csv"
 
@@ -39,6 +41,41 @@ def test_unknown_figure_is_a_clear_error(built_project, tmp_path):
     result = run_build(built_project, "figure", "no-such-figure", "--out", str(tmp_path), check=False)
     assert result.returncode == 2
     assert "no figure 'no-such-figure'" in result.stderr and "return-migrant-tool-types" in result.stderr
+
+
+def test_an_output_folder_that_holds_the_project_its_inputs_or_other_files_is_refused(project_copy, tmp_path):
+    # Publishing replaces the whole --out folder: each of these would have deleted what it holds.
+    others = tmp_path / "mydocs"
+    others.mkdir()
+    (others / "notes.txt").write_text("precious", encoding="utf-8")
+    refused = {
+        ".": "it is the project's folder or holds it",
+        str(project_copy): "it is the project's folder or holds it",
+        "..": "it is the project's folder or holds it",
+        "data": "it is or holds data/, which the site is made from or the build keeps",
+        "data/site": "it is or holds data/, which the site is made from or the build keeps",
+        "history": "it is or holds history/",
+        "build.py": "it is or holds build.py",
+        str(others): "it holds files but is not a site this tool published (it has no index.html and datapackage.json)",
+    }
+    before = tree_hashes(tmp_path)
+    for out, reason in refused.items():
+        result = run_build(project_copy, "--out", out, check=False)
+        assert result.returncode == 2 and f"error: build: --out {out}: {reason}" in result.stderr, (out, result.stderr)
+        assert "choose a new or empty folder" in result.stderr and "Traceback" not in result.stderr
+    assert tree_hashes(tmp_path) == before  # nothing written, moved or removed
+    # A new or empty folder takes a site; so does a site published before, even one damaged since.
+    (tmp_path / "empty").mkdir()
+    site = tmp_path / "published"
+    site.mkdir()
+    for name in ("index.html", "datapackage.json", "robots.txt"):
+        (site / name).write_text("", encoding="utf-8")
+    assert not any(output_folder_problem(project_copy, tmp_path / name) for name in ("new", "empty", "published"))
+    (site / "index.html").unlink()
+    assert output_folder_problem(project_copy, site)
+    (project_copy / ".build").mkdir(exist_ok=True)
+    (project_copy / ".build/last-build.json").write_text(json.dumps({str(site): {}}), encoding="utf-8")
+    assert not output_folder_problem(project_copy, site)
 
 
 @pytest.mark.untraced

@@ -104,8 +104,7 @@ class BuildState:
         """An output folder as the record names it: relative to the project when inside it, so that
         a project copied or moved with its .build/ (cp -a and rsync -a keep mtimes) is known where
         it lands, and its first build there is a no-op."""
-        resolved, project = out.resolve(), self.folder.parent.resolve()
-        return resolved.relative_to(project).as_posix() if resolved.is_relative_to(project) else str(resolved)
+        return output_label(self.folder.parent, out)
 
     def drop_shared(self, inodes: set[tuple[int, int]]) -> None:
         """Delete what in .build/ is the same file (device, inode) as a published file changed by
@@ -198,6 +197,40 @@ def input_files(root: Path) -> dict[str, str]:
             (f"checkout/{CATALOGUES}/{name}", path) for name, path in fingerprint.walk_files(str(CHECKOUT / CATALOGUES))
         )
     return files
+
+
+def output_label(project_root: Path, out: Path) -> str:
+    """An output folder as the build's records name it: relative to the project when inside it."""
+    resolved, project = out.resolve(), project_root.resolve()
+    return resolved.relative_to(project).as_posix() if resolved.is_relative_to(project) else str(resolved)
+
+
+SITE_SIGNS = ("index.html", "datapackage.json")  # files every site this tool publishes has at its root
+
+
+def output_folder_problem(root: Path, out: Path) -> str:
+    """Why out cannot take the site of the project at root ("" where it can). Publishing replaces
+    the whole folder, so it must not hold the project or what the site is made from, and an
+    existing folder must be empty, or a site published before: one this project's last builds
+    published to (damaged since, perhaps), or one with the files every published site has."""
+    out, root = out.resolve(), root.resolve()
+    if root.is_relative_to(out):
+        return "it is the project's folder or holds it"
+    kept = {f"{tree}/": root / tree for tree in (*INPUT_TREES, WORK_DIR)} | {"build.py": root / "build.py"}
+    kept |= {f"{label}/": folder for label, folder in fingerprint.outside_corpus_folders(root, INPUT_TREES)}
+    for label, path in kept.items():
+        if out.is_relative_to(path) or path.is_relative_to(out):
+            return f"it is or holds {label}, which the site is made from or the build keeps"
+    if out.exists() and not out.is_dir():
+        return "it is a file, not a folder"
+    if out.is_dir() and any(out.iterdir()) and not all((out / name).is_file() for name in SITE_SIGNS):
+        try:
+            records = json.loads((root / WORK_DIR / "last-build.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            records = {}
+        if output_label(root, out) not in records:
+            return f"it holds files but is not a site this tool published (it has no {' and '.join(SITE_SIGNS)})"
+    return ""
 
 
 def catalogues_root(root: Path) -> Path:
