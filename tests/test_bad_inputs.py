@@ -254,6 +254,43 @@ CASES = [
         (f"{REPORTED}/keywords.csv", "line 2", "column 'rank'", "found 'first'", "a whole number"),
     ),
     Case(
+        "full-width digit in a whole number",  # str.isdigit took it, and pandas then read it as -1
+        lambda r: edit_line(r, f"{REPORTED}/keywords.csv", 2, lambda line: line.replace(",1,", ",１,", 1)),
+        (f"{REPORTED}/keywords.csv", "line 2", "column 'rank'", "found '１'", "a whole number"),
+    ),
+    Case(
+        "full-width digits in a share",
+        swap_first_share("５０.８２"),
+        (TOOL_TYPES, "line 2", "column 'share_pct'", "found '５０.８２'", "plain number"),
+    ),
+    Case(
+        "full-width digits in a date",
+        set_first_event("date_start", "２０２３"),
+        (EVENTS, "line 2", "column 'date_start'", "found '２０２３'", "a real date"),
+    ),
+    Case(
+        "YAML key given twice",
+        lambda r: (r / DOC / "document.yaml").write_text(
+            (r / DOC / "document.yaml").read_text(encoding="utf-8") + 'short_title: "Another"\n', encoding="utf-8"
+        ),
+        (f"{DOC}/document.yaml", "line 38", "key 'short_title' is given twice (first on line 30)"),
+    ),
+    Case(
+        "UTF-16 without a BOM",
+        lambda r: (r / EVENTS).write_bytes((r / EVENTS).read_text(encoding="utf-8").encode("utf-16-le")),
+        (EVENTS, "line 1", "not UTF-8 text (it looks like UTF-16: save it as UTF-8)"),
+    ),
+    Case(
+        "user-dictionary tag jieba would not read",
+        lambda r: edit(r, "data/lexicon/userdict.txt", "三权分置 2000 n", "三权分置 2000 N"),
+        ("data/lexicon/userdict.txt", "line 2", "lowercase part-of-speech tag", "三权分置 2000 N"),
+    ),
+    Case(
+        "codebook pattern that matches the empty string",
+        lambda r: edit(r, "data/codebook/policy-tools.yaml", '"电商"', '"(电商)?"'),
+        ("data/codebook/policy-tools.yaml", "line ", "'(电商)?' matches the empty string", "every sentence"),
+    ),
+    Case(
         "invalid regular expression in the codebook",
         lambda r: edit(r, "data/codebook/policy-tools.yaml", '"电商"', '"电商("'),
         ("data/codebook/policy-tools.yaml", "line ", "e-commerce", "not a valid regular expression"),

@@ -19,8 +19,10 @@ LEXICON_FILES = (USER_DICTIONARY, *STOPWORDS["zh"], *STOPWORDS["en"])
 # counts and trends on top of the stopwords (see data/lexicon/README.md); keyness keeps them.
 LEGAL_DRAFTING = "data/lexicon/legal-drafting-zh.txt"
 
-# jieba's user-dictionary line: a word, then optionally its frequency, then optionally a tag.
-DICTIONARY_LINE = re.compile(r"(?P<word>\S+)(?: +(?P<frequency>\d+))?(?: +(?P<tag>[A-Za-z]+))?")
+# jieba's user-dictionary line, exactly as jieba reads it (its re_userdict: one space apart, ASCII
+# digits, lowercase tags; anything else would silently make the whole line one "word"): a word,
+# then optionally its frequency, then optionally a part-of-speech tag.
+DICTIONARY_LINE = re.compile(r"(?P<word>\S+)(?: (?P<frequency>[0-9]+))?(?: (?P<tag>[a-z]+))?")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -44,8 +46,9 @@ def check_lexicon(project: Project) -> str:
                 problems.append(
                     Problem(
                         label,
-                        f"expected `word [frequency [tag]]` (a word, then optionally a whole "
-                        f"number, then optionally a part-of-speech tag), found {entry[:40]!r}",
+                        f"expected `word [frequency [tag]]` (a word, then optionally a whole number "
+                        f"in ASCII digits, then optionally a lowercase part-of-speech tag, one space "
+                        f"apart), found {entry[:40]!r}",
                         line=number,
                     )
                 )

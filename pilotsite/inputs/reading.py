@@ -37,6 +37,13 @@ def line_of_offset(data: bytes, offset: int) -> int:
 def read_utf8(path: Path, label: str) -> str:
     """Read a UTF-8 text file (a BOM is accepted and dropped); errors give the line and byte offset."""
     data = read_bytes_limited(path, label)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        # UTF-16 (with or without its BOM) has a NUL in every other byte of ASCII text, which
+        # UTF-8 would take as text; no text file holds a NUL
+        offset = 0 if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data.index(b"\x00")
+        utf16 = offset == 0 or data.count(b"\x00") * 4 >= len(data)
+        found = "it looks like UTF-16: save it as UTF-8" if utf16 else f"a NUL byte at byte offset {offset}"
+        raise BuildError([Problem(label, f"not UTF-8 text ({found})", line=line_of_offset(data, offset))])
     try:
         return data.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:

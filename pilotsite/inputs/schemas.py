@@ -24,8 +24,8 @@ SLUG_EXPECTED = "an id: lowercase letters, digits and single hyphens (no spaces,
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$")]
-IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]
-PartialDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")]
+IsoDate = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+PartialDate = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 VersionId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]  # a figure version, as in its address
 
@@ -50,8 +50,8 @@ EXPECTED = {
 PATTERNS: dict[str | None, str] = {
     SLUG_PATTERN: SLUG_EXPECTED,
     r"^https?://[^\s<>\"']+$": "an http:// or https:// URL",
-    r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$": "a date YYYY-MM-DD in quotes",
-    r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$": "a date YYYY, YYYY-MM or YYYY-MM-DD in quotes",
+    r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$": "a date YYYY-MM-DD in quotes",
+    r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$": "a date YYYY, YYYY-MM or YYYY-MM-DD in quotes",
     r"^[0-9a-f]{64}$": "64 lowercase hex digits (a SHA-256)",
     r"^[0-9a-f]{12}$": (
         "a version id: the 12 hex digits in the version's address figures/<figure-id>/v/<version>/ (in quotes)"
@@ -179,9 +179,11 @@ class CorporaConfig(Strict):
 
 def valid_regex(pattern: str) -> str:
     try:
-        re.compile(pattern)
+        compiled = re.compile(pattern)
     except re.error as exc:
         raise ValueError(f"pattern '{pattern}' is not a valid regular expression ({exc})") from None
+    if compiled.search(""):  # x?, a*, (|b): a match in every sentence
+        raise ValueError(f"pattern '{pattern}' matches the empty string, so it would code every sentence")
     return pattern
 
 
@@ -254,7 +256,35 @@ class TrendsConfig(Strict):
 # differently: a text with a tab (PyYAML refuses one inside a plain value, libyaml takes it) or a
 # character PyYAML refuses to read at all. (libyaml still takes a few texts PyYAML refuses, valid
 # YAML all: a "? " inside a flow value, as in [a? , b], is part of the value, not a key.)
+class RepeatedKey(Exception):
+    """A mapping that gives a key twice: YAML keeps the last silently, so the first is lost."""
+
+    def __init__(self, key: str, first: int, line: int):
+        super().__init__(key)
+        self.key, self.first, self.line = key, first, line
+
+
+def refusing_repeated_keys(loader: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
+    """loader, raising RepeatedKey for a mapping that names a key twice (not a YAMLError, so that
+    the fast path does not fall back on it)."""
+
+    class Loader(loader):  # type: ignore[valid-type,misc]  # a class chosen at run time: C or Python
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+            first: dict[tuple[str, str], int] = {}
+            for key, _ in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    line = key.start_mark.line + 1
+                    if (key.tag, key.value) in first:
+                        raise RepeatedKey(key.value, first[(key.tag, key.value)], line)
+                    first[(key.tag, key.value)] = line
+            return super().construct_mapping(node, deep)  # type: ignore[no-any-return]  # PyYAML is untyped
+
+    return Loader
+
+
 FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FAST_DATA_LOADER = refusing_repeated_keys(FAST_LOADER)
+DATA_LOADER = refusing_repeated_keys(yaml.SafeLoader)
 
 
 def fast_yaml(text: str) -> bool:
@@ -262,12 +292,22 @@ def fast_yaml(text: str) -> bool:
 
 
 def parse_yaml(text: str, label: str) -> object:
-    """Safe YAML: only plain data; a Python tag or a syntax error is a problem with its line."""
+    """Safe YAML: only plain data; a Python tag, a key given twice or a syntax error is a problem
+    with its line."""
+    try:
+        return _parse_yaml(text, label)
+    except RepeatedKey as exc:
+        raise BuildError(
+            [Problem(label, f"key '{exc.key}' is given twice (first on line {exc.first}); keep one", line=exc.line)]
+        ) from None
+
+
+def _parse_yaml(text: str, label: str) -> object:
     if fast_yaml(text):
         with contextlib.suppress(yaml.YAMLError):
-            return yaml.load(text, Loader=FAST_LOADER)
+            return yaml.load(text, Loader=FAST_DATA_LOADER)
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=DATA_LOADER)
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         raise BuildError(

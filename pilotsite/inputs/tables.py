@@ -24,9 +24,12 @@ from pilotsite.inputs.schemas import SLUG, SLUG_EXPECTED
 if TYPE_CHECKING:
     from pandera.pandas import DataFrameSchema
 
-NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+# ASCII digits only: \d and str.isdigit also take full-width ２, superscript ¹ and Arabic-Indic ٣,
+# which pandas cannot read as numbers
+NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
 # a year from 0001 (there was no year 0), then optionally its month and day
-PARTIAL_DATE = re.compile(r"^(?!0000)\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+PARTIAL_DATE = re.compile(r"^(?!0000)[0-9]{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12][0-9]|3[01]))?)?$")
+WHOLE_NUMBER = re.compile(r"^[0-9]+$")
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def _is_partial_date(value: str) -> bool:
 KINDS = {
     "number": (_is_number, "a plain number (a dot for decimals, no % sign, no thousands separator)"),
     "share": (_is_share, "a percentage between 0 and 100 written as a plain number (e.g. 50.82, no % sign)"),
-    "integer": (str.isdigit, "a whole number"),
+    "integer": (lambda v: bool(WHOLE_NUMBER.match(v)), "a whole number"),
     "boolean": (lambda v: v in ("true", "false"), "true or false"),
     "partial-date": (_is_partial_date, "a real date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
     "slug": (lambda v: bool(SLUG.match(v)), SLUG_EXPECTED),
