@@ -170,6 +170,30 @@ def test_editing_data_keeps_old_versions_byte_identical(built_project, tmp_path)
     assert tree_hashes(clone / "_site") == tree_hashes(site)
 
 
+def test_a_corrected_passage_publishes_a_version_and_the_old_one_links_to_its_document(built_project, tmp_path):
+    # The passage a figure's row quotes, corrected in the text and in the row alike: the earlier
+    # version still quotes the old wording, which the text no longer has to highlight.
+    from pilotsite.inputs.timelines import quote_anchor
+
+    root = copy_built(built_project, tmp_path / "project")
+    site, figure, doc = root / "_site", "return-migrant-regions", "return-migrant-entrepreneurship"
+    before, after = "The east was lower at 48.22%", "The east was lower at only 48.22%"
+    old = latest_folder(site, figure)
+    old_data = (old / "data.csv").read_bytes()
+    for name in (f"data/documents/{doc}/text.md", f"data/reported/{doc}/regions.csv"):
+        path = root / name
+        path.write_text(path.read_text(encoding="utf-8").replace(before, after), encoding="utf-8")
+    run_build(root)  # it had stopped every later build: "quote spans more than one paragraph"
+    new = latest_folder(site, figure)
+    assert new != old and (old / "data.csv").read_bytes() == old_data
+    old_page, new_page = ((folder / "index.html").read_text(encoding="utf-8") for folder in (old, new))
+    document = f"documents/{doc}/index.html"
+    assert before in old_page and f"{document}#{quote_anchor(doc, before)}" not in old_page
+    assert f'{document}"' in old_page  # the quote links to its document, where it was corrected
+    assert f"{document}#{quote_anchor(doc, after)}" in new_page
+    assert f'id="{quote_anchor(doc, after)}"' in (site / document).read_text(encoding="utf-8")
+
+
 def test_renamed_figure_keeps_its_old_url(built_project, tmp_path):
     root = copy_built(built_project, tmp_path / "project")
     old_version = latest_folder(root / "_site")

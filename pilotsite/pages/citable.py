@@ -13,7 +13,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from pilotsite.pages.model import (
     document_href,
     history_file,
     licences,
+    quote_is_placed,
     table_rows,
 )
 from pilotsite.state.ledger import PDF_FILE, VERSION_FOLDER, canonical, distinct_versions, text_changes
@@ -189,7 +190,10 @@ def version_pages(model: SiteModel) -> list[Page]:
         citation = cite(cited, model.references)
         header, values = read_csv_columns(item.read("data.csv"))
         source_name = Path(meta["analysis"]).name
-        columns, rows = tuple(header), table_rows(header, values, root, documents=set(model.documents))
+        columns, rows = (
+            tuple(header),
+            table_rows(header, values, root, documents=set(model.documents), placed=partial(quote_is_placed, model)),
+        )
         svg, png = item.read("figure.svg"), item.read("figure.png")
         current = model.results.get(item.figure_id)  # its tooltips in this edition's language, if this is its image
         chart = inline_chart(

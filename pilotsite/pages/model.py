@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -601,7 +601,8 @@ def related_documents(model: SiteModel) -> dict[str, list[tuple[str, str, int]]]
 def quoted_passages(model: SiteModel) -> dict[str, dict[str, tuple[str, str]]]:
     """doc id -> quote -> (anchor, id of the first figure whose data quotes it). Quotes that only
     a published earlier version still cites (its row was withdrawn since) keep their anchor too,
-    so that version's permanent page never links to a passage that is gone."""
+    where the text still has them; a passage corrected since is not highlighted, and the version's
+    permanent page links to the document instead (table_rows, quote_is_placed)."""
     passages: dict[str, dict[str, tuple[str, str]]] = {d: {} for d in model.documents}
     for result in model.results.values():
         data = result.data
@@ -609,9 +610,16 @@ def quoted_passages(model: SiteModel) -> dict[str, dict[str, tuple[str, str]]]:
             for doc_id, quote in zip(data["document_id"], data["quote"], strict=True):
                 passages[doc_id].setdefault(quote, (quote_anchor(doc_id, quote), result.figure.id))
     for figure_id, doc_id, quote in quotes_in_history(model):
-        if doc_id in passages:
-            passages[doc_id].setdefault(quote, (quote_anchor(doc_id, quote), figure_id))
+        if doc_id in passages and quote not in passages[doc_id] and quote_is_placed(model, doc_id, quote):
+            passages[doc_id][quote] = (quote_anchor(doc_id, quote), figure_id)
     return passages
+
+
+def quote_is_placed(model: SiteModel, doc_id: str, quote: str) -> bool:
+    """Whether the document's current text has the quote within one paragraph, where highlight
+    anchors it."""
+    doc = model.documents.get(doc_id)
+    return doc is not None and any(quote in block.text for block in doc.blocks)
 
 
 def quotes_in_history(model: SiteModel) -> list[tuple[str, str, str]]:
@@ -705,11 +713,13 @@ def table_rows(
     root: str,
     evidence: Mapping[tuple[str, str], str] | None = None,
     documents: set[str] | frozenset[str] | None = None,
+    placed: Callable[[str, str], bool] | None = None,
 ) -> tuple[tuple[tuple[str, str], ...], ...]:
     """A figure's data (its columns, and each row's cells as strings, as data.csv holds them) as
     table cells; quotes link to their highlighted passage, corpus keywords and sub-tools to their
     evidence pages. With documents (the ids the site has), a cell of a document that was withdrawn
-    links nowhere."""
+    links nowhere; with placed(doc id, quote), a quote the text no longer has (an earlier
+    version's, of a passage corrected since) links to its document."""
     rows = []
     for cells_of_row in values:
         row = dict(zip(columns, cells_of_row, strict=False))
@@ -719,7 +729,9 @@ def table_rows(
             href = ""
             if column == "quote" and "document_id" in columns:
                 if documents is None or row["document_id"] in documents:
-                    href = document_href(root, row["document_id"], quote_anchor(row["document_id"], value))
+                    doc_id = row["document_id"]
+                    anchored = placed is None or placed(doc_id, value)
+                    href = document_href(root, doc_id, quote_anchor(doc_id, value) if anchored else "")
             elif column in ("document_id", "document_a", "document_b"):
                 if documents is None or str(value) in documents:
                     href = document_href(root, str(value))

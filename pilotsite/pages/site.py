@@ -286,14 +286,16 @@ def build_pages(model: SiteModel) -> list[Page]:
         quotes = passages[doc.id]
         blocks = tuple(highlight(b, quotes) for b in doc.blocks)
         placed = {a for b in blocks for s in b.segments for a in s.anchors}
-        lost = [q for q, (a, _) in quotes.items() if a not in placed]
+        lost = [(q, figure_id) for q, (a, figure_id) in quotes.items() if a not in placed]
         if lost:
             raise BuildError(
                 [
                     Problem(
-                        doc.text_path, f'quote spans more than one paragraph, so it cannot be highlighted: "{q[:80]}"'
+                        doc.text_path,
+                        f"the quote in the data of figure '{figure_id}' spans more than one paragraph, "
+                        f'so it cannot be highlighted: "{q[:80]}"',
                     )
-                    for q in lost
+                    for q, figure_id in lost
                 ]
             )
         pdf = findings_pdf(model, doc, quotes)  # cached by what it shows: Typst runs only when that changed
