@@ -410,7 +410,17 @@ def test_putting_inputs_back_restores_the_earlier_version(built):
     bib = (built / "_site/figures/return-migrant-tool-types/cite.bib").read_text(encoding="utf-8")
     assert f"-v{first['number']}," in bib
     changes = (built / "_site/changes/index.html").read_text(encoding="utf-8")
-    assert f'id="return-migrant-tool-types-{first["version"]}-{len(history)}"' in changes
+    back, replaced = f"return-migrant-tool-types-{first['version']}-{len(history)}", history[-2]["version"]
+    assert f'id="{back}"' in changes
+    # the return is the latest entry: listed first, compared with the version it replaced, current
+    assert changes.index(f'id="{back}"') < changes.index(f'id="return-migrant-tool-types-{replaced}"')
+    entry = changes.split(f'id="{back}"')[1].split("</section>")[0]
+    assert f"compare/{first['version']}-{replaced}/index.html" in entry, entry
+    figure_page = (built / "_site/figures/return-migrant-tool-types/index.html").read_text(encoding="utf-8")
+    [current] = [item for item in figure_page.split("<li>") if "<strong>current</strong>" in item]
+    assert f"v/{first['version']}/index.html" in current, current
+    listing = (built / "_site/figures/return-migrant-tool-types/versions.js").read_text(encoding="utf-8")
+    assert f'"changes": "{back}"' in listing  # where a replaced version's banner says what changed
 
 
 def test_a_memo_is_written_whole_or_not_at_all(tmp_path):

@@ -614,9 +614,12 @@ def site_files(model: SiteModel, paths: list[str]) -> dict[str, bytes]:
         first = canonical(history)
         # same: the first version with identical outputs; a page of a version the same as the
         # latest is not told that a newer one exists
+        last = history[-1]
         info = {
             "figure": figure_id,
-            "latest": first[history[-1]["version"]]["version"],
+            "latest": first[last["version"]]["version"],
+            # the latest entry on the What changed page (a return to an earlier version has its own)
+            "changes": f"{figure_id}-{last['version']}" + (f"-{len(history)}" if last.get("restores") else ""),
             "versions": [
                 {
                     "version": e["version"],

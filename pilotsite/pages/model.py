@@ -191,6 +191,8 @@ class VersionEntry:
     anchor: str = ""  # this entry on the What changed page
     changes_href: str = ""  # that entry
     restores: bool = False  # the outputs went back to those of an earlier version
+    position: int = 0  # its place in the figure's ledger, oldest first: the order things happened
+    current: bool = False  # the version the figure's page shows now (the ledger's last entry)
 
 
 DATA_CHANGED_SHOWN = 10  # the changed data files the What changed page names per version
@@ -831,7 +833,7 @@ def entry_summary(model: SiteModel, figure_id: str, entry: dict[str, Any]) -> Te
 
 def version_entries(model: SiteModel, root: str) -> list[VersionEntry]:
     """Every recorded figure version, newest edition first and, within an edition, a figure's
-    newest version first."""
+    latest entry first (a return to an earlier version comes after the version it replaced)."""
     entries = []
     for figure_id, history in model.ledger.get("figures", {}).items():
         first = canonical(history)
@@ -844,6 +846,14 @@ def version_entries(model: SiteModel, root: str) -> list[VersionEntry]:
             # texts shown or drawn are said in the summary (title changed …), not counted as code
             code_changed = [n for n in changed if not n.startswith(("data:", "texts:"))]
             same = first[item["version"]]
+            compare_href = ""
+            if item.get("restores"):  # compared with the version it replaced, in the order they were numbered
+                replaced = first.get(item["previous"] or "", same)
+                if replaced is not same:
+                    old, new = sorted((same, replaced), key=lambda e: e["number"])
+                    compare_href = root + compare_path(figure_id, old["version"], new["version"])
+            elif before and not item.get("same_as"):
+                compare_href = root + compare_path(figure_id, before[-1]["version"], same["version"])
             entries.append(
                 VersionEntry(
                     figure=Link(figure_id, figure_href(root, figure_id) if figure_id in model.results else ""),
@@ -856,11 +866,7 @@ def version_entries(model: SiteModel, root: str) -> list[VersionEntry]:
                     data_changed_count=len(data_changed),
                     code_changed=len(code_changed),
                     href=f"{root}figures/{figure_id}/v/{item['version']}/index.html",
-                    compare_href=(
-                        root + compare_path(figure_id, before[-1]["version"], same["version"])
-                        if before and not item.get("same_as") and not item.get("restores")
-                        else ""
-                    ),
+                    compare_href=compare_href,
                     same_as=same["number"] if item.get("same_as") else 0,
                     same_as_href=f"{root}figures/{figure_id}/v/{same['version']}/index.html"
                     if item.get("same_as")
@@ -868,9 +874,11 @@ def version_entries(model: SiteModel, root: str) -> list[VersionEntry]:
                     anchor=anchor,
                     changes_href=f"{root}changes/index.html#{anchor}",
                     restores=bool(item.get("restores")),
+                    position=position,
+                    current=position == len(history),
                 )
             )
-    return sorted(entries, key=lambda e: (e.edition, e.figure.label, e.number, e.restores), reverse=True)
+    return sorted(entries, key=lambda e: (e.edition, e.figure.label, e.position), reverse=True)
 
 
 def editions(entries: list[VersionEntry]) -> tuple[tuple[str, tuple[VersionEntry, ...]], ...]:

@@ -1,4 +1,4 @@
-// On a figure version page: say plainly when a newer version exists. The page itself never
+// On a figure version page: say plainly when it is not the current version. The page itself never
 // changes; figures/<id>/versions.js, loaded before this script, lists the versions.
 (function () {
   var info = window.pilotsiteVersions;
@@ -12,7 +12,7 @@
   if (info.latest === shown || (own && own.same === info.latest)) {
     return;
   }
-  var latest = info.versions[info.versions.length - 1];
+  var latest = info.versions[info.versions.length - 1];  // the current one: newer, or an earlier one again
   var root = "../../../../";
   // The words come from the page, in its edition's language (data/i18n/ via data-* attributes).
   banner.appendChild(document.createTextNode(
@@ -23,7 +23,7 @@
   banner.appendChild(link);
   banner.appendChild(document.createTextNode(" · "));
   var changes = document.createElement("a");
-  changes.href = root + "changes/index.html#" + info.figure + "-" + latest.version;
+  changes.href = root + "changes/index.html#" + (info.changes || info.figure + "-" + latest.version);
   changes.textContent = banner.getAttribute("data-changes");
   banner.appendChild(changes);
   banner.hidden = false;
