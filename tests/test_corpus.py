@@ -334,6 +334,18 @@ def test_evidence_pages_account_for_every_count(built_site):
     with open(keyword_evidence / "evidence.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert sum(int(r["occurrences"]) for r in rows if r["level"] == "central") == int(top["count"])
+    # Each edition says what was counted in its own words, around the Chinese word or sub-tool.
+    folder = keyword_evidence.relative_to(built_site)
+    english = (keyword_evidence / "index.html").read_text(encoding="utf-8")
+    chinese = (built_site / "zh" / folder / "index.html").read_text(encoding="utf-8")
+    assert f"Evidence: {top['keyword']} (keyword)" in english and "<h1>" in english  # not lang="zh" as a whole
+    assert f"has the jieba token {top['keyword']}" in english
+    assert f"证据：{top['keyword']}（关键词）" in chinese and "计入此关键词" in chinese
+    zh_tool = (built_site / "zh" / evidence.relative_to(built_site) / "index.html").read_text(encoding="utf-8")
+    assert "计入此子工具" in zh_tool and "匹配以下任一模式" in zh_tool
+    for page in (chinese, zh_tool):
+        shown = re.sub(r"<[^>]+>", "", page.split("<main")[1])  # what a reader sees, not the addresses
+        assert not re.search(r"keyword|sub-tool|has the jieba token|matches any of", shown)
 
 
 def test_batches_of_texts_are_cut_by_content_so_an_added_text_changes_its_own_batch_only():

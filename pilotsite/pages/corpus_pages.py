@@ -178,11 +178,21 @@ def top_keywords(model: SiteModel, corpus_id: str) -> list[str]:
 def evidence_items(model: SiteModel, corpus: Corpus) -> list[EvidenceItem]:
     # a site with a corpus has its catalog, and the text work on its corpora
     assert model.catalog is not None and model.catalog.textwork is not None
-    tools = model.catalog.textwork.tools
+    tools, text = model.catalog.textwork.tools, model.interface.text
     items = [
-        EvidenceItem("tool", t.id, t.label, "sub-tool", "matches any of: " + " | ".join(t.patterns)) for t in tools
+        EvidenceItem(
+            "tool",
+            tool.id,
+            tool.label,
+            text("evidence.what_tool"),
+            text("evidence.rule_tool", patterns=" | ".join(tool.patterns)),
+        )
+        for tool in tools
     ]
-    items += [EvidenceItem("word", w, w, "keyword", f"has the jieba token {w}") for w in top_keywords(model, corpus.id)]
+    items += [
+        EvidenceItem("word", word, word, text("evidence.what_word"), text("evidence.rule_word", word=word))
+        for word in top_keywords(model, corpus.id)
+    ]
     return items
 
 
@@ -266,7 +276,7 @@ def corpus_pages(model: SiteModel, catalog: Catalog) -> list[Page]:
                     f"{path}/index",
                     "evidence.qmd.j2",
                     t("evidence.title", label=item.label, what=item.what),
-                    "zh" if item.kind == "word" else model.language,
+                    model.language,  # the title is the edition's words around the label
                     t("evidence.description", corpus=corpus.title, what=item.what, label=item.label),
                     (
                         Link(t("nav.index"), root + "index.html"),
