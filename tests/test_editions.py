@@ -128,6 +128,27 @@ def test_chinese_pages_show_the_chinese_interface(built_site):
             assert en[key] not in page, (path, key)
         english = (built_site / path).read_text(encoding="utf-8")
         assert en["layout.skip_to_content"] in english and zh["layout.skip_to_content"] not in english
+        # each edition's browser tab names the site in its language, once
+        site_titles = {"zh": "中国地方政府政策试点研究", "en": "Policy Pilots in China"}
+        for edition, text in (("zh", page), ("en", english)):
+            [title] = re.findall(r"<title>([^<]*)</title>", text.split("</head>")[0])
+            assert title.endswith(site_titles[edition]) and title.count(site_titles[edition]) == 1, (path, title)
+            assert title == site_titles[edition] or " · " in title, (path, title)
+
+
+def test_an_earlier_versions_untranslated_words_are_marked_as_english_on_chinese_pages(built_site):
+    # A screen reader reads a figure's alt text and caption in the language the page says they are in.
+    marked = re.compile(
+        r'<p class="visually-hidden" id="[^"]+-alt"( lang="en")?>([^<]*)</p>.*?<figcaption( lang="en")?>([^<]*)<', re.S
+    )
+    seen = set()
+    for page in (built_site / "zh/figures").glob("*/v/*/index.html"):
+        for alt_lang, alt, caption_lang, caption in marked.findall(page.read_text(encoding="utf-8")):
+            for lang, words in ((alt_lang, alt), (caption_lang, caption)):
+                english = bool(re.match(r"[A-Za-z]+,? [A-Za-z]", words))  # "Bar charts of … 应当 1.93%"
+                assert bool(lang) == english or not words, (page, words[:80])
+                seen.add(bool(lang))
+    assert seen == {True, False}  # the history has versions of both kinds
 
 
 def test_each_edition_has_its_own_search_bundle(built_site):

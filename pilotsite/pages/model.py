@@ -495,13 +495,15 @@ class SiteModel:
     def version_words(self, figure_id: str, meta: dict[str, Any]) -> dict[str, str]:
         """A published version's title, caption and alt text as this edition shows them: frozen in
         the reference language with the version, and each translated where the figure's current
-        text in that language translates the version's own words (words_lang: the title's language)."""
+        text in that language translates the version's own words (words_lang: the title's and caption's
+        language, alt_lang: the alt text's)."""
         current, reference = self.results.get(figure_id), self.reference_results.get(figure_id)
         words: dict[str, str] = {
             "title": meta["title"],
             "caption": meta["caption"],
             "alt": meta["alt"],
             "words_lang": LANGUAGES[0],
+            "alt_lang": LANGUAGES[0],
         }
         if current is None or reference is None or current.figure.title_language(self.language) != self.language:
             return words
@@ -510,7 +512,7 @@ class SiteModel:
                 title=in_words(current.figure.title), caption=in_words(current.figure.caption), words_lang=self.language
             )
         if reference.alt == meta["alt"]:
-            words["alt"] = current.alt
+            words.update(alt=current.alt, alt_lang=self.language)
         return words
 
     @property

@@ -239,8 +239,8 @@ def build_pages(model: SiteModel) -> list[Page]:
         Page(
             "index",
             "index.qmd.j2",
-            settings.title,
-            "en",
+            settings.title_zh if model.language == "zh" else settings.title,  # the edition's name of the site
+            model.language,
             t("page.home_description", title=settings.title),
             (),
             HomeContext(tuple(cards), tuple(findings)),
