@@ -553,7 +553,9 @@ def index_check_and_publish(
             drawn.cache.prune(drawn.keys)
             fingerprint.write_atomic(work.report, json.dumps(report, indent=1).encode("utf-8"))
 
-        publish.publish(staging, build.out, meanwhile=record, spare=build.spare_folders)
+        left = publish.publish(staging, build.out, meanwhile=record, spare=build.spare_folders)
+        if left:
+            build.say(f"warning: {left}")
     return report
 
 

@@ -58,6 +58,12 @@ def test_an_output_folder_that_holds_the_project_its_inputs_or_other_files_is_re
         "build.py": "it is or holds build.py",
         str(others): "it holds files but is not a site this tool published (it has no index.html and datapackage.json)",
     }
+    # a link to a published site: the link would be replaced and the folder it points to emptied
+    (tmp_path / "real").mkdir()
+    for name in ("index.html", "datapackage.json"):
+        (tmp_path / "real" / name).write_text("", encoding="utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    refused[str(tmp_path / "link")] = f"it is a symbolic link (to {tmp_path / 'real'}); give the folder it points to"
     before = tree_hashes(tmp_path)
     for out, reason in refused.items():
         result = run_build(project_copy, "--out", out, check=False)

@@ -162,3 +162,24 @@ def test_a_site_is_staged_into_the_folders_of_the_site_it_replaced(republished, 
     shutil.rmtree(spare)  # staged into a new folder instead: the same site
     assert build_module.build(root, site, renderer="embedded", check=True)["differences"] == []
     assert not spare.exists()  # --check publishes nothing, so retires no site
+
+
+def test_a_file_of_the_replaced_site_that_cannot_be_removed_is_a_warning_not_a_failed_build(tmp_path, monkeypatch):
+    # The new site is in place before the old one is retired: a file that cannot be removed then
+    # (an immutable file, a folder of another user) leaves the publish done, and is said.
+    from pilotsite.publishing import publish
+
+    out, staged, spare = tmp_path / "_site", tmp_path / "staged", tmp_path / "spare"
+    for folder, text in ((out, "old"), (staged, "new")):
+        folder.mkdir()
+        (folder / "index.html").write_text(text, encoding="utf-8")
+
+    def refuse(folder: Path) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted", str(folder / "index.html"))
+
+    monkeypatch.setattr(publish, "remove_files", refuse)
+    recorded = []
+    left = publish.publish(staged, out, meanwhile=lambda: recorded.append(True), spare=spare)
+    assert (out / "index.html").read_text(encoding="utf-8") == "new" and recorded == [True]
+    assert left.startswith("the new site is published, but a file of the one it replaced could not be removed: ")
+    assert str(spare / "index.html") in left and "Operation not permitted" in left

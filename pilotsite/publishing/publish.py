@@ -81,35 +81,44 @@ def remove_empty_folders(folder: Path) -> None:
                 os.rmdir(directory)
 
 
-def retire(previous: Path, spare: Path | None) -> None:
+def retire(previous: Path, spare: Path | None) -> str:
     """The site a publish replaced: its folders kept as spare (emptied of files) for the next
-    build, else removed."""
-    if spare is not None:
-        try:
-            if spare.exists():
-                shutil.rmtree(spare)
-            os.rename(previous, spare)
-        except OSError:  # another filesystem: nothing to keep
-            pass
-        else:
-            remove_files(spare)
-            return
-    shutil.rmtree(previous)
+    build, else removed. The new site is in place by then, so a file that cannot be removed is
+    not a failed build: what is left is said ("" when nothing is)."""
+    try:
+        if spare is not None:
+            try:
+                if spare.exists():
+                    shutil.rmtree(spare)
+                os.rename(previous, spare)
+            except OSError:  # another filesystem: nothing to keep
+                pass
+            else:
+                remove_files(spare)
+                return ""
+        shutil.rmtree(previous)
+    except OSError as exc:
+        left = exc.filename or previous
+        return (
+            f"the new site is published, but a file of the one it replaced could not be removed: {left} "
+            f"({exc.strerror}); delete it by hand"
+        )
+    return ""
 
 
-def publish(staged: Path, out: Path, meanwhile: Callable[[], None] = lambda: None, spare: Path | None = None) -> None:
+def publish(staged: Path, out: Path, meanwhile: Callable[[], None] = lambda: None, spare: Path | None = None) -> str:
     """Replace out with staged: two renames, and recover() repairs a kill between them. The
     previous site is retired (to spare, or removed) while meanwhile runs (the build saves its
     records): both wait on the disk more than they compute, so on two cores they take the time of
-    the longer. Returns once both are done."""
+    the longer. Returns once both are done, with what retire could not remove ("" for nothing)."""
     previous = previous_dir(out)
     if out.exists():
         os.rename(out, previous)
     os.rename(staged, out)
     if not previous.exists():
         meanwhile()
-        return
+        return ""
     with ThreadPoolExecutor(1) as pool:
         retiring = pool.submit(retire, previous, spare)
         meanwhile()
-        retiring.result()
+        return retiring.result()

@@ -213,6 +213,11 @@ def output_folder_problem(root: Path, out: Path) -> str:
     the whole folder, so it must not hold the project or what the site is made from, and an
     existing folder must be empty, or a site published before: one this project's last builds
     published to (damaged since, perhaps), or one with the files every published site has."""
+    if out.is_symlink():  # the link would be replaced, and the folder it points to emptied
+        return (
+            f"it is a symbolic link (to {os.readlink(out)}); give the folder it points to as --out, so that "
+            "publishing replaces that folder, not the link"
+        )
     out, root = out.resolve(), root.resolve()
     if root.is_relative_to(out):
         return "it is the project's folder or holds it"
