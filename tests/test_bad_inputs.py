@@ -269,6 +269,26 @@ CASES = [
         (EVENTS, "line 2", "column 'date_start'", "found '２０２３'", "a real date"),
     ),
     Case(
+        "a day the calendar does not have",  # the pattern took it, and the PDF edition then failed
+        lambda r: edit(r, "data/site.yaml", 'date: "2026-11-22"', 'date: "2026-02-30"'),
+        ("data/site.yaml", "line 7", "field 'date'", "found '2026-02-30', expected a real date"),
+    ),
+    Case(
+        "a document dated a day that does not exist",
+        lambda r: edit(r, f"{DOC}/document.yaml", "date: null", 'date: "2020-02-30"'),
+        (f"{DOC}/document.yaml", "line 13", "field 'date'", "found '2020-02-30', expected a real date"),
+    ),
+    Case(
+        "site address with a query",  # every absolute address would have carried it, the sitemap broken
+        lambda r: edit(
+            r,
+            "data/site.yaml",
+            "site_url: https://example.org/policy-pilots",
+            "site_url: https://example.org/a?b=1&c=2",
+        ),
+        ("data/site.yaml", "line 19", "field 'site_url'", "without a query (?) or fragment (#)"),
+    ),
+    Case(
         "YAML key given twice",
         lambda r: (r / DOC / "document.yaml").write_text(
             (r / DOC / "document.yaml").read_text(encoding="utf-8") + 'short_title: "Another"\n', encoding="utf-8"

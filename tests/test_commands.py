@@ -84,6 +84,14 @@ def test_an_output_folder_that_holds_the_project_its_inputs_or_other_files_is_re
     assert not output_folder_problem(project_copy, site)
 
 
+def test_a_site_url_with_a_query_or_fragment_is_refused_on_the_command_line(project_copy):
+    for url in ("https://example.org/a?b=1&c=2", "https://example.org/a#top", "example.org/a"):
+        result = run_build(project_copy, "--site-url", url, check=False)
+        assert result.returncode == 2 and f"--site-url: found '{url}', expected an http:// or https:// URL" in (
+            result.stderr
+        ), result.stderr
+
+
 @pytest.mark.untraced
 def test_serve_builds_and_serves_on_localhost(built_project, tmp_path):
     port = free_port()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pilotsite.errors import BuildError, Problem
+from pilotsite.errors import BuildError
 from pilotsite.inputs.interface import Interface, load_interface
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class Project:
 def open_project(root: Path, site_url: str | None = None, validated_tables: ValidatedTables | None = None) -> Project:
     """Read data/site.yaml (validated against schemas.SiteConfig) and return the project rooted at
     root; validated_tables (a tables.ValidatedTables) spares re-validating unchanged tables."""
-    from pilotsite.inputs.schemas import SiteConfig, validate
+    from pilotsite.inputs.schemas import SITE_URL_EXPECTED, SITE_URL_PATTERN, SiteConfig, validate
 
     config = validate(SiteConfig, root / SITE_SETTINGS, SITE_SETTINGS)
     settings = SiteSettings(
@@ -78,8 +79,6 @@ def open_project(root: Path, site_url: str | None = None, validated_tables: Vali
         code_licence_url=config.code_licence_url or "",
         interface=load_interface(root),
     )
-    if not settings.site_url.startswith(("https://", "http://")):
-        raise BuildError(
-            [Problem(SITE_SETTINGS, f"site_url must be an absolute http(s) URL, found '{settings.site_url}'")]
-        )
+    if site_url is not None and not re.match(SITE_URL_PATTERN, site_url):  # given on the command line
+        raise BuildError(f"--site-url: found '{site_url}', expected {SITE_URL_EXPECTED}")
     return Project(root=root, settings=settings, validated_tables=validated_tables)

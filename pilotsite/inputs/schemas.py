@@ -8,12 +8,22 @@ problem is reported with the line of the offending key, the value found and what
 from __future__ import annotations
 
 import contextlib
+import datetime
 import re
 from pathlib import Path
 from typing import Annotated, Literal, Self, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import ErrorDetails
 
 from pilotsite.errors import BuildError, Problem
@@ -24,8 +34,30 @@ SLUG_EXPECTED = "an id: lowercase letters, digits and single hyphens (no spaces,
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$")]
-IsoDate = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
-PartialDate = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")]
+SITE_URL_PATTERN = r"^https?://[^\s<>\"'?#&]+$"  # the base of every address: no query or fragment
+SITE_URL_EXPECTED = "an http:// or https:// URL without a query (?) or fragment (#)"
+
+
+def real_day(value: str) -> str:
+    """A full date must be a day of the calendar (the patterns allow 2026-02-30)."""
+    if len(value) == 10:
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"found '{value}', expected a real date (that day does not exist)") from None
+    return value
+
+
+IsoDate = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"),
+    AfterValidator(real_day),
+]
+PartialDate = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"),
+    AfterValidator(real_day),
+]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 VersionId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]  # a figure version, as in its address
 
@@ -50,6 +82,7 @@ EXPECTED = {
 PATTERNS: dict[str | None, str] = {
     SLUG_PATTERN: SLUG_EXPECTED,
     r"^https?://[^\s<>\"']+$": "an http:// or https:// URL",
+    SITE_URL_PATTERN: SITE_URL_EXPECTED,
     r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$": "a date YYYY-MM-DD in quotes",
     r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$": "a date YYYY, YYYY-MM or YYYY-MM-DD in quotes",
     r"^[0-9a-f]{64}$": "64 lowercase hex digits (a SHA-256)",
@@ -76,7 +109,7 @@ class SiteConfig(Strict):
     # the code's licence where it differs from the text's and data's (licence_id, licence_url)
     code_licence_id: Text | None = None
     code_licence_url: HttpUrl | None = None
-    site_url: HttpUrl
+    site_url: Annotated[str, StringConstraints(pattern=SITE_URL_PATTERN)]
 
     @model_validator(mode="after")
     def code_licence_whole(self) -> Self:

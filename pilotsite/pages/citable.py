@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
+from xml.sax.saxutils import escape as xml_escape
 
 import yaml
 
@@ -600,7 +602,11 @@ def site_files(model: SiteModel, paths: list[str]) -> dict[str, bytes]:
         "abstract": f"Figures, data and code on Chinese local-government policy pilots ({s.title_zh}).",
     }
     files["CITATION.cff"] = yaml.safe_dump(cff, allow_unicode=True, sort_keys=False).encode("utf-8")
-    urls = "".join(f"  <url><loc>{absolute(model, path + '.html')}</loc></url>\n" for path in sorted(paths))
+    # URL-escaped (a site under /研究/), then XML-escaped: a sitemap holds only URLs, as XML text
+    urls = "".join(
+        f"  <url><loc>{xml_escape(quote(absolute(model, path + '.html'), safe=':/%'))}</loc></url>\n"
+        for path in sorted(paths)
+    )
     files["sitemap.xml"] = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n"
