@@ -42,3 +42,32 @@ def test_impossible_date_and_all_problems_reported_together(tmp_path):
     assert any("line 2" in p and "found '2021-02-30', expected a real date" in p for p in found)
     assert any("line 3" in p and "column 'name'" in p and "empty" in p for p in found)
     assert any("line 3" in p and "YYYY" in p for p in found)
+
+
+def test_line_ends_of_every_kind_and_long_cells_are_read(tmp_path):
+    # CR alone is how Excel's "CSV (Macintosh)" ends lines; a pasted text can be longer than the
+    # csv module's default cell limit (128 KB)
+    long = "长" * 140_000
+    for ends in ("\n", "\r\n", "\r"):
+        text = ends.join(["name,share_pct,when", "a,50.82,2006", f'"{long}",1.5,2008-09', ""])
+        path = tmp_path / "t.csv"
+        path.write_bytes(text.encode("utf-8"))
+        frame = read_table(path, "data/t.csv", COLUMNS)
+        assert list(frame["name"]) == ["a", long] and list(frame["line"]) == [2, 3], repr(ends)
+
+
+def test_a_control_character_is_named_with_its_line_and_column(tmp_path):
+    # a form feed, as text copied from a PDF carries: the feeds' XML would refuse it after the figures were drawn
+    [message] = problems(tmp_path, "name,share_pct,when\na,1,2000\nb\x0cc,2,2001\n")
+    assert message.startswith("data/t.csv, line 3, column 'name': contains a control character (U+000C)")
+
+
+def test_what_the_csv_module_cannot_read_is_named_with_its_line(tmp_path):
+    import csv
+
+    limit = csv.field_size_limit(10)
+    try:
+        [message] = problems(tmp_path, "name,share_pct,when\nabcdefghijklmnop,1,2000\n")
+    finally:
+        csv.field_size_limit(limit)
+    assert message == "data/t.csv, line 2: cannot be read as CSV: field larger than field limit (10)"

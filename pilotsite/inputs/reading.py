@@ -45,7 +45,8 @@ def read_utf8(path: Path, label: str) -> str:
         found = "it looks like UTF-16: save it as UTF-8" if utf16 else f"a NUL byte at byte offset {offset}"
         raise BuildError([Problem(label, f"not UTF-8 text ({found})", line=line_of_offset(data, offset))])
     try:
-        return data.decode("utf-8-sig").replace("\r\n", "\n")
+        # CRLF (Windows) and CR alone (classic Mac, Excel's "CSV (Macintosh)") end lines too
+        return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
         hint = " (it looks like GBK/GB18030: save it as UTF-8)" if _decodes_as_gb18030(data) else ""
         raise BuildError(

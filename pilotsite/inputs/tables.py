@@ -10,6 +10,7 @@ import io
 import json
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pilotsite.errors import BuildError, Problem
-from pilotsite.inputs.reading import read_utf8
+from pilotsite.inputs.reading import MAX_FILE_BYTES, read_utf8
 from pilotsite.inputs.schemas import SLUG, SLUG_EXPECTED
 
 if TYPE_CHECKING:
@@ -185,6 +186,24 @@ def validate_rows(
 BOOKKEEPING = ("line", "has_problem")  # the columns read_table adds to a frame
 
 
+# Characters no text shows and XML refuses (the feeds would fail on them); tab and line ends are text.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+csv.field_size_limit(MAX_FILE_BYTES)  # a cell may be as long as a file may be (the default is 128 KB)
+
+
+def readable_records(reader: Iterator[list[str]], label: str) -> Iterator[list[str]]:
+    """The reader's records; what the csv module cannot read at all is an error naming its line."""
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = getattr(reader, "line_num", None)
+            raise BuildError([Problem(label, f"cannot be read as CSV: {exc}", line=line)]) from None
+        yield record
+
+
 def frame_columns(names: list[str]) -> dict[str, str]:
     """Each column's name in a frame of read_table: its own, except for a column called like
     one of BOOKKEEPING (which read_table adds), which gets a name no other column has."""
@@ -226,7 +245,8 @@ def read_table(
     """
     text = read_utf8(path, label)
     reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
+    rows = readable_records(reader, label)
+    header = next(rows, None)
     if not header:
         raise BuildError([Problem(label, "the file is empty; expected a header row", line=1)])
     header = [h.strip() for h in header]
@@ -259,10 +279,24 @@ def read_table(
     extra = [name for name in header if name not in declared and name] if other_columns else []
     frame_names = frame_columns([c.name for c in columns] + extra)
     line = reader.line_num
-    for record in reader:
+    controlled = CONTROL_CHARACTER.search(text) is not None  # looked for cell by cell only where there is one
+    for record in rows:
         start, line = line + 1, reader.line_num
         if not any(cell.strip() for cell in record):
             continue
+        if controlled:
+            for name, cell in zip(header, record, strict=False):
+                control = CONTROL_CHARACTER.search(cell)
+                if control:
+                    problems.append(
+                        Problem(
+                            label,
+                            f"contains a control character (U+{ord(control.group()):04X}), which no page can "
+                            "show (text copied from a PDF carries them): delete it",
+                            line=start,
+                            column=name or None,
+                        )
+                    )
         if len(record) != len(header):
             problems.append(
                 Problem(
