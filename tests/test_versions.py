@@ -167,3 +167,26 @@ def test_a_version_whose_data_and_texts_are_unchanged_says_its_image_changed(tmp
     assert retitled[1] == "title changed"
     edited = summary(b"level,share\ncentral,1.6\n", {"title": "Shares", "caption": "By level"})
     assert edited[1] == "1 row changed: central share 1.5 → 1.6"
+
+
+def test_a_history_file_git_left_conflicted_or_damaged_is_named_not_a_traceback(tmp_path):
+    from pilotsite.errors import BuildError
+    from pilotsite.inputs.dois import published_versions
+    from pilotsite.state import ledger as ledger_module
+
+    (tmp_path / "history").mkdir()
+    (tmp_path / "history/ledger.json").write_text(
+        '{\n<<<<<<< HEAD\n "figures": {}\n=======\n "figures": {"a": []}\n>>>>>>> other\n}\n', encoding="utf-8"
+    )
+    for read in (ledger_module.load, published_versions):
+        with pytest.raises(BuildError) as raised:
+            read(tmp_path)
+        [problem] = raised.value.problems
+        assert str(problem).startswith("history/ledger.json, line 2: not valid JSON (")
+        assert "git left a merge conflict in it: take one side (git checkout --ours or --theirs" in str(problem)
+    with pytest.raises(BuildError) as raised:
+        ledger_module.history_json(b'{"broken', "history/figures/x/0123456789ab/meta.json")
+    assert "meta.json, line 1: not valid JSON" in str(raised.value) and "restore it from git" in str(raised.value)
+    (tmp_path / "history/ledger.json").write_text("[]", encoding="utf-8")
+    with pytest.raises(BuildError, match="expected an object with the figures' histories"):
+        ledger_module.load(tmp_path)

@@ -7,14 +7,13 @@ The build never looks a DOI up: it checks its form, and that it names a version 
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pilotsite.errors import BuildError, Problem
 from pilotsite.inputs.schemas import Slug, Strict, Text, VersionId, key_lines, validate
-from pilotsite.state.ledger import LEDGER
+from pilotsite.state.ledger import LEDGER, history_json
 
 if TYPE_CHECKING:
     from pilotsite.inputs.project import Project
@@ -51,7 +50,7 @@ def published_versions(root: Path) -> dict[str, list[str]]:
     path = root / LEDGER
     if not path.is_file():
         return {}
-    ledger = json.loads(path.read_text(encoding="utf-8"))
+    ledger = history_json(path.read_bytes(), LEDGER)
     return {figure: [entry["version"] for entry in history] for figure, history in ledger.get("figures", {}).items()}
 
 

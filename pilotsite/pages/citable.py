@@ -50,7 +50,14 @@ from pilotsite.pages.model import (
     quote_is_placed,
     table_rows,
 )
-from pilotsite.state.ledger import PDF_FILE, VERSION_FOLDER, canonical, distinct_versions, text_changes
+from pilotsite.state.ledger import (
+    PDF_FILE,
+    VERSION_FOLDER,
+    canonical,
+    distinct_versions,
+    history_json,
+    text_changes,
+)
 
 # Descriptions and units of the columns the analyses publish, for the Data Package and the catalogue.
 COLUMN_DOCS: dict[str, tuple[str, str]] = {
@@ -130,7 +137,7 @@ def lighter_image(model: SiteModel, folder: str) -> str:
 
 def published_version(model: SiteModel, figure_id: str, entry: dict[str, Any]) -> Published:
     folder = VERSION_FOLDER.format(figure=figure_id, version=entry["version"])
-    meta = json.loads(history_file(model, f"{folder}/meta.json"))
+    meta = history_json(history_file(model, f"{folder}/meta.json"), f"{folder}/meta.json")
     files: dict[str, bytes | Path] = {"data.csv": history_file(model, f"{folder}/data.csv")}
     files.update({n: history_source(model, f"{folder}/{n}") for n in ("figure.svg", "figure.png")})
     if f"{folder}/{PDF_FILE}" in model.history_files or (model.project.root / folder / PDF_FILE).is_file():

@@ -179,13 +179,41 @@ def version_of(key: str) -> str:
     return key[:VERSION_LENGTH]
 
 
+def history_json(raw: str | bytes, label: str) -> Any:
+    """A JSON file under history/ (written only by the build, but merged and checked out by git):
+    a file git left conflicted, or damaged, is an error naming it, not a traceback."""
+    try:
+        return json.loads(raw)
+    except ValueError as exc:  # JSONDecodeError, or bytes that are not UTF-8
+        where = getattr(exc, "lineno", None)
+        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+        conflict = "<<<<<<<" in text
+        raise BuildError(
+            [
+                Problem(
+                    label,
+                    f"not valid JSON ({getattr(exc, 'msg', exc)})"
+                    + (
+                        "; git left a merge conflict in it: take one side (git checkout --ours or --theirs "
+                        f"{label}), build, and commit history/"
+                        if conflict
+                        else "; only the build writes it: restore it from git (git checkout -- history/)"
+                    ),
+                    line=where,
+                )
+            ]
+        ) from None
+
+
 def load(root: Path) -> Ledger:
     """The ledger, each entry with its published digest, diff and summary (entries written before
     versions were decided by what is published get them from their files in history/)."""
     path = root / LEDGER
     if not path.is_file():
         return {"figures": {}}
-    ledger: Ledger = json.loads(path.read_text(encoding="utf-8"))
+    ledger: Ledger = history_json(path.read_text(encoding="utf-8"), LEDGER)
+    if not isinstance(ledger, dict) or not isinstance(ledger.get("figures", {}), dict):
+        raise BuildError([Problem(LEDGER, "expected an object with the figures' histories; restore it from git")])
     for history in ledger.get("figures", {}).values():
         for older in history[:-1]:
             older.pop("components", None)  # ledgers written before only the latest kept them
@@ -197,7 +225,10 @@ def load(root: Path) -> Ledger:
             entry = dict(entry)
             folder = root / VERSION_FOLDER.format(figure=figure_id, version=entry["version"])
             try:
-                meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+                meta = history_json(
+                    (folder / "meta.json").read_bytes(),
+                    f"{VERSION_FOLDER.format(figure=figure_id, version=entry['version'])}/meta.json",
+                )
                 csv, svg, png = ((folder / n).read_bytes() for n in ("data.csv", "figure.svg", "figure.png"))
                 entry["published"] = published_digest(csv, svg, png, meta)
             except FileNotFoundError as missing:
