@@ -321,6 +321,7 @@ class Written:
     search_keys: dict[str, str] = field(default_factory=dict)
     font_plan: FontPlan | None = None  # what gives a heavy page a web-font face of its own, once rendered
     reused_folders: bool = False  # staged into the replaced site's folders (publish.begin_staging)
+    tidy: tuple[Callable[[], None], ...] = ()  # cache entries this build did not use, removed once it has published
 
 
 def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn, versions: Versions) -> Written:
@@ -396,8 +397,7 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
     pages, known_keys = edition_pages(model, build.jobs, writer.key)
     writer.precomputed.update(known_keys)
     model.references.save()
-    pdf_edition.prune(work.cache(), pages)
-    prune_inputs_files(work.cache(), pages)
+    tidy = (pdf_edition.prune(work.cache(), pages), prune_inputs_files(work.cache(), pages))
 
     def write_and_render(some: list[Page]) -> None:
         # both cores: into the caches, which write() and render() then find
@@ -452,6 +452,7 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
         stage,
         font_plan=font_plan,
         reused_folders=reused_folders,
+        tidy=tidy,
     )
 
 
@@ -551,6 +552,10 @@ def index_check_and_publish(
             inputs = inputs_digest(build.root, build.state.hashes, build.options)
             build.state.save(build.out, inputs, drawn.keys, len(written.sources))
             drawn.cache.prune(drawn.keys)
+            for tidy in written.tidy:
+                tidy()
+            if written.font_plan is not None:
+                written.font_plan.prune()
             fingerprint.write_atomic(work.report, json.dumps(report, indent=1).encode("utf-8"))
 
         left = publish.publish(staging, build.out, meanwhile=record, spare=build.spare_folders)

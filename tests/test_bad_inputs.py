@@ -77,6 +77,9 @@ class Case:
     mutate: Callable[[Path], None]
     expected: tuple[str, ...]  # words the message must contain
     exit_code: int = 2  # bad input (build.py's exit status)
+    # found after figures or pages were made: what was made is in the caches (keyed by content, or
+    # added to their memos); nothing there before may go
+    found_late: bool = False
 
 
 def swap_first_share(value: str):
@@ -289,6 +292,18 @@ CASES = [
         ("data/site.yaml", "line 19", "field 'site_url'", "without a query (?) or fragment (#)"),
     ),
     Case(
+        "a character the font lacks in the site title",  # the site card's drawing had ended in a traceback
+        lambda r: edit(r, "data/site.yaml", "title: Policy Pilots in China", "title: Policy Pilots in China 🎉"),
+        ("data/site.yaml", "field 'title': 🎉 (U+1F389) cannot be drawn in the font of the site card"),
+        found_late=True,
+    ),
+    Case(
+        "a character the font lacks in a timeline label",  # named by the data's cell, not matplotlib's line
+        set_first_event("label", "Pilot 🎉 begins"),
+        ("analyses/case_timelines.py", "its data has 🎉 (U+1F389)", "in column 'label' ('Pilot 🎉 begins')"),
+        found_late=True,
+    ),
+    Case(
         "YAML key given twice",
         lambda r: (r / DOC / "document.yaml").write_text(
             (r / DOC / "document.yaml").read_text(encoding="utf-8") + 'short_title: "Another"\n', encoding="utf-8"
@@ -405,7 +420,11 @@ def test_bad_input_is_reported_and_nothing_is_touched(project, tmp_path, case):
         assert "Traceback" not in output
         if case.exit_code != 0:
             assert "the published site was not changed" in result.stderr
-            assert state_of(project) == before, "a failed build changed the site or the cache"
+            site, cache = state_of(project)
+            if case.found_late:
+                assert site == before[0] and cache.keys() >= before[1].keys(), "a failed build removed a cache entry"
+            else:
+                assert (site, cache) == before, "a failed build changed the site or the cache"
     finally:
         restore(project, backup)
         if case.exit_code == 0:

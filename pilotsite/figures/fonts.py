@@ -22,3 +22,22 @@ def cjk_font() -> Path:
             f"{FONT_FILE} not found in the mplfonts package; reinstall with pip install -r requirements.txt"
         )
     return path
+
+
+@lru_cache(maxsize=1)
+def _glyphs() -> frozenset[int]:
+    from matplotlib.ft2font import FT2Font
+
+    return frozenset(FT2Font(str(cjk_font())).get_charmap())
+
+
+def undrawable(text: str) -> list[str]:
+    """The characters of text the figures' font has no glyph for (an emoji, a rare character), each
+    once, in order: matplotlib would warn and draw an empty box. Line ends and tabs are layout."""
+    glyphs = _glyphs()
+    return list(dict.fromkeys(c for c in text if c not in "\n\t" and ord(c) not in glyphs))
+
+
+def describe_characters(characters: list[str]) -> str:
+    """'🎉 (U+1F389)', and more, as a message names them."""
+    return ", ".join(f"{c} (U+{ord(c):04X})" for c in characters)

@@ -33,6 +33,7 @@ import pandas as pd
 from pilotsite.analysis.cluster import process_count
 from pilotsite.errors import BuildError, Problem
 from pilotsite.figures.figure import Catalog, Check, Figure, Inputs, NotDrawn, NothingToDraw, figure_text
+from pilotsite.figures.fonts import describe_characters, undrawable
 from pilotsite.inputs.interface import LANGUAGES, Interface, Text, from_plain, to_plain
 from pilotsite.state.fingerprint import library_versions
 from pilotsite.state.ledger import PDF_FILE
@@ -151,6 +152,7 @@ def evaluate(figure: Figure, catalog: Catalog, earlier: EarlierDrawing | None = 
     With earlier, the images are the earlier ones where they were drawn from the same."""
     from pilotsite.figures import drawing  # matplotlib is imported only when something is drawn
 
+    data = None
     try:
         inputs = Inputs(figure, catalog)
         data = figure.compute(inputs)
@@ -182,6 +184,20 @@ def evaluate(figure: Figure, catalog: Catalog, earlier: EarlierDrawing | None = 
     except (BuildError, NothingToDraw):
         raise
     except Exception as exc:
+        # a glyph the font lacks: said of the data's cell that has it, not of matplotlib's line
+        cells = undrawable_cells(data) if isinstance(exc, UserWarning) and isinstance(data, pd.DataFrame) else []
+        if cells:
+            raise BuildError(
+                [
+                    Problem(
+                        figure.analysis,
+                        f"figure '{figure.id}': its data has {describe_characters(missing)}, which the figures' "
+                        f"font cannot draw, in column '{column}' ({value[:60]!r}); remove it from the input the "
+                        "row comes from",
+                    )
+                    for column, value, missing in cells[:3]
+                ]
+            ) from exc
         where = traceback.extract_tb(exc.__traceback__)[-1]
         raise BuildError(
             [
@@ -192,6 +208,18 @@ def evaluate(figure: Figure, catalog: Catalog, earlier: EarlierDrawing | None = 
                 )
             ]
         ) from exc
+
+
+def undrawable_cells(data: pd.DataFrame) -> list[tuple[str, str, list[str]]]:
+    """(column, value, its characters the figures' font lacks) of the text cells that have some."""
+
+    found = []
+    for column in data.columns:
+        for value in dict.fromkeys(v for v in data[column] if isinstance(v, str)):
+            missing = undrawable(value)
+            if missing:
+                found.append((str(column), value, missing))
+    return found
 
 
 def compute_figure(figure: Figure, catalog: Catalog, earlier: EarlierDrawing | None = None) -> dict[str, bytes]:

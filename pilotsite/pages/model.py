@@ -966,11 +966,14 @@ def copied_entries(pages: Iterable[Page], file_name: str) -> set[str]:
     }
 
 
-def prune_inputs_files(cache_dir: Path, pages: Iterable[Page]) -> None:
-    """Remove the cached inputs.csv files that no page of this build copies."""
+def prune_inputs_files(cache_dir: Path, pages: Iterable[Page]) -> Callable[[], None]:
+    """What removes the cached inputs.csv files that no page of this build copies: run once the
+    build has published."""
+    from functools import partial
+
     from pilotsite.state.caching import prune_files
 
-    prune_files(cache_dir / INPUTS_CACHE, "*.csv", copied_entries(pages, "inputs.csv"))
+    return partial(prune_files, cache_dir / INPUTS_CACHE, "*.csv", copied_entries(pages, "inputs.csv"))
 
 
 def inputs_csv(inputs: tuple[tuple[str, str], ...]) -> bytes:

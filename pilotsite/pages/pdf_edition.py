@@ -18,8 +18,9 @@ import hashlib
 import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -263,9 +264,10 @@ def rows_about(table: pd.DataFrame, doc_id: str) -> list[dict[str, Any]]:
     return table[table["document_id"] == doc_id].to_dict("records") if len(table) else []
 
 
-def prune(cache_dir: Path, pages: list[Page]) -> None:
-    """Remove the cached PDFs that no page of this build links."""
+def prune(cache_dir: Path, pages: list[Page]) -> Callable[[], None]:
+    """What removes the cached PDFs that no page of this build links: run once the build has
+    published (a build that fails keeps every entry, for the next)."""
     from pilotsite.pages.model import copied_entries
     from pilotsite.state.caching import prune_files
 
-    prune_files(cache_dir / CACHE, "*.pdf", copied_entries(pages, FINDINGS_PDF))
+    return partial(prune_files, cache_dir / CACHE, "*.pdf", copied_entries(pages, FINDINGS_PDF))

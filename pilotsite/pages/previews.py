@@ -15,7 +15,8 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pilotsite.inputs.project import SiteSettings
+from pilotsite.errors import BuildError, Problem
+from pilotsite.inputs.project import SITE_SETTINGS, SiteSettings
 from pilotsite.state.fingerprint import package_version, write_atomic
 
 if TYPE_CHECKING:
@@ -46,7 +47,19 @@ def draw_site_card(settings: SiteSettings) -> bytes:
     from matplotlib.figure import Figure
 
     from pilotsite.figures.drawing import PALETTE, configure
+    from pilotsite.figures.fonts import describe_characters, undrawable
 
+    problems = [
+        Problem(
+            SITE_SETTINGS,
+            f"field '{field}': {describe_characters(missing)} cannot be drawn in the font of the site card "
+            "(the image link previews show); remove it from the title",
+        )
+        for field, value in (("title", settings.title), ("title_zh", settings.title_zh))
+        if (missing := undrawable(value))
+    ]
+    if problems:
+        raise BuildError(problems)
     configure()  # the CJK font; the same bytes every run
     figure = Figure(figsize=CARD_SIZE, dpi=100)
     figure.patch.set_facecolor("white")

@@ -30,7 +30,7 @@ import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -386,7 +386,7 @@ def write_font(
     sizes = [len(font) for font in fonts]
     put_bytes(source_dir / FONT_CSS, css.encode("utf-8"))
     plan = FontPlan(slices, sizes, pages, cache_dir)
-    prune_files(cache_dir, "*.woff*", {cache_name(s) for s in slices} | set(plan.saved_own()))
+    plan.keep = {cache_name(s) for s in slices} | set(plan.saved_own())
     return written, plan
 
 
@@ -399,6 +399,11 @@ class FontPlan:
     sizes: list[int]
     pages: dict[str, str]  # page path without extension -> its CJK characters
     cache_dir: Path
+    keep: set[str] = field(default_factory=set)  # the cached fonts this build uses: prune() removes the others
+
+    def prune(self) -> None:
+        """Once the build has published: a build that fails keeps every font, for the next."""
+        prune_files(self.cache_dir, "*.woff*", self.keep)
 
     def saved_own(self) -> list[str]:
         """The cache names of the own faces the last build made (kept until this one has chosen)."""
@@ -462,5 +467,5 @@ def add_own_faces(site: Path, plan: FontPlan, html_keys: dict[str, str], jobs: i
                 html_keys[page] = hashlib.sha256(f"{html_keys[page]}\n{style}".encode()).hexdigest()
     kept = sorted({cache_name(*face) for face in own.values()})
     write_atomic(plan.cache_dir / "own-faces.json", json.dumps(kept).encode("utf-8"))
-    prune_files(plan.cache_dir, "*.woff*", {cache_name(s) for s in plan.slices} | set(kept))
+    plan.keep = {cache_name(s) for s in plan.slices} | set(kept)
     return written
