@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import sys
 import time
 from contextlib import contextmanager
@@ -54,7 +55,7 @@ EXIT_CODES = f"""exit status:
   {EXIT_BAD_INPUT}    bad input: data, an analysis, a template or the command line (the message names the file and line)
   {EXIT_MACHINE_FAULT}    a fault of the machine: a full disk, a folder it may not write, a file removed mid-build
   {EXIT_BUSY}    another build is using the project or the output folder, and --no-wait was given
-  {EXIT_INTERRUPTED}  interrupted (Ctrl-C)
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C, or SIGTERM from kill)
 The published site is unchanged whenever the status is not 0."""
 
 VERBOSITY = {"quiet": 0, "normal": 1, "verbose": 2}
@@ -276,6 +277,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     global verbosity
     argv = sys.argv[1:] if argv is None else argv
@@ -283,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         print(versions())
         return EXIT_DONE
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, stop)  # `kill` ends a build as Ctrl-C does: its workers stopped, nothing half-written
     verbosity = VERBOSITY["quiet"] if args.quiet else VERBOSITY["verbose"] if args.verbose else VERBOSITY["normal"]
     out = args.out or (Path("_figure") / args.figure_id if args.command == "figure" else Path("_site"))
     try:

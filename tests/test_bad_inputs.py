@@ -470,7 +470,10 @@ def test_debug_shows_the_traceback(project, tmp_path):
         restore(project, backup)
 
 
-def test_ctrl_c_during_the_build_changes_nothing(project, tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
+def test_ctrl_c_or_kill_during_the_build_changes_nothing_and_leaves_no_process(project, tmp_path, stop):
+    import psutil
+
     backup = tmp_path / "backup"
     shutil.copytree(project / "data", backup / "data")
     shutil.copytree(project / "analyses", backup / "analyses")
@@ -489,11 +492,35 @@ def test_ctrl_c_during_the_build_changes_nothing(project, tmp_path):
         for line in process.stdout:
             if "drawing" in line or time.monotonic() > deadline:
                 break
-        process.send_signal(signal.SIGINT)
+        workers = psutil.Process(process.pid).children(recursive=True)
+        process.send_signal(stop)
         _, stderr = process.communicate(timeout=60)
         assert process.returncode == 130 and "Interrupted; the published site was not changed." in stderr
         assert "Traceback" not in stderr
+        _, alive = psutil.wait_procs(workers, timeout=30)
+        assert not alive, f"{len(alive)} of the build's {len(workers)} processes still run"
         assert tree_hashes(project / "_site") == before_site
     finally:
         restore(project, backup)
     assert os.environ.get("PILOTSITE_TOKEN_CACHE")  # the shared token cache is never this project's
+
+
+def test_an_editors_lock_files_and_hidden_folders_are_not_inputs(project_copy):
+    # Emacs keeps .#events.csv, a link to nothing, while events.csv has unsaved edits; Jupyter
+    # leaves .ipynb_checkpoints/ folders: every build had failed on them ("a file vanished …").
+    from pilotsite.inputs.corpus import load_corpora
+    from pilotsite.inputs.documents import load_documents
+    from pilotsite.inputs.project import open_project
+    from pilotsite.state.workspace import input_files
+
+    (project_copy / "data/timelines/.#events.csv").symlink_to("root@host.1234:1700000000")
+    checkpoints = project_copy / "data/documents/.ipynb_checkpoints"
+    checkpoints.mkdir()
+    (checkpoints / "text-checkpoint.md").write_text("# draft\n", encoding="utf-8")
+    corpus = project_copy / "data/corpora/cn-regulations-sample"
+    (corpus / ".#notes.md").symlink_to("root@host.1234:1700000000")
+    files = input_files(project_copy)
+    assert "data/timelines/events.csv" in files and not any("/." in label for label in files)
+    project = open_project(project_copy)
+    assert ".ipynb_checkpoints" not in load_documents(project)
+    assert load_corpora(project)  # no "text file has no row" for the lock file

@@ -429,6 +429,7 @@ def load_corpus(
     for path in sorted(folder.rglob("*")):
         if (
             path.suffix.lower() in (".md", ".txt")
+            and not path.name.startswith(".")  # an editor's lock or backup file (.#a.md), not a text
             and path.relative_to(folder).as_posix() not in named_in_misshapen
             and path.stem.casefold() != "readme"  # a corpus's own notes (README.md, readme.txt)
             and path.resolve() not in listed

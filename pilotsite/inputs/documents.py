@@ -173,7 +173,10 @@ def load_document(project: Project, folder: Path) -> Document:
 
 def document_folders(project: Project) -> list[Path]:
     """Every folder under data/documents holding a document.yaml, in id order."""
-    return sorted(p.parent for p in (project.data / "documents").glob("*/document.yaml"))
+    # a hidden folder (.ipynb_checkpoints, an editor's) is not a document
+    return sorted(
+        p.parent for p in (project.data / "documents").glob("*/document.yaml") if not p.parent.name.startswith(".")
+    )
 
 
 def load_documents(project: Project, some_needed: bool = True) -> dict[str, Document]:
@@ -181,7 +184,9 @@ def load_documents(project: Project, some_needed: bool = True) -> dict[str, Docu
     least one; a deposit bundle (some_needed False) carries only those its figure reads, maybe none."""
     documents, problems = {}, []
     root = project.data / "documents"
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+    for folder in (
+        sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")) if root.is_dir() else []
+    ):
         if not (folder / "document.yaml").is_file() and any(folder.iterdir()):
             problems.append(
                 Problem(

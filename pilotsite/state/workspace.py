@@ -188,10 +188,10 @@ def input_files(root: Path) -> dict[str, str]:
     folder that data/corpora.yaml names outside them (a corpus may live anywhere)."""
     files: dict[str, str] = {}
     for tree in INPUT_TREES:
-        files.update((f"{tree}/{label}", path) for label, path in fingerprint.walk_files(str(root / tree)))
+        files.update((f"{tree}/{label}", path) for label, path in input_walk(root / tree))
     files["build.py"] = str(root / "build.py")
     for label, folder in fingerprint.outside_corpus_folders(root, INPUT_TREES):
-        files.update((f"{label}/{name}", path) for name, path in fingerprint.walk_files(str(folder)))
+        files.update((f"{label}/{name}", path) for name, path in input_walk(folder))
     if catalogues_root(root) != root:
         files.update(
             (f"checkout/{CATALOGUES}/{name}", path) for name, path in fingerprint.walk_files(str(CHECKOUT / CATALOGUES))
@@ -236,6 +236,14 @@ def output_folder_problem(root: Path, out: Path) -> str:
         if output_label(root, out) not in records:
             return f"it holds files but is not a site this tool published (it has no {' and '.join(SITE_SIGNS)})"
     return ""
+
+
+def input_walk(folder: Path) -> Iterable[tuple[str, str]]:
+    """The files under folder a loader may read: not hidden ones (an editor's lock file .#a.csv,
+    often a link to nothing while the file has unsaved edits; .DS_Store), nor links to nothing."""
+    for label, path in fingerprint.walk_files(str(folder)):
+        if not any(part.startswith(".") for part in label.split("/")) and os.path.exists(path):
+            yield label, path
 
 
 def catalogues_root(root: Path) -> Path:
