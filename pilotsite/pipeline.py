@@ -243,7 +243,10 @@ def draw_figures(build: Build, catalog: Catalog, analyses: Analyses) -> Drawn:
         if not cache.has(figure.id, key):
             previous_key = build.state.figure_keys.get(figure.id, "")
             previous = cache.entry(figure.id, previous_key)
-            drawing = fingerprint.key_of({name: value for name, value in parts.items() if not name.startswith("data:")})
+            # what the image is drawn from: not the data (checked as drawn), nor the title, caption
+            # and notes, which the pages show and the image does not (an edited translation redraws nothing)
+            drawn_from = {n: v for n, v in parts.items() if not n.startswith("data:") and n != "texts:figure"}
+            drawing = fingerprint.key_of(drawn_from)
             earlier[figure.id] = EarlierDrawing(drawing, previous if (previous / DRAWING_KEY).is_file() else None)
             before = cache.components(figure.id, previous_key)
             reasons[figure.id] = (

@@ -4,6 +4,7 @@ stay in its edition except for what both editions share (assets, fonts, site-lev
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -427,6 +428,20 @@ def test_an_edited_axis_translation_redraws_the_figures_that_draw_it(built_proje
     assert "drawing return-migrant-keywords (texts:drawn)" in result.stdout
     assert png.read_bytes() != before
     assert "<!-- 词数占比（%） -->" in png.with_suffix(".svg").read_text(encoding="utf-8")
+    # A title's translation is shown by the pages, not drawn: the figures are recomputed, their images reused.
+    catalogue.write_text(
+        catalogue.read_text(encoding="utf-8").replace(
+            "fig.keywords.document.title: 高频词（{language}）：{document}",
+            "fig.keywords.document.title: 高频词语（{language}）：{document}",
+        ),
+        encoding="utf-8",
+    )
+    before = png.read_bytes()
+    run_build(project_copy)
+    report = json.loads((project_copy / ".build/last-report.json").read_text(encoding="utf-8"))
+    retitled = {f for f in report["figures_rebuilt"] if f.endswith(("-keywords-en", "-keywords-zh"))}
+    assert retitled and set(report["images_reused"]) == set(report["figures_rebuilt"]), report["images_reused"]
+    assert png.read_bytes() == before
 
 
 def test_version_pages_are_translated_where_the_translation_is_of_the_version_own_words(built_site):
