@@ -190,3 +190,19 @@ def test_a_history_file_git_left_conflicted_or_damaged_is_named_not_a_traceback(
     (tmp_path / "history/ledger.json").write_text("[]", encoding="utf-8")
     with pytest.raises(BuildError, match="expected an object with the figures' histories"):
         ledger_module.load(tmp_path)
+
+
+def test_a_missing_ledger_beside_published_versions_is_an_error_not_a_new_history(tmp_path):
+    # every figure would have restarted at version 1, and its earlier versions' addresses gone
+    from pilotsite.errors import BuildError
+    from pilotsite.state import ledger as ledger_module
+
+    assert ledger_module.load(tmp_path) == {"figures": {}}  # a project that has published nothing yet
+    folder = tmp_path / VERSION_FOLDER.format(figure="a", version="0123456789ab")
+    folder.mkdir(parents=True)
+    (folder / "meta.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(BuildError) as raised:
+        ledger_module.load(tmp_path)
+    assert str(raised.value).startswith(
+        "history/ledger.json: missing, but history/figures/ holds 1 published versions: restore it from git"
+    )

@@ -210,6 +210,18 @@ def load(root: Path) -> Ledger:
     versions were decided by what is published get them from their files in history/)."""
     path = root / LEDGER
     if not path.is_file():
+        versions = sorted((root / "history/figures").glob("*/*/meta.json"))
+        if versions:  # an empty ledger would restart every figure at version 1, its old addresses gone
+            raise BuildError(
+                [
+                    Problem(
+                        LEDGER,
+                        f"missing, but history/figures/ holds {len(versions)} published versions: restore it "
+                        "from git (git checkout -- history/ledger.json); to start the history anew, delete "
+                        "history/ whole",
+                    )
+                ]
+            )
         return {"figures": {}}
     ledger: Ledger = history_json(path.read_text(encoding="utf-8"), LEDGER)
     if not isinstance(ledger, dict) or not isinstance(ledger.get("figures", {}), dict):
