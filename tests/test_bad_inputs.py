@@ -524,3 +524,23 @@ def test_an_editors_lock_files_and_hidden_folders_are_not_inputs(project_copy):
     project = open_project(project_copy)
     assert ".ipynb_checkpoints" not in load_documents(project)
     assert load_corpora(project)  # no "text file has no row" for the lock file
+
+
+def test_a_span_may_end_with_a_coarser_date_but_not_before_it_starts(project_copy):
+    # "December 2017, and through that year": 2017-12 to 2017 runs to 2017-12-31
+    from pilotsite.errors import BuildError
+    from pilotsite.inputs.documents import load_documents
+    from pilotsite.inputs.project import open_project
+    from pilotsite.inputs.timelines import load_events
+
+    row = "return-home-pilot-areas-341-end-2017,return-migrant-entrepreneurship,2017-12,2017-12,"
+    for end, error in (("2017", ""), ("2017-12-31", ""), ("2016", "date_end 2016 is before date_start 2017-12")):
+        edit(project_copy, EVENTS, row, row.replace(",2017-12,2017-12,", f",2017-12,{end},"))
+        project = open_project(project_copy)
+        if error:
+            with pytest.raises(BuildError, match=error):
+                load_events(project, load_documents(project))
+        else:
+            events = load_events(project, load_documents(project))
+            assert end in set(events["date_end"])
+        edit(project_copy, EVENTS, row.replace(",2017-12,2017-12,", f",2017-12,{end},"), row)

@@ -86,7 +86,8 @@ def load_events(project: Project, documents: dict[str, Document]) -> pd.DataFram
                     column="date_text",
                 )
             )
-        if row["date_end"] < row["date_start"]:
+        # a partial date is a span: an end of 2017 runs to 2017-12-31, a start of 2017-12 from 2017-12-01
+        if row["date_end"] and (row["date_end"] + "-12-31"[len(row["date_end"]) - 4 :]) < row["date_start"]:
             problems.append(
                 Problem(
                     EVENTS,
