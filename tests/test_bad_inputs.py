@@ -304,6 +304,11 @@ CASES = [
         found_late=True,
     ),
     Case(
+        "a title of spaces alone",  # it had passed as non-empty: a blank option in the figures' filter
+        lambda r: edit(r, f"{DOC}/document.yaml", 'short_title: "Wenling', 'short_title: " \u3000"\n# "Wenling'),
+        (f"{DOC}/document.yaml", "line 30", "field 'short_title'", "expected a text with something to read"),
+    ),
+    Case(
         "YAML key given twice",
         lambda r: (r / DOC / "document.yaml").write_text(
             (r / DOC / "document.yaml").read_text(encoding="utf-8") + 'short_title: "Another"\n', encoding="utf-8"
@@ -319,6 +324,13 @@ CASES = [
         "user-dictionary tag jieba would not read",
         lambda r: edit(r, "data/lexicon/userdict.txt", "三权分置 2000 n", "三权分置 2000 N"),
         ("data/lexicon/userdict.txt", "line 2", "lowercase part-of-speech tag", "三权分置 2000 N"),
+    ),
+    Case(
+        "an English stopword in capitals",  # tokens are lower-cased: it had never applied
+        lambda r: (r / "data/lexicon/stopwords-extra-en.txt").write_text(
+            (r / "data/lexicon/stopwords-extra-en.txt").read_text(encoding="utf-8") + "Pilot\n", encoding="utf-8"
+        ),
+        ("data/lexicon/stopwords-extra-en.txt", "'Pilot' has capitals", "write 'pilot'"),
     ),
     Case(
         "codebook pattern that matches the empty string",

@@ -54,6 +54,14 @@ def check_lexicon(project: Project) -> str:
                 )
             elif label != USER_DICTIONARY and len(entry.split()) != 1:
                 problems.append(Problem(label, f"expected one word per line, found {entry[:40]!r}", line=number))
+            elif label in STOPWORDS["en"] and entry != entry.lower():  # it would never match a token
+                problems.append(
+                    Problem(
+                        label,
+                        f"'{entry}' has capitals, but English words are counted in lower case: write '{entry.lower()}'",
+                        line=number,
+                    )
+                )
         if label == USER_DICTIONARY:
             dictionary = text
     if problems:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import re
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Literal, Self, TypeVar
 
@@ -32,7 +33,16 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG = re.compile(SLUG_PATTERN)  # every id: documents, corpora, events, processes, corpus texts
 SLUG_EXPECTED = "an id: lowercase letters, digits and single hyphens (no spaces, slashes or dots)"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+def visible(value: str) -> str:
+    """A text must have something to read: not only spaces, full-width spaces or zero-width marks."""
+    if not any(not c.isspace() and unicodedata.category(c) not in ("Cf", "Cc") for c in value):
+        raise ValueError(f"found {value!r}, expected a text with something to read (not only spaces)")
+    return value
+
+
+Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(visible)]
 HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$")]
 SITE_URL_PATTERN = r"^https?://[^\s<>\"'?#&]+$"  # the base of every address: no query or fragment
 SITE_URL_EXPECTED = "an http:// or https:// URL without a query (?) or fragment (#)"
