@@ -304,6 +304,21 @@ CASES = [
         found_late=True,
     ),
     Case(
+        "a document DOI that is not one",  # it had been linked as https://doi.org/not a doi
+        lambda r: edit(
+            r,
+            "data/documents/return-migrant-entrepreneurship/document.yaml",
+            'doi: "10.60027/',
+            'doi: "not a doi 10.60027/',
+        ),
+        (
+            "return-migrant-entrepreneurship/document.yaml",
+            "line 14",
+            "field 'doi'",
+            "expected a DOI of the form 10.NNNN/suffix",
+        ),
+    ),
+    Case(
         "a title of spaces alone",  # it had passed as non-empty: a blank option in the figures' filter
         lambda r: edit(r, f"{DOC}/document.yaml", 'short_title: "Wenling', 'short_title: " \u3000"\n# "Wenling'),
         (f"{DOC}/document.yaml", "line 30", "field 'short_title'", "expected a text with something to read"),
@@ -556,3 +571,14 @@ def test_a_span_may_end_with_a_coarser_date_but_not_before_it_starts(project_cop
             events = load_events(project, load_documents(project))
             assert end in set(events["date_end"])
         edit(project_copy, EVENTS, row.replace(",2017-12,2017-12,", f",2017-12,{end},"), row)
+
+
+def test_a_document_doi_given_as_an_address_is_cited_bare(project_copy):
+    # a link had become https://doi.org/https://doi.org/…, and DataCite's relatedIdentifier the address
+    from pilotsite.inputs.documents import load_documents
+    from pilotsite.inputs.project import open_project
+
+    path = "data/documents/return-migrant-entrepreneurship/document.yaml"
+    edit(project_copy, path, 'doi: "10.60027/', 'doi: "https://doi.org/10.60027/')
+    documents = load_documents(open_project(project_copy))
+    assert documents["return-migrant-entrepreneurship"].meta["doi"] == "10.60027/ijsasr.2024.3574"

@@ -7,36 +7,26 @@ The build never looks a DOI up: it checks its form, and that it names a version 
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pilotsite.errors import BuildError, Problem
-from pilotsite.inputs.schemas import Slug, Strict, Text, VersionId, key_lines, validate
+from pilotsite.inputs.schemas import (
+    DOI_EXPECTED,
+    Slug,
+    Strict,
+    Text,
+    VersionId,
+    bare_doi,
+    key_lines,
+    validate,
+)
 from pilotsite.state.ledger import LEDGER, history_json
 
 if TYPE_CHECKING:
     from pilotsite.inputs.project import Project
 
 DOIS = "data/dois.yaml"
-# DataCite's own pattern for a DOI (schema 4.5, `doi`), with no character that would need
-# escaping in BibTeX, RIS or HTML: a DOI is written into all of them as it is.
-BARE_DOI = re.compile(r"^10\.[0-9]{4,9}/[^\s{}\\\"<>]+$")
-RESOLVER_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:")
-DOI_EXPECTED = "a DOI of the form 10.NNNN/suffix (or https://doi.org/10.NNNN/suffix), without spaces, braces or quotes"
-
-
-def bare_doi(value: str) -> str | None:
-    """The DOI as citations write it (10.NNNN/suffix), a resolver URL or doi: prefix dropped; None
-    when value is not a DOI."""
-    import idutils
-
-    text = value.strip()
-    for prefix in RESOLVER_PREFIXES:
-        if text.lower().startswith(prefix):
-            text = text[len(prefix) :]
-            break
-    return text if BARE_DOI.match(text) and idutils.is_doi(text) else None
 
 
 class DoiRecords(Strict):

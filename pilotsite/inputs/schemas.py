@@ -102,6 +102,34 @@ PATTERNS: dict[str | None, str] = {
 }
 
 
+# DataCite's own pattern for a DOI (schema 4.5, `doi`), with no character that would need
+# escaping in BibTeX, RIS or HTML: a DOI is written into all of them as it is.
+BARE_DOI = re.compile(r"^10\.[0-9]{4,9}/[^\s{}\\\"<>]+$")
+RESOLVER_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:")
+DOI_EXPECTED = "a DOI of the form 10.NNNN/suffix (or https://doi.org/10.NNNN/suffix), without spaces, braces or quotes"
+
+
+def bare_doi(value: str) -> str | None:
+    """The DOI as citations write it (10.NNNN/suffix), a resolver URL or doi: prefix dropped; None
+    when value is not a DOI."""
+    import idutils
+
+    text = value.strip()
+    for prefix in RESOLVER_PREFIXES:
+        if text.lower().startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    return text if BARE_DOI.match(text) and idutils.is_doi(text) else None
+
+
+def document_doi(value: str) -> str:
+    """A document's DOI as citations write it, whichever form document.yaml gives it in."""
+    doi = bare_doi(value)
+    if doi is None:
+        raise ValueError(f"found '{value}', expected {DOI_EXPECTED}")
+    return doi
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -147,7 +175,7 @@ class DocumentMeta(Strict):
     pages: Scalar = None
     year: int | None = None
     date: PartialDate | None = None
-    doi: str | None = None
+    doi: Annotated[str, AfterValidator(document_doi)] | None = None  # bare: 10.NNNN/suffix
     url: HttpUrl | None = None  # only http(s): a javascript: URL never becomes a link
     languages: list[Literal["zh", "en"]] = Field(min_length=1)
     keywords: list[Text] = []
