@@ -319,6 +319,20 @@ CASES = [
         ),
     ),
     Case(
+        "a declared language the text does not have",  # the error had named analyses/keyword_frequencies.py
+        lambda r: edit(
+            r, "data/documents/lu-street-typical-experience/document.yaml", "languages: [en]", "languages: [zh, en]"
+        ),
+        ("lu-street-typical-experience/document.yaml", "field 'languages': declares 'zh', but", "has no passage in it"),
+    ),
+    Case(
+        "a language declared twice",
+        lambda r: edit(
+            r, "data/documents/lu-street-typical-experience/document.yaml", "languages: [en]", "languages: [en, en]"
+        ),
+        ("lu-street-typical-experience/document.yaml", "line 16", "field 'languages'", "expected each language once"),
+    ),
+    Case(
         "a title of spaces alone",  # it had passed as non-empty: a blank option in the figures' filter
         lambda r: edit(r, f"{DOC}/document.yaml", 'short_title: "Wenling', 'short_title: " \u3000"\n# "Wenling'),
         (f"{DOC}/document.yaml", "line 30", "field 'short_title'", "expected a text with something to read"),

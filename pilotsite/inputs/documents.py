@@ -158,15 +158,26 @@ def load_document(project: Project, folder: Path) -> Document:
         text = read_utf8(folder / "text.md", text_label)
     except BuildError as exc:
         raise BuildError(problems + exc.problems) from None
+    blocks = parse_blocks(text)
     if not text.strip():
         problems.append(Problem(text_label, "the document text is empty"))
+    else:
+        problems += [
+            Problem(
+                label,
+                f"field 'languages': declares '{language}', but {text_label} has no passage in it (each "
+                "declared language gets a keyword figure of its words)",
+            )
+            for language in meta["languages"]
+            if not any(block.lang == language for block in blocks)
+        ]
     if problems:
         raise BuildError(problems)
     return Document(
         id=folder.name,
         meta=meta,
         text=text,
-        blocks=parse_blocks(text),
+        blocks=blocks,
         folder=relative(folder, project.root),
     )
 

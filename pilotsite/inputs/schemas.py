@@ -179,6 +179,14 @@ class DocumentMeta(Strict):
     url: HttpUrl | None = None  # only http(s): a javascript: URL never becomes a link
     languages: list[Literal["zh", "en"]] = Field(min_length=1)
     keywords: list[Text] = []
+
+    @field_validator("languages")
+    @classmethod
+    def languages_once(cls, languages: list[str]) -> list[str]:
+        if len(set(languages)) < len(languages):
+            raise ValueError(f"found {languages}, expected each language once")
+        return languages
+
     keywords_zh: list[Text] = []
     source_file: Text
     source_sha256: Sha256 | None = None
