@@ -17,6 +17,7 @@ import pandas as pd
 
 from pilotsite.api import CODEBOOK, TYPES, Figure, Listed, NotDrawn, Text, bilingual, link_marks, load_codebook, named
 
+ARTICLE_DOCUMENT = "return-migrant-entrepreneurship"  # where withdrawn, the figures are drawn without its shares
 ARTICLE = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
 ARTICLE_SUB_TOOLS = "data/reported/return-migrant-entrepreneurship/sub-tools.csv"
 # The article's names for the sub-tools it quantifies (data/reported/…/sub-tools.csv).
@@ -36,8 +37,12 @@ MAX_GROUPS = 12  # groups of one grouping shown in the type figure; the largest 
 
 def figures(catalog) -> list[Figure | NotDrawn]:
     result: list[Figure | NotDrawn] = []
+    with_article = ARTICLE_DOCUMENT in catalog.documents
+    # a site without the article says so in the parameters (a site with it keeps the keys it had)
+    article: dict[str, Any] = {} if with_article else {"article": False}
+    caption = "caption" if with_article else "caption_alone"
     for corpus in catalog.corpora.values():
-        common: dict[str, Any] = dict(kind="corpus", lang="en", documents=("return-migrant-entrepreneurship",))
+        common: dict[str, Any] = dict(kind="corpus", lang="en", documents=(ARTICLE_DOCUMENT,) if with_article else ())
         groupings = [g for g in corpus.groupings if g.filled]
         if not groupings:
             for suffix, key in (("policy-tool-types", "types"), ("policy-sub-tools", "sub_tools")):
@@ -64,15 +69,15 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                     groupings=Listed(tuple(g.name for g in groupings), "text.comma_separator"),
                     corpus=corpus.name,
                 ),
-                caption=Text("fig.corpus_tools.types.caption"),
-                params={"corpus": corpus.id, "groupings": [g.id for g in groupings]},
+                caption=Text(f"fig.corpus_tools.types.{caption}"),
+                params={"corpus": corpus.id, "groupings": [g.id for g in groupings], **article},
                 compute=type_shares,
                 draw=draw_types,
                 describe=describe_types,
                 headline=headline_types,
                 size=(7.5, 1.6 + 0.32 * bar_count(groupings)),
                 primary_key=("grouping", "group", "tool_type"),
-                inputs=(*corpus.files, CODEBOOK, ARTICLE),
+                inputs=(*corpus.files, CODEBOOK, *([ARTICLE] if with_article else [])),
                 notes=notes,
                 **common,
             )
@@ -81,14 +86,14 @@ def figures(catalog) -> list[Figure | NotDrawn]:
             Figure(
                 id=f"{corpus.id}-policy-sub-tools",
                 title=Text("fig.corpus_tools.sub_tools.title", grouping=first.name, corpus=corpus.name),
-                caption=Text("fig.corpus_tools.sub_tools.caption", grouping=first.name),
-                params={"corpus": corpus.id, "groupings": [g.id for g in groupings]},
+                caption=Text(f"fig.corpus_tools.sub_tools.{caption}", grouping=first.name),
+                params={"corpus": corpus.id, "groupings": [g.id for g in groupings], **article},
                 compute=sub_tool_shares,
                 draw=draw_sub_tools,
                 describe=describe_sub_tools,
                 size=(7.5, 7.0),
                 primary_key=("grouping", "group", "sub_tool"),
-                inputs=(*corpus.files, CODEBOOK, ARTICLE_SUB_TOOLS),
+                inputs=(*corpus.files, CODEBOOK, *([ARTICLE_SUB_TOOLS] if with_article else [])),
                 **common,
             )
         )
@@ -157,6 +162,8 @@ def type_shares(inputs) -> pd.DataFrame:
                         "source": "this corpus (codebook)",
                     }
                 )
+    if not inputs.params.get("article", True):
+        return pd.DataFrame(rows)
     article = inputs.reported(ARTICLE)
     for tool_type in TYPES:
         share = float(article[article["tool_type"] == tool_type]["share_pct"].iloc[0])
@@ -178,8 +185,10 @@ def type_shares(inputs) -> pd.DataFrame:
 def sub_tool_shares(inputs) -> pd.DataFrame:
     counts, groupings = coded_counts(inputs)
     tools = load_codebook(inputs.catalog.project)
-    article = inputs.reported(ARTICLE_SUB_TOOLS)
-    reported = {row["sub_tool"]: row["share_pct"] for _, row in article.iterrows()}
+    reported = {}
+    if inputs.params.get("article", True):
+        article = inputs.reported(ARTICLE_SUB_TOOLS)
+        reported = {row["sub_tool"]: row["share_pct"] for _, row in article.iterrows()}
     labels = group_labels(groupings)
     rows = []
     for grouping in groupings:

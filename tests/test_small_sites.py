@@ -65,3 +65,25 @@ def test_one_document_without_corpus_or_timelines_builds_and_everything_comes_ba
     assert "Timeline" in nav_labels((site / "index.html").read_text(encoding="utf-8"))
     page = (site / f"figures/{WITHDRAWN_FIGURE}/v/{version}/index.html").read_text(encoding="utf-8")
     assert 'class="withdrawn"' not in page and "documents/return-migrant-entrepreneurship/index.html" in page
+
+
+def test_withdrawing_the_article_draws_the_corpus_tool_figures_without_its_shares(built_project, tmp_path):
+    # The README's way to withdraw a source: its folders and its rows go. The corpus figures had
+    # named the article's tables as inputs, and every build had stopped on them.
+    import csv
+
+    root = copy_built(built_project, tmp_path / "project")
+    document = "return-migrant-entrepreneurship"
+    shutil.rmtree(root / "data/documents" / document)
+    shutil.rmtree(root / "data/reported" / document)
+    events = root / "data/timelines/events.csv"
+    lines = events.read_text(encoding="utf-8").splitlines(keepends=True)
+    events.write_text("".join(line for line in lines if f",{document}," not in line), encoding="utf-8")
+    for figure in ("cn-regulations-policy-tool-types", "cn-regulations-policy-sub-tools"):
+        out = tmp_path / figure
+        result = run_build(root, "figure", figure, "--out", str(out), check=False)
+        assert result.returncode == 0, result.stderr
+        with open(out / "data.csv", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        assert rows and not any(row["grouping"] == "article" for row in rows)
+        assert all(not row.get("article_share_pct") for row in rows)
