@@ -7,6 +7,7 @@ before. The project copy is built once; each case edits it and puts the files ba
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import signal
@@ -596,3 +597,29 @@ def test_a_document_doi_given_as_an_address_is_cited_bare(project_copy):
     edit(project_copy, path, 'doi: "10.60027/', 'doi: "https://doi.org/10.60027/')
     documents = load_documents(open_project(project_copy))
     assert documents["return-migrant-entrepreneurship"].meta["doi"] == "10.60027/ijsasr.2024.3574"
+
+
+def test_a_quote_may_cross_a_line_break_inside_a_paragraph_as_the_page_shows_it(project_copy):
+    # A hand-wrapped text.md: the page joins a paragraph's lines with a space, and so is the quote
+    # checked; no spelling of it had been accepted.
+    from pilotsite.errors import BuildError
+    from pilotsite.inputs.documents import load_documents
+    from pilotsite.inputs.project import open_project
+    from pilotsite.inputs.timelines import load_stages
+
+    text = "data/documents/lu-street-typical-experience/text.md"
+    edit(project_copy, text, "learning from the experiences", "learning from the\nexperiences")
+    project = open_project(project_copy)
+    stages = load_stages(project, load_documents(project))
+    assert any("learning from the experiences" in quote for quote in stages["quote"])
+    path = project_copy / "data/timelines/stages.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows = [
+        [cell.replace("learning from the experiences", "learning from the\nexperiences") for cell in row]
+        for row in rows
+    ]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    with pytest.raises(BuildError, match=f"quote crosses a line break of {text}"):
+        load_stages(project, load_documents(project))
