@@ -184,6 +184,8 @@ def find_analyses(build: Build, catalog: Catalog) -> Analyses:
     build.clock.start("analyses")
     build.say("[2/7] Finding analyses")
     figures, not_drawn = discover_all(catalog)
+    for path in unread_tables(build.root, figures):
+        build.say(f"      warning: {path}: no figure reads this table, so nothing on the site shows it")
     # Every corpus figure and page reads the per-text caches: segment and code what is new.
     build.clock.start("texts")
     assert catalog.textwork is not None  # load_catalog gives every catalog its TextWork
@@ -193,6 +195,14 @@ def find_analyses(build: Build, catalog: Catalog) -> Analyses:
     if catalog.textwork.segmented or catalog.textwork.coded:
         build.say(f"      segmented {catalog.textwork.segmented} and coded {catalog.textwork.coded} corpus texts")
     return Analyses(figures, not_drawn)
+
+
+def unread_tables(root: Path, figures: list[Figure]) -> list[str]:
+    """The tables under data/reported/ and data/timelines/ that no figure reads (a table for a
+    document no analysis draws, a timeline split into another file): checked, then shown nowhere."""
+    read = {name for figure in figures for name in figure.inputs}
+    tables = sorted((root / "data/reported").glob("*/*.csv")) + sorted((root / "data/timelines").glob("*.csv"))
+    return [label for label in (path.relative_to(root).as_posix() for path in tables) if label not in read]
 
 
 @dataclass

@@ -623,3 +623,15 @@ def test_a_quote_may_cross_a_line_break_inside_a_paragraph_as_the_page_shows_it(
         csv.writer(handle, lineterminator="\n").writerows(rows)
     with pytest.raises(BuildError, match=f"quote crosses a line break of {text}"):
         load_stages(project, load_documents(project))
+
+
+def test_a_table_no_figure_reads_is_named_in_a_warning(project_copy):
+    # a table for a document no analysis draws, a timeline split into a file of its own: checked,
+    # then shown nowhere, without a word
+    from pilotsite.figures.figure import discover_all
+    from pilotsite.pipeline import load_catalog, unread_tables
+
+    shutil.copy(project_copy / EVENTS, project_copy / "data/timelines/events-2024.csv")
+    figures, _ = discover_all(load_catalog(project_copy, None, None, 1, ""))
+    assert unread_tables(project_copy, figures) == ["data/timelines/events-2024.csv"]
+    assert TOOL_TYPES in unread_tables(project_copy, [f for f in figures if TOOL_TYPES not in f.inputs])
