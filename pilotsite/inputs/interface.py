@@ -334,10 +334,6 @@ def read_descriptions(path: Path, label: str, problems: list[Problem]) -> dict[s
             problems.append(
                 Problem(label, f"'{key}': found {value!r}, expected its description, a non-empty text", line=line)
             )
-        elif not (path.parents[2] / key).is_file():  # data/i18n/analyses.<language>.yaml of the project at parents[2]
-            problems.append(
-                Problem(label, f"'{key}': no such analysis (renamed or removed?): fix the name or delete it", line=line)
-            )
         else:
             found[key] = value
     return found
