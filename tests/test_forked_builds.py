@@ -60,7 +60,7 @@ def test_a_forked_script_exits_and_prints_as_its_own_process_does(tmp_path, how)
 
 
 def test_a_forked_build_stops_at_bad_input_as_a_started_one_does(project_copy):
-    (project_copy / "data/site.yaml").write_bytes(b"\xff\xfe title: [")
+    (project_copy / "data/site.yaml").write_bytes(b"title: \xff\xfe [")  # not UTF-8
     forked = FORKED.run(["build.py"], project_copy, untraced_env())
     assert forked is not None, FORKED.refusals
     real = as_process(["build.py"], project_copy, untraced_env())
