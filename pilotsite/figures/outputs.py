@@ -212,7 +212,6 @@ def evaluate(figure: Figure, catalog: Catalog, earlier: EarlierDrawing | None = 
 
 def undrawable_cells(data: pd.DataFrame) -> list[tuple[str, str, list[str]]]:
     """(column, value, its characters the figures' font lacks) of the text cells that have some."""
-
     found = []
     for column in data.columns:
         for value in dict.fromkeys(v for v in data[column] if isinstance(v, str)):

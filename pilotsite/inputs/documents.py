@@ -67,6 +67,11 @@ class Document:
             summary_lang=language if "summary" not in untranslated else EDITIONS_LANGUAGES[0],
         )
 
+    def has_passage(self, quote: str) -> bool:
+        """Whether the text, as its page shows it, has the quote within one paragraph, heading or
+        item: where a page can highlight it (a line break inside a paragraph reads as a space)."""
+        return any(quote in block.text for block in self.blocks)
+
     @property
     def title(self) -> str:
         return cast(str, self.meta["title"])  # DocumentMeta.title, a text

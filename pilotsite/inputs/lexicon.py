@@ -7,7 +7,7 @@ import re
 
 from pilotsite.errors import BuildError, Problem
 from pilotsite.inputs.project import Project
-from pilotsite.inputs.reading import read_utf8
+from pilotsite.inputs.reading import CONTROL_CHARACTER, read_utf8
 
 USER_DICTIONARY = "data/lexicon/userdict.txt"
 STOPWORDS = {
@@ -23,7 +23,6 @@ LEGAL_DRAFTING = "data/lexicon/legal-drafting-zh.txt"
 # digits, lowercase tags; anything else would silently make the whole line one "word"): a word,
 # then optionally its frequency, then optionally a part-of-speech tag.
 DICTIONARY_LINE = re.compile(r"(?P<word>\S+)(?: (?P<frequency>[0-9]+))?(?: (?P<tag>[a-z]+))?")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def check_lexicon(project: Project) -> str:
@@ -40,7 +39,7 @@ def check_lexicon(project: Project) -> str:
             entry = line.strip()
             if not entry:
                 continue
-            if CONTROL.search(entry):
+            if CONTROL_CHARACTER.search(entry):
                 problems.append(Problem(label, "contains a control character", line=number))
             elif label == USER_DICTIONARY and not DICTIONARY_LINE.fullmatch(entry):
                 problems.append(

@@ -3,12 +3,16 @@ give the line and byte offset (and say when the bytes look like GBK/GB18030)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pilotsite.errors import BuildError, Problem
 
 # Hand-edited inputs are far smaller; a bigger file is refused before it is read, not loaded.
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# Characters no text shows and XML refuses (the feeds would fail on them); tab and line ends are
+# text (read_utf8 ends every line with \n).
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def read_bytes_limited(path: Path, label: str) -> bytes:

@@ -48,6 +48,10 @@ SITE_URL_PATTERN = r"^https?://[^\s<>\"'?#&]+$"  # the base of every address: no
 SITE_URL_EXPECTED = "an http:// or https:// URL without a query (?) or fragment (#)"
 
 
+ISO_DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+
+
 def real_day(value: str) -> str:
     """A full date must be a day of the calendar (the patterns allow 2026-02-30)."""
     if len(value) == 10:
@@ -60,12 +64,12 @@ def real_day(value: str) -> str:
 
 IsoDate = Annotated[
     str,
-    StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"),
+    StringConstraints(pattern=ISO_DATE_PATTERN),
     AfterValidator(real_day),
 ]
 PartialDate = Annotated[
     str,
-    StringConstraints(pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"),
+    StringConstraints(pattern=PARTIAL_DATE_PATTERN),
     AfterValidator(real_day),
 ]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
@@ -93,8 +97,8 @@ PATTERNS: dict[str | None, str] = {
     SLUG_PATTERN: SLUG_EXPECTED,
     r"^https?://[^\s<>\"']+$": "an http:// or https:// URL",
     SITE_URL_PATTERN: SITE_URL_EXPECTED,
-    r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$": "a date YYYY-MM-DD in quotes",
-    r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$": "a date YYYY, YYYY-MM or YYYY-MM-DD in quotes",
+    ISO_DATE_PATTERN: "a date YYYY-MM-DD in quotes",
+    PARTIAL_DATE_PATTERN: "a date YYYY, YYYY-MM or YYYY-MM-DD in quotes",
     r"^[0-9a-f]{64}$": "64 lowercase hex digits (a SHA-256)",
     r"^[0-9a-f]{12}$": (
         "a version id: the 12 hex digits in the version's address figures/<figure-id>/v/<version>/ (in quotes)"
@@ -333,13 +337,6 @@ class TrendsConfig(Strict):
     adopters: Text = "province"  # the column whose values adopt a term (the local texts' provinces)
 
 
-# libyaml's parser where PyYAML has it (its wheels do): a build parses about 70 KB of YAML, twice
-# (parse_yaml, key_lines), which took PyYAML's Python parser half a second and takes libyaml's 15 ms.
-# Both build the same data with the same safe constructor. PyYAML's own parser reads what libyaml
-# finds wrong (its messages, and their lines, are the ones users see), and what the two would judge
-# differently: a text with a tab (PyYAML refuses one inside a plain value, libyaml takes it) or a
-# character PyYAML refuses to read at all. (libyaml still takes a few texts PyYAML refuses, valid
-# YAML all: a "? " inside a flow value, as in [a? , b], is part of the value, not a key.)
 class RepeatedKey(Exception):
     """A mapping that gives a key twice: YAML keeps the last silently, so the first is lost."""
 
@@ -366,6 +363,13 @@ def refusing_repeated_keys(loader: type[yaml.SafeLoader]) -> type[yaml.SafeLoade
     return Loader
 
 
+# libyaml's parser where PyYAML has it (its wheels do): a build parses about 70 KB of YAML, twice
+# (parse_yaml, key_lines), which took PyYAML's Python parser half a second and takes libyaml's 15 ms.
+# Both build the same data with the same safe constructor. PyYAML's own parser reads what libyaml
+# finds wrong (its messages, and their lines, are the ones users see), and what the two would judge
+# differently: a text with a tab (PyYAML refuses one inside a plain value, libyaml takes it) or a
+# character PyYAML refuses to read at all. (libyaml still takes a few texts PyYAML refuses, valid
+# YAML all: a "? " inside a flow value, as in [a? , b], is part of the value, not a key.)
 FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FAST_DATA_LOADER = refusing_repeated_keys(FAST_LOADER)
 DATA_LOADER = refusing_repeated_keys(yaml.SafeLoader)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pilotsite.errors import BuildError, Problem
-from pilotsite.inputs.reading import MAX_FILE_BYTES, read_utf8
+from pilotsite.inputs.reading import CONTROL_CHARACTER, MAX_FILE_BYTES, read_utf8
 from pilotsite.inputs.schemas import SLUG, SLUG_EXPECTED
 
 if TYPE_CHECKING:
@@ -186,8 +186,6 @@ def validate_rows(
 BOOKKEEPING = ("line", "has_problem")  # the columns read_table adds to a frame
 
 
-# Characters no text shows and XML refuses (the feeds would fail on them); tab and line ends are text.
-CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 csv.field_size_limit(MAX_FILE_BYTES)  # a cell may be as long as a file may be (the default is 128 KB)
 
 

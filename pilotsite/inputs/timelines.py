@@ -52,7 +52,7 @@ def check_quotes(
                     label, f"unknown document '{doc_id}' (known: {known})", line=int(row["line"]), column="document_id"
                 )
             )
-        elif not any(row["quote"] in block.text for block in documents[doc_id].blocks):
+        elif not documents[doc_id].has_passage(row["quote"]):
             doc = documents[doc_id]
             found = (
                 f"quote crosses a line break of {doc.text_path}: within a paragraph, write the break as a space "

@@ -623,7 +623,7 @@ def quote_is_placed(model: SiteModel, doc_id: str, quote: str) -> bool:
     """Whether the document's current text has the quote within one paragraph, where highlight
     anchors it."""
     doc = model.documents.get(doc_id)
-    return doc is not None and any(quote in block.text for block in doc.blocks)
+    return doc is not None and doc.has_passage(quote)
 
 
 def quotes_in_history(model: SiteModel) -> list[tuple[str, str, str]]:
