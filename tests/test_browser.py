@@ -336,6 +336,28 @@ def test_chinese_search_finds_word_inside_longer_words(driver, server, base_url,
     assert any("/corpus/cn-regulations/texts/" in href for href in urls(results))
 
 
+def test_chinese_search_page_reads_a_query_as_the_index_was_segmented(driver, server, base_url, built_site):
+    """A query typed without spaces finds on the Chinese search page what it finds on the English
+    one. Pagefind segmented the pages with its dictionary (宅基地 | 试点); in a page whose <html lang>
+    is Chinese it would split the query with the browser's segmenter first (宅 | 基地 | 试 | 点),
+    whose words the index does not have, and find none of the site's own pages."""
+    query = "宅基地试点"
+    titled = [
+        p.parent.name
+        for p in (built_site / "zh/figures").glob("*/index.html")
+        if query in re.search(r"<h1[^>]*>(.*?)</h1>", p.read_text(encoding="utf-8"), re.S).group(1)
+    ]
+    assert titled, "no Chinese figure title says " + query
+    chinese = urls(search(driver, server, base_url, query, start="zh/index.html"))
+    english = urls(search(driver, server, base_url, query))
+    # the figures whose title says it rank first
+    assert sorted(chinese[: len(titled)]) == sorted(base_url + f"zh/figures/{name}/index.html" for name in titled)
+    # the corpus bundles, shared by both editions, find the same texts and evidence on both pages
+    assert sorted(h.replace(base_url + "zh/", base_url) for h in chinese if "/corpus/" in h) == sorted(
+        h for h in english if "/corpus/" in h
+    )
+
+
 def test_english_search(driver, server, base_url):
     results = search(driver, server, base_url, "participatory budgeting")
     assert results and "wenling-participatory-budgeting" in results[0][1]

@@ -19,21 +19,33 @@
   // The build writes the title's words, Chinese segmented, into the meta field title_words
   // (pilotsite/pages/site.py search_words): rank by that field, strongly, and not by the title.
   var ranking = { metaWeights: { title: 0, title_words: 20 } };
-  var ui = new PagefindUI({ element: "#search", baseUrl: siteRoot, showSubResults: true, showImages: false, resetStyles: false, ranking: ranking,
-                            // language "en": a query is matched as typed against the words the index has (Pagefind
-                            // segmented them with its dictionary). In a page of another language Pagefind would split
-                            // a Chinese query first with the browser's segmenter, whose words are not the index's
-                            // (宅基地 then found 1 of the corpus's 4 texts that say it).
-                            mergeIndex: corpus.map(function (bundle) { return { bundlePath: bundle, baseUrl: editionRoot, language: "en", indexWeight: 0.4, ranking: ranking }; }),
-                            // title_words is for ranking only: the UI would show it as a tag under the result.
-                            processResult: function (result) { delete result.meta.title_words; return result; } });
-  // Pagefind's input is labelled only by its placeholder: give it an accessible name.
-  var input = document.querySelector("#search input");
-  if (input && !input.getAttribute("aria-label")) input.setAttribute("aria-label", search.getAttribute("data-label"));
-  var query = new URLSearchParams(window.location.search).get("q");
-  if (query) {
-    ui.triggerSearch(query);
-    var header = document.getElementById("site-search-q");
-    if (header) header.value = query;
+  // Every bundle is searched as language "en": a query is matched as typed against the words the
+  // index has (Pagefind segmented them with its dictionary: 宅基地 | 试点). As a bundle of another
+  // language Pagefind would split a Chinese query first with the browser's segmenter, whose words
+  // are not the index's (宅 | 基地 | 试 | 点: 宅基地试点 found none of the site's pages, and 宅基地
+  // 1 of the corpus's 4 texts that say it). The merged bundles take a language; the site's own,
+  // the primary one, takes the language of <html> when Pagefind's module starts, so it is started
+  // here, before the UI imports the same module, with <html lang> "en" for that one moment.
+  var script = document.querySelector('script[src$="pagefind-ui.js"]');
+  var bundlePath = new URL(".", script.src).pathname;
+  function start() {
+    var ui = new PagefindUI({ element: "#search", bundlePath: bundlePath, baseUrl: siteRoot, showSubResults: true, showImages: false, resetStyles: false, ranking: ranking,
+                              mergeIndex: corpus.map(function (bundle) { return { bundlePath: bundle, baseUrl: editionRoot, language: "en", indexWeight: 0.4, ranking: ranking }; }),
+                              // title_words is for ranking only: the UI would show it as a tag under the result.
+                              processResult: function (result) { delete result.meta.title_words; return result; } });
+    // Pagefind's input is labelled only by its placeholder: give it an accessible name.
+    var input = document.querySelector("#search input");
+    if (input && !input.getAttribute("aria-label")) input.setAttribute("aria-label", search.getAttribute("data-label"));
+    var query = new URLSearchParams(window.location.search).get("q");
+    if (query) {
+      ui.triggerSearch(query);
+      var header = document.getElementById("site-search-q");
+      if (header) header.value = query;
+    }
   }
+  import(bundlePath + "pagefind.js").then(function (pagefind) {
+    var html = document.documentElement, language = html.getAttribute("lang");
+    html.setAttribute("lang", "en");
+    try { pagefind.init(); } finally { html.setAttribute("lang", language); }  // reads <html lang> synchronously
+  }).catch(function () {}).then(start);  // if the module fails to load, the UI says so itself
 })();
