@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+import yaml
 
 from conftest import ROOT, need_chromium, start_chromium
 
@@ -231,11 +232,43 @@ document.fonts.ready.then(() => {
         host.shutdown()
 
 
+@pytest.mark.parametrize("edition", ["", "zh/"])
+def test_the_compare_form_opens_the_two_versions_chosen_or_says_why_not(driver, server, base_url, built_site, edition):
+    """A figure page's "Compare any two versions" form leads to the comparison of the pair chosen,
+    in either order; one version chosen twice stays on the page and says why, in its language."""
+    catalogue = yaml.safe_load((ROOT / f"data/i18n/{edition.rstrip('/') or 'en'}.yaml").read_text(encoding="utf-8"))
+    page = next(
+        p
+        for p in sorted((built_site / edition / "figures").glob("*/index.html"))
+        if "data-compare" in p.read_text(encoding="utf-8")
+    )
+    url = base_url + page.relative_to(built_site).as_posix()
+    visit(driver, server, url)
+    versions = [o.get_attribute("value") for o in Select(driver.find_element(By.NAME, "old")).options]
+    assert len(versions) >= 2, versions
+    older, newer = sorted(versions, key=int)[:2]
+    Select(driver.find_element(By.NAME, "old")).select_by_value(newer)  # the pair given in reverse
+    Select(driver.find_element(By.NAME, "new")).select_by_value(older)
+    driver.find_element(By.CSS_SELECTOR, "form[data-compare] button").click()
+    wait_for(driver, lambda d: "/compare/" in d.current_url)
+    settle(driver)
+    heading = driver.find_element(By.TAG_NAME, "h1").text
+    intro = driver.find_element(By.CSS_SELECTOR, "main").text
+    assert re.search(rf"\b{older}\b", intro) and re.search(rf"\b{newer}\b", intro), (heading, intro[:300])
+    visit(driver, server, url)
+    Select(driver.find_element(By.NAME, "old")).select_by_value(older)
+    Select(driver.find_element(By.NAME, "new")).select_by_value(older)
+    driver.find_element(By.CSS_SELECTOR, "form[data-compare] button").click()
+    status = driver.find_element(By.CSS_SELECTOR, "form[data-compare] [role=status]")
+    wait_for(driver, lambda d: status.text)
+    assert status.text == catalogue["figure.compare_same"]
+    assert driver.current_url == url
+
+
 def test_reader_switches_between_the_editions(driver, server, base_url):
     """The switch in the header leads to the same page in the other edition and back; the Chinese
     page's navigation, breadcrumbs and headings are the Chinese catalogue's, and its links stay in
     the Chinese edition."""
-    import yaml
 
     zh = yaml.safe_load((ROOT / "data/i18n/zh.yaml").read_text(encoding="utf-8"))
     visit(driver, server, base_url + FIGURE)
