@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 import pytest
 import yaml
 
-from conftest import ROOT, need_chromium, start_chromium
+from conftest import ROOT, copy_built, need_chromium, run_build, start_chromium
 
 need_chromium()
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -497,6 +497,41 @@ import(new URL('../pagefind/pagefind.js', location.href).href).then(async pagefi
     assert not [u for u in every if "/v/" in u or u.endswith("/search/index.html")]  # old versions, search page
     # Navigation and footer are not indexed: no excerpt quotes them.
     assert not [r for r in found["all"] if "Skip to content" in r["content"] or "built with" in r["content"]]
+
+
+def test_markup_in_a_corpus_value_shows_as_text_in_the_search_filters(driver, built_project, tmp_path):
+    """Pagefind's UI writes filter names and values into the search page as HTML. A corpus's
+    metadata value that is markup (a region `<img onerror=…>`) is shown as written there, in both
+    editions, and never runs."""
+    import csv
+
+    hostile = "<img src=x onerror=window.__injected=1>"
+    project = copy_built(built_project, tmp_path / "project")
+    metadata = project / "data/corpora/cn-regulations-sample/metadata.csv"
+    with open(metadata, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    local = next(r for r in rows if r["level"] == "local")
+    local["region"] = hostile
+    with open(metadata, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    run_build(project, traced=False)
+    host = LoggingServer(project / "_site")
+    threading.Thread(target=host.serve_forever, daemon=True).start()
+    try:
+        for edition in ("", "zh/"):
+            driver.get(f"http://127.0.0.1:{host.server_address[1]}/{edition}search/index.html?q={local['id']}")
+            wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".pagefind-ui__filter-label"))
+            labels = driver.execute_script(
+                "return Array.from(document.querySelectorAll('.pagefind-ui__filter-label'), e => e.textContent)"
+            )
+            assert any(label.startswith(hostile + " (") for label in labels), " | ".join(labels)
+            assert driver.execute_script("return document.querySelectorAll('#search img').length") == 0
+            assert driver.execute_script("return window.__injected") is None
+            assert not any(path.startswith(f"/{edition}search/x") for path, _ in host.requests), host.requests
+    finally:
+        host.shutdown()
 
 
 def test_figure_alt_text_and_data_table_are_indexed(driver, server, base_url, built_site):

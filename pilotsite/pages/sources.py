@@ -177,12 +177,24 @@ def template_environment(
             "md": markdown_text,
             "yamlstr": yaml_string,
             "tojson_attr": lambda v: Markup(json.dumps(v)),
+            "pagefind_label": pagefind_label,
             "sentence_paragraphs": sentence_paragraphs,
             # the CSL item as one line of JSON (valid YAML) for Quarto's citation front matter
             "csl_item": lambda text: Markup(json.dumps(json.loads(text)[0], ensure_ascii=False)),
         }
     )
     return env
+
+
+def pagefind_label(text: str) -> Markup:
+    """A filter's name or value as a data-pagefind-filter attribute holds it: escaped three times.
+    Pagefind (1.5.2) decodes the entities of a filter attribute twice (`&amp;amp;lt;` is indexed
+    as `&lt;`, `&amp;lt;` already as `<`) and its UI writes filter names and values into the
+    search page as HTML, which decodes them a third time: a corpus's metadata value
+    `<img onerror=…>` had run as markup on the search page. tests/test_browser.py checks it."""
+    for _ in range(3):
+        text = str(escape(text))
+    return Markup(text)
 
 
 def templates_digest(site_dir: Path) -> str:
