@@ -311,6 +311,33 @@ def test_chinese_edition_search_finds_its_own_pages(driver, server, base_url):
     assert all(href.startswith(base_url + "zh/") for href in found), found
 
 
+@pytest.mark.parametrize("edition", ["", "zh/"])
+def test_search_filters_are_named_in_the_editions_language(driver, server, base_url, edition):
+    """The filters' names and the kinds of page are the edition's words (the pages give them to
+    Pagefind in English, for the corpora's bundles serve both editions); filtering still works."""
+    catalogue = yaml.safe_load((ROOT / f"data/i18n/{edition.rstrip('/') or 'en'}.yaml").read_text(encoding="utf-8"))
+    found = search(driver, server, base_url, "宅基地", start=edition + "index.html")
+    names = [e.get_attribute("textContent") for e in driver.find_elements(By.CSS_SELECTOR, ".pagefind-ui__filter-name")]
+    expected = [catalogue[f"search.filter.{n}"] for n in ("kind", "document", "analysis")]
+    expected += [catalogue["corpus.column.level"], catalogue["corpus.column.region"]]
+    assert all(any(n.lower() == e.lower() for n in names) for e in expected), (names, expected)
+    kinds = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.pagefind-ui__filter-checkbox[name=kind]'),"
+        " b => [b.value, document.querySelector('label[for=\"' + CSS.escape(b.id) + '\"]').textContent])"
+    )
+    assert {value for value, _ in kinds} >= {"document", "figure", "corpus text"}, kinds
+    for value, label in kinds:
+        assert label.startswith(catalogue["search.kind." + value.replace(" ", "_")] + " ("), (value, label)
+    # the Chinese words filter as the English ones did: only corpus texts are left
+    box = driver.find_element(By.CSS_SELECTOR, '.pagefind-ui__filter-checkbox[name=kind][value="corpus text"]')
+    driver.execute_script("arguments[0].closest('details').open = true", box)
+    box.click()
+    # read in one script: the UI replaces the result list while it filters
+    shown = "return Array.from(document.querySelectorAll('.pagefind-ui__result-title a'), a => a.href)"
+    wait_for(driver, lambda d: (hrefs := d.execute_script(shown)) and all("/corpus/" in h for h in hrefs))
+    assert len(found) > len(driver.execute_script(shown)) > 0
+
+
 def search(driver, server, base_url: str, query: str, start: str = "index.html") -> list[tuple[str, str]]:
     """Search through the header's search box (of the page start) and Pagefind's UI; (title, URL)
     of each result. The UI's message says how many there are, in the page's language."""

@@ -52,6 +52,8 @@ FIGURE_KINDS = ("policy-tools", "keywords", "timeline", "corpus")  # in index or
 # Chinese edition under zh/, at the same path below it.
 EDITIONS = {"en": "", "zh": "zh/"}
 DEFAULT_LAYOUT = "page.html.j2"
+# The kinds of page search indexes, each a Pagefind filter value (the catalogues' search.kind.*).
+SEARCH_KINDS = ("document", "figure", "timeline", "methods", "evidence", "corpus text")
 
 
 def kind_label(interface: Interface, kind: str) -> str:
@@ -284,8 +286,9 @@ class Page:
     layout: str = (
         DEFAULT_LAYOUT  # the layout around its body (site/layouts/): embedded views have one without the site's chrome
     )
-    # Pages with a search kind are indexed by Pagefind (pilotsite/publishing/search.py); the rest are not.
-    # search_filters become Pagefind filters next to the kind: (name, value) pairs.
+    # Pages with a search kind (one of SEARCH_KINDS) are indexed by Pagefind
+    # (pilotsite/publishing/search.py); the rest are not. search_filters become Pagefind filters
+    # next to the kind: (name, value) pairs.
     search_kind: str = ""
     search_filters: tuple[tuple[str, str], ...] = ()
     # The title's words, space-separated, Chinese segmented by jieba: Pagefind's own title field
@@ -295,6 +298,10 @@ class Page:
     # model (a corpus text: its file's digest and metadata), the source cache is keyed by this.
     key_hint: str = ""
     language: str = "en"  # the edition this page belongs to (EDITIONS); lang is its content's language
+
+    def __post_init__(self) -> None:
+        if self.search_kind and self.search_kind not in SEARCH_KINDS:
+            raise ValueError(f"{self.path}: search kind {self.search_kind!r} is not one of SEARCH_KINDS")
 
     @property
     def root(self) -> str:
@@ -360,6 +367,11 @@ class Page:
 class SearchContext:
     bundle: str  # relative URL of the folder Pagefind writes (pagefind-ui.js, pagefind-ui.css)
     corpus_bundles: tuple[str, ...] = ()  # relative URLs of the corpora's bundles, merged into results
+    # The filters' names and the kinds of page as the edition says them, keyed as the pages name
+    # them to Pagefind (in English, since the corpora's bundles are shared by both editions); the
+    # search page shows these words instead (site/assets/search.js).
+    filter_names: tuple[tuple[str, str], ...] = ()
+    kind_names: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

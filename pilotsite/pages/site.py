@@ -29,6 +29,7 @@ from pilotsite.pages.model import (
     HEADLINE_KINDS,
     INPUTS_SHOWN,
     REBUILD_COMMAND,
+    SEARCH_KINDS,
     ChangesContext,
     DocumentContext,
     DocumentsIndexContext,
@@ -540,6 +541,8 @@ def build_pages(model: SiteModel) -> list[Page]:
                 tuple(
                     f"{root}{model.up}{folder}/" for bundles in model.search_bundles.values() for folder, _ in bundles
                 ),
+                search_filter_names(model),
+                tuple((kind, t(f"search.kind.{kind.replace(' ', '_')}")) for kind in SEARCH_KINDS),
             ),
             scripts=(f"{root}pagefind/pagefind-ui.js", f"{root}{model.up}assets/search.js"),
         )
@@ -568,6 +571,21 @@ def edition_list_pages(model: SiteModel) -> Iterator[Page]:
 
 
 HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def search_filter_names(model: SiteModel) -> tuple[tuple[str, str], ...]:
+    """Each search filter's name as pages give it to Pagefind, and as the edition says it: the
+    kind of page, the document, the analysis, and each corpus's grouping columns (named as the
+    corpus pages name them)."""
+    from pilotsite.pages.corpus_pages import column_name
+
+    t = model.interface.text
+    names = {name: t(f"search.filter.{name}") for name in ("kind", "document", "analysis")}
+    for corpus in model.catalog.corpora.values() if model.catalog is not None else ():
+        for grouping in corpus.groupings:
+            shown = column_name(model.interface, grouping.column)
+            names.setdefault(grouping.column.replace("_", " "), shown[:1].upper() + shown[1:])
+    return tuple(names.items())
 
 
 def with_search_titles(model: SiteModel, pages: list[Page]) -> list[Page]:

@@ -43,6 +43,30 @@
       if (header) header.value = query;
     }
   }
+  // The pages name their filters and kinds to Pagefind in English (the corpora's bundles serve
+  // both editions) and its UI shows those names: show the edition's words for them instead. The
+  // UI writes a filter's name once, into its summary and legend, and a value into its label,
+  // before the count; an input keeps the name and value the index has.
+  var filterNames = Object.fromEntries(JSON.parse(search.getAttribute("data-filter-names") || "[]"));
+  var kindNames = Object.fromEntries(JSON.parse(search.getAttribute("data-kind-names") || "[]"));
+  function relabel() {
+    search.querySelectorAll(".pagefind-ui__filter-block").forEach(function (block) {
+      var input = block.querySelector("input.pagefind-ui__filter-checkbox");
+      var shown = input && filterNames[input.name];
+      if (!shown) return;
+      block.querySelectorAll(".pagefind-ui__filter-name, .pagefind-ui__filter-group-label").forEach(function (label) {
+        if (label.textContent !== shown) label.textContent = shown;
+      });
+      if (input.name !== "kind") return;
+      block.querySelectorAll("input.pagefind-ui__filter-checkbox").forEach(function (box) {
+        var label = block.querySelector('label[for="' + CSS.escape(box.id) + '"]');
+        var text = label && label.firstChild;
+        var word = kindNames[box.value];
+        if (word && text && text.nodeType === Node.TEXT_NODE && text.data !== word) text.data = word;
+      });
+    });
+  }
+  new MutationObserver(relabel).observe(search, { childList: true, subtree: true, characterData: true });
   import(bundlePath + "pagefind.js").then(function (pagefind) {
     var html = document.documentElement, language = html.getAttribute("lang");
     html.setAttribute("lang", "en");
