@@ -55,15 +55,35 @@ def test_texts_in_common_encodings_are_read(encoding):
     assert decode_text(text.encode(encoding), "x.md") == text
 
 
-def test_bad_byte_in_utf8_file_names_the_offset():
-    data = "第一条 试点。".encode() + b"\xff" + "第二条".encode()
-    with pytest.raises(BuildError, match=r"x.md: invalid UTF-8 at byte offset 19 \(byte 0xff\)"):
+def test_bad_byte_in_utf8_file_names_the_line_and_offset():
+    data = "第一条 试点。\n".encode() + b"\xff" + "第二条".encode()
+    with pytest.raises(BuildError, match=r"x.md: invalid UTF-8 byte 0xff on line 2 \(byte offset 20\)"):
         decode_text(data, "x.md")
 
 
-def test_undecodable_file_names_the_offset():
-    with pytest.raises(BuildError, match=r"neither UTF-8 nor GB18030: undecodable byte 0xff at byte offset 3"):
+def test_undecodable_file_names_the_line_and_offset():
+    with pytest.raises(
+        BuildError, match=r"neither UTF-8 nor GB18030: undecodable byte 0xff on line 1 \(byte offset 3\)"
+    ):
         decode_text(b"abc\xff\xfe", "x.md")
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk"])
+def test_gbk_text_that_starts_as_valid_utf8_is_read_as_gbk(encoding):
+    # 农 is C5 A9 and 某 C4 B3 in GBK: valid UTF-8 (ũ, ĳ) before the first byte that is not
+    text = "# 农村宅基地制度改革试点办法\n某省人民政府关于推进试点工作的通知。\n"
+    data = text.encode(encoding)
+    assert data.decode("utf-8", errors="replace").startswith("# ũ")
+    assert decode_text(data, "x.md") == text
+
+
+def test_every_text_of_the_sample_corpus_reads_back_from_gb18030():
+    corpus = Path(__file__).resolve().parents[1] / "data/corpora/cn-regulations-sample/texts"
+    texts = sorted(corpus.rglob("*.md"))
+    assert len(texts) > 100
+    for path in texts:
+        text = path.read_text(encoding="utf-8")
+        assert decode_text(text.encode("gb18030"), path.name) == text, path
 
 
 def test_sentences_split_on_chinese_punctuation_and_lines():

@@ -9,7 +9,7 @@ from `date` where metadata.csv has no `year` column.
 Texts are not held in memory: a CorpusText carries its metadata and the SHA-256 of its file,
 which is what every per-text cache is keyed by, and read_text() reads it when needed. Texts may
 be UTF-8, UTF-8 with a BOM, or GB18030/GBK (common in government files); bytes that decode as
-neither give an error naming the file and the byte offset. A text is decoded at load time only
+neither give an error naming the file, the line and the byte offset. A text is decoded at load time only
 when its bytes are new: the files that decoded cleanly before are remembered by digest.
 """
 
@@ -55,7 +55,7 @@ DEFAULT_GROUPINGS: tuple[tuple[str, str, str, tuple[str, ...], Pairs], ...] = (
 DEFAULT_COMPARISON = ("level", ("central", "local"))
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
 MARKUP = re.compile(r"<!--.*?-->|^#+\s*", re.S | re.M)  # Markdown headings and comments in the files
-DECODING_FORMAT = "decode-v2"  # change when decode_text() or check_text() changes: the texts are checked again
+DECODING_FORMAT = "decode-v3"  # change when decode_text() or check_text() changes: the texts are checked again
 
 
 @dataclass(frozen=True)
@@ -196,36 +196,34 @@ def split_sentences(text: str) -> list[str]:
 
 
 def decode_text(data: bytes, label: str) -> str:
-    """UTF-8 (BOM optional), else GB18030 for a file with no valid UTF-8 multi-byte text before
-    the first bad byte; otherwise an error naming the byte offset."""
+    """UTF-8 (BOM optional), else GB18030. A file that is not valid UTF-8 is read as GB18030
+    unless most of its non-ASCII characters are valid UTF-8: then it is a damaged UTF-8 file,
+    reported at its first bad byte. (GBK text is valid UTF-8 only by chance, one character in
+    seven or so: 农 is C5 A9, which UTF-8 reads as ũ. So a rule that looked only at the bytes
+    before the first error took many GBK files for damaged UTF-8.)"""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as utf8_error:
-        prefix = data[: utf8_error.start]
-        if any(b >= 0x80 for b in prefix):  # UTF-8 Chinese before the bad byte: a damaged UTF-8 file
+        lenient = data.decode("utf-8", errors="replace")
+        invalid = lenient.count("\ufffd")
+        if sum(1 for c in lenient if c > "\x7f") - invalid > invalid:
             raise BuildError(
-                [
-                    Problem(
-                        label,
-                        f"invalid UTF-8 at byte offset {utf8_error.start} "
-                        f"(byte 0x{data[utf8_error.start]:02x}); the rest of the file is UTF-8",
-                    )
-                ]
+                [Problem(label, f"invalid UTF-8 {byte_at(data, utf8_error.start)}; the rest of the file is UTF-8")]
             ) from None
         try:
             return data.decode("gb18030")
         except UnicodeDecodeError as gb_error:
             raise BuildError(
-                [
-                    Problem(
-                        label,
-                        f"neither UTF-8 nor GB18030: undecodable byte 0x{data[gb_error.start]:02x} "
-                        f"at byte offset {gb_error.start}",
-                    )
-                ]
+                [Problem(label, f"neither UTF-8 nor GB18030: undecodable {byte_at(data, gb_error.start)}")]
             ) from None
+
+
+def byte_at(data: bytes, offset: int) -> str:
+    """Where a bad byte is, for a reader with an editor: its line, and its offset in the file."""
+    line = data.count(b"\n", 0, offset) + 1
+    return f"byte 0x{data[offset]:02x} on line {line} (byte offset {offset})"
 
 
 class CheckedTexts:
