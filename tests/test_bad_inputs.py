@@ -278,6 +278,16 @@ CASES = [
         ("data/site.yaml", "line 7", "field 'date'", "found '2026-02-30', expected a real date"),
     ),
     Case(
+        "a day the calendar does not have, unquoted",  # PyYAML's own date reading had ended in a traceback
+        lambda r: edit(r, "data/site.yaml", 'date: "2026-11-22"', "date: 2026-02-30"),
+        ("data/site.yaml", "line 7", "field 'date'", "found '2026-02-30', expected a real date"),
+    ),
+    Case(
+        "a document dated a day that does not exist, unquoted",
+        lambda r: edit(r, f"{DOC}/document.yaml", "date: null", "date: 2020-06-31"),
+        (f"{DOC}/document.yaml", "line 13", "field 'date'", "found '2020-06-31', expected a real date"),
+    ),
+    Case(
         "a document dated a day that does not exist",
         lambda r: edit(r, f"{DOC}/document.yaml", "date: null", 'date: "2020-02-30"'),
         (f"{DOC}/document.yaml", "line 13", "field 'date'", "found '2020-02-30', expected a real date"),

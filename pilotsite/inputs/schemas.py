@@ -345,9 +345,20 @@ class RepeatedKey(Exception):
         self.key, self.first, self.line = key, first, line
 
 
+class ImpossibleDate(Exception):
+    """An unquoted date the calendar lacks (2026-02-30): PyYAML's own reading of it fails with a
+    bare ValueError."""
+
+    def __init__(self, value: str, line: int):
+        super().__init__(value)
+        self.value, self.line = value, line
+        self.field = ""  # the key it is the value of, where it is one
+
+
 def refusing_repeated_keys(loader: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
-    """loader, raising RepeatedKey for a mapping that names a key twice (not a YAMLError, so that
-    the fast path does not fall back on it)."""
+    """loader, raising RepeatedKey for a mapping that names a key twice and ImpossibleDate for a
+    date that does not exist (neither a YAMLError, so that the fast path does not fall back on
+    them)."""
 
     class Loader(loader):  # type: ignore[valid-type,misc]  # a class chosen at run time: C or Python
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
@@ -358,8 +369,20 @@ def refusing_repeated_keys(loader: type[yaml.SafeLoader]) -> type[yaml.SafeLoade
                     if (key.tag, key.value) in first:
                         raise RepeatedKey(key.value, first[(key.tag, key.value)], line)
                     first[(key.tag, key.value)] = line
-            return super().construct_mapping(node, deep)  # type: ignore[no-any-return]  # PyYAML is untyped
+            try:
+                return super().construct_mapping(node, deep)  # type: ignore[no-any-return]  # PyYAML is untyped
+            except ImpossibleDate as exc:
+                keys = [k.value for k, v in node.value if v.start_mark.line + 1 == exc.line and v.value == exc.value]
+                exc.field = exc.field or (keys[0] if keys and isinstance(keys[0], str) else "")
+                raise
 
+        def construct_real_timestamp(self, node: yaml.ScalarNode) -> object:
+            try:
+                return self.construct_yaml_timestamp(node)
+            except ValueError:
+                raise ImpossibleDate(node.value, node.start_mark.line + 1) from None
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_real_timestamp)
     return Loader
 
 
@@ -387,6 +410,17 @@ def parse_yaml(text: str, label: str) -> object:
     except RepeatedKey as exc:
         raise BuildError(
             [Problem(label, f"key '{exc.key}' is given twice (first on line {exc.first}); keep one", line=exc.line)]
+        ) from None
+    except ImpossibleDate as exc:
+        raise BuildError(
+            [
+                Problem(
+                    label,
+                    (f"field '{exc.field}': " if exc.field else "")
+                    + f"found '{exc.value}', expected a real date (that day does not exist)",
+                    line=exc.line,
+                )
+            ]
         ) from None
 
 
