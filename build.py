@@ -20,6 +20,7 @@ import shutil
 import signal
 import sys
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -244,9 +245,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--site-url", default=None, help="absolute base URL used in citations (overrides data/site.yaml)"
     )
     parser.add_argument("--check", action="store_true", help="verify --out against the inputs instead of publishing")
-    parser.add_argument("--port", type=int, default=8000, help="with 'serve': the port (default 8000)")
     parser.add_argument(
-        "--jobs", type=int, default=0, help="processes that draw figures and segment corpus texts (default: all cores)"
+        "--port", type=bounded(0, 65535), default=8000, help="with 'serve': the port (default 8000; 0 picks a free one)"
+    )
+    parser.add_argument(
+        "--jobs",
+        type=bounded(0, None),
+        default=0,
+        help="processes that draw figures and segment corpus texts (default, or 0: all cores)",
     )
     parser.add_argument("--scheduler", default="", help="segment on a Dask cluster instead, e.g. tcp://127.0.0.1:8786")
     parser.add_argument(
@@ -274,7 +280,29 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.command == "figure" and not args.figure_id:
         parser.error("figure needs a figure id, e.g. python build.py figure return-migrant-tool-types")
+    if args.command == "serve":
+        from pilotsite.preview import port_problem
+
+        problem = port_problem(args.port)
+        if problem:  # before the build, which would otherwise run for nothing
+            parser.error(f"--port {args.port}: {problem}")
     return args
+
+
+def bounded(low: int, high: int | None) -> Callable[[str], int]:
+    """An argparse type: a whole number from low to high (None: no upper bound)."""
+
+    def whole_number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+        if value < low or (high is not None and value > high):
+            span = f"from {low} to {high}" if high is not None else f"{low} or more"
+            raise argparse.ArgumentTypeError(f"expected a whole number {span}, found {value}")
+        return value
+
+    return whole_number
 
 
 def stop(signum: int, frame: object) -> None:

@@ -9,9 +9,11 @@ HTML response as it is served, so the published files never contain it.
 
 from __future__ import annotations
 
+import errno
 import functools
 import http.server
 import json
+import socket
 import subprocess
 import sys
 import threading
@@ -283,6 +285,21 @@ def watch(
         else:
             status.failed(error)
             say("Build failed; still serving the last good site.")
+
+
+def port_problem(port: int) -> str:
+    """Why `serve` could not listen on the port (as its server binds it), or "" if it can."""
+    if port == 0:
+        return ""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as http.server does
+            probe.bind(("127.0.0.1", port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            return "another program is using this port; choose another (0 picks a free one)"
+        return f"cannot listen on this port ({exc.strerror or exc})"
+    return ""
 
 
 def serve(root: Path, out: Path, port: int, build_args: list[str], say: Callable[[str], None]) -> None:

@@ -92,6 +92,26 @@ def test_a_site_url_with_a_query_or_fragment_is_refused_on_the_command_line(proj
         ), result.stderr
 
 
+def test_a_port_or_job_count_out_of_range_or_a_busy_port_is_a_command_line_error(project_copy):
+    """Refused before anything is built, with one line and exit 2: a busy port had ended `serve`
+    in a traceback after the build, and --jobs -1 made no font slices and failed as a vanished
+    file (exit 3)."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        for args, said in (
+            (["serve", "--port", str(busy)], f"--port {busy}: another program is using this port"),
+            (["serve", "--port", "99999"], "argument --port: expected a whole number from 0 to 65535, found 99999"),
+            (["--jobs", "-1"], "argument --jobs: expected a whole number 0 or more, found -1"),
+            (["--jobs", "two"], "argument --jobs: expected a whole number, found 'two'"),
+        ):
+            result = run_build(project_copy, *args, check=False, timeout=60)
+            assert result.returncode == 2 and said in result.stderr, (args, result.stderr)
+            assert "Traceback" not in result.stderr
+    assert not (project_copy / "_site").exists() and not (project_copy / ".build").exists()
+
+
 @pytest.mark.untraced
 def test_serve_builds_and_serves_on_localhost(built_project, tmp_path):
     port = free_port()
