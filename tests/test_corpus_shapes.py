@@ -159,6 +159,23 @@ def test_a_grouping_column_the_metadata_lacks_is_named_with_its_line(project_cop
         load_corpora(open_project(project_copy))
 
 
+def test_a_grouping_that_keeps_texts_by_a_value_no_text_has_is_named_with_its_line(project_copy):
+    """A typo in `where` (level: locl) had grouped no text, and the page then said the column had
+    no values at all."""
+    config = project_copy / "data/corpora.yaml"
+    config.write_text(
+        "corpora:\n  - id: cn-regulations\n    path: data/corpora/cn-regulations-sample\n"
+        "    groupings:\n      - {column: level}\n      - {column: province, where: {level: locl}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        BuildError,
+        match=r"corpora.yaml, line 6: corpus 'cn-regulations': grouping 'province' keeps the texts whose level is "
+        r"'locl', and no text has that value \(the texts' level: central, local\)",
+    ):
+        load_corpora(open_project(project_copy))
+
+
 def small_corpus(root: Path, header: list[str], rows: list[dict], config: str = "") -> Path:
     """A corpus `small` of real texts, the only one data/corpora.yaml names (config: more of its
     entry); its metadata.csv."""

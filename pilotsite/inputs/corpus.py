@@ -303,6 +303,20 @@ def resolve_groupings(
                     )
                 )
                 continue
+            unmatched = [(c, v) for c, v in where if not any(t.value(c) == v for t in texts)]
+            if unmatched:
+                column, value = unmatched[0]
+                present = sorted({t.value(column) for t in texts} - {""})
+                problems.append(
+                    Problem(
+                        CONFIG,
+                        f"corpus '{entry.id}': grouping '{g.id or g.column}' keeps the texts whose {column} is "
+                        f"'{value}', and no text has that value (the texts' {column}: {', '.join(present[:20])}"
+                        f"{', …' if len(present) > 20 else ''})",
+                        line=lines.get(("corpora", position, "groupings", index)),
+                    )
+                )
+                continue
             grouping_id = g.id or g.column.replace("_", "-")
             declared.append(
                 (
