@@ -9,6 +9,7 @@ what it wrote with the site's figure.svg, figure.png and data.csv byte for byte.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -22,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import discard, locked_pins
+from conftest import copy_built, discard, locked_pins, run_build
 from pilotsite.inputs.corpus import Corpus
 from pilotsite.pages import bundle as bundle_module
 from pilotsite.pages.bundle import LOCK, ZIP_DATE, SourceFile, data_files, file_digest, zipped
@@ -288,6 +289,36 @@ def test_one_bundle_of_each_kind_reproduces_its_version_byte_for_byte(
         for name in REPRODUCED:
             assert (folder / "reproduced" / name).read_bytes() == (site_folder / name).read_bytes(), (kind, name)
             assert f"{name}: identical" in run.stdout
+
+
+def test_a_recorded_doi_leaves_other_bundles_as_they_were_and_its_own_reproduces(
+    built_project, bundle_python, tmp_path
+):
+    """Recording a DOI, as the README says, once the version is deposited: the bundle of that
+    version names it in its citation files and still reproduces on its own; no other bundle
+    changes. Every bundle had carried data/dois.yaml, whose check needs the ledger and idutils,
+    neither of which a bundle has: reproduce.py failed in all of them."""
+    project = copy_built(built_project, tmp_path / "project")
+    before = {f: sha256(p) for f, p in bundles(project / "_site").items()}
+    figure = "return-migrant-tool-types"
+    version = json.loads((project / "history/ledger.json").read_text(encoding="utf-8"))["figures"][figure][-1][
+        "version"
+    ]
+    (project / "data/dois.yaml").write_text(
+        f'dois:\n  {figure}:\n    "{version}": 10.5281/zenodo.1111111\n', encoding="utf-8"
+    )
+    run_build(project, traced=False)
+    after = bundles(project / "_site")
+    assert {f for f, p in after.items() if sha256(p) != before[f]} == {figure}
+    folder = unpacked(after[figure], tmp_path / "with-doi")
+    assert not (folder / "data/dois.yaml").exists()
+    assert "10.5281/zenodo.1111111" in (folder / "citation/cite.bib").read_text(encoding="utf-8")
+    run = reproduce(bundle_python, folder, tmp_path)
+    assert run.returncode == 0, (run.stdout, run.stderr[-3000:])
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def unpacked(bundle: Path, into: Path) -> Path:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 import yaml
 
 from pilotsite.inputs.corpus import CORPORA_HOME  # where corpora live; a studied one is added from the inputs
+from pilotsite.inputs.dois import DOIS
 from pilotsite.state.fingerprint import CORPORA_CONFIG, sha256_file, walk_files, write_atomic
 
 if TYPE_CHECKING:
@@ -98,11 +99,14 @@ def data_files(
 ) -> tuple[dict[str, Path], bytes | None]:
     """The project's data/ files for the bundle, and data/corpora.yaml as the bundle has it (None:
     no corpus). What every figure's loading reads (settings, interface texts, lexicon, codebook,
-    trends, DOIs) is carried whole; of the documents, their reported tables and the timeline
-    tables, only what the figure reads (documents_read, and the reported and timeline tables among
-    its inputs), so an edit to another document's data leaves the bundle as it was. corpora: id ->
-    Corpus of the project; only those among inputs are kept, each text copied from the figure's
-    declared inputs (a corpus outside the project moves under data/corpora/<id>/)."""
+    trends) is carried whole, but not data/dois.yaml: no output depends on it, the bundle's
+    citation/ files already name the version's DOI, and the bundle has no ledger to check a DOI
+    against (recording one had made every bundle's reproduce.py fail); of the documents, their
+    reported tables and the timeline tables, only what the figure reads (documents_read, and the
+    reported and timeline tables among its inputs), so an edit to another document's data leaves the
+    bundle as it was. corpora: id -> Corpus of the project; only those among inputs are kept, each
+    text copied from the figure's declared inputs (a corpus outside the project moves under
+    data/corpora/<id>/)."""
     # a corpus's folder is not walked (a corpus under data/ holds thousands of files), nor
     # data/corpora/, where a folder data/corpora.yaml no longer names may be left
     corpus_folders = {c.label.rstrip("/") for c in corpora.values()} | {CORPORA_HOME.rstrip("/")}
@@ -111,7 +115,7 @@ def data_files(
     chosen: dict[str, Path] = {}
     for relative, listed in walk_files(str(root / "data"), skip={f.removeprefix("data/") for f in corpus_folders}):
         bundled, path = f"data/{relative}", Path(listed)
-        if bundled == CORPORA_CONFIG or not path.is_file():  # a broken link is no file to carry
+        if bundled in (CORPORA_CONFIG, DOIS) or not path.is_file():  # a broken link is no file to carry
             continue
         parts = PurePosixPath(bundled).parts
         if bundled.startswith(TIMELINES) or bundled.startswith("data/reported/"):
