@@ -421,6 +421,13 @@ def test_putting_inputs_back_restores_the_earlier_version(built):
     assert f"v/{first['version']}/index.html" in current, current
     listing = (built / "_site/figures/return-migrant-tool-types/versions.js").read_text(encoding="utf-8")
     assert f'"changes": "{back}"' in listing  # where a replaced version's banner says what changed
+    # the feeds list the return first too (they had put it below the version it replaced)
+    import feedparser
+
+    for feed in ("changes/atom.xml", "figures/return-migrant-tool-types/atom.xml"):
+        ids = [e.id for e in feedparser.parse((built / "_site" / feed).read_bytes()).entries]
+        ours = [i.rsplit("#", 1)[1] for i in ids if "#return-migrant-tool-types-" in i]
+        assert ours.index(back) < ours.index(f"return-migrant-tool-types-{replaced}"), (feed, ours[:4])
 
 
 def test_a_memo_is_written_whole_or_not_at_all(tmp_path):

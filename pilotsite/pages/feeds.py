@@ -55,8 +55,9 @@ def atom_feed(
     for author in authors:
         feed.author(name=author)
     feed.updated(edition_time(max((e.edition for e in entries), default=fallback_date)))
-    # feedgen puts the last added entry first: add the oldest first
-    for entry in sorted(entries, key=lambda e: (e.edition, e.figure.label, e.number, e.restores)):
+    # feedgen puts the last added entry first: add the oldest first, in the order the ledger
+    # records them (a return to an earlier version comes after the version it replaced)
+    for entry in sorted(entries, key=lambda e: (e.edition, e.figure.label, e.position)):
         item = feed.add_entry()
         item.id(f"{site_url}/{folder}changes/index.html#{entry.anchor}")
         item.title(entry_title(entry))
