@@ -227,3 +227,39 @@ def test_a_renamed_id_cannot_be_reused(tmp_path):
     assert result.returncode == 2 and "figure id 'return-migrant-keywords' was renamed" in result.stderr
     assert "analyses/policy_tools.py" in result.stderr
     assert "[3/7]" not in result.stdout  # found with the analyses, before a figure is drawn
+
+
+CITATION_FILES = ("cite.json", "cite.bib", "cite.ris", "CITATION.cff")
+
+
+def assert_figure_pages_cite_their_version_as_its_page_does(site: Path, figures: str = "*") -> int:
+    """Each figure page's citation files are its current version page's, byte for byte, in both
+    editions; the number of figure pages compared."""
+    compared = 0
+    for edition in ("", "zh/"):
+        for page in sorted((site / edition / "figures").glob(f"{figures}/cite.json")):
+            version = json.loads(page.read_text(encoding="utf-8"))[0]["URL"].rstrip("/").rsplit("/", 1)[1]
+            for name in CITATION_FILES:
+                own = page.parent / "v" / version / name
+                assert (page.parent / name).read_bytes() == own.read_bytes(), (edition, page.parent.name, name)
+            compared += 1
+    return compared
+
+
+def test_a_figure_page_cites_its_current_version_as_the_version_page_does(built_site):
+    """The Chinese figure pages had cited their documents by their Chinese titles, the version
+    pages by the titles frozen with the version: two references for one version URL."""
+    assert assert_figure_pages_cite_their_version_as_its_page_does(built_site) > 40
+
+
+def test_a_document_edit_that_makes_no_new_version_changes_no_citation_of_it(built_project, tmp_path):
+    """A document's year corrected: its figures' outputs are the same, so no new version, and
+    the figure page goes on citing the version as the version's page does (it had cited the
+    corrected year while the version page kept the old one)."""
+    project = copy_built(built_project, tmp_path / "project")
+    document = project / "data/documents/shanxi-collaborative-contest/document.yaml"
+    document.write_text(document.read_text(encoding="utf-8").replace("year: 2026", "year: 2025"), encoding="utf-8")
+    before = (project / "history/ledger.json").read_bytes()
+    run_build(project, traced=False)
+    assert (project / "history/ledger.json").read_bytes() == before  # no version was made
+    assert assert_figure_pages_cite_their_version_as_its_page_does(project / "_site", "shanxi-*") >= 2

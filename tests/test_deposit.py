@@ -244,3 +244,12 @@ def test_a_doi_for_an_unknown_figure_or_version_is_refused(with_doi):
         )
     finally:
         dois.write_text(kept, encoding="utf-8")
+
+
+def test_a_doi_with_url_characters_is_percent_encoded_in_its_resolver_address():
+    """`#`, `?` and `%` are legal in a DOI: unencoded, the resolver was given only the DOI's start."""
+    from pilotsite.inputs.schemas import doi_url
+
+    assert doi_url(DOI) == f"https://doi.org/{DOI}"  # a plain DOI reads as written
+    assert doi_url("10.1234/abc#2?x%41") == "https://doi.org/10.1234/abc%232%3Fx%2541"
+    assert doi_url("10.1002/(SICI)1097-4571<3.0.CO;2-#") == "https://doi.org/10.1002/(SICI)1097-4571%3C3.0.CO;2-%23"

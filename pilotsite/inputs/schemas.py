@@ -113,6 +113,15 @@ RESOLVER_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/
 DOI_EXPECTED = "a DOI of the form 10.NNNN/suffix (or https://doi.org/10.NNNN/suffix), without spaces, braces or quotes"
 
 
+def doi_url(doi: str) -> str:
+    """The resolver address of a bare DOI. A DOI may hold characters that mean something in a URL
+    (`#`, `?`, `%`): percent-encoded, as the DOI Handbook asks, so the resolver is given the
+    whole DOI rather than a part of it and a fragment."""
+    from urllib.parse import quote
+
+    return "https://doi.org/" + quote(doi, safe="/:;()!$&'*+,=@")
+
+
 def bare_doi(value: str, checked_by_idutils: bool = True) -> str | None:
     """The DOI as citations write it (10.NNNN/suffix), a resolver URL or doi: prefix dropped; None
     when value is not a DOI (by DataCite's pattern, and idutils' check where it is asked for)."""

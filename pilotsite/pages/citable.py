@@ -23,9 +23,10 @@ import yaml
 
 from pilotsite.errors import BuildError, Problem
 from pilotsite.figures.outputs import PRINT_PNG
+from pilotsite.inputs.schemas import doi_url
 from pilotsite.pages.bundle import bundle_files
 from pilotsite.pages.charts import evidence_hrefs, inline_chart
-from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
+from pilotsite.pages.citation import CitedFigure, cite, dataset_json_ld, scholar_meta
 from pilotsite.pages.deposit import DATACITE_CACHE, Deposit, Related, deposit_files
 from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet
 from pilotsite.pages.feeds import FEED, figure_feed_title
@@ -146,6 +147,16 @@ def published_version(model: SiteModel, figure_id: str, entry: dict[str, Any]) -
     return Published(figure_id, entry, meta, files)
 
 
+def version_cited(model: SiteModel, item: Published) -> CitedFigure:
+    """How a published version is cited in this edition: by its own frozen record (title in the
+    edition's words where they translate it, the documents as they were cited then). The version's
+    page and, while it is current, the figure's page cite it alike: the figure page had cited the
+    documents as they are now, and in their edition's titles."""
+    title = model.version_words(item.figure_id, item.meta)["title"]
+    documents = [(d["title"], d["reference"]) for d in item.meta["documents"]]
+    return cited_figure(model, item.figure_id, item.entry, title, documents)
+
+
 def published_versions(model: SiteModel) -> list[Published]:
     return [
         published_version(model, figure_id, entry)
@@ -195,7 +206,7 @@ def version_pages(model: SiteModel) -> list[Page]:
         first = canonical(history)[entry["version"]]
         before = [e for e in distinct_versions(history) if e["number"] < first["number"]]
         documents = [(d["title"], d["reference"]) for d in meta["documents"]]
-        cited = cited_figure(model, item.figure_id, entry, meta["title"], documents)
+        cited = version_cited(model, item)
         citation = cite(cited, model.references)
         header, values = read_csv_columns(item.read("data.csv"))
         source_name = Path(meta["analysis"]).name
@@ -531,7 +542,7 @@ def data_resources(model: SiteModel) -> list[dict[str, Any]]:
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "description": item.meta["caption"],
-                **({"doi": doi, "homepage": f"https://doi.org/{doi}"} if doi else {}),
+                **({"doi": doi, "homepage": doi_url(doi)} if doi else {}),
                 "schema": table_schema(item.read("data.csv"), item.meta.get("primary_key", []), item.folder),
             }
         )

@@ -14,8 +14,9 @@ from typing import Any
 
 import yaml
 
+from pilotsite.inputs.schemas import doi_url
+
 BIBTEX_SPECIAL = re.compile(r"([\\{}&%$#_~^])")
-DOI_RESOLVER = "https://doi.org/"
 CFF_FILE = "CITATION.cff"
 
 
@@ -62,7 +63,7 @@ class CitedFigure:
 
     @property
     def doi_url(self) -> str:
-        return DOI_RESOLVER + self.doi if self.doi else ""
+        return doi_url(self.doi) if self.doi else ""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from pilotsite.figures.outputs import FigureResult
 from pilotsite.inputs.documents import Block, Document
 from pilotsite.inputs.interface import LANGUAGES, Interface, Listed, Text
 from pilotsite.inputs.project import Project, SiteSettings
+from pilotsite.inputs.schemas import doi_url
 from pilotsite.inputs.timelines import quote_anchor
 from pilotsite.pages.charts import THUMBNAIL, ScaledImages
 from pilotsite.pages.citation import CFF_FILE, Citation, CitedFigure, Licence, RenderedReferences
@@ -692,7 +693,7 @@ def document_metadata(interface: Interface, doc: Document) -> tuple[tuple[str, s
         if m.get(key):
             rows.append((t(f"document.{key}"), str(m[key]), ""))
     if m.get("doi"):
-        rows.append(("DOI", str(m["doi"]), f"https://doi.org/{m['doi']}"))
+        rows.append(("DOI", str(m["doi"]), doi_url(str(m["doi"]))))
     if m.get("url") and not m.get("doi"):
         rows.append(("URL", str(m["url"]), str(m["url"])))
     rows.append((t("document.languages"), ", ".join(doc.languages), ""))
@@ -1022,7 +1023,7 @@ def document_urls(model: SiteModel, doc_ids: Iterable[str]) -> list[str]:
     for doc_id in doc_ids:
         meta = model.documents[doc_id].meta if doc_id in model.documents else {}
         urls.append(
-            f"https://doi.org/{meta['doi']}"
+            doi_url(meta["doi"])
             if meta.get("doi")
             else (meta.get("url") or absolute(model, f"documents/{doc_id}/index.html"))
         )

@@ -29,8 +29,9 @@ import pandas as pd
 from pilotsite.errors import BuildError
 from pilotsite.figures.fonts import cjk_font
 from pilotsite.inputs.documents import Document, language_of
+from pilotsite.pages.citable import published_version, version_cited
 from pilotsite.pages.citation import cite
-from pilotsite.pages.model import EDITIONS, Page, SiteModel, cited_figure, document_metadata, figures_of, in_words
+from pilotsite.pages.model import EDITIONS, Page, SiteModel, document_metadata, figures_of
 from pilotsite.state.fingerprint import FileHashes, package_version, sha256_bytes, sha256_file, write_atomic
 from pilotsite.state.ledger import canonical
 
@@ -152,13 +153,7 @@ def findings_data(
         f = result.figure
         history = model.ledger["figures"][f.id]
         latest = canonical(history)[history[-1]["version"]]  # an identical later duplicate cites the first
-        cited = cited_figure(
-            model,
-            f.id,
-            latest,
-            in_words(f.title),
-            [(model.documents[d].title, model.documents[d].reference) for d in f.documents if d in model.documents],
-        )
+        cited = version_cited(model, published_version(model, f.id, latest))  # as the version's page cites it
         name = f"figure-{number}.pdf"
         images[name] = result.pdf
         lang = f.title_language(model.language)

@@ -19,7 +19,7 @@ from pilotsite.inputs.documents import Document
 from pilotsite.inputs.interface import LANGUAGES, Interface, descriptions_label
 from pilotsite.pages.bundle import BUNDLE_FILE
 from pilotsite.pages.charts import evidence_hrefs, inline_chart
-from pilotsite.pages.citable import current_bundle
+from pilotsite.pages.citable import current_bundle, published_version, version_cited
 from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
 from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet
 from pilotsite.pages.feeds import FEED, atom_feed, figure_feed_title
@@ -50,7 +50,6 @@ from pilotsite.pages.model import (
     VersionEntry,
     absolute,
     citation_files,
-    cited_figure,
     comparisons,
     distribution,
     document_card,
@@ -343,13 +342,7 @@ def build_pages(model: SiteModel) -> list[Page]:
         f = result.figure
         history = model.ledger["figures"][f.id]
         latest = canonical(history)[history[-1]["version"]]  # an identical later duplicate cites the first
-        cited = cited_figure(
-            model,
-            f.id,
-            latest,
-            in_words(f.title),
-            [(model.documents[d].title, model.documents[d].reference) for d in f.documents],
-        )
+        cited = version_cited(model, published_version(model, f.id, latest))  # as the version's own page does
         citation = cite(cited, model.references)
         source_name = Path(f.analysis).name
         inputs = result.input_hashes
