@@ -263,3 +263,33 @@ def test_a_document_edit_that_makes_no_new_version_changes_no_citation_of_it(bui
     run_build(project, traced=False)
     assert (project / "history/ledger.json").read_bytes() == before  # no version was made
     assert assert_figure_pages_cite_their_version_as_its_page_does(project / "_site", "shanxi-*") >= 2
+
+
+def test_a_chinese_version_page_keeps_its_words_when_the_figure_is_renamed_or_redrawn(built_project, tmp_path):
+    """A version keeps its title, caption and alt text in every edition's language as they were
+    when it was published. Its Chinese page had shown them only where the figure's current texts
+    translated the version's: renaming the figure in English turned the page's title and its
+    cite.bib English, and a later data edit turned its alt text English."""
+    project = copy_built(built_project, tmp_path / "project")
+    site = project / "_site"
+    table = project / TOOL_TYPES
+    table.write_text(table.read_text(encoding="utf-8").replace("Results ›", "Results (revised) ›", 1), encoding="utf-8")
+    run_build(project, traced=False)
+    version = latest_entry(site)["version"]
+    meta = json.loads((project / f"history/figures/{FIGURE}/{version}/meta.json").read_text(encoding="utf-8"))
+    assert meta["translations"]["zh"]["title"] == "供给型、需求型和环境型政策工具的占比"
+    assert re.search(r"[\u4e00-\u9fff]", meta["translations"]["zh"]["alt"])
+    chinese = site / "zh/figures" / FIGURE / "v" / version
+    before = tree_hashes(chinese)
+    assert "供给型、需求型和环境型政策工具的占比" in (chinese / "cite.bib").read_text(encoding="utf-8")
+    catalogue = project / "data/i18n/en.yaml"
+    catalogue.write_text(
+        catalogue.read_text(encoding="utf-8").replace(
+            "Shares of supply-, demand- and environment-oriented policy tools", "Shares of the three kinds of tools"
+        ),
+        encoding="utf-8",
+    )
+    table.write_text(table.read_text(encoding="utf-8").replace("(revised)", "(revised twice)", 1), encoding="utf-8")
+    run_build(project, traced=False)
+    assert latest_entry(site)["version"] != version  # a new version is current
+    assert tree_hashes(chinese) == before

@@ -506,10 +506,11 @@ class SiteModel:
         )
 
     def version_words(self, figure_id: str, meta: dict[str, Any]) -> dict[str, str]:
-        """A published version's title, caption and alt text as this edition shows them: frozen in
-        the reference language with the version, and each translated where the figure's current
-        text in that language translates the version's own words (words_lang: the title's and caption's
-        language, alt_lang: the alt text's)."""
+        """A published version's title, caption and alt text as this edition shows them: as they
+        were frozen with the version in this edition's language, or for a version published
+        before versions kept their translations, in the reference language, each translated where
+        the figure's current text in that language translates the version's own words (words_lang:
+        the title's and caption's language, alt_lang: the alt text's)."""
         current, reference = self.results.get(figure_id), self.reference_results.get(figure_id)
         words: dict[str, str] = {
             "title": meta["title"],
@@ -518,6 +519,14 @@ class SiteModel:
             "words_lang": LANGUAGES[0],
             "alt_lang": LANGUAGES[0],
         }
+        if "translations" in meta:  # published with its words in every edition's language: those
+            frozen = meta["translations"].get(self.language, {})
+            if "title" in frozen:
+                words.update(title=frozen["title"], caption=frozen["caption"], words_lang=self.language)
+            if "alt" in frozen:
+                words.update(alt=frozen["alt"], alt_lang=self.language)
+            return words
+        # published before versions kept their translations: as the figure's current texts translate them
         if current is None or reference is None or current.figure.title_language(self.language) != self.language:
             return words
         if (reference.figure.title, reference.figure.caption) == (meta["title"], meta["caption"]):

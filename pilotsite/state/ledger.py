@@ -63,6 +63,8 @@ class ShownFigure(Protocol):
     def primary_key(self) -> tuple[str, ...]: ...
     @property
     def documents(self) -> tuple[str, ...]: ...
+    @property
+    def translations(self) -> tuple[tuple[str, str, str, tuple[str, ...]], ...]: ...
 
 
 class DrawnResult(Protocol):
@@ -86,6 +88,8 @@ class DrawnResult(Protocol):
     def alt(self) -> str: ...
     @property
     def source(self) -> str: ...
+    @property
+    def translations(self) -> tuple[tuple[Any, ...], ...]: ...  # (language, alt, …) for the other editions
 
 
 class CitedDocument(Protocol):
@@ -172,7 +176,20 @@ def version_meta(result: DrawnResult, number: int, edition: str, documents: Mapp
         "analysis": f.analysis,
         "primary_key": list(f.primary_key),
         "documents": [{"id": d, "title": documents[d].title, "reference": documents[d].reference} for d in f.documents],
+        "translations": translated_words(result),
     }
+
+
+def translated_words(result: DrawnResult) -> dict[str, dict[str, str]]:
+    """The version's title, caption and alt text in the other editions' languages, where the
+    catalogues have them when it is published: frozen with it, so that its page in those editions
+    stays as it was whatever later versions or translations change."""
+    words: dict[str, dict[str, str]] = {}
+    for language, title, caption, _ in result.figure.translations:
+        words[language] = {"title": str(title), "caption": str(caption)}
+    for language, alt, *_ in result.translations:
+        words.setdefault(language, {})["alt"] = alt
+    return dict(sorted(words.items()))
 
 
 def version_of(key: str) -> str:
