@@ -132,6 +132,7 @@ def test_corpus_problems_are_all_reported(project_copy):
             row("c", "texts/missing.md"),
             row("d", "texts/empty.md"),
             row("e", "texts/garbled.md"),
+            row("f", "texts"),
         ],
         {
             "texts/a.md": "第一条 试点。".encode(),
@@ -146,6 +147,7 @@ def test_corpus_problems_are_all_reported(project_copy):
     message = str(info.value)
     assert "metadata.csv, line 3, column 'id': duplicate id 'a' (first on line 2)" in message
     assert "line 4, column 'file': text file data/corpora/tiny/texts/missing.md does not exist" in message
+    assert "line 7, column 'file': text file data/corpora/tiny/texts is a folder, expected a text file" in message
     assert "data/corpora/tiny/texts/empty.md: the text is empty" in message
     assert "data/corpora/tiny/texts/orphan.md: text file has no row in metadata.csv" in message
     assert "data/corpora/tiny/texts/garbled.md: neither UTF-8 nor GB18030: undecodable byte 0xff" in message

@@ -421,8 +421,9 @@ def load_corpus(
             )
             continue
         if not path.is_file():
+            what = "is a folder, expected a text file" if path.is_dir() else "does not exist"
             problems.append(
-                Problem(metadata_label, f"text file {label}/{record['file']} does not exist", line=line, column="file")
+                Problem(metadata_label, f"text file {label}/{record['file']} {what}", line=line, column="file")
             )
             continue
         file_digest = digest(path)
