@@ -13,7 +13,8 @@ from conftest import ROOT
 from pilotsite.analysis.words import keyword_frequencies, load_lexicon, tokens
 from pilotsite.inputs.corpus import split_sentences
 from pilotsite.inputs.documents import parse_blocks
-from pilotsite.pages.sources import CONTROL_CHARACTERS, html_text, markdown_text
+from pilotsite.pages.sources import CONTROL_CHARACTERS, html_text, markdown_text, sentence_paragraphs
+from pilotsite.pages.webfont import cjk_characters
 from pilotsite.rendering.embedded import markdown_to_html
 
 LEXICON = load_lexicon(ROOT)
@@ -73,3 +74,23 @@ def test_page_writer_always_escapes(text):
     if visible:
         shown = " ".join(html.unescape(re.sub(r"<[^>]+>", "", out_block)).split())
         assert shown == visible, (text, out_block)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(TEXT, st.text(alphabet=st.characters(min_codepoint=0x2E70, max_codepoint=0x10FFFF)))))
+def test_the_characters_a_web_font_must_have_are_every_cjk_character_once_in_order(texts):
+    """cjk_characters marks code points in a numpy table, for speed: it must name exactly the
+    characters at or above the CJK radicals block that the texts have, sorted, astral ones and
+    lone surrogates included (a text is not always valid UTF-8 inside)."""
+    expected = "".join(sorted({ch for text in texts for ch in text if ord(ch) >= 0x2E80}))
+    assert cjk_characters(iter(texts)) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(TEXT.filter(lambda s: "\n" not in s), max_size=8))
+def test_numbered_sentences_are_escaped_as_every_other_value(sentences):
+    """The text pages' sentences (escaped in one pass, for speed) reach the reader escaped exactly
+    as html_text escapes any value, each in its numbered paragraph."""
+    numbered = list(enumerate(sentences, 1))
+    expected = "".join(f'<p id="s-{n}"><span class="meta">{n}</span> {html_text(s)}</p>\n' for n, s in numbered)
+    assert sentence_paragraphs(numbered) == expected

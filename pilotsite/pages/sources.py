@@ -107,18 +107,16 @@ class TemplateSite:
         return (self._settings.title_zh if language == "zh" else "") or self._settings.title
 
 
-HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}) | EXTRA_HTML_ESCAPES
-
-
 def sentence_paragraphs(sentences: Iterable[tuple[int, str]]) -> Markup:
     """Numbered sentences as paragraphs anchored #s-N: (number, sentence) pairs, escaped as
-    html_text does, in one pass (a corpus text page has thousands of them)."""
-    return Markup(
-        "".join(
-            f'<p id="s-{number}"><span class="meta">{number}</span> {sentence.translate(HTML_ESCAPES)}</p>\n'
-            for number, sentence in sentences
-        )
+    html_text does (a corpus text page has thousands of them: markupsafe's escape, in C, and the
+    extra escapes over the whole page only where it has such a character, which the markup around
+    the sentences has not; three times faster than one translation per sentence)."""
+    html = "".join(
+        f'<p id="s-{number}"><span class="meta">{number}</span> {escape(sentence)}</p>\n'
+        for number, sentence in sentences
     )
+    return Markup(html if NEEDS_EXTRA_ESCAPES.search(html) is None else html.translate(EXTRA_HTML_ESCAPES))
 
 
 def markdown_text(value: object) -> Markup:

@@ -59,11 +59,14 @@ OWN_VIEW_FLAVOR = "woff"  # the own face of an embedded view (add_own_faces)
 
 def cjk_characters(texts: Iterable[str]) -> str:
     """Every character at or above the CJK radicals block, sorted, once each (texts are taken
-    one at a time: a large corpus has tens of thousands of pages)."""
-    seen: set[str] = set()
+    one at a time: a large corpus has tens of thousands of pages). Marked in a table of every
+    code point, in numpy: a set of the characters makes a string object of each CJK character,
+    which took two seconds of a 2,500-text corpus's build."""
+    seen = np.zeros(0x110000, dtype=bool)
     for text in texts:
-        seen.update(text)
-    return "".join(sorted(ch for ch in seen if ch >= "\u2e80"))  # a string compare: no ord() per character
+        seen[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)] = True
+    seen[:0x2E80] = False
+    return np.flatnonzero(seen).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def slice_target(use: int) -> int:
