@@ -30,3 +30,25 @@ def test_english_tokens_lowercased_without_stopwords_or_punctuation():
     words = english_tokens("The Pilot, the pilots: and 2024 reforms! Don't", LEXICON)
     assert words.count("pilot") == 1 and "pilots" in words and "reforms" in words
     assert "the" not in words and "and" not in words and "2024" not in words
+
+
+def test_segmentation_with_remembered_blocks_gives_jieba_s_own_tokens(monkeypatch):
+    """segment.jieba_tokens cuts each repeated block once per process: every text of the
+    shipped sample, and hostile text, gives exactly jieba's lcut, also when the memo fills up
+    and starts again, and a second pass (every block remembered) gives the same again."""
+    from pilotsite.analysis import segment
+    from pilotsite.analysis.words import chinese_tokenizer
+
+    dictionary = LEXICON.user_dictionary.read_text(encoding="utf-8-sig")
+    sample = ROOT / "data/corpora/cn-regulations-sample/texts"
+    texts = [p.read_text(encoding="utf-8-sig") for p in sorted(sample.rglob("*.md"))[:60]]
+    texts += ["", "\n\n", "<script>x</script> a1.5%b 试点试点。。 \r\n 𠀀𠀁 ABC-12 ", "试点" * 50]
+    assert len(texts) > 40
+    tokenizer = chinese_tokenizer(dictionary)
+    monkeypatch.setattr(segment, "MEMO_MOST", 500)
+    segment._cut_blocks.cache_clear()
+    for _ in range(2):
+        for text in texts:
+            assert segment.jieba_tokens(text, dictionary) == tokenizer.lcut(text)
+    memo, _ = segment._cut_blocks(dictionary)
+    assert 0 < len(memo) <= 500
