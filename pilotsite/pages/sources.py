@@ -55,9 +55,13 @@ def html_text(value: object) -> Markup:
     expression finds faster than a translation looks for them character by character.)"""
     if isinstance(value, Markup):
         return value
-    escaped = escape("" if value is None else value)
+    return extra_escaped(escape("" if value is None else value))
+
+
+def extra_escaped(escaped: str) -> Markup:
+    """HTML already escaped for &, <, >, quotes, with EXTRA_HTML_ESCAPES applied where it needs them."""
     if NEEDS_EXTRA_ESCAPES.search(escaped) is None:
-        return escaped
+        return Markup(escaped)
     return Markup(str.translate(str(escaped), EXTRA_HTML_ESCAPES))
 
 
@@ -116,7 +120,7 @@ def sentence_paragraphs(sentences: Iterable[tuple[int, str]]) -> Markup:
         f'<p id="s-{number}"><span class="meta">{number}</span> {escape(sentence)}</p>\n'
         for number, sentence in sentences
     )
-    return Markup(html if NEEDS_EXTRA_ESCAPES.search(html) is None else html.translate(EXTRA_HTML_ESCAPES))
+    return extra_escaped(html)
 
 
 def markdown_text(value: object) -> Markup:
