@@ -609,6 +609,22 @@ def test_a_document_doi_given_as_an_address_is_cited_bare(project_copy):
     assert documents["return-migrant-entrepreneurship"].meta["doi"] == "10.60027/ijsasr.2024.3574"
 
 
+def test_a_document_doi_given_as_an_address_with_percent_escapes_is_decoded_once(project_copy):
+    # A SICI DOI holds < and >, which its doi.org address writes %3C and %3E: kept as they were,
+    # the page's link had encoded the % again (%253C), an address the resolver does not know.
+    from pilotsite.inputs.documents import load_documents
+    from pilotsite.inputs.project import open_project
+    from pilotsite.inputs.schemas import doi_url
+
+    sici = "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O"
+    address = "https://doi.org/10.1002/(SICI)1097-4571(199806)49:8%3C693::AID-ASI4%3E3.0.CO;2-O"
+    path = "data/documents/return-migrant-entrepreneurship/document.yaml"
+    edit(project_copy, path, 'doi: "10.60027/ijsasr.2024.3574"', f'doi: "{address}"')
+    doi = load_documents(open_project(project_copy))["return-migrant-entrepreneurship"].meta["doi"]
+    assert doi == sici
+    assert doi_url(doi) == address
+
+
 def test_a_quote_may_cross_a_line_break_inside_a_paragraph_as_the_page_shows_it(project_copy):
     # A hand-wrapped text.md: the page joins a paragraph's lines with a space, and so is the quote
     # checked; no spelling of it had been accepted.

@@ -198,6 +198,12 @@ def test_the_dois_are_read_from_data_dois_yaml_and_a_project_without_it_has_none
         ("10.5281 /zenodo.1", "expected a DOI of the form 10.NNNN/suffix"),
         ("https://example.org/10.5281/zenodo.1", "expected a DOI of the form 10.NNNN/suffix"),
         ("10.12/x", "expected a DOI of the form 10.NNNN/suffix"),
+        # its address decoded (%3C is <), as a document's DOI is; but CITATION.cff holds no <
+        (
+            "https://doi.org/10.5281/zenodo.1%3C2",
+            "expected a DOI of the form 10.NNNN/suffix (or https://doi.org/10.NNNN/suffix), "
+            "without spaces, braces or quotes, nor < or > (CITATION.cff allows none in a DOI)",
+        ),
     ],
 )
 def test_a_malformed_doi_is_refused_and_the_site_is_untouched(with_doi, written, expected):

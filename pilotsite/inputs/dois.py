@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from pilotsite.errors import BuildError, Problem
 from pilotsite.inputs.schemas import (
-    DOI_EXPECTED,
+    FIGURE_DOI_EXPECTED,
     Slug,
     Strict,
     Text,
@@ -65,7 +65,7 @@ def load_dois(project: Project) -> dict[tuple[str, str], str]:
                 problems.append(
                     Problem(
                         DOIS,
-                        f"figure '{figure}', version '{version}': found '{written}', expected {DOI_EXPECTED}",
+                        f"figure '{figure}', version '{version}': found '{written}', expected {FIGURE_DOI_EXPECTED}",
                         line=line,
                     )
                 )

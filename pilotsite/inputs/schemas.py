@@ -109,8 +109,14 @@ PATTERNS: dict[str | None, str] = {
 # DataCite's own pattern for a DOI (schema 4.5, `doi`), with no character that would need
 # escaping in BibTeX, RIS or HTML: a DOI is written into all of them as it is.
 BARE_DOI = re.compile(r"^10\.[0-9]{4,9}/[^\s{}\\\"<>]+$")
+# A source document's DOI may also hold < and >, as the SICI DOIs of older journals do
+# (10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O): its pages escape it and its
+# resolver address percent-encodes them. A figure version's DOI keeps BARE_DOI, as CITATION.cff's
+# schema allows no < or > in one.
+DOCUMENT_DOI = re.compile(r"^10\.[0-9]{4,9}/[^\s{}\\\"]+$")
 RESOLVER_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:")
 DOI_EXPECTED = "a DOI of the form 10.NNNN/suffix (or https://doi.org/10.NNNN/suffix), without spaces, braces or quotes"
+FIGURE_DOI_EXPECTED = DOI_EXPECTED + ", nor < or > (CITATION.cff allows none in a DOI)"
 
 
 def doi_url(doi: str) -> str:
@@ -122,15 +128,22 @@ def doi_url(doi: str) -> str:
     return "https://doi.org/" + quote(doi, safe="/:;()!$&'*+,=@")
 
 
-def bare_doi(value: str, checked_by_idutils: bool = True) -> str | None:
+def bare_doi(value: str, checked_by_idutils: bool = True, pattern: re.Pattern[str] = BARE_DOI) -> str | None:
     """The DOI as citations write it (10.NNNN/suffix), a resolver URL or doi: prefix dropped; None
-    when value is not a DOI (by DataCite's pattern, and idutils' check where it is asked for)."""
+    when value is not a DOI (by DataCite's pattern, and idutils' check where it is asked for).
+    A resolver URL is percent-decoded (%3C is the DOI's <), as doi_url encodes it again."""
+    from urllib.parse import unquote
+
     text = value.strip()
     for prefix in RESOLVER_PREFIXES:
         if text.lower().startswith(prefix):
             text = text[len(prefix) :]
+            try:
+                text = unquote(text, errors="strict") if prefix.startswith("http") else text
+            except UnicodeDecodeError:  # %-escapes that are no UTF-8
+                return None
             break
-    if not BARE_DOI.match(text):
+    if not pattern.match(text):
         return None
     if checked_by_idutils:
         import idutils
@@ -142,7 +155,7 @@ def bare_doi(value: str, checked_by_idutils: bool = True) -> str | None:
 def document_doi(value: str) -> str:
     """A document's DOI as citations write it, whichever form document.yaml gives it in (by
     DataCite's pattern alone: a deposit bundle, which reads document.yaml too, installs no idutils)."""
-    doi = bare_doi(value, checked_by_idutils=False)
+    doi = bare_doi(value, checked_by_idutils=False, pattern=DOCUMENT_DOI)
     if doi is None:
         raise ValueError(f"found '{value}', expected {DOI_EXPECTED}")
     return doi
