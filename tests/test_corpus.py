@@ -86,6 +86,82 @@ def test_every_text_of_the_sample_corpus_reads_back_from_gb18030():
         assert decode_text(text.encode("gb18030"), path.name) == text, path
 
 
+def test_a_bom_does_not_shift_the_offset_of_a_bad_byte():
+    data = b"\xef\xbb\xbf" + "第一条 试点。\n".encode() + b"\xff" + "第二条".encode()
+    with pytest.raises(BuildError, match=r"invalid UTF-8 byte 0xff on line 2 \(byte offset 23\)"):
+        decode_text(data, "x.md")
+    assert data[23] == 0xFF
+
+
+def test_a_bom_does_not_shift_the_offset_of_a_bad_byte_in_other_files_either(tmp_path):
+    # utf-8-sig counts its error offsets after the BOM: the message had shown the BOM's 0xbf
+    from pilotsite.inputs.reading import read_utf8
+
+    path = tmp_path / "keywords.csv"
+    path.write_bytes(b"\xef\xbb\xbfid,name\n1,a\xffb\n")
+    with pytest.raises(BuildError, match=r"keywords.csv, line 2: not valid UTF-8: byte 0xff at byte offset 14$"):
+        read_utf8(path, "keywords.csv")
+
+
+def test_only_a_file_that_reads_as_chinese_is_said_to_look_like_gbk(tmp_path):
+    from pilotsite.inputs.reading import read_utf8
+
+    path = tmp_path / "text.md"
+    for text, encoding, hinted in (
+        ("第一条 为了推进试点工作，制定本办法。\n", "gbk", True),
+        ("第一條 為了推進試點工作，制定本辦法。\n", "big5", False),
+    ):
+        path.write_bytes(text.encode(encoding))
+        with pytest.raises(BuildError) as caught:
+            read_utf8(path, "text.md")
+        assert ("it looks like GBK/GB18030" in str(caught.value)) is hinted, encoding
+
+
+def test_a_short_gb18030_text_is_read_though_most_of_its_bytes_pass_for_utf8():
+    # 税 is CB B0 and 率 C2 CA: read as UTF-8, more of its characters were valid than not, and the
+    # file was refused as damaged UTF-8
+    text = "# 印花税税目税率表\n\n印花税税目税率表\n"
+    assert decode_text(text.encode("gb18030"), "x.md") == text
+
+
+@pytest.mark.parametrize(
+    "data, encoding",
+    [
+        ("# 農村宅基地制度改革試點辦法\n\n第一條 為了推進試點工作，制定本辦法。\n".encode("big5"), "big5"),
+        (
+            "# 農村宅地制度改革試験弁法\n\n第一条 試験事業を推進するため、この弁法を定める。\n".encode("shift_jis"),
+            "cp932",
+        ),
+        (b"Article 1. Caf\xe9s may open on Sundays.\n", "cp1250"),  # Latin-1: e9 73 is a GBK character
+    ],
+    ids=["big5", "shift-jis", "latin-1"],
+)
+def test_text_in_another_encoding_is_refused_not_published_garbled(data, encoding):
+    assert data.decode("gb18030")  # it does decode: GB18030 takes nearly any bytes
+    with pytest.raises(BuildError) as caught:
+        decode_text(data, "texts/x.md")
+    message = str(caught.value)
+    assert "texts/x.md: not UTF-8, and read as GB18030 it is not Chinese text" in message
+    assert f"charset-normalizer reads it as {encoding}" in message and "Save the file as UTF-8" in message
+
+
+def test_chinese_text_reads_as_gb18030_and_other_encodings_do_not_at_any_length_from_20_characters():
+    corpus = Path(__file__).resolve().parents[1] / "data/corpora/cn-regulations-sample/texts"
+    excerpts = []
+    for path in sorted(corpus.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        excerpts += [text[start : start + 20] for start in range(0, len(text) - 20, max(20, len(text) // 8))]
+        excerpts += [text[start : start + 50] for start in range(0, len(text) - 50, max(50, len(text) // 4))]
+    assert len(excerpts) > 1000
+    for excerpt in excerpts:
+        assert decode_text(excerpt.encode("gb18030"), "x.md") == excerpt
+        for encoding in ("big5", "shift_jis"):
+            data = excerpt.encode(encoding, errors="ignore")
+            if len(excerpt) == 50 and any(c > "\x7f" for c in data.decode(encoding)):
+                with pytest.raises(BuildError, match="not UTF-8, and read as GB18030 it is not Chinese text"):
+                    decode_text(data, "x.md")
+
+
 def test_sentences_split_on_chinese_punctuation_and_lines():
     assert split_sentences("# 标题\n第一条 甲。乙；丙！\n<!-- INFO END -->\n丁") == [
         "标题",

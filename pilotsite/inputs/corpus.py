@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from pilotsite.errors import BuildError, Problem
 from pilotsite.inputs.interface import LANGUAGES, Text, Translated
 from pilotsite.inputs.project import Project
-from pilotsite.inputs.reading import read_bytes_limited
+from pilotsite.inputs.reading import rare_characters, read_bytes_limited
 from pilotsite.inputs.tables import Column, read_table
 from pilotsite.state.fingerprint import CORPORA_CONFIG, sha256_file, write_atomic
 
@@ -55,7 +55,7 @@ DEFAULT_GROUPINGS: tuple[tuple[str, str, str, tuple[str, ...], Pairs], ...] = (
 DEFAULT_COMPARISON = ("level", ("central", "local"))
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
 MARKUP = re.compile(r"<!--.*?-->|^#+\s*", re.S | re.M)  # Markdown headings and comments in the files
-DECODING_FORMAT = "decode-v3"  # change when decode_text() or check_text() changes: the texts are checked again
+DECODING_FORMAT = "decode-v4"  # change when decode_text() or check_text() changes: the texts are checked again
 
 
 @dataclass(frozen=True)
@@ -196,28 +196,61 @@ def split_sentences(text: str) -> list[str]:
 
 
 def decode_text(data: bytes, label: str) -> str:
-    """UTF-8 (BOM optional), else GB18030. A file that is not valid UTF-8 is read as GB18030
-    unless most of its non-ASCII characters are valid UTF-8: then it is a damaged UTF-8 file,
-    reported at its first bad byte. (GBK text is valid UTF-8 only by chance, one character in
-    seven or so: 农 is C5 A9, which UTF-8 reads as ũ. So a rule that looked only at the bytes
-    before the first error took many GBK files for damaged UTF-8.)"""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    """UTF-8 (BOM optional), else GB18030 where that reads as Chinese text; otherwise a clear error.
+
+    GB18030 decodes nearly any bytes, so a Big5, Shift-JIS or Latin-1 file "decodes" too, into
+    characters that Chinese text hardly has. Such a reading is refused (rare_characters). A file
+    that is neither is a damaged UTF-8 file if most of its non-ASCII characters are valid UTF-8,
+    reported at its first bad byte. (GBK text is valid UTF-8 only by chance, one character in seven
+    or so: 农 is C5 A9, which UTF-8 reads as ũ. So GB18030 is tried before the majority count,
+    which took one short GB18030 text in 300 for damaged UTF-8.)"""
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        return data.decode("utf-8")
+        return data[bom:].decode("utf-8")
     except UnicodeDecodeError as utf8_error:
-        lenient = data.decode("utf-8", errors="replace")
+        try:
+            text: str | None = data[bom:].decode("gb18030")
+        except UnicodeDecodeError as gb_error:
+            text, gb_error_at = None, gb_error.start + bom
+        rare = None if text is None else rare_characters(text)
+        if text is not None and rare is None:
+            return text
+        lenient = data[bom:].decode("utf-8", errors="replace")
         invalid = lenient.count("\ufffd")
         if sum(1 for c in lenient if c > "\x7f") - invalid > invalid:
-            raise BuildError(
-                [Problem(label, f"invalid UTF-8 {byte_at(data, utf8_error.start)}; the rest of the file is UTF-8")]
-            ) from None
-        try:
-            return data.decode("gb18030")
-        except UnicodeDecodeError as gb_error:
-            raise BuildError(
-                [Problem(label, f"neither UTF-8 nor GB18030: undecodable {byte_at(data, gb_error.start)}")]
-            ) from None
+            where = byte_at(data, utf8_error.start + bom)
+            raise BuildError([Problem(label, f"invalid UTF-8 {where}; the rest of the file is UTF-8")]) from None
+        if text is None or rare is None:
+            where = byte_at(data, gb_error_at)
+            raise BuildError([Problem(label, f"neither UTF-8 nor GB18030: undecodable {where}")]) from None
+        raise BuildError([Problem(label, not_chinese(data[bom:], text, rare))]) from None
+
+
+def not_chinese(data: bytes, text: str, rare: tuple[int, int]) -> str:
+    """Why a file read as GB18030 is refused, with the first rare character and, where
+    charset-normalizer recognises one, the encoding the file may really be in."""
+    first = next(i for i, c in enumerate(text) if c > "\x7f" and not encodes_as_gb2312(c))
+    line = text.count("\n", 0, first) + 1
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # a deposit bundle's environment has none; its texts decoded when built
+        guess = None
+    else:
+        guess = from_bytes(data).best()
+    hint = f"; charset-normalizer reads it as {guess.encoding}" if guess is not None else ""
+    return (
+        f"not UTF-8, and read as GB18030 it is not Chinese text: {rare[0]} of its {rare[1]} non-ASCII "
+        f"characters are rare or private-use (the first, U+{ord(text[first]):04X}, on line {line}){hint}. "
+        "Save the file as UTF-8"
+    )
+
+
+def encodes_as_gb2312(character: str) -> bool:
+    try:
+        character.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def byte_at(data: bytes, offset: int) -> str:

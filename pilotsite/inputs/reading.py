@@ -48,25 +48,41 @@ def read_utf8(path: Path, label: str) -> str:
         utf16 = offset == 0 or data.count(b"\x00") * 4 >= len(data)
         found = "it looks like UTF-16: save it as UTF-8" if utf16 else f"a NUL byte at byte offset {offset}"
         raise BuildError([Problem(label, f"not UTF-8 text ({found})", line=line_of_offset(data, offset))])
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
         # CRLF (Windows) and CR alone (classic Mac, Excel's "CSV (Macintosh)") end lines too
-        return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        return data[bom:].decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
-        hint = " (it looks like GBK/GB18030: save it as UTF-8)" if _decodes_as_gb18030(data) else ""
+        offset = exc.start + bom  # in the file, BOM included, as an editor counts
+        hint = " (it looks like GBK/GB18030: save it as UTF-8)" if _reads_as_gb18030(data[bom:]) else ""
         raise BuildError(
             [
                 Problem(
                     label,
-                    f"not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start}{hint}",
-                    line=line_of_offset(data, exc.start),
+                    f"not valid UTF-8: byte 0x{data[offset]:02x} at byte offset {offset}{hint}",
+                    line=line_of_offset(data, offset),
                 )
             ]
         ) from None
 
 
-def _decodes_as_gb18030(data: bytes) -> bool:
+# Chinese text has nearly all its characters among GB2312's 7,445 common ones. Of the shared
+# corpus's 2,506 texts none has over 1 % outside them, nor did any of 50,000 random excerpts of 20 or
+# 50 characters have over 20 %; while every excerpt of 50 characters, written in Big5 or Shift-JIS
+# and read as GB18030, had more (tests/test_corpus.py checks both on the sample corpus).
+RARE_SHARE = 0.2
+
+
+def rare_characters(text: str) -> tuple[int, int] | None:
+    """None when text reads as Chinese; else how many of its non-ASCII characters are outside
+    GB2312 (rare, private-use or not Chinese at all), and how many non-ASCII characters it has."""
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    rare = text.encode("gb2312", errors="replace").count(b"?") - text.count("?")
+    return (rare, non_ascii) if rare > RARE_SHARE * non_ascii else None
+
+
+def _reads_as_gb18030(data: bytes) -> bool:
     try:
-        data.decode("gb18030")
+        return rare_characters(data.decode("gb18030")) is None
     except UnicodeDecodeError:
         return False
-    return True
