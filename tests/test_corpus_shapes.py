@@ -276,6 +276,26 @@ def test_a_group_listed_twice_and_a_comparison_with_itself_are_named_with_their_
     assert any("corpora.yaml, line 6" in p and "compares 'local' with itself" in p for p in problems)
 
 
+def test_a_grouping_column_of_any_name_gets_an_id_that_can_name_figures_or_is_asked_for_one(project_copy):
+    # a column "R&D <b>tier</b>: z" had named its figure keywords-by-R&D <b>tier</b>: z, an address
+    # with a slash in it, and the build failed in Pagefind
+    odd, chinese = "R&D <b>tier</b>: z", "发文机关"
+    rows = [
+        {"id": f"s{i}", "title": title, "level": "local", odd: "a", chinese: "b", "file": f"s{i}.md"}
+        for i, (title, _) in enumerate(sample_texts(2))
+    ]
+    header = ["id", "title", "level", odd, chinese, "file"]
+    config = f"    groupings:\n      - {{column: {json.dumps(odd)}}}\n      - {{column: {chinese}}}\n"
+    small_corpus(project_copy, header, rows, config)
+    assert problems_of(project_copy) == [
+        f"data/corpora.yaml, line 6: corpus 'small': grouping column '{chinese}' cannot name its figures "
+        "(keywords-by-<id>): give the grouping an `id`, lowercase letters, digits and single hyphens"
+    ]
+    small_corpus(project_copy, header, rows, config.replace(f"{chinese}}}", f"{chinese}, id: issuer}}"))
+    corpus = load_corpora(open_project(project_copy))["small"]
+    assert [g.id for g in corpus.groupings] == ["r-d-b-tier-b-z", "issuer"]
+
+
 def test_a_year_0000_a_text_of_markup_alone_and_an_unlisted_upper_case_file_are_named(project_copy):
     rows = [
         {"id": f"s{i}", "title": title, "date": date, "file": f"s{i}.md"}

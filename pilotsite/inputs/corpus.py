@@ -299,6 +299,15 @@ def check_text(folder: Path, label: str, file: str, digest: str, checked: Checke
     return None
 
 
+def column_id(column: str) -> str | None:
+    """A grouping's default id, which names its figures and their addresses: the column lowercased,
+    each run of other characters a hyphen (issuer_tier: issuer-tier, "R&D tier": r-d-tier). None
+    for a column with characters beyond ASCII (省份, région), which needs an id of its own."""
+    if not column.isascii():
+        return None
+    return re.sub(r"[^a-z0-9]+", "-", column.lower()).strip("-") or None
+
+
 def resolve_groupings(
     entry: CorpusEntry, position: int, columns: tuple[str, ...], texts: list[CorpusText], lines: dict[KeyPath, int]
 ) -> tuple[list[Grouping], list[Text], list[Problem]]:
@@ -350,10 +359,20 @@ def resolve_groupings(
                     )
                 )
                 continue
-            grouping_id = g.id or g.column.replace("_", "-")
+            named = g.id or column_id(g.column)
+            if named is None:
+                problems.append(
+                    Problem(
+                        CONFIG,
+                        f"corpus '{entry.id}': grouping column '{g.column}' cannot name its figures "
+                        "(keywords-by-<id>): give the grouping an `id`, lowercase letters, digits and single hyphens",
+                        line=lines.get(("corpora", position, "groupings", index)),
+                    )
+                )
+                continue
             declared.append(
                 (
-                    grouping_id,
+                    named,
                     g.column,
                     g.label or g.column.replace("_", " "),
                     tuple(g.values or ()),

@@ -234,7 +234,7 @@ class GroupingEntry(Strict):
     """One comparison of a corpus: texts grouped by a metadata column (or `year`, read from `date`)."""
 
     column: Text
-    id: Slug | None = None  # figure ids end in keywords-by-<id>; default: the column, _ as -
+    id: Slug | None = None  # figure ids end in keywords-by-<id>; default: corpus.column_id(column)
     label: Text | None = None
     label_zh: Text | None = None  # the label in the Chinese edition
     values: list[Text] | None = None  # the groups in this order; values not listed follow, sorted
