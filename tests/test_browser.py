@@ -12,6 +12,7 @@ import csv
 import functools
 import http.server
 import io
+import json
 import re
 import shutil
 import threading
@@ -1017,3 +1018,48 @@ def test_axe_finds_no_serious_violations(driver, server, base_url, path):
         if v["impact"] in ("serious", "critical")
     ]
     assert not serious, f"{path}: {serious}"
+
+
+def test_a_grouping_column_named_with_markup_and_a_colon_is_named_as_written_in_the_search_filters(
+    driver, built_project, tmp_path
+):
+    """Pagefind indexes a filter's name as its attribute is written, entities and all, and splits
+    the attribute at its first colon: the name had been shown escaped (`R&amp;amp;D …`)."""
+    import csv
+
+    column = "R&D <b>tier</b> \"x\" 'y': z"
+    project = copy_built(built_project, tmp_path / "project")
+    metadata = project / "data/corpora/cn-regulations-sample/metadata.csv"
+    with open(metadata, encoding="utf-8", newline="") as handle:
+        rows = [{(column if k == "issuer_tier" else k): v for k, v in row.items()} for row in csv.DictReader(handle)]
+    with open(metadata, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    corpora = project / "data/corpora.yaml"
+    corpora.write_text(
+        corpora.read_text(encoding="utf-8").replace(
+            "    search_characters: 100000\n",
+            f"    search_characters: 100000\n    groupings:\n      - {{column: level}}\n"
+            f"      - {{column: {json.dumps(column)}}}\n",
+        ),
+        encoding="utf-8",
+    )
+    run_build(project, traced=False)
+    host = LoggingServer(project / "_site")
+    threading.Thread(target=host.serve_forever, daemon=True).start()
+    try:
+        for edition in ("", "zh/"):  # a column the catalogues do not name is named as written
+            driver.get(f"http://127.0.0.1:{host.server_address[1]}/{edition}search/index.html?q=central")
+            wait_for(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".pagefind-ui__filter-name")) >= 5)
+            names = driver.execute_script(
+                "return Array.from(document.querySelectorAll('.pagefind-ui__filter-name'), e => e.textContent)"
+            )
+            assert column in names, names
+            assert driver.execute_script("return document.querySelectorAll('#search b').length") == 0
+            assert driver.execute_script(
+                "return Array.from(document.querySelectorAll('.pagefind-ui__filter-label'), e => e.textContent)"
+                ".some(label => label.startsWith('provincial ('))"
+            )
+    finally:
+        host.shutdown()

@@ -571,6 +571,7 @@ def search_filter_names(model: SiteModel) -> tuple[tuple[str, str], ...]:
     kind of page, the document, the analysis, and each corpus's grouping columns (named as the
     corpus pages name them)."""
     from pilotsite.pages.corpus_pages import column_name
+    from pilotsite.pages.sources import pagefind_name
 
     t = model.interface.text
     names = {name: t(f"search.filter.{name}") for name in ("kind", "document", "analysis")}
@@ -578,7 +579,8 @@ def search_filter_names(model: SiteModel) -> tuple[tuple[str, str], ...]:
         for grouping in corpus.groupings:
             shown = column_name(model.interface, grouping.column)
             names.setdefault(grouping.column.replace("_", " "), shown[:1].upper() + shown[1:])
-    return tuple(names.items())
+    # by the name as Pagefind's UI gives it to its checkboxes: as indexed, escaped (pagefind_name)
+    return tuple((str(pagefind_name(name)), shown) for name, shown in names.items())
 
 
 def with_search_titles(model: SiteModel, pages: list[Page]) -> list[Page]:

@@ -180,6 +180,7 @@ def template_environment(
             "yamlstr": yaml_string,
             "tojson_attr": lambda v: Markup(json.dumps(v)),
             "pagefind_label": pagefind_label,
+            "pagefind_name": pagefind_name,
             "sentence_paragraphs": sentence_paragraphs,
             # the CSL item as one line of JSON (valid YAML) for Quarto's citation front matter
             "csl_item": lambda text: Markup(json.dumps(json.loads(text)[0], ensure_ascii=False)),
@@ -188,8 +189,17 @@ def template_environment(
     return env
 
 
+def pagefind_name(text: str) -> Markup:
+    """A filter's name as a data-pagefind-filter attribute holds it: escaped once, with its colons,
+    as Pagefind (1.5.2) indexes a filter's name as the attribute's text is written, entities and
+    all, and splits the attribute at its first colon. Its UI writes the name into the search page
+    as HTML, which decodes it once, and gives the checkboxes the name as indexed: search.js looks
+    the edition's word up by that (search_filter_names)."""
+    return Markup(str(escape(text)).replace(":", "&#58;"))
+
+
 def pagefind_label(text: str) -> Markup:
-    """A filter's name or value as a data-pagefind-filter attribute holds it: escaped three times.
+    """A filter's value as a data-pagefind-filter attribute holds it: escaped three times.
     Pagefind (1.5.2) decodes the entities of a filter attribute twice (`&amp;amp;lt;` is indexed
     as `&lt;`, `&amp;lt;` already as `<`) and its UI writes filter names and values into the
     search page as HTML, which decodes them a third time: a corpus's metadata value
