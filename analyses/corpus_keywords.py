@@ -40,9 +40,13 @@ def figures(catalog) -> list[Figure | NotDrawn]:
             title = Text("fig.corpus_keywords.title", grouping=grouping.name, corpus=corpus.name)
             filled = grouping.filled
             if not filled:
-                result.append(
-                    NotDrawn(figure_id, title, Text("fig.corpus_keywords.no_values", column=grouping.column), corpus.id)
+                where = " and ".join(f"{c} = {v}" for c, v in grouping.where)
+                reason = (
+                    Text("fig.corpus_keywords.none_kept", where=where)
+                    if where and not grouping.kept
+                    else Text("fig.corpus_keywords.no_values", column=grouping.column)
                 )
+                result.append(NotDrawn(figure_id, title, reason, corpus.id))
                 continue
             texts = {v: len(grouping.members[v]) for v in filled}
             drawn = largest(filled, texts.get)

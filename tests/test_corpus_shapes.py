@@ -296,6 +296,27 @@ def test_a_grouping_column_of_any_name_gets_an_id_that_can_name_figures_or_is_as
     assert [g.id for g in corpus.groupings] == ["r-d-b-tier-b-z", "issuer"]
 
 
+def test_a_default_grouping_of_local_texts_in_a_corpus_of_central_ones_says_so(project_copy):
+    # it had said the region column held no value, which the maintainer could not square with the
+    # data when the central texts name a region
+    from types import SimpleNamespace
+
+    from analyses.corpus_keywords import figures
+    from pilotsite.figures.figure import NotDrawn
+
+    rows = [
+        {"id": f"s{i}", "title": title, "level": "central", "region": "east", "file": f"s{i}.md"}
+        for i, (title, _) in enumerate(sample_texts(2))
+    ]
+    small_corpus(project_copy, ["id", "title", "level", "region", "file"], rows)
+    catalog = SimpleNamespace(corpora=load_corpora(open_project(project_copy)))
+    region = next(f for f in figures(catalog) if f.id == "small-keywords-by-region")
+    assert isinstance(region, NotDrawn)
+    assert region.reason.key == "fig.corpus_keywords.none_kept" and dict(region.reason.values) == {
+        "where": "level = local"
+    }
+
+
 def test_a_year_0000_a_text_of_markup_alone_and_an_unlisted_upper_case_file_are_named(project_copy):
     rows = [
         {"id": f"s{i}", "title": title, "date": date, "file": f"s{i}.md"}

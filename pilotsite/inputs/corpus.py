@@ -87,6 +87,7 @@ class Grouping:
     where: tuple[tuple[str, str], ...]  # only texts with these values are grouped
     members: Mapping[str, tuple[str, ...]] = field(hash=False)  # value -> text ids, in id order
     ungrouped: int = 0  # texts left out: outside `where`, or no value in the column
+    kept: int = 0  # texts `where` keeps (every text, where it has none), with a value or not
     default: bool = False  # one of DEFAULT_GROUPINGS, whose name the catalogues give in each language
     labels: tuple[tuple[str, str], ...] = ()  # (language, label) for the other editions, where corpora.yaml gives one
 
@@ -406,6 +407,7 @@ def resolve_groupings(
                 len(texts) - sum(len(m) for m in members.values()),
                 default=entry.groupings is None,
                 labels=labels,
+                kept=len(chosen),
             )
         )
     return groupings, notes, problems
