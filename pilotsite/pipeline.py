@@ -426,8 +426,8 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
         lists = edition_list_pages(model.in_edition(language))
         while chunk := list(itertools.islice(lists, LIST_PAGES_AT_ONCE)):
             write_and_render(chunk)
-    # not in the sitemap: redirects, and embedded views (whose full pages are)
-    unlisted = {p.path for p in pages if p.redirect or p.layout != DEFAULT_LAYOUT}
+    # not in the sitemap: redirects, the not-found page, and embedded views (whose full pages are)
+    unlisted = {p.path for p in pages if p.redirect or p.base or p.layout != DEFAULT_LAYOUT}
     # A corpus's evidence pages are indexed once, like its texts (search.bundles)
     indexed = [
         f"{p.path}.html" for p in pages if p.search_kind and not (p.language != "en" and p.search_kind == "evidence")

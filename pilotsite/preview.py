@@ -13,6 +13,7 @@ import errno
 import functools
 import http.server
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -175,6 +176,9 @@ def with_reload_script(html: bytes, build: str) -> bytes:
     return html[:at] + script.encode("utf-8") + html[at:]
 
 
+BASE = re.compile(rb'<base href="[^"]*">')
+
+
 class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     """Serves the folder as http.server does, but HTML with the reload script, and the event stream."""
 
@@ -202,6 +206,27 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         if path.is_dir() and urlsplit(self.path).path.endswith("/"):
             path = path / "index.html"
         return path if path.suffix in (".html", ".htm") and path.is_file() else None
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A missing page gets the site's not-found page, as a host serves it; its <base> names the
+        site's path on the host, and the preview serves the site at /."""
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        build = self.build_status.state()["build"]
+        try:
+            body = with_reload_script(BASE.sub(b'<base href="/">', page.read_bytes(), count=1), build)
+        except OSError:  # the folder was being swapped
+            super().send_error(code, message, explain)
+            return
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def send_html(self, page: Path, with_body: bool) -> None:
         build = self.build_status.state()[

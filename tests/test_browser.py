@@ -1063,3 +1063,56 @@ def test_a_grouping_column_named_with_markup_and_a_colon_is_named_as_written_in_
             )
     finally:
         host.shutdown()
+
+
+class HostServer(http.server.ThreadingHTTPServer):
+    """Serves the built site under its path on the host (/policy-pilots/), as GitHub Pages or
+    Netlify do: an address with no file behind it gets the site root's 404.html, status 404."""
+
+    def __init__(self, site: Path, prefix: str):
+        self.requests: list[tuple[str, int]] = []
+        server = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def translate_path(self, path):
+                inside = path.startswith(prefix)
+                return super().translate_path("/" + path[len(prefix) :] if inside else "/no-such-file")
+
+            def send_error(self, code, message=None, explain=None):
+                if code != 404:
+                    return super().send_error(code, message, explain)
+                body = (site / "404.html").read_bytes()
+                self.send_response(404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_request(self, code="-", size="-"):
+                server.requests.append((self.path, int(code) if str(code).isdigit() else 0))
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
+
+
+def test_the_not_found_page_served_at_a_deep_address_has_its_styles_fonts_and_working_links(driver, built_site):
+    host = HostServer(built_site, "/policy-pilots/")
+    threading.Thread(target=host.serve_forever, daemon=True).start()
+    try:
+        origin = f"http://127.0.0.1:{host.server_address[1]}"
+        driver.get(f"{origin}/policy-pilots/documents/withdrawn-document/index.html")
+        settle(driver)
+        assert driver.find_element(By.TAG_NAME, "h1").text == "Page not found"
+        assert ("/policy-pilots/documents/withdrawn-document/index.html", 404) in host.requests
+        others = [(path, code) for path, code in host.requests if "withdrawn-document" not in path]
+        assert any(path == "/policy-pilots/assets/style.css" for path, _ in others), others
+        assert all(code == 200 for _, code in others), others  # its stylesheets, scripts and fonts
+        links = driver.execute_script("return Array.from(document.querySelectorAll('main a'), a => a.href)")
+        assert f"{origin}/policy-pilots/index.html" in links and f"{origin}/policy-pilots/zh/index.html" in links
+        assert any(path.startswith("/policy-pilots/assets/fonts/cjk-") for path, _ in others), others  # its Chinese
+        driver.find_element(By.CSS_SELECTOR, "main a[href='search/index.html']").click()
+        wait_for(driver, lambda d: d.current_url == f"{origin}/policy-pilots/search/index.html")
+    finally:
+        host.shutdown()

@@ -107,6 +107,17 @@ def test_link_checker_notices_a_broken_link(built_site, tmp_path):
     assert any("data.csv (missing file)" in p for p in broken_links(copy))
 
 
+def test_a_base_href_is_taken_only_where_it_names_the_pages_own_folder(tmp_path):
+    # the not-found page's <base href> ends with its folder: its links resolve as from there;
+    # another base would move every link, and is reported
+    site = tmp_path / "site"
+    for path, base in (("404.html", "/policy-pilots/"), ("zh/404.html", "/policy-pilots/zh/"), ("x/404.html", "/p/")):
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text(f'<base href="{base}"><a href="index.html">home</a>', encoding="utf-8")
+        (site / path).with_name("index.html").write_text("<p>home</p>", encoding="utf-8")
+    assert broken_links(site) == ["x/404.html: /p/ (points outside the site)"]
+
+
 def test_links_remembered_from_the_last_check_are_checked_again(tmp_path):
     """A page whose HTML is unchanged reuses its resolved links from the memo, but every link is
     checked against this site: a file or an id gone since is reported, and the same HTML at

@@ -130,8 +130,28 @@ def test_data_catalogue_and_sitemap(built_site):
     version_dir = latest_folder(built_site)
     assert f"<loc>https://example.org/policy-pilots/figures/{FIGURE}/v/{version_dir.name}/index.html</loc>" in sitemap
     assert sitemap.count("<loc>") == len(
-        [p for p in built_site.rglob("*.html") if p.name != "embed.html"]
-    )  # embedded views are not listed
+        [p for p in built_site.rglob("*.html") if p.name not in ("embed.html", "404.html")]
+    )  # embedded views and the not-found pages are not listed
+
+
+def test_each_edition_has_a_not_found_page_whose_links_resolve_from_any_address(built_site):
+    # a host serves 404.html at whatever address was asked for: its relative links resolve
+    # against <base href>, the path of its folder on the host (site_url: …/policy-pilots)
+    for page, base, home in (
+        ("404.html", "/policy-pilots/", "zh/index.html"),
+        ("zh/404.html", "/policy-pilots/zh/", "../index.html"),
+    ):
+        html = (built_site / page).read_text(encoding="utf-8")
+        assert html.count("<base ") == 1 and f'<base href="{base}">' in html
+        assert html.index("<base ") < html.index("<link ")  # before every URL of the head
+        assert '<meta name="robots" content="noindex">' in html
+        assert '<a href="index.html">' in html and '<a href="search/index.html">' in html
+        assert f'<a href="{home}">' in html  # the other edition's home, its message in its language
+    assert "Page not found" in (built_site / "404.html").read_text(encoding="utf-8")
+    assert '<section lang="zh" class="not-found-other">\n<h2>找不到页面</h2>' in (built_site / "404.html").read_text(
+        encoding="utf-8"
+    )
+    assert "<h1>找不到页面</h1>" in (built_site / "zh/404.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.long(seconds=76)

@@ -94,10 +94,14 @@ def test_chinese_pages_link_within_their_edition(built_site):
             continue
         path = page.relative_to(built_site).as_posix()
         for tag, attrs in tags(page):
+            if tag == "base":  # the not-found page's: its own folder on the host (test_citable)
+                continue
             href = attrs.get("href") or (attrs.get("src") if tag in ("script", "img") else None)
             if not href or href.startswith(("#", "http:", "https:", "mailto:", "data:")):
                 continue
             target = urlsplit(urljoin(f"http://site/{path}", href)).path.lstrip("/")
+            if path.endswith("404.html") and target == "index.html":  # the other edition's home, in its words
+                continue
             if "edition-switch" in (attrs.get("class") or ""):
                 assert not target.startswith("zh/"), (path, href)
                 continue

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -106,6 +107,13 @@ def test_serve_rebuilds_on_change_and_survives_a_bad_edit(built_project, tmp_pat
         for other in ("figures/return-migrant-keywords/data.csv", "assets/style.css"):
             assert (project / "_site" / other).is_file(), other
             assert fetch_bytes(f"http://127.0.0.1:{port}/{other}")[0] == (project / "_site" / other).read_bytes(), other
+
+        # A missing page gets the site's not-found page, its links resolving from the site root.
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            fetch(f"http://127.0.0.1:{port}/documents/withdrawn/index.html")
+        assert missing.value.code == 404
+        body = missing.value.read().decode("utf-8")
+        assert "<h1>Page not found</h1>" in body and '<base href="/">' in body and MARKER in body
 
         # A good edit: the locator text of one row, which the figure's data table shows.
         table = project / TABLE

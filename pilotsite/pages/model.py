@@ -267,6 +267,12 @@ class MethodsContext:
 
 
 @dataclass(frozen=True)
+class NotFoundContext:
+    links: tuple[Link, ...]  # where to go instead: the site's sections
+    other_homes: tuple[tuple[str, str], ...]  # (language, href) of each other edition's home page
+
+
+@dataclass(frozen=True)
 class Page:
     path: str  # without extension, e.g. "figures/return-migrant-tool-types/index"
     template: str
@@ -279,6 +285,9 @@ class Page:
     meta: tuple[tuple[str, str], ...] = ()  # <meta name=… content=…> in the head
     json_ld: str = ""  # schema.org description, already safe for a <script> element
     redirect: str = ""  # relative URL this page forwards to
+    # The address the page's relative URLs resolve against (<base href>), from the site's root:
+    # the not-found page, which a host serves at whatever address was asked for.
+    base: str = ""
     figure_version: str = ""  # on version pages: the version shown (read by version-banner.js)
     scripts: tuple[str, ...] = ()  # relative URLs of scripts the page loads
     feeds: tuple[

@@ -40,6 +40,7 @@ from pilotsite.pages.model import (
     KeywordContextRow,
     Link,
     MethodsContext,
+    NotFoundContext,
     Page,
     Process,
     SearchContext,
@@ -501,6 +502,8 @@ def build_pages(model: SiteModel) -> list[Page]:
         )
     )
 
+    pages.append(not_found_page(model))
+
     from pilotsite.pages.citable import data_catalogue_page, version_pages
     from pilotsite.pages.corpus_pages import corpus_pages
 
@@ -564,6 +567,32 @@ def edition_list_pages(model: SiteModel) -> Iterator[Page]:
 
 
 HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def not_found_page(model: SiteModel) -> Page:
+    """The page a host serves for an address with nothing behind it (404.html at the root of each
+    edition; hosts such as GitHub Pages and Netlify serve the site root's). It is served at that
+    address, so its relative URLs resolve against its own folder by <base href>, the path of the
+    site's URL. It says, in every language, what may have happened and where to go instead."""
+    from urllib.parse import urlsplit
+
+    t = model.interface.text
+    root = urlsplit(model.project.settings.site_url).path.rstrip("/") + "/"
+    site_root = "../" * EDITIONS[model.language].count("/")  # from the edition's root
+    return Page(
+        "404",
+        "not_found.qmd.j2",
+        t("not_found.title"),
+        model.language,
+        t("not_found.description"),
+        (),
+        NotFoundContext(
+            tuple(Link(t(f"nav.{target.split('/')[0]}"), f"{target}.html") for _, target in model.nav),
+            tuple((other, f"{site_root}{EDITIONS[other]}index.html") for other in EDITIONS if other != model.language),
+        ),
+        meta=(("robots", "noindex"),),
+        base=root + EDITIONS[model.language],
+    )
 
 
 def search_filter_names(model: SiteModel) -> tuple[tuple[str, str], ...]:

@@ -17,6 +17,9 @@ from pilotsite.state.fingerprint import temporary_sibling
 # The pages are generated (pandoc and Jinja2 both write double-quoted attributes), so a
 # regular expression over attributes is exact here and several times faster than a parser.
 ATTRIBUTE = re.compile(r'\s(href|src|id)="([^"]*)"')
+# The not-found page names the address its relative links resolve against (<base href>): the
+# path of its own folder on the host, which the checker cannot know whole, only that it ends so.
+BASE = re.compile(r'<base href="([^"]*)">')
 
 
 FOLDER_LINK = "a folder; links must name index.html to work from disk"
@@ -37,7 +40,13 @@ def _scan(path: Path, root: str) -> tuple[str, str]:
     links: list[str] = []
     ids: list[str] = []
     folder = os.path.dirname(path)
-    for name, value in ATTRIBUTE.findall(path.read_text(encoding="utf-8")):
+    text = path.read_text(encoding="utf-8")
+    if base := BASE.search(text):
+        # links resolve as from the page's folder only where the base names that folder
+        own = os.path.relpath(folder, root).replace(os.sep, "/")
+        if html.unescape(base.group(1)).endswith("/" if own == "." else f"/{own}/"):
+            text = text[: base.start()] + text[base.end() :]
+    for name, value in ATTRIBUTE.findall(text):
         value = html.unescape(value)
         if name == "id":
             ids.append(value)
