@@ -458,3 +458,9 @@ def test_batches_of_texts_are_cut_by_content_so_an_added_text_changes_its_own_ba
     changed = [batch for batch in after if batch not in before]
     assert len(changed) <= 2 and {"text-01499a", "text-01499b"} <= {i for batch in changed for i in batch}
     assert len(after) - len(changed) >= len(before) - 2
+
+
+def test_a_short_gbk_text_with_dashes_and_middle_dots_is_read():
+    # Python's gb2312 codec reads A1AA and A1A4 as U+2015 and U+30FB: they had counted as rare
+    text = "# 目录\n\n第一章——总则\n第二章——试点·附则\n"
+    assert decode_text(text.encode("gbk"), "x.md") == text

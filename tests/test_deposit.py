@@ -198,6 +198,8 @@ def test_the_dois_are_read_from_data_dois_yaml_and_a_project_without_it_has_none
         ("10.5281 /zenodo.1", "expected a DOI of the form 10.NNNN/suffix"),
         ("https://example.org/10.5281/zenodo.1", "expected a DOI of the form 10.NNNN/suffix"),
         ("10.12/x", "expected a DOI of the form 10.NNNN/suffix"),
+        # a control character, decoded, had stopped the build with a traceback in datacite.xml
+        ("https://doi.org/10.5281/zenodo.1%1B2", "expected a DOI of the form 10.NNNN/suffix"),
         # its address decoded (%3C is <), as a document's DOI is; but CITATION.cff holds no <
         (
             "https://doi.org/10.5281/zenodo.1%3C2",

@@ -55,7 +55,7 @@ DEFAULT_GROUPINGS: tuple[tuple[str, str, str, tuple[str, ...], Pairs], ...] = (
 DEFAULT_COMPARISON = ("level", ("central", "local"))
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
 MARKUP = re.compile(r"<!--.*?-->|^#+\s*", re.S | re.M)  # Markdown headings and comments in the files
-DECODING_FORMAT = "decode-v4"  # change when decode_text() or check_text() changes: the texts are checked again
+DECODING_FORMAT = "decode-v5"  # change when decode_text() or check_text() changes: the texts are checked again
 
 
 @dataclass(frozen=True)
@@ -230,7 +230,7 @@ def decode_text(data: bytes, label: str) -> str:
 def not_chinese(data: bytes, text: str, rare: tuple[int, int]) -> str:
     """Why a file read as GB18030 is refused, with the first rare character and, where
     charset-normalizer recognises one, the encoding the file may really be in."""
-    first = next(i for i, c in enumerate(text) if c > "\x7f" and not encodes_as_gb2312(c))
+    first = next(i for i, c in enumerate(text) if c > "\x7f" and c not in "\u2014\u00b7" and not encodes_as_gb2312(c))
     line = text.count("\n", 0, first) + 1
     try:
         from charset_normalizer import from_bytes

@@ -77,7 +77,9 @@ def rare_characters(text: str) -> tuple[int, int] | None:
     """None when text reads as Chinese; else how many of its non-ASCII characters are outside
     GB2312 (rare, private-use or not Chinese at all), and how many non-ASCII characters it has."""
     non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
-    rare = text.encode("gb2312", errors="replace").count(b"?") - text.count("?")
+    # Python's gb2312 codec reads A1AA and A1A4 as U+2015 and U+30FB, GB18030 as — and ·: count those as common
+    common = text.replace("\u2014", "\u2015").replace("\u00b7", "\u30fb")
+    rare = common.encode("gb2312", errors="replace").count(b"?") - text.count("?")
     return (rare, non_ascii) if rare > RARE_SHARE * non_ascii else None
 
 

@@ -108,12 +108,12 @@ PATTERNS: dict[str | None, str] = {
 
 # DataCite's own pattern for a DOI (schema 4.5, `doi`), with no character that would need
 # escaping in BibTeX, RIS or HTML: a DOI is written into all of them as it is.
-BARE_DOI = re.compile(r"^10\.[0-9]{4,9}/[^\s{}\\\"<>]+$")
+BARE_DOI = re.compile(r"^10\.[0-9]{4,9}/[^\s{}\\\"<>\x00-\x1f\x7f-\x9f]+$")
 # A source document's DOI may also hold < and >, as the SICI DOIs of older journals do
 # (10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O): its pages escape it and its
 # resolver address percent-encodes them. A figure version's DOI keeps BARE_DOI, as CITATION.cff's
 # schema allows no < or > in one.
-DOCUMENT_DOI = re.compile(r"^10\.[0-9]{4,9}/[^\s{}\\\"]+$")
+DOCUMENT_DOI = re.compile(r"^10\.[0-9]{4,9}/[^\s{}\\\"\x00-\x1f\x7f-\x9f]+$")
 RESOLVER_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:")
 DOI_EXPECTED = "a DOI of the form 10.NNNN/suffix (or https://doi.org/10.NNNN/suffix), without spaces, braces or quotes"
 FIGURE_DOI_EXPECTED = DOI_EXPECTED + ", nor < or > (CITATION.cff allows none in a DOI)"
