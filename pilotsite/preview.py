@@ -220,13 +220,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         except OSError:  # the folder was being swapped
             super().send_error(code, message, explain)
             return
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        self.send_page(404, body, "text/html", with_body=self.command != "HEAD")
 
     def send_html(self, page: Path, with_body: bool) -> None:
         build = self.build_status.state()[
@@ -237,8 +231,11 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         except OSError:  # the folder was being swapped: the page may reload
             self.send_error(404, "File not found")
             return
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(page)))
+        self.send_page(200, body, self.guess_type(str(page)), with_body)
+
+    def send_page(self, status: int, body: bytes, content_type: str, with_body: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")  # the served page changes with every build
         self.end_headers()

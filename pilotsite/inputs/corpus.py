@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from pilotsite.errors import BuildError, Problem
 from pilotsite.inputs.interface import LANGUAGES, Text, Translated
 from pilotsite.inputs.project import Project
-from pilotsite.inputs.reading import rare_characters, read_bytes_limited
+from pilotsite.inputs.reading import first_rare_character, rare_characters, read_bytes_limited
 from pilotsite.inputs.tables import Column, read_table
 from pilotsite.state.fingerprint import CORPORA_CONFIG, sha256_file, write_atomic
 
@@ -230,7 +230,7 @@ def decode_text(data: bytes, label: str) -> str:
 def not_chinese(data: bytes, text: str, rare: tuple[int, int]) -> str:
     """Why a file read as GB18030 is refused, with the first rare character and, where
     charset-normalizer recognises one, the encoding the file may really be in."""
-    first = next(i for i, c in enumerate(text) if c > "\x7f" and c not in "\u2014\u00b7" and not encodes_as_gb2312(c))
+    first = first_rare_character(text)
     line = text.count("\n", 0, first) + 1
     try:
         from charset_normalizer import from_bytes
@@ -244,14 +244,6 @@ def not_chinese(data: bytes, text: str, rare: tuple[int, int]) -> str:
         f"characters are rare or private-use (the first, U+{ord(text[first]):04X}, on line {line}){hint}. "
         "Save the file as UTF-8"
     )
-
-
-def encodes_as_gb2312(character: str) -> bool:
-    try:
-        character.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def byte_at(data: bytes, offset: int) -> str:

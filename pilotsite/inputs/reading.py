@@ -73,14 +73,22 @@ def read_utf8(path: Path, label: str) -> str:
 RARE_SHARE = 0.2
 
 
+# Python's gb2312 codec reads A1AA and A1A4 as U+2015 and U+30FB, GB18030 as — and ·: as GB2312's
+AS_GB2312_CODEC = str.maketrans({"\u2014": "\u2015", "\u00b7": "\u30fb"})
+
+
 def rare_characters(text: str) -> tuple[int, int] | None:
     """None when text reads as Chinese; else how many of its non-ASCII characters are outside
     GB2312 (rare, private-use or not Chinese at all), and how many non-ASCII characters it has."""
     non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
-    # Python's gb2312 codec reads A1AA and A1A4 as U+2015 and U+30FB, GB18030 as — and ·: count those as common
-    common = text.replace("\u2014", "\u2015").replace("\u00b7", "\u30fb")
-    rare = common.encode("gb2312", errors="replace").count(b"?") - text.count("?")
+    rare = text.translate(AS_GB2312_CODEC).encode("gb2312", errors="replace").count(b"?") - text.count("?")
     return (rare, non_ascii) if rare > RARE_SHARE * non_ascii else None
+
+
+def first_rare_character(text: str) -> int:
+    """Where the first character rare_characters counts is (text has one)."""
+    common = text.translate(AS_GB2312_CODEC)
+    return next(i for i, c in enumerate(common) if c > "\x7f" and c.encode("gb2312", errors="replace") == b"?")
 
 
 def _reads_as_gb18030(data: bytes) -> bool:

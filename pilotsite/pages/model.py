@@ -268,7 +268,7 @@ class MethodsContext:
 
 @dataclass(frozen=True)
 class NotFoundContext:
-    links: tuple[Link, ...]  # where to go instead: the site's sections
+    nav: tuple[tuple[str, str], ...]  # where to go instead: the site's sections (SiteModel.nav)
     other_homes: tuple[tuple[str, str], ...]  # (language, href) of each other edition's home page
 
 

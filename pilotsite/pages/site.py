@@ -578,7 +578,6 @@ def not_found_page(model: SiteModel) -> Page:
 
     t = model.interface.text
     root = urlsplit(model.project.settings.site_url).path.rstrip("/") + "/"
-    site_root = "../" * EDITIONS[model.language].count("/")  # from the edition's root
     return Page(
         "404",
         "not_found.qmd.j2",
@@ -587,8 +586,8 @@ def not_found_page(model: SiteModel) -> Page:
         t("not_found.description"),
         (),
         NotFoundContext(
-            tuple(Link(t(f"nav.{target.split('/')[0]}"), f"{target}.html") for _, target in model.nav),
-            tuple((other, f"{site_root}{EDITIONS[other]}index.html") for other in EDITIONS if other != model.language),
+            model.nav,
+            tuple((other, f"{model.up}{EDITIONS[other]}index.html") for other in EDITIONS if other != model.language),
         ),
         meta=(("robots", "noindex"),),
         base=root + EDITIONS[model.language],
