@@ -145,6 +145,30 @@ def test_text_in_another_encoding_is_refused_not_published_garbled(data, encodin
     assert f"charset-normalizer reads it as {encoding}" in message and "Save the file as UTF-8" in message
 
 
+def test_a_gb18030_bom_is_not_part_of_the_text():
+    # GB18030 writes U+FEFF as 84 31 95 33; kept, it counted as a rare character against a short text
+    text = "第一条 试点。\n"
+    data = "\ufeff".encode("gb18030") + text.encode("gb18030")
+    assert data.startswith(b"\x84\x31\x95\x33")
+    assert decode_text(data, "x.md") == text
+
+
+def test_spaces_and_zero_width_characters_do_not_count_against_a_gb18030_text():
+    # texts pasted from web pages hold no-break and zero-width spaces, which GB2312 has not
+    text = "议通过\u00a0\u00a0\n\u200b\n第一章\n"
+    assert decode_text(text.encode("gb18030"), "x.md") == text
+
+
+def test_big5_read_as_kana_is_refused():
+    # Big5's commonest characters have lead bytes A4 to AF, which GB18030 reads as kana, Greek,
+    # box drawing or private use: this excerpt reads as ヲ掉审疼よ…, which had passed as Chinese
+    data = "仲裁机构方案\n\n<!-- INFO EN".encode("big5")
+    assert data.decode("gb18030").startswith("ヲ掉审疼よ")
+    expected = r"not Chinese text: 3 of its 6 non-ASCII characters .*first, U\+30F2, on line 1"
+    with pytest.raises(BuildError, match=expected):
+        decode_text(data, "x.md")
+
+
 def test_chinese_text_reads_as_gb18030_and_other_encodings_do_not_at_any_length_from_20_characters():
     corpus = Path(__file__).resolve().parents[1] / "data/corpora/cn-regulations-sample/texts"
     excerpts = []
@@ -157,8 +181,9 @@ def test_chinese_text_reads_as_gb18030_and_other_encodings_do_not_at_any_length_
         assert decode_text(excerpt.encode("gb18030"), "x.md") == excerpt
         for encoding in ("big5", "shift_jis"):
             data = excerpt.encode(encoding, errors="ignore")
-            if len(excerpt) == 50 and any(c > "\x7f" for c in data.decode(encoding)):
-                with pytest.raises(BuildError, match="not UTF-8, and read as GB18030 it is not Chinese text"):
+            if sum(c > "\x7f" for c in data.decode(encoding)) >= 2:  # one character cannot tell
+                # refused: as not Chinese, or (a short one whose bytes are mostly valid UTF-8) as damaged UTF-8
+                with pytest.raises(BuildError, match="it is not Chinese text|invalid UTF-8"):
                     decode_text(data, "x.md")
 
 

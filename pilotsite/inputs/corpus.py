@@ -55,7 +55,7 @@ DEFAULT_GROUPINGS: tuple[tuple[str, str, str, tuple[str, ...], Pairs], ...] = (
 DEFAULT_COMPARISON = ("level", ("central", "local"))
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
 MARKUP = re.compile(r"<!--.*?-->|^#+\s*", re.S | re.M)  # Markdown headings and comments in the files
-DECODING_FORMAT = "decode-v5"  # change when decode_text() or check_text() changes: the texts are checked again
+DECODING_FORMAT = "decode-v6"  # change when decode_text() or check_text() changes: the texts are checked again
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,8 @@ def decode_text(data: bytes, label: str) -> str:
         return data[bom:].decode("utf-8")
     except UnicodeDecodeError as utf8_error:
         try:
-            text: str | None = data[bom:].decode("gb18030")
+            # GB18030 writes its BOM as 84 31 95 33, which decodes to U+FEFF
+            text: str | None = data[bom:].decode("gb18030").removeprefix("\ufeff")
         except UnicodeDecodeError as gb_error:
             text, gb_error_at = None, gb_error.start + bom
         rare = None if text is None else rare_characters(text)

@@ -67,28 +67,50 @@ def read_utf8(path: Path, label: str) -> str:
 
 
 # Chinese text has nearly all its characters among GB2312's 7,445 common ones. Of the shared
-# corpus's 2,506 texts none has over 1 % outside them, nor did any of 50,000 random excerpts of 20 or
-# 50 characters have over 20 %; while every excerpt of 50 characters, written in Big5 or Shift-JIS
-# and read as GB18030, had more (tests/test_corpus.py checks both on the sample corpus).
+# corpus's 2,506 texts none has over 1 % rare (is_rare), nor did any of 75,180 random excerpts of
+# 10, 20 or 50 characters have over 20 %; while every excerpt of 20 or more characters with two or
+# more non-ASCII ones, written in Big5 or Shift-JIS and read as GB18030, had more (80,160 tried;
+# tests/test_corpus.py checks both on the sample corpus).
 RARE_SHARE = 0.2
 
 
 # Python's gb2312 codec reads A1AA and A1A4 as U+2015 and U+30FB, GB18030 as — and ·: as GB2312's
 AS_GB2312_CODEC = str.maketrans({"\u2014": "\u2015", "\u00b7": "\u30fb"})
+# GB2312's rows of Greek, Cyrillic, box drawing, kana and bopomofo, which Chinese text hardly uses
+# (7 such characters in the shared corpus's 2,506 texts) and Big5 read as GB18030 is full of: Big5's
+# commonest characters (一 人 的 是) have lead bytes A4 to AF, GB2312's rows of these and of
+# private use. Counted as rare, no Big5 excerpt of 20 characters with two or more of them passes.
+UNCOMMON_IN_CHINESE = re.compile("[\u0370-\u03ff\u0400-\u04ff\u2500-\u257f\u3041-\u30fa\u30fc-\u30ff\u3100-\u312f]")
+
+
+# Spaces and invisible format characters (no-break and zero-width spaces, which Chinese texts
+# pasted from web pages hold) say nothing about the encoding: GB18030 writes them in four bytes,
+# which Big5 and Shift-JIS bytes never form. They are not counted at all.
+INVISIBLE = re.compile("[\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2064\ufeff]")
+
+
+def is_rare(character: str) -> bool:
+    """Outside GB2312's common characters, or in its rows Chinese text hardly uses; ASCII, spaces
+    and invisible characters are not."""
+    common = INVISIBLE.sub("", character.translate(AS_GB2312_CODEC))
+    return common > "\x7f" and (
+        common.encode("gb2312", errors="replace") == b"?" or UNCOMMON_IN_CHINESE.match(common) is not None
+    )
 
 
 def rare_characters(text: str) -> tuple[int, int] | None:
-    """None when text reads as Chinese; else how many of its non-ASCII characters are outside
-    GB2312 (rare, private-use or not Chinese at all), and how many non-ASCII characters it has."""
-    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
-    rare = text.translate(AS_GB2312_CODEC).encode("gb2312", errors="replace").count(b"?") - text.count("?")
+    """None when text reads as Chinese; else how many of its non-ASCII characters are rare (outside
+    GB2312, private-use, or kana and the like: is_rare), and how many non-ASCII characters it has."""
+    common = INVISIBLE.sub("", text.translate(AS_GB2312_CODEC))
+    non_ascii = len(common) - len(common.encode("ascii", errors="ignore"))
+    outside = common.encode("gb2312", errors="replace").count(b"?") - common.count("?")
+    rare = outside + len(UNCOMMON_IN_CHINESE.findall(common))
     return (rare, non_ascii) if rare > RARE_SHARE * non_ascii else None
 
 
 def first_rare_character(text: str) -> int:
     """Where the first character rare_characters counts is (text has one)."""
-    common = text.translate(AS_GB2312_CODEC)
-    return next(i for i, c in enumerate(common) if c > "\x7f" and c.encode("gb2312", errors="replace") == b"?")
+    return next(i for i, c in enumerate(text) if is_rare(c))
 
 
 def _reads_as_gb18030(data: bytes) -> bool:
