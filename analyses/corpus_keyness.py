@@ -47,12 +47,9 @@ def figures(catalog) -> list[Figure | NotDrawn]:
             )
             continue
         a, b = comparison.a, comparison.b
-        named = SLUG.match(a) and SLUG.match(b)
         result.append(
             Figure(
-                id=f"{corpus.id}-keyness-{a}-{b}"
-                if named
-                else f"{corpus.id}-keyness-by-{comparison.column.replace('_', '-')}",
+                id=f"{corpus.id}-keyness-{comparison.named}",
                 kind="corpus",
                 lang="zh",
                 title=Text("fig.keyness.title", a=a, b=b, corpus=corpus.name),

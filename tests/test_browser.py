@@ -1024,10 +1024,12 @@ def test_a_grouping_column_named_with_markup_and_a_colon_is_named_as_written_in_
     driver, built_project, tmp_path
 ):
     """Pagefind indexes a filter's name as its attribute is written, entities and all, and splits
-    the attribute at its first colon: the name had been shown escaped (`R&amp;amp;D …`)."""
+    the attribute at its first colon: the name had been shown escaped (`R&amp;amp;D …`). A `#` in
+    the column had cut the links to its text lists; a grouping on the metadata's `kind` had put its
+    values among the kinds of page."""
     import csv
 
-    column = "R&D <b>tier</b> \"x\" 'y': z"
+    column = "R&D <b>tier</b> \"x\" 'y': z #2"
     project = copy_built(built_project, tmp_path / "project")
     metadata = project / "data/corpora/cn-regulations-sample/metadata.csv"
     with open(metadata, encoding="utf-8", newline="") as handle:
@@ -1041,11 +1043,12 @@ def test_a_grouping_column_named_with_markup_and_a_colon_is_named_as_written_in_
         corpora.read_text(encoding="utf-8").replace(
             "    search_characters: 100000\n",
             f"    search_characters: 100000\n    groupings:\n      - {{column: level}}\n"
-            f"      - {{column: {json.dumps(column)}}}\n",
+            f"      - {{column: {json.dumps(column)}}}\n      - {{column: kind}}\n",
         ),
         encoding="utf-8",
     )
     run_build(project, traced=False)
+    assert list((project / "_site/corpus/cn-regulations/list").glob("r-d-b-tier-b-x-y-z-2/v-*/index.html"))
     host = LoggingServer(project / "_site")
     threading.Thread(target=host.serve_forever, daemon=True).start()
     try:
@@ -1061,6 +1064,15 @@ def test_a_grouping_column_named_with_markup_and_a_colon_is_named_as_written_in_
                 "return Array.from(document.querySelectorAll('.pagefind-ui__filter-label'), e => e.textContent)"
                 ".some(label => label.startsWith('provincial ('))"
             )
+            blocks = driver.execute_script(
+                "return Object.fromEntries(Array.from(document.querySelectorAll('.pagefind-ui__filter-block'), b =>"
+                " [b.querySelector('.pagefind-ui__filter-name').textContent,"
+                " Array.from(b.querySelectorAll('.pagefind-ui__filter-label'), l => l.textContent)]))"
+            )
+            page_kinds = blocks["页面类型" if edition else "Kind of page"]
+            texts_kinds = blocks["类别" if edition else "Kind"]
+            assert not any(label.startswith("地方性法规") for label in page_kinds), page_kinds
+            assert any(label.startswith("地方性法规") for label in texts_kinds), texts_kinds
     finally:
         host.shutdown()
 

@@ -278,22 +278,76 @@ def test_a_group_listed_twice_and_a_comparison_with_itself_are_named_with_their_
 
 def test_a_grouping_column_of_any_name_gets_an_id_that_can_name_figures_or_is_asked_for_one(project_copy):
     # a column "R&D <b>tier</b>: z" had named its figure keywords-by-R&D <b>tier</b>: z, an address
-    # with a slash in it, and the build failed in Pagefind
-    odd, chinese = "R&D <b>tier</b>: z", "发文机关"
+    # with a slash in it, and the build failed in Pagefind; a column that could always name its
+    # figures (Region, 发文机关, issuer_tier) keeps the id they were published under
+    odd, spaced = "R&D <b>tier</b>: z", "发文 机关"
+    plain = ["Region", "发文机关", "issuer_tier"]
     rows = [
-        {"id": f"s{i}", "title": title, "level": "local", odd: "a", chinese: "b", "file": f"s{i}.md"}
+        {"id": f"s{i}", "title": title, "level": "local", odd: "a", spaced: "b", "file": f"s{i}.md"}
+        | {column: "c" for column in plain}
         for i, (title, _) in enumerate(sample_texts(2))
     ]
-    header = ["id", "title", "level", odd, chinese, "file"]
-    config = f"    groupings:\n      - {{column: {json.dumps(odd)}}}\n      - {{column: {chinese}}}\n"
+    header = ["id", "title", "level", odd, spaced, *plain, "file"]
+    config = f"    groupings:\n      - {{column: {json.dumps(odd)}}}\n      - {{column: {spaced}}}\n" + "".join(
+        f"      - {{column: {column}}}\n" for column in plain
+    )
     small_corpus(project_copy, header, rows, config)
     assert problems_of(project_copy) == [
-        f"data/corpora.yaml, line 6: corpus 'small': grouping column '{chinese}' cannot name its figures "
+        f"data/corpora.yaml, line 6: corpus 'small': grouping column '{spaced}' cannot name its figures "
         "(keywords-by-<id>): give the grouping an `id`, lowercase letters, digits and single hyphens"
     ]
-    small_corpus(project_copy, header, rows, config.replace(f"{chinese}}}", f"{chinese}, id: issuer}}"))
+    small_corpus(project_copy, header, rows, config.replace(f"{spaced}}}", f"{spaced}, id: issuer}}"))
     corpus = load_corpora(open_project(project_copy))["small"]
-    assert [g.id for g in corpus.groupings] == ["r-d-b-tier-b-z", "issuer"]
+    assert [g.id for g in corpus.groupings] == ["r-d-b-tier-b-z", "issuer", "Region", "发文机关", "issuer-tier"]
+
+
+def test_groupings_whose_ids_collide_are_named_with_their_columns_and_lines(project_copy):
+    rows = [
+        {
+            "id": f"s{i}",
+            "title": title,
+            "R&D tier": "a",
+            "R/D tier": "b",
+            "Level": "c",
+            "level": "d",
+            "file": f"s{i}.md",
+        }
+        for i, (title, _) in enumerate(sample_texts(2))
+    ]
+    header = ["id", "title", "R&D tier", "R/D tier", "Level", "level", "file"]
+    config = "    groupings:\n" + "".join(
+        f"      - {{column: {json.dumps(column)}}}\n" for column in ("R&D tier", "R/D tier", "level", "Level")
+    )
+    small_corpus(project_copy, header, rows, config)
+    assert problems_of(project_copy) == [
+        "data/corpora.yaml, line 6: corpus 'small': the groupings on 'R&D tier' (line 5) and on 'R/D tier' both "
+        "have the id 'r-d-tier', which names their figures (keywords-by-r-d-tier): give one an `id` of its own",
+        # by-level/ and by-Level/ would be one folder on a case-blind file system
+        "data/corpora.yaml, line 8: corpus 'small': the groupings on 'level' (line 7) and on 'Level' both "
+        "have the id 'Level', which names their figures (keywords-by-Level): give one an `id` of its own",
+    ]
+
+
+def test_text_lists_are_filed_under_a_folder_an_address_can_hold(project_copy):
+    from pilotsite.pages.corpus_pages import list_folders, list_path, slug
+
+    columns = ["R#D tier", "r_d_tier", "发文 机关"]
+    rows = [
+        {"id": f"s{i}", "title": title, "province": "北京", "file": f"s{i}.md"} | {c: "x" for c in columns}
+        for i, (title, _) in enumerate(sample_texts(2))
+    ]
+    config = (
+        "    groupings:\n"
+        '      - {column: "R#D tier"}\n'
+        "      - {column: r_d_tier, id: rd}\n"  # its own id: r-d-tier is the first one's
+        "      - {column: 发文 机关, id: issuer}\n"
+    )
+    small_corpus(project_copy, ["id", "title", "province", *columns, "file"], rows, config)
+    corpus = load_corpora(open_project(project_copy))["small"]
+    folders = list_folders(corpus)
+    # a `#` had cut the list's address short; two columns that fold to one folder get two
+    assert folders == {"R#D tier": "r-d-tier", "r_d_tier": "rd", "发文 机关": "issuer", "province": "province"}
+    assert list_path("small", folders["R#D tier"], "x") == f"corpus/small/list/r-d-tier/{slug('v', 'x')}/index.html"
 
 
 def test_a_default_grouping_of_local_texts_in_a_corpus_of_central_ones_says_so(project_copy):
@@ -381,3 +435,20 @@ def test_a_renamed_corpus_or_grouping_publishes_new_versions_and_the_old_names_b
     back = run_build(root, traced=False).stdout
     for figure in ("by-province-keywords-by-province", "one-region-keywords-by-tier"):
         assert re.search(rf"{figure}: version \w+ \(back to version 1", back), back[-3000:]
+
+
+def test_a_keyness_study_of_values_that_are_not_ids_is_named_by_a_column_an_address_can_hold(project_copy):
+    rows = [
+        {"id": f"s{i}", "title": title, "R/D tier": tier, "发文 机关": tier, "file": f"s{i}.md"}
+        for i, ((title, _), tier) in enumerate(zip(sample_texts(2), ["一级", "二级"], strict=True))
+    ]
+    header = ["id", "title", "R/D tier", "发文 机关", "file"]
+    small_corpus(project_copy, header, rows, '    keyness: {column: "R/D tier", values: [一级, 二级]}\n')
+    # it had been keyness-by-R/D tier, an address with a slash in it
+    assert load_corpora(open_project(project_copy))["small"].comparison.named == "by-r-d-tier"
+    small_corpus(project_copy, header, rows, "    keyness: {column: 发文 机关, values: [一级, 二级]}\n")
+    assert problems_of(project_copy) == [
+        "data/corpora.yaml, line 4: corpus 'small': keyness compares values of '发文 机关' that cannot name its "
+        "figure (keyness-<a>-<b>), and neither can the column (keyness-by-<column>): compare values that are "
+        "lowercase letters, digits and single hyphens, or rename the column"
+    ]

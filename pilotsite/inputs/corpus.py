@@ -43,8 +43,9 @@ METADATA_COLUMNS = [
     Column("file"),
 ]
 Pairs = tuple[tuple[str, str], ...]
-# A grouping before its groups are found: (id, column, label, values in order, filter, labels in other languages)
-DeclaredGrouping = tuple[str, str, str, tuple[str, ...], Pairs, Pairs]
+# A grouping before its groups are found: (id, column, label, values in order, filter, labels in
+# other languages, its line in data/corpora.yaml: None for a default grouping)
+DeclaredGrouping = tuple[str, str, str, tuple[str, ...], Pairs, Pairs, int | None]
 # What the studies compare when data/corpora.yaml does not say: each applies only where the
 # metadata has its columns. (id, column, label, values in order, filter)
 DEFAULT_GROUPINGS: tuple[tuple[str, str, str, tuple[str, ...], Pairs], ...] = (
@@ -54,6 +55,7 @@ DEFAULT_GROUPINGS: tuple[tuple[str, str, str, tuple[str, ...], Pairs], ...] = (
 )
 DEFAULT_COMPARISON = ("level", ("central", "local"))
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
+WORD_ID = re.compile(r"[^\W_]+(?:-[^\W_]+)*")  # letters of any script, digits and single hyphens: 发文机关
 MARKUP = re.compile(r"<!--.*?-->|^#+\s*", re.S | re.M)  # Markdown headings and comments in the files
 DECODING_FORMAT = "decode-v6"  # change when decode_text() or check_text() changes: the texts are checked again
 
@@ -122,6 +124,7 @@ class Comparison:
     b: str
     members_a: tuple[str, ...] = field(hash=False)
     members_b: tuple[str, ...] = field(hash=False)
+    named: str = ""  # the figure id after keyness-: <a>-<b>, or by-<column> where a value is no slug
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per corpus and build
@@ -294,16 +297,25 @@ def check_text(folder: Path, label: str, file: str, digest: str, checked: Checke
 
 
 def column_id(column: str) -> str | None:
-    """A grouping's default id, which names its figures and their addresses: the column lowercased,
-    each run of other characters a hyphen (issuer_tier: issuer-tier, "R&D tier": r-d-tier). None
-    for a column with characters beyond ASCII (省份, région), which needs an id of its own."""
+    """The id a column names its figures and their addresses by, where a grouping gives none: the
+    column with hyphens for underscores where that is letters (of any script), digits and single
+    hyphens, as it always was (issuer_tier: issuer-tier, Region, 发文机关); otherwise the column
+    lowercased, each run of other characters a hyphen ("R&D tier": r-d-tier). None for a column
+    with other characters beyond ASCII (发文 机关, "région (1)"), which needs an id of its own."""
+    written = column.replace("_", "-")
+    if WORD_ID.fullmatch(written):
+        return written
     if not column.isascii():
         return None
     return re.sub(r"[^a-z0-9]+", "-", column.lower()).strip("-") or None
 
 
 def resolve_groupings(
-    entry: CorpusEntry, position: int, columns: tuple[str, ...], texts: list[CorpusText], lines: dict[KeyPath, int]
+    entry: CorpusEntry,
+    position: int,
+    columns: tuple[str, ...],
+    texts: list[CorpusText],
+    lines: dict[KeyPath, int],
 ) -> tuple[list[Grouping], list[Text], list[Problem]]:
     """The groupings declared for a corpus (or the defaults), with their groups found in the data."""
     available = set(columns) | ({YEAR} if "date" in columns else set())
@@ -322,10 +334,11 @@ def resolve_groupings(
                     )
                 )
                 continue
-            declared.append((grouping_id, column, label, values, where, ()))
+            declared.append((grouping_id, column, label, values, where, (), None))
     else:
         declared = []
         for index, g in enumerate(entry.groupings):
+            line = lines.get(("corpora", position, "groupings", index))
             where = tuple(sorted((g.where or {}).items()))
             missing = [c for c in [g.column] + [c for c, _ in where] if c not in available]
             if missing:
@@ -335,7 +348,7 @@ def resolve_groupings(
                         f"corpus '{entry.id}': grouping column '{missing[0]}' is not a column of "
                         f"{entry.path}/metadata.csv (it has: {', '.join(columns)}; and 'year', "
                         "read from 'date')",
-                        line=lines.get(("corpora", position, "groupings", index)),
+                        line=line,
                     )
                 )
                 continue
@@ -349,7 +362,7 @@ def resolve_groupings(
                         f"corpus '{entry.id}': grouping '{g.id or g.column}' keeps the texts whose {column} is "
                         f"'{value}', and no text has that value (the texts' {column}: {', '.join(present[:20])}"
                         f"{', …' if len(present) > 20 else ''})",
-                        line=lines.get(("corpora", position, "groupings", index)),
+                        line=line,
                     )
                 )
                 continue
@@ -360,7 +373,7 @@ def resolve_groupings(
                         CONFIG,
                         f"corpus '{entry.id}': grouping column '{g.column}' cannot name its figures "
                         "(keywords-by-<id>): give the grouping an `id`, lowercase letters, digits and single hyphens",
-                        line=lines.get(("corpora", position, "groupings", index)),
+                        line=line,
                     )
                 )
                 continue
@@ -372,16 +385,27 @@ def resolve_groupings(
                     tuple(g.values or ()),
                     where,
                     translations(g, "label"),
+                    line,
                 )
             )
-    seen_ids = set()
-    for grouping_id, column, label, values, where, labels in declared:
-        if grouping_id in seen_ids:
+    # grouping id, casefolded (a case-blind file system keeps one of by-Region/ and by-region/) ->
+    # the first grouping's column and line
+    seen: dict[str, tuple[str, int | None]] = {}
+    for grouping_id, column, label, values, where, labels, line in declared:
+        if grouping_id.casefold() in seen:
+            first_column, first_line = seen[grouping_id.casefold()]
             problems.append(
-                Problem(CONFIG, f"corpus '{entry.id}': two groupings have the id '{grouping_id}'; give one an `id`")
+                Problem(
+                    CONFIG,
+                    f"corpus '{entry.id}': the groupings on '{first_column}'"
+                    + (f" (line {first_line})" if first_line else "")
+                    + f" and on '{column}' both have the id '{grouping_id}', which names their figures "
+                    f"(keywords-by-{grouping_id}): give one an `id` of its own",
+                    line=line,
+                )
             )
             continue
-        seen_ids.add(grouping_id)
+        seen[grouping_id.casefold()] = (column, line)
         chosen = [t for t in texts if all(t.value(c) == v for c, v in where)]
         found = sorted({t.value(column) for t in chosen} - {""} - set(values))
         order = tuple(values) + tuple(found)
@@ -407,9 +431,11 @@ def resolve_groupings(
 
 
 def resolve_comparison(
-    entry: CorpusEntry, texts: list[CorpusText], columns: tuple[str, ...]
+    entry: CorpusEntry, texts: list[CorpusText], columns: tuple[str, ...], line: int | None = None
 ) -> tuple[Comparison | None, list[Text]]:
     """The two groups the keyness study compares, or None with the reason."""
+    from pilotsite.inputs.schemas import SLUG
+
     if entry.keyness is not None:
         column, (a, b) = entry.keyness.column, entry.keyness.values
     else:
@@ -420,7 +446,24 @@ def resolve_comparison(
     empty = [v for v in (a, b) if not members[v]]
     if empty:
         return None, [Text("corpus.note.keyness_no_texts", a=a, b=b, group=empty[0], column=column)]
-    return Comparison(column, a, b, members[a], members[b]), []
+    if SLUG.match(a) and SLUG.match(b):
+        named = f"{a}-{b}"
+    else:  # values that cannot stand in an address (2010 年, R&D): the column names the figure
+        by = column_id(column)
+        if by is None:
+            raise BuildError(
+                [
+                    Problem(
+                        CONFIG,
+                        f"corpus '{entry.id}': keyness compares values of '{column}' that cannot name its "
+                        "figure (keyness-<a>-<b>), and neither can the column (keyness-by-<column>): compare "
+                        "values that are lowercase letters, digits and single hyphens, or rename the column",
+                        line=line,
+                    )
+                ]
+            )
+        named = f"by-{by}"
+    return Comparison(column, a, b, members[a], members[b], named), []
 
 
 def load_corpus(
@@ -503,7 +546,9 @@ def load_corpus(
     problems += grouping_problems
     if problems:
         raise BuildError(problems)
-    comparison, comparison_notes = resolve_comparison(entry, texts, columns)
+    comparison, comparison_notes = resolve_comparison(
+        entry, texts, columns, (lines or {}).get(("corpora", position, "keyness"))
+    )
     return Corpus(
         entry.id,
         entry.title or entry.id,

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from pilotsite.figures.figure import Catalog
-from pilotsite.inputs.corpus import YEAR, Corpus, CorpusText, split_sentences
+from pilotsite.inputs.corpus import YEAR, Corpus, CorpusText, column_id, split_sentences
 from pilotsite.inputs.interface import Interface
 from pilotsite.pages.model import Link, Page, SiteModel, figure_href, in_words
 
@@ -118,6 +118,7 @@ class Evidence:
     csv: Path | None = None
 
 
+SEARCH_PAGE_FILTERS = ("kind", "document", "analysis")  # what every indexed page may be filtered by
 NO_DATE = "no date"  # the year list of the texts without a date
 
 
@@ -133,9 +134,9 @@ def text_path(corpus_id: str, text_id: str, part: int = 1) -> str:
     return f"corpus/{corpus_id}/texts/{text_id}/" + (f"part-{part}/" if part > 1 else "") + "index.html"
 
 
-def list_path(corpus_id: str, column: str = "", value: str = "", page: int = 1) -> str:
-    """A page of a text list: every text, or those with one value in a column."""
-    base = f"corpus/{corpus_id}/list/" + (f"{column.replace('_', '-')}/{slug('v', value)}/" if column else "")
+def list_path(corpus_id: str, folder: str = "", value: str = "", page: int = 1) -> str:
+    """A page of a text list: every text, or those with one value in a column (its folder: list_folders)."""
+    base = f"corpus/{corpus_id}/list/" + (f"{folder}/{slug('v', value)}/" if folder else "")
     return base + (f"page-{page}/" if page > 1 else "") + "index.html"
 
 
@@ -159,6 +160,20 @@ def list_columns(corpus: Corpus) -> tuple[str, ...]:
     """The columns a reader can narrow the text list by."""
     available = set(corpus.columns) | ({YEAR} if "date" in corpus.columns else set())
     return tuple(dict.fromkeys([g.column for g in corpus.groupings] + [c for c in LIST_COLUMNS if c in available]))
+
+
+def list_folders(corpus: Corpus) -> dict[str, str]:
+    """Each list column's folder under list/: its column_id (province, issuer-tier, 发文机关, r-d-tier
+    for "R&D tier"), or where it has none or another column took it, its grouping's id; a digest
+    of the column where even that is taken (by a case-blind file system too)."""
+    folders: dict[str, str] = {}
+    taken: set[str] = set()
+    for column in list_columns(corpus):
+        candidates = [column_id(column), *(g.id for g in corpus.groupings if g.column == column), slug("c", column)]
+        folder = next(c for c in candidates if c is not None and c.casefold() not in taken)
+        taken.add(folder.casefold())
+        folders[column] = folder
+    return folders
 
 
 def top_keywords(model: SiteModel, corpus_id: str) -> list[str]:
@@ -368,6 +383,13 @@ def column_name(interface: Interface, column: str) -> str:
     return interface.text(key) if interface.has(key) else column.replace("_", " ")
 
 
+def search_filter_name(column: str) -> str:
+    """A grouping column's search filter: the column with spaces for underscores, kept apart from
+    the search page's own filters where it has one of their names (a column named kind)."""
+    name = column.replace("_", " ")
+    return f"{name} (metadata)" if name.casefold() in SEARCH_PAGE_FILTERS else name
+
+
 def list_links(
     corpus: Corpus, folder: str, interface: Interface, counts: bool = True
 ) -> tuple[tuple[str, tuple[Link, ...]], ...]:
@@ -379,11 +401,11 @@ def list_links(
         (
             column_name(interface, column),
             tuple(
-                Link(f"{value} ({len(texts)})" if counts else value, root + list_path(corpus.id, column, value))
+                Link(f"{value} ({len(texts)})" if counts else value, root + list_path(corpus.id, listed, value))
                 for value, texts in column_values(corpus, column)
             ),
         )
-        for column in list_columns(corpus)
+        for column, listed in list_folders(corpus).items()
     )
 
 
@@ -410,10 +432,12 @@ def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
                     texts,
                 )
             )
+    folders = list_folders(corpus)
     for column, value, heading, texts in lists:
         count = max(1, -(-len(texts) // LIST_PAGE_SIZE))
+        listed = folders.get(column, "")
         for number in range(1, count + 1):
-            path = list_path(corpus.id, column, value, number)
+            path = list_path(corpus.id, listed, value, number)
             root = "../" * path.count("/")
             chunk = texts[(number - 1) * LIST_PAGE_SIZE : number * LIST_PAGE_SIZE]
             rows = tuple(
@@ -426,7 +450,7 @@ def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
             )
             page_links = (
                 tuple(
-                    Link(str(n), "" if n == number else root + list_path(corpus.id, column, value, n))
+                    Link(str(n), "" if n == number else root + list_path(corpus.id, listed, value, n))
                     for n in range(1, count + 1)
                 )
                 if count > 1
@@ -502,7 +526,7 @@ def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str], interface
         budget -= len(sentence)
         indexed += 1
     filters = tuple(
-        (g.column.replace("_", " "), text.value(g.column)) for g in corpus.groupings if text.value(g.column)
+        (search_filter_name(g.column), text.value(g.column)) for g in corpus.groupings if text.value(g.column)
     )
     pages = []
     for part in range(1, count + 1):
@@ -520,9 +544,9 @@ def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str], interface
         lists = tuple(
             Link(
                 t("corpus_text.list_link", column=column_name(interface, c), value=text.value(c)),
-                root + list_path(corpus.id, c, text.value(c)),
+                root + list_path(corpus.id, listed, text.value(c)),
             )
-            for c in list_columns(corpus)
+            for c, listed in list_folders(corpus).items()
             if text.value(c)
         )
         pages.append(

@@ -598,15 +598,15 @@ def search_filter_names(model: SiteModel) -> tuple[tuple[str, str], ...]:
     """Each search filter's name as pages give it to Pagefind, and as the edition says it: the
     kind of page, the document, the analysis, and each corpus's grouping columns (named as the
     corpus pages name them)."""
-    from pilotsite.pages.corpus_pages import column_name
+    from pilotsite.pages.corpus_pages import SEARCH_PAGE_FILTERS, column_name, search_filter_name
     from pilotsite.pages.sources import pagefind_name
 
     t = model.interface.text
-    names = {name: t(f"search.filter.{name}") for name in ("kind", "document", "analysis")}
+    names = {name: t(f"search.filter.{name}") for name in SEARCH_PAGE_FILTERS}
     for corpus in model.catalog.corpora.values() if model.catalog is not None else ():
         for grouping in corpus.groupings:
             shown = column_name(model.interface, grouping.column)
-            names.setdefault(grouping.column.replace("_", " "), shown[:1].upper() + shown[1:])
+            names.setdefault(search_filter_name(grouping.column), shown[:1].upper() + shown[1:])
     # by the name as Pagefind's UI gives it to its checkboxes: as indexed, escaped (pagefind_name)
     return tuple((str(pagefind_name(name)), shown) for name, shown in names.items())
 
