@@ -466,6 +466,9 @@ def test_evidence_pages_account_for_every_count(built_site):
     assert f"证据：{top['keyword']}（关键词）" in chinese and "计入此关键词" in chinese
     zh_tool = (built_site / "zh" / evidence.relative_to(built_site) / "index.html").read_text(encoding="utf-8")
     assert "计入此子工具" in zh_tool and "匹配以下任一模式" in zh_tool
+    # the sub-tool by its name in each edition: the codebook's label_zh in the Chinese one
+    assert "Evidence: financial services (sub-tool)" in (evidence / "index.html").read_text(encoding="utf-8")
+    assert "证据：金融服务（子工具）" in zh_tool and "financial services" not in zh_tool
     for page in (chinese, zh_tool):
         shown = re.sub(r"<[^>]+>", "", page.split("<main")[1])  # what a reader sees, not the addresses
         assert not re.search(r"keyword|sub-tool|has the jieba token|matches any of", shown)

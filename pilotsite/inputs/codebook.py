@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pilotsite.errors import BuildError, Problem
+from pilotsite.inputs.interface import LANGUAGES, Translated
 from pilotsite.inputs.project import Project
 
 if TYPE_CHECKING:
@@ -24,6 +25,12 @@ class SubTool:
     tool_type: ToolTypeName
     patterns: tuple[str, ...]
     regex: re.Pattern[str]
+    labels: tuple[tuple[str, str], ...] = ()  # (language, label) for the other editions' pages, where given
+
+    def label_in(self, language: str) -> str:
+        """The label as the edition of language names the sub-tool (figures draw `label`: their
+        data keep the codebook's words whatever edition shows them)."""
+        return Translated(((LANGUAGES[0], self.label), *self.labels)).of(language)
 
     def matches(self, sentence: str) -> bool:
         return self.regex.search(sentence) is not None
@@ -77,6 +84,11 @@ def load_codebook(project: Project) -> tuple[SubTool, ...]:
                     tool_type,
                     tuple(spec.patterns),
                     re.compile("|".join(f"(?:{p})" for p in spec.patterns)),
+                    tuple(
+                        (lang, getattr(spec, f"label_{lang}"))
+                        for lang in LANGUAGES[1:]
+                        if getattr(spec, f"label_{lang}", None)
+                    ),
                 )
             )
     ids = [t.id for t in tools]

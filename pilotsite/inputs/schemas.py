@@ -299,6 +299,7 @@ def valid_regex(pattern: str) -> str:
 
 class SubToolSpec(Strict):
     label: Text | None = None
+    label_zh: Text | None = None  # the label in the Chinese edition's pages (default: label)
     patterns: list[Annotated[Text, Field()]] = Field(min_length=1)
 
     @field_validator("patterns")

@@ -198,7 +198,7 @@ def evidence_items(model: SiteModel, corpus: Corpus) -> list[EvidenceItem]:
         EvidenceItem(
             "tool",
             tool.id,
-            tool.label,
+            tool.label_in(model.language),
             text("evidence.what_tool"),
             text("evidence.rule_tool", patterns=" | ".join(tool.patterns)),
         )
