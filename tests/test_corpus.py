@@ -159,6 +159,19 @@ def test_spaces_and_zero_width_characters_do_not_count_against_a_gb18030_text():
     assert decode_text(text.encode("gb18030"), "x.md") == text
 
 
+def test_each_rare_character_counts_once_and_units_in_greek_do_not_count():
+    from pilotsite.inputs.reading import is_rare, rare_characters
+
+    # ά is outside GB2312 and Greek; Ђ outside GB2312 and Cyrillic: each had counted twice
+    assert decode_text("试点ά中文\n".encode("gb18030"), "x.md") == "试点ά中文\n"
+    assert rare_characters("Ђ\n") == (1, 1)
+    for text in ("试点ヲ掉审ЂЖ╬ㄅ\ue000", "ヷヸヹヺ═╬", "细颗粒物浓度μg/m³"):
+        found = rare_characters(text)
+        assert (found[0] if found else 0) <= sum(map(is_rare, text))
+        assert found is None or found[0] == sum(map(is_rare, text))
+    assert decode_text("细颗粒物浓度μg/m³\n".encode("gb18030"), "x.md") == "细颗粒物浓度μg/m³\n"
+
+
 def test_big5_read_as_kana_is_refused():
     # Big5's commonest characters have lead bytes A4 to AF, which GB18030 reads as kana, Greek,
     # box drawing or private use: this excerpt reads as ヲ掉审疼よ…, which had passed as Chinese

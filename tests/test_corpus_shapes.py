@@ -14,7 +14,7 @@ import pytest
 
 from conftest import ROOT, copy_built, discard, run_build, write_corpus
 from pilotsite.errors import BuildError
-from pilotsite.inputs.corpus import load_corpora
+from pilotsite.inputs.corpus import column_id, load_corpora
 from pilotsite.inputs.project import open_project
 
 SAMPLE = ROOT / "data/corpora/cn-regulations-sample"
@@ -323,8 +323,9 @@ def test_groupings_whose_ids_collide_are_named_with_their_columns_and_lines(proj
         "data/corpora.yaml, line 6: corpus 'small': the groupings on 'R&D tier' (line 5) and on 'R/D tier' both "
         "have the id 'r-d-tier', which names their figures (keywords-by-r-d-tier): give one an `id` of its own",
         # by-level/ and by-Level/ would be one folder on a case-blind file system
-        "data/corpora.yaml, line 8: corpus 'small': the groupings on 'level' (line 7) and on 'Level' both "
-        "have the id 'Level', which names their figures (keywords-by-Level): give one an `id` of its own",
+        "data/corpora.yaml, line 8: corpus 'small': the groupings on 'level' (line 7) and on 'Level' have the "
+        "ids 'level' and 'Level', which differ only in case (one folder on a case-blind file system): give one "
+        "an `id` of its own",
     ]
 
 
@@ -450,5 +451,16 @@ def test_a_keyness_study_of_values_that_are_not_ids_is_named_by_a_column_an_addr
     assert problems_of(project_copy) == [
         "data/corpora.yaml, line 4: corpus 'small': keyness compares values of '发文 机关' that cannot name its "
         "figure (keyness-<a>-<b>), and neither can the column (keyness-by-<column>): compare values that are "
-        "lowercase letters, digits and single hyphens, or rename the column"
+        "lowercase letters, digits and single hyphens, or group by the column with an `id` (groupings: "
+        "[{column: …, id: …}]), which names it then"
     ]
+    # as the message says: a grouping's id names it
+    config = (
+        "    groupings:\n      - {column: 发文 机关, id: issuer}\n"
+        "    keyness: {column: 发文 机关, values: [一级, 二级]}\n"
+    )
+    small_corpus(project_copy, header, rows, config)
+    assert load_corpora(open_project(project_copy))["small"].comparison.named == "by-issuer"
+    # a long column would name a folder over the file system's 255 bytes: it needs an id
+    long = "发文机关" * 30
+    assert column_id(long) is None and column_id("发文机关") == "发文机关"

@@ -55,6 +55,7 @@ DEFAULT_GROUPINGS: tuple[tuple[str, str, str, tuple[str, ...], Pairs], ...] = (
 )
 DEFAULT_COMPARISON = ("level", ("central", "local"))
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
+MAX_ID_BYTES = 100  # a column id longer than this (a long Chinese column) needs an id of its own
 WORD_ID = re.compile(r"[^\W_]+(?:-[^\W_]+)*")  # letters of any script, digits and single hyphens: 发文机关
 MARKUP = re.compile(r"<!--.*?-->|^#+\s*", re.S | re.M)  # Markdown headings and comments in the files
 DECODING_FORMAT = "decode-v6"  # change when decode_text() or check_text() changes: the texts are checked again
@@ -304,10 +305,13 @@ def column_id(column: str) -> str | None:
     with other characters beyond ASCII (发文 机关, "région (1)"), which needs an id of its own."""
     written = column.replace("_", "-")
     if WORD_ID.fullmatch(written):
-        return written
-    if not column.isascii():
+        named: str | None = written
+    elif not column.isascii():
         return None
-    return re.sub(r"[^a-z0-9]+", "-", column.lower()).strip("-") or None
+    else:
+        named = re.sub(r"[^a-z0-9]+", "-", column.lower()).strip("-") or None
+    # a folder's name holds at most 255 bytes, and the figure id adds the corpus's and more
+    return named if named is None or len(named.encode("utf-8")) <= MAX_ID_BYTES else None
 
 
 def resolve_groupings(
@@ -390,22 +394,27 @@ def resolve_groupings(
             )
     # grouping id, casefolded (a case-blind file system keeps one of by-Region/ and by-region/) ->
     # the first grouping's column and line
-    seen: dict[str, tuple[str, int | None]] = {}
+    seen: dict[str, tuple[str, str, int | None]] = {}
     for grouping_id, column, label, values, where, labels, line in declared:
         if grouping_id.casefold() in seen:
-            first_column, first_line = seen[grouping_id.casefold()]
+            first_id, first_column, first_line = seen[grouping_id.casefold()]
+            same = (
+                f"both have the id '{grouping_id}', which names their figures (keywords-by-{grouping_id})"
+                if first_id == grouping_id
+                else f"have the ids '{first_id}' and '{grouping_id}', which differ only in case (one folder "
+                "on a case-blind file system)"
+            )
             problems.append(
                 Problem(
                     CONFIG,
                     f"corpus '{entry.id}': the groupings on '{first_column}'"
                     + (f" (line {first_line})" if first_line else "")
-                    + f" and on '{column}' both have the id '{grouping_id}', which names their figures "
-                    f"(keywords-by-{grouping_id}): give one an `id` of its own",
+                    + f" and on '{column}' {same}: give one an `id` of its own",
                     line=line,
                 )
             )
             continue
-        seen[grouping_id.casefold()] = (column, line)
+        seen[grouping_id.casefold()] = (grouping_id, column, line)
         chosen = [t for t in texts if all(t.value(c) == v for c, v in where)]
         found = sorted({t.value(column) for t in chosen} - {""} - set(values))
         order = tuple(values) + tuple(found)
@@ -431,7 +440,11 @@ def resolve_groupings(
 
 
 def resolve_comparison(
-    entry: CorpusEntry, texts: list[CorpusText], columns: tuple[str, ...], line: int | None = None
+    entry: CorpusEntry,
+    texts: list[CorpusText],
+    columns: tuple[str, ...],
+    line: int | None = None,
+    groupings: list[Grouping] | tuple[Grouping, ...] = (),
 ) -> tuple[Comparison | None, list[Text]]:
     """The two groups the keyness study compares, or None with the reason."""
     from pilotsite.inputs.schemas import SLUG
@@ -449,7 +462,7 @@ def resolve_comparison(
     if SLUG.match(a) and SLUG.match(b):
         named = f"{a}-{b}"
     else:  # values that cannot stand in an address (2010 年, R&D): the column names the figure
-        by = column_id(column)
+        by = column_id(column) or next((g.id for g in groupings if g.column == column), None)
         if by is None:
             raise BuildError(
                 [
@@ -457,7 +470,8 @@ def resolve_comparison(
                         CONFIG,
                         f"corpus '{entry.id}': keyness compares values of '{column}' that cannot name its "
                         "figure (keyness-<a>-<b>), and neither can the column (keyness-by-<column>): compare "
-                        "values that are lowercase letters, digits and single hyphens, or rename the column",
+                        "values that are lowercase letters, digits and single hyphens, or group by the column "
+                        "with an `id` (groupings: [{column: …, id: …}]), which names it then",
                         line=line,
                     )
                 ]
@@ -547,7 +561,7 @@ def load_corpus(
     if problems:
         raise BuildError(problems)
     comparison, comparison_notes = resolve_comparison(
-        entry, texts, columns, (lines or {}).get(("corpora", position, "keyness"))
+        entry, texts, columns, (lines or {}).get(("corpora", position, "keyness")), groupings
     )
     return Corpus(
         entry.id,

@@ -76,11 +76,12 @@ RARE_SHARE = 0.2
 
 # Python's gb2312 codec reads A1AA and A1A4 as U+2015 and U+30FB, GB18030 as — and ·: as GB2312's
 AS_GB2312_CODEC = str.maketrans({"\u2014": "\u2015", "\u00b7": "\u30fb"})
-# GB2312's rows of Greek, Cyrillic, box drawing, kana and bopomofo, which Chinese text hardly uses
-# (7 such characters in the shared corpus's 2,506 texts) and Big5 read as GB18030 is full of: Big5's
+# GB2312's rows of Cyrillic, box drawing, kana and bopomofo, which Chinese text hardly uses (1 such
+# character in the shared corpus's 2,506 texts) and Big5 read as GB18030 is full of: Big5's
 # commonest characters (一 人 的 是) have lead bytes A4 to AF, GB2312's rows of these and of
 # private use. Counted as rare, no Big5 excerpt of 20 characters with two or more of them passes.
-UNCOMMON_IN_CHINESE = re.compile("[\u0370-\u03ff\u0400-\u04ff\u2500-\u257f\u3041-\u30fa\u30fc-\u30ff\u3100-\u312f]")
+# (Greek is left common: units such as μg/m³ are Chinese text's too, and counting it gained nothing.)
+UNCOMMON_IN_CHINESE = re.compile("[\u0400-\u04ff\u2500-\u257f\u3041-\u30fa\u30fc-\u30ff\u3100-\u312f]")
 
 
 # Spaces and invisible format characters (no-break and zero-width spaces, which Chinese texts
@@ -103,8 +104,8 @@ def rare_characters(text: str) -> tuple[int, int] | None:
     GB2312, private-use, or kana and the like: is_rare), and how many non-ASCII characters it has."""
     common = INVISIBLE.sub("", text.translate(AS_GB2312_CODEC))
     non_ascii = len(common) - len(common.encode("ascii", errors="ignore"))
-    outside = common.encode("gb2312", errors="replace").count(b"?") - common.count("?")
-    rare = outside + len(UNCOMMON_IN_CHINESE.findall(common))
+    marked = UNCOMMON_IN_CHINESE.sub("\ufffd", common)  # once each, whether GB2312 has it or not
+    rare = marked.encode("gb2312", errors="replace").count(b"?") - marked.count("?")
     return (rare, non_ascii) if rare > RARE_SHARE * non_ascii else None
 
 
