@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pilotsite.errors import BuildError, Problem
-from pilotsite.inputs.interface import LANGUAGES, Translated
+from pilotsite.inputs.interface import LANGUAGES, Translated, translations
 from pilotsite.inputs.project import Project
 
 if TYPE_CHECKING:
@@ -84,11 +84,7 @@ def load_codebook(project: Project) -> tuple[SubTool, ...]:
                     tool_type,
                     tuple(spec.patterns),
                     re.compile("|".join(f"(?:{p})" for p in spec.patterns)),
-                    tuple(
-                        (lang, getattr(spec, f"label_{lang}"))
-                        for lang in LANGUAGES[1:]
-                        if getattr(spec, f"label_{lang}", None)
-                    ),
+                    translations(spec, "label"),
                 )
             )
     ids = [t.id for t in tools]

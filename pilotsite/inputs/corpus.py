@@ -17,21 +17,21 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from pilotsite.errors import BuildError, Problem
-from pilotsite.inputs.interface import LANGUAGES, Text, Translated
+from pilotsite.inputs.interface import LANGUAGES, Text, Translated, translations
 from pilotsite.inputs.project import Project
 from pilotsite.inputs.reading import first_rare_character, rare_characters, read_bytes_limited
 from pilotsite.inputs.tables import Column, read_table
 from pilotsite.state.fingerprint import CORPORA_CONFIG, sha256_file, write_atomic
 
 if TYPE_CHECKING:
-    from pilotsite.inputs.schemas import CorpusEntry, GroupingEntry, KeyPath
+    from pilotsite.inputs.schemas import CorpusEntry, KeyPath
 
 CONFIG = CORPORA_CONFIG
 CORPORA_HOME = "data/corpora/"  # where corpora live by convention, and where one outside is published
@@ -444,7 +444,7 @@ def resolve_comparison(
     texts: list[CorpusText],
     columns: tuple[str, ...],
     line: int | None = None,
-    groupings: list[Grouping] | tuple[Grouping, ...] = (),
+    groupings: Sequence[Grouping] = (),
 ) -> tuple[Comparison | None, list[Text]]:
     """The two groups the keyness study compares, or None with the reason."""
     from pilotsite.inputs.schemas import SLUG
@@ -575,15 +575,6 @@ def load_corpus(
         tuple(notes + comparison_notes),
         entry.search_characters,
         translations(entry, "title"),
-    )
-
-
-def translations(entry: CorpusEntry | GroupingEntry, field_name: str) -> tuple[tuple[str, str], ...]:
-    """(language, text) of a field given in the other editions' languages too (title_zh, …)."""
-    return tuple(
-        (language, getattr(entry, f"{field_name}_{language}"))
-        for language in LANGUAGES[1:]
-        if getattr(entry, f"{field_name}_{language}", None)
     )
 
 

@@ -102,6 +102,16 @@ class Translated:
         return found.get(language or LANGUAGES[0]) or found[LANGUAGES[0]]
 
 
+def translations(entry: object, field_name: str) -> tuple[tuple[str, str], ...]:
+    """(language, text) of a field of a data file's entry given in the other editions' languages
+    too (a corpus's title_zh, a grouping's or sub-tool's label_zh)."""
+    return tuple(
+        (language, getattr(entry, f"{field_name}_{language}"))
+        for language in LANGUAGES[1:]
+        if getattr(entry, f"{field_name}_{language}", None)
+    )
+
+
 def to_plain(value: object) -> object:
     """A Text (or Translated value, or tuple of them) as plain JSON data, to keep in a cache
     file and resolve when the pages are made; from_plain gives it back."""
