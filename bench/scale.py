@@ -20,7 +20,7 @@ For 100 % it also measures, in the same run: a plain single-process jieba.lcut p
 same texts (the baseline, three times, alternating with two more cold builds: medians are
 compared, in wall time and in processor time, which a busy machine disturbs less), a no-op
 rebuild (three times), and a rebuild after adding 20 texts; it prints the phase times of the
-cold build and of the rebuild. --quick measures each once.
+cold build and of the rebuild, and how many cores each phase kept busy. --quick measures each once.
 Targets (issue 11): cold at most 1.5x the baseline; no-op under 1 s; 20 texts added at most
 15 % of cold; seconds per MB at 10x at most 1.3x that at 100 %; peak memory at 100 % at most
 1 GB and at 10x at most 1.5 GB.
@@ -163,7 +163,7 @@ def timed_build(project: Path, jobs: int) -> tuple[float, float, float, str]:
     env = os.environ | {"PILOTSITE_TOKEN_CACHE": str(project / ".build/cache/tokens")}
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "build.py", "--jobs", str(jobs)],
+        [sys.executable, "build.py", "--jobs", str(jobs), "-v"],  # -v: busy cores by phase too
         cwd=project,
         env=env,
         stdout=subprocess.PIPE,
@@ -178,6 +178,13 @@ def timed_build(project: Path, jobs: int) -> tuple[float, float, float, str]:
     if process.returncode != 0:
         raise SystemExit(f"build failed in {project}:\n{output[-3000:]}")
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output
+
+
+def phase_lines(output: str) -> str:
+    """The build's phase times (the line after "Done:") and its busy cores by phase (-v)."""
+    lines = [line.strip() for line in output.splitlines()]
+    done = max(n for n, line in enumerate(lines) if line.startswith("Done:"))
+    return "\n".join(f"   {line}" for line in lines[done + 1 :] if line)
 
 
 def corpus_megabytes(corpus: Path) -> float:
@@ -275,7 +282,7 @@ def main() -> None:
         f"{cold_processor / base_processor:.2f}x the baseline's (a build that keeps all {cores} cores busy meets "
         f"the 1.5x target up to {1.5 * cores:.1f}x)"
     )
-    print("   " + results["100 %"][5].strip().splitlines()[-1].strip())
+    print(phase_lines(results["100 %"][5]))
     # Three no-ops: the first after the builds above can wait on the disk writing their hundreds
     # of MB back, which says more about the machine than about the build.
     noops = [timed_build(project, args.jobs)[0] for _ in range(1 if args.quick else 3)]
@@ -290,7 +297,7 @@ def main() -> None:
         f"CPU {added_processor:.1f} s = {100 * added_processor / cold_processor:.1f} % of cold's, "
         f"peak RSS {added_peak:.0f} MB"
     )
-    print("   " + output.strip().splitlines()[-1].strip())
+    print(phase_lines(output))
     if args.full_only:
         return
     multiple = results[f"{times}x"]

@@ -35,21 +35,51 @@ LoaderArgs = ParamSpec("LoaderArgs")
 
 
 class PhaseClock:
-    """How long each phase of a build took, for the summary."""
+    """How long each phase of a build took, and how many cores it kept busy, for the summary.
+
+    Busy cores are the processor time of the build's whole process tree in the phase over its
+    wall time: a phase near 1 ran on one core while the others waited (the time to win by
+    spreading it), one near the machine's core count had no core to spare."""
 
     def __init__(self) -> None:
         self.times: dict[str, float] = {}
-        self.current, self.since = "", time.perf_counter()
+        self.processor: dict[str, float] = {}
+        self.current, self.since, self.used = "", time.perf_counter(), 0.0
 
     def start(self, name: str) -> None:
-        now = time.perf_counter()
+        now, used = time.perf_counter(), processor_seconds()
         if self.current:
             self.times[self.current] = self.times.get(self.current, 0.0) + now - self.since
-        self.current, self.since = name, now
+            self.processor[self.current] = self.processor.get(self.current, 0.0) + used - self.used
+        self.current, self.since, self.used = name, now, used
 
     def summary(self) -> str:
         self.start("")
         return " · ".join(f"{name} {seconds:.1f} s" for name, seconds in self.times.items())
+
+    def cores(self) -> str:
+        """Busy cores by phase (after summary()), e.g. "load 0.9 · texts 2.0 · …", for the phases
+        of a tenth of a second or more: processor time is counted in hundredths."""
+        return " · ".join(
+            f"{name} {self.processor[name] / seconds:.1f}" for name, seconds in self.times.items() if seconds >= 0.1
+        )
+
+
+def processor_seconds() -> float:
+    """User and system seconds of this process and of every process it started, on this machine:
+    those still running (worker pools, Pagefind, pandoc under a worker), with what each has
+    waited for, and those that have ended (counted in this process's children once waited for).
+    The workers of a Dask cluster elsewhere are not counted."""
+    import contextlib
+
+    import psutil
+
+    me = psutil.Process()
+    total = sum(me.cpu_times()[:4])  # user, system, and those of the children waited for
+    for child in me.children(recursive=True):
+        with contextlib.suppress(psutil.Error):  # ended since it was listed: its parent's, once waited for
+            total += sum(child.cpu_times()[:4])
+    return float(total)
 
 
 @dataclass

@@ -46,6 +46,9 @@ def test_scale_benchmark_runs_quickly_and_prints_its_figures(tmp_path):
     assert re.search(r"20 texts added at 100 %: [\d.]+ s = [\d.]+ % of cold \(target <= 15 %\), CPU [\d.]+ s", out)
     assert re.search(r"no-op rebuild at 100 %: (?:[\d.]+ )+s, median [\d.]+ s", out)
     assert re.search(r"seconds per MB at 2x / at 100 %: [\d.]+", out)
+    # the phases of the cold build and of the rebuild with 20 texts added, and their busy cores
+    assert len(re.findall(r"^   load [\d.]+ s · .* publish [\d.]+ s$", out, re.M)) == 2, out
+    assert len(re.findall(r"^   cores busy: load [\d.]+ · ", out, re.M)) == 2, out
 
 
 def test_scale_benchmark_can_measure_only_the_full_corpus_of_another_source(tmp_path):

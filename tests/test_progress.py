@@ -52,7 +52,7 @@ def edited_build(project, tmp_path, label: str, **env: str) -> dict:
 def test_without_a_terminal_progress_is_plain_lines_and_the_summary_times_each_phase(project, tmp_path):
     env = edited_build(project, tmp_path, "(lines)", PILOTSITE_PROGRESS_EVERY="0")
     # bytes, not text=True: decoding with universal newlines would turn a \r into \n
-    result = subprocess.run([sys.executable, "build.py"], cwd=project, capture_output=True, env=env)
+    result = subprocess.run([sys.executable, "build.py", "-v"], cwd=project, capture_output=True, env=env)
     out, err = result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
     assert result.returncode == 0, err
     assert "\x1b" not in out + err and "\r" not in out + err  # no control characters
@@ -64,9 +64,19 @@ def test_without_a_terminal_progress_is_plain_lines_and_the_summary_times_each_p
     assert counts and counts[-1][0] == counts[-1][1], out[:3000]
     assert re.search(r"^      drawing figures: 1 of 1 figures", out, re.M), out[:3000]
     assert re.search(r"^      indexing: [\d,]+ of [\d,]+ pages", out, re.M), out[-3000:]
-    summary = out.strip().splitlines()[-1]
+    *_, summary, busy = out.strip().splitlines()
     for phase in PHASES:
         assert re.search(rf"(^ *|· ){phase} \d+\.\d s", summary), (phase, summary)
+    # -v: the cores each phase of a tenth of a second or more kept busy, counting the worker
+    # processes: segmenting every text again runs in them while the build's own process waits
+    assert busy.startswith("      cores busy: "), busy
+    cores = dict(re.findall(r"([a-z][a-z ]*?) (\d+\.\d)(?: ·|$)", busy.removeprefix("      cores busy: ")))
+    seconds = dict(re.findall(r"([a-z][a-z ]*?) (\d+\.\d) s", summary))
+    # (the summary rounds: a phase shown as 0.1 s may have taken less than a tenth)
+    assert {p for p in PHASES if float(seconds[p]) > 0.1} <= cores.keys() <= set(PHASES), (busy, summary)
+    assert float(cores["texts"]) >= 0.6, busy  # 1.4 on an idle 2-core machine; the build's own process alone: 0.3
+    # processor time is counted in hundredths of a second, by each process
+    assert all(0 <= float(c) <= (os.cpu_count() or 1) + 0.5 for c in cores.values()), busy
 
 
 def test_on_a_terminal_progress_is_a_bar_and_no_color_turns_it_into_lines(project, tmp_path):
