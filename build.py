@@ -199,8 +199,7 @@ def _build(
         f"{len(analyses.figures)} figures rebuilt, in {report['seconds']:.1f} s -> {out}"
     )
     say(f"      {report['phases']}")
-    report["cores_busy"] = run.clock.cores()
-    detail(f"      cores busy: {report['cores_busy']}")
+    detail(f"      cores busy: {run.clock.cores()}")
     return report
 
 
