@@ -53,6 +53,7 @@ def test_hostile_metadata_and_text_are_escaped_in_every_page(built_project, tmp_
     with open(corpus / "metadata.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     rows[0]["title"] = HOSTILE
+    rows[0]["region"] = HOSTILE  # a group of the figures by region: their parameters name it
     with open(corpus / "metadata.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
@@ -88,6 +89,8 @@ def test_hostile_metadata_and_text_are_escaped_in_every_page(built_project, tmp_
         assert 'href="javascript:' not in html, page
     doc = (out / "documents/wenling-participatory-budgeting/index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in doc
+    by_region = (out / "figures/cn-regulations-keywords-by-region/index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in by_region.split("<h3>Parameters</h3>")[1].split("</pre>")[0]
     # the link preview shows the hostile title as the text it is, whole
     preview = extruct.extract(doc.encode("utf-8"), syntaxes=["opengraph"], uniform=True)["opengraph"][0]
     assert preview["og:title"] == HOSTILE and preview["og:description"] == HOSTILE

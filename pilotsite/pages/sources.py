@@ -178,7 +178,8 @@ def template_environment(
         {
             "md": markdown_text,
             "yamlstr": yaml_string,
-            "tojson_attr": lambda v: Markup(json.dumps(v)),
+            # plain text, escaped by finalize as every value is (a grouping's values can hold markup)
+            "json_text": json.dumps,
             "pagefind_label": pagefind_label,
             "pagefind_name": pagefind_name,
             "sentence_paragraphs": sentence_paragraphs,
