@@ -288,6 +288,28 @@ def test_a_corpus_folder_without_metadata_is_named(project_copy):
     (project_copy / "data/corpora/tiny/metadata.csv").unlink()
     with pytest.raises(BuildError, match=r"data/corpora/tiny/metadata\.csv: not found \(a corpus folder holds"):
         load_corpora(open_project(project_copy))
+    # a home folder written with ~ is taken as written, and the message says so, with its line
+    (project_copy / "data/corpora.yaml").write_text("corpora:\n  - id: tiny\n    path: ~/corpora/tiny/\n")
+    with pytest.raises(BuildError) as raised:
+        load_corpora(open_project(project_copy))
+    assert str(raised.value.problems[0]) == (
+        "~/corpora/tiny/metadata.csv: not found (a corpus folder holds metadata.csv and the texts; "
+        "data/corpora.yaml, line 3, names the folder as written: ~ is not expanded, write the whole path)"
+    )
+
+
+def test_two_corpora_of_one_folder_however_spelled_name_its_files_alike(project_copy):
+    make_corpus(project_copy, [row("a", "texts/a.md")], {"texts/a.md": "第一条 试点。".encode()})
+    (project_copy / "data/corpora.yaml").write_text(
+        "corpora:\n  - {id: tiny, path: data/corpora/tiny}\n  - {id: again, path: ./data/corpora//tiny/}\n",
+        encoding="utf-8",
+    )
+    corpora = load_corpora(open_project(project_copy))
+    assert (
+        corpora["tiny"].files
+        == corpora["again"].files
+        == ["data/corpora/tiny/metadata.csv", "data/corpora/tiny/texts/a.md"]
+    )
 
 
 def test_one_pass_segmentation_equals_segmenting_each_sentence():

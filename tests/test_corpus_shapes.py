@@ -238,7 +238,7 @@ def test_spreadsheet_headers_load_and_header_mistakes_are_named_with_their_line(
 
 
 def test_a_year_column_of_its_own_is_what_the_year_grouping_reads(project_copy):
-    from pilotsite.pages.corpus_pages import NO_DATE, column_values
+    from pilotsite.pages.corpus_pages import UNDATED, column_values
 
     rows = [
         {
@@ -258,7 +258,7 @@ def test_a_year_column_of_its_own_is_what_the_year_grouping_reads(project_copy):
     # The studies over time read the date, so the texts without one are listed as undated (the
     # figures' notes point to that list) even where they have a year.
     lists = {value: [t.id for t in texts] for value, texts in column_values(corpus, "year")}
-    assert lists == {"2010": ["s0", "s2"], "2011": ["s1", "s3"], NO_DATE: ["s1", "s2", "s3"]}
+    assert lists == {"2010": ["s0", "s2"], "2011": ["s1", "s3"], UNDATED: ["s1", "s2", "s3"]}
 
 
 def test_a_group_listed_twice_and_a_comparison_with_itself_are_named_with_their_line(project_copy):
@@ -464,3 +464,66 @@ def test_a_keyness_study_of_values_that_are_not_ids_is_named_by_a_column_an_addr
     # a long column would name a folder over the file system's 255 bytes: it needs an id
     long = "发文机关" * 30
     assert column_id(long) is None and column_id("发文机关") == "发文机关"
+
+
+def test_values_like_a_missing_date_or_mathtext_and_a_folder_named_twice_build_as_written(built_project, tmp_path):
+    """A year column with a value "no date" beside texts without a date, grouping values with $
+    (matplotlib's mathtext sign, one of them no valid formula), and a second corpus naming the
+    same folder spelled another way: the site builds, each list has an address of its own, and
+    the values are drawn and named as written."""
+    root = copy_built(built_project, tmp_path / "project")
+    provinces = ["北京 $5-$10", "北京 $5-$10", r"$\nosuch{x}$", "上海"]
+    dates, years = ["", "2019-05-01", "", "2020-01-02"], ["no date", "2019", "2020", "2020"]
+    rows = [
+        {
+            "id": f"s{i}",
+            "title": title,
+            "date": dates[i],
+            "year": years[i],
+            "province": provinces[i],
+            "file": f"s{i}.md",
+        }
+        for i, (title, _) in enumerate(sample_texts(4))
+    ]
+    small_corpus(
+        root,
+        ["id", "title", "date", "year", "province", "file"],
+        rows,
+        "    groupings:\n      - {column: province}\n      - {column: year}\n"
+        "  - id: small-again\n    path: ./data/corpora/small/\n    groupings:\n      - {column: province}\n",
+    )
+    result = run_build(root)
+    assert "Traceback" not in result.stdout + result.stderr
+    site = root / "_site"
+    overview = (site / "corpus/index.html").read_text(encoding="utf-8")
+
+    def listed(label: str) -> set[str]:
+        link = re.search(rf'<a href="\.\./(corpus/small/list/year/[^"]+)">{re.escape(label)}</a>', overview)
+        assert link, label
+        return set(re.findall(r"texts/(s\d)/", (site / link.group(1)).read_text(encoding="utf-8")))
+
+    assert listed("no date (1)") == {"s0"}  # the value
+    assert listed("Texts without a date (2)") == {"s0", "s2"}  # the texts the studies over time leave out
+    assert (site / "corpus/small/list/year/undated/index.html").is_file()
+    assert ">没有日期的文本 (2)</a>" in (site / "zh/corpus/index.html").read_text(encoding="utf-8")
+    groups = {r["group"] for r in figure_data(site, "small-keywords-by-province")}
+    assert groups == {"北京 $5-$10", r"$\nosuch{x}$", "上海"}
+    # the second corpus names the files as the first does: ./ and the trailing slash are not published
+    inputs = (site / "figures/small-again-keywords-by-province/inputs.csv").read_text(encoding="utf-8")
+    assert "data/corpora/small/metadata.csv" in inputs and "./data" not in inputs
+
+
+def test_a_dollar_sign_in_a_figure_is_drawn_as_a_dollar_sign():
+    """matplotlib reads text between two $ as a formula by default: "$5-$10" would be drawn as
+    "5−10" (and an unknown command fails the figure). Figures draw labels from the data as written."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from pilotsite.figures.drawing import configure
+
+    configure()
+    fig = Figure()
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    width = {label: fig.text(0, 0, label).get_window_extent(renderer).width for label in ("$5-$10", "5-10")}
+    assert width["$5-$10"] > width["5-10"] * 1.3
+    fig.text(0, 0, r"$\nosuch{x}$").get_window_extent(renderer)  # no formula to parse, no error

@@ -46,6 +46,7 @@ def configure() -> str:
             "svg.fonttype": "path",  # glyphs as outlines: Chinese renders without the reader having the font
             "pdf.fonttype": 42,  # fonts embedded as TrueType/CID, as journals ask (not Type 3); text stays selectable
             "path.simplify": True,
+            "text.parse_math": False,  # a $ in a label from the data is a dollar sign, not mathtext
             "figure.dpi": 100,
             "savefig.dpi": 150,
         }

@@ -16,6 +16,7 @@ when its bytes are new: the files that decoded cleanly before are remembered by 
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -489,11 +490,18 @@ def load_corpus(
     checked: CheckedTexts | None = None,
 ) -> Corpus:
     """One corpus of data/corpora.yaml (entry, at that position in the list), every problem reported together."""
-    label = entry.path.rstrip("/")
+    # one name for one folder however it is spelled (./data/corpora/x/ is data/corpora/x): the site
+    # names the corpus's files by it
+    label = posixpath.normpath(entry.path)
     folder = (project.root / label).resolve()
     metadata_label = f"{label}/metadata.csv"
     if not (folder / "metadata.csv").is_file():
-        raise BuildError([Problem(metadata_label, "not found (a corpus folder holds metadata.csv and the texts)")])
+        line = (lines or {}).get(("corpora", position, "path"))
+        named = f"{CONFIG}, line {line}, names the folder" if line else f"{CONFIG} names the folder"
+        home = " as written: ~ is not expanded, write the whole path" if label.startswith("~") else ""
+        raise BuildError(
+            [Problem(metadata_label, f"not found (a corpus folder holds metadata.csv and the texts; {named}{home})")]
+        )
     checked = checked if checked is not None else CheckedTexts(None)
     problems: list[Problem] = []
     rows = read_table(
@@ -603,7 +611,9 @@ def load_corpora(
     homes: dict[str, Corpus] = {}
     for corpus in corpora.values():
         other = homes.setdefault(corpus.home, corpus)
-        if other is not corpus:  # the site and the figures' inputs would not tell their files apart
+        # Two corpora of one folder (other groupings of the same texts) name the same files; two
+        # folders under one name: the site and the figures' inputs would not tell their files apart
+        if other is not corpus and other.folder != corpus.folder:
             far, near = (corpus, other) if corpus.outside else (other, corpus)
             problems.append(
                 Problem(

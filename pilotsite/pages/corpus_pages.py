@@ -119,7 +119,11 @@ class Evidence:
 
 
 SEARCH_PAGE_FILTERS = ("kind", "document", "analysis")  # what every indexed page may be filtered by
-NO_DATE = "no date"  # the year list of the texts without a date
+# The year list of the texts without a date: as a value, the empty string, which no value a list
+# is made of can be (a text with an empty value is in no list of that column); as a folder, one no
+# value's hashed folder can be.
+UNDATED = ""
+UNDATED_FOLDER = "undated"
 
 
 def slug(kind: str, value: str) -> str:
@@ -136,7 +140,8 @@ def text_path(corpus_id: str, text_id: str, part: int = 1) -> str:
 
 def list_path(corpus_id: str, folder: str = "", value: str = "", page: int = 1) -> str:
     """A page of a text list: every text, or those with one value in a column (its folder: list_folders)."""
-    base = f"corpus/{corpus_id}/list/" + (f"{folder}/{slug('v', value)}/" if folder else "")
+    named = UNDATED_FOLDER if value == UNDATED else slug("v", value)
+    base = f"corpus/{corpus_id}/list/" + (f"{folder}/{named}/" if folder else "")
     return base + (f"page-{page}/" if page > 1 else "") + "index.html"
 
 
@@ -373,7 +378,7 @@ def column_values(corpus: Corpus, column: str) -> list[tuple[str, list[CorpusTex
     # the texts the studies over time leave out (they read the date, not a year column of the
     # corpus's own) are listed too: their figures' notes point here
     undated = [t for t in corpus.texts if not t.date] if column == YEAR else []
-    return [(v, found[v]) for v in order] + ([(NO_DATE, undated)] if undated else [])
+    return [(v, found[v]) for v in order] + ([(UNDATED, undated)] if undated else [])
 
 
 def column_name(interface: Interface, column: str) -> str:
@@ -401,8 +406,12 @@ def list_links(
         (
             column_name(interface, column),
             tuple(
-                Link(f"{value} ({len(texts)})" if counts else value, root + list_path(corpus.id, listed, value))
+                Link(
+                    f"{label} ({len(texts)})" if counts else label,
+                    root + list_path(corpus.id, listed, value),
+                )
                 for value, texts in column_values(corpus, column)
+                for label in [value if value != UNDATED else interface.text("text_list.undated_link")]
             ),
         )
         for column, listed in list_folders(corpus).items()
@@ -425,7 +434,7 @@ def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
                     column,
                     value,
                     t("text_list.undated", corpus=corpus.title)
-                    if (column, value) == (YEAR, NO_DATE)
+                    if (column, value) == (YEAR, UNDATED)
                     else t(
                         "text_list.with_value", corpus=corpus.title, column=column_name(interface, column), value=value
                     ),
