@@ -61,6 +61,16 @@ def test_bad_byte_in_utf8_file_names_the_line_and_offset():
         decode_text(data, "x.md")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_text_in_utf16_is_named_as_such(encoding):
+    # with its BOM, or without one: English alone had passed for UTF-8 with a NUL in every other byte
+    for text in ("第一条 为了推进返乡创业试点，制定本办法。\n", "Article 1 This regulation applies.\n"):
+        with pytest.raises(
+            BuildError, match=r"^x\.md: neither UTF-8 nor GB18030 \(it looks like UTF-16: save it as UTF-8\)$"
+        ):
+            decode_text(text.encode(encoding), "x.md")
+
+
 def test_undecodable_file_names_the_line_and_offset():
     with pytest.raises(
         BuildError, match=r"neither UTF-8 nor GB18030: undecodable byte 0xff on line 1 \(byte offset 3\)"

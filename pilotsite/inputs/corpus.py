@@ -210,6 +210,10 @@ def decode_text(data: bytes, label: str) -> str:
     reported at its first bad byte. (GBK text is valid UTF-8 only by chance, one character in seven
     or so: 农 is C5 A9, which UTF-8 reads as ũ. So GB18030 is tried before the majority count,
     which took one short GB18030 text in 300 for damaged UTF-8.)"""
+    utf16 = Problem(label, "neither UTF-8 nor GB18030 (it looks like UTF-16: save it as UTF-8)")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data.count(b"\x00") * 4 >= len(data) > 0:
+        # UTF-16, with its BOM or with a NUL in every other byte of its ASCII (as read_utf8 tells it)
+        raise BuildError([utf16])
     bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
         return data[bom:].decode("utf-8")
@@ -227,10 +231,26 @@ def decode_text(data: bytes, label: str) -> str:
         if sum(1 for c in lenient if c > "\x7f") - invalid > invalid:
             where = byte_at(data, utf8_error.start + bom)
             raise BuildError([Problem(label, f"invalid UTF-8 {where}; the rest of the file is UTF-8")]) from None
+        if reads_as_utf16(data):
+            raise BuildError([utf16]) from None
         if text is None or rare is None:
             where = byte_at(data, gb_error_at)
             raise BuildError([Problem(label, f"neither UTF-8 nor GB18030: undecodable {where}")]) from None
         raise BuildError([Problem(label, not_chinese(data[bom:], text, rare))]) from None
+
+
+def reads_as_utf16(data: bytes) -> bool:
+    """Whether bytes that are neither UTF-8 nor Chinese GB18030 read as Chinese text in UTF-16
+    without a BOM (little- or big-endian): printable, with no more rare characters than
+    decode_text allows GB18030."""
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if text.replace("\n", "").replace("\r", "").replace("\t", "").isprintable() and rare_characters(text) is None:
+            return True
+    return False
 
 
 def not_chinese(data: bytes, text: str, rare: tuple[int, int]) -> str:
