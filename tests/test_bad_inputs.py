@@ -121,6 +121,14 @@ def duplicate_document(root: Path) -> None:
     shutil.copytree(root / DOC, root / "data/documents/wenling-copy")
 
 
+LONG_ID = "a" * 101  # an id names folders and files: one of 250 characters made a file name too long (exit 3)
+
+
+def document_with_a_long_id(root: Path) -> None:
+    shutil.copytree(root / DOC, root / f"data/documents/{LONG_ID}")
+    edit(root, f"data/documents/{LONG_ID}/document.yaml", "id: wenling-participatory-budgeting", f"id: {LONG_ID}")
+
+
 CASES = [
     Case(
         "missing column",
@@ -172,6 +180,16 @@ CASES = [
         "document id with a slash",
         lambda r: edit(r, f"{DOC}/document.yaml", "id: wenling-participatory-budgeting", "id: wenling/budget"),
         (f"{DOC}/document.yaml", "line 1", "field 'id'", "found 'wenling/budget'"),
+    ),
+    Case(
+        "document id of 101 characters",
+        document_with_a_long_id,
+        (
+            f"data/documents/{LONG_ID}/document.yaml",
+            "field 'id'",
+            "an id of at most 100 characters",
+            f"folder name '{LONG_ID}' is not an id: lowercase letters",
+        ),
     ),
     Case(
         "corpus text id with a space",

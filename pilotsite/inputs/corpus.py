@@ -468,7 +468,7 @@ def resolve_comparison(
     groupings: Sequence[Grouping] = (),
 ) -> tuple[Comparison | None, list[Text]]:
     """The two groups the keyness study compares, or None with the reason."""
-    from pilotsite.inputs.schemas import SLUG
+    from pilotsite.inputs.schemas import is_id
 
     if entry.keyness is not None:
         column, (a, b) = entry.keyness.column, entry.keyness.values
@@ -480,7 +480,7 @@ def resolve_comparison(
     empty = [v for v in (a, b) if not members[v]]
     if empty:
         return None, [Text("corpus.note.keyness_no_texts", a=a, b=b, group=empty[0], column=column)]
-    if SLUG.match(a) and SLUG.match(b):
+    if is_id(a) and is_id(b):
         named = f"{a}-{b}"
     else:  # values that cannot stand in an address (2010 年, R&D): the column names the figure
         by = column_id(column) or next((g.id for g in groupings if g.column == column), None)

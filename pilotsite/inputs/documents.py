@@ -12,7 +12,7 @@ from pilotsite.inputs.interface import LANGUAGES as EDITIONS_LANGUAGES
 from pilotsite.inputs.interface import Translated
 from pilotsite.inputs.project import Project
 from pilotsite.inputs.reading import read_utf8
-from pilotsite.inputs.schemas import SLUG
+from pilotsite.inputs.schemas import SLUG_EXPECTED, is_id
 
 LANGUAGES = ("zh", "en")  # what a document's text may be written in (EDITIONS_LANGUAGES: the site's editions)
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -148,10 +148,8 @@ def load_document(project: Project, folder: Path) -> Document:
 
     label = relative(folder / "document.yaml", project.root)
     problems = []
-    if not SLUG.match(folder.name):
-        problems.append(
-            Problem(label, f"folder name '{folder.name}' is not an id (lowercase letters, digits, single hyphens)")
-        )
+    if not is_id(folder.name):
+        problems.append(Problem(label, f"folder name '{folder.name}' is not {SLUG_EXPECTED}"))
     try:
         meta = validate(DocumentMeta, folder / "document.yaml", label).model_dump()
     except BuildError as exc:

@@ -31,8 +31,18 @@ from pilotsite.errors import BuildError, Problem
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG = re.compile(SLUG_PATTERN)  # every id: documents, corpora, events, processes, corpus texts
-SLUG_EXPECTED = "an id: lowercase letters, digits and single hyphens (no spaces, slashes or dots)"
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+# An id names folders and files, with more around it (a figure's id, a version's, a cache key): a
+# file name has at most 255 bytes
+ID_LONGEST = 100
+SLUG_EXPECTED = (
+    f"an id: lowercase letters, digits and single hyphens (no spaces, slashes or dots), at most {ID_LONGEST} characters"
+)
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=ID_LONGEST)]
+
+
+def is_id(value: str) -> bool:
+    """Whether a value is an id (SLUG_EXPECTED), as Slug checks a field."""
+    return len(value) <= ID_LONGEST and SLUG.match(value) is not None
 
 
 def visible(value: str) -> str:
@@ -79,6 +89,7 @@ VersionId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]  # a fi
 EXPECTED = {
     "string_pattern_mismatch": None,  # filled from the field's own pattern, see describe_pattern
     "string_too_short": "a non-empty text",
+    "string_too_long": f"an id of at most {ID_LONGEST} characters",  # only ids have a longest (Slug)
     "string_type": "a text (put dates and numbers in quotes)",
     "missing": "this field (it is required)",
     "extra_forbidden": "no such field (check the spelling)",

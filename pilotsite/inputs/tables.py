@@ -20,7 +20,7 @@ import pandas as pd
 
 from pilotsite.errors import BuildError, Problem
 from pilotsite.inputs.reading import CONTROL_CHARACTER, MAX_FILE_BYTES, read_utf8
-from pilotsite.inputs.schemas import SLUG, SLUG_EXPECTED
+from pilotsite.inputs.schemas import SLUG_EXPECTED, is_id
 
 if TYPE_CHECKING:
     from pandera.pandas import DataFrameSchema
@@ -67,7 +67,7 @@ KINDS = {
     "integer": (lambda v: bool(WHOLE_NUMBER.match(v)), "a whole number"),
     "boolean": (lambda v: v in ("true", "false"), "true or false"),
     "partial-date": (_is_partial_date, "a real date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
-    "slug": (lambda v: bool(SLUG.match(v)), SLUG_EXPECTED),
+    "slug": (is_id, SLUG_EXPECTED),
 }
 
 
