@@ -182,6 +182,16 @@ CASES = [
         (f"{DOC}/document.yaml", "line 1", "field 'id'", "found 'wenling/budget'"),
     ),
     Case(
+        "a tie in a ranking",  # a figure's rows are keyed by level and rank: it had failed in the analysis
+        lambda r: edit(r, f"{REPORTED}/keywords.csv", "central,2,reform", "central,1,reform"),
+        (f"{REPORTED}/keywords.csv", "line 3", "duplicate level/rank 'central/1' (first on line 2)"),
+    ),
+    Case(
+        "a keyword ranked twice",
+        lambda r: edit(r, f"{REPORTED}/keywords.csv", "central,2,reform,1.84", "central,2,pilot,1.84"),
+        (f"{REPORTED}/keywords.csv", "line 3", "duplicate level/keyword 'central/pilot' (first on line 2)"),
+    ),
+    Case(
         "document id of 101 characters",
         document_with_a_long_id,
         (

@@ -29,6 +29,10 @@ SCHEMAS: dict[str, list[Column]] = {
     "regions": [Column("region", allowed=REGIONS), Column("tool_type", allowed=TOOL_TYPES)],
     "keywords": [Column("level", allowed=LEVELS), Column("rank", "integer"), Column("keyword")],
 }
+# What no two rows of a table may share, where that is not all its key columns: a ranking has one
+# keyword at each rank of a level (a figure's rows are keyed by level and rank), and ranks a
+# keyword once in a level
+UNIQUE: dict[str, tuple[list[str], ...]] = {"keywords": (["level", "rank"], ["level", "keyword"])}
 NUMBER_IN_TEXT = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -41,10 +45,22 @@ def load_reported_table(project: Project, path: Path, documents: dict[str, Docum
     if doc_id not in documents:
         raise BuildError([Problem(label, f"folder '{doc_id}' is not a known document id")])
     keys = SCHEMAS[table]
-    frame = read_table(
-        path, label, keys + PROVENANCE, unique=[c.name for c in keys], validated=project.validated_tables
-    )
+    unique, *also_unique = UNIQUE.get(table, ([c.name for c in keys],))
+    frame = read_table(path, label, keys + PROVENANCE, unique=unique, validated=project.validated_tables)
     problems = []
+    for columns in also_unique:
+        first: dict[tuple[str, ...], int] = {}
+        for _, row in frame.iterrows():
+            values = tuple(str(row[c]) for c in columns)
+            if values in first:
+                problems.append(
+                    Problem(
+                        label,
+                        f"duplicate {'/'.join(columns)} '{'/'.join(values)}' (first on line {first[values]})",
+                        line=int(row["line"]),
+                    )
+                )
+            first.setdefault(values, int(row["line"]))
     for _, row in frame.iterrows():
         printed = [float(n) for n in NUMBER_IN_TEXT.findall(row["quote"])]
         if row["share_pct"] not in printed:
