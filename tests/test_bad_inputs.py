@@ -121,6 +121,15 @@ def duplicate_document(root: Path) -> None:
     shutil.copytree(root / DOC, root / "data/documents/wenling-copy")
 
 
+def document_named_like_figures(root: Path) -> None:
+    """A new document whose id is how another document's figures begin (return-migrant-keywords is
+    the shipped article's): its keyword figure takes that id."""
+    shutil.copytree(root / DOC, root / "data/documents/return-migrant")
+    edit(
+        root, "data/documents/return-migrant/document.yaml", "id: wenling-participatory-budgeting", "id: return-migrant"
+    )
+
+
 LONG_ID = "a" * 101  # an id names folders and files: one of 250 characters made a file name too long (exit 3)
 
 
@@ -182,6 +191,15 @@ CASES = [
         (f"{DOC}/document.yaml", "line 1", "field 'id'", "found 'wenling/budget'"),
     ),
     Case(
+        "a document id that makes another's figure id",
+        document_named_like_figures,
+        (
+            "data/documents/return-migrant/document.yaml: figure id 'return-migrant-keywords' (document "
+            "'return-migrant-entrepreneurship') is already used by analyses/keyword_frequencies.py (document "
+            "'return-migrant'): a document's id begins its figures' ids, so give it another",
+        ),
+    ),
+    Case(
         "a tie in a ranking",  # a figure's rows are keyed by level and rank: it had failed in the analysis
         lambda r: edit(r, f"{REPORTED}/keywords.csv", "central,2,reform", "central,1,reform"),
         (f"{REPORTED}/keywords.csv", "line 3", "duplicate level/rank 'central/1' (first on line 2)"),
@@ -216,7 +234,10 @@ CASES = [
         lambda r: add_analysis(
             r, "again.py", analysis("return-migrant-tool-types", "def compute(inputs):\n    return None\n")
         ),
-        ("analyses/again.py", "figure id 'return-migrant-tool-types' is already used"),
+        (
+            "analyses/policy_tools.py: figure id 'return-migrant-tool-types' (document "
+            "'return-migrant-entrepreneurship') is already used by analyses/again.py",
+        ),
     ),
     Case(
         "duplicate corpus id",

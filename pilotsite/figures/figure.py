@@ -321,6 +321,27 @@ def discover(catalog: Catalog) -> list[Figure]:
     return discover_all(catalog)[0]
 
 
+def id_taken(catalog: Catalog, figure: Figure, other: Figure) -> Problem:
+    """Two figures with one id. Where it is made from the id of a document one of them is about (a
+    new document named like the start of another's figure ids), that document is named: its id is
+    what to change, not the analyses."""
+
+    def of(item: Figure) -> str:
+        named = [f"'{d}'" for d in item.documents]
+        return f" (document {', '.join(named)})" if named else ""
+
+    said = f"figure id '{figure.id}'{of(figure)} is already used by {other.analysis}{of(other)}"
+    makers = {
+        d for d in (*figure.documents, *other.documents) if figure.id.startswith(f"{d}-") and d in catalog.documents
+    }
+    if len(makers) == 1:
+        folder = catalog.documents[makers.pop()].folder
+        return Problem(
+            f"{folder}/document.yaml", f"{said}: a document's id begins its figures' ids, so give it another"
+        )
+    return Problem(figure.analysis, said)
+
+
 def discover_all(catalog: Catalog, only: str | None = None) -> tuple[list[Figure], list[NotDrawn]]:
     """discover(), and the figures the analyses declared they cannot draw for this data. only: the
     one figure a deposit bundle reproduces; the other figures its analysis declares may lack
@@ -343,10 +364,12 @@ def discover_all(catalog: Catalog, only: str | None = None) -> tuple[list[Figure
                 figures.append(_with_texts(_with_analysis(figure, label), interface))
     problems: list[Problem] = []
     seen: dict[str, str] = {}
+    first: dict[str, Figure] = {}
     for figure in figures:
         if figure.id in seen:
-            problems.append(Problem(figure.analysis, f"figure id '{figure.id}' is already used by {seen[figure.id]}"))
+            problems.append(id_taken(catalog, figure, first[figure.id]))
         seen[figure.id] = figure.analysis
+        first.setdefault(figure.id, figure)
         if figure.kind not in FIGURE_KINDS:
             problems.append(
                 Problem(
