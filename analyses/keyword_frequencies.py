@@ -12,7 +12,17 @@ from itertools import combinations
 
 import pandas as pd
 
-from pilotsite.api import LEXICON_FILES, Figure, Text, bilingual, keyword_frequencies, lexicon_of, link_marks, tokens
+from pilotsite.api import (
+    LEXICON_FILES,
+    Figure,
+    NothingToDraw,
+    Text,
+    bilingual,
+    keyword_frequencies,
+    lexicon_of,
+    link_marks,
+    tokens,
+)
 
 TOP_N = 15
 OVERLAP_TOP_N = 30
@@ -69,6 +79,8 @@ def document_keywords(inputs) -> pd.DataFrame:
     p = inputs.params
     doc = inputs.document(p["document"])
     words = tokens(doc.text_in(p["lang"]), p["lang"], lexicon_of(inputs), p["min_chars"])
+    if not words:  # its passages in the language hold no word that is counted
+        raise NothingToDraw(Text("fig.keywords.no_words", language=Text(f"language.{p['lang']}")))
     table = keyword_frequencies(words, p["top_n"])
     table.insert(0, "document_id", doc.id)
     table.insert(1, "lang", p["lang"])

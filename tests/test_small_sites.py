@@ -87,3 +87,29 @@ def test_withdrawing_the_article_draws_the_corpus_tool_figures_without_its_share
             rows = list(csv.DictReader(handle))
         assert rows and not any(row["grouping"] == "article" for row in rows)
         assert all(not row.get("article_share_pct") for row in rows)
+
+
+def test_a_language_whose_passages_hold_no_counted_word_is_named_on_the_document_page(built_project, tmp_path):
+    """A document declares Chinese for one heading of a stopword: its Chinese keyword figure has
+    nothing to count. The build had failed, blaming the analysis; the document's page now says
+    which figure was not drawn and why, in each edition."""
+    project = copy_built(built_project, tmp_path / "project")
+    folder = project / "data/documents/zh-heading-only"
+    folder.mkdir()
+    (folder / "text.md").write_text(
+        "## 的\n\nLocal governments run policy pilots to test reforms before national rollout.\n", encoding="utf-8"
+    )
+    (folder / "document.yaml").write_text(
+        'id: zh-heading-only\ntitle: "An English note with a Chinese heading"\nauthors: ["C. Author"]\nkind: note\n'
+        'languages: [zh, en]\nsource_file: none.txt\nshort_title: "Chinese heading"\nsummary: "Mostly English."\n',
+        encoding="utf-8",
+    )
+    run_build(project)
+    site = project / "_site"
+    assert (site / "figures/zh-heading-only-keywords-en/figure.png").is_file()
+    assert not (site / "figures/zh-heading-only-keywords-zh").exists()
+    page = (site / "documents/zh-heading-only/index.html").read_text(encoding="utf-8")
+    assert "Not drawn for this document" in page
+    assert "passages in Chinese hold no word that is counted" in page
+    chinese = (site / "zh/documents/zh-heading-only/index.html").read_text(encoding="utf-8")
+    assert "本文献未绘制的图表" in chinese and "文献的中文段落中没有计入统计的词" in chinese

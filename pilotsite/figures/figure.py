@@ -109,6 +109,7 @@ class NotDrawn:
     reason: str | Text  # likewise
     corpus: str = ""  # the corpus it would study, if any
     analysis: str = ""
+    documents: tuple[str, ...] = ()  # the documents it would draw from, if any: their pages say it was not drawn
     translations: tuple[tuple[str, str, str], ...] = ()  # set by the loader: (language, title, reason)
 
     def in_language(self, language: str) -> NotDrawn:

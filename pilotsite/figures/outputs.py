@@ -351,7 +351,14 @@ class FigureCache:
         if (entry / NOT_DRAWN_FILE).is_file():
             # the file holds to_plain of a str or Text (compute_figure)
             reason = cast("str | Text", from_plain(json.loads((entry / NOT_DRAWN_FILE).read_text(encoding="utf-8"))))
-            not_drawn = NotDrawn(figure.id, figure.title, reason, str(figure.params.get("corpus", "")), figure.analysis)
+            not_drawn = NotDrawn(
+                figure.id,
+                figure.title,
+                reason,
+                str(figure.params.get("corpus", "")),
+                figure.analysis,
+                documents=figure.documents,
+            )
             resolved = not_drawn.resolved(interface)  # the figure's title is in words already: keep its translations
             return replace(
                 resolved,

@@ -133,6 +133,7 @@ class DocumentContext:
     quotes: tuple[tuple[str, str, str], ...]  # (anchor, what cites it, figure href)
     pdf_edition: str = ""  # the findings' PDF edition beside the page (pdf_edition.py), "" when there is none
     pdf_kb: int = 0  # its size
+    not_drawn: tuple[tuple[str, str], ...] = ()  # (title, why) of the figures of the document its data cannot give
 
 
 @dataclass(frozen=True)

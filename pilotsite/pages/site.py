@@ -314,6 +314,9 @@ def build_pages(model: SiteModel) -> list[Page]:
                     metadata=document_metadata(interface, doc),
                     blocks=blocks,
                     figures=tuple(figure_card(r, root) for r in figures_of(model, doc.id)),
+                    not_drawn=tuple(
+                        (in_words(n.title), in_words(n.reason)) for n in model.not_drawn if doc.id in n.documents
+                    ),
                     related=tuple(
                         (Link(model.documents[o].short_title, document_href(root, o)), kw)
                         for o, kw, _ in related[doc.id]
