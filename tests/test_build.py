@@ -221,6 +221,29 @@ def test_timeline_points_link_to_highlighted_quotes(built_site):
         assert f'<mark><span id="{anchor}"' in page or f'<span id="{anchor}" class="anchor">' in page
 
 
+def test_a_quote_found_twice_is_anchored_once_and_overlapping_quotes_each_where_they_start():
+    from pilotsite.inputs.documents import Block
+    from pilotsite.pages.model import Segment, highlight
+
+    text = "The pilot program began in Wenling in 1999 and spread later."
+    quotes = {
+        "began in Wenling in 1999": ("q-a", "f"),
+        "The pilot program began": ("q-b", "f"),
+        "1999 and spread": ("q-c", "f"),
+    }
+    placed: set[str] = set()
+    first = highlight(Block("paragraph", text, "en"), quotes, placed)
+    again = highlight(Block("paragraph", "It began in Wenling in 1999, too.", "en"), quotes, placed)
+    # one highlight, cut where each quote starts: each link lands on its own words
+    assert first.segments == (
+        Segment("The pilot program ", True, ("q-b",)),
+        Segment("began in Wenling in ", True, ("q-a",)),
+        Segment("1999 and spread", True, ("q-c",)),
+        Segment(" later."),
+    )
+    assert again.segments == (Segment("It began in Wenling in 1999, too."),)  # an id is the page's once
+
+
 def test_chinese_page_declares_language(built_site):
     """<html lang> is the edition's language (its interface); the Chinese title and paragraphs say
     their own language in either edition."""

@@ -7,6 +7,7 @@ cross-links and indexes see the whole site.
 
 from __future__ import annotations
 
+import itertools
 import json
 import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -679,29 +680,37 @@ def quotes_in_history(model: SiteModel) -> list[tuple[str, str, str]]:
     return found
 
 
-def highlight(block: Block, quotes: dict[str, tuple[str, str]]) -> TextBlock:
-    """Split a block into plain and highlighted segments, with an anchor where each quote starts."""
+def highlight(block: Block, quotes: dict[str, tuple[str, str]], placed: set[str] | None = None) -> TextBlock:
+    """Split a block into plain and highlighted segments, with an anchor where each quote starts.
+    placed: the anchors of earlier blocks, updated with this one's: a quote the document has twice
+    is highlighted and anchored where it first occurs (an id is the page's once)."""
     spans = []
     for quote, (anchor, _) in quotes.items():
         start = block.text.find(quote)
-        if start >= 0:
+        if start >= 0 and (placed is None or anchor not in placed):
             spans.append((start, start + len(quote), anchor))
     spans.sort()
-    merged: list[list[Any]] = []  # [start, end, anchors]
+    merged: list[list[Any]] = []  # [start, end, [(start, anchor) of each quote in it]]
     for start, end, anchor in spans:
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
-            merged[-1][2].append(anchor)
+            merged[-1][2].append((start, anchor))
         else:
-            merged.append([start, end, [anchor]])
+            merged.append([start, end, [(start, anchor)]])
     segments, cursor = [], 0
-    for start, end, anchors in merged:
+    for start, end, starts in merged:
         if start > cursor:
             segments.append(Segment(block.text[cursor:start]))
-        segments.append(Segment(block.text[start:end], True, tuple(dict.fromkeys(anchors))))
+        # overlapping quotes are one highlight, cut where each starts, so that its anchor is there
+        cuts = sorted({at for at, _ in starts}) + [end]
+        for cut, following in itertools.pairwise(cuts):
+            anchors = tuple(dict.fromkeys(anchor for at, anchor in starts if at == cut))
+            segments.append(Segment(block.text[cut:following], True, anchors))
         cursor = end
     if cursor < len(block.text):
         segments.append(Segment(block.text[cursor:]))
+    if placed is not None:
+        placed.update(anchor for _, _, anchor in spans)
     return TextBlock(block.kind, block.lang, tuple(segments))
 
 

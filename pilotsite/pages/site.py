@@ -285,7 +285,8 @@ def build_pages(model: SiteModel) -> list[Page]:
     root = "../../"
     for doc in model.documents.values():
         quotes = passages[doc.id]
-        blocks = tuple(highlight(b, quotes) for b in doc.blocks)
+        placed_before: set[str] = set()
+        blocks = tuple(highlight(b, quotes, placed_before) for b in doc.blocks)
         placed = {a for b in blocks for s in b.segments for a in s.anchors}
         lost = [(q, figure_id) for q, (a, figure_id) in quotes.items() if a not in placed]
         if lost:
