@@ -94,3 +94,25 @@ def test_numbered_sentences_are_escaped_as_every_other_value(sentences):
     numbered = list(enumerate(sentences, 1))
     expected = "".join(f'<p id="s-{n}"><span class="meta">{n}</span> {html_text(s)}</p>\n' for n, s in numbered)
     assert sentence_paragraphs(numbered) == expected
+
+
+def test_text_md_blocks_follow_commonmark_where_lines_are_not_separated_by_blank_lines():
+    from pilotsite.inputs.documents import Block
+
+    text = (
+        "# Top heading\n## Section one ##\nThe pilot began in 1999\nand spread.\n\n"
+        "#1 priority was transparency.\n\nIntro to a list:\n- first item\n- a wrapped item\n  that continues\n"
+        "and continues lazily\n### Sub heading\n试点工作\n"
+    )
+    assert [(b.kind, b.text) for b in parse_blocks(text)] == [
+        ("heading", "Top heading"),
+        ("heading", "Section one"),
+        ("paragraph", "The pilot began in 1999 and spread."),
+        ("paragraph", "#1 priority was transparency."),  # no space after #: no heading
+        ("paragraph", "Intro to a list:"),
+        ("item", "first item"),
+        ("item", "a wrapped item that continues and continues lazily"),
+        ("heading", "Sub heading"),
+        ("paragraph", "试点工作"),
+    ]
+    assert parse_blocks("试点工作")[0] == Block("paragraph", "试点工作", "zh")

@@ -125,21 +125,44 @@ def language_of(text: str) -> str:
     return "zh" if letters and len(CJK.findall(text)) / letters > 0.3 else "en"
 
 
+# CommonMark's rules, for the blocks text.md has: an ATX heading is one line of one to six # and a
+# space (#1 starts a paragraph); a "- " item may follow a paragraph line directly, and its
+# following lines (indented or not) continue it until a blank line, a heading or the next item.
+HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)")
+CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+ITEM = re.compile(r"^ {0,3}- ")
+
+
 def parse_blocks(text: str) -> tuple[Block, ...]:
-    """Split the simple Markdown of text.md into blocks: '## ' headings, '- ' items, paragraphs."""
+    """Split the simple Markdown of text.md into blocks: '## ' headings, '- ' items, paragraphs.
+    A block's lines are joined by a space, as a browser shows a line break inside a paragraph."""
     blocks = []
-    for chunk in re.split(r"\n\s*\n", text.strip()):
-        for line in chunk.split("\n") if chunk.lstrip().startswith("- ") else [chunk]:
-            line = line.strip()
-            if not line:
-                continue
-            if line.startswith("#"):
-                kind, body = "heading", line.lstrip("#").strip()
-            elif line.startswith("- "):
-                kind, body = "item", line[2:].strip()
-            else:
-                kind, body = "paragraph", " ".join(line.split("\n"))
+    kind = ""
+    lines: list[str] = []
+
+    def close() -> None:
+        nonlocal kind, lines
+        if lines:
+            body = " ".join(lines)
             blocks.append(Block(kind, body, language_of(body)))
+        kind, lines = "", []
+
+    for raw in text.strip().split("\n"):
+        heading = HEADING.match(raw)
+        if not raw.strip():
+            close()
+        elif heading:
+            close()
+            body = CLOSING_HASHES.sub("", raw[heading.end() :]).strip()
+            if body:
+                blocks.append(Block("heading", body, language_of(body)))
+        elif ITEM.match(raw):
+            close()
+            kind, lines = "item", [raw.strip()[2:].strip()]
+        else:
+            kind = kind or "paragraph"
+            lines.append(raw.strip())
+    close()
     return tuple(blocks)
 
 
