@@ -116,3 +116,17 @@ def test_text_md_blocks_follow_commonmark_where_lines_are_not_separated_by_blank
         ("paragraph", "试点工作"),
     ]
     assert parse_blocks("试点工作")[0] == Block("paragraph", "试点工作", "zh")
+
+
+def test_a_run_of_letters_longer_than_any_word_is_not_counted():
+    """Web-page residue (an address, encoded data) is no keyword: one of 3,000 letters had been
+    drawn as a label 37,750 pixels wide, and one of 60,000 failed the figure's print PNG."""
+    text = (
+        "Pilot reform in Wenling. https://example.org/" + "x" * 3000 + " pneumonoultramicroscopicsilicovolcanoconiosis"
+    )
+    assert tokens(text, "en", LEXICON) == [
+        "pilot",
+        "reform",
+        "wenling",
+        "pneumonoultramicroscopicsilicovolcanoconiosis",
+    ]

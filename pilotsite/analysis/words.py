@@ -92,13 +92,18 @@ def chinese_tokens(text: str, lexicon: Lexicon, min_chars: int = 2) -> list[str]
     return [word for word in tokenizer.lcut(text) if len(word) >= min_chars and HAN.search(word) and word not in stop]
 
 
+# Longer runs of letters are no words but what a text carried along (an address, encoded data):
+# counted, one had been drawn as a keyword label tens of thousands of pixels wide
+ENGLISH_LONGEST = 45  # pneumonoultramicroscopicsilicovolcanoconiosis
+
+
 def english_tokens(text: str, lexicon: Lexicon, min_chars: int = 2) -> list[str]:
     """Lower-cased alphabetic words (inner hyphens and apostrophes kept), minus stopwords."""
     stop = lexicon.stopwords["en"]
     return [
         word
         for word in ENGLISH_WORD.findall(text.lower().replace("’", "'"))
-        if len(word) >= min_chars and word not in stop
+        if min_chars <= len(word) <= ENGLISH_LONGEST and word not in stop
     ]
 
 
