@@ -710,3 +710,21 @@ def test_a_table_no_figure_reads_is_named_in_a_warning(project_copy):
     figures, _ = discover_all(load_catalog(project_copy, None, None, 1, ""))
     assert unread_tables(project_copy, figures) == ["data/timelines/events-2024.csv"]
     assert TOOL_TYPES in unread_tables(project_copy, [f for f in figures if TOOL_TYPES not in f.inputs])
+
+
+def test_a_process_labelled_two_ways_is_named_with_the_line(project_copy):
+    # the timeline names a process once: a second label had been dropped without a word
+    from pilotsite.errors import BuildError
+    from pilotsite.inputs.documents import load_documents
+    from pilotsite.inputs.project import open_project
+    from pilotsite.inputs.timelines import load_stages
+
+    label = "M County homestead pilot: from achievement deficit to complementation"
+    edit(project_copy, "data/timelines/stages.csv", f"{label},2,", "M County pilot,2,")
+    project = open_project(project_copy)
+    with pytest.raises(BuildError) as raised:
+        load_stages(project, load_documents(project))
+    assert [str(p) for p in raised.value.problems] == [
+        "data/timelines/stages.csv, line 3, column 'process_label': process 'm-county-pilot-trajectory' is labelled "
+        f"'M County pilot' here and '{label}' on line 2: give every step of a process one label"
+    ]

@@ -120,6 +120,18 @@ def load_stages(project: Project, documents: dict[str, Document]) -> pd.DataFram
             )
         if steps["document_id"].nunique() != 1:
             problems.append(Problem(STAGES, f"process '{process_id}' mixes documents", line=int(steps["line"].min())))
+        first = steps.sort_values("line").iloc[0]
+        for _, step in steps.iterrows():
+            if step["process_label"] != first["process_label"]:  # the timeline names a process once
+                problems.append(
+                    Problem(
+                        STAGES,
+                        f"process '{process_id}' is labelled '{step['process_label']}' here and "
+                        f"'{first['process_label']}' on line {first['line']}: give every step of a process one label",
+                        line=int(step["line"]),
+                        column="process_label",
+                    )
+                )
     if problems:
         raise BuildError(problems)
     frame["anchor"] = [quote_anchor(d, q) for d, q in zip(frame["document_id"], frame["quote"], strict=True)]
