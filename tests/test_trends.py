@@ -164,13 +164,11 @@ def test_rising_and_falling_words(trends_site):
 def test_undated_texts_are_counted_and_listed(trends_site):
     page = (trends_site / "_site/figures/tiny-keyword-trends/index.html").read_text(encoding="utf-8")
     assert "1 of 7 texts have no date and are left out" in page
-    listing = next((trends_site / "_site/corpus/tiny/list/year").glob("*/index.html"), None)
-    pages = [
-        p
-        for p in (trends_site / "_site/corpus/tiny/list/year").glob("*/index.html")
-        if "without a date" in p.read_text(encoding="utf-8")
-    ]
-    assert listing is not None and len(pages) == 1 and "s-2" in pages[0].read_text(encoding="utf-8")
+    # the list of the texts without a date, at an address of its own, which every year list links to
+    undated = (trends_site / "_site/corpus/tiny/list/year/undated/index.html").read_text(encoding="utf-8")
+    assert "Texts of Tiny without a date" in undated and re.findall(r"texts/(s-\d+)/", undated) == ["s-2"]
+    years = list((trends_site / "_site/corpus/tiny/list/year").glob("v-*/index.html"))
+    assert years and all('undated/index.html">Texts without a date</a>' in p.read_text(encoding="utf-8") for p in years)
 
 
 def test_a_corpus_without_dates_says_so(trends_site):
