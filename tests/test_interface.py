@@ -60,6 +60,20 @@ def test_a_missing_an_extra_and_a_mismatched_key_are_reported_with_file_key_and_
     ), message
 
 
+@pytest.mark.parametrize("placeholder", ["{corpus!r}", "{per:d}", "{corpus!s:>10}"])
+def test_a_placeholder_with_a_conversion_or_a_format_is_refused_when_read(tmp_path, placeholder):
+    # str.format would apply it: {per:d} had failed the build with a traceback, {corpus!r} put
+    # Python's quotes around a corpus's name on the pages
+    write_catalogues(tmp_path, "nav.figures: Figures of {corpus} {per}\n", f"nav.figures: 图表 {placeholder}\n")
+    with pytest.raises(BuildError) as info:
+        load_interface(tmp_path)
+    assert re.search(
+        r"data/i18n/zh\.yaml, line 1\b.*key 'nav\.figures': .* has a brace that is not a placeholder: write \{name\} "
+        r"with a lowercase name \(no !r or :format after it\)",
+        str(info.value),
+    ), str(info.value)
+
+
 def test_a_missing_catalogue_is_named(tmp_path):
     (tmp_path / "data/i18n").mkdir(parents=True)
     (tmp_path / "data/i18n/en.yaml").write_text("nav.figures: Figures\n", encoding="utf-8")

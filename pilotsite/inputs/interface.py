@@ -30,10 +30,14 @@ Catalogues = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # language -> 
 
 def placeholders(text: str) -> list[str] | None:
     """The {names} a text has, sorted; None if it has a brace that is not one ({{ and }} are a
-    literal brace)."""
+    literal brace), or a placeholder with a conversion or format ({name!r}, {name:d}): the pages
+    fill them as words, and str.format would apply them."""
     try:
-        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+        parsed = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)]
     except ValueError:
+        return None
+    fields = [name for name, spec, conversion in parsed if name is not None and not spec and conversion is None]
+    if len(fields) != sum(1 for name, _, _ in parsed if name is not None):
         return None
     return sorted(fields) if all(PLACEHOLDER.match(name) for name in fields) else None
 
@@ -263,7 +267,8 @@ def load_interface(root: Path) -> Interface:
                     Problem(
                         label,
                         f"key '{key}': '{value}' has a brace that is not a placeholder: "
-                        "write {name} with a lowercase name, or {{ and }} for a brace itself",
+                        "write {name} with a lowercase name (no !r or :format after it), or {{ and }} for a brace "
+                        "itself",
                         line=line,
                     )
                 )
