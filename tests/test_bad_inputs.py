@@ -427,6 +427,16 @@ CASES = [
         ("data/codebook/policy-tools.yaml", "line ", "'(电商)?' matches the empty string", "every sentence"),
     ),
     Case(
+        "codebook pattern that matches where there is no text",  # \B: it had coded every sentence
+        lambda r: edit(r, "data/codebook/policy-tools.yaml", '"电商"', '"电商|\\\\B"'),
+        ("data/codebook/policy-tools.yaml", "line ", "'电商|\\B' can match where there is no text", "every sentence"),
+    ),
+    Case(
+        "codebook pattern that repeats a repeat",  # (.+)+: the build had hung coding a text it does not match
+        lambda r: edit(r, "data/codebook/policy-tools.yaml", '"电商"', '"(.+)+电商某某"'),
+        ("data/codebook/policy-tools.yaml", "line ", "'(.+)+电商某某' repeats a part that itself repeats"),
+    ),
+    Case(
         "invalid regular expression in the codebook",
         lambda r: edit(r, "data/codebook/policy-tools.yaml", '"电商"', '"电商("'),
         ("data/codebook/policy-tools.yaml", "line ", "e-commerce", "not a valid regular expression"),
@@ -728,3 +738,16 @@ def test_a_process_labelled_two_ways_is_named_with_the_line(project_copy):
         "data/timelines/stages.csv, line 3, column 'process_label': process 'm-county-pilot-trajectory' is labelled "
         f"'M County pilot' here and '{label}' on line 2: give every step of a process one label"
     ]
+
+
+def test_codebook_patterns_that_would_code_every_sentence_or_never_finish_are_refused():
+    from pilotsite.inputs.schemas import valid_regex
+
+    for fine in ("(ab)+", "简化.{0,6}(手续|程序)", "(?>a+)+b", "(a{1,3})+b", r"\b试点", "(a|b)+c"):
+        assert valid_regex(fine) == fine
+    for empty in (r"\B", "(?=.)", r"\b", "(?<=点)"):
+        with pytest.raises(ValueError, match="can match where there is no text"):
+            valid_regex(empty)
+    for nested in ("(a*)*b", "(a+b?)+c", "(?:x|(y+))+z"):
+        with pytest.raises(ValueError, match="repeats a part that itself repeats without bound"):
+            valid_regex(nested)

@@ -12,7 +12,7 @@ import datetime
 import re
 import unicodedata
 from pathlib import Path
-from typing import Annotated, Literal, Self, TypeVar
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 import yaml
 from pydantic import (
@@ -298,6 +298,10 @@ class CorporaConfig(Strict):
         return entries
 
 
+# Where a pattern could match nothing at all: at the start, between characters, at the end
+EMPTY_MATCH_PROBES = ("", "试点", "ab", "。 \n1")
+
+
 def valid_regex(pattern: str) -> str:
     try:
         compiled = re.compile(pattern)
@@ -305,7 +309,51 @@ def valid_regex(pattern: str) -> str:
         raise ValueError(f"pattern '{pattern}' is not a valid regular expression ({exc})") from None
     if compiled.search(""):  # x?, a*, (|b): a match in every sentence
         raise ValueError(f"pattern '{pattern}' matches the empty string, so it would code every sentence")
+    if any(m.start() == m.end() for probe in EMPTY_MATCH_PROBES for m in compiled.finditer(probe)):
+        # \B, (?=.), \b: a match of no text, which a sentence has somewhere
+        raise ValueError(f"pattern '{pattern}' can match where there is no text, so it would code every sentence")
+    if repeats_a_repeat(pattern):
+        raise ValueError(
+            f"pattern '{pattern}' repeats a part that itself repeats without bound, such as (a+)+: on a sentence it "
+            "does not match, it can take longer than any build (write the part once, as a+)"
+        )
     return pattern
+
+
+def repeats_a_repeat(pattern: str) -> bool:
+    """Whether a repeated part of the pattern holds a part repeated without bound: (.+)+x, (a*)*,
+    (a+b?)+. Python's backtracking matcher may try exponentially many ways to split a text
+    between the two before it fails, and cannot be stopped while it does (the build hung)."""
+    # the parser re itself compiles with (typeshed describes neither module)
+    from re import _constants as sre  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    repeats = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+
+    def walk(items: Any, inside_repeat: bool) -> bool:
+        for op, value in items:
+            inside, parts = inside_repeat, []
+            if op in repeats:
+                _, high, body = value
+                if op is sre.POSSESSIVE_REPEAT:  # gives nothing back: nothing in it is tried twice
+                    inside, parts = False, [body]
+                elif inside_repeat and high == sre.MAXREPEAT:
+                    return True
+                else:
+                    inside, parts = inside_repeat or high > 1, [body]
+            elif op is sre.SUBPATTERN:
+                parts = [value[-1]]
+            elif op is sre.BRANCH:
+                parts = value[1]
+            elif op in (sre.ASSERT, sre.ASSERT_NOT):
+                parts = [value[1]]
+            elif op is sre.ATOMIC_GROUP:  # likewise
+                inside, parts = False, [value]
+            if any(walk(part, inside) for part in parts):
+                return True
+        return False
+
+    return walk(_parser.parse(pattern), False)
 
 
 class SubToolSpec(Strict):
