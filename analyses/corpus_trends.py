@@ -306,6 +306,8 @@ def rising_falling(inputs) -> pd.DataFrame:
         for r in sorted(rows, key=lambda r: (r["change_per_10k"], r["keyword"]))[: p["shown"]]
         if r["change_per_10k"] < 0
     ]
+    if not rising and not falling:  # too few occurrences (min_count), or the same texts on both sides
+        raise NothingToDraw(Text("fig.trends.no_change", a=a["label"], b=b["label"], min_count=p["min_count"]))
     return pd.DataFrame(
         rising + falling,
         columns=[

@@ -176,3 +176,14 @@ def test_a_corpus_without_dates_says_so(trends_site):
     assert not (trends_site / "_site/figures/undated-keyword-trends").exists()
     assert "Keyword trends: Undated" in page and "no dated texts" in page
     assert "Policy diffusion, provinces adopting each term: Undated" in page
+
+
+def test_periods_with_no_word_to_compare_say_so_on_the_corpus_page(trends_site, tmp_path):
+    """min_count above every word's count: the build had failed with 'produced no data rows',
+    blamed on the analysis. The figure is not drawn, and the corpus page says why."""
+    root = copy_built(trends_site, tmp_path / "project")
+    (root / "data/trends.yaml").write_text(TRENDS.replace("min_count: 1", "min_count: 100000000"), encoding="utf-8")
+    run_build(root)
+    overview = (root / "_site/corpus/index.html").read_text(encoding="utf-8")
+    assert "no word used at least 100000000 times in 2005–2012 and 2013–2020 together rose or fell" in overview
+    assert "两期合计出现至少 100000000 次的词中" in (root / "_site/zh/corpus/index.html").read_text(encoding="utf-8")
