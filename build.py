@@ -16,6 +16,7 @@ decides what is out of date lives in .build/ (git-ignored): deleting it means a 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import signal
 import sys
@@ -204,6 +205,9 @@ def _build(
 
 
 def build_one_figure(root: Path, figure_id: str, out: Path, wait: bool = True) -> None:
+    unfit = output_folder_problem(root, out, replaced=False)
+    if unfit:  # its files would become inputs, or change a published site
+        raise BuildError(f"--out {out}: {unfit}. Choose a folder outside the project's inputs and its sites")
     work_dir = Workspace.of(root).root
     with one_build_at_a_time(work_dir, out, wait, say), fault_guard(work_dir, out):
         _build_one_figure(root, figure_id, out)
@@ -319,7 +323,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, stop)  # `kill` ends a build as Ctrl-C does: its workers stopped, nothing half-written
     verbosity = VERBOSITY["quiet"] if args.quiet else VERBOSITY["verbose"] if args.verbose else VERBOSITY["normal"]
-    out = args.out or (Path("_figure") / args.figure_id if args.command == "figure" else Path("_site"))
+    # by default in the project's folder, wherever the command is run from (as a path from there)
+    default = Path("_figure") / args.figure_id if args.command == "figure" else Path("_site")
+    out = args.out or Path(os.path.relpath(ROOT / default))
     try:
         if args.command == "figure":
             build_one_figure(ROOT, args.figure_id, out, wait=not args.no_wait)

@@ -4,6 +4,7 @@
 import hashlib
 import json
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -43,7 +44,9 @@ def test_unknown_figure_is_a_clear_error(built_project, tmp_path):
     assert "no figure 'no-such-figure'" in result.stderr and "return-migrant-tool-types" in result.stderr
 
 
-def test_an_output_folder_that_holds_the_project_its_inputs_or_other_files_is_refused(project_copy, tmp_path):
+def test_an_output_folder_that_holds_the_project_its_inputs_or_other_files_is_refused(
+    project_copy, built_site, tmp_path
+):
     # Publishing replaces the whole --out folder: each of these would have deleted what it holds.
     others = tmp_path / "mydocs"
     others.mkdir()
@@ -56,8 +59,22 @@ def test_an_output_folder_that_holds_the_project_its_inputs_or_other_files_is_re
         "data/site": "it is or holds data/, which the site is made from or the build keeps",
         "history": "it is or holds history/",
         "build.py": "it is or holds build.py",
-        str(others): "it holds files but is not a site this tool published (it has no index.html and datapackage.json)",
+        str(others): "it holds files but is not a site this tool published (it has no index.html, datapackage.json, "
+        "pagefind/pagefind-entry.json, assets/fonts/cjk.css)",
     }
+    # a dataset of a user's own with the two files a site has at its root: publishing had emptied it
+    dataset = tmp_path / "dataset"
+    dataset.mkdir()
+    for name in ("index.html", "datapackage.json", "thesis.docx"):
+        (dataset / name).write_text("mine", encoding="utf-8")
+    refused[str(dataset)] = (
+        "it holds files but is not a site this tool published (it has no pagefind/pagefind-entry.json"
+    )
+    # a published site in a gh-pages checkout: publishing had deleted .git with the rest
+    checkout = tmp_path / "gh-pages"
+    shutil.copytree(built_site, checkout)
+    (checkout / ".git").mkdir()
+    refused[str(checkout)] = "it holds .git, which publishing would delete with the rest of the folder"
     # a link to a published site: the link would be replaced and the folder it points to emptied
     (tmp_path / "real").mkdir()
     for name in ("index.html", "datapackage.json"):
@@ -73,8 +90,14 @@ def test_an_output_folder_that_holds_the_project_its_inputs_or_other_files_is_re
     # A new or empty folder takes a site; so does a site published before, even one damaged since.
     (tmp_path / "empty").mkdir()
     site = tmp_path / "published"
-    site.mkdir()
-    for name in ("index.html", "datapackage.json", "robots.txt"):
+    for name in (
+        "index.html",
+        "datapackage.json",
+        "robots.txt",
+        "pagefind/pagefind-entry.json",
+        "assets/fonts/cjk.css",
+    ):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_text("", encoding="utf-8")
     assert not any(output_folder_problem(project_copy, tmp_path / name) for name in ("new", "empty", "published"))
     (site / "index.html").unlink()
@@ -197,3 +220,29 @@ def test_quiet_prints_nothing_on_success_and_errors_still_go_to_stderr(built_pro
     assert normal.returncode == 0 and "Done:" in normal.stdout
     assert "from the cache:" not in normal.stdout and "rendered anew:" not in normal.stdout
     assert run(root, "-q", "-v").returncode == 2  # one or the other
+
+
+def test_figure_out_stays_out_of_the_inputs_and_sites_and_the_default_site_is_the_projects(built_project, tmp_path):
+    from forked_builds import run_python
+
+    project = copy_built(built_project, tmp_path / "project")
+    before = tree_hashes(project / "data"), tree_hashes(project / "_site")
+    # `figure --out` had written into data/ (the next build failed on the new file, and its lock
+    # files went into every deposit bundle) and into a published site
+    for out, reason in (
+        ("data/reported/x", "it is or holds data/"),
+        (".", "it is the project's folder or holds it"),
+        ("_site/x", "it is inside _site, a site this tool published"),
+    ):
+        result = run_build(project, "figure", "keyword-overlap", "--out", out, check=False)
+        assert result.returncode == 2 and f"--out {out}: {reason}" in result.stderr, result.stderr
+    result = run_build(project, "--out", "_site/inner", check=False)
+    assert result.returncode == 2 and "it is inside _site, a site this tool published" in result.stderr
+    assert (tree_hashes(project / "data"), tree_hashes(project / "_site")) == before
+    assert not list(project.glob("..lock*")) and not list((project / "data").glob(".*.lock*"))  # no lock left there
+    # run from elsewhere, the build checks (and publishes) the project's _site, not one where it is run
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run_python([str(project / "build.py"), "--check"], elsewhere)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not any(elsewhere.iterdir())

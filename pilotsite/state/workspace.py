@@ -205,14 +205,20 @@ def output_label(project_root: Path, out: Path) -> str:
     return resolved.relative_to(project).as_posix() if resolved.is_relative_to(project) else str(resolved)
 
 
-SITE_SIGNS = ("index.html", "datapackage.json")  # files every site this tool publishes has at its root
+# Files every site this tool publishes has: a folder of a user's own (a dataset with an index.html
+# and a datapackage.json) has not all of them, and publishing would have emptied it
+SITE_SIGNS = ("index.html", "datapackage.json", "pagefind/pagefind-entry.json", "assets/fonts/cjk.css")
+# What publishing would delete with the folder though no build wrote it: a checkout (gh-pages)
+KEPT_BY_OTHERS = (".git",)
 
 
-def output_folder_problem(root: Path, out: Path) -> str:
+def output_folder_problem(root: Path, out: Path, replaced: bool = True) -> str:
     """Why out cannot take the site of the project at root ("" where it can). Publishing replaces
     the whole folder, so it must not hold the project or what the site is made from, and an
     existing folder must be empty, or a site published before: one this project's last builds
-    published to (damaged since, perhaps), or one with the files every published site has."""
+    published to (damaged since, perhaps), or one with the files every published site has.
+    replaced=False: files are written into out (`figure --out`), which must still lie outside
+    the project's inputs and its published sites."""
     if out.is_symlink():  # the link would be replaced, and the folder it points to emptied
         return (
             f"it is a symbolic link (to {os.readlink(out)}); give the folder it points to as --out, so that "
@@ -228,13 +234,25 @@ def output_folder_problem(root: Path, out: Path) -> str:
             return f"it is or holds {label}, which the site is made from or the build keeps"
     if out.exists() and not out.is_dir():
         return "it is a file, not a folder"
-    if out.is_dir() and any(out.iterdir()) and not all((out / name).is_file() for name in SITE_SIGNS):
-        try:
-            records = json.loads((root / WORK_DIR / "last-build.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            records = {}
-        if output_label(root, out) not in records:
-            return f"it holds files but is not a site this tool published (it has no {' and '.join(SITE_SIGNS)})"
+    try:
+        records = json.loads((root / WORK_DIR / "last-build.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        records = {}
+    for published in (*records, "_site"):
+        site = (root / published).resolve()
+        if out != site and out.is_relative_to(site) and (site / "index.html").is_file():
+            return f"it is inside {published}, a site this tool published, which publishing would change"
+    if not replaced:
+        return ""
+    for name in KEPT_BY_OTHERS:
+        if (out / name).exists():
+            return (
+                f"it holds {name}, which publishing would delete with the rest of the folder (a site in a "
+                "checkout: publish to another folder and copy the site into the checkout)"
+            )
+    missing = [name for name in SITE_SIGNS if not (out / name).is_file()] if out.is_dir() else []
+    if missing and any(out.iterdir()) and output_label(root, out) not in records:
+        return f"it holds files but is not a site this tool published (it has no {', '.join(missing)})"
     return ""
 
 
