@@ -11,6 +11,7 @@ import sys
 import time
 import tomllib
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -246,3 +247,16 @@ def test_figure_out_stays_out_of_the_inputs_and_sites_and_the_default_site_is_th
     result = run_python([str(project / "build.py"), "--check"], elsewhere)
     assert result.returncode == 0, result.stdout + result.stderr
     assert not any(elsewhere.iterdir())
+
+
+def test_an_output_folder_no_lock_can_be_made_beside_is_a_plain_fault(project_copy, tmp_path):
+    # each had ended in a traceback (exit 1), or waited for ever for "another build"
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    for out, code, words in (
+        (tmp_path / "a-file/site", 3, "cannot make the lock file"),
+        (Path("/proc/no-such-site"), 3, "cannot make the lock file"),
+        (tmp_path / ("a" * 300), 2, "it cannot be used as a folder (File name too long)"),
+    ):
+        result = run_build(project_copy, "--out", str(out), "--no-wait", check=False, timeout=120)
+        assert result.returncode == code and words in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pilotsite.errors import BuildBusy
+from pilotsite.errors import BuildBusy, MachineFault
 
 BUILD_LOCK = "build.lock"  # in .build/
 OWNER_SUFFIX = ".owner"  # beside a lock: who holds it
@@ -62,7 +62,14 @@ def one_build_at_a_time(
             (work_dir / BUILD_LOCK, f"this project's {work_dir.name}/"),
             (output_lock(out), f"the output folder {out}"),
         ):
-            lock_file.parent.mkdir(parents=True, exist_ok=True)
+            try:  # a lock file that cannot be made would look held by another build, for ever
+                lock_file.parent.mkdir(parents=True, exist_ok=True)
+                lock_file.touch(exist_ok=True)
+            except OSError as exc:
+                raise MachineFault(
+                    f"cannot make the lock file {lock_file} ({exc.strerror or exc}): a build needs to write beside "
+                    f"{what}. Nothing was built or published; choose a folder this user may write in"
+                ) from exc
             lock = FileLock(str(lock_file))
             try:
                 lock.acquire(timeout=0)
