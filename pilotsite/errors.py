@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,11 +43,18 @@ class BuildError(Exception):
 
 
 def relative(path: Path, root: Path) -> str:
-    """Path as the maintainer would type it from the project root."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    """Path as the maintainer would type it from the project root: a file that is a link to one
+    elsewhere is named where it lies in the project, not where it points (its tables are found
+    by that name); links are followed only where the names do not say it (a project reached
+    through a link)."""
+    for candidate, base in (
+        (Path(os.path.abspath(path)), Path(os.path.abspath(root))),
+        (path.parent.resolve() / path.name, root.resolve()),
+        (path.resolve(), root.resolve()),
+    ):
+        if candidate.is_relative_to(base):
+            return candidate.relative_to(base).as_posix()
+    return str(path)
 
 
 class MachineFault(BuildError):

@@ -493,3 +493,20 @@ def test_a_sites_stamps_name_every_file_as_found_through_links_and_no_file_twice
     assert stamps["a/b/page.html"] == stamps["linked.html"] == f"{page.st_mtime_ns}:2"
     os.utime(site / "index.html", ns=(1, 1))
     assert tree_stamps(site)["index.html"] == "1:5"
+
+
+def test_a_data_file_that_links_to_one_outside_the_project_is_read_and_followed(built_project, tmp_path):
+    """A table kept elsewhere and linked into data/: it had been filed under the path it points to,
+    and the figure that reads it failed (KeyError) once the table was edited."""
+    project = copy_built(built_project, tmp_path / "project")
+    table = project / "data/reported/return-migrant-entrepreneurship/regions.csv"
+    kept = tmp_path / "elsewhere/regions.csv"
+    kept.parent.mkdir()
+    shutil.move(table, kept)
+    table.symlink_to(kept)
+    published = (project / "_site/figures/return-migrant-regions/data.csv").read_bytes()
+    kept.write_text(kept.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # an edit that changes no row
+    run_build(project)
+    assert (project / "_site/figures/return-migrant-regions/data.csv").read_bytes() == published
+    inputs = (project / "_site/figures/return-migrant-regions/inputs.csv").read_text(encoding="utf-8")
+    assert "data/reported/return-migrant-entrepreneurship/regions.csv" in inputs and str(tmp_path) not in inputs
