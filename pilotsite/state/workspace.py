@@ -220,10 +220,10 @@ def output_folder_problem(root: Path, out: Path, replaced: bool = True) -> str:
     replaced=False: files are written into out (`figure --out`), which must still lie outside
     the project's inputs and its published sites."""
     try:
-        out.is_symlink()
+        link = out.is_symlink()
     except OSError as exc:  # a name too long, a folder that cannot be looked into
         return f"it cannot be used as a folder ({exc.strerror or exc})"
-    if out.is_symlink():  # the link would be replaced, and the folder it points to emptied
+    if link:  # the link would be replaced, and the folder it points to emptied
         return (
             f"it is a symbolic link (to {os.readlink(out)}); give the folder it points to as --out, so that "
             "publishing replaces that folder, not the link"
