@@ -179,3 +179,29 @@ def test_a_pages_own_face_leaves_its_search_index_as_it_was(built_site, tmp_path
     assert any(f.startswith("fragment/") for f in files)
     _, mismatch, errors = filecmp.cmpfiles(bundles[0], bundles[1], files, shallow=False)
     assert not mismatch and not errors
+
+
+def test_woff2_is_compressed_at_the_chosen_quality():
+    """fontTools takes no Brotli quality: the slices are written at WOFF2_QUALITY (10, not Brotli's
+    default 11), and they decode to the very font that was cut."""
+    import brotli
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.woff2 import WOFF2Reader
+
+    characters = SAMPLE[:120]
+    woff2 = webfont.subset_font(characters)
+    sfnt = webfont.subset_font(characters, flavor=None)
+    tables = WOFF2Reader(io.BytesIO(woff2)).transformBuffer.getvalue()  # the Brotli stream, decompressed
+    assert brotli.compress(tables, mode=brotli.MODE_FONT, quality=webfont.WOFF2_QUALITY) in woff2
+    assert brotli.compress(tables, mode=brotli.MODE_FONT) not in woff2  # Brotli's default quality, 11
+    with TTFont(io.BytesIO(woff2)) as read, TTFont(io.BytesIO(sfnt)) as cut:
+        tags = sorted(cut.keys())  # a TTFont is no dict: keys() lists its tables
+        assert sorted(read.keys()) == tags
+        for tag in tags:
+            if tag != "GlyphOrder":
+                ours, theirs = read.getTableData(tag), cut.getTableData(tag)
+                if (
+                    tag == "head"
+                ):  # but for the whole file's checksum (bytes 8-11) and flags (16-17: WOFF2 marks the font converted)
+                    ours, theirs = ours[:8] + ours[12:16] + ours[18:], theirs[:8] + theirs[12:16] + theirs[18:]
+                assert ours == theirs, tag
