@@ -223,37 +223,34 @@ def subset_font(characters: str, flavor: str | None = "woff2") -> bytes:
         return data
     font = TTFont(io.BytesIO(data), recalcTimestamp=False)  # the font's own date, not today's: reproducible
     font.flavor = flavor
-    compress_woff2_at(WOFF2_QUALITY)
+    compress_woff2_at_chosen_quality()
     buffer = io.BytesIO()
     font.save(buffer)
     return buffer.getvalue()
 
 
-class _BrotliAt:
-    """The brotli module with compress() at another quality by default."""
+class _BrotliAtWoff2Quality:
+    """The brotli module, with compress() at WOFF2_QUALITY unless asked for another quality."""
 
-    def __init__(self, brotli: types.ModuleType, quality: int) -> None:
-        self._brotli, self.quality = brotli, quality
+    def __init__(self, brotli: types.ModuleType) -> None:
+        self._brotli = brotli
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._brotli, name)
 
     def compress(self, data: bytes, **options: Any) -> bytes:
-        compressed: bytes = self._brotli.compress(data, **{"quality": self.quality, **options})
+        compressed: bytes = self._brotli.compress(data, **{"quality": WOFF2_QUALITY, **options})
         return compressed
 
 
-def compress_woff2_at(quality: int) -> None:
+def compress_woff2_at_chosen_quality() -> None:
     """fontTools' WOFF2 writer calls brotli.compress(data, mode=…) and takes no quality: its module
-    is given a brotli whose compress() has this quality unless asked for another. (Only this module
+    is given, once per process, a brotli whose compress() has WOFF2_QUALITY. (Only this module
     writes WOFF2 in a build.)"""
     from fontTools.ttLib import woff2
 
-    current = woff2.brotli
-    if isinstance(current, _BrotliAt):
-        current.quality = quality
-    else:
-        woff2.brotli = _BrotliAt(current, quality)
+    if not isinstance(woff2.brotli, _BrotliAtWoff2Quality):
+        woff2.brotli = _BrotliAtWoff2Quality(woff2.brotli)
 
 
 def subset_fonts(characters_of_each: list[str], cache_dir: Path, jobs: int = 0) -> list[bytes]:
