@@ -51,6 +51,7 @@ from pilotsite.state.workspace import (  # noqa: E402,F401  (WORK_DIR: for tests
 )
 
 MAX_SHOWN_PROBLEMS = 50  # loaders report every problem; the first 50 are printed, then how many more
+LISTED_DIFFERENCES = 200  # --check lists the first 200 files that differ, then how many more
 EXIT_CODES = f"""exit status:
   {EXIT_DONE}    done (with --check: the site is exactly what the inputs produce)
   {EXIT_DIFFERS}    --check: the site differs from what the inputs produce (the files are listed)
@@ -98,9 +99,19 @@ def versions() -> str:
 
 
 def project_version() -> str:
+    """The version in pyproject.toml beside build.py; a project folder without it (build.py,
+    pilotsite/ and the data copied elsewhere) names the installed package's, or says it has none."""
     import tomllib
+    from importlib import metadata
 
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    try:
+        return str(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"])
+    except (OSError, UnicodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
+        pass
+    try:
+        return metadata.version("pilotsite")
+    except metadata.PackageNotFoundError:
+        return "(version unknown: no pyproject.toml beside build.py)"
 
 
 def choose_renderer(requested: str) -> str:
@@ -330,6 +341,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "figure":
             build_one_figure(ROOT, args.figure_id, out, wait=not args.no_wait)
             return EXIT_DONE
+        if args.check and not os.path.lexists(out):
+            # nothing to compare: no need to build everything to say so
+            print(f"{out} does not exist: there is no site to check (python build.py builds it).", file=sys.stderr)
+            return EXIT_DIFFERS
         report = build(
             ROOT,
             out,
@@ -346,8 +361,10 @@ def main(argv: list[str] | None = None) -> int:
                     f"{out} is not what the current inputs produce; {len(report['differences'])} files differ:",
                     file=sys.stderr,
                 )
-                for path in report["differences"][:200]:
+                for path in report["differences"][:LISTED_DIFFERENCES]:
                     print(f"  {path}", file=sys.stderr)
+                if len(report["differences"]) > LISTED_DIFFERENCES:
+                    print(f"  and {len(report['differences']) - LISTED_DIFFERENCES} more", file=sys.stderr)
                 return EXIT_DIFFERS
             say(f"{out} is exactly what the current inputs produce.")
         if args.command == "serve":

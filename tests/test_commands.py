@@ -189,6 +189,16 @@ def test_version_names_the_tool_and_what_shapes_its_output():
 
 
 @pytest.mark.untraced
+def test_version_in_a_project_folder_without_pyproject_names_none_and_prints_the_rest(project_copy):
+    assert not (project_copy / "pyproject.toml").exists()  # copies hold what building needs, not packaging
+    result = run(project_copy, "--version")
+    assert result.returncode == 0 and result.stderr == "", result.stdout + result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("pilotsite (version unknown: no pyproject.toml beside build.py) (build.py, Python ")
+    assert "jieba " in result.stdout and "pandoc " in result.stdout
+
+
+@pytest.mark.untraced
 def test_help_documents_every_exit_status():
     result = run(ROOT, "--help")
     assert result.returncode == 0

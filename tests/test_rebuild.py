@@ -322,6 +322,23 @@ def test_check_passes_on_a_fresh_site_and_fails_on_a_stale_one(built):
     result = run_build(built, "--check", check=False)
     assert result.returncode == 1 and "figures/return-migrant-tool-types/data.csv" in result.stderr
 
+    # An empty folder differs in every file: the first 200 are listed, then how many more.
+    (built / "empty").mkdir()
+    result = run_build(built, "--check", "--out", "empty", check=False)
+    assert result.returncode == 1
+    total = int(re.search(r"; (\d+) files differ:", result.stderr).group(1))
+    listed = [line for line in result.stderr.splitlines() if line.startswith("  ") and "more" not in line]
+    assert total > 200 and len(listed) == 200 and f"  and {total - 200} more" in result.stderr.splitlines()
+    assert not any((built / "empty").iterdir())
+
+
+@pytest.mark.untraced
+def test_check_of_a_site_never_built_says_so_without_building(project_copy):
+    result = run_build(project_copy, "--check", check=False)
+    assert result.returncode == 1
+    assert result.stderr == "_site does not exist: there is no site to check (python build.py builds it).\n"
+    assert not (project_copy / "_site").exists() and not (project_copy / ".build").exists()
+
 
 @pytest.mark.long(seconds=55)
 @pytest.mark.untraced
