@@ -307,9 +307,12 @@ def draw_sub_tools(data: pd.DataFrame, fig) -> None:
 def describe_types(data: pd.DataFrame) -> Text:
     parts = []
     for group, rows in data.groupby("group", sort=False):
+        shares = tuple(
+            Text("fig.corpus_tools.types.alt_share", type=named("tool_type_word", t, TYPES), share=f"{float(s):g}")
+            for t, s in zip(rows["tool_type"], rows["share_pct"], strict=True)
+        )
         parts.append(
-            f"{group}: "
-            + ", ".join(f"{t} {float(s):g}%" for t, s in zip(rows["tool_type"], rows["share_pct"], strict=True))
+            Text("fig.corpus_tools.types.alt_group", group=group, shares=Listed(shares, "text.comma_separator"))
         )
     return Text("fig.corpus_tools.types.alt", groups=tuple(parts))
 

@@ -7,11 +7,12 @@ redraw the published numbers exactly as printed; they do not recompute them.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pandas as pd
 
-from pilotsite.api import Check, Figure, Text, bilingual, link_marks, named
+from pilotsite.api import Check, Figure, Listed, Text, bilingual, link_marks, named
 
 DOCUMENT = "return-migrant-entrepreneurship"
 TABLES = f"data/reported/{DOCUMENT}"
@@ -214,8 +215,27 @@ def describe_shares(data: pd.DataFrame) -> Text:
         for c in data.columns
         if c not in ("share_pct", "locator", "quote", "document_id", "rank") and not c.endswith("_pct")
     ]
-    parts = [" ".join(str(row[k]) for k in keys) + f": {row['share_pct']:g}%" for _, row in data.iterrows()]
-    return Text("fig.policy_tools.alt", bars=tuple(parts))
+    parts = tuple(
+        Text(
+            "fig.policy_tools.alt_bar",
+            name=functools.reduce(
+                lambda first, second: Text("fig.policy_tools.alt_words", first=first, second=second),
+                [alt_value(k, row[k]) for k in keys],
+            ),
+            share=f"{row['share_pct']:g}",
+        )
+        for _, row in data.iterrows()
+    )
+    return Text("fig.policy_tools.alt", bars=parts)
+
+
+def alt_value(column: str, value: object) -> Text | str:
+    """A value of the table in the alt text: tool types and regions as each edition names them."""
+    if column == "tool_type":
+        return named("tool_type_word", str(value), TYPE_ORDER)
+    if column == "region":
+        return named("region", str(value), REGION_COLOURS)
+    return str(value)
 
 
 def type_name(tool_type: str) -> Text | str:
@@ -242,7 +262,12 @@ def check_tool_types(data: pd.DataFrame) -> list[Check]:
         Check(
             Text("check.policy_tools.types_reported"),
             set(data["tool_type"]) == set(TYPE_ORDER),
-            Text("check.policy_tools.types_reported_detail", types=", ".join(data["tool_type"])),
+            Text(
+                "check.policy_tools.types_reported_detail",
+                types=Listed(
+                    tuple(named("tool_type_word", t, TYPE_ORDER) for t in data["tool_type"]), "text.comma_separator"
+                ),
+            ),
         ),
         Check(
             Text("check.policy_tools.sum_to_100"),

@@ -283,13 +283,28 @@ def test_alt_texts_headlines_and_checks_are_in_the_edition_language(built_site):
     page = Path("figures/return-migrant-tool-types/index.html")
     english, chinese = ((built_site / edition / page).read_text(encoding="utf-8") for edition in ("", "zh"))
     assert alt(english).startswith("Horizontal bar chart. supply: 50.82%; demand: 23.7%") and alt(chinese).startswith(
-        "横向条形图。supply: 50.82%；"
+        "横向条形图。供给型：50.82%；需求型：23.7%；"
     )
+    # the table's values that the catalogues name are named in the edition's words; others as they are
+    regions = Path("figures/return-migrant-regions/index.html")
+    assert alt((built_site / "zh" / regions).read_text(encoding="utf-8")).startswith(
+        "横向条形图。东部 供给型：48.22%；"
+    )
+    assert alt((built_site / regions).read_text(encoding="utf-8")).startswith(
+        "Horizontal bar chart. east supply: 48.22%;"
+    )
+    sub_tools = alt((built_site / "zh/figures/return-migrant-sub-tools/index.html").read_text(encoding="utf-8"))
+    assert sub_tools.startswith("横向条形图。供给型 entrepreneurial park：10.84%；")
+    corpus_types = alt(
+        (built_site / "zh/figures/cn-regulations-policy-tool-types/index.html").read_text(encoding="utf-8")
+    )
+    assert re.search(r"：供给型 [\d.]+%、需求型 [\d.]+%、环境型 [\d.]+%；", corpus_types), corpus_types
+    assert not re.search(r"\b(supply|demand|environment)\b", corpus_types + sub_tools), corpus_types + sub_tools
     assert (
         "<strong>Passes:</strong> All three tool types are reported. Types present: supply, demand, environment."
         in english
     )
-    assert "<strong>通过：</strong> 三种工具类型均有报告。出现的类型：supply, demand, environment。" in chinese
+    assert "<strong>通过：</strong> 三种工具类型均有报告。出现的类型：供给型、需求型、环境型。" in chinese
     home = (built_site / "zh" / "index.html").read_text(encoding="utf-8")
     assert "供给型政策工具占比最大：占全部政策工具编码的 50.82%" in home
     # the tagline under the lede is in the other edition's language, from its catalogue
