@@ -277,16 +277,17 @@ def describe_adoption(data: pd.DataFrame) -> Text:
         local = rows[rows["level"] == "local"]
         centre = rows[rows["level"] == "centre"]
         first = local["first_year"].min() if len(local) else Text("fig.diffusion.adoption.alt_none")
+        one = "_one" if len(local) == 1 else ""  # 1 province, 2 provinces
         parts.append(
             Text(
-                "fig.diffusion.adoption.alt_term_centre",
+                f"fig.diffusion.adoption.alt_term_centre{one}",
                 term=term,
                 count=len(local),
                 first=first,
                 centre=centre["first_year"].iloc[0],
             )
             if len(centre)
-            else Text("fig.diffusion.adoption.alt_term", term=term, count=len(local), first=first)
+            else Text(f"fig.diffusion.adoption.alt_term{one}", term=term, count=len(local), first=first)
         )
     return Text("fig.diffusion.adoption.alt", terms=tuple(parts))
 

@@ -30,11 +30,13 @@ from pilotsite.api import (
     content_counts,
     content_words,
     link_marks,
+    named,
     read_word_list,
 )
 
 PER = 10_000
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
+LEVEL_WORDS = ("central", "local")  # series the catalogues name (fig.level_word.*); others are shown as they are
 
 
 def figures(catalog) -> list[Figure | NotDrawn]:
@@ -230,14 +232,17 @@ def describe_trends(data: pd.DataFrame) -> Text:
     parts = []
     for (term, series), rows in data.groupby(["term", "series"], sort=False):
         peak = rows.sort_values(["per_10k", "year"], ascending=[False, True]).iloc[0]
+        shown = named("level_word", str(series), LEVEL_WORDS)
         parts.append(
             Text(
                 "fig.trends.keywords.alt_series",
                 term=term,
-                series=series,
+                series=shown,
                 year=peak["year"],
                 share=f"{peak['per_10k']:g}",
             )
+            if peak["per_10k"] > 0
+            else Text("fig.trends.keywords.alt_series_never", term=term, series=shown)  # no peak to name
         )
     years = sorted(set(data["year"]))
     return Text("fig.trends.keywords.alt", first=years[0], last=years[-1], series=tuple(parts))

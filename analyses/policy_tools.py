@@ -244,8 +244,17 @@ def type_name(tool_type: str) -> Text | str:
 
 def headline_tool_types(data: pd.DataFrame) -> Text:
     top = data.sort_values("share_pct", ascending=False).iloc[0]
-    others = ", ".join(
-        f"{r['tool_type']} {r['share_pct']:g} %" for _, r in data.iterrows() if r["tool_type"] != top["tool_type"]
+    others = Listed(
+        tuple(
+            Text(
+                "fig.policy_tools.tool_types.headline_other",
+                type=named("tool_type_word", r["tool_type"], TYPE_ORDER),
+                share=f"{r['share_pct']:g}",
+            )
+            for _, r in data.iterrows()
+            if r["tool_type"] != top["tool_type"]
+        ),
+        "text.comma_separator",
     )
     return Text(
         "fig.policy_tools.tool_types.headline",

@@ -306,7 +306,16 @@ def test_alt_texts_headlines_and_checks_are_in_the_edition_language(built_site):
     )
     assert "<strong>通过：</strong> 三种工具类型均有报告。出现的类型：供给型、需求型、环境型。" in chinese
     home = (built_site / "zh" / "index.html").read_text(encoding="utf-8")
-    assert "供给型政策工具占比最大：占全部政策工具编码的 50.82%" in home
+    assert "供给型政策工具占比最大：占全部政策工具编码的 50.82%（需求型 23.7%、环境型 25.47%）。" in home
+    # counts and zeros said as such: "1 province", and a term a series never uses has no peak year
+    adoption, trends = (
+        alt((built_site / f"figures/cn-regulations-{name}/index.html").read_text(encoding="utf-8"))
+        for name in ("diffusion-adoption", "keyword-trends")
+    )
+    assert re.search(r": 1 province, first", adoption) and not re.search(r"\b1 provinces", adoption), adoption
+    assert "in central texts: never used" in trends and "(0 per 10,000 words)" not in trends, trends
+    zh_trends = alt((built_site / "zh/figures/cn-regulations-keyword-trends/index.html").read_text(encoding="utf-8"))
+    assert "在中央文本中：" in zh_trends and "central" not in zh_trends, zh_trends
     # the tagline under the lede is in the other edition's language, from its catalogue
     assert '<p class="lede" lang="en">Policy Pilots in China: every figure has its own page' in home
     assert '<p class="lede" lang="zh">中国地方政府政策试点研究：每幅图都有自己的页面' in (
@@ -320,6 +329,18 @@ def test_alt_texts_headlines_and_checks_are_in_the_edition_language(built_site):
         "<strong>行政层级</strong>" in corpus and "<strong>地区（地方文本）</strong>" in corpus
     )  # the default groupings' names
     assert "<h2>中国中央与地方法规（样本）</h2>" in corpus  # title_zh in data/corpora.yaml
+    # a keyword page's title is a sentence of the edition: only the keyword is in another language
+    keyword_pages = sorted((built_site / "zh/documents").glob("*/keywords/en-*/index.html"))
+    assert keyword_pages
+    for page in keyword_pages:
+        assert re.search(r"<h1>[^<]*“[^<]*”</h1>", page.read_text(encoding="utf-8")), page
+    # metadata labels as the catalogues write them, not lowered by Jinja's capitalize
+    text_page = next((built_site / "zh/corpus/cn-regulations/texts").glob("*/index.html"))
+    assert "<dt>SHA-256</dt>" in text_page.read_text(encoding="utf-8")
+    english_text = (built_site / text_page.relative_to(built_site / "zh")).read_text(encoding="utf-8")
+    assert "<dt>SHA-256</dt>" in english_text and "<dt>Characters</dt>" in english_text
+    data_page = (built_site / "data/index.html").read_text(encoding="utf-8")
+    assert re.search(r"<p>Licence: <a [^>]*>CC-BY-4.0 \(text and data\)</a>\.</p>", data_page)  # named once
 
 
 def test_what_changed_is_said_in_each_edition_and_in_english_as_the_ledger_says(built_site):

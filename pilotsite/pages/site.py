@@ -168,7 +168,7 @@ def keyword_context_pages(model: SiteModel) -> tuple[list[Page], dict[str, dict[
                 path[: -len(".html")],
                 "keyword_contexts.qmd.j2",
                 t("keywords.title", keyword=keyword, document=doc.short_title),
-                lang,
+                model.language,  # the title is a sentence of the edition; the keyword's language is marked below it
                 t("keywords.description", keyword=keyword, document=doc.short_title),
                 (
                     Link(t("nav.index"), root + "index.html"),

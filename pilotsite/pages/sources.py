@@ -177,6 +177,8 @@ def template_environment(
     env.filters.update(
         {
             "md": markdown_text,
+            # Jinja's capitalize lowers the rest: a column named SHA-256 or GDP would read Sha-256, Gdp
+            "upper_first": lambda text: str(text)[:1].upper() + str(text)[1:],
             "yamlstr": yaml_string,
             # plain text, escaped by finalize as every value is (a grouping's values can hold markup)
             "json_text": json.dumps,
