@@ -71,3 +71,20 @@ def test_what_the_csv_module_cannot_read_is_named_with_its_line(tmp_path):
     finally:
         csv.field_size_limit(limit)
     assert message == "data/t.csv, line 2: cannot be read as CSV: field larger than field limit (10)"
+
+
+def test_a_value_opening_with_a_quote_it_does_not_close_before_the_comma_is_an_error_not_a_lost_quote(tmp_path):
+    # read leniently, '"十三五"规划' became 十三五规划: the title a page showed was not the one written
+    [message] = problems(tmp_path, 'name,share_pct,when\na,1,2000\n"十三五"规划,2,2001\n')
+    assert message.startswith("data/t.csv, line 3: a value that starts with a double quote must end with one")
+    assert '"""十三五""规划"' in message
+    # written as spreadsheets write it, the quotes are kept; a quote inside an unquoted value is a character
+    quoted = 'name,share_pct,when\n"""十三五""规划",1,2000\n北京市"信访"条例,2,2001\n'
+    frame = read_table(write(tmp_path, quoted), "data/t.csv", COLUMNS)
+    assert list(frame["name"]) == ['"十三五"规划', '北京市"信访"条例']
+
+
+def test_an_unclosed_quote_is_named_where_it_opens_and_no_later_row_is_blamed(tmp_path):
+    # it swallowed every later row into one value: their texts were then reported as having no row
+    [message] = problems(tmp_path, 'name,share_pct,when\na,1,2000\n"b,2,2001\nc,3,2002\nd,4,2003\n')
+    assert message.startswith("data/t.csv, line 3: a double quote opens a value on this line that is never closed")

@@ -189,16 +189,33 @@ BOOKKEEPING = ("line", "has_problem")  # the columns read_table adds to a frame
 csv.field_size_limit(MAX_FILE_BYTES)  # a cell may be as long as a file may be (the default is 128 KB)
 
 
+# What the csv module (strict) says about quotes, and what it means: a value that starts with a
+# double quote is quoted to its closing one. Read leniently, '"十三五"规划' lost its quotes and an
+# unclosed quote swallowed every later row into one value.
+QUOTE_PROBLEMS = {
+    "',' expected after '\"'": (
+        "a value that starts with a double quote must end with one right before the next comma; to keep "
+        'quotation marks in a value, put the whole value in double quotes and double those inside: """十三五""规划"'
+    ),
+    "unexpected end of data": (
+        "a double quote opens a value on this line that is never closed (the rest of the file would be "
+        "part of it): close it, or double it to keep it as a character"
+    ),
+}
+
+
 def readable_records(reader: Iterator[list[str]], label: str) -> Iterator[list[str]]:
-    """The reader's records; what the csv module cannot read at all is an error naming its line."""
+    """The reader's records (a strict csv reader); what the csv module cannot read is an error
+    naming the line where the record starts."""
     while True:
+        start = getattr(reader, "line_num", 0) + 1
         try:
             record = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            line = getattr(reader, "line_num", None)
-            raise BuildError([Problem(label, f"cannot be read as CSV: {exc}", line=line)]) from None
+            message = QUOTE_PROBLEMS.get(str(exc), f"cannot be read as CSV: {exc}")
+            raise BuildError([Problem(label, message, line=start)]) from None
         yield record
 
 
@@ -242,7 +259,7 @@ def read_table(
     again.
     """
     text = read_utf8(path, label)
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), strict=True)
     rows = readable_records(reader, label)
     header = next(rows, None)
     if not header:
