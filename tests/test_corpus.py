@@ -55,6 +55,16 @@ def test_texts_in_common_encodings_are_read(encoding):
     assert decode_text(text.encode(encoding), "x.md") == text
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_crlf_and_classic_mac_line_ends_give_the_sentences_of_line_feeds(encoding):
+    # with CR alone the text was one sentence, its heading's # kept: "河南省试点条例## 第一章 总则第一条 …"
+    text = "# 河南省试点条例\n\n## 第一章 总则\n\n第一条 推进改革试点\n第二条 加强监督。\n"
+    expected = ["河南省试点条例", "第一章 总则", "第一条 推进改革试点", "第二条 加强监督。"]
+    for ends in ("\n", "\r\n", "\r"):
+        decoded = decode_text(text.replace("\n", ends).encode(encoding), "t.md")
+        assert decoded == text and split_sentences(decoded) == expected, repr(ends)
+
+
 def test_bad_byte_in_utf8_file_names_the_line_and_offset():
     data = "第一条 试点。\n".encode() + b"\xff" + "第二条".encode()
     with pytest.raises(BuildError, match=r"x.md: invalid UTF-8 byte 0xff on line 2 \(byte offset 20\)"):

@@ -216,7 +216,7 @@ def decode_text(data: bytes, label: str) -> str:
         raise BuildError([utf16])
     bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        return data[bom:].decode("utf-8")
+        return with_line_feeds(data[bom:].decode("utf-8"))
     except UnicodeDecodeError as utf8_error:
         try:
             # GB18030 writes its BOM as 84 31 95 33, which decodes to U+FEFF
@@ -225,7 +225,7 @@ def decode_text(data: bytes, label: str) -> str:
             text, gb_error_at = None, gb_error.start + bom
         rare = None if text is None else rare_characters(text)
         if text is not None and rare is None:
-            return text
+            return with_line_feeds(text)
         lenient = data[bom:].decode("utf-8", errors="replace")
         invalid = lenient.count("\ufffd")
         if sum(1 for c in lenient if c > "\x7f") - invalid > invalid:
@@ -237,6 +237,12 @@ def decode_text(data: bytes, label: str) -> str:
             where = byte_at(data, gb_error_at)
             raise BuildError([Problem(label, f"neither UTF-8 nor GB18030: undecodable {where}")]) from None
         raise BuildError([Problem(label, not_chinese(data[bom:], text, rare))]) from None
+
+
+def with_line_feeds(text: str) -> str:
+    """The text with CRLF and classic-Mac CR line ends as LF: sentences, headings and blocks are
+    found at line feeds (a CR-only text was one sentence, its headings' # marks kept)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def reads_as_utf16(data: bytes) -> bool:
