@@ -205,3 +205,19 @@ def test_woff2_is_compressed_at_the_chosen_quality():
                 ):  # but for the whole file's checksum (bytes 8-11) and flags (16-17: WOFF2 marks the font converted)
                     ours, theirs = ours[:8] + ours[12:16] + ours[18:], theirs[:8] + theirs[12:16] + theirs[18:]
                 assert ours == theirs, tag
+
+
+def test_characters_the_font_lacks_are_in_no_slice():
+    """An emoji or an ideograph beyond the font in a page: no unicode-range names it, as the
+    slice it would be in cannot draw it (the browser takes another font for it anyway)."""
+    from fontTools.ttLib import TTFont
+
+    from pilotsite.figures.fonts import cjk_font
+
+    mapped = set(TTFont(str(cjk_font()), lazy=True, fontNumber=0).getBestCmap())
+    lacking = "🎉\U00020000\U0002a6a5"
+    assert not any(ord(c) in mapped for c in lacking)
+    characters = webfont.cjk_characters([f"政策{lacking}试点", "〇、。"])
+    assert characters == "".join(sorted("政策试点〇、。"))
+    assert webfont.unicode_range(characters) == webfont.unicode_range("".join(sorted("政策试点〇、。")))
+    assert all(ord(c) in mapped for c in characters)

@@ -62,15 +62,26 @@ OWN_VIEW_FLAVOR = "woff"  # the own face of an embedded view (add_own_faces)
 
 
 def cjk_characters(texts: Iterable[str]) -> str:
-    """Every character at or above the CJK radicals block, sorted, once each (texts are taken
-    one at a time: a large corpus has tens of thousands of pages). Marked in a table of every
-    code point, in numpy: a set of the characters makes a string object of each CJK character,
-    which took two seconds of a 2,500-text corpus's build."""
+    """Every character at or above the CJK radicals block that the CJK font has, sorted, once
+    each (texts are taken one at a time: a large corpus has tens of thousands of pages). Marked
+    in a table of every code point, in numpy: a set of the characters makes a string object of
+    each CJK character, which took two seconds of a 2,500-text corpus's build. A character the
+    font lacks (an emoji, a rare ideograph beyond it) is in no slice: a unicode-range naming it
+    would have a page fetch a slice that cannot draw it."""
     seen = np.zeros(0x110000, dtype=bool)
     for text in texts:
         seen[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)] = True
     seen[:0x2E80] = False
+    seen &= characters_of_cjk_font()
     return np.flatnonzero(seen).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+@lru_cache(maxsize=1)
+def characters_of_cjk_font() -> NDArray[np.bool_]:
+    """Which code points the CJK font maps to a glyph, as a table of every code point."""
+    has = np.zeros(0x110000, dtype=bool)
+    has[np.fromiter(font_face_of_cjk().unicodes, dtype=np.uint32)] = True
+    return has
 
 
 def slice_target(use: int) -> int:
