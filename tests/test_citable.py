@@ -272,6 +272,25 @@ def test_a_figure_page_cites_its_current_version_as_the_version_page_does(built_
     assert assert_figure_pages_cite_their_version_as_its_page_does(built_site) > 40
 
 
+def test_a_version_identical_to_an_earlier_one_cites_itself_and_does_not_tell_readers_to_cite_another(built_site):
+    """Its page said 'cite version 1' above a citation of its own version: a citer could not tell
+    which to use. Each version page cites its own version, and says which came first."""
+    pages = [
+        page
+        for page in built_site.glob("figures/*/v/*/index.html")
+        if 'class="version-same"' in page.read_text(encoding="utf-8")
+    ]
+    assert pages  # the repository's history has identical later versions
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        same = re.search(r'<p class="version-same">(.*?)</p>', text, re.S).group(1)
+        earlier = re.search(r">version (\d+)</a>", same).group(1)
+        assert f"; version {earlier} came first." in same and "cite version" not in same, same
+        own = json.loads((page.parent / "cite.json").read_text(encoding="utf-8"))
+        version_id = page.parent.name
+        assert version_id in json.dumps(own), page
+
+
 def test_a_document_edit_that_makes_no_new_version_changes_no_citation_of_it(built_project, tmp_path):
     """A document's year corrected: its figures' outputs are the same, so no new version, and
     the figure page goes on citing the version as the version's page does (it had cited the
