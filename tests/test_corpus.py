@@ -287,6 +287,24 @@ def test_corpus_problems_are_all_reported(project_copy):
     assert "data/corpora/tiny/texts/garbled.md: neither UTF-8 nor GB18030: undecodable byte 0xff" in message
 
 
+def test_two_rows_naming_one_text_file_are_an_error_however_the_path_is_written(project_copy):
+    # accepted, the text was counted twice in every group total of the corpus's figures
+    make_corpus(
+        project_copy,
+        [row("a", "texts/a.md"), row("b", "texts/b.md"), row("c", "./texts//a.md"), row("d", "texts/b.md")],
+        {"texts/a.md": "第一条 试点。".encode(), "texts/b.md": "第二条。".encode()},
+    )
+    with pytest.raises(BuildError) as info:
+        load_corpora(open_project(project_copy))
+    problems = [str(p) for p in info.value.problems]
+    assert problems == [
+        "data/corpora/tiny/metadata.csv, line 4, column 'file': file './texts//a.md' is the text of line 2 (id 'a') "
+        "too: each text file has one row",
+        "data/corpora/tiny/metadata.csv, line 5, column 'file': file 'texts/b.md' is the text of line 3 (id 'b') "
+        "too: each text file has one row",
+    ]
+
+
 def test_a_corpus_outside_named_like_a_folder_inside_is_refused(project_copy):
     make_corpus(project_copy, [row("a", "texts/a.md")], {"texts/a.md": "第一条 试点。".encode()})
     outside = project_copy.parent / "elsewhere"

@@ -88,3 +88,10 @@ def test_an_unclosed_quote_is_named_where_it_opens_and_no_later_row_is_blamed(tm
     # it swallowed every later row into one value: their texts were then reported as having no row
     [message] = problems(tmp_path, 'name,share_pct,when\na,1,2000\n"b,2,2001\nc,3,2002\nd,4,2003\n')
     assert message.startswith("data/t.csv, line 3: a double quote opens a value on this line that is never closed")
+
+
+def test_a_table_separated_by_semicolons_or_tabs_is_said_to_be(tmp_path):
+    for separator, word in ((";", "semicolons"), ("\t", "tabs")):
+        header = separator.join(["name", "share_pct", "when"])
+        found = problems(tmp_path, f"{header}\na{separator}1{separator}2000\n")
+        assert found and all(f"the values are separated by {word}: save it with commas" in m for m in found), found

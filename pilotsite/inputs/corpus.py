@@ -542,12 +542,26 @@ def load_corpus(
     columns = tuple(rows.attrs["header"])
     frame_names = rows.attrs["columns"]
     texts, listed = [], set()
+    first_row: dict[Path, tuple[int, str]] = {}  # each text file's first row: line and id
     for record in rows.to_dict("records"):
         line = int(record["line"])
         path = (folder / record["file"]).resolve()
         listed.add(path)
         if record["has_problem"]:
             continue
+        if path in first_row:  # the text would be counted twice, in every figure of the corpus
+            earlier, earlier_id = first_row[path]
+            problems.append(
+                Problem(
+                    metadata_label,
+                    f"file '{record['file']}' is the text of line {earlier} (id '{earlier_id}') too: "
+                    "each text file has one row",
+                    line=line,
+                    column="file",
+                )
+            )
+            continue
+        first_row[path] = (line, record["id"])
         if not path.is_relative_to(folder):
             problems.append(
                 Problem(

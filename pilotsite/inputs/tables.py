@@ -285,6 +285,11 @@ def read_table(
                 name, others, n=1
             )
             hint = f"; did you mean to write '{name}' for '{close[0]}'?" if close else ""
+            separator = next((s for s in (";", "\t") if len(header) == 1 and s in header[0]), None)
+            if separator is not None:  # a spreadsheet's export in a locale that writes decimal commas
+                hint = (
+                    f"; the values are separated by {'semicolons' if separator == ';' else 'tabs'}: save it with commas"
+                )
             problems.append(Problem(label, f"missing column '{name}' (header has: {found}){hint}", line=1))
         raise BuildError(problems)
     problems, records, lines = [], [], []
