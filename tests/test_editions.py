@@ -329,6 +329,20 @@ def test_alt_texts_headlines_and_checks_are_in_the_edition_language(built_site):
         "<strong>行政层级</strong>" in corpus and "<strong>地区（地方文本）</strong>" in corpus
     )  # the default groupings' names
     assert "<h2>中国中央与地方法规（样本）</h2>" in corpus  # title_zh in data/corpora.yaml
+    # metadata values the catalogues name (corpus.value.*) in the edition's words, on every corpus page
+    assert re.search(r"<strong>行政层级</strong>: 中央 \d+ · 地方 \d+</p>", corpus), corpus
+    assert re.search(r"地方 · 东部 \d+ · 地方 · 中部 \d+ · 地方 · 西部 \d+", corpus)
+    english_corpus = (built_site / "corpus" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<strong>Level of government</strong>: central \d+ · local \d+</p>", english_corpus)
+    local_text = next(
+        page
+        for page in sorted((built_site / "zh/corpus/cn-regulations/texts").glob("*/index.html"))
+        if "<dd>地方</dd>" in page.read_text(encoding="utf-8")
+    )
+    english_page = (built_site / local_text.relative_to(built_site / "zh")).read_text(encoding="utf-8")
+    assert "<dd>local</dd>" in english_page and "<dd>地方</dd>" not in english_page
+    listed = (built_site / "zh/corpus/cn-regulations/list/index.html").read_text(encoding="utf-8")
+    assert "中央 · 中央" in listed and ">east<" not in listed  # level · issuer tier of a central text
     # a keyword page's title is a sentence of the edition: only the keyword is in another language
     keyword_pages = sorted((built_site / "zh/documents").glob("*/keywords/en-*/index.html"))
     assert keyword_pages

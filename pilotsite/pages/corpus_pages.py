@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from pilotsite.figures.figure import Catalog
-from pilotsite.inputs.corpus import YEAR, Corpus, CorpusText, column_id, split_sentences
+from pilotsite.inputs.corpus import YEAR, Corpus, CorpusText, Grouping, column_id, split_sentences
 from pilotsite.inputs.interface import Interface
 from pilotsite.pages.model import Link, Page, SiteModel, figure_href, in_words
 
@@ -338,7 +338,7 @@ def corpus_pages(model: SiteModel, catalog: Catalog) -> list[Page]:
                 groupings=tuple(
                     (
                         str(model.interface.resolve(g.name)),
-                        tuple((g.group_label(v), len(g.members[v])) for v in g.values),
+                        tuple((group_name(model.interface, g, v), len(g.members[v])) for v in g.values),
                         g.ungrouped,
                     )
                     for g in corpus.groupings
@@ -388,6 +388,19 @@ def column_name(interface: Interface, column: str) -> str:
     return interface.text(key) if interface.has(key) else column.replace("_", " ")
 
 
+def value_name(interface: Interface, column: str, value: str) -> str:
+    """A metadata value as pages name it: the catalogues' corpus.value.<column>.<value> where they
+    have it (level central is 中央 in Chinese), else as the metadata writes it. Figures and their
+    data keep the values as written."""
+    key = f"corpus.value.{column}.{value}"
+    return interface.text(key) if value and interface.has(key) else value
+
+
+def group_name(interface: Interface, grouping: Grouping, value: str) -> str:
+    """A group's name on pages where groups of several groupings stand together ('local · east')."""
+    return " · ".join(value_name(interface, c, v) for c, v in [*grouping.where, (grouping.column, value)])
+
+
 def search_filter_name(column: str) -> str:
     """A grouping column's search filter: the column with spaces for underscores, kept apart from
     the search page's own filters where it has one of their names (a column named kind)."""
@@ -411,7 +424,11 @@ def list_links(
                     root + list_path(corpus.id, listed, value),
                 )
                 for value, texts in column_values(corpus, column)
-                for label in [value if value != UNDATED else interface.text("text_list.undated_link")]
+                for label in [
+                    value_name(interface, column, value)
+                    if value != UNDATED
+                    else interface.text("text_list.undated_link")
+                ]
             ),
         )
         for column, listed in list_folders(corpus).items()
@@ -436,7 +453,10 @@ def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
                     t("text_list.undated", corpus=corpus.title)
                     if (column, value) == (YEAR, UNDATED)
                     else t(
-                        "text_list.with_value", corpus=corpus.title, column=column_name(interface, column), value=value
+                        "text_list.with_value",
+                        corpus=corpus.title,
+                        column=column_name(interface, column),
+                        value=value_name(interface, column, value),
                     ),
                     texts,
                 )
@@ -453,7 +473,7 @@ def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
                 (
                     Link(f"{t.id} {t.title}", root + text_path(corpus.id, t.id)),
                     t.date,
-                    " · ".join(t.value(c) for c in shown if t.value(c)),
+                    " · ".join(value_name(interface, c, t.value(c)) for c in shown if t.value(c)),
                 )
                 for t in chunk
             )
@@ -477,7 +497,16 @@ def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
                     Link(t("corpus.texts"), "" if not column and number == 1 else root + list_path(corpus.id)),
                 )
                 + (
-                    (Link(t("corpus_text.list_link", column=column_name(interface, column), value=value), ""),)
+                    (
+                        Link(
+                            t(
+                                "corpus_text.list_link",
+                                column=column_name(interface, column),
+                                value=value_name(interface, column, value),
+                            ),
+                            "",
+                        ),
+                    )
                     if column
                     else ()
                 ),
@@ -524,7 +553,7 @@ def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str], interface
     parts = parts_of(sentences)
     count = parts[-1] if parts else 1
     metadata = tuple(
-        (c, column_name(interface, c), text.values[c])
+        (c, column_name(interface, c), value_name(interface, c, text.values[c]))
         for c in corpus.columns
         if c not in ("id", "title", "file") and text.values.get(c)
     ) + (("file", column_name(interface, "file"), text.file),)
@@ -552,7 +581,11 @@ def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str], interface
         )
         lists = tuple(
             Link(
-                t("corpus_text.list_link", column=column_name(interface, c), value=text.value(c)),
+                t(
+                    "corpus_text.list_link",
+                    column=column_name(interface, c),
+                    value=value_name(interface, c, text.value(c)),
+                ),
                 root + list_path(corpus.id, listed, text.value(c)),
             )
             for c, listed in list_folders(corpus).items()
