@@ -341,6 +341,10 @@ def test_alt_texts_headlines_and_checks_are_in_the_edition_language(built_site):
     )
     english_page = (built_site / local_text.relative_to(built_site / "zh")).read_text(encoding="utf-8")
     assert "<dd>local</dd>" in english_page and "<dd>地方</dd>" not in english_page
+    # a value in the other language than its page's says so; a date or a number says nothing
+    assert re.search(r'<dd lang="zh">[\u4e00-\u9fff]+</dd>', english_page)
+    assert not re.search(r'<dd lang="zh">', local_text.read_text(encoding="utf-8"))
+    assert not re.search(r'<dd lang="[a-z]+">[\d-]+</dd>', english_page)
     listed = (built_site / "zh/corpus/cn-regulations/list/index.html").read_text(encoding="utf-8")
     assert "中央 · 中央" in listed and ">east<" not in listed  # level · issuer tier of a central text
     # a keyword page's title is a sentence of the edition: only the keyword is in another language

@@ -150,6 +150,20 @@ def templates_from_sources(templates: tuple[tuple[str, str], ...], cache_dir: st
     return template_environment(None, Path(cache_dir) if cache_dir else None, templates=templates)
 
 
+def lang_attribute(value: object, page_language: str) -> str:
+    """' lang="zh"' (or en) for a value in another language than its page's: a Chinese metadata
+    value in the English edition, an English one in the Chinese. Nothing for a value without
+    letters (a date, a number) or in the page's language."""
+    from markupsafe import Markup
+
+    from pilotsite.inputs.documents import language_of
+
+    text = str(value)
+    if not any(character.isalpha() for character in text) or language_of(text) == page_language:
+        return ""
+    return Markup(' lang="{}"').format(language_of(text))
+
+
 def template_environment(
     site_dir: Path | None, cache_dir: Path | None = None, templates: tuple[tuple[str, str], ...] = ()
 ) -> jinja2.Environment:
@@ -179,6 +193,7 @@ def template_environment(
             "md": markdown_text,
             # Jinja's capitalize lowers the rest: a column named SHA-256 or GDP would read Sha-256, Gdp
             "upper_first": lambda text: str(text)[:1].upper() + str(text)[1:],
+            "lang_attribute": lang_attribute,
             "yamlstr": yaml_string,
             # plain text, escaped by finalize as every value is (a grouping's values can hold markup)
             "json_text": json.dumps,
