@@ -210,12 +210,18 @@ class Analyses:
 
 def find_analyses(build: Build, catalog: Catalog) -> Analyses:
     from pilotsite.figures.figure import discover_all
+    from pilotsite.inputs.interface import Text
 
     build.clock.start("analyses")
     build.say("[2/7] Finding analyses")
     figures, not_drawn = discover_all(catalog)
     for path in unread_tables(build.root, figures):
         build.say(f"      warning: {path}: no figure reads this table, so nothing on the site shows it")
+    interface = catalog.project.settings.interface
+    for corpus in catalog.corpora.values():
+        for note in corpus.notes:
+            if isinstance(note, Text) and note.key == "corpus.note.column_case":  # on its corpus page too
+                build.say(f"      warning: {corpus.label}/metadata.csv: {interface.resolve(note, 'en')}")
     # Every corpus figure and page reads the per-text caches: segment and code what is new.
     build.clock.start("texts")
     assert catalog.textwork is not None  # load_catalog gives every catalog its TextWork

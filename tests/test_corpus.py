@@ -305,6 +305,22 @@ def test_two_rows_naming_one_text_file_are_an_error_however_the_path_is_written(
     ]
 
 
+def test_a_column_named_like_one_the_studies_read_in_other_capitals_is_pointed_out(project_copy):
+    # 'Date' was read as a column of its own: every text undated, the trend figures not drawn, no word why
+    make_corpus(project_copy, [row("a", "texts/a.md")], {"texts/a.md": "第一条 试点。".encode()})
+    metadata = project_copy / "data/corpora/tiny/metadata.csv"
+    metadata.write_text(
+        metadata.read_text(encoding="utf-8").replace("id,title,date,level,", "id,title,Date,Level,", 1),
+        encoding="utf-8",
+    )
+    corpus = load_corpora(open_project(project_copy))["tiny"]
+    interface = open_project(project_copy).settings.interface
+    said = [str(interface.resolve(note, "en")) for note in corpus.notes]
+    assert "The column 'Date' is not the 'date' column the studies read: names are matched exactly, " in " ".join(said)
+    assert any(s.startswith("The column 'Level' is not the 'level' column") for s in said), said
+    assert not corpus.dated
+
+
 def test_a_corpus_outside_named_like_a_folder_inside_is_refused(project_copy):
     make_corpus(project_copy, [row("a", "texts/a.md")], {"texts/a.md": "第一条 试点。".encode()})
     outside = project_copy.parent / "elsewhere"
