@@ -346,7 +346,8 @@ def test_alt_texts_headlines_and_checks_are_in_the_edition_language(built_site):
     assert not re.search(r'<dd lang="zh">', local_text.read_text(encoding="utf-8"))
     assert not re.search(r'<dd lang="[a-z]+">[\d-]+</dd>', english_page)
     listed = (built_site / "zh/corpus/cn-regulations/list/index.html").read_text(encoding="utf-8")
-    assert "中央 · 中央" in listed and ">east<" not in listed  # level · issuer tier of a central text
+    # level · region · issuer tier · province of a central text: its empty region and province as dashes
+    assert "中央 · — · 中央 · —" in listed and ">east<" not in listed
     # a keyword page's title is a sentence of the edition: only the keyword is in another language
     keyword_pages = sorted((built_site / "zh/documents").glob("*/keywords/en-*/index.html"))
     assert keyword_pages

@@ -473,7 +473,8 @@ def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
                 (
                     Link(f"{t.id} {t.title}", root + text_path(corpus.id, t.id)),
                     t.date,
-                    " · ".join(value_name(interface, c, t.value(c)) for c in shown if t.value(c)),
+                    # a dash for an empty value: each value stands under its column's name in the header
+                    " · ".join(value_name(interface, c, t.value(c)) if t.value(c) else "—" for c in shown),
                 )
                 for t in chunk
             )
