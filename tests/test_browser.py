@@ -1073,6 +1073,9 @@ def test_a_grouping_column_named_with_markup_and_a_colon_is_named_as_written_in_
             texts_kinds = blocks["类别" if edition else "Kind"]
             assert not any(label.startswith("地方性法规") for label in page_kinds), page_kinds
             assert any(label.startswith("地方性法规") for label in texts_kinds), texts_kinds
+            # values the catalogues name in the edition's words (corpus.value.level.*), as on the corpus pages
+            levels = sorted(label.split(" (")[0] for label in blocks["层级" if edition else "Level"])
+            assert levels == (["中央", "地方"] if edition else ["central", "local"]), levels
     finally:
         host.shutdown()
 

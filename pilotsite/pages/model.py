@@ -384,6 +384,8 @@ class SearchContext:
     # search page shows these words instead (site/assets/search.js).
     filter_names: tuple[tuple[str, str], ...] = ()
     kind_names: tuple[tuple[str, str], ...] = ()
+    # each grouping filter's values that the catalogues name (corpus.value.*), as the edition says them
+    filter_values: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -543,6 +543,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                 ),
                 search_filter_names(model),
                 tuple((kind, t(f"search.kind.{kind.replace(' ', '_')}")) for kind in SEARCH_KINDS),
+                search_filter_values(model),
             ),
             scripts=(f"{root}pagefind/pagefind-ui.js", f"{root}{model.up}assets/search.js"),
         )
@@ -613,6 +614,24 @@ def search_filter_names(model: SiteModel) -> tuple[tuple[str, str], ...]:
             names.setdefault(search_filter_name(grouping.column), shown[:1].upper() + shown[1:])
     # by the name as Pagefind's UI gives it to its checkboxes: as indexed, escaped (pagefind_name)
     return tuple((str(pagefind_name(name)), shown) for name, shown in names.items())
+
+
+def search_filter_values(model: SiteModel) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """Per grouping filter (keyed as search_filter_names keys it), its values that the catalogues
+    name in the edition's words (level central is 中央): the text pages give Pagefind the values
+    as the metadata writes them, in one index for both editions."""
+    from pilotsite.pages.corpus_pages import search_filter_name, value_name
+    from pilotsite.pages.sources import pagefind_name
+
+    named: dict[str, dict[str, str]] = {}
+    for corpus in model.catalog.corpora.values() if model.catalog is not None else ():
+        for grouping in corpus.groupings:
+            words = named.setdefault(str(pagefind_name(search_filter_name(grouping.column))), {})
+            for value in grouping.values:
+                word = value_name(model.interface, grouping.column, value)
+                if word != value:
+                    words.setdefault(value, word)
+    return tuple((name, tuple(sorted(words.items()))) for name, words in sorted(named.items()) if words)
 
 
 def with_search_titles(model: SiteModel, pages: list[Page]) -> list[Page]:

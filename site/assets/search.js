@@ -49,6 +49,12 @@
   // before the count; an input keeps the name and value the index has.
   var filterNames = Object.fromEntries(JSON.parse(search.getAttribute("data-filter-names") || "[]"));
   var kindNames = Object.fromEntries(JSON.parse(search.getAttribute("data-kind-names") || "[]"));
+  // a grouping filter's values that the catalogues name (corpus.value.*): [filter, [[value, word]]]
+  var filterValues = Object.fromEntries(
+    JSON.parse(search.getAttribute("data-filter-values") || "[]").map(function (entry) {
+      return [entry[0], Object.fromEntries(entry[1])];
+    })
+  );
   function relabel() {
     search.querySelectorAll(".pagefind-ui__filter-block").forEach(function (block) {
       var input = block.querySelector("input.pagefind-ui__filter-checkbox");
@@ -57,11 +63,12 @@
       block.querySelectorAll(".pagefind-ui__filter-name, .pagefind-ui__filter-group-label").forEach(function (label) {
         if (label.textContent !== shown) label.textContent = shown;
       });
-      if (input.name !== "kind") return;
+      var words = input.name === "kind" ? kindNames : filterValues[input.name];
+      if (!words) return;
       block.querySelectorAll("input.pagefind-ui__filter-checkbox").forEach(function (box) {
         var label = block.querySelector('label[for="' + CSS.escape(box.id) + '"]');
         var text = label && label.firstChild;
-        var word = kindNames[box.value];
+        var word = words[box.value];
         if (word && text && text.nodeType === Node.TEXT_NODE && text.data !== word) text.data = word;
       });
     });
