@@ -46,14 +46,20 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                 )
             )
             continue
+        # the groups as the catalogues name them in each edition (corpus.value.*), else as written
+        interface = catalog.project.settings.interface
         a, b = comparison.a, comparison.b
+        shown_a, shown_b = (
+            Text(key) if interface.has(key := f"corpus.value.{comparison.column}.{value}") else value
+            for value in (a, b)
+        )
         result.append(
             Figure(
                 id=f"{corpus.id}-keyness-{comparison.named}",
                 kind="corpus",
                 lang="zh",
-                title=Text("fig.keyness.title", a=a, b=b, corpus=corpus.name),
-                caption=Text("fig.keyness.caption", count=TOP_N, a=a, threshold=G2_P_0001, min_count=MIN_COUNT),
+                title=Text("fig.keyness.title", a=shown_a, b=shown_b, corpus=corpus.name),
+                caption=Text("fig.keyness.caption", count=TOP_N, a=shown_a, threshold=G2_P_0001, min_count=MIN_COUNT),
                 documents=(),
                 inputs=(*corpus.files, USER_DICTIONARY, *STOPWORDS["zh"]),
                 params={
