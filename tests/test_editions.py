@@ -360,6 +360,13 @@ def test_alt_texts_headlines_and_checks_are_in_the_edition_language(built_site):
     assert "<dt>SHA-256</dt>" in text_page.read_text(encoding="utf-8")
     english_text = (built_site / text_page.relative_to(built_site / "zh")).read_text(encoding="utf-8")
     assert "<dt>SHA-256</dt>" in english_text and "<dt>Characters</dt>" in english_text
+    # the Data page describes each column in the edition's words; datapackage.json in English
+    zh_data = (built_site / "zh/data/index.html").read_text(encoding="utf-8")
+    assert "<td><code>share_pct</code></td><td>number</td><td>百分比</td><td>占比，照原文所载</td>" in zh_data
+    package = json.loads((built_site / "datapackage.json").read_text(encoding="utf-8"))
+    described = {f["name"]: f for r in package["resources"] for f in r["schema"]["fields"]}
+    assert described["share_pct"]["description"] == "Share, as printed in the source"
+    assert described["share_pct"]["unit"] == "percent"
     data_page = (built_site / "data/index.html").read_text(encoding="utf-8")
     assert re.search(r"<p>Licence: <a [^>]*>CC-BY-4.0 \(text and data\)</a>\.</p>", data_page)  # named once
 

@@ -23,6 +23,7 @@ import yaml
 
 from pilotsite.errors import BuildError, Problem
 from pilotsite.figures.outputs import PRINT_PNG
+from pilotsite.inputs.interface import LANGUAGES, Interface
 from pilotsite.inputs.schemas import doi_url
 from pilotsite.pages.bundle import bundle_files
 from pilotsite.pages.charts import evidence_hrefs, inline_chart
@@ -60,36 +61,15 @@ from pilotsite.state.ledger import (
     text_changes,
 )
 
-# Descriptions and units of the columns the analyses publish, for the Data Package and the catalogue.
-COLUMN_DOCS: dict[str, tuple[str, str]] = {
-    "tool_type": ("Policy-tool type: supply, demand or environment", ""),
-    "sub_tool": ("Policy sub-tool as named in the article", ""),
-    "share_pct": ("Share, as printed in the source", "percent"),
-    "type_share_pct": ("Share of the sub-tool's tool type, as printed in the source", "percent"),
-    "overall_share_pct": ("Share of the tool type over all regions, as printed in the source", "percent"),
-    "region": ("Region of China: east, central or west", ""),
-    "level": ("Level of government: central or local", ""),
-    "rank": ("Rank by frequency, 1 = most frequent", ""),
-    "keyword": ("Keyword (a word after tokenisation)", ""),
-    "count": ("Number of occurrences", "tokens"),
-    "total_tokens": ("Tokens counted in the text after removing stopwords and punctuation", "tokens"),
-    "lang": ("Language of the text counted: zh or en", ""),
-    "locator": ("Where in the source the number stands (section headings)", ""),
-    "quote": ("Verbatim quotation from the source document", ""),
-    "document_id": ("Id of the source document on this site", ""),
-    "document_a": ("Id of the first document of the pair", ""),
-    "document_b": ("Id of the second document of the pair", ""),
-    "shared_count": ("Number of top keywords the two documents share", "keywords"),
-    "shared_keywords": ("The shared keywords, separated by semicolons", ""),
-    "event_id": ("Id of the event", ""),
-    "date_start": ("Start of the event's date span (YYYY, YYYY-MM or YYYY-MM-DD)", ""),
-    "date_end": ("End of the event's date span (YYYY, YYYY-MM or YYYY-MM-DD)", ""),
-    "approximate": ("Whether the source states the date only approximately", ""),
-    "date_text": ("The date as worded in the source", ""),
-    "label": ("Short label", ""),
-    "process_id": ("Id of the process", ""),
-    "process_label": ("Name of the process", ""),
-    "step": ("Position of the stage in the process, from 1", ""),
+# The units of the columns the analyses publish, for the Data Package and the catalogue; their
+# descriptions are catalogue texts (data.column.<column>), the Data Package's in English.
+COLUMN_UNITS: dict[str, str] = {
+    "share_pct": "percent",
+    "type_share_pct": "percent",
+    "overall_share_pct": "percent",
+    "count": "tokens",
+    "total_tokens": "tokens",
+    "shared_count": "keywords",
 }
 INTEGER = re.compile(r"^-?\d+$")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")
@@ -485,12 +465,14 @@ def field_type(values: list[str]) -> str:
     return "string"
 
 
-def table_schema(csv: bytes, primary_key: list[str], label: str) -> dict[str, Any]:
-    """A Frictionless Table Schema for a published CSV; the declared primary key must hold."""
+def table_schema(csv: bytes, primary_key: list[str], label: str, interface: Interface) -> dict[str, Any]:
+    """A Frictionless Table Schema for a published CSV, its fields described in English; the
+    declared primary key must hold."""
     header, rows = read_csv_columns(csv)
     fields = []
     for index, column in enumerate(header):
-        description, unit = COLUMN_DOCS.get(column, ("", ""))
+        description = column_description(interface, column, LANGUAGES[0])
+        unit = COLUMN_UNITS.get(column, "")
         field = {"name": column, "type": field_type([row[index] for row in rows]), "description": description}
         if unit:
             field["unit"] = unit  # not a Table Schema property; kept as documented metadata
@@ -502,6 +484,13 @@ def table_schema(csv: bytes, primary_key: list[str], label: str) -> dict[str, An
             raise BuildError([Problem(label, f"primary key {primary_key} is not unique in data.csv")])
         schema["primaryKey"] = list(primary_key)
     return schema
+
+
+def column_description(interface: Interface, column: str, language: str | None = None) -> str:
+    """What a published column holds, in the language (default: the edition's); "" for a column
+    the catalogues do not describe (an analysis's own)."""
+    key = f"data.column.{column}"
+    return interface.text(key, language) if interface.has(key) else ""
 
 
 @cache
@@ -528,7 +517,7 @@ def data_resources(model: SiteModel) -> list[dict[str, Any]]:
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "description": f.caption,
-                "schema": table_schema(result.csv, list(f.primary_key), f.analysis),
+                "schema": table_schema(result.csv, list(f.primary_key), f.analysis, model.interface),
             }
         )
     for item in published_versions(model):
@@ -543,7 +532,9 @@ def data_resources(model: SiteModel) -> list[dict[str, Any]]:
                 "encoding": "utf-8",
                 "description": item.meta["caption"],
                 **({"doi": doi, "homepage": doi_url(doi)} if doi else {}),
-                "schema": table_schema(item.read("data.csv"), item.meta.get("primary_key", []), item.folder),
+                "schema": table_schema(
+                    item.read("data.csv"), item.meta.get("primary_key", []), item.folder, model.interface
+                ),
             }
         )
     return resources
@@ -559,6 +550,7 @@ def data_catalogue_page(model: SiteModel) -> Page:
     from pilotsite.pages.model import CatalogueContext, CatalogueEntry, figure_href
 
     root = "../"
+    t = model.interface.text
     entries = []
     for resource in data_resources(model):
         if "-v" in resource["name"] and resource["name"] not in model.results:
@@ -571,7 +563,13 @@ def data_catalogue_page(model: SiteModel) -> Page:
                 csv_href=root + resource["path"],
                 figure=Link(resource["name"], figure_href(root, resource["name"])),
                 fields=tuple(
-                    (f["name"], f["type"], f.get("unit", ""), f["description"]) for f in resource["schema"]["fields"]
+                    (
+                        f["name"],
+                        f["type"],
+                        t(f"data.unit_name.{f['unit']}") if f.get("unit") else "",
+                        column_description(model.interface, f["name"]),
+                    )
+                    for f in resource["schema"]["fields"]
                 ),
                 primary_key=tuple(resource["schema"].get("primaryKey", ())),
             )
