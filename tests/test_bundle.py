@@ -93,6 +93,11 @@ def test_every_drawn_figure_has_a_bundle_of_its_current_version(built_project, b
                     name,
                 )
             assert archive.read(f"{folder}/requirements.txt") == LOCK.read_bytes()
+            readme = archive.read(f"{folder}/README.md").decode("utf-8")
+            assert (  # each licence beside its own URL (data/site.yaml)
+                "Licence: CC-BY-4.0 for the text and data <https://creativecommons.org/licenses/by/4.0/>; "
+                "MIT for the code <https://opensource.org/licenses/MIT>." in readme
+            ), readme
             assert {info.date_time for info in archive.infolist()} == {ZIP_DATE}  # no clock in the bytes
             assert not [n for n in inside if "__pycache__" in n or n.startswith(".build")]
 

@@ -333,6 +333,8 @@ def bundle_files(
         or current.png != item.read("figure.png")
     ):
         return ()
+    from pilotsite.pages.model import licences
+
     settings = model.project.settings
     cache = model.catalog.cache_dir / "bundles" if model.catalog is not None and model.catalog.cache_dir else None
     return (
@@ -346,7 +348,10 @@ def bundle_files(
                 title=cited.title,
                 url=cited.url,
                 citation=citation.apa,
-                licence=f"{settings.licence} ({settings.licence_url})",
+                # each licence beside its own URL: "…; code MIT (<CC BY's URL>)" read as MIT's
+                licence="; ".join(
+                    f"{licence.spdx} for the {licence.covers} <{licence.url}>" for licence in licences(settings)
+                ),
                 extra=extra,
                 cache_dir=cache,
             ),
