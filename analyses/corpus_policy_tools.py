@@ -11,11 +11,24 @@ for orientation only.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pandas as pd
 
-from pilotsite.api import CODEBOOK, TYPES, Figure, Listed, NotDrawn, Text, bilingual, link_marks, load_codebook, named
+from pilotsite.api import (
+    CODEBOOK,
+    TYPES,
+    Figure,
+    Listed,
+    NotDrawn,
+    Text,
+    Translated,
+    bilingual,
+    link_marks,
+    load_codebook,
+    named,
+)
 
 ARTICLE_DOCUMENT = "return-migrant-entrepreneurship"  # where withdrawn, the figures are drawn without its shares
 ARTICLE = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
@@ -90,7 +103,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                 params={"corpus": corpus.id, "groupings": [g.id for g in groupings], **article},
                 compute=sub_tool_shares,
                 draw=draw_sub_tools,
-                describe=describe_sub_tools,
+                describe=functools.partial(describe_sub_tools, names=sub_tool_names(catalog)),
                 size=(7.5, 7.0),
                 primary_key=("grouping", "group", "sub_tool"),
                 inputs=(*corpus.files, CODEBOOK, *([ARTICLE_SUB_TOOLS] if with_article else [])),
@@ -98,6 +111,11 @@ def figures(catalog) -> list[Figure | NotDrawn]:
             )
         )
     return result
+
+
+def sub_tool_names(catalog) -> dict[str, Translated]:
+    """Each sub-tool's label in every edition, as the codebook gives it (label, label_zh)."""
+    return {t.id: t.name for t in load_codebook(catalog.project)}
 
 
 def bar_count(groupings) -> int:
@@ -317,12 +335,14 @@ def describe_types(data: pd.DataFrame) -> Text:
     return Text("fig.corpus_tools.types.alt", groups=tuple(parts))
 
 
-def describe_sub_tools(data: pd.DataFrame) -> Text:
+def describe_sub_tools(data: pd.DataFrame, names: dict[str, Translated] | None = None) -> Text:
+    """names: each sub-tool's label in every edition (the codebook's label_zh), by its id."""
     first = data[data["grouping"] == data["grouping"].iloc[0]]
     parts = []
-    for _tool, rows in first.groupby("sub_tool", sort=False):
+    for tool, rows in first.groupby("sub_tool", sort=False):
         shares = " / ".join(f"{float(s):g}%" for s in rows["share_pct"])
-        parts.append(f"{rows['label'].iloc[0]} {shares}")
+        label = (names or {}).get(str(tool), rows["label"].iloc[0])
+        parts.append(Text("fig.corpus_tools.sub_tools.alt_tool", tool=label, shares=shares))
     groups = " / ".join(dict.fromkeys(first["group"]))
     return Text("fig.corpus_tools.sub_tools.alt", groups=groups, tools=tuple(parts))
 

@@ -300,6 +300,10 @@ def test_alt_texts_headlines_and_checks_are_in_the_edition_language(built_site):
     )
     assert re.search(r"：供给型 [\d.]+%、需求型 [\d.]+%、环境型 [\d.]+%；", corpus_types), corpus_types
     assert not re.search(r"\b(supply|demand|environment)\b", corpus_types + sub_tools), corpus_types + sub_tools
+    corpus_sub_tools = alt(
+        (built_site / "zh/figures/cn-regulations-policy-sub-tools/index.html").read_text(encoding="utf-8")
+    )
+    assert "财政资金 " in corpus_sub_tools and "fiscal funds" not in corpus_sub_tools  # the codebook's label_zh
     assert (
         "<strong>Passes:</strong> All three tool types are reported. Types present: supply, demand, environment."
         in english

@@ -27,10 +27,15 @@ class SubTool:
     regex: re.Pattern[str]
     labels: tuple[tuple[str, str], ...] = ()  # (language, label) for the other editions' pages, where given
 
+    @property
+    def name(self) -> Translated:
+        """The label in every edition, as a Text's value (figures draw `label`: their data keep
+        the codebook's words whatever edition shows them)."""
+        return Translated(((LANGUAGES[0], self.label), *self.labels))
+
     def label_in(self, language: str) -> str:
-        """The label as the edition of language names the sub-tool (figures draw `label`: their
-        data keep the codebook's words whatever edition shows them)."""
-        return Translated(((LANGUAGES[0], self.label), *self.labels)).of(language)
+        """The label as the edition of language names the sub-tool."""
+        return self.name.of(language)
 
     def matches(self, sentence: str) -> bool:
         return self.regex.search(sentence) is not None
