@@ -112,7 +112,7 @@ def test_a_corpus_of_one_level_and_one_region_builds_and_says_what_is_not_drawn(
 
 def test_extra_columns_in_another_order_are_shown_with_each_text(odd_site):
     page = (odd_site / "_site/corpus/one-region/texts/t-03/index.html").read_text(encoding="utf-8")
-    assert "<dt>Topic</dt><dd>环境</dd>" in page and "<dt>Pages</dt><dd>3</dd>" in page
+    assert '<dt>Topic</dt><dd lang="zh">环境</dd>' in page and "<dt>Pages</dt><dd>3</dd>" in page
     assert "<dt>Date</dt>" not in page  # the corpus has no dates: none is made up
 
 
