@@ -23,6 +23,7 @@ from pilotsite.api import (
     Text,
     bilingual,
     content_counts,
+    corpus_value,
     keyness,
     link_marks,
     read_word_list,
@@ -49,10 +50,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
         # the groups as the catalogues name them in each edition (corpus.value.*), else as written
         interface = catalog.project.settings.interface
         a, b = comparison.a, comparison.b
-        shown_a, shown_b = (
-            Text(key) if interface.has(key := f"corpus.value.{comparison.column}.{value}") else value
-            for value in (a, b)
-        )
+        shown_a, shown_b = (corpus_value(interface, comparison.column, value) for value in (a, b))
         result.append(
             Figure(
                 id=f"{corpus.id}-keyness-{comparison.named}",

@@ -29,6 +29,7 @@ from pilotsite.api import (
     bilingual,
     content_counts,
     content_words,
+    corpus_value,
     link_marks,
     named,
     read_word_list,
@@ -53,6 +54,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
             ]
             continue
         centre = settings.centre if settings.centre.column in corpus.columns else None
+        interface = catalog.project.settings.interface  # names the centre's value in each edition
         inputs = (*corpus.files, USER_DICTIONARY, *STOPWORDS["zh"], LEGAL_DRAFTING)
         notes = undated_notes(undated, len(corpus.texts))
         common = {
@@ -71,7 +73,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                     "fig.trends.keywords.caption" + ("_centre" if centre else ""),
                     terms=", ".join(terms),
                     per=f"{PER:,}",
-                    centre=centre.value if centre else "",
+                    centre=corpus_value(interface, centre.column, centre.value) if centre else "",
                     min_texts=settings.min_texts,
                 ),
                 documents=(),

@@ -23,7 +23,7 @@ from pilotsite.figures.drawn_texts import bilingual
 from pilotsite.figures.figure import Check, Figure, NotDrawn, NothingToDraw
 from pilotsite.figures.marks import link_marks
 from pilotsite.inputs.codebook import CODEBOOK, TYPES, load_codebook
-from pilotsite.inputs.interface import Listed, Text, Translated, named
+from pilotsite.inputs.interface import Listed, Text, Translated, corpus_value, named
 from pilotsite.inputs.project import EVENTS, STAGES
 from pilotsite.inputs.schemas import SLUG
 
@@ -39,6 +39,7 @@ __all__ = [
     "Translated",
     "bilingual",
     "named",
+    "corpus_value",
     # drawing them: each mark links to the evidence of its data row
     "link_marks",
     # where the inputs are

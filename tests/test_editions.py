@@ -347,6 +347,8 @@ def test_alt_texts_headlines_and_checks_are_in_the_edition_language(built_site):
     assert "<dd>local</dd>" in english_page and "<dd>地方</dd>" not in english_page
     keyness = (built_site / "zh/figures/cn-regulations-keyness-central-local/index.html").read_text(encoding="utf-8")
     assert "<h1>中央文本相对于地方文本使用偏多和偏少的词：" in keyness  # the compared groups, named
+    trends_page = (built_site / "zh/figures/cn-regulations-keyword-trends/index.html").read_text(encoding="utf-8")
+    assert "中央文本与其他文本分开计算" in trends_page and "central文本" not in trends_page
     # a value in the other language than its page's says so; a date or a number says nothing
     assert re.search(r'<dd lang="zh">[\u4e00-\u9fff]+</dd>', english_page)
     assert not re.search(r'<dd lang="zh">', local_text.read_text(encoding="utf-8"))

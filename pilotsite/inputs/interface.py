@@ -80,6 +80,13 @@ def named(kind: str, value: str, known: Container[str]) -> Text | str:
     return Text(f"fig.{kind}.{value}") if value in known else value
 
 
+def corpus_value(interface: Interface, column: str, value: str) -> Text | str:
+    """A corpus metadata value as pages and titles name it: the Text corpus.value.<column>.<value>
+    where the catalogues have it (level central is 中央 in Chinese), else the value as written."""
+    key = f"corpus.value.{column}.{value}"
+    return Text(key) if value and interface.has(key) else value
+
+
 def _text(key: str, values: Values) -> Text:
     return Text(key, **dict(values))
 

@@ -21,7 +21,7 @@ import pandas as pd
 
 from pilotsite.figures.figure import Catalog
 from pilotsite.inputs.corpus import YEAR, Corpus, CorpusText, Grouping, column_id, split_sentences
-from pilotsite.inputs.interface import Interface
+from pilotsite.inputs.interface import Interface, corpus_value
 from pilotsite.pages.model import Link, Page, SiteModel, figure_href, in_words
 
 SHOWN = 100  # sentences listed on an evidence page; evidence.csv has them all
@@ -392,8 +392,7 @@ def value_name(interface: Interface, column: str, value: str) -> str:
     """A metadata value as pages name it: the catalogues' corpus.value.<column>.<value> where they
     have it (level central is 中央 in Chinese), else as the metadata writes it. Figures and their
     data keep the values as written."""
-    key = f"corpus.value.{column}.{value}"
-    return interface.text(key) if value and interface.has(key) else value
+    return str(interface.resolve(corpus_value(interface, column, value)))
 
 
 def group_name(interface: Interface, grouping: Grouping, value: str) -> str:
