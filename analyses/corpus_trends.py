@@ -31,13 +31,12 @@ from pilotsite.api import (
     content_words,
     corpus_value,
     link_marks,
-    named,
     read_word_list,
 )
 
 PER = 10_000
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
-LEVEL_WORDS = ("central", "local")  # series the catalogues name (fig.level_word.*); others are shown as they are
+LEVEL_WORDS = ("central", "local")  # series the catalogues name (corpus.value.level.*); others are shown as they are
 
 
 def figures(catalog) -> list[Figure | NotDrawn]:
@@ -234,7 +233,7 @@ def describe_trends(data: pd.DataFrame) -> Text:
     parts = []
     for (term, series), rows in data.groupby(["term", "series"], sort=False):
         peak = rows.sort_values(["per_10k", "year"], ascending=[False, True]).iloc[0]
-        shown = named("level_word", str(series), LEVEL_WORDS)
+        shown = Text(f"corpus.value.level.{series}") if series in LEVEL_WORDS else str(series)
         parts.append(
             Text(
                 "fig.trends.keywords.alt_series",

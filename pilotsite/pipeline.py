@@ -210,6 +210,7 @@ class Analyses:
 
 def find_analyses(build: Build, catalog: Catalog) -> Analyses:
     from pilotsite.figures.figure import discover_all
+    from pilotsite.inputs.corpus import COLUMN_CASE_NOTE
     from pilotsite.inputs.interface import Text
 
     build.clock.start("analyses")
@@ -220,7 +221,7 @@ def find_analyses(build: Build, catalog: Catalog) -> Analyses:
     interface = catalog.project.settings.interface
     for corpus in catalog.corpora.values():
         for note in corpus.notes:
-            if isinstance(note, Text) and note.key == "corpus.note.column_case":  # on its corpus page too
+            if isinstance(note, Text) and note.key == COLUMN_CASE_NOTE:  # on its corpus page too
                 build.say(f"      warning: {corpus.label}/metadata.csv: {interface.resolve(note, 'en')}")
     # Every corpus figure and page reads the per-text caches: segment and code what is new.
     build.clock.start("texts")

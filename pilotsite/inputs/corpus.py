@@ -626,12 +626,15 @@ def load_corpus(
     )
 
 
+COLUMN_CASE_NOTE = "corpus.note.column_case"  # misnamed_columns' note, which the build also prints
+
+
 def misnamed_columns(columns: tuple[str, ...]) -> list[Text]:
     """A note for each column named like one the engine reads but in other capitals (Date for
     date): read as a column of its own, it left every text undated, without a word."""
     read = ["date", *dict.fromkeys(c for _, column, _, _, where in DEFAULT_GROUPINGS for c in (column, *dict(where)))]
     return [
-        Text("corpus.note.column_case", column=column, expected=name)
+        Text(COLUMN_CASE_NOTE, column=column, expected=name)
         for name in read
         if name not in columns
         for column in columns

@@ -159,9 +159,10 @@ def lang_attribute(value: object, page_language: str) -> str:
     from pilotsite.inputs.documents import language_of
 
     text = str(value)
-    if not any(character.isalpha() for character in text) or language_of(text) == page_language:
+    if not any(character.isalpha() for character in text):
         return ""
-    return Markup(' lang="{}"').format(language_of(text))
+    language = language_of(text)
+    return "" if language == page_language else Markup(' lang="{}"').format(language)
 
 
 def template_environment(

@@ -72,8 +72,8 @@ def cjk_characters(texts: Iterable[str]) -> str:
     for text in texts:
         seen[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)] = True
     seen[:0x2E80] = False
-    seen &= characters_of_cjk_font()
-    return np.flatnonzero(seen).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    found = np.flatnonzero(seen)
+    return found[characters_of_cjk_font()[found]].astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
 
 
 @lru_cache(maxsize=1)
