@@ -254,23 +254,23 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--renderer",
         choices=["auto", "embedded", "quarto"],
-        default="auto",
-        help="auto uses Quarto when `quarto` is on PATH, else the embedded pandoc renderer",
+        default=None,
+        help="auto (the default) uses Quarto when `quarto` is on PATH, else the embedded pandoc renderer",
     )
     parser.add_argument(
         "--site-url", default=None, help="absolute base URL used in citations (overrides data/site.yaml)"
     )
     parser.add_argument("--check", action="store_true", help="verify --out against the inputs instead of publishing")
     parser.add_argument(
-        "--port", type=bounded(0, 65535), default=8000, help="with 'serve': the port (default 8000; 0 picks a free one)"
+        "--port", type=bounded(0, 65535), default=None, help="with 'serve': the port (default 8000; 0 picks a free one)"
     )
     parser.add_argument(
         "--jobs",
         type=bounded(0, None),
-        default=0,
+        default=None,
         help="processes that draw figures and segment corpus texts (default, or 0: all cores)",
     )
-    parser.add_argument("--scheduler", default="", help="segment on a Dask cluster instead, e.g. tcp://127.0.0.1:8786")
+    parser.add_argument("--scheduler", default=None, help="segment on a Dask cluster instead, e.g. tcp://127.0.0.1:8786")
     parser.add_argument(
         "--no-wait",
         action="store_true",
@@ -296,6 +296,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.command == "figure" and not args.figure_id:
         parser.error("figure needs a figure id, e.g. python build.py figure return-migrant-tool-types")
+    if args.command != "figure" and args.figure_id:
+        found = f"found {args.figure_id!r}"
+        parser.error(f"{args.command} takes no figure id ({found}); python build.py figure ID draws one")
+    # an option the command does not use is refused, not ignored: `figure ID --check` checked nothing
+    for option in OPTIONS_NOT_USED[args.command]:
+        if getattr(args, option.lstrip("-").replace("-", "_")) not in (None, False):
+            parser.error(f"{option} does not apply to {args.command}{OPTION_USES.get(option, '')}")
+    for option, default in OPTION_DEFAULTS.items():
+        if getattr(args, option) is None:
+            setattr(args, option, default)
     if args.command == "serve":
         from pilotsite.preview import port_problem
 
@@ -303,6 +313,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         if problem:  # before the build, which would otherwise run for nothing
             parser.error(f"--port {args.port}: {problem}")
     return args
+
+
+# The options each command leaves unused (the rest apply to all), and what the unused ones are for.
+OPTIONS_NOT_USED = {
+    "build": ("--port",),
+    "serve": ("--check",),
+    "figure": ("--check", "--port", "--renderer", "--site-url", "--jobs", "--scheduler"),
+}
+OPTION_USES = {
+    "--port": ": it is the port of python build.py serve",
+    "--check": ": python build.py --check checks a built site",
+}
+OPTION_DEFAULTS = {"port": 8000, "renderer": "auto", "jobs": 0, "scheduler": ""}
 
 
 def bounded(low: int, high: int | None) -> Callable[[str], int]:

@@ -136,6 +136,22 @@ def test_a_port_or_job_count_out_of_range_or_a_busy_port_is_a_command_line_error
     assert not (project_copy / "_site").exists() and not (project_copy / ".build").exists()
 
 
+def test_an_option_or_figure_id_the_command_does_not_use_is_refused_not_ignored(project_copy):
+    """`figure ID --check` had drawn the figure and checked nothing, and `--port 8001` on a build
+    or a figure id after `build` were dropped without a word."""
+    for args, said in (
+        (["figure", "x", "--check"], "--check does not apply to figure: python build.py --check checks a built site"),
+        (["serve", "--check"], "--check does not apply to serve"),
+        (["--port", "8001"], "--port does not apply to build: it is the port of python build.py serve"),
+        (["figure", "x", "--jobs", "1"], "--jobs does not apply to figure"),
+        (["figure", "x", "--renderer", "auto"], "--renderer does not apply to figure"),
+        (["build", "x"], "build takes no figure id (found 'x'); python build.py figure ID draws one"),
+    ):
+        result = run_build(project_copy, *args, check=False, timeout=60)
+        assert result.returncode == 2 and said in result.stderr, (args, result.stderr)
+    assert not (project_copy / "_site").exists() and not (project_copy / ".build").exists()
+
+
 @pytest.mark.untraced
 def test_serve_builds_and_serves_on_localhost(built_project, tmp_path):
     port = free_port()
