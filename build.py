@@ -270,7 +270,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=None,
         help="processes that draw figures and segment corpus texts (default, or 0: all cores)",
     )
-    parser.add_argument("--scheduler", default=None, help="segment on a Dask cluster instead, e.g. tcp://127.0.0.1:8786")
+    parser.add_argument(
+        "--scheduler", default=None, help="segment on a Dask cluster instead, e.g. tcp://127.0.0.1:8786"
+    )
     parser.add_argument(
         "--no-wait",
         action="store_true",
