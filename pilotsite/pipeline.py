@@ -347,8 +347,16 @@ def record_versions(build: Build, catalog: Catalog, drawn: Drawn) -> Versions:
 
     build.clock.start("versions")
     build.say("[4/7] Recording figure versions")
+    from pilotsite.pages.model import site_cited
+
+    settings = catalog.project.settings
     new_ledger, changes, files = ledger.record(
-        ledger.load(build.root), build.root, drawn.results.values(), catalog.project.settings.date, catalog.documents
+        ledger.load(build.root),
+        build.root,
+        drawn.results.values(),
+        settings.date,
+        catalog.documents,
+        site_cited(settings),
     )
     for change in changes:
         build.say(f"      {change.figure_id}: version {change.version} ({change.summary})")

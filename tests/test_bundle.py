@@ -183,6 +183,19 @@ def test_bundles_deflate_each_file_once_into_the_bytes_zipfile_writes(tmp_path, 
     assert 0 < small.size <= 100 and len(small.kept) < 4
 
 
+def test_the_bundle_readme_shows_a_title_and_citation_as_written_where_markdown_is_rendered():
+    """A title with markup: repositories render README.md as Markdown, where it had run as HTML."""
+    import pypandoc
+
+    title = 'Shares <script>alert(1)</script> & "Q" *x* [a](b) a\\b'
+    citation = "O'Brien & <i>Co</i>. (2026). A_b_c"
+    readme = bundle_module.readme("f", 2, title, "https://example.org/f/v/1/", citation, "MIT for the code <u>", "f-v2")
+    shown = pypandoc.convert_text(readme.decode("utf-8"), "plain", format="commonmark", extra_args=["--wrap=none"])
+    assert title in shown and citation in shown
+    rendered = pypandoc.convert_text(readme.decode("utf-8"), "html", format="commonmark")
+    assert "<script>" not in rendered and "<i>" not in rendered and "<em>" not in rendered
+
+
 def test_a_figure_page_links_its_bundle_in_both_editions(built_site):
     """The Chinese edition's figure page links the one bundle, at the site root's path."""
     for figure_id, path in bundles(built_site).items():

@@ -332,3 +332,45 @@ def test_a_chinese_version_page_keeps_its_words_when_the_figure_is_renamed_or_re
     run_build(project, traced=False)
     assert latest_entry(site)["version"] != version  # a new version is current
     assert tree_hashes(chinese) == before
+
+
+def test_new_authors_edition_and_licence_leave_every_published_version_as_it_was(built_project, tmp_path):
+    """A version's citations name the site's authors, title and licences as they were when it was
+    published, and its page's footer names its own edition: adding a co-author had rewritten
+    every earlier version's cite.bib, deposit records and page (3,064 files). The site's own pages
+    name the new ones, and so does a version published after the change."""
+    project = copy_built(built_project, tmp_path / "project")
+    site = project / "_site"
+    assert all(
+        "cited" in json.loads(p.read_text(encoding="utf-8")) for p in project.glob("history/figures/*/*/meta.json")
+    )
+    published = {str(p): tree_hashes(p) for p in sorted(site.glob("**/figures/*/v"))}
+    old_version = latest_folder(site)
+    settings = project / "data/site.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8")
+        .replace(
+            "  - Policy Pilots Research Site contributors",
+            "  - Policy Pilots Research Site contributors\n  - 李雷 <b>Li</b>",
+        )
+        .replace('date: "2026-11-22"', 'date: "2027-01-05"')
+        .replace("code MIT", "code Apache 2.0")
+        .replace("code_licence_id: MIT", "code_licence_id: Apache-2.0")
+        .replace("https://opensource.org/licenses/MIT", "https://www.apache.org/licenses/LICENSE-2.0"),
+        encoding="utf-8",
+    )
+    run_build(project, traced=False)
+    assert {str(p): tree_hashes(p) for p in sorted(site.glob("**/figures/*/v"))} == published
+    figure_page = (site / "figures" / FIGURE / "index.html").read_text(encoding="utf-8")
+    assert "李雷 &lt;b&gt;Li&lt;/b&gt; · edition 2027-01-05 · CC BY 4.0 (text and data); code Apache 2.0" in figure_page
+
+    table = project / TOOL_TYPES
+    table.write_text(table.read_text(encoding="utf-8").replace("Results ›", "Results (revised) ›", 1), encoding="utf-8")
+    run_build(project, traced=False)
+    new_version = latest_folder(site)
+    assert new_version != old_version
+    cited = bibtexparser.parse_string((new_version / "cite.bib").read_text(encoding="utf-8")).entries[0]
+    assert "李雷 <b>Li</b>" in cited["author"] and cited["year"] == "2027"
+    assert "Apache-2.0" in (new_version / "datacite.json").read_text(encoding="utf-8")
+    assert "李雷" not in (old_version / "cite.bib").read_text(encoding="utf-8")
+    assert "Apache" not in (old_version / "datacite.json").read_text(encoding="utf-8")

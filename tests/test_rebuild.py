@@ -52,11 +52,13 @@ def edit_locator(root: Path, marker: str) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def test_committed_ledger_is_current(built_project):
-    """The repository's ledger is what a build of the repository records: run python build.py before committing."""
+def test_committed_history_is_current(built_project):
+    """The repository's history/ (ledger, versions' files and meta.json) is what a build of the
+    repository records: run python build.py before committing."""
     from conftest import ROOT
 
     assert (built_project / "history/ledger.json").read_bytes() == (ROOT / "history/ledger.json").read_bytes()
+    assert tree_hashes(built_project / "history") == tree_hashes(ROOT / "history")
 
 
 @pytest.mark.untraced

@@ -25,6 +25,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -160,12 +161,22 @@ if __name__ == "__main__":
 '''.encode()
 
 
+# What Markdown could read as markup in a text of the data (a title, an author): backslash-escaped,
+# as CommonMark allows before any ASCII punctuation, so a repository shows the text as it is
+MARKDOWN_MARKUP = re.compile(r"([\\`*_\[\]<>&~|])")
+
+
+def markdown_text(text: str) -> str:
+    return MARKDOWN_MARKUP.sub(r"\\\1", " ".join(text.split()))
+
+
 def readme(figure_id: str, number: int, title: str, url: str, citation: str, licence: str, folder: str) -> bytes:
-    return f"""# {title}
+    """The bundle's README.md; licence is Markdown already (each licence's URL an autolink)."""
+    return f"""# {markdown_text(title)}
 
 Figure `{figure_id}`, version {number}: <{url}>
 
-Cite as: {citation}
+Cite as: {markdown_text(citation)}
 
 This folder reproduces the version on its own. With Python 3.11:
 
@@ -333,9 +344,6 @@ def bundle_files(
         or current.png != item.read("figure.png")
     ):
         return ()
-    from pilotsite.pages.model import licences
-
-    settings = model.project.settings
     cache = model.catalog.cache_dir / "bundles" if model.catalog is not None and model.catalog.cache_dir else None
     return (
         (
@@ -350,7 +358,8 @@ def bundle_files(
                 citation=citation.apa,
                 # each licence beside its own URL: "…; code MIT (<CC BY's URL>)" read as MIT's
                 licence="; ".join(
-                    f"{licence.spdx} for the {licence.covers} <{licence.url}>" for licence in licences(settings)
+                    f"{markdown_text(licence.spdx)} for the {markdown_text(licence.covers)} <{licence.url}>"
+                    for licence in cited.licences
                 ),
                 extra=extra,
                 cache_dir=cache,

@@ -51,6 +51,7 @@ from pilotsite.pages.model import (
     licences,
     quote_is_placed,
     table_rows,
+    version_colophon,
 )
 from pilotsite.state.ledger import (
     PDF_FILE,
@@ -133,8 +134,7 @@ def version_cited(model: SiteModel, item: Published) -> CitedFigure:
     page and, while it is current, the figure's page cite it alike: the figure page had cited the
     documents as they are now, and in their edition's titles."""
     title = model.version_words(item.figure_id, item.meta)["title"]
-    documents = [(d["title"], d["reference"]) for d in item.meta["documents"]]
-    return cited_figure(model, item.figure_id, item.entry, title, documents)
+    return cited_figure(model, item.figure_id, item.entry, item.meta, title)
 
 
 def published_versions(model: SiteModel) -> list[Published]:
@@ -161,7 +161,7 @@ def current_bundle(model: SiteModel, figure_id: str) -> tuple[tuple[str, bytes |
     entry = canonical(history)[history[-1]["version"]]  # an identical later duplicate: the first
     item = published_version(model, figure_id, entry)
     documents = [(d["title"], d["reference"]) for d in item.meta["documents"]]
-    cited = cited_figure(model, figure_id, entry, item.meta["title"], documents)
+    cited = cited_figure(model, figure_id, entry, item.meta, item.meta["title"])
     citation = cite(cited, model.references)
     extra = dict(
         citation_files(citation)
@@ -273,6 +273,7 @@ def version_pages(model: SiteModel) -> list[Page]:
                     absolute(model, item.folder + source_name),
                 ),
                 figure_version=entry["version"],
+                colophon=version_colophon(model, entry, meta),
                 scripts=(
                     "../../versions.js",
                     root + model.up + "assets/version-banner.js",
@@ -328,7 +329,7 @@ def version_deposit(
             )
             keywords += meta.get("keywords") or []
     return Deposit(
-        cited=cited_figure(model, figure_id, entry, item.meta["title"], documents),
+        cited=cited_figure(model, figure_id, entry, item.meta, item.meta["title"]),
         description=item.meta["caption"],
         figure=Related.of("", absolute(model, f"figures/{figure_id}/")),
         previous=version(entry["previous"]) if entry.get("previous") else None,

@@ -291,6 +291,7 @@ class Page:
     # the not-found page, which a host serves at whatever address was asked for.
     base: str = ""
     figure_version: str = ""  # on version pages: the version shown (read by version-banner.js)
+    colophon: Colophon | None = None  # what the footer names, where it is not the site's
     scripts: tuple[str, ...] = ()  # relative URLs of scripts the page loads
     feeds: tuple[
         tuple[str, str], ...
@@ -959,10 +960,44 @@ def licences(settings: SiteSettings) -> tuple[Licence, ...]:
     )
 
 
+def site_cited(settings: SiteSettings) -> dict[str, Any]:
+    """What a version's citations and page name of the site, frozen into its meta.json ("cited")
+    when it is published (state/ledger.py): a later change to data/site.yaml does not rewrite them."""
+    return {
+        "authors": list(settings.authors),
+        "publisher": settings.title,
+        "licences": [{"spdx": x.spdx, "url": x.url, "covers": x.covers} for x in licences(settings)],
+        "licence": settings.licence,  # in the words pages use
+    }
+
+
+def frozen_site(model: SiteModel, meta: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A version's site_cited() as published (data/site.yaml's now for a --check of a history not
+    yet frozen, which the next build freezes so)."""
+    return {**site_cited(model.project.settings), **(meta.get("cited") or {})}
+
+
+@dataclass(frozen=True)
+class Colophon:
+    """What a page's footer names besides the site's title: by default data/site.yaml's (the
+    layout reads SiteSettings' fields of the same names); a version page's, its version's own."""
+
+    authors: tuple[str, ...]
+    date: str  # the edition
+    licence: str
+
+
+def version_colophon(model: SiteModel, entry: Mapping[str, Any], meta: Mapping[str, Any]) -> Colophon:
+    site = frozen_site(model, meta)
+    return Colophon(tuple(site["authors"]), entry["edition"], site["licence"])
+
+
 def cited_figure(
-    model: SiteModel, figure_id: str, entry: dict[str, Any], title: str, documents: list[tuple[str, str]]
+    model: SiteModel, figure_id: str, entry: dict[str, Any], meta: Mapping[str, Any], title: str
 ) -> CitedFigure:
-    settings = model.project.settings
+    """A published version as its citations name it: from its meta.json (the documents, and the
+    site's authors, publisher and licences as they were when it was published), in title's words."""
+    site = frozen_site(model, meta)
     return CitedFigure(
         figure_id=figure_id,
         title=title,
@@ -970,10 +1005,10 @@ def cited_figure(
         version=entry["version"],
         edition=entry["edition"],
         url=absolute(model, f"figures/{figure_id}/v/{entry['version']}/"),
-        authors=settings.authors,
-        publisher=settings.title,
-        documents=tuple(documents),
-        licences=licences(settings),
+        authors=tuple(site["authors"]),
+        publisher=site["publisher"],
+        documents=tuple((d["title"], d["reference"]) for d in meta["documents"]),
+        licences=tuple(Licence(x["spdx"], x["url"], x["covers"]) for x in site["licences"]),
         doi=model.dois.get((figure_id, entry["version"]), ""),
     )
 

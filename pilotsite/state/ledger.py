@@ -158,10 +158,18 @@ def code_path(result: DrawnResult) -> str:
     return CODE_FILE.format(digest=digest, name=Path(result.figure.analysis).name)
 
 
-def version_meta(result: DrawnResult, number: int, edition: str, documents: Mapping[str, CitedDocument]) -> Entry:
-    """What a version page needs, frozen when the version is published."""
+def version_meta(
+    result: DrawnResult,
+    number: int,
+    edition: str,
+    documents: Mapping[str, CitedDocument],
+    site_cited: Mapping[str, Any],
+) -> Entry:
+    """What a version page needs, frozen when the version is published: site_cited is what its
+    citations name of the site (authors, publisher, licences), as data/site.yaml has them then."""
     f = result.figure
     return {
+        "cited": dict(site_cited),
         "code": code_path(result),
         "id": f.id,
         "version": version_of(result.key),
@@ -320,15 +328,41 @@ def describe(
     return record, "; ".join(parts)
 
 
+def meta_bytes(meta: Mapping[str, Any]) -> bytes:
+    return (json.dumps(meta, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+def frozen_site_citations(ledger: Ledger, root: Path, site_cited: Mapping[str, Any]) -> dict[str, bytes]:
+    """The meta.json of each version published before versions froze what their citations name of
+    the site (meta "cited"), with it frozen now, as data/site.yaml has it: from then on a change to
+    the site's authors, title or licences reaches only versions published after it."""
+    files: dict[str, bytes] = {}
+    for figure_id, history in ledger.get("figures", {}).items():
+        for entry in history:
+            path = f"{VERSION_FOLDER.format(figure=figure_id, version=entry['version'])}/meta.json"
+            if path in files or not (root / path).is_file():
+                continue
+            meta = history_json((root / path).read_bytes(), path)
+            if isinstance(meta, dict) and "cited" not in meta:
+                files[path] = meta_bytes({**meta, "cited": dict(site_cited)})
+    return files
+
+
 def record(
-    ledger: Ledger, root: Path, results: Iterable[DrawnResult], edition: str, documents: Mapping[str, CitedDocument]
+    ledger: Ledger,
+    root: Path,
+    results: Iterable[DrawnResult],
+    edition: str,
+    documents: Mapping[str, CitedDocument],
+    site_cited: Mapping[str, Any],
 ) -> tuple[Ledger, list[Change], dict[str, bytes]]:
     """The ledger with a new entry for every figure whose published outputs changed, the
-    changes, and the files of each new version to keep in history/ (path -> bytes). Pure:
+    changes, and the files of each new version to keep in history/ (path -> bytes), with the
+    meta.json of older versions that did not yet freeze site_cited (frozen_site_citations). Pure:
     nothing is written here."""
     figures = {fid: list(versions) for fid, versions in ledger.get("figures", {}).items()}
     changes: list[Change] = []
-    files: dict[str, bytes] = {}
+    files = frozen_site_citations(ledger, root, site_cited)
     for result in results:
         fid, digest = result.figure.id, result_digest(result)
         history = figures.setdefault(fid, [])
@@ -373,7 +407,7 @@ def record(
             entry["changed"] = [n for n in names if before.get(n) != result.components.get(n)]
         else:
             entry["changed"] = []
-        meta = version_meta(result, number, edition, documents)
+        meta = version_meta(result, number, edition, documents, site_cited)
         entry["diff"], entry["summary"] = describe(
             root, fid, latest, entry, list(result.figure.primary_key), result.csv, meta
         )
@@ -391,9 +425,7 @@ def record(
                 f"{folder}/figure.png": result.png,
                 f"{folder}/{PDF_FILE}": result.pdf,
                 code_path(result): result.source.encode("utf-8"),
-                f"{folder}/meta.json": (json.dumps(meta, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode(
-                    "utf-8"
-                ),
+                f"{folder}/meta.json": meta_bytes(meta),
             }
         )
     return {"figures": dict(sorted(figures.items()))}, changes, files
