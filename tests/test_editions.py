@@ -623,3 +623,19 @@ def test_documents_show_their_fields_in_the_edition_language_or_say_they_are_unt
         (built_site / "zh/figures/shanxi-collaborative-contest-keywords-zh/index.html").read_text(encoding="utf-8")
     )
     assert shanxi["short_title_zh"] in re.search(r"<h1>([^<]*)</h1>", figure).group(1)  # a Translated value of a Text
+
+
+def test_the_chinese_edition_names_the_site_by_its_chinese_title_in_embeds_feeds_and_footers(built_site):
+    """zh embed views, Atom feeds and page footers had named the site by its English title."""
+    import yaml
+
+    settings = yaml.safe_load((ROOT / "data/site.yaml").read_text(encoding="utf-8"))
+    chinese, english = settings["title_zh"], settings["title"]
+    figure = next(p.parent for p in sorted((built_site / "zh/figures").glob("*/atom.xml")))
+    for path in (figure / "embed.html", figure / "atom.xml", built_site / "zh/changes/atom.xml"):
+        titles = re.findall(r"<title[^>]*>([^<]*)</title>", path.read_text(encoding="utf-8"))
+        assert titles[0].endswith(chinese) and english not in titles[0], (path, titles[0])
+    embed = (figure / "embed.html").read_text(encoding="utf-8")
+    assert f'target="_top">{chinese}</a>' in embed
+    footer = (figure / "index.html").read_text(encoding="utf-8").split('<footer class="site-footer">')[1]
+    assert footer.lstrip().startswith(f"<p>{chinese} ·")

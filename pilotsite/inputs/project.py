@@ -34,6 +34,10 @@ class SiteSettings:
     code_licence_url: str = ""
     interface: Interface = Interface(())  # the interface's texts in each language (data/i18n/)
 
+    def title_in(self, language: str) -> str:
+        """The site's title in the language, where site.yaml gives one (title_zh), else its title."""
+        return (self.title_zh if language == "zh" else "") or self.title
+
 
 @dataclass(frozen=True)
 class Project:

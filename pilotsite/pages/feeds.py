@@ -19,7 +19,8 @@ FEED = "atom.xml"  # the file's name, beside the page it follows
 
 
 def figure_feed_title(model: SiteModel, figure_id: str) -> str:
-    return model.interface.text("feed.figure_title", figure=figure_id, site=model.project.settings.title)
+    site = model.project.settings.title_in(model.language)
+    return model.interface.text("feed.figure_title", figure=figure_id, site=site)
 
 
 def edition_time(edition: str) -> datetime:

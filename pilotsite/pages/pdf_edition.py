@@ -146,7 +146,7 @@ def findings_data(
     settings, t = model.project.settings, model.interface.text
     edition = f"{settings.site_url}/{EDITIONS[model.language]}"
     page_url = f"{edition}documents/{doc.id}/index.html"
-    site_title = (settings.title_zh if model.language == "zh" else "") or settings.title
+    site_title = settings.title_in(model.language)
     figures, sources, images = [], [], {}
     corpora = tuple(c.prefix for c in model.catalog.corpora.values()) if model.catalog is not None else ()
     for number, result in enumerate(figures_of(model, doc.id), 1):

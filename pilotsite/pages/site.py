@@ -235,14 +235,14 @@ def build_pages(model: SiteModel) -> list[Page]:
         )
         if lead:
             findings.append(figure_card(lead[0], ""))
-    changes_feed = t("feed.changes_title", site=settings.title)
+    changes_feed = t("feed.changes_title", site=settings.title_in(model.language))
     pages.append(
         Page(
             "index",
             "index.qmd.j2",
-            settings.title_zh if model.language == "zh" else settings.title,  # the edition's name of the site
+            settings.title_in(model.language),  # the edition's name of the site
             model.language,
-            t("page.home_description", title=settings.title),
+            t("page.home_description", title=settings.title_in(model.language)),
             (),
             HomeContext(tuple(cards), tuple(findings)),
             feeds=((changes_feed, f"changes/{FEED}"),),

@@ -106,10 +106,6 @@ class TemplateSite:
     def other_languages(self) -> tuple[str, ...]:
         return tuple(language for language in LANGUAGES if language != self.language)
 
-    def title_in(self, language: str) -> str:
-        """The site's title in the language, where site.yaml gives one (title_zh), else its title."""
-        return (self._settings.title_zh if language == "zh" else "") or self._settings.title
-
 
 def sentence_paragraphs(sentences: Iterable[tuple[int, str]]) -> Markup:
     """Numbered sentences as paragraphs anchored #s-N: (number, sentence) pairs, escaped as

@@ -1,0 +1,87 @@
+"""What a reader takes from a figure page, read from the built site's HTML: downloads saved under
+names that say what they are, no empty lines, no form that does nothing without JavaScript, and
+only the figure's own words given to search."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lxml.html
+
+DOCUMENT_FIGURE = "return-migrant-tool-types"
+CORPUS_FIGURE = "cn-regulations-keyness-central-local"
+
+
+def page(site: Path, path: str) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring((site / path).read_bytes())
+
+
+SAVED_AS = {  # a download's file -> the end of the name it is saved under, after <figure-id>-v<N>
+    "figure.svg": ".svg",
+    "figure.png": ".png",
+    "figure.pdf": ".pdf",
+    "figure-300dpi.png": "-300dpi.png",
+    "data.csv": ".csv",
+    "cite.bib": ".bib",
+    "cite.ris": ".ris",
+    "cite.json": ".json",
+    "deposit.zip": "-deposit.zip",
+}
+
+
+def test_downloads_are_saved_under_the_figure_and_version_they_are(built_site):
+    """Every download had been saved as data.csv, figure.png, cite.bib: two figures' files
+    overwrote each other or became data (1).csv."""
+    pages = sorted(built_site.glob("figures/*/index.html")) + sorted(built_site.glob("zh/figures/*/v/*/index.html"))
+    with_downloads = 0
+    for index in pages:
+        figure_id = index.parent.name if index.parent.parent.name == "figures" else index.parents[2].name
+        html = page(built_site, str(index.relative_to(built_site)))
+        saved = [
+            (link.get("download"), SAVED_AS[Path(link.get("href", "")).name])
+            for link in html.iter("a")
+            if Path(link.get("href", "")).name in SAVED_AS and "download" in link.attrib
+        ]
+        for name, end in saved:
+            assert re.fullmatch(re.escape(figure_id) + r"-v\d+" + re.escape(end), name), (index, name)
+        if html.find_class("downloads"):  # not a figure's forwarding page
+            with_downloads += 1
+            assert len({end for _, end in saved}) >= 6, (index, saved)  # images, data, citations at least
+    assert with_downloads > 40
+
+
+def test_a_corpus_figure_has_no_empty_from_line_and_a_document_figure_names_its_document(built_site):
+    for edition, word in (("", "From:"), ("zh/", "出自：")):
+        corpus = page(built_site, f"{edition}figures/{CORPUS_FIGURE}/index.html").text_content()
+        assert word not in corpus
+        document = page(built_site, f"{edition}figures/{DOCUMENT_FIGURE}/index.html")
+        line = next(p for p in document.iter("p") if (p.text_content() or "").startswith(word))
+        assert line.find("a") is not None
+
+
+def test_the_compare_form_is_hidden_until_its_script_shows_it(built_site):
+    """Without JavaScript the form reloaded the page and compared nothing; the list beside it works."""
+    forms = [
+        f for f in page(built_site, f"figures/{DOCUMENT_FIGURE}/index.html").iter("form") if "data-compare" in f.attrib
+    ]
+    assert forms and all("hidden" in f.attrib for f in forms)
+    script = (built_site / "assets/compare.js").read_text(encoding="utf-8")
+    assert "form.hidden = false" in script
+
+
+def test_search_indexes_a_figure_by_its_own_words_not_the_words_every_figure_page_has(built_site):
+    """Every figure was found for iframe, contributors, import or matplotlib: its citation, embed
+    code, history and code were indexed."""
+    for edition in ("", "zh/"):
+        main = page(built_site, f"{edition}figures/{DOCUMENT_FIGURE}/index.html").get_element_by_id("main")
+        assert "data-pagefind-body" in main.attrib
+
+        def ignored(element: lxml.html.HtmlElement) -> bool:
+            return any("data-pagefind-ignore" in a.attrib for a in element.iterancestors())
+
+        for section in ("cite", "embed", "history", "provenance"):
+            assert ignored(main.get_element_by_id(section)), section
+        assert ignored(next(main.iter("pre")))
+        assert not ignored(next(e for e in main.iter("table") if "data" in e.get("class", "").split()))
+        assert not ignored(next(main.iter("figure")))
