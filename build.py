@@ -16,6 +16,7 @@ decides what is out of date lives in .build/ (git-ignored): deleting it means a 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -24,6 +25,7 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
@@ -225,8 +227,9 @@ def build_one_figure(root: Path, figure_id: str, out: Path, wait: bool = True) -
 
 
 def _build_one_figure(root: Path, figure_id: str, out: Path) -> None:
-    from pilotsite.figures.figure import discover
-    from pilotsite.figures.outputs import compute_figure
+    from pilotsite.figures.figure import discover, figure_text
+    from pilotsite.figures.outputs import NOT_DRAWN_FILE, compute_figure
+    from pilotsite.inputs.interface import Text, from_plain
     from pilotsite.pipeline import load_catalog
 
     catalog = load_catalog(root, None)
@@ -237,7 +240,13 @@ def _build_one_figure(root: Path, figure_id: str, out: Path) -> None:
     if isinstance(corpus_id, str) and corpus_id in catalog.corpora:
         assert catalog.textwork is not None  # a catalog with corpora has its TextWork
         catalog.textwork.prepare(catalog.corpora[corpus_id])
-    files = compute_figure(figures[figure_id], catalog)
+    figure = figures[figure_id]
+    files = compute_figure(figure, catalog)
+    if NOT_DRAWN_FILE in files:  # as the build says it: the figure's page says why, and so does this
+        reason = cast("str | Text", from_plain(json.loads(files[NOT_DRAWN_FILE])))  # as compute_figure wrote it
+        words = figure_text(catalog.project.settings.interface, reason, figure.id, figure.analysis, "en")
+        say(f"Nothing to draw for {figure_id}: {words}. No files written.")
+        return
     out.mkdir(parents=True, exist_ok=True)
     for name in ("figure.svg", "figure.png", "data.csv"):
         (out / name).write_bytes(files[name])

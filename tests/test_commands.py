@@ -38,6 +38,22 @@ def test_figure_command_matches_the_site(built_project, tmp_path):
         assert hashlib.sha256((out / name).read_bytes()).digest() == hashlib.sha256(published.read_bytes()).digest()
 
 
+def test_a_figure_with_nothing_to_draw_says_why_as_its_page_does(built_project, tmp_path):
+    """It had ended in a traceback (KeyError: 'figure.svg')."""
+    not_drawn = sorted((built_project / ".build/cache/figures").glob("*/*/not-drawn.json"))
+    assert not_drawn, "the shipped project has a figure with nothing to draw (its corpus's lag study)"
+    figure_id = not_drawn[0].parent.parent.name
+    out = tmp_path / "one"
+    result = run_build(built_project, "figure", figure_id, "--out", str(out), check=False)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    reason = json.loads(not_drawn[0].read_text(encoding="utf-8"))
+    assert f"Nothing to draw for {figure_id}: " in result.stdout and "No files written." in result.stdout
+    assert not list(out.glob("*")), "no files"
+    # the catalogue's sentence with its values filled in, as the build prints it
+    assert all(str(v) in result.stdout for v in (reason.get("values", {}) if isinstance(reason, dict) else {}).values())
+    assert "fig." not in result.stdout
+
+
 @pytest.mark.untraced
 def test_unknown_figure_is_a_clear_error(built_project, tmp_path):
     result = run_build(built_project, "figure", "no-such-figure", "--out", str(tmp_path), check=False)
@@ -260,6 +276,7 @@ def test_figure_out_stays_out_of_the_inputs_and_sites_and_the_default_site_is_th
         ("data/reported/x", "it is or holds data/"),
         (".", "it is the project's folder or holds it"),
         ("_site/x", "it is inside _site, a site this tool published"),
+        ("_site", "it is _site, a site this tool published, which this would change"),
     ):
         result = run_build(project, "figure", "keyword-overlap", "--out", out, check=False)
         assert result.returncode == 2 and f"--out {out}: {reason}" in result.stderr, result.stderr

@@ -115,3 +115,30 @@ def test_templates_the_workers_compiled_are_kept_for_the_next_builds_workers(bui
         template_environment(None, built_project / ".build/cache/templates", templates=edited).get_template(
             "figure.qmd.j2"
         )
+
+
+def test_a_mistake_in_a_template_or_layout_is_bad_input_naming_its_file_and_line(tmp_path):
+    """A template's syntax error or a name it uses that the page lacks had ended in a Jinja2
+    traceback and exit 1, which --check uses for "the site differs" (the build and --check share
+    this path)."""
+    import shutil
+
+    from conftest import copy_project, run_build
+
+    root = copy_project(tmp_path / "project")
+    (root / "data/corpora.yaml").unlink()  # quicker: no corpus
+    shutil.rmtree(root / "data/timelines")
+    template = root / "site/templates/index.qmd.j2"
+    original = template.read_text(encoding="utf-8")
+    lines = original.split("\n")
+    template.write_text("\n".join([*lines[:4], lines[4] + " {% if %}", *lines[5:]]), encoding="utf-8")
+    result = run_build(root, check=False)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "site/templates/index.qmd.j2, line 5: template error: Expected an expression" in result.stderr
+    template.write_text(original, encoding="utf-8")
+    layout = root / "site/layouts/page.html.j2"
+    layout.write_text(layout.read_text(encoding="utf-8").replace("<head>", "<head>{{ page.no_such_field }}", 1))
+    result = run_build(root, check=False)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "page.html.j2, line 3: template error: " in result.stderr and "no_such_field" in result.stderr
+    assert not (root / "_site").exists()

@@ -15,6 +15,7 @@ import os
 import pickle
 import re
 import string
+import traceback
 from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from pathlib import Path, PosixPath, PurePosixPath
@@ -24,7 +25,7 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
-from pilotsite.errors import BuildError
+from pilotsite.errors import BuildError, Problem
 from pilotsite.figures.outputs import PRINT_PNG
 from pilotsite.inputs.interface import LANGUAGES
 from pilotsite.inputs.project import SiteSettings
@@ -77,6 +78,29 @@ def filled_html(key: str, text: str, values: dict[str, object]) -> Markup:
                 raise BuildError(f"a template asks for the interface text '{key}' without a value for {{{name}}}")
             parts.append(html_text(values[name]))
     return Markup("".join(parts))
+
+
+def render_template(env: jinja2.Environment, name: str, /, **context: Any) -> str:
+    """A template of site/ rendered; a mistake in it (syntax, a name it uses that the page has
+    not) is bad input, reported as such: its file and line, and Jinja2's words."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildError([template_problem(exc.filename or exc.name or name, exc.lineno, exc.message or "")]) from None
+    except jinja2.TemplateError as exc:
+        # the innermost frame in a template (Jinja2 rewrites its frames to the template's lines)
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+        where = frames[-1] if frames else None
+        message = exc.message or type(exc).__name__
+        raise BuildError(
+            [template_problem(where.filename if where else name, where.lineno if where else None, message)]
+        ) from None
+
+
+def template_problem(filename: str, line: int | None, message: str) -> Problem:
+    parts = PurePosixPath(filename).parts
+    label = "/".join(parts[len(parts) - 1 - parts[::-1].index("site") :]) if "site" in parts else filename
+    return Problem(label, f"template error: {message}", line=line)
 
 
 class TemplateSite:
@@ -169,9 +193,11 @@ def template_environment(
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
         bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir))
+    given = dict(templates)
     env = jinja2.Environment(
         loader=(
-            jinja2.DictLoader(dict(templates))
+            # each named as its file name (a DictLoader names none), for its errors' tracebacks
+            jinja2.FunctionLoader(lambda name: (given[name], name, lambda: True) if name in given else None)
             if site_dir is None
             else jinja2.FileSystemLoader([str(site_dir / "templates"), str(site_dir / "layouts")])
         ),
@@ -362,8 +388,8 @@ class SourceWriter:
         return keys
 
     def render(self, page: Page) -> str:
-        return self.env.get_template(page.template).render(
-            page=page, ctx=page.context, site=TemplateSite(self.settings, page.language)
+        return render_template(
+            self.env, page.template, page=page, ctx=page.context, site=TemplateSite(self.settings, page.language)
         )
 
     def place(self, path: str, cached: Path, key: str) -> None:

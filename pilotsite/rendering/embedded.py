@@ -18,7 +18,7 @@ from markupsafe import Markup
 from pilotsite.errors import BuildError
 from pilotsite.inputs.project import Project, SiteSettings
 from pilotsite.pages.model import Page
-from pilotsite.pages.sources import TemplateSite, template_environment, templates_from_sources
+from pilotsite.pages.sources import TemplateSite, render_template, template_environment, templates_from_sources
 from pilotsite.state.caching import KeyedMemo, clear_way, link_or_copy, prune_files
 from pilotsite.state.fingerprint import write_atomic
 
@@ -165,7 +165,7 @@ def render_pages(
     in a worker process or on a cluster."""
     env = templates_from_sources(spec.templates, spec.template_cache if os.path.isdir(spec.template_cache) else "")
     sources = [
-        env.get_template(p.template).render(page=p, ctx=p.context, site=TemplateSite(spec.settings, p.language))
+        render_template(env, p.template, page=p, ctx=p.context, site=TemplateSite(spec.settings, p.language))
         for p in pages
     ]
     if not spec.html:
@@ -176,9 +176,9 @@ def render_pages(
         (
             p.path,
             source,
-            env.get_template(p.layout)
-            .render(page=p, site=TemplateSite(spec.settings, p.language), nav=spec.nav, body=Markup(body))
-            .encode("utf-8"),
+            render_template(
+                env, p.layout, page=p, site=TemplateSite(spec.settings, p.language), nav=spec.nav, body=Markup(body)
+            ).encode("utf-8"),
         )
         for p, source, body in zip(pages, sources, converted, strict=True)
     ]
@@ -248,13 +248,14 @@ class EmbeddedRenderer:
         self.rendered += stale
         for page, key in to_render:
             body = (self.cache_dir / f"{self.body_keys[page.path]}.html").read_text(encoding="utf-8")
-            html = (
-                self.layouts.get_template(page.layout)
-                .render(
-                    page=page, site=TemplateSite(self.project.settings, page.language), nav=self.nav, body=Markup(body)
-                )
-                .encode("utf-8")
-            )
+            html = render_template(
+                self.layouts,
+                page.layout,
+                page=page,
+                site=TemplateSite(self.project.settings, page.language),
+                nav=self.nav,
+                body=Markup(body),
+            ).encode("utf-8")
             if key:  # written once, into the cache, and linked into place as a cached page is
                 write_atomic(self.finished_dir / f"{key}.html", html)
                 link_or_copy(self.finished_dir / f"{key}.html", self.out_dir / f"{page.path}.html")

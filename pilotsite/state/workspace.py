@@ -244,8 +244,11 @@ def output_folder_problem(root: Path, out: Path, replaced: bool = True) -> str:
         records = {}
     for published in (*records, "_site"):
         site = (root / published).resolve()
-        if out != site and out.is_relative_to(site) and (site / "index.html").is_file():
-            return f"it is inside {published}, a site this tool published, which publishing would change"
+        # a site may be published again to its own folder, which nothing else may write into
+        inside = out.is_relative_to(site) if not replaced else out != site and out.is_relative_to(site)
+        if inside and (site / "index.html").is_file():
+            where = "is" if out == site else "is inside"
+            return f"it {where} {published}, a site this tool published, which this would change"
     if not replaced:
         return ""
     for name in KEPT_BY_OTHERS:
