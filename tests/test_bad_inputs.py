@@ -751,3 +751,24 @@ def test_codebook_patterns_that_would_code_every_sentence_or_never_finish_are_re
     for nested in ("(a*)*b", "(a+b?)+c", "(?:x|(y+))+z"):
         with pytest.raises(ValueError, match="repeats a part that itself repeats without bound"):
             valid_regex(nested)
+
+
+def test_a_quote_not_found_is_shown_whole_or_marked_as_cut_with_where_it_stops_matching():
+    """The message had cut the quote at 80 characters without saying so, showing only text the
+    document has: the difference, past character 80, never appeared."""
+    from pilotsite.inputs.timelines import shown, where_it_differs
+
+    class Text:  # what where_it_differs asks of a Document
+        blocks = [
+            "Western policy innovation and diffusion theory, represented by the United States "
+            "in the late 1960s, spread."
+        ]
+
+        def has_passage(self, quote: str) -> bool:
+            return any(quote in block for block in self.blocks)
+
+    quote = "Western policy innovation and diffusion theory, represented by the United States in the late  1960s"
+    said = where_it_differs(Text(), quote)
+    assert said == '; the document has its first 93 characters, then not " 1960s"', said
+    assert where_it_differs(Text(), "Eastern") == "; the document has no passage that begins as it does"
+    assert shown("x" * 120) == "x" * 120 and shown("x" * 121) == "x" * 119 + "…"

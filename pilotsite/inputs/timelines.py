@@ -54,15 +54,41 @@ def check_quotes(
             )
         elif not documents[doc_id].has_passage(row["quote"]):
             doc = documents[doc_id]
-            found = (
-                f"quote crosses a line break of {doc.text_path}: within a paragraph, write the break as a space "
-                "(as the page shows it); a quote of two paragraphs cannot be highlighted, so shorten it"
-                if row["quote"] in doc.text
-                else f"quote not found verbatim in {doc.text_path} (a line break inside a paragraph reads as a space)"
-            )
-            problems.append(Problem(label, f'{found}: "{row["quote"][:80]}"', line=int(row["line"]), column="quote"))
+            quote = row["quote"]
+            if quote in doc.text:
+                found = (
+                    f"quote crosses a line break of {doc.text_path}: within a paragraph, write the break as a space "
+                    "(as the page shows it); a quote of two paragraphs cannot be highlighted, so shorten it: "
+                    f'"{shown(quote)}"'
+                )
+            else:
+                found = (
+                    f"quote not found verbatim in {doc.text_path} (a line break inside a paragraph reads as a "
+                    f'space): "{shown(quote)}"{where_it_differs(doc, quote)}'
+                )
+            problems.append(Problem(label, found, line=int(row["line"]), column="quote"))
     if problems:
         raise BuildError(problems)
+
+
+def shown(text: str, limit: int = 120) -> str:
+    """A quote as an error shows it: whole, or its beginning with an ellipsis that says it is cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def where_it_differs(doc: Document, quote: str) -> str:
+    """Where a quote stops matching its document: the longest beginning of it that one passage has
+    (a binary search: every beginning of a passage's text is one too)."""
+    low, high = 0, len(quote)  # quote[:low] is found, quote[:high + 1] is not
+    while low < high:
+        middle = (low + high + 1) // 2
+        if doc.has_passage(quote[:middle]):
+            low = middle
+        else:
+            high = middle - 1
+    if low == 0:
+        return "; the document has no passage that begins as it does"
+    return f'; the document has its first {low} characters, then not "{shown(quote[low:], 30)}"'
 
 
 def timeline_table(project: Project, relative: str, columns: list[Column], unique: list[str]) -> pd.DataFrame:
