@@ -194,9 +194,12 @@ CASES = [
         "a document id that makes another's figure id",
         document_named_like_figures,
         (
+            # the new document's figure is named first, the published one second, whichever analysis
+            # file comes first in the folder
             "data/documents/return-migrant/document.yaml: figure id 'return-migrant-keywords' (document "
-            "'return-migrant-entrepreneurship') is already used by analyses/keyword_frequencies.py (document "
-            "'return-migrant'): a document's id begins its figures' ids, so give it another",
+            "'return-migrant') is already used by analyses/policy_tools.py (document "
+            "'return-migrant-entrepreneurship'), which has published versions of it (citations name it): a "
+            "document's id begins its figures' ids, so give it another",
         ),
     ),
     Case(
@@ -235,8 +238,10 @@ CASES = [
             r, "again.py", analysis("return-migrant-tool-types", "def compute(inputs):\n    return None\n")
         ),
         (
-            "analyses/policy_tools.py: figure id 'return-migrant-tool-types' (document "
-            "'return-migrant-entrepreneurship') is already used by analyses/again.py",
+            # blamed: the new analysis (again.py comes first in the folder, and had been let off)
+            "analyses/again.py: figure id 'return-migrant-tool-types' (document 'return-migrant-entrepreneurship') "
+            "is already used by analyses/policy_tools.py (document 'return-migrant-entrepreneurship'), which has "
+            "published versions of it (citations name it)",
         ),
     ),
     Case(

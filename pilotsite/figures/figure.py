@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import sys
 import traceback
 from collections import Counter
@@ -322,6 +323,23 @@ def discover(catalog: Catalog) -> list[Figure]:
     return discover_all(catalog)[0]
 
 
+def source(figure: Figure) -> tuple[str, tuple[str, ...]]:
+    """What a figure is made by and from: its analysis and its documents."""
+    return figure.analysis, tuple(figure.documents)
+
+
+def published_sources(root: Path, figure_id: str) -> set[tuple[str, tuple[str, ...]]]:
+    """source() of the figure that published each version of figure_id (history/, meta.json)."""
+    found = set()
+    for path in (root / "history/figures" / figure_id).glob("*/meta.json"):
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8"))
+            found.add((str(meta["analysis"]), tuple(d["id"] for d in meta["documents"])))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # a damaged file is reported where history/ is read
+    return found
+
+
 def id_taken(catalog: Catalog, figure: Figure, other: Figure) -> Problem:
     """Two figures with one id. Where it is made from the id of a document one of them is about (a
     new document named like the start of another's figure ids), that document is named: its id is
@@ -331,7 +349,12 @@ def id_taken(catalog: Catalog, figure: Figure, other: Figure) -> Problem:
         named = [f"'{d}'" for d in item.documents]
         return f" (document {', '.join(named)})" if named else ""
 
+    published = published_sources(catalog.project.root, figure.id)
+    if source(figure) in published and source(other) not in published:
+        figure, other = other, figure  # the one the published versions were made by is not the newcomer
     said = f"figure id '{figure.id}'{of(figure)} is already used by {other.analysis}{of(other)}"
+    if source(other) in published:
+        said += ", which has published versions of it (citations name it)"
     makers = {
         d for d in (*figure.documents, *other.documents) if figure.id.startswith(f"{d}-") and d in catalog.documents
     }
