@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+import yaml
 
 from conftest import ROOT
 
@@ -627,8 +628,6 @@ def test_documents_show_their_fields_in_the_edition_language_or_say_they_are_unt
 
 def test_the_chinese_edition_names_the_site_by_its_chinese_title_in_embeds_feeds_and_footers(built_site):
     """zh embed views, Atom feeds and page footers had named the site by its English title."""
-    import yaml
-
     settings = yaml.safe_load((ROOT / "data/site.yaml").read_text(encoding="utf-8"))
     chinese, english = settings["title_zh"], settings["title"]
     figure = next(p.parent for p in sorted((built_site / "zh/figures").glob("*/atom.xml")))
@@ -639,3 +638,20 @@ def test_the_chinese_edition_names_the_site_by_its_chinese_title_in_embeds_feeds
     assert f'target="_top">{chinese}</a>' in embed
     footer = (figure / "index.html").read_text(encoding="utf-8").split('<footer class="site-footer">')[1]
     assert footer.lstrip().startswith(f"<p>{chinese} ·")
+
+
+def test_chinese_evidence_pages_name_the_groups_and_values_as_the_text_pages_do(built_site):
+    """They had shown 'central 47 · local 186' and rows of 'local east provincial' between pages
+    that say 中央, 地方, 东部 and 省级; evidence.csv keeps the values as the metadata writes them."""
+    zh = yaml.safe_load((ROOT / "data/i18n/zh.yaml").read_text(encoding="utf-8"))
+    central, local = zh["corpus.value.level.central"], zh["corpus.value.level.local"]
+    pages = sorted((built_site / "zh/corpus").glob("*/evidence/*/index.html"))
+    assert pages
+    for page in pages[:20]:
+        html = page.read_text(encoding="utf-8")
+        assert f" · {central} " in html and f" · {local} " in html, page
+        cells = set(re.findall(r"<td>([a-z]+)</td>", html))
+        assert not cells & {"central", "local", "east", "west", "provincial"}, (page, cells)
+        twin = built_site / page.relative_to(built_site / "zh")
+        assert " · central " in twin.read_text(encoding="utf-8")
+        assert (page.parent / "evidence.csv").read_bytes() == (twin.parent / "evidence.csv").read_bytes()

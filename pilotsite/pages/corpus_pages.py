@@ -264,6 +264,13 @@ def corpus_pages(model: SiteModel, catalog: Catalog) -> list[Page]:
     """Every corpus page but the text pages (see text_page_batches): overview, lists, evidence."""
     pages, overview = [], []
     t = model.interface.text
+    names: dict[tuple[str, str], str] = {}
+
+    def named(column: str, value: str) -> str:  # a value as the edition names it, looked up once
+        if (column, value) not in names:
+            names[column, value] = value_name(model.interface, column, value)
+        return names[column, value]
+
     for corpus in catalog.corpora.values():
         corpus = corpus.in_language(model.language)
         figures = tuple(
@@ -276,6 +283,7 @@ def corpus_pages(model: SiteModel, catalog: Catalog) -> list[Page]:
         columns = evidence_columns(corpus)
         first = corpus.groupings[0] if corpus.groupings else None
         listing: list[dict[str, str | int]] = []
+
         for item in items:
             found = evidence[item.key]
             assert found.csv is not None  # evidence read back from its folder names its file (corpus_texts.py)
@@ -284,13 +292,18 @@ def corpus_pages(model: SiteModel, catalog: Catalog) -> list[Page]:
             rows = tuple(
                 EvidenceRow(
                     Link(r["title"], sentence_href(root, corpus.id, r["text_id"], r["sentence_number"], r["part"])),
-                    tuple(r["values"]),
+                    # in the edition's words, as the text pages name them (evidence.csv keeps them as written)
+                    tuple(named(c, v) if v else v for c, v in zip(columns, r["values"], strict=True)),
                     r["sentence"],
                     r["occurrences"],
                 )
                 for r in found.rows
             )
-            by_group = tuple((v, found.by_group.get(v, 0)) for v in first.filled) if first else ()
+            by_group = (
+                tuple((group_name(model.interface, first, v), found.by_group.get(v, 0)) for v in first.filled)
+                if first
+                else ()
+            )
             pages.append(
                 Page(
                     f"{path}/index",
