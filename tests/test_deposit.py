@@ -204,7 +204,7 @@ def test_the_dois_are_read_from_data_dois_yaml_and_a_project_without_it_has_none
         (
             "https://doi.org/10.5281/zenodo.1%3C2",
             "expected a DOI of the form 10.NNNN/suffix (or https://doi.org/10.NNNN/suffix), "
-            "without spaces, braces or quotes, nor < or > (CITATION.cff allows none in a DOI)",
+            "without spaces, braces, backslashes or quotes, nor < or > (CITATION.cff allows none in a DOI)",
         ),
     ],
 )
@@ -261,3 +261,25 @@ def test_a_doi_with_url_characters_is_percent_encoded_in_its_resolver_address():
     assert doi_url(DOI) == f"https://doi.org/{DOI}"  # a plain DOI reads as written
     assert doi_url("10.1234/abc#2?x%41") == "https://doi.org/10.1234/abc%232%3Fx%2541"
     assert doi_url("10.1002/(SICI)1097-4571<3.0.CO;2-#") == "https://doi.org/10.1002/(SICI)1097-4571%3C3.0.CO;2-%23"
+
+
+def test_the_apa_reference_gives_a_doi_with_url_characters_percent_encoded():
+    """The APA text (page, embed, bundle README, PDF) had given https://doi.org/10.1234/abc#2?x%41
+    as written: copied, that address drops everything after #."""
+    from pilotsite.pages.citation import CitedFigure, Licence, RenderedReferences, cite
+
+    cited = CitedFigure(
+        figure_id="f",
+        title="A figure",
+        number=2,
+        version="abcdef123456",
+        edition="2026-11-22",
+        url="https://example.org/figures/f/v/abcdef123456/",
+        authors=("Someone",),
+        publisher="A site",
+        documents=(),
+        licences=(Licence("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/", "text and data"),),
+        doi="10.1234/abc#2?x%41",
+    )
+    apa = cite(cited, RenderedReferences(None)).apa
+    assert apa.endswith("https://doi.org/10.1234/abc%232%3Fx%2541"), apa

@@ -126,7 +126,10 @@ BARE_DOI = re.compile(r"^10\.[0-9]{4,9}/[^\s{}\\\"<>\x00-\x1f\x7f-\x9f]+$")
 # schema allows no < or > in one.
 DOCUMENT_DOI = re.compile(r"^10\.[0-9]{4,9}/[^\s{}\\\"\x00-\x1f\x7f-\x9f]+$")
 RESOLVER_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:")
-DOI_EXPECTED = "a DOI of the form 10.NNNN/suffix (or https://doi.org/10.NNNN/suffix), without spaces, braces or quotes"
+DOI_EXPECTED = (
+    "a DOI of the form 10.NNNN/suffix (or https://doi.org/10.NNNN/suffix), without spaces, braces, "
+    "backslashes or quotes"
+)
 FIGURE_DOI_EXPECTED = DOI_EXPECTED + ", nor < or > (CITATION.cff allows none in a DOI)"
 
 

@@ -157,7 +157,10 @@ class RenderedReferences:
             bibliography = CitationStylesBibliography(apa_style(), CiteProcJSON([item]), formatter.plain)
             bibliography.register(CSLCitation([CitationItem(item["id"])]))
             self.rendered[key] = str(bibliography.bibliography()[0])
-        return self.rendered[key]
+        doi = item.get("DOI")
+        # APA's style writes the DOI's address as https://doi.org/ and the DOI as it is: a DOI with
+        # #, ? or % gives an address that drops or misreads its end, so it is given percent-encoded
+        return self.rendered[key].replace("https://doi.org/" + doi, doi_url(doi)) if doi else self.rendered[key]
 
     def cff(self, record: dict[str, Any]) -> str:
         """CITATION.cff's text of the record (citation_cff_record), as PyYAML writes it."""
