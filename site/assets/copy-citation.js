@@ -32,7 +32,8 @@
       var button = event.currentTarget;
       var source = document.getElementById(button.getAttribute("data-copy"));
       if (source) {
-        copyText(source.textContent.trim(), button);
+        // only the line ends around it: a RIS record ends "ER  - ", its space part of the tag
+        copyText(source.textContent.replace(/^[\r\n]+|[\r\n]+$/g, ""), button);
       }
     });
   }
