@@ -231,6 +231,13 @@ def test_renamed_figure_keeps_its_old_url(built_project, tmp_path):
     assert 'http-equiv="refresh" content="0; url=../return-migrant-tool-type-shares/index.html"' in redirect
     assert (site / "figures/return-migrant-tool-type-shares/index.html").is_file()
     assert (old_version / "index.html").is_file() and (old_version / "data.csv").is_file()
+    # the old address keeps the figure's files, as the new one has them, and its embedded view
+    for name in ("data.csv", "figure.svg", "figure.png"):
+        assert (site / "figures" / FIGURE / name).read_bytes() == (
+            site / "figures/return-migrant-tool-type-shares" / name
+        ).read_bytes()
+    embed = (site / "figures" / FIGURE / "embed.html").read_text(encoding="utf-8")
+    assert 'content="0; url=../return-migrant-tool-type-shares/embed.html"' in embed
 
 
 def test_a_renamed_id_cannot_be_reused(tmp_path):

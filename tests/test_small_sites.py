@@ -50,6 +50,14 @@ def test_one_document_without_corpus_or_timelines_builds_and_everything_comes_ba
     assert 'class="withdrawn"' in page and "has been withdrawn from this site" in page
     assert "documents/return-migrant-entrepreneurship" not in page
     assert (site / f"figures/{WITHDRAWN_FIGURE}/v/{version}/data.csv").is_file()
+    # what was at the figure's own address stays: its last version's files, and its embedded view
+    # forwards to that version's (an iframe on another site, a paper's link to data.csv had broken)
+    last = ledger["figures"][WITHDRAWN_FIGURE][-1]["version"]
+    for edition in ("", "zh/"):
+        folder = site / f"{edition}figures/{WITHDRAWN_FIGURE}"
+        for name in ("data.csv", "figure.svg", "figure.png", "cite.bib", "cite.ris", "cite.json"):
+            assert (folder / name).read_bytes() == (folder / "v" / last / name).read_bytes(), name
+        assert f'content="0; url=v/{last}/embed.html"' in (folder / "embed.html").read_text(encoding="utf-8")
     # "corpora: []" is a site without a corpus too
     (root / "data/corpora.yaml").write_text("corpora: []\n", encoding="utf-8")
     run_build(root)

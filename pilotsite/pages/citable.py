@@ -429,13 +429,43 @@ def redirect_pages(model: SiteModel) -> list[Page]:
     retired = set(model.ledger.get("figures", {})) - set(current) - set(aliases)
     root, t = "../../", model.interface.text
     for old_id in sorted(set(aliases) | retired):
+        # What was at the figure's own address stays there: its files (a paper links its data.csv, a
+        # reader's feed reader its atom.xml's folder) as the figure they now stand for has them, and
+        # its embedded view (other sites frame embed.html), which forwards as the page does.
+        files: tuple[tuple[str, bytes | Path], ...]
         if old_id in aliases:
             target = Link(aliases[old_id], f"../{aliases[old_id]}/index.html")
             note = t("redirect.renamed", old=old_id, new=aliases[old_id])
+            now = model.results[aliases[old_id]]
+            files = (("data.csv", now.csv), ("figure.svg", now.svg), ("figure.png", now.png), ("figure.pdf", now.pdf))
+            embedded = f"../{aliases[old_id]}/embed.html"
         else:
-            last = model.ledger["figures"][old_id][-1]["version"]
+            history = model.ledger["figures"][old_id]
+            last = history[-1]["version"]
             target = Link(t("redirect.last_version", old=old_id), f"v/{last}/index.html")
             note = t("redirect.retired", old=old_id)
+            item = published_version(model, old_id, canonical(history)[last])
+            shown = ("data.csv", "figure.svg", "figure.png", PDF_FILE)
+            files = tuple((name, content) for name, content in item.files.items() if name in shown)
+            files += citation_files(cite(version_cited(model, item), model.references))
+            embedded = f"v/{last}/embed.html"
+        breadcrumbs = (
+            Link(t("nav.index"), root + "index.html"),
+            Link(t("nav.figures"), root + "figures/index.html"),
+            Link(old_id, ""),
+        )
+        pages.append(
+            Page(
+                f"figures/{old_id}/embed",
+                "redirect.qmd.j2",
+                t("redirect.title", old=old_id),
+                model.language,
+                note,
+                breadcrumbs,
+                RedirectContext(Link(target.label, embedded), note),
+                redirect=embedded,
+            )
+        )
         pages.append(
             Page(
                 f"figures/{old_id}/index",
@@ -443,13 +473,10 @@ def redirect_pages(model: SiteModel) -> list[Page]:
                 t("redirect.title", old=old_id),
                 model.language,
                 note,
-                (
-                    Link(t("nav.index"), root + "index.html"),
-                    Link(t("nav.figures"), root + "figures/index.html"),
-                    Link(old_id, ""),
-                ),
+                breadcrumbs,
                 RedirectContext(target, note),
                 redirect=target.href,
+                files=files,
             )
         )
     return pages
