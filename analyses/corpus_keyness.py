@@ -10,6 +10,9 @@ groups and the log ratio (binary log of the ratio of relative frequencies; 0 cou
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
+
 import pandas as pd
 
 from pilotsite.api import (
@@ -70,9 +73,10 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                     "g2_threshold": G2_P_0001,
                 },
                 compute=keyness_of_groups,
-                draw=draw_keyness,
-                describe=describe_keyness,
-                headline=headline_keyness,
+                draw=partial(draw_keyness, shown={a: shown_a, b: shown_b}),
+                # the alt text and headline name the groups as the title does, in each edition's words
+                describe=partial(describe_keyness, shown={a: shown_a, b: shown_b}),
+                headline=partial(headline_keyness, shown={a: shown_a, b: shown_b}),
                 size=(7.0, 7.5),
                 primary_key=("keyword",),
             )
@@ -109,7 +113,7 @@ def keyness_of_groups(inputs) -> pd.DataFrame:
     )
 
 
-def draw_keyness(data: pd.DataFrame, fig) -> None:
+def draw_keyness(data: pd.DataFrame, fig, shown: Mapping[str, Text | str] | None = None) -> None:
     ax = fig.add_subplot()
     rows = data.sort_values("log_ratio")
     bars = ax.barh(
@@ -119,7 +123,7 @@ def draw_keyness(data: pd.DataFrame, fig) -> None:
         bars,
         rows.index,
         [
-            Text("axis.tip.keyness.bar", word=w, ratio=f"{r:g}", statistic=f"{g:g}", group=d)
+            Text("axis.tip.keyness.bar", word=w, ratio=f"{r:g}", statistic=f"{g:g}", group=(shown or {}).get(d, d))
             for w, r, g, d in zip(rows["keyword"], rows["log_ratio"], rows["g2"], rows["direction"], strict=True)
         ],
     )
@@ -133,9 +137,11 @@ def draw_keyness(data: pd.DataFrame, fig) -> None:
     ax.tick_params(axis="y", labelsize=8)
 
 
-def describe_keyness(data: pd.DataFrame) -> Text:
+def describe_keyness(data: pd.DataFrame, shown: Mapping[str, Text | str] | None = None) -> Text:
+    """shown: each group's value as the catalogues name it (corpus_value), else it is named as written."""
+    shown = shown or {}
     parts = [
-        Text("fig.keyness.alt_group", group=group, words=", ".join(rows["keyword"]))
+        Text("fig.keyness.alt_group", group=shown.get(group, group), words=", ".join(rows["keyword"]))
         for group, rows in data.groupby("direction", sort=False)
     ]
     return (
@@ -145,11 +151,11 @@ def describe_keyness(data: pd.DataFrame) -> Text:
     )
 
 
-def headline_keyness(data: pd.DataFrame) -> Text:
+def headline_keyness(data: pd.DataFrame, shown: Mapping[str, Text | str] | None = None) -> Text:
     top = data.iloc[0]
     return Text(
         "fig.keyness.headline",
-        group=top["direction"],
+        group=(shown or {}).get(top["direction"], top["direction"]),
         word=top["keyword"],
         statistic=f"{top['g2']:g}",
         log_ratio=f"{top['log_ratio']:g}",

@@ -655,3 +655,14 @@ def test_chinese_evidence_pages_name_the_groups_and_values_as_the_text_pages_do(
         twin = built_site / page.relative_to(built_site / "zh")
         assert " · central " in twin.read_text(encoding="utf-8")
         assert (page.parent / "evidence.csv").read_bytes() == (twin.parent / "evidence.csv").read_bytes()
+
+
+def test_the_chinese_keyness_alt_text_and_headline_name_the_groups_as_its_title_does(built_site):
+    """Its title said 中央文本相对于地方文本… while its alt text said 在 central 文本中更常见."""
+    zh = yaml.safe_load((ROOT / "data/i18n/zh.yaml").read_text(encoding="utf-8"))
+    central, local = zh["corpus.value.level.central"], zh["corpus.value.level.local"]
+    page = next((built_site / "zh/figures").glob("*-keyness-*/index.html")).read_text(encoding="utf-8")
+    assert f"在{central}文本中更常见" in page and f"在{local}文本中更常见" in page
+    assert "在 central" not in page and "central 文本" not in page
+    english = next((built_site / "figures").glob("*-keyness-*/index.html")).read_text(encoding="utf-8")
+    assert "More frequent in central texts" in english
