@@ -308,8 +308,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     if args.command == "figure" and not args.figure_id:
         parser.error("figure needs a figure id, e.g. python build.py figure return-migrant-tool-types")
     if args.command != "figure" and args.figure_id:
-        found = f"found {args.figure_id!r}"
-        parser.error(f"{args.command} takes no figure id ({found}); python build.py figure ID draws one")
+        parser.error(
+            f"{args.command} takes no figure id (found {args.figure_id!r}); python build.py figure ID draws one"
+        )
     # an option the command does not use is refused, not ignored: `figure ID --check` checked nothing
     for option in OPTIONS_NOT_USED[args.command]:
         if getattr(args, option.lstrip("-").replace("-", "_")) not in (None, False):

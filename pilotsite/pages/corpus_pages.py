@@ -283,7 +283,6 @@ def corpus_pages(model: SiteModel, catalog: Catalog) -> list[Page]:
         columns = evidence_columns(corpus)
         first = corpus.groupings[0] if corpus.groupings else None
         listing: list[dict[str, str | int]] = []
-
         for item in items:
             found = evidence[item.key]
             assert found.csv is not None  # evidence read back from its folder names its file (corpus_texts.py)
