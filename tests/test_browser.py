@@ -428,13 +428,49 @@ def test_chinese_search_page_reads_a_query_as_the_index_was_segmented(driver, se
     ]
     assert titled, "no Chinese figure title says " + query
     chinese = urls(search(driver, server, base_url, query, start="zh/index.html"))
-    english = urls(search(driver, server, base_url, query))
     # the figures whose title says it rank first
     assert sorted(chinese[: len(titled)]) == sorted(base_url + f"zh/figures/{name}/index.html" for name in titled)
     # the corpus bundles, shared by both editions, find the same texts and evidence on both pages
-    assert sorted(h.replace(base_url + "zh/", base_url) for h in chinese if "/corpus/" in h) == sorted(
-        h for h in english if "/corpus/" in h
+    # (no text says 宅基地试点)
+    chinese = urls(search(driver, server, base_url, "宅基地", start="zh/index.html"))
+    english = urls(search(driver, server, base_url, "宅基地"))
+    corpus = sorted(h for h in english if "/corpus/" in h)
+    assert corpus and sorted(h.replace(base_url + "zh/", base_url) for h in chinese if "/corpus/" in h) == corpus
+
+
+def index_words(site: Path) -> dict[str, int]:
+    """The Chinese words of every search bundle of the site (their words.txt), with their pages."""
+    found: dict[str, int] = {}
+    for listing in site.rglob("words.txt"):
+        for line in listing.read_text(encoding="utf-8").splitlines():
+            word, count = line.split(" ")
+            found[word] = found.get(word, 0) + int(count)
+    return found
+
+
+def result_marks(driver) -> list[list[str]]:
+    """The words marked in each result's excerpt."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('li.pagefind-ui__result'), li =>"
+        " Array.from(li.querySelectorAll('.pagefind-ui__result-excerpt mark'), m => m.textContent))"
     )
+
+
+@pytest.mark.parametrize("start", ["zh/index.html", "index.html"])
+def test_a_chinese_phrase_typed_without_spaces_is_searched_in_the_indexs_words(
+    driver, server, base_url, built_site, start
+):
+    """Pagefind segmented the pages with its dictionary (人民 | 政府) and matched a query as typed:
+    人民政府 found every page that says 人民, marking 人民 alone. The search page splits the query
+    into the words of the index first: it finds what 人民 政府 finds, pages with both."""
+    words = index_words(built_site)
+    assert words.get("人民") and words.get("政府") and not any(w.startswith("人民政府") for w in words)
+    as_words = search(driver, server, base_url, "人民 政府", start=start)
+    as_typed = search(driver, server, base_url, "人民政府", start=start)
+    assert as_typed and sorted(urls(as_typed)) == sorted(urls(as_words))
+    marks = [{m.strip() for m in marked} for marked in result_marks(driver)]
+    # both words marked (an excerpt is a window of the page: in most, not all); it marked 人民 alone
+    assert marks and sum({"人民", "政府"} <= m for m in marks) > len(marks) / 2, marks
 
 
 def test_english_search(driver, server, base_url):

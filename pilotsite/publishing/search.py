@@ -13,6 +13,11 @@ without stemming.
 Pagefind's title metadata is split into words only at spaces, so each indexed page also carries
 its title's words, Chinese segmented, in the meta field title_words (Page.search_title, written by
 the layout); the search page (site/assets/search.js) ranks title matches by that field.
+
+A query is matched as typed against the index's words, and Chinese is typed without spaces:
+社会保障 is no word of the index (Pagefind keeps 社会 | 保障), and Pagefind would find the pages with
+社会 alone. So each bundle also gets words.txt, the Chinese words its index has and on how many
+pages (write_index_words); the search page splits a query's Chinese into those words first.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -34,6 +40,9 @@ if TYPE_CHECKING:
 
 BUNDLE = "pagefind"  # the folder in the site that holds the index and the UI
 INDEX_LANGUAGE = "zh"
+WORDS_FILE = "words.txt"  # in each bundle: "word pages" per line (write_index_words)
+# Han characters (the CJK blocks and their extensions), as site/assets/search.js matches them
+HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 
 
 def executable() -> Path:
@@ -167,6 +176,7 @@ def index_site(
 
     def index_one(folder: str, pages: list[str], key: str | None) -> None:
         run_pagefind(site, folder, glob_of(pages))
+        write_index_words(site / folder)
         share_unchanged(site, folder)  # Pagefind writes every file of a bundle anew; most are as published
         if key is not None:
             assert cache_dir is not None  # a bundle has a key only where there is a cache
@@ -222,19 +232,41 @@ def run_pagefind(site: Path, folder: str, glob: str) -> None:
 SIGNATURE = b"pagefind_dcd"
 
 
+def cbor_load(path: Path) -> Any:  # CBOR data, as cbor2 reads it
+    import gzip
+
+    from cbor2 import CBORDecodeError, loads
+
+    try:
+        return loads(gzip.decompress(path.read_bytes())[len(SIGNATURE) :])
+    except (CBORDecodeError, OSError, EOFError) as exc:
+        raise BuildError(f"Pagefind wrote a file this build cannot read: {path.name} ({exc})") from None
+
+
+def write_index_words(bundle: Path) -> None:
+    """words.txt in the bundle: each word of its index that is all Han characters, as Pagefind
+    segmented the pages' text, with the number of pages whose text has it, in Unicode order. The
+    search page splits a query's Chinese into these words, the likeliest split by these counts, as
+    jieba splits a sentence by its dictionary's (site/assets/search.js). Words only in metadata
+    are left out: Pagefind does not segment it, and a title such as 人民政府关于… would keep
+    人民政府 whole, as the start of a word."""
+    pages: dict[str, int] = {}
+    for chunk in sorted((bundle / "index").glob("*.pf_index")):
+        # an index chunk: [[word, [[page, positions in the text, positions in metadata], …], …], …]
+        for word, found, *_ in cbor_load(chunk)[0]:
+            in_text = sum(1 for _, positions, *_ in found if positions)
+            if in_text and HAN_WORD.fullmatch(word):
+                pages[word] = pages.get(word, 0) + in_text
+    listing = "".join(f"{word} {count}\n" for word, count in sorted(pages.items()))
+    (bundle / WORDS_FILE).write_text(listing, encoding="utf-8")
+
+
 def canonicalise(bundle: Path) -> None:
     import gzip
     import hashlib
     import json
 
-    from cbor2 import CBORDecodeError, loads
     from cbor2 import dumps as cbor_dump
-
-    def cbor_load(path: Path) -> Any:  # CBOR data, as cbor2 reads it
-        try:
-            return loads(gzip.decompress(path.read_bytes())[len(SIGNATURE) :])
-        except (CBORDecodeError, OSError, EOFError) as exc:
-            raise BuildError(f"Pagefind wrote a file this build cannot read: {path.name} ({exc})") from None
 
     entry_file = bundle / "pagefind-entry.json"
     entry = json.loads(entry_file.read_text(encoding="utf-8"))
