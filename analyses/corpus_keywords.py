@@ -12,6 +12,9 @@ data.csv lists the top keywords of every group.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
+
 import pandas as pd
 
 from pilotsite.api import (
@@ -23,6 +26,7 @@ from pilotsite.api import (
     Text,
     bilingual,
     content_counts,
+    corpus_value,
     link_marks,
     read_word_list,
 )
@@ -50,6 +54,9 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                 continue
             texts = {v: len(grouping.members[v]) for v in filled}
             drawn = largest(filled, texts.get)
+            # the groups as the catalogues name them in each edition (corpus.value.*), else as written
+            interface = catalog.project.settings.interface
+            shown = {v: corpus_value(interface, grouping.column, v) for v in filled}
             result.append(
                 Figure(
                     id=figure_id,
@@ -61,9 +68,10 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                     inputs=(*corpus.files, USER_DICTIONARY, *STOPWORDS["zh"], LEGAL_DRAFTING),
                     params={"corpus": corpus.id, "grouping": grouping.id, "groups": list(filled), "top_n": TOP_N},
                     compute=keywords_by_group,
-                    draw=draw_groups,
-                    describe=describe_groups,
-                    headline=headline_groups,
+                    draw=partial(draw_groups, shown=shown),
+                    # the alt text, headline and tooltips name the groups in each edition's words
+                    describe=partial(describe_groups, shown=shown),
+                    headline=partial(headline_groups, shown=shown),
                     size=(3.2 * max(len(drawn), 2), 5.2),
                     primary_key=("group", "rank"),
                     notes=grouping_notes(grouping, drawn),
@@ -131,7 +139,9 @@ def lexicon_of_zh(inputs) -> frozenset[str]:
     return frozenset().union(*(read_word_list(inputs.require(p)) for p in (*STOPWORDS["zh"], LEGAL_DRAFTING)))
 
 
-def draw_groups(data: pd.DataFrame, fig) -> None:
+def draw_groups(data: pd.DataFrame, fig, shown: Mapping[str, Text | str] | None = None) -> None:
+    """shown: each group's value as the catalogues name it (corpus_value), for the tooltips; the
+    panels are drawn once for both editions and name the groups as written."""
     texts = dict(zip(data["group"], data["texts"].astype(int), strict=True))
     groups = largest(list(texts), texts.get)
     axes = fig.subplots(1, len(groups), sharex=True, squeeze=False)[0]
@@ -142,7 +152,14 @@ def draw_groups(data: pd.DataFrame, fig) -> None:
             bars,
             rows.index,
             [
-                Text("axis.tip.corpus_keywords.bar", word=w, group=group, share=f"{s:g}", count=c, total=t)
+                Text(
+                    "axis.tip.corpus_keywords.bar",
+                    word=w,
+                    group=(shown or {}).get(group, group),
+                    share=f"{s:g}",
+                    count=c,
+                    total=t,
+                )
                 for w, s, c, t in zip(
                     rows["keyword"], rows["share_pct"], rows["count"], rows["total_tokens"], strict=True
                 )
@@ -155,17 +172,23 @@ def draw_groups(data: pd.DataFrame, fig) -> None:
         ax.tick_params(axis="y", labelsize=9)
 
 
-def describe_groups(data: pd.DataFrame) -> Text:
+def describe_groups(data: pd.DataFrame, shown: Mapping[str, Text | str] | None = None) -> Text:
+    """shown: each group's value as the catalogues name it (corpus_value), else it is named as written."""
     parts = []
     for group, rows in data.groupby("group", sort=False):
         words = ", ".join(f"{w} {s:g}%" for w, s in zip(rows["keyword"], rows["share_pct"], strict=True))
-        parts.append(f"{group}: {words}")
+        parts.append(Text("fig.corpus_keywords.alt_group", group=(shown or {}).get(group, group), words=words))
     return Text("fig.corpus_keywords.alt", groups=tuple(parts))
 
 
-def headline_groups(data: pd.DataFrame) -> Text:
+def headline_groups(data: pd.DataFrame, shown: Mapping[str, Text | str] | None = None) -> Text:
     tops = tuple(
-        f"{g}: {rows.iloc[0]['keyword']} ({rows.iloc[0]['share_pct']:g} %)"
+        Text(
+            "fig.corpus_keywords.headline_group",
+            group=(shown or {}).get(g, g),
+            word=rows.iloc[0]["keyword"],
+            share=f"{rows.iloc[0]['share_pct']:g}",
+        )
         for g, rows in data.groupby("group", sort=False)
     )
     return Text("fig.corpus_keywords.headline", groups=tops)

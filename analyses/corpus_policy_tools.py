@@ -12,12 +12,14 @@ for orientation only.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 from pilotsite.api import (
     CODEBOOK,
+    LANGUAGES,
     TYPES,
     Figure,
     Listed,
@@ -25,12 +27,14 @@ from pilotsite.api import (
     Text,
     Translated,
     bilingual,
+    corpus_value,
     link_marks,
     load_codebook,
     named,
 )
 
 ARTICLE_DOCUMENT = "return-migrant-entrepreneurship"  # where withdrawn, the figures are drawn without its shares
+ARTICLE_GROUP = "article (different corpus)"  # the article's bar, as data.csv and the image name it
 ARTICLE = "data/reported/return-migrant-entrepreneurship/tool-types.csv"
 ARTICLE_SUB_TOOLS = "data/reported/return-migrant-entrepreneurship/sub-tools.csv"
 # The article's names for the sub-tools it quantifies (data/reported/…/sub-tools.csv).
@@ -74,6 +78,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
             if len(g.filled) > MAX_GROUPS
         )
         first = groupings[0]
+        shown = shown_labels(groupings, catalog.project.settings.interface)
         result.append(
             Figure(
                 id=f"{corpus.id}-policy-tool-types",
@@ -85,9 +90,10 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                 caption=Text(f"fig.corpus_tools.types.{caption}"),
                 params={"corpus": corpus.id, "groupings": [g.id for g in groupings], **article},
                 compute=type_shares,
-                draw=draw_types,
-                describe=describe_types,
-                headline=headline_types,
+                # the alt text, headline and tooltips name the groups in each edition's words
+                draw=functools.partial(draw_types, shown=shown),
+                describe=functools.partial(describe_types, shown=shown),
+                headline=functools.partial(headline_types, shown=shown),
                 size=(7.5, 1.6 + 0.32 * bar_count(groupings)),
                 primary_key=("grouping", "group", "tool_type"),
                 inputs=(*corpus.files, CODEBOOK, *([ARTICLE] if with_article else [])),
@@ -102,8 +108,8 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                 caption=Text(f"fig.corpus_tools.sub_tools.{caption}", grouping=first.name),
                 params={"corpus": corpus.id, "groupings": [g.id for g in groupings], **article},
                 compute=sub_tool_shares,
-                draw=draw_sub_tools,
-                describe=functools.partial(describe_sub_tools, names=sub_tool_names(catalog)),
+                draw=functools.partial(draw_sub_tools, shown=shown),
+                describe=functools.partial(describe_sub_tools, names=sub_tool_names(catalog), shown=shown),
                 size=(7.5, 7.0),
                 primary_key=("grouping", "group", "sub_tool"),
                 inputs=(*corpus.files, CODEBOOK, *([ARTICLE_SUB_TOOLS] if with_article else [])),
@@ -133,6 +139,37 @@ def group_labels(groupings) -> dict[tuple[str, str], str]:
             labels[(grouping.id, group)] = f"{grouping.label}: {label}" if label in used else label
             used.add(labels[(grouping.id, group)])
     return labels
+
+
+def shown_labels(groupings, interface) -> dict[str, Translated]:
+    """Each group's label (group_labels, as data.csv and the image have it) as each edition names
+    it: the values and groupings the catalogues name (corpus.value.*, corpus.grouping.*) in the
+    edition's words ('地方 · 东部'), the label as written in the reference language."""
+    written = group_labels(groupings)
+    shown = {}
+    for grouping in groupings:
+        for group in grouping.filled:
+            label = written[(grouping.id, group)]
+            values = [*grouping.where, (grouping.column, group)]
+            edition = {}
+            for language in LANGUAGES[1:]:
+                name = " · ".join(str(interface.resolve(corpus_value(interface, c, v), language)) for c, v in values)
+                if label != grouping.group_label(group):  # prefixed by its grouping (group_labels)
+                    name = str(
+                        interface.text(
+                            "fig.corpus_tools.group_of_grouping",
+                            language,
+                            grouping=interface.resolve(grouping.name, language),
+                            group=name,
+                        )
+                    )
+                edition[language] = name
+            shown[label] = Translated(((LANGUAGES[0], label), *edition.items()))
+    article = (
+        (language, str(interface.text("fig.corpus_tools.article_group", language))) for language in LANGUAGES[1:]
+    )
+    shown[ARTICLE_GROUP] = Translated(((LANGUAGES[0], ARTICLE_GROUP), *article))
+    return shown
 
 
 def coded_counts(inputs) -> tuple[dict, list]:
@@ -188,7 +225,7 @@ def type_shares(inputs) -> pd.DataFrame:
         rows.append(
             {
                 "grouping": "article",
-                "group": "article (different corpus)",
+                "group": ARTICLE_GROUP,
                 "tool_type": tool_type,
                 "coded_units": "",
                 "total_units": "",
@@ -243,7 +280,9 @@ def shown_groups(data: pd.DataFrame) -> list[str]:
     return shown
 
 
-def draw_types(data: pd.DataFrame, fig) -> None:
+def draw_types(data: pd.DataFrame, fig, shown: Mapping[str, Translated] | None = None) -> None:
+    """shown: each group's label in every edition (shown_labels), for the tooltips; the bars are
+    drawn once for both editions and name the groups as written."""
     ax = fig.add_subplot()
     groups = shown_groups(data)
     colours = {"supply": "#0072B2", "demand": "#E69F00", "environment": "#009E73"}
@@ -264,7 +303,7 @@ def draw_types(data: pd.DataFrame, fig) -> None:
             [
                 Text(
                     "axis.tip.corpus_tools.type",
-                    group=row["group"],
+                    group=(shown or {}).get(row["group"], row["group"]),
                     type=tool_type,
                     share=f"{float(row['share_pct']):g}",
                     count=row["coded_units"],
@@ -279,8 +318,9 @@ def draw_types(data: pd.DataFrame, fig) -> None:
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
 
 
-def draw_sub_tools(data: pd.DataFrame, fig) -> None:
-    """Bars per sub-tool for the groups of the first grouping (at most four, the largest)."""
+def draw_sub_tools(data: pd.DataFrame, fig, shown: Mapping[str, Translated] | None = None) -> None:
+    """Bars per sub-tool for the groups of the first grouping (at most four, the largest); shown:
+    as for draw_types."""
     ax = fig.add_subplot()
     first = data[data["grouping"] == data["grouping"].iloc[0]].rename_axis("position").reset_index()
     totals = {g: pd.to_numeric(rows["total_units"]).iloc[0] for g, rows in first.groupby("group", sort=False)}
@@ -306,7 +346,7 @@ def draw_sub_tools(data: pd.DataFrame, fig) -> None:
                 Text(
                     "axis.tip.corpus_tools.sub_tool",
                     label=rows.loc[t, "label"],
-                    group=group,
+                    group=(shown or {}).get(group, group),
                     share=f"{float(rows.loc[t, 'share_pct']):g}",
                     count=rows.loc[t, "units"],
                     total=rows.loc[t, "total_units"],
@@ -322,7 +362,7 @@ def draw_sub_tools(data: pd.DataFrame, fig) -> None:
     ax.legend(frameon=False)
 
 
-def describe_types(data: pd.DataFrame) -> Text:
+def describe_types(data: pd.DataFrame, shown: Mapping[str, Translated] | None = None) -> Text:
     parts = []
     for group, rows in data.groupby("group", sort=False):
         shares = tuple(
@@ -330,31 +370,38 @@ def describe_types(data: pd.DataFrame) -> Text:
             for t, s in zip(rows["tool_type"], rows["share_pct"], strict=True)
         )
         parts.append(
-            Text("fig.corpus_tools.types.alt_group", group=group, shares=Listed(shares, "text.comma_separator"))
+            Text(
+                "fig.corpus_tools.types.alt_group",
+                group=(shown or {}).get(group, group),
+                shares=Listed(shares, "text.comma_separator"),
+            )
         )
     return Text("fig.corpus_tools.types.alt", groups=tuple(parts))
 
 
-def describe_sub_tools(data: pd.DataFrame, names: dict[str, Translated] | None = None) -> Text:
-    """names: each sub-tool's label in every edition (the codebook's label_zh), by its id."""
+def describe_sub_tools(
+    data: pd.DataFrame, names: dict[str, Translated] | None = None, shown: Mapping[str, Translated] | None = None
+) -> Text:
+    """names: each sub-tool's label in every edition (the codebook's label_zh), by its id; shown:
+    each group's (shown_labels)."""
     first = data[data["grouping"] == data["grouping"].iloc[0]]
     parts = []
     for tool, rows in first.groupby("sub_tool", sort=False):
         shares = " / ".join(f"{float(s):g}%" for s in rows["share_pct"])
         label = (names or {}).get(str(tool), rows["label"].iloc[0])
         parts.append(Text("fig.corpus_tools.sub_tools.alt_tool", tool=label, shares=shares))
-    groups = " / ".join(dict.fromkeys(first["group"]))
+    groups = Listed(tuple((shown or {}).get(g, g) for g in dict.fromkeys(first["group"])), "text.slash_separator")
     return Text("fig.corpus_tools.sub_tools.alt", groups=groups, tools=tuple(parts))
 
 
-def headline_types(data: pd.DataFrame) -> Text:
+def headline_types(data: pd.DataFrame, shown: Mapping[str, Translated] | None = None) -> Text:
     """The largest tool type in the largest group of the first grouping."""
     first = data[data["grouping"] == data["grouping"].iloc[0]]
     group = max(dict.fromkeys(first["group"]), key=lambda g: float(first[first["group"] == g]["total_units"].iloc[0]))
     top = first[first["group"] == group].sort_values("share_pct", ascending=False).iloc[0]
     return Text(
         "fig.corpus_tools.types.headline",
-        group=group,
+        group=(shown or {}).get(group, group),
         type=named("tool_type_word", top["tool_type"], TYPES),
         share=f"{float(top['share_pct']):g}",
     )

@@ -473,10 +473,8 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
             write_and_render(chunk)
     # not in the sitemap: redirects, the not-found page, and embedded views (whose full pages are)
     unlisted = {p.path for p in pages if p.redirect or p.base or p.layout != DEFAULT_LAYOUT}
-    # A corpus's evidence pages are indexed once, like its texts (search.bundles)
-    indexed = [
-        f"{p.path}.html" for p in pages if p.search_kind and not (p.language != "en" and p.search_kind == "evidence")
-    ] + stage.indexed
+    # a corpus's texts are indexed once, in the English edition (search.bundles)
+    indexed = [f"{p.path}.html" for p in pages if p.search_kind] + stage.indexed
     build.clock.start("fonts")
     # The layout's own Chinese and the interface's texts it shows are on every page of an edition:
     # its interface, and the switch, which names the other editions in their own language.

@@ -18,6 +18,7 @@ import shutil
 import threading
 import urllib.parse
 import urllib.request
+from html import unescape
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -330,6 +331,26 @@ def test_chinese_edition_search_finds_its_own_pages(driver, server, base_url):
     assert all(href.startswith(base_url + "zh/") for href in found), found
 
 
+@pytest.mark.parametrize("start", ["index.html", "zh/index.html"])
+def test_evidence_pages_are_found_in_the_editions_words(driver, server, base_url, built_site, start):
+    """Each edition indexes its own evidence pages: a Chinese search showed 证据 pages as
+    "Evidence: … (sub-tool)" with English excerpts, the English edition's words."""
+    edition = start[: -len("index.html")]
+    titles = {
+        base_url + edition + p.relative_to(built_site / edition).as_posix(): re.search(
+            r"<h1[^>]*>(.*?)</h1>", p.read_text(encoding="utf-8"), re.S
+        ).group(1)
+        for p in (built_site / edition / "corpus/cn-regulations/evidence").glob("*/index.html")
+    }
+    found = [
+        (title, href) for title, href in search(driver, server, base_url, "社会保障", start=start) if href in titles
+    ]
+    assert found, "no evidence page found for 社会保障"
+    for title, href in found:
+        assert unescape(re.sub(r"<[^>]+>", "", titles[href])).strip() == title
+        assert title.startswith("证据") == bool(edition), title
+
+
 @pytest.mark.parametrize("edition", ["", "zh/"])
 def test_search_filters_are_named_in_the_editions_language(driver, server, base_url, edition):
     """The filters' names and the kinds of page are the edition's words (the pages give them to
@@ -555,8 +576,10 @@ def test_search_filters_and_exclusions(driver, server, base_url):
     found = driver.execute_async_script("""
 const done = arguments[0];
 import(new URL('../pagefind/pagefind.js', location.href).href).then(async pagefind => {
-  // as the search page does: every corpus bundle it names, with the site root as their base URL
-  for (const bundle of document.getElementById('search').dataset.corpusBundles.split(' ').filter(Boolean)) {
+  // as the search page does: every corpus bundle it names (its evidence, its texts), with the site
+  // root as their base URL
+  const named = document.getElementById('search').dataset;
+  for (const bundle of [named.editionBundles, named.corpusBundles].join(' ').split(' ').filter(Boolean)) {
     await pagefind.mergeIndex(new URL(bundle, location.href).href, {baseUrl: new URL('../', location.href).pathname});
   }
   const filters = await pagefind.filters();

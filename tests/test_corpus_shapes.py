@@ -364,7 +364,8 @@ def test_a_default_grouping_of_local_texts_in_a_corpus_of_central_ones_says_so(p
         for i, (title, _) in enumerate(sample_texts(2))
     ]
     small_corpus(project_copy, ["id", "title", "level", "region", "file"], rows)
-    catalog = SimpleNamespace(corpora=load_corpora(open_project(project_copy)))
+    project = open_project(project_copy)
+    catalog = SimpleNamespace(corpora=load_corpora(project), project=project)
     region = next(f for f in figures(catalog) if f.id == "small-keywords-by-region")
     assert isinstance(region, NotDrawn)
     assert region.reason.key == "fig.corpus_keywords.none_kept" and dict(region.reason.values) == {

@@ -4,6 +4,7 @@ stay in its edition except for what both editions share (assets, fonts, site-lev
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from html.parser import HTMLParser
@@ -158,8 +159,9 @@ def test_an_earlier_versions_untranslated_words_are_marked_as_english_on_chinese
 
 
 def test_each_edition_has_its_own_search_bundle(built_site):
-    """The Chinese search page searches zh/pagefind (its own pages) and the corpora's bundles,
-    which both editions share; the English bundle indexes no Chinese edition page."""
+    """The Chinese search page searches zh/pagefind (its own pages), its own copy of each corpus's
+    evidence bundle (the evidence pages in Chinese), and the corpora's text bundles, which both
+    editions share; the English bundles index no Chinese edition page."""
     from pilotsite.publishing.search import BUNDLE, bundles
 
     pages = [
@@ -167,21 +169,37 @@ def test_each_edition_has_its_own_search_bundle(built_site):
         "zh/figures/a/index.html",
         "corpus/c/texts/t1/index.html",
         "corpus/c/evidence/word-x/index.html",
+        "zh/corpus/c/evidence/word-x/index.html",
     ]
     found = dict(bundles(pages, {"c": [("corpus/c/search/evidence", []), ("corpus/c/search/texts-t1", ["t1"])]}))
     assert found == {
         BUNDLE: ["figures/a/index.html"],
         f"zh/{BUNDLE}": ["zh/figures/a/index.html"],
         "corpus/c/search/evidence": ["corpus/c/evidence/word-x/index.html"],
+        "zh/corpus/c/search/evidence": ["zh/corpus/c/evidence/word-x/index.html"],
         "corpus/c/search/texts-t1": ["corpus/c/texts/t1/index.html"],
     }
     assert (built_site / "zh" / BUNDLE / "pagefind-entry.json").is_file()
-    search = (built_site / "zh/search/index.html").read_text(encoding="utf-8")
-    assert 'src="../pagefind/pagefind-ui.js"' in search  # zh/pagefind
-    bundles_attr = re.search(r'data-corpus-bundles="([^"]*)"', search).group(1).split()
-    assert bundles_attr and all(b.startswith("../../corpus/") for b in bundles_attr)
-    for bundle in bundles_attr:
-        assert (built_site / "zh/search" / bundle / "pagefind-entry.json").resolve().is_file()
+    for language, folder in (("en", ""), ("zh", "zh/")):
+        search = (built_site / folder / "search/index.html").read_text(encoding="utf-8")
+        assert f'src="../{BUNDLE}/pagefind-ui.js"' in search  # zh/pagefind from zh/search/
+        shared = re.search(r'data-corpus-bundles="([^"]*)"', search).group(1).split()
+        own = re.search(r'data-edition-bundles="([^"]*)"', search).group(1).split()
+        assert shared and all("/corpus/cn-regulations/search/texts-" in b for b in shared)
+        assert own == [("../../zh/" if folder else "../") + "corpus/cn-regulations/search/evidence/"]
+        for bundle in shared + own:
+            assert (built_site / folder / "search" / bundle / "pagefind-entry.json").resolve().is_file()
+        # the evidence pages of the edition, in its words
+        entry = json.loads((built_site / folder / "search" / own[0] / "pagefind-entry.json").read_text("utf-8"))
+        evidence = list((built_site / folder / "corpus/cn-regulations/evidence").glob("*/index.html"))
+        assert entry["languages"]["zh"]["page_count"] == len(evidence) > 0
+        # a page record (gzip of "pagefind_dcd" and JSON) names the page by its title in the edition
+        titles = [
+            json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd") :])["meta"]["title"]
+            for f in (built_site / folder / "search" / own[0] / "fragment").glob("*.pf_fragment")
+        ]
+        assert len(titles) == len(evidence)
+        assert all(title.startswith("证据：" if language == "zh" else "Evidence: ") for title in titles), titles[:3]
 
 
 @pytest.mark.parametrize("script", ["figure-filters.js", "version-banner.js", "search.js"])
@@ -666,3 +684,26 @@ def test_the_chinese_keyness_alt_text_and_headline_name_the_groups_as_its_title_
     assert "在 central" not in page and "central 文本" not in page
     english = next((built_site / "figures").glob("*-keyness-*/index.html")).read_text(encoding="utf-8")
     assert "More frequent in central texts" in english
+
+
+@pytest.mark.parametrize(
+    ("figure", "groups"),
+    [
+        ("cn-regulations-keywords-by-level", ("level.central", "level.local")),
+        ("cn-regulations-keywords-by-region", ("region.east", "region.west")),
+        ("cn-regulations-policy-tool-types", ("level.central", "level.local", "region.east")),
+        ("cn-regulations-policy-sub-tools", ("level.central", "level.local")),
+    ],
+)
+def test_the_chinese_alt_texts_of_grouped_corpus_figures_name_the_groups_in_chinese(built_site, figure, groups):
+    """They said 各组最高频词的条形图。central: 企业 1.19%… and 地方 · east: 供给型…, between titles
+    and pages that say 中央, 地方, 东部. The English alt text names them as before (no new version)."""
+    zh = yaml.safe_load((ROOT / "data/i18n/zh.yaml").read_text(encoding="utf-8"))
+    pattern = rf'<p class="visually-hidden" id="fig-{figure}-alt">([^<]+)</p>'
+    chinese = re.search(pattern, (built_site / "zh/figures" / figure / "index.html").read_text(encoding="utf-8"))
+    english = re.search(pattern, (built_site / "figures" / figure / "index.html").read_text(encoding="utf-8"))
+    assert chinese and english
+    for group in groups:
+        assert zh[f"corpus.value.{group}"] in chinese.group(1)
+        assert re.search(rf"(?<![a-z]){group.split('.')[1]}(?![a-z])", english.group(1))
+    assert not re.search(r"\b(central|local|east|west|article)\b", chinese.group(1)), chinese.group(1)

@@ -58,6 +58,12 @@ DEFAULT_LAYOUT = "page.html.j2"
 SEARCH_KINDS = ("document", "figure", "timeline", "methods", "evidence", "corpus text")
 
 
+def edition_bundle(folder: str, language: str) -> str:
+    """A search bundle of a corpus's evidence pages in an edition (publishing/search.py): each
+    edition indexes its own, in its own words (zh/corpus/<id>/search/evidence/)."""
+    return EDITIONS[language] + folder
+
+
 def kind_label(interface: Interface, kind: str) -> str:
     return interface.text(f"kind.{kind.replace('-', '_')}") if kind in FIGURE_KINDS else kind
 
@@ -379,7 +385,8 @@ class Page:
 @dataclass(frozen=True)
 class SearchContext:
     bundle: str  # relative URL of the folder Pagefind writes (pagefind-ui.js, pagefind-ui.css)
-    corpus_bundles: tuple[str, ...] = ()  # relative URLs of the corpora's bundles, merged into results
+    corpus_bundles: tuple[str, ...] = ()  # relative URLs of the corpora's text bundles, merged into results
+    edition_bundles: tuple[str, ...] = ()  # those of the corpora's evidence bundles in this edition
     # The filters' names and the kinds of page as the edition says them, keyed as the pages name
     # them to Pagefind (in English, since the corpora's bundles are shared by both editions); the
     # search page shows these words instead (site/assets/search.js).

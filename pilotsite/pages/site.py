@@ -58,6 +58,7 @@ from pilotsite.pages.model import (
     document_lang,
     document_metadata,
     document_urls,
+    edition_bundle,
     editions,
     figure_card,
     figure_href,
@@ -539,7 +540,16 @@ def build_pages(model: SiteModel) -> list[Page]:
             SearchContext(
                 f"{root}pagefind/",
                 tuple(
-                    f"{root}{model.up}{folder}/" for bundles in model.search_bundles.values() for folder, _ in bundles
+                    f"{root}{model.up}{folder}/"
+                    for bundles in model.search_bundles.values()
+                    for folder, text_ids in bundles
+                    if text_ids
+                ),
+                tuple(
+                    f"{root}{model.up}{edition_bundle(folder, model.language)}/"
+                    for bundles in model.search_bundles.values()
+                    for folder, text_ids in bundles
+                    if not text_ids
                 ),
                 search_filter_names(model),
                 tuple((kind, t(f"search.kind.{kind.replace(' ', '_')}")) for kind in SEARCH_KINDS),

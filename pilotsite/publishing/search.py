@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pilotsite.errors import BuildError
-from pilotsite.pages.model import EDITIONS
+from pilotsite.pages.model import EDITIONS, edition_bundle
 from pilotsite.state.progress import OFF, Progress
 
 if TYPE_CHECKING:
@@ -96,31 +96,34 @@ def text_shards(texts: list[tuple[str, float]]) -> list[list[str]]:
 
 
 def corpus_bundles(corpus: Corpus, has_evidence: bool) -> list[tuple[str, list[str]]]:
-    """(bundle folder, text ids) of a corpus's bundles; the evidence bundle has no text ids."""
+    """(bundle folder, text ids) of a corpus's bundles; the evidence bundle has no text ids, and
+    each edition has its own (edition_bundle)."""
     weights = [(t.id, 1 + min(corpus.search_characters, t.size / 3) / PAGE_CHARACTERS) for t in corpus.texts]
     found: list[tuple[str, list[str]]] = [(corpus_bundle(corpus.id, "evidence"), [])] if has_evidence else []
     return found + [(corpus_bundle(corpus.id, f"texts-{shard[0]}"), shard) for shard in text_shards(sorted(weights))]
 
 
 def bundles(indexed: list[str], corpora: dict[str, list[tuple[str, list[str]]]]) -> list[tuple[str, list[str]]]:
-    """(output folder, pages it covers) for each bundle: the pages of each corpus's evidence and
-    text shards (corpora: corpus id -> corpus_bundles()), and every other page in the main bundle
-    of its edition (pagefind/, zh/pagefind/). A corpus's pages are indexed in the English edition
-    only: each edition's search page shows their results as links to its own twins (search.js)."""
+    """(output folder, pages it covers) for each bundle: the pages of each corpus's evidence (in
+    each edition's copy of its bundle) and text shards (corpora: corpus id -> corpus_bundles()),
+    and every other page in the main bundle of its edition (pagefind/, zh/pagefind/). A corpus's
+    texts are indexed in the English edition only: their words are the same in both, and each
+    edition's search page shows their results as links to its own twins (search.js)."""
     chosen: dict[str, str] = {}
     found: dict[str, list[str]] = {BUNDLE: []}
     for corpus_id, own in corpora.items():
         for folder, text_ids in own:
-            found[folder] = []
+            for language in EDITIONS if not text_ids else ["en"]:
+                found[edition_bundle(folder, language)] = []
             chosen.update({f"corpus/{corpus_id}/texts/{text_id}/index.html": folder for text_id in text_ids})
     for page in sorted(indexed):
-        parts = page.split("/")
+        edition = next((folder for folder in EDITIONS.values() if folder and page.startswith(folder)), "")
+        parts = page[len(edition) :].split("/")
         evidence = (
-            corpus_bundle(parts[1], "evidence")
+            edition + corpus_bundle(parts[1], "evidence")
             if len(parts) > 3 and parts[0] == "corpus" and parts[2] == "evidence"
             else ""
         )
-        edition = next((folder for folder in EDITIONS.values() if folder and page.startswith(folder)), "")
         if page in chosen:
             found[chosen[page]].append(page)
         elif evidence in found:

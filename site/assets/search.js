@@ -2,12 +2,13 @@
 // with the query of the site header's search box (?q=…) when there is one.
 (function () {
   if (typeof PagefindUI === "undefined") return;
-  // Each corpus has bundles of its own (its evidence pages, its texts in shards), rebuilt only
-  // when the corpus changes: search them all, the site's own pages first.
+  // Each corpus has bundles of its own (its evidence pages in each edition, its texts in shards),
+  // rebuilt only when the corpus changes: search them all, the site's own pages first.
   var search = document.getElementById("search");
   var corpus = (search.getAttribute("data-corpus-bundles") || "").split(" ").filter(Boolean);
+  var edition = (search.getAttribute("data-edition-bundles") || "").split(" ").filter(Boolean);
   // Result URLs are site-root paths: tell Pagefind the root (it would assume each bundle's parent).
-  // The corpora's bundles are shared by both editions: their results lead to the twin in this
+  // The corpora's text bundles are shared by both editions: their results lead to the twin in this
   // page's edition (zh/corpus/… from the Chinese search page), so their root is the edition's.
   var siteRoot = new URL(search.getAttribute("data-site-root"), window.location.href).pathname;
   var editionRoot = new URL("../", window.location.href).pathname;
@@ -38,7 +39,7 @@
   // nothing: every page it finds scores the same.)
   var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]+/gu;
   function loadWords() {
-    var bundles = [bundlePath].concat(corpus);
+    var bundles = [bundlePath].concat(edition, corpus);
     return Promise.all(bundles.map(function (bundle) {
       return fetch(new URL("words.txt", new URL(bundle, window.location.href)))
         .then(function (response) { return response.ok ? response.text() : ""; })
@@ -86,7 +87,8 @@
   function start(pages) {
     var ui = new PagefindUI({ element: "#search", bundlePath: bundlePath, baseUrl: siteRoot, showSubResults: true, showImages: false, resetStyles: false, ranking: ranking,
                               processTerm: splitter(pages),
-                              mergeIndex: corpus.map(function (bundle) { return { bundlePath: bundle, baseUrl: editionRoot, language: "en", indexWeight: 0.4, ranking: ranking }; }),
+                              mergeIndex: edition.map(function (bundle) { return { bundlePath: bundle, baseUrl: siteRoot, language: "en", indexWeight: 0.4, ranking: ranking }; })
+                                .concat(corpus.map(function (bundle) { return { bundlePath: bundle, baseUrl: editionRoot, language: "en", indexWeight: 0.4, ranking: ranking }; })),
                               // title_words is for ranking only: the UI would show it as a tag under the result.
                               processResult: function (result) { delete result.meta.title_words; return result; } });
     // Pagefind's input is labelled only by its placeholder: give it an accessible name.
