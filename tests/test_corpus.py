@@ -581,3 +581,31 @@ def test_a_short_gbk_text_with_dashes_and_middle_dots_is_read():
     # Python's gb2312 codec reads A1AA and A1A4 as U+2015 and U+30FB: they had counted as rare
     text = "# 目录\n\n第一章——总则\n第二章——试点·附则\n"
     assert decode_text(text.encode("gbk"), "x.md") == text
+
+
+@pytest.mark.parametrize("edition", ["", "zh/"])
+def test_an_evidence_page_lists_the_figures_that_show_its_word_or_sub_tool(built_site, edition):
+    """It listed every figure of the corpus: the page of a word only the keyness figure shows sent
+    the reader to the policy-tool figures, which never name it."""
+    import re
+
+    from pilotsite.pages.corpus_pages import evidence_path
+
+    showing: dict[str, set[str]] = {}  # evidence page -> the figures whose data name its item
+    for data in sorted((built_site / "figures").glob("cn-regulations-*/data.csv")):
+        with open(data, encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                for kind, column in (("word", "keyword"), ("tool", "sub_tool")):
+                    if row.get(column):
+                        page = evidence_path("cn-regulations", kind, row[column])
+                        showing.setdefault(page, set()).add(data.parent.name)
+    pages = sorted((built_site / edition / "corpus/cn-regulations/evidence").glob("*/index.html"))
+    assert pages and len(pages) == len(showing)
+    narrower = 0
+    for page in pages:
+        html_text = page.read_text(encoding="utf-8")
+        listed = set(re.findall(r'<a href="(?:\.\./)+figures/([^/"]+)/index\.html">', html_text))
+        expected = showing[page.relative_to(built_site / edition).as_posix()]
+        assert listed == expected, page
+        narrower += len(listed) < len({f for shown in showing.values() for f in shown})
+    assert narrower  # some page lists fewer than every corpus figure

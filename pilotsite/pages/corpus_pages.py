@@ -195,6 +195,16 @@ def top_keywords(model: SiteModel, corpus_id: str) -> list[str]:
     return sorted(words)
 
 
+def shown_items(data: pd.DataFrame) -> frozenset[str]:
+    """The evidence items (EvidenceItem.key) a corpus figure's data names: its keywords and sub-tools."""
+    return frozenset(
+        f"{kind}:{value}"
+        for kind, column in (("word", "keyword"), ("tool", "sub_tool"))
+        if column in data.columns
+        for value in data[column].astype(str)
+    )
+
+
 def evidence_items(model: SiteModel, corpus: Corpus) -> list[EvidenceItem]:
     # a site with a corpus has its catalog, and the text work on its corpora
     assert model.catalog is not None and model.catalog.textwork is not None
@@ -273,11 +283,11 @@ def corpus_pages(model: SiteModel, catalog: Catalog) -> list[Page]:
 
     for corpus in catalog.corpora.values():
         corpus = corpus.in_language(model.language)
-        figures = tuple(
-            Link(in_words(r.figure.title), r.figure.id)
+        figures = [
+            (Link(in_words(r.figure.title), r.figure.id), shown_items(r.data))
             for r in sorted(model.results.values(), key=lambda r: r.figure.id)
             if r.figure.kind == "corpus" and r.figure.params.get("corpus") == corpus.id
-        )
+        ]
         items = evidence_items(model, corpus)
         evidence = model.corpus_evidence[corpus.id]  # gathered by the per-text stage (corpus_texts.py)
         columns = evidence_columns(corpus)
@@ -324,7 +334,8 @@ def corpus_pages(model: SiteModel, catalog: Catalog) -> list[Page]:
                         tuple(column_name(model.interface, c) for c in columns),
                         rows,
                         len(rows),
-                        tuple(Link(f.label, figure_href(root, f.href)) for f in figures),
+                        # the figures that show the item (a bar, a row of their table)
+                        tuple(Link(f.label, figure_href(root, f.href)) for f, shown in figures if item.key in shown),
                     ),
                     files=(("evidence.csv", found.csv),),
                     search_kind="evidence",
@@ -355,7 +366,7 @@ def corpus_pages(model: SiteModel, catalog: Catalog) -> list[Page]:
                     )
                     for g in corpus.groupings
                 ),
-                figures=tuple(Link(f.label, figure_href("../", f.href)) for f in figures),
+                figures=tuple(Link(f.label, figure_href("../", f.href)) for f, _ in figures),
                 not_drawn=not_drawn,
                 notes=tuple(str(model.interface.resolve(note)) for note in corpus.notes),
                 evidence=tuple(listing),
