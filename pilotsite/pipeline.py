@@ -357,6 +357,7 @@ def record_versions(build: Build, catalog: Catalog, drawn: Drawn) -> Versions:
         settings.date,
         catalog.documents,
         site_cited(settings),
+        {corpus.id: corpus.title for corpus in catalog.corpora.values()},
     )
     for change in changes:
         build.say(f"      {change.figure_id}: version {change.version} ({change.summary})")

@@ -14,6 +14,7 @@ from conftest import ROOT, copy_built, run_build
 
 KEPT = "m-county-homestead-pilot"
 WITHDRAWN_FIGURE = "return-migrant-tool-types"  # from a document that is withdrawn below
+CORPUS_FIGURE = "cn-regulations-keywords-by-level"  # from the corpus withdrawn below
 
 
 def nav_labels(page: str) -> list[str]:
@@ -50,6 +51,13 @@ def test_one_document_without_corpus_or_timelines_builds_and_everything_comes_ba
     assert 'class="withdrawn"' in page and "has been withdrawn from this site" in page
     assert "documents/return-migrant-entrepreneurship" not in page
     assert (site / f"figures/{WITHDRAWN_FIGURE}/v/{version}/data.csv").is_file()
+    # and so do the versions of the withdrawn corpus's figures, in both editions
+    corpus_version = ledger["figures"][CORPUS_FIGURE][-1]["version"]
+    for edition in ("", "zh/"):
+        page = (site / f"{edition}figures/{CORPUS_FIGURE}/v/{corpus_version}/index.html").read_text(encoding="utf-8")
+        assert re.search(r'class="withdrawn"[^>]*>[^<]*“Chinese central and local regulations \(sample\)”', page), (
+            edition
+        )
     # what was at the figure's own address stays: its last version's files, and its embedded view
     # forwards to that version's (an iframe on another site, a paper's link to data.csv had broken)
     last = ledger["figures"][WITHDRAWN_FIGURE][-1]["version"]
@@ -73,6 +81,8 @@ def test_one_document_without_corpus_or_timelines_builds_and_everything_comes_ba
     assert "Timeline" in nav_labels((site / "index.html").read_text(encoding="utf-8"))
     page = (site / f"figures/{WITHDRAWN_FIGURE}/v/{version}/index.html").read_text(encoding="utf-8")
     assert 'class="withdrawn"' not in page and "documents/return-migrant-entrepreneurship/index.html" in page
+    page = (site / f"figures/{CORPUS_FIGURE}/v/{corpus_version}/index.html").read_text(encoding="utf-8")
+    assert 'class="withdrawn"' not in page
 
 
 def test_withdrawing_the_article_draws_the_corpus_tool_figures_without_its_shares(built_project, tmp_path):

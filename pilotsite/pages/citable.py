@@ -233,6 +233,11 @@ def version_pages(model: SiteModel) -> list[Page]:
                         for d in meta["documents"]
                     ),
                     withdrawn=tuple(d["title"] for d in meta["documents"] if d["id"] not in model.documents),
+                    withdrawn_corpora=tuple(
+                        c["title"]
+                        for c in meta.get("corpora", [])  # recorded since December 2026 (ledger.recorded_corpora)
+                        if model.catalog is None or c["id"] not in model.catalog.corpora
+                    ),
                     printable=bool(printed),
                     embed_code=embed_snippet(model, item.folder, meta["title"], png),
                     doi_url=cited.doi_url,

@@ -410,6 +410,7 @@ class VersionContext:
     same_as: Link | None = None  # the earlier version whose outputs this one repeats exactly
     compare: Link | None = None  # the comparison with the version before it that a reader can tell apart
     withdrawn: tuple[str, ...] = ()  # titles of its source documents the site no longer has
+    withdrawn_corpora: tuple[str, ...] = ()  # titles of the corpora it studies that the site no longer has
     printable: bool = False  # the version has figure.pdf and figure-300dpi.png (versions published before them do not)
     chart: str = ""  # the SVG inline, its marks linked to their evidence (charts.py)
     embed_code: str = ""  # the <iframe> that embeds this version's view (embeds.py)

@@ -64,6 +64,8 @@ class ShownFigure(Protocol):
     @property
     def documents(self) -> tuple[str, ...]: ...
     @property
+    def params(self) -> Mapping[str, Any]: ...
+    @property
     def translations(self) -> tuple[tuple[str, str, str, tuple[str, ...]], ...]: ...
 
 
@@ -164,12 +166,16 @@ def version_meta(
     edition: str,
     documents: Mapping[str, CitedDocument],
     site_cited: Mapping[str, Any],
+    corpora: Mapping[str, str] | None = None,
 ) -> Entry:
     """What a version page needs, frozen when the version is published: site_cited is what its
-    citations name of the site (authors, publisher, licences), as data/site.yaml has them then."""
+    citations name of the site (authors, publisher, licences), as data/site.yaml has them then;
+    corpora, each corpus's title by id (the corpus a figure studies is named by it, see
+    corpora_of)."""
     f = result.figure
     return {
         "cited": dict(site_cited),
+        "corpora": corpora_of(result, corpora or {}),
         "code": code_path(result),
         "id": f.id,
         "version": version_of(result.key),
@@ -186,6 +192,13 @@ def version_meta(
         "documents": [{"id": d, "title": documents[d].title, "reference": documents[d].reference} for d in f.documents],
         "translations": translated_words(result),
     }
+
+
+def corpora_of(result: DrawnResult, corpora: Mapping[str, str]) -> list[dict[str, str]]:
+    """The corpus the figure studies (its parameter "corpus"), by id and title: a version's page
+    says so when the corpus is withdrawn, as it does of a withdrawn document."""
+    corpus = result.figure.params.get("corpus")
+    return [{"id": corpus, "title": corpora[corpus]}] if isinstance(corpus, str) and corpus in corpora else []
 
 
 def translated_words(result: DrawnResult) -> dict[str, dict[str, str]]:
@@ -348,6 +361,25 @@ def frozen_site_citations(ledger: Ledger, root: Path, site_cited: Mapping[str, A
     return files
 
 
+def recorded_corpora(
+    ledger: Ledger, root: Path, results: Iterable[DrawnResult], corpora: Mapping[str, str], files: dict[str, bytes]
+) -> None:
+    """The meta.json of each version, published before versions recorded their corpus (meta
+    "corpora"), of a figure that studies a corpus the site has now: with it recorded, so that its
+    page can say when the corpus is withdrawn. Into files, over what they hold already."""
+    current = {r.figure.id: corpora_of(r, corpora) for r in results}
+    for figure_id, history in ledger.get("figures", {}).items():
+        if not current.get(figure_id):
+            continue  # no corpus, or not drawn now: nothing to record that is known
+        for entry in history:
+            path = f"{VERSION_FOLDER.format(figure=figure_id, version=entry['version'])}/meta.json"
+            if path not in files and not (root / path).is_file():
+                continue
+            meta = history_json(files[path] if path in files else (root / path).read_bytes(), path)
+            if isinstance(meta, dict) and "corpora" not in meta:
+                files[path] = meta_bytes({**meta, "corpora": current[figure_id]})
+
+
 def record(
     ledger: Ledger,
     root: Path,
@@ -355,14 +387,18 @@ def record(
     edition: str,
     documents: Mapping[str, CitedDocument],
     site_cited: Mapping[str, Any],
+    corpora: Mapping[str, str] | None = None,
 ) -> tuple[Ledger, list[Change], dict[str, bytes]]:
     """The ledger with a new entry for every figure whose published outputs changed, the
     changes, and the files of each new version to keep in history/ (path -> bytes), with the
-    meta.json of older versions that did not yet freeze site_cited (frozen_site_citations). Pure:
-    nothing is written here."""
+    meta.json of older versions that did not yet freeze site_cited (frozen_site_citations) or
+    record their corpus (recorded_corpora; corpora: each corpus's title by id). Pure: nothing is
+    written here."""
+    results = list(results)
     figures = {fid: list(versions) for fid, versions in ledger.get("figures", {}).items()}
     changes: list[Change] = []
     files = frozen_site_citations(ledger, root, site_cited)
+    recorded_corpora(ledger, root, results, corpora or {}, files)
     for result in results:
         fid, digest = result.figure.id, result_digest(result)
         history = figures.setdefault(fid, [])
@@ -407,7 +443,7 @@ def record(
             entry["changed"] = [n for n in names if before.get(n) != result.components.get(n)]
         else:
             entry["changed"] = []
-        meta = version_meta(result, number, edition, documents, site_cited)
+        meta = version_meta(result, number, edition, documents, site_cited, corpora)
         entry["diff"], entry["summary"] = describe(
             root, fid, latest, entry, list(result.figure.primary_key), result.csv, meta
         )
