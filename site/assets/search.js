@@ -84,9 +84,13 @@
         .replace(/\s+/g, " ").trim();
     };
   }
-  function start(pages) {
+  // The UI starts without waiting for the lists (a large corpus's are a few hundred KB): until
+  // they are in, a query goes as typed; once they are, a query already typed is searched again,
+  // and one given in the address (?q=) is searched only then.
+  var split = function (term) { return term; };
+  function start() {
     var ui = new PagefindUI({ element: "#search", bundlePath: bundlePath, baseUrl: siteRoot, showSubResults: true, showImages: false, resetStyles: false, ranking: ranking,
-                              processTerm: splitter(pages),
+                              processTerm: function (term) { return split(term); },
                               mergeIndex: edition.map(function (bundle) { return { bundlePath: bundle, baseUrl: siteRoot, language: "en", indexWeight: 0.4, ranking: ranking }; })
                                 .concat(corpus.map(function (bundle) { return { bundlePath: bundle, baseUrl: editionRoot, language: "en", indexWeight: 0.4, ranking: ranking }; })),
                               // title_words is for ranking only: the UI would show it as a tag under the result.
@@ -95,11 +99,13 @@
     var input = document.querySelector("#search input");
     if (input && !input.getAttribute("aria-label")) input.setAttribute("aria-label", search.getAttribute("data-label"));
     var query = new URLSearchParams(window.location.search).get("q");
-    if (query) {
-      ui.triggerSearch(query);
-      var header = document.getElementById("site-search-q");
-      if (header) header.value = query;
-    }
+    var header = document.getElementById("site-search-q");
+    if (query && header) header.value = query;
+    indexWords.then(function (pages) {
+      split = splitter(pages);
+      var typed = input && input.value.trim() ? input.value : query;
+      if (typed) ui.triggerSearch(typed);
+    });
   }
   // The pages name their filters and kinds to Pagefind in English (the corpora's bundles serve
   // both editions) and its UI shows those names: show the edition's words for them instead. The
@@ -132,10 +138,10 @@
     });
   }
   new MutationObserver(relabel).observe(search, { childList: true, subtree: true, characterData: true });
-  var words = loadWords();
+  var indexWords = loadWords();  // fetched while Pagefind loads
   import(bundlePath + "pagefind.js").then(function (pagefind) {
     var html = document.documentElement, language = html.getAttribute("lang");
     html.setAttribute("lang", "en");
     try { pagefind.init(); } finally { html.setAttribute("lang", language); }  // reads <html lang> synchronously
-  }).catch(function () {}).then(function () { return words; }).then(start);  // if the module fails to load, the UI says so itself
+  }).catch(function () {}).then(start);  // if the module fails to load, the UI says so itself
 })();
