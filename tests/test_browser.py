@@ -494,6 +494,30 @@ def test_a_chinese_phrase_typed_without_spaces_is_searched_in_the_indexs_words(
     assert marks and sum({"人民", "政府"} <= m for m in marks) > len(marks) / 2, marks
 
 
+SPLITS = [
+    # (each bundle's Chinese words with their pages, or None where a bundle's list is missing; query; sent to Pagefind)
+    ([{"社会": 3, "保障": 2}, {"社会": 5, "保障": 1}], "社会保障", "社会 保障"),
+    ([{"社会": 3, "保障": 2}, {}], "社会保障", "社会 保障"),  # a bundle without Chinese drops every word
+    # a bundle has 地 but not 宅基: Pagefind would drop 宅基 there and list its pages with a word starting 地
+    ([{"宅基": 1, "地": 5}, {"地": 9, "地方": 4}], "宅基地", "宅基地"),
+    ([{"宅基地": 2}], "宅基", "宅基"),  # the start of a word: Pagefind finds it as typed
+    ([{"增长": 3}], "GDP增长", "GDP 增长"),
+    ([{"社会": 3, "保障": 2}], "社会、保障 pilot", "社会 、 保障 pilot"),
+    ([{"研究": 9, "研究生": 1, "生命": 4, "命": 1}], "研究生命", "研究 生命"),  # the likelier split
+    ([None, {"社会": 3, "保障": 2}], "社会保障", "社会保障"),  # a list missing: as typed
+]
+
+
+def test_the_search_page_splits_a_query_where_no_bundle_would_drop_one_of_its_words(driver, server, base_url):
+    visit(driver, server, base_url + "search/index.html")
+    sent = driver.execute_script(
+        "return arguments[0].map(([bundles, query]) => window.queryWords.splitter("
+        "bundles.map(words => words === null ? null : new Map(Object.entries(words))))(query))",
+        [[bundles, query] for bundles, query, _ in SPLITS],
+    )
+    assert sent == [expected for _, _, expected in SPLITS]
+
+
 def test_english_search(driver, server, base_url):
     results = search(driver, server, base_url, "participatory budgeting")
     assert results and "wenling-participatory-budgeting" in results[0][1]

@@ -202,7 +202,7 @@ def test_each_edition_has_its_own_search_bundle(built_site):
         assert all(title.startswith("证据：" if language == "zh" else "Evidence: ") for title in titles), titles[:3]
 
 
-@pytest.mark.parametrize("script", ["figure-filters.js", "version-banner.js", "search.js"])
+@pytest.mark.parametrize("script", ["figure-filters.js", "version-banner.js", "search.js", "query-words.js"])
 def test_scripts_take_their_words_from_the_page(script):
     """The site's scripts show no English of their own: their words come from the catalogues,
     through the page, so the Chinese edition shows Chinese."""

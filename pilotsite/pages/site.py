@@ -555,7 +555,11 @@ def build_pages(model: SiteModel) -> list[Page]:
                 tuple((kind, t(f"search.kind.{kind.replace(' ', '_')}")) for kind in SEARCH_KINDS),
                 search_filter_values(model),
             ),
-            scripts=(f"{root}pagefind/pagefind-ui.js", f"{root}{model.up}assets/search.js"),
+            scripts=(
+                f"{root}pagefind/pagefind-ui.js",
+                f"{root}{model.up}assets/query-words.js",
+                f"{root}{model.up}assets/search.js",
+            ),
         )
     )
 
@@ -683,19 +687,18 @@ def with_search_titles(model: SiteModel, pages: list[Page]) -> list[Page]:
 
 def search_words(title: str, tokenizer: Tokenizer | None = None) -> str:
     """A title's words, space-separated. With a jieba tokenizer its Chinese is segmented, and each
-    word is followed by the shorter words inside it that do not begin it (协同竞赛 gives 协同竞赛
-    and 竞赛): Pagefind matches a query at the start of a word, so 协同 and 竞赛 both find the title,
-    and a word is not also listed with its own beginnings (Pagefind would count 协同 twice: once in
-    协同, once in 协同竞赛). Tokens without a letter or digit (punctuation, spaces) are left out;
-    Pagefind splits the rest as it splits body text (Return-migrant: return, migrant)."""
+    word is followed by the shorter words inside it (jieba's search mode: 社会保障 gives 社会保障,
+    社会 and 保障): the search page splits a query into the words of Pagefind's index, which keeps
+    社会 | 保障 apart where jieba keeps 社会保障 whole, and each of them then matches a word of the
+    title as it is, which Pagefind ranks above a match at a word's start. Tokens without a letter or
+    digit (punctuation, spaces) are left out; Pagefind splits the rest as it splits body text
+    (Return-migrant: return, migrant)."""
     if tokenizer is None:
         return " ".join(token for token in title.split() if re.search(r"\w", token))
     found = []
     for word in tokenizer.lcut(title):
         if re.search(r"\w", word):
-            found += [word] + [
-                part for part in tokenizer.lcut_for_search(word) if part != word and not word.startswith(part)
-            ]
+            found += [word] + [part for part in tokenizer.lcut_for_search(word) if part != word]
     return " ".join(found)
 
 

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 BUNDLE = "pagefind"  # the folder in the site that holds the index and the UI
 INDEX_LANGUAGE = "zh"
 WORDS_FILE = "words.txt"  # in each bundle: "word pages" per line (write_index_words)
-# Han characters (the CJK blocks and their extensions), as site/assets/search.js matches them
+# Han characters (the CJK blocks and their extensions), as site/assets/query-words.js matches them
 HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 
 
@@ -250,7 +250,7 @@ def write_index_words(bundle: Path) -> None:
     """words.txt in the bundle: each word of its index that is all Han characters, as Pagefind
     segmented the pages' text, with the number of pages whose text has it, in Unicode order. The
     search page splits a query's Chinese into these words, the likeliest split by these counts, as
-    jieba splits a sentence by its dictionary's (site/assets/search.js). Words only in metadata
+    jieba splits a sentence by its dictionary's (site/assets/query-words.js). Words only in metadata
     are left out: Pagefind does not segment it, and a title such as 人民政府关于… would keep
     人民政府 whole, as the start of a word."""
     pages: dict[str, int] = {}

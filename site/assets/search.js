@@ -29,60 +29,24 @@
   // here, before the UI imports the same module, with <html lang> "en" for that one moment.
   var script = document.querySelector('script[src$="pagefind-ui.js"]');
   var bundlePath = new URL(".", script.src).pathname;
-  // Matched as typed, a Chinese query is one word, and Chinese is typed without spaces: the index
-  // has 社会 | 保障 (as Pagefind segmented the pages), and 社会保障 found the pages with 社会 alone.
-  // Each bundle lists the Chinese words of its index and on how many pages (words.txt, written by
-  // the build: pilotsite/publishing/search.py): a query's Chinese is split into those words first,
-  // the likeliest split by those counts, as jieba splits a sentence by its dictionary's, and goes
-  // to Pagefind as if typed with spaces: 社会保障 finds what 社会 保障 finds, pages with both words.
-  // (Not as Pagefind's exact search, "社会 保障", which would find only the phrase but ranks
-  // nothing: every page it finds scores the same.)
-  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]+/gu;
-  function loadWords() {
+  // Chinese typed without spaces is split into the words of the index first (query-words.js),
+  // from the lists of them each bundle has (words.txt, written by the build).
+  function loadWords() {  // each bundle's words (word -> pages), or null if its list cannot be read
     var bundles = [bundlePath].concat(edition, corpus);
     return Promise.all(bundles.map(function (bundle) {
       return fetch(new URL("words.txt", new URL(bundle, window.location.href)))
-        .then(function (response) { return response.ok ? response.text() : ""; })
-        .catch(function () { return ""; });  // without a list, queries go to Pagefind as typed
-    })).then(function (listings) {
-      var pages = new Map();
-      listings.forEach(function (listing) {
-        listing.split("\n").forEach(function (line) {
-          var cut = line.lastIndexOf(" ");
-          if (cut > 0) pages.set(line.slice(0, cut), (pages.get(line.slice(0, cut)) || 0) + Number(line.slice(cut + 1)));
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .catch(function () { return null; })  // then queries go as typed (query-words.js)
+        .then(function (listing) {
+          if (listing === null) return null;
+          var pages = new Map();
+          listing.split("\n").forEach(function (line) {
+            var cut = line.lastIndexOf(" ");
+            if (cut > 0) pages.set(line.slice(0, cut), Number(line.slice(cut + 1)));
+          });
+          return pages;
         });
-      });
-      return pages;
-    });
-  }
-  function splitter(pages) {
-    var total = 1, longest = 1, starts = new Set();
-    pages.forEach(function (count, word) {
-      var chars = Array.from(word);
-      total += count;
-      longest = Math.max(longest, chars.length);
-      for (var n = 1; n <= chars.length; n++) starts.add(chars.slice(0, n).join(""));
-    });
-    var unknown = Math.log(0.5 / total);  // a character the index has as no word: less likely than any word
-    function wordsOf(run) {  // the likeliest split of a run of Han characters
-      var chars = Array.from(run), best = [0], cut = [0];
-      for (var end = 1; end <= chars.length; end++) {
-        best[end] = -Infinity;
-        for (var begin = Math.max(0, end - longest); begin < end; begin++) {
-          var count = pages.get(chars.slice(begin, end).join(""));
-          var score = count ? Math.log(count / total) : end - begin === 1 ? unknown : null;
-          if (score !== null && best[begin] + score > best[end]) { best[end] = best[begin] + score; cut[end] = begin; }
-        }
-      }
-      var words = [];
-      for (var at = chars.length; at > 0; at = cut[at]) words.unshift(chars.slice(cut[at], at).join(""));
-      return words;
-    }
-    return function (term) {
-      // Pagefind finds a word by its start (宅基 finds 宅基地): a run that starts a word goes as typed
-      return term.replace(HAN, function (run) { return starts.has(run) ? run : " " + wordsOf(run).join(" ") + " "; })
-        .replace(/\s+/g, " ").trim();
-    };
+    }));
   }
   // The UI starts without waiting for the lists (a large corpus's are a few hundred KB): until
   // they are in, a query goes as typed; once they are, a query already typed is searched again,
@@ -91,7 +55,7 @@
   function start() {
     var ui = new PagefindUI({ element: "#search", bundlePath: bundlePath, baseUrl: siteRoot, showSubResults: true, showImages: false, resetStyles: false, ranking: ranking,
                               processTerm: function (term) { return split(term); },
-                              mergeIndex: edition.map(function (bundle) { return { bundlePath: bundle, baseUrl: siteRoot, language: "en", indexWeight: 0.4, ranking: ranking }; })
+                              mergeIndex: edition.map(function (bundle) { return { bundlePath: bundle, baseUrl: siteRoot, language: "en", ranking: ranking }; })
                                 .concat(corpus.map(function (bundle) { return { bundlePath: bundle, baseUrl: editionRoot, language: "en", indexWeight: 0.4, ranking: ranking }; })),
                               // title_words is for ranking only: the UI would show it as a tag under the result.
                               processResult: function (result) { delete result.meta.title_words; return result; } });
@@ -101,8 +65,8 @@
     var query = new URLSearchParams(window.location.search).get("q");
     var header = document.getElementById("site-search-q");
     if (query && header) header.value = query;
-    indexWords.then(function (pages) {
-      split = splitter(pages);
+    indexWords.then(function (bundles) {
+      split = window.queryWords.splitter(bundles);
       var typed = input && input.value.trim() ? input.value : query;
       if (typed) ui.triggerSearch(typed);
     });
