@@ -150,10 +150,14 @@ def shown_labels(groupings, interface) -> dict[str, Translated]:
     for grouping in groupings:
         for group in grouping.filled:
             label = written[(grouping.id, group)]
-            values = [*grouping.where, (grouping.column, group)]
             edition = {}
             for language in LANGUAGES[1:]:
-                name = " · ".join(str(interface.resolve(corpus_value(interface, c, v), language)) for c, v in values)
+                name = grouping.group_label(
+                    group,
+                    lambda column, value, language=language: str(
+                        interface.resolve(corpus_value(interface, column, value), language)
+                    ),
+                )
                 if label != grouping.group_label(group):  # prefixed by its grouping (group_labels)
                     name = str(
                         interface.text(

@@ -112,9 +112,10 @@ class Grouping:
     def empty(self) -> tuple[str, ...]:
         return tuple(v for v in self.values if not self.members[v])
 
-    def group_label(self, value: str) -> str:
-        """A group's name where groups of several groupings stand together ('local · east')."""
-        return " · ".join([v for _, v in self.where] + [value])
+    def group_label(self, value: str, named: Callable[[str, str], str] = lambda column, value: value) -> str:
+        """A group's name where groups of several groupings stand together ('local · east'); named
+        gives each value's name by its column (as written, unless given)."""
+        return " · ".join(named(column, v) for column, v in [*self.where, (self.column, value)])
 
 
 @dataclass(frozen=True)

@@ -235,7 +235,7 @@ def version_pages(model: SiteModel) -> list[Page]:
                     withdrawn=tuple(d["title"] for d in meta["documents"] if d["id"] not in model.documents),
                     withdrawn_corpora=tuple(
                         c["title"]
-                        for c in meta.get("corpora", [])  # recorded since December 2026 (ledger.recorded_corpora)
+                        for c in meta.get("corpora", [])  # recorded since December 2026 (ledger.migrated_metas)
                         if model.catalog is None or c["id"] not in model.catalog.corpora
                     ),
                     printable=bool(printed),

@@ -257,8 +257,8 @@ def write_index_words(bundle: Path) -> None:
     for chunk in sorted((bundle / "index").glob("*.pf_index")):
         # an index chunk: [[word, [[page, positions in the text, positions in metadata], …], …], …]
         for word, found, *_ in cbor_load(chunk)[0]:
-            in_text = sum(1 for _, positions, *_ in found if positions)
-            if in_text and HAN_WORD.fullmatch(word):
+            in_text = sum(1 for _, positions, *_ in found if positions) if HAN_WORD.fullmatch(word) else 0
+            if in_text:
                 pages[word] = pages.get(word, 0) + in_text
     listing = "".join(f"{word} {count}\n" for word, count in sorted(pages.items()))
     (bundle / WORDS_FILE).write_text(listing, encoding="utf-8")

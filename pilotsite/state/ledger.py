@@ -345,10 +345,15 @@ def meta_bytes(meta: Mapping[str, Any]) -> bytes:
     return (json.dumps(meta, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
-def frozen_site_citations(ledger: Ledger, root: Path, site_cited: Mapping[str, Any]) -> dict[str, bytes]:
+def migrated_metas(
+    ledger: Ledger, root: Path, site_cited: Mapping[str, Any], corpora_now: Mapping[str, list[dict[str, str]]]
+) -> dict[str, bytes]:
     """The meta.json of each version published before versions froze what their citations name of
-    the site (meta "cited"), with it frozen now, as data/site.yaml has it: from then on a change to
-    the site's authors, title or licences reaches only versions published after it."""
+    the site (meta "cited") or recorded the corpus they study (meta "corpora"), with what it lacks
+    filled in now: site_cited as data/site.yaml has it, so that from then on a change to the site's
+    authors, title or licences reaches only versions published after it; and the corpus of a
+    figure that studies one the site has now (corpora_now: figure id -> corpora_of()), so that its
+    page can say when the corpus is withdrawn. Each meta.json is read once."""
     files: dict[str, bytes] = {}
     for figure_id, history in ledger.get("figures", {}).items():
         for entry in history:
@@ -356,28 +361,16 @@ def frozen_site_citations(ledger: Ledger, root: Path, site_cited: Mapping[str, A
             if path in files or not (root / path).is_file():
                 continue
             meta = history_json((root / path).read_bytes(), path)
-            if isinstance(meta, dict) and "cited" not in meta:
-                files[path] = meta_bytes({**meta, "cited": dict(site_cited)})
-    return files
-
-
-def recorded_corpora(
-    ledger: Ledger, root: Path, results: Iterable[DrawnResult], corpora: Mapping[str, str], files: dict[str, bytes]
-) -> None:
-    """The meta.json of each version, published before versions recorded their corpus (meta
-    "corpora"), of a figure that studies a corpus the site has now: with it recorded, so that its
-    page can say when the corpus is withdrawn. Into files, over what they hold already."""
-    current = {r.figure.id: corpora_of(r, corpora) for r in results}
-    for figure_id, history in ledger.get("figures", {}).items():
-        if not current.get(figure_id):
-            continue  # no corpus, or not drawn now: nothing to record that is known
-        for entry in history:
-            path = f"{VERSION_FOLDER.format(figure=figure_id, version=entry['version'])}/meta.json"
-            if path not in files and not (root / path).is_file():
+            if not isinstance(meta, dict):
                 continue
-            meta = history_json(files[path] if path in files else (root / path).read_bytes(), path)
-            if isinstance(meta, dict) and "corpora" not in meta:
-                files[path] = meta_bytes({**meta, "corpora": current[figure_id]})
+            lacking: dict[str, Any] = {}
+            if "cited" not in meta:
+                lacking["cited"] = dict(site_cited)
+            if "corpora" not in meta and corpora_now.get(figure_id):  # else not drawn now, or no corpus
+                lacking["corpora"] = corpora_now[figure_id]
+            if lacking:
+                files[path] = meta_bytes({**meta, **lacking})
+    return files
 
 
 def record(
@@ -391,14 +384,12 @@ def record(
 ) -> tuple[Ledger, list[Change], dict[str, bytes]]:
     """The ledger with a new entry for every figure whose published outputs changed, the
     changes, and the files of each new version to keep in history/ (path -> bytes), with the
-    meta.json of older versions that did not yet freeze site_cited (frozen_site_citations) or
-    record their corpus (recorded_corpora; corpora: each corpus's title by id). Pure: nothing is
-    written here."""
+    meta.json of older versions that did not yet freeze site_cited or record their corpus
+    (migrated_metas; corpora: each corpus's title by id). Pure: nothing is written here."""
     results = list(results)
     figures = {fid: list(versions) for fid, versions in ledger.get("figures", {}).items()}
     changes: list[Change] = []
-    files = frozen_site_citations(ledger, root, site_cited)
-    recorded_corpora(ledger, root, results, corpora or {}, files)
+    files = migrated_metas(ledger, root, site_cited, {r.figure.id: corpora_of(r, corpora or {}) for r in results})
     for result in results:
         fid, digest = result.figure.id, result_digest(result)
         history = figures.setdefault(fid, [])

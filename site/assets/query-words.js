@@ -20,7 +20,7 @@
   // bundles: each bundle's words (word -> pages that have it), or null where its list is missing
   function splitter(bundles) {
     if (!bundles.length || bundles.some(function (words) { return words === null; })) {
-      return function (term) { return term; };  // split, a bundle whose words are unknown could drop one
+      return function (term) { return term; };  // as typed: a bundle whose words are unknown could drop one
     }
     var pages = new Map(), total = 1, longest = 1;
     bundles.forEach(function (words) {
@@ -30,7 +30,7 @@
         longest = Math.max(longest, Array.from(word).length);
       });
     });
-    var starts = prefixes(pages), startsIn = bundles.map(prefixes);
+    var startsIn = bundles.map(prefixes);
     var unknown = Math.log(0.5 / total);  // a character the index has as no word: less likely than any word
     function wordsOf(run) {  // the likeliest split of a run of Han characters
       var chars = Array.from(run), best = [0], cut = [0];
@@ -63,7 +63,8 @@
       // none (a bundle without Chinese drops them all, and finds nothing either way); else it
       // goes as typed, and Pagefind matches its longest beginning that is a word.
       return term.replace(HAN, function (run) {
-        var words = starts.has(run) ? [run] : wordsOf(run);
+        var begins = startsIn.some(function (starts) { return starts.has(run); });
+        var words = begins ? [run] : wordsOf(run);
         var kept = words.length > 1 && bundles.every(function (_, index) {
           var hits = words.filter(function (word) { return found(index, word); }).length;
           return hits === 0 || hits === words.length;
