@@ -35,3 +35,20 @@ def test_a_bundle_lists_the_chinese_words_of_its_pages_text_with_the_pages_that_
     assert "人民政府" not in listed and "社会保障" not in listed
     assert not any("宅基地" in word for word in listed)  # only in metadata
     assert not any(word.lower() in ("pilot", "2024", "x") for word in listed)  # Han characters only
+
+
+def test_the_search_pages_table_of_simplified_characters_is_opencc_s():
+    """site/assets/simplified.txt is what scripts/export_simplified.py writes from the installed
+    OpenCC: not edited by hand, and regenerated with OpenCC's version."""
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "scripts"))
+    from export_simplified import TABLE, simplified_forms, table_text
+
+    forms = simplified_forms()
+    assert TABLE.read_text(encoding="utf-8") == table_text(forms)
+    # the forms a reader types: mainland-standard traditional, Taiwan's and Hong Kong's
+    assert [forms.get(c) for c in "國務會為爲裡臺衞"] == list("国务会为为里台卫")
+    assert "院" not in forms  # the same in both
+    assert not set(forms) & set("么干着国")  # simplified characters stay

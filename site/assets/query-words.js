@@ -7,6 +7,10 @@
 // to Pagefind as if typed with spaces: 社会保障 finds what 社会 保障 finds, pages with both words.
 // (Not as Pagefind's exact search, "社会 保障", which would find only the phrase but ranks
 // nothing: every page it finds scores the same.)
+// The index has the pages' characters, mostly simplified: a character typed in its traditional
+// form (國務院) is searched in its simplified one (国务院), from OpenCC's table (simplified.txt,
+// scripts/export_simplified.py), where the index has the simplified form and not the typed one
+// (a corpus in traditional characters is searched as typed; 乾 stays where the index has 乾隆).
 (function () {
   var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]+/gu;
   function prefixes(words) {  // every beginning of every word (the words too)
@@ -17,10 +21,26 @@
     });
     return found;
   }
-  // bundles: each bundle's words (word -> pages that have it), or null where its list is missing
-  function splitter(bundles) {
+  function characters(bundles) {  // every character of every bundle's words
+    var found = new Set();
+    bundles.forEach(function (words) {
+      words.forEach(function (_, word) { for (var c of word) found.add(c); });
+    });
+    return found;
+  }
+  // bundles: each bundle's words (word -> pages that have it), or null where its list is missing;
+  // simplified: traditional character -> its simplified form (none: queries keep their characters)
+  function splitter(bundles, simplified) {
     if (!bundles.length || bundles.some(function (words) { return words === null; })) {
       return function (term) { return term; };  // as typed: a bundle whose words are unknown could drop one
+    }
+    var indexed = characters(bundles);
+    function simplify(run) {
+      if (!simplified) return run;
+      return Array.from(run, function (c) {
+        var form = simplified.get(c);
+        return form && !indexed.has(c) && indexed.has(form) ? form : c;
+      }).join("");
     }
     var pages = new Map(), total = 1, longest = 1;
     bundles.forEach(function (words) {
@@ -57,12 +77,14 @@
       return false;
     }
     return function (term) {
-      // Each run of Chinese stands apart from the letters, digits and punctuation around it
-      // (GDP增长 is GDP 增长). A run that begins a word goes as typed: Pagefind finds a word by its
-      // start (宅基 finds 宅基地). Another is split where every bundle finds all of its words or
-      // none (a bundle without Chinese drops them all, and finds nothing either way); else it
-      // goes as typed, and Pagefind matches its longest beginning that is a word.
-      return term.replace(HAN, function (run) {
+      // Each run of Chinese, its traditional characters simplified, stands apart from the
+      // letters, digits and punctuation around it (GDP增长 is GDP 增长). A run that begins a word
+      // goes as typed: Pagefind finds a word by its start (宅基 finds 宅基地). Another is split
+      // where every bundle finds all of its words or none (a bundle without Chinese drops them
+      // all, and finds nothing either way); else it goes as typed, and Pagefind matches its
+      // longest beginning that is a word.
+      return term.replace(HAN, function (typed) {
+        var run = simplify(typed);
         var begins = startsIn.some(function (starts) { return starts.has(run); });
         var words = begins ? [run] : wordsOf(run);
         var kept = words.length > 1 && bundles.every(function (_, index) {

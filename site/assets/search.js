@@ -48,6 +48,22 @@
         });
     }));
   }
+  // Traditional characters and their simplified forms (simplified.txt, beside this script).
+  var tableUrl = new URL("simplified.txt", document.currentScript.src);
+  function loadSimplified() {  // traditional -> simplified, or null if the table cannot be read
+    return fetch(tableUrl)
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .catch(function () { return null; })
+      .then(function (table) {
+        if (table === null) return null;
+        var forms = new Map();
+        table.split("\n").forEach(function (line) {
+          var pair = Array.from(line);
+          if (pair.length === 2 && pair[0] !== "#") forms.set(pair[0], pair[1]);
+        });
+        return forms;
+      });
+  }
   // The UI starts without waiting for the lists (a large corpus's are a few hundred KB): until
   // they are in, a query goes as typed; once they are, a query already typed is searched again,
   // and one given in the address (?q=) is searched only then.
@@ -65,8 +81,8 @@
     var query = new URLSearchParams(window.location.search).get("q");
     var header = document.getElementById("site-search-q");
     if (query && header) header.value = query;
-    indexWords.then(function (bundles) {
-      split = window.queryWords.splitter(bundles);
+    Promise.all([indexWords, simplifiedForms]).then(function (loaded) {
+      split = window.queryWords.splitter(loaded[0], loaded[1]);
       var typed = input && input.value.trim() ? input.value : query;
       if (typed) ui.triggerSearch(typed);
     });
@@ -102,7 +118,7 @@
     });
   }
   new MutationObserver(relabel).observe(search, { childList: true, subtree: true, characterData: true });
-  var indexWords = loadWords();  // fetched while Pagefind loads
+  var indexWords = loadWords(), simplifiedForms = loadSimplified();  // fetched while Pagefind loads
   import(bundlePath + "pagefind.js").then(function (pagefind) {
     var html = document.documentElement, language = html.getAttribute("lang");
     html.setAttribute("lang", "en");
