@@ -347,13 +347,22 @@ def test_evidence_pages_are_found_in_the_editions_words(driver, server, base_url
         ).group(1)
         for p in (built_site / edition / "corpus/cn-regulations/evidence").glob("*/index.html")
     }
-    found = [
-        (title, href) for title, href in search(driver, server, base_url, "社会保障", start=start) if href in titles
-    ]
+    results = search(driver, server, base_url, "社会保障", start=start)
+    found = [(title, href) for title, href in results if href in titles]
     assert found, "no evidence page found for 社会保障"
     for title, href in found:
         assert unescape(re.sub(r"<[^>]+>", "", titles[href])).strip() == title
         assert title.startswith("证据") == bool(edition), title
+    # The sub-tool's own page ranks among the first, in English too, where its title says "social
+    # security": it is ranked by its name in both languages (on the full corpus, by its English
+    # title alone, it came 577th of 645).
+    own = next(href for href, title in titles.items() if ("社会保障" if edition else "social security") in title)
+    assert own in urls(results)[:3], [title for title, _ in results[:5]]
+    page = (built_site / own[len(base_url) :]).read_text(encoding="utf-8")
+    ranked_by = unescape(
+        re.search(r'data-pagefind-meta="title_words\[data-words\]" data-words="([^"]*)"', page).group(1)
+    )
+    assert {"社会保障", "social", "security"} <= set(ranked_by.split()), ranked_by
 
 
 @pytest.mark.parametrize("edition", ["", "zh/"])

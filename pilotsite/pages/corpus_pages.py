@@ -22,7 +22,7 @@ import pandas as pd
 from pilotsite.figures.figure import Catalog
 from pilotsite.inputs.corpus import YEAR, Corpus, CorpusText, Grouping, column_id, split_sentences
 from pilotsite.inputs.interface import Interface, corpus_value
-from pilotsite.pages.model import Link, Page, SiteModel, figure_href, in_words
+from pilotsite.pages.model import EDITIONS, Link, Page, SiteModel, figure_href, in_words
 
 SHOWN = 100  # sentences listed on an evidence page; evidence.csv has them all
 LIST_PAGE_SIZE = 200  # texts per page of a text list
@@ -38,6 +38,7 @@ class EvidenceItem:
     label: str
     what: str  # "sub-tool" | "keyword"
     rule: str  # how a sentence is counted, in words
+    aliases: tuple[str, ...] = ()  # its label in the other editions, where that differs
 
     @property
     def key(self) -> str:
@@ -216,6 +217,13 @@ def evidence_items(model: SiteModel, corpus: Corpus) -> list[EvidenceItem]:
             tool.label_in(model.language),
             text("evidence.what_tool"),
             text("evidence.rule_tool", patterns=" | ".join(tool.patterns)),
+            tuple(
+                dict.fromkeys(
+                    label
+                    for label in (tool.label_in(language) for language in EDITIONS)
+                    if label != tool.label_in(model.language)
+                )
+            ),
         )
         for tool in tools
     ]
@@ -339,6 +347,7 @@ def corpus_pages(model: SiteModel, catalog: Catalog) -> list[Page]:
                     ),
                     files=(("evidence.csv", found.csv),),
                     search_kind="evidence",
+                    search_aliases=item.aliases,
                 )
             )
             listing.append(

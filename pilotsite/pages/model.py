@@ -313,6 +313,9 @@ class Page:
     # The title's words, space-separated, Chinese segmented by jieba: Pagefind's own title field
     # splits only at spaces, so a Chinese title would never match a word in it (see search_words()).
     search_title: str = ""
+    # Other names of what the page is about, ranked as its title is (a sub-tool's evidence page
+    # in English is found first for the sub-tool's Chinese name, 社会保障, too).
+    search_aliases: tuple[str, ...] = ()
     # Where a page's maker can name everything the page shows more cheaply than its pickled
     # model (a corpus text: its file's digest and metadata), the source cache is keyed by this.
     key_hint: str = ""

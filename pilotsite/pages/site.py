@@ -649,17 +649,19 @@ def search_filter_values(model: SiteModel) -> tuple[tuple[str, tuple[tuple[str, 
 
 
 def with_search_titles(model: SiteModel, pages: list[Page]) -> list[Page]:
-    """The indexed pages with their search_title: the title's words for Pagefind's ranking (the
-    search page boosts matches in it, search.js), Chinese segmented as the keyword analyses do,
-    with the user dictionary. The segmented Chinese titles are kept in the build cache by the
-    titles, the lexicon and the tokeniser's code, so a rebuild starts jieba only for new titles."""
+    """The indexed pages with their search_title: the words of the title and of the page's other
+    names (search_aliases) for Pagefind's ranking (the search page boosts matches in it,
+    search.js), Chinese segmented as the keyword analyses do, with the user dictionary. The
+    segmented Chinese names are kept in the build cache by the names, the lexicon and the
+    tokeniser's code, so a rebuild starts jieba only for new names."""
     import json
     from dataclasses import replace
 
     from pilotsite.analysis import words
     from pilotsite.state.fingerprint import package_version, write_atomic
 
-    chinese = sorted({p.title for p in pages if p.search_kind and HAN.search(p.title)})
+    named = [name for p in pages if p.search_kind for name in (p.title, *p.search_aliases)]
+    chinese = sorted({name for name in named if HAN.search(name)})
     parts = [
         json.dumps(chinese, ensure_ascii=False),
         package_version("jieba"),
@@ -681,7 +683,12 @@ def with_search_titles(model: SiteModel, pages: list[Page]) -> list[Page]:
         if cache is not None:
             write_atomic(cache, json.dumps(segmented, ensure_ascii=False).encode("utf-8"))
     return [
-        replace(p, search_title=segmented.get(p.title) or search_words(p.title)) if p.search_kind else p for p in pages
+        replace(
+            p, search_title=" ".join(segmented.get(name) or search_words(name) for name in (p.title, *p.search_aliases))
+        )
+        if p.search_kind
+        else p
+        for p in pages
     ]
 
 
