@@ -70,6 +70,38 @@ def test_the_page_resolves_each_mark_to_its_rows_evidence_or_its_table_row():
     ]
 
 
+def tab_order(chart: str) -> list[str]:
+    """The marks' tooltips in the order of the page's markup, which is the order Tab reaches them."""
+    return re.findall(r"<a href=\"[^\"]*\">\s*<title>([^<]*)</title>", chart)
+
+
+def test_tab_reaches_horizontal_bars_from_the_top_and_vertical_ones_from_the_left():
+    data = pd.DataFrame({"label": ["a", "b", "c"], "value": [1.0, -2.0, 3.0]})  # a bar left of zero too
+    # matplotlib draws barh's first row at the bottom (draw_bars reverses the rows: a is drawn last)
+    drawn = drawing.render(draw_bars, data, (4, 3)).svg
+    assert re.findall(r"<title>([^<]*)</title>", drawn.decode("utf-8"))[-3:] == ["c: 3", "b: -2", "a: 1"]
+    assert tab_order(inline_chart(drawn, ["#a", "#b", "#c"])) == ["a: 1", "b: -2", "c: 3"]  # top to bottom
+
+    def draw_columns(data, fig):
+        rows = data.iloc[::-1]  # drawn right to left: c at 2, b at 1, a at 0
+        bars = fig.add_subplot().bar([2, 1, 0], rows["value"])
+        link_marks(
+            bars, rows.index, [f"{label}: {value:g}" for label, value in zip(rows["label"], rows["value"], strict=True)]
+        )
+
+    drawn = drawing.render(draw_columns, data, (4, 3)).svg
+    assert tab_order(inline_chart(drawn, ["#a", "#b", "#c"])) == ["a: 1", "b: -2", "c: 3"]  # left to right
+
+    def draw_stacked(data, fig):  # two series stacked in rows: row by row, each left to right
+        ax = fig.add_subplot()
+        first = ax.barh(["x", "y"], [1, 2])
+        second = ax.barh(["x", "y"], [3, 1], left=[1, 2])
+        link_marks([*first, *second], [0, 1, 2, 3], ["x1", "y1", "x2", "y2"])
+
+    drawn = drawing.render(draw_stacked, pd.DataFrame({"v": range(4)}), (4, 3)).svg
+    assert tab_order(inline_chart(drawn, ["#0", "#1", "#2", "#3"])) == ["y1", "y2", "x1", "x2"]
+
+
 def test_every_figure_page_shows_its_figure_inline_with_linked_marks(built_site):
     for page in sorted(built_site.glob("figures/*/index.html")):
         html = page.read_text(encoding="utf-8")

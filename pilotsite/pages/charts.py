@@ -3,7 +3,8 @@ keyboard: the link of the data row it shows (figures/marks.py) becomes that row'
 
 A row's evidence is the first link in its table row that is not merely a document (a quoted
 passage, a keyword's contexts, a corpus evidence page); a row without one leads to its own row of
-the data table on the page. The image files published for download are left as they are.
+the data table on the page. Bars are put in the order a reader reads them, which is the order
+Tab reaches them. The image files published for download are left as they are.
 """
 
 from __future__ import annotations
@@ -33,6 +34,14 @@ TITLED_MARK = re.compile(MARK_PATTERN.pattern + r"(<title>.*?</title>)?", re.DOT
 # matplotlib's space glyph has no d, which HTML requires. Lazy: a glyph's d holds kilobytes, which
 # a greedy [^>]* ran through and then back over, for every path (most of inline_chart's time).
 EMPTY_GLYPH = re.compile(r"<path (?![^>]*?\bd=)")
+# A bar as matplotlib writes it, a mark: its patch group around its link and its rectangle, whose
+# path's first three corners give its extent (in_reading_order).
+BAR = re.compile(
+    r'<g id="patch_\d+">\s*<a\b[^>]*>(?:<title>.*?</title>)?\s*<path d="M (-?[\d.]+) (-?[\d.]+)'
+    r'\s+L (-?[\d.]+) (-?[\d.]+)\s+L (-?[\d.]+) (-?[\d.]+)\s[^"]*"[^>]*/>\s*</a>\s*</g>',
+    re.DOTALL,
+)
+BARS = re.compile(rf"(?:{BAR.pattern}\s*){{2,}}", re.DOTALL)  # bars one after another
 
 
 def scaled_size(width: int, height: int, most: int) -> tuple[int, int]:
@@ -142,6 +151,28 @@ def evidence_hrefs(columns: tuple[str, ...], rows: Iterable[tuple[tuple[str, str
     return found
 
 
+def in_reading_order(run: re.Match[str]) -> str:
+    """Bars drawn one after another, in the order a reader reads them, which is the order Tab
+    reaches their links: matplotlib draws a horizontal bar chart's first row at the bottom, so
+    Tab went from the bottom bar up. Vertical bars (all standing on one horizontal line, their
+    zero) go left to right; others (horizontal bars, stacked or not, a timeline's spans) row by
+    row from the top, each row left to right. Bars do not overlap: the image is the same."""
+    bars = [(bar.group(0), [float(v) for v in bar.groups()]) for bar in BAR.finditer(run.group(0))]
+    xs = [(min(c[0::2]), max(c[0::2])) for _, c in bars]  # each bar's left and right
+    ys = [(min(c[1::2]), max(c[1::2])) for _, c in bars]  # its top and bottom
+
+    def on_one_line(ends: list[tuple[float, float]]) -> bool:
+        return any(all(min(abs(end - line) for end in pair) < 0.01 for pair in ends) for line in ends[0])
+
+    if on_one_line(ys) and not on_one_line(xs):
+        order = sorted(range(len(bars)), key=lambda n: (xs[n][0], ys[n][0], n))
+    else:
+        order = sorted(range(len(bars)), key=lambda n: (round(ys[n][0], 2), xs[n][0], n))
+    text, last = run.group(0), bars[-1][0]
+    between = text[len(bars[0][0]) : text.index("<g", len(bars[0][0]))]  # the white space between two bars
+    return between.join(bars[n][0] for n in order) + text[text.rindex(last) + len(last) :]
+
+
 def inline_chart(svg: bytes, hrefs: list[str], tips: dict[int, str] | None = None) -> str:
     """The figure's SVG as markup for the page: each mark's link resolved to its row's evidence,
     and its tooltip (the link's name) the one in tips, for a page in another language than
@@ -156,7 +187,7 @@ def inline_chart(svg: bytes, hrefs: list[str], tips: dict[int, str] | None = Non
         title = f"<title>{escape(tips[position])}</title>" if tips and position in tips else match.group(2) or ""
         return (f'<a href="{escape(href)}">' if href else "<a>") + title
 
-    text = TITLED_MARK.sub(resolved, text)
+    text = BARS.sub(in_reading_order, TITLED_MARK.sub(resolved, text))
     opening = re.match(r"<svg\b", text)
     if opening is None:
         raise ValueError("not an SVG image")
