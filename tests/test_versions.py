@@ -151,6 +151,29 @@ def test_a_data_diff_counts_rows_removed_added_and_changed():
     assert compare(new, new, ("level", "term")).empty
 
 
+def test_a_correction_of_a_few_cells_names_each_in_both_editions():
+    """A corrected count changes its share and the other rows' shares: up to three cells are named
+    (it said "1 row changed" where two cells of the row had); more are counted."""
+    from pilotsite.inputs.interface import load_interface
+    from pilotsite.pages.model import change_summary
+
+    old = b"level,count,share\ncentral,3,0.25\nlocal,9,0.75\n"
+    corrected = compare(old, b"level,count,share\ncentral,4,0.31\nlocal,9,0.69\n", ("level",))
+    assert (
+        corrected.summary() == "2 rows changed: central count 3 → 4; central share 0.25 → 0.31; local share 0.75 → 0.69"
+    )
+    summary = change_summary(0, 0, 2, corrected.cells(), ())
+    interface = load_interface(ROOT)
+    assert interface.resolve(summary) == corrected.summary()
+    assert (
+        interface.resolve(summary, "zh")
+        == "2 行有变化：central count 3 → 4；central share 0.25 → 0.31；local share 0.75 → 0.69"
+    )
+    more = compare(old, b"level,count,share\ncentral,4,0.31\nlocal,8,0.69\n", ("level",))
+    assert len(more.cells()) == 4 and more.summary() == "2 rows changed"
+    assert interface.resolve(change_summary(0, 0, 2, more.cells(), ())) == "2 rows changed"
+
+
 def test_a_version_whose_data_and_texts_are_unchanged_says_its_image_changed(tmp_path):
     old = tmp_path / VERSION_FOLDER.format(figure="f", version="v1")
     old.mkdir(parents=True)

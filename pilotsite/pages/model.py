@@ -29,6 +29,7 @@ from pilotsite.inputs.timelines import quote_anchor
 from pilotsite.pages.charts import THUMBNAIL, ScaledImages
 from pilotsite.pages.citation import CFF_FILE, Citation, CitedFigure, Licence, RenderedReferences
 from pilotsite.pages.previews import SITE_CARD
+from pilotsite.state.datadiff import CELLS_NAMED
 from pilotsite.state.ledger import VERSION_FOLDER, canonical, distinct_versions, text_changes
 
 # The site's sections, in the navigation's order; each label is the text of nav.<section> in the
@@ -839,20 +840,21 @@ def change_summary(
     restores: int = 0,
 ) -> Listed:
     """What changed from one version to the next, in the words of each edition (changes.*): the
-    rows changed, added and removed (the changed cell, when only one changed), the texts that
+    rows changed, added and removed (the changed cells, when there are few), the texts that
     changed, or that only the image did. cells: the first changed cells, (row label, column,
-    old, new); more than one means the cell is not named."""
+    old, new); more than CELLS_NAMED means none is named."""
     rows = []
     if changed:
-        if len(cells) == 1:
-            label, column, old, new = cells[0]
+        if len(cells) <= CELLS_NAMED:
+            named = tuple(
+                Text("changes.cell", cell=f"{label} {column}" if label else column, old=old, new=new)
+                for label, column, old, new in cells
+            )
             rows.append(
                 Text(
-                    "changes.rows_changed_cell",
+                    "changes.rows_changed_cells_" + ("one" if changed == 1 else "other"),
                     count=changed,
-                    cell=f"{label} {column}" if label else column,
-                    old=old,
-                    new=new,
+                    cells=Listed(named, "text.list_separator"),
                 )
             )
         else:
@@ -882,7 +884,7 @@ def entry_summary(model: SiteModel, figure_id: str, entry: dict[str, Any]) -> Te
         diff.get("added", 0),
         diff.get("removed", 0),
         diff.get("changed", 0),
-        diff.get("cells", [])[:2],
+        diff.get("cells", [])[: CELLS_NAMED + 1],
         shown_texts_changed(model, figure_id, entry["previous"], entry["version"]),
         entry["number"] if entry.get("restores") else 0,
     )

@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass, field
 
 ARROW = " → "
+CELLS_NAMED = 3  # a change of at most this many cells names each (a corrected count and its share)
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,11 @@ class DataDiff:
         cells = self.cells()
         if self.changed:
             counted = f"{len(self.changed)} row{'s' if len(self.changed) != 1 else ''} changed"
-            if len(cells) == 1:
-                label, column, old, new = cells[0]
-                counted += f": {label} {column} {old}{ARROW}{new}" if label else f": {column} {old}{ARROW}{new}"
+            if len(cells) <= CELLS_NAMED:
+                counted += ": " + "; ".join(
+                    f"{label} {column} {old}{ARROW}{new}" if label else f"{column} {old}{ARROW}{new}"
+                    for label, column, old, new in cells
+                )
             parts.append(counted)
         if self.added:
             parts.append(f"{len(self.added)} row{'s' if len(self.added) != 1 else ''} added")
