@@ -157,9 +157,11 @@ def in_reading_order(run: re.Match[str]) -> str:
     Tab went from the bottom bar up. Vertical bars (all standing on one horizontal line, their
     zero) go left to right; others (horizontal bars, stacked or not, a timeline's spans) row by
     row from the top, each row left to right. Bars do not overlap: the image is the same."""
-    bars = [(bar.group(0), [float(v) for v in bar.groups()]) for bar in BAR.finditer(run.group(0))]
-    xs = [(min(c[0::2]), max(c[0::2])) for _, c in bars]  # each bar's left and right
-    ys = [(min(c[1::2]), max(c[1::2])) for _, c in bars]  # its top and bottom
+    text = run.group(0)
+    bars = list(BAR.finditer(text))  # two at least (BARS)
+    corners = [[float(v) for v in bar.groups()] for bar in bars]
+    xs = [(min(c[0::2]), max(c[0::2])) for c in corners]  # each bar's left and right
+    ys = [(min(c[1::2]), max(c[1::2])) for c in corners]  # its top and bottom
 
     def on_one_line(ends: list[tuple[float, float]]) -> bool:
         return any(all(min(abs(end - line) for end in pair) < 0.01 for pair in ends) for line in ends[0])
@@ -168,9 +170,8 @@ def in_reading_order(run: re.Match[str]) -> str:
         order = sorted(range(len(bars)), key=lambda n: (xs[n][0], ys[n][0], n))
     else:
         order = sorted(range(len(bars)), key=lambda n: (round(ys[n][0], 2), xs[n][0], n))
-    text, last = run.group(0), bars[-1][0]
-    between = text[len(bars[0][0]) : text.index("<g", len(bars[0][0]))]  # the white space between two bars
-    return between.join(bars[n][0] for n in order) + text[text.rindex(last) + len(last) :]
+    between = text[bars[0].end() : bars[1].start()]  # the white space between two bars
+    return between.join(bars[n].group(0) for n in order) + text[bars[-1].end() :]
 
 
 def inline_chart(svg: bytes, hrefs: list[str], tips: dict[int, str] | None = None) -> str:

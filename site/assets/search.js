@@ -31,12 +31,15 @@
   var bundlePath = new URL(".", script.src).pathname;
   // Chinese typed without spaces is split into the words of the index first (query-words.js),
   // from the lists of them each bundle has (words.txt, written by the build).
+  function fetchText(url) {  // the file's text, or null if it cannot be read
+    return fetch(url)
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .catch(function () { return null; });
+  }
   function loadWords() {  // each bundle's words (word -> pages), or null if its list cannot be read
     var bundles = [bundlePath].concat(edition, corpus);
     return Promise.all(bundles.map(function (bundle) {
-      return fetch(new URL("words.txt", new URL(bundle, window.location.href)))
-        .then(function (response) { return response.ok ? response.text() : null; })
-        .catch(function () { return null; })  // then queries go as typed (query-words.js)
+      return fetchText(new URL("words.txt", new URL(bundle, window.location.href)))  // null: queries go as typed
         .then(function (listing) {
           if (listing === null) return null;
           var pages = new Map();
@@ -51,18 +54,15 @@
   // Traditional characters and their simplified forms (simplified.txt, beside this script).
   var tableUrl = new URL("simplified.txt", document.currentScript.src);
   function loadSimplified() {  // traditional -> simplified, or null if the table cannot be read
-    return fetch(tableUrl)
-      .then(function (response) { return response.ok ? response.text() : null; })
-      .catch(function () { return null; })
-      .then(function (table) {
-        if (table === null) return null;
-        var forms = new Map();
-        table.split("\n").forEach(function (line) {
-          var pair = Array.from(line);
-          if (pair.length === 2 && pair[0] !== "#") forms.set(pair[0], pair[1]);
-        });
-        return forms;
+    return fetchText(tableUrl).then(function (table) {
+      if (table === null) return null;
+      var forms = new Map();
+      table.split("\n").forEach(function (line) {
+        var pair = Array.from(line);
+        if (pair.length === 2 && pair[0] !== "#") forms.set(pair[0], pair[1]);
       });
+      return forms;
+    });
   }
   // The UI starts without waiting for the lists (a large corpus's are a few hundred KB): until
   // they are in, a query goes as typed; once they are, a query already typed is searched again,
