@@ -564,6 +564,28 @@ def test_the_search_page_searches_a_traditional_character_in_its_simplified_form
     assert driver.execute_script(call.replace("{}", "null"), TRADITIONAL[:1]) == ["社會保障"]
 
 
+@pytest.mark.parametrize("start", ["index.html", "zh/index.html"])
+def test_a_corpus_text_is_found_by_its_id_and_its_results_show_its_text(driver, server, base_url, built_site, start):
+    """A text's metadata is found by search but kept out of its results' excerpts, where its
+    labels ran into its values ("Levellocal") and were English on the Chinese search page too (the
+    texts are indexed once). A text's id finds it first, with its opening as the excerpt."""
+    texts = sorted((built_site / "corpus/cn-regulations/texts").iterdir())
+    text_id = texts[len(texts) // 2].name
+    results = search(driver, server, base_url, text_id, start)
+    assert results[0][1].endswith(f"corpus/cn-regulations/texts/{text_id}/index.html"), results[:3]
+    first = driver.find_element(By.CSS_SELECTOR, "li.pagefind-ui__result .pagefind-ui__result-excerpt").text
+    assert results[0][0] in first, first
+    search(driver, server, base_url, "浙江", start)
+    excerpts = [
+        result.find_element(By.CSS_SELECTOR, ".pagefind-ui__result-excerpt").text
+        for result in driver.find_elements(By.CSS_SELECTOR, "li.pagefind-ui__result")
+        if "/corpus/cn-regulations/texts/" in result.find_element(By.TAG_NAME, "a").get_attribute("href")
+    ]
+    assert excerpts
+    for label in ("Corpus", "Level", "Province", "语料库", "层级", "省份"):
+        assert not any(label in excerpt for excerpt in excerpts), (label, excerpts)
+
+
 def test_english_search(driver, server, base_url):
     results = search(driver, server, base_url, "participatory budgeting")
     assert results and "wenling-participatory-budgeting" in results[0][1]

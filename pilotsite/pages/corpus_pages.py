@@ -578,6 +578,13 @@ def text_key_hint(corpus: Corpus, text: CorpusText) -> str:
     )
 
 
+def search_details(text: CorpusText) -> str:
+    """What a text is found by besides its words: its id and its metadata as written (the same in
+    both editions, whose pages share one index), each once; not its file's digest."""
+    values = [text.id, text.file, *(v for c, v in text.values.items() if c not in ("id", "title", "file"))]
+    return " ".join(dict.fromkeys(" ".join(v.split()) for v in values if v.strip() and v != text.digest))
+
+
 def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str], interface: Interface) -> list[Page]:
     """A text's page (or pages, for a long text), sentence by sentence with anchors #s-N."""
     corpus = corpus.in_language(interface.language)
@@ -646,6 +653,7 @@ def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str], interface
                 ),
                 search_kind="corpus text" if part == 1 else "",
                 search_filters=filters,
+                search_details=search_details(text) if part == 1 else "",
             )
         )
     return pages

@@ -317,6 +317,9 @@ class Page:
     # Other names of what the page is about, ranked as its title is (a sub-tool's evidence page
     # in English is found first for the sub-tool's Chinese name, 社会保障, too).
     search_aliases: tuple[str, ...] = ()
+    # Words a page is found by but does not show in its results' excerpts: a corpus text's id and
+    # metadata values (its <dl> is not indexed, whose labels would read "Levellocal" there).
+    search_details: str = ""
     # Where a page's maker can name everything the page shows more cheaply than its pickled
     # model (a corpus text: its file's digest and metadata), the source cache is keyed by this.
     key_hint: str = ""

@@ -131,13 +131,15 @@ class TemplateSite:
         return tuple(language for language in LANGUAGES if language != self.language)
 
 
-def sentence_paragraphs(sentences: Iterable[tuple[int, str]]) -> Markup:
+def sentence_paragraphs(sentences: Iterable[tuple[int, str]], indexed: bool = False) -> Markup:
     """Numbered sentences as paragraphs anchored #s-N: (number, sentence) pairs, escaped as
     html_text does (a corpus text page has thousands of them: markupsafe's escape, in C, and the
     extra escapes over the whole page only where it has such a character, which the markup around
-    the sentences has not; three times faster than one translation per sentence)."""
+    the sentences has not; three times faster than one translation per sentence). Where search
+    indexes the sentences, their numbers are left out of it, as they would be out of its excerpts."""
+    number_attributes = ' class="meta" data-pagefind-ignore' if indexed else ' class="meta"'
     html = "".join(
-        f'<p id="s-{number}"><span class="meta">{number}</span> {escape(sentence)}</p>\n'
+        f'<p id="s-{number}"><span{number_attributes}>{number}</span> {escape(sentence)}</p>\n'
         for number, sentence in sentences
     )
     return extra_escaped(html)

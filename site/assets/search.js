@@ -19,7 +19,9 @@
   // word of its own whose score counts), since the site's own bundle is small and the IDF low.
   // The build writes the title's words, Chinese segmented, into the meta field title_words
   // (pilotsite/pages/site.py search_words): rank by that field, strongly, and not by the title.
-  var ranking = { metaWeights: { title: 0, title_words: 20 } };
+  // A corpus text's id and metadata (its meta field details) rank it as its title would: a reader
+  // who types a text's id wants that text first.
+  var ranking = { metaWeights: { title: 0, title_words: 20, details: 20 } };
   // Every bundle is searched as language "en": a query is matched as typed against the words the
   // index has (Pagefind segmented them with its dictionary: 宅基地 | 试点). As a bundle of another
   // language Pagefind would split a Chinese query first with the browser's segmenter, whose words
@@ -68,13 +70,24 @@
   // they are in, a query goes as typed; once they are, a query already typed is searched again,
   // and one given in the address (?q=) is searched only then.
   var split = function (term) { return term; };
+  // title_words and details are for finding and ranking only: the UI would show them as tags under
+  // the result. A page found only by them (a text by its id) has no match in its text, so no
+  // sub-result, and the UI shows an excerpt only as the first sub-result's: give it its own, whose
+  // excerpt Pagefind has made of the page's opening.
+  function shown(result) {
+    delete result.meta.title_words;
+    delete result.meta.details;
+    if (Array.isArray(result.sub_results) && !result.sub_results.length) {
+      result.sub_results = [{ url: result.meta.url || result.url, title: result.meta.title, excerpt: result.excerpt, locations: [] }];
+    }
+    return result;
+  }
   function start() {
     var ui = new PagefindUI({ element: "#search", bundlePath: bundlePath, baseUrl: siteRoot, showSubResults: true, showImages: false, resetStyles: false, ranking: ranking,
                               processTerm: function (term) { return split(term); },
                               mergeIndex: edition.map(function (bundle) { return { bundlePath: bundle, baseUrl: siteRoot, language: "en", ranking: ranking }; })
                                 .concat(corpus.map(function (bundle) { return { bundlePath: bundle, baseUrl: editionRoot, language: "en", indexWeight: 0.4, ranking: ranking }; })),
-                              // title_words is for ranking only: the UI would show it as a tag under the result.
-                              processResult: function (result) { delete result.meta.title_words; return result; } });
+                              processResult: shown });
     // Pagefind's input is labelled only by its placeholder: give it an accessible name.
     var input = document.querySelector("#search input");
     if (input && !input.getAttribute("aria-label")) input.setAttribute("aria-label", search.getAttribute("data-label"));
