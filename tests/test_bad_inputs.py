@@ -573,6 +573,34 @@ def test_yaml_is_read_as_pyyaml_reads_it_and_refused_with_its_messages(monkeypat
     assert all(isinstance(messages, list) for messages, _ in fast[-4:])  # each broken text refused
 
 
+def test_an_unquoted_date_is_the_date_as_written(tmp_path, monkeypatch):
+    """`date: 2024-12-01` means what `date: "2024-12-01"` does. PyYAML made it a Python date, which
+    the date fields (text) refused as "found datetime.date(2024, 12, 1), expected a text"."""
+    import yaml
+
+    from conftest import ROOT
+    from pilotsite.errors import BuildError
+    from pilotsite.inputs import schemas
+
+    written = (ROOT / DOC / "document.yaml").read_text(encoding="utf-8").replace("date: null", "date: 2024-12-01")
+    assert "date: 2024-12-01" in written
+    (tmp_path / "document.yaml").write_text(written, encoding="utf-8")
+    for loader in (schemas.FAST_LOADER, yaml.SafeLoader):
+        monkeypatch.setattr(schemas, "FAST_LOADER", loader)
+        assert schemas.validate(schemas.DocumentMeta, tmp_path / "document.yaml", "document.yaml").date == "2024-12-01"
+        assert schemas.parse_yaml("a: 2024-12-01 10:00:00\nb: [2024-1-5]\n", "x.yaml") == {
+            "a": "2024-12-01 10:00:00",
+            "b": ["2024-1-5"],
+        }
+        (tmp_path / "document.yaml").write_text(written.replace("2024-12-01", "2024-13-01"), encoding="utf-8")
+        with pytest.raises(BuildError) as refused:
+            schemas.validate(schemas.DocumentMeta, tmp_path / "document.yaml", "document.yaml")
+        assert [(p.message, p.line) for p in refused.value.problems] == [
+            ("field 'date': found '2024-13-01', expected a date YYYY, YYYY-MM or YYYY-MM-DD", 13)
+        ]
+        (tmp_path / "document.yaml").write_text(written, encoding="utf-8")
+
+
 @pytest.mark.untraced
 def test_debug_shows_the_traceback(project, tmp_path):
     backup = tmp_path / "backup"

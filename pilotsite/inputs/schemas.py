@@ -90,7 +90,7 @@ EXPECTED = {
     "string_pattern_mismatch": None,  # filled from the field's own pattern, see describe_pattern
     "string_too_short": "a non-empty text",
     "string_too_long": f"an id of at most {ID_LONGEST} characters",  # only ids have a longest (Slug)
-    "string_type": "a text (put dates and numbers in quotes)",
+    "string_type": "a text (put numbers in quotes)",
     "missing": "this field (it is required)",
     "extra_forbidden": "no such field (check the spelling)",
     "literal_error": None,
@@ -108,8 +108,8 @@ PATTERNS: dict[str | None, str] = {
     SLUG_PATTERN: SLUG_EXPECTED,
     r"^https?://[^\s<>\"']+$": "an http:// or https:// URL",
     SITE_URL_PATTERN: SITE_URL_EXPECTED,
-    ISO_DATE_PATTERN: "a date YYYY-MM-DD in quotes",
-    PARTIAL_DATE_PATTERN: "a date YYYY, YYYY-MM or YYYY-MM-DD in quotes",
+    ISO_DATE_PATTERN: "a date YYYY-MM-DD",
+    PARTIAL_DATE_PATTERN: "a date YYYY, YYYY-MM or YYYY-MM-DD",
     r"^[0-9a-f]{64}$": "64 lowercase hex digits (a SHA-256)",
     r"^[0-9a-f]{12}$": (
         "a version id: the 12 hex digits in the version's address figures/<figure-id>/v/<version>/ (in quotes)"
@@ -430,20 +430,12 @@ class RepeatedKey(Exception):
         self.key, self.first, self.line = key, first, line
 
 
-class ImpossibleDate(Exception):
-    """An unquoted date the calendar lacks (2026-02-30): PyYAML's own reading of it fails with a
-    bare ValueError."""
-
-    def __init__(self, value: str, line: int):
-        super().__init__(value)
-        self.value, self.line = value, line
-        self.field = ""  # the key it is the value of, where it is one
-
-
 def refusing_repeated_keys(loader: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
-    """loader, raising RepeatedKey for a mapping that names a key twice and ImpossibleDate for a
-    date that does not exist (neither a YAMLError, so that the fast path does not fall back on
-    them)."""
+    """loader, raising RepeatedKey for a mapping that names a key twice (not a YAMLError, so that
+    the fast path does not fall back on it), and reading an unquoted date as the text it is
+    written as: every date field is text, and `date: 2024-12-01` means what `date: "2024-12-01"`
+    does (PyYAML would make it a Python date, refused as not a text, and end in a bare ValueError
+    for a day the calendar lacks; the fields' own checks say what a date must be)."""
 
     class Loader(loader):  # type: ignore[valid-type,misc]  # a class chosen at run time: C or Python
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
@@ -454,20 +446,12 @@ def refusing_repeated_keys(loader: type[yaml.SafeLoader]) -> type[yaml.SafeLoade
                     if (key.tag, key.value) in first:
                         raise RepeatedKey(key.value, first[(key.tag, key.value)], line)
                     first[(key.tag, key.value)] = line
-            try:
-                return super().construct_mapping(node, deep)  # type: ignore[no-any-return]  # PyYAML is untyped
-            except ImpossibleDate as exc:
-                keys = [k.value for k, v in node.value if v.start_mark.line + 1 == exc.line and v.value == exc.value]
-                exc.field = exc.field or (keys[0] if keys and isinstance(keys[0], str) else "")
-                raise
+            return super().construct_mapping(node, deep)  # type: ignore[no-any-return]  # PyYAML is untyped
 
-        def construct_real_timestamp(self, node: yaml.ScalarNode) -> object:
-            try:
-                return self.construct_yaml_timestamp(node)
-            except ValueError:
-                raise ImpossibleDate(node.value, node.start_mark.line + 1) from None
+        def construct_date_as_written(self, node: yaml.ScalarNode) -> str:
+            return str(node.value)
 
-    Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_real_timestamp)
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_date_as_written)
     return Loader
 
 
@@ -495,17 +479,6 @@ def parse_yaml(text: str, label: str) -> object:
     except RepeatedKey as exc:
         raise BuildError(
             [Problem(label, f"key '{exc.key}' is given twice (first on line {exc.first}); keep one", line=exc.line)]
-        ) from None
-    except ImpossibleDate as exc:
-        raise BuildError(
-            [
-                Problem(
-                    label,
-                    (f"field '{exc.field}': " if exc.field else "")
-                    + f"found '{exc.value}', expected a real date (that day does not exist)",
-                    line=exc.line,
-                )
-            ]
         ) from None
 
 
