@@ -208,10 +208,10 @@ def _build(
 
     report["seconds"] = time.perf_counter() - started
     report["phases"] = run.clock.summary()
-    say(
-        f"Done: {len(written.sources)} pages written ({len(written.rendered)} rendered anew), {len(drawn.rebuilt)} of "
-        f"{len(analyses.figures)} figures rebuilt, in {report['seconds']:.1f} s -> {out}"
-    )
+    made = f"{len(written.sources)} pages written ({len(written.rendered)} rendered anew), {len(drawn.rebuilt)} of "
+    made += f"{len(analyses.figures)} figures rebuilt, in {report['seconds']:.1f} s"
+    # --check builds beside out and compares (main() says what it found): it publishes nothing
+    say(f"Built for the comparison: {made}; nothing published or recorded" if check else f"Done: {made} -> {out}")
     say(f"      {report['phases']}")
     detail(f"      cores busy: {run.clock.cores()}")
     return report

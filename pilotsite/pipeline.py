@@ -346,7 +346,8 @@ def record_versions(build: Build, catalog: Catalog, drawn: Drawn) -> Versions:
     from pilotsite.state import ledger
 
     build.clock.start("versions")
-    build.say("[4/7] Recording figure versions")
+    comparing = "Comparing figure versions with history/ (--check records none)"
+    build.say("[4/7] " + (comparing if build.check else "Recording figure versions"))
     from pilotsite.pages.model import site_cited
 
     settings = catalog.project.settings
@@ -359,8 +360,9 @@ def record_versions(build: Build, catalog: Catalog, drawn: Drawn) -> Versions:
         site_cited(settings),
         {corpus.id: corpus.title for corpus in catalog.corpora.values()},
     )
-    for change in changes:
-        build.say(f"      {change.figure_id}: version {change.version} ({change.summary})")
+    for change in changes:  # with --check: the versions a build would record
+        new = "new " if build.check else ""
+        build.say(f"      {change.figure_id}: {new}version {change.version} ({change.summary})")
     return Versions(new_ledger, changes, files)
 
 

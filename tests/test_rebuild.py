@@ -323,6 +323,10 @@ def test_check_passes_on_a_fresh_site_and_fails_on_a_stale_one(built):
     page.write_text(edited, encoding="utf-8")
     result = run_build(built, "--check", check=False)
     assert result.returncode == 1 and "figures/return-migrant-tool-types/data.csv" in result.stderr
+    # it says it built to compare, not that it published or recorded anything
+    assert "[4/7] Comparing figure versions with history/ (--check records none)" in result.stdout
+    assert "nothing published or recorded" in result.stdout
+    assert "Recording" not in result.stdout and "Done:" not in result.stdout and "-> _site" not in result.stdout
 
     # An empty folder differs in every file: the first 200 are listed, then how many more.
     (built / "empty").mkdir()
