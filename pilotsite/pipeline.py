@@ -216,6 +216,11 @@ def find_analyses(build: Build, catalog: Catalog) -> Analyses:
     build.clock.start("analyses")
     build.say("[2/7] Finding analyses")
     figures, not_drawn = discover_all(catalog)
+    for missing in not_drawn:  # the analysis said so before computing (one group only, no province column, …)
+        build.say(f"      not drawn: {missing.id} ({missing.reason})")
+    made = {figure.id for figure in figures} | {missing.id for missing in not_drawn}
+    for gone in sorted(set(build.state.figure_keys) - made):  # a withdrawn document, a renamed corpus or column, …
+        build.say(f"      no longer made: {gone} (no analysis makes it from these inputs; its published versions stay)")
     for path in unread_tables(build.root, figures):
         build.say(f"      warning: {path}: no figure reads this table, so nothing on the site shows it")
     interface = catalog.project.settings.interface
@@ -299,9 +304,9 @@ def draw_figures(build: Build, catalog: Catalog, analyses: Analyses) -> Drawn:
             reasons[figure.id] = (
                 sorted(n for n in set(parts) | set(before) if parts.get(n) != before.get(n))
                 if before
-                else ["no earlier build"]
+                else ["not in the last build"]
             )
-            build.say(f"      drawing {figure.id} ({listed(reasons[figure.id])})")
+            build.say(f"      drawing {figure.id} ({listed([REASON_NAMES.get(n, n) for n in reasons[figure.id]])})")
             build.detail("        " + "; ".join(f"{name}: changed" for name in reasons[figure.id][:20]))
             stale.append(figure)
         else:
@@ -326,6 +331,16 @@ def draw_figures(build: Build, catalog: Catalog, analyses: Analyses) -> Drawn:
         else:
             results[figure.id] = result
     return Drawn(results, keys, [figure.id for figure in stale], reasons, cache, reused)
+
+
+# What the terminal calls the components of a figure's key (fingerprint.figure_components) whose
+# names do not say it: the others are data:<file>, code:<file> and library:<name>.
+REASON_NAMES = {
+    "texts:figure": "its title, caption or notes",
+    "texts:drawn": "interface words drawn into it",
+    "params": "its parameters",
+    "figure": "its id",
+}
 
 
 def listed(names: list[str], most: int = 4) -> str:

@@ -74,6 +74,7 @@ def odd_site(built_project, tmp_path_factory) -> Path:
     )
     result = run_build(root)
     assert "Traceback" not in result.stdout + result.stderr
+    (root.parent / "build-output.txt").write_text(result.stdout, encoding="utf-8")
     yield root
     discard(root.parent)
 
@@ -108,6 +109,25 @@ def test_a_corpus_of_one_level_and_one_region_builds_and_says_what_is_not_drawn(
         (site / "zh/figures/one-region-keywords-by-tier/index.html").read_text(encoding="utf-8"),
     )
     assert tier_title.group(1) == "按发文层级分组的高频关键词：One region only"
+
+
+def test_the_terminal_names_what_is_not_drawn_and_what_is_no_longer_made(odd_site):
+    """The pages said what was not drawn and why; the terminal named only what failed while being
+    computed, and nothing of the figures the last build made that these inputs no longer make."""
+    said = (odd_site.parent / "build-output.txt").read_text(encoding="utf-8").splitlines()
+    assert any(
+        line.strip().startswith("not drawn: one-region-keyness (") and "no central texts" in line for line in said
+    ), said
+    gone = [line.strip() for line in said if line.strip().startswith("no longer made: ")]
+    # the default project's corpus was replaced: each of its figures is named once
+    assert "no longer made: cn-regulations-keywords-by-level (no analysis makes it from these inputs; " in " ".join(
+        gone
+    )
+    assert gone and all(line.split()[3].startswith("cn-regulations-") for line in gone), gone
+    assert len(gone) == len(set(gone))
+    # a figure drawn for the first time says so in words, not by the name of a key's component
+    assert any("drawing one-region-keywords-by-level (not in the last build)" in line for line in said), said
+    assert not any("texts:figure" in line for line in said)
 
 
 def test_extra_columns_in_another_order_are_shown_with_each_text(odd_site):
