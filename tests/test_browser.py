@@ -833,6 +833,11 @@ def test_figures_index_filters(driver, server, base_url, built_site):
     )
     form = driver.find_element(By.ID, "figure-filters")
     assert form.is_displayed()
+    # without JavaScript the form keeps its hidden attribute, and the style sheet must not show it:
+    # its menus would do nothing (.figure-filters sets display: flex)
+    hidden = "var f = arguments[0].cloneNode(true); f.id = ''; f.hidden = true; arguments[0].after(f);"
+    hidden += " var shown = getComputedStyle(f).display; f.remove(); return shown"
+    assert driver.execute_script(hidden, form) == "none"
     Select(driver.find_element(By.ID, "filter-document")).select_by_value("m-county-homestead-pilot")
     shown = [c for c in cards if c.is_displayed()]
     assert shown and len(shown) < len(cards)
@@ -1082,6 +1087,30 @@ def test_no_horizontal_scroll_at_375px(driver, server, base_url, path):
             assert driver.execute_script("return arguments[0].getBoundingClientRect().right", wrap) <= 375
     finally:
         phone(driver, False)
+
+
+def test_a_figures_inputs_keep_each_digest_on_one_line_at_375px(driver, server, base_url):
+    """The inputs table of a corpus figure (a row per file) wrapped each SHA-256 every few
+    characters at phone width: a table thousands of pixels tall, and a long path widened the page."""
+    phone(driver, True)
+    try:
+        visit(driver, server, base_url + "figures/cn-regulations-keyword-trends/index.html")
+        digests = driver.find_elements(By.CSS_SELECTOR, "table.inputs code.hash")
+        assert digests
+        assert all(driver.execute_script("return arguments[0].getClientRects().length", d) == 1 for d in digests)
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= 375
+    finally:
+        phone(driver, False)
+
+
+def test_a_sentence_linked_to_is_marked(driver, server, base_url):
+    """Evidence links to a corpus text's sentence (#s-N); the sentence reached is outlined, as a
+    quoted passage of a document is."""
+    visit(driver, server, base_url + "corpus/cn-regulations/texts/henan-0159/index.html#s-3")
+    sentence = driver.find_element(By.ID, "s-3")
+    assert driver.execute_script("return getComputedStyle(arguments[0]).outlineStyle", sentence) == "solid"
+    other = driver.find_element(By.ID, "s-2")
+    assert driver.execute_script("return getComputedStyle(arguments[0]).outlineStyle", other) == "none"
 
 
 def test_skip_link_and_focus_ring(driver, server, base_url):

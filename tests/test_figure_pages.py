@@ -85,3 +85,11 @@ def test_search_indexes_a_figure_by_its_own_words_not_the_words_every_figure_pag
         assert ignored(next(main.iter("pre")))
         assert not ignored(next(e for e in main.iter("table") if "data" in e.get("class", "").split()))
         assert not ignored(next(main.iter("figure")))
+
+
+def test_parameters_show_chinese_as_written(built_site):
+    """A figure's parameters (its trend terms) were shown as JSON escapes: \\u8bd5\\u70b9 for 试点."""
+    for edition in ("", "zh/"):
+        shown = page(built_site, f"{edition}figures/cn-regulations-keyword-trends/index.html")
+        parameters = [code.text_content() for code in shown.xpath("//pre/code") if '"terms"' in code.text_content()]
+        assert parameters and "试点" in parameters[0] and "\\u" not in parameters[0], parameters

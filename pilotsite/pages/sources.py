@@ -221,7 +221,7 @@ def template_environment(
             "lang_attribute": lang_attribute,
             "yamlstr": yaml_string,
             # plain text, escaped by finalize as every value is (a grouping's values can hold markup)
-            "json_text": json.dumps,
+            "json_text": lambda value: json.dumps(value, ensure_ascii=False),  # 营商环境, not \u8425…
             "pagefind_label": pagefind_label,
             "pagefind_name": pagefind_name,
             "sentence_paragraphs": sentence_paragraphs,
