@@ -521,7 +521,7 @@ def test_an_edited_axis_translation_redraws_the_figures_that_draw_it(built_proje
     png = project_copy / "_site" / "figures" / "return-migrant-keywords" / "figure.png"
     before = png.read_bytes()
     result = run_build(project_copy)
-    assert "drawing return-migrant-keywords (texts:drawn)" in result.stdout
+    assert "drawing return-migrant-keywords (interface words drawn into it)" in result.stdout
     assert png.read_bytes() != before
     assert "<!-- 词数占比（%） -->" in png.with_suffix(".svg").read_text(encoding="utf-8")
     # A title's translation is shown by the pages, not drawn: the figures are recomputed, their images reused.
