@@ -130,6 +130,19 @@ def test_the_terminal_names_what_is_not_drawn_and_what_is_no_longer_made(odd_sit
     assert not any("texts:figure" in line for line in said)
 
 
+def test_the_search_page_says_how_much_of_each_text_search_reads(odd_site, built_site):
+    """Search reads the first search_characters (default 300) of each text; the search page said
+    "宅基地 finds the pages that use that word", and a reader took a word found in few texts for a
+    rare one. It names each corpus it reads only the opening of, in both editions."""
+    english = (odd_site / "_site/search/index.html").read_text(encoding="utf-8")
+    assert "Of each text of One region only, search reads the first 300 characters" in english
+    assert "Of each text of By province and year, search reads the first 300 characters" in english
+    chinese = (odd_site / "_site/zh/search/index.html").read_text(encoding="utf-8")
+    assert "对于One region only中的每篇文本，搜索只读取其前 300 个字符" in chinese
+    # the shipped sample is indexed whole (search_characters: 100000, longer than any of its texts)
+    assert "search reads the first" not in (built_site / "search/index.html").read_text(encoding="utf-8")
+
+
 def test_extra_columns_in_another_order_are_shown_with_each_text(odd_site):
     page = (odd_site / "_site/corpus/one-region/texts/t-03/index.html").read_text(encoding="utf-8")
     assert '<dt>Topic</dt><dd lang="zh">环境</dd>' in page and "<dt>Pages</dt><dd>3</dd>" in page

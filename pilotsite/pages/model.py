@@ -401,6 +401,9 @@ class SearchContext:
     kind_names: tuple[tuple[str, str], ...] = ()
     # each grouping filter's values that the catalogues name (corpus.value.*), as the edition says them
     filter_values: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # (corpus title, characters) of each corpus whose texts search reads only the opening of
+    # (its search_characters, where a text is longer): the page says so
+    partly_indexed: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -554,6 +554,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                 search_filter_names(model),
                 tuple((kind, t(f"search.kind.{kind.replace(' ', '_')}")) for kind in SEARCH_KINDS),
                 search_filter_values(model),
+                partly_indexed(model),
             ),
             scripts=(
                 f"{root}pagefind/pagefind-ui.js",
@@ -646,6 +647,17 @@ def search_filter_values(model: SiteModel) -> tuple[tuple[str, tuple[tuple[str, 
                 if word != value:
                     words.setdefault(value, word)
     return tuple((name, tuple(sorted(words.items()))) for name, words in sorted(named.items()) if words)
+
+
+def partly_indexed(model: SiteModel) -> tuple[tuple[str, int], ...]:
+    """The corpora whose texts search reads only the opening of: a text of more bytes than the
+    corpus's search_characters may have more characters too (one of fewer bytes has not)."""
+    corpora = model.catalog.corpora.values() if model.catalog is not None else ()
+    return tuple(
+        (corpus.in_language(model.language).title, corpus.search_characters)
+        for corpus in corpora
+        if any(text.size > corpus.search_characters for text in corpus.texts)
+    )
 
 
 def with_search_titles(model: SiteModel, pages: list[Page]) -> list[Page]:
