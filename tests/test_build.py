@@ -22,6 +22,7 @@ DOCUMENTS = [
     "shanxi-collaborative-contest",
     "wenling-participatory-budgeting",
 ]
+DOCUMENT_QUOTED = "documents/return-migrant-entrepreneurship/index.html"
 FIGURE_FILES = ["index.html", "figure.svg", "figure.png", "data.csv", "cite.bib"]
 
 
@@ -372,3 +373,29 @@ def test_a_figure_page_lists_its_first_inputs_and_inputs_csv_lists_them_all(buil
     shown = re.findall(r"<tr><td><code>([^<]*)</code></td><td><code class=\"hash\">([0-9a-f]{64})</code>", table)
     assert len(listed) > 25 and shown == [tuple(row) for row in listed[:25]]
     assert f"all {len(listed)}" in html.unescape(re.sub(r"<[^>]+>", "", table[: table.index("</p>")]))
+
+
+def test_a_documents_quoted_passages_are_listed_in_reading_order_with_the_figures_quoting_them(built_site):
+    """The list ended each document page in the order of its anchors' hashes ("Passage 1" was the
+    8th passage of the text) and named one figure per passage by its id; it follows the text now,
+    shows each passage's opening, and links every figure whose data quotes it, by its title."""
+    import lxml.html
+
+    for edition in ("", "zh/"):
+        page = lxml.html.fromstring((built_site / f"{edition}{DOCUMENT_QUOTED}").read_bytes())
+        items = page.xpath('//ul[@class="quoted"]/li')
+        assert len(items) > 3
+        in_text = [span.get("id") for span in page.xpath('//main//span[@class="anchor"]')]
+        listed = [item.xpath('.//a[starts-with(@href, "#q-")]/@href')[0][1:] for item in items]
+        assert [in_text.index(anchor) for anchor in listed] == sorted(in_text.index(anchor) for anchor in listed)
+        for item, anchor in zip(items, listed, strict=True):
+            opening = item.xpath(".//q")[0].text_content().rstrip("…")
+            assert opening and opening in page.get_element_by_id(anchor).getparent().text_content()
+            figures = item.xpath('.//a[contains(@href, "figures/")]')
+            assert figures
+            for link in figures:
+                figure_page = built_site / edition / "figures" / link.get("href").split("figures/")[1]
+                title = lxml.html.fromstring(figure_page.read_bytes()).xpath("//h1")[0].text_content()
+                assert link.text_content() == title
+    # a passage two figures quote names both
+    assert any(len(item.xpath('.//a[contains(@href, "figures/")]')) > 1 for item in items)

@@ -138,7 +138,7 @@ class DocumentContext:
     blocks: tuple[TextBlock, ...]
     figures: tuple[FigureCard, ...]
     related: tuple[tuple[Link, str], ...]  # (document link, shared keywords)
-    quotes: tuple[tuple[str, str, str], ...]  # (anchor, what cites it, figure href)
+    quotes: tuple[tuple[str, str, tuple[Link, ...]], ...]  # (anchor, the passage's opening, the figures quoting it)
     pdf_edition: str = ""  # the findings' PDF edition beside the page (pdf_edition.py), "" when there is none
     pdf_kb: int = 0  # its size
     not_drawn: tuple[tuple[str, str], ...] = ()  # (title, why) of the figures of the document its data cannot give

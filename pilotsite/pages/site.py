@@ -46,6 +46,7 @@ from pilotsite.pages.model import (
     SearchContext,
     Segment,
     SiteModel,
+    TextBlock,
     TimelineContext,
     TimelineEvent,
     VersionEntry,
@@ -323,9 +324,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                         (Link(model.documents[o].short_title, document_href(root, o)), kw)
                         for o, kw, _ in related[doc.id]
                     ),
-                    quotes=tuple(
-                        (a, fid, figure_href(root, fid)) for q, (a, fid) in sorted(quotes.items(), key=lambda x: x[1])
-                    ),
+                    quotes=quoted_list(model, doc.id, quotes, blocks, root),
                     pdf_edition=FINDINGS_PDF,
                     pdf_kb=round((pdf.stat().st_size if isinstance(pdf, Path) else len(pdf)) / 1000),
                 ),
@@ -647,6 +646,40 @@ def search_filter_values(model: SiteModel) -> tuple[tuple[str, tuple[tuple[str, 
                 if word != value:
                     words.setdefault(value, word)
     return tuple((name, tuple(sorted(words.items()))) for name, words in sorted(named.items()) if words)
+
+
+QUOTE_OPENING = 24  # characters of a quoted passage that the document's list of them shows
+
+
+def quoted_list(
+    model: SiteModel, doc_id: str, quotes: dict[str, tuple[str, str]], blocks: tuple[TextBlock, ...], root: str
+) -> tuple[tuple[str, str, tuple[Link, ...]], ...]:
+    """The document's quoted passages in the order its text has them: (anchor, the passage's
+    opening, a link to each figure whose data quotes it, by title; a passage only an earlier
+    version quotes links to the figure that quoted it)."""
+    order: dict[str, int] = {}
+    for block in blocks:
+        for segment in block.segments:
+            for anchor in segment.anchors:
+                order.setdefault(anchor, len(order))
+    quoting: dict[str, list[str]] = {}
+    for result in model.results.values():
+        data = result.data
+        if "quote" in data.columns and "document_id" in data.columns:
+            for quoted_in, quote in zip(data["document_id"], data["quote"], strict=True):
+                if quoted_in == doc_id and result.figure.id not in quoting.setdefault(quote, []):
+                    quoting[quote].append(result.figure.id)
+
+    def title(figure_id: str) -> str:
+        result = model.results.get(figure_id)
+        return in_words(result.figure.title) if result is not None else figure_id
+
+    listed = []
+    for quote, (anchor, first) in sorted(quotes.items(), key=lambda item: (order.get(item[1][0], len(order)), item[0])):
+        opening = quote if len(quote) <= QUOTE_OPENING else quote[:QUOTE_OPENING].rstrip() + "…"
+        figures = tuple(Link(title(f), figure_href(root, f)) for f in quoting.get(quote) or [first])
+        listed.append((anchor, opening, figures))
+    return tuple(listed)
 
 
 def partly_indexed(model: SiteModel) -> tuple[tuple[str, int], ...]:
