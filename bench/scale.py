@@ -151,7 +151,8 @@ def project_for(corpus: Path, folder: Path, lean: bool = False) -> Path:
     measure."""
     copy_project(folder, history=not lean, lean=lean)
     (folder / "data/corpora.yaml").write_text(
-        f"corpora:\n  - id: cn-regulations\n    title: Chinese central and local regulations\n    path: {corpus}\n",
+        f"corpora:\n  - id: cn-regulations\n    title: Chinese central and local regulations\n"
+        f"    title_zh: 中国中央与地方法规\n    path: {corpus}\n",
         encoding="utf-8",
     )
     return folder

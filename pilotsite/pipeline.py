@@ -225,6 +225,11 @@ def find_analyses(build: Build, catalog: Catalog) -> Analyses:
         build.say(f"      warning: {path}: no figure reads this table, so nothing on the site shows it")
     interface = catalog.project.settings.interface
     for corpus in catalog.corpora.values():
+        if not corpus.titles:  # as a document without title_zh is marked untranslated on its pages
+            build.say(
+                f"      warning: data/corpora.yaml: corpus '{corpus.id}' has no title_zh, so the Chinese edition "
+                f"calls it by its title, {corpus.title!r}"
+            )
         for note in corpus.notes:
             if isinstance(note, Text) and note.key == COLUMN_CASE_NOTE:  # on its corpus page too
                 build.say(f"      warning: {corpus.label}/metadata.csv: {interface.resolve(note, 'en')}")

@@ -128,6 +128,11 @@ def test_the_terminal_names_what_is_not_drawn_and_what_is_no_longer_made(odd_sit
     # a figure drawn for the first time says so in words, not by the name of a key's component
     assert any("drawing one-region-keywords-by-level (not in the last build)" in line for line in said), said
     assert not any("texts:figure" in line for line in said)
+    # neither corpus has a Chinese title: the Chinese edition calls them by their titles, and says so
+    assert (
+        "      warning: data/corpora.yaml: corpus 'by-province' has no title_zh, so the Chinese edition calls it by "
+        "its title, 'By province and year'" in said
+    ), said
 
 
 def test_the_search_page_says_how_much_of_each_text_search_reads(odd_site, built_site):
