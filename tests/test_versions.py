@@ -121,6 +121,18 @@ def test_identical_legacy_versions_say_so_and_cite_the_first(built_site):
     current = history[-1]
     cited = next(e for e in history if e["published"] == current["published"])  # the first with the latest outputs
     assert f'href="v/{cited["version"]}/index.html"' in figure_page
+    # What changed says why such a version exists, without contradicting its own rule that a
+    # figure gets a new version only when what a reader sees changes
+    changes = (built_site / "changes/index.html").read_text(encoding="utf-8")
+    assert "only when what a reader sees changes" in changes
+    assert "nothing a reader sees changed" not in changes
+    assert re.search(
+        r"recorded for a change of the engine(&#39;|')s code alone, as such a change made a version then "
+        r"\(it makes none now\): it is <a [^>]*>the same as version \d+</a>",
+        changes,
+    )
+    chinese = (built_site / "zh/changes/index.html").read_text(encoding="utf-8")
+    assert "当时仅因引擎代码变化而记录（如今这种变化不再产生新版本）：它<a" in chinese
 
 
 def test_what_changed_groups_by_edition_newest_version_first(built_site):
