@@ -255,6 +255,21 @@ CASES = [
         ("data/corpora.yaml", "duplicate corpus id 'cn-regulations'"),
     ),
     Case(
+        "a misspelled key in one corpus entry and a missing folder in another, reported in one run",
+        lambda r: edit(
+            r,
+            "data/corpora.yaml",
+            "corpora:\n",
+            "corpora:\n  - {id: misspelled, titel: Extra, path: data/corpora/cn-regulations-sample}\n"
+            "  - {id: elsewhere, path: data/corpora/elsewhere}\n",
+        ),
+        (
+            "data/corpora.yaml, line 19: unknown field 'corpora.0.titel'",
+            "data/corpora/elsewhere/metadata.csv: not found (a corpus folder holds metadata.csv and the texts; "
+            "data/corpora.yaml, line 20, names the folder)",
+        ),
+    ),
+    Case(
         "document folder without its document.yaml",
         lambda r: (r / DOC / "document.yaml").unlink(),
         (f"{DOC}/document.yaml", "missing: the folder holds", "to withdraw a document, delete its whole folder"),

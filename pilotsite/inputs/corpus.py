@@ -643,6 +643,35 @@ def misnamed_columns(columns: tuple[str, ...]) -> list[Text]:
     ]
 
 
+def problems_of_valid_entries(
+    project: Project,
+    text: str,
+    lines: dict[KeyPath, int],
+    digest: Callable[[Path], str],
+    checked: CheckedTexts,
+) -> list[Problem]:
+    """Where data/corpora.yaml does not validate (a misspelled key in one entry), the problems of
+    its other entries: each entry that validates by itself is loaded, so that its missing folder
+    or broken metadata is reported in this run too, not in the next."""
+    from pydantic import ValidationError
+
+    from pilotsite.inputs.schemas import CorpusEntry, parse_yaml
+
+    raw = parse_yaml(text, CONFIG)
+    items = raw.get("corpora") if isinstance(raw, dict) else None
+    found: list[Problem] = []
+    for position, item in enumerate(items if isinstance(items, list) else []):
+        try:
+            entry = CorpusEntry.model_validate(item)
+        except ValidationError:
+            continue  # its problems are the file's, reported already
+        try:
+            load_corpus(project, entry, position, lines, digest, checked)
+        except BuildError as exc:
+            found += exc.problems
+    return found
+
+
 def load_corpora(
     project: Project, digest: Callable[[Path], str] = sha256_file, cache_dir: Path | None = None
 ) -> dict[str, Corpus]:
@@ -660,7 +689,11 @@ def load_corpora(
     lines = key_lines(text)
     checked = CheckedTexts(cache_dir / "checked-texts.json" if cache_dir is not None else None)
     corpora, problems = {}, []
-    for position, entry in enumerate(validate(CorporaConfig, config, CONFIG, text).corpora):
+    try:
+        entries = validate(CorporaConfig, config, CONFIG, text).corpora
+    except BuildError as invalid:  # and what the file's valid entries have wrong, in the same run
+        raise BuildError(invalid.problems + problems_of_valid_entries(project, text, lines, digest, checked)) from None
+    for position, entry in enumerate(entries):
         try:
             corpora[entry.id] = load_corpus(project, entry, position, lines, digest, checked)
         except BuildError as exc:
