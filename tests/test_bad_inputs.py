@@ -270,6 +270,17 @@ CASES = [
         ),
     ),
     Case(
+        "a document's bad date and its empty text, reported in one run",
+        lambda r: (
+            edit(r, f"{DOC}/document.yaml", "date: null", 'date: "2020-02-30"'),
+            (r / DOC / "text.md").write_text("", encoding="utf-8"),
+        ),
+        (
+            f"{DOC}/document.yaml, line 13: field 'date': found '2020-02-30', expected a real date",
+            f"{DOC}/text.md: the document text is empty",
+        ),
+    ),
+    Case(
         "document folder without its document.yaml",
         lambda r: (r / DOC / "document.yaml").unlink(),
         (f"{DOC}/document.yaml", "missing: the folder holds", "to withdraw a document, delete its whole folder"),

@@ -173,11 +173,12 @@ def load_document(project: Project, folder: Path) -> Document:
     problems = []
     if not is_id(folder.name):
         problems.append(Problem(label, f"folder name '{folder.name}' is not {SLUG_EXPECTED}"))
+    meta = None
     try:
         meta = validate(DocumentMeta, folder / "document.yaml", label).model_dump()
     except BuildError as exc:
-        raise BuildError(problems + exc.problems) from None
-    if meta["id"] != folder.name:
+        problems += exc.problems  # and the text's own problems, in the same run
+    if meta is not None and meta["id"] != folder.name:
         problems.append(Problem(label, f"id '{meta['id']}' must equal the folder name '{folder.name}'", line=1))
     text_label = relative(folder / "text.md", project.root)
     try:
@@ -187,7 +188,7 @@ def load_document(project: Project, folder: Path) -> Document:
     blocks = parse_blocks(text)
     if not text.strip():
         problems.append(Problem(text_label, "the document text is empty"))
-    else:
+    elif meta is not None:
         problems += [
             Problem(
                 label,
@@ -197,7 +198,7 @@ def load_document(project: Project, folder: Path) -> Document:
             for language in meta["languages"]
             if not any(block.lang == language for block in blocks)
         ]
-    if problems:
+    if problems or meta is None:
         raise BuildError(problems)
     return Document(
         id=folder.name,
