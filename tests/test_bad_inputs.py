@@ -117,6 +117,25 @@ def bad_byte_in_middle(root: Path) -> None:
     path.write_bytes(b"\n".join(lines))
 
 
+SAMPLE = "data/corpora/cn-regulations-sample"
+
+
+def bad_row_and_utf16_text(root: Path) -> None:
+    """The first metadata row gets an id that is no id, and its text is saved as UTF-16."""
+    import csv
+
+    with open(root / SAMPLE / "metadata.csv", encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = list(reader.fieldnames or []), list(reader)
+    text = root / SAMPLE / rows[0]["file"]
+    text.write_bytes(text.read_text(encoding="utf-8").encode("utf-16"))
+    rows[0]["id"] = "Bad ID"
+    with open(root / SAMPLE / "metadata.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def duplicate_document(root: Path) -> None:
     shutil.copytree(root / DOC, root / "data/documents/wenling-copy")
 
@@ -278,6 +297,14 @@ CASES = [
         (
             f"{DOC}/document.yaml, line 13: field 'date': found '2020-02-30', expected a real date",
             f"{DOC}/text.md: the document text is empty",
+        ),
+    ),
+    Case(
+        "a corpus row with a bad id and its text in UTF-16, reported in one run",
+        bad_row_and_utf16_text,
+        (
+            f"{SAMPLE}/metadata.csv, line 2, column 'id': found 'Bad ID'",
+            "neither UTF-8 nor GB18030 (it looks like UTF-16: save it as UTF-8)",
         ),
     ),
     Case(

@@ -549,6 +549,11 @@ def load_corpus(
         path = (folder / record["file"]).resolve()
         listed.add(path)
         if record["has_problem"]:
+            # the row's problem is reported; so is its text's own (an encoding), in the same run
+            if isinstance(record["file"], str) and record["file"] and path.is_relative_to(folder) and path.is_file():
+                problem = check_text(folder, label, record["file"], digest(path), checked)
+                if problem is not None:
+                    problems.append(problem)
             continue
         if path in first_row:  # the text would be counted twice, in every figure of the corpus
             earlier, earlier_id = first_row[path]
