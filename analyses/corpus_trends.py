@@ -205,7 +205,7 @@ def draw_trends(data: pd.DataFrame, fig) -> None:
                         Text(
                             "axis.tip.trends.point",
                             term=term,
-                            series=name,
+                            series=series_name(name),
                             year=row["year"],
                             share=f"{row['per_10k']:g}",
                             count=row["occurrences"],
@@ -229,11 +229,16 @@ def draw_trends(data: pd.DataFrame, fig) -> None:
     ax.set_xlabel(bilingual("axis.trends.year"))
 
 
+def series_name(series: str) -> Text | str:
+    """A series as the edition names it (中央 in the Chinese edition's tooltips and alt text)."""
+    return Text(f"corpus.value.level.{series}") if series in LEVEL_WORDS else str(series)
+
+
 def describe_trends(data: pd.DataFrame) -> Text:
     parts = []
     for (term, series), rows in data.groupby(["term", "series"], sort=False):
         peak = rows.sort_values(["per_10k", "year"], ascending=[False, True]).iloc[0]
-        shown = Text(f"corpus.value.level.{series}") if series in LEVEL_WORDS else str(series)
+        shown = series_name(series)
         parts.append(
             Text(
                 "fig.trends.keywords.alt_series",

@@ -93,3 +93,14 @@ def test_parameters_show_chinese_as_written(built_site):
         shown = page(built_site, f"{edition}figures/cn-regulations-keyword-trends/index.html")
         parameters = [code.text_content() for code in shown.xpath("//pre/code") if '"terms"' in code.text_content()]
         assert parameters and "试点" in parameters[0] and "\\u" not in parameters[0], parameters
+
+
+def test_the_chinese_trend_tooltips_name_the_series_in_chinese(built_site):
+    """The trend lines' tooltips in the Chinese edition said 试点，local，1994 (the series as the data
+    has it) where the alt text said 地方; the English ones, and so figure.svg, are as they were."""
+    chinese = page(built_site, "zh/figures/cn-regulations-keyword-trends/index.html")
+    tips = [t.text_content() for t in chinese.xpath("//svg//title")]
+    assert any("，地方，" in tip for tip in tips) and any("，中央，" in tip for tip in tips), tips[:5]
+    assert not any("，local，" in tip or "，central，" in tip for tip in tips)
+    english = page(built_site, "figures/cn-regulations-keyword-trends/index.html")
+    assert any(", local, " in t.text_content() for t in english.xpath("//svg//title"))
