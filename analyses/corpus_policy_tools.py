@@ -108,7 +108,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                 caption=Text(f"fig.corpus_tools.sub_tools.{caption}", grouping=first.name),
                 params={"corpus": corpus.id, "groupings": [g.id for g in groupings], **article},
                 compute=sub_tool_shares,
-                draw=functools.partial(draw_sub_tools, shown=shown),
+                draw=functools.partial(draw_sub_tools, names=sub_tool_names(catalog), shown=shown),
                 describe=functools.partial(describe_sub_tools, names=sub_tool_names(catalog), shown=shown),
                 size=(7.5, 7.0),
                 primary_key=("grouping", "group", "sub_tool"),
@@ -322,9 +322,15 @@ def draw_types(data: pd.DataFrame, fig, shown: Mapping[str, Translated] | None =
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
 
 
-def draw_sub_tools(data: pd.DataFrame, fig, shown: Mapping[str, Translated] | None = None) -> None:
-    """Bars per sub-tool for the groups of the first grouping (at most four, the largest); shown:
-    as for draw_types."""
+def draw_sub_tools(
+    data: pd.DataFrame,
+    fig,
+    names: dict[str, Translated] | None = None,
+    shown: Mapping[str, Translated] | None = None,
+) -> None:
+    """Bars per sub-tool for the groups of the first grouping (at most four, the largest); names:
+    as for describe_sub_tools, for the tooltips (the axis names each as the data does); shown: as
+    for draw_types."""
     ax = fig.add_subplot()
     first = data[data["grouping"] == data["grouping"].iloc[0]].rename_axis("position").reset_index()
     totals = {g: pd.to_numeric(rows["total_units"]).iloc[0] for g, rows in first.groupby("group", sort=False)}
@@ -349,7 +355,7 @@ def draw_sub_tools(data: pd.DataFrame, fig, shown: Mapping[str, Translated] | No
             [
                 Text(
                     "axis.tip.corpus_tools.sub_tool",
-                    label=rows.loc[t, "label"],
+                    label=(names or {}).get(str(t), rows.loc[t, "label"]),
                     group=(shown or {}).get(group, group),
                     share=f"{float(rows.loc[t, 'share_pct']):g}",
                     count=rows.loc[t, "units"],

@@ -104,3 +104,11 @@ def test_the_chinese_trend_tooltips_name_the_series_in_chinese(built_site):
     assert not any("，local，" in tip or "，central，" in tip for tip in tips)
     english = page(built_site, "figures/cn-regulations-keyword-trends/index.html")
     assert any(", local, " in t.text_content() for t in english.xpath("//svg//title"))
+
+
+def test_the_chinese_sub_tool_tooltips_name_the_sub_tools_in_chinese(built_site):
+    """They read fiscal funds（中央）: the codebook's label_zh was in the alt text only."""
+    chinese = page(built_site, "zh/figures/cn-regulations-policy-sub-tools/index.html")
+    tips = [t.text_content() for t in chinese.xpath("//svg//title")]
+    assert any(tip.startswith("财政资金（中央）：") for tip in tips), tips[:5]
+    assert not any(tip.startswith("fiscal funds") for tip in tips)
