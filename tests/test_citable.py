@@ -103,6 +103,14 @@ def test_meta_tags_and_json_ld(built_site):
     assert {d["encodingFormat"] for d in data["distribution"]} == {"text/csv", "image/svg+xml", "image/png"}
     assert all(d["contentUrl"].startswith("https://example.org/policy-pilots/figures/") for d in data["distribution"])
     assert data["isBasedOn"][0]["url"] == "https://doi.org/10.60027/ijsasr.2024.3574"
+    # the page cites its current version exactly as that version's page does: the same sources, and
+    # downloads at the version's permanent addresses (figures/<id>/data.csv changes with the data)
+    version = data["version"].split("(")[1].rstrip(")")
+    own = (built_site / "figures" / FIGURE / "v" / version / "index.html").read_text(encoding="utf-8")
+    [version_ld] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', own, re.S)
+    versioned = json.loads(version_ld)
+    assert versioned["isBasedOn"] == data["isBasedOn"] and versioned["distribution"] == data["distribution"]
+    assert all(f"/figures/{FIGURE}/v/{version}/" in d["contentUrl"] for d in data["distribution"])
 
 
 def test_frictionless_and_cffconvert_accept_the_site(built_site):

@@ -51,6 +51,15 @@ def test_one_document_without_corpus_or_timelines_builds_and_everything_comes_ba
     assert 'class="withdrawn"' in page and "has been withdrawn from this site" in page
     assert "documents/return-migrant-entrepreneurship" not in page
     assert (site / f"figures/{WITHDRAWN_FIGURE}/v/{version}/data.csv").is_file()
+    # its schema.org record names each source with its own address, the withdrawn one with none
+    # (the addresses of the sources left had slipped one place up the list of titles)
+    for figure_id, history in ledger["figures"].items():
+        for entry in history:
+            own = (site / f"figures/{figure_id}/v/{entry['version']}/index.html").read_text(encoding="utf-8")
+            [ld] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', own, re.S)
+            for source in json.loads(ld)["isBasedOn"]:
+                kept = (root / "data/documents" / KEPT / "document.yaml").read_text(encoding="utf-8")
+                assert ("url" in source) == (source["name"] in kept), (figure_id, source)
     # and so do the versions of the withdrawn corpus's figures, in both editions
     corpus_version = ledger["figures"][CORPUS_FIGURE][-1]["version"]
     for edition in ("", "zh/"):

@@ -47,6 +47,7 @@ from pilotsite.pages.model import (
     compare_path,
     distribution,
     document_href,
+    document_urls,
     history_file,
     licences,
     quote_is_placed,
@@ -172,7 +173,7 @@ def current_bundle(model: SiteModel, figure_id: str) -> tuple[tuple[str, bytes |
 
 def version_pages(model: SiteModel) -> list[Page]:
     """A permanent page per published version, plus redirect pages for renamed and retired ids."""
-    settings, t = model.project.settings, model.interface.text
+    t = model.interface.text
     root = "../../../../"
     pages = []
     for item in published_versions(model):
@@ -270,11 +271,8 @@ def version_pages(model: SiteModel) -> list[Page]:
                     cited,
                     meta["caption"],
                     distribution(model, item.folder),
-                    [
-                        f"{settings.site_url}/documents/{d['id']}/index.html"
-                        for d in meta["documents"]
-                        if d["id"] in model.documents
-                    ],
+                    # one address per source, as the figure page gives them ("" for a withdrawn one)
+                    document_urls(model, [d["id"] for d in meta["documents"]]),
                     absolute(model, item.folder + source_name),
                 ),
                 figure_version=entry["version"],

@@ -304,7 +304,7 @@ def dataset_json_ld(
         ],
         "isBasedOn": [
             {"@type": "CreativeWork", "name": t, **({"url": u} if u else {})}
-            for (t, _), u in zip(c.documents, documents_urls, strict=False)
+            for (t, _), u in zip(c.documents, documents_urls, strict=True)
         ],
         "distribution": [
             {"@type": "DataDownload", "encodingFormat": fmt, "contentUrl": url} for url, fmt in files.items()

@@ -1103,9 +1103,14 @@ def distribution(model: SiteModel, folder: str) -> dict[str, str]:
 
 
 def document_urls(model: SiteModel, doc_ids: Iterable[str]) -> list[str]:
+    """Each document's address, one per id in order: its DOI, else its URL, else its page here;
+    "" for a withdrawn one (its page is gone)."""
     urls = []
     for doc_id in doc_ids:
-        meta = model.documents[doc_id].meta if doc_id in model.documents else {}
+        if doc_id not in model.documents:
+            urls.append("")
+            continue
+        meta = model.documents[doc_id].meta
         urls.append(
             doi_url(meta["doi"])
             if meta.get("doi")

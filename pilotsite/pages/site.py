@@ -411,7 +411,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                 json_ld=dataset_json_ld(
                     cited,
                     in_words(f.caption),
-                    distribution(model, f"figures/{f.id}/"),
+                    distribution(model, f"figures/{f.id}/v/{cited.version}/"),  # the cited version's files, which stay
                     document_urls(model, f.documents),
                     absolute(model, f"figures/{f.id}/{source_name}"),
                 ),
