@@ -383,6 +383,22 @@ def record_versions(build: Build, catalog: Catalog, drawn: Drawn) -> Versions:
     for change in changes:  # with --check: the versions a build would record
         new = "new " if build.check else ""
         build.say(f"      {change.figure_id}: {new}version {change.version} ({change.summary})")
+    # A citation tells a figure's versions apart by number and edition date: a new version dated as
+    # an earlier one of its figure is cited as of the same day (the date is set by hand)
+    dated_alike = [
+        change.figure_id
+        for change in changes
+        if any(
+            e["edition"] == settings.date and e["version"] != change.version
+            for e in new_ledger.get("figures", {}).get(change.figure_id, [])
+        )
+    ]
+    if dated_alike:
+        build.say(
+            f"      warning: {len(dated_alike)} new version(s) ({listed(dated_alike)}) have the edition date "
+            f"{settings.date} of an earlier version of their figure: give data/site.yaml a new `date`, so that "
+            "their citations tell the versions apart"
+        )
     return Versions(new_ledger, changes, files)
 
 

@@ -75,6 +75,13 @@ def test_a_data_edit_publishes_one_version_of_the_figure_that_reads_it_with_its_
     assert entry["diff"]["cells"] == [["central / 1", "locator", old_locator, new_locator]]
     assert entry["summary"] == f"1 row changed: central / 1 locator {old_locator} → {new_locator}"
     assert f"data:{KEYWORDS}" in entry["changed"]
+    # data/site.yaml's edition date is still that of the earlier versions: the build says so once
+    dated = [line for line in result.stdout.splitlines() if "of an earlier version of their figure" in line]
+    assert dated == [
+        f"      warning: 1 new version(s) (return-migrant-keywords) have the edition date {entry['edition']} of an "
+        "earlier version of their figure: give data/site.yaml a new `date`, so that their citations tell the "
+        "versions apart"
+    ], result.stdout
     # what a version was made from is kept on the latest entry only: a corpus figure's map names
     # every text, and one per version would grow the committed ledger with every data update
     assert all(("components" in e) == (e is h[-1]) for h in after["figures"].values() for e in h)
