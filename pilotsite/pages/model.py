@@ -656,20 +656,26 @@ def related_documents(model: SiteModel) -> dict[str, list[tuple[str, str, int]]]
     return {d: sorted(items, key=lambda x: (-x[2], x[0]))[:RELATED_MAX] for d, items in related.items()}
 
 
-def quoted_passages(model: SiteModel) -> dict[str, dict[str, tuple[str, str]]]:
-    """doc id -> quote -> (anchor, id of the first figure whose data quotes it). Quotes that only
-    a published earlier version still cites (its row was withdrawn since) keep their anchor too,
-    where the text still has them; a passage corrected since is not highlighted, and the version's
-    permanent page links to the document instead (table_rows, quote_is_placed)."""
-    passages: dict[str, dict[str, tuple[str, str]]] = {d: {} for d in model.documents}
+Passages = dict[str, tuple[str, tuple[str, ...]]]  # quote -> (its anchor, the ids of the figures quoting it)
+
+
+def quoted_passages(model: SiteModel) -> dict[str, Passages]:
+    """doc id -> quote -> (anchor, the ids of the figures whose data quotes it, in figure order).
+    Quotes that only a published earlier version still cites (its row was withdrawn since) keep
+    their anchor too, with that figure's id, where the text still has them; a passage corrected
+    since is not highlighted, and the version's permanent page links to the document instead
+    (table_rows, quote_is_placed)."""
+    passages: dict[str, Passages] = {d: {} for d in model.documents}
     for result in model.results.values():
         data = result.data
         if "quote" in data.columns and "document_id" in data.columns:
             for doc_id, quote in zip(data["document_id"], data["quote"], strict=True):
-                passages[doc_id].setdefault(quote, (quote_anchor(doc_id, quote), result.figure.id))
+                anchor, figures = passages[doc_id].get(quote, (quote_anchor(doc_id, quote), ()))
+                if result.figure.id not in figures:
+                    passages[doc_id][quote] = (anchor, (*figures, result.figure.id))
     for figure_id, doc_id, quote in quotes_in_history(model):
         if doc_id in passages and quote not in passages[doc_id] and quote_is_placed(model, doc_id, quote):
-            passages[doc_id][quote] = (quote_anchor(doc_id, quote), figure_id)
+            passages[doc_id][quote] = (quote_anchor(doc_id, quote), (figure_id,))
     return passages
 
 
@@ -701,7 +707,7 @@ def quotes_in_history(model: SiteModel) -> list[tuple[str, str, str]]:
     return found
 
 
-def highlight(block: Block, quotes: dict[str, tuple[str, str]], placed: set[str] | None = None) -> TextBlock:
+def highlight(block: Block, quotes: Passages, placed: set[str] | None = None) -> TextBlock:
     """Split a block into plain and highlighted segments, with an anchor where each quote starts.
     placed: the anchors of earlier blocks, updated with this one's: a quote the document has twice
     is highlighted and anchored where it first occurs (an id is the page's once)."""

@@ -42,6 +42,7 @@ from pilotsite.pages.model import (
     MethodsContext,
     NotFoundContext,
     Page,
+    Passages,
     Process,
     SearchContext,
     Segment,
@@ -290,7 +291,7 @@ def build_pages(model: SiteModel) -> list[Page]:
         placed_before: set[str] = set()
         blocks = tuple(highlight(b, quotes, placed_before) for b in doc.blocks)
         placed = {a for b in blocks for s in b.segments for a in s.anchors}
-        lost = [(q, figure_id) for q, (a, figure_id) in quotes.items() if a not in placed]
+        lost = [(q, figures[0]) for q, (a, figures) in quotes.items() if a not in placed]
         if lost:
             raise BuildError(
                 [
@@ -324,7 +325,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                         (Link(model.documents[o].short_title, document_href(root, o)), kw)
                         for o, kw, _ in related[doc.id]
                     ),
-                    quotes=quoted_list(model, doc.id, quotes, blocks, root),
+                    quotes=quoted_list(model, quotes, blocks, root),
                     pdf_edition=FINDINGS_PDF,
                     pdf_kb=round((pdf.stat().st_size if isinstance(pdf, Path) else len(pdf)) / 1000),
                 ),
@@ -652,7 +653,7 @@ QUOTE_OPENING = 24  # characters of a quoted passage that the document's list of
 
 
 def quoted_list(
-    model: SiteModel, doc_id: str, quotes: dict[str, tuple[str, str]], blocks: tuple[TextBlock, ...], root: str
+    model: SiteModel, quotes: Passages, blocks: tuple[TextBlock, ...], root: str
 ) -> tuple[tuple[str, str, tuple[Link, ...]], ...]:
     """The document's quoted passages in the order its text has them: (anchor, the passage's
     opening, a link to each figure whose data quotes it, by title; a passage only an earlier
@@ -662,23 +663,17 @@ def quoted_list(
         for segment in block.segments:
             for anchor in segment.anchors:
                 order.setdefault(anchor, len(order))
-    quoting: dict[str, list[str]] = {}
-    for result in model.results.values():
-        data = result.data
-        if "quote" in data.columns and "document_id" in data.columns:
-            for quoted_in, quote in zip(data["document_id"], data["quote"], strict=True):
-                if quoted_in == doc_id and result.figure.id not in quoting.setdefault(quote, []):
-                    quoting[quote].append(result.figure.id)
 
     def title(figure_id: str) -> str:
         result = model.results.get(figure_id)
         return in_words(result.figure.title) if result is not None else figure_id
 
     listed = []
-    for quote, (anchor, first) in sorted(quotes.items(), key=lambda item: (order.get(item[1][0], len(order)), item[0])):
+    for quote, (anchor, figures) in sorted(
+        quotes.items(), key=lambda item: (order.get(item[1][0], len(order)), item[0])
+    ):
         opening = quote if len(quote) <= QUOTE_OPENING else quote[:QUOTE_OPENING].rstrip() + "…"
-        figures = tuple(Link(title(f), figure_href(root, f)) for f in quoting.get(quote) or [first])
-        listed.append((anchor, opening, figures))
+        listed.append((anchor, opening, tuple(Link(title(f), figure_href(root, f)) for f in figures)))
     return tuple(listed)
 
 
