@@ -87,6 +87,31 @@ def test_the_font_is_embedded_and_titles_and_timeline_extract(built_project, fol
         )  # the site's edition, not the clock
 
 
+@pytest.mark.parametrize("folder", EDITIONS.values())
+def test_quoted_passages_follow_the_text_and_name_every_quoting_figure_by_title(built_project, folder):
+    """The PDF listed a document's quoted passages in the order of their anchors' hashes, each
+    "quoted by" one figure's id; it lists them as the page does: in the text's order, each with
+    the titles of all the figures quoting it."""
+    language = next(code for code, path in EDITIONS.items() if path == folder)
+    t = yaml.safe_load((built_project / f"data/i18n/{language}.yaml").read_text(encoding="utf-8"))
+    several = False
+    for doc_id in documents(built_project):
+        page = html.fromstring((built_project / f"_site/{folder}documents/{doc_id}/index.html").read_bytes())
+        text = squeezed(pdf_text(built_project / f"_site/{folder}documents/{doc_id}/{FINDINGS_PDF}"))
+        at = 0
+        for number, item in enumerate(page.xpath('//ul[@class="quoted"]/li'), 1):
+            titles = [a.text_content() for a in item.xpath('.//a[contains(@href, "figures/")]')]
+            several |= len(titles) > 1
+            label = t["document.quoted_by"].format(
+                passage=t["document.passage"].format(number=number),
+                figure=t["document.quoted_by_separator"].join(titles),
+            )
+            found = text.find(squeezed(label), at)
+            assert found >= at, f"{doc_id}: {label!r} is not next in the PDF"
+            at = found + 1
+    assert several  # a passage that two figures quote names both
+
+
 def minimal_findings(weird: str) -> dict:
     """What the template reads, every text holding Typst's (and HTML's) special characters."""
     quote = {"text": weird, "lang": "en"}

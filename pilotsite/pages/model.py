@@ -679,6 +679,28 @@ def quoted_passages(model: SiteModel) -> dict[str, Passages]:
     return passages
 
 
+QuotedPassage = tuple[str, str, tuple[str, ...]]  # (quote, its anchor, the ids of the figures quoting it)
+
+
+def in_text_order(quotes: Passages, blocks: tuple[TextBlock, ...]) -> list[QuotedPassage]:
+    """A document's quoted passages in the order its text has their anchors (highlight placed
+    them in blocks), then any it has not placed, by quote."""
+    order: dict[str, int] = {}
+    for block in blocks:
+        for segment in block.segments:
+            for anchor in segment.anchors:
+                order.setdefault(anchor, len(order))
+    ranked = sorted(quotes.items(), key=lambda item: (order.get(item[1][0], len(order)), item[0]))
+    return [(quote, anchor, figures) for quote, (anchor, figures) in ranked]
+
+
+def figure_title(model: SiteModel, figure_id: str) -> str:
+    """A figure's title in the model's edition; its id where the build made no such figure (one
+    only a published version still quotes from)."""
+    result = model.results.get(figure_id)
+    return in_words(result.figure.title) if result is not None else figure_id
+
+
 def quote_is_placed(model: SiteModel, doc_id: str, quote: str) -> bool:
     """Whether the document's current text has the quote within one paragraph, where highlight
     anchors it."""

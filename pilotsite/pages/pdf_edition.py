@@ -31,7 +31,15 @@ from pilotsite.figures.fonts import cjk_font
 from pilotsite.inputs.documents import Document, language_of
 from pilotsite.pages.citable import published_version, version_cited
 from pilotsite.pages.citation import cite
-from pilotsite.pages.model import EDITIONS, Page, Passages, SiteModel, document_metadata, figures_of
+from pilotsite.pages.model import (
+    EDITIONS,
+    Page,
+    QuotedPassage,
+    SiteModel,
+    document_metadata,
+    figure_title,
+    figures_of,
+)
 from pilotsite.state.fingerprint import FileHashes, package_version, sha256_bytes, sha256_file, write_atomic
 from pilotsite.state.ledger import canonical
 
@@ -60,9 +68,9 @@ def typesetting_skipped() -> bool:
     return _SKIPPED
 
 
-def findings_pdf(model: SiteModel, doc: Document, quotes: Passages) -> Path | bytes:
+def findings_pdf(model: SiteModel, doc: Document, quotes: list[QuotedPassage]) -> Path | bytes:
     """The document's PDF edition in model's language: the cache entry (a file to link into the
-    site), or the bytes when the model has no cache. quotes: as quoted_passages gives them."""
+    site), or the bytes when the model has no cache. quotes: its quoted passages, in_text_order."""
     data, images = findings_data(model, doc, quotes)
     template = (model.project.site / TEMPLATE).read_bytes()
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0).encode("utf-8")
@@ -139,7 +147,9 @@ def typeset(template: bytes, text: bytes, images: dict[str, bytes], date: str, l
     return pdf
 
 
-def findings_data(model: SiteModel, doc: Document, quotes: Passages) -> tuple[dict[str, Any], dict[str, bytes]]:
+def findings_data(
+    model: SiteModel, doc: Document, quotes: list[QuotedPassage]
+) -> tuple[dict[str, Any], dict[str, bytes]]:
     """What the PDF shows, as plain JSON values, and the images it embeds (name -> bytes)."""
     settings, t = model.project.settings, model.interface.text
     edition = f"{settings.site_url}/{EDITIONS[model.language]}"
@@ -188,9 +198,13 @@ def findings_data(model: SiteModel, doc: Document, quotes: Passages) -> tuple[di
             "text": quote,
             "lang": language_of(quote),
             "url": f"{page_url}#{anchor}",
-            "label": t("document.quoted_by", passage=t("document.passage", number=number), figure=figures[0]),
+            "label": t(
+                "document.quoted_by",
+                passage=t("document.passage", number=number),
+                figure=t("document.quoted_by_separator").join(figure_title(model, f) for f in quoting),
+            ),
         }
-        for number, (quote, (anchor, figures)) in enumerate(sorted(quotes.items(), key=lambda item: item[1]), 1)
+        for number, (quote, anchor, quoting) in enumerate(quotes, 1)
     ]
     labels = {
         key: t(f"pdf.{key}")

@@ -42,12 +42,11 @@ from pilotsite.pages.model import (
     MethodsContext,
     NotFoundContext,
     Page,
-    Passages,
     Process,
+    QuotedPassage,
     SearchContext,
     Segment,
     SiteModel,
-    TextBlock,
     TimelineContext,
     TimelineEvent,
     VersionEntry,
@@ -64,8 +63,10 @@ from pilotsite.pages.model import (
     editions,
     figure_card,
     figure_href,
+    figure_title,
     figures_of,
     highlight,
+    in_text_order,
     in_words,
     inputs_file,
     kind_label,
@@ -303,7 +304,8 @@ def build_pages(model: SiteModel) -> list[Page]:
                     for q, figure_id in lost
                 ]
             )
-        pdf = findings_pdf(model, doc, quotes)  # cached by what it shows: Typst runs only when that changed
+        in_order = in_text_order(quotes, blocks)
+        pdf = findings_pdf(model, doc, in_order)  # cached by what it shows: Typst runs only when that changed
         pages.append(
             Page(
                 f"documents/{doc.id}/index",
@@ -325,7 +327,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                         (Link(model.documents[o].short_title, document_href(root, o)), kw)
                         for o, kw, _ in related[doc.id]
                     ),
-                    quotes=quoted_list(model, quotes, blocks, root),
+                    quotes=quoted_list(model, in_order, root),
                     pdf_edition=FINDINGS_PDF,
                     pdf_kb=round((pdf.stat().st_size if isinstance(pdf, Path) else len(pdf)) / 1000),
                 ),
@@ -653,28 +655,19 @@ QUOTE_OPENING = 24  # characters of a quoted passage that the document's list of
 
 
 def quoted_list(
-    model: SiteModel, quotes: Passages, blocks: tuple[TextBlock, ...], root: str
+    model: SiteModel, passages: list[QuotedPassage], root: str
 ) -> tuple[tuple[str, str, tuple[Link, ...]], ...]:
-    """The document's quoted passages in the order its text has them: (anchor, the passage's
-    opening, a link to each figure whose data quotes it, by title; a passage only an earlier
-    version quotes links to the figure that quoted it)."""
-    order: dict[str, int] = {}
-    for block in blocks:
-        for segment in block.segments:
-            for anchor in segment.anchors:
-                order.setdefault(anchor, len(order))
-
-    def title(figure_id: str) -> str:
-        result = model.results.get(figure_id)
-        return in_words(result.figure.title) if result is not None else figure_id
-
-    listed = []
-    for quote, (anchor, figures) in sorted(
-        quotes.items(), key=lambda item: (order.get(item[1][0], len(order)), item[0])
-    ):
-        opening = quote if len(quote) <= QUOTE_OPENING else quote[:QUOTE_OPENING].rstrip() + "…"
-        listed.append((anchor, opening, tuple(Link(title(f), figure_href(root, f)) for f in figures)))
-    return tuple(listed)
+    """The document's quoted passages (in_text_order): (anchor, the passage's opening, a link to
+    each figure whose data quotes it, by title; a passage only an earlier version quotes links to
+    the figure that quoted it)."""
+    return tuple(
+        (
+            anchor,
+            quote if len(quote) <= QUOTE_OPENING else quote[:QUOTE_OPENING].rstrip() + "…",
+            tuple(Link(figure_title(model, f), figure_href(root, f)) for f in figures),
+        )
+        for quote, anchor, figures in passages
+    )
 
 
 def partly_indexed(model: SiteModel) -> tuple[tuple[str, int], ...]:
