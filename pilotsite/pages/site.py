@@ -19,8 +19,8 @@ from pilotsite.inputs.documents import Document
 from pilotsite.inputs.interface import LANGUAGES, Interface, descriptions_label
 from pilotsite.pages.bundle import BUNDLE_FILE
 from pilotsite.pages.charts import evidence_hrefs, inline_chart
-from pilotsite.pages.citable import current_bundle, published_version, version_cited
-from pilotsite.pages.citation import cite, dataset_json_ld, scholar_meta
+from pilotsite.pages.citable import current_bundle, edition_citation, published_version, version_cited
+from pilotsite.pages.citation import dataset_json_ld, scholar_meta
 from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet
 from pilotsite.pages.feeds import FEED, atom_feed, figure_feed_title
 from pilotsite.pages.model import (
@@ -351,7 +351,7 @@ def build_pages(model: SiteModel) -> list[Page]:
         history = model.ledger["figures"][f.id]
         latest = canonical(history)[history[-1]["version"]]  # an identical later duplicate cites the first
         cited = version_cited(model, published_version(model, f.id, latest))  # as the version's own page does
-        citation = cite(cited, model.references)
+        citation = edition_citation(model, cited)
         source_name = Path(f.analysis).name
         inputs = result.input_hashes
         columns = tuple(result.data.columns)
