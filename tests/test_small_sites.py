@@ -9,6 +9,7 @@ import re
 import shutil
 
 import pytest
+import yaml
 
 from conftest import ROOT, copy_built, run_build
 
@@ -51,15 +52,34 @@ def test_one_document_without_corpus_or_timelines_builds_and_everything_comes_ba
     assert 'class="withdrawn"' in page and "has been withdrawn from this site" in page
     assert "documents/return-migrant-entrepreneurship" not in page
     assert (site / f"figures/{WITHDRAWN_FIGURE}/v/{version}/data.csv").is_file()
-    # its schema.org record names each source with its own address, the withdrawn one with none
-    # (the addresses of the sources left had slipped one place up the list of titles)
+    # its schema.org record names each source with its own address (the addresses of the sources
+    # left had slipped one place up the list of titles): a withdrawn one by the DOI or URL the
+    # version recorded, none where it had neither (its page here is gone)
+    sources = {
+        meta["title"]: meta
+        for meta in (yaml.safe_load(p.read_text(encoding="utf-8")) for p in ROOT.glob("data/documents/*/document.yaml"))
+    }
     for figure_id, history in ledger["figures"].items():
         for entry in history:
             own = (site / f"figures/{figure_id}/v/{entry['version']}/index.html").read_text(encoding="utf-8")
             [ld] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', own, re.S)
             for source in json.loads(ld)["isBasedOn"]:
-                kept = (root / "data/documents" / KEPT / "document.yaml").read_text(encoding="utf-8")
-                assert ("url" in source) == (source["name"] in kept), (figure_id, source)
+                meta = sources[source["name"]]
+                assert ("url" in source) == (meta["id"] == KEPT or bool(meta.get("doi") or meta.get("url"))), source
+    # and its deposit metadata still names the withdrawn source and its keywords: the withdrawal
+    # had taken both out of every published version's DataCite and Zenodo records
+    article = sources[
+        json.loads((root / f"history/figures/{WITHDRAWN_FIGURE}/{version}/meta.json").read_bytes())["documents"][0][
+            "title"
+        ]
+    ]
+    assert article["id"] in withdrawn and article["doi"]
+    record = json.loads((site / f"figures/{WITHDRAWN_FIGURE}/v/{version}/datacite.json").read_text(encoding="utf-8"))
+    derived = [r["relatedIdentifier"] for r in record["relatedIdentifiers"] if r["relationType"] == "IsDerivedFrom"]
+    assert derived == [article["doi"]]
+    assert set(article["keywords"]) <= {s["subject"] for s in record["subjects"]}
+    zenodo = json.loads((site / f"figures/{WITHDRAWN_FIGURE}/v/{version}/zenodo.json").read_text(encoding="utf-8"))
+    assert set(article["keywords"]) <= set(zenodo["keywords"])
     # and so do the versions of the withdrawn corpus's figures, in both editions
     corpus_version = ledger["figures"][CORPUS_FIGURE][-1]["version"]
     for edition in ("", "zh/"):

@@ -248,3 +248,37 @@ def test_a_missing_ledger_beside_published_versions_is_an_error_not_a_new_histor
     assert str(raised.value).startswith(
         "history/ledger.json: missing, but history/figures/ holds 1 published versions: restore it from git"
     )
+
+
+def test_versions_keep_their_sources_addresses_and_older_ones_get_them_once(tmp_path):
+    """A version's deposit metadata names its sources by DOI or URL, with their keywords; those
+    were read from the documents as they are now, so a withdrawal took them out of every published
+    version's DataCite and Zenodo records. A version now records them when it is published, and a
+    version published before gets them once, from the documents the site still has."""
+    from types import SimpleNamespace
+
+    from pilotsite.state import ledger as ledger_module
+
+    article = SimpleNamespace(title="An article", reference="A (2024)", meta={"doi": "10.1/x", "keywords": ["pilots"]})
+    report = SimpleNamespace(title="A report", reference="B (2023)", meta={"url": "https://example.org/b"})
+    cited = [
+        {"id": "article", "title": "An article", "reference": "A (2024)"},
+        {"id": "report", "title": "A report", "reference": "B (2023)"},
+        {"id": "gone", "title": "Withdrawn before", "reference": "C (2020)"},  # nothing is known of it now
+    ]
+    folder = tmp_path / VERSION_FOLDER.format(figure="f", version="0123456789ab")
+    folder.mkdir(parents=True)
+    (folder / "meta.json").write_bytes(ledger_module.meta_bytes({"cited": {}, "documents": cited}))
+    ledger = {"figures": {"f": [{"version": "0123456789ab"}]}}
+    documents = {"article": article, "report": report}
+    [(path, migrated)] = ledger_module.migrated_metas(ledger, tmp_path, {}, {}, documents).items()
+    assert path == f"{VERSION_FOLDER.format(figure='f', version='0123456789ab')}/meta.json"
+    assert json.loads(migrated)["documents"] == [
+        {**cited[0], "doi": "10.1/x", "url": "", "keywords": ["pilots"]},
+        {**cited[1], "doi": "", "url": "https://example.org/b", "keywords": []},
+        cited[2],
+    ]
+    (folder / "meta.json").write_bytes(migrated)
+    assert ledger_module.migrated_metas(ledger, tmp_path, {}, {}, documents) == {}  # once
+    # a new version records them as it is published
+    assert ledger_module.document_record("article", article) == json.loads(migrated)["documents"][0]

@@ -51,6 +51,7 @@ from pilotsite.pages.model import (
     history_file,
     licences,
     quote_is_placed,
+    source_addresses,
     table_rows,
     version_colophon,
 )
@@ -278,7 +279,7 @@ def version_pages(model: SiteModel) -> list[Page]:
                     meta["caption"],
                     distribution(model, item.folder),
                     # one address per source, as the figure page gives them ("" for a withdrawn one)
-                    document_urls(model, [d["id"] for d in meta["documents"]]),
+                    document_urls(model, meta["documents"]),
                     absolute(model, item.folder + source_name),
                 ),
                 figure_version=entry["version"],
@@ -330,13 +331,11 @@ def version_deposit(
             else item.meta["kind"]
         ],
     )
-    for d in item.meta["documents"]:
-        if d["id"] in model.documents:  # a withdrawn source is no longer known here
-            meta = model.documents[d["id"]].meta
-            sources.append(
-                Related.of(meta.get("doi") or "", meta.get("url") or absolute(model, f"documents/{d['id']}/index.html"))
-            )
-            keywords += meta.get("keywords") or []
+    for d, (doi, url) in zip(item.meta["documents"], source_addresses(model, item.meta["documents"]), strict=True):
+        if doi or url:  # else a source withdrawn before versions recorded its address: nothing is known of it
+            sources.append(Related.of(doi, url))
+        current = model.documents.get(d["id"])
+        keywords += (current.meta.get("keywords") or []) if current is not None else d.get("keywords", [])
     return Deposit(
         cited=cited_figure(model, figure_id, entry, item.meta, item.meta["title"]),
         description=item.meta["caption"],

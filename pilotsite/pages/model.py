@@ -1130,18 +1130,23 @@ def distribution(model: SiteModel, folder: str) -> dict[str, str]:
     }
 
 
-def document_urls(model: SiteModel, doc_ids: Iterable[str]) -> list[str]:
-    """Each document's address, one per id in order: its DOI, else its URL, else its page here;
-    "" for a withdrawn one (its page is gone)."""
-    urls = []
-    for doc_id in doc_ids:
-        if doc_id not in model.documents:
-            urls.append("")
-            continue
-        meta = model.documents[doc_id].meta
-        urls.append(
-            doi_url(meta["doi"])
-            if meta.get("doi")
-            else (meta.get("url") or absolute(model, f"documents/{doc_id}/index.html"))
-        )
-    return urls
+def source_addresses(model: SiteModel, documents: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """(DOI, URL) of each source document a version names (its meta's "documents"), in order: a
+    document on the site by its DOI and URL now (a DOI added since is the better address), a
+    withdrawn one by those the version recorded (ledger.document_record). The URL is the
+    document's page here where it has neither; ("", "") for a withdrawn one recorded with neither."""
+    found = []
+    for d in documents:
+        current = model.documents.get(d["id"])
+        known: Mapping[str, Any] = current.meta if current is not None else d
+        doi, url = known.get("doi") or "", known.get("url") or ""
+        if not doi and not url and current is not None:
+            url = absolute(model, f"documents/{d['id']}/index.html")
+        found.append((doi, url))
+    return found
+
+
+def document_urls(model: SiteModel, documents: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Each source document's address, one per document a version names, in order: its DOI, else
+    its URL, else its page here; "" for a withdrawn one that had neither (source_addresses)."""
+    return [doi_url(doi) if doi else url for doi, url in source_addresses(model, documents)]

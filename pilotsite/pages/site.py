@@ -350,7 +350,8 @@ def build_pages(model: SiteModel) -> list[Page]:
         f = result.figure
         history = model.ledger["figures"][f.id]
         latest = canonical(history)[history[-1]["version"]]  # an identical later duplicate cites the first
-        cited = version_cited(model, published_version(model, f.id, latest))  # as the version's own page does
+        cited_version = published_version(model, f.id, latest)
+        cited = version_cited(model, cited_version)  # as the version's own page does
         citation = edition_citation(model, cited)
         source_name = Path(f.analysis).name
         inputs = result.input_hashes
@@ -415,7 +416,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                     cited,
                     in_words(f.caption),
                     distribution(model, f"figures/{f.id}/v/{cited.version}/"),  # the cited version's files, which stay
-                    document_urls(model, f.documents),
+                    document_urls(model, cited_version.meta["documents"]),  # as the version froze them
                     absolute(model, f"figures/{f.id}/{source_name}"),
                 ),
                 search_kind="figure",

@@ -101,6 +101,23 @@ class CitedDocument(Protocol):
     def title(self) -> str: ...
     @property
     def reference(self) -> str: ...
+    @property
+    def meta(self) -> Mapping[str, Any]: ...  # document.yaml's fields: doi, url, keywords
+
+
+def document_record(doc_id: str, doc: CitedDocument) -> dict[str, Any]:
+    """How a version names a source document, frozen when it is published: as its citations name
+    it, and by its DOI, URL and keywords, which its deposit metadata gives: once the document is
+    withdrawn the site knows them only from here, and the version's record still names its source."""
+    return {"id": doc_id, "title": doc.title, "reference": doc.reference, **document_addresses(doc)}
+
+
+def document_addresses(doc: CitedDocument) -> dict[str, Any]:
+    return {
+        "doi": doc.meta.get("doi") or "",
+        "url": doc.meta.get("url") or "",
+        "keywords": [str(k) for k in doc.meta.get("keywords") or []],
+    }
 
 
 @dataclass(frozen=True)
@@ -189,7 +206,7 @@ def version_meta(
         "lang": f.lang,
         "analysis": f.analysis,
         "primary_key": list(f.primary_key),
-        "documents": [{"id": d, "title": documents[d].title, "reference": documents[d].reference} for d in f.documents],
+        "documents": [document_record(d, documents[d]) for d in f.documents],
         "translations": translated_words(result),
     }
 
@@ -346,14 +363,21 @@ def meta_bytes(meta: Mapping[str, Any]) -> bytes:
 
 
 def migrated_metas(
-    ledger: Ledger, root: Path, site_cited: Mapping[str, Any], corpora_now: Mapping[str, list[dict[str, str]]]
+    ledger: Ledger,
+    root: Path,
+    site_cited: Mapping[str, Any],
+    corpora_now: Mapping[str, list[dict[str, str]]],
+    documents: Mapping[str, CitedDocument] | None = None,
 ) -> dict[str, bytes]:
     """The meta.json of each version published before versions froze what their citations name of
-    the site (meta "cited") or recorded the corpus they study (meta "corpora"), with what it lacks
-    filled in now: site_cited as data/site.yaml has it, so that from then on a change to the site's
-    authors, title or licences reaches only versions published after it; and the corpus of a
-    figure that studies one the site has now (corpora_now: figure id -> corpora_of()), so that its
-    page can say when the corpus is withdrawn. Each meta.json is read once."""
+    the site (meta "cited"), recorded the corpus they study (meta "corpora") or froze their source
+    documents' addresses (document_record), with what it lacks filled in now: site_cited as
+    data/site.yaml has it, so that from then on a change to the site's authors, title or licences
+    reaches only versions published after it; the corpus of a figure that studies one the site has
+    now (corpora_now: figure id -> corpora_of()), so that its page can say when the corpus is
+    withdrawn; and each source document's DOI, URL and keywords as documents has them now (a
+    document withdrawn before is left as it was: nothing is known of it). Each meta.json is read once."""
+    documents = documents or {}
     files: dict[str, bytes] = {}
     for figure_id, history in ledger.get("figures", {}).items():
         for entry in history:
@@ -368,6 +392,14 @@ def migrated_metas(
                 lacking["cited"] = dict(site_cited)
             if "corpora" not in meta and corpora_now.get(figure_id):  # else not drawn now, or no corpus
                 lacking["corpora"] = corpora_now[figure_id]
+            cited_documents = meta.get("documents") or []
+            if any("keywords" not in d and d.get("id") in documents for d in cited_documents):
+                lacking["documents"] = [
+                    {**d, **document_addresses(documents[d["id"]])}
+                    if "keywords" not in d and d.get("id") in documents
+                    else d
+                    for d in cited_documents
+                ]
             if lacking:
                 files[path] = meta_bytes({**meta, **lacking})
     return files
@@ -389,7 +421,9 @@ def record(
     results = list(results)
     figures = {fid: list(versions) for fid, versions in ledger.get("figures", {}).items()}
     changes: list[Change] = []
-    files = migrated_metas(ledger, root, site_cited, {r.figure.id: corpora_of(r, corpora or {}) for r in results})
+    files = migrated_metas(
+        ledger, root, site_cited, {r.figure.id: corpora_of(r, corpora or {}) for r in results}, documents
+    )
     for result in results:
         fid, digest = result.figure.id, result_digest(result)
         history = figures.setdefault(fid, [])
