@@ -660,7 +660,6 @@ def index_check_and_publish(
 
 
 LIST_PAGES_AT_ONCE = 400  # paged text lists made, written and rendered together (write_pages)
-REPRODUCED = ("figure.svg", "figure.png", "data.csv")  # what a deposit bundle rebuilds (pages/bundle.py)
 
 
 def reproduce_figure(root: Path, figure_id: str, say: Callable[[str], None] = print) -> int:
@@ -668,6 +667,8 @@ def reproduce_figure(root: Path, figure_id: str, say: Callable[[str], None] = pr
     its files to root/reproduced/ and compare each with root/published/. 0 when all are identical."""
     from pilotsite.figures.figure import discover_all
     from pilotsite.figures.outputs import NOT_DRAWN_FILE, compute_figure
+    from pilotsite.pages.bundle import REPRODUCED
+    from pilotsite.state.ledger import PDF_FILE, PRINT_PNG
 
     try:
         catalog = load_catalog(root, None, jobs=1, bundle=True)
@@ -689,7 +690,8 @@ def reproduce_figure(root: Path, figure_id: str, say: Callable[[str], None] = pr
     out = root / "reproduced"
     out.mkdir(exist_ok=True)
     differing = 0
-    for name in REPRODUCED:
+    # the PDF and its print PNG where the version publishes them (bundle.deposit_bundle's printable)
+    for name in (n for n in REPRODUCED if n not in (PDF_FILE, PRINT_PNG) or (root / "published" / n).is_file()):
         (out / name).write_bytes(files[name])
         published = root / "published" / name
         same = published.is_file() and published.read_bytes() == files[name]

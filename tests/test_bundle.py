@@ -3,7 +3,8 @@
 The central test does what a depositor's reader would: unpack one bundle of each kind of
 analysis in an empty folder outside the project, create a fresh virtual environment, run the
 bundle README's two commands (install its locked requirements, run reproduce.py), and compare
-what it wrote with the site's figure.svg, figure.png and data.csv byte for byte.
+what it wrote with the site's figure.svg, figure.png, figure.pdf, figure-300dpi.png and data.csv
+byte for byte.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from pilotsite.pages import bundle as bundle_module
 from pilotsite.pages.bundle import LOCK, ZIP_DATE, SourceFile, data_files, file_digest, zipped
 from pilotsite.state.fingerprint import walk_files
 
-REPRODUCED = ("figure.svg", "figure.png", "data.csv")
+# every file of the version a reader downloads: the PDF and its print PNG too (bundles had lacked them)
+REPRODUCED = ("figure.svg", "figure.png", "figure.pdf", "figure-300dpi.png", "data.csv")
 
 
 def bundles(site: Path) -> dict[str, Path]:

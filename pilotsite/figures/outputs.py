@@ -36,12 +36,11 @@ from pilotsite.figures.figure import Catalog, Check, Figure, Inputs, NotDrawn, N
 from pilotsite.figures.fonts import describe_characters, undrawable
 from pilotsite.inputs.interface import LANGUAGES, Interface, Text, from_plain, to_plain
 from pilotsite.state.fingerprint import library_versions
-from pilotsite.state.ledger import PDF_FILE
+from pilotsite.state.ledger import PDF_FILE, PRINT_PNG
 
 if TYPE_CHECKING:
     from pilotsite.figures.drawing import Drawing
 
-PRINT_PNG = "figure-300dpi.png"  # with PDF_FILE, the downloads for papers (figures/pdf.py)
 FIGURE_FILES = ("data.csv", "figure.svg", "figure.png", PDF_FILE, PRINT_PNG, "result.json")
 NOT_DRAWN_FILE = "not-drawn.json"  # instead of FIGURE_FILES: why compute found nothing to draw
 DRAWING_KEY = "drawing.key"  # beside FIGURE_FILES: what the images were drawn from (EarlierDrawing.key)

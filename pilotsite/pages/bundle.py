@@ -1,22 +1,22 @@
 """The deposit bundle of a figure's current version: a zip a data repository takes as it is, and
 that reproduces the version on its own. The figure's page offers it (figures/<id>/deposit.zip),
-not the version's page, which never changes once published: deposit the bundle while the
-version is current, and record the DOI the repository gives it in data/dois.yaml.
+not the version's page, which never changes once published: deposit the bundle while the version
+is current, and record the DOI the repository gives it in data/dois.yaml.
 
 Unpacked in an empty folder, its README's two commands (`pip install -r requirements.txt`,
-`python reproduce.py`) rebuild figure.svg, figure.png and data.csv and compare them byte for
-byte with the published ones it carries. So it holds what computing the figure reads: the engine
-(pilotsite/, whole: an analysis may use any of it), the figure's analysis module alone, the
-project's data/ without what the figure does not read: other documents and their tables, and
-corpora it does not study (a corpus it studies is copied from the figure's declared inputs, and
-data/corpora.yaml names only that corpus) — so a data edit changes only the bundles of the
-figures that read it — the locked libraries
-that drawing needs (requirements.txt, generated from bundle_requirements.in, pinned like the
-project's own lock), and the version's published files and citations.
+`python reproduce.py`) rebuild figure.svg, figure.png, figure.pdf, its print PNG and data.csv
+(REPRODUCED) and compare them byte for byte with the published ones it carries. So it holds what
+computing the figure reads: the engine (pilotsite/, whole: an analysis may use any of it), the
+figure's analysis module alone, the project's data/ without what the figure does not read: other
+documents and their tables, and corpora it does not study (a corpus it studies is copied from
+the figure's declared inputs, and data/corpora.yaml names only that corpus) — so a data edit
+changes only the bundles of the figures that read it — the locked libraries that drawing needs
+(requirements.txt, generated from bundle_requirements.in, pinned like the project's own lock),
+and the version's published files and citations.
 
-Only a figure's current version has one: an older version's inputs are not kept. The zip's
-bytes depend only on what is in it (fixed dates and modes, sorted names), and it is cached by
-the digest of that content, so a rebuild that changed nothing about the figure re-zips nothing.
+Only a figure's current version has one: an older version's inputs are not kept. The zip's bytes
+depend only on what is in it (fixed dates and modes, sorted names), and it is cached by the
+digest of that content, so a rebuild that changed nothing about the figure re-zips nothing.
 """
 
 from __future__ import annotations
@@ -37,6 +37,10 @@ import yaml
 from pilotsite.inputs.corpus import CORPORA_HOME  # where corpora live; a studied one is added from the inputs
 from pilotsite.inputs.dois import DOIS
 from pilotsite.state.fingerprint import CORPORA_CONFIG, sha256_file, walk_files, write_atomic
+from pilotsite.state.ledger import PDF_FILE, PRINT_PNG
+
+# what a bundle carries of its version's published files, and reproduce.py rebuilds and compares
+REPRODUCED = ("figure.svg", "figure.png", PDF_FILE, PRINT_PNG, "data.csv")
 
 if TYPE_CHECKING:
     from pilotsite.figures.outputs import FigureResult
@@ -45,7 +49,7 @@ if TYPE_CHECKING:
     from pilotsite.pages.model import SiteModel
 
 BUNDLE_FILE = "deposit.zip"
-BUNDLE_FORMAT = "deposit bundle 3"  # in the cache key: change it when the layout changes
+BUNDLE_FORMAT = "deposit bundle 4"  # in the cache key: change it when the layout changes
 LOCK = Path(__file__).with_name("bundle_requirements.txt")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can record: no clock in the bytes
 SKIPPED = ("__pycache__",)
@@ -60,6 +64,9 @@ class PublishedVersion(Protocol):
 
     @property
     def entry(self) -> dict[str, Any]: ...  # its ledger entry
+
+    @property
+    def files(self) -> Mapping[str, bytes | Path]: ...  # its published files, by name
 
     def read(self, name: str) -> bytes: ...
 
@@ -170,8 +177,19 @@ def markdown_text(text: str) -> str:
     return MARKDOWN_MARKUP.sub(r"\\\1", " ".join(text.split()))
 
 
-def readme(figure_id: str, number: int, title: str, url: str, citation: str, licence: str, folder: str) -> bytes:
-    """The bundle's README.md; licence is Markdown already (each licence's URL an autolink)."""
+def readme(
+    figure_id: str,
+    number: int,
+    title: str,
+    url: str,
+    citation: str,
+    licence: str,
+    folder: str,
+    published: tuple[str, ...] = REPRODUCED,
+) -> bytes:
+    """The bundle's README.md; licence is Markdown already (each licence's URL an autolink);
+    published: the version's files the bundle carries and reproduce.py compares."""
+    named = ", ".join(f"`{name}`" for name in published[1:-1]) + f" and `{published[-1]}`"
     return f"""# {markdown_text(title)}
 
 Figure `{figure_id}`, version {number}: <{url}>
@@ -186,9 +204,9 @@ python reproduce.py
 ```
 
 `reproduce.py` computes the figure's data from `data/` with the analysis in `analyses/` and the
-engine in `pilotsite/`, draws it, writes `reproduced/figure.svg`, `figure.png` and `data.csv`,
+engine in `pilotsite/`, draws it, writes `reproduced/{published[0]}`, {named},
 and compares each with the published file in `published/`: it prints one line per file and exits
-with status 0 only when all three are identical byte for byte. `requirements.txt` pins every
+with status 0 only when all {len(published)} are identical byte for byte. `requirements.txt` pins every
 library (with hashes) that computing and drawing use; the font (Noto Sans CJK SC) comes with
 `mplfonts`. `citation/` holds the version's citation files.
 
@@ -294,9 +312,12 @@ def deposit_bundle(
     licence: str,
     extra: dict[str, bytes],
     cache_dir: Path | None,
+    printable: bool = True,
 ) -> bytes | Path:
     """The zip for the current version of result's figure (outputs.FigureResult): entry is its
-    ledger entry; extra: citation files by name, put under citation/. With a cache, the cached
+    ledger entry; extra: citation files by name, put under citation/; printable: whether the
+    version publishes the figure's PDF (and its print PNG): versions published before figures had
+    one do not, and neither do their bundles. With a cache, the cached
     zip's path (the page links it into the site, and a page's source key then pickles a name that
     says its content rather than the bytes: a figure of the full corpus has a 16 MB bundle)."""
     figure = result.figure
@@ -304,13 +325,15 @@ def deposit_bundle(
     sources = {**engine_files(Path(__file__).resolve().parents[1]), figure.analysis: root / figure.analysis}
     data, corpora_config = data_files(root, corpora, figure.inputs, figure.documents)
     sources.update(data)
+    drawn = {"figure.svg": result.svg, "figure.png": result.png, "data.csv": result.csv}
+    if printable:
+        drawn |= {PDF_FILE: result.pdf, PRINT_PNG: result.print_png}
+    published = tuple(name for name in REPRODUCED if name in drawn)
     made = {
-        "README.md": readme(figure.id, entry["number"], title, url, citation, licence, folder),
+        "README.md": readme(figure.id, entry["number"], title, url, citation, licence, folder, published),
         "reproduce.py": reproduce_script(figure.id),
         "requirements.txt": LOCK.read_bytes(),
-        "published/figure.svg": result.svg,
-        "published/figure.png": result.png,
-        "published/data.csv": result.csv,
+        **{f"published/{name}": drawn[name] for name in published},
         **{f"citation/{name}": content for name, content in extra.items()},
     }
     if corpora_config is not None:
@@ -363,6 +386,7 @@ def bundle_files(
                 ),
                 extra=extra,
                 cache_dir=cache,
+                printable=PDF_FILE in item.files and current.pdf == item.read(PDF_FILE),
             ),
         ),
     )

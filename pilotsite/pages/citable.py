@@ -22,7 +22,6 @@ from xml.sax.saxutils import escape as xml_escape
 import yaml
 
 from pilotsite.errors import BuildError, Problem
-from pilotsite.figures.outputs import PRINT_PNG
 from pilotsite.inputs.interface import LANGUAGES, Interface
 from pilotsite.inputs.schemas import doi_url
 from pilotsite.pages.bundle import bundle_files
@@ -57,6 +56,7 @@ from pilotsite.pages.model import (
 )
 from pilotsite.state.ledger import (
     PDF_FILE,
+    PRINT_PNG,
     VERSION_FOLDER,
     canonical,
     distinct_versions,

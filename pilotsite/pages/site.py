@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, cast
 
 from pilotsite.errors import BuildError, Problem
 from pilotsite.figures.figure import Figure
-from pilotsite.figures.outputs import PRINT_PNG, FigureResult
+from pilotsite.figures.outputs import FigureResult
 from pilotsite.inputs.documents import Document
 from pilotsite.inputs.interface import LANGUAGES, Interface, descriptions_label
 from pilotsite.pages.bundle import BUNDLE_FILE
@@ -76,7 +76,7 @@ from pilotsite.pages.model import (
     version_entries,
 )
 from pilotsite.pages.pdf_edition import FINDINGS_PDF, findings_pdf
-from pilotsite.state.ledger import PDF_FILE, canonical
+from pilotsite.state.ledger import PDF_FILE, PRINT_PNG, canonical
 
 if TYPE_CHECKING:
     from jieba import Tokenizer

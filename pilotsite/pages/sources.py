@@ -26,7 +26,6 @@ import yaml
 from markupsafe import Markup, escape
 
 from pilotsite.errors import BuildError, Problem
-from pilotsite.figures.outputs import PRINT_PNG
 from pilotsite.inputs.interface import LANGUAGES
 from pilotsite.inputs.project import SiteSettings
 from pilotsite.pages.bundle import BUNDLE_FILE
@@ -37,7 +36,7 @@ from pilotsite.pages.feeds import FEED
 from pilotsite.pages.model import EDITIONS, Page, SiteModel
 from pilotsite.pages.pdf_edition import FINDINGS_PDF
 from pilotsite.pages.previews import SITE_CARD
-from pilotsite.state.ledger import PDF_FILE
+from pilotsite.state.ledger import PDF_FILE, PRINT_PNG
 
 MARKDOWN_SPECIAL = set(string.punctuation)
 # Escaped backticks mean no value can close the ```{=html} fence it sits in; braces keep Quarto

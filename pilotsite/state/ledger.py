@@ -32,6 +32,7 @@ LEDGER = "history/ledger.json"
 VERSION_FOLDER = "history/figures/{figure}/{version}"
 VERSION_DATA = VERSION_FOLDER + "/data.csv"
 PDF_FILE = "figure.pdf"  # kept with a version from when figures had one (figures/pdf.py)
+PRINT_PNG = "figure-300dpi.png"  # made from PDF_FILE: with it, the downloads for papers (figures/pdf.py)
 CODE_FILE = "history/code/{digest}-{name}"  # analysis sources, kept once per distinct content
 VERSION_LENGTH = 12
 SHOWN_TEXT = ("title", "caption", "alt", "notes")  # besides data and image, what a reader sees
