@@ -255,6 +255,13 @@ def test_chinese_page_declares_language(built_site):
         assert re.search(r'<p id="p-\d+" lang="zh">在区域治理', page) and re.search(
             r'<p id="p-\d+" lang="en">Against the backdrop', page
         )
+        # the site's English title, authors and licence (data/site.yaml) on every page of the
+        # Chinese edition: a screen reader had read them as Chinese
+        site_title = re.search(r'<a class="site-title"[^>]*>(.*?)</a>', page).group(1)
+        footer = page[page.index('<footer class="site-footer">') :]
+        marked = ['<span lang="en">Policy Pilots in China</span>' in site_title]
+        marked += [f'<span lang="en">{text}' in footer for text in ("Policy Pilots Research", "CC BY 4.0 (")]
+        assert marked == [language == "zh"] * 3, (edition, site_title, footer)
 
 
 def test_consistency_checks_stated_on_pages(built_site):
