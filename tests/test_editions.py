@@ -647,6 +647,11 @@ def test_documents_show_their_fields_in_the_edition_language_or_say_they_are_unt
         (built_site / "zh/figures/shanxi-collaborative-contest-keywords-zh/index.html").read_text(encoding="utf-8")
     )
     assert shanxi["short_title_zh"] in re.search(r"<h1>([^<]*)</h1>", figure).group(1)  # a Translated value of a Text
+    # its kind and languages in the edition's words ("类型 blog-post", "语言 en" had been shown as written)
+    for edition, kind, languages in (("zh", "博客文章", "英文"), ("", "blog post", "English")):
+        shown = page(edition, "wenling-participatory-budgeting")
+        assert re.search(rf"<dt>[^<]*</dt><dd>{kind}</dd>", shown) and f"<dd>{languages}</dd>" in shown, edition
+    assert "<dd>中文、英文</dd>" in page("zh", "shanxi-collaborative-contest")
 
 
 def test_the_chinese_edition_names_the_site_by_its_chinese_title_in_embeds_feeds_and_footers(built_site):

@@ -763,17 +763,32 @@ def highlight(block: Block, quotes: Passages, placed: set[str] | None = None) ->
     return TextBlock(block.kind, block.lang, tuple(segments))
 
 
+def named(interface: Interface, key: str, value: object) -> str:
+    """A value of the data (a document's kind, a language code) as the catalogues name it in the
+    interface's language, where they do; else as it is written."""
+    return interface.text(key) if interface.has(key) else str(value)
+
+
 def document_metadata(interface: Interface, doc: Document) -> tuple[tuple[str, str, str], ...]:
     m, t = doc.meta, interface.text
     rows = [(t("document.authors"), ", ".join(m.get("authors") or []) or t("document.not_stated"), "")]
     for key in ("kind", "venue", "volume", "issue", "pages", "year", "date"):
         if m.get(key):
-            rows.append((t(f"document.{key}"), str(m[key]), ""))
+            rows.append(
+                (
+                    t(f"document.{key}"),
+                    named(interface, f"document.kind_value.{str(m[key]).replace('-', '_')}", m[key])
+                    if key == "kind"
+                    else str(m[key]),
+                    "",
+                )
+            )
     if m.get("doi"):
         rows.append(("DOI", str(m["doi"]), doi_url(str(m["doi"]))))
     if m.get("url") and not m.get("doi"):
         rows.append(("URL", str(m["url"]), str(m["url"])))
-    rows.append((t("document.languages"), ", ".join(doc.languages), ""))
+    languages = (named(interface, f"language.{code}", code) for code in doc.languages)
+    rows.append((t("document.languages"), t("document.list_separator").join(languages), ""))
     keywords = list(m.get("keywords") or []) + list(m.get("keywords_zh") or [])
     if keywords:
         rows.append((t("document.author_keywords"), "; ".join(keywords), ""))
