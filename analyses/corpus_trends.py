@@ -23,6 +23,7 @@ from pilotsite.api import (
     STOPWORDS,
     USER_DICTIONARY,
     Figure,
+    Listed,
     NotDrawn,
     NothingToDraw,
     Text,
@@ -70,7 +71,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                 title=Text("fig.trends.keywords.title", per=f"{PER:,}", corpus=corpus.name),
                 caption=Text(
                     "fig.trends.keywords.caption" + ("_centre" if centre else ""),
-                    terms=", ".join(terms),
+                    terms=Listed(tuple(terms), "text.comma_separator"),  # 试点、示范 in Chinese
                     per=f"{PER:,}",
                     centre=corpus_value(interface, centre.column, centre.value) if centre else "",
                     min_texts=settings.min_texts,

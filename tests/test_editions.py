@@ -717,3 +717,16 @@ def test_the_chinese_alt_texts_of_grouped_corpus_figures_name_the_groups_in_chin
         assert zh[f"corpus.value.{group}"] in chinese.group(1)
         assert re.search(rf"(?<![a-z]){group.split('.')[1]}(?![a-z])", english.group(1))
     assert not re.search(r"\b(central|local|east|west|article)\b", chinese.group(1)), chinese.group(1)
+
+
+def test_the_chinese_trend_caption_lists_its_terms_with_the_chinese_separator(built_site):
+    """The caption read '试点, 示范, 创新, 营商环境, 数字逐年每 10,000 个…': ASCII commas, and the
+    last term run into the sentence. The terms are listed as the edition lists (试点、示范), apart."""
+    import html as html_module
+
+    page = (built_site / "zh/figures/cn-regulations-keyword-trends/index.html").read_text(encoding="utf-8")
+    caption = html_module.unescape(re.search(r'<meta name="description" content="([^"]*)"', page).group(1))
+    terms = re.search(r"各用语（([^）]*)）逐年每", caption)
+    assert terms and "、" in terms.group(1) and ", " not in terms.group(1), caption
+    english = (built_site / "figures/cn-regulations-keyword-trends/index.html").read_text(encoding="utf-8")
+    assert ", ".join(terms.group(1).split("、")) in html_module.unescape(english)  # the English as it was
