@@ -730,3 +730,15 @@ def test_the_chinese_trend_caption_lists_its_terms_with_the_chinese_separator(bu
     assert terms and "、" in terms.group(1) and ", " not in terms.group(1), caption
     english = (built_site / "figures/cn-regulations-keyword-trends/index.html").read_text(encoding="utf-8")
     assert ", ".join(terms.group(1).split("、")) in html_module.unescape(english)  # the English as it was
+
+
+def test_the_chinese_timeline_says_approximately_before_the_dates(built_site):
+    """An approximate period read "(1967–1969, 约)": an English phrase with the Chinese word put in.
+    It reads （约 1967–1969） now, in full-width brackets, and the English edition as it was."""
+    chinese = (built_site / "zh/timeline/index.html").read_text(encoding="utf-8")
+    english = (built_site / "timeline/index.html").read_text(encoding="utf-8")
+    spans = re.findall(r'<span class="meta">([^<]*)</span>', chinese)
+    assert any(s.startswith("（约 ") for s in spans) and all(s.startswith("（") and s.endswith("）") for s in spans)
+    assert len(re.findall(r'<span class="meta">\([^<]*, approximate\)</span>', english)) == sum(
+        s.startswith("（约 ") for s in spans
+    )
