@@ -137,8 +137,10 @@ def test_a_mistake_in_a_template_or_layout_is_bad_input_naming_its_file_and_line
     assert "site/templates/index.qmd.j2, line 5: template error: Expected an expression" in result.stderr
     template.write_text(original, encoding="utf-8")
     layout = root / "site/layouts/page.html.j2"
-    layout.write_text(layout.read_text(encoding="utf-8").replace("<head>", "<head>{{ page.no_such_field }}", 1))
+    text = layout.read_text(encoding="utf-8")
+    line = text[: text.index("<head>")].count("\n") + 1
+    layout.write_text(text.replace("<head>", "<head>{{ page.no_such_field }}", 1), encoding="utf-8")
     result = run_build(root, check=False)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
-    assert "page.html.j2, line 3: template error: " in result.stderr and "no_such_field" in result.stderr
+    assert f"page.html.j2, line {line}: template error: " in result.stderr and "no_such_field" in result.stderr
     assert not (root / "_site").exists()
