@@ -83,8 +83,13 @@ def named(kind: str, value: str, known: Container[str]) -> Text | str:
 def corpus_value(interface: Interface, column: str, value: str) -> Text | str:
     """A corpus metadata value as pages and titles name it: the Text corpus.value.<column>.<value>
     where the catalogues have it (level central is 中央 in Chinese), else the value as written."""
-    key = f"corpus.value.{column}.{value}"
-    return Text(key) if value and interface.has(key) else value
+    return catalogued(interface, f"corpus.value.{column}.{value}", value) if value else value
+
+
+def catalogued(interface: Interface, key: str, value: str) -> Text | str:
+    """A value of the data as the catalogues name it, the Text key, where they have the key; else
+    the value as written."""
+    return Text(key) if interface.has(key) else value
 
 
 def _text(key: str, values: Values) -> Text:

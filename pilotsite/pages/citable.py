@@ -51,6 +51,7 @@ from pilotsite.pages.model import (
     licences,
     quote_is_placed,
     source_addresses,
+    source_record,
     table_rows,
     version_colophon,
 )
@@ -334,8 +335,7 @@ def version_deposit(
     for d, (doi, url) in zip(item.meta["documents"], source_addresses(model, item.meta["documents"]), strict=True):
         if doi or url:  # else a source withdrawn before versions recorded its address: nothing is known of it
             sources.append(Related.of(doi, url))
-        current = model.documents.get(d["id"])
-        keywords += (current.meta.get("keywords") or []) if current is not None else d.get("keywords", [])
+        keywords += source_record(model, d).get("keywords") or []
     return Deposit(
         cited=cited_figure(model, figure_id, entry, item.meta, item.meta["title"]),
         description=item.meta["caption"],

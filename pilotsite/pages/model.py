@@ -22,7 +22,7 @@ from pilotsite.errors import BuildError, Problem
 from pilotsite.figures.figure import Catalog, Check, NotDrawn
 from pilotsite.figures.outputs import FigureResult
 from pilotsite.inputs.documents import Block, Document
-from pilotsite.inputs.interface import LANGUAGES, Interface, Listed, Text
+from pilotsite.inputs.interface import LANGUAGES, Interface, Listed, Text, catalogued
 from pilotsite.inputs.project import Project, SiteSettings
 from pilotsite.inputs.schemas import doi_url
 from pilotsite.inputs.timelines import quote_anchor
@@ -763,31 +763,21 @@ def highlight(block: Block, quotes: Passages, placed: set[str] | None = None) ->
     return TextBlock(block.kind, block.lang, tuple(segments))
 
 
-def named(interface: Interface, key: str, value: object) -> str:
-    """A value of the data (a document's kind, a language code) as the catalogues name it in the
-    interface's language, where they do; else as it is written."""
-    return interface.text(key) if interface.has(key) else str(value)
-
-
 def document_metadata(interface: Interface, doc: Document) -> tuple[tuple[str, str, str], ...]:
     m, t = doc.meta, interface.text
     rows = [(t("document.authors"), ", ".join(m.get("authors") or []) or t("document.not_stated"), "")]
-    for key in ("kind", "venue", "volume", "issue", "pages", "year", "date"):
+    if m.get("kind"):  # as the catalogues name it (a journal-article is a 期刊论文), else as written
+        kind = str(m["kind"])
+        shown = interface.resolve(catalogued(interface, f"document.kind_value.{kind.replace('-', '_')}", kind))
+        rows.append((t("document.kind"), str(shown), ""))
+    for key in ("venue", "volume", "issue", "pages", "year", "date"):
         if m.get(key):
-            rows.append(
-                (
-                    t(f"document.{key}"),
-                    named(interface, f"document.kind_value.{str(m[key]).replace('-', '_')}", m[key])
-                    if key == "kind"
-                    else str(m[key]),
-                    "",
-                )
-            )
+            rows.append((t(f"document.{key}"), str(m[key]), ""))
     if m.get("doi"):
         rows.append(("DOI", str(m["doi"]), doi_url(str(m["doi"]))))
     if m.get("url") and not m.get("doi"):
         rows.append(("URL", str(m["url"]), str(m["url"])))
-    languages = (named(interface, f"language.{code}", code) for code in doc.languages)
+    languages = (str(interface.resolve(catalogued(interface, f"language.{code}", code))) for code in doc.languages)
     rows.append((t("document.languages"), t("document.list_separator").join(languages), ""))
     keywords = list(m.get("keywords") or []) + list(m.get("keywords_zh") or [])
     if keywords:
@@ -1152,13 +1142,19 @@ def source_addresses(model: SiteModel, documents: Iterable[Mapping[str, Any]]) -
     document's page here where it has neither; ("", "") for a withdrawn one recorded with neither."""
     found = []
     for d in documents:
-        current = model.documents.get(d["id"])
-        known: Mapping[str, Any] = current.meta if current is not None else d
+        known = source_record(model, d)
         doi, url = known.get("doi") or "", known.get("url") or ""
-        if not doi and not url and current is not None:
+        if not doi and not url and d["id"] in model.documents:
             url = absolute(model, f"documents/{d['id']}/index.html")
         found.append((doi, url))
     return found
+
+
+def source_record(model: SiteModel, document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """What is known of a source document a version names (an item of its meta's "documents"):
+    its document.yaml now while it is on the site, else what the version recorded of it."""
+    current = model.documents.get(document["id"])
+    return current.meta if current is not None else document
 
 
 def document_urls(model: SiteModel, documents: Iterable[Mapping[str, Any]]) -> list[str]:

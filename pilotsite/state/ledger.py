@@ -394,13 +394,14 @@ def migrated_metas(
             if "corpora" not in meta and corpora_now.get(figure_id):  # else not drawn now, or no corpus
                 lacking["corpora"] = corpora_now[figure_id]
             cited_documents = meta.get("documents") or []
-            if any("keywords" not in d and d.get("id") in documents for d in cited_documents):
-                lacking["documents"] = [
-                    {**d, **document_addresses(documents[d["id"]])}
-                    if "keywords" not in d and d.get("id") in documents
-                    else d
-                    for d in cited_documents
-                ]
+            filled = [
+                {**d, **document_addresses(documents[d["id"]])}
+                if "keywords" not in d and d.get("id") in documents
+                else d
+                for d in cited_documents
+            ]
+            if filled != cited_documents:
+                lacking["documents"] = filled
             if lacking:
                 files[path] = meta_bytes({**meta, **lacking})
     return files
