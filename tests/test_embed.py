@@ -93,3 +93,17 @@ def test_figure_and_version_pages_give_the_iframe_snippet(built_site):
         assert urljoin(url, "index.html") == f"{SITE_URL}/{page.relative_to(built_site)}"
     sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
     assert "embed.html" not in sitemap
+
+
+def test_an_embedded_view_cites_as_its_editions_pages_do(built_site):
+    """The Chinese edition's embedded views cited in APA's English while its figure and version
+    pages give GB/T 7714 first, as Chinese journals ask."""
+    figure = "figures/return-migrant-tool-types/"
+    version = next((built_site / "zh" / figure / "v").glob("*/index.html")).parent.relative_to(built_site / "zh")
+    for edition, style in (("", "apa"), ("zh/", "gbt7714")):
+        for folder in (figure, f"{version}/"):
+            page = lxml.html.fromstring((built_site / edition / folder / "index.html").read_bytes())
+            embed = lxml.html.fromstring((built_site / edition / folder / "embed.html").read_bytes())
+            cited = embed.xpath("string(//p[@class='embed-cite'])").strip()
+            assert cited == page.xpath(f"string(//p[@id='{style}'])").strip(), (edition, folder, cited)
+    assert "[DS/OL]" in cited  # GB/T 7714's type code for an online dataset

@@ -304,7 +304,7 @@ def version_pages(model: SiteModel) -> list[Page]:
                 caption=meta["caption"],
                 alt=meta["alt"],
                 lang=words["words_lang"],
-                citation=citation.apa,
+                citation=citation.in_edition,
                 png=png,
                 root=root,
             )

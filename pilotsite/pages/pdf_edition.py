@@ -175,7 +175,7 @@ def findings_data(
                 "version": t(
                     "pdf.version", number=latest["number"], version=latest["version"], edition=latest["edition"]
                 ),
-                "citation": citation.gbt7714 or citation.apa,  # the Chinese edition cites in GB/T 7714
+                "citation": citation.in_edition,
                 "url": cited.url,
             }
         )

@@ -433,7 +433,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                 caption=in_words(f.caption),
                 alt=result.alt,
                 lang=f.title_language(model.language),
-                citation=citation.apa,
+                citation=citation.in_edition,
                 png=result.png,
                 root=root,
             )
