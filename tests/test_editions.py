@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
+from markupsafe import escape
 
 from conftest import ROOT
 
@@ -546,7 +547,8 @@ def test_version_pages_are_translated_where_the_translation_is_of_the_version_ow
     """A version's title and caption are frozen in English; the Chinese edition shows the figure's
     Chinese title where the version's English title and caption are the current ones (so the
     translation is of the same words), and cites that version's URL under it; an older wording
-    stays in English, marked so."""
+    stays in English, marked so, and only it: "（第 2 版）" around it is Chinese (the heading had
+    lang="en" as a whole), in the page and in its embedded view."""
     import json
 
     ledger = json.loads((ROOT / "history" / "ledger.json").read_text(encoding="utf-8"))
@@ -562,7 +564,7 @@ def test_version_pages_are_translated_where_the_translation_is_of_the_version_ow
                 (ROOT / "history" / "figures" / figure_id / entry["version"] / "meta.json").read_text(encoding="utf-8")
             )
             chinese = (built_site / "zh" / folder / "index.html").read_text(encoding="utf-8")
-            heading = re.search(r"<h1([^>]*)>([^<]*)</h1>", chinese)
+            heading = re.search(r"<h1([^>]*)>(.*?)</h1>", chinese)
             bibs = [(built_site / edition / folder / "cite.bib").read_text(encoding="utf-8") for edition in ("", "zh")]
             urls = {re.search(r"url = \{([^}]*)\}", bib).group(1) for bib in bibs}
             assert len(urls) == 1 and urls.pop().endswith(f"/figures/{figure_id}/v/{entry['version']}/")
@@ -572,7 +574,10 @@ def test_version_pages_are_translated_where_the_translation_is_of_the_version_ow
                 )
                 translated += 1
             else:
-                assert heading.group(1) == ' lang="en"' and heading.group(2).startswith(meta["title"][:20])
+                marked = f'<span lang="en">{escape(meta["title"])}</span>（第 {entry["number"]} 版）'
+                assert heading.group(1) == "" and heading.group(2) == marked, heading.group(0)
+                embed = (built_site / "zh" / folder / "embed.html").read_text(encoding="utf-8")
+                assert f'target="_top">{marked}</a>' in embed
                 frozen += 1
     assert translated > 30 and frozen >= 1, (translated, frozen)
 

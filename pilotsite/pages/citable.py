@@ -284,6 +284,7 @@ def version_pages(model: SiteModel) -> list[Page]:
                     absolute(model, item.folder + source_name),
                 ),
                 figure_version=entry["version"],
+                title_words=meta["title"],
                 colophon=version_colophon(model, entry, meta),
                 scripts=(
                     "../../versions.js",
@@ -301,6 +302,7 @@ def version_pages(model: SiteModel) -> list[Page]:
                 model,
                 item.folder,
                 title=t("version.title", title=meta["title"], number=entry["number"]),
+                title_words=meta["title"],
                 caption=meta["caption"],
                 alt=meta["alt"],
                 lang=words["words_lang"],
@@ -424,6 +426,7 @@ def comparison_pages(model: SiteModel) -> list[Page]:
                             ),
                         ),
                         files=(("diff.csv", diff.to_csv()),),
+                        title_words=words["title"],
                     )
                 )
     return pages

@@ -47,6 +47,7 @@ def embed_page(
     citation: str,
     png: bytes,
     root: str,
+    title_words: str = "",
 ) -> Page:
     """The embedded view of the figure or version whose page is folder/index (folder within the
     edition, ending in /); root: the relative prefix from there to the edition's root."""
@@ -71,6 +72,7 @@ def embed_page(
             site_href=f"{root}index.html",
         ),
         layout=EMBED_LAYOUT,
+        title_words=title_words,
     )
 
 

@@ -298,6 +298,9 @@ class Page:
     # the not-found page, which a host serves at whatever address was asked for.
     base: str = ""
     figure_version: str = ""  # on version pages: the version shown (read by version-banner.js)
+    # The words of the title in lang where the edition's words surround them (a version's page in
+    # Chinese of a figure titled in English: "Title（第 2 版）"); empty: the whole title is in lang.
+    title_words: str = ""
     colophon: Colophon | None = None  # what the footer names, where it is not the site's
     scripts: tuple[str, ...] = ()  # relative URLs of scripts the page loads
     feeds: tuple[

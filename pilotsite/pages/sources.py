@@ -186,6 +186,19 @@ def lang_attribute(value: object, page_language: str) -> str:
     return "" if language == page_language else Markup(' lang="{}"').format(language)
 
 
+def title_marked(title: str, words: str, lang: str, page_language: str) -> Markup:
+    """A title of which only words are in lang, with the edition's words around them (a
+    version's: "Title（第 2 版）"), with those words marked as in lang, so that a screen reader
+    speaks each part in its language; escaped. (A title wholly in lang has it on its element.)"""
+    if not words or lang == page_language:
+        return html_text(title)
+    before, found, after = title.partition(words)
+    if not found:  # (the title no longer holds them: then all of it is marked)
+        before, found, after = "", title, ""
+    parts = (html_text(before), html_text(lang), html_text(found), html_text(after))
+    return Markup('{}<span lang="{}">{}</span>{}').format(*parts)
+
+
 def template_environment(
     site_dir: Path | None, cache_dir: Path | None = None, templates: tuple[tuple[str, str], ...] = ()
 ) -> jinja2.Environment:
@@ -218,6 +231,7 @@ def template_environment(
             # Jinja's capitalize lowers the rest: a column named SHA-256 or GDP would read Sha-256, Gdp
             "upper_first": lambda text: str(text)[:1].upper() + str(text)[1:],
             "lang_attribute": lang_attribute,
+            "title_marked": title_marked,
             "yamlstr": yaml_string,
             # plain text, escaped by finalize as every value is (a grouping's values can hold markup)
             "json_text": lambda value: json.dumps(value, ensure_ascii=False),  # 营商环境, not \u8425…
