@@ -385,6 +385,38 @@ def test_a_chinese_version_page_keeps_its_words_when_the_figure_is_renamed_or_re
     assert tree_hashes(chinese) == before
 
 
+def test_versions_published_before_translations_were_kept_get_them_once_and_keep_them(built_project, tmp_path):
+    """Versions published before versions froze their translations showed, in Chinese, the
+    figure's current words where they translate the version's: renaming the figure in English (or
+    withdrawing its source) turned their Chinese titles, pages and cite.bib English. A build now
+    freezes those translations into them once, and a rename then leaves their pages as they were."""
+    project = copy_built(built_project, tmp_path / "project")
+    site = project / "_site"
+    metas = sorted((project / "history/figures" / FIGURE).glob("*/meta.json"))
+    assert len(metas) >= 2
+    for path in metas:  # as such versions were published
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        del meta["translations"]
+        path.write_text(json.dumps(meta, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    chinese = site / "zh/figures" / FIGURE / "v"
+    before = tree_hashes(chinese)
+    run_build(project, traced=False)
+    assert tree_hashes(chinese) == before  # the same words, frozen now
+    frozen = [json.loads(path.read_text(encoding="utf-8")).get("translations", {}).get("zh", {}) for path in metas]
+    assert frozen[-1]["title"] == "供给型、需求型和环境型政策工具的占比" and all(frozen)
+    catalogue = project / "data/i18n/en.yaml"
+    catalogue.write_text(
+        catalogue.read_text(encoding="utf-8").replace(
+            "Shares of supply-, demand- and environment-oriented policy tools", "Shares of the three kinds of tools"
+        ),
+        encoding="utf-8",
+    )
+    run_build(project, traced=False)
+    after = tree_hashes(chinese)
+    assert {path: digest for path, digest in after.items() if path in before} == before
+    assert len(after) > len(before)  # the renamed figure's new version
+
+
 def test_new_authors_edition_and_licence_leave_every_published_version_as_it_was(built_project, tmp_path):
     """A version's citations name the site's authors, title and licences as they were when it was
     published, and its page's footer names its own edition: adding a co-author had rewritten

@@ -231,6 +231,19 @@ def translated_words(result: DrawnResult) -> dict[str, dict[str, str]]:
     return dict(sorted(words.items()))
 
 
+def kept_translations(meta: Mapping[str, Any], result: DrawnResult) -> dict[str, dict[str, str]]:
+    """For a version published before versions froze their translations, those the figure drawn
+    now (result) has of the version's own words: its title and caption where the version's are
+    the figure's, its alt text where that is (a translation of other words is not the version's)."""
+    same_words = (result.figure.title, result.figure.caption) == (meta["title"], meta["caption"])
+    same_alt = result.alt == meta["alt"]
+    kept = {
+        language: {name: text for name, text in words.items() if (same_alt if name == "alt" else same_words)}
+        for language, words in translated_words(result).items()
+    }
+    return {language: words for language, words in kept.items() if words}
+
+
 def version_of(key: str) -> str:
     return key[:VERSION_LENGTH]
 
@@ -369,16 +382,21 @@ def migrated_metas(
     site_cited: Mapping[str, Any],
     corpora_now: Mapping[str, list[dict[str, str]]],
     documents: Mapping[str, CitedDocument] | None = None,
+    drawn: Mapping[str, DrawnResult] | None = None,
 ) -> dict[str, bytes]:
     """The meta.json of each version published before versions froze what their citations name of
-    the site (meta "cited"), recorded the corpus they study (meta "corpora") or froze their source
-    documents' addresses (document_record), with what it lacks filled in now: site_cited as
-    data/site.yaml has it, so that from then on a change to the site's authors, title or licences
-    reaches only versions published after it; the corpus of a figure that studies one the site has
-    now (corpora_now: figure id -> corpora_of()), so that its page can say when the corpus is
-    withdrawn; and each source document's DOI, URL and keywords as documents has them now (a
-    document withdrawn before is left as it was: nothing is known of it). Each meta.json is read once."""
-    documents = documents or {}
+    the site (meta "cited"), recorded the corpus they study (meta "corpora"), froze their source
+    documents' addresses (document_record) or their words in the other editions' languages (meta
+    "translations"), with what it lacks filled in now: site_cited as data/site.yaml has it, so that
+    from then on a change to the site's authors, title or licences reaches only versions published
+    after it; the corpus of a figure that studies one the site has now (corpora_now: figure id ->
+    corpora_of()), so that its page can say when the corpus is withdrawn; each source document's
+    DOI, URL and keywords as documents has them now (a document withdrawn before is left as it
+    was: nothing is known of it); and the translations of the version's own words that the figure
+    drawn now has (drawn: figure id -> its result; kept_translations), so that renaming the figure
+    or withdrawing its source no longer turns the version's Chinese page and citations English.
+    Each meta.json is read once."""
+    documents, drawn = documents or {}, drawn or {}
     files: dict[str, bytes] = {}
     for figure_id, history in ledger.get("figures", {}).items():
         for entry in history:
@@ -402,6 +420,8 @@ def migrated_metas(
             ]
             if filled != cited_documents:
                 lacking["documents"] = filled
+            if "translations" not in meta and figure_id in drawn and {"title", "caption", "alt"} <= meta.keys():
+                lacking["translations"] = kept_translations(meta, drawn[figure_id])
             if lacking:
                 files[path] = meta_bytes({**meta, **lacking})
     return files
@@ -424,7 +444,12 @@ def record(
     figures = {fid: list(versions) for fid, versions in ledger.get("figures", {}).items()}
     changes: list[Change] = []
     files = migrated_metas(
-        ledger, root, site_cited, {r.figure.id: corpora_of(r, corpora or {}) for r in results}, documents
+        ledger,
+        root,
+        site_cited,
+        {r.figure.id: corpora_of(r, corpora or {}) for r in results},
+        documents,
+        {r.figure.id: r for r in results},
     )
     for result in results:
         fid, digest = result.figure.id, result_digest(result)
