@@ -6,6 +6,7 @@ province and year. The figures adapt, or the pages say what was not drawn and wh
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from conftest import ROOT, copy_built, discard, run_build, write_corpus
 from pilotsite.errors import BuildError
 from pilotsite.inputs.corpus import column_id, load_corpora
+from pilotsite.inputs.interface import Text, Translated
 from pilotsite.inputs.project import open_project
 
 SAMPLE = ROOT / "data/corpora/cn-regulations-sample"
@@ -67,6 +69,7 @@ def odd_site(built_project, tmp_path_factory) -> Path:
         "      - {column: level}\n"
         "      - {column: region, values: [east, central, west]}\n"
         "      - {column: issuer_tier, id: tier, label: issuer tier, label_zh: 发文层级}\n"
+        "      - {column: topic, label: policy area, label_zh: 政策领域}\n"
         "  - id: by-province\n    title: By province and year\n    path: data/corpora/by-province\n"
         "    groupings:\n      - {column: province}\n      - {column: year}\n"
         "    keyness: {column: province, values: [北京, 上海]}\n",
@@ -102,13 +105,33 @@ def test_a_corpus_of_one_level_and_one_region_builds_and_says_what_is_not_drawn(
     chinese = (site / "zh/corpus/index.html").read_text(encoding="utf-8")
     assert "本语料库未绘制的图表" in chinese and "语料库在“level”列中没有 central 文本" in chinese
     assert "the corpus has no central texts" not in chinese
-    # a declared grouping's label_zh names it there, in the figure's title too; one without is shown as written
-    assert "<strong>发文层级</strong>" in chinese and "<strong>Region</strong>" in chinese
+    # a declared grouping's label_zh names it there, in the figure's title too; one without, by
+    # its column as the catalogues name it (it was named as written: 按region分组)
+    assert "<strong>发文层级</strong>" in chinese and "<strong>地区</strong>" in chinese
     tier_title = re.search(
         r"<h1[^>]*>([^<]*)</h1>",
         (site / "zh/figures/one-region-keywords-by-tier/index.html").read_text(encoding="utf-8"),
     )
     assert tier_title.group(1) == "按发文层级分组的高频关键词：One region only"
+    region_title = re.search(
+        r"<h1[^>]*>([^<]*)</h1>",
+        (site / "zh/figures/one-region-keywords-by-region/index.html").read_text(encoding="utf-8"),
+    )
+    assert region_title.group(1) == "按地区分组的高频关键词：One region only"
+
+
+def test_a_groupings_label_names_its_column_on_every_page(odd_site):
+    """A declared label named the grouping's figures and its line under "Groups compared", while
+    the text lists, the text pages and the search filters named the column as written (topic)."""
+    site = odd_site / "_site"
+    for edition, name in (("", "Policy area"), ("zh/", "政策领域")):
+        overview = (site / edition / "corpus/index.html").read_text(encoding="utf-8")
+        assert overview.count(f"<strong>{name}</strong>") == 2, edition  # groups compared, and the lists
+        text = (site / edition / "corpus/one-region/texts/t-03/index.html").read_text(encoding="utf-8")
+        assert f"<dt>{name}</dt>" in text and "<dt>Topic</dt>" not in text
+        search = (site / edition / "search/index.html").read_text(encoding="utf-8")
+        filters = json.loads(html.unescape(re.search(r"data-filter-names='([^']*)'", search).group(1)))
+        assert name in dict(filters).values(), (edition, filters)
 
 
 def test_the_terminal_names_what_is_not_drawn_and_what_is_no_longer_made(odd_site):
@@ -150,7 +173,7 @@ def test_the_search_page_says_how_much_of_each_text_search_reads(odd_site, built
 
 def test_extra_columns_in_another_order_are_shown_with_each_text(odd_site):
     page = (odd_site / "_site/corpus/one-region/texts/t-03/index.html").read_text(encoding="utf-8")
-    assert '<dt>Topic</dt><dd lang="zh">环境</dd>' in page and "<dt>Pages</dt><dd>3</dd>" in page
+    assert '<dt>Policy area</dt><dd lang="zh">环境</dd>' in page and "<dt>Pages</dt><dd>3</dd>" in page
     assert "<dt>Date</dt>" not in page  # the corpus has no dates: none is made up
 
 
@@ -297,6 +320,33 @@ def test_a_year_column_of_its_own_is_what_the_year_grouping_reads(project_copy):
     # figures' notes point to that list) even where they have a year.
     lists = {value: [t.id for t in texts] for value, texts in column_values(corpus, "year")}
     assert lists == {"2010": ["s0", "s2"], "2011": ["s1", "s3"], UNDATED: ["s1", "s2", "s3"]}
+
+
+def test_the_default_groupings_declared_as_the_readme_writes_them_are_the_defaults(project_copy):
+    """Copying the README's example (the default groupings, declared) named them by their columns
+    as written: the Chinese titles read 按region分组 where they had read 按地区（地方文本）分组, and four
+    new versions were published. Declared as they are, they are the defaults; a grouping declared
+    without a label is named as the catalogues name its column (year: 年份)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    declared = re.search(r"    groupings: .*\n((?:      - .*\n)+)", readme).group(1)
+    assert "{column: level, values: [central, local]}" in declared and "where: {level: local}" in declared
+    config = project_copy / "data/corpora.yaml"
+    defaults = load_corpora(open_project(project_copy))["cn-regulations"].groupings
+    lines = [line.split("#")[0].rstrip() for line in declared.splitlines()]
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "    path: data/corpora/cn-regulations-sample\n",
+            "    path: data/corpora/cn-regulations-sample\n    groupings:\n"
+            + "\n".join(line for line in lines if "发文 机关" not in line)  # the sample has no such column
+            + "\n",
+        ),
+        encoding="utf-8",
+    )
+    names = {g.id: g.name for g in load_corpora(open_project(project_copy))["cn-regulations"].groupings}
+    assert {g.id: g.name for g in defaults[:2]}.items() <= names.items()
+    assert names["region"] == Text("corpus.grouping.region")
+    assert names["year"] == Text("corpus.column.year") and names["province"] == Text("corpus.column.province")
+    assert names["kind"] == Translated((("en", "kind of text"), ("zh", "文本类别")))
 
 
 def test_a_group_listed_twice_and_a_comparison_with_itself_are_named_with_their_line(project_copy):

@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from pilotsite.errors import BuildError, Problem
-from pilotsite.inputs.interface import LANGUAGES, Text, Translated, translations
+from pilotsite.inputs.interface import LANGUAGES, Interface, Text, Translated, translations
 from pilotsite.inputs.project import Project
 from pilotsite.inputs.reading import first_rare_character, rare_characters, read_bytes_limited
 from pilotsite.inputs.tables import Column, read_table
@@ -45,8 +45,9 @@ METADATA_COLUMNS = [
 ]
 Pairs = tuple[tuple[str, str], ...]
 # A grouping before its groups are found: (id, column, label, values in order, filter, labels in
-# other languages, its line in data/corpora.yaml: None for a default grouping)
-DeclaredGrouping = tuple[str, str, str, tuple[str, ...], Pairs, Pairs, int | None]
+# other languages, its line in data/corpora.yaml: None for a default grouping, the catalogues' key
+# for its name: Grouping.catalogue_key)
+DeclaredGrouping = tuple[str, str, str, tuple[str, ...], Pairs, Pairs, int | None, str]
 # What the studies compare when data/corpora.yaml does not say: each applies only where the
 # metadata has its columns. (id, column, label, values in order, filter)
 DEFAULT_GROUPINGS: tuple[tuple[str, str, str, tuple[str, ...], Pairs], ...] = (
@@ -54,6 +55,7 @@ DEFAULT_GROUPINGS: tuple[tuple[str, str, str, tuple[str, ...], Pairs], ...] = (
     ("region", "region", "region (local texts)", ("east", "central", "west"), (("level", "local"),)),
     ("tier", "issuer_tier", "issuer tier", ("central", "provincial", "municipal"), ()),
 )
+DEFAULT_KEYS = {(grouping_id, column, values, where) for grouping_id, column, _, values, where in DEFAULT_GROUPINGS}
 DEFAULT_COMPARISON = ("level", ("central", "local"))
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
 MAX_ID_BYTES = 100  # a column id longer than this (a long Chinese column) needs an id of its own
@@ -92,16 +94,25 @@ class Grouping:
     members: Mapping[str, tuple[str, ...]] = field(hash=False)  # value -> text ids, in id order
     ungrouped: int = 0  # texts left out: outside `where`, or no value in the column
     kept: int = 0  # texts `where` keeps (every text, where it has none), with a value or not
-    default: bool = False  # one of DEFAULT_GROUPINGS, whose name the catalogues give in each language
+    # The catalogues' key for its name in each language: corpus.grouping.<id> for one of
+    # DEFAULT_GROUPINGS (declared as it is too), corpus.column.<column> for one declared without
+    # a label on a column they name; "" for one with a label.
+    catalogue_key: str = ""
     labels: tuple[tuple[str, str], ...] = ()  # (language, label) for the other editions, where corpora.yaml gives one
 
     @property
     def name(self) -> Text | Translated | str:
-        """The grouping's name as pages and figure titles show it: a default grouping's from the
-        catalogues (corpus.grouping.<id>), a declared one's label (and label_zh) from data/corpora.yaml."""
-        if self.default:
-            return Text(f"corpus.grouping.{self.id}")
+        """The grouping's name as pages and figure titles show it: from the catalogues
+        (catalogue_key), else its label (and label_zh) from data/corpora.yaml, else its column."""
+        if self.catalogue_key:
+            return Text(self.catalogue_key)
         return Translated(((LANGUAGES[0], self.label), *self.labels)) if self.labels else self.label
+
+    @property
+    def labelled(self) -> bool:
+        """Whether data/corpora.yaml names it (label; or, without one, where the catalogues do not
+        name its column: by the column as written): then pages name its column so too."""
+        return not self.catalogue_key
 
     @property
     def filled(self) -> tuple[str, ...]:
@@ -182,6 +193,11 @@ class Corpus:
 
     def read_text(self, text: CorpusText) -> str:
         return decode_text((self.folder / text.file).read_bytes(), f"{self.label}/{text.file}")
+
+    def column_label(self, column: str) -> Text | Translated | str | None:
+        """The name data/corpora.yaml gives a column: the label of the first grouping on it that
+        has one (None where none has)."""
+        return next((g.name for g in self.groupings if g.column == column and g.labelled), None)
 
     def grouping(self, grouping_id: str) -> Grouping:
         return next(g for g in self.groupings if g.id == grouping_id)
@@ -348,8 +364,10 @@ def resolve_groupings(
     columns: tuple[str, ...],
     texts: list[CorpusText],
     lines: dict[KeyPath, int],
+    interface: Interface | None = None,
 ) -> tuple[list[Grouping], list[Text], list[Problem]]:
-    """The groupings declared for a corpus (or the defaults), with their groups found in the data."""
+    """The groupings declared for a corpus (or the defaults), with their groups found in the data;
+    interface: the catalogues, which name a grouping declared without a label by its column."""
     available = set(columns) | ({YEAR} if "date" in columns else set())
     problems, notes, groupings = [], [], []
     if entry.groupings is None:
@@ -366,7 +384,7 @@ def resolve_groupings(
                     )
                 )
                 continue
-            declared.append((grouping_id, column, label, values, where, (), None))
+            declared.append((grouping_id, column, label, values, where, (), None, f"corpus.grouping.{grouping_id}"))
     else:
         declared = []
         for index, g in enumerate(entry.groupings):
@@ -409,21 +427,28 @@ def resolve_groupings(
                     )
                 )
                 continue
+            values = tuple(g.values or ())
+            key = ""
+            if not g.label and (named, g.column, values, where) in DEFAULT_KEYS:  # a default, declared as it is
+                key = f"corpus.grouping.{named}"
+            elif not g.label and interface is not None and interface.has(f"corpus.column.{g.column}"):
+                key = f"corpus.column.{g.column}"
             declared.append(
                 (
                     named,
                     g.column,
                     g.label or g.column.replace("_", " "),
-                    tuple(g.values or ()),
+                    values,
                     where,
                     translations(g, "label"),
                     line,
+                    key,
                 )
             )
     # grouping id, casefolded (a case-blind file system keeps one of by-Region/ and by-region/) ->
     # the first grouping's column and line
     seen: dict[str, tuple[str, str, int | None]] = {}
-    for grouping_id, column, label, values, where, labels, line in declared:
+    for grouping_id, column, label, values, where, labels, line, key in declared:
         if grouping_id.casefold() in seen:
             first_id, first_column, first_line = seen[grouping_id.casefold()]
             same = (
@@ -459,7 +484,7 @@ def resolve_groupings(
                 where,
                 {v: tuple(m) for v, m in members.items()},
                 len(texts) - sum(len(m) for m in members.values()),
-                default=entry.groupings is None,
+                catalogue_key=key,
                 labels=labels,
                 kept=len(chosen),
             )
@@ -610,7 +635,9 @@ def load_corpus(
                 Problem(f"{label}/{path.relative_to(folder).as_posix()}", "text file has no row in metadata.csv")
             )
     texts.sort(key=lambda t: t.id)
-    groupings, notes, grouping_problems = resolve_groupings(entry, position, columns, texts, lines or {})
+    groupings, notes, grouping_problems = resolve_groupings(
+        entry, position, columns, texts, lines or {}, project.settings.interface
+    )
     problems += grouping_problems
     if problems:
         raise BuildError(problems)

@@ -339,7 +339,7 @@ def corpus_pages(model: SiteModel, catalog: Catalog) -> list[Page]:
                         item.rule,
                         found.total,
                         by_group,
-                        tuple(column_name(model.interface, c) for c in columns),
+                        tuple(column_name(model.interface, c, corpus) for c in columns),
                         rows,
                         len(rows),
                         # the figures that show the item (a bar, a row of their table)
@@ -413,9 +413,13 @@ def column_values(corpus: Corpus, column: str) -> list[tuple[str, list[CorpusTex
     return [(v, found[v]) for v in order] + ([(UNDATED, undated)] if undated else [])
 
 
-def column_name(interface: Interface, column: str) -> str:
-    """A metadata column as pages name it: the catalogues' corpus.column.<column> where they have
-    it (province is 省份 in Chinese), else the column with spaces for underscores."""
+def column_name(interface: Interface, column: str, corpus: Corpus | None = None) -> str:
+    """A metadata column as pages name it: as a grouping's label names it in data/corpora.yaml
+    (Corpus.column_label), else the catalogues' corpus.column.<column> where they have it
+    (province is 省份 in Chinese), else the column with spaces for underscores."""
+    labelled = corpus.column_label(column) if corpus is not None else None
+    if labelled is not None:
+        return str(interface.resolve(labelled))
     key = f"corpus.column.{column}"
     return interface.text(key) if interface.has(key) else column.replace("_", " ")
 
@@ -448,7 +452,7 @@ def list_links(
     root = "../" * folder.count("/")
     return tuple(
         (
-            column_name(interface, column),
+            column_name(interface, column, corpus),
             tuple(
                 Link(
                     f"{label} ({len(texts)})" if counts else label,
@@ -486,7 +490,7 @@ def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
                     else t(
                         "text_list.with_value",
                         corpus=corpus.title,
-                        column=column_name(interface, column),
+                        column=column_name(interface, column, corpus),
                         value=value_name(interface, column, value),
                     ),
                     texts,
@@ -533,7 +537,7 @@ def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
                         Link(
                             t(
                                 "corpus_text.list_link",
-                                column=column_name(interface, column),
+                                column=column_name(interface, column, corpus),
                                 value=value_name(interface, column, value),
                             ),
                             "",
@@ -547,7 +551,7 @@ def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
                     heading,
                     len(texts),
                     rows,
-                    tuple(column_name(interface, c) for c in shown),
+                    tuple(column_name(interface, c, corpus) for c in shown),
                     page_links,
                     list_links(corpus, path[: path.rindex("/") + 1], interface, counts=False),
                 ),
@@ -592,7 +596,7 @@ def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str], interface
     parts = parts_of(sentences)
     count = parts[-1] if parts else 1
     metadata = tuple(
-        (c, column_name(interface, c), value_name(interface, c, text.values[c]))
+        (c, column_name(interface, c, corpus), value_name(interface, c, text.values[c]))
         for c in corpus.columns
         if c not in ("id", "title", "file") and text.values.get(c)
     ) + (("file", column_name(interface, "file"), text.file),)
@@ -622,7 +626,7 @@ def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str], interface
             Link(
                 t(
                     "corpus_text.list_link",
-                    column=column_name(interface, c),
+                    column=column_name(interface, c, corpus),
                     value=value_name(interface, c, text.value(c)),
                 ),
                 root + list_path(corpus.id, listed, text.value(c)),

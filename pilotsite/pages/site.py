@@ -628,7 +628,7 @@ def search_filter_names(model: SiteModel) -> tuple[tuple[str, str], ...]:
     names = {name: t(f"search.filter.{name}") for name in SEARCH_PAGE_FILTERS}
     for corpus in model.catalog.corpora.values() if model.catalog is not None else ():
         for grouping in corpus.groupings:
-            shown = column_name(model.interface, grouping.column)
+            shown = column_name(model.interface, grouping.column, corpus)
             names.setdefault(search_filter_name(grouping.column), shown[:1].upper() + shown[1:])
     # by the name as Pagefind's UI gives it to its checkboxes: as indexed, escaped (pagefind_name)
     return tuple((str(pagefind_name(name)), shown) for name, shown in names.items())
