@@ -220,6 +220,45 @@ def test_a_grouping_column_the_metadata_lacks_is_named_with_its_line(project_cop
         load_corpora(open_project(project_copy))
 
 
+def test_a_mistyped_keyness_study_is_named_with_its_line_as_a_groupings_is(project_copy):
+    """A keyness study declared on a column the metadata lacks, or of a value no text has, built
+    and exited 0, its figure gone and a note on the corpus page; both are mistakes in the file,
+    named with its line, and reported with a grouping's in the same run."""
+    config = project_copy / "data/corpora.yaml"
+    head = "corpora:\n  - id: cn-regulations\n    path: data/corpora/cn-regulations-sample\n"
+    config.write_text(head + "    keyness: {column: levle, values: [central, local]}\n", encoding="utf-8")
+    assert problems_of(project_copy) == [
+        "data/corpora.yaml, line 4: corpus 'cn-regulations': keyness compares values of 'levle', which is not a "
+        "column of data/corpora/cn-regulations-sample/metadata.csv (it has: id, title, date, level, kind, province, "
+        "province_pinyin, region, issuer_tier, chars, sha256, file, source; and 'year', read from 'date')"
+    ]
+    config.write_text(
+        head + "    groupings:\n      - {column: county}\n    keyness: {column: region, values: [east, esat]}\n",
+        encoding="utf-8",
+    )
+    problems = problems_of(project_copy)
+    assert len(problems) == 2 and "grouping column 'county'" in problems[0], problems
+    assert problems[1] == (
+        "data/corpora.yaml, line 6: corpus 'cn-regulations': keyness compares 'east' with 'esat' in 'region', and "
+        "no text has 'esat' (the texts' region: central, east, west)"
+    )
+
+
+def test_a_year_grouping_of_a_corpus_without_a_date_column_says_which_column_it_reads(project_copy):
+    """It said the corpus had 'year', "read from 'date'", while refusing it, for metadata whose
+    date column is Date."""
+    rows = [
+        {"id": f"s{i}", "title": title, "Date": "2010-03-01", "file": f"s{i}.md"}
+        for i, (title, _) in enumerate(sample_texts(2))
+    ]
+    small_corpus(project_copy, ["id", "title", "Date", "file"], rows, "    groupings:\n      - {column: year}\n")
+    assert problems_of(project_copy) == [
+        "data/corpora.yaml, line 5: corpus 'small': grouping column 'year' is not a column of "
+        "data/corpora/small/metadata.csv (it has: id, title, Date, file; 'year' is read from a column 'date', "
+        "which it has not): rename 'Date' to 'date'"
+    ]
+
+
 def test_a_grouping_that_keeps_texts_by_a_value_no_text_has_is_named_with_its_line(project_copy):
     """A typo in `where` (level: locl) had grouped no text, and the page then said the column had
     no values at all."""

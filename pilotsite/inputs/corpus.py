@@ -396,8 +396,7 @@ def resolve_groupings(
                     Problem(
                         CONFIG,
                         f"corpus '{entry.id}': grouping column '{missing[0]}' is not a column of "
-                        f"{entry.path}/metadata.csv (it has: {', '.join(columns)}; and 'year', "
-                        "read from 'date')",
+                        + not_a_column(entry, missing[0], columns),
                         line=line,
                     )
                 )
@@ -405,13 +404,11 @@ def resolve_groupings(
             unmatched = [(c, v) for c, v in where if not any(t.value(c) == v for t in texts)]
             if unmatched:
                 column, value = unmatched[0]
-                present = sorted({t.value(column) for t in texts} - {""})
                 problems.append(
                     Problem(
                         CONFIG,
                         f"corpus '{entry.id}': grouping '{g.id or g.column}' keeps the texts whose {column} is "
-                        f"'{value}', and no text has that value (the texts' {column}: {', '.join(present[:20])}"
-                        f"{', …' if len(present) > 20 else ''})",
+                        f"'{value}', and no text has that value ({values_present(texts, column)})",
                         line=line,
                     )
                 )
@@ -492,6 +489,28 @@ def resolve_groupings(
     return groupings, notes, problems
 
 
+def values_present(texts: list[CorpusText], column: str, shown: int = 20) -> str:
+    """ "the texts' <column>: " and the values they have, sorted, the first shown of them."""
+    present = sorted({t.value(column) for t in texts} - {""})
+    return f"the texts' {column}: {', '.join(present[:shown])}{', …' if len(present) > shown else ''}"
+
+
+def not_a_column(entry: CorpusEntry, column: str, columns: tuple[str, ...]) -> str:
+    """The end of the message for a column data/corpora.yaml names that the metadata lacks: the
+    metadata's columns, and the one it meant where one is named like it (Date for date; a year
+    is read from the date)."""
+    meant = "date" if column == YEAR and YEAR not in columns else column
+    alike = [c for c in columns if c.casefold() == meant.casefold() and c != meant]
+    if "date" in columns:
+        also = "; and 'year', read from 'date'"
+    elif column == YEAR:
+        also = "; 'year' is read from a column 'date', which it has not"
+    else:
+        also = ""
+    hint = f": rename '{alike[0]}' to '{meant}'" if alike else ""
+    return f"{entry.path}/metadata.csv (it has: {', '.join(columns)}{also}){hint}"
+
+
 def resolve_comparison(
     entry: CorpusEntry,
     texts: list[CorpusText],
@@ -506,10 +525,27 @@ def resolve_comparison(
         column, (a, b) = entry.keyness.column, entry.keyness.values
     else:
         column, (a, b) = DEFAULT_COMPARISON
+    declared = entry.keyness is not None  # a mistake in it is the file's; the default applies where it can
     if column not in columns and not (column == YEAR and "date" in columns):
+        if declared:
+            message = f"keyness compares values of '{column}', which is not a column of " + not_a_column(
+                entry, column, columns
+            )
+            raise BuildError([Problem(CONFIG, f"corpus '{entry.id}': {message}", line=line)])
         return None, [Text("corpus.note.keyness_no_column", column=column, a=a, b=b)]
     members = {v: tuple(t.id for t in texts if t.value(column) == v) for v in (a, b)}
     empty = [v for v in (a, b) if not members[v]]
+    if empty and declared:
+        raise BuildError(
+            [
+                Problem(
+                    CONFIG,
+                    f"corpus '{entry.id}': keyness compares '{a}' with '{b}' in '{column}', and no text has "
+                    f"'{empty[0]}' ({values_present(texts, column)})",
+                    line=line,
+                )
+            ]
+        )
     if empty:
         return None, [Text("corpus.note.keyness_no_texts", a=a, b=b, group=empty[0], column=column)]
     if is_id(a) and is_id(b):
@@ -638,12 +674,18 @@ def load_corpus(
     groupings, notes, grouping_problems = resolve_groupings(
         entry, position, columns, texts, lines or {}, project.settings.interface
     )
+    comparison: Comparison | None = None
+    comparison_notes: list[Text] = []
+    if not problems:  # (a text that could not be read is in no group: no values to check then)
+        try:  # a mistake in the keyness study is reported with the groupings'
+            comparison, comparison_notes = resolve_comparison(
+                entry, texts, columns, (lines or {}).get(("corpora", position, "keyness")), groupings
+            )
+        except BuildError as mistaken:
+            grouping_problems += mistaken.problems
     problems += grouping_problems
     if problems:
         raise BuildError(problems)
-    comparison, comparison_notes = resolve_comparison(
-        entry, texts, columns, (lines or {}).get(("corpora", position, "keyness")), groupings
-    )
     return Corpus(
         entry.id,
         entry.title or entry.id,
