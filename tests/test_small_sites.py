@@ -32,7 +32,12 @@ def test_one_document_without_corpus_or_timelines_builds_and_everything_comes_ba
         shutil.rmtree(root / "data/reported" / doc_id, ignore_errors=True)
     shutil.rmtree(root / "data/timelines")
     (root / "data/corpora.yaml").unlink()
+    deposits = sorted(root.glob("_site/**/figures/*/v/*/*"))
+    deposits = {p: p.read_bytes() for p in deposits if p.name in ("datacite.json", "datacite.xml", "zenodo.json")}
     run_build(root)  # the build fails on any broken link, so none is left
+    # every published version's deposit records are as they were (a source without a DOI or URL,
+    # named by its page here, had been dropped from them)
+    assert deposits and {p: p.read_bytes() for p in deposits} == deposits
     site = root / "_site"
     assert nav_labels((site / "index.html").read_text(encoding="utf-8")) == [
         "Home",
@@ -54,7 +59,8 @@ def test_one_document_without_corpus_or_timelines_builds_and_everything_comes_ba
     assert (site / f"figures/{WITHDRAWN_FIGURE}/v/{version}/data.csv").is_file()
     # its schema.org record names each source with its own address (the addresses of the sources
     # left had slipped one place up the list of titles): a withdrawn one by the DOI or URL the
-    # version recorded, none where it had neither (its page here is gone)
+    # version recorded, or where it had neither by its page here, as when the version was
+    # published (its deposit records had dropped the source: published files changed)
     sources = {
         meta["title"]: meta
         for meta in (yaml.safe_load(p.read_text(encoding="utf-8")) for p in ROOT.glob("data/documents/*/document.yaml"))
@@ -65,7 +71,8 @@ def test_one_document_without_corpus_or_timelines_builds_and_everything_comes_ba
             [ld] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', own, re.S)
             for source in json.loads(ld)["isBasedOn"]:
                 meta = sources[source["name"]]
-                assert ("url" in source) == (meta["id"] == KEPT or bool(meta.get("doi") or meta.get("url"))), source
+                page_here = f"/documents/{meta['id']}/index.html"
+                assert source["url"].endswith(page_here) != bool(meta.get("doi") or meta.get("url")), source
     # and its deposit metadata still names the withdrawn source and its keywords: the withdrawal
     # had taken both out of every published version's DataCite and Zenodo records
     article = sources[

@@ -279,7 +279,7 @@ def version_pages(model: SiteModel) -> list[Page]:
                     cited,
                     meta["caption"],
                     distribution(model, item.folder),
-                    # one address per source, as the figure page gives them ("" for a withdrawn one)
+                    # one address per source, as the figure page gives them
                     document_urls(model, meta["documents"]),
                     absolute(model, item.folder + source_name),
                 ),
@@ -335,8 +335,7 @@ def version_deposit(
         ],
     )
     for d, (doi, url) in zip(item.meta["documents"], source_addresses(model, item.meta["documents"]), strict=True):
-        if doi or url:  # else a source withdrawn before versions recorded its address: nothing is known of it
-            sources.append(Related.of(doi, url))
+        sources.append(Related.of(doi, url))
         keywords += source_record(model, d).get("keywords") or []
     return Deposit(
         cited=cited_figure(model, figure_id, entry, item.meta, item.meta["title"]),

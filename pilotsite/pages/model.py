@@ -1142,14 +1142,13 @@ def source_addresses(model: SiteModel, documents: Iterable[Mapping[str, Any]]) -
     """(DOI, URL) of each source document a version names (its meta's "documents"), in order: a
     document on the site by its DOI and URL now (a DOI added since is the better address), a
     withdrawn one by those the version recorded (ledger.document_record). The URL is the
-    document's page here where it has neither; ("", "") for a withdrawn one recorded with neither."""
+    document's page here where it has neither, as when the version was published, withdrawn since
+    or not: the version's deposit records keep naming the source as they did."""
     found = []
     for d in documents:
         known = source_record(model, d)
         doi, url = known.get("doi") or "", known.get("url") or ""
-        if not doi and not url and d["id"] in model.documents:
-            url = absolute(model, f"documents/{d['id']}/index.html")
-        found.append((doi, url))
+        found.append((doi, url or ("" if doi else absolute(model, f"documents/{d['id']}/index.html"))))
     return found
 
 
@@ -1162,5 +1161,5 @@ def source_record(model: SiteModel, document: Mapping[str, Any]) -> Mapping[str,
 
 def document_urls(model: SiteModel, documents: Iterable[Mapping[str, Any]]) -> list[str]:
     """Each source document's address, one per document a version names, in order: its DOI, else
-    its URL, else its page here; "" for a withdrawn one that had neither (source_addresses)."""
+    its URL, else its page here (source_addresses)."""
     return [doi_url(doi) if doi else url for doi, url in source_addresses(model, documents)]
