@@ -626,6 +626,22 @@ def test_yaml_is_read_as_pyyaml_reads_it_and_refused_with_its_messages(monkeypat
     assert all(isinstance(messages, list) for messages, _ in fast[-4:])  # each broken text refused
 
 
+def test_a_value_with_an_unquoted_colon_is_refused_with_how_to_write_it():
+    """A title such as 海南: 试点 报告 is the commonest YAML mistake in a document.yaml; libyaml's
+    message ("mapping values are not allowed here") did not say what was expected."""
+    from pilotsite.errors import BuildError
+    from pilotsite.inputs import schemas
+
+    with pytest.raises(BuildError) as refused:
+        schemas.parse_yaml("id: hainan\ntitle: 海南: 试点 报告: 初稿\n", "document.yaml")
+    [problem] = refused.value.problems
+    assert (problem.message, problem.line) == (
+        "not valid YAML: mapping values are not allowed here (a value holding ': ' must be quoted: "
+        'title: "海南: 试点")',
+        2,
+    )
+
+
 def test_an_unquoted_date_is_the_date_as_written(tmp_path, monkeypatch):
     """`date: 2024-12-01` means what `date: "2024-12-01"` does. PyYAML made it a Python date, which
     the date fields (text) refused as "found datetime.date(2024, 12, 1), expected a text"."""

@@ -505,6 +505,8 @@ def _parse_yaml(text: str, label: str) -> object:
         problem = getattr(exc, "problem", None) or str(exc)
         if "\t" in text and "tab" in problem.lower() or "found character '\\t'" in problem:
             problem += " (indent with spaces, not tabs)"
+        elif problem == "mapping values are not allowed here":  # "title: 海南: 试点"
+            problem += " (a value holding ': ' must be quoted: title: \"海南: 试点\")"
         raise BuildError([Problem(label, f"not valid YAML: {problem}", line=mark.line + 1 if mark else None)]) from None
 
 
