@@ -119,6 +119,9 @@ def test_a_reference_manager_reading_the_bibtex_or_ris_file_cites_as_the_page_do
     page = html.unescape((version_dir / "index.html").read_text(encoding="utf-8"))
     apa = re.sub(r"<[^>]+>", "", re.search(r'<p class="citation" id="apa">(.*?)</p>', page, re.S).group(1))
     opening = apa.split(" (Version")[0]  # authors, year and title
+    # and the page sets the title in italics, as APA does a dataset's (its text had none)
+    title = json.loads((version_dir / "cite.json").read_text(encoding="utf-8"))[0]["title"]
+    assert f"(2026). <i>{title}</i> (Version" in page
     number = latest_entry(built_site)["number"]
     for name in ("cite.bib", "cite.ris"):
         shown = subprocess.run(

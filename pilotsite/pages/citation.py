@@ -74,6 +74,7 @@ class Citation:
     ris: str
     cff: str  # CITATION.cff of this version
     gbt7714: str = ""  # GB/T 7714-2015, author-date, where asked for (the Chinese edition's pages)
+    title: str = ""  # the title as the references give it: APA sets it in italics (pages show it so)
 
     @property
     def in_edition(self) -> str:
@@ -337,6 +338,7 @@ def cite(c: CitedFigure, references: RenderedReferences, gbt7714: bool = False) 
         ris=ris(c),
         cff=citation_cff(c, references),
         gbt7714=references.formatted(gbt7714_item(c), GBT7714_STYLE) if gbt7714 else "",
+        title=c.title,
     )
 
 

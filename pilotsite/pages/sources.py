@@ -199,6 +199,15 @@ def title_marked(title: str, words: str, lang: str, page_language: str) -> Marku
     return Markup('{}<span lang="{}">{}</span>{}').format(*parts)
 
 
+def emphasised(text: str, part: str) -> Markup:
+    """text with the first occurrence of part in italics (<i>: a reference's title, as APA sets
+    it), escaped; text as it is where part is empty or not in it."""
+    before, found, after = text.partition(part) if part else (text, "", "")
+    if not found:
+        return html_text(text)
+    return Markup("{}<i>{}</i>{}").format(html_text(before), html_text(found), html_text(after))
+
+
 def template_environment(
     site_dir: Path | None, cache_dir: Path | None = None, templates: tuple[tuple[str, str], ...] = ()
 ) -> jinja2.Environment:
@@ -232,6 +241,7 @@ def template_environment(
             "upper_first": lambda text: str(text)[:1].upper() + str(text)[1:],
             "lang_attribute": lang_attribute,
             "title_marked": title_marked,
+            "emphasised": emphasised,
             "yamlstr": yaml_string,
             # plain text, escaped by finalize as every value is (a grouping's values can hold markup)
             "json_text": lambda value: json.dumps(value, ensure_ascii=False),  # 营商环境, not \u8425…
