@@ -24,7 +24,7 @@ def test_a_bundle_lists_the_chinese_words_of_its_pages_text_with_the_pages_that_
     for name, html in pages.items():
         (site / name).mkdir(parents=True)
         (site / name / "index.html").write_text(html, encoding="utf-8")
-    run_pagefind(site, "pagefind", "**/*.html")
+    run_pagefind(site, "pagefind", [f"{name}/index.html" for name in pages])
     write_index_words(site / "pagefind")
 
     lines = (site / "pagefind" / WORDS_FILE).read_text(encoding="utf-8").splitlines()
@@ -35,6 +35,52 @@ def test_a_bundle_lists_the_chinese_words_of_its_pages_text_with_the_pages_that_
     assert "人民政府" not in listed and "社会保障" not in listed
     assert not any("宅基地" in word for word in listed)  # only in metadata
     assert not any(word.lower() in ("pilot", "2024", "x") for word in listed)  # Han characters only
+
+
+def test_a_bundle_is_the_same_whatever_order_the_file_system_lists_its_pages_in(tmp_path: Path):
+    """Pagefind numbers pages in the order it reads them, and its own walk of a folder reads them in
+    the order the file system lists them: the same site built on ext4 and in tmpfs (which lists a
+    folder in the order its files were made) got different index files. Pages written in two
+    orders make the same bundle."""
+    from conftest import tree_hashes
+
+    pages = {
+        f"p{n:02d}": PAGE.format(
+            title=f"第{n}号",
+            body=f"<p data-pagefind-filter='level'>{'中央地方'[n % 2 * 2 :][:2]}</p>"
+            f"<p>试点{n}工作方案，各级人民政府{'应当' * n}加强社会保障。</p>",
+        )
+        for n in range(12)
+    }
+    bundles = []
+    for order in (sorted(pages), sorted(pages, reverse=True)):
+        site = tmp_path / f"site-{len(bundles)}"
+        for name in order:
+            (site / name).mkdir(parents=True)
+            (site / name / "index.html").write_text(pages[name], encoding="utf-8")
+        run_pagefind(site, "pagefind", [f"{name}/index.html" for name in order])
+        bundles.append(tree_hashes(site / "pagefind"))
+    assert bundles[0] == bundles[1]
+    assert any(path.startswith("index/") for path in bundles[0]) and any(
+        path.startswith("filter/") for path in bundles[0]
+    )
+
+
+def test_a_pagefind_that_fails_is_a_build_error_with_what_it_said(tmp_path: Path, monkeypatch):
+    import pytest
+
+    from pilotsite.errors import BuildError
+    from pilotsite.publishing import search
+
+    (tmp_path / "site/p").mkdir(parents=True)
+    (tmp_path / "site/p/index.html").write_text(PAGE.format(title="t", body="<p>试点</p>"), encoding="utf-8")
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'cannot start: no memory' >&2\nexit 3\n", encoding="utf-8")
+    broken.chmod(0o755)
+    monkeypatch.setattr(search, "executable", lambda: broken)
+    with pytest.raises(BuildError, match=r"Pagefind failed to index the site: cannot start: no memory$"):
+        search.run_pagefind(tmp_path / "site", "pagefind", ["p/index.html"])
+    assert not (tmp_path / "site/pagefind").exists()
 
 
 def test_the_search_pages_table_of_simplified_characters_is_opencc_s():

@@ -172,7 +172,7 @@ def test_a_pages_own_face_leaves_its_search_index_as_it_was(built_site, tmp_path
         site = tmp_path / name
         (site / "p").mkdir(parents=True)
         (site / "p/index.html").write_text(text, encoding="utf-8")
-        search.run_pagefind(site, "pagefind", "p/index.html")
+        search.run_pagefind(site, "pagefind", ["p/index.html"])
         bundles.append(site / "pagefind")
     files = sorted(p.relative_to(bundles[0]).as_posix() for p in bundles[0].rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(bundles[1]).as_posix() for p in bundles[1].rglob("*") if p.is_file())

@@ -22,6 +22,7 @@ pages (write_index_words); the search page splits a query's Chinese into those w
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
@@ -133,16 +134,6 @@ def bundles(indexed: list[str], corpora: dict[str, list[tuple[str, list[str]]]])
     return [(folder, pages) for folder, pages in found.items() if pages]
 
 
-def glob_of(pages: list[str]) -> str:
-    """A Pagefind glob that matches exactly these pages."""
-    return "{" + ",".join(glob_escape(p) for p in pages) + "}"
-
-
-def glob_escape(path: str) -> str:
-    """A path as a literal in Pagefind's glob syntax."""
-    return "".join(f"[{c}]" if c in "*?[]{},\\" else c for c in path)
-
-
 def index_site(
     site: Path,
     indexed: list[str],
@@ -178,7 +169,7 @@ def index_site(
         todo.append((folder, pages, key))
 
     def index_one(folder: str, pages: list[str], key: str | None) -> None:
-        run_pagefind(site, folder, glob_of(pages))
+        run_pagefind(site, folder, pages)
         write_index_words(site / folder)
         share_unchanged(site, folder)  # Pagefind writes every file of a bundle anew; most are as published
         if key is not None:
@@ -199,29 +190,90 @@ def index_site(
                 shutil.rmtree(old, ignore_errors=True)
 
 
-def run_pagefind(site: Path, folder: str, glob: str) -> None:
-    """Pagefind on the pages glob matches, into folder. The options go in a pagefind.json that
-    Pagefind reads from its working folder: a glob naming thousands of pages is too long for a
-    command line."""
+def run_pagefind(site: Path, folder: str, pages: list[str]) -> None:
+    """Pagefind on the pages (paths from the site's root), into folder. The pages are given to
+    Pagefind's service one by one, in the order of their paths: Pagefind numbers pages in the
+    order it reads them, and its own walk of a folder reads them in the order the file system
+    lists them, which differs between file systems (the same site built on ext4 and in tmpfs got
+    different index files)."""
+    failure = index_pages(site, folder, sorted(pages))
+    if failure:
+        raise BuildError(f"Pagefind failed to index the site: {failure}")
+    if not (site / folder / "pagefind-ui.js").is_file():
+        raise BuildError(f"Pagefind wrote no {folder}/pagefind-ui.js")
+    canonicalise(site / folder)
+
+
+def index_pages(site: Path, folder: str, pages: list[str]) -> str:
+    """Pagefind's service (`pagefind --service`: base64 JSON messages, each ended by a comma, as
+    the pagefind package sends them) given a new index, each page, and the bundle to write; what
+    went wrong, or "". The package's own client reads one reply per tenth of a second (a minute
+    for 600 pages), so the messages are written here and the replies read as they come."""
+    import base64
     import json
     import tempfile
+    import threading
 
-    config = {
-        "site": str(site.resolve()),
-        "glob": glob,
-        "output_subdir": folder,
-        "force_language": INDEX_LANGUAGE,
-        "keep_index_url": True,
-        "silent": True,
-    }
-    with tempfile.TemporaryDirectory(prefix="pagefind-") as workdir:
-        (Path(workdir) / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
-        result = subprocess.run([str(executable())], cwd=workdir, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise BuildError(f"Pagefind failed to index the site: {(result.stderr or result.stdout).strip()}")
-    if not (site / folder / "pagefind-ui.js").is_file():
-        raise BuildError(f"Pagefind wrote no {folder}/pagefind-ui.js: {(result.stderr or result.stdout).strip()}")
-    canonicalise(site / folder)
+    config = {"force_language": INDEX_LANGUAGE, "keep_index_url": True}
+    messages: list[dict[str, Any]] = [{"type": "NewIndex", "config": config}]  # the service's first index is index 0
+    # the URL Pagefind's walk gives a page (keep_index_url): its path from the site's root
+    messages += [
+        {"type": "AddFile", "index_id": 0, "file_path": None, "url": "/" + page, "file_contents": ""} for page in pages
+    ]
+    # the bundle's files in the reply, written here: the service ends at the end of its input
+    # without flushing the files it writes itself (a cut pagefind-worker.js)
+    messages.append({"type": "GetFiles", "index_id": 0})
+    errors: list[str] = []
+    files: list[dict[str, str]] = []
+    written = threading.Event()
+
+    def read_replies(stream: Any) -> None:
+        buffer = b""
+        while chunk := stream.read1(1 << 16):
+            buffer += chunk
+            *replies, buffer = buffer.split(b",")
+            for reply in replies:
+                payload = json.loads(base64.b64decode(reply))["payload"]
+                if payload["type"] == "Error":
+                    errors.append(payload["message"])
+                files.extend(payload.get("files") or [])
+                if payload["type"] in ("Error", "GetFiles"):
+                    written.set()
+        written.set()  # the service ended
+
+    with tempfile.TemporaryFile() as log:
+        service = subprocess.Popen(
+            [str(executable()), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log
+        )
+        assert service.stdin is not None and service.stdout is not None
+        reader = threading.Thread(target=read_replies, args=(service.stdout,), daemon=True)
+        reader.start()
+        try:
+            for number, message in enumerate(messages, 1):
+                if message["type"] == "AddFile":
+                    message["file_contents"] = (site / pages[number - 2]).read_text(encoding="utf-8")
+                request = json.dumps({"message_id": number, "payload": message}).encode("utf-8")
+                service.stdin.write(base64.b64encode(request) + b",")
+                if errors:
+                    break
+            service.stdin.flush()
+            written.wait()
+        except BrokenPipeError:
+            written.wait(10)
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                service.stdin.close()  # at the end of its input the service exits
+            service.wait()
+            reader.join()
+        if not errors and service.returncode != 0:
+            log.seek(0)
+            errors.append(log.read().decode("utf-8", "replace").strip() or f"exit status {service.returncode}")
+    bundle = site / folder
+    for file in [] if errors else files:
+        path = bundle / file["path"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(file["content"]))
+    return errors[0] if errors else ""
 
 
 # Reproducible output. Pagefind 1.5 writes the values of each filter in the order of a Rust
