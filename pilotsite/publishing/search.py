@@ -228,10 +228,14 @@ def index_pages(site: Path, folder: str, pages: list[str]) -> str:
     written = threading.Event()
 
     def read_replies(stream: Any) -> None:
-        buffer = b""
+        pieces: list[bytes] = []  # of the reply being read: the bundle's is megabytes, read 64 KB at a time
         while chunk := stream.read1(1 << 16):
-            buffer += chunk
-            *replies, buffer = buffer.split(b",")
+            *ends, rest = chunk.split(b",")
+            replies = []
+            for end in ends:
+                replies.append(b"".join([*pieces, end]))
+                pieces = []
+            pieces.append(rest)
             for reply in replies:
                 payload = json.loads(base64.b64decode(reply))["payload"]
                 if payload["type"] == "Error":
