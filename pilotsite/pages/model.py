@@ -30,7 +30,7 @@ from pilotsite.pages.charts import THUMBNAIL, ScaledImages
 from pilotsite.pages.citation import CFF_FILE, Citation, CitedFigure, Licence, RenderedReferences
 from pilotsite.pages.previews import SITE_CARD
 from pilotsite.state.datadiff import CELLS_NAMED
-from pilotsite.state.ledger import VERSION_FOLDER, canonical, distinct_versions, text_changes
+from pilotsite.state.ledger import VERSION_FOLDER, canonical, distinct_versions, kept_translations, text_changes
 
 # The site's sections, in the navigation's order; each label is the text of nav.<section> in the
 # interface's catalogue (data/i18n/).
@@ -543,10 +543,10 @@ class SiteModel:
     def version_words(self, figure_id: str, meta: dict[str, Any]) -> dict[str, str]:
         """A published version's title, caption and alt text as this edition shows them: as they
         were frozen with the version in this edition's language, or for a version published
-        before versions kept their translations, in the reference language, each translated where
-        the figure's current text in that language translates the version's own words (words_lang:
-        the title's and caption's language, alt_lang: the alt text's)."""
-        current, reference = self.results.get(figure_id), self.reference_results.get(figure_id)
+        before versions kept their translations (and not yet given them: --check records nothing),
+        as the figure drawn now translates the version's own words (ledger.kept_translations, the
+        rule by which the version gets them). words_lang: the title's and caption's language,
+        alt_lang: the alt text's."""
         words: dict[str, str] = {
             "title": meta["title"],
             "caption": meta["caption"],
@@ -554,22 +554,15 @@ class SiteModel:
             "words_lang": LANGUAGES[0],
             "alt_lang": LANGUAGES[0],
         }
-        if "translations" in meta:  # published with its words in every edition's language: those
-            frozen = meta["translations"].get(self.language, {})
-            if "title" in frozen:
-                words.update(title=frozen["title"], caption=frozen["caption"], words_lang=self.language)
-            if "alt" in frozen:
-                words.update(alt=frozen["alt"], alt_lang=self.language)
-            return words
-        # published before versions kept their translations: as the figure's current texts translate them
-        if current is None or reference is None or current.figure.title_language(self.language) != self.language:
-            return words
-        if (reference.figure.title, reference.figure.caption) == (meta["title"], meta["caption"]):
-            words.update(
-                title=in_words(current.figure.title), caption=in_words(current.figure.caption), words_lang=self.language
-            )
-        if reference.alt == meta["alt"]:
-            words.update(alt=current.alt, alt_lang=self.language)
+        translations = meta.get("translations")
+        if translations is None:
+            reference = self.reference_results.get(figure_id)
+            translations = kept_translations(meta, reference) if reference is not None else {}
+        frozen = translations.get(self.language, {})
+        if "title" in frozen:
+            words.update(title=frozen["title"], caption=frozen["caption"], words_lang=self.language)
+        if "alt" in frozen:
+            words.update(alt=frozen["alt"], alt_lang=self.language)
         return words
 
     @property

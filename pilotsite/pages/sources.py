@@ -192,20 +192,20 @@ def title_marked(title: str, words: str, lang: str, page_language: str) -> Marku
     speaks each part in its language; escaped. (A title wholly in lang has it on its element.)"""
     if not words or lang == page_language:
         return html_text(title)
-    before, found, after = title.partition(words)
-    if not found:  # (the title no longer holds them: then all of it is marked)
-        before, found, after = "", title, ""
-    parts = (html_text(before), html_text(lang), html_text(found), html_text(after))
-    return Markup('{}<span lang="{}">{}</span>{}').format(*parts)
+    opening = Markup('<span lang="{}">').format(html_text(lang))
+    return part_in(title, words if words in title else title, opening, "</span>")  # (else it is marked whole)
 
 
 def emphasised(text: str, part: str) -> Markup:
     """text with the first occurrence of part in italics (<i>: a reference's title, as APA sets
     it), escaped; text as it is where part is empty or not in it."""
-    before, found, after = text.partition(part) if part else (text, "", "")
-    if not found:
-        return html_text(text)
-    return Markup("{}<i>{}</i>{}").format(html_text(before), html_text(found), html_text(after))
+    return part_in(text, part, Markup("<i>"), "</i>") if part and part in text else html_text(text)
+
+
+def part_in(text: str, part: str, opening: Markup, closing: str) -> Markup:
+    """text escaped, with the first occurrence of part (which it holds) between the tags."""
+    before, found, after = text.partition(part)
+    return Markup("{}{}{}{}{}").format(html_text(before), opening, html_text(found), Markup(closing), html_text(after))
 
 
 def template_environment(

@@ -37,6 +37,8 @@ from pilotsite.pages.model import EDITIONS, edition_bundle
 from pilotsite.state.progress import OFF, Progress
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from pilotsite.inputs.corpus import Corpus
 
 BUNDLE = "pagefind"  # the folder in the site that holds the index and the UI
@@ -214,15 +216,16 @@ def index_pages(site: Path, folder: str, pages: list[str]) -> str:
     import tempfile
     import threading
 
-    config = {"force_language": INDEX_LANGUAGE, "keep_index_url": True}
-    messages: list[dict[str, Any]] = [{"type": "NewIndex", "config": config}]  # the service's first index is index 0
-    # the URL Pagefind's walk gives a page (keep_index_url): its path from the site's root
-    messages += [
-        {"type": "AddFile", "index_id": 0, "file_path": None, "url": "/" + page, "file_contents": ""} for page in pages
-    ]
-    # the bundle's files in the reply, written here: the service ends at the end of its input
-    # without flushing the files it writes itself (a cut pagefind-worker.js)
-    messages.append({"type": "GetFiles", "index_id": 0})
+    def messages() -> Iterator[dict[str, Any]]:  # each page read as it is sent
+        config = {"force_language": INDEX_LANGUAGE, "keep_index_url": True}
+        yield {"type": "NewIndex", "config": config}  # the service's first index is index 0
+        for page in pages:  # the URL Pagefind's walk gives a page (keep_index_url): its path from the root
+            html = (site / page).read_text(encoding="utf-8")
+            yield {"type": "AddFile", "index_id": 0, "file_path": None, "url": "/" + page, "file_contents": html}
+        # the bundle's files in the reply, written here: the service ends at the end of its input
+        # without flushing the files it writes itself (a cut pagefind-worker.js)
+        yield {"type": "GetFiles", "index_id": 0}
+
     errors: list[str] = []
     files: list[dict[str, str]] = []
     written = threading.Event()
@@ -253,9 +256,7 @@ def index_pages(site: Path, folder: str, pages: list[str]) -> str:
         reader = threading.Thread(target=read_replies, args=(service.stdout,), daemon=True)
         reader.start()
         try:
-            for number, message in enumerate(messages, 1):
-                if message["type"] == "AddFile":
-                    message["file_contents"] = (site / pages[number - 2]).read_text(encoding="utf-8")
+            for number, message in enumerate(messages(), 1):
                 request = json.dumps({"message_id": number, "payload": message}).encode("utf-8")
                 service.stdin.write(base64.b64encode(request) + b",")
                 if errors:
