@@ -16,6 +16,7 @@ import json
 import re
 import shutil
 import threading
+import time
 import urllib.parse
 import urllib.request
 from html import unescape
@@ -39,13 +40,19 @@ FIGURE = "figures/shanxi-collaborative-contest-keywords-zh/index.html"
 
 
 class LoggingServer(http.server.ThreadingHTTPServer):
-    """Serves the built site and records the status of every request."""
+    """Serves the built site and records the status of every request; the files whose path
+    `slow` accepts are sent a few seconds late, as a slow network would."""
 
-    def __init__(self, site: Path):
+    def __init__(self, site: Path, slow=lambda path: False):
         self.requests: list[tuple[str, int]] = []
         server = self
 
         class Handler(http.server.SimpleHTTPRequestHandler):
+            def send_head(self):
+                if slow(self.path):
+                    time.sleep(3)
+                return super().send_head()
+
             def log_request(self, code="-", size="-"):
                 server.requests.append((self.path, int(code) if str(code).isdigit() else 0))
 
@@ -1257,7 +1264,9 @@ def test_a_grouping_column_named_with_markup_and_a_colon_is_named_as_written_in_
     )
     run_build(project, traced=False)
     assert list((project / "_site/corpus/cn-regulations/list").glob("r-d-b-tier-b-x-y-z-2/v-*/index.html"))
-    host = LoggingServer(project / "_site")
+    # The texts' filters arrive after the search's results: they are shown all the same (the UI
+    # showed the filters a search had loaded, and kept them when the rest came).
+    host = LoggingServer(project / "_site", slow=lambda path: "/search/texts-" in path and "/filter/" in path)
     threading.Thread(target=host.serve_forever, daemon=True).start()
     try:
         for edition in ("", "zh/"):  # a column the catalogues do not name is named as written

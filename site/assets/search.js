@@ -67,8 +67,8 @@
     });
   }
   // The UI starts without waiting for the lists (a large corpus's are a few hundred KB): until
-  // they are in, a query goes as typed; once they are, a query already typed is searched again,
-  // and one given in the address (?q=) is searched only then.
+  // they are in, a query goes as typed; once they and the bundles' filters are, a query already
+  // typed is searched again, and one given in the address (?q=) is searched only then.
   var split = function (term) { return term; };
   // title_words and details are for finding and ranking only: the UI would show them as tags under
   // the result. A page found only by them (a text by its id) has no match in its text, so no
@@ -82,11 +82,9 @@
     }
     return result;
   }
-  function start() {
+  function start(filtersLoaded) {
     var ui = new PagefindUI({ element: "#search", bundlePath: bundlePath, baseUrl: siteRoot, showSubResults: true, showImages: false, resetStyles: false, ranking: ranking,
                               processTerm: function (term) { return split(term); },
-                              mergeIndex: edition.map(function (bundle) { return { bundlePath: bundle, baseUrl: siteRoot, language: "en", ranking: ranking }; })
-                                .concat(corpus.map(function (bundle) { return { bundlePath: bundle, baseUrl: editionRoot, language: "en", indexWeight: 0.4, ranking: ranking }; })),
                               processResult: shown });
     // Pagefind's input is labelled only by its placeholder: give it an accessible name.
     var input = document.querySelector("#search input");
@@ -94,7 +92,7 @@
     var query = new URLSearchParams(window.location.search).get("q");
     var header = document.getElementById("site-search-q");
     if (query && header) header.value = query;
-    Promise.all([indexWords, simplifiedForms]).then(function (loaded) {
+    Promise.all([indexWords, simplifiedForms, filtersLoaded]).then(function (loaded) {
       split = window.queryWords.splitter(loaded[0], loaded[1]);
       var typed = input && input.value.trim() ? input.value : query;
       if (typed) ui.triggerSearch(typed);
@@ -132,9 +130,22 @@
   }
   new MutationObserver(relabel).observe(search, { childList: true, subtree: true, characterData: true });
   var indexWords = loadWords(), simplifiedForms = loadSimplified();  // fetched while Pagefind loads
-  import(bundlePath + "pagefind.js").then(function (pagefind) {
+  // The bundles are merged here, not by the UI (its mergeIndex option), so that their filters can
+  // be loaded before the first search: the UI shows the filters a search returns, which are those
+  // whose files have arrived, and keeps them when the rest arrive (on a slow line a corpus's
+  // filters were missing until the next search). A query is searched again once they are in.
+  var loaded = import(bundlePath + "pagefind.js").then(function (pagefind) {
     var html = document.documentElement, language = html.getAttribute("lang");
     html.setAttribute("lang", "en");
     try { pagefind.init(); } finally { html.setAttribute("lang", language); }  // reads <html lang> synchronously
-  }).catch(function () {}).then(start);  // if the module fails to load, the UI says so itself
+    return pagefind;
+  }).catch(function () { return null; });  // if the module fails to load, the UI says so itself
+  var filtersLoaded = loaded.then(function (pagefind) {
+    if (!pagefind) return null;
+    var merged = edition.map(function (bundle) { return [bundle, { baseUrl: siteRoot, language: "en", ranking: ranking }]; })
+      .concat(corpus.map(function (bundle) { return [bundle, { baseUrl: editionRoot, language: "en", indexWeight: 0.4, ranking: ranking }]; }));
+    return Promise.all(merged.map(function (entry) { return pagefind.mergeIndex(entry[0], entry[1]); }))
+      .then(function () { return pagefind.filters(); });
+  }).catch(function () { return null; });  // a bundle that cannot be read: search without waiting
+  loaded.then(function () { start(filtersLoaded); });
 })();
