@@ -8,6 +8,7 @@ _screenshots/ at the repository root.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import http.server
@@ -41,9 +42,10 @@ FIGURE = "figures/shanxi-collaborative-contest-keywords-zh/index.html"
 
 class LoggingServer(http.server.ThreadingHTTPServer):
     """Serves the built site and records the status of every request; the files whose path
-    `slow` accepts are sent a few seconds late, as a slow network would."""
+    `slow` accepts are sent a few seconds late, as a slow network would, and those `missing`
+    accepts are not found."""
 
-    def __init__(self, site: Path, slow=lambda path: False):
+    def __init__(self, site: Path, slow=lambda path: False, missing=lambda path: False):
         self.requests: list[tuple[str, int]] = []
         server = self
 
@@ -51,6 +53,9 @@ class LoggingServer(http.server.ThreadingHTTPServer):
             def send_head(self):
                 if slow(self.path):
                     time.sleep(3)
+                if missing(self.path):
+                    self.send_error(404)
+                    return None
                 return super().send_head()
 
             def log_request(self, code="-", size="-"):
@@ -1295,6 +1300,94 @@ def test_a_grouping_column_named_with_markup_and_a_colon_is_named_as_written_in_
             assert levels == (["中央", "地方"] if edition else ["central", "local"]), levels
     finally:
         host.shutdown()
+
+
+@contextlib.contextmanager
+def hosted(site: Path, **network):
+    """The site served (LoggingServer: slow or missing files, as network names them); its address."""
+    host = LoggingServer(site, **network)
+    threading.Thread(target=host.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{host.server_address[1]}/"
+    finally:
+        host.shutdown()
+
+
+def result_count(driver) -> int | None:
+    message = driver.execute_script(
+        "const m = document.querySelector('.pagefind-ui__message'); return m && m.textContent"
+    )
+    found = re.search(r"(\d+) results? for", message or "")
+    return int(found.group(1)) if found else None
+
+
+def searched(driver, address: str, typed: str) -> int:
+    """The number of results for a query typed into the search page's box as soon as it shows."""
+    driver.get(address + "search/index.html")
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#search input"))
+    driver.find_element(By.CSS_SELECTOR, "#search input").send_keys(typed)
+    return wait_for(driver, result_count)
+
+
+def test_a_query_typed_before_the_corpora_bundles_arrive_is_searched_again_with_them(driver, built_site):
+    """A reader who types while the corpora's filter files are on their way gets every filter and
+    every result once they arrive: the UI searched the query again only if its words changed, so
+    it kept the first search's filters (the site's own alone) and results."""
+    with hosted(built_site) as address:
+        fast = searched(driver, address, "policy")
+        wait_for(driver, lambda d: {"level", "region"} <= {n.lower() for n in d.execute_script(FILTER_NAMES)})
+    with hosted(built_site, slow=lambda path: "/corpus/" in path and "/filter/" in path) as address:
+        assert searched(driver, address, "policy") <= fast
+        wait_for(driver, lambda d: {"level", "region"} <= {n.lower() for n in d.execute_script(FILTER_NAMES)})
+        wait_for(driver, lambda d: result_count(d) == fast)
+        assert driver.find_element(By.CSS_SELECTOR, "#search input").get_attribute("value") == "policy"
+        # the query is in the address as typed: back from a result, or reloaded, it is searched again
+        assert urllib.parse.parse_qs(urllib.parse.urlsplit(driver.current_url).query) == {"q": ["policy"]}
+        driver.refresh()
+        wait_for(driver, lambda d: result_count(d) == fast, timeout=20)
+
+
+def test_a_corpus_bundle_that_cannot_be_read_leaves_the_rest_searched(driver, built_site):
+    """Pagefind searches every bundle it was given, and one it could not load failed every search
+    ("Searching…" for ever): a bundle is merged only once its entry and metadata are read."""
+    page = (built_site / "search/index.html").read_text(encoding="utf-8")
+    shard = re.search(r'data-corpus-bundles="[^"]*?(corpus/[^/"]+/search/texts-[^ "]+)', page).group(1)
+    with hosted(built_site) as address:
+        driver.get(address + "search/index.html?q=policy")
+        fast = wait_for(driver, result_count)
+    with hosted(built_site, missing=lambda path: path.startswith(f"/{shard}pagefind-entry.json")) as address:
+        driver.get(address + "search/index.html?q=policy")
+        found = wait_for(driver, result_count)
+    assert 0 < found <= fast
+    assert not driver.find_element(By.CSS_SELECTOR, ".search-unavailable").is_displayed()
+
+
+@pytest.mark.parametrize("file", ["pagefind/pagefind.js", "pagefind/pagefind-ui.js", "pagefind/pagefind-entry.json"])
+@pytest.mark.parametrize("edition", ["", "zh/"])
+def test_a_search_page_whose_pagefind_cannot_load_says_so(driver, built_site, file, edition):
+    """Without Pagefind's module, its UI or the site's own bundle, the box was missing or said
+    "Searching…" for ever: the page says search could not be loaded, and where to browse."""
+    catalogue = yaml.safe_load((ROOT / f"data/i18n/{edition.rstrip('/') or 'en'}.yaml").read_text(encoding="utf-8"))
+    with hosted(built_site, missing=lambda path: path.split("?")[0] == f"/{edition}{file}") as address:
+        driver.get(address + edition + "search/index.html?q=policy")
+        message = wait_for(
+            driver,
+            lambda d: next(
+                (e for e in d.find_elements(By.CSS_SELECTOR, ".search-unavailable") if e.is_displayed()), None
+            ),
+        )
+        assert message.text.startswith(catalogue["search.unavailable_corpus"].split("：")[0].split(":")[0]), (
+            message.text
+        )
+        assert message.find_elements(By.CSS_SELECTOR, "a[href$='documents/index.html']")
+
+
+def test_a_query_in_the_address_is_searched_without_the_word_splitter(driver, built_site):
+    """query-words.js missing: the query in the address is searched as typed (the page stopped
+    at the splitter it did not have, and searched nothing)."""
+    with hosted(built_site, missing=lambda path: path.endswith("/query-words.js")) as address:
+        driver.get(address + "search/index.html?q=policy")
+        assert wait_for(driver, result_count) > 0
 
 
 class HostServer(http.server.ThreadingHTTPServer):

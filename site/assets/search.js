@@ -1,7 +1,13 @@
 // The search page: Pagefind's default UI (pagefind/pagefind-ui.js, written by the build), started
 // with the query of the site header's search box (?q=…) when there is one.
 (function () {
-  if (typeof PagefindUI === "undefined") return;
+  // What the page shows when Pagefind cannot be loaded (a file missing or cut off on the way):
+  // the box would be missing, or say "Searching…" for ever.
+  function unavailable() {
+    var message = document.querySelector(".search-unavailable");
+    if (message) message.hidden = false;
+  }
+  if (typeof PagefindUI === "undefined") { unavailable(); return; }
   // Each corpus has bundles of its own (its evidence pages in each edition, its texts in shards),
   // rebuilt only when the corpus changes: search them all, the site's own pages first.
   var search = document.getElementById("search");
@@ -82,7 +88,7 @@
     }
     return result;
   }
-  function start(filtersLoaded) {
+  function start(bundlesLoaded) {
     var ui = new PagefindUI({ element: "#search", bundlePath: bundlePath, baseUrl: siteRoot, showSubResults: true, showImages: false, resetStyles: false, ranking: ranking,
                               processTerm: function (term) { return split(term); },
                               processResult: shown });
@@ -92,11 +98,25 @@
     var query = new URLSearchParams(window.location.search).get("q");
     var header = document.getElementById("site-search-q");
     if (query && header) header.value = query;
-    Promise.all([indexWords, simplifiedForms, filtersLoaded]).then(function (loaded) {
-      split = window.queryWords.splitter(loaded[0], loaded[1]);
-      var typed = input && input.value.trim() ? input.value : query;
-      if (typed) ui.triggerSearch(typed);
+    // the query in the address as the reader types it: back at this page from a result, or in
+    // the other edition (edition-switch.js), they find the query they left
+    if (input) input.addEventListener("input", function () {
+      var address = new URL(window.location.href);
+      if (input.value.trim()) address.searchParams.set("q", input.value); else address.searchParams.delete("q");
+      history.replaceState(history.state, "", address.href);
     });
+    Promise.all([indexWords, simplifiedForms, bundlesLoaded]).then(function (loaded) {
+      if (window.queryWords) split = window.queryWords.splitter(loaded[0], loaded[1]);  // else as typed
+      var typed = input && input.value.trim() ? input.value : query;
+      if (typed) searchAgain(ui, typed);
+    });
+  }
+  // The UI searches when its words change: given the words it has, it does nothing (a query typed
+  // before the lists and filters were in kept its first results). It is given them with a space
+  // after, which Pagefind drops, then as they were in the next task; its debounce makes one search.
+  function searchAgain(ui, typed) {
+    ui.triggerSearch(typed + " ");
+    setTimeout(function () { ui.triggerSearch(typed); }, 0);
   }
   // The pages name their filters and kinds to Pagefind in English (the corpora's bundles serve
   // both editions) and its UI shows those names: show the edition's words for them instead. The
@@ -134,18 +154,41 @@
   // be loaded before the first search: the UI shows the filters a search returns, which are those
   // whose files have arrived, and keeps them when the rest arrive (on a slow line a corpus's
   // filters were missing until the next search). A query is searched again once they are in.
-  var loaded = import(bundlePath + "pagefind.js").then(function (pagefind) {
-    var html = document.documentElement, language = html.getAttribute("lang");
+  // A bundle is merged only if its entry and metadata can be read: Pagefind searches every bundle
+  // it was given, and one it could not load failed every search, the site's own pages' too.
+  function readable(bundle) {
+    var base = new URL(bundle, window.location.href);
+    return fetch(new URL("pagefind-entry.json", base), { cache: "no-cache" })  // a cached one may name an earlier build's files
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (entry) {
+        // the index Pagefind reads: the language asked for (en), else the one of most pages
+        var languages = (entry && entry.languages) || {};
+        var index = languages.en || Object.values(languages).sort(function (a, b) { return b.page_count - a.page_count; })[0];
+        if (!index) return false;
+        return fetch(new URL("pagefind." + index.hash + ".pf_meta", base)).then(function (response) { return response.ok; });
+      })
+      .catch(function () { return false; });
+  }
+  var merged = edition.map(function (bundle) { return [bundle, { baseUrl: siteRoot, language: "en", ranking: ranking }]; })
+    .concat(corpus.map(function (bundle) { return [bundle, { baseUrl: editionRoot, language: "en", indexWeight: 0.4, ranking: ranking }]; }));
+  var checks = [bundlePath].concat(merged.map(function (entry) { return entry[0]; })).map(readable);
+  var loaded = Promise.all([import(bundlePath + "pagefind.js"), checks[0]]).then(function (found) {
+    if (!found[1]) return null;  // the site's own bundle, which Pagefind cannot do without
+    var pagefind = found[0], html = document.documentElement, language = html.getAttribute("lang");
     html.setAttribute("lang", "en");
     try { pagefind.init(); } finally { html.setAttribute("lang", language); }  // reads <html lang> synchronously
     return pagefind;
-  }).catch(function () { return null; });  // if the module fails to load, the UI says so itself
-  var filtersLoaded = loaded.then(function (pagefind) {
+  }).catch(function () { return null; });
+  var bundlesLoaded = Promise.all([loaded, Promise.all(checks)]).then(function (found) {
+    var pagefind = found[0];
     if (!pagefind) return null;
-    var merged = edition.map(function (bundle) { return [bundle, { baseUrl: siteRoot, language: "en", ranking: ranking }]; })
-      .concat(corpus.map(function (bundle) { return [bundle, { baseUrl: editionRoot, language: "en", indexWeight: 0.4, ranking: ranking }]; }));
-    return Promise.all(merged.map(function (entry) { return pagefind.mergeIndex(entry[0], entry[1]); }))
-      .then(function () { return pagefind.filters(); });
-  }).catch(function () { return null; });  // a bundle that cannot be read: search without waiting
-  loaded.then(function () { start(filtersLoaded); });
+    // merged in the page's order whichever answered first: results of equal score keep that order
+    return Promise.all(merged.map(function (entry, index) {
+      if (found[1][index + 1]) return pagefind.mergeIndex(entry[0], entry[1]);
+      console.warn("Search: the bundle " + entry[0] + " cannot be read; its pages are not searched");
+    })).then(function () { return pagefind.filters(); });
+  }).catch(function () { return null; });  // a bundle that failed on the way: search without waiting
+  loaded.then(function (pagefind) {
+    if (pagefind) start(bundlesLoaded); else unavailable();
+  });
 })();
