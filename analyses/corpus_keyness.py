@@ -30,6 +30,7 @@ from pilotsite.api import (
     keyness,
     link_marks,
     read_word_list,
+    value_names,
 )
 
 TOP_N = 15
@@ -79,6 +80,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                 headline=partial(headline_keyness, shown={a: shown_a, b: shown_b}),
                 size=(7.0, 7.5),
                 primary_key=("keyword",),
+                drawn_names={"direction": {a: shown_a, b: shown_b}},  # the axis names the groups in both languages
             )
         )
     return result
@@ -130,7 +132,9 @@ def draw_keyness(data: pd.DataFrame, fig, shown: Mapping[str, Text | str] | None
     ax.axvline(0, color="#555555", linewidth=0.8)
     groups = list(dict.fromkeys(data["direction"]))
     ax.set_xlabel(
-        bilingual("axis.keyness.log_ratio_of", groups=" / ".join(groups))
+        bilingual(
+            "axis.keyness.log_ratio_of", a=value_names("direction", groups[0]), b=value_names("direction", groups[1])
+        )
         if len(groups) == 2
         else bilingual("axis.keyness.log_ratio")
     )

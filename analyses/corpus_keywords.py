@@ -29,6 +29,7 @@ from pilotsite.api import (
     corpus_value,
     link_marks,
     read_word_list,
+    value_names,
 )
 
 TOP_N = 15
@@ -75,6 +76,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                     size=(3.2 * max(len(drawn), 2), 5.2),
                     primary_key=("group", "rank"),
                     notes=grouping_notes(grouping, drawn),
+                    drawn_names={"group": shown},  # the panels name each group in both languages
                 )
             )
     return result
@@ -141,7 +143,7 @@ def lexicon_of_zh(inputs) -> frozenset[str]:
 
 def draw_groups(data: pd.DataFrame, fig, shown: Mapping[str, Text | str] | None = None) -> None:
     """shown: each group's value as the catalogues name it (corpus_value), for the tooltips; the
-    panels are drawn once for both editions and name the groups as written."""
+    panels are drawn once for both editions and name the groups in both (the figure's drawn_names)."""
     texts = dict(zip(data["group"], data["texts"].astype(int), strict=True))
     groups = largest(list(texts), texts.get)
     axes = fig.subplots(1, len(groups), sharex=True, squeeze=False)[0]
@@ -166,7 +168,10 @@ def draw_groups(data: pd.DataFrame, fig, shown: Mapping[str, Text | str] | None 
             ],
         )
         ax.set_title(
-            bilingual("axis.corpus_keywords.panel", group=group, count=int(rows["texts"].iloc[0])), fontsize=10
+            bilingual(
+                "axis.corpus_keywords.panel", group=value_names("group", group), count=int(rows["texts"].iloc[0])
+            ),
+            fontsize=10,
         )
         ax.set_xlabel(bilingual("axis.share_of_counted_words"))
         ax.tick_params(axis="y", labelsize=9)

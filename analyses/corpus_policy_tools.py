@@ -27,10 +27,12 @@ from pilotsite.api import (
     Text,
     Translated,
     bilingual,
+    bilingual_value,
     corpus_value,
     link_marks,
     load_codebook,
     named,
+    value_names,
 )
 
 ARTICLE_DOCUMENT = "return-migrant-entrepreneurship"  # where withdrawn, the figures are drawn without its shares
@@ -98,6 +100,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                 primary_key=("grouping", "group", "tool_type"),
                 inputs=(*corpus.files, CODEBOOK, *([ARTICLE] if with_article else [])),
                 notes=notes,
+                drawn_names={"group": shown},  # the bars name each group in both languages
                 **common,
             )
         )
@@ -110,13 +113,21 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                 compute=sub_tool_shares,
                 draw=functools.partial(draw_sub_tools, names=sub_tool_names(catalog), shown=shown),
                 describe=functools.partial(describe_sub_tools, names=sub_tool_names(catalog), shown=shown),
-                size=(7.5, 7.0),
+                size=(7.5, 9.0),
                 primary_key=("grouping", "group", "sub_tool"),
                 inputs=(*corpus.files, CODEBOOK, *([ARTICLE_SUB_TOOLS] if with_article else [])),
+                # the legend names each group, the axis each sub-tool, in both languages
+                drawn_names={"group": first_groups(groupings, shown), "sub_tool": sub_tool_names(catalog)},
                 **common,
             )
         )
     return result
+
+
+def first_groups(groupings, shown: Mapping[str, Translated]) -> dict[str, Translated]:
+    """The names of the groups the sub-tools figure draws, its first grouping's (by their labels)."""
+    written = group_labels(groupings)
+    return {written[(groupings[0].id, g)]: shown[written[(groupings[0].id, g)]] for g in groupings[0].filled}
 
 
 def sub_tool_names(catalog) -> dict[str, Translated]:
@@ -286,16 +297,17 @@ def shown_groups(data: pd.DataFrame) -> list[str]:
 
 def draw_types(data: pd.DataFrame, fig, shown: Mapping[str, Translated] | None = None) -> None:
     """shown: each group's label in every edition (shown_labels), for the tooltips; the bars are
-    drawn once for both editions and name the groups as written."""
+    drawn once for both editions and name the groups in both (the figure's drawn_names)."""
     ax = fig.add_subplot()
     groups = shown_groups(data)
+    names = [bilingual_value("group", g) for g in groups]
     colours = {"supply": "#0072B2", "demand": "#E69F00", "environment": "#009E73"}
     left = [0.0] * len(groups)
     for tool_type in TYPES:
         rows = [data[(data["group"] == g) & (data["tool_type"] == tool_type)].iloc[0] for g in groups]
         values = [float(row["share_pct"]) for row in rows]
         bars = ax.barh(
-            groups[::-1],
+            names[::-1],
             values[::-1],
             left=left[::-1],
             color=colours[tool_type],
@@ -346,7 +358,7 @@ def draw_sub_tools(
             [float(rows.loc[t, "share_pct"]) for t in tools],
             height=height,
             color=colour,
-            label=group,
+            label=bilingual_value("group", group, " "),
         )
         # each bar leads to the sentences coded as its sub-tool
         link_marks(
@@ -366,10 +378,24 @@ def draw_sub_tools(
         )
     labels = first.drop_duplicates("sub_tool").set_index("sub_tool")
     ax.set_yticks(
-        list(range(len(tools))), [f"{labels.loc[t, 'label']} ({labels.loc[t, 'tool_type']})" for t in tools], fontsize=8
+        list(range(len(tools))),
+        [
+            bilingual(
+                "axis.corpus_tools.sub_tool",
+                label=value_names("sub_tool", str(t), str(labels.loc[t, "label"])),
+                type=tool_type_word(str(labels.loc[t, "tool_type"])),
+            )
+            for t in tools
+        ],
+        fontsize=8,
     )
     ax.set_xlabel(bilingual("axis.share_of_coded_units"))
     ax.legend(frameon=False)
+
+
+def tool_type_word(tool_type: str) -> Text | str:
+    """A tool type as the sub-tools' axis names it (supply, 供给型); one the catalogues lack as written."""
+    return Text(f"axis.tool_type_word.{tool_type}") if tool_type in TYPES else tool_type
 
 
 def describe_types(data: pd.DataFrame, shown: Mapping[str, Translated] | None = None) -> Text:

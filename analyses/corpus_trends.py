@@ -28,6 +28,7 @@ from pilotsite.api import (
     NothingToDraw,
     Text,
     bilingual,
+    bilingual_value,
     content_counts,
     content_words,
     corpus_value,
@@ -86,6 +87,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                 size=(7.2, 1.7 * len(terms) + 2.2),
                 primary_key=("term", "series", "year"),
                 notes=notes,
+                drawn_names={"series": {w: series_name(w) for w in LEVEL_WORDS}},  # the legend's, in both languages
             )
         )
         a, b = settings.periods
@@ -188,7 +190,13 @@ def draw_trends(data: pd.DataFrame, fig) -> None:
     for ax, term in zip(axes, terms, strict=False):
         for name in series:
             rows = data[(data["term"] == term) & (data["series"] == name)]
-            ax.plot(rows["year"], rows["per_10k"], color=colour[name], linewidth=1, label=name)
+            ax.plot(
+                rows["year"],
+                rows["per_10k"],
+                color=colour[name],
+                linewidth=1,
+                label=bilingual_value("series", name, " "),
+            )
             for index, row in rows.iterrows():  # one artist a point, so that each links to its row
                 (point,) = ax.plot(
                     [row["year"]],

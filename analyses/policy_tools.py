@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from pilotsite.api import Check, Figure, Listed, Text, bilingual, link_marks, named
+from pilotsite.api import Check, Figure, Listed, Text, bilingual, link_marks, named, value_names
 
 DOCUMENT = "return-migrant-entrepreneurship"
 TABLES = f"data/reported/{DOCUMENT}"
@@ -64,6 +64,8 @@ def figures(catalog) -> list[Figure]:
             checks=check_regions,
             size=(6.5, 3.6),
             primary_key=("region", "tool_type"),
+            # the bars name each region in both languages
+            drawn_names={"region": {r: named("region", r, REGION_COLOURS) for r in REGION_COLOURS}},
             **common,
         ),
         Figure(
@@ -141,7 +143,7 @@ def _horizontal_bars(fig, labels, values, colours, xlabel: str, xmax: float) -> 
     link_marks(
         bars,
         reversed(range(len(bars))),
-        [f"{label}: {value:g} %" for label, value in zip(labels, values, strict=True)][::-1],
+        [f"{' / '.join(label.splitlines())}: {value:g} %" for label, value in zip(labels, values, strict=True)][::-1],
     )
     ax.set_xlabel(xlabel)
     ax.set_xlim(0, xmax)
@@ -181,7 +183,12 @@ def draw_sub_tools(data: pd.DataFrame, fig) -> None:
 def draw_regions(data: pd.DataFrame, fig) -> None:
     _horizontal_bars(
         fig,
-        [f"{type_label(t)} · {r}" for r, t in zip(data["region"], data["tool_type"], strict=True)],
+        [
+            bilingual(
+                "axis.policy_tools.type_in_region", type=Text(f"axis.tool_type.{t}"), region=value_names("region", r)
+            )
+            for r, t in zip(data["region"], data["tool_type"], strict=True)
+        ],
         data["share_pct"],
         [REGION_COLOURS[r] for r in data["region"]],
         bilingual("axis.policy_tools.share_of_region"),

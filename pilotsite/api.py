@@ -19,7 +19,7 @@ from pilotsite.analysis.words import (  # type: ignore[attr-defined]  # words pa
     read_word_list,
     tokens,
 )
-from pilotsite.figures.drawn_texts import bilingual
+from pilotsite.figures.drawn_texts import bilingual, bilingual_value, value_names
 from pilotsite.figures.figure import Check, Figure, NotDrawn, NothingToDraw
 from pilotsite.figures.marks import link_marks
 from pilotsite.inputs.codebook import CODEBOOK, TYPES, load_codebook
@@ -38,6 +38,8 @@ __all__ = [
     "Text",
     "Translated",
     "bilingual",
+    "bilingual_value",
+    "value_names",
     "named",
     "corpus_value",
     "LANGUAGES",

@@ -265,7 +265,7 @@ class Drawn:
 def draw_figures(build: Build, catalog: Catalog, analyses: Analyses) -> Drawn:
     """A figure is redrawn only when the hash of what it depends on has no stored result."""
     from pilotsite.figures.drawn_texts import drawn_texts_digest
-    from pilotsite.figures.figure import NotDrawn, shown_texts
+    from pilotsite.figures.figure import NotDrawn, drawn_names, shown_texts
     from pilotsite.figures.outputs import DRAWING_KEY, EarlierDrawing, FigureCache, compute_figures
 
     build.clock.start("figures")
@@ -295,6 +295,9 @@ def draw_figures(build: Build, catalog: Catalog, analyses: Analyses) -> Drawn:
         parts["texts:drawn"] = drawn_texts  # the words drawn into the image (drawing.bilingual)
         shown = fingerprint.canonical_json(shown_texts(figure))  # its title can name the corpus: no input has it
         parts["texts:figure"] = fingerprint.sha256_bytes(shown.encode("utf-8"))
+        if figure.drawn_names:  # the names it draws of its data's values (a group's, in each language)
+            names = fingerprint.canonical_json(drawn_names(figure))
+            parts["texts:names"] = fingerprint.sha256_bytes(names.encode("utf-8"))
         key = fingerprint.key_of(parts)
         keys[figure.id], components[figure.id] = key, parts
         if not cache.has(figure.id, key):
@@ -343,6 +346,7 @@ def draw_figures(build: Build, catalog: Catalog, analyses: Analyses) -> Drawn:
 REASON_NAMES = {
     "texts:figure": "its title, caption or notes",
     "texts:drawn": "interface words drawn into it",
+    "texts:names": "the names it draws of its data's values",
     "params": "its parameters",
     "figure": "its id",
 }

@@ -543,6 +543,57 @@ def test_an_edited_axis_translation_redraws_the_figures_that_draw_it(built_proje
     assert png.read_bytes() == before
 
 
+def test_the_figures_name_the_groups_they_draw_in_both_languages(built_site):
+    """A figure drawn once for both editions names its groups in both, as the pages do: the
+    Chinese line of a panel read 'east（90 个文本）'."""
+    drawn = {
+        "cn-regulations-keywords-by-region": ["<!-- 东部（", "<!-- east ("],
+        "cn-regulations-keywords-by-level": ["<!-- 中央（", "<!-- 地方（"],
+        "cn-regulations-policy-tool-types": ["<!-- 地方 · 东部 -->", "<!-- local · east -->"],
+        "cn-regulations-policy-sub-tools": ["<!-- central 中央 -->", "（供给型） -->"],
+        "cn-regulations-keyness-central-local": ["相对频率 中央 / 地方 的", "relative frequency central / local"],
+        "cn-regulations-keyword-trends": ["<!-- central 中央 -->", "<!-- local 地方 -->"],
+        "return-migrant-regions": ["<!-- 供给型 · 东部 -->", "<!-- Supply-oriented · east -->"],
+    }
+    for figure_id, names in drawn.items():
+        svg = (built_site / "figures" / figure_id / "figure.svg").read_text(encoding="utf-8")
+        assert all(name in svg for name in names), (figure_id, [n for n in names if n not in svg])
+    assert "<!-- east（" not in (built_site / "figures/cn-regulations-keywords-by-region/figure.svg").read_text(
+        encoding="utf-8"
+    )
+
+
+@pytest.mark.untraced  # its summary "the image changed; the data did not": test_versions
+def test_an_edited_name_of_a_group_redraws_the_figures_that_draw_it(built_project, tmp_path):
+    """The names a figure draws of its groups (the catalogues' corpus.value.*) are part of what its
+    image is drawn from: an edit redraws the figures that draw it, and only them."""
+    from conftest import copy_built, run_build
+    from pilotsite.figures.drawn_texts import bilingual, drawing_for, value_names
+    from pilotsite.inputs.interface import Translated, load_interface
+
+    with drawing_for(load_interface(ROOT), {"group": {"east": Translated((("en", "east"), ("zh", "东部")))}}):
+        assert bilingual("axis.corpus_keywords.panel", group=value_names("group", "east"), count=3) == (
+            "east (3 texts)\n东部（3 个文本）"
+        )
+        with pytest.raises(ValueError):  # a name the figure does not declare: not part of its key
+            bilingual("axis.corpus_keywords.panel", group=Translated((("en", "west"), ("zh", "西部"))), count=3)
+    project_copy = copy_built(built_project, tmp_path / "project")
+    catalogue = project_copy / "data" / "i18n" / "zh.yaml"
+    catalogue.write_text(
+        catalogue.read_text(encoding="utf-8").replace(
+            "corpus.value.region.east: 东部", "corpus.value.region.east: 东部地区"
+        ),
+        encoding="utf-8",
+    )
+    result = run_build(project_copy)
+    assert "drawing cn-regulations-keywords-by-region (the names it draws of its data's values" in result.stdout
+    report = json.loads((project_copy / ".build/last-report.json").read_text(encoding="utf-8"))
+    redrawn = set(report["figures_rebuilt"]) - set(report["images_reused"])
+    assert redrawn == {"cn-regulations-keywords-by-region", "cn-regulations-policy-tool-types"}, report
+    svg = (project_copy / "_site/figures/cn-regulations-keywords-by-region/figure.svg").read_text(encoding="utf-8")
+    assert "<!-- 东部地区（" in svg
+
+
 def test_version_pages_are_translated_where_the_translation_is_of_the_version_own_words(built_site):
     """A version's title and caption are frozen in English; the Chinese edition shows the figure's
     Chinese title where the version's English title and caption are the current ones (so the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,7 +19,7 @@ from pilotsite.figures.drawn_texts import drawing_for, in_reference_language
 from pilotsite.figures.fonts import cjk_font
 from pilotsite.figures.marks import with_tooltips
 from pilotsite.figures.pdf import PDF_METADATA, print_png, use_harfbuzz_for_pdf_fonts
-from pilotsite.inputs.interface import Interface, Text
+from pilotsite.inputs.interface import Interface, Text, Translated
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,11 +72,13 @@ def render(
     data: pd.DataFrame,
     size: tuple[float, float],
     interface: Interface | None = None,
+    names: Mapping[str, Mapping[str, Translated]] | None = None,
 ) -> Drawing:
-    """Draw one figure in every format, refusing any font/glyph warning."""
+    """Draw one figure in every format, refusing any font/glyph warning; names: how the image
+    names values of its data (the figure's drawn_names, resolved)."""
     configure()
     fig = Figure(figsize=size)
-    with drawing_for(interface):
+    with drawing_for(interface, names):
         return _draw(draw, data, fig)
 
 

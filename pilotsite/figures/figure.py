@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import pandas as pd
 
 from pilotsite.errors import BuildError, Problem, relative
 from pilotsite.inputs.documents import Document
-from pilotsite.inputs.interface import LANGUAGES, Interface, Text
+from pilotsite.inputs.interface import LANGUAGES, Interface, Text, Translated
 from pilotsite.inputs.project import EVENTS, STAGES, Project
 
 if TYPE_CHECKING:
@@ -72,6 +72,10 @@ class Figure:
     primary_key: tuple[str, ...] = ()  # columns that identify a row of data.csv
     aliases: tuple[str, ...] = ()  # earlier ids of this figure: their URLs redirect here
     notes: tuple[str | Text, ...] = ()  # what the figure leaves out of the data and why, shown under the caption
+    # how the image names values of its data in each edition's words (column -> value -> a Text of
+    # the catalogues, a Translated or a string: region 'east' is 东部), for drawn_texts.value_names;
+    # the loader resolves each to a Translated, which is part of the figure's key
+    drawn_names: Mapping[str, Mapping[str, str | Text | Translated]] = field(default_factory=dict)
     analysis: str = ""  # set by the loader: analyses/<file>.py
     # set by the loader: (language, title, caption, notes) in the languages after the reference
     translations: tuple[tuple[str, str, str, tuple[str, ...]], ...] = ()
@@ -97,6 +101,15 @@ def shown_texts(figure: Figure) -> list[list[object]]:
         for language in LANGUAGES
         for shown in [figure.in_language(language)]
     ]
+
+
+def drawn_names(figure: Figure) -> dict[str, dict[str, list[list[str]]]]:
+    """The names the figure's image gives values of its data, in every language (resolved by the
+    loader): part of what its image is drawn from (pipeline.draw_figures)."""
+    return {
+        column: {value: [list(text) for text in cast(Translated, name).texts] for value, name in names.items()}
+        for column, names in figure.drawn_names.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -429,7 +442,7 @@ def _with_analysis(figure: Figure, label: str) -> Figure:
 
 
 def figure_text(
-    interface: Interface, value: str | Text, figure_id: str, analysis: str, language: str | None = None
+    interface: Interface, value: str | Text | Translated, figure_id: str, analysis: str, language: str | None = None
 ) -> str:
     """A title or caption in the language; a text the catalogues lack names the analysis that asked for it."""
     try:
@@ -442,7 +455,23 @@ def figure_text(
 
 def _with_texts(figure: Figure, interface: Interface) -> Figure:
     """Title, caption and notes in the reference language, and in the others as translations; a
-    plain string is shown as it is in every edition."""
+    plain string is shown as it is in every edition. The drawn names in every language."""
+    if figure.drawn_names:
+        figure = replace(
+            figure,
+            drawn_names={
+                column: {
+                    value: Translated(
+                        tuple(
+                            (language, figure_text(interface, name, figure.id, figure.analysis, language))
+                            for language in LANGUAGES
+                        )
+                    )
+                    for value, name in names.items()
+                }
+                for column, names in figure.drawn_names.items()
+            },
+        )
     if not any(isinstance(value, Text) for value in (figure.title, figure.caption, *figure.notes)):
         return figure
     texts = [

@@ -22,7 +22,7 @@ import pickle
 import platform
 import shutil
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -34,7 +34,7 @@ from pilotsite.analysis.cluster import process_count
 from pilotsite.errors import BuildError, Problem
 from pilotsite.figures.figure import Catalog, Check, Figure, Inputs, NotDrawn, NothingToDraw, figure_text
 from pilotsite.figures.fonts import describe_characters, undrawable
-from pilotsite.inputs.interface import LANGUAGES, Interface, Text, from_plain, to_plain
+from pilotsite.inputs.interface import LANGUAGES, Interface, Text, Translated, from_plain, to_plain
 from pilotsite.state.fingerprint import library_versions
 from pilotsite.state.ledger import PDF_FILE, PRINT_PNG
 
@@ -163,7 +163,11 @@ def evaluate(figure: Figure, catalog: Catalog, earlier: EarlierDrawing | None = 
         drawing_key = earlier.key(shown, figure.size) if earlier is not None else ""
         try:
             drawn = (earlier.reused(drawing_key) if earlier is not None else None) or drawing.render(
-                figure.draw, shown, figure.size, interface
+                figure.draw,
+                shown,
+                figure.size,
+                interface,
+                cast("Mapping[str, Mapping[str, Translated]]", figure.drawn_names),
             )
         except BuildError as missing:  # a drawn text the catalogues lack
             raise BuildError(
