@@ -45,14 +45,14 @@ class LoggingServer(http.server.ThreadingHTTPServer):
     `slow` accepts are sent a few seconds late, as a slow network would, and those `missing`
     accepts are not found."""
 
-    def __init__(self, site: Path, slow=lambda path: False, missing=lambda path: False):
+    def __init__(self, site: Path, slow=lambda path: False, missing=lambda path: False, delay: float = 3):
         self.requests: list[tuple[str, int]] = []
         server = self
 
         class Handler(http.server.SimpleHTTPRequestHandler):
             def send_head(self):
                 if slow(self.path):
-                    time.sleep(3)
+                    time.sleep(delay)
                 if missing(self.path):
                     self.send_error(404)
                     return None
@@ -1380,6 +1380,21 @@ def test_a_search_page_whose_pagefind_cannot_load_says_so(driver, built_site, fi
             message.text
         )
         assert message.find_elements(By.CSS_SELECTOR, "a[href$='documents/index.html']")
+
+
+def test_a_query_in_the_address_is_searched_while_a_file_hangs_and_again_when_it_comes(driver, built_site):
+    """The query in the address waits for the word lists and filters, but not for ever: with one
+    list stalled it was not searched, and the box was empty, until the list came."""
+    with hosted(built_site) as address:
+        driver.get(address + "search/index.html?q=policy")
+        fast = wait_for(driver, result_count)
+    stalled = lambda path: "/search/texts-" in path and path.endswith("/words.txt")  # noqa: E731
+    with hosted(built_site, slow=stalled, delay=14) as address:
+        driver.get(address + "search/index.html?q=policy")
+        started = time.monotonic()
+        assert wait_for(driver, result_count, timeout=9)
+        assert time.monotonic() - started < 10
+        wait_for(driver, lambda d: result_count(d) == fast, timeout=20)
 
 
 def test_a_query_in_the_address_is_searched_without_the_word_splitter(driver, built_site):
