@@ -113,7 +113,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                 compute=sub_tool_shares,
                 draw=functools.partial(draw_sub_tools, names=sub_tool_names(catalog), shown=shown),
                 describe=functools.partial(describe_sub_tools, names=sub_tool_names(catalog), shown=shown),
-                size=(7.5, 9.0),
+                size=(7.5, max(9.0, 0.4 * len(sub_tool_names(catalog)))),  # two lines a sub-tool
                 primary_key=("grouping", "group", "sub_tool"),
                 inputs=(*corpus.files, CODEBOOK, *([ARTICLE_SUB_TOOLS] if with_article else [])),
                 # the legend names each group, the axis each sub-tool, in both languages
