@@ -88,9 +88,10 @@ def driver():
     browser.quit()
 
 
-def wait_for(driver, condition, timeout: float = 15):
+def wait_for(driver, condition, timeout: float = 30):
     # An element found can be replaced before it is read (Pagefind's UI renders its message anew
-    # as a search goes on): the condition is tried again.
+    # as a search goes on): the condition is tried again. The timeout is generous: in CI, two
+    # workers build sites beside the browser, and a wait is only as long as the page needs.
     return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: condition(d)
     )
@@ -1344,7 +1345,7 @@ def test_a_query_typed_before_the_corpora_bundles_arrive_is_searched_again_with_
         # the query is in the address as typed: back from a result, or reloaded, it is searched again
         assert urllib.parse.parse_qs(urllib.parse.urlsplit(driver.current_url).query) == {"q": ["policy"]}
         driver.refresh()
-        wait_for(driver, lambda d: result_count(d) == fast, timeout=20)
+        wait_for(driver, lambda d: result_count(d) == fast, timeout=40)
 
 
 def test_a_corpus_bundle_that_cannot_be_read_leaves_the_rest_searched(driver, built_site):
@@ -1394,7 +1395,7 @@ def test_a_query_in_the_address_is_searched_while_a_file_hangs_and_again_when_it
         started = time.monotonic()
         assert wait_for(driver, result_count, timeout=9)
         assert time.monotonic() - started < 10
-        wait_for(driver, lambda d: result_count(d) == fast, timeout=20)
+        wait_for(driver, lambda d: result_count(d) == fast, timeout=40)
 
 
 def test_a_query_in_the_address_is_searched_without_the_word_splitter(driver, built_site):
