@@ -12,7 +12,7 @@ import textwrap
 
 import pandas as pd
 
-from pilotsite.api import EVENTS, STAGES, Figure, Text, bilingual, link_marks
+from pilotsite.api import EVENTS, STAGES, Figure, Text, bilingual, bilingual_value, link_marks
 
 EVENT_COLUMNS = ["event_id", "document_id", "date_start", "date_end", "approximate", "date_text", "label", "quote"]
 STAGE_COLUMNS = ["process_id", "document_id", "process_label", "step", "label", "quote"]
@@ -77,6 +77,8 @@ def figures(catalog) -> list[Figure]:
             describe=describe_events,
             size=(7.5, 1.6 + 0.45 * len(events)),
             primary_key=("event_id",),
+            # the legend names each document by its short title, in both languages
+            drawn_names={"document_id": {d: catalog.documents[d].short_titles for d in dated_docs}},
         )
     )
     return result
@@ -141,11 +143,11 @@ def draw_events(data: pd.DataFrame, fig) -> None:
         from matplotlib.patches import Patch
 
         ax.legend(
-            handles=[Patch(color=c, label=d) for d, c in colour_of.items()],
+            handles=[Patch(color=c, label=bilingual_value("document_id", d)) for d, c in colour_of.items()],
             fontsize=7,
             loc="lower center",
             bbox_to_anchor=(0.5, 1.0),
-            ncol=len(colour_of),
+            ncol=min(len(colour_of), 3),
             frameon=False,
         )
 

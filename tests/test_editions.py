@@ -554,6 +554,8 @@ def test_the_figures_name_the_groups_they_draw_in_both_languages(built_site):
         "cn-regulations-keyness-central-local": ["相对频率 中央 / 地方 的", "relative frequency central / local"],
         "cn-regulations-keyword-trends": ["<!-- central 中央 -->", "<!-- local 地方 -->"],
         "return-migrant-regions": ["<!-- 供给型 · 东部 -->", "<!-- Supply-oriented · east -->"],
+        # the documents by their short titles, not their ids
+        "case-timelines-combined": ["<!-- 返乡创业政策 -->", "<!-- Return-migrant entrepreneurship policy -->"],
     }
     for figure_id, names in drawn.items():
         svg = (built_site / "figures" / figure_id / "figure.svg").read_text(encoding="utf-8")
