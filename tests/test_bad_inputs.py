@@ -422,6 +422,16 @@ CASES = [
         found_late=True,
     ),
     Case(
+        "a character the font lacks in a name a figure draws",  # the timeline's legend draws short titles
+        lambda r: edit(r, f"{DOC}/document.yaml", 'short_title: "Wenling', 'short_title: "🎉 Wenling'),
+        (
+            "analyses/case_timelines.py",
+            "figure 'case-timelines-combined': the name it draws for document_id 'wenling-participatory-budgeting'",
+            "has 🎉 (U+1F389), which the figures' font cannot draw",
+        ),
+        found_late=True,
+    ),
+    Case(
         "a document DOI that is not one",  # it had been linked as https://doi.org/not a doi
         lambda r: edit(
             r,

@@ -201,6 +201,19 @@ def evaluate(figure: Figure, catalog: Catalog, earlier: EarlierDrawing | None = 
                     for column, value, missing in cells[:3]
                 ]
             ) from exc
+        names = undrawable_names(figure) if isinstance(exc, UserWarning) else []
+        if names:
+            raise BuildError(
+                [
+                    Problem(
+                        figure.analysis,
+                        f"figure '{figure.id}': the name it draws for {column} '{value}' ({text[:60]!r}) has "
+                        f"{describe_characters(missing)}, which the figures' font cannot draw; change it where it "
+                        "is written (data/i18n/, a document.yaml, data/corpora.yaml or the codebook)",
+                    )
+                    for column, value, text, missing in names[:3]
+                ]
+            ) from exc
         where = traceback.extract_tb(exc.__traceback__)[-1]
         raise BuildError(
             [
@@ -221,6 +234,20 @@ def undrawable_cells(data: pd.DataFrame) -> list[tuple[str, str, list[str]]]:
             missing = undrawable(value)
             if missing:
                 found.append((str(column), value, missing))
+    return found
+
+
+def undrawable_names(figure: Figure) -> list[tuple[str, str, str, list[str]]]:
+    """(column, value, name, its characters the figures' font lacks) of the names the figure
+    draws of its data's values (drawn_names, resolved) that have some."""
+    found = []
+    for column, names in figure.drawn_names.items():
+        for value, name in names.items():
+            texts = name.texts if isinstance(name, Translated) else ((LANGUAGES[0], str(name)),)
+            for text in dict.fromkeys(text for _, text in texts):
+                missing = undrawable(text)
+                if missing:
+                    found.append((column, value, text, missing))
     return found
 
 
