@@ -76,7 +76,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                     size=(3.2 * max(len(drawn), 2), 5.2),
                     primary_key=("group", "rank"),
                     notes=grouping_notes(grouping, drawn),
-                    drawn_names={"group": shown},  # the panels name each group in both languages
+                    drawn_names={"group": {v: shown[v] for v in drawn}},  # each panel's group, in both languages
                 )
             )
     return result

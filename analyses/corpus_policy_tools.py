@@ -96,7 +96,8 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                 draw=functools.partial(draw_types, shown=shown),
                 describe=functools.partial(describe_types, shown=shown),
                 headline=functools.partial(headline_types, shown=shown),
-                size=(7.5, 1.6 + 0.32 * bar_count(groupings)),
+                # a bar's label is two lines where the languages name its group differently
+                size=(7.5, max(1.6 + 0.32 * bar_count(groupings), 0.45 * bar_count(groupings))),
                 primary_key=("grouping", "group", "tool_type"),
                 inputs=(*corpus.files, CODEBOOK, *([ARTICLE] if with_article else [])),
                 notes=notes,

@@ -571,14 +571,23 @@ def test_an_edited_name_of_a_group_redraws_the_figures_that_draw_it(built_projec
     image is drawn from: an edit redraws the figures that draw it, and only them."""
     from conftest import copy_built, run_build
     from pilotsite.figures.drawn_texts import bilingual, drawing_for, value_names
-    from pilotsite.inputs.interface import Translated, load_interface
+    from pilotsite.inputs.interface import Listed, Text, Translated, load_interface
 
     with drawing_for(load_interface(ROOT), {"group": {"east": Translated((("en", "east"), ("zh", "东部")))}}):
         assert bilingual("axis.corpus_keywords.panel", group=value_names("group", "east"), count=3) == (
             "east (3 texts)\n东部（3 个文本）"
         )
-        with pytest.raises(ValueError):  # a name the figure does not declare: not part of its key
-            bilingual("axis.corpus_keywords.panel", group=Translated((("en", "west"), ("zh", "西部"))), count=3)
+        for undeclared in (  # names the figure does not declare, nor a list's separator: not part of its key
+            Translated((("en", "west"), ("zh", "西部"))),
+            Listed((Text("corpus.value.level.local"),)),
+            (Translated((("en", "west"), ("zh", "西部"))),),
+        ):
+            with pytest.raises(ValueError):
+                bilingual("axis.corpus_keywords.panel", group=undeclared, count=3)
+        # a value without a declared name is drawn as written
+        assert bilingual("axis.corpus_keywords.panel", group=value_names("group", "north"), count=2) == (
+            "north (2 texts)\nnorth（2 个文本）"
+        )
     project_copy = copy_built(built_project, tmp_path / "project")
     catalogue = project_copy / "data" / "i18n" / "zh.yaml"
     catalogue.write_text(

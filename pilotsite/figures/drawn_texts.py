@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from types import MappingProxyType
 
-from pilotsite.inputs.interface import LANGUAGES, Interface, Text, Translated
+from pilotsite.inputs.interface import LANGUAGES, Interface, Listed, Text, Translated
 
 _INTERFACE: ContextVar[Interface | None] = ContextVar("interface", default=None)
 # a figure's drawn_names, resolved (figure._with_texts): column -> value of the data -> its names
@@ -44,22 +44,24 @@ def drawn(value: object) -> bool:
         return value.key.startswith(DRAWN_TEXTS) and all(drawn(v) for _, v in value.values)
     if isinstance(value, Translated):
         return any(value in names.values() for names in _NAMES.get().values())
-    return True
+    if isinstance(value, Listed):
+        return value.separator.startswith(DRAWN_TEXTS) and all(drawn(v) for v in value.items)
+    return not isinstance(value, tuple)  # a list joined by text.list_separator, which no figure's key has
 
 
-def value_names(column: str, value: str, written: str | None = None) -> Translated:
+def value_names(column: str, value: str, written: str | None = None) -> Translated | str:
     """A value of a column of the figure's data (a group) in each language's words, as the
     figure's drawn_names give them (resolved, and part of its key); else as written (by default,
-    the value itself). For bilingual's values."""
-    return _NAMES.get().get(column, {}).get(value) or Translated(
-        ((LANGUAGES[0], value if written is None else written),)
-    )
+    the value itself), the same in every language. For bilingual's values."""
+    return _NAMES.get().get(column, {}).get(value) or (value if written is None else written)
 
 
 def bilingual_value(column: str, value: str, joiner: str = "\n") -> str:
     """A value of a column of the figure's data as its image names it (a panel, a legend entry, a
     bar): its name in every language (value_names), joined; once where the languages say the same."""
     found = value_names(column, value)
+    if not isinstance(found, Translated):
+        return found
     return joiner.join(dict.fromkeys(found.of(language) for language in LANGUAGES))
 
 
