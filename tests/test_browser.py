@@ -1390,11 +1390,19 @@ def test_a_query_in_the_address_is_searched_while_a_file_hangs_and_again_when_it
         driver.get(address + "search/index.html?q=policy")
         fast = wait_for(driver, result_count)
     stalled = lambda path: "/search/texts-" in path and path.endswith("/words.txt")  # noqa: E731
-    with hosted(built_site, slow=stalled, delay=14) as address:
+    with hosted(built_site, slow=stalled, delay=25) as address:
         driver.get(address + "search/index.html?q=policy")
         started = time.monotonic()
-        assert wait_for(driver, result_count, timeout=9)
-        assert time.monotonic() - started < 10
+        # meanwhile the query is in the box, and it is searched after 10 s
+        wait_for(
+            driver,
+            lambda d: (
+                d.execute_script("const i = document.querySelector('#search input'); return i && i.value") == "policy"
+            ),
+        )
+        assert result_count(driver) is None
+        assert wait_for(driver, result_count, timeout=18)
+        assert time.monotonic() - started < 20
         wait_for(driver, lambda d: result_count(d) == fast, timeout=40)
 
 

@@ -106,11 +106,12 @@
       history.replaceState(history.state, "", address.href);
     });
     // A query in the address waits for the lists and filters, so that its results do not change
-    // under the reader's eyes; for SLOW_LINE ms at most: a file that hangs (a stalled connection)
-    // left the box empty with no sign of a search. It is searched as typed then, and again once
-    // everything is in.
+    // under the reader's eyes, in the box meanwhile; for SLOW_LINE ms at most: a file that hangs
+    // (a stalled connection) left the box empty with no sign of a search. It is searched as typed
+    // then, and again once everything is in.
+    if (query && input && !input.value) input.value = query;
     var waiting = query ? setTimeout(function () {
-      if (input && !input.value.trim()) ui.triggerSearch(query);
+      if (input) ui.triggerSearch(input.value.trim() ? input.value : query);
     }, SLOW_LINE) : null;
     Promise.all([indexWords, simplifiedForms, bundlesLoaded]).then(function (loaded) {
       clearTimeout(waiting);
@@ -119,7 +120,7 @@
       if (typed) searchAgain(ui, typed);
     });
   }
-  var SLOW_LINE = 4000;
+  var SLOW_LINE = 10000;
   // The UI searches when its words change: given the words it has, it does nothing (a query typed
   // before the lists and filters were in kept its first results). It is given them with a space
   // after, which Pagefind drops, then as they were in the next task; its debounce makes one search.
