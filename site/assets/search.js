@@ -99,25 +99,30 @@
     var header = document.getElementById("site-search-q");
     if (query && header) header.value = query;
     // the query in the address as the reader types it: back at this page from a result, or in
-    // the other edition (edition-switch.js), they find the query they left
-    if (input) input.addEventListener("input", function () {
+    // the other edition (edition-switch.js), they find the query they left. The UI's Clear button
+    // and Escape empty the box without an input event: a click or key in the box syncs it too.
+    function keepInAddress() {
       var address = new URL(window.location.href);
+      if ((address.searchParams.get("q") || "") === input.value.trim() && input.value.trim() === input.value) return;
       if (input.value.trim()) address.searchParams.set("q", input.value); else address.searchParams.delete("q");
-      history.replaceState(history.state, "", address.href);
-    });
+      try { history.replaceState(history.state, "", address.href); } catch (tooOften) {}  // Safari limits the rate
+    }
+    if (input) ["input", "keyup", "click"].forEach(function (kind) { search.addEventListener(kind, keepInAddress); });
+    // the query in the address now (the reader may have cleared it while the lists came)
+    function addressQuery() { return new URLSearchParams(window.location.search).get("q"); }
     // A query in the address waits for the lists and filters, so that its results do not change
     // under the reader's eyes, in the box meanwhile; for SLOW_LINE ms at most: a file that hangs
     // (a stalled connection) left the box empty with no sign of a search. It is searched as typed
     // then, and again once everything is in.
     if (query && input && !input.value) input.value = query;
     var waiting = query ? setTimeout(function () {
-      if (input) ui.triggerSearch(input.value.trim() ? input.value : query);
+      if (input && input.value.trim()) ui.triggerSearch(input.value);
     }, SLOW_LINE) : null;
     Promise.all([indexWords, simplifiedForms, bundlesLoaded]).then(function (loaded) {
       clearTimeout(waiting);
       if (window.queryWords) split = window.queryWords.splitter(loaded[0], loaded[1]);  // else as typed
-      var typed = input && input.value.trim() ? input.value : query;
-      if (typed) searchAgain(ui, typed);
+      var typed = input ? input.value : addressQuery();
+      if (typed && typed.trim()) searchAgain(ui, typed);
     });
   }
   var SLOW_LINE = 10000;
@@ -175,7 +180,11 @@
         var languages = (entry && entry.languages) || {};
         var index = languages.en || Object.values(languages).sort(function (a, b) { return b.page_count - a.page_count; })[0];
         if (!index) return false;
-        return fetch(new URL("pagefind." + index.hash + ".pf_meta", base)).then(function (response) { return response.ok; });
+        // and, for the site's own bundle, the WebAssembly: without it Pagefind waits for ever
+        var files = ["pagefind." + index.hash + ".pf_meta"].concat(bundle === bundlePath ? ["wasm." + (index.wasm || "unknown") + ".pagefind"] : []);
+        return Promise.all(files.map(function (file) {
+          return fetch(new URL(file, base)).then(function (response) { return response.ok; });
+        })).then(function (found) { return found.every(Boolean); });
       })
       .catch(function () { return false; });
   }
