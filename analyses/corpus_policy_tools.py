@@ -81,6 +81,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
         )
         first = groupings[0]
         shown = shown_labels(groupings, catalog.project.settings.interface)
+        tool_names = sub_tool_names(catalog)  # the codebook read once, for the sub-tools figure
         result.append(
             Figure(
                 id=f"{corpus.id}-policy-tool-types",
@@ -112,13 +113,13 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                 caption=Text(f"fig.corpus_tools.sub_tools.{caption}", grouping=first.name),
                 params={"corpus": corpus.id, "groupings": [g.id for g in groupings], **article},
                 compute=sub_tool_shares,
-                draw=functools.partial(draw_sub_tools, names=sub_tool_names(catalog), shown=shown),
-                describe=functools.partial(describe_sub_tools, names=sub_tool_names(catalog), shown=shown),
-                size=(7.5, max(9.0, 0.4 * len(sub_tool_names(catalog)))),  # two lines a sub-tool
+                draw=functools.partial(draw_sub_tools, names=tool_names, shown=shown),
+                describe=functools.partial(describe_sub_tools, names=tool_names, shown=shown),
+                size=(7.5, max(9.0, 0.4 * len(tool_names))),  # two lines a sub-tool
                 primary_key=("grouping", "group", "sub_tool"),
                 inputs=(*corpus.files, CODEBOOK, *([ARTICLE_SUB_TOOLS] if with_article else [])),
                 # the legend names each group, the axis each sub-tool, in both languages
-                drawn_names={"group": first_groups(groupings, shown), "sub_tool": sub_tool_names(catalog)},
+                drawn_names={"group": first_groups(groupings, shown), "sub_tool": tool_names},
                 **common,
             )
         )

@@ -32,7 +32,16 @@ import pandas as pd
 
 from pilotsite.analysis.cluster import process_count
 from pilotsite.errors import BuildError, Problem
-from pilotsite.figures.figure import Catalog, Check, Figure, Inputs, NotDrawn, NothingToDraw, figure_text
+from pilotsite.figures.figure import (
+    Catalog,
+    Check,
+    Figure,
+    Inputs,
+    NotDrawn,
+    NothingToDraw,
+    drawn_names,
+    figure_text,
+)
 from pilotsite.figures.fonts import describe_characters, undrawable
 from pilotsite.inputs.interface import LANGUAGES, Interface, Text, Translated, from_plain, to_plain
 from pilotsite.state.fingerprint import library_versions
@@ -241,9 +250,8 @@ def undrawable_names(figure: Figure) -> list[tuple[str, str, str, list[str]]]:
     """(column, value, name, its characters the figures' font lacks) of the names the figure
     draws of its data's values (drawn_names, resolved) that have some."""
     found = []
-    for column, names in figure.drawn_names.items():
-        for value, name in names.items():
-            texts = name.texts if isinstance(name, Translated) else ((LANGUAGES[0], str(name)),)
+    for column, names in drawn_names(figure).items():
+        for value, texts in names.items():
             for text in dict.fromkeys(text for _, text in texts):
                 missing = undrawable(text)
                 if missing:
