@@ -37,7 +37,7 @@ def odd_site(built_project, tmp_path_factory) -> Path:
     texts = sample_texts(14)
     # One level, one region (declared with three), no dates, extra columns, columns in another order.
     one = root / "data/corpora/one-region"
-    header = ["file", "topic", "region", "id", "level", "title", "issuer_tier", "pages"]
+    header = ["file", "topic", "region", "id", "level", "title", "issuer_tier", "pages", "Funding Body"]
     rows = [
         {
             "file": f"docs/t{i:02d}.md",
@@ -48,6 +48,7 @@ def odd_site(built_project, tmp_path_factory) -> Path:
             "title": title,
             "issuer_tier": "municipal" if i == 0 else "provincial",
             "pages": str(i),
+            "Funding Body": "Ministry of Finance" if i % 2 else "NDRC",
         }
         for i, (title, _) in enumerate(texts[:8])
     ]
@@ -75,6 +76,13 @@ def odd_site(built_project, tmp_path_factory) -> Path:
         "    keyness: {column: province, values: [北京, 上海]}\n",
         encoding="utf-8",
     )
+    # the catalogues name a column in capitals and spaces and values as the metadata writes them
+    for language, names in (("en", ("Funder", "MOF", "Chongqing")), ("zh", ("资助机构", "财政部", "重庆市"))):
+        with open(root / f"data/i18n/{language}.yaml", "a", encoding="utf-8") as catalogue:
+            catalogue.write(
+                "corpus.column.Funding Body: {}\ncorpus.value.Funding Body.Ministry of Finance: {}\n"
+                "corpus.value.province.重庆: {}\n".format(*names)
+            )
     result = run_build(root)
     assert "Traceback" not in result.stdout + result.stderr
     (root.parent / "build-output.txt").write_text(result.stdout, encoding="utf-8")
@@ -175,6 +183,24 @@ def test_extra_columns_in_another_order_are_shown_with_each_text(odd_site):
     page = (odd_site / "_site/corpus/one-region/texts/t-03/index.html").read_text(encoding="utf-8")
     assert '<dt>Policy area</dt><dd lang="zh">环境</dd>' in page and "<dt>Pages</dt><dd>3</dd>" in page
     assert "<dt>Date</dt>" not in page  # the corpus has no dates: none is made up
+
+
+def test_a_column_and_values_of_any_spelling_are_named_as_the_catalogues_name_them(odd_site):
+    """corpus.column.Funding Body, corpus.value.province.重庆: the catalogues' keys name the
+    column and value as the metadata writes them (only lowercase ASCII keys could be written)."""
+    site = odd_site / "_site"
+    for edition, column, funder, province in (
+        ("", "Funder", "MOF", "Chongqing"),
+        ("zh/", "资助机构", "财政部", "重庆市"),
+    ):
+        text = (site / edition / "corpus/one-region/texts/t-03/index.html").read_text(encoding="utf-8")
+        assert re.search(rf"<dt>{column}</dt><dd[^>]*>{funder}</dd>", text), edition
+        second = (site / edition / "corpus/one-region/texts/t-02/index.html").read_text(encoding="utf-8")
+        assert re.search(rf"<dt>{column}</dt><dd[^>]*>NDRC</dd>", second), edition  # not named: as written
+        overview = (site / edition / "corpus/index.html").read_text(encoding="utf-8")
+        assert re.search(rf">{province} \(1\)</a>", overview), edition
+        assert ">重庆 (1)</a>" not in overview
+    assert {r["group"] for r in figure_data(site, "by-province-keywords-by-province")} >= {"重庆"}  # data as written
 
 
 def test_groupings_by_province_and_year_leave_undated_texts_out(odd_site):

@@ -74,6 +74,40 @@ def test_a_placeholder_with_a_conversion_or_a_format_is_refused_when_read(tmp_pa
     ), str(info.value)
 
 
+def test_metadata_names_are_keyed_by_the_column_and_value_as_written_and_other_keys_are_lowercase(tmp_path):
+    """A researcher's metadata may have a column "Funding Body" or a value 北京 or "Inner-Mongolia":
+    the catalogues name them under the column and value as written; every other key is lowercase
+    words joined by dots, and a key that is neither is named with its line."""
+    from pilotsite.inputs.interface import corpus_value
+
+    names = (
+        "corpus.column.Funding Body: {}\n"
+        "corpus.value.province.北京: {}\n"
+        "'corpus.value.Funding Body.Inner-Mongolia Fund (2019)': {}\n"
+    )
+    write_catalogues(
+        tmp_path, names.format("Funder", "Beijing", "IMF"), names.format("资助机构", "北京市", "内蒙古基金")
+    )
+    interface = load_interface(tmp_path)
+    assert interface.has("corpus.column.Funding Body")
+    assert interface.text("corpus.column.Funding Body", "zh") == "资助机构"
+    assert interface.resolve(corpus_value(interface, "province", "北京")) == "Beijing"
+    named = corpus_value(interface, "Funding Body", "Inner-Mongolia Fund (2019)")
+    assert interface.text(named.key, "zh") == "内蒙古基金"
+    assert corpus_value(interface, "province", "上海") == "上海"  # not named: as written
+    write_catalogues(
+        tmp_path, "Nav.Figures: Figures\nnav.data-page: Data\n", "Nav.Figures: 图表\nnav.data-page: 数据\n"
+    )
+    with pytest.raises(BuildError) as info:
+        load_interface(tmp_path)
+    for line, key in ((1, "Nav.Figures"), (2, "nav.data-page")):
+        assert re.search(
+            rf"data/i18n/en\.yaml, line {line}\b.*key '{re.escape(key)}': expected lowercase words joined by dots, "
+            r"such as nav\.figures, or corpus\.column\.<column> or corpus\.value\.<column>\.<value>",
+            str(info.value),
+        ), str(info.value)
+
+
 def test_a_missing_catalogue_is_named(tmp_path):
     (tmp_path / "data/i18n").mkdir(parents=True)
     (tmp_path / "data/i18n/en.yaml").write_text("nav.figures: Figures\n", encoding="utf-8")

@@ -22,6 +22,10 @@ from pilotsite.state.workspace import CATALOGUES, catalogues_root
 
 LANGUAGES = ("en", "zh")  # the first is the reference catalogue
 KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+# A name of the corpus metadata (corpus.column.<column>, corpus.value.<column>.<value>) ends in
+# the column and value as the metadata writes them: capitals, spaces, hyphens, any script
+# (corpus.value.province.北京, corpus.column.Funding Body), on one line.
+DATA_NAME_KEY = re.compile(r"^corpus\.(column|value)\.[^\x00-\x1f\x7f]+$")
 PLACEHOLDER = re.compile(r"^[a-z_]+$")
 LIST_SEPARATOR = "text.list_separator"  # joins the items of a tuple given as a Text's value ("; ")
 Values = tuple[tuple[str, object], ...]  # a Text's (name, value) pairs, sorted by name
@@ -266,10 +270,14 @@ def load_interface(root: Path) -> Interface:
         strings = {}
         for key, value in raw.items():
             line = lines[language].get((key,))
-            if not isinstance(key, str) or not KEY.match(key):
+            if not isinstance(key, str) or not (KEY.match(key) or DATA_NAME_KEY.match(key)):
                 problems.append(
                     Problem(
-                        label, f"key {key!r}: expected lowercase words joined by dots, such as nav.figures", line=line
+                        label,
+                        f"key {key!r}: expected lowercase words joined by dots, such as nav.figures, or "
+                        "corpus.column.<column> or corpus.value.<column>.<value> with the column and value as the "
+                        "metadata writes them, on one line",
+                        line=line,
                     )
                 )
             elif not isinstance(value, str) or not value.strip():
