@@ -22,6 +22,7 @@ from pilotsite.api import (
     STOPWORDS,
     USER_DICTIONARY,
     Figure,
+    Listed,
     NotDrawn,
     Text,
     bilingual,
@@ -75,7 +76,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
                     headline=partial(headline_groups, shown=shown),
                     size=(3.2 * max(len(drawn), 2), 5.2),
                     primary_key=("group", "rank"),
-                    notes=grouping_notes(grouping, drawn),
+                    notes=grouping_notes(grouping, drawn, interface),
                     drawn_names={"group": {v: shown[v] for v in drawn}},  # each panel's group, in both languages
                 )
             )
@@ -88,17 +89,22 @@ def largest(groups, size) -> list:
     return [g for g in groups if g in chosen]
 
 
-def grouping_notes(grouping, drawn: list[str]) -> tuple[Text, ...]:
-    """What a reader of a grouped figure should know about the groups it leaves out."""
+def grouping_notes(grouping, drawn: list[str], interface) -> tuple[Text, ...]:
+    """What a reader of a grouped figure should know about the groups it leaves out, naming them
+    as the catalogues do in each edition (corpus.value.*), else as written."""
+
+    def named(values) -> Listed:
+        return Listed(tuple(corpus_value(interface, grouping.column, v) for v in values), "text.comma_separator")
+
     notes = []
     if grouping.empty:
-        notes.append(Text("fig.corpus_keywords.empty_note", groups=", ".join(grouping.empty)))
+        notes.append(Text("fig.corpus_keywords.empty_note", groups=named(grouping.empty)))
     filled = grouping.filled
     if len(drawn) < len(filled):
         notes.append(Text("fig.corpus_keywords.largest_note", drawn=len(drawn), total=len(filled)))
     single = [v for v in filled if len(grouping.members[v]) == 1]
     if single:
-        notes.append(Text("fig.corpus_keywords.single_note", groups=", ".join(single)))
+        notes.append(Text("fig.corpus_keywords.single_note", groups=named(single)))
     if grouping.ungrouped:
         where = " and ".join(f"{c} = {v}" for c, v in grouping.where)
         key = (

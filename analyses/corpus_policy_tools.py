@@ -157,14 +157,15 @@ def group_labels(groupings) -> dict[tuple[str, str], str]:
 def shown_labels(groupings, interface) -> dict[str, Translated]:
     """Each group's label (group_labels, as data.csv and the image have it) as each edition names
     it: the values and groupings the catalogues name (corpus.value.*, corpus.grouping.*) in the
-    edition's words ('地方 · 东部'), the label as written in the reference language."""
+    edition's words ('地方 · 东部'; in English too: a value 北京市 the English catalogue names
+    Beijing is Beijing)."""
     written = group_labels(groupings)
     shown = {}
     for grouping in groupings:
         for group in grouping.filled:
             label = written[(grouping.id, group)]
             edition = {}
-            for language in LANGUAGES[1:]:
+            for language in LANGUAGES:
                 name = grouping.group_label(
                     group,
                     lambda column, value, language=language: str(
@@ -181,7 +182,7 @@ def shown_labels(groupings, interface) -> dict[str, Translated]:
                         )
                     )
                 edition[language] = name
-            shown[label] = Translated(((LANGUAGES[0], label), *edition.items()))
+            shown[label] = Translated(tuple(edition.items()))
     article = (
         (language, str(interface.text("fig.corpus_tools.article_group", language))) for language in LANGUAGES[1:]
     )

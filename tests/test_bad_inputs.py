@@ -646,10 +646,28 @@ def test_a_value_with_an_unquoted_colon_is_refused_with_how_to_write_it():
         schemas.parse_yaml("id: hainan\ntitle: 海南: 试点 报告: 初稿\n", "document.yaml")
     [problem] = refused.value.problems
     assert (problem.message, problem.line) == (
-        "not valid YAML: mapping values are not allowed here (a value holding ': ' must be quoted: "
+        "not valid YAML: mapping values are not allowed here (a key or value holding ': ' must be quoted: "
         'title: "海南: 试点")',
         2,
     )
+
+
+def test_a_key_cut_by_an_unquoted_comment_sign_is_named_on_its_own_line():
+    """A catalogue key naming a value such as "No. #5 Bureau": ' #' begins a comment, so YAML read
+    the key "…No." and stopped at the next line, which it named ("could not find expected ':'")."""
+    from pilotsite.errors import BuildError
+    from pilotsite.inputs import schemas
+
+    text = "nav.figures: Figures\ncorpus.value.Issuing Body.No. #5 Bureau: Bureau 5\nnav.data: Data\n"
+    with pytest.raises(BuildError) as refused:
+        schemas.parse_yaml(text, "data/i18n/en.yaml")
+    [problem] = refused.value.problems
+    assert (problem.message, problem.line) == (
+        "not valid YAML: could not find expected ':' (' #' starts a comment: a key or value holding it must be quoted)",
+        2,
+    )
+    quoted = text.replace("corpus.value.Issuing Body.No. #5 Bureau", "'corpus.value.Issuing Body.No. #5 Bureau'")
+    assert schemas.parse_yaml(quoted, "data/i18n/en.yaml")["corpus.value.Issuing Body.No. #5 Bureau"] == "Bureau 5"
 
 
 def test_an_unquoted_date_is_the_date_as_written(tmp_path, monkeypatch):

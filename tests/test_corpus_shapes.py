@@ -71,6 +71,8 @@ def odd_site(built_project, tmp_path_factory) -> Path:
         "      - {column: region, values: [east, central, west]}\n"
         "      - {column: issuer_tier, id: tier, label: issuer tier, label_zh: 发文层级}\n"
         "      - {column: topic, label: policy area, label_zh: 政策领域}\n"
+        "      - {column: Funding Body, id: funders-provincial, label: funders of provincial texts,"
+        " where: {issuer_tier: provincial}}\n"
         "  - id: by-province\n    title: By province and year\n    path: data/corpora/by-province\n"
         "    groupings:\n      - {column: province}\n      - {column: year}\n"
         "    keyness: {column: province, values: [北京, 上海]}\n",
@@ -99,8 +101,13 @@ def test_a_corpus_of_one_level_and_one_region_builds_and_says_what_is_not_drawn(
     assert {r["group"] for r in figure_data(site, "one-region-keywords-by-level")} == {"local"}
     region_page = (site / "figures/one-region-keywords-by-region/index.html").read_text(encoding="utf-8")
     assert "No texts in: central, west; not drawn." in region_page
+    zh_region = (site / "zh/figures/one-region-keywords-by-region/index.html").read_text(encoding="utf-8")
+    assert "以下分组没有文本，未绘制：中部、西部。" in zh_region  # the groups as the catalogues name them
     tier_page = (site / "figures/one-region-keywords-by-tier/index.html").read_text(encoding="utf-8")
     assert "Groups of one text: municipal" in tier_page
+    assert "只有一篇文本的分组：市级" in (site / "zh/figures/one-region-keywords-by-tier/index.html").read_text(
+        encoding="utf-8"
+    )
     overview = (site / "corpus/index.html").read_text(encoding="utf-8")
     # the default keyness study compares central and local texts; this corpus has no central ones
     assert "Not drawn for this corpus" in overview
@@ -201,6 +208,13 @@ def test_a_column_and_values_of_any_spelling_are_named_as_the_catalogues_name_th
         assert re.search(rf">{province} \(1\)</a>", overview), edition
         assert ">重庆 (1)</a>" not in overview
     assert {r["group"] for r in figure_data(site, "by-province-keywords-by-province")} >= {"重庆"}  # data as written
+    # the policy-tool figures name the groups so in English too (they kept the value as written)
+    tools = (site / "figures/by-province-policy-tool-types/index.html").read_text(encoding="utf-8")
+    alt = html.unescape(re.search(r'<p class="visually-hidden" id="fig-[^"]*-alt">([^<]*)</p>', tools).group(1))
+    assert "Chongqing" in alt and "重庆" not in alt, alt  # data.csv and the table keep the value
+    # a grouping of part of the texts by a column ("funders of provincial texts") names its
+    # figure, not the column on every text page (a municipal text's read "Funders of provincial texts")
+    assert "<strong>Funders of provincial texts</strong>" in (site / "corpus/index.html").read_text(encoding="utf-8")
 
 
 def test_groupings_by_province_and_year_leave_undated_texts_out(odd_site):

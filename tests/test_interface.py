@@ -95,14 +95,23 @@ def test_metadata_names_are_keyed_by_the_column_and_value_as_written_and_other_k
     named = corpus_value(interface, "Funding Body", "Inner-Mongolia Fund (2019)")
     assert interface.text(named.key, "zh") == "内蒙古基金"
     assert corpus_value(interface, "province", "上海") == "上海"  # not named: as written
-    write_catalogues(
-        tmp_path, "Nav.Figures: Figures\nnav.data-page: Data\n", "Nav.Figures: 图表\nnav.data-page: 数据\n"
+    # keys no lookup can make: capitals, a hyphen, a line break (YAML's \n, U+2028), no column
+    wrong = (
+        'Nav.Figures: x\nnav.data-page: x\n"corpus.column.Funder\\n": x\n"corpus.column.a\\u2028b": x\n'
+        "corpus.value.北京市: x\n"
     )
+    write_catalogues(tmp_path, wrong, wrong)
     with pytest.raises(BuildError) as info:
         load_interface(tmp_path)
-    for line, key in ((1, "Nav.Figures"), (2, "nav.data-page")):
+    for line, key in (
+        (1, "Nav.Figures"),
+        (2, "nav.data-page"),
+        (3, "corpus.column.Funder\n"),
+        (4, "corpus.column.a\u2028b"),
+        (5, "corpus.value.北京市"),
+    ):
         assert re.search(
-            rf"data/i18n/en\.yaml, line {line}\b.*key '{re.escape(key)}': expected lowercase words joined by dots, "
+            rf"data/i18n/en\.yaml, line {line}\b.*key {re.escape(repr(key))}: expected lowercase words joined by dots, "
             r"such as nav\.figures, or corpus\.column\.<column> or corpus\.value\.<column>\.<value>",
             str(info.value),
         ), str(info.value)

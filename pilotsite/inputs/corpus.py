@@ -195,9 +195,11 @@ class Corpus:
         return decode_text((self.folder / text.file).read_bytes(), f"{self.label}/{text.file}")
 
     def column_label(self, column: str) -> Text | Translated | str | None:
-        """The name data/corpora.yaml gives a column: the label of the first grouping on it that
-        has one (None where none has)."""
-        return next((g.name for g in self.groupings if g.column == column and g.labelled), None)
+        """The name data/corpora.yaml gives a column: the label of the first grouping of every text
+        by it (None where that has none, or there is none). A grouping with `where` names a part
+        of the texts ("issuing body of provincial texts"), not the column of every text."""
+        first = next((g for g in self.groupings if g.column == column and not g.where), None)
+        return first.name if first is not None and first.labelled else None
 
     def grouping(self, grouping_id: str) -> Grouping:
         return next(g for g in self.groupings if g.id == grouping_id)

@@ -24,8 +24,10 @@ LANGUAGES = ("en", "zh")  # the first is the reference catalogue
 KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 # A name of the corpus metadata (corpus.column.<column>, corpus.value.<column>.<value>) ends in
 # the column and value as the metadata writes them: capitals, spaces, hyphens, any script
-# (corpus.value.province.北京, corpus.column.Funding Body), on one line.
-DATA_NAME_KEY = re.compile(r"^corpus\.(column|value)\.[^\x00-\x1f\x7f]+$")
+# (corpus.value.province.北京, corpus.column.Funding Body), on one line (no control character or
+# line separator: YAML reads NEL and U+2028 as line breaks of a quoted key).
+_WRITTEN = r"[^\x00-\x1f\x7f-\x9f\u2028\u2029]+"
+DATA_NAME_KEY = re.compile(rf"corpus\.(column\.{_WRITTEN}|value\.{_WRITTEN}\.{_WRITTEN})")
 PLACEHOLDER = re.compile(r"^[a-z_]+$")
 LIST_SEPARATOR = "text.list_separator"  # joins the items of a tuple given as a Text's value ("; ")
 Values = tuple[tuple[str, object], ...]  # a Text's (name, value) pairs, sorted by name
@@ -270,7 +272,7 @@ def load_interface(root: Path) -> Interface:
         strings = {}
         for key, value in raw.items():
             line = lines[language].get((key,))
-            if not isinstance(key, str) or not (KEY.match(key) or DATA_NAME_KEY.match(key)):
+            if not isinstance(key, str) or not (KEY.fullmatch(key) or DATA_NAME_KEY.fullmatch(key)):
                 problems.append(
                     Problem(
                         label,

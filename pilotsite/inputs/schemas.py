@@ -506,7 +506,13 @@ def _parse_yaml(text: str, label: str) -> object:
         if "\t" in text and "tab" in problem.lower() or "found character '\\t'" in problem:
             problem += " (indent with spaces, not tabs)"
         elif problem == "mapping values are not allowed here":  # "title: 海南: 试点"
-            problem += " (a value holding ': ' must be quoted: title: \"海南: 试点\")"
+            problem += " (a key or value holding ': ' must be quoted: title: \"海南: 试点\")"
+        elif problem == "could not find expected ':'" and isinstance(exc, yaml.MarkedYAMLError) and exc.context_mark:
+            # the key YAML was reading, on its own line (it stops at the next one): a ' #' in it
+            # began a comment, "No. #5 Bureau: …" read as the key "No."
+            mark = exc.context_mark
+            if " #" in text.splitlines()[mark.line]:
+                problem += " (' #' starts a comment: a key or value holding it must be quoted)"
         raise BuildError([Problem(label, f"not valid YAML: {problem}", line=mark.line + 1 if mark else None)]) from None
 
 
