@@ -698,6 +698,34 @@ def test_an_unquoted_date_is_the_date_as_written(tmp_path, monkeypatch):
         (tmp_path / "document.yaml").write_text(written, encoding="utf-8")
 
 
+def test_a_document_dated_by_its_year_alone_unquoted_or_with_no_year_field_has_that_year(tmp_path):
+    """`date: 2019` unquoted is a YAML number: it was refused ("found 2019, expected a text"),
+    though the README says a date is read as written, quoted or not. And a document giving `date`
+    but no `year` lost its year in its byline and in every citation of its figures."""
+    import re
+    from dataclasses import replace
+
+    from conftest import ROOT
+    from pilotsite.inputs import schemas
+    from pilotsite.inputs.documents import load_documents
+    from pilotsite.inputs.interface import load_interface
+    from pilotsite.inputs.project import open_project
+    from pilotsite.pages.model import byline
+
+    written = (ROOT / DOC / "document.yaml").read_text(encoding="utf-8")
+    written = re.sub(r"(?m)^year: .*\n", "", written).replace("date: null", "date: 2019")
+    assert "date: 2019\n" in written and "year:" not in written
+    (tmp_path / "document.yaml").write_text(written, encoding="utf-8")
+    meta = schemas.validate(schemas.DocumentMeta, tmp_path / "document.yaml", "document.yaml")
+    assert (meta.date, meta.year) == ("2019", None)
+    document = load_documents(open_project(ROOT))[DOC.rsplit("/", 1)[-1]]
+    for date in ("2019", "2019-05", "2019-05-01"):
+        undated = replace(document, meta=document.meta | {"year": None, "date": date})
+        assert undated.year == "2019" and undated.reference.endswith("(2019)"), undated.reference
+        assert byline(load_interface(ROOT), undated).split(" · ")[1] == "2019"
+    assert replace(document, meta=document.meta | {"year": None, "date": None}).year == ""
+
+
 @pytest.mark.untraced
 def test_debug_shows_the_traceback(project, tmp_path):
     backup = tmp_path / "backup"

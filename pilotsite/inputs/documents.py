@@ -105,10 +105,17 @@ class Document:
         return f"{self.folder}/document.yaml"
 
     @property
+    def year(self) -> str:
+        """The year of publication: `year`, else the year of `date` (a document may give either);
+        "" where it gives neither."""
+        year = self.meta.get("year") or str(self.meta.get("date") or "")[:4]
+        return str(year) if year else ""
+
+    @property
     def reference(self) -> str:
         """A short reference: 'Fan Yu et al. (2024)', or the short title when no author is stated."""
         authors: list[str] = self.meta.get("authors") or []
-        year = self.meta.get("year")
+        year = self.year
         if not authors:
             return self.short_title + (f" ({year})" if year else "")
         name = authors[0] + (" et al." if len(authors) > 2 else f" & {authors[1]}" if len(authors) == 2 else "")

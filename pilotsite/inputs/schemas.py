@@ -18,6 +18,7 @@ import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -77,8 +78,17 @@ IsoDate = Annotated[
     StringConstraints(pattern=ISO_DATE_PATTERN),
     AfterValidator(real_day),
 ]
+
+
+def year_as_written(value: object) -> object:
+    """`date: 2019` unquoted: YAML reads a number, which is the year as written (YYYY-MM and
+    YYYY-MM-DD are read as written already: the loaders keep dates as text)."""
+    return str(value) if type(value) is int and 1000 <= value <= 9999 else value
+
+
 PartialDate = Annotated[
     str,
+    BeforeValidator(year_as_written),
     StringConstraints(pattern=PARTIAL_DATE_PATTERN),
     AfterValidator(real_day),
 ]

@@ -613,8 +613,8 @@ def figure_card(result: FigureResult, root: str) -> FigureCard:
 
 def byline(interface: Interface, doc: Document) -> str:
     parts = [", ".join(doc.meta.get("authors") or []) or interface.text("document.author_not_stated")]
-    if doc.meta.get("year"):
-        parts.append(str(doc.meta["year"]))
+    if doc.year:
+        parts.append(doc.year)
     if doc.meta.get("venue"):
         parts.append(doc.meta["venue"])
     return " · ".join(parts)
