@@ -50,6 +50,13 @@ def test_one_document_without_corpus_or_timelines_builds_and_everything_comes_ba
     ]
     assert not (site / "corpus").exists() and not (site / "timeline").exists()
     assert [p.name for p in (site / "documents").iterdir() if p.is_dir()] == [KEPT]
+    # the home page's lede counts no documents (it said "five source documents" of any site)
+    for edition, count in (
+        ("", r"\b(one|two|three|four|five|six|seven|eight|nine|ten|\d+) (source )?documents\b"),
+        ("zh/", r"[一二三四五六七八九十\d]+份"),
+    ):
+        lede = re.search(r'<p class="lede">(.*?)</p>', (site / edition / "index.html").read_text(encoding="utf-8"))
+        assert lede and not re.search(count, lede.group(1)), lede
     # the withdrawn document's figures keep every published version, which says what was withdrawn
     ledger = json.loads((root / "history/ledger.json").read_text(encoding="utf-8"))
     version = ledger["figures"][WITHDRAWN_FIGURE][0]["version"]
