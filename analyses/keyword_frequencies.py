@@ -15,6 +15,7 @@ import pandas as pd
 from pilotsite.api import (
     LEXICON_FILES,
     Figure,
+    Listed,
     NothingToDraw,
     Text,
     bilingual,
@@ -184,11 +185,21 @@ def describe_keywords(data: pd.DataFrame) -> Text:
     return Text("fig.keywords.document.alt", count=len(data), words=words)
 
 
+TIED_SHOWN = 5  # the tied words a headline names; more are said as "…"
+
+
 def headline_keywords(data: pd.DataFrame) -> Text:
+    """The most frequent word; where several share the top count, none is singled out: they are
+    named as tied (the first by the table's order had been called the most frequent)."""
     top = data.iloc[0]
-    return Text(
-        "fig.keywords.document.headline", word=top["keyword"], share=f"{top['share_pct']:g}", total=top["total_tokens"]
-    )
+    share, total = f"{top['share_pct']:g}", top["total_tokens"]
+    tied = [str(w) for w, c in zip(data["keyword"], data["count"], strict=True) if c == top["count"]]
+    if len(tied) == 1:
+        return Text("fig.keywords.document.headline", word=top["keyword"], share=share, total=total)
+    # the table holds the top words only: a tie reaching its last row may go on beyond it
+    more = len(tied) > TIED_SHOWN or len(tied) == len(data)
+    words = Listed((*tied[:TIED_SHOWN], *(("…",) if more else ())), "text.comma_separator")
+    return Text("fig.keywords.document.headline_tied", words=words, share=share, total=total)
 
 
 def describe_overlap(data: pd.DataFrame) -> Text:

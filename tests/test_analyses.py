@@ -168,3 +168,37 @@ def test_a_figure_is_drawn_again_only_when_what_its_drawing_reads_changed(tmp_pa
     (entry / DRAWING_KEY).write_text("an entry drawn from something else", encoding="utf-8")
     assert compute_figure(figure, catalog, EarlierDrawing("context", entry)) == first
     assert len(drawings) == 4
+
+
+def test_a_keyword_headline_singles_out_no_word_where_the_top_count_is_tied():
+    """A text whose words each occur once had its headline call the first of them, by the
+    table's order, the most frequent word; a tie at the top is said as a tie, in both editions."""
+    from pilotsite.inputs.interface import load_interface
+
+    module = load_module(ROOT / "analyses/keyword_frequencies.py", ROOT)
+    interface = load_interface(ROOT)
+
+    def table(counts: list[int]) -> pd.DataFrame:
+        total = sum(counts)
+        return pd.DataFrame(
+            {
+                "keyword": [f"w{n}" for n in range(len(counts))],
+                "count": counts,
+                "share_pct": [round(100 * c / total, 2) for c in counts],
+                "total_tokens": total,
+            }
+        )
+
+    assert interface.resolve(module.headline_keywords(table([3, 2, 1]))) == (
+        "Most frequent word: w0 (50 % of 6 counted tokens)."
+    )
+    assert interface.resolve(module.headline_keywords(table([2, 2, 1]))) == (
+        "No single most frequent word: w0, w1 each make 40 % of 5 counted tokens."
+    )
+    assert interface.resolve(module.headline_keywords(table([1] * 10)), "zh") == (
+        "没有唯一的最高频词：w0、w1、w2、w3、w4、… 各占 10 个计数词元的 10%。"
+    )
+    # the table stops at its top words: a tie down to its last row may go on beyond it
+    assert interface.resolve(module.headline_keywords(table([2, 2, 2]))).startswith(
+        "No single most frequent word: w0, w1, w2, … each"
+    )
