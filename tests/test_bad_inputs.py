@@ -416,9 +416,12 @@ CASES = [
         found_late=True,
     ),
     Case(
-        "a character the font lacks in a timeline label",  # named by the data's cell, not matplotlib's line
+        "a character the font lacks in a timeline label",  # named by its row, not matplotlib's line
         set_first_event("label", "Pilot 🎉 begins"),
-        ("analyses/case_timelines.py", "its data has 🎉 (U+1F389)", "in column 'label' ('Pilot 🎉 begins')"),
+        (
+            "data/timelines/events.csv, line 2, column 'label': 🎉 (U+1F389), which the figures' font cannot draw",
+            "draws it): remove it",
+        ),
         found_late=True,
     ),
     Case(

@@ -199,17 +199,7 @@ def evaluate(figure: Figure, catalog: Catalog, earlier: EarlierDrawing | None = 
         # a glyph the font lacks: said of the data's cell that has it, not of matplotlib's line
         cells = undrawable_cells(data) if isinstance(exc, UserWarning) and isinstance(data, pd.DataFrame) else []
         if cells:
-            raise BuildError(
-                [
-                    Problem(
-                        figure.analysis,
-                        f"figure '{figure.id}': its data has {describe_characters(missing)}, which the figures' "
-                        f"font cannot draw, in column '{column}' ({value[:60]!r}); remove it from the input the "
-                        "row comes from",
-                    )
-                    for column, value, missing in cells[:3]
-                ]
-            ) from exc
+            raise BuildError([undrawable_cell(figure, catalog, *cell) for cell in cells[:3]]) from exc
         names = undrawable_names(figure) if isinstance(exc, UserWarning) else []
         if names:
             raise BuildError(
@@ -233,6 +223,30 @@ def evaluate(figure: Figure, catalog: Catalog, earlier: EarlierDrawing | None = 
                 )
             ]
         ) from exc
+
+
+def undrawable_cell(figure: Figure, catalog: Catalog, column: str, value: str, missing: list[str]) -> Problem:
+    """A cell of a figure's data with characters the font cannot draw, said of the row of the
+    input it comes from where a table the figure reads has the value in a column of that name
+    (a timeline's label: data/timelines/events.csv, line 12, column 'label'), else of the figure."""
+    import csv
+
+    cannot = f"{describe_characters(missing)}, which the figures' font cannot draw"
+    for name in figure.inputs:
+        if not name.endswith(".csv") or not catalog.path(name).is_file():
+            continue
+        with open(catalog.path(name), encoding="utf-8-sig", newline="") as handle:
+            rows = csv.DictReader(handle)
+            for row in rows:
+                if row.get(column) == value:
+                    return Problem(
+                        name, f"{cannot} (figure '{figure.id}' draws it): remove it", line=rows.line_num, column=column
+                    )
+    return Problem(
+        figure.analysis,
+        f"figure '{figure.id}': its data has {cannot}, in column '{column}' ({value[:60]!r}); remove it from the "
+        "input the row comes from",
+    )
 
 
 def undrawable_cells(data: pd.DataFrame) -> list[tuple[str, str, list[str]]]:
