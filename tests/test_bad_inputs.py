@@ -249,7 +249,10 @@ CASES = [
     Case(
         "duplicate document id",
         duplicate_document,
-        ("data/documents/wenling-copy/document.yaml", "must equal the folder name"),
+        (
+            "data/documents/wenling-copy/document.yaml, line 1:",
+            "id 'wenling-participatory-budgeting' must equal the folder",
+        ),
     ),
     Case(
         "duplicate figure id",
@@ -454,7 +457,10 @@ CASES = [
         lambda r: edit(
             r, "data/documents/lu-street-typical-experience/document.yaml", "languages: [en]", "languages: [zh, en]"
         ),
-        ("lu-street-typical-experience/document.yaml", "field 'languages': declares 'zh', but", "has no passage in it"),
+        (
+            "lu-street-typical-experience/document.yaml, line 16: field 'languages': declares 'zh', but",
+            "has no passage in it",
+        ),
     ),
     Case(
         "a language declared twice",

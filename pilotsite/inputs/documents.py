@@ -174,7 +174,7 @@ def parse_blocks(text: str) -> tuple[Block, ...]:
 
 
 def load_document(project: Project, folder: Path) -> Document:
-    from pilotsite.inputs.schemas import DocumentMeta, validate
+    from pilotsite.inputs.schemas import DocumentMeta, key_lines, validate
 
     label = relative(folder / "document.yaml", project.root)
     problems = []
@@ -185,8 +185,12 @@ def load_document(project: Project, folder: Path) -> Document:
         meta = validate(DocumentMeta, folder / "document.yaml", label).model_dump()
     except BuildError as exc:
         problems += exc.problems  # and the text's own problems, in the same run
+    # where a field is written, for the checks below that read more than the YAML (validated: it parses)
+    lines = key_lines((folder / "document.yaml").read_text(encoding="utf-8-sig")) if meta is not None else {}
     if meta is not None and meta["id"] != folder.name:
-        problems.append(Problem(label, f"id '{meta['id']}' must equal the folder name '{folder.name}'", line=1))
+        problems.append(
+            Problem(label, f"id '{meta['id']}' must equal the folder name '{folder.name}'", line=lines.get(("id",)))
+        )
     text_label = relative(folder / "text.md", project.root)
     try:
         text = read_utf8(folder / "text.md", text_label)
@@ -201,6 +205,7 @@ def load_document(project: Project, folder: Path) -> Document:
                 label,
                 f"field 'languages': declares '{language}', but {text_label} has no passage in it (each "
                 "declared language gets a keyword figure of its words)",
+                line=lines.get(("languages",)),
             )
             for language in meta["languages"]
             if not any(block.lang == language for block in blocks)
