@@ -108,8 +108,7 @@ class Document:
     def year(self) -> str:
         """The year of publication: `year`, else the year of `date` (a document may give either);
         "" where it gives neither."""
-        year = self.meta.get("year") or str(self.meta.get("date") or "")[:4]
-        return str(year) if year else ""
+        return str(self.meta.get("year") or (self.meta.get("date") or "")[:4])
 
     @property
     def reference(self) -> str:
@@ -180,16 +179,21 @@ def load_document(project: Project, folder: Path) -> Document:
     problems = []
     if not is_id(folder.name):
         problems.append(Problem(label, f"folder name '{folder.name}' is not {SLUG_EXPECTED}"))
-    meta = None
+    meta, written = None, ""
     try:
-        meta = validate(DocumentMeta, folder / "document.yaml", label).model_dump()
+        written = read_utf8(folder / "document.yaml", label)
+        meta = validate(DocumentMeta, folder / "document.yaml", label, written).model_dump()
     except BuildError as exc:
         problems += exc.problems  # and the text's own problems, in the same run
-    # where a field is written, for the checks below that read more than the YAML (validated: it parses)
-    lines = key_lines((folder / "document.yaml").read_text(encoding="utf-8-sig")) if meta is not None else {}
+
+    def line_of(field: str) -> int | None:
+        """Where a field is written, for the checks below that read more than the YAML (only
+        asked once one fails: the file is valid, so it parses)."""
+        return key_lines(written).get((field,))
+
     if meta is not None and meta["id"] != folder.name:
         problems.append(
-            Problem(label, f"id '{meta['id']}' must equal the folder name '{folder.name}'", line=lines.get(("id",)))
+            Problem(label, f"id '{meta['id']}' must equal the folder name '{folder.name}'", line=line_of("id"))
         )
     text_label = relative(folder / "text.md", project.root)
     try:
@@ -205,7 +209,7 @@ def load_document(project: Project, folder: Path) -> Document:
                 label,
                 f"field 'languages': declares '{language}', but {text_label} has no passage in it (each "
                 "declared language gets a keyword figure of its words)",
-                line=lines.get(("languages",)),
+                line=line_of("languages"),
             )
             for language in meta["languages"]
             if not any(block.lang == language for block in blocks)
