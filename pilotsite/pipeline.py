@@ -382,7 +382,10 @@ def record_versions(build: Build, catalog: Catalog, drawn: Drawn) -> Versions:
         settings.date,
         catalog.documents,
         site_cited(settings),
-        {corpus.id: corpus.title for corpus in catalog.corpora.values()},
+        {
+            c.id: {"title": c.title, **{f"title_{lang}": title for lang, title in c.titles}}
+            for c in catalog.corpora.values()
+        },
     )
     for change in changes:  # with --check: the versions a build would record
         new = "new " if build.check else ""

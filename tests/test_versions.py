@@ -282,3 +282,42 @@ def test_versions_keep_their_sources_addresses_and_older_ones_get_them_once(tmp_
     assert ledger_module.migrated_metas(ledger, tmp_path, {}, {}, documents) == {}  # once
     # a new version records them as it is published
     assert ledger_module.document_record("article", article) == json.loads(migrated)["documents"][0]
+
+
+def test_versions_keep_their_sources_titles_in_every_edition_and_older_ones_get_them_once(tmp_path):
+    """A version recorded its documents' and corpus's titles in English only, so once a source was
+    withdrawn the Chinese edition of the version's page named it in English, though document.yaml
+    or corpora.yaml gave a Chinese title. A version now records title_zh (any title_<language>) as
+    it is published, and one published before gets it once, from the sources the site still has
+    under the title it recorded (a retitled source's translation is not of the recorded words)."""
+    from types import SimpleNamespace
+
+    from pilotsite.state import ledger as ledger_module
+
+    article = SimpleNamespace(title="An article", reference="A (2024)", meta={"title_zh": "一篇文章", "doi": ""})
+    retitled = SimpleNamespace(title="A new title", reference="B (2023)", meta={"title_zh": "新标题"})
+    untitled = SimpleNamespace(title="A report", reference="C (2022)", meta={"title_zh": None})
+    cited = [
+        {"id": "article", "title": "An article", "reference": "A (2024)", "keywords": []},
+        {"id": "retitled", "title": "An old title", "reference": "B (2023)", "keywords": []},
+        {"id": "report", "title": "A report", "reference": "C (2022)", "keywords": []},
+        {"id": "gone", "title": "Withdrawn before", "reference": "D (2020)", "keywords": []},
+    ]
+    folder = tmp_path / VERSION_FOLDER.format(figure="f", version="0123456789ab")
+    folder.mkdir(parents=True)
+    corpora = [{"id": "regs", "title": "Regulations"}]
+    (folder / "meta.json").write_bytes(ledger_module.meta_bytes({"cited": {}, "documents": cited, "corpora": corpora}))
+    ledger = {"figures": {"f": [{"version": "0123456789ab"}]}}
+    documents = {"article": article, "retitled": retitled, "report": untitled}
+    corpora_now = {"f": [{"id": "regs", "title": "Regulations", "title_zh": "法规"}]}
+    [(path, migrated)] = ledger_module.migrated_metas(ledger, tmp_path, {}, corpora_now, documents).items()
+    meta = json.loads(migrated)
+    assert meta["documents"] == [{**cited[0], "title_zh": "一篇文章"}, *cited[1:]]
+    assert meta["corpora"] == [{"id": "regs", "title": "Regulations", "title_zh": "法规"}]
+    (folder / "meta.json").write_bytes(migrated)
+    assert ledger_module.migrated_metas(ledger, tmp_path, {}, corpora_now, documents) == {}  # once
+    # a new version records them as it is published
+    assert ledger_module.document_record("article", article)["title_zh"] == "一篇文章"
+    assert "title_zh" not in ledger_module.document_record("report", untitled)
+    figure = SimpleNamespace(figure=SimpleNamespace(params={"corpus": "regs"}))
+    assert ledger_module.corpora_of(figure, {"regs": corpora_now["f"][0]}) == corpora_now["f"]

@@ -50,6 +50,7 @@ from pilotsite.pages.model import (
     history_file,
     licences,
     quote_is_placed,
+    recorded_title,
     source_addresses,
     source_record,
     table_rows,
@@ -238,12 +239,16 @@ def version_pages(model: SiteModel) -> list[Page]:
                     rows=rows,
                     chart=chart,
                     documents=tuple(
-                        Link(d["title"], document_href(root, d["id"]) if d["id"] in model.documents else "")
+                        Link(
+                            recorded_title(model, d), document_href(root, d["id"]) if d["id"] in model.documents else ""
+                        )
                         for d in meta["documents"]
                     ),
-                    withdrawn=tuple(d["title"] for d in meta["documents"] if d["id"] not in model.documents),
+                    withdrawn=tuple(
+                        recorded_title(model, d) for d in meta["documents"] if d["id"] not in model.documents
+                    ),
                     withdrawn_corpora=tuple(
-                        c["title"]
+                        recorded_title(model, c)
                         for c in meta.get("corpora", [])  # recorded since December 2026 (ledger.migrated_metas)
                         if model.catalog is None or c["id"] not in model.catalog.corpora
                     ),

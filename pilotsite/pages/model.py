@@ -1145,6 +1145,13 @@ def source_addresses(model: SiteModel, documents: Iterable[Mapping[str, Any]]) -
     return found
 
 
+def recorded_title(model: SiteModel, source: Mapping[str, Any]) -> str:
+    """A source document's or corpus's title as a version recorded it (ledger.document_record,
+    corpora_of): in the edition's language where it recorded one (title_zh, …), as the edition
+    names the source while it is on the site."""
+    return str(source.get(f"title_{model.language}") or source["title"])
+
+
 def source_record(model: SiteModel, document: Mapping[str, Any]) -> Mapping[str, Any]:
     """What is known of a source document a version names (an item of its meta's "documents"):
     its document.yaml now while it is on the site, else what the version recorded of it."""

@@ -110,7 +110,24 @@ def document_record(doc_id: str, doc: CitedDocument) -> dict[str, Any]:
     """How a version names a source document, frozen when it is published: as its citations name
     it, and by its DOI, URL and keywords, which its deposit metadata gives: once the document is
     withdrawn the site knows them only from here, and the version's record still names its source."""
-    return {"id": doc_id, "title": doc.title, "reference": doc.reference, **document_addresses(doc)}
+    return {
+        "id": doc_id,
+        "title": doc.title,
+        "reference": doc.reference,
+        **edition_titles(doc.meta),
+        **document_addresses(doc),
+    }
+
+
+def edition_titles(meta: Mapping[str, Any]) -> dict[str, str]:
+    """The title_<language> fields that a document's or corpus's metadata gives (title_zh, …),
+    recorded with its title: each edition then names the source in its own words once it is
+    withdrawn, as it named it while it was on the site."""
+    return {
+        name: str(value)
+        for name, value in sorted(meta.items())
+        if name.startswith("title_") and isinstance(value, str) and value
+    }
 
 
 def document_addresses(doc: CitedDocument) -> dict[str, Any]:
@@ -184,11 +201,11 @@ def version_meta(
     edition: str,
     documents: Mapping[str, CitedDocument],
     site_cited: Mapping[str, Any],
-    corpora: Mapping[str, str] | None = None,
+    corpora: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Entry:
     """What a version page needs, frozen when the version is published: site_cited is what its
     citations name of the site (authors, publisher, licences), as data/site.yaml has them then;
-    corpora, each corpus's title by id (the corpus a figure studies is named by it, see
+    corpora, each corpus's titles by id (the corpus a figure studies is named by it, see
     corpora_of)."""
     f = result.figure
     return {
@@ -212,11 +229,12 @@ def version_meta(
     }
 
 
-def corpora_of(result: DrawnResult, corpora: Mapping[str, str]) -> list[dict[str, str]]:
-    """The corpus the figure studies (its parameter "corpus"), by id and title: a version's page
-    says so when the corpus is withdrawn, as it does of a withdrawn document."""
+def corpora_of(result: DrawnResult, corpora: Mapping[str, Mapping[str, str]]) -> list[dict[str, str]]:
+    """The corpus the figure studies (its parameter "corpus"), by id and titles (corpora: corpus id
+    -> its title and title_<language> fields): a version's page says so when the corpus is
+    withdrawn, as it does of a withdrawn document."""
     corpus = result.figure.params.get("corpus")
-    return [{"id": corpus, "title": corpora[corpus]}] if isinstance(corpus, str) and corpus in corpora else []
+    return [{"id": corpus, **corpora[corpus]}] if isinstance(corpus, str) and corpus in corpora else []
 
 
 def translated_words(result: DrawnResult) -> dict[str, dict[str, str]]:
@@ -392,11 +410,14 @@ def migrated_metas(
     after it; the corpus of a figure that studies one the site has now (corpora_now: figure id ->
     corpora_of()), so that its page can say when the corpus is withdrawn; each source document's
     DOI, URL and keywords as documents has them now (a document withdrawn before is left as it
-    was: nothing is known of it); and the translations of the version's own words that the figure
+    was: nothing is known of it); the title_<language> fields of each source document and corpus
+    the site still has under the title recorded (with_edition_titles), so that each edition names
+    it in its own words once it is withdrawn; and the translations of the version's own words that the figure
     drawn now has (drawn: figure id -> its result; kept_translations), so that renaming the figure
     or withdrawing its source no longer turns the version's Chinese page and citations English.
     Each meta.json is read once."""
     documents, drawn = documents or {}, drawn or {}
+    documents_now = {doc_id: {"title": doc.title, **edition_titles(doc.meta)} for doc_id, doc in documents.items()}
     files: dict[str, bytes] = {}
     for figure_id, history in ledger.get("figures", {}).items():
         for entry in history:
@@ -411,13 +432,20 @@ def migrated_metas(
                 lacking["cited"] = dict(site_cited)
             if "corpora" not in meta and corpora_now.get(figure_id):  # else not drawn now, or no corpus
                 lacking["corpora"] = corpora_now[figure_id]
+            elif isinstance(meta.get("corpora"), list):
+                named = with_edition_titles(meta["corpora"], {c["id"]: c for c in corpora_now.get(figure_id, [])})
+                if named != meta["corpora"]:
+                    lacking["corpora"] = named
             cited_documents = meta.get("documents") or []
-            filled = [
-                {**d, **document_addresses(documents[d["id"]])}
-                if "keywords" not in d and d.get("id") in documents
-                else d
-                for d in cited_documents
-            ]
+            filled = with_edition_titles(
+                [
+                    {**d, **document_addresses(documents[d["id"]])}
+                    if "keywords" not in d and d.get("id") in documents
+                    else d
+                    for d in cited_documents
+                ],
+                documents_now,
+            )
             if filled != cited_documents:
                 lacking["documents"] = filled
             if "translations" not in meta and figure_id in drawn and {"title", "caption", "alt"} <= meta.keys():
@@ -427,6 +455,18 @@ def migrated_metas(
     return files
 
 
+def with_edition_titles(records: list[Any], now: Mapping[str, Mapping[str, str]]) -> list[Any]:
+    """Records of a version's sources (documents, corpora) with the title_<language> fields they
+    lack, from the sources the site has now (now: id -> title and title_<language> fields), where
+    a source's title is the one recorded: its translations are of the same words."""
+    return [
+        {**{k: v for k, v in now[r["id"]].items() if k.startswith("title_")}, **r}
+        if isinstance(r, dict) and r.get("id") in now and now[r["id"]].get("title") == r.get("title")
+        else r
+        for r in records
+    ]
+
+
 def record(
     ledger: Ledger,
     root: Path,
@@ -434,12 +474,12 @@ def record(
     edition: str,
     documents: Mapping[str, CitedDocument],
     site_cited: Mapping[str, Any],
-    corpora: Mapping[str, str] | None = None,
+    corpora: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[Ledger, list[Change], dict[str, bytes]]:
     """The ledger with a new entry for every figure whose published outputs changed, the
     changes, and the files of each new version to keep in history/ (path -> bytes), with the
     meta.json of older versions that did not yet freeze site_cited or record their corpus
-    (migrated_metas; corpora: each corpus's title by id). Pure: nothing is written here."""
+    (migrated_metas; corpora: each corpus's titles by id). Pure: nothing is written here."""
     results = list(results)
     figures = {fid: list(versions) for fid, versions in ledger.get("figures", {}).items()}
     changes: list[Change] = []
