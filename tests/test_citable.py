@@ -415,6 +415,36 @@ def test_a_chinese_version_page_keeps_its_words_when_the_figure_is_renamed_or_re
     assert tree_hashes(chinese) == before
 
 
+def test_a_chinese_version_page_keeps_its_tooltips_once_a_newer_version_replaces_it(built_project, tmp_path):
+    """A version's marks are named in Chinese on its Chinese page (第 1 阶段：…) by tooltips the
+    page puts in place of figure.svg's English ones. Only the current version had them: once a
+    newer version replaced it (a corrected label, a withdrawn source), its Chinese page read
+    "Stage 1: …". A version now records them (meta "tips"), and its pages stay as they were."""
+    project = copy_built(built_project, tmp_path / "project")
+    site, figure = project / "_site", "typical-experience-basic-model-stages"
+    version = latest_entry(site, figure)["version"]
+    meta = json.loads((project / f"history/figures/{figure}/{version}/meta.json").read_text(encoding="utf-8"))
+    assert meta["tips"]["zh"]["0"].startswith("第 1 阶段：")
+    chinese = site / "zh/figures" / figure / "v" / version
+    before = tree_hashes(chinese)
+    assert "<title>第 1 阶段：Learning from the experiences of other regions</title>" in (
+        chinese / "index.html"
+    ).read_text(encoding="utf-8")
+    stages = project / "data/timelines/stages.csv"
+    stages.write_text(
+        stages.read_text(encoding="utf-8").replace(
+            ",1,Learning from the experiences of other regions,", ",1,Learning from other regions' experiences,", 1
+        ),
+        encoding="utf-8",
+    )
+    run_build(project, traced=False)
+    newer = latest_entry(site, figure)["version"]
+    assert newer != version  # a new version is current, and records its own
+    meta = json.loads((project / f"history/figures/{figure}/{newer}/meta.json").read_text(encoding="utf-8"))
+    assert meta["tips"]["zh"]["0"] == "第 1 阶段：Learning from other regions' experiences"
+    assert tree_hashes(chinese) == before
+
+
 def test_versions_published_before_translations_were_kept_get_them_once_and_keep_them(built_project, tmp_path):
     """Versions published before versions froze their translations showed, in Chinese, the
     figure's current words where they translate the version's: renaming the figure in English (or

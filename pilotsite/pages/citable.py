@@ -205,10 +205,15 @@ def version_pages(model: SiteModel) -> list[Page]:
             table_rows(header, values, root, documents=set(model.documents), placed=partial(quote_is_placed, model)),
         )
         svg, png = item.read("figure.svg"), item.read("figure.png")
-        current = model.results.get(item.figure_id)  # its tooltips in this edition's language, if this is its image
-        chart = inline_chart(
-            svg, evidence_hrefs(columns, rows), current.tips if current is not None and current.svg == svg else None
+        # its tooltips in this edition's language: those drawn now if this is the current image,
+        # else those the version recorded (ledger.translated_tips)
+        current = model.results.get(item.figure_id)
+        tips = (
+            current.tips
+            if current is not None and current.svg == svg
+            else {int(row): tip for row, tip in meta.get("tips", {}).get(model.language, {}).items()}
         )
+        chart = inline_chart(svg, evidence_hrefs(columns, rows), tips or None)
         deposit = version_deposit(model, item, documents, first if entry.get("same_as") else None)
         printed: tuple[tuple[str, bytes | Path], ...] = ()
         if PDF_FILE in item.files:

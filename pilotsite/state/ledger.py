@@ -226,6 +226,7 @@ def version_meta(
         "primary_key": list(f.primary_key),
         "documents": [document_record(d, documents[d]) for d in f.documents],
         "translations": translated_words(result),
+        "tips": translated_tips(result),
     }
 
 
@@ -247,6 +248,17 @@ def translated_words(result: DrawnResult) -> dict[str, dict[str, str]]:
     for language, alt, *_ in result.translations:
         words.setdefault(language, {})["alt"] = alt
     return dict(sorted(words.items()))
+
+
+def translated_tips(result: DrawnResult) -> dict[str, dict[str, str]]:
+    """The tooltips of the version's marks in the other editions' languages (data row -> tooltip),
+    where its figure.svg's are in the reference language only: frozen with it, so that its page
+    in those editions keeps them once it is no longer the current version."""
+    return {
+        language: {str(row): tip for row, tip in sorted(tips.items())}
+        for language, *_, tips in sorted(result.translations, key=lambda t: str(t[0]))
+        if tips
+    }
 
 
 def kept_translations(meta: Mapping[str, Any], result: DrawnResult) -> dict[str, dict[str, str]]:
@@ -414,7 +426,9 @@ def migrated_metas(
     the site still has under the title recorded (with_edition_titles), so that each edition names
     it in its own words once it is withdrawn; and the translations of the version's own words that the figure
     drawn now has (drawn: figure id -> its result; kept_translations), so that renaming the figure
-    or withdrawing its source no longer turns the version's Chinese page and citations English.
+    or withdrawing its source no longer turns the version's Chinese page and citations English;
+    and, for the current version, the tooltips of its marks in those languages (translated_tips),
+    which its Chinese page showed in English once a newer version replaced it.
     Each meta.json is read once."""
     documents, drawn = documents or {}, drawn or {}
     documents_now = {doc_id: {"title": doc.title, **edition_titles(doc.meta)} for doc_id, doc in documents.items()}
@@ -450,6 +464,15 @@ def migrated_metas(
                 lacking["documents"] = filled
             if "translations" not in meta and figure_id in drawn and {"title", "caption", "alt"} <= meta.keys():
                 lacking["translations"] = kept_translations(meta, drawn[figure_id])
+            if (
+                "tips" not in meta
+                and figure_id in drawn
+                and entry is history[-1]
+                and entry.get("published") == result_digest(drawn[figure_id])
+            ):  # the current version: the tooltips drawn now are its own (recorded where it has any)
+                tips = translated_tips(drawn[figure_id])
+                if tips:
+                    lacking["tips"] = tips
             if lacking:
                 files[path] = meta_bytes({**meta, **lacking})
     return files
