@@ -391,11 +391,13 @@ def record_versions(build: Build, catalog: Catalog, drawn: Drawn) -> Versions:
         new = "new " if build.check else ""
         build.say(f"      {change.figure_id}: {new}version {change.version} ({change.summary})")
     # A citation tells a figure's versions apart by number and edition date: a new version dated as
-    # an earlier one of its figure is cited as of the same day (the date is set by hand)
+    # an earlier one of its figure is cited as of the same day (the date is set by hand). A return to
+    # an earlier version is no new version: it is cited by its own number and date.
     dated_alike = [
         change.figure_id
         for change in changes
-        if any(
+        if not new_ledger["figures"][change.figure_id][-1].get("restores")
+        and any(
             e["edition"] == settings.date and e["version"] != change.version
             for e in new_ledger.get("figures", {}).get(change.figure_id, [])
         )

@@ -420,10 +420,16 @@ def test_putting_inputs_back_restores_the_earlier_version(built):
     first = cited_entry(built, "return-migrant-tool-types")  # the version the figure's page stands for
     page = built / f"_site/figures/return-migrant-tool-types/v/{first['version']}/index.html"
     page_before = page.read_bytes()
+    site_yaml = built / "data/site.yaml"
+    dated = site_yaml.read_text(encoding="utf-8")
+    assert f'date: "{first["edition"]}"' in dated
     edit_locator(built, "(reverted later)")
+    site_yaml.write_text(dated.replace(first["edition"], "2099-01-02"), encoding="utf-8")
     run_build(built)
     (built / TOOL_TYPES).write_bytes(original)
-    run_build(built)
+    # the date left as for the edit: no new version, so no warning that one is dated as an earlier
+    # one (it said so of every return)
+    assert "of an earlier version of their figure" not in run_build(built).stdout
     history = json.loads((built / "history/ledger.json").read_text(encoding="utf-8"))["figures"][
         "return-migrant-tool-types"
     ]
@@ -444,6 +450,11 @@ def test_putting_inputs_back_restores_the_earlier_version(built):
     assert f"v/{first['version']}/index.html" in current, current
     listing = (built / "_site/figures/return-migrant-tool-types/versions.js").read_text(encoding="utf-8")
     assert f'"changes": "{back}"' in listing  # where a replaced version's banner says what changed
+    # which names the version current again by its own edition, the date its citations give (it
+    # gave the date of the build that brought it back)
+    info = json.loads(listing.removeprefix("window.pilotsiteVersions = ").removesuffix(";\n"))
+    assert info["versions"][-1] == {**info["versions"][-1], "version": first["version"], "edition": first["edition"]}
+    assert history[-1]["edition"] == "2099-01-02"  # the ledger records when it came back
     # the feeds list the return first too (they had put it below the version it replaced)
     import feedparser
 

@@ -685,6 +685,8 @@ def site_files(model: SiteModel, paths: list[str]) -> dict[str, bytes]:
         # same: the first version with identical outputs; a page of a version the same as the
         # latest is not told that a newer one exists
         last = history[-1]
+        # a return to an earlier version is dated as that version: its own citations' date
+        dated = {e["version"]: e["edition"] for e in reversed(history)}
         info = {
             "figure": figure_id,
             "latest": first[last["version"]]["version"],
@@ -694,7 +696,7 @@ def site_files(model: SiteModel, paths: list[str]) -> dict[str, bytes]:
                 {
                     "version": e["version"],
                     "number": e["number"],
-                    "edition": e["edition"],
+                    "edition": dated[e["version"]],
                     "same": first[e["version"]]["version"],
                 }
                 for e in history
