@@ -267,6 +267,7 @@ def test_corpus_problems_are_all_reported(project_copy):
             row("d", "texts/empty.md"),
             row("e", "texts/garbled.md"),
             row("f", "texts"),
+            row("g", "texts/../metadata.csv"),
         ],
         {
             "texts/a.md": "第一条 试点。".encode(),
@@ -282,6 +283,8 @@ def test_corpus_problems_are_all_reported(project_copy):
     assert "metadata.csv, line 3, column 'id': duplicate id 'a' (first on line 2)" in message
     assert "line 4, column 'file': text file data/corpora/tiny/texts/missing.md does not exist" in message
     assert "line 7, column 'file': text file data/corpora/tiny/texts is a folder, expected a text file" in message
+    # the table itself was taken for a text: its lines were published as sentences and counted
+    assert "line 8, column 'file': file 'texts/../metadata.csv' is this table itself, expected a text file" in message
     assert "data/corpora/tiny/texts/empty.md: the text is empty" in message
     assert "data/corpora/tiny/texts/orphan.md: text file has no row in metadata.csv" in message
     assert "data/corpora/tiny/texts/garbled.md: neither UTF-8 nor GB18030: undecodable byte 0xff" in message

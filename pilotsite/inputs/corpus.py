@@ -641,6 +641,16 @@ def load_corpus(
                 )
             )
             continue
+        if path == (folder / "metadata.csv").resolve():  # its lines were published as a text's sentences
+            problems.append(
+                Problem(
+                    metadata_label,
+                    f"file '{record['file']}' is this table itself, expected a text file",
+                    line=line,
+                    column="file",
+                )
+            )
+            continue
         if not path.is_file():
             what = "is a folder, expected a text file" if path.is_dir() else "does not exist"
             problems.append(
