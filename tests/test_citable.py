@@ -312,6 +312,22 @@ def test_renamed_figure_keeps_its_old_url(built_project, tmp_path):
         ).read_bytes()
     embed = (site / "figures" / FIGURE / "embed.html").read_text(encoding="utf-8")
     assert 'content="0; url=../return-migrant-tool-type-shares/embed.html"' in embed
+    # and its citations, of the figure it now is (a paper's link to cite.bib had broken)
+    for name in ("cite.bib", "cite.ris", "cite.json"):
+        assert (site / "figures" / FIGURE / name).read_bytes() == (
+            site / "figures/return-migrant-tool-type-shares" / name
+        ).read_bytes(), name
+    assert "<title>Figure return-migrant-tool-types has moved" in redirect
+    # the old versions' pages name the renamed figure's current version as the current one (they
+    # had named their own last version, which no page calls current)
+    listing = (site / "figures" / FIGURE / "versions.js").read_text(encoding="utf-8")
+    info = json.loads(listing.removeprefix("window.pilotsiteVersions = ").removesuffix(";\n"))
+    renamed = json.loads((root / "history/ledger.json").read_text(encoding="utf-8"))["figures"][
+        "return-migrant-tool-type-shares"
+    ]
+    assert info["latest"] == renamed[-1]["version"] and info["versions"][-1]["version"] == renamed[-1]["version"]
+    assert info["changes"] == f"return-migrant-tool-type-shares-{renamed[-1]['version']}"
+    assert old_version.name in [v["version"] for v in info["versions"]]
 
 
 def test_a_renamed_id_cannot_be_reused(tmp_path):

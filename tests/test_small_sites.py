@@ -111,6 +111,13 @@ def test_one_document_without_corpus_or_timelines_builds_and_everything_comes_ba
         for name in ("data.csv", "figure.svg", "figure.png", "cite.bib", "cite.ris", "cite.json"):
             assert (folder / name).read_bytes() == (folder / "v" / last / name).read_bytes(), name
         assert f'content="0; url=v/{last}/embed.html"' in (folder / "embed.html").read_text(encoding="utf-8")
+        # titled as what it says (the title of a renamed figure's page: "has moved")
+        title = (
+            "图表 return-migrant-tool-types 已不再生成"
+            if edition
+            else "Figure return-migrant-tool-types is no longer produced"
+        )
+        assert f"<title>{title}" in (folder / "index.html").read_text(encoding="utf-8")
     # "corpora: []" is a site without a corpus too
     (root / "data/corpora.yaml").write_text("corpora: []\n", encoding="utf-8")
     run_build(root)
