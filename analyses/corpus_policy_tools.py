@@ -239,7 +239,10 @@ def type_shares(inputs) -> pd.DataFrame:
         return pd.DataFrame(rows)
     article = inputs.reported(ARTICLE)
     for tool_type in TYPES:
-        share = float(article[article["tool_type"] == tool_type]["share_pct"].iloc[0])
+        reported = article.loc[article["tool_type"] == tool_type, "share_pct"]
+        if reported.empty:  # a type the article gives no share of: its bar goes without it
+            continue
+        share = float(reported.iloc[0])
         rows.append(
             {
                 "grouping": "article",
@@ -307,8 +310,9 @@ def draw_types(data: pd.DataFrame, fig, shown: Mapping[str, Translated] | None =
     colours = {"supply": "#0072B2", "demand": "#E69F00", "environment": "#009E73"}
     left = [0.0] * len(groups)
     for tool_type in TYPES:
-        rows = [data[(data["group"] == g) & (data["tool_type"] == tool_type)].iloc[0] for g in groups]
-        values = [float(row["share_pct"]) for row in rows]
+        # a group may lack a type (the article's, where it reports no share of it): no mark there
+        found = [data[(data["group"] == g) & (data["tool_type"] == tool_type)] for g in groups]
+        values = [float(rows["share_pct"].iloc[0]) if len(rows) else 0.0 for rows in found]
         bars = ax.barh(
             names[::-1],
             values[::-1],
@@ -316,9 +320,13 @@ def draw_types(data: pd.DataFrame, fig, shown: Mapping[str, Translated] | None =
             color=colours[tool_type],
             label=bilingual(f"axis.tool_type.{tool_type}", joiner=" "),
         )
+        for bar, rows in zip(bars, found[::-1], strict=True):
+            bar.set_visible(len(rows) > 0)
+        drawn = [(bar, rows.iloc[0]) for bar, rows in zip(bars, found[::-1], strict=True) if len(rows)]
+        rows = [row for _, row in drawn]
         link_marks(
-            bars,
-            [row.name for row in rows[::-1]],
+            [bar for bar, _ in drawn],
+            [row.name for row in rows],
             [
                 Text(
                     "axis.tip.corpus_tools.type",
@@ -328,7 +336,7 @@ def draw_types(data: pd.DataFrame, fig, shown: Mapping[str, Translated] | None =
                     count=row["coded_units"],
                     total=row["total_units"],
                 )
-                for row in rows[::-1]
+                for row in rows
             ],
         )
         left = [a + b for a, b in zip(left, values, strict=True)]

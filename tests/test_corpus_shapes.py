@@ -695,3 +695,30 @@ def test_a_dollar_sign_in_a_figure_is_drawn_as_a_dollar_sign():
     width = {label: fig.text(0, 0, label).get_window_extent(renderer).width for label in ("$5-$10", "5-10")}
     assert width["$5-$10"] > width["5-10"] * 1.3
     fig.text(0, 0, r"$\nosuch{x}$").get_window_extent(renderer)  # no formula to parse, no error
+
+
+def test_an_article_reporting_two_of_the_three_tool_types_is_set_beside_the_corpus_without_the_third(
+    built_project, tmp_path
+):
+    """A source that quantifies two tool types only: its own figure fails the check that all three
+    are reported, and the corpus figure that sets its shares beside the corpus's draws its bar
+    without the third (it failed: IndexError inside pandas, naming neither the data nor the type)."""
+    root = copy_built(built_project, tmp_path / "project")
+    table = root / "data/reported/return-migrant-entrepreneurship/tool-types.csv"
+    table.write_text(
+        "\n".join(
+            line for line in table.read_text(encoding="utf-8").split("\n") if not line.startswith("environment,")
+        ),
+        encoding="utf-8",
+    )
+    result = run_build(root)
+    assert "Traceback" not in result.stdout + result.stderr
+    site = root / "_site"
+    rows = figure_data(site, "cn-regulations-policy-tool-types")
+    assert [r["tool_type"] for r in rows if r["grouping"] == "article"] == ["supply", "demand"]
+    assert {r["tool_type"] for r in rows if r["grouping"] != "article"} == {"supply", "demand", "environment"}
+    # a mark for each row drawn, and none for the row the article lacks
+    svg = (site / "figures/cn-regulations-policy-tool-types/figure.svg").read_text(encoding="utf-8")
+    assert len(re.findall(r'href="data\.csv#row=\d+"', svg)) == len(rows)
+    page = (site / "figures/return-migrant-tool-types/index.html").read_text(encoding="utf-8")
+    assert '<li class="fail"><strong>Fails:</strong> All three tool types are reported.' in page
