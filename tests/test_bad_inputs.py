@@ -939,3 +939,65 @@ def test_a_quote_not_found_is_shown_whole_or_marked_as_cut_with_where_it_stops_m
     assert said == '; the document has its first 93 characters, then not " 1960s"', said
     assert where_it_differs(Text(), "Eastern") == "; the document has no passage that begins as it does"
     assert shown("x" * 120) == "x" * 120 and shown("x" * 121) == "x" * 119 + "…"
+
+
+def test_every_problem_of_a_timeline_or_reported_table_is_named_in_one_run(project_copy):
+    """A file's cell problems, its quotes not found, and its rows' own checks (date_text, spans,
+    steps, the numbers a quote must hold) were reported one kind per run: three builds to see
+    what one edit had broken. Rows with a bad cell are left out of the later checks."""
+    from pilotsite.errors import BuildError
+    from pilotsite.inputs.documents import load_documents
+    from pilotsite.inputs.project import open_project
+    from pilotsite.inputs.reported import load_reported
+    from pilotsite.inputs.timelines import load_events, load_stages
+
+    events = project_copy / EVENTS
+    lines = events.read_text(encoding="utf-8").split("\n")
+    lines[1] = lines[1].replace(",1967,1969,", ",,1969,")  # line 2: no date_start
+    lines[2] = lines[2].replace("the central level issued", "the centre issued")  # line 3: a quote not found
+    lines[3] = lines[3].replace(",true,the end of 2017,", ",true,the close of 2017,")  # line 4: date_text
+    lines[4] = lines[4].replace(",2023,2023,", ",2023,2022,", 1)  # line 5: a span ending before it starts
+    events.write_text("\n".join(lines), encoding="utf-8")
+    project = open_project(project_copy)
+    documents = load_documents(project)
+    with pytest.raises(BuildError) as raised:
+        load_events(project, documents)
+    found = [(p.line, p.column) for p in raised.value.problems]
+    assert found == [(2, "date_start"), (3, "quote"), (4, "date_text"), (5, "date_end")], found
+    stages = project_copy / "data/timelines/stages.csv"
+    text = stages.read_text(encoding="utf-8")
+    stages.write_text(text.replace("complementation,4,", "complementation,5,").replace(",1,Learning", ",x,Learning"))
+    with pytest.raises(BuildError) as raised:
+        load_stages(project, documents)
+    messages = [str(p) for p in raised.value.problems]
+    assert any("column 'step'" in m for m in messages) and any("steps must run 1..4" in m for m in messages), messages
+    table = project_copy / f"{REPORTED}/tool-types.csv"
+    rows = table.read_text(encoding="utf-8").split("\n")
+    rows[1] = rows[1].replace(",50.82,", ",50,82,")  # a decimal comma: a field too many
+    rows[2] = rows[2].replace(",23.7,", ",23.8,")  # a number its quote does not hold
+    rows[3] = rows[3].replace("accounted for 25.47%", "made up 25.47%")  # a quote not found
+    table.write_text("\n".join(rows), encoding="utf-8")
+    with pytest.raises(BuildError) as raised:
+        load_reported(project, documents)
+    found = [(p.line, p.column) for p in raised.value.problems if p.file.endswith("tool-types.csv")]
+    assert [line for line, _ in found] == [2, 3, 4], raised.value.problems
+    # a table of its header alone is named as the data's problem (the analysis said it produced no rows)
+    table.write_text(rows[0] + "\n", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"tool-types.csv, line 1: has a header but no rows"):
+        load_reported(project, documents)
+
+
+def test_events_of_the_same_dates_keep_the_order_the_file_gives_them(project_copy):
+    """Two events of one day were ordered by their ids: "funds allocated the same day" drawn
+    before the launch it follows."""
+    from pilotsite.inputs.documents import load_documents
+    from pilotsite.inputs.project import open_project
+    from pilotsite.inputs.timelines import load_events
+
+    events = project_copy / EVENTS
+    lines = events.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    later = lines[3].replace("return-home-pilot-areas-341-end-2017", "a-same-day-event", 1)
+    events.write_text("\n".join([*lines, later]) + "\n", encoding="utf-8")
+    project = open_project(project_copy)
+    ids = list(load_events(project, load_documents(project))["event_id"])
+    assert ids.index("return-home-pilot-areas-341-end-2017") + 1 == ids.index("a-same-day-event"), ids

@@ -14,8 +14,8 @@ import pandas as pd
 from pilotsite.errors import BuildError, Problem, relative
 from pilotsite.inputs.documents import Document
 from pilotsite.inputs.project import Project
-from pilotsite.inputs.tables import Column, read_table
-from pilotsite.inputs.timelines import check_quotes, quote_anchor
+from pilotsite.inputs.tables import Column
+from pilotsite.inputs.timelines import checked_rows, quote_anchor, quote_problems
 
 TOOL_TYPES = ("supply", "demand", "environment")
 REGIONS = ("east", "central", "west")
@@ -46,8 +46,11 @@ def load_reported_table(project: Project, path: Path, documents: dict[str, Docum
         raise BuildError([Problem(label, f"folder '{doc_id}' is not a known document id")])
     keys = SCHEMAS[table]
     unique, *also_unique = UNIQUE.get(table, ([c.name for c in keys],))
-    frame = read_table(path, label, keys + PROVENANCE, unique=unique, validated=project.validated_tables)
-    problems = []
+    frame, problems = checked_rows(path, label, keys + PROVENANCE, unique, project.validated_tables)
+    if frame.empty and not problems:  # its figure had failed: "produced no data rows"
+        raise BuildError(
+            [Problem(label, "has a header but no rows (a row for each number the document reports)", line=1)]
+        )
     for columns in also_unique:
         first: dict[tuple[str, ...], int] = {}
         for _, row in frame.iterrows():
@@ -72,9 +75,9 @@ def load_reported_table(project: Project, path: Path, documents: dict[str, Docum
                     column="quote",
                 )
             )
+    problems += quote_problems(frame, documents, label, document_id=doc_id)
     if problems:
-        raise BuildError(problems)
-    check_quotes(frame, documents, label, document_id=doc_id)
+        raise BuildError(sorted(problems, key=lambda p: p.line or 0))
     frame["document_id"] = doc_id
     frame["anchor"] = [quote_anchor(doc_id, q) for q in frame["quote"]]
     return frame

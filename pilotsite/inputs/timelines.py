@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pandas as pd
 
 from pilotsite.errors import BuildError, Problem
 from pilotsite.inputs.documents import Document
 from pilotsite.inputs.project import EVENTS, STAGES, Project
-from pilotsite.inputs.tables import Column, read_table
+from pilotsite.inputs.tables import Column, ValidatedTables, read_table
 
 EVENT_COLUMNS = [
     Column("event_id", "slug"),
@@ -36,12 +37,12 @@ def quote_anchor(document_id: str, quote: str) -> str:
     return "q-" + hashlib.sha256(f"{document_id}\n{quote}".encode()).hexdigest()[:10]
 
 
-def check_quotes(
+def quote_problems(
     frame: pd.DataFrame, documents: dict[str, Document], label: str, document_id: str | None = None
-) -> None:
+) -> list[Problem]:
     """Every row's quote must occur verbatim in its document's text as the page shows it: within
     one paragraph, heading or item (where it is highlighted), a line break inside a paragraph read
-    as a space, as Markdown does."""
+    as a space, as Markdown does. The problems of the rows whose quote does not."""
     problems = []
     for _, row in frame.iterrows():
         doc_id = document_id or row["document_id"]
@@ -67,8 +68,7 @@ def check_quotes(
                     f'space): "{shown(quote)}"{where_it_differs(doc, quote)}'
                 )
             problems.append(Problem(label, found, line=int(row["line"]), column="quote"))
-    if problems:
-        raise BuildError(problems)
+    return problems
 
 
 def shown(text: str, limit: int = 120) -> str:
@@ -91,19 +91,33 @@ def where_it_differs(doc: Document, quote: str) -> str:
     return f'; the document has its first {low} characters, then not "{shown(quote[low:], 30)}"'
 
 
-def timeline_table(project: Project, relative: str, columns: list[Column], unique: list[str]) -> pd.DataFrame:
-    """A timeline table, or an empty one where the project has no such file: a site may have no
-    timelines (a file that is there but broken is still an error)."""
+def checked_rows(
+    path: Path, label: str, columns: list[Column], unique: list[str], validated: ValidatedTables | None
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """A table's rows whose cells are as its schema says, and the problems of the others (a
+    header's are raised at once): the rows' own checks (quotes, dates) then run on the good rows,
+    and every problem of the file is reported in one run."""
+    problems: list[Problem] = []
+    frame = read_table(path, label, columns, unique=unique, problems_out=problems, validated=validated)
+    good = frame.loc[~frame["has_problem"].astype(bool)]  # (a table of no rows has an untyped column)
+    return good.drop(columns="has_problem"), problems
+
+
+def timeline_table(
+    project: Project, relative: str, columns: list[Column], unique: list[str]
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """A timeline table's good rows and the problems of the others (checked_rows), or no rows
+    where the project has no such file: a site may have no timelines (a file that is there but
+    broken is still an error)."""
     if not project.path(relative).exists():
-        return pd.DataFrame({name: pd.Series(dtype=object) for name in ["line"] + [c.name for c in columns]})
-    return read_table(project.path(relative), relative, columns, unique=unique, validated=project.validated_tables)
+        return pd.DataFrame({name: pd.Series(dtype=object) for name in ["line"] + [c.name for c in columns]}), []
+    return checked_rows(project.path(relative), relative, columns, unique, project.validated_tables)
 
 
 def load_events(project: Project, documents: dict[str, Document]) -> pd.DataFrame:
     """Dated events; date_text must appear in the quote and the interval must run forwards."""
-    frame = timeline_table(project, EVENTS, EVENT_COLUMNS, ["event_id"])
-    check_quotes(frame, documents, EVENTS)
-    problems = []
+    frame, problems = timeline_table(project, EVENTS, EVENT_COLUMNS, ["event_id"])
+    problems += quote_problems(frame, documents, EVENTS)
     for _, row in frame.iterrows():
         if row["date_text"] not in row["quote"]:
             problems.append(
@@ -125,16 +139,16 @@ def load_events(project: Project, documents: dict[str, Document]) -> pd.DataFram
                 )
             )
     if problems:
-        raise BuildError(problems)
+        raise BuildError(sorted(problems, key=lambda p: p.line or 0))
     frame["anchor"] = [quote_anchor(d, q) for d, q in zip(frame["document_id"], frame["quote"], strict=True)]
-    return frame.sort_values(["date_start", "date_end", "event_id"]).reset_index(drop=True)
+    # events of the same dates in the order the file lists them (as the document tells them)
+    return frame.sort_values(["date_start", "date_end", "line"], kind="stable").reset_index(drop=True)
 
 
 def load_stages(project: Project, documents: dict[str, Document]) -> pd.DataFrame:
     """Ordered stages of undated processes; steps run 1..n within each process."""
-    frame = timeline_table(project, STAGES, STAGE_COLUMNS, ["process_id", "step"])
-    check_quotes(frame, documents, STAGES)
-    problems = []
+    frame, problems = timeline_table(project, STAGES, STAGE_COLUMNS, ["process_id", "step"])
+    problems += quote_problems(frame, documents, STAGES)
     for process_id, steps in frame.groupby("process_id"):
         if sorted(steps["step"]) != list(range(1, len(steps) + 1)):
             problems.append(
@@ -159,6 +173,6 @@ def load_stages(project: Project, documents: dict[str, Document]) -> pd.DataFram
                     )
                 )
     if problems:
-        raise BuildError(problems)
+        raise BuildError(sorted(problems, key=lambda p: p.line or 0))
     frame["anchor"] = [quote_anchor(d, q) for d, q in zip(frame["document_id"], frame["quote"], strict=True)]
     return frame.sort_values(["process_id", "step"]).reset_index(drop=True)
