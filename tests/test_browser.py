@@ -532,14 +532,35 @@ SPLITS = [
     # (each bundle's Chinese words with their pages, or None where a bundle's list is missing; query; sent to Pagefind)
     ([{"社会": 3, "保障": 2}, {"社会": 5, "保障": 1}], "社会保障", "社会 保障"),
     ([{"社会": 3, "保障": 2}, {}], "社会保障", "社会 保障"),  # a bundle without Chinese drops every word
-    # a bundle has 地 but not 宅基: Pagefind would drop 宅基 there and list its pages with a word starting 地
-    ([{"宅基": 1, "地": 5}, {"地": 9, "地方": 4}], "宅基地", "宅基地"),
+    # a bundle has 地 but not 宅基: Pagefind would drop 宅基 there and list its pages with a word
+    # starting 地; as a phrase it finds the words where they stand together
+    ([{"宅基": 1, "地": 5}, {"地": 9, "地方": 4}], "宅基地", '"宅基 地"'),
     ([{"宅基地": 2}], "宅基", "宅基"),  # the start of a word: Pagefind finds it as typed
     ([{"增长": 3}], "GDP增长", "GDP 增长"),
     ([{"社会": 3, "保障": 2}], "社会、保障 pilot", "社会 、 保障 pilot"),
     ([{"研究": 9, "研究生": 1, "生命": 4, "命": 1}], "研究生命", "研究 生命"),  # the likelier split
     ([None, {"社会": 3, "保障": 2}], "社会保障", "社会保障"),  # a list missing: as typed
+    # as typed, Pagefind listed every page with a word beginning 量, or 碳
+    ([{"量": 5, "量化": 2}, {"子": 1}], "量子纠缠", '"量 子 纠 缠"'),
+    ([{"碳": 4, "达": 1}, {"峰": 2}], "碳达峰 pilot", '"碳 达 峰" pilot'),
 ]
+
+
+def test_chinese_that_no_page_has_finds_nothing_and_a_phrase_finds_its_pages(driver, server, base_url, built_site):
+    """A run of Chinese whose words not every bundle has was matched as typed, by its longest
+    beginning that is a word: 量子纠缠 and 碳达峰 (on no page) listed the pages with 量 or 碳, and
+    返乡创业 (the article's subject) missed the article. They go as a phrase of their words now."""
+    words = index_words(built_site)
+    assert not any(w.startswith(("量子", "达峰")) for w in words) and words.get("量") and words.get("碳")
+    message = ".pagefind-ui__message"
+    for query in ("量子纠缠", "碳达峰"):
+        visit(driver, server, base_url + "zh/index.html")
+        driver.find_element(By.ID, "site-search-q").send_keys(query, Keys.ENTER)
+        wait_for(driver, lambda d: "未找到" in "".join(m.text for m in d.find_elements(By.CSS_SELECTOR, message)))
+        assert query in driver.find_element(By.CSS_SELECTOR, message).text  # the query as typed
+        assert not driver.find_elements(By.CSS_SELECTOR, "li.pagefind-ui__result")
+    found = urls(search(driver, server, base_url, "返乡创业", start="zh/index.html"))
+    assert any(u.endswith("zh/documents/return-migrant-entrepreneurship/index.html") for u in found), found
 
 
 def test_the_search_page_splits_a_query_where_no_bundle_would_drop_one_of_its_words(driver, server, base_url):
@@ -558,7 +579,7 @@ TRADITIONAL = [
     ([{"社会": 3, "保障": 2}], "社會保障", "社会 保障"),
     ([{"国务院": 4, "会议": 1}, {"国务院": 1, "会议": 2}], "國務院會議", "国务院 会议"),
     ([{"國務院": 2}, {"国务院": 1}], "國務院", "國務院"),  # a bundle in traditional characters: as typed
-    ([{"乾隆": 1, "干燥": 2}], "乾燥", "乾燥"),  # the index has 乾: it stays, and 乾燥 is no word of it
+    ([{"乾隆": 1, "干燥": 2, "燥": 1}], "乾燥", "乾 燥"),  # the index has 乾: it stays (干燥 is a word)
     ([{"社会": 3}, None], "社會", "社會"),  # a list missing: as typed
 ]
 
@@ -573,8 +594,9 @@ def test_the_search_page_searches_a_traditional_character_in_its_simplified_form
         call.replace("{}", "new Map(Object.entries(arguments[1]))"), TRADITIONAL, SIMPLIFIED
     )
     assert with_table == [expected for _, _, expected in TRADITIONAL]
-    # without the table (it could not be read), characters go as typed
-    assert driver.execute_script(call.replace("{}", "null"), TRADITIONAL[:1]) == ["社會保障"]
+    # without the table (it could not be read), characters go as typed: 社會 is no word of the
+    # index, so the query is a phrase that finds nothing
+    assert driver.execute_script(call.replace("{}", "null"), TRADITIONAL[:1]) == ['"社 會 保障"']
 
 
 @pytest.mark.parametrize("start", ["index.html", "zh/index.html"])

@@ -81,8 +81,10 @@
       // letters, digits and punctuation around it (GDP增长 is GDP 增长). A run that begins a word
       // goes as typed: Pagefind finds a word by its start (宅基 finds 宅基地). Another is split
       // where every bundle finds all of its words or none (a bundle without Chinese drops them
-      // all, and finds nothing either way); else it goes as typed, and Pagefind matches its
-      // longest beginning that is a word.
+      // all, and finds nothing either way); else its words go as a phrase, "宅基 地", which
+      // Pagefind finds only where they stand together, in any bundle. (As typed, Pagefind
+      // matched its longest beginning that is a word: 量子纠缠 listed every page with 量, and
+      // 返乡创业 missed the pages that say it.)
       return term.replace(HAN, function (typed) {
         var run = simplify(typed);
         var begins = startsIn.some(function (starts) { return starts.has(run); });
@@ -91,7 +93,8 @@
           var hits = words.filter(function (word) { return found(index, word); }).length;
           return hits === 0 || hits === words.length;
         });
-        return " " + (kept ? words : [run]).join(" ") + " ";
+        var sent = kept ? words.join(" ") : words.length > 1 ? '"' + words.join(" ") + '"' : run;
+        return " " + sent + " ";
       }).replace(/\s+/g, " ").trim();
     };
   }
