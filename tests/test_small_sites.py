@@ -174,6 +174,13 @@ def test_a_language_whose_passages_hold_no_counted_word_is_named_on_the_document
         'languages: [zh, en]\nsource_file: none.txt\nshort_title: "Chinese heading"\nsummary: "Mostly English."\n',
         encoding="utf-8",
     )
+    # a stage quoting its English: the document page's list of quoted passages marked it Chinese,
+    # the document's first language
+    with open(project / "data/timelines/stages.csv", "a", encoding="utf-8") as stages:
+        stages.write(
+            "zh-heading-only-pilots,zh-heading-only,Pilots before rollout,1,Pilots test reforms,"
+            "Local governments run policy pilots to test reforms\n"
+        )
     run_build(project)
     site = project / "_site"
     assert (site / "figures/zh-heading-only-keywords-en/figure.png").is_file()
@@ -181,5 +188,7 @@ def test_a_language_whose_passages_hold_no_counted_word_is_named_on_the_document
     page = (site / "documents/zh-heading-only/index.html").read_text(encoding="utf-8")
     assert "Not drawn for this document" in page
     assert "passages in Chinese hold no word that is counted" in page
+    assert "<q>Local governments run po…</q>" in page  # the opening of the passage
     chinese = (site / "zh/documents/zh-heading-only/index.html").read_text(encoding="utf-8")
     assert "本文献未绘制的图表" in chinese and "文献的中文段落中没有计入统计的词" in chinese
+    assert '<q lang="en">Local governments run po…</q>' in chinese
