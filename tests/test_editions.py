@@ -397,6 +397,9 @@ def test_alt_texts_headlines_and_checks_are_in_the_edition_language(built_site):
     assert described["share_pct"]["unit"] == "percent"
     data_page = (built_site / "data/index.html").read_text(encoding="utf-8")
     assert re.search(r"<p>Licence: <a [^>]*>CC-BY-4.0 \(text and data\)</a>\.</p>", data_page)  # named once
+    # and in the Chinese edition's words there (it named it in English)
+    assert re.search(r"<p>许可协议：<a [^>]*>CC-BY-4.0（文本和数据）</a>。</p>", zh_data)
+    assert package["licenses"][0]["title"] == "CC-BY-4.0 (text and data)"
 
 
 def test_what_changed_is_said_in_each_edition_and_in_english_as_the_ledger_says(built_site):

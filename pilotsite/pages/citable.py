@@ -612,6 +612,17 @@ def licence(model: SiteModel) -> dict[str, str]:
     return {"name": s.licence_id, "path": s.licence_url, "title": f"{s.licence_id} ({licences(s)[0].covers})"}
 
 
+def shown_licence(model: SiteModel) -> dict[str, str]:
+    """The data's licence as the data page names it, in the edition's words (the Data Package's
+    title is English: "CC-BY-4.0 (text and data)" stood in the Chinese edition too)."""
+    s, t = model.project.settings, model.interface.text
+    covers = "text_and_data" if s.code_licence_id else "text_data_and_code"
+    return {
+        **licence(model),
+        "title": t("data.licence_title", spdx=s.licence_id, covers=t(f"data.licence_covers.{covers}")),
+    }
+
+
 def data_catalogue_page(model: SiteModel) -> Page:
     from pilotsite.pages.model import CatalogueContext, CatalogueEntry, figure_href
 
@@ -648,7 +659,7 @@ def data_catalogue_page(model: SiteModel) -> Page:
         model.language,
         t("page.data_description"),
         (Link(t("nav.index"), root + "index.html"), Link(t("nav.data"), "")),
-        CatalogueContext(tuple(entries), licence(model)),
+        CatalogueContext(tuple(entries), shown_licence(model)),
     )
 
 
