@@ -672,7 +672,10 @@ def test_values_like_a_missing_date_or_mathtext_and_a_folder_named_twice_build_a
 
     assert listed("no date (1)") == {"s0"}  # the value
     assert listed("Texts without a date (2)") == {"s0", "s2"}  # the texts the studies over time leave out
-    assert (site / "corpus/small/list/year/undated/index.html").is_file()
+    undated = (site / "corpus/small/list/year/undated/index.html").read_text(encoding="utf-8")
+    # its breadcrumb names the list (it ended "year: ", the value being no value)
+    crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', undated, re.S)
+    assert crumbs and "Texts without a date" in crumbs.group(0), crumbs
     assert ">没有日期的文本 (2)</a>" in (site / "zh/corpus/index.html").read_text(encoding="utf-8")
     groups = {r["group"] for r in figure_data(site, "small-keywords-by-province")}
     assert groups == {"北京 $5-$10", r"$\nosuch{x}$", "上海"}

@@ -535,7 +535,9 @@ def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
                 + (
                     (
                         Link(
-                            t(
+                            t("text_list.undated_link")  # the breadcrumb ended "year: "
+                            if (column, value) == (YEAR, UNDATED)
+                            else t(
                                 "corpus_text.list_link",
                                 column=column_name(interface, column, corpus),
                                 value=value_name(interface, column, value),
