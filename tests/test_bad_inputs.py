@@ -987,6 +987,35 @@ def test_every_problem_of_a_timeline_or_reported_table_is_named_in_one_run(proje
         load_reported(project, documents)
 
 
+def test_a_label_holding_a_line_break_is_named_at_its_row(project_copy):
+    """A label pasted from a PDF with a line break was drawn on one line and shown folded, so a
+    version was published for a change no reader could see."""
+    from pilotsite.errors import BuildError
+    from pilotsite.inputs.documents import load_documents
+    from pilotsite.inputs.project import open_project
+    from pilotsite.inputs.timelines import load_events, load_stages
+
+    edit(
+        project_copy,
+        EVENTS,
+        ",Central level issues 142 entrepreneurship documents,",
+        ',"Central level issues\n142 documents",',
+    )
+    stages = "data/timelines/stages.csv"
+    edit(
+        project_copy, stages, ",Planning and implementation by elites,", ',"Planning and\r\nimplementation by elites",'
+    )
+    project = open_project(project_copy)
+    documents = load_documents(project)
+    for load, where in (
+        (load_events, f"{EVENTS}, line 3, column 'label'"),
+        (load_stages, f"{stages}, line 10, column 'label'"),
+    ):
+        with pytest.raises(BuildError) as raised:
+            load(project, documents)
+        assert [str(p) for p in raised.value.problems] == [f"{where}: holds a line break: write the label on one line"]
+
+
 def test_events_of_the_same_dates_keep_the_order_the_file_gives_them(project_copy):
     """Two events of one day were ordered by their ids: "funds allocated the same day" drawn
     before the launch it follows."""

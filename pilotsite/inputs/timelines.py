@@ -103,6 +103,17 @@ def checked_rows(
     return good.drop(columns="has_problem"), problems
 
 
+def broken_labels(frame: pd.DataFrame, label: str, columns: tuple[str, ...]) -> list[Problem]:
+    """A label holding a line break (text pasted from a PDF): a figure draws it on one line and a
+    page folds the break, so a version would be published for a change no reader can see."""
+    return [
+        Problem(label, "holds a line break: write the label on one line", line=int(row["line"]), column=column)
+        for _, row in frame.iterrows()
+        for column in columns
+        if "\n" in row[column] or "\r" in row[column]
+    ]
+
+
 def timeline_table(
     project: Project, relative: str, columns: list[Column], unique: list[str]
 ) -> tuple[pd.DataFrame, list[Problem]]:
@@ -117,7 +128,7 @@ def timeline_table(
 def load_events(project: Project, documents: dict[str, Document]) -> pd.DataFrame:
     """Dated events; date_text must appear in the quote and the interval must run forwards."""
     frame, problems = timeline_table(project, EVENTS, EVENT_COLUMNS, ["event_id"])
-    problems += quote_problems(frame, documents, EVENTS)
+    problems += quote_problems(frame, documents, EVENTS) + broken_labels(frame, EVENTS, ("label",))
     for _, row in frame.iterrows():
         if row["date_text"] not in row["quote"]:
             problems.append(
@@ -148,7 +159,7 @@ def load_events(project: Project, documents: dict[str, Document]) -> pd.DataFram
 def load_stages(project: Project, documents: dict[str, Document]) -> pd.DataFrame:
     """Ordered stages of undated processes; steps run 1..n within each process."""
     frame, problems = timeline_table(project, STAGES, STAGE_COLUMNS, ["process_id", "step"])
-    problems += quote_problems(frame, documents, STAGES)
+    problems += quote_problems(frame, documents, STAGES) + broken_labels(frame, STAGES, ("label", "process_label"))
     for process_id, steps in frame.groupby("process_id"):
         if sorted(steps["step"]) != list(range(1, len(steps) + 1)):
             problems.append(
