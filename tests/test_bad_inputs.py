@@ -964,6 +964,7 @@ def test_every_problem_of_a_timeline_or_reported_table_is_named_in_one_run(proje
         load_events(project, documents)
     found = [(p.line, p.column) for p in raised.value.problems]
     assert found == [(2, "date_start"), (3, "quote"), (4, "date_text"), (5, "date_end")], found
+    assert "found 'the close of 2017', which the quote does not hold" in str(raised.value)
     stages = project_copy / "data/timelines/stages.csv"
     text = stages.read_text(encoding="utf-8")
     stages.write_text(text.replace("complementation,4,", "complementation,5,").replace(",1,Learning", ",x,Learning"))

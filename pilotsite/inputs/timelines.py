@@ -134,7 +134,8 @@ def load_events(project: Project, documents: dict[str, Document]) -> pd.DataFram
             problems.append(
                 Problem(
                     EVENTS,
-                    "date_text must be the quote's own wording of the date",
+                    f"found '{row['date_text']}', which the quote does not hold: date_text is the quote's own "
+                    "wording of the date, as written (capitals too)",
                     line=int(row["line"]),
                     column="date_text",
                 )
