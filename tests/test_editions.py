@@ -395,6 +395,15 @@ def test_alt_texts_headlines_and_checks_are_in_the_edition_language(built_site):
     described = {f["name"]: f for r in package["resources"] for f in r["schema"]["fields"]}
     assert described["share_pct"]["description"] == "Share, as printed in the source"
     assert described["share_pct"]["unit"] == "percent"
+    # every published column is described, the corpus studies' too (49 of 193 had no words), a
+    # column named by a group of texts by its group
+    assert [
+        (r["name"], f["name"]) for r in package["resources"] for f in r["schema"]["fields"] if not f["description"]
+    ] == []
+    assert described["count_central"]["description"] == "Occurrences in the texts of the group central"
+    assert (
+        "<td><code>count_central</code></td><td>integer</td><td></td><td>在 central 组文本中出现的次数</td>" in zh_data
+    )
     data_page = (built_site / "data/index.html").read_text(encoding="utf-8")
     assert re.search(r"<p>Licence: <a [^>]*>CC-BY-4.0 \(text and data\)</a>\.</p>", data_page)  # named once
     # and in the Chinese edition's words there (it named it in English)

@@ -556,7 +556,15 @@ def column_description(interface: Interface, column: str, language: str | None =
     """What a published column holds, in the language (default: the edition's); "" for a column
     the catalogues do not describe (an analysis's own)."""
     key = f"data.column.{column}"
-    return interface.text(key, language) if interface.has(key) else ""
+    if interface.has(key):
+        return interface.text(key, language)
+    # a column named by a group of texts (count_central, per_million_local; units_local_east and
+    # share_local_east_pct in early versions of the sub-tools figure)
+    for prefix, suffix in (("per_million_", ""), ("count_", ""), ("units_", ""), ("share_", "_pct")):
+        kind = f"data.column_of.{prefix.rstrip('_')}"
+        if column.startswith(prefix) and column.endswith(suffix) and interface.has(kind):
+            return interface.text(kind, language, group=column[len(prefix) : len(column) - len(suffix)])
+    return ""
 
 
 @cache
