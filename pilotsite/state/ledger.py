@@ -413,6 +413,7 @@ def migrated_metas(
     corpora_now: Mapping[str, list[dict[str, str]]],
     documents: Mapping[str, CitedDocument] | None = None,
     drawn: Mapping[str, DrawnResult] | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> dict[str, bytes]:
     """The meta.json of each version published before versions froze what their citations name of
     the site (meta "cited"), recorded the corpus they study (meta "corpora"), froze their source
@@ -427,10 +428,11 @@ def migrated_metas(
     it in its own words once it is withdrawn; and the translations of the version's own words that the figure
     drawn now has (drawn: figure id -> its result; kept_translations), so that renaming the figure
     or withdrawing its source no longer turns the version's Chinese page and citations English;
-    and, for the current version, the tooltips of its marks in those languages (translated_tips),
-    which its Chinese page showed in English once a newer version replaced it.
+    and, for the current version (its outputs' result_digest in digests, by figure id), the
+    tooltips of its marks in those languages (translated_tips), which its Chinese page showed in
+    English once a newer version replaced it.
     Each meta.json is read once."""
-    documents, drawn = documents or {}, drawn or {}
+    documents, drawn, digests = documents or {}, drawn or {}, digests or {}
     documents_now = {doc_id: {"title": doc.title, **edition_titles(doc.meta)} for doc_id, doc in documents.items()}
     files: dict[str, bytes] = {}
     for figure_id, history in ledger.get("figures", {}).items():
@@ -468,7 +470,7 @@ def migrated_metas(
                 "tips" not in meta
                 and figure_id in drawn
                 and entry is history[-1]
-                and entry.get("published") == result_digest(drawn[figure_id])
+                and entry.get("published") == digests.get(figure_id)
             ):  # the current version: the tooltips drawn now are its own (recorded where it has any)
                 tips = translated_tips(drawn[figure_id])
                 if tips:
@@ -504,6 +506,7 @@ def record(
     meta.json of older versions that did not yet freeze site_cited or record their corpus
     (migrated_metas; corpora: each corpus's titles by id). Pure: nothing is written here."""
     results = list(results)
+    digests = {r.figure.id: result_digest(r) for r in results}  # what a reader sees of each, hashed once
     figures = {fid: list(versions) for fid, versions in ledger.get("figures", {}).items()}
     changes: list[Change] = []
     files = migrated_metas(
@@ -513,9 +516,10 @@ def record(
         {r.figure.id: corpora_of(r, corpora or {}) for r in results},
         documents,
         {r.figure.id: r for r in results},
+        digests,
     )
     for result in results:
-        fid, digest = result.figure.id, result_digest(result)
+        fid, digest = result.figure.id, digests[result.figure.id]
         history = figures.setdefault(fid, [])
         latest = history[-1] if history else None
         if latest and latest["published"] == digest:
