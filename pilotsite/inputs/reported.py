@@ -14,8 +14,8 @@ import pandas as pd
 from pilotsite.errors import BuildError, Problem, relative
 from pilotsite.inputs.documents import Document
 from pilotsite.inputs.project import Project
-from pilotsite.inputs.tables import Column
-from pilotsite.inputs.timelines import checked_rows, quote_anchor, quote_problems
+from pilotsite.inputs.tables import Column, checked_rows
+from pilotsite.inputs.timelines import quote_anchor, quote_problems
 
 TOOL_TYPES = ("supply", "demand", "environment")
 REGIONS = ("east", "central", "west")

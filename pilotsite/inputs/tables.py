@@ -367,3 +367,15 @@ def read_table(
         elif column.kind == "boolean":
             frame[column.name] = frame[column.name] == "true"
     return frame
+
+
+def checked_rows(
+    path: Path, label: str, columns: list[Column], unique: list[str], validated: ValidatedTables | None
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """A table's rows whose cells are as its schema says, and the problems of the others (a
+    header's are raised at once): the rows' own checks (quotes, dates) then run on the good rows,
+    and every problem of the file is reported in one run."""
+    problems: list[Problem] = []
+    frame = read_table(path, label, columns, unique=unique, problems_out=problems, validated=validated)
+    good = frame.loc[~frame["has_problem"].astype(bool)]  # (a table of no rows has an untyped column)
+    return good.drop(columns="has_problem"), problems

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pandas as pd
 
 from pilotsite.errors import BuildError, Problem
 from pilotsite.inputs.documents import Document
 from pilotsite.inputs.project import EVENTS, STAGES, Project
-from pilotsite.inputs.tables import Column, ValidatedTables, read_table
+from pilotsite.inputs.tables import Column, checked_rows
 
 EVENT_COLUMNS = [
     Column("event_id", "slug"),
@@ -89,18 +88,6 @@ def where_it_differs(doc: Document, quote: str) -> str:
     if low == 0:
         return "; the document has no passage that begins as it does"
     return f'; the document has its first {low} characters, then not "{shown(quote[low:], 30)}"'
-
-
-def checked_rows(
-    path: Path, label: str, columns: list[Column], unique: list[str], validated: ValidatedTables | None
-) -> tuple[pd.DataFrame, list[Problem]]:
-    """A table's rows whose cells are as its schema says, and the problems of the others (a
-    header's are raised at once): the rows' own checks (quotes, dates) then run on the good rows,
-    and every problem of the file is reported in one run."""
-    problems: list[Problem] = []
-    frame = read_table(path, label, columns, unique=unique, problems_out=problems, validated=validated)
-    good = frame.loc[~frame["has_problem"].astype(bool)]  # (a table of no rows has an untyped column)
-    return good.drop(columns="has_problem"), problems
 
 
 def broken_labels(frame: pd.DataFrame, label: str, columns: tuple[str, ...]) -> list[Problem]:
