@@ -453,10 +453,15 @@ def version_listed(entry: dict[str, Any], history: list[dict[str, Any]], first: 
     }
 
 
+def renamed_ids(model: SiteModel) -> dict[str, str]:
+    """Each old id of a renamed figure -> the id it has now (none is reused: discover_all)."""
+    return {alias: r.figure.id for r in model.results.values() for alias in r.figure.aliases}
+
+
 def redirect_pages(model: SiteModel) -> list[Page]:
     """Old ids of renamed figures forward to the new id; retired ids to their last version."""
     current = {r.figure.id: r.figure for r in model.results.values()}
-    aliases = {alias: f.id for f in current.values() for alias in f.aliases}  # none is reused: discover_all
+    aliases = renamed_ids(model)
     pages = []
     retired = set(model.ledger.get("figures", {})) - set(current) - set(aliases)
     root, t = "../../", model.interface.text
@@ -718,7 +723,7 @@ def site_files(model: SiteModel, paths: list[str]) -> dict[str, bytes]:
         f"User-agent: *\nAllow: /\nSitemap: {absolute(model, 'sitemap.xml')}\n"
     ).encode()
     figures = model.ledger.get("figures", {})
-    renamed = {alias: r.figure.id for r in model.results.values() for alias in r.figure.aliases}
+    renamed = renamed_ids(model)
     for figure_id, history in figures.items():
         first = canonical(history)
         # same: the first version with identical outputs; a page of a version the same as the
