@@ -24,6 +24,18 @@ def test_good_table_converts_numbers_and_keeps_line_numbers(tmp_path):
     assert list(frame["line"]) == [2, 3]
 
 
+def test_a_yes_or_no_column_reads_true_and_false_in_any_case_as_published_data_writes_them(tmp_path):
+    # a timeline's `approximate` is published as True/False (pandas): pasted back, it still reads
+    columns = [Column("name"), Column("approximate", "boolean")]
+    text = "name,approximate\na,true\nb,True\nc,FALSE\nd,false\n"
+    frame = read_table(write(tmp_path, text), "data/t.csv", columns)
+    assert list(frame["approximate"]) == [True, True, False, False]
+    with pytest.raises(BuildError) as info:
+        read_table(write(tmp_path, "name,approximate\na,yes\n"), "data/t.csv", columns)
+    [message] = [str(p) for p in info.value.problems]
+    assert "line 2" in message and "found 'yes', expected true or false" in message
+
+
 def test_missing_column_named(tmp_path):
     [message] = problems(tmp_path, "name,shares,when\na,1,2000\n")
     assert "data/t.csv, line 1" in message and "missing column 'share_pct'" in message

@@ -65,7 +65,8 @@ KINDS = {
     "number": (_is_number, "a plain number (a dot for decimals, no % sign, no thousands separator)"),
     "share": (_is_share, "a percentage between 0 and 100 written as a plain number (e.g. 50.82, no % sign)"),
     "integer": (lambda v: bool(WHOLE_NUMBER.match(v)), "a whole number"),
-    "boolean": (lambda v: v in ("true", "false"), "true or false"),
+    # any case: the published data.csv files write True and False (pandas), and a spreadsheet TRUE
+    "boolean": (lambda v: v.lower() in ("true", "false"), "true or false"),
     "partial-date": (_is_partial_date, "a real date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
     "slug": (is_id, SLUG_EXPECTED),
 }
@@ -365,7 +366,7 @@ def read_table(
         elif column.kind == "integer":
             frame[column.name] = pd.to_numeric(frame[column.name], errors="coerce").fillna(-1).astype(int)
         elif column.kind == "boolean":
-            frame[column.name] = frame[column.name] == "true"
+            frame[column.name] = frame[column.name].str.lower() == "true"
     return frame
 
 
