@@ -221,6 +221,7 @@ def test_each_edition_has_a_not_found_page_whose_links_resolve_from_any_address(
         assert '<meta name="robots" content="noindex">' in html
         assert '<a href="index.html">' in html and '<a href="search/index.html">' in html
         assert f'<a href="{home}">' in html  # the other edition's home, its message in its language
+        assert "aria-current" not in html  # it is none of the sections its navigation links to
     assert "Page not found" in (built_site / "404.html").read_text(encoding="utf-8")
     assert '<section lang="zh" class="not-found-other">\n<h2>找不到页面</h2>' in (built_site / "404.html").read_text(
         encoding="utf-8"
