@@ -338,6 +338,10 @@ def draw_figures(build: Build, catalog: Catalog, analyses: Analyses) -> Drawn:
             build.say(f"      not drawn: {figure.id} ({result.reason})")
         else:
             results[figure.id] = result
+            # stated on the figure's page, and said here on every build until the data pass
+            for check in result.checks:
+                if not check.passed:
+                    build.say(f"      warning: {figure.id}: check failed: {check.name} ({check.detail})")
     return Drawn(results, keys, [figure.id for figure in stale], reasons, cache, reused)
 
 

@@ -725,3 +725,5 @@ def test_an_article_reporting_two_of_the_three_tool_types_is_set_beside_the_corp
     assert len(re.findall(r'href="data\.csv#row=\d+"', svg)) == len(rows)
     page = (site / "figures/return-migrant-tool-types/index.html").read_text(encoding="utf-8")
     assert '<li class="fail"><strong>Fails:</strong> All three tool types are reported.' in page
+    # and the build says so, not only the page
+    assert "warning: return-migrant-tool-types: check failed: All three tool types are reported (" in result.stdout
