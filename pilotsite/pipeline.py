@@ -223,6 +223,11 @@ def find_analyses(build: Build, catalog: Catalog) -> Analyses:
         build.say(f"      no longer made: {gone} (no analysis makes it from these inputs; its published versions stay)")
     for path in unread_tables(build.root, figures):
         build.say(f"      warning: {path}: no figure reads this table, so nothing on the site shows it")
+    for path, names in unread_columns(catalog):
+        columns = f"columns {listed([repr(n) for n in names])} are" if len(names) > 1 else f"column {names[0]!r} is"
+        build.say(
+            f"      warning: {path}: {columns} not read, so nothing on the site shows {'them' if names[1:] else 'it'}"
+        )
     interface = catalog.project.settings.interface
     for corpus in catalog.corpora.values():
         if not corpus.titles:  # as a document without title_zh is marked untranslated on its pages
@@ -250,6 +255,15 @@ def unread_tables(root: Path, figures: list[Figure]) -> list[str]:
     read = {name for figure in figures for name in figure.inputs}
     tables = sorted((root / "data/reported").glob("*/*.csv")) + sorted((root / "data/timelines").glob("*.csv"))
     return [label for label in (path.relative_to(root).as_posix() for path in tables) if label not in read]
+
+
+def unread_columns(catalog: Catalog) -> list[tuple[str, list[str]]]:
+    """(table, its columns) of the timelines and reported tables whose header has columns no
+    loader reads: a maintainer's note or page number, or a column added in the hope it shows."""
+    from pilotsite.inputs.project import EVENTS, STAGES
+
+    tables = {EVENTS: catalog.events, STAGES: catalog.stages, **catalog.reported}
+    return [(path, frame.attrs["unread"]) for path, frame in tables.items() if frame.attrs.get("unread")]
 
 
 @dataclass

@@ -889,6 +889,22 @@ def test_a_table_no_figure_reads_is_named_in_a_warning(project_copy):
     assert TOOL_TYPES in unread_tables(project_copy, [f for f in figures if TOOL_TYPES not in f.inputs])
 
 
+def test_a_column_no_loader_reads_is_named_in_a_warning(project_copy):
+    # a reported table or timeline with a column of the maintainer's own (a note, a page number):
+    # dropped without a word, as if it would show somewhere
+    from pilotsite.pipeline import load_catalog, unread_columns
+
+    assert unread_columns(load_catalog(project_copy, None, None, 1, "")) == []
+    for path, column in ((project_copy / TOOL_TYPES, "page"), (project_copy / EVENTS, "note")):
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        rows = [row + [column if n == 0 else "x"] for n, row in enumerate(rows)]
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(rows)
+    found = unread_columns(load_catalog(project_copy, None, None, 1, ""))
+    assert found == [(EVENTS, ["note"]), (TOOL_TYPES, ["page"])]
+
+
 def test_a_process_labelled_two_ways_is_named_with_the_line(project_copy):
     # the timeline names a process once: a second label had been dropped without a word
     from pilotsite.errors import BuildError

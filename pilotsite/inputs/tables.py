@@ -379,4 +379,7 @@ def checked_rows(
     problems: list[Problem] = []
     frame = read_table(path, label, columns, unique=unique, problems_out=problems, validated=validated)
     good = frame.loc[~frame["has_problem"].astype(bool)]  # (a table of no rows has an untyped column)
-    return good.drop(columns="has_problem"), problems
+    good = good.drop(columns="has_problem")
+    # the header's columns the schema does not read (a note, a page number): kept for a warning
+    good.attrs["unread"] = [name for name in frame.attrs["header"] if name not in {c.name for c in columns}]
+    return good, problems
