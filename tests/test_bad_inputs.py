@@ -938,22 +938,33 @@ def test_codebook_patterns_that_would_code_every_sentence_or_never_finish_are_re
 
 def test_a_quote_not_found_is_shown_whole_or_marked_as_cut_with_where_it_stops_matching():
     """The message had cut the quote at 80 characters without saying so, showing only text the
-    document has: the difference, past character 80, never appeared."""
+    document has: the difference, past character 80, never appeared. It says what the document
+    has instead, and names the two characters where they part (a second space, a full-width
+    comma and a non-breaking space look like what the document has)."""
+    from pilotsite.inputs.documents import Block, Document
     from pilotsite.inputs.timelines import shown, where_it_differs
 
-    class Text:  # what where_it_differs asks of a Document
-        blocks = [
-            "Western policy innovation and diffusion theory, represented by the United States "
-            "in the late 1960s, spread."
-        ]
-
-        def has_passage(self, quote: str) -> bool:
-            return any(quote in block for block in self.blocks)
-
+    paragraphs = [
+        "Western policy innovation and diffusion theory, represented by the United States in the late 1960s, spread.",
+        "试点，然后推广。",
+        "The end",
+    ]
+    doc = Document("d", {}, "\n\n".join(paragraphs), tuple(Block("paragraph", p, "en") for p in paragraphs), "d")
     quote = "Western policy innovation and diffusion theory, represented by the United States in the late  1960s"
-    said = where_it_differs(Text(), quote)
-    assert said == '; the document has its first 93 characters, then not " 1960s"', said
-    assert where_it_differs(Text(), "Eastern") == "; the document has no passage that begins as it does"
+    said = where_it_differs(doc, quote)
+    assert said == (
+        '; the document has its first 93 characters, then not " 1960s" but "1960s, spread." '
+        "(U+0031 DIGIT ONE, not U+0020 SPACE)"
+    ), said
+    assert where_it_differs(doc, "试点,然后") == (
+        '; the document has its first 2 characters, then not ",然后" but "，然后推广。" '
+        "(U+FF0C FULLWIDTH COMMA, not U+002C COMMA)"
+    )
+    assert (
+        where_it_differs(doc, "The end.")
+        == '; the document has its first 7 characters, then not ".": its paragraph ends there'
+    )
+    assert where_it_differs(doc, "Eastern") == "; the document has no passage that begins as it does"
     assert shown("x" * 120) == "x" * 120 and shown("x" * 121) == "x" * 119 + "…"
 
 

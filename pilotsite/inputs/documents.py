@@ -72,6 +72,21 @@ class Document:
         item: where a page can highlight it (a line break inside a paragraph reads as a space)."""
         return any(quote in block.text for block in self.blocks)
 
+    def text_after(self, beginning: str) -> str | None:
+        """What the text goes on with after a passage that has `beginning`, within its paragraph,
+        heading or item (the first such passage that goes on at all): "" where every one ends
+        there, None where none has it."""
+        ends = None
+        for block in self.blocks:
+            start = block.text.find(beginning)
+            while start >= 0:
+                after = block.text[start + len(beginning) :]
+                if after:
+                    return after
+                ends = ""
+                start = block.text.find(beginning, start + 1)
+        return ends
+
     @property
     def title(self) -> str:
         return cast(str, self.meta["title"])  # DocumentMeta.title, a text

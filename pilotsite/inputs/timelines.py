@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 import pandas as pd
 
@@ -87,7 +88,17 @@ def where_it_differs(doc: Document, quote: str) -> str:
             high = middle - 1
     if low == 0:
         return "; the document has no passage that begins as it does"
-    return f'; the document has its first {low} characters, then not "{shown(quote[low:], 30)}"'
+    said = f'; the document has its first {low} characters, then not "{shown(quote[low:], 30)}"'
+    after = doc.text_after(quote[:low])
+    if not after:
+        return f"{said}: its paragraph ends there"
+    # named by code point: a full-width comma, a second space or a non-breaking one look alike
+    return f'{said} but "{shown(after, 30)}" ({character_name(after[0])}, not {character_name(quote[low])})'
+
+
+def character_name(character: str) -> str:
+    """U+FF0C FULLWIDTH COMMA: a character as an error names it, told apart from its look-alikes."""
+    return f"U+{ord(character):04X} {unicodedata.name(character, 'unnamed')}"
 
 
 def broken_labels(frame: pd.DataFrame, label: str, columns: tuple[str, ...]) -> list[Problem]:
