@@ -230,6 +230,15 @@ def test_sentences_split_on_chinese_punctuation_and_lines():
     ]
 
 
+def test_a_thematic_break_is_no_sentence_and_no_words_but_dashes_within_a_line_are():
+    from pilotsite.analysis.segment import segment_sentences, segment_text
+
+    text = "第一条 甲。\n---\n * * *\n乙 ___ 丙\n_ _ _\n***\n丁"
+    assert split_sentences(text) == ["第一条 甲。", "乙 ___ 丙", "丁"]
+    assert segment_text(text, USERDICT) == segment_sentences(split_sentences(text), USERDICT)
+    assert not any("-" in word or "*" in word for sentence in segment_text(text, USERDICT) for word in sentence)
+
+
 def make_corpus(root: Path, rows: list[dict], files: dict[str, bytes]) -> None:
     folder = root / "data/corpora/tiny"
     (folder / "texts").mkdir(parents=True)

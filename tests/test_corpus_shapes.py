@@ -547,7 +547,7 @@ def test_a_year_0000_a_text_of_markup_alone_and_an_unlisted_upper_case_file_are_
     ]
     small_corpus(project_copy, ["id", "title", "date", "file"], rows)
     folder = project_copy / "data/corpora/small"
-    (folder / "s1.md").write_text("# \n<!-- 待补 -->\n", encoding="utf-8")
+    (folder / "s1.md").write_text("# \n<!-- 待补 -->\n---\n * * *\n___\n", encoding="utf-8")
     (folder / "extra.TXT").write_text("第一条　本办法自公布之日起施行。\n", encoding="utf-8")
     for notes in ("README.MD", "readme.txt"):  # the corpus's own notes, in any capitals
         (folder / notes).write_text("# 说明\n", encoding="utf-8")

@@ -60,7 +60,8 @@ DEFAULT_COMPARISON = ("level", ("central", "local"))
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
 MAX_ID_BYTES = 100  # a column id longer than this (a long Chinese column) needs an id of its own
 WORD_ID = re.compile(r"[^\W_]+(?:-[^\W_]+)*")  # letters of any script, digits and single hyphens: 发文机关
-MARKUP = re.compile(r"<!--.*?-->|^#+\s*", re.S | re.M)  # Markdown headings and comments in the files
+# Markdown's heading marks, comments and thematic breaks (---, * * *, ___) in the files: no sentence
+MARKUP = re.compile(r"<!--.*?-->|^#+\s*|^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$", re.S | re.M)
 DECODING_FORMAT = "decode-v6"  # change when decode_text() or check_text() changes: the texts are checked again
 
 
@@ -338,7 +339,9 @@ def check_text(folder: Path, label: str, file: str, digest: str, checked: Checke
     if not text.strip():
         return Problem(f"{label}/{file}", "the text is empty")
     if not MARKUP.sub("", text).strip():
-        return Problem(f"{label}/{file}", "the text has nothing but Markdown heading marks and comments")
+        return Problem(
+            f"{label}/{file}", "the text has nothing but Markdown heading marks, thematic breaks and comments"
+        )
     checked.add(digest)
     return None
 
