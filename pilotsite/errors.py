@@ -25,6 +25,13 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+def shown(text: str, limit: int = 120) -> str:
+    """A value as an error shows it: whole, or its beginning with an ellipsis that says it is cut;
+    a line break in it written \\n (\\r), so that each problem stays on its own line."""
+    text = text.replace("\r", "\\r").replace("\n", "\\n")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 # What `python build.py` exits with (its --help and the README list them)
 EXIT_DONE, EXIT_DIFFERS, EXIT_BAD_INPUT, EXIT_MACHINE_FAULT, EXIT_BUSY, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 

@@ -941,8 +941,9 @@ def test_a_quote_not_found_is_shown_whole_or_marked_as_cut_with_where_it_stops_m
     document has: the difference, past character 80, never appeared. It says what the document
     has instead, and names the two characters where they part (a second space, a full-width
     comma and a non-breaking space look like what the document has)."""
+    from pilotsite.errors import shown
     from pilotsite.inputs.documents import Block, Document
-    from pilotsite.inputs.timelines import shown, where_it_differs
+    from pilotsite.inputs.timelines import where_it_differs
 
     paragraphs = [
         "Western policy innovation and diffusion theory, represented by the United States in the late 1960s, spread.",
@@ -966,6 +967,8 @@ def test_a_quote_not_found_is_shown_whole_or_marked_as_cut_with_where_it_stops_m
     )
     assert where_it_differs(doc, "Eastern") == "; the document has no passage that begins as it does"
     assert shown("x" * 120) == "x" * 120 and shown("x" * 121) == "x" * 119 + "…"
+    # a line break of a value would start a line that reads as another problem
+    assert shown("learning from the\nexperiences\r\n") == "learning from the\\nexperiences\\r\\n"
 
 
 def test_every_problem_of_a_timeline_or_reported_table_is_named_in_one_run(project_copy):

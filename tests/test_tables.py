@@ -36,6 +36,11 @@ def test_a_yes_or_no_column_reads_true_and_false_in_any_case_as_published_data_w
     assert "line 2" in message and "found 'yes', expected true or false" in message
 
 
+def test_a_value_with_a_line_break_is_shown_on_its_problems_line(tmp_path):
+    [message] = problems(tmp_path, 'name,share_pct,when\na,"50\n82",\n')
+    assert "line 2" in message and "found '50\\n82', expected" in message and "\n" not in message
+
+
 def test_missing_column_named(tmp_path):
     [message] = problems(tmp_path, "name,shares,when\na,1,2000\n")
     assert "data/t.csv, line 1" in message and "missing column 'share_pct'" in message

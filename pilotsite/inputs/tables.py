@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pilotsite.errors import BuildError, Problem
+from pilotsite.errors import BuildError, Problem, shown
 from pilotsite.inputs.reading import CONTROL_CHARACTER, MAX_FILE_BYTES, read_utf8
 from pilotsite.inputs.schemas import SLUG_EXPECTED, is_id
 
@@ -165,7 +165,7 @@ def validate_rows(
             if case.check == "multiple_fields_uniqueness" or str(case.check).startswith("field_uniqueness"):
                 duplicates[row] = frame.iloc[row]
                 continue
-            found = f"found '{case.failure_case}'" if case.failure_case != "" else "empty cell"
+            found = f"found '{shown(str(case.failure_case))}'" if case.failure_case != "" else "empty cell"
             problems.append(Problem(label, f"{found}, expected {case.check}", line=lines[row], column=case.column))
         for row, values in sorted(duplicates.items()):
             assert unique is not None  # rows are duplicates only of the unique columns

@@ -7,7 +7,7 @@ import unicodedata
 
 import pandas as pd
 
-from pilotsite.errors import BuildError, Problem
+from pilotsite.errors import BuildError, Problem, shown
 from pilotsite.inputs.documents import Document
 from pilotsite.inputs.project import EVENTS, STAGES, Project
 from pilotsite.inputs.tables import Column, checked_rows
@@ -71,11 +71,6 @@ def quote_problems(
     return problems
 
 
-def shown(text: str, limit: int = 120) -> str:
-    """A quote as an error shows it: whole, or its beginning with an ellipsis that says it is cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def where_it_differs(doc: Document, quote: str) -> str:
     """Where a quote stops matching its document: the longest beginning of it that one passage has
     (a binary search: every beginning of a passage's text is one too)."""
@@ -132,7 +127,7 @@ def load_events(project: Project, documents: dict[str, Document]) -> pd.DataFram
             problems.append(
                 Problem(
                     EVENTS,
-                    f"found '{row['date_text']}', which the quote does not hold: date_text is the quote's own "
+                    f"found '{shown(row['date_text'])}', which the quote does not hold: date_text is the quote's own "
                     "wording of the date, as written (capitals too)",
                     line=int(row["line"]),
                     column="date_text",
