@@ -6,14 +6,18 @@ computation: its inputs are literal paths, so the build can list every dependenc
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import importlib.metadata
 import importlib.util
 import json
+import re
 import sys
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, TypeVar, cast
@@ -24,6 +28,7 @@ from pilotsite.errors import BuildError, Problem, relative
 from pilotsite.inputs.documents import Document
 from pilotsite.inputs.interface import LANGUAGES, Interface, Text, Translated
 from pilotsite.inputs.project import EVENTS, STAGES, Project
+from pilotsite.inputs.schemas import ID_LONGEST, SLUG, SLUG_EXPECTED
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MatplotlibFigure
@@ -319,16 +324,111 @@ def load_module(path: Path, root: Path) -> ModuleType:
             [Problem(relative(path, root), f"cannot be imported: SyntaxError: {exc.msg}", line=exc.lineno)]
         ) from None
     except Exception as exc:
-        where = traceback.extract_tb(exc.__traceback__)[-1]
+        label = relative(path, root)
+        raise BuildError(
+            [Problem(label, f"cannot be imported: {type(exc).__name__}: {exc}{where_in(exc, label)}")]
+        ) from None
+    return module
+
+
+# a figure's id is often a document's (at most ID_LONGEST) with what the figure shows after it
+FIGURE_ID_LONGEST = 150
+# What a figure's deposit bundle installs (pages/bundle.py carries this lock and the whole engine)
+BUNDLE_LOCK = Path(__file__).parents[1] / "pages" / "bundle_requirements.txt"
+
+
+@cache
+def bundle_distributions() -> frozenset[str]:
+    """The distributions a deposit bundle installs, by normalised name (PEP 503)."""
+    names = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==", BUNDLE_LOCK.read_text(encoding="utf-8"), re.M)
+    return frozenset(re.sub(r"[-_.]+", "-", name).lower() for name in names)
+
+
+@cache
+def module_distributions() -> Mapping[str, list[str]]:
+    return importlib.metadata.packages_distributions()
+
+
+def uncarried_imports(path: Path, label: str, root: Path) -> list[Problem]:
+    """An analysis's imports that a deposit bundle of its figures could not satisfy: a bundle
+    carries the analysis file alone, the engine (pilotsite/) and the libraries of its lock, so a
+    helper module beside it or a library outside that lock would leave the bundle unable to run,
+    and a helper's edits would redraw nothing (a figure's key has its analysis's file, not the
+    helper's). Imports the type checker alone reads are not counted."""
+    from pilotsite.state.fingerprint import runtime_nodes
+
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8-sig"))
+    except (SyntaxError, ValueError):
+        return []  # said when it is imported, with its line
+    problems = []
+    for node in runtime_nodes(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            problems.append(Problem(label, "imports relatively: an analysis is a file, not a package", node.lineno))
+            continue
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            modules = [node.module or ""]
+        else:
+            continue
+        for module in modules:
+            top = module.split(".")[0]
+            if top in sys.stdlib_module_names or top == "pilotsite":
+                continue
+            installed = [re.sub(r"[-_.]+", "-", d).lower() for d in module_distributions().get(top, [])]
+            if installed and set(installed) <= bundle_distributions():
+                continue
+            beside = [root / top, root / f"{top}.py", path.parent / f"{top}.py", path.parent / top]
+            if not installed and not any(p.exists() for p in beside):
+                continue  # installed nowhere: importing it says so (ModuleNotFoundError, at its line)
+            why = (
+                "a module of the project, which no deposit bundle carries: put its code in the analysis itself"
+                if not installed
+                else f"of {', '.join(installed)}, which a figure's deposit bundle does not install: add it to "
+                'pilotsite/pages/bundle_requirements.in and regenerate the locks (README, "The locked environment")'
+            )
+            problems.append(Problem(label, f"imports {module}, {why}", node.lineno))
+    return problems
+
+
+def declared_by(module: ModuleType, label: str, catalog: Catalog) -> list[Figure | NotDrawn]:
+    """What an analysis's figures(catalog) returns, each a Figure or a NotDrawn; any exception
+    it raises, or anything else it returns, is an error of the analysis at its line."""
+    try:
+        declared = list(module.figures(catalog))
+    except BuildError:
+        raise
+    except Exception as exc:
+        raise BuildError(
+            [Problem(label, f"figures(catalog) failed: {type(exc).__name__}: {exc}{where_in(exc, label)}")]
+        ) from None
+    wrong = [item for item in declared if not isinstance(item, (Figure, NotDrawn))]
+    if wrong:
         raise BuildError(
             [
                 Problem(
-                    relative(path, root),
-                    f"cannot be imported: {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})",
+                    label, f"figures(catalog) returned {type(wrong[0]).__name__} {wrong[0]!r:.60}, expected Figure(...)"
                 )
             ]
-        ) from None
-    return module
+        )
+    return declared
+
+
+def where_in(exc: BaseException, label: str) -> str:
+    """(at analysis.py:N) for an exception, the line of the analysis it passed through last (not
+    the library's, where the mistake is not), and the library's line after it where it was raised
+    further in: (at odd.py:37, inside _axes.py:2540)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return ""
+    own = [f for f in frames if Path(f.filename).as_posix().endswith(label)]
+    deepest = frames[-1]
+    if not own:
+        return f" (at {Path(deepest.filename).name}:{deepest.lineno})"
+    last = own[-1]
+    inside = f", inside {Path(deepest.filename).name}:{deepest.lineno}" if deepest is not last else ""
+    return f" (at {Path(last.filename).name}:{last.lineno}{inside})"
 
 
 def discover(catalog: Catalog) -> list[Figure]:
@@ -390,11 +490,14 @@ def discover_all(catalog: Catalog, only: str | None = None) -> tuple[list[Figure
     for path in sorted(catalog.project.analyses.glob("*.py")):
         if path.name.startswith("_"):
             continue
-        module = load_module(path, root)
         label = relative(path, root)
+        uncarried = uncarried_imports(path, label, root)  # before importing: a helper may import, a bundle not
+        if uncarried:
+            raise BuildError(uncarried)
+        module = load_module(path, root)
         if not hasattr(module, "figures"):
             raise BuildError([Problem(label, "defines no figures(catalog) function")])
-        for figure in module.figures(catalog):
+        for figure in declared_by(module, label, catalog):
             if isinstance(figure, NotDrawn):
                 not_drawn.append(replace(figure, analysis=label).resolved(interface))
             else:
@@ -403,6 +506,16 @@ def discover_all(catalog: Catalog, only: str | None = None) -> tuple[list[Figure
     seen: dict[str, str] = {}
     first: dict[str, Figure] = {}
     for figure in figures:
+        # an id names the figure's folders and is in every citation's URL: never reused, so never fixed
+        for named in (figure.id, *figure.aliases):
+            if not isinstance(named, str) or not SLUG.match(named) or len(named) > FIGURE_ID_LONGEST:
+                problems.append(
+                    Problem(
+                        figure.analysis,
+                        f"figure id {named!r}{'' if named == figure.id else f' (an alias of {figure.id!r})'} is not "
+                        f"{SLUG_EXPECTED.replace(str(ID_LONGEST), str(FIGURE_ID_LONGEST))}",
+                    )
+                )
         if figure.id in seen:
             problems.append(id_taken(catalog, figure, first[figure.id]))
         seen[figure.id] = figure.analysis

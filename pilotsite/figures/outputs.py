@@ -13,6 +13,7 @@ figure does not cost a matplotlib drawing (most of a figure's time).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -21,8 +22,8 @@ import os
 import pickle
 import platform
 import shutil
-import traceback
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pandas as pd
 
 from pilotsite.analysis.cluster import process_count
-from pilotsite.errors import BuildError, Problem
+from pilotsite.errors import BuildError, Problem, relative
 from pilotsite.figures.figure import (
     Catalog,
     Check,
@@ -41,6 +42,7 @@ from pilotsite.figures.figure import (
     NothingToDraw,
     drawn_names,
     figure_text,
+    where_in,
 )
 from pilotsite.figures.fonts import describe_characters, undrawable
 from pilotsite.inputs.interface import LANGUAGES, Interface, Text, Translated, from_plain, to_plain
@@ -155,18 +157,110 @@ class Evaluation:
     drawing_key: str = ""  # EarlierDrawing.key, when evaluate was given one
 
 
+# The files a figure's code opens under the project's data/ or a corpus's folder without declaring
+# them (pd.read_csv("data/…") where inputs.require was meant): an audit hook sees every open while
+# a figure is computed, drawn and described. For the figure being evaluated: (the folders watched,
+# the files it declares, what it opened besides).
+_WATCHING: list[tuple[tuple[str, ...], frozenset[str], list[str]]] = []
+_HOOKED: list[bool] = []  # whether this process has the hook (it is never removed)
+
+
+def _seen_open(event: str, args: tuple[Any, ...]) -> None:
+    if event != "open" or not _WATCHING:
+        return
+    try:  # a hook must never fail the open it sees
+        if not isinstance(args[0], (str, bytes, os.PathLike)):
+            return  # a file descriptor
+        opened = os.path.abspath(os.fsdecode(args[0]))
+        folders, declared, found = _WATCHING[-1]
+        if opened not in declared and opened.startswith(folders) and opened not in found:
+            found.append(opened)
+    except Exception:
+        return
+
+
+@contextlib.contextmanager
+def undeclared_opens(figure: Figure, catalog: Catalog) -> Iterator[list[str]]:
+    """The files under data/ or a corpus's folder that the figure's code opens while in the
+    block, besides those it declares: the declared inputs are exact only if nothing is read
+    around `inputs` (a figure would otherwise not be redrawn when such a file changes, and its
+    deposit bundle would not carry it)."""
+    if not _HOOKED:
+        sys.addaudithook(_seen_open)
+        _HOOKED.append(True)
+    folders = [catalog.project.data, *(corpus.folder for corpus in catalog.corpora.values())]
+    watched = tuple(os.path.join(os.path.abspath(folder), "") for folder in folders)
+    declared = frozenset(os.path.abspath(catalog.path(name)) for name in figure.inputs)
+    found: list[str] = []
+    _WATCHING.append((watched, declared, found))
+    try:
+        yield found
+    finally:
+        _WATCHING.pop()
+
+
+def checked_data(figure: Figure, data: object) -> pd.DataFrame:
+    """What compute returned, if it is data a figure can publish: a data frame with rows, its
+    columns named by distinct texts, its primary key among them."""
+
+    def wrong(message: str) -> BuildError:
+        return BuildError([Problem(figure.analysis, f"figure '{figure.id}' {message}")])
+
+    if not isinstance(data, pd.DataFrame):
+        raise wrong(f"computed {type(data).__name__}, expected a pandas DataFrame (compute returns one)")
+    if data.empty:
+        raise wrong("produced no data rows")
+    columns = list(data.columns)
+    unnamed = [c for c in columns if not isinstance(c, str)]
+    if unnamed:
+        raise wrong(f"has a data column named {unnamed[0]!r}, not by a text: name every column (data.csv's header)")
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:
+        raise wrong(f"has two data columns named {twice[0]!r}: name each once (data.csv's header)")
+    unknown = [c for c in figure.primary_key if c not in columns]
+    if unknown:
+        raise wrong(f"declares primary_key {unknown[0]!r}, which is none of its data's columns ({', '.join(columns)})")
+    return data
+
+
+def checked_text(figure: Figure, function: str, value: object) -> str | Text:
+    """What describe or headline returned, if it is a text (a str or a Text of the catalogues)."""
+    if not isinstance(value, (str, Text)) or (isinstance(value, str) and not value.strip()):
+        raise BuildError(
+            [Problem(figure.analysis, f"figure '{figure.id}': {function} returned {value!r:.60}, expected a text")]
+        )
+    return value
+
+
 def evaluate(figure: Figure, catalog: Catalog, earlier: EarlierDrawing | None = None) -> Evaluation:
     """Compute, draw and check one figure; an exception becomes a BuildError naming the analysis.
-    With earlier, the images are the earlier ones where they were drawn from the same."""
+    With earlier, the images are the earlier ones where they were drawn from the same. A file it
+    reads around its inputs fails it too (undeclared_opens)."""
+    with undeclared_opens(figure, catalog) as undeclared:
+        done = _evaluated(figure, catalog, earlier)
+    if undeclared:
+        root = catalog.project.root
+        raise BuildError(
+            [
+                Problem(
+                    figure.analysis,
+                    f"figure '{figure.id}' reads {relative(Path(path), root)} but does not list it in its "
+                    "inputs (read each input through inputs: inputs.require(path) for a file of your own)",
+                )
+                for path in undeclared
+            ]
+        )
+    return done
+
+
+def _evaluated(figure: Figure, catalog: Catalog, earlier: EarlierDrawing | None) -> Evaluation:
     from pilotsite.figures import drawing  # matplotlib is imported only when something is drawn
 
     data = None
     try:
         inputs = Inputs(figure, catalog)
-        data = figure.compute(inputs)
+        data = checked_data(figure, figure.compute(inputs))
         inputs.check_all_read()
-        if not isinstance(data, pd.DataFrame) or data.empty:
-            raise BuildError([Problem(figure.analysis, f"figure '{figure.id}' produced no data rows")])
         interface = catalog.project.settings.interface
         shown = data.reset_index(drop=True)  # marks name rows by position
         drawing_key = earlier.key(shown, figure.size) if earlier is not None else ""
@@ -188,8 +282,8 @@ def evaluate(figure: Figure, catalog: Catalog, earlier: EarlierDrawing | None = 
         return Evaluation(
             data,
             drawn,
-            figure.describe(data),
-            figure.headline(data) if figure.headline else "",
+            checked_text(figure, "describe", figure.describe(data)),
+            checked_text(figure, "headline", figure.headline(data)) if figure.headline else "",
             tuple(figure.checks(data)) if figure.checks else (),
             drawing_key,
         )
@@ -213,13 +307,11 @@ def evaluate(figure: Figure, catalog: Catalog, earlier: EarlierDrawing | None = 
                     for column, value, text, missing in names[:3]
                 ]
             ) from exc
-        where = traceback.extract_tb(exc.__traceback__)[-1]
         raise BuildError(
             [
                 Problem(
                     figure.analysis,
-                    f"figure '{figure.id}' failed: {type(exc).__name__}: {exc} "
-                    f"(at {Path(where.filename).name}:{where.lineno})",
+                    f"figure '{figure.id}' failed: {type(exc).__name__}: {exc}{where_in(exc, figure.analysis)}",
                 )
             ]
         ) from exc
@@ -436,7 +528,7 @@ class FigureCache:
             alt=texts[0][1],
             headline=texts[0][2],
             checks=texts[0][3],  # texts[0][4]: figure.svg has them
-            source=(root / figure.analysis).read_text(encoding="utf-8"),
+            source=(root / figure.analysis).read_text(encoding="utf-8-sig"),  # as Python reads it
             translations=tuple(texts[1:]),
         )
 

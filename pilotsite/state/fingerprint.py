@@ -163,10 +163,11 @@ class ImportStatements:
         self.used: dict[str, Any] = {}
 
     def of(self, path: Path) -> dict[str, Any]:
+        # utf-8-sig: Python reads a module saved with a BOM (as Windows editors save), so do we
         if self.hashes is None:
-            return import_statements(path.read_text(encoding="utf-8"))
+            return import_statements(path.read_text(encoding="utf-8-sig"))
         digest = self.hashes.sha256(path)
-        found = self.used[digest] = self.saved.get(digest) or import_statements(path.read_text(encoding="utf-8"))
+        found = self.used[digest] = self.saved.get(digest) or import_statements(path.read_text(encoding="utf-8-sig"))
         return found
 
     def save(self) -> None:
