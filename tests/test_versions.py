@@ -321,3 +321,29 @@ def test_versions_keep_their_sources_titles_in_every_edition_and_older_ones_get_
     assert "title_zh" not in ledger_module.document_record("report", untitled)
     figure = SimpleNamespace(figure=SimpleNamespace(params={"corpus": "regs"}))
     assert ledger_module.corpora_of(figure, {"regs": corpora_now["f"][0]}) == corpora_now["f"]
+
+
+def test_a_title_edited_in_english_alone_is_no_change_of_the_chinese_editions_title():
+    """The Chinese feed and "What changed" said 标题有变化 for a version whose Chinese title was the
+    same: the texts compared were the English ones the versions record first."""
+    from types import SimpleNamespace
+
+    from pilotsite.pages.model import shown_texts_changed
+
+    def meta(title: str, title_zh: str | None) -> bytes:
+        recorded = {"title": title, "caption": "C", "alt": "A", "notes": ""}
+        if title_zh is not None:
+            recorded["translations"] = {"zh": {"title": title_zh, "caption": "图注", "alt": "替代"}}
+        return json.dumps(recorded).encode("utf-8")
+
+    versions = {"a": meta("Words: Wenling", "高频词：温岭"), "b": meta("Words: Wenling budgets", "高频词：温岭")}
+    versions["c"] = meta("Words: Wenling budgets", None)  # recorded before versions kept their translations
+    files = {f"{VERSION_FOLDER.format(figure='f', version=v)}/meta.json": m for v, m in versions.items()}
+
+    def changed(language: str, old: str, new: str) -> tuple[str, ...]:
+        return shown_texts_changed(SimpleNamespace(history_files=files, language=language), "f", old, new)
+
+    assert changed("en", "a", "b") == ("title",)
+    assert changed("zh", "a", "b") == ()
+    assert changed("zh", "c", "b") == ()  # without the Chinese texts of both: as recorded first
+    assert changed("zh", "a", "c") == ("title",)

@@ -858,11 +858,17 @@ def history_file(model: SiteModel, path: str) -> bytes:
 
 
 def shown_texts_changed(model: SiteModel, figure_id: str, old: str, new: str) -> tuple[str, ...]:
-    """Which of the texts a reader sees (title, caption, alt text, notes) differ between two versions."""
+    """Which of the texts a reader of the model's edition sees (title, caption, alt text, notes)
+    differ between two versions: in that edition's language where both versions record their
+    texts in it (meta.json's translations), so that an English title edited is no change of the
+    Chinese one; else in the language the versions record first."""
     old_meta, new_meta = (
         json.loads(history_file(model, f"{VERSION_FOLDER.format(figure=figure_id, version=v)}/meta.json"))
         for v in (old, new)
     )
+    shown = [meta.get("translations", {}).get(model.language) for meta in (old_meta, new_meta)]
+    if all(shown):
+        old_meta, new_meta = (meta | texts for meta, texts in zip((old_meta, new_meta), shown, strict=True))
     return tuple(name for name, _, _ in text_changes(old_meta, new_meta))
 
 
