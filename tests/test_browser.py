@@ -24,6 +24,7 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import urljoin
 
+import lxml.html
 import pytest
 import yaml
 
@@ -38,6 +39,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 SCREENSHOTS = ROOT / "_screenshots"
 DOCUMENT = "documents/shanxi-collaborative-contest/index.html"  # Chinese and English text
 FIGURE = "figures/shanxi-collaborative-contest-keywords-zh/index.html"
+SITE_URL = "https://example.org/policy-pilots"  # data/site.yaml
 
 
 class LoggingServer(http.server.ThreadingHTTPServer):
@@ -253,6 +255,46 @@ document.fonts.ready.then(() => {
         driver.switch_to.default_content()
         wait_for(driver, lambda d: d.current_url == base_url + "zh/figures/return-migrant-tool-types/index.html")
         assert driver.find_element(By.TAG_NAME, "h1").text == "供给型、需求型和环境型政策工具的占比"
+    finally:
+        driver.switch_to.default_content()
+        host.shutdown()
+
+
+def test_every_embed_snippet_is_tall_enough_for_its_view(driver, server, base_url, built_site, tmp_path):
+    """Each figure page's and version page's <iframe> snippet, pasted into another site's page,
+    shows all of its embedded view at its width, 640 px: the frame was the image's height and
+    220 px, and a long title, caption or citation scrolled inside it and hid the link to the full
+    page."""
+    (tmp_path / "host.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head>'
+        '<body style="margin: 0"><div id="here"></div></body></html>',
+        encoding="utf-8",
+    )
+    pages = [p for p in built_site.glob("*figures/*/index.html") if (p.parent / "figure.png").is_file()]
+    pages += [p for p in built_site.glob("zh/figures/*/index.html") if (p.parent / "figure.png").is_file()]
+    pages += list(built_site.glob("*figures/*/v/*/index.html")) + list(built_site.glob("zh/figures/*/v/*/index.html"))
+    assert len(pages) > 100
+    host = LoggingServer(tmp_path)
+    threading.Thread(target=host.serve_forever, daemon=True).start()
+    try:
+        driver.get(f"http://127.0.0.1:{host.server_address[1]}/host.html")
+        too_short = []
+        for page in sorted(pages):
+            code = lxml.html.fromstring(page.read_bytes()).xpath("//code[@id='embed-code']")[0].text_content()
+            height = int(lxml.html.fragment_fromstring(code).get("height"))
+            driver.switch_to.default_content()
+            driver.execute_script(
+                "document.getElementById('here').innerHTML = arguments[0]", code.replace(SITE_URL + "/", base_url)
+            )
+            driver.switch_to.frame(driver.find_element(By.TAG_NAME, "iframe"))
+            settle(driver)
+            width, shown, content = driver.execute_script(
+                "const e = document.documentElement; return [e.clientWidth, e.clientHeight, e.scrollHeight]"
+            )
+            assert (width, shown) == (640, height), page
+            if content > height:
+                too_short.append((str(page.relative_to(built_site)), height, content))
+        assert not too_short, too_short
     finally:
         driver.switch_to.default_content()
         host.shutdown()

@@ -225,6 +225,18 @@ def version_pages(model: SiteModel) -> list[Page]:
                     current.print_png if current is not None and current.pdf == pdf else model.scaled.printed(pdf),
                 ),
             )
+        view = embed_page(  # the embedded view, which the page's <iframe> snippet is sized for
+            model,
+            item.folder,
+            title=t("version.title", title=meta["title"], number=entry["number"]),
+            title_words=meta["title"],
+            caption=meta["caption"],
+            alt=meta["alt"],
+            lang=words["words_lang"],
+            citation=citation.in_edition,
+            png=png,
+            root=root,
+        )
         pages.append(
             Page(
                 f"{item.folder}index",
@@ -258,7 +270,7 @@ def version_pages(model: SiteModel) -> list[Page]:
                         if model.catalog is None or c["id"] not in model.catalog.corpora
                     ),
                     printable=bool(printed),
-                    embed_code=embed_snippet(model, item.folder, meta["title"], png),
+                    embed_code=embed_snippet(model, item.folder, meta["title"], view),
                     doi_url=cited.doi_url,
                     citation=citation,
                     source_name=source_name,
@@ -307,20 +319,7 @@ def version_pages(model: SiteModel) -> list[Page]:
                 else (),
             )
         )
-        pages.append(
-            embed_page(
-                model,
-                item.folder,
-                title=t("version.title", title=meta["title"], number=entry["number"]),
-                title_words=meta["title"],
-                caption=meta["caption"],
-                alt=meta["alt"],
-                lang=words["words_lang"],
-                citation=citation.in_edition,
-                png=png,
-                root=root,
-            )
-        )
+        pages.append(view)
     pages += redirect_pages(model)
     pages += comparison_pages(model)
     return pages

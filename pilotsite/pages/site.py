@@ -362,6 +362,17 @@ def build_pages(model: SiteModel) -> list[Page]:
             root,
             corpus_links(model, result) if f.kind == "corpus" else keyword_links.get(f.id),
         )
+        view = embed_page(  # the embedded view, which the page's <iframe> snippet is sized for
+            model,
+            f"figures/{f.id}/",
+            title=in_words(f.title),
+            caption=in_words(f.caption),
+            alt=result.alt,
+            lang=f.title_language(model.language),
+            citation=citation.in_edition,
+            png=result.png,
+            root=root,
+        )
         pages.append(
             Page(
                 f"figures/{f.id}/index",
@@ -389,7 +400,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                     version_href=f"v/{latest['version']}/index.html",
                     number=latest["number"],
                     comparisons=comparisons(model, f.id, root),
-                    embed_code=embed_snippet(model, f"figures/{f.id}/", in_words(f.title), result.png),
+                    embed_code=embed_snippet(model, f"figures/{f.id}/", in_words(f.title), view),
                     bundle_href=f"{root}{model.up}figures/{f.id}/{BUNDLE_FILE}",
                 ),
                 files=(
@@ -425,19 +436,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                 scripts=(f"{root}{model.up}assets/compare.js", f"{root}{model.up}assets/copy-citation.js"),
             )
         )
-        pages.append(
-            embed_page(
-                model,
-                f"figures/{f.id}/",
-                title=in_words(f.title),
-                caption=in_words(f.caption),
-                alt=result.alt,
-                lang=f.title_language(model.language),
-                citation=citation.in_edition,
-                png=result.png,
-                root=root,
-            )
-        )
+        pages.append(view)
 
     # Timeline and methods.
     root = "../"
