@@ -1543,3 +1543,28 @@ def test_the_not_found_page_served_at_a_deep_address_has_its_styles_fonts_and_wo
         wait_for(driver, lambda d: d.current_url == f"{origin}/policy-pilots/search/index.html")
     finally:
         host.shutdown()
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["documents/withdrawn-document/index.html", "zh/404.html"],  # served as GitHub Pages does; at its own address
+)
+def test_the_not_found_pages_skip_link_moves_to_its_own_main(driver, built_site, address):
+    """The skip link's #main resolved against the not-found page's <base href> and took the reader
+    to the home page: it moves to the page's own main, and the address stays."""
+    host = HostServer(built_site, "/policy-pilots/")
+    threading.Thread(target=host.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{host.server_address[1]}/policy-pilots/{address}"
+        driver.get(url)
+        settle(driver)
+        assert driver.execute_script("return document.querySelector('base').getAttribute('href')").endswith("/")
+        driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        skip = driver.switch_to.active_element
+        assert skip.get_attribute("class") == "skip"
+        skip.send_keys(Keys.ENTER)
+        wait_for(driver, lambda d: d.switch_to.active_element.get_attribute("id") == "main")
+        assert driver.current_url == url + "#main"
+        assert driver.find_element(By.TAG_NAME, "h1").text in ("Page not found", "找不到页面")
+    finally:
+        host.shutdown()

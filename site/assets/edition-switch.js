@@ -12,3 +12,14 @@
     });
   });
 })();
+
+// A page with a <base href> (the not-found page, served at whatever address was asked for)
+// resolves its links to places of its own (the skip link's #main) against that base: they led
+// to the home page. They are made to lead to the page itself, at the address it was served at.
+(function () {
+  if (!document.querySelector("base[href]")) return;
+  var here = window.location.href.split("#")[0];
+  document.querySelectorAll('a[href^="#"]').forEach(function (link) {
+    link.setAttribute("href", here + link.getAttribute("href"));
+  });
+})();
