@@ -1459,6 +1459,24 @@ def test_a_search_page_whose_pagefind_cannot_load_says_so(driver, built_site, fi
         assert message.find_elements(By.CSS_SELECTOR, "a[href$='documents/index.html']")
 
 
+@pytest.mark.parametrize("edition", ["", "zh/"])
+def test_the_search_page_opened_from_disk_says_search_needs_a_web_server(driver, built_site, edition):
+    """Opened from disk (file:), where the browser does not let the page read the index, the
+    search page said to reload it, which never helps: it says search needs the site served, and
+    how (python build.py serve), and where to browse meanwhile."""
+    catalogue = yaml.safe_load((ROOT / f"data/i18n/{edition.rstrip('/') or 'en'}.yaml").read_text(encoding="utf-8"))
+    driver.get((built_site / edition / "search/index.html").as_uri())
+    message = wait_for(
+        driver,
+        lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, "[role='alert']") if e.is_displayed()), None),
+    )
+    assert message.get_attribute("class") == "search-needs-server"
+    opening = catalogue["search.needs_server_corpus"].split("{command}")[0]
+    assert message.text.startswith(opening.strip()) and "python build.py serve" in message.text, message.text
+    assert message.find_elements(By.CSS_SELECTOR, "a[href$='documents/index.html']")
+    assert not driver.find_element(By.CSS_SELECTOR, ".search-unavailable").is_displayed()
+
+
 def test_a_query_in_the_address_is_searched_while_a_file_hangs_and_again_when_it_comes(driver, built_site):
     """The query in the address waits for the word lists and filters, but not for ever: with one
     list stalled it was not searched, and the box was empty, until the list came."""

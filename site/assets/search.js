@@ -2,9 +2,11 @@
 // with the query of the site header's search box (?q=…) when there is one.
 (function () {
   // What the page shows when Pagefind cannot be loaded (a file missing or cut off on the way):
-  // the box would be missing, or say "Searching…" for ever.
+  // the box would be missing, or say "Searching…" for ever. Opened from disk (file:), where
+  // browsers do not let a page read the index, reloading cannot help: it says to serve the site.
   function unavailable() {
-    var message = document.querySelector(".search-unavailable");
+    var fromDisk = window.location.protocol === "file:";
+    var message = document.querySelector(fromDisk ? ".search-needs-server" : ".search-unavailable");
     if (message) message.hidden = false;
   }
   if (typeof PagefindUI === "undefined") { unavailable(); return; }
