@@ -89,3 +89,25 @@ def test_a_data_update_adds_entries_and_changes_no_old_one(built_project, tmp_pa
     figure_after = entries_of(read_feed(site / "figures" / FIGURE / "atom.xml"))
     assert {k: figure_after.get(k) for k in figure_before} == figure_before
     assert len(figure_after) == len(figure_before) + 1
+
+
+def test_feeds_name_figures_and_versions_by_their_titles_in_the_editions_language(built_site):
+    """Entries read "wenling-participatory-budgeting-timeline: version 4" and a figure's feed "New
+    versions of keyword-overlap", in the Chinese feeds too: each names the figure by the title its
+    page shows, in the feed's language (an entry by its version's), and keeps its id."""
+    for edition in ("", "zh/"):
+        feed = read_feed(built_site / edition / "changes/atom.xml")
+        for entry in feed.entries:
+            version_page = lxml.html.fromstring(site_file(built_site, entry.link).read_bytes())
+            title = version_page.xpath("//meta[@name='citation_title']/@content")[0]
+            figure_id = entry.link.split("/figures/")[1].split("/")[0]
+            assert title in entry.title and figure_id not in entry.title, (entry.title, title)
+            assert entry.id.startswith(f"{SITE_URL}/{edition}changes/index.html#{figure_id}-"), entry.id
+        for path in (built_site / edition / "figures").glob("*/atom.xml"):
+            page = lxml.html.fromstring((path.parent / "index.html").read_bytes())
+            title = page.xpath("string(//h1)")
+            own = read_feed(path)
+            assert title in own.feed.title and path.parent.name not in own.feed.title, own.feed.title
+    zh = read_feed(built_site / "zh/figures/keyword-overlap/atom.xml")
+    assert zh.feed.title.startswith("“文献之间共有的关键词”的新版本"), zh.feed.title
+    assert all(e.title.startswith("文献之间共有的关键词（第 ") for e in zh.entries), [e.title for e in zh.entries]

@@ -2,10 +2,10 @@
 (changes/atom.xml) and one per figure beside its page (figures/<id>/atom.xml), in each edition.
 
 A citer who follows a figure's feed is told when it gets a new version. An entry is made only
-from its own ledger entry (its figure, number, version, edition date and what changed), so a
-data update adds entries and leaves every earlier one as it was; its id is the permanent anchor
-of that entry on the What changed page. Dates are edition dates from the data: the build never
-reads the clock. Written with feedgen.
+from its own ledger entry (its figure, number, version, edition date and what changed) and the
+title its version froze, so a data update adds entries and leaves every earlier one as it was;
+its id is the permanent anchor of that entry on the What changed page. Dates are edition dates
+from the data: the build never reads the clock. Written with feedgen.
 """
 
 from __future__ import annotations
@@ -13,14 +13,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from pilotsite.pages.model import EDITIONS, SiteModel, VersionEntry
+from pilotsite.pages.model import EDITIONS, SiteModel, VersionEntry, history_file, in_words
+from pilotsite.state.ledger import VERSION_FOLDER, history_json
 
 FEED = "atom.xml"  # the file's name, beside the page it follows
 
 
 def figure_feed_title(model: SiteModel, figure_id: str) -> str:
+    """The title of a drawn figure's feed: the figure's title in the edition's language, as its
+    page shows it (not its id)."""
     site = model.project.settings.title_in(model.language)
-    return model.interface.text("feed.figure_title", figure=figure_id, site=site)
+    title = in_words(model.results[figure_id].figure.title)
+    return model.interface.text("feed.figure_title", figure=title, site=site)
+
+
+def version_title(model: SiteModel, figure_id: str, version: str) -> str:
+    """A published version's title in the edition's language, as its page shows it: frozen
+    with the version (its meta.json), so a feed's entry keeps it when the figure is renamed."""
+    folder = VERSION_FOLDER.format(figure=figure_id, version=version)
+    meta = history_json(history_file(model, f"{folder}/meta.json"), f"{folder}/meta.json")
+    return model.version_words(figure_id, meta)["title"]
 
 
 def edition_time(edition: str) -> datetime:

@@ -22,7 +22,7 @@ from pilotsite.pages.charts import evidence_hrefs, inline_chart
 from pilotsite.pages.citable import current_bundle, edition_citation, published_version, version_cited
 from pilotsite.pages.citation import dataset_json_ld, scholar_meta
 from pilotsite.pages.embeds import embed_files, embed_page, embed_snippet
-from pilotsite.pages.feeds import FEED, atom_feed, figure_feed_title
+from pilotsite.pages.feeds import FEED, atom_feed, figure_feed_title, version_title
 from pilotsite.pages.model import (
     EDITIONS,
     FIGURE_KINDS,
@@ -206,7 +206,10 @@ def version_feed(model: SiteModel, entries: list[VersionEntry], title: str, fold
         language=model.language,
         authors=settings.authors,
         fallback_date=settings.date,
-        entry_title=lambda e: t("feed.entry_title", figure=e.figure.label, number=e.number),
+        # the version's title as its page shows it (the figure's id said nothing to a reader)
+        entry_title=lambda e: t(
+            "feed.entry_title", figure=version_title(model, e.figure.label, e.version), number=e.number
+        ),
         summary_label=lambda e: e.summary,
     )
 
