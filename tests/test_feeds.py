@@ -111,3 +111,14 @@ def test_feeds_name_figures_and_versions_by_their_titles_in_the_editions_languag
     zh = read_feed(built_site / "zh/figures/keyword-overlap/atom.xml")
     assert zh.feed.title.startswith("“文献之间共有的关键词”的新版本"), zh.feed.title
     assert all(e.title.startswith("文献之间共有的关键词（第 ") for e in zh.entries), [e.title for e in zh.entries]
+
+
+def test_the_home_page_links_the_changes_feed_visibly(built_site):
+    """The README says the home page links the feeds visibly, as What changed and the figure pages
+    do; it only announced it in its <head>."""
+    for edition in ("", "zh/"):
+        page = built_site / edition / "index.html"
+        links = lxml.html.fromstring(page.read_bytes()).xpath("//main//a[@type='application/atom+xml']/@href")
+        assert [(page.parent / href).resolve() for href in links] == [
+            (built_site / edition / "changes/atom.xml").resolve()
+        ], (edition, links)
