@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 
+import lxml.html
 import pytest
 import yaml
 
@@ -103,6 +104,17 @@ def test_one_document_without_corpus_or_timelines_builds_and_everything_comes_ba
     ):
         page = (site / f"{edition}figures/{CORPUS_FIGURE}/v/{corpus_version}/index.html").read_text(encoding="utf-8")
         assert re.search(r'class="withdrawn"[^>]*>[^<]*' + re.escape(title), page), edition
+    # a withdrawn source's title in another language than the edition's is marked with its own (the
+    # Chinese notice named the untitled blog post's English title as if it were Chinese): outside
+    # the marked titles, a notice has no word of the other language
+    marked = 0
+    for edition, other, letters in (("", "zh", r"[\u4e00-\u9fff]"), ("zh/", "en", r"[A-Za-z]")):
+        for path in site.glob(f"{edition}figures/*/v/*/index.html"):
+            for notice in lxml.html.fromstring(path.read_bytes()).xpath("//p[@class='withdrawn']"):
+                unmarked = (notice.text or "") + "".join(child.tail or "" for child in notice)
+                assert not re.search(letters, unmarked), (path, notice.text_content())
+                marked += len(notice.xpath("span[@lang=$lang]", lang=other))
+    assert marked  # the untitled blog post's versions, in the Chinese edition
     # what was at the figure's own address stays: its last version's files, and its embedded view
     # forwards to that version's (an iframe on another site, a paper's link to data.csv had broken)
     last = ledger["figures"][WITHDRAWN_FIGURE][-1]["version"]
