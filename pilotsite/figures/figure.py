@@ -341,7 +341,12 @@ BUNDLE_LOCK = Path(__file__).parents[1] / "pages" / "bundle_requirements.txt"
 def bundle_distributions() -> frozenset[str]:
     """The distributions a deposit bundle installs, by normalised name (PEP 503)."""
     names = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==", BUNDLE_LOCK.read_text(encoding="utf-8"), re.M)
-    return frozenset(re.sub(r"[-_.]+", "-", name).lower() for name in names)
+    return frozenset(normalised(name) for name in names)
+
+
+def normalised(distribution: str) -> str:
+    """A distribution's name as PEP 503 compares them: PyYAML is pyyaml, typing_extensions typing-extensions."""
+    return re.sub(r"[-_.]+", "-", distribution).lower()
 
 
 @cache
@@ -374,9 +379,10 @@ def uncarried_imports(path: Path, label: str, root: Path) -> list[Problem]:
             continue
         for module in modules:
             top = module.split(".")[0]
-            if top in sys.stdlib_module_names or top == "pilotsite":
-                continue
-            installed = [re.sub(r"[-_.]+", "-", d).lower() for d in module_distributions().get(top, [])]
+            if top in sys.stdlib_module_names or top == "pilotsite" or normalised(top) in bundle_distributions():
+                continue  # (a module named as its distribution: pandas, numpy, matplotlib, jieba)
+            # all the installed distributions' modules: a third of a second, for the other imports alone
+            installed = [normalised(d) for d in module_distributions().get(top, [])]
             if installed and set(installed) <= bundle_distributions():
                 continue
             beside = [root / top, root / f"{top}.py", path.parent / f"{top}.py", path.parent / top]
