@@ -22,6 +22,7 @@ import shutil
 import signal
 import sys
 import time
+import traceback
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
@@ -280,14 +281,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="processes that draw figures and segment corpus texts (default, or 0: all cores)",
     )
     parser.add_argument(
-        "--scheduler", default=None, help="segment on a Dask cluster instead, e.g. tcp://127.0.0.1:8786"
+        "--scheduler",
+        type=scheduler_address,
+        default=None,
+        help="segment on a Dask cluster instead, e.g. tcp://127.0.0.1:8786",
     )
     parser.add_argument(
         "--no-wait",
         action="store_true",
         help="stop at once if another build is using this project or output folder (default: wait for it)",
     )
-    parser.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
+    parser.add_argument(
+        "--debug", action="store_true", help="show Python tracebacks for errors (the exit status stays the same)"
+    )
     loudness = parser.add_mutually_exclusive_group()
     loudness.add_argument(
         "-q", "--quiet", action="store_true", help="print nothing on success (errors still go to stderr)"
@@ -356,6 +362,24 @@ def bounded(low: int, high: int | None) -> Callable[[str], int]:
     return whole_number
 
 
+def scheduler_address(text: str) -> str:
+    """An argparse type: a Dask scheduler's address, tcp://HOST:PORT or HOST:PORT (tls:// would need
+    certificates, which the build is not given)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text if "://" in text else f"tcp://{text}")
+        port = parts.port
+    except ValueError:
+        port = None
+    else:
+        if parts.scheme != "tcp" or not parts.hostname or parts.path.strip("/"):
+            port = None
+    if port is None:
+        raise argparse.ArgumentTypeError(f"expected a scheduler's address such as tcp://127.0.0.1:8786, found {text!r}")
+    return text
+
+
 def stop(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -371,7 +395,8 @@ def main(argv: list[str] | None = None) -> int:
     verbosity = VERBOSITY["quiet"] if args.quiet else VERBOSITY["verbose"] if args.verbose else VERBOSITY["normal"]
     # by default in the project's folder, wherever the command is run from (as a path from there)
     default = Path("_figure") / args.figure_id if args.command == "figure" else Path("_site")
-    out = args.out or Path(os.path.relpath(ROOT / default))
+    # --out X/../X is X: else its staging and lock folders were named from a path through the site
+    out = Path(os.path.normpath(args.out)) if args.out else Path(os.path.relpath(ROOT / default))
     try:
         if args.command == "figure":
             build_one_figure(ROOT, args.figure_id, out, wait=not args.no_wait)
@@ -412,8 +437,8 @@ def main(argv: list[str] | None = None) -> int:
             preview.serve(ROOT, out, args.port, build_args, say)
         return EXIT_DONE
     except BuildError as exc:
-        if args.debug:
-            raise
+        if args.debug:  # the traceback too, and the exit status as ever
+            traceback.print_exc()
         print("Build failed; the published site was not changed.", file=sys.stderr)
         for problem in exc.problems[:MAX_SHOWN_PROBLEMS]:
             print(f"  error: {problem}", file=sys.stderr)

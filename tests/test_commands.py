@@ -145,6 +145,9 @@ def test_a_port_or_job_count_out_of_range_or_a_busy_port_is_a_command_line_error
             (["serve", "--port", "99999"], "argument --port: expected a whole number from 0 to 65535, found 99999"),
             (["--jobs", "-1"], "argument --jobs: expected a whole number 0 or more, found -1"),
             (["--jobs", "two"], "argument --jobs: expected a whole number, found 'two'"),
+            # a scheduler's address that is none: it had ended --check in a traceback, exit 1 ("differs")
+            (["--scheduler", "foo"], "argument --scheduler: expected a scheduler's address such as tcp://"),
+            (["--scheduler", "tls://h:1"], "found 'tls://h:1'"),
         ):
             result = run_build(project_copy, *args, check=False, timeout=60)
             assert result.returncode == 2 and said in result.stderr, (args, result.stderr)
@@ -303,3 +306,18 @@ def test_an_output_folder_no_lock_can_be_made_beside_is_a_plain_fault(project_co
         result = run_build(project_copy, "--out", str(out), "--no-wait", check=False, timeout=120)
         assert result.returncode == code and words in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_an_output_folder_named_through_itself_is_that_folder(built_project, tmp_path):
+    """--out X/../X: the staging folder and the previous site were named from a path through X,
+    so publishing moved X away with them inside it, left no site, and said it was unchanged."""
+    project = copy_built(built_project, tmp_path / "project")
+    events = project / "data/timelines/events.csv"
+    events.write_text(events.read_text(encoding="utf-8").replace("emerges", "emerged", 1), encoding="utf-8")
+    result = run_build(project, "--out", str(project / "_site/../_site"), check=False)
+    assert result.returncode == 0, result.stderr
+    assert "emerged" in (project / "_site/timeline/index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith("._site")) == [
+        "._site.lock",
+        "._site.lock.owner",
+    ]

@@ -58,6 +58,15 @@ def test_a_full_disk_in_the_last_step_gets_a_plain_message_and_leaves_nothing(ed
     assert not (edited / ".build" / faults.IN_PROGRESS).exists()
 
 
+def test_a_full_disk_while_a_file_is_copied_names_where_it_was_copied_to(tmp_path):
+    """A copy or link names its source first: the message had named the build's own file, on a
+    disk with gigabytes free, not the site's, where the room ran out."""
+    source, target = tmp_path / ".build/pages/deposit.zip", tmp_path / "site.staging/deposit.zip"
+    fault = OSError(errno.ENOSPC, "No space left on device", str(source), None, str(target))
+    message = str(faults.plain_error(fault, tmp_path / "site", tmp_path / ".build"))
+    assert f"no space left on the device while writing {target}:" in message and str(source) not in message
+
+
 @pytest.mark.parametrize(
     "fault, expected",
     [

@@ -48,7 +48,10 @@ def megabytes(size: int) -> str:
 def plain_error(exc: OSError, out: Path, work_dir: Path) -> MachineFault:
     """The MachineFault a maintainer reads for an OSError (after cleanup, so free space is what is
     free now)."""
-    where = exc.filename or exc.filename2 or "(a file the system did not name)"
+    # a copy or link that fails for want of room names its source first and its target second: the
+    # target is where the room ran out
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    where = (exc.filename2 if full else None) or exc.filename or exc.filename2 or "(a file the system did not name)"
     unchanged = f"Nothing was published: the site in {out} is unchanged, and what this build had written was removed"
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         free = shutil.disk_usage(existing_ancestor(Path(where))).free
