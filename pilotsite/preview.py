@@ -14,6 +14,7 @@ import functools
 import http.server
 import json
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -264,9 +265,10 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             pass  # the page was closed or reloaded
 
 
-def rebuild(root: Path, build_args: list[str]) -> str | None:
+def rebuild(root: Path, build_args: list[str], running: list[subprocess.Popen[str]] | None = None) -> str | None:
     """Build in a fresh process, so edits to pilotsite/ take effect. Its stderr reaches the terminal
-    line by line as before, and is kept: returns it if the build failed, None if it succeeded."""
+    line by line as before, and is kept: returns it if the build failed, None if it succeeded.
+    The process is in running while it runs (for serve to stop it)."""
     process = subprocess.Popen(
         [sys.executable, str(root / "build.py"), *build_args],
         cwd=root,
@@ -274,6 +276,8 @@ def rebuild(root: Path, build_args: list[str]) -> str | None:
         text=True,
         errors="replace",
     )
+    if running is not None:
+        running[:] = [process]
     assert process.stderr is not None  # stderr=PIPE
     lines = []
     for line in process.stderr:
@@ -290,9 +294,10 @@ def watch(
     seen: dict[str, tuple[int, int]],
     status: BuildStatus,
     say: Callable[[str], None],
+    running: list[subprocess.Popen[str]] | None = None,
 ) -> None:
     """Poll the inputs and rebuild when one changes; a failed build prints its error, tells the open
-    pages, and the last good site stays published."""
+    pages, and the last good site stays published. running: the rebuild's process while it runs."""
     while not stop.wait(POLL_SECONDS):
         now = snapshot(root)
         if now == seen:
@@ -300,7 +305,7 @@ def watch(
         changed = sorted(p for p in set(now) | set(seen) if now.get(p) != seen.get(p))
         seen = now  # an edit made while the build runs differs from this, so the next poll rebuilds again
         say(f"Changed: {', '.join(changed[:5])}{' …' if len(changed) > 5 else ''}; rebuilding")
-        error = rebuild(root, build_args)
+        error = rebuild(root, build_args, running)
         if error is None:
             status.succeeded()
             say("Rebuilt; serving the new site.")
@@ -331,8 +336,11 @@ def serve(root: Path, out: Path, port: int, build_args: list[str], say: Callable
     # publishing swaps the folder by renames, and the next request must see the new one.
     handler = functools.partial(PreviewHandler, directory=str(out.resolve()), status=status)
     stop = threading.Event()
+    running: list[subprocess.Popen[str]] = []  # the rebuild in progress, stopped with serve
     # The first snapshot is taken before "Serving" is printed: any edit after that line is seen.
-    watcher = threading.Thread(target=watch, args=(root, build_args, stop, snapshot(root), status, say), daemon=True)
+    watcher = threading.Thread(
+        target=watch, args=(root, build_args, stop, snapshot(root), status, say, running), daemon=True
+    )
     # Each open page holds one thread (its event stream): ThreadingHTTPServer gives every request its own.
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
         say(
@@ -347,3 +355,9 @@ def serve(root: Path, out: Path, port: int, build_args: list[str], say: Callable
         finally:
             stop.set()
             status.stop()
+            # A rebuild under way stops too, as Ctrl-C stops a build (it publishes nothing): `kill`
+            # reaches serve alone, and the rebuild had gone on to publish and record versions.
+            for process in running:
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+                    process.wait()

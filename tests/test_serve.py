@@ -137,6 +137,32 @@ def test_serve_rebuilds_on_change_and_survives_a_bad_edit(built_project, tmp_pat
         server.wait(timeout=10)
 
 
+def test_kill_during_a_rebuild_stops_the_rebuild_too_and_nothing_is_published(built_project, tmp_path):
+    """`kill` reaches serve alone (Ctrl-C reaches the whole process group): serve had stopped and
+    its rebuild had gone on to publish the site and record versions in history/."""
+    import psutil
+
+    from conftest import tree_hashes
+
+    project = copy_built(built_project, tmp_path / "project")
+    site, history = tree_hashes(project / "_site"), tree_hashes(project / "history")
+    server, lines, log, _ = start_serving(project)
+    try:
+        table = project / TABLE
+        table.write_text(edited_table(table.read_text(encoding="utf-8")), encoding="utf-8")
+        wait_for_line(lines, r"drawing return-migrant-keywords", log)  # the rebuild is under way
+        builds = psutil.Process(server.pid).children(recursive=True)
+        assert builds, "no rebuild process"
+        server.terminate()  # SIGTERM, as `kill` sends it
+        assert server.wait(timeout=120) == 0
+        psutil.wait_procs(builds, timeout=60)
+        assert not [b for b in builds if b.is_running() and b.status() != psutil.STATUS_ZOMBIE]
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert tree_hashes(project / "_site") == site and tree_hashes(project / "history") == history
+
+
 OVERLAY = f"{MARKER}-error"  # the id of the failed build's overlay
 
 
