@@ -200,3 +200,25 @@ def test_a_file_read_around_the_declared_inputs_fails_the_figure(catalog, projec
 
     done = evaluate(figure_of(compute=declared, inputs=("data/extra/budget.csv",)), catalog)
     assert list(done.data["share_pct"]) == [3]
+
+
+def test_a_cache_file_removed_under_a_figure_is_a_fault_of_the_machine_not_of_the_analysis(catalog, tmp_path):
+    """.build/ removed during a cold build: the token files a corpus figure read had been blamed on
+    its analysis (exit 2); a file of the analysis's own making that is missing still is."""
+    assert catalog.cache_dir is not None
+    gone = catalog.cache_dir / "tokens/09/0956.txt"
+
+    def reads_a_vanished_cache(inputs):
+        inputs.reported(TOOL_TYPES)
+        return pd.read_csv(gone)
+
+    with pytest.raises(FileNotFoundError) as raised:  # faults.plain_error: "a file vanished …", exit 3
+        evaluate(figure_of(compute=reads_a_vanished_cache), catalog)
+    assert raised.value.filename == str(gone)
+
+    def reads_its_own_mistake(inputs):
+        inputs.reported(TOOL_TYPES)
+        return pd.read_csv(tmp_path / "no-such.csv")
+
+    [said] = problems(lambda: evaluate(figure_of(compute=reads_its_own_mistake), catalog))
+    assert "figure 'mine' failed: FileNotFoundError" in said

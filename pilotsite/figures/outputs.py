@@ -290,6 +290,8 @@ def _evaluated(figure: Figure, catalog: Catalog, earlier: EarlierDrawing | None)
     except (BuildError, NothingToDraw):
         raise
     except Exception as exc:
+        if isinstance(exc, OSError) and in_build_caches(exc, catalog):
+            raise  # the build's own caches changed under it: a fault of the machine (faults), not of the analysis
         # a glyph the font lacks: said of the data's cell that has it, not of matplotlib's line
         cells = undrawable_cells(data) if isinstance(exc, UserWarning) and isinstance(data, pd.DataFrame) else []
         if cells:
@@ -315,6 +317,16 @@ def _evaluated(figure: Figure, catalog: Catalog, earlier: EarlierDrawing | None)
                 )
             ]
         ) from exc
+
+
+def in_build_caches(exc: OSError, catalog: Catalog) -> bool:
+    """Whether an error is of a file of the build's caches (.build/, the corpora's token and coded
+    caches), which another program removed or a full disk cut: the analysis only read it."""
+    folders = [catalog.cache_dir.parent] if catalog.cache_dir is not None else []
+    if catalog.textwork is not None:
+        folders += [catalog.textwork.token_dir, catalog.textwork.coded_dir]
+    named = [os.path.abspath(os.fsdecode(n)) for n in (exc.filename, exc.filename2) if isinstance(n, (str, bytes))]
+    return any(Path(n).is_relative_to(os.path.abspath(folder)) for n in named for folder in folders)
 
 
 def undrawable_cell(figure: Figure, catalog: Catalog, column: str, value: str, missing: list[str]) -> Problem:
