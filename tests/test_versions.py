@@ -347,3 +347,23 @@ def test_a_title_edited_in_english_alone_is_no_change_of_the_chinese_editions_ti
     assert changed("zh", "a", "b") == ()
     assert changed("zh", "c", "b") == ()  # without the Chinese texts of both: as recorded first
     assert changed("zh", "a", "c") == ("title",)
+
+
+def test_a_past_versions_files_edited_by_hand_are_refused_not_republished(project_copy):
+    """A cell of a past version's data.csv changed in history/: the build had republished the
+    version's page and data as edited, under the citations made of what it was."""
+    from pilotsite.errors import BuildError
+    from pilotsite.state import ledger
+
+    assert ledger.load(project_copy)["figures"]
+    entry = ledger.load(project_copy)["figures"]["keyword-overlap"][0]
+    folder = VERSION_FOLDER.format(figure="keyword-overlap", version=entry["version"])
+    data = project_copy / folder / "data.csv"
+    lines = data.read_text(encoding="utf-8").split("\n")
+    lines[1] += "s"  # its last cell, a word, in the plural
+    data.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(BuildError) as refused:
+        ledger.load(project_copy)
+    [problem] = refused.value.problems
+    assert problem.file == f"{folder}/" and f"version {entry['number']} of figure 'keyword-overlap'" in problem.message
+    assert f"restore it with git checkout -- {folder}" in problem.message

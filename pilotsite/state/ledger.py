@@ -361,7 +361,36 @@ def load(root: Path) -> Ledger:
             entry["diff"], entry["summary"] = describe(root, figure_id, previous, entry, meta.get("primary_key", []))
             migrated.append(entry)
         ledger["figures"][figure_id] = migrated
+    altered = altered_versions(root, ledger)
+    if altered:
+        raise BuildError(altered)
     return ledger
+
+
+def altered_versions(root: Path, ledger: Ledger) -> list[Problem]:
+    """The published versions whose files in history/ no longer give the digest the ledger
+    recorded when they were published (a hand edit of a past version's data.csv, image or texts):
+    their pages would be republished as they are now, under citations made of what they were.
+    A missing file is reported where the version's files are read."""
+    problems = []
+    for figure_id, history in ledger.get("figures", {}).items():
+        for entry in history:
+            folder = VERSION_FOLDER.format(figure=figure_id, version=entry["version"])
+            try:
+                meta = history_json((root / folder / "meta.json").read_bytes(), f"{folder}/meta.json")
+                csv, svg, png = ((root / folder / n).read_bytes() for n in ("data.csv", "figure.svg", "figure.png"))
+            except FileNotFoundError:
+                continue
+            if published_digest(csv, svg, png, meta) != entry.get("published"):
+                problems.append(
+                    Problem(
+                        f"{folder}/",
+                        f"version {entry['number']} of figure '{figure_id}' is not what it published (its "
+                        "data.csv, figure.svg, figure.png or the texts of its meta.json were edited): a published "
+                        f"version never changes, restore it with git checkout -- {folder}",
+                    )
+                )
+    return problems
 
 
 def describe(
