@@ -375,6 +375,8 @@ def altered_versions(root: Path, ledger: Ledger) -> list[Problem]:
     problems = []
     for figure_id, history in ledger.get("figures", {}).items():
         for entry in history:
+            if entry.get("restores"):
+                continue  # the folder of the version it brought back, checked at that version's entry
             folder = VERSION_FOLDER.format(figure=figure_id, version=entry["version"])
             try:
                 meta = history_json((root / folder / "meta.json").read_bytes(), f"{folder}/meta.json")
