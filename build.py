@@ -369,13 +369,10 @@ def scheduler_address(text: str) -> str:
 
     try:
         parts = urlsplit(text if "://" in text else f"tcp://{text}")
-        port = parts.port
-    except ValueError:
-        port = None
-    else:
-        if parts.scheme != "tcp" or not parts.hostname or parts.path.strip("/"):
-            port = None
-    if port is None:
+        whole = parts.scheme == "tcp" and bool(parts.hostname) and parts.port is not None and not parts.path.strip("/")
+    except ValueError:  # a port that is no number or out of range, a host in brackets left open
+        whole = False
+    if not whole:
         raise argparse.ArgumentTypeError(f"expected a scheduler's address such as tcp://127.0.0.1:8786, found {text!r}")
     return text
 

@@ -53,7 +53,7 @@ def plain_error(exc: OSError, out: Path, work_dir: Path) -> MachineFault:
     full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
     where = (exc.filename2 if full else None) or exc.filename or exc.filename2 or "(a file the system did not name)"
     unchanged = f"Nothing was published: the site in {out} is unchanged, and what this build had written was removed"
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+    if full:
         free = shutil.disk_usage(existing_ancestor(Path(where))).free
         published = folder_size(out) if out.is_dir() else 0
         need = (
