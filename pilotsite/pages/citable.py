@@ -55,6 +55,7 @@ from pilotsite.pages.model import (
     source_record,
     table_rows,
     version_colophon,
+    version_meta,
 )
 from pilotsite.state.ledger import (
     PDF_FILE,
@@ -62,7 +63,6 @@ from pilotsite.state.ledger import (
     VERSION_FOLDER,
     canonical,
     distinct_versions,
-    history_json,
     text_changes,
 )
 
@@ -123,7 +123,7 @@ def lighter_image(model: SiteModel, folder: str) -> str:
 
 def published_version(model: SiteModel, figure_id: str, entry: dict[str, Any]) -> Published:
     folder = VERSION_FOLDER.format(figure=figure_id, version=entry["version"])
-    meta = history_json(history_file(model, f"{folder}/meta.json"), f"{folder}/meta.json")
+    meta = version_meta(model, figure_id, entry["version"])
     files: dict[str, bytes | Path] = {"data.csv": history_file(model, f"{folder}/data.csv")}
     files.update({n: history_source(model, f"{folder}/{n}") for n in ("figure.svg", "figure.png")})
     if f"{folder}/{PDF_FILE}" in model.history_files or (model.project.root / folder / PDF_FILE).is_file():

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from pilotsite.pages.model import EDITIONS, SiteModel, VersionEntry, history_file, in_words
-from pilotsite.state.ledger import VERSION_FOLDER, history_json
+from pilotsite.pages.model import EDITIONS, SiteModel, VersionEntry, in_words, version_meta
 
 FEED = "atom.xml"  # the file's name, beside the page it follows
 
@@ -30,9 +29,7 @@ def figure_feed_title(model: SiteModel, figure_id: str) -> str:
 def version_title(model: SiteModel, figure_id: str, version: str) -> str:
     """A published version's title in the edition's language, as its page shows it: frozen
     with the version (its meta.json), so a feed's entry keeps it when the figure is renamed."""
-    folder = VERSION_FOLDER.format(figure=figure_id, version=version)
-    meta = history_json(history_file(model, f"{folder}/meta.json"), f"{folder}/meta.json")
-    return model.version_words(figure_id, meta)["title"]
+    return model.version_words(figure_id, version_meta(model, figure_id, version))["title"]
 
 
 def edition_time(edition: str) -> datetime:

@@ -30,7 +30,14 @@ from pilotsite.pages.charts import THUMBNAIL, ScaledImages
 from pilotsite.pages.citation import CFF_FILE, Citation, CitedFigure, Licence, RenderedReferences
 from pilotsite.pages.previews import SITE_CARD
 from pilotsite.state.datadiff import CELLS_NAMED
-from pilotsite.state.ledger import VERSION_FOLDER, canonical, distinct_versions, kept_translations, text_changes
+from pilotsite.state.ledger import (
+    VERSION_FOLDER,
+    canonical,
+    distinct_versions,
+    history_json,
+    kept_translations,
+    text_changes,
+)
 
 # The site's sections, in the navigation's order; each label is the text of nav.<section> in the
 # interface's catalogue (data/i18n/).
@@ -839,6 +846,13 @@ def table_rows(
 
 def compare_path(figure_id: str, old: str, new: str) -> str:
     return f"figures/{figure_id}/compare/{old}-{new}/index.html"
+
+
+def version_meta(model: SiteModel, figure_id: str, version: str) -> dict[str, Any]:
+    """A published version's meta.json (history_file: from this build's new versions, else history/)."""
+    label = f"{VERSION_FOLDER.format(figure=figure_id, version=version)}/meta.json"
+    meta: dict[str, Any] = history_json(history_file(model, label), label)
+    return meta
 
 
 def history_file(model: SiteModel, path: str) -> bytes:
