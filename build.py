@@ -36,11 +36,14 @@ sys.path.insert(0, str(ROOT))
 from pilotsite.errors import (  # noqa: E402  (after sys.path.insert)
     EXIT_BAD_INPUT,
     EXIT_BUSY,
+    EXIT_DEFECT,
     EXIT_DIFFERS,
     EXIT_DONE,
     EXIT_INTERRUPTED,
     EXIT_MACHINE_FAULT,
     BuildError,
+    OptionError,
+    shown,
 )
 from pilotsite.publishing import publish  # noqa: E402
 from pilotsite.state import faults  # noqa: E402
@@ -55,12 +58,18 @@ from pilotsite.state.workspace import (  # noqa: E402,F401  (WORK_DIR: for tests
 
 MAX_SHOWN_PROBLEMS = 50  # loaders report every problem; the first 50 are printed, then how many more
 LISTED_DIFFERENCES = 200  # --check lists the first 200 files that differ, then how many more
+DIFFERENCE_KINDS = {  # --check's kinds of difference, as each file is listed: how the folder differs
+    "changed": "changed",
+    "missing": "missing from it",
+    "extra": "not made by the inputs",
+}
 EXIT_CODES = f"""exit status:
   {EXIT_DONE}    done (with --check: the site is exactly what the inputs produce)
   {EXIT_DIFFERS}    --check: the site differs from what the inputs produce (the files are listed)
   {EXIT_BAD_INPUT}    bad input: data, an analysis, a template or the command line (the message names the file and line)
   {EXIT_MACHINE_FAULT}    a fault of the machine: a full disk, a folder it may not write, a file removed mid-build
   {EXIT_BUSY}    another build is using the project or the output folder, and --no-wait was given
+  {EXIT_DEFECT}   a defect of this tool, not of the inputs (the message says how to report it)
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C, or SIGTERM from kill)
 The published site is unchanged whenever the status is not 0."""
 
@@ -122,7 +131,7 @@ def choose_renderer(requested: str) -> str:
     if requested == "auto":
         return "quarto" if shutil.which("quarto") else "embedded"
     if requested == "quarto" and not shutil.which("quarto"):
-        raise BuildError(
+        raise OptionError(
             "--renderer quarto was given but `quarto` is not on PATH; install Quarto "
             "(https://quarto.org/docs/get-started/) or use --renderer embedded"
         )
@@ -144,7 +153,7 @@ def build(
     started = time.perf_counter()
     unfit = output_folder_problem(root, out)
     if unfit:  # before anything is written: publishing replaces the whole folder
-        raise BuildError(
+        raise OptionError(
             f"--out {out}: {unfit}. Publishing replaces the whole folder: choose a new or empty folder, "
             "or one that holds a site published before (default: _site)"
         )
@@ -402,26 +411,29 @@ def main(argv: list[str] | None = None) -> int:
             # nothing to compare: no need to build everything to say so
             print(f"{out} does not exist: there is no site to check (python build.py builds it).", file=sys.stderr)
             return EXIT_DIFFERS
-        report = build(
-            ROOT,
-            out,
-            args.renderer,
-            args.site_url,
-            check=args.check,
-            jobs=args.jobs,
-            scheduler=args.scheduler,
-            wait=not args.no_wait,
-        )
+        first_failure = None  # serve's first build, failed on bad input: serve shows it and waits for a fix
+        try:
+            report = build(
+                ROOT,
+                out,
+                args.renderer,
+                args.site_url,
+                check=args.check,
+                jobs=args.jobs,
+                scheduler=args.scheduler,
+                wait=not args.no_wait,
+            )
+        except BuildError as exc:
+            if args.command != "serve" or exc.exit_code != EXIT_BAD_INPUT or isinstance(exc, OptionError):
+                raise
+            if args.debug:
+                traceback.print_exc()
+            first_failure = failure_message(exc)
+            print(first_failure, file=sys.stderr, end="")
+            report = {"differences": []}
         if args.check:
             if report["differences"]:
-                print(
-                    f"{out} is not what the current inputs produce; {len(report['differences'])} files differ:",
-                    file=sys.stderr,
-                )
-                for path in report["differences"][:LISTED_DIFFERENCES]:
-                    print(f"  {path}", file=sys.stderr)
-                if len(report["differences"]) > LISTED_DIFFERENCES:
-                    print(f"  and {len(report['differences']) - LISTED_DIFFERENCES} more", file=sys.stderr)
+                print_differences(out, report["differences"])
                 return EXIT_DIFFERS
             say(f"{out} is exactly what the current inputs produce.")
         if args.command == "serve":
@@ -431,20 +443,54 @@ def main(argv: list[str] | None = None) -> int:
             )
             from pilotsite import preview
 
-            preview.serve(ROOT, out, args.port, build_args, say)
+            preview.serve(ROOT, out, args.port, build_args, say, first_failure)
         return EXIT_DONE
     except BuildError as exc:
         if args.debug:  # the traceback too, and the exit status as ever
             traceback.print_exc()
-        print("Build failed; the published site was not changed.", file=sys.stderr)
-        for problem in exc.problems[:MAX_SHOWN_PROBLEMS]:
-            print(f"  error: {problem}", file=sys.stderr)
-        if len(exc.problems) > MAX_SHOWN_PROBLEMS:
-            print(f"  … and {len(exc.problems) - MAX_SHOWN_PROBLEMS} more problems", file=sys.stderr)
+        print(failure_message(exc), file=sys.stderr, end="")
         return exc.exit_code
     except KeyboardInterrupt:
         print("Interrupted; the published site was not changed.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:  # a defect of pilotsite: said as one, and never taken for --check's "differs"
+        if args.debug:
+            traceback.print_exc()
+        print(defect_message(exc, args.debug), file=sys.stderr, end="")
+        return EXIT_DEFECT
+
+
+def failure_message(exc: BuildError) -> str:
+    """What a failed build prints: one line, then each problem (the first MAX_SHOWN_PROBLEMS)."""
+    lines = ["Build failed; the published site was not changed."]
+    lines += [f"  error: {problem}" for problem in exc.problems[:MAX_SHOWN_PROBLEMS]]
+    if len(exc.problems) > MAX_SHOWN_PROBLEMS:
+        lines.append(f"  … and {len(exc.problems) - MAX_SHOWN_PROBLEMS} more problems")
+    return "".join(f"{line}\n" for line in lines)
+
+
+def defect_message(exc: Exception, debug: bool) -> str:
+    """What an exception no check of the inputs raised prints: where in pilotsite it happened,
+    and how to report it. The data may well be fine."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    place = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    said = shown(f"{type(exc).__name__}: {exc}", limit=300) if str(exc) else type(exc).__name__
+    how = "the traceback is above" if debug else "run it again with --debug for the traceback"
+    return (
+        f"Build failed because of a defect of pilotsite itself, not of your inputs: {said}{place}.\n"
+        f"  The published site was not changed. Please report it with the command you ran ({how}).\n"
+    )
+
+
+def print_differences(out: Path, differences: list[tuple[str, str]]) -> None:
+    """--check's report: how many files differ and how, then each (the first LISTED_DIFFERENCES)."""
+    counts = {kind: sum(1 for k, _ in differences if k == kind) for kind in DIFFERENCE_KINDS}
+    how = ", ".join(f"{counts[kind]} {said}" for kind, said in DIFFERENCE_KINDS.items() if counts[kind])
+    print(f"{out} is not what the current inputs produce; {len(differences)} files differ ({how}):", file=sys.stderr)
+    for kind, path in differences[:LISTED_DIFFERENCES]:
+        print(f"  {kind + ':':9}{path}", file=sys.stderr)
+    if len(differences) > LISTED_DIFFERENCES:
+        print(f"  and {len(differences) - LISTED_DIFFERENCES} more", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ def shown(text: str, limit: int = 120) -> str:
 
 # What `python build.py` exits with (its --help and the README list them)
 EXIT_DONE, EXIT_DIFFERS, EXIT_BAD_INPUT, EXIT_MACHINE_FAULT, EXIT_BUSY, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+EXIT_DEFECT = 70  # a defect of pilotsite itself (sysexits.h's EX_SOFTWARE): not 1, which --check gives
 
 
 class BuildError(Exception):
@@ -62,6 +63,12 @@ def relative(path: Path, root: Path) -> str:
         if candidate.is_relative_to(base):
             return candidate.relative_to(base).as_posix()
     return str(path)
+
+
+class OptionError(BuildError):
+    """Bad input on the command line that no edit of the project's files can mend (an --out that is
+    no site's folder, a renderer that is not installed, a cluster out of reach): `serve` stops on it
+    rather than wait for an edit."""
 
 
 class MachineFault(BuildError):

@@ -602,6 +602,13 @@ def render(build: Build, written: Written) -> Written:
     return written
 
 
+def differences(expected: dict[str, str], found: dict[str, str]) -> list[tuple[str, str]]:
+    """(kind, path) of each file in which the folder differs from the site the inputs make, in
+    path order: "changed", "missing" (made, not in the folder) or "extra" (in it, not made)."""
+    differing = sorted(path for path in set(expected) | set(found) if expected.get(path) != found.get(path))
+    return [("missing" if p not in found else "extra" if p not in expected else "changed", p) for p in differing]
+
+
 def index_check_and_publish(
     build: Build, analyses: Analyses, drawn: Drawn, versions: Versions, written: Written
 ) -> dict[str, Any]:
@@ -661,7 +668,7 @@ def index_check_and_publish(
     build.clock.start("publish")
     if build.check:
         expected, found = tree_digests(staging), (tree_digests(build.out) if build.out.is_dir() else {})
-        report["differences"] = sorted(p for p in set(expected) | set(found) if expected.get(p) != found.get(p))
+        report["differences"] = differences(expected, found)
         shutil.rmtree(staging)
     else:
         shared = publish.share_unchanged(staging)  # what a tool wrote anew (Quarto) but is as published: linked

@@ -137,8 +137,10 @@ RELOAD_SCRIPT = """<script id="%(marker)s">
         "background:#fff8f6;color:#3b0a00;border:3px solid #b3261e;border-radius:6px;" +
         "box-shadow:0 4px 24px rgba(0,0,0,.35);font:15px/1.45 system-ui,sans-serif";
       const heading = document.createElement("strong");
-      heading.textContent = "The rebuild failed. This page is the last good build; \
-it reloads when the next build succeeds.";
+      heading.textContent = document.documentElement.hasAttribute("data-%(marker)s-placeholder")
+        ? "The build failed, and no site has been built here yet. This page loads the site \
+when a build succeeds: fix the input and save."
+        : "The rebuild failed. This page is the last good build; it reloads when the next build succeeds.";
       const message = document.createElement("pre");
       message.style.cssText = "white-space:pre-wrap;margin:.75rem 0 0;font:13px/1.45 ui-monospace,monospace";
       overlay.append(heading, message);
@@ -178,6 +180,16 @@ def with_reload_script(html: bytes, build: str) -> bytes:
 
 
 BASE = re.compile(rb'<base href="[^"]*">')
+# What serve sends for every page while no site has been built: its first build failed. The reload
+# script shows the error over it, and loads the site when a build succeeds.
+PLACEHOLDER = f"""<!DOCTYPE html>
+<html lang="en" data-{MARKER}-placeholder>
+<head><meta charset="utf-8"><title>No site built yet</title></head>
+<body><main><h1>No site built yet</h1>
+<p>The first build failed; its error is in the terminal that runs <code>python build.py serve</code>.
+Fix the input and save: this page loads the site when a build succeeds.</p></main></body>
+</html>
+"""
 
 
 class PreviewHandler(http.server.SimpleHTTPRequestHandler):
@@ -210,12 +222,18 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """A missing page gets the site's not-found page, as a host serves it; its <base> names the
-        site's path on the host, and the preview serves the site at /."""
+        site's path on the host, and the preview serves the site at /. While no site has been built
+        (serve's first build failed), every page is a placeholder that shows the error and loads
+        the site once a build succeeds."""
+        build = self.build_status.state()["build"]
+        if code == 404 and not (Path(self.directory) / "index.html").is_file():
+            body = with_reload_script(PLACEHOLDER.encode("utf-8"), build)
+            self.send_page(503, body, "text/html; charset=utf-8", with_body=self.command != "HEAD")
+            return
         page = Path(self.directory) / "404.html"
         if code != 404 or not page.is_file():
             super().send_error(code, message, explain)
             return
-        build = self.build_status.state()["build"]
         try:
             body = with_reload_script(BASE.sub(b'<base href="/">', page.read_bytes(), count=1), build)
         except OSError:  # the folder was being swapped
@@ -329,9 +347,14 @@ def port_problem(port: int) -> str:
     return ""
 
 
-def serve(root: Path, out: Path, port: int, build_args: list[str], say: Callable[[str], None]) -> None:
-    """Serve out over HTTP and rebuild it whenever an input changes."""
+def serve(
+    root: Path, out: Path, port: int, build_args: list[str], say: Callable[[str], None], failed: str | None = None
+) -> None:
+    """Serve out over HTTP and rebuild it whenever an input changes. failed: the error of the first
+    build, if it failed: the open pages show it, over the last good site or a placeholder."""
     status = BuildStatus()
+    if failed is not None:
+        status.failed(failed)
     # The handler resolves every request against the folder's path, never a held directory handle:
     # publishing swaps the folder by renames, and the next request must see the new one.
     handler = functools.partial(PreviewHandler, directory=str(out.resolve()), status=status)
@@ -343,6 +366,12 @@ def serve(root: Path, out: Path, port: int, build_args: list[str], say: Callable
     )
     # Each open page holds one thread (its event stream): ThreadingHTTPServer gives every request its own.
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        if failed is not None:
+            say(
+                f"Build failed; serving the last good site in {out}: fix the input and save to rebuild."
+                if (out / "index.html").is_file()
+                else f"Build failed; no site in {out} yet: its pages say so until a build succeeds (fix and save)."
+            )
         say(
             f"Serving {out} at http://localhost:{server.server_address[1]}/ and rebuilding on changes "
             f"to {', '.join(WATCHED)} (Ctrl-C to stop)"

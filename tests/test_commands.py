@@ -238,8 +238,37 @@ def test_help_documents_every_exit_status():
     result = run(ROOT, "--help")
     assert result.returncode == 0
     statuses = re.findall(r"^  (\d+) +(\S.*)$", result.stdout.split("exit status:")[1], re.M)
-    assert [int(code) for code, _ in statuses] == [0, 1, 2, 3, 4, 130], result.stdout
+    assert [int(code) for code, _ in statuses] == [0, 1, 2, 3, 4, 70, 130], result.stdout
     assert "--quiet" in result.stdout and "--version" in result.stdout and "-v, --verbose" in result.stdout
+
+
+@pytest.mark.untraced
+def test_a_defect_of_pilotsite_is_said_as_one_with_its_own_status_and_the_site_is_untouched(built_project, tmp_path):
+    """An exception no check of the inputs raised had ended in a traceback and exit status 1,
+    which --check gives for a site that differs: a script took the crash for a stale site."""
+    root = copy_built(built_project, tmp_path / "project")
+    pipeline = root / "pilotsite/pipeline.py"
+    code = pipeline.read_text(encoding="utf-8")
+    defect = "def load(build: Build) -> Catalog:\n"
+    assert defect in code
+    pipeline.unlink()  # shared with the built project (copy_built): replaced, not written through
+    pipeline.write_text(code.replace(defect, defect + '    {}["a defect"]\n', 1), encoding="utf-8")
+    line = code[: code.index(defect)].count("\n") + 2
+    before = tree_hashes(root / "_site")
+    for args in ([], ["--check"]):
+        result = run(root, *args)
+        assert result.returncode == 70, result.stdout + result.stderr
+        assert result.stderr == (
+            "Build failed because of a defect of pilotsite itself, not of your inputs: "
+            f"KeyError: 'a defect' (at pipeline.py:{line}).\n"
+            "  The published site was not changed. Please report it with the command you ran "
+            "(run it again with --debug for the traceback).\n"
+        )
+    debug = run(root, "--debug")
+    assert debug.returncode == 70 and "Traceback (most recent call last)" in debug.stderr
+    assert debug.stderr.endswith("(the traceback is above).\n")
+    assert tree_hashes(root / "_site") == before
+    assert not [p.name for p in root.iterdir() if p.name.startswith("._site.") and "lock" not in p.name]
 
 
 @pytest.mark.untraced

@@ -118,9 +118,20 @@ def test_a_killed_builds_lock_never_blocks(built_project, tmp_path):
     assert "Waiting" not in result.stdout
 
 
-def test_the_lock_files_are_git_ignored():
-    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
-    assert "/._site.lock" in ignored and "/._site.lock.owner" in ignored and "/.build/" in ignored
+def test_the_lock_files_are_git_ignored_beside_any_output_folder():
+    """Those of an --out folder inside the project too (build/public: build/.public.lock), which
+    had shown up in `git status`."""
+    made = [".build/build.lock", "._site.lock", "._site.lock.owner", "._site.staging/index.html"]
+    made += ["._site.previous/index.html", "build/.public.lock", "build/.public.lock.owner", ".public.staging/a.css"]
+    kept = ["data/site.yaml", "site/assets/style.css", "history/ledger.json", "data/corpora/x/.texts.lock.md"]
+    found = subprocess.run(
+        ["git", "check-ignore", "--no-index", "--stdin"],
+        cwd=ROOT,
+        input="\n".join(made + kept),
+        capture_output=True,
+        text=True,
+    )
+    assert found.stdout.split() == made, found.stdout + found.stderr
 
 
 def test_a_killed_builds_forked_worker_does_not_hold_its_lock(tmp_path):

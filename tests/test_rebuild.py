@@ -321,8 +321,18 @@ def test_check_passes_on_a_fresh_site_and_fails_on_a_stale_one(built):
     edited = page.read_text(encoding="utf-8").replace("50.82", "51.00")
     page.unlink()  # replaced, not written through: the file is shared with the project copied (copy_built)
     page.write_text(edited, encoding="utf-8")
+    (built / "_site/stray.txt").write_text("left by hand", encoding="utf-8")
+    (built / "_site/figures/return-migrant-tool-types/figure.svg").unlink()
     result = run_build(built, "--check", check=False)
-    assert result.returncode == 1 and "figures/return-migrant-tool-types/data.csv" in result.stderr
+    assert result.returncode == 1
+    # each file with how it differs, and how many of each kind
+    assert "3 files differ (1 changed, 1 missing from it, 1 not made by the inputs):" in result.stderr
+    listed = [line for line in result.stderr.splitlines() if line.startswith("  ")]
+    assert listed == [
+        "  changed: figures/return-migrant-tool-types/data.csv",
+        "  missing: figures/return-migrant-tool-types/figure.svg",
+        "  extra:   stray.txt",
+    ], result.stderr
     # it says it built to compare, not that it published or recorded anything
     assert "[4/7] Comparing figure versions with history/ (--check records none)" in result.stdout
     assert "nothing published or recorded" in result.stdout
@@ -332,9 +342,10 @@ def test_check_passes_on_a_fresh_site_and_fails_on_a_stale_one(built):
     (built / "empty").mkdir()
     result = run_build(built, "--check", "--out", "empty", check=False)
     assert result.returncode == 1
-    total = int(re.search(r"; (\d+) files differ:", result.stderr).group(1))
+    total = int(re.search(r"; (\d+) files differ \(\1 missing from it\):", result.stderr).group(1))
     listed = [line for line in result.stderr.splitlines() if line.startswith("  ") and "more" not in line]
     assert total > 200 and len(listed) == 200 and f"  and {total - 200} more" in result.stderr.splitlines()
+    assert all(line.startswith("  missing: ") for line in listed)
     assert not any((built / "empty").iterdir())
 
 

@@ -5,8 +5,10 @@ position, and shows a failed build's error over the last good page."""
 
 from __future__ import annotations
 
+import json
 import queue
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -132,6 +134,71 @@ def test_serve_rebuilds_on_change_and_survives_a_bad_edit(built_project, tmp_pat
         page = fetch(url)
         assert "[edited by the test]" in page
         assert fetch(f"http://127.0.0.1:{port}/index.html").startswith("<!DOCTYPE html>")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def served_state(port: str) -> dict:
+    """The first state serve's event stream sends: the build served, and the last build's error."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{EVENTS_PATH}", timeout=10) as stream:
+        for line in stream:
+            if line.startswith(b"data: "):
+                return json.loads(line[len(b"data: ") :])
+    raise AssertionError("the event stream ended without a state")
+
+
+@pytest.mark.untraced
+def test_serve_started_on_bad_input_shows_the_error_and_builds_once_it_is_mended(built_project, tmp_path):
+    """serve whose first build failed on bad input had printed the error and exited: a maintainer
+    who starts it with a mistake in the data now gets the last good site, or a page saying there
+    is none yet, with the error over it, and the site as soon as the mistake is mended."""
+    project = copy_built(built_project, tmp_path / "project")
+    # an --out no edit of the inputs can mend is refused at once, and nothing is served
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "todo.txt").write_text("mine", encoding="utf-8")
+    refused = subprocess.run(
+        [sys.executable, "build.py", "serve", "--port", "0", "--out", str(notes)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode == 2 and "choose a new or empty folder" in refused.stderr, refused.stderr
+    assert "Serving" not in refused.stdout and (notes / "todo.txt").read_text(encoding="utf-8") == "mine"
+
+    table = project / TABLE
+    original = table.read_text(encoding="utf-8")
+    table.unlink()  # shared with the built project (copy_built): replaced, not written through
+    table.write_text(edited_table(original, "3,52"), encoding="utf-8")
+    url = f"http://127.0.0.1:{{port}}/{PAGE}"
+
+    server, lines, log, port = start_serving(project)  # a site was built before: it is served
+    try:
+        said = "".join(log)
+        assert re.search(r"error: .*keywords\.csv, line 2", said), said
+        assert "Build failed; serving the last good site in _site: fix the input and save to rebuild." in said
+        page = fetch(url.format(port=port))
+        assert MARKER in page and "[edited by the test]" not in page
+        assert "keywords.csv, line 2" in served_state(port)["error"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    shutil.rmtree(project / "_site")
+    server, lines, log, port = start_serving(project)  # none was: every page says so
+    try:
+        assert "Build failed; no site in _site yet" in "".join(log), "".join(log)
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            fetch(url.format(port=port))
+        body = missing.value.read().decode("utf-8")
+        assert missing.value.code == 503 and "<h1>No site built yet</h1>" in body and MARKER in body
+        assert "keywords.csv, line 2" in served_state(port)["error"]
+        table.write_text(edited_table(original), encoding="utf-8")  # mended
+        wait_for_line(lines, r"Rebuilt; serving the new site", log)
+        assert "[edited by the test]" in fetch(url.format(port=port))
+        assert served_state(port)["error"] is None
     finally:
         server.terminate()
         server.wait(timeout=10)

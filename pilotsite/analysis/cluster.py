@@ -25,7 +25,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pilotsite.errors import BuildError
+from pilotsite.errors import BuildError, OptionError
 
 if TYPE_CHECKING:
     import distributed
@@ -74,7 +74,7 @@ def connect(address: str) -> distributed.Client:
             address, timeout=CONNECT_SECONDS, set_as_default=False
         )
     except (OSError, TimeoutError) as exc:
-        raise BuildError(
+        raise OptionError(
             f"cannot reach the Dask scheduler at {address} ({type(exc).__name__}: {exc}); start one with "
             f"`dask scheduler` and workers with `dask worker {address}`, or build without --scheduler"
         ) from None
@@ -84,7 +84,7 @@ def check_workers(client: distributed.Client, address: str) -> None:
     """Every worker can import the project and runs the same code as this checkout."""
     workers = client.scheduler_info().get("workers", {})
     if not workers:
-        raise BuildError(f"the Dask scheduler at {address} has no workers; start some with `dask worker {address}`")
+        raise OptionError(f"the Dask scheduler at {address} has no workers; start some with `dask worker {address}`")
     try:
         found = client.run(_worker_digest)
     except Exception as exc:  # a worker's own error, sent back: any kind
