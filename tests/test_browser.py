@@ -385,6 +385,10 @@ def test_chinese_edition_search_finds_its_own_pages(driver, server, base_url):
     assert any("/zh/corpus/cn-regulations/texts/" in href for href in found), found
     message = driver.find_element(By.CSS_SELECTOR, ".pagefind-ui__message").text
     assert re.search(r"[\u4e00-\u9fff]", message), message
+    # said to a screen reader: Pagefind's message is no live region, the page's status is
+    status = driver.find_element(By.ID, "search-status")
+    assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+    wait_for(driver, lambda d: d.find_element(By.ID, "search-status").get_attribute("textContent") == message)
     # an English word finds the Chinese edition's pages that say it (the document's English abstract)
     found = urls(search(driver, server, base_url, "Shanxi", start="zh/index.html"))
     assert base_url + "zh/" + DOCUMENT in found[:3], found[:5]

@@ -52,6 +52,9 @@ def test_every_figure_and_version_has_a_small_chrome_less_embedded_view(built_si
         assert (embed.parent / "index.html").resolve() in {(embed.parent / a.get("href")).resolve() for a in links}
         assert all((embed.parent / a.get("href")).resolve().is_file() for a in links)
         assert tree.xpath("//figcaption") and tree.xpath("//p[@class='embed-cite']")[0].text_content().strip()
+        # one heading, the figure's title (a screen reader finds the view's title by it)
+        [heading] = tree.xpath("//h1")
+        assert heading.xpath("string(.//a[@class='embed-title'])").strip() and heading.getparent().tag == "figcaption"
         weight = fetched_bytes(embed, built_site)
         assert weight < BUDGET, (embed, weight)
         heaviest = max(heaviest, weight)

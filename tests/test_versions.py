@@ -10,6 +10,7 @@ import re
 import shutil
 import zipfile
 
+import lxml.html
 import pytest
 
 from conftest import ROOT, copy_built, run_build, tree_hashes
@@ -347,6 +348,72 @@ def test_a_title_edited_in_english_alone_is_no_change_of_the_chinese_editions_ti
     assert changed("zh", "a", "b") == ()
     assert changed("zh", "c", "b") == ()  # without the Chinese texts of both: as recorded first
     assert changed("zh", "a", "c") == ("title",)
+
+
+def test_a_comparison_shows_each_text_in_the_editions_words_and_marks_those_in_another():
+    """The Chinese comparison pages showed the English alt text and notes although both versions
+    had frozen Chinese ones, unmarked, so a Chinese voice read them."""
+    from pilotsite.pages.model import shown_text_changes
+
+    zh_old = {"title": "词", "caption": "图注", "alt": "条形：甲 1", "notes": "有 3 篇文本不属于任何分组。"}
+    old = {"title": "Words", "caption": "C", "alt": "Bars: a 1", "notes": "3 texts are in no group."}
+    new = {**old, "alt": "Bars: a 2", "notes": "4 texts are in no group."}
+    old["translations"] = {"zh": zh_old}
+    new["translations"] = {"zh": {**zh_old, "alt": "条形：甲 2", "notes": "有 4 篇文本不属于任何分组。"}}
+    assert shown_text_changes("zh", old, new) == (
+        ("alt", "条形：甲 1", "条形：甲 2", "zh"),
+        ("notes", "有 3 篇文本不属于任何分组。", "有 4 篇文本不属于任何分组。", "zh"),
+    )
+    assert shown_text_changes("en", old, new) == (
+        ("alt", "Bars: a 1", "Bars: a 2", "en"),
+        ("notes", "3 texts are in no group.", "4 texts are in no group.", "en"),
+    )
+    # a version that froze no Chinese notes: both versions' notes as recorded, in English
+    del new["translations"]["zh"]["notes"]
+    recorded_first = ("notes", "3 texts are in no group.", "4 texts are in no group.", "en")
+    assert shown_text_changes("zh", old, new)[1] == recorded_first
+
+
+def test_version_pages_show_their_notes_in_the_editions_words_where_frozen(built_project):
+    """A version page left out the notes its figure page shows (51 texts are in no group …),
+    though they are part of what the version publishes."""
+    site, shown = built_project / "_site", 0
+    for meta_file in (built_project / "history/figures").glob("*/*/meta.json"):
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        page = f"figures/{meta_file.parent.parent.name}/v/{meta_file.parent.name}/index.html"
+        if not meta.get("notes") or not (site / page).is_file():
+            continue
+        english = lxml.html.fromstring((site / page).read_bytes()).xpath("//p[@class='note']")
+        assert [p.text_content() for p in english] == meta["notes"].split("\n"), page
+        chinese = lxml.html.fromstring((site / "zh" / page).read_bytes()).xpath("//p[@class='note']")
+        frozen = meta.get("translations", {}).get("zh", {}).get("notes")
+        assert [p.text_content() for p in chinese] == (frozen or meta["notes"]).split("\n"), page
+        assert all(p.get("lang") == (None if frozen else "en") for p in chinese), page
+        shown += 1
+    assert shown >= 5  # the corpus figures' versions with texts in no group
+
+
+def test_versions_frozen_without_their_notes_translations_get_them_once_where_the_notes_are_the_same(tmp_path):
+    from types import SimpleNamespace
+
+    from pilotsite.state import ledger as ledger_module
+
+    notes = ("51 texts are in no group.",)
+    figure = SimpleNamespace(
+        title="Words", caption="C", notes=notes, translations=(("zh", "词", "图注", ("有 51 篇文本不属于任何分组。",)),)
+    )
+    drawn = {"f": SimpleNamespace(figure=figure, alt="Bars", translations=(("zh", "条形", "", (), {}),))}
+    recorded = {"cited": {}, "title": "Words", "caption": "C", "alt": "Bars", "translations": {"zh": {"title": "词"}}}
+    ledger = {"figures": {"f": [{"version": "0123456789ab"}, {"version": "ba9876543210"}]}}
+    for version, its_notes in (("0123456789ab", notes[0]), ("ba9876543210", "50 texts are in no group.")):
+        folder = tmp_path / VERSION_FOLDER.format(figure="f", version=version)
+        folder.mkdir(parents=True)
+        (folder / "meta.json").write_bytes(ledger_module.meta_bytes({**recorded, "notes": its_notes}))
+    [(path, migrated)] = ledger_module.migrated_metas(ledger, tmp_path, {}, {}, {}, drawn).items()
+    assert path.endswith("/0123456789ab/meta.json")  # the other's notes are not the figure's now
+    assert json.loads(migrated)["translations"] == {"zh": {"title": "词", "notes": "有 51 篇文本不属于任何分组。"}}
+    (tmp_path / path).write_bytes(migrated)
+    assert ledger_module.migrated_metas(ledger, tmp_path, {}, {}, {}, drawn) == {}  # once
 
 
 def test_a_past_versions_files_edited_by_hand_are_refused_not_republished(project_copy):

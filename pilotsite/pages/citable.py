@@ -51,6 +51,7 @@ from pilotsite.pages.model import (
     licences,
     quote_is_placed,
     recorded_title,
+    shown_text_changes,
     source_addresses,
     source_record,
     table_rows,
@@ -63,7 +64,6 @@ from pilotsite.state.ledger import (
     VERSION_FOLDER,
     canonical,
     distinct_versions,
-    text_changes,
 )
 
 # The units of the columns the analyses publish, for the Data Package and the catalogue; their
@@ -382,7 +382,7 @@ def comparison_pages(model: SiteModel) -> list[Page]:
                     history_file(model, f"{new_folder}/data.csv"),
                     new_meta.get("primary_key", []),
                 )
-                texts = text_changes(old_meta, new_meta)
+                texts = shown_text_changes(model.language, old_meta, new_meta)
                 summary = str(
                     model.interface.resolve(
                         change_summary(
@@ -390,7 +390,7 @@ def comparison_pages(model: SiteModel) -> list[Page]:
                             len(diff.removed),
                             len(diff.changed),
                             diff.cells()[:2],
-                            tuple(name for name, _, _ in texts),
+                            tuple(name for name, *_ in texts),
                         )
                     )
                 )
@@ -430,7 +430,8 @@ def comparison_pages(model: SiteModel) -> list[Page]:
                             diff,
                             SHOWN_DIFF_ROWS,
                             tuple(
-                                (t(f"changes.shown_{name}"), old_text, new_text) for name, old_text, new_text in texts
+                                (t(f"changes.shown_{name}"), old_text, new_text, "" if lang == model.language else lang)
+                                for name, old_text, new_text, lang in texts
                             ),
                         ),
                         files=(("diff.csv", diff.to_csv()),),

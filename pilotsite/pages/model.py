@@ -8,7 +8,6 @@ cross-links and indexes see the whole site.
 from __future__ import annotations
 
 import itertools
-import json
 import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -31,6 +30,7 @@ from pilotsite.pages.citation import CFF_FILE, Citation, CitedFigure, Licence, R
 from pilotsite.pages.previews import SITE_CARD
 from pilotsite.state.datadiff import CELLS_NAMED
 from pilotsite.state.ledger import (
+    SHOWN_TEXT,
     VERSION_FOLDER,
     canonical,
     distinct_versions,
@@ -463,7 +463,8 @@ class CompareContext:
     summary: str
     diff: object  # datadiff.DataDiff
     shown: int  # rows of each kind shown (diff.csv has them all)
-    text_changes: tuple[tuple[str, str, str], ...]  # (what, old, new) for the title, caption, alt text, notes
+    # (what, old, new, language if not the page's) for the title, caption, alt text, notes
+    text_changes: tuple[tuple[str, str, str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -553,13 +554,15 @@ class SiteModel:
         before versions kept their translations (and not yet given them: --check records nothing),
         as the figure drawn now translates the version's own words (ledger.kept_translations, the
         rule by which the version gets them). words_lang: the title's and caption's language,
-        alt_lang: the alt text's."""
+        alt_lang: the alt text's; notes_lang: the notes' (one per line)."""
         words: dict[str, str] = {
             "title": meta["title"],
             "caption": meta["caption"],
             "alt": meta["alt"],
+            "notes": meta.get("notes") or "",
             "words_lang": LANGUAGES[0],
             "alt_lang": LANGUAGES[0],
+            "notes_lang": LANGUAGES[0],
         }
         translations = meta.get("translations")
         if translations is None:
@@ -570,6 +573,8 @@ class SiteModel:
             words.update(title=frozen["title"], caption=frozen["caption"], words_lang=self.language)
         if "alt" in frozen:
             words.update(alt=frozen["alt"], alt_lang=self.language)
+        if "notes" in frozen:
+            words.update(notes=frozen["notes"], notes_lang=self.language)
         return words
 
     @property
@@ -876,14 +881,24 @@ def shown_texts_changed(model: SiteModel, figure_id: str, old: str, new: str) ->
     differ between two versions: in that edition's language where both versions record their
     texts in it (meta.json's translations), so that an English title edited is no change of the
     Chinese one; else in the language the versions record first."""
-    old_meta, new_meta = (
-        json.loads(history_file(model, f"{VERSION_FOLDER.format(figure=figure_id, version=v)}/meta.json"))
-        for v in (old, new)
+    old_meta, new_meta = (version_meta(model, figure_id, v) for v in (old, new))
+    return tuple(name for name, *_ in shown_text_changes(model.language, old_meta, new_meta))
+
+
+def shown_text_changes(
+    language: str, old_meta: dict[str, Any], new_meta: dict[str, Any]
+) -> tuple[tuple[str, str, str, str], ...]:
+    """(name, old, new, its language) of each text a reader of the edition in language sees
+    (title, caption, alt text, notes) that differs between two versions' meta.json: each in that
+    language where both versions froze it in that language (their translations), so that an
+    English title edited is no change of the Chinese one; else as the versions record it first."""
+    old_words, new_words = (meta.get("translations", {}).get(language, {}) for meta in (old_meta, new_meta))
+    in_edition = {name for name in SHOWN_TEXT if name in old_words and name in new_words}
+    changes = text_changes(
+        {**old_meta, **{name: old_words[name] for name in in_edition}},
+        {**new_meta, **{name: new_words[name] for name in in_edition}},
     )
-    shown = [meta.get("translations", {}).get(model.language) for meta in (old_meta, new_meta)]
-    if all(shown):
-        old_meta, new_meta = (meta | texts for meta, texts in zip((old_meta, new_meta), shown, strict=True))
-    return tuple(name for name, _, _ in text_changes(old_meta, new_meta))
+    return tuple((name, old, new, language if name in in_edition else LANGUAGES[0]) for name, old, new in changes)
 
 
 def change_summary(

@@ -239,12 +239,12 @@ def corpora_of(result: DrawnResult, corpora: Mapping[str, Mapping[str, str]]) ->
 
 
 def translated_words(result: DrawnResult) -> dict[str, dict[str, str]]:
-    """The version's title, caption and alt text in the other editions' languages, where the
-    catalogues have them when it is published: frozen with it, so that its page in those editions
-    stays as it was whatever later versions or translations change."""
+    """The version's title, caption, notes and alt text in the other editions' languages, where
+    the catalogues have them when it is published: frozen with it, so that its page in those
+    editions stays as it was whatever later versions or translations change."""
     words: dict[str, dict[str, str]] = {}
-    for language, title, caption, _ in result.figure.translations:
-        words[language] = {"title": str(title), "caption": str(caption)}
+    for language, title, caption, notes in result.figure.translations:
+        words[language] = {"title": str(title), "caption": str(caption), "notes": "\n".join(map(str, notes))}
     for language, alt, *_ in result.translations:
         words.setdefault(language, {})["alt"] = alt
     return dict(sorted(words.items()))
@@ -264,11 +264,12 @@ def translated_tips(result: DrawnResult) -> dict[str, dict[str, str]]:
 def kept_translations(meta: Mapping[str, Any], result: DrawnResult) -> dict[str, dict[str, str]]:
     """For a version published before versions froze their translations, those the figure drawn
     now (result) has of the version's own words: its title and caption where the version's are
-    the figure's, its alt text where that is (a translation of other words is not the version's)."""
+    the figure's, its alt text and notes where those are (a translation of other words is not the
+    version's)."""
     same_words = (result.figure.title, result.figure.caption) == (meta["title"], meta["caption"])
-    same_alt = result.alt == meta["alt"]
+    same = {"alt": result.alt == meta["alt"], "notes": shown_notes(result.figure) == (meta.get("notes") or "")}
     kept = {
-        language: {name: text for name, text in words.items() if (same_alt if name == "alt" else same_words)}
+        language: {name: text for name, text in words.items() if same.get(name, same_words)}
         for language, words in translated_words(result).items()
     }
     return {language: words for language, words in kept.items() if words}
@@ -458,7 +459,8 @@ def migrated_metas(
     the site still has under the title recorded (with_edition_titles), so that each edition names
     it in its own words once it is withdrawn; and the translations of the version's own words that the figure
     drawn now has (drawn: figure id -> its result; kept_translations), so that renaming the figure
-    or withdrawing its source no longer turns the version's Chinese page and citations English;
+    or withdrawing its source no longer turns the version's Chinese page and citations English
+    (and, to translations frozen before versions kept their notes', the notes' where the same);
     and, for the current version (its outputs' result_digest in digests, by figure id), the
     tooltips of its marks in those languages (translated_tips), which its Chinese page showed in
     English once a newer version replaced it.
@@ -495,8 +497,20 @@ def migrated_metas(
             )
             if filled != cited_documents:
                 lacking["documents"] = filled
-            if "translations" not in meta and figure_id in drawn and {"title", "caption", "alt"} <= meta.keys():
+            words_recorded = figure_id in drawn and {"title", "caption", "alt"} <= meta.keys()
+            if "translations" not in meta and words_recorded:
                 lacking["translations"] = kept_translations(meta, drawn[figure_id])
+            elif isinstance(meta.get("translations"), dict) and words_recorded:
+                # frozen before versions kept their notes' translations: those of the same notes
+                frozen = meta["translations"]
+                kept = kept_translations(meta, drawn[figure_id])
+                notes = {
+                    language: {**words, "notes": kept[language]["notes"]}
+                    for language, words in frozen.items()
+                    if isinstance(words, dict) and "notes" not in words and "notes" in kept.get(language, {})
+                }
+                if notes:
+                    lacking["translations"] = {**frozen, **notes}
             if (
                 "tips" not in meta
                 and figure_id in drawn

@@ -165,7 +165,20 @@
       });
     });
   }
-  new MutationObserver(relabel).observe(search, { childList: true, subtree: true, characterData: true });
+  // What a search found is said to a screen reader: Pagefind's UI writes it in a message that is no
+  // live region, and redraws that, so its text is copied into #search-status (role="status", on
+  // the page from the start), once it has settled: "Searching for …" then the count is said once.
+  var status = document.getElementById("search-status"), settling = null;
+  function announce() {
+    clearTimeout(settling);
+    settling = setTimeout(function () {
+      var message = search.querySelector(".pagefind-ui__message");
+      var text = message ? message.textContent.trim() : "";
+      if (status && status.textContent !== text) status.textContent = text;
+    }, ANNOUNCE_AFTER);
+  }
+  var ANNOUNCE_AFTER = 400;  // ms without a change to the message
+  new MutationObserver(function () { relabel(); announce(); }).observe(search, { childList: true, subtree: true, characterData: true });
   var indexWords = loadWords(), simplifiedForms = loadSimplified();  // fetched while Pagefind loads
   // The bundles are merged here, not by the UI (its mergeIndex option), so that their filters can
   // be loaded before the first search: the UI shows the filters a search returns, which are those
