@@ -159,6 +159,47 @@ def test_an_earlier_versions_untranslated_words_are_marked_as_english_on_chinese
     assert seen == {True, False}  # the history has versions of both kinds
 
 
+def test_runs_of_the_other_editions_script_in_a_title_are_marked_with_their_language():
+    from pilotsite.pages.sources import runs_marked
+
+    assert runs_marked("阶段：M County pilot: from deficit to complementation", "zh") == (
+        '阶段：<span lang="en">M County pilot: from deficit to complementation</span>'
+    )
+    assert runs_marked("Keywords in 温岭 budgets (the 宅基地 pilot)", "en") == (
+        'Keywords in <span lang="zh">温岭</span> budgets (the <span lang="zh">宅基地</span> pilot)'
+    )
+    assert runs_marked("M 县（第 2 版）", "zh") == "M 县（第 2 版）"  # one letter: no word to speak
+    assert runs_marked("<b>x</b>：标题", "zh") == "&lt;b&gt;x&lt;/b&gt;：标题"  # escaped; one letter left as it is
+    assert str(runs_marked("<script>标题", "zh")) == '&lt;<span lang="en">script</span>&gt;标题'
+
+
+def test_english_words_in_chinese_headings_and_card_titles_are_marked_english(built_site):
+    """A stage figure's title names its process in English (the data's): 阶段：M County homestead
+    pilot: … was read by a Chinese voice, in headings, cards and the data page."""
+
+    def unmarked_latin(element) -> list[str]:  # Latin words outside any lang="en" element
+        words = re.findall(r"[A-Za-z]{2,}", element.text or "")
+        for child in element:
+            if child.get("lang") != "en":
+                words += unmarked_latin(child)
+            words += re.findall(r"[A-Za-z]{2,}", child.tail or "")
+        return words
+
+    import lxml.html
+
+    checked = 0
+    pages = [*(built_site / "zh/figures").glob("*/index.html"), built_site / "zh/index.html"]
+    pages += [built_site / "zh/figures/index.html", built_site / "zh/data/index.html"]
+    for page in pages:
+        tree = lxml.html.fromstring(page.read_bytes())
+        for heading in tree.xpath("//h1[not(@lang)] | //span[@class='card-title'] | //main//h2[not(@lang)]"):
+            assert not unmarked_latin(heading), (page, lxml.html.tostring(heading, encoding="unicode"))
+            checked += bool(heading.xpath(".//span[@lang='en']"))
+    assert checked >= 4  # the stage figures' page, cards and data entries
+    stage = lxml.html.fromstring((built_site / "zh/figures/m-county-pilot-trajectory-stages/index.html").read_bytes())
+    assert stage.xpath("string(//h1/span[@lang='en'])").startswith("M County homestead pilot")
+
+
 def test_each_edition_has_its_own_search_bundle(built_site):
     """The Chinese search page searches zh/pagefind (its own pages), its own copy of each corpus's
     evidence bundle (the evidence pages in Chinese), and the corpora's text bundles, which both

@@ -189,11 +189,43 @@ def lang_attribute(value: object, page_language: str) -> str:
 def title_marked(title: str, words: str, lang: str, page_language: str) -> Markup:
     """A title of which only words are in lang, with the edition's words around them (a
     version's: "Title（第 2 版）"), with those words marked as in lang, so that a screen reader
-    speaks each part in its language; escaped. (A title wholly in lang has it on its element.)"""
-    if not words or lang == page_language:
+    speaks each part in its language; escaped. (A title wholly in lang has it on its element.)
+    A title in the page's language has the runs of the other language in it marked
+    (runs_marked)."""
+    if lang == page_language:
+        return runs_marked(title, page_language)
+    if not words:
         return html_text(title)
     opening = Markup('<span lang="{}">').format(html_text(lang))
     return part_in(title, words if words in title else title, opening, "</span>")  # (else it is marked whole)
+
+
+# Runs of the other edition's script inside a text of the page's language: English words in a
+# Chinese title (阶段：M County homestead pilot: …, a process named in the data), Chinese in an
+# English one. A run of Latin words takes the spaces and ASCII punctuation between them, not after.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+FOREIGN_RUNS = {
+    "zh": ("en", re.compile(r"[A-Za-z][\w'’.-]*(?:[ ,:;&/()–—-]+[A-Za-z0-9][\w'’.-]*)*", re.ASCII)),
+    "en": ("zh", re.compile(f"[{_HAN}]+(?:[\u3000-\u303f\uff00-\uffef]*[{_HAN}]+)*")),
+}
+
+
+def runs_marked(text: object, page_language: str) -> Markup:
+    """text escaped, each run in the other edition's script in a <span lang>, so that a screen
+    reader speaks it in its own voice; a run of one Latin letter is left as it is."""
+    found = FOREIGN_RUNS.get(page_language)
+    text = str(text)
+    if found is None:
+        return html_text(text)
+    lang, runs = found
+    opening = Markup('<span lang="{}">').format(lang)
+    parts, at = [], 0
+    for run in runs.finditer(text):
+        if sum(c.isalpha() for c in run.group()) < 2:
+            continue
+        parts += [html_text(text[at : run.start()]), opening, html_text(run.group()), Markup("</span>")]
+        at = run.end()
+    return Markup("").join([*parts, html_text(text[at:])])
 
 
 def emphasised(text: str, part: str) -> Markup:
@@ -241,6 +273,7 @@ def template_environment(
             "upper_first": lambda text: str(text)[:1].upper() + str(text)[1:],
             "lang_attribute": lang_attribute,
             "title_marked": title_marked,
+            "runs_marked": runs_marked,
             "emphasised": emphasised,
             "yamlstr": yaml_string,
             # plain text, escaped by finalize as every value is (a grouping's values can hold markup)
