@@ -200,6 +200,35 @@ def test_english_words_in_chinese_headings_and_card_titles_are_marked_english(bu
     assert stage.xpath("string(//h1/span[@lang='en'])").startswith("M County homestead pilot")
 
 
+def test_chinese_values_in_english_lists_links_and_comparisons_are_marked_chinese(built_site):
+    """Province values (上海, 北京 …) in the corpus's list links, "In the lists: province: 山东" on
+    a text's page and the Chinese words of a comparison's cells were not marked lang="zh"."""
+    import lxml.html
+
+    def unmarked_han(element) -> str:
+        found = re.sub(r"[^\u4e00-\u9fff]", "", element.text or "")
+        for child in element:
+            if child.get("lang") != "zh":
+                found += unmarked_han(child)
+            found += re.sub(r"[^\u4e00-\u9fff]", "", child.tail or "")
+        return found
+
+    pages = {
+        "corpus/index.html": "//a[contains(@href, '/list/')]",
+        "corpus/cn-regulations/texts/beijing-0017/index.html": "//p[@class='meta']/a",
+    }
+    pages |= {
+        p.relative_to(built_site).as_posix(): "//table[contains(@class, 'diff')]//td"
+        for p in built_site.glob("figures/*/compare/*/index.html")
+    }
+    marked = 0
+    for page, where in pages.items():
+        for element in lxml.html.fromstring((built_site / page).read_bytes()).xpath(where):
+            assert not unmarked_han(element), (page, lxml.html.tostring(element, encoding="unicode")[:200])
+            marked += bool(element.xpath(".//span[@lang='zh']"))
+    assert marked > 20
+
+
 def test_each_edition_has_its_own_search_bundle(built_site):
     """The Chinese search page searches zh/pagefind (its own pages), its own copy of each corpus's
     evidence bundle (the evidence pages in Chinese), and the corpora's text bundles, which both
