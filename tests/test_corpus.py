@@ -239,6 +239,17 @@ def test_a_thematic_break_is_no_sentence_and_no_words_but_dashes_within_a_line_a
     assert not any("-" in word or "*" in word for sentence in segment_text(text, USERDICT) for word in sentence)
 
 
+def test_a_line_of_zero_width_characters_alone_is_no_sentence():
+    """A zero-width space alone on its line (one text of the shared corpus has one) was numbered as
+    a sentence of its page: str.strip() keeps it."""
+    from pilotsite.analysis.segment import segment_sentences, segment_text
+
+    text = "第一条 甲。\n\u200b\n \u200b\u2060 \n乙\u200b丙。\n\ufeff\n丁"
+    assert split_sentences(text) == ["第一条 甲。", "乙\u200b丙。", "丁"]
+    assert segment_text(text, USERDICT) == segment_sentences(split_sentences(text), USERDICT)
+    assert len(segment_text(text, USERDICT)) == 3
+
+
 def make_corpus(root: Path, rows: list[dict], files: dict[str, bytes]) -> None:
     folder = root / "data/corpora/tiny"
     (folder / "texts").mkdir(parents=True)

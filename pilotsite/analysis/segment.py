@@ -66,14 +66,14 @@ def segment_text(text: str, user_dictionary: str) -> list[list[str]]:
     jieba never joins characters across punctuation or whitespace, and sentence ends are such
     characters, which jieba returns as tokens of their own; they are cut here by the same rule
     as split_sentences (after 。！？；!?; and at line breaks; blank sentences dropped)."""
-    from pilotsite.inputs.corpus import MARKUP
+    from pilotsite.inputs.corpus import MARKUP, is_blank
 
     sentences: list[list[str]] = []
     current: list[str] = []
     raw: list[str] = []
 
     def close() -> None:
-        if "".join(raw).strip():
+        if not is_blank("".join(raw)):
             sentences.append(current.copy())
         current.clear()
         raw.clear()

@@ -23,7 +23,15 @@ from typing import TYPE_CHECKING, TypeVar
 
 from pilotsite.analysis.segment import CACHE_FORMAT, decode, encode, segment_text
 from pilotsite.analysis.words import chinese_tokenizer
-from pilotsite.inputs.corpus import MARKUP, SENTENCE_END, Corpus, CorpusText, decode_text, split_sentences
+from pilotsite.inputs.corpus import (
+    INVISIBLE,
+    MARKUP,
+    SENTENCE_END,
+    Corpus,
+    CorpusText,
+    decode_text,
+    split_sentences,
+)
 from pilotsite.state.fingerprint import package_version, write_atomic
 from pilotsite.state.progress import OFF
 
@@ -91,7 +99,7 @@ class TextWork:
         self.segmented = 0  # texts segmented by this build (not from the cache)
         self.progress = OFF  # the build's (pipeline.find_analyses), for its bar or lines
         self.coded = 0
-        rules = "\n".join((SENTENCE_END.pattern, MARKUP.pattern))
+        rules = "\n".join((SENTENCE_END.pattern, MARKUP.pattern, INVISIBLE))  # how a text is cut in sentences
         self._token_salt = "\n".join(
             (hashlib.sha256(user_dictionary.encode("utf-8")).hexdigest(), package_version("jieba"), rules, CACHE_FORMAT)
         )

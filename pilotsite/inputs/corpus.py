@@ -216,9 +216,20 @@ def outside(label: str) -> bool:
     return path.is_absolute() or ".." in path.parts
 
 
+# Characters that show nothing and are no whitespace to str.strip(): a line of them alone (a
+# zero-width space left by a web page's editor) is no sentence.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_WITHOUT_INVISIBLE = str.maketrans("", "", INVISIBLE)
+
+
+def is_blank(text: str) -> bool:
+    """Whether text shows nothing: whitespace and INVISIBLE characters only."""
+    return not text.translate(_WITHOUT_INVISIBLE).strip()
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences end at 。！？； (and their ASCII forms) or a line break; blank ones are dropped."""
-    return [s.strip() for s in SENTENCE_END.split(MARKUP.sub("", text)) if s and s.strip()]
+    return [s.strip() for s in SENTENCE_END.split(MARKUP.sub("", text)) if s and not is_blank(s)]
 
 
 def decode_text(data: bytes, label: str) -> str:
