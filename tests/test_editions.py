@@ -229,6 +229,32 @@ def test_chinese_values_in_english_lists_links_and_comparisons_are_marked_chines
     assert marked > 20
 
 
+def test_the_apa_reference_is_english_in_both_editions_with_its_chinese_marked(built_site):
+    """APA is an English style: on Chinese pages its words were read by a Chinese voice, and its
+    Chinese title, on English pages, by an English one."""
+    import lxml.html
+
+    def unmarked_han(element, lang: str) -> str:  # Chinese characters not in an element marked zh
+        lang = element.get("lang") or lang
+        found = "" if lang == "zh" else re.sub(r"[^\u4e00-\u9fff]", "", element.text or "")
+        for child in element:
+            tail = "" if lang == "zh" else re.sub(r"[^\u4e00-\u9fff]", "", child.tail or "")
+            found += unmarked_han(child, lang) + tail
+        return found
+
+    pages = [*built_site.glob("zh/figures/*/index.html"), *built_site.glob("zh/figures/*/v/*/index.html")]
+    chinese_titles = 0
+    for page in pages:
+        for apa in lxml.html.fromstring(page.read_bytes()).xpath("//p[@id='apa']"):
+            assert apa.get("lang") == "en", page
+            assert not unmarked_han(apa, "en"), (page, apa.text_content()[:200])
+            chinese_titles += bool(apa.xpath("./i[@lang='zh']"))
+    assert chinese_titles > 20
+    english = lxml.html.fromstring((built_site / "figures/return-migrant-tool-types/index.html").read_bytes())
+    [apa] = english.xpath("//p[@id='apa']")
+    assert apa.get("lang") is None and apa.xpath("./i")[0].get("lang") is None
+
+
 def test_each_edition_has_its_own_search_bundle(built_site):
     """The Chinese search page searches zh/pagefind (its own pages), its own copy of each corpus's
     evidence bundle (the evidence pages in Chinese), and the corpora's text bundles, which both

@@ -228,10 +228,21 @@ def runs_marked(text: object, page_language: str) -> Markup:
     return Markup("").join([*parts, html_text(text[at:])])
 
 
-def emphasised(text: str, part: str) -> Markup:
+def emphasised(text: str, part: str, text_language: str = "") -> Markup:
     """text with the first occurrence of part in italics (<i>: a reference's title, as APA sets
-    it), escaped; text as it is where part is empty or not in it."""
-    return part_in(text, part, Markup("<i>"), "</i>") if part and part in text else html_text(text)
+    it), escaped; text as it is where part is empty or not in it. Given the text's language, the
+    part is marked with its own where that differs (a Chinese title in an English reference), and
+    so are the runs of the other script around it (a Chinese author's name: runs_marked)."""
+    if not text_language:
+        return part_in(text, part, Markup("<i>"), "</i>") if part and part in text else html_text(text)
+    if not part or part not in text:
+        return runs_marked(text, text_language)
+    before, found, after = text.partition(part)
+    from pilotsite.inputs.documents import language_of
+
+    # the title in its language, and the runs of the other script in it in theirs (阶段：Lu Street …)
+    title = Markup("<i{}>{}</i>").format(lang_attribute(found, text_language), runs_marked(found, language_of(found)))
+    return Markup("").join([runs_marked(before, text_language), title, runs_marked(after, text_language)])
 
 
 def part_in(text: str, part: str, opening: Markup, closing: str) -> Markup:
