@@ -210,7 +210,7 @@ class Analyses:
 
 def find_analyses(build: Build, catalog: Catalog) -> Analyses:
     from pilotsite.figures.figure import discover_all
-    from pilotsite.inputs.corpus import COLUMN_CASE_NOTE
+    from pilotsite.inputs.corpus import COLUMN_CASE_NOTE, TRADITIONAL_NOTES
     from pilotsite.inputs.interface import Text
 
     build.clock.start("analyses")
@@ -236,7 +236,7 @@ def find_analyses(build: Build, catalog: Catalog) -> Analyses:
                 f"calls it by its title, {corpus.title!r}"
             )
         for note in corpus.notes:
-            if isinstance(note, Text) and note.key == COLUMN_CASE_NOTE:  # on its corpus page too
+            if isinstance(note, Text) and note.key in (COLUMN_CASE_NOTE, *TRADITIONAL_NOTES):  # on its page too
                 build.say(f"      warning: {corpus.label}/metadata.csv: {interface.resolve(note, 'en')}")
     # Every corpus figure and page reads the per-text caches: segment and code what is new.
     build.clock.start("texts")

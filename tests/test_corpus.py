@@ -344,6 +344,32 @@ def test_a_column_named_like_one_the_studies_read_in_other_capitals_is_pointed_o
     assert not corpus.dated
 
 
+def test_texts_titled_in_traditional_characters_are_pointed_out_in_both_editions(project_copy):
+    """jieba counts 規定 and 规定 as two words: a corpus mixing scripts had its frequencies split
+    between them, with no word of it on the site or in the terminal."""
+    text = {"texts/a.md": "第一条 试点。".encode()}
+    titled = [row("a", "texts/a.md") | {"title": "上海市住宅物業管理規定"}, row("b", "texts/b.md")]
+    make_corpus(project_copy, titled, {**text, "texts/b.md": "第二条 规定。".encode()})
+    project = open_project(project_copy)
+    [note] = [n for n in load_corpora(project)["tiny"].notes if "traditional" in n.key]
+    assert str(project.settings.interface.resolve(note, "en")).startswith(
+        "The text a has a title in traditional characters: its words are counted apart from the same words "
+        "written in simplified characters (規定 is not 规定)"
+    )
+    assert str(project.settings.interface.resolve(note, "zh")).startswith("文本 a 的标题为繁体字")
+
+    metadata = project_copy / "data/corpora/tiny/metadata.csv"
+    rows = [row(i, f"texts/{i}.md") | {"title": f"{i} 條例"} for i in "cdefg"]
+    shutil.rmtree(project_copy / "data/corpora/tiny")
+    make_corpus(project_copy, rows, {f"texts/{i}.md": "第一条 试点。".encode() for i in "cdefg"})
+    [note] = [n for n in load_corpora(open_project(project_copy))["tiny"].notes if "traditional" in n.key]
+    said = str(project.settings.interface.resolve(note, "en"))
+    assert said.startswith("5 texts have titles in traditional characters (c, d, e, …): "), said
+    assert metadata.is_file()
+    # the shipped sample, all simplified, has no such note
+    assert not [n for n in load_corpora(open_project(ROOT))["cn-regulations"].notes if "traditional" in n.key]
+
+
 def test_a_corpus_outside_named_like_a_folder_inside_is_refused(project_copy):
     make_corpus(project_copy, [row("a", "texts/a.md")], {"texts/a.md": "第一条 试点。".encode()})
     outside = project_copy.parent / "elsewhere"

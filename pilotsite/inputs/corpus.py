@@ -20,7 +20,7 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -721,13 +721,41 @@ def load_corpus(
         tuple(texts),
         tuple(groupings),
         comparison,
-        tuple(notes + comparison_notes + misnamed_columns(columns)),
+        tuple(notes + comparison_notes + misnamed_columns(columns) + traditional_titles(texts, project.root)),
         entry.search_characters,
         translations(entry, "title"),
     )
 
 
 COLUMN_CASE_NOTE = "corpus.note.column_case"  # misnamed_columns' note, which the build also prints
+TRADITIONAL_NOTES = ("corpus.note.traditional_one", "corpus.note.traditional_other")  # the build prints them too
+# Traditional characters and their simplified forms (OpenCC's, scripts/export_simplified.py), as the
+# search page has them
+SIMPLIFIED_TABLE = "site/assets/simplified.txt"
+NAMED_TEXTS = 3  # the traditional_titles note names the first three
+
+
+@lru_cache(maxsize=4)
+def traditional_characters(table: Path) -> frozenset[str]:
+    """The characters the table turns into another, simplified form (none if it is missing)."""
+    try:
+        lines = table.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return frozenset()
+    return frozenset(line[0] for line in lines if len(line) == 2 and not line.startswith("#"))
+
+
+def traditional_titles(texts: list[CorpusText], root: Path) -> list[Text]:
+    """A note when texts have titles in traditional characters: jieba counts 規定 and 规定 as two
+    words, so such texts' words are counted apart from the simplified ones, which a researcher
+    mixing scripts would not see in the figures. A title is taken as traditional when it has a
+    character the simplified table turns (none of the 2,506 shared corpus's titles has one)."""
+    table = traditional_characters(root / SIMPLIFIED_TABLE)
+    found = [t.id for t in texts if any(character in table for character in t.title)]
+    if not found:
+        return []
+    named = ", ".join(found[:NAMED_TEXTS]) + (", …" if len(found) > NAMED_TEXTS else "")
+    return [Text(TRADITIONAL_NOTES[len(found) > 1], count=len(found), texts=named)]
 
 
 def misnamed_columns(columns: tuple[str, ...]) -> list[Text]:
