@@ -5,8 +5,8 @@ Texts are split into sentences and segmented with jieba (user dictionary loaded)
 least two Han characters that are neither stopwords nor function words of legal drafting
 (data/lexicon/legal-drafting-zh.txt: 应当, 规定, 本条例, …, which lead every list otherwise and
 say nothing about policy) are counted. A keyword's relative frequency is
-its count as a percentage of all counted words of the group, the form in which Fan Yu et al.
-(2024) report central and local keywords. A grouping with many groups draws the largest ones;
+its count as a percentage of all counted words of the group (Fan Yu et al. (2024) give their
+central and local keywords as percentages, without saying of what). A grouping with many groups draws the largest ones;
 data.csv lists the top keywords of every group.
 """
 

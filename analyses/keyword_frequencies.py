@@ -2,8 +2,9 @@
 
 Chinese passages are segmented with jieba (user dictionary loaded); English passages are
 lower-cased and split into words. Stopwords, punctuation, numbers and one-character words are
-removed; a keyword's relative frequency is its count as a percentage of the remaining tokens,
-the unit in which Fan Yu et al. (2024) report keyword frequencies.
+removed; a keyword's relative frequency is its count as a percentage of the remaining tokens.
+Fan Yu et al. (2024) give their keywords as percentages too, without saying of what; the two are
+alike in form only.
 """
 
 from __future__ import annotations

@@ -522,7 +522,8 @@ def test_new_authors_edition_and_licence_leave_every_published_version_as_it_was
     run_build(project, traced=False)
     assert {str(p): tree_hashes(p) for p in sorted(site.glob("**/figures/*/v"))} == published
     figure_page = (site / "figures" / FIGURE / "index.html").read_text(encoding="utf-8")
-    assert "李雷 &lt;b&gt;Li&lt;/b&gt; · edition 2027-01-05 · CC BY 4.0 (text and data); code Apache 2.0" in figure_page
+    assert "李雷 &lt;b&gt;Li&lt;/b&gt; · edition 2027-01-05 · CC BY 4.0 (this site&#39;s text and data" in figure_page
+    assert "which are their authors&#39;); code Apache 2.0" in figure_page
 
     table = project / TOOL_TYPES
     table.write_text(table.read_text(encoding="utf-8").replace("Results ›", "Results (revised) ›", 1), encoding="utf-8")

@@ -123,16 +123,17 @@ def test_a_corpus_of_one_level_and_one_region_builds_and_says_what_is_not_drawn(
     # a declared grouping's label_zh names it there, in the figure's title too; one without, by
     # its column as the catalogues name it (it was named as written: 按region分组)
     assert "<strong>发文层级</strong>" in chinese and "<strong>地区</strong>" in chinese
+    # (the corpus's English title marked as English inside the Chinese one)
     tier_title = re.search(
-        r"<h1[^>]*>([^<]*)</h1>",
+        r"<h1[^>]*>(.*?)</h1>",
         (site / "zh/figures/one-region-keywords-by-tier/index.html").read_text(encoding="utf-8"),
     )
-    assert tier_title.group(1) == "按发文层级分组的高频关键词：One region only"
+    assert tier_title.group(1) == '按发文层级分组的高频关键词：<span lang="en">One region only</span>'
     region_title = re.search(
-        r"<h1[^>]*>([^<]*)</h1>",
+        r"<h1[^>]*>(.*?)</h1>",
         (site / "zh/figures/one-region-keywords-by-region/index.html").read_text(encoding="utf-8"),
     )
-    assert region_title.group(1) == "按地区分组的高频关键词：One region only"
+    assert region_title.group(1) == '按地区分组的高频关键词：<span lang="en">One region only</span>'
 
 
 def test_a_groupings_label_names_its_column_on_every_page(odd_site):
@@ -238,7 +239,7 @@ def test_every_text_has_its_page_and_lists_narrow_by_province_and_year(odd_site)
     for corpus, count in (("one-region", 8), ("by-province", 6)):
         assert len(list((site / f"corpus/{corpus}/texts").glob("*/index.html"))) == count
     overview = (site / "corpus/index.html").read_text(encoding="utf-8")
-    link = re.search(r'<a href="([^"]+)">上海 \(3\)</a>', overview)
+    link = re.search(r'<a href="([^"]+)"><span lang="zh">上海</span> \(3\)</a>', overview)  # marked Chinese
     assert link, "no list of the texts of 上海"
     listing = (site / "corpus" / link.group(1)).resolve().read_text(encoding="utf-8")
     assert listing.count("texts/p") == 3  # p2, p3, p4 and nothing else

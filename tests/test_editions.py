@@ -54,6 +54,11 @@ def catalogue(language: str) -> dict[str, str]:
     return yaml.safe_load((ROOT / "data" / "i18n" / f"{language}.yaml").read_text(encoding="utf-8"))
 
 
+def heading_text(html: str) -> str:
+    """The text of a page's <h1>, without the elements that mark its parts' languages."""
+    return re.sub(r"<[^>]+>", "", re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1))
+
+
 def test_every_page_has_its_twin_in_the_other_edition(built_site):
     english, chinese = pages_of(built_site, ""), pages_of(built_site, "zh")
     assert len(english) > 500 and english == chinese
@@ -335,7 +340,7 @@ def test_figure_titles_captions_and_citations_are_in_the_edition_language(built_
     for page in pages:
         twin = built_site / "zh" / page.relative_to(built_site)
         english, chinese = page.read_text(encoding="utf-8"), twin.read_text(encoding="utf-8")
-        titles = [unescape(re.search(r"<h1[^>]*>([^<]*)</h1>", html).group(1)) for html in (english, chinese)]
+        titles = [unescape(heading_text(html)) for html in (english, chinese)]
         captions = [
             unescape(re.search(r"<figcaption>([^<]*)</figcaption>", html).group(1)) for html in (english, chinese)
         ]
@@ -478,7 +483,7 @@ def test_alt_texts_headlines_and_checks_are_in_the_edition_language(built_site):
     keyword_pages = sorted((built_site / "zh/documents").glob("*/keywords/en-*/index.html"))
     assert keyword_pages
     for page in keyword_pages:
-        assert re.search(r"<h1>[^<]*“[^<]*”</h1>", page.read_text(encoding="utf-8")), page
+        assert re.fullmatch(r"[^<]*“[^<]*”", heading_text(page.read_text(encoding="utf-8"))), page
     # metadata labels as the catalogues write them, not lowered by Jinja's capitalize
     text_page = next((built_site / "zh/corpus/cn-regulations/texts").glob("*/index.html"))
     assert "<dt>SHA-256</dt>" in text_page.read_text(encoding="utf-8")
@@ -582,7 +587,9 @@ def test_figures_draw_their_axis_labels_in_both_languages(built_site):
     """Each figure is drawn once, cited by one image in both editions: its axis labels, panel
     titles and legends carry both languages (matplotlib keeps each drawn text as a comment)."""
     svg = (built_site / "figures" / "return-migrant-keywords" / "figure.svg").read_text(encoding="utf-8")
-    assert all(f"<!-- {text} -->" in svg for text in ("% of words", "占词数的百分比", "Central policies", "中央政策"))
+    assert all(
+        f"<!-- {text} -->" in svg for text in ("% (as reported)", "百分比（原文报告）", "Central policies", "中央政策")
+    )
     svg = (built_site / "figures" / "return-migrant-tool-types" / "figure.svg").read_text(encoding="utf-8")
     assert "<!-- Supply-oriented 供给型 -->" in svg
     # the marks' tooltips (their links' names): figure.svg's are English, each edition's page has its own
@@ -597,13 +604,13 @@ def test_figures_draw_their_axis_labels_in_both_languages(built_site):
         r"<title>([^<]*)</title>",
         (built_site / "figures" / "return-migrant-keywords" / "figure.svg").read_text(encoding="utf-8"),
     )
-    assert any(tip.endswith("(central policies): 3.52 % of words") for tip in svg_tips)
+    assert any(tip.endswith("(central policies): 3.52 % as reported") for tip in svg_tips)
     # the same tooltips (the page puts the bars in reading order: pages/charts.py in_reading_order)
     assert sorted(tip for tip in tips[""] if "policies): " in tip) == sorted(
         tip for tip in svg_tips if "policies): " in tip
     )
-    assert any(tip.endswith("（中央政策）：占词数的 3.52%") for tip in tips["zh"]) and not any(
-        "% of words" in tip for tip in tips["zh"]
+    assert any(tip.endswith("（中央政策）：原文报告 3.52%") for tip in tips["zh"]) and not any(
+        "% as reported" in tip for tip in tips["zh"]
     )
 
 
@@ -614,7 +621,7 @@ def test_an_edited_axis_translation_redraws_the_figures_that_draw_it(built_proje
     from pilotsite.inputs.interface import Text, load_interface
 
     with drawing_for(load_interface(ROOT)):
-        assert bilingual("axis.share_of_words") == "% of words\n占词数的百分比"
+        assert bilingual("axis.share_as_reported") == "% (as reported)\n百分比（原文报告）"
         with pytest.raises(ValueError):
             bilingual("fig.keyness.title")  # not part of a figure's key: an edit of it would leave the image stale
         with pytest.raises(ValueError):
@@ -625,7 +632,7 @@ def test_an_edited_axis_translation_redraws_the_figures_that_draw_it(built_proje
     catalogue = project_copy / "data" / "i18n" / "zh.yaml"
     catalogue.write_text(
         catalogue.read_text(encoding="utf-8").replace(
-            "axis.share_of_words: 占词数的百分比", "axis.share_of_words: 词数占比（%）"
+            "axis.share_as_reported: 百分比（原文报告）", "axis.share_as_reported: 原文所报百分比"
         ),
         encoding="utf-8",
     )
@@ -634,7 +641,7 @@ def test_an_edited_axis_translation_redraws_the_figures_that_draw_it(built_proje
     result = run_build(project_copy)
     assert "drawing return-migrant-keywords (interface words drawn into it)" in result.stdout
     assert png.read_bytes() != before
-    assert "<!-- 词数占比（%） -->" in png.with_suffix(".svg").read_text(encoding="utf-8")
+    assert "<!-- 原文所报百分比 -->" in png.with_suffix(".svg").read_text(encoding="utf-8")
     # A title's translation is shown by the pages, not drawn: the figures are recomputed, their images reused.
     catalogue.write_text(
         catalogue.read_text(encoding="utf-8").replace(
@@ -727,7 +734,7 @@ def test_version_pages_are_translated_where_the_translation_is_of_the_version_ow
         english_page = built_site / "figures" / figure_id / "index.html"
         if not english_page.is_file() or 'http-equiv="refresh"' in english_page.read_text(encoding="utf-8"):
             continue
-        current = re.search(r"<h1[^>]*>([^<]*)</h1>", english_page.read_text(encoding="utf-8")).group(1)
+        current = heading_text(english_page.read_text(encoding="utf-8"))
         for entry in history:
             folder = Path("figures") / figure_id / "v" / entry["version"]
             meta = json.loads(
@@ -738,10 +745,13 @@ def test_version_pages_are_translated_where_the_translation_is_of_the_version_ow
             bibs = [(built_site / edition / folder / "cite.bib").read_text(encoding="utf-8") for edition in ("", "zh")]
             urls = {re.search(r"url = \{([^}]*)\}", bib).group(1) for bib in bibs}
             assert len(urls) == 1 and urls.pop().endswith(f"/figures/{figure_id}/v/{entry['version']}/")
-            if meta["title"] == current.replace("&amp;", "&").replace("&#39;", "'"):
+            # the Chinese title frozen with the version, or the figure's now where its words are the version's
+            frozen_zh = meta.get("translations", {}).get("zh", {}).get("title")
+            if frozen_zh or meta["title"] == current.replace("&amp;", "&").replace("&#39;", "'"):
                 assert 'lang="en"' not in heading.group(1) and re.search(
                     r"[\u4e00-\u9fff]", heading.group(2).split("（第")[0]
                 )
+                assert not frozen_zh or str(escape(frozen_zh)) in re.sub(r"<[^>]+>", "", heading.group(2))
                 translated += 1
             else:
                 marked = f'<span lang="en">{escape(meta["title"])}</span>（第 {entry["number"]} 版）'
@@ -821,7 +831,7 @@ def test_documents_show_their_fields_in_the_edition_language_or_say_they_are_unt
     figure = unescape(
         (built_site / "zh/figures/shanxi-collaborative-contest-keywords-zh/index.html").read_text(encoding="utf-8")
     )
-    assert shanxi["short_title_zh"] in re.search(r"<h1>([^<]*)</h1>", figure).group(1)  # a Translated value of a Text
+    assert shanxi["short_title_zh"] in heading_text(figure)  # a Translated value of a Text
     # its kind and languages in the edition's words ("类型 blog-post", "语言 en" had been shown as written)
     for edition, kind, languages in (("zh", "博客文章", "英文"), ("", "blog post", "English")):
         shown = page(edition, "wenling-participatory-budgeting")
