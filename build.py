@@ -473,8 +473,11 @@ def defect_message(exc: Exception, debug: bool) -> str:
     """What an exception no check of the inputs raised prints: where in pilotsite it happened,
     and how to report it. The data may well be fine."""
     frames = traceback.extract_tb(exc.__traceback__)
-    own = [f for f in frames if Path(f.filename).is_relative_to(ROOT / "pilotsite")] or frames  # not a library's
-    place = f" (at {Path(own[-1].filename).name}:{own[-1].lineno})" if own else ""
+    own = [f for f in frames if Path(f.filename).is_relative_to(ROOT / "pilotsite") or f.filename == __file__]
+    last = (own or frames)[-1] if frames else None  # the project's own line, not a library's
+    where = Path(last.filename) if last else None
+    shown_at = where.relative_to(ROOT).as_posix() if where and where.is_relative_to(ROOT) else where
+    place = f" (at {shown_at}:{last.lineno})" if last else ""
     said = shown(f"{type(exc).__name__}: {exc}", limit=300) if str(exc) else type(exc).__name__
     how = "the traceback is above" if debug else "run it again with --debug for the traceback"
     return (

@@ -300,7 +300,9 @@ def check_tool_types(data: pd.DataFrame) -> list[Check]:
 
 def rounding_tolerance(shares: pd.Series) -> float:
     """How far from their true sum shares as printed can add up: half a unit of the last decimal
-    each is printed to (the article gives 50.82, 23.7 and 25.47: 0.005 + 0.05 + 0.005)."""
+    each is printed to (the article gives 50.82, 23.7 and 25.47: 0.005 + 0.05 + 0.005). The
+    shares come as numbers, so a printed trailing zero is not seen: 50.00 counts as 50, whose
+    tolerance is wider than its printing needs (the check errs towards passing)."""
     decimals = [len(f"{v:g}".partition(".")[2]) for v in shares]
     return round(sum(0.5 * 10**-d for d in decimals), 6)
 

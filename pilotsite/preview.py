@@ -202,13 +202,17 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self) -> None:
         if urlsplit(self.path).path == EVENTS_PATH:
             self.send_events()
+        elif self.no_site():
+            self.send_placeholder(with_body=True)
         elif (page := self.html_file()) is not None:
             self.send_html(page, with_body=True)
         else:
             super().do_GET()
 
     def do_HEAD(self) -> None:
-        if (page := self.html_file()) is not None:
+        if self.no_site():
+            self.send_placeholder(with_body=False)
+        elif (page := self.html_file()) is not None:
             self.send_html(page, with_body=False)
         else:
             super().do_HEAD()
@@ -225,11 +229,10 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         site's path on the host, and the preview serves the site at /. While no site has been built
         (serve's first build failed), every page is a placeholder that shows the error and loads
         the site once a build succeeds."""
-        build = self.build_status.state()["build"]
-        if code == 404 and not (Path(self.directory) / "index.html").is_file():
-            body = with_reload_script(PLACEHOLDER.encode("utf-8"), build)
-            self.send_page(503, body, "text/html; charset=utf-8", with_body=self.command != "HEAD")
+        if code == 404 and self.no_site():
+            self.send_placeholder(with_body=self.command != "HEAD")
             return
+        build = self.build_status.state()["build"]
         page = Path(self.directory) / "404.html"
         if code != 404 or not page.is_file():
             super().send_error(code, message, explain)
@@ -240,6 +243,15 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             super().send_error(code, message, explain)
             return
         self.send_page(404, body, "text/html", with_body=self.command != "HEAD")
+
+    def no_site(self) -> bool:
+        """Whether the folder holds no site (serve's first build failed): not even an empty
+        folder's listing is served then, but the placeholder."""
+        return not (Path(self.directory) / "index.html").is_file()
+
+    def send_placeholder(self, with_body: bool) -> None:
+        body = with_reload_script(PLACEHOLDER.encode("utf-8"), self.build_status.state()["build"])
+        self.send_page(503, body, "text/html; charset=utf-8", with_body)
 
     def send_html(self, page: Path, with_body: bool) -> None:
         build = self.build_status.state()[
@@ -313,9 +325,11 @@ def watch(
     status: BuildStatus,
     say: Callable[[str], None],
     running: list[subprocess.Popen[str]] | None = None,
+    out: Path | None = None,
 ) -> None:
     """Poll the inputs and rebuild when one changes; a failed build prints its error, tells the open
-    pages, and the last good site stays published. running: the rebuild's process while it runs."""
+    pages, and the last good site stays published. running: the rebuild's process while it runs;
+    out: the folder served, which holds no site until a first build succeeds."""
     while not stop.wait(POLL_SECONDS):
         now = snapshot(root)
         if now == seen:
@@ -329,7 +343,11 @@ def watch(
             say("Rebuilt; serving the new site.")
         else:
             status.failed(error)
-            say("Build failed; still serving the last good site.")
+            say(
+                "Build failed; still serving the last good site."
+                if out is None or (out / "index.html").is_file()
+                else "Build failed; there is still no site: its pages say so until a build succeeds."
+            )
 
 
 def port_problem(port: int) -> str:
@@ -362,7 +380,7 @@ def serve(
     running: list[subprocess.Popen[str]] = []  # the rebuild in progress, stopped with serve
     # The first snapshot is taken before "Serving" is printed: any edit after that line is seen.
     watcher = threading.Thread(
-        target=watch, args=(root, build_args, stop, snapshot(root), status, say, running), daemon=True
+        target=watch, args=(root, build_args, stop, snapshot(root), status, say, running, out), daemon=True
     )
     # Each open page holds one thread (its event stream): ThreadingHTTPServer gives every request its own.
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:

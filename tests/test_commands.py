@@ -260,7 +260,7 @@ def test_a_defect_of_pilotsite_is_said_as_one_with_its_own_status_and_the_site_i
         assert result.returncode == 70, result.stdout + result.stderr
         assert result.stderr == (
             "Build failed because of a defect of pilotsite itself, not of your inputs: "
-            f"KeyError: 'a defect' (at pipeline.py:{line}).\n"
+            f"KeyError: 'a defect' (at pilotsite/pipeline.py:{line}).\n"
             "  The published site was not changed. Please report it with the command you ran "
             "(run it again with --debug for the traceback).\n"
         )

@@ -248,6 +248,18 @@ def test_a_line_of_zero_width_characters_alone_is_no_sentence():
     assert split_sentences(text) == ["第一条 甲。", "乙\u200b丙。", "丁"]
     assert segment_text(text, USERDICT) == segment_sentences(split_sentences(text), USERDICT)
     assert len(segment_text(text, USERDICT)) == 3
+    assert split_sentences("\u200e\n甲。") == ["甲。"]  # a left-to-right mark alone too
+
+
+def test_a_text_of_zero_width_characters_alone_is_empty(project_copy):
+    make_corpus(
+        project_copy,
+        [row("a", "texts/a.md"), row("b", "texts/b.md")],
+        {"texts/a.md": "第一条 试点。".encode(), "texts/b.md": "\u200b\n\ufeff\u200b\n".encode()},
+    )
+    with pytest.raises(BuildError) as empty:
+        load_corpora(open_project(project_copy))
+    assert "data/corpora/tiny/texts/b.md: the text is empty" in str(empty.value)
 
 
 def make_corpus(root: Path, rows: list[dict], files: dict[str, bytes]) -> None:
@@ -366,6 +378,11 @@ def test_texts_titled_in_traditional_characters_are_pointed_out_in_both_editions
     said = str(project.settings.interface.resolve(note, "en"))
     assert said.startswith("5 texts have titles in traditional characters (c, d, e, …): "), said
     assert metadata.is_file()
+    # simplified names with a character the table turns (乾县) are no traditional title
+    shutil.rmtree(project_copy / "data/corpora/tiny")
+    named = [row("h", "texts/h.md") | {"title": "乾县城市管理条例"}]
+    make_corpus(project_copy, named, {"texts/h.md": "第一条。".encode()})
+    assert not [n for n in load_corpora(open_project(project_copy))["tiny"].notes if "traditional" in n.key]
     # the shipped sample, all simplified, has no such note
     assert not [n for n in load_corpora(open_project(ROOT))["cn-regulations"].notes if "traditional" in n.key]
 

@@ -174,6 +174,8 @@ def test_runs_of_the_other_editions_script_in_a_title_are_marked_with_their_lang
         'Keywords in <span lang="zh">温岭</span> budgets (the <span lang="zh">宅基地</span> pilot)'
     )
     assert runs_marked("M 县（第 2 版）", "zh") == "M 县（第 2 版）"  # one letter: no word to speak
+    assert runs_marked("省 (3)", "en") == '<span lang="zh">省</span> (3)'  # one character is a word
+    assert runs_marked("阶段：M County (pilot)", "zh") == '阶段：<span lang="en">M County (pilot)</span>'
     assert runs_marked("<b>x</b>：标题", "zh") == "&lt;b&gt;x&lt;/b&gt;：标题"  # escaped; one letter left as it is
     assert str(runs_marked("<script>标题", "zh")) == '&lt;<span lang="en">script</span>&gt;标题'
 

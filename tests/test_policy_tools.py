@@ -50,7 +50,8 @@ def test_sub_tools_larger_than_their_type_fail():
 
 def test_shares_printed_to_fewer_decimals_are_allowed_more_rounding():
     assert policy_tools.rounding_tolerance(pd.Series([50.82, 23.7, 25.47])) == 0.06
-    assert policy_tools.rounding_tolerance(pd.Series([50.0, 25.0, 25.0])) == 1.5  # printed as whole numbers
+    # numbers without decimals, as 50, 25, 25 are printed (and as 50.00 reads: trailing zeros are not seen)
+    assert policy_tools.rounding_tolerance(pd.Series([50.0, 25.0, 25.0])) == 1.5
     data = pd.DataFrame({"tool_type": ["supply", "demand", "environment"], "share_pct": [50.8, 23.7, 25.4]})
     assert by_name(policy_tools.check_tool_types(data))["The three shares add up to 100 % within rounding"].passed
 

@@ -55,10 +55,11 @@ def fetch_bytes(url: str) -> tuple[bytes, str]:
         return response.read(), response.headers["Content-Length"]
 
 
-def start_serving(project) -> tuple[subprocess.Popen, queue.Queue, list[str], str]:
-    """`python build.py serve --port 0` in project: the process, its output lines, their log, and the port."""
+def start_serving(project, *options: str) -> tuple[subprocess.Popen, queue.Queue, list[str], str]:
+    """`python build.py serve --port 0` in project (with options): the process, its output lines,
+    their log, and the port."""
     server = subprocess.Popen(
-        [sys.executable, "build.py", "serve", "--port", "0"],
+        [sys.executable, "build.py", "serve", "--port", "0", *options],
         cwd=project,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -167,6 +168,14 @@ def test_serve_started_on_bad_input_shows_the_error_and_builds_once_it_is_mended
     )
     assert refused.returncode == 2 and "choose a new or empty folder" in refused.stderr, refused.stderr
     assert "Serving" not in refused.stdout and (notes / "todo.txt").read_text(encoding="utf-8") == "mine"
+    bad_url = subprocess.run(
+        [sys.executable, "build.py", "serve", "--port", "0", "--site-url", "example.org"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad_url.returncode == 2 and "--site-url: found 'example.org'" in bad_url.stderr, bad_url.stderr
 
     table = project / TABLE
     original = table.read_text(encoding="utf-8")
@@ -195,10 +204,25 @@ def test_serve_started_on_bad_input_shows_the_error_and_builds_once_it_is_mended
         body = missing.value.read().decode("utf-8")
         assert missing.value.code == 503 and "<h1>No site built yet</h1>" in body and MARKER in body
         assert "keywords.csv, line 2" in served_state(port)["error"]
+        table.write_text(edited_table(original, "3,53"), encoding="utf-8")  # broken again
+        wait_for_line(lines, r"Build failed; there is still no site: its pages say so", log)
         table.write_text(edited_table(original), encoding="utf-8")  # mended
         wait_for_line(lines, r"Rebuilt; serving the new site", log)
         assert "[edited by the test]" in fetch(url.format(port=port))
         assert served_state(port)["error"] is None
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    # an empty folder given as --out: its address is the placeholder too, not the folder's listing
+    (tmp_path / "preview").mkdir()
+    table.write_text(edited_table(original, "3,52"), encoding="utf-8")
+    server, lines, log, port = start_serving(project, "--out", str(tmp_path / "preview"))
+    try:
+        for address in ("", "index.html"):
+            with pytest.raises(urllib.error.HTTPError) as missing:
+                fetch(f"http://127.0.0.1:{port}/{address}")
+            assert missing.value.code == 503 and "<h1>No site built yet</h1>" in missing.value.read().decode()
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -88,15 +88,15 @@ def check_workers(client: distributed.Client, address: str) -> None:
     try:
         found = client.run(_worker_digest)
     except Exception as exc:  # a worker's own error, sent back: any kind
-        raise BuildError(f"the Dask workers at {address} cannot run this project's tasks ({exc}). {INSTALL}") from None
+        raise OptionError(f"the Dask workers at {address} cannot run this project's tasks ({exc}). {INSTALL}") from None
     mine = code_digest()
     for worker, result in sorted(found.items()):
         if isinstance(result, str) and result.startswith("error: "):
-            raise BuildError(
+            raise OptionError(
                 f"the Dask worker {worker} cannot run this project's tasks ({result[len('error: ') :]}). {INSTALL}"
             )
         if result != mine:
-            raise BuildError(
+            raise OptionError(
                 f"the Dask worker {worker} runs other code than this checkout (another version of pilotsite "
                 f"or of jieba, pandoc or Jinja2). {INSTALL}"
             )

@@ -218,7 +218,7 @@ def outside(label: str) -> bool:
 
 # Characters that show nothing and are no whitespace to str.strip(): a line of them alone (a
 # zero-width space left by a web page's editor) is no sentence.
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
 _WITHOUT_INVISIBLE = str.maketrans("", "", INVISIBLE)
 
 
@@ -347,9 +347,9 @@ def check_text(folder: Path, label: str, file: str, digest: str, checked: Checke
         text = decode_text(read_bytes_limited(folder / file, f"{label}/{file}"), f"{label}/{file}")
     except BuildError as exc:
         return exc.problems[0]
-    if not text.strip():
+    if is_blank(text):
         return Problem(f"{label}/{file}", "the text is empty")
-    if not MARKUP.sub("", text).strip():
+    if is_blank(MARKUP.sub("", text)):
         return Problem(
             f"{label}/{file}", "the text has nothing but Markdown heading marks, thematic breaks and comments"
         )
@@ -733,6 +733,8 @@ TRADITIONAL_NOTES = ("corpus.note.traditional_one", "corpus.note.traditional_oth
 # search page has them
 SIMPLIFIED_TABLE = "site/assets/simplified.txt"
 NAMED_TEXTS = 3  # the traditional_titles note names the first three
+# characters the table turns that simplified Chinese writes too, in names above all (乾县, 乾安县)
+SIMPLIFIED_TOO = frozenset("乾徵餘瞭藉於")
 
 
 @lru_cache(maxsize=4)
@@ -750,7 +752,7 @@ def traditional_titles(texts: list[CorpusText], root: Path) -> list[Text]:
     words, so such texts' words are counted apart from the simplified ones, which a researcher
     mixing scripts would not see in the figures. A title is taken as traditional when it has a
     character the simplified table turns (none of the 2,506 shared corpus's titles has one)."""
-    table = traditional_characters(root / SIMPLIFIED_TABLE)
+    table = traditional_characters(root / SIMPLIFIED_TABLE) - SIMPLIFIED_TOO
     found = [t.id for t in texts if any(character in table for character in t.title)]
     if not found:
         return []

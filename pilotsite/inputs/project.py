@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pilotsite.errors import BuildError
+from pilotsite.errors import OptionError
 from pilotsite.inputs.interface import Interface, load_interface
 
 if TYPE_CHECKING:
@@ -84,5 +84,5 @@ def open_project(root: Path, site_url: str | None = None, validated_tables: Vali
         interface=load_interface(root),
     )
     if site_url is not None and not re.match(SITE_URL_PATTERN, site_url):  # given on the command line
-        raise BuildError(f"--site-url: found '{site_url}', expected {SITE_URL_EXPECTED}")
+        raise OptionError(f"--site-url: found '{site_url}', expected {SITE_URL_EXPECTED}")
     return Project(root=root, settings=settings, validated_tables=validated_tables)

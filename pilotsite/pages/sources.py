@@ -212,7 +212,8 @@ FOREIGN_RUNS = {
 
 def runs_marked(text: object, page_language: str) -> Markup:
     """text escaped, each run in the other edition's script in a <span lang>, so that a screen
-    reader speaks it in its own voice; a run of one Latin letter is left as it is."""
+    reader speaks it in its own voice (a bracket opened in a run closes in it); a run of one Latin
+    letter (M 县) is left as it is, a Chinese character alone (省) is not."""
     found = FOREIGN_RUNS.get(page_language)
     text = str(text)
     if found is None:
@@ -221,10 +222,11 @@ def runs_marked(text: object, page_language: str) -> Markup:
     opening = Markup('<span lang="{}">').format(lang)
     parts, at = [], 0
     for run in runs.finditer(text):
-        if sum(c.isalpha() for c in run.group()) < 2:
+        if lang == "en" and sum(c.isalpha() for c in run.group()) < 2:
             continue
-        parts += [html_text(text[at : run.start()]), opening, html_text(run.group()), Markup("</span>")]
-        at = run.end()
+        end = run.end() + (run.group().count("(") > run.group().count(")") and text[run.end() : run.end() + 1] == ")")
+        parts += [html_text(text[at : run.start()]), opening, html_text(text[run.start() : end]), Markup("</span>")]
+        at = end
     return Markup("").join([*parts, html_text(text[at:])])
 
 
