@@ -230,13 +230,11 @@ def runs_marked(text: object, page_language: str) -> Markup:
     return Markup("").join([*parts, html_text(text[at:])])
 
 
-def emphasised(text: str, part: str, text_language: str = "") -> Markup:
-    """text with the first occurrence of part in italics (<i>: a reference's title, as APA sets
-    it), escaped; text as it is where part is empty or not in it. Given the text's language, the
-    part is marked with its own where that differs (a Chinese title in an English reference), and
-    so are the runs of the other script around it (a Chinese author's name: runs_marked)."""
-    if not text_language:
-        return part_in(text, part, Markup("<i>"), "</i>") if part and part in text else html_text(text)
+def emphasised(text: str, part: str, text_language: str) -> Markup:
+    """text, in text_language, with the first occurrence of part in italics (<i>: a reference's
+    title, as APA sets it), escaped; the part is marked with its own language where that differs
+    (a Chinese title in an English reference), and so are the runs of the other script around it
+    (a Chinese author's name: runs_marked). Where part is empty or not in text, only the runs."""
     if not part or part not in text:
         return runs_marked(text, text_language)
     before, found, after = text.partition(part)
