@@ -98,3 +98,24 @@ def test_the_search_pages_table_of_simplified_characters_is_opencc_s():
     assert [forms.get(c) for c in "國務會為爲裡臺衞"] == list("国务会为为里台卫")
     assert "院" not in forms  # the same in both
     assert not set(forms) & set("么干着国")  # simplified characters stay
+
+
+def test_the_search_page_and_the_build_agree_on_what_a_han_character_is():
+    """One set of ranges (documents.HAN) decides a text's language, the runs marked in the other
+    edition's script and the words of words.txt; the search page's script splits queries by the
+    same ranges, written in JavaScript's notation."""
+    import re
+
+    from pilotsite.inputs.documents import HAN, language_of
+    from pilotsite.pages.sources import runs_marked
+
+    script = (Path(__file__).parents[1] / "site/assets/query-words.js").read_text(encoding="utf-8")
+    written = re.search(r"var HAN = /\[(.*?)\]\+/gu;", script)
+    assert written is not None
+    as_python = re.sub(r"\\u\{([0-9a-f]+)\}", lambda m: chr(int(m.group(1), 16)), written.group(1))
+    as_python = re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), as_python)
+    assert as_python == HAN
+    # characters of extension B (U+20000 on) are Chinese everywhere, not only in search
+    rare = "\U00020000\U0002a6d6\U00020001\U00020002"
+    assert language_of(rare + " ok") == "zh"
+    assert 'lang="zh"' in runs_marked(f"The county {rare} pilot", "en")

@@ -15,7 +15,11 @@ from pilotsite.inputs.reading import read_utf8
 from pilotsite.inputs.schemas import SLUG_EXPECTED, is_id
 
 LANGUAGES = ("zh", "en")  # what a document's text may be written in (EDITIONS_LANGUAGES: the site's editions)
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Han characters: the CJK unified ideographs with their extensions, and the compatibility ones;
+# what Chinese is, to the language of a text, to the marking of runs and to search's words (the
+# search page's site/assets/query-words.js matches the same ranges).
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+HAN_CHARACTER = re.compile(f"[{HAN}]")
 
 
 @dataclass(frozen=True)
@@ -143,7 +147,7 @@ class Document:
 def language_of(text: str) -> str:
     """'zh' when a passage is mostly Chinese characters, else 'en'."""
     letters = sum(ch.isalpha() for ch in text)
-    return "zh" if letters and len(CJK.findall(text)) / letters > 0.3 else "en"
+    return "zh" if letters and len(HAN_CHARACTER.findall(text)) / letters > 0.3 else "en"
 
 
 # CommonMark's rules, for the blocks text.md has: an ATX heading is one line of one to six # and a

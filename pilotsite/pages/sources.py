@@ -26,6 +26,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from pilotsite.errors import BuildError, Problem
+from pilotsite.inputs.documents import HAN
 from pilotsite.inputs.interface import LANGUAGES
 from pilotsite.inputs.project import SiteSettings
 from pilotsite.pages.bundle import BUNDLE_FILE
@@ -203,10 +204,9 @@ def title_marked(title: str, words: str, lang: str, page_language: str) -> Marku
 # Runs of the other edition's script inside a text of the page's language: English words in a
 # Chinese title (阶段：M County homestead pilot: …, a process named in the data), Chinese in an
 # English one. A run of Latin words takes the spaces and ASCII punctuation between them, not after.
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 FOREIGN_RUNS = {
     "zh": ("en", re.compile(r"[A-Za-z][\w'’.-]*(?:[ ,:;&/()–—-]+[A-Za-z0-9][\w'’.-]*)*", re.ASCII)),
-    "en": ("zh", re.compile(f"[{_HAN}]+(?:[\u3000-\u303f\uff00-\uffef]*[{_HAN}]+)*")),
+    "en": ("zh", re.compile(f"[{HAN}]+(?:[\u3000-\u303f\uff00-\uffef]*[{HAN}]+)*")),
 }
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pilotsite.errors import BuildError
+from pilotsite.inputs.documents import HAN
 from pilotsite.pages.model import EDITIONS, edition_bundle
 from pilotsite.state.progress import OFF, Progress
 
@@ -44,8 +45,7 @@ if TYPE_CHECKING:
 BUNDLE = "pagefind"  # the folder in the site that holds the index and the UI
 INDEX_LANGUAGE = "zh"
 WORDS_FILE = "words.txt"  # in each bundle: "word pages" per line (write_index_words)
-# Han characters (the CJK blocks and their extensions), as site/assets/query-words.js matches them
-HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+HAN_WORD = re.compile(f"[{HAN}]+")  # a word of Han characters alone
 
 
 def executable() -> Path:
