@@ -410,7 +410,7 @@ CASES = [
             "site_url: https://example.org/policy-pilots",
             "site_url: https://example.org/a?b=1&c=2",
         ),
-        ("data/site.yaml", "line 19", "field 'site_url'", "without a query (?) or fragment (#)"),
+        ("data/site.yaml", "line 21", "field 'site_url'", "without a query (?) or fragment (#)"),
     ),
     Case(
         "a character the font lacks in the site title",  # the site card's drawing had ended in a traceback

@@ -515,6 +515,7 @@ def test_new_authors_edition_and_licence_leave_every_published_version_as_it_was
         )
         .replace('date: "2026-11-22"', 'date: "2027-01-05"')
         .replace("code MIT", "code Apache 2.0")
+        .replace("代码 MIT", "代码 Apache 2.0")
         .replace("code_licence_id: MIT", "code_licence_id: Apache-2.0")
         .replace("https://opensource.org/licenses/MIT", "https://www.apache.org/licenses/LICENSE-2.0"),
         encoding="utf-8",
@@ -524,6 +525,9 @@ def test_new_authors_edition_and_licence_leave_every_published_version_as_it_was
     figure_page = (site / "figures" / FIGURE / "index.html").read_text(encoding="utf-8")
     assert "李雷 &lt;b&gt;Li&lt;/b&gt; · edition 2027-01-05 · CC BY 4.0 (this site&#39;s text and data" in figure_page
     assert "which are their authors&#39;); code Apache 2.0" in figure_page
+    assert "其文本属于作者）；代码 Apache 2.0 · " in (site / "zh/figures" / FIGURE / "index.html").read_text(
+        encoding="utf-8"
+    )
 
     table = project / TOOL_TYPES
     table.write_text(table.read_text(encoding="utf-8").replace("Results ›", "Results (revised) ›", 1), encoding="utf-8")
@@ -535,3 +539,6 @@ def test_new_authors_edition_and_licence_leave_every_published_version_as_it_was
     assert "Apache-2.0" in (new_version / "datacite.json").read_text(encoding="utf-8")
     assert "李雷" not in (old_version / "cite.bib").read_text(encoding="utf-8")
     assert "Apache" not in (old_version / "datacite.json").read_text(encoding="utf-8")
+    # the new version froze the licence line in Chinese too
+    zh_page = (site / "zh" / new_version.relative_to(site) / "index.html").read_text(encoding="utf-8")
+    assert "其文本属于作者）；代码 Apache 2.0 · " in zh_page

@@ -438,3 +438,28 @@ def test_a_past_versions_files_edited_by_hand_are_refused_not_republished(projec
     [problem] = refused.value.problems
     assert problem.file == f"{folder}/" and f"version {entry['number']} of figure 'keyword-overlap'" in problem.message
     assert f"restore it with git checkout -- {folder}" in problem.message
+
+
+def test_versions_frozen_with_the_sites_licence_line_get_its_chinese_words_once(tmp_path):
+    """The footer of the Chinese edition named the licence in English on every page. data/site.yaml
+    now gives the line in Chinese too (licence_zh), frozen with each new version; a version frozen
+    before gets the Chinese words once where its line is the site's line now, and none where its
+    line is another (its footer keeps the English words it froze)."""
+    from pilotsite.state import ledger as ledger_module
+
+    site_now = {"authors": ["A"], "licence": "CC BY 4.0; code MIT", "licence_zh": "CC BY 4.0；代码 MIT"}
+    lines = {"aaaaaaaaaaaa": "CC BY 4.0; code MIT", "bbbbbbbbbbbb": "CC BY 4.0 (text and data)"}
+    for version, line in lines.items():
+        folder = tmp_path / VERSION_FOLDER.format(figure="f", version=version)
+        folder.mkdir(parents=True)
+        (folder / "meta.json").write_bytes(ledger_module.meta_bytes({"cited": {"authors": ["A"], "licence": line}}))
+    ledger = {"figures": {"f": [{"version": version} for version in lines]}}
+    [(path, migrated)] = ledger_module.migrated_metas(ledger, tmp_path, site_now, {}).items()
+    assert path == f"{VERSION_FOLDER.format(figure='f', version='aaaaaaaaaaaa')}/meta.json"
+    assert json.loads(migrated)["cited"] == {
+        "authors": ["A"],
+        "licence": lines["aaaaaaaaaaaa"],
+        "licence_zh": "CC BY 4.0；代码 MIT",
+    }
+    (tmp_path / path).write_bytes(migrated)
+    assert ledger_module.migrated_metas(ledger, tmp_path, site_now, {}) == {}  # once

@@ -32,11 +32,16 @@ class SiteSettings:
     site_url: str  # absolute, without a trailing slash
     code_licence_id: str = ""  # SPDX identifier of the code's licence where it differs (e.g. MIT)
     code_licence_url: str = ""
+    licence_zh: str = ""  # the licence line in the Chinese edition (default: licence)
     interface: Interface = Interface(())  # the interface's texts in each language (data/i18n/)
 
     def title_in(self, language: str) -> str:
         """The site's title in the language, where site.yaml gives one (title_zh), else its title."""
         return (self.title_zh if language == "zh" else "") or self.title
+
+    def licence_in(self, language: str) -> str:
+        """The licence line in the language, where site.yaml gives one (licence_zh), else licence."""
+        return (self.licence_zh if language == "zh" else "") or self.licence
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,7 @@ def open_project(root: Path, site_url: str | None = None, validated_tables: Vali
         site_url=(site_url if site_url is not None else config.site_url).rstrip("/"),
         code_licence_id=config.code_licence_id or "",
         code_licence_url=config.code_licence_url or "",
+        licence_zh=config.licence_zh or "",
         interface=load_interface(root),
     )
     if site_url is not None and not re.match(SITE_URL_PATTERN, site_url):  # given on the command line

@@ -197,6 +197,7 @@ class SiteConfig(Strict):
     authors: list[Text] = Field(min_length=1)
     date: IsoDate
     licence: Text
+    licence_zh: Text | None = None  # the licence line in the Chinese edition's words
     licence_id: Text
     licence_url: HttpUrl
     # the code's licence where it differs from the text's and data's (licence_id, licence_url)

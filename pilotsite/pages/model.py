@@ -1051,13 +1051,16 @@ def site_cited(settings: SiteSettings) -> dict[str, Any]:
         "publisher": settings.title,
         "licences": [{"spdx": x.spdx, "url": x.url, "covers": x.covers} for x in licences(settings)],
         "licence": settings.licence,  # in the words pages use
+        "licence_zh": settings.licence_zh,
     }
 
 
 def frozen_site(model: SiteModel, meta: Mapping[str, Any]) -> Mapping[str, Any]:
     """A version's site_cited() as published (data/site.yaml's now for a --check of a history not
-    yet frozen, which the next build freezes so)."""
-    return {**site_cited(model.project.settings), **(meta.get("cited") or {})}
+    yet frozen, which the next build freezes so). One frozen without a Chinese licence line has
+    none: its footer names its licence in the English words it froze."""
+    frozen = meta.get("cited") or {}
+    return {**site_cited(model.project.settings), **({"licence_zh": ""} if frozen else {}), **frozen}
 
 
 @dataclass(frozen=True)
@@ -1068,11 +1071,15 @@ class Colophon:
     authors: tuple[str, ...]
     date: str  # the edition
     licence: str
+    licence_zh: str = ""
+
+    def licence_in(self, language: str) -> str:  # as SiteSettings.licence_in
+        return (self.licence_zh if language == "zh" else "") or self.licence
 
 
 def version_colophon(model: SiteModel, entry: Mapping[str, Any], meta: Mapping[str, Any]) -> Colophon:
     site = frozen_site(model, meta)
-    return Colophon(tuple(site["authors"]), entry["edition"], site["licence"])
+    return Colophon(tuple(site["authors"]), entry["edition"], site["licence"], site["licence_zh"])
 
 
 def cited_figure(

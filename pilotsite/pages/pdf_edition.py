@@ -220,7 +220,7 @@ def findings_data(
         "summary": {"text": doc.meta["summary"], "lang": doc.summary_lang},
         "kicker": t("pdf.kicker", site=site_title),
         "page_url": page_url,
-        "footer": t("pdf.footer", site=site_title, date=settings.date, licence=settings.licence),
+        "footer": t("pdf.footer", site=site_title, date=settings.date, licence=settings.licence_in(model.language)),
         "labels": labels,
         "metadata": [
             {"label": label, "value": value, "href": href}

@@ -463,7 +463,8 @@ def migrated_metas(
     (and, to translations frozen before versions kept their notes', the notes' where the same);
     and, for the current version (its outputs' result_digest in digests, by figure id), the
     tooltips of its marks in those languages (translated_tips), which its Chinese page showed in
-    English once a newer version replaced it.
+    English once a newer version replaced it; and the site's licence line in Chinese
+    (licence_zh) where the version froze the site's licence line of now.
     Each meta.json is read once."""
     documents, drawn, digests = documents or {}, drawn or {}, digests or {}
     documents_now = {doc_id: {"title": doc.title, **edition_titles(doc.meta)} for doc_id, doc in documents.items()}
@@ -477,8 +478,16 @@ def migrated_metas(
             if not isinstance(meta, dict):
                 continue
             lacking: dict[str, Any] = {}
-            if "cited" not in meta:
+            cited = meta.get("cited")
+            if cited is None:
                 lacking["cited"] = dict(site_cited)
+            elif (
+                isinstance(cited, dict)
+                and "licence_zh" not in cited
+                and site_cited.get("licence_zh")
+                and cited.get("licence") == site_cited["licence"]
+            ):  # frozen before licence lines had Chinese words: those of its line, where it is the site's
+                lacking["cited"] = {**cited, "licence_zh": site_cited["licence_zh"]}
             if "corpora" not in meta and corpora_now.get(figure_id):  # else not drawn now, or no corpus
                 lacking["corpora"] = corpora_now[figure_id]
             elif isinstance(meta.get("corpora"), list):
