@@ -222,3 +222,13 @@ def test_a_cache_file_removed_under_a_figure_is_a_fault_of_the_machine_not_of_th
 
     [said] = problems(lambda: evaluate(figure_of(compute=reads_its_own_mistake), catalog))
     assert "figure 'mine' failed: FileNotFoundError" in said
+
+
+def test_a_note_written_over_several_lines_is_one_note_everywhere(project_copy):
+    """A note with a line break (a YAML block, a triple-quoted string) was one paragraph on the
+    figure's page but two on its version's, which keeps a version's notes one per line; its line
+    breaks are now spaces, as a page shows them, and a note without one is kept as written."""
+    note = "Counts exclude texts\n   without a date;\r\nsee the methods page.  "
+    add(project_copy, "mine.py", DECLARED.replace("describe=", f"notes=({note!r}, 'Kept  as  written. '), describe="))
+    [mine] = [f for f in discovered(project_copy) if f.id == "mine"]
+    assert mine.notes == ("Counts exclude texts without a date; see the methods page.", "Kept  as  written. ")

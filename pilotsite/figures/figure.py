@@ -592,14 +592,23 @@ def _with_texts(figure: Figure, interface: Interface) -> Figure:
             },
         )
     if not any(isinstance(value, Text) for value in (figure.title, figure.caption, *figure.notes)):
-        return figure
+        return replace(figure, notes=tuple(one_line(str(note)) for note in figure.notes))
     texts = [
         (
             language,
             figure_text(interface, figure.title, figure.id, figure.analysis, language),
             figure_text(interface, figure.caption, figure.id, figure.analysis, language),
-            tuple(figure_text(interface, note, figure.id, figure.analysis, language) for note in figure.notes),
+            tuple(one_line(figure_text(interface, n, figure.id, figure.analysis, language)) for n in figure.notes),
         )
         for language in LANGUAGES
     ]
     return replace(figure, title=texts[0][1], caption=texts[0][2], notes=texts[0][3], translations=tuple(texts[1:]))
+
+
+LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n?|\n)\s*")
+
+
+def one_line(note: str) -> str:
+    """A note as one paragraph: its line breaks (a YAML block kept them) as spaces, as a page shows
+    them. A version keeps its notes one per line, so a break inside one had made two on its page."""
+    return LINE_BREAKS.sub(" ", note).strip() if "\n" in note or "\r" in note else note
