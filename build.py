@@ -443,7 +443,12 @@ def main(argv: list[str] | None = None) -> int:
             )
             from pilotsite import preview
 
-            preview.serve(ROOT, out, args.port, build_args, say, first_failure)
+            try:
+                preview.serve(ROOT, out, args.port, build_args, say, first_failure)
+            except preview.PortTaken as exc:
+                built = f"; the site in {out} is built" if first_failure is None else ""
+                print(f"serve: --port {args.port}: {exc}{built}.", file=sys.stderr)
+                return EXIT_BAD_INPUT
         return EXIT_DONE
     except BuildError as exc:
         if args.debug:  # the traceback too, and the exit status as ever

@@ -359,10 +359,19 @@ def port_problem(port: int) -> str:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as http.server does
             probe.bind(("127.0.0.1", port))
     except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            return "another program is using this port; choose another (0 picks a free one)"
-        return f"cannot listen on this port ({exc.strerror or exc})"
+        return why_not_listening(exc)
     return ""
+
+
+def why_not_listening(exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return "another program is using this port; choose another (0 picks a free one)"
+    return f"cannot listen on this port ({exc.strerror or exc})"
+
+
+class PortTaken(Exception):
+    """The port, free when serve was started (port_problem), was taken by the time the site was
+    built and serve bound it: said as the port's problem, not as a defect."""
 
 
 def serve(
@@ -383,7 +392,11 @@ def serve(
         target=watch, args=(root, build_args, stop, snapshot(root), status, say, running, out), daemon=True
     )
     # Each open page holds one thread (its event stream): ThreadingHTTPServer gives every request its own.
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+    try:
+        listening = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as exc:
+        raise PortTaken(why_not_listening(exc)) from None
+    with listening as server:
         if failed is not None:
             say(
                 f"Build failed; serving the last good site in {out}: fix the input and save to rebuild."

@@ -155,6 +155,30 @@ def test_a_port_or_job_count_out_of_range_or_a_busy_port_is_a_command_line_error
     assert not (project_copy / "_site").exists() and not (project_copy / ".build").exists()
 
 
+def test_a_port_taken_while_serve_builds_is_said_as_the_ports_problem(built_project, tmp_path):
+    """The port is checked before the build; a program that takes it during the build had ended
+    serve as a defect of pilotsite (exit 70). serve now says what the port's check says, that the
+    site is built, and exits 2."""
+    project = copy_built(built_project, tmp_path / "project")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        # free when checked (as it was), taken when bound
+        started = (
+            "import runpy, sys, pilotsite.preview as p; p.port_problem = lambda port: ''; "
+            f"sys.argv = ['build.py', 'serve', '--port', '{busy}']; runpy.run_path('build.py', run_name='__main__')"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", started], cwd=project, capture_output=True, text=True, timeout=300, check=False
+        )
+    assert result.returncode == 2, result.stderr
+    assert f"serve: --port {busy}: another program is using this port; choose another (0 picks a free one); " in (
+        result.stderr
+    )
+    assert "the site in _site is built." in result.stderr and "defect" not in result.stderr
+
+
 def test_an_option_or_figure_id_the_command_does_not_use_is_refused_not_ignored(project_copy):
     """`figure ID --check` had drawn the figure and checked nothing, and `--port 8001` on a build
     or a figure id after `build` were dropped without a word."""
