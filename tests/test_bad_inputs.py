@@ -1062,3 +1062,38 @@ def test_events_of_the_same_dates_keep_the_order_the_file_gives_them(project_cop
     project = open_project(project_copy)
     ids = list(load_events(project, load_documents(project))["event_id"])
     assert ids.index("return-home-pilot-areas-341-end-2017") + 1 == ids.index("a-same-day-event"), ids
+
+
+def test_a_bad_cell_does_not_hide_the_other_problems_of_its_row(project_copy):
+    """A row with a bad cell was left out of its table's own checks (quotes, dates, steps), so its
+    other problems came to light only once the cell was mended, one build later. Each check now
+    runs on the rows whose cells it reads are sound: a stage's label broken across lines no
+    longer says its process lacks a step either."""
+    from pilotsite.errors import BuildError
+    from pilotsite.inputs.documents import load_documents
+    from pilotsite.inputs.project import open_project
+    from pilotsite.inputs.reported import load_reported
+    from pilotsite.inputs.timelines import load_events, load_stages
+
+    edit(project_copy, EVENTS, "2008-09,2017-12,false,From September", "2008-13,2017-12,false,Since September")
+    edit(project_copy, EVENTS, "the central level issued 142", "the central level issued 143")
+    edit(project_copy, TOOL_TYPES, "supply,50.82,", "supply,50.8x,")
+    edit(project_copy, TOOL_TYPES, "as high as 50.82% of", "as much as 50.82% of")
+    stages = "data/timelines/stages.csv"
+    edit(project_copy, stages, ",2,Governments adapt the operational", ",2,Governments adapt\x07 the operational")
+    project = open_project(project_copy)
+    documents = load_documents(project)
+    said = {}
+    for load in (load_events, load_stages, load_reported):
+        with pytest.raises(BuildError) as raised:
+            load(project, documents)
+        said[load.__name__] = [str(p) for p in raised.value.problems]
+    [date, quote, date_text] = said["load_events"]
+    assert date.startswith(f"{EVENTS}, line 3, column 'date_start': found '2008-13'"), date
+    assert date_text.startswith(f"{EVENTS}, line 3, column 'date_text': found 'Since September"), date_text
+    assert quote.startswith(f"{EVENTS}, line 3, column 'quote': quote not found verbatim"), quote
+    [share, quote] = said["load_reported"]
+    assert share.startswith(f"{TOOL_TYPES}, line 2, column 'share_pct': found '50.8x'"), share
+    assert quote.startswith(f"{TOOL_TYPES}, line 2, column 'quote': quote not found verbatim"), quote
+    [control] = said["load_stages"]  # and not "steps must run 1..n"
+    assert control.startswith(f"{stages}, line 3, column 'label': contains a control character (U+0007)"), control

@@ -46,14 +46,15 @@ def load_reported_table(project: Project, path: Path, documents: dict[str, Docum
         raise BuildError([Problem(label, f"folder '{doc_id}' is not a known document id")])
     keys = SCHEMAS[table]
     unique, *also_unique = UNIQUE.get(table, ([c.name for c in keys],))
-    frame, problems = checked_rows(path, label, keys + PROVENANCE, unique, project.validated_tables)
+    rows = checked_rows(path, label, keys + PROVENANCE, unique, project.validated_tables)
+    frame, problems = rows.good, list(rows.problems)
     if frame.empty and not problems:  # its figure had failed: "produced no data rows"
         raise BuildError(
             [Problem(label, "has a header but no rows (a row for each number the document reports)", line=1)]
         )
     for columns in also_unique:
         first: dict[tuple[str, ...], int] = {}
-        for _, row in frame.iterrows():
+        for _, row in rows.sound_in(*columns).iterrows():
             values = tuple(str(row[c]) for c in columns)
             if values in first:
                 problems.append(
@@ -64,7 +65,7 @@ def load_reported_table(project: Project, path: Path, documents: dict[str, Docum
                     )
                 )
             first.setdefault(values, int(row["line"]))
-    for _, row in frame.iterrows():
+    for _, row in rows.sound_in("share_pct", "quote").iterrows():
         printed = [float(n) for n in NUMBER_IN_TEXT.findall(row["quote"])]
         if row["share_pct"] not in printed:
             problems.append(
@@ -75,7 +76,7 @@ def load_reported_table(project: Project, path: Path, documents: dict[str, Docum
                     column="quote",
                 )
             )
-    problems += quote_problems(frame, documents, label, document_id=doc_id)
+    problems += quote_problems(rows.sound_in("quote"), documents, label, document_id=doc_id)
     if problems:
         raise BuildError(sorted(problems, key=lambda p: p.line or 0))
     frame["document_id"] = doc_id

@@ -370,16 +370,37 @@ def read_table(
     return frame
 
 
+@dataclass
+class CheckedRows:
+    """A table's rows as read (those with as many fields as its header) and the problems of their
+    cells. The table's own checks of its rows (quotes, dates) run on the rows sound in the columns
+    each reads, so that every problem of the file is reported in one run: a bad cell had hidden the
+    other problems of its row until it was mended."""
+
+    read: pd.DataFrame  # with read_table's "has_problem"
+    problems: list[Problem]
+
+    @property
+    def good(self) -> pd.DataFrame:
+        """The rows without a problem: what the site is built from."""
+        good = self.read.loc[~self.read["has_problem"].astype(bool)]  # (a table of no rows has an untyped column)
+        good = good.drop(columns="has_problem")
+        # the header's columns the schema does not read (a note, a page number): kept for a warning
+        good.attrs["unread"] = self.read.attrs.get("unread", [])
+        return good
+
+    def sound_in(self, *columns: str) -> pd.DataFrame:
+        """The rows with no problem in these columns, nor of the whole row (a duplicate key, a value
+        under no header): their cells in these columns are as the schema says."""
+        bad = {p.line for p in self.problems if p.column is None or p.column in columns}
+        return self.read.loc[[line not in bad for line in self.read["line"]]].drop(columns="has_problem")
+
+
 def checked_rows(
     path: Path, label: str, columns: list[Column], unique: list[str], validated: ValidatedTables | None
-) -> tuple[pd.DataFrame, list[Problem]]:
-    """A table's rows whose cells are as its schema says, and the problems of the others (a
-    header's are raised at once): the rows' own checks (quotes, dates) then run on the good rows,
-    and every problem of the file is reported in one run."""
+) -> CheckedRows:
+    """A table's rows and the problems of their cells (a header's are raised at once)."""
     problems: list[Problem] = []
     frame = read_table(path, label, columns, unique=unique, problems_out=problems, validated=validated)
-    good = frame.loc[~frame["has_problem"].astype(bool)]  # (a table of no rows has an untyped column)
-    good = good.drop(columns="has_problem")
-    # the header's columns the schema does not read (a note, a page number): kept for a warning
-    good.attrs["unread"] = [name for name in frame.attrs["header"] if name not in {c.name for c in columns}]
-    return good, problems
+    frame.attrs["unread"] = [name for name in frame.attrs["header"] if name not in {c.name for c in columns}]
+    return CheckedRows(frame, problems)

@@ -10,7 +10,7 @@ import pandas as pd
 from pilotsite.errors import BuildError, Problem, shown
 from pilotsite.inputs.documents import Document
 from pilotsite.inputs.project import EVENTS, STAGES, Project
-from pilotsite.inputs.tables import Column, checked_rows
+from pilotsite.inputs.tables import CheckedRows, Column, checked_rows
 
 EVENT_COLUMNS = [
     Column("event_id", "slug"),
@@ -107,22 +107,23 @@ def broken_labels(frame: pd.DataFrame, label: str, columns: tuple[str, ...]) -> 
     ]
 
 
-def timeline_table(
-    project: Project, relative: str, columns: list[Column], unique: list[str]
-) -> tuple[pd.DataFrame, list[Problem]]:
-    """A timeline table's good rows and the problems of the others (checked_rows), or no rows
-    where the project has no such file: a site may have no timelines (a file that is there but
-    broken is still an error)."""
+def timeline_table(project: Project, relative: str, columns: list[Column], unique: list[str]) -> CheckedRows:
+    """A timeline table's rows and the problems of their cells (checked_rows), or no rows where
+    the project has no such file: a site may have no timelines (a file that is there but broken
+    is still an error)."""
     if not project.path(relative).exists():
-        return pd.DataFrame({name: pd.Series(dtype=object) for name in ["line"] + [c.name for c in columns]}), []
+        names = ["line", *(c.name for c in columns), "has_problem"]
+        return CheckedRows(pd.DataFrame({name: pd.Series(dtype=object) for name in names}), [])
     return checked_rows(project.path(relative), relative, columns, unique, project.validated_tables)
 
 
 def load_events(project: Project, documents: dict[str, Document]) -> pd.DataFrame:
     """Dated events; date_text must appear in the quote and the interval must run forwards."""
-    frame, problems = timeline_table(project, EVENTS, EVENT_COLUMNS, ["event_id"])
-    problems += quote_problems(frame, documents, EVENTS) + broken_labels(frame, EVENTS, ("label",))
-    for _, row in frame.iterrows():
+    rows = timeline_table(project, EVENTS, EVENT_COLUMNS, ["event_id"])
+    frame, problems = rows.good, list(rows.problems)
+    problems += quote_problems(rows.sound_in("document_id", "quote"), documents, EVENTS)
+    problems += broken_labels(rows.sound_in("label"), EVENTS, ("label",))
+    for _, row in rows.sound_in("date_text", "quote").iterrows():
         if row["date_text"] not in row["quote"]:
             problems.append(
                 Problem(
@@ -133,6 +134,7 @@ def load_events(project: Project, documents: dict[str, Document]) -> pd.DataFram
                     column="date_text",
                 )
             )
+    for _, row in rows.sound_in("date_start", "date_end").iterrows():
         # a partial date is a span: an end of 2017 runs to 2017-12-31, a start of 2017-12 from 2017-12-01
         if row["date_end"] and (row["date_end"] + "-12-31"[len(row["date_end"]) - 4 :]) < row["date_start"]:
             problems.append(
@@ -152,9 +154,12 @@ def load_events(project: Project, documents: dict[str, Document]) -> pd.DataFram
 
 def load_stages(project: Project, documents: dict[str, Document]) -> pd.DataFrame:
     """Ordered stages of undated processes; steps run 1..n within each process."""
-    frame, problems = timeline_table(project, STAGES, STAGE_COLUMNS, ["process_id", "step"])
-    problems += quote_problems(frame, documents, STAGES) + broken_labels(frame, STAGES, ("label", "process_label"))
-    for process_id, steps in frame.groupby("process_id"):
+    rows = timeline_table(project, STAGES, STAGE_COLUMNS, ["process_id", "step"])
+    frame, problems = rows.good, list(rows.problems)
+    problems += quote_problems(rows.sound_in("document_id", "quote"), documents, STAGES)
+    problems += broken_labels(rows.sound_in("label"), STAGES, ("label",))
+    problems += broken_labels(rows.sound_in("process_label"), STAGES, ("process_label",))
+    for process_id, steps in rows.sound_in("process_id", "step").groupby("process_id"):
         if sorted(steps["step"]) != list(range(1, len(steps) + 1)):
             problems.append(
                 Problem(
@@ -163,8 +168,10 @@ def load_stages(project: Project, documents: dict[str, Document]) -> pd.DataFram
                     line=int(steps["line"].min()),
                 )
             )
+    for process_id, steps in rows.sound_in("process_id", "document_id").groupby("process_id"):
         if steps["document_id"].nunique() != 1:
             problems.append(Problem(STAGES, f"process '{process_id}' mixes documents", line=int(steps["line"].min())))
+    for process_id, steps in rows.sound_in("process_id", "process_label").groupby("process_id"):
         first = steps.sort_values("line").iloc[0]
         for _, step in steps.iterrows():
             if step["process_label"] != first["process_label"]:  # the timeline names a process once
