@@ -70,6 +70,45 @@ def test_the_page_resolves_each_mark_to_its_rows_evidence_or_its_table_row():
     ]
 
 
+def test_a_tooltip_wholly_in_the_other_editions_script_is_marked_with_its_language():
+    """A timeline's events are in English alone (the data have no Chinese label): on a Chinese page
+    a screen reader had read "late 1960s: Western policy …" as Chinese. A tooltip of both scripts
+    (营商环境: 山东 first used it …) cannot be marked in parts, and stays in the page's language."""
+    data = pd.DataFrame({"label": ["late 1960s", "人民政府", "部门 (east)", "2017"], "value": [1, 2, 3, 4]})
+    svg = drawing.render(draw_bars, data, (4, 3)).svg
+    hrefs = ["#a", "#b", "#c", "#d"]
+
+    def marked(chart: str) -> dict[str, str]:
+        return dict(
+            (title.split(":")[0], lang)
+            for lang, title in re.findall(r'<a href="[^"]*"(?: lang="(\w+)")?>\s*<title>([^<]*)</title>', chart)
+        )
+
+    assert marked(inline_chart(svg, hrefs, page_language="zh")) == {
+        "late 1960s": "en",
+        "人民政府": "",
+        "部门 (east)": "",
+        "2017": "",
+    }
+    assert marked(inline_chart(svg, hrefs, page_language="en")) == {
+        "late 1960s": "",
+        "人民政府": "zh",
+        "部门 (east)": "",
+        "2017": "",
+    }
+    # a tooltip the page's edition translates is in its language
+    translated = inline_chart(svg, hrefs, {0: "20世纪60年代末"}, page_language="zh")
+    assert marked(translated)["20世纪60年代末"] == ""
+
+
+def test_the_chinese_timeline_marks_its_english_events(built_site):
+    zh = (built_site / "zh/figures/case-timelines-combined/index.html").read_text(encoding="utf-8")
+    events = re.findall(r'<a href="[^"]*"( lang="en")?>\s*<title>([^<]*)</title>', zh)
+    assert events and all(lang for lang, _ in events), events
+    en = (built_site / "figures/case-timelines-combined/index.html").read_text(encoding="utf-8")
+    assert len(re.findall(r"<a href=\"[^\"]*\">\s*<title>", en)) == len(events)
+
+
 def tab_order(chart: str) -> list[str]:
     """The marks' tooltips in the order of the page's markup, which is the order Tab reaches them."""
     return re.findall(r"<a href=\"[^\"]*\">\s*<title>([^<]*)</title>", chart)

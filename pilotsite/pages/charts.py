@@ -13,11 +13,12 @@ import hashlib
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
 from pilotsite.figures import pdf as printing
 from pilotsite.figures.marks import MARK_PATTERN
+from pilotsite.inputs.documents import HAN_CHARACTER
 from pilotsite.state.fingerprint import write_atomic
 
 THUMBNAIL = "thumbnail.png"  # beside figure.png: what figure cards show
@@ -42,6 +43,21 @@ BAR = re.compile(
     re.DOTALL,
 )
 BARS = re.compile(rf"(?:{BAR.pattern}\s*){{2,}}", re.DOTALL)  # bars one after another
+
+
+LATIN_LETTER = re.compile("[A-Za-z]")
+
+
+def wholly_foreign(text: str, page_language: str) -> str:
+    """' lang="en"' for a text of Latin letters without a Han character on a Chinese page, ' lang="zh"'
+    for one of Han characters without a Latin letter on an English page, else nothing: a text of
+    both is left in the page's language, as its parts cannot be marked apart."""
+    han, latin = HAN_CHARACTER.search(text) is not None, LATIN_LETTER.search(text) is not None
+    if page_language == "zh" and latin and not han:
+        return ' lang="en"'
+    if page_language == "en" and han and not latin:
+        return ' lang="zh"'
+    return ""
 
 
 def scaled_size(width: int, height: int, most: int) -> tuple[int, int]:
@@ -174,10 +190,12 @@ def in_reading_order(run: re.Match[str]) -> str:
     return between.join(bars[n].group(0) for n in order) + text[bars[-1].end() :]
 
 
-def inline_chart(svg: bytes, hrefs: list[str], tips: dict[int, str] | None = None) -> str:
+def inline_chart(svg: bytes, hrefs: list[str], tips: dict[int, str] | None = None, page_language: str = "") -> str:
     """The figure's SVG as markup for the page: each mark's link resolved to its row's evidence,
     and its tooltip (the link's name) the one in tips, for a page in another language than
-    figure.svg's. No role=img (it would hide the links inside from screen readers): the <figure>
+    figure.svg's. A tooltip wholly in the other edition's script (a timeline's event, which the data
+    give in English alone, on a Chinese page) has its link say so (wholly_foreign), as a <title>
+    can hold no <span lang>. No role=img (it would hide the links inside from screen readers): the <figure>
     around it is named by its caption and described by the alt text."""
     text = METADATA.sub("", COMMENT.sub("", PROLOGUE.sub("", svg.decode("utf-8"), count=1)), count=1)
     text = EMPTY_GLYPH.sub('<path d="" ', text)
@@ -186,7 +204,8 @@ def inline_chart(svg: bytes, hrefs: list[str], tips: dict[int, str] | None = Non
         position = int(match.group(1)) - 2
         href = hrefs[position] if 0 <= position < len(hrefs) else ""
         title = f"<title>{escape(tips[position])}</title>" if tips and position in tips else match.group(2) or ""
-        return (f'<a href="{escape(href)}">' if href else "<a>") + title
+        marked = wholly_foreign(unescape(title.removeprefix("<title>").removesuffix("</title>")), page_language)
+        return (f'<a href="{escape(href)}"{marked}>' if href else f"<a{marked}>") + title
 
     text = BARS.sub(in_reading_order, TITLED_MARK.sub(resolved, text))
     opening = re.match(r"<svg\b", text)

@@ -213,7 +213,7 @@ def version_pages(model: SiteModel) -> list[Page]:
             if current is not None and current.svg == svg
             else {int(row): tip for row, tip in meta.get("tips", {}).get(model.language, {}).items()}
         )
-        chart = inline_chart(svg, evidence_hrefs(columns, rows), tips or None)
+        chart = inline_chart(svg, evidence_hrefs(columns, rows), tips or None, model.language)
         deposit = version_deposit(model, item, documents, first if entry.get("same_as") else None)
         printed: tuple[tuple[str, bytes | Path], ...] = ()
         if PDF_FILE in item.files:

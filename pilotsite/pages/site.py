@@ -390,7 +390,7 @@ def build_pages(model: SiteModel) -> list[Page]:
                     result=replace(result, components={}),
                     columns=columns,
                     rows=rows,
-                    chart=inline_chart(result.svg, evidence_hrefs(columns, rows), result.tips),
+                    chart=inline_chart(result.svg, evidence_hrefs(columns, rows), result.tips, model.language),
                     documents=tuple(Link(model.documents[d].short_title, document_href(root, d)) for d in f.documents),
                     checks=result.checks,
                     inputs=inputs[:INPUTS_SHOWN],
