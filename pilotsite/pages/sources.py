@@ -62,7 +62,7 @@ def html_text(value: object) -> Markup:
 def extra_escaped(escaped: str) -> Markup:
     """HTML already escaped for &, <, >, quotes, with EXTRA_HTML_ESCAPES applied where it needs them."""
     if NEEDS_EXTRA_ESCAPES.search(escaped) is None:
-        return Markup(escaped)
+        return escaped if type(escaped) is Markup else Markup(escaped)  # (markup's own copy: time, not a value)
     return Markup(str.translate(str(escaped), EXTRA_HTML_ESCAPES))
 
 
@@ -216,18 +216,22 @@ def runs_marked(text: object, page_language: str) -> Markup:
     letter (M 县) is left as it is, a Chinese character alone (省) is not."""
     found = FOREIGN_RUNS.get(page_language)
     text = str(text)
-    if found is None:
+    if found is None or found[1].search(text) is None:  # (most texts: one search, no copies)
         return html_text(text)
     lang, runs = found
-    opening = Markup('<span lang="{}">').format(lang)
+    opening = SPAN_OPENINGS[lang]
     parts, at = [], 0
     for run in runs.finditer(text):
         if lang == "en" and sum(c.isalpha() for c in run.group()) < 2:
             continue
         end = run.end() + (run.group().count("(") > run.group().count(")") and text[run.end() : run.end() + 1] == ")")
-        parts += [html_text(text[at : run.start()]), opening, html_text(text[run.start() : end]), Markup("</span>")]
+        parts += [html_text(text[at : run.start()]), opening, html_text(text[run.start() : end]), SPAN_CLOSING]
         at = end
     return Markup("").join([*parts, html_text(text[at:])])
+
+
+SPAN_OPENINGS = {language: Markup(f'<span lang="{language}">') for language in ("en", "zh")}
+SPAN_CLOSING = Markup("</span>")
 
 
 def emphasised(text: str, part: str, text_language: str) -> Markup:
