@@ -545,9 +545,15 @@ def write_pages(build: Build, catalog: Catalog, analyses: Analyses, drawn: Drawn
     # The layout's own Chinese and the interface's texts it shows are on every page of an edition:
     # its interface, and the switch, which names the other editions in their own language.
     layout_text = (build.root / "site" / "layouts" / "page.html.j2").read_text(encoding="utf-8")
+    # So is its footer: the site's authors and licence line, or those a version froze (its own page's).
+    footers = {language: {*settings.authors, settings.licence_in(language)} for language in EDITIONS}
+    for page in pages:
+        if page.colophon is not None:
+            footers[page.language].update((*page.colophon.authors, page.colophon.licence_in(page.language)))
     layouts = {
         folder: settings.title_zh
         + layout_text
+        + "".join(sorted(footers[language]))
         + replace(settings.interface, language=language).shown_texts()
         + "".join(
             settings.interface.raw(key, other)

@@ -229,6 +229,7 @@ def test_a_note_written_over_several_lines_is_one_note_everywhere(project_copy):
     figure's page but two on its version's, which keeps a version's notes one per line; its line
     breaks are now spaces, as a page shows them, and a note without one is kept as written."""
     note = "Counts exclude texts\n   without a date;\r\nsee the methods page.  "
-    add(project_copy, "mine.py", DECLARED.replace("describe=", f"notes=({note!r}, 'Kept  as  written. '), describe="))
+    notes = f"notes=({note!r}, ' \\n  ', 'Kept  as  written. '), describe="  # and a blank one, left out
+    add(project_copy, "mine.py", DECLARED.replace("describe=", notes))
     [mine] = [f for f in discovered(project_copy) if f.id == "mine"]
     assert mine.notes == ("Counts exclude texts without a date; see the methods page.", "Kept  as  written. ")

@@ -1088,7 +1088,7 @@ def test_a_bad_cell_does_not_hide_the_other_problems_of_its_row(project_copy):
         with pytest.raises(BuildError) as raised:
             load(project, documents)
         said[load.__name__] = [str(p) for p in raised.value.problems]
-    [date, quote, date_text] = said["load_events"]
+    [date, date_text, quote] = said["load_events"]  # on a line, by column
     assert date.startswith(f"{EVENTS}, line 3, column 'date_start': found '2008-13'"), date
     assert date_text.startswith(f"{EVENTS}, line 3, column 'date_text': found 'Since September"), date_text
     assert quote.startswith(f"{EVENTS}, line 3, column 'quote': quote not found verbatim"), quote
@@ -1097,3 +1097,15 @@ def test_a_bad_cell_does_not_hide_the_other_problems_of_its_row(project_copy):
     assert quote.startswith(f"{TOOL_TYPES}, line 2, column 'quote': quote not found verbatim"), quote
     [control] = said["load_stages"]  # and not "steps must run 1..n"
     assert control.startswith(f"{stages}, line 3, column 'label': contains a control character (U+0007)"), control
+    # a step that is no number, a duplicate step: the process's steps are checked once every row
+    # is sound, not said to lack the row left out
+    edit(project_copy, stages, ",2,Governments adapt\x07 the operational", ",2x,Governments adapt the operational")
+    with pytest.raises(BuildError) as raised:
+        load_stages(open_project(project_copy), documents)
+    [problem] = [str(p) for p in raised.value.problems]
+    assert problem.startswith(f"{stages}, line 3, column 'step': found '2x'"), problem
+    edit(project_copy, stages, ",2x,Governments adapt the operational", ",1,Governments adapt the operational")
+    with pytest.raises(BuildError) as raised:
+        load_stages(open_project(project_copy), documents)
+    [problem] = [str(p) for p in raised.value.problems]
+    assert problem.startswith(f"{stages}, line 3: duplicate process_id/step 'm-county-pilot-trajectory/1'"), problem

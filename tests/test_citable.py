@@ -515,7 +515,7 @@ def test_new_authors_edition_and_licence_leave_every_published_version_as_it_was
         )
         .replace('date: "2026-11-22"', 'date: "2027-01-05"')
         .replace("code MIT", "code Apache 2.0")
-        .replace("代码 MIT", "代码 Apache 2.0")
+        .replace("代码 MIT", "代码 Apache 2.0 龘")
         .replace("code_licence_id: MIT", "code_licence_id: Apache-2.0")
         .replace("https://opensource.org/licenses/MIT", "https://www.apache.org/licenses/LICENSE-2.0"),
         encoding="utf-8",
@@ -525,9 +525,12 @@ def test_new_authors_edition_and_licence_leave_every_published_version_as_it_was
     figure_page = (site / "figures" / FIGURE / "index.html").read_text(encoding="utf-8")
     assert "李雷 &lt;b&gt;Li&lt;/b&gt; · edition 2027-01-05 · CC BY 4.0 (this site&#39;s text and data" in figure_page
     assert "which are their authors&#39;); code Apache 2.0" in figure_page
-    assert "其文本属于作者）；代码 Apache 2.0 · " in (site / "zh/figures" / FIGURE / "index.html").read_text(
-        encoding="utf-8"
-    )
+    zh_figure_page = (site / "zh/figures" / FIGURE / "index.html").read_text(encoding="utf-8")
+    assert "其文本属于作者）；代码 Apache 2.0 龘 · " in zh_figure_page
+    # a character only the footer has is in the web font (else readers without a CJK font see a box)
+    css = (site / "assets/fonts/cjk.css").read_text(encoding="utf-8")
+    ranges = [part.strip()[2:] for line in re.findall(r"unicode-range: ([^;]+);", css) for part in line.split(",")]
+    assert any(int(r.split("-")[0], 16) <= ord("龘") <= int(r.split("-")[-1], 16) for r in ranges)
 
     table = project / TOOL_TYPES
     table.write_text(table.read_text(encoding="utf-8").replace("Results ›", "Results (revised) ›", 1), encoding="utf-8")
@@ -541,4 +544,4 @@ def test_new_authors_edition_and_licence_leave_every_published_version_as_it_was
     assert "Apache" not in (old_version / "datacite.json").read_text(encoding="utf-8")
     # the new version froze the licence line in Chinese too
     zh_page = (site / "zh" / new_version.relative_to(site) / "index.html").read_text(encoding="utf-8")
-    assert "其文本属于作者）；代码 Apache 2.0 · " in zh_page
+    assert "其文本属于作者）；代码 Apache 2.0 龘 · " in zh_page

@@ -592,13 +592,13 @@ def _with_texts(figure: Figure, interface: Interface) -> Figure:
             },
         )
     if not any(isinstance(value, Text) for value in (figure.title, figure.caption, *figure.notes)):
-        return replace(figure, notes=tuple(one_line(str(note)) for note in figure.notes))
+        return replace(figure, notes=paragraphs(str(note) for note in figure.notes))
     texts = [
         (
             language,
             figure_text(interface, figure.title, figure.id, figure.analysis, language),
             figure_text(interface, figure.caption, figure.id, figure.analysis, language),
-            tuple(one_line(figure_text(interface, n, figure.id, figure.analysis, language)) for n in figure.notes),
+            paragraphs(figure_text(interface, n, figure.id, figure.analysis, language) for n in figure.notes),
         )
         for language in LANGUAGES
     ]
@@ -608,7 +608,9 @@ def _with_texts(figure: Figure, interface: Interface) -> Figure:
 LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n?|\n)\s*")
 
 
-def one_line(note: str) -> str:
-    """A note as one paragraph: its line breaks (a YAML block kept them) as spaces, as a page shows
-    them. A version keeps its notes one per line, so a break inside one had made two on its page."""
-    return LINE_BREAKS.sub(" ", note).strip() if "\n" in note or "\r" in note else note
+def paragraphs(notes: Iterable[str]) -> tuple[str, ...]:
+    """Notes as paragraphs: each one's line breaks (a YAML block kept them) as spaces, as a page
+    shows them, and a blank one left out (the figure's page showed it as an empty paragraph). A
+    version keeps its notes one per line, so a break inside one had made two on its page."""
+    found = (LINE_BREAKS.sub(" ", note).strip() if "\n" in note or "\r" in note else note for note in notes)
+    return tuple(note for note in found if note.strip())

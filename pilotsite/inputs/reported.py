@@ -78,7 +78,7 @@ def load_reported_table(project: Project, path: Path, documents: dict[str, Docum
             )
     problems += quote_problems(rows.sound_in("quote"), documents, label, document_id=doc_id)
     if problems:
-        raise BuildError(sorted(problems, key=lambda p: p.line or 0))
+        raise BuildError(rows.in_file_order(problems))
     frame["document_id"] = doc_id
     frame["anchor"] = [quote_anchor(doc_id, q) for q in frame["quote"]]
     return frame

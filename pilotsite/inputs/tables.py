@@ -389,6 +389,17 @@ class CheckedRows:
         good.attrs["unread"] = self.read.attrs.get("unread", [])
         return good
 
+    @property
+    def whole(self) -> bool:
+        """Every row of the file read, none misshapen: a check of all the rows (a process's steps
+        run 1..n) sees them all only then."""
+        return not self.read.attrs.get("misshapen")
+
+    def in_file_order(self, problems: list[Problem]) -> list[Problem]:
+        """Problems by line, and on a line by the column (a problem of the whole row first)."""
+        order = {None: -1} | {name: i for i, name in enumerate(self.read.columns)}
+        return sorted(problems, key=lambda p: (p.line or 0, order.get(p.column, len(order))))
+
     def sound_in(self, *columns: str) -> pd.DataFrame:
         """The rows with no problem in these columns, nor of the whole row (a duplicate key, a value
         under no header): their cells in these columns are as the schema says."""

@@ -146,7 +146,7 @@ def load_events(project: Project, documents: dict[str, Document]) -> pd.DataFram
                 )
             )
     if problems:
-        raise BuildError(sorted(problems, key=lambda p: p.line or 0))
+        raise BuildError(rows.in_file_order(problems))
     frame["anchor"] = [quote_anchor(d, q) for d, q in zip(frame["document_id"], frame["quote"], strict=True)]
     # events of the same dates in the order the file lists them (as the document tells them)
     return frame.sort_values(["date_start", "date_end", "line"], kind="stable").reset_index(drop=True)
@@ -159,7 +159,13 @@ def load_stages(project: Project, documents: dict[str, Document]) -> pd.DataFram
     problems += quote_problems(rows.sound_in("document_id", "quote"), documents, STAGES)
     problems += broken_labels(rows.sound_in("label"), STAGES, ("label",))
     problems += broken_labels(rows.sound_in("process_label"), STAGES, ("process_label",))
-    for process_id, steps in rows.sound_in("process_id", "step").groupby("process_id"):
+    # A row left out would seem a missing step: the steps of its process are checked once it is
+    # sound, and no process's while a row's process is unknown (a bad process_id, a misshapen row).
+    steps_sound = rows.sound_in("process_id", "step")
+    left_out = rows.read.loc[~rows.read["line"].isin(steps_sound["line"])]
+    known = rows.whole and bool(left_out["line"].isin(rows.sound_in("process_id")["line"]).all())
+    unchecked = set(left_out["process_id"]) if known else set(steps_sound["process_id"])
+    for process_id, steps in steps_sound.loc[~steps_sound["process_id"].isin(unchecked)].groupby("process_id"):
         if sorted(steps["step"]) != list(range(1, len(steps) + 1)):
             problems.append(
                 Problem(
@@ -185,6 +191,6 @@ def load_stages(project: Project, documents: dict[str, Document]) -> pd.DataFram
                     )
                 )
     if problems:
-        raise BuildError(sorted(problems, key=lambda p: p.line or 0))
+        raise BuildError(rows.in_file_order(problems))
     frame["anchor"] = [quote_anchor(d, q) for d, q in zip(frame["document_id"], frame["quote"], strict=True)]
     return frame.sort_values(["process_id", "step"]).reset_index(drop=True)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, cast
 from pilotsite.errors import BuildError, Problem
 from pilotsite.figures.figure import Figure
 from pilotsite.figures.outputs import FigureResult
-from pilotsite.inputs.documents import Document
+from pilotsite.inputs.documents import HAN_CHARACTER, Document
 from pilotsite.inputs.interface import LANGUAGES, Interface, descriptions_label
 from pilotsite.pages.bundle import BUNDLE_FILE
 from pilotsite.pages.charts import evidence_hrefs, inline_chart
@@ -591,9 +591,6 @@ def edition_list_pages(model: SiteModel) -> Iterator[Page]:
             yield replace(page, path=EDITIONS[model.language] + page.path, language=model.language)
 
 
-HAN = re.compile(r"[\u3400-\u9fff]")
-
-
 def not_found_page(model: SiteModel) -> Page:
     """The page a host serves for an address with nothing behind it (404.html at the root of each
     edition; hosts such as GitHub Pages and Netlify serve the site root's). It is served at that
@@ -697,7 +694,7 @@ def with_search_titles(model: SiteModel, pages: list[Page]) -> list[Page]:
     from pilotsite.state.fingerprint import package_version, write_atomic
 
     named = [name for p in pages if p.search_kind for name in (p.title, *p.search_aliases)]
-    chinese = sorted({name for name in named if HAN.search(name)})
+    chinese = sorted({name for name in named if HAN_CHARACTER.search(name)})
     parts = [
         json.dumps(chinese, ensure_ascii=False),
         package_version("jieba"),
