@@ -233,3 +233,28 @@ def test_a_note_written_over_several_lines_is_one_note_everywhere(project_copy):
     add(project_copy, "mine.py", DECLARED.replace("describe=", notes))
     [mine] = [f for f in discovered(project_copy) if f.id == "mine"]
     assert mine.notes == ("Counts exclude texts without a date; see the methods page.", "Kept  as  written. ")
+
+
+def test_a_figure_of_another_kind_may_not_take_over_a_published_figures_id(project_copy):
+    """A figure id is never reused: a retired figure's id (its analysis deleted) taken by a figure
+    of another kind had continued the retired figure's history, its new versions cited as versions
+    of the old figure. The same kind may continue it (an analysis moved to another file)."""
+    from pilotsite.figures.figure import kinds_taken
+
+    [overlap] = [f for f in discovered(project_copy) if f.id == "keyword-overlap"]
+    assert kinds_taken(project_copy, [overlap]) == []
+    moved = replace(overlap, analysis="analyses/moved.py")
+    assert kinds_taken(project_copy, [moved]) == []
+    [said] = [str(p) for p in kinds_taken(project_copy, [replace(moved, kind="policy-tools")])]
+    assert said == (
+        "analyses/moved.py: figure id 'keyword-overlap' names a keywords figure that analyses/keyword_frequencies.py "
+        "published (4 versions, whose pages stay): a policy-tools figure may not take it over, as its versions "
+        "would continue that figure's history and citations; give it an id of its own"
+    )
+    # as the analyses are read: the figure retired (its analysis deleted), its id taken
+    (project_copy / "analyses/keyword_frequencies.py").unlink()
+    add(project_copy, "mine.py", DECLARED.replace('id="mine"', 'id="keyword-overlap"'))
+    assert problems(lambda: discovered(project_copy)) == [said.replace("analyses/moved.py", "analyses/mine.py")]
+    # an unreadable history is left to the build's own reading of it
+    (project_copy / "history/ledger.json").write_text("{", encoding="utf-8")
+    assert kinds_taken(project_copy, [replace(moved, kind="policy-tools")]) == []

@@ -540,6 +540,8 @@ def discover_all(catalog: Catalog, only: str | None = None) -> tuple[list[Figure
                 problems.append(
                     Problem(figure.analysis, f"figure '{figure.id}' declares input {input_path}, which does not exist")
                 )
+    if only is None:
+        problems += kinds_taken(root, figures)
     for item in not_drawn:
         if item.id in seen:
             problems.append(Problem(item.analysis, f"figure id '{item.id}' is already used by {seen[item.id]}"))
@@ -554,6 +556,27 @@ def discover_all(catalog: Catalog, only: str | None = None) -> tuple[list[Figure
     if problems:
         raise BuildError(problems)
     return sorted(figures, key=lambda f: f.id), sorted(not_drawn, key=lambda f: f.id)
+
+
+def kinds_taken(root: Path, figures: list[Figure]) -> list[Problem]:
+    """A figure that takes the id of a published figure of another kind (one retired, or moved
+    to another id without an alias): its versions would continue a history, and be cited as
+    versions, of another figure."""
+    from pilotsite.state.ledger import published_kinds
+
+    published = published_kinds(root)
+    return [
+        Problem(
+            figure.analysis,
+            f"figure id '{figure.id}' names a {kind} figure that {analysis} published ({count} version"
+            f"{'s' if count != 1 else ''}, whose pages stay): a {figure.kind} figure may not take it over, as "
+            "its versions would continue that figure's history and citations; give it an id of its own",
+        )
+        for figure in figures
+        if figure.id in published
+        for kind, analysis, count in [published[figure.id]]
+        if kind != figure.kind
+    ]
 
 
 def _with_analysis(figure: Figure, label: str) -> Figure:

@@ -305,6 +305,23 @@ def history_json(raw: str | bytes, label: str) -> Any:
         ) from None
 
 
+def published_kinds(root: Path) -> dict[str, tuple[str, str, int]]:
+    """Figure id -> the kind and analysis its latest published version recorded, and how many
+    versions it has: what a figure taking the id is checked against (figure.discover_all). A
+    ledger or meta.json that cannot be read is left to load() and the pages to report."""
+    try:
+        figures = json.loads((root / LEDGER).read_text(encoding="utf-8")).get("figures", {})
+        found = {}
+        for figure_id, history in figures.items():
+            path = root / VERSION_FOLDER.format(figure=figure_id, version=history[-1]["version"]) / "meta.json"
+            if path.is_file():
+                meta = json.loads(path.read_text(encoding="utf-8"))
+                found[figure_id] = (str(meta["kind"]), str(meta["analysis"]), len(history))
+        return found
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):
+        return {}
+
+
 def load(root: Path) -> Ledger:
     """The ledger, each entry with its published digest, diff and summary (entries written before
     versions were decided by what is published get them from their files in history/)."""
