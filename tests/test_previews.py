@@ -43,6 +43,7 @@ def test_every_page_has_open_graph_twitter_card_and_canonical_that_resolve(built
     pages = [p for p in pages if "pagefind" not in p.parts]
     assert len(pages) > 300
     images = set()
+    sizes: dict[str, tuple[int, int]] = {}
     for page in pages:
         found = head_of(page)
         og, twitter = found["og"], found["twitter"]
@@ -63,10 +64,17 @@ def test_every_page_has_open_graph_twitter_card_and_canonical_that_resolve(built
         assert twitter["twitter:card"] == "summary_large_image", page
         assert twitter["twitter:title"] == og["og:title"] and twitter["twitter:image"] == og["og:image"], page
         assert site_path(built_site, og["og:image"]).is_file(), (page, og["og:image"])
+        # the image's size, which a preview is laid out at before it arrives (unknown to an embedded view)
+        if page.name != "embed.html":
+            if og["og:image"] not in sizes:
+                with Image.open(site_path(built_site, og["og:image"])) as image:
+                    sizes[og["og:image"]] = image.size
+            assert (int(og["og:image:width"]), int(og["og:image:height"])) == sizes[og["og:image"]], page
         assert og["og:locale"] == ("zh_CN" if page.relative_to(built_site).parts[0] == "zh" else "en_US"), page
         images.add(og["og:image"])
     assert f"{SITE_URL}/{SITE_CARD}" in images
     assert len(images) > 50  # figures' and versions' own images, not one card for all
+    assert len(set(sizes.values())) > 10
     with Image.open(built_site / SITE_CARD) as card:
         assert card.size == (1200, 630)
 

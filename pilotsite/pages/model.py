@@ -27,7 +27,7 @@ from pilotsite.inputs.schemas import doi_url
 from pilotsite.inputs.timelines import quote_anchor
 from pilotsite.pages.charts import THUMBNAIL, ScaledImages
 from pilotsite.pages.citation import CFF_FILE, Citation, CitedFigure, Licence, RenderedReferences
-from pilotsite.pages.previews import SITE_CARD
+from pilotsite.pages.previews import CARD_PIXELS, SITE_CARD
 from pilotsite.state.datadiff import CELLS_NAMED
 from pilotsite.state.ledger import (
     SHOWN_TEXT,
@@ -392,6 +392,24 @@ class Page:
         ):  # an embedded view: its figure's
             return posixpath.join(posixpath.dirname(self.path), "figure.png")
         return SITE_CARD
+
+    @property
+    def preview_size(self) -> tuple[int, int] | None:
+        """The preview image's width and height in pixels, which a link preview is drawn at before
+        the image arrives (og:image:width): the site card's, or the page's own figure.png's (from
+        its header); unknown for an embedded view, whose figure.png is its full page's file."""
+        if self.preview_image == SITE_CARD:
+            return CARD_PIXELS
+        for name, content in self.files:
+            if name == "figure.png":
+                if isinstance(content, bytes):
+                    head = content[:24]
+                else:
+                    with content.open("rb") as image:
+                        head = image.read(24)
+                if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR":
+                    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+        return None
 
     @property
     def section(self) -> str:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 SITE_CARD = "assets/site-card.png"  # path from the site root
 CARD_SIZE = (12.0, 6.3)  # inches at 100 dpi: 1200 x 630 pixels
+CARD_PIXELS = (1200, 630)
 CARD_FORMAT = "site card 1"  # in the cache key: change it when the drawing changes
 
 
