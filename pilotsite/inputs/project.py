@@ -37,11 +37,16 @@ class SiteSettings:
 
     def title_in(self, language: str) -> str:
         """The site's title in the language, where site.yaml gives one (title_zh), else its title."""
-        return (self.title_zh if language == "zh" else "") or self.title
+        return in_edition(language, self.title, self.title_zh)
 
     def licence_in(self, language: str) -> str:
         """The licence line in the language, where site.yaml gives one (licence_zh), else licence."""
-        return (self.licence_zh if language == "zh" else "") or self.licence
+        return in_edition(language, self.licence, self.licence_zh)
+
+
+def in_edition(language: str, words: str, words_zh: str) -> str:
+    """A setting's words in an edition's language: its Chinese ones (a _zh field) where given, else its own."""
+    return (words_zh if language == "zh" else "") or words
 
 
 @dataclass(frozen=True)

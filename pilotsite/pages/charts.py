@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 from collections.abc import Iterable
 from functools import lru_cache
 from html import escape, unescape
@@ -58,6 +59,11 @@ def wholly_foreign(text: str, page_language: str) -> str:
     if page_language == "en" and han and not latin:
         return ' lang="zh"'
     return ""
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's header (IHDR)."""
+    return struct.unpack(">II", png[16:24])
 
 
 def scaled_size(width: int, height: int, most: int) -> tuple[int, int]:

@@ -14,12 +14,11 @@ from __future__ import annotations
 import html
 import math
 import re
-import struct
 from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
 
-from pilotsite.pages.charts import EMBED_IMAGE, EMBED_WIDTH, THUMBNAIL, ScaledImages, scaled_size
+from pilotsite.pages.charts import EMBED_IMAGE, EMBED_WIDTH, THUMBNAIL, ScaledImages, png_size, scaled_size
 from pilotsite.pages.model import EDITIONS, EmbedContext, Page, SiteModel
 
 EMBED = "embed"  # the view's name beside the full page: <folder>/embed.html
@@ -43,11 +42,6 @@ WIDE_EM, NARROW_EM, BOLD_EM = 1.0, 0.56, 0.66
 # and full-width forms).
 WIDE = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 BREAKS = re.compile(rf"\s+|[{WIDE}]|[^\s{WIDE}]+")
-
-
-def png_size(png: bytes) -> tuple[int, int]:
-    """Width and height from a PNG's header (IHDR)."""
-    return struct.unpack(">II", png[16:24])
 
 
 def embed_files(png: bytes, scaled: ScaledImages | None = None) -> tuple[tuple[str, bytes | Path], ...]:

@@ -22,10 +22,10 @@ from pilotsite.figures.figure import Catalog, Check, NotDrawn
 from pilotsite.figures.outputs import FigureResult
 from pilotsite.inputs.documents import Block, Document
 from pilotsite.inputs.interface import LANGUAGES, Interface, Listed, Text, catalogued
-from pilotsite.inputs.project import Project, SiteSettings
+from pilotsite.inputs.project import Project, SiteSettings, in_edition
 from pilotsite.inputs.schemas import doi_url
 from pilotsite.inputs.timelines import quote_anchor
-from pilotsite.pages.charts import THUMBNAIL, ScaledImages
+from pilotsite.pages.charts import THUMBNAIL, ScaledImages, png_size
 from pilotsite.pages.citation import CFF_FILE, Citation, CitedFigure, Licence, RenderedReferences
 from pilotsite.pages.previews import CARD_PIXELS, SITE_CARD
 from pilotsite.state.datadiff import CELLS_NAMED
@@ -408,7 +408,7 @@ class Page:
                     with content.open("rb") as image:
                         head = image.read(24)
                 if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR":
-                    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+                    return png_size(head)
         return None
 
     @property
@@ -1092,7 +1092,7 @@ class Colophon:
     licence_zh: str = ""
 
     def licence_in(self, language: str) -> str:  # as SiteSettings.licence_in
-        return (self.licence_zh if language == "zh" else "") or self.licence
+        return in_edition(language, self.licence, self.licence_zh)
 
 
 def version_colophon(model: SiteModel, entry: Mapping[str, Any], meta: Mapping[str, Any]) -> Colophon:
