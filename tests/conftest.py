@@ -379,9 +379,13 @@ def need_chromium() -> None:
 
 
 def start_chromium():
-    """Headless Chromium at a fixed window size and scale, keeping the console's log."""
+    """Headless Chromium at a fixed window size and scale, keeping the console's log. Its
+    temporary files (the folder of its SingletonSocket, which a browser that chromedriver ends
+    leaves behind) go to a folder of its own, removed when the browser quits."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
+
+    scratch = _tempfile.mkdtemp(prefix="chromium-")
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
@@ -395,8 +399,17 @@ def start_chromium():
     ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    browser = webdriver.Chrome(service=Service(CHROMEDRIVER, env={**_os.environ, "TMPDIR": scratch}), options=options)
     browser.set_script_timeout(30)
+    quit_browser = browser.quit
+
+    def quit_and_remove_scratch() -> None:
+        try:
+            quit_browser()
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    browser.quit = quit_and_remove_scratch
     return browser
 
 

@@ -41,6 +41,8 @@ def cluster(tmp_path: Path, worker_path: str | None):
     """A scheduler and two single-threaded worker processes on 127.0.0.1; yields the address."""
     scheduler_file = tmp_path / "scheduler.json"
     clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    # the workers' files, not in the shared temporary folder's dask-scratch-space
+    clean["DASK_TEMPORARY_DIRECTORY"] = str(tmp_path / "dask-scratch")
     processes = [
         subprocess.Popen(
             [

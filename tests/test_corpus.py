@@ -550,6 +550,7 @@ def test_text_summaries_are_kept_and_only_new_or_changed_texts_are_summarised(tm
 
 
 def test_dask_cluster_on_loopback_gives_the_same_tokens(tmp_path, monkeypatch):
+    dask = pytest.importorskip("dask")
     distributed = pytest.importorskip("dask.distributed")
     # workers import pilotsite: they need the project on their path
     monkeypatch.setenv("PYTHONPATH", str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
@@ -557,9 +558,18 @@ def test_dask_cluster_on_loopback_gives_the_same_tokens(tmp_path, monkeypatch):
     texts = corpus.texts[:30]
     local = work(tmp_path / "local", jobs=1)
     local.prepare(corpus, texts)
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
-    ) as cluster:
+    # its workers' files, not in the shared temporary folder's dask-scratch-space
+    monkeypatch.setenv("DASK_TEMPORARY_DIRECTORY", str(tmp_path / "dask-scratch"))
+    with (
+        dask.config.set(temporary_directory=str(tmp_path / "dask-scratch")),
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+    ):
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
         remote = work(tmp_path / "dask", scheduler=cluster.scheduler_address)
         remote.prepare(corpus, texts)
