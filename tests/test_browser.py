@@ -981,7 +981,10 @@ def test_chinese_is_drawn_with_the_web_font_everywhere(driver, server, base_url)
         driver.execute_cdp_cmd("DOM.enable", {})
         driver.execute_cdp_cmd("CSS.enable", {})
         root = driver.execute_cdp_cmd("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
-        selector = "main dd, main p, main li, main span, main a, main td, main h2, h1, .site-header a, .site-title span"
+        selector = (
+            "main dd, main p, main li, main span, main a, main td, main h2, h1, .site-header a, .site-title span, "
+            "main pre, main code, main button"
+        )
         nodes = driver.execute_cdp_cmd("DOM.querySelectorAll", {"nodeId": root, "selector": selector})["nodeIds"]
         checked = 0
         for node in nodes:
