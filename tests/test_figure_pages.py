@@ -26,8 +26,14 @@ SAVED_AS = {  # a download's file -> the end of the name it is saved under, afte
     "cite.bib": ".bib",
     "cite.ris": ".ris",
     "cite.json": ".json",
+    "CITATION.cff": ".cff",
     "deposit.zip": "-deposit.zip",
+    "inputs.csv": "-inputs.csv",
+    "datacite.json": "-datacite.json",
+    "datacite.xml": "-datacite.xml",
+    "zenodo.json": "-zenodo.json",
 }
+DOWNLOAD_LINK = re.compile(rb"<a\b[^>]*\bdownload\b[^>]*>")
 
 
 def test_downloads_are_saved_under_the_figure_and_version_they_are(built_site):
@@ -47,8 +53,36 @@ def test_downloads_are_saved_under_the_figure_and_version_they_are(built_site):
             assert re.fullmatch(re.escape(figure_id) + r"-v\d+" + re.escape(end), name), (index, name)
         if html.find_class("downloads"):  # not a figure's forwarding page
             with_downloads += 1
-            assert len({end for _, end in saved}) >= 6, (index, saved)  # images, data, citations at least
+            assert len({end for _, end in saved}) >= 7, (index, saved)  # images, data, citations at least
+            if index.parent.parent.name == "figures":  # a figure page names its citation file too
+                assert any(end == ".cff" for _, end in saved), index
     assert with_downloads > 40
+
+
+def test_no_download_is_saved_under_a_name_that_does_not_say_whose_it_is(built_site):
+    """A figure's code (policy_tools.py, in every version), its inputs.csv, a version's deposit
+    files, a comparison's diff.csv, an evidence page's evidence.csv, a document's findings.pdf and
+    the data page's data.csv were saved under their bare names: each saved over the one before.
+    Each is saved under a name that starts with its figure's, document's or corpus's id."""
+    saved_files: set[str] = set()
+    for index in sorted(built_site.rglob("*.html")):
+        html = index.read_bytes()
+        if b"download" not in html:
+            continue
+        parts = index.relative_to(built_site).parts
+        parts = parts[1:] if parts[0] == "zh" else parts
+        for tag in DOWNLOAD_LINK.findall(html):
+            link = lxml.html.fromstring(tag.decode("utf-8") + "</a>")
+            href, saved = link.get("href", ""), link.get("download", "")
+            assert saved and saved != Path(href).name, (index, tag)
+            if parts[0] in ("figures", "documents", "corpus") and len(parts) > 2:
+                owner = parts[1]
+            else:  # the data page: each figure's data
+                owner = Path(href).parent.name
+            assert saved.startswith(owner + "-") or saved == owner + ".csv", (index, tag)
+            saved_files.add(Path(href).name)
+    assert {"inputs.csv", "diff.csv", "evidence.csv", "findings.pdf", "data.csv", "CITATION.cff"} <= saved_files
+    assert {"datacite.json", "datacite.xml", "zenodo.json", "keyword_frequencies.py"} <= saved_files
 
 
 def test_a_corpus_figure_has_no_empty_from_line_and_a_document_figure_names_its_document(built_site):

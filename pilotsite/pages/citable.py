@@ -433,6 +433,7 @@ def comparison_pages(model: SiteModel) -> list[Page]:
                                 (t(f"changes.shown_{name}"), old_text, new_text, "" if lang == model.language else lang)
                                 for name, old_text, new_text, lang in texts
                             ),
+                            f"{figure_id}-v{old['number']}-v{new['number']}-diff.csv",
                         ),
                         files=(("diff.csv", diff.to_csv()),),
                         title_words=words["title"],

@@ -64,6 +64,7 @@ class EvidenceContext:
     rows: tuple[EvidenceRow, ...]
     shown: int
     figures: tuple[Link, ...]
+    saved_as: str  # the name evidence.csv is downloaded under: <corpus>-<item's folder>-evidence.csv
 
 
 @dataclass(frozen=True)
@@ -344,6 +345,7 @@ def corpus_pages(model: SiteModel, catalog: Catalog) -> list[Page]:
                         len(rows),
                         # the figures that show the item (a bar, a row of their table)
                         tuple(Link(f.label, figure_href(root, f.href)) for f, shown in figures if item.key in shown),
+                        f"{corpus.id}-{path.rsplit('/', 1)[-1]}-evidence.csv",
                     ),
                     files=(("evidence.csv", found.csv),),
                     search_kind="evidence",

@@ -483,6 +483,7 @@ class CompareContext:
     shown: int  # rows of each kind shown (diff.csv has them all)
     # (what, old, new, language if not the page's) for the title, caption, alt text, notes
     text_changes: tuple[tuple[str, str, str, str], ...]
+    saved_as: str  # the name diff.csv is downloaded under: <figure>-v<old>-v<new>-diff.csv
 
 
 @dataclass(frozen=True)
