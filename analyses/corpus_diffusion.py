@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from pilotsite.api import USER_DICTIONARY, Figure, NotDrawn, NothingToDraw, Text, bilingual, link_marks
+from pilotsite.api import USER_DICTIONARY, Figure, Listed, NotDrawn, NothingToDraw, Text, bilingual, link_marks
 
 COLUMNS = [
     "term",
@@ -57,7 +57,8 @@ def figures(catalog) -> list[Figure | NotDrawn]:
             continue
         centre = settings.centre if settings.centre.column in corpus.columns else None
         undated = len(corpus.texts) - corpus.dated
-        notes = ((Text("fig.corpus.undated_note", undated=undated, total=len(corpus.texts)),) if undated else ()) + (
+        undated_key = "fig.corpus.undated_note_one" if undated == 1 else "fig.corpus.undated_note"  # 1 text has, 2 have
+        notes = ((Text(undated_key, undated=undated, total=len(corpus.texts)),) if undated else ()) + (
             Text("fig.diffusion.repealed_note"),
         )
         params = {
@@ -138,7 +139,7 @@ def first_uses(inputs) -> pd.DataFrame:
             if key not in first or when < first[key][0]:
                 first[key] = (when, text)
     if not first:
-        raise NothingToDraw(Text("fig.diffusion.no_use", terms=", ".join(p["terms"])))
+        raise NothingToDraw(Text("fig.diffusion.no_use", terms=Listed(tuple(p["terms"]), "text.comma_separator")))
     rows = []
     for (term, adopter), ((date, _), text) in first.items():
         number, sentence = first_sentence(inputs.corpus_sentences(p["corpus"], text), term)
@@ -174,7 +175,9 @@ def lag_data(inputs) -> pd.DataFrame:
     data = first_uses(inputs)
     used = set(data[data["level"] == "centre"]["term"])
     if not used:
-        raise NothingToDraw(Text("fig.diffusion.no_centre_use", terms=", ".join(inputs.params["terms"])))
+        raise NothingToDraw(
+            Text("fig.diffusion.no_centre_use", terms=Listed(tuple(inputs.params["terms"]), "text.comma_separator"))
+        )
     return data[data["term"].isin(used)].reset_index(drop=True)
 
 

@@ -21,6 +21,7 @@ from pilotsite.api import (
     STOPWORDS,
     USER_DICTIONARY,
     Figure,
+    Listed,
     NotDrawn,
     NothingToDraw,
     Text,
@@ -145,7 +146,11 @@ def describe_keyness(data: pd.DataFrame, shown: Mapping[str, Text | str] | None 
     """shown: each group's value as the catalogues name it (corpus_value), else it is named as written."""
     shown = shown or {}
     parts = [
-        Text("fig.keyness.alt_group", group=shown.get(group, group), words=", ".join(rows["keyword"]))
+        Text(
+            "fig.keyness.alt_group",
+            group=shown.get(group, group),
+            words=Listed(tuple(rows["keyword"]), "text.comma_separator"),
+        )
         for group, rows in data.groupby("direction", sort=False)
     ]
     return (

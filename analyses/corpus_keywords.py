@@ -175,7 +175,9 @@ def draw_groups(data: pd.DataFrame, fig, shown: Mapping[str, Text | str] | None 
         )
         ax.set_title(
             bilingual(
-                "axis.corpus_keywords.panel", group=value_names("group", group), count=int(rows["texts"].iloc[0])
+                "axis.corpus_keywords.panel_one" if int(rows["texts"].iloc[0]) == 1 else "axis.corpus_keywords.panel",
+                group=value_names("group", group),
+                count=int(rows["texts"].iloc[0]),
             ),
             fontsize=10,
         )
@@ -187,7 +189,10 @@ def describe_groups(data: pd.DataFrame, shown: Mapping[str, Text | str] | None =
     """shown: each group's value as the catalogues name it (corpus_value), else it is named as written."""
     parts = []
     for group, rows in data.groupby("group", sort=False):
-        words = ", ".join(f"{w} {s:g}%" for w, s in zip(rows["keyword"], rows["share_pct"], strict=True))
+        words = Listed(
+            tuple(f"{w} {s:g}%" for w, s in zip(rows["keyword"], rows["share_pct"], strict=True)),
+            "text.comma_separator",
+        )
         parts.append(Text("fig.corpus_keywords.alt_group", group=(shown or {}).get(group, group), words=words))
     return Text("fig.corpus_keywords.alt", groups=tuple(parts))
 

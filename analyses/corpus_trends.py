@@ -122,7 +122,8 @@ def figures(catalog) -> list[Figure | NotDrawn]:
 
 
 def undated_notes(undated: int, total: int) -> tuple[Text, ...]:
-    return (Text("fig.corpus.undated_note", undated=undated, total=total),) if undated else ()
+    key = "fig.corpus.undated_note_one" if undated == 1 else "fig.corpus.undated_note"  # 1 text has, 2 have
+    return (Text(key, undated=undated, total=total),) if undated else ()
 
 
 def excluded(inputs) -> frozenset[str]:
@@ -212,7 +213,7 @@ def draw_trends(data: pd.DataFrame, fig) -> None:
                     [index],
                     [
                         Text(
-                            "axis.tip.trends.point",
+                            "axis.tip.trends.point_one" if row["texts"] == 1 else "axis.tip.trends.point",
                             term=term,
                             series=series_name(name),
                             year=row["year"],
@@ -371,7 +372,10 @@ def describe_rising_falling(data: pd.DataFrame) -> Text:
     parts = tuple(
         Text(
             f"fig.trends.words.alt_{direction}",
-            words=", ".join(f"{w} ({c:+g})" for w, c in zip(rows["keyword"], rows["change_per_10k"], strict=True)),
+            words=Listed(
+                tuple(f"{w} ({c:+g})" for w, c in zip(rows["keyword"], rows["change_per_10k"], strict=True)),
+                "text.comma_separator",
+            ),
         )
         for direction, rows in data.groupby("direction", sort=False)
     )

@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from conftest import ROOT, copy_built, discard, run_build, write_corpus
@@ -728,3 +729,37 @@ def test_an_article_reporting_two_of_the_three_tool_types_is_set_beside_the_corp
     assert '<li class="fail"><strong>Fails:</strong> All three tool types are reported.' in page
     # and the build says so, not only the page
     assert "warning: return-migrant-tool-types: check failed: All three tool types are reported (" in result.stdout
+
+
+def test_a_corpus_of_one_text_per_group_and_no_dates_is_counted_in_words_that_fit(built_project, tmp_path):
+    """The corpus page said "Year: ; in no group 3" where no text had a date, pages and figures
+    said "1 texts", and the Chinese edition's alt texts listed words joined by the English ", "."""
+    root = copy_built(built_project, tmp_path / "project")
+    texts = sample_texts(3)
+    provinces = ["北京", "上海", "上海"]
+    rows = [
+        {"id": f"u{i}", "title": title, "date": "", "province": provinces[i], "file": f"docs/u{i}.md"}
+        for i, (title, _) in enumerate(texts)
+    ]
+    write_corpus(
+        root / "data/corpora/undated", ["id", "title", "date", "province", "file"], rows, [t for _, t in texts]
+    )
+    with open(root / "data/corpora.yaml", "a", encoding="utf-8") as config:
+        config.write(
+            "  - id: undated\n    title: Undated\n    path: data/corpora/undated\n"
+            "    groupings:\n      - {column: province}\n      - {column: year}\n"
+        )
+    run_build(root)
+    site = root / "_site"
+    overview = (site / "corpus/index.html").read_text(encoding="utf-8")
+    assert "<strong>Year</strong>: in no group 3</p>" in overview
+    assert "<strong>年份</strong>：未分组 3</p>" in (site / "zh/corpus/index.html").read_text(encoding="utf-8")
+    pages = [*site.glob("corpus/**/*.html"), *site.glob("figures/*/index.html")]
+    pages += [*site.glob("zh/corpus/**/*.html"), *site.glob("zh/figures/*/index.html")]
+    one_texts = [str(p.relative_to(site)) for p in pages if re.search(r"\b1 texts\b", p.read_text(encoding="utf-8"))]
+    assert one_texts == []
+    lists = [p.read_text(encoding="utf-8") for p in site.glob("corpus/undated/list/**/index.html")]
+    assert any("<p>1 text. Narrow the list:" in page for page in lists)
+    page = lxml.html.fromstring((site / "zh/figures/undated-keywords-by-province/index.html").read_bytes())
+    described = page.get_element_by_id("fig-undated-keywords-by-province-alt").text_content()
+    assert "%、" in described and "%, " not in described, described

@@ -382,7 +382,13 @@ def corpus_pages(model: SiteModel, catalog: Catalog) -> list[Page]:
                 notes=tuple(str(model.interface.resolve(note)) for note in corpus.notes),
                 evidence=tuple(listing),
                 lists=list_links(corpus, "corpus/", model.interface),
-                all_texts=Link(t("corpus.all_texts_link", count=len(corpus.texts)), "../" + list_path(corpus.id)),
+                all_texts=Link(
+                    t(
+                        "corpus.all_texts_link_one" if len(corpus.texts) == 1 else "corpus.all_texts_link",
+                        count=len(corpus.texts),
+                    ),
+                    "../" + list_path(corpus.id),
+                ),
             )
         )
     if overview:
@@ -528,7 +534,11 @@ def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
                 "text_list.qmd.j2",
                 t("text_list.paged_title", heading=heading, number=number, count=count) if count > 1 else heading,
                 interface.language,
-                t("text_list.description", count=len(texts), corpus=corpus.title),
+                t(
+                    "text_list.description_one" if len(texts) == 1 else "text_list.description",
+                    count=len(texts),
+                    corpus=corpus.title,
+                ),
                 (
                     Link(t("nav.index"), root + "index.html"),
                     Link(t("nav.corpus"), root + "corpus/index.html"),
