@@ -340,6 +340,28 @@ def test_two_rows_naming_one_text_file_are_an_error_however_the_path_is_written(
     ]
 
 
+def test_a_bad_cell_does_not_hide_the_problems_of_its_rows_file(project_copy):
+    """A bad date or a duplicate id was reported alone: that its row's file was missing, or was
+    another row's text, came out only once the cell was mended, one run later."""
+    make_corpus(
+        project_copy,
+        [row("a", "texts/a.md"), {**row("b", "texts/missing.md"), "date": "2020-13-45"}, row("a", "texts/a.md")],
+        {"texts/a.md": "第一条 试点。".encode()},
+    )
+    with pytest.raises(BuildError) as info:
+        load_corpora(open_project(project_copy))
+    problems = sorted(str(p) for p in info.value.problems)
+    assert problems == [
+        "data/corpora/tiny/metadata.csv, line 3, column 'date': found '2020-13-45', expected a real date of the form "
+        "YYYY, YYYY-MM or YYYY-MM-DD",
+        "data/corpora/tiny/metadata.csv, line 3, column 'file': text file data/corpora/tiny/texts/missing.md "
+        "does not exist",
+        "data/corpora/tiny/metadata.csv, line 4, column 'file': file 'texts/a.md' is the text of line 2 (id 'a') "
+        "too: each text file has one row",
+        "data/corpora/tiny/metadata.csv, line 4, column 'id': duplicate id 'a' (first on line 2)",
+    ]
+
+
 def test_a_column_named_like_one_the_studies_read_in_other_capitals_is_pointed_out(project_copy):
     # 'Date' was read as a column of its own: every text undated, the trend figures not drawn, no word why
     make_corpus(project_copy, [row("a", "texts/a.md")], {"texts/a.md": "第一条 试点。".encode()})

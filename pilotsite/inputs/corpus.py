@@ -624,17 +624,17 @@ def load_corpus(
     frame_names = rows.attrs["columns"]
     texts, listed = [], set()
     first_row: dict[Path, tuple[int, str]] = {}  # each text file's first row: line and id
+    # A row with a bad cell elsewhere (a date, a duplicate id) has its file checked too, in the same
+    # run: its text is left out of the site, but its file's problems are reported with the cell's.
+    file_unsound = {p.line for p in problems if p.column in (None, "file")}
     for record in rows.to_dict("records"):
         line = int(record["line"])
+        if not isinstance(record["file"], str) or not record["file"]:
+            continue  # the row's problem is reported
         path = (folder / record["file"]).resolve()
         listed.add(path)
-        if record["has_problem"]:
-            # the row's problem is reported; so is its text's own (an encoding), in the same run
-            if isinstance(record["file"], str) and record["file"] and path.is_relative_to(folder) and path.is_file():
-                problem = check_text(folder, label, record["file"], digest(path), checked)
-                if problem is not None:
-                    problems.append(problem)
-            continue
+        if line in file_unsound:
+            continue  # the row's problem is reported
         if path in first_row:  # the text would be counted twice, in every figure of the corpus
             earlier, earlier_id = first_row[path]
             problems.append(
@@ -678,6 +678,8 @@ def load_corpus(
         problem = check_text(folder, label, record["file"], file_digest, checked)
         if problem is not None:
             problems.append(problem)
+            continue
+        if record["has_problem"]:
             continue
         values = {c: str(record[frame_names[c]]) for c in columns}
         texts.append(
