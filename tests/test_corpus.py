@@ -367,7 +367,9 @@ def test_a_column_named_like_one_the_studies_read_in_other_capitals_is_pointed_o
     make_corpus(project_copy, [row("a", "texts/a.md")], {"texts/a.md": "第一条 试点。".encode()})
     metadata = project_copy / "data/corpora/tiny/metadata.csv"
     metadata.write_text(
-        metadata.read_text(encoding="utf-8").replace("id,title,date,level,", "id,title,Date,Level,", 1),
+        metadata.read_text(encoding="utf-8").replace(
+            "id,title,date,level,province,", "id,title,Date,Level,Province,", 1
+        ),
         encoding="utf-8",
     )
     corpus = load_corpora(open_project(project_copy))["tiny"]
@@ -375,6 +377,8 @@ def test_a_column_named_like_one_the_studies_read_in_other_capitals_is_pointed_o
     said = [str(interface.resolve(note, "en")) for note in corpus.notes]
     assert "The column 'Date' is not the 'date' column the studies read: names are matched exactly, " in " ".join(said)
     assert any(s.startswith("The column 'Level' is not the 'level' column") for s in said), said
+    # the text lists and the diffusion studies read 'province', which no default grouping does
+    assert any(s.startswith("The column 'Province' is not the 'province' column") for s in said), said
     assert not corpus.dated
 
 

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 CONFIG = CORPORA_CONFIG
 CORPORA_HOME = "data/corpora/"  # where corpora live by convention, and where one outside is published
 YEAR = "year"  # a grouping column derived from `date`
+# the text lists are narrowed by these columns too, besides the groupings, where the metadata has them
+LIST_COLUMNS = ("province", YEAR)
 METADATA_COLUMNS = [
     Column("id", "slug"),
     Column("title"),
@@ -767,8 +769,10 @@ def traditional_titles(texts: list[CorpusText], root: Path) -> list[Text]:
 
 def misnamed_columns(columns: tuple[str, ...]) -> list[Text]:
     """A note for each column named like one the engine reads but in other capitals (Date for
-    date): read as a column of its own, it left every text undated, without a word."""
-    read = ["date", *dict.fromkeys(c for _, column, _, _, where in DEFAULT_GROUPINGS for c in (column, *dict(where)))]
+    date, Province for province): read as a column of its own, it left every text undated, or
+    the lists and the diffusion studies without provinces, without a word."""
+    grouped = (c for _, column, _, _, where in DEFAULT_GROUPINGS for c in (column, *dict(where)))
+    read = ["date", *dict.fromkeys([*grouped, *LIST_COLUMNS])]
     return [
         Text(COLUMN_CASE_NOTE, column=column, expected=name)
         for name in read

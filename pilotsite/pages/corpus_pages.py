@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from pilotsite.figures.figure import Catalog
-from pilotsite.inputs.corpus import YEAR, Corpus, CorpusText, Grouping, column_id, split_sentences
+from pilotsite.inputs.corpus import LIST_COLUMNS, YEAR, Corpus, CorpusText, Grouping, column_id, split_sentences
 from pilotsite.inputs.interface import Interface, corpus_value
 from pilotsite.pages.model import EDITIONS, Link, Page, SiteModel, figure_href, in_words
 
@@ -28,7 +28,6 @@ SHOWN = 100  # sentences listed on an evidence page; evidence.csv has them all
 LIST_PAGE_SIZE = 200  # texts per page of a text list
 # a longer text is split into pages of about this many characters (about 150 KB of HTML: see webfont.FONT_BUDGET)
 PART_CHARACTERS = 40_000
-LIST_COLUMNS = ("province", YEAR)  # lists by these columns too, besides the groupings, where the metadata has them
 
 
 @dataclass(frozen=True)
