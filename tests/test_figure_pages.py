@@ -146,3 +146,12 @@ def test_the_chinese_sub_tool_tooltips_name_the_sub_tools_in_chinese(built_site)
     tips = [t.text_content() for t in chinese.xpath("//svg//title")]
     assert any(tip.startswith("财政资金（中央）：") for tip in tips), tips[:5]
     assert not any(tip.startswith("fiscal funds") for tip in tips)
+
+
+def test_the_software_list_names_the_font_in_the_editions_words(built_site):
+    """The Chinese edition listed "font Noto Sans CJK SC (…, from mplfonts)" among its software."""
+    for edition, named in (("", "font Noto Sans CJK SC"), ("zh/", "字体 Noto Sans CJK SC")):
+        for path in (f"{edition}methods/index.html", f"{edition}figures/{DOCUMENT_FIGURE}/index.html"):
+            items = [li.text_content() for li in page(built_site, path).iter("li")]
+            fonts = [item for item in items if "Noto Sans CJK SC" in item]
+            assert fonts and all(item.startswith(named) and "from" not in item for item in fonts), (path, fonts)

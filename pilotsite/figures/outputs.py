@@ -99,7 +99,7 @@ def software_versions() -> dict[str, str]:
     """Versions of Python and of the libraries that shape a figure's output."""
     versions = {"python": platform.python_version()}
     versions.update(library_versions())  # the same libraries that are part of every figure's key
-    versions["font"] = "Noto Sans CJK SC (NotoSansCJKsc-Regular.otf, from mplfonts)"
+    versions["font"] = "Noto Sans CJK SC (NotoSansCJKsc-Regular.otf, mplfonts)"  # named by software.font
     return versions
 
 
