@@ -207,6 +207,37 @@ def test_english_words_in_chinese_headings_and_card_titles_are_marked_english(bu
     assert stage.xpath("string(//h1/span[@lang='en'])").startswith("M County homestead pilot")
 
 
+def test_english_data_on_chinese_pages_is_marked_english_in_timelines_cards_embeds_and_citations(built_site):
+    """The timeline's events, stages and quotes, a card's headline, a document's byline, an
+    untranslated version's caption and reference in its embedded view, and a version's GB/T 7714
+    reference were English read by a Chinese voice on Chinese pages."""
+    import lxml.html
+
+    phrase = re.compile(r"[A-Za-z]{2,}[’'A-Za-z]*(?:[ -]+[A-Za-z]{2,}[’'A-Za-z]*)+")
+
+    def unmarked_phrases(element) -> list[str]:  # English phrases outside any lang="en" element
+        found = phrase.findall(element.text or "")
+        for child in element:
+            if child.get("lang") != "en" and child.tag != "svg":
+                found += unmarked_phrases(child)
+            found += phrase.findall(child.tail or "")
+        return found
+
+    zh = built_site / "zh"
+    where = [
+        (zh / "timeline/index.html", "//ol[@class='timeline']/li | //ol[@class='stages']/li | //main//h3"),
+        (zh / "index.html", "//li[@class='card']/p | //p[@class='byline']"),
+        *((page, "//figcaption | //p[@class='embed-cite']") for page in zh.glob("figures/*/v/*/embed.html")),
+        *((page, "//p[@id='gbt7714']") for page in zh.glob("figures/*/v/*/index.html")),
+    ]
+    marked = 0
+    for page, elements in where:
+        for element in lxml.html.fromstring(page.read_bytes()).xpath(elements):
+            assert not unmarked_phrases(element), (page, lxml.html.tostring(element, encoding="unicode")[:300])
+            marked += bool(element.xpath(".//*[@lang='en']"))
+    assert marked >= 20  # the timeline's English events and stages, untranslated versions
+
+
 def test_chinese_values_in_english_lists_links_and_comparisons_are_marked_chinese(built_site):
     """Province values (上海, 北京 …) in the corpus's list links, "In the lists: province: 山东" on
     a text's page and the Chinese words of a comparison's cells were not marked lang="zh"."""
