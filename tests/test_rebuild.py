@@ -459,6 +459,10 @@ def test_putting_inputs_back_restores_the_earlier_version(built):
     figure_page = (built / "_site/figures/return-migrant-tool-types/index.html").read_text(encoding="utf-8")
     [current] = [item for item in figure_page.split("<li>") if "<strong>current</strong>" in item]
     assert f"v/{first['version']}/index.html" in current, current
+    # dated by its return, not as if 2099-01-02 were its edition; its comparison is with the version
+    # it replaced, whichever is shown first
+    assert f"Version {first['number']}</a> again, from 2099-01-02: " in current, current
+    assert "compare with the version it replaced</a>" in current and "the version before" not in current, current
     listing = (built / "_site/figures/return-migrant-tool-types/versions.js").read_text(encoding="utf-8")
     assert f'"changes": "{back}"' in listing  # where a replaced version's banner says what changed
     # which names the version current again by its own edition, the date its citations give (it
