@@ -44,7 +44,7 @@ def test_every_figure_and_version_has_a_small_chrome_less_embedded_view(built_si
         stylesheets = tree.xpath("//link[@rel='stylesheet']/@href")
         assert [Path(s).name for s in stylesheets] == ["embed.css"], embed  # not the site's stylesheet or font slices
         assert tree.xpath("//meta[@name='robots']/@content") == ["noindex"]
-        assert tree.xpath("//link[@rel='canonical']/@href") == [f"{SITE_URL}/{full.relative_to(built_site)}"]
+        assert tree.xpath("//link[@rel='canonical']/@href") == [f"{SITE_URL}/{full.parent.relative_to(built_site)}/"]
         links = tree.xpath("//a")
         assert links and all(a.get("target") == "_top" for a in links), (
             embed

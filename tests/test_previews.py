@@ -33,9 +33,16 @@ def head_of(page: Path) -> dict:
 
 
 def site_path(site: Path, url: str) -> Path:
-    """The file in the built site that an absolute URL of the site names."""
+    """The file in the built site that an absolute URL of the site names (a folder's: its index.html)."""
     assert url.startswith(SITE_URL + "/"), url
-    return site / url[len(SITE_URL) + 1 :]
+    path = url[len(SITE_URL) + 1 :]
+    return site / (path + "index.html" if path.endswith("/") or not path else path)
+
+
+def tree_citation_url(page: Path) -> str | None:
+    """The address a page's citation gives (Google Scholar's citation_public_url), if it has one."""
+    found = lxml.html.fromstring(page.read_bytes()).xpath("//head/meta[@name='citation_public_url']/@content")
+    return found[0] if found else None
 
 
 def test_every_page_has_open_graph_twitter_card_and_canonical_that_resolve(built_site):
@@ -44,6 +51,7 @@ def test_every_page_has_open_graph_twitter_card_and_canonical_that_resolve(built
     assert len(pages) > 300
     images = set()
     sizes: dict[str, tuple[int, int]] = {}
+    versions = 0
     for page in pages:
         found = head_of(page)
         og, twitter = found["og"], found["twitter"]
@@ -59,6 +67,16 @@ def test_every_page_has_open_graph_twitter_card_and_canonical_that_resolve(built
         for name in ("og:title", "og:description", "og:url", "og:image", "og:site_name", "og:locale"):
             assert og.get(name), (page, name)
         assert og["og:url"] == canonical, page
+        # an index page is named by its folder, the address its citations give (…/v/<version>/)
+        assert not canonical.endswith("/index.html"), (page, canonical)
+        # a version's page: the address cited (the Chinese edition's cites the same version, the English address)
+        if (
+            page.name == "index.html"
+            and page.parent.parent.name == "v"
+            and "zh" not in page.relative_to(built_site).parts
+        ):
+            versions += 1
+            assert canonical == tree_citation_url(page), (page, canonical)
         if found["h1"] is not None:
             assert og["og:title"] == found["h1"], page  # the title a reader sees on the page
         assert twitter["twitter:card"] == "summary_large_image", page
@@ -73,6 +91,7 @@ def test_every_page_has_open_graph_twitter_card_and_canonical_that_resolve(built
         assert og["og:locale"] == ("zh_CN" if page.relative_to(built_site).parts[0] == "zh" else "en_US"), page
         images.add(og["og:image"])
     assert f"{SITE_URL}/{SITE_CARD}" in images
+    assert versions > 100
     assert len(images) > 50  # figures' and versions' own images, not one card for all
     assert len(set(sizes.values())) > 10
     with Image.open(built_site / SITE_CARD) as card:
@@ -97,7 +116,7 @@ def test_figure_and_version_pages_preview_their_own_image(built_site, edition):
             # not the figure's latest
             cited = json.loads((page.parent / "cite.json").read_text(encoding="utf-8"))
             cited = (cited[0] if isinstance(cited, list) else cited)["URL"]
-            assert head_of(page)["canonical"][0] == f"{SITE_URL}/{edition}{cited[len(SITE_URL) + 1 :]}index.html", page
+            assert head_of(page)["canonical"][0] == f"{SITE_URL}/{edition}{cited[len(SITE_URL) + 1 :]}", page
     assert versions >= len(figures)
 
 

@@ -47,6 +47,7 @@ from pilotsite.pages.model import (
     distribution,
     document_href,
     document_urls,
+    folder_address,
     history_file,
     licences,
     quote_is_placed,
@@ -711,7 +712,7 @@ def site_files(model: SiteModel, paths: list[str]) -> dict[str, bytes]:
     files["CITATION.cff"] = yaml.safe_dump(cff, allow_unicode=True, sort_keys=False).encode("utf-8")
     # URL-escaped (a site under /研究/), then XML-escaped: a sitemap holds only URLs, as XML text
     urls = "".join(
-        f"  <url><loc>{xml_escape(quote(absolute(model, path + '.html'), safe=':/%'))}</loc></url>\n"
+        f"  <url><loc>{xml_escape(quote(absolute(model, folder_address(path + '.html')), safe=':/%'))}</loc></url>\n"
         for path in sorted(paths)
     )
     files["sitemap.xml"] = (

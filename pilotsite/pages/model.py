@@ -357,8 +357,11 @@ class Page:
         return self.path[len(EDITIONS[self.language]) :]
 
     def twins(self) -> tuple[tuple[str, str], ...]:
-        """(language, path from the site root) of this page in every edition, itself included."""
-        return tuple((language, f"{folder}{self.edition_path}.html") for language, folder in EDITIONS.items())
+        """(language, address from the site root: folder_address) of this page in every edition,
+        itself included."""
+        return tuple(
+            (language, folder_address(f"{folder}{self.edition_path}.html")) for language, folder in EDITIONS.items()
+        )
 
     def twin_href(self, language: str) -> str:
         """The relative URL of this page in another edition (the language switch)."""
@@ -378,10 +381,10 @@ class Page:
         redirect names the page it forwards to, an embedded view its full page."""
         if self.redirect:
             target = self.redirect.split("#", 1)[0]
-            return posixpath.normpath(posixpath.join(posixpath.dirname(self.path), target))
+            return folder_address(posixpath.normpath(posixpath.join(posixpath.dirname(self.path), target)))
         if self.layout != DEFAULT_LAYOUT:  # an embedded view (pages/embeds.py): its full page
-            return posixpath.join(posixpath.dirname(self.path), "index.html")
-        return f"{self.path}.html"
+            return folder_address(posixpath.join(posixpath.dirname(self.path), "index.html"))
+        return folder_address(f"{self.path}.html")
 
     @property
     def preview_image(self) -> str:
@@ -1048,6 +1051,16 @@ def comparisons(model: SiteModel, figure_id: str, root: str) -> tuple[Comparison
 
 def absolute(model: SiteModel, path: str) -> str:
     return f"{model.project.settings.site_url}/{path}"
+
+
+def folder_address(path: str) -> str:
+    """A page's address from the site root as the site gives it to others (its canonical link,
+    alternates, sitemap): an index page's folder, which is the address its citations give
+    (figures/<id>/v/<version>/), else its file. Links within the site name index.html, so that
+    the site works from disk."""
+    if path == "index.html":
+        return ""
+    return path.removesuffix("index.html") if path.endswith("/index.html") else path
 
 
 def licences(settings: SiteSettings) -> tuple[Licence, ...]:
