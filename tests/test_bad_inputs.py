@@ -274,7 +274,8 @@ CASES = [
             "corpora:\n",
             "corpora:\n  - {id: cn-regulations, path: data/corpora/cn-regulations-sample}\n",
         ),
-        ("data/corpora.yaml", "duplicate corpus id 'cn-regulations'"),
+        # the line of the entry that gives the id again (20), not the list's key, and where it was first
+        ("data/corpora.yaml, line 20: field 'corpora': duplicate corpus id 'cn-regulations' (first on line 19)",),
     ),
     Case(
         "a misspelled key in one corpus entry and a missing folder in another, reported in one run",

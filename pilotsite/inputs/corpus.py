@@ -832,7 +832,20 @@ def load_corpora(
         entries = validate(CorporaConfig, config, CONFIG, text).corpora
     except BuildError as invalid:  # and what the file's valid entries have wrong, in the same run
         raise BuildError(invalid.problems + problems_of_valid_entries(project, text, lines, digest, checked)) from None
+    first_line: dict[str, int | None] = {}
     for position, entry in enumerate(entries):
+        line = lines.get(("corpora", position, "id"))
+        if entry.id in first_line:  # named where it is given again, not at the list's key
+            problems.append(
+                Problem(
+                    CONFIG,
+                    f"field 'corpora': duplicate corpus id '{entry.id}' (first on line {first_line[entry.id]}): "
+                    "give each corpus its own id",
+                    line=line,
+                )
+            )
+            continue
+        first_line[entry.id] = line
         try:
             corpora[entry.id] = load_corpus(project, entry, position, lines, digest, checked)
         except BuildError as exc:
