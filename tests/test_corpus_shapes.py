@@ -267,6 +267,23 @@ def test_a_grouping_column_the_metadata_lacks_is_named_with_its_line(project_cop
         load_corpora(open_project(project_copy))
 
 
+def test_mistakes_of_corpora_yaml_are_listed_in_line_order_saying_how_many_values_a_list_needs(project_copy):
+    """Problems came out in pydantic's order (lines 7, 5, 4), and a keyness study of one value said
+    "found list, expected a longer list"."""
+    (project_copy / "data/corpora.yaml").write_text(
+        "corpora:\n  - id: cn-regulations\n    path: data/corpora/cn-regulations-sample\n"
+        "    search_characters: -5\n    keyness: {column: level, values: [central]}\n"
+        "    groupings:\n      - {column: level, values: central}\n",
+        encoding="utf-8",
+    )
+    problems = problems_of(project_copy)
+    assert [int(re.search(r", line (\d+)", p).group(1)) for p in problems] == [4, 5, 7], problems
+    assert (
+        "data/corpora.yaml, line 5: field 'corpora.0.keyness.values': found ['central'], expected a list of at "
+        "least 2 items" in problems
+    ), problems
+
+
 def test_a_mistyped_keyness_study_is_named_with_its_line_as_a_groupings_is(project_copy):
     """A keyness study declared on a column the metadata lacks, or of a value no text has, built
     and exited 0, its figure gone and a note on the corpus page; both are mistakes in the file,

@@ -556,6 +556,10 @@ def describe(error: ErrorDetails) -> str:
         )
     elif kind == "literal_error":
         expected = "one of " + error.get("ctx", {}).get("expected", "")
+    elif kind == "too_short" and "min_length" in error.get("ctx", {}):
+        expected = f"a list of at least {error['ctx']['min_length']} items"
+    elif kind == "too_long" and "max_length" in error.get("ctx", {}):
+        expected = f"a list of at most {error['ctx']['max_length']} items"
     else:
         expected = EXPECTED.get(kind) or error["msg"].lower()
     where = ".".join(str(part) for part in error["loc"])
@@ -567,6 +571,8 @@ def describe(error: ErrorDetails) -> str:
         return f"unknown field '{where}' (check the spelling; known fields are listed in the README)"
     found = error.get("input")
     shown = repr(found) if not isinstance(found, (dict, list)) else type(found).__name__
+    if isinstance(found, list) and len(repr(found)) <= 80:  # a short list is shown as found: ['central']
+        shown = repr(found)
     return f"field '{where}': found {shown}, expected {expected}"
 
 
@@ -588,4 +594,4 @@ def validate(model: type[Model], path: Path, label: str, text: str | None = None
             loc = tuple(error["loc"])
             line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
             problems.append(Problem(label, describe(error), line=line))
-        raise BuildError(problems) from None
+        raise BuildError(sorted(problems, key=lambda p: p.line or 0)) from None  # in the file's order
