@@ -205,9 +205,20 @@ QUOTE_PROBLEMS = {
 }
 
 
-def readable_records(reader: Iterator[list[str]], label: str) -> Iterator[list[str]]:
-    """The reader's records (a strict csv reader); what the csv module cannot read is an error
-    naming the line where the record starts."""
+# A quote the csv module cannot read on one record: the records after it start where it ends
+RECOVERABLE = frozenset({"',' expected after '\"'"})
+
+
+def readable_records(
+    reader: Iterator[list[str]], label: str, text: str = "", broken: list[tuple[Problem, list[str]]] | None = None
+) -> Iterator[tuple[int, list[str]]]:
+    """The reader's records (a strict csv reader), each with the line it starts on; what the csv
+    module cannot read is an error naming the line where the record starts. With broken, a record
+    after the header whose quotes are wrong but end on its own lines is added to it instead, with
+    its cells as a lenient reader reads them (so that the text it names is known to have a row),
+    and reading goes on: every other problem of the file is reported in the same run."""
+    lines = io.StringIO(text).readlines() if broken is not None else []  # as the reader counts them: at \n
+    first = True
     while True:
         start = getattr(reader, "line_num", 0) + 1
         try:
@@ -215,9 +226,14 @@ def readable_records(reader: Iterator[list[str]], label: str) -> Iterator[list[s
         except StopIteration:
             return
         except csv.Error as exc:
-            message = QUOTE_PROBLEMS.get(str(exc), f"cannot be read as CSV: {exc}")
-            raise BuildError([Problem(label, message, line=start)]) from None
-        yield record
+            problem = Problem(label, QUOTE_PROBLEMS.get(str(exc), f"cannot be read as CSV: {exc}"), line=start)
+            if broken is None or first or str(exc) not in RECOVERABLE:
+                raise BuildError([p for p, _ in broken or []] + [problem]) from None
+            raw = "".join(lines[start - 1 : getattr(reader, "line_num", start)])
+            broken.append((problem, [cell.strip() for cell in next(csv.reader(io.StringIO(raw)), [])]))
+            continue
+        first = False
+        yield start, record
 
 
 def frame_columns(names: list[str]) -> dict[str, str]:
@@ -261,8 +277,9 @@ def read_table(
     """
     text = read_utf8(path, label)
     reader = csv.reader(io.StringIO(text), strict=True)
-    rows = readable_records(reader, label)
-    header = next(rows, None)
+    broken: list[tuple[Problem, list[str]]] = []  # records whose quotes are wrong (readable_records)
+    rows = readable_records(reader, label, text, broken)
+    header = next(rows, (1, []))[1]
     if not header:
         raise BuildError([Problem(label, "the file is empty; expected a header row", line=1)])
     header = [h.strip() for h in header]
@@ -299,10 +316,8 @@ def read_table(
     declared = {c.name for c in columns}
     extra = [name for name in header if name not in declared and name] if other_columns else []
     frame_names = frame_columns([c.name for c in columns] + extra)
-    line = reader.line_num
     controlled = CONTROL_CHARACTER.search(text) is not None  # looked for cell by cell only where there is one
-    for record in rows:
-        start, line = line + 1, reader.line_num
+    for start, record in rows:
         if not any(cell.strip() for cell in record):
             continue
         if controlled:
@@ -339,6 +354,8 @@ def read_table(
             + [record[index[name]].strip() for name in extra]
         )
         lines.append(start)
+    problems += [problem for problem, _ in broken]
+    misshapen += [cells for _, cells in broken]  # a caller may still recognise the text such a row names
     frame = pd.DataFrame(
         records, columns=[frame_names[name] for name in [c.name for c in columns] + extra], dtype=object
     )
