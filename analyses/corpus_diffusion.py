@@ -298,7 +298,14 @@ def describe_adoption(data: pd.DataFrame) -> Text:
 def describe_lag(data: pd.DataFrame) -> Text:
     local = data[(data["level"] == "local") & (data["lag_years"] != "")]
     parts = tuple(
-        f"{term}: " + ", ".join(f"{a} {int(lag):+d}" for a, lag in zip(rows["adopter"], rows["lag_years"], strict=True))
+        Text(
+            "fig.diffusion.lag.alt_term",
+            term=term,
+            lags=Listed(
+                tuple(f"{a} {int(lag):+d}" for a, lag in zip(rows["adopter"], rows["lag_years"], strict=True)),
+                "text.comma_separator",
+            ),
+        )
         for term, rows in local.groupby("term", sort=False)
     )
     return Text("fig.diffusion.lag.alt", terms=parts)

@@ -182,7 +182,9 @@ def draw_overlap(data: pd.DataFrame, fig) -> None:
 
 
 def describe_keywords(data: pd.DataFrame) -> Text:
-    words = ", ".join(f"{w} ({s:g}%)" for w, s in zip(data["keyword"], data["share_pct"], strict=True))
+    words = Listed(
+        tuple(f"{w} ({s:g}%)" for w, s in zip(data["keyword"], data["share_pct"], strict=True)), "text.comma_separator"
+    )
     return Text("fig.keywords.document.alt", count=len(data), words=words)
 
 

@@ -399,7 +399,12 @@ def start_chromium():
     ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(service=Service(CHROMEDRIVER, env={**_os.environ, "TMPDIR": scratch}), options=options)
+    service = Service(CHROMEDRIVER, env={**_os.environ, "TMPDIR": scratch})
+    try:
+        browser = webdriver.Chrome(service=service, options=options)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
     browser.set_script_timeout(30)
     quit_browser = browser.quit
 

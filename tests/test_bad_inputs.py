@@ -278,6 +278,20 @@ CASES = [
         ("data/corpora.yaml, line 20: field 'corpora': duplicate corpus id 'cn-regulations' (first on line 19)",),
     ),
     Case(
+        "a duplicate corpus id and a misspelled key in another entry, reported in one run",
+        lambda r: edit(
+            r,
+            "data/corpora.yaml",
+            "corpora:\n",
+            "corpora:\n  - {id: cn-regulations, path: data/corpora/cn-regulations-sample}\n"
+            "  - {id: other, titel: T, path: data/corpora/cn-regulations-sample}\n",
+        ),
+        (
+            "data/corpora.yaml, line 20: unknown field 'corpora.1.titel'",
+            "data/corpora.yaml, line 21: field 'corpora': duplicate corpus id 'cn-regulations' (first on line 19)",
+        ),
+    ),
+    Case(
         "a misspelled key in one corpus entry and a missing folder in another, reported in one run",
         lambda r: edit(
             r,

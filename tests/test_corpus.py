@@ -370,14 +370,15 @@ def test_a_quote_a_csv_reader_cannot_read_does_not_hide_the_files_other_problems
     make_corpus(project_copy, [row(name, f"texts/{name}.md") for name in "abcd"], texts)
     metadata = project_copy / "data/corpora/tiny/metadata.csv"
     lines = metadata.read_text(encoding="utf-8").splitlines()
-    lines[1] = lines[1].replace("a,a,", 'a,"十三五"规划条例,', 1)  # line 2: the quote
-    lines[2] = lines[2] + ",extra"  # line 3: a field too many
-    lines[3] = lines[3].replace("c,c,,", "c,c,2020-13-45,", 1)  # line 4: a date no calendar has
+    # line 2: the quote, in a row whose province is a quoted value of two lines (2 and 3)
+    lines[1] = lines[1].replace("a,a,,local,,", 'a,"十三五"规划条例,,local,"北\n京",', 1)
+    lines[2] = lines[2] + ",extra"  # line 4: a field too many
+    lines[3] = lines[3].replace("c,c,,", "c,c,2020-13-45,", 1)  # line 5: a date no calendar has
     metadata.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(BuildError) as info:
         load_corpora(open_project(project_copy))
     problems = [str(p) for p in info.value.problems]
-    assert [re.search(r"line (\d+)", p).group(1) for p in problems] == ["2", "3", "4"], problems
+    assert [re.search(r"line (\d+)", p).group(1) for p in problems] == ["2", "4", "5"], problems
     assert "double quote" in problems[0] and "has 9 fields" in problems[1] and "2020-13-45" in problems[2]
     assert not any("has no row" in p for p in problems)  # the rows the reader could not read name their texts
 

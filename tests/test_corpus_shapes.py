@@ -284,6 +284,30 @@ def test_mistakes_of_corpora_yaml_are_listed_in_line_order_saying_how_many_value
     ), problems
 
 
+def test_a_list_or_mapping_of_the_wrong_length_is_named_by_what_it_is_and_how_many_it_needs():
+    """An empty mapping (a tool type's sub-tools) was "a list", and one item "1 items"."""
+    from pydantic import BaseModel, Field, ValidationError
+
+    from pilotsite.inputs.schemas import describe
+
+    class Shaped(BaseModel):
+        pair: list[str] = Field(default=["a", "b"], min_length=2, max_length=2)
+        tools: dict[str, str] = Field(default={"a": "b"}, min_length=1)
+        authors: list[str] = Field(default=["a"], min_length=1)
+
+    said = []
+    for given in ({"pair": ["a"]}, {"pair": ["a", "b", "c"]}, {"tools": {}}, {"authors": []}):
+        with pytest.raises(ValidationError) as invalid:
+            Shaped(**given)
+        said += [describe(error) for error in invalid.value.errors()]
+    assert said == [
+        "field 'pair': found ['a'], expected a list of at least 2 items",
+        "field 'pair': found ['a', 'b', 'c'], expected a list of at most 2 items",
+        "field 'tools': found dict, expected a non-empty mapping",
+        "field 'authors': found [], expected a non-empty list",
+    ]
+
+
 def test_a_mistyped_keyness_study_is_named_with_its_line_as_a_groupings_is(project_copy):
     """A keyness study declared on a column the metadata lacks, or of a value no text has, built
     and exited 0, its figure gone and a note on the corpus page; both are mistakes in the file,

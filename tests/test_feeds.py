@@ -23,7 +23,8 @@ def read_feed(path: Path) -> feedparser.FeedParserDict:
 
 def site_file(site: Path, url: str) -> Path:
     assert url.startswith(SITE_URL + "/"), url
-    return site / url[len(SITE_URL) + 1 :]
+    path = url[len(SITE_URL) + 1 :]
+    return site / (path + "index.html" if path.endswith("/") else path)  # a folder's address: its index page
 
 
 def entries_of(feed) -> dict[str, tuple]:
@@ -41,7 +42,7 @@ def test_feeds_parse_cover_the_ledger_and_every_entry_resolves(built_project, bu
         feed = read_feed(built_site / edition / "changes/atom.xml")
         assert len(feed.entries) == sum(len(history) for history in ledger.values())
         assert len(entries_of(feed)) == len(feed.entries)  # ids are unique
-        assert feed.feed.link == f"{SITE_URL}/{edition}changes/index.html"
+        assert feed.feed.link == f"{SITE_URL}/{edition}changes/"  # addresses as canonical links give them
         for entry in feed.entries:
             assert site_file(built_site, entry.link).is_file(), entry.link
             assert entry.summary and entry.title
@@ -52,7 +53,7 @@ def test_feeds_parse_cover_the_ledger_and_every_entry_resolves(built_project, bu
             history = ledger[figure.parent.name]
             assert len(own.entries) == len(history)
             assert {e.link for e in own.entries} == {
-                f"{SITE_URL}/{edition}figures/{figure.parent.name}/v/{h['version']}/index.html" for h in history
+                f"{SITE_URL}/{edition}figures/{figure.parent.name}/v/{h['version']}/" for h in history
             }
     # announced where a reader (and a feed reader's autodiscovery) looks for them
     changes = (built_site / "changes/atom.xml").resolve()
@@ -85,7 +86,7 @@ def test_a_data_update_adds_entries_and_changes_no_old_one(built_project, tmp_pa
         after = entries_of(read_feed(site / edition / "changes/atom.xml"))
         assert {k: after.get(k) for k in before[edition]} == before[edition]  # no old entry changed
         added = set(after) - set(before[edition])
-        assert added and any(after[k][1].endswith(f"/{FIGURE}/v/{newest}/index.html") for k in added)
+        assert added and any(after[k][1].endswith(f"/{FIGURE}/v/{newest}/") for k in added)
     figure_after = entries_of(read_feed(site / "figures" / FIGURE / "atom.xml"))
     assert {k: figure_after.get(k) for k in figure_before} == figure_before
     assert len(figure_after) == len(figure_before) + 1

@@ -28,7 +28,6 @@ SAVED_AS = {  # a download's file -> the end of the name it is saved under, afte
     "cite.json": ".json",
     "CITATION.cff": ".cff",
     "deposit.zip": "-deposit.zip",
-    "inputs.csv": "-inputs.csv",
     "datacite.json": "-datacite.json",
     "datacite.xml": "-datacite.xml",
     "zenodo.json": "-zenodo.json",

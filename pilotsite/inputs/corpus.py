@@ -628,7 +628,7 @@ def load_corpus(
     first_row: dict[Path, tuple[int, str]] = {}  # each text file's first row: line and id
     # A row with a bad cell elsewhere (a date, a duplicate id) has its file checked too, in the same
     # run: its text is left out of the site, but its file's problems are reported with the cell's.
-    file_unsound = {p.line for p in problems if p.column in (None, "file")}
+    file_unsound = {p.line for p in problems if p.column == "file"}
     for record in rows.to_dict("records"):
         line = int(record["line"])
         if not isinstance(record["file"], str) or not record["file"]:
@@ -798,8 +798,12 @@ def problems_of_valid_entries(
 
     raw = parse_yaml(text, CONFIG)
     items = raw.get("corpora") if isinstance(raw, dict) else None
-    found: list[Problem] = []
-    for position, item in enumerate(items if isinstance(items, list) else []):
+    items = items if isinstance(items, list) else []
+    ids = [
+        (n, item["id"]) for n, item in enumerate(items) if isinstance(item, dict) and isinstance(item.get("id"), str)
+    ]
+    found: list[Problem] = repeated_corpus_ids(ids, lines)
+    for position, item in enumerate(items):
         try:
             entry = CorpusEntry.model_validate(item)
         except ValidationError:
@@ -808,6 +812,27 @@ def problems_of_valid_entries(
             load_corpus(project, entry, position, lines, digest, checked)
         except BuildError as exc:
             found += exc.problems
+    return found
+
+
+def repeated_corpus_ids(ids: list[tuple[int, str]], lines: dict[KeyPath, int]) -> list[Problem]:
+    """An id given again (ids: each entry's position and id), named at the entry that gives it
+    again, with the line it was first given on."""
+    first: dict[str, int | None] = {}
+    found = []
+    for position, corpus_id in ids:
+        line = lines.get(("corpora", position, "id"))
+        if corpus_id not in first:
+            first[corpus_id] = line
+            continue
+        since = f" (first on line {first[corpus_id]})" if first[corpus_id] else ""
+        found.append(
+            Problem(
+                CONFIG,
+                f"field 'corpora': duplicate corpus id '{corpus_id}'{since}: give each corpus its own id",
+                line=line,
+            )
+        )
     return found
 
 
@@ -827,27 +852,18 @@ def load_corpora(
     text = read_utf8(config, CONFIG)
     lines = key_lines(text)
     checked = CheckedTexts(cache_dir / "checked-texts.json" if cache_dir is not None else None)
-    corpora, problems = {}, []
+    corpora: dict[str, Corpus] = {}
+    problems: list[Problem] = []
     try:
         entries = validate(CorporaConfig, config, CONFIG, text).corpora
     except BuildError as invalid:  # and what the file's valid entries have wrong, in the same run
-        raise BuildError(invalid.problems + problems_of_valid_entries(project, text, lines, digest, checked)) from None
-    first_line: dict[str, int | None] = {}
+        found = invalid.problems + problems_of_valid_entries(project, text, lines, digest, checked)
+        # this file's problems first, in the order of its lines; then the corpora's own files'
+        raise BuildError(sorted(found, key=lambda p: (p.file != CONFIG, p.line or 0))) from None
+    problems += repeated_corpus_ids([(position, entry.id) for position, entry in enumerate(entries)], lines)
     for position, entry in enumerate(entries):
-        line = lines.get(("corpora", position, "id"))
-        if entry.id in first_line:  # named where it is given again, not at the list's key
-            problems.append(
-                Problem(
-                    CONFIG,
-                    f"field 'corpora': duplicate corpus id '{entry.id}' (first on line {first_line[entry.id]}): "
-                    "give each corpus its own id",
-                    line=line,
-                )
-            )
-            continue
-        first_line[entry.id] = line
-        try:
-            corpora[entry.id] = load_corpus(project, entry, position, lines, digest, checked)
+        try:  # an entry that repeats an id is loaded too: its own problems are reported with the id's
+            corpora.setdefault(entry.id, load_corpus(project, entry, position, lines, digest, checked))
         except BuildError as exc:
             problems += exc.problems
     homes: dict[str, Corpus] = {}

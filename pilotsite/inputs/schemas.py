@@ -548,6 +548,17 @@ def key_lines(text: str) -> dict[KeyPath, int]:
     return lines
 
 
+def sized(kind: str, ctx: dict[str, Any]) -> str:
+    """What a list (or mapping) too short or too long should have been: "a list of at least 2
+    items", "a non-empty mapping"."""
+    noun = "mapping" if ctx.get("field_type") == "Dictionary" else "list"
+    if kind == "too_short":
+        least = int(ctx["min_length"])
+        return f"a non-empty {noun}" if least == 1 else f"a {noun} of at least {least} items"
+    most = int(ctx["max_length"])
+    return f"a {noun} of at most {most} item{'s' if most != 1 else ''}"
+
+
 def describe(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind == "string_pattern_mismatch":
@@ -556,10 +567,8 @@ def describe(error: ErrorDetails) -> str:
         )
     elif kind == "literal_error":
         expected = "one of " + error.get("ctx", {}).get("expected", "")
-    elif kind == "too_short" and "min_length" in error.get("ctx", {}):
-        expected = f"a list of at least {error['ctx']['min_length']} items"
-    elif kind == "too_long" and "max_length" in error.get("ctx", {}):
-        expected = f"a list of at most {error['ctx']['max_length']} items"
+    elif kind in ("too_short", "too_long") and {"min_length", "max_length"} & error.get("ctx", {}).keys():
+        expected = sized(kind, error["ctx"])
     else:
         expected = EXPECTED.get(kind) or error["msg"].lower()
     where = ".".join(str(part) for part in error["loc"])

@@ -210,27 +210,37 @@ RECOVERABLE = frozenset({"',' expected after '\"'"})
 
 
 def readable_records(
-    reader: Iterator[list[str]], label: str, text: str = "", broken: list[tuple[Problem, list[str]]] | None = None
+    reader: Iterator[list[str]],
+    label: str,
+    text: str = "",
+    broken: list[tuple[Problem, list[str]]] | None = None,
+    source: Iterator[str] | None = None,
 ) -> Iterator[tuple[int, list[str]]]:
     """The reader's records (a strict csv reader), each with the line it starts on; what the csv
     module cannot read is an error naming the line where the record starts. With broken, a record
     after the header whose quotes are wrong but end on its own lines is added to it instead, with
     its cells as a lenient reader reads them (so that the text it names is known to have a row),
-    and reading goes on: every other problem of the file is reported in the same run."""
+    and reading goes on after the row, where the lenient reader ends it (a quoted value of several
+    lines goes on past the line the error is on): every other problem of the file is reported in
+    the same run. source is the lines the reader reads, for skipping the rest of such a row."""
     lines = io.StringIO(text).readlines() if broken is not None else []  # as the reader counts them: at \n
-    first = True
+    first, skipped = True, 0  # skipped: lines taken from source past the reader, which does not count them
     while True:
-        start = getattr(reader, "line_num", 0) + 1
+        start = getattr(reader, "line_num", 0) + skipped + 1
         try:
             record = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
             problem = Problem(label, QUOTE_PROBLEMS.get(str(exc), f"cannot be read as CSV: {exc}"), line=start)
-            if broken is None or first or str(exc) not in RECOVERABLE:
+            if broken is None or source is None or first or str(exc) not in RECOVERABLE:
                 raise BuildError([p for p, _ in broken or []] + [problem]) from None
-            raw = "".join(lines[start - 1 : getattr(reader, "line_num", start)])
-            broken.append((problem, [cell.strip() for cell in next(csv.reader(io.StringIO(raw)), [])]))
+            lenient = csv.reader(io.StringIO("".join(lines[start - 1 :])))
+            broken.append((problem, [cell.strip() for cell in next(lenient, [])]))
+            rest = start - 1 + lenient.line_num - (getattr(reader, "line_num", 0) + skipped)
+            for _ in range(max(rest, 0)):  # the row's lines after the one the reader stopped on
+                next(source, None)
+                skipped += 1
             continue
         first = False
         yield start, record
@@ -276,9 +286,10 @@ def read_table(
     again.
     """
     text = read_utf8(path, label)
-    reader = csv.reader(io.StringIO(text), strict=True)
+    source = io.StringIO(text)
+    reader = csv.reader(source, strict=True)
     broken: list[tuple[Problem, list[str]]] = []  # records whose quotes are wrong (readable_records)
-    rows = readable_records(reader, label, text, broken)
+    rows = readable_records(reader, label, text, broken, source)
     header = next(rows, (1, []))[1]
     if not header:
         raise BuildError([Problem(label, "the file is empty; expected a header row", line=1)])

@@ -200,7 +200,7 @@ def version_feed(model: SiteModel, entries: list[VersionEntry], title: str, fold
     return atom_feed(
         title=title,
         feed_url=f"{edition}{folder}{FEED}",
-        page_url=f"{edition}{folder}index.html",
+        page_url=f"{edition}{folder}",  # the page's folder, as its canonical link names it
         entries=entries,
         site_url=settings.site_url,
         language=model.language,
