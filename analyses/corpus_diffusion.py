@@ -17,7 +17,17 @@ from typing import Any
 
 import pandas as pd
 
-from pilotsite.api import USER_DICTIONARY, Figure, Listed, NotDrawn, NothingToDraw, Text, bilingual, link_marks
+from pilotsite.api import (
+    USER_DICTIONARY,
+    Figure,
+    Listed,
+    NotDrawn,
+    NothingToDraw,
+    Text,
+    bilingual,
+    link_marks,
+    undated_notes,
+)
 
 COLUMNS = [
     "term",
@@ -57,10 +67,7 @@ def figures(catalog) -> list[Figure | NotDrawn]:
             continue
         centre = settings.centre if settings.centre.column in corpus.columns else None
         undated = len(corpus.texts) - corpus.dated
-        undated_key = "fig.corpus.undated_note_one" if undated == 1 else "fig.corpus.undated_note"  # 1 text has, 2 have
-        notes = ((Text(undated_key, undated=undated, total=len(corpus.texts)),) if undated else ()) + (
-            Text("fig.diffusion.repealed_note"),
-        )
+        notes = (*undated_notes(undated, len(corpus.texts)), Text("fig.diffusion.repealed_note"))
         params = {
             "corpus": corpus.id,
             "terms": list(dict.fromkeys(settings.diffusion)),

@@ -34,6 +34,7 @@ from pilotsite.api import (
     corpus_value,
     link_marks,
     read_word_list,
+    undated_notes,
 )
 
 PER = 10_000
@@ -119,11 +120,6 @@ def figures(catalog) -> list[Figure | NotDrawn]:
             )
         )
     return result
-
-
-def undated_notes(undated: int, total: int) -> tuple[Text, ...]:
-    key = "fig.corpus.undated_note_one" if undated == 1 else "fig.corpus.undated_note"  # 1 text has, 2 have
-    return (Text(key, undated=undated, total=total),) if undated else ()
 
 
 def excluded(inputs) -> frozenset[str]:

@@ -23,7 +23,7 @@ from pilotsite.figures.drawn_texts import bilingual, bilingual_value, value_name
 from pilotsite.figures.figure import Check, Figure, NotDrawn, NothingToDraw
 from pilotsite.figures.marks import link_marks
 from pilotsite.inputs.codebook import CODEBOOK, TYPES, load_codebook
-from pilotsite.inputs.interface import LANGUAGES, Listed, Text, Translated, corpus_value, named
+from pilotsite.inputs.interface import LANGUAGES, Listed, Text, Translated, corpus_value, named, undated_notes
 from pilotsite.inputs.project import EVENTS, STAGES
 from pilotsite.inputs.schemas import SLUG
 
@@ -42,6 +42,7 @@ __all__ = [
     "value_names",
     "named",
     "corpus_value",
+    "undated_notes",
     "LANGUAGES",
     # drawing them: each mark links to the evidence of its data row
     "link_marks",

@@ -86,6 +86,13 @@ def named(kind: str, value: str, known: Container[str]) -> Text | str:
     return Text(f"fig.{kind}.{value}") if value in known else value
 
 
+def undated_notes(undated: int, total: int) -> tuple[Text, ...]:
+    """A corpus figure's note that undated of total texts have no date and are left out (none
+    where every text is dated), worded for one text where it is one (1 text has, 2 have)."""
+    key = "fig.corpus.undated_note_one" if undated == 1 else "fig.corpus.undated_note"
+    return (Text(key, undated=undated, total=total),) if undated else ()
+
+
 def corpus_value(interface: Interface, column: str, value: str) -> Text | str:
     """A corpus metadata value as pages and titles name it: the Text corpus.value.<column>.<value>
     where the catalogues have it (level central is 中央 in Chinese), else the value as written."""
