@@ -323,6 +323,39 @@ def test_corpus_problems_are_all_reported(project_copy):
     assert "data/corpora/tiny/texts/garbled.md: neither UTF-8 nor GB18030: undecodable byte 0xff" in message
 
 
+def test_a_corpora_yaml_mistake_comes_first_then_each_corpus_files_problems_in_file_order(project_copy):
+    # sorted by line alone, the second corpus's line-2 problem came between the first's lines 2 and 4
+    make_corpus(
+        project_copy,
+        [
+            row("a", "texts/a.md"),
+            row("b", "texts/missing-b.md"),
+            row("c", "texts/c.md"),
+            row("d", "texts/missing-d.md"),
+        ],
+        {name: "第一条 试点。".encode() for name in ("texts/a.md", "texts/c.md")},
+    )
+    tiny = project_copy / "data/corpora/tiny"
+    shutil.copytree(tiny, project_copy / "data/corpora/other")
+    (project_copy / "data/corpora/other/texts/a.md").unlink()
+    (project_copy / "data/corpora.yaml").write_text(
+        "corpora:\n  - id: tiny\n    path: data/corpora/tiny\n"
+        "  - id: other\n    path: data/corpora/other\n  - id: third\n    path: data/corpora/tiny\n    titel: T\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildError) as info:
+        load_corpora(open_project(project_copy))
+    found = [(p.file, p.line) for p in info.value.problems]
+    assert found == [
+        ("data/corpora.yaml", 8),
+        ("data/corpora/tiny/metadata.csv", 3),
+        ("data/corpora/tiny/metadata.csv", 5),
+        ("data/corpora/other/metadata.csv", 2),
+        ("data/corpora/other/metadata.csv", 3),
+        ("data/corpora/other/metadata.csv", 5),
+    ], info.value.problems
+
+
 def test_two_rows_naming_one_text_file_are_an_error_however_the_path_is_written(project_copy):
     # accepted, the text was counted twice in every group total of the corpus's figures
     make_corpus(

@@ -858,8 +858,10 @@ def load_corpora(
         entries = validate(CorporaConfig, config, CONFIG, text).corpora
     except BuildError as invalid:  # and what the file's valid entries have wrong, in the same run
         found = invalid.problems + problems_of_valid_entries(project, text, lines, digest, checked)
-        # this file's problems first, in the order of its lines; then the corpora's own files'
-        raise BuildError(sorted(found, key=lambda p: (p.file != CONFIG, p.line or 0))) from None
+        # this file's problems first, in the order of its lines; then the corpora's own files', file
+        # by file as the entries name them (each file's in its own order)
+        own = sorted((p for p in found if p.file == CONFIG), key=lambda p: p.line or 0)
+        raise BuildError(own + [p for p in found if p.file != CONFIG]) from None
     problems += repeated_corpus_ids([(position, entry.id) for position, entry in enumerate(entries)], lines)
     for position, entry in enumerate(entries):
         try:  # an entry that repeats an id is loaded too: its own problems are reported with the id's
