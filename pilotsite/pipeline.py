@@ -212,7 +212,7 @@ def find_analyses(build: Build, catalog: Catalog) -> Analyses:
     from pilotsite.figures.figure import discover_all
     from pilotsite.inputs.corpus import COLUMN_CASE_NOTE, TRADITIONAL_NOTES
     from pilotsite.inputs.interface import Text
-    from pilotsite.state.ledger import published_kinds
+    from pilotsite.state.ledger import has_published
 
     build.clock.start("analyses")
     build.say("[2/7] Finding analyses")
@@ -220,10 +220,9 @@ def find_analyses(build: Build, catalog: Catalog) -> Analyses:
     for missing in not_drawn:  # the analysis said so before computing (one group only, no province column, …)
         build.say(f"      not drawn: {missing.id} ({missing.reason})")
     made = {figure.id for figure in figures} | {missing.id for missing in not_drawn}
-    published = published_kinds(build.root)
     for gone in sorted(set(build.state.figure_keys) - made):  # a withdrawn document, a renamed corpus or column, …
         # a figure the last build could not draw (not drawn) was never published: no versions stay
-        stays = "its published versions stay" if gone in published else "it was never published"
+        stays = "its published versions stay" if has_published(build.root, gone) else "it was never published"
         build.say(f"      no longer made: {gone} (no analysis makes it from these inputs; {stays})")
     for path in unread_tables(build.root, figures):
         build.say(f"      warning: {path}: no figure reads this table, so nothing on the site shows it")

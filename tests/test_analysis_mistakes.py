@@ -4,6 +4,7 @@ published wrong, or a deposit bundle that cannot reproduce its figure."""
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from dataclasses import replace
 from pathlib import Path
@@ -258,3 +259,15 @@ def test_a_figure_of_another_kind_may_not_take_over_a_published_figures_id(proje
     # an unreadable history is left to the build's own reading of it
     (project_copy / "history/ledger.json").write_text("{", encoding="utf-8")
     assert kinds_taken(project_copy, [replace(moved, kind="policy-tools")]) == []
+
+
+def test_whether_a_figure_no_longer_made_was_published_is_told_by_its_versions_folders(project_copy):
+    """The build says of a figure no longer made whether its published versions stay; with the
+    ledger unreadable (reported at step 4), it had said "it was never published" of every one."""
+    from pilotsite.state.ledger import has_published
+
+    (project_copy / "history/ledger.json").write_text("{", encoding="utf-8")
+    assert has_published(project_copy, "keyword-overlap")
+    assert not has_published(project_copy, "no-such-figure")
+    shutil.rmtree(project_copy / "history/figures/keyword-overlap")
+    assert not has_published(project_copy, "keyword-overlap")

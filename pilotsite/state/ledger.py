@@ -305,6 +305,12 @@ def history_json(raw: str | bytes, label: str) -> Any:
         ) from None
 
 
+def has_published(root: Path, figure_id: str) -> bool:
+    """Whether history/ keeps a published version of the figure: told by its folders, which stay
+    whatever the ledger's state (a damaged ledger is reported by load())."""
+    return any(path.is_dir() for path in (root / VERSION_FOLDER.format(figure=figure_id, version="")).glob("*"))
+
+
 def published_kinds(root: Path) -> dict[str, tuple[str, str, int]]:
     """Figure id -> the kind and analysis its latest published version recorded, and how many
     versions it has: what a figure taking the id is checked against (figure.discover_all). A
