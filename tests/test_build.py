@@ -367,7 +367,12 @@ def test_every_document_keyword_links_to_its_contexts(built_site):
             )
             assert match, (data_file.parent.name, row["keyword"])
             contexts = (built_site / match.group(1)).read_text(encoding="utf-8")
-            assert f"counted <strong>{row['count']}</strong> times" in contexts, (data_file.parent.name, row["keyword"])
+            # "1 time", "in the paragraph below": they read "1 times", "in the 1 paragraphs below"
+            times = "time" if row["count"] == "1" else "times"
+            paragraphs = contexts.count('<tr><td><a href="')
+            where = "in the paragraph below" if paragraphs == 1 else f"in the {paragraphs} paragraphs below"
+            said = f"counted <strong>{row['count']}</strong> {times}, {where}"
+            assert said in contexts, (data_file.parent.name, row["keyword"], said)
             assert f"<mark>{keyword}</mark>" in contexts or f"<mark>{keyword.capitalize()}</mark>" in contexts
             for anchor in re.findall(r'href="\.\./\.\./\.\./\.\./documents/[^"#]+/index\.html#(p-\d+)"', contexts):
                 document = (built_site / match.group(1)).parents[2] / "index.html"
