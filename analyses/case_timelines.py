@@ -182,7 +182,7 @@ def draw_stages(data: pd.DataFrame, fig) -> None:
 
 def headline_events(data: pd.DataFrame) -> Text:
     return Text(
-        "fig.timelines.events.headline",
+        "fig.timelines.events.headline_one" if len(data) == 1 else "fig.timelines.events.headline",
         count=len(data),
         first=data["date_text"].iloc[0],
         last=data["date_text"].iloc[-1],
@@ -191,15 +191,21 @@ def headline_events(data: pd.DataFrame) -> Text:
 
 def headline_stages(data: pd.DataFrame) -> Text:
     return Text(
-        "fig.timelines.stages.headline", count=len(data), first=data["label"].iloc[0], last=data["label"].iloc[-1]
+        "fig.timelines.stages.headline_one" if len(data) == 1 else "fig.timelines.stages.headline",
+        count=len(data),
+        first=data["label"].iloc[0],
+        last=data["label"].iloc[-1],
     )
 
 
 def describe_events(data: pd.DataFrame) -> Text:
     items = tuple(f"{row['date_text']}: {row['label']}" for _, row in data.iterrows())
-    return Text("fig.timelines.events.alt", count=len(data), events=items)
+    return Text(
+        "fig.timelines.events.alt_one" if len(data) == 1 else "fig.timelines.events.alt", count=len(data), events=items
+    )
 
 
 def describe_stages(data: pd.DataFrame) -> Text:
     items = [f"{row['step']}. {row['label']}" for _, row in data.iterrows()]
-    return Text("fig.timelines.stages.alt", count=len(data), stages=" ".join(items))
+    key = "fig.timelines.stages.alt_one" if len(data) == 1 else "fig.timelines.stages.alt"
+    return Text(key, count=len(data), stages=" ".join(items))

@@ -323,7 +323,7 @@ def headline_adoption(data: pd.DataFrame) -> Text:
     widest = local.groupby("term", sort=False).size().sort_values(ascending=False)
     term = widest.index[0]
     return Text(
-        "fig.diffusion.adoption.headline",
+        "fig.diffusion.adoption.headline_one" if widest.iloc[0] == 1 else "fig.diffusion.adoption.headline",
         term=term,
         count=widest.iloc[0],
         first=local[local["term"] == term]["first_year"].min(),

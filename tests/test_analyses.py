@@ -126,6 +126,31 @@ def test_stage_alt_text_keeps_order():
     assert load_interface(ROOT).resolve(alt, "zh") == "无日期的 2 个有序阶段：1. First 2. Second"
 
 
+def test_a_timeline_of_one_event_or_stage_and_a_term_in_one_province_are_said_in_the_singular():
+    """They read "1 dated events, from 2001 to 2001", "A process in 1 stages", "1 provinces"."""
+    from pilotsite.inputs.interface import load_interface
+
+    interface = load_interface(ROOT)
+    diffusion = load_module(ROOT / "analyses/corpus_diffusion.py", ROOT)
+    stage = pd.DataFrame({"step": [1], "label": ["Only"]})
+    event = pd.DataFrame({"date_text": ["2001"], "label": ["Founded"]})
+    said = [
+        interface.resolve(case_timelines.headline_stages(stage)),
+        interface.resolve(case_timelines.describe_stages(stage)),
+        interface.resolve(case_timelines.headline_events(event)),
+        interface.resolve(case_timelines.describe_events(event)),
+    ]
+    assert said == [
+        "A process in 1 stage, “Only”.",
+        "Process of 1 stage, without a date: 1. Only",
+        "1 dated event, 2001, quoted from the text.",
+        "Timeline of 1 dated event: 2001: Founded.",
+    ]
+    adopted = pd.DataFrame({"term": ["河长制"], "level": ["local"], "first_year": [2018]})
+    assert interface.resolve(diffusion.headline_adoption(adopted)) == "河长制 spread furthest: 1 province, in 2018."
+    assert interface.resolve(diffusion.headline_adoption(adopted), "zh") == "河长制扩散最广：1 个省份，在 2018 年。"
+
+
 def test_a_figure_is_drawn_again_only_when_what_its_drawing_reads_changed(tmp_path, monkeypatch):
     """A stale figure is computed again, but its earlier images are reused where its data frame,
     size and drawing context (code, parameters, libraries, drawn texts) are the same."""
