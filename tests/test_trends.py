@@ -173,6 +173,13 @@ def test_undated_texts_are_counted_and_listed(trends_site):
     assert "Texts of Tiny without a date" in undated and re.findall(r"texts/(s-\d+)/", undated) == ["s-2"]
     years = list((trends_site / "_site/corpus/tiny/list/year").glob("v-*/index.html"))
     assert years and all('undated/index.html">Texts without a date</a>' in p.read_text(encoding="utf-8") for p in years)
+    # and the undated text's own page, as a dated text's links its year's list (it linked none)
+    text = (trends_site / "_site/corpus/tiny/texts/s-2/index.html").read_text(encoding="utf-8")
+    assert 'corpus/tiny/list/year/undated/index.html">Texts without a date</a>' in text
+    chinese = (trends_site / "_site/zh/corpus/tiny/texts/s-2/index.html").read_text(encoding="utf-8")
+    assert 'corpus/tiny/list/year/undated/index.html">没有日期的文本</a>' in chinese
+    dated = (trends_site / "_site/corpus/tiny/texts/s-1/index.html").read_text(encoding="utf-8")
+    assert "Texts without a date" not in dated and re.search(r'list/year/v-\w+/index\.html">year: \d{4}</a>', dated)
 
 
 def test_a_corpus_without_dates_says_so(trends_site):

@@ -641,11 +641,14 @@ def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str], interface
                     "corpus_text.list_link",
                     column=column_name(interface, c, corpus),
                     value=value_name(interface, c, text.value(c)),
-                ),
+                )
+                if text.value(c)
+                else t("text_list.undated_link"),
                 root + list_path(corpus.id, listed, text.value(c)),
             )
             for c, listed in list_folders(corpus).items()
-            if text.value(c)
+            # an undated text is in the list of texts without a date (column_values)
+            if text.value(c) or (c == YEAR and not text.date)
         )
         pages.append(
             Page(
