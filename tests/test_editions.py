@@ -260,6 +260,11 @@ def test_chinese_values_in_english_lists_links_and_comparisons_are_marked_chines
         p.relative_to(built_site).as_posix(): "//table[contains(@class, 'diff')]//td"
         for p in built_site.glob("figures/*/compare/*/index.html")
     }
+    # a list's rows ("local · east · municipal · 山东") and its breadcrumb ("province: 山东")
+    pages |= {
+        p.relative_to(built_site).as_posix(): "//table[contains(@class, 'texts')]//td | //nav[@class='breadcrumbs']//li"
+        for p in built_site.glob("corpus/cn-regulations/list/province/*/index.html")
+    }
     marked = 0
     for page, where in pages.items():
         for element in lxml.html.fromstring((built_site / page).read_bytes()).xpath(where):
