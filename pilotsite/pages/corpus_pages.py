@@ -443,6 +443,18 @@ def group_name(interface: Interface, grouping: Grouping, value: str) -> str:
     return " · ".join(value_name(interface, c, v) for c, v in [*grouping.where, (grouping.column, value)])
 
 
+def list_name(interface: Interface, corpus: Corpus, column: str, value: str) -> str:
+    """A value's list as a text page's links and the list's breadcrumb name it: "province: 山东",
+    and "Texts without a date" for the year list of undated texts (not "year: ")."""
+    if (column, value) == (YEAR, UNDATED):
+        return interface.text("text_list.undated_link")
+    return interface.text(
+        "corpus_text.list_link",
+        column=column_name(interface, column, corpus),
+        value=value_name(interface, column, value),
+    )
+
+
 def search_filter_name(column: str) -> str:
     """A grouping column's search filter: the column with spaces for underscores, kept apart from
     the search page's own filters where it has one of their names (a column named kind)."""
@@ -543,22 +555,7 @@ def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
                     Link(t("nav.corpus"), root + "corpus/index.html"),
                     Link(t("corpus.texts"), "" if not column and number == 1 else root + list_path(corpus.id)),
                 )
-                + (
-                    (
-                        Link(
-                            t("text_list.undated_link")  # the breadcrumb ended "year: "
-                            if (column, value) == (YEAR, UNDATED)
-                            else t(
-                                "corpus_text.list_link",
-                                column=column_name(interface, column, corpus),
-                                value=value_name(interface, column, value),
-                            ),
-                            "",
-                        ),
-                    )
-                    if column
-                    else ()
-                ),
+                + ((Link(list_name(interface, corpus, column, value), ""),) if column else ()),
                 TextListContext(
                     corpus.title,
                     heading,
@@ -636,16 +633,7 @@ def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str], interface
             else ()
         )
         lists = tuple(
-            Link(
-                t(
-                    "corpus_text.list_link",
-                    column=column_name(interface, c, corpus),
-                    value=value_name(interface, c, text.value(c)),
-                )
-                if text.value(c)
-                else t("text_list.undated_link"),
-                root + list_path(corpus.id, listed, text.value(c)),
-            )
+            Link(list_name(interface, corpus, c, text.value(c)), root + list_path(corpus.id, listed, text.value(c)))
             for c, listed in list_folders(corpus).items()
             # an undated text is in the list of texts without a date (column_values)
             if text.value(c) or (c == YEAR and not text.date)
