@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import lxml.html
 import pandas as pd
 import pytest
 
@@ -97,6 +98,20 @@ def test_home_page_shows_every_document_and_headline_findings(built_site):
 
 def test_no_broken_links(built_site):
     assert broken_links(built_site) == []
+
+
+def test_no_page_shows_the_templates_own_syntax(built_site):
+    """A comment written as Jinja's default {# … #}, which the templates' environment does not take
+    for a comment (sources.py: it is Markdown's attribute syntax), stood as text on every list page."""
+    shown = {}
+    for page in built_site.rglob("*.html"):
+        tree = lxml.html.fromstring(page.read_bytes())
+        for listing in tree.xpath("//pre | //code | //script | //style | //*[local-name()='svg']"):
+            listing.drop_tree()  # code listings may hold braces of their own
+        found = re.findall(r"\{#|#\}|\{\{|\}\}|\{%|%\}", tree.text_content())
+        if found:
+            shown[page.relative_to(built_site).as_posix()] = found[:2]
+    assert not shown, list(shown.items())[:5]
 
 
 def test_link_checker_notices_a_broken_link(built_site, tmp_path):

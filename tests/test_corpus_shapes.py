@@ -16,7 +16,7 @@ import pytest
 
 from conftest import ROOT, copy_built, discard, run_build, write_corpus
 from pilotsite.errors import BuildError
-from pilotsite.inputs.corpus import column_id, load_corpora
+from pilotsite.inputs.corpus import CorpusText, column_id, load_corpora
 from pilotsite.inputs.interface import Text, Translated
 from pilotsite.inputs.project import open_project
 
@@ -76,7 +76,7 @@ def odd_site(built_project, tmp_path_factory) -> Path:
         " where: {issuer_tier: provincial}}\n"
         "  - id: by-province\n    title: By province and year\n    path: data/corpora/by-province\n"
         "    groupings:\n      - {column: province}\n      - {column: year}\n"
-        "    keyness: {column: province, values: [北京, 上海]}\n",
+        "    keyness: {column: province, values: [北京, 上海]}\n    list_page_size: 2\n",
         encoding="utf-8",
     )
     # the catalogues name a column in capitals and spaces and values as the metadata writes them
@@ -248,9 +248,62 @@ def test_every_text_has_its_page_and_lists_narrow_by_province_and_year(odd_site)
     overview = (site / "corpus/index.html").read_text(encoding="utf-8")
     link = re.search(r'<a href="([^"]+)"><span lang="zh">上海</span> \(3\)</a>', overview)  # marked Chinese
     assert link, "no list of the texts of 上海"
-    listing = (site / "corpus" / link.group(1)).resolve().read_text(encoding="utf-8")
-    assert listing.count("texts/p") == 3  # p2, p3, p4 and nothing else
+    first = (site / "corpus" / link.group(1)).resolve()
+    listed = [p.read_text(encoding="utf-8") for p in (first, first.parent / "page-2/index.html")]
+    assert [re.findall(r"texts/(p\d)/", page) for page in listed] == [["p3", "p4"], ["p2"]]  # 2 a page, undated last
     assert all(p.stat().st_size < 1_000_000 for p in site.rglob("*.html"))
+
+
+def test_a_list_is_in_date_order_and_its_pages_say_the_years_they_span_above_and_below_its_texts(odd_site):
+    """Rows were in id order, so a province's texts of one year were spread over its list's pages,
+    whose links said only their numbers, above the table alone, with no previous or next page."""
+    for edition, undated, order in (
+        ("", "no date", "In date order, oldest first; texts without a date last."),
+        ("zh/", "无日期", "按日期排列，最早的在前；没有日期的文本在最后。"),
+    ):
+        lists = odd_site / f"_site/{edition}corpus/by-province/list"
+        pages = [lists / "index.html", lists / "page-2/index.html", lists / "page-3/index.html"]
+        assert not (lists / "page-4").exists()
+        rows = [["p1", "p0"], ["p3", "p4"], ["p2", "p5"]]  # "2001" before "2001-05-01"; the undated last
+        for number, page in enumerate(pages, start=1):
+            tree = lxml.html.fromstring(page.read_text(encoding="utf-8"))
+            assert [re.search(r"texts/(p\d)/", a).group(1) for a in tree.xpath("//table//a/@href")] == rows[number - 1]
+            assert tree.xpath("normalize-space(//table/caption)") == order
+            above = tree.xpath("//nav[@class='pages'][following::table]")
+            below = tree.xpath("//nav[@class='pages'][preceding::table]")
+            assert len(above) == len(below) == 1
+            for nav in above + below:
+                spans = [
+                    (li.xpath("normalize-space(./*/text())"), li.xpath("string(.//small)"))
+                    for li in nav.xpath("./ol/li[.//small]")
+                ]
+                assert spans == [("1", "2001"), ("2", "2019"), ("3", undated)]
+                assert nav.xpath("normalize-space(.//*[@aria-current='page']/text())") == str(number)
+                before, after = nav.xpath(".//a[@rel='prev']/@href"), nav.xpath(".//a[@rel='next']/@href")
+                assert [(page.parent / h).resolve() for h in before] == pages[max(number - 2, 0) : number - 1]
+                assert [(page.parent / h).resolve() for h in after] == pages[number : number + 1]
+
+
+def test_a_page_of_a_list_within_one_year_is_told_apart_by_its_months():
+    from pilotsite.pages.corpus_pages import page_span
+
+    def text(date: str) -> CorpusText:
+        return CorpusText(date or "x", "t", date, "t.md", "0", 1, {})
+
+    assert page_span([text("2019-11-02"), text("2019-12-30")], 7, "no date") == "2019-11 – 2019-12"
+    assert page_span([text("2003"), text("2008-01-01"), text("")], 4, "no date") == "2003–2008 · no date"
+    assert page_span([text("2019-11"), text("2019-11-30")], 7, "no date") == "2019-11"
+
+
+def test_a_list_page_size_out_of_bounds_is_named_with_its_line(project_copy):
+    (project_copy / "data/corpora.yaml").write_text(
+        "corpora:\n  - id: cn-regulations\n    path: data/corpora/cn-regulations-sample\n    list_page_size: 5000\n",
+        encoding="utf-8",
+    )
+    problems = problems_of(project_copy)
+    assert any(
+        p.startswith("data/corpora.yaml, line 4: field 'corpora.0.list_page_size'") and "1000" in p for p in problems
+    ), problems
 
 
 def test_a_grouping_column_the_metadata_lacks_is_named_with_its_line(project_copy):

@@ -38,6 +38,7 @@ def representative_pages(site: Path) -> list[Path]:
         site / "changes/index.html",
         site / "data/index.html",
         site / "corpus/index.html",
+        *sorted((site / "corpus").glob("*/list/index.html"))[:1],
         text,
         evidence,
         *keyword_contexts,

@@ -156,6 +156,7 @@ class Corpus:
     comparison: Comparison | None
     notes: tuple[Text, ...]  # what cannot be compared in this corpus, and why (corpus.note.*)
     search_characters: int = 300
+    list_page_size: int = 200  # texts per page of its lists
     titles: tuple[tuple[str, str], ...] = ()  # (language, title) for the other editions, where corpora.yaml gives one
 
     @property
@@ -730,6 +731,7 @@ def load_corpus(
         comparison,
         tuple(notes + comparison_notes + misnamed_columns(columns) + traditional_titles(texts, project.root)),
         entry.search_characters,
+        entry.list_page_size,
         translations(entry, "title"),
     )
 

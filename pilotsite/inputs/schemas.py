@@ -295,6 +295,8 @@ class CorpusEntry(Strict):
     groupings: list[GroupingEntry] | None = None  # default: level, region of local texts, issuer tier
     keyness: ComparisonEntry | None = None  # default: level, central against local
     search_characters: int = Field(default=300, ge=0)  # how much of each text search indexes
+    # texts per page of its lists; at most 1,000, so that a list page stays within the page budget
+    list_page_size: int = Field(default=200, ge=1, le=1000)
 
 
 class CorporaConfig(Strict):

@@ -25,7 +25,6 @@ from pilotsite.inputs.interface import Interface, corpus_value
 from pilotsite.pages.model import EDITIONS, Link, Page, SiteModel, figure_href, in_words
 
 SHOWN = 100  # sentences listed on an evidence page; evidence.csv has them all
-LIST_PAGE_SIZE = 200  # texts per page of a text list
 # a longer text is split into pages of about this many characters (about 150 KB of HTML: see webfont.FONT_BUDGET)
 PART_CHARACTERS = 40_000
 
@@ -83,7 +82,10 @@ class TextListContext:
     total: int
     texts: tuple[tuple[Link, str, str], ...]  # (text, date, the values shown)
     columns: tuple[str, ...]
-    pages: tuple[Link, ...]  # the list's pages ("" href for this one)
+    pages: tuple[tuple[Link, str], ...]  # the list's pages ("" href for this one), each with the dates it spans
+    previous_page: Link | None
+    next_page: Link | None
+    order: str  # the order of the rows, in words ("" where no text has a date)
     facets: tuple[tuple[str, tuple[Link, ...]], ...]  # (column, links to each value's list with its count)
 
 
@@ -516,13 +518,21 @@ def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
                 )
             )
     folders = list_folders(corpus)
-    for column, value, heading, texts in lists:
-        count = max(1, -(-len(texts) // LIST_PAGE_SIZE))
+    size = corpus.list_page_size
+    for column, value, heading, listed_texts in lists:
+        texts = in_date_order(listed_texts)
+        count = max(1, -(-len(texts) // size))
         listed = folders.get(column, "")
-        for number in range(1, count + 1):
+        chunks = [texts[(n - 1) * size : n * size] for n in range(1, count + 1)]
+        dated = [d for text in texts if (d := date_of(text))]
+        # a list within one year tells its pages apart by month, any other by year
+        width = 7 if len({d[:4] for d in dated}) == 1 else 4
+        spans = [page_span(chunk, width, t("text_list.span_undated")) if dated else "" for chunk in chunks]
+        order = "" if not dated else t("text_list.order_undated" if len(dated) < len(texts) else "text_list.order")
+        for number, chunk in enumerate(chunks, start=1):
             path = list_path(corpus.id, listed, value, number)
             root = "../" * path.count("/")
-            chunk = texts[(number - 1) * LIST_PAGE_SIZE : number * LIST_PAGE_SIZE]
+            hrefs = {n: root + list_path(corpus.id, listed, value, n) for n in range(1, count + 1)} | {number: ""}
             rows = tuple(
                 (
                     Link(f"{t.id} {t.title}", root + text_path(corpus.id, t.id)),
@@ -532,14 +542,7 @@ def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
                 )
                 for t in chunk
             )
-            page_links = (
-                tuple(
-                    Link(str(n), "" if n == number else root + list_path(corpus.id, listed, value, n))
-                    for n in range(1, count + 1)
-                )
-                if count > 1
-                else ()
-            )
+            page_links = tuple((Link(str(n), hrefs[n]), spans[n - 1]) for n in range(1, count + 1)) if count > 1 else ()
             yield Page(
                 path[: -len(".html")],
                 "text_list.qmd.j2",
@@ -563,9 +566,38 @@ def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
                     rows,
                     tuple(column_name(interface, c, corpus) for c in shown),
                     page_links,
+                    Link(t("text_list.previous"), hrefs[number - 1]) if number > 1 else None,
+                    Link(t("text_list.next"), hrefs[number + 1]) if number < count else None,
+                    order,
                     list_links(corpus, path[: path.rindex("/") + 1], interface, counts=False),
                 ),
             )
+
+
+def date_of(text: CorpusText) -> str:
+    """The date a list orders a text by: its date, else its year where a year column of the
+    corpus's own gives one; "" for a text with neither."""
+    return text.date or text.value(YEAR)
+
+
+def in_date_order(texts: list[CorpusText]) -> list[CorpusText]:
+    """Texts oldest first, those without a date last, in id order within a date: a reader looking
+    for a province's texts of one year finds them together in the province's list, on the page
+    whose span (page_span) holds that year."""
+    return sorted(texts, key=lambda text: (not date_of(text), date_of(text), text.id))
+
+
+def page_span(texts: list[CorpusText], width: int, undated: str) -> str:
+    """The dates a page of a list spans, cut to width characters (4: years; 7: months), as its
+    link in the list's page numbers shows them: "2003–2008", "2019 · no date"."""
+    dates = [d[:width] for text in texts if (d := date_of(text))]
+    parts = []
+    if dates:
+        first, last = dates[0], dates[-1]
+        parts.append(first if first == last else f"{first}–{last}" if width == 4 else f"{first} – {last}")
+    if len(dates) < len(texts):
+        parts.append(undated)
+    return " · ".join(parts)
 
 
 def text_key_hint(corpus: Corpus, text: CorpusText) -> str:
