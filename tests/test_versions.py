@@ -96,6 +96,11 @@ def test_a_data_edit_publishes_one_version_of_the_figure_that_reads_it_with_its_
     page = (compare / "index.html").read_text(encoding="utf-8")
     assert f"v/{previous['version']}/figure.svg" in page and f"v/{entry['version']}/figure.svg" in page
     assert 'class="cell-changed"' in page
+    # counted as the change summaries count, the kinds of none left out: it said "0 rows added, 0
+    # removed, 1 changed", and "1 rows added" of one
+    assert re.search(r"<p>1 row changed \(rows matched by [^)]+\)\. ", page), page
+    chinese = (site / "zh" / compare.relative_to(site) / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<p>1 行有变化（按 [^）]+匹配行）。", chinese)
     with open(compare / "diff.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["change"] for r in rows] == ["changed"] and rows[0]["locator"] == f"{old_locator} → {new_locator}"
