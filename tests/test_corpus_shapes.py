@@ -480,7 +480,8 @@ def test_spreadsheet_headers_load_and_header_mistakes_are_named_with_their_line(
 
 
 def test_a_year_column_of_its_own_is_what_the_year_grouping_reads(project_copy):
-    from pilotsite.pages.corpus_pages import UNDATED, column_values
+    from pilotsite.inputs.interface import load_interface
+    from pilotsite.pages.corpus_pages import UNDATED, column_values, text_pages
 
     rows = [
         {
@@ -501,6 +502,12 @@ def test_a_year_column_of_its_own_is_what_the_year_grouping_reads(project_copy):
     # figures' notes point to that list) even where they have a year.
     lists = {value: [t.id for t in texts] for value, texts in column_values(corpus, "year")}
     assert lists == {"2010": ["s0", "s2"], "2011": ["s1", "s3"], UNDATED: ["s1", "s2", "s3"]}
+    # and their pages link both lists they are in: only the year's had been linked
+    interface = load_interface(project_copy)
+    for text in corpus.texts:
+        [page] = text_pages(corpus, text, ["一句。"], interface)
+        shown = [link.label for link in page.context.lists]
+        assert shown == [f"year: {text.value('year')}"] + (["Texts without a date"] if not text.date else []), shown
 
 
 def test_the_default_groupings_declared_as_the_readme_writes_them_are_the_defaults(project_copy):

@@ -665,10 +665,11 @@ def text_pages(corpus: Corpus, text: CorpusText, sentences: list[str], interface
             else ()
         )
         lists = tuple(
-            Link(list_name(interface, corpus, c, text.value(c)), root + list_path(corpus.id, listed, text.value(c)))
+            Link(list_name(interface, corpus, c, value), root + list_path(corpus.id, listed, value))
             for c, listed in list_folders(corpus).items()
-            # an undated text is in the list of texts without a date (column_values)
-            if text.value(c) or (c == YEAR and not text.date)
+            # a text without a date is in the list of texts without one (column_values), as well
+            # as in its year's where a year column of the corpus's own gives it one
+            for value in [text.value(c)] * bool(text.value(c)) + [UNDATED] * (c == YEAR and not text.date)
         )
         pages.append(
             Page(
