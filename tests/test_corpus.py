@@ -15,6 +15,7 @@ from pilotsite.analysis.textwork import TextWork
 from pilotsite.errors import BuildError
 from pilotsite.inputs.corpus import decode_text, load_corpora, split_sentences
 from pilotsite.inputs.project import open_project
+from pilotsite.inputs.schemas import CorpusEntry
 
 USERDICT = (ROOT / "data/lexicon/userdict.txt").read_text(encoding="utf-8")
 
@@ -557,11 +558,7 @@ def test_cache_reworks_only_changed_texts(tmp_path):
     folder = tmp_path / "corpus"
     shell.copytree(ROOT / "data/corpora/cn-regulations-sample", folder)
     project = open_project(ROOT)
-    entry = type(
-        "Entry",
-        (),
-        {"id": "c", "title": None, "path": str(folder), "groupings": None, "keyness": None, "search_characters": 300},
-    )
+    entry = CorpusEntry(id="c", path=str(folder))  # every other field its default, as corpora.yaml leaves it
     from pilotsite.inputs.corpus import load_corpus
 
     corpus = load_corpus(project, entry)
@@ -591,11 +588,7 @@ def test_text_summaries_are_kept_and_only_new_or_changed_texts_are_summarised(tm
     folder = tmp_path / "corpus"
     shell.copytree(ROOT / "data/corpora/cn-regulations-sample", folder)
     project = open_project(ROOT)
-    entry = type(
-        "Entry",
-        (),
-        {"id": "c", "title": None, "path": str(folder), "groupings": None, "keyness": None, "search_characters": 300},
-    )
+    entry = CorpusEntry(id="c", path=str(folder))  # every other field its default, as corpora.yaml leaves it
     summarised = []
 
     def count_tokens(sentences):
