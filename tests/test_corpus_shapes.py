@@ -284,8 +284,34 @@ def test_a_list_is_in_date_order_and_its_pages_say_the_years_they_span_above_and
                 assert [(page.parent / h).resolve() for h in after] == pages[number : number + 1]
 
 
+def test_a_values_list_links_where_each_of_its_years_starts(odd_site):
+    """A province's list said "Narrow the list:" above links to the lists of every text of a year,
+    which left the province: for its texts of one year a reader paged through its list."""
+    site = odd_site / "_site"
+    overview = lxml.html.fromstring((site / "corpus/index.html").read_bytes())
+    [href] = overview.xpath("//a[normalize-space(.)='上海 (3)']/@href")
+    first = (site / "corpus" / href).resolve()
+    tree = lxml.html.fromstring(first.read_bytes())
+    years = [(a.text_content(), a.get("href").partition("#")) for a in tree.xpath("//p[@class='years']/a")]
+    assert [(label, anchor) for label, (_, _, anchor) in years] == [("2019 (2)", "y-2019"), ("no date (1)", "undated")]
+    assert [(first.parent / page).resolve() if page else first for _, (page, _, _) in years] == [
+        first,
+        first.parent / "page-2/index.html",
+    ]
+    assert tree.xpath("//tr[@id='y-2019']//a/@href")[0].endswith("texts/p3/index.html")
+    second = lxml.html.fromstring((first.parent / "page-2/index.html").read_bytes())
+    assert second.xpath("//tr[@id='undated']//a/@href")[0].endswith("texts/p2/index.html")
+    assert tree.xpath("normalize-space(//div[@class='facets']/p[1])") == "Other lists of the corpus:"
+    # the list of every text narrows; a list of one year has no years to link
+    every = lxml.html.fromstring((site / "corpus/by-province/list/index.html").read_bytes())
+    assert every.xpath("normalize-space(//div[@class='facets']/p[1])") == "Narrow the list:"
+    assert not every.xpath("//p[@class='years']")
+    [beijing] = overview.xpath("//a[normalize-space(.)='北京 (2)']/@href")
+    assert not lxml.html.fromstring((site / "corpus" / beijing).resolve().read_bytes()).xpath("//p[@class='years']")
+
+
 def test_a_page_of_a_list_within_one_year_is_told_apart_by_its_months():
-    from pilotsite.pages.corpus_pages import page_span
+    from pilotsite.pages.corpus_pages import page_span, page_spans
 
     def text(date: str) -> CorpusText:
         return CorpusText(date or "x", "t", date, "t.md", "0", 1, {})
@@ -293,6 +319,10 @@ def test_a_page_of_a_list_within_one_year_is_told_apart_by_its_months():
     assert page_span([text("2019-11-02"), text("2019-12-30")], 7, "no date") == "2019-11 – 2019-12"
     assert page_span([text("2003"), text("2008-01-01"), text("")], 4, "no date") == "2003–2008 · no date"
     assert page_span([text("2019-11"), text("2019-11-30")], 7, "no date") == "2019-11"
+    # pages that years would not tell apart are told apart by months
+    pages = [[text("2018-01-01"), text("2019-02-01")], [text("2019-03-01"), text("2019-05-01")], [text("2019-06-01")]]
+    assert page_spans(pages, "no date") == ["2018-01 – 2019-02", "2019-03 – 2019-05", "2019-06"]
+    assert page_spans(pages[:1] + [[text("2020")]], "no date") == ["2018–2019", "2020"]
 
 
 def test_a_list_page_size_out_of_bounds_is_named_with_its_line(project_copy):
@@ -866,7 +896,7 @@ def test_a_corpus_of_one_text_per_group_and_no_dates_is_counted_in_words_that_fi
     one_texts = [str(p.relative_to(site)) for p in pages if re.search(r"\b1 texts\b", p.read_text(encoding="utf-8"))]
     assert one_texts == []
     lists = [p.read_text(encoding="utf-8") for p in site.glob("corpus/undated/list/**/index.html")]
-    assert any("<p>1 text. Narrow the list:" in page for page in lists)
+    assert any("<p>1 text.</p>" in page for page in lists)
     page = lxml.html.fromstring((site / "zh/figures/undated-keywords-by-province/index.html").read_bytes())
     described = page.get_element_by_id("fig-undated-keywords-by-province-alt").text_content()
     assert "%、" in described and "%, " not in described, described

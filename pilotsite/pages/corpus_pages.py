@@ -80,12 +80,14 @@ class TextListContext:
     corpus_title: str
     heading: str
     total: int
-    texts: tuple[tuple[Link, str, str], ...]  # (text, date, the values shown)
+    texts: tuple[tuple[Link, str, str, str], ...]  # (text, date, the values shown, its row's id: where a year starts)
     columns: tuple[str, ...]
     pages: tuple[tuple[Link, str], ...]  # the list's pages ("" href for this one), each with the dates it spans
     previous_page: Link | None
     next_page: Link | None
-    order: str  # the order of the rows, in words ("" where no text has a date)
+    order: str  # the order of the rows, in words
+    years: tuple[Link, ...]  # in a value's list: a link to where each of its years starts, with its number of texts
+    of_value: bool  # the list of a value's texts (not of every text), which the other lists do not narrow
     facets: tuple[tuple[str, tuple[Link, ...]], ...]  # (column, links to each value's list with its count)
 
 
@@ -525,23 +527,48 @@ def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
         listed = folders.get(column, "")
         chunks = [texts[(n - 1) * size : n * size] for n in range(1, count + 1)]
         dated = [d for text in texts if (d := date_of(text))]
-        # a list within one year tells its pages apart by month, any other by year
-        width = 7 if len({d[:4] for d in dated}) == 1 else 4
-        spans = [page_span(chunk, width, t("text_list.span_undated")) if dated else "" for chunk in chunks]
-        order = "" if not dated else t("text_list.order_undated" if len(dated) < len(texts) else "text_list.order")
+        spans = page_spans(chunks, t("text_list.span_undated")) if dated else [""] * count
+        order = t(
+            "text_list.order_by_id"
+            if not dated
+            else "text_list.order_undated"
+            if len(dated) < len(texts)
+            else "text_list.order"
+        )
+        # where each year of the list starts: (year, its page, its number of texts); "" for undated texts
+        starts: dict[str, list[int]] = {}
+        for position, text in enumerate(texts):
+            starts.setdefault(date_of(text)[:4], [position // size + 1, 0])[1] += 1
+        jumps = column not in ("", YEAR) and len(starts) > 1
         for number, chunk in enumerate(chunks, start=1):
             path = list_path(corpus.id, listed, value, number)
             root = "../" * path.count("/")
             hrefs = {n: root + list_path(corpus.id, listed, value, n) for n in range(1, count + 1)} | {number: ""}
-            rows = tuple(
-                (
-                    Link(f"{t.id} {t.title}", root + text_path(corpus.id, t.id)),
-                    t.date,
-                    # a dash for an empty value: each value stands under its column's name in the header
-                    " · ".join(value_name(interface, c, t.value(c)) if t.value(c) else "—" for c in shown),
+            years = (
+                tuple(
+                    Link(
+                        f"{year or t('text_list.span_undated')} ({texts_in_year})",
+                        hrefs[page] + "#" + year_anchor(year),
+                    )
+                    for year, (page, texts_in_year) in starts.items()
                 )
-                for t in chunk
+                if jumps
+                else ()
             )
+            rows, anchored = [], set()
+            for text in chunk:
+                year = date_of(text)[:4]
+                rows.append(
+                    (
+                        Link(f"{text.id} {text.title}", root + text_path(corpus.id, text.id)),
+                        text.date,
+                        # a dash for an empty value: each value stands under its column's name in the header
+                        " · ".join(value_name(interface, c, text.value(c)) if text.value(c) else "—" for c in shown),
+                        # the row where its year starts, which the list's years link to
+                        year_anchor(year) if jumps and starts[year][0] == number and year not in anchored else "",
+                    )
+                )
+                anchored.add(year)
             page_links = tuple((Link(str(n), hrefs[n]), spans[n - 1]) for n in range(1, count + 1)) if count > 1 else ()
             yield Page(
                 path[: -len(".html")],
@@ -563,12 +590,14 @@ def list_pages(corpus: Corpus, interface: Interface) -> Iterator[Page]:
                     corpus.title,
                     heading,
                     len(texts),
-                    rows,
+                    tuple(rows),
                     tuple(column_name(interface, c, corpus) for c in shown),
                     page_links,
                     Link(t("text_list.previous"), hrefs[number - 1]) if number > 1 else None,
                     Link(t("text_list.next"), hrefs[number + 1]) if number < count else None,
                     order,
+                    years,
+                    bool(column),
                     list_links(corpus, path[: path.rindex("/") + 1], interface, counts=False),
                 ),
             )
@@ -585,6 +614,24 @@ def in_date_order(texts: list[CorpusText]) -> list[CorpusText]:
     for a province's texts of one year finds them together in the province's list, on the page
     whose span (page_span) holds that year."""
     return sorted(texts, key=lambda text: (not date_of(text), date_of(text), text.id))
+
+
+def year_anchor(year: str) -> str:
+    """The id of the row where a year's texts start in a list ("" for the texts without a date);
+    a year column's value of other characters than letters and digits is hashed."""
+    if not year:
+        return "undated"
+    return f"y-{year}" if year.isascii() and year.isalnum() else slug("y", year)
+
+
+def page_spans(chunks: list[list[CorpusText]], undated: str) -> list[str]:
+    """The dates each page of a list spans, in years where that tells its pages apart, else in
+    months, else in days: a list within one year, or with two pages of one year's texts."""
+    for width in (4, 7, 10):
+        spans = [page_span(chunk, width, undated) for chunk in chunks]
+        if len(set(spans)) == len(spans):
+            break
+    return spans
 
 
 def page_span(texts: list[CorpusText], width: int, undated: str) -> str:
