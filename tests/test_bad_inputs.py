@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_built, discard, interruptible, run_build, tree_hashes
+from conftest import ROOT, copy_built, discard, interruptible, run_build, tree_hashes
 
 REPORTED = "data/reported/return-migrant-entrepreneurship"
 EVENTS = "data/timelines/events.csv"
@@ -118,6 +118,8 @@ def bad_byte_in_middle(root: Path) -> None:
 
 
 SAMPLE = "data/corpora/cn-regulations-sample"
+# the line of data/corpora.yaml's first entry, below its comments (which a maintainer may lengthen)
+ENTRY = (ROOT / "data/corpora.yaml").read_text(encoding="utf-8").splitlines().index("corpora:") + 2
 
 
 def bad_row_and_utf16_text(root: Path) -> None:
@@ -274,8 +276,11 @@ CASES = [
             "corpora:\n",
             "corpora:\n  - {id: cn-regulations, path: data/corpora/cn-regulations-sample}\n",
         ),
-        # the line of the entry that gives the id again (20), not the list's key, and where it was first
-        ("data/corpora.yaml, line 20: field 'corpora': duplicate corpus id 'cn-regulations' (first on line 19)",),
+        # the line of the entry that gives the id again, not the list's key, and where it was first
+        (
+            f"data/corpora.yaml, line {ENTRY + 1}: field 'corpora': duplicate corpus id 'cn-regulations' "
+            f"(first on line {ENTRY})",
+        ),
     ),
     Case(
         "a duplicate corpus id and a misspelled key in another entry, reported in one run",
@@ -287,8 +292,9 @@ CASES = [
             "  - {id: other, titel: T, path: data/corpora/cn-regulations-sample}\n",
         ),
         (
-            "data/corpora.yaml, line 20: unknown field 'corpora.1.titel'",
-            "data/corpora.yaml, line 21: field 'corpora': duplicate corpus id 'cn-regulations' (first on line 19)",
+            f"data/corpora.yaml, line {ENTRY + 1}: unknown field 'corpora.1.titel'",
+            f"data/corpora.yaml, line {ENTRY + 2}: field 'corpora': duplicate corpus id 'cn-regulations' "
+            f"(first on line {ENTRY})",
         ),
     ),
     Case(
@@ -301,9 +307,9 @@ CASES = [
             "  - {id: elsewhere, path: data/corpora/elsewhere}\n",
         ),
         (
-            "data/corpora.yaml, line 19: unknown field 'corpora.0.titel'",
+            f"data/corpora.yaml, line {ENTRY}: unknown field 'corpora.0.titel'",
             "data/corpora/elsewhere/metadata.csv: not found (a corpus folder holds metadata.csv and the texts; "
-            "data/corpora.yaml, line 20, names the folder)",
+            f"data/corpora.yaml, line {ENTRY + 1}, names the folder)",
         ),
     ),
     Case(

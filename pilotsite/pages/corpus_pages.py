@@ -617,8 +617,8 @@ def in_date_order(texts: list[CorpusText]) -> list[CorpusText]:
 
 
 def year_anchor(year: str) -> str:
-    """The id of the row where a year's texts start in a list ("" for the texts without a date);
-    a year column's value of other characters than letters and digits is hashed."""
+    """The id of the row where a year's texts start in a list: "undated" for the texts without a
+    date (year ""); a year column's value of other characters than letters and digits is hashed."""
     if not year:
         return "undated"
     return f"y-{year}" if year.isascii() and year.isalnum() else slug("y", year)
@@ -635,7 +635,7 @@ def page_spans(chunks: list[list[CorpusText]], undated: str) -> list[str]:
 
 
 def page_span(texts: list[CorpusText], width: int, undated: str) -> str:
-    """The dates a page of a list spans, cut to width characters (4: years; 7: months), as its
+    """The dates a page of a list spans, cut to width characters (4: years; 7: months; 10: days), as its
     link in the list's page numbers shows them: "2003–2008", "2019 · no date"."""
     dates = [d[:width] for text in texts if (d := date_of(text))]
     parts = []
